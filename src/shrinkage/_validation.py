@@ -1,0 +1,138 @@
+"""Input checks shared by every entry point: one place for every error message."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import check_array, check_consistent_length
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def check_design(X, *, name: str = "X"):
+    """2-D float array (float32 kept) or CSC sparse matrix, finite, with at least one row."""
+    if sp.issparse(X):
+        X = check_array(X, accept_sparse="csc", dtype=FLOAT_DTYPES, input_name=name)
+        X = sp.csc_matrix(X)
+        X.sort_indices()
+        return X
+    return check_array(X, dtype=FLOAT_DTYPES, order="F", input_name=name)
+
+
+def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "y") -> np.ndarray:
+    """Finite float64 target whose length matches X."""
+    y = check_array(
+        y, ensure_2d=False, dtype=np.float64, input_name=name, ensure_min_samples=1
+    )
+    if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
+        y = y[:, 0]
+    if y.ndim != 1 and not (multi_output and y.ndim == 2):
+        raise ValueError(
+            f"{name} must be one-dimensional (one target); got shape {y.shape}."
+            + ("" if multi_output else " Ridge accepts several targets.")
+        )
+    check_consistent_length(np.empty(n_samples), y)
+    return y
+
+
+def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
+    """Non-negative finite weights with a positive sum, as float64 of length n_samples."""
+    if sample_weight is None:
+        return np.ones(n_samples)
+    if isinstance(sample_weight, numbers.Number):
+        sample_weight = np.full(n_samples, float(sample_weight))
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    if sw.ndim != 1 or sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must have one entry per sample ({n_samples}); got shape {sw.shape}."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("sample_weight contains NaN or infinity.")
+    if np.any(sw < 0):
+        raise ValueError(f"sample_weight must be non-negative; smallest is {sw.min()}.")
+    if sw.sum() <= 0:
+        raise ValueError("sample_weight sums to zero: at least one sample needs a positive weight.")
+    return sw
+
+
+def check_alpha(alpha, name: str = "alpha") -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {alpha!r}.")
+    if not np.isfinite(alpha) or alpha < 0:
+        raise ValueError(f"{name} must be a finite number >= 0; got {alpha!r}.")
+    return float(alpha)
+
+
+def check_alphas(alphas) -> np.ndarray:
+    a = np.asarray(alphas, dtype=np.float64).ravel()
+    if a.size == 0:
+        raise ValueError("alphas is empty; give at least one value or leave it None.")
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise ValueError(f"alphas must be finite and >= 0; got {a[~(np.isfinite(a) & (a >= 0))][:3]}.")
+    return a
+
+
+def check_l1_ratio(l1_ratio) -> float:
+    if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, numbers.Real):
+        raise TypeError(f"l1_ratio must be a real number in [0, 1]; got {l1_ratio!r}.")
+    if not 0.0 <= l1_ratio <= 1.0:
+        raise ValueError(f"l1_ratio must be in [0, 1] (1 is the lasso, 0 ridge); got {l1_ratio!r}.")
+    return float(l1_ratio)
+
+
+def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray:
+    """glmnet's penalty.factor: one non-negative finite weight per feature (0 = unpenalized)."""
+    if penalty_factor is None:
+        return np.ones(n_features)
+    f = np.asarray(penalty_factor, dtype=np.float64)
+    if f.ndim == 0:
+        f = np.full(n_features, float(f))
+    if f.ndim != 1 or f.shape[0] != n_features:
+        raise ValueError(
+            f"penalty_factor must have one entry per feature ({n_features}); got shape {f.shape}."
+        )
+    if not np.all(np.isfinite(f)) or np.any(f < 0):
+        raise ValueError("penalty_factor must be finite and >= 0 (0 leaves a feature unpenalized).")
+    return f
+
+
+def check_bounds(lower, upper, n_features: int, positive: bool = False):
+    """Per-feature box [lower, upper]; positive=True means lower=0."""
+    lo = _bound(lower, n_features, -np.inf, "lower")
+    up = _bound(upper, n_features, np.inf, "upper")
+    if positive:
+        lo = np.maximum(lo, 0.0)
+    bad = np.flatnonzero(lo > up)
+    if bad.size:
+        j = bad[0]
+        raise ValueError(
+            f"lower must not exceed upper; feature {j} has lower={lo[j]} > upper={up[j]}."
+        )
+    return lo, up
+
+
+def _bound(value, n_features: int, default: float, name: str) -> np.ndarray:
+    if value is None:
+        return np.full(n_features, default)
+    b = np.asarray(value, dtype=np.float64)
+    if b.ndim == 0:
+        b = np.full(n_features, float(b))
+    if b.ndim != 1 or b.shape[0] != n_features:
+        raise ValueError(f"{name} must be a scalar or have one entry per feature ({n_features}).")
+    if np.any(np.isnan(b)):
+        raise ValueError(f"{name} contains NaN.")
+    return b
+
+
+def check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
+
+
+def check_tol(tol) -> float:
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol > 0:
+        raise ValueError(f"tol must be a positive number; got {tol!r}.")
+    return float(tol)

@@ -1,0 +1,180 @@
+"""Regularization paths: the alpha grid, warm-started solves, and the Path result."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validation as v
+from ._problem import Problem
+from .certificates import duality_gap_design, duality_gap_statistics
+from .exceptions import ShrinkageConvergenceWarning
+from .penalties.l1_l2 import PenaltyWeights
+from .solvers.cd import solve_cd
+from .solvers.choice import choose_solver
+from .solvers.gram import solve_gram
+from .solvers.result import Fit
+from .solvers.ridge import ridge_path_dual, ridge_path_primal
+
+
+@dataclass(frozen=True)
+class Path:
+    """Solutions along a decreasing alpha grid, each with its duality gap."""
+
+    alphas: np.ndarray
+    coefs: np.ndarray  # (n_alphas, n_features)
+    intercepts: np.ndarray
+    gaps: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+    l1_ratio: float
+    feature_names: np.ndarray | None = None
+
+    @property
+    def nnz(self) -> np.ndarray:
+        """Number of non-zero coefficients at each alpha."""
+        return np.count_nonzero(self.coefs, axis=1)
+
+    def __len__(self) -> int:
+        return len(self.alphas)
+
+
+def alpha_grid(alpha_max: float, n_alphas: int, alpha_min_ratio: float) -> np.ndarray:
+    """n_alphas values from alpha_max down to alpha_max * alpha_min_ratio, evenly on a log scale."""
+    if alpha_max <= 0:
+        return np.full(n_alphas, np.finfo(float).eps)
+    return np.geomspace(alpha_max, alpha_max * alpha_min_ratio, n_alphas)
+
+
+def default_alpha_min_ratio(n_samples: int, n_features: int) -> float:
+    """glmnet's lambda.min.ratio: 1e-4 when n >= p, else 1e-2."""
+    return 1e-4 if n_samples >= n_features else 1e-2
+
+
+def path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
+         alpha_min_ratio: float | None = None, fit_intercept: bool = True,
+         standardize: bool = False, sample_weight=None, penalty_factor=None, lower=None,
+         upper=None, positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+         solver: str = "auto", screen: bool = True, feature_names=None) -> Path:
+    """Warm-started solutions of the documented objective along a grid of alphas.
+
+    The default grid runs from alpha_max (the smallest alpha whose solution is all zeros) down to
+    alpha_max * alpha_min_ratio.  See ``shrinkage.datafits.quadratic`` for the objective.
+    """
+    l1_ratio = v.check_l1_ratio(l1_ratio)
+    if feature_names is None and hasattr(X, "columns"):
+        feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
+    problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
+                            lower=lower, upper=upper, positive=positive,
+                            fit_intercept=fit_intercept, standardize=standardize,
+                            feature_names=feature_names)
+    if alphas is None:
+        v.check_positive_int(n_alphas, "n_alphas")
+        if alpha_min_ratio is None:
+            alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
+        elif not 0 < alpha_min_ratio < 1:
+            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
+    return solve_path(problem, None if alphas is None else v.check_alphas(alphas), l1_ratio,
+                      n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                      tol=v.check_tol(tol), max_iter=v.check_positive_int(max_iter, "max_iter"),
+                      solver=solver, screen=screen)
+
+
+def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
+               n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-4,
+               max_iter: int = 1000, solver: str = "auto", screen: bool = True,
+               w0: np.ndarray | None = None, model: str = "the path") -> Path:
+    """The engine behind ``path`` and the estimators (inputs already validated)."""
+    kind = choose_solver(solver, problem.n_samples, problem.n_features)
+    data = problem.statistics if kind == "gram" else problem.design
+    scale = problem.column_scale(data.col_norm_sq)
+
+    def solve(pw: PenaltyWeights, w_start: np.ndarray) -> Fit:
+        if kind == "gram":
+            return solve_gram(data, pw, w_start, tol=tol, max_iter=max_iter, screen=screen)
+        return solve_cd(data, pw, w_start, tol=tol, max_iter=max_iter, screen=screen)
+
+    if alphas is None:
+        alpha_max = _alpha_max(problem, kind, l1_ratio, scale, solve)
+        alphas = alpha_grid(alpha_max, n_alphas, alpha_min_ratio)
+    p = problem.n_features
+    if _ridge_closed_form_applies(problem, l1_ratio, alphas):
+        coefs = _ridge_closed_form(problem, kind, alphas, scale)
+        gaps = np.array([_gap(problem, problem.penalty(a, 0.0, scale).weights(), w)
+                         for a, w in zip(alphas, coefs, strict=True)])
+        fits = [Fit(w, g, 1, True, tol * float(data.yty)) for w, g in zip(coefs, gaps, strict=True)]
+    else:
+        w = np.zeros(p) if w0 is None else np.asarray(w0, dtype=np.float64)
+        fits = []
+        for a in alphas:
+            fit = solve(problem.penalty(float(a), l1_ratio, scale).weights(), w)
+            fits.append(fit)
+            w = fit.w
+    warn_not_converged(fits, alphas, max_iter, model)
+    coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
+    intercepts = data.y_offset - coefs @ data.x_offset if problem.fit_intercept else np.zeros(
+        len(alphas))
+    return Path(np.asarray(alphas, dtype=np.float64), coefs, np.asarray(intercepts, float),
+                np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
+                np.array([f.converged for f in fits]), l1_ratio, problem.feature_names)
+
+
+def warn_not_converged(fits: list[Fit], alphas, max_iter: int, model: str) -> None:
+    """One warning for all the alphas that stopped at max_iter, with what to try."""
+    bad = [i for i, f in enumerate(fits) if not f.converged]
+    if not bad:
+        return
+    worst = max(bad, key=lambda i: fits[i].gap / max(fits[i].tol, 1e-300))
+    where = (f"at {len(bad)} of {len(fits)} alphas (smallest alpha={alphas[bad[-1]]:.4g})"
+             if len(fits) > 1 else f"at alpha={alphas[0]:.4g}")
+    warnings.warn(
+        f"{model} did not converge {where}: the duality gap reached {fits[worst].gap:.3g}, above "
+        f"the tolerance {fits[worst].tol:.3g}, after max_iter={max_iter} iterations. Try a larger "
+        "max_iter, standardize=True for columns on very different scales, or a larger alpha "
+        "(the smallest alphas are the hardest).",
+        ShrinkageConvergenceWarning, stacklevel=3)
+
+
+def _alpha_max(problem: Problem, kind: str, l1_ratio: float, scale, solve) -> float:
+    """alpha_max from the datafit gradient at the fit of the unpenalized columns alone."""
+    penalty = problem.penalty(1.0, l1_ratio, scale)
+    pw = penalty.weights()
+    p = problem.n_features
+    w = np.zeros(p)
+    free = (pw.l1 == 0) & (pw.l2 == 0)
+    if np.any(free):
+        fixed = np.clip(0.0, pw.lower, pw.upper)
+        lo = np.where(free, pw.lower, fixed)
+        up = np.where(free, pw.upper, fixed)
+        w = solve(PenaltyWeights(np.zeros(p), np.zeros(p), lo, up), fixed).w
+    if kind == "gram":
+        stats = problem.statistics
+        corr = stats.q - stats.G @ w
+    else:
+        design = problem.design
+        corr = design.correlations(*design.residual(w))
+    return penalty.alpha_max(-corr)
+
+
+def _ridge_closed_form_applies(problem: Problem, l1_ratio: float, alphas) -> bool:
+    unbounded = np.all(np.isinf(problem.lower)) and np.all(np.isinf(problem.upper))
+    return l1_ratio == 0.0 and unbounded and np.all(problem.factors > 0) and np.all(
+        np.asarray(alphas) > 0)
+
+
+def _ridge_closed_form(problem: Problem, kind: str, alphas, scale) -> np.ndarray:
+    d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
+    alphas = np.asarray(alphas, dtype=np.float64)
+    if problem.n_samples >= problem.n_features:
+        return ridge_path_primal(problem.statistics, alphas, d)
+    design = problem.design
+    y = design.y if not design.is_sparse else design.y * np.sqrt(design.sw)
+    return ridge_path_dual(design, y, alphas, d)
+
+
+def _gap(problem: Problem, pw: PenaltyWeights, w: np.ndarray) -> float:
+    if "statistics" in problem.__dict__:
+        return duality_gap_statistics(problem.statistics, pw, w)
+    return duality_gap_design(problem.design, pw, w)

@@ -1,0 +1,1 @@
+"""Solvers: each takes prepared data, penalty weights and a start, and returns a certified Fit."""

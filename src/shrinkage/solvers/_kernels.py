@@ -1,0 +1,369 @@
+"""Numba loops for penalized least squares, and nothing else.
+
+Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the objective):
+
+* The datafit is ``0.5 * sum_i sw_i r_i**2`` with ``sw`` summing to one and ``r`` the residual.
+* A *dense* design is pre-scaled (``sqrt(sw) * (X - x_offset)``), so its kernels see plain
+  least squares and ``sw`` is unused.  A *sparse* design (CSC triplet) is never densified: its
+  residual ``r`` is ``y_c - X w`` on the raw columns, ``rsum = sum_i sw_i r_i``, and the true
+  residual is ``r + x_offset @ w``.
+* The penalty of coordinate j is ``l1[j] |w_j| + l2[j] / 2 w_j**2`` on ``lower[j] <= w_j <= upper[j]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+ANDERSON_K = 5
+
+
+@njit(cache=True, inline="always")
+def prox_coordinate(z, lipschitz, l1, l2, lower, upper):
+    """argmin_w L/2 (w - z/L)^2 + l1 |w| + l2/2 w^2 on [lower, upper]; z = L w_old + c_j."""
+    if z > l1:
+        w = (z - l1) / (lipschitz + l2)
+    elif z < -l1:
+        w = (z + l1) / (lipschitz + l2)
+    else:
+        w = 0.0
+    return min(max(w, lower), upper)
+
+
+@njit(cache=True, inline="always")
+def kkt_violation(corr, w, l1, l2, lower, upper):
+    """Distance from 0 to the subdifferential at w_j, given corr = -d(datafit)/dw_j."""
+    if lower == upper:
+        return 0.0
+    h = l2 * w - corr
+    if w == lower:  # normal cone (-inf, 0]: need h + l1 * s >= 0 for some s in sign set
+        s = 1.0 if w >= 0 else -1.0
+        if w == 0.0:
+            return max(0.0, -(h + l1))
+        return max(0.0, -(h + l1 * s))
+    if w == upper:
+        if w == 0.0:
+            return max(0.0, h - l1)
+        s = 1.0 if w > 0 else -1.0
+        return max(0.0, h + l1 * s)
+    if w == 0.0:
+        return max(abs(h) - l1, 0.0)
+    return abs(h + l1 * (1.0 if w > 0 else -1.0))
+
+
+@njit(cache=True)
+def kkt_violations(corr, w, l1, l2, lower, upper, out):
+    for j in range(w.shape[0]):
+        out[j] = kkt_violation(corr[j], w[j], l1[j], l2[j], lower[j], upper[j])
+    return out
+
+
+@njit(cache=True)
+def penalty_value(w, l1, l2):
+    total = 0.0
+    for j in range(w.shape[0]):
+        total += l1[j] * abs(w[j]) + 0.5 * l2[j] * w[j] * w[j]
+    return total
+
+
+@njit(cache=True)
+def dual_gap(w, corr, r_dot_y, r_dot_r, l1, l2, lower, upper):
+    """Duality gap at w with the dual point theta = scale * sw * r (scaled to be feasible).
+
+    ``corr`` = X_c' S r, ``r_dot_y`` = sum sw r y_c, ``r_dot_r`` = sum sw r^2, all after the
+    unpenalized columns were projected out of r.  Returns (gap, primal, dual, scale).
+    """
+    primal = 0.5 * r_dot_r + penalty_value(w, l1, l2)
+    scale = 1.0
+    for j in range(w.shape[0]):
+        if l2[j] > 0.0 or l1[j] == 0.0:
+            continue
+        v = corr[j]
+        if v > l1[j] and upper[j] == np.inf:
+            scale = min(scale, l1[j] / v)
+        elif v < -l1[j] and lower[j] == -np.inf:
+            scale = min(scale, -l1[j] / v)
+    dual = scale * r_dot_y - 0.5 * scale * scale * r_dot_r
+    for j in range(w.shape[0]):
+        dual -= conjugate_coordinate(scale * corr[j], l1[j], l2[j], lower[j], upper[j])
+    return primal - dual, primal, dual, scale
+
+
+@njit(cache=True, inline="always")
+def conjugate_coordinate(v, l1, l2, lower, upper):
+    """sup_{lower <= w <= upper} v w - l1 |w| - l2/2 w^2 (finite by construction of the caller)."""
+    if lower == upper:
+        return v * lower - l1 * abs(lower) - 0.5 * l2 * lower * lower
+    if l2 > 0.0:
+        w = prox_coordinate(v, 0.0, l1, l2, lower, upper)
+        return v * w - l1 * abs(w) - 0.5 * l2 * w * w
+    best = 0.0 if lower <= 0.0 <= upper else -np.inf
+    for b in (lower, upper):
+        if np.isfinite(b):
+            best = max(best, v * b - l1 * abs(b))
+    if best == -np.inf:  # unpenalized and unbounded: v is 0 up to rounding after projection
+        return 0.0
+    return best
+
+
+# ----------------------------------------------------------------------------------------------
+# column operations: the one place where dense and sparse designs differ
+
+
+@njit(cache=True, inline="always")
+def column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
+    """X_c[:, j]' S r_true for the current residual representation."""
+    if is_sparse:
+        acc = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            acc += sw[i] * data[k] * r[i]
+        return acc - x_offset[j] * rsum
+    acc = 0.0
+    for i in range(Xd.shape[0]):
+        acc += Xd[i, j] * r[i]
+    return acc
+
+
+@njit(cache=True, inline="always")
+def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse):
+    """r -= delta * X[:, j]; returns the updated rsum."""
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            r[indices[k]] -= delta * data[k]
+        return rsum - delta * x_offset[j]
+    for i in range(Xd.shape[0]):
+        r[i] -= delta * Xd[i, j]
+    return rsum
+
+
+@njit(cache=True)
+def correlations(Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, ws, out):
+    for k in range(ws.shape[0]):
+        j = ws[k]
+        out[j] = column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
+    return out
+
+
+@njit(cache=True)
+def _working_set_objective(
+    w, ws, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, l1, l2
+):
+    """Datafit (from the residual) plus the penalty on the working set."""
+    if is_sparse:
+        c = 0.0
+        for j in range(w.shape[0]):
+            c += x_offset[j] * w[j]
+        rr = 0.0
+        for i in range(r.shape[0]):
+            rr += sw[i] * r[i] * r[i]
+        rr += 2.0 * c * rsum + c * c
+    else:
+        rr = 0.0
+        for i in range(r.shape[0]):
+            rr += r[i] * r[i]
+    pen = 0.0
+    for k in range(ws.shape[0]):
+        j = ws[k]
+        pen += l1[j] * abs(w[j]) + 0.5 * l2[j] * w[j] * w[j]
+    return 0.5 * rr + pen
+
+
+@njit(cache=True)
+def anderson_weights(history):
+    """Weights c (summing to one) minimising ||sum_k c_k (w_{k+1} - w_k)||; empty if degenerate."""
+    K = history.shape[0] - 1
+    U = history[1:] - history[:-1]
+    C = U @ U.T
+    ones = np.ones(K)
+    # a tiny ridge keeps the solve defined when the iterates are nearly collinear
+    reg = 1e-10 * max(np.trace(C), 1e-300)
+    for k in range(K):
+        C[k, k] += reg
+    try:
+        z = np.linalg.solve(C, ones)
+    except Exception:  # noqa: BLE001 - singular system: skip this extrapolation
+        return np.empty(0)
+    total = z.sum()
+    if not np.isfinite(total) or total == 0.0:
+        return np.empty(0)
+    return z / total
+
+
+@njit(cache=True)
+def cd_working_set(
+    Xd, data, indices, indptr, sw, x_offset, is_sparse,
+    r, rsum, w, ws, lipschitz, l1, l2, lower, upper,
+    max_epochs, tol_inner, use_anderson,
+):
+    """Coordinate descent on the working set ``ws`` with Anderson extrapolation.
+
+    Stops when the largest KKT violation seen during an epoch is below ``tol_inner``.
+    Returns (rsum, n_epochs).  ``r`` and ``w`` are updated in place.
+    """
+    n_ws = ws.shape[0]
+    history = np.empty((ANDERSON_K + 1, n_ws))
+    n_hist = 0
+    epoch = 0
+    while epoch < max_epochs:
+        epoch += 1
+        worst = 0.0
+        for k in range(n_ws):
+            j = ws[k]
+            L = lipschitz[j]
+            if L == 0.0:
+                continue
+            corr = column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
+            worst = max(worst, kkt_violation(corr, w[j], l1[j], l2[j], lower[j], upper[j]))
+            old = w[j]
+            new = prox_coordinate(L * old + corr, L, l1[j], l2[j], lower[j], upper[j])
+            if new != old:
+                w[j] = new
+                rsum = column_axpy(
+                    j, new - old, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse
+                )
+        if worst <= tol_inner:
+            break
+        if not use_anderson:
+            continue
+        for k in range(n_ws):
+            history[n_hist, k] = w[ws[k]]
+        n_hist += 1
+        if n_hist == ANDERSON_K + 1:
+            n_hist = 0
+            c = anderson_weights(history)
+            if c.shape[0] == 0:
+                continue
+            w_acc = np.zeros(n_ws)
+            for m in range(ANDERSON_K):
+                for k in range(n_ws):
+                    w_acc[k] += c[m] * history[m + 1, k]
+            for k in range(n_ws):
+                j = ws[k]
+                w_acc[k] = min(max(w_acc[k], lower[j]), upper[j])
+            before = _working_set_objective(
+                w, ws, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, l1, l2
+            )
+            r_acc = r.copy()
+            rsum_acc = rsum
+            w_try = w.copy()
+            for k in range(n_ws):
+                j = ws[k]
+                delta = w_acc[k] - w[j]
+                if delta != 0.0:
+                    w_try[j] = w_acc[k]
+                    rsum_acc = column_axpy(
+                        j, delta, Xd, data, indices, indptr, x_offset, r_acc, rsum_acc, is_sparse
+                    )
+            after = _working_set_objective(
+                w_try, ws, Xd, data, indices, indptr, sw, x_offset, r_acc, rsum_acc, is_sparse,
+                l1, l2,
+            )
+            if after < before:
+                w[:] = w_try
+                r[:] = r_acc
+                rsum = rsum_acc
+    return rsum, epoch
+
+
+# ----------------------------------------------------------------------------------------------
+# Gram (covariance) mode: everything on the p x p matrix G = X_c' S X_c and q = X_c' S y_c
+
+
+@njit(cache=True)
+def gram_cd(
+    G, q, yty, w, l1, l2, lower, upper, unpen, tol_gap, max_epochs, gap_every, screen,
+):
+    """Cyclic CD on the Gram matrix with gap-safe screening; the full gradient is kept exact.
+
+    ``unpen`` lists the unpenalized, not-both-bounded columns projected out for the certificate.
+    Returns (gap, n_epochs).  ``w`` is updated in place.
+    """
+    p = w.shape[0]
+    H = G @ w - q  # gradient of the datafit
+    diag = np.empty(p)
+    for j in range(p):
+        diag[j] = G[j, j]
+    active = np.ones(p, dtype=np.bool_)
+    for j in range(p):
+        if diag[j] <= 0.0:
+            active[j] = False
+    gap = np.inf
+    epoch = 0
+    G_uu = np.empty((unpen.shape[0], unpen.shape[0]))
+    for a in range(unpen.shape[0]):
+        for b in range(unpen.shape[0]):
+            G_uu[a, b] = G[unpen[a], unpen[b]]
+    while epoch < max_epochs:
+        if epoch % gap_every == 0:
+            gap, theta_corr = _gram_gap(G, q, yty, w, H, l1, l2, lower, upper, unpen, G_uu)
+            if gap <= tol_gap:
+                break
+            if screen:
+                radius = np.sqrt(2.0 * gap)
+                n_dropped = screen_gap_safe(theta_corr, diag, radius, l1, lower, upper, active)
+                if n_dropped > 0:
+                    for j in range(p):
+                        if not active[j] and w[j] != 0.0:
+                            delta = -w[j]
+                            w[j] = 0.0
+                            for i in range(p):
+                                H[i] += delta * G[i, j]
+        epoch += 1
+        for j in range(p):
+            if not active[j]:
+                continue
+            L = diag[j]
+            old = w[j]
+            new = prox_coordinate(L * old - H[j], L, l1[j], l2[j], lower[j], upper[j])
+            if new != old:
+                w[j] = new
+                delta = new - old
+                for i in range(p):
+                    H[i] += delta * G[i, j]
+    else:
+        gap, _ = _gram_gap(G, q, yty, w, H, l1, l2, lower, upper, unpen, G_uu)
+    return gap, epoch
+
+
+@njit(cache=True)
+def _gram_gap(G, q, yty, w, H, l1, l2, lower, upper, unpen, G_uu):
+    corr = -H
+    r_dot_y = yty - q @ w
+    r_dot_r = r_dot_y + w @ H
+    if unpen.shape[0] > 0:
+        v_u = np.empty(unpen.shape[0])
+        for a in range(unpen.shape[0]):
+            v_u[a] = corr[unpen[a]]
+        delta = np.linalg.lstsq(G_uu, v_u)[0]
+        corr = corr.copy()
+        for a in range(unpen.shape[0]):
+            corr -= delta[a] * G[:, unpen[a]]
+            r_dot_y -= delta[a] * q[unpen[a]]
+        r_dot_r -= delta @ v_u
+        r_dot_r = max(r_dot_r, 0.0)
+    gap, _, _, scale = dual_gap(w, corr, r_dot_y, r_dot_r, l1, l2, lower, upper)
+    return max(gap, 0.0), scale * corr
+
+
+@njit(cache=True)
+def screen_gap_safe(theta_corr, col_norm_sq, radius, l1, lower, upper, active):
+    """Gap-safe rule: w_j* = 0 when |x_j' theta| + ||x_j|| radius < l1_j; clears active[j].
+
+    ``theta_corr`` = X_c' theta for a feasible dual point theta and ``radius`` = sqrt(2 gap).
+    Returns how many columns were newly dropped.
+    """
+    dropped = 0
+    for j in range(theta_corr.shape[0]):
+        if not active[j] or l1[j] == 0.0 or lower[j] > 0.0 or upper[j] < 0.0:
+            continue
+        if lower[j] >= 0.0:
+            score = theta_corr[j]
+        elif upper[j] <= 0.0:
+            score = -theta_corr[j]
+        else:
+            score = abs(theta_corr[j])
+        if score + np.sqrt(col_norm_sq[j]) * radius < l1[j]:
+            active[j] = False
+            dropped += 1
+    return dropped

@@ -1,0 +1,68 @@
+"""Ridge in closed form: Cholesky for one alpha, one eigendecomposition for many.
+
+Solves (G + diag(l2)) w = q with G = X_c' S X_c (primal, n >= p) or, for p > n, the dual/kernel
+form w = X~' (X~ X~' + a I)^-1 y~ with X~ = sqrt(S) X_c D^-1 (D the per-feature penalty scale).
+Targets may be several (columns of q / y).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as la
+
+from ..datafits.quadratic import SufficientStatistics, WeightedDesign
+
+
+def ridge_cholesky(G: np.ndarray, q: np.ndarray, l2: np.ndarray) -> np.ndarray:
+    """(G + diag(l2))^-1 q; least squares where the system is singular (unpenalized duplicates)."""
+    A = G + np.diag(l2)
+    try:
+        return la.cho_solve(la.cho_factor(A, lower=True, check_finite=False), q,
+                            check_finite=False)
+    except la.LinAlgError:
+        return la.lstsq(A, q, check_finite=False)[0]
+
+
+def ridge_path_primal(stats: SufficientStatistics, multipliers: np.ndarray, d: np.ndarray
+                      ) -> np.ndarray:
+    """Coefficients for l2 = a d^2, every a in ``multipliers``, from one eigendecomposition.
+
+    Returns an array (n_alphas, p) or (n_alphas, p, n_targets).
+    """
+    Gs = stats.G / np.outer(d, d)
+    qs = (stats.q.T / d).T
+    evals, V = la.eigh(Gs, check_finite=False)
+    evals = np.maximum(evals, 0.0)
+    Vq = V.T @ qs
+    filt = 1.0 / (evals[None, :] + multipliers[:, None])  # (k, p)
+    if Vq.ndim == 1:
+        coefs = (filt * Vq[None, :]) @ V.T
+        return coefs / d[None, :]
+    coefs = np.einsum("ij,kj,jt->kit", V, filt, Vq)
+    return coefs / d[None, :, None]
+
+
+def ridge_path_dual(design: WeightedDesign, y: np.ndarray, multipliers: np.ndarray,
+                    d: np.ndarray) -> np.ndarray:
+    """Same as ``ridge_path_primal`` through the n x n kernel: for p > n.
+
+    ``y`` is the centred target scaled by sqrt(sw) (one or several columns).
+    """
+    Xs = _scaled_centred_dense(design, d)
+    K = Xs @ Xs.T
+    evals, U = la.eigh(K, check_finite=False)
+    evals = np.maximum(evals, 0.0)
+    Uy = U.T @ y
+    filt = 1.0 / (evals[None, :] + multipliers[:, None])
+    XtU = Xs.T @ U  # (p, n)
+    if Uy.ndim == 1:
+        return (filt * Uy[None, :]) @ XtU.T / d[None, :]
+    return np.einsum("pj,kj,jt->kpt", XtU, filt, Uy) / d[None, :, None]
+
+
+def _scaled_centred_dense(design: WeightedDesign, d: np.ndarray) -> np.ndarray:
+    """sqrt(S) X_c D^-1 as a dense n x p array (p > n, so this is the small side)."""
+    if not design.is_sparse:
+        return design.Xd / d[None, :]
+    X = design._csc().toarray()
+    return (np.sqrt(design.sw)[:, None] * (X - design.x_offset[None, :])) / d[None, :]
