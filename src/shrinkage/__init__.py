@@ -1,6 +1,7 @@
 """shrinkage: L1, L2 and Elastic-Net regularized models, fast, certified and explained."""
 
+from .estimators import ElasticNet, Lasso, Ridge
 from .path import Path, path
 
-__all__ = ["Path", "path"]
+__all__ = ["ElasticNet", "Lasso", "Path", "Ridge", "path"]
 __version__ = "0.1.0"

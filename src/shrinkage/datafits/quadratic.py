@@ -85,8 +85,8 @@ class WeightedDesign:
     sw: np.ndarray
     x_offset: np.ndarray
     y: np.ndarray
-    y_offset: float
-    yty: float
+    y_offset: float | np.ndarray
+    yty: float | np.ndarray
     col_norm_sq: np.ndarray
 
     @classmethod
@@ -94,13 +94,13 @@ class WeightedDesign:
         sw = sw / sw.sum()
         x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
         y_c = y - y_offset
-        yty = float(sw @ y_c**2)
+        yty = sw @ y_c**2
         if sp.issparse(X):
             sq = np.asarray(X.multiply(X).T @ sw).ravel()
             col_norm_sq = drop_constant_columns(np.maximum(sq - x_offset**2, 0.0), sq)
             empty2d = np.empty((0, 0), dtype=X.dtype)
             return cls(empty2d, X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64),
-                       True, sw, x_offset, y_c, float(y_offset), yty, col_norm_sq)
+                       True, sw, x_offset, y_c, y_offset, yty, col_norm_sq)
         root = np.sqrt(sw).astype(X.dtype)
         Xd = np.asfortranarray((X - x_offset.astype(X.dtype)) * root[:, None])
         col_norm_sq = np.einsum("ij,ij->j", Xd, Xd, dtype=np.float64)
@@ -108,8 +108,9 @@ class WeightedDesign:
         col_norm_sq = drop_constant_columns(col_norm_sq, raw_sq)
         empty = np.empty(0, dtype=X.dtype)
         no_index = np.empty(0, dtype=np.int64)
+        root_y = np.sqrt(sw) if y.ndim == 1 else np.sqrt(sw)[:, None]
         return cls(Xd, empty, no_index, no_index, False, sw, x_offset,
-                   y_c * np.sqrt(sw), float(y_offset), yty, col_norm_sq)
+                   y_c * root_y, y_offset, yty, col_norm_sq)
 
     @property
     def n_features(self) -> int:

@@ -1,0 +1,100 @@
+"""The benchmark problems: seeded correlated designs with a sparse truth, and the shared alpha grid.
+
+Every library gets the same ``Problem``: raw ``X`` and ``y`` (fit_intercept=True is everyone's job),
+the same decreasing alpha grid and the same ``l1_ratio``.  The grid is computed here, once, from the
+centred data: ``alpha_max = max_j |X_c[:, j]' y_c| / (n * l1_ratio)``, then ``n_alphas`` values on a
+log scale down to ``alpha_max * alpha_min_ratio``.
+
+Design: rows are i.i.d. Gaussian with Toeplitz correlation ``corr(x_i, x_j) = rho**|i - j|``,
+generated column by column as a stationary AR(1) sequence (exact correlation, O(n p) work, no
+Cholesky of a p x p matrix).  Truth: ``n_nonzero`` coefficients at seeded random positions, values
++-(1 .. 2); the noise standard deviation is set so that ``SNR = var(X w) / sigma**2`` equals ``snr``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    n: int
+    p: int
+    alpha_min_ratio: float
+    n_alphas: int = 100
+    l1_ratio: float = 1.0
+    rho: float = 0.5
+    n_nonzero: int = 20
+    snr: float = 4.0
+    seed: int = 0
+
+    def describe(self) -> str:
+        kind = "lasso" if self.l1_ratio == 1.0 else f"elastic net (l1_ratio={self.l1_ratio})"
+        return (f"{kind}, n={self.n}, p={self.p}, Toeplitz rho={self.rho}, {self.n_nonzero} true "
+                f"non-zeros, SNR={self.snr}, {self.n_alphas} alphas down to "
+                f"{self.alpha_min_ratio:g} * alpha_max")
+
+
+@dataclass(frozen=True)
+class Problem:
+    spec: Spec
+    X: np.ndarray
+    y: np.ndarray
+    alphas: np.ndarray
+    w_true: np.ndarray
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def l1_ratio(self) -> float:
+        return self.spec.l1_ratio
+
+
+SPECS = {
+    "a": Spec("a", n=200, p=10_000, alpha_min_ratio=1e-2),
+    "b": Spec("b", n=10_000, p=200, alpha_min_ratio=1e-4),
+    "c": Spec("c", n=200_000, p=200, alpha_min_ratio=1e-4),
+    # small, for smoke tests of the harness and for the JIT warm-up
+    "tiny": Spec("tiny", n=60, p=30, alpha_min_ratio=1e-2, n_alphas=10, n_nonzero=5),
+}
+
+
+def toeplitz_design(n: int, p: int, rho: float, rng: np.random.Generator) -> np.ndarray:
+    """n x p, C-ordered float64, rows ~ N(0, Sigma) with Sigma_ij = rho**|i - j|."""
+    X = rng.standard_normal((n, p))
+    innovation = np.sqrt(1.0 - rho * rho)
+    for j in range(1, p):  # x_j = rho x_{j-1} + sqrt(1 - rho^2) z_j keeps unit variance
+        X[:, j] *= innovation
+        X[:, j] += rho * X[:, j - 1]
+    return X
+
+
+def alpha_grid(X: np.ndarray, y: np.ndarray, n_alphas: int, alpha_min_ratio: float,
+               l1_ratio: float) -> np.ndarray:
+    """The shared grid (scikit-learn's alpha_max for fit_intercept=True)."""
+    n = X.shape[0]
+    y_c = y - y.mean()
+    corr = X.T @ y_c - X.sum(axis=0) * y_c.sum() / n  # = X_c' y_c without copying X
+    alpha_max = np.max(np.abs(corr)) / (n * l1_ratio)
+    return np.geomspace(alpha_max, alpha_max * alpha_min_ratio, n_alphas)
+
+
+def make(spec: Spec | str) -> Problem:
+    """Build a problem deterministically from its spec (same arrays on every call)."""
+    spec = SPECS[spec] if isinstance(spec, str) else spec
+    rng = np.random.default_rng(spec.seed)
+    X = toeplitz_design(spec.n, spec.p, spec.rho, rng)
+    X += 0.5  # a non-zero mean in every column, so that the intercept handling is exercised
+    w = np.zeros(spec.p)
+    support = rng.choice(spec.p, spec.n_nonzero, replace=False)
+    w[support] = rng.choice([-1.0, 1.0], spec.n_nonzero) * rng.uniform(1.0, 2.0, spec.n_nonzero)
+    signal = X @ w
+    sigma = np.sqrt(np.var(signal) / spec.snr)
+    y = signal + 3.0 + sigma * rng.standard_normal(spec.n)
+    alphas = alpha_grid(X, y, spec.n_alphas, spec.alpha_min_ratio, spec.l1_ratio)
+    return Problem(spec, X, y, alphas, w)

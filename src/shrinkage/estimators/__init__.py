@@ -1,0 +1,5 @@
+"""scikit-learn estimators."""
+
+from .linear import ElasticNet, Lasso, Ridge
+
+__all__ = ["ElasticNet", "Lasso", "Ridge"]

@@ -1,0 +1,266 @@
+"""Lasso, ElasticNet and Ridge with the scikit-learn estimator API.
+
+Lasso and ElasticNet minimise the objective documented in ``shrinkage.datafits.quadratic``.
+Ridge keeps scikit-learn's scaling, sum_i s_i (y_i - x_i.w - b)^2 + alpha ||w||^2, so it is a
+drop-in replacement; ``Ridge(alpha)`` equals ``ElasticNet(alpha / sum(s), l1_ratio=0)``
+(see ``ridge_alpha_to_elastic_net``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .. import _validation as v
+from .._problem import Problem
+from ..certificates import duality_gap_design, duality_gap_statistics
+from ..path import solve_path
+from ..solvers.ridge import ridge_cholesky, ridge_path_dual
+
+_XY = {"accept_sparse": "csc", "dtype": [np.float64, np.float32], "order": "F",
+       "y_numeric": True}
+
+
+def ridge_alpha_to_elastic_net(alpha: float, sample_weight=None, n_samples: int | None = None
+                               ) -> float:
+    """The ElasticNet(l1_ratio=0) alpha equal to scikit-learn Ridge's alpha: alpha / sum(s)."""
+    total = float(np.sum(sample_weight)) if sample_weight is not None else float(n_samples)
+    return alpha / total
+
+
+class _LinearModel(RegressorMixin, BaseEstimator):
+    """Shared prediction and the fit bookkeeping of the three estimators."""
+
+    def _problem(self, X, y, sample_weight, multi_output: bool) -> tuple[Problem, np.ndarray]:
+        X, y = validate_data(self, X, y, multi_output=multi_output, **_XY)
+        X = v.check_design(X)
+        names = getattr(self, "feature_names_in_", None)
+        problem = Problem.build(
+            X, y, sample_weight=sample_weight, penalty_factor=self.penalty_factor,
+            lower=self.lower, upper=self.upper, positive=self.positive,
+            fit_intercept=self.fit_intercept, standardize=self.standardize,
+            feature_names=names, multi_output=multi_output, validated=True)
+        return problem, X
+
+    def predict(self, X):
+        """X @ coef_ + intercept_."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
+                          dtype=[np.float64, np.float32])
+        out = X @ self.coef_.T + self.intercept_
+        return np.asarray(out)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class ElasticNet(_LinearModel):
+    """Elastic-Net regression: L1 and L2 penalties mixed by ``l1_ratio``.
+
+    Minimises 1/(2 sum s) sum s_i (y_i - x_i.w - b)^2
+    + alpha sum_j f_j (l1_ratio |w_j| + (1 - l1_ratio)/2 w_j^2) on lower <= w <= upper.
+
+    Parameters
+    ----------
+    alpha : penalty strength (>= 0).
+    l1_ratio : mix between L1 (1.0, the lasso) and L2 (0.0).
+    fit_intercept : fit an unpenalized intercept (exact weighted centring).
+    standardize : glmnet-style; penalize the coefficients of columns scaled to unit weighted
+        standard deviation, report coefficients on the original scale.
+    penalty_factor : per-feature multipliers f_j >= 0 (0 leaves a feature unpenalized).
+    lower, upper : bounds on the coefficients (scalars or one per feature).
+    positive : shorthand for lower=0.
+    warm_start : start from the previous ``coef_``.
+    tol : stop when the duality gap <= tol * sum sw (y - ybar)^2 (scikit-learn's convention).
+    max_iter : maximum coordinate-descent epochs.
+    solver : "auto", "cd" (working sets) or "gram" (covariance mode for n >> p).
+
+    Attributes
+    ----------
+    coef_, intercept_, dual_gap_ (in objective units), n_iter_, converged_, n_features_in_,
+    feature_names_in_ (when X has column names).
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
+                 penalty_factor=None, lower=None, upper=None, positive=False, warm_start=False,
+                 tol=1e-4, max_iter=1000, solver="auto"):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.warm_start = warm_start
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+
+    def _mixing(self) -> float:
+        return v.check_l1_ratio(self.l1_ratio)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on X (dense or sparse) and y; returns self."""
+        alpha = v.check_alpha(self.alpha)
+        l1_ratio = self._mixing()
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_positive_int(self.max_iter, "max_iter")
+        problem, X = self._problem(X, y, sample_weight, multi_output=False)
+        w0 = None
+        if self.warm_start and getattr(self, "coef_", None) is not None:
+            if self.coef_.shape == (problem.n_features,):
+                w0 = self.coef_.astype(np.float64)
+        result = solve_path(problem, np.array([alpha]), l1_ratio, tol=tol, max_iter=max_iter,
+                            solver=self.solver, w0=w0, model=type(self).__name__)
+        self.coef_ = result.coefs[0].astype(X.dtype)
+        self.intercept_ = X.dtype.type(result.intercepts[0])
+        self.dual_gap_ = float(result.gaps[0])
+        self.n_iter_ = int(result.n_iter[0])
+        self.converged_ = bool(result.converged[0])
+        return self
+
+
+class Lasso(ElasticNet):
+    """The lasso: ElasticNet with l1_ratio = 1 (same parameters and attributes, no l1_ratio)."""
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
+                 lower=None, upper=None, positive=False, warm_start=False, tol=1e-4,
+                 max_iter=1000, solver="auto"):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.warm_start = warm_start
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+
+    def _mixing(self) -> float:
+        return 1.0
+
+
+RIDGE_SOLVERS = ("auto", "cholesky", "eigen", "cd")
+
+
+class Ridge(_LinearModel):
+    """Ridge regression with scikit-learn's scaling: sum s_i (y_i - x_i.w - b)^2 + alpha ||D w||^2.
+
+    D holds the penalty factors (and column scales when ``standardize``).  Closed forms: Cholesky
+    of the p x p system (n >= p) or the n x n kernel (p > n); bounds use coordinate descent.
+    Several targets (2-D y) are solved at once.  Parameters as in ``ElasticNet``; ``solver`` is
+    "auto", "cholesky" (primal), "eigen" (kernel form) or "cd".  ``dual_gap_`` is in ElasticNet
+    units (multiply by 2 sum s for Ridge's); ``n_iter_`` is 1 for the closed forms.
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
+                 lower=None, upper=None, positive=False, warm_start=False, tol=1e-4,
+                 max_iter=1000, solver="auto"):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.warm_start = warm_start
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on X (dense or sparse) and y (one or several targets); returns self."""
+        alpha = v.check_alpha(self.alpha)
+        if self.solver not in RIDGE_SOLVERS:
+            raise ValueError(f"solver must be one of {RIDGE_SOLVERS}; got {self.solver!r}.")
+        problem, X = self._problem(X, y, sample_weight, multi_output=True)
+        en_alpha = ridge_alpha_to_elastic_net(alpha, problem.sample_weight)
+        bounded = np.any(np.isfinite(problem.lower)) or np.any(np.isfinite(problem.upper))
+        targets = problem.y.T if problem.y.ndim == 2 else problem.y[None, :]
+        if self.solver == "cd" or bounded:
+            coef, intercept, gaps, n_iter = self._fit_cd(problem, en_alpha, targets)
+        else:
+            coef, intercept, gaps = self._fit_closed_form(problem, en_alpha)
+            n_iter = 1  # one direct solve
+        if problem.y.ndim == 1:
+            coef, intercept, gaps = coef[0], intercept[0], gaps[0]
+        self.coef_ = np.asarray(coef, dtype=X.dtype)
+        self.intercept_ = np.asarray(intercept, dtype=X.dtype)[()]
+        self.dual_gap_ = gaps
+        self.n_iter_ = n_iter
+        return self
+
+    def _fit_cd(self, problem: Problem, en_alpha: float, targets):
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_positive_int(self.max_iter, "max_iter")
+        coefs, intercepts, gaps, n_iter = [], [], [], []
+        for t, y_t in enumerate(targets):
+            sub = Problem(problem.X, y_t, problem.sample_weight, problem.factors, problem.lower,
+                          problem.upper, problem.fit_intercept, problem.standardize)
+            w0 = None
+            if self.warm_start and getattr(self, "coef_", None) is not None:
+                prev = np.atleast_2d(self.coef_)
+                if prev.shape == (len(targets), problem.n_features):
+                    w0 = prev[t].astype(np.float64)
+            result = solve_path(sub, np.array([en_alpha]), 0.0, tol=tol, max_iter=max_iter,
+                                solver="auto", w0=w0, model="Ridge")
+            coefs.append(result.coefs[0])
+            intercepts.append(result.intercepts[0])
+            gaps.append(result.gaps[0])
+            n_iter.append(int(result.n_iter[0]))
+        return np.array(coefs), np.array(intercepts), np.array(gaps), np.array(n_iter)
+
+    def _fit_closed_form(self, problem: Problem, en_alpha: float):
+        use_kernel = self.solver == "eigen" or (
+            self.solver == "auto" and problem.n_features > problem.n_samples)
+        use_kernel = use_kernel and np.all(problem.factors > 0)
+        if use_kernel:
+            data = problem.design
+            scale = problem.column_scale(data.col_norm_sq)
+            d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
+            y = data.y if not data.is_sparse else (
+                data.y * (np.sqrt(data.sw) if data.y.ndim == 1 else np.sqrt(data.sw)[:, None]))
+            coef = ridge_path_dual(data, y, np.array([en_alpha]), d)[0]
+        else:
+            data = problem.statistics
+            scale = problem.column_scale(data.col_norm_sq)
+            c = 1.0 if scale is None else scale
+            l2 = en_alpha * problem.factors * c**2
+            G = data.G
+            const = data.col_norm_sq == 0
+            if np.any(const):  # constant columns carry no information: keep their weight at 0
+                G = G.copy()
+                G[const, :] = 0.0
+                G[:, const] = 0.0
+                G[const, const] = 1.0
+            coef = ridge_cholesky(G, data.q, l2)
+            coef[const] = 0.0
+        coef = coef.T if coef.ndim == 2 else coef[None, :]  # (n_targets, p)
+        intercept = np.atleast_1d(data.y_offset - coef @ data.x_offset) if problem.fit_intercept \
+            else np.zeros(coef.shape[0])
+        pw = problem.penalty(en_alpha, 0.0, scale).weights()
+        gaps = np.array([self._gap(problem, data, pw, w, t) for t, w in enumerate(coef)])
+        return coef, intercept, gaps
+
+    @staticmethod
+    def _gap(problem: Problem, data, pw, w, t) -> float:
+        """Certificate of target t, in ElasticNet units (multiply by 2 sum s for Ridge's)."""
+        if problem.y.ndim == 2:
+            target = {"q": data.q[:, t]} if hasattr(data, "q") else {"y": data.y[:, t]}
+            data = replace(data, yty=data.yty[t], y_offset=data.y_offset[t], **target)
+        if hasattr(data, "G"):
+            return duality_gap_statistics(data, pw, w)
+        return duality_gap_design(data, pw, w)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
