@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg as la
+import scipy.sparse as sp
 
 from ..datafits.quadratic import SufficientStatistics, WeightedDesign
 
@@ -46,23 +47,35 @@ def ridge_path_dual(design: WeightedDesign, y: np.ndarray, multipliers: np.ndarr
                     d: np.ndarray) -> np.ndarray:
     """Same as ``ridge_path_primal`` through the n x n kernel: for p > n.
 
-    ``y`` is the centred target scaled by sqrt(sw) (one or several columns).
+    ``y`` is the centred target scaled by sqrt(sw) (one or several columns).  Sparse X is never
+    densified: the kernel and X~' v are formed with the centring applied algebraically.
     """
-    Xs = _scaled_centred_dense(design, d)
-    K = Xs @ Xs.T
+    K, adjoint = _kernel_and_adjoint(design, d)
     evals, U = la.eigh(K, check_finite=False)
     evals = np.maximum(evals, 0.0)
     Uy = U.T @ y
     filt = 1.0 / (evals[None, :] + multipliers[:, None])
-    XtU = Xs.T @ U  # (p, n)
+    XtU = adjoint(U)  # (p, n)
     if Uy.ndim == 1:
         return (filt * Uy[None, :]) @ XtU.T / d[None, :]
     return np.einsum("pj,kj,jt->kpt", XtU, filt, Uy) / d[None, :, None]
 
 
-def _scaled_centred_dense(design: WeightedDesign, d: np.ndarray) -> np.ndarray:
-    """sqrt(S) X_c D^-1 as a dense n x p array (p > n, so this is the small side)."""
+def _kernel_and_adjoint(design: WeightedDesign, d: np.ndarray):
+    """K = X~ X~' and v -> X~' v for X~ = sqrt(S) X_c D^-1."""
     if not design.is_sparse:
-        return design.Xd / d[None, :]
-    X = design._csc().toarray()
-    return (np.sqrt(design.sw)[:, None] * (X - design.x_offset[None, :])) / d[None, :]
+        Xs = design.Xd / d[None, :]
+        return Xs @ Xs.T, lambda M: Xs.T @ M
+    Xs = design._csc() @ sp.diags(1.0 / d)
+    m = design.x_offset / d
+    root = np.sqrt(design.sw)
+    Xm = np.asarray(Xs @ m).ravel()
+    K = np.asarray((Xs @ Xs.T).todense())
+    K -= Xm[:, None] + Xm[None, :] - m @ m
+    K *= root[:, None] * root[None, :]
+
+    def adjoint(M):
+        RM = root[:, None] * M
+        return np.asarray(Xs.T @ RM) - np.outer(m, root @ M)
+
+    return K, adjoint

@@ -1,0 +1,36 @@
+"""shrinkage itself, through its public ``path`` function."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import shrinkage
+
+NAME = "shrinkage"
+HOW = ("shrinkage.path(X, y, l1_ratio=..., alphas=grid, fit_intercept=True, tol=TOL, "
+       "max_iter=100_000) (solver='auto')")
+TOL_MEANING = "duality gap <= tol * ||y - mean(y)||^2 / n (scikit-learn's convention)"
+TOL = {"default": 1e-8}
+
+
+def version() -> str:
+    return shrinkage.__version__
+
+
+def fit_path(X, y, alphas, l1_ratio, tol):
+    res = shrinkage.path(X, y, l1_ratio=l1_ratio, alphas=alphas, fit_intercept=True, tol=tol,
+                         max_iter=100_000)
+    return res.coefs, res.intercepts
+
+
+def warmup() -> None:
+    """Compile (or load from numba's disk cache) both solvers on tiny problems.
+
+    A wide problem goes to the working-set CD solver, a tall one to the Gram solver.
+    """
+    rng = np.random.default_rng(0)
+    for n, p in ((30, 60), (200, 10)):
+        X = rng.standard_normal((n, p))
+        y = X[:, :3].sum(axis=1) + rng.standard_normal(n)
+        for l1_ratio in (1.0, 0.5):
+            shrinkage.path(X, y, l1_ratio=l1_ratio, n_alphas=5, tol=1e-8)

@@ -1,0 +1,76 @@
+"""scikit-learn: ``enet_path`` on centred data (what ``ElasticNet.fit`` does internally).
+
+``enet_path`` has no intercept, so the adapter centres X and y (as scikit-learn's ``_pre_fit``
+does) and recovers ``b = mean(y) - mean(X) @ w``.  ``precompute='auto'`` lets scikit-learn use its
+Gram (covariance) solver when n > p and plain CD otherwise; for n > p we hand it the Gram matrix
+and X'y ourselves so they are formed once for the whole path rather than once per call.  This
+was the fastest of the variants tried (see ``VARIANTS``; ``python -m benchmarks.run
+--sklearn-variants`` times them all).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sklearn
+from sklearn.linear_model import ElasticNet, enet_path
+
+NAME = "scikit-learn"
+HOW = ("enet_path(X - mean, y - mean, alphas=grid, l1_ratio=..., tol=TOL, max_iter=100_000, "
+       "precompute=Gram if n > p else False, Xy=X_c'y_c if n > p, copy_X=False)")
+TOL_MEANING = "duality gap <= tol * ||y - mean(y)||^2 / n"
+TOL = {"default": 1e-8}
+
+
+def version() -> str:
+    return sklearn.__version__
+
+
+def _centre(X, y, order):
+    x_mean = X.mean(axis=0)
+    y_mean = y.mean()
+    Xc = np.subtract(X, x_mean, order=order)
+    return Xc, y - y_mean, x_mean, y_mean
+
+
+def fit_path_enet_path(X, y, alphas, l1_ratio, tol):
+    n, p = X.shape
+    Xc, yc, x_mean, y_mean = _centre(X, y, "F")
+    if n > p:
+        gram, xy = Xc.T @ Xc, Xc.T @ yc
+    else:
+        gram, xy = False, None
+    _, coefs, _ = enet_path(Xc, yc, l1_ratio=l1_ratio, alphas=alphas, tol=tol, max_iter=100_000,
+                            precompute=gram, Xy=xy, copy_X=False)
+    coefs = coefs.T
+    return coefs, y_mean - coefs @ x_mean
+
+
+def fit_path_auto(X, y, alphas, l1_ratio, tol):
+    """enet_path(precompute='auto'): scikit-learn forms the Gram matrix itself when n > p."""
+    Xc, yc, x_mean, y_mean = _centre(X, y, "F")
+    _, coefs, _ = enet_path(Xc, yc, l1_ratio=l1_ratio, alphas=alphas, tol=tol, max_iter=100_000,
+                            precompute="auto", copy_X=False)
+    coefs = coefs.T
+    return coefs, y_mean - coefs @ x_mean
+
+
+def fit_path_warm_start(X, y, alphas, l1_ratio, tol):
+    """ElasticNet(warm_start=True) refitted along the grid (precompute='auto' there too)."""
+    n, p = X.shape
+    model = ElasticNet(l1_ratio=l1_ratio, tol=tol, max_iter=100_000, warm_start=True,
+                       precompute=n > p, fit_intercept=True)
+    coefs = np.empty((len(alphas), p))
+    intercepts = np.empty(len(alphas))
+    for k, a in enumerate(alphas):
+        model.set_params(alpha=a).fit(X, y)
+        coefs[k] = model.coef_
+        intercepts[k] = model.intercept_
+    return coefs, intercepts
+
+
+VARIANTS = {
+    "enet_path(precompute=Gram/False)": fit_path_enet_path,
+    "enet_path(precompute='auto')": fit_path_auto,
+    "ElasticNet(warm_start=True) loop": fit_path_warm_start,
+}
+fit_path = fit_path_enet_path

@@ -1,0 +1,450 @@
+"""shrinkage.path against scikit-learn, the exact LARS path, and its own documented contract."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import ElasticNet, lars_path
+
+import shrinkage
+from shrinkage._problem import Problem
+from shrinkage.exceptions import ShrinkageConvergenceWarning
+
+from ._reference import centred, column_scale, kkt_violations, null_deviance, simulated
+
+TIGHT = {"tol": 1e-15, "max_iter": 100_000}
+
+
+def rel_err(a, b) -> float:
+    return float(np.linalg.norm(np.asarray(a) - b) / max(np.linalg.norm(b), 1e-300))
+
+
+def ref_alpha_max(X, y, l1_ratio=1.0, sample_weight=None, fit_intercept=True, factors=None,
+                  scale=None, positive=False) -> float:
+    Xc, yc, sw, _, _ = centred(X, y, sample_weight, fit_intercept)
+    corr = Xc.T @ (sw * yc)
+    if positive:
+        corr = np.maximum(corr, 0.0)
+    w = np.ones(X.shape[1]) if factors is None else np.asarray(factors, float)
+    if scale is not None:
+        w = w * scale
+    return float(np.max(np.abs(corr) / w) / l1_ratio)
+
+
+def sklearn_coefs(X, y, alphas, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
+                  positive=False):
+    coefs, intercepts = [], []
+    for a in alphas:
+        m = ElasticNet(alpha=a, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                       positive=positive, tol=1e-14, max_iter=100_000)
+        with warnings.catch_warnings():
+            # sklearn may stop a hair above tol=1e-14: the agreement below is what matters
+            warnings.simplefilter("ignore")
+            m.fit(X, y, sample_weight=sample_weight)
+        coefs.append(m.coef_.copy())
+        intercepts.append(float(m.intercept_))
+    return np.array(coefs), np.array(intercepts)
+
+
+# --------------------------------------------------------------------------------------------
+# agreement with scikit-learn on the same objective
+
+
+@pytest.mark.parametrize("shape", [(50, 20), (30, 60)], ids=["n>p", "p>n"])
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.7, 0.3])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("kind", ["dense", "csc", "float32"])
+def test_matches_sklearn(shape, solver, l1_ratio, fit_intercept, weighted, kind):
+    n, p = shape
+    X, y = simulated(n, p, seed=n + p)
+    sw = np.random.default_rng(7).uniform(0.5, 2.0, n) if weighted else None
+    amax = ref_alpha_max(X, y, l1_ratio, sw, fit_intercept)
+    alphas = amax * np.array([0.5, 0.1, 0.03])
+    if kind == "csc":
+        Xin = sp.csc_matrix(X)
+    elif kind == "float32":
+        Xin = X.astype(np.float32)
+        X = Xin.astype(np.float64)  # sklearn sees exactly the same numbers in float64
+    else:
+        Xin = X
+    P = shrinkage.path(Xin, y, l1_ratio=l1_ratio, alphas=alphas, fit_intercept=fit_intercept,
+                       sample_weight=sw, solver=solver, **TIGHT)
+    ref, ref_b = sklearn_coefs(X, y, alphas, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                               sample_weight=sw)
+    rtol = 1e-4 if kind == "float32" else 1e-6
+    assert P.coefs.dtype == np.float64
+    np.testing.assert_array_equal(P.alphas, alphas)
+    for k in range(len(alphas)):
+        assert rel_err(P.coefs[k], ref[k]) <= rtol, k
+    scale_y = np.abs(y).max()
+    np.testing.assert_allclose(P.intercepts, ref_b, rtol=0, atol=rtol * scale_y)
+    if not fit_intercept:
+        np.testing.assert_array_equal(P.intercepts, 0.0)
+    assert np.all(P.gaps >= 0) and P.converged.all()
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_float32_input_is_solved_in_float32(sparse):
+    X, y = simulated(30, 8, seed=1)
+    X32 = X.astype(np.float32)
+    design = Problem.build(sp.csc_matrix(X32) if sparse else X32, y).design
+    assert (design.data if sparse else design.Xd).dtype == np.float32
+    P = shrinkage.path(sp.csc_matrix(X32) if sparse else X32, y, n_alphas=5, solver="cd")
+    assert P.coefs.dtype == np.float64 and P.converged.all()
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("shape", [(50, 20), (30, 60)], ids=["n>p", "p>n"])
+def test_positive_matches_sklearn(solver, l1_ratio, shape):
+    X, y = simulated(*shape, seed=3)
+    amax = ref_alpha_max(X, y, l1_ratio, positive=True)
+    alphas = amax * np.array([0.5, 0.1, 0.03])
+    P = shrinkage.path(X, y, l1_ratio=l1_ratio, alphas=alphas, positive=True, solver=solver,
+                       **TIGHT)
+    ref, ref_b = sklearn_coefs(X, y, alphas, l1_ratio=l1_ratio, positive=True)
+    assert np.all(P.coefs >= 0)
+    for k in range(len(alphas)):
+        assert rel_err(P.coefs[k], ref[k]) <= 1e-6
+    np.testing.assert_allclose(P.intercepts, ref_b, rtol=1e-6, atol=1e-6 * np.abs(y).max())
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_penalty_factor_is_a_column_rescaling_for_the_lasso(solver, sparse):
+    # alpha f_j |w_j| on X_j  ==  alpha |v_j| on X_j / f_j  with  v_j = f_j w_j
+    X, y = simulated(40, 12, seed=5)
+    f = np.random.default_rng(5).uniform(0.3, 3.0, 12)
+    amax = ref_alpha_max(X, y, factors=f)
+    alphas = amax * np.array([0.5, 0.1, 0.03])
+    P = shrinkage.path(sp.csc_matrix(X) if sparse else X, y, alphas=alphas, penalty_factor=f,
+                       solver=solver, **TIGHT)
+    ref, ref_b = sklearn_coefs(X / f, y, alphas)
+    for k in range(len(alphas)):
+        assert rel_err(P.coefs[k], ref[k] / f) <= 1e-6
+    np.testing.assert_allclose(P.intercepts, ref_b, rtol=1e-6, atol=1e-6 * np.abs(y).max())
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_standardize_is_sklearn_on_standardized_columns(solver, fit_intercept, weighted):
+    X, y = simulated(40, 10, seed=11)
+    X = X * np.geomspace(0.01, 100, 10) + 3.0  # very different scales, non-zero means
+    sw = np.random.default_rng(11).uniform(0.5, 2.0, 40) if weighted else None
+    Xc, _, s, _, _ = centred(X, y, sw, fit_intercept)
+    c = column_scale(Xc, s)  # weighted sd, or RMS without an intercept
+    amax = ref_alpha_max(X, y, 0.7, sw, fit_intercept, scale=c)
+    alphas = amax * np.array([0.5, 0.1, 0.03])
+    P = shrinkage.path(X, y, l1_ratio=0.7, alphas=alphas, standardize=True, sample_weight=sw,
+                       fit_intercept=fit_intercept, solver=solver, **TIGHT)
+    ref, ref_b = sklearn_coefs(X / c, y, alphas, l1_ratio=0.7, fit_intercept=fit_intercept,
+                               sample_weight=sw)
+    for k in range(len(alphas)):
+        assert rel_err(P.coefs[k], ref[k] / c) <= 1e-6
+    np.testing.assert_allclose(P.intercepts, ref_b, rtol=1e-6, atol=1e-6 * np.abs(y).max())
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_p_much_larger_than_n_matches_sklearn(l1_ratio, sparse):
+    # working sets + screening on 500 features, 20 samples (solver="auto" picks cd)
+    X, y = simulated(20, 500, seed=2)
+    amax = ref_alpha_max(X, y, l1_ratio)
+    alphas = amax * np.array([0.5, 0.2, 0.05])
+    P = shrinkage.path(sp.csc_matrix(X) if sparse else X, y, l1_ratio=l1_ratio, alphas=alphas,
+                       **TIGHT)
+    ref, _ = sklearn_coefs(X, y, alphas, l1_ratio=l1_ratio)
+    for k in range(len(alphas)):
+        assert rel_err(P.coefs[k], ref[k]) <= 1e-6
+    if l1_ratio == 1.0:
+        assert P.nnz[-1] <= 20  # a lasso solution has at most n non-zeros
+
+
+# --------------------------------------------------------------------------------------------
+# the exact lasso path (LARS)
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+def test_lasso_path_is_the_exact_lars_path_on_diabetes(solver):
+    X, y = load_diabetes(return_X_y=True)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    knots, _, knot_coefs = lars_path(Xc, yc, method="lasso")  # knots in the Lasso alpha scale
+    positive_knots = knots[knots > 0]
+    grid = np.geomspace(knots[0], positive_knots[-1], 40)[1:-1]
+    near_knot = np.min(np.abs(grid[:, None] / positive_knots - 1), axis=1) < 1e-3
+    grid = grid[~near_knot][:30]
+    assert len(grid) >= 25
+    ref = np.array([np.interp(grid[::-1], knots[::-1], knot_coefs[j, ::-1])[::-1]
+                    for j in range(X.shape[1])]).T
+    P = shrinkage.path(X, y, alphas=grid, solver=solver, **TIGHT)
+    assert P.converged.all()
+    assert np.abs(P.coefs - ref).max() <= 1e-6 * np.abs(ref).max()
+    # the intercept is profiled out: b = ybar - xbar.w
+    np.testing.assert_allclose(P.intercepts, y.mean() - P.coefs @ X.mean(0), atol=1e-8)
+
+
+# --------------------------------------------------------------------------------------------
+# alpha_max and the default grid
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"fit_intercept": False}, {"weighted": True}, {"standardize": True},
+     {"positive": True}, {"factors": True}],
+    ids=["plain", "no-intercept", "weighted", "standardize", "positive", "factors"])
+def test_alpha_max_is_the_smallest_all_zero_alpha(l1_ratio, sparse, solver, options):
+    X, y = simulated(40, 15, seed=4)
+    X = X * np.linspace(0.5, 2.0, 15)
+    rng = np.random.default_rng(4)
+    sw = rng.uniform(0.5, 2.0, 40) if options.get("weighted") else None
+    f = rng.uniform(0.5, 2.0, 15) if options.get("factors") else None
+    fit_intercept = options.get("fit_intercept", True)
+    positive = options.get("positive", False)
+    standardize = options.get("standardize", False)
+    scale = None
+    if standardize:
+        Xc, _, s, _, _ = centred(X, y, sw, fit_intercept)
+        scale = column_scale(Xc, s)
+    kw = {"l1_ratio": l1_ratio, "sample_weight": sw, "penalty_factor": f,
+          "fit_intercept": fit_intercept, "positive": positive, "standardize": standardize,
+          "solver": solver, "tol": 1e-10}
+    Xin = sp.csc_matrix(X) if sparse else X
+    P = shrinkage.path(Xin, y, n_alphas=5, **kw)
+    amax = ref_alpha_max(X, y, l1_ratio, sw, fit_intercept, f, scale, positive)
+    assert P.alphas[0] == pytest.approx(amax, rel=1e-10)
+    np.testing.assert_array_equal(P.coefs[0], 0.0)
+    assert P.nnz[0] == 0
+    below = shrinkage.path(Xin, y, alphas=[0.99 * P.alphas[0]], **kw)
+    assert below.nnz[0] >= 1
+
+
+@pytest.mark.parametrize(("shape", "ratio"), [((40, 10), 1e-4), ((10, 40), 1e-2)])
+def test_default_grid_is_geometric_with_glmnet_min_ratio(shape, ratio):
+    X, y = simulated(*shape, seed=8)
+    P = shrinkage.path(X, y, n_alphas=7, tol=1e-6)
+    assert len(P) == 7 and P.coefs.shape == (7, shape[1])
+    assert P.alphas[-1] / P.alphas[0] == pytest.approx(ratio, rel=1e-12)
+    np.testing.assert_allclose(np.diff(np.log(P.alphas)), np.log(ratio) / 6, rtol=1e-12)
+    P2 = shrinkage.path(X, y, n_alphas=4, alpha_min_ratio=0.1)
+    assert P2.alphas[-1] / P2.alphas[0] == pytest.approx(0.1, rel=1e-12)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: with penalty_factor zeros, alpha_max is computed at "
+                   "w=0 instead of at the fit of the unpenalized columns (the gap at w=0 is "
+                   "reported as 0 because the primal uses the projected residual)")
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+def test_unpenalized_features_are_fitted_at_alpha_max(solver):
+    X, y = simulated(40, 8, seed=1)
+    f = np.ones(8)
+    f[[0, 3]] = 0.0
+    P = shrinkage.path(X, y, penalty_factor=f, n_alphas=3, solver=solver, tol=1e-12)
+    # at alphas[0] the penalized coefficients are 0 and the free ones are least squares on them
+    A = np.c_[X[:, [0, 3]], np.ones(40)]
+    ls = np.linalg.lstsq(A, y, rcond=None)[0]
+    np.testing.assert_array_equal(P.coefs[0][f > 0], 0.0)
+    np.testing.assert_allclose(P.coefs[0][[0, 3]], ls[:2], rtol=1e-8)
+    below = shrinkage.path(X, y, penalty_factor=f, alphas=[0.99 * P.alphas[0]], solver=solver)
+    assert np.count_nonzero(below.coefs[0][f > 0]) >= 1
+
+
+def test_alphas_order_does_not_matter():
+    X, y = simulated(30, 12, seed=9)
+    alphas = ref_alpha_max(X, y) * np.array([0.5, 0.1, 0.02])
+    down = shrinkage.path(X, y, alphas=alphas, **TIGHT)
+    up = shrinkage.path(X, y, alphas=alphas[::-1], **TIGHT)
+    np.testing.assert_allclose(up.coefs[::-1], down.coefs, atol=1e-8)
+    np.testing.assert_array_equal(up.alphas, alphas[::-1])
+
+
+# --------------------------------------------------------------------------------------------
+# sample weights, screening, degenerate columns
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_integer_weights_are_repeated_rows_and_zero_weights_dropped_rows(solver, l1_ratio):
+    X, y = simulated(30, 8, seed=6)
+    s = np.random.default_rng(6).integers(0, 4, 30).astype(float)
+    rows = np.repeat(np.arange(30), s.astype(int))
+    alphas = [0.3, 0.05]
+    a = shrinkage.path(X, y, alphas=alphas, sample_weight=s, l1_ratio=l1_ratio, solver=solver,
+                       **TIGHT)
+    b = shrinkage.path(X[rows], y[rows], alphas=alphas, l1_ratio=l1_ratio, solver=solver,
+                       **TIGHT)
+    np.testing.assert_allclose(a.coefs, b.coefs, atol=1e-8)
+    np.testing.assert_allclose(a.intercepts, b.intercepts, atol=1e-8)
+    c = shrinkage.path(X, y, alphas=alphas, sample_weight=3.0 * s, l1_ratio=l1_ratio,
+                       solver=solver, **TIGHT)
+    np.testing.assert_allclose(c.coefs, a.coefs, atol=1e-8)  # only relative weights matter
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("kind", ["dense", "csc", "positive"])
+@pytest.mark.parametrize("shape", [(50, 20), (20, 200)], ids=["n>p", "p>>n"])
+def test_screening_does_not_change_the_solution(solver, l1_ratio, kind, shape):
+    X, y = simulated(*shape, seed=12)
+    alphas = ref_alpha_max(X, y, l1_ratio) * np.geomspace(0.9, 0.02, 8)
+    kw = {"l1_ratio": l1_ratio, "alphas": alphas, "solver": solver,
+          "positive": kind == "positive", **TIGHT}
+    Xin = sp.csc_matrix(X) if kind == "csc" else X
+    on = shrinkage.path(Xin, y, screen=True, **kw)
+    off = shrinkage.path(Xin, y, screen=False, **kw)
+    assert on.converged.all() and off.converged.all()
+    for k in range(len(alphas)):
+        assert rel_err(on.coefs[k], off.coefs[k]) <= 1e-6
+    np.testing.assert_array_equal(on.nnz, off.nnz)
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("standardize", [False, True])
+def test_constant_and_duplicated_columns(solver, sparse, standardize):
+    X, y = simulated(40, 6, seed=13)
+    Xd = np.c_[X, np.full(40, 3.0), X[:, 1], np.zeros(40), X[:, 1]]  # cols 6, 8 constant
+    Xin = sp.csc_matrix(Xd) if sparse else Xd
+    Xc, yc, sw, _, _ = centred(Xd, y)
+    tol = 1e-14
+    for l1_ratio in (1.0, 0.5):
+        P = shrinkage.path(Xin, y, l1_ratio=l1_ratio, n_alphas=8, alpha_min_ratio=1e-2,
+                           solver=solver, standardize=standardize, tol=tol, max_iter=100_000)
+        assert np.all(np.isfinite(P.coefs)) and np.all(np.isfinite(P.intercepts))
+        assert P.converged.all()
+        assert np.all(P.gaps <= tol * null_deviance(yc, sw))
+        np.testing.assert_array_equal(P.coefs[:, [6, 8]], 0.0)
+        c = column_scale(Xc, sw) if standardize else np.ones(10)
+        for a, w in zip(P.alphas, P.coefs, strict=True):
+            l1, l2 = a * l1_ratio * c, a * (1 - l1_ratio) * c**2
+            # the lasso may split the duplicated columns 1, 7, 9 any way, but it must be optimal
+            assert kkt_violations(Xc, yc, sw, w, l1, l2).max() <= 1e-7
+        if l1_ratio < 1:
+            # the ridge part is strictly convex: the weight is shared evenly by the duplicates
+            mu = P.alphas * (1 - l1_ratio) * c[1] ** 2
+            bound = 2 * np.sqrt(2 * P.gaps / mu) + 1e-12  # ||w - w*|| <= sqrt(2 gap / mu)
+            assert np.all(np.abs(P.coefs[:, 7] - P.coefs[:, 1]) <= bound)
+            assert np.all(np.abs(P.coefs[:, 9] - P.coefs[:, 1]) <= bound)
+
+
+# --------------------------------------------------------------------------------------------
+# the Path result and warnings
+
+
+def test_path_result_fields_and_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = simulated(30, 5, seed=14)
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(5)])
+    P = shrinkage.path(df, y, n_alphas=6)
+    assert list(P.feature_names) == ["x0", "x1", "x2", "x3", "x4"]
+    assert len(P) == 6
+    for name in ("alphas", "intercepts", "gaps", "n_iter", "converged", "nnz"):
+        assert getattr(P, name).shape == (6,)
+    np.testing.assert_array_equal(P.nnz, np.count_nonzero(P.coefs, axis=1))
+    assert P.l1_ratio == 1.0
+    named = shrinkage.path(X, y, n_alphas=2, feature_names=["a", "b", "c", "d", "e"])
+    assert list(named.feature_names) == ["a", "b", "c", "d", "e"]
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+def test_not_converged_warns_and_reports_it(solver):
+    X, y = simulated(50, 20, seed=15)
+    with pytest.warns(ShrinkageConvergenceWarning, match=r"did not converge.*max_iter=1\b"):
+        P = shrinkage.path(X, y, alphas=[0.01], tol=1e-12, max_iter=1, solver=solver)
+    assert not P.converged[0]
+    _, yc, sw, _, _ = centred(X, y)
+    assert P.gaps[0] > 1e-12 * null_deviance(yc, sw)
+
+
+# --------------------------------------------------------------------------------------------
+# bad input
+
+
+def _bad_inputs():
+    X, y = simulated(10, 3, seed=0)
+    nan_X, inf_X, nan_y, inf_y = X.copy(), X.copy(), y.copy(), y.copy()
+    nan_X[2, 1] = np.nan
+    inf_X[2, 1] = np.inf
+    nan_y[3] = np.nan
+    inf_y[3] = -np.inf
+    return [
+        ("nan-X", (nan_X, y), {}, r"X contains NaN"),
+        ("inf-X", (inf_X, y), {}, r"X contains infinity"),
+        ("nan-X-sparse", (sp.csc_matrix(nan_X), y), {}, r"X contains NaN"),
+        ("nan-y", (X, nan_y), {}, r"y contains NaN"),
+        ("inf-y", (X, inf_y), {}, r"y contains infinity"),
+        ("lengths", (X, y[:-1]), {}, r"inconsistent numbers of samples: \[10, 9\]"),
+        ("no-rows", (np.empty((0, 3)), np.empty(0)), {}, r"0 sample"),
+        ("no-columns", (np.empty((10, 0)), y), {}, r"0 feature"),
+        ("1-D-X", (X[:, 0], y), {}, r"Expected 2D array"),
+        ("2-D-y", (X, np.c_[y, y]), {}, r"y must be one-dimensional"),
+        ("negative-alpha", (X, y), {"alphas": [0.1, -0.1]}, r"alphas must be finite and >= 0"),
+        ("negative-alpha-scalar", (X, y), {"alphas": -1.0}, r"alphas must be finite and >= 0"),
+        ("nan-alpha", (X, y), {"alphas": [np.nan]}, r"alphas must be finite"),
+        ("empty-alphas", (X, y), {"alphas": []}, r"alphas is empty"),
+        ("l1_ratio>1", (X, y), {"l1_ratio": 1.5}, r"l1_ratio must be in \[0, 1\].*1\.5"),
+        ("l1_ratio<0", (X, y), {"l1_ratio": -0.1}, r"l1_ratio must be in \[0, 1\].*-0\.1"),
+        ("l1_ratio-nan", (X, y), {"l1_ratio": np.nan}, r"l1_ratio must be in \[0, 1\]"),
+        ("negative-factor", (X, y), {"penalty_factor": [1.0, -1.0, 1.0]},
+         r"penalty_factor must be finite and >= 0"),
+        ("nan-factor", (X, y), {"penalty_factor": [1.0, np.nan, 1.0]},
+         r"penalty_factor must be finite and >= 0"),
+        ("factor-length", (X, y), {"penalty_factor": [1.0, 1.0]},
+         r"penalty_factor must have one entry per feature \(3\)"),
+        ("lower>upper", (X, y), {"lower": [0.0, 1.0, 0.0], "upper": [1.0, 0.0, 1.0]},
+         r"lower must not exceed upper; feature 1"),
+        ("positive-upper<0", (X, y), {"positive": True, "upper": -1.0},
+         r"lower must not exceed upper"),
+        ("lower-length", (X, y), {"lower": [0.0, 0.0]}, r"lower must be a scalar or have one"),
+        ("nan-upper", (X, y), {"upper": [1.0, np.nan, 1.0]}, r"upper contains NaN"),
+        ("weight-length", (X, y), {"sample_weight": np.ones(9)},
+         r"sample_weight must have one entry per sample \(10\)"),
+        ("negative-weight", (X, y), {"sample_weight": -np.ones(10)},
+         r"sample_weight must be non-negative"),
+        ("zero-weights", (X, y), {"sample_weight": np.zeros(10)}, r"sample_weight sums to zero"),
+        ("solver", (X, y), {"solver": "lbfgs"}, r"solver must be one of"),
+        ("tol", (X, y), {"tol": 0.0}, r"tol must be a positive number"),
+        ("max_iter", (X, y), {"max_iter": 0}, r"max_iter must be a positive integer"),
+        ("n_alphas", (X, y), {"n_alphas": 0}, r"n_alphas must be a positive integer"),
+        ("alpha_min_ratio", (X, y), {"alpha_min_ratio": 1.5}, r"alpha_min_ratio must be in"),
+    ]
+
+
+@pytest.mark.parametrize(("args", "kwargs", "match"), [c[1:] for c in _bad_inputs()],
+                         ids=[c[0] for c in _bad_inputs()])
+def test_bad_input_raises_value_error_naming_the_problem(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        shrinkage.path(*args, **kwargs)
+
+
+def test_l1_ratio_of_the_wrong_type_is_a_type_error():
+    X, y = simulated(10, 3)
+    with pytest.raises(TypeError, match="l1_ratio must be a real number"):
+        shrinkage.path(X, y, l1_ratio="lasso")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: an infinite bound on the wrong side (lower=+inf or "
+                   "upper=-inf) is accepted; the fit then reports NaN gaps instead of raising")
+@pytest.mark.parametrize("bounds", [{"lower": np.inf}, {"upper": -np.inf}])
+def test_infeasible_infinite_bounds_are_rejected(bounds):
+    X, y = simulated(10, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no convergence warning with NaN gaps either
+        with pytest.raises(ValueError, match="lower|upper"):
+            shrinkage.path(X, y, n_alphas=3, **bounds)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: feature_names of the wrong length are accepted "
+                   "silently and stored on the Path")
+def test_feature_names_of_the_wrong_length_are_rejected():
+    X, y = simulated(10, 3)
+    with pytest.raises(ValueError, match="feature_names"):
+        shrinkage.path(X, y, n_alphas=2, feature_names=["a", "b"])
