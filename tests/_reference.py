@@ -2,9 +2,10 @@
 
 Everything here works on the profiled problem (the intercept removed by weighted centring):
 
-    P(w) = 1/2 sum_i sw_i (yc_i - xc_i.w)^2 + sum_j l1_j |w_j| + l2_j / 2 w_j^2,  lower <= w <= upper
+    P(w) = 1/2 sum_i sw_i (yc_i - xc_i.w)^2 + sum_j l1_j |w_j| + l2_j / 2 w_j^2
 
-with sw = s / sum(s).  ``penalty_weights`` turns (alpha, l1_ratio, factors, scale) into (l1, l2).
+on lower <= w <= upper, with sw = s / sum(s).  ``penalty_weights`` turns
+(alpha, l1_ratio, factors, scale) into (l1, l2).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def _conjugate(v, l1, l2, lo, up, zero_tol) -> float:
         return v * w - l1 * abs(w) - 0.5 * l2 * w * w
     if l1 == 0 and abs(v) <= zero_tol:
         v = 0.0  # a projected-out direction: exactly zero up to rounding
-    if (up == np.inf and v - l1 > 0) or (lo == -np.inf and v + l1 < 0):
+    slack = 1e-12 * max(l1, abs(v))  # the rescaling puts |v| on l1 up to rounding
+    if (up == np.inf and v - l1 > slack) or (lo == -np.inf and v + l1 < -slack):
         return np.inf
     cands = [b * v - l1 * abs(b) for b in (lo, up) if np.isfinite(b)]
     if lo <= 0 <= up:

@@ -38,7 +38,7 @@ class Problem:
         lo, up = v.check_bounds(lower, upper, p, positive)
         return cls(X, y, v.check_sample_weight(sample_weight, X.shape[0]),
                    v.check_penalty_factor(penalty_factor, p), lo, up, bool(fit_intercept),
-                   bool(standardize), feature_names)
+                   bool(standardize), v.check_feature_names(feature_names, p))
 
     @property
     def n_samples(self) -> int:

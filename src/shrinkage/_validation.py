@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils.validation import check_array
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -33,7 +33,9 @@ def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "
             f"{name} must be one-dimensional (one target); got shape {y.shape}."
             + ("" if multi_output else " Ridge accepts several targets.")
         )
-    check_consistent_length(np.empty(n_samples), y)
+    if y.shape[0] != n_samples:
+        raise ValueError(f"X has {n_samples} rows but {name} has {y.shape[0]} entries; "
+                         "they must have one row per sample.")
     return y
 
 
@@ -66,11 +68,15 @@ def check_alpha(alpha, name: str = "alpha") -> float:
 
 
 def check_alphas(alphas) -> np.ndarray:
-    a = np.asarray(alphas, dtype=np.float64).ravel()
+    a = np.asarray(alphas, dtype=np.float64)
+    if a.ndim > 1:
+        raise ValueError(f"alphas must be one-dimensional; got shape {a.shape}.")
+    a = a.ravel()
     if a.size == 0:
         raise ValueError("alphas is empty; give at least one value or leave it None.")
     if not np.all(np.isfinite(a)) or np.any(a < 0):
-        raise ValueError(f"alphas must be finite and >= 0; got {a[~(np.isfinite(a) & (a >= 0))][:3]}.")
+        bad = a[~(np.isfinite(a) & (a >= 0))][:3]
+        raise ValueError(f"alphas must be finite and >= 0; got {bad}.")
     return a
 
 
@@ -104,6 +110,8 @@ def check_bounds(lower, upper, n_features: int, positive: bool = False):
     up = _bound(upper, n_features, np.inf, "upper")
     if positive:
         lo = np.maximum(lo, 0.0)
+    if np.any(lo == np.inf) or np.any(up == -np.inf):
+        raise ValueError("lower cannot be +inf and upper cannot be -inf: no coefficient fits.")
     bad = np.flatnonzero(lo > up)
     if bad.size:
         j = bad[0]
@@ -136,3 +144,14 @@ def check_tol(tol) -> float:
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol > 0:
         raise ValueError(f"tol must be a positive number; got {tol!r}.")
     return float(tol)
+
+
+def check_feature_names(feature_names, n_features: int) -> np.ndarray | None:
+    if feature_names is None:
+        return None
+    names = np.asarray([str(n) for n in feature_names], dtype=object)
+    if names.ndim != 1 or names.shape[0] != n_features:
+        raise ValueError(
+            f"feature_names must have one name per column of X ({n_features}); got {names.size}."
+        )
+    return names

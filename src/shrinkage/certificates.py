@@ -12,23 +12,21 @@ import numpy as np
 from .datafits.quadratic import SufficientStatistics, WeightedDesign
 from .penalties.l1_l2 import PenaltyWeights
 from .solvers import _kernels
-from .solvers._projection import project_unpenalized
 
 
 def dual_point_from_design(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray,
-                           r: np.ndarray, rsum: float, unpen_products=None):
-    """(gap, X_c' theta, correlations X_c' S r) at w with residual representation (r, rsum)."""
+                           r: np.ndarray, rsum: float, free_products=None):
+    """(gap, X_c' theta, correlations X_c' S r) at w with residual representation (r, rsum).
+
+    ``free_products`` = ``design.cross_gram(free)`` for the free columns, computed once by callers
+    that certify many points.
+    """
     corr = design.correlations(r, rsum)
-    r_dot_y, r_dot_r = design.residual_products(r, rsum, w)
-    cols = pw.unpenalized_columns()
-    if unpen_products is None and cols.size:
-        unpen_products = design.cross_gram(cols)
-    cross, q_cols = unpen_products if cols.size else (None, None)
-    theta_corr, r_dot_y, r_dot_r = project_unpenalized(corr, r_dot_y, r_dot_r, cross, q_cols,
-                                                       cols)
-    gap, _, _, scale = _kernels.dual_gap(w, theta_corr, r_dot_y, r_dot_r, pw.l1, pw.l2,
-                                         pw.lower, pw.upper)
-    return max(gap, 0.0), scale * theta_corr, corr
+    r_dot_y, residual_sq = design.residual_products(r, rsum, w)
+    free = pw.unpenalized_columns()
+    if free_products is None:
+        free_products = design.cross_gram(free) if free.size else _no_free(w.shape[0])
+    return (*_certify(pw, w, corr, r_dot_y, residual_sq, free, *free_products), corr)
 
 
 def duality_gap_design(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray) -> float:
@@ -41,12 +39,23 @@ def duality_gap_statistics(stats: SufficientStatistics, pw: PenaltyWeights, w: n
     """The same gap computed from G, q and y'Sy alone."""
     corr = stats.q - stats.G @ w
     r_dot_y = float(stats.yty - stats.q @ w)
-    r_dot_r = max(r_dot_y - float(w @ corr), 0.0)
-    cols = pw.unpenalized_columns()
-    theta_corr, r_dot_y, r_dot_r = project_unpenalized(
-        corr, r_dot_y, r_dot_r, stats.G[:, cols], stats.q[cols], cols)
-    gap = _kernels.dual_gap(w, theta_corr, r_dot_y, r_dot_r, pw.l1, pw.l2, pw.lower, pw.upper)[0]
-    return max(gap, 0.0)
+    residual_sq = max(r_dot_y - float(w @ corr), 0.0)
+    free = pw.unpenalized_columns()
+    cross = np.ascontiguousarray(stats.G[:, free])
+    return _certify(pw, w, corr, r_dot_y, residual_sq, free, cross, stats.q[free])[0]
+
+
+def _certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_free):
+    """(gap, X_c' theta): project the free columns out of the dual residual, then scale it."""
+    theta_corr, dual_ry, dual_rr = _kernels.project_free_columns(
+        free.astype(np.int64), w, corr, r_dot_y, residual_sq, cross, q_free, pw.lower, pw.upper)
+    gap, _, _, scale = _kernels.dual_gap(w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1,
+                                         pw.l2, pw.lower, pw.upper)
+    return max(gap, 0.0), scale * theta_corr
+
+
+def _no_free(p: int):
+    return np.empty((p, 0)), np.empty(0)
 
 
 def kkt_violation(corr: np.ndarray, w: np.ndarray, pw: PenaltyWeights) -> np.ndarray:

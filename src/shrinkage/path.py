@@ -97,8 +97,9 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
         return solve_cd(data, pw, w_start, tol=tol, max_iter=max_iter, screen=screen)
 
     if alphas is None:
-        alpha_max = _alpha_max(problem, kind, l1_ratio, scale, solve)
+        alpha_max, w_null = _alpha_max(problem, kind, l1_ratio, scale, solve)
         alphas = alpha_grid(alpha_max, n_alphas, alpha_min_ratio)
+        w0 = w_null if w0 is None else w0
     p = problem.n_features
     if _ridge_closed_form_applies(problem, l1_ratio, alphas):
         coefs = _ridge_closed_form(problem, kind, alphas, scale)
@@ -137,25 +138,39 @@ def warn_not_converged(fits: list[Fit], alphas, max_iter: int, model: str) -> No
         ShrinkageConvergenceWarning, stacklevel=3)
 
 
-def _alpha_max(problem: Problem, kind: str, l1_ratio: float, scale, solve) -> float:
-    """alpha_max from the datafit gradient at the fit of the unpenalized columns alone."""
+def _alpha_max(problem: Problem, kind: str, l1_ratio: float, scale, solve
+               ) -> tuple[float, np.ndarray]:
+    """alpha_max from the datafit gradient at the fit of the unpenalized columns alone.
+
+    Returns it with that fit, which is the solution at alpha_max (the path's warm start).
+    """
     penalty = problem.penalty(1.0, l1_ratio, scale)
     pw = penalty.weights()
     p = problem.n_features
     w = np.zeros(p)
     free = (pw.l1 == 0) & (pw.l2 == 0)
     if np.any(free):
-        fixed = np.clip(0.0, pw.lower, pw.upper)
-        lo = np.where(free, pw.lower, fixed)
-        up = np.where(free, pw.upper, fixed)
-        w = solve(PenaltyWeights(np.zeros(p), np.zeros(p), lo, up), fixed).w
+        cols = np.flatnonzero(free)
+        if np.all(np.isinf(pw.lower[cols])) and np.all(np.isinf(pw.upper[cols])):
+            # unbounded free columns: their least-squares fit, exactly
+            if kind == "gram":
+                G_uu, q_u = problem.statistics.G[np.ix_(cols, cols)], problem.statistics.q[cols]
+            else:
+                cross, q_u = problem.design.cross_gram(cols)
+                G_uu = cross[cols]
+            w[cols] = np.linalg.lstsq(G_uu, q_u, rcond=None)[0]
+        else:
+            fixed = np.clip(0.0, pw.lower, pw.upper)
+            lo = np.where(free, pw.lower, fixed)
+            up = np.where(free, pw.upper, fixed)
+            w = solve(PenaltyWeights(np.zeros(p), np.zeros(p), lo, up), fixed).w
     if kind == "gram":
         stats = problem.statistics
         corr = stats.q - stats.G @ w
     else:
         design = problem.design
         corr = design.correlations(*design.residual(w))
-    return penalty.alpha_max(-corr)
+    return penalty.alpha_max(-corr), w
 
 
 def _ridge_closed_form_applies(problem: Problem, l1_ratio: float, alphas) -> bool:

@@ -152,9 +152,10 @@ class WeightedDesign:
             G = np.asarray((X.T @ Xu.multiply(self.sw[:, None])).todense())
             G -= np.outer(self.x_offset, self.x_offset[cols])
             q = np.asarray(Xu.T @ (self.sw * self.y)).ravel()
-            return G, q
+            return np.ascontiguousarray(G, dtype=np.float64), q.astype(np.float64)
         Xu = self.Xd[:, cols]
-        return self.Xd.T @ Xu, Xu.T @ self.y
+        return (np.ascontiguousarray(self.Xd.T @ Xu, dtype=np.float64),
+                np.asarray(Xu.T @ self.y, dtype=np.float64))
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
         n, p = X.shape
         block = max(256, _GRAM_BLOCK_BYTES // (8 * max(p, 1)))
         G = np.zeros((p, p))
-        q = np.zeros((p,) + y.shape[1:])
+        q = np.zeros((p, *y.shape[1:]))
         root = np.sqrt(sw)
         for start in range(0, n, block):
             stop = min(start + block, n)
@@ -198,5 +199,5 @@ def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
             G += B.T @ B
             yb = y_c[start:stop] * (root[start:stop] if y.ndim == 1 else root[start:stop, None])
             q += B.T @ yb
-    yty = (sw @ y_c**2) if y.ndim == 1 else sw @ (y_c**2)
+    yty = sw @ y_c**2
     return SufficientStatistics(G, q, yty, x_offset, y_offset)

@@ -113,9 +113,9 @@ class ElasticNet(_LinearModel):
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         problem, X = self._problem(X, y, sample_weight, multi_output=False)
         w0 = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if self.coef_.shape == (problem.n_features,):
-                w0 = self.coef_.astype(np.float64)
+        previous = getattr(self, "coef_", None) if self.warm_start else None
+        if previous is not None and previous.shape == (problem.n_features,):
+            w0 = previous.astype(np.float64)
         result = solve_path(problem, np.array([alpha]), l1_ratio, tol=tol, max_iter=max_iter,
                             solver=self.solver, w0=w0, model=type(self).__name__)
         self.coef_ = result.coefs[0].astype(X.dtype)

@@ -1,6 +1,6 @@
 """L1, L2 and Elastic-Net penalties with penalty factors, column scales and bounds.
 
-Omega(w) = alpha sum_j f_j (l1_ratio |c_j w_j| + (1 - l1_ratio)/2 (c_j w_j)^2) on lower <= w <= upper,
+Omega(w) = alpha sum_j f_j (l1_ratio |c_j w_j| + (1 - l1_ratio)/2 (c_j w_j)^2), lower <= w <= upper,
 
 where c_j is the column scale used by ``standardize=True`` (the penalty then acts on the
 coefficients of standardized columns while the solver keeps the original scale).
@@ -25,7 +25,8 @@ class PenaltyWeights:
     upper: np.ndarray
 
     def unpenalized_columns(self) -> np.ndarray:
-        """Columns with no penalty and not boxed on both sides: projected out for the dual."""
+        """Free columns: no penalty and not boxed on both sides (their conjugate can be infinite,
+        so the certificate may project them out of the dual residual)."""
         free = (self.l1 == 0) & (self.l2 == 0)
         boxed = np.isfinite(self.lower) & np.isfinite(self.upper)
         return np.flatnonzero(free & ~boxed)

@@ -7,7 +7,8 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
   least squares and ``sw`` is unused.  A *sparse* design (CSC triplet) is never densified: its
   residual ``r`` is ``y_c - X w`` on the raw columns, ``rsum = sum_i sw_i r_i``, and the true
   residual is ``r + x_offset @ w``.
-* The penalty of coordinate j is ``l1[j] |w_j| + l2[j] / 2 w_j**2`` on ``lower[j] <= w_j <= upper[j]``.
+* The penalty of coordinate j is ``l1[j] |w_j| + l2[j] / 2 w_j**2`` on
+  ``lower[j] <= w_j <= upper[j]``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import numpy as np
 from numba import njit
 
 ANDERSON_K = 5
+# Reassociation lets LLVM vectorize dot products; NaN and inf semantics are kept (bounds use inf).
+_FAST = {"reassoc", "contract"}
 
 
 @njit(cache=True, inline="always")
@@ -67,13 +70,14 @@ def penalty_value(w, l1, l2):
 
 
 @njit(cache=True)
-def dual_gap(w, corr, r_dot_y, r_dot_r, l1, l2, lower, upper):
+def dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper):
     """Duality gap at w with the dual point theta = scale * sw * r (scaled to be feasible).
 
-    ``corr`` = X_c' S r, ``r_dot_y`` = sum sw r y_c, ``r_dot_r`` = sum sw r^2, all after the
-    unpenalized columns were projected out of r.  Returns (gap, primal, dual, scale).
+    ``residual_sq`` = sum sw r^2 at w (the primal).  ``corr`` = X_c' S r, ``r_dot_y`` =
+    sum sw r y_c and ``r_dot_r`` = sum sw r^2 describe the dual residual, from which the free
+    columns were projected out (``project_free_columns``).  Returns (gap, primal, dual, scale).
     """
-    primal = 0.5 * r_dot_r + penalty_value(w, l1, l2)
+    primal = 0.5 * residual_sq + penalty_value(w, l1, l2)
     scale = 1.0
     for j in range(w.shape[0]):
         if l2[j] > 0.0 or l1[j] == 0.0:
@@ -97,13 +101,61 @@ def conjugate_coordinate(v, l1, l2, lower, upper):
     if l2 > 0.0:
         w = prox_coordinate(v, 0.0, l1, l2, lower, upper)
         return v * w - l1 * abs(w) - 0.5 * l2 * w * w
+    if l1 == 0.0 and ((upper == np.inf and v > 0.0) or (lower == -np.inf and v < 0.0)):
+        return np.inf  # a free column whose correlation points where w is unbounded
     best = 0.0 if lower <= 0.0 <= upper else -np.inf
     for b in (lower, upper):
         if np.isfinite(b):
             best = max(best, v * b - l1 * abs(b))
-    if best == -np.inf:  # unpenalized and unbounded: v is 0 up to rounding after projection
-        return 0.0
     return best
+
+
+@njit(cache=True)
+def project_free_columns(free, w, corr, r_dot_y, r_dot_r, cross, q_free, lower, upper):
+    """Project the residual onto the orthogonal complement of some free (unpenalized) columns.
+
+    ``cross`` = X_c' S X_c[:, free] and ``q_free`` = X_c[:, free]' S y_c.  The projected set U
+    holds the free columns that are unbounded, strictly inside their bounds, or at a bound with a
+    correlation of the wrong sign; their dual correlations become exactly 0, and the others keep
+    a sign for which their conjugate is finite.  Returns (corr, r_dot_y, r_dot_r) projected.
+    """
+    m = free.shape[0]
+    if m == 0:
+        return corr, r_dot_y, r_dot_r
+    in_u = np.zeros(m, dtype=np.bool_)
+    for a in range(m):
+        j = free[a]
+        in_u[a] = w[j] != lower[j] and w[j] != upper[j]
+    out, ry, rr = corr, r_dot_y, r_dot_r
+    for _ in range(m + 1):
+        idx = np.flatnonzero(in_u)
+        k = idx.shape[0]
+        out, ry, rr = corr.copy(), r_dot_y, r_dot_r
+        if k > 0:
+            G_uu = np.empty((k, k))
+            v_u = np.empty(k)
+            for a in range(k):
+                v_u[a] = corr[free[idx[a]]]
+                for b in range(k):
+                    G_uu[a, b] = cross[free[idx[a]], idx[b]]
+            delta = np.linalg.lstsq(G_uu, v_u)[0]
+            for b in range(k):
+                out -= delta[b] * cross[:, idx[b]]
+                ry -= delta[b] * q_free[idx[b]]
+            rr = max(rr - delta @ v_u, 0.0)
+            for a in range(k):
+                out[free[idx[a]]] = 0.0
+        grown = False
+        for a in range(m):
+            j = free[a]
+            if in_u[a]:
+                continue
+            if (upper[j] == np.inf and out[j] > 0.0) or (lower[j] == -np.inf and out[j] < 0.0):
+                in_u[a] = True
+                grown = True
+        if not grown:
+            break
+    return out, ry, rr
 
 
 # ----------------------------------------------------------------------------------------------
@@ -182,7 +234,7 @@ def anderson_weights(history):
         C[k, k] += reg
     try:
         z = np.linalg.solve(C, ones)
-    except Exception:  # noqa: BLE001 - singular system: skip this extrapolation
+    except Exception:  # singular system: skip this extrapolation
         return np.empty(0)
     total = z.sum()
     if not np.isfinite(total) or total == 0.0:
@@ -190,7 +242,7 @@ def anderson_weights(history):
     return z / total
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def cd_working_set(
     Xd, data, indices, indptr, sw, x_offset, is_sparse,
     r, rsum, w, ws, lipschitz, l1, l2, lower, upper,
@@ -270,13 +322,13 @@ def cd_working_set(
 # Gram (covariance) mode: everything on the p x p matrix G = X_c' S X_c and q = X_c' S y_c
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def gram_cd(
-    G, q, yty, w, l1, l2, lower, upper, unpen, tol_gap, max_epochs, gap_every, screen,
+    G, q, yty, w, l1, l2, lower, upper, free, tol_gap, max_epochs, gap_every, screen,
 ):
     """Cyclic CD on the Gram matrix with gap-safe screening; the full gradient is kept exact.
 
-    ``unpen`` lists the unpenalized, not-both-bounded columns projected out for the certificate.
+    ``free`` lists the unpenalized columns (see ``project_free_columns``).
     Returns (gap, n_epochs).  ``w`` is updated in place.
     """
     p = w.shape[0]
@@ -288,15 +340,16 @@ def gram_cd(
     for j in range(p):
         if diag[j] <= 0.0:
             active[j] = False
+    cross = np.empty((p, free.shape[0]))
+    q_free = np.empty(free.shape[0])
+    for b in range(free.shape[0]):
+        cross[:, b] = G[:, free[b]]
+        q_free[b] = q[free[b]]
     gap = np.inf
     epoch = 0
-    G_uu = np.empty((unpen.shape[0], unpen.shape[0]))
-    for a in range(unpen.shape[0]):
-        for b in range(unpen.shape[0]):
-            G_uu[a, b] = G[unpen[a], unpen[b]]
     while epoch < max_epochs:
         if epoch % gap_every == 0:
-            gap, theta_corr = _gram_gap(G, q, yty, w, H, l1, l2, lower, upper, unpen, G_uu)
+            gap, theta_corr = _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free)
             if gap <= tol_gap:
                 break
             if screen:
@@ -322,27 +375,18 @@ def gram_cd(
                 for i in range(p):
                     H[i] += delta * G[i, j]
     else:
-        gap, _ = _gram_gap(G, q, yty, w, H, l1, l2, lower, upper, unpen, G_uu)
+        gap, _ = _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free)
     return gap, epoch
 
 
 @njit(cache=True)
-def _gram_gap(G, q, yty, w, H, l1, l2, lower, upper, unpen, G_uu):
-    corr = -H
+def _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free):
+    """(gap, X_c' theta) from the statistics: sum sw r y = y'Sy - q.w, sum sw r^2 = that + w.H."""
     r_dot_y = yty - q @ w
-    r_dot_r = r_dot_y + w @ H
-    if unpen.shape[0] > 0:
-        v_u = np.empty(unpen.shape[0])
-        for a in range(unpen.shape[0]):
-            v_u[a] = corr[unpen[a]]
-        delta = np.linalg.lstsq(G_uu, v_u)[0]
-        corr = corr.copy()
-        for a in range(unpen.shape[0]):
-            corr -= delta[a] * G[:, unpen[a]]
-            r_dot_y -= delta[a] * q[unpen[a]]
-        r_dot_r -= delta @ v_u
-        r_dot_r = max(r_dot_r, 0.0)
-    gap, _, _, scale = dual_gap(w, corr, r_dot_y, r_dot_r, l1, l2, lower, upper)
+    residual_sq = max(r_dot_y + w @ H, 0.0)
+    corr, r_dot_y, r_dot_r = project_free_columns(
+        free, w, -H, r_dot_y, residual_sq, cross, q_free, lower, upper)
+    gap, _, _, scale = dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper)
     return max(gap, 0.0), scale * corr
 
 

@@ -29,8 +29,8 @@ def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol:
     w = np.clip(np.where(lipschitz > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
     r, rsum = design.residual(w)
     tol_abs = tol * design.yty if design.yty > 0 else tol * np.finfo(float).tiny
-    unpen = pw.unpenalized_columns()
-    unpen_products = design.cross_gram(unpen) if unpen.size else None
+    free = pw.unpenalized_columns()
+    free_products = design.cross_gram(free) if free.size else None
     active = lipschitz > 0
     scores = np.empty(p)
     ws_size = _WS_START
@@ -38,7 +38,7 @@ def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol:
     gap = np.inf
     args = design.kernel_args()
     while True:
-        gap, theta_corr, corr = dual_point_from_design(design, pw, w, r, rsum, unpen_products)
+        gap, theta_corr, corr = dual_point_from_design(design, pw, w, r, rsum, free_products)
         if gap <= tol_abs or epochs >= max_iter:
             break
         if screen:

@@ -29,8 +29,8 @@ def solve_gram(stats: SufficientStatistics, pw: PenaltyWeights, w0: np.ndarray, 
     w = np.clip(np.where(col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
     yty = float(stats.yty)
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
-    unpen = pw.unpenalized_columns().astype(np.int64)
+    free = pw.unpenalized_columns().astype(np.int64)
     gap, epochs = _kernels.gram_cd(G, np.asarray(stats.q, dtype=np.float64), yty, w, pw.l1,
-                                   pw.l2, pw.lower, pw.upper, unpen, tol_abs, max_iter,
+                                   pw.l2, pw.lower, pw.upper, free, tol_abs, max_iter,
                                    _GAP_EVERY, screen)
     return Fit(w, float(gap), int(epochs), bool(gap <= tol_abs), float(tol_abs))

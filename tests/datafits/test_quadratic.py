@@ -1,0 +1,136 @@
+"""The least-squares datafit and the two data forms (weighted design, sufficient statistics)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from shrinkage._problem import Problem
+from shrinkage.datafits import quadratic
+from shrinkage.datafits.quadratic import Quadratic, sufficient_statistics
+
+from .._reference import centred, simulated
+
+
+def _data(n=25, p=6, seed=0):
+    X, y = simulated(n, p, seed=seed)
+    X[np.random.default_rng(seed).random((n, p)) < 0.3] = 0.0
+    return X, y
+
+
+def test_value_gradient_and_lipschitz():
+    rng = np.random.default_rng(0)
+    X, y = _data()
+    s = rng.uniform(0.2, 2.0, 25)
+    sw = s / s.sum()
+    f = Quadratic(s)
+    z = rng.standard_normal(25)
+    assert f.value(y, z) == pytest.approx(0.5 * np.sum(s * (y - z) ** 2) / s.sum(), rel=1e-14)
+    # the gradient by central differences (f is quadratic: they are exact up to rounding)
+    eps = 1e-6
+    fd = np.array([(f.value(y, z + eps * e) - f.value(y, z - eps * e)) / (2 * eps)
+                   for e in np.eye(25)])
+    np.testing.assert_allclose(f.gradient(y, z), fd, atol=1e-9)
+    # curvature of w -> f(Xw) along coordinate j: d2/dt2 f(X(w + t e_j)) = sum sw x_ij^2
+    np.testing.assert_allclose(f.lipschitz(X), sw @ X**2, rtol=1e-14)
+    np.testing.assert_allclose(f.lipschitz(sp.csc_matrix(X)), sw @ X**2, rtol=1e-14)
+    assert Quadratic().value(y, z) == pytest.approx(0.5 * np.mean((y - z) ** 2))
+
+
+def test_conjugate_is_the_fenchel_conjugate():
+    rng = np.random.default_rng(1)
+    y = rng.standard_normal(10)
+    s = rng.uniform(0.5, 2.0, 10)
+    f = Quadratic(s)
+    for _ in range(5):
+        z = rng.standard_normal(10)
+        u = f.gradient(y, z)
+        # Fenchel-Young with equality at u = grad f(z) ...
+        assert f.value(y, z) + f.conjugate(y, u) == pytest.approx(u @ z, rel=1e-12, abs=1e-14)
+        # ... and inequality everywhere else
+        v = rng.standard_normal(10)
+        assert f.value(y, z) + f.conjugate(y, v) >= v @ z - 1e-12
+
+
+def test_conjugate_with_zero_weights_is_infinite_off_their_support():
+    y = np.arange(4.0)
+    f = Quadratic(np.array([1.0, 0.0, 1.0, 1.0]))
+    assert f.conjugate(y, np.array([0.1, 0.2, 0.0, 0.0])) == np.inf
+    assert np.isfinite(f.conjugate(y, np.array([0.1, 0.0, 0.0, 0.0])))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_weighted_design_matches_numpy(fit_intercept, weighted):
+    X, y = _data()
+    rng = np.random.default_rng(2)
+    s = rng.uniform(0.2, 2.0, 25) if weighted else None
+    Xc, yc, sw, xm, ym = centred(X, y, s, fit_intercept)
+    w = rng.standard_normal(6)
+    r_true = yc - Xc @ w
+    for X_in in (X, sp.csc_matrix(X)):
+        design = Problem.build(X_in, y, sample_weight=s, fit_intercept=fit_intercept).design
+        assert design.is_sparse == sp.issparse(X_in)
+        np.testing.assert_allclose(design.x_offset, xm, atol=1e-14)
+        assert design.y_offset == pytest.approx(ym, abs=1e-14)
+        assert design.yty == pytest.approx(sw @ yc**2, rel=1e-13)
+        np.testing.assert_allclose(design.col_norm_sq, sw @ Xc**2, rtol=1e-12)
+        r, rsum = design.residual(w)
+        np.testing.assert_allclose(design.correlations(r, rsum), Xc.T @ (sw * r_true),
+                                   atol=1e-13)
+        r_dot_y, r_dot_r = design.residual_products(r, rsum, w)
+        assert r_dot_y == pytest.approx(sw @ (r_true * yc), rel=1e-12)
+        assert r_dot_r == pytest.approx(sw @ r_true**2, rel=1e-12)
+        cols = np.array([1, 4])
+        G, q = design.cross_gram(cols)
+        np.testing.assert_allclose(G, Xc.T @ (sw[:, None] * Xc[:, cols]), atol=1e-13)
+        np.testing.assert_allclose(q, Xc[:, cols].T @ (sw * yc), atol=1e-13)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
+@pytest.mark.parametrize("targets", [1, 2])
+def test_sufficient_statistics_match_numpy(fit_intercept, sparse, targets, monkeypatch):
+    # tiny blocks: the one-pass accumulation over row blocks must equal the direct products
+    monkeypatch.setattr(quadratic, "_GRAM_BLOCK_BYTES", 8)
+    X, _ = _data(700, 5, seed=3)
+    rng = np.random.default_rng(3)
+    Y = rng.standard_normal((700, targets)) if targets > 1 else rng.standard_normal(700)
+    s = rng.uniform(0.2, 2.0, 700)
+    sw = s / s.sum()
+    xm = sw @ X if fit_intercept else np.zeros(5)
+    ym = sw @ Y if fit_intercept else 0.0 * Y[0]
+    Xc, Yc = X - xm, Y - ym
+    stats = sufficient_statistics(sp.csc_matrix(X) if sparse else X, Y, s, fit_intercept)
+    np.testing.assert_allclose(stats.G, Xc.T @ (sw[:, None] * Xc), atol=1e-13)
+    np.testing.assert_allclose(stats.q, Xc.T @ (sw[:, None] * Yc if targets > 1 else sw * Yc),
+                               atol=1e-13)
+    np.testing.assert_allclose(stats.yty, sw @ Yc**2, rtol=1e-12)
+    np.testing.assert_allclose(stats.x_offset, xm, atol=1e-14)
+    np.testing.assert_allclose(stats.y_offset, ym, atol=1e-14)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
+def test_constant_columns_have_zero_norm(sparse):
+    X, y = _data()
+    X[:, 2] = 7.0
+    X[:, 4] = 0.0
+    pb = Problem.build(sp.csc_matrix(X) if sparse else X, y)
+    for norms in (pb.design.col_norm_sq, pb.statistics.col_norm_sq):
+        assert norms[2] == 0.0 and norms[4] == 0.0
+        assert np.all(norms[[0, 1, 3, 5]] > 0)
+    # without an intercept a constant non-zero column is an ordinary feature
+    no_b = Problem.build(sp.csc_matrix(X) if sparse else X, y, fit_intercept=False)
+    assert no_b.design.col_norm_sq[2] == pytest.approx(49.0)
+    assert no_b.design.col_norm_sq[4] == 0.0
+
+
+def test_float32_design_keeps_its_dtype_and_accumulates_in_float64():
+    X, y = _data()
+    pb = Problem.build(X.astype(np.float32), y)
+    assert pb.design.Xd.dtype == np.float32 and pb.design.Xd.flags.f_contiguous
+    assert pb.design.col_norm_sq.dtype == np.float64
+    assert pb.statistics.G.dtype == np.float64
+    ref = Problem.build(X.astype(np.float32).astype(np.float64), y)
+    np.testing.assert_allclose(pb.statistics.G, ref.statistics.G, rtol=1e-6, atol=1e-7)

@@ -1,0 +1,149 @@
+"""Working-set coordinate descent (solve_cd) on its own, against the independent reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from shrinkage._problem import Problem
+from shrinkage.solvers.cd import solve_cd
+
+from .._reference import duality_gap, kkt_violations, null_deviance, primal
+from ._common import problem, reference, weights
+
+CASES = {
+    "lasso": {"l1_ratio": 1.0},
+    "enet": {"l1_ratio": 0.5},
+    "positive": {"l1_ratio": 1.0, "lower": 0.0},
+    "box-enet": {"l1_ratio": 0.7, "lower": -0.3, "upper": 0.6},
+    "negative": {"l1_ratio": 1.0, "upper": 0.0},
+    "factors": {"l1_ratio": 0.8, "factors": np.linspace(0.1, 3.0, 12)},
+}
+
+
+def _pw(case, alpha=0.05):
+    c = dict(CASES[case])
+    return weights(alpha, c.pop("l1_ratio"), 12, **c)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("case", list(CASES))
+def test_solution_is_certified_by_the_reference(case, sparse, fit_intercept):
+    sw = np.linspace(0.5, 1.5, 40)
+    pb, X, y = problem(sparse=sparse, sample_weight=sw, fit_intercept=fit_intercept)
+    Xc, yc, s = reference(X, y, sw, fit_intercept)
+    pw = _pw(case)
+    tol = 1e-10
+    fit = solve_cd(pb.design, pw, np.zeros(12), tol=tol, max_iter=10_000)
+    assert fit.converged and fit.tol == pytest.approx(tol * null_deviance(yc, s))
+    assert 0 <= fit.gap <= fit.tol
+    assert np.all(fit.w >= pw.lower) and np.all(fit.w <= pw.upper)
+    gap = duality_gap(Xc, yc, s, fit.w, pw.l1, pw.l2, pw.lower, pw.upper)
+    assert gap <= fit.tol * (1 + 1e-6) + 1e-15
+    assert abs(gap - fit.gap) <= 1e-13 * null_deviance(yc, s) + 1e-6 * gap
+    assert kkt_violations(Xc, yc, s, fit.w, pw.l1, pw.l2, pw.lower, pw.upper).max() <= 1e-4
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_dense_and_sparse_designs_agree(case):
+    pw = _pw(case)
+    fits = [solve_cd(problem(sparse=s)[0].design, pw, np.zeros(12), tol=1e-14,
+                     max_iter=100_000) for s in (False, True)]
+    np.testing.assert_allclose(fits[0].w, fits[1].w, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_screening_and_extrapolation_do_not_change_the_solution(case, sparse):
+    pb, _, _ = problem(sparse=sparse, p=12)
+    pw = _pw(case, alpha=0.02)
+    base = solve_cd(pb.design, pw, np.zeros(12), tol=1e-14, max_iter=100_000, screen=False,
+                    anderson=False)
+    for screen in (False, True):
+        for anderson in (False, True):
+            fit = solve_cd(pb.design, pw, np.zeros(12), tol=1e-14, max_iter=100_000,
+                           screen=screen, anderson=anderson)
+            assert fit.converged
+            np.testing.assert_allclose(fit.w, base.w, rtol=1e-6, atol=1e-9)
+
+
+def test_many_features_working_sets():
+    pb, X, y = problem(n=25, p=400, seed=3)
+    Xc, yc, sw = reference(X, y)
+    pw = weights(0.05, 1.0, 400)
+    fit = solve_cd(pb.design, pw, np.zeros(400), tol=1e-12, max_iter=10_000)
+    assert fit.converged and np.count_nonzero(fit.w) <= 25
+    assert duality_gap(Xc, yc, sw, fit.w, pw.l1, pw.l2) <= 1e-12 * null_deviance(yc, sw) * 1.01
+
+
+def test_warm_start_at_the_solution_stops_at_once():
+    pb, _, _ = problem()
+    pw = _pw("enet")
+    first = solve_cd(pb.design, pw, np.zeros(12), tol=1e-10, max_iter=10_000)
+    again = solve_cd(pb.design, pw, first.w, tol=1e-10, max_iter=10_000)
+    assert again.converged and again.n_iter == 0
+    np.testing.assert_array_equal(again.w, first.w)
+
+
+def test_start_outside_the_box_and_input_not_modified():
+    pb, X, y = problem()
+    Xc, yc, sw = reference(X, y)
+    pw = _pw("box-enet")
+    w0 = np.full(12, 10.0)
+    fit = solve_cd(pb.design, pw, w0, tol=1e-12, max_iter=10_000)
+    np.testing.assert_array_equal(w0, 10.0)
+    assert fit.converged and np.all(fit.w <= 0.6) and np.all(fit.w >= -0.3)
+    assert kkt_violations(Xc, yc, sw, fit.w, pw.l1, pw.l2, pw.lower, pw.upper).max() <= 1e-5
+
+
+def test_fixed_coordinates_stay_fixed():
+    pb, X, y = problem()
+    Xc, yc, sw = reference(X, y)
+    lower = np.full(12, -np.inf)
+    upper = np.full(12, np.inf)
+    lower[[1, 4]] = upper[[1, 4]] = [0.7, -0.2]
+    pw = weights(0.05, 0.9, 12, lower=lower, upper=upper)
+    fit = solve_cd(pb.design, pw, np.zeros(12), tol=1e-12, max_iter=10_000)
+    assert fit.converged
+    np.testing.assert_array_equal(fit.w[[1, 4]], [0.7, -0.2])
+    assert duality_gap(Xc, yc, sw, fit.w, pw.l1, pw.l2, lower, upper) <= 1e-11
+
+
+def test_constant_column_stays_zero_even_from_a_non_zero_start():
+    pb, _, _ = problem(constant=(3,))
+    pw = _pw("lasso")
+    fit = solve_cd(pb.design, pw, np.ones(12), tol=1e-12, max_iter=10_000)
+    assert fit.converged and fit.w[3] == 0.0
+
+
+def test_max_iter_reached_is_reported():
+    pb, X, y = problem(n=30, p=60, seed=4)
+    Xc, yc, sw = reference(X, y)
+    pw = weights(0.001, 1.0, 60)
+    fit = solve_cd(pb.design, pw, np.zeros(60), tol=1e-14, max_iter=2)
+    assert not fit.converged and fit.n_iter <= 2 and fit.gap > fit.tol
+    # the reported gap is still a true certificate for the returned point
+    assert fit.gap == pytest.approx(duality_gap(Xc, yc, sw, fit.w, pw.l1, pw.l2), rel=1e-8)
+
+
+def test_each_call_decreases_the_objective_from_its_start():
+    pb, X, y = problem(seed=5)
+    Xc, yc, sw = reference(X, y)
+    pw = _pw("enet", alpha=0.01)
+    w = np.zeros(12)
+    values = [primal(Xc, yc, sw, w, pw.l1, pw.l2)]
+    for _ in range(4):
+        w = solve_cd(pb.design, pw, w, tol=1e-14, max_iter=1).w
+        values.append(primal(Xc, yc, sw, w, pw.l1, pw.l2))
+    assert np.all(np.diff(values) <= 1e-14)
+
+
+def test_float32_design():
+    pb64, X, y = problem(seed=6)
+    pb32 = Problem.build(X.astype(np.float32), y)
+    pw = _pw("enet")
+    a = solve_cd(pb64.design, pw, np.zeros(12), tol=1e-12, max_iter=10_000)
+    b = solve_cd(pb32.design, pw, np.zeros(12), tol=1e-8, max_iter=10_000)
+    assert b.w.dtype == np.float64 and b.converged
+    np.testing.assert_allclose(b.w, a.w, rtol=1e-3, atol=1e-5)
