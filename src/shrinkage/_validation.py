@@ -155,3 +155,62 @@ def check_feature_names(feature_names, n_features: int) -> np.ndarray | None:
             f"feature_names must have one name per column of X ({n_features}); got {names.size}."
         )
     return names
+
+
+# --- model selection: relaxed / adaptive lasso, stability selection -------------------------
+
+def check_fraction(value, name: str, *, low_open: bool = True, high_open: bool = True,
+                   low: float = 0.0, high: float = 1.0, hint: str = "") -> float:
+    """A real number in the interval (low, high), closed at either end on request."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a real number; got {value!r}.")
+    ok_low = value > low if low_open else value >= low
+    ok_high = value < high if high_open else value <= high
+    if not (ok_low and ok_high):
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be in {interval}{hint}; got {value!r}.")
+    return float(value)
+
+
+def check_gammas(gammas, name: str = "gammas") -> np.ndarray:
+    """Relaxed-lasso mixing weights: a non-empty 1-D array of values in [0, 1]."""
+    g = np.asarray(gammas, dtype=np.float64)
+    if g.ndim > 1 or g.size == 0:
+        raise ValueError(f"{name} must be a number or a non-empty 1-D list of numbers in [0, 1] "
+                         f"(1 is the lasso, 0 the unpenalized refit); got shape {g.shape}.")
+    g = g.ravel()
+    bad = g[~((g >= 0) & (g <= 1))]
+    if bad.size:
+        raise ValueError(f"{name} must be in [0, 1] (1 is the lasso, 0 the unpenalized refit); "
+                         f"got {bad[:3]}.")
+    return g
+
+
+def check_nonnegative(value, name: str) -> float:
+    """A finite real number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number >= 0; got {value!r}.")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
+    return float(value)
+
+
+def check_choice(value, name: str, choices: tuple) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
+    return value
+
+
+def check_path_coefs(coefs, intercepts, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """The coefficients (n_alphas, p) and intercepts (n_alphas,) of a Path fitted on this X."""
+    c = np.asarray(coefs, dtype=np.float64)
+    b = np.asarray(intercepts, dtype=np.float64)
+    if c.ndim != 2 or c.shape[1] != n_features:
+        raise ValueError(f"path must hold coefficients of shape (n_alphas, {n_features}) for this "
+                         f"X; got {c.shape}. Pass the Path fitted on the same X.")
+    if b.shape != (c.shape[0],):
+        raise ValueError(f"path.intercepts must have one entry per alpha ({c.shape[0]}); got "
+                         f"shape {b.shape}.")
+    if not (np.all(np.isfinite(c)) and np.all(np.isfinite(b))):
+        raise ValueError("path contains NaN or infinite coefficients.")
+    return c, b

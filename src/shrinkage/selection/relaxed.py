@@ -1,0 +1,179 @@
+"""glmnet's relaxed lasso: refit each alpha's active set without penalty, then mix.
+
+For every alpha of a lasso (or elastic-net) path with coefficients w(alpha) and active set
+A = {j : w_j(alpha) != 0}, the relaxed coefficients are the unpenalized weighted least-squares fit
+on the columns in A (with an intercept when ``fit_intercept``), zero elsewhere:
+
+    w_R(alpha) = argmin over w with w_j = 0 off A of  sum_i s_i (y_i - x_i.w - b)^2
+
+and the relaxed fit of mixing parameter gamma is (glmnet's ``relax=TRUE``)
+
+    w(alpha, gamma) = gamma w(alpha) + (1 - gamma) w_R(alpha),    the intercept mixed alike,
+
+so gamma = 1 is the lasso and gamma = 0 the fully relaxed fit (the "LARS-OLS hybrid").
+
+How it is computed (one decomposition reused along the path):
+
+- Only the union U of the active sets along the path is touched.  With n >= 2 |U| the weighted,
+  centred Gram matrix of those columns is formed once (O(n |U|^2)) and each active set costs one
+  Cholesky factorization of its |A| x |A| block, no pass over the data.  Otherwise each active
+  set is solved by least squares (SVD) on its own centred, weighted columns.
+- Consecutive alphas very often share their active set; each distinct active set is solved once.
+- When a block is singular or numerically so (an active set with more columns than samples, or
+  collinear columns), that set falls back to the **minimum-norm** least-squares solution
+  (``numpy.linalg.lstsq``): of all exact refits, the one with the smallest ||w_A||_2, or the
+  smallest ||c_A w_A||_2 on the standardized scale when ``standardize=True`` (c the weighted
+  column standard deviations).  ``standardize`` changes nothing else: a full-rank unpenalized
+  refit does not depend on the column scales.
+- An empty active set gives the intercept-only fit (the weighted mean of y, or 0).
+
+The refit is unconstrained: bounds (``lower``/``upper``/``positive``) the path may have used do
+not apply to it.  ``sample_weight`` and ``fit_intercept`` must be the ones the path was fitted with.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
+
+from .. import _validation as v
+from .._problem import Problem
+
+# Gram mode pays O(n |U|^2) once and O(|A|^3) per active set; the SVD mode O(n |A|^2) per set.
+_GRAM_MIN_RATIO = 2
+# A Cholesky pivot of the unit-diagonal Gram block below this (1 - R^2 of a column on the others
+# before it) means the refit is ill-posed: solve that set by minimum-norm least squares instead.
+_MIN_PIVOT_SQ = 1e-10
+
+
+def relaxed_coefs(X, y, path, gammas, *, sample_weight=None, fit_intercept: bool = True,
+                  standardize: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Relaxed-lasso coefficients for every (gamma, alpha) of a path.
+
+    Parameters
+    ----------
+    X, y : the data the path was fitted on (X dense or sparse).
+    path : a ``shrinkage.Path`` (anything with ``coefs`` (n_alphas, p) and ``intercepts``).
+    gammas : mixing weights in [0, 1]: 1 is the path itself, 0 the unpenalized refit on each
+        active set.
+    sample_weight, fit_intercept : as used for the path.
+    standardize : only matters for active sets whose refit is not unique (more columns than
+        samples, collinear columns): the minimum-norm solution is then taken on the standardized
+        scale.
+
+    Returns
+    -------
+    coefs : array (n_gammas, n_alphas, p)
+    intercepts : array (n_gammas, n_alphas)
+    """
+    gammas = v.check_gammas(gammas)
+    X = v.check_design(X)
+    problem = Problem.build(X, y, sample_weight=sample_weight, fit_intercept=fit_intercept,
+                            standardize=standardize, validated=True)
+    coefs, intercepts = v.check_path_coefs(path.coefs, path.intercepts, problem.n_features)
+    return mix(coefs, intercepts, *refit_active_sets(problem, coefs), gammas)
+
+
+def mix(coefs: np.ndarray, intercepts: np.ndarray, refit: np.ndarray, refit_intercepts:
+        np.ndarray, gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """gamma * (lasso) + (1 - gamma) * (refit), for every gamma: shapes (k, m, p) and (k, m)."""
+    g = np.asarray(gammas, dtype=np.float64)
+    out = g[:, None, None] * coefs[None] + (1.0 - g)[:, None, None] * refit[None]
+    b = g[:, None] * intercepts[None] + (1.0 - g)[:, None] * refit_intercepts[None]
+    return out, b
+
+
+def refit_active_sets(problem: Problem, coefs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unpenalized weighted least squares on the support of each row of ``coefs``.
+
+    Returns (coefs (m, p), intercepts (m,)); see the module docstring for the method.
+    """
+    coefs = np.atleast_2d(coefs)
+    active = coefs != 0
+    union = np.flatnonzero(active.any(axis=0))
+    refit = np.zeros(coefs.shape, dtype=np.float64)
+    solver = ActiveSetLeastSquares(problem, union)
+    solved: dict[bytes, np.ndarray] = {}
+    for i, row in enumerate(active):
+        cols = np.flatnonzero(row[union])
+        key = cols.tobytes()
+        if key not in solved:
+            solved[key] = solver.solve(cols)
+        refit[i, union[cols]] = solved[key]
+    return refit, solver.intercepts(refit[:, union])
+
+
+class ActiveSetLeastSquares:
+    """Least-squares refits on subsets of the columns ``union`` of a problem's X."""
+
+    def __init__(self, problem: Problem, union: np.ndarray):
+        self.union = np.asarray(union, dtype=np.int64)
+        sw = problem.sample_weight
+        self.sw = sw / sw.sum()
+        self.y = problem.y
+        self.fit_intercept = problem.fit_intercept
+        self.standardize = problem.standardize
+        XU = problem.X[:, self.union]
+        XU = XU.astype(np.float64) if sp.issparse(XU) else np.asarray(XU, dtype=np.float64)
+        self.sub = Problem(XU, problem.y, problem.sample_weight, np.ones(self.union.size),
+                           np.full(self.union.size, -np.inf), np.full(self.union.size, np.inf),
+                           problem.fit_intercept, problem.standardize)
+        n_used = int(np.count_nonzero(sw > 0))
+        self.max_rank = n_used - 1 if problem.fit_intercept else n_used
+        self.use_gram = problem.n_samples >= _GRAM_MIN_RATIO * max(self.union.size, 1)
+        self._design = None
+
+    def solve(self, cols: np.ndarray) -> np.ndarray:
+        """Coefficients on ``union[cols]`` (positions ``cols`` within the union)."""
+        if cols.size == 0:
+            return np.zeros(0)
+        if self.use_gram and cols.size <= self.max_rank:
+            w = self._solve_gram(cols)
+            if w is not None:
+                return w
+        return self._solve_lstsq(cols)
+
+    def intercepts(self, coefs_union: np.ndarray) -> np.ndarray:
+        """b = ybar - xbar.w (weighted means), or 0 without intercept."""
+        if not self.fit_intercept:
+            return np.zeros(coefs_union.shape[0])
+        y_mean = float(self.sw @ self.y)
+        if self.union.size == 0:
+            return np.full(coefs_union.shape[0], y_mean)
+        return y_mean - coefs_union @ self.sub.statistics.x_offset if self.use_gram else (
+            y_mean - coefs_union @ self.design.x_offset)
+
+    @property
+    def design(self):
+        if self._design is None:
+            X = self.sub.X.toarray() if sp.issparse(self.sub.X) else self.sub.X
+            self._design = Problem(X, self.sub.y, self.sub.sample_weight, self.sub.factors,
+                                   self.sub.lower, self.sub.upper, self.fit_intercept,
+                                   self.standardize).design
+        return self._design
+
+    def _solve_gram(self, cols: np.ndarray) -> np.ndarray | None:
+        stats = self.sub.statistics
+        G = stats.G[np.ix_(cols, cols)]
+        d = np.sqrt(np.diag(G))
+        if np.any(d == 0):
+            return None  # a constant column: let lstsq give it the minimum-norm value 0
+        try:
+            L = la.cholesky(G / np.outer(d, d), lower=True, check_finite=False)
+        except la.LinAlgError:
+            return None
+        if np.min(np.diag(L)) ** 2 < _MIN_PIVOT_SQ:
+            return None
+        z = la.cho_solve((L, True), stats.q[cols] / d, check_finite=False)
+        return z / d
+
+    def _solve_lstsq(self, cols: np.ndarray) -> np.ndarray:
+        design = self.design
+        A = design.Xd[:, cols]
+        c = np.ones(cols.size)
+        if self.standardize:
+            c = self.sub.column_scale(design.col_norm_sq)[cols]
+            A = A / c
+        z = np.linalg.lstsq(A, design.y, rcond=None)[0]
+        return z / c
