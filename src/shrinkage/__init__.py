@@ -3,7 +3,8 @@
 from .estimators import ElasticNet, Lasso, Ridge
 from .estimators.relaxed import RelaxedLasso
 from .path import Path, path
+from .selection.stability import StabilityResult, stability_selection
 
 __all__ = ["ElasticNet", "Lasso", "Path", "Ridge", "path"]
-__all__ += ["RelaxedLasso"]  # model selection
+__all__ += ["RelaxedLasso", "StabilityResult", "stability_selection"]  # model selection
 __version__ = "0.1.0"

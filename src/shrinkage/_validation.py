@@ -201,6 +201,12 @@ def check_choice(value, name: str, choices: tuple) -> str:
     return value
 
 
+def check_progress(progress) -> bool | None:
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be True, False or None (automatic); got {progress!r}.")
+    return progress
+
+
 def check_path_coefs(coefs, intercepts, n_features: int) -> tuple[np.ndarray, np.ndarray]:
     """The coefficients (n_alphas, p) and intercepts (n_alphas,) of a Path fitted on this X."""
     c = np.asarray(coefs, dtype=np.float64)
