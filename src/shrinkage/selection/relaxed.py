@@ -14,17 +14,18 @@ so gamma = 1 is the lasso and gamma = 0 the fully relaxed fit (the "LARS-OLS hyb
 
 How it is computed (one decomposition reused along the path):
 
-- Only the union U of the active sets along the path is touched.  With n >= 2 |U| the weighted,
-  centred Gram matrix of those columns is formed once (O(n |U|^2)) and each active set costs one
-  Cholesky factorization of its |A| x |A| block, no pass over the data.  Otherwise each active
-  set is solved by least squares (SVD) on its own centred, weighted columns.
-- Consecutive alphas very often share their active set; each distinct active set is solved once.
-- When a block is singular or numerically so (an active set with more columns than samples, or
-  collinear columns), that set falls back to the **minimum-norm** least-squares solution
-  (``numpy.linalg.lstsq``): of all exact refits, the one with the smallest ||w_A||_2, or the
-  smallest ||c_A w_A||_2 on the standardized scale when ``standardize=True`` (c the weighted
-  column standard deviations).  ``standardize`` changes nothing else: a full-rank unpenalized
-  refit does not depend on the column scales.
+- Only the union U of the active sets along the path is touched: its columns are copied once.
+- Each distinct active set is solved once (consecutive alphas very often share theirs).
+- Sets with n >= 2 |A| read the weighted, centred Gram matrix of U, formed once (O(n |U|^2)):
+  one Cholesky factorization of their |A| x |A| block each, no pass over the data.  Larger sets
+  (p > n designs late on the path) are solved by least squares on their own columns (QR with
+  column pivoting, O(n |A|^2)).
+- When a set's refit is not unique or numerically so (more columns than samples, collinear
+  columns: a tiny Cholesky pivot), the **minimum-norm** least-squares solution is returned
+  (LAPACK gelsy, rank cut at eps * max(n, |A|) as ``numpy.linalg.lstsq``): of all exact refits,
+  the one with the smallest ||w_A||_2, or the smallest ||c_A w_A||_2 on the standardized scale
+  when ``standardize=True`` (c the weighted column standard deviations).  ``standardize``
+  changes nothing else: a full-rank unpenalized refit does not depend on the column scales.
 - An empty active set gives the intercept-only fit (the weighted mean of y, or 0).
 
 The refit is unconstrained: bounds (``lower``/``upper``/``positive``) the path may have used do
@@ -33,18 +34,24 @@ not apply to it.  ``sample_weight`` and ``fit_intercept`` must be the ones the p
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import scipy.linalg as la
 import scipy.sparse as sp
 
 from .. import _validation as v
 from .._problem import Problem
+from ..datafits.quadratic import weighted_offsets
 
-# Gram mode pays O(n |U|^2) once and O(|A|^3) per active set; the SVD mode O(n |A|^2) per set.
+# The Gram matrix of the union costs O(n |U|^2) once, then O(|A|^3) per active set (Cholesky);
+# least squares on the columns costs O(n |A|^2) per set.  Gram for the sets with n >= 2 |A|
+# (squaring the condition number is harmless there, and checked), unless |U| is too large to keep.
 _GRAM_MIN_RATIO = 2
+_GRAM_MAX_COLUMNS = 4000
 # A Cholesky pivot of the unit-diagonal Gram block below this (1 - R^2 of a column on the others
 # before it) means the refit is ill-posed: solve that set by minimum-norm least squares instead.
-_MIN_PIVOT_SQ = 1e-10
+_MIN_PIVOT_SQ = 1e-8
 
 
 def relaxed_coefs(X, y, path, gammas, *, sample_weight=None, fit_intercept: bool = True,
@@ -79,7 +86,10 @@ def mix(coefs: np.ndarray, intercepts: np.ndarray, refit: np.ndarray, refit_inte
         np.ndarray, gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """gamma * (lasso) + (1 - gamma) * (refit), for every gamma: shapes (k, m, p) and (k, m)."""
     g = np.asarray(gammas, dtype=np.float64)
-    out = g[:, None, None] * coefs[None] + (1.0 - g)[:, None, None] * refit[None]
+    out = np.empty((g.size, *coefs.shape))
+    for k, gamma in enumerate(g):
+        np.multiply(coefs, gamma, out=out[k])
+        out[k] += (1.0 - gamma) * refit
     b = g[:, None] * intercepts[None] + (1.0 - g)[:, None] * refit_intercepts[None]
     return out, b
 
@@ -109,26 +119,24 @@ class ActiveSetLeastSquares:
 
     def __init__(self, problem: Problem, union: np.ndarray):
         self.union = np.asarray(union, dtype=np.int64)
-        sw = problem.sample_weight
-        self.sw = sw / sw.sum()
-        self.y = problem.y
-        self.fit_intercept = problem.fit_intercept
-        self.standardize = problem.standardize
         XU = problem.X[:, self.union]
         XU = XU.astype(np.float64) if sp.issparse(XU) else np.asarray(XU, dtype=np.float64)
-        self.sub = Problem(XU, problem.y, problem.sample_weight, np.ones(self.union.size),
-                           np.full(self.union.size, -np.inf), np.full(self.union.size, np.inf),
-                           problem.fit_intercept, problem.standardize)
+        k = self.union.size
+        self.sub = Problem(XU, problem.y, problem.sample_weight, np.ones(k), np.full(k, -np.inf),
+                           np.full(k, np.inf), problem.fit_intercept, problem.standardize)
+        sw = problem.sample_weight / problem.sample_weight.sum()
+        self.x_offset, self.y_offset = weighted_offsets(XU, problem.y, sw, problem.fit_intercept)
         n_used = int(np.count_nonzero(sw > 0))
         self.max_rank = n_used - 1 if problem.fit_intercept else n_used
-        self.use_gram = problem.n_samples >= _GRAM_MIN_RATIO * max(self.union.size, 1)
-        self._design = None
+        self.n_samples = problem.n_samples
+        self.gram_allowed = k <= _GRAM_MAX_COLUMNS
 
     def solve(self, cols: np.ndarray) -> np.ndarray:
         """Coefficients on ``union[cols]`` (positions ``cols`` within the union)."""
         if cols.size == 0:
             return np.zeros(0)
-        if self.use_gram and cols.size <= self.max_rank:
+        if (self.gram_allowed and cols.size <= self.max_rank
+                and self.n_samples >= _GRAM_MIN_RATIO * cols.size):
             w = self._solve_gram(cols)
             if w is not None:
                 return w
@@ -136,25 +144,18 @@ class ActiveSetLeastSquares:
 
     def intercepts(self, coefs_union: np.ndarray) -> np.ndarray:
         """b = ybar - xbar.w (weighted means), or 0 without intercept."""
-        if not self.fit_intercept:
-            return np.zeros(coefs_union.shape[0])
-        y_mean = float(self.sw @ self.y)
-        if self.union.size == 0:
-            return np.full(coefs_union.shape[0], y_mean)
-        return y_mean - coefs_union @ self.sub.statistics.x_offset if self.use_gram else (
-            y_mean - coefs_union @ self.design.x_offset)
+        return self.y_offset - coefs_union @ self.x_offset
 
-    @property
+    @cached_property
     def design(self):
-        if self._design is None:
-            X = self.sub.X.toarray() if sp.issparse(self.sub.X) else self.sub.X
-            self._design = Problem(X, self.sub.y, self.sub.sample_weight, self.sub.factors,
-                                   self.sub.lower, self.sub.upper, self.fit_intercept,
-                                   self.standardize).design
-        return self._design
+        """The centred, sqrt(weight)-scaled union columns, dense."""
+        sub = self.sub
+        X = sub.X.toarray() if sp.issparse(sub.X) else sub.X
+        return Problem(X, sub.y, sub.sample_weight, sub.factors, sub.lower, sub.upper,
+                       sub.fit_intercept, sub.standardize).design
 
     def _solve_gram(self, cols: np.ndarray) -> np.ndarray | None:
-        stats = self.sub.statistics
+        stats = self.sub.statistics  # the union's Gram matrix, formed once
         G = stats.G[np.ix_(cols, cols)]
         d = np.sqrt(np.diag(G))
         if np.any(d == 0):
@@ -172,8 +173,10 @@ class ActiveSetLeastSquares:
         design = self.design
         A = design.Xd[:, cols]
         c = np.ones(cols.size)
-        if self.standardize:
+        if self.sub.standardize:
             c = self.sub.column_scale(design.col_norm_sq)[cols]
             A = A / c
-        z = np.linalg.lstsq(A, design.y, rcond=None)[0]
+        # QR with column pivoting (complete orthogonal factorization): the minimum-norm solution
+        cond = np.finfo(np.float64).eps * max(A.shape)
+        z = la.lstsq(A, design.y, cond=cond, lapack_driver="gelsy", check_finite=False)[0]
         return z / c
