@@ -56,6 +56,12 @@ class Problem:
     def statistics(self) -> SufficientStatistics:
         return sufficient_statistics(self.X, self.y, self.sample_weight, self.fit_intercept)
 
+    def with_statistics(self, stats: SufficientStatistics) -> Problem:
+        """Use ``stats`` (computed elsewhere, e.g. by cross-validation's fold subtraction) as this
+        problem's sufficient statistics instead of a fresh pass over X; returns self."""
+        self.__dict__["statistics"] = stats
+        return self
+
     def column_scale(self, col_norm_sq: np.ndarray) -> np.ndarray | None:
         """glmnet's standardization: the weighted sd (or RMS without intercept); 1 if constant."""
         if not self.standardize:

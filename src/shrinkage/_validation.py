@@ -220,3 +220,93 @@ def check_path_coefs(coefs, intercepts, n_features: int) -> tuple[np.ndarray, np
     if not (np.all(np.isfinite(c)) and np.all(np.isfinite(b))):
         raise ValueError("path contains NaN or infinite coefficients.")
     return c, b
+
+
+# --- model selection: cross-validation and information criteria ----------------------------
+
+SCORINGS = ("mse", "mae", "r2")
+ALPHA_RULES = ("min", "1se")
+CRITERIA = ("aic", "bic", "ebic")
+
+
+def check_positive_alphas(alphas, name: str = "alphas") -> np.ndarray:
+    """Cross-validation grids: a non-empty 1-D array of finite values > 0."""
+    a = np.asarray(alphas, dtype=np.float64)
+    if a.ndim > 1 or a.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D list of positive numbers (or None for "
+                         f"the default grid); got shape {a.shape}.")
+    a = a.ravel()
+    bad = a[~(np.isfinite(a) & (a > 0))]
+    if bad.size:
+        raise ValueError(f"{name} must be finite and > 0; got {bad[:3]}.")
+    return a
+
+
+def check_cv(cv, n_samples: int, n_groups: int | None = None):
+    """cv as a number of folds: an integer in [2, n_samples] (or [2, number of groups])."""
+    if isinstance(cv, bool) or not isinstance(cv, numbers.Integral):
+        return cv
+    if cv < 2:
+        raise ValueError(f"cv must be at least 2 folds; got cv={cv!r}.")
+    if cv > n_samples:
+        raise ValueError(f"cv={cv} folds is larger than the number of samples: X has "
+                         f"{n_samples} sample{'s' if n_samples != 1 else ''}.")
+    if n_groups is not None and cv > n_groups:
+        raise ValueError(f"cv={cv} folds is larger than the number of distinct groups "
+                         f"({n_groups}); every fold needs at least one group.")
+    return int(cv)
+
+
+def check_splits(splits: list, n_samples: int) -> list:
+    """(train, test) index pairs from a splitter: non-empty, within range."""
+    if not splits:
+        raise ValueError("cv produced no splits; give an integer number of folds, a "
+                         "scikit-learn splitter, or an iterable of (train, test) index arrays.")
+    out = []
+    for k, (train, test) in enumerate(splits):
+        train = np.asarray(train)
+        test = np.asarray(test)
+        if train.dtype == bool:
+            train = np.flatnonzero(train)
+        if test.dtype == bool:
+            test = np.flatnonzero(test)
+        if train.size == 0 or test.size == 0:
+            side = "training" if train.size == 0 else "test"
+            raise ValueError(f"cv split {k} has an empty {side} set; every split needs samples "
+                             "on both sides.")
+        for idx in (train, test):
+            if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or (
+                    idx.min() < 0 or idx.max() >= n_samples):
+                raise ValueError(f"cv split {k} holds indices outside [0, {n_samples}).")
+        out.append((train.astype(np.intp), test.astype(np.intp)))
+    return out
+
+
+def check_groups(groups, n_samples: int) -> np.ndarray | None:
+    if groups is None:
+        return None
+    g = np.asarray(groups)
+    if g.ndim != 1 or g.shape[0] != n_samples:
+        raise ValueError(f"groups must have one label per sample ({n_samples}); got shape "
+                         f"{g.shape}.")
+    return g
+
+
+def check_noise_variance(noise_variance) -> float | None:
+    if noise_variance is None:
+        return None
+    if isinstance(noise_variance, bool) or not isinstance(noise_variance, numbers.Real) or not (
+            np.isfinite(noise_variance) and noise_variance > 0):
+        raise ValueError(f"noise_variance must be a positive number or None (estimated from the "
+                         f"OLS fit); got {noise_variance!r}.")
+    return float(noise_variance)
+
+
+def check_l1_ratios(l1_ratio) -> tuple[np.ndarray, bool]:
+    """One l1_ratio or a list of them (a grid); returns (values, whether it was a list)."""
+    if np.ndim(l1_ratio) == 0:
+        return np.array([check_l1_ratio(l1_ratio)]), False
+    values = np.asarray(l1_ratio, dtype=object).ravel()
+    if values.size == 0:
+        raise ValueError("l1_ratio is an empty list; give at least one value in [0, 1].")
+    return np.array([check_l1_ratio(r) for r in values]), True

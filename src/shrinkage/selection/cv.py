@@ -1,0 +1,471 @@
+"""Cross-validated regularization paths: error curves, alpha_min and alpha_1se (glmnet's rules).
+
+``cross_validate_path`` fits one warm-started path per fold on ONE alpha grid computed from the
+full data, scores every alpha on the held-out samples, and fits the full-data path too (for the
+number of non-zeros per alpha and the final model).  Folds run in parallel with joblib.
+
+Errors, always oriented so that **lower is better**:
+
+- ``"mse"``: weighted mean squared error on the held-out samples (scikit-learn's ``mse_path_``);
+- ``"mae"``: weighted mean absolute error;
+- ``"r2"``: 1 - R^2, the fraction of the held-out variance left unexplained (a fold whose
+  held-out target is constant has no R^2: that is an error).
+
+The CV error of an alpha is the mean of the fold errors weighted by each fold's total sample
+weight (its size without weights), as glmnet does; its standard error is
+sqrt(weighted variance of the fold errors / (K - 1)) with K the number of folds (glmnet's
+``cvsd``).  With repeated K-fold the spread is taken over all K x R fold errors but K stays the
+number of folds of one repeat: the repeats re-split the same samples, so they do not bring
+independent evidence and the standard error is not shrunk by sqrt(R).
+
+``alpha_min`` minimises the CV error; ``alpha_1se`` is the largest alpha whose CV error is within
+one standard error of that minimum (so ``alpha_1se >= alpha_min`` always).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, fields
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+
+from .. import _validation as v
+from .._problem import Problem
+from .._progress import track
+from ..exceptions import ShrinkageConvergenceWarning
+from ..path import Path, alpha_grid, default_alpha_min_ratio, solve_path
+from ..solvers.choice import choose_solver
+from ._folds import FoldStatistics, make_folds
+
+
+@dataclass(frozen=True)
+class CVResult:
+    """The cross-validated path of one l1_ratio.
+
+    Attributes
+    ----------
+    alphas : (n_alphas,) the shared grid, decreasing.
+    cv_mean, cv_se : (n_alphas,) CV error and its standard error per alpha; (n_gammas, n_alphas)
+        for a relaxed fit.
+    alpha_min, alpha_1se, index_min, index_1se : the two selected alphas and their positions.
+    nnz : non-zeros of the full-data path, per alpha of ``path``.
+    fold_errors : (n_folds, n_alphas) or (n_folds, n_gammas, n_alphas).
+    fold_weights : (n_folds,) each fold's total sample weight (the weights of ``cv_mean``).
+    path : the full-data ``Path``: on the whole grid from ``cross_validate_path``; the
+        estimators stop it at alpha_min (alphas[:index_min + 1]) and keep it for the chosen
+        l1_ratio only (None for the others).
+    splits : the (train, test) index pairs, the same for every l1_ratio and gamma.
+    gammas, gamma_min, gamma_1se : the relaxed-lasso grid and choices (None when not relaxed).
+    relaxed_coefs, relaxed_intercepts : full-data relaxed fits (n_gammas, len(path), p) and
+        (n_gammas, len(path)) (None when not relaxed).
+    fold_coefs, fold_intercepts : per-fold paths (n_folds, [n_gammas,] n_alphas, p) when kept.
+    """
+
+    alphas: np.ndarray
+    cv_mean: np.ndarray
+    cv_se: np.ndarray
+    alpha_min: float
+    alpha_1se: float
+    index_min: int
+    index_1se: int
+    fold_errors: np.ndarray
+    fold_weights: np.ndarray
+    scoring: str
+    l1_ratio: float
+    path: Path | None
+    splits: list
+    gammas: np.ndarray | None = None
+    gamma_min: float | None = None
+    gamma_1se: float | None = None
+    relaxed_coefs: np.ndarray | None = None
+    relaxed_intercepts: np.ndarray | None = None
+    fold_coefs: np.ndarray | None = None
+    fold_intercepts: np.ndarray | None = None
+
+    @property
+    def nnz(self) -> np.ndarray | None:
+        """Non-zeros of the full-data path at each alpha of ``path``."""
+        return None if self.path is None else self.path.nnz
+
+    def coefs_at(self, rule: str = "min") -> tuple[np.ndarray, float]:
+        """Full-data (coefficients, intercept) at alpha_min (rule="min") or alpha_1se ("1se")."""
+        rule = v.check_choice(rule, "alpha_rule", v.ALPHA_RULES)
+        i = self.index_min if rule == "min" else self.index_1se
+        if self.gammas is None:
+            return self.path.coefs[i], float(self.path.intercepts[i])
+        g = int(np.flatnonzero(self.gammas == (self.gamma_min if rule == "min"
+                                               else self.gamma_1se))[0])
+        return self.relaxed_coefs[g, i], float(self.relaxed_intercepts[g, i])
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    """Everything ``shrinkage.path`` takes besides the data and the grid."""
+
+    fit_intercept: bool = True
+    standardize: bool = False
+    penalty_factor: object = None
+    lower: object = None
+    upper: object = None
+    positive: bool = False
+    tol: float = 1e-4
+    max_iter: int = 1000
+    solver: str = "auto"
+    screen: bool = True
+    alpha_min_ratio: float | None = None
+    feature_names: object = None
+
+    @classmethod
+    def from_kwargs(cls, kwargs: dict, caller: str) -> PathOptions:
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - names)
+        if unknown:
+            raise TypeError(f"{caller}() got an unexpected keyword argument {unknown[0]!r}; the "
+                            f"path options are {sorted(names)}.")
+        return cls(**kwargs).checked()
+
+    def checked(self) -> PathOptions:
+        v.check_tol(self.tol)
+        v.check_positive_int(self.max_iter, "max_iter")
+        choose_solver(self.solver, 1, 1)  # validates the name
+        if self.alpha_min_ratio is not None:
+            v.check_fraction(self.alpha_min_ratio, "alpha_min_ratio")
+        return self
+
+    def problem(self, X, y, sample_weight, feature_names=None) -> Problem:
+        return Problem.build(X, y, sample_weight=sample_weight,
+                             penalty_factor=self.penalty_factor, lower=self.lower,
+                             upper=self.upper, positive=self.positive,
+                             fit_intercept=self.fit_intercept, standardize=self.standardize,
+                             feature_names=feature_names, validated=True)
+
+
+def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
+                        cv=5, scoring: str = "mse", groups=None, n_repeats: int = 1,
+                        sample_weight=None, n_jobs=None, random_state=None,
+                        keep_fold_coefs: bool = False, progress=None, gammas=None,
+                        **path_kwargs) -> CVResult:
+    """K-fold cross-validation of a Lasso / Elastic-Net path on one shared alpha grid.
+
+    Parameters
+    ----------
+    X, y : data (X dense or sparse).
+    l1_ratio : the Elastic-Net mix (1 is the lasso).
+    alphas : the grid (positive; sorted decreasing), or None for ``n_alphas`` values from the
+        full data's alpha_max down to ``alpha_min_ratio * alpha_max`` (as ``shrinkage.path``).
+    cv : number of folds (K-fold, unshuffled unless ``random_state`` is given; group K-fold with
+        ``groups``), a scikit-learn splitter, or an iterable of (train, test) index arrays.
+    scoring : "mse", "mae" or "r2" (as 1 - R^2); lower is better for all three.
+    groups : group labels for group K-fold (or for a group splitter).
+    n_repeats : repeated K-fold: the folds are drawn ``n_repeats`` times (shuffled).
+    sample_weight : per-sample weights, used in every fit and in the held-out errors.
+    n_jobs : joblib parallelism over the folds (None: one process, -1: all cores).
+    random_state : int or numpy Generator for shuffled folds; fixed -> same folds every call.
+    keep_fold_coefs : also return every fold's coefficient path.
+    progress : progress bar on stderr: None (automatic: when stderr is a terminal and the work
+        takes more than ~2 s), True or False.
+    gammas : relaxed lasso (glmnet's ``relax=TRUE``): cross-validate the relaxed fits over
+        (gamma, alpha) on the same folds; see ``shrinkage.selection.relaxed``.
+    **path_kwargs : the options of ``shrinkage.path`` (fit_intercept, standardize,
+        penalty_factor, lower, upper, positive, tol, max_iter, solver, screen, alpha_min_ratio,
+        feature_names); standardization is learned on each training fold.
+
+    Returns
+    -------
+    CVResult (see its documentation; the module docstring defines the errors).
+    """
+    options = PathOptions.from_kwargs(path_kwargs, "cross_validate_path")
+    l1_ratio = v.check_l1_ratio(l1_ratio)
+    data = CVData.build(X, y, sample_weight, options)
+    splits, k = make_folds(cv, data.n_samples, X=data.X, y=data.y, groups=groups,
+                           n_repeats=n_repeats, random_state=random_state)
+    return cross_validate(data, splits, k, [l1_ratio], alphas=alphas, n_alphas=n_alphas,
+                          scoring=scoring, gammas=gammas, keep_fold_coefs=keep_fold_coefs,
+                          n_jobs=n_jobs, progress=progress)[0]
+
+
+@dataclass
+class CVData:
+    """Validated X, y, sample weights and path options, shared by every fold."""
+
+    X: object
+    y: np.ndarray
+    sample_weight: np.ndarray
+    options: PathOptions
+    feature_names: np.ndarray | None
+
+    @classmethod
+    def build(cls, X, y, sample_weight, options: PathOptions, validated: bool = False
+              ) -> CVData:
+        names = options.feature_names
+        if names is None and hasattr(X, "columns"):
+            names = np.asarray([str(c) for c in X.columns], dtype=object)
+        if not validated:
+            X = v.check_design(X)
+        y = v.check_target(y, X.shape[0])
+        sw = v.check_sample_weight(sample_weight, X.shape[0])
+        names = v.check_feature_names(names, X.shape[1])
+        return cls(X, y, sw, options, names)
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+
+def cross_validate(data: CVData, splits: list, k: int, l1_ratios, *, alphas=None,
+                   n_alphas: int = 100, scoring: str = "mse", gammas=None,
+                   keep_fold_coefs: bool = False, n_jobs=None, progress=None,
+                   full_path: str = "all", model: str = "cross-validation") -> list[CVResult]:
+    """The engine: one CVResult per l1_ratio, every l1_ratio (and gamma) on the same splits.
+
+    ``full_path="all"`` fits the full-data path of every l1_ratio on the whole grid, in
+    parallel with the folds; ``"best"`` (the estimators) fits it after the folds, only for the
+    l1_ratio of the smallest CV error and only down to its alpha_min (the other results then
+    have ``path=None``).
+    """
+    scoring = v.check_choice(scoring, "scoring", v.SCORINGS)
+    gammas = None if gammas is None else v.check_gammas(gammas)
+    keep_fold_coefs = bool(keep_fold_coefs)
+    opts = data.options
+    X, p = data.X, data.X.shape[1]
+    n_train = min(train.size for train, _ in splits)
+    kind = choose_solver(opts.solver, n_train, p)
+    full = opts.problem(X, data.y, data.sample_weight, data.feature_names)
+    fold_stats = None
+    if kind == "gram":
+        fold_stats = FoldStatistics(X, data.y, data.sample_weight, opts.fit_intercept, splits)
+        full.with_statistics(fold_stats.full())
+    grids = [_grid(full, r, alphas, n_alphas, kind, opts) for r in l1_ratios]
+    if scoring == "r2":
+        check_r2_folds(data.y, splits)
+
+    Xrows = X.tocsr() if sp.issparse(X) else X
+    jobs = []
+    for i, (l1_ratio, grid) in enumerate(zip(l1_ratios, grids, strict=True)):
+        if full_path == "all":
+            jobs.append(delayed(_full_task)(i, full, l1_ratio, grid, kind, opts, gammas))
+        for f, (train, test) in enumerate(splits):
+            stats = None if fold_stats is None else fold_stats.fold(f)
+            jobs.append(delayed(_fold_task)(i, f, Xrows, data.y, data.sample_weight, train,
+                                            test, stats, l1_ratio, grid, kind, opts, gammas,
+                                            scoring, keep_fold_coefs))
+    what = f"{model}: {len(splits)} folds" + (
+        f" x {len(l1_ratios)} l1_ratios" if len(l1_ratios) > 1 else "")
+    results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)
+    fulls, folds = {}, {}
+    for out in track(results, len(jobs), what, progress):
+        if out[1] is None:
+            fulls[out[0]] = out[2:]
+        else:
+            folds[out[:2]] = out[2:]
+    weights = np.array([data.sample_weight[test].sum() for _, test in splits])
+    summaries = [_summarize([folds[i, f] for f in range(len(splits))], weights, k, gammas)
+                 for i in range(len(l1_ratios))]
+    if full_path == "best":
+        best = int(np.argmin([np.nanmin(s_["mean"]) for s_ in summaries]))
+        stop = summaries[best]["index_min"] + 1
+        fulls[best] = _full_task(best, full, l1_ratios[best], grids[best][:stop], kind, opts,
+                                 gammas)[2:]
+    _warn_not_converged(fulls, folds, opts, model)
+    return [_result(grids[i], summaries[i], fulls.get(i), weights, scoring, l1_ratios[i],
+                    splits, gammas) for i in range(len(l1_ratios))]
+
+
+def select_alphas(cv_mean: np.ndarray, cv_se: np.ndarray) -> tuple[int, int]:
+    """(index_min, index_1se) on a decreasing grid.
+
+    index_min minimises ``cv_mean`` (the largest alpha among ties); index_1se is the smallest
+    index (largest alpha) whose error is <= cv_mean[index_min] + cv_se[index_min].
+    """
+    mean = np.asarray(cv_mean, dtype=np.float64)
+    if np.all(np.isnan(mean)):
+        raise ValueError("every cross-validation error is NaN; check the data.")
+    i_min = int(np.nanargmin(mean))
+    threshold = mean[i_min] + np.asarray(cv_se, dtype=np.float64)[i_min]
+    i_1se = int(np.flatnonzero(mean <= threshold)[0])
+    return i_min, i_1se
+
+
+def fold_summary(fold_errors: np.ndarray, fold_weights: np.ndarray, folds_per_repeat: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, standard error) over the first axis, as glmnet's cvm / cvsd (module docstring)."""
+    e = np.asarray(fold_errors, dtype=np.float64)
+    w = np.asarray(fold_weights, dtype=np.float64)
+    w = (w / w.sum()).reshape(-1, *([1] * (e.ndim - 1)))
+    mean = np.sum(w * e, axis=0)
+    var = np.sum(w * (e - mean) ** 2, axis=0)
+    se = np.sqrt(var / max(folds_per_repeat - 1, 1))
+    return mean, se
+
+
+def prediction_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, scoring: str
+                      ) -> np.ndarray:
+    """Errors of predictions ``pred`` (n, ...) of y (n,) or (n, t): one per trailing entry.
+
+    y of shape (n, t) is compared with pred (n, m, t) and gives (m, t).
+    """
+    s = sample_weight / sample_weight.sum()
+    y_b = y[:, None] if y.ndim == 1 else y[:, None, :]
+    resid = y_b - pred
+    if scoring == "mae":
+        return np.tensordot(s, np.abs(resid), axes=1)
+    sse = np.tensordot(s, resid**2, axes=1)
+    if scoring == "mse":
+        return sse
+    sst = s @ (y - s @ y) ** 2
+    return sse / (sst if y.ndim == 1 else sst[None, :])
+
+
+# --------------------------------------------------------------------------------------------
+# the pieces
+
+
+def _grid(full: Problem, l1_ratio: float, alphas, n_alphas: int, kind: str,
+          opts: PathOptions) -> np.ndarray:
+    if alphas is not None:
+        return np.sort(v.check_positive_alphas(alphas))[::-1].copy()
+    n_alphas = v.check_positive_int(n_alphas, "n_alphas")
+    ratio = opts.alpha_min_ratio
+    if ratio is None:
+        ratio = default_alpha_min_ratio(full.n_samples, full.n_features)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
+        alpha_max = solve_path(full, None, l1_ratio, n_alphas=1, tol=opts.tol,
+                               max_iter=opts.max_iter, solver=kind).alphas[0]
+    return alpha_grid(float(alpha_max), n_alphas, ratio)
+
+
+def _solve(problem: Problem, l1_ratio: float, grid, kind: str, opts: PathOptions) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShrinkageConvergenceWarning)  # summarised by the caller
+        return solve_path(problem, grid, l1_ratio, tol=opts.tol, max_iter=opts.max_iter,
+                          solver=kind, screen=opts.screen)
+
+
+def _relaxed(X, y, sw, path: Path, gammas, opts: PathOptions):
+    from .relaxed import relaxed_coefs
+
+    return relaxed_coefs(X, y, path, gammas, sample_weight=sw,
+                         fit_intercept=opts.fit_intercept, standardize=opts.standardize)
+
+
+def _full_task(i: int, full: Problem, l1_ratio: float, grid, kind: str, opts: PathOptions,
+               gammas):
+    path = _solve(full, l1_ratio, grid, kind, opts)
+    relaxed = None
+    if gammas is not None:
+        relaxed = _relaxed(full.X, full.y, full.sample_weight, path, gammas, opts)
+    return i, None, path, relaxed
+
+
+def _fold_task(i: int, f: int, X, y, sw, train, test, stats, l1_ratio: float, grid, kind: str,
+               opts: PathOptions, gammas, scoring: str, keep: bool):
+    if stats is not None and gammas is None:  # Gram mode reads the statistics only
+        X_train = _NoRows((train.size, X.shape[1]))
+    else:
+        X_train = _rows(X, train)
+    problem = opts.problem(X_train, y[train], sw[train])
+    if stats is not None:
+        problem.with_statistics(stats)
+    path = _solve(problem, l1_ratio, grid, kind, opts)
+    if gammas is None:
+        coefs, intercepts = path.coefs[None], path.intercepts[None]
+    else:
+        coefs, intercepts = _relaxed(X_train, y[train], sw[train], path, gammas, opts)
+    g, a, p = coefs.shape
+    X_test = X[test]
+    pred = np.asarray(X_test @ coefs.reshape(g * a, p).T) + intercepts.reshape(1, g * a)
+    errors = prediction_errors(y[test], pred, sw[test], scoring).reshape(g, a)
+    kept = (coefs, intercepts) if keep else None
+    return i, f, errors, kept, path.converged, path.gaps
+
+
+class _NoRows:
+    """Stands for the training rows of a Gram-mode fold, whose solver reads only the fold's
+    sufficient statistics (from ``FoldStatistics``): it has a shape and nothing else, so any
+    use of the rows themselves fails loudly instead of copying X."""
+
+    def __init__(self, shape: tuple[int, int]):
+        self.shape = shape
+
+
+def _rows(X, rows):
+    if sp.issparse(X):
+        out = X[rows].tocsc()
+        out.sort_indices()
+        return out
+    return X[rows]
+
+
+def check_r2_folds(y: np.ndarray, splits: list) -> None:
+    """R^2 needs a held-out target that varies (in every column of a 2-D y)."""
+    for f, (_, test) in enumerate(splits):
+        if np.any(np.ptp(y[test], axis=0) == 0):
+            raise ValueError(f"scoring='r2' is undefined on cv split {f}: its held-out target is "
+                             f"constant ({test.size} sample{'s' if test.size != 1 else ''}). "
+                             "Use fewer folds or scoring='mse'.")
+
+
+def _summarize(fold_outs: list, weights, k: int, gammas) -> dict:
+    """Fold errors, their mean and standard error, the selected indices (and kept paths)."""
+    errors = np.array([out[0] for out in fold_outs])  # (F, G, A)
+    mean, se = fold_summary(errors, weights, k)
+    out = {}
+    if gammas is None:
+        errors, mean, se = errors[:, 0], mean[0], se[0]
+        out["index_min"], out["index_1se"] = select_alphas(mean, se)
+    else:
+        (g_min, out["index_min"]), (g_1se, out["index_1se"]) = _select_relaxed(mean, se)
+        out["gamma_min"], out["gamma_1se"] = float(gammas[g_min]), float(gammas[g_1se])
+    out.update(errors=errors, mean=mean, se=se)
+    if fold_outs[0][1] is not None:  # kept fold paths
+        coefs = np.array([o[1][0] for o in fold_outs])
+        intercepts = np.array([o[1][1] for o in fold_outs])
+        if gammas is None:
+            coefs, intercepts = coefs[:, 0], intercepts[:, 0]
+        out.update(fold_coefs=coefs, fold_intercepts=intercepts)
+    return out
+
+
+def _result(grid, summary: dict, full_out, weights, scoring, l1_ratio, splits, gammas
+            ) -> CVResult:
+    path, relaxed = (None, None) if full_out is None else full_out
+    i_min, i_1se = summary["index_min"], summary["index_1se"]
+    extra = {key: summary[key] for key in ("fold_coefs", "fold_intercepts") if key in summary}
+    if gammas is not None:
+        extra.update(gammas=gammas, gamma_min=summary["gamma_min"],
+                     gamma_1se=summary["gamma_1se"])
+        if relaxed is not None:
+            extra.update(relaxed_coefs=relaxed[0], relaxed_intercepts=relaxed[1])
+    return CVResult(grid, summary["mean"], summary["se"], float(grid[i_min]),
+                    float(grid[i_1se]), i_min, i_1se, summary["errors"], weights, scoring,
+                    float(l1_ratio), path, splits, **extra)
+
+
+def _select_relaxed(mean: np.ndarray, se: np.ndarray):
+    """((gamma, alpha) of the minimum, (gamma, alpha) of the 1-SE rule) on a (G, A) table.
+
+    1-SE: among the pairs within one standard error of the minimum, the largest alpha, and at
+    that alpha the largest gamma (the least relaxed, most shrunk fit).
+    """
+    if np.all(np.isnan(mean)):
+        raise ValueError("every cross-validation error is NaN; check the data.")
+    g_min, i_min = np.unravel_index(int(np.nanargmin(mean)), mean.shape)
+    ok = mean <= mean[g_min, i_min] + se[g_min, i_min]
+    i_1se = int(np.flatnonzero(ok.any(axis=0))[0])
+    g_1se = int(np.flatnonzero(ok[:, i_1se])[-1])
+    return (int(g_min), int(i_min)), (g_1se, i_1se)
+
+
+def _warn_not_converged(fulls: dict, folds: dict, opts: PathOptions, model: str) -> None:
+    bad = sum(int(np.sum(~out[2])) for out in folds.values())
+    bad_full = sum(int(np.sum(~out[0].converged)) for out in fulls.values())
+    if bad or bad_full:
+        total = sum(out[2].size for out in folds.values())
+        warnings.warn(
+            f"{model}: {bad} of {total} fold fits and {bad_full} full-data fits stopped at "
+            f"max_iter={opts.max_iter} above the tolerance tol={opts.tol:g} (mostly the smallest "
+            "alphas). Try a larger max_iter, standardize=True for columns on very different "
+            "scales, or a larger alpha_min_ratio.", ShrinkageConvergenceWarning, stacklevel=3)
