@@ -195,6 +195,19 @@ def check_nonnegative(value, name: str) -> float:
     return float(value)
 
 
+def check_nonnegatives(values, name: str) -> np.ndarray:
+    """One finite number >= 0 or a non-empty 1-D list of them (a grid to choose from)."""
+    items = [values] if np.ndim(values) == 0 else list(np.asarray(values, dtype=object).ravel())
+    if not items:
+        raise ValueError(f"{name} is an empty list; give at least one number >= 0.")
+    return np.array([check_nonnegative(x, name) for x in items])
+
+
+def check_min_samples(n_samples: int, minimum: int, what: str) -> None:
+    if n_samples < minimum:
+        raise ValueError(f"{what} needs at least {minimum} samples; got n_samples={n_samples}.")
+
+
 def check_choice(value, name: str, choices: tuple) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {choices}; got {value!r}.")

@@ -1,0 +1,183 @@
+"""AdaptiveLasso and AdaptiveLassoCV: the lasso with penalty factors 1/|w~_j|^gamma.
+
+See ``shrinkage.selection.adaptive`` for the weights (initial fit, standardization, the cap that
+excludes features whose initial coefficient is zero).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validation as v
+from .._problem import Problem
+from ..path import solve_path
+from ..selection.adaptive import INITS, adaptive_factors, factor_scale, initial_coef
+from .linear import _LinearModel
+
+
+class _AdaptiveBase(_LinearModel):
+    # the factors are the adaptive ones and there are no bounds (read by ``_problem``)
+    penalty_factor = None
+    lower = None
+    upper = None
+    positive = False
+
+    def _initial(self, problem: Problem, cv) -> tuple[np.ndarray, np.ndarray]:
+        v.check_choice(self.init, "init", INITS)
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_positive_int(self.max_iter, "max_iter")
+        w0, init_alpha = initial_coef(problem, self.init, self.init_alpha, cv=cv,
+                                      random_state=self.random_state, tol=tol,
+                                      max_iter=max_iter)
+        self.init_coef_ = w0
+        self.init_alpha_ = init_alpha
+        return w0, factor_scale(problem)
+
+    def _final_fit(self, problem: Problem, factors: np.ndarray, alpha: float, X) -> None:
+        problem.factors = factors  # the data forms cached on ``problem`` do not depend on them
+        fit = solve_path(problem, np.array([alpha]), 1.0, tol=v.check_tol(self.tol),
+                         max_iter=v.check_positive_int(self.max_iter, "max_iter"),
+                         solver=self.solver, model=type(self).__name__)
+        self.penalty_factor_ = factors
+        self.coef_ = fit.coefs[0].astype(X.dtype)
+        self.intercept_ = X.dtype.type(fit.intercepts[0])
+        self.dual_gap_ = float(fit.gaps[0])
+        self.n_iter_ = int(fit.n_iter[0])
+        self.converged_ = bool(fit.converged[0])
+
+
+class AdaptiveLasso(_AdaptiveBase):
+    """The adaptive lasso (Zou 2006) at one alpha.
+
+    A first fit (``init``) gives w~; the lasso is then solved with penalty factors
+    f_j = 1 / |w~_j|^gamma (on the standardized scale with ``standardize=True``), so features
+    with large initial coefficients are penalized less.  Zeros of w~ get a capped factor that
+    effectively excludes the feature (``shrinkage.selection.adaptive``).
+
+    Parameters
+    ----------
+    alpha : lasso penalty strength (>= 0) of the weighted lasso.
+    gamma : exponent of the weights (>= 0; 0 is the plain lasso, 1 Zou's usual choice).
+    init : the first fit, "ridge" (default), "ols" (needs n > p) or "lasso".
+    init_alpha : penalty of the first fit, in ``ElasticNet`` units (ridge:
+        ``ElasticNet(init_alpha, l1_ratio=0)``; lasso: ``Lasso(init_alpha)``).  None: chosen by
+        ``cv``-fold cross-validation (minimum error) on the ridge / lasso path.
+    cv, random_state : the folds of that cross-validation (K-fold, unshuffled without
+        random_state).
+    fit_intercept, standardize, tol, max_iter, solver : as in ``Lasso``.
+
+    Attributes
+    ----------
+    coef_, intercept_, dual_gap_, n_iter_, converged_ : the weighted lasso fit.
+    penalty_factor_ : the adaptive factors f.
+    init_coef_, init_alpha_ : the first fit and its alpha (None for "ols").
+    n_features_in_, feature_names_in_ (when X has column names).
+    """
+
+    def __init__(self, alpha=1.0, *, gamma=1.0, init="ridge", init_alpha=None, cv=5,
+                 random_state=None, fit_intercept=True, standardize=False, tol=1e-4,
+                 max_iter=1000, solver="auto"):
+        self.alpha = alpha
+        self.gamma = gamma
+        self.init = init
+        self.init_alpha = init_alpha
+        self.cv = cv
+        self.random_state = random_state
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the initial model, then the weighted lasso; returns self."""
+        alpha = v.check_alpha(self.alpha)
+        gamma = v.check_nonnegative(self.gamma, "gamma")
+        problem, X = self._problem(X, y, sample_weight, multi_output=False)
+        w0, scale = self._initial(problem, self.cv)
+        self._final_fit(problem, adaptive_factors(w0, gamma, scale), alpha, X)
+        return self
+
+
+class AdaptiveLassoCV(_AdaptiveBase):
+    """The adaptive lasso with alpha (and optionally gamma) chosen by K-fold cross-validation.
+
+    The initial fit and its weights are computed once on the full data and kept fixed in every
+    fold (as glmnet users do with ``cv.glmnet(penalty.factor=...)``); the CV error is therefore
+    slightly optimistic, which does not matter for choosing alpha.  Every gamma is scored on the
+    same folds (also used to choose ``init_alpha`` when it is None).
+
+    Parameters
+    ----------
+    gamma : one exponent (>= 0) or a small list of them to choose from.
+    alphas, n_alphas : the grid (None: ``n_alphas`` values from alpha_max down, per gamma).
+    cv : number of folds, a scikit-learn splitter or an iterable of (train, test) pairs.
+    alpha_rule : "min" (minimum CV error) or "1se" (largest alpha within one standard error).
+        gamma is the one with the smallest minimum CV error.
+    scoring : "mse", "mae" or "r2" (see ``shrinkage.selection.cv``).
+    init, init_alpha, fit_intercept, standardize, tol, max_iter, solver : as in
+        ``AdaptiveLasso``.
+    n_jobs, random_state, progress : parallel folds, shuffled seeded folds, progress bar.
+
+    Attributes
+    ----------
+    alpha_, gamma_ : the choices.  cv_results_ : one ``CVResult`` per gamma (``gammas_``).
+    alphas_, cv_mean_, cv_se_ : the grid and CV curve of the chosen gamma.
+    coef_, intercept_, dual_gap_, n_iter_, converged_, penalty_factor_, init_coef_,
+    init_alpha_ : the final full-data fit at (alpha_, gamma_), as in ``AdaptiveLasso``.
+    """
+
+    def __init__(self, *, gamma=1.0, alphas=None, n_alphas=100, cv=5, alpha_rule="min",
+                 scoring="mse", init="ridge", init_alpha=None, fit_intercept=True,
+                 standardize=False, tol=1e-4, max_iter=1000, solver="auto", n_jobs=None,
+                 random_state=None, progress=None):
+        self.gamma = gamma
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.cv = cv
+        self.alpha_rule = alpha_rule
+        self.scoring = scoring
+        self.init = init
+        self.init_alpha = init_alpha
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.progress = progress
+
+    def fit(self, X, y, sample_weight=None):
+        """Cross-validate alpha (and gamma), then fit the chosen model on all data; returns self."""
+        from ..selection._folds import make_folds
+        from ..selection.cv import cross_validate_path
+
+        gammas = v.check_nonnegatives(self.gamma, "gamma")
+        rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
+        problem, X = self._problem(X, y, sample_weight, multi_output=False)
+        splits, _ = make_folds(self.cv, problem.n_samples, X=problem.X, y=problem.y,
+                               random_state=self.random_state)
+        w0, scale = self._initial(problem, splits)
+        results, factors = [], []
+        for gamma in gammas:
+            f = adaptive_factors(w0, gamma, scale)
+            factors.append(f)
+            results.append(cross_validate_path(
+                problem.X, problem.y, l1_ratio=1.0, alphas=self.alphas, n_alphas=self.n_alphas,
+                cv=splits, scoring=self.scoring, sample_weight=problem.sample_weight,
+                n_jobs=self.n_jobs, progress=self.progress, fit_intercept=self.fit_intercept,
+                standardize=self.standardize, penalty_factor=f, tol=self.tol,
+                max_iter=self.max_iter, solver=self.solver))
+        best = int(np.argmin([r.cv_mean[r.index_min] for r in results]))
+        chosen = results[best]
+        self.gammas_ = gammas
+        self.gamma_ = float(gammas[best])
+        self.cv_results_ = results
+        self.alphas_ = chosen.alphas
+        self.cv_mean_ = chosen.cv_mean
+        self.cv_se_ = chosen.cv_se
+        self.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
+        self._final_fit(problem, factors[best], self.alpha_, X)
+        return self
+
