@@ -121,7 +121,7 @@ class ElasticNet(_LinearModel):
         self.coef_ = result.coefs[0].astype(X.dtype)
         self.intercept_ = X.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])
-        self.n_iter_ = int(result.n_iter[0])
+        self.n_iter_ = max(int(result.n_iter[0]), 1)  # the certifying pass counts as one
         self.converged_ = bool(result.converged[0])
         return self
 
