@@ -1,0 +1,299 @@
+"""Cross-validated estimators: LassoCV, ElasticNetCV (glmnet's cv.glmnet) and RidgeCV.
+
+LassoCV / ElasticNetCV cross-validate warm-started paths on one alpha grid from the full data
+(``shrinkage.selection.cv``), every l1_ratio (and every relaxed gamma) on the same folds, and take
+the final model from the full-data path at the chosen alpha (``alpha_rule="min"``: the minimum CV
+error; ``"1se"``: the largest alpha within one standard error of it, glmnet's lambda.1se).  The
+CV errors are oriented so that lower is better: "mse", "mae", or "r2" as 1 - R^2.
+
+RidgeCV selects among ``alphas`` (scikit-learn's Ridge scaling) by exact leave-one-out, GCV or
+K-fold, every alpha from one decomposition (``shrinkage.selection.ridge_cv``).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from .. import _validation as v
+from .._problem import Problem
+from ..selection import ridge_cv
+from ..selection._folds import make_folds
+from ..selection.cv import CVData, PathOptions, check_r2_folds, cross_validate, fold_summary
+from .linear import _XY, Ridge, _LinearModel
+
+_GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+class ElasticNetCV(_LinearModel):
+    """Elastic Net with alpha (and l1_ratio, and the relaxed gamma) chosen by cross-validation.
+
+    Parameters
+    ----------
+    l1_ratio : a value or a list of values in [0, 1]; a list is searched on the same folds.
+    alphas : the grid (positive), or None for ``n_alphas`` values per l1_ratio from alpha_max down
+        to ``alpha_min_ratio * alpha_max`` (glmnet's default ratio when None).
+    cv : folds: an int (K-fold, group K-fold when ``groups`` is passed to ``fit``), a scikit-learn
+        splitter, or an iterable of (train, test) index arrays.
+    scoring : "mse", "mae" or "r2" (1 - R^2); lower is better.
+    alpha_rule : "min" (the minimum CV error) or "1se" (the largest alpha within one standard
+        error of the minimum, at the l1_ratio of the minimum).
+    n_repeats : repeated K-fold (integer cv only).
+    relax : also cross-validate glmnet's relaxed fits gamma * lasso + (1 - gamma) * the
+        unpenalized refit on the active set, over (gamma, alpha), for every gamma in ``gammas``.
+    fit_intercept, standardize, penalty_factor, lower, upper, positive, tol, max_iter, solver :
+        as in ``ElasticNet``.
+    n_jobs : joblib parallelism over the folds; random_state : int or numpy Generator for
+        shuffled folds; progress : None (automatic), True or False.
+
+    Attributes
+    ----------
+    alpha_, l1_ratio_, gamma_ (1.0 unless relax), coef_, intercept_, dual_gap_ (of the full-data
+    path at alpha_; of the lasso fit when relaxed), n_iter_ (the epochs of the warm-started
+    full-data path down to alpha_, at least 1), alphas_ ((n_l1_ratio, n_alphas), squeezed for
+    one l1_ratio, as scikit-learn), mse_path_ (the fold errors of ``scoring``,
+    (n_l1_ratio, n_alphas, n_folds) squeezed alike; named as in scikit-learn whatever the
+    scoring), cv_mean_ and cv_se_ (per alpha; a gamma axis before the alphas with relax),
+    alpha_min_, alpha_1se_, cv_result_ (the ``CVResult`` of the chosen l1_ratio, its full-data
+    path stopped at alpha_min_), n_features_in_, feature_names_in_.
+    """
+
+    def __init__(self, *, l1_ratio=0.5, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,
+                 scoring="mse", alpha_rule="min", n_repeats=1, relax=False, gammas=_GAMMAS,
+                 fit_intercept=True, standardize=False, penalty_factor=None, lower=None,
+                 upper=None, positive=False, tol=1e-4, max_iter=1000, solver="auto",
+                 n_jobs=None, random_state=None, progress=None):
+        self.l1_ratio = l1_ratio
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.alpha_min_ratio = alpha_min_ratio
+        self.cv = cv
+        self.scoring = scoring
+        self.alpha_rule = alpha_rule
+        self.n_repeats = n_repeats
+        self.relax = relax
+        self.gammas = gammas
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.progress = progress
+
+    def _l1_ratios(self) -> tuple[np.ndarray, bool]:
+        return v.check_l1_ratios(self.l1_ratio)
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
+        rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
+        v.check_choice(self.scoring, "scoring", v.SCORINGS)
+        l1_ratios, is_list = self._l1_ratios()
+        if not isinstance(self.relax, bool | np.bool_):
+            raise ValueError(f"relax must be True or False; got {self.relax!r}.")
+        gammas = v.check_gammas(self.gammas) if self.relax else None
+        X, y = validate_data(self, X, y, **_XY)
+        X = v.check_design(X)
+        options = PathOptions(
+            fit_intercept=self.fit_intercept, standardize=self.standardize,
+            penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
+            positive=self.positive, tol=self.tol, max_iter=self.max_iter, solver=self.solver,
+            alpha_min_ratio=self.alpha_min_ratio,
+            feature_names=getattr(self, "feature_names_in_", None)).checked()
+        data = CVData.build(X, y, sample_weight, options, validated=True)
+        splits, k = make_folds(self.cv, data.n_samples, X=X, y=data.y, groups=groups,
+                               n_repeats=self.n_repeats, random_state=self.random_state)
+        results = cross_validate(data, splits, k, l1_ratios, alphas=self.alphas,
+                                 n_alphas=self.n_alphas, scoring=self.scoring, gammas=gammas,
+                                 n_jobs=self.n_jobs, progress=self.progress, full_path="best",
+                                 model=type(self).__name__)
+        chosen = next(r for r in results if r.path is not None)
+        coef, intercept = chosen.coefs_at(rule)
+        i = chosen.index_min if rule == "min" else chosen.index_1se
+        self.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
+        self.l1_ratio_ = chosen.l1_ratio
+        self.gamma_ = 1.0 if gammas is None else (
+            chosen.gamma_min if rule == "min" else chosen.gamma_1se)
+        self.alpha_min_ = chosen.alpha_min
+        self.alpha_1se_ = chosen.alpha_1se
+        self.coef_ = coef.astype(X.dtype)
+        self.intercept_ = X.dtype.type(intercept)
+        self.dual_gap_ = float(chosen.path.gaps[i])
+        self.n_iter_ = max(int(np.sum(chosen.path.n_iter[:i + 1])), 1)
+        squeeze = (lambda a: a) if is_list else (lambda a: a[0])
+        self.alphas_ = squeeze(np.array([r.alphas for r in results]))
+        self.mse_path_ = squeeze(np.array([np.moveaxis(r.fold_errors, 0, -1) for r in results]))
+        self.cv_mean_ = squeeze(np.array([r.cv_mean for r in results]))
+        self.cv_se_ = squeeze(np.array([r.cv_se for r in results]))
+        self.cv_result_ = chosen
+        return self
+
+
+class LassoCV(ElasticNetCV):
+    """The lasso with alpha chosen by cross-validation: ElasticNetCV with l1_ratio = 1.
+
+    Same parameters (no l1_ratio) and attributes; ``alphas_`` is (n_alphas,) and ``mse_path_``
+    (n_alphas, n_folds) as in scikit-learn.
+    """
+
+    def __init__(self, *, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5, scoring="mse",
+                 alpha_rule="min", n_repeats=1, relax=False, gammas=_GAMMAS, fit_intercept=True,
+                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
+                 tol=1e-4, max_iter=1000, solver="auto", n_jobs=None, random_state=None,
+                 progress=None):
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.alpha_min_ratio = alpha_min_ratio
+        self.cv = cv
+        self.scoring = scoring
+        self.alpha_rule = alpha_rule
+        self.n_repeats = n_repeats
+        self.relax = relax
+        self.gammas = gammas
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.progress = progress
+
+    def _l1_ratios(self) -> tuple[np.ndarray, bool]:
+        return np.array([1.0]), False
+
+
+class RidgeCV(_LinearModel):
+    """Ridge with alpha chosen by exact leave-one-out, GCV or K-fold, without refits per alpha.
+
+    Scaling as scikit-learn's Ridge/RidgeCV: sum_i s_i (y_i - x_i.w - b)^2 + alpha ||D w||^2.
+
+    Parameters
+    ----------
+    alphas : positive values to try (kept in the given order; ties go to the first).
+    cv : None or "loo" (exact leave-one-out, as scikit-learn's default), "gcv" (generalized
+        cross-validation), an int (K-fold; group K-fold with ``groups`` in ``fit``), a
+        scikit-learn splitter or an iterable of (train, test) splits.
+    scoring : "mse", "mae" or "r2" (1 - R^2), lower is better; GCV is a squared error ("mse").
+    alpha_per_target : one alpha per column of a 2-D y.
+    store_cv_results : keep the squared leave-one-out errors in ``cv_results_``
+        ((n_samples, n_alphas), or (n_samples, n_targets, n_alphas)); leave-one-out only.
+    fit_intercept, standardize, penalty_factor : as in ``Ridge`` (0 leaves a column unpenalized).
+    random_state : int or numpy Generator for shuffled K-fold.
+
+    Attributes
+    ----------
+    alpha_ (an array with alpha_per_target), coef_, intercept_, cv_mean_ (the CV error per alpha,
+    (n_alphas,), or (n_targets, n_alphas) for a 2-D y), cv_se_ (K-fold only, else None),
+    best_score_ (scikit-learn's sign: minus the error for "mse"/"mae", R^2 for "r2"),
+    cv_results_, dual_gap_ (ElasticNet units, as ``Ridge``), n_features_in_, feature_names_in_.
+    """
+
+    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, standardize=False,
+                 penalty_factor=None, cv=None, scoring="mse", alpha_per_target=False,
+                 store_cv_results=False, random_state=None):
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.cv = cv
+        self.scoring = scoring
+        self.alpha_per_target = alpha_per_target
+        self.store_cv_results = store_cv_results
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Score every alpha, then fit at the best; returns self."""
+        alphas = v.check_positive_alphas(self.alphas)
+        scoring = v.check_choice(self.scoring, "scoring", v.SCORINGS)
+        mode = self._mode()
+        if mode == "gcv" and scoring != "mse":
+            raise ValueError(f"scoring={scoring!r} needs held-out predictions; cv='gcv' is a "
+                             "squared-error criterion: use scoring='mse' or cv=None (LOO).")
+        if self.store_cv_results and mode != "loo":
+            raise ValueError("store_cv_results=True keeps leave-one-out errors: it needs cv=None "
+                             f"(or 'loo'); got cv={self.cv!r}.")
+        X, y = validate_data(self, X, y, multi_output=True, **_XY)
+        X = v.check_design(X)
+        problem = Problem.build(X, y, sample_weight=sample_weight,
+                                penalty_factor=self.penalty_factor,
+                                fit_intercept=self.fit_intercept, standardize=self.standardize,
+                                multi_output=True, validated=True)
+        model, se, stored = None, None, None
+        if mode in ("loo", "gcv"):
+            loo = ridge_cv.leave_one_out(problem, alphas, gcv=mode == "gcv", scoring=scoring,
+                                         store=bool(self.store_cv_results))
+            errors, model, stored = loo.errors, loo.model, loo.squared_errors
+        else:
+            splits, k = make_folds(self.cv, problem.n_samples, X=X, y=problem.y, groups=groups,
+                                   random_state=self.random_state)
+            if scoring == "r2":
+                check_r2_folds(problem.y, splits)
+            fold_errors = ridge_cv.kfold(problem, splits, alphas, scoring)  # (F, A, T)
+            weights = np.array([problem.sample_weight[test].sum() for _, test in splits])
+            errors, se = fold_summary(fold_errors, weights, k)
+        multi = problem.y.ndim == 2
+        n_targets = errors.shape[1]
+        if self.alpha_per_target and multi:
+            best = np.argmin(errors, axis=0)
+        else:
+            best = np.full(n_targets, int(np.argmin(errors.mean(axis=1))))
+        model = model or ridge_cv.decompose(problem)
+        total = problem.sample_weight.sum()
+        coef = np.empty((n_targets, problem.n_features))
+        for b in np.unique(best):
+            targets = best == b
+            coef[targets] = model.coefs(np.array([alphas[b] / total]))[0][:, targets].T
+        stats = problem.statistics if isinstance(model, ridge_cv.PrimalRidge) else problem.design
+        intercept = (np.reshape(stats.y_offset, -1) - coef @ stats.x_offset
+                     if problem.fit_intercept else np.zeros(n_targets))
+        gaps = np.array([Ridge._gap(problem, stats,
+                                    problem.penalty(alphas[b] / total, 0.0, problem.column_scale(
+                                        stats.col_norm_sq)).weights(), coef[t], t)
+                         for t, b in enumerate(best)])
+        picked = errors[best, np.arange(n_targets)]
+        score = -picked if scoring != "r2" else 1.0 - picked
+        if multi:
+            self.alpha_ = alphas[best] if self.alpha_per_target else float(alphas[best[0]])
+            self.coef_, self.intercept_ = coef.astype(X.dtype), intercept.astype(X.dtype)
+            self.cv_mean_ = errors.T
+            self.cv_se_ = None if se is None else se.T
+            self.best_score_ = score if self.alpha_per_target else float(score.mean())
+            self.dual_gap_ = gaps
+        else:
+            self.alpha_ = float(alphas[best[0]])
+            self.coef_, self.intercept_ = coef[0].astype(X.dtype), X.dtype.type(intercept[0])
+            self.cv_mean_ = errors[:, 0]
+            self.cv_se_ = None if se is None else se[:, 0]
+            self.best_score_ = float(score[0])
+            self.dual_gap_ = float(gaps[0])
+        if stored is not None:
+            self.cv_results_ = stored if multi else stored[:, 0, :]
+        return self
+
+    def _mode(self) -> str:
+        if self.cv is None:
+            return "loo"
+        if isinstance(self.cv, str):
+            return v.check_choice(self.cv, "cv", ("loo", "gcv"))
+        if isinstance(self.cv, numbers.Integral) or hasattr(self.cv, "split") or hasattr(
+                self.cv, "__iter__"):
+            return "kfold"
+        raise ValueError(f"cv must be None, 'loo', 'gcv', an int, a scikit-learn splitter or an "
+                         f"iterable of splits; got {self.cv!r}.")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,256 @@
+"""Ridge cross-validation for every alpha from one decomposition: exact LOO, GCV and K-fold.
+
+Ridge with scikit-learn's scaling, sum_i s_i (y_i - x_i.w - b)^2 + alpha ||D w||^2 (D: penalty
+factors, times the column standard deviations when ``standardize``), is a linear smoother
+y_hat = H y.  Its hat matrix, written on the weighted, centred data, is
+
+    H = (intercept) + (unpenalized columns) + X~ (X~' X~ + a I)^-1 X~'       a = alpha / sum(s)
+
+where X~ = sqrt(S) X_c D^-1 (normalised weights, the unpenalized columns projected out) and the
+first two terms are the projections on the intercept and on the columns with penalty factor 0.
+
+- **Exact leave-one-out** (no refits): the held-out residual of sample i is
+  e_i = r_i / (1 - h_ii), with r the full-fit residual.  Leaving a sample out keeps alpha (the
+  penalty is not divided by the number of samples), which is what refitting ``Ridge(alpha)``
+  without that sample does.  One eigendecomposition gives h_ii and r_i for every alpha:
+  of the p x p matrix X~' X~ when n >= p (then h_ii = s_i/sum(s) (1 + sum_j R_ij^2 / (l_j + a))
+  with R = X_c D^-1 V), or of the n x n kernel X~ X~' when p > n.
+- **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues.
+- **K-fold**: the training statistics of every fold come from one pass over X by subtraction
+  (``FoldStatistics``), then one p x p eigendecomposition per fold serves every alpha; with
+  p > n each fold's kernel is decomposed once.  Each fold's fit is ``Ridge(alpha)`` on its
+  training samples, so the normalised multiplier is alpha / (training sum of weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
+
+from .._problem import Problem
+from ..datafits.quadratic import SufficientStatistics
+from ..solvers.ridge import _kernel_and_adjoint, ridge_path_dual
+from ._folds import FoldStatistics
+from .cv import prediction_errors
+
+_BLOCK_ELEMENTS = 2**22
+
+
+def penalty_scale(problem: Problem, col_norm_sq: np.ndarray) -> np.ndarray:
+    """D: sqrt(penalty factor) times the standardization scale (0 for unpenalized columns)."""
+    scale = problem.column_scale(col_norm_sq)
+    return np.sqrt(problem.factors) * (1.0 if scale is None else scale)
+
+
+class PrimalRidge:
+    """Ridge on sufficient statistics for many multipliers: one p x p eigendecomposition."""
+
+    def __init__(self, stats: SufficientStatistics, d: np.ndarray):
+        self.stats = stats
+        const = stats.col_norm_sq == 0
+        self.free = np.flatnonzero((d == 0) & ~const)
+        self.pen = np.flatnonzero((d > 0) & ~const)
+        G, q = stats.G, stats.q.reshape(stats.G.shape[0], -1)
+        self.multi = np.ndim(stats.q) == 2
+        p, f = G.shape[0], self.free
+        dp = d[self.pen]
+        Gp, qp = G[np.ix_(self.pen, self.pen)], q[self.pen]
+        self.B = np.zeros((f.size, self.pen.size))
+        self.bq = np.zeros((f.size, q.shape[1]))
+        self.Gff_pinv = np.zeros((0, 0))
+        if f.size:  # project the unpenalized columns out (Frisch-Waugh), on the Gram matrix
+            self.Gff_pinv = la.pinvh(G[np.ix_(f, f)], check_finite=False)
+            Gfp = G[np.ix_(f, self.pen)]
+            self.B = self.Gff_pinv @ Gfp
+            self.bq = self.Gff_pinv @ q[f]
+            Gp = Gp - Gfp.T @ self.B
+            qp = qp - Gfp.T @ self.bq
+        if self.pen.size:
+            evals, V = la.eigh(Gp / np.outer(dp, dp), check_finite=False)
+        else:
+            evals, V = np.zeros(0), np.zeros((0, 0))
+        self.evals = np.maximum(evals, 0.0)
+        self.z = V.T @ (qp / dp[:, None])  # (m, t)
+        M = np.zeros((p, self.pen.size))  # X_c M = the residualized, scaled rows times V
+        M[self.pen] = V / dp[:, None]
+        if f.size:
+            M[f] = -self.B @ M[self.pen]
+        self.M = M
+        self.rank_free = int(np.linalg.matrix_rank(G[np.ix_(f, f)])) if f.size else 0
+
+    def coefs(self, multipliers: np.ndarray) -> np.ndarray:
+        """(k, p, t) coefficients for each multiplier a (l2 = a D^2)."""
+        filt = 1.0 / (self.evals[None, :] + np.asarray(multipliers)[:, None])  # (k, m)
+        zs = filt[:, :, None] * self.z[None]  # (k, m, t)
+        w = np.zeros((len(filt), self.M.shape[0], self.z.shape[1]))
+        w_pen = np.einsum("pm,kmt->kpt", self.M[self.pen], zs)
+        w[:, self.pen] = w_pen
+        if self.free.size:
+            w[:, self.free] = self.bq[None] - np.einsum("fp,kpt->kft", self.B, w_pen)
+        return w
+
+    def hat_trace(self, multipliers: np.ndarray) -> np.ndarray:
+        """tr of the penalized and unpenalized-column parts of H, per multiplier."""
+        a = np.asarray(multipliers)
+        return self.rank_free + np.sum(self.evals[None, :] / (self.evals[None, :] + a[:, None]),
+                                       axis=1)
+
+    def residuals(self, X, y: np.ndarray, sw: np.ndarray, multipliers: np.ndarray,
+                  leverage: bool):
+        """Yield (rows, residuals (b, k, t), leverages (b, k) or None) in row blocks."""
+        n = X.shape[0]
+        x_off = self.stats.x_offset
+        Y = y.reshape(n, -1) - np.reshape(self.stats.y_offset, (1, -1))
+        filt = 1.0 / (self.evals[None, :] + np.asarray(multipliers)[:, None])  # (k, m)
+        coef_rows = filt[:, :, None] * self.z[None]  # (k, m, t)
+        k, m = filt.shape
+        t = Y.shape[1]
+        block = max(64, _BLOCK_ELEMENTS // max(m + k * t, 1))
+        Xr = X.tocsr() if sp.issparse(X) else X
+        shift = x_off @ self.M
+        for start in range(0, n, block):
+            rows = np.arange(start, min(start + block, n))
+            Xb = Xr[rows]
+            R = np.asarray(Xb @ self.M) - shift  # (b, m)
+            fitted = (R @ coef_rows.transpose(1, 0, 2).reshape(m, k * t)).reshape(-1, k, t)
+            lev = None
+            if self.free.size:
+                Xf = _dense(Xb[:, self.free]) - x_off[self.free]
+                fitted += (Xf @ self.bq)[:, None, :]
+            if leverage:
+                lev = (R**2) @ filt.T  # (b, k)
+                if self.free.size:
+                    lev += np.einsum("bf,fg,bg->b", Xf, self.Gff_pinv, Xf)[:, None]
+                lev *= (sw[rows] / sw.sum())[:, None]
+            yield rows, Y[rows][:, None, :] - fitted, lev
+
+
+class DualRidge:
+    """Ridge through the n x n kernel (p > n, every column penalized): one eigendecomposition."""
+
+    def __init__(self, problem: Problem, d: np.ndarray):
+        self.design = design = problem.design
+        self.d = d
+        K, self.adjoint = _kernel_and_adjoint(design, d)
+        evals, self.U = la.eigh(K, check_finite=False)
+        self.evals = np.maximum(evals, 0.0)
+        self.root = np.sqrt(design.sw)
+        y = design.y.reshape(design.y.shape[0], -1)
+        self.y_scaled = y * self.root[:, None] if design.is_sparse else y  # sqrt(sw) y_c
+        self.Uy = self.U.T @ self.y_scaled
+        self.multi = design.y.ndim == 2
+
+    def coefs(self, multipliers: np.ndarray) -> np.ndarray:
+        filt = 1.0 / (self.evals[None, :] + np.asarray(multipliers)[:, None])
+        XtU = self.adjoint(self.U)  # (p, n)
+        return np.einsum("pj,kj,jt->kpt", XtU, filt, self.Uy) / self.d[None, :, None]
+
+    def hat_trace(self, multipliers: np.ndarray) -> np.ndarray:
+        a = np.asarray(multipliers)
+        return np.sum(self.evals[None, :] / (self.evals[None, :] + a[:, None]), axis=1)
+
+    def residuals(self, X, y, sw, multipliers: np.ndarray, leverage: bool):
+        shrink = self.evals[None, :] / (self.evals[None, :] + np.asarray(multipliers)[:, None])
+        fitted = np.einsum("ij,kj,jt->ikt", self.U, shrink, self.Uy)
+        scaled = self.y_scaled[:, None, :] - fitted
+        pos = self.root > 0
+        resid = np.zeros_like(scaled)
+        resid[pos] = scaled[pos] / self.root[pos, None, None]
+        lev = (self.U**2) @ shrink.T if leverage else None
+        yield np.arange(X.shape[0]), resid, lev
+
+
+def decompose(problem: Problem) -> PrimalRidge | DualRidge:
+    """The primal form when n >= p or some column is unpenalized, else the kernel form."""
+    if problem.n_samples >= problem.n_features or np.any(problem.factors == 0):
+        stats = problem.statistics
+        return PrimalRidge(stats, penalty_scale(problem, stats.col_norm_sq))
+    design = problem.design
+    return DualRidge(problem, penalty_scale(problem, design.col_norm_sq))
+
+
+@dataclass(frozen=True)
+class LeaveOneOut:
+    errors: np.ndarray  # (n_alphas, n_targets)
+    squared_errors: np.ndarray | None  # (n, n_targets, n_alphas) when stored
+    model: PrimalRidge | DualRidge
+
+
+def leave_one_out(problem: Problem, alphas: np.ndarray, *, gcv: bool = False,
+                  scoring: str = "mse", store: bool = False) -> LeaveOneOut:
+    """Exact LOO (or GCV) errors of Ridge(alpha) for every alpha, from one decomposition."""
+    model = decompose(problem)
+    s = problem.sample_weight
+    total = s.sum()
+    omega = s / total
+    a = np.asarray(alphas, dtype=np.float64) / total
+    n = problem.n_samples
+    y = problem.y.reshape(n, -1)
+    k, t = a.size, y.shape[1]
+    acc = np.zeros((k, t))
+    stored = np.zeros((n, t, k)) if store else None
+    for rows, resid, lev in model.residuals(problem.X, problem.y, s, a, leverage=not gcv):
+        if gcv:
+            acc += np.einsum("b,bkt->kt", omega[rows], resid**2)
+            continue
+        if problem.fit_intercept:
+            lev = lev + omega[rows, None]
+        e = resid / (1.0 - lev)[:, :, None]
+        acc += np.einsum("b,bkt->kt", omega[rows], np.abs(e) if scoring == "mae" else e**2)
+        if store:
+            stored[rows] = (e**2).transpose(0, 2, 1)
+    if gcv:
+        n_eff = np.count_nonzero(s > 0)
+        df = model.hat_trace(a) + (1.0 if problem.fit_intercept else 0.0)
+        with np.errstate(divide="ignore"):
+            acc = acc / ((1.0 - df / n_eff) ** 2)[:, None]
+        acc[df >= n_eff] = np.inf
+    elif scoring == "r2":
+        y_mean = omega @ y
+        acc = acc / (omega @ (y - y_mean) ** 2)[None, :]
+    return LeaveOneOut(acc, stored, model)
+
+
+def kfold(problem: Problem, splits: list, alphas: np.ndarray, scoring: str) -> np.ndarray:
+    """Fold errors (n_folds, n_alphas, n_targets) of Ridge(alpha) refitted on each training set."""
+    X, y, s = problem.X, problem.y, problem.sample_weight
+    p = problem.n_features
+    alphas = np.asarray(alphas, dtype=np.float64)
+    n_train = min(train.size for train, _ in splits)
+    primal = n_train >= p or np.any(problem.factors == 0)
+    stats = None
+    if primal:
+        stats = FoldStatistics(X, y, s, problem.fit_intercept, splits)
+        if "statistics" not in problem.__dict__:
+            problem.with_statistics(stats.full())  # the final fit reuses the total
+    Xr = X.tocsr() if sp.issparse(X) else X
+    out = []
+    for f, (train, test) in enumerate(splits):
+        a = alphas / s[train].sum()
+        if primal:
+            fold = stats.fold(f)
+            coefs = PrimalRidge(fold, penalty_scale(problem, fold.col_norm_sq)).coefs(a)
+            x_off, y_off = fold.x_offset, np.reshape(fold.y_offset, -1)
+        else:
+            Xt = Xr[train].tocsc() if sp.issparse(Xr) else Xr[train]
+            sub = Problem(Xt, y[train], s[train], problem.factors, problem.lower, problem.upper,
+                          problem.fit_intercept, problem.standardize)
+            design = sub.design
+            d = penalty_scale(sub, design.col_norm_sq)
+            yd = design.y.reshape(design.y.shape[0], -1)
+            y_scaled = yd * np.sqrt(design.sw)[:, None] if design.is_sparse else yd
+            coefs = ridge_path_dual(design, y_scaled, a, d)  # (k, p, t)
+            x_off, y_off = design.x_offset, np.reshape(design.y_offset, -1)
+        intercepts = y_off[None, :] - np.einsum("p,kpt->kt", x_off, coefs)
+        k, t = intercepts.shape
+        pred = np.asarray(Xr[test] @ coefs.transpose(1, 0, 2).reshape(p, k * t))
+        pred = pred.reshape(test.size, k, t) + intercepts[None]
+        out.append(prediction_errors(y[test].reshape(test.size, -1), pred, s[test], scoring))
+    return np.array(out)
+
+
+def _dense(A) -> np.ndarray:
+    return np.asarray(A.toarray() if sp.issparse(A) else A, dtype=np.float64)
