@@ -1,13 +1,12 @@
 """Figures render with the Agg backend (no display) and are closed after every test."""
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
 matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,7 @@ def test_plain_arrays_list_of_paths_and_cv_marks(small_data, paths):
     coefs = np.outer(1 / alphas, np.ones(3))
     assert isinstance(plot_paths((alphas, coefs)), Figure)
     cv = shrinkage.cross_validate_path(X, y, n_alphas=10, cv=3)
-    fig, axes = plt.subplots(1, 2)
+    _, axes = plt.subplots(1, 2)
     plot_paths([paths["L1"], paths["L2"]], axes=axes, marks=cv)
     assert axes[0].get_title() == "L1 (lasso)" and axes[1].get_title() == "L2 (ridge)"
     xs = sorted(line.get_xdata()[0] for line in axes[0].lines if line.get_label()
@@ -74,7 +74,7 @@ def test_bad_input(paths, small_data):
     other = shrinkage.path(X[:, :3], y, n_alphas=5)
     with pytest.raises(ValueError, match="different numbers of features"):
         plot_paths([paths["L1"], other])
-    with pytest.raises(TypeError, match="shrinkage.Path"):
+    with pytest.raises(TypeError, match=r"shrinkage\.Path"):
         plot_paths({"a": 3})
     with pytest.raises(ValueError, match="marks must be positive"):
         plot_paths(paths["L1"], marks=-1.0)
