@@ -20,6 +20,9 @@ The figures are created with ``matplotlib.pyplot``; close them (``plt.close(fig)
 """
 
 from .cv import plot_cv
+from .geometry import GeometryData, geometry_data, plot_geometry, synthetic_pair
 from .paths import plot_paths
+from .penalty_behaviour import ShrinkageCurves, plot_shrinkage, shrinkage_curves
 
-__all__ = ["plot_cv", "plot_paths"]
+__all__ = ["GeometryData", "ShrinkageCurves", "geometry_data", "plot_cv", "plot_geometry",
+           "plot_paths", "plot_shrinkage", "shrinkage_curves", "synthetic_pair"]
