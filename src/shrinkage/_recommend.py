@@ -1,0 +1,377 @@
+"""The recommendation of ``compare``: decision rules and the sentences that state the evidence.
+
+Every sentence is built by a function of this module from the ``values`` it stores next to the
+text (``Evidence``), with the formatters below, so the numbers in the text are the numbers of the
+fit; no sentence is written in advance.  The rules are listed in ``shrinkage.compare.compare``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .compare import (
+    ALTERNATE_RANGE,
+    CONCENTRATED,
+    SHORT,
+    Evidence,
+    GroupPenalty,
+    GroupTreatment,
+    ModelResult,
+)
+from .diagnostics import HIGH_VIF, Collinearity
+
+#: a feature selected in at least this fraction of the bootstrap refits is stably selected
+STABLE = 0.8
+#: condition numbers from here up are worth a sentence in the recommendation
+NOTABLE_CONDITION = 30.0
+#: at most this many correlated groups are described in the recommendation text
+MAX_GROUPS_IN_TEXT = 3
+ERROR_NAMES = {"mse": "CV mean squared error", "mae": "CV mean absolute error",
+               "r2": "CV fraction of unexplained variance"}
+
+
+# --- formatting: one function per kind of number --------------------------------------------
+
+def num(x: float) -> str:
+    """Errors, alphas, coefficients, condition numbers, VIFs: 4 significant digits."""
+    return "infinite" if math.isinf(x) else f"{x:.4g}"
+
+
+def pct(fraction: float) -> str:
+    """A relative difference (0.012 -> "1.2%"), without its sign."""
+    p = 100.0 * abs(fraction)
+    return f"{p:.1f}%" if p >= 0.95 else f"{p:.2g}%"
+
+
+def num_pair(a: float, b: float) -> tuple[str, str]:
+    """Two numbers with as many significant digits (4 to 7) as it takes to tell them apart."""
+    for digits in range(4, 8):
+        fa, fb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if fa != fb:
+            break
+    return fa, fb
+
+
+def freq(f: float) -> str:
+    """A frequency (0.48 -> "48%")."""
+    return f"{100.0 * f:.0f}%"
+
+
+def corr(r: float) -> str:
+    """A correlation with 2 decimals, more (up to 6) when 2 would round it to +-1."""
+    for digits in range(2, 7):
+        out = f"{r:.{digits}f}"
+        if abs(float(out)) < 1 or abs(r) == 1:
+            break
+    return out
+
+
+def names_list(names, limit: int = 4) -> str:
+    names = [str(n) for n in names]
+    if len(names) <= limit:
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+
+
+def relative(a: float, b: float) -> float:
+    """(a - b) / |b|: how much higher a is than b, as a fraction."""
+    return (a - b) / abs(b) if b != 0 else math.inf * np.sign(a - b)
+
+
+def higher_lower(d: float) -> str:
+    return "higher" if d > 0 else "lower"
+
+
+# --- the decision ---------------------------------------------------------------------------
+
+def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, undefined,
+              diag: Collinearity, groups: list[GroupTreatment], alpha_rule: str, scoring: str
+              ) -> tuple[str, str, list[Evidence]]:
+    """(recommended penalty, recommendation text, evidence list)."""
+    best = min(results, key=lambda k: results[k].cv_error)
+    limit = results[best].cv_error + results[best].cv_error_se
+    within = [k for k in results if results[k].cv_error <= limit]
+    chosen = min(within, key=lambda k: (results[k].nnz, results[k].cv_error))
+    reason = "clear" if within == [chosen] else "sparsest"
+    alternating = [g for g in groups if "l1" in g.penalties and g.penalties["l1"].alternates]
+    if chosen == "l1" and "elasticnet" in within and alternating:
+        chosen, reason = "elasticnet", "groups"
+
+    p = len(diag.feature_names)
+    decision = _decision(reason, chosen, best, results, within, p, scoring, alternating)
+    errors = [_cv_error(m, p, scoring) for m in results.values()]
+    if baseline is not None:
+        errors.append(_cv_error(baseline, p, scoring))
+    sparsity = _sparsity(results, p)
+    group_facts = [_group(g) for g in groups]
+    stability = _stability(results[chosen])
+    base = _baseline(baseline, undefined, results, best)
+    collin = _collinearity(diag)
+    constant = _constant(diag)
+    edges = [e for m in results.values() for e in [_grid_edge(m, alpha_rule)] if e]
+
+    evidence = [decision, *sparsity, *group_facts, *errors, stability, base, collin, *constant,
+                *edges]
+    evidence = [e for e in evidence if e is not None]
+    in_text = [decision, *_sparsity_in_text(sparsity, chosen),
+               *_relevant_groups(groups, group_facts), stability, base]
+    if collin.values["notable"]:
+        in_text.append(collin)
+    in_text += [*constant, *edges]
+    text = " ".join(e.text for e in in_text if e is not None)
+    return chosen, text, evidence
+
+
+def _decision(reason, chosen, best, results, within, p, scoring, alternating) -> Evidence:
+    m, b = results[chosen], results[best]
+    label = m.label
+    values = {"recommended": chosen, "reason": reason, "cv_error": m.cv_error,
+              "cv_error_se": m.cv_error_se, "nnz": m.nnz, "n_features": p, "best": best,
+              "best_cv_error": b.cv_error, "best_cv_error_se": b.cv_error_se,
+              "within_one_se": list(within)}
+    error = ERROR_NAMES[scoring]
+    if reason == "clear":
+        others = sorted((k for k in results if k != chosen), key=lambda k: results[k].cv_error)
+        if not others:
+            text = (f"{label} is the only penalty compared: {error} {num(m.cv_error)} "
+                    f"± {num(m.cv_error_se)} with {m.nnz} of {p} features.")
+            return Evidence("decision", text, values)
+        nxt = results[others[0]]
+        d = relative(nxt.cv_error, m.cv_error)
+        values.update(next_best=others[0], next_cv_error=nxt.cv_error, next_difference=d)
+        text = (f"{label} predicts clearly best: its {error} ({num(m.cv_error)} "
+                f"± {num(m.cv_error_se)}) is lower than every other penalty's by more than one "
+                f"standard error; the next best, {SHORT[others[0]]}, is {pct(d)} higher "
+                f"({num(nxt.cv_error)}).")
+    elif reason == "groups":
+        values["alternating_groups"] = [list(g.group.names) for g in alternating]
+        text = (f"{label} is recommended: its {error} ({num(m.cv_error)}) is within one standard "
+                f"error of the best ({SHORT[best]}: {num(b.cv_error)} ± {num(b.cv_error_se)}) "
+                f"and it keeps correlated features together ({m.nnz} of {p} features), where L1 "
+                "alternates between them from one bootstrap sample to the next.")
+    elif chosen == best:
+        text = (f"{label} is recommended: it has the lowest {error} ({num(m.cv_error)} "
+                f"± {num(m.cv_error_se)}) and no penalty within one standard error of it keeps "
+                f"fewer features than its {m.nnz} of {p}.")
+    else:
+        text = (f"{label} is recommended: it is the sparsest model ({m.nnz} of {p} features) "
+                f"whose {error} ({num(m.cv_error)}) is within one standard error of the best "
+                f"({SHORT[best]}: {num(b.cv_error)} ± {num(b.cv_error_se)}).")
+    return Evidence("decision", text, values)
+
+
+# --- the facts ------------------------------------------------------------------------------
+
+def _cv_error(m: ModelResult, p: int, scoring: str) -> Evidence:
+    values = {"model": m.name, "cv_error": m.cv_error, "cv_error_se": m.cv_error_se,
+              "alpha": m.alpha, "nnz": m.nnz, "n_features": p,
+              "n_repeats": int(m.repeat_errors.size), "repeat_mean": m.repeat_mean,
+              "repeat_sd": m.repeat_sd}
+    head = m.label if m.l1_ratio is None or m.name != "elasticnet" else (
+        f"{m.label} (l1_ratio={num(m.l1_ratio)})")
+    if m.name == "elasticnet":
+        values["l1_ratio"] = m.l1_ratio
+    at = "" if m.name == "ols" else f" at alpha {num(m.alpha)}"
+    text = (f"{head}: {ERROR_NAMES[scoring]} {num(m.cv_error)} ± {num(m.cv_error_se)}{at}, "
+            f"keeping {m.nnz} of {p} features")
+    if m.repeat_errors.size > 1:
+        text += (f"; over {m.repeat_errors.size} repeats of the cross-validation the error "
+                 f"averaged {num(m.repeat_mean)} (sd {num(m.repeat_sd)})")
+    return Evidence("cv_error", text + ".", values)
+
+
+def _sparsity(results: dict[str, ModelResult], p: int) -> list[Evidence]:
+    """L1 (and the Elastic Net) against L2: features kept against CV error."""
+    out = []
+    pairs = [("l1", "l2"), ("elasticnet", "l2")]
+    if "l2" not in results:
+        pairs = [("l1", "elasticnet")]
+    for a, b in pairs:
+        if a not in results or b not in results:
+            continue
+        ma, mb = results[a], results[b]
+        d = relative(ma.cv_error, mb.cv_error)
+        values = {"model": a, "versus": b, "nnz": ma.nnz, "n_features": p,
+                  "difference": d, "cv_error": ma.cv_error, "versus_cv_error": mb.cv_error,
+                  "versus_nnz": mb.nnz}
+        ea, eb = num_pair(ma.cv_error, mb.cv_error)
+        text = (f"{SHORT[a]} keeps {ma.nnz} of {p} features at a {pct(d)} {higher_lower(d)} "
+                f"CV error than {SHORT[b]} ({ea} against {eb}, with {mb.nnz} features).")
+        out.append(Evidence("error_vs_sparsity", text, values))
+    return out
+
+
+def _sparsity_in_text(facts: list[Evidence], chosen: str) -> list[Evidence]:
+    """L1's sentence, and the Elastic Net's when it drops features or is recommended."""
+    return [e for e in facts if e.values["model"] == "l1" or e.values["model"] == chosen
+            or e.values["nnz"] < e.values["n_features"]]
+
+
+def _group(g: GroupTreatment) -> Evidence:
+    grp = g.group
+    values = {"members": list(grp.names), "size": grp.size, "max_abs_corr": grp.max_abs_corr,
+              "min_abs_corr": grp.min_abs_corr, "strongest_corr": grp.strongest_corr}
+    if grp.size == 2:
+        head = (f"Features {names_list(grp.names)} are a correlated pair "
+                f"(r={corr(grp.strongest_corr)})")
+    else:
+        head = (f"Features {names_list(grp.names)} form a correlated group of {grp.size} "
+                f"(|r| up to {corr(grp.max_abs_corr)}, at least {corr(grp.min_abs_corr)})")
+    clauses = []
+    for name, t in g.penalties.items():
+        values[name] = {"kept": list(t.kept), "n_kept": t.n_kept,
+                        "member_frequency": dict(zip(grp.names, t.member_frequency.tolist(),
+                                                     strict=True)),
+                        "group_frequency": t.group_frequency, "alternates": t.alternates,
+                        "weight_share": dict(zip(grp.names, t.weight_share.tolist(),
+                                                 strict=True))}
+        if name == "l2" and "elasticnet" in g.penalties:
+            continue
+        clauses.append(_group_clause(SHORT[name], grp, t))
+    return Evidence("group", head + ": " + "; ".join(clauses) + ".", values)
+
+
+def _group_clause(short: str, grp, t: GroupPenalty) -> str:
+    both = "both" if grp.size == 2 else f"all {grp.size}"
+    if t.alternates:
+        lo, hi = ALTERNATE_RANGE
+        shown = [(n, f) for n, f in zip(grp.names, t.member_frequency, strict=True)
+                 if lo <= f <= hi][:4]
+        listed = ", ".join(f"{n}: {freq(f)}" for n, f in shown)
+        return (f"{short} alternates between them across bootstrap refits ({listed}), while "
+                f"at least one is selected in {freq(t.group_frequency)} of them")
+    if t.n_kept == 0:
+        return f"{short} drops {both}"
+    top = int(np.argmax(t.weight_share))
+    if t.n_kept == 1:
+        return (f"{short} keeps only {grp.names[top]} (selected in "
+                f"{freq(t.member_frequency[top])} of the bootstrap refits)")
+    kept = both if t.n_kept == grp.size else f"{t.n_kept} of them"
+    if t.weight_share[top] >= CONCENTRATED:
+        return (f"{short} keeps {kept} but puts {freq(t.weight_share[top])} of their "
+                f"standardized weight on {grp.names[top]}")
+    if grp.size <= 4:
+        shares = ", ".join(f"{n} {freq(w)}" for n, w in zip(grp.names, t.weight_share,
+                                                             strict=True) if w > 0)
+        return f"{short} keeps {kept} and shares the weight ({shares})"
+    return (f"{short} keeps {kept} and shares the weight (the largest share is "
+            f"{freq(t.weight_share[top])}, on {grp.names[top]})")
+
+
+def _relevant_groups(groups: list[GroupTreatment], facts: list[Evidence]) -> list[Evidence]:
+    """The groups where the penalties disagree, largest first, at most MAX_GROUPS_IN_TEXT."""
+    def differs(g: GroupTreatment) -> bool:
+        treated = g.penalties.values()
+        kept = {t.n_kept for t in treated}
+        concentrated = {bool(t.n_kept and np.nanmax(t.weight_share) >= CONCENTRATED)
+                        for t in treated}
+        return len(kept) > 1 or len(concentrated) > 1 or any(t.alternates for t in treated)
+
+    chosen = [f for g, f in zip(groups, facts, strict=True) if differs(g)]
+    return chosen[:MAX_GROUPS_IN_TEXT]
+
+
+def _stability(m: ModelResult) -> Evidence | None:
+    b = m.bootstrap_coefs.shape[0]
+    sel = m.selected
+    if sel.size == 0:
+        return None
+    f = m.selection_frequency[sel]
+    stable = int(np.sum(f >= STABLE))
+    worst = int(sel[np.argmin(f)])
+    values = {"model": m.name, "n_bootstrap": b, "nnz": m.nnz, "n_stable": stable,
+              "stable_level": STABLE, "least_stable": str(m.feature_names[worst]),
+              "least_stable_frequency": float(m.selection_frequency[worst])}
+    if m.nnz == len(m.coef) or m.name == "l2":
+        sd = m.coef_sd
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(m.coef != 0, sd / np.abs(m.coef), 0.0)
+        j = int(np.argmax(rel))
+        values.update(widest=str(m.feature_names[j]), widest_coef=float(m.coef[j]),
+                      widest_sd=float(sd[j]))
+        text = (f"Over {b} bootstrap refits the {SHORT[m.name]} coefficient that varies most "
+                f"relative to its size is {m.feature_names[j]} ({num(m.coef[j])}, sd "
+                f"{num(sd[j])}).")
+        return Evidence("stability", text, values)
+    text = (f"Over {b} bootstrap refits, {stable} of the {m.nnz} features {SHORT[m.name]} "
+            f"selects are selected in at least {freq(STABLE)} of them")
+    if stable < m.nnz:
+        text += (f"; the least stable is {values['least_stable']} "
+                 f"({freq(values['least_stable_frequency'])})")
+    return Evidence("stability", text + ".", values)
+
+
+def _baseline(baseline: ModelResult | None, undefined, results, best: str) -> Evidence:
+    if baseline is None:
+        text, values = undefined
+        return Evidence("baseline", f"OLS (no penalty) is {text}.", dict(values))
+    b = results[best]
+    d = relative(baseline.cv_error, b.cv_error)
+    values = {"cv_error": baseline.cv_error, "cv_error_se": baseline.cv_error_se,
+              "best": best, "best_cv_error": b.cv_error, "difference": d}
+    text = (f"OLS (no penalty) has a CV error of {num(baseline.cv_error)} "
+            f"± {num(baseline.cv_error_se)}, {pct(d)} {higher_lower(d)} than "
+            f"{SHORT[best]}'s")
+    if baseline.note:
+        text += f" ({baseline.note})"
+    return Evidence("baseline", text + ".", values)
+
+
+def _collinearity(diag: Collinearity) -> Evidence:
+    high = diag.high_vif()
+    exact = diag.exactly_collinear
+    values = {"condition_number": diag.condition_number, "vif_level": HIGH_VIF,
+              "n_high_vif": int(high.size), "n_exact": int(exact.size),
+              "notable": bool(diag.condition_number >= NOTABLE_CONDITION or high.size > 0)}
+    if math.isinf(diag.condition_number):
+        text = "The standardized X is exactly collinear (infinite condition number)"
+    else:
+        text = f"The standardized X has condition number {num(diag.condition_number)}"
+    if exact.size:
+        names = [str(diag.feature_names[j]) for j in exact]
+        values["exact"] = names
+        text += (f"; {exact.size} features are exact linear combinations of others (infinite "
+                 f"VIF): {names_list(names)}")
+    finite = [j for j in high if np.isfinite(diag.vif[j])]
+    if finite:
+        shown = finite[:3]
+        values["vif"] = {str(diag.feature_names[j]): float(diag.vif[j]) for j in shown}
+        values["n_high_finite_vif"] = len(finite)
+        listed = ", ".join(f"{diag.feature_names[j]} ({num(diag.vif[j])})" for j in shown)
+        text += f"; {len(finite)} features have a VIF above {num(HIGH_VIF)}, the largest {listed}"
+    elif not exact.size:
+        values["max_vif"] = float(np.nanmax(diag.vif)) if np.any(np.isfinite(diag.vif)) else None
+        if values["max_vif"] is not None:
+            text += f" and its largest VIF is {num(values['max_vif'])}"
+    return Evidence("collinearity", text + ".", values)
+
+
+def _constant(diag: Collinearity) -> list[Evidence]:
+    if not diag.constant.size:
+        return []
+    names = diag.constant_names
+    text = (f"{len(names)} constant column{'s' if len(names) > 1 else ''} ({names_list(names)}) "
+            "carry no information; every model leaves them at zero.")
+    return [Evidence("constant", text, {"n_constant": len(names), "names": names})]
+
+
+def _grid_edge(m: ModelResult, rule: str) -> Evidence | None:
+    if m.alphas.size < 2:
+        return None
+    i = int(np.flatnonzero(m.alphas == m.alpha)[0])
+    values = {"model": m.name, "alpha": m.alpha, "alpha_rule": rule}
+    if i == m.alphas.size - 1:
+        text = (f"{SHORT[m.name]}'s chosen alpha ({num(m.alpha)}) is the smallest of its grid: "
+                "its CV error may fall further with less regularization.")
+    elif i == 0 and m.name != "l2":
+        text = (f"{SHORT[m.name]}'s chosen alpha ({num(m.alpha)}) is the largest of its grid, "
+                f"where it keeps {m.nnz} features: no feature improves on predicting the mean.")
+        values["nnz"] = m.nnz
+    elif i == 0:
+        text = (f"{SHORT[m.name]}'s chosen alpha ({num(m.alpha)}) is the largest of its grid: "
+                "the features barely improve on predicting the mean.")
+    else:
+        return None
+    return Evidence("grid_edge", text, values)

@@ -1,0 +1,349 @@
+"""compare(): L1 / L2 / Elastic Net on the same folds, bootstrap stability, and the advice."""
+
+import json
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+import scipy.sparse as sp
+from joblib import parallel_config
+from sklearn.linear_model import LinearRegression
+
+from shrinkage import _recommend as rec
+from shrinkage.compare import LABELS, ModelResult, compare, ridge_grid, treat_group
+from shrinkage.datasets import make_correlated_regression
+from shrinkage.diagnostics import collinearity
+from shrinkage.exceptions import ShrinkageConvergenceWarning
+from shrinkage.selection.cv import fold_summary
+
+FAST = {"cv": 4, "n_repeats": 2, "n_alphas": 25, "n_bootstrap": 20, "progress": False}
+
+
+def quiet_compare(X, y, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
+        return compare(X, y, **{**FAST, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def sparse_truth():
+    data = make_correlated_regression(200, 30, rho=0.3, n_informative=5, snr=5, random_state=0)
+    return data, quiet_compare(data.X, data.y, random_state=0)
+
+
+def pair_design(seed=0, n=120):
+    """Two nearly identical informative columns (x0, x1), one more signal, seven noise columns."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(n)
+    X = np.column_stack([z + 0.05 * rng.standard_normal(n), z + 0.05 * rng.standard_normal(n),
+                         rng.standard_normal((n, 8))])
+    y = X[:, 0] + X[:, 1] + 0.8 * X[:, 2] + rng.standard_normal(n)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def pair():
+    X, y = pair_design()
+    return X, y, quiet_compare(X, y, random_state=0)
+
+
+# --- what the comparison finds -----------------------------------------------------------------
+
+def test_l1_recovers_the_sparse_support(sparse_truth):
+    data, comp = sparse_truth
+    support = np.flatnonzero(data.coef)
+    l1 = comp["l1"]
+    assert set(support) <= set(l1.selected)  # alpha_min: the truth and a few extras
+    assert np.all(l1.selection_frequency[support] == 1.0)
+    assert l1.nnz < comp["l2"].nnz == 30
+    top = np.argsort(-np.abs(l1.coef))[:support.size]
+    assert sorted(top) == list(support)  # the extras are the smallest coefficients
+    strict = quiet_compare(data.X, data.y, random_state=0, alpha_rule="1se", n_bootstrap=5)
+    assert set(support) <= set(strict["l1"].selected) and strict["l1"].nnz <= support.size + 2
+    assert sorted(np.argsort(-np.abs(strict["l1"].coef))[:support.size]) == list(support)
+    assert strict["l1"].alpha == strict["l1"].alpha_1se > comp["l1"].alpha == comp["l1"].alpha_min
+    assert comp.recommended in ("l1", "elasticnet")
+
+
+def test_correlated_pair_is_flagged_and_elastic_net_keeps_both(pair):
+    X, _, comp = pair
+    assert [g.group.members for g in comp.groups] == [(0, 1)]
+    treated = comp.groups[0].penalties
+    assert treated["elasticnet"].n_kept == 2 and treated["l2"].n_kept == 2
+    l1 = treated["l1"]
+    assert l1.n_kept == 1 or l1.alternates or np.nanmax(l1.weight_share) >= 0.8
+    assert treated["elasticnet"].weight_share.max() < 0.65  # shared, not concentrated
+    fact = next(e for e in comp.evidence if e.kind == "group")
+    r = np.corrcoef(X[:, 0], X[:, 1])[0, 1]
+    assert fact.values["strongest_corr"] == pytest.approx(r)
+    assert "x0 and x1 are a correlated pair" in fact.text
+    assert "Elastic Net keeps both" in fact.text and fact.text in comp.recommendation
+
+
+def test_l2_wins_clearly_on_a_dense_truth():
+    rng = np.random.default_rng(0)
+    n, p = 150, 60
+    X = 0.6 * rng.standard_normal((n, 1)) + 0.8 * rng.standard_normal((n, p))
+    y = X @ rng.normal(0.3, 0.1, p) + 2 * rng.standard_normal(n)
+    comp = quiet_compare(X, y, random_state=0, cv=5, n_repeats=1, n_bootstrap=5)
+    assert comp.recommended == "l2" and comp.evidence[0].values["reason"] == "clear"
+    assert comp.recommendation.startswith("L2 (ridge) predicts clearly best")
+    l2 = comp["l2"]
+    for name in ("l1", "elasticnet"):
+        assert comp[name].cv_error > l2.cv_error + l2.cv_error_se
+
+
+def test_decision_rules_on_constructed_results():
+    """Rule 3: L1 sparsest but alternating inside a group, EN within one SE -> Elastic Net."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 4))
+    X[:, 1] = X[:, 0] + 0.01 * rng.standard_normal(50)
+    diag = collinearity(X)
+    names = diag.feature_names
+    alternating = np.zeros((10, 4))
+    alternating[:5, 0] = alternating[5:, 1] = 1.0  # each member in half of the refits
+    alternating[:, 2] = 1.0
+    both = np.ones((10, 4))
+    both[:, 3] = 0.0
+
+    def result(name, error, se, coef, boot):
+        return ModelResult(name, LABELS[name], 1.0, 0.1, 0.1, 0.2, np.array([1.0, 0.1]),
+                           np.array([2.0, error]), np.array([0.1, se]), error, se,
+                           np.array([error]), np.asarray(coef, float), 0.0, names, boot)
+
+    def decide(en_error):
+        results = {"l1": result("l1", 1.0, 0.1, [1, 0, 1, 0], alternating),
+                   "l2": result("l2", 1.3, 0.1, [1, 1, 1, 1], np.ones((10, 4))),
+                   "elasticnet": result("elasticnet", en_error, 0.1, [1, 1, 1, 0], both)}
+        groups = [treat_group(g, results, diag.scale) for g in diag.groups]
+        return rec.recommend(results, None, ("undefined", {}), diag, groups, "min", "mse")
+
+    assert decide(1.05)[0] == "elasticnet"  # within one SE of L1: keeps the pair together
+    chosen, text, evidence = decide(1.2)  # beyond one SE: L1 stays, the alternation is told
+    assert chosen == "l1" and "L1 alternates between them" in text
+    assert evidence[0].values["within_one_se"] == ["l1"]
+
+
+# --- the numbers -------------------------------------------------------------------------------
+
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?%?")
+
+
+def formatted(values) -> set[str]:
+    """Every way the recommendation module formats the numbers in ``values``."""
+    out = set()
+    if isinstance(values, dict):
+        for x in values.values():
+            out |= formatted(x)
+    elif isinstance(values, list | tuple):
+        for x in values:
+            out |= formatted(x)
+    elif isinstance(values, int | float) and not isinstance(values, bool):
+        x = float(values)
+        if np.isfinite(x):
+            out |= {rec.num(x), rec.pct(x), rec.freq(x), rec.corr(x)}
+            out |= {f"{x:.{d}g}" for d in range(4, 8)}
+            if x == int(x):
+                out.add(str(int(x)))
+    return out
+
+
+@pytest.mark.parametrize("design", ["sparse_truth", "pair"])
+def test_numbers_in_the_recommendation_come_from_the_result(design, request):
+    comp = request.getfixturevalue(design)[-1]
+    used = [e for e in comp.evidence if e.text in comp.recommendation]
+    assert comp.recommendation.startswith(comp.evidence[0].text)
+    allowed = set().union(*(formatted(e.values) for e in used))
+    tokens = NUMBER.findall(comp.recommendation)
+    assert tokens and set(tokens) <= allowed, set(tokens) - allowed
+    # ... and the values behind them are the result's fields
+    p = comp.n_features
+    for e in comp.evidence:
+        val = e.values
+        if e.kind == "decision":
+            m, best = comp[val["recommended"]], comp[val["best"]]
+            assert (val["cv_error"], val["nnz"], val["best_cv_error"], val["best_cv_error_se"]) == (
+                m.cv_error, m.nnz, best.cv_error, best.cv_error_se)
+            assert val["best"] == comp.best and val["recommended"] == comp.recommended
+        elif e.kind == "error_vs_sparsity":
+            a, b = comp[val["model"]], comp[val["versus"]]
+            assert (val["nnz"], val["n_features"], val["cv_error"]) == (a.nnz, p, a.cv_error)
+            assert val["difference"] == pytest.approx((a.cv_error - b.cv_error) / b.cv_error)
+            assert f"keeps {a.nnz} of {p} features at a {rec.pct(val['difference'])}" in e.text
+        elif e.kind == "cv_error":
+            m = comp[val["model"]]
+            assert (val["cv_error"], val["cv_error_se"], val["repeat_sd"]) == (
+                m.cv_error, m.cv_error_se, m.repeat_sd)
+            assert rec.num(m.cv_error) in e.text and rec.num(m.repeat_sd) in e.text
+        elif e.kind == "baseline":
+            assert val["cv_error"] == comp.baseline.cv_error
+        elif e.kind == "collinearity":
+            assert val["condition_number"] == comp.collinearity.condition_number
+        elif e.kind == "stability":
+            m = comp[val["model"]]
+            f = m.selection_frequency[m.selected]
+            assert val["n_stable"] == np.sum(f >= rec.STABLE) and val["nnz"] == m.nnz
+        elif e.kind == "group":
+            g = next(t for t in comp.groups if list(t.group.names) == val["members"])
+            for name, t in g.penalties.items():
+                assert list(val[name]["member_frequency"].values()) == list(t.member_frequency)
+
+
+def test_cv_curves_repeats_and_folds_are_consistent(sparse_truth):
+    _, comp = sparse_truth
+    splits = comp.splits
+    assert comp.n_folds == 4 and comp.n_repeats == 2 and len(splits) == 8
+    for m in comp.results.values():
+        res = m.cv_result
+        assert [t.tolist() for _, t in res.splits] == [t.tolist() for _, t in splits]
+        i = int(np.flatnonzero(res.alphas == m.alpha)[0])
+        assert m.cv_error == res.cv_mean[i] and m.cv_error_se == res.cv_se[i]
+        # each repeat's K-fold error; equal-size repeats average to the overall CV error
+        per = [np.average(res.fold_errors[r * 4:(r + 1) * 4, i],
+                          weights=res.fold_weights[r * 4:(r + 1) * 4]) for r in range(2)]
+        np.testing.assert_allclose(m.repeat_errors, per)
+        assert m.repeat_mean == pytest.approx(m.cv_error)
+        assert m.repeat_sd == pytest.approx(np.std(per, ddof=1))
+        np.testing.assert_array_equal(m.coef, res.path.coefs[i])
+        assert m.path is res.path and len(m.path) == 25
+        assert m.bootstrap_coefs.shape == (20, 30)
+        np.testing.assert_allclose(m.coef_sd, m.bootstrap_coefs.std(axis=0, ddof=1))
+
+
+def test_ols_baseline_matches_least_squares(sparse_truth):
+    data, comp = sparse_truth
+    ols = comp.baseline
+    ref = LinearRegression().fit(data.X, data.y)
+    np.testing.assert_allclose(ols.coef, ref.coef_, rtol=1e-8)
+    assert ols.intercept == pytest.approx(ref.intercept_)
+    errors, weights = [], []
+    for train, test in comp.splits:
+        fit = LinearRegression().fit(data.X[train], data.y[train])
+        errors.append(np.mean((data.y[test] - fit.predict(data.X[test])) ** 2))
+        weights.append(test.size)
+    mean, se = fold_summary(np.array(errors)[:, None], np.array(weights, float), 4)
+    assert ols.cv_error == pytest.approx(mean[0]) and ols.cv_error_se == pytest.approx(se[0])
+    assert ols.nnz == 30 and comp.baseline_note is None
+
+
+def test_more_features_than_samples_has_no_baseline():
+    data = make_correlated_regression(40, 60, rho=0.3, n_informative=3, random_state=1)
+    comp = quiet_compare(data.X, data.y, random_state=0, penalties=("l1", "l2"), n_repeats=1,
+                         n_bootstrap=5)
+    assert comp.baseline is None and "ols" not in comp.models
+    assert "60 non-constant features for 40 samples" in comp.baseline_note
+    assert "OLS (no penalty) is undefined: 60 non-constant features" in comp.recommendation
+    assert list(comp.results) == ["l1", "l2"]
+
+
+def test_ridge_grid_does_not_depend_on_the_scale_of_y(sparse_truth):
+    data, comp = sparse_truth
+    scaled = quiet_compare(data.X, 1000.0 * data.y, random_state=0, n_bootstrap=5)
+    np.testing.assert_allclose(scaled["l2"].alphas, comp["l2"].alphas)
+    assert scaled["l2"].alpha == comp["l2"].alpha
+    np.testing.assert_allclose(scaled["l1"].alphas, 1000.0 * comp["l1"].alphas)
+    np.testing.assert_allclose(scaled["l2"].coef, 1000.0 * comp["l2"].coef, rtol=1e-6)
+    grid = ridge_grid(data.X, True, 25, np.array([], int))
+    assert grid[0] == pytest.approx(100 * 30) and grid[-1] == pytest.approx(1e-4)
+
+
+def test_deterministic_with_random_state_and_independent_of_n_jobs():
+    X, y = pair_design(seed=3, n=60)
+    kw = {"random_state": 7, "n_bootstrap": 8, "n_repeats": 1, "penalties": ("l1", "l2")}
+    a = quiet_compare(X, y, **kw)
+    with parallel_config(backend="threading"):  # workers without a process start-up per test
+        b = quiet_compare(X, y, n_jobs=2, **kw)
+    for name in ("l1", "l2", "ols"):
+        np.testing.assert_allclose(a[name].bootstrap_coefs, b[name].bootstrap_coefs,
+                                   rtol=1e-10, atol=1e-12)
+        assert a[name].cv_error == pytest.approx(b[name].cv_error, rel=1e-12)
+    assert a.recommendation == b.recommendation
+
+
+def test_elastic_net_grid_of_l1_ratios():
+    X, y = pair_design(seed=4, n=80)
+    comp = quiet_compare(X, y, random_state=0, penalties=("elasticnet",), l1_ratio=[0.2, 0.8],
+                         n_repeats=1, n_bootstrap=4)
+    en = comp["elasticnet"]
+    assert set(en.l1_ratio_errors) == {0.2, 0.8}
+    assert en.l1_ratio == min(en.l1_ratio_errors, key=en.l1_ratio_errors.get)
+    assert en.cv_error == en.l1_ratio_errors[en.l1_ratio]
+    assert comp.recommendation.startswith("Elastic Net is the only penalty compared")
+
+
+# --- inputs and outputs ------------------------------------------------------------------------
+
+def test_dataframes_and_sparse_input():
+    data = make_correlated_regression(90, 8, rho=0.3, n_informative=3, random_state=2)
+    cols = [f"gene_{c}" for c in "abcdefgh"]
+    frame = pd.DataFrame(data.X, columns=cols)
+    kw = {"random_state": 0, "n_repeats": 1, "n_bootstrap": 4, "penalties": ("l1",)}
+    ref = quiet_compare(data.X, data.y, **kw)
+    for X, y in ((frame, pd.Series(data.y)), (pl.from_pandas(frame), pl.Series(data.y))):
+        comp = quiet_compare(X, y, **kw)
+        assert list(comp.feature_names) == cols
+        assert comp["l1"].selected_names == [cols[j] for j in ref["l1"].selected]
+        assert list(comp["l1"].path.feature_names) == cols
+    Xs = data.X.copy()
+    Xs[np.abs(Xs) < 0.7] = 0.0
+    dense = quiet_compare(Xs, data.y, **kw)
+    sparse = quiet_compare(sp.csr_matrix(Xs), data.y, **kw)
+    np.testing.assert_allclose(sparse["l1"].coef, dense["l1"].coef, atol=1e-10)
+    np.testing.assert_allclose(sparse.baseline.coef, dense.baseline.coef, rtol=1e-8)
+    assert sparse.baseline.cv_error == pytest.approx(dense.baseline.cv_error)
+
+
+def test_to_dict_summary_table_and_repr(pair):
+    _, _, comp = pair
+    d = comp.to_dict(include_paths=True)
+    assert json.loads(json.dumps(d, allow_nan=False)) == d
+    assert d["recommended"] == comp.recommended and d["results"]["l1"]["nnz"] == comp["l1"].nnz
+    assert d["results"]["l1"]["coef"]["x0"] == comp["l1"].coef[0]
+    assert len(d["results"]["l2"]["path"]["coefs"]) == 25
+    assert d["groups"][0]["names"] == ["x0", "x1"]
+    table = comp.summary_table()
+    assert list(table["penalty"]) == ["l1", "l2", "elasticnet", "ols"]
+    assert {"alpha_min", "alpha_1se", "cv_error", "cv_se", "nnz"} <= set(table.columns)
+    assert table.loc[0, "cv_error"] == comp["l1"].cv_error
+    text = repr(comp)
+    assert "120 samples x 10 features" in text and comp.recommendation in text
+
+
+def test_classification_targets_are_refused_clearly():
+    X = np.random.default_rng(0).standard_normal((60, 3))
+    for y in (np.arange(60) % 3, np.array(["yes", "no"] * 30), pd.Series([True, False] * 30),
+              pd.Series(pd.Categorical(["a", "b", "c"] * 20))):
+        with pytest.raises(ValueError, match=r"classification arrives with the logistic models"):
+            compare(X, y, **FAST)
+    with pytest.raises(ValueError, match=r"task='classification'"):
+        compare(X, X[:, 0], task="classification", **FAST)
+    comp = quiet_compare(X, np.arange(60) % 3, task="regression", penalties=("l2",),
+                         n_bootstrap=3)  # a numeric count, as asked
+    assert comp.task == "regression"
+
+
+def test_bad_input_gives_clear_errors():
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((40, 3)), rng.standard_normal(40)
+    Xn = X.copy()
+    Xn[2, 1] = np.nan
+    cases = [
+        ((Xn, y), {}, "NaN"),
+        ((pd.DataFrame({"a": X[:, 0], "city": ["x"] * 40}), y), {}, "non-numeric columns: 'city'"),
+        ((X, np.where(np.arange(40) == 5, np.nan, y)), {}, "NaN"),
+        ((X, np.full(40, 3.0)), {}, "y is constant"),
+        ((X[:1], y[:1]), {}, "cv=4 folds is larger than the number of samples"),
+        ((X, y), {"penalties": ("l1", "lasso")}, "penalties must be one of"),
+        ((X, y), {"penalties": ()}, "penalties is empty"),
+        ((X, y), {"l1_ratio": 1.0}, "strictly between 0 and 1"),
+        ((X, y), {"alpha_rule": "best"}, "alpha_rule"),
+        ((X, y), {"n_bootstrap": 1}, "n_bootstrap"),
+        ((X, y[:30]), {}, "40 rows but y has 30"),
+        ((X, y), {"task": "ranking"}, "task must be one of"),
+    ]
+    for args, kwargs, message in cases:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            compare(*args, **{**FAST, **kwargs})
