@@ -111,7 +111,7 @@ def test_draws_into_ax(small_data):
     fig, ax = plt.subplots()
     assert plot_geometry(geometry_data(X, y), ax=ax) is fig
     assert ax.get_aspect() == 1.0
-    assert "standardized" in ax.get_xlabel()
+    assert "per standard deviation" in ax.get_xlabel()
 
 
 def test_bad_input(small_data):

@@ -19,10 +19,29 @@ beside it computes that with the public API and returns plain data:
 The figures are created with ``matplotlib.pyplot``; close them (``plt.close(fig)``) when done.
 """
 
+from .bias_variance import BiasVarianceCurve, bias_variance_curve, plot_bias_variance
+from .correlation import CorrelationData, correlation_data, plot_correlation
 from .cv import plot_cv
 from .geometry import GeometryData, geometry_data, plot_geometry, synthetic_pair
 from .paths import plot_paths
 from .penalty_behaviour import ShrinkageCurves, plot_shrinkage, shrinkage_curves
+from .stability import plot_stability
 
-__all__ = ["GeometryData", "ShrinkageCurves", "geometry_data", "plot_cv", "plot_geometry",
-           "plot_paths", "plot_shrinkage", "shrinkage_curves", "synthetic_pair"]
+__all__ = [
+    "BiasVarianceCurve",
+    "CorrelationData",
+    "GeometryData",
+    "ShrinkageCurves",
+    "bias_variance_curve",
+    "correlation_data",
+    "geometry_data",
+    "plot_bias_variance",
+    "plot_correlation",
+    "plot_cv",
+    "plot_geometry",
+    "plot_paths",
+    "plot_shrinkage",
+    "plot_stability",
+    "shrinkage_curves",
+    "synthetic_pair",
+]

@@ -338,8 +338,8 @@ def plot_geometry(data: GeometryData, *, ax=None, n_levels: int = 10):
     ax.set_ylim(data.w2[0], data.w2[-1])
     ax.set_aspect("equal", adjustable="box")
     n1, n2 = data.feature_names
-    ax.set_xlabel(f"coefficient of {n1} (standardized)")
-    ax.set_ylabel(f"coefficient of {n2} (standardized)")
+    ax.set_xlabel(f"coefficient of {n1} (per standard deviation)")
+    ax.set_ylabel(f"coefficient of {n2} (per standard deviation)")
     note = {"zero": "other features held at 0", "profile": "other features profiled out",
             "synthetic": "simulated correlated pair"}[data.others]
     ax.set_title(f"L1 diamond vs L2 circle, budget t = {t:.3g}\n({note})", fontsize="medium")
