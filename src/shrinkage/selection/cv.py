@@ -161,7 +161,9 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
     groups : group labels for group K-fold (or for a group splitter).
     n_repeats : repeated K-fold: the folds are drawn ``n_repeats`` times (shuffled).
     sample_weight : per-sample weights, used in every fit and in the held-out errors.
-    n_jobs : joblib parallelism over the folds (None: one process, -1: all cores).
+    n_jobs : joblib parallelism over the folds (None: one process, -1: all cores).  Worker
+        processes start once per session (a few seconds: imports and numba's cache), so it
+        pays on problems whose folds take seconds.
     random_state : int or numpy Generator for shuffled folds; fixed -> same folds every call.
     keep_fold_coefs : also return every fold's coefficient path.
     progress : progress bar on stderr: None (automatic: when stderr is a terminal and the work
