@@ -128,3 +128,12 @@ def test_bad_input(small_data):
         geometry_data(X[:5], y[:5], features=(0, 1), others="profile")
     with pytest.raises(TypeError, match="geometry_data"):
         plot_geometry({"budget": 1})
+
+
+def test_sparse_input_is_used_densely(small_data):
+    import scipy.sparse as sp
+
+    X, _, y, _ = small_data
+    dense = geometry_data(X, y, features=(0, 1))
+    sparse = geometry_data(sp.csr_matrix(X), y, features=(0, 1))
+    np.testing.assert_allclose(sparse.l1_solution, dense.l1_solution)

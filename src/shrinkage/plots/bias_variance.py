@@ -30,6 +30,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._common import as_panels, log_alpha_axis, names_of, new_axes
 
@@ -85,7 +86,7 @@ def bias_variance_curve(X, y=None, *, penalty: str = "l1", alphas=None, n_alphas
 
     Parameters
     ----------
-    X : the design to mimic (array or DataFrame, dense).
+    X : the design to mimic (array, DataFrame or sparse matrix, used densely).
     y : the user's target: with it (and no ``coef``) the truth is the CV lasso fit of y.
     penalty : "l1", "l2" or "elasticnet" (with ``l1_ratio``).
     alphas : the grid (decreasing); None: ``n_alphas`` values from the penalty's alpha_max
@@ -125,7 +126,7 @@ def bias_variance_curve(X, y=None, *, penalty: str = "l1", alphas=None, n_alphas
         raise ValueError(f"n_repeats must be at least 2 (the variance needs repeats); got "
                          f"{n_repeats}.")
     names = names_of(X)
-    Xa = np.asarray(X, dtype=np.float64)
+    Xa = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
     if Xa.ndim != 2:
         raise ValueError(f"X must be 2-D; got shape {Xa.shape}.")
     if not np.all(np.isfinite(Xa)):

@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._common import names_of, new_axes
 
@@ -139,7 +140,7 @@ def geometry_data(X=None, y=None, features=None, *, others: str = "zero", budget
             raise ValueError("geometry_data needs y with X (or neither, for a synthetic pair).")
         names = feature_names if feature_names is not None else names_of(X)
         others_used = others
-    Xa = np.asarray(X, dtype=np.float64)
+    Xa = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
     ya = np.asarray(y, dtype=np.float64).ravel()
     if Xa.ndim != 2 or Xa.shape[1] < 2:
         raise ValueError(f"X must be 2-D with at least two columns; got shape {Xa.shape}.")
