@@ -347,3 +347,16 @@ def test_bad_input_gives_clear_errors():
     for args, kwargs, message in cases:
         with pytest.raises(ValueError, match=re.escape(message)):
             compare(*args, **{**FAST, **kwargs})
+
+
+def test_a_splitter_is_drawn_once_for_every_penalty():
+    from sklearn.model_selection import KFold
+
+    X, y = pair_design(seed=5, n=60)
+    comp = quiet_compare(X, y, cv=KFold(3, shuffle=True), n_repeats=None, n_bootstrap=3)
+    assert comp.n_folds == 3 and comp.n_repeats == 1 and np.isnan(comp["l1"].repeat_sd)
+    for m in comp.results.values():
+        assert [t.tolist() for _, t in m.cv_result.splits] == [t.tolist() for _, t in comp.splits]
+    assert comp.to_dict()["results"]["l1"]["repeat_sd"] is None
+    with pytest.raises(ValueError, match="n_repeats=2 applies to an integer cv only"):
+        compare(X, y, **{**FAST, "cv": KFold(3)})
