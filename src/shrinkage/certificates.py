@@ -26,7 +26,7 @@ def dual_point_from_design(design: WeightedDesign, pw: PenaltyWeights, w: np.nda
     free = pw.unpenalized_columns()
     if free_products is None:
         free_products = design.cross_gram(free) if free.size else _no_free(w.shape[0])
-    return (*_certify(pw, w, corr, r_dot_y, residual_sq, free, *free_products), corr)
+    return (*certify(pw, w, corr, r_dot_y, residual_sq, free, *free_products), corr)
 
 
 def duality_gap_design(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray) -> float:
@@ -42,11 +42,15 @@ def duality_gap_statistics(stats: SufficientStatistics, pw: PenaltyWeights, w: n
     residual_sq = max(r_dot_y - float(w @ corr), 0.0)
     free = pw.unpenalized_columns()
     cross = np.ascontiguousarray(stats.G[:, free])
-    return _certify(pw, w, corr, r_dot_y, residual_sq, free, cross, stats.q[free])[0]
+    return certify(pw, w, corr, r_dot_y, residual_sq, free, cross, stats.q[free])[0]
 
 
-def _certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_free):
-    """(gap, X_c' theta): project the free columns out of the dual residual, then scale it."""
+def certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_free):
+    """(gap, X_c' theta): project the free columns out of the dual residual, then scale it.
+
+    Also valid on a subset of the columns (all arrays restricted alike) when the others were
+    removed by a safe screening rule: the restricted problem has the same optimal value.
+    """
     theta_corr, dual_ry, dual_rr = _kernels.project_free_columns(
         free.astype(np.int64), w, corr, r_dot_y, residual_sq, cross, q_free, pw.lower, pw.upper)
     gap, _, _, scale = _kernels.dual_gap(w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -91,10 +91,11 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
     data = problem.statistics if kind == "gram" else problem.design
     scale = problem.column_scale(data.col_norm_sq)
 
-    def solve(pw: PenaltyWeights, w_start: np.ndarray) -> Fit:
+    def solve(pw: PenaltyWeights, w_start: np.ndarray, state=None) -> Fit:
         if kind == "gram":
             return solve_gram(data, pw, w_start, tol=tol, max_iter=max_iter, screen=screen)
-        return solve_cd(data, pw, w_start, tol=tol, max_iter=max_iter, screen=screen)
+        return solve_cd(data, pw, w_start, tol=tol, max_iter=max_iter, screen=screen,
+                        state=state)
 
     if alphas is None:
         alpha_max, w_null = _alpha_max(problem, kind, l1_ratio, scale, solve)
@@ -109,10 +110,11 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
     else:
         w = np.zeros(p) if w0 is None else np.asarray(w0, dtype=np.float64)
         fits = []
+        state = None
         for a in alphas:
-            fit = solve(problem.penalty(float(a), l1_ratio, scale).weights(), w)
-            fits.append(fit)
-            w = fit.w
+            fit = solve(problem.penalty(float(a), l1_ratio, scale).weights(), w, state)
+            w, state = fit.w, fit.state
+            fits.append(replace(fit, state=None))  # keep one residual alive, not one per alpha
     warn_not_converged(fits, alphas, max_iter, model)
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
     intercepts = data.y_offset - coefs @ data.x_offset if problem.fit_intercept else np.zeros(

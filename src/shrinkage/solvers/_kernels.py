@@ -189,8 +189,9 @@ def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_spars
     return rsum
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FAST)
 def correlations(Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, ws, out):
+    """out[j] = X_c[:, j]' S r_true for j in ws."""
     for k in range(ws.shape[0]):
         j = ws[k]
         out[j] = column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)

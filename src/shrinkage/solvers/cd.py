@@ -1,16 +1,17 @@
 """Coordinate descent with working sets, gap-safe screening and Anderson extrapolation.
 
-Outer loop (here, vectorized numpy): full correlations X' S r, the duality gap at a feasible
-dual point, gap-safe screening, and a working set of the largest KKT violations (always
-including the support).  Inner loop (numba): CD epochs on the working set until its KKT
-violations drop below a fraction of the outer ones.
+Outer loop (here, vectorized numpy): correlations X' S r of the columns screening kept, the
+duality gap of that restricted problem at a feasible dual point (valid for the full problem, as
+the screened columns are provably zero), gap-safe screening, and a working set of the largest
+KKT violations (always including the support).  Inner loop (numba): CD epochs on the working set
+until its KKT violations drop below a fraction of the outer ones.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..certificates import dual_point_from_design
+from ..certificates import certify
 from ..datafits.quadratic import WeightedDesign
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
@@ -20,52 +21,86 @@ _WS_START = 10
 _INNER_FRACTION = 0.3
 
 
+class _Columns:
+    """The columns still in play (not screened out) and the penalty arrays restricted to them."""
+
+    def __init__(self, keep: np.ndarray, pw: PenaltyWeights, free: np.ndarray, free_products):
+        self.idx = np.flatnonzero(keep).astype(np.int64)
+        self.pw = PenaltyWeights(pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx],
+                                 pw.upper[self.idx])
+        # free columns are never screened (no L1 part), so they are all in idx
+        self.free = np.searchsorted(self.idx, free).astype(np.int64)
+        cross, q_free = free_products
+        self.cross = np.ascontiguousarray(cross[self.idx])
+        self.q_free = q_free
+
+
 def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol: float,
-             max_iter: int, screen: bool = True, anderson: bool = True) -> Fit:
+             max_iter: int, screen: bool = True, anderson: bool = True, state=None) -> Fit:
     """Minimise 0.5 sum sw r^2 + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box; ``tol`` is relative
-    to sum sw y_c^2 (the null model's doubled objective), as in scikit-learn."""
+    to sum sw y_c^2 (the null model's doubled objective), as in scikit-learn.
+
+    ``state`` is the previous fit's ``Fit.state`` (its residual) when ``w0`` is that fit's ``w``.
+    """
     p = design.n_features
     lipschitz = design.col_norm_sq
     w = np.clip(np.where(lipschitz > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
-    r, rsum = design.residual(w)
+    if state is not None and np.array_equal(w, w0):
+        r, rsum = state[0].copy(), state[1]
+    else:
+        r, rsum = design.residual(w)
     tol_abs = tol * design.yty if design.yty > 0 else tol * np.finfo(float).tiny
     free = pw.unpenalized_columns()
-    free_products = design.cross_gram(free) if free.size else None
+    free_products = design.cross_gram(free) if free.size else (np.empty((p, 0)), np.empty(0))
     active = lipschitz > 0
+    cols = _Columns(active, pw, free, free_products)
+    corr = np.zeros(p)
     scores = np.empty(p)
     ws_size = _WS_START
     epochs = 0
     gap = np.inf
     args = design.kernel_args()
     while True:
-        gap, theta_corr, corr = dual_point_from_design(design, pw, w, r, rsum, free_products)
+        idx = cols.idx
+        if idx.size == p and not design.is_sparse:
+            corr = design.correlations(r, rsum)
+        else:
+            _kernels.correlations(args[0], args[1], args[2], args[3], args[4], args[5], r, rsum,
+                                  design.is_sparse, idx, corr)
+        r_dot_y, residual_sq = design.residual_products(r, rsum, w)
+        gap, theta_corr = certify(cols.pw, w[idx], corr[idx], r_dot_y, residual_sq, cols.free,
+                                  cols.cross, cols.q_free)
         if gap <= tol_abs or epochs >= max_iter:
             break
         if screen:
-            _kernels.screen_gap_safe(theta_corr, lipschitz, np.sqrt(2.0 * gap), pw.l1,
-                                     pw.lower, pw.upper, active)
-            dropped = np.flatnonzero(~active & (w != 0))
-            if dropped.size:
+            kept = active[idx].copy()
+            _kernels.screen_gap_safe(theta_corr, lipschitz[idx], np.sqrt(2.0 * gap), cols.pw.l1,
+                                     cols.pw.lower, cols.pw.upper, kept)
+            if not kept.all():
+                active[idx[~kept]] = False
+                dropped = idx[~kept & (w[idx] != 0)]
                 for j in dropped:
                     rsum = _kernels.column_axpy(j, -w[j], args[0], args[1], args[2], args[3],
                                                 design.x_offset, r, rsum, design.is_sparse)
                 w[dropped] = 0.0
-                continue  # correlations changed: recompute them before choosing the working set
-        _kernels.kkt_violations(corr, w, pw.l1, pw.l2, pw.lower, pw.upper, scores)
-        scores[~active] = -1.0
-        worst = scores.max()
-        support = (w != 0) & active
-        scores[support] = np.inf
-        n_active = int(active.sum())
+                cols = _Columns(active, pw, free, free_products)
+                if dropped.size:
+                    continue  # the residual changed: recompute the correlations first
+                idx = cols.idx
+        s = scores[: idx.size]
+        _kernels.kkt_violations(corr[idx], w[idx], cols.pw.l1, cols.pw.l2, cols.pw.lower,
+                                cols.pw.upper, s)
+        worst = s.max()
+        support = w[idx] != 0
+        s[support] = np.inf
+        n_active = idx.size
         ws_size = min(max(ws_size, 2 * int(support.sum())), n_active)
-        if ws_size < n_active:
-            ws = np.sort(np.argpartition(scores, -ws_size)[-ws_size:])
-        else:
-            ws = np.flatnonzero(active)
+        top = np.sort(np.argpartition(s, -ws_size)[-ws_size:]) if ws_size < n_active else None
+        ws = idx if top is None else idx[top]
         rsum, n_epochs = _kernels.cd_working_set(
-            *args, r, rsum, w, ws.astype(np.int64), lipschitz, pw.l1, pw.l2, pw.lower, pw.upper,
+            *args, r, rsum, w, ws, lipschitz, pw.l1, pw.l2, pw.lower, pw.upper,
             max_iter - epochs, _INNER_FRACTION * worst, anderson)
         epochs += n_epochs
-        if ws_size < n_active:
-            ws_size *= 2 if n_epochs <= 1 else 1
-    return Fit(w, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs))
+        if ws_size < n_active and n_epochs <= 1:
+            ws_size *= 2
+    return Fit(w, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), state=(r, rsum))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,3 +16,4 @@ class Fit:
     n_iter: int
     converged: bool
     tol: float  # the absolute gap the solver was asked to reach
+    state: object = field(default=None, repr=False, compare=False)  # warm start for the next fit
