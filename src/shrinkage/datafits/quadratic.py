@@ -12,6 +12,7 @@ The intercept b is profiled out exactly by weighted centring: b = ybar - xbar.w.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -168,10 +169,21 @@ class SufficientStatistics:
     x_offset: np.ndarray
     y_offset: float | np.ndarray
 
-    @property
+    @cached_property
     def col_norm_sq(self) -> np.ndarray:
         d = np.diag(self.G)
         return drop_constant_columns(d, d + self.x_offset**2)
+
+    @cached_property
+    def solver_gram(self) -> np.ndarray:
+        """G with the rows and columns of constant columns zeroed (they stay out of the solve)."""
+        const = self.col_norm_sq == 0
+        if not np.any(const):
+            return self.G
+        G = self.G.copy()
+        G[const, :] = 0.0
+        G[:, const] = 0.0
+        return G
 
 
 def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool

@@ -20,17 +20,11 @@ def solve_gram(stats: SufficientStatistics, pw: PenaltyWeights, w0: np.ndarray, 
                max_iter: int, screen: bool = True) -> Fit:
     """Same objective and tolerance convention as ``solve_cd``."""
     col_norm_sq = stats.col_norm_sq
-    G = stats.G
-    if np.any(col_norm_sq != np.diag(G)):  # constant columns: keep them out of the solve
-        G = G.copy()
-        const = col_norm_sq == 0
-        G[const, :] = 0.0
-        G[:, const] = 0.0
     w = np.clip(np.where(col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
     yty = float(stats.yty)
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
     free = pw.unpenalized_columns().astype(np.int64)
-    gap, epochs = _kernels.gram_cd(G, np.asarray(stats.q, dtype=np.float64), yty, w, pw.l1,
+    gap, epochs = _kernels.gram_cd(stats.solver_gram, stats.q, yty, w, pw.l1,
                                    pw.l2, pw.lower, pw.upper, free, tol_abs, max_iter,
                                    _GAP_EVERY, screen)
     return Fit(w, float(gap), int(epochs), bool(gap <= tol_abs), float(tol_abs))
