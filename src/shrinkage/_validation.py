@@ -323,3 +323,125 @@ def check_l1_ratios(l1_ratio) -> tuple[np.ndarray, bool]:
     if values.size == 0:
         raise ValueError("l1_ratio is an empty list; give at least one value in [0, 1].")
     return np.array([check_l1_ratio(r) for r in values]), True
+
+
+# --- tables and files: io and the command line ------------------------------------------------
+
+IMPUTE = ("mean", "median")
+#: a text column with more distinct values than this (and than half its rows) is an identifier
+MAX_CATEGORIES = 50
+
+
+def listed(names, limit: int = 8) -> str:
+    """'a, b and c' (the first ``limit`` names, then how many more), each name quoted."""
+    names = [repr(str(n)) for n in names]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def check_impute(impute) -> str | None:
+    if impute is not None and impute not in IMPUTE:
+        raise ValueError(f"impute must be None, 'mean' or 'median'; got {impute!r}.")
+    return impute
+
+
+def check_columns_present(wanted, available, what: str, source: str) -> None:
+    """Every name of ``wanted`` is a column of the table, else a ValueError listing its columns."""
+    available = [str(c) for c in available]
+    missing = [str(c) for c in wanted if str(c) not in available]
+    if missing:
+        noun = what if len(missing) == 1 else what + "s"
+        raise ValueError(f"{noun} {listed(missing)} not found in {source}; its columns are "
+                         f"{listed(available, limit=30)}.")
+
+
+def check_table_rows(n_rows: int, source: str) -> None:
+    """At least two rows: one row has no variation to learn from."""
+    if n_rows == 0:
+        raise ValueError(f"{source} has no data rows.")
+    if n_rows == 1:
+        raise ValueError(f"{source} has a single data row: fitting and comparing models needs "
+                         "at least 2 (and at least as many as the cross-validation folds).")
+
+
+def check_no_missing(counts: dict, source: str, *, target: bool = False) -> None:
+    """No missing values; ``counts`` maps column -> number of missing cells (zeros ignored)."""
+    bad = {str(c): int(k) for c, k in counts.items() if k}
+    if not bad:
+        return
+    shown = [f"{c!r} ({k} missing)" for c, k in bad.items()]
+    if len(shown) > 8:
+        shown = [*shown[:8], f"and {len(shown) - 8} more"]
+    if target:
+        c, k = next(iter(bad.items()))
+        raise ValueError(f"the target column {c!r} of {source} has {k} missing value"
+                         f"{'s' if k != 1 else ''}; a target is never imputed: remove those "
+                         "rows first.")
+    raise ValueError(f"{source} has missing values in column{'s' if len(bad) > 1 else ''} "
+                     f"{', '.join(shown)}; fill them with --impute mean or --impute median "
+                     "(impute= in Python) or leave those columns out with --drop.")
+
+
+def check_numeric_text(column: str, n_text: int, n_numbers: int, example, source: str) -> None:
+    """A column of numbers with a few text cells is a data error, not a categorical column."""
+    if n_text:
+        raise ValueError(f"text in a numeric column: column {column!r} of {source} holds "
+                         f"{n_numbers} numbers and {n_text} text value{'s' if n_text > 1 else ''}"
+                         f" (e.g. {str(example)!r}); fix those cells, leave them empty for a "
+                         f"missing value, or leave the column out with --drop {column}.")
+
+
+def check_categories(column: str, n_categories: int, n_rows: int, source: str) -> None:
+    """A text column with (nearly) one value per row is an identifier, not a category."""
+    if n_categories > MAX_CATEGORIES and n_categories > n_rows / 2:
+        raise ValueError(f"column {column!r} of {source} is text with {n_categories} distinct "
+                         f"values in {n_rows} rows: it looks like an identifier, not a category "
+                         f"to one-hot encode; leave it out with --drop {column}.")
+
+
+def check_target_values(y: np.ndarray, column: str, source: str) -> None:
+    """A target with some variation: a constant has nothing to predict."""
+    if y.size and np.ptp(y) == 0:
+        raise ValueError(f"the target column {column!r} of {source} is constant (every value is "
+                         f"{y[0]:g}): there is nothing to predict or compare.")
+
+
+def check_output_path(path, *, force: bool, what: str = "output"):
+    """A path an output may be written to: its directory exists and is writable, and it does
+    not exist yet (or ``force``).  Returns it as a ``pathlib.Path``.
+
+    The directory is probed by creating (and removing) a temporary file in it, the only test
+    that tells the truth for every user, root included.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    if not isinstance(path, str | os.PathLike) or not str(path):
+        raise TypeError(f"the {what} path must be a file name; got {path!r}.")
+    p = Path(path)
+    if p.is_dir():
+        raise IsADirectoryError(f"cannot write the {what} to {str(p)!r}: it is a directory.")
+    if p.exists() and not force:
+        raise FileExistsError(f"the {what} {str(p)!r} exists already; pass --force to overwrite "
+                              "it (force=True in Python) or choose another name.")
+    parent = p.parent
+    if not parent.exists():
+        blocker = next((a for a in parent.parents if a.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise NotADirectoryError(f"cannot write the {what} to {str(p)!r}: {str(blocker)!r} "
+                                     "is a file, not a directory.")
+        raise FileNotFoundError(f"cannot write the {what} to {str(p)!r}: the directory "
+                                f"{str(parent)!r} does not exist.")
+    if not parent.is_dir():
+        raise NotADirectoryError(f"cannot write the {what} to {str(p)!r}: {str(parent)!r} is a "
+                                 "file, not a directory.")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".probe", dir=parent)
+    except OSError as e:
+        raise PermissionError(f"cannot write the {what} to {str(p)!r}: the directory "
+                              f"{str(parent)!r} is not writable ({e.strerror}).") from None
+    os.close(fd)
+    os.unlink(probe)
+    return p
