@@ -18,7 +18,7 @@ def check_design(X, *, name: str = "X"):
         X = sp.csc_matrix(X)
         X.sort_indices()
         return X
-    return check_array(X, dtype=FLOAT_DTYPES, order="F", input_name=name)
+    return check_array(X, dtype=FLOAT_DTYPES, input_name=name)
 
 
 def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "y") -> np.ndarray:

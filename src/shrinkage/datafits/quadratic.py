@@ -103,7 +103,9 @@ class WeightedDesign:
             return cls(empty2d, X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64),
                        True, sw, x_offset, y_c, y_offset, yty, col_norm_sq)
         root = np.sqrt(sw).astype(X.dtype)
-        Xd = np.asfortranarray((X - x_offset.astype(X.dtype)) * root[:, None])
+        Xd = np.empty(X.shape, dtype=X.dtype, order="F")  # one copy, in the kernels' layout
+        np.subtract(X, x_offset.astype(X.dtype), out=Xd)
+        Xd *= root[:, None]
         col_norm_sq = np.einsum("ij,ij->j", Xd, Xd, dtype=np.float64)
         raw_sq = np.einsum("ij,ij,i->j", X, X, sw.astype(X.dtype), dtype=np.float64)
         col_norm_sq = drop_constant_columns(col_norm_sq, raw_sq)
@@ -203,13 +205,21 @@ def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
         block = max(256, _GRAM_BLOCK_BYTES // (8 * max(p, 1)))
         G = np.zeros((p, p))
         q = np.zeros((p, *y.shape[1:]))
-        root = np.sqrt(sw)
+        weighted = np.ptp(sw) > 0
+        root = np.sqrt(sw) if weighted else None
+        buffer = np.empty((min(block, n), p))
         for start in range(0, n, block):
             stop = min(start + block, n)
-            B = np.subtract(X[start:stop], x_offset, dtype=np.float64)
-            B *= root[start:stop, None]
+            B = buffer[: stop - start]
+            np.subtract(X[start:stop], x_offset, out=B)
+            yb = y_c[start:stop]
+            if weighted:
+                B *= root[start:stop, None]
+                yb = yb * (root[start:stop] if y.ndim == 1 else root[start:stop, None])
             G += B.T @ B
-            yb = y_c[start:stop] * (root[start:stop] if y.ndim == 1 else root[start:stop, None])
             q += B.T @ yb
+        if not weighted:  # uniform weights: one scaling at the end instead of one per row
+            G *= sw[0]
+            q *= sw[0]
     yty = sw @ y_c**2
     return SufficientStatistics(G, q, yty, x_offset, y_offset)

@@ -20,8 +20,7 @@ from ..certificates import duality_gap_design, duality_gap_statistics
 from ..path import solve_path
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual
 
-_XY = {"accept_sparse": "csc", "dtype": [np.float64, np.float32], "order": "F",
-       "y_numeric": True}
+_XY = {"accept_sparse": "csc", "dtype": [np.float64, np.float32], "y_numeric": True}
 
 
 def ridge_alpha_to_elastic_net(alpha: float, sample_weight=None, n_samples: int | None = None

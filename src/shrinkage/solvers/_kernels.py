@@ -362,7 +362,7 @@ def gram_cd(
                             delta = -w[j]
                             w[j] = 0.0
                             for i in range(p):
-                                H[i] += delta * G[i, j]
+                                H[i] += delta * G[j, i]  # G is symmetric: read the contiguous row
         epoch += 1
         for j in range(p):
             if not active[j]:
@@ -374,7 +374,7 @@ def gram_cd(
                 w[j] = new
                 delta = new - old
                 for i in range(p):
-                    H[i] += delta * G[i, j]
+                    H[i] += delta * G[j, i]  # G is symmetric: read the contiguous row
     else:
         gap, _ = _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free)
     return gap, epoch
