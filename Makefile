@@ -21,7 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
-	$(BIN)/python benchmarks/run.py --out docs/benchmarks.md
+	$(BIN)/python -m benchmarks.run --out docs/benchmarks.md --problems a,b,c --repeat 5
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

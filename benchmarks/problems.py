@@ -7,8 +7,8 @@ log scale down to ``alpha_max * alpha_min_ratio``.
 
 Design: rows are i.i.d. Gaussian with Toeplitz correlation ``corr(x_i, x_j) = rho**|i - j|``,
 generated column by column as a stationary AR(1) sequence (exact correlation, O(n p) work, no
-Cholesky of a p x p matrix).  Truth: ``n_nonzero`` coefficients at seeded random positions, values
-+-(1 .. 2); the noise standard deviation is set so that ``SNR = var(X w) / sigma**2`` equals ``snr``.
+Cholesky of a p x p matrix).  Truth: ``n_nonzero`` coefficients at seeded random positions,
+values +-(1 .. 2); the noise standard deviation makes ``SNR = var(X w) / sigma**2`` equal ``snr``.
 """
 
 from __future__ import annotations
