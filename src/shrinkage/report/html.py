@@ -1,0 +1,372 @@
+"""The HTML report of a comparison: one self-contained file, readable on screen and in print.
+
+``build_report(comparison, X, y)`` returns the HTML text and ``write_report`` writes it
+atomically.  The file needs nothing else: the figures are PNG images embedded as base64
+``data:`` URIs, the CSS is inline (with ``@media print`` rules), there is no script and no
+network resource, so it opens offline, in a mail attachment or a browser with JavaScript off.
+
+The sections: the data and how it was prepared (with the standardization statement), the
+recommendation with its evidence, the summary table, CV curves, coefficient paths, the
+coefficients by feature, bootstrap stability, correlated groups with the correlation heat map,
+the constraint geometry, the shrinkage behaviour of one coefficient, and bias-variance against
+alpha.  The figures come from ``shrinkage.plots``; the only computations made here are those
+of its data functions (``geometry_data``, ``bias_variance_curve``: a small Monte Carlo,
+``bias_variance_repeats`` simulated training sets on ``bias_variance_alphas`` alphas).
+
+Figures are drawn with whatever matplotlib backend is active (the command line uses Agg) and
+every one is closed once embedded.  A figure that cannot be drawn for this data (a
+``ValueError``, e.g. the geometry needs two features) is replaced by a sentence saying why.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import io
+import math
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+#: resolution of the embedded PNGs; they are displayed at 96 / DPI of their pixel size, so
+#: they are sharp on high-density screens and in print
+DPI = 144
+MAX_COEF_ROWS = 60
+SHORT = {"l1": "L1", "l2": "L2", "elasticnet": "Elastic Net", "ols": "OLS"}
+ERROR_NAMES = {"mse": "mean squared error", "mae": "mean absolute error",
+               "r2": "1 - R²"}
+
+
+@dataclass
+class Figure:
+    """One embedded figure: its section id, title, caption, and the image (or why not)."""
+
+    key: str
+    title: str
+    caption: str
+    src: str | None = None
+    width: int = 0
+    height: int = 0
+    error: str | None = None
+
+
+def build_report(comparison, X, y, *, data: dict | None = None, title: str | None = None,
+                 random_state=0, bias_variance_repeats: int = 20,
+                 bias_variance_alphas: int = 20, progress=None, command: str | None = None
+                 ) -> str:
+    """The report as HTML text.
+
+    Parameters
+    ----------
+    comparison : the result of ``shrinkage.compare(X, y)``.
+    X, y : the data it was computed on (for the geometry, correlation and bias-variance
+        figures); a DataFrame keeps its column names.
+    data : how the table was read and prepared (``shrinkage.io.Prepared.summary()``); without
+        it the data section gives the shape only.
+    title : the page title (default from the data source).
+    random_state : seed for the Monte Carlo figures.
+    bias_variance_repeats, bias_variance_alphas : size of the bias-variance Monte Carlo.
+    progress : a progress bar over the figures (None: automatic, True, False).
+    command : the command line that made the report, shown in its footer.
+    """
+    import jinja2
+
+    from .._progress import track
+
+    figures = _figure_plan(comparison, X, y, random_state, bias_variance_repeats,
+                           bias_variance_alphas)
+    drawn = {}
+    for fig in track((_draw(f, make) for f, make in figures), len(figures),
+                     "report: drawing figures", progress):
+        drawn[fig.key] = fig
+    source = (data or {}).get("source")
+    context = {
+        "title": title or (f"L1, L2 or both? {source}" if source else "L1, L2 or both?"),
+        "c": comparison,
+        "data": data,
+        "settings": _settings(comparison),
+        "summary": _summary_rows(comparison),
+        "coefficients": _coefficient_table(comparison),
+        "groups": _group_rows(comparison),
+        "collinearity": _collinearity(comparison),
+        "evidence": [{"kind": e.kind, "text": e.text} for e in comparison.evidence],
+        "recommended_label": comparison[comparison.recommended].label,
+        "fig": drawn,
+        "version": _version(),
+        "generated": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
+        "command": command,
+        "error_name": ERROR_NAMES.get(comparison.scoring, comparison.scoring),
+        "fmt": _fmt,
+        "pct": _pct,
+    }
+    env = jinja2.Environment(loader=jinja2.PackageLoader("shrinkage.report", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template("report.html.j2").render(**context)
+
+
+def write_report(path, comparison, X, y, *, force: bool = False, **options):
+    """Build the report and write it to ``path`` atomically (never over an existing file
+    without ``force``); returns the path."""
+    from ..io import check_output, write_text
+
+    check_output(path, force=force, what="report")
+    html = build_report(comparison, X, y, **options)
+    return write_text(path, html, force=force, what="report")
+
+
+# --------------------------------------------------------------------------------------------
+# figures
+
+
+def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list:
+    from .. import plots
+
+    results = c.results
+    names = [str(n) for n in c.feature_names]
+    rng = np.random.default_rng(random_state)
+    bv_seed, geo_seed = (int(s) for s in rng.integers(2**31 - 1, size=2))
+    en = results.get("elasticnet")
+    en_ratio = en.l1_ratio if en is not None else 0.5
+    p = c.n_features
+    error = ERROR_NAMES.get(c.scoring, c.scoring)
+    pair = "the two most important features" if p >= 2 else "a simulated correlated pair"
+    f_cv = Figure("cv", "Cross-validation curves",
+                  f"CV {error} against alpha (decreasing to the right) with ±1 standard error "
+                  "bars, on the same folds for every penalty; dashed: alpha_min (lowest "
+                  "error), dotted: alpha_1se (the largest alpha within one standard error). "
+                  "The top axis counts the non-zero coefficients.")
+    f_paths = Figure("paths", "Coefficient paths",
+                     "Every coefficient as alpha decreases, per standard deviation of its "
+                     "feature (the scale the penalty sees, so the curves compare): L1 brings "
+                     "features in one at a time and holds the others at exactly zero; L2 "
+                     "shrinks all of them smoothly and none reaches zero; the Elastic Net does "
+                     "both. Vertical lines: the CV choices of each penalty.")
+    f_stab = Figure("stability", "Selection stability",
+                    f"Fraction of {c.n_bootstrap} bootstrap refits (at each penalty's chosen "
+                    "alpha) in which each feature has a non-zero coefficient. L2 and OLS keep "
+                    "every feature; bars below 1 show features a penalty selects only in some "
+                    "samples.")
+    f_corr = Figure("correlation", "Correlation heat map",
+                    "Pearson correlations between the features, clustered so correlated groups "
+                    "form blocks (at most 40 features: the most correlated ones).")
+    f_geo = Figure("geometry", "Constraint geometry",
+                   f"Least-squares loss contours on {pair} (standardized, the other features "
+                   "held at zero), with the L1 diamond and the L2 circle of the same size. The "
+                   "constrained solution is where the smallest contour touches the region: the "
+                   "diamond is often touched at a corner (one coefficient exactly zero), the "
+                   "circle almost never on an axis. The dotted lines trace each solution as "
+                   "alpha decreases.")
+    f_beh = Figure("behaviour", "Shrinkage behaviour",
+                   "One coefficient with an orthonormal design at alpha = 1. Left: L1 "
+                   "soft-thresholds (small values become exactly zero, large ones move by a "
+                   "constant), L2 scales every value by the same factor, the Elastic Net does "
+                   "both. Right: the pull of each penalty on w, constant for L1, proportional "
+                   "to w for L2.")
+    f_bv = Figure("bias_variance", "Bias and variance against alpha",
+                  f"Monte Carlo on {bv_repeats} simulated training sets drawn from the rows of "
+                  "X, with the cross-validated lasso fit as the truth: squared bias grows and "
+                  "variance falls as alpha grows, and the test error is smallest where their "
+                  "sum is. A small simulation, meant to show the shape, not exact values.")
+
+    def cv():
+        return plots.plot_cv({m.label: m.cv_result for m in results.values()})
+
+    def paths():
+        scale = c.collinearity.scale
+        standardized = {m.label: _PerSD(m.path, scale) for m in results.values()}
+        fig = plots.plot_paths(standardized,
+                               marks={m.label: m.cv_result for m in results.values()})
+        for ax in fig.axes:
+            if ax.get_ylabel() == "coefficient":
+                ax.set_ylabel("standardized coefficient")
+        return fig
+
+    def stability():
+        freq = {m.label: m.selection_frequency for m in c.models.values()}
+        return plots.plot_stability(freq, feature_names=names, max_features=30)
+
+    def correlation():
+        return plots.plot_correlation(X, feature_names=names)
+
+    def geometry():
+        if p < 2:
+            return plots.plot_geometry(plots.geometry_data(random_state=geo_seed))
+        data = plots.geometry_data(X, y, feature_names=names, random_state=geo_seed)
+        f_geo.caption += " " + _geometry_sentence(data)
+        return plots.plot_geometry(data)
+
+    def behaviour():
+        return plots.plot_shrinkage(1.0, l1_ratio=en_ratio)
+
+    def bias_variance():
+        curves = {}
+        for name, m in results.items():
+            curves[m.label] = plots.bias_variance_curve(
+                X, y, penalty=name, l1_ratio=en_ratio, n_alphas=bv_alphas,
+                n_repeats=bv_repeats, standardize=c.standardize, random_state=bv_seed)
+        f_bv.caption += " " + _bias_variance_sentence(curves)
+        return plots.plot_bias_variance(curves)
+
+    return [(f_cv, cv), (f_paths, paths), (f_stab, stability), (f_corr, correlation),
+            (f_geo, geometry), (f_beh, behaviour), (f_bv, bias_variance)]
+
+
+class _PerSD:
+    """A path with its coefficients per standard deviation of each feature."""
+
+    def __init__(self, path, scale: np.ndarray):
+        self.alphas = path.alphas
+        self.coefs = np.asarray(path.coefs) * scale
+        self.feature_names = path.feature_names
+        self.l1_ratio = path.l1_ratio
+
+
+def _geometry_sentence(d) -> str:
+    a, b = d.feature_names
+    w1, w2 = d.l1_solution
+    v1, v2 = d.l2_solution
+    text = (f"Here, on {a} and {b}: the L1 solution is ({w1:.3g}, {w2:.3g}), the L2 solution "
+            f"({v1:.3g}, {v2:.3g})")
+    tiny = 1e-9 * max(float(np.abs(d.least_squares).max()), 1.0)
+    zero = [n for n, w in zip(d.feature_names, d.l1_solution, strict=True) if abs(w) <= tiny]
+    if zero:
+        text += f": L1 sets {zero[0]} to exactly zero, L2 keeps both"
+    return text + "."
+
+
+def _bias_variance_sentence(curves: dict) -> str:
+    parts = []
+    for label, cur in curves.items():
+        i = cur.index_best
+        parts.append(f"{label} at alpha {cur.alphas[i]:.3g}: test MSE {cur.mse[i]:.4g}, "
+                     f"squared bias {cur.bias2[i]:.3g}, variance {cur.variance[i]:.3g}")
+    noise = next(iter(curves.values())).noise_var
+    return (f"Lowest simulated test error ({'; '.join(parts)}); the noise variance is "
+            f"{noise:.4g}, the floor no model can beat.")
+
+
+def _draw(figure: Figure, make) -> Figure:
+    import matplotlib.pyplot as plt
+
+    try:
+        fig = make()
+    except ValueError as e:
+        figure.error = " ".join(str(e).split())
+        return figure
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+    finally:
+        plt.close(fig)
+    png = buf.getvalue()
+    width, height = struct.unpack(">II", png[16:24])
+    scale = 96.0 / DPI
+    figure.width, figure.height = round(width * scale), round(height * scale)
+    figure.src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return figure
+
+
+# --------------------------------------------------------------------------------------------
+# tables
+
+
+def _fmt(x, digits: int = 4) -> str:
+    """A number for a table: 4 significant digits, exact zeros as 0, NaN as a dash."""
+    if x is None:
+        return "-"
+    x = float(x)
+    if math.isnan(x):
+        return "-"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if x == 0:
+        return "0"
+    return f"{x:.{digits}g}"
+
+
+def _pct(f) -> str:
+    return "-" if f is None or math.isnan(float(f)) else f"{100.0 * float(f):.0f}%"
+
+
+def _settings(c) -> list[tuple[str, str]]:
+    rule = {"min": "alpha_min (lowest CV error)",
+            "1se": "alpha_1se (largest alpha within one SE)"}.get(c.alpha_rule, c.alpha_rule)
+    return [
+        ("Cross-validation", f"{c.n_folds}-fold, repeated {c.n_repeats} time"
+                             f"{'s' if c.n_repeats != 1 else ''}, the same folds for every "
+                             "penalty"),
+        ("Error", ERROR_NAMES.get(c.scoring, c.scoring) + " on the held-out folds"),
+        ("Chosen alpha", rule),
+        ("Bootstrap refits", f"{c.n_bootstrap} at the chosen alpha"),
+        ("Standardize", "yes" if c.standardize else "no"),
+    ]
+
+
+def _summary_rows(c) -> list[dict]:
+    rows = []
+    for name, m in c.models.items():
+        rows.append({
+            "name": name, "label": m.label, "recommended": name == c.recommended,
+            "l1_ratio": "-" if m.l1_ratio is None else _fmt(m.l1_ratio, 3),
+            "alpha_min": "-" if name == "ols" else _fmt(m.alpha_min),
+            "alpha_1se": "-" if name == "ols" else _fmt(m.alpha_1se),
+            "alpha": "-" if name == "ols" else _fmt(m.alpha),
+            "cv_error": _fmt(m.cv_error), "cv_se": _fmt(m.cv_error_se),
+            "repeat_sd": _fmt(m.repeat_sd), "nnz": m.nnz, "p": c.n_features,
+        })
+    return rows
+
+
+def _coefficient_table(c) -> dict:
+    models = c.models
+    chosen = models[c.recommended]
+    scale = c.collinearity.scale
+    weight = np.abs(chosen.coef * scale)
+    fallback = np.max([np.abs(m.coef * scale) for m in models.values()], axis=0)
+    order = np.lexsort((-fallback, -weight))
+    shown = order[:MAX_COEF_ROWS]
+    freq = chosen.selection_frequency
+    rows = []
+    for j in shown:
+        rows.append({"name": str(c.feature_names[j]),
+                     "cells": [(_fmt(m.coef[j]), m.coef[j] == 0) for m in models.values()],
+                     "standardized": (_fmt(chosen.coef[j] * scale[j]), chosen.coef[j] == 0),
+                     "freq": _pct(freq[j]), "vif": _fmt(c.collinearity.vif[j], 3)})
+    return {"labels": [SHORT[k] for k in models], "rows": rows,
+            "chosen_short": SHORT[c.recommended],
+            "hidden": int(len(order) - len(shown)), "chosen": chosen.label,
+            "intercepts": [_fmt(m.intercept) for m in models.values()]}
+
+
+def _group_rows(c) -> list[dict]:
+    group_text = [e.text for e in c.evidence if e.kind == "group"]
+    rows = []
+    for k, g in enumerate(c.groups):
+        grp = g.group
+        treat = []
+        for name, t in g.penalties.items():
+            kept = ", ".join(t.kept) if t.kept else "none"
+            note = " (alternates)" if t.alternates else ""
+            treat.append((SHORT[name], f"{t.n_kept} of {grp.size}: {kept}{note}"))
+        rows.append({"members": ", ".join(grp.names), "size": grp.size,
+                     "corr": _fmt(grp.strongest_corr, 3), "treatment": treat,
+                     "text": group_text[k] if k < len(group_text) else ""})
+    return rows
+
+
+def _collinearity(c) -> dict:
+    d = c.collinearity
+    high = d.high_vif()
+    return {"condition": _fmt(d.condition_number, 4),
+            "vif": [(str(d.feature_names[j]), _fmt(d.vif[j], 4)) for j in high[:12]],
+            "n_high": int(high.size), "threshold": _fmt(d.threshold, 3),
+            "constant": d.constant_names,
+            "text": next((e.text for e in c.evidence if e.kind == "collinearity"), "")}
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

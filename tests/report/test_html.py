@@ -1,0 +1,179 @@
+"""The HTML report: self-contained, every section and figure, escaped names, no figure left
+open, atomic writing, and a real headless browser (Debian chromium) that loads it cleanly."""
+
+import base64
+import re
+import shutil
+import subprocess
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import shrinkage
+from shrinkage import io
+from shrinkage.report import build_report, write_report
+
+matplotlib.use("Agg")
+
+FIGURES = ("cv", "paths", "stability", "correlation", "geometry", "behaviour", "bias_variance")
+SECTIONS = ("data", "recommendation", "summary", "cv", "paths", "coefficients", "stability",
+            "groups", "geometry", "behaviour", "bias_variance")
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    """60 rows: a correlated pair, noise, and a categorical column with an HTML-like category."""
+    rng = np.random.default_rng(1)
+    n = 60
+    a = rng.standard_normal(n)
+    df = pd.DataFrame({
+        "a": a, "b": 0.95 * a + 0.3 * rng.standard_normal(n), "c": rng.standard_normal(n),
+        "noise": rng.standard_normal(n),
+        "grp": rng.choice(["<i>x&y</i>", "plain"], n),
+    })
+    df["y"] = 2 * df["a"] - df["c"] + (df["grp"] == "plain") + 0.5 * rng.standard_normal(n)
+    return io.prepare(df, "y", source="small<data>.csv")
+
+
+@pytest.fixture(scope="module")
+def comparison(prepared):
+    return shrinkage.compare(prepared.X, prepared.y, cv=3, n_repeats=2, n_bootstrap=10,
+                             n_alphas=25, random_state=0, progress=False)
+
+
+@pytest.fixture(scope="module")
+def html(prepared, comparison):
+    plt.close("all")
+    out = build_report(comparison, prepared.X, prepared.y, data=prepared.summary(),
+                       bias_variance_repeats=3, bias_variance_alphas=6, progress=False,
+                       command="shrinkage compare small.csv -t y")
+    assert plt.get_fignums() == [], "build_report left figures open"
+    return out
+
+
+def _images(html: str) -> dict:
+    """{figure key: base64 PNG} of the embedded figures."""
+    found = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"[^>]*'
+                       r'data-figure="(\w+)"', html)
+    return {key: data for data, key in found}
+
+
+def test_every_section_and_figure(html, comparison):
+    for section in SECTIONS:
+        assert f'<section id="{section}"' in html
+    images = _images(html)
+    assert sorted(images) == sorted(FIGURES)
+    for key, data in images.items():
+        png = base64.b64decode(data)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000, key
+    assert "could not be drawn" not in html
+    label = comparison[comparison.recommended].label
+    assert f"Recommended: {label}" in html
+    assert "standardized" in html and "original scale" in html
+    for name in ("grp=plain", "noise"):
+        assert name in html
+    assert "@media print" in html
+
+
+def test_self_contained_and_escaped(html):
+    assert "<script" not in html.lower()
+    assert "<link" not in html.lower() and "@import" not in html
+    for attr, value in re.findall(r'\b(src|href)="([^"]*)"', html):
+        assert value.startswith(("data:", "#")), (attr, value[:60])
+    assert "url(" not in html
+    assert "<i>x&y</i>" not in html and "grp=&lt;i&gt;x&amp;y&lt;/i&gt;" in html
+    assert "small&lt;data&gt;.csv" in html
+
+
+def test_figure_errors_are_stated(prepared, comparison, monkeypatch):
+    """A figure that cannot be drawn (a ValueError) becomes a sentence saying why."""
+    from shrinkage import plots
+
+    def fail(*args, **kwargs):
+        raise ValueError("no room for this figure")
+
+    for name in ("plot_cv", "plot_paths", "plot_stability", "plot_correlation", "geometry_data",
+                 "plot_shrinkage", "bias_variance_curve"):
+        monkeypatch.setattr(plots, name, fail)
+    out = build_report(comparison, prepared.X, prepared.y, progress=False)
+    for key in FIGURES:
+        assert f'data-figure-missing="{key}"' in out
+    assert out.count("no room for this figure") == len(FIGURES)
+    assert _images(out) == {}
+
+
+def test_write_report_atomic_and_no_overwrite(tmp_path, prepared, comparison, monkeypatch):
+    target = tmp_path / "r.html"
+    target.write_text("mine")
+    with pytest.raises(FileExistsError):
+        write_report(target, comparison, prepared.X, prepared.y)
+    assert target.read_text() == "mine"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr("shrinkage.report.html.build_report", broken)
+    with pytest.raises(RuntimeError):
+        write_report(tmp_path / "new.html", comparison, prepared.X, prepared.y)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+#: appended to a copy of the report only: records, after the load event, how many images the
+#: browser decoded (the report itself has no script)
+PROBE = ("<script>window.addEventListener('load', () => { const imgs = [...document.images];"
+         " const bad = imgs.filter(i => !i.complete || i.naturalWidth === 0);"
+         " document.body.dataset.decoded = String(imgs.length - bad.length);"
+         " if (bad.length) console.error('not decoded: ' + bad.map(i => i.alt).join(', '));"
+         " });</script>")
+
+
+def _chromium(tmp_path, page, extra):
+    profile = tmp_path / "profile"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+           "--host-resolver-rules=MAP * ~NOTFOUND", *extra, page.as_uri()]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def _console_errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines()
+            if "CONSOLE" in line or "Uncaught" in line]
+
+
+@pytest.mark.skipif(shutil.which(CHROMIUM) is None,
+                    reason=f"no headless browser: {CHROMIUM} is absent (Debian: apt-get install "
+                           "chromium; .ci/run installs it)")
+def test_report_in_headless_chromium(tmp_path, html):
+    report = tmp_path / "report.html"
+    report.write_text(html, encoding="utf-8")
+    probed = tmp_path / "probed.html"
+    probed.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    run = _chromium(tmp_path, probed, ["--dump-dom", f"--screenshot={shot}",
+                                       "--window-size=1280,2000"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert _console_errors(run.stderr) == []
+    assert f'data-decoded="{len(FIGURES)}"' in run.stdout
+    for key in FIGURES:
+        assert f'data-figure="{key}"' in run.stdout
+    assert shot.stat().st_size > 10_000
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    plain = _chromium(tmp_path, report, ["--dump-dom"])  # the report as users get it
+    assert plain.returncode == 0 and _console_errors(plain.stderr) == []
+    assert "Recommended:" in plain.stdout
+
+
+@pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is absent")
+def test_console_errors_are_detected(tmp_path):
+    """The browser check is not vacuous: a page with a script error fails it."""
+    page = tmp_path / "bad.html"
+    page.write_text("<html><body><script>throw new Error('boom')</script></body></html>")
+    run = _chromium(tmp_path, page, ["--dump-dom"])
+    assert any("boom" in line for line in _console_errors(run.stderr))
