@@ -1,32 +1,663 @@
-"""The ``shrinkage`` command (a thin shell over the library)."""
+"""The ``shrinkage`` command: a thin shell over ``compare``, the estimators and ``shrinkage.io``.
+
+Every command reads a table (``shrinkage.io.read_table``), prepares it (``shrinkage.io.prepare``:
+one-hot encoding, missing values, the checks), calls the library and writes its outputs
+atomically.  Errors the user can fix (``ValueError``, ``TypeError``, missing or existing files,
+permissions, bad options) end with exit code 2 and one line on stderr; anything else is an
+internal error, exit code 1, one line and a hint to rerun with ``--debug`` for the traceback.
+
+Heavy modules (pandas, matplotlib, the solvers) are imported inside the commands, so ``--help``
+costs only what ``import shrinkage`` does.
+"""
 
 from __future__ import annotations
 
-import argparse
+import shlex
 import sys
+from pathlib import Path
+
+import click
 
 from . import __version__
 
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+PENALTY_ALIASES = {"l1": "l1", "lasso": "l1", "l2": "l2", "ridge": "l2", "elasticnet": "elasticnet",
+                   "elastic-net": "elasticnet", "elastic_net": "elasticnet", "en": "elasticnet"}
+LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "Elastic Net"}
+CLASSIFICATION_NOTE = ("Classification (scikit-learn's breast cancer data) joins the demo when the "
+                       "logistic models exist; for now the demo is a regression.")
+#: the errors a user can fix: exit code 2 and one line
+USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, PermissionError,
+               IsADirectoryError, NotADirectoryError)
+
+DESCRIPTION = """\
+L1 (lasso), L2 (ridge) or both (Elastic Net)?  Compare the three penalties
+on your own data, fit the one you choose, predict with it.
+
+\b
+`compare` cross-validates the three penalties (and unpenalized least
+squares) on the same folds, bootstraps their selections, finds correlated
+features and recommends one, with the numbers behind the advice, in the
+terminal and in a self-contained HTML report.  `fit` saves a model to a
+JSON file that `predict` applies to new data.
+
+Regression only for now: classification arrives with the logistic models.
+"""
+
+EPILOG = """\
+\b
+Examples:
+  shrinkage demo                        diabetes data -> demo-report.html
+  shrinkage compare data.csv --target price               -> report.html
+  shrinkage compare data.parquet -t y --drop id --impute median \\
+      --out r.html --json r.json
+  shrinkage fit data.csv -t price --penalty l1 --model-out model.json
+  shrinkage predict model.json new.csv --out predictions.csv
+  shrinkage path data.csv -t price --out path.png
+
+\b
+Data files (DATA):
+  .csv, .tsv (.tab), .parquet (.pq; needs pyarrow:
+  pip install 'shrinkage[parquet]'), .jsonl (.ndjson; .json with JSON lines
+  or one array of records); text formats may be compressed (.gz, .bz2, .xz,
+  .zip).  One row per sample, a header row naming the columns.  Text
+  columns are one-hot encoded (one 0/1 column per category, named
+  column=category); a column of numbers with a few text cells is an error.
+  Empty cells and NA/NaN/null are missing values, refused unless
+  --impute mean|median.  Every penalty acts on standardized columns and
+  reports coefficients on the original scale.
+
+\b
+Outputs:
+  The HTML report is one file (figures embedded, no network, no scripts);
+  --json writes the same results as data; model files are JSON
+  (coefficients, feature names, penalty, alpha, preprocessing; never
+  pickle).  An existing file is overwritten only with --force; outputs are
+  written to a temporary file and moved into place, so a failed run leaves
+  nothing half-written.
+
+\b
+Exit codes:
+  0  success
+  1  internal error (a bug: rerun with --debug for the traceback)
+  2  bad usage or input (the reason on one line of stderr)
+
+Run 'shrinkage COMMAND --help' for the options of a command.
+"""
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _debug_option(f):
+    return click.option("--debug", is_flag=True, expose_value=False,
+                        help="On an error, print the full traceback (anywhere on the line).")(f)
+
+
+@click.group(context_settings=CONTEXT, help=DESCRIPTION, epilog=EPILOG)
+@click.version_option(__version__, "--version", "-V", prog_name="shrinkage")
+@_debug_option
+def cli() -> None:
+    pass
+
+
+# --------------------------------------------------------------------------------------------
+# options shared by the commands that read a table
+
+
+def _data_options(f):
+    f = click.option("--impute", type=click.Choice(["mean", "median"]), default=None,
+                     help="Fill missing values with the column mean or median (text columns: "
+                          "the most frequent category). Default: refuse missing values and "
+                          "name the columns.")(f)
+    f = click.option("--drop", multiple=True, metavar="COLS",
+                     help="Columns to leave out, comma-separated (repeatable), e.g. an id.")(f)
+    f = click.option("--target", "-t", required=True, metavar="COL",
+                     help="The column to predict (numeric).")(f)
+    return click.argument("data", type=click.Path(dir_okay=True, path_type=Path))(f)
+
+
+def _force_option(f):
+    return click.option("--force", is_flag=True,
+                        help="Overwrite existing output files.")(f)
+
+
+def _seed_option(f):
+    return click.option("--seed", type=int, default=0, show_default=True,
+                        help="Seed of the folds, bootstrap draws and simulations (the same seed "
+                             "gives the same results).")(f)
+
+
+def _penalty_list(value: str, param: str) -> tuple[str, ...]:
+    names = [s.strip().lower() for s in value.split(",") if s.strip()]
+    unknown = [s for s in names if s not in PENALTY_ALIASES]
+    if unknown or not names:
+        raise click.BadParameter(f"unknown penalty {unknown[0] if unknown else value!r}; use "
+                                 "l1, l2 and/or elasticnet, comma-separated.",
+                                 param_hint=param)
+    out = tuple(dict.fromkeys(PENALTY_ALIASES[s] for s in names))
+    return out
+
+
+def _drop(values) -> list[str]:
+    return [s.strip() for v in values for s in v.split(",") if s.strip()]
+
+
+def _prepared(data: Path, target: str, drop, impute):
+    from .io import prepare, read_table
+
+    df = read_table(data)
+    return prepare(df, target, drop=_drop(drop), impute=impute, source=data.name)
+
+
+def _use_agg() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+# --------------------------------------------------------------------------------------------
+# compare and demo
+
+COMPARE_EPILOG = """\
+\b
+Examples:
+  shrinkage compare houses.csv --target price
+  shrinkage compare houses.parquet -t price --drop id,address \\
+      --impute median --penalties l1,elasticnet --cv 10 \\
+      --out houses.html --json houses.json --force
+
+\b
+The report (--out, default report.html) holds: the data and how it was
+prepared, the recommendation with its evidence, the summary table, CV
+curves, coefficient paths, the coefficients by feature, bootstrap
+selection stability, correlated groups with a correlation heat map, the
+constraint geometry (L1 diamond, L2 circle), shrinkage behaviour, and bias
+and variance against alpha.  Alphas use the elastic-net scaling for every
+penalty (an L2 alpha A is scikit-learn's Ridge(alpha=A*n)), so
+`shrinkage fit --alpha` takes them as they are.
+"""
+
+@cli.command(epilog=COMPARE_EPILOG, context_settings=CONTEXT,
+             short_help="Compare L1, L2 and Elastic Net; recommend one; HTML report.")
+@_data_options
+@click.option("--task", type=click.Choice(["auto", "regression"]), default="auto",
+              show_default=True,
+              help="auto refuses a target that looks like class labels (few distinct "
+                   "integers); regression accepts it as a number.")
+@click.option("--penalties", default="l1,l2,elasticnet", show_default=True, metavar="LIST",
+              help="Penalties to compare, comma-separated: l1, l2, elasticnet.")
+@click.option("--cv", type=click.IntRange(min=2), default=5, show_default=True, metavar="K",
+              help="Folds of the cross-validation.")
+@click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True,
+              metavar="R", help="Repeats of the K-fold split (the spread of the error).")
+@click.option("--bootstrap", type=click.IntRange(min=2), default=100, show_default=True,
+              metavar="B", help="Bootstrap refits for the selection stability.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report.html"),
+              show_default=True, metavar="FILE", help="The HTML report.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
+              metavar="FILE", help="Also write the results as JSON.")
+@_force_option
+@_seed_option
+@click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
+@_debug_option
+def compare(data, target, drop, impute, task, penalties, cv, repeats, bootstrap, out, json_out,
+            force, seed, no_progress) -> None:
+    """Compare L1, L2 and Elastic Net on DATA, recommend one, and write an HTML report.
+
+    Each penalty is cross-validated on the same folds (the CV error and its spread over
+    repeated splits), refitted on bootstrap samples (how stable its selection is) and compared
+    with unpenalized least squares; correlated groups of features and how each penalty treats
+    them are found.  The terminal shows the summary table and the recommendation.
+    """
+    from .io import read_table
+
+    penalties = _penalty_list(penalties, "--penalties")
+    outputs = _check_outputs([(out, "report"), (json_out, "JSON results")], force)
+    df = read_table(data)
+    _run_compare(df, data.name, target=target, drop=_drop(drop), impute=impute, task=task,
+                 penalties=penalties, cv=cv, repeats=repeats, bootstrap=bootstrap,
+                 out=outputs[0], json_out=outputs[1], force=force, seed=seed,
+                 progress=False if no_progress else None)
+
+
+DEMO_EPILOG = """\
+\b
+Examples:
+  shrinkage demo                     writes demo-report.html (not over an old one)
+  shrinkage demo --force --out /tmp/demo.html --json /tmp/demo.json
+
+\b
+The data: scikit-learn's diabetes study, 442 patients, 10 baseline
+measurements in their own units (age, sex, body mass index, blood pressure
+and six blood serum measurements s1-s6); the target is a measure of disease
+progression one year later.  `make demo` runs `shrinkage demo --force`:
+demo-report.html is the demo's own output, rewritten on every run.
+"""
+
+@cli.command(epilog=DEMO_EPILOG, context_settings=CONTEXT,
+             short_help="Run compare on the bundled diabetes data.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("demo-report.html"),
+              show_default=True, metavar="FILE", help="The HTML report.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
+              metavar="FILE", help="Also write the results as JSON.")
+@_force_option
+@_seed_option
+@click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
+@_debug_option
+def demo(out, json_out, force, seed, no_progress) -> None:
+    """Compare L1, L2 and Elastic Net on bundled real data (the diabetes study).
+
+    Runs `compare` on scikit-learn's diabetes data and writes demo-report.html.
+    """
+    outputs = _check_outputs([(out, "report"), (json_out, "JSON results")], force)
+    df = diabetes_frame()
+    click.echo(f"shrinkage demo: scikit-learn's diabetes data ({len(df)} patients, "
+               f"{df.shape[1] - 1} measurements), predicting disease progression.")
+    click.echo(CLASSIFICATION_NOTE)
+    _run_compare(df, "diabetes (scikit-learn)", target="progression", drop=[], impute=None,
+                 task="regression", penalties=("l1", "l2", "elasticnet"), cv=5, repeats=3,
+                 bootstrap=100, out=outputs[0], json_out=outputs[1], force=force, seed=seed,
+                 progress=False if no_progress else None)
+
+
+def diabetes_frame():
+    """scikit-learn's diabetes data in its original units, the target named "progression"."""
+    from sklearn.datasets import load_diabetes
+
+    frame = load_diabetes(scaled=False, as_frame=True).frame
+    return frame.rename(columns={"target": "progression"})
+
+
+def _check_outputs(outputs, force: bool) -> list:
+    """Refuse, before any work, outputs that exist or cannot be written (and duplicates)."""
+    from .io import check_output
+
+    given = [p for p, _ in outputs if p is not None]
+    resolved = [p.resolve() for p in given]
+    if len(set(resolved)) != len(resolved):
+        raise ValueError("two outputs have the same file name; give each its own.")
+    return [None if p is None else check_output(p, force=force, what=what)
+            for p, what in outputs]
+
+
+def _run_compare(df, source: str, *, target, drop, impute, task, penalties, cv, repeats,
+                 bootstrap, out, json_out, force, seed, progress) -> None:
+    import json
+
+    from .io import prepare, write_text
+
+    prepared = prepare(df, target, drop=drop, impute=impute, source=source)
+    if task == "auto":
+        _refuse_classes(prepared.y, target)
+    _use_agg()
+    from .compare import compare as run
+    from .report import build_report
+
+    comparison = run(prepared.X, prepared.y, task="regression", penalties=penalties, cv=cv,
+                     n_repeats=repeats, n_bootstrap=bootstrap, random_state=seed,
+                     progress=progress)
+    try:
+        html = build_report(comparison, prepared.X, prepared.y, data=prepared.summary(),
+                            random_state=seed, progress=progress, command=_command_line())
+    except (ValueError, TypeError) as e:  # the input is checked by now: this is a bug
+        raise RuntimeError(f"the report failed: {type(e).__name__}: {e}") from e
+    write_text(out, html, force=force, what="report")
+    if json_out is not None:
+        results = {"format": "shrinkage-comparison", "shrinkage_version": __version__,
+                   "data": prepared.summary(),
+                   "preprocessing": prepared.preprocessing.to_dict(),
+                   "comparison": comparison.to_dict()}
+        write_text(json_out, json.dumps(results, indent=2, allow_nan=False) + "\n",
+                   force=force, what="JSON results")
+    _print_comparison(comparison, prepared, source, out, json_out)
+
+
+def _refuse_classes(y, target: str) -> None:
+    from .compare import looks_like_classes
+
+    classes = looks_like_classes(y)
+    if classes is not None:
+        shown = ", ".join(f"{c:g}" if isinstance(c, float) else str(c) for c in classes[:5])
+        raise ValueError(f"the target {target!r} looks like class labels ({len(classes)} "
+                         f"distinct values: {shown}{', ...' if len(classes) > 5 else ''}): "
+                         "shrinkage compares regression models only for now (classification "
+                         "arrives with the logistic models); if it is a numeric quantity, pass "
+                         "--task regression.")
+
+
+def _print_comparison(c, prepared, source: str, out, json_out) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from ._recommend import num
+
+    console = _console()
+    table = Table(title=f"{source}: {c.n_samples} rows, {c.n_features} features, predicting "
+                        f"{prepared.preprocessing.target}",
+                  caption=f"same {c.n_folds}-fold CV x {c.n_repeats} for all; "
+                          f"alpha_{c.alpha_rule}; {c.n_bootstrap} bootstraps",
+                  title_justify="left", caption_justify="left")
+    table.add_column("model")
+    table.add_column("alpha", justify="right")
+    table.add_column(f"CV {c.scoring}", justify="right")
+    table.add_column("± SE", justify="right")
+    table.add_column("features", justify="right")
+    table.add_column("")
+    for name, m in c.models.items():
+        chosen = name == c.recommended
+        table.add_row(m.label, "-" if name == "ols" else num(m.alpha), num(m.cv_error),
+                      num(m.cv_error_se), f"{m.nnz} of {c.n_features}",
+                      "<- recommended" if chosen else "",
+                      style="bold" if chosen else None)
+    console.print(table)
+    console.print(Panel(c.recommendation, title=f"Recommended: {c[c.recommended].label}",
+                        title_align="left", expand=False))
+    console.print(f"Report: {out}" + (f"   JSON: {json_out}" if json_out else ""))
+
+
+def _command_line() -> str:
+    args = [a for a in sys.argv[1:] if a != "--debug"]
+    return " ".join(["shrinkage", *(shlex.quote(a) for a in args)])
+
+
+# --------------------------------------------------------------------------------------------
+# fit and predict
+
+FIT_EPILOG = """\
+\b
+Examples:
+  shrinkage fit houses.csv -t price --penalty l1 --model-out lasso.json
+  shrinkage fit houses.csv -t price --penalty elasticnet --l1-ratio 0.3 \\
+      --cv 10 --alpha-rule 1se --model-out en.json
+  shrinkage fit houses.csv -t price --penalty l2 --alpha 0.0673 \\
+      --model-out ridge.json
+
+\b
+Without --alpha, alpha is chosen by K-fold cross-validation (--cv, 5 folds
+by default).  Alpha is in the elastic-net scaling for every penalty, as
+`compare` reports it: an L2 alpha A fits scikit-learn's Ridge(alpha=A*n).
+The model file is JSON: coefficients on the original scale, intercept,
+feature names, penalty, alpha, l1_ratio and the preprocessing `predict`
+replays (the format is documented in shrinkage.io).
+"""
+
+@cli.command(epilog=FIT_EPILOG, context_settings=CONTEXT,
+             short_help="Fit one penalty and save the model (JSON).")
+@_data_options
+@click.option("--penalty", type=click.Choice(["l1", "l2", "elasticnet"]), required=True,
+              help="The penalty to fit.")
+@click.option("--alpha", type=click.FloatRange(min=0.0), default=None, metavar="A",
+              help="The penalty strength (elastic-net scaling); excludes --cv.")
+@click.option("--cv", type=click.IntRange(min=2), default=None, metavar="K",
+              help="Choose alpha by K-fold cross-validation (the default, with 5 folds).")
+@click.option("--alpha-rule", type=click.Choice(["min", "1se"]), default="min",
+              show_default=True,
+              help="With --cv: the lowest CV error, or the largest alpha within one standard "
+                   "error of it.")
+@click.option("--l1-ratio", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+              default=0.5, show_default=True, help="The Elastic Net's mix of L1 and L2.")
+@click.option("--model-out", type=click.Path(path_type=Path), required=True, metavar="FILE",
+              help="The model file to write (JSON).")
+@_force_option
+@_seed_option
+@_debug_option
+def fit(data, target, drop, impute, penalty, alpha, cv, alpha_rule, l1_ratio, model_out, force,
+        seed) -> None:
+    """Fit one penalty on DATA and save the model as JSON."""
+    from .io import check_output, save_model
+
+    if alpha is not None and cv is not None:
+        raise click.UsageError("--alpha and --cv exclude each other: give a fixed alpha or "
+                               "let cross-validation choose it.")
+    check_output(model_out, force=force, what="model file")
+    prepared = _prepared(data, target, drop, impute)
+    info = fit_model(prepared, penalty, alpha=alpha, cv=5 if alpha is None and cv is None else cv,
+                     alpha_rule=alpha_rule, l1_ratio=l1_ratio, seed=seed)
+    info["training"]["source"] = data.name
+    save_model(info, model_out, force=force)
+    coef = info["coefficients"]
+    kept = sum(1 for w in coef if w != 0)
+    how = ("given" if info["alpha_selection"]["method"] == "given" else
+           f"{info['alpha_selection']['folds']}-fold CV, alpha_{alpha_rule}")
+    click.echo(f"{LABELS[penalty]} on {prepared.n_rows} rows: alpha = {info['alpha']:.4g} "
+               f"({how}), l1_ratio = {info['l1_ratio']:g}, {kept} of {len(coef)} features "
+               "kept.")
+    click.echo(f"Model: {model_out}")
+
+
+def fit_model(prepared, penalty: str, *, alpha=None, cv=5, alpha_rule: str = "min",
+              l1_ratio: float = 0.5, seed=0) -> dict:
+    """Fit one penalty on prepared data (standardized columns); the model file's dict."""
+    import numpy as np
+
+    from .compare import ridge_grid
+    from .estimators import ElasticNet, ElasticNetCV, Lasso, LassoCV, Ridge
+
+    X, y = prepared.X, prepared.y
+    n = X.shape[0]
+    ratio = {"l1": 1.0, "l2": 0.0, "elasticnet": float(l1_ratio)}[penalty]
+    if alpha is not None:
+        if penalty == "l1":
+            est = Lasso(alpha, standardize=True)
+        elif penalty == "l2":
+            est = Ridge(alpha * n, standardize=True)
+        else:
+            est = ElasticNet(alpha, l1_ratio=ratio, standardize=True)
+        est.fit(X, y)
+        chosen, selection = float(alpha), {"method": "given"}
+    else:
+        common = {"cv": cv, "alpha_rule": alpha_rule, "standardize": True,
+                  "random_state": seed}
+        if penalty == "l1":
+            est = LassoCV(**common)
+        elif penalty == "l2":
+            Xa = X.to_numpy(dtype=np.float64)
+            constant = np.flatnonzero(np.ptp(Xa, axis=0) == 0)
+            est = ElasticNetCV(l1_ratio=0.0, alphas=ridge_grid(Xa, True, 100, constant),
+                               **common)
+        else:
+            est = ElasticNetCV(l1_ratio=ratio, **common)
+        est.fit(X, y)
+        chosen = float(est.alpha_)
+        selection = {"method": "cv", "folds": int(cv), "alpha_rule": alpha_rule, "seed": seed,
+                     "alpha_min": float(est.alpha_min_), "alpha_1se": float(est.alpha_1se_)}
+    return {"task": "regression", "penalty": penalty, "alpha": chosen, "l1_ratio": ratio,
+            "alpha_selection": selection, "standardize": True,
+            "target": prepared.preprocessing.target,
+            "feature_names": prepared.feature_names,
+            "coefficients": [float(w) for w in np.ravel(est.coef_)],
+            "intercept": float(est.intercept_),
+            "preprocessing": prepared.preprocessing,
+            "training": {"n_samples": int(n)}}
+
+
+PREDICT_EPILOG = """\
+\b
+Examples:
+  shrinkage predict model.json new.csv --out predictions.csv
+  shrinkage predict model.json new.parquet --keep id --out preds.parquet
+
+\b
+DATA needs every input column the model was trained on (others, the target
+included, are ignored).  The preprocessing is replayed: the same one-hot
+categories (a category not seen in training is an error) and, for a model
+fitted with --impute, the same fill values for missing cells.  The output
+(CSV; TSV or Parquet by extension) has one row per row of DATA: the --keep
+columns, then "prediction".
+"""
+
+@cli.command(epilog=PREDICT_EPILOG, context_settings=CONTEXT,
+             short_help="Predict new data with a saved model.")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
+              help="The predictions to write (.csv, .tsv or .parquet).")
+@click.option("--keep", multiple=True, metavar="COLS",
+              help="Columns of DATA to copy into the output (e.g. an id), comma-separated.")
+@_force_option
+@_debug_option
+def predict(model, data, out, keep, force) -> None:
+    """Predict DATA with a model saved by `fit` (MODEL is its JSON file)."""
+    import pandas as pd
+
+    from . import _validation as v
+    from .io import check_output, load_model, model_predict, read_table, write_table
+
+    check_output(out, force=force, what="predictions")
+    info = load_model(model)
+    df = read_table(data)
+    keep = _drop(keep)
+    v.check_columns_present(keep, df.columns, "column to keep", data.name)
+    preds = model_predict(info, df, source=data.name)
+    frame = pd.DataFrame({c: df[c].to_numpy() for c in keep})
+    if "prediction" in frame.columns:
+        raise ValueError("--keep lists a column named 'prediction', the output's own column.")
+    frame["prediction"] = preds
+    write_table(frame, out, force=force, what="predictions")
+    click.echo(f"{len(preds)} predictions of {info.get('target') or 'the target'} "
+               f"({LABELS[info['penalty']]}): {out}")
+
+
+# --------------------------------------------------------------------------------------------
+# path
+
+PATH_EPILOG = """\
+\b
+Examples:
+  shrinkage path houses.csv -t price --out path.png
+  shrinkage path houses.csv -t price --penalty l1 --out lasso-path.svg
+
+\b
+The figure format follows the extension: .png, .svg or .pdf.  L1 and the
+Elastic Net run from alpha_max (every coefficient zero) down to 1e-4 of it;
+L2, which never zeroes a coefficient, on the grid `compare` uses.  The fits
+use standardized columns; coefficients are drawn on the original scale.
+"""
+
+@cli.command("path", epilog=PATH_EPILOG, context_settings=CONTEXT,
+             short_help="Draw the coefficient paths.")
+@_data_options
+@click.option("--penalty", "penalties", default="l1,l2,elasticnet", show_default=True,
+              metavar="LIST", help="One or more of l1, l2, elasticnet (one panel each).")
+@click.option("--l1-ratio", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+              default=0.5, show_default=True, help="The Elastic Net's mix.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
+              help="The figure to write (.png, .svg or .pdf).")
+@_force_option
+@_debug_option
+def path_command(data, target, drop, impute, penalties, l1_ratio, out, force) -> None:
+    """Draw the coefficient paths of DATA (coefficients against alpha)."""
+    from .io import check_output, write_atomic
+
+    penalties = _penalty_list(penalties, "--penalty")
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "pdf"):
+        raise ValueError(f"--out must end in .png, .svg or .pdf; got {out.name!r}.")
+    check_output(out, force=force, what="figure")
+    prepared = _prepared(data, target, drop, impute)
+    _use_agg()
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .compare import ridge_grid
+    from .path import path
+    from .plots import plot_paths
+
+    X = prepared.X.to_numpy(dtype=np.float64)
+    names = prepared.feature_names
+    paths = {}
+    for name in penalties:
+        if name == "l2":
+            constant = np.flatnonzero(np.ptp(X, axis=0) == 0)
+            paths[LABELS[name]] = path(X, prepared.y, l1_ratio=0.0, standardize=True,
+                                       alphas=ridge_grid(X, True, 100, constant),
+                                       feature_names=names)
+        else:
+            ratio = 1.0 if name == "l1" else l1_ratio
+            paths[LABELS[name]] = path(X, prepared.y, l1_ratio=ratio, standardize=True,
+                                       feature_names=names)
+    fig = plot_paths(paths, title=f"Coefficient paths: {prepared.preprocessing.target} "
+                                  f"({data.name})")
+    try:
+        write_atomic(out, lambda tmp: fig.savefig(tmp, format=fmt, dpi=150,
+                                                  bbox_inches="tight"),
+                     force=force, what="figure")
+    finally:
+        plt.close(fig)
+    click.echo(f"Coefficient paths ({', '.join(paths)}): {out}")
+
+
+# --------------------------------------------------------------------------------------------
+# the entry point: exit codes and one-line errors
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="shrinkage",
-        description="L1 (lasso), L2 (ridge) and Elastic-Net regularized models.",
-    )
-    parser.add_argument("--version", action="version", version=f"shrinkage {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser(
-        "demo", help="fit L1, L2 and Elastic Net on the bundled diabetes data and compare them",
-        description="Fit the lasso, ridge and Elastic Net on scikit-learn's diabetes data "
-                    "(standardized columns) and print their coefficients side by side.")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        from .demo import run_demo
+    """Run the command line; returns the exit code (0 ok, 1 internal error, 2 bad input)."""
+    import warnings
 
-        print(run_demo())
-        return 0
-    parser.print_help()
-    return 2
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    previous = warnings.showwarning
+    warnings.showwarning = _show_warning
+    try:
+        rv = cli.main(args=args, prog_name="shrinkage", standalone_mode=False)
+        return rv if isinstance(rv, int) else EXIT_OK
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.ctx.get_help())
+        return EXIT_OK
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.UsageError as e:
+        where = e.ctx.command_path if e.ctx is not None else "shrinkage"
+        return _fail(e, debug, EXIT_USAGE,
+                     f"{where}: error: {_one_line(e.format_message())} (see '{where} --help')")
+    except click.ClickException as e:
+        return _fail(e, debug, EXIT_USAGE, f"shrinkage: error: {_one_line(e.format_message())}")
+    except click.Abort as e:
+        return _fail(e, debug, EXIT_INTERRUPTED, "shrinkage: aborted")
+    except KeyboardInterrupt as e:
+        return _fail(e, debug, EXIT_INTERRUPTED, "shrinkage: interrupted")
+    except BrokenPipeError:
+        return EXIT_OK
+    except USER_ERRORS as e:
+        return _fail(e, debug, EXIT_USAGE, f"shrinkage: error: {_reason(e)}")
+    except Exception as e:
+        return _fail(e, debug, EXIT_INTERNAL,
+                     f"shrinkage: internal error: {type(e).__name__}: {_reason(e)} (rerun with "
+                     "--debug for the traceback, and please report it)")
+    finally:
+        warnings.showwarning = previous
+
+
+def _fail(error: BaseException, debug: bool, code: int, line: str) -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exception(type(error), error, error.__traceback__)
+    click.echo(line, err=True)
+    return code
+
+
+def _reason(e: BaseException) -> str:
+    """The exception's message on one line (an OS error as 'reason: file')."""
+    if isinstance(e, OSError) and e.strerror and e.filename is not None:
+        return f"{e.strerror}: {e.filename}"
+    return _one_line(str(e)) or type(e).__name__
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"shrinkage: warning: {_one_line(str(message))}", err=True)
 
 
 if __name__ == "__main__":
