@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: demo test lint bench clean
 
@@ -13,8 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dask]"
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/shrinkage demo
+# the demo needs the package alone (no test tools)
+$(DEMO_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
+
+# demo-report.html is the demo's own output: --force rewrites it on every run (shrinkage never
+# overwrites a file without --force)
+demo: $(DEMO_STAMP)
+	$(BIN)/shrinkage demo --out demo-report.html --force
 
 test: $(STAMP)
 	$(BIN)/ruff check .
