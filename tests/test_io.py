@@ -3,6 +3,7 @@ atomic writes."""
 
 import json
 import os
+import sys
 
 import numpy as np
 import pandas as pd
@@ -285,3 +286,11 @@ def test_write_table_formats(tmp_path):
     io.write_table(df, tmp_path / "p.parquet")
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "p.csv"), df)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "p.parquet"), df)
+
+
+def test_parquet_without_pyarrow_says_what_to_install(tmp_path, frame, monkeypatch):
+    path = tmp_path / "d.parquet"
+    frame.to_parquet(path)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow now fails
+    with pytest.raises(ValueError, match=r"needs pyarrow.*pip install 'shrinkage\[parquet\]'"):
+        io.read_table(path)
