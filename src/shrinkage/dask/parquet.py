@@ -1,0 +1,110 @@
+"""Parquet on disk -> lazy dask DataFrames, one partition per row group, columns checked.
+
+``read_parquet`` reads the footers only (the schema and the row groups of every file), checks
+that every file holds the same columns (an error names the first file that differs, and how),
+and returns dask collections whose partition i is the i-th row group in natural file order
+(``part.2`` before ``part.10``).  An error in a partition during the pass names its file and
+row group.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from pathlib import Path as FilePath
+
+import dask.dataframe as dd
+import pandas as pd
+
+from .. import _validation as v
+from ._inputs import register_labels
+
+
+def _natural_key(path: str):
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path)]
+
+
+def parquet_files(path) -> list[str]:
+    """The Parquet files of a file, a folder (recursively, ``*.parquet`` / ``*.parq``) or a glob."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        found = [str(f) for f in FilePath(path).rglob("*") if f.is_file()
+                 and f.suffix in (".parquet", ".parq") and not f.name.startswith(("_", "."))]
+    elif os.path.isfile(path):
+        found = [path]
+    else:
+        found = [f for f in glob.glob(path) if os.path.isfile(f)]
+    if not found:
+        raise FileNotFoundError(f"no Parquet file at {path!r} (a file, a folder of *.parquet "
+                                "files, or a glob pattern).")
+    return sorted(found, key=_natural_key)
+
+
+def _read_piece(piece: tuple[str, int], columns=None) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    file, group = piece
+    table = pq.ParquetFile(file).read_row_group(group, columns=columns)
+    return table.to_pandas()
+
+
+def read_parquet(path, target: str | None = None, *, features=None, weight: str | None = None):
+    """Lazy dask collections of Parquet data, checked for the same columns in every file.
+
+    Parameters
+    ----------
+    path : a Parquet file, a folder of them (read recursively) or a glob pattern.
+    target : the column of y.  None returns X alone (every feature column).
+    features : the feature columns (default: every column but the target and the weight).
+    weight : a column of sample weights.
+
+    Returns
+    -------
+    ``X`` (target None), ``(X, y)``, or ``(X, y, w)`` when ``weight`` is given: a dask
+    DataFrame of the features (its column names are the feature names) and dask Series with
+    the same partitions, ready for ``shrinkage.dask.path`` or ``Lasso().fit``.
+    """
+    import pyarrow.parquet as pq
+
+    files = parquet_files(path)
+    pieces, labels = [], []
+    first_names = None
+    first_schema = None
+    for file in files:
+        meta = pq.ParquetFile(file)
+        names = list(meta.schema_arrow.names)
+        if first_names is None:
+            first_names, first_schema = names, meta.schema_arrow
+        elif names != first_names:
+            missing = [c for c in first_names if c not in names]
+            extra = [c for c in names if c not in first_names]
+            how = "; ".join(
+                ([f"missing {v.listed(missing)}"] if missing else [])
+                + ([f"unexpected {v.listed(extra)}"] if extra else [])) or "another order"
+            raise ValueError(f"Parquet file {file!r} has different columns from {files[0]!r} "
+                             f"({how}); every file must hold the same columns.")
+        for group in range(meta.metadata.num_row_groups):
+            if meta.metadata.row_group(group).num_rows > 0:
+                pieces.append((file, group))
+                labels.append(f"file {file!r}, row group {group}")
+    if not pieces:
+        raise ValueError(f"the Parquet data at {os.fspath(path)!r} has no rows.")
+    special = [c for c in (target, weight) if c is not None]
+    v.check_columns_present(special, first_names, "column", os.fspath(path))
+    if features is None:
+        features = [c for c in first_names if c not in special]
+    else:
+        features = [str(c) for c in features]
+        v.check_columns_present(features, first_names, "feature column", os.fspath(path))
+    columns = [*features, *special]
+    meta_frame = first_schema.empty_table().to_pandas()[columns]
+    frame = dd.from_map(_read_piece, pieces, meta=meta_frame, enforce_metadata=False,
+                        label="shrinkage-read-parquet")[columns]
+    X = frame[features]
+    register_labels(X, labels)
+    if target is None:
+        return X
+    out = (X, frame[target])
+    return out if weight is None else (*out, frame[weight])
+
