@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
+from .. import dask as _dask
 from .._problem import Problem
 from ..selection import ridge_cv
 from ..selection._folds import make_folds
@@ -93,6 +94,8 @@ class ElasticNetCV(_LinearModel):
 
     def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
+        if _dask.is_dask_collection(X):  # one pass over the data, then Gram mode
+            return _dask.fit_estimator(self, X, y, sample_weight, groups)
         rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
         v.check_choice(self.scoring, "scoring", v.SCORINGS)
         l1_ratios, is_list = self._l1_ratios()

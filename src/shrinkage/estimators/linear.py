@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
+from .. import dask as _dask
 from .._problem import Problem
 from ..certificates import duality_gap_design, duality_gap_statistics
 from ..path import solve_path
@@ -106,6 +107,8 @@ class ElasticNet(_LinearModel):
 
     def fit(self, X, y, sample_weight=None):
         """Fit on X (dense or sparse) and y; returns self."""
+        if _dask.is_dask_collection(X):  # one pass over the data, then Gram mode
+            return _dask.fit_estimator(self, X, y, sample_weight)
         alpha = v.check_alpha(self.alpha)
         l1_ratio = self._mixing()
         tol = v.check_tol(self.tol)
@@ -177,6 +180,8 @@ class Ridge(_LinearModel):
 
     def fit(self, X, y, sample_weight=None):
         """Fit on X (dense or sparse) and y (one or several targets); returns self."""
+        if _dask.is_dask_collection(X):  # one pass over the data, then Gram mode
+            return _dask.fit_estimator(self, X, y, sample_weight)
         alpha = v.check_alpha(self.alpha)
         if self.solver not in RIDGE_SOLVERS:
             raise ValueError(f"solver must be one of {RIDGE_SOLVERS}; got {self.solver!r}.")
