@@ -1,27 +1,58 @@
-"""shrinkage: L1, L2 and Elastic-Net regularized models, fast, certified and explained."""
+"""shrinkage: L1, L2 and Elastic-Net regularized models, fast, certified and explained.
 
-from .compare import Comparison, compare
-from .diagnostics import Collinearity, collinearity
-from .estimators import (
-    ElasticNet,
-    ElasticNetCV,
-    ElasticNetIC,
-    Lasso,
-    LassoCV,
-    LassoIC,
-    Ridge,
-    RidgeCV,
-)
-from .estimators.adaptive import AdaptiveLasso, AdaptiveLassoCV
-from .estimators.relaxed import RelaxedLasso
-from .path import Path, path
-from .selection import CVResult, ICResult, cross_validate_path, information_criterion
-from .selection.stability import StabilityResult, stability_selection
+Public names are imported on first use (PEP 562), so ``import shrinkage`` and the command line
+start quickly; ``from shrinkage import Lasso`` works as usual.
+"""
 
-__all__ = ["ElasticNet", "Lasso", "Path", "Ridge", "path"]
-__all__ += ["AdaptiveLasso", "AdaptiveLassoCV", "RelaxedLasso", "StabilityResult",
-            "stability_selection"]  # model selection
-__all__ += ["CVResult", "ElasticNetCV", "ElasticNetIC", "ICResult", "LassoCV", "LassoIC",  # CV, IC
-            "RidgeCV", "cross_validate_path", "information_criterion"]
-__all__ += ["Collinearity", "Comparison", "collinearity", "compare"]  # L1 vs L2 comparison
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    # core engine
+    "ElasticNet": "estimators.linear", "Lasso": "estimators.linear", "Ridge": "estimators.linear",
+    "Path": "path", "path": "path",
+    # model selection
+    "ElasticNetCV": "estimators.cv", "LassoCV": "estimators.cv", "RidgeCV": "estimators.cv",
+    "ElasticNetIC": "estimators.ic", "LassoIC": "estimators.ic",
+    "AdaptiveLasso": "estimators.adaptive", "AdaptiveLassoCV": "estimators.adaptive",
+    "RelaxedLasso": "estimators.relaxed",
+    "CVResult": "selection.cv", "cross_validate_path": "selection.cv",
+    "ICResult": "selection.criteria", "information_criterion": "selection.criteria",
+    "StabilityResult": "selection.stability", "stability_selection": "selection.stability",
+    # the L1 vs L2 comparison
+    "Comparison": "compare", "compare": "compare",
+    "Collinearity": "diagnostics", "collinearity": "diagnostics",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """``path`` and ``compare`` are both functions and modules: loading the module must not
+    rebind the package attribute to it (the module stays in ``sys.modules``)."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
