@@ -11,6 +11,7 @@ from shrinkage.torch.demo import methods, run_nn_demo  # noqa: E402
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "neural-networks.md"
 
 
+@pytest.mark.slow  # about 6 s alone, 15 s or more on a busy machine (imports included)
 def test_quick_demo_writes_its_table_and_figures(tmp_path):
     threads = torch.get_num_threads()
     text = run_nn_demo(out_dir=tmp_path, quick=True)
