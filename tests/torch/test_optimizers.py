@@ -204,6 +204,9 @@ def test_proximal_uses_each_groups_current_learning_rate():
     scheduler.step()  # lrs now 0.05 and 0.25
     prox.step()
     assert a.tolist() == pytest.approx([0.85] * 3) and b.tolist() == pytest.approx([0.25] * 3)
+    b.grad = None  # no gradient: the optimizer skips b, and so does the proximal step
+    prox.step()
+    assert b.tolist() == pytest.approx([0.25] * 3) and a.tolist() == pytest.approx([0.8] * 3)
 
 
 def test_decoupled_decay_scaled_by_the_learning_rate_or_not():

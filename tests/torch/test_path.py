@@ -65,8 +65,8 @@ def test_mse_loss_has_no_accuracy(blobs):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"lambdas": [-0.1]}, "alphas must be finite and >= 0"),
-    ({"lambdas": []}, "empty"),
+    ({"lambdas": [-0.1]}, "lambdas must be a finite number >= 0; got -0.1"),
+    ({"lambdas": []}, "lambdas is an empty list"),
     ({"penalty": "l0"}, "penalty must be one of"),
     ({"epochs": 0}, "epochs"),
     ({"loss": "hinge"}, "loss must be one of"),

@@ -72,7 +72,7 @@ class RegularizationPath:
     def fit(self, X, y, X_val=None, y_val=None) -> RegularizationPath:
         if not isinstance(self.model, nn.Module):
             raise TypeError(f"model must be a torch.nn.Module; got {type(self.model).__name__}.")
-        lambdas = np.sort(v.check_alphas(self.lambdas))[::-1]
+        lambdas = np.sort(v.check_nonnegatives(self.lambdas, "lambdas"))[::-1]
         make_penalty = self._penalty_factory()
         epochs = v.check_positive_int(self.epochs, "epochs")
         v.check_choice(self.loss, "loss", LOSSES)

@@ -124,12 +124,14 @@ class Proximal:
 
     @torch.no_grad()
     def apply_(self) -> None:
-        """Decay and proximal map alone, with each parameter's group's current learning rate."""
+        """Decay and proximal map alone, with each parameter's group's current learning rate.
+
+        Parameters without a gradient are skipped, as the optimizer skips them."""
         penalized = {id(p) for p in self.params}
         for group in self.optimizer.param_groups:
             lr = float(group["lr"])
             for p in group["params"]:
-                if id(p) not in penalized:
+                if id(p) not in penalized or p.grad is None:
                     continue
                 if self.weight_decay:
                     factor = 1.0 - (1.0 if self.independent_decay else lr) * self.weight_decay
