@@ -540,6 +540,30 @@ L2, which never zeroes a coefficient, on the grid `compare` uses.  The fits
 use standardized columns; coefficients are drawn on the original scale.
 """
 
+@cli.command("nn-demo", context_settings=CONTEXT,
+             short_help="Weight decay, AdamW, proximal L1 and group L1 on a small network.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Also draw nn-weights.png and nn-path.png in DIR (created if missing).")
+@click.option("--quick", is_flag=True,
+              help="A few epochs only: a smoke test, not the documented numbers.")
+@_force_option
+@_debug_option
+def nn_demo(out_dir, quick, force) -> None:
+    """Train an MLP on scikit-learn's digits seven ways; print the table.
+
+    No penalty, SGD + L2 in the loss, SGD + weight_decay, Adam + L2 in the loss, AdamW,
+    proximal L1, proximal group-L1 + pruning; then an L1 regularization path.  CPU, about
+    15 s.  Needs PyTorch: pip install 'shrinkage[torch]'.  Guide: docs/neural-networks.md.
+    """
+    try:
+        from .torch.demo import run_nn_demo
+    except ImportError as e:
+        raise click.ClickException(
+            f"nn-demo needs PyTorch: pip install 'shrinkage[torch]' ({e}).") from e
+    click.echo(run_nn_demo(out_dir=out_dir, quick=quick, force=force))
+
+
 @cli.command("path", epilog=PATH_EPILOG, context_settings=CONTEXT,
              short_help="Draw the coefficient paths.")
 @_data_options
