@@ -14,7 +14,7 @@ import shrinkage
 from shrinkage import io
 from shrinkage.cli import main
 
-COMMANDS = ("compare", "fit", "predict", "path", "demo")
+COMMANDS = ("compare", "fit", "predict", "path", "demo", "nn-demo")
 
 
 @pytest.fixture

@@ -540,7 +540,19 @@ L2, which never zeroes a coefficient, on the grid `compare` uses.  The fits
 use standardized columns; coefficients are drawn on the original scale.
 """
 
-@cli.command("nn-demo", context_settings=CONTEXT,
+NN_DEMO_EPILOG = """\
+\b
+Examples:
+  shrinkage nn-demo
+  shrinkage nn-demo --quick
+  shrinkage nn-demo --out docs/figures --force
+
+\b
+Existing figures in DIR are never overwritten without --force.
+"""
+
+
+@cli.command("nn-demo", epilog=NN_DEMO_EPILOG, context_settings=CONTEXT,
              short_help="Weight decay, AdamW, proximal L1 and group L1 on a small network.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="DIR",
