@@ -26,7 +26,13 @@ def _natural_key(path: str):
 
 
 def parquet_files(path) -> list[str]:
-    """The Parquet files of a file, a folder (recursively, ``*.parquet`` / ``*.parq``) or a glob."""
+    """The Parquet files of a file, a folder (recursively, ``*.parquet`` / ``*.parq``), a glob,
+    or a list of files (kept in its order)."""
+    if isinstance(path, list | tuple):
+        missing = [os.fspath(f) for f in path if not os.path.isfile(f)]
+        if missing or not path:
+            raise FileNotFoundError(f"no Parquet file at {missing[0] if missing else path!r}.")
+        return [os.fspath(f) for f in path]
     path = os.fspath(path)
     if os.path.isdir(path):
         found = [str(f) for f in FilePath(path).rglob("*") if f.is_file()
@@ -54,7 +60,8 @@ def read_parquet(path, target: str | None = None, *, features=None, weight: str 
 
     Parameters
     ----------
-    path : a Parquet file, a folder of them (read recursively) or a glob pattern.
+    path : a Parquet file, a folder of them (read recursively), a glob pattern or a list of
+        files.
     target : the column of y.  None returns X alone (every feature column).
     features : the feature columns (default: every column but the target and the weight).
     weight : a column of sample weights.
@@ -89,14 +96,15 @@ def read_parquet(path, target: str | None = None, *, features=None, weight: str 
                 pieces.append((file, group))
                 labels.append(f"file {file!r}, row group {group}")
     if not pieces:
-        raise ValueError(f"the Parquet data at {os.fspath(path)!r} has no rows.")
+        raise ValueError(f"the Parquet data at {files[0]!r}... has no rows.")
     special = [c for c in (target, weight) if c is not None]
-    v.check_columns_present(special, first_names, "column", os.fspath(path))
+    source = f"the Parquet data ({files[0]!r}{' ...' if len(files) > 1 else ''})"
+    v.check_columns_present(special, first_names, "column", source)
     if features is None:
         features = [c for c in first_names if c not in special]
     else:
         features = [str(c) for c in features]
-        v.check_columns_present(features, first_names, "feature column", os.fspath(path))
+        v.check_columns_present(features, first_names, "feature column", source)
     columns = [*features, *special]
     meta_frame = first_schema.empty_table().to_pandas()[columns]
     frame = dd.from_map(_read_piece, pieces, meta=meta_frame, enforce_metadata=False,

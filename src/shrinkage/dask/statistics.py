@@ -130,45 +130,45 @@ class Moments:
 
 
 def partition_moments(index: int, X, y, w, spec: Spec) -> Part:
-    """The moments of every fold of one partition (float64, about each fold's own mean)."""
+    """The moments of every fold of one partition (float64, about each fold's own mean).
+
+    Memory: the partition, one float64 copy of [X, y] and a copy of one fold's rows.
+    """
     X, y, w = as_block(X, y, w, index, spec)
     n, p = X.shape
     k = spec.n_groups
     out = Moments.zeros(k, p + 1)
     if n:
-        folds = fold_ids(index, n, k, spec.seed) if k > 1 else np.zeros(n, dtype=np.intp)
-        order = np.argsort(folds, kind="stable")
-        bounds = np.searchsorted(folds[order], np.arange(k + 1))
         Z = np.empty((n, p + 1))
-        Z[:, :p] = X[order]
-        Z[:, p] = y[order]
-        ws = None if w is None else w[order]
+        Z[:, :p] = X
+        Z[:, p] = y
+        folds = fold_ids(index, n, k, spec.seed) if k > 1 else None
         with np.errstate(invalid="ignore", over="ignore"):  # non-finite input: checked next
             for g in range(k):
-                a, b = bounds[g], bounds[g + 1]
-                if b > a:
-                    _group_moments(Z[a:b], None if ws is None else ws[a:b], out, g)
+                rows = None if folds is None else folds == g
+                Zg = Z if rows is None else Z[rows]  # a copy: centred in place
+                wg = w if w is None or rows is None else w[rows]
+                if Zg.shape[0]:
+                    _group_moments(Zg, wg, out, g)
         if not (np.all(np.isfinite(out.mean)) and np.all(np.isfinite(out.m2))):
             raise nonfinite_error(X, y, index, spec)
     return Part(out, np.array([[index, n]], dtype=np.int64))
 
 
 def _group_moments(Z: np.ndarray, w: np.ndarray | None, out: Moments, g: int) -> None:
+    """Moments of the rows Z (overwritten: centred, then scaled by sqrt(w)) into group g."""
     total = float(Z.shape[0] if w is None else w.sum())
     out.count[g] = Z.shape[0]
     out.weight[g] = total
     if total <= 0:
         return
     mean = (Z.sum(axis=0) if w is None else w @ Z) / total
-    B = Z - mean
-    r = (B.sum(axis=0) if w is None else w @ B) / total  # the rounding left in the mean
-    if w is None:
-        m2 = B.T @ B
-    else:
-        B *= np.sqrt(w)[:, None]
-        m2 = B.T @ B
+    Z -= mean
+    r = (Z.sum(axis=0) if w is None else w @ Z) / total  # the rounding left in the mean
+    if w is not None:
+        Z *= np.sqrt(w)[:, None]
     out.mean[g] = mean + r
-    out.m2[g] = m2 - total * np.outer(r, r)
+    out.m2[g] = Z.T @ Z - total * np.outer(r, r)  # Z.T @ Z: numpy's syrk
 
 
 def merge_parts(*parts) -> Part:
