@@ -390,8 +390,10 @@ def main(argv=None) -> int:
         write_report(Path(args.out), text)
     if args.json:
         clean = [{k: v for k, v in r.items() if not k.startswith("_")} for r in runs]
-        Path(args.json).write_text(json.dumps({"data": data, "runs": clean, "dask_ml": ml},
-                                              indent=1, default=str))
+        subset = None if small is None else {k: v for k, v in small.items()
+                                             if not k.startswith("_")}
+        Path(args.json).write_text(json.dumps({"data": data, "runs": clean, "subset": subset,
+                                               "dask_ml": ml}, indent=1, default=str))
     return 0
 
 

@@ -94,10 +94,10 @@ def path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
                           screen=screen)
     names = data.feature_names if feature_names is None else feature_names
     problem = gram_problem(stats.full(), stats.n_samples, options, names)
-    if alphas is None and alpha_min_ratio is None:
+    if alpha_min_ratio is None:
         alpha_min_ratio = default_alpha_min_ratio(stats.n_samples, stats.n_features)
     return solve_path(problem, alphas, l1_ratio, n_alphas=n_alphas,
-                      alpha_min_ratio=alpha_min_ratio or 1e-4, tol=tol, max_iter=max_iter,
+                      alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter,
                       solver="gram", screen=screen)
 
 

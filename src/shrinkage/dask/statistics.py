@@ -17,8 +17,8 @@ M + W m m' instead).  The training set of fold k is the merge of the other folds
 total - fold, without a subtraction), its held-out error is a quadratic form in the fold's own
 moments: K-fold cross-validation costs no extra pass.
 
-Folds: row r of partition i goes to fold ``splitmix64(splitmix64(seed) ^ i + r) mod K``
-(``fold_ids``), a hash of the partition index and the row's position in its partition.  The
+Folds: row r of partition i goes to fold ``h(h(h(seed) ^ i) + r) mod K`` with h the splitmix64
+mixer (``fold_ids``): a hash of the partition index and the row's position in its partition.  The
 assignment is deterministic (``random_state`` an int, default 0), needs no row count up front
 and no shuffle, and does not depend on the number of workers; it does depend on the
 partitioning (the same files read the same way give the same folds).  Fold sizes are balanced
