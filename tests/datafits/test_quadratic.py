@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+import shrinkage
 from shrinkage._problem import Problem
 from shrinkage.datafits import quadratic
 from shrinkage.datafits.quadratic import Quadratic, sufficient_statistics
@@ -134,3 +135,14 @@ def test_float32_design_keeps_its_dtype_and_accumulates_in_float64():
     assert pb.statistics.G.dtype == np.float64
     ref = Problem.build(X.astype(np.float32).astype(np.float64), y)
     np.testing.assert_allclose(pb.statistics.G, ref.statistics.G, rtol=1e-6, atol=1e-7)
+
+
+def test_large_offset_with_real_spread_is_not_constant():
+    # a unit-variance column shifted by 1e6 carries information; a constant one does not
+    rng = np.random.default_rng(0)
+    X = np.column_stack([1e6 + rng.standard_normal(50), np.full(50, 1e6 + 0.1)])
+    y = 2.0 * (X[:, 0] - 1e6) + 0.1 * rng.standard_normal(50)
+    for data in (X, sp.csc_matrix(X)):
+        P = shrinkage.path(data, y, alphas=[1e-3], tol=1e-12)
+        assert P.coefs[0, 0] == pytest.approx(2.0, abs=0.1)
+        assert P.coefs[0, 1] == 0.0

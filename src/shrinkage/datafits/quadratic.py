@@ -62,10 +62,19 @@ def weighted_offsets(X, y, sw: np.ndarray, fit_intercept: bool):
     return x_offset, sw @ y
 
 
-def drop_constant_columns(centred_sq: np.ndarray, raw_sq: np.ndarray) -> np.ndarray:
-    """Zero the squared norms of columns that are constant up to rounding (their w_j stays 0)."""
+def drop_constant_columns(centred_sq: np.ndarray, raw_sq: np.ndarray, *,
+                          cancellation: bool = False, dtype=np.float64) -> np.ndarray:
+    """Zero the squared norms of columns that are constant up to rounding (their w_j stays 0).
+
+    Centring the data first leaves a constant column with values of order eps |mean|, so its
+    norm is below (100 eps)^2 of the raw one; a norm obtained as raw - mean^2 (sparse input)
+    carries a cancellation error of order eps * raw instead.  A column with a large offset and a
+    small but real spread stays in.
+    """
+    eps = np.finfo(dtype).eps
+    rel = 100 * eps if cancellation else (100 * eps) ** 2
     out = centred_sq.copy()
-    out[centred_sq <= 1e-10 * raw_sq] = 0.0
+    out[centred_sq <= rel * raw_sq] = 0.0
     return out
 
 
@@ -98,7 +107,8 @@ class WeightedDesign:
         yty = sw @ y_c**2
         if sp.issparse(X):
             sq = np.asarray(X.multiply(X).T @ sw).ravel()
-            col_norm_sq = drop_constant_columns(np.maximum(sq - x_offset**2, 0.0), sq)
+            col_norm_sq = drop_constant_columns(np.maximum(sq - x_offset**2, 0.0), sq,
+                                                cancellation=True, dtype=X.dtype)
             empty2d = np.empty((0, 0), dtype=X.dtype)
             return cls(empty2d, X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64),
                        True, sw, x_offset, y_c, y_offset, yty, col_norm_sq)
@@ -108,7 +118,7 @@ class WeightedDesign:
         Xd *= root[:, None]
         col_norm_sq = np.einsum("ij,ij->j", Xd, Xd, dtype=np.float64)
         raw_sq = np.einsum("ij,ij,i->j", X, X, sw.astype(X.dtype), dtype=np.float64)
-        col_norm_sq = drop_constant_columns(col_norm_sq, raw_sq)
+        col_norm_sq = drop_constant_columns(col_norm_sq, raw_sq, dtype=X.dtype)
         empty = np.empty(0, dtype=X.dtype)
         no_index = np.empty(0, dtype=np.int64)
         root_y = np.sqrt(sw) if y.ndim == 1 else np.sqrt(sw)[:, None]
@@ -170,11 +180,12 @@ class SufficientStatistics:
     yty: float | np.ndarray
     x_offset: np.ndarray
     y_offset: float | np.ndarray
+    cancellation: bool = False  # G was formed as X'SX - xbar xbar' (sparse input), not centred
 
     @cached_property
     def col_norm_sq(self) -> np.ndarray:
         d = np.diag(self.G)
-        return drop_constant_columns(d, d + self.x_offset**2)
+        return drop_constant_columns(d, d + self.x_offset**2, cancellation=self.cancellation)
 
     @cached_property
     def solver_gram(self) -> np.ndarray:
@@ -222,4 +233,4 @@ def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
             G *= sw[0]
             q *= sw[0]
     yty = sw @ y_c**2
-    return SufficientStatistics(G, q, yty, x_offset, y_offset)
+    return SufficientStatistics(G, q, yty, x_offset, y_offset, cancellation=sp.issparse(X))

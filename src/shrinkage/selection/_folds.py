@@ -165,7 +165,8 @@ class FoldStatistics:
         y_offset = self.c_y + dy
         if not self.multi:
             q, yty, y_offset = q[:, 0], float(yty[0]), float(y_offset[0])
-        return SufficientStatistics(G, q, yty, x_offset, y_offset)
+        # G = xx/W - dx dx' subtracts: judge constant columns with the cancellation rule
+        return SufficientStatistics(G, q, yty, x_offset, y_offset, cancellation=True)
 
     def _moments(self, rows: np.ndarray) -> _Moments:
         X, Y, s = self.X, self.Y, self.s
