@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validation as v
+from ..estimators.cv import set_cv_attributes
 from ..path import solve_path
 from ..selection.cv import PathOptions
 from ._inputs import DaskData, as_dask_data
@@ -133,22 +134,4 @@ def _fit_cv(est, X, y, sample_weight, groups):
                                         n_alphas=est.n_alphas, scoring=scoring,
                                         feature_names=data.feature_names, full_path="best",
                                         model=name)
-    chosen = next(r for r in results if r.path is not None)
-    coef, intercept = chosen.coefs_at(rule)
-    i = chosen.index_min if rule == "min" else chosen.index_1se
-    est.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
-    est.l1_ratio_ = chosen.l1_ratio
-    est.gamma_ = 1.0
-    est.alpha_min_ = chosen.alpha_min
-    est.alpha_1se_ = chosen.alpha_1se
-    est.coef_ = coef.astype(data.dtype)
-    est.intercept_ = data.dtype.type(intercept)
-    est.dual_gap_ = float(chosen.path.gaps[i])
-    est.n_iter_ = max(int(np.sum(chosen.path.n_iter[:i + 1])), 1)
-    squeeze = (lambda a: a) if is_list else (lambda a: a[0])
-    est.alphas_ = squeeze(np.array([r.alphas for r in results]))
-    est.mse_path_ = squeeze(np.array([np.moveaxis(r.fold_errors, 0, -1) for r in results]))
-    est.cv_mean_ = squeeze(np.array([r.cv_mean for r in results]))
-    est.cv_se_ = squeeze(np.array([r.cv_se for r in results]))
-    est.cv_result_ = chosen
-    return est
+    return set_cv_attributes(est, results, rule, is_list, False, data.dtype)

@@ -28,6 +28,30 @@ from .linear import _XY, Ridge, _LinearModel
 _GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
+def set_cv_attributes(est, results, rule: str, is_list: bool, relaxed: bool, dtype):
+    """Fitted attributes of ElasticNetCV / LassoCV from the CV results (the chosen one has a
+    full-data path); shared by in-memory and Dask fits.  Returns ``est``."""
+    chosen = next(r for r in results if r.path is not None)
+    coef, intercept = chosen.coefs_at(rule)
+    i = chosen.index_min if rule == "min" else chosen.index_1se
+    est.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
+    est.l1_ratio_ = chosen.l1_ratio
+    est.gamma_ = (chosen.gamma_min if rule == "min" else chosen.gamma_1se) if relaxed else 1.0
+    est.alpha_min_ = chosen.alpha_min
+    est.alpha_1se_ = chosen.alpha_1se
+    est.coef_ = coef.astype(dtype)
+    est.intercept_ = np.dtype(dtype).type(intercept)
+    est.dual_gap_ = float(chosen.path.gaps[i])
+    est.n_iter_ = max(int(np.sum(chosen.path.n_iter[:i + 1])), 1)
+    squeeze = (lambda a: a) if is_list else (lambda a: a[0])
+    est.alphas_ = squeeze(np.array([r.alphas for r in results]))
+    est.mse_path_ = squeeze(np.array([np.moveaxis(r.fold_errors, 0, -1) for r in results]))
+    est.cv_mean_ = squeeze(np.array([r.cv_mean for r in results]))
+    est.cv_se_ = squeeze(np.array([r.cv_se for r in results]))
+    est.cv_result_ = chosen
+    return est
+
+
 class ElasticNetCV(_LinearModel):
     """Elastic Net with alpha (and l1_ratio, and the relaxed gamma) chosen by cross-validation.
 
@@ -117,26 +141,7 @@ class ElasticNetCV(_LinearModel):
                                  n_alphas=self.n_alphas, scoring=self.scoring, gammas=gammas,
                                  n_jobs=self.n_jobs, progress=self.progress, full_path="best",
                                  model=type(self).__name__)
-        chosen = next(r for r in results if r.path is not None)
-        coef, intercept = chosen.coefs_at(rule)
-        i = chosen.index_min if rule == "min" else chosen.index_1se
-        self.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
-        self.l1_ratio_ = chosen.l1_ratio
-        self.gamma_ = 1.0 if gammas is None else (
-            chosen.gamma_min if rule == "min" else chosen.gamma_1se)
-        self.alpha_min_ = chosen.alpha_min
-        self.alpha_1se_ = chosen.alpha_1se
-        self.coef_ = coef.astype(X.dtype)
-        self.intercept_ = X.dtype.type(intercept)
-        self.dual_gap_ = float(chosen.path.gaps[i])
-        self.n_iter_ = max(int(np.sum(chosen.path.n_iter[:i + 1])), 1)
-        squeeze = (lambda a: a) if is_list else (lambda a: a[0])
-        self.alphas_ = squeeze(np.array([r.alphas for r in results]))
-        self.mse_path_ = squeeze(np.array([np.moveaxis(r.fold_errors, 0, -1) for r in results]))
-        self.cv_mean_ = squeeze(np.array([r.cv_mean for r in results]))
-        self.cv_se_ = squeeze(np.array([r.cv_se for r in results]))
-        self.cv_result_ = chosen
-        return self
+        return set_cv_attributes(self, results, rule, is_list, gammas is not None, X.dtype)
 
 
 class LassoCV(ElasticNetCV):
