@@ -39,16 +39,10 @@ def kkt_violation(corr, w, l1, l2, lower, upper):
     if lower == upper:
         return 0.0
     h = l2 * w - corr
-    if w == lower:  # normal cone (-inf, 0]: need h + l1 * s >= 0 for some s in sign set
-        s = 1.0 if w >= 0 else -1.0
-        if w == 0.0:
-            return max(0.0, -(h + l1))
-        return max(0.0, -(h + l1 * s))
-    if w == upper:
-        if w == 0.0:
-            return max(0.0, h - l1)
-        s = 1.0 if w > 0 else -1.0
-        return max(0.0, h + l1 * s)
+    if w == lower:  # normal cone (-inf, 0]: need h + l1 s >= 0 for some s in the sign set
+        return max(0.0, -(h + l1 * (1.0 if w >= 0 else -1.0)))
+    if w == upper:  # normal cone [0, inf): need h + l1 s <= 0 for some s in the sign set
+        return max(0.0, h + l1 * (1.0 if w > 0 else -1.0))
     if w == 0.0:
         return max(abs(h) - l1, 0.0)
     return abs(h + l1 * (1.0 if w > 0 else -1.0))
