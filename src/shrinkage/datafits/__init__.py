@@ -1,5 +1,33 @@
 """Datafits: the loss part of the objective."""
 
+from __future__ import annotations
+
+import importlib
+
+from .base import Datafit
 from .quadratic import Quadratic, SufficientStatistics, WeightedDesign, sufficient_statistics
 
-__all__ = ["Quadratic", "SufficientStatistics", "WeightedDesign", "sufficient_statistics"]
+# name -> (module, class); GLM datafits are imported on first use
+_GLM_DATAFITS = {
+    "logistic": ("logistic", "Logistic"),
+}
+
+
+def get_datafit(datafit, **params) -> Datafit:
+    """A GLM datafit instance from its name (``params`` go to its constructor) or the instance."""
+    if not isinstance(datafit, str):
+        missing = [m for m in ("loss", "derivative", "curvature", "conjugate", "null_intercept",
+                               "check_target") if not callable(getattr(datafit, m, None))]
+        if missing:
+            raise TypeError(f"datafit must be a name in {sorted(_GLM_DATAFITS)} or an object with "
+                            f"the Datafit methods; {datafit!r} lacks {missing}.")
+        return datafit
+    if datafit not in _GLM_DATAFITS:
+        raise ValueError(f"datafit must be one of {sorted(_GLM_DATAFITS)} (or 'quadratic' in "
+                         f"shrinkage.path); got {datafit!r}.")
+    module, cls = _GLM_DATAFITS[datafit]
+    return getattr(importlib.import_module(f".{module}", __name__), cls)(**params)
+
+
+__all__ = ["Datafit", "Quadratic", "SufficientStatistics", "WeightedDesign", "get_datafit",
+           "sufficient_statistics"]

@@ -1,0 +1,99 @@
+"""The protocol every GLM datafit follows, and the helpers shared by all of them.
+
+The objective of every GLM in shrinkage (documented once, here):
+
+    P(w, b) = 1/(sum s) sum_i s_i l(y_i, x_i.w + b + offset_i) + alpha Omega(w),
+    lower <= w <= upper,
+
+with sample weights s, the Elastic-Net (or group) penalty Omega of ``shrinkage.penalties`` and an
+unpenalized intercept b.  scikit-learn's C is alpha = 1 / (C sum s).
+
+A datafit is per sample and vectorized: it maps the target y (n,) and the linear predictor
+eta (n,) [(n, K) for the multinomial] to per-sample arrays.  Besides loss, derivative and
+curvature (a generalized second derivative where l is only C^1), the duality-gap certificate reads
+the per-sample convex conjugate
+
+    conjugate(y, v) = l*(y_i, v_i) = sup_eta v_i eta - l(y_i, eta)     (inf outside its domain)
+
+at v = scale * derivative(y, eta), scale in [0, 1]: every datafit here keeps that point inside the
+domain (l*(y, 0) is finite because l(y, .) is bounded below).  With
+F(eta) = sum_i sw_i l(y_i, eta_i) (sw = s / sum s) and u = sw * v, the dual of
+min F(Xw + b + offset) + Omega(w) is
+
+    D(u) = -sum_i sw_i l*(y_i, u_i / sw_i) + u.offset - Omega*(-X'u),   subject to sum_i u_i = 0
+                                                                       (when b is fitted).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Datafit(Protocol):
+    """What the GLM engine, the certificates and the penalties need from a loss."""
+
+    name: str
+    smooth: bool  # gradient Lipschitz in eta: solved by proximal Newton
+    curvature_bound: float | None  # sup over eta of d2l/deta2 (None: unbounded, e.g. Poisson)
+
+    def check_target(self, y) -> np.ndarray:
+        """float64 target, or a ValueError naming y and the offending values."""
+
+    def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
+        """l(y_i, eta_i), shape (n,)."""
+
+    def derivative(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
+        """dl/deta, shape of eta."""
+
+    def curvature(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
+        """d2l/deta2 (the diagonal, for the multinomial), shape of eta."""
+
+    def conjugate(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """l*(y_i, v_i), shape (n,); inf outside the domain."""
+
+    def null_intercept(self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None) -> float:
+        """argmin_b sum_i s_i l(y_i, b + offset_i)."""
+
+
+def xlogx(t: np.ndarray) -> np.ndarray:
+    """t log t with 0 log 0 = 0 (t >= 0)."""
+    t = np.asarray(t, dtype=np.float64)
+    out = np.zeros_like(t)
+    pos = t > 0
+    out[pos] = t[pos] * np.log(t[pos])
+    return out
+
+
+def newton_intercept(datafit: Datafit, y: np.ndarray, sw: np.ndarray, offset: np.ndarray,
+                     b0: float, *, tol: float = 1e-12, max_iter: int = 100) -> float:
+    """argmin_b sum_i sw_i l(y_i, b + offset_i) by Newton's method with backtracking (1-D).
+
+    Raises ValueError when the minimum is not attained (the loss keeps decreasing as |b| grows).
+    """
+    b = float(b0)
+    value = float(sw @ datafit.loss(y, b + offset))
+    for _ in range(max_iter):
+        eta = b + offset
+        g = float(sw @ datafit.derivative(y, eta))
+        h = float(sw @ datafit.curvature(y, eta))
+        if abs(g) <= tol * max(1.0, abs(value)):
+            return b
+        step = -g / h if h > 1e-12 * abs(g) else -np.sign(g) * max(1.0, abs(b))
+        t = 1.0
+        while t > 1e-12:
+            trial = float(sw @ datafit.loss(y, b + t * step + offset))
+            if trial <= value - 1e-4 * t * abs(g * step) or trial < value:
+                break
+            t *= 0.5
+        else:
+            return b
+        b += t * step
+        value = trial
+        if abs(b) > 1e6:
+            raise ValueError(
+                f"The intercept-only {datafit.name} model has no finite optimum (the intercept "
+                f"diverges): check y, e.g. that it is not constant at a boundary of its range.")
+    return b
