@@ -1,0 +1,538 @@
+"""Block coordinate descent for the group and sparse-group lasso, and its warm-started path.
+
+Objective (sample weights s, offset o, penalty of ``shrinkage.penalties.group``):
+
+    P(w, b) = 1/(sum s) sum_i s_i l(y_i, x_i.w + b + o_i) + Omega(w),
+
+l the squared error / 2 (``datafit="quadratic"``) or a datafit of ``shrinkage.datafits.base``.
+
+* Least squares: the intercept is profiled out by weighted centring; block CD in residual form
+  on a working set of groups (ranked by their KKT violation, always holding the non-zero groups)
+  with Anderson extrapolation, one proximal step of length 1 / ||X_g||_2^2 per block (the top
+  eigenvalue of the centred weighted block, computed once).  Certificate: the duality gap at the
+  residual rescaled into the dual ball (unpenalized groups projected out); stops at
+  gap <= tol * sum_i sw_i (y_i - ybar)^2, as the core does.
+* Other smooth datafits: proximal Newton.  The loss is replaced by its second-order model at the
+  current linear predictor (weights s_i l''_i, as IRLS), whose weighted least-squares problem on
+  the working set is solved by the same block CD, then a backtracking line search on P.
+  Certificate: the duality gap at the rescaled gradient (``shrinkage.datafits.base``), with the
+  intercept exactly optimal, or the largest KKT violation when a group is unpenalized; stops at
+  gap <= tol * P(null model), or KKT <= tol * the largest KKT violation of the null model.
+
+``standardize=True`` divides the columns by their weighted standard deviations (glmnet's rule)
+and penalizes the coefficients of the scaled columns; coefficients are reported on the original
+scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from .. import _validation as v
+from ..datafits.base import newton_intercept
+from ..datafits.quadratic import WeightedDesign, drop_constant_columns
+from ..path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
+from ..penalties.group import GroupPenalty, Groups, group_factors
+from . import _group_kernels as gk
+from . import _kernels
+
+_WS_START = 10
+_INNER_FRACTION = 0.3
+_GRAM_MAX_SIZE = 256  # larger blocks get their top eigenvalue by Lanczos instead of a dense Gram
+_CURVATURE_FLOOR = 1e-6  # relative floor of the Newton weights (keeps every block curved)
+_ARMIJO = 1e-4
+
+
+@dataclass(frozen=True)
+class GroupFit:
+    """Coefficients, intercept and certificate (``gap``: a duality gap, or a KKT violation)."""
+
+    w: np.ndarray
+    intercept: float
+    gap: float
+    n_iter: int
+    converged: bool
+    tol: float
+    certificate: str = "duality_gap"
+    state: object = None
+
+
+# ----------------------------------------------------------------------------------------------
+# shared pieces
+
+
+def column_scale(X, sw: np.ndarray, fit_intercept: bool) -> np.ndarray:
+    """glmnet's scales: weighted standard deviations (RMS without intercept); 1 when constant."""
+    sw = sw / sw.sum()
+    x_offset = np.asarray(X.T @ sw).ravel() if fit_intercept else np.zeros(X.shape[1])
+    if sp.issparse(X):
+        sq = np.asarray(X.multiply(X).T @ sw).ravel()
+        var = drop_constant_columns(np.maximum(sq - x_offset**2, 0.0), sq, cancellation=True)
+    else:
+        Xc = X - x_offset
+        var = drop_constant_columns(np.einsum("ij,ij,i->j", Xc, Xc, sw),
+                                    np.einsum("ij,ij,i->j", X, X, sw))
+    sd = np.sqrt(var)
+    return np.where(sd > 0, sd, 1.0)
+
+
+def scale_columns(X, scale: np.ndarray):
+    """X with column j divided by scale[j] (a copy; sparse stays CSC)."""
+    if sp.issparse(X):
+        return sp.csc_matrix(X @ sp.diags(1.0 / scale))
+    return np.asarray(X / scale.astype(X.dtype), dtype=X.dtype)
+
+
+def block_lipschitz(design: WeightedDesign, groups: Groups) -> np.ndarray:
+    """Top eigenvalue of X_g' S X_g (centred) for every group: the block CD step is its inverse."""
+    out = np.zeros(groups.n_groups)
+    sizes = groups.sizes
+    single = sizes == 1
+    out[single] = design.col_norm_sq[groups.order[groups.ptr[:-1][single]]]
+    X = design._csc() if design.is_sparse else design.Xd
+    for g in np.flatnonzero(~single):
+        cols = groups.members(g)
+        if np.all(design.col_norm_sq[cols] == 0):
+            continue  # constant columns only: the group stays at 0
+        B = X[:, cols]
+        xo = design.x_offset[cols]
+        if design.is_sparse:
+            def gram_vec(u, B=B, xo=xo):
+                return B.T @ (design.sw * (B @ u)) - xo * (xo @ u)
+        else:
+            def gram_vec(u, B=B):
+                return B.T @ (B @ u)
+        if cols.size <= _GRAM_MAX_SIZE:
+            G = np.column_stack([gram_vec(e) for e in np.eye(cols.size)])
+            out[g] = float(np.linalg.eigvalsh(0.5 * (G + G.T))[-1])
+        else:
+            op = spla.LinearOperator((cols.size, cols.size), matvec=gram_vec, dtype=np.float64)
+            out[g] = float(spla.eigsh(op, k=1, which="LA", tol=1e-10,
+                                      return_eigenvectors=False)[0]) * (1 + 1e-8)
+    return out
+
+
+def _working_set(scores: np.ndarray, nonzero: np.ndarray, ws_size: int) -> tuple[np.ndarray, int]:
+    """The ws_size groups with the largest KKT scores, always holding the non-zero groups."""
+    s = np.where(nonzero, np.inf, scores)
+    ws_size = min(max(ws_size, 2 * int(nonzero.sum())), s.size)
+    if ws_size >= s.size:
+        return np.arange(s.size, dtype=np.int64), ws_size
+    return np.sort(np.argpartition(s, -ws_size)[-ws_size:]).astype(np.int64), ws_size
+
+
+# ----------------------------------------------------------------------------------------------
+# least squares
+
+
+def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, r, rsum,
+                  corr: np.ndarray, free_products=None) -> float:
+    """P(w) - D(theta) at theta = scale * S r, free groups projected out of r, scale <= 1 putting
+    X_g' theta in the dual ball of every group."""
+    r_dot_y, residual_sq = design.residual_products(r, rsum, w)
+    free = np.concatenate([penalty.groups.members(g) for g in penalty.free_groups()] or
+                          [np.empty(0, dtype=np.int64)]).astype(np.int64)
+    if free.size:
+        cross, q_free = design.cross_gram(free) if free_products is None else free_products
+        inf = np.full(w.shape[0], np.inf)
+        corr, r_dot_y, r_dot_r = _kernels.project_free_columns(
+            free, w, corr, r_dot_y, residual_sq, cross, q_free, -inf, inf)
+    else:
+        r_dot_r = residual_sq
+    t = penalty.dual_norms(corr)
+    worst = float(t.max()) if t.size else 0.0
+    scale = 1.0 if worst <= 1.0 else 1.0 / worst
+    primal = 0.5 * residual_sq + penalty.value(w)
+    dual = scale * r_dot_y - 0.5 * scale**2 * r_dot_r
+    return max(primal - dual, 0.0)
+
+
+def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, lipschitz: np.ndarray,
+                          w0: np.ndarray, *, tol: float, max_iter: int, anderson: bool = True,
+                          state=None) -> GroupFit:
+    """Minimise 0.5 sum sw r^2 + Omega(w); ``tol`` is relative to sum sw y_c^2.
+
+    ``state`` is the previous fit's residual when ``w0`` is that fit's ``w``.
+    """
+    groups = penalty.groups
+    l1, lg = penalty.l1_weights(), penalty.group_weights()
+    w = np.asarray(w0, dtype=np.float64).copy()
+    dead = np.repeat(lipschitz == 0, groups.sizes)
+    w[groups.order[dead]] = 0.0
+    if state is not None and np.array_equal(w, w0):
+        r, rsum = state[0].copy(), state[1]
+    else:
+        r, rsum = design.residual(w)
+    tol_abs = tol * design.yty if design.yty > 0 else tol * np.finfo(float).tiny
+    free = [groups.members(g) for g in penalty.free_groups()]
+    free_products = design.cross_gram(np.concatenate(free)) if free else None
+    scores = np.empty(groups.n_groups)
+    args = design.kernel_args()
+    ws_size, epochs = _WS_START, 0
+    while True:
+        corr = design.correlations(r, rsum)
+        gap = quadratic_gap(design, penalty, w, r, rsum, corr, free_products)
+        if gap <= tol_abs or epochs >= max_iter:
+            break
+        gk.kkt_scores(corr, w, groups.order, groups.ptr, l1, lg, scores)
+        ws, ws_size = _working_set(scores, groups.norms(w) > 0, ws_size)
+        rsum, n_epochs = gk.bcd_working_set(
+            *args, r, rsum, w, groups.order, groups.ptr, ws, lipschitz, l1, lg,
+            max_iter - epochs, _INNER_FRACTION * scores.max(), anderson)
+        epochs += n_epochs
+        if ws.size < groups.n_groups and n_epochs <= 1:
+            ws_size *= 2
+    return GroupFit(w, 0.0, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs),
+                    state=(r, rsum))
+
+
+# ----------------------------------------------------------------------------------------------
+# smooth GLM datafits: proximal Newton with the block CD as inner solver
+
+
+@dataclass(frozen=True)
+class GLMData:
+    """Validated GLM inputs: X (scaled when standardizing), y, sw (sums to 1), offset."""
+
+    X: object
+    y: np.ndarray
+    sw: np.ndarray
+    offset: np.ndarray
+    fit_intercept: bool
+
+    def eta(self, w: np.ndarray, b: float) -> np.ndarray:
+        return np.asarray(self.X @ w).ravel() + b + self.offset
+
+    def gradient(self, u: np.ndarray) -> np.ndarray:
+        """X' u."""
+        return np.asarray(self.X.T @ u).ravel()
+
+
+def glm_objective(data: GLMData, datafit, penalty: GroupPenalty, eta, w) -> float:
+    return float(data.sw @ datafit.loss(data.y, eta)) + penalty.value(w)
+
+
+def glm_certificate(data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, deriv
+                    ) -> tuple[float, str]:
+    """(duality gap, "duality_gap") at u = scale * sw * l'(eta), or (max KKT violation, "kkt")
+    when a group is unpenalized (no rescaling makes X_g' u = 0) or the conjugate is infinite."""
+    u = data.sw * deriv
+    grad = data.gradient(u)
+    if not penalty.free_groups().size:
+        if data.fit_intercept:  # sum u = 0 up to rounding (b is optimal): make it exact
+            shift = float(u.sum())
+            deriv = deriv - shift
+            grad = grad - shift * data.gradient(data.sw)
+        t = penalty.dual_norms(grad)
+        scale = min(1.0, 1.0 / float(t.max())) if t.size and t.max() > 0 else 1.0
+        dual = float(-(data.sw @ datafit.conjugate(data.y, scale * deriv))
+                     + scale * (data.sw * deriv) @ data.offset)
+        if np.isfinite(dual):
+            return max(glm_objective(data, datafit, penalty, eta, w) - dual, 0.0), "duality_gap"
+    scores = penalty.kkt_scores(grad, w)
+    kkt = float(scores.max()) if scores.size else 0.0
+    if data.fit_intercept:
+        kkt = max(kkt, abs(float(u.sum())))
+    return kkt, "kkt"
+
+
+def _newton_model(data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, cols
+                  ) -> tuple[WeightedDesign, float]:
+    """The weighted least-squares model of the loss at eta on the columns ``cols``:
+    0.5 sum_i sw_i h_i (z_i - x_i.w - b)^2, h = l'' (floored), z = eta - o - l' / h."""
+    curv = datafit.curvature(data.y, eta)
+    top = float(curv.max()) if curv.size else 0.0
+    h = np.maximum(curv, _CURVATURE_FLOOR * (datafit.curvature_bound or top or 1.0))
+    hw = data.sw * h
+    design = WeightedDesign.build(data.X[:, cols], eta - data.offset - deriv / h, hw,
+                                  data.fit_intercept)
+    return design, float(hw.sum())
+
+
+def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarray, b0: float,
+                    *, tol_gap: float, tol_kkt: float, max_iter: int, anderson: bool = True
+                    ) -> GroupFit:
+    """Proximal Newton on P(w, b); ``max_iter`` bounds the inner block-CD epochs in all."""
+    groups = penalty.groups
+    l1, lg = penalty.l1_weights(), penalty.group_weights()
+    w = np.asarray(w0, dtype=np.float64).copy()
+    b = float(b0) if data.fit_intercept else 0.0
+    scores = np.empty(groups.n_groups)
+    ws_size, epochs = _WS_START, 0
+    while True:
+        if data.fit_intercept:
+            b = newton_intercept(datafit, data.y, data.sw, data.eta(w, 0.0), b)
+        eta = data.eta(w, b)
+        deriv = datafit.derivative(data.y, eta)
+        value, kind = glm_certificate(data, datafit, penalty, w, b, eta, deriv)
+        tol_abs = tol_gap if kind == "duality_gap" else tol_kkt
+        if value <= tol_abs or epochs >= max_iter:
+            break
+        grad = data.gradient(data.sw * deriv)
+        gk.kkt_scores(-grad, w, groups.order, groups.ptr, l1, lg, scores)
+        ws, ws_size = _working_set(scores, groups.norms(w) > 0, ws_size)
+        n_epochs, w, b, moved = _newton_step(
+            data, datafit, penalty, ws, w, b, eta, deriv, grad,
+            _INNER_FRACTION * float(scores.max()), max_iter - epochs, anderson)
+        epochs += n_epochs
+        if not moved:  # no descent along the Newton direction: rounding level, stop here
+            break
+        if ws.size < groups.n_groups and n_epochs <= 1:
+            ws_size *= 2
+    return GroupFit(w, b, float(value), epochs, bool(value <= tol_abs), float(tol_abs),
+                    certificate=kind)
+
+
+def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, max_epochs,
+                 anderson):
+    """Solve the Newton model on the working set, then backtrack on P.
+
+    Returns (epochs, w, b, whether the point moved)."""
+    groups = penalty.groups
+    cols = np.concatenate([groups.members(g) for g in ws])
+    local = Groups(np.arange(cols.size, dtype=np.int64),
+                   np.concatenate([[0], np.cumsum(groups.sizes[ws])]).astype(np.int64),
+                   groups.labels[ws])
+    design, total = _newton_model(data, datafit, eta, deriv, cols)
+    lipschitz = block_lipschitz(design, local)
+    l1 = penalty.l1_weights()[cols] / total
+    lg = penalty.group_weights()[ws] / total
+    w_local = w[cols].copy()
+    r, rsum = design.residual(w_local)
+    _, n_epochs = gk.bcd_working_set(
+        *design.kernel_args(), r, rsum, w_local, local.order, local.ptr,
+        np.arange(ws.size, dtype=np.int64), lipschitz, l1, lg, max_epochs, tol_inner / total,
+        anderson)
+    b_new = float(design.y_offset - design.x_offset @ w_local) if data.fit_intercept else b
+    dw = w_local - w[cols]
+    db = b_new - b
+    if not np.any(dw) and db == 0.0:
+        return n_epochs, w, b, False
+    d_eta = np.asarray(data.X[:, cols] @ dw).ravel() + db
+    before = glm_objective(data, datafit, penalty, eta, w)
+    w_full = w.copy()
+    w_full[cols] = w_local
+    decrease = float(grad[cols] @ dw + (data.sw @ deriv) * db
+                     + penalty.value(w_full) - penalty.value(w))
+    t = 1.0
+    for _ in range(40):
+        trial = w.copy()
+        trial[cols] = w[cols] + t * dw
+        after = glm_objective(data, datafit, penalty, eta + t * d_eta, trial)
+        if after <= before + _ARMIJO * t * min(decrease, 0.0):
+            return n_epochs, trial, b + t * db, True
+        t *= 0.5
+    return n_epochs, w, b, False
+
+
+# ----------------------------------------------------------------------------------------------
+# the path
+
+
+@dataclass
+class GroupProblem:
+    """Validated inputs of a group-lasso fit, and everything that does not depend on alpha."""
+
+    X: object  # scaled by ``scale`` when standardizing
+    y: np.ndarray
+    sample_weight: np.ndarray
+    offset: np.ndarray
+    groups: Groups
+    factors: np.ndarray
+    datafit: object  # None: least squares
+    fit_intercept: bool
+    scale: np.ndarray | None
+    feature_names: np.ndarray | None = None
+
+    @classmethod
+    def build(cls, X, y, groups=None, *, datafit="quadratic", group_factor=None,
+              fit_intercept=True, standardize=False, sample_weight=None, offset=None,
+              feature_names=None, validated=False) -> GroupProblem:
+        if feature_names is None and hasattr(X, "columns"):
+            feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
+        if not validated:
+            X = v.check_design(X)
+        n, p = X.shape
+        fit = _datafit(datafit)
+        y = v.check_target(y, n)
+        if fit is not None:
+            y = fit.check_target(y)
+        sw = v.check_sample_weight(sample_weight, n)
+        structure = Groups.from_labels(groups, p)
+        scale = column_scale(X, sw, fit_intercept) if standardize else None
+        return cls(X if scale is None else scale_columns(X, scale), y, sw,
+                   _offset(offset, n), structure, group_factors(group_factor, structure), fit,
+                   bool(fit_intercept), scale, v.check_feature_names(feature_names, p))
+
+    def penalty(self, alpha: float, l1_ratio: float) -> GroupPenalty:
+        return GroupPenalty(alpha, l1_ratio, self.groups, self.factors)
+
+    def glm_data(self) -> GLMData:
+        return GLMData(self.X, self.y, self.sample_weight / self.sample_weight.sum(), self.offset,
+                       self.fit_intercept)
+
+
+def _datafit(datafit):
+    """None for least squares, else a smooth datafit of the protocol."""
+    if isinstance(datafit, str) and datafit == "quadratic":
+        return None
+    from ..datafits import get_datafit
+
+    fit = get_datafit(datafit)
+    if not getattr(fit, "smooth", False):
+        raise ValueError(f"the group solver needs a smooth datafit (a Lipschitz gradient); "
+                         f"{getattr(fit, 'name', fit)!r} is not.")
+    return fit
+
+
+def _offset(offset, n: int) -> np.ndarray:
+    if offset is None:
+        return np.zeros(n)
+    o = np.asarray(offset, dtype=np.float64)
+    if o.ndim == 0:
+        o = np.full(n, float(o))
+    if o.shape != (n,):
+        raise ValueError(f"offset must have one entry per sample ({n}); got shape {o.shape}.")
+    if not np.all(np.isfinite(o)):
+        raise ValueError("offset contains NaN or infinity.")
+    return o
+
+
+def group_path(X, y, groups=None, *, datafit="quadratic", l1_ratio: float = 0.0, alphas=None,
+               n_alphas: int = 100, alpha_min_ratio: float | None = None, group_factor=None,
+               fit_intercept: bool = True, standardize: bool = False, sample_weight=None,
+               offset=None, tol: float = 1e-4, max_iter: int = 1000, feature_names=None) -> Path:
+    """Warm-started group / sparse-group lasso solutions along a decreasing grid of alphas.
+
+    ``groups``: one integer label per column (-1 or None: in no group); None puts every column
+    in its own group (the lasso).  ``l1_ratio`` mixes in the L1 norm (0: group lasso).  The
+    default grid runs from alpha_max (all groups zero) down to alpha_max * alpha_min_ratio.
+    ``datafit``: "quadratic" or a GLM datafit name / instance (see ``shrinkage.datafits``).
+    """
+    l1_ratio = v.check_l1_ratio(l1_ratio)
+    problem = GroupProblem.build(X, y, groups, datafit=datafit, group_factor=group_factor,
+                                 fit_intercept=fit_intercept, standardize=standardize,
+                                 sample_weight=sample_weight, offset=offset,
+                                 feature_names=feature_names)
+    if alphas is None:
+        v.check_positive_int(n_alphas, "n_alphas")
+        if alpha_min_ratio is None:
+            alpha_min_ratio = default_alpha_min_ratio(*problem.X.shape)
+        elif not 0 < alpha_min_ratio < 1:
+            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
+    return solve_group_path(problem, None if alphas is None else v.check_alphas(alphas), l1_ratio,
+                            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                            tol=v.check_tol(tol),
+                            max_iter=v.check_positive_int(max_iter, "max_iter"))
+
+
+def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio: float, *,
+                     n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-4,
+                     max_iter: int = 1000, w0: np.ndarray | None = None, b0: float | None = None,
+                     model: str = "the group-lasso path") -> Path:
+    """The engine behind ``group_path`` and the estimators (inputs validated; ``w0`` on the
+    original scale)."""
+    solver = _QuadraticPath(problem, tol, max_iter) if problem.datafit is None else \
+        _GLMPath(problem, tol, max_iter)
+    unit = problem.penalty(1.0, l1_ratio)
+    if alphas is None:
+        alpha_max, w_null, b_null = solver.null(unit)
+        alphas = alpha_grid(alpha_max, n_alphas, alpha_min_ratio)
+        if w0 is None:
+            w0, b0 = w_null, b_null
+    elif w0 is not None:
+        w0 = np.asarray(w0, dtype=np.float64) * (1.0 if problem.scale is None else problem.scale)
+    w = np.zeros(problem.X.shape[1]) if w0 is None else w0
+    fits, state = [], None
+    for a in alphas:
+        fit = solver.solve(problem.penalty(float(a), l1_ratio), w, b0, state)
+        w, b0, state = fit.w, fit.intercept, fit.state
+        fits.append(replace(fit, state=None))
+    warn_not_converged(fits, alphas, max_iter, model)
+    coefs = np.array([f.w for f in fits]).reshape(len(alphas), -1)
+    if problem.scale is not None:
+        coefs = coefs / problem.scale
+    return Path(np.asarray(alphas, dtype=np.float64), coefs,
+                np.array([f.intercept for f in fits], dtype=np.float64),
+                np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
+                np.array([f.converged for f in fits]), l1_ratio, problem.feature_names)
+
+
+class _QuadraticPath:
+    """Least squares: one centred design and the block step sizes, shared by all alphas."""
+
+    def __init__(self, problem: GroupProblem, tol: float, max_iter: int):
+        self.design = WeightedDesign.build(problem.X, problem.y - problem.offset,
+                                           problem.sample_weight, problem.fit_intercept)
+        self.lipschitz = block_lipschitz(self.design, problem.groups)
+        self.tol, self.max_iter = tol, max_iter
+
+    def null(self, unit: GroupPenalty) -> tuple[float, np.ndarray, None]:
+        """alpha_max at the least-squares fit of the unpenalized groups alone, and that fit."""
+        design = self.design
+        w = np.zeros(design.n_features)
+        free = [unit.groups.members(g) for g in unit.free_groups()]
+        if free:
+            cols = np.concatenate(free)
+            cross, q = design.cross_gram(cols)
+            w[cols] = np.linalg.lstsq(cross[cols], q, rcond=None)[0]
+        return unit.alpha_max(-design.correlations(*design.residual(w))), w, None
+
+    def solve(self, penalty: GroupPenalty, w, b, state) -> GroupFit:
+        fit = solve_group_quadratic(self.design, penalty, self.lipschitz, w, tol=self.tol,
+                                    max_iter=self.max_iter, state=state)
+        d = self.design
+        intercept = float(d.y_offset - d.x_offset @ fit.w) if d.x_offset.any() or d.y_offset \
+            else 0.0
+        return replace(fit, intercept=intercept)
+
+
+class _GLMPath:
+    """Smooth GLM datafits: the null model fixes alpha_max and the tolerances."""
+
+    def __init__(self, problem: GroupProblem, tol: float, max_iter: int):
+        self.data, self.datafit = problem.glm_data(), problem.datafit
+        self.tol, self.max_iter = tol, max_iter
+        self._null: dict = {}
+
+    def _null_model(self, unit: GroupPenalty) -> tuple[np.ndarray, float, np.ndarray, float]:
+        """(w, b, gradient, loss) of the fit of the intercept and the unpenalized groups alone."""
+        key = tuple(unit.free_groups())
+        if key in self._null:
+            return self._null[key]
+        data, fit = self.data, self.datafit
+        w = np.zeros(data.X.shape[1])
+        b = fit.null_intercept(data.y, data.sw, data.offset) if data.fit_intercept else 0.0
+        if key:  # fit the unpenalized groups with the others held at zero
+            cols = np.concatenate([unit.groups.members(g) for g in key])
+            sub = replace(data, X=data.X[:, cols])
+            only = Groups.from_labels(unit.groups.column_group()[cols], cols.size)
+            grad0 = np.abs(sub.gradient(data.sw * fit.derivative(data.y, sub.eta(w[cols], b))))
+            inner = solve_group_glm(
+                sub, fit, GroupPenalty(0.0, 0.0, only, np.zeros(only.n_groups)), w[cols], b,
+                tol_gap=0.0, tol_kkt=self.tol * max(float(grad0.max()), np.finfo(float).tiny),
+                max_iter=self.max_iter)
+            w[cols], b = inner.w, inner.intercept
+        eta = data.eta(w, b)
+        self._null[key] = (w, b, data.gradient(data.sw * fit.derivative(data.y, eta)),
+                           float(data.sw @ fit.loss(data.y, eta)))
+        return self._null[key]
+
+    def null(self, unit: GroupPenalty) -> tuple[float, np.ndarray, float]:
+        """alpha_max at the null model, and that model."""
+        w, b, grad, _ = self._null_model(unit)
+        return unit.alpha_max(grad), w, b
+
+    def solve(self, penalty: GroupPenalty, w, b, state) -> GroupFit:
+        unit = replace(penalty, alpha=1.0)
+        _, b_null, grad, loss = self._null_model(unit)
+        tiny = np.finfo(float).tiny
+        group_grad = float(np.max(unit.groups.norms(grad))) if grad.size else 0.0
+        return solve_group_glm(
+            self.data, self.datafit, penalty, w, b_null if b is None else b,
+            tol_gap=self.tol * max(loss, tiny), tol_kkt=self.tol * max(group_grad, tiny),
+            max_iter=self.max_iter)
