@@ -98,3 +98,84 @@ def make(spec: Spec | str) -> Problem:
     y = signal + 3.0 + sigma * rng.standard_normal(spec.n)
     alphas = alpha_grid(X, y, spec.n_alphas, spec.alpha_min_ratio, spec.l1_ratio)
     return Problem(spec, X, y, alphas, w)
+
+
+# ----------------------------------------------------------------------------------------------
+# L1 logistic regression (benchmarks/logistic.py): labels in {-1, +1}, no intercept
+
+
+@dataclass(frozen=True)
+class LogisticProblem:
+    """X (C-ordered dense or CSC), y in {-1, +1}, and alpha_max of the un-intercepted L1 logistic.
+
+    Objective (benchmarks/certify.py): (1/n) sum_i log(1 + exp(-y_i x_i.w)) + alpha ||w||_1;
+    alpha_max = ||X' y||_inf / (2 n) (the gradient at w = 0 is -X'y / (2n)).
+    """
+
+    name: str
+    description: str
+    X: object
+    y: np.ndarray
+    w_true: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.X.shape
+
+    @property
+    def alpha_max(self) -> float:
+        return float(np.max(np.abs(self.X.T @ self.y))) / (2.0 * self.X.shape[0])
+
+
+def _logistic_labels(eta: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """y_i = +1 with probability 1 / (1 + exp(-eta_i)), else -1."""
+    prob = 1.0 / (1.0 + np.exp(-eta))
+    return np.where(rng.uniform(size=eta.shape[0]) < prob, 1.0, -1.0)
+
+
+def _sparse_truth(p: int, n_nonzero: int, rng: np.random.Generator) -> np.ndarray:
+    w = np.zeros(p)
+    support = rng.choice(p, n_nonzero, replace=False)
+    w[support] = rng.choice([-1.0, 1.0], n_nonzero) * rng.uniform(1.0, 2.0, n_nonzero)
+    return w
+
+
+def logistic_dense(n: int = 500, p: int = 5_000, rho: float = 0.6, n_nonzero: int = 20,
+                   signal_sd: float = 2.0, seed: int = 0) -> LogisticProblem:
+    """Toeplitz Gaussian design (rho^|i-j|), sparse truth scaled so sd(X w) = signal_sd."""
+    rng = np.random.default_rng(seed)
+    X = toeplitz_design(n, p, rho, rng)
+    w = _sparse_truth(p, n_nonzero, rng)
+    w *= signal_sd / np.std(X @ w)
+    y = _logistic_labels(X @ w, rng)
+    return LogisticProblem(
+        "dense", f"dense n={n}, p={p}, Toeplitz rho={rho}, {n_nonzero} true non-zeros, "
+        f"sd(X w)={signal_sd:g}, y ~ logistic(X w) in {{-1, +1}}", X, y, w)
+
+
+def logistic_sparse(n: int = 20_000, p: int = 50_000, density: float = 1e-3,
+                    n_nonzero: int = 2_000, signal_sd: float = 2.0, seed: int = 0,
+                    name: str = "sparse") -> LogisticProblem:
+    """Random CSC design (uniform positions, N(0, 1) values), sparse truth, sd(X w) = signal_sd."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, format="csc", random_state=rng,
+                  data_rvs=rng.standard_normal, dtype=np.float64)
+    X.sort_indices()
+    w = _sparse_truth(p, n_nonzero, rng)
+    w *= signal_sd / np.std(X @ w)
+    y = _logistic_labels(X @ w, rng)
+    return LogisticProblem(
+        name, f"sparse CSC n={n}, p={p}, density={density:g} ({X.nnz} non-zeros, N(0, 1) "
+        f"values), {n_nonzero} true non-zeros, sd(X w)={signal_sd:g}, y ~ logistic(X w) in "
+        "{-1, +1}", X, y, w)
+
+
+def logistic_sparse_quick() -> LogisticProblem:
+    """The sparse problem at a fifth of its size (n=4000, p=10000), for quick runs."""
+    return logistic_sparse(n=4_000, p=10_000, n_nonzero=400, name="sparse-quick")
+
+
+LOGISTIC = {"dense": logistic_dense, "sparse": logistic_sparse,
+            "sparse-quick": logistic_sparse_quick}

@@ -59,3 +59,42 @@ VARIANTS = {
     "Lasso(warm_start=True) loop": fit_path_estimator,
 }
 fit_path = fit_path_path
+
+
+# ----------------------------------------------------------------------------------------------
+# L1 logistic regression without intercept (benchmarks/logistic.py)
+
+LOGISTIC_HOW = ("celer_path(X (Fortran or CSC), y, 'logreg', alphas=alpha n, tol=TOL, "
+                "use_PN=True, max_iter=100) (celer's own warm-started path; "
+                "LogisticRegression(solver='celer-pn') calls the same with C = 1/(alpha n))")
+LOGISTIC_TOL_MEANING = ("duality gap (celer's extrapolated dual point) <= tol on celer's "
+                        "summed objective")
+# loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
+LOGISTIC_TOL = {"default": 1e-6}
+
+
+def _celer_logistic(X, y, alphas, tol, use_pn):
+    from ..certify import celer_logreg_alpha
+
+    n = X.shape[0]
+    if not hasattr(X, "tocsc"):
+        X = np.asfortranarray(X)
+    grid = np.array([celer_logreg_alpha(a, n) for a in alphas])
+    _, coefs, _ = celer_path(X, y, "logreg", alphas=grid, tol=tol, use_PN=use_pn, max_iter=100,
+                             max_epochs=100_000)
+    return coefs.T
+
+
+def fit_logistic_pn(X, y, alphas, tol):
+    return _celer_logistic(X, y, alphas, tol, True)
+
+
+def fit_logistic_cd(X, y, alphas, tol):
+    return _celer_logistic(X, y, alphas, tol, False)
+
+
+LOGISTIC_VARIANTS = {
+    "celer_path(logreg, use_PN=True)": fit_logistic_pn,
+    "celer_path(logreg, use_PN=False) (CD)": fit_logistic_cd,
+}
+fit_logistic = fit_logistic_pn

@@ -75,3 +75,35 @@ VARIANTS = {
     "ElasticNet(warm_start=True) loop": fit_path_warm_start,
 }
 fit_path = fit_path_enet_path
+
+
+# ----------------------------------------------------------------------------------------------
+# L1 logistic regression without intercept (benchmarks/logistic.py)
+
+LOGISTIC_HOW = ("LogisticRegression(l1_ratio=1 (= penalty='l1', deprecated in 1.8), "
+                "solver='liblinear', C=1/(alpha n), fit_intercept=False, tol=TOL, "
+                "max_iter=100_000).fit(X, y) at each alpha (liblinear has no warm start; "
+                "a sparse X is converted to CSR once per path)")
+LOGISTIC_TOL_MEANING = ("liblinear (newGLMNET): stop when the norm of the minimum-norm "
+                        "subgradient is below tol times its value at the start")
+# loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
+LOGISTIC_TOL = {"default": 1e-8}
+
+
+def fit_logistic(X, y, alphas, tol):
+    from sklearn.linear_model import LogisticRegression
+
+    from ..certify import liblinear_C
+
+    n, p = X.shape
+    if hasattr(X, "tocsr"):
+        X = X.tocsr()
+    coefs = np.empty((len(alphas), p))
+    for k, a in enumerate(alphas):
+        model = LogisticRegression(l1_ratio=1.0, solver="liblinear", C=liblinear_C(a, n),
+                                   fit_intercept=False, tol=tol, max_iter=100_000)
+        coefs[k] = model.fit(X, y).coef_.ravel()
+    return coefs
+
+
+LOGISTIC_VARIANTS = {"liblinear, one fit per alpha": fit_logistic}
