@@ -70,8 +70,10 @@ def group_kkt(corr, w, order, start, l1, lg):
 def dual_norm(v, a, c):
     """Smallest t >= 0 with ||ST(v, t a)||_2 <= t c: the gauge of the set {box(a) + ball(c)}.
 
-    Exact: ||ST(v, t a)||^2 is a quadratic in t between consecutive breakpoints |v_j| / a_j, so
-    the root is found by scanning the breakpoints.  inf when a coordinate with a_j = 0 has v_j != 0
+    h(t) = ||ST(v, t a)||_2 - t c is convex and decreasing; ||ST(v, t a)||^2 is a quadratic in t
+    between consecutive breakpoints |v_j| / a_j, so scanning them brackets the root and the
+    quadratic gives it; two Newton steps on h then remove the rounding of the quadratic formula
+    (its two roots nearly coincide when c << a).  inf when a coordinate with a_j = 0 has v_j != 0
     and c = 0 (that coordinate is not penalized).
     """
     m = v.shape[0]
@@ -93,33 +95,45 @@ def dual_norm(v, a, c):
             return 0.0
         return np.sqrt(c0) / c if c > 0.0 else np.inf
     perm = np.argsort(brk[:n_b])
-    # suffix sums over the coordinates still above threshold (breakpoint >= the current one)
-    s_aa = 0.0
-    s_av = 0.0
-    s_vv = c0
-    sa = np.empty(n_b)
-    sb = np.empty(n_b)
-    sc = np.empty(n_b)
+    if c == 0.0:
+        return brk[perm[n_b - 1]] if c0 == 0.0 else np.inf
+    # suffix sums over the coordinates above threshold (breakpoint >= the current one)
+    sa = np.empty(n_b + 1)
+    sb = np.empty(n_b + 1)
+    sc = np.empty(n_b + 1)
+    sa[n_b], sb[n_b], sc[n_b] = 0.0, 0.0, c0
     for q in range(n_b - 1, -1, -1):
         i = perm[q]
-        s_aa += aa[i] * aa[i]
-        s_av += aa[i] * av[i]
-        s_vv += av[i] * av[i]
-        sa[q] = s_aa
-        sb[q] = s_av
-        sc[q] = s_vv
-    for q in range(n_b):
-        t_right = brk[perm[q]]
+        sa[q] = sa[q + 1] + aa[i] * aa[i]
+        sb[q] = sb[q + 1] + aa[i] * av[i]
+        sc[q] = sc[q + 1] + av[i] * av[i]
+    t_left = 0.0
+    for q in range(n_b + 1):
+        t_right = brk[perm[q]] if q < n_b else np.inf
         quad_a = sa[q] - c * c
-        g_right = (quad_a * t_right - 2.0 * sb[q]) * t_right + sc[q]
-        if g_right <= 0.0:  # the root lies in [previous breakpoint, t_right]
-            disc = max(sb[q] * sb[q] - quad_a * sc[q], 0.0)
-            denom = sb[q] + np.sqrt(disc)
-            return sc[q] / denom if denom > 0.0 else t_right
-    t_last = brk[perm[n_b - 1]]
-    if c0 == 0.0:
-        return t_last
-    return max(t_last, np.sqrt(c0) / c) if c > 0.0 else np.inf
+        if q < n_b and (quad_a * t_right - 2.0 * sb[q]) * t_right + sc[q] > 0.0:
+            t_left = t_right
+            continue
+        if sc[q] == 0.0:
+            return t_left
+        t = sc[q] / (sb[q] + np.sqrt(max(sb[q] * sb[q] - quad_a * sc[q], 0.0)))
+        t = min(max(t, t_left), t_right)
+        for _ in range(2):  # Newton on h (convex, decreasing): polishes the last digits
+            norm2, slope = c0, 0.0
+            for k in range(n_b):
+                x = av[k] - t * aa[k]
+                if x > 0.0:
+                    norm2 += x * x
+                    slope += aa[k] * x
+            if norm2 == 0.0:
+                break
+            norm = np.sqrt(norm2)
+            t_new = t + (norm - t * c) / (slope / norm + c)
+            if not t_left <= t_new <= t_right:
+                break
+            t = t_new
+        return t
+    return t_left
 
 
 @njit(cache=True)
@@ -265,3 +279,41 @@ def bcd_working_set(
             r[:] = r_try
             rsum = rsum_try
     return rsum, epoch
+
+
+@njit(cache=True)
+def _column_pair(a, b, Xd, data, indices, indptr, sw, x_offset, is_sparse):
+    """X_c[:, a]' S X_c[:, b] (centred, weighted)."""
+    if not is_sparse:
+        acc = 0.0
+        for i in range(Xd.shape[0]):
+            acc += Xd[i, a] * Xd[i, b]
+        return acc
+    acc = 0.0
+    p, q = indptr[a], indptr[b]
+    while p < indptr[a + 1] and q < indptr[b + 1]:  # merge of the two sorted index lists
+        if indices[p] == indices[q]:
+            acc += sw[indices[p]] * data[p] * data[q]
+            p += 1
+            q += 1
+        elif indices[p] < indices[q]:
+            p += 1
+        else:
+            q += 1
+    return acc - x_offset[a] * x_offset[b]
+
+
+@njit(cache=True)
+def block_top_eigenvalues(Xd, data, indices, indptr, sw, x_offset, is_sparse, order, ptr, groups,
+                          out):
+    """out[g] = largest eigenvalue of X_g' S X_g (centred) for g in ``groups``."""
+    for g in groups:
+        start, m = ptr[g], ptr[g + 1] - ptr[g]
+        G = np.empty((m, m))
+        for a in range(m):
+            for b in range(a + 1):
+                G[a, b] = _column_pair(order[start + a], order[start + b], Xd, data, indices,
+                                       indptr, sw, x_offset, is_sparse)
+                G[b, a] = G[a, b]
+        out[g] = np.linalg.eigvalsh(G)[m - 1]
+    return out

@@ -33,7 +33,6 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from .. import _validation as v
-from ..datafits.base import newton_intercept
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns
 from ..path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
 from ..penalties.group import GroupPenalty, Groups, group_factors
@@ -42,6 +41,7 @@ from . import _kernels
 
 _WS_START = 10
 _INNER_FRACTION = 0.3
+_NEWTON_FRACTION = 0.1  # a tighter inner solve: Newton steps are worth more than CD epochs
 _GRAM_MAX_SIZE = 256  # larger blocks get their top eigenvalue by Lanczos instead of a dense Gram
 _CURVATURE_FLOOR = 1e-6  # relative floor of the Newton weights (keeps every block curved)
 _ARMIJO = 1e-4
@@ -93,27 +93,28 @@ def block_lipschitz(design: WeightedDesign, groups: Groups) -> np.ndarray:
     sizes = groups.sizes
     single = sizes == 1
     out[single] = design.col_norm_sq[groups.order[groups.ptr[:-1][single]]]
-    X = design._csc() if design.is_sparse else design.Xd
-    for g in np.flatnonzero(~single):
-        cols = groups.members(g)
-        if np.all(design.col_norm_sq[cols] == 0):
-            continue  # constant columns only: the group stays at 0
-        B = X[:, cols]
-        xo = design.x_offset[cols]
-        if design.is_sparse:
-            def gram_vec(u, B=B, xo=xo):
-                return B.T @ (design.sw * (B @ u)) - xo * (xo @ u)
-        else:
-            def gram_vec(u, B=B):
-                return B.T @ (B @ u)
-        if cols.size <= _GRAM_MAX_SIZE:
-            G = np.column_stack([gram_vec(e) for e in np.eye(cols.size)])
-            out[g] = float(np.linalg.eigvalsh(0.5 * (G + G.T))[-1])
-        else:
-            op = spla.LinearOperator((cols.size, cols.size), matvec=gram_vec, dtype=np.float64)
-            out[g] = float(spla.eigsh(op, k=1, which="LA", tol=1e-10,
-                                      return_eigenvectors=False)[0]) * (1 + 1e-8)
+    alive = np.add.reduceat(design.col_norm_sq[groups.order], groups.ptr[:-1]) > 0 \
+        if groups.n_groups else np.zeros(0, dtype=bool)  # constant columns only: stays at 0
+    small = np.flatnonzero(~single & alive & (sizes <= _GRAM_MAX_SIZE))
+    gk.block_top_eigenvalues(*design.kernel_args(), groups.order, groups.ptr, small, out)
+    for g in np.flatnonzero(alive & (sizes > _GRAM_MAX_SIZE)):
+        out[g] = _lanczos_top_eigenvalue(design, groups.members(g))
     return out
+
+
+def _lanczos_top_eigenvalue(design: WeightedDesign, cols: np.ndarray) -> float:
+    """Top eigenvalue of a large block's Gram from products with the block (never formed)."""
+    B = design._csc()[:, cols] if design.is_sparse else design.Xd[:, cols]
+    xo = design.x_offset[cols]
+
+    def gram_vec(u):
+        if design.is_sparse:
+            return B.T @ (design.sw * (B @ u)) - xo * (xo @ u)
+        return B.T @ (B @ u)
+
+    op = spla.LinearOperator((cols.size, cols.size), matvec=gram_vec, dtype=np.float64)
+    top = spla.eigsh(op, k=1, which="LA", tol=1e-10, return_eigenvectors=False)[0]
+    return float(top) * (1.0 + 1e-8)  # a step never longer than 1 / L
 
 
 def _working_set(scores: np.ndarray, nonzero: np.ndarray, ws_size: int) -> tuple[np.ndarray, int]:
@@ -219,25 +220,39 @@ def glm_objective(data: GLMData, datafit, penalty: GroupPenalty, eta, w) -> floa
 def glm_certificate(data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, deriv
                     ) -> tuple[float, str]:
     """(duality gap, "duality_gap") at u = scale * sw * l'(eta), or (max KKT violation, "kkt")
-    when a group is unpenalized (no rescaling makes X_g' u = 0) or the conjugate is infinite."""
+    when a group is unpenalized (no rescaling makes X_g' u = 0)."""
     u = data.sw * deriv
     grad = data.gradient(u)
-    if not penalty.free_groups().size:
-        if data.fit_intercept:  # sum u = 0 up to rounding (b is optimal): make it exact
-            shift = float(u.sum())
-            deriv = deriv - shift
-            grad = grad - shift * data.gradient(data.sw)
-        t = penalty.dual_norms(grad)
-        scale = min(1.0, 1.0 / float(t.max())) if t.size and t.max() > 0 else 1.0
-        dual = float(-(data.sw @ datafit.conjugate(data.y, scale * deriv))
-                     + scale * (data.sw * deriv) @ data.offset)
-        if np.isfinite(dual):
-            return max(glm_objective(data, datafit, penalty, eta, w) - dual, 0.0), "duality_gap"
-    scores = penalty.kkt_scores(grad, w)
-    kkt = float(scores.max()) if scores.size else 0.0
+    if penalty.free_groups().size:
+        scores = penalty.kkt_scores(grad, w)
+        kkt = float(scores.max()) if scores.size else 0.0
+        return max(kkt, abs(float(u.sum()))) if data.fit_intercept else kkt, "kkt"
     if data.fit_intercept:
-        kkt = max(kkt, abs(float(u.sum())))
-    return kkt, "kkt"
+        deriv, grad = _balance(data, deriv, grad)
+    t = penalty.dual_norms(grad)
+    scale = min(1.0, 1.0 / float(t.max())) if t.size and t.max() > 0 else 1.0
+    v = scale * deriv
+    dual = float(-(data.sw @ datafit.conjugate(data.y, v)) + (data.sw * v) @ data.offset)
+    return max(glm_objective(data, datafit, penalty, eta, w) - dual, 0.0), "duality_gap"
+
+
+def _balance(data: GLMData, deriv: np.ndarray, grad: np.ndarray):
+    """(v, X' sw v) with sum_i sw_i v_i = 0 exactly (the intercept's dual constraint).
+
+    b is optimal up to rounding, so the imbalance is tiny; it is removed by shrinking the
+    positive or the negative entries towards 0, which keeps every v_i on the segment [0, l'_i]
+    and so inside the conjugate's domain."""
+    u = data.sw * deriv
+    pos = np.maximum(u, 0.0)
+    total_pos, total = float(pos.sum()), float(u.sum())
+    if total == 0.0 or total_pos == 0.0 or total_pos == total:
+        return deriv, grad
+    grad_pos = data.gradient(pos)
+    if total > 0:  # shrink the positive part
+        f = 1.0 - total / total_pos
+        return np.where(deriv > 0, f * deriv, deriv), grad - (1.0 - f) * grad_pos
+    f = total_pos / (total_pos - total)  # shrink the negative part
+    return np.where(deriv < 0, f * deriv, deriv), f * grad + (1.0 - f) * grad_pos
 
 
 def _newton_model(data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, cols
@@ -264,8 +279,6 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
     scores = np.empty(groups.n_groups)
     ws_size, epochs = _WS_START, 0
     while True:
-        if data.fit_intercept:
-            b = newton_intercept(datafit, data.y, data.sw, data.eta(w, 0.0), b)
         eta = data.eta(w, b)
         deriv = datafit.derivative(data.y, eta)
         value, kind = glm_certificate(data, datafit, penalty, w, b, eta, deriv)
@@ -277,7 +290,7 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
         ws, ws_size = _working_set(scores, groups.norms(w) > 0, ws_size)
         n_epochs, w, b, moved = _newton_step(
             data, datafit, penalty, ws, w, b, eta, deriv, grad,
-            _INNER_FRACTION * float(scores.max()), max_iter - epochs, anderson)
+            _NEWTON_FRACTION * float(scores.max()), max_iter - epochs, anderson)
         epochs += n_epochs
         if not moved:  # no descent along the Newton direction: rounding level, stop here
             break
@@ -318,12 +331,14 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
     w_full[cols] = w_local
     decrease = float(grad[cols] @ dw + (data.sw @ deriv) * db
                      + penalty.value(w_full) - penalty.value(w))
+    # near the optimum the decrease is below the rounding of P itself: allow for that noise
+    noise = 16 * np.finfo(float).eps * abs(before)
     t = 1.0
     for _ in range(40):
         trial = w.copy()
         trial[cols] = w[cols] + t * dw
         after = glm_objective(data, datafit, penalty, eta + t * d_eta, trial)
-        if after <= before + _ARMIJO * t * min(decrease, 0.0):
+        if after <= before + _ARMIJO * t * min(decrease, 0.0) + noise:
             return n_epochs, trial, b + t * db, True
         t *= 0.5
     return n_epochs, w, b, False
