@@ -35,3 +35,36 @@ def warmup() -> None:
         y = X[:, :3].sum(axis=1) + rng.standard_normal(n)
         for l1_ratio in (1.0, 0.5):
             shrinkage.path(X, y, l1_ratio=l1_ratio, n_alphas=5, tol=1e-8)
+
+
+# ----------------------------------------------------------------------------------------------
+# L1 logistic regression without intercept (benchmarks/logistic.py)
+
+LOGISTIC_HOW = ("shrinkage.path(X, (y + 1) / 2, datafit='logistic', alphas=grid, "
+                "fit_intercept=False, tol=TOL, max_iter=100_000) (proximal Newton, warm started)")
+LOGISTIC_TOL_MEANING = "duality gap <= tol * (objective of the null model) = tol * log 2 here"
+# loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
+LOGISTIC_TOL = {"default": 1e-6}
+
+
+def fit_logistic_path(X, y, alphas, tol):
+    res = shrinkage.path(X, (y + 1.0) / 2.0, datafit="logistic", alphas=alphas,
+                         fit_intercept=False, tol=tol, max_iter=100_000)
+    return res.coefs
+
+
+def fit_logistic_estimator(X, y, alphas, tol):
+    """shrinkage.LogisticRegression(penalty='l1', warm_start=True) refitted along the grid."""
+    model = shrinkage.LogisticRegression(penalty="l1", fit_intercept=False, tol=tol,
+                                         max_iter=100_000, warm_start=True)
+    coefs = np.empty((len(alphas), X.shape[1]))
+    for k, a in enumerate(alphas):
+        coefs[k] = model.set_params(alpha=a).fit(X, y).coef_.ravel()
+    return coefs
+
+
+LOGISTIC_VARIANTS = {
+    "shrinkage.path(datafit='logistic')": fit_logistic_path,
+    "LogisticRegression(penalty='l1') loop": fit_logistic_estimator,
+}
+fit_logistic = fit_logistic_path
