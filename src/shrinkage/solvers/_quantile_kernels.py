@@ -1,0 +1,16 @@
+"""Numba loops for the quantile certificate, and nothing else."""
+
+from __future__ import annotations
+
+from numba import njit
+
+from ._kernels import conjugate_coordinate
+
+
+@njit(cache=True)
+def conjugate_sum(v, l1, l2, lower, upper):
+    """sum_j Omega_j*(v_j): the penalty's conjugate at v = X'theta (inf where it is infinite)."""
+    total = 0.0
+    for j in range(v.shape[0]):
+        total += conjugate_coordinate(v[j], l1[j], l2[j], lower[j], upper[j])
+    return total
