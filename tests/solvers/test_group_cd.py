@@ -1,0 +1,316 @@
+"""Group / sparse-group lasso solvers and path: reductions to the lasso, agreement with skglm on the
+same objective, certificates, group sparsity, alpha_max, sparse input, weights, offsets."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from shrinkage.path import path as lasso_path
+from shrinkage.solvers.group_cd import (
+    GroupProblem,
+    glm_certificate,
+    glm_objective,
+    group_path,
+    quadratic_gap,
+)
+
+GROUPS = np.repeat(np.arange(5), 3)  # 15 columns, 5 groups of 3
+SQRT3 = np.sqrt(3.0)
+
+
+def _data(n=50, p=15, seed=0, binary=False):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * np.linspace(0.5, 2.0, p)
+    y = X[:, :3] @ [1.5, -1.0, 1.0] + X[:, 6] + rng.standard_normal(n) + 2.0
+    return X, (y > 2.0).astype(float) if binary else y
+
+
+def _objective(X, y, w, b, alpha, l1_ratio, groups=GROUPS, datafit="quadratic", sw=None,
+               factors=None):
+    """P(w, b) in plain numpy (groups labelled 0..G-1, factors sqrt(|g|) by default)."""
+    sw = np.ones(len(y)) if sw is None else sw
+    eta = X @ w + b
+    loss = 0.5 * (y - eta) ** 2 if datafit == "quadratic" else np.logaddexp(0, eta) - y * eta
+    labels = np.unique(groups)
+    f = [np.sqrt(np.sum(groups == g)) for g in labels] if factors is None else factors
+    group_part = sum(fg * np.linalg.norm(w[groups == g]) for fg, g in zip(f, labels, strict=True))
+    return sw @ loss / sw.sum() + alpha * (l1_ratio * np.abs(w).sum() + (1 - l1_ratio) * group_part)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_groups_of_one_column_are_the_lasso(sparse, fit_intercept):
+    X, y = _data()
+    Xin = sp.csc_matrix(X) if sparse else X
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    ours = group_path(Xin, y, None, l1_ratio=0.3, n_alphas=15, tol=1e-12, sample_weight=sw,
+                      fit_intercept=fit_intercept, max_iter=100_000)
+    ref = lasso_path(Xin, y, n_alphas=15, tol=1e-12, sample_weight=sw,
+                     fit_intercept=fit_intercept, max_iter=100_000)
+    np.testing.assert_allclose(ours.alphas, ref.alphas, rtol=1e-12)
+    np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
+    np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
+    assert ours.converged.all()
+
+
+def test_l1_ratio_one_is_the_lasso_whatever_the_groups():
+    X, y = _data()
+    ours = group_path(X, y, GROUPS, l1_ratio=1.0, n_alphas=10, tol=1e-14, max_iter=100_000)
+    ref = lasso_path(X, y, n_alphas=10, tol=1e-14, max_iter=100_000)
+    np.testing.assert_allclose(ours.alphas, ref.alphas, rtol=1e-12)
+    np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
+
+
+def _skglm_group_lasso(X, y, alpha, datafit):
+    """skglm's GroupBCD on the same objective (group lasso, weights sqrt(3), intercept)."""
+    pytest.importorskip("skglm")
+    from skglm.datafits import LogisticGroup, QuadraticGroup
+    from skglm.penalties import WeightedGroupL2
+    from skglm.solvers import GroupBCD
+
+    ptr = np.arange(0, 16, 3).astype(np.int32)
+    idx = np.arange(15).astype(np.int32)
+    pen = WeightedGroupL2(alpha, SQRT3 * np.ones(5), ptr, idx)
+    df = QuadraticGroup(ptr, idx) if datafit == "quadratic" else LogisticGroup(ptr, idx)
+    target = y if datafit == "quadratic" else 2 * y - 1  # skglm's labels are -1 / +1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numba performance hints
+        w = GroupBCD(tol=1e-12, max_iter=10_000, fit_intercept=True).solve(X, target, df, pen)[0]
+    return w[:15], w[15]
+
+
+@pytest.mark.parametrize(("datafit", "alpha"), [("quadratic", 0.1), ("logistic", 0.02)])
+def test_same_objective_as_skglm(datafit, alpha):
+    X, y = _data(binary=datafit == "logistic")
+    ours = group_path(X, y, GROUPS, datafit=datafit, alphas=[alpha], tol=1e-14, max_iter=100_000)
+    w, b = _skglm_group_lasso(X, y, alpha, datafit)
+    p_ours = _objective(X, y, ours.coefs[0], ours.intercepts[0], alpha, 0.0, datafit=datafit)
+    p_ref = _objective(X, y, w, b, alpha, 0.0, datafit=datafit)
+    assert abs(p_ours - p_ref) <= 1e-8 * p_ref
+    np.testing.assert_allclose(ours.coefs[0], w, atol=1e-6)
+
+
+def _fista(X, y, alpha, l1_ratio, datafit, fit_intercept, n_iter=20_000):
+    """Accelerated proximal gradient in plain numpy on P(w, b) (groups of 3, factors sqrt(3))."""
+    n, p = X.shape
+    A = np.column_stack([X, np.ones(n)]) if fit_intercept else X
+    step = 1.0 / (np.linalg.norm(A, 2) ** 2 / n * (1.0 if datafit == "quadratic" else 0.25))
+
+    def grad(z):
+        eta = A @ z
+        d = eta - y if datafit == "quadratic" else 1 / (1 + np.exp(-eta)) - y
+        return A.T @ d / n
+
+    def prox(z):
+        w = z[:p]
+        w = np.sign(w) * np.maximum(np.abs(w) - step * alpha * l1_ratio, 0)
+        for g in range(5):
+            wg = w[3 * g:3 * g + 3]
+            norm = np.linalg.norm(wg)
+            t = step * alpha * (1 - l1_ratio) * SQRT3
+            wg *= 0.0 if norm <= t else 1 - t / norm
+        return np.r_[w, z[p:]]
+
+    z = x = np.zeros(A.shape[1])
+    for k in range(n_iter):
+        x_new = prox(z - step * grad(z))
+        z = x_new + k / (k + 3) * (x_new - x)
+        x = x_new
+    return x[:p], (x[p] if fit_intercept else 0.0)
+
+
+@pytest.mark.parametrize(("datafit", "fit_intercept", "alpha"), [
+    ("quadratic", False, 0.1), ("logistic", True, 0.01)])
+def test_sparse_group_matches_plain_proximal_gradient(datafit, fit_intercept, alpha):
+    X, y = _data(binary=datafit == "logistic")
+    ours = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=0.5, alphas=[alpha],
+                      fit_intercept=fit_intercept, tol=1e-14, max_iter=100_000)
+    w, b = _fista(X, y, alpha, 0.5, datafit, fit_intercept)
+    p_ours = _objective(X, y, ours.coefs[0], ours.intercepts[0], alpha, 0.5, datafit=datafit)
+    p_ref = _objective(X, y, w, b, alpha, 0.5, datafit=datafit)
+    assert p_ours <= p_ref * (1 + 1e-10)
+    assert p_ref - p_ours <= 1e-8 * p_ref
+    np.testing.assert_allclose(ours.coefs[0], w, atol=1e-5)
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.5])
+def test_groups_enter_and_leave_together(l1_ratio):
+    X, y = _data()
+    p = group_path(X, y, GROUPS, l1_ratio=l1_ratio, n_alphas=20, tol=1e-10)
+    nonzero = p.coefs.reshape(20, 5, 3) != 0
+    if l1_ratio == 0:  # pure group lasso: all or nothing within a group
+        assert np.all(nonzero.all(axis=2) == nonzero.any(axis=2))
+    else:  # sparse-group: zeros inside active groups are allowed
+        assert np.any(nonzero.any(axis=2) & ~nonzero.all(axis=2))
+    assert p.nnz[0] == 0 and p.nnz[-1] > 0
+
+
+@pytest.mark.parametrize(("datafit", "l1_ratio"), [("quadratic", 0.0), ("quadratic", 0.6),
+                                                   ("logistic", 0.0), ("logistic", 0.6)])
+def test_alpha_max(datafit, l1_ratio):
+    X, y = _data(binary=datafit == "logistic")
+    grid = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=l1_ratio, n_alphas=2)
+    alpha_max = grid.alphas[0]
+    at = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=l1_ratio, alphas=[alpha_max * 1.001])
+    below = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=l1_ratio,
+                       alphas=[alpha_max * 0.99], tol=1e-10)
+    assert at.nnz[0] == 0
+    assert below.nnz[0] > 0
+
+
+def _quadratic_problem(X, y, **kw):
+    problem = GroupProblem.build(X, y, GROUPS, **kw)
+    from shrinkage.datafits.quadratic import WeightedDesign
+
+    design = WeightedDesign.build(problem.X, problem.y, problem.sample_weight,
+                                  problem.fit_intercept)
+    return problem, design
+
+
+def test_least_squares_gap_bounds_the_suboptimality():
+    X, y = _data()
+    alpha, l1_ratio = 0.05, 0.3
+    problem, design = _quadratic_problem(X, y)
+    pen = problem.penalty(alpha, l1_ratio)
+    best = group_path(X, y, GROUPS, l1_ratio=l1_ratio, alphas=[alpha], tol=1e-13)
+    w_opt = best.coefs[0]
+    gap_opt = quadratic_gap(design, pen, w_opt, *design.residual(w_opt),
+                            design.correlations(*design.residual(w_opt)))
+    assert 0 <= gap_opt < 1e-11
+    p_opt = _objective(X, y, w_opt, best.intercepts[0], alpha, l1_ratio)
+    rng = np.random.default_rng(0)
+    for scale in (0.01, 0.3, 3.0):
+        w = w_opt + scale * rng.standard_normal(15)
+        r, rsum = design.residual(w)
+        gap = quadratic_gap(design, pen, w, r, rsum, design.correlations(r, rsum))
+        b = design.y_offset - design.x_offset @ w
+        excess = _objective(X, y, w, b, alpha, l1_ratio) - p_opt
+        assert gap >= excess - 1e-12
+        assert gap > 1e-6
+
+
+def test_logistic_gap_bounds_the_suboptimality():
+    X, y = _data(binary=True)
+    alpha, l1_ratio = 0.02, 0.3
+    problem = GroupProblem.build(X, y, GROUPS, datafit="logistic")
+    data, fit = problem.glm_data(), problem.datafit
+    pen = problem.penalty(alpha, l1_ratio)
+    best = group_path(X, y, GROUPS, datafit="logistic", l1_ratio=l1_ratio, alphas=[alpha],
+                      tol=1e-13)
+    w_opt, b_opt = best.coefs[0], best.intercepts[0]
+
+    def certificate(w, b):
+        eta = data.eta(w, b)
+        return glm_certificate(data, fit, pen, w, b, eta, fit.derivative(y, eta))
+
+    gap_opt, kind = certificate(w_opt, b_opt)
+    assert kind == "duality_gap" and 0 <= gap_opt < 1e-11
+    p_opt = glm_objective(data, fit, pen, data.eta(w_opt, b_opt), w_opt)
+    assert p_opt == pytest.approx(_objective(X, y, w_opt, b_opt, alpha, l1_ratio, datafit="l"))
+    rng = np.random.default_rng(0)
+    for scale in (0.01, 0.3, 3.0):
+        w = w_opt + scale * rng.standard_normal(15)
+        b = b_opt + scale  # the intercept off as well: the dual point is rebalanced
+        gap, _ = certificate(w, b)
+        assert gap >= glm_objective(data, fit, pen, data.eta(w, b), w) - p_opt - 1e-12
+        assert gap > 1e-6
+
+
+@pytest.mark.parametrize("datafit", ["quadratic", "logistic"])
+def test_sparse_equals_dense(datafit):
+    X, y = _data(binary=datafit == "logistic")
+    X[np.abs(X) < 0.8] = 0.0
+    kw = {"datafit": datafit, "l1_ratio": 0.3, "n_alphas": 8, "tol": 1e-11}
+    dense = group_path(X, y, GROUPS, **kw)
+    sparse = group_path(sp.csc_matrix(X), y, GROUPS, **kw)
+    np.testing.assert_allclose(sparse.alphas, dense.alphas, rtol=1e-12)
+    np.testing.assert_allclose(sparse.coefs, dense.coefs, atol=1e-8)
+    np.testing.assert_allclose(sparse.intercepts, dense.intercepts, atol=1e-8)
+
+
+@pytest.mark.parametrize("datafit", ["quadratic", "logistic"])
+def test_sample_weights_equal_repeated_rows(datafit):
+    X, y = _data(n=30, binary=datafit == "logistic")
+    counts = np.random.default_rng(1).integers(1, 4, len(y))
+    kw = {"datafit": datafit, "alphas": [0.05, 0.01], "tol": 1e-13}
+    weighted = group_path(X, y, GROUPS, sample_weight=counts.astype(float), **kw)
+    repeated = group_path(np.repeat(X, counts, axis=0), np.repeat(y, counts), GROUPS, **kw)
+    np.testing.assert_allclose(weighted.coefs, repeated.coefs, atol=1e-8)
+    np.testing.assert_allclose(weighted.intercepts, repeated.intercepts, atol=1e-8)
+
+
+def test_offset():
+    X, y = _data()
+    o = np.random.default_rng(3).standard_normal(len(y))
+    with_offset = group_path(X, y, GROUPS, offset=o, alphas=[0.05], tol=1e-13)
+    shifted = group_path(X, y - o, GROUPS, alphas=[0.05], tol=1e-13)
+    np.testing.assert_allclose(with_offset.coefs, shifted.coefs, atol=1e-10)
+    Xb, yb = _data(binary=True)
+    # a constant offset only moves the intercept of a logistic fit
+    base = group_path(Xb, yb, GROUPS, datafit="logistic", alphas=[0.02], tol=1e-13)
+    moved = group_path(Xb, yb, GROUPS, datafit="logistic", alphas=[0.02], tol=1e-13,
+                       offset=np.full(len(yb), 0.7))
+    np.testing.assert_allclose(moved.coefs, base.coefs, atol=1e-8)
+    assert moved.intercepts[0] == pytest.approx(base.intercepts[0] - 0.7, abs=1e-8)
+
+
+@pytest.mark.parametrize("datafit", ["quadratic", "logistic"])
+def test_standardize_penalizes_the_scaled_coefficients(datafit):
+    X, y = _data(binary=datafit == "logistic")
+    sd = X.std(axis=0)
+    kw = {"datafit": datafit, "l1_ratio": 0.2, "alphas": [0.03], "tol": 1e-13}
+    ours = group_path(X, y, GROUPS, standardize=True, **kw)
+    ref = group_path(X / sd, y, GROUPS, **kw)
+    np.testing.assert_allclose(ours.coefs[0] * sd, ref.coefs[0], atol=1e-8)
+    np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
+
+
+@pytest.mark.parametrize("datafit", ["quadratic", "logistic"])
+def test_unpenalized_group(datafit):
+    X, y = _data(binary=datafit == "logistic")
+    p = group_path(X, y, GROUPS, datafit=datafit, group_factor={4: 0.0}, n_alphas=5, tol=1e-10)
+    free = GROUPS == 4
+    assert np.all(p.coefs[:, free] != 0) and np.all(p.coefs[0, ~free] == 0)
+    assert p.converged.all()
+    # the first alpha's solution is the fit of the unpenalized group alone
+    if datafit == "quadratic":
+        A = np.column_stack([X[:, free], np.ones(len(y))])
+        np.testing.assert_allclose(p.coefs[0, free], np.linalg.lstsq(A, y)[0][:3], atol=1e-8)
+
+
+def test_warm_path_equals_cold_fits():
+    X, y = _data(binary=True)
+    kw = {"datafit": "logistic", "l1_ratio": 0.3, "tol": 1e-12}
+    warm = group_path(X, y, GROUPS, n_alphas=6, **kw)
+    for k in (2, 5):
+        cold = group_path(X, y, GROUPS, alphas=[warm.alphas[k]], **kw)
+        np.testing.assert_allclose(cold.coefs[0], warm.coefs[k], atol=1e-7)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"groups": [0, 1]}, ValueError, "one label per column"),
+    ({"groups": [0.5] * 15}, ValueError, "integer labels"),
+    ({"group_factor": -1.0}, ValueError, "group_factor must be finite and >= 0"),
+    ({"l1_ratio": 1.5}, ValueError, "l1_ratio"),
+    ({"offset": np.ones(3)}, ValueError, "offset must have one entry per sample"),
+    ({"datafit": "nonsense"}, ValueError, "datafit must be one of"),
+    ({"alpha_min_ratio": 2.0}, ValueError, "alpha_min_ratio"),
+])
+def test_bad_input(kwargs, error, match):
+    X, y = _data(n=20)
+    kw = {"groups": GROUPS, **kwargs}
+    with pytest.raises(error, match=match):
+        group_path(X, y, **kw)
+
+
+def test_convergence_warning():
+    X, y = _data()
+    from shrinkage.exceptions import ShrinkageConvergenceWarning
+
+    with pytest.warns(ShrinkageConvergenceWarning, match="did not converge"):
+        p = group_path(X, y, GROUPS, alphas=[1e-4], tol=1e-14, max_iter=2)
+    assert not p.converged[0]
