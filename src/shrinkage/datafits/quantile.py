@@ -70,6 +70,11 @@ class Quantile:
     def curvature(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
         return np.zeros_like(np.asarray(eta, dtype=np.float64))
 
+    def conjugate(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """l*(y, v) = sup_eta v eta - rho_tau(y - eta) = v y on -tau <= v <= 1 - tau, else inf."""
+        inside = (v >= -self.quantile) & (v <= 1.0 - self.quantile)
+        return np.where(inside, v * y, np.inf)
+
     def null_intercept(self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None) -> float:
         """The weighted tau-quantile of y - offset."""
         z = y if offset is None else y - offset
