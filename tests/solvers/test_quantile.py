@@ -244,3 +244,21 @@ def test_interior_point_solves_a_bordered_lp():
     it, _ = interior_point(qp, DenseDesign(D), max_iter=60, stop=stop)
     ref = linprog(c, A_ub=D, b_ub=d, A_eq=N, b_eq=e, bounds=[(-1, 1)] * k, method="highs")
     assert c @ it.x == pytest.approx(ref.fun, abs=1e-8)
+
+
+def test_offset_and_the_glm_problem():
+    """An offset shifts the linear predictor: the fit of y with offset o is that of y - o; the
+    engine's GLMProblem is accepted as it is."""
+    from shrinkage.glm.problem import GLMProblem
+    from shrinkage.solvers.quantile import solve_quantile_path
+
+    X, y = _data(n=40, p=5, seed=13)
+    o = np.random.default_rng(13).standard_normal(40)
+    with_offset = quantile_path(X, y, alphas=[0.05, 0.01], offset=o, quantile=0.4, tol=1e-10)
+    shifted = quantile_path(X, y - o, alphas=[0.05, 0.01], quantile=0.4, tol=1e-10)
+    np.testing.assert_allclose(with_offset.coefs, shifted.coefs, atol=1e-9)
+    glm = GLMProblem.build(X, y, offset=o, standardize=True)
+    via_glm = solve_quantile_path(glm, 0.4, np.array([0.05, 0.01]), 1.0, tol=1e-10)
+    direct = quantile_path(X, y, alphas=[0.05, 0.01], offset=o, quantile=0.4, tol=1e-10,
+                           standardize=True)
+    np.testing.assert_allclose(via_glm.coefs, direct.coefs, atol=1e-9)

@@ -11,7 +11,9 @@ A coefficient with an L1 part and 0 strictly inside its bounds is split, w = w+ 
 cost l1 and l2/2 (w+^2 + w-^2), which equals l2/2 w^2 at the optimum, where one half is 0); the
 L2 part makes it a QP with a diagonal quadratic term.  ``_interior_point`` solves it; every
 iterate is certified by the exact duality gap of the original problem (the row duals are the dual
-point theta), and the solver stops when that gap <= tol.
+point theta).  Near the end ``_polish`` guesses the active set (coefficients at 0 or a bound, rows
+with zero residual) and solves the optimality conditions exactly, so the result has exact zeros
+and, usually, a gap at rounding level; the fit stops when the gap <= tol.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ..datafits.quantile import (
     pinball,
     weighted_quantile,
 )
-from ..penalties.l1_l2 import PenaltyWeights
+from ..penalties.l1_l2 import ElasticNetPenalty, PenaltyWeights
 from ._interior_point import BoundedQP, DenseDesign, Iterate, Residuals, interior_point
 
 _STALL = 8  # iterations without a better certified gap before giving up
@@ -115,11 +117,10 @@ class QuantileDesign:
 def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_iter: int
                    ) -> QuantileFit:
     """Minimise the penalized pinball objective; ``tol`` is the absolute duality gap wanted."""
-    y, sw = data.y, data.sw
     fixed = pw.lower == pw.upper
     w_base = np.where(fixed, pw.lower, 0.0)
     act = np.flatnonzero(~fixed)
-    if act.size == 0 or np.all(sw == 0):
+    if act.size == 0:
         b = _null_intercept(data, w_base)
         cert = data.certify(pw, w_base, b)
         return QuantileFit(w_base, b, cert.gap, 0, cert.gap <= tol, tol, cert.theta)
@@ -128,7 +129,7 @@ def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_it
 
     def stop(it: Iterate, res: Residuals) -> bool:
         w, b = lp.primal(it.x)
-        theta0 = np.zeros(len(y))
+        theta0 = np.zeros(len(data.y))
         theta0[lp.rows] = it.y / lp.kappa
         cert = data.certify(pw, w, b, theta0)
         if not best or cert.gap < best["cert"].gap:
@@ -430,13 +431,14 @@ def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=
                   n_alphas: int = 100, alpha_min_ratio: float | None = None,
                   fit_intercept: bool = True, standardize: bool = False, sample_weight=None,
                   penalty_factor=None, lower=None, upper=None, positive: bool = False,
-                  tol: float = 1e-6, max_iter: int = 100, feature_names=None):
+                  offset=None, tol: float = 1e-6, max_iter: int = 100, feature_names=None):
     """Penalized quantile regression along a decreasing grid of alphas -> ``shrinkage.Path``.
 
     The default grid runs from alpha_max (``quantile_alpha_max``) down to
     alpha_max * alpha_min_ratio.  Each alpha below alpha_max is solved from a cold start
     (interior-point methods gain little from warm starts); those at or above it are the null fit.
     ``tol`` is relative to the null model's objective; ``max_iter`` counts interior-point steps.
+    ``offset`` is added to the linear predictor (the fit is that of y - offset).
     """
     from .. import _validation as v
     from .._problem import Problem
@@ -450,6 +452,8 @@ def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=
                             lower=lower, upper=upper, positive=positive,
                             fit_intercept=fit_intercept, standardize=standardize,
                             feature_names=feature_names)
+    if offset is not None:
+        offset = v.check_target(offset, problem.n_samples, name="offset")
     if alphas is None:
         v.check_positive_int(n_alphas, "n_alphas")
         if alpha_min_ratio is None:
@@ -459,13 +463,18 @@ def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=
     return solve_quantile_path(problem, quantile, None if alphas is None else
                                v.check_alphas(alphas), l1_ratio, n_alphas=n_alphas,
                                alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
-                               max_iter=v.check_positive_int(max_iter, "max_iter"))
+                               max_iter=v.check_positive_int(max_iter, "max_iter"),
+                               offset=offset)
 
 
-def quantile_data(problem, quantile: float) -> QuantileData:
-    """The solver's view of a validated ``Problem`` (weights normalised to sum to one)."""
+def quantile_data(problem, quantile: float, offset: np.ndarray | None = None) -> QuantileData:
+    """The solver's view of a validated problem: weights normalised to sum to one, the offset
+    (``offset`` or the problem's own) moved into y: rho(y - (eta + o)) = rho((y - o) - eta)."""
     sw = problem.sample_weight / problem.sample_weight.sum()
-    return QuantileData(problem.X, problem.y, sw, quantile, problem.fit_intercept)
+    if offset is None:
+        offset = getattr(problem, "offset", None)
+    y = problem.y if offset is None else problem.y - offset
+    return QuantileData(problem.X, y, sw, quantile, problem.fit_intercept)
 
 
 def column_variance(X, sw: np.ndarray, fit_intercept: bool) -> np.ndarray:
@@ -489,14 +498,24 @@ def null_objective(data: QuantileData) -> float:
 
 def solve_quantile_path(problem, quantile: float, alphas: np.ndarray | None, l1_ratio: float, *,
                         n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-6,
-                        max_iter: int = 100, model: str = "the quantile path"):
-    """The engine behind ``quantile_path`` and ``QuantileRegressor`` (inputs validated)."""
+                        max_iter: int = 100, model: str = "the quantile path",
+                        offset: np.ndarray | None = None):
+    """The engine behind ``quantile_path`` and ``QuantileRegressor``.
+
+    ``problem`` is a validated ``shrinkage._problem.Problem`` or ``shrinkage.glm.GLMProblem``
+    (read only through X, y, offset, sample_weight, factors, lower, upper, fit_intercept,
+    standardize and feature_names); ``offset`` (validated) overrides the problem's.
+    """
     from ..path import Path, alpha_grid, warn_not_converged
     from .result import Fit
 
-    data = quantile_data(problem, quantile)
-    scale = problem.column_scale(column_variance(data.X, data.sw, problem.fit_intercept))
-    c = np.ones(problem.n_features) if scale is None else scale
+    data = quantile_data(problem, quantile, offset)
+    p = problem.X.shape[1]
+    scale = None
+    if problem.standardize:  # glmnet's: the weighted sd (RMS without intercept), 1 if constant
+        sd = np.sqrt(column_variance(data.X, data.sw, problem.fit_intercept))
+        scale = np.where(sd > 0, sd, 1.0)
+    c = np.ones(p) if scale is None else scale
     reference = null_objective(data)
     tol_abs = tol * reference
     weight = problem.factors * c * max(l1_ratio, 1e-3)
@@ -508,7 +527,8 @@ def solve_quantile_path(problem, quantile: float, alphas: np.ndarray | None, l1_
         alphas = alpha_grid(null.alpha_max, n_alphas, alpha_min_ratio)
     fits, intercepts = [], []
     for a in alphas:
-        pw = problem.penalty(float(a), l1_ratio, scale).weights()
+        pw = ElasticNetPenalty(float(a), l1_ratio, problem.factors, problem.lower, problem.upper,
+                               scale).weights()
         if null is not None and a >= null.alpha_max and l1_ratio >= 1e-3:
             cert = data.certify(pw, null.w, null.intercept, null.theta)
             fit = QuantileFit(null.w, null.intercept, cert.gap, 1, cert.gap <= tol_abs,
