@@ -70,7 +70,8 @@ LOGISTIC_HOW = ("celer_path(X (Fortran or CSC), y, 'logreg', alphas=alpha n, tol
 LOGISTIC_TOL_MEANING = ("duality gap (celer's extrapolated dual point) <= tol on celer's "
                         "summed objective")
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
-LOGISTIC_TOL = {"default": 1e-6}
+LOGISTIC_TOL = {"dense": 1e-8, "sparse-quick/single": 3.16e-7, "sparse-quick/path": 1e-8,
+                "default": 1e-8}
 
 
 def _celer_logistic(X, y, alphas, tol, use_pn):

@@ -87,7 +87,8 @@ LOGISTIC_HOW = ("LogisticRegression(l1_ratio=1 (= penalty='l1', deprecated in 1.
 LOGISTIC_TOL_MEANING = ("liblinear (newGLMNET): stop when the norm of the minimum-norm "
                         "subgradient is below tol times its value at the start")
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
-LOGISTIC_TOL = {"default": 1e-8}
+LOGISTIC_TOL = {"dense/single": 3.16e-8, "dense/path": 1e-8, "sparse-quick": 3.16e-9,
+                "default": 3.16e-9}
 
 
 def fit_logistic(X, y, alphas, tol):
