@@ -1,0 +1,208 @@
+"""Group lasso and sparse-group lasso with the scikit-learn estimator API.
+
+Both estimators minimise (``shrinkage.solvers.group_cd``)
+
+    1/(sum s) sum_i s_i l(y_i, x_i.w + b)
+        + alpha [l1_ratio ||w||_1 + (1 - l1_ratio) sum_g f_g ||w_g||_2]
+
+with the groups of columns given as one integer label per column (``groups``; -1 or None: in no
+group; the default None puts every column in its own group, which is the lasso) and group factors
+f_g (default sqrt(|g|)).  Whole groups, e.g. the one-hot columns of a categorical feature, enter
+or leave the model together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.utils._available_if import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .. import _validation as v
+from ..solvers.group_cd import GroupProblem, solve_group_path
+
+_X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
+_X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
+REGRESSION_DATAFITS = ("quadratic", "poisson", "huber")
+CLASSIFICATION_DATAFITS = ("logistic", "squared_hinge")
+_INVERSE_LINK = {"poisson": np.exp}
+
+
+class _GroupModel(BaseEstimator):
+    """One fit at one alpha, warm starts and the fitted attributes."""
+
+    def _fit(self, X, y, sample_weight, offset, datafit):
+        alpha = v.check_alpha(self.alpha)
+        l1_ratio = v.check_l1_ratio(self.l1_ratio)
+        problem = GroupProblem.build(
+            X, y, self.groups, datafit=datafit, group_factor=self.group_factor,
+            fit_intercept=self.fit_intercept, standardize=self.standardize,
+            sample_weight=sample_weight, offset=offset, validated=True)
+        w0 = b0 = None
+        previous = getattr(self, "coef_", None) if self.warm_start else None
+        if previous is not None and np.size(previous) == problem.X.shape[1]:
+            w0, b0 = np.ravel(previous).astype(np.float64), float(np.ravel(self.intercept_)[0])
+        result = solve_group_path(problem, np.array([alpha]), l1_ratio,
+                                  tol=v.check_tol(self.tol),
+                                  max_iter=v.check_positive_int(self.max_iter, "max_iter"),
+                                  w0=w0, b0=b0, model=type(self).__name__)
+        groups = problem.groups
+        coef = result.coefs[0]
+        self.groups_ = [groups.members(g) for g in range(groups.n_groups)]
+        self.group_labels_ = groups.labels.copy()
+        self.active_groups_ = np.flatnonzero(groups.norms(coef) > 0)
+        self.dual_gap_ = float(result.gaps[0])
+        self.certificate_ = getattr(result, "certificate", "duality_gap")
+        self.n_iter_ = max(int(result.n_iter[0]), 1)  # the certifying pass counts as one
+        self.converged_ = bool(result.converged[0])
+        return coef.astype(X.dtype), X.dtype.type(result.intercepts[0])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+_DOC_PARAMETERS = """
+    groups : one integer label per column (-1 or None: the column is in no group and forms a
+        group of its own); None (default) puts every column in its own group: the lasso.
+    alpha : penalty strength (>= 0).
+    l1_ratio : weight of the L1 norm (0: group lasso, in (0, 1): sparse-group lasso, 1: lasso).
+    group_factor : f_g >= 0: None (sqrt of the group size), a number, a dict {label: factor} or
+        one value per group in the order of ``groups_``; 0 leaves a group unpenalized.
+    fit_intercept : fit an unpenalized intercept.
+    standardize : penalize the coefficients of columns scaled to unit weighted standard
+        deviation (glmnet), reported on the original scale.
+    tol : stop when the certificate (duality gap, or KKT violation with an unpenalized group)
+        is below tol times that of the null model.
+    max_iter : maximum number of block coordinate-descent epochs.
+    warm_start : start from the previous ``coef_`` / ``intercept_``.
+"""
+
+_DOC_ATTRIBUTES = """
+    groups_ : the columns of each group (groups ordered by label, then the ungrouped columns).
+    group_labels_ : the label of each group (-1 for an ungrouped column).
+    active_groups_ : indices into ``groups_`` of the groups with non-zero coefficients.
+    dual_gap_ : the certificate at the solution, in objective units; ``certificate_`` names it
+        ("duality_gap" or "kkt").
+    n_iter_, converged_, n_features_in_, feature_names_in_ (when X has column names).
+"""
+
+
+class GroupLasso(RegressorMixin, _GroupModel):
+    __doc__ = f"""Group lasso / sparse-group lasso regression.
+
+    ``datafit`` is "quadratic" (least squares, 1/2 (y - eta)^2), "poisson" (log link;
+    ``predict`` returns exp(eta)) or "huber" (or a datafit instance of
+    ``shrinkage.datafits``); for classification use ``GroupLassoClassifier``.
+
+    Parameters
+    ----------{_DOC_PARAMETERS}
+    Attributes
+    ----------
+    coef_, intercept_,{_DOC_ATTRIBUTES}"""
+
+    def __init__(self, groups=None, alpha=1.0, *, datafit="quadratic", l1_ratio=0.0,
+                 group_factor=None, fit_intercept=True, standardize=False, tol=1e-4,
+                 max_iter=1000, warm_start=False):
+        self.groups = groups
+        self.alpha = alpha
+        self.datafit = datafit
+        self.l1_ratio = l1_ratio
+        self.group_factor = group_factor
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def fit(self, X, y, sample_weight=None, offset=None):
+        """Fit on X (dense or sparse) and y, with an optional offset in the linear predictor."""
+        if isinstance(self.datafit, str) and self.datafit not in REGRESSION_DATAFITS:
+            hint = (" (a classification loss: use GroupLassoClassifier)"
+                    if self.datafit in CLASSIFICATION_DATAFITS else "")
+            raise ValueError(f"datafit must be one of {REGRESSION_DATAFITS} or a datafit "
+                             f"instance; got {self.datafit!r}{hint}.")
+        X, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
+        X = v.check_design(X)
+        self.coef_, self.intercept_ = self._fit(X, y, sample_weight, offset, self.datafit)
+        return self
+
+    def predict(self, X):
+        """x.w + b (its exponential for the Poisson datafit)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, **_X_PREDICT)
+        eta = np.asarray(X @ self.coef_ + self.intercept_)
+        link = _INVERSE_LINK.get(self.datafit) if isinstance(self.datafit, str) else None
+        return eta if link is None else link(eta)
+
+
+class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
+    __doc__ = f"""Binary classification with a group / sparse-group lasso penalty.
+
+    ``datafit`` is "logistic" (log(1 + e^eta) - t eta, t in {{0, 1}}) or "squared_hinge" (a
+    linear SVM, max(0, 1 - t eta)^2, t = +-1).  Labels may be of any type; exactly two classes
+    are supported (the multinomial group lasso is not offered here).  The default alpha is
+    0.01 (these losses have slopes of order 1, so alpha = 1 leaves every coefficient at 0).
+
+    Parameters
+    ----------{_DOC_PARAMETERS}
+    Attributes
+    ----------
+    classes_, coef_ (1, p), intercept_ (1,),{_DOC_ATTRIBUTES}"""
+
+    def __init__(self, groups=None, alpha=0.01, *, datafit="logistic", l1_ratio=0.0,
+                 group_factor=None, fit_intercept=True, standardize=False, tol=1e-4,
+                 max_iter=1000, warm_start=False):
+        self.groups = groups
+        self.alpha = alpha
+        self.datafit = datafit
+        self.l1_ratio = l1_ratio
+        self.group_factor = group_factor
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on X (dense or sparse) and binary labels y (any two values); returns self."""
+        datafit = v.check_choice(self.datafit, "datafit", CLASSIFICATION_DATAFITS)
+        X, y = validate_data(self, X, y, **_X_FIT)
+        X = v.check_design(X)
+        check_classification_targets(y)
+        self.classes_, idx = np.unique(y, return_inverse=True)
+        shown = ", ".join(repr(str(c)) for c in self.classes_[:5])
+        if len(self.classes_) < 2:
+            raise ValueError(f"{type(self).__name__} needs samples of 2 classes; y has 1 class "
+                             f"({shown}).")
+        if len(self.classes_) > 2:
+            raise ValueError(
+                f"Only binary classification is supported: {type(self).__name__} needs y with "
+                f"exactly 2 classes; got {len(self.classes_)} ({shown}"
+                f"{', ...' if len(self.classes_) > 5 else ''}). For more classes use "
+                "shrinkage's LogisticRegression.")
+        target = idx.astype(np.float64) if datafit == "logistic" else np.where(idx, 1.0, -1.0)
+        coef, intercept = self._fit(X, target, sample_weight, None, datafit)
+        self.coef_, self.intercept_ = coef[None, :], np.array([intercept], dtype=X.dtype)
+        return self
+
+    @available_if(lambda self: self.datafit == "logistic")
+    def predict_proba(self, X):
+        """Class probabilities (n, 2), columns in the order of ``classes_``."""
+        p1 = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p1, p1])
+
+    @available_if(lambda self: self.datafit == "logistic")
+    def predict_log_proba(self, X):
+        """log of ``predict_proba``."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
