@@ -164,6 +164,7 @@ class _Newton:
         self.e = np.zeros(0) if qp.e is None else np.asarray(qp.e, dtype=float)
         self.by_columns = self.ncol <= self.m
         self.count = self.hl.sum() + self.hu.sum() + self.m + qp.minus.sum()
+        self._factor: tuple | None = None
 
     def distances(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """x - lo and hi - x (1 where there is no bound), at least the rounding of the bound: an
@@ -219,7 +220,9 @@ class _Newton:
         hm = np.where(mn, it.zm / sm, 1.0)
         r_m = np.where(mn, -res.rdm + tm / sm, 0.0)
         try:
-            dx, dsp, dsm, dy, dlam = self._solve(h, r, hp, r_p, hm, r_m, res.rp, res.re)
+            if self._factor is None or self._factor[0] is not it:  # predictor and corrector
+                self._factor = (it, self._factorize(h, hp, hm))     # share one factorization
+            dx, dsp, dsm, dy, dlam = self._solve(self._factor[1], r, r_p, r_m, res.rp, res.re)
         except (np.linalg.LinAlgError, ValueError):
             return None
         if not (np.all(np.isfinite(dx)) and np.all(np.isfinite(dy))):
@@ -230,55 +233,70 @@ class _Newton:
         dzm = np.where(mn, (tm - it.zm * dsm) / sm, 0.0)
         return Iterate(dx, dsp, dsm, dy, dlam, dzl, dzu, dzp, dzm)
 
-    def _solve(self, h, r, hp, r_p, hm, r_m, rp, re):
-        """Solve h dx - S'(D'dy + N'dlam) = r, the slack rows, D S dx + ds+ - ds- = rp and
-        N S dx = re, by eliminating the slacks and reducing to columns or rows."""
-        qp, design, N = self.qp, self.design, self.N
+    def _factorize(self, h, hp, hm) -> dict:
+        """What the Newton systems of one iterate share: the slack elimination (E), the column
+        curvatures (d = sum over the column's variables of 1/h) and the Cholesky factor of the
+        columns' (p' x p') or the rows' (m x m) matrix with its bordered Schur complement."""
+        qp, design, N, fc = self.qp, self.design, self.N, self.free_col
         inv_p = 1.0 / hp
         inv_m = np.where(qp.minus, 1.0 / hm, 0.0)
         E = 1.0 / (inv_p + inv_m)
-        g = rp - r_p * inv_p + r_m * inv_m
         inv_h = np.where(self.free, 0.0, 1.0 / np.where(self.free, 1.0, h))
         d = np.bincount(qp.col, inv_h, minlength=self.ncol)
-        a = np.bincount(qp.col, qp.sign * r * inv_h, minlength=self.ncol)
-        rho = np.zeros(self.ncol)  # t_j = (D'dy + N'dlam)_j is fixed on the free columns
-        rho[qp.col[self.free]] = -qp.sign[self.free] * r[self.free]
-        fc = self.free_col
+        out = {"inv_p": inv_p, "inv_m": inv_m, "E": E, "inv_h": inv_h, "d": d}
         if self.by_columns:
             invd = np.where(fc, 0.0, 1.0 / np.where(fc, 1.0, d))
             K = design.gram(E)
             K[np.diag_indices_from(K)] += invd
+            out.update(invd=invd, factor=_cholesky(K))
+            if N.shape[0]:
+                KiN = sla.cho_solve(out["factor"], N.T, check_finite=False)
+                out.update(KiN=KiN, schur=N @ KiN)
+            return out
+        F = np.flatnonzero(fc)
+        M11 = design.outer(d)
+        M11[np.diag_indices_from(M11)] += 1.0 / E
+        C = np.column_stack([np.column_stack([design.matvec(d * row) for row in N])
+                             if N.shape[0] else np.empty((self.m, 0)), design.columns(F)])
+        out.update(F=F, C=C, factor=_cholesky(M11))
+        if C.shape[1]:
+            ne = N.shape[0]
+            L = np.zeros((C.shape[1], C.shape[1]))
+            L[:ne, :ne] = (N * d) @ N.T
+            L[:ne, ne:] = N[:, F]
+            L[ne:, :ne] = N[:, F].T
+            Y = sla.cho_solve(out["factor"], C, check_finite=False)
+            out.update(Y=Y, schur=L - C.T @ Y)
+        return out
+
+    def _solve(self, fac: dict, r, r_p, r_m, rp, re):
+        """Solve h dx - S'(D'dy + N'dlam) = r, the slack rows, D S dx + ds+ - ds- = rp and
+        N S dx = re, by eliminating the slacks and reducing to columns or rows."""
+        qp, design, N, fc = self.qp, self.design, self.N, self.free_col
+        inv_p, inv_m, E, inv_h, d = fac["inv_p"], fac["inv_m"], fac["E"], fac["inv_h"], fac["d"]
+        g = rp - r_p * inv_p + r_m * inv_m
+        a = np.bincount(qp.col, qp.sign * r * inv_h, minlength=self.ncol)
+        rho = np.zeros(self.ncol)  # t_j = (D'dy + N'dlam)_j is fixed on the free columns
+        rho[qp.col[self.free]] = -qp.sign[self.free] * r[self.free]
+        if self.by_columns:
+            invd = fac["invd"]
             f = np.where(fc, -rho, invd * a) + design.rmatvec(E * g)
-            factor = _cholesky(K)
-            delta = sla.cho_solve(factor, f, check_finite=False)
+            delta = sla.cho_solve(fac["factor"], f, check_finite=False)
             dlam = np.zeros(0)
             if N.shape[0]:
-                KiN = sla.cho_solve(factor, N.T, check_finite=False)
-                dlam = _solve_small(N @ KiN, re - N @ delta, singular=False)
-                delta = delta + KiN @ dlam
+                dlam = _solve_small(fac["schur"], re - N @ delta, singular=False)
+                delta = delta + fac["KiN"] @ dlam
             t = np.where(fc, rho, (delta - a) * invd)
             dy = E * (g - design.matvec(delta))
         else:
-            F = np.flatnonzero(fc)
-            M11 = design.outer(d)
-            M11[np.diag_indices_from(M11)] += 1.0 / E
-            C = np.column_stack([np.column_stack([design.matvec(d * row) for row in N])
-                                 if N.shape[0] else np.empty((self.m, 0)),
-                                 design.columns(F)])
-            factor = _cholesky(M11)
-            dy = sla.cho_solve(factor, g - design.matvec(a), check_finite=False)
+            F, C = fac["F"], fac["C"]
+            dy = sla.cho_solve(fac["factor"], g - design.matvec(a), check_finite=False)
             dlam = np.zeros(0)
             if C.shape[1]:
-                Y = sla.cho_solve(factor, C, check_finite=False)
-                ne = N.shape[0]
-                L = np.zeros((C.shape[1], C.shape[1]))
-                L[:ne, :ne] = (N * d) @ N.T
-                L[:ne, ne:] = N[:, F]
-                L[ne:, :ne] = N[:, F].T
                 rhs = np.concatenate([re - N @ a, rho[F]]) - C.T @ dy
-                sol = _solve_small(L - C.T @ Y, rhs, singular=C.shape[1] >= self.m)
-                dy = dy - Y @ sol
-                dlam = sol[:ne]
+                sol = _solve_small(fac["schur"], rhs, singular=C.shape[1] >= self.m)
+                dy = dy - fac["Y"] @ sol
+                dlam = sol[:N.shape[0]]
             t = design.rmatvec(dy) + N.T @ dlam
             delta = a + d * t
             if F.size:
