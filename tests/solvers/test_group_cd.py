@@ -314,3 +314,94 @@ def test_convergence_warning():
     with pytest.warns(ShrinkageConvergenceWarning, match="did not converge"):
         p = group_path(X, y, GROUPS, alphas=[1e-4], tol=1e-14, max_iter=2)
     assert not p.converged[0]
+
+
+class _Poisson:
+    """l = e^eta - y eta: unbounded curvature (the proximal Newton path of the solver)."""
+
+    name, smooth, curvature_bound = "poisson-test", True, None
+
+    def check_target(self, y):
+        return np.asarray(y, float)
+
+    def loss(self, y, eta):
+        return np.exp(eta) - y * eta
+
+    def derivative(self, y, eta):
+        return np.exp(eta) - y
+
+    def curvature(self, y, eta):
+        return np.exp(eta)
+
+    def conjugate(self, y, v):
+        t = v + y  # l*(v) = t log t - t, t >= 0
+        out = np.full(t.shape, np.inf)
+        ok = t >= 0
+        out[ok] = np.where(t[ok] > 0, t[ok] * np.log(np.where(t[ok] > 0, t[ok], 1.0)), 0.0) - t[ok]
+        return out
+
+    def null_intercept(self, y, sw, offset):
+        return float(np.log((sw @ y) / (sw @ np.exp(offset))))
+
+
+class _Huber:
+    """l = h(y - eta), h quadratic on [-1, 1] and linear outside: zero curvature on outliers."""
+
+    name, smooth, curvature_bound = "huber-test", True, 1.0
+
+    def check_target(self, y):
+        return np.asarray(y, float)
+
+    def loss(self, y, eta):
+        r = np.abs(y - eta)
+        return np.where(r <= 1.0, 0.5 * r**2, r - 0.5)
+
+    def derivative(self, y, eta):
+        return -np.clip(y - eta, -1.0, 1.0)
+
+    def curvature(self, y, eta):
+        return (np.abs(y - eta) <= 1.0).astype(float)
+
+    def conjugate(self, y, v):
+        return np.where(np.abs(v) <= 1.0 + 1e-12, v * y + 0.5 * v**2, np.inf)
+
+    def null_intercept(self, y, sw, offset):
+        from scipy.optimize import minimize_scalar
+
+        return float(minimize_scalar(lambda b: sw @ self.loss(y, b + offset)).x)
+
+
+def _kkt_in_numpy(X, y, sw, w, b, alpha, datafit):
+    """Largest violation of the group-lasso optimality conditions (factors sqrt(3))."""
+    eta = X @ w + b
+    u = sw / sw.sum() * datafit.derivative(y, eta)
+    g = X.T @ u
+    worst = abs(u.sum())
+    for k in range(5):
+        gk, wk = g[3 * k:3 * k + 3], w[3 * k:3 * k + 3]
+        norm = np.linalg.norm(wk)
+        if norm > 0:
+            worst = max(worst, np.linalg.norm(gk + alpha * SQRT3 * wk / norm))
+        else:
+            worst = max(worst, np.linalg.norm(gk) - alpha * SQRT3)
+    return worst
+
+
+@pytest.mark.parametrize("datafit", [_Poisson(), _Huber()], ids=["poisson", "huber"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_protocol_datafits_reach_the_optimality_conditions(datafit, sparse):
+    X, y = _data(n=80)
+    rng = np.random.default_rng(5)
+    if datafit.name.startswith("poisson"):
+        X = X / 4
+        y = rng.poisson(np.exp(0.3 * X[:, 0] - 0.4 * X[:, 4] + 0.5)).astype(float)
+    else:
+        y[::9] += 8.0  # outliers in the linear part of the loss
+    sw = rng.uniform(0.5, 2.0, len(y))
+    Xin = sp.csc_matrix(X) if sparse else X
+    p = group_path(Xin, y, GROUPS, datafit=datafit, n_alphas=6, tol=1e-12, sample_weight=sw,
+                   max_iter=100_000)
+    assert p.converged.all() and np.all(p.gaps >= 0)
+    assert p.nnz[0] == 0 and p.nnz[-1] > 0
+    for k in range(6):
+        assert _kkt_in_numpy(X, y, sw, p.coefs[k], p.intercepts[k], p.alphas[k], datafit) < 1e-9
