@@ -15,9 +15,10 @@ l the squared error / 2 (``datafit="quadratic"``) or a datafit of ``shrinkage.da
 * Other smooth datafits: proximal Newton.  The loss is replaced by its second-order model at the
   current linear predictor (weights s_i l''_i, as IRLS), whose weighted least-squares problem on
   the working set is solved by the same block CD, then a backtracking line search on P.
-  Certificate: the duality gap at the rescaled gradient (``shrinkage.datafits.base``), with the
-  intercept exactly optimal, or the largest KKT violation when a group is unpenalized; stops at
-  gap <= tol * P(null model), or KKT <= tol * the largest KKT violation of the null model.
+  Certificate: the duality gap at the gradient rescaled into the dual ball and rebalanced to
+  sum to zero (the intercept's constraint; ``shrinkage.datafits.base``), or the largest KKT
+  violation when a group is unpenalized; stops at gap <= tol * (loss of the null model), or
+  KKT <= tol * max_g ||X_g' grad|| at the null model.
 
 ``standardize=True`` divides the columns by their weighted standard deviations (glmnet's rule)
 and penalizes the coefficients of the scaled columns; coefficients are reported on the original
@@ -239,9 +240,9 @@ def glm_certificate(data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, de
 def _balance(data: GLMData, deriv: np.ndarray, grad: np.ndarray):
     """(v, X' sw v) with sum_i sw_i v_i = 0 exactly (the intercept's dual constraint).
 
-    b is optimal up to rounding, so the imbalance is tiny; it is removed by shrinking the
-    positive or the negative entries towards 0, which keeps every v_i on the segment [0, l'_i]
-    and so inside the conjugate's domain."""
+    The imbalance is sum_i sw_i l'_i, the intercept's gradient, which vanishes as b converges;
+    it is removed by shrinking the positive or the negative entries towards 0, which keeps every
+    v_i on the segment [0, l'_i] and so inside the conjugate's domain."""
     u = data.sw * deriv
     pos = np.maximum(u, 0.0)
     total_pos, total = float(pos.sum()), float(u.sum())
@@ -399,7 +400,7 @@ def _datafit(datafit):
 
     fit = get_datafit(datafit)
     if not getattr(fit, "smooth", False):
-        raise ValueError(f"the group solver needs a smooth datafit (a Lipschitz gradient); "
+        raise ValueError(f"the group solver needs a smooth datafit (differentiable in eta); "
                          f"{getattr(fit, 'name', fit)!r} is not.")
     return fit
 
@@ -500,10 +501,8 @@ class _QuadraticPath:
     def solve(self, penalty: GroupPenalty, w, b, state) -> GroupFit:
         fit = solve_group_quadratic(self.design, penalty, self.lipschitz, w, tol=self.tol,
                                     max_iter=self.max_iter, state=state)
-        d = self.design
-        intercept = float(d.y_offset - d.x_offset @ fit.w) if d.x_offset.any() or d.y_offset \
-            else 0.0
-        return replace(fit, intercept=intercept)
+        d = self.design  # without intercept both offsets are 0
+        return replace(fit, intercept=float(d.y_offset - d.x_offset @ fit.w))
 
 
 class _GLMPath:
