@@ -203,3 +203,10 @@ def test_alpha_max_skips_unpenalized_groups():
     pen = _penalty(1.0, 0.0, labels=(0, 0, 1), factors=[0.0, 1.0])
     assert pen.alpha_max(grad0) == pytest.approx(1.0)
     assert _penalty(1.0, 0.0, labels=(0, 0), factors=[0.0]).alpha_max(grad0[:2]) == 0.0
+
+
+def test_columns_of_several_groups():
+    g = Groups.from_labels([2, 0, -1, 2, None, 0, 2], 7)
+    np.testing.assert_array_equal(g.columns(np.array([1, 3, 0])), [0, 3, 6, 4, 1, 5])
+    assert g.columns(np.empty(0, dtype=np.int64)).size == 0
+    np.testing.assert_array_equal(Groups.from_labels(np.array([1, 1, 0]), 3).order, [2, 0, 1])

@@ -63,6 +63,13 @@ class Groups:
     def members(self, g: int) -> np.ndarray:
         return self.order[self.ptr[g]:self.ptr[g + 1]]
 
+    def columns(self, gs: np.ndarray) -> np.ndarray:
+        """The columns of the groups ``gs``, group after group."""
+        gs = np.asarray(gs, dtype=np.int64)
+        sizes = self.sizes[gs]
+        starts = np.repeat(self.ptr[gs] - (np.cumsum(sizes) - sizes), sizes)
+        return self.order[starts + np.arange(starts.size)]
+
     def column_group(self) -> np.ndarray:
         """The group index of every column."""
         out = np.empty(self.n_features, dtype=np.int64)
@@ -76,25 +83,33 @@ class Groups:
 
 
 def _integer_labels(groups, n_features: int) -> np.ndarray:
-    raw = np.asarray(groups, dtype=object)
+    typed = hasattr(groups, "dtype") and np.issubdtype(groups.dtype, np.integer)
+    raw = np.asarray(groups, dtype=None if typed else object)  # lists: keep each item's type
     if raw.ndim != 1 or raw.shape[0] != n_features:
         raise ValueError(f"groups must hold one label per column of X ({n_features}); got shape "
                          f"{raw.shape}.")
-    out = np.empty(n_features, dtype=np.int64)
-    for j, g in enumerate(raw):
-        if g is None:
-            out[j] = -1
-        elif isinstance(g, numbers.Real) and not isinstance(g, bool | np.bool_) and (
-                np.isfinite(g) and float(g).is_integer()):
-            out[j] = int(g)
-        else:
-            raise ValueError(f"groups must be integer labels (-1 or None: in no group); column {j}"
-                             f" has {g!r}.")
+    if typed:
+        out = raw.astype(np.int64)
+    else:
+        out = np.empty(n_features, dtype=np.int64)
+        for j, g in enumerate(raw):
+            out[j] = _label(g, j)
     if np.any(out < -1):
         j = int(np.flatnonzero(out < -1)[0])
         raise ValueError(f"groups labels must be >= 0, or -1 / None for a column in no group; "
                          f"column {j} has {out[j]}.")
     return out
+
+
+def _label(g, j: int) -> int:
+    """One label: an integer (integral floats too) or None (-1)."""
+    if g is None:
+        return -1
+    if isinstance(g, numbers.Real) and not isinstance(g, bool | np.bool_) and (
+            np.isfinite(g) and float(g).is_integer()):
+        return int(g)
+    raise ValueError(f"groups must be integer labels (-1 or None: in no group); column {j} has "
+                     f"{g!r}.")
 
 
 def group_factors(group_factor, groups: Groups) -> np.ndarray:

@@ -136,8 +136,7 @@ def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, 
     """P(w) - D(theta) at theta = scale * S r, free groups projected out of r, scale <= 1 putting
     X_g' theta in the dual ball of every group."""
     r_dot_y, residual_sq = design.residual_products(r, rsum, w)
-    free = np.concatenate([penalty.groups.members(g) for g in penalty.free_groups()] or
-                          [np.empty(0, dtype=np.int64)]).astype(np.int64)
+    free = penalty.groups.columns(penalty.free_groups())
     if free.size:
         cross, q_free = design.cross_gram(free) if free_products is None else free_products
         inf = np.full(w.shape[0], np.inf)
@@ -170,8 +169,8 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, lipschi
     else:
         r, rsum = design.residual(w)
     tol_abs = tol * design.yty if design.yty > 0 else tol * np.finfo(float).tiny
-    free = [groups.members(g) for g in penalty.free_groups()]
-    free_products = design.cross_gram(np.concatenate(free)) if free else None
+    free = groups.columns(penalty.free_groups())
+    free_products = design.cross_gram(free) if free.size else None
     scores = np.empty(groups.n_groups)
     args = design.kernel_args()
     ws_size, epochs = _WS_START, 0
@@ -307,7 +306,7 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
 
     Returns (epochs, w, b, whether the point moved)."""
     groups = penalty.groups
-    cols = np.concatenate([groups.members(g) for g in ws])
+    cols = groups.columns(ws)
     local = Groups(np.arange(cols.size, dtype=np.int64),
                    np.concatenate([[0], np.cumsum(groups.sizes[ws])]).astype(np.int64),
                    groups.labels[ws])
@@ -491,9 +490,8 @@ class _QuadraticPath:
         """alpha_max at the least-squares fit of the unpenalized groups alone, and that fit."""
         design = self.design
         w = np.zeros(design.n_features)
-        free = [unit.groups.members(g) for g in unit.free_groups()]
-        if free:
-            cols = np.concatenate(free)
+        cols = unit.groups.columns(unit.free_groups())
+        if cols.size:
             cross, q = design.cross_gram(cols)
             w[cols] = np.linalg.lstsq(cross[cols], q, rcond=None)[0]
         return unit.alpha_max(-design.correlations(*design.residual(w))), w, None
@@ -522,7 +520,7 @@ class _GLMPath:
         w = np.zeros(data.X.shape[1])
         b = fit.null_intercept(data.y, data.sw, data.offset) if data.fit_intercept else 0.0
         if key:  # fit the unpenalized groups with the others held at zero
-            cols = np.concatenate([unit.groups.members(g) for g in key])
+            cols = unit.groups.columns(np.array(key, dtype=np.int64))
             sub = replace(data, X=data.X[:, cols])
             only = Groups.from_labels(unit.groups.column_group()[cols], cols.size)
             grad0 = np.abs(sub.gradient(data.sw * fit.derivative(data.y, sub.eta(w[cols], b))))
