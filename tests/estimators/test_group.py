@@ -12,14 +12,28 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import Lasso
+from shrinkage.datafits import get_datafit
 from shrinkage.estimators.group import GroupLasso, GroupLassoClassifier
 from shrinkage.solvers.group_cd import group_path
 
 GROUPS = np.repeat(np.arange(4), 3)
 
 
+def _has_datafit(name: str) -> bool:
+    try:
+        get_datafit(name)
+    except ValueError:
+        return False
+    return True
+
+
+HINGE = _has_datafit("squared_hinge")
+needs_hinge = pytest.mark.skipif(not HINGE, reason="the squared-hinge datafit is not available")
+
+
 @parametrize_with_checks([GroupLasso(), GroupLasso(l1_ratio=0.5, standardize=True),
-                          GroupLassoClassifier(), GroupLassoClassifier(datafit="squared_hinge")])
+                          GroupLassoClassifier()]
+                         + ([GroupLassoClassifier(datafit="squared_hinge")] if HINGE else []))
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -100,6 +114,12 @@ def test_classifier_string_labels_and_probabilities():
     d = model.decision_function(X)
     np.testing.assert_array_equal(model.predict(X), np.where(d > 0, "yes", "no"))
     assert np.mean(model.predict(X) == labels) > 0.8
+
+
+@needs_hinge
+def test_squared_hinge_classifier():
+    X, y = _data()
+    labels = np.where(y > 1.0, "yes", "no")
     svm = GroupLassoClassifier(GROUPS, alpha=0.02, datafit="squared_hinge").fit(X, labels)
     assert not hasattr(svm, "predict_proba")
     assert np.mean(svm.predict(X) == labels) > 0.8
@@ -126,3 +146,12 @@ def test_bad_parameters(est, match):
     target = y > 1 if isinstance(est, GroupLassoClassifier) else y
     with pytest.raises(ValueError, match=match):
         est.fit(X, target)
+
+
+def test_offset_in_fit():
+    X, y = _data()
+    o = np.linspace(-1.0, 1.0, len(y))
+    with_offset = GroupLasso(GROUPS, alpha=0.1, tol=1e-12).fit(X, y, offset=o)
+    shifted = GroupLasso(GROUPS, alpha=0.1, tol=1e-12).fit(X, y - o)
+    np.testing.assert_allclose(with_offset.coef_, shifted.coef_, atol=1e-10)
+    assert with_offset.intercept_ == pytest.approx(shifted.intercept_, abs=1e-10)
