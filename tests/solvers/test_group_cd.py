@@ -405,3 +405,24 @@ def test_protocol_datafits_reach_the_optimality_conditions(datafit, sparse):
     assert p.nnz[0] == 0 and p.nnz[-1] > 0
     for k in range(6):
         assert _kkt_in_numpy(X, y, sw, p.coefs[k], p.intercepts[k], p.alphas[k], datafit) < 1e-9
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_block_step_sizes_are_the_top_eigenvalues(sparse):
+    from shrinkage.datafits.quadratic import WeightedDesign
+    from shrinkage.penalties.group import Groups
+    from shrinkage.solvers.group_cd import block_lipschitz
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 305)) * rng.uniform(0.5, 2.0, 305)
+    X[rng.random(X.shape) < 0.5] = 0.0
+    X[:, 1] = 3.0  # a constant column: its singleton group never moves
+    labels = np.r_[-1, -1, 0, 0, 0, np.full(300, 1)]  # singletons, a group of 3, one of 300
+    sw = rng.uniform(0.5, 2.0, 40)
+    design = WeightedDesign.build(sp.csc_matrix(X) if sparse else X, np.zeros(40), sw, True)
+    groups = Groups.from_labels(labels, 305)
+    Xc = np.sqrt(sw / sw.sum())[:, None] * (X - sw @ X / sw.sum())
+    expected = [np.linalg.eigvalsh(Xc[:, c].T @ Xc[:, c])[-1] for c in
+                (groups.members(g) for g in range(groups.n_groups))]
+    expected[3] = 0.0
+    np.testing.assert_allclose(block_lipschitz(design, groups), expected, rtol=1e-7, atol=1e-12)
