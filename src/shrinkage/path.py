@@ -21,16 +21,18 @@ from .solvers.ridge import ridge_path_dual, ridge_path_primal
 
 @dataclass(frozen=True)
 class Path:
-    """Solutions along a decreasing alpha grid, each with its duality gap."""
+    """Solutions along a decreasing alpha grid, each with its certificate (``gaps``)."""
 
     alphas: np.ndarray
-    coefs: np.ndarray  # (n_alphas, n_features)
-    intercepts: np.ndarray
-    gaps: np.ndarray
+    coefs: np.ndarray  # (n_alphas, n_features); (n_alphas, n_features, K) for the multinomial
+    intercepts: np.ndarray  # (n_alphas,); (n_alphas, K) for the multinomial
+    gaps: np.ndarray  # the certificate in objective units: a duality gap or a KKT violation
     n_iter: np.ndarray
     converged: np.ndarray
     l1_ratio: float
     feature_names: np.ndarray | None = None
+    datafit: str = "quadratic"
+    certificate: str = "duality_gap"  # or "kkt"
 
     @property
     def nnz(self) -> np.ndarray:
@@ -53,30 +55,47 @@ def default_alpha_min_ratio(n_samples: int, n_features: int) -> float:
     return 1e-4 if n_samples >= n_features else 1e-2
 
 
-def path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
+def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
          alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-         standardize: bool = False, sample_weight=None, penalty_factor=None, lower=None,
-         upper=None, positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+         standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
+         lower=None, upper=None, positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
          solver: str = "auto", screen: bool = True, feature_names=None) -> Path:
     """Warm-started solutions of the documented objective along a grid of alphas.
 
     The default grid runs from alpha_max (the smallest alpha whose solution is all zeros) down to
-    alpha_max * alpha_min_ratio.  See ``shrinkage.datafits.quadratic`` for the objective.
+    alpha_max * alpha_min_ratio.  See ``shrinkage.datafits.quadratic`` for the least-squares
+    objective; any other ``datafit`` (a name such as "logistic" or a Datafit instance, see
+    ``shrinkage.datafits.base``) is solved by proximal Newton (``shrinkage.glm``), whose default
+    path may stop early when the deviance explained saturates.  ``offset`` is added to the linear
+    predictor (for least squares it is subtracted from y).
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
     if feature_names is None and hasattr(X, "columns"):
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
+    if alphas is None:
+        v.check_positive_int(n_alphas, "n_alphas")
+        if alpha_min_ratio is not None and not 0 < alpha_min_ratio < 1:
+            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
+    checked_alphas = None if alphas is None else v.check_alphas(alphas)
+    if not (isinstance(datafit, str) and datafit == "quadratic"):
+        from .glm import GLMProblem, solve_glm_path
+
+        glm_problem = GLMProblem.build(
+            X, y, sample_weight=sample_weight, offset=offset, penalty_factor=penalty_factor,
+            lower=lower, upper=upper, positive=positive, fit_intercept=fit_intercept,
+            standardize=standardize, feature_names=feature_names)
+        return solve_glm_path(glm_problem, datafit, checked_alphas, l1_ratio, n_alphas=n_alphas,
+                              alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
+                              max_iter=v.check_positive_int(max_iter, "max_iter"))
     problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
                             lower=lower, upper=upper, positive=positive,
                             fit_intercept=fit_intercept, standardize=standardize,
                             feature_names=feature_names)
-    if alphas is None:
-        v.check_positive_int(n_alphas, "n_alphas")
-        if alpha_min_ratio is None:
-            alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
-        elif not 0 < alpha_min_ratio < 1:
-            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
-    return solve_path(problem, None if alphas is None else v.check_alphas(alphas), l1_ratio,
+    if offset is not None:
+        problem.y = problem.y - v.check_target(offset, problem.n_samples, name="offset")
+    if alphas is None and alpha_min_ratio is None:
+        alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
+    return solve_path(problem, checked_alphas, l1_ratio,
                       n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                       tol=v.check_tol(tol), max_iter=v.check_positive_int(max_iter, "max_iter"),
                       solver=solver, screen=screen)

@@ -57,6 +57,11 @@ class Datafit(Protocol):
     def null_intercept(self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None) -> float:
         """argmin_b sum_i s_i l(y_i, b + offset_i)."""
 
+    def recession(self, y: np.ndarray) -> np.ndarray | None:
+        """Directions along which l(y_i, .) decreases without reaching its infimum, per sample:
+        +1 (eta_i -> +inf lowers it), -1 (eta_i -> -inf) or 0 (neither); None when every
+        l(y_i, .) attains its infimum (no fit can diverge).  Used to detect divergent fits."""
+
 
 def xlogx(t: np.ndarray) -> np.ndarray:
     """t log t with 0 log 0 = 0 (t >= 0)."""

@@ -47,6 +47,10 @@ class Logistic:
         out[ok] = xlogx(t) + xlogx(1.0 - t)
         return out
 
+    def recession(self, y: np.ndarray) -> np.ndarray:
+        """+1 for y = 1, -1 for y = 0, 0 for proportions strictly inside (0, 1)."""
+        return np.where(y == 1, 1.0, np.where(y == 0, -1.0, 0.0))
+
     def null_intercept(self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None) -> float:
         mean = float(sw @ y) / float(sw.sum())
         if not 0.0 < mean < 1.0:

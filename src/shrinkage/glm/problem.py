@@ -1,0 +1,150 @@
+"""A validated GLM problem: the design in the kernels' layout and everything that does not
+depend on alpha.  The objective is documented in ``shrinkage.datafits.base``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import _validation as v
+from ..datafits.quadratic import drop_constant_columns
+from ..penalties.l1_l2 import ElasticNetPenalty
+
+
+@dataclass(frozen=True)
+class GLMDesign:
+    """X for the kernels: dense float64 in Fortran order, or the CSC arrays (never densified)."""
+
+    Xd: np.ndarray
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    is_sparse: bool
+    shape: tuple[int, int]
+
+    @classmethod
+    def build(cls, X) -> GLMDesign:
+        no_index = np.empty(0, dtype=np.int64)
+        if sp.issparse(X):
+            return cls(np.empty((0, 0)), X.data.astype(np.float64, copy=False),
+                       X.indices.astype(np.int64), X.indptr.astype(np.int64), True, X.shape)
+        return cls(np.asfortranarray(X, dtype=np.float64), np.empty(0), no_index, no_index,
+                   False, X.shape)
+
+    def kernel_args(self) -> tuple:
+        return self.Xd, self.data, self.indices, self.indptr, self.is_sparse
+
+    @cached_property
+    def matrix(self):
+        """X as a matrix numpy / scipy multiply (the CSC wrapper shares the arrays)."""
+        if self.is_sparse:
+            return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+        return self.Xd
+
+    def matvec(self, w: np.ndarray) -> np.ndarray:
+        """X w ((n, K) for w of shape (p, K))."""
+        return np.asarray(self.matrix @ w)
+
+    def rmatvec(self, u: np.ndarray) -> np.ndarray:
+        """X' u ((p, K) for u of shape (n, K))."""
+        return np.asarray(self.matrix.T @ u)
+
+    def columns(self, cols: np.ndarray) -> np.ndarray:
+        """X[:, cols] as a dense (n, len(cols)) array (for a few columns only)."""
+        if self.is_sparse:
+            return np.asarray(self.matrix[:, cols].toarray())
+        return self.Xd[:, cols]
+
+
+@dataclass
+class GLMProblem:
+    """X, y, weights, offset and the alpha-free parts of the penalty (factors, bounds)."""
+
+    X: object
+    y: np.ndarray
+    sample_weight: np.ndarray
+    offset: np.ndarray | None
+    factors: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    fit_intercept: bool
+    standardize: bool
+    feature_names: np.ndarray | None = None
+
+    @classmethod
+    def build(cls, X, y, *, sample_weight=None, offset=None, penalty_factor=None, lower=None,
+              upper=None, positive=False, fit_intercept=True, standardize=False,
+              feature_names=None) -> GLMProblem:
+        X = v.check_design(X)
+        n, p = X.shape
+        y = v.check_target(y, n)
+        if offset is not None:
+            offset = v.check_target(offset, n, multi_output=True, name="offset")
+        lo, up = v.check_bounds(lower, upper, p, positive)
+        return cls(X, y, v.check_sample_weight(sample_weight, n),
+                   offset, v.check_penalty_factor(penalty_factor, p), lo, up, bool(fit_intercept),
+                   bool(standardize), v.check_feature_names(feature_names, p))
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
+    @cached_property
+    def sw(self) -> np.ndarray:
+        """Sample weights normalized to sum to one."""
+        return self.sample_weight / self.sample_weight.sum()
+
+    @cached_property
+    def design(self) -> GLMDesign:
+        return GLMDesign.build(self.X)
+
+    @cached_property
+    def col_norm_sq(self) -> np.ndarray:
+        """Weighted variance of each column (mean square without intercept); 0 when constant."""
+        sw, X = self.sw, self.X
+        if sp.issparse(X):
+            raw = np.asarray(X.multiply(X).T @ sw).ravel()
+        else:
+            raw = np.einsum("ij,ij,i->j", X, X, sw, dtype=np.float64)
+        if not self.fit_intercept:
+            return raw
+        mean = np.asarray(X.T @ sw, dtype=np.float64).ravel()
+        if sp.issparse(X):
+            return drop_constant_columns(np.maximum(raw - mean**2, 0.0), raw, cancellation=True)
+        centred = np.einsum("ij,ij,i->j", X - mean, X - mean, sw, dtype=np.float64)
+        return drop_constant_columns(centred, raw)
+
+    def column_scale(self) -> np.ndarray | None:
+        """glmnet's standardization: the weighted sd (or RMS without intercept); 1 if constant."""
+        if not self.standardize:
+            return None
+        sd = np.sqrt(self.col_norm_sq)
+        return np.where(sd > 0, sd, 1.0)
+
+    def penalty(self, alpha: float, l1_ratio: float) -> ElasticNetPenalty:
+        return ElasticNetPenalty(alpha, l1_ratio, self.factors, self.lower, self.upper,
+                                 self.column_scale())
+
+    def offset_or_zero(self, n_outputs: int = 1) -> np.ndarray:
+        """The offset as an (n,) array [(n, K) when n_outputs = K > 1], zeros when absent."""
+        n = self.n_samples
+        if self.offset is None:
+            return np.zeros(n) if n_outputs == 1 else np.zeros((n, n_outputs))
+        if n_outputs == 1:
+            if self.offset.ndim != 1:
+                raise ValueError(f"offset must be one-dimensional (one entry per sample); got "
+                                 f"shape {self.offset.shape}.")
+            return self.offset
+        if self.offset.ndim == 1:
+            return np.repeat(self.offset[:, None], n_outputs, axis=1)
+        if self.offset.shape[1] != n_outputs:
+            raise ValueError(f"offset must have shape ({n},) or ({n}, {n_outputs}) (one column "
+                             f"per class); got {self.offset.shape}.")
+        return self.offset

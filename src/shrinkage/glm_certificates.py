@@ -1,0 +1,47 @@
+"""The duality gap of a GLM fit (the objective and its dual are in ``shrinkage.datafits.base``).
+
+The dual point is u = scale * sw * l'(eta): the scaled gradient of the datafit in eta.  The
+caller makes it feasible for the unpenalized parts first (the intercept, sum u = 0, and the free
+columns, x_j.u = 0, are fitted exactly: see ``polish_unpenalized``); scale <= 1 then makes
+|x_j.u| <= l1_j wherever the penalty's conjugate would otherwise be infinite, and every datafit
+keeps l*(y, scale l'(eta)) finite.  The gap P(w, b) - D(u) >= P(w, b) - P* is in objective units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .penalties.l1_l2 import PenaltyWeights
+from .solvers import _glm_kernels, _kernels
+
+
+def flat_weights(pw: PenaltyWeights, shape: tuple) -> tuple[np.ndarray, ...]:
+    """(l1, l2, lower, upper) repeated over the classes of a (p, K) coefficient matrix, raveled."""
+    if len(shape) == 1:
+        return pw.l1, pw.l2, pw.lower, pw.upper
+    return tuple(np.repeat(a, shape[1]) for a in (pw.l1, pw.l2, pw.lower, pw.upper))
+
+
+def glm_duality_gap(datafit, y: np.ndarray, sw: np.ndarray, eta: np.ndarray,
+                    offset: np.ndarray, w: np.ndarray, pw: PenaltyWeights, grad: np.ndarray,
+                    exact: np.ndarray | None = None) -> tuple[float, float]:
+    """(gap, primal) at (w, eta), given grad = X' (sw l'(eta)) for every column.
+
+    ``exact`` marks the coordinates whose optimality condition x_j.u = 0 was solved to rounding
+    (the free columns fitted exactly); their dual correlation is taken as 0.
+    """
+    l1, l2, lower, upper = flat_weights(pw, w.shape)
+    wf = np.ascontiguousarray(w, dtype=np.float64).ravel()
+    primal = float(sw @ datafit.loss(y, eta)) + float(_kernels.penalty_value(wf, l1, l2))
+    corr = -np.asarray(grad, dtype=np.float64).ravel()
+    if exact is not None:
+        corr[np.asarray(exact).ravel()] = 0.0
+    scale = _glm_kernels.dual_scale(corr, l1, l2, lower, upper)
+    v = scale * datafit.derivative(y, eta)
+    pos = sw > 0
+    conj = datafit.conjugate(y[pos], v[pos])
+    u = sw[:, None] * v if v.ndim == 2 else sw * v
+    dual = (-float(sw[pos] @ conj) + float(np.sum(u * offset))
+            - _glm_kernels.penalty_conjugate(scale * corr, l1, l2, lower, upper))
+    gap = primal - dual
+    return (max(float(gap), 0.0) if np.isfinite(gap) else np.inf), primal

@@ -1,0 +1,228 @@
+"""Proximal Newton (IRLS) with working sets for GLMs with Elastic-Net penalties and bounds.
+
+Outer loop: fit the unpenalized block (intercept, free columns) exactly, take the full gradient
+X' (sw l'(eta)), certify (duality gap, ``shrinkage.glm_certificates``), and pick a working set of
+the largest KKT violations (always with the support and the free columns).  Middle loop: Newton
+steps on the working set, each minimising the quadratic model of the datafit plus the penalty by
+coordinate descent (numba, ``_glm_kernels.newton_cd``; the intercept is profiled out exactly) and
+then a backtracking line search on the true objective (Armijo on the composite objective), until
+the working set's KKT violations drop below a fraction of the outer ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..glm_certificates import glm_duality_gap
+from ..penalties.l1_l2 import PenaltyWeights
+from . import _glm_kernels, _kernels
+
+_WS_START = 10
+_INNER_FRACTION = 0.3
+_MAX_NEWTON = 50
+_ARMIJO = 1e-4
+_ROUNDING = 1e3 * np.finfo(float).eps
+# |eta| beyond this means a fitted probability or mean at the limit of double precision
+_ETA_DIVERGED = 700.0
+
+
+@dataclass(frozen=True)
+class GLMFit:
+    """Coefficients, intercept and the certificate (``gap`` in objective units)."""
+
+    w: np.ndarray
+    intercept: float
+    gap: float
+    n_iter: int
+    converged: bool
+    tol: float
+    eta: np.ndarray = field(repr=False, compare=False)
+
+
+class DivergenceError(ValueError):
+    """The unpenalized part of the model has no finite optimum."""
+
+
+def diverged_message(datafit) -> str:
+    return (f"The {datafit.name} model has no finite optimum: its unpenalized part (the "
+            "intercept, columns with penalty_factor=0, or every column when alpha=0) drives the "
+            "loss to its infimum, e.g. the classes are perfectly separable by it, so the "
+            "coefficients diverge; use an L2 or L1 penalty (alpha > 0, penalty_factor > 0).")
+
+
+@dataclass
+class _Data:
+    """What every step reads: the design, the target and the fixed parts of the predictor."""
+
+    design: object
+    datafit: object
+    y: np.ndarray
+    sw: np.ndarray
+    offset: np.ndarray
+    fit_intercept: bool
+
+    def objective(self, eta: np.ndarray) -> float:
+        return float(self.sw @ self.datafit.loss(self.y, eta))
+
+
+def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float, *,
+                      tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> GLMFit:
+    """Minimise sum sw l(y, Xw + b + offset) + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box.
+
+    Stops when the duality gap is below ``tol_abs`` or after ``max_iter`` coordinate-descent
+    epochs in all.  ``eta0`` is the linear predictor at (w0, b0) when the caller has it.
+    """
+    design = data.design
+    p = design.shape[1]
+    w = np.clip(np.asarray(w0, dtype=np.float64), pw.lower, pw.upper)
+    b = float(b0) if data.fit_intercept else 0.0
+    eta = (eta0.copy() if eta0 is not None and np.array_equal(w, w0)
+           else design.matvec(w) + b + data.offset)
+    free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0) & (pw.lower < pw.upper))
+    args = design.kernel_args()
+    grad = np.zeros(p)
+    hx = np.zeros(p)
+    hxx = np.zeros(p)
+    ws_size = _WS_START
+    epochs = 0
+    n_movable = int(np.sum(pw.lower < pw.upper))
+    while True:
+        w, b, eta, exact = polish_unpenalized(data, pw, free, w, b, eta)
+        g = data.sw * data.datafit.derivative(data.y, eta)
+        grad = design.rmatvec(g)
+        gap, _ = glm_duality_gap(data.datafit, data.y, data.sw, eta, data.offset, w, pw, grad,
+                                 exact)
+        if gap <= tol_abs or epochs >= max_iter or n_movable == 0:
+            break
+        scores = _kernels.kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
+                                         np.empty(p))
+        worst = float(scores.max())
+        keep = (w != 0) & (pw.lower < pw.upper)
+        keep[free] = True
+        scores[keep] = np.inf
+        scores[pw.lower == pw.upper] = -1.0
+        ws_size = min(max(ws_size, 2 * int(keep.sum())), n_movable)
+        ws = np.sort(np.argpartition(scores, -ws_size)[-ws_size:]).astype(np.int64)
+        n_steps = 0
+        ws_worst = worst
+        while n_steps < _MAX_NEWTON and epochs < max_iter:
+            step = _newton_step(data, pw, ws, w, b, eta, g, _INNER_FRACTION * ws_worst,
+                                max_iter - epochs, hx, hxx, args)
+            if step is None:
+                break
+            n_steps += 1
+            w, b, eta, n_epochs = step
+            epochs += n_epochs
+            g = data.sw * data.datafit.derivative(data.y, eta)
+            _glm_kernels.gradient_on(*args, ws, g, grad)
+            ws_worst = float(_kernels.kkt_violations(
+                -grad[ws], w[ws], pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws],
+                np.empty(ws.size)).max())
+            if ws_worst <= _INNER_FRACTION * worst:
+                break
+        if n_steps == 0 and ws_size == n_movable:
+            break  # no descent left on the whole problem: the gap is at rounding level
+        if n_steps <= 1 and ws_size < n_movable:
+            ws_size = min(2 * ws_size, n_movable)
+    return GLMFit(w, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
+
+
+def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epochs, hx, hxx,
+                 args):
+    """One proximal Newton step on ``ws`` with its line search; None if it cannot descend."""
+    h = data.sw * data.datafit.curvature(data.y, eta)
+    H = float(h.sum())
+    _glm_kernels.column_stats(*args, ws, h, hx, hxx)
+    intercept = data.fit_intercept and H > 0
+    mean = hx / H if intercept else np.zeros_like(hx)
+    curv = hxx - mean * hx if intercept else hxx.copy()
+    z = w.copy()
+    a = g.copy()
+    d = np.zeros_like(eta)
+    c = -float(g.sum()) / H if intercept else 0.0
+    c, n_epochs = _glm_kernels.newton_cd(*args, ws, z, a, d, c, h, mean, curv, H, pw.l1, pw.l2,
+                                         pw.lower, pw.upper, max_epochs, tol)
+    direction = d + c
+    w_ws, z_ws, l1, l2 = w[ws], z[ws], pw.l1[ws], pw.l2[ws]
+    dw = z_ws - w_ws
+    pen_old = _kernels.penalty_value(w_ws, l1, l2)
+    # the change of the penalty term by term: its sign must survive rounding near the optimum
+    pen_change = float(l1 @ (np.abs(z_ws) - np.abs(w_ws)) + 0.5 * l2 @ (dw * (z_ws + w_ws)))
+    decrease = float(g @ direction) + pen_change
+    if not decrease < 0:
+        return None
+    f0 = data.objective(eta) + pen_old
+    # below rounding, Armijo cannot tell: accept the step unless the objective visibly rises
+    slack = _ROUNDING * abs(f0) if -decrease < _ROUNDING * abs(f0) else 0.0
+    t = 1.0
+    while True:
+        w_t = w.copy()
+        w_t[ws] = w[ws] + t * dw
+        eta_t = eta + t * direction
+        f_t = data.objective(eta_t) + _kernels.penalty_value(w_t[ws], l1, l2)
+        if f_t <= f0 + _ARMIJO * t * decrease + slack:
+            break
+        t *= 0.5
+        if t < 1e-10:
+            return None
+    if np.abs(eta_t).max() > _ETA_DIVERGED:
+        raise DivergenceError(diverged_message(data.datafit))
+    return np.clip(w_t, pw.lower, pw.upper), b + t * c, eta_t, n_epochs
+
+
+def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.ndarray,
+                       b: float, eta: np.ndarray, *, max_steps: int = 50):
+    """Newton's method on the unpenalized block (intercept, free columns inside their bounds),
+    the penalized coefficients held fixed, until its gradient vanishes to rounding.
+
+    Returns (w, b, eta, exact): ``exact`` lists the free columns now fitted exactly.
+    """
+    inside = free[(w[free] > pw.lower[free]) & (w[free] < pw.upper[free])
+                  | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])]
+    blocks = [np.ones(len(eta))] if data.fit_intercept else []
+    if inside.size:
+        blocks.append(data.design.columns(inside).T)
+    if not blocks:
+        return w, b, eta, inside
+    B = np.vstack(blocks).T  # (n, m)
+    w = w.copy()
+    f = data.objective(eta)
+    best = np.inf
+    for _ in range(max_steps):
+        deriv = data.datafit.derivative(data.y, eta)
+        g = data.sw * deriv
+        grad = B.T @ g
+        # rounding level of each gradient entry: stop there (and when it stops shrinking)
+        size = float(np.max(np.abs(grad) / (np.abs(B.T) @ np.abs(g) + 1e-300)))
+        if size <= _ROUNDING or size >= best:
+            break
+        best = size
+        h = data.sw * data.datafit.curvature(data.y, eta)
+        hess = (B * h[:, None]).T @ B
+        step = -np.linalg.lstsq(hess, grad, rcond=None)[0]
+        decrease = float(grad @ step)
+        if not decrease < 0:
+            break
+        slack = _ROUNDING * abs(f) if -decrease < _ROUNDING * abs(f) else 0.0
+        t = 1.0
+        while t > 1e-10:
+            eta_t = eta + t * (B @ step)
+            f_t = data.objective(eta_t)
+            if f_t <= f + _ARMIJO * t * decrease + slack:
+                break
+            t *= 0.5
+        else:
+            break
+        if np.abs(eta_t).max() > _ETA_DIVERGED:
+            raise DivergenceError(diverged_message(data.datafit))
+        eta, f = eta_t, f_t
+        if data.fit_intercept:
+            b += t * step[0]
+        w[inside] += t * step[int(data.fit_intercept):]
+    clipped = np.clip(w, pw.lower, pw.upper)
+    if not np.array_equal(clipped, w):
+        eta = eta + data.design.matvec(clipped - w)
+        w = clipped
+    return w, b, eta, inside[(w[inside] > pw.lower[inside]) & (w[inside] < pw.upper[inside])]

@@ -1,0 +1,203 @@
+"""solve_glm_path / path(datafit="logistic"): agreement with scikit-learn and skglm on the same
+objective, warm starts, sparse input, weights, offset, bounds and penalty factors."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import shrinkage
+from shrinkage.glm import GLMProblem, solve_glm_path
+
+from ._data import classification, logistic_gap, logistic_objective
+
+X, Y = classification()
+N, P = X.shape
+
+
+def _skglm_l1(alpha, positive=False):
+    skglm = pytest.importorskip("skglm")
+    from skglm.datafits import Logistic
+    from skglm.penalties import L1
+    from skglm.solvers import ProxNewton
+
+    est = skglm.GeneralizedLinearEstimator(
+        Logistic(), L1(alpha, positive=positive), ProxNewton(tol=1e-13, max_iter=200))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, 2 * Y - 1)
+    return est.coef_.ravel(), float(np.ravel(est.intercept_)[0])
+
+
+def _fit(alpha, **kw):
+    kw.setdefault("tol", 1e-12)
+    path = shrinkage.path(kw.pop("X", X), kw.pop("y", Y), datafit="logistic", alphas=[alpha],
+                          **kw)
+    assert path.converged.all()
+    return path.coefs[0], path.intercepts[0], path
+
+
+def _agree(ours, ref, alpha, l1_ratio=1.0, **obj_kw):
+    f_ours = logistic_objective(X, Y, *ours, alpha, l1_ratio, **obj_kw)
+    f_ref = logistic_objective(X, Y, *ref, alpha, l1_ratio, **obj_kw)
+    assert f_ours <= f_ref * (1 + 1e-8)
+    np.testing.assert_allclose(ours[0], ref[0], atol=1e-5)
+    np.testing.assert_allclose(ours[1], ref[1], atol=1e-5)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_l1_matches_skglm(sparse):
+    alpha = 0.02
+    w, b, path = _fit(alpha, X=sp.csc_matrix(X) if sparse else X)
+    assert path.datafit == "logistic" and path.certificate == "duality_gap"
+    assert 0 < np.count_nonzero(w) < P
+    _agree((w, b), _skglm_l1(alpha), alpha)
+
+
+def test_elastic_net_is_certified_by_an_independent_gap():
+    alpha, l1_ratio = 0.03, 0.4
+    w, b, path = _fit(alpha, l1_ratio=l1_ratio)
+    assert 0 < np.count_nonzero(w) < P
+    assert logistic_gap(X, Y, w, b, alpha, l1_ratio) < 1e-11
+    np.testing.assert_allclose(path.gaps[0], logistic_gap(X, Y, w, b, alpha, l1_ratio),
+                               atol=1e-12)
+
+
+def test_l2_matches_sklearn_lbfgs():
+    from sklearn.linear_model import LogisticRegression
+
+    alpha = 0.05
+    w, b, _ = _fit(alpha, l1_ratio=0.0)
+    ref = LogisticRegression(C=1 / (alpha * N), tol=1e-12, max_iter=10_000).fit(X, Y)
+    _agree((w, b), (ref.coef_.ravel(), ref.intercept_[0]), alpha, 0.0)
+
+
+def test_l1_without_intercept_matches_liblinear():
+    from sklearn.linear_model import LogisticRegression
+
+    alpha = 0.02
+    w, b, _ = _fit(alpha, fit_intercept=False)
+    assert b == 0.0
+    ref = LogisticRegression(C=1 / (alpha * N), l1_ratio=1.0, solver="liblinear",
+                             fit_intercept=False, tol=1e-10, max_iter=10_000).fit(X, Y)
+    _agree((w, 0.0), (ref.coef_.ravel(), 0.0), alpha)
+
+
+def test_positive_matches_skglm():
+    alpha = 0.01
+    w, b, _ = _fit(alpha, positive=True)
+    assert np.all(w >= 0) and np.any(w > 0)
+    _agree((w, b), _skglm_l1(alpha, positive=True), alpha)
+
+
+def test_penalty_factor_zero_is_unpenalized():
+    alpha = 0.05
+    factors = np.linspace(0.5, 2.0, P)
+    factors[[1, 5]] = 0.0
+    w, b, _ = _fit(alpha, penalty_factor=factors)
+    assert w[1] != 0 and w[5] != 0
+    assert logistic_gap(X, Y, w, b, alpha, factors=factors) < 1e-11
+
+
+def test_sample_weights_equal_repeated_rows():
+    counts = np.arange(N) % 3
+    w1, b1, _ = _fit(0.02, sample_weight=counts)
+    keep = np.repeat(np.arange(N), counts)
+    w2, b2, _ = _fit(0.02, X=X[keep], y=Y[keep])
+    np.testing.assert_allclose(w1, w2, atol=1e-7)
+    np.testing.assert_allclose(b1, b2, atol=1e-7)
+
+
+def test_offset_equals_a_column_pinned_at_one():
+    rng = np.random.default_rng(1)
+    offset = rng.normal(0, 0.7, N)
+    w1, b1, _ = _fit(0.02, offset=offset)
+    Xo = np.column_stack([X, offset])
+    lower = np.r_[np.full(P, -np.inf), 1.0]
+    upper = np.r_[np.full(P, np.inf), 1.0]
+    w2, b2, _ = _fit(0.02, X=Xo, lower=lower, upper=upper)
+    np.testing.assert_allclose(w1, w2[:P], atol=1e-7)
+    np.testing.assert_allclose(b1, b2, atol=1e-7)
+
+
+def test_box_bounds_hold_at_the_optimum():
+    lower, upper = -0.2, 0.3
+    w, _, _ = _fit(0.005, lower=lower, upper=upper)
+    assert np.all(w >= lower) and np.all(w <= upper)
+    assert np.any(w == upper) and np.any(w == lower)
+
+
+def test_standardize_equals_fitting_standardized_columns():
+    sd = X.std(axis=0)
+    w1, b1, _ = _fit(0.02, standardize=True)
+    w2, b2, _ = _fit(0.02, X=X / sd)
+    np.testing.assert_allclose(w1 * sd, w2, atol=1e-7)
+    np.testing.assert_allclose(b1, b2, atol=1e-7)
+
+
+def test_warm_started_path_equals_cold_fits():
+    path = shrinkage.path(X, Y, datafit="logistic", n_alphas=8, alpha_min_ratio=0.05, tol=1e-10)
+    assert len(path) == 8
+    for a, w, b in zip(path.alphas[::3], path.coefs[::3], path.intercepts[::3], strict=True):
+        w_cold, b_cold, _ = _fit(a, tol=1e-10)
+        np.testing.assert_allclose(w, w_cold, atol=1e-6)
+        np.testing.assert_allclose(b, b_cold, atol=1e-6)
+
+
+def test_alpha_max_is_the_first_zero_solution():
+    path = shrinkage.path(X, Y, datafit="logistic", n_alphas=3, alpha_min_ratio=0.5)
+    assert not path.coefs[0].any()
+    mean = Y.mean()
+    np.testing.assert_allclose(path.intercepts[0], np.log(mean / (1 - mean)))
+    w, _, _ = _fit(path.alphas[0] * 0.99)
+    assert np.count_nonzero(w) == 1
+
+
+def test_gaps_are_below_tolerance_times_the_null_objective():
+    tol = 1e-6
+    path = shrinkage.path(X, Y, datafit="logistic", n_alphas=10, tol=tol)
+    mean = Y.mean()
+    null = -(mean * np.log(mean) + (1 - mean) * np.log(1 - mean))
+    assert np.all(path.gaps <= tol * null)
+
+
+def test_default_path_stops_when_the_deviance_saturates():
+    Xs, ys = classification(seed=3, separable=True)
+    path = shrinkage.path(Xs, ys, datafit="logistic", alpha_min_ratio=1e-6, n_alphas=100)
+    assert 5 <= len(path) < 100
+    assert np.all(np.isfinite(path.coefs))
+    full = shrinkage.path(Xs, ys, datafit="logistic", alphas=path.alphas[:3])
+    assert len(full) == 3
+
+
+def test_separable_data_without_penalty_raises():
+    Xs, ys = classification(seed=3, separable=True)
+    with pytest.raises(ValueError, match="perfectly separable"):
+        shrinkage.path(Xs, ys, datafit="logistic", alphas=[0.0])
+    ys0 = (Xs[:, 0] > 0.1).astype(float)  # the unpenalized first column separates
+    with pytest.raises(ValueError, match="perfectly separable"):
+        shrinkage.path(Xs, ys0, datafit="logistic", alphas=[0.1],
+                       penalty_factor=np.r_[0.0, np.ones(P - 1)])
+    path = shrinkage.path(Xs, ys, datafit="logistic", alphas=[1e-3], l1_ratio=0.0)
+    assert path.converged.all() and np.all(np.isfinite(path.coefs))
+
+
+def test_solve_glm_path_with_a_datafit_instance():
+    from shrinkage.datafits.logistic import Logistic
+
+    problem = GLMProblem.build(X, Y)
+    path = solve_glm_path(problem, Logistic(), np.array([0.05, 0.02]), 1.0, tol=1e-10)
+    w, _, _ = _fit(0.02, tol=1e-10)
+    np.testing.assert_allclose(path.coefs[1], w, atol=1e-7)
+
+
+def test_bad_inputs_name_the_argument():
+    with pytest.raises(ValueError, match="0/1 labels"):
+        shrinkage.path(X, Y * 2, datafit="logistic")
+    with pytest.raises(ValueError, match="offset"):
+        shrinkage.path(X, Y, datafit="logistic", offset=np.ones(N + 1))
+    with pytest.raises(ValueError, match="datafit must be one of"):
+        shrinkage.path(X, Y, datafit="logit")
