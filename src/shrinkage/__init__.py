@@ -24,6 +24,11 @@ _EXPORTS = {
     "CVResult": "selection.cv", "cross_validate_path": "selection.cv",
     "ICResult": "selection.criteria", "information_criterion": "selection.criteria",
     "StabilityResult": "selection.stability", "stability_selection": "selection.stability",
+    # GLMs and classification
+    "LogisticRegression": "estimators.glm", "PoissonRegressor": "estimators.glm",
+    "HuberRegressor": "estimators.glm", "LinearSVC": "estimators.glm",
+    "LogisticRegressionCV": "estimators.glm_cv", "PoissonRegressorCV": "estimators.glm_cv",
+    "cross_validate_glm_path": "selection.glm_cv",
     # the L1 vs L2 comparison
     "Comparison": "compare", "compare": "compare",
     "Collinearity": "diagnostics", "collinearity": "diagnostics",

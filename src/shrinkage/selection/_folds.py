@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.model_selection import GroupKFold, KFold
+from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
 
 from .. import _validation as v
 from ..datafits.quadratic import SufficientStatistics
@@ -25,13 +25,16 @@ _BLOCK_BYTES = 32 * 2**20
 
 
 def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: int = 1,
-               random_state=None) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
+               random_state=None, stratify: bool = False
+               ) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
     """The (train, test) index pairs and the number of folds per repeat.
 
     An integer ``cv`` gives K-fold (without shuffling when ``random_state`` is None and
     ``n_repeats`` is 1, as scikit-learn; shuffled and seeded otherwise), or group K-fold when
-    ``groups`` is given.  ``n_repeats`` repeats it with fresh shuffles drawn from ``random_state``
-    (an int or a numpy Generator).  A splitter object or an iterable of splits is used as is.
+    ``groups`` is given; ``stratify=True`` (classification) keeps the classes of ``y`` in
+    proportion in every fold (stratified K-fold, or stratified group K-fold).  ``n_repeats``
+    repeats it with fresh shuffles drawn from ``random_state`` (an int or a numpy Generator).
+    A splitter object or an iterable of splits is used as is.
     """
     n_repeats = v.check_positive_int(n_repeats, "n_repeats")
     groups = v.check_groups(groups, n_samples)
@@ -49,10 +52,12 @@ def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: in
         for _ in range(n_repeats):
             seed = int(rng.integers(2**31 - 1)) if shuffle else None
             if groups is None:
-                splitter = KFold(k, shuffle=shuffle, random_state=seed)
+                kind = StratifiedKFold if stratify else KFold
             else:
-                splitter = GroupKFold(k, shuffle=shuffle, random_state=seed)
-            splits.extend(splitter.split(np.empty((n_samples, 1)), None, groups))
+                kind = StratifiedGroupKFold if stratify else GroupKFold
+            splitter = kind(k, shuffle=shuffle, random_state=seed)
+            splits.extend(splitter.split(np.empty((n_samples, 1)), y if stratify else None,
+                                         groups))
         return v.check_splits(splits, n_samples), k
     if n_repeats != 1:
         raise ValueError(f"n_repeats={n_repeats} applies to an integer cv only; a splitter "

@@ -1,0 +1,537 @@
+"""Generalized linear models with the scikit-learn API: logistic, Poisson, Huber, linear SVM.
+
+Every model minimises the GLM objective of ``shrinkage.datafits.base``,
+
+    1/(sum s) sum_i s_i l(y_i, x_i.w + b + offset_i) + alpha sum_j f_j (l1_ratio |w_j|
+        + (1 - l1_ratio)/2 w_j^2)   on lower <= w <= upper,
+
+with an unpenalized intercept b.  The classifiers also take scikit-learn's ``C``: the objective
+C sum_i s_i l_i + penalty has the same minimiser at alpha = 1 / (C sum s) (``alpha_from_C``).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .. import _validation as v
+from ..datafits import get_datafit
+from ..exceptions import ShrinkageConvergenceWarning
+from ..glm import GLMProblem, solve_glm_path
+from ..path import Path
+from ..solvers.prox_newton import DivergenceError
+
+_X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
+_X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
+PENALTIES = ("l1", "l2", "elasticnet", None)
+MULTI_CLASS = ("auto", "multinomial", "ovr")
+
+
+def alpha_from_C(C: float, sample_weight=None, n_samples: int | None = None) -> float:
+    """The alpha equal to scikit-learn's C: 1 / (C sum s) (0 for C = inf)."""
+    total = float(np.sum(sample_weight)) if sample_weight is not None else float(n_samples)
+    return 0.0 if np.isinf(C) else 1.0 / (C * total)
+
+
+def check_C(C) -> float:
+    if isinstance(C, bool) or not isinstance(C, numbers.Real) or not C > 0 or np.isnan(C):
+        raise ValueError(f"C must be a positive number (np.inf for no penalty); got {C!r}.")
+    return float(C)
+
+
+class _GLM(BaseEstimator):
+    """The shared fit machinery: one GLM problem, one alpha, warm starts, fitted attributes."""
+
+    def _glm_problem(self, X, y, sample_weight, offset=None) -> GLMProblem:
+        return GLMProblem.build(
+            X, y, sample_weight=sample_weight, offset=offset,
+            penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
+            positive=getattr(self, "positive", False), fit_intercept=self.fit_intercept,
+            standardize=self.standardize, feature_names=getattr(self, "feature_names_in_", None))
+
+    def _solve(self, problem: GLMProblem, datafit, alpha: float, l1_ratio: float, w0=None,
+               b0=None) -> Path:
+        return solve_glm_path(problem, datafit, np.array([alpha]), l1_ratio,
+                              tol=v.check_tol(self.tol),
+                              max_iter=v.check_positive_int(self.max_iter, "max_iter"),
+                              w0=w0, b0=b0, model=type(self).__name__)
+
+    def _previous(self, shape: tuple) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(coef_, intercept_) of the previous fit for a warm start, when they fit ``shape``."""
+        coef = getattr(self, "coef_", None) if self.warm_start else None
+        if coef is None or coef.shape != shape:
+            return None, None
+        return np.asarray(coef, dtype=np.float64), np.asarray(self.intercept_, dtype=np.float64)
+
+    def _record(self, paths: list[Path]) -> None:
+        """dual_gap_, n_iter_, converged_ and certificate_ of one fit or one per class."""
+        gaps = np.array([float(p.gaps[0]) for p in paths])
+        self.dual_gap_ = float(gaps[0]) if len(paths) == 1 else gaps
+        self.n_iter_ = np.array([max(int(p.n_iter[0]), 1) for p in paths], dtype=np.int32)
+        self.converged_ = bool(all(bool(p.converged[0]) for p in paths))
+        self.certificate_ = paths[0].certificate
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+# --------------------------------------------------------------------------------------------
+# classifiers
+
+
+class _LinearClassifier(LinearClassifierMixin, _GLM):
+    """Labels, class weights and the penalty (alpha or C) of LogisticRegression / LinearSVC."""
+
+    def _labels(self, X, y, sample_weight):
+        """Validated X, class indices of y (``classes_`` set) and s = sample weight x class
+        weight."""
+        X, y = validate_data(self, X, y, **_X_FIT)
+        X = v.check_design(X)
+        check_classification_targets(y)
+        self.classes_, idx = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has a "
+                             f"single class: {self.classes_[0]!r}.")
+        sw = v.check_sample_weight(sample_weight, X.shape[0])
+        if self.class_weight is not None:
+            if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
+                raise ValueError("class_weight must be None, 'balanced' or a dict {label: weight}"
+                                 f"; got {self.class_weight!r}.")
+            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            sw = sw * weights[idx]
+        return X, idx, sw
+
+    def _alpha_l1_ratio(self, total_weight: float) -> tuple[float, float]:
+        """(alpha, l1_ratio) from penalty, alpha / C and l1_ratio; alpha wins over C."""
+        penalty = self.penalty
+        if penalty not in self._penalties:
+            raise ValueError(f"penalty must be one of {self._penalties}; got {penalty!r}.")
+        if penalty == "elasticnet":
+            if self.l1_ratio is None:
+                raise ValueError("penalty='elasticnet' needs l1_ratio in [0, 1] (1 is 'l1', 0 "
+                                 "is 'l2'); got l1_ratio=None.")
+            l1_ratio = v.check_l1_ratio(self.l1_ratio)
+        elif self.l1_ratio is not None:
+            raise ValueError(f"l1_ratio applies to penalty='elasticnet' only; got penalty="
+                             f"{penalty!r} with l1_ratio={self.l1_ratio!r}.")
+        else:
+            l1_ratio = 1.0 if penalty == "l1" else 0.0
+        if penalty is None:
+            if self.alpha not in (None, 0, 0.0):
+                raise ValueError(f"penalty=None fits without a penalty; alpha={self.alpha!r} "
+                                 "would be ignored: drop it or choose a penalty.")
+            return 0.0, l1_ratio
+        if self.alpha is not None:
+            return v.check_alpha(self.alpha), l1_ratio
+        return alpha_from_C(check_C(self.C), n_samples=total_weight), l1_ratio
+
+    def _fit_one_vs_rest(self, X, idx, sw, datafit, alpha, l1_ratio, encode) -> list[Path]:
+        """One binary fit per class (a single one for two classes), targets ``encode(y == k)``."""
+        K = len(self.classes_)
+        positives = [1] if K == 2 else range(K)
+        w_prev, b_prev = self._previous((len(positives), X.shape[1]))
+        paths = []
+        for row, k in enumerate(positives):
+            problem = self._glm_problem(X, encode(idx == k), sw)
+            w0 = None if w_prev is None else w_prev[row]
+            b0 = None if b_prev is None else float(np.ravel(b_prev)[row])
+            paths.append(self._solve(problem, datafit, alpha, l1_ratio, w0, b0))
+        self.coef_ = np.array([p.coefs[0] for p in paths]).astype(X.dtype)
+        self.intercept_ = np.array([float(p.intercepts[0]) for p in paths]).astype(X.dtype)
+        return paths
+
+
+class LogisticRegression(_LinearClassifier):
+    """Logistic regression with L1, L2 or Elastic-Net penalties (binary, multinomial or OvR).
+
+    Minimises 1/(sum s) sum_i s_i (log(1 + e^eta_i) - y_i eta_i) + alpha Omega(w) (the module's
+    objective; softmax cross-entropy for the multinomial), s the sample weights times the class
+    weights.  ``alpha`` and ``C`` are two spellings of the same strength, alpha = 1/(C sum s);
+    ``alpha`` wins when given, so ``LogisticRegression(C=C)`` has scikit-learn's minimiser.
+
+    Parameters
+    ----------
+    penalty : "l2", "l1", "elasticnet" (mixed by ``l1_ratio``) or None (no penalty: the
+        maximum-likelihood fit, which does not exist for perfectly separable classes).
+    alpha : penalty strength >= 0 in the module's objective; None uses ``C``.
+    C : scikit-learn's inverse strength (> 0; np.inf is no penalty).
+    l1_ratio : the Elastic-Net mix, for penalty="elasticnet" only.
+    multi_class : "auto" (binary logistic for two classes, multinomial for more), "multinomial"
+        (softmax; for two classes ``coef_`` is then the difference class 1 - class 0) or "ovr"
+        (one binary fit per class, probabilities normalised to sum to one).
+    fit_intercept : fit an unpenalized intercept (one per class).
+    standardize : penalize coefficients of columns scaled to unit weighted standard deviation
+        (glmnet), reported on the original scale.
+    class_weight : None, "balanced" (n / (K n_k)) or a dict {label: weight}; multiplies the
+        sample weights.
+    penalty_factor, lower, upper : per-feature penalty multipliers and coefficient bounds.
+    tol, max_iter : the solver's tolerance on the certificate and its iteration limit.
+    warm_start : start from the previous ``coef_`` / ``intercept_``.
+
+    Attributes
+    ----------
+    classes_ (sorted labels of any type), coef_ ((1, p) binary, else (K, p)), intercept_,
+    dual_gap_ (one per class for OvR), n_iter_ ((1,) or (K,) for OvR), converged_,
+    certificate_, n_features_in_, feature_names_in_.
+    """
+
+    _penalties = PENALTIES
+
+    def __init__(self, penalty="l2", *, alpha=None, C=1.0, l1_ratio=None, multi_class="auto",
+                 fit_intercept=True, standardize=False, class_weight=None, penalty_factor=None,
+                 lower=None, upper=None, tol=1e-4, max_iter=1000, warm_start=False):
+        self.penalty = penalty
+        self.alpha = alpha
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.multi_class = multi_class
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.class_weight = class_weight
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on X (dense or sparse) and labels y (any hashable values); returns self."""
+        multi_class = v.check_choice(self.multi_class, "multi_class", MULTI_CLASS)
+        X, idx, sw = self._labels(X, y, sample_weight)
+        alpha, l1_ratio = self._alpha_l1_ratio(float(sw.sum()))
+        K = len(self.classes_)
+        multinomial = multi_class == "multinomial" or (multi_class == "auto" and K > 2)
+        try:
+            if multinomial:
+                paths = [self._fit_multinomial(X, idx, sw, alpha, l1_ratio)]
+            else:
+                paths = self._fit_one_vs_rest(X, idx, sw, get_datafit("logistic"), alpha,
+                                              l1_ratio, lambda t: t.astype(np.float64))
+        except DivergenceError as error:
+            if alpha > 0:
+                raise
+            raise ValueError(f"LogisticRegression(penalty={self.penalty!r}) has no finite "
+                             f"solution on these data. {error} For example penalty='l2' with "
+                             "C=1.0.") from error
+        self._multinomial = multinomial
+        self._record(paths)
+        return self
+
+    def _fit_multinomial(self, X, idx, sw, alpha, l1_ratio) -> Path:
+        K, p = len(self.classes_), X.shape[1]
+        problem = self._glm_problem(X, idx.astype(np.float64), sw)
+        w_prev, b_prev = self._previous((K, p)) if K > 2 else (None, None)
+        path = self._solve(problem, get_datafit("multinomial"), alpha, l1_ratio,
+                           None if w_prev is None else w_prev.T, b_prev)
+        W, b = path.coefs[0].T, np.asarray(path.intercepts[0], dtype=np.float64)  # (K, p), (K,)
+        if K == 2:  # one decision function: class 1 against class 0
+            W, b = W[1:] - W[:1], b[1:] - b[:1]
+        self.coef_, self.intercept_ = W.astype(X.dtype), b.astype(X.dtype)
+        return path
+
+    def predict_proba(self, X):
+        """Class probabilities (n, K), columns in the order of ``classes_``."""
+        d = self.decision_function(X)
+        if d.ndim == 1:
+            p1 = expit(d)
+            return np.column_stack([1.0 - p1, p1])
+        if self._multinomial:
+            return softmax(d, axis=1)
+        p = expit(d)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """log of ``predict_proba``."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+
+class LinearSVC(_LinearClassifier):
+    """Linear support-vector classifier: the squared hinge loss with L1, L2 or EN penalties.
+
+    Minimises 1/(sum s) sum_i s_i max(0, 1 - t_i eta_i)^2 + alpha Omega(w) with t_i = +-1 (one
+    binary fit per class for K > 2, as scikit-learn's one-vs-rest).  alpha = 1/(C sum s) gives
+    scikit-learn's C sum_i s_i max(0, 1 - t_i eta_i)^2 + penalty.  Unlike liblinear, the
+    intercept is NOT penalized (liblinear penalizes it as a feature of value
+    ``intercept_scaling``): the two agree with fit_intercept=False.
+
+    Parameters as ``LogisticRegression`` (``penalty`` "l2", "l1" or "elasticnet", no
+    ``multi_class``); ``loss`` must be "squared_hinge" (the hinge loss is not offered).
+
+    Attributes
+    ----------
+    classes_, coef_ ((1, p) or (K, p)), intercept_, dual_gap_ (the certificate of each binary
+    fit, one per class when K > 2), n_iter_, converged_, certificate_, n_features_in_,
+    feature_names_in_.
+    """
+
+    _penalties = PENALTIES[:3]
+
+    def __init__(self, penalty="l2", loss="squared_hinge", *, alpha=None, C=1.0, l1_ratio=None,
+                 fit_intercept=True, standardize=False, class_weight=None, penalty_factor=None,
+                 lower=None, upper=None, tol=1e-4, max_iter=1000, warm_start=False):
+        self.penalty = penalty
+        self.loss = loss
+        self.alpha = alpha
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.class_weight = class_weight
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on X (dense or sparse) and labels y; returns self."""
+        if self.loss != "squared_hinge":
+            raise ValueError(f"loss must be 'squared_hinge' (the smooth SVM loss); got "
+                             f"{self.loss!r}.")
+        X, idx, sw = self._labels(X, y, sample_weight)
+        alpha, l1_ratio = self._alpha_l1_ratio(float(sw.sum()))
+        paths = self._fit_one_vs_rest(X, idx, sw, get_datafit("squared_hinge"), alpha, l1_ratio,
+                                      lambda t: np.where(t, 1.0, -1.0))
+        self._record(paths)
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# regressors
+
+
+class _GLMRegressor(RegressorMixin, _GLM):
+    def _regression_data(self, X, y):
+        X, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
+        return v.check_design(X), y
+
+    def _predict_linear(self, X, offset=None):
+        check_is_fitted(self)
+        X = validate_data(self, X, **_X_PREDICT)
+        eta = np.asarray(X @ self.coef_) + self.intercept_
+        if offset is not None:
+            eta = eta + v.check_target(offset, X.shape[0], name="offset")
+        return eta
+
+
+class PoissonRegressor(_GLMRegressor):
+    """Poisson regression (log link) with L1, L2 or EN penalties and an offset (log exposure).
+
+    Minimises 1/(sum s) sum_i s_i (mu_i - y_i log mu_i) + alpha Omega(w), mu_i = exp(x_i.w + b +
+    offset_i).  The mean deviance is twice that loss up to a constant in w, so with
+    ``l1_ratio=0`` this is exactly scikit-learn's PoissonRegressor objective
+    1/(2 sum s) sum_i s_i deviance_i + alpha/2 ||w||^2: ``PoissonRegressor(alpha)`` has the same
+    minimiser in both libraries.
+
+    Parameters
+    ----------
+    alpha : penalty strength >= 0; l1_ratio : the EN mix (0: ridge, scikit-learn's).
+    fit_intercept, standardize, penalty_factor, lower, upper, positive, tol, max_iter,
+    warm_start : as in ``LogisticRegression`` (``positive`` is lower=0).
+
+    Attributes
+    ----------
+    coef_, intercept_, dual_gap_, n_iter_, converged_, certificate_, n_features_in_,
+    feature_names_in_.
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.0, fit_intercept=True, standardize=False,
+                 penalty_factor=None, lower=None, upper=None, positive=False, tol=1e-4,
+                 max_iter=1000, warm_start=False):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def fit(self, X, y, sample_weight=None, offset=None):
+        """Fit counts y >= 0 (``offset``: known log exposure per sample); returns self."""
+        alpha, l1_ratio = v.check_alpha(self.alpha), v.check_l1_ratio(self.l1_ratio)
+        X, y = self._regression_data(X, y)
+        datafit = get_datafit("poisson")
+        y = datafit.check_target(y)
+        problem = self._glm_problem(X, y, sample_weight, offset)
+        w0, b0 = self._previous((X.shape[1],))
+        path = self._solve(problem, datafit, alpha, l1_ratio, w0, b0)
+        self.coef_ = path.coefs[0].astype(X.dtype)
+        self.intercept_ = X.dtype.type(path.intercepts[0])
+        self._record([path])
+        return self
+
+    def predict(self, X, offset=None):
+        """The expected counts exp(X coef_ + intercept_ + offset)."""
+        return np.exp(self._predict_linear(X, offset))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = True
+        return tags
+
+
+class HuberRegressor(_GLMRegressor):
+    """Robust regression: Huber's loss with a jointly estimated scale (scikit-learn's model).
+
+    Minimises over (w, b, sigma > 0), as scikit-learn's HuberRegressor,
+
+        sum_i s_i (sigma + H_eps((y_i - x_i.w - b) / sigma) sigma) + 2 alpha Omega(w),
+
+    H_eps(z) = z^2 for |z| <= eps, 2 eps |z| - eps^2 beyond; 2 alpha Omega(w) = alpha ||w||^2 for
+    l1_ratio=0 (scikit-learn's penalty).  Jointly convex: we alternate the fixed-scale Huber fit
+    (the GLM objective with threshold eps sigma and alpha sigma / sum s) with the exact 1-D
+    minimisation over sigma until the coefficients stop moving (relative change below ``tol``)
+    and sigma too (relative to the larger of sigma and the data's scale, so that a sigma going
+    to 0, on data the model fits exactly, also stops).
+
+    Parameters
+    ----------
+    epsilon : the threshold eps >= 1 (in units of the scale); smaller is more robust.
+    alpha : penalty strength >= 0 (scikit-learn's); l1_ratio : the EN mix.
+    fit_intercept, standardize, penalty_factor, lower, upper, positive, tol, warm_start : as in
+        ``PoissonRegressor``; max_iter bounds the scale updates (and each inner fit).
+
+    Attributes
+    ----------
+    coef_, intercept_, scale_ (sigma), outliers_ (|residual| > eps sigma), n_iter_ (scale
+    updates), dual_gap_ (certificate of the last fixed-scale fit), converged_, n_features_in_,
+    feature_names_in_.
+    """
+
+    def __init__(self, *, epsilon=1.35, alpha=0.0001, l1_ratio=0.0, fit_intercept=True,
+                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
+                 tol=1e-5, max_iter=1000, warm_start=False):
+        self.epsilon = epsilon
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit (w, b, sigma) by alternating minimisation; returns self."""
+        eps = self.epsilon
+        if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 1.0 <= eps < np.inf:
+            raise ValueError(f"epsilon must be a number >= 1.0; got {eps!r}.")
+        alpha, l1_ratio = v.check_alpha(self.alpha), v.check_l1_ratio(self.l1_ratio)
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_positive_int(self.max_iter, "max_iter")
+        X, y = self._regression_data(X, y)
+        problem = self._glm_problem(X, y, sample_weight)
+        sw = problem.sample_weight
+        total = float(sw.sum())
+        w, b = self._previous((X.shape[1],))
+        reference = _initial_scale(y, sw)  # the data's scale: sigma moves are measured in it
+        sigma = getattr(self, "scale_", reference) if w is not None else reference
+        converged, n_updates = False, 0
+        while n_updates < max_iter:
+            n_updates += 1
+            with warnings.catch_warnings():  # only the last fixed-scale fit counts: see below
+                warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
+                path = self._solve(problem, get_datafit("huber", epsilon=eps * sigma),
+                                   alpha * sigma / total, l1_ratio, w, b)
+            w_new, b_new = path.coefs[0], float(path.intercepts[0])
+            sigma_new = huber_scale(y - _matvec(X, w_new) - b_new, sw, eps)
+            moved = max(abs(sigma_new - sigma) / max(sigma_new, reference),
+                        _relative_change(np.append(w_new, b_new),
+                                         None if w is None else np.append(w, b)))
+            w, b, sigma = w_new, b_new, sigma_new
+            if moved <= tol:
+                converged = True
+                break
+        if not converged:
+            warnings.warn(
+                f"HuberRegressor: the scale and the coefficients still moved by {moved:.2g} "
+                f"(relative) after max_iter={max_iter} alternations, above tol={tol:g}. Try a "
+                "larger max_iter or tol.", ShrinkageConvergenceWarning, stacklevel=2)
+        elif not path.converged[0]:
+            warnings.warn(
+                f"HuberRegressor: the last fixed-scale fit stopped at max_iter={max_iter} with "
+                f"its certificate {path.gaps[0]:.3g} above the tolerance. Try a larger max_iter "
+                "or alpha, or standardize=True.", ShrinkageConvergenceWarning, stacklevel=2)
+        self.coef_ = w.astype(X.dtype)
+        self.intercept_ = X.dtype.type(b)
+        self.scale_ = float(sigma)
+        self.outliers_ = np.abs(y - _matvec(X, w) - b) > eps * sigma
+        self._record([path])
+        self.n_iter_ = n_updates
+        self.converged_ = converged and self.converged_
+        return self
+
+    def predict(self, X):
+        """X @ coef_ + intercept_."""
+        return self._predict_linear(X)
+
+
+def huber_scale(r: np.ndarray, sw: np.ndarray, eps: float) -> float:
+    """argmin_{sigma > 0} sum_i s_i (sigma + sigma H_eps(r_i / sigma)), exactly.
+
+    The derivative S - sum_{|r_i| <= eps sigma} s_i r_i^2 / sigma^2 - eps^2 sum_{|r_i| > eps sigma}
+    s_i increases with sigma; between consecutive breakpoints |r_i| / eps the set of inliers is
+    fixed and its zero is sigma^2 = sum_in s r^2 / (S - eps^2 sum_out s).
+    """
+    order = np.argsort(np.abs(r))
+    a = np.abs(r[order]) / eps  # breakpoints, increasing
+    s = sw[order]
+    S = float(s.sum())
+    inlier_w = np.cumsum(s)  # weight of the inliers at sigma = a_k (samples 0..k)
+    inlier_q = np.cumsum(s * r[order] ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = S - np.where(a > 0, inlier_q / a**2, 0.0) - eps**2 * (S - inlier_w)
+    k = int(np.searchsorted(slope >= 0, True))  # first breakpoint with a non-negative slope
+    q = inlier_q[k - 1] if k > 0 else 0.0
+    out_w = S - (inlier_w[k - 1] if k > 0 else 0.0)
+    denom = S - eps**2 * out_w
+    if k == len(a):
+        sigma = np.sqrt(q / S)
+    elif denom > 0 and q > 0:
+        sigma = min(np.sqrt(q / denom), a[k])
+    else:
+        sigma = a[k]
+    floor = 1e-12 * max(float(np.max(np.abs(r))), 1.0)
+    return float(max(sigma, floor))
+
+
+def _initial_scale(y: np.ndarray, sw: np.ndarray) -> float:
+    """Weighted median absolute deviation of y about its weighted median (1 if it vanishes)."""
+    mad = _weighted_median(np.abs(y - _weighted_median(y, sw)), sw) / 0.6745
+    return mad if mad > 0 else 1.0
+
+
+def _weighted_median(x: np.ndarray, sw: np.ndarray) -> float:
+    order = np.argsort(x)
+    cum = np.cumsum(sw[order])
+    return float(x[order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def _matvec(X, w: np.ndarray) -> np.ndarray:
+    return np.asarray(X @ w, dtype=np.float64).ravel()
+
+
+def _relative_change(new: np.ndarray, old: np.ndarray | None) -> float:
+    if old is None:
+        return np.inf
+    return float(np.max(np.abs(new - old)) / max(float(np.max(np.abs(new))), 1.0))

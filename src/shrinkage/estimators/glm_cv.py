@@ -1,0 +1,228 @@
+"""Cross-validated GLM estimators: LogisticRegressionCV and PoissonRegressorCV.
+
+Both cross-validate warm-started paths on one alpha grid from the full data, every l1_ratio on
+the same folds (stratified for the classifier when ``cv`` is an integer), with the machinery and
+the errors of ``shrinkage.selection.glm_cv``; the final model is the full-data path at the chosen
+alpha (``alpha_rule="min"``: the smallest CV error; ``"1se"``: the largest alpha within one
+standard error of it, glmnet's lambda.1se).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import _validation as v
+from ..datafits import get_datafit
+from ..selection._folds import make_folds
+from ..selection.cv import CVResult, PathOptions
+from ..selection.glm_cv import CLASS_SCORINGS, COUNT_SCORINGS, GLMCVData, cross_validate_glms
+from .glm import MULTI_CLASS, LogisticRegression, PoissonRegressor
+
+
+def _set_cv_attributes(est, results: list[CVResult], rule: str, is_list: bool) -> CVResult:
+    """alpha_, l1_ratio_, alphas_, cv_mean_, cv_se_, ... shared by the two estimators; returns
+    the chosen CVResult (the one with a full-data path)."""
+    chosen = next(r for r in results if r.path is not None)
+    i = chosen.index_min if rule == "min" else chosen.index_1se
+    est.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
+    est.l1_ratio_ = chosen.l1_ratio
+    est.alpha_min_ = chosen.alpha_min
+    est.alpha_1se_ = chosen.alpha_1se
+    squeeze = (lambda a: a) if is_list else (lambda a: a[0])
+    est.alphas_ = squeeze(np.array([r.alphas for r in results]))
+    est.cv_mean_ = squeeze(np.array([r.cv_mean for r in results]))
+    est.cv_se_ = squeeze(np.array([r.cv_se for r in results]))
+    est.cv_result_ = chosen
+    est.cv_results_ = results
+    path = chosen.path
+    est.dual_gap_ = float(path.gaps[i])
+    est.n_iter_ = np.array([max(int(np.sum(path.n_iter[:i + 1])), 1)], dtype=np.int32)
+    est.converged_ = bool(path.converged[i])
+    est.certificate_ = path.certificate
+    return chosen
+
+
+def _options(est, names) -> PathOptions:
+    return PathOptions(
+        fit_intercept=est.fit_intercept, standardize=est.standardize,
+        penalty_factor=est.penalty_factor, lower=est.lower, upper=est.upper,
+        positive=getattr(est, "positive", False), tol=est.tol, max_iter=est.max_iter,
+        alpha_min_ratio=est.alpha_min_ratio, feature_names=names).checked()
+
+
+class LogisticRegressionCV(LogisticRegression):
+    """Logistic regression with alpha (and l1_ratio) chosen by cross-validation.
+
+    Parameters
+    ----------
+    alphas : the grid (positive), or None for ``n_alphas`` values from the full data's
+        alpha_max down to ``alpha_min_ratio * alpha_max`` (glmnet's default ratio when None).
+    Cs : scikit-learn's spelling of the grid: a list of C values (alpha = 1/(C sum s)) or an int
+        (that many values on np.logspace(-4, 4), scikit-learn's default); not with ``alphas``.
+    l1_ratios : one value or a list in [0, 1] (1 is the lasso, 0 ridge), searched on the same
+        folds; the default 1.0 is glmnet's.
+    multi_class : as in ``LogisticRegression``.
+    cv : an int (stratified K-fold; stratified group K-fold with ``groups`` in ``fit``), a
+        scikit-learn splitter or an iterable of (train, test) index arrays.
+    scoring : "deviance" (-2 mean log-likelihood), "accuracy" (as the misclassification rate),
+        "roc_auc" (as 1 - AUC) or "brier"; lower is better (``shrinkage.selection.glm_cv``).
+    alpha_rule : "min" or "1se" (the largest alpha within one standard error of the minimum).
+    n_repeats : repeated stratified K-fold (integer cv only).
+    fit_intercept, standardize, class_weight, penalty_factor, lower, upper, tol, max_iter : as in
+        ``LogisticRegression``; the class weights come from the full data and weight the
+        held-out errors too.
+    n_jobs, random_state, progress : as in ``ElasticNetCV``.
+
+    A class absent from a training fold gets probability 0 from that fold's model (with a
+    warning), see ``shrinkage.selection.glm_cv``.
+
+    Attributes
+    ----------
+    alpha_, C_ (= 1/(alpha_ sum s)), l1_ratio_, alpha_min_, alpha_1se_, alphas_ and Cs_
+    ((n_l1_ratios, n_alphas), squeezed for one l1_ratio), cv_mean_, cv_se_ (alike),
+    cv_result_ (the ``CVResult`` of the chosen l1_ratio, with its full-data path down to
+    alpha_min_), cv_results_ (one per l1_ratio), classes_, coef_, intercept_, dual_gap_,
+    n_iter_, converged_, certificate_, n_features_in_, feature_names_in_.
+    """
+
+    def __init__(self, *, alphas=None, n_alphas=100, Cs=None, alpha_min_ratio=None,
+                 l1_ratios=1.0, multi_class="auto", cv=5, scoring="deviance", alpha_rule="min",
+                 n_repeats=1, fit_intercept=True, standardize=False, class_weight=None,
+                 penalty_factor=None, lower=None, upper=None, tol=1e-4, max_iter=1000,
+                 n_jobs=None, random_state=None, progress=None):
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.Cs = Cs
+        self.alpha_min_ratio = alpha_min_ratio
+        self.l1_ratios = l1_ratios
+        self.multi_class = multi_class
+        self.cv = cv
+        self.scoring = scoring
+        self.alpha_rule = alpha_rule
+        self.n_repeats = n_repeats
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.class_weight = class_weight
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.progress = progress
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
+        rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
+        scoring = v.check_choice(self.scoring, "scoring", CLASS_SCORINGS)
+        multi_class = v.check_choice(self.multi_class, "multi_class", MULTI_CLASS)
+        l1_ratios, is_list = v.check_l1_ratios(self.l1_ratios)
+        X, idx, sw = self._labels(X, y, sample_weight)
+        total = float(sw.sum())
+        alphas = self._grid(total)
+        K = len(self.classes_)
+        kind = ("ovr" if multi_class == "ovr" else "multinomial") if (
+            K > 2 or multi_class == "multinomial") else "logistic"
+        names = getattr(self, "feature_names_in_", None)
+        data = GLMCVData(X, idx.astype(np.float64), sw, None, _options(self, names), kind, K,
+                         None if names is None else np.asarray(names, dtype=object))
+        splits, k = make_folds(self.cv, X.shape[0], X=X, y=idx, groups=groups,
+                               n_repeats=self.n_repeats, random_state=self.random_state,
+                               stratify=True)
+        results = cross_validate_glms(data, splits, k, l1_ratios, alphas=alphas,
+                                      n_alphas=self.n_alphas, scoring=scoring, n_jobs=self.n_jobs,
+                                      progress=self.progress, full_path="best",
+                                      model=type(self).__name__)
+        chosen = _set_cv_attributes(self, results, rule, is_list)
+        self.C_ = 1.0 / (self.alpha_ * total)
+        self.Cs_ = 1.0 / (self.alphas_ * total)
+        i = chosen.index_min if rule == "min" else chosen.index_1se
+        W = np.atleast_2d(chosen.path.coefs[i].T)  # (1, p) or (K, p)
+        b = np.atleast_1d(np.asarray(chosen.path.intercepts[i], dtype=np.float64))
+        if kind == "multinomial" and K == 2:  # one decision function: class 1 against class 0
+            W, b = W[1:] - W[:1], b[1:] - b[:1]
+        self.coef_, self.intercept_ = W.astype(X.dtype), b.astype(X.dtype)
+        self._multinomial = kind == "multinomial"
+        return self
+
+    def _grid(self, total_weight: float) -> np.ndarray | None:
+        """The alphas given by ``alphas`` or ``Cs`` (None: the default grid)."""
+        if self.Cs is None:
+            return self.alphas
+        if self.alphas is not None:
+            raise ValueError("give the grid as alphas or as Cs, not both; got alphas="
+                             f"{self.alphas!r} and Cs={self.Cs!r}.")
+        Cs = self.Cs
+        if isinstance(Cs, numbers.Integral) and not isinstance(Cs, bool):
+            Cs = np.logspace(-4, 4, v.check_positive_int(Cs, "Cs"))
+        Cs = v.check_positive_alphas(Cs, "Cs")
+        return 1.0 / (Cs * total_weight)
+
+
+class PoissonRegressorCV(PoissonRegressor):
+    """Poisson regression with alpha (and l1_ratio) chosen by cross-validation.
+
+    Parameters as ``ElasticNetCV`` (l1_ratio a value or a list, 1.0 by default as glmnet;
+    alphas, n_alphas, alpha_min_ratio, cv, alpha_rule, n_repeats, n_jobs, random_state,
+    progress) and as ``PoissonRegressor``; ``scoring`` is "deviance" (mean Poisson deviance),
+    "mse" or "mae" of the expected counts.  ``fit`` takes ``offset`` (log exposure) and ``groups``.
+
+    Attributes
+    ----------
+    alpha_, l1_ratio_, alpha_min_, alpha_1se_, alphas_, cv_mean_, cv_se_, cv_result_,
+    cv_results_, coef_, intercept_, dual_gap_, n_iter_, converged_, certificate_,
+    n_features_in_, feature_names_in_.
+    """
+
+    def __init__(self, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,
+                 scoring="deviance", alpha_rule="min", n_repeats=1, fit_intercept=True,
+                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
+                 tol=1e-4, max_iter=1000, n_jobs=None, random_state=None, progress=None):
+        self.l1_ratio = l1_ratio
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.alpha_min_ratio = alpha_min_ratio
+        self.cv = cv
+        self.scoring = scoring
+        self.alpha_rule = alpha_rule
+        self.n_repeats = n_repeats
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.lower = lower
+        self.upper = upper
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.progress = progress
+
+    def fit(self, X, y, sample_weight=None, offset=None, groups=None):
+        """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
+        rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
+        scoring = v.check_choice(self.scoring, "scoring", COUNT_SCORINGS)
+        l1_ratios, is_list = v.check_l1_ratios(self.l1_ratio)
+        X, y = self._regression_data(X, y)
+        y = get_datafit("poisson").check_target(y)
+        n = X.shape[0]
+        if offset is not None:
+            offset = v.check_target(offset, n, name="offset")
+        names = getattr(self, "feature_names_in_", None)
+        data = GLMCVData(X, y, v.check_sample_weight(sample_weight, n), offset,
+                         _options(self, names), "poisson", 0,
+                         None if names is None else np.asarray(names, dtype=object))
+        splits, k = make_folds(self.cv, n, X=X, y=y, groups=groups, n_repeats=self.n_repeats,
+                               random_state=self.random_state)
+        results = cross_validate_glms(data, splits, k, l1_ratios, alphas=self.alphas,
+                                      n_alphas=self.n_alphas, scoring=scoring, n_jobs=self.n_jobs,
+                                      progress=self.progress, full_path="best",
+                                      model=type(self).__name__)
+        chosen = _set_cv_attributes(self, results, rule, is_list)
+        i = chosen.index_min if rule == "min" else chosen.index_1se
+        self.coef_ = chosen.path.coefs[i].astype(X.dtype)
+        self.intercept_ = X.dtype.type(chosen.path.intercepts[i])
+        return self
