@@ -10,6 +10,9 @@ from .quadratic import Quadratic, SufficientStatistics, WeightedDesign, sufficie
 # name -> (module, class); GLM datafits are imported on first use
 _GLM_DATAFITS = {
     "logistic": ("logistic", "Logistic"),
+    "poisson": ("poisson", "Poisson"),
+    "huber": ("huber", "Huber"),
+    "squared_hinge": ("hinge", "SquaredHinge"),
 }
 
 

@@ -102,3 +102,28 @@ def newton_intercept(datafit: Datafit, y: np.ndarray, sw: np.ndarray, offset: np
                 f"The intercept-only {datafit.name} model has no finite optimum (the intercept "
                 f"diverges): check y, e.g. that it is not constant at a boundary of its range.")
     return b
+
+
+def root_intercept(datafit: Datafit, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None,
+                   lo: float, hi: float) -> float:
+    """argmin_b sum_i sw_i l(y_i, b + offset_i) for a convex C^1 loss: the root of its
+    (non-decreasing) derivative, bracketed by widening [lo, hi] and found by Brent's method."""
+    from scipy.optimize import brentq
+
+    o = np.zeros_like(y) if offset is None else offset
+
+    def slope(b: float) -> float:
+        return float(sw @ datafit.derivative(y, b + o))
+
+    width = max(hi - lo, 1.0)
+    while slope(lo) > 0:
+        lo -= width
+        width *= 2
+    while slope(hi) < 0:
+        hi += width
+        width *= 2
+    if slope(lo) == 0:
+        return lo
+    if slope(hi) == 0:
+        return hi
+    return float(brentq(slope, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps))

@@ -24,6 +24,7 @@ _INNER_FRACTION = 0.3
 _MAX_NEWTON = 50
 _ARMIJO = 1e-4
 _ROUNDING = 1e3 * np.finfo(float).eps
+_CURVATURE_FLOOR = 1e-2
 # |eta| beyond this means a fitted probability or mean at the limit of double precision
 _ETA_DIVERGED = 700.0
 
@@ -65,6 +66,15 @@ class _Data:
 
     def objective(self, eta: np.ndarray) -> float:
         return float(self.sw @ self.datafit.loss(self.y, eta))
+
+    def model_curvature(self, eta: np.ndarray) -> np.ndarray:
+        """sw l''(eta), where l'' = 0 (Huber's linear zone, a met hinge margin) replaced by a
+        fraction of the curvature bound so that every Newton model is strictly convex."""
+        curv = self.datafit.curvature(self.y, eta)
+        bound = self.datafit.curvature_bound
+        if bound is not None:
+            curv = np.where(curv > 0, curv, _CURVATURE_FLOOR * bound)
+        return self.sw * curv
 
 
 def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float, *,
@@ -132,7 +142,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
 def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epochs, hx, hxx,
                  args):
     """One proximal Newton step on ``ws`` with its line search; None if it cannot descend."""
-    h = data.sw * data.datafit.curvature(data.y, eta)
+    h = data.model_curvature(eta)
     H = float(h.sum())
     _glm_kernels.column_stats(*args, ws, h, hx, hxx)
     intercept = data.fit_intercept and H > 0
@@ -199,7 +209,7 @@ def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.
         if size <= _ROUNDING or size >= best:
             break
         best = size
-        h = data.sw * data.datafit.curvature(data.y, eta)
+        h = data.model_curvature(eta)
         hess = (B * h[:, None]).T @ B
         step = -np.linalg.lstsq(hess, grad, rcond=None)[0]
         decrease = float(grad @ step)
