@@ -29,6 +29,9 @@ _EXPORTS = {
     "HuberRegressor": "estimators.glm", "LinearSVC": "estimators.glm",
     "LogisticRegressionCV": "estimators.glm_cv", "PoissonRegressorCV": "estimators.glm_cv",
     "cross_validate_glm_path": "selection.glm_cv",
+    "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
+    "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
+    "group_path": "solvers.group_cd",
     # the L1 vs L2 comparison
     "Comparison": "compare", "compare": "compare",
     "Collinearity": "diagnostics", "collinearity": "diagnostics",
