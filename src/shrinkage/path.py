@@ -36,8 +36,9 @@ class Path:
 
     @property
     def nnz(self) -> np.ndarray:
-        """Number of non-zero coefficients at each alpha."""
-        return np.count_nonzero(self.coefs, axis=1)
+        """Number of features in the model at each alpha (non-zero for some class)."""
+        coefs = self.coefs if self.coefs.ndim == 2 else np.any(self.coefs != 0, axis=2)
+        return np.count_nonzero(coefs, axis=1)
 
     def __len__(self) -> int:
         return len(self.alphas)

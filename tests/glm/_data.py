@@ -68,3 +68,37 @@ def logistic_gap(X, y, w, b, alpha, l1_ratio=1.0, *, sw=None, offset=0.0, factor
     dual = (-float(s @ (_xlogx(t) + _xlogx(1 - t))) + float(np.sum(scale * s * resid * offset))
             - float(conj[~free].sum()))
     return primal - dual
+
+
+def multiclass(n=150, p=12, K=3, *, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    W = rng.normal(0, 1, (p, K)) * (rng.random((p, 1)) < 0.5)
+    eta = X @ W
+    prob = np.exp(eta - eta.max(axis=1, keepdims=True))
+    prob /= prob.sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(K, p=q) for q in prob])
+    return X, y.astype(float)
+
+
+def multinomial_gap(X, y, W, b, alpha, l1_ratio=1.0, *, offset=0.0):
+    """Duality gap of the K-class model at (W, b) from scratch (unit weights, no bounds)."""
+    n, K = len(y), W.shape[1]
+    Y = np.eye(K)[y.astype(int)]
+    eta = X @ W + b + offset
+    m = eta.max(axis=1, keepdims=True)
+    lse = (m + np.log(np.exp(eta - m).sum(axis=1, keepdims=True)))[:, 0]
+    prob = np.exp(eta - lse[:, None])
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    primal = float(np.mean(lse - (eta * Y).sum(axis=1))) + l1 * np.abs(W).sum() + l2 / 2 * (
+        W**2).sum()
+    resid = (prob - Y) / n
+    if np.abs(resid.sum(axis=0)).max() > 1e-12:
+        return np.inf
+    corr = -X.T @ resid
+    scale = 1.0 if l2 > 0 else min(1.0, l1 / max(np.abs(corr).max(), 1e-300))
+    t = Y + scale * (prob - Y)
+    v = scale * corr
+    conj = (np.maximum(np.abs(v) - l1, 0) ** 2 / (2 * l2)).sum() if l2 > 0 else 0.0
+    dual = (-float(_xlogx(t).sum() / n) + float(np.sum(scale * resid * offset)) - conj)
+    return primal - dual

@@ -13,6 +13,7 @@ _GLM_DATAFITS = {
     "poisson": ("poisson", "Poisson"),
     "huber": ("huber", "Huber"),
     "squared_hinge": ("hinge", "SquaredHinge"),
+    "multinomial": ("multinomial", "Multinomial"),
 }
 
 

@@ -7,7 +7,8 @@ import numpy as np
 from ..datafits import get_datafit
 from ..path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
 from ..penalties.l1_l2 import PenaltyWeights
-from ..solvers.prox_newton import _Data, polish_unpenalized, solve_prox_newton
+from ..solvers.prox_newton import _Data, free_columns, polish_unpenalized, solve_prox_newton
+from .multinomial import polish_multinomial, solve_multinomial
 from .problem import GLMProblem
 from .separation import check_finite_optimum
 
@@ -32,31 +33,38 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
     by less than 1e-5 of itself: the returned path is then shorter than n_alphas.
     """
     datafit = get_datafit(datafit)
-    data = _Data(problem.design, datafit, datafit.check_target(problem.y), problem.sw,
-                 problem.offset_or_zero(), problem.fit_intercept)
-    b_null = (datafit.null_intercept(data.y, data.sw, data.offset) if problem.fit_intercept
-              else 0.0)
+    y = datafit.check_target(problem.y)
+    K = datafit.classes(y) if hasattr(datafit, "classes") else 1
+    solve, polish = ((solve_multinomial, polish_multinomial) if K > 1
+                     else (solve_prox_newton, polish_unpenalized))
+    data = _Data(problem.design, datafit, y, problem.sw, problem.offset_or_zero(K),
+                 problem.fit_intercept)
+    b_null = (datafit.null_intercept(y, data.sw, None if problem.offset is None else data.offset)
+              if problem.fit_intercept else np.zeros(K) if K > 1 else 0.0)
     f_null = data.objective(b_null + data.offset)
-    f_saturated = -float(data.sw @ datafit.conjugate(data.y, np.zeros_like(data.y)))
+    f_saturated = -float(data.sw @ datafit.conjugate(y, np.zeros_like(data.offset)))
     tol_abs = tol * f_null if f_null > 0 else tol * np.finfo(float).tiny
     inactive = problem.col_norm_sq == 0
     p = problem.n_features
+    shape = (p, K) if K > 1 else (p,)
     default_grid = alphas is None
     if default_grid:
-        alpha_max, w_null, b_null = _alpha_max(problem, data, l1_ratio, inactive, b_null)
+        alpha_max, w_null, b_null = _alpha_max(problem, data, l1_ratio, inactive, b_null, polish)
         if alpha_min_ratio is None:
             alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, p)
         alphas = alpha_grid(alpha_max, n_alphas, alpha_min_ratio)
         w = w_null if w0 is None else np.asarray(w0, dtype=np.float64)
     else:
-        w = np.zeros(p) if w0 is None else np.asarray(w0, dtype=np.float64)
-    b = b_null if b0 is None else float(b0)
-    _check_unpenalized_part(problem, datafit, data.y, alphas, l1_ratio, inactive)
+        w = np.zeros(shape) if w0 is None else np.asarray(w0, dtype=np.float64)
+    if w.shape != shape:
+        raise ValueError(f"w0 must have shape {shape}; got {w.shape}.")
+    b = b_null if b0 is None else (float(b0) if K == 1 else np.asarray(b0, dtype=np.float64))
+    _check_unpenalized_part(problem, datafit, y, alphas, l1_ratio, inactive)
     eta = None
     fits, ratios = [], []
     for a in alphas:
         pw = _weights(problem, float(a), l1_ratio, inactive)
-        fit = solve_prox_newton(data, pw, w, b, tol_abs=tol_abs, max_iter=max_iter, eta0=eta)
+        fit = solve(data, pw, w, b, tol_abs=tol_abs, max_iter=max_iter, eta0=eta)
         w, b, eta = fit.w, fit.intercept, fit.eta
         fits.append(fit)
         if default_grid and f_null > f_saturated:
@@ -65,7 +73,7 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
                 break
     alphas = np.asarray(alphas[: len(fits)], dtype=np.float64)
     warn_not_converged(fits, alphas, max_iter, model)
-    return Path(alphas, np.array([f.w for f in fits]).reshape(len(fits), p),
+    return Path(alphas, np.array([f.w for f in fits]).reshape(len(fits), *shape),
                 np.array([f.intercept for f in fits], dtype=np.float64),
                 np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
                 np.array([f.converged for f in fits]), l1_ratio, problem.feature_names,
@@ -103,15 +111,18 @@ def _weights(problem: GLMProblem, alpha: float, l1_ratio: float, inactive: np.nd
 
 
 def _alpha_max(problem: GLMProblem, data: _Data, l1_ratio: float, inactive: np.ndarray,
-               b_null: float) -> tuple[float, np.ndarray, float]:
+               b_null, polish) -> tuple[float, np.ndarray, float | np.ndarray]:
     """alpha_max from the datafit gradient at the null model (intercept and free columns fitted,
     penalized columns at 0), returned with that model's w and b (the path's warm start)."""
     penalty = problem.penalty(1.0, l1_ratio)
     pw = _weights(problem, 1.0, l1_ratio, inactive)
-    p = problem.n_features
-    w = np.clip(np.zeros(p), pw.lower, pw.upper)
+    shape = (problem.n_features, *data.offset.shape[1:])
+    bounds = (pw.lower, pw.upper) if len(shape) == 1 else (pw.lower[:, None], pw.upper[:, None])
+    w = np.clip(np.zeros(shape), *bounds)
     eta = problem.design.matvec(w) + b_null + data.offset
-    free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0) & (pw.lower < pw.upper))
-    w, b, eta, _ = polish_unpenalized(data, pw, free, w, b_null, eta)
-    grad = problem.design.rmatvec(data.sw * data.datafit.derivative(data.y, eta))
-    return penalty.alpha_max(grad), w, b
+    w, b, eta, _ = polish(data, pw, free_columns(pw), w, b_null, eta)
+    grad = problem.design.rmatvec(data.sw[:, None] * data.datafit.derivative(data.y, eta)
+                                  if eta.ndim == 2 else
+                                  data.sw * data.datafit.derivative(data.y, eta))
+    grad = grad.reshape(shape[0], -1)
+    return max(penalty.alpha_max(grad[:, k]) for k in range(grad.shape[1])), w, b

@@ -90,7 +90,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     b = float(b0) if data.fit_intercept else 0.0
     eta = (eta0.copy() if eta0 is not None and np.array_equal(w, w0)
            else design.matvec(w) + b + data.offset)
-    free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0) & (pw.lower < pw.upper))
+    free = free_columns(pw)
     args = design.kernel_args()
     grad = np.zeros(p)
     hx = np.zeros(p)
@@ -137,6 +137,11 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         if n_steps <= 1 and ws_size < n_movable:
             ws_size = min(2 * ws_size, n_movable)
     return GLMFit(w, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
+
+
+def free_columns(pw: PenaltyWeights) -> np.ndarray:
+    """The unpenalized coordinates that can move."""
+    return np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0) & (pw.lower < pw.upper))
 
 
 def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epochs, hx, hxx,
