@@ -426,3 +426,18 @@ def test_block_step_sizes_are_the_top_eigenvalues(sparse):
                 (groups.members(g) for g in range(groups.n_groups))]
     expected[3] = 0.0
     np.testing.assert_allclose(block_lipschitz(design, groups), expected, rtol=1e-7, atol=1e-12)
+
+
+@pytest.mark.parametrize("datafit", ["logistic", "poisson", "huber", "squared_hinge"])
+def test_groups_of_one_column_match_the_glm_lasso_path(datafit):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 10)) / 2
+    y = X[:, :3] @ [1.0, -1.0, 0.5] + rng.standard_normal(80)
+    target = {"logistic": (y > 0).astype(float), "squared_hinge": np.where(y > 0, 1.0, -1.0),
+              "poisson": rng.poisson(np.exp(0.5 * y)).astype(float), "huber": y}[datafit]
+    ref = lasso_path(X, target, datafit=datafit, n_alphas=6, tol=1e-12, max_iter=100_000)
+    ours = group_path(X, target, None, datafit=datafit, alphas=ref.alphas, tol=1e-12,
+                      max_iter=100_000)
+    np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
+    np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
+    assert ours.datafit == datafit and ours.certificate == "duality_gap"

@@ -55,7 +55,7 @@ class _GroupModel(BaseEstimator):
         self.group_labels_ = groups.labels.copy()
         self.active_groups_ = np.flatnonzero(groups.norms(coef) > 0)
         self.dual_gap_ = float(result.gaps[0])
-        self.certificate_ = getattr(result, "certificate", "duality_gap")
+        self.certificate_ = result.certificate
         self.n_iter_ = max(int(result.n_iter[0]), 1)  # the certifying pass counts as one
         self.converged_ = bool(result.converged[0])
         return coef.astype(X.dtype), X.dtype.type(result.intercepts[0])

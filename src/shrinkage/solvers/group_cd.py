@@ -471,10 +471,13 @@ def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio:
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), -1)
     if problem.scale is not None:
         coefs = coefs / problem.scale
+    kkt = any(f.certificate == "kkt" for f in fits)
     return Path(np.asarray(alphas, dtype=np.float64), coefs,
                 np.array([f.intercept for f in fits], dtype=np.float64),
                 np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
-                np.array([f.converged for f in fits]), l1_ratio, problem.feature_names)
+                np.array([f.converged for f in fits]), l1_ratio, problem.feature_names,
+                datafit="quadratic" if problem.datafit is None else problem.datafit.name,
+                certificate="kkt" if kkt else "duality_gap")
 
 
 class _QuadraticPath:
