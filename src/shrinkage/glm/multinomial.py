@@ -55,7 +55,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
                         data.fit_intercept) for k in range(K)]
     hx, hxx, grad_k = np.zeros(p), np.zeros(p), np.zeros(p)
     n_movable = int(np.sum(pw.lower < pw.upper))
-    ws_size = _WS_START
+    ws_size, grow = _WS_START, 0
     epochs = 0
     while True:
         W, b, eta, exact = polish_multinomial(data, pw, free, W, b, eta)
@@ -70,7 +70,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
         keep[free] = True
         scores[keep] = np.inf
         scores[pw.lower == pw.upper] = -1.0
-        ws_size = min(max(ws_size, 2 * int(keep.sum())), n_movable)
+        ws_size = min(max(_WS_START, 2 * int(keep.sum()), grow), n_movable)
         ws = np.sort(np.argpartition(scores, -ws_size)[-ws_size:]).astype(np.int64)
         n_sweeps = 0
         ws_worst = worst
@@ -101,8 +101,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
                 break
         if n_sweeps == 0 and ws_size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
-        if n_sweeps <= 1 and ws_size < n_movable:
-            ws_size = min(2 * ws_size, n_movable)
+        grow = 2 * ws_size if n_sweeps == 0 else 0  # stalled on this working set: widen it
     return GLMFit(W, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
 
 

@@ -22,7 +22,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._kernels import conjugate_coordinate, kkt_violation, prox_coordinate
+from ._kernels import (
+    ANDERSON_K,
+    anderson_weights,
+    conjugate_coordinate,
+    kkt_violation,
+    prox_coordinate,
+)
 
 _FAST = {"reassoc", "contract"}
 
@@ -68,17 +74,48 @@ def gradient_on(Xd, data, indices, indptr, is_sparse, ws, g, out):
         out[j] = _dot(j, Xd, data, indices, indptr, is_sparse, g)
 
 
+@njit(cache=True, inline="always")
+def _move(j, delta, Xd, data, indices, indptr, is_sparse, h, a, d):
+    """a += delta h x_j and d += delta x_j."""
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            a[i] += delta * h[i] * data[k]
+            d[i] += delta * data[k]
+    else:
+        for i in range(Xd.shape[0]):
+            a[i] += delta * h[i] * Xd[i, j]
+            d[i] += delta * Xd[i, j]
+
+
 @njit(cache=True, fastmath=_FAST)
-def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, a, d, c, h, mean, curv, H,
+def _model_value(g, h, d, c, z, ws, l1, l2):
+    """The quadratic model g.e + 1/2 sum h e^2 (e = d + c) plus the penalty on ``ws``."""
+    total = 0.0
+    for i in range(g.shape[0]):
+        e = d[i] + c
+        total += e * (g[i] + 0.5 * h[i] * e)
+    for t in range(ws.shape[0]):
+        j = ws[t]
+        total += l1[j] * abs(z[j]) + 0.5 * l2[j] * z[j] * z[j]
+    return total
+
+
+@njit(cache=True, fastmath=_FAST)
+def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, curv, H,
               l1, l2, lower, upper, max_epochs, tol):
-    """Coordinate descent on the quadratic model over ``ws``: z holds w + dw (updated in place,
-    as are a and d); ``mean`` = m, ``curv`` = the centred curvatures.  Stops when the largest
-    KKT violation of the model in an epoch is below ``tol``.  Returns (c, n_epochs)."""
+    """Coordinate descent on the quadratic model over ``ws`` with Anderson extrapolation of the
+    iterates (kept when it lowers the model): z holds w + dw (updated in place, as are a and d);
+    ``mean`` = m, ``curv`` = the centred curvatures.  Stops when the largest KKT violation of the
+    model in an epoch is below ``tol``.  Returns (c, n_epochs)."""
+    n_ws = ws.shape[0]
+    history = np.empty((ANDERSON_K + 1, n_ws))
+    n_hist = 0
     epoch = 0
     while epoch < max_epochs:
         epoch += 1
         worst = 0.0
-        for t in range(ws.shape[0]):
+        for t in range(n_ws):
             j = ws[t]
             L = curv[j]
             if L <= 0.0:
@@ -87,22 +124,41 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, a, d, c, h, mean, cur
             worst = max(worst, kkt_violation(-grad, z[j], l1[j], l2[j], lower[j], upper[j]))
             old = z[j]
             new = prox_coordinate(L * old - grad, L, l1[j], l2[j], lower[j], upper[j])
-            if new == old:
-                continue
-            z[j] = new
-            delta = new - old
-            c -= delta * mean[j]
-            if is_sparse:
-                for k in range(indptr[j], indptr[j + 1]):
-                    i = indices[k]
-                    a[i] += delta * h[i] * data[k]
-                    d[i] += delta * data[k]
-            else:
-                for i in range(Xd.shape[0]):
-                    a[i] += delta * h[i] * Xd[i, j]
-                    d[i] += delta * Xd[i, j]
+            if new != old:
+                z[j] = new
+                c -= (new - old) * mean[j]
+                _move(j, new - old, Xd, data, indices, indptr, is_sparse, h, a, d)
         if worst <= tol:
             break
+        for t in range(n_ws):
+            history[n_hist, t] = z[ws[t]]
+        n_hist += 1
+        if n_hist < ANDERSON_K + 1:
+            continue
+        n_hist = 0
+        weights = anderson_weights(history)
+        if weights.shape[0] == 0:
+            continue
+        z_acc = z.copy()
+        a_acc = a.copy()
+        d_acc = d.copy()
+        c_acc = c
+        for t in range(n_ws):
+            j = ws[t]
+            value = 0.0
+            for m in range(ANDERSON_K):
+                value += weights[m] * history[m + 1, t]
+            value = min(max(value, lower[j]), upper[j])
+            if value != z[j] and curv[j] > 0.0:
+                z_acc[j] = value
+                c_acc -= (value - z[j]) * mean[j]
+                _move(j, value - z[j], Xd, data, indices, indptr, is_sparse, h, a_acc, d_acc)
+        if (_model_value(g, h, d_acc, c_acc, z_acc, ws, l1, l2)
+                < _model_value(g, h, d, c, z, ws, l1, l2)):
+            z[:] = z_acc
+            a[:] = a_acc
+            d[:] = d_acc
+            c = c_acc
     return c, epoch
 
 

@@ -95,7 +95,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     grad = np.zeros(p)
     hx = np.zeros(p)
     hxx = np.zeros(p)
-    ws_size = _WS_START
+    ws_size, grow = _WS_START, 0
     epochs = 0
     n_movable = int(np.sum(pw.lower < pw.upper))
     while True:
@@ -113,7 +113,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         keep[free] = True
         scores[keep] = np.inf
         scores[pw.lower == pw.upper] = -1.0
-        ws_size = min(max(ws_size, 2 * int(keep.sum())), n_movable)
+        ws_size = min(max(_WS_START, 2 * int(keep.sum()), grow), n_movable)
         ws = np.sort(np.argpartition(scores, -ws_size)[-ws_size:]).astype(np.int64)
         n_steps = 0
         ws_worst = worst
@@ -134,8 +134,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
                 break
         if n_steps == 0 and ws_size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
-        if n_steps <= 1 and ws_size < n_movable:
-            ws_size = min(2 * ws_size, n_movable)
+        grow = 2 * ws_size if n_steps == 0 else 0  # stalled on this working set: widen it
     return GLMFit(w, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
 
 
@@ -157,7 +156,7 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epo
     a = g.copy()
     d = np.zeros_like(eta)
     c = -float(g.sum()) / H if intercept else 0.0
-    c, n_epochs = _glm_kernels.newton_cd(*args, ws, z, a, d, c, h, mean, curv, H, pw.l1, pw.l2,
+    c, n_epochs = _glm_kernels.newton_cd(*args, ws, z, g, a, d, c, h, mean, curv, H, pw.l1, pw.l2,
                                          pw.lower, pw.upper, max_epochs, tol)
     direction = d + c
     w_ws, z_ws, l1, l2 = w[ws], z[ws], pw.l1[ws], pw.l2[ws]
