@@ -18,16 +18,13 @@ from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers import _glm_kernels, _kernels
 from ..solvers.prox_newton import (
     _ARMIJO,
-    _ETA_DIVERGED,
     _INNER_FRACTION,
     _MAX_NEWTON,
     _ROUNDING,
     _WS_START,
-    DivergenceError,
     GLMFit,
     _Data,
     _newton_step,
-    diverged_message,
     free_columns,
 )
 
@@ -168,8 +165,6 @@ def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.
             t *= 0.5
         else:
             break
-        if np.abs(eta_t).max() > _ETA_DIVERGED:
-            raise DivergenceError(diverged_message(data.datafit))
         eta, f = eta_t, f_t
         theta = theta + t * step
     mu = theta.mean(axis=1)
