@@ -1,4 +1,5 @@
-"""Lasso, Ridge and Elastic-Net paths and cross-validation on Dask collections.
+"""Lasso, Ridge, Elastic-Net, logistic and Poisson paths (and least-squares CV) on Dask
+collections.
 
 Least squares needs the data only through its sufficient statistics.  ONE distributed pass
 computes, per partition, the weighted moments of ``[X, y]`` (count, mean, centred second
@@ -13,7 +14,11 @@ whole path, and every fold's path, then runs locally in the core's Gram mode
   ``fit`` directly (they call ``fit_estimator``);
 - ``read_parquet(path, target=...)`` reads a Parquet file or folder lazily, one partition per
   row group, and checks that every file holds the same columns;
-- ``compute_statistics`` exposes the pass itself, ``fold_ids`` the fold of every row.
+- ``compute_statistics`` exposes the pass itself, ``fold_ids`` the fold of every row;
+- ``path(X, y, datafit="logistic" | "poisson", offset=...)`` (``glm_path``): distributed
+  proximal Newton, one pass per Newton step computing the curvature moments of the working set,
+  the full gradient and the duality gap (``shrinkage.dask.glm``); ``LogisticRegression`` and
+  ``PoissonRegressor`` fit Dask input through ``fit_estimator`` too.
 
 Inputs: dask arrays (rows may be chunked; columns are joined into one chunk), dask DataFrames
 (feature names kept), and a target/weights as dask collections with the same partitions, or
@@ -31,6 +36,8 @@ import importlib
 
 _LAZY = {
     "path": "api",
+    "glm_path": "glm",
+    "DaskGLMPath": "glm",
     "cross_validate_path": "api",
     "predict": "api",
     "fit_estimator": "estimators",

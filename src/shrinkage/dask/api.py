@@ -62,19 +62,38 @@ def gram_problem(stats: SufficientStatistics, n_samples: int, options: PathOptio
     return problem.with_statistics(stats)
 
 
-def path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
+def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
          alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-         standardize: bool = False, sample_weight=None, penalty_factor=None, lower=None,
-         upper=None, positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-         solver: str = "auto", screen: bool = True, feature_names=None,
+         standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
+         lower=None, upper=None, positive: bool = False, tol: float = 1e-4,
+         max_iter: int = 1000, solver: str = "auto", screen: bool = True, feature_names=None,
          memory_budget=None) -> Path:
-    """``shrinkage.path`` on Dask input: one pass over the data, then the path locally.
+    """``shrinkage.path`` on Dask input.
+
+    Least squares: one pass over the data, then the path locally.  ``datafit="logistic"`` or
+    ``"poisson"`` (a GLM datafit): distributed proximal Newton, one pass per Newton step
+    (``shrinkage.dask.glm``); ``offset`` (GLMs only) is a column name of a DataFrame X, a dask
+    Series from its source, or an array with X's rows.
 
     X : dask array or dask DataFrame (or the X of ``read_parquet``); y, sample_weight : dask
     collections with X's partitions, or column names of a DataFrame X.  ``memory_budget``
     overrides the dask config ``shrinkage.max-gram-memory`` (bytes or "8GiB").  Other
-    arguments as ``shrinkage.path``; ``solver`` is "auto" or "gram".
+    arguments as ``shrinkage.path``; ``solver`` is "auto" or "gram" (least squares).
     """
+    if not (isinstance(datafit, str) and datafit == "quadratic"):
+        from .glm import glm_path
+
+        check_solver(solver)
+        return glm_path(X, y, datafit=datafit, l1_ratio=l1_ratio, alphas=alphas,
+                        n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                        fit_intercept=fit_intercept, standardize=standardize,
+                        sample_weight=sample_weight, offset=offset,
+                        penalty_factor=penalty_factor, lower=lower, upper=upper,
+                        positive=positive, tol=tol, max_iter=max_iter,
+                        feature_names=feature_names, memory_budget=memory_budget)
+    if offset is not None:
+        raise ValueError("offset is for GLM datafits on Dask input; with least squares "
+                         "subtract it from y first (y - offset).")
     l1_ratio = v.check_l1_ratio(l1_ratio)
     check_solver(solver)
     tol = v.check_tol(tol)

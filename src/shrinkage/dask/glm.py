@@ -52,7 +52,9 @@ from ._glm_sums import (
     partition_sums,
 )
 from ._inputs import DaskData, as_dask_data
-from ._partitions import Spec, partition_tasks, run, tree_reduce
+from ._partitions import SPLIT_EVERY, Spec, partition_tasks, run, tree_reduce
+from .statistics import BUDGET_KEY
+from .statistics import memory_budget as budget_bytes
 
 logger = logging.getLogger("shrinkage.dask")
 
@@ -122,7 +124,7 @@ class DaskGLMPath(Path):
 
     n_passes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     n_newton: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
-    setup_passes: int = 0  # before the first alpha: the column moments and the null model
+    setup_passes: int = 0  # before the first alpha (column moments, null model), in all
 
 
 @dataclass
@@ -139,14 +141,20 @@ class DaskGLM:
     standardize: bool
     feature_names: np.ndarray | None
     setup: Setup
+    budget: int  # bytes for the curvature moments of one pass
     n_passes: int = 1
 
     @classmethod
     def build(cls, X, y, *, datafit, sample_weight=None, offset=None, penalty_factor=None,
               lower=None, upper=None, positive=False, fit_intercept=True, standardize=False,
-              feature_names=None) -> DaskGLM:
-        """Check and align the inputs and make the first pass (checks, column moments)."""
+              feature_names=None, memory_budget=None) -> DaskGLM:
+        """Check and align the inputs and make the first pass (checks, column moments).
+
+        ``memory_budget``: bytes (or "8GiB") for the |S| x |S| moments of a pass; default the
+        dask config ``shrinkage.max-gram-memory``.
+        """
         datafit = get_datafit(datafit)
+        budget = budget_bytes(memory_budget)
         X, offset_name = _with_offset(X, offset)
         data = as_dask_data(X, y, sample_weight)
         names = data.feature_names
@@ -170,7 +178,7 @@ class DaskGLM:
             raise ValueError("sample_weight sums to zero: at least one sample needs a positive "
                              "weight.")
         return cls(data, datafit, offset_col, factors, lo, up, bool(fit_intercept),
-                   bool(standardize), names, setup)
+                   bool(standardize), names, setup, budget)
 
     @property
     def n_samples(self) -> int:
@@ -207,6 +215,16 @@ class DaskGLM:
 
     def evaluate(self, request: Request) -> Evaluation:
         """One pass over the data."""
+        k = request.cols.size
+        need = 8 * (k * k + self.n_features * request.free.size) * (SPLIT_EVERY + 1)
+        if need > self.budget:
+            raise ValueError(
+                f"the working set grew to {k} columns: a pass needs their {k} x {k} curvature "
+                f"moments, about {need / 2**20:.0f} MiB per task, above the memory budget of "
+                f"{self.budget / 2**20:.0f} MiB. Raise it if the workers have the memory "
+                f"(memory_budget=... or dask.config.set({{'{BUDGET_KEY}': '32GiB'}})), or keep "
+                "the working set small: larger alphas (a larger alpha_min_ratio), fewer "
+                "unpenalized columns (penalty_factor=0), or fewer features.")
         data = self.data
         tasks = partition_tasks(data, partition_sums, Spec.of(data, 1, 0), datafit=self.datafit,
                                 offset_col=self.offset_col, request=request)
@@ -267,6 +285,35 @@ def _with_offset(X, offset):
 # the path
 
 
+def glm_path(X, y, *, datafit, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
+             alpha_min_ratio: float | None = None, fit_intercept: bool = True,
+             standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
+             lower=None, upper=None, positive: bool = False, tol: float = 1e-4,
+             max_iter: int = 1000, feature_names=None, memory_budget=None) -> DaskGLMPath:
+    """``shrinkage.path(X, y, datafit=...)`` on Dask input (``shrinkage.dask.path`` calls it).
+
+    ``offset``: a column name of a DataFrame X, a dask Series from X's source, or (dask array X)
+    a dask or numpy array with one entry per row.  Returns the core's ``Path`` with the passes
+    it took (``DaskGLMPath``).
+    """
+    l1_ratio = v.check_l1_ratio(l1_ratio)
+    if alphas is not None:
+        alphas = v.check_alphas(alphas)
+    else:
+        v.check_positive_int(n_alphas, "n_alphas")
+        if alpha_min_ratio is not None and not 0 < alpha_min_ratio < 1:
+            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
+    tol = v.check_tol(tol)
+    max_iter = v.check_positive_int(max_iter, "max_iter")
+    problem = DaskGLM.build(X, y, datafit=datafit, sample_weight=sample_weight, offset=offset,
+                            penalty_factor=penalty_factor, lower=lower, upper=upper,
+                            positive=positive, fit_intercept=fit_intercept,
+                            standardize=standardize, feature_names=feature_names,
+                            memory_budget=memory_budget)
+    return solve_dask_glm_path(problem, alphas, l1_ratio, n_alphas=n_alphas,
+                               alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter)
+
+
 def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: float, *,
                         n_alphas: int = 100, alpha_min_ratio: float | None = None,
                         tol: float = 1e-4, max_iter: int = 1000, w0: np.ndarray | None = None,
@@ -275,7 +322,6 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
     stop, tolerance (tol times the null model's objective) and certificate."""
     solver = _Solver(problem)
     p = problem.n_features
-    start = problem.n_passes
     zero = np.zeros(p)
     none = np.empty(0, dtype=np.int64)
     b = 0.0
@@ -304,7 +350,7 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
     if w0 is not None or b0 is not None:
         w = w if w0 is None else np.asarray(w0, dtype=np.float64)
         b = b if b0 is None else float(b0)
-    setup_passes = problem.n_passes - start
+    setup_passes = problem.n_passes
     ratios = []
 
     def saturated(loss: float) -> bool:
