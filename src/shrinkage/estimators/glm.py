@@ -100,8 +100,10 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has a "
-                             f"single class: {self.classes_[0]!r}.")
+            label = self.classes_[0]
+            label = label.item() if isinstance(label, np.generic) else label
+            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
+                             f"one class: {label!r}.")
         sw = v.check_sample_weight(sample_weight, X.shape[0])
         if self.class_weight is not None:
             if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
@@ -396,7 +398,7 @@ class HuberRegressor(_GLMRegressor):
 
     H_eps(z) = z^2 for |z| <= eps, 2 eps |z| - eps^2 beyond; 2 alpha Omega(w) = alpha ||w||^2 for
     l1_ratio=0 (scikit-learn's penalty).  Jointly convex: we alternate the fixed-scale Huber fit
-    (the GLM objective with threshold eps sigma and alpha sigma / sum s) with the exact 1-D
+    (the GLM objective with the "huber" datafit at this scale and alpha / sum s) with the exact 1-D
     minimisation over sigma until the coefficients stop moving (relative change below ``tol``)
     and sigma too (relative to the larger of sigma and the data's scale, so that a sigma going
     to 0, on data the model fits exactly, also stops).
@@ -451,8 +453,8 @@ class HuberRegressor(_GLMRegressor):
             n_updates += 1
             with warnings.catch_warnings():  # only the last fixed-scale fit counts: see below
                 warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
-                path = self._solve(problem, get_datafit("huber", epsilon=eps * sigma),
-                                   alpha * sigma / total, l1_ratio, w, b)
+                path = self._solve(problem, get_datafit("huber", epsilon=eps, scale=sigma),
+                                   alpha / total, l1_ratio, w, b)
             w_new, b_new = path.coefs[0], float(path.intercepts[0])
             sigma_new = huber_scale(y - _matvec(X, w_new) - b_new, sw, eps)
             moved = max(abs(sigma_new - sigma) / max(sigma_new, reference),

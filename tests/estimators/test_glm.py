@@ -1,0 +1,372 @@
+"""GLM estimators: scikit-learn contract, agreement with scikit-learn on the same objective."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from scipy.optimize import minimize_scalar
+from sklearn import linear_model as sk
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC as SkLinearSVC
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from shrinkage import HuberRegressor, LinearSVC, LogisticRegression, PoissonRegressor
+from shrinkage.estimators.glm import alpha_from_C, huber_scale
+
+_HUBER_INTERPOLATES = (
+    "the check's 15 x 30 data: with p > n the Huber fit interpolates, its scale goes to 0 and "
+    "the coefficients are pinned only by the small penalty, so weighted and "
+    "repeated fits agree to ~1e-6, not the check's 1e-7; weights are checked on n > p data in "
+    "test_huber_sample_weight_is_repetition")
+
+
+def _expected_failures(estimator):
+    if isinstance(estimator, HuberRegressor):
+        return {"check_sample_weight_equivalence_on_dense_data": _HUBER_INTERPOLATES,
+                "check_sample_weight_equivalence_on_sparse_data": _HUBER_INTERPOLATES}
+    return {}
+
+
+@parametrize_with_checks([
+    LogisticRegression(), LogisticRegression("l1", C=10.0), LogisticRegression(
+        "elasticnet", l1_ratio=0.5, multi_class="ovr", standardize=True),
+    LogisticRegression(multi_class="multinomial"), PoissonRegressor(alpha=0.01),
+    HuberRegressor(), HuberRegressor(l1_ratio=0.5, alpha=0.01), LinearSVC(),
+    LinearSVC("l1", C=10.0)], expected_failed_checks=_expected_failures)
+def test_sklearn_estimator_contract(estimator, check):
+    check(estimator)
+
+
+def _rel(a, b) -> float:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+
+def _classes(n=90, p=6, k=2, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 2.0, p)
+    W = rng.standard_normal((k, p))
+    logits = X @ W.T + rng.gumbel(size=(n, k))
+    return X, np.argmax(logits, axis=1)
+
+
+# --------------------------------------------------------------------------------------------
+# LogisticRegression
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_l2_with_intercept_matches_sklearn_lbfgs(sparse):
+    X, y = _classes()
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
+    Xin = sp.csc_matrix(X) if sparse else X
+    ours = LogisticRegression(C=0.3, tol=1e-10).fit(Xin, y, sample_weight=sw)
+    ref = sk.LogisticRegression(C=0.3, solver="newton-cholesky", tol=1e-12,
+                                max_iter=1000).fit(X, y, sample_weight=sw)
+    assert ours.coef_.shape == (1, X.shape[1])
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-6)
+    assert ours.converged_ and ours.certificate_ == "duality_gap"
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+
+
+def test_l1_without_intercept_matches_liblinear():
+    X, y = _classes(seed=2)
+    ours = LogisticRegression("l1", C=0.2, fit_intercept=False, tol=1e-8).fit(X, y)
+    ref = sk.LogisticRegression(C=0.2, l1_ratio=1.0, solver="liblinear", fit_intercept=False,
+                                tol=1e-12, max_iter=10_000).fit(X, y)
+    assert np.count_nonzero(ours.coef_) < X.shape[1]
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    assert np.array_equal(ours.coef_ == 0, ref.coef_ == 0)
+
+
+def test_elastic_net_matches_saga():
+    X, y = _classes(n=60, p=4, seed=3)
+    X = StandardScaler().fit_transform(X)
+    ours = LogisticRegression("elasticnet", C=0.5, l1_ratio=0.4, tol=1e-10).fit(X, y)
+    ref = sk.LogisticRegression(C=0.5, l1_ratio=0.4, solver="saga", tol=1e-12,
+                                max_iter=100_000).fit(X, y)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-5)
+
+
+def test_alpha_and_C_are_one_strength():
+    X, y = _classes()
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, len(y))
+    by_C = LogisticRegression("l1", C=0.7, tol=1e-10).fit(X, y, sample_weight=sw)
+    alpha = alpha_from_C(0.7, sample_weight=sw)
+    assert alpha == pytest.approx(1 / (0.7 * sw.sum()))
+    by_alpha = LogisticRegression("l1", alpha=alpha, C=123.0, tol=1e-10).fit(X, y, sw)
+    np.testing.assert_allclose(by_alpha.coef_, by_C.coef_, atol=1e-12)
+
+
+def test_string_labels_and_pandas():
+    X, y = _classes(k=3, seed=5)
+    names = np.array(["cat", "dog", "emu"])[y]
+    frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+    ours = LogisticRegression(C=0.5).fit(frame, names)
+    assert list(ours.classes_) == ["cat", "dog", "emu"]
+    assert list(ours.feature_names_in_) == list(frame.columns)
+    proba = ours.predict_proba(frame)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert np.array_equal(ours.predict(frame), ours.classes_[np.argmax(proba, axis=1)])
+    np.testing.assert_allclose(ours.predict_log_proba(frame), np.log(proba))
+
+
+def test_multinomial_matches_sklearn():
+    X, y = _classes(k=3, seed=6)
+    ours = LogisticRegression(C=0.5, tol=1e-10).fit(X, y)
+    ref = sk.LogisticRegression(C=0.5, tol=1e-12, max_iter=10_000).fit(X, y)
+    # the softmax ignores a common shift of the class vectors; the L2 penalty pins it for the
+    # coefficients (sum_k w_k = 0 at the optimum) but not for the free intercepts
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+
+
+def test_one_vs_rest_is_one_binary_fit_per_class():
+    X, y = _classes(k=3, seed=7)
+    ours = LogisticRegression("l1", C=0.5, multi_class="ovr", tol=1e-10).fit(X, y)
+    assert ours.coef_.shape == (3, X.shape[1])
+    assert ours.dual_gap_.shape == (3,) and ours.n_iter_.shape == (3,)
+    sw_total = len(y)
+    for k in range(3):
+        single = LogisticRegression("l1", alpha=alpha_from_C(0.5, n_samples=sw_total),
+                                    tol=1e-10).fit(X, y == k)
+        np.testing.assert_allclose(ours.coef_[k], single.coef_[0], atol=1e-10)
+    p = ours.predict_proba(X)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+
+
+def test_balanced_class_weight_matches_sklearn():
+    X, _ = _classes(n=120, seed=8)
+    score = X[:, 0] + np.random.default_rng(8).standard_normal(120)
+    y = (score > np.quantile(score, 0.85)).astype(int)  # 15% positives
+    ours = LogisticRegression(C=0.5, class_weight="balanced", tol=1e-10).fit(X, y)
+    ref = sk.LogisticRegression(C=0.5, class_weight="balanced", solver="newton-cholesky",
+                                tol=1e-12).fit(X, y)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    manual = LogisticRegression(C=0.5, class_weight={0: 0.5, 1: 3.0}, tol=1e-10).fit(X, y)
+    ref = sk.LogisticRegression(C=0.5, class_weight={0: 0.5, 1: 3.0}, solver="newton-cholesky",
+                                tol=1e-12).fit(X, y)
+    assert _rel(manual.coef_, ref.coef_) < 1e-5
+
+
+def test_separable_data_l2_is_finite_unpenalized_is_a_clear_error():
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((40, 3))
+    y = X[:, 0] + 0.5 * X[:, 1] > 0
+    fit = LogisticRegression(C=1.0).fit(X, y)
+    assert np.all(np.isfinite(fit.coef_)) and fit.converged_
+    assert fit.score(X, y) == 1.0
+    with pytest.raises(ValueError, match=r"no finite solution.*penalty='l2'"):
+        LogisticRegression(None).fit(X, y)
+
+
+def test_unpenalized_fit_on_overlapping_classes_is_the_mle():
+    X, y = _classes(seed=10)
+    ours = LogisticRegression(None, tol=1e-10).fit(X, y)
+    ref = sk.LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12).fit(X, y)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+
+
+def test_warm_start_and_grid_search():
+    X, y = _classes(seed=11)
+    model = LogisticRegression("l1", C=0.5, warm_start=True, tol=1e-8).fit(X, y)
+    again = model.fit(X, y)
+    assert again.n_iter_[0] <= 2
+    grid = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression()),
+                        {"logisticregression__C": [0.01, 1.0],
+                         "logisticregression__penalty": ["l1", "l2"]}, cv=3).fit(X, y)
+    assert grid.best_score_ > 0.7
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"penalty": "l3"}, "penalty must be one of"),
+    ({"penalty": "elasticnet"}, "needs l1_ratio"),
+    ({"penalty": "l1", "l1_ratio": 0.5}, "l1_ratio applies to penalty='elasticnet' only"),
+    ({"penalty": None, "alpha": 0.1}, "penalty=None fits without a penalty"),
+    ({"C": 0.0}, "C must be a positive number"),
+    ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
+    ({"multi_class": "both"}, "multi_class must be one of"),
+    ({"class_weight": "even"}, "class_weight must be None, 'balanced' or a dict"),
+])
+def test_bad_parameters_name_the_argument(kwargs, match):
+    X, y = _classes()
+    with pytest.raises(ValueError, match=match):
+        LogisticRegression(**kwargs).fit(X, y)
+
+
+def test_single_class_is_a_clear_error():
+    X, _ = _classes()
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        LogisticRegression().fit(X, np.zeros(len(X)))
+
+
+# --------------------------------------------------------------------------------------------
+# LinearSVC
+
+
+@pytest.mark.parametrize("penalty", ["l2", "l1"])
+def test_linear_svc_matches_liblinear_without_intercept(penalty):
+    X, y = _classes(seed=12)
+    ours = LinearSVC(penalty, C=0.3, fit_intercept=False, tol=1e-10).fit(X, y)
+    ref = SkLinearSVC(penalty=penalty, C=0.3, fit_intercept=False, dual=False, tol=1e-12,
+                      max_iter=100_000).fit(X, y)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    assert np.array_equal(ours.predict(X), ref.predict(X))
+
+
+def test_linear_svc_multiclass_is_one_vs_rest_and_the_intercept_is_free():
+    X, y = _classes(k=3, seed=13)
+    ours = LinearSVC(C=0.3, fit_intercept=False, tol=1e-10).fit(X, y)
+    ref = SkLinearSVC(C=0.3, fit_intercept=False, dual=False, tol=1e-12).fit(X, y)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    # an unpenalized intercept absorbs a shift of the columns exactly (liblinear's would not)
+    labels = np.where(y == 0, "a", "b")
+    fit = LinearSVC(C=0.3, tol=1e-10).fit(X, labels)
+    moved = LinearSVC(C=0.3, tol=1e-10).fit(X + 5.0, labels)
+    np.testing.assert_allclose(moved.coef_, fit.coef_, atol=1e-5)
+    assert moved.intercept_ == pytest.approx(fit.intercept_ - 5.0 * fit.coef_.sum(), abs=1e-4)
+    with pytest.raises(ValueError, match="loss must be 'squared_hinge'"):
+        LinearSVC(loss="hinge").fit(X, y)
+
+
+# --------------------------------------------------------------------------------------------
+# PoissonRegressor
+
+
+def _counts(n=80, p=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * 0.5
+    exposure = rng.uniform(0.5, 3.0, n)
+    mu = exposure * np.exp(X @ rng.uniform(-0.5, 0.5, p) + 0.3)
+    return X, rng.poisson(mu).astype(float), exposure
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.01])
+def test_poisson_matches_sklearn(alpha):
+    X, y, _ = _counts()
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    ours = PoissonRegressor(alpha=alpha, tol=1e-10).fit(X, y, sample_weight=sw)
+    ref = sk.PoissonRegressor(alpha=alpha, solver="newton-cholesky", tol=1e-12,
+                              max_iter=1000).fit(X, y, sample_weight=sw)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-7)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-6)
+
+
+def test_poisson_offset_is_log_exposure():
+    X, y, exposure = _counts(seed=3)
+    offset = np.log(exposure)
+    ours = PoissonRegressor(alpha=0.01, tol=1e-10).fit(X, y, offset=offset)
+    # rates y / exposure with weights exposure: the same likelihood up to a constant, and the
+    # same objective once alpha is rescaled by n / sum(exposure) (alpha is per unit weight)
+    rate = PoissonRegressor(alpha=0.01 * len(y) / exposure.sum(), tol=1e-10).fit(
+        X, y / exposure, sample_weight=exposure)
+    assert _rel(ours.coef_, rate.coef_) < 1e-6
+    assert ours.intercept_ == pytest.approx(rate.intercept_, abs=1e-7)
+    np.testing.assert_allclose(ours.predict(X, offset=offset),
+                               exposure * ours.predict(X), rtol=1e-12)
+
+
+def test_negative_counts_are_a_clear_error():
+    X, y, _ = _counts()
+    y[3] = -1.0
+    with pytest.raises(ValueError, match="negative"):
+        PoissonRegressor().fit(X, y)
+
+
+# --------------------------------------------------------------------------------------------
+# HuberRegressor
+
+
+def _outliers(n=80, p=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = X @ np.array([2.0, -1.0, 0.5, 0.0]) + 1.0 + 0.3 * rng.standard_normal(n)
+    y[:6] += rng.choice([-1, 1], 6) * rng.uniform(5, 10, 6)
+    return X, y
+
+
+@pytest.mark.parametrize("alpha", [1e-4, 1.0])
+def test_huber_matches_sklearn(alpha):
+    X, y = _outliers()
+    ours = HuberRegressor(alpha=alpha, tol=1e-10).fit(X, y)
+    ref = sk.HuberRegressor(alpha=alpha, tol=1e-12, max_iter=10_000).fit(X, y)
+    assert _rel(ours.coef_, ref.coef_) < 1e-5
+    assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-5)
+    assert ours.scale_ == pytest.approx(ref.scale_, rel=1e-5)
+    assert np.array_equal(ours.outliers_, ref.outliers_)
+    assert ours.outliers_[:6].all()
+
+
+def _scale_objective(sigma, r, sw, eps):
+    z = np.abs(r) / sigma
+    return sw @ (sigma + sigma * np.where(z <= eps, z**2, 2 * eps * z - eps**2))
+
+
+def test_huber_scale_is_the_exact_minimiser():
+    rng = np.random.default_rng(1)
+    r = rng.standard_normal(30) * rng.uniform(0.1, 5.0, 30)
+    sw = rng.uniform(0.5, 2.0, 30)
+    for eps in (1.0, 1.35, 3.0):
+        best = minimize_scalar(_scale_objective, args=(r, sw, eps), bounds=(1e-6, 100),
+                               method="bounded", options={"xatol": 1e-12}).x
+        ours = huber_scale(r, sw, eps)
+        # eps = 1: the objective is flat below the smallest |r| / eps (any such sigma is optimal)
+        assert _scale_objective(ours, r, sw, eps) == pytest.approx(
+            _scale_objective(best, r, sw, eps), rel=1e-12)
+        if eps > 1:
+            assert ours == pytest.approx(best, rel=1e-6)
+
+
+def test_huber_elastic_net_is_optimal_in_each_block():
+    """Jointly convex and smooth apart from the separable L1 term: optimal in sigma given w and
+    in w given sigma (the fixed-scale KKT conditions) means optimal."""
+    X, y = _outliers(seed=2)
+    alpha, l1_ratio, eps = 10.0, 0.7, 1.35
+    fit = HuberRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10).fit(X, y)
+    assert np.any(fit.coef_ == 0) and fit.coef_[0] > 1.0
+    r = y - X @ fit.coef_ - fit.intercept_
+    sw = np.ones(len(y))
+    assert fit.scale_ == pytest.approx(huber_scale(r, sw, eps), rel=1e-8)
+    # d/dw of sum_i (sigma + sigma H(r_i / sigma)) is -2/sigma X' clip(r, eps sigma), and the
+    # penalty 2 alpha (l1_ratio |w| + (1 - l1_ratio)/2 w^2)
+    grad = -2 / fit.scale_ * X.T @ np.clip(r, -eps * fit.scale_, eps * fit.scale_)
+    grad += 2 * alpha * (1 - l1_ratio) * fit.coef_
+    l1 = 2 * alpha * l1_ratio
+    on = fit.coef_ != 0
+    np.testing.assert_allclose(grad[on] + l1 * np.sign(fit.coef_[on]), 0, atol=1e-4)
+    assert np.all(np.abs(grad[~on]) <= l1 + 1e-4)
+    with pytest.raises(ValueError, match=r"epsilon must be a number >= 1\.0"):
+        HuberRegressor(epsilon=0.5).fit(X, y)
+
+
+def test_huber_sample_weight_is_repetition():
+    X, y = _outliers(n=40, seed=4)
+    counts = np.random.default_rng(4).integers(0, 4, len(y))
+    weighted = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-10).fit(X, y, sample_weight=counts)
+    repeated = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-10).fit(
+        np.repeat(X, counts, axis=0), np.repeat(y, counts))
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-7)
+    assert weighted.scale_ == pytest.approx(repeated.scale_, rel=1e-7)
+
+
+def test_huber_on_data_it_fits_exactly_stops():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((15, 30))  # p > n: the residuals (and sigma) go to 0
+    y = rng.standard_normal(15)
+    fit = HuberRegressor(tol=1e-6).fit(X, y)
+    assert fit.converged_ and fit.scale_ < 1e-4
+    np.testing.assert_allclose(fit.predict(X), y, atol=1e-4)
+
+
+def test_no_convergence_warning_at_defaults():
+    X, y = _outliers()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        HuberRegressor().fit(X, y)
+        PoissonRegressor().fit(*_counts()[:2])
