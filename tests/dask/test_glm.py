@@ -65,12 +65,11 @@ def _diff(a, b) -> float:
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
 
-def _check_cost(path, n_alphas: int) -> None:
-    """One pass per Newton step, plus at most one per alpha (its certificate when no step is
-    left to try) and the setup; every alpha certified."""
+def _check_cost(path) -> None:
+    """One pass per Newton step (a pass also certifies the point it starts from), a few more
+    where a look-ahead or a step size failed; a few setup passes; every alpha certified."""
     assert path.setup_passes <= 6
-    assert np.all(path.n_passes <= path.n_newton + 2)
-    assert path.n_passes.sum() <= path.n_newton.sum() + n_alphas
+    assert path.n_passes.sum() <= path.n_newton.sum() + 2 + len(path) // 4
     assert path.converged.all()
 
 
@@ -86,7 +85,7 @@ def test_logistic_path_from_parquet_equals_in_memory(client, parquet):
     assert _diff(ours.intercepts, ref.intercepts) < 1e-8
     assert (ours.datafit, ours.certificate) == ("logistic", "duality_gap")
     assert list(ours.feature_names) == names(10)
-    _check_cost(ours, len(ours))
+    _check_cost(ours)
 
 
 def test_elastic_net_and_ridge_logistic_at_the_tightest_tolerance(client, parquet):
@@ -122,7 +121,7 @@ def test_poisson_path_with_exposure_from_parquet_equals_in_memory(client, parque
     assert _diff(ours.coefs, ref.coefs) < 1e-8
     assert _diff(ours.intercepts, ref.intercepts) < 1e-8
     assert list(ours.feature_names) == names(10)
-    _check_cost(ours, len(ours))
+    _check_cost(ours)
 
 
 def test_estimators_fit_dask_input(client, parquet):

@@ -67,8 +67,9 @@ _MIN_STEP = 1e-10
 _ROUNDING = 64 * np.finfo(float).eps  # relative rounding of an objective value
 _INNER_TOL = 1e-3  # the Newton subproblem's gap, a fraction of the path's tolerance ...
 _INNER_FLOOR = 10 * np.finfo(float).eps  # ... and this relative to its own scale (rounding)
-_LOOK_AHEAD = 1e-2  # certify the next alphas at P when the predicted decrease is below this
+_LOOK_AHEAD = 0.5  # certify the next alphas at P when its predicted gap is below this
 _MAX_AHEAD = 8  # fraction of the tolerance, for at most this many alphas per pass
+_MIN_RATIO = 0.1  # the calibration of the predicted gap never trusts it more than 10x
 # glmnet's early stop of a default path (as shrinkage.glm.path)
 _DEV_RATIO_MAX = 0.999
 _DEV_RATIO_STALL = 1e-5
@@ -492,39 +493,36 @@ class _Solver:
         problem = self.problem
         pws = [problem.weights(float(a), l1_ratio) for a in alphas]
         n = len(alphas)
-        epochs, passes, newton = (np.zeros(n, dtype=int) for _ in range(3))
+        epochs = np.zeros(n, dtype=int)
+        mark, newton = problem.n_passes, 0  # passes and Newton steps since the last fit
         fits: list[AlphaFit] = []
         w = np.clip(np.asarray(w, dtype=np.float64), pws[0].lower, pws[0].upper)
         if not (np.array_equal(w, ev.w) and b == ev.b):
             ev = self.evaluate(w, b, np.flatnonzero(w), _free(pws[0]))
         k, ws_size = 0, _WS_START
         no_look_ahead = -1  # an alpha whose look-ahead failed: its step is taken
+        ratio = 1.0  # the last certified gap over its prediction
         while k < n:
             plans, explore = [], None
             last = min(n, k + _MAX_AHEAD) - 1
-            before = problem.n_passes
             for i in range(k, last + 1):
                 cert, corr, ev = self._dual(ev, w, pws[i])
-                plans.append((i, cert, corr))
+                step, ev = (None, ev) if epochs[i] >= max_iter else self._direction(
+                    ev, w, b, pws[i], tol_abs, max_iter - epochs[i], ws_size)
+                predicted = _predicted_gap(step, cert.scale, w, pws[i])
+                plans.append((i, cert, corr, predicted))
                 if epochs[i] >= max_iter:
                     break
-                step, ev = self._direction(ev, w, b, pws[i], tol_abs, max_iter - epochs[i],
-                                           ws_size)
-                # the gap P should have: the step's decrease, and (lasso) the dual scale's
-                # first-order cost, the KKT violations times the penalty
-                predicted = (1.0 - cert.scale) * _kernels.penalty_value(w, pws[i].l1, pws[i].l2)
                 if step is None:  # no descent: P is optimal for alpha i up to rounding
                     if i in (last, no_look_ahead):
                         break
                     continue
                 epochs[i] += max(step.n_epochs, 1)
-                predicted -= step.decrease
-                if predicted > _LOOK_AHEAD * tol_abs or i in (last, no_look_ahead):
+                if ratio * predicted > _LOOK_AHEAD * tol_abs or i in (last, no_look_ahead):
                     explore = (i, step)
                     break
-            passes[k] += problem.n_passes - before
             free = _free(pws[plans[-1][0]])
-            certs = tuple(c for _, c, _ in plans)
+            certs = tuple(plan[1] for plan in plans)
             if explore is None:
                 trial = self.evaluate(w, b, ev.cols, free, base=(w, b), certificates=certs)
             else:
@@ -532,24 +530,25 @@ class _Solver:
                 trial = self.evaluate(w + step.dw, b + step.db, step.ahead, free, base=(w, b),
                                       direction=(step.dw, step.db), steps=_STEPS,
                                       certificates=certs)
-            passes[k] += 1
             k_before = k
             # alone in its plan (its look-ahead failed) with no descent, or at max_iter
             stuck = explore is None and (plans[-1][0] == no_look_ahead
                                          or epochs[plans[-1][0]] >= max_iter)
-            for j, (i, cert, corr) in enumerate(plans):
+            for j, (i, cert, corr, predicted) in enumerate(plans):
                 conj, off = trial.conj[j], trial.offset_dot[j]
                 gap = _gap(ev.loss, w, pws[i], corr, cert.scale, conj, off)
+                if j == 0 and predicted > 0 and np.isfinite(gap):
+                    ratio = max(gap / predicted, _MIN_RATIO)
                 stalled = stuck and i == plans[-1][0]
                 if not (gap <= tol_abs or epochs[i] >= max_iter or stalled):
                     break
                 fits.append(AlphaFit(*_finished(w, b, ev.loss, cert, trial.polished_loss[j],
                                                 pws[i]),
                                      gap, int(epochs[i]), bool(gap <= tol_abs), float(tol_abs),
-                                     int(passes[i]), int(newton[i])))
+                                     problem.n_passes - mark, newton))
                 logger.info("alpha=%.4g: %d passes, %d Newton steps, gap %.3g", alphas[i],
-                            passes[i], newton[i], gap)
-                k = i + 1
+                            problem.n_passes - mark, newton, gap)
+                mark, newton, k = problem.n_passes, 0, i + 1
                 if stop(fits[-1].loss):
                     return fits
             if k != k_before:
@@ -557,9 +556,9 @@ class _Solver:
             if k == n:
                 break
             if explore is None or explore[0] != k:  # a look-ahead failed: k alone next time
-                no_look_ahead = k
+                no_look_ahead = k if explore is None or explore[0] > k else no_look_ahead
                 continue
-            newton[k] += 1
+            newton += 1
             pen = pws[k]
 
             def penalty(t: float, w=w, dw=explore[1].dw, pen=pen) -> float:
@@ -651,6 +650,13 @@ class _Solver:
         dw = np.zeros(p)
         dw[ws] = dv
         return _Step(dw, db, decrease, n_epochs, ahead), ev
+
+
+def _predicted_gap(step: _Step | None, scale: float, w, pw: PenaltyWeights) -> float:
+    """What P's gap should be, up to a factor (calibrated on the gaps met): the Newton step's
+    decrease, plus the cost of the dual scale (the KKT violations times the L1 penalty)."""
+    decrease = 0.0 if step is None else -step.decrease
+    return decrease + 0.5 * (1.0 - scale) * float(_kernels.penalty_value(w, pw.l1, pw.l2))
 
 
 def _armijo(trial: Evaluation, steps, f0: float, decrease: float, penalty, problem):
