@@ -101,22 +101,41 @@ def _model_value(g, h, d, c, z, ws, l1, l2):
     return total
 
 
+@njit(cache=True)
+def _nonzero(ws, z):
+    count = 0
+    for t in range(ws.shape[0]):
+        if z[ws[t]] != 0.0:
+            count += 1
+    out = np.empty(count, dtype=ws.dtype)
+    count = 0
+    for t in range(ws.shape[0]):
+        if z[ws[t]] != 0.0:
+            out[count] = ws[t]
+            count += 1
+    return out
+
+
 @njit(cache=True, fastmath=_FAST)
 def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, curv, H,
               l1, l2, lower, upper, max_epochs, tol):
     """Coordinate descent on the quadratic model over ``ws`` with Anderson extrapolation of the
-    iterates (kept when it lowers the model): z holds w + dw (updated in place, as are a and d);
-    ``mean`` = m, ``curv`` = the centred curvatures.  Stops when the largest KKT violation of the
-    model in an epoch is below ``tol``.  Returns (c, n_epochs)."""
+    iterates (kept when it lowers the model).  After each pass over all of ``ws`` it cycles on the
+    non-zero coordinates until they converge, as glmnet does.  z holds w + dw (updated in place,
+    as are a and d); ``mean`` = m, ``curv`` = the centred curvatures.  Stops when the largest KKT
+    violation of the model in a pass over all of ``ws`` is below ``tol``.  Returns
+    (c, n_epochs)."""
     n_ws = ws.shape[0]
     history = np.empty((ANDERSON_K + 1, n_ws))
     n_hist = 0
     epoch = 0
+    full = True  # a pass over all of ws; otherwise over its non-zero coordinates only
+    coords = ws
     while epoch < max_epochs:
         epoch += 1
         worst = 0.0
-        for t in range(n_ws):
-            j = ws[t]
+        for t in range(coords.shape[0]):
+            j = coords[t]
             L = curv[j]
             if L <= 0.0:
                 continue
@@ -129,7 +148,11 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, 
                 c -= (new - old) * mean[j]
                 _move(j, new - old, Xd, data, indices, indptr, is_sparse, h, a, d)
         if worst <= tol:
-            break
+            if full:
+                break
+            full, coords = True, ws  # the active coordinates converged: check them all
+        elif full:
+            full, coords = False, _nonzero(ws, z)
         for t in range(n_ws):
             history[n_hist, t] = z[ws[t]]
         n_hist += 1
