@@ -177,7 +177,8 @@ class LogisticRegression(_LinearClassifier):
     class_weight : None, "balanced" (n / (K n_k)) or a dict {label: weight}; multiplies the
         sample weights.
     penalty_factor, lower, upper : per-feature penalty multipliers and coefficient bounds.
-    tol, max_iter : the solver's tolerance on the certificate and its iteration limit.
+    tol, max_iter : stop when the duality gap is below tol times the intercept-only model's
+        objective, or after max_iter coordinate-descent epochs in all (then warn).
     warm_start : start from the previous ``coef_`` / ``intercept_``.
 
     Attributes

@@ -343,8 +343,8 @@ def cross_validate_glm_path(X, y, *, datafit: str = "logistic", l1_ratio: float 
         more, coded in the order of ``np.unique(y)``) or counts ("poisson").
     datafit : "logistic", "multinomial" or "poisson".
     l1_ratio, alphas, n_alphas, groups, n_repeats, sample_weight, n_jobs, random_state,
-        progress, **path_kwargs : as in ``shrinkage.cross_validate_path``; an integer ``cv`` is
-        stratified for the classifiers.
+        progress, **path_kwargs : as in ``shrinkage.cross_validate_path`` (``solver`` and
+        ``screen`` do not apply to GLMs); an integer ``cv`` is stratified for the classifiers.
     scoring : "deviance", "accuracy", "roc_auc" or "brier" for classes; "deviance", "mse" or
         "mae" for counts (module docstring).
     offset : known part of the linear predictor, one value per sample (Poisson: log exposure).
