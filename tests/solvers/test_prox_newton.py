@@ -1,0 +1,94 @@
+"""The proximal Newton solver on its own: descent, exact unpenalized block, stopping rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import shrinkage
+from shrinkage.datafits import get_datafit
+from shrinkage.exceptions import ShrinkageConvergenceWarning
+from shrinkage.glm import GLMProblem
+from shrinkage.glm.path import _weights
+from shrinkage.solvers import _kernels
+from shrinkage.solvers.prox_newton import _Data, polish_unpenalized, solve_prox_newton
+
+from ..glm._data import classification, counts
+
+X, Y = classification(n=100, p=30, seed=1)
+
+
+def _setup(datafit="logistic", X=X, y=Y, alpha=0.01, l1_ratio=1.0, **kw):
+    problem = GLMProblem.build(X, y, **kw)
+    d = get_datafit(datafit)
+    data = _Data(problem.design, d, d.check_target(problem.y), problem.sw,
+                 problem.offset_or_zero(), problem.fit_intercept)
+    return data, _weights(problem, alpha, l1_ratio, problem.col_norm_sq == 0)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_solution_satisfies_the_kkt_conditions(sparse):
+    data, pw = _setup(X=sp.csc_matrix(X) if sparse else X)
+    fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-13, max_iter=10_000)
+    assert fit.converged and fit.gap <= 1e-13
+    g = data.sw * data.datafit.derivative(data.y, fit.eta)
+    corr = -(X.T @ g)
+    kkt = _kernels.kkt_violations(corr, fit.w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(30))
+    assert kkt.max() < 1e-7
+    assert abs(g.sum()) < 1e-14  # the intercept is fitted exactly
+    np.testing.assert_allclose(fit.eta, X @ fit.w + fit.intercept, atol=1e-12)
+
+
+def test_polish_fits_the_intercept_and_free_columns_exactly():
+    factors = np.ones(30)
+    factors[[2, 7]] = 0.0
+    data, pw = _setup(penalty_factor=factors)
+    w = np.zeros(30)
+    w[[0, 2]] = [0.5, -0.3]
+    eta = X @ w + 1.0
+    free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0))
+    w2, b2, eta2, exact = polish_unpenalized(data, pw, free, w, 1.0, eta)
+    np.testing.assert_array_equal(exact, [2, 7])
+    assert w2[0] == w[0]  # penalized coefficients are left alone
+    g = data.sw * data.datafit.derivative(data.y, eta2)
+    assert abs(g.sum()) < 1e-15 and np.abs(X[:, [2, 7]].T @ g).max() < 1e-15
+    np.testing.assert_allclose(eta2, X @ w2 + b2, atol=1e-12)
+
+
+def test_max_iter_stops_and_the_path_warns():
+    data, pw = _setup(alpha=1e-3)
+    fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-12, max_iter=2)
+    assert not fit.converged and fit.n_iter >= 2 and fit.gap > fit.tol
+    with pytest.warns(ShrinkageConvergenceWarning, match="duality gap"):
+        shrinkage.path(X, Y, datafit="logistic", alphas=[1e-3], tol=1e-12, max_iter=2)
+
+
+def test_warm_start_from_the_solution_needs_no_work():
+    data, pw = _setup()
+    fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-10, max_iter=10_000)
+    again = solve_prox_newton(data, pw, fit.w, fit.intercept, tol_abs=1e-10, max_iter=10_000,
+                              eta0=fit.eta)
+    assert again.n_iter == 0 and again.converged
+    np.testing.assert_array_equal(again.w, fit.w)
+
+
+@pytest.mark.parametrize(("datafit", "target"), [
+    ("poisson", "counts"), ("huber", "counts"), ("squared_hinge", "signs")])
+def test_other_datafits_reach_tight_gaps(datafit, target):
+    Xc, yc = counts(n=100, p=30, seed=2)
+    y = yc if target == "counts" else np.where(Y > 0, 1.0, -1.0)
+    Xd = Xc if target == "counts" else X
+    data, pw = _setup(datafit, X=Xd, y=y, alpha=0.05, l1_ratio=0.7)
+    fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-12, max_iter=10_000)
+    assert fit.converged and 0 < np.count_nonzero(fit.w) < 30
+
+
+def test_fixed_coordinates_stay_put():
+    lower = np.full(30, -np.inf)
+    upper = np.full(30, np.inf)
+    lower[:3] = upper[:3] = [0.2, 0.0, -0.1]
+    data, pw = _setup(lower=lower, upper=upper)
+    fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-12, max_iter=10_000)
+    np.testing.assert_array_equal(fit.w[:3], [0.2, 0.0, -0.1])
+    assert fit.converged
