@@ -441,3 +441,85 @@ def test_groups_of_one_column_match_the_glm_lasso_path(datafit):
     np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
     np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
     assert ours.datafit == datafit and ours.certificate == "duality_gap"
+
+
+def _multinomial_fista(X, y, alpha, K, n_iter=20_000):
+    """Accelerated proximal gradient in plain numpy: softmax loss + alpha sum_g sqrt(3) ||W_g||_F
+    over the feature groups of GROUPS (rows of W), intercepts free."""
+    n, p = X.shape
+    A = np.column_stack([X, np.ones(n)])
+    Y = np.eye(K)[y.astype(int)]
+    step = 1.0 / (0.5 * np.linalg.norm(A, 2) ** 2 / n)  # the softmax Hessian is below I / 2
+
+    def prox(Z):
+        Z = Z.copy()
+        for g in range(5):
+            block = Z[3 * g:3 * g + 3]
+            norm = np.linalg.norm(block)
+            t = step * alpha * SQRT3
+            block *= 0.0 if norm <= t else 1 - t / norm
+        return Z
+
+    def grad(Z):
+        E = A @ Z
+        P = np.exp(E - E.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        return A.T @ (P - Y) / n
+
+    Z = Wk = np.zeros((p + 1, K))
+    for k in range(n_iter):
+        W_new = prox(Z - step * grad(Z))
+        Z = W_new + k / (k + 3) * (W_new - Wk)
+        Wk = W_new
+    return Wk[:p], Wk[p]
+
+
+def _multinomial_objective(X, y, W, b, alpha):
+    E = X @ W + b
+    loss = np.mean(np.log(np.exp(E).sum(axis=1)) - E[np.arange(len(y)), y.astype(int)])
+    return loss + alpha * SQRT3 * sum(np.linalg.norm(W[3 * g:3 * g + 3]) for g in range(5))
+
+
+def _three_classes(n=90):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((n, 15))
+    W = np.zeros((15, 3))
+    W[:3] = rng.standard_normal((3, 3)) * 2
+    return X, np.argmax(X @ W + rng.gumbel(size=(n, 3)), axis=1).astype(float)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_multinomial_group_lasso(sparse):
+    X, y = _three_classes()
+    alpha = 0.02
+    p = group_path(sp.csc_matrix(X) if sparse else X, y, GROUPS, datafit="multinomial",
+                   alphas=[0.3, alpha], tol=1e-13, max_iter=100_000)
+    assert p.coefs.shape == (2, 15, 3) and p.intercepts.shape == (2, 3)
+    assert p.converged.all() and p.certificate == "duality_gap" and p.datafit == "multinomial"
+    W, b = _multinomial_fista(X, y, alpha, 3)
+    p_ours = _multinomial_objective(X, y, p.coefs[1], p.intercepts[1], alpha)
+    p_ref = _multinomial_objective(X, y, W, b, alpha)
+    assert p_ours <= p_ref * (1 + 1e-10)
+    assert p_ref - p_ours <= 1e-8 * p_ref
+    # each group holds its features' coefficients of every class: zero or not together
+    rows = np.abs(p.coefs).reshape(2, 5, 9)
+    assert np.all((rows > 0).all(axis=2) == (rows > 0).any(axis=2))
+    assert 0 < np.count_nonzero(rows.any(axis=2)) < 10
+
+
+def test_two_class_multinomial_is_the_logistic_group_lasso():
+    X, y = _data(binary=True)
+    M = group_path(X, y, GROUPS, datafit="multinomial", n_alphas=5, alpha_min_ratio=0.01,
+                   tol=1e-12)
+    # centred rows W_j = (-v_j, v_j) / 2 with ||W_g|| = ||v_g|| / sqrt(2)
+    L = group_path(X, y, GROUPS, datafit="logistic", alphas=M.alphas / np.sqrt(2), tol=1e-12)
+    assert M.converged.all() and L.converged.all()
+    np.testing.assert_allclose(M.coefs[:, :, 1] - M.coefs[:, :, 0], L.coefs, atol=1e-7)
+    np.testing.assert_allclose(M.intercepts[:, 1] - M.intercepts[:, 0], L.intercepts, atol=1e-7)
+    np.testing.assert_allclose(M.coefs.sum(axis=2), 0.0, atol=1e-12)
+
+
+def test_multinomial_needs_the_group_lasso():
+    X, y = _three_classes()
+    with pytest.raises(ValueError, match="l1_ratio must be 0"):
+        group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=0.5)

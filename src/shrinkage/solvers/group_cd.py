@@ -197,20 +197,28 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, lipschi
 
 @dataclass(frozen=True)
 class GLMData:
-    """Validated GLM inputs: X (scaled when standardizing), y, sw (sums to 1), offset."""
+    """Validated GLM inputs: X (scaled when standardizing), y, sw (sums to 1), offset ((n, K)
+    for K > 1 classes, whose coefficients are flattened feature-major: w[j K + k] = W[j, k])."""
 
     X: object
     y: np.ndarray
     sw: np.ndarray
     offset: np.ndarray
     fit_intercept: bool
+    n_classes: int = 1
 
-    def eta(self, w: np.ndarray, b: float) -> np.ndarray:
+    def eta(self, w: np.ndarray, b) -> np.ndarray:
+        if self.n_classes > 1:
+            return np.asarray(self.X @ w.reshape(-1, self.n_classes)) + b + self.offset
         return np.asarray(self.X @ w).ravel() + b + self.offset
 
     def gradient(self, u: np.ndarray) -> np.ndarray:
-        """X' u."""
+        """X' u, flattened."""
         return np.asarray(self.X.T @ u).ravel()
+
+    def weighted(self, deriv: np.ndarray) -> np.ndarray:
+        """sw * deriv (per sample, every class)."""
+        return (self.sw[:, None] if deriv.ndim == 2 else self.sw) * deriv
 
 
 def glm_objective(data: GLMData, datafit, penalty: GroupPenalty, eta, w) -> float:
@@ -220,19 +228,21 @@ def glm_objective(data: GLMData, datafit, penalty: GroupPenalty, eta, w) -> floa
 def glm_certificate(data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, deriv
                     ) -> tuple[float, str]:
     """(duality gap, "duality_gap") at u = scale * sw * l'(eta), or (max KKT violation, "kkt")
-    when a group is unpenalized (no rescaling makes X_g' u = 0)."""
-    u = data.sw * deriv
+    when a group is unpenalized (no rescaling makes X_g' u = 0).  With K classes the intercepts
+    are fitted exactly by the caller, so that sum_i u_i = 0 holds to rounding."""
+    u = data.weighted(deriv)
     grad = data.gradient(u)
     if penalty.free_groups().size:
         scores = penalty.kkt_scores(grad, w)
         kkt = float(scores.max()) if scores.size else 0.0
-        return max(kkt, abs(float(u.sum()))) if data.fit_intercept else kkt, "kkt"
-    if data.fit_intercept:
+        return max(kkt, float(np.max(np.abs(u.sum(axis=0))))) if data.fit_intercept else kkt, \
+            "kkt"
+    if data.fit_intercept and data.n_classes == 1:
         deriv, grad = _balance(data, deriv, grad)
     t = penalty.dual_norms(grad)
     scale = min(1.0, 1.0 / float(t.max())) if t.size and t.max() > 0 else 1.0
     v = scale * deriv
-    dual = float(-(data.sw @ datafit.conjugate(data.y, v)) + (data.sw * v) @ data.offset)
+    dual = float(-(data.sw @ datafit.conjugate(data.y, v)) + np.sum(data.weighted(v) * data.offset))
     return max(glm_objective(data, datafit, penalty, eta, w) - dual, 0.0), "duality_gap"
 
 
@@ -268,6 +278,44 @@ def _newton_model(data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, co
     return design, float(hw.sum())
 
 
+def _stacked_newton_model(data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, feats
+                          ) -> tuple[WeightedDesign, float, tuple]:
+    """The K-class Newton model on the features ``feats`` as one least-squares problem.
+
+    The multinomial Hessian of sample i, diag(p_i) - p_i p_i', is below 2 diag(p_i (1 - p_i))
+    (twice the diagonal curvature), so the model
+    sum_k 0.5 sum_i sw_i h_ik (z_ik - x_i.w_k - b_k)^2 with h = 2 l'' majorizes the loss to second
+    order (exact for two classes in the direction that matters).  Rows (i, k) are stacked class
+    after class, column (j, k) holding x_ij - xbar_jk on the rows of class k (each class centred
+    with its own weights, which profiles out b_k); stored sparse, it takes n K values per feature
+    of the working set.  Returns (design, sum of the weights, (xbar (K, m), zbar (K,))).
+    """
+    n, K = eta.shape
+    h = 2.0 * datafit.curvature(data.y, eta)
+    h = np.maximum(h, _CURVATURE_FLOOR * (datafit.curvature_bound or float(h.max()) or 1.0))
+    z = eta - data.offset - deriv / h
+    a = data.sw[:, None] * h
+    total = float(a.sum())
+    Xf = data.X[:, feats]
+    Xf = Xf.toarray() if sp.issparse(Xf) else np.asarray(Xf, dtype=np.float64)
+    m = Xf.shape[1]
+    if data.fit_intercept:
+        xbar = (a.T @ Xf) / a.sum(axis=0)[:, None]
+        zbar = np.einsum("ik,ik->k", a, z) / a.sum(axis=0)
+    else:
+        xbar, zbar = np.zeros((K, m)), np.zeros(K)
+    values = Xf.T[:, None, :] - xbar.T[:, :, None]  # (m, K, n): column (j, k), class-k rows
+    rows = np.arange(K)[:, None] * n + np.arange(n)[None, :]
+    sw = (a / total).T.ravel()
+    y = (z - zbar).T.ravel()
+    col_norm_sq = np.einsum("jkn,kn->jk", values**2, (a / total).T).ravel()
+    design = WeightedDesign(
+        np.empty((0, 0)), values.ravel(), np.broadcast_to(rows, (m, K, n)).ravel(),
+        np.arange(0, m * K * n + 1, n, dtype=np.int64), True, sw, np.zeros(m * K), y, 0.0,
+        float(sw @ y**2), col_norm_sq)
+    return design, total, (xbar, zbar)
+
+
 def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarray, b0: float,
                     *, tol_gap: float, tol_kkt: float, max_iter: int, anderson: bool = True
                     ) -> GroupFit:
@@ -275,22 +323,28 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
     groups = penalty.groups
     l1, lg = penalty.l1_weights(), penalty.group_weights()
     w = np.asarray(w0, dtype=np.float64).copy()
-    b = float(b0) if data.fit_intercept else 0.0
+    K = data.n_classes
+    b = _intercept(b0, K) if data.fit_intercept else _intercept(0.0, K)
     scores = np.empty(groups.n_groups)
     ws_size, epochs = _WS_START, 0
     while True:
+        if K > 1 and data.fit_intercept:  # the K intercepts, exactly
+            b = _multinomial_intercepts(data, datafit, data.eta(w, 0.0), b)
         eta = data.eta(w, b)
         deriv = datafit.derivative(data.y, eta)
         value, kind = glm_certificate(data, datafit, penalty, w, b, eta, deriv)
         tol_abs = tol_gap if kind == "duality_gap" else tol_kkt
         if value <= tol_abs or epochs >= max_iter:
             break
-        grad = data.gradient(data.sw * deriv)
+        grad = data.gradient(data.weighted(deriv))
         gk.kkt_scores(-grad, w, groups.order, groups.ptr, l1, lg, scores)
         ws, ws_size = _working_set(scores, groups.norms(w) > 0, ws_size)
         n_epochs, w, b, moved = _newton_step(
             data, datafit, penalty, ws, w, b, eta, deriv, grad,
             _NEWTON_FRACTION * float(scores.max()), max_iter - epochs, anderson)
+        if K > 1:  # the loss ignores a shift of W's rows; their group norm is least centred
+            W = w.reshape(-1, K)
+            w = (W - W.mean(axis=1, keepdims=True)).ravel()
         epochs += n_epochs
         if not moved:  # no descent along the Newton direction: rounding level, stop here
             break
@@ -298,6 +352,35 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
             ws_size *= 2
     return GroupFit(w, b, float(value), epochs, bool(value <= tol_abs), float(tol_abs),
                     certificate=kind)
+
+
+def _multinomial_intercepts(data: GLMData, datafit, base: np.ndarray, b: np.ndarray
+                            ) -> np.ndarray:
+    """argmin_b sum_i sw_i l(y_i, base_i + b) for the multinomial (p = l' + onehot(y)), by
+    Newton's method from b, to rounding: the certificate needs sum_i sw_i l'_i = 0 per class."""
+    onehot = np.eye(base.shape[1])[data.y.astype(np.int64)]
+    value = float(data.sw @ datafit.loss(data.y, base + b))
+    for _ in range(50):
+        deriv = datafit.derivative(data.y, base + b)
+        grad = data.sw @ deriv
+        if np.max(np.abs(grad)) <= 1e-15:
+            break
+        prob = deriv + onehot
+        hess = np.diag(data.sw @ prob) - (prob * data.sw[:, None]).T @ prob
+        step = -np.linalg.lstsq(hess, grad, rcond=None)[0]
+        noise = 16 * np.finfo(float).eps * abs(value)
+        for t in 0.5 ** np.arange(30):
+            trial = float(data.sw @ datafit.loss(data.y, base + b + t * step))
+            if trial <= value + _ARMIJO * t * float(grad @ step) + noise:
+                break
+        else:
+            break
+        b, value = b + t * step, trial
+    return b - b.mean()
+
+
+def _intercept(b, K: int):
+    return float(b) if K == 1 else np.broadcast_to(np.asarray(b, dtype=np.float64), (K,)).copy()
 
 
 def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, max_epochs,
@@ -310,7 +393,12 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
     local = Groups(np.arange(cols.size, dtype=np.int64),
                    np.concatenate([[0], np.cumsum(groups.sizes[ws])]).astype(np.int64),
                    groups.labels[ws])
-    design, total = _newton_model(data, datafit, eta, deriv, cols)
+    K = data.n_classes
+    feats = cols[::K] // K  # K > 1: a group holds all K coefficients of its features
+    if K == 1:
+        design, total = _newton_model(data, datafit, eta, deriv, cols)
+    else:
+        design, total, (xbar, zbar) = _stacked_newton_model(data, datafit, eta, deriv, feats)
     lipschitz = block_lipschitz(design, local)
     l1 = penalty.l1_weights()[cols] / total
     lg = penalty.group_weights()[ws] / total
@@ -320,16 +408,22 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
         *design.kernel_args(), r, rsum, w_local, local.order, local.ptr,
         np.arange(ws.size, dtype=np.int64), lipschitz, l1, lg, max_epochs, tol_inner / total,
         anderson)
-    b_new = float(design.y_offset - design.x_offset @ w_local) if data.fit_intercept else b
+    if not data.fit_intercept:
+        b_new = b
+    elif K == 1:
+        b_new = float(design.y_offset - design.x_offset @ w_local)
+    else:  # per class: zbar_k - xbar_k . w_k
+        b_new = zbar - np.einsum("kj,jk->k", xbar, w_local.reshape(-1, K))
     dw = w_local - w[cols]
     db = b_new - b
-    if not np.any(dw) and db == 0.0:
+    if not np.any(dw) and not np.any(db):
         return n_epochs, w, b, False
-    d_eta = np.asarray(data.X[:, cols] @ dw).ravel() + db
+    d_eta = data.X[:, feats] @ dw.reshape(-1, K) if K > 1 else data.X[:, cols] @ dw
+    d_eta = np.asarray(d_eta).reshape(eta.shape) + db
     before = glm_objective(data, datafit, penalty, eta, w)
     w_full = w.copy()
     w_full[cols] = w_local
-    decrease = float(grad[cols] @ dw + (data.sw @ deriv) * db
+    decrease = float(grad[cols] @ dw + np.sum(data.weighted(deriv).sum(axis=0) * db)
                      + penalty.value(w_full) - penalty.value(w))
     # near the optimum the decrease is below the rounding of P itself: allow for that noise
     noise = 16 * np.finfo(float).eps * abs(before)
@@ -362,6 +456,7 @@ class GroupProblem:
     fit_intercept: bool
     scale: np.ndarray | None
     feature_names: np.ndarray | None = None
+    n_classes: int = 1  # K > 1: the multinomial, with the K coefficients of a feature in its group
 
     @classmethod
     def build(cls, X, y, groups=None, *, datafit="quadratic", group_factor=None,
@@ -376,19 +471,34 @@ class GroupProblem:
         y = v.check_target(y, n)
         if fit is not None:
             y = fit.check_target(y)
+        K = fit.classes(y) if hasattr(fit, "classes") else 1
         sw = v.check_sample_weight(sample_weight, n)
         structure = Groups.from_labels(groups, p)
         scale = column_scale(X, sw, fit_intercept) if standardize else None
         return cls(X if scale is None else scale_columns(X, scale), y, sw,
-                   _offset(offset, n), structure, group_factors(group_factor, structure), fit,
-                   bool(fit_intercept), scale, v.check_feature_names(feature_names, p))
+                   _offset(offset, n, K), structure, group_factors(group_factor, structure), fit,
+                   bool(fit_intercept), scale, v.check_feature_names(feature_names, p), K)
+
+    @property
+    def coef_groups(self) -> Groups:
+        """The groups of the (flattened) coefficients: with K classes, group g holds the
+        coefficients W[j, k] of its features j for every class k."""
+        return class_groups(self.groups, self.n_classes)
 
     def penalty(self, alpha: float, l1_ratio: float) -> GroupPenalty:
-        return GroupPenalty(alpha, l1_ratio, self.groups, self.factors)
+        return GroupPenalty(alpha, l1_ratio, self.coef_groups, self.factors)
 
     def glm_data(self) -> GLMData:
         return GLMData(self.X, self.y, self.sample_weight / self.sample_weight.sum(), self.offset,
-                       self.fit_intercept)
+                       self.fit_intercept, self.n_classes)
+
+
+def class_groups(groups: Groups, K: int) -> Groups:
+    """The groups of W (p, K) flattened feature-major: feature group g, all K classes."""
+    if K == 1:
+        return groups
+    flat = Groups.from_labels(np.repeat(groups.column_group(), K), groups.n_features * K)
+    return replace(flat, labels=groups.labels)
 
 
 def _datafit(datafit):
@@ -404,14 +514,18 @@ def _datafit(datafit):
     return fit
 
 
-def _offset(offset, n: int) -> np.ndarray:
+def _offset(offset, n: int, K: int = 1) -> np.ndarray:
+    """(n,), or (n, K) for K classes (a 1-D offset is shared by the classes)."""
+    shape = (n,) if K == 1 else (n, K)
     if offset is None:
-        return np.zeros(n)
+        return np.zeros(shape)
     o = np.asarray(offset, dtype=np.float64)
-    if o.ndim == 0:
-        o = np.full(n, float(o))
-    if o.shape != (n,):
-        raise ValueError(f"offset must have one entry per sample ({n}); got shape {o.shape}.")
+    if o.ndim == 0 or (K > 1 and o.shape == (n,)):
+        o = np.broadcast_to(o.T, shape[::-1]).T.copy()
+    if o.shape != shape:
+        raise ValueError(f"offset must have one entry per sample ({n}"
+                         f"{'' if K == 1 else f', or one per sample and class ({n}, {K})'}); got "
+                         f"shape {o.shape}.")
     if not np.all(np.isfinite(o)):
         raise ValueError("offset contains NaN or infinity.")
     return o
@@ -451,6 +565,11 @@ def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio:
                      model: str = "the group-lasso path") -> Path:
     """The engine behind ``group_path`` and the estimators (inputs validated; ``w0`` on the
     original scale)."""
+    if problem.n_classes > 1 and l1_ratio != 0:
+        raise ValueError(f"with {problem.n_classes} classes the group penalty holds each "
+                         f"feature's coefficients of every class, and l1_ratio must be 0; got "
+                         f"l1_ratio={l1_ratio!r} (for the element-wise lasso or elastic net use "
+                         "shrinkage.path(datafit='multinomial')).")
     solver = _QuadraticPath(problem, tol, max_iter) if problem.datafit is None else \
         _GLMPath(problem, tol, max_iter)
     unit = problem.penalty(1.0, l1_ratio)
@@ -459,20 +578,22 @@ def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio:
         alphas = alpha_grid(alpha_max, n_alphas, alpha_min_ratio)
         if w0 is None:
             w0, b0 = w_null, b_null
-    elif w0 is not None:
-        w0 = np.asarray(w0, dtype=np.float64) * (1.0 if problem.scale is None else problem.scale)
-    w = np.zeros(problem.X.shape[1]) if w0 is None else w0
+    elif w0 is not None:  # (p,) or (p, K) on the original scale -> the solver's coordinates
+        w0 = np.asarray(w0, dtype=np.float64).reshape(problem.X.shape[1], -1)
+        w0 = (w0 if problem.scale is None else w0 * problem.scale[:, None]).ravel()
+    w = np.zeros(problem.X.shape[1] * problem.n_classes) if w0 is None else w0
     fits, state = [], None
     for a in alphas:
         fit = solver.solve(problem.penalty(float(a), l1_ratio), w, b0, state)
         w, b0, state = fit.w, fit.intercept, fit.state
         fits.append(replace(fit, state=None))
     warn_not_converged(fits, alphas, max_iter, model)
-    coefs = np.array([f.w for f in fits]).reshape(len(alphas), -1)
+    K = problem.n_classes
+    coefs = np.array([f.w for f in fits]).reshape(len(alphas), -1, K)
     if problem.scale is not None:
-        coefs = coefs / problem.scale
+        coefs = coefs / problem.scale[:, None]
     kkt = any(f.certificate == "kkt" for f in fits)
-    return Path(np.asarray(alphas, dtype=np.float64), coefs,
+    return Path(np.asarray(alphas, dtype=np.float64), coefs if K > 1 else coefs[:, :, 0],
                 np.array([f.intercept for f in fits], dtype=np.float64),
                 np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
                 np.array([f.converged for f in fits]), l1_ratio, problem.feature_names,
@@ -520,20 +641,25 @@ class _GLMPath:
         if key in self._null:
             return self._null[key]
         data, fit = self.data, self.datafit
-        w = np.zeros(data.X.shape[1])
-        b = fit.null_intercept(data.y, data.sw, data.offset) if data.fit_intercept else 0.0
+        K = data.n_classes
+        w = np.zeros(data.X.shape[1] * K)
+        b = fit.null_intercept(data.y, data.sw, data.offset) if data.fit_intercept else \
+            _intercept(0.0, K)
         if key:  # fit the unpenalized groups with the others held at zero
             cols = unit.groups.columns(np.array(key, dtype=np.int64))
-            sub = replace(data, X=data.X[:, cols])
-            only = Groups.from_labels(unit.groups.column_group()[cols], cols.size)
-            grad0 = np.abs(sub.gradient(data.sw * fit.derivative(data.y, sub.eta(w[cols], b))))
+            feats = cols[::K] // K
+            sub = replace(data, X=data.X[:, feats])
+            only = class_groups(
+                Groups.from_labels(unit.groups.column_group()[cols[::K]], feats.size), K)
+            grad0 = np.abs(sub.gradient(data.weighted(fit.derivative(data.y,
+                                                                      sub.eta(w[cols], b)))))
             inner = solve_group_glm(
                 sub, fit, GroupPenalty(0.0, 0.0, only, np.zeros(only.n_groups)), w[cols], b,
                 tol_gap=0.0, tol_kkt=self.tol * max(float(grad0.max()), np.finfo(float).tiny),
                 max_iter=self.max_iter)
             w[cols], b = inner.w, inner.intercept
         eta = data.eta(w, b)
-        self._null[key] = (w, b, data.gradient(data.sw * fit.derivative(data.y, eta)),
+        self._null[key] = (w, b, data.gradient(data.weighted(fit.derivative(data.y, eta))),
                            float(data.sw @ fit.loss(data.y, eta)))
         return self._null[key]
 
