@@ -32,7 +32,7 @@ needs_hinge = pytest.mark.skipif(not HINGE, reason="the squared-hinge datafit is
 
 
 @parametrize_with_checks([GroupLasso(), GroupLasso(l1_ratio=0.5, standardize=True),
-                          GroupLassoClassifier()]
+                          GroupLassoClassifier(), GroupLassoClassifier(datafit="multinomial")]
                          + ([GroupLassoClassifier(datafit="squared_hinge")] if HINGE else []))
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
@@ -125,12 +125,38 @@ def test_squared_hinge_classifier():
     assert np.mean(svm.predict(X) == labels) > 0.8
 
 
-def test_classifier_refuses_more_than_two_classes():
+def test_classifier_refuses_more_than_two_classes_without_the_multinomial():
     X, y = _data()
-    with pytest.raises(ValueError, match="Only binary classification is supported: "
-                                         "GroupLassoClassifier needs y with exactly 2 classes; "
-                                         "got 3 \\('0', '1', '2'\\)"):
+    with pytest.raises(ValueError, match="Only binary classification is supported with "
+                                         "datafit='logistic': GroupLassoClassifier got 3 "
+                                         "classes \\('0', '1', '2'\\); use datafit='multinomial'"):
         GroupLassoClassifier(GROUPS).fit(X, np.digitize(y, [0.0, 2.0]))
+
+
+def test_multinomial_classifier():
+    X, y = _data()
+    labels = np.array(["low", "mid", "high"])[np.digitize(y, [0.0, 2.0])]
+    model = GroupLassoClassifier(GROUPS, alpha=0.01, datafit="multinomial", tol=1e-10)
+    model.fit(X, labels)
+    np.testing.assert_array_equal(model.classes_, ["high", "low", "mid"])
+    assert model.coef_.shape == (3, 12) and model.intercept_.shape == (3,)
+    ref = group_path(X, np.searchsorted(model.classes_, labels).astype(float), GROUPS,
+                     datafit="multinomial", alphas=[0.01], tol=1e-10)
+    np.testing.assert_allclose(model.coef_, ref.coefs[0].T, atol=1e-8)
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(model.predict(X), model.classes_[proba.argmax(axis=1)])
+    assert np.mean(model.predict(X) == labels) > 0.8
+    np.testing.assert_array_equal(model.active_groups_,
+                                  np.flatnonzero(np.abs(model.coef_).reshape(3, 4, 3).sum((0, 2))))
+    # two classes: one decision function, class 1 against class 0, as the logistic model
+    binary = np.where(y > 1.0, "yes", "no")
+    two = GroupLassoClassifier(GROUPS, alpha=0.01 * np.sqrt(2), datafit="multinomial",
+                               tol=1e-12).fit(X, binary)
+    logistic = GroupLassoClassifier(GROUPS, alpha=0.01, tol=1e-12).fit(X, binary)
+    assert two.coef_.shape == (1, 12)
+    np.testing.assert_allclose(two.coef_, logistic.coef_, atol=1e-7)
+    np.testing.assert_allclose(two.predict_proba(X), logistic.predict_proba(X), atol=1e-7)
 
 
 @pytest.mark.parametrize(("est", "match"), [

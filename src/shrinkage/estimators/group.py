@@ -14,7 +14,7 @@ or leave the model together.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils._available_if import available_if
@@ -27,7 +27,7 @@ from ..solvers.group_cd import GroupProblem, solve_group_path
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
 REGRESSION_DATAFITS = ("quadratic", "poisson", "huber")
-CLASSIFICATION_DATAFITS = ("logistic", "squared_hinge")
+CLASSIFICATION_DATAFITS = ("logistic", "squared_hinge", "multinomial")
 _INVERSE_LINK = {"poisson": np.exp}
 
 
@@ -35,6 +35,7 @@ class _GroupModel(BaseEstimator):
     """One fit at one alpha, warm starts and the fitted attributes."""
 
     def _fit(self, X, y, sample_weight, offset, datafit):
+        """(coef, intercept) in the solver's shapes: (p,) and a number, or (p, K) and (K,)."""
         alpha = v.check_alpha(self.alpha)
         l1_ratio = v.check_l1_ratio(self.l1_ratio)
         problem = GroupProblem.build(
@@ -42,23 +43,25 @@ class _GroupModel(BaseEstimator):
             fit_intercept=self.fit_intercept, standardize=self.standardize,
             sample_weight=sample_weight, offset=offset, validated=True)
         w0 = b0 = None
-        previous = getattr(self, "coef_", None) if self.warm_start else None
-        if previous is not None and np.size(previous) == problem.X.shape[1]:
-            w0, b0 = np.ravel(previous).astype(np.float64), float(np.ravel(self.intercept_)[0])
+        previous = getattr(self, "_solution", None) if self.warm_start else None
+        if previous is not None and previous[0].size == problem.X.shape[1] * problem.n_classes:
+            w0, b0 = previous
         result = solve_group_path(problem, np.array([alpha]), l1_ratio,
                                   tol=v.check_tol(self.tol),
                                   max_iter=v.check_positive_int(self.max_iter, "max_iter"),
                                   w0=w0, b0=b0, model=type(self).__name__)
         groups = problem.groups
-        coef = result.coefs[0]
+        coef, intercept = result.coefs[0], result.intercepts[0]
+        self._solution = (coef, intercept)
         self.groups_ = [groups.members(g) for g in range(groups.n_groups)]
         self.group_labels_ = groups.labels.copy()
-        self.active_groups_ = np.flatnonzero(groups.norms(coef) > 0)
+        rows = np.sqrt(np.sum(coef**2, axis=1)) if coef.ndim == 2 else coef
+        self.active_groups_ = np.flatnonzero(groups.norms(rows) > 0)
         self.dual_gap_ = float(result.gaps[0])
         self.certificate_ = result.certificate
         self.n_iter_ = max(int(result.n_iter[0]), 1)  # the certifying pass counts as one
         self.converged_ = bool(result.converged[0])
-        return coef.astype(X.dtype), X.dtype.type(result.intercepts[0])
+        return coef.astype(X.dtype), np.asarray(intercept, dtype=X.dtype)[()]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -141,18 +144,21 @@ class GroupLasso(RegressorMixin, _GroupModel):
 
 
 class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
-    __doc__ = f"""Binary classification with a group / sparse-group lasso penalty.
+    __doc__ = f"""Classification with a group / sparse-group lasso penalty.
 
     ``datafit`` is "logistic" (log(1 + e^eta) - t eta, t in {{0, 1}}) or "squared_hinge" (a
-    linear SVM, max(0, 1 - t eta)^2, t = +-1).  Labels may be of any type; exactly two classes
-    are supported (the multinomial group lasso is not offered here).  The default alpha is
-    0.01 (these losses have slopes of order 1, so alpha = 1 leaves every coefficient at 0).
+    linear SVM, max(0, 1 - t eta)^2, t = +-1), both for two classes, or "multinomial" (softmax
+    cross-entropy, any number of classes; each group then holds its features' coefficients of
+    every class, and l1_ratio must be 0).  Labels may be of any type.  The default alpha is 0.01
+    (these losses have slopes of order 1, so alpha = 1 leaves every coefficient at 0).
 
     Parameters
     ----------{_DOC_PARAMETERS}
     Attributes
     ----------
-    classes_, coef_ (1, p), intercept_ (1,),{_DOC_ATTRIBUTES}"""
+    classes_, coef_ ((1, p) for two classes, (K, p) for the multinomial with K > 2; with two
+    classes the multinomial reports class 1 - class 0), intercept_ ((1,) or (K,)),
+    {_DOC_ATTRIBUTES}"""
 
     def __init__(self, groups=None, alpha=0.01, *, datafit="logistic", l1_ratio=0.0,
                  group_factor=None, fit_intercept=True, standardize=False, tol=1e-4,
@@ -169,34 +175,41 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         self.warm_start = warm_start
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on X (dense or sparse) and binary labels y (any two values); returns self."""
+        """Fit on X (dense or sparse) and labels y (any values); returns self."""
         datafit = v.check_choice(self.datafit, "datafit", CLASSIFICATION_DATAFITS)
         X, y = validate_data(self, X, y, **_X_FIT)
         X = v.check_design(X)
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
+        K = len(self.classes_)
         shown = ", ".join(repr(str(c)) for c in self.classes_[:5])
-        if len(self.classes_) < 2:
+        if K < 2:
             raise ValueError(f"{type(self).__name__} needs samples of 2 classes; y has 1 class "
                              f"({shown}).")
-        if len(self.classes_) > 2:
+        if K > 2 and datafit != "multinomial":
             raise ValueError(
-                f"Only binary classification is supported: {type(self).__name__} needs y with "
-                f"exactly 2 classes; got {len(self.classes_)} ({shown}"
-                f"{', ...' if len(self.classes_) > 5 else ''}). For more classes use "
-                "shrinkage's LogisticRegression.")
-        target = idx.astype(np.float64) if datafit == "logistic" else np.where(idx, 1.0, -1.0)
+                f"Only binary classification is supported with datafit={datafit!r}: "
+                f"{type(self).__name__} got {K} classes ({shown}{', ...' if K > 5 else ''}); "
+                "use datafit='multinomial' for more.")
+        target = np.where(idx, 1.0, -1.0) if datafit == "squared_hinge" else idx.astype(float)
         coef, intercept = self._fit(X, target, sample_weight, None, datafit)
-        self.coef_, self.intercept_ = coef[None, :], np.array([intercept], dtype=X.dtype)
+        if datafit != "multinomial":
+            coef, intercept = coef[:, None], np.atleast_1d(intercept)
+        elif K == 2:  # one decision function: class 1 against class 0
+            coef, intercept = coef[:, 1:] - coef[:, :1], intercept[1:] - intercept[:1]
+        self.coef_, self.intercept_ = np.ascontiguousarray(coef.T), intercept
         return self
 
-    @available_if(lambda self: self.datafit == "logistic")
+    @available_if(lambda self: self.datafit in ("logistic", "multinomial"))
     def predict_proba(self, X):
-        """Class probabilities (n, 2), columns in the order of ``classes_``."""
-        p1 = expit(self.decision_function(X))
-        return np.column_stack([1.0 - p1, p1])
+        """Class probabilities (n, K), columns in the order of ``classes_``."""
+        d = self.decision_function(X)
+        if d.ndim == 1:
+            p1 = expit(d)
+            return np.column_stack([1.0 - p1, p1])
+        return softmax(d, axis=1)
 
-    @available_if(lambda self: self.datafit == "logistic")
+    @available_if(lambda self: self.datafit in ("logistic", "multinomial"))
     def predict_log_proba(self, X):
         """log of ``predict_proba``."""
         with np.errstate(divide="ignore"):
@@ -204,5 +217,5 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_class = self.datafit == "multinomial"
         return tags
