@@ -12,28 +12,15 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import Lasso
-from shrinkage.datafits import get_datafit
 from shrinkage.estimators.group import GroupLasso, GroupLassoClassifier
 from shrinkage.solvers.group_cd import group_path
 
 GROUPS = np.repeat(np.arange(4), 3)
 
 
-def _has_datafit(name: str) -> bool:
-    try:
-        get_datafit(name)
-    except ValueError:
-        return False
-    return True
-
-
-HINGE = _has_datafit("squared_hinge")
-needs_hinge = pytest.mark.skipif(not HINGE, reason="the squared-hinge datafit is not available")
-
-
 @parametrize_with_checks([GroupLasso(), GroupLasso(l1_ratio=0.5, standardize=True),
-                          GroupLassoClassifier(), GroupLassoClassifier(datafit="multinomial")]
-                         + ([GroupLassoClassifier(datafit="squared_hinge")] if HINGE else []))
+                          GroupLassoClassifier(), GroupLassoClassifier(datafit="squared_hinge"),
+                          GroupLassoClassifier(datafit="multinomial")])
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -116,7 +103,6 @@ def test_classifier_string_labels_and_probabilities():
     assert np.mean(model.predict(X) == labels) > 0.8
 
 
-@needs_hinge
 def test_squared_hinge_classifier():
     X, y = _data()
     labels = np.where(y > 1.0, "yes", "no")
