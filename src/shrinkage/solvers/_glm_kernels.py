@@ -33,12 +33,18 @@ from ._kernels import (
 _FAST = {"reassoc", "contract"}
 
 
+# Sparse loops index with unsigned integers: numba then skips its negative-index wraparound
+# on every access, which made these gathers 2-3x slower than scipy's own sparse products.
+
+
 @njit(cache=True, inline="always")
 def _dot(j, Xd, data, indices, indptr, is_sparse, a):
     acc = 0.0
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            acc += data[k] * a[indices[k]]
+        k, stop = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
+        while k < stop:
+            acc += data[k] * a[np.uint64(indices[k])]
+            k += np.uint64(1)
     else:
         for i in range(Xd.shape[0]):
             acc += Xd[i, j] * a[i]
@@ -53,10 +59,12 @@ def column_stats(Xd, data, indices, indptr, is_sparse, ws, h, hx, hxx):
         s1 = 0.0
         s2 = 0.0
         if is_sparse:
-            for k in range(indptr[j], indptr[j + 1]):
-                hv = h[indices[k]] * data[k]
+            k, stop = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
+            while k < stop:
+                hv = h[np.uint64(indices[k])] * data[k]
                 s1 += hv
                 s2 += hv * data[k]
+                k += np.uint64(1)
         else:
             for i in range(Xd.shape[0]):
                 hv = h[i] * Xd[i, j]
@@ -78,10 +86,12 @@ def gradient_on(Xd, data, indices, indptr, is_sparse, ws, g, out):
 def _move(j, delta, Xd, data, indices, indptr, is_sparse, h, a, d):
     """a += delta h x_j and d += delta x_j."""
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            i = indices[k]
+        k, stop = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
+        while k < stop:
+            i = np.uint64(indices[k])
             a[i] += delta * h[i] * data[k]
             d[i] += delta * data[k]
+            k += np.uint64(1)
     else:
         for i in range(Xd.shape[0]):
             a[i] += delta * h[i] * Xd[i, j]
