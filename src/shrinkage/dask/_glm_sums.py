@@ -48,7 +48,6 @@ class Request:
 class Sums:
     """A partition's (or a subtree's) sums."""
 
-    rows: int
     loss: float  # sum s l at Q
     grad: np.ndarray  # X' (s l')
     g0: float  # sum s l'
@@ -56,7 +55,6 @@ class Sums:
     hx: np.ndarray  # X' h, every column
     cross: np.ndarray  # X' diag(h) X_free
     g2h: float  # sum g^2 / h
-    eta_max: float
     line_loss: np.ndarray  # sum s l at P + t d, per step
     line_eta_max: np.ndarray
     conj: np.ndarray  # sum s l*(y, v) per certificate
@@ -139,6 +137,7 @@ def partition_sums(index: int, X, y, w, spec: Spec, datafit, offset_col, request
     if n:
         _group_moments(X[:, request.cols], h, curvature, 0)
     curved = h > 0
+    loss = float(s @ datafit.loss(y, eta))
     line_loss, line_eta, conj, offset_dot, polished = [], [], [], [], []
     if request.base is not None:
         eta0 = _predictor(X, *request.base, offset)
@@ -158,9 +157,9 @@ def partition_sums(index: int, X, y, w, spec: Spec, datafit, offset_col, request
                 conj.append(float(s0 @ datafit.conjugate(y0, v)))
                 offset_dot.append(float(s0 @ (v * offset[pos])))
                 polished.append(float(s0 @ datafit.loss(y0, eta0 - block)))
-    return Sums(n, float(s @ datafit.loss(y, eta)), X.T @ g, float(g.sum()), curvature, X.T @ h,
+    return Sums(loss, X.T @ g, float(g.sum()), curvature, X.T @ h,
                 X.T @ (h[:, None] * X[:, request.free]), float(np.sum(g[curved] ** 2 / h[curved])),
-                float(np.abs(eta).max(initial=0.0)), np.array(line_loss), np.array(line_eta),
+                np.array(line_loss), np.array(line_eta),
                 np.array(conj), np.array(offset_dot), np.array(polished))
 
 
@@ -169,9 +168,9 @@ def merge_sums(*parts) -> Sums:
     parts = [p.iloc[0] if isinstance(p, pd.Series) else p for p in parts]
     out = parts[0]
     for b in parts[1:]:
-        out = Sums(out.rows + b.rows, out.loss + b.loss, out.grad + b.grad, out.g0 + b.g0,
+        out = Sums(out.loss + b.loss, out.grad + b.grad, out.g0 + b.g0,
                    out.curvature.merge(b.curvature), out.hx + b.hx, out.cross + b.cross,
-                   out.g2h + b.g2h, max(out.eta_max, b.eta_max), out.line_loss + b.line_loss,
+                   out.g2h + b.g2h, out.line_loss + b.line_loss,
                    np.maximum(out.line_eta_max, b.line_eta_max), out.conj + b.conj,
                    out.offset_dot + b.offset_dot, out.polished_loss + b.polished_loss)
     return out

@@ -10,21 +10,23 @@ set A, with the intercept profiled out, is a weighted least-squares problem in G
 
     G = C_AA,   q = G w_A - (X_A' g - m sum g) / H,   weights h / H,
 
-so the Newton direction is the core's ``solve_gram`` on those statistics, run locally.
+so the Newton direction is the core's ``solve_gram`` on those statistics, run locally (then
+finished on its support by one linear solve, so that Newton converges quadratically).
 
 One pass per Newton step.  The pass that tries a step from P evaluates the objective at the step
-sizes t = 1, 1/2, ..., 1/128 at once (Armijo), takes the statistics at the full step (the usual
-outcome: they serve the next step and its working set), and certifies P itself: the dual point
-v = s (l'(eta) - l''(eta) B delta), B delta the Newton step of the unpenalized block (intercept,
-free columns) computed from P's statistics, makes the dual feasible without polishing P, and
-its scale s is known from P's gradient, so the duality gap of P costs no pass of its own.  When
-P is nearly optimal (the predicted decrease is far below the tolerance), the pass also
-certifies P for the next alphas and tries the step of the first one that needs it.  Extra passes:
-a step shorter than 1/128 or below 1 (the statistics at the accepted point), a working set
-whose worst violator fell outside S (S looks ahead: the working set plus the next largest KKT
-violations), a failed look-ahead, and the setup (column moments, then the null model to
-rounding: alpha_max and the grid are those of ``shrinkage.glm.solve_glm_path``).  Memory: one
-|S| x |S| matrix per partition task.  ``DaskGLMPath.n_passes`` counts them per alpha.
+sizes t = 1, 1/2, 1/4, 1/8 at once (Armijo), takes the statistics at the full step (the usual
+outcome: they serve the next step and its working set) and certifies P itself: the dual point
+v = s (l'(eta) - l''(eta) B delta), with B delta the Newton step of the unpenalized block
+(intercept, free columns) from P's statistics, is feasible without polishing P, and its scale s
+is known from P's gradient, so P's duality gap costs no pass of its own.  A certified P is
+reported with that block step applied when the pass saw it lower the loss (so the gap holds).
+When P's gap is predicted below the tolerance (Newton decrease plus the dual scale's cost,
+calibrated on the gaps met), the pass also certifies P for the next alphas and tries the step of
+the first one that needs it.  Extra passes: a step size below 1 (the statistics where it lands),
+a working set whose worst violator fell outside S (S looks ahead: the working set and the next
+largest KKT violations), a failed look-ahead, and the setup (column moments, then the null
+model to rounding, so that alpha_max and the grid are those of ``shrinkage.glm.solve_glm_path``).
+Memory: one |S| x |S| matrix per task.  ``DaskGLMPath`` counts the passes and Newton steps.
 """
 
 from __future__ import annotations
@@ -62,14 +64,15 @@ logger = logging.getLogger("shrinkage.dask")
 _WS_START = 10
 _ARMIJO = 1e-4
 _ETA_DIVERGED = 700.0
-_STEPS = tuple(0.5**k for k in range(8))  # the step sizes one line-search pass evaluates
+_STEPS = tuple(0.5**k for k in range(4))  # the step sizes one line-search pass evaluates
 _MIN_STEP = 1e-10
 _ROUNDING = 64 * np.finfo(float).eps  # relative rounding of an objective value
 _INNER_TOL = 1e-3  # the Newton subproblem's gap, a fraction of the path's tolerance ...
 _INNER_FLOOR = 10 * np.finfo(float).eps  # ... and this relative to its own scale (rounding)
-_LOOK_AHEAD = 0.5  # certify the next alphas at P when its predicted gap is below this
-_MAX_AHEAD = 8  # fraction of the tolerance, for at most this many alphas per pass
-_MIN_RATIO = 0.1  # the calibration of the predicted gap never trusts it more than 10x
+_LOOK_AHEAD = 0.5  # look ahead when P's predicted gap is below this fraction of the tolerance,
+_MAX_AHEAD = 8  # certifying at most this many alphas in one pass
+_MIN_RATIO = 0.1  # the calibration of the predicted gap never trusts it more than 10x,
+_NEAR = 100.0  # and uses the gaps below this many tolerances (where Newton converges fast)
 # glmnet's early stop of a default path (as shrinkage.glm.path)
 _DEV_RATIO_MAX = 0.999
 _DEV_RATIO_STALL = 1e-5
@@ -93,7 +96,6 @@ class Evaluation:
     hx: np.ndarray
     cross: np.ndarray
     g2h: float
-    eta_max: float
     line_loss: np.ndarray
     line_eta_max: np.ndarray
     conj: np.ndarray
@@ -237,7 +239,7 @@ class DaskGLM:
         cov = c.m2[0] / weight if weight > 0 else np.zeros_like(c.m2[0])
         return Evaluation(request.w, request.b, request.cols, request.free, sums.loss / W,
                           sums.grad / W, sums.g0 / W, weight / W, c.mean[0], 0.5 * (cov + cov.T),
-                          sums.hx / W, sums.cross / W, sums.g2h / W, sums.eta_max,
+                          sums.hx / W, sums.cross / W, sums.g2h / W,
                           sums.line_loss / W, sums.line_eta_max, sums.conj / W,
                           sums.offset_dot / W, sums.polished_loss / W)
 
@@ -509,7 +511,7 @@ class _Solver:
                 cert, corr, ev = self._dual(ev, w, pws[i])
                 step, ev = (None, ev) if epochs[i] >= max_iter else self._direction(
                     ev, w, b, pws[i], tol_abs, max_iter - epochs[i], ws_size)
-                predicted = _predicted_gap(step, cert.scale, w, pws[i])
+                predicted = _predicted_gap(step, cert.scale, w, pws[i], ev.g2h)
                 plans.append((i, cert, corr, predicted))
                 if epochs[i] >= max_iter:
                     break
@@ -537,7 +539,7 @@ class _Solver:
             for j, (i, cert, corr, predicted) in enumerate(plans):
                 conj, off = trial.conj[j], trial.offset_dot[j]
                 gap = _gap(ev.loss, w, pws[i], corr, cert.scale, conj, off)
-                if j == 0 and predicted > 0 and np.isfinite(gap):
+                if j == 0 and predicted > 0 and gap <= _NEAR * tol_abs:  # calibrate near P*
                     ratio = max(gap / predicted, _MIN_RATIO)
                 stalled = stuck and i == plans[-1][0]
                 if not (gap <= tol_abs or epochs[i] >= max_iter or stalled):
@@ -574,7 +576,7 @@ class _Solver:
     def _accept(self, trial: Evaluation, step: _Step, w, b, ev: Evaluation, f0, penalty,
                 free, pw: PenaltyWeights):
         """(w, b, ev, accepted): the Armijo step of a tried direction (more passes only if
-        all eight step sizes fail)."""
+        all its step sizes fail)."""
         found = _armijo(trial, _STEPS, f0, step.decrease, penalty, self.problem)
         first = _STEPS[-1] / 2
         while found is None and first >= _MIN_STEP:
@@ -652,11 +654,15 @@ class _Solver:
         return _Step(dw, db, decrease, n_epochs, ahead), ev
 
 
-def _predicted_gap(step: _Step | None, scale: float, w, pw: PenaltyWeights) -> float:
+def _predicted_gap(step: _Step | None, scale: float, w, pw: PenaltyWeights, g2h: float
+                   ) -> float:
     """What P's gap should be, up to a factor (calibrated on the gaps met): the Newton step's
-    decrease, plus the cost of the dual scale (the KKT violations times the L1 penalty)."""
+    decrease, plus what scaling the dual point by s costs, to second order in 1 - s: the
+    penalty (1 - s) Omega(w) and the loss's conjugate (1 - s)^2 / 2 sum sw l'^2 / l''."""
     decrease = 0.0 if step is None else -step.decrease
-    return decrease + 0.5 * (1.0 - scale) * float(_kernels.penalty_value(w, pw.l1, pw.l2))
+    shrink = 1.0 - scale
+    return (decrease + shrink * float(_kernels.penalty_value(w, pw.l1, pw.l2))
+            + 0.5 * shrink**2 * g2h)
 
 
 def _armijo(trial: Evaluation, steps, f0: float, decrease: float, penalty, problem):
