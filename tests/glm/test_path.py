@@ -201,3 +201,13 @@ def test_bad_inputs_name_the_argument():
         shrinkage.path(X, Y, datafit="logistic", offset=np.ones(N + 1))
     with pytest.raises(ValueError, match="datafit must be one of"):
         shrinkage.path(X, Y, datafit="logit")
+
+
+def test_non_smooth_datafits_are_refused():
+    from shrinkage.datafits.logistic import Logistic
+
+    class Kinked(Logistic):
+        name, smooth = "kinked", False
+
+    with pytest.raises(ValueError, match="kinked datafit is not smooth"):
+        shrinkage.path(X, Y, datafit=Kinked(), alphas=[0.1])

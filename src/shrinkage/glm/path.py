@@ -33,6 +33,9 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
     by less than 1e-5 of itself: the returned path is then shorter than n_alphas.
     """
     datafit = get_datafit(datafit)
+    if not datafit.smooth:
+        raise ValueError(f"The {datafit.name} datafit is not smooth: proximal Newton needs a "
+                         "gradient that is Lipschitz in eta; use its own solver.")
     y = datafit.check_target(problem.y)
     K = datafit.classes(y) if hasattr(datafit, "classes") else 1
     solve, polish = ((solve_multinomial, polish_multinomial) if K > 1
