@@ -31,7 +31,7 @@ _EXPORTS = {
     "cross_validate_glm_path": "selection.glm_cv",
     "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
     "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
-    "group_path": "solvers.group_cd",
+    "group_path": "group_path",
     # the L1 vs L2 comparison
     "Comparison": "compare", "compare": "compare",
     "Collinearity": "diagnostics", "collinearity": "diagnostics",

@@ -13,7 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import Lasso
 from shrinkage.estimators.group import GroupLasso, GroupLassoClassifier
-from shrinkage.solvers.group_cd import group_path
+from shrinkage.group_path import group_path
 
 GROUPS = np.repeat(np.arange(4), 3)
 

@@ -9,14 +9,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from shrinkage.group_path import GroupProblem, group_path
 from shrinkage.path import path as lasso_path
-from shrinkage.solvers.group_cd import (
-    GroupProblem,
-    glm_certificate,
-    glm_objective,
-    group_path,
-    quadratic_gap,
-)
+from shrinkage.solvers.group_cd import quadratic_gap
+from shrinkage.solvers.group_newton import glm_certificate, glm_objective
 
 GROUPS = np.repeat(np.arange(5), 3)  # 15 columns, 5 groups of 3
 SQRT3 = np.sqrt(3.0)

@@ -11,7 +11,7 @@ one column the penalty is alpha sum_j |w_j| whatever l1_ratio: the lasso.
 Groups are given as one integer label per column; columns labelled -1 (or None) are in no group
 and each form a group of their own.  Groups are ordered by label, then the ungrouped columns in
 column order.  The penalty acts on the solver's coordinates: with ``standardize=True`` those are
-the coefficients of the columns divided by their scales (see ``shrinkage.solvers.group_cd``).
+the coefficients of the columns divided by their scales (see ``shrinkage.group_path``).
 """
 
 from __future__ import annotations
