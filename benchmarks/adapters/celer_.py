@@ -71,7 +71,7 @@ LOGISTIC_TOL_MEANING = ("duality gap (celer's extrapolated dual point) <= tol on
                         "summed objective")
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
 LOGISTIC_TOL = {"dense": 1e-8, "sparse-quick/single": 3.16e-7, "sparse-quick/path": 1e-8,
-                "default": 1e-8}
+                "sparse/single": 3.16e-6, "sparse/path": 3.16e-9, "default": 1e-8}
 
 
 def _celer_logistic(X, y, alphas, tol, use_pn):

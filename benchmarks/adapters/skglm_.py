@@ -84,7 +84,8 @@ LOGISTIC_HOW = ("ProxNewton(fit_intercept=False, tol=TOL, max_iter=100, max_pn_i
 LOGISTIC_TOL_MEANING = "largest distance of -gradient to the subdifferential (KKT violation) <= tol"
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
 LOGISTIC_TOL = {"dense/single": 3.16e-8, "dense/path": 1e-8, "sparse-quick/single": 3.16e-10,
-                "sparse-quick/path": 1e-10, "default": 1e-10}
+                "sparse-quick/path": 1e-10, "sparse/single": 3.16e-10, "sparse/path": 1e-10,
+                "default": 1e-10}
 
 
 def fit_logistic_estimator(X, y, alphas, tol):
