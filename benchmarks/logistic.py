@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import os
 import shlex
 import sys
 import time
@@ -320,6 +321,8 @@ def main(argv=None) -> int:
     blas = info["env"].get("OPENBLAS_NUM_THREADS")
     if blas:
         command = f"OPENBLAS_NUM_THREADS={blas} {command}"
+    if os.environ.get("PYTHONPATH"):  # a snapshot of a commit (see benchmarks/run.py)
+        command = f"PYTHONPATH={shlex.quote(os.environ['PYTHONPATH'])} {command}"
     total = time.perf_counter() - start
     text = render(args, command, info, warm, descr, results, mods, missing, loads, total)
     out = Path(args.out)
