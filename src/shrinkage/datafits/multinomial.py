@@ -8,11 +8,23 @@ classes, which leaves the probabilities unchanged.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp, softmax
 
 from .base import xlogx
 
 _DOMAIN_SLACK = 1e-12
+
+
+def logsumexp_rows(eta: np.ndarray) -> np.ndarray:
+    """log sum_k e^{eta_k} for each row, shifted by the row's max (plain numpy: fast)."""
+    m = eta.max(axis=1)
+    m = np.where(np.isfinite(m), m, 0.0)
+    return m + np.log(np.exp(eta - m[:, None]).sum(axis=1))
+
+
+def softmax_rows(eta: np.ndarray) -> np.ndarray:
+    """e^{eta_k} / sum_l e^{eta_l} for each row."""
+    e = np.exp(eta - eta.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 class Multinomial:
@@ -48,16 +60,16 @@ class Multinomial:
         return np.eye(K)[y.astype(np.int64)]
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
-        return logsumexp(eta, axis=1) - np.take_along_axis(
+        return logsumexp_rows(eta) - np.take_along_axis(
             eta, y.astype(np.int64)[:, None], axis=1)[:, 0]
 
     def derivative(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
         """softmax(eta) - onehot(y), (n, K)."""
-        return softmax(eta, axis=1) - self._onehot(y, eta.shape[1])
+        return softmax_rows(eta) - self._onehot(y, eta.shape[1])
 
     def curvature(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
         """The Hessian's diagonal p_k (1 - p_k), (n, K)."""
-        p = softmax(eta, axis=1)
+        p = softmax_rows(eta)
         return p * (1.0 - p)
 
     def conjugate(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -92,7 +104,7 @@ def _newton_intercepts(datafit: Multinomial, y, sw, offset, b, max_iter: int = 1
     """argmin_b sum_i sw_i l(y_i, b + offset_i) by Newton's method on the K intercepts."""
     f = float(sw @ datafit.loss(y, b + offset))
     for _ in range(max_iter):
-        p = softmax(b + offset, axis=1)
+        p = softmax_rows(b + offset)
         grad = sw @ (p - datafit._onehot(y, len(b)))
         hess = np.diag(sw @ p) - (p * sw[:, None]).T @ p
         step = -np.linalg.lstsq(hess, grad, rcond=None)[0]

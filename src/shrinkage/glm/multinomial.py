@@ -1,18 +1,18 @@
-"""The K-class (softmax) model: block proximal Newton over the classes, as glmnet does.
+"""The K-class (softmax) model: proximal Newton with the full softmax Hessian.
 
-For class k with the other classes fixed, the multinomial loss is the logistic loss of
-z = eta_k - log sum_{l != k} e^{eta_l} against 1{y = k} (up to a constant), so each class step is
-the binary proximal Newton step (``solvers.prox_newton``) on that offset problem.  The intercepts
-and free columns (the unpenalized block) are fitted jointly by Newton's method before each
-certificate and centred over the classes (which leaves the probabilities unchanged).
+Each Newton step minimises the quadratic model of the multinomial datafit (its Hessian couples
+the classes of a sample) plus the penalty by coordinate descent over the coefficients (j, k) of
+the working set and the K intercepts (``_glm_kernels.multinomial_cd``), then searches along the
+step on the true objective.  The intercepts and free columns (the unpenalized block) are fitted
+jointly by Newton's method before each certificate and centred over the classes, which leaves
+the probabilities unchanged.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp, softmax
 
-from ..datafits.logistic import Logistic
+from ..datafits.multinomial import softmax_rows
 from ..glm_certificates import glm_duality_gap
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers import _glm_kernels, _kernels
@@ -24,14 +24,8 @@ from ..solvers.prox_newton import (
     _WS_START,
     GLMFit,
     _Data,
-    _newton_step,
     free_columns,
 )
-
-
-def _others(eta: np.ndarray, k: int) -> np.ndarray:
-    """log sum_{l != k} e^{eta_l}: the offset of class k's logistic subproblem."""
-    return logsumexp(np.delete(eta, k, axis=1), axis=1)
 
 
 def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.ndarray, *,
@@ -40,7 +34,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
     W of shape (p, K); stops when the duality gap is below ``tol_abs`` or after ``max_iter``
     coordinate-descent epochs in all."""
     design = data.design
-    p, K = w0.shape
+    K = w0.shape[1]
     W = np.clip(np.asarray(w0, dtype=np.float64), pw.lower[:, None], pw.upper[:, None])
     b = np.asarray(b0, dtype=np.float64).copy() if data.fit_intercept else np.zeros(K)
     eta = (eta0.copy() if eta0 is not None and np.array_equal(W, w0)
@@ -48,15 +42,12 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
     free = free_columns(pw)
     args = design.kernel_args()
     onehot = np.eye(K)[data.y.astype(np.int64)]
-    class_data = [_Data(design, Logistic(), onehot[:, k], data.sw, data.offset[:, k],
-                        data.fit_intercept) for k in range(K)]
-    hx, hxx, grad_k = np.zeros(p), np.zeros(p), np.zeros(p)
     n_movable = int(np.sum(pw.lower < pw.upper))
     ws_size, grow = _WS_START, 0
     epochs = 0
     while True:
         W, b, eta, exact = polish_multinomial(data, pw, free, W, b, eta)
-        grad = design.rmatvec(data.sw[:, None] * (softmax(eta, axis=1) - onehot))
+        grad = design.rmatvec(data.sw[:, None] * (softmax_rows(eta) - onehot))
         gap, _ = glm_duality_gap(data.datafit, data.y, data.sw, eta, data.offset, W, pw, grad,
                                  (exact[:, None] * K + np.arange(K)).ravel())
         if gap <= tol_abs or epochs >= max_iter or n_movable == 0:
@@ -69,37 +60,73 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
         scores[pw.lower == pw.upper] = -1.0
         ws_size = min(max(_WS_START, 2 * int(keep.sum()), grow), n_movable)
         ws = np.sort(np.argpartition(scores, -ws_size)[-ws_size:]).astype(np.int64)
-        n_sweeps = 0
+        n_steps = 0
         ws_worst = worst
-        while n_sweeps < _MAX_NEWTON and epochs < max_iter:
-            moved = False
-            for k in range(K):
-                offset_k = _others(eta, k)
-                z = eta[:, k] - offset_k
-                cd = class_data[k]
-                g = data.sw * cd.datafit.derivative(cd.y, z)
-                step = _newton_step(cd, pw, ws, W[:, k], b[k], z, g,
-                                    _INNER_FRACTION * ws_worst, max_iter - epochs, hx, hxx, args)
-                if step is None:
-                    continue
-                moved = True
-                W[:, k], b[k], z, n_epochs = step
-                eta[:, k] = z + offset_k
-                epochs += n_epochs
-            if not moved:
+        while n_steps < _MAX_NEWTON and epochs < max_iter:
+            step = _newton_step(data, pw, ws, W, b, eta, onehot, _INNER_FRACTION * ws_worst,
+                                max_iter - epochs, args)
+            if step is None:
                 break
-            n_sweeps += 1
-            G = data.sw[:, None] * (softmax(eta, axis=1) - onehot)
-            for k in range(K):
-                _glm_kernels.gradient_on(*args, ws, np.ascontiguousarray(G[:, k]), grad_k)
-                grad[ws, k] = grad_k[ws]
-            ws_worst = float(_scores(grad[ws], W[ws], _restrict(pw, ws)).max())
+            n_steps += 1
+            W, b, eta, n_epochs = step
+            epochs += n_epochs
+            G = data.sw[:, None] * (softmax_rows(eta) - onehot)
+            grad_ws = design.columns(ws).T @ G
+            ws_worst = float(_scores(grad_ws, W[ws], _restrict(pw, ws)).max())
             if ws_worst <= _INNER_FRACTION * worst:
                 break
-        if n_sweeps == 0 and ws_size == n_movable:
+        if n_steps == 0 and ws_size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
-        grow = 2 * ws_size if n_sweeps == 0 else 0  # stalled on this working set: widen it
+        grow = 2 * ws_size if n_steps == 0 else 0  # stalled on this working set: widen it
     return GLMFit(W, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
+
+
+def _newton_step(data: _Data, pw: PenaltyWeights, ws, W, b, eta, onehot, tol, max_epochs, args):
+    """One proximal Newton step on the coefficients of ``ws`` and the intercepts, with its line
+    search; None if it cannot descend."""
+    K = W.shape[1]
+    P = softmax_rows(eta)
+    G = data.sw[:, None] * (P - onehot)
+    Pt = np.ascontiguousarray(P.T)
+    SP = Pt * data.sw
+    h = SP * (1.0 - Pt)
+    curv = np.zeros_like(W)
+    hx, hxx = np.zeros(W.shape[0]), np.zeros(W.shape[0])
+    for k in range(K):
+        _glm_kernels.column_stats(*args, ws, h[k], hx, hxx)
+        curv[ws, k] = hxx[ws]
+    Z = W.copy()
+    db = np.zeros(K)
+    A = np.ascontiguousarray(G.T)
+    s = np.zeros(len(eta))
+    E = np.zeros_like(A)
+    n_epochs = _glm_kernels.multinomial_cd(
+        *args, ws, Z, db, A, SP, Pt, s, E, curv, h.sum(axis=1), data.fit_intercept, pw.l1,
+        pw.l2, pw.lower, pw.upper, max_epochs, tol)
+    direction = E.T
+    W_ws, Z_ws = W[ws], Z[ws]
+    dW = Z_ws - W_ws
+    l1, l2 = pw.l1[ws, None], pw.l2[ws, None]
+    pen_old = float(np.sum(l1 * np.abs(W_ws) + 0.5 * l2 * W_ws**2))
+    pen_change = float(np.sum(l1 * (np.abs(Z_ws) - np.abs(W_ws)) + 0.5 * l2 * dW * (Z_ws + W_ws)))
+    decrease = float(np.sum(G * direction)) + pen_change
+    if not decrease < 0:
+        return None
+    f0 = data.objective(eta) + pen_old
+    slack = _ROUNDING * abs(f0) if -decrease < _ROUNDING * abs(f0) else 0.0
+    t = 1.0
+    while True:
+        W_t = W_ws + t * dW
+        eta_t = eta + t * direction
+        f_t = data.objective(eta_t) + float(np.sum(l1 * np.abs(W_t) + 0.5 * l2 * W_t**2))
+        if f_t <= f0 + _ARMIJO * t * decrease + slack:
+            break
+        t *= 0.5
+        if t < 1e-10:
+            return None
+    W_new = W.copy()
+    W_new[ws] = np.clip(W_t, pw.lower[ws, None], pw.upper[ws, None])
+    return W_new, b + t * db, eta_t, n_epochs
 
 
 def _restrict(pw: PenaltyWeights, ws: np.ndarray) -> PenaltyWeights:
@@ -137,7 +164,7 @@ def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.
     f = data.objective(eta)
     best = np.inf
     for _ in range(max_steps):
-        P = softmax(eta, axis=1)
+        P = softmax_rows(eta)
         G = data.sw[:, None] * (P - onehot)
         grad = B.T @ G  # (m, K)
         size = float(np.max(np.abs(grad) / (np.abs(B.T) @ np.abs(G) + 1e-300)))

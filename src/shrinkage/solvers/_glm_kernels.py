@@ -217,3 +217,102 @@ def penalty_conjugate(v, l1, l2, lower, upper):
     for j in range(v.shape[0]):
         total += conjugate_coordinate(v[j], l1[j], l2[j], lower[j], upper[j])
     return total
+
+
+# ----------------------------------------------------------------------------------------------
+# the K-class model: the full softmax Hessian, coordinate by coordinate
+#
+# Around eta (probabilities P, weights sw) the quadratic model of the multinomial datafit in a
+# step E (n, K) of the linear predictor is
+#     sum_ik G_ik E_ik + 1/2 sum_i sw_i (sum_k P_ik E_ik^2 - (sum_k P_ik E_ik)^2),
+# G = sw (P - Y).  With s_i = sum_k P_ik E_ik and A = G + sw P E, its derivative in E_ik is
+# A_ik - sw_i P_ik s_i, and the curvature of coordinate (j, k) is sum_i sw_i P_ik (1 - P_ik) x_ij^2.
+# Arrays indexed by class come transposed, (K, n), so each class is contiguous.
+
+
+@njit(cache=True, inline="always")
+def _class_dot(j, k, Xd, data, indices, indptr, is_sparse, A, SP, s):
+    acc = 0.0
+    if is_sparse:
+        t, stop = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
+        while t < stop:
+            i = np.uint64(indices[t])
+            acc += data[t] * (A[k, i] - SP[k, i] * s[i])
+            t += np.uint64(1)
+    else:
+        for i in range(Xd.shape[0]):
+            acc += Xd[i, j] * (A[k, i] - SP[k, i] * s[i])
+    return acc
+
+
+@njit(cache=True, inline="always")
+def _class_move(j, k, delta, Xd, data, indices, indptr, is_sparse, A, SP, P, s, E):
+    if is_sparse:
+        t, stop = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
+        while t < stop:
+            i = np.uint64(indices[t])
+            v = delta * data[t]
+            A[k, i] += v * SP[k, i]
+            s[i] += v * P[k, i]
+            E[k, i] += v
+            t += np.uint64(1)
+    else:
+        for i in range(Xd.shape[0]):
+            v = delta * Xd[i, j]
+            A[k, i] += v * SP[k, i]
+            s[i] += v * P[k, i]
+            E[k, i] += v
+
+
+@njit(cache=True, fastmath=_FAST)
+def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s, E, curv,
+                   hsum, fit_intercept, l1, l2, lower, upper, max_epochs, tol):
+    """Coordinate descent on the K-class Newton model over the columns ``ws`` and the K
+    intercepts: Z (p, K) holds W + dW, db the intercept steps (both updated in place, as are A,
+    s and E); curv (p, K) the coordinate curvatures, hsum (K,) the intercepts' ones.  After a
+    pass over all of ``ws`` it cycles on the non-zero coefficients until they converge.  Stops
+    when the largest KKT violation of the model in a full pass is below ``tol``.  Returns the
+    number of epochs."""
+    K = Z.shape[1]
+    n = E.shape[1]
+    epoch = 0
+    full = True
+    while epoch < max_epochs:
+        epoch += 1
+        worst = 0.0
+        for t in range(ws.shape[0]):
+            j = ws[t]
+            for k in range(K):
+                L = curv[j, k]
+                if L <= 0.0 or not (full or Z[j, k] != 0.0):
+                    continue
+                grad = _class_dot(j, k, Xd, data, indices, indptr, is_sparse, A, SP, s)
+                worst = max(worst, kkt_violation(-grad, Z[j, k], l1[j], l2[j], lower[j],
+                                                 upper[j]))
+                old = Z[j, k]
+                new = prox_coordinate(L * old - grad, L, l1[j], l2[j], lower[j], upper[j])
+                if new != old:
+                    Z[j, k] = new
+                    _class_move(j, k, new - old, Xd, data, indices, indptr, is_sparse, A, SP,
+                                P, s, E)
+        if fit_intercept:
+            for k in range(K):
+                if hsum[k] <= 0.0:
+                    continue
+                grad = 0.0
+                for i in range(n):
+                    grad += A[k, i] - SP[k, i] * s[i]
+                worst = max(worst, abs(grad))
+                delta = -grad / hsum[k]
+                db[k] += delta
+                for i in range(n):
+                    A[k, i] += delta * SP[k, i]
+                    s[i] += delta * P[k, i]
+                    E[k, i] += delta
+        if worst <= tol:
+            if full:
+                break
+            full = True
+        else:
+            full = False
+    return epoch
