@@ -14,9 +14,12 @@ numpy duality gap (``certify.logistic_gaps``): gap / log(2) <= 1e-6 at every alp
 the objective at w = 0.  A library missing that is re-run with its tol divided by sqrt(10), up to
 four times; what it used is in the report (``--calibrate`` finds the loosest passing tol).
 
-Timings: wall clock, best of ``--repeat`` warm runs, round-robin over the libraries; JIT
-compilation is paid by a warm-up on tiny dense and sparse problems.  BLAS is limited to one
-thread inside the process (threadpoolctl) as well as by the environment variable.
+Timings: process CPU time and wall clock, best of ``--repeat`` warm runs, round-robin over the
+libraries; JIT compilation is paid by a warm-up on tiny dense and sparse problems.  BLAS is
+limited to one thread inside the process (threadpoolctl) as well as by the environment variable,
+so every library is single-threaded and CPU time is robust to a shared machine's load.  To
+measure a committed state while the tree changes, snapshot it (``git archive HEAD src``, as
+``benchmarks/run.py`` describes) and put it first on PYTHONPATH.
 """
 
 from __future__ import annotations
