@@ -75,12 +75,28 @@ class Setup:
 
 
 def _block(X, y, w, index: int, spec: Spec, offset_col: int | None):
-    """(X, y, s, offset) of a partition, checked; the offset column split from X."""
+    """(X, y, s, offset) of a partition, checked; the offset column split from X.  A DataFrame
+    becomes one column-major float64 array first (a copy per column: pandas' own row-major
+    conversion and the column slices of a pass would cost more)."""
+    if isinstance(X, pd.DataFrame):
+        X = _column_major(X)
     X, y, w = as_block(X, y, w, index, spec)
     s = np.ones(X.shape[0]) if w is None else w
     if offset_col is None:
         return X, y, s, np.zeros(X.shape[0])
     return np.delete(X, offset_col, axis=1), y, s, X[:, offset_col].copy()
+
+
+def _column_major(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame on one Fortran-ordered float64 block (unchanged if a column will not convert:
+    ``as_block`` then says what is wrong)."""
+    out = np.empty(frame.shape, dtype=np.float64, order="F")
+    try:
+        for j in range(frame.shape[1]):
+            out[:, j] = frame.iloc[:, j].to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        return frame
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns, copy=False)
 
 
 def partition_setup(index: int, X, y, w, spec: Spec, datafit, offset_col) -> Setup:
@@ -121,6 +137,9 @@ def merge_setup(*parts) -> Setup:
 
 
 def _predictor(X, w: np.ndarray, b: float, offset) -> np.ndarray:
+    """X w + b + offset, reading only the columns of the non-zeros when they are contiguous."""
+    if not X.flags.f_contiguous:
+        return X @ w + b + offset
     nz = np.flatnonzero(w)
     return X[:, nz] @ w[nz] + b + offset
 
