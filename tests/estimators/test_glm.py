@@ -63,7 +63,7 @@ def test_l2_with_intercept_matches_sklearn_lbfgs(sparse):
     X, y = _classes()
     sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
     Xin = sp.csc_matrix(X) if sparse else X
-    ours = LogisticRegression(C=0.3, tol=1e-10).fit(Xin, y, sample_weight=sw)
+    ours = LogisticRegression(C=0.3, tol=1e-12).fit(Xin, y, sample_weight=sw)
     ref = sk.LogisticRegression(C=0.3, solver="newton-cholesky", tol=1e-12,
                                 max_iter=1000).fit(X, y, sample_weight=sw)
     assert ours.coef_.shape == (1, X.shape[1])
@@ -86,7 +86,7 @@ def test_l1_without_intercept_matches_liblinear():
 def test_elastic_net_matches_saga():
     X, y = _classes(n=60, p=4, seed=3)
     X = StandardScaler().fit_transform(X)
-    ours = LogisticRegression("elasticnet", C=0.5, l1_ratio=0.4, tol=1e-10).fit(X, y)
+    ours = LogisticRegression("elasticnet", C=0.5, l1_ratio=0.4, tol=1e-12).fit(X, y)
     ref = sk.LogisticRegression(C=0.5, l1_ratio=0.4, solver="saga", tol=1e-12,
                                 max_iter=100_000).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
@@ -96,10 +96,10 @@ def test_elastic_net_matches_saga():
 def test_alpha_and_C_are_one_strength():
     X, y = _classes()
     sw = np.random.default_rng(4).uniform(0.5, 2.0, len(y))
-    by_C = LogisticRegression("l1", C=0.7, tol=1e-10).fit(X, y, sample_weight=sw)
+    by_C = LogisticRegression("l1", C=0.7, tol=1e-12).fit(X, y, sample_weight=sw)
     alpha = alpha_from_C(0.7, sample_weight=sw)
     assert alpha == pytest.approx(1 / (0.7 * sw.sum()))
-    by_alpha = LogisticRegression("l1", alpha=alpha, C=123.0, tol=1e-10).fit(X, y, sw)
+    by_alpha = LogisticRegression("l1", alpha=alpha, C=123.0, tol=1e-12).fit(X, y, sw)
     np.testing.assert_allclose(by_alpha.coef_, by_C.coef_, atol=1e-12)
 
 
@@ -118,7 +118,7 @@ def test_string_labels_and_pandas():
 
 def test_multinomial_matches_sklearn():
     X, y = _classes(k=3, seed=6)
-    ours = LogisticRegression(C=0.5, tol=1e-10).fit(X, y)
+    ours = LogisticRegression(C=0.5, tol=1e-12).fit(X, y)
     ref = sk.LogisticRegression(C=0.5, tol=1e-12, max_iter=10_000).fit(X, y)
     # the softmax ignores a common shift of the class vectors; the L2 penalty pins it for the
     # coefficients (sum_k w_k = 0 at the optimum) but not for the free intercepts
@@ -128,14 +128,14 @@ def test_multinomial_matches_sklearn():
 
 def test_one_vs_rest_is_one_binary_fit_per_class():
     X, y = _classes(k=3, seed=7)
-    ours = LogisticRegression("l1", C=0.5, multi_class="ovr", tol=1e-10).fit(X, y)
+    ours = LogisticRegression("l1", C=0.5, multi_class="ovr", tol=1e-12).fit(X, y)
     assert ours.coef_.shape == (3, X.shape[1])
     assert ours.dual_gap_.shape == (3,) and ours.n_iter_.shape == (3,)
     sw_total = len(y)
     for k in range(3):
         single = LogisticRegression("l1", alpha=alpha_from_C(0.5, n_samples=sw_total),
-                                    tol=1e-10).fit(X, y == k)
-        np.testing.assert_allclose(ours.coef_[k], single.coef_[0], atol=1e-10)
+                                    tol=1e-12).fit(X, y == k)
+        np.testing.assert_allclose(ours.coef_[k], single.coef_[0], atol=1e-12)
     p = ours.predict_proba(X)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
 
@@ -144,11 +144,11 @@ def test_balanced_class_weight_matches_sklearn():
     X, _ = _classes(n=120, seed=8)
     score = X[:, 0] + np.random.default_rng(8).standard_normal(120)
     y = (score > np.quantile(score, 0.85)).astype(int)  # 15% positives
-    ours = LogisticRegression(C=0.5, class_weight="balanced", tol=1e-10).fit(X, y)
+    ours = LogisticRegression(C=0.5, class_weight="balanced", tol=1e-12).fit(X, y)
     ref = sk.LogisticRegression(C=0.5, class_weight="balanced", solver="newton-cholesky",
                                 tol=1e-12).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
-    manual = LogisticRegression(C=0.5, class_weight={0: 0.5, 1: 3.0}, tol=1e-10).fit(X, y)
+    manual = LogisticRegression(C=0.5, class_weight={0: 0.5, 1: 3.0}, tol=1e-12).fit(X, y)
     ref = sk.LogisticRegression(C=0.5, class_weight={0: 0.5, 1: 3.0}, solver="newton-cholesky",
                                 tol=1e-12).fit(X, y)
     assert _rel(manual.coef_, ref.coef_) < 1e-5
@@ -167,7 +167,7 @@ def test_separable_data_l2_is_finite_unpenalized_is_a_clear_error():
 
 def test_unpenalized_fit_on_overlapping_classes_is_the_mle():
     X, y = _classes(seed=10)
-    ours = LogisticRegression(None, tol=1e-10).fit(X, y)
+    ours = LogisticRegression(None, tol=1e-12).fit(X, y)
     ref = sk.LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
 
@@ -212,7 +212,7 @@ def test_single_class_is_a_clear_error():
 @pytest.mark.parametrize("penalty", ["l2", "l1"])
 def test_linear_svc_matches_liblinear_without_intercept(penalty):
     X, y = _classes(seed=12)
-    ours = LinearSVC(penalty, C=0.3, fit_intercept=False, tol=1e-10).fit(X, y)
+    ours = LinearSVC(penalty, C=0.3, fit_intercept=False, tol=1e-12).fit(X, y)
     ref = SkLinearSVC(penalty=penalty, C=0.3, fit_intercept=False, dual=False, tol=1e-12,
                       max_iter=100_000).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
@@ -221,13 +221,13 @@ def test_linear_svc_matches_liblinear_without_intercept(penalty):
 
 def test_linear_svc_multiclass_is_one_vs_rest_and_the_intercept_is_free():
     X, y = _classes(k=3, seed=13)
-    ours = LinearSVC(C=0.3, fit_intercept=False, tol=1e-10).fit(X, y)
+    ours = LinearSVC(C=0.3, fit_intercept=False, tol=1e-12).fit(X, y)
     ref = SkLinearSVC(C=0.3, fit_intercept=False, dual=False, tol=1e-12).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     # an unpenalized intercept absorbs a shift of the columns exactly (liblinear's would not)
     labels = np.where(y == 0, "a", "b")
-    fit = LinearSVC(C=0.3, tol=1e-10).fit(X, labels)
-    moved = LinearSVC(C=0.3, tol=1e-10).fit(X + 5.0, labels)
+    fit = LinearSVC(C=0.3, tol=1e-12).fit(X, labels)
+    moved = LinearSVC(C=0.3, tol=1e-12).fit(X + 5.0, labels)
     np.testing.assert_allclose(moved.coef_, fit.coef_, atol=1e-5)
     assert moved.intercept_ == pytest.approx(fit.intercept_ - 5.0 * fit.coef_.sum(), abs=1e-4)
     with pytest.raises(ValueError, match="loss must be 'squared_hinge'"):
@@ -250,7 +250,7 @@ def _counts(n=80, p=5, seed=0):
 def test_poisson_matches_sklearn(alpha):
     X, y, _ = _counts()
     sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
-    ours = PoissonRegressor(alpha=alpha, tol=1e-10).fit(X, y, sample_weight=sw)
+    ours = PoissonRegressor(alpha=alpha, tol=1e-12).fit(X, y, sample_weight=sw)
     ref = sk.PoissonRegressor(alpha=alpha, solver="newton-cholesky", tol=1e-12,
                               max_iter=1000).fit(X, y, sample_weight=sw)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
@@ -261,10 +261,10 @@ def test_poisson_matches_sklearn(alpha):
 def test_poisson_offset_is_log_exposure():
     X, y, exposure = _counts(seed=3)
     offset = np.log(exposure)
-    ours = PoissonRegressor(alpha=0.01, tol=1e-10).fit(X, y, offset=offset)
+    ours = PoissonRegressor(alpha=0.01, tol=1e-12).fit(X, y, offset=offset)
     # rates y / exposure with weights exposure: the same likelihood up to a constant, and the
     # same objective once alpha is rescaled by n / sum(exposure) (alpha is per unit weight)
-    rate = PoissonRegressor(alpha=0.01 * len(y) / exposure.sum(), tol=1e-10).fit(
+    rate = PoissonRegressor(alpha=0.01 * len(y) / exposure.sum(), tol=1e-12).fit(
         X, y / exposure, sample_weight=exposure)
     assert _rel(ours.coef_, rate.coef_) < 1e-6
     assert ours.intercept_ == pytest.approx(rate.intercept_, abs=1e-7)
@@ -294,7 +294,7 @@ def _outliers(n=80, p=4, seed=0):
 @pytest.mark.parametrize("alpha", [1e-4, 1.0])
 def test_huber_matches_sklearn(alpha):
     X, y = _outliers()
-    ours = HuberRegressor(alpha=alpha, tol=1e-10).fit(X, y)
+    ours = HuberRegressor(alpha=alpha, tol=1e-12).fit(X, y)
     ref = sk.HuberRegressor(alpha=alpha, tol=1e-12, max_iter=10_000).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-5)
@@ -328,7 +328,7 @@ def test_huber_elastic_net_is_optimal_in_each_block():
     in w given sigma (the fixed-scale KKT conditions) means optimal."""
     X, y = _outliers(seed=2)
     alpha, l1_ratio, eps = 10.0, 0.7, 1.35
-    fit = HuberRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10).fit(X, y)
+    fit = HuberRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12).fit(X, y)
     assert np.any(fit.coef_ == 0) and fit.coef_[0] > 1.0
     r = y - X @ fit.coef_ - fit.intercept_
     sw = np.ones(len(y))
@@ -348,8 +348,8 @@ def test_huber_elastic_net_is_optimal_in_each_block():
 def test_huber_sample_weight_is_repetition():
     X, y = _outliers(n=40, seed=4)
     counts = np.random.default_rng(4).integers(0, 4, len(y))
-    weighted = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-10).fit(X, y, sample_weight=counts)
-    repeated = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-10).fit(
+    weighted = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-12).fit(X, y, sample_weight=counts)
+    repeated = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-12).fit(
         np.repeat(X, counts, axis=0), np.repeat(y, counts))
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-7)
     assert weighted.scale_ == pytest.approx(repeated.scale_, rel=1e-7)

@@ -1,9 +1,11 @@
 """Cross-validated GLM paths: binary logistic, multinomial, one-vs-rest and Poisson.
 
 The machinery of ``shrinkage.selection.cv`` (one alpha grid from the full data shared by every
-fold and every l1_ratio, a warm-started path per fold, glmnet's fold-weighted mean and standard
-error, alpha_min and the 1-SE rule, the ``CVResult``) with GLM fits and GLM held-out errors,
-weighted by the sample weights and oriented so that lower is better:
+fold, a warm-started path per fold, every l1_ratio on the same folds, glmnet's fold-weighted mean
+and standard error, alpha_min and the 1-SE rule, the ``CVResult``) with GLM fits and GLM
+held-out errors.  As in cv.glmnet, the default grid stops where the full-data path's deviance
+explained saturates, which keeps the folds out of the nearly separable, nearly unpenalized end.
+The errors are weighted by the sample weights and oriented so that lower is better:
 
 - ``"deviance"``: -2 mean log p(y_i) for classes (probabilities clipped below at the float64
   epsilon, as scikit-learn's log_loss), 2 mean (y log(y / mu) - y + mu) for counts;
@@ -203,8 +205,10 @@ def held_out_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, 
 
 
 def glm_grid(data: GLMCVData, l1_ratio: float, alphas, n_alphas: int) -> np.ndarray:
-    """The decreasing grid: ``alphas`` sorted, or n_alphas values below the full data's
-    alpha_max (the largest over the classes for one-vs-rest)."""
+    """The decreasing grid: ``alphas`` sorted, or cv.glmnet's: n_alphas values from the full
+    data's alpha_max down to alpha_min_ratio * alpha_max, cut where the full-data default path
+    stops because its deviance explained saturates (for one-vs-rest: the largest alpha_max over
+    the classes, cut where the last class stops)."""
     if alphas is not None:
         return np.sort(v.check_positive_alphas(alphas))[::-1].copy()
     n_alphas = v.check_positive_int(n_alphas, "n_alphas")
@@ -215,7 +219,7 @@ def glm_grid(data: GLMCVData, l1_ratio: float, alphas, n_alphas: int) -> np.ndar
     targets = {"ovr": [(data.y == k).astype(np.float64) for k in range(data.n_classes)],
                "logistic": [(data.y == 1).astype(np.float64)]}.get(data.kind, [data.y])
     name = {"ovr": "logistic"}.get(data.kind, data.kind)
-    alpha_max = 0.0
+    alpha_max, stop = 0.0, np.inf
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
         for target in targets:
@@ -224,10 +228,13 @@ def glm_grid(data: GLMCVData, l1_ratio: float, alphas, n_alphas: int) -> np.ndar
                 penalty_factor=opts.penalty_factor, lower=opts.lower, upper=opts.upper,
                 positive=opts.positive, fit_intercept=opts.fit_intercept,
                 standardize=opts.standardize)
-            first = solve_glm_path(problem, get_datafit(name), None, l1_ratio, n_alphas=1,
-                                   tol=opts.tol, max_iter=opts.max_iter)
-            alpha_max = max(alpha_max, float(first.alphas[0]))
-    return alpha_grid(alpha_max, n_alphas, ratio)
+            default = solve_glm_path(problem, get_datafit(name), None, l1_ratio,
+                                     n_alphas=n_alphas, alpha_min_ratio=ratio, tol=opts.tol,
+                                     max_iter=opts.max_iter)
+            alpha_max = max(alpha_max, float(default.alphas[0]))
+            stop = min(stop, float(default.alphas[-1]))
+    grid = alpha_grid(alpha_max, n_alphas, ratio)
+    return grid[grid >= stop * (1 - 1e-12)]
 
 
 def check_folds(data: GLMCVData, splits: list, scoring: str, model: str) -> None:
