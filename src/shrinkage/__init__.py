@@ -26,7 +26,7 @@ _EXPORTS = {
     "StabilityResult": "selection.stability", "stability_selection": "selection.stability",
     # GLMs and classification
     "LogisticRegression": "estimators.glm", "PoissonRegressor": "estimators.glm",
-    "HuberRegressor": "estimators.glm", "LinearSVC": "estimators.glm",
+    "HuberRegressor": "estimators.huber", "LinearSVC": "estimators.glm",
     "LogisticRegressionCV": "estimators.glm_cv", "PoissonRegressorCV": "estimators.glm_cv",
     "cross_validate_glm_path": "selection.glm_cv",
     "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",

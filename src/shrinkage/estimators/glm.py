@@ -12,7 +12,6 @@ C sum_i s_i l_i + penalty has the same minimiser at alpha = 1 / (C sum s) (``alp
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 from scipy.special import expit, softmax
@@ -24,7 +23,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
 from ..datafits import get_datafit
-from ..exceptions import ShrinkageConvergenceWarning
 from ..glm import GLMProblem, solve_glm_path
 from ..path import Path
 from ..solvers.prox_newton import DivergenceError
@@ -388,153 +386,3 @@ class PoissonRegressor(_GLMRegressor):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = True
         return tags
-
-
-class HuberRegressor(_GLMRegressor):
-    """Robust regression: Huber's loss with a jointly estimated scale (scikit-learn's model).
-
-    Minimises over (w, b, sigma > 0), as scikit-learn's HuberRegressor,
-
-        sum_i s_i (sigma + H_eps((y_i - x_i.w - b) / sigma) sigma) + 2 alpha Omega(w),
-
-    H_eps(z) = z^2 for |z| <= eps, 2 eps |z| - eps^2 beyond; 2 alpha Omega(w) = alpha ||w||^2 for
-    l1_ratio=0 (scikit-learn's penalty).  Jointly convex: we alternate the fixed-scale Huber fit
-    (the GLM objective with the "huber" datafit at this scale and alpha / sum s) with the exact 1-D
-    minimisation over sigma until the coefficients stop moving (relative change below ``tol``)
-    and sigma too (relative to the larger of sigma and the data's scale, so that a sigma going
-    to 0, on data the model fits exactly, also stops).
-
-    Parameters
-    ----------
-    epsilon : the threshold eps >= 1 (in units of the scale); smaller is more robust.
-    alpha : penalty strength >= 0 (scikit-learn's); l1_ratio : the EN mix.
-    fit_intercept, standardize, penalty_factor, lower, upper, positive, tol, warm_start : as in
-        ``PoissonRegressor``; max_iter bounds the scale updates (and each inner fit).
-
-    Attributes
-    ----------
-    coef_, intercept_, scale_ (sigma), outliers_ (|residual| > eps sigma), n_iter_ (scale
-    updates), dual_gap_ (certificate of the last fixed-scale fit), converged_, n_features_in_,
-    feature_names_in_.
-    """
-
-    def __init__(self, *, epsilon=1.35, alpha=0.0001, l1_ratio=0.0, fit_intercept=True,
-                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
-                 tol=1e-5, max_iter=1000, warm_start=False):
-        self.epsilon = epsilon
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.lower = lower
-        self.upper = upper
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start
-
-    def fit(self, X, y, sample_weight=None):
-        """Fit (w, b, sigma) by alternating minimisation; returns self."""
-        eps = self.epsilon
-        if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 1.0 <= eps < np.inf:
-            raise ValueError(f"epsilon must be a number >= 1.0; got {eps!r}.")
-        alpha, l1_ratio = v.check_alpha(self.alpha), v.check_l1_ratio(self.l1_ratio)
-        tol = v.check_tol(self.tol)
-        max_iter = v.check_positive_int(self.max_iter, "max_iter")
-        X, y = self._regression_data(X, y)
-        problem = self._glm_problem(X, y, sample_weight)
-        sw = problem.sample_weight
-        total = float(sw.sum())
-        w, b = self._previous((X.shape[1],))
-        reference = _initial_scale(y, sw)  # the data's scale: sigma moves are measured in it
-        sigma = getattr(self, "scale_", reference) if w is not None else reference
-        converged, n_updates = False, 0
-        while n_updates < max_iter:
-            n_updates += 1
-            with warnings.catch_warnings():  # only the last fixed-scale fit counts: see below
-                warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
-                path = self._solve(problem, get_datafit("huber", epsilon=eps, scale=sigma),
-                                   alpha / total, l1_ratio, w, b)
-            w_new, b_new = path.coefs[0], float(path.intercepts[0])
-            sigma_new = huber_scale(y - _matvec(X, w_new) - b_new, sw, eps)
-            moved = max(abs(sigma_new - sigma) / max(sigma_new, reference),
-                        _relative_change(np.append(w_new, b_new),
-                                         None if w is None else np.append(w, b)))
-            w, b, sigma = w_new, b_new, sigma_new
-            if moved <= tol:
-                converged = True
-                break
-        if not converged:
-            warnings.warn(
-                f"HuberRegressor: the scale and the coefficients still moved by {moved:.2g} "
-                f"(relative) after max_iter={max_iter} alternations, above tol={tol:g}. Try a "
-                "larger max_iter or tol.", ShrinkageConvergenceWarning, stacklevel=2)
-        elif not path.converged[0]:
-            warnings.warn(
-                f"HuberRegressor: the last fixed-scale fit stopped at max_iter={max_iter} with "
-                f"its certificate {path.gaps[0]:.3g} above the tolerance. Try a larger max_iter "
-                "or alpha, or standardize=True.", ShrinkageConvergenceWarning, stacklevel=2)
-        self.coef_ = w.astype(X.dtype)
-        self.intercept_ = X.dtype.type(b)
-        self.scale_ = float(sigma)
-        self.outliers_ = np.abs(y - _matvec(X, w) - b) > eps * sigma
-        self._record([path])
-        self.n_iter_ = n_updates
-        self.converged_ = converged and self.converged_
-        return self
-
-    def predict(self, X):
-        """X @ coef_ + intercept_."""
-        return self._predict_linear(X)
-
-
-def huber_scale(r: np.ndarray, sw: np.ndarray, eps: float) -> float:
-    """argmin_{sigma > 0} sum_i s_i (sigma + sigma H_eps(r_i / sigma)), exactly.
-
-    The derivative S - sum_{|r_i| <= eps sigma} s_i r_i^2 / sigma^2 - eps^2 sum_{|r_i| > eps sigma}
-    s_i increases with sigma; between consecutive breakpoints |r_i| / eps the set of inliers is
-    fixed and its zero is sigma^2 = sum_in s r^2 / (S - eps^2 sum_out s).
-    """
-    order = np.argsort(np.abs(r))
-    a = np.abs(r[order]) / eps  # breakpoints, increasing
-    s = sw[order]
-    S = float(s.sum())
-    inlier_w = np.cumsum(s)  # weight of the inliers at sigma = a_k (samples 0..k)
-    inlier_q = np.cumsum(s * r[order] ** 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = S - np.where(a > 0, inlier_q / a**2, 0.0) - eps**2 * (S - inlier_w)
-    k = int(np.searchsorted(slope >= 0, True))  # first breakpoint with a non-negative slope
-    q = inlier_q[k - 1] if k > 0 else 0.0
-    out_w = S - (inlier_w[k - 1] if k > 0 else 0.0)
-    denom = S - eps**2 * out_w
-    if k == len(a):
-        sigma = np.sqrt(q / S)
-    elif denom > 0 and q > 0:
-        sigma = min(np.sqrt(q / denom), a[k])
-    else:
-        sigma = a[k]
-    floor = 1e-12 * max(float(np.max(np.abs(r))), 1.0)
-    return float(max(sigma, floor))
-
-
-def _initial_scale(y: np.ndarray, sw: np.ndarray) -> float:
-    """Weighted median absolute deviation of y about its weighted median (1 if it vanishes)."""
-    mad = _weighted_median(np.abs(y - _weighted_median(y, sw)), sw) / 0.6745
-    return mad if mad > 0 else 1.0
-
-
-def _weighted_median(x: np.ndarray, sw: np.ndarray) -> float:
-    order = np.argsort(x)
-    cum = np.cumsum(sw[order])
-    return float(x[order][np.searchsorted(cum, 0.5 * cum[-1])])
-
-
-def _matvec(X, w: np.ndarray) -> np.ndarray:
-    return np.asarray(X @ w, dtype=np.float64).ravel()
-
-
-def _relative_change(new: np.ndarray, old: np.ndarray | None) -> float:
-    if old is None:
-        return np.inf
-    return float(np.max(np.abs(new - old)) / max(float(np.max(np.abs(new))), 1.0))
