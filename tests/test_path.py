@@ -456,3 +456,26 @@ def test_feature_names_of_the_wrong_length_are_rejected():
     X, y = simulated(10, 3)
     with pytest.raises(ValueError, match="feature_names"):
         shrinkage.path(X, y, n_alphas=2, feature_names=["a", "b"])
+
+
+def test_quantile_datafit_goes_to_the_interior_point():
+    from sklearn.linear_model import QuantileRegressor as SkQuantile
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 4))
+    y = X @ [1.0, -2.0, 0.0, 0.5] + rng.standard_t(2, 60)
+    alphas = [0.05, 0.01]
+    by_name = shrinkage.path(X, y, datafit="quantile", alphas=alphas, tol=1e-10)
+    from shrinkage.datafits.quantile import Quantile
+
+    by_instance = shrinkage.path(X, y, datafit=Quantile(0.8), alphas=alphas, tol=1e-10)
+    assert by_name.datafit == "quantile" and by_name.certificate == "duality_gap"
+    for fit, tau in ((by_name, 0.5), (by_instance, 0.8)):
+        for a, w, b in zip(alphas, fit.coefs, fit.intercepts, strict=True):
+            ref = SkQuantile(quantile=tau, alpha=a, solver="highs").fit(X, y)
+
+            def objective(w_, b_, tau=tau, a=a):
+                r = y - X @ w_ - b_
+                return np.mean(r * (tau - (r < 0))) + a * np.abs(w_).sum()
+
+            assert objective(w, b) <= objective(ref.coef_, ref.intercept_) * (1 + 1e-8)

@@ -67,8 +67,9 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     alpha_max * alpha_min_ratio.  See ``shrinkage.datafits.quadratic`` for the least-squares
     objective; any other ``datafit`` (a name such as "logistic" or a Datafit instance, see
     ``shrinkage.datafits.base``) is solved by proximal Newton (``shrinkage.glm``), whose default
-    path may stop early when the deviance explained saturates.  ``offset`` is added to the linear
-    predictor (for least squares it is subtracted from y).
+    path may stop early when the deviance explained saturates; "quantile" (the pinball loss, not
+    smooth) by the interior point of ``shrinkage.solvers.quantile``.  ``offset`` is added to the
+    linear predictor (for least squares it is subtracted from y).
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
     if feature_names is None and hasattr(X, "columns"):
@@ -85,6 +86,16 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
             X, y, sample_weight=sample_weight, offset=offset, penalty_factor=penalty_factor,
             lower=lower, upper=upper, positive=positive, fit_intercept=fit_intercept,
             standardize=standardize, feature_names=feature_names)
+        if getattr(datafit, "name", datafit) == "quantile":  # not smooth: the interior point
+            from .datafits import get_datafit
+            from .solvers.quantile import solve_quantile_path
+
+            if alphas is None and alpha_min_ratio is None:
+                alpha_min_ratio = default_alpha_min_ratio(*glm_problem.X.shape)
+            return solve_quantile_path(
+                glm_problem, get_datafit(datafit).quantile, checked_alphas, l1_ratio,
+                n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
+                max_iter=v.check_positive_int(max_iter, "max_iter"))
         return solve_glm_path(glm_problem, datafit, checked_alphas, l1_ratio, n_alphas=n_alphas,
                               alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
                               max_iter=v.check_positive_int(max_iter, "max_iter"))

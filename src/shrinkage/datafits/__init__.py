@@ -14,6 +14,7 @@ _GLM_DATAFITS = {
     "huber": ("huber", "Huber"),
     "squared_hinge": ("hinge", "SquaredHinge"),
     "multinomial": ("multinomial", "Multinomial"),
+    "quantile": ("quantile", "Quantile"),  # not smooth: shrinkage.path sends it to its own solver
 }
 
 
