@@ -152,3 +152,11 @@ def test_cross_validate_glm_path_poisson_with_offset():
                                   cv=4, l1_ratio=0.5)
     assert out.path.coefs.shape == (6, 4) and out.l1_ratio == 0.5
     assert out.path.coefs[out.index_min, 0] > 0.2
+
+
+def test_coefs_at_gives_the_class_intercepts_of_a_multinomial_path():
+    X, y = _classes(k=3, seed=5)
+    out = cross_validate_glm_path(X, y, datafit="multinomial", n_alphas=5, cv=3, tol=1e-8)
+    coef, intercept = out.coefs_at("min")
+    assert coef.shape == (X.shape[1], 3) and intercept.shape == (3,)
+    np.testing.assert_array_equal(intercept, out.path.intercepts[out.index_min])

@@ -89,12 +89,14 @@ class CVResult:
         """Non-zeros of the full-data path at each alpha of ``path``."""
         return None if self.path is None else self.path.nnz
 
-    def coefs_at(self, rule: str = "min") -> tuple[np.ndarray, float]:
-        """Full-data (coefficients, intercept) at alpha_min (rule="min") or alpha_1se ("1se")."""
+    def coefs_at(self, rule: str = "min") -> tuple[np.ndarray, float | np.ndarray]:
+        """Full-data (coefficients, intercept) at alpha_min (rule="min") or alpha_1se ("1se");
+        the intercept is (K,) for a multinomial path."""
         rule = v.check_choice(rule, "alpha_rule", v.ALPHA_RULES)
         i = self.index_min if rule == "min" else self.index_1se
         if self.gammas is None:
-            return self.path.coefs[i], float(self.path.intercepts[i])
+            b = np.asarray(self.path.intercepts[i], dtype=np.float64)
+            return self.path.coefs[i], float(b) if b.ndim == 0 else b
         g = int(np.flatnonzero(self.gammas == (self.gamma_min if rule == "min"
                                                else self.gamma_1se))[0])
         return self.relaxed_coefs[g, i], float(self.relaxed_intercepts[g, i])
