@@ -1,9 +1,10 @@
 """The K-class (softmax) model: proximal Newton with the full softmax Hessian.
 
 Each Newton step minimises the quadratic model of the multinomial datafit (its Hessian couples
-the classes of a sample) plus the penalty by coordinate descent over the coefficients (j, k) of
-the working set and the K intercepts (``_glm_kernels.multinomial_cd``), then searches along the
-step on the true objective.  The intercepts and free columns (the unpenalized block) are fitted
+the classes of a sample) plus the penalty by block coordinate descent over the columns of the
+working set and the K intercepts, each block's K x K subproblem solved exactly, with Anderson
+extrapolation (``_glm_kernels.multinomial_cd``), then searches along the step on the true
+objective.  The intercepts and free columns (the unpenalized block) are fitted
 jointly by Newton's method before each certificate and centred over the classes, which leaves
 the probabilities unchanged.
 """
@@ -89,20 +90,14 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, W, b, eta, onehot, tol, ma
     G = data.sw[:, None] * (P - onehot)
     Pt = np.ascontiguousarray(P.T)
     SP = Pt * data.sw
-    h = SP * (1.0 - Pt)
-    curv = np.zeros_like(W)
-    hx, hxx = np.zeros(W.shape[0]), np.zeros(W.shape[0])
-    for k in range(K):
-        _glm_kernels.column_stats(*args, ws, h[k], hx, hxx)
-        curv[ws, k] = hxx[ws]
     Z = W.copy()
     db = np.zeros(K)
     A = np.ascontiguousarray(G.T)
     s = np.zeros(len(eta))
     E = np.zeros_like(A)
     n_epochs = _glm_kernels.multinomial_cd(
-        *args, ws, Z, db, A, SP, Pt, s, E, curv, h.sum(axis=1), data.fit_intercept, pw.l1,
-        pw.l2, pw.lower, pw.upper, max_epochs, tol)
+        *args, ws, Z, db, A, SP, Pt, s, E, data.sw, data.fit_intercept, pw.l1, pw.l2, pw.lower,
+        pw.upper, max_epochs, tol)
     direction = E.T
     W_ws, Z_ws = W[ws], Z[ws]
     dW = Z_ws - W_ws

@@ -220,14 +220,20 @@ def penalty_conjugate(v, l1, l2, lower, upper):
 
 
 # ----------------------------------------------------------------------------------------------
-# the K-class model: the full softmax Hessian, coordinate by coordinate
+# the K-class model: the full softmax Hessian, column by column (a K x K block each)
 #
 # Around eta (probabilities P, weights sw) the quadratic model of the multinomial datafit in a
 # step E (n, K) of the linear predictor is
 #     sum_ik G_ik E_ik + 1/2 sum_i sw_i (sum_k P_ik E_ik^2 - (sum_k P_ik E_ik)^2),
 # G = sw (P - Y).  With s_i = sum_k P_ik E_ik and A = G + sw P E, its derivative in E_ik is
 # A_ik - sw_i P_ik s_i, and the curvature of coordinate (j, k) is sum_i sw_i P_ik (1 - P_ik) x_ij^2.
-# Arrays indexed by class come transposed, (K, n), so each class is contiguous.
+# Arrays indexed by class come transposed, (K, n), so each class is contiguous.  The model is
+# invariant to shifting a column's K coefficients together, and nearly so to shifting all but the
+# classes of large curvature: one-coordinate steps zig-zag along such directions for hundreds of
+# epochs on nearly separable data, so each column moves as a block (its K x K subproblem solved
+# exactly) and the iterates are extrapolated (Anderson).
+
+_ROW_SWEEPS = 200  # coordinate sweeps over one K x K block (no pass over the data)
 
 
 @njit(cache=True, inline="always")
@@ -264,46 +270,143 @@ def _class_move(j, k, delta, Xd, data, indices, indptr, is_sparse, A, SP, P, s, 
             E[k, i] += v
 
 
+@njit(cache=True, inline="always")
+def _add_outer(B, x2, SP, P, i, K):
+    for k in range(K):
+        v = x2 * SP[k, i]
+        B[k, k] += v
+        for m in range(K):
+            B[k, m] -= v * P[m, i]
+
+
 @njit(cache=True, fastmath=_FAST)
-def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s, E, curv,
-                   hsum, fit_intercept, l1, l2, lower, upper, max_epochs, tol):
-    """Coordinate descent on the K-class Newton model over the columns ``ws`` and the K
-    intercepts: Z (p, K) holds W + dW, db the intercept steps (both updated in place, as are A,
-    s and E); curv (p, K) the coordinate curvatures, hsum (K,) the intercepts' ones.  After a
-    pass over all of ``ws`` it cycles on the non-zero coefficients until they converge.  Stops
-    when the largest KKT violation of the model in a full pass is below ``tol``.  Returns the
-    number of epochs."""
+def _row_blocks(Xd, data, indices, indptr, is_sparse, ws, SP, P, fit_intercept, blocks):
+    """blocks[t] = the K x K Hessian block of column ws[t], sum_i x_ij^2 (diag(SP_i) - SP_i P_i'),
+    and blocks[-1] the intercepts' (x = 1) when ``fit_intercept``."""
+    K, n = P.shape
+    n_rows = ws.shape[0] + (1 if fit_intercept else 0)
+    for t in range(n_rows):
+        B = blocks[t]
+        B[:, :] = 0.0
+        if t == ws.shape[0]:
+            for i in range(n):
+                _add_outer(B, 1.0, SP, P, i, K)
+        elif is_sparse:
+            j = ws[t]
+            q, stop = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
+            while q < stop:
+                _add_outer(B, data[q] * data[q], SP, P, np.uint64(indices[q]), K)
+                q += np.uint64(1)
+        else:
+            j = ws[t]
+            for i in range(n):
+                _add_outer(B, Xd[i, j] * Xd[i, j], SP, P, i, K)
+
+
+@njit(cache=True, fastmath=_FAST)
+def _solve_row(B, grad, z, step, l1, l2, lower, upper, tol):
+    """argmin_d grad.d + 1/2 d'Bd + sum_k l1 |z_k + d_k| + l2/2 (z_k + d_k)^2 on the box, by
+    coordinate descent on the K x K block (no pass over the data); ``step`` receives d.  The
+    block is singular along the classes' common shift: solving it exactly is what removes the
+    slow zig-zag of one-coordinate steps there."""
+    K = z.shape[0]
+    step[:] = 0.0
+    for _ in range(_ROW_SWEEPS):
+        largest = 0.0
+        for k in range(K):
+            L = B[k, k]
+            if L <= 0.0:
+                continue
+            g = grad[k]
+            for m in range(K):
+                g += B[k, m] * step[m]
+            old = z[k] + step[k]
+            new = prox_coordinate(L * old - g, L, l1, l2, lower, upper)
+            if new != old:
+                step[k] = new - z[k]
+                largest = max(largest, L * abs(new - old))
+        if largest <= tol:
+            break
+
+
+@njit(cache=True, fastmath=_FAST)
+def _model_value_k(G, SP, P, sw, E, Z, ws, l1, l2):
+    """The K-class Newton model at the step E plus the penalty of Z on ``ws``."""
+    K, n = E.shape
+    total = 0.0
+    for i in range(n):
+        s = 0.0
+        quad = 0.0
+        for k in range(K):
+            s += P[k, i] * E[k, i]
+            quad += SP[k, i] * E[k, i] * E[k, i]
+            total += G[k, i] * E[k, i]
+        total += 0.5 * (quad - sw[i] * s * s)
+    for t in range(ws.shape[0]):
+        j = ws[t]
+        for k in range(Z.shape[1]):
+            total += l1[j] * abs(Z[j, k]) + 0.5 * l2[j] * Z[j, k] * Z[j, k]
+    return total
+
+
+@njit(cache=True, fastmath=_FAST)
+def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s, E, sw,
+                   fit_intercept, l1, l2, lower, upper, max_epochs, tol):
+    """Block coordinate descent on the K-class Newton model: each column of ``ws`` (and the K
+    intercepts) moves in all its classes at once, its K x K subproblem solved exactly
+    (``_solve_row``); Anderson extrapolation of the iterates, kept when it lowers the model.
+    Z (p, K) holds W + dW, db the intercept steps (both updated in place, as are A, s and E).
+    After a pass over all of ``ws`` it cycles on the non-zero columns until they converge.
+    Stops when the largest KKT violation of the model in a full pass is below ``tol``.  Returns
+    the number of epochs."""
     K = Z.shape[1]
     n = E.shape[1]
+    n_ws = ws.shape[0]
+    G = A.copy()  # the model's gradient at E = 0
+    blocks = np.empty((n_ws + 1, K, K))
+    _row_blocks(Xd, data, indices, indptr, is_sparse, ws, SP, P, fit_intercept, blocks)
+    grad = np.empty(K)
+    step = np.empty(K)
+    free_z = np.zeros(K)
+    n_vars = n_ws * K + K
+    history = np.empty((ANDERSON_K + 1, n_vars))
+    n_hist = 0
     epoch = 0
     full = True
     while epoch < max_epochs:
         epoch += 1
         worst = 0.0
-        for t in range(ws.shape[0]):
+        for t in range(n_ws):
             j = ws[t]
-            for k in range(K):
-                L = curv[j, k]
-                if L <= 0.0 or not (full or Z[j, k] != 0.0):
+            if not full:
+                active = False
+                for k in range(K):
+                    active = active or Z[j, k] != 0.0
+                if not active:
                     continue
-                grad = _class_dot(j, k, Xd, data, indices, indptr, is_sparse, A, SP, s)
-                worst = max(worst, kkt_violation(-grad, Z[j, k], l1[j], l2[j], lower[j],
-                                                 upper[j]))
-                old = Z[j, k]
-                new = prox_coordinate(L * old - grad, L, l1[j], l2[j], lower[j], upper[j])
-                if new != old:
-                    Z[j, k] = new
-                    _class_move(j, k, new - old, Xd, data, indices, indptr, is_sparse, A, SP,
-                                P, s, E)
+            for k in range(K):
+                grad[k] = _class_dot(j, k, Xd, data, indices, indptr, is_sparse, A, SP, s)
+                if blocks[t, k, k] > 0.0:
+                    worst = max(worst, kkt_violation(-grad[k], Z[j, k], l1[j], l2[j], lower[j],
+                                                     upper[j]))
+            _solve_row(blocks[t], grad, Z[j], step, l1[j], l2[j], lower[j], upper[j],
+                       1e-3 * tol)
+            for k in range(K):
+                if step[k] != 0.0:
+                    Z[j, k] += step[k]
+                    _class_move(j, k, step[k], Xd, data, indices, indptr, is_sparse, A, SP, P,
+                                s, E)
         if fit_intercept:
             for k in range(K):
-                if hsum[k] <= 0.0:
-                    continue
-                grad = 0.0
+                grad[k] = 0.0
                 for i in range(n):
-                    grad += A[k, i] - SP[k, i] * s[i]
-                worst = max(worst, abs(grad))
-                delta = -grad / hsum[k]
+                    grad[k] += A[k, i] - SP[k, i] * s[i]
+                worst = max(worst, abs(grad[k]))
+            _solve_row(blocks[n_ws], grad, free_z, step, 0.0, 0.0, -np.inf, np.inf, 1e-3 * tol)
+            for k in range(K):
+                delta = step[k]
+                if delta == 0.0:
+                    continue
                 db[k] += delta
                 for i in range(n):
                     A[k, i] += delta * SP[k, i]
@@ -315,4 +418,48 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
             full = True
         else:
             full = False
+        for t in range(n_ws):
+            for k in range(K):
+                history[n_hist, t * K + k] = Z[ws[t], k]
+        for k in range(K):
+            history[n_hist, n_ws * K + k] = db[k]
+        n_hist += 1
+        if n_hist < ANDERSON_K + 1:
+            continue
+        n_hist = 0
+        weights = anderson_weights(history)
+        if weights.shape[0] == 0:
+            continue
+        Z_acc = Z.copy()
+        A_acc = A.copy()
+        s_acc = s.copy()
+        E_acc = E.copy()
+        db_acc = db.copy()
+        for v in range(n_vars):
+            value = 0.0
+            for m in range(ANDERSON_K):
+                value += weights[m] * history[m + 1, v]
+            t, k = v // K, v % K
+            if t < n_ws:
+                j = ws[t]
+                value = min(max(value, lower[j]), upper[j])
+                delta = value - Z[j, k]
+                if delta != 0.0 and blocks[t, k, k] > 0.0:
+                    Z_acc[j, k] = value
+                    _class_move(j, k, delta, Xd, data, indices, indptr, is_sparse, A_acc, SP,
+                                P, s_acc, E_acc)
+            elif fit_intercept:
+                delta = value - db[k]
+                db_acc[k] = value
+                for i in range(n):
+                    A_acc[k, i] += delta * SP[k, i]
+                    s_acc[i] += delta * P[k, i]
+                    E_acc[k, i] += delta
+        if (_model_value_k(G, SP, P, sw, E_acc, Z_acc, ws, l1, l2)
+                < _model_value_k(G, SP, P, sw, E, Z, ws, l1, l2)):
+            Z[:, :] = Z_acc
+            A[:, :] = A_acc
+            s[:] = s_acc
+            E[:, :] = E_acc
+            db[:] = db_acc
     return epoch
