@@ -24,7 +24,10 @@ _INNER_FRACTION = 0.3
 _MAX_NEWTON = 50
 _ARMIJO = 1e-4
 _ROUNDING = 1e3 * np.finfo(float).eps
-_CURVATURE_FLOOR = 1e-2
+# where l'' = 0 the Newton model gets this fraction of the curvature bound: enough to keep it
+# strictly convex, small enough not to damp the step (1e-2 made a squared-hinge fit on iris take
+# 2351 epochs instead of 115, the floor acting as a proximal term)
+_CURVATURE_FLOOR = 1e-4
 
 
 @dataclass(frozen=True)
