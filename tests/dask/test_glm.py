@@ -127,23 +127,23 @@ def test_poisson_path_with_exposure_from_parquet_equals_in_memory(client, parque
 def test_estimators_fit_dask_input(client, parquet):
     X, labels, counts, offset, sw, folder = parquet
     Xd, yd, wd = sd.read_parquet(folder, target="y", weight="w", features=names(10))
-    est = fit_estimator(shrinkage.LogisticRegression(penalty="l1", C=0.2, **TIGHT), Xd, yd,
-                        sample_weight=wd)
+    est = shrinkage.LogisticRegression(penalty="l1", C=0.2, **TIGHT).fit(Xd, yd,
+                                                                       sample_weight=wd)
     ref = shrinkage.LogisticRegression(penalty="l1", C=0.2, **REF).fit(X, labels,
                                                                      sample_weight=sw)
     assert est.coef_.shape == (1, 10) and list(est.classes_) == [0.0, 1.0]
     assert _diff(est.coef_, ref.coef_) < 1e-8 and _diff(est.intercept_, ref.intercept_) < 1e-8
     assert list(est.feature_names_in_) == names(10) and est.converged_
     text = yd.map({0.0: "no", 1.0: "yes"}, meta=("y", object))
-    est = fit_estimator(shrinkage.LogisticRegression(penalty="l1", C=0.2,
-                                                     class_weight="balanced", **TIGHT), Xd, text)
+    est = shrinkage.LogisticRegression(penalty="l1", C=0.2, class_weight="balanced",
+                                       **TIGHT).fit(Xd, text)
     ref = shrinkage.LogisticRegression(penalty="l1", C=0.2, class_weight="balanced",
                                        **REF).fit(X, np.where(labels == 1, "yes", "no"))
     assert list(est.classes_) == ["no", "yes"]
     assert _diff(est.coef_, ref.coef_) < 1e-8
     frame = dd.read_parquet(folder)
-    est = fit_estimator(shrinkage.PoissonRegressor(alpha=0.01, l1_ratio=1.0, **TIGHT),
-                        frame[names(10)], frame["count"], offset=frame["exposure"])
+    est = shrinkage.PoissonRegressor(alpha=0.01, l1_ratio=1.0, **TIGHT).fit(
+        frame[names(10)], frame["count"], offset=frame["exposure"])
     ref = shrinkage.PoissonRegressor(alpha=0.01, l1_ratio=1.0, **REF).fit(X, counts,
                                                                          offset=offset)
     assert _diff(est.coef_, ref.coef_) < 1e-8 and abs(est.intercept_ - ref.intercept_) < 1e-8
