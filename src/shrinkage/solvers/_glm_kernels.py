@@ -270,37 +270,38 @@ def _class_move(j, k, delta, Xd, data, indices, indptr, is_sparse, A, SP, P, s, 
             E[k, i] += v
 
 
-@njit(cache=True, inline="always")
-def _add_outer(B, x2, SP, P, i, K):
-    for k in range(K):
-        v = x2 * SP[k, i]
-        B[k, k] += v
-        for m in range(K):
-            B[k, m] -= v * P[m, i]
+@njit(cache=True)
+def _gather(j, Xd, data, indices, indptr, is_sparse, rows, x2):
+    """The rows of column j's entries and their squares (every row, x = 1, for j < 0, the
+    intercepts); returns their count."""
+    if j >= 0 and is_sparse:
+        start = indptr[j]
+        for q in range(indptr[j + 1] - start):
+            rows[q] = indices[start + q]
+            x2[q] = data[start + q] * data[start + q]
+        return indptr[j + 1] - start
+    for i in range(Xd.shape[0] if j >= 0 else x2.shape[0]):
+        rows[i] = i
+        x2[i] = Xd[i, j] * Xd[i, j] if j >= 0 else 1.0
+    return x2.shape[0]
 
 
 @njit(cache=True, fastmath=_FAST)
-def _row_blocks(Xd, data, indices, indptr, is_sparse, ws, SP, P, fit_intercept, blocks):
-    """blocks[t] = the K x K Hessian block of column ws[t], sum_i x_ij^2 (diag(SP_i) - SP_i P_i'),
-    and blocks[-1] the intercepts' (x = 1) when ``fit_intercept``."""
-    K, n = P.shape
-    n_rows = ws.shape[0] + (1 if fit_intercept else 0)
-    for t in range(n_rows):
-        B = blocks[t]
-        B[:, :] = 0.0
-        if t == ws.shape[0]:
-            for i in range(n):
-                _add_outer(B, 1.0, SP, P, i, K)
-        elif is_sparse:
-            j = ws[t]
-            q, stop = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
-            while q < stop:
-                _add_outer(B, data[q] * data[q], SP, P, np.uint64(indices[q]), K)
-                q += np.uint64(1)
-        else:
-            j = ws[t]
-            for i in range(n):
-                _add_outer(B, Xd[i, j] * Xd[i, j], SP, P, i, K)
+def _block(count, rows, x2, SP, P, B):
+    """B = sum_i x_i^2 (diag(SP_i) - SP_i P_i'), the K x K Hessian block of one column."""
+    K = B.shape[0]
+    for k in range(K):
+        for m in range(k, K):
+            acc = 0.0
+            for q in range(count):
+                i = rows[q]
+                acc += x2[q] * SP[k, i] * P[m, i]
+            B[k, m] = -acc
+            B[m, k] = -acc
+        diag = 0.0
+        for q in range(count):
+            diag += x2[q] * SP[k, rows[q]]
+        B[k, k] += diag
 
 
 @njit(cache=True, fastmath=_FAST)
@@ -363,8 +364,19 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
     n = E.shape[1]
     n_ws = ws.shape[0]
     G = A.copy()  # the model's gradient at E = 0
+    rows = np.empty(n, dtype=np.uint64)
+    x2 = np.empty(n)
+    curv = np.zeros((n_ws + 1, K))  # the blocks' diagonals; a block is built when first needed
+    for t in range(n_ws + 1):
+        if t < n_ws or fit_intercept:
+            count = _gather(ws[t] if t < n_ws else -1, Xd, data, indices, indptr, is_sparse,
+                            rows, x2)
+            for k in range(K):
+                for q in range(count):
+                    i = rows[q]
+                    curv[t, k] += x2[q] * SP[k, i] * (1.0 - P[k, i])
     blocks = np.empty((n_ws + 1, K, K))
-    _row_blocks(Xd, data, indices, indptr, is_sparse, ws, SP, P, fit_intercept, blocks)
+    built = np.zeros(n_ws + 1, dtype=np.bool_)
     grad = np.empty(K)
     step = np.empty(K)
     free_z = np.zeros(K)
@@ -384,11 +396,19 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
                     active = active or Z[j, k] != 0.0
                 if not active:
                     continue
+            row_worst = 0.0
             for k in range(K):
                 grad[k] = _class_dot(j, k, Xd, data, indices, indptr, is_sparse, A, SP, s)
-                if blocks[t, k, k] > 0.0:
-                    worst = max(worst, kkt_violation(-grad[k], Z[j, k], l1[j], l2[j], lower[j],
-                                                     upper[j]))
+                if curv[t, k] > 0.0:
+                    row_worst = max(row_worst, kkt_violation(-grad[k], Z[j, k], l1[j], l2[j],
+                                                             lower[j], upper[j]))
+            worst = max(worst, row_worst)
+            if row_worst == 0.0:
+                continue  # no move lowers this block's model
+            if not built[t]:
+                count = _gather(j, Xd, data, indices, indptr, is_sparse, rows, x2)
+                _block(count, rows, x2, SP, P, blocks[t])
+                built[t] = True
             _solve_row(blocks[t], grad, Z[j], step, l1[j], l2[j], lower[j], upper[j],
                        1e-3 * tol)
             for k in range(K):
@@ -402,6 +422,10 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
                 for i in range(n):
                     grad[k] += A[k, i] - SP[k, i] * s[i]
                 worst = max(worst, abs(grad[k]))
+            if not built[n_ws]:
+                _block(_gather(-1, Xd, data, indices, indptr, is_sparse, rows, x2), rows, x2, SP,
+                       P, blocks[n_ws])
+                built[n_ws] = True
             _solve_row(blocks[n_ws], grad, free_z, step, 0.0, 0.0, -np.inf, np.inf, 1e-3 * tol)
             for k in range(K):
                 delta = step[k]
@@ -444,7 +468,7 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
                 j = ws[t]
                 value = min(max(value, lower[j]), upper[j])
                 delta = value - Z[j, k]
-                if delta != 0.0 and blocks[t, k, k] > 0.0:
+                if delta != 0.0 and curv[t, k] > 0.0:
                     Z_acc[j, k] = value
                     _class_move(j, k, delta, Xd, data, indices, indptr, is_sparse, A_acc, SP,
                                 P, s_acc, E_acc)
