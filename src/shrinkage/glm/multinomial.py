@@ -18,14 +18,15 @@ from ..glm_certificates import glm_duality_gap
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers import _glm_kernels, _kernels
 from ..solvers.prox_newton import (
-    _ARMIJO,
     _INNER_FRACTION,
     _MAX_NEWTON,
     _ROUNDING,
     _WS_START,
     GLMFit,
     _Data,
+    backtrack,
     free_columns,
+    objective_along,
 )
 
 
@@ -107,18 +108,16 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, W, b, eta, onehot, tol, ma
     decrease = float(np.sum(G * direction)) + pen_change
     if not decrease < 0:
         return None
-    f0 = data.objective(eta) + pen_old
-    slack = _ROUNDING * abs(f0) if -decrease < _ROUNDING * abs(f0) else 0.0
-    t = 1.0
-    while True:
+    def trial(t: float):
         W_t = W_ws + t * dW
         eta_t = eta + t * direction
-        f_t = data.objective(eta_t) + float(np.sum(l1 * np.abs(W_t) + 0.5 * l2 * W_t**2))
-        if f_t <= f0 + _ARMIJO * t * decrease + slack:
-            break
-        t *= 0.5
-        if t < 1e-10:
-            return None
+        return (data.objective(eta_t) + float(np.sum(l1 * np.abs(W_t) + 0.5 * l2 * W_t**2)),
+                (W_t, eta_t))
+
+    accepted = backtrack(trial, data.objective(eta) + pen_old, decrease)
+    if accepted is None:
+        return None
+    t, (W_t, eta_t) = accepted
     W_new = W.copy()
     W_new[ws] = np.clip(W_t, pw.lower[ws, None], pw.upper[ws, None])
     return W_new, b + t * db, eta_t, n_epochs
@@ -177,17 +176,10 @@ def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.
         decrease = float(np.sum(grad * step))
         if not decrease < 0:
             break
-        slack = _ROUNDING * abs(f) if -decrease < _ROUNDING * abs(f) else 0.0
-        t = 1.0
-        while t > 1e-10:
-            eta_t = eta + t * (B @ step)
-            f_t = data.objective(eta_t)
-            if f_t <= f + _ARMIJO * t * decrease + slack:
-                break
-            t *= 0.5
-        else:
+        accepted = backtrack(objective_along(data, eta, B @ step), f, decrease)
+        if accepted is None:
             break
-        eta, f = eta_t, f_t
+        t, (eta, f) = accepted
         theta = theta + t * step
     mu = theta.mean(axis=1)
     theta = theta - mu[:, None]  # the same shift for every class: probabilities unchanged

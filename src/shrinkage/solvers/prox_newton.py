@@ -168,21 +168,42 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epo
     decrease = float(g @ direction) + pen_change
     if not decrease < 0:
         return None
-    f0 = data.objective(eta) + pen_old
-    # below rounding, Armijo cannot tell: accept the step unless the objective visibly rises
+    w_t = w.copy()
+
+    def trial(t: float):
+        w_t[ws] = w_ws + t * dw
+        eta_t = eta + t * direction
+        return data.objective(eta_t) + _kernels.penalty_value(w_t[ws], l1, l2), eta_t
+
+    accepted = backtrack(trial, data.objective(eta) + pen_old, decrease)
+    if accepted is None:
+        return None
+    t, eta_t = accepted
+    return np.clip(w_t, pw.lower, pw.upper), b + t * c, eta_t, n_epochs
+
+
+def backtrack(trial, f0: float, decrease: float):
+    """Armijo backtracking: the first t in 1, 1/2, 1/4, ... (down to 1e-10) whose
+    ``trial(t) = (objective, payload)`` has objective <= f0 + 1e-4 t decrease; (t, payload), or
+    None.  Below rounding Armijo cannot tell, so a step is then accepted unless the objective
+    visibly rises."""
     slack = _ROUNDING * abs(f0) if -decrease < _ROUNDING * abs(f0) else 0.0
     t = 1.0
-    while True:
-        w_t = w.copy()
-        w_t[ws] = w[ws] + t * dw
-        eta_t = eta + t * direction
-        f_t = data.objective(eta_t) + _kernels.penalty_value(w_t[ws], l1, l2)
+    while t >= 1e-10:
+        f_t, payload = trial(t)
         if f_t <= f0 + _ARMIJO * t * decrease + slack:
-            break
+            return t, payload
         t *= 0.5
-        if t < 1e-10:
-            return None
-    return np.clip(w_t, pw.lower, pw.upper), b + t * c, eta_t, n_epochs
+    return None
+
+
+def objective_along(data: _Data, eta: np.ndarray, direction: np.ndarray):
+    """The ``backtrack`` trial of the datafit alone on eta + t direction: t -> (f, (eta_t, f))."""
+    def trial(t: float):
+        eta_t = eta + t * direction
+        f_t = data.objective(eta_t)
+        return f_t, (eta_t, f_t)
+    return trial
 
 
 def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.ndarray,
@@ -218,17 +239,10 @@ def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.
         decrease = float(grad @ step)
         if not decrease < 0:
             break
-        slack = _ROUNDING * abs(f) if -decrease < _ROUNDING * abs(f) else 0.0
-        t = 1.0
-        while t > 1e-10:
-            eta_t = eta + t * (B @ step)
-            f_t = data.objective(eta_t)
-            if f_t <= f + _ARMIJO * t * decrease + slack:
-                break
-            t *= 0.5
-        else:
+        accepted = backtrack(objective_along(data, eta, B @ step), f, decrease)
+        if accepted is None:
             break
-        eta, f = eta_t, f_t
+        t, (eta, f) = accepted
         if data.fit_intercept:
             b += t * step[0]
         w[inside] += t * step[int(data.fit_intercept):]
