@@ -262,3 +262,22 @@ def test_offset_and_the_glm_problem():
     direct = quantile_path(X, y, alphas=[0.05, 0.01], offset=o, quantile=0.4, tol=1e-10,
                            standardize=True)
     np.testing.assert_allclose(via_glm.coefs, direct.coefs, atol=1e-9)
+
+
+def test_collinear_columns_on_very_different_scales_stay_finite():
+    """Breast-cancer radius, perimeter and area (r ~ 0.99, scales 1 to 1000): the tie LP of
+    alpha_max once took an unbounded affine step (inf x 0 = NaN); RuntimeWarnings are errors."""
+    from sklearn.datasets import load_breast_cancer
+
+    from shrinkage import QuantileRegressor
+
+    X = load_breast_cancer().data
+    Z, y = X[:, :5], X[:, 5]
+    ours = QuantileRegressor(quantile=0.9, alpha=0.01).fit(Z, y)
+    ref = SkQuantile(quantile=0.9, alpha=0.01, solver="highs").fit(Z, y)
+
+    def penalized(w, b):
+        r = y - Z @ w - b
+        return np.mean(r * (0.9 - (r < 0))) + 0.01 * np.abs(w).sum()
+
+    assert penalized(ours.coef_, ours.intercept_) <= penalized(ref.coef_, ref.intercept_) + 1e-12

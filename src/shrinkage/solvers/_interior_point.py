@@ -15,7 +15,7 @@ a sparse design stays sparse.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Protocol
 
 import numpy as np
@@ -115,7 +115,8 @@ def interior_point(qp: BoundedQP, design: Design, *, max_iter: int,
         affine = solver.direction(it, res, 0.0, None)
         if affine is None:
             return it, k
-        ap, ad = solver.step_lengths(it, affine)
+        ap, ad = solver.step_lengths(it, affine)  # inf where nothing blocks the step
+        ap, ad = min(ap, 1.0), min(ad, 1.0)  # Mehrotra's affine step is at most the full step
         if same_step:
             ap = ad = min(ap, ad)
         mu_aff = solver.mean_complementarity(it.moved(affine, ap, ad))
@@ -231,7 +232,10 @@ class _Newton:
         dzu = np.where(hu, (tu + it.zu * dx) / xu, 0.0)
         dzp = (tp - it.zp * dsp) / it.sp
         dzm = np.where(mn, (tm - it.zm * dsm) / sm, 0.0)
-        return Iterate(dx, dsp, dsm, dy, dlam, dzl, dzu, dzp, dzm)
+        step = Iterate(dx, dsp, dsm, dy, dlam, dzl, dzu, dzp, dzm)
+        # an ill-conditioned system (e.g. near-collinear columns on very different scales) can
+        # leave a non-finite slack direction: stop here, the polish and the certificate follow
+        return step if all(np.all(np.isfinite(part)) for part in astuple(step)) else None
 
     def _factorize(self, h, hp, hm) -> dict:
         """What the Newton systems of one iterate share: the slack elimination (E), the column
