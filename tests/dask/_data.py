@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import os
+import signal
+import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -51,3 +55,30 @@ def splits_of(lengths, n_folds: int, random_state=None):
 
     f = np.concatenate([fold_ids(i, n, n_folds, random_state) for i, n in enumerate(lengths)])
     return [(np.flatnonzero(f != k), np.flatnonzero(f == k)) for k in range(n_folds)]
+
+
+def fit_while_killing_a_worker(client, fit, timeout: float = 120):
+    """Run ``fit()`` in a thread, SIGKILL a worker once it holds finished partition results, and
+    return what ``fit`` returned (Dask retries the lost work; the nanny restarts the worker)."""
+    out = {}
+
+    def run():
+        try:
+            out["result"] = fit()
+        except BaseException as error:  # reported below
+            out["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    pids = client.run(os.getpid)
+    victim = sorted(pids)[0]
+    deadline = time.monotonic() + 30
+    while not client.has_what().get(victim) and time.monotonic() < deadline:
+        time.sleep(0.02)  # wait until the victim holds finished partition results
+    assert thread.is_alive(), "the fit ended before a worker could be killed"
+    os.kill(pids[victim], signal.SIGKILL)
+    thread.join(timeout=timeout)
+    assert not thread.is_alive() and "error" not in out, out.get("error")
+    client.wait_for_workers(2, timeout=60)  # the nanny restarted it, at a new address
+    assert victim not in client.scheduler_info()["workers"]
+    return out["result"]

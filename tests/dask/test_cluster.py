@@ -4,9 +4,6 @@ named.  One LocalCluster for the module."""
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
 import time
 
 import numpy as np
@@ -21,7 +18,14 @@ import dask.dataframe as dd  # noqa: E402
 import shrinkage  # noqa: E402
 import shrinkage.dask as sd  # noqa: E402
 
-from ._data import frames, names, problem, splits_of, write_parts  # noqa: E402
+from ._data import (  # noqa: E402
+    fit_while_killing_a_worker,
+    frames,
+    names,
+    problem,
+    splits_of,
+    write_parts,
+)
 
 pytestmark = pytest.mark.slow
 TIGHT = {"tol": 1e-10, "max_iter": 10_000}
@@ -99,30 +103,11 @@ def test_a_worker_killed_mid_pass_changes_nothing(client, parquet):
 
     Xd = da.from_array(X, chunks=(rows, X.shape[1])).map_blocks(slow, dtype=X.dtype)
     yd = da.from_array(y, chunks=rows)
-    out = {}
-
-    def fit():
-        try:
-            out["fit"] = shrinkage.Lasso(alpha=0.02, **TIGHT).fit(Xd, yd)
-        except BaseException as error:  # reported below
-            out["error"] = error
-
-    thread = threading.Thread(target=fit)
-    thread.start()
-    pids = client.run(os.getpid)
-    victim = sorted(pids)[0]
-    deadline = time.monotonic() + 30
-    while not client.has_what().get(victim) and time.monotonic() < deadline:
-        time.sleep(0.02)  # wait until the victim holds finished partition results
-    assert thread.is_alive(), "the pass ended before a worker could be killed"
-    os.kill(pids[victim], signal.SIGKILL)
-    thread.join(timeout=120)
-    assert not thread.is_alive() and "error" not in out, out.get("error")
+    fit = fit_while_killing_a_worker(
+        client, lambda: shrinkage.Lasso(alpha=0.02, **TIGHT).fit(Xd, yd))
     ref = shrinkage.Lasso(alpha=0.02, **TIGHT).fit(X, y)
-    assert _diff(out["fit"].coef_, ref.coef_) < 1e-8
-    assert abs(out["fit"].intercept_ - ref.intercept_) < 1e-8
-    client.wait_for_workers(2, timeout=60)  # the nanny restarted it, at a new address
-    assert victim not in client.scheduler_info()["workers"]
+    assert _diff(fit.coef_, ref.coef_) < 1e-8
+    assert abs(fit.intercept_ - ref.intercept_) < 1e-8
 
 
 def test_bad_partitions_are_named_on_the_cluster(client, parquet, tmp_path):

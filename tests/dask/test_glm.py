@@ -4,9 +4,6 @@ mid-fit changes nothing, bad partitions and targets are named."""
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
 import time
 
 import numpy as np
@@ -25,7 +22,7 @@ import shrinkage.dask as sd  # noqa: E402
 from shrinkage.dask import fit_estimator  # noqa: E402
 
 from . import test_cluster  # noqa: E402
-from ._data import bounds, names, write_parts  # noqa: E402
+from ._data import bounds, fit_while_killing_a_worker, names, write_parts  # noqa: E402
 
 cluster, client = test_cluster.cluster, test_cluster.client  # its 2-process LocalCluster
 
@@ -160,29 +157,11 @@ def test_a_worker_killed_mid_fit_changes_nothing(client, parquet):
 
     Xd = da.from_array(X, chunks=(rows, X.shape[1])).map_blocks(slow, dtype=X.dtype)
     yd = da.from_array(labels, chunks=rows)
-    out = {}
-
-    def fit():
-        try:
-            out["path"] = sd.path(Xd, yd, datafit="logistic", n_alphas=4, **TIGHT)
-        except BaseException as error:  # reported below
-            out["error"] = error
-
-    thread = threading.Thread(target=fit)
-    thread.start()
-    pids = client.run(os.getpid)
-    victim = sorted(pids)[0]
-    deadline = time.monotonic() + 30
-    while not client.has_what().get(victim) and time.monotonic() < deadline:
-        time.sleep(0.02)  # wait until the victim holds finished partition results
-    assert thread.is_alive(), "the fit ended before a worker could be killed"
-    os.kill(pids[victim], signal.SIGKILL)
-    thread.join(timeout=300)
-    assert not thread.is_alive() and "error" not in out, out.get("error")
+    ours = fit_while_killing_a_worker(
+        client, lambda: sd.path(Xd, yd, datafit="logistic", n_alphas=4, **TIGHT), timeout=300)
     ref = shrinkage.path(X, labels, datafit="logistic", n_alphas=4, **REF)
-    assert _diff(out["path"].coefs, ref.coefs) < 1e-8
-    assert _diff(out["path"].intercepts, ref.intercepts) < 1e-8
-    client.wait_for_workers(2, timeout=60)
+    assert _diff(ours.coefs, ref.coefs) < 1e-8
+    assert _diff(ours.intercepts, ref.intercepts) < 1e-8
 
 
 def test_bad_partitions_and_targets_are_named(client, parquet, tmp_path):
