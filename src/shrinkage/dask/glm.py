@@ -39,6 +39,7 @@ import numpy as np
 from .. import _validation as v
 from ..datafits import get_datafit
 from ..datafits.quadratic import drop_constant_columns
+from ..glm.path import deviance_saturated
 from ..path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
 from ..penalties.l1_l2 import ElasticNetPenalty, PenaltyWeights
 from ..solvers.prox_newton import free_columns
@@ -55,11 +56,6 @@ from ._inputs import DaskData, as_dask_data
 from ._partitions import SPLIT_EVERY, Spec, partition_tasks, run, tree_reduce
 from .statistics import BUDGET_KEY
 from .statistics import memory_budget as budget_bytes
-
-# glmnet's early stop of a default path (as shrinkage.glm.path)
-_DEV_RATIO_MAX = 0.999
-_DEV_RATIO_STALL = 1e-5
-_MIN_ALPHAS_BEFORE_STOP = 5
 
 
 @dataclass(frozen=True)
@@ -301,7 +297,7 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
         if not default_grid or f_null <= f_saturated:
             return False
         ratios.append(1.0 - (loss - f_saturated) / (f_null - f_saturated))
-        return _saturated(ratios)
+        return deviance_saturated(ratios)
 
     fits = solver.path(alphas, l1_ratio, w, b, ev, tol_abs=tol_abs, max_iter=max_iter,
                        stop=saturated)
@@ -315,11 +311,3 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
                        n_passes=np.array([f.passes for f in fits]),
                        n_newton=np.array([f.newton_steps for f in fits]),
                        setup_passes=setup_passes)
-
-
-def _saturated(ratios: list[float]) -> bool:
-    if ratios[-1] > _DEV_RATIO_MAX:
-        return True
-    if len(ratios) < _MIN_ALPHAS_BEFORE_STOP:
-        return False
-    return ratios[-1] - ratios[-2] < _DEV_RATIO_STALL * abs(ratios[-1])

@@ -72,7 +72,7 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
         fits.append(fit)
         if default_grid and f_null > f_saturated:
             ratios.append(1.0 - (data.objective(eta) - f_saturated) / (f_null - f_saturated))
-            if _saturated(ratios):
+            if deviance_saturated(ratios):
                 break
     alphas = np.asarray(alphas[: len(fits)], dtype=np.float64)
     warn_not_converged(fits, alphas, max_iter, model)
@@ -95,7 +95,9 @@ def _check_unpenalized_part(problem: GLMProblem, datafit, y: np.ndarray, alphas,
         check_finite_optimum(problem, datafit, y, np.flatnonzero(free))
 
 
-def _saturated(ratios: list[float]) -> bool:
+def deviance_saturated(ratios: list[float]) -> bool:
+    """glmnet's stop: the deviance explained (one ratio per alpha so far) passed 0.999, or grew
+    by less than 1e-5 of itself (after the first few alphas)."""
     if ratios[-1] > _DEV_RATIO_MAX:
         return True
     if len(ratios) < _MIN_ALPHAS_BEFORE_STOP:
