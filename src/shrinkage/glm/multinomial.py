@@ -21,12 +21,12 @@ from ..solvers.prox_newton import (
     _INNER_FRACTION,
     _MAX_NEWTON,
     _ROUNDING,
-    _WS_START,
     GLMFit,
     _Data,
     backtrack,
     free_columns,
     objective_along,
+    working_set,
 )
 
 
@@ -45,7 +45,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
     args = design.kernel_args()
     onehot = np.eye(K)[data.y.astype(np.int64)]
     n_movable = int(np.sum(pw.lower < pw.upper))
-    ws_size, grow = _WS_START, 0
+    grow = 0
     epochs = 0
     while True:
         W, b, eta, exact = polish_multinomial(data, pw, free, W, b, eta)
@@ -56,12 +56,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
             break
         scores = _scores(grad, W, pw)
         worst = float(scores.max())
-        keep = np.any(W != 0, axis=1) & (pw.lower < pw.upper)
-        keep[free] = True
-        scores[keep] = np.inf
-        scores[pw.lower == pw.upper] = -1.0
-        ws_size = min(max(_WS_START, 2 * int(keep.sum()), grow), n_movable)
-        ws = np.sort(np.argpartition(scores, -ws_size)[-ws_size:]).astype(np.int64)
+        ws = working_set(scores, np.any(W != 0, axis=1), pw, free, grow, n_movable)
         n_steps = 0
         ws_worst = worst
         while n_steps < _MAX_NEWTON and epochs < max_iter:
@@ -77,9 +72,9 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
             ws_worst = float(_scores(grad_ws, W[ws], _restrict(pw, ws)).max())
             if ws_worst <= _INNER_FRACTION * worst:
                 break
-        if n_steps == 0 and ws_size == n_movable:
+        if n_steps == 0 and ws.size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
-        grow = 2 * ws_size if n_steps == 0 else 0  # stalled on this working set: widen it
+        grow = 2 * ws.size if n_steps == 0 else 0  # stalled on this working set: widen it
     return GLMFit(W, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
 
 

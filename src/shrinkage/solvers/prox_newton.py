@@ -96,7 +96,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     grad = np.zeros(p)
     hx = np.zeros(p)
     hxx = np.zeros(p)
-    ws_size, grow = _WS_START, 0
+    grow = 0
     epochs = 0
     n_movable = int(np.sum(pw.lower < pw.upper))
     while True:
@@ -110,12 +110,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         scores = _kernels.kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
                                          np.empty(p))
         worst = float(scores.max())
-        keep = (w != 0) & (pw.lower < pw.upper)
-        keep[free] = True
-        scores[keep] = np.inf
-        scores[pw.lower == pw.upper] = -1.0
-        ws_size = min(max(_WS_START, 2 * int(keep.sum()), grow), n_movable)
-        ws = np.sort(np.argpartition(scores, -ws_size)[-ws_size:]).astype(np.int64)
+        ws = working_set(scores, w != 0, pw, free, grow, n_movable)
         n_steps = 0
         ws_worst = worst
         while n_steps < _MAX_NEWTON and epochs < max_iter:
@@ -133,15 +128,27 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
                 np.empty(ws.size)).max())
             if ws_worst <= _INNER_FRACTION * worst:
                 break
-        if n_steps == 0 and ws_size == n_movable:
+        if n_steps == 0 and ws.size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
-        grow = 2 * ws_size if n_steps == 0 else 0  # stalled on this working set: widen it
+        grow = 2 * ws.size if n_steps == 0 else 0  # stalled on this working set: widen it
     return GLMFit(w, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
 
 
 def free_columns(pw: PenaltyWeights) -> np.ndarray:
     """The unpenalized coordinates that can move."""
     return np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0) & (pw.lower < pw.upper))
+
+
+def working_set(scores: np.ndarray, nonzero: np.ndarray, pw: PenaltyWeights, free: np.ndarray,
+                grow: int, n_movable: int) -> np.ndarray:
+    """The sorted columns of the next Newton steps: the movable support and the free columns,
+    then the largest KKT ``scores``; max(10, 2 x that core, ``grow``) of them in all."""
+    movable = pw.lower < pw.upper
+    keep = nonzero & movable
+    keep[free] = True
+    ranked = np.where(keep, np.inf, np.where(movable, scores, -1.0))
+    size = min(max(_WS_START, 2 * int(keep.sum()), grow), n_movable)
+    return np.sort(np.argpartition(ranked, -size)[-size:]).astype(np.int64)
 
 
 def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epochs, hx, hxx,
