@@ -23,6 +23,7 @@ from .solvers.group_cd import (
     solve_group_quadratic,
 )
 from .solvers.group_newton import GLMData, class_intercepts, solve_group_glm
+from .solvers.group_quantile import QuantileGroupPath
 
 
 @dataclass
@@ -91,6 +92,8 @@ def _datafit(datafit):
     from .datafits import get_datafit
 
     fit = get_datafit(datafit)
+    if getattr(fit, "name", None) == "quantile":  # smoothed with continuation, exact gap
+        return fit
     if not getattr(fit, "smooth", False):
         raise ValueError(f"the group solver needs a smooth datafit (differentiable in eta); "
                          f"{getattr(fit, 'name', fit)!r} is not.")
@@ -148,13 +151,12 @@ def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio:
                      model: str = "the group-lasso path") -> Path:
     """The engine behind ``group_path`` and the estimators (inputs validated; ``w0`` on the
     original scale)."""
-    if problem.n_classes > 1 and l1_ratio != 0:
-        raise ValueError(f"with {problem.n_classes} classes the group penalty holds each "
-                         f"feature's coefficients of every class, and l1_ratio must be 0; got "
-                         f"l1_ratio={l1_ratio!r} (for the element-wise lasso or elastic net use "
-                         "shrinkage.path(datafit='multinomial')).")
-    solver = _QuadraticPath(problem, tol, max_iter) if problem.datafit is None else \
-        _GLMPath(problem, tol, max_iter)
+    if problem.datafit is None:
+        solver = _QuadraticPath(problem, tol, max_iter)
+    elif problem.datafit.name == "quantile":
+        solver = QuantileGroupPath(problem, tol, max_iter)
+    else:
+        solver = _GLMPath(problem, tol, max_iter)
     unit = problem.penalty(1.0, l1_ratio)
     if alphas is None:
         alpha_max, w_null, b_null = solver.null(unit)

@@ -26,7 +26,7 @@ from ..group_path import GroupProblem, solve_group_path
 
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
-REGRESSION_DATAFITS = ("quadratic", "poisson", "huber")
+REGRESSION_DATAFITS = ("quadratic", "poisson", "huber", "quantile")
 CLASSIFICATION_DATAFITS = ("logistic", "squared_hinge", "multinomial")
 _INVERSE_LINK = {"poisson": np.exp}
 
@@ -99,8 +99,9 @@ class GroupLasso(RegressorMixin, _GroupModel):
     __doc__ = f"""Group lasso / sparse-group lasso regression.
 
     ``datafit`` is "quadratic" (least squares, 1/2 (y - eta)^2), "poisson" (log link;
-    ``predict`` returns exp(eta)) or "huber" (or a datafit instance of
-    ``shrinkage.datafits``); for classification use ``GroupLassoClassifier``.
+    ``predict`` returns exp(eta)), "huber" or "quantile" (the pinball loss, median regression;
+    ``shrinkage.datafits.Quantile(tau)`` for the tau-quantile), or a datafit instance of
+    ``shrinkage.datafits``; for classification use ``GroupLassoClassifier``.
 
     Parameters
     ----------{_DOC_PARAMETERS}
