@@ -166,5 +166,9 @@ def test_estimator():
     assert model.dual_gap_ <= 1e-8 * np.mean(np.abs(y - np.quantile(y, 0.9))) * 2
     fitted = np.mean(y <= model.predict(X))
     assert 0.8 <= fitted <= 1.0  # about 90% of the targets lie below the 0.9-quantile fit
-    median = GroupLasso(GROUPS, alpha=0.05, datafit="quantile", tol=1e-8).fit(X, y)
+    median = GroupLasso(GROUPS, alpha=0.05, datafit="quantile").fit(X, y)  # default tol
     assert np.mean(y <= median.predict(X)) == pytest.approx(0.5, abs=0.1)
+    rows = median.coef_.reshape(5, 3)
+    zero = ~rows.any(axis=1)
+    assert zero.any() and np.all(rows[~zero] != 0)  # exact zeros, whole groups
+    assert list(median.active_groups_) == list(np.flatnonzero(~zero))

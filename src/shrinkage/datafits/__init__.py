@@ -34,5 +34,13 @@ def get_datafit(datafit, **params) -> Datafit:
     return getattr(importlib.import_module(f".{module}", __name__), cls)(**params)
 
 
+def __getattr__(name: str):
+    """The GLM datafit classes by name (``shrinkage.datafits.Quantile(0.9)``), imported lazily."""
+    for module, cls in _GLM_DATAFITS.values():
+        if cls == name:
+            return getattr(importlib.import_module(f".{module}", __name__), cls)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = ["Datafit", "Quadratic", "SufficientStatistics", "WeightedDesign", "get_datafit",
            "sufficient_statistics"]

@@ -73,8 +73,9 @@ def quantile_certificate(data: GLMData, quantile: float, penalty: GroupPenalty, 
 
 def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, w0: np.ndarray,
                          b0: float, *, tol_abs: float, max_iter: int) -> GroupFit:
-    """The barrier method from (w0, b0), stopped when the exact gap is below ``tol_abs``;
-    ``max_iter`` bounds the Newton steps of all stages."""
+    """The barrier method from (w0, b0), stopped when a polished point's exact gap is below
+    ``tol_abs`` (else the best barrier point is returned); ``max_iter`` bounds the Newton steps
+    of all stages."""
     barrier = _Barrier(data, quantile, penalty)
     w, b = np.asarray(w0, dtype=np.float64).copy(), float(b0) if data.fit_intercept else 0.0
     r = barrier.target - np.asarray(data.X @ w).ravel() - b
@@ -87,15 +88,16 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
         cert = quantile_certificate(data, quantile, penalty, w, b, theta)
         if best is None or cert.gap < best[2].gap:
             best = (w, b, cert)
-        if best[2].gap <= tol_abs:
-            break
-        if barrier.m / T <= 1e3 * tol_abs:  # near: try the exact solution on the guessed support
+        if cert.gap <= tol_abs or barrier.m / T <= 1e3 * tol_abs:
+            # near: the exact solution on the guessed support has exact zeros; interior points
+            # have none, so the barrier goes on until a guess is certified
             for guess in _polish(data, quantile, penalty, w, b, theta):
                 polished = quantile_certificate(data, quantile, penalty, *guess)
-                if polished.gap < best[2].gap:
-                    best = (guess[0], guess[1], polished)
-            if best[2].gap <= tol_abs or barrier.m / T <= 1e-4 * tol_abs:
-                break
+                if polished.gap <= tol_abs:
+                    return GroupFit(guess[0], guess[1], polished.gap, max(steps, 1), True,
+                                    tol_abs)
+        if barrier.m / T <= 1e-4 * tol_abs:
+            break
         T *= _GROWTH
     w, b, cert = best
     return GroupFit(w, b, cert.gap, max(steps, 1), cert.gap <= tol_abs, tol_abs)
