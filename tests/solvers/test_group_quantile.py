@@ -73,6 +73,15 @@ def test_groups_of_one_column_are_the_quantile_lasso(tau, sparse, fit_intercept)
     np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
 
 
+def test_standardize_matches_the_quantile_lasso():
+    X, y = _data(seed=7)
+    X = X * np.linspace(0.1, 10.0, 15)
+    ref = quantile_path(X, y, quantile=0.5, n_alphas=5, standardize=True, tol=1e-12)
+    ours = group_path(X, y, None, datafit=Quantile(0.5), alphas=ref.alphas, standardize=True,
+                      tol=1e-10)
+    np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
+
+
 def test_l1_ratio_one_is_the_quantile_lasso_whatever_the_groups():
     X, y = _data(seed=1)
     ref = quantile_path(X, y, quantile=0.3, n_alphas=5, tol=1e-12)

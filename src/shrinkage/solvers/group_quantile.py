@@ -20,16 +20,21 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..datafits.quantile import feasible_theta, pinball, weighted_quantile
+from ..datafits.quantile import feasible_theta, pinball
 from ..penalties.group import GroupPenalty
 from ..penalties.l1_l2 import PenaltyWeights
 from .group_cd import GroupFit
 from .group_newton import GLMData
-from .quantile import QuantileData, QuantileDesign, _widest_gap, quantile_alpha_max
+from .quantile import (
+    QuantileData,
+    QuantileDesign,
+    _widest_gap,
+    null_objective,
+    quantile_alpha_max,
+)
 
 _GROWTH = 10.0  # T is multiplied by this between stages
 _CENTERING = 1e-6  # a stage ends at Newton decrement^2 / 2 below this (affine invariant)
-_MAX_NEWTON = 50  # Newton steps per stage
 _ARMIJO = 0.25
 
 
@@ -323,15 +328,12 @@ class QuantileGroupPath:
     """The path solver of ``shrinkage.group_path`` for the quantile datafit."""
 
     def __init__(self, problem, tol: float, max_iter: int):
-        self.data = problem.glm_data()
+        data = self.data = problem.glm_data()
         self.quantile = problem.datafit.quantile
         self.max_iter = max_iter
-        target = self.data.y - self.data.offset
-        b = weighted_quantile(target, self.data.sw, self.quantile) if problem.fit_intercept \
-            else 0.0
-        reference = float(self.data.sw @ pinball(target - b, self.quantile))
-        self.tol_abs = tol * (reference if reference > 0 else max(np.max(np.abs(target)), 1.0))
-        self.tol = tol
+        self.lp_data = QuantileData(data.X, data.y - data.offset, data.sw, self.quantile,
+                                    data.fit_intercept)
+        self.tol_abs = tol * null_objective(self.lp_data)
         self._null: dict = {}
 
     def _null_fit(self, unit: GroupPenalty):
@@ -339,15 +341,12 @@ class QuantileGroupPath:
         max_j |X_j'theta| over its optimal dual set (``quantile_alpha_max``)."""
         key = tuple(unit.free_groups())
         if key not in self._null:
-            data = self.data
-            p = data.X.shape[1]
+            p = self.data.X.shape[1]
             weight = np.ones(p)
             weight[unit.groups.columns(unit.free_groups())] = 0.0
             inf = np.full(p, np.inf)
-            self._null[key] = quantile_alpha_max(
-                QuantileData(data.X, data.y - data.offset, data.sw, self.quantile,
-                             data.fit_intercept), weight, -inf, inf, tol=self.tol_abs,
-                max_iter=100)
+            self._null[key] = quantile_alpha_max(self.lp_data, weight, -inf, inf,
+                                                 tol=self.tol_abs, max_iter=100)
         return self._null[key]
 
     def null(self, unit: GroupPenalty) -> tuple[float, np.ndarray, float]:
