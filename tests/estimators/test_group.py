@@ -145,6 +145,34 @@ def test_multinomial_classifier():
     np.testing.assert_allclose(two.predict_proba(X), logistic.predict_proba(X), atol=1e-7)
 
 
+def test_sparse_group_multinomial_classifier():
+    X, y = _data()
+    labels = np.digitize(y, [0.0, 2.0])
+    model = GroupLassoClassifier(GROUPS, alpha=0.07, datafit="multinomial", l1_ratio=0.5,
+                                 tol=1e-10).fit(X, labels)
+    assert model.converged_ and model.certificate_ == "duality_gap"
+    ref = group_path(X, labels.astype(float), GROUPS, datafit="multinomial", l1_ratio=0.5,
+                     alphas=[0.07], tol=1e-10)
+    np.testing.assert_allclose(model.coef_, ref.coefs[0].T, atol=1e-8)
+    np.testing.assert_allclose(model.intercept_, ref.intercepts[0], atol=1e-8)
+    coef = model.coef_.reshape(3, 4, 3)  # (class, group, feature of the group)
+    active = np.abs(coef).sum(axis=(0, 2)) > 0
+    np.testing.assert_array_equal(model.active_groups_, np.flatnonzero(active))
+    assert 0 < active.sum() < 4 and np.any(coef[:, active] == 0)  # zeros inside active groups
+    # two classes: the best rows are centred, (-v_j, v_j) / 2, so class 1 - class 0 is the
+    # logistic sparse-group lasso at (a, r) when alpha l1_ratio = a r and
+    # alpha (1 - l1_ratio) = sqrt(2) a (1 - r)
+    binary = np.where(y > 1.0, "yes", "no")
+    a, r = 0.01, 0.5
+    alpha = a * r + np.sqrt(2) * a * (1 - r)
+    two = GroupLassoClassifier(GROUPS, alpha=alpha, l1_ratio=a * r / alpha,
+                               datafit="multinomial", tol=1e-12).fit(X, binary)
+    logistic = GroupLassoClassifier(GROUPS, alpha=a, l1_ratio=r, tol=1e-12).fit(X, binary)
+    assert two.coef_.shape == (1, 12) and np.any(logistic.coef_ == 0)
+    np.testing.assert_allclose(two.coef_, logistic.coef_, atol=1e-7)
+    np.testing.assert_allclose(two.intercept_, logistic.intercept_, atol=1e-7)
+
+
 @pytest.mark.parametrize(("est", "match"), [
     (GroupLasso(datafit="logistic"), "use GroupLassoClassifier"),
     (GroupLasso(groups=[0, 1]), "one label per column of X \\(12\\)"),

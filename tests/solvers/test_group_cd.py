@@ -439,9 +439,10 @@ def test_groups_of_one_column_match_the_glm_lasso_path(datafit):
     assert ours.datafit == datafit and ours.certificate == "duality_gap"
 
 
-def _multinomial_fista(X, y, alpha, K, n_iter=20_000):
-    """Accelerated proximal gradient in plain numpy: softmax loss + alpha sum_g sqrt(3) ||W_g||_F
-    over the feature groups of GROUPS (rows of W), intercepts free."""
+def _multinomial_fista(X, y, alpha, K, l1_ratio=0.0, n_iter=20_000):
+    """Accelerated proximal gradient in plain numpy: softmax loss + alpha [l1_ratio ||W||_1 +
+    (1 - l1_ratio) sum_g sqrt(3) ||W_g||_F] over the feature groups of GROUPS (rows of W),
+    intercepts free."""
     n, p = X.shape
     A = np.column_stack([X, np.ones(n)])
     Y = np.eye(K)[y.astype(int)]
@@ -449,10 +450,12 @@ def _multinomial_fista(X, y, alpha, K, n_iter=20_000):
 
     def prox(Z):
         Z = Z.copy()
+        W = Z[:p]
+        W[:] = np.sign(W) * np.maximum(np.abs(W) - step * alpha * l1_ratio, 0.0)
         for g in range(5):
-            block = Z[3 * g:3 * g + 3]
+            block = W[3 * g:3 * g + 3]
             norm = np.linalg.norm(block)
-            t = step * alpha * SQRT3
+            t = step * alpha * (1 - l1_ratio) * SQRT3
             block *= 0.0 if norm <= t else 1 - t / norm
         return Z
 
@@ -470,10 +473,11 @@ def _multinomial_fista(X, y, alpha, K, n_iter=20_000):
     return Wk[:p], Wk[p]
 
 
-def _multinomial_objective(X, y, W, b, alpha):
+def _multinomial_objective(X, y, W, b, alpha, l1_ratio=0.0):
     E = X @ W + b
     loss = np.mean(np.log(np.exp(E).sum(axis=1)) - E[np.arange(len(y)), y.astype(int)])
-    return loss + alpha * SQRT3 * sum(np.linalg.norm(W[3 * g:3 * g + 3]) for g in range(5))
+    group_part = SQRT3 * sum(np.linalg.norm(W[3 * g:3 * g + 3]) for g in range(5))
+    return loss + alpha * (l1_ratio * np.abs(W).sum() + (1 - l1_ratio) * group_part)
 
 
 def _three_classes(n=90):
@@ -515,7 +519,85 @@ def test_two_class_multinomial_is_the_logistic_group_lasso():
     np.testing.assert_allclose(M.coefs.sum(axis=2), 0.0, atol=1e-12)
 
 
-def test_multinomial_needs_the_group_lasso():
+@pytest.mark.parametrize("l1_ratio", [0.3, 0.7])
+def test_sparse_group_multinomial_matches_plain_proximal_gradient(l1_ratio):
     X, y = _three_classes()
-    with pytest.raises(ValueError, match="l1_ratio must be 0"):
-        group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=0.5)
+    alpha = 0.045  # four groups active, some of their coefficients zero
+    W, b = _multinomial_fista(X, y, alpha, 3, l1_ratio)
+    p_ref = _multinomial_objective(X, y, W, b, alpha, l1_ratio)
+    for Xin in (X, sp.csc_matrix(X)):
+        p = group_path(Xin, y, GROUPS, datafit="multinomial", l1_ratio=l1_ratio,
+                       alphas=[0.3, alpha], tol=1e-13, max_iter=100_000)
+        assert p.converged.all() and p.certificate == "duality_gap" and p.datafit == "multinomial"
+        p_ours = _multinomial_objective(X, y, p.coefs[1], p.intercepts[1], alpha, l1_ratio)
+        assert p_ours <= p_ref * (1 + 1e-10)
+        assert p_ref - p_ours <= 1e-8 * p_ref
+        np.testing.assert_allclose(p.coefs[1], W, atol=1e-6)
+        np.testing.assert_allclose(p.intercepts[1], b - b.mean(), atol=1e-6)
+        assert np.all(p.coefs[1][W == 0] == 0)  # the same exact zeros
+        rows = np.abs(p.coefs[1]).reshape(5, 9)
+        active = rows.any(axis=1)
+        assert 0 < active.sum() < 5  # a whole group (all classes of its features) is out
+        assert np.any(rows[active] == 0)  # single coefficients of active groups are zero
+
+
+def test_multinomial_l1_ratio_one_is_the_lasso():
+    X, y = _three_classes()
+    ref = lasso_path(X, y, datafit="multinomial", n_alphas=6, tol=1e-12, max_iter=100_000)
+    ours = group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=1.0, alphas=ref.alphas,
+                      tol=1e-12, max_iter=100_000)
+    assert ours.converged.all()
+    np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
+    np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
+
+
+@pytest.mark.parametrize("l1_ratio", [0.3, 0.5, 1.0])
+def test_sparse_group_multinomial_path(l1_ratio):
+    X, y = _three_classes()
+    p = group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=l1_ratio, n_alphas=12,
+                   tol=1e-10, max_iter=100_000)
+    assert p.converged.all() and p.certificate == "duality_gap"
+    rows = np.abs(p.coefs).reshape(12, 5, 9)
+    active = rows.any(axis=2)
+    assert not active[0].any() and active[-1].all()
+    assert np.any(active.sum(axis=1) % 5 != 0)  # groups enter one at a time
+    assert np.any(rows[active] == 0, axis=1).sum() > 0  # zeros inside active groups
+    # each row W_j. minimizes the penalty over its shifts W_j. + c (the loss ignores them)
+    problem = GroupProblem.build(X, y, GROUPS, datafit="multinomial")
+    for k in (4, 11):
+        pen = problem.penalty(p.alphas[k], l1_ratio)
+        w = p.coefs[k].ravel()
+        for c in (-1e-3, 1e-3):
+            for j in range(15):
+                shifted = p.coefs[k].copy()
+                shifted[j] += c
+                assert pen.value(shifted.ravel()) >= pen.value(w) * (1 - 1e-12)
+
+
+def test_sparse_group_multinomial_gap_bounds_the_suboptimality():
+    X, y = _three_classes()
+    alpha, l1_ratio = 0.02, 0.5
+    problem = GroupProblem.build(X, y, GROUPS, datafit="multinomial")
+    data, fit = problem.glm_data(), problem.datafit
+    pen = problem.penalty(alpha, l1_ratio)
+    best = group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=l1_ratio, alphas=[alpha],
+                      tol=1e-13)
+    w_opt, b_opt = best.coefs[0].ravel(), best.intercepts[0]
+
+    def certificate(w, b):
+        eta = data.eta(w, b)
+        return glm_certificate(data, fit, pen, w, b, eta, fit.derivative(y, eta))
+
+    gap_opt, kind = certificate(w_opt, b_opt)
+    assert kind == "duality_gap" and 0 <= gap_opt < 1e-11
+    p_opt = glm_objective(data, fit, pen, data.eta(w_opt, b_opt), w_opt)
+    assert p_opt == pytest.approx(_multinomial_objective(X, y, best.coefs[0], b_opt, alpha,
+                                                         l1_ratio))
+    rng = np.random.default_rng(0)
+    for scale in (0.01, 0.3, 3.0):
+        w = w_opt + scale * rng.standard_normal(45)
+        # the certificate takes the intercepts fitted (sum_i u_i = 0), as the solver keeps them
+        b = fit.null_intercept(y, data.sw, data.offset + X @ w.reshape(15, 3))
+        gap, _ = certificate(w, b)
+        assert gap >= glm_objective(data, fit, pen, data.eta(w, b), w) - p_opt - 1e-12
+        assert gap > 1e-6

@@ -150,8 +150,9 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
     ``datafit`` is "logistic" (log(1 + e^eta) - t eta, t in {{0, 1}}) or "squared_hinge" (a
     linear SVM, max(0, 1 - t eta)^2, t = +-1), both for two classes, or "multinomial" (softmax
     cross-entropy, any number of classes; each group then holds its features' coefficients of
-    every class, and l1_ratio must be 0).  Labels may be of any type.  The default alpha is 0.01
-    (these losses have slopes of order 1, so alpha = 1 leaves every coefficient at 0).
+    every class, and l1_ratio > 0 also zeroes single coefficients).  Labels may be of any type.
+    The default alpha is 0.01 (these losses have slopes of order 1, so alpha = 1 leaves every
+    coefficient at 0).
 
     Parameters
     ----------{_DOC_PARAMETERS}

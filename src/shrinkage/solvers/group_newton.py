@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import blas
 
 from ..datafits.quadratic import WeightedDesign
 from ..penalties.group import GroupPenalty, Groups
@@ -108,42 +109,49 @@ def _newton_model(data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, co
     return design, float(hw.sum())
 
 
-def _stacked_newton_model(data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, feats
-                          ) -> tuple[WeightedDesign, float, tuple]:
+def _stacked_newton_model(data: GLMData, eta: np.ndarray, deriv: np.ndarray, b: np.ndarray,
+                          feats) -> tuple[WeightedDesign, float, tuple]:
     """The K-class Newton model on the features ``feats`` as one least-squares problem.
 
-    The multinomial Hessian of sample i, diag(p_i) - p_i p_i', is below 2 diag(p_i (1 - p_i))
-    (twice the diagonal curvature), so the model
-    sum_k 0.5 sum_i sw_i h_ik (z_ik - x_i.w_k - b_k)^2 with h = 2 l'' majorizes the loss to second
-    order (exact for two classes in the direction that matters).  Rows (i, k) are stacked class
-    after class, column (j, k) holding x_ij - xbar_jk on the rows of class k (each class centred
-    with its own weights, which profiles out b_k); stored sparse, it takes n K values per feature
-    of the working set.  Returns (design, sum of the weights, (xbar (K, m), zbar (K,))).
+    The multinomial Hessian of sample i is H = diag(p) - p p', and e' H e = min_s sum_k p_k
+    (e_k - s)^2 = sum_k p_k ((P e)_k)^2 with P = I - 1 p' (s profiled out), so the second-order
+    model of the loss is 0.5 sum_ik sw_i q_ik ((P_i (z_i - x_i W - b))_k)^2 with q = p (floored,
+    P = I - 1 q' / sum q) and z = eta - o - l' / q (exact where q = p; as sum_k l'_ik = 0 the
+    gradient is exact for any q).  Rows (i, l) are stacked class after class, column (j, k) holds
+    x_ij (delta_lk - q_ik / sum q_i), and the intercepts are profiled out (each column projected
+    off their span).  A row shift of W is a null direction, as for the loss.  Dense: n K^2
+    values per feature of the working set.  Returns (design, sum of the weights, (R, v)) with
+    b = v - R w.
     """
     n, K = eta.shape
-    h = 2.0 * datafit.curvature(data.y, eta)
-    h = np.maximum(h, _CURVATURE_FLOOR * (datafit.curvature_bound or float(h.max()) or 1.0))
-    z = eta - data.offset - deriv / h
-    a = data.sw[:, None] * h
+    q = np.maximum(deriv + np.eye(K)[data.y.astype(np.int64)], _CURVATURE_FLOOR)
+    a = data.sw[:, None] * q
     total = float(a.sum())
+    sw = (a / total).T.ravel()
+    ratio = q / q.sum(axis=1, keepdims=True)
+    D = np.eye(K)[:, None, :] - ratio[None, :, :]  # (l, i, k): P_i e_k on row (i, l)
     Xf = data.X[:, feats]
     Xf = Xf.toarray() if sp.issparse(Xf) else np.asarray(Xf, dtype=np.float64)
     m = Xf.shape[1]
+    root = np.sqrt(sw)
+    # sqrt(sw) X, filled in the kernels' (Fortran) layout: column (j, k), row (l, i)
+    Xd = np.einsum("ij,lik,li->jkli", Xf, D, root.reshape(K, n),
+                   out=np.empty((m, K, K, n))).reshape(m * K, K * n).T
+    z = eta - data.offset - deriv / q - (0.0 if data.fit_intercept else b)
+    y = root * (z - np.sum(ratio * z, axis=1, keepdims=True)).T.ravel()  # sqrt(sw) P_i z_i
     if data.fit_intercept:
-        xbar = (a.T @ Xf) / a.sum(axis=0)[:, None]
-        zbar = np.einsum("ik,ik->k", a, z) / a.sum(axis=0)
+        B = D.reshape(K * n, K) * root[:, None]
+        proj = np.linalg.pinv(B.T @ B) @ B.T
+        R, v = blas.dgemm(1.0, proj, Xd), proj @ y  # b = v - R w: least-squares intercepts
+        Xd = blas.dgemm(-1.0, B, R, 1.0, Xd, overwrite_c=True)  # in place
+        y = y - B @ v
     else:
-        xbar, zbar = np.zeros((K, m)), np.zeros(K)
-    values = Xf.T[:, None, :] - xbar.T[:, :, None]  # (m, K, n): column (j, k), class-k rows
-    rows = np.arange(K)[:, None] * n + np.arange(n)[None, :]
-    sw = (a / total).T.ravel()
-    y = (z - zbar).T.ravel()
-    col_norm_sq = np.einsum("jkn,kn->jk", values**2, (a / total).T).ravel()
-    design = WeightedDesign(
-        np.empty((0, 0)), values.ravel(), np.broadcast_to(rows, (m, K, n)).ravel(),
-        np.arange(0, m * K * n + 1, n, dtype=np.int64), True, sw, np.zeros(m * K), y, 0.0,
-        float(sw @ y**2), col_norm_sq)
-    return design, total, (xbar, zbar)
+        R, v = np.zeros((K, m * K)), b
+    col_norm_sq = np.einsum("ij,ij->j", Xd, Xd)
+    design = WeightedDesign(Xd, np.empty(0), np.empty(0, dtype=np.int64),
+                            np.empty(0, dtype=np.int64), False, sw, np.zeros(m * K), y, 0.0,
+                            float(y @ y), col_norm_sq)
+    return design, total, (R, v)
 
 
 def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarray, b0: float,
@@ -172,9 +180,8 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
         n_epochs, w, b, moved = _newton_step(
             data, datafit, penalty, ws, w, b, eta, deriv, grad,
             _NEWTON_FRACTION * float(scores.max()), max_iter - epochs, anderson)
-        if K > 1:  # the loss ignores a shift of W's rows; their group norm is least centred
-            W = w.reshape(-1, K)
-            w = (W - W.mean(axis=1, keepdims=True)).ravel()
+        if K > 1:  # the loss ignores a shift of W's rows: take the one the penalty prefers
+            w = _shift_rows(penalty, w, K)
         epochs += n_epochs
         if not moved:  # no descent along the Newton direction: rounding level, stop here
             break
@@ -229,7 +236,7 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
     if K == 1:
         design, total = _newton_model(data, datafit, eta, deriv, cols)
     else:
-        design, total, (xbar, zbar) = _stacked_newton_model(data, datafit, eta, deriv, feats)
+        design, total, (R, v) = _stacked_newton_model(data, eta, deriv, b, feats)
     lipschitz = block_lipschitz(design, local)
     l1 = penalty.l1_weights()[cols] / total
     lg = penalty.group_weights()[ws] / total
@@ -243,8 +250,8 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
         b_new = b
     elif K == 1:
         b_new = float(design.y_offset - design.x_offset @ w_local)
-    else:  # per class: zbar_k - xbar_k . w_k
-        b_new = zbar - np.einsum("kj,jk->k", xbar, w_local.reshape(-1, K))
+    else:
+        b_new = v - R @ w_local
     dw = w_local - w[cols]
     db = b_new - b
     if not np.any(dw) and not np.any(db):
@@ -269,3 +276,79 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
     return n_epochs, w, b, False
 
 
+_SHIFT_SWEEPS = 10  # Gauss-Seidel sweeps at most (one is exact for l1_ratio 0 or 1)
+
+
+def _shift_rows(penalty: GroupPenalty, w: np.ndarray, K: int) -> np.ndarray:
+    """w with each row of W = w.reshape(p, K) shifted, W_j. - c_j, to lower the penalty.
+
+    The multinomial loss ignores these shifts, so P does not increase: per group, c minimizes
+    sum_jk l1_jk |W_jk - c_j| + lg ||W_g - c 1'||_F, by Gauss-Seidel sweeps of exact 1-D
+    minimizations (the j-th row of every group at once).  The group norm alone is least for the
+    row means; the L1 part has no closed form.  Rows without any weight are left as they are.
+    """
+    W = w.reshape(-1, K).copy()
+    feature_group = penalty.groups.column_group()[::K]
+    l1 = penalty.l1_weights().reshape(-1, K)
+    lg = penalty.group_weights()
+    rows = np.flatnonzero(np.any(W != 0, axis=1)
+                          & ((l1.sum(axis=1) > 0) | (lg[feature_group] > 0)))
+    if not rows.size:
+        return w
+    rows = rows[np.argsort(feature_group[rows], kind="stable")]
+    g = feature_group[rows]
+    rank = np.arange(rows.size) - np.searchsorted(g, g)  # position of the row in its group
+    layers = [rows[rank == k] for k in range(int(rank.max()) + 1)]
+    scale = float(np.max(np.abs(W[rows])))
+    for _ in range(_SHIFT_SWEEPS):
+        group_sq = np.bincount(feature_group, np.einsum("jk,jk->j", W, W), lg.size)
+        moved = 0.0
+        for layer in layers:
+            g = feature_group[layer]
+            row = W[layer]
+            mean = row.mean(axis=1)
+            row_sq = np.einsum("jk,jk->j", row, row)
+            spread = np.einsum("jk,jk->j", row - mean[:, None], row - mean[:, None])
+            c = _best_shift(row, l1[layer], lg[g], mean,
+                            np.maximum(group_sq[g] - row_sq, 0.0) + spread)
+            W[layer] = row - c[:, None]
+            group_sq[g] += np.einsum("jk,jk->j", W[layer], W[layer]) - row_sq
+            moved = max(moved, float(np.max(np.abs(c))))
+        if moved <= 1e-9 * scale:  # settled (the gap, not this, certifies the fit)
+            break
+    shifted = W.ravel()
+    before = penalty.value(w)  # exact 1-D minimizations: any increase is rounding (or a bug)
+    return shifted if penalty.value(shifted) <= before + 16 * np.finfo(float).eps * before else w
+
+
+def _best_shift(row: np.ndarray, l1: np.ndarray, lg: np.ndarray, mean: np.ndarray,
+                rest: np.ndarray) -> np.ndarray:
+    """Per row: argmin_c sum_k l1_k |row_k - c| + lg sqrt(rest + K (c - mean)^2), where rest is
+    ||W_g||_F^2 with this row centred.
+
+    The objective is convex: its slope on the interval between the q-th and (q+1)-th smallest
+    entries is the L1 slope A_q plus lg K u / sqrt(rest + K u^2) (u = c - mean); the minimum is
+    the breakpoint whose subdifferential holds 0, else the root inside the interval where the slope
+    changes sign, u = -A_q sqrt(rest / (K (lg^2 K - A_q^2)))."""
+    n, K = row.shape
+    order = np.argsort(row, axis=1)
+    points = np.take_along_axis(row, order, axis=1)
+    weights = np.take_along_axis(l1, order, axis=1)
+    below = np.concatenate([np.zeros((n, 1)), np.cumsum(weights, axis=1)], axis=1)
+    slope = 2.0 * below - below[:, -1:]  # (n, K + 1): the L1 slope on each interval
+    u = points - mean[:, None]
+    curved = rest[:, None] > 0
+    norm = np.sqrt(np.where(curved, rest[:, None] + K * u * u, 1.0))
+    group = lg[:, None] * np.where(curved, K * u / norm, np.sqrt(K) * np.sign(u))
+    left, right = slope[:, :-1] + group, slope[:, 1:] + group
+    q = np.sum(right < 0, axis=1)  # the breakpoints left of the minimum
+    A = slope[np.arange(n), q]
+    room = lg**2 * K - A * A
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inner = np.where(room > 0, mean - A * np.sqrt(rest / (K * room)), mean)
+    ends = np.concatenate([np.full((n, 1), -np.inf), points, np.full((n, 1), np.inf)], axis=1)
+    c = np.clip(inner, ends[np.arange(n), q], ends[np.arange(n), q + 1])
+    at = (left <= 0) & (right >= 0)
+    hit = at.any(axis=1)
+    c[hit] = points[hit, np.argmax(at[hit], axis=1)]
+    return c
