@@ -348,7 +348,9 @@ def _best_shift(row: np.ndarray, l1: np.ndarray, lg: np.ndarray, mean: np.ndarra
         inner = np.where(room > 0, mean - A * np.sqrt(rest / (K * room)), mean)
     ends = np.concatenate([np.full((n, 1), -np.inf), points, np.full((n, 1), np.inf)], axis=1)
     c = np.clip(inner, ends[np.arange(n), q], ends[np.arange(n), q + 1])
-    at = (left <= 0) & (right >= 0)
-    hit = at.any(axis=1)
-    c[hit] = points[hit, np.argmax(at[hit], axis=1)]
+    at = (left <= 0) & (right >= 0)  # several breakpoints only where the minimum is flat
+    hit = np.flatnonzero(at.any(axis=1))
+    first = np.argmax(at[hit], axis=1)
+    last = K - 1 - np.argmax(at[hit, ::-1], axis=1)
+    c[hit] = np.clip(0.0, points[hit, first], points[hit, last])  # of the minima, the least move
     return c
