@@ -2,7 +2,9 @@
 
 The loss is replaced by its second-order model at the current linear predictor (weights
 s_i l''_i, as IRLS), whose weighted least-squares problem on the working set of groups is solved by
-the block CD of ``shrinkage.solvers.group_cd``, then a backtracking line search on P.
+the block CD of ``shrinkage.solvers.group_cd``, then a backtracking line search on P.  With K
+classes the model holds the full softmax Hessian (``_stacked_newton_model``), and after each step
+every row of W takes the shift the penalty prefers (the loss ignores it; ``_shift_rows``).
 Certificate: the duality gap at the gradient rescaled into the dual ball and rebalanced to sum to
 zero (the intercept's constraint; ``shrinkage.datafits.base``), or the largest KKT violation when
 a group is unpenalized.
