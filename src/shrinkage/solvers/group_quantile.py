@@ -33,9 +33,8 @@ from .quantile import (
     quantile_alpha_max,
 )
 
-_GROWTH = 10.0  # T is multiplied by this between stages
-_CENTERING = 1e-6  # a stage ends at Newton decrement^2 / 2 below this (affine invariant)
-_ARMIJO = 0.25
+_GROWTH = 30.0  # T is multiplied by this between stages
+_CENTERING = 1e-14  # a stage ends at Newton decrement^2 / 2 below this (affine invariant)
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,9 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
     barrier = _Barrier(data, quantile, penalty)
     w, b = np.asarray(w0, dtype=np.float64).copy(), float(b0) if data.fit_intercept else 0.0
     r = barrier.target - np.asarray(data.X @ w).ravel() - b
-    T = barrier.m / max(float(data.sw @ pinball(r, quantile)) + penalty.value(w), tol_abs)
+    start = quantile_certificate(data, quantile, penalty, w, b,
+                                 data.sw * np.where(r > 0, quantile, quantile - 1.0))
+    T = barrier.m / max(start.gap, tol_abs)  # the barrier's gap m / T: the start's own
     best, steps = None, 0
     while steps < max_iter:
         w, b, n_steps = barrier.center(T, w, b, max_iter - steps)
@@ -149,78 +150,77 @@ class _Barrier:
         vr = (2.0 + np.where(A <= 0, D, 4.0 / D)) / (2.0 * k)
         return k, v, vr
 
-    def value(self, T: float, w: np.ndarray, b: float) -> float:
-        r = self.target - np.asarray(self.X @ w).ravel() - b
-        k, v, vr = self._rows(T, r)
-        total = float(np.sum(k * v - (1.0 - self.quantile) * k * r - np.log(v) - np.log(vr)))
-        on = self.a > 0
-        if np.any(on):
-            ta = T * self.a[on]
-            s = (1.0 + np.sqrt(1.0 + (ta * w[on]) ** 2)) / ta
-            total += float(np.sum(ta * s - np.log(2.0 * s / ta)))  # s^2 - w^2 = 2 s / (T a)
-        if self.penalized_groups.size:
-            tc, norm2 = T * self.tc_unit, self._norms2(w)
-            t = (1.0 + np.sqrt(1.0 + tc * tc * norm2)) / tc
-            total += float(np.sum(tc * t - np.log(2.0 * t / tc)))  # t^2 - |w|^2 = 2 t / (T c)
-        return total
-
     def _norms2(self, w: np.ndarray) -> np.ndarray:
         return np.bincount(self.group_of, w[self.group_cols] ** 2,
                            minlength=self.penalized_groups.size)
 
-    def newton(self, T: float, w: np.ndarray, b: float):
-        """(gradient, Hessian) of G_T in (w, b) (b last, with an intercept)."""
+    def gradient(self, T: float, w: np.ndarray, b: float) -> np.ndarray:
+        """grad G_T in (w, b) (b last, with an intercept)."""
         r = self.target - np.asarray(self.X @ w).ravel() - b
-        k, v, vr = self._rows(T, r)
-        d1 = 1.0 / vr - (1.0 - self.quantile) * k
+        k, _, vr = self._rows(T, r)
+        grad = -self.design.rmatvec(1.0 / vr - (1.0 - self.quantile) * k)
+        on = np.flatnonzero(self.a > 0)
+        if on.size:
+            ta = T * self.a[on]
+            grad[on] += ta * w[on] / ((1.0 + np.sqrt(1.0 + (ta * w[on]) ** 2)) / ta)
+        if self.penalized_groups.size:
+            tc = T * self.tc_unit
+            t = (1.0 + np.sqrt(1.0 + tc * tc * self._norms2(w))) / tc
+            grad[self.group_cols] += (tc / t)[self.group_of] * w[self.group_cols]
+        return grad
+
+    def hessian(self, T: float, w: np.ndarray, b: float) -> np.ndarray:
+        """The Hessian of G_T in (w, b)."""
+        r = self.target - np.asarray(self.X @ w).ravel() - b
+        _, v, vr = self._rows(T, r)
         H = self.design.gram(1.0 / (v * v + vr * vr))
-        grad = -self.design.rmatvec(d1)
         on = np.flatnonzero(self.a > 0)
         if on.size:
             ta, x = T * self.a[on], w[on]
             q = np.sqrt(1.0 + (ta * x) ** 2)
             s = (1.0 + q) / ta
-            grad[on] += ta * x / s
             H[on, on] += ta / s - ta * ta * x * x / (q * s * s)
         if self.penalized_groups.size:
             tc = T * self.tc_unit
             q = np.sqrt(1.0 + tc * tc * self._norms2(w))
             t = (1.0 + q) / tc
-            cols, of = self.group_cols, self.group_of
-            grad[cols] += (tc / t)[of] * w[cols]
-            H[cols, cols] += (tc / t)[of]
+            H[self.group_cols, self.group_cols] += (tc / t)[self.group_of]
             rank_one = tc * tc / (q * t * t)
             for g, members in enumerate(self.cols):
                 x = w[members]
                 if np.any(x):
                     H[np.ix_(members, members)] -= rank_one[g] * np.outer(x, x)
-        return grad, H
+        return H
 
     def center(self, T: float, w: np.ndarray, b: float, max_steps: int):
-        """Newton's method with backtracking on G_T; returns (w, b, steps)."""
+        """Newton's method on G_T; the step is halved until the slope along the direction is
+        below half the decrement lambda^2 (Hager & Zhang's approximate Wolfe condition: Armijo's
+        on the quadratic model), a test on gradients, whose rounding does not grow with T as that
+        of G_T's values does.  Returns (w, b, steps)."""
         p = w.shape[0]
-        value = self.value(T, w, b)
+        grad = self.gradient(T, w, b)
+        previous = np.inf
         for step in range(1, max_steps + 1):
-            grad, H = self.newton(T, w, b)
+            H = self.hessian(T, w, b)
             try:
                 direction = -np.linalg.solve(H, grad)
             except np.linalg.LinAlgError:
                 direction = -np.linalg.lstsq(H, grad, rcond=None)[0]
             decrement = -float(grad @ direction)
-            if decrement / 2 <= _CENTERING or not np.isfinite(decrement) \
-                    or decrement <= 1e-13 * abs(value):  # below the rounding of G_T
-                return w, b, step
+            if not decrement / 2 > _CENTERING or (decrement < 1e-4 and decrement >= previous):
+                return w, b, step  # centred, or at the rounding floor
+            previous = decrement
             t = 1.0
-            for _ in range(60):
+            for _ in range(50):
                 trial_w = w + t * direction[:p]
-                trial_b = b + t * direction[p] if self.intercept else b
-                trial = self.value(T, trial_w, trial_b)
-                if trial <= value - _ARMIJO * t * decrement:
+                trial_b = b + t * float(direction[p]) if self.intercept else b
+                trial_grad = self.gradient(T, trial_w, trial_b)
+                if trial_grad @ direction <= 0.5 * decrement:
                     break
                 t *= 0.5
             else:
                 return w, b, step
-            w, b, value = trial_w, trial_b, trial
+            w, b, grad = trial_w, trial_b, trial_grad
         return w, b, max_steps
 
     def dual(self, T: float, w: np.ndarray, b: float) -> np.ndarray:
@@ -236,7 +236,9 @@ def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray
             theta: np.ndarray):
     """Exact solutions guessed from a barrier iterate: each yields (w, b, theta).
 
-    Coefficients below a threshold (relative to the largest) are set to 0 and the others keep
+    The support: the groups whose dual norm at theta is 1 up to a threshold (with an L1 part,
+    less the coefficients small against their group's norm), or the coefficients above a
+    threshold relative to the largest; the coefficients off it are set to 0 and the others keep
     their signs; the rows E whose theta_i is well inside its box (relative room above a threshold)
     are guessed to have zero residual, the others keep theta_i at the nearer end.  The optimality
     conditions grad Omega_N(w) = X_N'theta, sum theta = 0, r_E = 0 are then solved for
@@ -247,12 +249,23 @@ def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray
     width = np.where(sw > 0, hi - lo, 1.0)
     room = np.where(sw > 0, np.minimum(theta - lo, hi - theta) / width, -np.inf)
     at_bound = np.where(theta - lo < hi - theta, lo, hi)
-    size = np.abs(w) / max(float(np.max(np.abs(w), initial=0.0)), np.finfo(float).tiny)
     target = data.y - data.offset
-    col_group = penalty.groups.column_group()
-    for eps_w, eps_t in [(_widest_gap(size), _widest_gap(room)),
-                         *[(eps, eps) for eps in (1e-8, 1e-6, 1e-4)]]:
-        N = np.flatnonzero(size > eps_w)
+    groups = penalty.groups
+    col_group = groups.column_group()
+    # a group is active where its dual norm at theta is 1 (an O(1) margin from the others);
+    # within it, a coefficient is 0 when small against its group's norm
+    _, corr = group_theta(data, quantile, penalty, theta)
+    slack = 1.0 - penalty.dual_norms(corr)
+    slack[penalty.free_groups()] = 0.0
+    norms = groups.norms(w)[col_group]
+    within = np.where(norms > 0, np.abs(w) / np.where(norms > 0, norms, 1.0), 0.0)
+    size = np.abs(w) / max(float(np.max(np.abs(w), initial=0.0)), np.finfo(float).tiny)
+    guesses = [(slack[col_group] <= _widest_gap(np.abs(slack)))
+               & (within > (_widest_gap(within) if penalty.l1_ratio > 0 else -1.0)),
+               *[size > eps for eps in (_widest_gap(size), 1e-8, 1e-6, 1e-4)]]
+    for support, eps_t in zip(guesses, [_widest_gap(room)] * 2 + [1e-8, 1e-6, 1e-4],
+                              strict=True):
+        N = np.flatnonzero(support & (w != 0))
         E = np.flatnonzero(room > eps_t)
         if E.size + N.size + 1 > 3000:
             return
@@ -275,7 +288,7 @@ def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray
 def _newton_kkt(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit_intercept,
                 n_steps: int = 30):
     """Newton's method on F(w_N, b, theta_E) = (l1 sign(w) + lg w / ||w_g|| - X_N'theta,
-    -sum theta, r_E); None when it does not reach ||F|| at rounding level."""
+    -sum theta, r_E); None when ||F|| does not fall to its rounding floor."""
     with np.errstate(all="ignore"):  # a wrong guess may diverge: caught as non-finite
         return _newton_kkt_steps(XN, target, outside, E, wN, b, lam, l1, lg, col_group,
                                  fit_intercept, n_steps)
@@ -292,6 +305,7 @@ def _newton_kkt_steps(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit
     total_out = float(base.sum())
     scale = max(float(np.max(np.abs(XN.T @ outside), initial=0.0)), float(np.max(l1 + lg,
                 initial=0.0)), np.finfo(float).tiny)
+    previous = np.inf
     for _ in range(n_steps):
         norms = np.sqrt(np.bincount(col_group, wN**2))[col_group]
         if not np.all(norms > 1e-12 * np.max(norms, initial=0.0)) \
@@ -302,8 +316,10 @@ def _newton_kkt_steps(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit
                             target[E] - XE @ wN - b * ni])
         if not np.all(np.isfinite(F)):
             return None
-        if np.max(np.abs(F), initial=0.0) <= 1e-13 * scale:
-            return wN, b, lam
+        size = np.max(np.abs(F), initial=0.0) / scale
+        if size <= 1e-13 or (size <= 1e-8 and size >= 0.5 * previous):
+            return wN, b, lam  # solved, to the rounding floor of the system
+        previous = size
         H = np.diag(lg / norms)
         same = col_group[:, None] == col_group[None, :]
         unit = wN / norms
