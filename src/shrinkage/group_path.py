@@ -1,7 +1,8 @@
 """Warm-started group and sparse-group lasso paths (``group_path``) and the validated problem.
 
 Least squares runs the block CD of ``shrinkage.solvers.group_cd``; the smooth GLM datafits the
-proximal Newton of ``shrinkage.solvers.group_newton``.  The objective is documented in
+proximal Newton of ``shrinkage.solvers.group_newton``; the quantile loss the barrier method of
+``shrinkage.solvers.group_quantile``.  The objective is documented in
 ``shrinkage.solvers.group_cd``.
 """
 
@@ -126,7 +127,8 @@ def group_path(X, y, groups=None, *, datafit="quadratic", l1_ratio: float = 0.0,
     ``groups``: one integer label per column (-1 or None: in no group); None puts every column
     in its own group (the lasso).  ``l1_ratio`` mixes in the L1 norm (0: group lasso).  The
     default grid runs from alpha_max (all groups zero) down to alpha_max * alpha_min_ratio.
-    ``datafit``: "quadratic" or a GLM datafit name / instance (see ``shrinkage.datafits``).
+    ``datafit``: "quadratic" or a GLM datafit name / instance (see ``shrinkage.datafits``),
+    "quantile" included (``shrinkage.datafits.Quantile(tau)`` for the tau-quantile).
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
     problem = GroupProblem.build(X, y, groups, datafit=datafit, group_factor=group_factor,

@@ -81,7 +81,8 @@ _DOC_PARAMETERS = """
         deviation (glmnet), reported on the original scale.
     tol : stop when the certificate (duality gap, or KKT violation with an unpenalized group)
         is below tol times that of the null model.
-    max_iter : maximum number of block coordinate-descent epochs.
+    max_iter : maximum number of block coordinate-descent epochs (Newton steps for the
+        quantile loss).
     warm_start : start from the previous ``coef_`` / ``intercept_``.
 """
 
