@@ -19,6 +19,8 @@ GROUPS = np.repeat(np.arange(4), 3)
 
 
 @parametrize_with_checks([GroupLasso(), GroupLasso(l1_ratio=0.5, standardize=True),
+                          GroupLasso(alpha=0.1, datafit="quantile"),
+                          GroupLassoClassifier(datafit="multinomial", l1_ratio=0.5),
                           GroupLassoClassifier(), GroupLassoClassifier(datafit="squared_hinge"),
                           GroupLassoClassifier(datafit="multinomial")])
 def test_sklearn_estimator_contract(estimator, check):

@@ -149,6 +149,12 @@ def test_sample_weights_equal_repeated_rows_and_offset_shifts_the_target():
     repeated = group_path(np.repeat(X, counts, axis=0), np.repeat(y, counts), GROUPS,
                           datafit=Quantile(0.6), alphas=[0.05], tol=1e-10)
     np.testing.assert_allclose(weighted.coefs, repeated.coefs, atol=1e-8)
+    zero = np.where(np.arange(40) % 4 == 0, 0.0, 1.0)  # a weight of 0 drops the row
+    dropped = group_path(X, y, GROUPS, datafit=Quantile(0.6), alphas=[0.05], sample_weight=zero,
+                         tol=1e-10)
+    kept = group_path(X[zero > 0], y[zero > 0], GROUPS, datafit=Quantile(0.6), alphas=[0.05],
+                      tol=1e-10)
+    np.testing.assert_allclose(dropped.coefs, kept.coefs, atol=1e-8)
     offset = np.linspace(-1.0, 1.0, 40)
     shifted = group_path(X, y, GROUPS, datafit=Quantile(0.6), alphas=[0.05], offset=offset,
                          tol=1e-10)

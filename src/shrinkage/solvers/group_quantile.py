@@ -82,7 +82,7 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
     of all stages."""
     barrier = _Barrier(data, quantile, penalty)
     w, b = np.asarray(w0, dtype=np.float64).copy(), float(b0) if data.fit_intercept else 0.0
-    r = barrier.target - np.asarray(data.X @ w).ravel() - b
+    r = data.y - data.offset - np.asarray(data.X @ w).ravel() - b
     start = quantile_certificate(data, quantile, penalty, w, b,
                                  data.sw * np.where(r > 0, quantile, quantile - 1.0))
     T = barrier.m / max(start.gap, tol_abs)  # the barrier's gap m / T: the start's own
