@@ -32,3 +32,15 @@ def weights(alpha, l1_ratio, p, factors=None, lower=-np.inf, upper=np.inf) -> Pe
 def reference(X, y, sample_weight=None, fit_intercept=True):
     Xc, yc, sw, _, _ = centred(X, y, sample_weight, fit_intercept)
     return Xc, yc, sw
+
+
+def sparse_group_prox(W: np.ndarray, l1: float, group: float, n_groups: int = 5,
+                      size: int = 3) -> np.ndarray:
+    """argmin_X ||X - W||^2 / 2 + l1 ||X||_1 + group sum_g ||X_g||_F in plain numpy, groups of
+    ``size`` consecutive rows of W: soft-threshold, then shrink each group."""
+    X = np.sign(W) * np.maximum(np.abs(W) - l1, 0.0)
+    for g in range(n_groups):
+        block = X[size * g:size * g + size]
+        norm = np.linalg.norm(block)
+        block *= 0.0 if norm <= group else 1 - group / norm
+    return X

@@ -14,6 +14,8 @@ from shrinkage.path import path as lasso_path
 from shrinkage.solvers.group_cd import quadratic_gap
 from shrinkage.solvers.group_newton import glm_certificate, glm_objective
 
+from ._common import sparse_group_prox
+
 GROUPS = np.repeat(np.arange(5), 3)  # 15 columns, 5 groups of 3
 SQRT3 = np.sqrt(3.0)
 
@@ -102,14 +104,8 @@ def _fista(X, y, alpha, l1_ratio, datafit, fit_intercept, n_iter=20_000):
         return A.T @ d / n
 
     def prox(z):
-        w = z[:p]
-        w = np.sign(w) * np.maximum(np.abs(w) - step * alpha * l1_ratio, 0)
-        for g in range(5):
-            wg = w[3 * g:3 * g + 3]
-            norm = np.linalg.norm(wg)
-            t = step * alpha * (1 - l1_ratio) * SQRT3
-            wg *= 0.0 if norm <= t else 1 - t / norm
-        return np.r_[w, z[p:]]
+        return np.r_[sparse_group_prox(z[:p], step * alpha * l1_ratio,
+                                       step * alpha * (1 - l1_ratio) * SQRT3), z[p:]]
 
     z = x = np.zeros(A.shape[1])
     for k in range(n_iter):
@@ -449,15 +445,8 @@ def _multinomial_fista(X, y, alpha, K, l1_ratio=0.0, n_iter=20_000):
     step = 1.0 / (0.5 * np.linalg.norm(A, 2) ** 2 / n)  # the softmax Hessian is below I / 2
 
     def prox(Z):
-        Z = Z.copy()
-        W = Z[:p]
-        W[:] = np.sign(W) * np.maximum(np.abs(W) - step * alpha * l1_ratio, 0.0)
-        for g in range(5):
-            block = W[3 * g:3 * g + 3]
-            norm = np.linalg.norm(block)
-            t = step * alpha * (1 - l1_ratio) * SQRT3
-            block *= 0.0 if norm <= t else 1 - t / norm
-        return Z
+        return np.vstack([sparse_group_prox(Z[:p], step * alpha * l1_ratio,
+                                            step * alpha * (1 - l1_ratio) * SQRT3), Z[p:]])
 
     def grad(Z):
         E = A @ Z

@@ -14,6 +14,8 @@ from shrinkage.group_path import GroupProblem
 from shrinkage.solvers.group_quantile import quantile_certificate
 from shrinkage.solvers.quantile import quantile_path
 
+from ._common import sparse_group_prox
+
 GROUPS = np.repeat(np.arange(5), 3)  # 15 columns, 5 groups of 3
 SQRT3 = np.sqrt(3.0)
 
@@ -41,14 +43,8 @@ def _primal_dual(X, y, alpha, l1_ratio, tau, n_iter=40_000):
     step = 0.99 / np.linalg.norm(A, 2)
 
     def prox(z):
-        w = z[:p]
-        w = np.sign(w) * np.maximum(np.abs(w) - step * alpha * l1_ratio, 0)
-        for g in range(5):
-            wg = w[3 * g:3 * g + 3]
-            norm = np.linalg.norm(wg)
-            t = step * alpha * (1 - l1_ratio) * SQRT3
-            wg *= 0.0 if norm <= t else 1 - t / norm
-        return np.r_[w, z[p:]]
+        return np.r_[sparse_group_prox(z[:p], step * alpha * l1_ratio,
+                                       step * alpha * (1 - l1_ratio) * SQRT3), z[p:]]
 
     x = x_bar = np.zeros(p + 1)
     theta = np.zeros(n)
