@@ -93,7 +93,12 @@ def block_lipschitz(design: WeightedDesign, groups: Groups) -> np.ndarray:
     alive = np.add.reduceat(design.col_norm_sq[groups.order], groups.ptr[:-1]) > 0 \
         if groups.n_groups else np.zeros(0, dtype=bool)  # constant columns only: stays at 0
     small = np.flatnonzero(~single & alive & (sizes <= _GRAM_MAX_SIZE))
-    gk.block_top_eigenvalues(*design.kernel_args(), groups.order, groups.ptr, small, out)
+    if design.is_sparse:
+        gk.block_top_eigenvalues(*design.kernel_args(), groups.order, groups.ptr, small, out)
+    else:  # dense Xd holds the weighted, centred columns: one BLAS product per block
+        for g in small:
+            block = design.Xd[:, groups.members(g)]
+            out[g] = np.linalg.eigvalsh(block.T @ block)[-1]
     for g in np.flatnonzero(alive & (sizes > _GRAM_MAX_SIZE)):
         out[g] = _lanczos_top_eigenvalue(design, groups.members(g))
     return out
