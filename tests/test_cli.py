@@ -99,8 +99,14 @@ BAD_INPUTS = {  # name: (change to the table, extra arguments, the reason expect
     "one row": (lambda df: df.iloc[:1], [], r"single data row"),
     "missing values": (lambda df: df.assign(a=df["a"].where(df.index % 7 != 0)), [],
                        r"missing values in column 'a' \(6 missing\).*--impute"),
-    "class labels": (lambda df: df.assign(y=df.index % 3), [],
-                     r"looks like class labels .*--task regression"),
+    "single class": (lambda df: df.assign(y="spam"), ["--task", "classification"],
+                     r"y has a single class \('spam'\)"),
+    "one-sample class": (lambda df: df.assign(y=np.where(df.index == 7, "eggs",
+                                                         np.where(df.index % 2, "spam", "ham"))),
+                         [], r"class 'eggs' has a single sample"),
+    "missing label": (lambda df: df.assign(y=pd.Series(np.where(df.index % 2, "spam", "ham"))
+                                           .where(df.index != 3)), [],
+                      r"target column 'y' of bad.csv has 1 missing value"),
     "unknown drop": (lambda df: df, ["--drop", "zzz"], r"column to drop 'zzz' not found"),
 }
 
@@ -258,6 +264,37 @@ def test_compare_csv_end_to_end(tmp_path, csv):
     assert results["comparison"]["recommended"] in ("l1", "l2", "elasticnet")
     assert results["data"]["dropped"] == ["id"]
     assert files(tmp_path) == ["data.csv", "report.html", "results.json"]
+
+
+def test_compare_text_labels_end_to_end(tmp_path, table, capsys):
+    """A text target: binary logistic models on stratified folds, the classes in the terminal,
+    the report and the JSON; --task regression refuses text, and a few integers can be either."""
+    rng = np.random.default_rng(0)
+    score = 2 * table["a"] - 2 * table["c"] + 0.5 * rng.standard_normal(len(table))
+    data = tmp_path / "labels.csv"
+    table.assign(y=np.where(score > 0, "spam", "ham")).to_csv(data, index=False)
+    args = ["compare", str(data), "-t", "y", "--drop", "id", "--cv", "3", "--repeats", "1",
+            "--bootstrap", "3", "--scoring", "accuracy", "--out", str(tmp_path / "r.html"),
+            "--json", str(tmp_path / "r.json"), "--no-progress"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "2 classes: ham" in out and "binary logistic" in out and "CV accuracy" in out
+    assert "Intercept only" in out and "Recommended:" in out
+    html = (tmp_path / "r.html").read_text()
+    assert "<code>ham</code>" in html and "<code>spam</code>" in html
+    assert "log-odds of <code>spam</code>" in html
+    assert html.count('<img src="data:image/png;base64,') == 5  # no least-squares figures
+    results = json.loads((tmp_path / "r.json").read_text())
+    comp = results["comparison"]
+    assert comp["task"] == "classification" and comp["classes"] == ["ham", "spam"]
+    assert comp["settings"]["scoring"] == "accuracy"
+    assert results["data"]["classes"] == {"ham": int(np.sum(score <= 0)),
+                                          "spam": int(np.sum(score > 0))}
+    assert comp["results"]["l1"]["coef"].keys() == {"a", "b", "c", "color=blue", "color=red"}
+    assert main([*args[:-5], "--task", "regression", "--no-progress", "--out",
+                 str(tmp_path / "x.html")]) == 2
+    assert "not numeric" in one_line(capsys.readouterr().err)
+    assert not (tmp_path / "x.html").exists()
 
 
 @pytest.mark.slow

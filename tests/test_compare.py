@@ -312,17 +312,163 @@ def test_to_dict_summary_table_and_repr(pair):
     assert "120 samples x 10 features" in text and comp.recommendation in text
 
 
-def test_classification_targets_are_refused_clearly():
-    X = np.random.default_rng(0).standard_normal((60, 3))
+def test_task_auto_reads_class_labels_and_regression_takes_a_count():
+    from shrinkage.compare import resolve_task
+
     for y in (np.arange(60) % 3, np.array(["yes", "no"] * 30), pd.Series([True, False] * 30),
               pd.Series(pd.Categorical(["a", "b", "c"] * 20))):
-        with pytest.raises(ValueError, match=r"classification arrives with the logistic models"):
-            compare(X, y, **FAST)
-    with pytest.raises(ValueError, match=r"task='classification'"):
-        compare(X, X[:, 0], task="classification", **FAST)
+        assert resolve_task(y, "auto") == "classification"
+    assert resolve_task(np.linspace(0, 1, 60), "auto") == "regression"
+    X = np.random.default_rng(0).standard_normal((60, 3))
     comp = quiet_compare(X, np.arange(60) % 3, task="regression", penalties=("l2",),
                          n_bootstrap=3)  # a numeric count, as asked
-    assert comp.task == "regression"
+    assert comp.task == "regression" and comp.classes is None and comp.scoring == "mse"
+
+
+# --- classification ------------------------------------------------------------------------
+
+def logistic_data(n, p, W, seed, labels):
+    """X standard normal, y drawn from the softmax (or logistic) model with coefficients W."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    E = X @ W
+    P = np.exp(E - E.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    codes = (rng.random(n)[:, None] > np.cumsum(P, axis=1)).sum(axis=1)
+    return X, np.asarray(labels)[codes]
+
+
+@pytest.fixture(scope="module")
+def binary():
+    W = np.zeros((8, 2))
+    W[:3, 1] = [3.0, -2.5, 2.0]
+    X, y = logistic_data(160, 8, W, 0, ["no", "yes"])
+    return X, y, quiet_compare(X, y, random_state=0, alpha_rule="1se")
+
+
+@pytest.fixture(scope="module")
+def three_classes():
+    W = np.zeros((8, 3))
+    W[0], W[1], W[2] = [3.0, -1.5, -1.5], [-1.5, 3.0, -1.5], [0.0, -2.5, 2.5]
+    X, y = logistic_data(180, 8, W, 1, ["ant", "bee", "cat"])
+    return X, y, quiet_compare(X, y, random_state=0, alpha_rule="1se", n_repeats=1)
+
+
+def test_binary_classification_finds_the_sparse_model(binary):
+    _, y, comp = binary
+    assert comp.task == "classification" and comp.scoring == "deviance"
+    assert list(comp.classes) == ["no", "yes"] and comp.coef_kind == "log_odds"
+    assert comp.class_counts.tolist() == [np.sum(y == "no"), np.sum(y == "yes")]
+    l1 = comp["l1"]
+    assert {0, 1, 2} <= set(l1.selected) and l1.nnz <= 5  # the truth and a few small extras
+    assert sorted(np.argsort(-np.abs(l1.coef))[:3]) == [0, 1, 2]
+    assert np.sign(l1.coef[:3]).tolist() == [1, -1, 1]  # log-odds of "yes"
+    assert np.all(l1.selection_frequency[:3] == 1.0)
+    assert comp["l2"].nnz == 8 and comp["elasticnet"].nnz >= 3
+    assert comp.recommended in ("l1", "elasticnet")
+    # the baselines: unpenalized logistic exists here, the class priors always
+    assert comp.baseline is not None and comp.baseline.label == "Logistic (no penalty)"
+    assert comp.null.nnz == 0 and comp.null.cv_error > comp["l1"].cv_error
+    assert "intercept-only model (class priors)" in comp.recommendation
+
+
+def test_classification_cv_curve_is_the_glm_engines_on_the_same_folds(binary):
+    from shrinkage import LogisticRegressionCV
+    from shrinkage.selection.glm_cv import cross_validate_glm_path
+
+    X, y, comp = binary
+    splits = [(tr, te) for tr, te in comp.splits]
+    for name, ratio in (("l1", 1.0), ("elasticnet", 0.5)):
+        m = comp[name]
+        ref = cross_validate_glm_path(X, y, datafit="logistic", l1_ratio=ratio, cv=splits,
+                                      n_alphas=25, standardize=True)
+        np.testing.assert_allclose(m.alphas, ref.alphas, rtol=1e-12)
+        np.testing.assert_allclose(m.cv_mean, ref.cv_mean, rtol=1e-9)
+        assert m.alpha_min == ref.alpha_min
+        # glmnet's SE counts the folds of one repeat (4 here), not the 8 splits
+        _, se = fold_summary(ref.fold_errors, ref.fold_weights, comp.n_folds)
+        np.testing.assert_allclose(m.cv_se, se, rtol=1e-9)
+    est = LogisticRegressionCV(cv=splits, n_alphas=25, standardize=True).fit(X, y)
+    np.testing.assert_allclose(est.cv_mean_, comp["l1"].cv_mean, rtol=1e-9)
+    np.testing.assert_allclose(est.coef_[0], comp["l1"].cv_result.coefs_at("min")[0],
+                               atol=1e-10)
+    # the held-out deviance of the class priors, in plain numpy
+    codes = (y == "yes").astype(float)
+    errs = []
+    for tr, te in splits:
+        p1 = codes[tr].mean()
+        errs.append(-2 * np.mean(np.log(np.where(codes[te] == 1, p1, 1 - p1))))
+    sizes = np.array([te.size for _, te in splits])
+    assert comp.null.cv_error == pytest.approx(np.average(errs, weights=sizes), rel=1e-12)
+
+
+def test_unpenalized_logistic_agrees_with_scikit_learn(binary):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y, comp = binary
+    sk = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X, y)
+    np.testing.assert_allclose(comp.baseline.coef, sk.coef_[0], rtol=2e-3, atol=2e-3)
+    assert comp.baseline.intercept == pytest.approx(sk.intercept_[0], abs=2e-3)
+
+
+def test_three_classes_multinomial(three_classes):
+    _, _, comp = three_classes
+    assert list(comp.classes) == ["ant", "bee", "cat"] and comp.coef_kind == "row_norm"
+    l1 = comp["l1"]
+    assert l1.class_coefs.shape == (8, 3) and l1.intercept.shape == (3,)
+    np.testing.assert_allclose(l1.coef, np.linalg.norm(l1.class_coefs, axis=1))
+    # the L1 penalty acts on each class coefficient (ungrouped, as glmnet's default): noise
+    # features may keep a small entry, far below the true ones
+    assert sorted(np.argsort(-l1.coef)[:3]) == [0, 1, 2]
+    assert l1.coef[3:].max() < 0.25 * l1.coef[:3].min()
+    assert np.argmax(l1.class_coefs[0]) == 0 and np.argmax(l1.class_coefs[1]) == 1
+    assert comp["l2"].nnz == 8 and comp.null.cv_error > l1.cv_error
+    d = comp.to_dict(include_paths=True)
+    assert json.loads(json.dumps(d, allow_nan=False)) == d
+    assert d["classes"] == ["ant", "bee", "cat"] and d["task"] == "classification"
+    assert d["class_counts"] == {k: int(c) for k, c in zip(comp.classes, comp.class_counts,
+                                                           strict=True)}
+    assert d["results"]["l1"]["class_coef"]["bee"]["x1"] == l1.class_coefs[1, 1]
+    assert "row norms" in d["coefficients"] and d["null_model"]["name"] == "null"
+    assert list(comp.summary_table()["penalty"]) == ["l1", "l2", "elasticnet", "ols", "null"]
+
+
+def test_classification_baselines_when_unpenalized_logistic_does_not_exist():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((40, 3))
+    y = np.where(X[:, 0] > 0, "pos", "neg")  # separable
+    comp = quiet_compare(X, y, penalties=("l1",), n_bootstrap=3, scoring="accuracy",
+                         random_state=0)
+    assert comp.baseline is None and "separable" in comp.baseline_note
+    assert "Unpenalized logistic regression is undefined" in comp.recommendation
+    assert comp.null.cv_error == pytest.approx(min(np.mean(y == "pos"), np.mean(y == "neg")),
+                                               abs=0.05)  # the majority class's error rate
+    wide = rng.standard_normal((20, 30))
+    comp = quiet_compare(wide, np.array(["a", "b"] * 10), penalties=("l2",), n_bootstrap=3)
+    assert comp.baseline is None and "30 non-constant features for 20 samples" in \
+        comp.baseline_note
+
+
+def test_classification_bad_input():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((30, 3))
+    cases = [
+        (np.array(["a"] * 30), {"task": "classification"}, "y has a single class ('a')"),
+        (np.array(["a", "b"] * 14 + ["a", "c"]), {}, "class 'c' has a single sample"),
+        (pd.Series(["a", "b", None] * 10), {}, "y has 10 missing class labels (rows 2, 5"),
+        (np.array([0.0, 1.0, np.nan] * 10), {"task": "classification"},
+         "10 missing class labels"),
+        (np.array(["a", "b"] * 15), {"scoring": "mse"}, "scoring must be one of"),
+        (rng.standard_normal(30), {"scoring": "deviance"}, "scoring must be one of"),
+    ]
+    for y, kwargs, message in cases:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            compare(X, y, **{**FAST, **kwargs})
+    y = np.array(["a"] * 27 + ["b"] * 3)
+    with pytest.warns(UserWarning, match="class 'b' has 3 samples, fewer than cv=4 folds"):
+        comp = quiet_compare(X, y, penalties=("l2",), n_bootstrap=3, scoring="roc_auc",
+                             n_repeats=1)
+    assert comp.n_folds == 3 and all(np.unique(y[te]).size == 2 for _, te in comp.splits)
 
 
 def test_bad_input_gives_clear_errors():

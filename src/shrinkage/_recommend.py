@@ -29,7 +29,9 @@ NOTABLE_CONDITION = 30.0
 #: at most this many correlated groups are described in the recommendation text
 MAX_GROUPS_IN_TEXT = 3
 ERROR_NAMES = {"mse": "CV mean squared error", "mae": "CV mean absolute error",
-               "r2": "CV fraction of unexplained variance"}
+               "r2": "CV fraction of unexplained variance", "deviance": "CV deviance",
+               "accuracy": "CV misclassification rate", "roc_auc": "CV 1 - ROC AUC",
+               "brier": "CV Brier score"}
 
 
 # --- formatting: one function per kind of number --------------------------------------------
@@ -87,9 +89,10 @@ def higher_lower(d: float) -> str:
 # --- the decision ---------------------------------------------------------------------------
 
 def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, undefined,
-              diag: Collinearity, groups: list[GroupTreatment], alpha_rule: str, scoring: str
-              ) -> tuple[str, str, list[Evidence]]:
-    """(recommended penalty, recommendation text, evidence list)."""
+              diag: Collinearity, groups: list[GroupTreatment], alpha_rule: str, scoring: str,
+              null: ModelResult | None = None) -> tuple[str, str, list[Evidence]]:
+    """(recommended penalty, recommendation text, evidence list); ``null`` is the
+    intercept-only model of a classification."""
     best = min(results, key=lambda k: results[k].cv_error)
     limit = results[best].cv_error + results[best].cv_error_se
     within = [k for k in results if results[k].cv_error <= limit]
@@ -104,10 +107,12 @@ def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, und
     errors = [_cv_error(m, p, scoring) for m in results.values()]
     if baseline is not None:
         errors.append(_cv_error(baseline, p, scoring))
+    if null is not None:
+        errors.append(_cv_error(null, p, scoring))
     sparsity = _sparsity(results, p)
     group_facts = [_group(g) for g in groups]
     stability = _stability(results[chosen])
-    base = _baseline(baseline, undefined, results, best)
+    base = _baseline(baseline, undefined, results, best, null)
     collin = _collinearity(diag)
     constant = _constant(diag)
     edges = [e for m in results.values() for e in [_grid_edge(m, alpha_rule)] if e]
@@ -173,7 +178,7 @@ def _cv_error(m: ModelResult, p: int, scoring: str) -> Evidence:
         f"{m.label} (l1_ratio={num(m.l1_ratio)})")
     if m.name == "elasticnet":
         values["l1_ratio"] = m.l1_ratio
-    at = "" if m.name == "ols" else f" at alpha {num(m.alpha)}"
+    at = "" if m.name in ("ols", "null") else f" at alpha {num(m.alpha)}"
     text = (f"{head}: {ERROR_NAMES[scoring]} {num(m.cv_error)} ± {num(m.cv_error_se)}{at}, "
             f"keeping {m.nnz} of {p} features")
     if m.repeat_errors.size > 1:
@@ -303,19 +308,29 @@ def _stability(m: ModelResult) -> Evidence | None:
     return Evidence("stability", text + ".", values)
 
 
-def _baseline(baseline: ModelResult | None, undefined, results, best: str) -> Evidence:
+def _baseline(baseline: ModelResult | None, undefined, results, best: str,
+              null: ModelResult | None = None) -> Evidence:
+    """The unpenalized fit against the best penalty (and, for classes, the class priors)."""
+    what = "OLS (no penalty)" if null is None else "Unpenalized logistic regression"
+    b = results[best]
     if baseline is None:
         text, values = undefined
-        return Evidence("baseline", f"OLS (no penalty) is {text}.", dict(values))
-    b = results[best]
-    d = relative(baseline.cv_error, b.cv_error)
-    values = {"cv_error": baseline.cv_error, "cv_error_se": baseline.cv_error_se,
-              "best": best, "best_cv_error": b.cv_error, "difference": d}
-    text = (f"OLS (no penalty) has a CV error of {num(baseline.cv_error)} "
-            f"± {num(baseline.cv_error_se)}, {pct(d)} {higher_lower(d)} than "
-            f"{SHORT[best]}'s")
-    if baseline.note:
-        text += f" ({baseline.note})"
+        text, values = f"{what} is {text}", dict(values)
+    else:
+        d = relative(baseline.cv_error, b.cv_error)
+        values = {"cv_error": baseline.cv_error, "cv_error_se": baseline.cv_error_se,
+                  "best": best, "best_cv_error": b.cv_error, "difference": d}
+        text = (f"{what} has a CV error of {num(baseline.cv_error)} "
+                f"± {num(baseline.cv_error_se)}, {pct(d)} {higher_lower(d)} than "
+                f"{SHORT[best]}'s")
+        if baseline.note:
+            text += f" ({baseline.note})"
+    if null is not None:
+        d = relative(null.cv_error, b.cv_error)
+        values.update(null_cv_error=null.cv_error, null_cv_error_se=null.cv_error_se,
+                      null_difference=d)
+        text += (f"; the intercept-only model (class priors) has {num(null.cv_error)} "
+                 f"± {num(null.cv_error_se)}, {pct(d)} {higher_lower(d)} than {SHORT[best]}'s")
     return Evidence("baseline", text + ".", values)
 
 
@@ -360,6 +375,7 @@ def _constant(diag: Collinearity) -> list[Evidence]:
 def _grid_edge(m: ModelResult, rule: str) -> Evidence | None:
     if m.alphas.size < 2:
         return None
+    mean = "predicting the mean" if m.classes is None else "predicting the class priors"
     i = int(np.flatnonzero(m.alphas == m.alpha)[0])
     values = {"model": m.name, "alpha": m.alpha, "alpha_rule": rule}
     if i == m.alphas.size - 1:
@@ -367,11 +383,11 @@ def _grid_edge(m: ModelResult, rule: str) -> Evidence | None:
                 "its CV error may fall further with less regularization.")
     elif i == 0 and m.name != "l2":
         text = (f"{SHORT[m.name]}'s chosen alpha ({num(m.alpha)}) is the largest of its grid, "
-                f"where it keeps {m.nnz} features: no feature improves on predicting the mean.")
+                f"where it keeps {m.nnz} features: no feature improves on {mean}.")
         values["nnz"] = m.nnz
     elif i == 0:
         text = (f"{SHORT[m.name]}'s chosen alpha ({num(m.alpha)}) is the largest of its grid: "
-                "the features barely improve on predicting the mean.")
+                f"the features barely improve on {mean}.")
     else:
         return None
     return Evidence("grid_edge", text, values)

@@ -35,13 +35,13 @@ L1 (lasso), L2 (ridge) or both (Elastic Net)?  Compare the three penalties
 on your own data, fit the one you choose, predict with it.
 
 \b
-`compare` cross-validates the three penalties (and unpenalized least
-squares) on the same folds, bootstraps their selections, finds correlated
+`compare` cross-validates the three penalties (and the unpenalized fit)
+on the same folds, bootstraps their selections, finds correlated
 features and recommends one, with the numbers behind the advice, in the
-terminal and in a self-contained HTML report.  `fit` saves a model to a
-JSON file that `predict` applies to new data.
-
-Regression only for now: classification arrives with the logistic models.
+terminal and in a self-contained HTML report; a target of class labels
+(text, true/false, a few integers) compares logistic models instead.
+`fit` saves a regression model to a JSON file that `predict` applies to
+new data.
 """
 
 EPILOG = """\
@@ -186,10 +186,16 @@ penalty (an L2 alpha A is scikit-learn's Ridge(alpha=A*n)), so
 @cli.command(epilog=COMPARE_EPILOG, context_settings=CONTEXT,
              short_help="Compare L1, L2 and Elastic Net; recommend one; HTML report.")
 @_data_options
-@click.option("--task", type=click.Choice(["auto", "regression"]), default="auto",
-              show_default=True,
-              help="auto refuses a target that looks like class labels (few distinct "
-                   "integers); regression accepts it as a number.")
+@click.option("--task", type=click.Choice(["auto", "regression", "classification"]),
+              default="auto", show_default=True,
+              help="auto: a target that looks like class labels (text, true/false, at most 10 "
+                   "distinct integers) is classified with logistic models (multinomial for 3+ "
+                   "classes), any other is a regression; regression takes few integers as a "
+                   "number.")
+@click.option("--scoring", type=click.Choice(["mse", "mae", "r2", "deviance", "accuracy",
+                                              "roc_auc", "brier"]),
+              default=None, help="The CV error: mse (default), mae or r2 for regression; "
+                                 "deviance (default), accuracy, roc_auc or brier for classes.")
 @click.option("--penalties", default="l1,l2,elasticnet", show_default=True, metavar="LIST",
               help="Penalties to compare, comma-separated: l1, l2, elasticnet.")
 @click.option("--cv", type=click.IntRange(min=2), default=5, show_default=True, metavar="K",
@@ -206,13 +212,14 @@ penalty (an L2 alpha A is scikit-learn's Ridge(alpha=A*n)), so
 @_seed_option
 @click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
 @_debug_option
-def compare(data, target, drop, impute, task, penalties, cv, repeats, bootstrap, out, json_out,
-            force, seed, no_progress) -> None:
+def compare(data, target, drop, impute, task, scoring, penalties, cv, repeats, bootstrap, out,
+            json_out, force, seed, no_progress) -> None:
     """Compare L1, L2 and Elastic Net on DATA, recommend one, and write an HTML report.
 
     Each penalty is cross-validated on the same folds (the CV error and its spread over
     repeated splits), refitted on bootstrap samples (how stable its selection is) and compared
-    with unpenalized least squares; correlated groups of features and how each penalty treats
+    with the unpenalized fit (least squares, or logistic regression and the class priors for
+    class labels); correlated groups of features and how each penalty treats
     them are found.  The terminal shows the summary table and the recommendation.
     """
     from .io import read_table
@@ -223,7 +230,7 @@ def compare(data, target, drop, impute, task, penalties, cv, repeats, bootstrap,
     _run_compare(df, data.name, target=target, drop=_drop(drop), impute=impute, task=task,
                  penalties=penalties, cv=cv, repeats=repeats, bootstrap=bootstrap,
                  out=outputs[0], json_out=outputs[1], force=force, seed=seed,
-                 progress=False if no_progress else None)
+                 progress=False if no_progress else None, scoring=scoring)
 
 
 DEMO_EPILOG = """\
@@ -287,30 +294,45 @@ def _check_outputs(outputs, force: bool) -> list:
 
 
 def _run_compare(df, source: str, *, target, drop, impute, task, penalties, cv, repeats,
-                 bootstrap, out, json_out, force, seed, progress) -> None:
+                 bootstrap, out, json_out, force, seed, progress, scoring=None) -> None:
     import json
+
+    import numpy as np
 
     from .io import prepare, write_text
 
-    prepared = prepare(df, target, drop=drop, impute=impute, source=source)
-    if task == "auto":
-        _refuse_classes(prepared.y, target)
+    labels = _class_target(df, target, task, source)
+    if labels is None:
+        prepared = prepare(df, target, drop=drop, impute=impute, source=source)
+        y, summary, task = prepared.y, prepared.summary(), "regression"
+    else:
+        from .compare_classification import check_classes
+
+        classes, codes = np.unique(labels, return_inverse=True)
+        counts = np.bincount(codes, minlength=classes.size)
+        cv = check_classes(classes, counts, cv)
+        # the features are prepared as for a regression, on the class codes as the target
+        prepared = prepare(df.assign(**{target: codes}), target, drop=drop, impute=impute,
+                           source=source)
+        y, summary, task = classes[codes], prepared.summary(), "classification"
+        summary["target_stats"] = None
+        summary["classes"] = {str(k): int(c) for k, c in zip(classes, counts, strict=True)}
     _use_agg()
     from .compare import compare as run
     from .report import build_report
 
-    comparison = run(prepared.X, prepared.y, task="regression", penalties=penalties, cv=cv,
-                     n_repeats=repeats, n_bootstrap=bootstrap, random_state=seed,
-                     progress=progress)
+    comparison = run(prepared.X, y, task=task, penalties=penalties, cv=cv, n_repeats=repeats,
+                     n_bootstrap=bootstrap, random_state=seed, progress=progress,
+                     scoring=scoring)
     try:
-        html = build_report(comparison, prepared.X, prepared.y, data=prepared.summary(),
+        html = build_report(comparison, prepared.X, y, data=summary,
                             random_state=seed, progress=progress, command=_command_line())
     except (ValueError, TypeError) as e:  # the input is checked by now: this is a bug
         raise RuntimeError(f"the report failed: {type(e).__name__}: {e}") from e
     write_text(out, html, force=force, what="report")
     if json_out is not None:
         results = {"format": "shrinkage-comparison", "shrinkage_version": __version__,
-                   "data": prepared.summary(),
+                   "data": summary,
                    "preprocessing": prepared.preprocessing.to_dict(),
                    "comparison": comparison.to_dict()}
         write_text(json_out, json.dumps(results, indent=2, allow_nan=False) + "\n",
@@ -318,17 +340,22 @@ def _run_compare(df, source: str, *, target, drop, impute, task, penalties, cv, 
     _print_comparison(comparison, prepared, source, out, json_out)
 
 
-def _refuse_classes(y, target: str) -> None:
+def _class_target(df, target: str, task: str, source: str):
+    """The target column as class labels (``--task classification``, or auto with a column
+    that looks like classes), else None; refuses missing labels."""
+    from . import _validation as v
     from .compare import looks_like_classes
 
-    classes = looks_like_classes(y)
-    if classes is not None:
-        shown = ", ".join(f"{c:g}" if isinstance(c, float) else str(c) for c in classes[:5])
-        raise ValueError(f"the target {target!r} looks like class labels ({len(classes)} "
-                         f"distinct values: {shown}{', ...' if len(classes) > 5 else ''}): "
-                         "shrinkage compares regression models only for now (classification "
-                         "arrives with the logistic models); if it is a numeric quantity, pass "
-                         "--task regression.")
+    if task == "regression" or target not in [str(c) for c in df.columns]:
+        return None
+    column = df[next(c for c in df.columns if str(c) == target)]
+    if task == "auto" and looks_like_classes(column) is None:
+        return None
+    v.check_no_missing({target: int(column.isna().sum())}, source, target=True)
+    labels = column.to_numpy()
+    if labels.dtype.kind == "O" and len({type(a) for a in labels}) > 1:
+        labels = labels.astype(str)
+    return labels
 
 
 def _print_comparison(c, prepared, source: str, out, json_out) -> None:
@@ -338,10 +365,17 @@ def _print_comparison(c, prepared, source: str, out, json_out) -> None:
     from ._recommend import num
 
     console = _console()
+    what = ""
+    if c.classes is not None:
+        shown = ", ".join(f"{k} {n}" for k, n in zip(c.classes[:6], c.class_counts[:6],
+                                                     strict=True))
+        what = (f" ({len(c.classes)} classes: {shown}{', ...' if len(c.classes) > 6 else ''}; "
+                f"{'binary' if len(c.classes) == 2 else 'multinomial'} logistic)")
     table = Table(title=f"{source}: {c.n_samples} rows, {c.n_features} features, predicting "
-                        f"{prepared.preprocessing.target}",
-                  caption=f"same {c.n_folds}-fold CV x {c.n_repeats} for all; "
-                          f"alpha_{c.alpha_rule}; {c.n_bootstrap} bootstraps",
+                        f"{prepared.preprocessing.target}{what}",
+                  caption=f"same {c.n_folds}-fold {'stratified ' if what else ''}CV x "
+                          f"{c.n_repeats} for all; alpha_{c.alpha_rule}; {c.n_bootstrap} "
+                          "bootstraps",
                   title_justify="left", caption_justify="left")
     table.add_column("model")
     table.add_column("alpha", justify="right")
@@ -349,9 +383,10 @@ def _print_comparison(c, prepared, source: str, out, json_out) -> None:
     table.add_column("± SE", justify="right")
     table.add_column("features", justify="right")
     table.add_column("")
-    for name, m in c.models.items():
+    models = {**c.models, **({"null": c.null} if c.null is not None else {})}
+    for name, m in models.items():
         chosen = name == c.recommended
-        table.add_row(m.label, "-" if name == "ols" else num(m.alpha), num(m.cv_error),
+        table.add_row(m.label, "-" if m.l1_ratio is None else num(m.alpha), num(m.cv_error),
                       num(m.cv_error_se), f"{m.nnz} of {c.n_features}",
                       "<- recommended" if chosen else "",
                       style="bold" if chosen else None)

@@ -1,5 +1,9 @@
 """L1, L2 or both?  Cross-validate, bootstrap and explain the three penalties on one data set.
 
+Regression is described here; class labels (``task="classification"``, or "auto" with a target
+that looks like classes) get logistic and multinomial models with the same structure, see
+``shrinkage.compare_classification``.
+
 ``compare(X, y)`` fits, on the **same folds**, the lasso (L1), ridge (L2) and the elastic net
 (EN), plus the unregularized least-squares baseline (OLS) where it is defined (n > p), and
 reports for each: the CV-chosen alphas (minimum and 1-SE rules), the CV curve, the held-out
@@ -31,6 +35,7 @@ Conventions:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 import warnings
@@ -47,6 +52,7 @@ from .diagnostics import default_feature_names as _default_names
 from .exceptions import ShrinkageConvergenceWarning
 from .path import Path, path
 from .selection.cv import CVResult, cross_validate_path, fold_summary, prediction_errors
+from .selection.glm_cv import CLASS_SCORINGS
 
 PENALTIES = ("l1", "l2", "elasticnet")
 LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "Elastic Net", "ols": "OLS"}
@@ -61,6 +67,12 @@ ALTERNATE_RANGE = (0.2, 0.8)
 #: a penalty that gives one member at least this share of a group's standardized weight
 #: concentrates the group on it
 CONCENTRATED = 0.8
+#: what ``ModelResult.coef`` holds, by ``Comparison.coef_kind``
+COEF_KINDS = {"coef": "coefficients on the original scale",
+              "log_odds": "log-odds coefficients of the second class against the first, on the "
+                          "original scale",
+              "row_norm": "row norms ||W_j||_2 of the (features x classes) multinomial "
+                          "coefficients, on the original scale (class_coef holds W)"}
 
 
 @dataclass(frozen=True)
@@ -69,19 +81,27 @@ class ModelResult:
 
     Attributes
     ----------
-    name : "l1", "l2", "elasticnet" or "ols"; label : for display ("L1 (lasso)", ...).
-    l1_ratio : the Elastic-Net mix (1 for L1, 0 for L2, the CV-chosen value for EN, None for OLS).
+    name : "l1", "l2", "elasticnet", "ols" (the unpenalized baseline: least squares, or
+        logistic regression for classes) or "null" (the intercept-only model of a
+        classification); label : for display ("L1 (lasso)", ...).
+    l1_ratio : the Elastic-Net mix (1 for L1, 0 for L2, the CV-chosen value for EN, None for
+        the baselines).
     alpha : the alpha of the reported fit (``alpha_rule``); alpha_min, alpha_1se : the two CV
         choices (0 for OLS).
     alphas, cv_mean, cv_se : the CV curve on the shared folds (empty for OLS).
     cv_error, cv_error_se : CV error and its standard error at ``alpha``.
     repeat_errors : (n_repeats,) the K-fold CV error of each repeat at ``alpha``.
-    coef, intercept : the full-data fit at ``alpha``, original scale.
+    coef, intercept : the full-data fit at ``alpha``, original scale.  Classification: the
+        log-odds coefficients of ``classes[1]`` (binary), or for K > 2 classes the row norms
+        ||W_j||_2 of the (p, K) multinomial coefficients ``class_coefs`` with (K,) intercepts.
     feature_names : (p,) names.
-    bootstrap_coefs : (n_bootstrap, p) refits at ``alpha`` on bootstrap draws.
+    bootstrap_coefs : (n_bootstrap, p) refits at ``alpha`` on bootstrap draws (as ``coef``; a
+        row of NaN where a refit does not exist: an unpenalized logistic fit of separable data).
     path : the full-data ``Path`` on the whole grid (None for OLS); cv_result : the ``CVResult``.
     l1_ratio_errors : EN with a grid of l1_ratios: {l1_ratio: CV error at its chosen alpha}.
     note : why a baseline is peculiar (e.g. not unique under exact collinearity), else None.
+    classes : the class labels (classification), else None; class_coefs : (p, K) multinomial
+        coefficients, else None.
     """
 
     name: str
@@ -97,13 +117,21 @@ class ModelResult:
     cv_error_se: float
     repeat_errors: np.ndarray = field(repr=False)
     coef: np.ndarray = field(repr=False)
-    intercept: float
+    intercept: float | np.ndarray
     feature_names: np.ndarray = field(repr=False)
     bootstrap_coefs: np.ndarray = field(repr=False)
     path: Path | None = field(default=None, repr=False)
     cv_result: CVResult | None = field(default=None, repr=False)
     l1_ratio_errors: dict | None = None
     note: str | None = None
+    classes: np.ndarray | None = field(default=None, repr=False)
+    class_coefs: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def _refits(self) -> np.ndarray:
+        """The bootstrap coefficients of the refits that exist (rows without NaN)."""
+        b = self.bootstrap_coefs
+        return b[~np.isnan(b).any(axis=1)]
 
     @property
     def nnz(self) -> int:
@@ -131,17 +159,17 @@ class ModelResult:
     @property
     def selection_frequency(self) -> np.ndarray:
         """(p,) fraction of the bootstrap refits with w_j != 0."""
-        return np.mean(self.bootstrap_coefs != 0, axis=0)
+        return np.mean(self._refits != 0, axis=0)
 
     @property
     def coef_sd(self) -> np.ndarray:
         """(p,) standard deviation of each coefficient over the bootstrap refits."""
-        b = self.bootstrap_coefs
+        b = self._refits
         return np.std(b, axis=0, ddof=1) if b.shape[0] > 1 else np.full(b.shape[1], math.nan)
 
     @property
     def coef_mean(self) -> np.ndarray:
-        return np.mean(self.bootstrap_coefs, axis=0)
+        return np.mean(self._refits, axis=0)
 
     def to_dict(self, include_path: bool = False) -> dict:
         names = [str(n) for n in self.feature_names]
@@ -155,7 +183,7 @@ class ModelResult:
                "repeat_errors": _json_list(self.repeat_errors),
                "repeat_mean": self.repeat_mean, "repeat_sd": _json_float(self.repeat_sd),
                "nnz": self.nnz, "selected": self.selected_names,
-               "intercept": self.intercept, "coef": by_name(self.coef),
+               "intercept": _json_value(self.intercept), "coef": by_name(self.coef),
                "selection_frequency": by_name(self.selection_frequency),
                "coef_sd": by_name(self.coef_sd),
                "curve": {"alphas": _json_list(self.alphas), "cv_mean": _json_list(self.cv_mean),
@@ -164,10 +192,16 @@ class ModelResult:
                "l1_ratio_errors": None if self.l1_ratio_errors is None else {
                    str(k): _json_float(e) for k, e in self.l1_ratio_errors.items()},
                "note": self.note}
+        if self.classes is not None:
+            out["classes"] = _json_value(list(self.classes))
+        if self.class_coefs is not None:
+            out["class_coef"] = {str(k): by_name(self.class_coefs[:, i])
+                                 for i, k in enumerate(self.classes)}
         if include_path and self.path is not None:
             out["path"] = {"alphas": _json_list(self.path.alphas),
-                           "coefs": [_json_list(c) for c in self.path.coefs],
-                           "intercepts": _json_list(self.path.intercepts)}
+                           "coefs": [_json_value(np.asarray(c).tolist())
+                                     for c in self.path.coefs],
+                           "intercepts": _json_value(np.asarray(self.path.intercepts).tolist())}
         return out
 
 
@@ -249,9 +283,13 @@ class Comparison:
     groups : one GroupTreatment per correlated group of ``collinearity``.
     recommended : the name of the recommended penalty; recommendation : plain words;
     evidence : the facts behind it (``Evidence``), each with its numbers.
-    feature_names, n_samples, n_features, task ("regression"), scoring, alpha_rule, standardize,
-    n_folds (per repeat), n_repeats, n_bootstrap.
+    feature_names, n_samples, n_features, task ("regression" or "classification"), scoring,
+    alpha_rule, standardize, n_folds (per repeat), n_repeats, n_bootstrap.
     splits : the (train, test) index pairs shared by every penalty.
+    classes, class_counts : the sorted class labels and their sizes (classification only).
+    null : the intercept-only (class priors) ModelResult of a classification, else None.
+    coef_kind : what ``coef`` holds: "coef" (regression), "log_odds" (binary: of classes[1]
+        against classes[0]) or "row_norm" (multinomial: ||W_j||_2 over the classes).
     """
 
     results: dict[str, ModelResult]
@@ -273,10 +311,16 @@ class Comparison:
     n_repeats: int
     n_bootstrap: int
     splits: list = field(default_factory=list, repr=False)
+    classes: np.ndarray | None = field(default=None, repr=False)
+    class_counts: np.ndarray | None = field(default=None, repr=False)
+    null: ModelResult | None = field(default=None, repr=False)
+    coef_kind: str = "coef"
 
     def __getitem__(self, name: str) -> ModelResult:
         if name == "ols" and self.baseline is not None:
             return self.baseline
+        if name == "null" and self.null is not None:
+            return self.null
         return self.results[name]
 
     @property
@@ -293,26 +337,30 @@ class Comparison:
         return min(self.results, key=lambda k: self.results[k].cv_error)
 
     def summary_table(self):
-        """A pandas DataFrame, one row per model: alphas, CV error +- SE, spread, nnz."""
+        """A pandas DataFrame, one row per model (and the intercept-only model of a
+        classification): alphas, CV error +- SE, spread, nnz."""
         import pandas as pd
 
+        models = list(self.models.values()) + ([self.null] if self.null is not None else [])
         rows = [{"penalty": m.name, "label": m.label, "l1_ratio": m.l1_ratio,
                  "alpha_min": m.alpha_min, "alpha_1se": m.alpha_1se, "alpha": m.alpha,
                  "cv_error": m.cv_error, "cv_se": m.cv_error_se, "repeat_sd": m.repeat_sd,
                  "nnz": m.nnz, "n_features": self.n_features}
-                for m in self.models.values()]
+                for m in models]
         return pd.DataFrame(rows)
 
     def to_dict(self, include_paths: bool = False) -> dict:
         """JSON-serializable data (``json.dumps(..., allow_nan=False)`` works): NaN and inf are
         null.  ``include_paths`` adds every penalty's full coefficient path."""
-        return {
+        loss = ("1/(2n)||y - Xw - b||^2" if self.task == "regression" else
+                "(1/n) sum_i -log p(y_i | x_i)")
+        out = {
             "task": self.task, "n_samples": self.n_samples, "n_features": self.n_features,
             "feature_names": [str(n) for n in self.feature_names],
             "settings": {"scoring": self.scoring, "alpha_rule": self.alpha_rule,
                          "standardize": self.standardize, "n_folds": self.n_folds,
                          "n_repeats": self.n_repeats, "n_bootstrap": self.n_bootstrap,
-                         "alpha_scaling": "elastic-net: 1/(2n)||y - Xw - b||^2 + alpha(l1_ratio"
+                         "alpha_scaling": f"elastic-net: {loss} + alpha(l1_ratio"
                                           " ||w||_1 + (1 - l1_ratio)/2 ||w||^2)"},
             "results": {k: m.to_dict(include_paths) for k, m in self.results.items()},
             "baseline": None if self.baseline is None else self.baseline.to_dict(),
@@ -322,6 +370,14 @@ class Comparison:
             "recommended": self.recommended, "recommendation": self.recommendation,
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.task == "classification":
+            out["classes"] = _json_value(list(self.classes))
+            out["class_counts"] = {str(k): int(c) for k, c in zip(self.classes,
+                                                                    self.class_counts,
+                                                                    strict=True)}
+            out["coefficients"] = COEF_KINDS[self.coef_kind]
+            out["null_model"] = self.null.to_dict()
+        return out
 
     def __repr__(self) -> str:
         import pandas as pd
@@ -332,23 +388,27 @@ class Comparison:
         head = (f"Comparison ({self.task}, {self.n_samples} samples x {self.n_features} features; "
                 f"{self.n_folds}-fold CV x {self.n_repeats} repeats, {self.scoring}, "
                 f"alpha_rule={self.alpha_rule!r}; {self.n_bootstrap} bootstrap refits)")
-        note = f"\nOLS: {self.baseline_note}" if self.baseline_note else ""
+        base = "OLS" if self.task == "regression" else "Unpenalized logistic"
+        note = f"\n{base}: {self.baseline_note}" if self.baseline_note else ""
         return f"{head}\n{text}{note}\nRecommendation ({self.recommended}): {self.recommendation}"
 
 
 def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: int | None = None,
             l1_ratio=0.5, n_alphas: int = 100, n_bootstrap: int = 100, alpha_rule: str = "min",
-            scoring: str = "mse", standardize: bool = True, corr_threshold: float = 0.8,
+            scoring: str | None = None, standardize: bool = True, corr_threshold: float = 0.8,
             random_state=None, n_jobs=None, progress=None, feature_names=None) -> Comparison:
     """Compare L1, L2 and Elastic Net (and OLS) on (X, y): CV, stability, collinearity, advice.
 
     Parameters
     ----------
     X : (n, p) array, pandas / polars DataFrame (column names kept) or scipy.sparse matrix.
-    y : (n,) numeric target.
-    task : "auto", "regression" or "classification".  Regression only for now: "auto" refuses a
-        target that looks like class labels (strings, booleans, categories, or at most
-        ``MAX_CLASSES`` distinct integers); pass task="regression" for a numeric count.
+    y : (n,) numeric target, or class labels (any values: strings, booleans, integers, ...).
+    task : "auto", "regression" or "classification".  "auto" treats a target that looks like
+        class labels (strings, booleans, categories, or at most ``MAX_CLASSES`` distinct
+        integers, ``looks_like_classes``) as classes; pass task="regression" for a numeric
+        count.  Classification compares L1, L2 and Elastic-Net logistic regression (multinomial
+        for 3+ classes) on stratified folds, with the intercept-only model and unpenalized
+        logistic regression (where it exists) as baselines (``shrinkage.compare_classification``).
     penalties : any of "l1", "l2", "elasticnet", in the order to report them.
     cv : number of folds (shuffled K-fold, the same folds for every penalty), or a scikit-learn
         splitter / iterable of (train, test) pairs (then ``n_repeats`` must be 1).
@@ -362,7 +422,9 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
         coefficient spreads.
     alpha_rule : "min" (the CV minimum) or "1se" (the largest alpha within one SE of it): the
         alpha of the reported coefficients, errors, bootstrap refits and recommendation.
-    scoring : "mse", "mae" or "r2" (as 1 - R^2): the CV error, lower is better.
+    scoring : the CV error, lower is better: "mse" (default), "mae" or "r2" (as 1 - R^2) for
+        regression; "deviance" (2 x log loss, default), "accuracy" (as the misclassification
+        rate), "roc_auc" (as 1 - AUC) or "brier" for classification.
     standardize : penalize standardized columns (coefficients are reported on the original
         scale either way).
     corr_threshold : |corr| that links two features into a correlated group.
@@ -396,17 +458,22 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
 
     if n_repeats is None:
         n_repeats = 3 if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) else 1
+    from .compare_classification import check_scoring, compare_classes
+
     settings = _Settings.checked(task, penalties, alpha_rule, scoring, n_repeats, n_bootstrap,
                                  n_alphas, l1_ratio, standardize, progress)
     check_frame(X)
     names = _default_names(X, feature_names)
-    check_task(y, settings.task)
+    task = resolve_task(y, settings.task)
+    settings = dataclasses.replace(settings, task=task, scoring=check_scoring(scoring, task))
     X = v.check_design(X)
-    y = v.check_target(y, X.shape[0])
     n, p = X.shape
     names = v.check_feature_names(names, p)
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         v.check_cv(cv, n)
+    if task == "classification":
+        return compare_classes(X, y, names, settings, cv, n_jobs, random_state, corr_threshold)
+    y = v.check_target(y, n)
     if np.ptp(y) == 0:
         raise ValueError(f"y is constant (every value is {y[0]:g}): there is nothing to predict "
                          "or compare.")
@@ -478,7 +545,7 @@ class _Settings:
     task: str
     penalties: tuple[str, ...]
     alpha_rule: str
-    scoring: str
+    scoring: str | None
     n_repeats: int
     n_bootstrap: int
     n_alphas: int
@@ -509,30 +576,21 @@ class _Settings:
         if n_bootstrap < 2:
             raise ValueError(f"n_bootstrap must be at least 2 (a spread needs two refits); got "
                              f"{n_bootstrap!r}.")
+        if scoring is not None:
+            v.check_choice(scoring, "scoring", (*v.SCORINGS, *CLASS_SCORINGS))
         return cls(task, penalties, v.check_choice(alpha_rule, "alpha_rule", v.ALPHA_RULES),
-                   v.check_choice(scoring, "scoring", v.SCORINGS),
+                   scoring,
                    v.check_positive_int(n_repeats, "n_repeats"), n_bootstrap,
                    v.check_positive_int(n_alphas, "n_alphas"), ratios, bool(standardize),
                    v.check_progress(progress))
 
 
-CLASSIFICATION_MESSAGE = (
-    "compare() handles regression only for now: classification arrives with the logistic "
-    "models (issue 4).")
-
-
-def check_task(y, task: str) -> None:
-    """Refuse classification (asked for, or a target that looks like class labels)."""
-    if task == "classification":
-        raise ValueError(f"task='classification': {CLASSIFICATION_MESSAGE}")
-    if task == "regression":
-        return
-    classes = looks_like_classes(y)
-    if classes is not None:
-        shown = ", ".join(repr(c) for c in classes[:5]) + (", ..." if len(classes) > 5 else "")
-        raise ValueError(f"y looks like class labels ({len(classes)} distinct values: {shown}): "
-                         f"{CLASSIFICATION_MESSAGE} If y is a numeric quantity, pass "
-                         "task='regression'.")
+def resolve_task(y, task: str) -> str:
+    """"regression" or "classification": ``task``, or for "auto" whether y looks like class
+    labels (``looks_like_classes``)."""
+    if task != "auto":
+        return task
+    return "regression" if looks_like_classes(y) is None else "classification"
 
 
 def looks_like_classes(y) -> list | None:

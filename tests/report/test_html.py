@@ -177,3 +177,29 @@ def test_console_errors_are_detected(tmp_path):
     page.write_text("<html><body><script>throw new Error('boom')</script></body></html>")
     run = _chromium(tmp_path, page, ["--dump-dom"])
     assert any("boom" in line for line in _console_errors(run.stderr))
+
+
+# --- classification ---------------------------------------------------------------------------
+
+def test_classification_report_names_the_classes(prepared):
+    """Three text classes (one HTML-like): the classes, the per-class coefficients, both
+    baselines, and the least-squares figures left out with the reason."""
+    X = prepared.X
+    score = 2 * X["a"].to_numpy() - 2 * X["c"].to_numpy()
+    y = np.where(score > 1, "<b>high</b>", np.where(score < -1, "low", "mid"))
+    comp = shrinkage.compare(X, y, cv=3, n_repeats=1, n_bootstrap=5, n_alphas=15,
+                             random_state=0, progress=False)
+    assert comp.task == "classification"
+    plt.close("all")
+    out = build_report(comp, X, y, progress=False)
+    assert plt.get_fignums() == []
+    assert "<b>high</b>" not in out and "&lt;b&gt;high&lt;/b&gt;" in out
+    for text in ("multinomial logistic regression", "stratified", "low", "mid",
+                 "Intercept only (class priors)", "per-class", "‖W_j‖₂", "deviance"):
+        assert text in out, text
+    for key in ("geometry", "bias_variance"):
+        assert f'data-figure-omitted="{key}"' in out
+    images = _images(out)
+    assert sorted(images) == sorted(set(FIGURES) - {"geometry", "bias_variance"})
+    assert "could not be drawn" not in out
+    assert f"Recommended: {comp[comp.recommended].label}" in out

@@ -35,7 +35,18 @@ DPI = 144
 MAX_COEF_ROWS = 60
 SHORT = {"l1": "L1", "l2": "L2", "elasticnet": "Elastic Net", "ols": "OLS"}
 ERROR_NAMES = {"mse": "mean squared error", "mae": "mean absolute error",
-               "r2": "1 - R²"}
+               "r2": "1 - R²", "deviance": "deviance (2 x log loss)",
+               "accuracy": "misclassification rate", "roc_auc": "1 - ROC AUC",
+               "brier": "Brier score"}
+#: figures that show least-squares quantities, and why a classification report leaves them out
+NOT_FOR_CLASSES = {
+    "geometry": "the constraint geometry draws least-squares loss contours; the logistic loss "
+                "has no such closed-form picture on two coefficients, so it is not drawn for "
+                "classification.",
+    "bias_variance": "the bias-variance decomposition of the squared error does not apply to "
+                     "the log loss of a classifier, so this simulation is not run for "
+                     "classification.",
+}
 
 
 @dataclass
@@ -49,6 +60,7 @@ class Figure:
     width: int = 0
     height: int = 0
     error: str | None = None
+    omitted: str | None = None
 
 
 def build_report(comparison, X, y, *, data: dict | None = None, title: str | None = None,
@@ -76,10 +88,16 @@ def build_report(comparison, X, y, *, data: dict | None = None, title: str | Non
 
     figures = _figure_plan(comparison, X, y, random_state, bias_variance_repeats,
                            bias_variance_alphas)
+    omitted = [f for f, _ in figures if f.key in NOT_FOR_CLASSES] if (
+        comparison.task == "classification") else []
+    for f in omitted:
+        f.omitted = NOT_FOR_CLASSES[f.key]
+    figures = [(f, make) for f, make in figures if f.omitted is None]
     drawn = {}
     for fig in track((_draw(f, make) for f, make in figures), len(figures),
                      "report: drawing figures", progress):
         drawn[fig.key] = fig
+    drawn.update((f.key, f) for f in omitted)
     source = (data or {}).get("source")
     context = {
         "title": title or (f"L1, L2 or both? {source}" if source else "L1, L2 or both?"),
@@ -92,6 +110,8 @@ def build_report(comparison, X, y, *, data: dict | None = None, title: str | Non
         "collinearity": _collinearity(comparison),
         "evidence": [{"kind": e.kind, "text": e.text} for e in comparison.evidence],
         "recommended_label": comparison[comparison.recommended].label,
+        "classes": _classes(comparison),
+        "baseline_name": "OLS" if comparison.task == "regression" else "Unpenalized logistic",
         "fig": drawn,
         "version": _version(),
         "generated": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
@@ -143,11 +163,12 @@ def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list
                      "features in one at a time and holds the others at exactly zero; L2 "
                      "shrinks all of them smoothly and none reaches zero; the Elastic Net does "
                      "both. Vertical lines: the CV choices of each penalty.")
+    unpenalized = "OLS" if c.task == "regression" else "unpenalized logistic regression"
     f_stab = Figure("stability", "Selection stability",
                     f"Fraction of {c.n_bootstrap} bootstrap refits (at each penalty's chosen "
-                    "alpha) in which each feature has a non-zero coefficient. L2 and OLS keep "
-                    "every feature; bars below 1 show features a penalty selects only in some "
-                    "samples.")
+                    f"alpha) in which each feature has a non-zero coefficient. L2 and "
+                    f"{unpenalized} keep every feature; bars below 1 show features a penalty "
+                    "selects only in some samples.")
     f_corr = Figure("correlation", "Correlation heat map",
                     "Pearson correlations between the features, clustered so correlated groups "
                     "form blocks (at most 40 features: the most correlated ones).")
@@ -169,6 +190,14 @@ def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list
                   "X, with the cross-validated lasso fit as the truth: squared bias grows and "
                   "variance falls as alpha grows, and the test error is smallest where their "
                   "sum is. A small simulation, meant to show the shape, not exact values.")
+
+    if c.coef_kind == "row_norm":
+        f_paths.caption += (" Multinomial models: each curve is the norm of a feature's "
+                            "coefficients over the classes, ‖W_j‖₂ (zero exactly when the "
+                            "feature is unused).")
+    if c.task == "classification":
+        f_cv.caption = f_cv.caption.replace("on the same folds", "on the same stratified folds")
+        f_stab.caption += " Bootstrap draws are stratified: each class keeps its size."
 
     def cv():
         return plots.plot_cv({m.label: m.cv_result for m in results.values()})
@@ -214,11 +243,15 @@ def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list
 
 
 class _PerSD:
-    """A path with its coefficients per standard deviation of each feature."""
+    """A path with its coefficients per standard deviation of each feature (a multinomial
+    path's (A, p, K) coefficients as their row norms over the classes)."""
 
     def __init__(self, path, scale: np.ndarray):
         self.alphas = path.alphas
-        self.coefs = np.asarray(path.coefs) * scale
+        coefs = np.asarray(path.coefs)
+        if coefs.ndim == 3:
+            coefs = np.linalg.norm(coefs, axis=2)
+        self.coefs = coefs * scale
         self.feature_names = path.feature_names
         self.l1_ratio = path.l1_ratio
 
@@ -294,9 +327,10 @@ def _settings(c) -> list[tuple[str, str]]:
     rule = {"min": "alpha_min (lowest CV error)",
             "1se": "alpha_1se (largest alpha within one SE)"}.get(c.alpha_rule, c.alpha_rule)
     return [
-        ("Cross-validation", f"{c.n_folds}-fold, repeated {c.n_repeats} time"
-                             f"{'s' if c.n_repeats != 1 else ''}, the same folds for every "
-                             "penalty"),
+        ("Cross-validation", f"{c.n_folds}-fold"
+                             f"{' stratified' if c.task == 'classification' else ''}, repeated "
+                             f"{c.n_repeats} time{'s' if c.n_repeats != 1 else ''}, the same "
+                             "folds for every penalty"),
         ("Error", ERROR_NAMES.get(c.scoring, c.scoring) + " on the held-out folds"),
         ("Chosen alpha", rule),
         ("Bootstrap refits", f"{c.n_bootstrap} at the chosen alpha"),
@@ -304,15 +338,23 @@ def _settings(c) -> list[tuple[str, str]]:
     ]
 
 
+def _short(c, name: str) -> str:
+    return "No penalty" if name == "ols" and c.task == "classification" else SHORT[name]
+
+
 def _summary_rows(c) -> list[dict]:
     rows = []
-    for name, m in c.models.items():
+    models = dict(c.models)
+    if c.null is not None:
+        models["null"] = c.null
+    for name, m in models.items():
+        baseline = name in ("ols", "null")
         rows.append({
             "name": name, "label": m.label, "recommended": name == c.recommended,
             "l1_ratio": "-" if m.l1_ratio is None else _fmt(m.l1_ratio, 3),
-            "alpha_min": "-" if name == "ols" else _fmt(m.alpha_min),
-            "alpha_1se": "-" if name == "ols" else _fmt(m.alpha_1se),
-            "alpha": "-" if name == "ols" else _fmt(m.alpha),
+            "alpha_min": "-" if baseline else _fmt(m.alpha_min),
+            "alpha_1se": "-" if baseline else _fmt(m.alpha_1se),
+            "alpha": "-" if baseline else _fmt(m.alpha),
             "cv_error": _fmt(m.cv_error), "cv_se": _fmt(m.cv_error_se),
             "repeat_sd": _fmt(m.repeat_sd), "nnz": m.nnz, "p": c.n_features,
         })
@@ -334,10 +376,37 @@ def _coefficient_table(c) -> dict:
                      "cells": [(_fmt(m.coef[j]), m.coef[j] == 0) for m in models.values()],
                      "standardized": (_fmt(chosen.coef[j] * scale[j]), chosen.coef[j] == 0),
                      "freq": _pct(freq[j]), "vif": _fmt(c.collinearity.vif[j], 3)})
-    return {"labels": [SHORT[k] for k in models], "rows": rows,
+    return {"labels": [_short(c, k) for k in models], "rows": rows,
             "chosen_short": SHORT[c.recommended],
             "hidden": int(len(order) - len(shown)), "chosen": chosen.label,
-            "intercepts": [_fmt(m.intercept) for m in models.values()]}
+            "intercepts": [_intercept(c, m.intercept) for m in models.values()],
+            "per_class": _per_class(chosen, shown)}
+
+
+def _intercept(c, b) -> str:
+    b = np.asarray(b, dtype=np.float64)
+    if b.ndim == 0:
+        return _fmt(b)
+    return ", ".join(f"{k}: {_fmt(x)}" for k, x in zip(c.classes, b, strict=True))
+
+
+def _per_class(m, shown) -> dict | None:
+    """The multinomial coefficients (features x classes) of the recommended model."""
+    if m.class_coefs is None:
+        return None
+    rows = [{"name": str(m.feature_names[j]),
+             "cells": [(_fmt(x), x == 0) for x in m.class_coefs[j]]} for j in shown]
+    return {"classes": [str(k) for k in m.classes], "rows": rows,
+            "intercepts": [_fmt(x) for x in np.atleast_1d(m.intercept)]}
+
+
+def _classes(c) -> list[tuple[str, int, str]] | None:
+    """(label, count, share) of each class of a classification."""
+    if c.classes is None:
+        return None
+    total = int(np.sum(c.class_counts))
+    return [(str(k), int(n), _pct(n / total)) for k, n in zip(c.classes, c.class_counts,
+                                                              strict=True)]
 
 
 def _group_rows(c) -> list[dict]:
@@ -349,7 +418,7 @@ def _group_rows(c) -> list[dict]:
         for name, t in g.penalties.items():
             kept = ", ".join(t.kept) if t.kept else "none"
             note = " (alternates)" if t.alternates else ""
-            treat.append((SHORT[name], f"{t.n_kept} of {grp.size}: {kept}{note}"))
+            treat.append((_short(c, name), f"{t.n_kept} of {grp.size}: {kept}{note}"))
         rows.append({"members": ", ".join(grp.names), "size": grp.size,
                      "corr": _fmt(grp.strongest_corr, 3), "treatment": treat,
                      "text": group_text[k] if k < len(group_text) else ""})

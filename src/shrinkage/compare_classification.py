@@ -1,0 +1,379 @@
+"""``compare`` for class labels: L1, L2 and Elastic-Net logistic regression on the same folds.
+
+Two classes are fitted with the binary logistic loss, three or more with the multinomial one,
+all with ``shrinkage.selection.glm_cv`` (the engine of ``LogisticRegressionCV``) on one set of
+**stratified** folds drawn once, so every penalty is scored on the same held-out samples:
+
+- objective: (1/n) sum_i -log p(y_i | x_i) + alpha (l1_ratio ||W||_1 + (1 - l1_ratio)/2 ||W||^2),
+  W the (p,) log-odds coefficients of the second class (binary) or the (p, K) class scores;
+- the error is ``scoring`` on the held-out folds, lower is better: "deviance" (2 x log loss, the
+  default), "accuracy" (as the misclassification rate), "roc_auc" (as 1 - AUC, one-vs-rest macro
+  average for K > 2) or "brier";
+- L1 and EN use glmnet's grid (alpha_max down, cut where the full-data deviance explained
+  saturates); L2 uses the regression grid of ``compare.ridge_grid`` times pi (1 - pi), the
+  logistic Hessian weight of the null model (the largest over the classes), i.e. the same
+  relative shrinkage of the directions of X;
+- a multinomial model has K coefficients per feature: ``ModelResult.coef`` (and the bootstrap
+  coefficients, selection frequencies and correlated-group shares built on it) is their row
+  norm ||W_j||_2 on the original scale, zero exactly when the feature is unused, and
+  ``ModelResult.class_coefs`` holds the (p, K) matrix; the binary ``coef`` are log-odds of
+  ``classes[1]`` against ``classes[0]``;
+- baselines: the intercept-only model (the class priors of each training fold), always; and
+  unpenalized logistic regression where its maximum likelihood exists: not with p >= n and not
+  when the classes are (quasi-)separable in the full data or in a training fold (a linear
+  program decides, ``shrinkage.glm.separation``); bootstrap draws that are separable have no
+  unpenalized fit and are left out of its stability numbers;
+- bootstrap draws are stratified (each class resampled to its own size), so every refit sees
+  every class.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+
+from . import _validation as v
+from ._progress import track
+from .compare import (
+    LABELS,
+    Comparison,
+    ModelResult,
+    _at_rule,
+    _repeat_errors,
+    _Settings,
+    ridge_grid,
+    treat_group,
+)
+from .diagnostics import collinearity
+from .exceptions import ShrinkageConvergenceWarning
+from .selection._folds import make_folds
+from .selection.cv import PathOptions, fold_summary
+from .selection.glm_cv import (
+    CLASS_SCORINGS,
+    GLMCVData,
+    GLMPathFit,
+    cross_validate_glms,
+    fit_glm_path,
+    held_out_errors,
+)
+from .solvers.prox_newton import DivergenceError
+
+NULL_LABEL = "Intercept only (class priors)"
+UNPENALIZED_LABEL = "Logistic (no penalty)"
+
+
+def class_labels(y, n: int) -> np.ndarray:
+    """y as a 1-D array of n class labels; refuses missing labels (None, NaN, pandas NA)."""
+    arr = np.asarray(y, dtype=object) if getattr(y, "dtype", None) is not None and str(
+        y.dtype) == "category" else np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise ValueError(f"y must hold one class label per row of X ({n}); got shape "
+                         f"{arr.shape}.")
+    import pandas as pd
+
+    missing = np.flatnonzero(pd.isna(arr))
+    if missing.size:
+        rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if missing.size > 5 else "")
+        raise ValueError(f"y has {missing.size} missing class label"
+                         f"{'s' if missing.size > 1 else ''} (rows {rows}): drop those rows or "
+                         "give them a class.")
+    if arr.dtype.kind == "O":
+        kinds = {type(a) for a in arr}
+        if len(kinds) > 1 and not all(issubclass(k, numbers.Real) for k in kinds):
+            arr = arr.astype(str)  # mixed types (e.g. 1 and "1") cannot be sorted together
+    return arr
+
+
+def check_classes(classes: np.ndarray, counts: np.ndarray, cv):
+    """Refuse one class, or a class of one sample; with an integer cv above the smallest class,
+    fewer folds (each held-out fold then holds every class) and a warning.  Returns cv."""
+    if classes.size < 2:
+        raise ValueError(f"y has a single class ({_show(classes[0])}): there is nothing to "
+                         "classify or compare.")
+    small = int(np.argmin(counts))
+    if counts[small] < 2:
+        raise ValueError(f"class {_show(classes[small])} has a single sample: it can be neither "
+                         "cross-validated nor learned. Drop it or merge it with another class.")
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) and cv > counts[small]:
+        warnings.warn(f"compare: class {_show(classes[small])} has {counts[small]} samples, fewer "
+                      f"than cv={cv} folds; using {counts[small]} stratified folds so that every "
+                      "held-out fold holds every class.", UserWarning, stacklevel=3)
+        return int(counts[small])
+    return cv
+
+
+def _show(label) -> str:
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, random_state,
+                    corr_threshold: float) -> Comparison:
+    """The classification branch of ``shrinkage.compare.compare`` (inputs checked there)."""
+    from ._recommend import recommend
+
+    n, p = X.shape
+    labels = class_labels(y, n)
+    classes, codes = np.unique(labels, return_inverse=True)
+    counts = np.bincount(codes, minlength=classes.size)
+    cv = check_classes(classes, counts, cv)
+    K = classes.size
+    kind = "logistic" if K == 2 else "multinomial"
+    rng = np.random.default_rng(random_state)
+    fold_seed, boot_seed = (int(s) for s in rng.integers(2**31 - 1, size=2))
+    diag = collinearity(X, names, corr_threshold)
+    if diag.constant.size == p:
+        raise ValueError("every column of X is constant: there is nothing to compare.")
+    options = PathOptions(standardize=settings.standardize, feature_names=names).checked()
+    data = GLMCVData(X, codes.astype(np.float64), np.ones(n), None, options, kind, K, names)
+    splits, n_folds = make_folds(cv, n, X=X, y=codes, n_repeats=settings.n_repeats,
+                                 random_state=fold_seed, stratify=True)
+    n_rep = len(splits) // n_folds
+    common = {"n_alphas": settings.n_alphas, "scoring": settings.scoring, "n_jobs": n_jobs,
+              "progress": settings.progress, "model": "compare"}
+    cv_results, en_errors = {}, {}
+    for name in settings.penalties:
+        if name == "l1":
+            cv_results[name] = cross_validate_glms(data, splits, n_folds, [1.0], **common)[0]
+        elif name == "l2":
+            grid = ridge_grid(X, settings.standardize, settings.n_alphas, diag.constant)
+            grid = grid * _null_hessian_weight(counts)
+            cv_results[name] = cross_validate_glms(data, splits, n_folds, [0.0], alphas=grid,
+                                                   **common)[0]
+        else:
+            tried = cross_validate_glms(data, splits, n_folds, list(settings.l1_ratios),
+                                        **common)
+            errors = [_at_rule(r, settings.alpha_rule)[1] for r in tried]
+            cv_results[name] = tried[int(np.argmin(errors))]
+            if len(tried) > 1:
+                en_errors = {float(r.l1_ratio): float(e) for r, e in zip(tried, errors,
+                                                                         strict=True)}
+
+    specs = {}
+    for name, res in cv_results.items():
+        i, _ = _at_rule(res, settings.alpha_rule)
+        specs[name] = (res.l1_ratio, float(res.alphas[i]))
+    undefined = unpenalized_undefined_reason(data, splits, p - diag.constant.size)
+    with_unpenalized = undefined is None
+    draws = stratified_draws(codes, settings.n_bootstrap, boot_seed)
+    boots = bootstrap_classes(data, specs, draws, with_unpenalized, n_jobs, settings.progress)
+
+    results = {name: _model_result(name, res, en_errors if name == "elasticnet" else None,
+                                   n_folds, settings.alpha_rule, names, boots[name], classes)
+               for name, res in cv_results.items()}
+    baseline = baseline_note = None
+    if with_unpenalized:
+        collinear = np.isinf(diag.condition_number)
+        baseline = _unpenalized(data, splits, n_folds, settings.scoring, names, boots["ols"],
+                                classes, collinear)
+        baseline_note = baseline.note
+    else:
+        baseline_note = undefined[0]
+    null = _null_model(data, splits, n_folds, settings.scoring, names, classes, counts)
+    groups = [treat_group(g, results, diag.scale) for g in diag.groups]
+    recommended, text, evidence = recommend(
+        results, baseline, undefined, diag, groups, settings.alpha_rule, settings.scoring,
+        null=null)
+    coef_kind = ("row_norm" if kind == "multinomial" else "log_odds")
+    return Comparison(results, baseline, baseline_note, diag, groups, recommended, text,
+                      evidence, names, n, p, "classification", settings.scoring,
+                      settings.alpha_rule, settings.standardize, n_folds, n_rep,
+                      settings.n_bootstrap, splits, classes=classes, class_counts=counts,
+                      null=null, coef_kind=coef_kind)
+
+
+def _null_hessian_weight(counts: np.ndarray) -> float:
+    """max_k pi_k (1 - pi_k): the logistic / multinomial curvature at the class priors."""
+    pi = counts / counts.sum()
+    return float(np.max(pi * (1.0 - pi)))
+
+
+def _split_coefs(kind: str, coef, intercept) -> tuple[np.ndarray, float | np.ndarray,
+                                                      np.ndarray | None]:
+    """(coef (p,), intercept, class_coefs (p, K) or None) of one fit (module docstring)."""
+    coef = np.asarray(coef, dtype=np.float64)
+    if kind == "multinomial":
+        return np.linalg.norm(coef, axis=1), np.asarray(intercept, dtype=np.float64), coef
+    return coef, float(intercept), None
+
+
+def _model_result(name: str, res, en_errors, n_folds: int, rule: str, names, boot, classes
+                  ) -> ModelResult:
+    i, err = _at_rule(res, rule)
+    coef, intercept, class_coefs = _split_coefs(
+        "multinomial" if classes.size > 2 else "logistic", *res.coefs_at(rule))
+    return ModelResult(
+        name, LABELS[name], float(res.l1_ratio), float(res.alphas[i]), res.alpha_min,
+        res.alpha_1se, res.alphas, res.cv_mean, res.cv_se, err, float(res.cv_se[i]),
+        _repeat_errors(res.fold_errors[:, i], res.fold_weights, n_folds), coef, intercept, names,
+        boot, res.path, res, en_errors or None, classes=classes, class_coefs=class_coefs)
+
+
+def _fit_unpenalized(data: GLMCVData, rows=None) -> GLMPathFit:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
+        return fit_glm_path(data, rows, np.zeros(1), 1.0, model="compare (no penalty)")
+
+
+def unpenalized_undefined_reason(data: GLMCVData, splits: list, m: int
+                                 ) -> tuple[str, dict] | None:
+    """Why unpenalized logistic regression has no maximum-likelihood fit here (None when it
+    has one, in the full data and in every training fold)."""
+    n = data.n_samples
+    if m >= n:
+        return (f"undefined: {m} non-constant features for {n} samples (with p >= n the "
+                "classes can be separated exactly and the likelihood has no maximum)",
+                {"n_features": m, "n_samples": n})
+    try:
+        _fit_unpenalized(data)
+    except DivergenceError:
+        return ("undefined: the classes are (quasi-)separable by a hyperplane in X, so the "
+                "unpenalized likelihood grows without bound and has no maximum", {"n_samples": n})
+    for f, (train, _) in enumerate(splits):
+        try:
+            _fit_unpenalized(data, train)
+        except DivergenceError:
+            return (f"undefined in cross-validation: the classes of training fold {f} are "
+                    "separable by a hyperplane (its likelihood has no maximum); use fewer "
+                    "folds", {"separable_fold": f})
+    return None
+
+
+def stratified_draws(codes: np.ndarray, n_bootstrap: int, seed: int) -> list[np.ndarray]:
+    """Bootstrap multiplicities (n,) that resample each class to its own size."""
+    rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(codes == k) for k in range(int(codes.max()) + 1)]
+    n = codes.size
+    return [np.bincount(np.concatenate([rows[rng.integers(0, rows.size, rows.size)]
+                                        for rows in members]), minlength=n).astype(np.float64)
+            for _ in range(n_bootstrap)]
+
+
+def bootstrap_classes(data: GLMCVData, specs: dict, draws: list, with_unpenalized: bool,
+                      n_jobs, progress) -> dict[str, np.ndarray]:
+    """{name: (n_bootstrap, p) coefficients (row norms for the multinomial)} on the same draws;
+    the unpenalized fit of a separable draw is a row of NaN."""
+    n_bootstrap, p = len(draws), data.X.shape[1]
+    batch = max(1, math.ceil(n_bootstrap / (8 * effective_n_jobs(n_jobs))))
+    batches = [draws[i:i + batch] for i in range(0, n_bootstrap, batch)]
+    tasks = (delayed(_bootstrap_batch)(data, b, specs, with_unpenalized) for b in batches)
+    outs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+    names = [*specs, *(["ols"] if with_unpenalized else [])]
+    coefs = {k: [] for k in names}
+    bad = 0
+    for out, n_bad, _ in track(outs, n_bootstrap, "compare: bootstrap refits", progress,
+                               size=lambda r: r[2]):
+        for k in names:
+            coefs[k].append(out[k])
+        bad += n_bad
+    if bad:
+        warnings.warn(f"compare: {bad} bootstrap refits stopped at max_iter above the tolerance; "
+                      "their coefficients are used as they are.", ShrinkageConvergenceWarning,
+                      stacklevel=3)
+    return {k: np.concatenate(c).reshape(n_bootstrap, p) for k, c in coefs.items()}
+
+
+def _bootstrap_batch(data: GLMCVData, draws, specs: dict, with_unpenalized: bool):
+    out = {k: [] for k in [*specs, *(["ols"] if with_unpenalized else [])]}
+    bad = 0
+    for weights in draws:
+        drawn = dataclasses.replace(data, sample_weight=weights)
+        for name, (l1_ratio, alpha) in specs.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
+                fit = fit_glm_path(drawn, None, np.array([alpha]), l1_ratio)
+            out[name].append(_row(fit))
+            bad += int(not all(bool(q.converged[0]) for q in fit.paths))
+        if with_unpenalized:
+            try:
+                out["ols"].append(_row(_fit_unpenalized(drawn)))
+            except DivergenceError:
+                out["ols"].append(np.full(data.X.shape[1], np.nan))
+    return {k: np.array(c) for k, c in out.items()}, bad, len(draws)
+
+
+def _row(fit: GLMPathFit) -> np.ndarray:
+    """The (p,) coefficients of a one-alpha fit: the binary's, or the multinomial's row norms."""
+    W = fit.coefs[0]  # (m, p)
+    return W[0].copy() if fit.kind == "logistic" else np.linalg.norm(W, axis=0)
+
+
+def _fold_errors(data: GLMCVData, splits: list, scoring: str, predict) -> np.ndarray:
+    errors = np.empty(len(splits))
+    for f, (train, test) in enumerate(splits):
+        P = predict(train, test)  # (n_test, 1, K)
+        errors[f] = held_out_errors(data.y[test], P, data.sample_weight[test], scoring,
+                                    data.n_classes)[0]
+    return errors
+
+
+def _reference(name: str, label: str, data: GLMCVData, splits: list, n_folds: int,
+               errors: np.ndarray, coef, intercept, names, boot, classes, note=None,
+               class_coefs=None) -> ModelResult:
+    weights = np.array([data.sample_weight[test].sum() for _, test in splits])
+    mean, se = fold_summary(errors[:, None], weights, n_folds)
+    empty = np.zeros(0)
+    return ModelResult(name, label, None, 0.0, 0.0, 0.0, empty, empty, empty, float(mean[0]),
+                       float(se[0]), _repeat_errors(errors, weights, n_folds), coef, intercept,
+                       names, boot, note=note, classes=classes, class_coefs=class_coefs)
+
+
+def _unpenalized(data: GLMCVData, splits: list, n_folds: int, scoring: str, names, boot,
+                 classes, collinear: bool) -> ModelResult:
+    from .selection.cv import _rows
+
+    def predict(train, test):
+        return _fit_unpenalized(data, train).predict(_rows(data.X, test))
+
+    errors = _fold_errors(data, splits, scoring, predict)
+    full = _fit_unpenalized(data)
+    kind = data.kind
+    W, b = full.coefs[0], full.intercepts[0]  # (m, p), (m,)
+    coef, intercept, class_coefs = _split_coefs(kind, W.T if kind == "multinomial" else W[0],
+                                                b if kind == "multinomial" else b[0])
+    separable = int(np.sum(np.isnan(boot).any(axis=1)))
+    notes = []
+    if collinear:
+        notes.append("X is exactly collinear: the unpenalized coefficients are not unique; the "
+                     "fit the solver reaches is shown")
+    if separable:
+        notes.append(f"{separable} of {boot.shape[0]} bootstrap draws are separable and have no "
+                     "unpenalized fit; its bootstrap numbers use the others")
+    note = "; ".join(notes) or None
+    return _reference("ols", UNPENALIZED_LABEL, data, splits, n_folds, errors, coef, intercept,
+                      names, boot, classes, note, class_coefs)
+
+
+def _null_model(data: GLMCVData, splits: list, n_folds: int, scoring: str, names, classes,
+                counts: np.ndarray) -> ModelResult:
+    """The intercept-only model: each training fold's class priors, for every held-out sample."""
+    K = data.n_classes
+
+    def predict(train, test):
+        priors = np.bincount(data.y[train].astype(np.intp), data.sample_weight[train], K)
+        return np.broadcast_to(priors / priors.sum(), (test.size, 1, K))
+
+    errors = _fold_errors(data, splits, scoring, predict)
+    log_priors = np.log(counts / counts.sum())
+    p = names.size
+    if K == 2:
+        intercept, class_coefs = float(log_priors[1] - log_priors[0]), None
+    else:
+        intercept, class_coefs = log_priors - log_priors.mean(), np.zeros((p, K))
+    boot = np.zeros((2, p))
+    return _reference("null", NULL_LABEL, data, splits, n_folds, errors, np.zeros(p), intercept,
+                      names, boot, classes, class_coefs=class_coefs)
+
+
+def check_scoring(scoring: str | None, task: str) -> str:
+    """The error of the task: ``scoring`` checked, or its default ("mse" / "deviance")."""
+    if task == "classification":
+        return "deviance" if scoring is None else v.check_choice(scoring, "scoring",
+                                                                 CLASS_SCORINGS)
+    return "mse" if scoring is None else v.check_choice(scoring, "scoring", v.SCORINGS)
