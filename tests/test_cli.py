@@ -274,7 +274,8 @@ def test_compare_text_labels_end_to_end(tmp_path, table, capsys):
     data = tmp_path / "labels.csv"
     table.assign(y=np.where(score > 0, "spam", "ham")).to_csv(data, index=False)
     args = ["compare", str(data), "-t", "y", "--drop", "id", "--cv", "3", "--repeats", "1",
-            "--bootstrap", "3", "--scoring", "accuracy", "--out", str(tmp_path / "r.html"),
+            "--bootstrap", "3", "--scoring", "accuracy", "--penalties", "l1,l2",
+            "--out", str(tmp_path / "r.html"),
             "--json", str(tmp_path / "r.json"), "--no-progress"]
     assert main(args) == 0
     out = capsys.readouterr().out
@@ -293,7 +294,8 @@ def test_compare_text_labels_end_to_end(tmp_path, table, capsys):
     assert comp["results"]["l1"]["coef"].keys() == {"a", "b", "c", "color=blue", "color=red"}
     assert main([*args[:-5], "--task", "regression", "--no-progress", "--out",
                  str(tmp_path / "x.html")]) == 2
-    assert "not numeric" in one_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
+    assert "holds class labels (e.g. '" in line and "use --task classification" in line
     assert not (tmp_path / "x.html").exists()
 
 

@@ -346,9 +346,19 @@ def _class_target(df, target: str, task: str, source: str):
     from . import _validation as v
     from .compare import looks_like_classes
 
-    if task == "regression" or target not in [str(c) for c in df.columns]:
+    if target not in [str(c) for c in df.columns]:
         return None
     column = df[next(c for c in df.columns if str(c) == target)]
+    if task == "regression":
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        if (is_bool_dtype(column) or not is_numeric_dtype(column)) and looks_like_classes(
+                column.dropna()) is not None:
+            raise ValueError(f"the target column {target!r} of {source} holds class labels "
+                             f"(e.g. {column.dropna().iloc[0]!r}), not numbers: --task "
+                             "regression needs a numeric target; use --task classification "
+                             "(or auto).")
+        return None
     if task == "auto" and looks_like_classes(column) is None:
         return None
     v.check_no_missing({target: int(column.isna().sum())}, source, target=True)
