@@ -76,7 +76,8 @@ def quantile_certificate(data: GLMData, quantile: float, penalty: GroupPenalty, 
 
 
 def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, w0: np.ndarray,
-                         b0: float, *, tol_abs: float, max_iter: int) -> GroupFit:
+                         b0: float, *, tol_abs: float, max_iter: int,
+                         theta0: np.ndarray | None = None) -> GroupFit:
     """The barrier method from (w0, b0), stopped when a polished point's exact gap is below
     ``tol_abs`` (else the best barrier point is returned); ``max_iter`` bounds the Newton steps
     of all stages."""
@@ -84,7 +85,8 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
     w, b = np.asarray(w0, dtype=np.float64).copy(), float(b0) if data.fit_intercept else 0.0
     r = data.y - data.offset - np.asarray(data.X @ w).ravel() - b
     start = quantile_certificate(data, quantile, penalty, w, b,
-                                 data.sw * np.where(r > 0, quantile, quantile - 1.0))
+                                 data.sw * np.where(r > 0, quantile, quantile - 1.0)
+                                 if theta0 is None else theta0)
     T = barrier.m / max(start.gap, tol_abs)  # the barrier's gap m / T: the start's own
     best, steps = None, 0
     while steps < max_iter:
@@ -101,12 +103,13 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
                 polished = quantile_certificate(data, quantile, penalty, *guess)
                 if polished.gap <= tol_abs:
                     return GroupFit(guess[0], guess[1], polished.gap, max(steps, 1), True,
-                                    tol_abs)
+                                    tol_abs, state=polished.theta)
         if barrier.m / T <= 1e-4 * tol_abs:
             break
         T *= _GROWTH
     w, b, cert = best
-    return GroupFit(w, b, cert.gap, max(steps, 1), cert.gap <= tol_abs, tol_abs)
+    return GroupFit(w, b, cert.gap, max(steps, 1), cert.gap <= tol_abs, tol_abs,
+                    state=cert.theta)
 
 
 class _Barrier:
@@ -260,13 +263,21 @@ def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray
     norms = groups.norms(w)[col_group]
     within = np.where(norms > 0, np.abs(w) / np.where(norms > 0, norms, 1.0), 0.0)
     size = np.abs(w) / max(float(np.max(np.abs(w), initial=0.0)), np.finfo(float).tiny)
-    guesses = [(slack[col_group] <= _widest_gap(np.abs(slack)))
-               & (within > (_widest_gap(within) if penalty.l1_ratio > 0 else -1.0)),
-               *[size > eps for eps in (_widest_gap(size), 1e-8, 1e-6, 1e-4)]]
-    for support, eps_t in zip(guesses, [_widest_gap(room)] * 2 + [1e-8, 1e-6, 1e-4],
-                              strict=True):
+    zero_within = _widest_split(within) if penalty.l1_ratio > 0 else -1.0
+    supports = [(slack[col_group] <= eps) & (within > zero_within)
+                for eps in (_widest_split(np.abs(slack)), 1e-3)]
+    supports.append(size > _widest_gap(size))
+    splits = [_widest_split(room), _widest_gap(room)]
+    guesses = [(support, eps_t) for support in supports for eps_t in splits]
+    guesses += [(size > eps, eps) for eps in (1e-8, 1e-6, 1e-4)]
+    tried = set()
+    for support, eps_t in guesses:
         N = np.flatnonzero(support & (w != 0))
         E = np.flatnonzero(room > eps_t)
+        key = (N.tobytes(), E.tobytes())
+        if key in tried:
+            continue
+        tried.add(key)
         if E.size + N.size + 1 > 3000:
             return
         XN = data.X[:, N]
@@ -283,6 +294,16 @@ def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray
             out = at_bound.copy()
             out[E] = solved[2]
             yield w_new, solved[1], out
+
+
+def _widest_split(values: np.ndarray) -> float:
+    """A threshold in the widest gap (>= 1 decade) between sorted positive magnitudes, else 0."""
+    v = np.sort(values[np.isfinite(values) & (values > 0)])
+    if v.size < 2:
+        return 0.0
+    jumps = np.diff(np.log10(v))
+    k = int(np.argmax(jumps))
+    return float(np.sqrt(v[k] * v[k + 1])) if jumps[k] >= 1 else 0.0
 
 
 def _newton_kkt(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit_intercept,
@@ -379,6 +400,8 @@ class QuantileGroupPath:
             b = null.intercept
         cert = quantile_certificate(self.data, self.quantile, penalty, w, b, null.theta)
         if cert.gap <= self.tol_abs:  # at or above alpha_max
-            return GroupFit(w, float(b), cert.gap, 0, True, self.tol_abs, state=state)
+            return GroupFit(w, float(b), cert.gap, 0, True, self.tol_abs, state=cert.theta)
+        # the previous alpha's dual point: a small gap at a nearby alpha, so a late first stage
         return solve_group_quantile(self.data, self.quantile, penalty, w, b,
-                                    tol_abs=self.tol_abs, max_iter=self.max_iter)
+                                    tol_abs=self.tol_abs, max_iter=self.max_iter,
+                                    theta0=null.theta if state is None else state)
