@@ -449,6 +449,17 @@ def test_classification_baselines_when_unpenalized_logistic_does_not_exist():
         comp.baseline_note
 
 
+def test_refits_that_do_not_exist_are_left_out_of_the_stability_numbers():
+    """An unpenalized logistic refit of a separable bootstrap draw is a row of NaN."""
+    boot = np.array([[1.0, 0.0], [np.nan, np.nan], [3.0, 2.0]])
+    m = ModelResult("ols", "Logistic (no penalty)", None, 0.0, 0.0, 0.0, np.zeros(0),
+                    np.zeros(0), np.zeros(0), 1.0, 0.1, np.ones(1), np.array([2.0, 1.0]), 0.0,
+                    np.array(["a", "b"]), boot)
+    assert m.selection_frequency.tolist() == [1.0, 0.5]
+    np.testing.assert_allclose(m.coef_sd, np.std([[1.0, 0.0], [3.0, 2.0]], axis=0, ddof=1))
+    assert m.coef_mean.tolist() == [2.0, 1.0]
+
+
 def test_classification_bad_input():
     rng = np.random.default_rng(2)
     X = rng.standard_normal((30, 3))

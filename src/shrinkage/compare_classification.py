@@ -159,7 +159,7 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
     for name, res in cv_results.items():
         i, _ = _at_rule(res, settings.alpha_rule)
         specs[name] = (res.l1_ratio, float(res.alphas[i]))
-    undefined = unpenalized_undefined_reason(data, splits, p - diag.constant.size)
+    undefined, fits = unpenalized_fits(data, splits, p - diag.constant.size)
     with_unpenalized = undefined is None
     draws = stratified_draws(codes, settings.n_bootstrap, boot_seed)
     boots = bootstrap_classes(data, specs, draws, with_unpenalized, n_jobs, settings.progress)
@@ -170,8 +170,8 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
     baseline = baseline_note = None
     if with_unpenalized:
         collinear = np.isinf(diag.condition_number)
-        baseline = _unpenalized(data, splits, n_folds, settings.scoring, names, boots["ols"],
-                                classes, collinear)
+        baseline = _unpenalized(data, splits, fits, n_folds, settings.scoring, names,
+                                boots["ols"], classes, collinear)
         baseline_note = baseline.note
     else:
         baseline_note = undefined[0]
@@ -221,28 +221,29 @@ def _fit_unpenalized(data: GLMCVData, rows=None) -> GLMPathFit:
         return fit_glm_path(data, rows, np.zeros(1), 1.0, model="compare (no penalty)")
 
 
-def unpenalized_undefined_reason(data: GLMCVData, splits: list, m: int
-                                 ) -> tuple[str, dict] | None:
-    """Why unpenalized logistic regression has no maximum-likelihood fit here (None when it
-    has one, in the full data and in every training fold)."""
+def unpenalized_fits(data: GLMCVData, splits: list, m: int
+                     ) -> tuple[tuple[str, dict] | None, list[GLMPathFit]]:
+    """(why unpenalized logistic regression has no maximum-likelihood fit here, with the
+    numbers, or None; its fits on the full data then on each training fold, when it has)."""
     n = data.n_samples
     if m >= n:
         return (f"undefined: {m} non-constant features for {n} samples (with p >= n the "
                 "classes can be separated exactly and the likelihood has no maximum)",
-                {"n_features": m, "n_samples": n})
+                {"n_features": m, "n_samples": n}), []
     try:
-        _fit_unpenalized(data)
+        fits = [_fit_unpenalized(data)]
     except DivergenceError:
         return ("undefined: the classes are (quasi-)separable by a hyperplane in X, so the "
-                "unpenalized likelihood grows without bound and has no maximum", {"n_samples": n})
+                "unpenalized likelihood grows without bound and has no maximum",
+                {"n_samples": n}), []
     for f, (train, _) in enumerate(splits):
         try:
-            _fit_unpenalized(data, train)
+            fits.append(_fit_unpenalized(data, train))
         except DivergenceError:
             return (f"undefined in cross-validation: the classes of training fold {f} are "
                     "separable by a hyperplane (its likelihood has no maximum); use fewer "
-                    "folds", {"separable_fold": f})
-    return None
+                    "folds", {"separable_fold": f}), []
+    return None, fits
 
 
 def stratified_draws(codes: np.ndarray, n_bootstrap: int, seed: int) -> list[np.ndarray]:
@@ -324,15 +325,14 @@ def _reference(name: str, label: str, data: GLMCVData, splits: list, n_folds: in
                        names, boot, note=note, classes=classes, class_coefs=class_coefs)
 
 
-def _unpenalized(data: GLMCVData, splits: list, n_folds: int, scoring: str, names, boot,
-                 classes, collinear: bool) -> ModelResult:
+def _unpenalized(data: GLMCVData, splits: list, fits: list[GLMPathFit], n_folds: int,
+                 scoring: str, names, boot, classes, collinear: bool) -> ModelResult:
+    """The unpenalized baseline from ``unpenalized_fits``'s fits (full data, then folds)."""
     from .selection.cv import _rows
 
-    def predict(train, test):
-        return _fit_unpenalized(data, train).predict(_rows(data.X, test))
-
-    errors = _fold_errors(data, splits, scoring, predict)
-    full = _fit_unpenalized(data)
+    full, folds = fits[0], iter(fits[1:])
+    errors = _fold_errors(data, splits, scoring,
+                          lambda train, test: next(folds).predict(_rows(data.X, test)))
     kind = data.kind
     W, b = full.coefs[0], full.intercepts[0]  # (m, p), (m,)
     coef, intercept, class_coefs = _split_coefs(kind, W.T if kind == "multinomial" else W[0],

@@ -197,6 +197,9 @@ def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list
                             "feature is unused).")
     if c.task == "classification":
         f_cv.caption = f_cv.caption.replace("on the same folds", "on the same stratified folds")
+        f_beh.caption += (" Drawn for least squares, where each penalty's effect has a closed "
+                          "form; every Newton step of a logistic fit solves such a weighted "
+                          "least-squares problem, so the shapes carry over.")
         f_stab.caption += " Bootstrap draws are stratified: each class keeps its size."
 
     def cv():
