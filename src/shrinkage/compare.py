@@ -278,7 +278,8 @@ class Comparison:
     Attributes
     ----------
     results : {penalty name: ModelResult}, in the order asked.
-    baseline : the OLS ModelResult, or None when it is undefined (``baseline_note`` says why).
+    baseline : the unpenalized ModelResult (OLS; logistic regression for classes), or None when
+        it is undefined (``baseline_note`` says why).
     collinearity : diagnostics of X (``shrinkage.diagnostics.Collinearity``).
     groups : one GroupTreatment per correlated group of ``collinearity``.
     recommended : the name of the recommended penalty; recommendation : plain words;
