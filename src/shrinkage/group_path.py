@@ -18,7 +18,7 @@ from .path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
 from .penalties.group import GroupPenalty, Groups, group_factors
 from .solvers.group_cd import (
     GroupFit,
-    block_lipschitz,
+    block_curvature,
     column_scale,
     scale_columns,
     solve_group_quadratic,
@@ -194,7 +194,7 @@ class _QuadraticPath:
     def __init__(self, problem: GroupProblem, tol: float, max_iter: int):
         self.design = WeightedDesign.build(problem.X, problem.y - problem.offset,
                                            problem.sample_weight, problem.fit_intercept)
-        self.lipschitz = block_lipschitz(self.design, problem.groups)
+        self.curvature = block_curvature(self.design, problem.groups)
         self.tol, self.max_iter = tol, max_iter
 
     def null(self, unit: GroupPenalty) -> tuple[float, np.ndarray, None]:
@@ -208,7 +208,7 @@ class _QuadraticPath:
         return unit.alpha_max(-design.correlations(*design.residual(w))), w, None
 
     def solve(self, penalty: GroupPenalty, w, b, state) -> GroupFit:
-        fit = solve_group_quadratic(self.design, penalty, self.lipschitz, w, tol=self.tol,
+        fit = solve_group_quadratic(self.design, penalty, self.curvature, w, tol=self.tol,
                                     max_iter=self.max_iter, state=state)
         d = self.design  # without intercept both offsets are 0
         return replace(fit, intercept=float(d.y_offset - d.x_offset @ fit.w))

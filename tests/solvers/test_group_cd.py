@@ -400,10 +400,10 @@ def test_protocol_datafits_reach_the_optimality_conditions(datafit, sparse):
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-def test_block_step_sizes_are_the_top_eigenvalues(sparse):
+def test_block_curvature_holds_the_top_eigenvalues_and_small_blocks_eigendecompositions(sparse):
     from shrinkage.datafits.quadratic import WeightedDesign
     from shrinkage.penalties.group import Groups
-    from shrinkage.solvers.group_cd import block_lipschitz
+    from shrinkage.solvers.group_cd import block_curvature
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((40, 305)) * rng.uniform(0.5, 2.0, 305)
@@ -417,7 +417,16 @@ def test_block_step_sizes_are_the_top_eigenvalues(sparse):
     expected = [np.linalg.eigvalsh(Xc[:, c].T @ Xc[:, c])[-1] for c in
                 (groups.members(g) for g in range(groups.n_groups))]
     expected[3] = 0.0
-    np.testing.assert_allclose(block_lipschitz(design, groups), expected, rtol=1e-7, atol=1e-12)
+    curvature = block_curvature(design, groups)
+    np.testing.assert_allclose(curvature.lipschitz, expected, rtol=1e-7, atol=1e-12)
+    # the group of 3 carries its eigendecomposition (exact block solves), the others none
+    g = int(np.flatnonzero(groups.sizes == 3)[0])
+    lo, hi = curvature.eoff[g], curvature.eoff[g + 1]
+    V = curvature.evecs[curvature.voff[g]:curvature.voff[g + 1]].reshape(3, 3)
+    cols = groups.members(g)
+    np.testing.assert_allclose(V @ np.diag(curvature.evals[lo:hi]) @ V.T,
+                               Xc[:, cols].T @ Xc[:, cols], atol=1e-10)
+    assert hi - lo == 3 and curvature.eoff[-1] == 3
 
 
 @pytest.mark.parametrize("datafit", ["logistic", "poisson", "huber", "squared_hinge"])
@@ -590,3 +599,35 @@ def test_sparse_group_multinomial_gap_bounds_the_suboptimality():
         gap, _ = certificate(w, b)
         assert gap >= glm_objective(data, fit, pen, data.eta(w, b), w) - p_opt - 1e-12
         assert gap > 1e-6
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.3, 5.0, 1e3])
+def test_exact_group_step_minimizes_the_block(lam):
+    from shrinkage.solvers._group_kernels import exact_group_step
+
+    rng = np.random.default_rng(int(lam * 10))
+    for rank in (4, 2):  # full rank and singular
+        B = rng.standard_normal((6, rank)) @ rng.standard_normal((rank, 4))
+        B *= [1.0, 10.0, 100.0, 1000.0]  # columns on very different scales
+        G = B.T @ B
+        w = rng.standard_normal(4)
+        c = B.T @ rng.standard_normal(6)  # in the range of G, as X_g' S r is
+        values, vectors = np.linalg.eigh(G)
+        x = c.copy()
+        exact_group_step(x, w, np.arange(4), 0, lam, np.maximum(values, 0.0),
+                         vectors.ravel(), 0, 0)
+        grad = G @ (x - w) - c  # of 0.5 (x - w)'G(x - w) - c'(x - w)
+        norm = np.linalg.norm(x)
+        if norm == 0:
+            assert np.linalg.norm(grad) <= lam * (1 + 1e-12)
+        else:
+            assert np.linalg.norm(grad + lam * x / norm) <= 1e-8 * np.linalg.norm(G @ w + c)
+
+
+def test_a_group_of_columns_on_very_different_scales_converges_fast():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 6)) * [1.0, 100.0, 10_000.0, 1.0, 100.0, 10_000.0]
+    X[:, 1] += 50.0 * X[:, 0]  # correlated too, as radius, perimeter and area are
+    y = X @ [1.0, 0.01, 1e-4, 0.0, 0.0, 0.0] + rng.standard_normal(100)
+    p = group_path(X, y, [0, 0, 0, 1, 1, 1], alphas=[0.05, 0.005], tol=1e-10)
+    assert p.converged.all() and p.n_iter.max() <= 100  # one prox step per block needed 10^4+

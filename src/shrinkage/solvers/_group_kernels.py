@@ -40,6 +40,63 @@ def group_prox(v, step, order, start, l1, lg):
 
 
 @njit(cache=True)
+def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
+    """In place: c <- argmin_x 0.5 (x - w_g)' G (x - w_g) - c'(x - w_g) + lg ||x||, the exact
+    minimization of a least-squares block, from G = V diag(evals) V' (``evecs`` row-major at v0).
+
+    With beta = V'(G w_g + c): x = 0 if ||beta|| <= lg, else x = V beta / (evals + nu) with
+    nu ||x|| = lg, the increasing secular equation, by Newton's method safeguarded by bisection."""
+    m = c.shape[0]
+    w_t = np.zeros(m)  # V'w_g
+    c_t = np.zeros(m)  # V'c
+    beta = np.zeros(m)
+    for a in range(m):
+        for k in range(m):
+            v = evecs[v0 + k * m + a]
+            w_t[a] += v * w[order[start + k]]
+            c_t[a] += v * c[k]
+        beta[a] = evals[e0 + a] * w_t[a] + c_t[a]
+    norm_b = np.sqrt(np.sum(beta * beta))
+    if norm_b <= lg:
+        c[:] = 0.0
+        return
+    nu = 0.0
+    if lg > 0.0:
+        top = 0.0
+        for a in range(m):
+            top = max(top, evals[e0 + a])
+        lo, hi = 0.0, lg * top / (norm_b - lg) * (1.0 + 1e-12) + 1e-300
+        nu = hi
+        for _ in range(100):
+            s2 = 0.0
+            s3 = 0.0
+            for a in range(m):
+                d = evals[e0 + a] + nu
+                s2 += beta[a] * beta[a] / (d * d)
+                s3 += beta[a] * beta[a] / (d * d * d)
+            norm_x = np.sqrt(s2)
+            h = nu * norm_x - lg  # increasing in nu
+            if h > 0.0:
+                hi = nu
+            else:
+                lo = nu
+            if abs(h) <= 1e-14 * lg or hi - lo <= 1e-15 * hi:
+                break
+            slope = norm_x - nu * s3 / norm_x
+            step = nu - h / slope if slope > 0.0 else 0.5 * (lo + hi)
+            nu = step if lo < step < hi else 0.5 * (lo + hi)
+    # the move x - w_g = V (c_t - nu w_t) / (evals + nu), accurate where x is near w_g
+    for a in range(m):
+        d = evals[e0 + a] + nu
+        beta[a] = (c_t[a] - nu * w_t[a]) / d if d > 0.0 else 0.0
+    for k in range(m):
+        acc = 0.0
+        for a in range(m):
+            acc += evecs[v0 + k * m + a] * beta[a]
+        c[k] = w[order[start + k]] + acc
+
+
+@njit(cache=True)
 def group_kkt(corr, w, order, start, l1, lg):
     """Distance from corr (= minus the datafit gradient on the group) to the subdifferential."""
     m = corr.shape[0]
@@ -198,13 +255,16 @@ def _datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
 @njit(cache=True, fastmath=_FAST)
 def bcd_working_set(
     Xd, data, indices, indptr, sw, x_offset, is_sparse,
-    r, rsum, w, order, ptr, ws, lipschitz, l1, lg,
+    r, rsum, w, order, ptr, ws, lipschitz, evals, evecs, eoff, voff, l1, lg,
     max_epochs, tol_inner, use_anderson,
 ):
     """Block coordinate descent on the groups ``ws`` with Anderson extrapolation.
 
-    Each block takes one proximal-gradient step of length 1 / lipschitz[g] (the top eigenvalue of
-    X_g' S X_g).  Stops when the largest group KKT violation seen during an epoch is below
+    A block with the eigendecomposition of X_g' S X_g (``evals``/``evecs`` from eoff[g]/voff[g];
+    none where eoff[g] == eoff[g + 1]) and no L1 part is minimized exactly
+    (``exact_group_step``), which is insensitive to columns of different scales; any other takes
+    one proximal-gradient step of length 1 / lipschitz[g] (the top eigenvalue of X_g' S X_g).
+    Stops when the largest group KKT violation seen during an epoch is below
     ``tol_inner``.  Returns (rsum, n_epochs); ``r`` and ``w`` are updated in place.
     """
     n_cols = 0
@@ -236,9 +296,15 @@ def bcd_working_set(
                 c[k] = column_dot(order[start + k], Xd, data, indices, indptr, sw, x_offset, r,
                                   rsum, is_sparse)
             worst = max(worst, group_kkt(c, w, order, start, l1, lg[g]))
+            exact = eoff[g + 1] > eoff[g]
             for k in range(m):
-                c[k] = w[order[start + k]] + c[k] / L
-            group_prox(c, 1.0 / L, order, start, l1, lg[g])
+                exact = exact and l1[order[start + k]] == 0.0
+            if exact:
+                exact_group_step(c, w, order, start, lg[g], evals, evecs, eoff[g], voff[g])
+            else:
+                for k in range(m):
+                    c[k] = w[order[start + k]] + c[k] / L
+                group_prox(c, 1.0 / L, order, start, l1, lg[g])
             for k in range(m):
                 j = order[start + k]
                 if c[k] != w[j]:
@@ -304,9 +370,10 @@ def _column_pair(a, b, Xd, data, indices, indptr, sw, x_offset, is_sparse):
 
 
 @njit(cache=True)
-def block_top_eigenvalues(Xd, data, indices, indptr, sw, x_offset, is_sparse, order, ptr, groups,
-                          out):
-    """out[g] = largest eigenvalue of X_g' S X_g (centred) for g in ``groups``."""
+def block_eigen(Xd, data, indices, indptr, sw, x_offset, is_sparse, order, ptr, groups, eoff,
+                voff, evals, evecs, out):
+    """For g in ``groups``: the eigendecomposition of X_g' S X_g (centred) into evals[eoff[g]:]
+    and evecs[voff[g]:] (row-major), and its largest eigenvalue in out[g]."""
     for g in groups:
         start, m = ptr[g], ptr[g + 1] - ptr[g]
         G = np.empty((m, m))
@@ -315,5 +382,10 @@ def block_top_eigenvalues(Xd, data, indices, indptr, sw, x_offset, is_sparse, or
                 G[a, b] = _column_pair(order[start + a], order[start + b], Xd, data, indices,
                                        indptr, sw, x_offset, is_sparse)
                 G[b, a] = G[a, b]
-        out[g] = np.linalg.eigvalsh(G)[m - 1]
+        values, vectors = np.linalg.eigh(G)
+        for a in range(m):
+            evals[eoff[g] + a] = max(values[a], 0.0)
+            for k in range(m):
+                evecs[voff[g] + k * m + a] = vectors[k, a]
+        out[g] = max(values[m - 1], 0.0)
     return out

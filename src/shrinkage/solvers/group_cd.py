@@ -84,8 +84,24 @@ def scale_columns(X, scale: np.ndarray):
     return np.asarray(X / scale.astype(X.dtype), dtype=X.dtype)
 
 
-def block_lipschitz(design: WeightedDesign, groups: Groups) -> np.ndarray:
-    """Top eigenvalue of X_g' S X_g (centred) for every group: the block CD step is its inverse."""
+@dataclass(frozen=True)
+class BlockCurvature:
+    """Per group: the top eigenvalue of X_g' S X_g (centred), the block step's inverse, and for
+    the groups of 2 to ``_GRAM_MAX_SIZE`` columns its eigendecomposition (evals[eoff[g]:eoff[g+1]],
+    evecs[voff[g]:voff[g+1]] row-major; empty for the others) for exact block solves."""
+
+    lipschitz: np.ndarray
+    evals: np.ndarray
+    evecs: np.ndarray
+    eoff: np.ndarray
+    voff: np.ndarray
+
+    def kernel_args(self) -> tuple:
+        return self.lipschitz, self.evals, self.evecs, self.eoff, self.voff
+
+
+def block_curvature(design: WeightedDesign, groups: Groups) -> BlockCurvature:
+    """The ``BlockCurvature`` of every group of ``design``."""
     out = np.zeros(groups.n_groups)
     sizes = groups.sizes
     single = sizes == 1
@@ -93,15 +109,24 @@ def block_lipschitz(design: WeightedDesign, groups: Groups) -> np.ndarray:
     alive = np.add.reduceat(design.col_norm_sq[groups.order], groups.ptr[:-1]) > 0 \
         if groups.n_groups else np.zeros(0, dtype=bool)  # constant columns only: stays at 0
     small = np.flatnonzero(~single & alive & (sizes <= _GRAM_MAX_SIZE))
+    m = np.zeros(groups.n_groups, dtype=np.int64)
+    m[small] = sizes[small]
+    eoff = np.concatenate([[0], np.cumsum(m)]).astype(np.int64)
+    voff = np.concatenate([[0], np.cumsum(m * m)]).astype(np.int64)
+    evals, evecs = np.zeros(eoff[-1]), np.zeros(voff[-1])
     if design.is_sparse:
-        gk.block_top_eigenvalues(*design.kernel_args(), groups.order, groups.ptr, small, out)
+        gk.block_eigen(*design.kernel_args(), groups.order, groups.ptr, small, eoff, voff,
+                       evals, evecs, out)
     else:  # dense Xd holds the weighted, centred columns: one BLAS product per block
         for g in small:
             block = design.Xd[:, groups.members(g)]
-            out[g] = np.linalg.eigvalsh(block.T @ block)[-1]
+            values, vectors = np.linalg.eigh(block.T @ block)
+            evals[eoff[g]:eoff[g + 1]] = np.maximum(values, 0.0)
+            evecs[voff[g]:voff[g + 1]] = vectors.ravel()
+            out[g] = max(values[-1], 0.0)
     for g in np.flatnonzero(alive & (sizes > _GRAM_MAX_SIZE)):
         out[g] = _lanczos_top_eigenvalue(design, groups.members(g))
-    return out
+    return BlockCurvature(out, evals, evecs, eoff, voff)
 
 
 def _lanczos_top_eigenvalue(design: WeightedDesign, cols: np.ndarray) -> float:
@@ -153,7 +178,7 @@ def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, 
     return max(primal - dual, 0.0)
 
 
-def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, lipschitz: np.ndarray,
+def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature,
                           w0: np.ndarray, *, tol: float, max_iter: int, anderson: bool = True,
                           state=None) -> GroupFit:
     """Minimise 0.5 sum sw r^2 + Omega(w); ``tol`` is relative to sum sw y_c^2.
@@ -163,7 +188,7 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, lipschi
     groups = penalty.groups
     l1, lg = penalty.l1_weights(), penalty.group_weights()
     w = np.asarray(w0, dtype=np.float64).copy()
-    dead = np.repeat(lipschitz == 0, groups.sizes)
+    dead = np.repeat(curvature.lipschitz == 0, groups.sizes)
     w[groups.order[dead]] = 0.0
     if state is not None and np.array_equal(w, w0):
         r, rsum = state[0].copy(), state[1]
@@ -183,7 +208,7 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, lipschi
         gk.kkt_scores(corr, w, groups.order, groups.ptr, l1, lg, scores)
         ws, ws_size = _working_set(scores, groups.norms(w) > 0, ws_size)
         rsum, n_epochs = gk.bcd_working_set(
-            *args, r, rsum, w, groups.order, groups.ptr, ws, lipschitz, l1, lg,
+            *args, r, rsum, w, groups.order, groups.ptr, ws, *curvature.kernel_args(), l1, lg,
             max_iter - epochs, _INNER_FRACTION * scores.max(), anderson)
         epochs += n_epochs
         if ws.size < groups.n_groups and n_epochs <= 1:

@@ -21,7 +21,7 @@ from scipy.linalg import blas
 from ..datafits.quadratic import WeightedDesign
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
-from .group_cd import _WS_START, GroupFit, _working_set, block_lipschitz
+from .group_cd import _WS_START, GroupFit, _working_set, block_curvature
 
 _NEWTON_FRACTION = 0.1  # a tighter inner solve: Newton steps are worth more than CD epochs
 _CURVATURE_FLOOR = 1e-6  # relative floor of the Newton weights (keeps every block curved)
@@ -239,15 +239,15 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
         design, total = _newton_model(data, datafit, eta, deriv, cols)
     else:
         design, total, (R, v) = _stacked_newton_model(data, eta, deriv, b, feats)
-    lipschitz = block_lipschitz(design, local)
+    curvature = block_curvature(design, local)
     l1 = penalty.l1_weights()[cols] / total
     lg = penalty.group_weights()[ws] / total
     w_local = w[cols].copy()
     r, rsum = design.residual(w_local)
     _, n_epochs = gk.bcd_working_set(
         *design.kernel_args(), r, rsum, w_local, local.order, local.ptr,
-        np.arange(ws.size, dtype=np.int64), lipschitz, l1, lg, max_epochs, tol_inner / total,
-        anderson)
+        np.arange(ws.size, dtype=np.int64), *curvature.kernel_args(), l1, lg, max_epochs,
+        tol_inner / total, anderson)
     if not data.fit_intercept:
         b_new = b
     elif K == 1:
