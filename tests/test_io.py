@@ -128,7 +128,7 @@ def test_missing_values_listed_unless_imputed(frame):
     (lambda df: df.assign(y=3.0), r"target column 'y' of d.csv is constant"),
     (lambda df: df.iloc[:1], r"single data row"),
     (lambda df: df.iloc[:0], r"no data rows"),
-    (lambda df: df.assign(y=df["color"]), r"not numeric.*regression models only"),
+    (lambda df: df.assign(y=df["color"]), r"not numeric.*--task classification"),
     (lambda df: df.assign(y=np.where(df.index == 2, np.nan, 1.0 * df.index)),
      r"target column 'y' of d.csv has 1 missing value; a target is never imputed"),
     (lambda df: df.assign(when=pd.Timestamp("2024-01-01")), r"dates or times.*--drop when"),

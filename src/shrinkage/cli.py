@@ -24,8 +24,8 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PENALTY_ALIASES = {"l1": "l1", "lasso": "l1", "l2": "l2", "ridge": "l2", "elasticnet": "elasticnet",
                    "elastic-net": "elasticnet", "elastic_net": "elasticnet", "en": "elasticnet"}
 LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "Elastic Net"}
-CLASSIFICATION_NOTE = ("Classification (scikit-learn's breast cancer data) joins the demo when the "
-                       "logistic models exist; for now the demo is a regression.")
+CLASSIFICATION_NOTE = ("The demo is a regression; for class labels run `shrinkage compare DATA "
+                       "--target COLUMN`, which compares L1, L2 and Elastic Net logistic models.")
 #: the errors a user can fix: exit code 2 and one line
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, PermissionError,
                IsADirectoryError, NotADirectoryError)
@@ -112,7 +112,7 @@ def _data_options(f):
     f = click.option("--drop", multiple=True, metavar="COLS",
                      help="Columns to leave out, comma-separated (repeatable), e.g. an id.")(f)
     f = click.option("--target", "-t", required=True, metavar="COL",
-                     help="The column to predict (numeric).")(f)
+                     help="The column to predict (numeric; class labels too for `compare`).")(f)
     return click.argument("data", type=click.Path(dir_okay=True, path_type=Path))(f)
 
 

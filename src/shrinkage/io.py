@@ -394,8 +394,9 @@ def _target(s, name: str, source: str) -> np.ndarray:
     if not ok:
         example = s.dropna().astype(str).iloc[0]
         raise ValueError(f"the target column {name!r} of {source} is not numeric (e.g. "
-                         f"{example!r}): shrinkage fits regression models only for now; "
-                         "classification arrives with the logistic models.")
+                         f"{example!r}): `fit` and `path` fit regression models; for class "
+                         "labels use `shrinkage compare --task classification`, or "
+                         "shrinkage.LogisticRegression in Python.")
     if not np.all(np.isfinite(values)):
         raise ValueError(f"the target column {name!r} of {source} has infinite values.")
     return values
