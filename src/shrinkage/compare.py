@@ -752,11 +752,20 @@ def bootstrap(X, y, specs: dict, n_bootstrap: int, seed: int, standardize: bool,
     rng = np.random.default_rng(seed)
     draws = [np.bincount(rng.integers(0, n, size=n), minlength=n).astype(np.float64)
              for _ in range(n_bootstrap)]
+    return run_bootstrap(_bootstrap_batch, (X, y), (specs, standardize, with_ols), draws,
+                         [*specs, *(["ols"] if with_ols else [])], p, n_jobs, progress)
+
+
+def run_bootstrap(refit_batch, before: tuple, after: tuple, draws: list, names: list, p: int,
+                  n_jobs, progress) -> dict[str, np.ndarray]:
+    """{name: (len(draws), p) coefficients}: ``refit_batch(*before, batch, *after)`` returns
+    ({name: coefficients of the batch's draws}, refits stopped at max_iter, batch size); the
+    batches run in parallel (about 8 per worker) with a progress bar."""
+    n_bootstrap = len(draws)
     batch = max(1, math.ceil(n_bootstrap / (8 * effective_n_jobs(n_jobs))))
     batches = [draws[i:i + batch] for i in range(0, n_bootstrap, batch)]
-    tasks = (delayed(_bootstrap_batch)(X, y, b, specs, standardize, with_ols) for b in batches)
+    tasks = (delayed(refit_batch)(*before, b, *after) for b in batches)
     outs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
-    names = [*specs, *(["ols"] if with_ols else [])]
     coefs = {k: [] for k in names}
     bad = 0
     for out, n_bad, _ in track(outs, n_bootstrap, "compare: bootstrap refits", progress,
@@ -767,7 +776,7 @@ def bootstrap(X, y, specs: dict, n_bootstrap: int, seed: int, standardize: bool,
     if bad:
         warnings.warn(f"compare: {bad} bootstrap refits stopped at max_iter above the tolerance; "
                       "their coefficients are used as they are.", ShrinkageConvergenceWarning,
-                      stacklevel=3)
+                      stacklevel=4)
     return {k: np.concatenate(c).reshape(n_bootstrap, p) for k, c in coefs.items()}
 
 

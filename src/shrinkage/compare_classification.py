@@ -30,15 +30,12 @@ all with ``shrinkage.selection.glm_cv`` (the engine of ``LogisticRegressionCV``)
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 
 from . import _validation as v
-from ._progress import track
 from .compare import (
     LABELS,
     Comparison,
@@ -47,6 +44,7 @@ from .compare import (
     _repeat_errors,
     _Settings,
     ridge_grid,
+    run_bootstrap,
     treat_group,
 )
 from .diagnostics import collinearity
@@ -260,24 +258,9 @@ def bootstrap_classes(data: GLMCVData, specs: dict, draws: list, with_unpenalize
                       n_jobs, progress) -> dict[str, np.ndarray]:
     """{name: (n_bootstrap, p) coefficients (row norms for the multinomial)} on the same draws;
     the unpenalized fit of a separable draw is a row of NaN."""
-    n_bootstrap, p = len(draws), data.X.shape[1]
-    batch = max(1, math.ceil(n_bootstrap / (8 * effective_n_jobs(n_jobs))))
-    batches = [draws[i:i + batch] for i in range(0, n_bootstrap, batch)]
-    tasks = (delayed(_bootstrap_batch)(data, b, specs, with_unpenalized) for b in batches)
-    outs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
-    names = [*specs, *(["ols"] if with_unpenalized else [])]
-    coefs = {k: [] for k in names}
-    bad = 0
-    for out, n_bad, _ in track(outs, n_bootstrap, "compare: bootstrap refits", progress,
-                               size=lambda r: r[2]):
-        for k in names:
-            coefs[k].append(out[k])
-        bad += n_bad
-    if bad:
-        warnings.warn(f"compare: {bad} bootstrap refits stopped at max_iter above the tolerance; "
-                      "their coefficients are used as they are.", ShrinkageConvergenceWarning,
-                      stacklevel=3)
-    return {k: np.concatenate(c).reshape(n_bootstrap, p) for k, c in coefs.items()}
+    return run_bootstrap(_bootstrap_batch, (data,), (specs, with_unpenalized), draws,
+                         [*specs, *(["ols"] if with_unpenalized else [])], data.X.shape[1],
+                         n_jobs, progress)
 
 
 def _bootstrap_batch(data: GLMCVData, draws, specs: dict, with_unpenalized: bool):
