@@ -17,7 +17,6 @@ from .datafits.quadratic import WeightedDesign
 from .path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
 from .penalties.group import GroupPenalty, Groups, group_factors
 from .solvers.group_cd import (
-    GroupFit,
     block_curvature,
     column_scale,
     scale_columns,
@@ -25,6 +24,7 @@ from .solvers.group_cd import (
 )
 from .solvers.group_newton import GLMData, class_intercepts, solve_group_glm
 from .solvers.group_quantile import QuantileGroupPath
+from .solvers.result import Fit
 
 
 @dataclass
@@ -207,7 +207,7 @@ class _QuadraticPath:
             w[cols] = np.linalg.lstsq(cross[cols], q, rcond=None)[0]
         return unit.alpha_max(-design.correlations(*design.residual(w))), w, None
 
-    def solve(self, penalty: GroupPenalty, w, b, state) -> GroupFit:
+    def solve(self, penalty: GroupPenalty, w, b, state) -> Fit:
         fit = solve_group_quadratic(self.design, penalty, self.curvature, w, tol=self.tol,
                                     max_iter=self.max_iter, state=state)
         d = self.design  # without intercept both offsets are 0
@@ -255,7 +255,7 @@ class _GLMPath:
         w, b, grad, _ = self._null_model(unit)
         return unit.alpha_max(grad), w, b
 
-    def solve(self, penalty: GroupPenalty, w, b, state) -> GroupFit:
+    def solve(self, penalty: GroupPenalty, w, b, state) -> Fit:
         unit = replace(penalty, alpha=1.0)
         _, b_null, grad, loss = self._null_model(unit)
         tiny = np.finfo(float).tiny

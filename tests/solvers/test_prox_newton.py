@@ -32,12 +32,12 @@ def test_solution_satisfies_the_kkt_conditions(sparse):
     data, pw = _setup(X=sp.csc_matrix(X) if sparse else X)
     fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-13, max_iter=10_000)
     assert fit.converged and fit.gap <= 1e-13
-    g = data.sw * data.datafit.derivative(data.y, fit.eta)
+    g = data.sw * data.datafit.derivative(data.y, fit.state)
     corr = -(X.T @ g)
     kkt = _kernels.kkt_violations(corr, fit.w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(30))
     assert kkt.max() < 1e-7
     assert abs(g.sum()) < 1e-14  # the intercept is fitted exactly
-    np.testing.assert_allclose(fit.eta, X @ fit.w + fit.intercept, atol=1e-12)
+    np.testing.assert_allclose(fit.state, X @ fit.w + fit.intercept, atol=1e-12)
 
 
 def test_polish_fits_the_intercept_and_free_columns_exactly():
@@ -68,7 +68,7 @@ def test_warm_start_from_the_solution_needs_no_work():
     data, pw = _setup()
     fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-10, max_iter=10_000)
     again = solve_prox_newton(data, pw, fit.w, fit.intercept, tol_abs=1e-10, max_iter=10_000,
-                              eta0=fit.eta)
+                              eta0=fit.state)
     assert again.n_iter == 0 and again.converged
     np.testing.assert_array_equal(again.w, fit.w)
 

@@ -80,7 +80,7 @@ def test_matches_sklearn_highs(tau, alpha, intercept):
     assert fit.converged and fit.gap <= 1e-12
     # continuous data, n > p: the LP solution is unique, so the coefficients agree too
     np.testing.assert_allclose(fit.w, ref.coef_, atol=1e-7)
-    assert_kkt(X, y, sw, tau, pw, fit.w, fit.intercept, fit.theta, intercept)
+    assert_kkt(X, y, sw, tau, pw, fit.w, fit.intercept, fit.dual, intercept)
 
 
 @pytest.mark.parametrize("sparse", [False, True])
@@ -96,7 +96,7 @@ def test_sample_weights_and_sparse_x_match_sklearn(sparse):
     ours = objective(X, y, sw, 0.3, pw, fit.w, fit.intercept)
     theirs = objective(X, y, sw, 0.3, pw, ref.coef_, ref.intercept_)
     assert abs(ours - theirs) <= 1e-8 * theirs
-    assert_kkt(X, y, sw, 0.3, pw, fit.w, fit.intercept, fit.theta, True)
+    assert_kkt(X, y, sw, 0.3, pw, fit.w, fit.intercept, fit.dual, True)
 
 
 @pytest.mark.parametrize("l1_ratio", [0.0, 0.5])
@@ -106,7 +106,7 @@ def test_l2_and_elastic_net_by_gap_and_kkt(l1_ratio, sparse):
     pw = _weights(X.shape[1], 0.2, l1_ratio)
     fit, sw = _solve(sp.csc_matrix(X) if sparse else X, y, 0.7, pw)
     assert fit.converged and fit.gap <= 1e-10
-    assert_kkt(X, y, sw, 0.7, pw, fit.w, fit.intercept, fit.theta, True)
+    assert_kkt(X, y, sw, 0.7, pw, fit.w, fit.intercept, fit.dual, True)
     if l1_ratio > 0:
         assert np.count_nonzero(fit.w) < X.shape[1]  # exact zeros, not tiny interior values
 
@@ -121,7 +121,7 @@ def test_bounds_and_penalty_factors(options, check):
     pw = _weights(X.shape[1], 0.05, 0.8, **options)
     fit, sw = _solve(X, y, 0.4, pw)
     assert fit.gap <= 1e-10 and check(fit.w)
-    assert_kkt(X, y, sw, 0.4, pw, fit.w, fit.intercept, fit.theta, True)
+    assert_kkt(X, y, sw, 0.4, pw, fit.w, fit.intercept, fit.dual, True)
 
 
 def test_a_fixed_coefficient_stays_at_its_value():

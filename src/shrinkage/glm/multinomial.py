@@ -21,17 +21,17 @@ from ..solvers.prox_newton import (
     _INNER_FRACTION,
     _MAX_NEWTON,
     _ROUNDING,
-    GLMFit,
     _Data,
     backtrack,
     free_columns,
     objective_along,
     working_set,
 )
+from ..solvers.result import Fit
 
 
 def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.ndarray, *,
-                      tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> GLMFit:
+                      tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> Fit:
     """Minimise sum sw l(y, XW + b + offset) + sum_{j,k} l1_j |W_jk| + l2_j/2 W_jk^2 on the box,
     W of shape (p, K); stops when the duality gap is below ``tol_abs`` or after ``max_iter``
     coordinate-descent epochs in all."""
@@ -75,7 +75,8 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
         if n_steps == 0 and ws.size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
         grow = 2 * ws.size if n_steps == 0 else 0  # stalled on this working set: widen it
-    return GLMFit(W, b, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), eta)
+    return Fit(W, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), intercept=b,
+               state=eta)
 
 
 def _newton_step(data: _Data, pw: PenaltyWeights, ws, W, b, eta, onehot, tol, max_epochs, args):

@@ -68,7 +68,7 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
     for a in alphas:
         pw = _weights(problem, float(a), l1_ratio, inactive)
         fit = solve(data, pw, w, b, tol_abs=tol_abs, max_iter=max_iter, eta0=eta)
-        w, b, eta = fit.w, fit.intercept, fit.eta
+        w, b, eta = fit.w, fit.intercept, fit.state
         fits.append(fit)
         if default_grid and f_null > f_saturated:
             ratios.append(1.0 - (data.objective(eta) - f_saturated) / (f_null - f_saturated))

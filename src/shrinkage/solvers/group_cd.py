@@ -38,24 +38,11 @@ from ..datafits.quadratic import WeightedDesign, drop_constant_columns
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
 from . import _kernels
+from .result import Fit
 
 _WS_START = 10
 _INNER_FRACTION = 0.3
 _GRAM_MAX_SIZE = 256  # larger blocks get their top eigenvalue by Lanczos instead of a dense Gram
-
-
-@dataclass(frozen=True)
-class GroupFit:
-    """Coefficients, intercept and certificate (``gap``: a duality gap, or a KKT violation)."""
-
-    w: np.ndarray
-    intercept: float
-    gap: float
-    n_iter: int
-    converged: bool
-    tol: float
-    certificate: str = "duality_gap"
-    state: object = None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -180,7 +167,7 @@ def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, 
 
 def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature,
                           w0: np.ndarray, *, tol: float, max_iter: int, anderson: bool = True,
-                          state=None) -> GroupFit:
+                          state=None) -> Fit:
     """Minimise 0.5 sum sw r^2 + Omega(w); ``tol`` is relative to sum sw y_c^2.
 
     ``state`` is the previous fit's residual when ``w0`` is that fit's ``w``.
@@ -213,5 +200,4 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
         epochs += n_epochs
         if ws.size < groups.n_groups and n_epochs <= 1:
             ws_size *= 2
-    return GroupFit(w, 0.0, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs),
-                    state=(r, rsum))
+    return Fit(w, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), state=(r, rsum))

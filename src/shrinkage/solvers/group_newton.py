@@ -21,7 +21,8 @@ from scipy.linalg import blas
 from ..datafits.quadratic import WeightedDesign
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
-from .group_cd import _WS_START, GroupFit, _working_set, block_curvature
+from .group_cd import _WS_START, _working_set, block_curvature
+from .result import Fit
 
 _NEWTON_FRACTION = 0.1  # a tighter inner solve: Newton steps are worth more than CD epochs
 _CURVATURE_FLOOR = 1e-6  # relative floor of the Newton weights (keeps every block curved)
@@ -158,7 +159,7 @@ def _stacked_newton_model(data: GLMData, eta: np.ndarray, deriv: np.ndarray, b: 
 
 def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarray, b0: float,
                     *, tol_gap: float, tol_kkt: float, max_iter: int, anderson: bool = True
-                    ) -> GroupFit:
+                    ) -> Fit:
     """Proximal Newton on P(w, b); ``max_iter`` bounds the inner block-CD epochs in all."""
     groups = penalty.groups
     l1, lg = penalty.l1_weights(), penalty.group_weights()
@@ -189,8 +190,8 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
             break
         if ws.size < groups.n_groups and n_epochs <= 1:
             ws_size *= 2
-    return GroupFit(w, b, float(value), epochs, bool(value <= tol_abs), float(tol_abs),
-                    certificate=kind)
+    return Fit(w, float(value), epochs, bool(value <= tol_abs), float(tol_abs), intercept=b,
+               certificate=kind)
 
 
 def _multinomial_intercepts(data: GLMData, datafit, base: np.ndarray, b: np.ndarray

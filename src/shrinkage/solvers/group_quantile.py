@@ -23,7 +23,6 @@ import numpy as np
 from ..datafits.quantile import feasible_theta, pinball
 from ..penalties.group import GroupPenalty
 from ..penalties.l1_l2 import PenaltyWeights
-from .group_cd import GroupFit
 from .group_newton import GLMData
 from .quantile import (
     QuantileData,
@@ -32,6 +31,7 @@ from .quantile import (
     null_objective,
     quantile_alpha_max,
 )
+from .result import Fit
 
 _GROWTH = 30.0  # T is multiplied by this between stages
 _CENTERING = 1e-14  # a stage ends at Newton decrement^2 / 2 below this (affine invariant)
@@ -77,7 +77,7 @@ def quantile_certificate(data: GLMData, quantile: float, penalty: GroupPenalty, 
 
 def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, w0: np.ndarray,
                          b0: float, *, tol_abs: float, max_iter: int,
-                         theta0: np.ndarray | None = None) -> GroupFit:
+                         theta0: np.ndarray | None = None) -> Fit:
     """The barrier method from (w0, b0), stopped when a polished point's exact gap is below
     ``tol_abs`` (else the best barrier point is returned); ``max_iter`` bounds the Newton steps
     of all stages."""
@@ -102,14 +102,14 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
             for guess in _polish(data, quantile, penalty, w, b, theta):
                 polished = quantile_certificate(data, quantile, penalty, *guess)
                 if polished.gap <= tol_abs:
-                    return GroupFit(guess[0], guess[1], polished.gap, max(steps, 1), True,
-                                    tol_abs, state=polished.theta)
+                    return Fit(guess[0], polished.gap, max(steps, 1), True, tol_abs,
+                               intercept=guess[1], dual=polished.theta, state=polished.theta)
         if barrier.m / T <= 1e-4 * tol_abs:
             break
         T *= _GROWTH
     w, b, cert = best
-    return GroupFit(w, b, cert.gap, max(steps, 1), cert.gap <= tol_abs, tol_abs,
-                    state=cert.theta)
+    return Fit(w, cert.gap, max(steps, 1), cert.gap <= tol_abs, tol_abs, intercept=b,
+               dual=cert.theta, state=cert.theta)
 
 
 class _Barrier:
@@ -393,14 +393,15 @@ class QuantileGroupPath:
         corr = np.asarray(self.data.X.T @ null.theta).ravel()
         return unit.alpha_max(corr), null.w, null.intercept
 
-    def solve(self, penalty: GroupPenalty, w, b, state) -> GroupFit:
+    def solve(self, penalty: GroupPenalty, w, b, state) -> Fit:
         unit = replace(penalty, alpha=1.0)
         null = self._null_fit(unit)
         if b is None:
             b = null.intercept
         cert = quantile_certificate(self.data, self.quantile, penalty, w, b, null.theta)
         if cert.gap <= self.tol_abs:  # at or above alpha_max
-            return GroupFit(w, float(b), cert.gap, 0, True, self.tol_abs, state=cert.theta)
+            return Fit(w, cert.gap, 0, True, self.tol_abs, intercept=float(b), dual=cert.theta,
+                       state=cert.theta)
         # the previous alpha's dual point: a small gap at a nearby alpha, so a late first stage
         return solve_group_quantile(self.data, self.quantile, penalty, w, b,
                                     tol_abs=self.tol_abs, max_iter=self.max_iter,

@@ -35,22 +35,10 @@ from ..datafits.quantile import (
 )
 from ..penalties.l1_l2 import ElasticNetPenalty, PenaltyWeights
 from ._interior_point import BoundedQP, DenseDesign, Iterate, Residuals, interior_point
+from .result import Fit
 
 _STALL = 8  # iterations without a better certified gap before giving up
 _SHARPEN = 1e-3  # the interior point runs to gap <= _SHARPEN * tol, sharp enough for _polish
-
-
-@dataclass(frozen=True)
-class QuantileFit:
-    """Coefficients, intercept and their certificate (gap in objective units, theta the dual)."""
-
-    w: np.ndarray
-    intercept: float
-    gap: float
-    n_iter: int
-    converged: bool
-    tol: float
-    theta: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -115,7 +103,7 @@ class QuantileDesign:
 
 
 def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_iter: int
-                   ) -> QuantileFit:
+                   ) -> Fit:
     """Minimise the penalized pinball objective; ``tol`` is the absolute duality gap wanted."""
     fixed = pw.lower == pw.upper
     w_base = np.where(fixed, pw.lower, 0.0)
@@ -123,7 +111,7 @@ def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_it
     if act.size == 0:
         b = _null_intercept(data, w_base)
         cert = data.certify(pw, w_base, b)
-        return QuantileFit(w_base, b, cert.gap, 0, cert.gap <= tol, tol, cert.theta)
+        return Fit(w_base, cert.gap, 0, cert.gap <= tol, tol, intercept=b, dual=cert.theta)
     lp = _LP(data, pw, w_base, act)
     best: dict = {}
 
@@ -144,7 +132,7 @@ def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_it
         if polished[2].gap <= max(cert.gap, tol):
             w, b, cert = polished
             break
-    return QuantileFit(w, b, cert.gap, max(n_iter, 1), cert.gap <= tol, tol, cert.theta)
+    return Fit(w, cert.gap, max(n_iter, 1), cert.gap <= tol, tol, intercept=b, dual=cert.theta)
 
 
 def _polish(data: QuantileData, pw: PenaltyWeights, lp: _LP, w: np.ndarray, b: float,
@@ -507,7 +495,6 @@ def solve_quantile_path(problem, quantile: float, alphas: np.ndarray | None, l1_
     standardize and feature_names); ``offset`` (validated) overrides the problem's.
     """
     from ..path import Path, alpha_grid, warn_not_converged
-    from .result import Fit
 
     data = quantile_data(problem, quantile, offset)
     p = problem.X.shape[1]
@@ -531,11 +518,11 @@ def solve_quantile_path(problem, quantile: float, alphas: np.ndarray | None, l1_
                                scale).weights()
         if null is not None and a >= null.alpha_max and l1_ratio >= 1e-3:
             cert = data.certify(pw, null.w, null.intercept, null.theta)
-            fit = QuantileFit(null.w, null.intercept, cert.gap, 1, cert.gap <= tol_abs,
-                              tol_abs, cert.theta)
+            fit = Fit(null.w, cert.gap, 1, cert.gap <= tol_abs, tol_abs,
+                      intercept=null.intercept, dual=cert.theta)
         else:
             fit = solve_quantile(data, pw, tol=tol_abs, max_iter=max_iter)
-        fits.append(Fit(fit.w, fit.gap, fit.n_iter, fit.converged, tol_abs))
+        fits.append(fit)
         intercepts.append(fit.intercept)
     warn_not_converged(fits, alphas, max_iter, model)
     extra = {k: val for k, val in (("datafit", "quantile"), ("certificate", "duality_gap"))
