@@ -631,3 +631,40 @@ def test_a_group_of_columns_on_very_different_scales_converges_fast():
     y = X @ [1.0, 0.01, 1e-4, 0.0, 0.0, 0.0] + rng.standard_normal(100)
     p = group_path(X, y, [0, 0, 0, 1, 1, 1], alphas=[0.05, 0.005], tol=1e-10)
     assert p.converged.all() and p.n_iter.max() <= 100  # one prox step per block needed 10^4+
+
+
+@pytest.mark.parametrize("lam", [0.1, 2.0, 1e3])
+def test_sparse_group_block_step_minimizes_the_block(lam):
+    from shrinkage.solvers._group_kernels import sparse_group_block_step
+
+    rng = np.random.default_rng(int(lam * 10))
+    l1 = np.full(4, 0.5)
+    for start_at_zero in (True, False):
+        B = rng.standard_normal((8, 4)) * [1.0, 10.0, 100.0, 1000.0]
+        G = B.T @ B
+        w = np.zeros(4) if start_at_zero else rng.standard_normal(4) / [1.0, 10.0, 100.0, 1e3]
+        c = B.T @ rng.standard_normal(8) * 10
+        x = c.copy()
+        sparse_group_block_step(x, w, np.arange(4), 0, l1, lam, np.linalg.eigvalsh(G)[-1],
+                                G.ravel(), 0, 10_000)
+        grad = G @ (x - w) - c  # the smooth part's gradient; optimality: -grad in the
+        norm = np.linalg.norm(x)  # subdifferential of l1 |x| + lam ||x|| at x
+        if norm == 0:
+            soft = np.maximum(np.abs(grad) - l1, 0.0)
+            assert np.linalg.norm(soft) <= lam * (1 + 1e-12)
+            continue
+        on = x != 0
+        residual = grad[on] + l1[on] * np.sign(x[on]) + lam * x[on] / norm
+        assert np.max(np.abs(residual)) <= 1e-8 * np.max(np.abs(c))
+        assert np.all(np.abs(grad[~on]) <= l1[~on] + 1e-8 * np.max(np.abs(c)))
+
+
+def test_sparse_group_on_columns_of_different_scales_converges():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((80, 12)) * 10 ** rng.uniform(-1, 1, 12)
+    y = X[:, :3] @ (1 / np.abs(X[:, :3]).mean(axis=0)) + rng.standard_normal(80)
+    p = group_path(X, y, np.repeat(np.arange(4), 3), l1_ratio=0.5, n_alphas=10, tol=1e-10,
+                   max_iter=20_000)
+    assert p.converged.all() and p.n_iter.max() <= 100  # one prox step per block: 745
+    active = np.repeat(np.abs(p.coefs).reshape(10, 4, 3).any(axis=2), 3, axis=1)
+    assert np.any((p.coefs == 0) & active)  # zeros inside active groups along the path

@@ -16,6 +16,7 @@ from numba import njit
 from ._kernels import ANDERSON_K, anderson_weights, column_axpy, column_dot
 
 _FAST = {"reassoc", "contract"}
+_BLOCK_SWEEPS = 20  # coordinate sweeps within a sparse-group block per visit
 
 
 @njit(cache=True)
@@ -94,6 +95,102 @@ def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
         for a in range(m):
             acc += evecs[v0 + k * m + a] * beta[a]
         c[k] = w[order[start + k]] + acc
+
+
+@njit(cache=True)
+def _coordinate_with_group(a, u, lam1, lg, R):
+    """argmin_t 0.5 a t^2 - u t + lam1 |t| + lg sqrt(t^2 + R), a > 0: soft-thresholding when
+    R = 0, else the root of the increasing derivative by Newton's method safeguarded by
+    bisection."""
+    if R <= 0.0:
+        z = abs(u) - lam1 - lg
+        return 0.0 if z <= 0.0 else (z / a if u > 0 else -z / a)
+    v = abs(u) - lam1
+    if v <= 0.0:
+        return 0.0
+    lo, hi = 0.0, v / a
+    t = hi
+    for _ in range(100):
+        root = np.sqrt(t * t + R)
+        psi = a * t - v + lg * t / root  # increasing in t
+        if psi > 0.0:
+            hi = t
+        else:
+            lo = t
+        if abs(psi) <= 1e-15 * v or hi - lo <= 1e-16 * hi:
+            break
+        step = t - psi / (a + lg * R / (root * root * root))
+        t = step if lo < step < hi else 0.5 * (lo + hi)
+    return t if u > 0 else -t
+
+
+@njit(cache=True)
+def sparse_group_block_step(c, w, order, start, l1, lg, L, gram, g0, max_sweeps):
+    """In place: c <- argmin_x 0.5 (x - w_g)' G (x - w_g) - c'(x - w_g) + sum_j l1_j |x_j|
+    + lg ||x|| for a block with an L1 part (G row-major at g0, its top eigenvalue L).
+
+    x = 0 exactly when ||S(G w_g + c, l1)|| <= lg (S: soft-thresholding); otherwise coordinate
+    descent within the block, each coordinate's problem solved exactly (insensitive to columns of
+    different scales), from w_g, or from the proximal-gradient step at 0 (non-zero then) when
+    w_g = 0."""
+    m = c.shape[0]
+    b = np.empty(m)
+    for k in range(m):
+        acc = c[k]
+        for q in range(m):
+            acc += gram[g0 + k * m + q] * w[order[start + q]]
+        b[k] = acc
+    norm_s = 0.0
+    for k in range(m):
+        z = abs(b[k]) - l1[order[start + k]]
+        if z > 0.0:
+            norm_s += z * z
+    norm_s = np.sqrt(norm_s)
+    if norm_s <= lg:
+        c[:] = 0.0
+        return
+    x = np.empty(m)
+    at_zero = True
+    for k in range(m):
+        x[k] = w[order[start + k]]
+        at_zero = at_zero and x[k] == 0.0
+    if at_zero:  # coordinate descent cannot leave 0: start from the prox-gradient step at 0
+        for k in range(m):
+            z = abs(b[k]) - l1[order[start + k]]
+            x[k] = 0.0 if z <= 0.0 else (1.0 - lg / norm_s) * (z if b[k] > 0 else -z) / L
+    grad = np.empty(m)  # of the smooth part: G (x - w_g) - c = G x - b
+    norm2 = 0.0
+    for k in range(m):
+        acc = -b[k]
+        for q in range(m):
+            acc += gram[g0 + k * m + q] * x[q]
+        grad[k] = acc
+        norm2 += x[k] * x[k]
+    for _ in range(max_sweeps):
+        biggest = 0.0
+        for k in range(m):
+            a = gram[g0 + k * m + k]
+            if a <= 0.0:
+                continue
+            xk = x[k]
+            t = _coordinate_with_group(a, a * xk - grad[k], l1[order[start + k]], lg,
+                                       max(norm2 - xk * xk, 0.0))
+            d = t - xk
+            if d != 0.0:
+                for q in range(m):
+                    grad[q] += gram[g0 + q * m + k] * d
+                norm2 += t * t - xk * xk
+                x[k] = t
+                biggest = max(biggest, a * d * d)
+        if biggest <= 1e-28 * max(norm2 * L, 1e-300):
+            break
+    if norm2 > 0.0:
+        for k in range(m):
+            c[k] = x[k]
+    else:  # coordinate descent cannot leave 0: the proximal-gradient step at w_g instead
+        for k in range(m):
+            c[k] = w[order[start + k]] + c[k] / L
+        group_prox(c, 1.0 / L, order, start, l1, lg)
 
 
 @njit(cache=True)
@@ -255,15 +352,16 @@ def _datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
 @njit(cache=True, fastmath=_FAST)
 def bcd_working_set(
     Xd, data, indices, indptr, sw, x_offset, is_sparse,
-    r, rsum, w, order, ptr, ws, lipschitz, evals, evecs, eoff, voff, l1, lg,
+    r, rsum, w, order, ptr, ws, lipschitz, evals, evecs, grams, eoff, voff, l1, lg,
     max_epochs, tol_inner, use_anderson,
 ):
     """Block coordinate descent on the groups ``ws`` with Anderson extrapolation.
 
-    A block with the eigendecomposition of X_g' S X_g (``evals``/``evecs`` from eoff[g]/voff[g];
-    none where eoff[g] == eoff[g + 1]) and no L1 part is minimized exactly
-    (``exact_group_step``), which is insensitive to columns of different scales; any other takes
-    one proximal-gradient step of length 1 / lipschitz[g] (the top eigenvalue of X_g' S X_g).
+    A block with the Gram G = X_g' S X_g and its eigendecomposition (``grams``, ``evals``,
+    ``evecs`` from eoff[g]/voff[g]; none where eoff[g] == eoff[g + 1]) is minimized exactly
+    without an L1 part (``exact_group_step``), else by coordinate descent within the block
+    (``sparse_group_block_step``), both insensitive to columns of different scales; any other
+    takes one proximal-gradient step of length 1 / lipschitz[g] (the top eigenvalue of G).
     Stops when the largest group KKT violation seen during an epoch is below
     ``tol_inner``.  Returns (rsum, n_epochs); ``r`` and ``w`` are updated in place.
     """
@@ -296,11 +394,15 @@ def bcd_working_set(
                 c[k] = column_dot(order[start + k], Xd, data, indices, indptr, sw, x_offset, r,
                                   rsum, is_sparse)
             worst = max(worst, group_kkt(c, w, order, start, l1, lg[g]))
-            exact = eoff[g + 1] > eoff[g]
+            has_gram = eoff[g + 1] > eoff[g]
+            pure = True
             for k in range(m):
-                exact = exact and l1[order[start + k]] == 0.0
-            if exact:
+                pure = pure and l1[order[start + k]] == 0.0
+            if has_gram and pure:
                 exact_group_step(c, w, order, start, lg[g], evals, evecs, eoff[g], voff[g])
+            elif has_gram:
+                sparse_group_block_step(c, w, order, start, l1, lg[g], L, grams, voff[g],
+                                        _BLOCK_SWEEPS)
             else:
                 for k in range(m):
                     c[k] = w[order[start + k]] + c[k] / L
@@ -371,9 +473,10 @@ def _column_pair(a, b, Xd, data, indices, indptr, sw, x_offset, is_sparse):
 
 @njit(cache=True)
 def block_eigen(Xd, data, indices, indptr, sw, x_offset, is_sparse, order, ptr, groups, eoff,
-                voff, evals, evecs, out):
-    """For g in ``groups``: the eigendecomposition of X_g' S X_g (centred) into evals[eoff[g]:]
-    and evecs[voff[g]:] (row-major), and its largest eigenvalue in out[g]."""
+                voff, evals, evecs, grams, out):
+    """For g in ``groups``: X_g' S X_g (centred) into grams[voff[g]:] and its
+    eigendecomposition into evals[eoff[g]:] and evecs[voff[g]:] (row-major), and its largest
+    eigenvalue in out[g]."""
     for g in groups:
         start, m = ptr[g], ptr[g + 1] - ptr[g]
         G = np.empty((m, m))
@@ -387,5 +490,6 @@ def block_eigen(Xd, data, indices, indptr, sw, x_offset, is_sparse, order, ptr, 
             evals[eoff[g] + a] = max(values[a], 0.0)
             for k in range(m):
                 evecs[voff[g] + k * m + a] = vectors[k, a]
+                grams[voff[g] + k * m + a] = G[k, a]
         out[g] = max(values[m - 1], 0.0)
     return out

@@ -73,18 +73,20 @@ def scale_columns(X, scale: np.ndarray):
 
 @dataclass(frozen=True)
 class BlockCurvature:
-    """Per group: the top eigenvalue of X_g' S X_g (centred), the block step's inverse, and for
-    the groups of 2 to ``_GRAM_MAX_SIZE`` columns its eigendecomposition (evals[eoff[g]:eoff[g+1]],
-    evecs[voff[g]:voff[g+1]] row-major; empty for the others) for exact block solves."""
+    """Per group: the top eigenvalue of G = X_g' S X_g (centred), the block step's inverse, and
+    for the groups of 2 to ``_GRAM_MAX_SIZE`` columns G itself and its eigendecomposition
+    (evals[eoff[g]:eoff[g+1]]; grams and evecs at voff[g]:voff[g+1], row-major; empty for the
+    others) for exact block solves."""
 
     lipschitz: np.ndarray
     evals: np.ndarray
     evecs: np.ndarray
+    grams: np.ndarray
     eoff: np.ndarray
     voff: np.ndarray
 
     def kernel_args(self) -> tuple:
-        return self.lipschitz, self.evals, self.evecs, self.eoff, self.voff
+        return self.lipschitz, self.evals, self.evecs, self.grams, self.eoff, self.voff
 
 
 def block_curvature(design: WeightedDesign, groups: Groups) -> BlockCurvature:
@@ -100,20 +102,22 @@ def block_curvature(design: WeightedDesign, groups: Groups) -> BlockCurvature:
     m[small] = sizes[small]
     eoff = np.concatenate([[0], np.cumsum(m)]).astype(np.int64)
     voff = np.concatenate([[0], np.cumsum(m * m)]).astype(np.int64)
-    evals, evecs = np.zeros(eoff[-1]), np.zeros(voff[-1])
+    evals, evecs, grams = np.zeros(eoff[-1]), np.zeros(voff[-1]), np.zeros(voff[-1])
     if design.is_sparse:
         gk.block_eigen(*design.kernel_args(), groups.order, groups.ptr, small, eoff, voff,
-                       evals, evecs, out)
+                       evals, evecs, grams, out)
     else:  # dense Xd holds the weighted, centred columns: one BLAS product per block
         for g in small:
             block = design.Xd[:, groups.members(g)]
-            values, vectors = np.linalg.eigh(block.T @ block)
+            gram = block.T @ block
+            values, vectors = np.linalg.eigh(gram)
             evals[eoff[g]:eoff[g + 1]] = np.maximum(values, 0.0)
             evecs[voff[g]:voff[g + 1]] = vectors.ravel()
+            grams[voff[g]:voff[g + 1]] = gram.ravel()
             out[g] = max(values[-1], 0.0)
     for g in np.flatnonzero(alive & (sizes > _GRAM_MAX_SIZE)):
         out[g] = _lanczos_top_eigenvalue(design, groups.members(g))
-    return BlockCurvature(out, evals, evecs, eoff, voff)
+    return BlockCurvature(out, evals, evecs, grams, eoff, voff)
 
 
 def _lanczos_top_eigenvalue(design: WeightedDesign, cols: np.ndarray) -> float:
