@@ -7,7 +7,7 @@ with Omega the group penalty of ``shrinkage.penalties.group``: a second-order co
 with rho_tau(r) = min {tau v + (1 - tau)(v - r): v >= 0, v >= r}, |w_j| = min {s >= |w_j|} and
 ||w_g|| = min {t >= ||w_g||}, the log-barrier problem
 T P + barriers is minimized over (v, s, t) in closed form, which leaves a smooth, strictly convex
-function G_T(w, b) of the coefficients alone, minimized by Newton's method; T grows tenfold per
+function G_T(w, b) of the coefficients alone, minimized by Newton's method; T grows 30-fold per
 stage.  At a minimizer of G_T, theta = psi'(r) / T (psi the reduced per-sample barrier) is
 feasible for the dual with gap m / T; the exact duality gap of P at a feasible point made from it
 (``group_theta``) certifies every stage, and ``_polish`` solves the optimality conditions on the
