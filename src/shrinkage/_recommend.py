@@ -223,7 +223,8 @@ def _group(g: GroupTreatment) -> Evidence:
                 f"(r={corr(grp.strongest_corr)})")
     else:
         head = (f"Features {names_list(grp.names)} form a correlated group of {grp.size} "
-                f"(|r| up to {corr(grp.max_abs_corr)}, at least {corr(grp.min_abs_corr)})")
+                f"(|r| up to {corr(grp.max_abs_corr)}; its least correlated pair, "
+                f"|r| = {corr(grp.min_abs_corr)}, is linked through the others)")
     clauses = []
     for name, t in g.penalties.items():
         values[name] = {"kept": list(t.kept), "n_kept": t.n_kept,
