@@ -24,7 +24,7 @@ from numba import njit
 
 from ._kernels import (
     ANDERSON_K,
-    anderson_weights,
+    anderson_point,
     conjugate_coordinate,
     kkt_violation,
     prox_coordinate,
@@ -169,8 +169,8 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, 
         if n_hist < ANDERSON_K + 1:
             continue
         n_hist = 0
-        weights = anderson_weights(history)
-        if weights.shape[0] == 0:
+        point = anderson_point(history)
+        if point.shape[0] == 0:
             continue
         z_acc = z.copy()
         a_acc = a.copy()
@@ -178,10 +178,7 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, 
         c_acc = c
         for t in range(n_ws):
             j = ws[t]
-            value = 0.0
-            for m in range(ANDERSON_K):
-                value += weights[m] * history[m + 1, t]
-            value = min(max(value, lower[j]), upper[j])
+            value = min(max(point[t], lower[j]), upper[j])
             if value != z[j] and curv[j] > 0.0:
                 z_acc[j] = value
                 c_acc -= (value - z[j]) * mean[j]
@@ -451,8 +448,8 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
         if n_hist < ANDERSON_K + 1:
             continue
         n_hist = 0
-        weights = anderson_weights(history)
-        if weights.shape[0] == 0:
+        point = anderson_point(history)
+        if point.shape[0] == 0:
             continue
         Z_acc = Z.copy()
         A_acc = A.copy()
@@ -460,9 +457,7 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
         E_acc = E.copy()
         db_acc = db.copy()
         for v in range(n_vars):
-            value = 0.0
-            for m in range(ANDERSON_K):
-                value += weights[m] * history[m + 1, v]
+            value = point[v]
             t, k = v // K, v % K
             if t < n_ws:
                 j = ws[t]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._kernels import ANDERSON_K, anderson_weights, column_axpy, column_dot
+from ._kernels import ANDERSON_K, anderson_point, column_axpy, column_dot
 
 _FAST = {"reassoc", "contract"}
 _BLOCK_SWEEPS = 20  # coordinate sweeps within a sparse-group block per visit
@@ -423,16 +423,14 @@ def bcd_working_set(
         if n_hist < ANDERSON_K + 1:
             continue
         n_hist = 0
-        coef = anderson_weights(history)
-        if coef.shape[0] == 0:
+        point = anderson_point(history)
+        if point.shape[0] == 0:
             continue
         w_try = w.copy()
         r_try = r.copy()
         rsum_try = rsum
         for k in range(n_cols):
-            acc = 0.0
-            for q in range(ANDERSON_K):
-                acc += coef[q] * history[q + 1, k]
+            acc = point[k]
             j = cols[k]
             if acc != w[j]:
                 rsum_try = column_axpy(j, acc - w[j], Xd, data, indices, indptr, x_offset, r_try,

@@ -237,6 +237,16 @@ def anderson_weights(history):
     return z / total
 
 
+@njit(cache=True)
+def anderson_point(history):
+    """The extrapolated iterate sum_k c_k w_{k+1}, c the ``anderson_weights``; empty if
+    degenerate."""
+    c = anderson_weights(history)
+    if c.shape[0] == 0:
+        return c
+    return c @ history[1:]
+
+
 @njit(cache=True, fastmath=_FAST)
 def cd_working_set(
     Xd, data, indices, indptr, sw, x_offset, is_sparse,
@@ -278,13 +288,9 @@ def cd_working_set(
         n_hist += 1
         if n_hist == ANDERSON_K + 1:
             n_hist = 0
-            c = anderson_weights(history)
-            if c.shape[0] == 0:
+            w_acc = anderson_point(history)
+            if w_acc.shape[0] == 0:
                 continue
-            w_acc = np.zeros(n_ws)
-            for m in range(ANDERSON_K):
-                for k in range(n_ws):
-                    w_acc[k] += c[m] * history[m + 1, k]
             for k in range(n_ws):
                 j = ws[k]
                 w_acc[k] = min(max(w_acc[k], lower[j]), upper[j])
