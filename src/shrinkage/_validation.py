@@ -67,6 +67,17 @@ def check_alpha(alpha, name: str = "alpha") -> float:
     return float(alpha)
 
 
+def check_grid(alphas, n_alphas, alpha_min_ratio) -> np.ndarray | None:
+    """The checked ``alphas``, or None for the default grid, whose ``n_alphas`` (a positive
+    integer) and ``alpha_min_ratio`` (None or in (0, 1)) are checked instead."""
+    if alphas is not None:
+        return check_alphas(alphas)
+    check_positive_int(n_alphas, "n_alphas")
+    if alpha_min_ratio is not None and not 0 < alpha_min_ratio < 1:
+        raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
+    return None
+
+
 def check_alphas(alphas) -> np.ndarray:
     a = np.asarray(alphas, dtype=np.float64)
     if a.ndim > 1:

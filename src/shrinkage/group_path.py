@@ -135,13 +135,10 @@ def group_path(X, y, groups=None, *, datafit="quadratic", l1_ratio: float = 0.0,
                                  fit_intercept=fit_intercept, standardize=standardize,
                                  sample_weight=sample_weight, offset=offset,
                                  feature_names=feature_names)
-    if alphas is None:
-        v.check_positive_int(n_alphas, "n_alphas")
-        if alpha_min_ratio is None:
-            alpha_min_ratio = default_alpha_min_ratio(*problem.X.shape)
-        elif not 0 < alpha_min_ratio < 1:
-            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
-    return solve_group_path(problem, None if alphas is None else v.check_alphas(alphas), l1_ratio,
+    alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
+    if alphas is None and alpha_min_ratio is None:
+        alpha_min_ratio = default_alpha_min_ratio(*problem.X.shape)
+    return solve_group_path(problem, alphas, l1_ratio,
                             n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                             tol=v.check_tol(tol),
                             max_iter=v.check_positive_int(max_iter, "max_iter"))

@@ -74,11 +74,7 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     l1_ratio = v.check_l1_ratio(l1_ratio)
     if feature_names is None and hasattr(X, "columns"):
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
-    if alphas is None:
-        v.check_positive_int(n_alphas, "n_alphas")
-        if alpha_min_ratio is not None and not 0 < alpha_min_ratio < 1:
-            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
-    checked_alphas = None if alphas is None else v.check_alphas(alphas)
+    checked_alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     if not (isinstance(datafit, str) and datafit == "quadratic"):
         from .glm import GLMProblem, solve_glm_path
 

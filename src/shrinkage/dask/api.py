@@ -98,12 +98,7 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     check_solver(solver)
     tol = v.check_tol(tol)
     max_iter = v.check_positive_int(max_iter, "max_iter")
-    if alphas is not None:
-        alphas = v.check_alphas(alphas)
-    else:
-        v.check_positive_int(n_alphas, "n_alphas")
-        if alpha_min_ratio is not None and not 0 < alpha_min_ratio < 1:
-            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
+    alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     data = as_dask_data(X, y, sample_weight)
     stats = compute_statistics(data, None, fit_intercept=fit_intercept,
                                memory_budget=memory_budget)

@@ -237,12 +237,7 @@ def glm_path(X, y, *, datafit, l1_ratio: float = 1.0, alphas=None, n_alphas: int
     it took (``DaskGLMPath``).
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
-    if alphas is not None:
-        alphas = v.check_alphas(alphas)
-    else:
-        v.check_positive_int(n_alphas, "n_alphas")
-        if alpha_min_ratio is not None and not 0 < alpha_min_ratio < 1:
-            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
+    alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     tol = v.check_tol(tol)
     max_iter = v.check_positive_int(max_iter, "max_iter")
     problem = DaskGLM.build(X, y, datafit=datafit, sample_weight=sample_weight, offset=offset,

@@ -442,14 +442,10 @@ def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=
                             feature_names=feature_names)
     if offset is not None:
         offset = v.check_target(offset, problem.n_samples, name="offset")
-    if alphas is None:
-        v.check_positive_int(n_alphas, "n_alphas")
-        if alpha_min_ratio is None:
-            alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
-        elif not 0 < alpha_min_ratio < 1:
-            raise ValueError(f"alpha_min_ratio must be in (0, 1); got {alpha_min_ratio!r}.")
-    return solve_quantile_path(problem, quantile, None if alphas is None else
-                               v.check_alphas(alphas), l1_ratio, n_alphas=n_alphas,
+    alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
+    if alphas is None and alpha_min_ratio is None:
+        alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
+    return solve_quantile_path(problem, quantile, alphas, l1_ratio, n_alphas=n_alphas,
                                alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
                                max_iter=v.check_positive_int(max_iter, "max_iter"),
                                offset=offset)
