@@ -77,15 +77,11 @@ def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
                 s3 += beta[a] * beta[a] / (d * d * d)
             norm_x = np.sqrt(s2)
             h = nu * norm_x - lg  # increasing in nu
-            if h > 0.0:
-                hi = nu
-            else:
-                lo = nu
-            if abs(h) <= 1e-14 * lg or hi - lo <= 1e-15 * hi:
+            if abs(h) <= 1e-14 * lg:
                 break
-            slope = norm_x - nu * s3 / norm_x
-            step = nu - h / slope if slope > 0.0 else 0.5 * (lo + hi)
-            nu = step if lo < step < hi else 0.5 * (lo + hi)
+            nu, lo, hi = _bracketed_newton(nu, h, norm_x - nu * s3 / norm_x, lo, hi)
+            if hi - lo <= 1e-15 * hi:
+                break
     # the move x - w_g = V (c_t - nu w_t) / (evals + nu), accurate where x is near w_g
     for a in range(m):
         d = evals[e0 + a] + nu
@@ -95,6 +91,19 @@ def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
         for a in range(m):
             acc += evecs[v0 + k * m + a] * beta[a]
         c[k] = w[order[start + k]] + acc
+
+
+@njit(cache=True)
+def _bracketed_newton(t, value, slope, lo, hi):
+    """One step to the root of an increasing function with ``value`` and ``slope`` at t: the
+    bracket [lo, hi] shrinks to t's side, then Newton's step, or bisection where it would leave
+    the bracket.  Returns (next t, lo, hi)."""
+    if value > 0.0:
+        hi = t
+    else:
+        lo = t
+    step = t - value / slope if slope > 0.0 else 0.5 * (lo + hi)
+    return (step if lo < step < hi else 0.5 * (lo + hi)), lo, hi
 
 
 @njit(cache=True)
@@ -113,14 +122,11 @@ def _coordinate_with_group(a, u, lam1, lg, R):
     for _ in range(100):
         root = np.sqrt(t * t + R)
         psi = a * t - v + lg * t / root  # increasing in t
-        if psi > 0.0:
-            hi = t
-        else:
-            lo = t
-        if abs(psi) <= 1e-15 * v or hi - lo <= 1e-16 * hi:
+        if abs(psi) <= 1e-15 * v:
             break
-        step = t - psi / (a + lg * R / (root * root * root))
-        t = step if lo < step < hi else 0.5 * (lo + hi)
+        t, lo, hi = _bracketed_newton(t, psi, a + lg * R / (root * root * root), lo, hi)
+        if hi - lo <= 1e-16 * hi:
+            break
     return t if u > 0 else -t
 
 
