@@ -137,3 +137,61 @@ def test_bad_input_gives_clear_errors():
         collinearity(correlated_design(), threshold=1.5)
     with pytest.raises(ValueError, match="feature_names"):
         collinearity(correlated_design(), feature_names=["a"])
+
+
+def one_hot(levels, column):
+    names = sorted(set(levels))
+    return pd.DataFrame({f"{column}={lv}": (np.asarray(levels) == lv).astype(float)
+                         for lv in names})
+
+
+def test_one_hot_encoding_is_not_reported_as_collinearity_but_the_data_s_own_is():
+    rng = np.random.default_rng(3)
+    n = 300
+    X = pd.DataFrame(correlated_design(n, 3, seed=3), columns=["a", "b", "c"])
+    shelve = one_hot(rng.choice(["Bad", "Good", "Medium"], n, p=[0.3, 0.2, 0.5]), "ShelveLoc")
+    student = one_hot(rng.choice(["No", "Yes"], n), "student")
+    full = pd.concat([X, shelve, student], axis=1)
+    c = collinearity(full)
+    assert [b.column for b in c.one_hot] == ["ShelveLoc", "student"]
+    references = [full.columns[j] for j in c.references]
+    assert references == ["ShelveLoc=Medium", student.columns[student.sum().argmax()]]
+    # the same numbers as with the reference levels dropped by hand
+    reduced = full.drop(columns=references)
+    assert np.isfinite(c.condition_number)
+    assert c.condition_number == pytest.approx(np.linalg.cond(standardized(reduced.to_numpy())))
+    kept = [full.columns.get_loc(n) for n in reduced.columns]
+    np.testing.assert_allclose(c.vif[kept], vif_by_regression(reduced.to_numpy()), rtol=1e-8)
+    assert np.all(np.isnan(c.vif[c.references])) and c.exactly_collinear.size == 0
+    assert c.groups == []  # student=No and student=Yes (r = -1) are no pair
+    assert json.loads(json.dumps(c.to_dict(), allow_nan=False))["one_hot"][1]["column"] == (
+        "student")
+    # without the encoding, the same columns look exactly collinear
+    blind = collinearity(full, one_hot={})
+    assert np.isinf(blind.condition_number) and blind.exactly_collinear.size == 5
+    assert [g.names for g in blind.groups] == [("student=No", "student=Yes")]
+
+    # the user's own collinearity stays visible: a duplicated column, x3 = x1 + x2, and a
+    # numeric copy of a level
+    own = full.assign(a_again=full["a"], sum_ab=full["a"] + full["b"],
+                      yes=full["student=Yes"])
+    c = collinearity(own)
+    assert np.isinf(c.condition_number)
+    exact = {str(own.columns[j]) for j in c.exactly_collinear}
+    assert {"a", "b", "a_again", "sum_ab", "yes"} <= exact
+    assert not exact & {"c", "ShelveLoc=Bad", "ShelveLoc=Good"}
+    pairs = {g.names for g in c.groups}
+    assert any({"a", "a_again"} <= set(g) for g in pairs)
+    assert any({"student=Yes", "yes"} <= set(g) for g in pairs)
+
+
+def test_declared_one_hot_blocks():
+    rng = np.random.default_rng(4)
+    levels = rng.choice(["x", "y", "z"], 100)
+    X = pd.concat([pd.DataFrame({"v": rng.standard_normal(100)}), one_hot(levels, "k")], axis=1)
+    X.columns = ["v", "k_x", "k_y", "k_z"]  # not the column=level form: found only if declared
+    assert collinearity(X).one_hot == ()
+    c = collinearity(X, one_hot={"k": ["k_x", "k_y", "k_z"]})
+    assert c.one_hot[0].column == "k" and np.isfinite(c.condition_number)
+    with pytest.raises(ValueError, match="one_hot"):
+        collinearity(X, one_hot={"k": ["k=x"]})

@@ -21,6 +21,7 @@ from .compare import (
     ModelResult,
 )
 from .diagnostics import HIGH_VIF, Collinearity
+from .one_hot import MANY_LEVELS
 
 #: a feature selected in at least this fraction of the bootstrap refits is stably selected
 STABLE = 0.8
@@ -28,6 +29,8 @@ STABLE = 0.8
 NOTABLE_CONDITION = 30.0
 #: at most this many correlated groups are described in the recommendation text
 MAX_GROUPS_IN_TEXT = 3
+#: a level of a categorical with fewer rows than this is rare
+RARE_LEVEL = 5
 ERROR_NAMES = {"mse": "CV mean squared error", "mae": "CV mean absolute error",
                "r2": "CV fraction of unexplained variance", "deviance": "CV deviance",
                "accuracy": "CV misclassification rate", "roc_auc": "CV 1 - ROC AUC",
@@ -93,15 +96,7 @@ def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, und
               null: ModelResult | None = None) -> tuple[str, str, list[Evidence]]:
     """(recommended penalty, recommendation text, evidence list); ``null`` is the
     intercept-only model of a classification."""
-    best = min(results, key=lambda k: results[k].cv_error)
-    limit = results[best].cv_error + results[best].cv_error_se
-    within = [k for k in results if results[k].cv_error <= limit]
-    chosen = min(within, key=lambda k: (results[k].nnz, results[k].cv_error))
-    reason = "clear" if within == [chosen] else "sparsest"
-    alternating = [g for g in groups if "l1" in g.penalties and g.penalties["l1"].alternates]
-    if chosen == "l1" and "elasticnet" in within and alternating:
-        chosen, reason = "elasticnet", "groups"
-
+    best, within, chosen, reason, alternating = choose(results, groups)
     p = len(diag.feature_names)
     decision = _decision(reason, chosen, best, results, within, p, scoring, alternating)
     errors = [_cv_error(m, p, scoring) for m in results.values()]
@@ -110,11 +105,11 @@ def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, und
     if null is not None:
         errors.append(_cv_error(null, p, scoring))
     sparsity = _sparsity(results, p)
-    group_facts = [_group(g) for g in groups]
-    stability = _stability(results[chosen])
+    group_facts = [_group(g, diag) for g in groups]
+    stability = _stability(results[chosen], diag)
     base = _baseline(baseline, undefined, results, best, null)
     collin = _collinearity(diag)
-    constant = _constant(diag)
+    constant = [*_constant(diag), *_many_levels(diag)]
     edges = [e for m in results.values() for e in [_grid_edge(m, alpha_rule)] if e]
 
     evidence = [decision, *sparsity, *group_facts, *errors, stability, base, collin, *constant,
@@ -129,6 +124,45 @@ def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, und
     return chosen, text, evidence
 
 
+def choose(results: dict[str, ModelResult], groups: list[GroupTreatment]
+           ) -> tuple[str, list[str], str, str, list[GroupTreatment]]:
+    """(best, the candidates within one SE of it, the recommended penalty, the reason,
+    the correlated groups L1 alternates in): the rules of ``shrinkage.compare.compare``.
+
+    reason: "clear" (a single candidate), "sparsest" (sparsity decides among candidates whose
+    errors are indistinguishable), "stable" (they keep as many features: the smallest bootstrap
+    spread decides, ``relative_spread``) or "groups" (L1 alternates inside a correlated group:
+    the Elastic Net keeps it together).
+    """
+    best = min(results, key=lambda k: results[k].cv_error)
+    limit = results[best].cv_error + results[best].cv_error_se
+    within = [k for k in results if results[k].cv_error <= limit]
+    fewest = min(results[k].nnz for k in within)
+    sparsest = [k for k in within if results[k].nnz == fewest]
+    if len(within) == 1:
+        chosen, reason = best, "clear"
+    elif len(sparsest) == 1 or fewest == 0:
+        chosen = min(sparsest, key=lambda k: results[k].cv_error)
+        reason = "sparsest"
+    else:
+        chosen = min(sparsest, key=lambda k: (relative_spread(results[k]), results[k].cv_error))
+        reason = "stable"
+    alternating = [g for g in groups if "l1" in g.penalties and g.penalties["l1"].alternates]
+    if chosen == "l1" and "elasticnet" in within and alternating:
+        chosen, reason = "elasticnet", "groups"
+    return best, within, chosen, reason, alternating
+
+
+def relative_spread(m: ModelResult) -> float:
+    """Median over the kept features of sd / |coefficient| over the bootstrap refits (inf when
+    it cannot be told): how much the fit moves from one sample to the next."""
+    kept = m.selected
+    if kept.size == 0:
+        return math.inf
+    rel = m.coef_sd[kept] / np.abs(m.coef[kept])
+    return float(np.median(rel)) if np.all(np.isfinite(rel)) else math.inf
+
+
 def _decision(reason, chosen, best, results, within, p, scoring, alternating) -> Evidence:
     m, b = results[chosen], results[best]
     label = m.label
@@ -137,6 +171,14 @@ def _decision(reason, chosen, best, results, within, p, scoring, alternating) ->
               "best_cv_error": b.cv_error, "best_cv_error_se": b.cv_error_se,
               "within_one_se": list(within)}
     error = ERROR_NAMES[scoring]
+    if reason != "clear":
+        spread = relative(max(results[k].cv_error for k in within), b.cv_error)
+        values["spread"] = spread
+        both = "both" if len(within) == 2 else "all"
+        tie = (f"The {error}s of {names_list([SHORT[k] for k in within])} are "
+               f"indistinguishable: {both} are within one standard error of the lowest "
+               f"({SHORT[best]}'s {num(b.cv_error)} ± {num(b.cv_error_se)}) and at most "
+               f"{pct(spread)} apart, so the error does not decide. ")
     if reason == "clear":
         others = sorted((k for k in results if k != chosen), key=lambda k: results[k].cv_error)
         if not others:
@@ -152,18 +194,29 @@ def _decision(reason, chosen, best, results, within, p, scoring, alternating) ->
                 f"({num(nxt.cv_error)}).")
     elif reason == "groups":
         values["alternating_groups"] = [list(g.group.names) for g in alternating]
-        text = (f"{label} is recommended: its {error} ({num(m.cv_error)}) is within one standard "
-                f"error of the best ({SHORT[best]}: {num(b.cv_error)} ± {num(b.cv_error_se)}) "
-                f"and it keeps correlated features together ({m.nnz} of {p} features), where L1 "
-                "alternates between them from one bootstrap sample to the next.")
-    elif chosen == best:
-        text = (f"{label} is recommended: it has the lowest {error} ({num(m.cv_error)} "
-                f"± {num(m.cv_error_se)}) and no penalty within one standard error of it keeps "
-                f"fewer features than its {m.nnz} of {p}.")
+        text = (f"{tie}Stability inside correlated groups decides: {label} is recommended "
+                f"({num(m.cv_error)}, {m.nnz} of {p} features) because it keeps correlated "
+                "features together, where L1 alternates between them from one bootstrap sample "
+                "to the next (a selection that changes with the sample is hard to interpret).")
+    elif reason == "sparsest":
+        others = [k for k in within if k != chosen]
+        values["candidates_nnz"] = {k: results[k].nnz for k in others}
+        kept = "; ".join(f"{SHORT[k]} keeps {results[k].nnz}" for k in others)
+        text = (f"{tie}Sparsity decides: {label} is recommended, with the fewest features "
+                f"({m.nnz} of {p}; {kept}): at the same accuracy, fewer features make a model "
+                "that is simpler to interpret and cheaper to measure on new data.")
     else:
-        text = (f"{label} is recommended: it is the sparsest model ({m.nnz} of {p} features) "
-                f"whose {error} ({num(m.cv_error)}) is within one standard error of the best "
-                f"({SHORT[best]}: {num(b.cv_error)} ± {num(b.cv_error_se)}).")
+        others = [k for k in within if results[k].nnz == m.nnz and k != chosen]
+        spreads = {k: relative_spread(results[k]) for k in [chosen, *others]}
+        values.update(relative_spread=spreads, n_bootstrap=int(m.bootstrap_coefs.shape[0]))
+        listed = names_list([f"{num(spreads[k])} for {SHORT[k]}" for k in others])
+        tied = names_list([SHORT[k] for k in [chosen, *others]])
+        text = (f"{tie}Nor does sparsity: {tied} {'both' if not others[1:] else 'all'} keep "
+                f"{m.nnz} of {p} features. Stability decides: {label} is "
+                f"recommended because its coefficients vary least over the "
+                f"{values['n_bootstrap']} bootstrap refits (median sd / |coefficient| "
+                f"{num(spreads[chosen])}, against {listed}), so its fit is the most likely to "
+                "be reproduced on new data.")
     return Evidence("decision", text, values)
 
 
@@ -214,15 +267,24 @@ def _sparsity_in_text(facts: list[Evidence], chosen: str) -> list[Evidence]:
             or e.values["nnz"] < e.values["n_features"]]
 
 
-def _group(g: GroupTreatment) -> Evidence:
+def _member_names(members, diag: Collinearity) -> list[str]:
+    """Feature names, with every level of a categorical read as its column ("student (both
+    levels)")."""
+    whole = {b.column: b.size for b in diag.one_hot if set(b.members) <= set(members)}
+    return [f"{n} ({'both' if whole[n] == 2 else 'all'} levels)" if n in whole else n
+            for n in diag.describe(members)]
+
+
+def _group(g: GroupTreatment, diag: Collinearity) -> Evidence:
     grp = g.group
     values = {"members": list(grp.names), "size": grp.size, "max_abs_corr": grp.max_abs_corr,
               "min_abs_corr": grp.min_abs_corr, "strongest_corr": grp.strongest_corr}
+    shown = _member_names(grp.members, diag)
     if grp.size == 2:
-        head = (f"Features {names_list(grp.names)} are a correlated pair "
+        head = (f"Features {names_list(shown)} are a correlated pair "
                 f"(r={corr(grp.strongest_corr)})")
     else:
-        head = (f"Features {names_list(grp.names)} form a correlated group of {grp.size} "
+        head = (f"Features {names_list(shown)} form a correlated group of {grp.size} "
                 f"(|r| up to {corr(grp.max_abs_corr)}; its least correlated pair, "
                 f"|r| = {corr(grp.min_abs_corr)}, is linked through the others)")
     clauses = []
@@ -279,17 +341,29 @@ def _relevant_groups(groups: list[GroupTreatment], facts: list[Evidence]) -> lis
     return chosen[:MAX_GROUPS_IN_TEXT]
 
 
-def _stability(m: ModelResult) -> Evidence | None:
+def _selected_columns(m: ModelResult, diag: Collinearity) -> tuple[list[str], np.ndarray]:
+    """(names, bootstrap selection frequencies) of the input columns the model selects: a
+    feature, or a categorical, selected when any of its levels is."""
+    refits = m._refits != 0
+    in_block = {j for b in diag.one_hot for j in b.members}
+    units = [(b.column, list(b.members)) for b in diag.one_hot]
+    units += [(str(m.feature_names[j]), [j]) for j in range(m.coef.size) if j not in in_block]
+    units = sorted((u for u in units if np.any(m.coef[u[1]] != 0)), key=lambda u: u[1][0])
+    return ([name for name, _ in units],
+            np.array([float(refits[:, cols].any(axis=1).mean()) for _, cols in units]))
+
+
+def _stability(m: ModelResult, diag: Collinearity) -> Evidence | None:
     b = m.bootstrap_coefs.shape[0]
     sel = m.selected
     if sel.size == 0:
         return None
-    f = m.selection_frequency[sel]
+    names, f = _selected_columns(m, diag)
     stable = int(np.sum(f >= STABLE))
-    worst = int(sel[np.argmin(f)])
-    values = {"model": m.name, "n_bootstrap": b, "nnz": m.nnz, "n_stable": stable,
-              "stable_level": STABLE, "least_stable": str(m.feature_names[worst]),
-              "least_stable_frequency": float(m.selection_frequency[worst])}
+    worst = int(np.argmin(f))
+    values = {"model": m.name, "n_bootstrap": b, "nnz": m.nnz, "n_selected": len(names),
+              "n_stable": stable, "stable_level": STABLE, "least_stable": names[worst],
+              "least_stable_frequency": float(f[worst])}
     if m.nnz == len(m.coef) or m.name == "l2":
         sd = m.coef_sd
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -301,9 +375,11 @@ def _stability(m: ModelResult) -> Evidence | None:
                 f"relative to its size is {m.feature_names[j]} ({num(m.coef[j])}, sd "
                 f"{num(sd[j])}).")
         return Evidence("stability", text, values)
-    text = (f"Over {b} bootstrap refits, {stable} of the {m.nnz} features {SHORT[m.name]} "
+    what = "features" if len(names) == m.nnz else (
+        "input columns (a categorical counts once, selected when any of its levels is)")
+    text = (f"Over {b} bootstrap refits, {stable} of the {len(names)} {what} {SHORT[m.name]} "
             f"selects are selected in at least {freq(STABLE)} of them")
-    if stable < m.nnz:
+    if stable < len(names):
         text += (f"; the least stable is {values['least_stable']} "
                  f"({freq(values['least_stable_frequency'])})")
     return Evidence("stability", text + ".", values)
@@ -361,7 +437,32 @@ def _collinearity(diag: Collinearity) -> Evidence:
         values["max_vif"] = float(np.nanmax(diag.vif)) if np.any(np.isfinite(diag.vif)) else None
         if values["max_vif"] is not None:
             text += f" and its largest VIF is {num(values['max_vif'])}"
+    if diag.one_hot:
+        values["references"] = {b.column: b.reference_level for b in diag.one_hot}
+        text += (f" (the levels of {names_list([b.column for b in diag.one_hot])} add up to 1 "
+                 "by construction of the one-hot encoding, so the reference level of each "
+                 "categorical is left out of these numbers)")
     return Evidence("collinearity", text + ".", values)
+
+
+def _many_levels(diag: Collinearity) -> list[Evidence]:
+    """A note per categorical with more than MANY_LEVELS levels."""
+    out = []
+    for b in diag.one_hot:
+        if b.size <= MANY_LEVELS:
+            continue
+        counts = np.asarray(b.counts)
+        values = {"column": b.column, "n_levels": b.size, "rare_rows": RARE_LEVEL,
+                  "n_rare": int(np.sum(counts < RARE_LEVEL)), "n_single": int(np.sum(counts == 1)),
+                  "median_rows": float(np.median(counts))}
+        text = (f"{b.column} is a categorical with {b.size} levels, one feature each (a median "
+                f"of {num(values['median_rows'])} rows per level; {values['n_rare']} levels "
+                f"have fewer than {RARE_LEVEL} rows, {values['n_single']} a single row): a "
+                "rare level's coefficient rests on its few rows and a level absent from a "
+                "training fold cannot be learned there. Merge rare levels, or leave the column "
+                "out if it identifies the rows.")
+        out.append(Evidence("categorical", text, values))
+    return out
 
 
 def _constant(diag: Collinearity) -> list[Evidence]:

@@ -323,7 +323,8 @@ def _run_compare(df, source: str, *, target, drop, impute, task, penalties, cv, 
 
     comparison = run(prepared.X, y, task=task, penalties=penalties, cv=cv, n_repeats=repeats,
                      n_bootstrap=bootstrap, random_state=seed, progress=progress,
-                     scoring=scoring)
+                     scoring=scoring, one_hot={c.name: c.features for c in prepared.preprocessing
+                                               .columns if c.kind == "categorical"})
     try:
         html = build_report(comparison, prepared.X, y, data=summary,
                             random_state=seed, progress=progress, command=_command_line())

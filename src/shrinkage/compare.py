@@ -28,6 +28,12 @@ Conventions:
 - the CV error is ``scoring`` ("mse" by default) on the held-out folds, lower is better; its
   standard error is glmnet's (``shrinkage.selection.cv``).  The spread over repeats is the
   standard deviation of the R per-repeat K-fold errors at the chosen alpha.
+- a categorical one-hot encoded with every level (``column=level`` columns that add up to 1 on
+  every row, detected or given as ``one_hot``, see ``shrinkage.one_hot``) is collinear with the
+  intercept by construction: the penalties keep every level, but the unpenalized baseline and
+  the collinearity diagnostics leave out its reference level (the most frequent), so the other
+  levels' baseline coefficients are differences from it and only the data's own collinearity
+  is reported.
 - bootstrap refits use the multiplicities of a draw with replacement as sample weights (the same
   objective as duplicated rows), every penalty on the same draws, in parallel with joblib; the
   draws come from ``random_state`` up front, so the result does not depend on ``n_jobs``.
@@ -50,6 +56,7 @@ from ._progress import track
 from .diagnostics import Collinearity, CorrelatedGroup, check_frame, collinearity
 from .diagnostics import default_feature_names as _default_names
 from .exceptions import ShrinkageConvergenceWarning
+from .one_hot import OneHotBlock, reference_columns
 from .path import Path, path
 from .selection.cv import CVResult, cross_validate_path, fold_summary, prediction_errors
 from .selection.glm_cv import CLASS_SCORINGS
@@ -258,7 +265,8 @@ class Evidence:
     """One fact behind the recommendation: its sentence and the numbers the sentence states.
 
     kind : "decision", "error_vs_sparsity", "cv_error", "baseline", "group", "stability",
-        "collinearity", "constant", "grid_edge".
+        "collinearity", "constant", "categorical" (a categorical with many levels),
+        "grid_edge".
     text : the sentence, built from ``values`` (every number in it is one of them, formatted).
     values : the numbers and names, as plain Python values.
     """
@@ -397,7 +405,8 @@ class Comparison:
 def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: int | None = None,
             l1_ratio=0.5, n_alphas: int = 100, n_bootstrap: int = 100, alpha_rule: str = "min",
             scoring: str | None = None, standardize: bool = True, corr_threshold: float = 0.8,
-            random_state=None, n_jobs=None, progress=None, feature_names=None) -> Comparison:
+            random_state=None, n_jobs=None, progress=None, feature_names=None,
+            one_hot=None) -> Comparison:
     """Compare L1, L2 and Elastic Net (and OLS) on (X, y): CV, stability, collinearity, advice.
 
     Parameters
@@ -434,6 +443,11 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     progress : progress bars on stderr: None (when stderr is a terminal and the work is long),
         True or False.
     feature_names : names of the columns (default: the DataFrame's, else x0, x1, ...).
+    one_hot : the categoricals one-hot encoded in X, {column: [its features' names]} (e.g. from
+        ``shrinkage.io``'s preprocessing), or None to detect them from names of the form
+        ``column=level`` whose 0/1 columns add up to 1 on every row.  Their reference levels are
+        left out of the unpenalized baseline and of the collinearity diagnostics (module
+        docstring).
 
     Returns
     -------
@@ -442,8 +456,12 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     1. Each penalty's CV error is taken at its chosen alpha (``alpha_rule``); the best is the
        lowest, and the candidates are the penalties within one standard error of it (the best's
        SE, glmnet's 1-SE idea applied across penalties).
-    2. Among the candidates, the sparsest (fewest non-zero coefficients; then the lower error)
-       is recommended: similar accuracy with fewer features is the simpler model.
+    2. With more than one candidate their errors are indistinguishable and the text says so;
+       the sparsest candidate (fewest non-zero coefficients) is recommended: similar accuracy
+       with fewer features is the simpler model to interpret.  When several candidates keep
+       as many features, stability decides: the one whose coefficients vary least over the
+       bootstrap refits (median sd / |coefficient| over its kept features; then the lower
+       error).
     3. If that is L1, the Elastic Net is also a candidate, and L1 alternates between the members
        of a correlated group over the bootstrap refits (its choice inside the group depends on
        the sample), the Elastic Net is recommended instead: it keeps the group together at a
@@ -473,7 +491,8 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         v.check_cv(cv, n)
     if task == "classification":
-        return compare_classes(X, y, names, settings, cv, n_jobs, random_state, corr_threshold)
+        return compare_classes(X, y, names, settings, cv, n_jobs, random_state, corr_threshold,
+                               one_hot)
     y = v.check_target(y, n)
     if np.ptp(y) == 0:
         raise ValueError(f"y is constant (every value is {y[0]:g}): there is nothing to predict "
@@ -483,7 +502,7 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     if not isinstance(cv, numbers.Integral) or isinstance(cv, bool):
         cv = _materialize(cv, X, y, settings.n_repeats)
 
-    diag = collinearity(X, names, corr_threshold)
+    diag = collinearity(X, names, corr_threshold, one_hot)
     if diag.constant.size == p:
         raise ValueError("every column of X is constant: there is nothing to compare.")
     common = {"cv": cv, "n_repeats": settings.n_repeats, "n_alphas": settings.n_alphas,
@@ -513,22 +532,25 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     for name, (res, _) in cv_results.items():
         i, _ = _at_rule(res, settings.alpha_rule)
         specs[name] = (res.l1_ratio, float(res.alphas[i]))
-    undefined = ols_undefined_reason(n, p - diag.constant.size, splits)
+    columns = unpenalized_columns(diag)
+    undefined = ols_undefined_reason(n, int(np.setdiff1d(columns, diag.constant).size), splits)
     with_ols = undefined is None
     baseline_note = None if with_ols else undefined[0]
-    if with_ols and np.isinf(diag.condition_number):
-        baseline_note = ("X is exactly collinear: the OLS coefficients are not unique; the "
-                         "minimum-norm solution is shown")
+    if with_ols:
+        notes = ["X is exactly collinear: the OLS coefficients are not unique; the minimum-norm "
+                 "solution is shown"] if np.isinf(diag.condition_number) else []
+        notes += [note for note in [fold_constant_note(X, columns, splits, diag.constant)] if note]
+        baseline_note = joined_notes(notes, reference_note(diag.one_hot))
     boots = bootstrap(X, y, specs, settings.n_bootstrap, boot_seed, settings.standardize,
-                      with_ols, n_jobs, settings.progress)
+                      columns if with_ols else None, n_jobs, settings.progress)
 
     results = {name: _model_result(name, res, en_errors, splits, n_folds, settings.alpha_rule,
                                    names, boots[name])
                for name, (res, en_errors) in cv_results.items()}
     baseline = None
     if with_ols:
-        baseline = _baseline(X, y, splits, n_folds, settings.scoring, names, boots["ols"],
-                             baseline_note)
+        baseline = _baseline(X, y, columns, splits, n_folds, settings.scoring, names,
+                             boots["ols"], joined_notes(notes))
     groups = [treat_group(g, results, diag.scale) for g in diag.groups]
     recommended, text, evidence = recommend(results, baseline, undefined, diag, groups,
                                             settings.alpha_rule, settings.scoring)
@@ -657,6 +679,49 @@ def ols_undefined_reason(n: int, m: int, splits: list) -> tuple[str, dict] | Non
 # grids, cross-validation pieces, bootstrap
 
 
+def unpenalized_columns(diag: Collinearity) -> np.ndarray:
+    """The columns of the unpenalized baselines: all but each one-hot block's reference level."""
+    return np.flatnonzero(~reference_columns(diag.one_hot, diag.n_features))
+
+
+def joined_notes(notes: list[str], *more: str | None) -> str | None:
+    """Notes in one sentence (None when there are none)."""
+    return "; ".join([*notes, *(m for m in more if m)]) or None
+
+
+def reference_note(blocks: tuple[OneHotBlock, ...]) -> str | None:
+    """The sentence that names the reference levels left out of an unpenalized fit."""
+    if not blocks:
+        return None
+    refs = ", ".join(f"{b.column}={b.reference_level}" for b in blocks[:6])
+    more = f" and {len(blocks) - 6} more" if len(blocks) > 6 else ""
+    return ("without a penalty the levels of a categorical are fitted against its most frequent "
+            f"level, left out as the reference ({refs}{more}): their coefficients are "
+            "differences from it")
+
+
+def fold_constant_note(X, columns: np.ndarray, splits: list, constant: np.ndarray
+                       ) -> str | None:
+    """Why an unpenalized fit is not unique in some training folds: columns that vary in X but
+    are constant on a fold's training rows (e.g. a rare level absent from it), or None."""
+    varying = np.setdiff1d(columns, constant)
+    rows = X.tocsr() if sp.issparse(X) else X
+    folds, names = 0, set()
+    for train, _ in splits:
+        part = rows[train][:, varying]
+        if sp.issparse(part):
+            part = part.toarray()
+        flat = varying[np.ptp(part, axis=0) == 0]
+        folds += int(flat.size > 0)
+        names.update(int(j) for j in flat)
+    if not folds:
+        return None
+    return (f"in {folds} of the {len(splits)} training folds {len(names)} column"
+            f"{'s are' if len(names) > 1 else ' is'} constant (e.g. a rare level absent from the "
+            "fold), so the unpenalized fit there is not unique: the fit shown gives such a column "
+            "0, which predicts its held-out rows as if it were 0")
+
+
 def ridge_grid(X, standardize: bool, n_alphas: int, constant: np.ndarray) -> np.ndarray:
     """The L2 grid (module docstring): from 100 tr(G) down to 1e-4 tr(G) / m."""
     keep = np.ones(X.shape[1], dtype=bool)
@@ -703,16 +768,21 @@ def _model_result(name: str, res: CVResult, en_errors, splits, n_folds: int, rul
         np.asarray(coef, dtype=np.float64), intercept, names, boot, res.path, res, en_errors)
 
 
-def _baseline(X, y, splits, n_folds: int, scoring: str, names, boot, note) -> ModelResult:
+def _baseline(X, y, columns: np.ndarray, splits, n_folds: int, scoring: str, names, boot,
+              note) -> ModelResult:
+    """OLS on ``columns`` of X (coefficients 0 on the others), on the folds and the full data."""
     errors = np.empty(len(splits))
     rows = X.tocsr() if sp.issparse(X) else X
+    rows = rows[:, columns]
     for f, (train, test) in enumerate(splits):
         w, b = ols_fit(_take(rows, train), y[train])
         pred = np.asarray(rows[test] @ w).ravel() + b
         errors[f] = prediction_errors(y[test], pred[:, None], np.ones(test.size), scoring)[0]
     weights = np.array([float(test.size) for _, test in splits])
     mean, se = fold_summary(errors[:, None], weights, n_folds)
-    w, b = ols_fit(X, y)
+    w_kept, b = ols_fit(X[:, columns], y)
+    w = np.zeros(X.shape[1])
+    w[columns] = w_kept
     empty = np.zeros(0)
     return ModelResult("ols", LABELS["ols"], None, 0.0, 0.0, 0.0, empty, empty, empty,
                        float(mean[0]), float(se[0]), _repeat_errors(errors, weights, n_folds),
@@ -745,15 +815,17 @@ def ols_fit(X, y: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.nda
     return w, ybar - float(mean @ w)
 
 
-def bootstrap(X, y, specs: dict, n_bootstrap: int, seed: int, standardize: bool, with_ols: bool,
-              n_jobs, progress) -> dict[str, np.ndarray]:
-    """{name: (n_bootstrap, p) coefficients} refitted on the same bootstrap draws."""
+def bootstrap(X, y, specs: dict, n_bootstrap: int, seed: int, standardize: bool,
+              ols_columns: np.ndarray | None, n_jobs, progress) -> dict[str, np.ndarray]:
+    """{name: (n_bootstrap, p) coefficients} refitted on the same bootstrap draws; OLS (on
+    ``ols_columns``, None for none) under the name "ols"."""
     n, p = X.shape
     rng = np.random.default_rng(seed)
     draws = [np.bincount(rng.integers(0, n, size=n), minlength=n).astype(np.float64)
              for _ in range(n_bootstrap)]
-    return run_bootstrap(_bootstrap_batch, (X, y), (specs, standardize, with_ols), draws,
-                         [*specs, *(["ols"] if with_ols else [])], p, n_jobs, progress)
+    return run_bootstrap(_bootstrap_batch, (X, y), (specs, standardize, ols_columns), draws,
+                         [*specs, *(["ols"] if ols_columns is not None else [])], p, n_jobs,
+                         progress)
 
 
 def run_bootstrap(refit_batch, before: tuple, after: tuple, draws: list, names: list, p: int,
@@ -780,8 +852,10 @@ def run_bootstrap(refit_batch, before: tuple, after: tuple, draws: list, names: 
     return {k: np.concatenate(c).reshape(n_bootstrap, p) for k, c in coefs.items()}
 
 
-def _bootstrap_batch(X, y, draws, specs, standardize, with_ols):
+def _bootstrap_batch(X, y, draws, specs, standardize, ols_columns):
+    with_ols = ols_columns is not None
     out = {k: [] for k in [*specs, *(["ols"] if with_ols else [])]}
+    kept = X[:, ols_columns] if with_ols else None
     bad = 0
     for weights in draws:
         for name, (l1_ratio, alpha) in specs.items():
@@ -792,7 +866,9 @@ def _bootstrap_batch(X, y, draws, specs, standardize, with_ols):
             out[name].append(fit.coefs[0])
             bad += int(not fit.converged[0])
         if with_ols:
-            out["ols"].append(ols_fit(X, y, weights)[0])
+            w = np.zeros(X.shape[1])
+            w[ols_columns] = ols_fit(kept, y, weights)[0]
+            out["ols"].append(w)
     return {k: np.array(c) for k, c in out.items()}, bad, len(draws)
 
 

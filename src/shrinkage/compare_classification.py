@@ -24,7 +24,10 @@ all with ``shrinkage.selection.glm_cv`` (the engine of ``LogisticRegressionCV``)
   program decides, ``shrinkage.glm.separation``); bootstrap draws that are separable have no
   unpenalized fit and are left out of its stability numbers;
 - bootstrap draws are stratified (each class resampled to its own size), so every refit sees
-  every class.
+  every class; every training fold must hold every class (a splitter that gives a training
+  fold without one is refused: its models could only give that class probability 0);
+- as for regression, the unpenalized fit leaves out the reference level of each one-hot
+  encoded categorical (``shrinkage.compare``'s docstring).
 """
 
 from __future__ import annotations
@@ -43,9 +46,13 @@ from .compare import (
     _at_rule,
     _repeat_errors,
     _Settings,
+    fold_constant_note,
+    joined_notes,
+    reference_note,
     ridge_grid,
     run_bootstrap,
     treat_group,
+    unpenalized_columns,
 )
 from .diagnostics import collinearity
 from .exceptions import ShrinkageConvergenceWarning
@@ -112,7 +119,7 @@ def _show(label) -> str:
 
 
 def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, random_state,
-                    corr_threshold: float) -> Comparison:
+                    corr_threshold: float, one_hot=None) -> Comparison:
     """The classification branch of ``shrinkage.compare.compare`` (inputs checked there)."""
     from ._recommend import recommend
 
@@ -125,7 +132,7 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
     kind = "logistic" if K == 2 else "multinomial"
     rng = np.random.default_rng(random_state)
     fold_seed, boot_seed = (int(s) for s in rng.integers(2**31 - 1, size=2))
-    diag = collinearity(X, names, corr_threshold)
+    diag = collinearity(X, names, corr_threshold, one_hot)
     if diag.constant.size == p:
         raise ValueError("every column of X is constant: there is nothing to compare.")
     options = PathOptions(standardize=settings.standardize, feature_names=names).checked()
@@ -133,6 +140,7 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
     splits, n_folds = make_folds(cv, n, X=X, y=codes, n_repeats=settings.n_repeats,
                                  random_state=fold_seed, stratify=True)
     n_rep = len(splits) // n_folds
+    check_training_classes(splits, codes, classes)
     common = {"n_alphas": settings.n_alphas, "scoring": settings.scoring, "n_jobs": n_jobs,
               "progress": settings.progress, "model": "compare"}
     cv_results, en_errors = {}, {}
@@ -157,20 +165,28 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
     for name, res in cv_results.items():
         i, _ = _at_rule(res, settings.alpha_rule)
         specs[name] = (res.l1_ratio, float(res.alphas[i]))
-    undefined, fits = unpenalized_fits(data, splits, p - diag.constant.size)
+    columns = unpenalized_columns(diag)
+    reduced = data if columns.size == p else dataclasses.replace(
+        data, X=X[:, columns], feature_names=names[columns])
+    undefined, fits = unpenalized_fits(reduced, splits,
+                                       int(np.setdiff1d(columns, diag.constant).size))
     with_unpenalized = undefined is None
     draws = stratified_draws(codes, settings.n_bootstrap, boot_seed)
-    boots = bootstrap_classes(data, specs, draws, with_unpenalized, n_jobs, settings.progress)
+    boots = bootstrap_classes(data, specs, draws, (reduced, columns) if with_unpenalized else None,
+                              n_jobs, settings.progress)
 
     results = {name: _model_result(name, res, en_errors if name == "elasticnet" else None,
                                    n_folds, settings.alpha_rule, names, boots[name], classes)
                for name, res in cv_results.items()}
     baseline = baseline_note = None
     if with_unpenalized:
-        collinear = np.isinf(diag.condition_number)
-        baseline = _unpenalized(data, splits, fits, n_folds, settings.scoring, names,
-                                boots["ols"], classes, collinear)
-        baseline_note = baseline.note
+        notes = ["X is exactly collinear: the unpenalized coefficients are not unique; the fit "
+                 "the solver reaches is shown"] if np.isinf(diag.condition_number) else []
+        notes += [note for note in [fold_constant_note(X, columns, splits, diag.constant)] if note]
+        baseline = _unpenalized(reduced, columns, splits, fits, n_folds, settings.scoring,
+                                names, boots["ols"], classes, notes)
+        baseline_note = joined_notes([baseline.note] if baseline.note else [],
+                                reference_note(diag.one_hot))
     else:
         baseline_note = undefined[0]
     null = _null_model(data, splits, n_folds, settings.scoring, names, classes, counts)
@@ -184,6 +200,21 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
                       settings.alpha_rule, settings.standardize, n_folds, n_rep,
                       settings.n_bootstrap, splits, classes=classes, class_counts=counts,
                       null=null, coef_kind=coef_kind)
+
+
+def check_training_classes(splits: list, codes: np.ndarray, classes: np.ndarray) -> None:
+    """Refuse cv splits whose training rows lack a class: no model fitted there can give that
+    class a probability above 0, so its held-out error would be a number about the folds, not
+    about the data."""
+    for f, (train, _) in enumerate(splits):
+        present = np.unique(codes[train])
+        if present.size < classes.size:
+            missing = ", ".join(_show(classes[k]) for k in np.setdiff1d(
+                np.arange(classes.size), present)[:5])
+            raise ValueError(f"cv split {f}'s training rows hold {present.size} of the "
+                             f"{classes.size} classes (none of {missing}): a model fitted there "
+                             "cannot predict the missing class. Use an integer cv (stratified "
+                             "folds) or a stratified splitter such as StratifiedKFold.")
 
 
 def _null_hessian_weight(counts: np.ndarray) -> float:
@@ -254,16 +285,18 @@ def stratified_draws(codes: np.ndarray, n_bootstrap: int, seed: int) -> list[np.
             for _ in range(n_bootstrap)]
 
 
-def bootstrap_classes(data: GLMCVData, specs: dict, draws: list, with_unpenalized: bool,
-                      n_jobs, progress) -> dict[str, np.ndarray]:
+def bootstrap_classes(data: GLMCVData, specs: dict, draws: list, unpenalized, n_jobs, progress
+                      ) -> dict[str, np.ndarray]:
     """{name: (n_bootstrap, p) coefficients (row norms for the multinomial)} on the same draws;
-    the unpenalized fit of a separable draw is a row of NaN."""
-    return run_bootstrap(_bootstrap_batch, (data,), (specs, with_unpenalized), draws,
-                         [*specs, *(["ols"] if with_unpenalized else [])], data.X.shape[1],
-                         n_jobs, progress)
+    ``unpenalized``: None, or (its data, the columns of X it holds) for the unpenalized fit
+    ("ols"), whose row is NaN on a separable draw."""
+    return run_bootstrap(_bootstrap_batch, (data,), (specs, unpenalized), draws,
+                         [*specs, *(["ols"] if unpenalized is not None else [])],
+                         data.X.shape[1], n_jobs, progress)
 
 
-def _bootstrap_batch(data: GLMCVData, draws, specs: dict, with_unpenalized: bool):
+def _bootstrap_batch(data: GLMCVData, draws, specs: dict, unpenalized):
+    with_unpenalized = unpenalized is not None
     out = {k: [] for k in [*specs, *(["ols"] if with_unpenalized else [])]}
     bad = 0
     for weights in draws:
@@ -275,10 +308,14 @@ def _bootstrap_batch(data: GLMCVData, draws, specs: dict, with_unpenalized: bool
             out[name].append(_row(fit))
             bad += int(not all(bool(q.converged[0]) for q in fit.paths))
         if with_unpenalized:
+            reduced, columns = unpenalized
+            row = np.zeros(data.X.shape[1])
             try:
-                out["ols"].append(_row(_fit_unpenalized(drawn)))
+                row[columns] = _row(_fit_unpenalized(dataclasses.replace(
+                    reduced, sample_weight=weights)))
             except DivergenceError:
-                out["ols"].append(np.full(data.X.shape[1], np.nan))
+                row[:] = np.nan
+            out["ols"].append(row)
     return {k: np.array(c) for k, c in out.items()}, bad, len(draws)
 
 
@@ -308,9 +345,11 @@ def _reference(name: str, label: str, data: GLMCVData, splits: list, n_folds: in
                        names, boot, note=note, classes=classes, class_coefs=class_coefs)
 
 
-def _unpenalized(data: GLMCVData, splits: list, fits: list[GLMPathFit], n_folds: int,
-                 scoring: str, names, boot, classes, collinear: bool) -> ModelResult:
-    """The unpenalized baseline from ``unpenalized_fits``'s fits (full data, then folds)."""
+def _unpenalized(data: GLMCVData, columns: np.ndarray, splits: list, fits: list[GLMPathFit],
+                 n_folds: int, scoring: str, names, boot, classes, notes: list[str]
+                 ) -> ModelResult:
+    """The unpenalized baseline from ``unpenalized_fits``'s fits (full data, then folds) on
+    ``data``, which holds ``columns`` of X (the coefficients of the others are 0)."""
     from .selection.cv import _rows
 
     full, folds = fits[0], iter(fits[1:])
@@ -318,13 +357,13 @@ def _unpenalized(data: GLMCVData, splits: list, fits: list[GLMPathFit], n_folds:
                           lambda train, test: next(folds).predict(_rows(data.X, test)))
     kind = data.kind
     W, b = full.coefs[0], full.intercepts[0]  # (m, p), (m,)
-    coef, intercept, class_coefs = _split_coefs(kind, W.T if kind == "multinomial" else W[0],
-                                                b if kind == "multinomial" else b[0])
+    full_W = np.zeros((names.size, W.shape[0]))
+    full_W[columns] = W.T
+    coef, intercept, class_coefs = _split_coefs(
+        kind, full_W if kind == "multinomial" else full_W[:, 0],
+        b if kind == "multinomial" else b[0])
     separable = int(np.sum(np.isnan(boot).any(axis=1)))
-    notes = []
-    if collinear:
-        notes.append("X is exactly collinear: the unpenalized coefficients are not unique; the "
-                     "fit the solver reaches is shown")
+    notes = list(notes)
     if separable:
         notes.append(f"{separable} of {boot.shape[0]} bootstrap draws are separable and have no "
                      "unpenalized fit; its bootstrap numbers use the others")

@@ -20,6 +20,12 @@ the columns the solvers leave at zero) carry no information: they are listed and
 - **Correlated groups**: the connected components, of size at least two, of the graph that links
   two features when |corr| >= ``threshold``.  A chain a-b-c (|r(a,b)| and |r(b,c)| above the
   threshold) is one group even when |r(a,c)| is below it.
+- **One-hot encodings** (``shrinkage.one_hot``): the levels of one categorical add up to 1, so
+  with the intercept they are collinear by construction, not by the data.  The reference level
+  of each such block is left out of the condition number, the VIFs (its VIF is NaN) and the
+  eigenvalues, and two levels of the same categorical are never linked into a group (their
+  correlation is negative by construction: -1 for two levels).  Any other collinearity, with or
+  between the remaining levels, shows as usual.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from . import _validation as v
+from .one_hot import OneHotBlock, describe, one_hot_blocks, reference_columns
 
 _BLOCK_BYTES = 32 * 2**20
 #: eigenvalues of R below this many machine epsilons per feature, times the largest, count as 0
@@ -79,19 +86,22 @@ class Collinearity:
 
     Attributes
     ----------
-    condition_number : of the standardized non-constant columns; inf when exactly collinear,
-        1.0 with a single non-constant column, NaN with none.
+    condition_number : of the standardized non-constant columns (without the reference level
+        of each one-hot block); inf when exactly collinear, 1.0 with a single such column, NaN
+        with none.
     vif : (p,) variance inflation factor per feature; inf for exact linear combinations of the
-        other columns, NaN for constant columns.
+        other columns, NaN for constant columns and for the reference levels.
     groups : correlated groups, largest first (then by their largest |corr|).
     constant : indices of the constant columns.
     correlation : (p, p) correlation matrix; NaN in the rows and columns of constant columns.
-    eigenvalues : eigenvalues of the correlation matrix of the non-constant columns, decreasing.
+    eigenvalues : eigenvalues of the correlation matrix of the non-constant columns (reference
+        levels left out), decreasing.
     scale : (p,) standard deviation of each column (1/n normalization; 0 for constant columns):
         a coefficient times its column's scale is the coefficient of the standardized column.
     feature_names : (p,) names (``x0``, ``x1``, ... when X has none).
     threshold : the |corr| that links two features into a group.
     n_samples, n_features : shape of X.
+    one_hot : the full one-hot blocks of X (``shrinkage.one_hot.OneHotBlock``).
     """
 
     condition_number: float
@@ -105,6 +115,7 @@ class Collinearity:
     threshold: float = 0.8
     n_samples: int = 0
     n_features: int = 0
+    one_hot: tuple[OneHotBlock, ...] = ()
 
     @property
     def constant_names(self) -> list[str]:
@@ -121,6 +132,16 @@ class Collinearity:
             idx = np.flatnonzero(self.vif > level)
         return idx[np.argsort(-self.vif[idx], kind="stable")]
 
+    @property
+    def references(self) -> np.ndarray:
+        """Indices of the reference levels of the one-hot blocks."""
+        return np.array(sorted(b.reference for b in self.one_hot), dtype=np.intp)
+
+    def describe(self, indices) -> list[str]:
+        """Names of features ``indices``; every level of a categorical together reads as its
+        column (``shrinkage.one_hot.describe``)."""
+        return describe(indices, self.feature_names, self.one_hot)
+
     def group_of(self, j: int) -> CorrelatedGroup | None:
         """The correlated group holding feature j, or None."""
         return next((g for g in self.groups if j in g.members), None)
@@ -134,7 +155,8 @@ class Collinearity:
                 "constant": self.constant_names,
                 "groups": [g.to_dict() for g in self.groups],
                 "threshold": self.threshold, "n_samples": self.n_samples,
-                "n_features": self.n_features}
+                "n_features": self.n_features,
+                "one_hot": [b.to_dict() for b in self.one_hot]}
 
     def __repr__(self) -> str:
         worst = self.high_vif()[:3]
@@ -147,7 +169,7 @@ class Collinearity:
                 f"constant: {len(self.constant)})")
 
 
-def collinearity(X, feature_names=None, threshold: float = 0.8) -> Collinearity:
+def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) -> Collinearity:
     """Condition number, VIF per feature, correlated groups and constant columns of X.
 
     Parameters
@@ -155,6 +177,8 @@ def collinearity(X, feature_names=None, threshold: float = 0.8) -> Collinearity:
     X : (n, p) array, DataFrame or scipy.sparse matrix (only the p x p correlation is dense).
     feature_names : names of the columns; default the DataFrame's columns, else x0, x1, ...
     threshold : |corr| at or above which two features are linked into a group, in (0, 1].
+    one_hot : the one-hot encoded categoricals, {column: [its features' names]}, or None to
+        detect them from names of the form ``column=level`` (``shrinkage.one_hot``).
 
     Returns
     -------
@@ -168,6 +192,7 @@ def collinearity(X, feature_names=None, threshold: float = 0.8) -> Collinearity:
     names = v.check_feature_names(names, p)
     mean, cov = _covariance(X)
     constant = _constant_columns(X, mean, np.diag(cov))
+    blocks = one_hot_blocks(X, names, one_hot)
     keep = np.flatnonzero(~constant)
     sd = np.sqrt(np.maximum(np.diag(cov)[keep], 0.0))
     corr_k = cov[np.ix_(keep, keep)] / np.outer(sd, sd)
@@ -177,12 +202,13 @@ def collinearity(X, feature_names=None, threshold: float = 0.8) -> Collinearity:
     corr[np.ix_(keep, keep)] = corr_k
 
     vif = np.full(p, np.nan)
-    if keep.size:
-        evals, vecs = np.linalg.eigh(corr_k)
+    free = np.flatnonzero(~reference_columns(blocks, p)[keep])  # positions in keep
+    if free.size:
+        evals, vecs = np.linalg.eigh(corr_k[np.ix_(free, free)])
         evals, vecs = evals[::-1], vecs[:, ::-1]
-        tol = keep.size * _NULL_EIGEN_EPS * np.finfo(float).eps * max(evals[0], 0.0)
+        tol = free.size * _NULL_EIGEN_EPS * np.finfo(float).eps * max(evals[0], 0.0)
         null = evals <= tol
-        if keep.size == 1:
+        if free.size == 1:
             cond = 1.0
         elif np.any(null):
             cond = np.inf
@@ -190,14 +216,14 @@ def collinearity(X, feature_names=None, threshold: float = 0.8) -> Collinearity:
             cond = float(np.sqrt(evals[0] / evals[-1]))
         inflation = (vecs[:, ~null] ** 2) @ (1.0 / evals[~null])
         exact = (vecs[:, null] ** 2).sum(axis=1) > _NULL_WEIGHT
-        vif[keep] = np.where(exact, np.inf, inflation)
+        vif[keep[free]] = np.where(exact, np.inf, inflation)
     else:
         evals, cond = np.zeros(0), np.nan
-    groups = _groups(corr_k, keep, names, threshold)
+    groups = _groups(corr_k, keep, names, threshold, blocks)
     scale = np.zeros(p)
     scale[keep] = sd
     return Collinearity(float(cond), vif, groups, np.flatnonzero(constant), corr,
-                        np.maximum(evals, 0.0), scale, names, threshold, n, p)
+                        np.maximum(evals, 0.0), scale, names, threshold, n, p, blocks)
 
 
 def default_feature_names(X, feature_names=None) -> list[str] | np.ndarray | None:
@@ -237,13 +263,17 @@ def _constant_columns(X, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
     return exact | (var <= 1e-10 * (var + mean**2))
 
 
-def _groups(corr: np.ndarray, keep: np.ndarray, names: np.ndarray, threshold: float
-            ) -> list[CorrelatedGroup]:
+def _groups(corr: np.ndarray, keep: np.ndarray, names: np.ndarray, threshold: float,
+            blocks: tuple[OneHotBlock, ...] = ()) -> list[CorrelatedGroup]:
     if keep.size < 2:
         return []
     absr = np.abs(corr)
     linked = absr >= threshold
     np.fill_diagonal(linked, False)
+    position = {int(j): k for k, j in enumerate(keep)}
+    for b in blocks:  # levels of one categorical are correlated by construction
+        local = [position[j] for j in b.members if j in position]
+        linked[np.ix_(local, local)] = False
     _, labels = connected_components(sp.csr_matrix(linked), directed=False)
     groups = []
     for label in np.unique(labels):
