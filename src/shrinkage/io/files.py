@@ -1,0 +1,94 @@
+"""Writing outputs safely: the extension names the format, nothing is overwritten without
+``force``, and nothing is ever half-written.
+
+Every output is written to a temporary file in its own directory and then moved into place
+(``os.link`` / ``os.replace``), so a failure never leaves a half-written file; an existing file
+is overwritten only with ``force=True``; a directory that cannot be written to is refused
+before any work is done (``check_output``).  An output whose extension names a format we do not
+write is refused too (``check_extension``): ``report.xlsx`` is never a CSV in disguise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import _validation as v
+
+#: the extensions of each kind of output (the first one is the usual one)
+REPORT_EXTENSIONS = (".html", ".htm")
+JSON_EXTENSIONS = (".json",)
+FIGURE_EXTENSIONS = (".png", ".svg", ".pdf")
+
+
+def check_extension(path, extensions: tuple[str, ...], what: str) -> str:
+    """The output's extension (lower case, with the dot) if it is one of ``extensions``, else a
+    ValueError listing them.
+
+    Examples
+    --------
+    >>> check_extension("report.HTML", (".html", ".htm"), "report")
+    '.html'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in extensions:
+        allowed = ", ".join(extensions[:-1]) + (" or " if len(extensions) > 1 else "") + \
+            extensions[-1]
+        got = f"its extension is {suffix!r}" if suffix else "it has no extension"
+        raise ValueError(f"the {what} {str(path)!r} must end in {allowed}: {got}, a format "
+                         f"the {what} is not written in.")
+    return suffix
+
+
+def check_output(path, *, force: bool = False, what: str = "output") -> Path:
+    """Refuse, before any work, an output that exists (without ``force``) or that cannot be
+    written (missing or read-only directory, a file in the way)."""
+    return v.check_output_path(path, force=force, what=what)
+
+
+def write_atomic(path, write: Callable[[str], None], *, force: bool = False,
+                 what: str = "output") -> Path:
+    """Write an output through ``write(temporary_path)``, then move it into place.
+
+    The temporary file lives in the output's directory (so the move is a rename on one file
+    system) and is removed whatever happens; without ``force`` an existing file is never
+    replaced, even one created meanwhile (the move is ``os.link``, which refuses to overwrite).
+    """
+    p = check_output(path, force=force, what=what)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        if force:
+            os.replace(tmp, p)
+        else:
+            try:
+                os.link(tmp, p)
+            except FileExistsError:
+                raise FileExistsError(f"the {what} {str(p)!r} exists already; pass --force to "
+                                      "overwrite it (force=True in Python).") from None
+            except OSError:  # a file system without hard links
+                if p.exists():
+                    raise FileExistsError(f"the {what} {str(p)!r} exists already; pass --force "
+                                          "to overwrite it (force=True in Python).") from None
+                os.replace(tmp, p)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return p
+
+
+def write_text(path, text: str, *, force: bool = False, what: str = "output") -> Path:
+    """``write_atomic`` for text (UTF-8)."""
+    return write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"),
+                        force=force, what=what)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
