@@ -1,0 +1,113 @@
+"""Noise level estimates for the linear model: the scaled lasso, the residuals of a
+cross-validated lasso, and the full least-squares fit.
+
+All take a standardized, centred design Xs and a target y; the intercept is profiled out.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._problem import Problem
+from ..exceptions import ShrinkageConvergenceWarning
+from ..path import solve_path
+
+SIGMA_METHODS = ("scaled", "cv", "ols")
+
+
+@dataclass(frozen=True)
+class LassoFit:
+    """A lasso fit on the standardized design: coefficients, intercept and its alpha."""
+
+    w: np.ndarray
+    intercept: float
+    alpha: float
+
+    def residuals(self, Xs: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return y - self.intercept - Xs @ self.w
+
+
+def lasso_at(Xs: np.ndarray, y: np.ndarray, alpha: float, *, w0=None, tol: float = 1e-8,
+             max_iter: int = 10000, problem: Problem | None = None) -> LassoFit:
+    """The lasso 1/(2n) ||y - b - Xs w||^2 + alpha ||w||_1 by the path engine (certified)."""
+    problem = problem or Problem.build(Xs, y, validated=True)
+    fit = solve_path(problem, np.array([alpha]), 1.0, tol=tol, max_iter=max_iter, w0=w0,
+                     model="the lasso for inference")
+    return LassoFit(fit.coefs[0], float(fit.intercepts[0]), float(alpha))
+
+
+def lasso_cv(Xs: np.ndarray, y: np.ndarray, cv: int, random_state) -> LassoFit:
+    """The lasso at the alpha minimizing K-fold cross-validated error (shrinkage.LassoCV)."""
+    from ..estimators.cv import LassoCV
+
+    model = LassoCV(cv=cv, random_state=random_state, tol=1e-6, max_iter=10000).fit(Xs, y)
+    return LassoFit(np.asarray(model.coef_, float), float(model.intercept_), float(model.alpha_))
+
+
+def sigma_from_residuals(fit: LassoFit, Xs: np.ndarray, y: np.ndarray, what: str) -> float:
+    """sqrt(RSS / (n - |support| - 1)) (Reid, Tibshirani and Friedman 2016); ValueError when
+    the degrees of freedom or the residuals are exhausted."""
+    n = Xs.shape[0]
+    k = int(np.count_nonzero(fit.w))
+    dof = n - k - 1
+    if dof <= 0:
+        raise ValueError(f"sigma is not estimable from {what}: it uses {k} features and an "
+                         f"intercept with n_samples={n}, leaving no residual degrees of freedom. "
+                         "Give sigma as a number or use sigma='scaled'.")
+    r = fit.residuals(Xs, y)
+    return _positive(math.sqrt(float(r @ r) / dof), what, float(np.std(y)))
+
+
+def sigma_ols(Xs: np.ndarray, y: np.ndarray) -> float:
+    """The full least-squares fit's residual sd, RSS / (n - p - 1); needs n > p + 1."""
+    n, p = Xs.shape
+    if n <= p + 1:
+        raise ValueError(f"sigma='ols' needs n_samples > n_features + 1; got n_samples={n}, "
+                         f"n_features={p}. Use sigma='scaled' or 'cv', or give sigma.")
+    coef, *_ = np.linalg.lstsq(np.column_stack([np.ones(n), Xs]), y, rcond=None)
+    residual = y - coef[0] - Xs @ coef[1:]
+    return _positive(math.sqrt(float(residual @ residual) / (n - p - 1)), "the OLS fit",
+                     float(np.std(y)))
+
+
+def scaled_lasso(Xs: np.ndarray, y: np.ndarray, *, lambda0: float | None = None,
+                 tol: float = 1e-4, max_iter: int = 100) -> tuple[float, LassoFit]:
+    """Sun and Zhang (2012): the joint minimizer of
+
+        ||y - b - Xs w||^2 / (2 n sigma) + sigma / 2 + lambda0 ||w||_1,
+
+    by alternating sigma = ||y - b - Xs w|| / sqrt(n) and the lasso at alpha = lambda0 sigma
+    (each step lowers the objective), until sigma changes by less than ``tol`` relatively.
+    lambda0 defaults to the universal sqrt(2 log p / n).  Returns (sigma, the last lasso fit).
+    """
+    n, p = Xs.shape
+    lambda0 = math.sqrt(2.0 * math.log(max(p, 2)) / n) if lambda0 is None else lambda0
+    problem = Problem.build(Xs, y, validated=True)
+    sigma = float(np.std(y))
+    _positive(sigma, "the scaled lasso (y is constant)")
+    fit = None
+    for _ in range(max_iter):
+        fit = lasso_at(Xs, y, lambda0 * sigma, w0=None if fit is None else fit.w,
+                       problem=problem)
+        r = fit.residuals(Xs, y)
+        new = math.sqrt(float(r @ r) / n)
+        _positive(new, "the scaled lasso", float(np.std(y)))
+        done = abs(new - sigma) <= tol * sigma
+        sigma = new
+        if done:
+            return sigma, fit
+    warnings.warn(f"the scaled lasso's sigma did not settle in {max_iter} iterations; using "
+                  f"{sigma:.4g}.", ShrinkageConvergenceWarning, stacklevel=2)
+    return sigma, fit
+
+
+def _positive(sigma: float, what: str, scale: float = 0.0) -> float:
+    """sigma when it is above 1e-10 ``scale`` (the sd of y), else the ValueError."""
+    if not sigma > 1e-10 * scale:
+        raise ValueError(f"sigma is not estimable from {what}: the residuals are all zero (y is "
+                         "fitted exactly). Give sigma as a number.")
+    return sigma

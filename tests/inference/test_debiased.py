@@ -1,0 +1,121 @@
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso as SklearnLasso
+
+from shrinkage.inference import debiased_lasso, nodewise_inverse
+from shrinkage.inference._inputs import standardize
+from shrinkage.inference._nodewise import nodewise_lasso
+
+
+@pytest.fixture(scope="module")
+def low_dim():
+    rng = np.random.default_rng(1)
+    n, p = 80, 4
+    X = rng.standard_normal((n, p)) * [1.0, 3.0, 0.5, 1.0]
+    X[:, 1] += X[:, 0]
+    y = 2.0 + X @ np.array([1.0, 0.0, -0.5, 0.0]) + rng.standard_normal(n)
+    return X, y
+
+
+def _ols(X, y):
+    Xi = np.column_stack([np.ones(len(y)), X])
+    inv = np.linalg.inv(Xi.T @ Xi)
+    coef = inv @ Xi.T @ y
+    r = y - Xi @ coef
+    sigma = np.sqrt(r @ r / (len(y) - Xi.shape[1]))
+    return coef[1:], np.sqrt(np.diag(inv))[1:], sigma
+
+
+def test_tiny_alpha_is_ols_with_ols_standard_errors(low_dim):
+    X, y = low_dim
+    coef, unit_se, sigma = _ols(X, y)
+    res = debiased_lasso(X, y, alpha=1e-10, sigma="ols", nodewise_alpha=1e-10)
+    assert res.sigma == pytest.approx(sigma, rel=1e-10)
+    np.testing.assert_allclose(res.coef, coef, rtol=1e-7)
+    np.testing.assert_allclose(res.std_err, sigma * unit_se, rtol=1e-7)
+    known = debiased_lasso(X, y, alpha=1e-10, sigma=2.0, nodewise_alpha=1e-10)
+    np.testing.assert_allclose(known.std_err, 2.0 * unit_se, rtol=1e-7)
+
+
+def test_logistic_tiny_alpha_is_the_mle_with_wald_errors():
+    rng = np.random.default_rng(2)
+    n = 300
+    X = rng.standard_normal((n, 3))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(0.3 + X @ [1.0, -0.5, 0.0])))).astype(float)
+    Xi = np.column_stack([np.ones(n), X])
+    beta = np.zeros(4)
+    for _ in range(50):  # Newton on the unpenalized log-likelihood
+        prob = 1 / (1 + np.exp(-Xi @ beta))
+        info = Xi.T @ (Xi * (prob * (1 - prob))[:, None])
+        beta += np.linalg.solve(info, Xi.T @ (y - prob))
+    res = debiased_lasso(X, y, datafit="logistic", alpha=1e-9, nodewise_alpha=1e-9)
+    np.testing.assert_allclose(res.coef, beta[1:], rtol=1e-5)
+    np.testing.assert_allclose(res.std_err, np.sqrt(np.diag(np.linalg.inv(info)))[1:], rtol=1e-5)
+    assert res.sigma is None
+
+
+@pytest.mark.parametrize(("n", "p"), [(120, 10), (30, 60)])  # Gram mode, then working sets
+def test_nodewise_rows_match_sklearn_lasso(n, p):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((n, p)) + 0.5 * rng.standard_normal((n, 1))
+    Xs, _ = standardize(X, np.full(n, 1 / n), np.arange(p))
+    alpha = 0.05
+    fit = nodewise_lasso(Xs, np.full(n, 1 / n), alpha)
+    for j in (0, p // 2, p - 1):
+        others = np.delete(np.arange(p), j)
+        ref = SklearnLasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100000).fit(
+            Xs[:, others], Xs[:, j]).coef_
+        g = np.zeros(p)
+        g[others] = ref
+        r = Xs[:, j] - Xs @ g
+        tau_sq = r @ r / n + alpha * np.abs(g).sum()
+        expected = -g / tau_sq
+        expected[j] = 1 / tau_sq
+        np.testing.assert_allclose(fit.theta[j], expected, atol=1e-4 * np.abs(expected).max())
+
+
+def test_strong_signal_small_p_value_and_reused_nodewise():
+    rng = np.random.default_rng(4)
+    n, p = 60, 80
+    X = rng.standard_normal((n, p))
+    y = 3 * X[:, 0] + rng.standard_normal(n)
+    nodewise = nodewise_inverse(X, alpha=0.3)
+    res = debiased_lasso(X, y, alpha=0.1, nodewise=nodewise, sigma="cv", random_state=0)
+    again = debiased_lasso(X, y, alpha=0.1, nodewise_alpha=0.3, sigma="cv", random_state=0)
+    np.testing.assert_allclose(res.coef, again.coef)
+    assert res.p_values[0] < 1e-8
+    assert np.median(res.p_values[1:]) > 0.2
+    lo, hi = res.conf_int(0.95)[0]
+    assert 0 < lo < hi
+
+
+def test_collinear_feature_gets_nan_with_reason(low_dim):
+    X, y = low_dim
+    X = np.column_stack([X, X[:, 0] - 2 * X[:, 2]])
+    res = debiased_lasso(X, y, alpha=0.01, sigma=1.0, nodewise_alpha=0.01)
+    collinear = [0, 2, 4]
+    assert np.all(np.isnan(res.p_values[collinear]))
+    assert all("collinear" in res.reasons[j] for j in collinear)
+    assert np.all(np.isfinite(res.p_values[[1, 3]]))
+    assert res.reasons[1] == ""
+
+
+def test_bad_input(low_dim):
+    X, y = low_dim
+    for name in ("sample_weight", "offset"):
+        with pytest.raises(ValueError, match=f"does not support {name}"):
+            debiased_lasso(X, y, **{name: np.ones(len(y))})
+    with pytest.raises(ValueError, match="constant"):
+        debiased_lasso(np.column_stack([X, np.ones(len(y))]), y, alpha=0.1)
+    with pytest.raises(ValueError, match="sigma is not estimable"):
+        debiased_lasso(X[:5], y[:5], alpha=1e-6, sigma="cv", nodewise_alpha=0.1)
+    with pytest.raises(ValueError, match="sigma='ols' needs"):
+        debiased_lasso(X[:5], y[:5], alpha=0.1, sigma="ols", nodewise_alpha=0.1)
+    with pytest.raises(ValueError, match="datafit must be one of"):
+        debiased_lasso(X, y, datafit="poisson")
+    with pytest.raises(ValueError, match="two labels 0 and 1"):
+        debiased_lasso(X, y, datafit="logistic")
+    with pytest.raises(ValueError, match="nodewise_alpha must be positive"):
+        debiased_lasso(X, y, alpha=0.1, nodewise_alpha=0.0)
+    with pytest.raises(ValueError, match="nodewise must be"):
+        debiased_lasso(X, y, alpha=0.1, nodewise=nodewise_inverse(X[:, :2], alpha=0.1))
