@@ -13,8 +13,9 @@ Every method returns one ``InferenceResult``; ``docs/inference.md`` says when ea
 
 from .adjust import adjust_p_values
 from .debiased import debiased_lasso, nodewise_inverse
+from .multisplit import multi_split
 from .result import InferenceResult
 from .selective import selective_inference
 
-__all__ = ["InferenceResult", "adjust_p_values", "debiased_lasso", "nodewise_inverse",
-           "selective_inference"]
+__all__ = ["InferenceResult", "adjust_p_values", "debiased_lasso", "multi_split",
+           "nodewise_inverse", "selective_inference"]
