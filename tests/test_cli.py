@@ -183,7 +183,7 @@ def test_internal_error_exit_1_with_debug_hint(tmp_path, csv, capsys, monkeypatc
         raise RuntimeError("the solver fell over")
 
     monkeypatch.setattr(sys.modules["shrinkage.compare"], "compare", boom)
-    args = ["compare", str(csv), "-t", "y", "--out", str(tmp_path / "r.html")]
+    args = ["compare", str(csv), "-t", "y", "--drop", "id", "--out", str(tmp_path / "r.html")]
     assert main(args) == 1
     line = one_line(capsys.readouterr().err)
     assert "internal error: RuntimeError: the solver fell over" in line and "--debug" in line
@@ -335,3 +335,188 @@ def test_demo_end_to_end(tmp_path):
     assert code == 2 and "--force" in one_line(err)
     assert report.read_text() == html
     assert files(tmp_path) == ["demo-report.html"]
+
+
+# --- issue 14: repeated column names, output extensions, the certificate, hostile models -------
+
+def test_repeated_column_names_exit_2(tmp_path, table, capsys):
+    """pandas would read the second 'y' as 'y.1', a feature that copies the target."""
+    data = tmp_path / "dup.csv"
+    table.assign(y2=table["y"]).rename(columns={"y2": "y"}).to_csv(data, index=False)
+    for args in (["fit", str(data), "-t", "y", "--penalty", "l1", "--model-out",
+                  str(tmp_path / "m.json")],
+                 ["compare", str(data), "-t", "y", "--out", str(tmp_path / "r.html")],
+                 ["path", str(data), "-t", "y", "--out", str(tmp_path / "p.png")]):
+        assert main(args) == 2
+        line = one_line(capsys.readouterr().err)
+        assert "dup.csv has duplicate column names: 'y' 2 times" in line
+        assert "give each column its own name" in line
+    assert files(tmp_path) == ["dup.csv"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["predict", "{model}", "{csv}", "--out", "{tmp}/p.xlsx"],
+     r"predictions '.*p.xlsx' from its extension; use \.csv, \.tsv \(\.tab\), \.parquet"),
+    (["predict", "{model}", "{csv}", "--out", "{tmp}/p"], r"cannot tell the format"),
+    (["compare", "{csv}", "-t", "y", "--out", "{tmp}/r.pdf"],
+     r"the report '.*r.pdf' must end in \.html or \.htm: its extension is '\.pdf'"),
+    (["compare", "{csv}", "-t", "y", "--json", "{tmp}/r.txt"],
+     r"the JSON results '.*r.txt' must end in \.json"),
+    (["fit", "{csv}", "-t", "y", "--penalty", "l1", "--model-out", "{tmp}/m.pkl"],
+     r"the model file '.*m.pkl' must end in \.json"),
+    (["path", "{csv}", "-t", "y", "--out", "{tmp}/p.jpg"],
+     r"the figure '.*p.jpg' must end in \.png, \.svg or \.pdf"),
+    (["demo", "--out", "{tmp}/d.txt"], r"the report '.*d.txt' must end in \.html or \.htm"),
+    (["nn-demo", "--out", "{tmp}/figs.png"],
+     r"--out names the directory the figures go in .* ends in '\.png', like a file"),
+])
+def test_output_extension_names_the_format_or_is_refused(tmp_path, csv, capsys, args, message):
+    model = tmp_path / "m.json"
+    assert main(["fit", str(csv), "-t", "y", "--drop", "id", "--penalty", "l2", "--alpha", "1",
+                 "--model-out", str(model)]) == 0
+    capsys.readouterr()
+    before = files(tmp_path)
+    args = [a.format(model=model, csv=csv, tmp=tmp_path) for a in args]
+    assert main(args) == 2
+    assert re.search(message, one_line(capsys.readouterr().err))
+    assert files(tmp_path) == before
+
+
+@pytest.mark.parametrize("name", ["p.jsonl", "p.json", "p.tsv", "p.csv.gz"])
+def test_predict_writes_the_format_its_extension_names(tmp_path, csv, table, name):
+    model = tmp_path / "m.json"
+    assert main(["fit", str(csv), "-t", "y", "--drop", "id", "--penalty", "l2", "--alpha", "1",
+                 "--model-out", str(model)]) == 0
+    assert main(["predict", str(model), str(csv), "--keep", "id", "--out",
+                 str(tmp_path / name)]) == 0
+    back = io.read_table(tmp_path / name)
+    assert list(back.columns) == ["id", "prediction"]
+    np.testing.assert_array_equal(back["id"], table["id"])
+    expected = io.model_predict(io.load_model(model), table)
+    np.testing.assert_array_equal(back["prediction"], expected)  # floats round-trip exactly
+
+
+def test_fit_prints_and_stores_the_certificate(tmp_path, csv, capsys):
+    for penalty, how in (("l1", ["--cv", "3"]), ("l2", ["--alpha", "0.3"]),
+                         ("elasticnet", ["--alpha", "0.05"])):
+        model = tmp_path / f"{penalty}.json"
+        assert main(["fit", str(csv), "-t", "y", "--drop", "id", "--penalty", penalty, *how,
+                     "--model-out", str(model)]) == 0
+        out = capsys.readouterr().out
+        certificate = json.loads(model.read_text())["certificate"]
+        assert certificate["converged"] is True
+        assert 0 <= certificate["duality_gap"] <= certificate["tolerance"]
+        assert f"Converged: duality gap {certificate['duality_gap']:.3g} <= tolerance " in out
+    est = shrinkage.ElasticNet(0.05, l1_ratio=0.5, standardize=True)
+    prepared = io.prepare(pd.read_csv(csv), "y", drop=["id"])
+    est.fit(prepared.X, prepared.y)
+    assert certificate["duality_gap"] == pytest.approx(est.dual_gap_, rel=1e-12, abs=1e-300)
+
+
+def test_fit_reports_a_fit_that_did_not_converge(tmp_path, csv, capsys, monkeypatch):
+    import shrinkage.estimators as estimators
+
+    class Stopped(estimators.Lasso):
+        def fit(self, X, y):
+            super().fit(X, y)
+            self.converged_, self.dual_gap_ = False, 1.0
+            return self
+
+    monkeypatch.setattr(estimators, "Lasso", Stopped)
+    model = tmp_path / "m.json"
+    assert main(["fit", str(csv), "-t", "y", "--drop", "id", "--penalty", "l1", "--alpha",
+                 "0.1", "--model-out", str(model)]) == 0
+    assert "NOT converged: duality gap 1 > tolerance" in capsys.readouterr().out
+    assert json.loads(model.read_text())["certificate"]["converged"] is False
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t.replace('"alpha": 1.0', '"alpha": -1'), r"m.json: alpha must be at least 0"),
+    (lambda t: t.replace('"l1_ratio": 0.0', '"l1_ratio": 5'), r"l1_ratio must be at most 1"),
+    (lambda t: t.replace('"task": "regression"', '"task": "ranking"'), r"task must be one of"),
+    (lambda t: re.sub(r'"intercept": [^,]+', '"intercept": ' + "7" * 400, t),
+     r"an integer with 400 digits"),
+    (lambda t: t.replace('"training": {', '"training": {"x": ' + "[" * 200_000
+                         + "]" * 200_000 + ", "), r"nested 200002 levels deep"),
+    (lambda t: t.replace('"version": 1', '"version": "one"'),
+     r"preprocessing.version must be an integer; got 'one'"),
+])
+def test_predict_refuses_hostile_model_files(tmp_path, csv, capsys, change, message):
+    model = tmp_path / "m.json"
+    assert main(["fit", str(csv), "-t", "y", "--drop", "id", "--penalty", "l2", "--alpha", "1",
+                 "--model-out", str(model)]) == 0
+    text = model.read_text()
+    changed = change(text)
+    assert changed != text
+    model.write_text(changed)
+    capsys.readouterr()
+    assert main(["predict", str(model), str(csv), "--out", str(tmp_path / "p.csv")]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("shrinkage: error: ") and re.search(message, line), line
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_a_huge_cell_exits_2_naming_the_column(tmp_path, table, capsys):
+    data = tmp_path / "big.csv"
+    table.assign(b=np.where(table.index == 3, 1e300, table["b"])).to_csv(data, index=False)
+    for args in (["fit", str(data), "-t", "y", "--drop", "id", "--penalty", "l1",
+                  "--model-out", str(tmp_path / "m.json")],
+                 ["path", str(data), "-t", "y", "--drop", "id", "--out", str(tmp_path / "p.png")],
+                 ["compare", str(data), "-t", "y", "--drop", "id", "--out",
+                  str(tmp_path / "r.html")]):
+        assert main(args) == 2
+        line = one_line(capsys.readouterr().err)
+        assert "column 'b' of big.csv has values too large to fit (e.g. 1e+300" in line
+    assert files(tmp_path) == ["big.csv"]
+
+
+# --- issue 19: index-like columns are row labels, not features ---------------------------------
+
+@pytest.fixture
+def r_csv(tmp_path, table):
+    """The table as R's write.csv writes it: a 'rownames' column of 1..n first."""
+    path = tmp_path / "r.csv"
+    table.drop(columns="id").rename_axis("rownames").set_axis(
+        np.arange(1, len(table) + 1)).rename_axis("rownames").to_csv(path)
+    return path
+
+
+def test_fit_leaves_index_columns_out_with_a_note(tmp_path, r_csv, table, capsys):
+    model = tmp_path / "m.json"
+    assert main(["fit", str(r_csv), "-t", "y", "--penalty", "l2", "--alpha", "1",
+                 "--model-out", str(model)]) == 0
+    err = capsys.readouterr().err
+    assert ("shrinkage: note: left out column 'rownames' (the row numbers 1..40): it looks like "
+            "row labels, not features; pass --keep-index-columns to use it.") in err
+    saved = json.loads(model.read_text())
+    assert "rownames" not in saved["feature_names"]
+    assert saved["preprocessing"]["index_columns"] == ["rownames"]
+    # new data without the row labels: the model does not need them
+    new = tmp_path / "new.csv"
+    table.drop(columns=["id", "y"]).to_csv(new, index=False)
+    assert main(["predict", str(model), str(new), "--out", str(tmp_path / "p.csv")]) == 0
+    kept = tmp_path / "kept.json"
+    assert main(["fit", str(r_csv), "-t", "y", "--penalty", "l2", "--alpha", "1",
+                 "--keep-index-columns", "--model-out", str(kept)]) == 0
+    assert "note" not in capsys.readouterr().err
+    assert "rownames" in json.loads(kept.read_text())["feature_names"]
+
+
+def test_compare_notes_index_columns_in_the_report(tmp_path, r_csv, capsys):
+    args = ["compare", str(r_csv), "-t", "y", "--cv", "3", "--repeats", "1", "--bootstrap", "3",
+            "--penalties", "l1", "--out", str(tmp_path / "r.html"), "--json",
+            str(tmp_path / "r.json"), "--no-progress"]
+    assert main(args) == 0
+    assert "left out column 'rownames' (the row numbers 1..40)" in capsys.readouterr().err
+    html = (tmp_path / "r.html").read_text()
+    assert "Left out as row labels" in html and "<code>rownames</code>" in html
+    assert "--keep-index-columns" in html
+    results = json.loads((tmp_path / "r.json").read_text())
+    assert results["data"]["index_columns"] == {"rownames": "the row numbers 1..40"}
+    assert "rownames" not in results["preprocessing"]["feature_names"]
+
+
+def test_keep_index_columns_is_documented(capsys):
+    for command in ("compare", "fit", "path"):
+        assert main([command, "--help"]) == 0
+        assert "--keep-index-columns" in capsys.readouterr().out

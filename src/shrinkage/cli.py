@@ -60,19 +60,25 @@ Data files (DATA):
   .csv, .tsv (.tab), .parquet (.pq; needs pyarrow:
   pip install 'shrinkage[parquet]'), .jsonl (.ndjson; .json with JSON lines
   or one array of records); text formats may be compressed (.gz, .bz2, .xz,
-  .zip).  One row per sample, a header row naming the columns.  Text
+  .zip).  One row per sample, a header row naming each column once.  Text
   columns are one-hot encoded (one 0/1 column per category, named
   column=category); a column of numbers with a few text cells is an error.
   Empty cells and NA/NaN/null are missing values, refused unless
-  --impute mean|median.  Every penalty acts on standardized columns and
-  reports coefficients on the original scale.
+  --impute mean|median.  Index-like columns (row labels: rownames,
+  Unnamed: 0, index or id with one value per row, or the row numbers 1..n
+  or 0..n-1) are left out with a note, unless --keep-index-columns.  Every
+  penalty acts on standardized columns and reports coefficients on the
+  original scale.
 
 \b
 Outputs:
-  The HTML report is one file (figures embedded, no network, no scripts);
-  --json writes the same results as data; model files are JSON
-  (coefficients, feature names, penalty, alpha, preprocessing; never
-  pickle).  An existing file is overwritten only with --force; outputs are
+  The extension names the format, and any other is refused: the HTML
+  report (.html, .htm) is one file (figures embedded, no network, no
+  scripts); --json (.json) writes the same results as data; model files
+  (.json) are JSON (coefficients, feature names, penalty, alpha, the fit's
+  certificate, preprocessing; never pickle), checked against a schema when
+  read; figures are .png, .svg or .pdf; predictions take the formats of
+  DATA.  An existing file is overwritten only with --force; outputs are
   written to a temporary file and moved into place, so a failed run leaves
   nothing half-written.
 
@@ -105,6 +111,11 @@ def cli() -> None:
 
 
 def _data_options(f):
+    f = click.option("--keep-index-columns", is_flag=True,
+                     help="Use index-like columns as features too. By default a column of row "
+                          "labels (named rownames, Unnamed: 0, index or id with one value per "
+                          "row, or holding the row numbers 1..n or 0..n-1) is left out, with a "
+                          "note.")(f)
     f = click.option("--impute", type=click.Choice(["mean", "median"]), default=None,
                      help="Fill missing values with the column mean or median (text columns: "
                           "the most frequent category). Default: refuse missing values and "
@@ -142,11 +153,42 @@ def _drop(values) -> list[str]:
     return [s.strip() for v in values for s in v.split(",") if s.strip()]
 
 
-def _prepared(data: Path, target: str, drop, impute):
+def _prepared(data: Path, target: str, drop, impute, keep_index_columns: bool):
     from .io import prepare, read_table
 
     df = read_table(data)
-    return prepare(df, target, drop=_drop(drop), impute=impute, source=data.name)
+    prepared = prepare(df, target, drop=_drop(drop), impute=impute,
+                       keep_index_columns=keep_index_columns, source=data.name)
+    _note_index_columns(prepared)
+    return prepared
+
+
+def _note_index_columns(prepared) -> None:
+    """Say on stderr which index-like columns were left out, and how to keep them."""
+    notes = prepared.index_notes
+    if notes:
+        listed = "; ".join(f"{name!r} ({why})" for name, why in notes.items())
+        plural = len(notes) > 1
+        click.echo(f"shrinkage: note: left out {'columns' if plural else 'column'} {listed}: "
+                   f"{'they look' if plural else 'it looks'} like row labels, not features; "
+                   "pass --keep-index-columns to use "
+                   f"{'them' if plural else 'it'}.", err=True)
+
+
+def _check_outputs(outputs, force: bool) -> list:
+    """Refuse, before any work, outputs whose extension names no format we write, that exist or
+    cannot be written (and duplicates); ``outputs`` holds (path, what, extensions)."""
+    from .io import check_extension, check_output
+
+    given = [p for p, _, _ in outputs if p is not None]
+    resolved = [p.resolve() for p in given]
+    if len(set(resolved)) != len(resolved):
+        raise ValueError("two outputs have the same file name; give each its own.")
+    for p, what, extensions in outputs:
+        if p is not None:
+            check_extension(p, extensions, what)
+    return [None if p is None else check_output(p, force=force, what=what)
+            for p, what, _ in outputs]
 
 
 def _use_agg() -> None:
@@ -205,15 +247,15 @@ penalty (an L2 alpha A is scikit-learn's Ridge(alpha=A*n)), so
 @click.option("--bootstrap", type=click.IntRange(min=2), default=100, show_default=True,
               metavar="B", help="Bootstrap refits for the selection stability.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report.html"),
-              show_default=True, metavar="FILE", help="The HTML report.")
+              show_default=True, metavar="FILE", help="The HTML report (.html or .htm).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              metavar="FILE", help="Also write the results as JSON.")
+              metavar="FILE", help="Also write the results as JSON (.json).")
 @_force_option
 @_seed_option
 @click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
 @_debug_option
-def compare(data, target, drop, impute, task, scoring, penalties, cv, repeats, bootstrap, out,
-            json_out, force, seed, no_progress) -> None:
+def compare(data, target, drop, impute, keep_index_columns, task, scoring, penalties, cv,
+            repeats, bootstrap, out, json_out, force, seed, no_progress) -> None:
     """Compare L1, L2 and Elastic Net on DATA, recommend one, and write an HTML report.
 
     Each penalty is cross-validated on the same folds (the CV error and its spread over
@@ -225,9 +267,10 @@ def compare(data, target, drop, impute, task, scoring, penalties, cv, repeats, b
     from .io import read_table
 
     penalties = _penalty_list(penalties, "--penalties")
-    outputs = _check_outputs([(out, "report"), (json_out, "JSON results")], force)
+    outputs = _check_outputs(_report_outputs(out, json_out), force)
     df = read_table(data)
-    _run_compare(df, data.name, target=target, drop=_drop(drop), impute=impute, task=task,
+    _run_compare(df, data.name, target=target, drop=_drop(drop), impute=impute,
+                 keep_index_columns=keep_index_columns, task=task,
                  penalties=penalties, cv=cv, repeats=repeats, bootstrap=bootstrap,
                  out=outputs[0], json_out=outputs[1], force=force, seed=seed,
                  progress=False if no_progress else None, scoring=scoring)
@@ -250,9 +293,9 @@ demo-report.html is the demo's own output, rewritten on every run.
 @cli.command(epilog=DEMO_EPILOG, context_settings=CONTEXT,
              short_help="Run compare on the bundled diabetes data.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("demo-report.html"),
-              show_default=True, metavar="FILE", help="The HTML report.")
+              show_default=True, metavar="FILE", help="The HTML report (.html or .htm).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              metavar="FILE", help="Also write the results as JSON.")
+              metavar="FILE", help="Also write the results as JSON (.json).")
 @_force_option
 @_seed_option
 @click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
@@ -262,14 +305,15 @@ def demo(out, json_out, force, seed, no_progress) -> None:
 
     Runs `compare` on scikit-learn's diabetes data and writes demo-report.html.
     """
-    outputs = _check_outputs([(out, "report"), (json_out, "JSON results")], force)
+    outputs = _check_outputs(_report_outputs(out, json_out), force)
     df = diabetes_frame()
     click.echo(f"shrinkage demo: scikit-learn's diabetes data ({len(df)} patients, "
                f"{df.shape[1] - 1} measurements), predicting disease progression.")
     click.echo(CLASSIFICATION_NOTE)
     _run_compare(df, "diabetes (scikit-learn)", target="progression", drop=[], impute=None,
-                 task="regression", penalties=("l1", "l2", "elasticnet"), cv=5, repeats=3,
-                 bootstrap=100, out=outputs[0], json_out=outputs[1], force=force, seed=seed,
+                 keep_index_columns=False, task="regression",
+                 penalties=("l1", "l2", "elasticnet"), cv=5, repeats=3, bootstrap=100,
+                 out=outputs[0], json_out=outputs[1], force=force, seed=seed,
                  progress=False if no_progress else None)
 
 
@@ -281,20 +325,15 @@ def diabetes_frame():
     return frame.rename(columns={"target": "progression"})
 
 
-def _check_outputs(outputs, force: bool) -> list:
-    """Refuse, before any work, outputs that exist or cannot be written (and duplicates)."""
-    from .io import check_output
+def _report_outputs(out, json_out) -> list:
+    from .io import JSON_EXTENSIONS, REPORT_EXTENSIONS
 
-    given = [p for p, _ in outputs if p is not None]
-    resolved = [p.resolve() for p in given]
-    if len(set(resolved)) != len(resolved):
-        raise ValueError("two outputs have the same file name; give each its own.")
-    return [None if p is None else check_output(p, force=force, what=what)
-            for p, what in outputs]
+    return [(out, "report", REPORT_EXTENSIONS), (json_out, "JSON results", JSON_EXTENSIONS)]
 
 
-def _run_compare(df, source: str, *, target, drop, impute, task, penalties, cv, repeats,
-                 bootstrap, out, json_out, force, seed, progress, scoring=None) -> None:
+def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, task, penalties,
+                 cv, repeats, bootstrap, out, json_out, force, seed, progress,
+                 scoring=None) -> None:
     import json
 
     import numpy as np
@@ -303,7 +342,8 @@ def _run_compare(df, source: str, *, target, drop, impute, task, penalties, cv, 
 
     labels = _class_target(df, target, task, source)
     if labels is None:
-        prepared = prepare(df, target, drop=drop, impute=impute, source=source)
+        prepared = prepare(df, target, drop=drop, impute=impute,
+                           keep_index_columns=keep_index_columns, source=source)
         y, summary, task = prepared.y, prepared.summary(), "regression"
     else:
         from .compare_classification import check_classes
@@ -313,10 +353,11 @@ def _run_compare(df, source: str, *, target, drop, impute, task, penalties, cv, 
         cv = check_classes(classes, counts, cv)
         # the features are prepared as for a regression, on the class codes as the target
         prepared = prepare(df.assign(**{target: codes}), target, drop=drop, impute=impute,
-                           source=source)
+                           keep_index_columns=keep_index_columns, source=source)
         y, summary, task = classes[codes], prepared.summary(), "classification"
         summary["target_stats"] = None
         summary["classes"] = {str(k): int(c) for k, c in zip(classes, counts, strict=True)}
+    _note_index_columns(prepared)
     _use_agg()
     from .compare import compare as run
     from .report import build_report
@@ -428,9 +469,12 @@ Examples:
 Without --alpha, alpha is chosen by K-fold cross-validation (--cv, 5 folds
 by default).  Alpha is in the elastic-net scaling for every penalty, as
 `compare` reports it: an L2 alpha A fits scikit-learn's Ridge(alpha=A*n).
-The model file is JSON: coefficients on the original scale, intercept,
-feature names, penalty, alpha, l1_ratio and the preprocessing `predict`
-replays (the format is documented in shrinkage.io).
+The fit's certificate is printed and stored: its duality gap, and whether it
+is within the tolerance (the objective is then within the gap of its
+minimum).  The model file (.json) is JSON: coefficients on the original
+scale, intercept, feature names, penalty, alpha, l1_ratio, the certificate
+and the preprocessing `predict` replays (the format is documented in
+shrinkage.io.model_files).
 """
 
 @cli.command(epilog=FIT_EPILOG, context_settings=CONTEXT,
@@ -449,20 +493,20 @@ replays (the format is documented in shrinkage.io).
 @click.option("--l1-ratio", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
               default=0.5, show_default=True, help="The Elastic Net's mix of L1 and L2.")
 @click.option("--model-out", type=click.Path(path_type=Path), required=True, metavar="FILE",
-              help="The model file to write (JSON).")
+              help="The model file to write (JSON: .json).")
 @_force_option
 @_seed_option
 @_debug_option
-def fit(data, target, drop, impute, penalty, alpha, cv, alpha_rule, l1_ratio, model_out, force,
-        seed) -> None:
+def fit(data, target, drop, impute, keep_index_columns, penalty, alpha, cv, alpha_rule, l1_ratio,
+        model_out, force, seed) -> None:
     """Fit one penalty on DATA and save the model as JSON."""
-    from .io import check_output, save_model
+    from .io import JSON_EXTENSIONS, save_model
 
     if alpha is not None and cv is not None:
         raise click.UsageError("--alpha and --cv exclude each other: give a fixed alpha or "
                                "let cross-validation choose it.")
-    check_output(model_out, force=force, what="model file")
-    prepared = _prepared(data, target, drop, impute)
+    _check_outputs([(model_out, "model file", JSON_EXTENSIONS)], force)
+    prepared = _prepared(data, target, drop, impute, keep_index_columns)
     info = fit_model(prepared, penalty, alpha=alpha, cv=5 if alpha is None and cv is None else cv,
                      alpha_rule=alpha_rule, l1_ratio=l1_ratio, seed=seed)
     info["training"]["source"] = data.name
@@ -474,7 +518,17 @@ def fit(data, target, drop, impute, penalty, alpha, cv, alpha_rule, l1_ratio, mo
     click.echo(f"{LABELS[penalty]} on {prepared.n_rows} rows: alpha = {info['alpha']:.4g} "
                f"({how}), l1_ratio = {info['l1_ratio']:g}, {kept} of {len(coef)} features "
                "kept.")
+    click.echo(_certificate_line(info["certificate"]))
     click.echo(f"Model: {model_out}")
+
+
+def _certificate_line(certificate: dict) -> str:
+    gap, tol = certificate["duality_gap"], certificate["tolerance"]
+    if certificate["converged"]:
+        return (f"Converged: duality gap {gap:.3g} <= tolerance {tol:.3g} (tol x variance of "
+                "the target): the objective is within the gap of its minimum.")
+    return (f"NOT converged: duality gap {gap:.3g} > tolerance {tol:.3g}; the coefficients may "
+            "be off. Try a larger alpha, or fewer or rescaled features.")
 
 
 def fit_model(prepared, penalty: str, *, alpha=None, cv=5, alpha_rule: str = "min",
@@ -497,6 +551,7 @@ def fit_model(prepared, penalty: str, *, alpha=None, cv=5, alpha_rule: str = "mi
             est = ElasticNet(alpha, l1_ratio=ratio, standardize=True)
         est.fit(X, y)
         chosen, selection = float(alpha), {"method": "given"}
+        converged = getattr(est, "converged_", None)
     else:
         common = {"cv": cv, "alpha_rule": alpha_rule, "standardize": True,
                   "random_state": seed}
@@ -513,12 +568,21 @@ def fit_model(prepared, penalty: str, *, alpha=None, cv=5, alpha_rule: str = "mi
         chosen = float(est.alpha_)
         selection = {"method": "cv", "folds": int(cv), "alpha_rule": alpha_rule, "seed": seed,
                      "alpha_min": float(est.alpha_min_), "alpha_1se": float(est.alpha_1se_)}
+        chosen_fit = est.cv_result_
+        i = chosen_fit.index_min if alpha_rule == "min" else chosen_fit.index_1se
+        converged = bool(chosen_fit.path.converged[i])
+    gap = float(np.max(est.dual_gap_))
+    tolerance = float(est.tol * np.var(y))  # the solvers stop at gap <= tol * var(y)
+    if converged is None:  # a closed form (Ridge): its certificate is the gap itself
+        converged = bool(gap <= tolerance)
     return {"task": "regression", "penalty": penalty, "alpha": chosen, "l1_ratio": ratio,
             "alpha_selection": selection, "standardize": True,
             "target": prepared.preprocessing.target,
             "feature_names": prepared.feature_names,
             "coefficients": [float(w) for w in np.ravel(est.coef_)],
             "intercept": float(est.intercept_),
+            "certificate": {"duality_gap": gap, "tolerance": tolerance,
+                            "converged": bool(converged)},
             "preprocessing": prepared.preprocessing,
             "training": {"n_samples": int(n)}}
 
@@ -534,8 +598,10 @@ DATA needs every input column the model was trained on (others, the target
 included, are ignored).  The preprocessing is replayed: the same one-hot
 categories (a category not seen in training is an error) and, for a model
 fitted with --impute, the same fill values for missing cells.  The output
-(CSV; TSV or Parquet by extension) has one row per row of DATA: the --keep
-columns, then "prediction".
+has one row per row of DATA: the --keep columns, then "prediction"; its
+format follows the extension, as for DATA: .csv, .tsv (.tab), .parquet
+(.pq), .jsonl (.ndjson) or .json, the text formats optionally compressed
+(.gz, .bz2, .xz, .zip); any other extension is refused.
 """
 
 @cli.command(epilog=PREDICT_EPILOG, context_settings=CONTEXT,
@@ -543,7 +609,7 @@ columns, then "prediction".
 @click.argument("model", type=click.Path(path_type=Path))
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
-              help="The predictions to write (.csv, .tsv or .parquet).")
+              help="The predictions to write (.csv, .tsv, .parquet, .jsonl or .json).")
 @click.option("--keep", multiple=True, metavar="COLS",
               help="Columns of DATA to copy into the output (e.g. an id), comma-separated.")
 @_force_option
@@ -553,8 +619,9 @@ def predict(model, data, out, keep, force) -> None:
     import pandas as pd
 
     from . import _validation as v
-    from .io import check_output, load_model, model_predict, read_table, write_table
+    from .io import check_output, load_model, model_predict, read_table, table_format, write_table
 
+    table_format(out, what="predictions")
     check_output(out, force=force, what="predictions")
     info = load_model(model)
     df = read_table(data)
@@ -594,7 +661,10 @@ Examples:
   shrinkage nn-demo --out docs/figures --force
 
 \b
-Existing figures in DIR are never overwritten without --force.
+--out names a directory (created if missing), not a file: the figures are
+PNG files named nn-weights.png and nn-path.png inside it; a DIR ending in a
+file extension such as .png or .pdf is refused.  Existing figures in DIR
+are never overwritten without --force.
 """
 
 
@@ -614,12 +684,25 @@ def nn_demo(out_dir, quick, force) -> None:
     proximal L1, proximal group-L1 + pruning; then an L1 regularization path.  CPU, about
     15 s.  Needs PyTorch: pip install 'shrinkage[torch]'.  Guide: docs/neural-networks.md.
     """
+    if out_dir is not None:
+        _check_directory_name(out_dir)
     try:
         from .torch.demo import run_nn_demo
     except ImportError as e:
         raise click.ClickException(
             f"nn-demo needs PyTorch: pip install 'shrinkage[torch]' ({e}).") from e
     click.echo(run_nn_demo(out_dir=out_dir, quick=quick, force=force))
+
+
+def _check_directory_name(out_dir: Path) -> None:
+    """Refuse a directory named like a file we write (``--out figure.png``)."""
+    from .io import FIGURE_EXTENSIONS, FORMATS, JSON_EXTENSIONS, REPORT_EXTENSIONS
+
+    suffix = out_dir.suffix.lower()
+    if suffix in (*FIGURE_EXTENSIONS, *REPORT_EXTENSIONS, *JSON_EXTENSIONS, *FORMATS):
+        raise ValueError(f"--out names the directory the figures go in (nn-weights.png, "
+                         f"nn-path.png); {str(out_dir)!r} ends in {suffix!r}, like a file: give "
+                         "a directory name.")
 
 
 @cli.command("path", epilog=PATH_EPILOG, context_settings=CONTEXT,
@@ -633,16 +716,15 @@ def nn_demo(out_dir, quick, force) -> None:
               help="The figure to write (.png, .svg or .pdf).")
 @_force_option
 @_debug_option
-def path_command(data, target, drop, impute, penalties, l1_ratio, out, force) -> None:
+def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_ratio, out,
+                 force) -> None:
     """Draw the coefficient paths of DATA (coefficients against alpha)."""
-    from .io import check_output, write_atomic
+    from .io import FIGURE_EXTENSIONS, write_atomic
 
     penalties = _penalty_list(penalties, "--penalty")
+    out = _check_outputs([(out, "figure", FIGURE_EXTENSIONS)], force)[0]
     fmt = out.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg", "pdf"):
-        raise ValueError(f"--out must end in .png, .svg or .pdf; got {out.name!r}.")
-    check_output(out, force=force, what="figure")
-    prepared = _prepared(data, target, drop, impute)
+    prepared = _prepared(data, target, drop, impute, keep_index_columns)
     _use_agg()
     import matplotlib.pyplot as plt
     import numpy as np
@@ -664,6 +746,10 @@ def path_command(data, target, drop, impute, penalties, l1_ratio, out, force) ->
             ratio = 1.0 if name == "l1" else l1_ratio
             paths[LABELS[name]] = path(X, prepared.y, l1_ratio=ratio, standardize=True,
                                        feature_names=names)
+    for label, p in paths.items():
+        if not (np.all(np.isfinite(p.coefs)) and np.all(np.isfinite(p.alphas))):
+            raise RuntimeError(f"the {label} path holds non-finite coefficients; nothing to "
+                               "draw.")
     fig = plot_paths(paths, title=f"Coefficient paths: {prepared.preprocessing.target} "
                                   f"({data.name})")
     try:

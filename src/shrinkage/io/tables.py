@@ -92,7 +92,8 @@ def read_table(path):
         elif fmt == "parquet":
             df = pd.read_parquet(p)
         else:
-            df = pd.read_json(p, lines=fmt == "jsonl" or not _starts_with_bracket(p))
+            df = pd.read_json(p, lines=fmt == "jsonl" or not _starts_with_bracket(p),
+                              precise_float=True)
     df.columns = [str(c) for c in df.columns]
     check_unique_columns(df.columns, source)
     return df
