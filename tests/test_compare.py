@@ -517,3 +517,213 @@ def test_a_splitter_is_drawn_once_for_every_penalty():
     assert comp.to_dict()["results"]["l1"]["repeat_sd"] is None
     with pytest.raises(ValueError, match="n_repeats=2 applies to an integer cv only"):
         compare(X, y, **{**FAST, "cv": KFold(3)})
+
+
+# --- one-hot encoded categoricals --------------------------------------------------------------
+
+def carseats_like(n=240, seed=0):
+    """Numeric columns on their own scales and three text columns one-hot encoded with every
+    level (ShelveLoc: 3 levels, Urban and US: 2), as ``shrinkage compare`` encodes a CSV."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"Price": rng.normal(115, 24, n), "Income": rng.normal(68, 28, n),
+                      "Advertising": rng.poisson(6, n).astype(float)})
+    shelve = rng.choice(["Bad", "Good", "Medium"], n, p=[0.25, 0.2, 0.55])
+    for column, values in [("ShelveLoc", shelve), ("Urban", rng.choice(["No", "Yes"], n)),
+                           ("US", rng.choice(["No", "Yes"], n, p=[0.35, 0.65]))]:
+        for level in sorted(set(values)):
+            X[f"{column}={level}"] = (values == level).astype(float)
+    y = (13 - 0.06 * X["Price"] + 0.1 * X["Advertising"] + 4.8 * X["ShelveLoc=Good"]
+         - 1.8 * X["ShelveLoc=Bad"] + rng.normal(0, 1, n))
+    return X, y.to_numpy()
+
+
+def test_the_one_hot_encoding_is_not_reported_as_the_user_s_collinearity():
+    X, y = carseats_like()
+    comp = quiet_compare(X, y, n_repeats=1, n_bootstrap=5, n_alphas=15, random_state=0)
+    everything = comp.recommendation + " ".join(e.text for e in comp.evidence)
+    for artefact in ("exactly collinear", "not unique", "exact linear combinations",
+                     "correlated pair", "infinite"):
+        assert artefact not in everything and artefact not in (comp.baseline_note or "")
+    references = ["ShelveLoc=Medium", "Urban=Yes", "US=Yes"]
+    assert [str(comp.feature_names[j]) for j in comp.collinearity.references] == references
+    assert "reference (ShelveLoc=Medium, Urban=Yes, US=Yes)" in comp.baseline_note
+    # OLS is least squares without the reference levels, on the same folds
+    reduced = X.drop(columns=references)
+    ols = comp.baseline
+    full = LinearRegression().fit(reduced, y)
+    np.testing.assert_allclose(ols.coef[[X.columns.get_loc(c) for c in reduced]], full.coef_,
+                               rtol=1e-8)
+    assert np.all(ols.coef[comp.collinearity.references] == 0)
+    assert ols.intercept == pytest.approx(full.intercept_)
+    errors = [np.mean((y[te] - LinearRegression().fit(reduced.iloc[tr], y[tr]).predict(
+        reduced.iloc[te])) ** 2) for tr, te in comp.splits]
+    weights = [te.size for _, te in comp.splits]
+    assert ols.cv_error == pytest.approx(fold_summary(np.array(errors)[:, None],
+                                                     np.array(weights), comp.n_folds)[0][0])
+    # the penalties still see every level
+    assert comp.n_features == X.shape[1] and comp["l2"].nnz == X.shape[1]
+
+
+def test_the_user_s_own_collinearity_stays_visible_next_to_an_encoding():
+    X, y = carseats_like(seed=1)
+    X = X.assign(Price_again=X["Price"], Total=X["Income"] + X["Advertising"])
+    comp = quiet_compare(X, y, penalties=("l1",), n_repeats=1, n_bootstrap=3, n_alphas=10,
+                         random_state=0)
+    assert "X is exactly collinear: the OLS coefficients are not unique" in comp.baseline_note
+    collinear = next(e for e in comp.evidence if e.kind == "collinearity")
+    assert set(collinear.values["exact"]) == {"Price", "Price_again", "Income", "Advertising",
+                                              "Total"}
+    assert "exact linear combinations of others" in collinear.text
+    assert any(e.text.startswith("Features Price and Price_again are a correlated pair")
+               for e in comp.evidence if e.kind == "group")
+
+
+def test_a_whole_categorical_is_named_by_its_column():
+    """A categorical linked to a numeric column reads 'student (both levels)'."""
+    rng = np.random.default_rng(2)
+    n = 200
+    student = rng.random(n) < 0.4
+    X = pd.DataFrame({"student=No": (~student).astype(float),
+                      "student=Yes": student.astype(float),
+                      "credit": student + 0.1 * rng.standard_normal(n),
+                      "balance": rng.normal(800, 400, n)})
+    y = 2.0 * student + 0.004 * X["balance"].to_numpy() + rng.standard_normal(n)
+    comp = quiet_compare(X, y, penalties=("l1", "elasticnet"), n_repeats=1, n_bootstrap=5,
+                         n_alphas=15, random_state=0)
+    group = next(e for e in comp.evidence if e.kind == "group")
+    assert group.text.startswith("Features student (both levels) and credit form a correlated "
+                                 "group of 3")
+
+
+def test_stability_counts_a_categorical_once():
+    """L1 picks student=No in some refits and student=Yes in the others (the same model): the
+    categorical is selected in every refit, and the sentence says so."""
+    rng = np.random.default_rng(0)
+    student = rng.random(40) < 0.5
+    X = np.column_stack([~student, student, rng.standard_normal((40, 2))]).astype(float)
+    diag = collinearity(X, ["student=No", "student=Yes", "x", "z"])
+    boot = np.array([[1.0, 0, 2, 0], [0, -1.0, 2, 0], [1.0, 0, 2, 0], [0, -1.0, 2, 1]])
+    m = ModelResult("l1", LABELS["l1"], 1.0, 0.1, 0.1, 0.1, np.ones(1), np.ones(1), np.ones(1),
+                    1.0, 0.1, np.ones(1), np.array([1.0, 0.0, 2.0, 0.0]), 0.0,
+                    diag.feature_names, boot)
+    e = rec._stability(m, diag)
+    assert e.values["n_selected"] == 2 and e.values["n_stable"] == 2
+    assert e.text == ("Over 4 bootstrap refits, 2 of the 2 input columns (a categorical counts "
+                      "once, selected when any of its levels is) L1 selects are selected in at "
+                      "least 80% of them.")
+    assert m.selection_frequency[:2].tolist() == [0.5, 0.5]  # each level alone looks unstable
+
+
+def test_classification_baseline_leaves_out_the_reference_level():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(3)
+    n = 300
+    student = rng.random(n) < 0.3
+    X = pd.DataFrame({"student=No": (~student).astype(float),
+                      "student=Yes": student.astype(float),
+                      "x": rng.standard_normal(n)})
+    y = np.where(rng.random(n) < 1 / (1 + np.exp(-(X["x"] - 0.8 * student))), "Yes", "No")
+    comp = quiet_compare(X, y, penalties=("l2",), n_repeats=1, n_bootstrap=3, n_alphas=10,
+                         random_state=0)
+    assert "not unique" not in (comp.baseline_note or "")
+    assert "reference (student=No)" in comp.baseline_note
+    ref = LogisticRegression(C=np.inf, tol=1e-10, max_iter=1000).fit(
+        X[["student=Yes", "x"]], y)
+    np.testing.assert_allclose(comp.baseline.coef, [0.0, *ref.coef_[0]], rtol=1e-4, atol=1e-6)
+    assert comp.baseline.bootstrap_coefs[:, 0].tolist() == [0.0] * 3
+
+
+# --- when the errors do not decide -------------------------------------------------------------
+
+def constructed(errors, ses, coefs, boots, names=("a", "b", "c")):
+    results = {}
+    for name, error, se, coef, boot in zip(("l1", "l2", "elasticnet"), errors, ses, coefs, boots,
+                                           strict=True):
+        results[name] = ModelResult(name, LABELS[name], 1.0, 0.1, 0.1, 0.2, np.array([1.0, 0.1]),
+                                    np.array([2.0, error]), np.array([0.1, se]), error, se,
+                                    np.array([error]), np.asarray(coef, float), 0.0,
+                                    np.array(names), np.asarray(boot, float))
+    return results
+
+
+def test_indistinguishable_errors_are_said_and_sparsity_decides():
+    X = np.random.default_rng(0).standard_normal((30, 3))
+    diag = collinearity(X, ["a", "b", "c"])
+    steady = np.tile([1.0, 1.0, 1.0], (4, 1))
+    results = constructed([1.0, 1.0004, 1.0002], [0.05] * 3,
+                          [[1, 0, 1], [1, 1, 1], [1, 1, 1]], [steady] * 3)
+    chosen, text, evidence = rec.recommend(results, None, ("undefined", {}), diag, [], "min",
+                                           "mse")
+    assert chosen == "l1" and evidence[0].values["reason"] == "sparsest"
+    assert text.startswith("The CV mean squared errors of L1, L2 and Elastic Net are "
+                           "indistinguishable: all are within one standard error of the lowest "
+                           "(L1's 1 ± 0.05) and at most 0.04% apart, so the error does not "
+                           "decide. Sparsity decides: L1 (lasso) is recommended, with the "
+                           "fewest features (2 of 3; L2 keeps 3; Elastic Net keeps 3)")
+    assert evidence[0].values["spread"] == pytest.approx(0.0004)
+
+
+def test_indistinguishable_errors_and_as_many_features_then_stability_decides():
+    X = np.random.default_rng(0).standard_normal((30, 3))
+    diag = collinearity(X, ["a", "b", "c"])
+    steady = np.array([[1.0, 2.0, 3.0], [1.1, 2.1, 3.1], [0.9, 1.9, 2.9]])
+    shaky = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 0.5], [0.1, 0.5, 5.0]])
+    results = constructed([1.0, 1.01, 1.02], [0.05] * 3, [[1, 2, 3]] * 3, [shaky, steady, shaky])
+    chosen, text, evidence = rec.recommend(results, None, ("undefined", {}), diag, [], "min",
+                                           "mse")
+    assert chosen == "l2" and evidence[0].values["reason"] == "stable"
+    spreads = evidence[0].values["relative_spread"]
+    assert spreads["l2"] == pytest.approx(np.median(steady.std(axis=0, ddof=1) / [1, 2, 3]))
+    assert spreads["l2"] < spreads["l1"] == spreads["elasticnet"]
+    assert "Nor does sparsity: L2, L1 and Elastic Net all keep 3 of 3 features. Stability " \
+           "decides: L2 (ridge) is recommended because its coefficients vary least" in text
+    # a clear winner is not called indistinguishable
+    results = constructed([1.0, 1.5, 1.6], [0.05] * 3, [[1, 2, 3]] * 3, [shaky, steady, shaky])
+    chosen, text, _ = rec.recommend(results, None, ("undefined", {}), diag, [], "min", "mse")
+    assert chosen == "l1" and "indistinguishable" not in text and "clearly best" in text
+
+
+# --- bad input from real tables ----------------------------------------------------------------
+
+def test_a_training_fold_without_a_class_is_refused():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 3))
+    y = np.repeat(["No", "Yes"], 30)  # unshuffled folds: a training fold holds one class
+    halves = [(np.arange(30, 60), np.arange(30)), (np.arange(30), np.arange(30, 60))]
+    with pytest.raises(ValueError, match=re.escape(
+            "cv split 0's training rows hold 1 of the 2 classes (none of 'No')")):
+        compare(X, y, **{**FAST, "cv": halves, "n_repeats": 1})
+
+
+@pytest.mark.slow
+def test_a_categorical_with_a_thousand_levels_gets_a_note():
+    rng = np.random.default_rng(6)
+    n, k = 1500, 1000
+    codes = np.concatenate([np.arange(k), rng.integers(0, k, n - k)])  # every level present
+    rng.shuffle(codes)
+    rows = np.arange(n)
+    zip_code = sp.csr_matrix((np.ones(n), (rows, codes)), shape=(n, k)).toarray()
+    x = rng.standard_normal((n, 2))
+    X = pd.DataFrame(np.column_stack([x, zip_code]),
+                     columns=["x0", "x1", *[f"zip={c:04d}" for c in range(k)]])
+    y = x[:, 0] + 0.1 * rng.standard_normal(k)[codes] + rng.standard_normal(n)
+    comp = quiet_compare(X, y, penalties=("l1",), cv=3, n_repeats=1, n_bootstrap=2,
+                         n_alphas=5, random_state=0)
+    note = next(e for e in comp.evidence if e.kind == "categorical")
+    counts = np.bincount(codes, minlength=k)
+    assert note.values["n_levels"] == k and note.values["n_single"] == np.sum(counts == 1)
+    assert note.text in comp.recommendation and "zip is a categorical with 1000 levels" in note.text
+    assert comp.baseline is None and "the smallest training fold has 1000 samples for 1001 " \
+        "non-constant features" in comp.baseline_note
+
+
+def test_a_level_absent_from_a_training_fold_is_stated():
+    X, y = carseats_like(n=120, seed=4)
+    X["ShelveLoc=Rare"] = 0.0
+    X.loc[7, ["ShelveLoc=Bad", "ShelveLoc=Good", "ShelveLoc=Medium", "ShelveLoc=Rare"]] = [0, 0,
+                                                                                           0, 1]
+    comp = quiet_compare(X, y, penalties=("l2",), n_repeats=1, n_bootstrap=2, n_alphas=5,
+                         random_state=0)
+    assert comp.collinearity.one_hot[0].levels == ("Bad", "Good", "Medium", "Rare")
+    assert comp.baseline_note.startswith("in 1 of the 4 training folds 1 column is constant")

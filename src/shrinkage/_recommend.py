@@ -341,16 +341,19 @@ def _relevant_groups(groups: list[GroupTreatment], facts: list[Evidence]) -> lis
     return chosen[:MAX_GROUPS_IN_TEXT]
 
 
-def _selected_columns(m: ModelResult, diag: Collinearity) -> tuple[list[str], np.ndarray]:
-    """(names, bootstrap selection frequencies) of the input columns the model selects: a
-    feature, or a categorical, selected when any of its levels is."""
+def _selected_columns(m: ModelResult, diag: Collinearity
+                      ) -> tuple[list[str], np.ndarray, bool]:
+    """(names, bootstrap selection frequencies, whether one is a categorical) of the input
+    columns the model selects: a feature, or a categorical, selected when any of its levels
+    is."""
     refits = m._refits != 0
     in_block = {j for b in diag.one_hot for j in b.members}
     units = [(b.column, list(b.members)) for b in diag.one_hot]
     units += [(str(m.feature_names[j]), [j]) for j in range(m.coef.size) if j not in in_block]
     units = sorted((u for u in units if np.any(m.coef[u[1]] != 0)), key=lambda u: u[1][0])
     return ([name for name, _ in units],
-            np.array([float(refits[:, cols].any(axis=1).mean()) for _, cols in units]))
+            np.array([float(refits[:, cols].any(axis=1).mean()) for _, cols in units]),
+            any(len(cols) > 1 for _, cols in units))
 
 
 def _stability(m: ModelResult, diag: Collinearity) -> Evidence | None:
@@ -358,7 +361,7 @@ def _stability(m: ModelResult, diag: Collinearity) -> Evidence | None:
     sel = m.selected
     if sel.size == 0:
         return None
-    names, f = _selected_columns(m, diag)
+    names, f, categorical = _selected_columns(m, diag)
     stable = int(np.sum(f >= STABLE))
     worst = int(np.argmin(f))
     values = {"model": m.name, "n_bootstrap": b, "nnz": m.nnz, "n_selected": len(names),
@@ -375,7 +378,7 @@ def _stability(m: ModelResult, diag: Collinearity) -> Evidence | None:
                 f"relative to its size is {m.feature_names[j]} ({num(m.coef[j])}, sd "
                 f"{num(sd[j])}).")
         return Evidence("stability", text, values)
-    what = "features" if len(names) == m.nnz else (
+    what = "features" if not categorical else (
         "input columns (a categorical counts once, selected when any of its levels is)")
     text = (f"Over {b} bootstrap refits, {stable} of the {len(names)} {what} {SHORT[m.name]} "
             f"selects are selected in at least {freq(STABLE)} of them")
