@@ -54,13 +54,14 @@ def test_logistic_tiny_alpha_is_the_mle_with_wald_errors():
     assert res.sigma is None
 
 
-@pytest.mark.parametrize(("n", "p"), [(120, 10), (30, 60)])  # Gram mode, then working sets
-def test_nodewise_rows_match_sklearn_lasso(n, p):
+@pytest.mark.parametrize("solver", ["gram", "cd"])
+@pytest.mark.parametrize(("n", "p"), [(120, 10), (30, 60)])
+def test_nodewise_rows_match_sklearn_lasso(n, p, solver):
     rng = np.random.default_rng(3)
     X = rng.standard_normal((n, p)) + 0.5 * rng.standard_normal((n, 1))
     Xs, _ = standardize(X, np.full(n, 1 / n), np.arange(p))
     alpha = 0.05
-    fit = nodewise_lasso(Xs, np.full(n, 1 / n), alpha)
+    fit = nodewise_lasso(Xs, np.full(n, 1 / n), alpha, solver=solver)
     for j in (0, p // 2, p - 1):
         others = np.delete(np.arange(p), j)
         ref = SklearnLasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100000).fit(
