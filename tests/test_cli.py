@@ -520,3 +520,23 @@ def test_keep_index_columns_is_documented(capsys):
     for command in ("compare", "fit", "path"):
         assert main([command, "--help"]) == 0
         assert "--keep-index-columns" in capsys.readouterr().out
+
+
+def test_path_never_draws_an_empty_figure(tmp_path, csv, capsys, monkeypatch):
+    """Whatever slips past the checks, non-finite paths are an error, not an empty plot."""
+    import importlib
+
+    path_module = importlib.import_module("shrinkage.path")  # not the function of that name
+    real = path_module.path
+
+    def nan_path(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.coefs[:] = np.nan
+        return result
+
+    monkeypatch.setattr(path_module, "path", nan_path)
+    assert main(["path", str(csv), "-t", "y", "--drop", "id", "--penalty", "l1",
+                 "--out", str(tmp_path / "p.png")]) == 1
+    assert "the L1 (lasso) path holds non-finite coefficients" in one_line(
+        capsys.readouterr().err)
+    assert files(tmp_path) == ["data.csv"]

@@ -305,6 +305,8 @@ def demo(out, json_out, force, seed, no_progress) -> None:
 
     Runs `compare` on scikit-learn's diabetes data and writes demo-report.html.
     """
+    from .datasets import diabetes_frame
+
     outputs = _check_outputs(_report_outputs(out, json_out), force)
     df = diabetes_frame()
     click.echo(f"shrinkage demo: scikit-learn's diabetes data ({len(df)} patients, "
@@ -315,14 +317,6 @@ def demo(out, json_out, force, seed, no_progress) -> None:
                  penalties=("l1", "l2", "elasticnet"), cv=5, repeats=3, bootstrap=100,
                  out=outputs[0], json_out=outputs[1], force=force, seed=seed,
                  progress=False if no_progress else None)
-
-
-def diabetes_frame():
-    """scikit-learn's diabetes data in its original units, the target named "progression"."""
-    from sklearn.datasets import load_diabetes
-
-    frame = load_diabetes(scaled=False, as_frame=True).frame
-    return frame.rename(columns={"target": "progression"})
 
 
 def _report_outputs(out, json_out) -> list:

@@ -23,6 +23,21 @@ def load_diabetes() -> Dataset:
     return Dataset(data.data, data.target, list(data.feature_names))
 
 
+def diabetes_frame():
+    """scikit-learn's diabetes data as a table in its original units (age in years, body mass
+    index, ...), the target named "progression": what ``shrinkage demo`` compares.
+
+    Examples
+    --------
+    >>> diabetes_frame().shape
+    (442, 11)
+    """
+    from sklearn.datasets import load_diabetes as _load
+
+    frame = _load(scaled=False, as_frame=True).frame
+    return frame.rename(columns={"target": "progression"})
+
+
 def make_correlated_regression(n_samples: int = 200, n_features: int = 1000, *, rho: float = 0.5,
                                n_informative: int = 20, snr: float = 3.0,
                                dtype=np.float64, random_state=None) -> Dataset:
