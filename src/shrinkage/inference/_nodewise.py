@@ -129,7 +129,8 @@ def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha, *, fit_intercept: bool
         coefs[nodes] = rows
         not_converged.extend(bad)
     G = data.G
-    explained = np.einsum("jk,kl,jl->j", coefs, G, coefs) - 2.0 * np.einsum("jk,kj->j", coefs, G)
+    coefs_G = coefs @ G  # BLAS; a three-operand einsum would loop in Python's C fallback
+    explained = np.einsum("jk,jk->j", coefs_G, coefs) - 2.0 * np.einsum("jk,kj->j", coefs, G)
     tau_sq = np.diag(G) + explained + alpha * np.abs(coefs).sum(axis=1)
     theta = (np.eye(p) - coefs) / tau_sq[:, None]
     return NodewiseFit(theta, np.full(p, alpha), tau_sq, np.array(sorted(not_converged), int),

@@ -132,10 +132,15 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="scale
                          "theta.")
     G = Xs.T @ Xs / n
     b = fit.w + nodewise.theta @ (Xs.T @ fit.residuals(Xs, yc)) / n
-    variance = np.einsum("jk,kl,jl->j", nodewise.theta, G, nodewise.theta)
+    variance = sandwich_diagonal(nodewise.theta, G)
     se = sigma_value * np.sqrt(variance / n)
     notes.extend(_nodewise_notes(nodewise))
     return _result(b / sd, se / sd, G, n, names, sigma_value, fit.alpha, notes)
+
+
+def sandwich_diagonal(theta: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """diag(Theta G Theta') by one matrix product (BLAS) and a row-wise dot."""
+    return np.einsum("jk,jk->j", theta @ G, theta)
 
 
 def _sigma(sigma, Xs, yc, fit_cv, cv, random_state, notes: list) -> float:
@@ -218,7 +223,7 @@ def _logistic(X, y, names, alpha, nodewise_alpha, cv, cv_nodes, random_state, n_
     Xw = (Xs - mean) * np.sqrt(weight / total)[:, None]
     G = Xw.T @ Xw
     b = w + nodewise.theta @ (Xs.T @ (y - prob)) / total
-    variance = np.einsum("jk,kl,jl->j", nodewise.theta, G, nodewise.theta)
+    variance = sandwich_diagonal(nodewise.theta, G)
     se = np.sqrt(variance / total)
     notes = [note, *_nodewise_notes(nodewise)]
     return _result(b / sd, se / sd, G / np.sqrt(np.outer(np.diag(G), np.diag(G))), n, names,
