@@ -24,9 +24,11 @@ def _certify(w, b, alpha, l1_ratio=1.0, **kw):
                  problem.fit_intercept)
     free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0))
     eta = X @ w + b + data.offset
-    w, b, eta, exact = polish_unpenalized(data, pw, free, w, b, eta)
+    polished = polish_unpenalized(data, pw, free, w, b, eta)
+    w, b, eta = polished.w, polished.b, polished.eta
     grad = X.T @ (problem.sw * Logistic().derivative(Y, eta))
-    gap, primal = glm_duality_gap(Logistic(), Y, problem.sw, eta, data.offset, w, pw, grad, exact)
+    gap, primal = glm_duality_gap(Logistic(), Y, problem.sw, eta, data.offset, w, pw, grad,
+                                  polished.exact)
     return gap, primal, w, b
 
 

@@ -5,6 +5,9 @@ caller makes it feasible for the unpenalized parts first (the intercept, sum u =
 columns, x_j.u = 0, are fitted exactly: see ``polish_unpenalized``); scale <= 1 then makes
 |x_j.u| <= l1_j wherever the penalty's conjugate would otherwise be infinite, and every datafit
 keeps l*(y, scale l'(eta)) finite.  The gap P(w, b) - D(u) >= P(w, b) - P* is in objective units.
+The solvers add the unpenalized block's Newton decrement to it (``prox_newton.certify``): the
+block is fitted to that accuracy, not exactly, and with no penalty that decrement is the whole
+certificate.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import LinearSVC, LogisticRegression, PoissonRegressor
 from shrinkage.estimators.glm import alpha_from_C
+from shrinkage.exceptions import ShrinkageConvergenceWarning
 
 
 @parametrize_with_checks([
@@ -269,3 +270,89 @@ def test_poisson_no_convergence_warning_at_defaults():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         PoissonRegressor().fit(*_counts()[:2])
+
+
+# --------------------------------------------------------------------------------------------
+# unscaled columns: no penalty (or a negligible one) on columns whose scales differ by 1e5
+
+
+def _unscaled(n=300, seed=0):
+    """ISLR Default-like columns: balance ~ 1e3, income ~ 3e4, a 0/1 flag and a column ~ 0.1
+    (sd 1e4 against 1e-1: scales 1e5 apart)."""
+    rng = np.random.default_rng(seed)
+    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
+                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    eta = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
+    return Z, eta, rng
+
+
+def _on_standardized(ref, Z, y, **fit):
+    """A scikit-learn estimator fitted on StandardScaler'ed Z, mapped back to Z's scale."""
+    scaler = StandardScaler().fit(Z)
+    ref.fit(scaler.transform(Z), y, **fit)
+    coef = ref.coef_ / scaler.scale_
+    return coef, ref.intercept_ - coef @ scaler.mean_
+
+
+def _unscaled_problem(kind):
+    Z, eta, rng = _unscaled()
+    if kind == "logistic":
+        y = (rng.random(len(eta)) < 1 / (1 + np.exp(-eta))).astype(int)
+        ref = sk.LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000)
+        return Z, y, LogisticRegression, ref
+    if kind == "multinomial":
+        logits = np.column_stack([np.zeros_like(eta), eta, 1 - 1e-5 * Z[:, 1] + 4 * Z[:, 3]])
+        y = np.argmax(logits + rng.gumbel(size=logits.shape), axis=1)
+        ref = sk.LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000)
+        return Z, y, lambda **kw: LogisticRegression(multi_class="multinomial", **kw), ref
+    y = rng.poisson(np.exp(0.3 * eta))
+    ref = sk.PoissonRegressor(alpha=0.0, tol=1e-12, max_iter=10_000)
+    return Z, y, PoissonRegressor, ref
+
+
+def _centred(coef):
+    """Multinomial coefficients up to the classes' common shift."""
+    coef = np.atleast_2d(coef)
+    return coef - coef.mean(axis=0) if coef.shape[0] > 2 else coef
+
+
+@pytest.mark.parametrize("kind", ["logistic", "multinomial", "poisson"])
+@pytest.mark.parametrize("alpha", [0.0, 1e-300])
+def test_no_penalty_on_unscaled_columns_matches_sklearn_on_standardized_ones(kind, alpha):
+    """Regression: alpha=0 on these columns stopped after one Newton step of the unpenalized
+    block, 'converged' with dual_gap_ = 0.0 and coefficients 20% off (the stop and the solve
+    were not scale-invariant, and the gap took the block as fitted)."""
+    Z, y, model, ref = _unscaled_problem(kind)
+    ours = model(alpha=alpha, tol=1e-10).fit(Z, y)
+    coef, intercept = _on_standardized(ref, Z, y)
+    assert ours.converged_ and ours.dual_gap_ > 0.0
+    scale = np.abs(coef).max(axis=0)  # each column in its own units
+    assert np.max(np.abs(_centred(ours.coef_) - _centred(coef)) / scale) < 1e-6
+    if kind != "multinomial":
+        assert ours.intercept_ == pytest.approx(intercept, rel=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["logistic", "multinomial", "poisson"])
+def test_stopped_early_without_penalty_is_not_certified(kind):
+    Z, y, model, _ = _unscaled_problem(kind)
+    with pytest.warns(ShrinkageConvergenceWarning, match="did not converge"):
+        ours = model(alpha=0.0, max_iter=1).fit(Z, y)
+    assert not ours.converged_ and np.isfinite(ours.dual_gap_) and ours.dual_gap_ > 0.0
+
+
+@pytest.mark.parametrize("alpha", [1e-6, 1e-9, 1e-12, 1e-30, 1e-300])
+def test_the_certificate_bounds_the_suboptimality_at_tiny_alphas(alpha):
+    """P(w) - P* <= dual_gap_ (P* <= P at scikit-learn's unpenalized optimum), and a certified
+    fit is the unpenalized one where the penalty is negligible."""
+    Z, y, model, ref = _unscaled_problem("logistic")
+    coef, intercept = _on_standardized(ref, Z, y)
+    ours = model(alpha=alpha, penalty="elasticnet", l1_ratio=0.5).fit(Z, y)
+
+    def objective(w, b):
+        eta = Z @ np.ravel(w) + b
+        return (float(np.mean(np.logaddexp(0, eta) - y * eta))
+                + alpha * (0.5 * np.abs(w).sum() + 0.25 * np.sum(np.square(w))))
+
+    assert ours.converged_ and ours.dual_gap_ > 0.0
+    assert objective(ours.coef_, ours.intercept_) - objective(coef, intercept) <= (
+        ours.dual_gap_ + 1e-15)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 from sklearn import linear_model as sk
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import HuberRegressor
@@ -123,3 +124,23 @@ def test_no_convergence_warning_at_defaults():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         HuberRegressor().fit(X, y)
+
+
+def test_no_penalty_on_unscaled_columns_is_scale_invariant_and_certified():
+    """Columns whose scales differ by 1e5: the fit equals the fit on standardized columns mapped
+    back, agrees with scikit-learn there, and its certificate is not a bare 0.0."""
+    rng = np.random.default_rng(0)
+    n = 300
+    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
+                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    y = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
+    y = y + rng.standard_t(2, n)
+    scaler = StandardScaler().fit(Z)
+    ours = HuberRegressor(alpha=0.0, tol=1e-10).fit(Z, y)
+    std = HuberRegressor(alpha=0.0, tol=1e-10).fit(scaler.transform(Z), y)
+    ref = sk.HuberRegressor(alpha=0.0, tol=1e-12, max_iter=10_000).fit(scaler.transform(Z), y)
+    assert ours.converged_ and ours.dual_gap_ > 0.0
+    coef = np.abs(std.coef_ / scaler.scale_)
+    np.testing.assert_allclose(ours.coef_, std.coef_ / scaler.scale_, rtol=1e-7)
+    np.testing.assert_allclose(ours.coef_, ref.coef_ / scaler.scale_, atol=1e-4 * coef.max(),
+                               rtol=1e-4)

@@ -139,3 +139,21 @@ def test_squared_hinge_with_intercept_is_certified():
     X, y01 = classification(n=100, p=10, seed=7)
     path = shrinkage.path(X, 2 * y01 - 1, datafit="squared_hinge", n_alphas=10, tol=1e-8)
     assert path.converged.all() and path.certificate == "duality_gap"
+
+
+def test_squared_hinge_without_penalty_on_unscaled_columns_is_scale_invariant():
+    """Columns whose scales differ by 1e5: the unpenalized fit is the standardized one mapped
+    back, with a positive certificate (it was a bare 0.0 after 0 iterations)."""
+    rng = np.random.default_rng(0)
+    n = 300
+    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
+                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    eta = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
+    y = np.where(rng.random(n) < 1 / (1 + np.exp(-eta)), 1.0, -1.0)
+    mean, sd = Z.mean(axis=0), Z.std(axis=0)
+    raw = shrinkage.path(Z, y, datafit="squared_hinge", alphas=[0.0], tol=1e-10)
+    std = shrinkage.path((Z - mean) / sd, y, datafit="squared_hinge", alphas=[0.0], tol=1e-12)
+    assert raw.converged[0] and raw.gaps[0] > 0.0 and raw.n_iter[0] > 0
+    np.testing.assert_allclose(raw.coefs[0], std.coefs[0] / sd, rtol=1e-8)
+    assert raw.intercepts[0] == pytest.approx(std.intercepts[0] - (std.coefs[0] / sd) @ mean,
+                                              rel=1e-8)

@@ -12,7 +12,12 @@ from shrinkage.exceptions import ShrinkageConvergenceWarning
 from shrinkage.glm import GLMProblem
 from shrinkage.glm.path import _weights
 from shrinkage.solvers import _kernels
-from shrinkage.solvers.prox_newton import _Data, polish_unpenalized, solve_prox_newton
+from shrinkage.solvers.prox_newton import (
+    _Data,
+    near_unpenalized_bound,
+    polish_unpenalized,
+    solve_prox_newton,
+)
 
 from ..glm._data import classification, counts
 
@@ -48,8 +53,10 @@ def test_polish_fits_the_intercept_and_free_columns_exactly():
     w[[0, 2]] = [0.5, -0.3]
     eta = X @ w + 1.0
     free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0))
-    w2, b2, eta2, exact = polish_unpenalized(data, pw, free, w, 1.0, eta)
-    np.testing.assert_array_equal(exact, [2, 7])
+    polished = polish_unpenalized(data, pw, free, w, 1.0, eta)
+    w2, b2, eta2 = polished.w, polished.b, polished.eta
+    np.testing.assert_array_equal(polished.exact, [2, 7])
+    assert 0 <= polished.decrement < 1e-25  # Newton's decrement at the exact fit
     assert w2[0] == w[0]  # penalized coefficients are left alone
     g = data.sw * data.datafit.derivative(data.y, eta2)
     assert abs(g.sum()) < 1e-15 and np.abs(X[:, [2, 7]].T @ g).max() < 1e-15
@@ -103,3 +110,47 @@ def test_squared_hinge_newton_steps_are_not_damped_where_the_margin_is_met():
     fit = shrinkage.path(X - X.min(), np.where(y == 2, 1.0, -1.0), datafit="squared_hinge",
                alphas=[1 / 1500], tol=1e-8, max_iter=400)
     assert fit.converged[0]  # gap <= tol x the null objective, within 400 epochs
+
+
+def _unscaled_logistic(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
+                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    eta = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
+    return Z, (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+
+
+def test_polish_fits_columns_whose_scales_differ_by_1e5():
+    """Regression: the unpenalized block's Newton stopped after one step on these columns
+    (its relative gradient grew on the way), and the gap then took the block as fitted."""
+    Z, y = _unscaled_logistic()
+    data, pw = _setup(X=Z, y=y, alpha=0.0)
+    free = np.arange(Z.shape[1])
+    b0 = data.datafit.null_intercept(data.y, data.sw, None)
+    polished = polish_unpenalized(data, pw, free, np.zeros(4), b0, np.full(len(y), b0))
+    g = data.sw * data.datafit.derivative(data.y, polished.eta)
+    B = np.column_stack([np.ones(len(y)), Z])
+    assert np.max(np.abs(B.T @ g) / (np.abs(B.T) @ np.abs(g))) < 1e-12  # each in its own units
+    assert 0.0 < polished.decrement < 1e-20  # far below the objective's rounding
+    one = polish_unpenalized(data, pw, free, np.zeros(4), b0, np.full(len(y), b0), max_steps=1)
+    assert one.n_steps == 1 and one.decrement > 1e-6  # stopped early: the decrement says so
+
+
+def test_near_unpenalized_bound_bounds_the_suboptimality():
+    """P(w) - P* <= (F(w) - min F) + Omega(w), F - min F estimated by the Newton decrement."""
+    Z, y = _unscaled_logistic()
+    alpha = 1e-8
+    data, pw = _setup(X=Z, y=y, alpha=alpha, l1_ratio=0.5)
+    fit = solve_prox_newton(data, pw, np.zeros(4), 0.0, tol_abs=1e-14, max_iter=10_000)
+
+    def objective(w, b):
+        return data.objective(Z @ w + b) + _kernels.penalty_value(w, pw.l1, pw.l2)
+
+    rng = np.random.default_rng(0)
+    for scale in (1e-6, 1e-4):
+        w = fit.w * (1 + scale * rng.normal(size=4))
+        eta = Z @ w + fit.intercept
+        bound = near_unpenalized_bound(data, pw, w, fit.intercept, eta, polish_unpenalized)
+        assert objective(fit.w, fit.intercept) - 1e-15 <= objective(w, fit.intercept)
+        assert objective(w, fit.intercept) - objective(fit.w, fit.intercept) <= bound
+        assert bound > 1e-12

@@ -125,7 +125,8 @@ def _alpha_max(problem: GLMProblem, data: _Data, l1_ratio: float, inactive: np.n
     bounds = (pw.lower, pw.upper) if len(shape) == 1 else (pw.lower[:, None], pw.upper[:, None])
     w = np.clip(np.zeros(shape), *bounds)
     eta = problem.design.matvec(w) + b_null + data.offset
-    w, b, eta, _ = polish(data, pw, free_columns(pw), w, b_null, eta)
+    polished = polish(data, pw, free_columns(pw), w, b_null, eta)
+    w, b, eta = polished.w, polished.b, polished.eta
     grad = problem.design.rmatvec(data.sw[:, None] * data.datafit.derivative(data.y, eta)
                                   if eta.ndim == 2 else
                                   data.sw * data.datafit.derivative(data.y, eta))

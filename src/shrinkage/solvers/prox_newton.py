@@ -1,12 +1,20 @@
 """Proximal Newton (IRLS) with working sets for GLMs with Elastic-Net penalties and bounds.
 
-Outer loop: fit the unpenalized block (intercept, free columns) exactly, take the full gradient
-X' (sw l'(eta)), certify (duality gap, ``shrinkage.glm_certificates``), and pick a working set of
-the largest KKT violations (always with the support and the free columns).  Middle loop: Newton
-steps on the working set, each minimising the quadratic model of the datafit plus the penalty by
-coordinate descent (numba, ``_glm_kernels.newton_cd``; the intercept is profiled out exactly) and
-then a backtracking line search on the true objective (Armijo on the composite objective), until
-the working set's KKT violations drop below a fraction of the outer ones.
+Outer loop: fit the unpenalized block (intercept, free columns) by Newton's method on its
+centred, Jacobi-scaled system (so that columns in any units converge alike), take the full
+gradient X' (sw l'(eta)), certify, and pick a working set of the largest KKT violations (always
+with the support and the free columns).  Middle loop: Newton steps on the working set, each
+minimising the quadratic model of the datafit plus the penalty by coordinate descent (numba,
+``_glm_kernels.newton_cd``; the intercept is profiled out exactly) and then a backtracking line
+search on the true objective (Armijo on the composite objective), until the working set's KKT
+violations drop below a fraction of the outer ones.
+
+The certificate (``certify``) is the duality gap of ``shrinkage.glm_certificates`` plus the
+Newton decrement of the unpenalized block, which the gap's dual point takes as fitted: with no
+penalty (alpha = 0) it is the decrement alone, lambda^2 = g' H^+ g, which bounds F - F* near the
+optimum for self-concordant losses (F - F* <= lambda^2 for lambda <= 0.68) and does not depend
+on the columns' units.  Where a tiny penalty makes the gap meaningless, the bound
+``near_unpenalized_bound`` takes over.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..glm_certificates import glm_duality_gap
+from ..glm_certificates import flat_weights, glm_duality_gap
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _glm_kernels, _kernels
 from .result import Fit
@@ -29,6 +37,9 @@ _ROUNDING = 1e3 * np.finfo(float).eps
 # strictly convex, small enough not to damp the step (1e-2 made a squared-hinge fit on iris take
 # 2351 epochs instead of 115, the floor acting as a proximal term)
 _CURVATURE_FLOOR = 1e-4
+# the near-unpenalized bound forms a dense (n, m) block and an m x m system: up to these sizes
+_MAX_BOUND_COLUMNS = 1000
+_MAX_BOUND_ENTRIES = 20_000_000
 
 
 class DivergenceError(ValueError):
@@ -70,8 +81,9 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
                       tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> Fit:
     """Minimise sum sw l(y, Xw + b + offset) + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box.
 
-    Stops when the duality gap is below ``tol_abs`` or after ``max_iter`` coordinate-descent
-    epochs in all.  ``eta0`` is the linear predictor at (w0, b0) when the caller has it.
+    Stops when the certificate (``certify``) is below ``tol_abs`` or after ``max_iter``
+    iterations in all (coordinate-descent epochs and Newton steps of the unpenalized block).
+    ``eta0`` is the linear predictor at (w0, b0) when the caller has it.
     """
     design = data.design
     p = design.shape[1]
@@ -87,12 +99,17 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     grow = 0
     epochs = 0
     n_movable = int(np.sum(pw.lower < pw.upper))
+    stalled = Stall()
     while True:
-        w, b, eta, exact = polish_unpenalized(data, pw, free, w, b, eta)
+        polished = polish_unpenalized(data, pw, free, w, b, eta,
+                                      max_steps=min(_MAX_NEWTON, max(max_iter - epochs, 0)))
+        w, b, eta = polished.w, polished.b, polished.eta
+        epochs += polished.n_steps
         g = data.sw * data.datafit.derivative(data.y, eta)
         grad = design.rmatvec(g)
-        gap, _ = glm_duality_gap(data.datafit, data.y, data.sw, eta, data.offset, w, pw, grad,
-                                 exact)
+        gap, objective = certify(data, pw, w, eta, grad, polished)
+        if gap > tol_abs and stalled.check(objective, epochs):
+            gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
         if gap <= tol_abs or epochs >= max_iter or n_movable == 0:
             break
         scores = _kernels.kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
@@ -119,8 +136,50 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         if n_steps == 0 and ws.size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
         grow = 2 * ws.size if n_steps == 0 else 0  # stalled on this working set: widen it
+    if gap > tol_abs and not stalled.tried_at(epochs):  # the gap may be meaningless: try
+        gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
     return Fit(w, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), intercept=b,
                state=eta)
+
+
+class Stall:
+    """When to try ``near_unpenalized_bound`` while the gap stays above the tolerance: when the
+    objective no longer decreases beyond rounding from one certificate to the next (the gap is
+    then stuck, e.g. meaningless under a tiny penalty), at most once per doubling of the work."""
+
+    def __init__(self):
+        self.last = np.inf
+        self.next_try = 0
+        self.tried = -1
+
+    def check(self, objective: float, epochs: int) -> bool:
+        stuck = self.last - objective <= _ROUNDING * abs(objective)
+        self.last = objective
+        if not stuck or epochs < self.next_try:
+            return False
+        self.next_try, self.tried = 2 * max(epochs, 1), epochs
+        return True
+
+    def tried_at(self, epochs: int) -> bool:
+        return self.tried == epochs
+
+
+def certify(data: _Data, pw: PenaltyWeights, w: np.ndarray, eta: np.ndarray, grad: np.ndarray,
+            polished: Polished) -> tuple[float, float]:
+    """(certificate, objective) at a polished point: the certificate is the duality gap, whose
+    dual point takes the unpenalized block as fitted, plus that block's Newton decrement (how
+    far it is from being fitted: ``glm_certificates``)."""
+    gap, primal = glm_duality_gap(data.datafit, data.y, data.sw, eta, data.offset, w, pw, grad,
+                                  _exact_entries(polished.exact, w.shape))
+    return gap + polished.decrement, primal
+
+
+def _exact_entries(exact: np.ndarray, shape: tuple) -> np.ndarray:
+    """The raveled entries of the exactly fitted columns (all K of them for (p, K) w)."""
+    if len(shape) == 1:
+        return exact
+    K = shape[1]
+    return (exact[:, None] * K + np.arange(K)).ravel()
 
 
 def free_columns(pw: PenaltyWeights) -> np.ndarray:
@@ -202,48 +261,133 @@ def objective_along(data: _Data, eta: np.ndarray, direction: np.ndarray):
     return trial
 
 
-def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.ndarray,
-                       b: float, eta: np.ndarray, *, max_steps: int = 50):
-    """Newton's method on the unpenalized block (intercept, free columns inside their bounds),
-    the penalized coefficients held fixed, until its gradient vanishes to rounding.
+@dataclass(frozen=True)
+class Polished:
+    """The unpenalized block after Newton's method: the point, the columns fitted (``exact``),
+    the Newton decrement there (lambda^2 = g' H^+ g of the block, an estimate of how far its
+    objective is above the block's optimum) and the Newton steps taken."""
 
-    Returns (w, b, eta, exact): ``exact`` lists the free columns now fitted exactly.
+    w: np.ndarray
+    b: float | np.ndarray
+    eta: np.ndarray
+    exact: np.ndarray
+    decrement: float
+    n_steps: int
+
+
+def centre_block(B: np.ndarray, weights: np.ndarray, fit_intercept: bool):
+    """(C, mean): B with its columns after the first (the intercept's) centred by their
+    ``weights``-weighted means; mean is None without an intercept.  Newton systems in C are
+    free of the near-collinearity of the intercept with columns of large mean."""
+    total = float(weights.sum())
+    if not fit_intercept or B.shape[1] == 1 or not total > 0:
+        return B, None
+    mean = (weights @ B[:, 1:]) / total
+    C = B.copy()
+    C[:, 1:] -= mean
+    return C, mean
+
+
+def uncentre(step: np.ndarray, mean: np.ndarray | None) -> np.ndarray:
+    """A step in the centred coordinates of ``centre_block`` in B's own (rows: the block's
+    coefficients, the intercept first)."""
+    if mean is None:
+        return step
+    out = step.copy()
+    out[0] -= mean @ step[1:]
+    return out
+
+
+def scaled_solve(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """The least-norm solution of hess s = grad in the Jacobi-scaled coordinates (unit diagonal),
+    so that columns whose scales differ by many decades are solved as accurately as on
+    standardized data."""
+    d = np.sqrt(np.abs(np.diag(hess)))
+    d = np.where(d > 0, d, 1.0)
+    return np.linalg.lstsq(hess / np.outer(d, d), grad / d, rcond=None)[0] / d
+
+
+def newton_direction(B: np.ndarray, h: np.ndarray, g: np.ndarray, fit_intercept: bool):
+    """(step, decrement): the Newton step of sum sw l(eta + B theta) in theta (B's first column
+    the intercept's ones when ``fit_intercept``), h = sw l'', g = sw l' at eta, and the Newton
+    decrement lambda^2 = g'B (B'hB)^+ B'g, both invariant to the scales of B's columns."""
+    C, mean = centre_block(B, h, fit_intercept)
+    grad = C.T @ g
+    s = scaled_solve((C * h[:, None]).T @ C, grad)
+    return -uncentre(s, mean), max(float(grad @ s), 0.0)
+
+
+def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.ndarray,
+                       b: float, eta: np.ndarray, *, max_steps: int = 50) -> Polished:
+    """Newton's method on the unpenalized block (intercept, free columns inside their bounds),
+    the penalized coefficients held fixed, until its gradient vanishes to rounding or its
+    Newton decrement stops shrinking below the objective's rounding (at most ``max_steps``
+    steps).  A column that a step takes to a bound stays there, out of the block.
+
+    The step and the decrement are computed on the centred, Jacobi-scaled block: the stop does
+    not depend on the columns' units.
     """
     inside = free[(w[free] > pw.lower[free]) & (w[free] < pw.upper[free])
                   | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])]
-    blocks = [np.ones(len(eta))] if data.fit_intercept else []
-    if inside.size:
-        blocks.append(data.design.columns(inside).T)
-    if not blocks:
-        return w, b, eta, inside
-    B = np.vstack(blocks).T  # (n, m)
+    if not data.fit_intercept and not inside.size:
+        return Polished(w, b, eta, inside, 0.0, 0)
     w = w.copy()
     f = data.objective(eta)
-    best = np.inf
-    for _ in range(max_steps):
-        deriv = data.datafit.derivative(data.y, eta)
-        g = data.sw * deriv
-        grad = B.T @ g
-        # rounding level of each gradient entry: stop there (and when it stops shrinking)
-        size = float(np.max(np.abs(grad) / (np.abs(B.T) @ np.abs(g) + 1e-300)))
-        if size <= _ROUNDING or size >= best:
+    last = np.inf
+    n_steps = 0
+    B = unpenalized_block(data, inside)
+    while True:
+        g = data.sw * data.datafit.derivative(data.y, eta)
+        # rounding level of each gradient entry: the block is exact there
+        size = float(np.max(np.abs(B.T @ g) / (np.abs(B.T) @ np.abs(g) + 1e-300)))
+        step, decrement = newton_direction(B, data.model_curvature(eta), g, data.fit_intercept)
+        if (size <= _ROUNDING or n_steps >= max_steps or not decrement > 0
+                or (decrement <= _ROUNDING * abs(f) and decrement >= last)):
             break
-        best = size
-        h = data.model_curvature(eta)
-        hess = (B * h[:, None]).T @ B
-        step = -np.linalg.lstsq(hess, grad, rcond=None)[0]
-        decrease = float(grad @ step)
-        if not decrease < 0:
-            break
-        accepted = backtrack(objective_along(data, eta, B @ step), f, decrease)
+        last = decrement
+        accepted = backtrack(objective_along(data, eta, B @ step), f, -decrement)
         if accepted is None:
             break
         t, (eta, f) = accepted
+        n_steps += 1
         if data.fit_intercept:
             b += t * step[0]
         w[inside] += t * step[int(data.fit_intercept):]
-    clipped = np.clip(w, pw.lower, pw.upper)
-    if not np.array_equal(clipped, w):
-        eta = eta + data.design.matvec(clipped - w)
-        w = clipped
-    return w, b, eta, inside[(w[inside] > pw.lower[inside]) & (w[inside] < pw.upper[inside])]
+        clipped = np.clip(w[inside], pw.lower[inside], pw.upper[inside])
+        if not np.array_equal(clipped, w[inside]):  # a bound reached: it leaves the block
+            eta = eta + B[:, int(data.fit_intercept):] @ (clipped - w[inside])
+            f = data.objective(eta)
+            w[inside] = clipped
+            inside = inside[(clipped > pw.lower[inside]) & (clipped < pw.upper[inside])]
+            B = unpenalized_block(data, inside)
+            if not B.shape[1]:
+                return Polished(w, b, eta, inside, 0.0, n_steps)
+            last = np.inf
+    return Polished(w, b, eta, inside, decrement, n_steps)
+
+
+def unpenalized_block(data: _Data, cols: np.ndarray) -> np.ndarray:
+    """[1, X[:, cols]] (without the ones when no intercept is fitted), dense (n, m)."""
+    blocks = [np.ones((data.y.shape[0], 1))] if data.fit_intercept else []
+    if cols.size:
+        blocks.append(data.design.columns(cols))
+    return np.hstack(blocks) if blocks else np.empty((data.y.shape[0], 0))
+
+
+def near_unpenalized_bound(data: _Data, pw: PenaltyWeights, w: np.ndarray, b, eta: np.ndarray,
+                           polish) -> float:
+    """A bound on P(w) - P* for tiny penalties, where the duality gap is meaningless:
+    P(w) - P* <= (F(w) - min F) + Omega(w), F the datafit alone minimised over every movable
+    coefficient without bounds (Omega >= 0, and the box only raises min F), with F(w) - min F
+    estimated by the Newton decrement lambda^2 of that unpenalized fit (``polish`` with no step).
+    inf when the dense block would be too large."""
+    movable = np.flatnonzero(pw.lower < pw.upper)
+    n = data.y.shape[0]
+    if movable.size + 1 > _MAX_BOUND_COLUMNS or n * (movable.size + 1) > _MAX_BOUND_ENTRIES:
+        return np.inf
+    zeros = np.zeros_like(pw.l1)
+    unbounded = PenaltyWeights(zeros, zeros, np.full_like(zeros, -np.inf),
+                               np.full_like(zeros, np.inf))
+    decrement = polish(data, unbounded, movable, w, b, eta, max_steps=0).decrement
+    l1, l2, _, _ = flat_weights(pw, w.shape)
+    return decrement + float(_kernels.penalty_value(np.ravel(w), l1, l2))
