@@ -52,7 +52,9 @@ def naive_intervals(X: np.ndarray, y: np.ndarray, selected: np.ndarray) -> np.nd
     return np.column_stack([coef[1:] - q * se, coef[1:] + q * se])
 
 
-def one_design(p: int, n_datasets: int, seed: int, cv_nodes: int | None) -> dict:
+def one_design(p: int, n_datasets: int, seed: int, cv_nodes: int | None,
+               minutes: float | None = None) -> dict:
+    """The study on one design: up to n_datasets data sets, fewer if ``minutes`` run out."""
     from shrinkage.inference import debiased_lasso, nodewise_inverse, selective_inference
     from shrinkage.inference._truncnorm import pivot
 
@@ -70,7 +72,11 @@ def one_design(p: int, n_datasets: int, seed: int, cv_nodes: int | None) -> dict
     cover_active, cover_null, null_p = [], [], []
     sel_cover, sel_pivots, naive_cover, n_selected = [], [], [], []
     start = time.perf_counter()
+    done = 0
     for k in range(n_datasets):
+        if minutes is not None and time.perf_counter() - start > 60 * minutes:
+            break
+        done += 1
         y = mu + rng.standard_normal(N)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -93,6 +99,7 @@ def one_design(p: int, n_datasets: int, seed: int, cv_nodes: int | None) -> dict
                 naive = naive_intervals(X, y, S)
                 naive_cover.extend((naive[:, 0] <= target) & (target <= naive[:, 1]))
     elapsed = time.perf_counter() - start
+    n_datasets = done
     return {
         "p": p, "n_datasets": n_datasets, "nodewise_alpha": float(nodewise.alphas[0]),
         "t_nodewise": t_nodewise, "t_per_dataset": elapsed / n_datasets,
@@ -136,9 +143,14 @@ def main(argv=None) -> None:
     parser.add_argument("--cv-nodes", type=int, default=100,
                         help="nodes pooled in the nodewise cross-validation (once per design)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--minutes", type=float, default=None,
+                        help="time budget per design: stop drawing data sets when it is spent")
     args = parser.parse_args(argv)
+    results = []
     with threadpool_limits(1):
-        results = [one_design(p, args.n_datasets, args.seed, args.cv_nodes) for p in args.p]
+        for p in args.p:
+            results.append(one_design(p, args.n_datasets, args.seed, args.cv_nodes, args.minutes))
+            print(table(results[-1:]), flush=True)
     print(table(results))
 
 

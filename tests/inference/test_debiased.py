@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from joblib import parallel_config
 from sklearn.linear_model import Lasso as SklearnLasso
 
 from shrinkage.inference import debiased_lasso, nodewise_inverse
@@ -120,3 +121,12 @@ def test_bad_input(low_dim):
         debiased_lasso(X, y, alpha=0.1, nodewise_alpha=0.0)
     with pytest.raises(ValueError, match="nodewise must be"):
         debiased_lasso(X, y, alpha=0.1, nodewise=nodewise_inverse(X[:, :2], alpha=0.1))
+
+
+def test_parallel_nodes_give_the_same_theta():
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((30, 8))
+    serial = nodewise_inverse(X, alpha=0.1, progress=False)
+    with parallel_config(backend="threading"):  # the batching and merging, without spawning
+        parallel = nodewise_inverse(X, alpha=0.1, n_jobs=2, progress=True)
+    np.testing.assert_allclose(parallel.theta, serial.theta)
