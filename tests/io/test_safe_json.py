@@ -11,8 +11,10 @@ from shrinkage.io.safe_json import JSONLimitError, loads_limited, nesting_depth
 @pytest.mark.parametrize("text, depth", [
     (b"1", 0), (b"[]", 1), (b'{"a": [[1], {"b": []}]}', 4),
     (b'["[[[[", "\\"[[", "\\\\"]', 1),       # brackets in strings, escaped quotes and backslashes
+    (b'["\\\\", [1]]', 2),                   # an escaped backslash ends before the quote
+    (b"[" + b'"]",' * 300 + b"[1]]", 2),        # more than 256 quotes (the parity wraps)
     (b"[" * 50_000 + b"]" * 50_000, 50_000),
-    (b'"unterminated [[[', 3),              # not JSON: counted, and the parser refuses it later
+    (b'"unterminated [[[', 0),              # not JSON: the parser refuses it
 ])
 def test_nesting_depth(text, depth):
     assert nesting_depth(text) == depth
@@ -41,3 +43,10 @@ def test_within_the_limits_it_is_plain_json():
 def test_refusals(text, message):
     with pytest.raises(JSONLimitError, match=message):
         loads_limited(text, "x.json", max_depth=8)
+
+
+def test_nesting_depth_across_chunks(monkeypatch):
+    from shrinkage.io import safe_json
+
+    monkeypatch.setattr(safe_json, "_SCAN_CHUNK", 3)
+    assert nesting_depth(b'{"a[": [[1], "]]]", {"b": ["[", []]}]}') == 5

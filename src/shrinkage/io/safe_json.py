@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-#: a JSON string (escapes included), replaced by "" before the brackets are counted
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+#: an escape (a backslash and the character after it), removed before the quotes are paired
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
 #: the longest number literal read (a float64 needs at most 24 characters)
 MAX_NUMBER_CHARS = 64
 #: the most digits of an integer literal (2**63 has 19)
@@ -93,21 +93,29 @@ def loads_limited(raw: bytes, source: str, *, max_depth: int, what: str = "JSON 
 def nesting_depth(raw: bytes) -> int:
     """The deepest nesting of brackets ([ and {) outside JSON strings, without recursion.
 
+    Escapes are removed first, then quotes pair up: a bracket after an odd number of quotes is
+    inside a string.  (In valid JSON a backslash only occurs inside strings; where one occurs
+    outside, the parser stops there, and the scan is exact up to that point.)
+
     Examples
     --------
-    >>> nesting_depth(b'{"a": [[1], "[[["]}')
+    >>> nesting_depth(b'{"a": [[1], "[[\\"["]}')
     3
     """
-    outside = np.frombuffer(_STRING.sub(b'""', raw), dtype=np.uint8)
-    deepest, depth = 0, 0
-    for start in range(0, outside.size, _SCAN_CHUNK):
-        chunk = outside[start:start + _SCAN_CHUNK]
-        opens = (chunk == ord("[")) | (chunk == ord("{"))
-        closes = (chunk == ord("]")) | (chunk == ord("}"))
-        steps = opens.astype(np.int64) - closes
-        if not steps.any():
+    data = np.frombuffer(_ESCAPE.sub(b"", raw) if b"\\" in raw else raw, dtype=np.uint8)
+    deepest, depth, quotes = 0, 0, 0
+    for start in range(0, data.size, _SCAN_CHUNK):
+        chunk = data[start:start + _SCAN_CHUNK]
+        is_quote = chunk == ord('"')
+        parity = np.cumsum(is_quote, dtype=np.uint8) & 1  # wraps at 256: parity is kept
+        inside = parity != (quotes & 1)
+        quotes += int(np.count_nonzero(is_quote))
+        opens = ((chunk == ord("[")) | (chunk == ord("{"))) & ~inside
+        closes = ((chunk == ord("]")) | (chunk == ord("}"))) & ~inside
+        brackets = opens | closes
+        if not brackets.any():
             continue
-        running = depth + np.cumsum(steps[opens | closes])
+        running = depth + np.cumsum(np.where(opens[brackets], 1, -1), dtype=np.int64)
         deepest = max(deepest, int(running.max()))
         depth = int(running[-1])
     return deepest
