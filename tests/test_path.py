@@ -51,6 +51,28 @@ def sklearn_coefs(X, y, alphas, *, l1_ratio=1.0, fit_intercept=True, sample_weig
 
 
 # --------------------------------------------------------------------------------------------
+# the support just below alpha_max (default tol)
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize(("l1_ratio", "n_alphas"), [(0.5, 50), (0.5, 100), (1.0, 2000)])
+def test_first_alphas_below_alpha_max_have_the_right_support(solver, l1_ratio, n_alphas):
+    """At the default tol the duality gap of w = 0 can be within tolerance just below alpha_max
+    (the README's example printed nnz[:3] = [0 0 0]), but w = 0 violates the optimality
+    condition |x_j' S r| <= alpha l1_ratio there: the solver must go on."""
+    from sklearn.linear_model import enet_path
+
+    d = load_diabetes()
+    P = shrinkage.path(d.data, d.target, l1_ratio=l1_ratio, n_alphas=n_alphas, solver=solver)
+    Xc, yc, _, _, _ = centred(d.data, d.target)
+    _, coefs, _ = enet_path(Xc, yc, l1_ratio=l1_ratio, alphas=P.alphas[:6], tol=1e-10,
+                            max_iter=100_000)
+    np.testing.assert_array_equal(P.nnz[:6], np.count_nonzero(coefs, axis=0))
+    assert P.nnz[0] == 0 and P.nnz[1] > 0
+    assert P.converged.all()
+
+
+# --------------------------------------------------------------------------------------------
 # agreement with scikit-learn on the same objective
 
 

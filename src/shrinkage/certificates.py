@@ -55,7 +55,7 @@ def certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_fr
         free.astype(np.int64), w, corr, r_dot_y, residual_sq, cross, q_free, pw.lower, pw.upper)
     gap, _, _, scale = _kernels.dual_gap(w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1,
                                          pw.l2, pw.lower, pw.upper)
-    return max(gap, 0.0), scale * theta_corr
+    return gap, scale * theta_corr
 
 
 def _no_free(p: int):

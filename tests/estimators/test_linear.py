@@ -50,6 +50,32 @@ def test_elastic_net_matches_sklearn(sparse, fit_intercept, alpha, l1_ratio):
     assert ours.converged_ and ours.dual_gap_ >= 0
 
 
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("Est", [Lasso, ElasticNet])
+def test_alpha_far_below_rounding_is_certified_least_squares(solver, Est):
+    """alpha = 1e-160 was answered with all zeros, dual_gap_ 0.0 and converged_ (ElasticNet)
+    or least squares never certified (Lasso): the optimum is least squares to 1e-160."""
+    X, y = _data(30, 5)
+    model = Est(alpha=1e-160, solver=solver).fit(X, y)
+    ols = sk.LinearRegression().fit(X, y)
+    assert _rel(model.coef_, ols.coef_) < 1e-6  # default tol
+    assert model.converged_ and 0.0 <= model.dual_gap_ <= 1e-4 * np.var(y)
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram"])
+@pytest.mark.parametrize("relative", [0.5, 1e-2, 1e-6, 1e-160])
+def test_lasso_in_tiny_or_huge_units_is_the_same_fit(solver, relative):
+    """X in other units (X * s with alpha * s) is the same lasso: coef_ * s, same n_iter_."""
+    X, y = _data(30, 5)
+    alpha_max = np.abs((X - X.mean(0)).T @ (y - y.mean())).max() / len(y)
+    base = Lasso(alpha=relative * alpha_max, solver=solver).fit(X, y)
+    assert base.converged_
+    for s in [1e-80, 1e-8, 1e8]:
+        model = Lasso(alpha=relative * alpha_max * s, solver=solver).fit(X * s, y)
+        assert model.converged_ and model.n_iter_ == base.n_iter_
+        np.testing.assert_allclose(model.coef_ * s, base.coef_, rtol=1e-8, atol=1e-12)
+
+
 def test_lasso_sample_weight_matches_sklearn():
     X, y = _data()
     sw = np.random.default_rng(3).uniform(0.2, 3.0, len(y))

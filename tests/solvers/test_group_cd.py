@@ -668,3 +668,19 @@ def test_sparse_group_on_columns_of_different_scales_converges():
     assert p.converged.all() and p.n_iter.max() <= 100  # one prox step per block: 745
     active = np.repeat(np.abs(p.coefs).reshape(10, 4, 3).any(axis=2), 3, axis=1)
     assert np.any((p.coefs == 0) & active)  # zeros inside active groups along the path
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.5])
+def test_first_alphas_below_alpha_max_have_the_right_support(l1_ratio):
+    """On a fine grid the gap of w = 0 is within the default tol just below alpha_max, where a
+    group certifiably violates its optimality condition: the solver must go on (it returned
+    four all-zero fits)."""
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    groups = np.repeat(np.arange(5), 2)
+    P = group_path(X, y, groups, l1_ratio=l1_ratio, n_alphas=2000)
+    tight = group_path(X, y, groups, l1_ratio=l1_ratio, alphas=P.alphas[:6], tol=1e-13,
+                       max_iter=100_000)
+    np.testing.assert_array_equal(P.nnz[:6], tight.nnz)
+    assert P.nnz[0] == 0 and P.nnz[1] > 0

@@ -5,7 +5,9 @@ Group g holds the columns ``order[ptr[g]:ptr[g + 1]]``; its penalty is
     Omega_g(w_g) = sum_{j in g} l1[j] |w_j| + lg[g] ||w_g||_2.
 
 Designs follow ``_kernels`` (a dense design pre-scaled and centred, or a sparse CSC design with the
-centring applied inside the column operations); the datafit is ``0.5 sum_i sw_i r_i**2``.
+centring applied inside the column operations); the datafit is ``0.5 sum_i sw_i r_i**2``.  As
+there, the kernels behind the certificate say ``fastmath=False`` so that a fastmath caller
+(``bcd_working_set``) cannot pass its flags on to them.
 """
 
 from __future__ import annotations
@@ -199,7 +201,7 @@ def sparse_group_block_step(c, w, order, start, l1, lg, L, gram, g0, max_sweeps)
         group_prox(c, 1.0 / L, order, start, l1, lg)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def group_kkt(corr, w, order, start, l1, lg):
     """Distance from corr (= minus the datafit gradient on the group) to the subdifferential."""
     m = corr.shape[0]
@@ -226,7 +228,7 @@ def group_kkt(corr, w, order, start, l1, lg):
     return np.sqrt(total)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def dual_norm(v, a, c):
     """Smallest t >= 0 with ||ST(v, t a)||_2 <= t c: the gauge of the set {box(a) + ball(c)}.
 
@@ -296,7 +298,7 @@ def dual_norm(v, a, c):
     return t_left
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def dual_norms(corr, order, ptr, l1, lg, out):
     """out[g] = dual_norm of corr on group g with the weights l1 (per column) and lg[g]."""
     for g in range(ptr.shape[0] - 1):
@@ -312,7 +314,7 @@ def dual_norms(corr, order, ptr, l1, lg, out):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def kkt_scores(corr, w, order, ptr, l1, lg, out):
     """out[g] = distance of corr_g to the subdifferential of Omega_g at w_g."""
     for g in range(ptr.shape[0] - 1):
@@ -324,7 +326,7 @@ def kkt_scores(corr, w, order, ptr, l1, lg, out):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def penalty_value(w, order, ptr, l1, lg, groups):
     """Sum of Omega_g over the groups listed in ``groups``."""
     total = 0.0

@@ -9,6 +9,9 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
   residual is ``r + x_offset @ w``.
 * The penalty of coordinate j is ``l1[j] |w_j| + l2[j] / 2 w_j**2`` on
   ``lower[j] <= w_j <= upper[j]``.
+* Certificate kernels say ``fastmath=False`` explicitly: numba otherwise compiles a kernel first
+  called from a fastmath one with that caller's flags (and caches it so), and a reassociated
+  ``l2 / 2 * w * w`` overflowed to a gap of -inf, reported as 0.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ from numba import njit
 ANDERSON_K = 5
 # Reassociation lets LLVM vectorize dot products; NaN and inf semantics are kept (bounds use inf).
 _FAST = {"reassoc", "contract"}
+# A zero coordinate violates its optimality condition when its KKT violation exceeds this
+# fraction of ||x_j|| ||y_c|| (plus a few ulps of its L1 weight): far above the rounding of the
+# correlation x_j' r, far below any violation that moves the objective (v^2 / 2 ||x_j||^2).
+KKT_ROUNDING = 1e-10
+# Below this relative KKT violation the iterate is optimal to working precision: if the gap at the
+# residual is still above tol there (the penalty is lost in the rounding of x_j' r), the gap is
+# computed at the residual projected off the support instead (see ``dual_gap_off_support``).
+KKT_STALLED = 1e-9
 
 
 @njit(cache=True, inline="always")
@@ -48,14 +59,14 @@ def kkt_violation(corr, w, l1, l2, lower, upper):
     return abs(h + l1 * (1.0 if w > 0 else -1.0))
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def kkt_violations(corr, w, l1, l2, lower, upper, out):
     for j in range(w.shape[0]):
         out[j] = kkt_violation(corr[j], w[j], l1[j], l2[j], lower[j], upper[j])
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def penalty_value(w, l1, l2):
     total = 0.0
     for j in range(w.shape[0]):
@@ -63,13 +74,14 @@ def penalty_value(w, l1, l2):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper):
     """Duality gap at w with the dual point theta = scale * sw * r (scaled to be feasible).
 
     ``residual_sq`` = sum sw r^2 at w (the primal).  ``corr`` = X_c' S r, ``r_dot_y`` =
     sum sw r y_c and ``r_dot_r`` = sum sw r^2 describe the dual residual, from which the free
-    columns were projected out (``project_free_columns``).  Returns (gap, primal, dual, scale).
+    columns were projected out (``project_free_columns``).  Returns (gap, primal, dual, scale);
+    the gap is a ``trusted_gap`` (>= 0; inf where it could not be computed).
     """
     primal = 0.5 * residual_sq + penalty_value(w, l1, l2)
     scale = 1.0
@@ -82,18 +94,42 @@ def dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper):
         elif v < -l1[j] and lower[j] == -np.inf:
             scale = min(scale, -l1[j] / v)
     dual = scale * r_dot_y - 0.5 * scale * scale * r_dot_r
+    size = abs(primal) + abs(scale * r_dot_y) + 0.5 * scale * scale * r_dot_r
     for j in range(w.shape[0]):
-        dual -= conjugate_coordinate(scale * corr[j], l1[j], l2[j], lower[j], upper[j])
-    return primal - dual, primal, dual, scale
+        conj = conjugate_coordinate(scale * corr[j], l1[j], l2[j], lower[j], upper[j])
+        dual -= conj
+        size += abs(conj)
+    return trusted_gap(primal - dual, size), primal, dual, scale
+
+
+@njit(cache=True, inline="always")
+def trusted_gap(gap, size):
+    """The gap as a certificate: 0 for a negative rounding error (up to 1e-12 of ``size``, the
+    sum of the magnitudes it was computed from), inf for NaN or anything more negative (an
+    overflow or a broken dual point certifies nothing)."""
+    if gap >= 0.0:
+        return gap
+    if gap >= -1e-12 * size:
+        return 0.0
+    return np.inf
 
 
 @njit(cache=True, inline="always")
 def conjugate_coordinate(v, l1, l2, lower, upper):
-    """sup_{lower <= w <= upper} v w - l1 |w| - l2/2 w^2 (finite by construction of the caller)."""
+    """sup_{lower <= w <= upper} v w - l1 |w| - l2/2 w^2 (finite by construction of the caller).
+
+    With an L2 part and the maximiser s / l2 inside the bounds (s = ST(v, l1)) the value is
+    s^2 / (2 l2), a product of positive factors: an overflow gives +inf (no certificate), never
+    the -inf of inf - inf that a difference of two huge terms could give.
+    """
     if lower == upper:
         return v * lower - l1 * abs(lower) - 0.5 * l2 * lower * lower
     if l2 > 0.0:
-        w = prox_coordinate(v, 0.0, l1, l2, lower, upper)
+        s = max(abs(v) - l1, 0.0)
+        t = s / l2 if v >= 0.0 else -(s / l2)  # the maximiser without the bounds
+        if lower <= t <= upper:
+            return (0.5 * s) * (s / l2)
+        w = min(max(t, lower), upper)  # a finite bound
         return v * w - l1 * abs(w) - 0.5 * l2 * w * w
     if l1 == 0.0 and ((upper == np.inf and v > 0.0) or (lower == -np.inf and v < 0.0)):
         return np.inf  # a free column whose correlation points where w is unbounded
@@ -104,7 +140,7 @@ def conjugate_coordinate(v, l1, l2, lower, upper):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def project_free_columns(free, w, corr, r_dot_y, r_dot_r, cross, q_free, lower, upper):
     """Project the residual onto the orthogonal complement of some free (unpenalized) columns.
 
@@ -329,8 +365,9 @@ def gram_cd(
 ):
     """Cyclic CD on the Gram matrix with gap-safe screening; the full gradient is kept exact.
 
-    ``free`` lists the unpenalized columns (see ``project_free_columns``).
-    Returns (gap, n_epochs).  ``w`` is updated in place.
+    ``free`` lists the unpenalized columns (see ``project_free_columns``).  Stops when the gap
+    is <= ``tol_gap`` and no zero coordinate violates its optimality condition
+    (``optimality_checks``).  Returns (gap, n_epochs, support_closed); ``w`` is updated in place.
     """
     p = w.shape[0]
     H = G @ w - q  # gradient of the datafit
@@ -346,12 +383,12 @@ def gram_cd(
     for b in range(free.shape[0]):
         cross[:, b] = G[:, free[b]]
         q_free[b] = q[free[b]]
-    gap = np.inf
     epoch = 0
-    while epoch < max_epochs:
-        if epoch % gap_every == 0:
-            gap, theta_corr = _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free)
-            if gap <= tol_gap:
+    while True:
+        if epoch % gap_every == 0 or epoch >= max_epochs:
+            gap, theta_corr, closed = _gram_certificate(
+                G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free, tol_gap)
+            if (gap <= tol_gap and closed) or epoch >= max_epochs:
                 break
             if screen:
                 radius = np.sqrt(2.0 * gap)
@@ -375,12 +412,34 @@ def gram_cd(
                 delta = new - old
                 for i in range(p):
                     H[i] += delta * G[j, i]  # G is symmetric: read the contiguous row
-    else:
-        gap, _ = _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free)
-    return gap, epoch
+    return gap, epoch, closed
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
+def _gram_certificate(G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free,
+                      tol_gap):
+    """(gap, X_c' theta, support_closed) at w: the gap at the residual; where it stays above
+    ``tol_gap`` at a point optimal to working precision, the smaller gap at the residual
+    projected off the support as well (``off_support_columns``)."""
+    gap, theta_corr = _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free)
+    corr = -H
+    viol = kkt_violations(corr, w, l1, l2, lower, upper, np.empty(w.shape[0]))
+    closed, stalled = optimality_checks(viol, w, l1, diag, yty, active)
+    if gap > tol_gap and stalled:
+        cols = off_support_columns(w, free)
+        if cols.shape[0] > free.shape[0]:
+            cross_u = np.empty((w.shape[0], cols.shape[0]))
+            q_u = np.empty(cols.shape[0])
+            for b in range(cols.shape[0]):
+                cross_u[:, b] = G[:, cols[b]]
+                q_u[b] = q[cols[b]]
+            gap_u, theta_u = _gram_gap(q, yty, w, H, l1, l2, lower, upper, cols, cross_u, q_u)
+            if gap_u < gap:
+                gap, theta_corr = gap_u, theta_u
+    return gap, theta_corr, closed
+
+
+@njit(cache=True, fastmath=False)
 def _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free):
     """(gap, X_c' theta) from the statistics: sum sw r y = y'Sy - q.w, sum sw r^2 = that + w.H."""
     r_dot_y = yty - q @ w
@@ -388,10 +447,43 @@ def _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free):
     corr, r_dot_y, r_dot_r = project_free_columns(
         free, w, -H, r_dot_y, residual_sq, cross, q_free, lower, upper)
     gap, _, _, scale = dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper)
-    return max(gap, 0.0), scale * corr
+    return gap, scale * corr
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
+def optimality_checks(viol, w, l1, col_norm_sq, yty, active):
+    """(support_closed, stalled) from the KKT violations ``viol`` of the ``active`` columns.
+
+    support_closed: no zero coordinate violates its optimality condition by more than rounding
+    (``KKT_ROUNDING`` ||x_j|| ||y_c|| + 8 ulps of l1_j); otherwise moving it lowers the
+    objective by >= viol^2 / (2 ||x_j||^2), whatever the gap says.  stalled: every violation is
+    below ``KKT_STALLED`` ||x_j|| ||y_c||, the point is optimal to working precision.
+    """
+    eps = np.finfo(np.float64).eps
+    closed = True
+    stalled = True
+    for j in range(w.shape[0]):
+        if not active[j]:
+            continue
+        unit = np.sqrt(col_norm_sq[j]) * np.sqrt(yty)
+        if w[j] == 0.0 and viol[j] > KKT_ROUNDING * unit + 8.0 * eps * l1[j]:
+            closed = False
+        if viol[j] > KKT_STALLED * unit:
+            stalled = False
+    return closed, stalled
+
+
+@njit(cache=True, fastmath=False)
+def off_support_columns(w, free):
+    """The columns projected out of the residual for the gap off the support: the free ones and
+    every non-zero coordinate (sorted)."""
+    keep = w != 0.0
+    for b in range(free.shape[0]):
+        keep[free[b]] = True
+    return np.flatnonzero(keep).astype(np.int64)
+
+
+@njit(cache=True, fastmath=False)
 def screen_gap_safe(theta_corr, col_norm_sq, radius, l1, lower, upper, active):
     """Gap-safe rule: w_j* = 0 when |x_j' theta| + ||x_j|| radius < l1_j; clears active[j].
 

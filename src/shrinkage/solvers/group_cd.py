@@ -11,7 +11,8 @@ l the squared error / 2 (``datafit="quadratic"``) or a datafit of ``shrinkage.da
   with Anderson extrapolation, one proximal step of length 1 / ||X_g||_2^2 per block (the top
   eigenvalue of the centred weighted block, computed once).  Certificate: the duality gap at the
   residual rescaled into the dual ball (unpenalized groups projected out); stops at
-  gap <= tol * sum_i sw_i (y_i - ybar)^2, as the core does.
+  gap <= tol * sum_i sw_i (y_i - ybar)^2 with no zero group violating its optimality condition
+  beyond rounding, as the core does.
 * Other smooth datafits: proximal Newton (``shrinkage.solvers.group_newton``).  The loss is
   replaced by its second-order model at the current linear predictor (weights s_i l''_i, as
   IRLS), whose weighted least-squares problem on the working set is solved by the same block CD,
@@ -191,17 +192,35 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
     scores = np.empty(groups.n_groups)
     args = design.kernel_args()
     ws_size, epochs = _WS_START, 0
+    slack = _zero_group_slack(design, penalty, curvature)
     while True:
         corr = design.correlations(r, rsum)
         gap = quadratic_gap(design, penalty, w, r, rsum, corr, free_products)
-        if gap <= tol_abs or epochs >= max_iter:
-            break
         gk.kkt_scores(corr, w, groups.order, groups.ptr, l1, lg, scores)
-        ws, ws_size = _working_set(scores, groups.norms(w) > 0, ws_size)
+        nonzero = groups.norms(w) > 0
+        closed = not np.any((scores > slack) & ~nonzero)
+        if (gap <= tol_abs and closed) or epochs >= max_iter:
+            break
+        ws, ws_size = _working_set(scores, nonzero, ws_size)
         rsum, n_epochs = gk.bcd_working_set(
             *args, r, rsum, w, groups.order, groups.ptr, ws, *curvature.kernel_args(), l1, lg,
             max_iter - epochs, _INNER_FRACTION * scores.max(), anderson)
         epochs += n_epochs
         if ws.size < groups.n_groups and n_epochs <= 1:
             ws_size *= 2
-    return Fit(w, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), state=(r, rsum))
+    return Fit(w, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
+               state=(r, rsum))
+
+
+def _zero_group_slack(design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature
+                      ) -> np.ndarray:
+    """Per group, the KKT violation above which a zero group certifiably belongs in the model
+    (the rounding of X_g' r, as ``_kernels.optimality_checks`` for a coordinate): the solver
+    goes on however small the gap, so that w = 0 is never returned just below alpha_max."""
+    groups = penalty.groups
+    if not groups.n_groups:
+        return np.empty(0)
+    l1_sum = np.add.reduceat(penalty.l1_weights()[groups.order], groups.ptr[:-1])
+    unit = np.sqrt(curvature.lipschitz) * np.sqrt(max(float(design.yty), 0.0))
+    eps = np.finfo(np.float64).eps
+    return _kernels.KKT_ROUNDING * unit + 8.0 * eps * (penalty.group_weights() + l1_sum)
