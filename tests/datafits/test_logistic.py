@@ -47,3 +47,14 @@ def test_get_datafit():
         get_datafit("logit")
     with pytest.raises(TypeError, match="lacks"):
         get_datafit(object())
+
+
+def test_null_intercept_of_one_weighted_class_is_a_clear_error():
+    """Regression: the weighted mean rounded to 1 - 2e-16 (below 1), so the check passed and the
+    intercept came out as 36 instead of an error."""
+    y = np.r_[np.ones(7), np.zeros(5)]
+    sw = np.r_[np.ones(7), np.zeros(5)]
+    sw = sw / sw.sum()
+    assert float(sw @ y) / float(sw.sum()) < 1.0  # the rounding that hid the single class
+    with pytest.raises(ValueError, match="single class"):
+        Logistic().null_intercept(y, sw, None)

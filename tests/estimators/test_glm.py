@@ -192,6 +192,23 @@ def test_single_class_is_a_clear_error():
         LogisticRegression().fit(X, np.zeros(len(X)))
 
 
+@pytest.mark.parametrize("penalty", ["l2", None])
+@pytest.mark.parametrize("multi_class", ["auto", "multinomial"])
+def test_class_weights_that_leave_one_class_are_a_clear_error(penalty, multi_class):
+    """Regression: {0: 0, 1: 0} raised ZeroDivisionError; {0: 0, 1: 1} with penalty='l2'
+    returned an intercept of 36 (only the unpenalized fit said there is no finite solution)."""
+    X, y = _classes()
+    model = LogisticRegression(penalty, multi_class=multi_class)
+    with pytest.raises(ValueError, match=r"no class keeps any after class_weight=\{0: 0, 1: 0\}"):
+        model.set_params(class_weight={0: 0, 1: 0}).fit(X, y)
+    with pytest.raises(ValueError, match=r"only class 1 keeps .* no finite solution"):
+        model.set_params(class_weight={0: 0, 1: 1}).fit(X, y)
+    with pytest.raises(ValueError, match="only class 0 keeps"):
+        model.set_params(class_weight=None).fit(X, y, sample_weight=(y == 0).astype(float))
+    with pytest.raises(ValueError, match=r"only class 1 keeps.*sample_weight: give"):
+        LinearSVC(class_weight={0: 0.0, 1: 2.0}).fit(X, y)
+
+
 # --------------------------------------------------------------------------------------------
 # LinearSVC
 

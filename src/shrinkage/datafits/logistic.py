@@ -53,10 +53,12 @@ class Logistic:
 
     def null_intercept(self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None) -> float:
         mean = float(sw @ y) / float(sw.sum())
-        if not 0.0 < mean < 1.0:
+        weighted = y[sw > 0]
+        if not (np.any(weighted > 0) and np.any(weighted < 1)):  # not the mean: it rounds
             raise ValueError(
                 f"y has a single class (mean {mean:g}): a logistic model with an intercept needs "
                 "both 0 and 1 among the samples with positive weight.")
+        mean = min(max(mean, np.finfo(float).tiny), 1.0 - np.finfo(float).epsneg)
         b = float(np.log(mean / (1.0 - mean)))
         if offset is None:
             return b

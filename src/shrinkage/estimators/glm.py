@@ -46,6 +46,11 @@ def check_C(C) -> float:
     return float(C)
 
 
+def _label(label):
+    """A class label as the user wrote it (a Python scalar, not a numpy one)."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 class _GLM(BaseEstimator):
     """The shared fit machinery: one GLM problem, one alpha, warm starts, fitted attributes."""
 
@@ -91,6 +96,8 @@ class _GLM(BaseEstimator):
 class _LinearClassifier(LinearClassifierMixin, _GLM):
     """Labels, class weights and the penalty (alpha or C) of LogisticRegression / LinearSVC."""
 
+    _one_class_note = ""  # what a fit on one weighted class would do
+
     def _labels(self, X, y, sample_weight):
         """Validated X, class indices of y (``classes_`` set) and s = sample weight x class
         weight."""
@@ -99,10 +106,8 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            label = self.classes_[0]
-            label = label.item() if isinstance(label, np.generic) else label
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
-                             f"one class: {label!r}.")
+                             f"one class: {_label(self.classes_[0])!r}.")
         sw = v.check_sample_weight(sample_weight, X.shape[0])
         if self.class_weight is not None:
             if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
@@ -110,6 +115,14 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
                                  f"; got {self.class_weight!r}.")
             weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
             sw = sw * weights[idx]
+        weighted = np.unique(idx[sw > 0])
+        if weighted.size < 2:
+            kept = ("no class keeps" if weighted.size == 0 else
+                    f"only class {_label(self.classes_[weighted[0]])!r} keeps")
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes with positive weight; "
+                f"{kept} any after class_weight={self.class_weight!r} and sample_weight"
+                f"{self._one_class_note}: give at least two classes a weight > 0.")
         return X, idx, sw
 
     def _alpha_l1_ratio(self, total_weight: float) -> tuple[float, float]:
@@ -188,6 +201,7 @@ class LogisticRegression(_LinearClassifier):
     """
 
     _penalties = PENALTIES
+    _one_class_note = ", so the fit has no finite solution (its intercept would diverge)"
 
     def __init__(self, penalty="l2", *, alpha=None, C=1.0, l1_ratio=None, multi_class="auto",
                  fit_intercept=True, standardize=False, class_weight=None, penalty_factor=None,
