@@ -45,6 +45,31 @@ def duality_gap_statistics(stats: SufficientStatistics, pw: PenaltyWeights, w: n
     return certify(pw, w, corr, r_dot_y, residual_sq, free, cross, stats.q[free])[0]
 
 
+def best_gap(data: WeightedDesign | SufficientStatistics, pw: PenaltyWeights, w: np.ndarray,
+             tol_abs: float, max_features: int = 4000) -> float:
+    """The gap at the residual or, where that is above ``tol_abs`` (a penalty lost in the
+    rounding of X' r), the smaller gap at the residual projected off the support too (it forms
+    X' S X on the support: only up to ``max_features`` columns)."""
+    if isinstance(data, SufficientStatistics):
+        gap = duality_gap_statistics(data, pw, w)
+    else:
+        gap = duality_gap_design(data, pw, w)
+    if gap <= tol_abs or w.shape[0] > max_features:
+        return gap
+    cols = _kernels.off_support_columns(w, pw.unpenalized_columns().astype(np.int64))
+    if isinstance(data, SufficientStatistics):
+        corr = data.q - data.G @ w
+        r_dot_y = float(data.yty - data.q @ w)
+        residual_sq = max(r_dot_y - float(w @ corr), 0.0)
+        cross, q_u = np.ascontiguousarray(data.G[:, cols]), data.q[cols]
+    else:
+        r, rsum = data.residual(w)
+        corr = data.correlations(r, rsum)
+        r_dot_y, residual_sq = data.residual_products(r, rsum, w)
+        cross, q_u = data.cross_gram(cols)
+    return min(gap, certify(pw, w, corr, r_dot_y, residual_sq, cols, cross, q_u)[0])
+
+
 def certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_free):
     """(gap, X_c' theta): project the free columns out of the dual residual, then scale it.
 

@@ -9,14 +9,16 @@ import numpy as np
 
 from . import _validation as v
 from ._problem import Problem
-from .certificates import duality_gap_design, duality_gap_statistics
+from .certificates import best_gap
 from .exceptions import ShrinkageConvergenceWarning
 from .penalties.l1_l2 import PenaltyWeights
 from .solvers.cd import solve_cd
 from .solvers.choice import choose_solver
 from .solvers.gram import solve_gram
 from .solvers.result import Fit
-from .solvers.ridge import ridge_path_dual, ridge_path_primal
+from .solvers.ridge import ridge_cholesky, ridge_path_dual, ridge_path_primal
+
+_CHOLESKY_MAX_FEATURES = 4000  # a ridge refit forms the p x p Gram matrix: not beyond this
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,14 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
         w0 = w_null if w0 is None else w0
     p = problem.n_features
     if _ridge_closed_form_applies(problem, l1_ratio, alphas):
-        coefs = _ridge_closed_form(problem, kind, alphas, scale)
-        gaps = np.array([_gap(problem, problem.penalty(a, 0.0, scale).weights(), w)
-                         for a, w in zip(alphas, coefs, strict=True)])
-        fits = [Fit(w, g, 1, True, tol * float(data.yty)) for w, g in zip(coefs, gaps, strict=True)]
+        tol_abs = tol * float(data.yty)
+        fits = []
+        for a, w in zip(alphas, _ridge_closed_form(problem, kind, alphas, scale), strict=True):
+            pw = problem.penalty(float(a), 0.0, scale).weights()
+            gap = _gap(problem, pw, w, tol_abs)
+            if gap > tol_abs and p <= _CHOLESKY_MAX_FEATURES:  # one eigendecomposition for all
+                w, gap = _ridge_refit(problem, pw, w, gap, tol_abs)  # alphas: not accurate
+            fits.append(Fit(w, gap, 1, bool(gap <= tol_abs), tol_abs))
     else:
         w = np.zeros(p) if w0 is None else np.asarray(w0, dtype=np.float64)
         fits = []
@@ -218,7 +224,18 @@ def _ridge_closed_form(problem: Problem, kind: str, alphas, scale) -> np.ndarray
     return ridge_path_dual(design, y, alphas, d)
 
 
-def _gap(problem: Problem, pw: PenaltyWeights, w: np.ndarray) -> float:
-    if "statistics" in problem.__dict__:
-        return duality_gap_statistics(problem.statistics, pw, w)
-    return duality_gap_design(problem.design, pw, w)
+def _ridge_refit(problem: Problem, pw: PenaltyWeights, w: np.ndarray, gap: float,
+                 tol_abs: float) -> tuple[np.ndarray, float]:
+    """The Cholesky solve of (G + diag(l2)) w = q (insensitive to column scales) where it
+    certifies a smaller gap than ``w``; else ``w`` and its gap."""
+    stats = problem.statistics
+    G = stats.solver_gram
+    w_new = ridge_cholesky(G + np.diag((stats.col_norm_sq == 0).astype(float)), stats.q, pw.l2)
+    w_new[stats.col_norm_sq == 0] = 0.0
+    gap_new = _gap(problem, pw, w_new, tol_abs)
+    return (w_new, gap_new) if gap_new < gap else (w, gap)
+
+
+def _gap(problem: Problem, pw: PenaltyWeights, w: np.ndarray, tol_abs: float) -> float:
+    data = problem.statistics if "statistics" in problem.__dict__ else problem.design
+    return best_gap(data, pw, w, tol_abs, _CHOLESKY_MAX_FEATURES)

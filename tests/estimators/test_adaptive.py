@@ -90,3 +90,14 @@ def test_bad_input_names_the_argument(Est, kwargs, match):
     X, y = _data()
     with pytest.raises(ValueError, match=match):
         Est(**kwargs).fit(X, y)
+
+
+def test_n_iter_counts_the_certifying_pass_where_zero_is_optimal():
+    """At the default alpha the start w = 0 is certified at once: n_iter_ was 0, which
+    scikit-learn's n_iter check rejects (ElasticNet counts that pass as one)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 5))
+    y = X @ rng.standard_normal(5) + rng.standard_normal(30)
+    model = AdaptiveLasso().fit(X, y)
+    assert np.all(model.coef_ == 0) and model.converged_
+    assert model.n_iter_ >= 1

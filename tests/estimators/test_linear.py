@@ -1,5 +1,7 @@
 """The estimators: scikit-learn contract, agreement with scikit-learn, glmnet-style options."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -196,6 +198,46 @@ def test_bad_parameters_are_named(kwargs, match):
     X, y = _data()
     with pytest.raises(ValueError, match=match):
         ElasticNet(**kwargs).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["auto", "cholesky", "eigen", "cd"])
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"tol": -1.0}, "tol must be a positive number"),
+    ({"tol": np.nan}, "tol must be a positive number"),
+    ({"max_iter": 0}, "max_iter must be a positive integer"),
+])
+def test_ridge_bad_tol_and_max_iter_are_named_whatever_the_solver(kwargs, match, solver):
+    """The closed forms accepted tol=-1, tol=nan and max_iter=0 (only 'cd' read them)."""
+    X, y = _data()
+    with pytest.raises(ValueError, match=match):
+        Ridge(solver=solver, **kwargs).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["auto", "eigen", "cholesky", "cd"])
+@pytest.mark.parametrize("shape", [(60, 12), (20, 40)], ids=["n>p", "p>n"])
+def test_ridge_is_exact_on_columns_eight_decades_apart(solver, shape):
+    """alpha = 1e-7 with column scales from 1e-4 to 1e4: the kernel form's eigendecomposition
+    (and the path's one for all alphas) lost the small columns, 1e-6 to 20x worse than the
+    optimum, with no warning although their gap said so."""
+    rng = np.random.default_rng(0)
+    n, p = shape
+    scales = np.logspace(-4, 4, p)
+    X = rng.standard_normal(shape) * scales
+    y = X @ (rng.standard_normal(p) / scales) + rng.standard_normal(n)
+    alpha = 1e-7
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShrinkageConvergenceWarning)
+        model = Ridge(alpha=alpha, solver=solver).fit(X, y)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    exact = np.linalg.lstsq(np.vstack([Xc, np.sqrt(alpha) * np.eye(p)]), np.r_[yc, np.zeros(p)],
+                            rcond=None)[0]
+
+    def objective(w, b):
+        return np.sum((y - X @ w - b) ** 2) + alpha * w @ w
+
+    best = objective(exact, y.mean() - X.mean(0) @ exact)
+    assert objective(model.coef_, model.intercept_) - best <= 1e-10 * best
+    assert model.dual_gap_ <= 1e-4 * np.var(y)
 
 
 @pytest.mark.parametrize(("X", "y", "match"), [

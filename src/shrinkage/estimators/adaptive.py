@@ -42,8 +42,8 @@ class _AdaptiveBase(_LinearModel):
         self.coef_ = fit.coefs[0].astype(X.dtype)
         self.intercept_ = X.dtype.type(fit.intercepts[0])
         self.dual_gap_ = float(fit.gaps[0])
-        self.n_iter_ = int(fit.n_iter[0])
-        self.converged_ = bool(fit.converged[0])
+        self.n_iter_ = max(int(fit.n_iter[0]), 1)  # the certifying pass counts as one, as in
+        self.converged_ = bool(fit.converged[0])  # ElasticNet (scikit-learn's check wants >= 1)
 
 
 class AdaptiveLasso(_AdaptiveBase):

@@ -8,6 +8,7 @@ drop-in replacement; ``Ridge(alpha)`` equals ``ElasticNet(alpha / sum(s), l1_rat
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +18,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .. import _validation as v
 from .. import dask as _dask
 from .._problem import Problem
-from ..certificates import duality_gap_design, duality_gap_statistics
+from ..certificates import best_gap
+from ..exceptions import ShrinkageConvergenceWarning
 from ..path import solve_path
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual
 
@@ -151,6 +153,7 @@ class Lasso(ElasticNet):
 
 
 RIDGE_SOLVERS = ("auto", "cholesky", "eigen", "cd")
+_CHOLESKY_MAX_P = 4000  # the refit of an uncertified kernel form forms the p x p Gram matrix
 
 
 class Ridge(_LinearModel):
@@ -183,6 +186,8 @@ class Ridge(_LinearModel):
         if _dask.is_dask_collection(X):  # one pass over the data, then Gram mode
             return _dask.fit_estimator(self, X, y, sample_weight)
         alpha = v.check_alpha(self.alpha)
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_positive_int(self.max_iter, "max_iter")
         if self.solver not in RIDGE_SOLVERS:
             raise ValueError(f"solver must be one of {RIDGE_SOLVERS}; got {self.solver!r}.")
         problem, X = self._problem(X, y, sample_weight, multi_output=True)
@@ -190,9 +195,10 @@ class Ridge(_LinearModel):
         bounded = np.any(np.isfinite(problem.lower)) or np.any(np.isfinite(problem.upper))
         targets = problem.y.T if problem.y.ndim == 2 else problem.y[None, :]
         if self.solver == "cd" or bounded:
-            coef, intercept, gaps, n_iter = self._fit_cd(problem, en_alpha, targets)
+            coef, intercept, gaps, n_iter = self._fit_cd(problem, en_alpha, targets, tol,
+                                                         max_iter)
         else:
-            coef, intercept, gaps = self._fit_closed_form(problem, en_alpha)
+            coef, intercept, gaps = self._fit_closed_form(problem, en_alpha, tol)
             n_iter = 1  # one direct solve
         if problem.y.ndim == 1:
             coef, intercept, gaps = coef[0], intercept[0], gaps[0]
@@ -202,9 +208,7 @@ class Ridge(_LinearModel):
         self.n_iter_ = n_iter
         return self
 
-    def _fit_cd(self, problem: Problem, en_alpha: float, targets):
-        tol = v.check_tol(self.tol)
-        max_iter = v.check_positive_int(self.max_iter, "max_iter")
+    def _fit_cd(self, problem: Problem, en_alpha: float, targets, tol: float, max_iter: int):
         coefs, intercepts, gaps, n_iter = [], [], [], []
         for t, y_t in enumerate(targets):
             sub = Problem(problem.X, y_t, problem.sample_weight, problem.factors, problem.lower,
@@ -222,47 +226,73 @@ class Ridge(_LinearModel):
             n_iter.append(int(result.n_iter[0]))
         return np.array(coefs), np.array(intercepts), np.array(gaps), np.array(n_iter)
 
-    def _fit_closed_form(self, problem: Problem, en_alpha: float):
+    def _fit_closed_form(self, problem: Problem, en_alpha: float, tol: float):
+        """The kernel form (SVD) or Cholesky; where the kernel form's gap is above tol, Cholesky
+        (insensitive to column scales) if p is affordable; a warning if still above."""
         use_kernel = self.solver == "eigen" or (
             self.solver == "auto" and problem.n_features > problem.n_samples)
         use_kernel = use_kernel and np.all(problem.factors > 0)
-        if use_kernel:
-            data = problem.design
-            scale = problem.column_scale(data.col_norm_sq)
-            d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
-            y = data.y if not data.is_sparse else (
-                data.y * (np.sqrt(data.sw) if data.y.ndim == 1 else np.sqrt(data.sw)[:, None]))
-            coef = ridge_path_dual(data, y, np.array([en_alpha]), d)[0]
-        else:
-            data = problem.statistics
-            scale = problem.column_scale(data.col_norm_sq)
-            c = 1.0 if scale is None else scale
-            l2 = en_alpha * problem.factors * c**2
-            G = data.G
-            const = data.col_norm_sq == 0
-            if np.any(const):  # constant columns carry no information: keep their weight at 0
-                G = G.copy()
-                G[const, :] = 0.0
-                G[:, const] = 0.0
-                G[const, const] = 1.0
-            coef = ridge_cholesky(G, data.q, l2)
-            coef[const] = 0.0
-        coef = coef.T if coef.ndim == 2 else coef[None, :]  # (n_targets, p)
+        fit = (self._kernel_form(problem, en_alpha, tol) if use_kernel
+               else self._cholesky(problem, en_alpha, tol))
+        tol_abs = tol * np.atleast_1d(fit[0].yty)
+        if use_kernel and np.any(fit[3] > tol_abs) and problem.n_features <= _CHOLESKY_MAX_P:
+            refit = self._cholesky(problem, en_alpha, tol)
+            fit = refit if np.sum(refit[3]) < np.sum(fit[3]) else fit
+        _, coef, intercept, gaps = fit
+        if np.any(gaps > tol_abs):
+            worst = int(np.argmax(gaps / tol_abs))
+            warnings.warn(
+                f"Ridge's closed form is not certified at alpha={self.alpha!r}: its duality gap "
+                f"{gaps[worst]:.3g} is above the tolerance {tol_abs[worst]:.3g} (rounding in a "
+                "badly conditioned system). Try standardize=True for columns on very different "
+                "scales, a larger alpha, or solver='cd'.", ShrinkageConvergenceWarning,
+                stacklevel=3)
+        return coef, intercept, gaps
+
+    def _kernel_form(self, problem: Problem, en_alpha: float, tol: float):
+        data = problem.design
+        scale = problem.column_scale(data.col_norm_sq)
+        d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
+        y = data.y if not data.is_sparse else (
+            data.y * (np.sqrt(data.sw) if data.y.ndim == 1 else np.sqrt(data.sw)[:, None]))
+        coef = ridge_path_dual(data, y, np.array([en_alpha]), d)[0]
+        return self._finish(problem, data, scale, en_alpha, coef, tol)
+
+    def _cholesky(self, problem: Problem, en_alpha: float, tol: float):
+        data = problem.statistics
+        scale = problem.column_scale(data.col_norm_sq)
+        c = 1.0 if scale is None else scale
+        l2 = en_alpha * problem.factors * c**2
+        G = data.G
+        const = data.col_norm_sq == 0
+        if np.any(const):  # constant columns carry no information: keep their weight at 0
+            G = G.copy()
+            G[const, :] = 0.0
+            G[:, const] = 0.0
+            G[const, const] = 1.0
+        coef = ridge_cholesky(G, data.q, l2)
+        coef[const] = 0.0
+        return self._finish(problem, data, scale, en_alpha, coef, tol)
+
+    def _finish(self, problem: Problem, data, scale, en_alpha: float, coef: np.ndarray,
+                tol: float):
+        """(data, coef (n_targets, p), intercepts, gaps)."""
+        coef = coef.T if coef.ndim == 2 else coef[None, :]
         intercept = np.atleast_1d(data.y_offset - coef @ data.x_offset) if problem.fit_intercept \
             else np.zeros(coef.shape[0])
         pw = problem.penalty(en_alpha, 0.0, scale).weights()
-        gaps = np.array([self._gap(problem, data, pw, w, t) for t, w in enumerate(coef)])
-        return coef, intercept, gaps
+        gaps = np.array([self._gap(problem, data, pw, w, t, tol) for t, w in enumerate(coef)])
+        return data, coef, intercept, gaps
 
     @staticmethod
-    def _gap(problem: Problem, data, pw, w, t) -> float:
-        """Certificate of target t, in ElasticNet units (multiply by 2 sum s for Ridge's)."""
+    def _gap(problem: Problem, data, pw, w, t, tol: float | None = None) -> float:
+        """Certificate of target t, in ElasticNet units (multiply by 2 sum s for Ridge's); with
+        ``tol``, also the gap off the support where the gap at the residual is above it."""
         if problem.y.ndim == 2:
             target = {"q": data.q[:, t]} if hasattr(data, "q") else {"y": data.y[:, t]}
             data = replace(data, yty=data.yty[t], y_offset=data.y_offset[t], **target)
-        if hasattr(data, "G"):
-            return duality_gap_statistics(data, pw, w)
-        return duality_gap_design(data, pw, w)
+        tol_abs = np.inf if tol is None else tol * float(data.yty)
+        return best_gap(data, pw, w, tol_abs, _CHOLESKY_MAX_P)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -48,8 +48,18 @@ def ridge_path_dual(design: WeightedDesign, y: np.ndarray, multipliers: np.ndarr
     """Same as ``ridge_path_primal`` through the n x n kernel: for p > n.
 
     ``y`` is the centred target scaled by sqrt(sw) (one or several columns).  Sparse X is never
-    densified: the kernel and X~' v are formed with the centring applied algebraically.
+    densified: the kernel and X~' v are formed with the centring applied algebraically.  A dense
+    X~ is factored by its SVD instead of the eigendecomposition of X~ X~': the squared singular
+    values then carry rounding relative to themselves, not to the largest (with columns on
+    scales 1e8 apart and alpha = 1e-7 the kernel's rounding was the answer's).
     """
+    if not design.is_sparse:
+        U, s, Vt = la.svd(design.Xd / d[None, :], full_matrices=False, check_finite=False)
+        Uy = U.T @ y
+        filt = s[None, :] / (s[None, :] ** 2 + multipliers[:, None])
+        if Uy.ndim == 1:
+            return (filt * Uy[None, :]) @ Vt / d[None, :]
+        return np.einsum("jp,kj,jt->kpt", Vt, filt, Uy) / d[None, :, None]
     K, adjoint = _kernel_and_adjoint(design, d)
     evals, U = la.eigh(K, check_finite=False)
     evals = np.maximum(evals, 0.0)
