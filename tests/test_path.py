@@ -501,3 +501,106 @@ def test_quantile_datafit_goes_to_the_interior_point():
                 return np.mean(r * (tau - (r < 0))) + a * np.abs(w_).sum()
 
             assert objective(w, b) <= objective(ref.coef_, ref.intercept_) * (1 + 1e-8)
+
+
+# --------------------------------------------------------------------------------------------
+# any alpha: Path.coef_at / Path.predict (interpolated as glmnet's exact=FALSE, or refitted)
+
+
+def _same_signs_pair(P) -> int:
+    """An index i where grid points i and i + 1 have the same non-empty sign pattern."""
+    signs = np.sign(P.coefs)
+    same = [i for i in range(len(P) - 1)
+            if P.nnz[i] > 0 and np.array_equal(signs[i], signs[i + 1])]
+    return same[len(same) // 2]
+
+
+def test_coef_at_interpolation_is_exact_for_the_lasso_between_kinks():
+    X, y = simulated(60, 8, seed=3)
+    P = shrinkage.path(X, y, n_alphas=30, **TIGHT)
+    i = _same_signs_pair(P)
+    alpha = float(np.sqrt(P.alphas[i] * P.alphas[i + 1]))
+    coef, intercept = P.coef_at(alpha)
+    direct = shrinkage.path(X, y, alphas=[alpha], **TIGHT)
+    assert rel_err(coef, direct.coefs[0]) < 1e-8
+    assert intercept == pytest.approx(direct.intercepts[0], rel=1e-8)
+
+
+def test_coef_at_a_grid_point_is_that_point_and_predict_uses_it():
+    X, y = simulated(40, 6, seed=1)
+    P = shrinkage.path(X, y, n_alphas=10)
+    coef, intercept = P.coef_at(float(P.alphas[4]))
+    np.testing.assert_array_equal(coef, P.coefs[4])
+    assert intercept == P.intercepts[4]
+    np.testing.assert_allclose(P.predict(X[:5], float(P.alphas[4])),
+                               X[:5] @ P.coefs[4] + P.intercepts[4])
+
+
+def test_coef_at_above_alpha_max_is_the_null_model():
+    X, y = simulated(40, 6, seed=2)
+    P = shrinkage.path(X, y, n_alphas=10)
+    coef, intercept = P.coef_at(10 * float(P.alphas[0]))
+    assert not np.any(coef)
+    assert intercept == pytest.approx(y.mean())
+
+
+def test_coef_at_above_a_grid_that_starts_below_alpha_max_is_refused():
+    X, y = simulated(40, 6, seed=2)
+    P = shrinkage.path(X, y, alphas=[0.1, 0.01])
+    with pytest.raises(ValueError, match=r"does not start at alpha_max.*exact=True"):
+        P.coef_at(1.0)
+
+
+@pytest.mark.parametrize(("l1_ratio", "options"), [
+    (1.0, {}), (0.5, {"standardize": True}), (0.3, {"fit_intercept": False})])
+def test_coef_at_exact_below_the_grid_is_a_direct_fit(l1_ratio, options):
+    X, y = simulated(50, 10, seed=4)
+    w = np.random.default_rng(0).uniform(0.5, 2.0, 50)
+    P = shrinkage.path(X, y, l1_ratio=l1_ratio, n_alphas=20, sample_weight=w, **options, **TIGHT)
+    alpha = float(P.alphas[-1]) / 7
+    with pytest.raises(ValueError, match=r"below the path's smallest alpha.*exact=True"):
+        P.coef_at(alpha)
+    coef, intercept = P.coef_at(alpha, exact=True, X=X, y=y, sample_weight=w, **options, **TIGHT)
+    direct = shrinkage.path(X, y, l1_ratio=l1_ratio, alphas=[alpha], sample_weight=w, **options,
+                            **TIGHT)
+    assert rel_err(coef, direct.coefs[0]) < 1e-7
+    assert intercept == pytest.approx(direct.intercepts[0], rel=1e-7, abs=1e-9)
+    pred = P.predict(X[:3], alpha, exact=True, train=(X, y), sample_weight=w, **options, **TIGHT)
+    np.testing.assert_allclose(pred, X[:3] @ direct.coefs[0] + direct.intercepts[0], rtol=1e-7)
+
+
+def test_coef_at_exact_for_a_logistic_path_is_a_direct_fit():
+    X, y = simulated(80, 5, seed=5)
+    labels = (y > np.median(y)).astype(float)
+    P = shrinkage.path(X, labels, datafit="logistic", n_alphas=15, tol=1e-10)
+    alpha = float(np.sqrt(P.alphas[5] * P.alphas[6]))
+    coef, intercept = P.coef_at(alpha, exact=True, X=X, y=labels, tol=1e-10)
+    model = shrinkage.LogisticRegression("l1", alpha=alpha, tol=1e-10).fit(X, labels)
+    assert rel_err(coef, model.coef_.ravel()) < 1e-6
+    assert intercept == pytest.approx(float(model.intercept_[0]), rel=1e-6)
+    interpolated, _ = P.coef_at(alpha)
+    assert rel_err(interpolated, coef) < 0.05  # close, not exact: logistic paths are curved
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda P, X, y: P.coef_at(-1.0), "alpha must be a finite number >= 0"),
+    (lambda P, X, y: P.coef_at(np.nan), "alpha must be a finite number >= 0"),
+    (lambda P, X, y: P.coef_at(0.1, exact="yes"), "exact must be True or False"),
+    (lambda P, X, y: P.coef_at(0.1, exact=True), "needs the training data X and y"),
+    (lambda P, X, y: P.coef_at(0.1, X=X, y=y), "are for exact=True"),
+])
+def test_coef_at_bad_input(call, message):
+    X, y = simulated(30, 4, seed=6)
+    P = shrinkage.path(X, y, n_alphas=5)
+    with pytest.raises(ValueError, match=message):
+        call(P, X, y)
+
+
+def test_coef_at_exact_refuses_unknown_options_and_parametrized_datafits_by_name():
+    X, y = simulated(30, 4, seed=6)
+    P = shrinkage.path(X, y, n_alphas=5)
+    with pytest.raises(TypeError, match="'alpha_min_ratio'"):
+        P.coef_at(0.1, exact=True, X=X, y=y, alpha_min_ratio=0.1)
+    H = shrinkage.path(X, y, datafit="huber", n_alphas=5)
+    with pytest.raises(ValueError, match="'huber' has parameters"):
+        H.coef_at(float(H.alphas[-1]) / 2, exact=True, X=X, y=y)

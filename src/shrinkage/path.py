@@ -45,6 +45,45 @@ class Path:
     def __len__(self) -> int:
         return len(self.alphas)
 
+    def coef_at(self, alpha: float, *, exact: bool = False, X=None, y=None, **options
+                ) -> tuple[np.ndarray, float | np.ndarray]:
+        """(coefficients, intercept) at any ``alpha``, as glmnet's ``coef(fit, s = alpha)``.
+
+        ``exact=False`` interpolates linearly in alpha between the grid points around it
+        (glmnet's ``exact = FALSE``; exact for the lasso between kinks); above the first alpha
+        it gives the null model when the path starts at alpha_max, below the last it refuses.
+        ``exact=True`` refits at alpha warm-started from the nearest grid point: it needs the
+        training ``X``, ``y`` and the ``shrinkage.path`` options the path was computed with
+        (``sample_weight``, ``standardize``, ``penalty_factor``, ... ; ``datafit`` for Huber
+        and quantile paths).  See ``shrinkage._any_alpha``.
+
+        Examples
+        --------
+        >>> fit = shrinkage.path(X, y)                                    # doctest: +SKIP
+        >>> coef, intercept = fit.coef_at(0.05)                           # doctest: +SKIP
+        >>> coef, intercept = fit.coef_at(1e-6, exact=True, X=X, y=y)     # doctest: +SKIP
+        """
+        from . import _any_alpha
+
+        alpha = _any_alpha.check_alpha(alpha)
+        if not isinstance(exact, bool | np.bool_):
+            raise ValueError(f"exact must be True or False; got {exact!r}.")
+        if exact:
+            return _any_alpha.refit(self, alpha, X, y, options)
+        if X is not None or y is not None or options:
+            raise ValueError("X, y and fit options are for exact=True (a refit); interpolation "
+                             "(exact=False) uses the path alone.")
+        return _any_alpha.interpolate(self, alpha)
+
+    def predict(self, X, alpha: float, *, exact: bool = False, train: tuple | None = None,
+                **options) -> np.ndarray:
+        """The linear predictor X w + b at ``alpha`` (the prediction for least squares; apply
+        the inverse link for a GLM's mean).  ``train=(X_train, y_train)`` and ``options`` are
+        ``coef_at``'s data and options for ``exact=True``."""
+        X_train, y_train = (None, None) if train is None else train
+        coef, intercept = self.coef_at(alpha, exact=exact, X=X_train, y=y_train, **options)
+        return np.asarray(X @ coef + intercept)
+
 
 def alpha_grid(alpha_max: float, n_alphas: int, alpha_min_ratio: float) -> np.ndarray:
     """n_alphas values from alpha_max down to alpha_max * alpha_min_ratio, evenly on a log scale."""
