@@ -113,3 +113,31 @@ def _point(path, i: int):
 
 def _scalar(intercept: np.ndarray):
     return float(intercept) if intercept.ndim == 0 else intercept
+
+
+def cv_coef_at(est, alpha, exact: bool, train, options: dict
+               ) -> tuple[np.ndarray, np.ndarray | float]:
+    """(coef, intercept) of a CV estimator's full-data path (``cv_result_.path``) at ``alpha``;
+    ``train`` is (X, y), (X, y, sample_weight) or (X, y, sample_weight, offset) for exact=True,
+    ``options`` the estimator's own fit options."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(est)
+    gamma = getattr(est, "gamma_", 1.0)
+    if gamma != 1.0:
+        raise ValueError(f"alpha= predicts from the lasso path, but this model chose a relaxed "
+                         f"fit (gamma_={gamma:g}); refit with relax=False to predict at any "
+                         "alpha.")
+    if train is None:
+        return est.cv_result_.path.coef_at(alpha, exact=exact)
+    if not isinstance(train, tuple | list) or not 2 <= len(train) <= 4:
+        raise ValueError("train must be (X, y), (X, y, sample_weight) or (X, y, sample_weight, "
+                         f"offset); got {type(train).__name__}"
+                         f"{f' of length {len(train)}' if hasattr(train, '__len__') else ''}.")
+    if exact is not True:
+        raise ValueError("train is the data of a refit: it goes with exact=True; got "
+                         f"exact={exact!r}.")
+    X, y, *rest = train
+    extra = {k: val for k, val in zip(("sample_weight", "offset"), rest, strict=False)
+             if val is not None}
+    return est.cv_result_.path.coef_at(alpha, exact=True, X=X, y=y, **options, **extra)

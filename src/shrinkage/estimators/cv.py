@@ -19,6 +19,7 @@ from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
 from .. import dask as _dask
+from .._any_alpha import cv_coef_at
 from .._problem import Problem
 from ..selection import ridge_cv
 from ..selection._folds import make_folds
@@ -142,6 +143,25 @@ class ElasticNetCV(_LinearModel):
                                  n_jobs=self.n_jobs, progress=self.progress, full_path="best",
                                  model=type(self).__name__)
         return set_cv_attributes(self, results, rule, is_list, gammas is not None, X.dtype)
+
+    def predict(self, X, alpha=None, *, exact=False, train=None):
+        """X @ coef_ + intercept_, or the prediction of the full-data path at another ``alpha``.
+
+        ``exact=False`` interpolates between the path's grid points (glmnet's ``exact=FALSE``;
+        the path goes down to ``alpha_min_``, below it refuses); ``exact=True`` refits at alpha
+        with this estimator's options and needs the training data, ``train=(X, y)`` or
+        ``(X, y, sample_weight)``.  See ``shrinkage.Path.coef_at``.
+        """
+        if alpha is None and train is None and exact is False:
+            return super().predict(X)
+        options = {"fit_intercept": self.fit_intercept, "standardize": self.standardize,
+                   "penalty_factor": self.penalty_factor, "lower": self.lower,
+                   "upper": self.upper, "positive": self.positive, "tol": self.tol,
+                   "max_iter": self.max_iter, "solver": self.solver}
+        coef, intercept = cv_coef_at(self, alpha, exact, train, options)
+        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
+                          dtype=[np.float64, np.float32])
+        return np.asarray(X @ coef + intercept)
 
 
 class LassoCV(ElasticNetCV):

@@ -9,11 +9,13 @@ standard error of it, glmnet's lambda.1se).
 
 from __future__ import annotations
 
+import copy
 import numbers
 
 import numpy as np
 
 from .. import _validation as v
+from .._any_alpha import cv_coef_at
 from ..datafits import get_datafit
 from ..selection._folds import make_folds
 from ..selection.cv import CVResult, PathOptions
@@ -148,6 +150,50 @@ class LogisticRegressionCV(LogisticRegression):
         self._multinomial = kind == "multinomial"
         return self
 
+    def decision_function(self, X, alpha=None, *, exact=False, train=None):
+        """The decision function, at ``alpha`` from the full-data path when given (see
+        ``predict``)."""
+        return LogisticRegression.decision_function(self._at(alpha, exact, train), X)
+
+    def predict(self, X, alpha=None, *, exact=False, train=None):
+        """Class labels; at another ``alpha`` from the full-data path: interpolated between its
+        grid points (``exact=False``, glmnet's ``exact=FALSE``; down to ``alpha_min_``) or
+        refitted with this estimator's options (``exact=True``, which needs the training data
+        ``train=(X, y)`` or ``(X, y, sample_weight)``).  See ``shrinkage.Path.coef_at``."""
+        return LogisticRegression.predict(self._at(alpha, exact, train), X)
+
+    def predict_proba(self, X, alpha=None, *, exact=False, train=None):
+        """Class probabilities, at ``alpha`` from the full-data path when given (see
+        ``predict``)."""
+        return LogisticRegression.predict_proba(self._at(alpha, exact, train), X)
+
+    def _at(self, alpha, exact, train):
+        """This model, or a shallow copy holding the full-data path's coefficients at alpha."""
+        if alpha is None and train is None and exact is False:
+            return self
+        if exact is True and isinstance(train, tuple | list) and 2 <= len(train) <= 3:
+            if not self._multinomial and len(self.classes_) > 2:
+                raise ValueError("exact=True refits one path: it is not available for a "
+                                 "one-vs-rest model; use exact=False or multi_class="
+                                 "'multinomial'.")
+            labels = copy.copy(self)  # _labels sets classes_: on a copy
+            X_train, idx, sw = labels._labels(train[0], train[1], (*train[2:], None)[0])
+            if not np.array_equal(labels.classes_, self.classes_):
+                raise ValueError(f"train's classes {labels.classes_.tolist()} are not the fitted "
+                                 f"classes_ {self.classes_.tolist()}.")
+            train = (X_train, idx.astype(np.float64), sw)
+        options = {"fit_intercept": self.fit_intercept, "standardize": self.standardize,
+                   "penalty_factor": self.penalty_factor, "lower": self.lower,
+                   "upper": self.upper, "tol": self.tol, "max_iter": self.max_iter}
+        coef, intercept = cv_coef_at(self, alpha, exact, train, options)
+        W = np.atleast_2d(np.asarray(coef).T)
+        b = np.atleast_1d(np.asarray(intercept, dtype=np.float64))
+        if self._multinomial and len(self.classes_) == 2:
+            W, b = W[1:] - W[:1], b[1:] - b[:1]
+        at = copy.copy(self)
+        at.coef_, at.intercept_ = W, b
+        return at
+
     def _grid(self, total_weight: float) -> np.ndarray | None:
         """The alphas given by ``alphas`` or ``Cs`` (None: the default grid)."""
         if self.Cs is None:
@@ -226,3 +272,20 @@ class PoissonRegressorCV(PoissonRegressor):
         self.coef_ = chosen.path.coefs[i].astype(X.dtype)
         self.intercept_ = X.dtype.type(chosen.path.intercepts[i])
         return self
+
+    def predict(self, X, offset=None, alpha=None, *, exact=False, train=None):
+        """The expected counts exp(X coef_ + intercept_ + offset); at another ``alpha`` from the
+        full-data path: interpolated between its grid points (``exact=False``, glmnet's
+        ``exact=FALSE``; down to ``alpha_min_``) or refitted with this estimator's options
+        (``exact=True``, which needs ``train=(X, y)``, ``(X, y, sample_weight)`` or
+        ``(X, y, sample_weight, offset)``).  See ``shrinkage.Path.coef_at``."""
+        if alpha is None and train is None and exact is False:
+            return super().predict(X, offset)
+        options = {"fit_intercept": self.fit_intercept, "standardize": self.standardize,
+                   "penalty_factor": self.penalty_factor, "lower": self.lower,
+                   "upper": self.upper, "positive": self.positive, "tol": self.tol,
+                   "max_iter": self.max_iter}
+        coef, intercept = cv_coef_at(self, alpha, exact, train, options)
+        at = copy.copy(self)
+        at.coef_, at.intercept_ = coef, intercept
+        return PoissonRegressor.predict(at, X, offset)

@@ -1,0 +1,99 @@
+"""predict(X, alpha=...) of the CV estimators: the full-data path at any alpha, interpolated or
+refitted, against direct fits at that alpha (``Path.coef_at`` itself is tested in test_path)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from shrinkage import (
+    Lasso,
+    LassoCV,
+    LogisticRegression,
+    LogisticRegressionCV,
+    PoissonRegressor,
+    PoissonRegressorCV,
+)
+
+from ._reference import simulated
+
+TIGHT = {"tol": 1e-10, "max_iter": 100_000}
+
+
+def between(alphas, i: int) -> float:
+    return float(np.sqrt(alphas[i] * alphas[i + 1]))
+
+
+@pytest.fixture(scope="module")
+def regression():
+    return simulated(80, 6, seed=7, noise=2.0)
+
+
+def test_lasso_cv_predicts_at_its_alpha_and_at_any_other(regression):
+    X, y = regression
+    model = LassoCV(cv=3, n_alphas=30, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(model.predict(X, alpha=model.alpha_), model.predict(X),
+                               rtol=1e-12)
+    path = model.cv_result_.path
+    alpha = between(path.alphas, len(path) // 2)
+    coef, intercept = path.coef_at(alpha)
+    np.testing.assert_allclose(model.predict(X, alpha=alpha), X @ coef + intercept, rtol=1e-12)
+    low = model.alpha_ / 10
+    with pytest.raises(ValueError, match=r"below the path's smallest alpha.*exact=True"):
+        model.predict(X, alpha=low)
+    direct = Lasso(alpha=low, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(model.predict(X, alpha=low, exact=True, train=(X, y)),
+                               direct.predict(X), rtol=1e-7)
+
+
+def test_train_goes_with_exact_and_has_a_shape(regression):
+    X, y = regression
+    model = LassoCV(cv=3, n_alphas=10).fit(X, y)
+    with pytest.raises(ValueError, match="goes with exact=True"):
+        model.predict(X, alpha=model.alpha_, train=(X, y))
+    with pytest.raises(ValueError, match=r"train must be \(X, y\)"):
+        model.predict(X, alpha=model.alpha_, exact=True, train=X)
+    with pytest.raises(ValueError, match="needs the training data"):
+        model.predict(X, alpha=model.alpha_, exact=True)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logistic_cv_probabilities_at_any_alpha(n_classes):
+    X, y = simulated(120, 5, seed=8, noise=1.0)
+    labels = np.digitize(y, np.quantile(y, np.linspace(0, 1, n_classes + 1)[1:-1]))
+    names = np.array(["low", "mid", "high"])[labels]
+    model = LogisticRegressionCV(cv=3, n_alphas=15, l1_ratios=1.0, **TIGHT).fit(X, names)
+    np.testing.assert_allclose(model.predict_proba(X, alpha=model.alpha_),
+                               model.predict_proba(X), rtol=1e-10)
+    alpha = between(model.cv_result_.path.alphas, 2)
+    direct = LogisticRegression("l1", alpha=alpha, **TIGHT).fit(X, names)
+    got = model.predict_proba(X, alpha=alpha, exact=True, train=(X, names))
+    np.testing.assert_allclose(got, direct.predict_proba(X), rtol=1e-6, atol=1e-9)
+    assert np.array_equal(model.predict(X, alpha=alpha, exact=True, train=(X, names)),
+                          direct.predict(X))
+    interpolated = model.predict_proba(X, alpha=alpha)
+    assert np.max(np.abs(interpolated - direct.predict_proba(X))) < 0.05
+
+
+def test_logistic_cv_exact_refuses_other_classes_and_one_vs_rest():
+    X, y = simulated(90, 4, seed=9)
+    labels = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
+    model = LogisticRegressionCV(cv=3, n_alphas=8, multi_class="ovr").fit(X, labels)
+    with pytest.raises(ValueError, match="one-vs-rest"):
+        model.predict(X, alpha=model.alpha_, exact=True, train=(X, labels))
+    binary = LogisticRegressionCV(cv=3, n_alphas=8).fit(X, labels > 0)
+    with pytest.raises(ValueError, match="not the fitted classes_"):
+        binary.predict(X, alpha=binary.alpha_, exact=True, train=(X, labels))
+
+
+def test_poisson_cv_counts_at_any_alpha():
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(100, 4))
+    y = rng.poisson(np.exp(0.5 + X @ np.array([0.6, -0.4, 0.0, 0.0])))
+    model = PoissonRegressorCV(cv=3, n_alphas=12, **TIGHT).fit(X, y)
+    alpha = model.alpha_ / 5
+    direct = PoissonRegressor(alpha=alpha, l1_ratio=1.0, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(model.predict(X, alpha=alpha, exact=True, train=(X, y)),
+                               direct.predict(X), rtol=1e-6)
+    np.testing.assert_allclose(model.predict(X, alpha=model.alpha_), model.predict(X),
+                               rtol=1e-12)
