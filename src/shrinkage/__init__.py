@@ -32,9 +32,11 @@ _EXPORTS = {
     "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
     "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
     "group_path": "group_path",
+    # models that travel: safe JSON files, the CLI's preprocessing as a transformer
+    "save": "io.model_files", "load": "io.model_files", "Preprocessor": "io.preprocessor",
     # the L1 vs L2 comparison
-    "Comparison": "compare", "compare": "compare",
-    "Collinearity": "diagnostics", "collinearity": "diagnostics",
+    "Comparison": "comparison", "compare": "comparison",
+    "Collinearity": "comparison", "collinearity": "comparison",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -54,8 +56,8 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """``path`` and ``compare`` are both functions and modules: loading the module must not
-    rebind the package attribute to it (the module stays in ``sys.modules``)."""
+    """``path`` is both a function and a module: loading the module must not rebind the
+    package attribute to it (the module stays in ``sys.modules``)."""
 
     def __setattr__(self, name: str, value) -> None:
         if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:

@@ -27,6 +27,7 @@ from ..datafits import get_datafit
 from ..glm import GLMProblem, solve_glm_path
 from ..path import Path
 from ..solvers.prox_newton import DivergenceError
+from ._serialize import SerializableMixin
 
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
@@ -51,7 +52,7 @@ def _label(label):
     return label.item() if isinstance(label, np.generic) else label
 
 
-class _GLM(BaseEstimator):
+class _GLM(SerializableMixin, BaseEstimator):
     """The shared fit machinery: one GLM problem, one alpha, warm starts, fitted attributes."""
 
     def _glm_problem(self, X, y, sample_weight, offset=None) -> GLMProblem:

@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
 from ..group_path import GroupProblem, solve_group_path
+from ._serialize import SerializableMixin
 
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
@@ -31,7 +32,7 @@ CLASSIFICATION_DATAFITS = ("logistic", "squared_hinge", "multinomial")
 _INVERSE_LINK = {"poisson": np.exp}
 
 
-class _GroupModel(BaseEstimator):
+class _GroupModel(SerializableMixin, BaseEstimator):
     """One fit at one alpha, warm starts and the fitted attributes."""
 
     def _fit(self, X, y, sample_weight, offset, datafit):

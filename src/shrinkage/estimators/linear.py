@@ -22,6 +22,7 @@ from ..certificates import best_gap
 from ..exceptions import ShrinkageConvergenceWarning
 from ..path import solve_path
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual
+from ._serialize import SerializableMixin
 
 _XY = {"accept_sparse": "csc", "dtype": [np.float64, np.float32], "y_numeric": True}
 
@@ -33,7 +34,7 @@ def ridge_alpha_to_elastic_net(alpha: float, sample_weight=None, n_samples: int 
     return alpha / total
 
 
-class _LinearModel(RegressorMixin, BaseEstimator):
+class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
     """Shared prediction and the fit bookkeeping of the three estimators."""
 
     def _problem(self, X, y, sample_weight, multi_output: bool) -> tuple[Problem, np.ndarray]:

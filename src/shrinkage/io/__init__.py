@@ -2,14 +2,16 @@
 
 - ``tables``: the file formats (by extension), ``read_table`` and ``write_table``; a header
   naming a column twice is refused.
-- ``encoding``: ``prepare`` (the target and the numeric features: one-hot encoding, missing
-  values, the checks), recorded in a ``Preprocessing`` that ``transform`` replays on new data.
+- ``encoding``: the rules (one-hot encoding, missing values, the checks) and their record, a
+  ``Preprocessing``; ``preprocessor``: ``Preprocessor``, those rules as a scikit-learn
+  transformer, and ``prepare`` (the target and the features of a table) and ``transform``
+  (replaying a ``Preprocessing`` on new data), both through it.
 - ``index_columns``: the row labels R and pandas write into files, left out of the features.
 - ``files``: outputs written atomically, never over an existing file without ``force``, in the
   format their extension names (``check_extension``).
-- ``model_files``: ``save_model`` / ``load_model`` (JSON, never pickle; the format is in that
-  module's docstring), checked against a schema with ``schema`` after a bounded parse by
-  ``safe_json``.
+- ``model_files``: ``save`` / ``load`` any estimator, preprocessor or pipeline of them (JSON,
+  never pickle; the format is in that module's docstring), checked against a schema with
+  ``schema`` after a bounded parse by ``safe_json``, rebuilt only from our classes.
 
 Examples
 --------
@@ -24,8 +26,6 @@ from .encoding import (
     ColumnSpec,
     Prepared,
     Preprocessing,
-    prepare,
-    transform,
 )
 from .files import (
     FIGURE_EXTENSIONS,
@@ -43,17 +43,22 @@ from .model_files import (
     MODEL_FORMAT_VERSION,
     PENALTY_NAMES,
     check_model,
+    load,
     load_model,
     model_predict,
+    read_model,
+    save,
     save_model,
 )
+from .preprocessor import Preprocessor, prepare, transform
 from .tables import FORMATS, check_unique_columns, read_table, table_format, write_table
 
 __all__ = [
     "ALPHA_SCALING", "FIGURE_EXTENSIONS", "FORMATS", "JSON_EXTENSIONS", "MAX_ABS_VALUE",
     "MODEL_FORMAT", "MODEL_FORMAT_VERSION", "PENALTY_NAMES", "PREPROCESSING_VERSION",
     "REPORT_EXTENSIONS", "STANDARDIZATION", "ColumnSpec", "Prepared", "Preprocessing",
-    "check_extension", "check_model", "check_output", "check_unique_columns",
-    "find_index_columns", "load_model", "model_predict", "prepare", "read_table", "save_model",
-    "table_format", "transform", "write_atomic", "write_table", "write_text",
+    "Preprocessor", "check_extension", "check_model", "check_output", "check_unique_columns",
+    "find_index_columns", "load", "load_model", "model_predict", "prepare", "read_model",
+    "read_table", "save", "save_model", "table_format", "transform", "write_atomic",
+    "write_table", "write_text",
 ]

@@ -1,6 +1,6 @@
-"""Preparing a table: the target column becomes y and every other column a numeric feature.
-
-``prepare`` (less the columns in ``drop`` and the index-like columns, see below):
+"""Encoding a table: the records and the cell-level rules behind ``Preprocessor`` and
+``prepare`` (``shrinkage.io.preprocessor``), which turn every column (less the target, the
+columns in ``drop`` and the index-like columns) into numeric features:
 
 - numbers stay as they are; text cells that all read as numbers become numbers; booleans 0/1;
 - text (and categorical) columns are one-hot encoded, one 0/1 column per category, named
@@ -16,11 +16,11 @@
 - a table naming a column twice, a missing target column, a target that is not numeric or is
   constant, and a table with a single row are refused.
 
-Everything this did is recorded in a ``Preprocessing`` (the columns in order, each one's kind,
+Everything done is recorded in a ``Preprocessing`` (the columns in order, each one's kind,
 categories and fill value, the feature names, the columns left out), stored inside model files,
 so ``transform`` can replay it on new data.  Standardization is not part of it: the models
 penalize standardized columns internally and keep their coefficients on the original scale
-(``STANDARDIZATION``).
+(``STANDARDIZATION``); ``Preprocessor(standardize=True)`` standardizes its output itself.
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validation as v
-from .index_columns import find_index_columns
 from .schema import array_of, validate
-from .tables import check_unique_columns
 
 PREPROCESSING_VERSION = 1
 STANDARDIZATION = (
@@ -214,88 +212,6 @@ class Prepared:
                         for c in pre.columns if self.missing.get(c.name)},
             "standardization": pre.standardization,
         }
-
-
-def prepare(df, target: str, *, drop=(), impute: str | None = None,
-            keep_index_columns: bool = False, source: str = "the data") -> Prepared:
-    """Numeric features and a numeric target from a table (see the module docstring).
-
-    Parameters
-    ----------
-    df : a pandas DataFrame (e.g. from ``read_table``); every column name once.
-    target : the name of the target column.
-    drop : column names to leave out.
-    impute : None (refuse missing values), "mean" or "median".
-    keep_index_columns : use index-like columns (row labels, the row numbers) as features too;
-        by default they are left out and listed in ``Prepared.index_notes``.
-    source : how error messages name the table (e.g. the file name).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"rownames": [1, 2, 3], "x": [0.5, 2.0, 1.0], "y": [1.0, 3.0, 2.5]})
-    >>> p = prepare(df, "y")
-    >>> p.feature_names, p.index_notes
-    (['x'], {'rownames': 'the row numbers 1..3'})
-    """
-    impute = v.check_impute(impute)
-    if not isinstance(keep_index_columns, bool):
-        raise TypeError(f"keep_index_columns must be True or False; got {keep_index_columns!r}.")
-    columns = [str(c) for c in df.columns]
-    check_unique_columns(columns, source)
-    df = df.copy()
-    df.columns = columns
-    if not isinstance(target, str) or not target:
-        raise TypeError(f"target must be a column name; got {target!r}.")
-    v.check_columns_present([target], columns, "target column", source)
-    drop = _names(drop)
-    v.check_columns_present(drop, columns, "column to drop", source)
-    if target in drop:
-        raise ValueError(f"the target column {target!r} cannot be dropped.")
-    v.check_table_rows(len(df), source)
-    features = [c for c in columns if c != target and c not in drop]
-    index_notes = {} if keep_index_columns else find_index_columns(df, features)
-    features = [c for c in features if c not in index_notes]
-    if not features:
-        hint = (f" (the index-like column{'s' if len(index_notes) > 1 else ''} "
-                f"{v.listed(index_notes)} left out: keep them with {KEEP_INDEX_HINT})"
-                if index_notes else "")
-        raise ValueError(f"{source} has no feature columns left besides the target "
-                         f"{target!r}{hint}.")
-
-    y_raw = df[target]
-    v.check_no_missing({target: int(y_raw.isna().sum())}, source, target=True)
-    y = _target(y_raw, target, source)
-    v.check_target_values(y, target, source)
-
-    missing = {c: int(df[c].isna().sum()) for c in features}
-    if impute is None:
-        v.check_no_missing(missing, source)
-    specs = tuple(_column_spec(df[c], c, impute, source) for c in features)
-    pre = Preprocessing(target, specs, tuple(drop), impute, index_columns=tuple(index_notes))
-    _check_unique_features(pre)
-    X = _encode(df, pre, source)
-    return Prepared(X, y, pre, source, len(df), {c: k for c, k in missing.items() if k},
-                    index_notes)
-
-
-def transform(df, preprocessing: Preprocessing, *, source: str = "the data"):
-    """The features of new data, replaying ``preprocessing`` (the target column is not needed).
-
-    Every input column used in training must be present (others are ignored); missing values
-    are filled only where the training imputed them; a category not seen in training is an
-    error.
-    """
-    df = df.copy()
-    df.columns = [str(c) for c in df.columns]
-    check_unique_columns(df.columns, source)
-    v.check_columns_present(preprocessing.input_columns, df.columns, "column", source)
-    if len(df) == 0:
-        raise ValueError(f"{source} has no data rows.")
-    missing = {c.name: int(df[c.name].isna().sum()) for c in preprocessing.columns
-               if c.fill is None}
-    v.check_no_missing(missing, source)
-    return _encode(df, preprocessing, source)
 
 
 def _names(values) -> list[str]:

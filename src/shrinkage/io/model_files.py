@@ -1,38 +1,34 @@
-"""Model files: a fitted linear model as JSON, never pickle (loading one runs no code).
+"""Model files: a fitted model as JSON, never pickle (loading one runs no code).
 
-A model file is one JSON object::
+``save(model, path)`` writes any of shrinkage's estimators, its ``Preprocessor`` or a
+scikit-learn ``Pipeline`` of them; ``load(path)`` (or ``read_model`` with the extra fields)
+gives it back.  A model file is the estimator's model document
+(``shrinkage.estimators._serialize``, what ``model.to_dict()`` returns)::
 
     {
       "format": "shrinkage-linear-model",   the file type
-      "format_version": 1,                  incremented on incompatible changes
+      "format_version": 2,                  incremented on incompatible changes
       "shrinkage_version": "0.1.0",         the library that wrote it
-      "task": "regression",
-      "penalty": "l1" | "l2" | "elasticnet",
-      "alpha": 0.686,                       elastic-net scaling (see below), as compare reports
-      "l1_ratio": 1.0,                      1 for l1, 0 for l2, in (0, 1) for elasticnet
-      "alpha_selection": {...},             how alpha was chosen ("given" or "cv", folds, rule)
-      "certificate": {"duality_gap": 2e-07, "tolerance": 1e-05, "converged": true},
-      "standardize": true,                  the penalty acted on standardized columns
-      "target": "progression",
-      "feature_names": ["age", "color=red", ...],
-      "coefficients": [0.12, 0.0, ...],     one per feature name, on the original scale
-      "intercept": 152.1,
-      "preprocessing": {...},               Preprocessing.to_dict(): how to build the features
+      "estimator": {"class": "LassoCV", "params": {...}, "fitted": {...}},
+      ...                                   optional fields the command line adds:
+      "task": "regression" | "classification", "target": "price", "model": "lasso",
+      "alpha_selection": {...}, "certificate": {"duality_gap", "tolerance", "converged"},
       "training": {"n_samples": 442, "source": "diabetes.csv", ...}
     }
 
-and a prediction is ``features @ coefficients + intercept``, with the features built from a
-table by replaying ``preprocessing``.  The alpha scaling is the elastic net's for every penalty,
-1/(2n) ||y - Xw - b||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2), so an L2 alpha
-is scikit-learn's ``Ridge(alpha * n)``.  The certificate is the duality gap of the fit in these
-units and whether it met the solver's tolerance.
+The command line saves a ``Pipeline`` of its ``Preprocessor`` (how to build the features
+from a table) and the model.  Version-1 files (the linear summary the command line wrote
+before: penalty, alpha, l1_ratio, feature_names, coefficients, intercept and preprocessing,
+with the alpha scaling of ``ALPHA_SCALING``) still load, as that same pipeline with an
+``ElasticNet`` holding their coefficients; ``save_model`` / ``load_model`` / ``check_model``
+read and write that layout.
 
 **Loading** treats the file as hostile: at most ``MAX_MODEL_BYTES`` bytes, nested at most
 ``MAX_DEPTH`` levels, numbers finite and short, no key twice (``safe_json``), then checked
-against ``MODEL_SCHEMA`` (types, ranges: alpha >= 0, l1_ratio in [0, 1], |numbers| at most
-``MAX_MAGNITUDE``, lists at most ``MAX_FEATURES`` long) and for consistency (one coefficient
-per feature, the penalty's l1_ratio, the preprocessing's feature names).  Every refusal is one
-``ValueError`` naming the file and the field; other keys are ignored.
+against ``DOCUMENT_SCHEMA`` (``MODEL_SCHEMA`` for version 1) and rebuilt only from the
+registry of shrinkage's classes, every parameter checked as ``fit`` checks it, every array's
+dtype and shape and the fitted attributes' consistency (``decode_node``).  Every refusal is
+one ``ValueError`` naming the file and the field; other top-level keys are ignored.
 """
 
 from __future__ import annotations
@@ -41,18 +37,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoding import (
-    MAX_COLUMNS,
-    MAX_NAME_CHARS,
-    Preprocessing,
-    transform,
-)
+from ..estimators._serialize import FORMAT, FORMAT_VERSION, decode_node, document
+from .encoding import MAX_COLUMNS, MAX_NAME_CHARS, Preprocessing
 from .files import JSON_EXTENSIONS, check_extension, write_text
+from .preprocessor import Preprocessor, transform
 from .safe_json import load_json_file
 from .schema import array_of, number, validate
 
-MODEL_FORMAT = "shrinkage-linear-model"
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT = FORMAT
+MODEL_FORMAT_VERSION = FORMAT_VERSION
+#: the layout of version 1 (a linear summary; ``MODEL_SCHEMA``)
+LEGACY_VERSION = 1
 PENALTY_NAMES = ("l1", "l2", "elasticnet")
 TASKS = ("regression",)
 ALPHA_SCALING = ("elastic-net: 1/(2n)||y - Xw - b||^2 + alpha (l1_ratio ||w||_1 "
@@ -73,7 +68,7 @@ MODEL_SCHEMA = {
                  "feature_names", "coefficients", "intercept", "preprocessing"),
     "properties": {
         "format": {"enum": (MODEL_FORMAT,)},
-        "format_version": {"type": "integer", "minimum": 1, "maximum": MODEL_FORMAT_VERSION},
+        "format_version": {"type": "integer", "minimum": 1, "maximum": LEGACY_VERSION},
         "shrinkage_version": _TEXT,
         "alpha_scaling": _TEXT,
         "task": {"enum": TASKS},
@@ -128,7 +123,7 @@ def save_model(model_info: dict, path, *, force: bool = False) -> Path:
             info[key] = float(info[key])
     if "feature_names" in info:
         info["feature_names"] = [str(f) for f in info["feature_names"]]
-    out = {"format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
+    out = {"format": MODEL_FORMAT, "format_version": LEGACY_VERSION,
            "shrinkage_version": __version__, "alpha_scaling": ALPHA_SCALING, **info}
     check_model(out, "the model")
     text = json.dumps(out, indent=2, allow_nan=False) + "\n"
@@ -159,9 +154,12 @@ def check_model(info, source: str) -> Preprocessing:
                          f"\"{MODEL_FORMAT}\").")
     version = info.get("format_version")
     if isinstance(version, int) and not isinstance(version, bool) and \
-            version > MODEL_FORMAT_VERSION:
-        raise ValueError(f"{source} has model format version {version}, newer than this "
-                         f"shrinkage reads ({MODEL_FORMAT_VERSION}); upgrade shrinkage.")
+            version > LEGACY_VERSION:
+        if version > MODEL_FORMAT_VERSION:
+            raise ValueError(f"{source} has model format version {version}, newer than this "
+                             f"shrinkage reads ({MODEL_FORMAT_VERSION}); upgrade shrinkage.")
+        raise ValueError(f"{source} has model format version {version}, not the version-1 "
+                         "layout: read it with shrinkage.load (or read_model).")
     try:
         validate(info, MODEL_SCHEMA, "model")
         _check_penalty(info)
@@ -207,3 +205,118 @@ def model_predict(model: dict, df, *, source: str = "the data") -> np.ndarray:
                          "times the coefficients exceed the floating-point range); check that "
                          "row's values and units.")
     return preds
+
+
+# --------------------------------------------------------------------------------------------
+# the current format: any estimator (version 2)
+
+TASKS_ANY = ("regression", "classification")
+DOCUMENT_SCHEMA = {
+    "type": "object",
+    "required": ("format", "format_version", "estimator"),
+    "properties": {
+        "format": {"enum": (MODEL_FORMAT,)},
+        "format_version": {"type": "integer", "minimum": 1, "maximum": MODEL_FORMAT_VERSION},
+        "shrinkage_version": _TEXT,
+        "estimator": {"type": "object"},  # decode_node checks the rest
+        "task": {"enum": TASKS_ANY},
+        "model": _TEXT,
+        "target": {"type": ("string", "null"), "maxLength": MAX_NAME_CHARS},
+        "alpha_selection": {"type": "object"},
+        "certificate": MODEL_SCHEMA["properties"]["certificate"],
+        "training": {"type": "object"},
+    },
+}
+
+
+def save(model, path, *, force: bool = False, info: dict | None = None) -> Path:
+    """Write ``model`` (any shrinkage estimator, ``Preprocessor`` or a ``Pipeline`` of them,
+    fitted or not) as a JSON model file, atomically; ``info`` adds the optional fields of the
+    format (task, target, model, alpha_selection, certificate, training).
+
+    What is saved is checked as ``load`` checks a file, so it can be loaded; an existing file
+    is replaced only with ``force=True``.
+
+    Examples
+    --------
+    >>> import shrinkage
+    >>> model = shrinkage.LassoCV().fit(X, y)  # doctest: +SKIP
+    >>> shrinkage.save(model, "lasso.json")  # doctest: +SKIP
+    >>> shrinkage.load("lasso.json").predict(X)  # doctest: +SKIP
+    """
+    import json
+
+    check_extension(path, JSON_EXTENSIONS, "model file")
+    doc = document(model)
+    for key, value in (info or {}).items():
+        if key in doc:
+            raise ValueError(f"info cannot set {key!r}: the format sets it.")
+        doc[key] = value
+    text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
+    model_from_document(json.loads(text), "the model")
+    return write_text(path, text, force=force, what="model file")
+
+
+def load(path):
+    """The estimator (or pipeline) saved in the model file ``path`` (checked; a version-1
+    file of the command line becomes a pipeline of its preprocessing and an ``ElasticNet``).
+
+    Examples
+    --------
+    >>> model = shrinkage.load("lasso.json")  # doctest: +SKIP
+    >>> model.predict(X)  # doctest: +SKIP
+    """
+    return read_model(path)[0]
+
+
+def read_model(path) -> tuple:
+    """(the estimator, the other fields of the file) of the model file ``path``."""
+    p = Path(path)
+    raw = load_json_file(p, max_bytes=MAX_MODEL_BYTES, max_depth=MAX_DEPTH,
+                         what="shrinkage model file")
+    return model_from_document(raw, p.name)
+
+
+def model_from_document(raw, source: str) -> tuple:
+    """(estimator, other fields) of a parsed model file; one ``ValueError`` naming ``source``
+    and the field for anything wrong."""
+    if not isinstance(raw, dict) or raw.get("format") != MODEL_FORMAT:
+        raise ValueError(f"{source} is not a shrinkage model file (no \"format\": "
+                         f"\"{MODEL_FORMAT}\").")
+    version = raw.get("format_version")
+    if version == LEGACY_VERSION and not isinstance(version, bool):
+        return _from_version_1(raw, source)
+    if isinstance(version, int) and not isinstance(version, bool) and \
+            version > MODEL_FORMAT_VERSION:
+        raise ValueError(f"{source} has model format version {version}, newer than this "
+                         f"shrinkage reads ({MODEL_FORMAT_VERSION}); upgrade shrinkage.")
+    try:
+        validate(raw, DOCUMENT_SCHEMA, "model")
+    except ValueError as e:
+        message = str(e)
+        if message.startswith("model "):
+            raise ValueError(f"{source} {message.removeprefix('model ')}") from None
+        raise ValueError(f"{source}: {message.removeprefix('model.')}") from None
+    estimator = decode_node(raw["estimator"], source)
+    return estimator, {k: v for k, v in raw.items() if k != "estimator"}
+
+
+def _from_version_1(raw: dict, source: str) -> tuple:
+    """A version-1 file as a pipeline: its preprocessing, then an ElasticNet with its
+    coefficients (the file's own objective: alpha and l1_ratio in the elastic-net scaling)."""
+    from sklearn.pipeline import Pipeline
+
+    from ..estimators.linear import ElasticNet
+
+    pre = check_model(raw, source)
+    model = ElasticNet(raw["alpha"], l1_ratio=raw["l1_ratio"],
+                       standardize=raw.get("standardize", True))
+    model.coef_ = np.asarray(raw["coefficients"], dtype=np.float64)
+    model.intercept_ = float(raw["intercept"])
+    model.n_features_in_ = len(raw["feature_names"])
+    model.feature_names_in_ = np.asarray(raw["feature_names"], dtype=object)
+    steps = [("preprocess", Preprocessor.from_preprocessing(pre).set_output(transform="pandas")),
+             ("model", model)]
+    info = {k: raw[k] for k in ("task", "target", "alpha_selection", "certificate", "training",
+                                "penalty") if k in raw}
+    return Pipeline(steps), info
