@@ -120,16 +120,17 @@ def regression():
     return X, y
 
 
-def proximal_gradient(X, y, penalty, n_steps):
-    """Full-batch proximal gradient (ISTA) on 1/(2n)||y - Xw - b||^2 with step 1/L."""
+def proximal_gradient(X, y, penalty, n_steps, momentum=0.0):
+    """Full-batch proximal gradient (ISTA) on 1/(2n)||y - Xw - b||^2 with step 1/L (and SGD's
+    heavy-ball momentum, if any, before the proximal map)."""
     n, p = X.shape
     A = np.hstack([X, np.ones((n, 1))])
     lipschitz = np.linalg.eigvalsh(A.T @ A / n).max()
     model = torch.nn.Linear(p, 1).to(F64)
     torch.nn.init.zeros_(model.weight)
     torch.nn.init.zeros_(model.bias)
-    opt = Proximal(torch.optim.SGD(model.parameters(), lr=1 / lipschitz), penalty,
-                   params=[model.weight])
+    opt = Proximal(torch.optim.SGD(model.parameters(), lr=1 / lipschitz, momentum=momentum),
+                   penalty, params=[model.weight])
     Xt, yt = torch.tensor(X), torch.tensor(y)
     for _ in range(n_steps):
         opt.zero_grad()
@@ -153,6 +154,20 @@ def test_proximal_gradient_reaches_the_core_solution(regression, l1_ratio):
     assert b == pytest.approx(core.intercept_, abs=1e-5)
     assert np.array_equal(w == 0, core.coef_ == 0)
     assert np.sum(w == 0) >= 5  # exact zeros, not small numbers
+
+
+def test_proximal_step_after_momentum_solves_the_penalty_times_one_minus_momentum(regression):
+    """Momentum carries the gradient (its steady step is lr g / (1 - beta)) but not the
+    threshold lr alpha applied after the step: a fixed point is the lasso at (1 - beta) alpha."""
+    X, y = regression
+    alpha, beta = 0.15, 0.9
+    w, b = proximal_gradient(X, y, L1(alpha), 1500, momentum=beta)
+    core = shrinkage.Lasso(alpha=(1 - beta) * alpha, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(w, core.coef_, atol=1e-5)
+    assert b == pytest.approx(core.intercept_, abs=1e-5)
+    assert np.array_equal(w == 0, core.coef_ == 0)
+    at_alpha = shrinkage.Lasso(alpha=alpha, tol=1e-12).fit(X, y).coef_
+    assert np.abs(w - at_alpha).max() > 0.05  # not the lasso at alpha itself
 
 
 def test_group_l1_zeroes_whole_input_columns():

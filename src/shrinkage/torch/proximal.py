@@ -12,7 +12,9 @@ parameter ``w`` by ``penalty.prox_(w, step)``, the step being the one the optimi
   normalized updates (about lr per step) swamp a threshold of lr * alpha unless alpha > 1, where
   everything is zeroed.  Group penalties use the group's mean step.
 
-Momentum is not corrected for: zeros are exact either way, the fixed point is approximate.
+Momentum is not corrected for: zeros are exact either way, but SGD's heavy-ball momentum beta
+carries the gradient (a steady step of lr g / (1 - beta)) and not the threshold lr * alpha, so a
+fixed point solves the problem with the penalty times (1 - beta): the lasso at (1 - beta) alpha.
 
 ``weight_decay`` adds decoupled decay after the step: ``w *= 1 - lr * weight_decay`` (as AdamW),
 or with ``independent_decay=True``, ``w *= 1 - weight_decay`` (independent of the learning rate
