@@ -182,7 +182,7 @@ def test_internal_error_exit_1_with_debug_hint(tmp_path, csv, capsys, monkeypatc
     def boom(*args, **kwargs):
         raise RuntimeError("the solver fell over")
 
-    monkeypatch.setattr(sys.modules["shrinkage.compare"], "compare", boom)
+    monkeypatch.setattr("shrinkage.comparison.api.compare", boom)
     args = ["compare", str(csv), "-t", "y", "--drop", "id", "--out", str(tmp_path / "r.html")]
     assert main(args) == 1
     line = one_line(capsys.readouterr().err)

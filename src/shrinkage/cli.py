@@ -340,7 +340,7 @@ def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, t
                            keep_index_columns=keep_index_columns, source=source)
         y, summary, task = prepared.y, prepared.summary(), "regression"
     else:
-        from .compare_classification import check_classes
+        from .comparison.classification import check_classes
 
         classes, codes = np.unique(labels, return_inverse=True)
         counts = np.bincount(codes, minlength=classes.size)
@@ -353,7 +353,7 @@ def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, t
         summary["classes"] = {str(k): int(c) for k, c in zip(classes, counts, strict=True)}
     _note_index_columns(prepared)
     _use_agg()
-    from .compare import compare as run
+    from .comparison.api import compare as run
     from .report import build_report
 
     comparison = run(prepared.X, y, task=task, penalties=penalties, cv=cv, n_repeats=repeats,
@@ -380,7 +380,7 @@ def _class_target(df, target: str, task: str, source: str):
     """The target column as class labels (``--task classification``, or auto with a column
     that looks like classes), else None; refuses missing labels."""
     from . import _validation as v
-    from .compare import looks_like_classes
+    from .comparison.settings import looks_like_classes
 
     if target not in [str(c) for c in df.columns]:
         return None
@@ -408,7 +408,7 @@ def _print_comparison(c, prepared, source: str, out, json_out) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from ._recommend import num
+    from .comparison.recommend import num
 
     console = _console()
     what = ""
@@ -530,7 +530,7 @@ def fit_model(prepared, penalty: str, *, alpha=None, cv=5, alpha_rule: str = "mi
     """Fit one penalty on prepared data (standardized columns); the model file's dict."""
     import numpy as np
 
-    from .compare import ridge_grid
+    from .comparison.grid import ridge_grid
     from .estimators import ElasticNet, ElasticNetCV, Lasso, LassoCV, Ridge
 
     X, y = prepared.X, prepared.y
@@ -723,7 +723,7 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from .compare import ridge_grid
+    from .comparison.grid import ridge_grid
     from .path import path
     from .plots import plot_paths
 

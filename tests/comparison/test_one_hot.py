@@ -1,10 +1,10 @@
-"""Detecting the full one-hot encoding of a categorical (shrinkage.one_hot)."""
+"""Detecting the full one-hot encoding of a categorical (shrinkage.comparison.one_hot)."""
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from shrinkage.one_hot import describe, one_hot_blocks, reference_columns
+from shrinkage.comparison.one_hot import describe, one_hot_blocks, reference_columns
 
 
 def encoded(levels_per_row, column="c"):

@@ -27,7 +27,7 @@ from sklearn.metrics import log_loss
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from shrinkage.compare import compare
+from shrinkage import compare
 from shrinkage.exceptions import ShrinkageConvergenceWarning
 from shrinkage.io import prepare
 from shrinkage.selection.cv import fold_summary

@@ -2,7 +2,8 @@
 
 Every sentence is built by a function of this module from the ``values`` it stores next to the
 text (``Evidence``), with the formatters below, so the numbers in the text are the numbers of the
-fit; no sentence is written in advance.  The rules are listed in ``shrinkage.compare.compare``.
+fit; no sentence is written in advance.  The rules are listed in ``shrinkage.compare``'s
+docstring (``comparison.api``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import math
 
 import numpy as np
 
-from .compare import (
+from .diagnostics import HIGH_VIF, Collinearity
+from .one_hot import MANY_LEVELS
+from .results import (
     ALTERNATE_RANGE,
     CONCENTRATED,
     SHORT,
@@ -20,8 +23,6 @@ from .compare import (
     GroupTreatment,
     ModelResult,
 )
-from .diagnostics import HIGH_VIF, Collinearity
-from .one_hot import MANY_LEVELS
 
 #: a feature selected in at least this fraction of the bootstrap refits is stably selected
 STABLE = 0.8
@@ -127,7 +128,7 @@ def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, und
 def choose(results: dict[str, ModelResult], groups: list[GroupTreatment]
            ) -> tuple[str, list[str], str, str, list[GroupTreatment]]:
     """(best, the candidates within one SE of it, the recommended penalty, the reason,
-    the correlated groups L1 alternates in): the rules of ``shrinkage.compare.compare``.
+    the correlated groups L1 alternates in): the rules of ``shrinkage.compare``.
 
     reason: "clear" (a single candidate), "sparsest" (sparsity decides among candidates whose
     errors are indistinguishable), "stable" (they keep as many features: the smallest bootstrap

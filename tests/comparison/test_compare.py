@@ -12,10 +12,13 @@ import scipy.sparse as sp
 from joblib import parallel_config
 from sklearn.linear_model import LinearRegression
 
-from shrinkage import _recommend as rec
-from shrinkage.compare import LABELS, ModelResult, compare, ridge_grid, treat_group
+from shrinkage import compare
+from shrinkage.comparison import recommend as rec
+from shrinkage.comparison.bootstrap import treat_group
+from shrinkage.comparison.diagnostics import collinearity
+from shrinkage.comparison.grid import ridge_grid
+from shrinkage.comparison.results import LABELS, ModelResult
 from shrinkage.datasets import make_correlated_regression
-from shrinkage.diagnostics import collinearity
 from shrinkage.exceptions import ShrinkageConvergenceWarning
 from shrinkage.selection.cv import fold_summary
 
@@ -313,7 +316,7 @@ def test_to_dict_summary_table_and_repr(pair):
 
 
 def test_task_auto_reads_class_labels_and_regression_takes_a_count():
-    from shrinkage.compare import resolve_task
+    from shrinkage.comparison.settings import resolve_task
 
     for y in (np.arange(60) % 3, np.array(["yes", "no"] * 30), pd.Series([True, False] * 30),
               pd.Series(pd.Categorical(["a", "b", "c"] * 20))):

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 import scipy.sparse as sp
 
-from shrinkage.diagnostics import collinearity
+from shrinkage.comparison.diagnostics import collinearity
 
 
 def correlated_design(n=200, p=6, seed=0):

@@ -20,7 +20,7 @@ the columns the solvers leave at zero) carry no information: they are listed and
 - **Correlated groups**: the connected components, of size at least two, of the graph that links
   two features when |corr| >= ``threshold``.  A chain a-b-c (|r(a,b)| and |r(b,c)| above the
   threshold) is one group even when |r(a,c)| is below it.
-- **One-hot encodings** (``shrinkage.one_hot``): the levels of one categorical add up to 1, so
+- **One-hot encodings** (``comparison.one_hot``): the levels of one categorical add up to 1, so
   with the intercept they are collinear by construction, not by the data.  The reference level
   of each such block is left out of the condition number, the VIFs (its VIF is NaN) and the
   eigenvalues, and two levels of the same categorical are never linked into a group (their
@@ -36,7 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from . import _validation as v
+from .. import _validation as v
 from .one_hot import OneHotBlock, describe, one_hot_blocks, reference_columns
 
 _BLOCK_BYTES = 32 * 2**20
@@ -101,7 +101,7 @@ class Collinearity:
     feature_names : (p,) names (``x0``, ``x1``, ... when X has none).
     threshold : the |corr| that links two features into a group.
     n_samples, n_features : shape of X.
-    one_hot : the full one-hot blocks of X (``shrinkage.one_hot.OneHotBlock``).
+    one_hot : the full one-hot blocks of X (``shrinkage.comparison.one_hot.OneHotBlock``).
     """
 
     condition_number: float
@@ -139,7 +139,7 @@ class Collinearity:
 
     def describe(self, indices) -> list[str]:
         """Names of features ``indices``; every level of a categorical together reads as its
-        column (``shrinkage.one_hot.describe``)."""
+        column (``shrinkage.comparison.one_hot.describe``)."""
         return describe(indices, self.feature_names, self.one_hot)
 
     def group_of(self, j: int) -> CorrelatedGroup | None:
@@ -178,7 +178,7 @@ def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) ->
     feature_names : names of the columns; default the DataFrame's columns, else x0, x1, ...
     threshold : |corr| at or above which two features are linked into a group, in (0, 1].
     one_hot : the one-hot encoded categoricals, {column: [its features' names]}, or None to
-        detect them from names of the form ``column=level`` (``shrinkage.one_hot``).
+        detect them from names of the form ``column=level`` (``shrinkage.comparison.one_hot``).
 
     Returns
     -------

@@ -10,7 +10,7 @@ all with ``shrinkage.selection.glm_cv`` (the engine of ``LogisticRegressionCV``)
   default), "accuracy" (as the misclassification rate), "roc_auc" (as 1 - AUC, one-vs-rest macro
   average for K > 2) or "brier";
 - L1 and EN use glmnet's grid (alpha_max down, cut where the full-data deviance explained
-  saturates); L2 uses the regression grid of ``compare.ridge_grid`` times pi (1 - pi), the
+  saturates); L2 uses the regression grid of ``comparison.grid.ridge_grid`` times pi (1 - pi), the
   logistic Hessian weight of the null model (the largest over the classes), i.e. the same
   relative shrinkage of the directions of X;
 - a multinomial model has K coefficients per feature: ``ModelResult.coef`` (and the bootstrap
@@ -27,7 +27,7 @@ all with ``shrinkage.selection.glm_cv`` (the engine of ``LogisticRegressionCV``)
   every class; every training fold must hold every class (a splitter that gives a training
   fold without one is refused: its models could only give that class probability 0);
 - as for regression, the unpenalized fit leaves out the reference level of each one-hot
-  encoded categorical (``shrinkage.compare``'s docstring).
+  encoded categorical (``shrinkage.comparison.regression``'s docstring).
 """
 
 from __future__ import annotations
@@ -38,35 +38,24 @@ import warnings
 
 import numpy as np
 
-from . import _validation as v
-from .compare import (
-    LABELS,
-    Comparison,
-    ModelResult,
-    _at_rule,
-    _repeat_errors,
-    _Settings,
-    fold_constant_note,
-    joined_notes,
-    reference_note,
-    ridge_grid,
-    run_bootstrap,
-    treat_group,
-    unpenalized_columns,
-)
-from .diagnostics import collinearity
-from .exceptions import ShrinkageConvergenceWarning
-from .selection._folds import make_folds
-from .selection.cv import PathOptions, fold_summary
-from .selection.glm_cv import (
-    CLASS_SCORINGS,
+from ..exceptions import ShrinkageConvergenceWarning
+from ..selection._folds import make_folds
+from ..selection.cv import PathOptions, _rows, fold_summary
+from ..selection.glm_cv import (
     GLMCVData,
     GLMPathFit,
     cross_validate_glms,
     fit_glm_path,
     held_out_errors,
 )
-from .solvers.prox_newton import DivergenceError
+from ..solvers.prox_newton import DivergenceError
+from .baseline import fold_constant_note, joined_notes, reference_note, unpenalized_columns
+from .bootstrap import run_bootstrap, stratified_draws, treat_group
+from .diagnostics import collinearity
+from .grid import ridge_grid
+from .recommend import recommend
+from .results import LABELS, Comparison, ModelResult, at_rule, repeat_errors
+from .settings import Settings
 
 NULL_LABEL = "Intercept only (class priors)"
 UNPENALIZED_LABEL = "Logistic (no penalty)"
@@ -118,11 +107,9 @@ def _show(label) -> str:
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
-def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, random_state,
+def compare_classes(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, random_state,
                     corr_threshold: float, one_hot=None) -> Comparison:
-    """The classification branch of ``shrinkage.compare.compare`` (inputs checked there)."""
-    from ._recommend import recommend
-
+    """The classification branch of ``shrinkage.compare`` (options and X checked there)."""
     n, p = X.shape
     labels = class_labels(y, n)
     classes, codes = np.unique(labels, return_inverse=True)
@@ -155,7 +142,7 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
         else:
             tried = cross_validate_glms(data, splits, n_folds, list(settings.l1_ratios),
                                         **common)
-            errors = [_at_rule(r, settings.alpha_rule)[1] for r in tried]
+            errors = [at_rule(r, settings.alpha_rule)[1] for r in tried]
             cv_results[name] = tried[int(np.argmin(errors))]
             if len(tried) > 1:
                 en_errors = {float(r.l1_ratio): float(e) for r, e in zip(tried, errors,
@@ -163,7 +150,7 @@ def compare_classes(X, y, names: np.ndarray, settings: _Settings, cv, n_jobs, ra
 
     specs = {}
     for name, res in cv_results.items():
-        i, _ = _at_rule(res, settings.alpha_rule)
+        i, _ = at_rule(res, settings.alpha_rule)
         specs[name] = (res.l1_ratio, float(res.alphas[i]))
     columns = unpenalized_columns(diag)
     reduced = data if columns.size == p else dataclasses.replace(
@@ -234,13 +221,13 @@ def _split_coefs(kind: str, coef, intercept) -> tuple[np.ndarray, float | np.nda
 
 def _model_result(name: str, res, en_errors, n_folds: int, rule: str, names, boot, classes
                   ) -> ModelResult:
-    i, err = _at_rule(res, rule)
+    i, err = at_rule(res, rule)
     coef, intercept, class_coefs = _split_coefs(
         "multinomial" if classes.size > 2 else "logistic", *res.coefs_at(rule))
     return ModelResult(
         name, LABELS[name], float(res.l1_ratio), float(res.alphas[i]), res.alpha_min,
         res.alpha_1se, res.alphas, res.cv_mean, res.cv_se, err, float(res.cv_se[i]),
-        _repeat_errors(res.fold_errors[:, i], res.fold_weights, n_folds), coef, intercept, names,
+        repeat_errors(res.fold_errors[:, i], res.fold_weights, n_folds), coef, intercept, names,
         boot, res.path, res, en_errors or None, classes=classes, class_coefs=class_coefs)
 
 
@@ -273,16 +260,6 @@ def unpenalized_fits(data: GLMCVData, splits: list, m: int
                     "separable by a hyperplane (its likelihood has no maximum); use fewer "
                     "folds", {"separable_fold": f}), []
     return None, fits
-
-
-def stratified_draws(codes: np.ndarray, n_bootstrap: int, seed: int) -> list[np.ndarray]:
-    """Bootstrap multiplicities (n,) that resample each class to its own size."""
-    rng = np.random.default_rng(seed)
-    members = [np.flatnonzero(codes == k) for k in range(int(codes.max()) + 1)]
-    n = codes.size
-    return [np.bincount(np.concatenate([rows[rng.integers(0, rows.size, rows.size)]
-                                        for rows in members]), minlength=n).astype(np.float64)
-            for _ in range(n_bootstrap)]
 
 
 def bootstrap_classes(data: GLMCVData, specs: dict, draws: list, unpenalized, n_jobs, progress
@@ -341,7 +318,7 @@ def _reference(name: str, label: str, data: GLMCVData, splits: list, n_folds: in
     mean, se = fold_summary(errors[:, None], weights, n_folds)
     empty = np.zeros(0)
     return ModelResult(name, label, None, 0.0, 0.0, 0.0, empty, empty, empty, float(mean[0]),
-                       float(se[0]), _repeat_errors(errors, weights, n_folds), coef, intercept,
+                       float(se[0]), repeat_errors(errors, weights, n_folds), coef, intercept,
                        names, boot, note=note, classes=classes, class_coefs=class_coefs)
 
 
@@ -350,8 +327,6 @@ def _unpenalized(data: GLMCVData, columns: np.ndarray, splits: list, fits: list[
                  ) -> ModelResult:
     """The unpenalized baseline from ``unpenalized_fits``'s fits (full data, then folds) on
     ``data``, which holds ``columns`` of X (the coefficients of the others are 0)."""
-    from .selection.cv import _rows
-
     full, folds = fits[0], iter(fits[1:])
     errors = _fold_errors(data, splits, scoring,
                           lambda train, test: next(folds).predict(_rows(data.X, test)))
@@ -392,10 +367,3 @@ def _null_model(data: GLMCVData, splits: list, n_folds: int, scoring: str, names
     return _reference("null", NULL_LABEL, data, splits, n_folds, errors, np.zeros(p), intercept,
                       names, boot, classes, class_coefs=class_coefs)
 
-
-def check_scoring(scoring: str | None, task: str) -> str:
-    """The error of the task: ``scoring`` checked, or its default ("mse" / "deviance")."""
-    if task == "classification":
-        return "deviance" if scoring is None else v.check_choice(scoring, "scoring",
-                                                                 CLASS_SCORINGS)
-    return "mse" if scoring is None else v.check_choice(scoring, "scoring", v.SCORINGS)

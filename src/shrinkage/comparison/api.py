@@ -1,0 +1,111 @@
+"""``compare(X, y)``: check the options once, then compare on regression or on class labels.
+
+The entry point of the comparison layer: it resolves the task (a target that looks like class
+labels goes to ``classification``, any other to ``regression``), checks the design, names and
+folds, and hands over; everything it returns is a ``results.Comparison``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+
+from .. import _validation as v
+from .classification import compare_classes
+from .diagnostics import check_frame, default_feature_names
+from .regression import compare_regression
+from .results import Comparison
+from .settings import PENALTIES, Settings, check_scoring, resolve_task
+
+
+def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: int | None = None,
+            l1_ratio=0.5, n_alphas: int = 100, n_bootstrap: int = 100, alpha_rule: str = "min",
+            scoring: str | None = None, standardize: bool = True, corr_threshold: float = 0.8,
+            random_state=None, n_jobs=None, progress=None, feature_names=None,
+            one_hot=None) -> Comparison:
+    """Compare L1, L2 and Elastic Net (and OLS) on (X, y): CV, stability, collinearity, advice.
+
+    Parameters
+    ----------
+    X : (n, p) array, pandas / polars DataFrame (column names kept) or scipy.sparse matrix.
+    y : (n,) numeric target, or class labels (any values: strings, booleans, integers, ...).
+    task : "auto", "regression" or "classification".  "auto" treats a target that looks like
+        class labels (strings, booleans, categories, or at most ``MAX_CLASSES`` distinct
+        integers, ``settings.looks_like_classes``) as classes; pass task="regression" for a numeric
+        count.  Classification compares L1, L2 and Elastic-Net logistic regression (multinomial
+        for 3+ classes) on stratified folds, with the intercept-only model and unpenalized
+        logistic regression (where it exists) as baselines
+        (``shrinkage.comparison.classification``).
+    penalties : any of "l1", "l2", "elasticnet", in the order to report them.
+    cv : number of folds (shuffled K-fold, the same folds for every penalty), or a scikit-learn
+        splitter / iterable of (train, test) pairs (then ``n_repeats`` must be 1).
+    n_repeats : repeated K-fold: the folds are drawn this many times; the CV curves use all
+        folds, and the spread of the per-repeat errors is reported.  Default (None): 3 for an
+        integer ``cv``, 1 for a splitter.
+    l1_ratio : the Elastic Net's mix in (0, 1), or a list of them: each is cross-validated on
+        the same folds and the one with the lowest CV error at its chosen alpha is kept.
+    n_alphas : grid size per penalty.
+    n_bootstrap : bootstrap refits at the chosen alpha, for selection frequencies and
+        coefficient spreads.
+    alpha_rule : "min" (the CV minimum) or "1se" (the largest alpha within one SE of it): the
+        alpha of the reported coefficients, errors, bootstrap refits and recommendation.
+    scoring : the CV error, lower is better: "mse" (default), "mae" or "r2" (as 1 - R^2) for
+        regression; "deviance" (2 x log loss, default), "accuracy" (as the misclassification
+        rate), "roc_auc" (as 1 - AUC) or "brier" for classification.
+    standardize : penalize standardized columns (coefficients are reported on the original
+        scale either way).
+    corr_threshold : |corr| that links two features into a correlated group.
+    random_state : seed or numpy Generator for the folds and the bootstrap draws.
+    n_jobs : joblib parallelism (folds and bootstrap refits).
+    progress : progress bars on stderr: None (when stderr is a terminal and the work is long),
+        True or False.
+    feature_names : names of the columns (default: the DataFrame's, else x0, x1, ...).
+    one_hot : the categoricals one-hot encoded in X, {column: [its features' names]} (e.g. from
+        ``shrinkage.io``'s preprocessing), or None to detect them from names of the form
+        ``column=level`` whose 0/1 columns add up to 1 on every row.  Their reference levels are
+        left out of the unpenalized baseline and of the collinearity diagnostics
+        (``shrinkage.comparison.regression``'s docstring).
+
+    Returns
+    -------
+    Comparison.  How the recommendation is chosen:
+
+    1. Each penalty's CV error is taken at its chosen alpha (``alpha_rule``); the best is the
+       lowest, and the candidates are the penalties within one standard error of it (the best's
+       SE, glmnet's 1-SE idea applied across penalties).
+    2. With more than one candidate their errors are indistinguishable and the text says so;
+       the sparsest candidate (fewest non-zero coefficients) is recommended: similar accuracy
+       with fewer features is the simpler model to interpret.  When several candidates keep
+       as many features, stability decides: the one whose coefficients vary least over the
+       bootstrap refits (median sd / |coefficient| over its kept features; then the lower
+       error).
+    3. If that is L1, the Elastic Net is also a candidate, and L1 alternates between the members
+       of a correlated group over the bootstrap refits (its choice inside the group depends on
+       the sample), the Elastic Net is recommended instead: it keeps the group together at a
+       CV error within one SE.
+    4. When the recommended penalty is the only candidate, it wins clearly and the text says so
+       (e.g. "L2 (ridge) predicts clearly best"), with the other penalties' error gaps.
+    The evidence lists, with their numbers: the CV errors, L1's sparsity against L2's error,
+    the OLS baseline, each correlated group and what each penalty does with it, the bootstrap
+    stability of the recommended model's selection, the condition number and VIFs, constant
+    columns, and any chosen alpha at the edge of its grid.
+    """
+    if n_repeats is None:
+        n_repeats = 3 if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) else 1
+
+    settings = Settings.checked(task, penalties, alpha_rule, scoring, n_repeats, n_bootstrap,
+                                n_alphas, l1_ratio, standardize, progress)
+    check_frame(X)
+    names = default_feature_names(X, feature_names)
+    task = resolve_task(y, settings.task)
+    settings = dataclasses.replace(settings, task=task, scoring=check_scoring(scoring, task))
+    X = v.check_design(X)
+    n, p = X.shape
+    names = v.check_feature_names(names, p)
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        v.check_cv(cv, n)
+    if task == "classification":
+        return compare_classes(X, y, names, settings, cv, n_jobs, random_state, corr_threshold,
+                               one_hot)
+    return compare_regression(X, y, names, settings, cv, n_jobs, random_state, corr_threshold,
+                              one_hot)
