@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python -m pip install --quiet -e ".[dask]"
+	$(BIN)/python -m pip install --quiet -e ".[onnx]"
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	touch $(STAMP)
 

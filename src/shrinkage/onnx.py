@@ -1,0 +1,179 @@
+"""ONNX export of the linear, GLM and classifier estimators (the optional extra ``onnx``).
+
+``to_onnx(model, X_sample)`` returns an ONNX model that onnxruntime runs without shrinkage:
+
+- linear regressors (Lasso, ElasticNet, Ridge, their CV / IC / adaptive / relaxed variants,
+  Huber, quantile, least-squares group lasso): X W' + b;
+- Poisson regressors: exp(X w + b) (the log link);
+- classifiers (LogisticRegression(CV)): the label and the class
+  probabilities, the sigmoid for two classes, the softmax for the multinomial, normalized
+  sigmoids for one-vs-rest; LinearSVC: the label and its decision scores.
+
+The converters are registered with skl2onnx, so the same models also convert inside a
+scikit-learn ``Pipeline`` with ``skl2onnx.to_onnx``.  The graph computes in the sample's float
+type (float32 by default, as skl2onnx does): expect predictions within float32 rounding.
+
+Examples
+--------
+>>> onx = to_onnx(Lasso(alpha=0.1).fit(X, y), X[:1])                        # doctest: +SKIP
+>>> import onnxruntime                                                      # doctest: +SKIP
+>>> sess = onnxruntime.InferenceSession(onx.SerializeToString())          # doctest: +SKIP
+>>> sess.run(None, {"X": X.astype("float32")})[0]                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+
+# estimator class name -> its kind: "linear", "poisson", "classifier" or "svm"
+_KINDS = {
+    "Lasso": "linear", "ElasticNet": "linear", "Ridge": "linear", "LassoCV": "linear",
+    "ElasticNetCV": "linear", "RidgeCV": "linear", "LassoIC": "linear", "ElasticNetIC": "linear",
+    "AdaptiveLasso": "linear", "AdaptiveLassoCV": "linear", "RelaxedLasso": "linear",
+    "HuberRegressor": "linear", "QuantileRegressor": "linear", "GroupLasso": "linear",
+    "PoissonRegressor": "poisson", "PoissonRegressorCV": "poisson",
+    "LogisticRegression": "classifier", "LogisticRegressionCV": "classifier",
+    "LinearSVC": "svm",
+}
+_registered = False
+
+
+def to_onnx(model, X_sample, *, target_opset: int | None = None, name: str = "shrinkage"):
+    """The fitted ``model`` as an ONNX ModelProto, input "X" typed like ``X_sample``.
+
+    Input float32 (the default for other types) or float64; classifiers output "label" and
+    "probabilities" (a tensor, no ZipMap).
+
+    Examples
+    --------
+    >>> onx = to_onnx(LogisticRegression().fit(X, y), X[:1])                # doctest: +SKIP
+    """
+    skl2onnx = _import_extra("skl2onnx")
+    register()
+    kind = _KINDS.get(type(model).__name__)
+    if kind is None or not type(model).__module__.startswith("shrinkage."):
+        raise TypeError(f"to_onnx converts shrinkage's estimators ({', '.join(sorted(_KINDS))});"
+                        f" got {type(model).__name__}.")
+    if getattr(model, "datafit", "quadratic") not in ("quadratic", "huber", "quantile"):
+        raise ValueError(f"to_onnx converts {type(model).__name__} with a linear prediction "
+                         f"(datafit 'quadratic'); got datafit={model.datafit!r}.")
+    if not hasattr(model, "coef_"):
+        raise ValueError(f"{type(model).__name__} is not fitted: call fit before to_onnx.")
+    X_sample = np.asarray(X_sample)
+    if X_sample.ndim != 2 or X_sample.shape[1] != model.coef_.shape[-1]:
+        raise ValueError(f"X_sample must be 2-D with {model.coef_.shape[-1]} columns, as the "
+                         f"model; got shape {X_sample.shape}.")
+    dtype = np.float64 if X_sample.dtype == np.float64 else np.float32
+    options = {id(model): {"zipmap": False}} if kind in ("classifier", "svm") else None
+    return skl2onnx.to_onnx(model, X_sample[:1].astype(dtype), target_opset=target_opset,
+                            options=options, name=name)
+
+
+def register() -> None:
+    """Register the converters of every estimator in ``_KINDS`` with skl2onnx (once)."""
+    global _registered
+    if _registered:
+        return
+    skl2onnx = _import_extra("skl2onnx")
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+        calculate_linear_regressor_output_shapes,
+    )
+
+    import shrinkage
+
+    for class_name, kind in _KINDS.items():
+        classifier = kind in ("classifier", "svm")
+        skl2onnx.update_registered_converter(
+            getattr(shrinkage, class_name), f"Shrinkage{class_name}",
+            calculate_linear_classifier_output_shapes if classifier
+            else calculate_linear_regressor_output_shapes,
+            _convert_classifier if classifier else _convert_regressor,
+            options={"zipmap": [True, False, "columns"], "nocl": [True, False]}
+            if classifier else None)
+    _registered = True
+
+
+def _import_extra(module: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise ImportError(f"ONNX export needs the optional extra: pip install 'shrinkage[onnx]' "
+                          f"({error}).") from error
+
+
+def _weights(model, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """(W as p x T, b as 1 x T) of the linear predictor, in ``dtype``."""
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    W = coef.reshape(1, -1).T if coef.ndim == 1 else coef.T
+    b = np.atleast_1d(np.asarray(model.intercept_, dtype=np.float64)).reshape(1, -1)
+    return W.astype(dtype), b.astype(dtype)
+
+
+def _linear_predictor(operator, container, dtype):
+    from skl2onnx.algebra.onnx_ops import OnnxAdd, OnnxMatMul
+
+    W, b = _weights(operator.raw_operator, dtype)
+    opv = container.target_opset
+    return OnnxAdd(OnnxMatMul(operator.inputs[0], W, op_version=opv), b, op_version=opv)
+
+
+def _convert_regressor(scope, operator, container) -> None:
+    from skl2onnx.algebra.onnx_ops import OnnxExp, OnnxIdentity
+    from skl2onnx.common.data_types import guess_numpy_type
+
+    dtype = guess_numpy_type(operator.inputs[0].type)
+    eta = _linear_predictor(operator, container, dtype)
+    link = OnnxExp if _KINDS[type(operator.raw_operator).__name__] == "poisson" else OnnxIdentity
+    link(eta, op_version=container.target_opset,
+         output_names=operator.outputs[:1]).add_to(scope, container)
+
+
+def _convert_classifier(scope, operator, container) -> None:
+    from skl2onnx.algebra.onnx_ops import (
+        OnnxArgMax,
+        OnnxArrayFeatureExtractor,
+        OnnxConcat,
+        OnnxDiv,
+        OnnxIdentity,
+        OnnxNeg,
+        OnnxReduceSumApi11,
+        OnnxReshape,
+        OnnxSigmoid,
+        OnnxSoftmax,
+        OnnxSub,
+    )
+    from skl2onnx.common.data_types import guess_numpy_type
+
+    model = operator.raw_operator
+    opv = container.target_opset
+    dtype = guess_numpy_type(operator.inputs[0].type)
+    decision = _linear_predictor(operator, container, dtype)
+    classes = np.asarray(model.classes_)
+    svm = _KINDS[type(model).__name__] == "svm"
+    if len(classes) == 2:  # one decision function: class 1 against class 0
+        if svm:
+            scores = OnnxConcat(OnnxNeg(decision, op_version=opv), decision, axis=1,
+                                op_version=opv)
+        else:
+            p1 = OnnxSigmoid(decision, op_version=opv)
+            scores = OnnxConcat(OnnxSub(np.array([[1]], dtype=dtype), p1, op_version=opv), p1,
+                                axis=1, op_version=opv)
+    elif svm:
+        scores = decision
+    elif getattr(model, "_multinomial", False):
+        scores = OnnxSoftmax(decision, axis=1, op_version=opv)
+    else:  # one-vs-rest: normalized sigmoids
+        sig = OnnxSigmoid(decision, op_version=opv)
+        scores = OnnxDiv(sig, OnnxReduceSumApi11(sig, axes=[1], keepdims=1, op_version=opv),
+                         op_version=opv)
+    index = OnnxArgMax(scores, axis=1, keepdims=0, op_version=opv)
+    labels = (classes.astype(np.int64) if classes.dtype.kind in "iub"
+              else classes.astype(str))
+    OnnxReshape(OnnxArrayFeatureExtractor(labels, index, op_version=opv),
+                np.array([-1], dtype=np.int64), op_version=opv,
+                output_names=operator.outputs[:1]).add_to(scope, container)
+    OnnxIdentity(scores, op_version=opv,
+                 output_names=operator.outputs[1:2]).add_to(scope, container)
