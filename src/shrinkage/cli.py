@@ -655,10 +655,10 @@ Examples:
   shrinkage nn-demo --out docs/figures --force
 
 \b
---out names a directory (created if missing), not a file: the figures are
-PNG files named nn-weights.png and nn-path.png inside it; a DIR ending in a
-file extension such as .png or .pdf is refused.  Existing figures in DIR
-are never overwritten without --force.
+--out names a directory (created if missing), not a file: the figures
+nn-weights.png and nn-path.png and the tables nn-demo.csv and nn-demo.json
+go inside it; a DIR ending in a file extension such as .png or .pdf is
+refused.  Existing files in DIR are never overwritten without --force.
 """
 
 
@@ -666,17 +666,19 @@ are never overwritten without --force.
              short_help="Weight decay, AdamW, proximal L1 and group L1 on a small network.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="DIR",
-              help="Also draw nn-weights.png and nn-path.png in DIR (created if missing).")
+              help="Also write nn-weights.png, nn-path.png, nn-demo.csv and nn-demo.json "
+                   "in DIR (created if missing).")
 @click.option("--quick", is_flag=True,
               help="A few epochs only: a smoke test, not the documented numbers.")
 @_force_option
 @_debug_option
 def nn_demo(out_dir, quick, force) -> None:
-    """Train an MLP on scikit-learn's digits seven ways; print the table.
+    """Train an MLP on scikit-learn's digits nine ways; print the table.
 
-    No penalty, SGD + L2 in the loss, SGD + weight_decay, Adam + L2 in the loss, AdamW,
-    proximal L1, proximal group-L1 + pruning; then an L1 regularization path.  CPU, about
-    15 s.  Needs PyTorch: pip install 'shrinkage[torch]'.  Guide: docs/neural-networks.md.
+    SGD and Adam without a penalty, SGD + L2 in the loss, SGD + weight_decay, Adam + L2 in the
+    loss, AdamW at the same decay per step, L1 in the loss (subgradient), proximal L1,
+    proximal group-L1 + pruning; then an L1 regularization path.  CPU, about 20 s.  Needs
+    PyTorch: pip install 'shrinkage[torch]'.  Guide: docs/neural-networks.md.
     """
     if out_dir is not None:
         _check_directory_name(out_dir)
@@ -695,8 +697,9 @@ def _check_directory_name(out_dir: Path) -> None:
     suffix = out_dir.suffix.lower()
     if suffix in (*FIGURE_EXTENSIONS, *REPORT_EXTENSIONS, *JSON_EXTENSIONS, *FORMATS):
         raise ValueError(f"--out names the directory the figures go in (nn-weights.png, "
-                         f"nn-path.png); {str(out_dir)!r} ends in {suffix!r}, like a file: give "
-                         "a directory name.")
+                         f"nn-path.png, with the tables nn-demo.csv and nn-demo.json); "
+                         f"{str(out_dir)!r} ends in {suffix!r}, like a file: give a directory "
+                         "name.")
 
 
 @cli.command("path", epilog=PATH_EPILOG, context_settings=CONTEXT,
