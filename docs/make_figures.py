@@ -16,8 +16,11 @@ rounded to the precision the guide quotes (the guide's test checks they agree).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import os
+import platform
 import time
 import warnings
 from pathlib import Path
@@ -40,9 +43,11 @@ SEED = 0
 #: full settings (the committed figures) and the reduced ones of ``--quick`` (the test)
 SETTINGS = {
     "full": {"n_alphas": 100, "n_repeats": 3, "n_bootstrap": 200, "n_test": 2000,
-             "mc_repeats": 100, "mc_alphas": 30, "cv_seeds": 20},
+             "mc_repeats": 100, "mc_alphas": 30, "cv_seeds": 20,
+             "cost_shapes": [[2000, 500], [200, 5000]], "timing_repeats": 5},
     "quick": {"n_alphas": 20, "n_repeats": 1, "n_bootstrap": 10, "n_test": 300,
-              "mc_repeats": 4, "mc_alphas": 8, "cv_seeds": 3},
+              "mc_repeats": 4, "mc_alphas": 8, "cv_seeds": 3,
+              "cost_shapes": [[400, 100], [50, 1000]], "timing_repeats": 1},
 }
 
 
@@ -155,6 +160,13 @@ def claims_zeros_and_ridge(ctx) -> tuple[dict, dict]:
         "test_mse_l1": test["l1"], "test_mse_l2": test["l2"], "test_mse_en": test["elasticnet"],
         "noise_var": d["noise_sd"] ** 2,
     }
+    # the optimality (KKT) condition on the standardized columns the lasso penalizes: the
+    # correlation of column j with the residual, |x_j'r| / n, equals alpha where w_j != 0 and is
+    # at most alpha where w_j = 0
+    score = np.abs(standardized(d["X"]).T @ (d["y"] - d["X"] @ l1.coef - l1.intercept))
+    score /= d["X"].shape[0] * l1.alpha_min
+    zeros["l1_kkt_zero_max"] = float(score[l1.coef == 0].max())
+    zeros["l1_kkt_active_min"] = float(score[l1.coef != 0].min())
     # ridge: effective degrees of freedom of its fit, trace of the hat matrix, on the
     # standardized columns it penalizes: sum s^2 / (s^2 + n alpha) (Elastic-Net scaling)
     n = d["X"].shape[0]
@@ -417,19 +429,30 @@ def claim_geometry(ctx) -> dict:
 # (8): the pull: constant vs proportional, and what happens with correlated columns
 
 
-def claim_pull(ctx) -> dict:
+def orthonormal_design() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, y, z): 200 x 8 centred columns with X'X / n = I, and z = the least-squares fit."""
     rng = np.random.default_rng(SEED)
-    n, p, alpha = 200, 8, 0.5
+    n, p = 200, 8
     Q, _ = np.linalg.qr(rng.standard_normal((n, p)))
     X = Q - Q.mean(axis=0)
     Q, _ = np.linalg.qr(X)
     X = Q * math.sqrt(n)  # centred columns with X'X / n = I
     y = X @ np.array([3, -2, 1.5, 0.8, -0.5, 0.3, 0, 0]) + rng.standard_normal(n)
-    z = X.T @ (y - y.mean()) / n  # least squares
+    return X, y, X.T @ (y - y.mean()) / n
+
+
+def soft_threshold(z, t):
+    """sign(z) max(|z| - t, 0): the lasso's solution for orthonormal columns."""
+    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
+
+
+def claim_pull(ctx) -> dict:
+    X, y, z = ctx["orthonormal"]
+    n, alpha = X.shape[0], 0.5
     lasso = shrinkage.Lasso(alpha, tol=1e-12).fit(X, y).coef_
     ridge = shrinkage.Ridge(alpha * n, tol=1e-12).fit(X, y).coef_  # Ridge(alpha n) = EN(alpha)
     out = {"alpha": alpha, "orthonormal_lasso_error": below(np.abs(
-               lasso - np.sign(z) * np.maximum(np.abs(z) - alpha, 0)).max()),
+               lasso - soft_threshold(z, alpha)).max()),
            "orthonormal_ridge_error": below(np.abs(ridge - z / (1 + alpha)).max()),
            "lasso_shift": [float(v) for v in (z - lasso)[np.abs(z) > alpha]],
            "ridge_ratio": [float(v) for v in (ridge / z)]}
@@ -443,6 +466,9 @@ def claim_pull(ctx) -> dict:
     c = path.coefs[:, j]
     out["s3_most_negative"] = float(c.min())
     out["s3_at_smallest_alpha"] = float(c[-1])
+    out["smallest_alpha"] = float(path.alphas[-1])
+    ols = np.linalg.lstsq(np.column_stack([np.ones(len(data.y)), data.X]), data.y, rcond=None)[0]
+    out["s3_least_squares"] = float(ols[1 + j])
     out["s3_sign_changes"] = int(np.sum(np.diff(np.sign(c[c != 0])) != 0))
 
     fig = plt.figure(figsize=(11.0, 9.0), layout="constrained")
@@ -459,17 +485,35 @@ def claim_pull(ctx) -> dict:
 # (9): bias-variance against alpha
 
 
+def dense_truth(d: dict) -> tuple[np.ndarray, float]:
+    """A dense truth for the sparse design's X: all 60 coefficients non-zero, N(0, 1) draws,
+    with the noise scaled to the same signal-to-noise ratio, 2 (over the same rows)."""
+    coef = np.random.default_rng(SEED).standard_normal(d["X"].shape[1])
+    rows = np.vstack([d["X"], d["X_test"]])
+    return coef, float(np.std(rows @ coef)) / 2.0
+
+
+def bias_variance_curves(ctx, truth: tuple[np.ndarray, float]) -> dict:
+    """Monte Carlo curves of L1 and L2 on Gaussian designs like the sparse design's X, for the
+    truth (coefficients, noise sd): ``{"l1": curve, "l2": curve}``."""
+    s, d = ctx["s"], ctx["sparse"]
+    coef, noise_sd = truth
+    return {k: splots.bias_variance_curve(d["X"], coef=coef, noise=noise_sd,
+                                          penalty=k, design="gaussian",
+                                          n_repeats=s["mc_repeats"], n_alphas=s["mc_alphas"],
+                                          n_test=500, standardize=True, random_state=SEED)
+            for k in ("l1", "l2")}
+
+
 def claim_bias_variance(ctx) -> dict:
     s, d = ctx["s"], ctx["sparse"]
     curves = {}
     out = {"n_repeats": s["mc_repeats"], "noise_var": d["noise_sd"] ** 2}
     for k, label in (("l1", "L1 (lasso)"), ("l2", "L2 (ridge)")):
-        c = splots.bias_variance_curve(d["X"], coef=d["coef"], noise=d["noise_sd"], penalty=k,
-                                       design="gaussian", n_repeats=s["mc_repeats"],
-                                       n_alphas=s["mc_alphas"], n_test=500, standardize=True,
-                                       random_state=SEED)
+        c = ctx["bv_sparse"][k]
         curves[label] = c
         i = c.index_best
+        out[f"{k}_decomposition"] = float(c.bias2[i] + c.variance[i] + c.noise_var)
         out[f"{k}_alpha_best"] = c.alpha_best
         out[f"{k}_mse_best"] = float(c.mse[i])
         out[f"{k}_bias2_best"] = float(c.bias2[i])
@@ -649,31 +693,348 @@ def claim_uniqueness(ctx) -> dict:
 # ------------------------------------------------------------------------------------------
 
 
-def compute(quick: bool, out: Path, draw: bool = True) -> dict:
-    s = SETTINGS["quick" if quick else "full"]
-    out.mkdir(parents=True, exist_ok=True)
-    ctx = {"s": s, "figures": Figures(out, draw), "diabetes": load_diabetes()}
-    common = {"n_alphas": s["n_alphas"], "n_repeats": s["n_repeats"],
-              "n_bootstrap": s["n_bootstrap"], "random_state": SEED, "progress": False}
-    ctx["sparse"] = d = sparse_design(s)
-    ctx["sparse_comparison"] = shrinkage.compare(d["X"], d["y"], feature_names=d["names"],
-                                                 **common)
-    ctx["pair"] = pair_design()
-    ctx["pair_comparison"] = shrinkage.compare(*ctx["pair"], feature_names=PAIR_NAMES, **common)
+# ------------------------------------------------------------------------------------------
+# (12): cost: ridge's closed form against the lasso's iterations, timed on the same data
 
-    numbers = {"settings": {"mode": "quick" if quick else "full", **s, "seed": SEED}}
-    steps = [("zeros", "ridge_keeps", claims_zeros_and_ridge),
-             ("stability", "groups", claims_stability_and_groups),
-             ("alpha_extremes", None, claim_alpha_extremes), ("cv", None, claim_cv),
-             ("geometry", None, claim_geometry), ("pull", None, claim_pull),
-             ("bias_variance", None, claim_bias_variance), ("outliers", None, claim_outliers),
-             ("uniqueness", None, claim_uniqueness)]
-    for first, second, fn in steps:
+
+def best_time(fn, repeats: int) -> float:
+    """The fastest of ``repeats`` calls, in seconds, after one warm-up call (numba compiles its
+    kernels on first use): the least disturbed by other work on the machine."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def machine() -> str:
+    """The processor, cores, system and numpy: what a timing depends on."""
+    model = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        names = [line.split(":", 1)[1].strip() for line in
+                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
+        model = names[0] if names else model
+    return (f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+            f"Python {platform.python_version()}, numpy {np.__version__}")
+
+
+def ridge_path_eigen(X: np.ndarray, y: np.ndarray, alphas: np.ndarray) -> np.ndarray:
+    """Ridge coefficients (original scale, standardized penalty) for every alpha from one
+    eigendecomposition R = V diag(lam) V' of the columns' correlation matrix R = X_s'X_s / n:
+    w(alpha) = V diag(1 / (lam + alpha)) V' X_s'y / n."""
+    n = X.shape[0]
+    Xs = standardized(X)
+    lam, V = np.linalg.eigh(Xs.T @ Xs / n)
+    vty = V.T @ (Xs.T @ (y - y.mean()) / n)
+    return np.array([V @ (vty / (lam + a)) for a in alphas]) / X.std(axis=0)
+
+
+def claim_cost(ctx) -> tuple[dict, dict]:
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    with threadpool_limits(1):  # one core for BLAS, as for the lasso's kernels: a fair race
+        return _cost(ctx["s"])
+
+
+def _cost(s: dict) -> tuple[dict, dict]:
+    out, timings = {}, {"machine": machine(), "repeats": s["timing_repeats"], "threads": 1}
+    for shape, (n, p) in zip(("tall", "wide"), s["cost_shapes"], strict=True):
+        one, times = _cost_on(n, p, s["timing_repeats"])
+        out.update({f"{shape}_{k}": v for k, v in one.items()})
+        timings.update({f"{shape}_{k}": v for k, v in times.items()})
+    return out, timings
+
+
+def _cost_on(n: int, p: int, repeat: int) -> tuple[dict, dict]:
+    """Ridge (closed form) and lasso (iterations) on one n x p design: what each fit needs,
+    and how long it takes (the fastest of ``repeat`` runs)."""
+    data = make_correlated_regression(n, p, rho=0.6, n_informative=max(p // 25, 5), snr=2.0,
+                                      random_state=SEED)
+    X, y = np.asarray(data.X, order="C"), data.y
+    alpha_max = float(np.abs(standardized(X).T @ (y - y.mean())).max() / n)
+    out = {"n_samples": n, "n_features": p}
+    ridge = shrinkage.Ridge(n * alpha_max / 10, standardize=True).fit(X, y)
+    out["ridge_n_iter"] = int(ridge.n_iter_)
+    times = {"ridge_fit_ms": 1e3 * best_time(
+        lambda: shrinkage.Ridge(n * alpha_max / 10, standardize=True).fit(X, y), repeat)}
+    # small: near least squares (n > p); near the interpolating end of the path (p > n)
+    for name, ratio in (("mid", 10), ("small", 1000 if n >= p else 100)):
+        alpha = alpha_max / ratio
+        lasso = shrinkage.Lasso(alpha, standardize=True, max_iter=100_000).fit(X, y)
+        out[f"lasso_{name}_ratio"] = ratio
+        out[f"lasso_{name}_n_iter"] = int(lasso.n_iter_)
+        out[f"lasso_{name}_nnz"] = int(np.count_nonzero(lasso.coef_))
+        times[f"lasso_{name}_fit_ms"] = 1e3 * best_time(
+            lambda a=alpha: shrinkage.Lasso(a, standardize=True, max_iter=100_000).fit(X, y),
+            repeat)
+        times[f"lasso_{name}_over_ridge"] = times[f"lasso_{name}_fit_ms"] / times["ridge_fit_ms"]
+    lasso_path = shrinkage.path(X, y, standardize=True, n_alphas=100)
+    alphas = lasso_path.alphas
+    out["n_alphas"] = len(alphas)
+    out["lasso_path_n_iter"] = int(np.sum(lasso_path.n_iter))
+    times["lasso_path_ms"] = 1e3 * best_time(
+        lambda: shrinkage.path(X, y, standardize=True, n_alphas=100), repeat)
+    if n >= p:  # the ridge path from one eigendecomposition of X'X / n
+        ridge_path = ridge_path_eigen(X, y, alphas)
+        check = shrinkage.Ridge(n * alphas[50], standardize=True).fit(X, y).coef_
+        out["ridge_path_error"] = below(np.abs(ridge_path[50] - check).max()
+                                        / np.abs(check).max())
+        times["ridge_path_ms"] = 1e3 * best_time(lambda: ridge_path_eigen(X, y, alphas),
+                                                 repeat)
+        times["lasso_path_over_ridge"] = times["lasso_path_ms"] / times["ridge_path_ms"]
+    return out, times
+
+
+# ------------------------------------------------------------------------------------------
+# (13) and (14): who has the bias, who has the variance; and a dense truth, where ridge wins
+
+
+def claims_bias_order_and_dense_truth(ctx) -> tuple[dict, dict]:
+    truths = {"sparse": ctx["bv_sparse"], "dense": ctx["bv_dense"]}
+    order = {"n_repeats": ctx["s"]["mc_repeats"]}
+    dense = {"n_nonzero": int(np.count_nonzero(dense_truth(ctx["sparse"])[0])),
+             "n_features": ctx["sparse"]["X"].shape[1]}
+    for truth, curves in truths.items():
+        for k, c in curves.items():
+            i = c.index_best
+            order[f"{truth}_{k}_alpha_best"] = c.alpha_best
+            order[f"{truth}_{k}_bias2_best"] = float(c.bias2[i])
+            order[f"{truth}_{k}_variance_best"] = float(c.variance[i])
+            order[f"{truth}_{k}_mse_best"] = float(c.mse[i])
+            order[f"{truth}_{k}_excess_best"] = float(c.bias2[i] + c.variance[i])
+            order[f"{truth}_noise_var"] = float(c.noise_var)
+        order[f"{truth}_l2_more_variance"] = bool(curves["l2"].variance[curves["l2"].index_best]
+                                                  > curves["l1"].variance[curves["l1"].index_best])
+        order[f"{truth}_l1_more_bias"] = bool(curves["l1"].bias2[curves["l1"].index_best]
+                                              > curves["l2"].bias2[curves["l2"].index_best])
+    dense.update({k.removeprefix("dense_"): v for k, v in order.items()
+                  if k.startswith("dense_") and ("mse" in k or "noise" in k or "excess" in k)})
+    dense["l2_wins"] = bool(dense["l2_mse_best"] < dense["l1_mse_best"])
+    dense["l1_excess_over_l2"] = dense["l1_excess_best"] / dense["l2_excess_best"]
+    order["sparse_l2_excess_over_l1"] = (order["sparse_l2_excess_best"]
+                                         / order["sparse_l1_excess_best"])
+
+    fig, axes = plt.subplots(1, 2, figsize=(12.0, 4.4), sharey=True, layout="constrained")
+    colors = {"l1": "tab:blue", "l2": "tab:orange"}
+    labels = {"l1": "L1 (lasso)", "l2": "L2 (ridge)"}
+    for ax, (truth, curves) in zip(axes, truths.items(), strict=True):
+        for k, c in curves.items():
+            i = c.index_best
+            ax.plot(c.alphas, c.bias2 + c.variance, color=colors[k], lw=2,
+                    label=f"{labels[k]}: bias² + variance")
+            ax.plot(c.alphas, c.bias2, color=colors[k], lw=1, ls="--", label="bias²")
+            ax.plot(c.alphas, c.variance, color=colors[k], lw=1, ls=":", label="variance")
+            ax.plot(c.alphas[i], c.bias2[i] + c.variance[i], marker="o", color=colors[k],
+                    ms=8, ls="none")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.invert_xaxis()
+        ax.set_xlabel(r"$\alpha$ (log scale, decreasing)")
+        n_true = int(np.count_nonzero(curves["l1"].coef))
+        ax.set_title(f"{truth} truth ({n_true} of {len(curves['l1'].coef)} coefficients "
+                     "non-zero)\ndots: each penalty's smallest test MSE", fontsize="medium")
+    axes[0].set_ylabel("test MSE minus the noise variance (log scale)")
+    axes[0].legend(fontsize="x-small", ncol=2, loc="lower left")
+    fig.suptitle("Monte Carlo over training sets like the sparse design (120 x 60, "
+                 "signal-to-noise 2)", fontsize="medium")
+    ctx["figures"].save(fig, "truth")
+    return order, dense
+
+
+# ------------------------------------------------------------------------------------------
+# (15): ridge shrinks principal components, not coefficients, by d^2 / (d^2 + n alpha)
+
+
+def claim_components(ctx) -> dict:
+    d, l2 = ctx["sparse"], ctx["sparse_comparison"]["l2"]
+    X, y = d["X"], d["y"]
+    n, alpha = X.shape[0], float(l2.alpha)
+    sd = X.std(axis=0)
+    U, sv, Vt = np.linalg.svd(standardized(X), full_matrices=False)
+    uty = U.T @ (y - y.mean())
+    factor = sv**2 / (sv**2 + n * alpha)
+    w_pc = Vt.T @ (factor / sv * uty)  # ridge, standardized scale, from the components
+    w_ols = Vt.T @ (uty / sv)
+    ridge = shrinkage.Ridge(n * alpha, standardize=True).fit(X, y).coef_ * sd
+    ratio = w_pc / w_ols
+    out = {"alpha": alpha, "n_components": len(sv), "uniform_factor": 1 / (1 + alpha),
+           "factor_max": float(factor.max()), "factor_min": float(factor.min()),
+           "eigen_max": float(sv.max() ** 2 / n), "eigen_min": float(sv.min() ** 2 / n),
+           "pc_formula_error": below(np.abs(w_pc - ridge).max() / np.abs(ridge).max()),
+           "ratio_min": float(ratio.min()), "ratio_max": float(ratio.max()),
+           "n_sign_flips": int(np.sum(ratio < 0)), "n_grown": int(np.sum(ratio > 1)),
+           "n_features": X.shape[1]}
+
+    fig, (a0, a1) = plt.subplots(1, 2, figsize=(12.0, 4.3), layout="constrained")
+    a0.bar(np.arange(1, len(sv) + 1), factor, color="tab:orange", width=0.8)
+    a0.axhline(out["uniform_factor"], color="black", lw=1, ls="--",
+               label=f"orthonormal columns: 1 / (1 + alpha) = {out['uniform_factor']:.3f}")
+    a0.set_xlabel("principal component j (by decreasing variance d_j² / n)")
+    a0.set_ylabel("shrink factor d_j² / (d_j² + n alpha)")
+    a0.set_title(f"Ridge at alpha = {alpha:.3g}: each principal component is scaled",
+                 fontsize="medium")
+    a0.legend(fontsize="small", loc="upper right")
+    true = d["coef"] != 0
+    lim = 1.1 * np.abs(w_ols).max()
+    a1.plot([-lim, lim], [-lim * out["uniform_factor"], lim * out["uniform_factor"]],
+            color="black", lw=1, ls="--", label="uniform shrinkage 1 / (1 + alpha)")
+    a1.scatter(w_ols[~true], w_pc[~true], s=16, color="tab:blue", label="uninformative")
+    a1.scatter(w_ols[true], w_pc[true], s=60, marker="*", color="tab:red", label="informative")
+    a1.axhline(0, color="0.6", lw=0.6)
+    a1.axvline(0, color="0.6", lw=0.6)
+    a1.set_xlabel("least-squares coefficient (per sd of the feature)")
+    a1.set_ylabel("ridge coefficient (per sd of the feature)")
+    a1.set_title("...so the coefficients are not: each moves by its own factor",
+                 fontsize="medium")
+    a1.legend(fontsize="small", loc="upper left")
+    ctx["figures"].save(fig, "components")
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# (16): the Elastic Net shrinks twice; Zou and Hastie's (1 + lambda2) rescaling undoes one
+
+
+def claim_double_shrinkage(ctx) -> dict:
+    X, y, z = ctx["orthonormal"]
+    alpha, ratio = 0.5, 0.5
+    lam1, lam2 = alpha * ratio, alpha * (1 - ratio)
+    en = shrinkage.ElasticNet(alpha, l1_ratio=ratio, tol=1e-12).fit(X, y).coef_
+    lasso = shrinkage.Lasso(lam1, tol=1e-12).fit(X, y).coef_
+    out = {"alpha": alpha, "l1_ratio": ratio, "lam1": lam1, "lam2": lam2, "factor": 1 + lam2,
+           "orthonormal_error": below(np.abs(en - soft_threshold(z, lam1) / (1 + lam2)).max()),
+           "rescaled_lasso_error": below(np.abs((1 + lam2) * en - lasso).max())}
+
+    d, m = ctx["sparse"], ctx["sparse_comparison"]["elasticnet"]
+    r = float(m.l1_ratio)
+    mean_x, mean_y = d["X"].mean(axis=0), d["y"].mean()
+    naive, rescaled = [], []
+    for a, w, b in zip(m.path.alphas, m.path.coefs, m.path.intercepts, strict=True):
+        naive.append(mse(d["y_test"], d["X_test"] @ w + b))
+        w2 = (1 + a * (1 - r)) * w
+        rescaled.append(mse(d["y_test"], d["X_test"] @ w2 + mean_y - mean_x @ w2))
+    naive, rescaled = np.array(naive), np.array(rescaled)
+    i_cv = int(np.argmin(np.abs(m.path.alphas - m.alpha)))
+    out.update({"sparse_l1_ratio": r, "sparse_cv_alpha": float(m.alpha),
+                "sparse_naive_at_cv": float(naive[i_cv]),
+                "sparse_rescaled_at_cv": float(rescaled[i_cv]),
+                "sparse_factor_at_cv": 1 + float(m.alpha) * (1 - r),
+                "sparse_naive_best": float(naive.min()),
+                "sparse_rescaled_best": float(rescaled.min()),
+                "sparse_naive_best_alpha": float(m.path.alphas[np.argmin(naive)]),
+                "sparse_rescaled_best_alpha": float(m.path.alphas[np.argmin(rescaled)])})
+
+    fig, (a0, a1) = plt.subplots(1, 2, figsize=(12.0, 4.3), layout="constrained")
+    grid = np.linspace(-1.5, 1.5, 301)
+    a0.plot(grid, grid, color="0.6", lw=0.8, ls=":", label="least squares")
+    a0.plot(grid, grid / (1 + lam2), color="tab:orange", lw=1.5,
+            label=f"ridge part alone: z / (1 + {lam2:g})")
+    a0.plot(grid, soft_threshold(grid, lam1), color="tab:green", lw=2,
+            label=f"rescaled EN = lasso: soft(z, {lam1:g})")
+    a0.plot(grid, soft_threshold(grid, lam1) / (1 + lam2), color="tab:purple", lw=2,
+            label=f"naive EN: soft(z, {lam1:g}) / (1 + {lam2:g})")
+    a0.set_xlabel("least-squares coefficient z (orthonormal columns)")
+    a0.set_ylabel("penalized coefficient")
+    a0.set_title(f"Elastic net, alpha = {alpha:g}, l1_ratio = {ratio:g}: "
+                 "threshold, then shrink again", fontsize="medium")
+    a0.legend(fontsize="small", loc="upper left")
+    a1.plot(m.path.alphas, naive, color="tab:purple", lw=2, label="naive Elastic Net")
+    a1.plot(m.path.alphas, rescaled, color="tab:green", lw=2,
+            label="rescaled by 1 + alpha (1 - l1_ratio)")
+    a1.axhline(d["noise_sd"] ** 2, color="0.5", lw=1, ls=":", label="noise variance")
+    a1.axvline(m.alpha, color="tab:red", lw=0.8, ls="-.", label=f"CV alpha = {m.alpha:.3g}")
+    a1.set_xscale("log")
+    a1.invert_xaxis()
+    a1.set_ylim(0, 1.25 * max(naive.max(), rescaled.max()))
+    a1.set_xlabel(r"$\alpha$ (log scale, decreasing)")
+    a1.set_ylabel(f"test MSE ({len(d['y_test'])} fresh rows)")
+    a1.set_title(f"Sparse design, l1_ratio = {r:g}", fontsize="medium")
+    a1.legend(fontsize="small", loc="upper right")
+    ctx["figures"].save(fig, "double_shrinkage")
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+
+
+class Context(dict):
+    """The shared inputs of the claims, each computed on first use (so that ``--only`` runs
+    only what its claims need): ``ctx["sparse_comparison"]`` runs ``compare`` once."""
+
+    def __init__(self, factories: dict, **values):
+        super().__init__(**values)
+        self.factories = factories
+
+    def __missing__(self, key):
+        value = self[key] = self.factories[key](self)
+        return value
+
+
+def _compare(ctx, design: str, names) -> shrinkage.Comparison:
+    s = ctx["s"]
+    X, y = (ctx[design]["X"], ctx[design]["y"]) if design == "sparse" else ctx[design]
+    return shrinkage.compare(X, y, feature_names=names, n_alphas=s["n_alphas"],
+                             n_repeats=s["n_repeats"], n_bootstrap=s["n_bootstrap"],
+                             random_state=SEED, progress=False)
+
+
+FACTORIES = {
+    "diabetes": lambda ctx: load_diabetes(),
+    "sparse": lambda ctx: sparse_design(ctx["s"]),
+    "sparse_comparison": lambda ctx: _compare(ctx, "sparse", ctx["sparse"]["names"]),
+    "pair": lambda ctx: pair_design(),
+    "pair_comparison": lambda ctx: _compare(ctx, "pair", PAIR_NAMES),
+    "orthonormal": lambda ctx: orthonormal_design(),
+    "bv_sparse": lambda ctx: bias_variance_curves(ctx, (ctx["sparse"]["coef"],
+                                                        ctx["sparse"]["noise_sd"])),
+    "bv_dense": lambda ctx: bias_variance_curves(ctx, dense_truth(ctx["sparse"])),
+}
+
+#: each step: the numbers.json groups it fills, and the function that returns their numbers
+STEPS = {
+    "zeros": (("zeros", "ridge_keeps"), claims_zeros_and_ridge),
+    "stability": (("stability", "groups"), claims_stability_and_groups),
+    "alpha_extremes": (("alpha_extremes",), claim_alpha_extremes),
+    "cv": (("cv",), claim_cv),
+    "geometry": (("geometry",), claim_geometry),
+    "pull": (("pull",), claim_pull),
+    "bias_variance": (("bias_variance",), claim_bias_variance),
+    "outliers": (("outliers",), claim_outliers),
+    "uniqueness": (("uniqueness",), claim_uniqueness),
+    "cost": (("cost", "timings"), claim_cost),
+    "truth": (("bias_order", "dense_truth"), claims_bias_order_and_dense_truth),
+    "components": (("components",), claim_components),
+    "double_shrinkage": (("double_shrinkage",), claim_double_shrinkage),
+}
+
+
+def compute(quick: bool, out: Path, draw: bool = True, only=None) -> dict:
+    """Run the steps (all, or those named in ``only``) and write ``out/numbers.json``.
+
+    With ``only``, the other groups are kept from the ``numbers.json`` already in ``out`` (which
+    must come from the same mode)."""
+    mode = "quick" if quick else "full"
+    s = SETTINGS[mode]
+    out.mkdir(parents=True, exist_ok=True)
+    numbers = {"settings": {"mode": mode, **s, "seed": SEED}}
+    if only:
+        unknown = sorted(set(only) - set(STEPS))
+        if unknown:
+            raise ValueError(f"--only: unknown steps {unknown}; choose from {sorted(STEPS)}.")
+        kept = json.loads((out / "numbers.json").read_text())
+        if kept["settings"]["mode"] != mode:
+            raise ValueError(f"--only updates {out / 'numbers.json'}, made in "
+                             f"{kept['settings']['mode']} mode; run every step instead.")
+        numbers = {**kept, "settings": numbers["settings"]}
+    ctx = Context(FACTORIES, s=s, figures=Figures(out, draw))
+    for step, (groups, fn) in STEPS.items():
+        if only and step not in only:
+            continue
         result = fn(ctx)
-        if second is None:
-            numbers[first] = rounded(result)
-        else:
-            numbers[first], numbers[second] = rounded(result[0]), rounded(result[1])
+        for group, values in zip(groups, (result,) if len(groups) == 1 else result, strict=True):
+            numbers[group] = rounded(values)
     with open(out / "numbers.json", "w") as f:
         json.dump(numbers, f, indent=1, allow_nan=False)
         f.write("\n")
@@ -687,13 +1048,19 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", type=Path, default=HERE / "figures",
                         help="directory of the PNGs and numbers.json (default docs/figures)")
     parser.add_argument("--no-figures", action="store_true", help="only numbers.json")
+    parser.add_argument("--only", type=lambda text: text.split(","), default=None,
+                        metavar="STEP[,STEP]",
+                        help="recompute only these steps (and their figures), keeping the other "
+                             f"numbers of OUT/numbers.json; steps: {', '.join(STEPS)}")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the guide's fits must be clean
         warnings.filterwarnings("ignore", category=DeprecationWarning)
-        numbers = compute(args.quick, args.out, draw=not args.no_figures)
+        numbers = compute(args.quick, args.out, draw=not args.no_figures, only=args.only)
     for key, value in numbers.items():
+        if args.only and key not in {g for step in args.only for g in STEPS[step][0]}:
+            continue
         print(f"[{key}]")
         for k, v in value.items():
             print(f"  {k} = {v}")

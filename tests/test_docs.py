@@ -2,9 +2,10 @@
 
 Each section of the guide ends with a line ``<sub>numbers.json: `key`, ...</sub>`` naming the
 entries of ``docs/figures/numbers.json`` it quotes; every named value must exist and appear, as
-formatted by ``format_number``, in the section's text.  The slow test runs the script's
-computing part on reduced settings (``--quick --no-figures``) and checks it still produces every
-key the guide names.
+formatted by ``format_number``, in the section's text, except the ``timings`` group: wall-clock
+times change from run to run, so only their presence is checked (the guide quotes the run that
+numbers.json records).  The slow test runs the script's computing part on reduced settings
+(``--quick --no-figures``) and checks it still produces every key the guide names.
 """
 
 import importlib.util
@@ -19,6 +20,7 @@ GUIDE = DOCS / "l1-vs-l2.md"
 FIGURES = DOCS / "figures"
 KEYS_LINE = re.compile(r"<sub>numbers\.json:(.*?)</sub>", re.S)
 KEY = re.compile(r"`([a-z0-9_]+)\.([a-z0-9_]+)(?:\[(\d+)\])?`")
+UNCHECKED_VALUES = {"timings"}  # measured, not computed: present, but not compared
 
 
 def sections(text: str) -> list[tuple[str, str, list[tuple[str, str, int | None]]]]:
@@ -62,7 +64,7 @@ def load_numbers(folder: Path) -> dict:
 
 def test_every_section_names_the_numbers_it_quotes():
     parsed = sections(GUIDE.read_text())
-    assert len(parsed) == 11
+    assert len(parsed) == 16
     for title, _, keys in parsed:
         assert keys, f"section {title!r} names no numbers.json keys"
 
@@ -78,6 +80,8 @@ def test_the_guide_quotes_the_committed_numbers():
             except (KeyError, IndexError, TypeError):
                 missing.append(f"{group}.{name}[{index}]")
                 continue
+            if group in UNCHECKED_VALUES:
+                continue
             values = value if isinstance(value, list) else [value]
             for v in values:
                 if not appears(body, v):
@@ -89,7 +93,7 @@ def test_the_guide_quotes_the_committed_numbers():
 def test_the_figures_exist_and_are_small():
     text = GUIDE.read_text()
     images = re.findall(r"!\[[^\]]*\]\((figures/[^)]+\.png)\)", text)
-    assert len(images) >= 10
+    assert len(images) >= 13
     for image in images:
         assert (DOCS / image).is_file(), image
     total = sum(p.stat().st_size for p in FIGURES.glob("*.png"))
@@ -121,3 +125,12 @@ def test_make_figures_quick_run(tmp_path):
     assert numbers["uniqueness"]["dup_w_a"] != numbers["uniqueness"]["dup_w_b"]
     assert numbers["uniqueness"]["dup_objective_spread"] < 1e-12
     assert numbers["uniqueness"]["generic_diff"] < 1e-6
+    assert numbers["components"]["pc_formula_error"] < 1e-10
+    assert numbers["components"]["factor_min"] < numbers["components"]["factor_max"]
+    assert numbers["double_shrinkage"]["orthonormal_error"] < 1e-10
+    assert numbers["double_shrinkage"]["rescaled_lasso_error"] < 1e-10
+    assert numbers["cost"]["tall_ridge_n_iter"] == 1
+    assert numbers["cost"]["tall_ridge_path_error"] < 1e-10
+    assert numbers["zeros"]["l1_kkt_zero_max"] <= 1.0
+    assert all(isinstance(v, (int, float)) and v > 0 for k, v in numbers["timings"].items()
+               if k.endswith("_ms"))
