@@ -81,13 +81,14 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Learn the columns, their levels and fill values (and the scales); returns self."""
-        self._learn(self._frame(X, reset=True), "X")
+        df, named = self._frame(X, reset=True)
+        self._learn(df, "X", named=named)
         return self
 
     def transform(self, X):
         """The features of X (float64, one column per ``get_feature_names_out`` name)."""
         check_is_fitted(self, "preprocessing_")
-        return self._features(self._frame(X, reset=False), "X").to_numpy(dtype=np.float64)
+        return self._features(self._frame(X, reset=False)[0], "X").to_numpy(dtype=np.float64)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """The output column names: ``column`` or ``column=level``."""
@@ -112,9 +113,10 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
                  preprocessing.input_columns)
         return out
 
-    def _learn(self, df, source: str, target: str | None = None) -> dict:
+    def _learn(self, df, source: str, target: str | None = None, named: bool = True) -> dict:
         """Fit on the DataFrame ``df`` (``target``, when given, is left out and named in the
-        errors); returns the number of missing cells per column."""
+        errors; ``named``: its column names are the user's, not x0, x1, ...); returns the
+        number of missing cells per column."""
         impute = v.check_impute(self.impute)
         if not isinstance(self.keep_index_columns, bool):
             raise TypeError("keep_index_columns must be True or False; got "
@@ -142,7 +144,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         pre = Preprocessing(target or "", specs, tuple(drop), impute,
                             index_columns=tuple(index_notes))
         _check_unique_features(pre)
-        self._set(pre, index_notes, columns)
+        self._set(pre, index_notes, columns if named else None)
         if self.standardize:
             X = _encode(df, pre, source).to_numpy(dtype=np.float64)
             self.mean_ = X.mean(axis=0)
@@ -150,11 +152,16 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             self.scale_ = np.where(scale > 0, scale, 1.0)
         return {c: k for c, k in missing.items() if k}
 
-    def _set(self, pre: Preprocessing, index_notes: dict, columns) -> None:
+    def _set(self, pre: Preprocessing, index_notes: dict, names) -> None:
+        """The fitted attributes; ``names``: the input's column names (None for an array,
+        whose ``n_features_in_`` is set by ``validate_data``)."""
         self.preprocessing_ = pre
         self.index_columns_ = dict(index_notes)
-        self.n_features_in_ = len(columns)
-        self.feature_names_in_ = np.asarray(columns, dtype=object)
+        if names is not None:
+            self.n_features_in_ = len(names)
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         self.mean_ = self.scale_ = None
 
     def _features(self, df, source: str):
@@ -171,8 +178,8 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         return X
 
     def _frame(self, X, *, reset: bool):
-        """X as a pandas DataFrame with text column names, each named once; an array's
-        columns are named x0, x1, ... and must be as many as in ``fit``."""
+        """(X as a pandas DataFrame with text column names, each named once, whether X had
+        names); an array's columns are named x0, x1, ... and must be as many as in ``fit``."""
         import pandas as pd
 
         if not isinstance(X, pd.DataFrame) and hasattr(X, "to_pandas"):  # polars, pyarrow
@@ -180,9 +187,8 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         if isinstance(X, pd.DataFrame):
             columns = [str(c) for c in X.columns]
             check_unique_columns(columns, "X")
-            return X.set_axis(columns, axis=1)
-        if not reset and hasattr(self, "feature_names_in_") and \
-                list(self.feature_names_in_) != [f"x{i}" for i in range(self.n_features_in_)]:
+            return X.set_axis(columns, axis=1), True
+        if not reset and hasattr(self, "feature_names_in_"):
             raise ValueError("X has no column names, but this Preprocessor was fitted on a "
                              "table with names; pass a DataFrame with the columns "
                              f"{v.listed(self.feature_names_in_, 5)}.")
@@ -190,7 +196,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
                               skip_check_array=False)
         if array.dtype.kind not in "biufcOUSM?":
             array = array.astype(object)
-        return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+        return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])]), False
 
     # --- model files ------------------------------------------------------------------------
 
@@ -199,7 +205,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             return None
         return {"preprocessing": self.preprocessing_.to_dict(),
                 "index_columns_": self.index_columns_, "n_features_in_": self.n_features_in_,
-                "feature_names_in_": self.feature_names_in_, "mean_": self.mean_,
+                "feature_names_in_": getattr(self, "feature_names_in_", None), "mean_": self.mean_,
                 "scale_": self.scale_,
                 "output": getattr(self, "_sklearn_output_config", {}).get("transform")}
 
@@ -208,8 +214,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
 
         names = ("preprocessing", "index_columns_", "n_features_in_", "feature_names_in_",
                  "mean_", "scale_", "output")
-        _check_names(fitted, names, ("preprocessing", "n_features_in_", "feature_names_in_"),
-                     where)
+        _check_names(fitted, names, ("preprocessing", "n_features_in_"), where)
         try:
             pre = Preprocessing.from_dict(fitted["preprocessing"], f"{where}.preprocessing")
         except ValueError as e:
@@ -218,11 +223,15 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         if not (isinstance(notes, dict) and all(isinstance(k, str) and isinstance(x, str)
                                                 for k, x in notes.items())):
             raise ValueError(f"{where}.index_columns_ must map column names to reasons.")
-        self._set(pre, notes, [])
+        names = fitted.get("feature_names_in_")
+        self._set(pre, notes, None)
         self.n_features_in_ = fitted["n_features_in_"]
-        self.feature_names_in_ = fitted["feature_names_in_"]
+        if names is not None:
+            self.feature_names_in_ = names
         check_fitted(self, where)
-        missing = [c for c in pre.input_columns if c not in set(self.feature_names_in_)]
+        known = set(names) if names is not None else {f"x{i}" for i in range(
+            self.n_features_in_)}
+        missing = [c for c in pre.input_columns if c not in known]
         if missing:
             raise ValueError(f"{where}.feature_names_in_ lacks the input column "
                              f"{missing[0]!r}.")
