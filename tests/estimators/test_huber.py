@@ -4,31 +4,19 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from sklearn import linear_model as sk
+from sklearn.base import clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import shrinkage.estimators.huber as huber_module
 from shrinkage import HuberRegressor
 from shrinkage.estimators.huber import huber_scale
 
-_HUBER_INTERPOLATES = (
-    "the check's 15 x 30 data: with p > n the optimum is the limit scale -> 0 (the interpolant "
-    "of least penalty), which the alternation reaches only at its scale floor (1e-12), where the "
-    "fixed-scale fit has curvature 1e12 and stops at its tolerance: weighted and repeated fits "
-    "agree to ~1e-6 (ridge) and ~1e-3 (elastic net), not the check's 1e-7; weights are checked "
-    "on n > p data in test_huber_sample_weight_is_repetition")
 
-
-def _expected_failures(estimator):
-    if isinstance(estimator, HuberRegressor):
-        return {"check_sample_weight_equivalence_on_dense_data": _HUBER_INTERPOLATES,
-                "check_sample_weight_equivalence_on_sparse_data": _HUBER_INTERPOLATES}
-    return {}
-
-
-@parametrize_with_checks([HuberRegressor(), HuberRegressor(l1_ratio=0.5, alpha=0.01)],
-                         expected_failed_checks=_expected_failures)
+@parametrize_with_checks([HuberRegressor(), HuberRegressor(l1_ratio=0.5, alpha=0.01)])
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -116,8 +104,87 @@ def test_huber_on_data_it_fits_exactly_stops():
     X = rng.standard_normal((15, 30))  # p > n: the residuals (and sigma) go to 0
     y = rng.standard_normal(15)
     fit = HuberRegressor(tol=1e-6).fit(X, y)
-    assert fit.converged_ and fit.scale_ < 1e-4
-    np.testing.assert_allclose(fit.predict(X), y, atol=1e-4)
+    assert fit.converged_ and fit.scale_ == 0.0 and not fit.outliers_.any()
+    np.testing.assert_allclose(fit.predict(X), y, atol=1e-10)
+
+
+def _objective(fit, X, y, alpha, l1_ratio, eps=1.35, sw=None):
+    """scikit-learn's objective at (coef_, intercept_, scale_); its sigma -> 0 limit at 0."""
+    sw = np.ones(len(y)) if sw is None else sw
+    r, s, w = y - X @ fit.coef_ - fit.intercept_, fit.scale_, fit.coef_
+    if s == 0:
+        loss = 2 * eps * np.abs(r)
+    else:
+        z = np.abs(r) / s
+        loss = s + s * np.where(z <= eps, z**2, 2 * eps * z - eps**2)
+    return sw @ loss + 2 * alpha * (l1_ratio * np.abs(w).sum() + (1 - l1_ratio) / 2 * w @ w)
+
+
+def _wide(seed=42, n=15, p=30):
+    """scikit-learn's sample-weight check data: p > n, integer targets, weights 0 to 4."""
+    rng = np.random.RandomState(seed)
+    return rng.rand(n, p), rng.randint(0, 3, n).astype(float), rng.randint(0, 5, n)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize(("alpha", "l1_ratio"), [(1e-4, 0.0), (0.01, 0.5), (0.1, 1.0), (0.0, 0)])
+def test_huber_p_above_n_weights_are_repetitions(alpha, l1_ratio, sparse):
+    """p > n: the optimum is the scale -> 0 limit (the interpolant of least penalty), solved
+    directly, so weighted and repeated rows give the same fit to rounding (was 1e-3 apart)."""
+    X, y, counts = _wide()
+    X_rep, y_rep = np.repeat(X, counts, axis=0), np.repeat(y, counts)
+    order = np.random.default_rng(0).permutation(len(y))
+    as_matrix = sp.csr_array if sparse else np.asarray
+    model = HuberRegressor(alpha=alpha, l1_ratio=l1_ratio)
+    weighted = clone(model).fit(as_matrix(X[order]), y[order], sample_weight=counts[order])
+    repeated = clone(model).fit(as_matrix(X_rep), y_rep)
+    np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-9, atol=1e-10)
+    for fit in (weighted, repeated):
+        assert fit.scale_ == 0.0 and fit.converged_ and 0.0 <= fit.dual_gap_ < 1e-10
+        np.testing.assert_allclose(fit.predict(X[counts > 0]), y[counts > 0], atol=1e-10)
+
+
+@pytest.mark.parametrize(("alpha", "l1_ratio"), [(1e-4, 0.0), (0.3, 0.5), (0.3, 1.0)])
+def test_huber_scale_free_fit_is_the_optimum(alpha, l1_ratio, monkeypatch):
+    """The sigma = 0 fit beats the alternation run to its scale floor and scikit-learn (ridge),
+    and its certificate bounds how far any of them is from it."""
+    X, y, _ = _wide()
+    ours = HuberRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10).fit(X, y)
+    assert ours.scale_ == 0.0
+    best = _objective(ours, X, y, alpha, l1_ratio)
+    others = []
+    with monkeypatch.context() as patch, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        patch.setattr(huber_module, "_scale_free_fit", lambda *args: None)
+        others.append(HuberRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10,
+                                     max_iter=3000).fit(X, y))
+        if l1_ratio == 0:
+            others.append(sk.HuberRegressor(alpha=alpha, max_iter=10_000).fit(X, y))
+    for other in others:
+        value = _objective(other, X, y, alpha, l1_ratio)
+        # the gap is in the module's units: 1/(2n) of scikit-learn's objective
+        assert best - 2 * len(y) * ours.dual_gap_ <= value
+        assert best <= value * (1 + 1e-12)
+
+
+def test_huber_p_above_n_with_a_strong_penalty_keeps_a_scale():
+    """A penalty strong enough that the interpolant is not optimal: the scale stays positive
+    (the limit is refused by its certificate) and the fit is scikit-learn's."""
+    X, y, _ = _wide()
+    ours = HuberRegressor(alpha=1000.0, tol=1e-12).fit(X, y)
+    ref = sk.HuberRegressor(alpha=1000.0, tol=1e-12, max_iter=10_000).fit(X, y)
+    assert ours.scale_ > 0.1
+    assert ours.scale_ == pytest.approx(ref.scale_, rel=1e-5)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-4, atol=1e-7)
+
+
+def test_huber_warm_start_after_a_scale_free_fit():
+    X, y, _ = _wide()
+    model = HuberRegressor(warm_start=True).fit(X, y)
+    assert model.scale_ == 0.0
+    model.set_params(alpha=1000.0).fit(X, y)  # starts from scale 0: must not divide by it
+    assert model.scale_ > 0.1
 
 
 def test_no_convergence_warning_at_defaults():

@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
 
 from .. import _validation as v
 from ..datafits import get_datafit
 from ..exceptions import ShrinkageConvergenceWarning
+from ..penalties.l1_l2 import PenaltyWeights
+from ..solvers import _kernels
+from ..solvers.interpolation import (
+    RESIDUAL_RTOL,
+    constraint_scale,
+    free_design,
+    least_penalty_interpolant,
+    penalty_conjugate,
+    unique_rows,
+)
 from .glm import _GLMRegressor
+
+_COLLAPSED = 1e-6  # a scale below this fraction of the data's has collapsed: try sigma = 0
+_DISTINCT_ROWS_CHECKED = 4  # look for duplicate rows only where n <= this x (p + 1)
 
 
 class HuberRegressor(_GLMRegressor):
@@ -74,9 +90,17 @@ class HuberRegressor(_GLMRegressor):
         problem = self._glm_problem(X, y, sample_weight)
         sw = problem.sample_weight
         total = float(sw.sum())
+        weights = problem.penalty(alpha / total, l1_ratio).weights()
+        rows = _DistinctRows(X, y, sw)
+        if rows.few_enough_to_interpolate(X.shape[1] + int(self.fit_intercept)):
+            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, self.fit_intercept)
+            if limit is not None:
+                return self._record_scale_free(limit, X, y)
         w, b = self._previous((X.shape[1],))
         reference = _initial_scale(y, sw)  # the data's scale: sigma moves are measured in it
-        sigma = getattr(self, "scale_", reference) if w is not None else reference
+        sigma = reference
+        if w is not None and getattr(self, "scale_", 0.0) > 0:
+            sigma = self.scale_
         converged, n_updates = False, 0
         while n_updates < max_iter:
             n_updates += 1
@@ -93,6 +117,10 @@ class HuberRegressor(_GLMRegressor):
             if moved <= tol:
                 converged = True
                 break
+        if sigma < _COLLAPSED * reference:  # the scale collapses: try its limit, sigma = 0
+            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, self.fit_intercept)
+            if limit is not None:
+                return self._record_scale_free(limit, X, y)
         if not converged:
             warnings.warn(
                 f"HuberRegressor: the scale and the coefficients still moved by {moved:.2g} "
@@ -112,9 +140,101 @@ class HuberRegressor(_GLMRegressor):
         self.converged_ = converged and self.converged_
         return self
 
+    def _record_scale_free(self, limit: _ScaleFreeFit, X, y: np.ndarray) -> HuberRegressor:
+        """Fitted attributes of the sigma = 0 optimum (the interpolant of least penalty)."""
+        self.coef_ = limit.coef.astype(X.dtype)
+        self.intercept_ = X.dtype.type(limit.intercept)
+        self.scale_ = 0.0
+        residual = np.abs(y - _matvec(X, limit.coef) - limit.intercept)
+        self.outliers_ = residual > limit.residual_tolerance
+        self.dual_gap_ = limit.gap
+        self.certificate_ = "duality_gap"
+        self.n_iter_ = limit.n_iter
+        self.converged_ = True
+        return self
+
     def predict(self, X):
         """X @ coef_ + intercept_."""
         return self._predict_linear(X)
+
+
+@dataclass(frozen=True)
+class _ScaleFreeFit:
+    coef: np.ndarray
+    intercept: float
+    gap: float
+    residual_tolerance: float
+    n_iter: int
+
+
+class _DistinctRows:
+    """The distinct rows (x_i, y_i) of positive weight, with their summed normalized weights;
+    computed only where there are few rows (then the data may be fitted exactly)."""
+
+    def __init__(self, X, y: np.ndarray, sw: np.ndarray):
+        self._X, self._y, self._sw = X, y, sw
+        self._rows = None
+
+    def few_enough_to_interpolate(self, rank_bound: int) -> bool:
+        if np.count_nonzero(self._sw) > _DISTINCT_ROWS_CHECKED * rank_bound:
+            return False
+        return len(self.get()[1]) <= rank_bound
+
+    def get(self) -> tuple[object, np.ndarray, np.ndarray]:
+        """(X_distinct, y_distinct, weight of each: sum of its rows' sw / sum sw)."""
+        if self._rows is None:
+            positive = np.flatnonzero(self._sw > 0)
+            X = self._X.tocsr()[positive] if sp.issparse(self._X) else self._X[positive]
+            Xu, yu, inverse = unique_rows(X, self._y[positive])
+            share = np.bincount(inverse, weights=self._sw[positive] / self._sw.sum(),
+                                minlength=len(yu))
+            self._rows = (Xu, yu, share)
+        return self._rows
+
+
+def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X, y, sw, eps: float,
+                    alpha: float, tol: float, fit_intercept: bool) -> _ScaleFreeFit | None:
+    """The sigma -> 0 limit where it is the optimum, with its duality gap; None elsewhere.
+
+    At sigma = 0 the objective (module units, over 1/(2 sum s)) is eps sum_i sw_i |r_i|
+    + Omega(w).  Any lam with Z'lam = 0, |lam_i| <= eps sw_i and sum lam_i^2 / sw_i <= 1 (one
+    entry per distinct row) gives the lower bound lam'y - sum_j Omega_j^*(x_j'lam) for every
+    (w, b, sigma), since sum s (sigma + sigma H(r / sigma)) = max over such 2 (sum s) lam of
+    2 (sum s) lam'r.  So the interpolant of least Omega is optimal when its multipliers fit in
+    that set, and the bound at the multipliers (scaled into the set) certifies it.
+    """
+    Xu, yu, share = rows.get()
+    l1, l2 = weights.l1, weights.l2
+    if alpha == 0:  # every interpolant is optimal: the least-norm one
+        l1, l2 = np.zeros_like(l1), np.ones_like(l2)
+    fit = least_penalty_interpolant(Xu, yu, l1, l2, weights.lower, weights.upper, fit_intercept)
+    if fit is None:
+        return None
+    lam = np.zeros(len(yu)) if alpha == 0 else fit.multipliers
+    free = (weights.l1 == 0) & (weights.l2 == 0)
+    Z = free_design(Xu, free, fit_intercept)
+    if Z.shape[1]:
+        lam = lam - Z @ la.lstsq(Z, lam)[0]
+    u = np.asarray(Xu.T @ lam).ravel()[~free]
+    limits = [1.0, 1.0 / max(np.sqrt(np.sum(lam**2 / share)), 1e-300)]
+    limits.append(float(np.min(eps * share / np.maximum(np.abs(lam), 1e-300))))
+    unbounded = (weights.l2[~free] == 0) & (np.abs(u) > weights.l1[~free])
+    if np.any(unbounded):
+        limits.append(float(np.min(weights.l1[~free][unbounded] / np.abs(u[unbounded]))))
+    t = min(limits)
+    phi, _ = penalty_conjugate(t * u, weights.l1[~free], weights.l2[~free],
+                               weights.lower[~free], weights.upper[~free])
+    dual = t * float(lam @ yu) - float(phi.sum())
+    residual = np.abs(y - _matvec(X, fit.coef) - fit.intercept)
+    primal = eps * float(sw @ residual) / float(sw.sum()) + float(
+        _kernels.penalty_value(fit.coef, weights.l1, weights.l2))
+    gap = max(primal - dual, 0.0)
+    median = _weighted_median(y, sw)
+    reference = max(primal, eps * float(sw @ np.abs(y - median)) / float(sw.sum()))
+    if not gap <= tol * reference:
+        return None
+    tolerance = 1e3 * RESIDUAL_RTOL * constraint_scale(Xu, yu, fit.coef, fit.intercept)
+    return _ScaleFreeFit(fit.coef, fit.intercept, gap, tolerance, fit.n_iter)
 
 
 def huber_scale(r: np.ndarray, sw: np.ndarray, eps: float) -> float:
