@@ -32,6 +32,8 @@ _EXPORTS = {
     "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
     "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
     "group_path": "group_path",
+    # formulas (the optional extra "formula")
+    "from_formula": "formula", "FormulaModel": "formula",
     # models that travel: safe JSON files, the CLI's preprocessing as a transformer
     "save": "io.model_files", "load": "io.model_files", "Preprocessor": "io.preprocessor",
     # the L1 vs L2 comparison
