@@ -34,6 +34,7 @@ import numpy as np
 
 import shrinkage
 import shrinkage.plots as splots
+from shrinkage.comparison import simulations
 from shrinkage.datasets import load_diabetes, make_correlated_regression
 
 HERE = Path(__file__).resolve().parent
@@ -410,8 +411,8 @@ def claim_geometry(ctx) -> dict:
     fig, axes = plt.subplots(2, 1, figsize=(8.6, 10.0), layout="constrained")
     cases = (("sparse", (2.0, 0.0)), ("dense", (1.5, 1.2)))
     for ax, (name, coef) in zip(axes, cases, strict=True):
-        X, y = splots.synthetic_pair(200, coef=coef, rho=0.5, random_state=SEED)
-        g = splots.geometry_data(X, y, features=(0, 1), feature_names=["w1", "w2"])
+        X, y = simulations.synthetic_pair(200, coef=coef, rho=0.5, random_state=SEED)
+        g = simulations.geometry_data(X, y, features=(0, 1), feature_names=["w1", "w2"])
         splots.plot_geometry(g, ax=ax)
         ax.set_title(f"truth ({coef[0]:g}, {coef[1]:g}): {ax.get_title()}", fontsize="medium")
         out[f"{name}_truth"] = list(coef)
@@ -498,10 +499,11 @@ def bias_variance_curves(ctx, truth: tuple[np.ndarray, float]) -> dict:
     truth (coefficients, noise sd): ``{"l1": curve, "l2": curve}``."""
     s, d = ctx["s"], ctx["sparse"]
     coef, noise_sd = truth
-    return {k: splots.bias_variance_curve(d["X"], coef=coef, noise=noise_sd,
-                                          penalty=k, design="gaussian",
-                                          n_repeats=s["mc_repeats"], n_alphas=s["mc_alphas"],
-                                          n_test=500, standardize=True, random_state=SEED)
+    return {k: simulations.bias_variance_curve(d["X"], coef=coef, noise=noise_sd,
+                                               penalty=k, design="gaussian",
+                                               n_repeats=s["mc_repeats"],
+                                               n_alphas=s["mc_alphas"], n_test=500,
+                                               standardize=True, random_state=SEED)
             for k in ("l1", "l2")}
 
 

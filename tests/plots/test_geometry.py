@@ -1,139 +1,26 @@
-"""Constraint geometry: the diamond's corner, the circle, the contours, against numpy."""
+"""plot_geometry draws what geometry_data computed (the data is tested in
+tests/comparison/test_simulations.py)."""
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from shrinkage.plots import geometry_data, plot_geometry, synthetic_pair
+from shrinkage.comparison.simulations import geometry_data
+from shrinkage.plots import plot_geometry
 
 
-def _standardized(X, y, pair):
-    Z = X[:, list(pair)]
-    Z = (Z - Z.mean(axis=0)) / Z.std(axis=0)
-    return Z, y - y.mean()
-
-
-def _loss(Z, y, w):
-    r = y - Z @ w
-    return r @ r / (2 * len(y))
-
-
-def _brute_force(Z, y, points):
-    losses = np.array([_loss(Z, y, w) for w in points])
-    return points[np.argmin(losses)], losses.min()
-
-
-@pytest.mark.parametrize("as_frame", [False, True])
-def test_sparse_truth_puts_the_l1_solution_on_a_corner(small_data, as_frame):
-    X, df, y, _ = small_data
-    # the truth: age 2.0, dose 0.0 (dose correlated 0.7 with age)
-    data = geometry_data(df if as_frame else X, y, features=("age", "dose") if as_frame
-                         else (0, 1))
-    assert data.feature_names == (("age", "dose") if as_frame else ("x0", "x1"))
-    w1, w2 = data.l1_solution
-    assert w2 == 0.0 and w1 > 0  # exactly on the corner (t, 0)
-    np.testing.assert_allclose(w1, data.budget, rtol=1e-8)
-    assert np.all(data.l2_solution != 0) and abs(data.l2_solution[1]) > 1e-3
-    np.testing.assert_allclose(np.linalg.norm(data.l2_solution), data.budget, rtol=1e-8)
+def test_draws_a_new_figure_and_into_ax(small_data):
+    X, _, y, _ = small_data
+    data = geometry_data(X, y, grid_size=21)
     assert isinstance(plot_geometry(data), Figure)
-
-
-def test_synthetic_pair_corner_and_solutions_match_brute_force():
-    data = geometry_data(random_state=1)
-    assert data.others == "synthetic" and data.features == (0, 1)
-    assert data.l1_solution[1] == 0.0 and np.all(data.l2_solution != 0)
-    X, y = synthetic_pair(random_state=1)
-    Z, yc = _standardized(X, y, (0, 1))
-    t = data.budget
-    # the diamond's and the circle's boundaries, finely sampled
-    s = np.linspace(0, 1, 4001)
-    diamond = np.concatenate([np.column_stack([t * (1 - s), t * s]) * sign
-                              for sign in ([1, 1], [-1, 1], [-1, -1], [1, -1])])
-    theta = np.linspace(0, 2 * np.pi, 20001)
-    circle = t * np.column_stack([np.cos(theta), np.sin(theta)])
-    w, loss = _brute_force(Z, yc, diamond)
-    np.testing.assert_allclose(data.l1_solution, w, atol=2e-3 * t)
-    assert data.l1_loss <= loss + 1e-12
-    w, loss = _brute_force(Z, yc, circle)
-    np.testing.assert_allclose(data.l2_solution, w, atol=2e-3 * t)
-    assert data.l2_loss <= loss + 1e-12
-
-
-def test_shapes_and_loss_grid_against_numpy(small_data):
-    X, _, y, _ = small_data
-    data = geometry_data(X, y, features=(0, 2), budget=1.0, grid_size=31)
-    t = data.budget
-    assert t == 1.0
-    np.testing.assert_array_equal(data.diamond, [[t, 0], [0, t], [-t, 0], [0, -t], [t, 0]])
-    np.testing.assert_allclose(np.abs(data.l1_solution).sum(), t, rtol=1e-8)
-    np.testing.assert_allclose(np.linalg.norm(data.l2_solution), t, rtol=1e-8)
-    Z, yc = _standardized(X, y, (0, 2))
-    np.testing.assert_allclose(data.least_squares, np.linalg.lstsq(Z, yc, rcond=None)[0],
-                               rtol=1e-10)
-    for i, j in [(0, 0), (5, 17), (30, 12)]:
-        w = np.array([data.w1[j], data.w2[i]])
-        np.testing.assert_allclose(data.loss[i, j], _loss(Z, yc, w), rtol=1e-10)
-    np.testing.assert_allclose(data.l1_loss, _loss(Z, yc, data.l1_solution), rtol=1e-10)
-    # the traces run from 0 (large alpha) to least squares (small alpha)
-    for trace in (data.l1_trace, data.l2_trace):
-        assert np.linalg.norm(trace[0]) < 1e-2 * np.linalg.norm(data.least_squares)
-        np.testing.assert_allclose(trace[-1], data.least_squares, rtol=1e-2, atol=1e-3)
-    assert data.alpha_l1 > 0 and data.alpha_l2 > 0
-
-
-def test_default_features_are_the_two_largest_standardized_coefficients(small_data):
-    X, df, y, _ = small_data
-    Xs = (X - X.mean(axis=0)) / X.std(axis=0)
-    ols = np.linalg.lstsq(Xs, y - y.mean(), rcond=None)[0]
-    expected = tuple(np.argsort(-np.abs(ols))[:2])
-    assert geometry_data(X, y).features == expected
-    assert geometry_data(df, y).feature_names == tuple(df.columns[list(expected)])
-
-
-def test_profiled_pair_has_the_full_least_squares_coefficients(small_data):
-    X, _, y, _ = small_data
-    data = geometry_data(X, y, features=(0, 4), others="profile")
-    Xs = (X - X.mean(axis=0)) / X.std(axis=0)
-    full = np.linalg.lstsq(Xs, y - y.mean(), rcond=None)[0]
-    np.testing.assert_allclose(data.least_squares, full[[0, 4]], rtol=1e-8)
-
-
-def test_a_budget_that_does_not_bind_gives_least_squares(small_data):
-    X, _, y, _ = small_data
-    data = geometry_data(X, y, features=(0, 2), budget=1e3)
-    np.testing.assert_allclose(data.l1_solution, data.least_squares)
-    assert data.alpha_l1 == 0.0 and data.alpha_l2 == 0.0
-
-
-def test_draws_into_ax(small_data):
-    X, _, y, _ = small_data
     fig, ax = plt.subplots()
-    assert plot_geometry(geometry_data(X, y), ax=ax) is fig
+    assert plot_geometry(data, ax=ax) is fig
     assert ax.get_aspect() == 1.0
     assert "per standard deviation" in ax.get_xlabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(s.startswith("L1 solution") for s in labels)
 
 
-def test_bad_input(small_data):
-    X, df, y, _ = small_data
-    with pytest.raises(ValueError, match="two different columns"):
-        geometry_data(X, y, features=(1, 1))
-    with pytest.raises(ValueError, match="no column named"):
-        geometry_data(df, y, features=("age", "nope"))
-    with pytest.raises(ValueError, match="others must be"):
-        geometry_data(X, y, others="mean")
-    with pytest.raises(ValueError, match="needs y"):
-        geometry_data(X)
-    with pytest.raises(ValueError, match="more rows than columns"):
-        geometry_data(X[:5], y[:5], features=(0, 1), others="profile")
+def test_refuses_what_geometry_data_did_not_make():
     with pytest.raises(TypeError, match="geometry_data"):
         plot_geometry({"budget": 1})
-
-
-def test_sparse_input_is_used_densely(small_data):
-    import scipy.sparse as sp
-
-    X, _, y, _ = small_data
-    dense = geometry_data(X, y, features=(0, 1))
-    sparse = geometry_data(sp.csr_matrix(X), y, features=(0, 1))
-    np.testing.assert_allclose(sparse.l1_solution, dense.l1_solution)

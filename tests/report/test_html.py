@@ -1,5 +1,6 @@
 """The HTML report: self-contained, every section and figure, escaped names, no figure left
-open, atomic writing, and a real headless browser (Debian chromium) that loads it cleanly."""
+open, text returned and no file written, and a real headless browser (Debian chromium) that
+loads it cleanly."""
 
 import base64
 import re
@@ -14,7 +15,8 @@ import pytest
 
 import shrinkage
 from shrinkage import io
-from shrinkage.report import build_report, write_report
+from shrinkage.comparison import simulations
+from shrinkage.report import build_report
 
 matplotlib.use("Agg")
 
@@ -96,9 +98,10 @@ def test_figure_errors_are_stated(prepared, comparison, monkeypatch):
     def fail(*args, **kwargs):
         raise ValueError("no room for this figure")
 
-    for name in ("plot_cv", "plot_paths", "plot_stability", "plot_correlation", "geometry_data",
-                 "plot_shrinkage", "bias_variance_curve"):
+    for name in ("plot_cv", "plot_paths", "plot_stability", "plot_correlation", "plot_shrinkage"):
         monkeypatch.setattr(plots, name, fail)
+    for name in ("geometry_data", "bias_variance_curve"):
+        monkeypatch.setattr(simulations, name, fail)
     out = build_report(comparison, prepared.X, prepared.y, progress=False)
     for key in FIGURES:
         assert f'data-figure-missing="{key}"' in out
@@ -106,20 +109,15 @@ def test_figure_errors_are_stated(prepared, comparison, monkeypatch):
     assert _images(out) == {}
 
 
-def test_write_report_atomic_and_no_overwrite(tmp_path, prepared, comparison, monkeypatch):
-    target = tmp_path / "r.html"
-    target.write_text("mine")
-    with pytest.raises(FileExistsError):
-        write_report(target, comparison, prepared.X, prepared.y)
-    assert target.read_text() == "mine"
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("template exploded")
-
-    monkeypatch.setattr("shrinkage.report.html.build_report", broken)
-    with pytest.raises(RuntimeError):
-        write_report(tmp_path / "new.html", comparison, prepared.X, prepared.y)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+def test_the_report_is_returned_as_text_and_no_file_is_written(tmp_path, prepared, comparison,
+                                                               monkeypatch):
+    """report/ builds the page; the caller writes it (the CLI with io.write_text, atomically)."""
+    monkeypatch.chdir(tmp_path)
+    out = build_report(comparison, prepared.X, prepared.y, bias_variance_repeats=2,
+                       bias_variance_alphas=4, progress=False)
+    assert isinstance(out, str) and "</html>" in out
+    assert list(tmp_path.iterdir()) == []
+    assert not hasattr(shrinkage.report, "write_report")
 
 
 # --- a real browser ---------------------------------------------------------------------------

@@ -17,7 +17,9 @@ api            compare(X, y): checks the options, sends regression / class label
       '-> results     ModelResult, GroupPenalty, GroupTreatment, Evidence, Comparison (data only)
            '-> diagnostics   condition number, VIFs, correlated groups of X
                 '-> one_hot  full one-hot encodings of a categorical
-simulations    the data of the geometry and bias-variance figures (fits; the plots only draw)
+simulations    the geometry and bias-variance simulations behind two figures (they fit)
+ '-> figure_data      what they return: GeometryData, BiasVarianceCurve (numpy only; the
+                      plots import these types and nothing that fits)
 ```
 
 ``recommend``, ``bootstrap`` and ``baseline`` import only ``results``, ``diagnostics`` and
@@ -35,6 +37,9 @@ _EXPORTS = {
     "GroupPenalty": "results", "GroupTreatment": "results",
     "Collinearity": "diagnostics", "CorrelatedGroup": "diagnostics",
     "collinearity": "diagnostics",
+    "GeometryData": "figure_data", "BiasVarianceCurve": "figure_data",
+    "geometry_data": "simulations", "synthetic_pair": "simulations",
+    "bias_variance_curve": "simulations",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,5 +1,6 @@
-"""Reports of a comparison: one self-contained HTML file (``build_report``, ``write_report``)."""
+"""Reports of a comparison: one self-contained HTML page, returned as text (``build_report``);
+the caller writes it."""
 
-from .html import build_report, write_report
+from .html import build_report
 
-__all__ = ["build_report", "write_report"]
+__all__ = ["build_report"]

@@ -1,17 +1,19 @@
 """The HTML report of a comparison: one self-contained file, readable on screen and in print.
 
-``build_report(comparison, X, y)`` returns the HTML text and ``write_report`` writes it
-atomically.  The file needs nothing else: the figures are PNG images embedded as base64
-``data:`` URIs, the CSS is inline (with ``@media print`` rules), there is no script and no
-network resource, so it opens offline, in a mail attachment or a browser with JavaScript off.
+``build_report(comparison, X, y)`` returns the HTML text; it never writes a file (the caller
+does, e.g. with ``shrinkage.io.write_text``, atomically).  The page needs nothing else: the
+figures are PNG images embedded as base64 ``data:`` URIs, the CSS is inline (with ``@media
+print`` rules), there is no script and no network resource, so it opens offline, in a mail
+attachment or a browser with JavaScript off.
 
 The sections: the data and how it was prepared (with the standardization statement), the
 recommendation with its evidence, the summary table, CV curves, coefficient paths, the
 coefficients by feature, bootstrap stability, correlated groups with the correlation heat map,
 the constraint geometry, the shrinkage behaviour of one coefficient, and bias-variance against
-alpha.  The figures come from ``shrinkage.plots``; the only computations made here are those
-of its data functions (``geometry_data``, ``bias_variance_curve``: a small Monte Carlo,
-``bias_variance_repeats`` simulated training sets on ``bias_variance_alphas`` alphas).
+alpha.  The figures are drawn by ``shrinkage.plots``, which fits nothing; the two simulations
+they need come from the comparison layer (``shrinkage.comparison.simulations``: ``geometry_data``
+and ``bias_variance_curve``, a small Monte Carlo of ``bias_variance_repeats`` simulated training
+sets on ``bias_variance_alphas`` alphas).
 
 Figures are drawn with whatever matplotlib backend is active (the command line uses Agg) and
 every one is closed once embedded.  A figure that cannot be drawn for this data (a
@@ -126,22 +128,13 @@ def build_report(comparison, X, y, *, data: dict | None = None, title: str | Non
     return env.get_template("report.html.j2").render(**context)
 
 
-def write_report(path, comparison, X, y, *, force: bool = False, **options):
-    """Build the report and write it to ``path`` atomically (never over an existing file
-    without ``force``); returns the path."""
-    from ..io import check_output, write_text
-
-    check_output(path, force=force, what="report")
-    html = build_report(comparison, X, y, **options)
-    return write_text(path, html, force=force, what="report")
-
-
 # --------------------------------------------------------------------------------------------
 # figures
 
 
 def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list:
     from .. import plots
+    from ..comparison import simulations
 
     results = c.results
     names = [str(n) for n in c.feature_names]
@@ -224,8 +217,8 @@ def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list
 
     def geometry():
         if p < 2:
-            return plots.plot_geometry(plots.geometry_data(random_state=geo_seed))
-        data = plots.geometry_data(X, y, feature_names=names, random_state=geo_seed)
+            return plots.plot_geometry(simulations.geometry_data(random_state=geo_seed))
+        data = simulations.geometry_data(X, y, feature_names=names, random_state=geo_seed)
         f_geo.caption += " " + _geometry_sentence(data)
         return plots.plot_geometry(data)
 
@@ -235,7 +228,7 @@ def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list
     def bias_variance():
         curves = {}
         for name, m in results.items():
-            curves[m.label] = plots.bias_variance_curve(
+            curves[m.label] = simulations.bias_variance_curve(
                 X, y, penalty=name, l1_ratio=en_ratio, n_alphas=bv_alphas,
                 n_repeats=bv_repeats, standardize=c.standardize, random_state=bv_seed)
         f_bv.caption += " " + _bias_variance_sentence(curves)
