@@ -112,3 +112,20 @@ def test_bad_input():
         selective_inference(wide, wide @ np.ones(12), 1e-4, sigma=1.0)
     with pytest.raises(ValueError, match="sigma='ols' needs"):
         selective_inference(wide, wide[:, 0], 0.5, sigma="ols")
+
+
+def test_standardize_selects_on_standardized_columns_and_reports_on_x_scale():
+    rng = np.random.default_rng(11)
+    n, alpha = 60, 0.25
+    X = rng.standard_normal((n, 4)) * np.array([0.1, 1.0, 10.0, 3.0])
+    y = X @ np.array([20.0, 0.0, 0.2, 0.0]) + rng.standard_normal(n)
+    sd = X.std(axis=0)
+    scaled = selective_inference(X / sd, y, alpha, sigma=1.0)
+    res = selective_inference(X, y, alpha, sigma=1.0, standardize=True)
+    np.testing.assert_array_equal(res.feature_index, scaled.feature_index)
+    unit = sd[res.feature_index]
+    np.testing.assert_allclose(res.coef, scaled.coef / unit)
+    np.testing.assert_allclose(res.p_values, scaled.p_values)
+    np.testing.assert_allclose(res.conf_int(0.9), scaled.conf_int(0.9) / unit[:, None],
+                               rtol=1e-6)
+    assert "standardized" in res.notes[0]

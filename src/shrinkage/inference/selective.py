@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validation as v
-from ._inputs import check_data, refuse_unsupported, standardize
+from ._inputs import check_data, refuse_unsupported
+from ._inputs import standardize as standardized_columns
 from ._sigma import lasso_at, lasso_cv, scaled_lasso, sigma_from_residuals, sigma_ols
 from ._truncnorm import two_sided_p_value
 from .result import InferenceResult, Truncation
@@ -77,7 +78,8 @@ def truncation_limits(A: np.ndarray, b: np.ndarray, y: np.ndarray, eta: np.ndarr
 
 
 def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_names=None,
-                        sample_weight=None, offset=None, random_state=None) -> InferenceResult:
+                        standardize: bool = False, sample_weight=None, offset=None,
+                        random_state=None) -> InferenceResult:
     """p-values and confidence intervals for the lasso's selected features at a fixed alpha,
     conditional on the selection and its signs (the polyhedral lemma; Lee et al. 2016).
 
@@ -95,6 +97,10 @@ def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_
         "cv" otherwise, as selectiveInference does.
     cv, random_state : folds and seed of the cross-validated sigma.
     feature_names : names of X's columns (a DataFrame's by default).
+    standardize : select with the lasso on standardized columns (alpha on that scale, as
+        ``debiased_lasso`` and the estimators' ``standardize=True``); the selected model's
+        coefficients, intervals and pivots are still reported on X's own scale (they are
+        scale-equivariant: the p-values do not change).
     sample_weight, offset : not supported (a ValueError names them).
 
     Returns
@@ -119,12 +125,14 @@ def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_
         raise ValueError("alpha must be positive: at alpha=0 there is no selection to condition "
                          "on (use ordinary least squares).")
     n, p = X.shape
-    Xc = X - X.mean(axis=0)
+    Xs, sd = standardized_columns(X, np.full(n, 1.0 / n), names)  # constant columns refused
+    scale = sd if standardize else np.ones(p)
+    Xc = (X - X.mean(axis=0)) / scale
     yc = y - y.mean()
     fit = lasso_at(Xc, yc, alpha, tol=1e-12, max_iter=100000)
     active = np.flatnonzero(fit.w)
-    notes = [f"lasso at alpha={alpha:.4g} (fixed) selected {active.size} of {p} features"]
-    Xs, _ = standardize(X, np.full(n, 1.0 / n), names)  # constant columns refused here
+    where = " on standardized columns" if standardize else ""
+    notes = [f"lasso at alpha={alpha:.4g}{where} (fixed) selected {active.size} of {p} features"]
     sigma_value = _sigma(sigma, Xs, yc, n, p, cv, random_state, notes)
     if active.size == 0:
         empty = np.empty(0)
@@ -146,6 +154,9 @@ def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_
     sd = sigma_value * np.sqrt(np.einsum("ij,ij->j", etas, etas))
     limits = np.array([truncation_limits(A, b, y, etas[:, i]) for i in range(active.size)])
     p_values = two_sided_p_value(observed, sd, limits[:, 0], limits[:, 1])
+    # back to X's own scale: every quantity of the pivot is linear in eta'y
+    unit = scale[active]
+    observed, sd, limits = observed / unit, sd / unit, limits / unit[:, None]
     return InferenceResult("selective inference", "selected", observed,
                            np.full(active.size, np.nan), p_values, active, names[active],
                            np.full(active.size, "", dtype=object), n, p, sigma_value, alpha,
