@@ -11,7 +11,8 @@ whole path, and every fold's path, then runs locally in the core's Gram mode
 - ``path(X, y, ...)`` and ``cross_validate_path(X, y, ...)`` return the core's ``Path`` and
   ``CVResult``;
 - ``Lasso``, ``ElasticNet``, ``Ridge``, ``LassoCV`` and ``ElasticNetCV`` accept Dask input in
-  ``fit`` directly (they call ``fit_estimator``);
+  ``fit`` directly: the core's dispatch hook (``shrinkage._dispatch``) sees a Dask collection,
+  imports this package, which registers ``fit_estimator`` as its handler, and hands over;
 - ``read_parquet(path, target=...)`` reads a Parquet file or folder lazily, one partition per
   row group, and checks that every file holds the same columns;
 - ``compute_statistics`` exposes the pass itself, ``fold_ids`` the fold of every row;
@@ -34,6 +35,8 @@ from __future__ import annotations
 
 import importlib
 
+from .. import _dispatch
+
 _LAZY = {
     "path": "api",
     "glm_path": "glm",
@@ -49,6 +52,15 @@ _LAZY = {
 }
 
 __all__ = ["is_dask_collection", *sorted(_LAZY)]
+
+
+def _fit_estimator(estimator, X, *args, **kwargs):
+    from .estimators import fit_estimator
+
+    return fit_estimator(estimator, X, *args, **kwargs)
+
+
+_dispatch.register(__name__, _fit_estimator)
 
 
 def is_dask_collection(obj) -> bool:

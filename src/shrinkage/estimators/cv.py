@@ -18,8 +18,8 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
-from .. import dask as _dask
 from .._any_alpha import cv_coef_at
+from .._dispatch import fit_by_extra, handled_by_extra
 from .._problem import Problem
 from ..selection import ridge_cv
 from ..selection._folds import make_folds
@@ -119,8 +119,8 @@ class ElasticNetCV(_LinearModel):
 
     def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
-        if _dask.is_dask_collection(X):  # one pass over the data, then Gram mode
-            return _dask.fit_estimator(self, X, y, sample_weight, groups)
+        if handled_by_extra(X):  # one pass over the data, then Gram mode
+            return fit_by_extra(self, X, y, sample_weight, groups)
         rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
         v.check_choice(self.scoring, "scoring", v.SCORINGS)
         l1_ratios, is_list = self._l1_ratios()

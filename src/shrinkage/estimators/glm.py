@@ -22,7 +22,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
-from .. import dask as _dask
+from .._dispatch import fit_by_extra, handled_by_extra
 from ..datafits import get_datafit
 from ..glm import GLMProblem, solve_glm_path
 from ..path import Path
@@ -224,8 +224,8 @@ class LogisticRegression(_LinearClassifier):
 
     def fit(self, X, y, sample_weight=None):
         """Fit on X (dense or sparse) and labels y (any hashable values); returns self."""
-        if _dask.is_dask_collection(X):  # distributed proximal Newton, one pass per step
-            return _dask.fit_estimator(self, X, y, sample_weight)
+        if handled_by_extra(X):  # distributed proximal Newton, one pass per step
+            return fit_by_extra(self, X, y, sample_weight)
         multi_class = v.check_choice(self.multi_class, "multi_class", MULTI_CLASS)
         X, idx, sw = self._labels(X, y, sample_weight)
         alpha, l1_ratio = self._alpha_l1_ratio(float(sw.sum()))
@@ -384,8 +384,8 @@ class PoissonRegressor(_GLMRegressor):
 
     def fit(self, X, y, sample_weight=None, offset=None):
         """Fit counts y >= 0 (``offset``: known log exposure per sample); returns self."""
-        if _dask.is_dask_collection(X):  # distributed proximal Newton, one pass per step
-            return _dask.fit_estimator(self, X, y, sample_weight, offset=offset)
+        if handled_by_extra(X):  # distributed proximal Newton, one pass per step
+            return fit_by_extra(self, X, y, sample_weight, offset=offset)
         alpha, l1_ratio = v.check_alpha(self.alpha), v.check_l1_ratio(self.l1_ratio)
         X, y = self._regression_data(X, y)
         datafit = get_datafit("poisson")

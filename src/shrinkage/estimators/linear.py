@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
-from .. import dask as _dask
+from .._dispatch import fit_by_extra, handled_by_extra
 from .._problem import Problem
 from ..certificates import best_gap
 from ..exceptions import ShrinkageConvergenceWarning
@@ -110,8 +110,8 @@ class ElasticNet(_LinearModel):
 
     def fit(self, X, y, sample_weight=None):
         """Fit on X (dense or sparse) and y; returns self."""
-        if _dask.is_dask_collection(X):  # one pass over the data, then Gram mode
-            return _dask.fit_estimator(self, X, y, sample_weight)
+        if handled_by_extra(X):  # one pass over the data, then Gram mode
+            return fit_by_extra(self, X, y, sample_weight)
         alpha = v.check_alpha(self.alpha)
         l1_ratio = self._mixing()
         tol = v.check_tol(self.tol)
@@ -184,8 +184,8 @@ class Ridge(_LinearModel):
 
     def fit(self, X, y, sample_weight=None):
         """Fit on X (dense or sparse) and y (one or several targets); returns self."""
-        if _dask.is_dask_collection(X):  # one pass over the data, then Gram mode
-            return _dask.fit_estimator(self, X, y, sample_weight)
+        if handled_by_extra(X):  # one pass over the data, then Gram mode
+            return fit_by_extra(self, X, y, sample_weight)
         alpha = v.check_alpha(self.alpha)
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
