@@ -71,7 +71,7 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="scale
     alpha : the initial lasso's penalty on the standardized columns (a number), or "cv" for
         the cross-validated choice (shrinkage.LassoCV / LogisticRegressionCV), hdi's default.
     sigma : least squares only: a number (known noise sd), "scaled" (Sun and Zhang's scaled
-        lasso with the universal lambda0 = sqrt(2 log p / n): hdi's default, consistent when
+        lasso with their quantile lambda0, as R's scalreg in hdi; consistent when
         s log p / n -> 0), "cv" (the residuals of the cross-validated lasso, RSS / (n - |S| - 1),
         Reid et al. 2016: less biased upwards in small samples) or "ols" (needs n > p + 1).
     nodewise_alpha : "cv" (one alpha for every node, chosen by K-fold cross-validation pooled
@@ -153,7 +153,8 @@ def _sigma(sigma, Xs, yc, fit_cv, cv, random_state, notes: list) -> float:
     v.check_choice(sigma, "sigma", SIGMAS)
     if sigma == "scaled":
         value, fit = scaled_lasso(Xs, yc)
-        notes.append(f"sigma={value:.4g} by the scaled lasso (lambda0=sqrt(2 log p / n))")
+        notes.append(f"sigma={value:.4g} by the scaled lasso (Sun and Zhang's quantile "
+                     "lambda0)")
     elif sigma == "cv":
         fit = fit_cv or lasso_cv(Xs, yc, cv, random_state)
         value = sigma_from_residuals(fit, Xs, yc, "the cross-validated lasso")
