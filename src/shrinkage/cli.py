@@ -758,6 +758,11 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
     click.echo(f"Coefficient paths ({', '.join(paths)}): {out}")
 
 
+from .cli_infer import infer  # noqa: E402  (it reuses the shared options defined above)
+
+cli.add_command(infer)
+
+
 # --------------------------------------------------------------------------------------------
 # the entry point: exit codes and one-line errors
 
