@@ -77,12 +77,17 @@ def ridge(X, y, w, b, alpha: float, sw=None) -> float:
 
 def huber_joint(X, y, w, b, sigma: float, epsilon: float, alpha: float, sw=None) -> float:
     """scikit-learn HuberRegressor's objective, jointly in (w, b, sigma):
-    sum_i s_i (sigma + sigma H_eps((y_i - eta_i) / sigma)) + alpha ||w||^2."""
-    z = np.abs(np.asarray(y, dtype=np.float64) - _eta(X, w, b)) / sigma
-    H = np.where(z <= epsilon, z**2, 2.0 * epsilon * z - epsilon**2)
-    s = np.ones(len(z)) if sw is None else np.asarray(sw, dtype=np.float64)
+    sum_i s_i (sigma + sigma H_eps((y_i - eta_i) / sigma)) + alpha ||w||^2; at sigma = 0 its
+    limit sum_i s_i 2 eps |y_i - eta_i| (HuberRegressor's scale_ for data it fits exactly)."""
+    r = np.abs(np.asarray(y, dtype=np.float64) - _eta(X, w, b))
+    if sigma == 0:
+        loss = 2.0 * epsilon * r
+    else:
+        z = r / sigma
+        loss = sigma + sigma * np.where(z <= epsilon, z**2, 2.0 * epsilon * z - epsilon**2)
+    s = np.ones(len(r)) if sw is None else np.asarray(sw, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64).ravel()
-    return float(s @ (sigma + sigma * H) + alpha * w @ w)
+    return float(s @ loss + alpha * w @ w)
 
 
 def group_penalty(w, groups, alpha: float, l1_ratio: float) -> float:

@@ -126,16 +126,23 @@ def _wide(seed=42, n=15, p=30):
     return rng.rand(n, p), rng.randint(0, 3, n).astype(float), rng.randint(0, 5, n)
 
 
+_FACTORS = np.r_[np.zeros(3), np.ones(27)]
+
+
 @pytest.mark.parametrize("sparse", [False, True])
-@pytest.mark.parametrize(("alpha", "l1_ratio"), [(1e-4, 0.0), (0.01, 0.5), (0.1, 1.0), (0.0, 0)])
-def test_huber_p_above_n_weights_are_repetitions(alpha, l1_ratio, sparse):
+@pytest.mark.parametrize("params", [
+    {"alpha": 1e-4}, {"alpha": 0.01, "l1_ratio": 0.5}, {"alpha": 0.1, "l1_ratio": 1.0},
+    {"alpha": 0.0}, {"alpha": 0.01, "l1_ratio": 1.0, "positive": True},
+    {"alpha": 0.01, "l1_ratio": 0.5, "standardize": True, "penalty_factor": _FACTORS},
+    {"alpha": 0.01, "fit_intercept": False, "lower": -0.5, "upper": 0.5}])
+def test_huber_p_above_n_weights_are_repetitions(params, sparse):
     """p > n: the optimum is the scale -> 0 limit (the interpolant of least penalty), solved
     directly, so weighted and repeated rows give the same fit to rounding (was 1e-3 apart)."""
     X, y, counts = _wide()
     X_rep, y_rep = np.repeat(X, counts, axis=0), np.repeat(y, counts)
     order = np.random.default_rng(0).permutation(len(y))
     as_matrix = sp.csr_array if sparse else np.asarray
-    model = HuberRegressor(alpha=alpha, l1_ratio=l1_ratio)
+    model = HuberRegressor(**params)
     weighted = clone(model).fit(as_matrix(X[order]), y[order], sample_weight=counts[order])
     repeated = clone(model).fit(as_matrix(X_rep), y_rep)
     np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-10, atol=1e-10)

@@ -45,8 +45,15 @@ class HuberRegressor(_GLMRegressor):
     l1_ratio=0 (scikit-learn's penalty).  Jointly convex: we alternate the fixed-scale Huber fit
     (the GLM objective with the "huber" datafit at this scale and alpha / sum s) with the exact 1-D
     minimisation over sigma until the coefficients stop moving (relative change below ``tol``)
-    and sigma too (relative to the larger of sigma and the data's scale, so that a sigma going
-    to 0, on data the model fits exactly, also stops).
+    and sigma too (relative to the larger of sigma and the data's scale).
+
+    Where the rows of positive weight can be fitted exactly (p > n, or a scale that collapses)
+    the optimum may be the limit sigma -> 0: the interpolant of least penalty, min Omega(w)
+    subject to x_i.w + b = y_i for s_i > 0.  It is solved directly (``solvers.interpolation``,
+    on the distinct rows, so weights and repeated rows agree) and kept only where its duality
+    gap for the joint problem is below ``tol`` (the multipliers fit: |lam_i| <= eps s_i / S
+    and sum lam_i^2 S / s_i <= 1); then ``scale_`` is 0.0 and ``outliers_`` marks the rows it
+    does not fit (those of zero weight).
 
     Parameters
     ----------
@@ -57,9 +64,10 @@ class HuberRegressor(_GLMRegressor):
 
     Attributes
     ----------
-    coef_, intercept_, scale_ (sigma), outliers_ (|residual| > eps sigma), n_iter_ (scale
-    updates), dual_gap_ (certificate of the last fixed-scale fit), converged_, n_features_in_,
-    feature_names_in_.
+    coef_, intercept_, scale_ (sigma; 0.0 for the interpolating limit), outliers_ (|residual| >
+    eps sigma), n_iter_ (scale updates; Newton or simplex iterations for the limit), dual_gap_
+    (certificate of the last fixed-scale fit; the joint problem's duality gap for the limit),
+    converged_, n_features_in_, feature_names_in_.
     """
 
     def __init__(self, *, epsilon=1.35, alpha=0.0001, l1_ratio=0.0, fit_intercept=True,
@@ -218,12 +226,13 @@ def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X, y, sw, eps:
     u = np.asarray(Xu.T @ lam).ravel()[~free]
     limits = [1.0, 1.0 / max(np.sqrt(np.sum(lam**2 / share)), 1e-300)]
     limits.append(float(np.min(eps * share / np.maximum(np.abs(lam), 1e-300))))
-    unbounded = (weights.l2[~free] == 0) & (np.abs(u) > weights.l1[~free])
-    if np.any(unbounded):
-        limits.append(float(np.min(weights.l1[~free][unbounded] / np.abs(u[unbounded]))))
+    l1p, lower, upper = weights.l1[~free], weights.lower[~free], weights.upper[~free]
+    unbounded = (weights.l2[~free] == 0) & (((u > l1p) & (upper == np.inf))
+                                            | ((u < -l1p) & (lower == -np.inf)))
+    if np.any(unbounded):  # Omega^*(x_j'lam) = inf: scale lam until |x_j'lam| <= l1_j
+        limits.append(float(np.min(l1p[unbounded] / np.abs(u[unbounded]))))
     t = min(limits)
-    phi, _ = penalty_conjugate(t * u, weights.l1[~free], weights.l2[~free],
-                               weights.lower[~free], weights.upper[~free])
+    phi, _ = penalty_conjugate(t * u, l1p, weights.l2[~free], lower, upper)
     dual = t * float(lam @ yu) - float(phi.sum())
     residual = np.abs(y - _matvec(X, fit.coef) - fit.intercept)
     primal = eps * float(sw @ residual) / float(sw.sum()) + float(
