@@ -64,3 +64,49 @@ def test_gap_is_an_upper_bound_on_the_suboptimality():
         gap, primal, _, _ = _certify(w_opt + scale * rng.normal(size=P), b_opt, alpha)
         assert primal - p_opt <= gap + 1e-12
         assert gap > 0
+
+
+@pytest.mark.parametrize("module, names", [
+    ("_glm_kernels", ["dual_scale", "penalty_conjugate"]),
+    ("_quantile_kernels", ["conjugate_sum"]),
+])
+def test_certificate_kernels_never_take_a_fastmath_callers_flags(module, names):
+    """numba compiles a kernel first called from a fastmath one with that caller's flags: the
+    GLM certificate's kernels must say fastmath=False themselves (as ``_kernels``' do)."""
+    import importlib
+
+    kernels = importlib.import_module(f"shrinkage.solvers.{module}")
+    for name in names:
+        assert getattr(kernels, name).targetoptions.get("fastmath") is False, name
+
+
+class _BrokenConjugate(Logistic):
+    """A datafit whose conjugate is off by ``error`` per sample (as an overflow could make it)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def conjugate(self, y, v):
+        return super().conjugate(y, v) + self.error
+
+
+@pytest.mark.parametrize("error", [-1e6, -np.inf, np.nan])
+def test_a_gap_that_cannot_be_trusted_certifies_nothing(error):
+    """A gap far below 0 (or NaN) means the dual point or its arithmetic broke down: it was
+    reported as 0 (a certified optimum) where it must be inf."""
+    problem = GLMProblem.build(X, Y)
+    pw = _weights(problem, 0.05, 1.0, problem.col_norm_sq == 0)
+    w = np.zeros(P)
+    eta = np.zeros(N)
+    grad = X.T @ (problem.sw * Logistic().derivative(Y, eta))
+    gap, _ = glm_duality_gap(_BrokenConjugate(error), Y, problem.sw, eta, np.zeros(N), w, pw,
+                             grad)
+    assert gap == np.inf
+
+
+def test_a_rounding_error_below_zero_reads_zero():
+    from shrinkage.glm_certificates import trusted_glm_gap
+
+    assert trusted_glm_gap(1.0, (1.0 + 1e-15,)) == 0.0
+    assert trusted_glm_gap(1.0, (0.5,)) == 0.5
+    assert trusted_glm_gap(1.0, (np.inf,)) == np.inf

@@ -4,9 +4,10 @@ The dual point is u = scale * sw * l'(eta): the scaled gradient of the datafit i
 caller makes it feasible for the unpenalized parts first (the intercept, sum u = 0, and the free
 columns, x_j.u = 0, are fitted exactly: see ``polish_unpenalized``); scale <= 1 then makes
 |x_j.u| <= l1_j wherever the penalty's conjugate would otherwise be infinite, and every datafit
-keeps l*(y, scale l'(eta)) finite.  The gap P(w, b) - D(u) >= P(w, b) - P* is in objective units.
-The solvers add the unpenalized block's Newton decrement to it (``prox_newton.certify``): the
-block is fitted to that accuracy, not exactly, and with no penalty that decrement is the whole
+keeps l*(y, scale l'(eta)) finite.  The gap P(w, b) - D(u) >= P(w, b) - P* is in objective
+units; one that cannot be trusted (NaN, or negative beyond rounding) is inf, never 0.  The
+solvers add the unpenalized block's Newton decrement to it (``prox_newton.certify``): the block
+is fitted to that accuracy, not exactly, and with no penalty that decrement is the whole
 certificate.
 """
 
@@ -44,7 +45,16 @@ def glm_duality_gap(datafit, y: np.ndarray, sw: np.ndarray, eta: np.ndarray,
     pos = sw > 0
     conj = datafit.conjugate(y[pos], v[pos])
     u = sw[:, None] * v if v.ndim == 2 else sw * v
-    dual = (-float(sw[pos] @ conj) + float(np.sum(u * offset))
-            - _glm_kernels.penalty_conjugate(scale * corr, l1, l2, lower, upper))
-    gap = primal - dual
-    return (max(float(gap), 0.0) if np.isfinite(gap) else np.inf), primal
+    terms = (-float(sw[pos] @ conj), float(np.sum(u * offset)),
+             -float(_glm_kernels.penalty_conjugate(scale * corr, l1, l2, lower, upper)))
+    return trusted_glm_gap(primal, terms), primal
+
+
+def trusted_glm_gap(primal: float, dual_terms: tuple[float, ...]) -> float:
+    """P - sum(dual_terms) as a certificate (``_kernels.trusted_gap``): >= 0, and inf for NaN
+    or a negative value beyond the rounding of the terms (an overflow certifies nothing)."""
+    gap = primal - sum(dual_terms)
+    size = abs(primal) + sum(abs(t) for t in dual_terms)
+    if not np.isfinite(size):
+        return np.inf
+    return float(_kernels.trusted_gap(gap, size))

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 import shrinkage
 from shrinkage.glm import GLMProblem, solve_glm_path
 
-from ._data import classification, logistic_gap, logistic_objective
+from ._data import classification, counts, logistic_gap, logistic_objective
 
 X, Y = classification()
 N, P = X.shape
@@ -211,3 +211,54 @@ def test_non_smooth_datafits_are_refused():
 
     with pytest.raises(ValueError, match="kinked datafit is not smooth"):
         shrinkage.path(X, Y, datafit=Kinked(), alphas=[0.1])
+
+
+# --------------------------------------------------------------------------------------------
+# the support just below alpha_max (default tol)
+
+
+def _first_supports(datafit, Xd, yd, l1_ratio):
+    """nnz at the first alphas of a fine default-tol path and of tight fits at those alphas."""
+    path = shrinkage.path(Xd, yd, datafit=datafit, l1_ratio=l1_ratio, n_alphas=2000,
+                          alpha_min_ratio=0.9)
+    tight = shrinkage.path(Xd, yd, datafit=datafit, l1_ratio=l1_ratio, alphas=path.alphas[:8],
+                           tol=1e-14, max_iter=100_000)
+    return path, tight
+
+
+def _nnz(coefs):
+    return np.count_nonzero(np.abs(coefs.reshape(coefs.shape[0], coefs.shape[1], -1)).max(axis=2),
+                            axis=1)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("datafit", ["logistic", "multinomial", "poisson"])
+def test_first_alphas_below_alpha_max_have_the_right_support(datafit, l1_ratio):
+    """Just below alpha_max the duality gap of w = 0 is within the default tol, but a zero
+    coefficient violates |x_j' u| <= alpha l1_ratio there: the solver must go on (the paths
+    began with several all-zero fits, and reported them converged)."""
+    from sklearn.datasets import load_iris
+
+    if datafit == "multinomial":
+        Xd, yd = load_iris(return_X_y=True)
+        Xd = (Xd - Xd.mean(axis=0)) / Xd.std(axis=0)
+    else:
+        Xd, yd = (X, Y) if datafit == "logistic" else counts()
+    path, tight = _first_supports(datafit, Xd, yd, l1_ratio)
+    np.testing.assert_array_equal(_nnz(path.coefs[:8]), _nnz(tight.coefs))
+    assert _nnz(path.coefs[:1])[0] == 0 and _nnz(path.coefs[1:2])[0] > 0
+    assert path.converged[:8].all()
+
+
+def test_first_alphas_below_alpha_max_agree_with_liblinear():
+    """The same supports as scikit-learn's liblinear at tol 1e-10 (L1, no intercept: liblinear
+    penalizes an intercept)."""
+    from sklearn.linear_model import LogisticRegression as SkLogistic
+
+    path = shrinkage.path(X, Y, datafit="logistic", fit_intercept=False, n_alphas=2000,
+                          alpha_min_ratio=0.9)
+    for alpha, coef in zip(path.alphas[:6], path.coefs[:6], strict=True):
+        sk = SkLogistic(l1_ratio=1.0, C=1.0 / (N * alpha), solver="liblinear", tol=1e-10,
+                        fit_intercept=False, max_iter=100_000).fit(X, Y)
+        np.testing.assert_array_equal(coef != 0, sk.coef_.ravel() != 0)
+    assert np.count_nonzero(path.coefs[1]) > 0

@@ -32,6 +32,7 @@ from ..solvers.prox_newton import (
     near_unpenalized_bound,
     objective_along,
     scaled_solve,
+    support_closed,
     uncentre,
     unpenalized_block,
     working_set,
@@ -44,7 +45,9 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
                       tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> Fit:
     """Minimise sum sw l(y, XW + b + offset) + sum_{j,k} l1_j |W_jk| + l2_j/2 W_jk^2 on the box,
     W of shape (p, K), on the ``centred`` design; stops when the certificate
-    (``prox_newton.certify``) is below ``tol_abs`` or after ``max_iter`` iterations in all."""
+    (``prox_newton.certify``) is below ``tol_abs`` and no zero entry of W violates its optimality
+    condition beyond rounding (``prox_newton.support_closed``), or after ``max_iter`` iterations
+    in all."""
     data, shift = centred(data)
     design = data.design
     K = w0.shape[1]
@@ -64,13 +67,16 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
                                       max_steps=min(_MAX_NEWTON, max(max_iter - epochs, 0)))
         W, b, eta = polished.w, polished.b, polished.eta
         epochs += polished.n_steps
-        grad = design.rmatvec(data.sw[:, None] * (softmax_rows(eta) - onehot))
+        G = data.sw[:, None] * (softmax_rows(eta) - onehot)
+        grad = design.rmatvec(G)
         gap, objective = certify(data, pw, W, eta, grad, polished)
         if gap > tol_abs and stalled.check(objective, epochs):
             gap = min(gap, near_unpenalized_bound(data, pw, W, b, eta, polish_multinomial))
-        if gap <= tol_abs or epochs >= max_iter or n_movable == 0:
+        violations = _violations(grad, W, pw)
+        closed = support_closed(data, pw, W, violations, G)
+        if (gap <= tol_abs and closed) or epochs >= max_iter or n_movable == 0:
             break
-        scores = _scores(grad, W, pw)
+        scores = violations.max(axis=1)
         worst = float(scores.max())
         ws = working_set(scores, np.any(W != 0, axis=1), pw, free, grow, n_movable)
         n_steps = 0
@@ -94,7 +100,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
     if gap > tol_abs and not stalled.tried_at(epochs):  # the gap may be meaningless: try
         gap = min(gap, near_unpenalized_bound(data, pw, W, b, eta, polish_multinomial))
     b = b - shift @ W
-    return Fit(W, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs),
+    return Fit(W, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
                intercept=b - b.mean(), state=eta)  # the classes' common shift changes nothing
 
 
@@ -156,14 +162,18 @@ def _restrict(pw: PenaltyWeights, ws: np.ndarray) -> PenaltyWeights:
     return PenaltyWeights(pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws])
 
 
+def _violations(grad: np.ndarray, W: np.ndarray, pw: PenaltyWeights) -> np.ndarray:
+    """The KKT violation of every entry of W (p, K)."""
+    out = np.empty(W.shape)
+    for k in range(W.shape[1]):
+        out[:, k] = _kernels.kkt_violations(-grad[:, k], W[:, k], pw.l1, pw.l2, pw.lower,
+                                            pw.upper, np.empty(W.shape[0]))
+    return out
+
+
 def _scores(grad: np.ndarray, W: np.ndarray, pw: PenaltyWeights) -> np.ndarray:
     """The largest KKT violation over the classes, per column."""
-    out = np.empty(W.shape[0])
-    best = np.zeros(W.shape[0])
-    for k in range(W.shape[1]):
-        _kernels.kkt_violations(-grad[:, k], W[:, k], pw.l1, pw.l2, pw.lower, pw.upper, out)
-        np.maximum(best, out, out=best)
-    return best
+    return _violations(grad, W, pw).max(axis=1, initial=0.0)
 
 
 def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.ndarray,

@@ -53,6 +53,14 @@ class GLMDesign:
         """X' u ((p, K) for u of shape (n, K))."""
         return np.asarray(self.matrix.T @ u)
 
+    def rmatvec_squared(self, u: np.ndarray) -> np.ndarray:
+        """(X * X)' u: e.g. sum_i sw_i x_ij^2 per column for u = sw."""
+        if self.is_sparse:
+            squared = sp.csc_matrix((self.data * self.data, self.indices, self.indptr),
+                                    shape=self.shape)
+            return np.asarray(squared.T @ u)
+        return np.einsum("ij,ij,i->j", self.Xd, self.Xd, u)
+
     def columns(self, cols: np.ndarray) -> np.ndarray:
         """X[:, cols] as a dense (n, len(cols)) array (for a few columns only)."""
         if self.is_sparse:

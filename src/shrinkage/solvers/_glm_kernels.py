@@ -14,7 +14,9 @@ direction is orthogonal to every column.  The kernels keep
 
 so the centred partial derivative of coordinate j is x_j.a + c m_j H and its curvature
 sum_i h_i x_ij^2 - H m_j^2.  Without an intercept m = 0 and c stays 0.  Dense designs are float64
-in Fortran order; sparse ones are CSC triplets and are never densified.
+in Fortran order; sparse ones are CSC triplets and are never densified.  The certificate's
+kernels (``dual_scale``, ``penalty_conjugate``) say ``fastmath=False``, as in ``_kernels``: a
+fastmath caller must not pass its flags on to them.
 """
 
 from __future__ import annotations
@@ -192,7 +194,7 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, 
     return c, epoch
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def dual_scale(corr, l1, l2, lower, upper):
     """Largest s in [0, 1] with |s corr_j| <= l1_j wherever Omega_j* is otherwise infinite."""
     scale = 1.0
@@ -207,7 +209,7 @@ def dual_scale(corr, l1, l2, lower, upper):
     return scale
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def penalty_conjugate(v, l1, l2, lower, upper):
     """sum_j Omega_j*(v_j) (inf where a free coordinate's v_j points to its unbounded side)."""
     total = 0.0

@@ -7,7 +7,8 @@ classes the model holds the full softmax Hessian (``_stacked_newton_model``), an
 every row of W takes the shift the penalty prefers (the loss ignores it; ``_shift_rows``).
 Certificate: the duality gap at the gradient rescaled into the dual ball and rebalanced to sum to
 zero (the intercept's constraint; ``shrinkage.datafits.base``), or the largest KKT violation when
-a group is unpenalized.
+a group is unpenalized; a fit is converged when it is within tolerance and no zero group violates
+its optimality condition beyond rounding.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import scipy.sparse as sp
 from scipy.linalg import blas
 
 from ..datafits.quadratic import WeightedDesign
+from ..glm_certificates import trusted_glm_gap
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
+from . import _kernels
 from .group_cd import _WS_START, _working_set, block_curvature
 from .result import Fit
 
@@ -76,8 +79,9 @@ def glm_certificate(data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, de
     t = penalty.dual_norms(grad)
     scale = min(1.0, 1.0 / float(t.max())) if t.size and t.max() > 0 else 1.0
     v = scale * deriv
-    dual = float(-(data.sw @ datafit.conjugate(data.y, v)) + np.sum(data.weighted(v) * data.offset))
-    return max(glm_objective(data, datafit, penalty, eta, w) - dual, 0.0), "duality_gap"
+    terms = (-float(data.sw @ datafit.conjugate(data.y, v)),
+             float(np.sum(data.weighted(v) * data.offset)))
+    return trusted_glm_gap(glm_objective(data, datafit, penalty, eta, w), terms), "duality_gap"
 
 
 def _balance(data: GLMData, deriv: np.ndarray, grad: np.ndarray):
@@ -175,11 +179,13 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
         deriv = datafit.derivative(data.y, eta)
         value, kind = glm_certificate(data, datafit, penalty, w, b, eta, deriv)
         tol_abs = tol_gap if kind == "duality_gap" else tol_kkt
-        if value <= tol_abs or epochs >= max_iter:
-            break
         grad = data.gradient(data.weighted(deriv))
         gk.kkt_scores(-grad, w, groups.order, groups.ptr, l1, lg, scores)
-        ws, ws_size = _working_set(scores, groups.norms(w) > 0, ws_size)
+        nonzero = groups.norms(w) > 0
+        closed = not np.any((scores > _zero_group_slack(data, penalty, deriv)) & ~nonzero)
+        if (value <= tol_abs and closed) or epochs >= max_iter:
+            break
+        ws, ws_size = _working_set(scores, nonzero, ws_size)
         n_epochs, w, b, moved = _newton_step(
             data, datafit, penalty, ws, w, b, eta, deriv, grad,
             _NEWTON_FRACTION * float(scores.max()), max_iter - epochs, anderson)
@@ -190,8 +196,28 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
             break
         if ws.size < groups.n_groups and n_epochs <= 1:
             ws_size *= 2
-    return Fit(w, float(value), epochs, bool(value <= tol_abs), float(tol_abs), intercept=b,
-               certificate=kind)
+    return Fit(w, float(value), epochs, bool(value <= tol_abs and closed), float(tol_abs),
+               intercept=b, certificate=kind)
+
+
+def _zero_group_slack(data: GLMData, penalty: GroupPenalty, deriv: np.ndarray) -> np.ndarray:
+    """Per group, the KKT violation above which a zero group certifiably belongs in the model:
+    ``_kernels.KKT_ROUNDING`` ||X_g||_F ||l'||, in the sw-weighted norms that bound X_g' (sw l')
+    (Cauchy-Schwarz), plus a few ulps of its weights, as ``group_cd`` does for least squares.
+    The solver goes on however small the gap: w = 0 is never returned just below alpha_max."""
+    groups = penalty.groups
+    if not groups.n_groups:
+        return np.empty(0)
+    X, sw = data.X, data.sw
+    col_sq = (np.asarray(X.multiply(X).T @ sw).ravel() if sp.issparse(X)
+              else np.einsum("ij,ij,i->j", X, X, sw))
+    col_sq = np.repeat(col_sq, data.n_classes)  # w[j K + k] reads feature j
+    group_sq = np.bincount(groups.column_group(), col_sq, groups.n_groups)
+    l1_sum = np.bincount(groups.column_group(), penalty.l1_weights(), groups.n_groups)
+    deriv_sq = deriv * deriv if deriv.ndim == 1 else np.sum(deriv * deriv, axis=1)
+    unit = np.sqrt(group_sq) * np.sqrt(float(sw @ deriv_sq))
+    eps = np.finfo(np.float64).eps
+    return _kernels.KKT_ROUNDING * unit + 8.0 * eps * (penalty.group_weights() + l1_sum)
 
 
 def _multinomial_intercepts(data: GLMData, datafit, base: np.ndarray, b: np.ndarray

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..datafits.quantile import feasible_theta, pinball
+from ..glm_certificates import trusted_glm_gap
 from ..penalties.group import GroupPenalty
 from ..penalties.l1_l2 import PenaltyWeights
 from .group_newton import GLMData
@@ -72,7 +73,7 @@ def quantile_certificate(data: GLMData, quantile: float, penalty: GroupPenalty, 
     primal = float(data.sw @ pinball(target - np.asarray(data.X @ w).ravel() - b, quantile)) \
         + penalty.value(w)
     theta, _ = group_theta(data, quantile, penalty, theta0)
-    return QuantileCertificate(max(primal - float(theta @ target), 0.0), primal, theta)
+    return QuantileCertificate(trusted_glm_gap(primal, (float(theta @ target),)), primal, theta)
 
 
 def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, w0: np.ndarray,

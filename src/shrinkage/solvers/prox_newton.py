@@ -20,6 +20,7 @@ on the columns' units.  Where a tiny penalty makes the gap meaningless, the boun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -67,6 +68,11 @@ class _Data:
     def objective(self, eta: np.ndarray) -> float:
         return float(self.sw @ self.datafit.loss(self.y, eta))
 
+    @cached_property
+    def column_norm_sq(self) -> np.ndarray:
+        """sum_i sw_i x_ij^2 per column (not centred: the rounding of x_j' u is on this scale)."""
+        return np.asarray(self.design.rmatvec_squared(self.sw), dtype=np.float64).ravel()
+
     def model_curvature(self, eta: np.ndarray) -> np.ndarray:
         """sw l''(eta), where l'' = 0 (Huber's linear zone, a met hinge margin) replaced by a
         fraction of the curvature bound so that every Newton model is strictly convex."""
@@ -81,7 +87,8 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
                       tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> Fit:
     """Minimise sum sw l(y, Xw + b + offset) + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box.
 
-    Stops when the certificate (``certify``) is below ``tol_abs`` or after ``max_iter``
+    Stops when the certificate (``certify``) is below ``tol_abs`` and no zero coefficient
+    violates its optimality condition beyond rounding (``support_closed``), or after ``max_iter``
     iterations in all (coordinate-descent epochs and Newton steps of the unpenalized block).
     ``eta0`` is the linear predictor at (w0, b0) when the caller has it.
     """
@@ -110,10 +117,11 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         gap, objective = certify(data, pw, w, eta, grad, polished)
         if gap > tol_abs and stalled.check(objective, epochs):
             gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
-        if gap <= tol_abs or epochs >= max_iter or n_movable == 0:
-            break
         scores = _kernels.kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
                                          np.empty(p))
+        closed = support_closed(data, pw, w, scores, g)
+        if (gap <= tol_abs and closed) or epochs >= max_iter or n_movable == 0:
+            break
         worst = float(scores.max())
         ws = working_set(scores, w != 0, pw, free, grow, n_movable)
         n_steps = 0
@@ -138,8 +146,29 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         grow = 2 * ws.size if n_steps == 0 else 0  # stalled on this working set: widen it
     if gap > tol_abs and not stalled.tried_at(epochs):  # the gap may be meaningless: try
         gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
-    return Fit(w, float(gap), epochs, bool(gap <= tol_abs), float(tol_abs), intercept=b,
-               state=eta)
+    return Fit(w, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
+               intercept=b, state=eta)
+
+
+def support_closed(data: _Data, pw: PenaltyWeights, w: np.ndarray, violations: np.ndarray,
+                   u: np.ndarray) -> bool:
+    """Whether no zero coefficient violates its optimality condition beyond rounding.
+
+    ``violations`` are the KKT violations of w's entries (raveled), ``u`` = sw l'(eta).  A zero
+    coefficient whose violation exceeds ``_kernels.KKT_ROUNDING`` sqrt(sum sw x_j^2)
+    sqrt(sum u^2 / sw) (Cauchy-Schwarz on x_j' u) plus a few ulps of l1_j would lower the
+    objective if it moved, however small the gap: w = 0 just below alpha_max is not an optimum.
+    """
+    l1 = flat_weights(pw, w.shape)[0]
+    norms = data.column_norm_sq
+    if w.ndim == 2:
+        norms = np.repeat(norms, w.shape[1])
+    positive = data.sw > 0
+    u_sq = u[positive] ** 2
+    scale = float(np.sum((u_sq if u.ndim == 1 else u_sq.sum(axis=1)) / data.sw[positive]))
+    closed, _ = _kernels.optimality_checks(np.ravel(violations), np.ravel(w), l1, norms, scale,
+                                           np.ones(w.size, dtype=np.bool_))
+    return bool(closed)
 
 
 class Stall:
