@@ -108,14 +108,13 @@ def test_string_labels_imbalanced_classes_and_stratified_folds():
     assert np.mean(balanced.predict(X) != "common") > np.mean(cv.predict(X) != "common")
 
 
-def test_a_class_missing_from_a_training_fold():
+def test_a_class_missing_from_a_training_fold_is_an_error():
     X, y = _classes(n=60, k=3, seed=7)
-    y[y == 2] = 0
-    y[0] = 2  # one sample: its fold's training set never sees class 2
-    with pytest.warns(UserWarning, match="lacks a class"):
-        cv = LogisticRegressionCV(n_alphas=5, cv=3).fit(X, y)
-    assert np.all(np.isfinite(cv.cv_mean_))
-    assert cv.predict_proba(X).shape == (60, 3)
+    labels = np.array(["low", "mid", "high"], dtype=object)[y]
+    labels[labels == "high"] = "low"
+    labels[0] = "high"  # one sample: its fold's training set never sees that class
+    with pytest.raises(ValueError, match="lacks class 'high' "):
+        LogisticRegressionCV(n_alphas=5, cv=3).fit(X, labels)
 
 
 def test_pipeline_and_grid_search():

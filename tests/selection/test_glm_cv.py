@@ -105,18 +105,32 @@ def test_a_class_absent_from_training_gets_probability_zero(kind):
     assert np.all(single.predict(X)[..., 1] == 1.0)
 
 
-def test_a_fold_without_a_class_warns_and_stays_finite():
+def test_a_fold_without_a_class_is_an_error_naming_the_split_and_the_class():
+    """A training fold that never sees a class cannot model it (it was a warning, and the fold's
+    held-out samples of that class were scored against probability 0)."""
     X, y = _classes(k=3, seed=2)
     rare = np.flatnonzero(y == 2)
     test0 = np.r_[rare, np.flatnonzero(y != 2)[:10]]
     train0 = np.setdiff1d(np.arange(len(y)), test0)
     splits = [(train0, test0), (test0, train0)]
     data = _data(X, y, "multinomial", 3)
-    with pytest.warns(UserWarning, match="split 0 lacks a class"):
-        out = cross_validate_glms(data, splits, 2, [1.0], n_alphas=5)[0]
-    assert np.all(np.isfinite(out.cv_mean))
+    with pytest.raises(ValueError, match="training set of cv split 0 lacks class 2 "):
+        cross_validate_glms(data, splits, 2, [1.0], n_alphas=5)
     with pytest.raises(ValueError, match="roc_auc' is undefined on cv split 1"):
         cross_validate_glms(data, splits, 2, [1.0], n_alphas=5, scoring="roc_auc")
+
+
+def test_a_class_with_zero_weight_in_a_training_fold_is_missing_from_it():
+    X, y = _classes(k=3, seed=2)
+    sw = np.where(y == 2, 0.0, 1.0)
+    sw[np.flatnonzero(y == 2)[:2]] = 1.0  # class 2 weighs only in the rows of split 1's train
+    rows = np.arange(len(y))
+    train1 = np.r_[np.flatnonzero(y == 2)[:2], rows[y != 2][::2]]
+    splits = [(train1, np.setdiff1d(rows, train1)), (np.setdiff1d(rows, train1), train1)]
+    data = GLMCVData(X, y.astype(float), sw, None, PathOptions(tol=1e-8).checked(),
+                     "multinomial", 3, class_labels=np.array(["a", "b", "c"]))
+    with pytest.raises(ValueError, match="cv split 1 lacks class 'c' "):
+        cross_validate_glms(data, splits, 2, [1.0], n_alphas=5)
 
 
 def test_one_vs_rest_grid_starts_where_every_class_is_zero():

@@ -130,7 +130,8 @@ class LogisticRegressionCV(LogisticRegression):
             K > 2 or multi_class == "multinomial") else "logistic"
         names = getattr(self, "feature_names_in_", None)
         data = GLMCVData(X, idx.astype(np.float64), sw, None, _options(self, names), kind, K,
-                         None if names is None else np.asarray(names, dtype=object))
+                         None if names is None else np.asarray(names, dtype=object),
+                         self.classes_)
         splits, k = make_folds(self.cv, X.shape[0], X=X, y=idx, groups=groups,
                                n_repeats=self.n_repeats, random_state=self.random_state,
                                stratify=True)

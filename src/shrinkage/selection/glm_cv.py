@@ -16,10 +16,10 @@ The errors are weighted by the sample weights and oriented so that lower is bett
   mean sum_k (p_k - [y = k])^2 for more;
 - ``"mse"``, ``"mae"``: of the expected counts (Poisson).
 
-A class absent from a training fold (possible only with a class rarer than the folds, or with
-splits given by the user): that fold's model is fitted on the classes it has and gives the absent
-class probability 0 (a training fold of a single class predicts it with probability 1); a warning
-names the folds.  Its held-out samples then cost -2 log(eps) ~ 72 each in deviance.
+A class absent from a training fold (or present only with zero weight; possible with a class
+rarer than the folds, or with splits given by the user) is a ValueError naming the split and the
+class: that fold's model could not see the class, as a scikit-learn classifier fitted on it
+could not, and its held-out samples would be scored against a probability of 0.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class GLMCVData:
     kind: str
     n_classes: int
     feature_names: np.ndarray | None = None
+    class_labels: np.ndarray | None = None  # the label of each class index (for messages)
 
     @property
     def n_samples(self) -> int:
@@ -238,25 +239,28 @@ def glm_grid(data: GLMCVData, l1_ratio: float, alphas, n_alphas: int) -> np.ndar
 
 
 def check_folds(data: GLMCVData, splits: list, scoring: str, model: str) -> None:
-    """roc_auc needs every class in every held-out fold; a class missing from a training fold
-    is allowed but announced (module docstring)."""
+    """Every training fold must see every class (with positive weight); roc_auc needs every
+    class in every held-out fold.  ValueError naming the split and the class otherwise."""
     if data.kind == "poisson":
         return
     K = data.n_classes
-    missing = []
-    for f, (train, test) in enumerate(splits):
+    for f, (_, test) in enumerate(splits):
         if scoring == "roc_auc" and np.unique(data.y[test]).size < K:
             raise ValueError(f"scoring='roc_auc' is undefined on cv split {f}: its held-out "
                              "samples do not hold every class. Use fewer folds (stratified by "
                              "default with an integer cv) or scoring='deviance'.")
-        if np.unique(data.y[train]).size < K:
-            missing.append(f)
-    if missing:
-        warnings.warn(
-            f"{model}: the training set of cv split{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(map(str, missing))} lacks a class (rarer than the folds); those folds' "
-            "models give it probability 0. Use fewer folds or merge rare classes.",
-            UserWarning, stacklevel=3)
+    for f, (train, _) in enumerate(splits):
+        seen = np.unique(data.y[train][data.sample_weight[train] > 0]).astype(np.int64)
+        absent = np.setdiff1d(np.arange(K), seen)
+        if absent.size:
+            labels = (absent if data.class_labels is None
+                      else np.asarray(data.class_labels, dtype=object)[absent])
+            raise ValueError(
+                f"{model}: the training set of cv split {f} lacks class"
+                f"{'es' if absent.size > 1 else ''} {', '.join(repr(c) for c in labels.tolist())}"
+                " (no sample of it with positive weight), so its model could not predict it. "
+                "Use fewer folds (stratified by default with an integer cv), splits that keep "
+                "every class in each training set, or merge rare classes.")
 
 
 def cross_validate_glms(data: GLMCVData, splits: list, k: int, l1_ratios, *, alphas=None,
@@ -397,4 +401,5 @@ def build_glm_cv_data(X, y, kind: str, sample_weight, offset, options: PathOptio
     if offset is not None:
         offset = v.check_target(offset, n, name="offset")
     return GLMCVData(X, target, v.check_sample_weight(sample_weight, n), offset, options, kind,
-                     n_classes, v.check_feature_names(names, X.shape[1]))
+                     n_classes, v.check_feature_names(names, X.shape[1]),
+                     None if kind == "poisson" else classes)
