@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..datafits.quadratic import SufficientStatistics
+from ..glm_certificates import trusted_glm_gap
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers import _glm_kernels, _kernels
 from ..solvers.gram import solve_gram
@@ -442,7 +443,6 @@ def _gap(loss: float, w, pw: PenaltyWeights, corr, scale: float, conj: float,
          offset_dot: float) -> float:
     """``shrinkage.glm_certificates.glm_duality_gap`` from the pass's sums."""
     primal = loss + float(_kernels.penalty_value(w, pw.l1, pw.l2))
-    dual = (-conj + offset_dot
-            - _glm_kernels.penalty_conjugate(scale * corr, pw.l1, pw.l2, pw.lower, pw.upper))
-    gap = primal - dual
-    return max(float(gap), 0.0) if np.isfinite(gap) else np.inf
+    return trusted_glm_gap(primal, (
+        -conj, offset_dot,
+        -float(_glm_kernels.penalty_conjugate(scale * corr, pw.l1, pw.l2, pw.lower, pw.upper))))
