@@ -55,9 +55,8 @@ __all__ = ["is_dask_collection", *sorted(_LAZY)]
 
 
 def _fit_estimator(estimator, X, *args, **kwargs):
-    from .estimators import fit_estimator
-
-    return fit_estimator(estimator, X, *args, **kwargs)
+    """The handler the core's dispatch hook calls (``fit_estimator``, loaded on first use)."""
+    return __getattr__("fit_estimator")(estimator, X, *args, **kwargs)
 
 
 _dispatch.register(__name__, _fit_estimator)
