@@ -129,3 +129,15 @@ def test_standardize_selects_on_standardized_columns_and_reports_on_x_scale():
     np.testing.assert_allclose(res.conf_int(0.9), scaled.conf_int(0.9) / unit[:, None],
                                rtol=1e-6)
     assert "standardized" in res.notes[0]
+
+
+def test_a_duplicated_feature_makes_the_selection_event_degenerate_and_is_refused():
+    rng = np.random.default_rng(2)
+    n = 60
+    X = rng.standard_normal((n, 5))
+    y = 2 * X[:, 0] - X[:, 2] + rng.standard_normal(n)
+    group = rng.integers(0, 2, n).astype(float)
+    y = y + 0.5 * group
+    X = np.column_stack([X, group, 1.0 - group])  # one-hot pair: collinear with the intercept
+    with pytest.raises(ValueError, match="not unique"):
+        selective_inference(X, y, 0.1, sigma=1.0, standardize=True)

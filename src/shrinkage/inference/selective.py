@@ -153,6 +153,12 @@ def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_
     observed = etas.T @ y
     sd = sigma_value * np.sqrt(np.einsum("ij,ij->j", etas, etas))
     limits = np.array([truncation_limits(A, b, y, etas[:, i]) for i in range(active.size)])
+    empty = limits[:, 0] > limits[:, 1] + 1e-9 * np.maximum(1.0, np.abs(limits).max(axis=1))
+    if np.any(empty):
+        raise ValueError(f"the selection event of {v.listed(names[active][empty])} is empty "
+                         f"numerically: the lasso's selection at alpha={alpha:.4g} is not unique, "
+                         "typically because a feature duplicates another (e.g. every one-hot "
+                         "column of one category next to the intercept); drop one of them.")
     p_values = two_sided_p_value(observed, sd, limits[:, 0], limits[:, 1])
     # back to X's own scale: every quantity of the pivot is linear in eta'y
     unit = scale[active]
