@@ -111,7 +111,7 @@ def _fit_ridge(est, X, y, sample_weight):
         coef, intercept, gap = result.coefs[0], result.intercepts[0], result.gaps[0]
         n_iter = np.array([int(result.n_iter[0])])
     else:
-        coefs, intercepts, gaps = est._fit_closed_form(problem, en_alpha)
+        coefs, intercepts, gaps = est._fit_closed_form(problem, en_alpha, options.tol)
         coef, intercept, gap = coefs[0], intercepts[0], gaps[0]
         n_iter = 1
     est.coef_ = np.asarray(coef, dtype=data.dtype)
