@@ -219,3 +219,30 @@ def test_no_penalty_on_unscaled_columns_is_scale_invariant_and_certified():
     np.testing.assert_allclose(ours.coef_, std.coef_ / scaler.scale_, rtol=1e-7)
     np.testing.assert_allclose(ours.coef_, ref.coef_ / scaler.scale_, atol=1e-4 * coef.max(),
                                rtol=1e-4)
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.5])
+def test_huber_noise_free_n_above_p_goes_to_the_limit(l1_ratio):
+    """n > p rows that the model fits exactly: the scale collapses in the alternation and the
+    sigma = 0 limit is solved and certified (it was left at the scale floor, sigma ~1e-10)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 5))
+    y = X @ rng.standard_normal(5) + 1.0
+    counts = rng.integers(0, 3, 40)
+    model = HuberRegressor(l1_ratio=l1_ratio)
+    weighted = clone(model).fit(X, y, sample_weight=counts)
+    repeated = clone(model).fit(np.repeat(X, counts, axis=0), np.repeat(y, counts))
+    for fit in (weighted, repeated):
+        assert fit.scale_ == 0.0 and fit.converged_ and fit.dual_gap_ < 1e-10
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-12)
+
+
+def test_huber_rows_that_cannot_be_fitted_keep_the_alternation():
+    """Duplicate x with different y: no interpolant; the fit is the alternation's."""
+    X, y, _ = _wide()
+    X, y = np.vstack([X, X[:1]]), np.append(y, y[0] + 1.0)
+    with warnings.catch_warnings():  # sigma -> 0 with non-zero residuals: the alternation's
+        warnings.simplefilter("ignore")  # slow regime (a penalized L1 fit), reported by it
+        fit = HuberRegressor(tol=1e-10, max_iter=5000).fit(X, y)
+    assert fit.scale_ > 0.0
+    assert abs(y[0] - fit.predict(X[:1])[0]) + abs(y[-1] - fit.predict(X[:1])[0]) >= 1.0 - 1e-9

@@ -74,6 +74,8 @@ def least_penalty_interpolant(X, y: np.ndarray, l1: np.ndarray, l2: np.ndarray,
     array([1., 1.])
     """
     free = (l1 == 0) & (l2 == 0)
+    if X.shape[0] > X.shape[1] + int(fit_intercept) and not _in_range(X, y, fit_intercept):
+        return None  # more rows than unknowns: one least-squares fit says whether y fits
     if np.all(l2[~free] == 0):
         return _linear_program(X, y, l1, lower, upper, fit_intercept)
     if np.any(l2[~free] == 0) or np.any(np.isfinite(lower[free]) | np.isfinite(upper[free])):
@@ -85,6 +87,17 @@ def constraint_scale(X, y: np.ndarray, coef: np.ndarray, intercept: float) -> fl
     """|y| + |X w| + |b| at their largest: the size rounding errors of the residual scale with."""
     fitted = np.abs(np.asarray(X @ coef).ravel())
     return float(max(np.max(np.abs(y)), np.max(fitted, initial=0.0), abs(intercept), 1e-300))
+
+
+def _in_range(X, y: np.ndarray, fit_intercept: bool) -> bool:
+    """Whether X w + b = y has a solution (to rounding), by least squares on the tall [X, 1]."""
+    design = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    if fit_intercept:
+        design = np.column_stack([design, np.ones(len(y))])
+    solution = la.lstsq(design, y, check_finite=False)[0]
+    residual = y - design @ solution
+    scale = max(float(np.max(np.abs(y))), float(np.max(np.abs(design @ solution))), 1e-300)
+    return float(np.max(np.abs(residual))) <= 1e3 * RESIDUAL_RTOL * scale
 
 
 def penalty_conjugate(u: np.ndarray, l1: np.ndarray, l2: np.ndarray, lower: np.ndarray,
@@ -147,15 +160,14 @@ def _dual_newton(X, y, l1, l2, lower, upper, free, fit_intercept) -> Interpolant
         M = (Xa / l2p[active]) @ Xa.T
         rhs = np.concatenate([r, np.zeros(k)])
         # the exact Newton step: the answer in one step once the active set is the optimum's
-        exact = _solve_saddle(M, Z, rhs, singular_ok=False)
-        if exact is not None:
-            trial = state(lam + exact)
-            if size(trial[3]) <= 0.5 * size(r):
-                lam, (u, w, dual, r, beta) = lam + exact, trial
-                continue
+        exact = _solve_saddle(M, Z, rhs)
+        trial = state(lam + exact)
+        if size(trial[3]) <= 0.5 * size(r):
+            lam, (u, w, dual, r, beta) = lam + exact, trial
+            continue
         # else a Levenberg step (its term vanishes with the residual) and a line search
         mu = curvature * (1e-3 * min(1.0, float(np.linalg.norm(r)) / y_size) + 1e-14)
-        step = _solve_saddle(M + mu * np.eye(m), Z, rhs, singular_ok=True)
+        step = _solve_saddle(M + mu * np.eye(m), Z, rhs)
         slope = float(r @ step)
         t = 1.0
         while slope > 0 and t >= 1e-12:
@@ -169,10 +181,9 @@ def _dual_newton(X, y, l1, l2, lower, upper, free, fit_intercept) -> Interpolant
     return None
 
 
-def _solve_saddle(M: np.ndarray, Z: np.ndarray, rhs: np.ndarray, singular_ok: bool
-                  ) -> np.ndarray | None:
-    """The first block of the solution of [M Z; Z' 0] x = rhs (symmetric), by LU; least
-    squares if it is singular and ``singular_ok``, else None."""
+def _solve_saddle(M: np.ndarray, Z: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """The first block of the solution of [M Z; Z' 0] x = rhs (symmetric), by LU; the least
+    squares solution of least norm where it is singular (more rows than the rank)."""
     m, k = Z.shape
     K = np.block([[M, Z], [Z.T, np.zeros((k, k))]])
     with warnings.catch_warnings():
@@ -181,7 +192,7 @@ def _solve_saddle(M: np.ndarray, Z: np.ndarray, rhs: np.ndarray, singular_ok: bo
             return la.solve(K, rhs, assume_a="sym", check_finite=False)[:m]
         except (la.LinAlgError, la.LinAlgWarning):
             pass
-    return la.lstsq(K, rhs, check_finite=False)[0][:m] if singular_ok else None
+    return la.lstsq(K, rhs, check_finite=False)[0][:m]
 
 
 def _linear_program(X, y, l1, lower, upper, fit_intercept) -> Interpolant | None:
