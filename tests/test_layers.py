@@ -37,12 +37,8 @@ KNOWN_CYCLES = [
 #: solvers/")
 KNOWN_MATH_TO_SOLVERS = {
     ("shrinkage.certificates", "shrinkage.solvers._kernels"),
-    ("shrinkage.datafits.quantile", "shrinkage.solvers._kernels"),
-    ("shrinkage.datafits.quantile", "shrinkage.solvers._quantile_kernels"),
-    ("shrinkage.glm_certificates", "shrinkage.solvers._glm_kernels"),
     ("shrinkage.glm_certificates", "shrinkage.solvers._kernels"),
     ("shrinkage.penalties.group", "shrinkage.solvers._group_kernels"),
-    ("shrinkage.penalties.l1_l2", "shrinkage.solvers._kernels"),
 }
 
 #: modules that fit models (or run the simulations that do): what plots/ must not reach

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .penalties._l1_l2_kernels import dual_scale, penalty_conjugate, penalty_value
 from .penalties.l1_l2 import PenaltyWeights
-from .solvers import _glm_kernels, _kernels
+from .solvers import _kernels
 
 
 def flat_weights(pw: PenaltyWeights, shape: tuple) -> tuple[np.ndarray, ...]:
@@ -36,17 +37,17 @@ def glm_duality_gap(datafit, y: np.ndarray, sw: np.ndarray, eta: np.ndarray,
     """
     l1, l2, lower, upper = flat_weights(pw, w.shape)
     wf = np.ascontiguousarray(w, dtype=np.float64).ravel()
-    primal = float(sw @ datafit.loss(y, eta)) + float(_kernels.penalty_value(wf, l1, l2))
+    primal = float(sw @ datafit.loss(y, eta)) + float(penalty_value(wf, l1, l2))
     corr = -np.asarray(grad, dtype=np.float64).ravel()
     if exact is not None:
         corr[np.asarray(exact).ravel()] = 0.0
-    scale = _glm_kernels.dual_scale(corr, l1, l2, lower, upper)
+    scale = dual_scale(corr, l1, l2, lower, upper)
     v = scale * datafit.derivative(y, eta)
     pos = sw > 0
     conj = datafit.conjugate(y[pos], v[pos])
     u = sw[:, None] * v if v.ndim == 2 else sw * v
     terms = (-float(sw[pos] @ conj), float(np.sum(u * offset)),
-             -float(_glm_kernels.penalty_conjugate(scale * corr, l1, l2, lower, upper)))
+             -float(penalty_conjugate(scale * corr, l1, l2, lower, upper)))
     return trusted_glm_gap(primal, terms), primal
 
 

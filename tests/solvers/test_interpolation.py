@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from shrinkage.solvers import _kernels
+from shrinkage.penalties._l1_l2_kernels import kkt_violations
 from shrinkage.solvers.interpolation import least_penalty_interpolant, unique_rows
 
 INF = np.inf
@@ -22,8 +22,8 @@ def _kkt(X, y, fit, l1, l2, lower, upper, fit_intercept):
     """Largest violation of: X w + b = y, X'lam in the subdifferential, sum lam = 0."""
     residual = np.max(np.abs(y - X @ fit.coef - fit.intercept))
     corr = X.T @ fit.multipliers
-    stationarity = _kernels.kkt_violations(corr, fit.coef, l1, l2, lower, upper,
-                                           np.empty(len(l1))).max()
+    stationarity = kkt_violations(corr, fit.coef, l1, l2, lower, upper,
+                                  np.empty(len(l1))).max()
     balance = abs(fit.multipliers.sum()) if fit_intercept else 0.0
     return max(residual, stationarity, balance)
 

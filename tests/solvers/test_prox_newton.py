@@ -11,7 +11,7 @@ from shrinkage.datafits import get_datafit
 from shrinkage.exceptions import ShrinkageConvergenceWarning
 from shrinkage.glm import GLMProblem
 from shrinkage.glm.path import _weights
-from shrinkage.solvers import _kernels
+from shrinkage.penalties._l1_l2_kernels import kkt_violations, penalty_value
 from shrinkage.solvers.prox_newton import (
     _Data,
     near_unpenalized_bound,
@@ -39,7 +39,7 @@ def test_solution_satisfies_the_kkt_conditions(sparse):
     assert fit.converged and fit.gap <= 1e-13
     g = data.sw * data.datafit.derivative(data.y, fit.state)
     corr = -(X.T @ g)
-    kkt = _kernels.kkt_violations(corr, fit.w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(30))
+    kkt = kkt_violations(corr, fit.w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(30))
     assert kkt.max() < 1e-7
     assert abs(g.sum()) < 1e-14  # the intercept is fitted exactly
     np.testing.assert_allclose(fit.state, X @ fit.w + fit.intercept, atol=1e-12)
@@ -144,7 +144,7 @@ def test_near_unpenalized_bound_bounds_the_suboptimality():
     fit = solve_prox_newton(data, pw, np.zeros(4), 0.0, tol_abs=1e-14, max_iter=10_000)
 
     def objective(w, b):
-        return data.objective(Z @ w + b) + _kernels.penalty_value(w, pw.l1, pw.l2)
+        return data.objective(Z @ w + b) + penalty_value(w, pw.l1, pw.l2)
 
     rng = np.random.default_rng(0)
     for scale in (1e-6, 1e-4):

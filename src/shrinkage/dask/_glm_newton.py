@@ -16,8 +16,13 @@ import numpy as np
 
 from ..datafits.quadratic import SufficientStatistics
 from ..glm_certificates import trusted_glm_gap
+from ..penalties._l1_l2_kernels import (
+    dual_scale,
+    kkt_violations,
+    penalty_conjugate,
+    penalty_value,
+)
 from ..penalties.l1_l2 import PenaltyWeights
-from ..solvers import _glm_kernels, _kernels
 from ..solvers.gram import solve_gram
 from ..solvers.prox_newton import DivergenceError, diverged_message, free_columns
 from ._glm_sums import Certificate, Request
@@ -180,7 +185,7 @@ class Solver:
         delta, _, cross = self._unpenalized_step(ev, inside)
         corr = -(ev.grad - cross @ delta) if delta.size else -ev.grad.copy()
         corr[inside] = 0.0
-        scale = float(_glm_kernels.dual_scale(corr, pw.l1, pw.l2, pw.lower, pw.upper))
+        scale = float(dual_scale(corr, pw.l1, pw.l2, pw.lower, pw.upper))
         cw = np.zeros_like(w)
         fit_intercept = self.problem.fit_intercept
         cw[inside] = delta[int(fit_intercept):]
@@ -264,7 +269,7 @@ class Solver:
             pen = pws[k]
 
             def penalty(t: float, w=w, dw=explore[1].dw, pen=pen) -> float:
-                return _kernels.penalty_value(w + t * dw, pen.l1, pen.l2)
+                return penalty_value(w + t * dw, pen.l1, pen.l2)
 
             f0 = ev.loss + penalty(0.0)
             w, b, ev, accepted = self._accept(trial, explore[1], w, b, ev, f0, penalty, free,
@@ -303,7 +308,7 @@ class Solver:
         the worst violator (then one pass takes the moments here)."""
         p = self.problem.n_features
         free = free_columns(pw)
-        scores = _kernels.kkt_violations(-ev.grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
+        scores = kkt_violations(-ev.grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
                                          np.empty(p))
         worst = float(scores.max(initial=0.0))
         keep = (w != 0) & (pw.lower < pw.upper)
@@ -361,7 +366,7 @@ def _predicted_gap(step: _Step | None, scale: float, w, pw: PenaltyWeights, g2h:
     penalty (1 - s) Omega(w) and the loss's conjugate (1 - s)^2 / 2 sum sw l'^2 / l''."""
     decrease = 0.0 if step is None else -step.decrease
     shrink = 1.0 - scale
-    return (decrease + shrink * float(_kernels.penalty_value(w, pw.l1, pw.l2))
+    return (decrease + shrink * float(penalty_value(w, pw.l1, pw.l2))
             + 0.5 * shrink**2 * g2h)
 
 
@@ -400,7 +405,7 @@ def _refine(G: np.ndarray, q: np.ndarray, z: np.ndarray, pw: PenaltyWeights) -> 
         return z
 
     def worst(u):
-        return float(_kernels.kkt_violations(q - G @ u, u, pw.l1, pw.l2, pw.lower, pw.upper,
+        return float(kkt_violations(q - G @ u, u, pw.l1, pw.l2, pw.lower, pw.upper,
                                              np.empty(u.size)).max())
 
     return v if worst(v) <= worst(z) else z
@@ -442,7 +447,7 @@ def _ahead(ws: np.ndarray, scores: np.ndarray, size: int) -> np.ndarray:
 def _gap(loss: float, w, pw: PenaltyWeights, corr, scale: float, conj: float,
          offset_dot: float) -> float:
     """``shrinkage.glm_certificates.glm_duality_gap`` from the pass's sums."""
-    primal = loss + float(_kernels.penalty_value(w, pw.l1, pw.l2))
+    primal = loss + float(penalty_value(w, pw.l1, pw.l2))
     return trusted_glm_gap(primal, (
         -conj, offset_dot,
-        -float(_glm_kernels.penalty_conjugate(scale * corr, pw.l1, pw.l2, pw.lower, pw.upper))))
+        -float(penalty_conjugate(scale * corr, pw.l1, pw.l2, pw.lower, pw.upper))))

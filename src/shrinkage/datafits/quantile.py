@@ -21,9 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import _validation as v
+from ..penalties._l1_l2_kernels import penalty_conjugate, penalty_value
 from ..penalties.l1_l2 import PenaltyWeights
-from ..solvers import _kernels
-from ..solvers._quantile_kernels import conjugate_sum
 
 
 def pinball(r: np.ndarray, quantile: float) -> np.ndarray:
@@ -103,7 +102,7 @@ class Certificate:
 def objective(X, y, sw, quantile: float, pw: PenaltyWeights, w: np.ndarray, b: float) -> float:
     """P(w, b) with sw summing to one."""
     r = y - X @ w - b
-    return float(sw @ pinball(r, quantile)) + float(_kernels.penalty_value(w, pw.l1, pw.l2))
+    return float(sw @ pinball(r, quantile)) + float(penalty_value(w, pw.l1, pw.l2))
 
 
 def certify(X, y, sw, quantile: float, pw: PenaltyWeights, w: np.ndarray, b: float,
@@ -123,7 +122,7 @@ def certify(X, y, sw, quantile: float, pw: PenaltyWeights, w: np.ndarray, b: flo
         r = y - X @ w - b
         theta0 = sw * np.where(r > 0, quantile, np.where(r < 0, quantile - 1.0, quantile - 0.5))
     theta, corr = feasible_theta(X, theta0, lo, hi, pw, fit_intercept)
-    dual = float(theta @ y) - conjugate_sum(corr, pw.l1, pw.l2, pw.lower, pw.upper)
+    dual = float(theta @ y) - penalty_conjugate(corr, pw.l1, pw.l2, pw.lower, pw.upper)
     return Certificate(max(primal - dual, 0.0), primal, dual, theta)
 
 

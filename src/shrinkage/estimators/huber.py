@@ -18,8 +18,8 @@ import scipy.sparse as sp
 from .. import _validation as v
 from ..datafits import get_datafit
 from ..exceptions import ShrinkageConvergenceWarning
+from ..penalties._l1_l2_kernels import penalty_value
 from ..penalties.l1_l2 import PenaltyWeights
-from ..solvers import _kernels
 from ..solvers.interpolation import (
     RESIDUAL_RTOL,
     constraint_scale,
@@ -236,7 +236,7 @@ def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X, y, sw, eps:
     dual = t * float(lam @ yu) - float(phi.sum())
     residual = np.abs(y - _matvec(X, fit.coef) - fit.intercept)
     primal = eps * float(sw @ residual) / float(sw.sum()) + float(
-        _kernels.penalty_value(fit.coef, weights.l1, weights.l2))
+        penalty_value(fit.coef, weights.l1, weights.l2))
     gap = max(primal - dual, 0.0)
     median = _weighted_median(y, sw)
     reference = max(primal, eps * float(sw @ np.abs(y - median)) / float(sw.sum()))

@@ -16,8 +16,9 @@ from dataclasses import replace
 import numpy as np
 
 from ..datafits.multinomial import softmax_rows
+from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties.l1_l2 import PenaltyWeights
-from ..solvers import _glm_kernels, _kernels
+from ..solvers import _glm_kernels
 from ..solvers.prox_newton import (
     _INNER_FRACTION,
     _MAX_NEWTON,
@@ -166,8 +167,8 @@ def _violations(grad: np.ndarray, W: np.ndarray, pw: PenaltyWeights) -> np.ndarr
     """The KKT violation of every entry of W (p, K)."""
     out = np.empty(W.shape)
     for k in range(W.shape[1]):
-        out[:, k] = _kernels.kkt_violations(-grad[:, k], W[:, k], pw.l1, pw.l2, pw.lower,
-                                            pw.upper, np.empty(W.shape[0]))
+        out[:, k] = kkt_violations(-grad[:, k], W[:, k], pw.l1, pw.l2, pw.lower, pw.upper,
+                                   np.empty(W.shape[0]))
     return out
 
 

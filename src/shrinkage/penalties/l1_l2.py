@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..solvers import _kernels
+from ._l1_l2_kernels import kkt_violation, penalty_value, prox_coordinate
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,19 @@ class ElasticNetPenalty:
 
     def value(self, w: np.ndarray) -> float:
         pw = self.weights()
-        return float(_kernels.penalty_value(np.asarray(w, dtype=np.float64), pw.l1, pw.l2))
+        return float(penalty_value(np.asarray(w, dtype=np.float64), pw.l1, pw.l2))
 
     def prox(self, w_j: float, step: float, j: int) -> float:
         """argmin_x (x - w_j)^2 / (2 step) + Omega_j(x): soft-threshold, shrink, clip."""
         pw = self.weights()
-        return _kernels.prox_coordinate(
+        return prox_coordinate(
             w_j / step, 1.0 / step, pw.l1[j], pw.l2[j], pw.lower[j], pw.upper[j]
         )
 
     def subdiff_distance(self, grad_j: float, w_j: float, j: int) -> float:
         """Distance from -grad_j to the subdifferential of Omega_j at w_j (the KKT score)."""
         pw = self.weights()
-        return _kernels.kkt_violation(-grad_j, w_j, pw.l1[j], pw.l2[j], pw.lower[j], pw.upper[j])
+        return kkt_violation(-grad_j, w_j, pw.l1[j], pw.l2[j], pw.lower[j], pw.upper[j])
 
     def alpha_max(self, grad0: np.ndarray) -> float:
         """Smallest alpha at which w = 0 is optimal, given the datafit gradient at w = 0.

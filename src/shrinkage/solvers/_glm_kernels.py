@@ -14,9 +14,8 @@ direction is orthogonal to every column.  The kernels keep
 
 so the centred partial derivative of coordinate j is x_j.a + c m_j H and its curvature
 sum_i h_i x_ij^2 - H m_j^2.  Without an intercept m = 0 and c stays 0.  Dense designs are float64
-in Fortran order; sparse ones are CSC triplets and are never densified.  The certificate's
-kernels (``dual_scale``, ``penalty_conjugate``) say ``fastmath=False``, as in ``_kernels``: a
-fastmath caller must not pass its flags on to them.
+in Fortran order; sparse ones are CSC triplets and are never densified.  The penalty's math
+(prox, KKT score) lives in ``shrinkage.penalties._l1_l2_kernels``.
 """
 
 from __future__ import annotations
@@ -24,13 +23,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._kernels import (
-    ANDERSON_K,
-    anderson_point,
-    conjugate_coordinate,
-    kkt_violation,
-    prox_coordinate,
-)
+from ..penalties._l1_l2_kernels import kkt_violation, prox_coordinate
+from ._kernels import ANDERSON_K, anderson_point
 
 _FAST = {"reassoc", "contract"}
 
@@ -192,30 +186,6 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, 
             d[:] = d_acc
             c = c_acc
     return c, epoch
-
-
-@njit(cache=True, fastmath=False)
-def dual_scale(corr, l1, l2, lower, upper):
-    """Largest s in [0, 1] with |s corr_j| <= l1_j wherever Omega_j* is otherwise infinite."""
-    scale = 1.0
-    for j in range(corr.shape[0]):
-        if l2[j] > 0.0 or l1[j] == 0.0 or lower[j] == upper[j]:
-            continue
-        v = corr[j]
-        if v > l1[j] and upper[j] == np.inf:
-            scale = min(scale, l1[j] / v)
-        elif v < -l1[j] and lower[j] == -np.inf:
-            scale = min(scale, -l1[j] / v)
-    return scale
-
-
-@njit(cache=True, fastmath=False)
-def penalty_conjugate(v, l1, l2, lower, upper):
-    """sum_j Omega_j*(v_j) (inf where a free coordinate's v_j points to its unbounded side)."""
-    total = 0.0
-    for j in range(v.shape[0]):
-        total += conjugate_coordinate(v[j], l1[j], l2[j], lower[j], upper[j])
-    return total
 
 
 # ----------------------------------------------------------------------------------------------

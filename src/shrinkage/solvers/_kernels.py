@@ -8,7 +8,8 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
   residual ``r`` is ``y_c - X w`` on the raw columns, ``rsum = sum_i sw_i r_i``, and the true
   residual is ``r + x_offset @ w``.
 * The penalty of coordinate j is ``l1[j] |w_j| + l2[j] / 2 w_j**2`` on
-  ``lower[j] <= w_j <= upper[j]``.
+  ``lower[j] <= w_j <= upper[j]``; its math (prox, KKT score, value, conjugate) is the penalty's
+  own, in ``shrinkage.penalties._l1_l2_kernels``.
 * Certificate kernels say ``fastmath=False`` explicitly: numba otherwise compiles a kernel first
   called from a fastmath one with that caller's flags (and caches it so), and a reassociated
   ``l2 / 2 * w * w`` overflowed to a gap of -inf, reported as 0.
@@ -18,6 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from ..penalties._l1_l2_kernels import (
+    conjugate_coordinate,
+    kkt_violation,
+    kkt_violations,
+    penalty_value,
+    prox_coordinate,
+)
 
 ANDERSON_K = 5
 # Reassociation lets LLVM vectorize dot products; NaN and inf semantics are kept (bounds use inf).
@@ -30,48 +39,6 @@ KKT_ROUNDING = 1e-10
 # residual is still above tol there (the penalty is lost in the rounding of x_j' r), the gap is
 # computed at the residual projected off the support instead (see ``dual_gap_off_support``).
 KKT_STALLED = 1e-9
-
-
-@njit(cache=True, inline="always")
-def prox_coordinate(z, lipschitz, l1, l2, lower, upper):
-    """argmin_w L/2 (w - z/L)^2 + l1 |w| + l2/2 w^2 on [lower, upper]; z = L w_old + c_j."""
-    if z > l1:
-        w = (z - l1) / (lipschitz + l2)
-    elif z < -l1:
-        w = (z + l1) / (lipschitz + l2)
-    else:
-        w = 0.0
-    return min(max(w, lower), upper)
-
-
-@njit(cache=True, inline="always")
-def kkt_violation(corr, w, l1, l2, lower, upper):
-    """Distance from 0 to the subdifferential at w_j, given corr = -d(datafit)/dw_j."""
-    if lower == upper:
-        return 0.0
-    h = l2 * w - corr
-    if w == lower:  # normal cone (-inf, 0]: need h + l1 s >= 0 for some s in the sign set
-        return max(0.0, -(h + l1 * (1.0 if w >= 0 else -1.0)))
-    if w == upper:  # normal cone [0, inf): need h + l1 s <= 0 for some s in the sign set
-        return max(0.0, h + l1 * (1.0 if w > 0 else -1.0))
-    if w == 0.0:
-        return max(abs(h) - l1, 0.0)
-    return abs(h + l1 * (1.0 if w > 0 else -1.0))
-
-
-@njit(cache=True, fastmath=False)
-def kkt_violations(corr, w, l1, l2, lower, upper, out):
-    for j in range(w.shape[0]):
-        out[j] = kkt_violation(corr[j], w[j], l1[j], l2[j], lower[j], upper[j])
-    return out
-
-
-@njit(cache=True, fastmath=False)
-def penalty_value(w, l1, l2):
-    total = 0.0
-    for j in range(w.shape[0]):
-        total += l1[j] * abs(w[j]) + 0.5 * l2[j] * w[j] * w[j]
-    return total
 
 
 @njit(cache=True, fastmath=False)
@@ -112,32 +79,6 @@ def trusted_gap(gap, size):
     if gap >= -1e-12 * size:
         return 0.0
     return np.inf
-
-
-@njit(cache=True, inline="always")
-def conjugate_coordinate(v, l1, l2, lower, upper):
-    """sup_{lower <= w <= upper} v w - l1 |w| - l2/2 w^2 (finite by construction of the caller).
-
-    With an L2 part and the maximiser s / l2 inside the bounds (s = ST(v, l1)) the value is
-    s^2 / (2 l2), a product of positive factors: an overflow gives +inf (no certificate), never
-    the -inf of inf - inf that a difference of two huge terms could give.
-    """
-    if lower == upper:
-        return v * lower - l1 * abs(lower) - 0.5 * l2 * lower * lower
-    if l2 > 0.0:
-        s = max(abs(v) - l1, 0.0)
-        t = s / l2 if v >= 0.0 else -(s / l2)  # the maximiser without the bounds
-        if lower <= t <= upper:
-            return (0.5 * s) * (s / l2)
-        w = min(max(t, lower), upper)  # a finite bound
-        return v * w - l1 * abs(w) - 0.5 * l2 * w * w
-    if l1 == 0.0 and ((upper == np.inf and v > 0.0) or (lower == -np.inf and v < 0.0)):
-        return np.inf  # a free column whose correlation points where w is unbounded
-    best = 0.0 if lower <= 0.0 <= upper else -np.inf
-    for b in (lower, upper):
-        if np.isfinite(b):
-            best = max(best, v * b - l1 * abs(b))
-    return best
 
 
 @njit(cache=True, fastmath=False)

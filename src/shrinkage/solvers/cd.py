@@ -15,6 +15,7 @@ import numpy as np
 
 from ..certificates import certify
 from ..datafits.quadratic import WeightedDesign
+from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
 from .result import Fit
@@ -122,7 +123,7 @@ def _violations(corr: np.ndarray, w: np.ndarray, cols: _Columns, scores: np.ndar
     """KKT violations of the columns in play (a view of ``scores``)."""
     idx = cols.idx
     out = scores[: idx.size]
-    return _kernels.kkt_violations(corr[idx], w[idx], cols.pw.l1, cols.pw.l2, cols.pw.lower,
+    return kkt_violations(corr[idx], w[idx], cols.pw.l1, cols.pw.l2, cols.pw.lower,
                                    cols.pw.upper, out)
 
 

@@ -25,6 +25,7 @@ from functools import cached_property
 import numpy as np
 
 from ..glm_certificates import flat_weights, glm_duality_gap
+from ..penalties._l1_l2_kernels import kkt_violations, penalty_value
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _glm_kernels, _kernels
 from .result import Fit
@@ -117,7 +118,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         gap, objective = certify(data, pw, w, eta, grad, polished)
         if gap > tol_abs and stalled.check(objective, epochs):
             gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
-        scores = _kernels.kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
+        scores = kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
                                          np.empty(p))
         closed = support_closed(data, pw, w, scores, g)
         if (gap <= tol_abs and closed) or epochs >= max_iter or n_movable == 0:
@@ -136,7 +137,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
             epochs += n_epochs
             g = data.sw * data.datafit.derivative(data.y, eta)
             _glm_kernels.gradient_on(*args, ws, g, grad)
-            ws_worst = float(_kernels.kkt_violations(
+            ws_worst = float(kkt_violations(
                 -grad[ws], w[ws], pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws],
                 np.empty(ws.size)).max())
             if ws_worst <= _INNER_FRACTION * worst:
@@ -246,7 +247,7 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epo
     direction = d + c
     w_ws, z_ws, l1, l2 = w[ws], z[ws], pw.l1[ws], pw.l2[ws]
     dw = z_ws - w_ws
-    pen_old = _kernels.penalty_value(w_ws, l1, l2)
+    pen_old = penalty_value(w_ws, l1, l2)
     # the change of the penalty term by term: its sign must survive rounding near the optimum
     pen_change = float(l1 @ (np.abs(z_ws) - np.abs(w_ws)) + 0.5 * l2 @ (dw * (z_ws + w_ws)))
     decrease = float(g @ direction) + pen_change
@@ -257,7 +258,7 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epo
     def trial(t: float):
         w_t[ws] = w_ws + t * dw
         eta_t = eta + t * direction
-        return data.objective(eta_t) + _kernels.penalty_value(w_t[ws], l1, l2), eta_t
+        return data.objective(eta_t) + penalty_value(w_t[ws], l1, l2), eta_t
 
     accepted = backtrack(trial, data.objective(eta) + pen_old, decrease)
     if accepted is None:
@@ -419,4 +420,4 @@ def near_unpenalized_bound(data: _Data, pw: PenaltyWeights, w: np.ndarray, b, et
                                np.full_like(zeros, np.inf))
     decrement = polish(data, unbounded, movable, w, b, eta, max_steps=0).decrement
     l1, l2, _, _ = flat_weights(pw, w.shape)
-    return decrement + float(_kernels.penalty_value(np.ravel(w), l1, l2))
+    return decrement + float(penalty_value(np.ravel(w), l1, l2))
