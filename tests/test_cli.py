@@ -39,7 +39,7 @@ def csv(tmp_path, table):
 
 def run_cli(*args, cwd):
     """The command in a fresh Python process: (exit code, stdout, stderr)."""
-    proc = subprocess.run([sys.executable, "-m", "shrinkage.cli", *map(str, args)], cwd=cwd,
+    proc = subprocess.run([sys.executable, "-m", "shrinkage", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -308,8 +308,11 @@ def test_parquet_fit_predict_end_to_end(tmp_path, table):
     assert code == 0, err
     raw = (tmp_path / "m.json").read_bytes()
     model = json.loads(raw)  # plain JSON, no pickle anywhere
-    assert model["penalty"] == "elasticnet" and model["l1_ratio"] == 0.5
-    assert model["feature_names"] == ["a", "b", "c", "color=blue", "color=red"]
+    assert model["format_version"] == 2 and model["model"] == "elasticnet"
+    (_, pre), (_, est) = model["estimator"]["steps"]
+    assert est["class"] == "ElasticNet" and est["params"]["l1_ratio"] == 0.5
+    assert pre["fitted"]["preprocessing"]["feature_names"] == ["a", "b", "c", "color=blue",
+                                                               "color=red"]
     assert b"pickle" not in raw and not raw.startswith(b"\x80")
     code, out, err = run_cli("predict", "m.json", data, "--out", "preds.parquet", cwd=tmp_path)
     assert code == 0, err
@@ -392,7 +395,7 @@ def test_predict_writes_the_format_its_extension_names(tmp_path, csv, table, nam
     back = io.read_table(tmp_path / name)
     assert list(back.columns) == ["id", "prediction"]
     np.testing.assert_array_equal(back["id"], table["id"])
-    expected = io.model_predict(io.load_model(model), table)
+    expected = shrinkage.load(model).predict(table)
     np.testing.assert_array_equal(back["prediction"], expected)  # floats round-trip exactly
 
 
@@ -414,15 +417,14 @@ def test_fit_prints_and_stores_the_certificate(tmp_path, csv, capsys):
 
 
 def test_fit_reports_a_fit_that_did_not_converge(tmp_path, csv, capsys, monkeypatch):
-    import shrinkage.estimators as estimators
+    real = shrinkage.Lasso.fit
 
-    class Stopped(estimators.Lasso):
-        def fit(self, X, y):
-            super().fit(X, y)
-            self.converged_, self.dual_gap_ = False, 1.0
-            return self
+    def stopped(self, X, y, sample_weight=None):
+        real(self, X, y, sample_weight)
+        self.converged_, self.dual_gap_ = False, 1.0
+        return self
 
-    monkeypatch.setattr(estimators, "Lasso", Stopped)
+    monkeypatch.setattr(shrinkage.Lasso, "fit", stopped)
     model = tmp_path / "m.json"
     assert main(["fit", str(csv), "-t", "y", "--drop", "id", "--penalty", "l1", "--alpha",
                  "0.1", "--model-out", str(model)]) == 0
@@ -430,11 +432,24 @@ def test_fit_reports_a_fit_that_did_not_converge(tmp_path, csv, capsys, monkeypa
     assert json.loads(model.read_text())["certificate"]["converged"] is False
 
 
+def _edit(text: str, change) -> str:
+    d = json.loads(text)
+    change(d)
+    return json.dumps(d)
+
+
 @pytest.mark.parametrize("change, message", [
-    (lambda t: t.replace('"alpha": 1.0', '"alpha": -1'), r"m.json: alpha must be at least 0"),
-    (lambda t: t.replace('"l1_ratio": 0.0', '"l1_ratio": 5'), r"l1_ratio must be at most 1"),
+    (lambda t: t.replace('"alpha": 40.0', '"alpha": -1'),
+     r"m.json: Pipeline.steps\[1\] Ridge.params: alpha must be a finite number >= 0; got -1"),
+    (lambda t: t.replace('"class": "Ridge"', '"class": "subprocess.Popen"'),
+     r"class must name one of shrinkage's estimators"),
+    (lambda t: t.replace('"format_version": 2', '"format_version": 9'),
+     r"m.json has model format version 9, newer than this shrinkage reads \(2\)"),
+    (lambda t: _edit(t, lambda d: d["estimator"]["steps"][1][1]["fitted"]["coef_"]["ndarray"]
+                     .update(shape=[6])),
+     r"coef_ \(an array\): data must be a list of 6 values for shape \(6,\); got 5"),
     (lambda t: t.replace('"task": "regression"', '"task": "ranking"'), r"task must be one of"),
-    (lambda t: re.sub(r'"intercept": [^,]+', '"intercept": ' + "7" * 400, t),
+    (lambda t: t.replace('"tol": 0.0001', '"tol": ' + "7" * 400),
      r"an integer with 400 digits"),
     (lambda t: t.replace('"training": {', '"training": {"x": ' + "[" * 200_000
                          + "]" * 200_000 + ", "), r"nested 200002 levels deep"),
@@ -489,8 +504,9 @@ def test_fit_leaves_index_columns_out_with_a_note(tmp_path, r_csv, table, capsys
     assert ("shrinkage: note: left out column 'rownames' (the row numbers 1..40): it looks like "
             "row labels, not features; pass --keep-index-columns to use it.") in err
     saved = json.loads(model.read_text())
-    assert "rownames" not in saved["feature_names"]
-    assert saved["preprocessing"]["index_columns"] == ["rownames"]
+    pre = saved["estimator"]["steps"][0][1]["fitted"]
+    assert "rownames" not in pre["preprocessing"]["feature_names"]
+    assert pre["preprocessing"]["index_columns"] == ["rownames"]
     # new data without the row labels: the model does not need them
     new = tmp_path / "new.csv"
     table.drop(columns=["id", "y"]).to_csv(new, index=False)
@@ -499,7 +515,7 @@ def test_fit_leaves_index_columns_out_with_a_note(tmp_path, r_csv, table, capsys
     assert main(["fit", str(r_csv), "-t", "y", "--penalty", "l2", "--alpha", "1",
                  "--keep-index-columns", "--model-out", str(kept)]) == 0
     assert "note" not in capsys.readouterr().err
-    assert "rownames" in json.loads(kept.read_text())["feature_names"]
+    assert "rownames" in shrinkage.load(kept)[0].get_feature_names_out()
 
 
 def test_compare_notes_index_columns_in_the_report(tmp_path, r_csv, capsys):
@@ -540,3 +556,139 @@ def test_path_never_draws_an_empty_figure(tmp_path, csv, capsys, monkeypatch):
     assert "the L1 (lasso) path holds non-finite coefficients" in one_line(
         capsys.readouterr().err)
     assert files(tmp_path) == ["data.csv"]
+
+
+# --- issue 16: every model, class labels, stdin / stdout, quiet / verbose, python -m -------------
+
+@pytest.fixture
+def labels_csv(tmp_path, table):
+    path = tmp_path / "labels.csv"
+    score = 2 * table["a"] - 2 * table["c"]
+    table.assign(y=np.select([score > 1, score > -1], ["high", "mid"], "low")).to_csv(
+        path, index=False)
+    return path
+
+
+MODEL_CASES = {  # --model: (the estimator the library fits at that alpha, target kind)
+    "lasso": (lambda: shrinkage.Lasso(0.05, standardize=True), "numbers"),
+    "elasticnet": (lambda: shrinkage.ElasticNet(0.05, l1_ratio=0.5, standardize=True),
+                   "numbers"),
+    "logistic": (lambda: shrinkage.LogisticRegression("l2", alpha=0.05, standardize=True),
+                 "labels"),
+    "svm": (lambda: shrinkage.LinearSVC("l2", alpha=0.05, standardize=True), "labels"),
+    "poisson": (lambda: shrinkage.PoissonRegressor(0.05, l1_ratio=0.0, standardize=True),
+                "counts"),
+    "huber": (lambda: shrinkage.HuberRegressor(alpha=0.05, standardize=True), "numbers"),
+    "quantile": (lambda: shrinkage.QuantileRegressor(0.5, 0.05, standardize=True), "numbers"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MODEL_CASES))
+def test_every_model_fits_and_predicts_as_the_library(tmp_path, table, name, capsys):
+    make, kind = MODEL_CASES[name]
+    score = 2 * table["a"] - 2 * table["c"]
+    y = {"numbers": table["y"], "counts": np.round(np.exp(score / 3)).astype(int),
+         "labels": pd.Series(np.select([score > 1, score > -1], ["high", "mid"], "low"))}[kind]
+    data = tmp_path / "d.csv"
+    table.assign(y=y).to_csv(data, index=False)
+    model, preds = tmp_path / "m.json", tmp_path / "p.csv"
+    assert main(["fit", str(data), "-t", "y", "--drop", "id", "--model", name, "--alpha",
+                 "0.05", "--model-out", str(model)]) == 0
+    assert main(["predict", str(model), str(data), "--out", str(preds)]) == 0
+    prepared = io.prepare(table, "y", drop=["id"])
+    expected = make().fit(prepared.X, y).predict(prepared.X)
+    got = pd.read_csv(preds)["prediction"]
+    if kind == "labels":
+        assert list(got) == list(expected) and set(got) <= {"low", "mid", "high"}
+    else:
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
+    assert "40 predictions of y" in capsys.readouterr().out
+    loaded = shrinkage.load(model)
+    np.testing.assert_array_equal(loaded.predict(table), expected)
+
+
+def test_classifier_text_labels_and_probabilities(tmp_path, labels_csv, capsys):
+    model, out = tmp_path / "m.json", tmp_path / "p.csv"
+    assert main(["fit", str(labels_csv), "-t", "y", "--drop", "id", "--model", "logistic",
+                 "--penalty", "l1", "--cv", "3", "--model-out", str(model), "--verbose"]) == 0
+    text = capsys.readouterr().out
+    assert "logistic regression on 40 rows" in text and "3-fold CV" in text
+    assert "Classes: high, low, mid." in text and "alpha_1se" in text
+    assert json.loads(model.read_text())["task"] == "classification"
+    assert main(["predict", str(model), str(labels_csv), "--keep", "id", "--proba",
+                 "--out", str(out)]) == 0
+    got = pd.read_csv(out)
+    assert list(got.columns) == ["id", "prediction", "proba_high", "proba_low", "proba_mid"]
+    np.testing.assert_allclose(got.filter(like="proba_").sum(axis=1), 1.0)
+    best = got[["proba_high", "proba_low", "proba_mid"]].to_numpy().argmax(axis=1)
+    assert list(got["prediction"]) == list(np.array(["high", "low", "mid"])[best])
+    capsys.readouterr()
+    svm = tmp_path / "svm.json"
+    assert main(["fit", str(labels_csv), "-t", "y", "--model", "svm", "--cv", "3",
+                 "--model-out", str(svm), "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["predict", str(svm), str(labels_csv), "--proba", "--out",
+                 str(tmp_path / "q.csv")]) == 2
+    assert "--proba needs a classifier with probabilities" in one_line(capsys.readouterr().err)
+
+
+def test_model_and_penalty_agree_or_exit_2(tmp_path, csv, capsys):
+    for args, message in ((["--model", "lasso", "--penalty", "l2"], "--model ridge"),
+                          ([], "give --model")):
+        assert main(["fit", str(csv), "-t", "y", *args, "--model-out",
+                     str(tmp_path / "m.json")]) == 2
+        assert message in one_line(capsys.readouterr().err)
+    assert files(tmp_path) == ["data.csv"]
+
+
+def test_version_1_model_files_still_predict(tmp_path, table, capsys):
+    prepared = io.prepare(table, "y", drop=["id"])
+    coef = np.linspace(-1, 1, len(prepared.feature_names))
+    old = io.save_model({"penalty": "l1", "alpha": 0.5, "l1_ratio": 1.0,
+                         "feature_names": prepared.feature_names, "coefficients": coef,
+                         "intercept": 2.0, "preprocessing": prepared.preprocessing,
+                         "target": "y"}, tmp_path / "old.json")
+    data = tmp_path / "new.csv"
+    table.to_csv(data, index=False)
+    assert main(["predict", str(old), str(data), "--out", str(tmp_path / "p.csv")]) == 0
+    np.testing.assert_allclose(pd.read_csv(tmp_path / "p.csv")["prediction"],
+                               prepared.X.to_numpy() @ coef + 2.0)
+    assert "40 predictions of y (L1 (lasso))" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_stdin_stdout_and_python_m(tmp_path, csv):
+    """`-` reads CSV from stdin and writes the model or the predictions to stdout."""
+    text = csv.read_text()
+    fit = subprocess.run([sys.executable, "-m", "shrinkage", "fit", "-", "-t", "y", "--drop",
+                          "id", "--model", "ridge", "--alpha", "0.3", "--model-out", "-"],
+                         input=text, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert fit.returncode == 0, fit.stderr
+    assert json.loads(fit.stdout)["training"]["source"] == "stdin"
+    assert "L2 (ridge) on 40 rows" in fit.stderr
+    (tmp_path / "m.json").write_text(fit.stdout)
+    pred = subprocess.run([sys.executable, "-m", "shrinkage", "predict", "m.json", "-",
+                           "--out", "-", "-q"], input=text, capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert pred.returncode == 0 and pred.stderr == ""
+    got = pd.read_csv(io_text(pred.stdout))["prediction"]
+    table = pd.read_csv(csv)
+    np.testing.assert_array_equal(got, shrinkage.load(tmp_path / "m.json").predict(table))
+    assert files(tmp_path) == ["data.csv", "m.json"]
+
+
+def io_text(text: str):
+    import io as stdlib_io
+
+    return stdlib_io.StringIO(text)
+
+
+def test_shell_completion_and_python_m_are_documented(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "_SHRINKAGE_COMPLETE=bash_source shrinkage" in out and "python -m shrinkage" in out
+    assert main(["fit", "--help"]) == 0
+    out = capsys.readouterr().out
+    for name in ("lasso", "logistic", "svm", "poisson", "huber", "quantile", "group-lasso",
+                 "--quiet", "--verbose", "--penalty"):
+        assert name in out

@@ -40,8 +40,9 @@ on the same folds, bootstraps their selections, finds correlated
 features and recommends one, with the numbers behind the advice, in the
 terminal and in a self-contained HTML report; a target of class labels
 (text, true/false, a few integers) compares logistic models instead.
-`fit` saves a regression model to a JSON file that `predict` applies to
-new data.
+`fit` saves a model (lasso, ridge, elasticnet, logistic, svm, poisson,
+huber, quantile, group-lasso) to a JSON file that `predict` applies to
+new data, and shrinkage.load reads in Python.
 """
 
 EPILOG = """\
@@ -51,8 +52,10 @@ Examples:
   shrinkage compare data.csv --target price               -> report.html
   shrinkage compare data.parquet -t y --drop id --impute median \\
       --out r.html --json r.json
-  shrinkage fit data.csv -t price --penalty l1 --model-out model.json
+  shrinkage fit data.csv -t price --model lasso --model-out model.json
+  shrinkage fit data.csv -t label --model logistic --model-out clf.json
   shrinkage predict model.json new.csv --out predictions.csv
+  shrinkage predict clf.json new.csv --proba --out - | head
   shrinkage path data.csv -t price --out path.png
 
 \b
@@ -81,6 +84,12 @@ Outputs:
   DATA.  An existing file is overwritten only with --force; outputs are
   written to a temporary file and moved into place, so a failed run leaves
   nothing half-written.
+
+\b
+Shell completion (bash, zsh, fish): add to ~/.bashrc
+  eval "$(_SHRINKAGE_COMPLETE=bash_source shrinkage)"
+(zsh_source in ~/.zshrc; fish_source for fish).  `python -m shrinkage`
+runs the same command where the script is not on PATH.
 
 \b
 Exit codes:
@@ -450,34 +459,73 @@ def _command_line() -> str:
 # --------------------------------------------------------------------------------------------
 # fit and predict
 
+MODEL_NAMES = ("lasso", "ridge", "elasticnet", "logistic", "svm", "poisson", "huber",
+               "quantile", "group-lasso")
+
 FIT_EPILOG = """\
 \b
 Examples:
-  shrinkage fit houses.csv -t price --penalty l1 --model-out lasso.json
-  shrinkage fit houses.csv -t price --penalty elasticnet --l1-ratio 0.3 \\
+  shrinkage fit houses.csv -t price --model lasso --model-out lasso.json
+  shrinkage fit houses.csv -t price --model elasticnet --l1-ratio 0.3 \\
       --cv 10 --alpha-rule 1se --model-out en.json
-  shrinkage fit houses.csv -t price --penalty l2 --alpha 0.0673 \\
+  shrinkage fit houses.csv -t price --model ridge --alpha 0.0673 \\
       --model-out ridge.json
+  shrinkage fit churn.csv -t churned --model logistic --penalty l1 \\
+      --model-out churn.json
+  shrinkage fit visits.csv -t count --model poisson --model-out visits.json
+  shrinkage fit prices.csv -t price --model quantile --quantile 0.9 \\
+      --model-out p90.json
+  cat data.csv | shrinkage fit - -t y --model lasso --model-out - > m.json
+
+\b
+Models (--model): lasso, ridge, elasticnet (least squares); logistic
+(class labels, multinomial for 3+ classes) and svm (squared hinge), whose
+target may be text: predict writes the labels back; poisson (counts);
+huber (robust; alpha in scikit-learn's scaling of a sum over rows);
+quantile (--quantile, the median by default); group-lasso (each input
+column's one-hot columns enter and leave together; classes for a text or
+true/false target).  --penalty l1|l2|elasticnet picks the penalty of the
+model (lasso, ridge and elasticnet are least squares with that penalty,
+and --penalty alone still selects them, as in earlier versions).
 
 \b
 Without --alpha, alpha is chosen by K-fold cross-validation (--cv, 5 folds
-by default).  Alpha is in the elastic-net scaling for every penalty, as
-`compare` reports it: an L2 alpha A fits scikit-learn's Ridge(alpha=A*n).
-The fit's certificate is printed and stored: its duality gap, and whether it
-is within the tolerance (the objective is then within the gap of its
-minimum).  The model file (.json) is JSON: coefficients on the original
-scale, intercept, feature names, penalty, alpha, l1_ratio, the certificate
-and the preprocessing `predict` replays (the format is documented in
-shrinkage.io.model_files).
+by default): by the model's own CV estimator for the least-squares,
+logistic and Poisson models, otherwise over 20 alphas from an upper bound
+of the smallest alpha that zeroes every coefficient down to 1e-3 of it.
+Alpha is in the elastic-net scaling for the least-squares models, as
+`compare` reports it: a ridge alpha A fits scikit-learn's Ridge(alpha=A*n).
+The fit's certificate is printed and stored: its duality gap, and whether
+the fit converged.  The model file (.json) is JSON, never pickle: the
+preprocessing `predict` replays and the fitted estimator, which
+shrinkage.load("model.json") gives back in Python (the format is
+documented in shrinkage.io.model_files).  DATA "-" reads CSV from stdin;
+--model-out - writes the model to stdout.
 """
 
+
+def _verbosity_options(f):
+    f = click.option("--verbose", "-v", is_flag=True,
+                     help="Say more: how alpha was chosen, the coefficients kept.")(f)
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="Print nothing but errors (and warnings).")(f)
+
+
+def _say(text: str, quiet: bool, *, err: bool = False) -> None:
+    if not quiet:
+        click.echo(text, err=err)
+
+
 @cli.command(epilog=FIT_EPILOG, context_settings=CONTEXT,
-             short_help="Fit one penalty and save the model (JSON).")
+             short_help="Fit a model and save it (JSON).")
 @_data_options
-@click.option("--penalty", type=click.Choice(["l1", "l2", "elasticnet"]), required=True,
-              help="The penalty to fit.")
+@click.option("--model", "model_name", type=click.Choice(MODEL_NAMES), default=None,
+              help="The model to fit (see below); default: the --penalty's least squares.")
+@click.option("--penalty", type=click.Choice(["l1", "l2", "elasticnet"]), default=None,
+              help="The penalty: l1, l2 or elasticnet (--l1-ratio mixes them). Without "
+                   "--model: lasso, ridge or elasticnet.")
 @click.option("--alpha", type=click.FloatRange(min=0.0), default=None, metavar="A",
-              help="The penalty strength (elastic-net scaling); excludes --cv.")
+              help="The penalty strength; excludes --cv.")
 @click.option("--cv", type=click.IntRange(min=2), default=None, metavar="K",
               help="Choose alpha by K-fold cross-validation (the default, with 5 folds).")
 @click.option("--alpha-rule", type=click.Choice(["min", "1se"]), default="min",
@@ -486,99 +534,185 @@ shrinkage.io.model_files).
                    "error of it.")
 @click.option("--l1-ratio", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
               default=0.5, show_default=True, help="The Elastic Net's mix of L1 and L2.")
+@click.option("--quantile", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+              default=0.5, show_default=True, help="The quantile of --model quantile.")
 @click.option("--model-out", type=click.Path(path_type=Path), required=True, metavar="FILE",
-              help="The model file to write (JSON: .json).")
+              help="The model file to write (JSON: .json; - for stdout).")
 @_force_option
 @_seed_option
+@_verbosity_options
 @_debug_option
-def fit(data, target, drop, impute, keep_index_columns, penalty, alpha, cv, alpha_rule, l1_ratio,
-        model_out, force, seed) -> None:
-    """Fit one penalty on DATA and save the model as JSON."""
-    from .io import JSON_EXTENSIONS, save_model
+def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alpha, cv,
+        alpha_rule, l1_ratio, quantile, model_out, force, seed, quiet, verbose) -> None:
+    """Fit a model on DATA and save it as JSON."""
+    import numpy as np
+    from sklearn.pipeline import Pipeline
+
+    from .io import JSON_EXTENSIONS, Preprocessor, dumps_model
+    from .table_models import MODELS, fit_table_model, model_task
 
     if alpha is not None and cv is not None:
         raise click.UsageError("--alpha and --cv exclude each other: give a fixed alpha or "
                                "let cross-validation choose it.")
-    _check_outputs([(model_out, "model file", JSON_EXTENSIONS)], force)
-    prepared = _prepared(data, target, drop, impute, keep_index_columns)
-    info = fit_model(prepared, penalty, alpha=alpha, cv=5 if alpha is None and cv is None else cv,
-                     alpha_rule=alpha_rule, l1_ratio=l1_ratio, seed=seed)
-    info["training"]["source"] = data.name
-    save_model(info, model_out, force=force)
-    coef = info["coefficients"]
-    kept = sum(1 for w in coef if w != 0)
-    how = ("given" if info["alpha_selection"]["method"] == "given" else
-           f"{info['alpha_selection']['folds']}-fold CV, alpha_{alpha_rule}")
-    click.echo(f"{LABELS[penalty]} on {prepared.n_rows} rows: alpha = {info['alpha']:.4g} "
-               f"({how}), l1_ratio = {info['l1_ratio']:g}, {kept} of {len(coef)} features "
-               "kept.")
-    click.echo(_certificate_line(info["certificate"]))
-    click.echo(f"Model: {model_out}")
+    name = _model_name(model_name, penalty)
+    to_stdout = str(model_out) == "-"
+    if not to_stdout:
+        _check_outputs([(model_out, "model file", JSON_EXTENSIONS)], force)
+    df, source = _read_data(data)
+    labels = _labels(df, target, source, name)
+    task = model_task(name, labels is not None)
+    if task == "classification" and labels is None:
+        labels = _labels(df, target, source, name, force_labels=True)
+    prepared = _prepare_table(df, source, target, drop, impute, keep_index_columns, labels)
+    y = prepared.y if labels is None else labels
+    fitted = fit_table_model(prepared, y, name, alpha=alpha,
+                             cv=5 if alpha is None and cv is None else cv, penalty=penalty,
+                             l1_ratio=l1_ratio, alpha_rule=alpha_rule, quantile=quantile,
+                             seed=seed)
+    pipeline = Pipeline([
+        ("preprocess", Preprocessor.from_preprocessing(prepared.preprocessing)
+         .set_output(transform="pandas")),
+        ("model", fitted.estimator)])
+    info = {"task": task, "target": target, "model": name,
+            "alpha_selection": fitted.selection, "certificate": fitted.certificate,
+            "training": {"n_samples": int(prepared.n_rows), "source": source}}
+    text = dumps_model(pipeline, info)
+    if to_stdout:
+        click.echo(text, nl=False)
+    else:
+        from .io import write_text
+
+        write_text(model_out, text, force=force, what="model file")
+    coef = np.atleast_2d(fitted.estimator.coef_)
+    kept = int(np.sum(np.any(coef != 0, axis=0)))
+    how = ("given" if fitted.selection["method"] == "given" else
+           f"{fitted.selection['folds']}-fold CV, alpha_{alpha_rule}")
+    ratio = "" if fitted.l1_ratio is None else f", l1_ratio = {fitted.l1_ratio:g}"
+    label = MODELS[name][1]
+
+    def say(text: str) -> None:
+        _say(text, quiet, err=to_stdout)
+
+    say(f"{label} on {prepared.n_rows} rows: alpha = {fitted.alpha:.4g} ({how}){ratio}, "
+        f"{kept} of {coef.shape[1]} features kept.")
+    say(_certificate_line(fitted.certificate))
+    if verbose:
+        _describe_fit(fitted, prepared, labels, say)
+    if not to_stdout:
+        say(f"Model: {model_out}")
+
+
+def _model_name(model_name, penalty) -> str:
+    """--model, or the least-squares model of --penalty (the earlier command line)."""
+    from .table_models import PENALTY_MODELS
+
+    if model_name is None:
+        if penalty is None:
+            raise click.UsageError("give --model (lasso, ridge, elasticnet, logistic, svm, "
+                                   "poisson, huber, quantile, group-lasso) or --penalty.")
+        return PENALTY_MODELS[penalty]
+    implied = {v: k for k, v in PENALTY_MODELS.items()}.get(model_name)
+    if implied is not None and penalty not in (None, implied):
+        raise click.UsageError(f"--model {model_name} is least squares with the {implied} "
+                               f"penalty; --penalty {penalty} asks for "
+                               f"--model {PENALTY_MODELS[penalty]}.")
+    return model_name
+
+
+def _labels(df, target: str, source: str, name: str, force_labels: bool = False):
+    """The target as class labels for a classifier (text, true/false or integers; missing
+    labels refused), else None."""
+    import numpy as np
+
+    from . import _validation as v
+    from .table_models import MODELS
+
+    columns = [str(c) for c in df.columns]
+    if target not in columns:
+        return None
+    column = df.iloc[:, columns.index(target)]
+    task = MODELS[name][0]
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    text = is_bool_dtype(column) or not is_numeric_dtype(column)
+    if not (force_labels or task == "classification" or (task == "auto" and text)):
+        return None
+    v.check_no_missing({target: int(column.isna().sum())}, source, target=True)
+    labels = column.to_numpy()
+    if labels.dtype.kind == "O" and len({type(a) for a in labels}) > 1:
+        labels = labels.astype(str)
+    if len(np.unique(labels)) < 2:
+        raise ValueError(f"the target column {target!r} of {source} has a single class "
+                         f"({labels[0]!r}); a classifier needs at least 2.")
+    return labels
+
+
+def _prepare_table(df, source, target, drop, impute, keep_index_columns, labels):
+    """``prepare`` the table; class labels are prepared as their codes (only the features
+    are used)."""
+    import numpy as np
+
+    from .io import prepare
+
+    if labels is not None:
+        codes = np.unique(labels, return_inverse=True)[1]
+        df = df.set_axis([str(c) for c in df.columns], axis=1).assign(**{target: codes})
+    prepared = prepare(df, target, drop=_drop(drop), impute=impute,
+                       keep_index_columns=keep_index_columns, source=source)
+    _note_index_columns(prepared)
+    return prepared
+
+
+def _describe_fit(fitted, prepared, labels, say) -> None:
+    import numpy as np
+
+    selection = fitted.selection
+    if selection["method"] == "cv" and "alpha_min" in selection:
+        say(f"CV: alpha_min = {selection['alpha_min']:.4g}, alpha_1se = "
+            f"{selection['alpha_1se']:.4g} ({selection['folds']} folds, seed "
+            f"{selection['seed']}).")
+    elif selection["method"] == "cv":
+        best = int(np.argmin(selection["cv_mean"]))
+        say(f"CV ({selection['scoring']}): {len(selection['alphas'])} alphas from "
+            f"{selection['alphas'][0]:.4g} to {selection['alphas'][-1]:.4g}, the lowest error "
+            f"{selection['cv_mean'][best]:.4g} at alpha = {selection['alphas'][best]:.4g}.")
+    est = fitted.estimator
+    if labels is not None:
+        say(f"Classes: {', '.join(str(c) for c in est.classes_)}.")
+    coef = np.atleast_2d(est.coef_)
+    for row, w in enumerate(coef):
+        head = f"Coefficients ({est.classes_[row if len(coef) > 1 else 1]})" \
+            if labels is not None else "Coefficients"
+        kept = [f"{n} {x:+.4g}" for n, x in zip(prepared.feature_names, w, strict=True) if x]
+        say(f"{head}: {', '.join(kept) if kept else 'none'}.")
+
+
+def _read_data(data: Path):
+    """(the table, its name in messages): ``-`` reads CSV from stdin."""
+    from .io import read_table
+
+    if str(data) != "-":
+        return read_table(data), data.name
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stdin.csv"
+        path.write_bytes(sys.stdin.buffer.read())
+        return read_table(path), "stdin"
 
 
 def _certificate_line(certificate: dict) -> str:
-    gap, tol = certificate["duality_gap"], certificate["tolerance"]
+    gap, tol = certificate["duality_gap"], certificate.get("tolerance")
     if certificate["converged"]:
+        if tol is None:
+            return (f"Converged: certificate {gap:.3g} within the solver's tolerance: the "
+                    "objective is within it of its minimum.")
         return (f"Converged: duality gap {gap:.3g} <= tolerance {tol:.3g} (tol x variance of "
                 "the target): the objective is within the gap of its minimum.")
-    return (f"NOT converged: duality gap {gap:.3g} > tolerance {tol:.3g}; the coefficients may "
-            "be off. Try a larger alpha, or fewer or rescaled features.")
-
-
-def fit_model(prepared, penalty: str, *, alpha=None, cv=5, alpha_rule: str = "min",
-              l1_ratio: float = 0.5, seed=0) -> dict:
-    """Fit one penalty on prepared data (standardized columns); the model file's dict."""
-    import numpy as np
-
-    from .comparison.grid import ridge_grid
-    from .estimators import ElasticNet, ElasticNetCV, Lasso, LassoCV, Ridge
-
-    X, y = prepared.X, prepared.y
-    n = X.shape[0]
-    ratio = {"l1": 1.0, "l2": 0.0, "elasticnet": float(l1_ratio)}[penalty]
-    if alpha is not None:
-        if penalty == "l1":
-            est = Lasso(alpha, standardize=True)
-        elif penalty == "l2":
-            est = Ridge(alpha * n, standardize=True)
-        else:
-            est = ElasticNet(alpha, l1_ratio=ratio, standardize=True)
-        est.fit(X, y)
-        chosen, selection = float(alpha), {"method": "given"}
-        converged = getattr(est, "converged_", None)
-    else:
-        common = {"cv": cv, "alpha_rule": alpha_rule, "standardize": True,
-                  "random_state": seed}
-        if penalty == "l1":
-            est = LassoCV(**common)
-        elif penalty == "l2":
-            Xa = X.to_numpy(dtype=np.float64)
-            constant = np.flatnonzero(np.ptp(Xa, axis=0) == 0)
-            est = ElasticNetCV(l1_ratio=0.0, alphas=ridge_grid(Xa, True, 100, constant),
-                               **common)
-        else:
-            est = ElasticNetCV(l1_ratio=ratio, **common)
-        est.fit(X, y)
-        chosen = float(est.alpha_)
-        selection = {"method": "cv", "folds": int(cv), "alpha_rule": alpha_rule, "seed": seed,
-                     "alpha_min": float(est.alpha_min_), "alpha_1se": float(est.alpha_1se_)}
-        chosen_fit = est.cv_result_
-        i = chosen_fit.index_min if alpha_rule == "min" else chosen_fit.index_1se
-        converged = bool(chosen_fit.path.converged[i])
-    gap = float(np.max(est.dual_gap_))
-    tolerance = float(est.tol * np.var(y))  # the solvers stop at gap <= tol * var(y)
-    if converged is None:  # a closed form (Ridge): its certificate is the gap itself
-        converged = bool(gap <= tolerance)
-    return {"task": "regression", "penalty": penalty, "alpha": chosen, "l1_ratio": ratio,
-            "alpha_selection": selection, "standardize": True,
-            "target": prepared.preprocessing.target,
-            "feature_names": prepared.feature_names,
-            "coefficients": [float(w) for w in np.ravel(est.coef_)],
-            "intercept": float(est.intercept_),
-            "certificate": {"duality_gap": gap, "tolerance": tolerance,
-                            "converged": bool(converged)},
-            "preprocessing": prepared.preprocessing,
-            "training": {"n_samples": int(n)}}
+    bound = "" if tol is None else f" > tolerance {tol:.3g}"
+    return (f"NOT converged: certificate {gap:.3g}{bound}; the coefficients may be off. Try a "
+            "larger alpha, or fewer or rescaled features.").replace(
+                "certificate", "duality gap", tol is not None)
 
 
 PREDICT_EPILOG = """\
@@ -586,16 +720,22 @@ PREDICT_EPILOG = """\
 Examples:
   shrinkage predict model.json new.csv --out predictions.csv
   shrinkage predict model.json new.parquet --keep id --out preds.parquet
+  shrinkage predict churn.json new.csv --proba --out p.csv
+  cat new.csv | shrinkage predict model.json - --out - > predictions.csv
 
 \b
 DATA needs every input column the model was trained on (others, the target
 included, are ignored).  The preprocessing is replayed: the same one-hot
 categories (a category not seen in training is an error) and, for a model
 fitted with --impute, the same fill values for missing cells.  The output
-has one row per row of DATA: the --keep columns, then "prediction"; its
-format follows the extension, as for DATA: .csv, .tsv (.tab), .parquet
-(.pq), .jsonl (.ndjson) or .json, the text formats optionally compressed
-(.gz, .bz2, .xz, .zip); any other extension is refused.
+has one row per row of DATA: the --keep columns, then "prediction" (class
+labels as in training for a classifier), then with --proba one column
+"proba_LABEL" per class.  Its format follows the extension, as for DATA:
+.csv, .tsv (.tab), .parquet (.pq), .jsonl (.ndjson) or .json, the text
+formats optionally compressed (.gz, .bz2, .xz, .zip); any other extension
+is refused.  "-" reads DATA (CSV) from stdin or writes CSV to stdout.
+MODEL may be any file of shrinkage.save (a pipeline with a Preprocessor,
+or an estimator fitted on named columns) or of earlier versions.
 """
 
 @cli.command(epilog=PREDICT_EPILOG, context_settings=CONTEXT,
@@ -603,32 +743,60 @@ format follows the extension, as for DATA: .csv, .tsv (.tab), .parquet
 @click.argument("model", type=click.Path(path_type=Path))
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
-              help="The predictions to write (.csv, .tsv, .parquet, .jsonl or .json).")
+              help="The predictions to write (.csv, .tsv, .parquet, .jsonl or .json; - for "
+                   "stdout).")
 @click.option("--keep", multiple=True, metavar="COLS",
               help="Columns of DATA to copy into the output (e.g. an id), comma-separated.")
+@click.option("--proba", is_flag=True,
+              help="Also write the probability of each class (classifiers).")
 @_force_option
+@_verbosity_options
 @_debug_option
-def predict(model, data, out, keep, force) -> None:
+def predict(model, data, out, keep, proba, force, quiet, verbose) -> None:
     """Predict DATA with a model saved by `fit` (MODEL is its JSON file)."""
     import pandas as pd
 
     from . import _validation as v
-    from .io import check_output, load_model, model_predict, read_table, table_format, write_table
+    from .io import check_output, read_model, table_format, write_table
+    from .table_models import MODELS, predict_table
 
-    table_format(out, what="predictions")
-    check_output(out, force=force, what="predictions")
-    info = load_model(model)
-    df = read_table(data)
+    if str(model) == "-" and str(data) == "-":
+        raise click.UsageError("MODEL and DATA cannot both be read from stdin.")
+    to_stdout = str(out) == "-"
+    if not to_stdout:
+        table_format(out, what="predictions")
+        check_output(out, force=force, what="predictions")
+    estimator, info = read_model(model)
+    df, source = _read_data(data)
     keep = _drop(keep)
-    v.check_columns_present(keep, df.columns, "column to keep", data.name)
-    preds = model_predict(info, df, source=data.name)
+    v.check_columns_present(keep, df.columns, "column to keep", source)
+    preds, probabilities, classes = predict_table(estimator, df, source=source, proba=proba)
     frame = pd.DataFrame({c: df[c].to_numpy() for c in keep})
-    if "prediction" in frame.columns:
-        raise ValueError("--keep lists a column named 'prediction', the output's own column.")
+    names = ["prediction"] + ([] if probabilities is None else
+                              [f"proba_{c}" for c in classes])
+    clash = [c for c in names if c in frame.columns]
+    if clash:
+        raise ValueError(f"--keep lists a column named {clash[0]!r}, one of the output's own "
+                         "columns.")
     frame["prediction"] = preds
-    write_table(frame, out, force=force, what="predictions")
-    click.echo(f"{len(preds)} predictions of {info.get('target') or 'the target'} "
-               f"({LABELS[info['penalty']]}): {out}")
+    if probabilities is not None:
+        for j, c in enumerate(classes):
+            frame[f"proba_{c}"] = probabilities[:, j]
+    if to_stdout:
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        write_table(frame, out, force=force, what="predictions")
+    name = info.get("model")
+    label = LABELS.get(info.get("penalty")) or MODELS.get(name, (None, name))[1] or \
+        type(estimator).__name__
+    where = "" if to_stdout else f": {out}"
+    _say(f"{len(preds)} predictions of {info.get('target') or 'the target'} ({label}){where}",
+         quiet, err=to_stdout)
+    if verbose:
+        trained = info.get("training", {})
+        _say(f"Model: {type(estimator).__name__}, trained on {trained.get('n_samples', '?')} rows "
+             f"of {trained.get('source', '?')} (shrinkage {info.get('shrinkage_version', '?')}).",
+             quiet, err=to_stdout)
 
 
 # --------------------------------------------------------------------------------------------

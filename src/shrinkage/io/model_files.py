@@ -41,7 +41,7 @@ from ..estimators._serialize import FORMAT, FORMAT_VERSION, decode_node, documen
 from .encoding import MAX_COLUMNS, MAX_NAME_CHARS, Preprocessing
 from .files import JSON_EXTENSIONS, check_extension, write_text
 from .preprocessor import Preprocessor, transform
-from .safe_json import load_json_file
+from .safe_json import load_json_file, loads_limited
 from .schema import array_of, number, validate
 
 MODEL_FORMAT = FORMAT
@@ -244,9 +244,15 @@ def save(model, path, *, force: bool = False, info: dict | None = None) -> Path:
     >>> shrinkage.save(model, "lasso.json")  # doctest: +SKIP
     >>> shrinkage.load("lasso.json").predict(X)  # doctest: +SKIP
     """
+    check_extension(path, JSON_EXTENSIONS, "model file")
+    return write_text(path, dumps_model(model, info), force=force, what="model file")
+
+
+def dumps_model(model, info: dict | None = None) -> str:
+    """The text of the model file of ``model`` (``save`` writes it), checked as ``load``
+    checks a file."""
     import json
 
-    check_extension(path, JSON_EXTENSIONS, "model file")
     doc = document(model)
     for key, value in (info or {}).items():
         if key in doc:
@@ -254,7 +260,7 @@ def save(model, path, *, force: bool = False, info: dict | None = None) -> Path:
         doc[key] = value
     text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
     model_from_document(json.loads(text), "the model")
-    return write_text(path, text, force=force, what="model file")
+    return text
 
 
 def load(path):
@@ -272,6 +278,12 @@ def load(path):
 def read_model(path) -> tuple:
     """(the estimator, the other fields of the file) of the model file ``path``."""
     p = Path(path)
+    if str(path) == "-":  # the command line's stdin
+        import sys
+
+        raw = loads_limited(sys.stdin.buffer.read(MAX_MODEL_BYTES + 1)[:MAX_MODEL_BYTES + 1],
+                            "stdin", max_depth=MAX_DEPTH, what="shrinkage model file")
+        return model_from_document(raw, "stdin")
     raw = load_json_file(p, max_bytes=MAX_MODEL_BYTES, max_depth=MAX_DEPTH,
                          what="shrinkage model file")
     return model_from_document(raw, p.name)
