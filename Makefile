@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint typecheck dist bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,13 +28,25 @@ $(DEMO_STAMP): pyproject.toml
 demo: $(DEMO_STAMP)
 	$(BIN)/shrinkage demo --out demo-report.html --force
 
-test: $(STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 -q
+
+# coverage: the total is printed and the run fails below [tool.coverage.report] fail_under
+test: lint
+	$(BIN)/python -m pytest -n 2 -q --cov=shrinkage --cov-report=term:skip-covered
+
+# mypy, configured in pyproject.toml ([tool.mypy])
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
+
+# the sdist and the wheel, in dist/
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.run --out docs/benchmarks.md --problems a,b,c --repeat 5
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .coverage .coverage.*
