@@ -328,7 +328,8 @@ def test_gap_is_a_certificate_even_where_its_terms_overflow():
 def test_certificate_kernels_never_take_a_fastmath_callers_flags(name):
     """numba compiles a kernel first called from a fastmath one with the caller's flags (and
     caches it so): the certificate kernels must say fastmath=False themselves."""
-    from shrinkage.solvers import _group_kernels, _kernels
+    from shrinkage.penalties import _group_kernels
+    from shrinkage.solvers import _kernels
 
     assert getattr(_kernels, name).targetoptions.get("fastmath") is False
     for group_name in ["group_kkt", "dual_norm", "dual_norms", "kkt_scores", "penalty_value"]:

@@ -38,7 +38,6 @@ KNOWN_CYCLES = [
 KNOWN_MATH_TO_SOLVERS = {
     ("shrinkage.certificates", "shrinkage.solvers._kernels"),
     ("shrinkage.glm_certificates", "shrinkage.solvers._kernels"),
-    ("shrinkage.penalties.group", "shrinkage.solvers._group_kernels"),
 }
 
 #: modules that fit models (or run the simulations that do): what plots/ must not reach

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..solvers import _group_kernels as gk
+from . import _group_kernels as gk
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns
+from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
 from . import _kernels
@@ -196,7 +197,7 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
     while True:
         corr = design.correlations(r, rsum)
         gap = quadratic_gap(design, penalty, w, r, rsum, corr, free_products)
-        gk.kkt_scores(corr, w, groups.order, groups.ptr, l1, lg, scores)
+        kkt_scores(corr, w, groups.order, groups.ptr, l1, lg, scores)
         nonzero = groups.norms(w) > 0
         closed = not np.any((scores > slack) & ~nonzero)
         if (gap <= tol_abs and closed) or epochs >= max_iter:

@@ -21,6 +21,7 @@ from scipy.linalg import blas
 
 from ..datafits.quadratic import WeightedDesign
 from ..glm_certificates import trusted_glm_gap
+from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
 from . import _kernels
@@ -180,7 +181,7 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
         value, kind = glm_certificate(data, datafit, penalty, w, b, eta, deriv)
         tol_abs = tol_gap if kind == "duality_gap" else tol_kkt
         grad = data.gradient(data.weighted(deriv))
-        gk.kkt_scores(-grad, w, groups.order, groups.ptr, l1, lg, scores)
+        kkt_scores(-grad, w, groups.order, groups.ptr, l1, lg, scores)
         nonzero = groups.norms(w) > 0
         closed = not np.any((scores > _zero_group_slack(data, penalty, deriv)) & ~nonzero)
         if (value <= tol_abs and closed) or epochs >= max_iter:
