@@ -10,22 +10,82 @@ from sklearn.utils.validation import check_array
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
+#: The largest float of a dtype times this is the most any sum of squares of the data may reach:
+#: the solvers need room above the data's own sums (ridge grids start 1e3 above alpha_max, gaps
+#: and criteria add or scale such sums).
+MAGNITUDE_ROOM = 1e-6
 
-def check_design(X, *, name: str = "X"):
-    """2-D float array (float32 kept) or CSC sparse matrix, finite, with at least one row."""
+
+def magnitude_limit(dtype) -> float:
+    """The largest sum of squares accepted for data of ``dtype``: ``MAGNITUDE_ROOM`` times its
+    largest float (about 1.8e302 for float64, 3.4e32 for float32)."""
+    return float(np.finfo(dtype).max) * MAGNITUDE_ROOM
+
+
+def check_magnitude(A, *, name: str = "X", feature_names=None) -> None:
+    """Refuse data whose squares the solvers cannot sum: n max_i |a_ij|^2 <= magnitude_limit.
+
+    n max_i |a_ij|^2 bounds the column's sum of squares (the diagonal of X'X, or y'y) and every
+    weighted version with weights normalised to mean one, so no later sum overflows.  Checked
+    per column of a 2-D ``A`` (dense or sparse) against its dtype's limit (float32 is lower);
+    the error names the column (its feature name when known) and a factor to divide it by.
+
+    Examples
+    --------
+    >>> check_magnitude(np.array([[1e100], [2.0]]))  # squares up to 1e200: fine
+    >>> check_magnitude(np.array([[1e300], [2.0]]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: column 0 of X holds values up to 1e+300: ...
+    """
+    n = A.shape[0]
+    if n == 0 or (sp.issparse(A) and A.nnz == 0) or A.size == 0:
+        return
+    limit = magnitude_limit(A.dtype)
+    largest = np.sqrt(limit / n)  # n * largest^2 = limit, computed without overflow
+    peak = abs(A).max() if sp.issparse(A) else max(float(np.max(A)), -float(np.min(A)))
+    if peak <= largest:
+        return
+    if A.ndim == 1:
+        where = f"{name}"
+    else:
+        col_max = abs(A).max(axis=0)
+        col_max = col_max.toarray().ravel() if sp.issparse(col_max) else np.asarray(col_max)
+        j = int(np.argmax(col_max > largest))
+        peak = float(col_max[j])
+        label = f"{feature_names[j]!r}" if feature_names is not None else f"{j}"
+        where = f"column {label} of {name}"
+    factor = 10.0 ** np.ceil(np.log10(peak / largest))
+    hint = " or pass float64 data" if A.dtype == np.float32 else ""
+    raise ValueError(
+        f"{where} holds values up to {peak:.3g}: with {n} rows its sums of squares "
+        f"(n * max^2) would exceed {limit:.3g}, the {A.dtype} limit of this library's "
+        f"solvers; rescale it (e.g. divide it by {factor:.0e}){hint}.")
+
+
+def check_design(X, *, name: str = "X", feature_names=None):
+    """2-D float array (float32 kept) or CSC sparse matrix, finite, with at least one row, whose
+    columns pass ``check_magnitude`` (named by ``feature_names``, or a DataFrame's columns)."""
+    if feature_names is None and hasattr(X, "columns"):
+        feature_names = [str(c) for c in X.columns]
     if sp.issparse(X):
         X = check_array(X, accept_sparse="csc", dtype=FLOAT_DTYPES, input_name=name)
         X = sp.csc_matrix(X)
         X.sort_indices()
-        return X
-    return check_array(X, dtype=FLOAT_DTYPES, input_name=name)
+    else:
+        X = check_array(X, dtype=FLOAT_DTYPES, input_name=name)
+    if feature_names is not None and len(feature_names) != X.shape[1]:
+        feature_names = None
+    check_magnitude(X, name=name, feature_names=feature_names)
+    return X
 
 
 def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "y") -> np.ndarray:
-    """Finite float64 target whose length matches X."""
+    """Finite float64 target whose length matches X and that passes ``check_magnitude``."""
     y = check_array(
         y, ensure_2d=False, dtype=np.float64, input_name=name, ensure_min_samples=1
     )
+    check_magnitude(y, name=name)
     if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
         y = y[:, 0]
     if y.ndim != 1 and not (multi_output and y.ndim == 2):
@@ -54,8 +114,13 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
         raise ValueError("sample_weight contains NaN or infinity.")
     if np.any(sw < 0):
         raise ValueError(f"sample_weight must be non-negative; smallest is {sw.min()}.")
-    if sw.sum() <= 0:
+    total = sw.sum()
+    if total <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs a positive weight.")
+    if not np.isfinite(total):
+        raise ValueError(f"sample_weight sums to more than the largest float (largest weight "
+                         f"{sw.max():.3g}); only relative weights matter: rescale them (e.g. "
+                         "divide them by their maximum).")
     return sw
 
 
@@ -145,15 +210,25 @@ def _bound(value, n_features: int, default: float, name: str) -> np.ndarray:
     return b
 
 
+#: The largest integer accepted for counts and iteration limits: the kernels count in int64
+#: and report ``n_iter_`` as int32 (scikit-learn's convention), so every count fits an int32.
+MAX_INT = 2**31 - 1
+
+
 def check_positive_int(value, name: str) -> int:
+    """An integer in [1, MAX_INT] (2**31 - 1)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    if value > MAX_INT:
+        raise ValueError(f"{name} must be at most 2**31 - 1 = {MAX_INT}; got {value!r}.")
     return int(value)
 
 
 def check_tol(tol) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol > 0:
-        raise ValueError(f"tol must be a positive number; got {tol!r}.")
+    """A finite number > 0 (NaN, infinity, 0 and negative values are refused)."""
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
+            np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number (not NaN or infinity); got {tol!r}.")
     return float(tol)
 
 

@@ -27,6 +27,9 @@ from ..selection.cv import CVData, PathOptions, check_r2_folds, cross_validate, 
 from .linear import _XY, Ridge, _LinearModel
 
 _GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: RidgeCV's certificate: the gap off the support too whenever the plain gap is above this
+#: (relative to y'y) - an almost unpenalized ridge loses its penalty in the rounding of X'r.
+_GAP_TOL = 1e-4
 
 
 def set_cv_attributes(est, results, rule: str, is_list: bool, relaxed: bool, dtype):
@@ -128,7 +131,7 @@ class ElasticNetCV(_LinearModel):
             raise ValueError(f"relax must be True or False; got {self.relax!r}.")
         gammas = v.check_gammas(self.gammas) if self.relax else None
         X, y = validate_data(self, X, y, **_XY)
-        X = v.check_design(X)
+        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         options = PathOptions(
             fit_intercept=self.fit_intercept, standardize=self.standardize,
             penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
@@ -253,7 +256,7 @@ class RidgeCV(_LinearModel):
             raise ValueError("store_cv_results=True keeps leave-one-out errors: it needs cv=None "
                              f"(or 'loo'); got cv={self.cv!r}.")
         X, y = validate_data(self, X, y, multi_output=True, **_XY)
-        X = v.check_design(X)
+        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         problem = Problem.build(X, y, sample_weight=sample_weight,
                                 penalty_factor=self.penalty_factor,
                                 fit_intercept=self.fit_intercept, standardize=self.standardize,
@@ -288,7 +291,7 @@ class RidgeCV(_LinearModel):
                      if problem.fit_intercept else np.zeros(n_targets))
         gaps = np.array([Ridge._gap(problem, stats,
                                     problem.penalty(alphas[b] / total, 0.0, problem.column_scale(
-                                        stats.col_norm_sq)).weights(), coef[t], t)
+                                        stats.col_norm_sq)).weights(), coef[t], t, _GAP_TOL)
                          for t, b in enumerate(best)])
         picked = errors[best, np.arange(n_targets)]
         score = -picked if scoring != "r2" else 1.0 - picked

@@ -103,7 +103,7 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
         """Validated X, class indices of y (``classes_`` set) and s = sample weight x class
         weight."""
         X, y = validate_data(self, X, y, **_X_FIT)
-        X = v.check_design(X)
+        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
@@ -335,7 +335,7 @@ class LinearSVC(_LinearClassifier):
 class _GLMRegressor(RegressorMixin, _GLM):
     def _regression_data(self, X, y):
         X, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
-        return v.check_design(X), y
+        return v.check_design(X, feature_names=getattr(self, "feature_names_in_", None)), y
 
     def _predict_linear(self, X, offset=None):
         check_is_fitted(self)

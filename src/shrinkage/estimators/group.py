@@ -133,7 +133,7 @@ class GroupLasso(RegressorMixin, _GroupModel):
             raise ValueError(f"datafit must be one of {REGRESSION_DATAFITS} or a datafit "
                              f"instance; got {self.datafit!r}{hint}.")
         X, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
-        X = v.check_design(X)
+        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         self.coef_, self.intercept_ = self._fit(X, y, sample_weight, offset, self.datafit)
         return self
 
@@ -182,7 +182,7 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         """Fit on X (dense or sparse) and labels y (any values); returns self."""
         datafit = v.check_choice(self.datafit, "datafit", CLASSIFICATION_DATAFITS)
         X, y = validate_data(self, X, y, **_X_FIT)
-        X = v.check_design(X)
+        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         K = len(self.classes_)

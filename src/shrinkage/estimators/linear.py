@@ -39,7 +39,7 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
 
     def _problem(self, X, y, sample_weight, multi_output: bool) -> tuple[Problem, np.ndarray]:
         X, y = validate_data(self, X, y, multi_output=multi_output, **_XY)
-        X = v.check_design(X)
+        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         names = getattr(self, "feature_names_in_", None)
         problem = Problem.build(
             X, y, sample_weight=sample_weight, penalty_factor=self.penalty_factor,
