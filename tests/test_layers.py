@@ -32,13 +32,10 @@ KNOWN_CYCLES = [
     {"shrinkage.cli", "shrinkage.cli_infer"},
 ]
 
-#: the math importing solver kernels today: issue 12 part 1 moves this math into the penalty and
-#: datafit modules ("Nothing under penalties/, datafits/ or the certificate module imports
-#: solvers/")
-KNOWN_MATH_TO_SOLVERS = {
-    ("shrinkage.certificates", "shrinkage.solvers._kernels"),
-    ("shrinkage.glm_certificates", "shrinkage.solvers._kernels"),
-}
+#: the math importing solver kernels: none since issue 12 part 1 moved that math into the penalty,
+#: datafit and certificate modules ("Nothing under penalties/, datafits/ or the certificate module
+#: imports solvers/"); the set stays empty
+KNOWN_MATH_TO_SOLVERS: set[tuple[str, str]] = set()
 
 #: modules that fit models (or run the simulations that do): what plots/ must not reach
 FITTING = ("shrinkage.path", "shrinkage.paths", "shrinkage.group_path", "shrinkage.glm",
@@ -51,7 +48,7 @@ FITTING = ("shrinkage.path", "shrinkage.paths", "shrinkage.group_path", "shrinka
 LAZY_PACKAGES = ("shrinkage", "shrinkage.comparison", "shrinkage.dask")
 EXTRAS = ("shrinkage.dask", "shrinkage.torch")
 MATH = ("shrinkage.penalties", "shrinkage.datafits", "shrinkage.certificates",
-        "shrinkage.glm_certificates")
+        "shrinkage.glm_certificates", "shrinkage._certificate_kernels")
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

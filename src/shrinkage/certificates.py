@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._certificate_kernels import (
+    dual_gap,
+    off_support_columns,
+    project_free_columns,
+)
 from .datafits.quadratic import SufficientStatistics, WeightedDesign
+from .penalties._l1_l2_kernels import kkt_violations
 from .penalties.l1_l2 import PenaltyWeights
-from .solvers import _kernels
 
 
 def dual_point_from_design(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray,
@@ -56,7 +61,7 @@ def best_gap(data: WeightedDesign | SufficientStatistics, pw: PenaltyWeights, w:
         gap = duality_gap_design(data, pw, w)
     if gap <= tol_abs or w.shape[0] > max_features:
         return gap
-    cols = _kernels.off_support_columns(w, pw.unpenalized_columns().astype(np.int64))
+    cols = off_support_columns(w, pw.unpenalized_columns().astype(np.int64))
     if isinstance(data, SufficientStatistics):
         corr = data.q - data.G @ w
         r_dot_y = float(data.yty - data.q @ w)
@@ -76,9 +81,9 @@ def certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_fr
     Also valid on a subset of the columns (all arrays restricted alike) when the others were
     removed by a safe screening rule: the restricted problem has the same optimal value.
     """
-    theta_corr, dual_ry, dual_rr = _kernels.project_free_columns(
+    theta_corr, dual_ry, dual_rr = project_free_columns(
         free.astype(np.int64), w, corr, r_dot_y, residual_sq, cross, q_free, pw.lower, pw.upper)
-    gap, _, _, scale = _kernels.dual_gap(w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1,
+    gap, _, _, scale = dual_gap(w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1,
                                          pw.l2, pw.lower, pw.upper)
     return gap, scale * theta_corr
 
@@ -90,4 +95,4 @@ def _no_free(p: int):
 def kkt_violation(corr: np.ndarray, w: np.ndarray, pw: PenaltyWeights) -> np.ndarray:
     """Per-coordinate distance of the gradient to the subdifferential (0 at the optimum)."""
     out = np.empty_like(w, dtype=np.float64)
-    return _kernels.kkt_violations(corr, w, pw.l1, pw.l2, pw.lower, pw.upper, out)
+    return kkt_violations(corr, w, pw.l1, pw.l2, pw.lower, pw.upper, out)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._certificate_kernels import trusted_gap
 from .penalties._l1_l2_kernels import dual_scale, penalty_conjugate, penalty_value
 from .penalties.l1_l2 import PenaltyWeights
-from .solvers import _kernels
 
 
 def flat_weights(pw: PenaltyWeights, shape: tuple) -> tuple[np.ndarray, ...]:
@@ -52,10 +52,10 @@ def glm_duality_gap(datafit, y: np.ndarray, sw: np.ndarray, eta: np.ndarray,
 
 
 def trusted_glm_gap(primal: float, dual_terms: tuple[float, ...]) -> float:
-    """P - sum(dual_terms) as a certificate (``_kernels.trusted_gap``): >= 0, and inf for NaN
+    """P - sum(dual_terms) as a certificate (``trusted_gap``): >= 0, and inf for NaN
     or a negative value beyond the rounding of the terms (an overflow certifies nothing)."""
     gap = primal - sum(dual_terms)
     size = abs(primal) + sum(abs(t) for t in dual_terms)
     if not np.isfinite(size):
         return np.inf
-    return float(_kernels.trusted_gap(gap, size))
+    return float(trusted_gap(gap, size))

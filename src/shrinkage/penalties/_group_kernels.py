@@ -32,7 +32,6 @@ def penalty_value(w, order, ptr, l1, lg, groups):
     return total
 
 
-
 @njit(cache=True)
 def group_prox(v, step, order, start, l1, lg):
     """In place: v <- argmin_x ||x - v||^2 / 2 + step Omega_g(x) (the prox of step Omega_g).
@@ -52,7 +51,6 @@ def group_prox(v, step, order, start, l1, lg):
     shrink = 0.0 if norm <= step * lg else 1.0 - step * lg / norm
     for k in range(m):
         v[k] *= shrink
-
 
 
 @njit(cache=True, fastmath=False)
@@ -82,7 +80,6 @@ def group_kkt(corr, w, order, start, l1, lg):
     return np.sqrt(total)
 
 
-
 @njit(cache=True, fastmath=False)
 def kkt_scores(corr, w, order, ptr, l1, lg, out):
     """out[g] = distance of corr_g to the subdifferential of Omega_g at w_g."""
@@ -93,7 +90,6 @@ def kkt_scores(corr, w, order, ptr, l1, lg, out):
             v[k] = corr[order[start + k]]
         out[g] = group_kkt(v, w, order, start, l1, lg[g])
     return out
-
 
 
 @njit(cache=True, fastmath=False)
@@ -164,7 +160,6 @@ def dual_norm(v, a, c):
             t = t_new
         return t
     return t_left
-
 
 
 @njit(cache=True, fastmath=False)

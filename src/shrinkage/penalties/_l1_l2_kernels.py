@@ -30,7 +30,6 @@ def prox_coordinate(z, lipschitz, l1, l2, lower, upper):
     return min(max(w, lower), upper)
 
 
-
 @njit(cache=True, inline="always")
 def kkt_violation(corr, w, l1, l2, lower, upper):
     """Distance from 0 to the subdifferential at w_j, given corr = -d(datafit)/dw_j."""
@@ -46,13 +45,11 @@ def kkt_violation(corr, w, l1, l2, lower, upper):
     return abs(h + l1 * (1.0 if w > 0 else -1.0))
 
 
-
 @njit(cache=True, fastmath=False)
 def kkt_violations(corr, w, l1, l2, lower, upper, out):
     for j in range(w.shape[0]):
         out[j] = kkt_violation(corr[j], w[j], l1[j], l2[j], lower[j], upper[j])
     return out
-
 
 
 @njit(cache=True, fastmath=False)
@@ -61,7 +58,6 @@ def penalty_value(w, l1, l2):
     for j in range(w.shape[0]):
         total += l1[j] * abs(w[j]) + 0.5 * l2[j] * w[j] * w[j]
     return total
-
 
 
 @njit(cache=True, inline="always")
@@ -90,7 +86,6 @@ def conjugate_coordinate(v, l1, l2, lower, upper):
     return best
 
 
-
 @njit(cache=True, fastmath=False)
 def penalty_conjugate(v, l1, l2, lower, upper):
     """sum_j Omega_j*(v_j) (inf where a free coordinate's v_j points to its unbounded side)."""
@@ -98,7 +93,6 @@ def penalty_conjugate(v, l1, l2, lower, upper):
     for j in range(v.shape[0]):
         total += conjugate_coordinate(v[j], l1[j], l2[j], lower[j], upper[j])
     return total
-
 
 
 @njit(cache=True, fastmath=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._certificate_kernels import off_support_columns
 from ..certificates import certify
 from ..datafits.quadratic import WeightedDesign
 from ..penalties._l1_l2_kernels import kkt_violations
@@ -138,7 +139,7 @@ def _gap_off_support(design: WeightedDesign, cols: _Columns, w: np.ndarray, corr
     there, and the gap is that of least squares on the support plus the penalty.
     """
     idx = cols.idx
-    local = _kernels.off_support_columns(w[idx], cols.free)
+    local = off_support_columns(w[idx], cols.free)
     if local.size == cols.free.size:
         return np.inf, np.zeros(idx.size)
     cross, q_u = design.cross_gram(idx[local])

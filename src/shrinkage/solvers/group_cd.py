@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from .._certificate_kernels import project_free_columns
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns
 from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
@@ -159,7 +160,7 @@ def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, 
     if free.size:
         cross, q_free = design.cross_gram(free) if free_products is None else free_products
         inf = np.full(w.shape[0], np.inf)
-        corr, r_dot_y, r_dot_r = _kernels.project_free_columns(
+        corr, r_dot_y, r_dot_r = project_free_columns(
             free, w, corr, r_dot_y, residual_sq, cross, q_free, -inf, inf)
     else:
         r_dot_r = residual_sq
