@@ -262,3 +262,27 @@ def test_first_alphas_below_alpha_max_agree_with_liblinear():
                         fit_intercept=False, max_iter=100_000).fit(X, Y)
         np.testing.assert_array_equal(coef != 0, sk.coef_.ravel() != 0)
     assert np.count_nonzero(path.coefs[1]) > 0
+
+
+def test_a_ridge_path_does_not_stop_where_warm_starts_are_already_certified():
+    """Early in a ridge path the warm start often meets the gap tolerance without a step, so
+    consecutive deviance ratios are equal; that is not a stall (it stopped after 5 null-like
+    alphas and LogisticRegressionCV chose the null model)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 10))
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.standard_normal(200) > 0).astype(int)
+    path = shrinkage.path(X, y, datafit="logistic", l1_ratio=0.0)
+    assert len(path.alphas) == 100
+    assert np.any(path.n_iter[1:6] == 0)  # warm starts certified without a step
+    cv = shrinkage.LogisticRegressionCV(l1_ratios=0.0, cv=3).fit(X, y)
+    assert cv.alpha_ < path.alphas[5]
+    assert cv.score(X, y) > 0.7  # the null model scores the majority share, 0.52
+
+
+def test_the_stall_rule_needs_a_certified_growth():
+    from shrinkage.glm.path import deviance_saturated
+
+    flat = [0.1, 0.2, 0.3, 0.4, 0.4]
+    assert deviance_saturated(flat)
+    assert not deviance_saturated(flat, uncertainty=1e-3)
+    assert not deviance_saturated(flat, uncertainty=np.inf)

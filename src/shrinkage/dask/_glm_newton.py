@@ -23,6 +23,7 @@ from ..penalties._l1_l2_kernels import (
     penalty_value,
 )
 from ..penalties.l1_l2 import PenaltyWeights
+from ..solvers._constants import ARMIJO, DASK_NEWTON_ROUNDING, WS_START
 from ..solvers.gram import solve_gram
 from ..solvers.prox_newton import DivergenceError, diverged_message, free_columns
 from ._glm_sums import Certificate, Request
@@ -33,12 +34,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger("shrinkage.dask")
 
 # the core's proximal Newton constants (shrinkage.solvers.prox_newton)
-_WS_START = 10
-_ARMIJO = 1e-4
 _ETA_DIVERGED = 700.0
 _STEPS = tuple(0.5**k for k in range(4))  # the step sizes one line-search pass evaluates
 _MIN_STEP = 1e-10
-_ROUNDING = 64 * np.finfo(float).eps  # relative rounding of an objective value
 _INNER_TOL = 1e-3  # the Newton subproblem's gap, a fraction of the path's tolerance ...
 _INNER_FLOOR = 10 * np.finfo(float).eps  # ... and this relative to its own scale (rounding)
 _LOOK_AHEAD = 0.5  # look ahead when P's predicted gap is below this fraction of the tolerance,
@@ -125,7 +123,7 @@ class Solver:
         ``prox_newton.polish_unpenalized``; used for the null model).  Returns (w, b, ev)."""
         inside = _inside(free, w, pw)
         ev = self.covering(ev, free)
-        hint = np.argsort(-np.abs(ev.grad))[:2 * _WS_START]  # moments for the first steps
+        hint = np.argsort(-np.abs(ev.grad))[:2 * WS_START]  # moments for the first steps
         for _ in range(max_steps):
             delta, grad, _ = self._unpenalized_step(ev, inside)
             decrease = -float(grad @ delta)
@@ -148,7 +146,7 @@ class Solver:
             t, i = found
             w, b = w + t * dw, b + t * db
             ev = trial if i == 0 else self.evaluate(w, b, hint, free)
-            hint = np.argsort(-np.abs(ev.grad))[:2 * _WS_START]
+            hint = np.argsort(-np.abs(ev.grad))[:2 * WS_START]
         clipped = np.clip(w, pw.lower, pw.upper)
         if not np.array_equal(clipped, w):
             w = clipped
@@ -206,7 +204,7 @@ class Solver:
         w = np.clip(np.asarray(w, dtype=np.float64), pws[0].lower, pws[0].upper)
         if not (np.array_equal(w, ev.w) and b == ev.b):
             ev = self.evaluate(w, b, np.flatnonzero(w), free_columns(pws[0]))
-        k, ws_size = 0, _WS_START
+        k, ws_size = 0, WS_START
         no_look_ahead = -1  # an alpha whose look-ahead failed: its step is taken
         ratio = 1.0  # the last certified gap over its prediction
         while k < n:
@@ -256,10 +254,10 @@ class Solver:
                 logger.info("alpha=%.4g: %d passes, %d Newton steps, gap %.3g", alphas[i],
                             problem.n_passes - mark, newton, gap)
                 mark, newton, k = problem.n_passes, 0, i + 1
-                if stop(fits[-1].loss):
+                if stop(fits[-1].loss, fits[-1].gap):
                     return fits
             if k != k_before:
-                ws_size = _WS_START
+                ws_size = WS_START
             if k == n:
                 break
             if explore is None or explore[0] != k:  # a look-ahead failed: k alone next time
@@ -374,11 +372,11 @@ def _armijo(trial: Evaluation, steps, f0: float, decrease: float, penalty, probl
     """(t, index) of the first step size with sufficient decrease, or None.  A decrease
     below the rounding of the objective cannot be checked: the step is taken if the objective
     does not grow beyond rounding (the certificate judges the result)."""
-    rounding = _ROUNDING * abs(f0)
+    rounding = DASK_NEWTON_ROUNDING * abs(f0)
     for i, t in enumerate(steps):
         if t < _MIN_STEP:
             return None
-        slack = rounding if -decrease * t <= rounding else _ARMIJO * t * decrease
+        slack = rounding if -decrease * t <= rounding else ARMIJO * t * decrease
         if trial.line_loss[i] + penalty(t) <= f0 + slack:
             if trial.line_eta_max[i] > _ETA_DIVERGED:
                 raise DivergenceError(diverged_message(problem.datafit))
@@ -425,7 +423,7 @@ def _finished(w, b, loss: float, cert: Certificate, polished_loss: float, pw: Pe
     certificate's Newton step when that does not increase the loss beyond rounding (the penalty
     is the same, so P's gap bounds it too)."""
     w_p = w - cert.cw
-    if (polished_loss <= loss + _ROUNDING * abs(loss) and np.all(w_p >= pw.lower)
+    if (polished_loss <= loss + DASK_NEWTON_ROUNDING * abs(loss) and np.all(w_p >= pw.lower)
             and np.all(w_p <= pw.upper)):
         return w_p, b - cert.c0, polished_loss
     return w.copy(), b, loss

@@ -288,11 +288,13 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
     setup_passes = problem.n_passes
     ratios = []
 
-    def saturated(loss: float) -> bool:
+    def saturated(loss: float, gap: float) -> bool:
         if not default_grid or f_null <= f_saturated:
             return False
-        ratios.append(1.0 - (loss - f_saturated) / (f_null - f_saturated))
-        return deviance_saturated(ratios)
+        span = f_null - f_saturated
+        ratios.append(1.0 - (loss - f_saturated) / span)
+        return deviance_saturated(ratios, (gap if np.isfinite(gap) and gap >= 0 else np.inf)
+                                  / span)
 
     fits = solver.path(alphas, l1_ratio, w, b, ev, tol_abs=tol_abs, max_iter=max_iter,
                        stop=saturated)

@@ -71,8 +71,9 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
         w, b, eta = fit.w, fit.intercept, fit.state
         fits.append(fit)
         if default_grid and f_null > f_saturated:
-            ratios.append(1.0 - (data.objective(eta) - f_saturated) / (f_null - f_saturated))
-            if deviance_saturated(ratios):
+            span = f_null - f_saturated
+            ratios.append(1.0 - (data.objective(eta) - f_saturated) / span)
+            if deviance_saturated(ratios, _gap_bound(fit.gap) / span):
                 break
     alphas = np.asarray(alphas[: len(fits)], dtype=np.float64)
     warn_not_converged(fits, alphas, max_iter, model)
@@ -81,6 +82,11 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
                 np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
                 np.array([f.converged for f in fits]), l1_ratio, problem.feature_names,
                 datafit=datafit.name, certificate="duality_gap")
+
+
+def _gap_bound(gap: float) -> float:
+    """A fit's gap as a bound on its suboptimality (an uncertified fit bounds nothing)."""
+    return float(gap) if np.isfinite(gap) and gap >= 0 else np.inf
 
 
 def _check_unpenalized_part(problem: GLMProblem, datafit, y: np.ndarray, alphas, l1_ratio: float,
@@ -95,14 +101,29 @@ def _check_unpenalized_part(problem: GLMProblem, datafit, y: np.ndarray, alphas,
         check_finite_optimum(problem, datafit, y, np.flatnonzero(free))
 
 
-def deviance_saturated(ratios: list[float]) -> bool:
+def deviance_saturated(ratios: list[float], uncertainty: float = 0.0) -> bool:
     """glmnet's stop: the deviance explained (one ratio per alpha so far) passed 0.999, or grew
-    by less than 1e-5 of itself (after the first few alphas)."""
+    by less than 1e-5 of itself (after the first few alphas).
+
+    ``uncertainty`` bounds how much the last ratio may understate the exact fit's (its duality
+    gap over the null-to-saturated deviance span): growth is a stall only when its upper bound
+    ``ratios[-1] + uncertainty - ratios[-2]`` is that small. A fit the warm start already
+    certifies (no step taken, the same ratio) is not a stall: early in a ridge path the gap
+    tolerance exceeds the whole change, and stopping there returned five null-like fits.
+
+    Examples
+    --------
+    >>> deviance_saturated([0.1, 0.2, 0.3, 0.4, 0.4])
+    True
+    >>> deviance_saturated([0.1, 0.2, 0.3, 0.4, 0.4], uncertainty=1e-3)
+    False
+    """
     if ratios[-1] > _DEV_RATIO_MAX:
         return True
     if len(ratios) < _MIN_ALPHAS_BEFORE_STOP:
         return False
-    return ratios[-1] - ratios[-2] < _DEV_RATIO_STALL * abs(ratios[-1])
+    growth_bound = ratios[-1] + uncertainty - ratios[-2]
+    return growth_bound < _DEV_RATIO_STALL * abs(ratios[-1])
 
 
 def _weights(problem: GLMProblem, alpha: float, l1_ratio: float, inactive: np.ndarray
