@@ -19,10 +19,8 @@ from ..datafits.multinomial import softmax_rows
 from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers import _glm_kernels
+from ..solvers._constants import INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING
 from ..solvers.prox_newton import (
-    _INNER_FRACTION,
-    _MAX_NEWTON,
-    _ROUNDING,
     Polished,
     Stall,
     _Data,
@@ -65,7 +63,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
     stalled = Stall()
     while True:
         polished = polish_multinomial(data, pw, free, W, b, eta,
-                                      max_steps=min(_MAX_NEWTON, max(max_iter - epochs, 0)))
+                                      max_steps=min(MAX_NEWTON, max(max_iter - epochs, 0)))
         W, b, eta = polished.w, polished.b, polished.eta
         epochs += polished.n_steps
         G = data.sw[:, None] * (softmax_rows(eta) - onehot)
@@ -82,8 +80,8 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
         ws = working_set(scores, np.any(W != 0, axis=1), pw, free, grow, n_movable)
         n_steps = 0
         ws_worst = worst
-        while n_steps < _MAX_NEWTON and epochs < max_iter:
-            step = _newton_step(data, pw, ws, W, b, eta, onehot, _INNER_FRACTION * ws_worst,
+        while n_steps < MAX_NEWTON and epochs < max_iter:
+            step = _newton_step(data, pw, ws, W, b, eta, onehot, INNER_FRACTION * ws_worst,
                                 max_iter - epochs, args)
             if step is None:
                 break
@@ -93,7 +91,7 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
             G = data.sw[:, None] * (softmax_rows(eta) - onehot)
             grad_ws = design.columns(ws).T @ G
             ws_worst = float(_scores(grad_ws, W[ws], _restrict(pw, ws)).max())
-            if ws_worst <= _INNER_FRACTION * worst:
+            if ws_worst <= INNER_FRACTION * worst:
                 break
         if n_steps == 0 and ws.size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
@@ -209,8 +207,8 @@ def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.
                 hess[:, k, :, ell] = (C * weight[:, None]).T @ C
         s = scaled_solve(hess.reshape(m * K, m * K), grad.ravel())
         decrement = max(float(grad.ravel() @ s), 0.0)
-        if (size <= _ROUNDING or n_steps >= max_steps or not decrement > 0
-                or (decrement <= _ROUNDING * abs(f) and decrement >= last)):
+        if (size <= NEWTON_ROUNDING or n_steps >= max_steps or not decrement > 0
+                or (decrement <= NEWTON_ROUNDING * abs(f) and decrement >= last)):
             break
         last = decrement
         step = -uncentre(s.reshape(m, K), mean)

@@ -24,10 +24,8 @@ import numpy as np
 from numba import njit
 
 from ..penalties._l1_l2_kernels import kkt_violation, prox_coordinate
+from ._constants import FAST_MATH
 from ._kernels import ANDERSON_K, anderson_point
-
-_FAST = {"reassoc", "contract"}
-
 
 # Sparse loops index with unsigned integers: numba then skips its negative-index wraparound
 # on every access, which made these gathers 2-3x slower than scipy's own sparse products.
@@ -47,7 +45,7 @@ def _dot(j, Xd, data, indices, indptr, is_sparse, a):
     return acc
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def column_stats(Xd, data, indices, indptr, is_sparse, ws, h, hx, hxx):
     """hx[j] = sum_i h_i x_ij and hxx[j] = sum_i h_i x_ij^2 for j in ws."""
     for t in range(ws.shape[0]):
@@ -70,7 +68,7 @@ def column_stats(Xd, data, indices, indptr, is_sparse, ws, h, hx, hxx):
         hxx[j] = s2
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def gradient_on(Xd, data, indices, indptr, is_sparse, ws, g, out):
     """out[j] = x_j.g for j in ws."""
     for t in range(ws.shape[0]):
@@ -94,7 +92,7 @@ def _move(j, delta, Xd, data, indices, indptr, is_sparse, h, a, d):
             d[i] += delta * Xd[i, j]
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def _model_value(g, h, d, c, z, ws, l1, l2):
     """The quadratic model g.e + 1/2 sum h e^2 (e = d + c) plus the penalty on ``ws``."""
     total = 0.0
@@ -122,7 +120,7 @@ def _nonzero(ws, z):
     return out
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, curv, H,
               l1, l2, lower, upper, max_epochs, tol):
     """Coordinate descent on the quadratic model over ``ws`` with Anderson extrapolation of the
@@ -255,7 +253,7 @@ def _gather(j, Xd, data, indices, indptr, is_sparse, rows, x2):
     return x2.shape[0]
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def _block(count, rows, x2, SP, P, B):
     """B = sum_i x_i^2 (diag(SP_i) - SP_i P_i'), the K x K Hessian block of one column."""
     K = B.shape[0]
@@ -273,7 +271,7 @@ def _block(count, rows, x2, SP, P, B):
         B[k, k] += diag
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def _solve_row(B, grad, z, step, l1, l2, lower, upper, tol):
     """argmin_d grad.d + 1/2 d'Bd + sum_k l1 |z_k + d_k| + l2/2 (z_k + d_k)^2 on the box, by
     coordinate descent on the K x K block (no pass over the data); ``step`` receives d.  The
@@ -299,7 +297,7 @@ def _solve_row(B, grad, z, step, l1, l2, lower, upper, tol):
             break
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def _model_value_k(G, SP, P, sw, E, Z, ws, l1, l2):
     """The K-class Newton model at the step E plus the penalty of Z on ``ws``."""
     K, n = E.shape
@@ -319,7 +317,7 @@ def _model_value_k(G, SP, P, sw, E, Z, ws, l1, l2):
     return total
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s, E, sw,
                    fit_intercept, l1, l2, lower, upper, max_epochs, tol):
     """Block coordinate descent on the K-class Newton model: each column of ``ws`` (and the K

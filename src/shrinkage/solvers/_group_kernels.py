@@ -17,9 +17,9 @@ import numpy as np
 from numba import njit
 
 from ..penalties._group_kernels import group_kkt, group_prox, penalty_value
+from ._constants import FAST_MATH
 from ._kernels import ANDERSON_K, anderson_point, column_axpy, column_dot
 
-_FAST = {"reassoc", "contract"}
 _BLOCK_SWEEPS = 20  # coordinate sweeps within a sparse-group block per visit
 
 
@@ -199,7 +199,7 @@ def _datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
     return 0.5 * rr
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def bcd_working_set(
     Xd, data, indices, indptr, sw, x_offset, is_sparse,
     r, rsum, w, order, ptr, ws, lipschitz, evals, evecs, grams, eoff, voff, l1, lg,

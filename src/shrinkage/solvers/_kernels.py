@@ -24,10 +24,9 @@ from numba import njit
 
 from .._certificate_kernels import dual_gap, off_support_columns, project_free_columns
 from ..penalties._l1_l2_kernels import kkt_violation, kkt_violations, prox_coordinate
+from ._constants import FAST_MATH
 
 ANDERSON_K = 5
-# Reassociation lets LLVM vectorize dot products; NaN and inf semantics are kept (bounds use inf).
-_FAST = {"reassoc", "contract"}
 # A zero coordinate violates its optimality condition when its KKT violation exceeds this
 # fraction of ||x_j|| ||y_c|| (plus a few ulps of its L1 weight): far above the rounding of the
 # correlation x_j' r, far below any violation that moves the objective (v^2 / 2 ||x_j||^2).
@@ -69,7 +68,7 @@ def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_spars
     return rsum
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def correlations(Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, ws, out):
     """out[j] = X_c[:, j]' S r_true for j in ws."""
     for k in range(ws.shape[0]):
@@ -133,7 +132,7 @@ def anderson_point(history):
     return c @ history[1:]
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def cd_working_set(
     Xd, data, indices, indptr, sw, x_offset, is_sparse,
     r, rsum, w, ws, lipschitz, l1, l2, lower, upper,
@@ -209,7 +208,7 @@ def cd_working_set(
 # Gram (covariance) mode: everything on the p x p matrix G = X_c' S X_c and q = X_c' S y_c
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FAST_MATH)
 def gram_cd(
     G, q, yty, w, l1, l2, lower, upper, free, tol_gap, max_epochs, gap_every, screen,
 ):

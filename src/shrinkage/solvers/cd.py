@@ -19,10 +19,8 @@ from ..datafits.quadratic import WeightedDesign
 from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
+from ._constants import INNER_FRACTION, WS_START
 from .result import Fit
-
-_WS_START = 10
-_INNER_FRACTION = 0.3
 
 
 class _Columns:
@@ -64,7 +62,7 @@ def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol:
     cols = _Columns(active, pw, free, free_products)
     corr = np.zeros(p)
     scores = np.empty(p)
-    ws_size = _WS_START
+    ws_size = WS_START
     epochs = 0
     gap = np.inf
     args = design.kernel_args()
@@ -111,7 +109,7 @@ def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol:
         ws = idx if top is None else idx[top]
         rsum, n_epochs = _kernels.cd_working_set(
             *args, r, rsum, w, ws, lipschitz, pw.l1, pw.l2, pw.lower, pw.upper,
-            max_iter - epochs, _INNER_FRACTION * worst, anderson)
+            max_iter - epochs, INNER_FRACTION * worst, anderson)
         epochs += n_epochs
         if ws_size < n_active and n_epochs <= 1:
             ws_size *= 2

@@ -41,10 +41,9 @@ from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
 from . import _kernels
+from ._constants import INNER_FRACTION, WS_START
 from .result import Fit
 
-_WS_START = 10
-_INNER_FRACTION = 0.3
 _GRAM_MAX_SIZE = 256  # larger blocks get their top eigenvalue by Lanczos instead of a dense Gram
 
 
@@ -193,7 +192,7 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
     free_products = design.cross_gram(free) if free.size else None
     scores = np.empty(groups.n_groups)
     args = design.kernel_args()
-    ws_size, epochs = _WS_START, 0
+    ws_size, epochs = WS_START, 0
     slack = _zero_group_slack(design, penalty, curvature)
     while True:
         corr = design.correlations(r, rsum)
@@ -206,7 +205,7 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
         ws, ws_size = _working_set(scores, nonzero, ws_size)
         rsum, n_epochs = gk.bcd_working_set(
             *args, r, rsum, w, groups.order, groups.ptr, ws, *curvature.kernel_args(), l1, lg,
-            max_iter - epochs, _INNER_FRACTION * scores.max(), anderson)
+            max_iter - epochs, INNER_FRACTION * scores.max(), anderson)
         epochs += n_epochs
         if ws.size < groups.n_groups and n_epochs <= 1:
             ws_size *= 2

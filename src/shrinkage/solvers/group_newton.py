@@ -25,12 +25,12 @@ from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
 from . import _kernels
-from .group_cd import _WS_START, _working_set, block_curvature
+from ._constants import ARMIJO, WS_START
+from .group_cd import _working_set, block_curvature
 from .result import Fit
 
 _NEWTON_FRACTION = 0.1  # a tighter inner solve: Newton steps are worth more than CD epochs
 _CURVATURE_FLOOR = 1e-6  # relative floor of the Newton weights (keeps every block curved)
-_ARMIJO = 1e-4
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
     K = data.n_classes
     b = class_intercepts(b0, K) if data.fit_intercept else class_intercepts(0.0, K)
     scores = np.empty(groups.n_groups)
-    ws_size, epochs = _WS_START, 0
+    ws_size, epochs = WS_START, 0
     while True:
         if K > 1 and data.fit_intercept:  # the K intercepts, exactly
             b = _multinomial_intercepts(data, datafit, data.eta(w, 0.0), b)
@@ -238,7 +238,7 @@ def _multinomial_intercepts(data: GLMData, datafit, base: np.ndarray, b: np.ndar
         noise = 16 * np.finfo(float).eps * abs(value)
         for t in 0.5 ** np.arange(30):
             trial = float(data.sw @ datafit.loss(data.y, base + b + t * step))
-            if trial <= value + _ARMIJO * t * float(grad @ step) + noise:
+            if trial <= value + ARMIJO * t * float(grad @ step) + noise:
                 break
         else:
             break
@@ -300,7 +300,7 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
         trial = w.copy()
         trial[cols] = w[cols] + t * dw
         after = glm_objective(data, datafit, penalty, eta + t * d_eta, trial)
-        if after <= before + _ARMIJO * t * min(decrease, 0.0) + noise:
+        if after <= before + ARMIJO * t * min(decrease, 0.0) + noise:
             return n_epochs, trial, b + t * db, True
         t *= 0.5
     return n_epochs, w, b, False

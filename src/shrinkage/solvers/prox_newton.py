@@ -28,13 +28,9 @@ from ..glm_certificates import flat_weights, glm_duality_gap
 from ..penalties._l1_l2_kernels import kkt_violations, penalty_value
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _glm_kernels, _kernels
+from ._constants import ARMIJO, INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING, WS_START
 from .result import Fit
 
-_WS_START = 10
-_INNER_FRACTION = 0.3
-_MAX_NEWTON = 50
-_ARMIJO = 1e-4
-_ROUNDING = 1e3 * np.finfo(float).eps
 # where l'' = 0 the Newton model gets this fraction of the curvature bound: enough to keep it
 # strictly convex, small enough not to damp the step (1e-2 made a squared-hinge fit on iris take
 # 2351 epochs instead of 115, the floor acting as a proximal term)
@@ -110,7 +106,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     stalled = Stall()
     while True:
         polished = polish_unpenalized(data, pw, free, w, b, eta,
-                                      max_steps=min(_MAX_NEWTON, max(max_iter - epochs, 0)))
+                                      max_steps=min(MAX_NEWTON, max(max_iter - epochs, 0)))
         w, b, eta = polished.w, polished.b, polished.eta
         epochs += polished.n_steps
         g = data.sw * data.datafit.derivative(data.y, eta)
@@ -127,8 +123,8 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         ws = working_set(scores, w != 0, pw, free, grow, n_movable)
         n_steps = 0
         ws_worst = worst
-        while n_steps < _MAX_NEWTON and epochs < max_iter:
-            step = _newton_step(data, pw, ws, w, b, eta, g, _INNER_FRACTION * ws_worst,
+        while n_steps < MAX_NEWTON and epochs < max_iter:
+            step = _newton_step(data, pw, ws, w, b, eta, g, INNER_FRACTION * ws_worst,
                                 max_iter - epochs, hx, hxx, args)
             if step is None:
                 break
@@ -140,7 +136,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
             ws_worst = float(kkt_violations(
                 -grad[ws], w[ws], pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws],
                 np.empty(ws.size)).max())
-            if ws_worst <= _INNER_FRACTION * worst:
+            if ws_worst <= INNER_FRACTION * worst:
                 break
         if n_steps == 0 and ws.size == n_movable:
             break  # no descent left on the whole problem: the gap is at rounding level
@@ -183,7 +179,7 @@ class Stall:
         self.tried = -1
 
     def check(self, objective: float, epochs: int) -> bool:
-        stuck = self.last - objective <= _ROUNDING * abs(objective)
+        stuck = self.last - objective <= NEWTON_ROUNDING * abs(objective)
         self.last = objective
         if not stuck or epochs < self.next_try:
             return False
@@ -225,7 +221,7 @@ def working_set(scores: np.ndarray, nonzero: np.ndarray, pw: PenaltyWeights, fre
     keep = nonzero & movable
     keep[free] = True
     ranked = np.where(keep, np.inf, np.where(movable, scores, -1.0))
-    size = min(max(_WS_START, 2 * int(keep.sum()), grow), n_movable)
+    size = min(max(WS_START, 2 * int(keep.sum()), grow), n_movable)
     return np.sort(np.argpartition(ranked, -size)[-size:]).astype(np.int64)
 
 
@@ -272,11 +268,11 @@ def backtrack(trial, f0: float, decrease: float):
     ``trial(t) = (objective, payload)`` has objective <= f0 + 1e-4 t decrease; (t, payload), or
     None.  Below rounding Armijo cannot tell, so a step is then accepted unless the objective
     visibly rises."""
-    slack = _ROUNDING * abs(f0) if -decrease < _ROUNDING * abs(f0) else 0.0
+    slack = NEWTON_ROUNDING * abs(f0) if -decrease < NEWTON_ROUNDING * abs(f0) else 0.0
     t = 1.0
     while t >= 1e-10:
         f_t, payload = trial(t)
-        if f_t <= f0 + _ARMIJO * t * decrease + slack:
+        if f_t <= f0 + ARMIJO * t * decrease + slack:
             return t, payload
         t *= 0.5
     return None
@@ -371,8 +367,8 @@ def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.
         # rounding level of each gradient entry: the block is exact there
         size = float(np.max(np.abs(B.T @ g) / (np.abs(B.T) @ np.abs(g) + 1e-300)))
         step, decrement = newton_direction(B, data.model_curvature(eta), g, data.fit_intercept)
-        if (size <= _ROUNDING or n_steps >= max_steps or not decrement > 0
-                or (decrement <= _ROUNDING * abs(f) and decrement >= last)):
+        if (size <= NEWTON_ROUNDING or n_steps >= max_steps or not decrement > 0
+                or (decrement <= NEWTON_ROUNDING * abs(f) and decrement >= last)):
             break
         last = decrement
         accepted = backtrack(objective_along(data, eta, B @ step), f, -decrement)
