@@ -8,7 +8,7 @@ scikit-learn's joint (w, b, sigma) objective.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn import linear_model as sk
 
@@ -57,6 +57,7 @@ def test_quantile_regressor_reaches_the_linear_programs_optimum(data, log_ratio,
         assert P_ours - P_ref <= tol * null + slack, (P_ours - P_ref, tol * null)
 
 
+@settings(max_examples=25)  # scikit-learn's reference at tol 1e-12 is the slow part
 @given(data=designs(n_min=10), log_alpha=st.floats(-6, 1), epsilon=st.sampled_from([1.1, 1.35,
                                                                                     2.0]))
 def test_huber_regressor_matches_sklearn_objective(data, log_alpha, epsilon):
