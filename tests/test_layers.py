@@ -28,8 +28,6 @@ KNOWN_CYCLES = [
      "shrinkage.solvers.quantile"},
     # issue 16 (models that travel): _serialize's checks import glm/group, which use its mixin
     {"shrinkage.estimators._serialize", "shrinkage.estimators.glm", "shrinkage.estimators.group"},
-    # the `infer` command: cli_infer reuses cli's options and cli registers cli_infer's command
-    {"shrinkage.cli", "shrinkage.cli_infer"},
 ]
 
 #: the math importing solver kernels: none since issue 12 part 1 moved that math into the penalty,

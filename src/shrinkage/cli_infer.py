@@ -1,9 +1,10 @@
 """``shrinkage infer``: confidence intervals and p-values after the lasso, on the terminal.
 
 A thin shell over ``shrinkage.inference``: read and prepare the table as every command does
-(``cli._prepared``), call ``debiased_lasso``, ``selective_inference`` or ``multi_split``, print
-the result's table, what its intervals mean and how they were made, and optionally write the
-result as JSON.  Errors follow ``cli.main``: exit code 2 and one line for bad input.
+(``cli_shared._prepared``), call ``debiased_lasso``, ``selective_inference`` or
+``multi_split``, print the result's table, what its intervals mean and how they were made, and
+optionally write the result as JSON.  Errors follow ``cli.main``: exit code 2 and one line for
+bad input.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .cli import (
+from .cli_shared import (
     CONTEXT,
     _check_outputs,
     _console,
