@@ -102,6 +102,46 @@ def test_classifiers_labels_and_probabilities(make, n_classes, names, dtype):
     np.testing.assert_array_equal(label[clear], model.predict(X)[clear])
 
 
+def test_group_lasso_poisson_applies_the_exp_link():
+    rng = np.random.default_rng(16)
+    X = rng.normal(size=(80, 4))
+    y = rng.poisson(np.exp(0.3 + X @ np.array([0.5, -0.3, 0.0, 0.2])))
+    model = shrinkage.GroupLasso(groups=[0, 0, 1, 1], datafit="poisson", alpha=0.01).fit(X, y)
+    got = run(to_onnx(model, X[:1].astype(np.float32)), X.astype(np.float32))[0]
+    close(got, model.predict(X.astype(np.float32)), np.float32)
+
+
+@pytest.mark.parametrize(("datafit", "n_classes"), [
+    ("logistic", 2), ("multinomial", 2), ("multinomial", 3)])
+@pytest.mark.parametrize("names", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_group_lasso_classifier_labels_and_probabilities(datafit, n_classes, names, dtype):
+    X, y = simulated(90, 4, seed=17, noise=1.0)
+    labels = labels_of(y, n_classes, names)
+    model = shrinkage.GroupLassoClassifier(groups=[0, 0, 1, 2], alpha=0.01,
+                                           datafit=datafit).fit(X, labels)
+    label, proba = run(to_onnx(model, X[:1].astype(dtype)), X.astype(dtype))
+    expected = model.predict_proba(X.astype(dtype))
+    assert proba.shape == (90, n_classes)
+    close(proba, expected, dtype)
+    decided = np.sort(expected, axis=1)
+    clear = decided[:, -1] - decided[:, -2] > 1e-4  # rows not at a rounding tie
+    np.testing.assert_array_equal(label[clear], model.predict(X)[clear])
+
+
+def test_group_lasso_squared_hinge_gives_label_and_scores():
+    """No probability model: the label and the decision scores (-d, d), as LinearSVC."""
+    X, y = simulated(90, 4, seed=18, noise=1.0)
+    labels = labels_of(y, 2, names=True)
+    model = shrinkage.GroupLassoClassifier(groups=[0, 0, 1, 2], alpha=0.01,
+                                           datafit="squared_hinge").fit(X, labels)
+    label, scores = run(to_onnx(model, X[:1].astype(np.float32)), X.astype(np.float32))
+    d = model.decision_function(X)
+    close(scores, np.column_stack([-d, d]), np.float32)
+    clear = np.abs(d) > 1e-4
+    np.testing.assert_array_equal(label[clear], model.predict(X)[clear])
+
+
 def test_linear_svc_label_and_scores():
     X, y = simulated(90, 4, seed=14, noise=1.0)
     labels = labels_of(y, 3, names=True)
@@ -117,9 +157,8 @@ def test_bad_input():
         to_onnx(shrinkage.Lasso(), X)
     with pytest.raises(ValueError, match="3 columns"):
         to_onnx(shrinkage.Lasso(alpha=0.1).fit(X, y), X[:, :2])
-    with pytest.raises(ValueError, match="datafit='poisson'"):
-        to_onnx(shrinkage.GroupLasso(groups=[0, 1, 2], datafit="poisson", alpha=0.1).fit(
-            X, np.abs(np.round(y))), X)
+    with pytest.raises(ValueError, match="datafit='bogus'"):
+        to_onnx(shrinkage.GroupLasso(groups=[0, 1, 2], datafit="bogus"), X)
     from sklearn.linear_model import Lasso
 
     with pytest.raises(TypeError, match="shrinkage's estimators"):

@@ -3,11 +3,14 @@
 ``to_onnx(model, X_sample)`` returns an ONNX model that onnxruntime runs without shrinkage:
 
 - linear regressors (Lasso, ElasticNet, Ridge, their CV / IC / adaptive / relaxed variants,
-  Huber, quantile, least-squares group lasso): X W' + b;
-- Poisson regressors: exp(X w + b) (the log link);
-- classifiers (LogisticRegression(CV)): the label and the class
-  probabilities, the sigmoid for two classes, the softmax for the multinomial, normalized
-  sigmoids for one-vs-rest; LinearSVC: the label and its decision scores.
+  Huber, quantile, GroupLasso with the quadratic, Huber or quantile datafit): X W' + b;
+- Poisson regressors (PoissonRegressor(CV), GroupLasso(datafit="poisson")): exp(X w + b), the
+  log link that ``predict`` applies;
+- classifiers (LogisticRegression(CV), GroupLassoClassifier with the logistic or multinomial
+  datafit): the label and the class probabilities, the sigmoid for two classes, the softmax
+  for the multinomial, normalized sigmoids for one-vs-rest; LinearSVC and
+  GroupLassoClassifier(datafit="squared_hinge"), which have no probability model: the label
+  and the decision scores (-d, d for two classes).
 
 The converters are registered with skl2onnx, so the same models also convert inside a
 scikit-learn ``Pipeline`` with ``skl2onnx.to_onnx``.  The graph computes in the sample's float
@@ -27,7 +30,8 @@ import importlib
 
 import numpy as np
 
-# estimator class name -> its kind: "linear", "poisson", "classifier" or "svm"
+# estimator class name -> its kind: "linear", "poisson", "classifier" or "svm" (the group
+# models' kind follows their datafit: _kind)
 _KINDS = {
     "Lasso": "linear", "ElasticNet": "linear", "Ridge": "linear", "LassoCV": "linear",
     "ElasticNetCV": "linear", "RidgeCV": "linear", "LassoIC": "linear", "ElasticNetIC": "linear",
@@ -35,8 +39,12 @@ _KINDS = {
     "HuberRegressor": "linear", "QuantileRegressor": "linear", "GroupLasso": "linear",
     "PoissonRegressor": "poisson", "PoissonRegressorCV": "poisson",
     "LogisticRegression": "classifier", "LogisticRegressionCV": "classifier",
-    "LinearSVC": "svm",
+    "LinearSVC": "svm", "GroupLassoClassifier": "classifier",
 }
+# GroupLasso / GroupLassoClassifier: datafit -> kind (a datafit instance predicts x.w + b)
+_GROUP_KINDS = {"quadratic": "linear", "huber": "linear", "quantile": "linear",
+                "poisson": "poisson", "logistic": "classifier", "multinomial": "classifier",
+                "squared_hinge": "svm"}
 _registered = False
 
 
@@ -52,13 +60,10 @@ def to_onnx(model, X_sample, *, target_opset: int | None = None, name: str = "sh
     """
     skl2onnx = _import_extra("skl2onnx")
     register()
-    kind = _KINDS.get(type(model).__name__)
-    if kind is None or not type(model).__module__.startswith("shrinkage."):
+    if type(model).__name__ not in _KINDS or not type(model).__module__.startswith("shrinkage."):
         raise TypeError(f"to_onnx converts shrinkage's estimators ({', '.join(sorted(_KINDS))});"
                         f" got {type(model).__name__}.")
-    if getattr(model, "datafit", "quadratic") not in ("quadratic", "huber", "quantile"):
-        raise ValueError(f"to_onnx converts {type(model).__name__} with a linear prediction "
-                         f"(datafit 'quadratic'); got datafit={model.datafit!r}.")
+    kind = _kind(model)
     if not hasattr(model, "coef_"):
         raise ValueError(f"{type(model).__name__} is not fitted: call fit before to_onnx.")
     X_sample = np.asarray(X_sample)
@@ -96,6 +101,20 @@ def register() -> None:
     _registered = True
 
 
+def _kind(model) -> str:
+    """"linear", "poisson", "classifier" or "svm": how ``model`` turns x.w + b into outputs."""
+    name = type(model).__name__
+    if not name.startswith("GroupLasso"):
+        return _KINDS[name]
+    datafit = model.datafit
+    if not isinstance(datafit, str):  # a datafit instance (Quantile, Huber): x.w + b
+        return "linear"
+    if datafit not in _GROUP_KINDS:
+        raise ValueError(f"to_onnx converts {name} with datafit one of {sorted(_GROUP_KINDS)}; "
+                         f"got datafit={datafit!r}.")
+    return _GROUP_KINDS[datafit]
+
+
 def _import_extra(module: str):
     try:
         return importlib.import_module(module)
@@ -126,7 +145,7 @@ def _convert_regressor(scope, operator, container) -> None:
 
     dtype = guess_numpy_type(operator.inputs[0].type)
     eta = _linear_predictor(operator, container, dtype)
-    link = OnnxExp if _KINDS[type(operator.raw_operator).__name__] == "poisson" else OnnxIdentity
+    link = OnnxExp if _kind(operator.raw_operator) == "poisson" else OnnxIdentity
     link(eta, op_version=container.target_opset,
          output_names=operator.outputs[:1]).add_to(scope, container)
 
@@ -152,7 +171,7 @@ def _convert_classifier(scope, operator, container) -> None:
     dtype = guess_numpy_type(operator.inputs[0].type)
     decision = _linear_predictor(operator, container, dtype)
     classes = np.asarray(model.classes_)
-    svm = _KINDS[type(model).__name__] == "svm"
+    svm = _kind(model) == "svm"
     if len(classes) == 2:  # one decision function: class 1 against class 0
         if svm:
             scores = OnnxConcat(OnnxNeg(decision, op_version=opv), decision, axis=1,
@@ -163,7 +182,7 @@ def _convert_classifier(scope, operator, container) -> None:
                                 axis=1, op_version=opv)
     elif svm:
         scores = decision
-    elif getattr(model, "_multinomial", False):
+    elif getattr(model, "_multinomial", False) or getattr(model, "datafit", "") == "multinomial":
         scores = OnnxSoftmax(decision, axis=1, op_version=opv)
     else:  # one-vs-rest: normalized sigmoids
         sig = OnnxSigmoid(decision, op_version=opv)
