@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LassoLarsIC
 
 from shrinkage import information_criterion
-from shrinkage.selection.criteria import criterion_values
+from shrinkage._problem import Problem
+from shrinkage.selection.criteria import (
+    criterion_path,
+    criterion_values,
+    least_squares,
+    ols_noise_variance,
+)
+from shrinkage.selection.cv import PathOptions
 
 from .._reference import centred, simulated
 
@@ -79,3 +89,43 @@ def test_bad_input_names_the_argument():
         information_criterion(X, y, alphas=[0.0, 1.0], noise_variance=1.0)
     with pytest.raises(ValueError, match="ebic_gamma"):
         information_criterion(X, y, criterion="ebic", ebic_gamma=-1, noise_variance=1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# never a hang, a LAPACK crash or a NaN alpha
+
+
+def _past_the_door(X, y) -> Problem:
+    """A problem built without the checks at the door (as a caller of the internals could)."""
+    p = X.shape[1]
+    return Problem(X, y, np.ones(X.shape[0]), np.ones(p), np.full(p, -np.inf),
+                   np.full(p, np.inf), True, False)
+
+
+def test_least_squares_is_the_minimum_norm_solution():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((20, 6))
+    A[:, 5] = A[:, 0] - A[:, 1]  # rank 5
+    G, q = A.T @ A, A.T @ rng.standard_normal(20)
+    np.testing.assert_allclose(least_squares(G, q), np.linalg.pinv(G) @ q, rtol=1e-8,
+                               atol=1e-10)
+
+
+def test_overflowing_statistics_are_an_error_not_a_hang():
+    X, y = simulated(30, 5, seed=1)
+    X[3, 2] = 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the overflow itself, and the unconverged path
+        with pytest.raises(ValueError, match="Gram matrix X'X is not finite"):
+            ols_noise_variance(_past_the_door(X, y))
+        with pytest.raises(ValueError, match="alphas or coefficients are not finite"):
+            criterion_path(_past_the_door(X, y), PathOptions(), criterion="bic", l1_ratio=1.0,
+                           alphas=None, n_alphas=10, noise_variance=1.0, ebic_gamma=0.5)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_the_door_refuses_what_the_criteria_cannot_sum(sparse):
+    X, y = simulated(30, 5, seed=2)
+    X[3, 2] = 1e300
+    with pytest.raises(ValueError, match="column 2 of X holds values up to 1e\\+300"):
+        information_criterion(sp.csc_matrix(X) if sparse else X, y)

@@ -270,3 +270,65 @@ def test_problem_statistics_can_be_given():
     stats = sufficient_statistics(X, y, np.ones(30), True)
     problem = Problem.build(X, y).with_statistics(stats)
     assert problem.statistics is stats
+
+
+# --------------------------------------------------------------------------------------------
+# folds of zero sample weight
+
+
+def _zero_weight_on_fold(n: int, k: int, fold: int) -> tuple[np.ndarray, list]:
+    splits = list(KFold(k).split(np.empty((n, 1))))
+    sw = np.ones(n)
+    sw[splits[fold][1]] = 0.0
+    return sw, splits
+
+
+@pytest.mark.parametrize("shape", [(40, 6), (30, 50)], ids=["gram", "cd"])
+def test_a_held_out_set_of_zero_weight_is_left_out_with_a_warning(shape):
+    X, y = simulated(*shape, seed=3)
+    sw, splits = _zero_weight_on_fold(shape[0], 5, 2)
+    with pytest.warns(UserWarning, match="cv split 2 has zero held-out sample_weight"):
+        res = cross_validate_path(X, y, cv=5, sample_weight=sw, n_alphas=15)
+    # the same as cross-validating on the other four splits (their training sets hold the
+    # zero-weight rows, which change no fit)
+    others = [sp_ for f, sp_ in enumerate(splits) if f != 2]
+    ref = cross_validate_path(X, y, cv=others, sample_weight=sw, alphas=res.alphas)
+    np.testing.assert_allclose(res.cv_mean, ref.cv_mean, rtol=1e-12)
+    np.testing.assert_allclose(res.cv_se, ref.cv_se, rtol=1e-12)
+    assert res.alpha_min == ref.alpha_min and np.isfinite(res.alpha_min)
+    assert np.all(np.isnan(res.fold_errors[2])) and res.fold_weights[2] == 0
+
+
+def test_zero_weight_folds_in_the_estimators():
+    X, y = simulated(40, 6, seed=4)
+    sw, _ = _zero_weight_on_fold(40, 5, 0)
+    for est in (shrinkage.LassoCV(cv=5, n_alphas=10), shrinkage.ElasticNetCV(cv=5, n_alphas=10),
+                shrinkage.LassoCV(cv=5, n_alphas=10, relax=True),
+                shrinkage.RidgeCV(cv=5), shrinkage.AdaptiveLassoCV(cv=5, n_alphas=10)):
+        with pytest.warns(UserWarning, match="cv split 0 has zero held-out sample_weight"):
+            est.fit(X, y, sample_weight=sw)
+        assert np.isfinite(est.alpha_) and np.all(np.isfinite(est.coef_))
+
+
+def test_zero_weight_training_sets_and_all_zero_held_out_sets_are_errors():
+    X, y = simulated(30, 5, seed=5)
+    splits = list(KFold(3).split(X))
+    train0 = np.ones(30)
+    train0[splits[0][0]] = 0.0  # split 0 trains on rows of weight 0 only
+    with pytest.raises(ValueError, match="cv split 0 has a training set of zero total"):
+        cross_validate_path(X, y, cv=splits, sample_weight=train0)
+    with pytest.raises(ValueError, match="cv split 0 has a training set of zero total"):
+        shrinkage.RidgeCV(cv=splits).fit(X, y, sample_weight=train0)
+    held = np.ones(30)
+    held[np.concatenate([test for _, test in splits[:2]])] = 0.0
+    only_zero = splits[:2]  # both held-out sets have weight 0
+    with pytest.raises(ValueError, match="every cv split has a held-out set of zero total"):
+        cross_validate_path(X, y, cv=only_zero, sample_weight=held)
+
+
+def test_the_one_se_rule_without_a_finite_standard_error_keeps_alpha_min():
+    mean = np.array([3.0, 1.0, 2.0])
+    i_min, i_1se = select_alphas(mean, np.array([np.nan, np.nan, np.nan]))
+    assert i_min == i_1se == 1
+    with pytest.raises(ValueError, match="no cross-validation error is finite"):
+        select_alphas(np.array([np.nan, np.inf]), np.zeros(2))

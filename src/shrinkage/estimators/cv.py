@@ -23,7 +23,14 @@ from .._dispatch import fit_by_extra, handled_by_extra
 from .._problem import Problem
 from ..selection import ridge_cv
 from ..selection._folds import make_folds
-from ..selection.cv import CVData, PathOptions, check_r2_folds, cross_validate, fold_summary
+from ..selection.cv import (
+    CVData,
+    PathOptions,
+    check_r2_folds,
+    cross_validate,
+    fold_summary,
+    fold_weights,
+)
 from .linear import _XY, Ridge, _LinearModel
 
 _GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -271,8 +278,8 @@ class RidgeCV(_LinearModel):
                                    random_state=self.random_state)
             if scoring == "r2":
                 check_r2_folds(problem.y, splits)
+            weights = fold_weights(problem.sample_weight, splits, type(self).__name__)
             fold_errors = ridge_cv.kfold(problem, splits, alphas, scoring)  # (F, A, T)
-            weights = np.array([problem.sample_weight[test].sum() for _, test in splits])
             errors, se = fold_summary(fold_errors, weights, k)
         multi = problem.y.ndim == 2
         n_targets = errors.shape[1]

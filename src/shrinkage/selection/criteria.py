@@ -21,6 +21,10 @@ sigma^2, as scikit-learn's ``LassoLarsIC``):
   such estimate and ``noise_variance`` must be given.
 
 The selected alpha minimises the criterion over the grid (the largest alpha among ties).
+
+Data that passed the door (``_validation.check_magnitude``) keeps every sum of squares finite;
+should a least-squares solve or a criterion still come out NaN or infinite, that is a
+ValueError saying what to rescale, never a NaN alpha or a hang in LAPACK.
 """
 
 from __future__ import annotations
@@ -94,10 +98,18 @@ def criterion_path(problem: Problem, options: PathOptions, *, criterion: str, l1
     path = solve_path(problem, alphas, l1_ratio, n_alphas=n_alphas, alpha_min_ratio=ratio,
                       tol=options.tol, max_iter=options.max_iter, solver=options.solver,
                       screen=options.screen, model=model)
+    if not (np.all(np.isfinite(path.alphas)) and np.all(np.isfinite(path.coefs))):
+        raise ValueError("the path's alphas or coefficients are not finite (X'y or X'X "
+                         "overflows at the scale of the data); rescale X and y.")
     rss = residual_sum_of_squares(problem, path)
     df = degrees_of_freedom(problem, path)
     values = criterion_values(rss, df, n, noise_variance, criterion, p, ebic_gamma)
-    index = int(np.nanargmin(values))
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise ValueError(f"the {criterion.upper()} is not finite at {bad.size} of {values.size} "
+                         f"alphas (e.g. alpha={path.alphas[bad[0]]:.3g}: RSS {rss[bad[0]]:.3g}, "
+                         f"noise variance {noise_variance:.3g}); rescale X and y.")
+    index = int(np.argmin(values))
     return ICResult(path.alphas, values, criterion, df, rss, noise_variance, index,
                     float(path.alphas[index]), path, n)
 
@@ -140,7 +152,8 @@ def degrees_of_freedom(problem: Problem, path: Path) -> np.ndarray:
             data = problem.statistics if "statistics" in problem.__dict__ else problem.design
             scale = problem.column_scale(data.col_norm_sq)
         l2 = problem.penalty(float(alpha), path.l1_ratio, scale).weights().l2[cols]
-        df[i] = np.trace(np.linalg.lstsq(G + np.diag(l2), G, rcond=None)[0])
+        A = _finite(G + np.diag(l2), "the active set's Gram matrix")
+        df[i] = np.trace(np.linalg.lstsq(A, G, rcond=None)[0])
     return df
 
 
@@ -158,11 +171,14 @@ def ols_noise_variance(problem: Problem) -> float:
             f"n_features + fit_intercept={p + int(problem.fit_intercept)}: give noise_variance "
             "(an estimate of the noise variance, e.g. from a cross-validated fit).")
     stats = problem.statistics
-    w = np.linalg.lstsq(stats.G, stats.q, rcond=None)[0]
+    w = least_squares(stats.G, stats.q)
     b = stats.y_offset - stats.x_offset @ w if problem.fit_intercept else 0.0
     resid = problem.y - np.asarray(problem.X @ w).ravel() - b
     s = problem.sample_weight
     variance = n * float((s / s.sum()) @ resid**2) / dof
+    if not np.isfinite(variance):
+        raise ValueError("the least-squares noise variance is not finite (its residuals "
+                         "overflow); rescale X and y, or give noise_variance.")
     floor = max(np.finfo(float).eps * float(stats.yty), np.finfo(float).tiny)
     if variance <= floor:
         warnings.warn("the least-squares fit is exact (zero residuals), so the noise variance "
@@ -170,6 +186,28 @@ def ols_noise_variance(problem: Problem) -> float:
                       UserWarning, stacklevel=3)
         variance = floor
     return variance
+
+
+def least_squares(G: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """A minimiser of w'Gw/2 - q'w for a PSD Gram G: the pseudo-inverse solve from G's
+    eigendecomposition (eigenvalues below p eps times the largest count as zero).
+
+    A symmetric eigensolver finishes in a fixed number of sweeps on any finite input (an SVD
+    least-squares driver fed overflowed statistics can iterate for minutes); non-finite G or q
+    is a ValueError.
+    """
+    G = _finite(G, "the Gram matrix X'X")
+    q = _finite(q, "X'y")
+    lam, V = np.linalg.eigh(G)
+    keep = lam > G.shape[0] * np.finfo(float).eps * lam.max(initial=0.0)
+    return V[:, keep] @ ((V[:, keep].T @ q) / lam[keep])
+
+
+def _finite(a: np.ndarray, what: str) -> np.ndarray:
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{what} is not finite (it overflows at the scale of the data); "
+                         "rescale X and y.")
+    return a
 
 
 def n_effective(problem: Problem) -> int:

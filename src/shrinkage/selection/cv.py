@@ -20,6 +20,12 @@ independent evidence and the standard error is not shrunk by sqrt(R).
 
 ``alpha_min`` minimises the CV error; ``alpha_1se`` is the largest alpha whose CV error is within
 one standard error of that minimum (so ``alpha_1se >= alpha_min`` always).
+
+**Folds of zero weight.**  A held-out set whose sample weights are all zero has no error to
+score: its fold errors are NaN and it is left out of the mean and the standard error (K then
+counts the folds kept), with a warning naming it, as glmnet's ``cv.glmnet`` (whose averages drop
+such folds); the other folds still give the result.  A training set of zero total weight, or
+every held-out set of zero weight, is a ValueError naming the split.
 """
 
 from __future__ import annotations
@@ -234,6 +240,7 @@ def cross_validate(data: CVData, splits: list, k: int, l1_ratios, *, alphas=None
     keep_fold_coefs = bool(keep_fold_coefs)
     opts = data.options
     X, p = data.X, data.X.shape[1]
+    weights = fold_weights(data.sample_weight, splits, model)
     n_train = min(train.size for train, _ in splits)
     kind = choose_solver(opts.solver, n_train, p)
     full = opts.problem(X, data.y, data.sample_weight, data.feature_names)
@@ -264,7 +271,6 @@ def cross_validate(data: CVData, splits: list, k: int, l1_ratios, *, alphas=None
             fulls[out[0]] = out[2:]
         else:
             folds[out[:2]] = out[2:]
-    weights = np.array([data.sample_weight[test].sum() for _, test in splits])
     summaries = [_summarize([folds[i, f] for f in range(len(splits))], weights, k, gammas)
                  for i in range(len(l1_ratios))]
     if full_path == "best":
@@ -284,23 +290,64 @@ def select_alphas(cv_mean: np.ndarray, cv_se: np.ndarray) -> tuple[int, int]:
     index (largest alpha) whose error is <= cv_mean[index_min] + cv_se[index_min].
     """
     mean = np.asarray(cv_mean, dtype=np.float64)
-    if np.all(np.isnan(mean)):
-        raise ValueError("every cross-validation error is NaN; check the data.")
-    i_min = int(np.nanargmin(mean))
-    threshold = mean[i_min] + np.asarray(cv_se, dtype=np.float64)[i_min]
+    if not np.any(np.isfinite(mean)):
+        raise ValueError("no cross-validation error is finite (every fit overflowed or was "
+                         "NaN); rescale X and y.")
+    i_min = int(np.nanargmin(np.where(np.isfinite(mean), mean, np.nan)))
+    threshold = _one_se_threshold(mean[i_min], np.asarray(cv_se, dtype=np.float64)[i_min])
     i_1se = int(np.flatnonzero(mean <= threshold)[0])
     return i_min, i_1se
 
 
+def _one_se_threshold(best: float, se: float) -> float:
+    """The 1-SE rule's bound best + se (just ``best`` where se is not finite)."""
+    return best + se if np.isfinite(se) else best
+
+
+def fold_weights(sample_weight: np.ndarray, splits: list, model: str = "cross-validation"
+                 ) -> np.ndarray:
+    """Each split's held-out total sample weight: the weights of the CV mean.
+
+    A training set of zero total weight is a ValueError naming the split; held-out sets of zero
+    weight are named in a warning (``fold_summary`` leaves them out, module docstring), and a
+    ValueError when every one of them is.
+    """
+    for k, (train, _) in enumerate(splits):
+        if not sample_weight[train].sum() > 0:
+            raise ValueError(f"cv split {k} has a training set of zero total sample_weight "
+                             f"({train.size} samples): no model can be fitted on it; give those "
+                             "samples positive weights or use other folds.")
+    weights = np.array([sample_weight[test].sum() for _, test in splits])
+    empty = np.flatnonzero(weights <= 0)
+    if empty.size == weights.size:
+        raise ValueError("every cv split has a held-out set of zero total sample_weight: there "
+                         "is no error to score; give the held-out samples positive weights.")
+    if empty.size:
+        which = ", ".join(str(k) for k in empty)
+        warnings.warn(f"{model}: cv split{'s' if empty.size > 1 else ''} {which} "
+                      f"{'have' if empty.size > 1 else 'has'} zero held-out sample_weight, so "
+                      "no error to score; left out of the CV mean and standard error (as "
+                      "glmnet), the other folds give the result.", UserWarning, stacklevel=3)
+    return weights
+
+
 def fold_summary(fold_errors: np.ndarray, fold_weights: np.ndarray, folds_per_repeat: int
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """(mean, standard error) over the first axis, as glmnet's cvm / cvsd (module docstring)."""
+    """(mean, standard error) over the first axis, as glmnet's cvm / cvsd (module docstring).
+
+    Folds of zero weight are left out, and K (``folds_per_repeat``) counts the folds kept.
+    """
     e = np.asarray(fold_errors, dtype=np.float64)
     w = np.asarray(fold_weights, dtype=np.float64)
+    kept = w > 0
+    if not kept.any():
+        raise ValueError("every cross-validation fold has zero held-out sample_weight.")
+    k = folds_per_repeat * kept.sum() / kept.size
+    e, w = e[kept], w[kept]
     w = (w / w.sum()).reshape(-1, *([1] * (e.ndim - 1)))
     mean = np.sum(w * e, axis=0)
     var = np.sum(w * (e - mean) ** 2, axis=0)
-    se = np.sqrt(var / max(folds_per_repeat - 1, 1))
+    se = np.sqrt(var / max(k - 1, 1))
     return mean, se
 
 
@@ -308,9 +355,13 @@ def prediction_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray
                       ) -> np.ndarray:
     """Errors of predictions ``pred`` (n, ...) of y (n,) or (n, t): one per trailing entry.
 
-    y of shape (n, t) is compared with pred (n, m, t) and gives (m, t).
+    y of shape (n, t) is compared with pred (n, m, t) and gives (m, t).  NaN where the weights
+    sum to zero (nothing to score).
     """
-    s = sample_weight / sample_weight.sum()
+    total = sample_weight.sum()
+    if not total > 0:
+        return np.full(pred.shape[1:], np.nan)
+    s = sample_weight / total
     y_b = y[:, None] if y.ndim == 1 else y[:, None, :]
     resid = y_b - pred
     if scoring == "mae":
@@ -338,6 +389,9 @@ def _grid(full: Problem, l1_ratio: float, alphas, n_alphas: int, kind: str,
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
         alpha_max = solve_path(full, None, l1_ratio, n_alphas=1, tol=opts.tol,
                                max_iter=opts.max_iter, solver=kind).alphas[0]
+    if not np.isfinite(alpha_max):
+        raise ValueError(f"the largest alpha of the grid (l1_ratio={l1_ratio:g}) is not finite: "
+                         "max |X'y| overflows at this scale; rescale X and y, or give alphas.")
     return alpha_grid(float(alpha_max), n_alphas, ratio)
 
 
@@ -454,10 +508,12 @@ def _select_relaxed(mean: np.ndarray, se: np.ndarray):
     1-SE: among the pairs within one standard error of the minimum, the largest alpha, and at
     that alpha the largest gamma (the least relaxed, most shrunk fit).
     """
-    if np.all(np.isnan(mean)):
-        raise ValueError("every cross-validation error is NaN; check the data.")
-    g_min, i_min = np.unravel_index(int(np.nanargmin(mean)), mean.shape)
-    ok = mean <= mean[g_min, i_min] + se[g_min, i_min]
+    if not np.any(np.isfinite(mean)):
+        raise ValueError("no cross-validation error is finite (every fit overflowed or was "
+                         "NaN); rescale X and y.")
+    finite = np.where(np.isfinite(mean), mean, np.nan)
+    g_min, i_min = np.unravel_index(int(np.nanargmin(finite)), mean.shape)
+    ok = mean <= _one_se_threshold(mean[g_min, i_min], se[g_min, i_min])
     i_1se = int(np.flatnonzero(ok.any(axis=0))[0])
     g_1se = int(np.flatnonzero(ok[:, i_1se])[-1])
     return (int(g_min), int(i_min)), (g_1se, i_1se)
