@@ -81,6 +81,23 @@ def test_every_section_and_figure(html, comparison):
     assert "@media print" in html
 
 
+def _section(html: str, key: str) -> str:
+    start = html.index(f'<section id="{key}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_bias_variance_caption_claims_no_monotone_curve(html):
+    """The caption says what the curves are (the error above the noise, on a log axis) and holds
+    for every penalty: it said "variance falls as alpha grows", false for the lasso."""
+    caption = _section(html, "bias_variance")
+    for claim in ("falls as alpha grows", "grows as alpha grows", "rises as alpha falls"):
+        assert claim not in caption
+    for text in ("above the noise level", "log axis", "expected test MSE minus the noise "
+                 "variance", "Neither curve has to be monotone"):
+        assert text in caption, text
+    assert re.search(r"the noise variance, [0-9.e+-]+, is the floor", caption)
+
+
 def test_self_contained_and_escaped(html):
     assert "<script" not in html.lower()
     assert "<link" not in html.lower() and "@import" not in html

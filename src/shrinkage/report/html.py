@@ -180,9 +180,16 @@ def _figure_plan(c, X, y, random_state, bv_repeats: int, bv_alphas: int) -> list
                    "to w for L2.")
     f_bv = Figure("bias_variance", "Bias and variance against alpha",
                   f"Monte Carlo on {bv_repeats} simulated training sets drawn from the rows of "
-                  "X, with the cross-validated lasso fit as the truth: squared bias grows and "
-                  "variance falls as alpha grows, and the test error is smallest where their "
-                  "sum is. A small simulation, meant to show the shape, not exact values.")
+                  "X, with the cross-validated lasso fit as the truth. Each panel shows the "
+                  "error above the noise level, on a log axis: the squared bias (how far the "
+                  "average fit is from the truth), the variance (how much the fit changes from "
+                  "one training set to the next) and their sum, the expected test MSE minus "
+                  "the noise variance. The dash-dotted line marks the alpha with the smallest "
+                  "simulated test MSE, which is (up to Monte Carlo error) where the sum is "
+                  "lowest, not where the two curves cross. Neither curve has to be monotone "
+                  "in alpha: near the top of an L1 or Elastic Net path, which features enter "
+                  "depends on the training set, and that can add variance as alpha grows. A "
+                  "small simulation, meant to show the shape, not exact values.")
 
     if c.coef_kind == "row_norm":
         f_paths.caption += (" Multinomial models: each curve is the norm of a feature's "
@@ -272,8 +279,9 @@ def _bias_variance_sentence(curves: dict) -> str:
         parts.append(f"{label} at alpha {cur.alphas[i]:.3g}: test MSE {cur.mse[i]:.4g}, "
                      f"squared bias {cur.bias2[i]:.3g}, variance {cur.variance[i]:.3g}")
     noise = next(iter(curves.values())).noise_var
-    return (f"Lowest simulated test error ({'; '.join(parts)}); the noise variance is "
-            f"{noise:.4g}, the floor no model can beat.")
+    return (f"Lowest simulated test error ({'; '.join(parts)}); the noise variance, "
+            f"{noise:.4g}, is the floor no model can beat; it is left out of the panels "
+            "(the test MSE is the noise variance plus the black curve).")
 
 
 def _draw(figure: Figure, make) -> Figure:
