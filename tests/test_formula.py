@@ -3,6 +3,8 @@ predict time, and missing columns named."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -98,3 +100,107 @@ def test_a_transformed_target(frame):
     data = frame.assign(count=np.exp(frame["x1"]))
     fm = from_formula("np.log(count) ~ x1", data, model=shrinkage.Ridge(1e-10))
     np.testing.assert_allclose(fm.model.coef_, [1.0], rtol=1e-6)
+
+
+# --- saved formulas ------------------------------------------------------------------------
+
+SAVED = ("y ~ x1 + C(region, contr.treatment('west')) + x2:x3 + C(region):x1 + center(x2)"
+         " + scale(x3) + np.log(np.abs(x1) + 1) + poly(x2, degree=2)")
+
+
+def test_a_saved_formula_predicts_identically(frame, tmp_path):
+    fm = from_formula(SAVED, frame.iloc[:60], model=shrinkage.Lasso(0.01, **TIGHT))
+    path = shrinkage.save(fm, tmp_path / "fm.json")
+    back = shrinkage.load(path)
+    assert isinstance(back, shrinkage.FormulaModel) and back.formula == SAVED
+    assert back.feature_names == fm.feature_names
+    new = frame.iloc[60:].drop(columns="y").copy()  # rows the stateful transforms never saw
+    new["region"] = "south"  # one level only: the encoding still knows all three
+    np.testing.assert_array_equal(back.design(new), fm.design(new))
+    np.testing.assert_array_equal(back.predict(new), fm.predict(new))
+    assert np.ptp(back.design(new)[:, fm.feature_names.index("center(x2)")]) > 0
+    again = shrinkage.FormulaModel.from_dict(json.loads(json.dumps(back.to_dict())))
+    np.testing.assert_array_equal(again.predict(new), fm.predict(new))
+
+
+def test_a_saved_classifier_formula_keeps_its_labels(frame, tmp_path):
+    data = frame.assign(label=np.where(frame["y"] > frame["y"].median(), "high", "low"))
+    fm = from_formula("label ~ x1 + C(region) - 1", data, model=shrinkage.LogisticRegression())
+    back = shrinkage.load(shrinkage.save(fm, tmp_path / "c.json"))
+    np.testing.assert_array_equal(back.predict(data), fm.predict(data))
+    np.testing.assert_array_equal(back.predict_proba(data), fm.predict_proba(data))
+
+
+def test_a_formula_with_a_function_outside_the_list_is_not_saved(frame, tmp_path):
+    fm = from_formula("y ~ np.sin(x1)", frame, model=shrinkage.Ridge(1.0))
+    with pytest.raises(TypeError, match=r"cannot be saved: the factor 'np.sin\(x1\)' calls "
+                                        r"'np.sin'"):
+        shrinkage.save(fm, tmp_path / "sin.json")
+    assert not (tmp_path / "sin.json").exists()
+
+
+@pytest.mark.parametrize(("factor", "message"), [
+    ("__import__('pathlib').Path({marker!r}).touch()", "calls .__import__"),
+    ("open({marker!r}, 'w')", "calls 'open'"),
+    ("np.log(x1) + evil(x1)", "calls 'evil'"),
+    ("C(x1, levels=[np.save({marker!r}, x1)])", "calls 'np.save'"),
+    ("np.log(x1).__class__", "reads the attribute"),
+    ("np.log(__builtins__)", "names '__builtins__'"),
+    ("I(x1 ** 9 ** 9 ** 9)", "raises to the power"),
+    ("I('a' * x1)", "holds the constant 'a'"),
+    ("[x for x in x1]", "holds ListComp"),
+])
+def test_a_hostile_formula_file_is_refused_without_running_it(frame, tmp_path, factor, message):
+    marker = tmp_path / "ran"
+    fm = from_formula("y ~ x1 + np.log(x2 ** 2)", frame, model=shrinkage.Ridge(1.0))
+    doc = json.loads(json.dumps(fm.to_dict()))
+    term = doc["estimator"]["terms"][-1]
+    assert term[0][:2] == ["np.log(x2 ** 2)", "python"]
+    term[0][0] = factor.format(marker=str(marker))
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match=f"hostile.json: FormulaModel.terms\\[2\\]: .*{message}"
+                       ) as info:
+        shrinkage.load(path)
+    assert "\n" not in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.json"]  # nothing ran
+
+
+def test_a_loaded_formula_reads_data_columns_only(frame, tmp_path):
+    """A name that is not a column (e.g. a Python builtin) is a missing column at predict."""
+    fm = from_formula("y ~ x1 + np.log(np.abs(x2))", frame, model=shrinkage.Ridge(1.0))
+    doc = json.loads(json.dumps(fm.to_dict()))
+    doc["estimator"]["terms"][-1][0][0] = "np.log(open)"
+    back = shrinkage.FormulaModel.from_dict(doc)
+    with pytest.raises(ValueError, match="'open' that the data lacks"):
+        back.predict(frame)
+
+
+def test_a_saved_formula_with_wrong_fields_is_refused(frame):
+    fm = from_formula("y ~ x1 + C(region)", frame, model=shrinkage.Ridge(1.0))
+    doc = fm.to_dict()
+    for change, message in [
+            (lambda e: e.update(na_action="keep"), "na_action one of"),
+            (lambda e: e.update(feature_names=["x1"]), "1 feature_names for a model of 3"),
+            (lambda e: e["terms"][1][0].__setitem__(1, "exec"), "eval_method must be one of"),
+            (lambda e: e.pop("model"), "lacks 'model'")]:
+        bad = json.loads(json.dumps(doc))
+        change(bad["estimator"])
+        with pytest.raises(ValueError, match=message):
+            shrinkage.FormulaModel.from_dict(bad)
+
+
+def test_the_hostile_factor_would_run_at_predict_without_the_check(frame, tmp_path,
+                                                                    monkeypatch):
+    """What the refusal prevents: formulaic evaluates a python factor at predict, where
+    ``np`` (formulaic's own name for NumPy) reaches np.save, np.load(allow_pickle=True)..."""
+    marker = tmp_path / "ran.npy"
+    fm = from_formula("y ~ x1 + np.log(np.abs(x2))", frame, model=shrinkage.Ridge(1.0))
+    doc = json.loads(json.dumps(fm.to_dict()))
+    doc["estimator"]["terms"][-1][0][0] = f"np.save({str(marker)!r}, x1)"
+    monkeypatch.setattr(shrinkage.formula, "_check_factor", lambda expr, method: set())
+    back = shrinkage.FormulaModel.from_dict(doc)
+    assert not marker.exists()  # loading runs nothing even then
+    with pytest.raises(Exception):  # noqa: B017 (the factor is None: any failure)
+        back.predict(frame)
+    assert marker.exists()

@@ -6,15 +6,38 @@ data applies the same encoding (the same levels of ``C(region)``, the same inter
 formula's intercept column is left to the estimator (``fit_intercept``), which does not
 penalize it; the categorical encoding keeps formulaic's reference level when the formula has an
 intercept, every level with ``- 1``.
+
+``shrinkage.save`` keeps a fitted ``FormulaModel`` as plain JSON (``formula_node``): the
+formula's terms (each factor's expression and how formulaic evaluates it), the categorical
+levels, the stateful transforms' state (``center``, ``scale``, ``poly``, splines), the
+design's column names and the estimator.  Loading (``formula_from_node``) runs nothing: the
+expressions formulaic would evaluate at ``predict`` may call only ``SAFE_FUNCTIONS`` on data
+columns, numbers and text, so a file cannot name code to run; a file breaking that rule is
+refused in one line, and so is saving such a formula.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 
 import numpy as np
 
 _INTERCEPT = "Intercept"
+#: the functions a saved formula may call (formulaic's transforms, NumPy's elementwise maps)
+SAFE_FUNCTIONS = frozenset({
+    "C", "I", "center", "scale", "poly", "bs", "cr", "cs", "cc",
+    "log", "log2", "log10", "exp", "exp2",
+    *(f"np.{f}" for f in ("log", "log1p", "log2", "log10", "exp", "expm1", "sqrt", "abs",
+                          "square")),
+    *(f"contr.{c}" for c in ("treatment", "sum", "helmert", "diff", "poly", "SAS")),
+})
+_CONTRASTS = frozenset(f for f in SAFE_FUNCTIONS if f.startswith("contr."))
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+#: the largest |exponent| of ``x ** k`` in a saved formula; the longest expression read
+MAX_POWER = 16
+MAX_EXPRESSION_CHARS = 2_000
+_EVAL_METHODS = ("lookup", "python", "literal")
 
 
 class FormulaModel:
@@ -35,9 +58,14 @@ class FormulaModel:
     def design(self, data) -> np.ndarray:
         """The design matrix of ``data`` under the fitted formula (no intercept column)."""
         data = _as_pandas(data)
-        _check_columns(self.formula, _rhs_variables(self.model_spec), data)
-        matrix = self.model_spec.get_model_matrix(data)
-        return _drop_intercept(matrix)[0]
+        # a loaded formula's expressions read data columns only (never a Python builtin)
+        _check_columns(self.formula, _rhs_variables(self.model_spec)
+                       | getattr(self, "_names_read", set()), data)
+        design, names = _drop_intercept(self.model_spec.get_model_matrix(data))
+        if names != list(self.feature_names):
+            raise ValueError(f"the formula {self.formula!r} gives the columns {names} on this "
+                             f"data, not the model's {list(self.feature_names)}.")
+        return design
 
     def predict(self, data):
         """The model's predictions on the rows of ``data`` (a pandas or polars table)."""
@@ -56,6 +84,29 @@ class FormulaModel:
 
     def __repr__(self) -> str:
         return f"FormulaModel({self.formula!r}, {self.model!r})"
+
+    def to_dict(self) -> dict:
+        """The model document (``shrinkage.save`` writes it as JSON; see the module docstring)."""
+        from .estimators._serialize import document
+
+        return document(self)
+
+    @classmethod
+    def from_dict(cls, d: dict, *, source: str = "the model") -> FormulaModel:
+        """The ``FormulaModel`` of a model document written by ``to_dict`` (checked)."""
+        from .estimators._serialize import check_document, decode_node
+
+        model = decode_node(check_document(d, source)["estimator"], source)
+        if not isinstance(model, cls):
+            raise ValueError(f"{source} holds a {type(model).__name__}, not a FormulaModel.")
+        return model
+
+    def _to_node(self) -> dict:
+        return formula_node(self)
+
+    @classmethod
+    def _from_node(cls, node: dict, source: str, path: str) -> FormulaModel:
+        return formula_from_node(node, source, path)
 
 
 def from_formula(formula: str, data, model, **fit_params) -> FormulaModel:
@@ -124,3 +175,193 @@ def _drop_intercept(matrix) -> tuple[np.ndarray, list[str]]:
     names = [str(c) for c in matrix.columns]
     keep = [i for i, name in enumerate(names) if name != _INTERCEPT]
     return np.asarray(matrix, dtype=np.float64)[:, keep], [names[i] for i in keep]
+
+
+# --------------------------------------------------------------------------------------------
+# saved formulas
+
+
+def formula_node(fm: FormulaModel) -> dict:
+    """The JSON record of a fitted ``FormulaModel``; TypeError for what a file cannot keep (a
+    function outside ``SAFE_FUNCTIONS``, a materializer other than pandas)."""
+    from .estimators._serialize import encode_node, encode_value
+
+    spec = fm.model_spec
+    what = f"the formula {fm.formula!r}"
+    if spec.materializer not in ("pandas", None) or spec.output not in ("pandas", None):
+        raise TypeError(f"{what} cannot be saved: its ModelSpec uses materializer "
+                        f"{spec.materializer!r} and output {spec.output!r}; pandas only.")
+    terms = [[[f.expr, f.eval_method.value, f.kind.value] for f in term.factors]
+             for term in spec.formula]
+    for term in terms:
+        for expr, method, _ in term:
+            try:
+                _check_factor(expr, method)
+            except ValueError as e:
+                raise TypeError(f"{what} cannot be saved: {e}") from None
+    encoders = {expr: {"kind": kind.value,
+                       "state": encode_value(_plain_state(state), f"{what}'s encoder state")}
+                for expr, (kind, state) in spec.encoder_state.items()}
+    return {"class": "FormulaModel", "formula": fm.formula,
+            "feature_names": list(fm.feature_names), "terms": terms,
+            "ensure_full_rank": bool(spec.ensure_full_rank), "na_action": spec.na_action.value,
+            "transform_state": encode_value(dict(spec.transform_state),
+                                            f"{what}'s transform state"),
+            "encoder_state": encoders, "model": encode_node(fm.model)}
+
+
+def formula_from_node(node: dict, source: str, path: str = "") -> FormulaModel:
+    """The ``FormulaModel`` of a ``formula_node`` record, checked; no expression of the file
+    is evaluated here, and those evaluated at ``predict`` call only ``SAFE_FUNCTIONS``."""
+    from .estimators._serialize import _check_names, decode_node, decode_value
+
+    formulaic = _import_formulaic()
+    from formulaic.formula import SimpleFormula
+    from formulaic.parser.types import Factor, Term
+
+    where = f"{source}: {path}FormulaModel"
+    keys = ("class", "formula", "feature_names", "terms", "ensure_full_rank", "na_action",
+            "transform_state", "encoder_state", "model")
+    _check_names(node, keys, keys, where)
+    formula, names, terms = node["formula"], node["feature_names"], node["terms"]
+    if not (isinstance(formula, str) and len(formula) <= MAX_EXPRESSION_CHARS):
+        raise ValueError(f"{where}.formula must be text of at most {MAX_EXPRESSION_CHARS} "
+                         "characters.")
+    if not (isinstance(names, list) and all(isinstance(x, str) for x in names)):
+        raise ValueError(f"{where}.feature_names must be a list of column names.")
+    if not (isinstance(terms, list) and all(isinstance(t, list) for t in terms)):
+        raise ValueError(f"{where}.terms must be a list of terms, each a list of factors.")
+    read: set[str] = set()
+    root = []
+    for i, term in enumerate(terms):
+        factors = []
+        for factor in term:
+            if not (isinstance(factor, list) and len(factor) == 3
+                    and all(isinstance(x, str) for x in factor)
+                    and factor[2] in {k.value for k in Factor.Kind}):
+                raise ValueError(f"{where}.terms[{i}]: a factor is [expression, eval_method, "
+                                 f"kind]; got {factor!r:.80}.")
+            try:
+                read |= _check_factor(factor[0], factor[1])
+            except ValueError as e:
+                raise ValueError(f"{where}.terms[{i}]: {e}") from None
+            factors.append(Factor(factor[0], eval_method=factor[1], kind=factor[2]))
+        root.append(Term(factors))
+    flags = node["ensure_full_rank"], node["na_action"]
+    if not isinstance(flags[0], bool) or flags[1] not in ("raise", "drop", "ignore"):
+        raise ValueError(f"{where}: ensure_full_rank must be true or false and na_action one of "
+                         "raise, drop, ignore.")
+    transform_state = decode_value(node["transform_state"], f"{where}.transform_state")
+    encoders = node["encoder_state"]
+    if not (isinstance(transform_state, dict) and isinstance(encoders, dict)
+            and all(isinstance(k, str) for k in transform_state)):
+        raise ValueError(f"{where}: transform_state and encoder_state must map expressions to "
+                         "states.")
+    encoder_state = {}
+    for expr, entry in encoders.items():
+        if not (isinstance(entry, dict) and set(entry) == {"kind", "state"}
+                and entry["kind"] in {k.value for k in Factor.Kind}):
+            raise ValueError(f"{where}.encoder_state[{expr!r:.60}] must be {{\"kind\", "
+                             "\"state\"}.")
+        state = decode_value(entry["state"], f"{where}.encoder_state[{expr!r:.60}]")
+        if not isinstance(state, dict):
+            raise ValueError(f"{where}.encoder_state[{expr!r:.60}].state must be an object.")
+        encoder_state[expr] = (Factor.Kind(entry["kind"]), state)
+    model = decode_node(node["model"], source, f"{path}FormulaModel.model ")
+    if getattr(model, "n_features_in_", len(names)) != len(names):
+        raise ValueError(f"{where}: {len(names)} feature_names for a model of "
+                         f"{model.n_features_in_} features.")
+    spec = formulaic.ModelSpec(
+        formula=SimpleFormula(root, _ordering="none"), materializer="pandas", output="pandas",
+        ensure_full_rank=flags[0], na_action=flags[1], transform_state=transform_state,
+        encoder_state=encoder_state)
+    fm = FormulaModel(formula, model, spec, names)
+    fm._names_read = read
+    return fm
+
+
+def _plain_state(state):
+    """An encoder state without formulaic's ContrastsState (kept for introspection only: the
+    levels under "categories" are what encoding reads)."""
+    if isinstance(state, dict):
+        return {k: _plain_state(v) for k, v in state.items()
+                if type(v).__name__ != "ContrastsState"}
+    return state
+
+
+def _check_factor(expr: str, method: str) -> set[str]:
+    """The data columns a factor reads; ValueError unless formulaic evaluates it safely."""
+    if method not in _EVAL_METHODS:
+        raise ValueError(f"eval_method must be one of {_EVAL_METHODS}; got {method!r:.60}.")
+    if len(expr) > MAX_EXPRESSION_CHARS:
+        raise ValueError(f"a factor's expression is longer than {MAX_EXPRESSION_CHARS} "
+                         "characters.")
+    if method == "lookup":  # a column looked up by name, never evaluated
+        return {expr}
+    try:
+        tree = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        raise ValueError(f"the factor {expr!r:.80} is not an expression.") from None
+    if method == "literal":
+        if not (isinstance(tree, ast.Constant) and isinstance(tree.value, int | float)):
+            raise ValueError(f"the literal factor {expr!r:.80} must be a number.")
+        return set()
+    names: set[str] = set()
+    _check_node(tree, expr, names, text_ok=False)
+    return names
+
+
+def _check_node(node, expr: str, names: set[str], text_ok: bool) -> None:
+    """Walk a factor's syntax tree: calls of SAFE_FUNCTIONS, column names, numbers, text and
+    lists of them as arguments, arithmetic (``x ** k`` with a constant k up to MAX_POWER)."""
+    def refuse(why: str):
+        raise ValueError(f"the factor {expr!r:.80} {why}; a saved formula may call only "
+                         f"{', '.join(sorted(SAFE_FUNCTIONS))} on columns and constants.")
+
+    if isinstance(node, ast.Call):
+        function = _dotted(node.func)
+        if function not in SAFE_FUNCTIONS:
+            refuse(f"calls {ast.unparse(node.func)!r:.60}")
+        for keyword in node.keywords:
+            if keyword.arg is None or keyword.arg.startswith("_"):
+                refuse(f"passes {'**' if keyword.arg is None else keyword.arg}")
+        for arg in (*node.args, *(k.value for k in node.keywords)):
+            _check_node(arg, expr, names, text_ok=True)
+    elif isinstance(node, ast.Name):
+        if node.id.startswith("_"):
+            refuse(f"names {node.id!r}")
+        names.add(node.id)
+    elif isinstance(node, ast.Attribute):
+        if _dotted(node) not in _CONTRASTS:
+            refuse(f"reads the attribute {ast.unparse(node)!r:.60}")
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, bool | int | float) or node.value is None or (
+                text_ok and isinstance(node.value, str)):
+            return
+        refuse(f"holds the constant {node.value!r:.40} there")
+    elif isinstance(node, ast.List | ast.Tuple) and text_ok:
+        for element in node.elts:
+            _check_node(element, expr, names, text_ok=True)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
+        _check_node(node.operand, expr, names, text_ok=False)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, _ARITHMETIC):
+        if isinstance(node.op, ast.Pow) and not (
+                isinstance(node.right, ast.Constant) and type(node.right.value) in (int, float)
+                and abs(node.right.value) <= MAX_POWER
+                and any(isinstance(n, ast.Name) for n in ast.walk(node.left))):
+            refuse(f"raises to the power {ast.unparse(node.right)!r:.40} (a column's power up "
+                   f"to {MAX_POWER} only)")
+        _check_node(node.left, expr, names, text_ok=False)
+        _check_node(node.right, expr, names, text_ok=False)
+    else:
+        refuse(f"holds {type(node).__name__} {ast.unparse(node)!r:.60}")
+
+
+def _dotted(node) -> str | None:
+    """``a.b.c`` of a Name or a chain of attributes on a Name, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None

@@ -274,3 +274,19 @@ def test_a_pipeline_step_outside_the_registry_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"p.json: Pipeline.steps\[1\] class must name one of "
                                          r"shrinkage's estimators"):
         shrinkage.load(path)
+
+
+def test_a_formula_model_travels_through_the_registry(tmp_path):
+    pytest.importorskip("formulaic")
+    frame = TABLE.assign(y=Y)
+    fm = shrinkage.from_formula("y ~ a + b:c + C(color)", frame, model=S.LassoCV(cv=3))
+    doc = json.loads(json.dumps(shrinkage.io.model_files.document(fm)))
+    assert doc["estimator"]["class"] == "FormulaModel" and "FormulaModel" in CLASSES
+    assert doc["estimator"]["model"]["class"] == "LassoCV"
+    back = shrinkage.load(shrinkage.save(fm, tmp_path / "f.json"))
+    np.testing.assert_array_equal(back.predict(frame), fm.predict(frame))
+    from sklearn.linear_model import Lasso
+
+    foreign = shrinkage.from_formula("y ~ a", frame, model=Lasso())
+    with pytest.raises(TypeError, match="Lasso cannot be saved: only shrinkage's estimators"):
+        shrinkage.save(foreign, tmp_path / "g.json")

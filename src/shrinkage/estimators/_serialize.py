@@ -75,6 +75,7 @@ CLASSES = {
     "GroupLasso": ("estimators.group", _GROUP),
     "GroupLassoClassifier": ("estimators.group", ("classes_", *_GROUP)),
     "Preprocessor": ("io.preprocessor", ()),  # its own state: Preprocessor._fitted_state
+    "FormulaModel": ("formula", ()),  # its own record: FormulaModel._to_node / _from_node
 }
 #: fitted attributes every model has (feature_names_in_ when X had column names)
 _MODEL_ATTRIBUTES = ("coef_", "intercept_", "n_features_in_", "feature_names_in_")
@@ -182,6 +183,8 @@ def encode_node(estimator) -> dict:
         raise TypeError(f"{name} cannot be saved: only shrinkage's estimators (and pipelines of "
                         f"them) can, e.g. {', '.join(list(CLASSES)[:4])}; got "
                         f"{type(estimator).__module__}.{name}.")
+    if hasattr(estimator, "_to_node"):  # a wrapper with its own record (FormulaModel)
+        return estimator._to_node()
     params = {}
     for key, value in estimator.get_params(deep=False).items():
         params[key] = encode_value(value, f"{name}'s parameter {key}")
@@ -206,6 +209,8 @@ def decode_node(node, source: str, path: str = ""):
         known = ", ".join(sorted(CLASSES))
         raise ValueError(f"{source}: {path}class must name one of shrinkage's estimators "
                          f"({known}) or Pipeline; got {_short(name)}.")
+    if hasattr(cls, "_from_node"):  # a wrapper with its own record (FormulaModel)
+        return cls._from_node(node, source, path)
     where = f"{source}: {path}{name}"
     _check_names(node, ("class", "params", "fitted"), ("class", "params"), where)
     raw = node["params"]
