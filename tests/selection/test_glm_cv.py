@@ -174,3 +174,23 @@ def test_coefs_at_gives_the_class_intercepts_of_a_multinomial_path():
     coef, intercept = out.coefs_at("min")
     assert coef.shape == (X.shape[1], 3) and intercept.shape == (3,)
     np.testing.assert_array_equal(intercept, out.path.intercepts[out.index_min])
+
+
+@pytest.mark.parametrize("datafit,scoring", [("logistic", "deviance"), ("logistic", "roc_auc"),
+                                             ("poisson", "deviance")])
+def test_a_held_out_set_of_zero_weight_is_left_out_with_a_warning(datafit, scoring):
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((48, 4))
+    eta = X @ np.array([1.0, -1.0, 0.0, 0.5])
+    y = (eta > 0).astype(int) if datafit == "logistic" else rng.poisson(np.exp(0.3 * eta))
+    splits, _ = make_folds(4, 48, y=y, stratify=datafit == "logistic")
+    sw = np.ones(48)
+    sw[splits[1][1]] = 0.0
+    with pytest.warns(UserWarning, match="cv split 1 has zero held-out sample_weight"):
+        res = cross_validate_glm_path(X, y, datafit=datafit, cv=splits, scoring=scoring,
+                                      sample_weight=sw, n_alphas=8)
+    others = [s for f, s in enumerate(splits) if f != 1]
+    ref = cross_validate_glm_path(X, y, datafit=datafit, cv=others, scoring=scoring,
+                                  sample_weight=sw, alphas=res.alphas)
+    np.testing.assert_allclose(res.cv_mean, ref.cv_mean, rtol=1e-10)
+    assert res.alpha_min == ref.alpha_min

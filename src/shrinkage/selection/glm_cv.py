@@ -39,7 +39,7 @@ from ..exceptions import ShrinkageConvergenceWarning
 from ..glm import GLMProblem, solve_glm_path
 from ..path import Path, alpha_grid, default_alpha_min_ratio
 from ._folds import make_folds
-from .cv import CVResult, PathOptions, _rows, fold_summary, select_alphas
+from .cv import CVResult, PathOptions, _rows, fold_summary, fold_weights, select_alphas
 
 KINDS = ("logistic", "multinomial", "ovr", "poisson")
 CLASS_SCORINGS = ("deviance", "accuracy", "roc_auc", "brier")
@@ -181,7 +181,10 @@ def _stacked(data: GLMCVData, paths: list[Path], columns: np.ndarray) -> GLMPath
 def held_out_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, scoring: str,
                     n_classes: int) -> np.ndarray:
     """Errors (n_alphas,) of predictions ``pred`` (module docstring): probabilities (n, A, K)
-    of class indices y, or expected counts (n, A) of counts y (``n_classes`` = 0)."""
+    of class indices y, or expected counts (n, A) of counts y (``n_classes`` = 0); NaN when
+    the weights sum to zero (nothing to score: ``fold_summary`` leaves that fold out)."""
+    if not sample_weight.sum() > 0:
+        return np.full(pred.shape[1], np.nan)
     s = sample_weight / sample_weight.sum()
     if n_classes == 0:
         mu, yb = pred, y[:, None]
@@ -270,6 +273,7 @@ def cross_validate_glms(data: GLMCVData, splits: list, k: int, l1_ratios, *, alp
     """One CVResult per l1_ratio, all on the same splits (``shrinkage.selection.cv.cross_validate``
     for GLMs; ``full_path`` as there: "all" or "best")."""
     scoring = v.check_choice(scoring, "scoring", data.scorings())
+    weights = fold_weights(data.sample_weight, splits, model)
     check_folds(data, splits, scoring, model)
     grids = [glm_grid(data, r, alphas, n_alphas) for r in l1_ratios]
     jobs = []
@@ -287,7 +291,6 @@ def cross_validate_glms(data: GLMCVData, splits: list, k: int, l1_ratios, *, alp
             fulls[out[0]] = out[2].as_path(grids[out[0]], l1_ratios[out[0]], data.feature_names)
         else:
             folds[out[:2]] = out[2:]
-    weights = np.array([data.sample_weight[test].sum() for _, test in splits])
     summaries = []
     for i in range(len(l1_ratios)):
         errors = np.array([folds[i, f][0] for f in range(len(splits))])  # (F, A)
