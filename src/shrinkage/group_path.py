@@ -129,6 +129,19 @@ def group_path(X, y, groups=None, *, datafit="quadratic", l1_ratio: float = 0.0,
     default grid runs from alpha_max (all groups zero) down to alpha_max * alpha_min_ratio.
     ``datafit``: "quadratic" or a GLM datafit name / instance (see ``shrinkage.datafits``),
     "quantile" included (``shrinkage.datafits.Quantile(tau)`` for the tau-quantile).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> p = shrinkage.group_path(X, y, groups=[0, 0, 1, 1], n_alphas=10)
+    >>> p.coefs.shape
+    (10, 4)
+    >>> sorted({int(np.count_nonzero(c[:2])) for c in p.coefs})  # a group enters whole
+    [0, 2]
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
     problem = GroupProblem.build(X, y, groups, datafit=datafit, group_factor=group_factor,

@@ -23,7 +23,22 @@ _CHOLESKY_MAX_FEATURES = 4000  # a ridge refit forms the p x p Gram matrix: not 
 
 @dataclass(frozen=True)
 class Path:
-    """Solutions along a decreasing alpha grid, each with its certificate (``gaps``)."""
+    """Solutions along a decreasing alpha grid, each with its certificate (``gaps``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> p = shrinkage.path(X, y, n_alphas=10)
+    >>> isinstance(p, shrinkage.Path), bool(np.all(p.converged))
+    (True, True)
+    >>> coef, intercept = p.coef_at(p.alphas[3])  # any alpha: interpolated between grid points
+    >>> bool(np.allclose(coef, p.coefs[3]))
+    True
+    """
 
     alphas: np.ndarray
     coefs: np.ndarray  # (n_alphas, n_features); (n_alphas, n_features, K) for the multinomial
@@ -111,6 +126,19 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     path may stop early when the deviance explained saturates; "quantile" (the pinball loss, not
     smooth) by the interior point of ``shrinkage.solvers.quantile``.  ``offset`` is added to the
     linear predictor (for least squares it is subtracted from y).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> p = shrinkage.path(X, y, l1_ratio=1.0, n_alphas=20)
+    >>> p.coefs.shape  # one row per alpha, largest alpha first
+    (20, 4)
+    >>> int(p.nnz[0]), int(p.nnz[-1])  # none at alpha_max; then they enter one by one
+    (0, 4)
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
     if feature_names is None and hasattr(X, "columns"):

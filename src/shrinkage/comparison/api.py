@@ -68,23 +68,29 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
 
     Returns
     -------
-    Comparison.  How the recommendation is chosen:
+    Comparison
+        The results per penalty, the recommendation and its evidence (see Notes).
+
+    Notes
+    -----
+    How the recommendation is chosen:
 
     1. Each penalty's CV error is taken at its chosen alpha (``alpha_rule``); the best is the
-       lowest, and the candidates are the penalties within one standard error of it (the best's
-       SE, glmnet's 1-SE idea applied across penalties).
+        lowest, and the candidates are the penalties within one standard error of it (the best's
+        SE, glmnet's 1-SE idea applied across penalties).
     2. With more than one candidate their errors are indistinguishable and the text says so;
-       the sparsest candidate (fewest non-zero coefficients) is recommended: similar accuracy
-       with fewer features is the simpler model to interpret.  When several candidates keep
-       as many features, stability decides: the one whose coefficients vary least over the
-       bootstrap refits (median sd / |coefficient| over its kept features; then the lower
-       error).
+        the sparsest candidate (fewest non-zero coefficients) is recommended: similar accuracy
+        with fewer features is the simpler model to interpret.  When several candidates keep
+        as many features, stability decides: the one whose coefficients vary least over the
+        bootstrap refits (median sd / |coefficient| over its kept features; then the lower
+        error).
     3. If that is L1, the Elastic Net is also a candidate, and L1 alternates between the members
-       of a correlated group over the bootstrap refits (its choice inside the group depends on
-       the sample), the Elastic Net is recommended instead: it keeps the group together at a
-       CV error within one SE.
+        of a correlated group over the bootstrap refits (its choice inside the group depends on
+        the sample), the Elastic Net is recommended instead: it keeps the group together at a
+        CV error within one SE.
     4. When the recommended penalty is the only candidate, it wins clearly and the text says so
-       (e.g. "L2 (ridge) predicts clearly best"), with the other penalties' error gaps.
+        (e.g. "L2 (ridge) predicts clearly best"), with the other penalties' error gaps.
+
     The evidence lists, with their numbers: the CV errors, L1's sparsity against L2's error,
     the OLS baseline, each correlated group and what each penalty does with it, the bootstrap
     stability of the recommended model's selection, the condition number and VIFs, constant

@@ -72,6 +72,17 @@ class AdaptiveLasso(_AdaptiveBase):
     penalty_factor_ : the adaptive factors f.
     init_coef_, init_alpha_ : the first fit and its alpha (None for "ols").
     n_features_in_, feature_names_in_ (when X has column names).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.AdaptiveLasso(alpha=0.05).fit(X, y)
+    >>> np.flatnonzero(model.coef_)
+    array([0, 3])
     """
 
     def __init__(self, alpha=1.0, *, gamma=1.0, init="ridge", init_alpha=None, cv=5,
@@ -125,6 +136,17 @@ class AdaptiveLassoCV(_AdaptiveBase):
     alphas_, cv_mean_, cv_se_ : the grid and CV curve of the chosen gamma.
     coef_, intercept_, dual_gap_, n_iter_, converged_, penalty_factor_, init_coef_,
     init_alpha_ : the final full-data fit at (alpha_, gamma_), as in ``AdaptiveLasso``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.AdaptiveLassoCV(n_alphas=10, cv=3, random_state=0).fit(X, y)
+    >>> np.flatnonzero(model.coef_), bool(model.alpha_ > 0)
+    (array([0, 3]), True)
     """
 
     def __init__(self, *, gamma=1.0, alphas=None, n_alphas=100, cv=5, alpha_rule="min",

@@ -199,6 +199,19 @@ class LogisticRegression(_LinearClassifier):
     classes_ (sorted labels of any type), coef_ ((1, p) binary, else (K, p)), intercept_,
     dual_gap_ (one per class for OvR), n_iter_ ((1,) or (K,) for OvR), converged_,
     certificate_, n_features_in_, feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 4))
+    >>> labels = np.where(X[:, 0] - X[:, 3] + 0.5 * rng.standard_normal(80) > 0, "yes", "no")
+    >>> clf = shrinkage.LogisticRegression(penalty="l1", C=1.0).fit(X, labels)
+    >>> clf.classes_.tolist(), clf.predict(X[:3]).tolist()
+    (['no', 'yes'], ['no', 'no', 'no'])
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 2)
     """
 
     _penalties = PENALTIES
@@ -293,6 +306,17 @@ class LinearSVC(_LinearClassifier):
     classes_, coef_ ((1, p) or (K, p)), intercept_, dual_gap_ (the certificate of each binary
     fit, one per class when K > 2), n_iter_, converged_, certificate_, n_features_in_,
     feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 4))
+    >>> labels = np.where(X[:, 0] - X[:, 3] + 0.5 * rng.standard_normal(80) > 0, "yes", "no")
+    >>> svc = shrinkage.LinearSVC(C=1.0).fit(X, labels)
+    >>> float(np.mean(svc.predict(X) == labels)) > 0.8
+    True
     """
 
     _penalties = PENALTIES[:3]
@@ -365,6 +389,19 @@ class PoissonRegressor(_GLMRegressor):
     ----------
     coef_, intercept_, dual_gap_, n_iter_, converged_, certificate_, n_features_in_,
     feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 3))
+    >>> counts = rng.poisson(np.exp(0.5 + 0.8 * X[:, 0]))
+    >>> model = shrinkage.PoissonRegressor(alpha=0.01).fit(X, counts)
+    >>> round(float(model.coef_[0]), 1)  # the true log-rate slope is 0.8
+    0.7
+    >>> bool(np.all(model.predict(X) > 0))  # expected counts: exp of the linear predictor
+    True
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.0, fit_intercept=True, standardize=False,

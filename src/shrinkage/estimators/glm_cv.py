@@ -77,8 +77,10 @@ class LogisticRegressionCV(LogisticRegression):
         held-out errors too.
     n_jobs, random_state, progress : as in ``ElasticNetCV``.
 
-    A class absent from a training fold gets probability 0 from that fold's model (with a
-    warning), see ``shrinkage.selection.glm_cv``.
+    Notes
+    -----
+    A training fold without one of the classes (or with it only at zero weight) is a
+    ValueError naming the split and the class (``shrinkage.selection.glm_cv``).
 
     Attributes
     ----------
@@ -87,6 +89,17 @@ class LogisticRegressionCV(LogisticRegression):
     cv_result_ (the ``CVResult`` of the chosen l1_ratio, with its full-data path down to
     alpha_min_), cv_results_ (one per l1_ratio), classes_, coef_, intercept_, dual_gap_,
     n_iter_, converged_, certificate_, n_features_in_, feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 4))
+    >>> labels = np.where(X[:, 0] - X[:, 3] + 0.5 * rng.standard_normal(80) > 0, "yes", "no")
+    >>> clf = shrinkage.LogisticRegressionCV(n_alphas=10, cv=3, random_state=0).fit(X, labels)
+    >>> bool(clf.alpha_ in clf.alphas_), clf.predict(X[:2]).tolist()
+    (True, ['no', 'no'])
     """
 
     def __init__(self, *, alphas=None, n_alphas=100, Cs=None, alpha_min_ratio=None,
@@ -222,6 +235,17 @@ class PoissonRegressorCV(PoissonRegressor):
     alpha_, l1_ratio_, alpha_min_, alpha_1se_, alphas_, cv_mean_, cv_se_, cv_result_,
     cv_results_, coef_, intercept_, dual_gap_, n_iter_, converged_, certificate_,
     n_features_in_, feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 3))
+    >>> counts = rng.poisson(np.exp(0.5 + 0.8 * X[:, 0]))
+    >>> model = shrinkage.PoissonRegressorCV(n_alphas=10, cv=3, random_state=0).fit(X, counts)
+    >>> bool(model.alpha_ > 0), model.coef_.shape
+    (True, (3,))
     """
 
     def __init__(self, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,

@@ -109,7 +109,21 @@ class GroupLasso(RegressorMixin, _GroupModel):
     ----------{_DOC_PARAMETERS}
     Attributes
     ----------
-    coef_, intercept_,{_DOC_ATTRIBUTES}"""
+    coef_, intercept_,{_DOC_ATTRIBUTES}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.GroupLasso(groups=[0, 0, 1, 1], alpha=0.05).fit(X, y)
+    >>> [int(np.count_nonzero(model.coef_[g])) for g in (slice(0, 2), slice(2, 4))]
+    [2, 2]
+    >>> model = shrinkage.GroupLasso(groups=[0, 1, 1, 2], alpha=0.1).fit(X, y)
+    >>> np.flatnonzero(model.coef_)  # the group of columns 1 and 2 is out as a whole
+    array([0, 3])
+    """
 
     def __init__(self, groups=None, alpha=1.0, *, datafit="quadratic", l1_ratio=0.0,
                  group_factor=None, fit_intercept=True, standardize=False, tol=1e-4,
@@ -162,7 +176,18 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
     ----------
     classes_, coef_ ((1, p) for two classes, (K, p) for the multinomial with K > 2; with two
     classes the multinomial reports class 1 - class 0), intercept_ ((1,) or (K,)),
-    {_DOC_ATTRIBUTES}"""
+    {_DOC_ATTRIBUTES}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 4))
+    >>> labels = np.where(X[:, 0] - X[:, 3] + 0.5 * rng.standard_normal(80) > 0, "yes", "no")
+    >>> clf = shrinkage.GroupLassoClassifier(groups=[0, 1, 1, 2], alpha=0.05).fit(X, labels)
+    >>> clf.classes_.tolist(), np.flatnonzero(clf.coef_.ravel()).tolist()
+    (['no', 'yes'], [0, 3])
+    """
 
     def __init__(self, groups=None, alpha=0.01, *, datafit="logistic", l1_ratio=0.0,
                  group_factor=None, fit_intercept=True, standardize=False, tol=1e-4,

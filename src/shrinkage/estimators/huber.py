@@ -68,6 +68,18 @@ class HuberRegressor(_GLMRegressor):
     eps sigma), n_iter_ (scale updates; Newton or simplex iterations for the limit), dual_gap_
     (certificate of the last fixed-scale fit; the joint problem's duality gap for the limit),
     converged_, n_features_in_, feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> y[0] = 100.0  # one gross outlier
+    >>> huber = shrinkage.HuberRegressor(alpha=1e-4).fit(X, y)
+    >>> huber.coef_[[0, 3]].round(1)  # the truth, 1.5 and -2, despite the outlier
+    array([ 1.5, -2. ])
     """
 
     def __init__(self, *, epsilon=1.35, alpha=0.0001, l1_ratio=0.0, fit_intercept=True,

@@ -32,6 +32,17 @@ class ElasticNetIC(_LinearModel):
     noise_variance_, coef_, intercept_, dual_gap_ (of the path at alpha_), n_iter_ (the epochs of
     the warm-started path down to alpha_, at least 1),
     ic_result_ (the ``ICResult``), n_features_in_, feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.ElasticNetIC(criterion="aic", l1_ratio=0.5).fit(X, y)
+    >>> model.coef_.shape, bool(model.alpha_ > 0)
+    ((4,), True)
     """
 
     def __init__(self, *, criterion="aic", l1_ratio=0.5, noise_variance=None, ebic_gamma=0.5,
@@ -91,6 +102,17 @@ class LassoIC(ElasticNetIC):
 
     Same parameters (no l1_ratio) and attributes as ``ElasticNetIC``; with the default noise
     variance it reproduces scikit-learn's ``LassoLarsIC`` up to the resolution of the grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.LassoIC(criterion="bic").fit(X, y)
+    >>> np.flatnonzero(model.coef_), bool(model.alpha_ > 0)
+    (array([0, 3]), True)
     """
 
     def __init__(self, *, criterion="aic", noise_variance=None, ebic_gamma=0.5, alphas=None,

@@ -87,6 +87,19 @@ class ElasticNet(_LinearModel):
     ----------
     coef_, intercept_, dual_gap_ (in objective units), n_iter_, converged_, n_features_in_,
     feature_names_in_ (when X has column names).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.ElasticNet(alpha=0.1, l1_ratio=0.5).fit(X, y)
+    >>> np.flatnonzero(model.coef_)  # the two true features; the others are exactly zero
+    array([0, 3])
+    >>> bool(model.converged_)  # its duality gap, dual_gap_, is below the tolerance
+    True
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
@@ -132,7 +145,21 @@ class ElasticNet(_LinearModel):
 
 
 class Lasso(ElasticNet):
-    """The lasso: ElasticNet with l1_ratio = 1 (same parameters and attributes, no l1_ratio)."""
+    """The lasso: ElasticNet with l1_ratio = 1 (same parameters and attributes, no l1_ratio).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> lasso = shrinkage.Lasso(alpha=0.1).fit(X, y)
+    >>> np.flatnonzero(lasso.coef_)
+    array([0, 3])
+    >>> lasso.coef_.round(2)
+    array([ 1.39,  0.  ,  0.  , -1.95])
+    """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
                  lower=None, upper=None, positive=False, warm_start=False, tol=1e-4,
@@ -165,6 +192,19 @@ class Ridge(_LinearModel):
     Several targets (2-D y) are solved at once.  Parameters as in ``ElasticNet``; ``solver`` is
     "auto", "cholesky" (primal), "eigen" (kernel form) or "cd".  ``dual_gap_`` is in ElasticNet
     units (multiply by 2 sum s for Ridge's); ``n_iter_`` is 1 for the closed forms.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> ridge = shrinkage.Ridge(alpha=1.0).fit(X, y)
+    >>> int(np.count_nonzero(ridge.coef_))  # ridge shrinks every coefficient, zeroes none
+    4
+    >>> round(ridge.score(X, y), 3)
+    0.998
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,

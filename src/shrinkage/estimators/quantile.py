@@ -36,6 +36,20 @@ class QuantileRegressor(_LinearModel):
     ----------
     coef_, intercept_, dual_gap_ (in objective units), n_iter_, converged_, n_features_in_,
     feature_names_in_ (when X has column names).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> median = shrinkage.QuantileRegressor(quantile=0.5, alpha=0.1).fit(X, y)
+    >>> np.flatnonzero(median.coef_)
+    array([0, 3])
+    >>> q90 = shrinkage.QuantileRegressor(quantile=0.9, alpha=0.01).fit(X, y)
+    >>> bool(q90.intercept_ > median.intercept_)
+    True
     """
 
     def __init__(self, quantile=0.5, alpha=1.0, *, l1_ratio=1.0, fit_intercept=True,

@@ -33,6 +33,18 @@ class RelaxedLasso(_LinearModel):
     active_ : indices of the active set.
     dual_gap_, n_iter_, converged_ : the lasso fit's certificate and iterations.
     n_features_in_, feature_names_in_ (when X has column names).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> relaxed = shrinkage.RelaxedLasso(alpha=0.3).fit(X, y)  # gamma=0: OLS on the support
+    >>> lasso = shrinkage.Lasso(alpha=0.3).fit(X, y)
+    >>> bool(np.all(np.abs(relaxed.coef_) >= np.abs(lasso.coef_)))  # the lasso's shrinkage undone
+    True
     """
 
     # the lasso step is unconstrained (read by ``_LinearModel._problem``; not parameters)

@@ -367,6 +367,18 @@ def cross_validate_glm_path(X, y, *, datafit: str = "logistic", l1_ratio: float 
     -------
     CVResult with the full-data ``path`` on the whole grid (coefs (n_alphas, p, K) for the
     multinomial).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 4))
+    >>> labels = np.where(X[:, 0] - X[:, 3] + 0.5 * rng.standard_normal(80) > 0, "yes", "no")
+    >>> y01 = (labels == "yes").astype(float)
+    >>> cv = shrinkage.cross_validate_glm_path(X, y01, n_alphas=10, cv=3, random_state=0)
+    >>> cv.cv_mean.shape, bool(cv.alpha_min >= cv.alphas[-1])
+    ((10,), True)
     """
     kind = v.check_choice(datafit, "datafit", ("logistic", "multinomial", "poisson"))
     options = PathOptions.from_kwargs(path_kwargs, "cross_validate_glm_path")

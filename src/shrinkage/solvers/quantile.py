@@ -427,6 +427,17 @@ def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=
     (interior-point methods gain little from warm starts); those at or above it are the null fit.
     ``tol`` is relative to the null model's objective; ``max_iter`` counts interior-point steps.
     ``offset`` is added to the linear predictor (the fit is that of y - offset).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> p = shrinkage.quantile_path(X, y, quantile=0.5, n_alphas=5)
+    >>> p.coefs.shape, int(p.nnz[0])
+    ((5, 4), 0)
     """
     from .. import _validation as v
     from .._problem import Problem

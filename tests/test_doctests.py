@@ -1,0 +1,147 @@
+"""The docstring examples of the public modules run as doctests, and the API reference site
+(docs/api/*.md, built by ``make docs``) documents every public name.
+
+Each module that defines a public name is run with ``doctest.testmod``; the extras' modules
+(torch, dask, onnx) only where their extra is installed.  ``WITHOUT_EXAMPLES`` lists the public
+names whose docstrings still lack an ``Examples`` section: it may only shrink.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import inspect
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+import shrinkage
+
+ROOT = Path(__file__).resolve().parents[1]
+API_PAGES = sorted((ROOT / "docs" / "api").glob("*.md"))
+EXTRAS = {"shrinkage.torch": "torch", "shrinkage.dask": "dask", "shrinkage.onnx": "skl2onnx"}
+#: public names (as documented in docs/api) whose docstrings have no Examples section yet
+WITHOUT_EXAMPLES = {
+    "shrinkage.comparison.api.compare",
+    "shrinkage.comparison.diagnostics.Collinearity",
+    "shrinkage.comparison.diagnostics.collinearity",
+    "shrinkage.comparison.results.Comparison",
+    "shrinkage.conventions.Penalty",
+    "shrinkage.dask.api.cross_validate_path",
+    "shrinkage.dask.api.path",
+    "shrinkage.dask.api.predict",
+    "shrinkage.dask.estimators.fit_estimator",
+    "shrinkage.dask.glm.DaskGLMPath",
+    "shrinkage.dask.glm.glm_path",
+    "shrinkage.dask.is_dask_collection",
+    "shrinkage.dask.parquet.read_parquet",
+    "shrinkage.dask.statistics.DaskStatistics",
+    "shrinkage.dask.statistics.HashedFolds",
+    "shrinkage.dask.statistics.compute_statistics",
+    "shrinkage.dask.statistics.fold_ids",
+    "shrinkage.estimators.cv.ElasticNetCV",
+    "shrinkage.estimators.cv.LassoCV",
+    "shrinkage.estimators.cv.RidgeCV",
+    "shrinkage.formula.FormulaModel",
+    "shrinkage.inference.result.InferenceResult",
+    "shrinkage.onnx.register",
+    "shrinkage.selection.criteria.ICResult",
+    "shrinkage.selection.criteria.information_criterion",
+    "shrinkage.selection.cv.CVResult",
+    "shrinkage.selection.cv.cross_validate_path",
+    "shrinkage.selection.stability.StabilityResult",
+    "shrinkage.selection.stability.stability_selection",
+    "shrinkage.torch.groups.decayed_parameters",
+    "shrinkage.torch.groups.param_groups",
+    "shrinkage.torch.groups.split_parameters",
+    "shrinkage.torch.path.PathPoint",
+    "shrinkage.torch.path.RegularizationPath",
+    "shrinkage.torch.penalties.ElasticNet",
+    "shrinkage.torch.penalties.GroupL1",
+    "shrinkage.torch.penalties.L1",
+    "shrinkage.torch.penalties.L2",
+    "shrinkage.torch.penalties.elastic_net",
+    "shrinkage.torch.penalties.group_l1",
+    "shrinkage.torch.penalties.l1",
+    "shrinkage.torch.penalties.l2",
+    "shrinkage.torch.proximal.Proximal",
+    "shrinkage.torch.sparsity.LayerSparsity",
+    "shrinkage.torch.sparsity.PruneResult",
+    "shrinkage.torch.sparsity.prune_zeros",
+    "shrinkage.torch.sparsity.remove_dead_units",
+    "shrinkage.torch.sparsity.report_frame",
+    "shrinkage.torch.sparsity.sparsity_report",
+}
+#: public constants: documented by their module, no docstring of their own
+CONSTANTS = {"shrinkage.conventions.CONVENTIONS", "shrinkage.conventions.FAMILIES"}
+
+
+def _documented() -> list[str]:
+    """The targets of the ``::: dotted.name`` directives of the API pages."""
+    return [m for page in API_PAGES
+            for m in re.findall(r"^::: ([\w.]+)$", page.read_text(), flags=re.MULTILINE)]
+
+
+def _resolve(target: str):
+    module, name = target.rsplit(".", 1)
+    _skip_missing_extra(module)
+    return getattr(importlib.import_module(module), name)
+
+
+def _skip_missing_extra(module: str) -> None:
+    for prefix, package in EXTRAS.items():
+        if module == prefix or module.startswith(prefix + "."):
+            pytest.importorskip(package)
+
+
+def _public_names() -> list[str]:
+    """Every public name: shrinkage.__all__ and the public modules' names, as 'module.name'."""
+    names = [f"shrinkage.{n}" for n in shrinkage.__all__]
+    for module in ("shrinkage.inference", "shrinkage.torch", "shrinkage.dask"):
+        text = (ROOT / "src" / Path(*module.split(".")) / "__init__.py").read_text()
+        block = re.search(r"^__all__ = \[(.*?)\]", text, flags=re.MULTILINE | re.DOTALL)
+        listed = re.findall(r'"(\w+)"', block.group(1))
+        lazy = re.search(r"^_LAZY = \{(.*?)^\}", text, flags=re.MULTILINE | re.DOTALL)
+        if "*sorted(_LAZY)" in block.group(1) and lazy:
+            listed += re.findall(r'^\s+"(\w+)":', lazy.group(1), flags=re.MULTILINE)
+        names += [f"{module}.{n}" for n in listed]
+    names += ["shrinkage.conventions.convert", "shrinkage.conventions.response_sd",
+              "shrinkage.conventions.Penalty", "shrinkage.onnx.to_onnx",
+              "shrinkage.onnx.register"]
+    return names
+
+
+def test_every_public_name_has_a_page():
+    documented = {t.rsplit(".", 1)[1] for t in _documented()}
+    missing = [n for n in _public_names() if n.rsplit(".", 1)[1] not in documented]
+    assert not missing, f"public names missing from docs/api/*.md: {missing}"
+
+
+@pytest.mark.parametrize("target", _documented())
+def test_every_documented_name_has_an_example(target):
+    if target in CONSTANTS:
+        return
+    obj = inspect.unwrap(_resolve(target))
+    has = "Examples\n--------" in inspect.cleandoc(obj.__doc__ or "")
+    if target in WITHOUT_EXAMPLES:
+        assert not has, f"{target} has an example now: remove it from WITHOUT_EXAMPLES"
+    else:
+        assert has, f"{target}'s docstring has no Examples section"
+
+
+def _modules() -> list[str]:
+    return sorted({t.rsplit(".", 1)[0] for t in _documented() if t not in CONSTANTS} |
+                  {"shrinkage.plots.bias_variance"})
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_docstring_examples_run(module, capsys):
+    _skip_missing_extra(module)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        mod = importlib.import_module(module)
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testmod(mod, optionflags=flags, report=False)
+    assert result.failed == 0, capsys.readouterr().out
