@@ -140,6 +140,20 @@ def test_a_target_near_the_limit(name):
         _run(name, X, 4 * y)
 
 
+@pytest.mark.parametrize("name", sorted(set(ESTIMATORS) - CLASSIFIERS - COUNTS) + sorted(
+    WEIGHTED - {"cross_validate_glm_path"}))
+def test_a_target_is_held_to_the_limit_of_float32_data(name):
+    """float32 X gives float32 coefficients and intercept: y above float32's limit would make
+    them infinite."""
+    if name in {"GroupLasso", "group_path"}:
+        pytest.xfail("group_path checks y at float64's limit (reported)")
+    X, y = _data()
+    y = y * np.sqrt(2 * v.magnitude_limit(np.float32) / N) / np.max(np.abs(y))
+    with pytest.raises(ValueError, match=r"^y holds .* float32 limit .* or pass float64 data"):
+        _run(name, X.astype(np.float32), y)
+    _assert_finite(_run(name, X.astype(np.float32), y / 4))
+
+
 @pytest.mark.parametrize("name", sorted(ESTIMATORS) + sorted(WEIGHTED))
 def test_sample_weights_whose_sum_overflows_are_refused(name):
     X, y = _data()
@@ -224,3 +238,64 @@ def _assert_finite(out) -> None:
         value = getattr(out, attr, None)
         if value is not None and np.asarray(value).dtype.kind == "f":
             assert np.all(np.isfinite(value)), attr
+
+
+# --- numbers where numbers are due: complex values and text name the argument ----------------
+
+SAMPLE_WEIGHTED = sorted(ESTIMATORS) + sorted(WEIGHTED)
+
+
+@pytest.mark.parametrize("name", SAMPLE_WEIGHTED)
+def test_complex_sample_weight_is_a_type_error_naming_it(name):
+    X, y = _data()
+    with pytest.raises(TypeError, match=r"sample_weight.*complex"):
+        _run(name, X, y, sample_weight=np.ones(N) + 1j)
+
+
+@pytest.mark.parametrize("name, argument", [
+    (name, argument) for argument in ("X", "y") for name in sorted(WEIGHTED)
+    if not (argument == "y" and name == "cross_validate_glm_path")])  # it makes its own labels
+def test_complex_data_is_a_type_error_naming_it(name, argument):
+    X, y = _data()
+    X, y = (X + 1j, y) if argument == "X" else (X, y + 0j)
+    with pytest.raises(TypeError, match=rf"^{argument} holds complex numbers"):
+        _run(name, X, y)
+
+
+@pytest.mark.parametrize("params, argument", [
+    ({"penalty_factor": "abc"}, "penalty_factor"), ({"upper": "x"}, "upper"),
+    ({"lower": ["a"] * P}, "lower"), ({"penalty_factor": [1j] * P}, "penalty_factor")])
+def test_text_or_complex_hyperparameters_name_the_argument(params, argument):
+    X, y = _data()
+    with pytest.raises(TypeError, match=rf"^{argument} must"):
+        s.Lasso(alpha=0.1, **params).fit(X, y)
+
+
+@pytest.mark.parametrize("name", ["path", "cross_validate_path", "quantile_path"])
+def test_text_alphas_name_alphas(name):
+    X, y = _data()
+    with pytest.raises(TypeError, match=r"^alphas must be a real number"):
+        _run(name, X, y, alphas=["a"])
+
+
+@pytest.mark.parametrize("name", ["Lasso", "LassoCV", "PoissonRegressor", "QuantileRegressor"])
+def test_text_sample_weight_names_sample_weight(name):
+    X, y = _data()
+    with pytest.raises(TypeError, match=r"^sample_weight must be a real number"):
+        _run(name, X, y, sample_weight=np.full(N, "w"))
+
+
+def test_as_float_array_reads_numbers_and_numeric_text():
+    assert v.as_float_array(["1.5", 2], "alphas").tolist() == [1.5, 2.0]
+    assert v.as_float_array(np.array([1.0 + 0j]).real, "alphas").dtype == np.float64
+    with pytest.raises(TypeError, match=r"^gammas must"):
+        v.as_float_array([[1.0], [1.0, 2.0]], "gammas")  # ragged
+    with pytest.raises(TypeError, match=r"^gammas must .* not complex"):
+        v.as_float_array(np.array([1, 1j], dtype=object), "gammas")
+
+
+def test_a_complex_dataframe_is_refused_by_its_name():
+    X, _ = _data()
+    frame = pd.DataFrame(X).assign(z=1j)
+    with pytest.raises(TypeError, match=r"^X holds complex"):
+        v.check_design(frame)

@@ -22,13 +22,60 @@ def magnitude_limit(dtype) -> float:
     return float(np.finfo(dtype).max) * MAGNITUDE_ROOM
 
 
-def check_magnitude(A, *, name: str = "X", feature_names=None) -> None:
+def as_float_array(value, name: str) -> np.ndarray:
+    """``value`` as a float64 array; a TypeError naming ``name`` for complex numbers (never cast
+    to their real part) and for text or other values that are not numbers.
+
+    Examples
+    --------
+    >>> as_float_array([1, 2.5], "alphas")
+    array([1. , 2.5])
+    >>> as_float_array(["a"], "alphas")
+    Traceback (most recent call last):
+    ...
+    TypeError: alphas must be a real number or an array of real numbers; got ['a'].
+    """
+    if _is_complex(value):
+        raise TypeError(f"{name} must hold real numbers, not complex ones; got "
+                        f"{_preview(value)}.")
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got "
+                        f"{_preview(value)}.") from None
+
+
+def _is_complex(value) -> bool:
+    """Whether ``value`` (an array, a sparse matrix, a DataFrame or a nested list) holds complex
+    numbers; values numpy cannot read as one array are left to the conversion's own error."""
+    dtypes = getattr(value, "dtypes", None)  # a DataFrame: one dtype per column
+    if dtypes is not None and np.ndim(dtypes) == 1:
+        return any(np.dtype(d).kind == "c" for d in dtypes if isinstance(d, np.dtype))
+    if sp.issparse(value):
+        return value.dtype.kind == "c"
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        return False
+    if arr.dtype.kind == "O":
+        return any(isinstance(x, complex | np.complexfloating) for x in arr.ravel())
+    return arr.dtype.kind == "c"
+
+
+def _preview(value) -> str:
+    """A short repr of a value for an error message."""
+    text = np.array2string(value, threshold=6) if isinstance(value, np.ndarray) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def check_magnitude(A, *, name: str = "X", feature_names=None, dtype=None) -> None:
     """Refuse data whose squares the solvers cannot sum: n max_i |a_ij|^2 <= magnitude_limit.
 
     n max_i |a_ij|^2 bounds the column's sum of squares (the diagonal of X'X, or y'y) and every
     weighted version with weights normalised to mean one, so no later sum overflows.  Checked
-    per column of a 2-D ``A`` (dense or sparse) against its dtype's limit (float32 is lower);
-    the error names the column (its feature name when known) and a factor to divide it by.
+    per column of a 2-D ``A`` (dense or sparse) against the limit of ``dtype`` (default: A's;
+    float32 is lower); the error names the column (its feature name when known) and a factor
+    to divide it by.
 
     Examples
     --------
@@ -41,7 +88,8 @@ def check_magnitude(A, *, name: str = "X", feature_names=None) -> None:
     n = A.shape[0]
     if n == 0 or (sp.issparse(A) and A.nnz == 0) or A.size == 0:
         return
-    limit = magnitude_limit(A.dtype)
+    dtype = np.dtype(A.dtype if dtype is None else dtype)
+    limit = magnitude_limit(dtype)
     largest = np.sqrt(limit / n)  # n * largest^2 = limit, computed without overflow
     peak = abs(A).max() if sp.issparse(A) else max(float(np.max(A)), -float(np.min(A)))
     if peak <= largest:
@@ -56,10 +104,10 @@ def check_magnitude(A, *, name: str = "X", feature_names=None) -> None:
         label = f"{feature_names[j]!r}" if feature_names is not None else f"{j}"
         where = f"column {label} of {name}"
     factor = 10.0 ** np.ceil(np.log10(peak / largest))
-    hint = " or pass float64 data" if A.dtype == np.float32 else ""
+    hint = " or pass float64 data" if dtype == np.float32 else ""
     raise ValueError(
         f"{where} holds values up to {peak:.3g}: with {n} rows its sums of squares "
-        f"(n * max^2) would exceed {limit:.3g}, the {A.dtype} limit of this library's "
+        f"(n * max^2) would exceed {limit:.3g}, the {dtype} limit of this library's "
         f"solvers; rescale it (e.g. divide it by {factor:.0e}){hint}.")
 
 
@@ -68,6 +116,7 @@ def check_design(X, *, name: str = "X", feature_names=None):
     columns pass ``check_magnitude`` (named by ``feature_names``, or a DataFrame's columns)."""
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
+    _refuse_complex(X, name)
     if sp.issparse(X):
         X = check_array(X, accept_sparse="csc", dtype=FLOAT_DTYPES, input_name=name)
         X = sp.csc_matrix(X)
@@ -80,12 +129,15 @@ def check_design(X, *, name: str = "X", feature_names=None):
     return X
 
 
-def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "y") -> np.ndarray:
-    """Finite float64 target whose length matches X and that passes ``check_magnitude``."""
+def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "y",
+                 dtype=np.float64) -> np.ndarray:
+    """Finite float64 target whose length matches X and that passes ``check_magnitude`` at the
+    limit of ``dtype``: X's, whose dtype the coefficients and intercept are returned in."""
+    _refuse_complex(y, name)
     y = check_array(
         y, ensure_2d=False, dtype=np.float64, input_name=name, ensure_min_samples=1
     )
-    check_magnitude(y, name=name)
+    check_magnitude(y, name=name, dtype=dtype)
     if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
         y = y[:, 0]
     if y.ndim != 1 and not (multi_output and y.ndim == 2):
@@ -99,13 +151,19 @@ def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "
     return y
 
 
+def _refuse_complex(A, name: str) -> None:
+    if _is_complex(A):
+        raise TypeError(f"{name} holds complex numbers; the models take real data (their real "
+                        "part is not taken silently).")
+
+
 def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
     """Non-negative finite weights with a positive sum, as float64 of length n_samples."""
     if sample_weight is None:
         return np.ones(n_samples)
-    if isinstance(sample_weight, numbers.Number):
+    if isinstance(sample_weight, numbers.Real):
         sample_weight = np.full(n_samples, float(sample_weight))
-    sw = np.asarray(sample_weight, dtype=np.float64)
+    sw = as_float_array(sample_weight, "sample_weight")
     if sw.ndim != 1 or sw.shape[0] != n_samples:
         raise ValueError(
             f"sample_weight must have one entry per sample ({n_samples}); got shape {sw.shape}."
@@ -144,7 +202,7 @@ def check_grid(alphas, n_alphas, alpha_min_ratio) -> np.ndarray | None:
 
 
 def check_alphas(alphas) -> np.ndarray:
-    a = np.asarray(alphas, dtype=np.float64)
+    a = as_float_array(alphas, "alphas")
     if a.ndim > 1:
         raise ValueError(f"alphas must be one-dimensional; got shape {a.shape}.")
     a = a.ravel()
@@ -168,7 +226,7 @@ def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray:
     """glmnet's penalty.factor: one non-negative finite weight per feature (0 = unpenalized)."""
     if penalty_factor is None:
         return np.ones(n_features)
-    f = np.asarray(penalty_factor, dtype=np.float64)
+    f = as_float_array(penalty_factor, "penalty_factor")
     if f.ndim == 0:
         f = np.full(n_features, float(f))
     if f.ndim != 1 or f.shape[0] != n_features:
@@ -200,7 +258,7 @@ def check_bounds(lower, upper, n_features: int, positive: bool = False):
 def _bound(value, n_features: int, default: float, name: str) -> np.ndarray:
     if value is None:
         return np.full(n_features, default)
-    b = np.asarray(value, dtype=np.float64)
+    b = as_float_array(value, name)
     if b.ndim == 0:
         b = np.full(n_features, float(b))
     if b.ndim != 1 or b.shape[0] != n_features:
@@ -260,7 +318,7 @@ def check_fraction(value, name: str, *, low_open: bool = True, high_open: bool =
 
 def check_gammas(gammas, name: str = "gammas") -> np.ndarray:
     """Relaxed-lasso mixing weights: a non-empty 1-D array of values in [0, 1]."""
-    g = np.asarray(gammas, dtype=np.float64)
+    g = as_float_array(gammas, name)
     if g.ndim > 1 or g.size == 0:
         raise ValueError(f"{name} must be a number or a non-empty 1-D list of numbers in [0, 1] "
                          f"(1 is the lasso, 0 the unpenalized refit); got shape {g.shape}.")
@@ -330,7 +388,7 @@ CRITERIA = ("aic", "bic", "ebic")
 
 def check_positive_alphas(alphas, name: str = "alphas") -> np.ndarray:
     """Cross-validation grids: a non-empty 1-D array of finite values > 0."""
-    a = np.asarray(alphas, dtype=np.float64)
+    a = as_float_array(alphas, name)
     if a.ndim > 1 or a.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D list of positive numbers (or None for "
                          f"the default grid); got shape {a.shape}.")
