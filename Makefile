@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
+DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test lint typecheck dist bench clean
+.PHONY: demo test docs lint typecheck dist bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,17 @@ $(DEMO_STAMP): pyproject.toml
 demo: $(DEMO_STAMP)
 	$(BIN)/shrinkage demo --out demo-report.html --force
 
+# the docs site needs its tools (mkdocstrings reads the sources; make test runs the doctests)
+$(DOCS_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+# the documentation site in site/ (guides, benchmarks, API reference); warnings are errors
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
@@ -49,4 +61,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out docs/benchmarks.md --problems a,b,c --repeat 5
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .coverage .coverage.*
+	rm -rf $(VENV) build dist site src/*.egg-info .pytest_cache .mypy_cache .coverage .coverage.*
