@@ -299,3 +299,32 @@ def test_a_complex_dataframe_is_refused_by_its_name():
     frame = pd.DataFrame(X).assign(z=1j)
     with pytest.raises(TypeError, match=r"^X holds complex"):
         v.check_design(frame)
+
+
+# --- random_state: checked by everything that takes one --------------------------------------
+
+SEEDED = ["LassoCV", "ElasticNetCV", "RidgeCV", "AdaptiveLasso", "AdaptiveLassoCV",
+          "LogisticRegressionCV", "PoissonRegressorCV"]
+
+
+@pytest.mark.parametrize("name", SEEDED)
+def test_a_random_state_of_the_wrong_type_names_it(name):
+    X, y = _data()
+    model = ESTIMATORS[name]().set_params(random_state="seed")
+    with pytest.raises(TypeError, match=r"^random_state must be None"):
+        model.fit(X, _target(name, y))
+
+
+def test_ridge_cv_checks_random_state_even_with_leave_one_out():
+    X, y = _data()
+    with pytest.raises(TypeError, match=r"^random_state must be None"):
+        s.RidgeCV(random_state="seed").fit(X, y)  # cv=None: no folds to shuffle
+    with pytest.raises(ValueError, match=r"^random_state must be a non-negative"):
+        s.RidgeCV(random_state=-3).fit(X, y)
+
+
+@pytest.mark.parametrize("name", ["cross_validate_path", "cross_validate_glm_path"])
+def test_cross_validation_functions_check_random_state(name):
+    X, y = _data()
+    with pytest.raises(TypeError, match=r"^random_state must be None"):
+        _run(name, X, y, random_state=2.5)

@@ -439,6 +439,25 @@ def check_splits(splits: list, n_samples: int) -> list:
     return out
 
 
+def check_random_state(random_state):
+    """A seed for ``numpy.random.default_rng``: None, a non-negative integer, or a numpy
+    Generator, RandomState, BitGenerator or SeedSequence (returned as given).
+
+    Checked by every estimator and function that takes one, even where the folds it would seed
+    are not shuffled, so that a wrong value never passes unnoticed.
+    """
+    seeders = (np.random.Generator, np.random.RandomState, np.random.BitGenerator,
+               np.random.SeedSequence)
+    if random_state is None or isinstance(random_state, seeders):
+        return random_state
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(f"random_state must be None, a non-negative integer or a numpy "
+                        f"Generator; got {random_state!r}.")
+    if random_state < 0:
+        raise ValueError(f"random_state must be a non-negative integer; got {random_state!r}.")
+    return random_state
+
+
 def check_groups(groups, n_samples: int) -> np.ndarray | None:
     if groups is None:
         return None

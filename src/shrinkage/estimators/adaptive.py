@@ -26,6 +26,7 @@ class _AdaptiveBase(_LinearModel):
         v.check_choice(self.init, "init", INITS)
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
+        v.check_random_state(self.random_state)  # checked even when init needs no folds
         w0, init_alpha = initial_coef(problem, self.init, self.init_alpha, cv=cv,
                                       random_state=self.random_state, tol=tol,
                                       max_iter=max_iter)

@@ -255,6 +255,7 @@ class RidgeCV(_LinearModel):
         """Score every alpha, then fit at the best; returns self."""
         alphas = v.check_positive_alphas(self.alphas)
         scoring = v.check_choice(self.scoring, "scoring", v.SCORINGS)
+        v.check_random_state(self.random_state)  # checked even where the folds are not shuffled
         mode = self._mode()
         if mode == "gcv" and scoring != "mse":
             raise ValueError(f"scoring={scoring!r} needs held-out predictions; cv='gcv' is a "

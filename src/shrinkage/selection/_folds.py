@@ -37,8 +37,9 @@ def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: in
     A splitter object or an iterable of splits is used as is.
     """
     n_repeats = v.check_positive_int(n_repeats, "n_repeats")
+    random_state = v.check_random_state(random_state)
     groups = v.check_groups(groups, n_samples)
-    if isinstance(cv, bool):
+    if isinstance(cv, bool | str):  # a str has a split method: not a splitter
         raise ValueError(f"cv must be an integer number of folds, a scikit-learn splitter or an "
                          f"iterable of (train, test) splits; got {cv!r}.")
     if cv is None:
