@@ -33,7 +33,7 @@ class Problem:
               multi_output=False, validated=False) -> Problem:
         if not validated:
             X = v.check_design(X)
-        y = v.check_target(y, X.shape[0], multi_output=multi_output)
+        y = v.check_target(y, X.shape[0], multi_output=multi_output, dtype=X.dtype)
         p = X.shape[1]
         lo, up = v.check_bounds(lower, upper, p, positive)
         return cls(X, y, v.check_sample_weight(sample_weight, X.shape[0]),

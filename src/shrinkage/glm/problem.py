@@ -89,7 +89,7 @@ class GLMProblem:
               feature_names=None) -> GLMProblem:
         X = v.check_design(X)
         n, p = X.shape
-        y = v.check_target(y, n)
+        y = v.check_target(y, n, dtype=X.dtype)
         if offset is not None:
             offset = v.check_target(offset, n, multi_output=True, name="offset")
         lo, up = v.check_bounds(lower, upper, p, positive)

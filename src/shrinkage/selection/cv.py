@@ -214,7 +214,7 @@ class CVData:
             names = np.asarray([str(c) for c in X.columns], dtype=object)
         if not validated:
             X = v.check_design(X)
-        y = v.check_target(y, X.shape[0])
+        y = v.check_target(y, X.shape[0], dtype=X.dtype)
         sw = v.check_sample_weight(sample_weight, X.shape[0])
         names = v.check_feature_names(names, X.shape[1])
         return cls(X, y, sw, options, names)
@@ -421,7 +421,7 @@ def _full_task(i: int, full: Problem, l1_ratio: float, grid, kind: str, opts: Pa
 def _fold_task(i: int, f: int, X, y, sw, train, test, stats, l1_ratio: float, grid, kind: str,
                opts: PathOptions, gammas, scoring: str, keep: bool):
     if stats is not None and gammas is None:  # Gram mode reads the statistics only
-        X_train = _NoRows((train.size, X.shape[1]))
+        X_train = _NoRows((train.size, X.shape[1]), X.dtype)
     else:
         X_train = _rows(X, train)
     problem = opts.problem(X_train, y[train], sw[train])
@@ -442,11 +442,12 @@ def _fold_task(i: int, f: int, X, y, sw, train, test, stats, l1_ratio: float, gr
 
 class _NoRows:
     """Stands for the training rows of a Gram-mode fold, whose solver reads only the fold's
-    sufficient statistics (from ``FoldStatistics``): it has a shape and nothing else, so any
-    use of the rows themselves fails loudly instead of copying X."""
+    sufficient statistics (from ``FoldStatistics``): it has a shape and a dtype and nothing
+    else, so any use of the rows themselves fails loudly instead of copying X."""
 
-    def __init__(self, shape: tuple[int, int]):
+    def __init__(self, shape: tuple[int, int], dtype=np.float64):
         self.shape = shape
+        self.dtype = dtype
 
 
 def _rows(X, rows):

@@ -159,7 +159,7 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
     X = v.check_design(X)
-    y = v.check_target(y, X.shape[0])
+    y = v.check_target(y, X.shape[0], dtype=X.dtype)
     n, p = X.shape
     names = v.check_feature_names(feature_names, p)
     m = math.floor(sample_fraction * n)
