@@ -198,6 +198,7 @@ def leave_one_out(problem: Problem, alphas: np.ndarray, *, gcv: bool = False,
             continue
         if problem.fit_intercept:
             lev = lev + omega[rows, None]
+        check_leverage(lev, rows, omega)
         e = resid / (1.0 - lev)[:, :, None]
         acc += np.einsum("b,bkt->kt", omega[rows], np.abs(e) if scoring == "mae" else e**2)
         if store:
@@ -212,6 +213,28 @@ def leave_one_out(problem: Problem, alphas: np.ndarray, *, gcv: bool = False,
         y_mean = omega @ y
         acc = acc / (omega @ (y - y_mean) ** 2)[None, :]
     return LeaveOneOut(acc, stored, model)
+
+
+#: 1 - h_ii at or below this (1e4 machine epsilons) leaves the held-out residual r_i / (1 - h_ii)
+#: to rounding: h_ii carries an error of a few epsilons per eigenvalue summed.
+LEVERAGE_ROUNDING = 1e4 * np.finfo(np.float64).eps
+
+
+def check_leverage(lev: np.ndarray, rows: np.ndarray, omega: np.ndarray) -> None:
+    """Refuse leave-one-out when a weighted sample's leverage (b, k) is 1 up to rounding.
+
+    Such a sample holds (nearly) all the sample weight, or is alone on a direction of the fit
+    (one row, one positive weight): leaving it out leaves nothing that predicts it, and its
+    held-out residual r / (1 - h) is 0 / 0.
+    """
+    bad = np.flatnonzero((omega[rows] > 0) & np.any(1.0 - lev <= LEVERAGE_ROUNDING, axis=1))
+    if bad.size:
+        i = int(rows[bad[0]])
+        raise ValueError(
+            f"leave-one-out cross-validation is undefined here: sample {i} has leverage 1 "
+            f"(its share of the sample_weight is {omega[i]:.3g}; {np.count_nonzero(omega)} of "
+            f"{omega.size} samples have a positive weight), so no fit without it predicts it; "
+            "use K-fold (e.g. cv=5) or cv='gcv', or give more samples a comparable weight.")
 
 
 def kfold(problem: Problem, splits: list, alphas: np.ndarray, scoring: str) -> np.ndarray:
