@@ -38,6 +38,17 @@ def split_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
     parameter of an Embedding/EmbeddingBag) and/or ``nn.Module`` subclasses (all their direct
     parameters).  A parameter shared by several modules (tied weights) is excluded when any owner
     excludes it.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> from shrinkage.torch import split_parameters
+    >>> model = nn.Sequential(nn.Linear(3, 4), nn.LayerNorm(4), nn.Linear(4, 1))
+    >>> decayed, excluded = split_parameters(model)
+    >>> [name for name, _ in decayed]
+    ['0.weight', '2.weight']
+    >>> [name for name, _ in excluded]
+    ['0.bias', '1.weight', '1.bias', '2.bias']
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
@@ -64,6 +75,17 @@ def param_groups(model: nn.Module, weight_decay: float, *, exclude: Iterable = D
     Each group also carries ``"penalize"`` (True / False), which ``Proximal`` reads when it is not
     told which parameters to penalize.  Empty groups are left out.  Use as
     ``torch.optim.AdamW(param_groups(model, 1e-2), lr=1e-3)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import param_groups
+    >>> model = nn.Sequential(nn.Linear(3, 4), nn.LayerNorm(4), nn.Linear(4, 1))
+    >>> groups = param_groups(model, 1e-2)
+    >>> [(len(g["params"]), g["weight_decay"], g["penalize"]) for g in groups]
+    [(2, 0.01, True), (4, 0.0, False)]
+    >>> optimizer = torch.optim.AdamW(groups, lr=1e-3)
     """
     weight_decay = v.check_alpha(weight_decay, "weight_decay")
     decay, rest = split_parameters(model, exclude)
@@ -76,7 +98,17 @@ def param_groups(model: nn.Module, weight_decay: float, *, exclude: Iterable = D
 
 def decayed_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
                        ) -> list[nn.Parameter]:
-    """The parameters ``param_groups`` decays: what a penalty in the loss should usually see."""
+    """The parameters ``param_groups`` decays: what a penalty in the loss should usually see.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> from shrinkage.torch import decayed_parameters, l1
+    >>> model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    >>> [tuple(p.shape) for p in decayed_parameters(model)]
+    [(4, 3), (1, 4)]
+    >>> penalty = l1(decayed_parameters(model), alpha=1e-3)  # add it to the loss
+    """
     return [p for _, p in split_parameters(model, exclude)[0]]
 
 

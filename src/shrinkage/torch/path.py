@@ -26,6 +26,21 @@ LOSSES = ("cross_entropy", "mse")
 
 @dataclass(frozen=True)
 class PathPoint:
+    """One lambda of a ``RegularizationPath``: losses, accuracy and sparsity after training.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import RegularizationPath
+    >>> _ = torch.manual_seed(0)
+    >>> X = torch.randn(40, 5)
+    >>> y = (X[:, 0] > 0).long()
+    >>> point = RegularizationPath(nn.Linear(5, 2), [1.0], epochs=2).fit(X, y).points_[0]
+    >>> point.lam, point.n_nonzero + round(point.zero_fraction * 10)  # 10 weights in all
+    (1.0, 10)
+    """
+
     lam: float
     train_loss: float  # the data term, without the penalty
     penalty: float
@@ -51,6 +66,20 @@ class RegularizationPath:
     params: callable ``model -> tensors`` choosing what to penalize; default
         ``decayed_parameters`` (weights, not biases, norm layers or embeddings).
     keep_states: keep each lambda's ``state_dict`` in ``states_``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import RegularizationPath
+    >>> _ = torch.manual_seed(0)
+    >>> X = torch.randn(40, 5)
+    >>> y = (X[:, 0] > 0).long()
+    >>> path = RegularizationPath(nn.Linear(5, 2), [0.01, 1.0], epochs=2).fit(X, y)
+    >>> path.lambdas_.tolist(), len(path.points_)
+    ([1.0, 0.01], 2)
+    >>> path.frame().shape
+    (2, 8)
     """
 
     def __init__(self, model: nn.Module, lambdas, *, penalty="l1", l1_ratio: float = 0.5,

@@ -34,7 +34,18 @@ GROUPINGS = ("rows", "columns", "heads")
 
 @dataclass(frozen=True)
 class L1:
-    """alpha ||w||_1; prox: soft-threshold at step * alpha."""
+    """alpha ||w||_1; prox: soft-threshold at step * alpha.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import L1
+    >>> w = torch.tensor([3.0, -0.5, 1.0])
+    >>> float(L1(0.5)(w))
+    2.25
+    >>> L1(0.5).prox_(w, 1.0).tolist()
+    [2.5, 0.0, 0.5]
+    """
 
     alpha: float
 
@@ -51,7 +62,18 @@ class L1:
 
 @dataclass(frozen=True)
 class L2:
-    """alpha/2 ||w||_2^2; prox: w / (1 + step * alpha)."""
+    """alpha/2 ||w||_2^2; prox: w / (1 + step * alpha).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import L2
+    >>> w = torch.tensor([3.0, -0.5, 1.0])
+    >>> float(L2(0.5)(w))
+    2.5625
+    >>> L2(1.0).prox_(w, 1.0).tolist()
+    [1.5, -0.25, 0.5]
+    """
 
     alpha: float
 
@@ -68,7 +90,18 @@ class L2:
 
 @dataclass(frozen=True)
 class ElasticNet:
-    """alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||^2); prox: soft-threshold, then shrink."""
+    """alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||^2); prox: soft-threshold, then shrink.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import ElasticNet
+    >>> w = torch.tensor([3.0, -0.5, 1.0])
+    >>> float(ElasticNet(1.0, l1_ratio=0.5)(w))
+    4.8125
+    >>> ElasticNet(2.0, l1_ratio=0.5).prox_(w, 1.0).tolist()
+    [1.0, 0.0, 0.0]
+    """
 
     alpha: float
     l1_ratio: float = 0.5
@@ -98,6 +131,16 @@ class GroupL1:
     equal blocks along ``dim``; ``packed=3`` for ``nn.MultiheadAttention.in_proj_weight``, whose
     dim 0 stacks q, k and v: head h then groups its rows in all three; use ``dim=1`` for
     ``out_proj.weight``).  A 1-D tensor under ``"rows"`` is one group per entry (plain L1).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import GroupL1
+    >>> W = torch.tensor([[3.0, 4.0], [0.3, 0.4]])
+    >>> float(GroupL1(2.5)(W))
+    13.75
+    >>> GroupL1(2.5).prox_(W, 1.0).tolist()  # the small row is zeroed as a whole
+    [[1.5, 2.0], [0.0, 0.0]]
     """
 
     alpha: float
@@ -185,23 +228,58 @@ def soft_threshold_(p: torch.Tensor, threshold) -> torch.Tensor:
 
 
 def l1(params, alpha: float) -> torch.Tensor:
-    """alpha ||w||_1 summed over ``params`` (a tensor or an iterable of tensors)."""
+    """alpha ||w||_1 summed over ``params`` (a tensor or an iterable of tensors).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import l1
+    >>> float(l1([torch.tensor([3.0, -0.5]), torch.tensor([1.0])], alpha=0.5))
+    2.25
+    """
     return L1(alpha)(params)
 
 
 def l2(params, alpha: float) -> torch.Tensor:
-    """alpha/2 ||w||_2^2 summed over ``params``: gradient alpha w (= ``weight_decay=alpha``)."""
+    """alpha/2 ||w||_2^2 summed over ``params``: gradient alpha w (= ``weight_decay=alpha``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import l2
+    >>> w = torch.tensor([3.0, -0.5, 1.0], requires_grad=True)
+    >>> l2(w, alpha=0.5).backward()
+    >>> w.grad.tolist()  # alpha * w
+    [1.5, -0.25, 0.5]
+    """
     return L2(alpha)(params)
 
 
 def elastic_net(params, alpha: float, l1_ratio: float = 0.5) -> torch.Tensor:
-    """alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2) summed over ``params``."""
+    """alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2) summed over ``params``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import elastic_net
+    >>> float(elastic_net(torch.tensor([3.0, -0.5, 1.0]), alpha=1.0, l1_ratio=0.5))
+    4.8125
+    """
     return ElasticNet(alpha, l1_ratio)(params)
 
 
 def group_l1(params, alpha: float, groups: str = "rows", *, n_heads: int | None = None,
              packed: int = 1, dim: int = 0) -> torch.Tensor:
-    """alpha sum_g ||w_g||_2 with each tensor of ``params`` split into groups (see ``GroupL1``)."""
+    """alpha sum_g ||w_g||_2 with each tensor of ``params`` split into groups (see ``GroupL1``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from shrinkage.torch import group_l1
+    >>> W = torch.tensor([[3.0, 0.0], [4.0, 0.0]])
+    >>> float(group_l1(W, alpha=1.0)), float(group_l1(W, alpha=1.0, groups="columns"))
+    (7.0, 5.0)
+    """
     return GroupL1(alpha, groups, n_heads, packed, dim)(params)
 
 

@@ -49,6 +49,24 @@ class Proximal:
         an Adam or AdamW optimizer) or ``"auto"`` (``"adam"`` for Adam/AdamW, else ``"lr"``).
     weight_decay, independent_decay: decoupled decay after each step, ``w *= 1 - lr * wd``, or
         ``w *= 1 - wd`` when independent of the learning rate.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import L1, Proximal
+    >>> _ = torch.manual_seed(0)
+    >>> layer = nn.Linear(3, 1)
+    >>> X = torch.randn(20, 3)
+    >>> y = X[:, :1]
+    >>> sgd = torch.optim.SGD(layer.parameters(), lr=0.1)
+    >>> optimizer = Proximal(sgd, L1(10.0), params=[layer.weight])
+    >>> for _ in range(5):
+    ...     optimizer.zero_grad()
+    ...     nn.functional.mse_loss(layer(X), y).backward()
+    ...     _ = optimizer.step()
+    >>> int((layer.weight == 0).sum())  # a strong L1 zeroes every weight exactly
+    3
     """
 
     def __init__(self, optimizer, penalty=None, *, params=None, step: str = "auto",

@@ -24,7 +24,20 @@ PRUNABLE = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)
 @dataclass(frozen=True)
 class LayerSparsity:
     """Sparsity of one parameter tensor.  Rows are slices along dim 0 (output units / channels),
-    columns slices along dim 1 (input features / channels); 1-D tensors have no columns."""
+    columns slices along dim 1 (input features / channels); 1-D tensors have no columns.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import sparsity_report
+    >>> layer = nn.Linear(3, 2)
+    >>> with torch.no_grad():
+    ...     _ = layer.weight.copy_(torch.tensor([[0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]))
+    >>> weight = sparsity_report(layer)[0]
+    >>> weight.name, weight.n_zero, weight.zero_rows, weight.zero_columns, weight.l1_norm
+    ('weight', 4, 1, 1, 3.0)
+    """
 
     name: str
     module: str
@@ -42,7 +55,20 @@ class LayerSparsity:
 
 @dataclass(frozen=True)
 class PruneResult:
-    """What ``prune_zeros`` masked: parameters before, and those left (not masked)."""
+    """What ``prune_zeros`` masked: parameters before, and those left (not masked).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import prune_zeros
+    >>> layer = nn.Linear(3, 2)
+    >>> with torch.no_grad():
+    ...     _ = layer.weight.copy_(torch.tensor([[0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]))
+    >>> result = prune_zeros(layer)
+    >>> result.parameters, result.parameters_left, result.fraction_left
+    (8, 4, 0.5)
+    """
 
     parameters: int
     parameters_left: int
@@ -60,6 +86,17 @@ def sparsity_report(model: nn.Module, *, weights_only: bool = False) -> list[Lay
     Reads effective weights, so a module pruned by ``torch.nn.utils.prune`` reports its masked
     ``weight`` (under the name ``layer.weight``).  ``weights_only`` keeps tensors with 2 or more
     dimensions.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import sparsity_report
+    >>> model = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
+    >>> with torch.no_grad():
+    ...     _ = model[0].weight[1].zero_()
+    >>> [(r.name, r.n_zero, r.zero_rows) for r in sparsity_report(model, weights_only=True)]
+    [('0.weight', 3, 1), ('2.weight', 0, 0)]
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
@@ -91,7 +128,22 @@ def sparsity_report(model: nn.Module, *, weights_only: bool = False) -> list[Lay
 
 
 def report_frame(report: list[LayerSparsity]):
-    """The report as a pandas DataFrame, one row per tensor, indexed by name."""
+    """The report as a pandas DataFrame, one row per tensor, indexed by name.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import report_frame, sparsity_report
+    >>> layer = nn.Linear(3, 2)
+    >>> with torch.no_grad():
+    ...     _ = layer.weight[0].zero_()
+    >>> report_frame(sparsity_report(layer))[["n_params", "n_zero", "zero_rows"]]
+            n_params  n_zero  zero_rows
+    name
+    weight         6       3          1
+    bias           2       0          0
+    """
     import pandas as pd
 
     return pd.DataFrame([asdict(r) for r in report]).set_index("name")
@@ -113,6 +165,19 @@ def prune_zeros(model: nn.Module, *, permanent: bool = False) -> PruneResult:
     The masks keep those entries at zero if training continues (their gradients are masked).
     ``permanent=True`` then calls ``prune.remove``: plain parameters again, zeros baked in.
     Parameters left counts every parameter of the model minus the masked entries.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import prune_zeros
+    >>> layer = nn.Linear(3, 2)
+    >>> with torch.no_grad():
+    ...     _ = layer.weight[0].zero_()
+    >>> prune_zeros(layer).masked
+    {'weight': 3}
+    >>> hasattr(layer, "weight_mask")  # the zeros stay zero in further training
+    True
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
@@ -143,6 +208,22 @@ def remove_dead_units(model: nn.Sequential) -> nn.Sequential:
     (activations, dropout).  A dead unit outputs the constant act(b): that constant is folded into
     the next Linear's bias and the unit's row and the next layer's column are dropped, so the new
     network computes the same function (in eval mode).  The model itself is left unchanged.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from shrinkage.torch import remove_dead_units
+    >>> _ = torch.manual_seed(0)
+    >>> mlp = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    >>> with torch.no_grad():
+    ...     _ = mlp[0].weight[1].zero_()
+    >>> small = remove_dead_units(mlp)
+    >>> small[0].out_features
+    2
+    >>> x = torch.randn(4, 2)
+    >>> bool(torch.allclose(small(x), mlp(x)))
+    True
     """
     if not isinstance(model, nn.Sequential):
         raise TypeError(f"model must be a torch.nn.Sequential MLP; got {type(model).__name__}.")
