@@ -149,8 +149,6 @@ def test_a_target_near_the_limit(name):
 def test_a_target_is_held_to_the_limit_of_float32_data(name):
     """float32 X gives float32 coefficients and intercept: y above float32's limit would make
     them infinite."""
-    if name in {"GroupLasso", "group_path"}:
-        pytest.xfail("group_path checks y at float64's limit (reported)")
     X, y = _data()
     y = y * np.sqrt(2 * v.magnitude_limit(np.float32) / N) / np.max(np.abs(y))
     with pytest.raises(ValueError, match=r"^y holds .* float32 limit .* or pass float64 data"):

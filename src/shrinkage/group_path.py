@@ -53,7 +53,7 @@ class GroupProblem:
             X = v.check_design(X)
         n, p = X.shape
         fit = _datafit(datafit)
-        y = v.check_target(y, n)
+        y = v.check_target(y, n, dtype=X.dtype)
         if fit is not None:
             y = fit.check_target(y)
         K = fit.classes(y) if hasattr(fit, "classes") else 1
