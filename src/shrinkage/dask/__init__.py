@@ -63,7 +63,16 @@ _dispatch.register(__name__, _fit_estimator)
 
 
 def is_dask_collection(obj) -> bool:
-    """True for a dask array, DataFrame, Series, bag or delayed object (dask is not imported)."""
+    """True for a dask array, DataFrame, Series, bag or delayed object (dask is not imported).
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> from shrinkage.dask import is_dask_collection
+    >>> is_dask_collection(da.zeros(3)), is_dask_collection(np.zeros(3))
+    (True, False)
+    """
     graph = getattr(type(obj), "__dask_graph__", None)
     if graph is None or isinstance(obj, type):
         return False

@@ -79,6 +79,26 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     collections with X's partitions, or column names of a DataFrame X.  ``memory_budget``
     overrides the dask config ``shrinkage.max-gram-memory`` (bytes or "8GiB").  Other
     arguments as ``shrinkage.path``; ``solver`` is "auto" or "gram" (least squares).
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = X_np @ np.array([1.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(40)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> import shrinkage
+    >>> from shrinkage.dask import path
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     lasso_path = path(X, y, n_alphas=5)
+    >>> lasso_path.coefs.shape
+    (5, 3)
+    >>> bool(np.allclose(lasso_path.coefs, shrinkage.path(X_np, y_np, n_alphas=5).coefs,
+    ...                  atol=1e-6))
+    True
     """
     if not (isinstance(datafit, str) and datafit == "quadratic"):
         from .glm import glm_path
@@ -126,6 +146,24 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
     the global (train, test) indices on demand.  "mse" and "r2" come from the folds' moments
     (no extra pass); "mae" reads the data once more.  ``path_kwargs`` as
     ``shrinkage.cross_validate_path`` (solver "auto" or "gram").
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = X_np @ np.array([1.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(40)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> from shrinkage.dask import cross_validate_path
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     result = cross_validate_path(X, y, n_alphas=5, cv=3, random_state=0)
+    >>> len(result.splits), result.fold_errors.shape
+    (3, (3, 5))
+    >>> bool(result.alpha_1se >= result.alpha_min)
+    True
     """
     for name, why in _NOT_ON_DASK.items():
         if path_kwargs.pop(name, None) not in (None, 1):
@@ -239,7 +277,26 @@ def _warn(fold_paths: list, fulls: dict, options: PathOptions, model: str) -> No
 
 
 def predict(estimator, X):
-    """A fitted estimator's predictions on Dask input, lazily (a dask array or Series)."""
+    """A fitted estimator's predictions on Dask input, lazily (a dask array or Series).
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = X_np @ np.array([1.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(40)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> import shrinkage
+    >>> from shrinkage.dask import predict
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     model = shrinkage.Lasso(alpha=0.1).fit(X, y)
+    ...     predictions = predict(model, X)
+    ...     print(predictions.shape, np.allclose(predictions.compute(), model.predict(X_np)))
+    (40,) True
+    """
     import dask.array as da
     import dask.dataframe as dd
     import pandas as pd

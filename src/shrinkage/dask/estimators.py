@@ -23,7 +23,27 @@ from .statistics import compute_statistics
 
 
 def fit_estimator(estimator, X, y, sample_weight=None, groups=None, offset=None):
-    """Fit ``estimator`` on Dask input in place; returns it."""
+    """Fit ``estimator`` on Dask input in place; returns it.
+
+    ``estimator.fit`` calls it for Dask input (through the core's dispatch hook).
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = X_np @ np.array([1.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(40)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> import shrinkage
+    >>> from shrinkage.dask import fit_estimator
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     model = fit_estimator(shrinkage.Lasso(alpha=0.1), X, y)
+    >>> model.coef_.round(2)
+    array([ 0.92,  0.  , -1.81])
+    """
     from ..estimators.cv import ElasticNetCV
     from ..estimators.glm import LogisticRegression, PoissonRegressor
     from ..estimators.linear import ElasticNet, Ridge

@@ -60,7 +60,26 @@ from .statistics import memory_budget as budget_bytes
 
 @dataclass(frozen=True)
 class DaskGLMPath(Path):
-    """The core ``Path`` plus what the distributed fit cost, per alpha."""
+    """The core ``Path`` plus what the distributed fit cost, per alpha.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = (X_np[:, 0] + rng.standard_normal(40) > 0).astype(float)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> from shrinkage.dask import glm_path
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     logistic_path = glm_path(X, y, datafit="logistic", n_alphas=3)
+    >>> type(logistic_path).__name__, logistic_path.n_passes.shape
+    ('DaskGLMPath', (3,))
+    >>> bool((logistic_path.n_passes >= 1).all())  # passes over the data at each alpha
+    True
+    """
 
     n_passes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     n_newton: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
@@ -235,6 +254,22 @@ def glm_path(X, y, *, datafit, l1_ratio: float = 1.0, alphas=None, n_alphas: int
     ``offset``: a column name of a DataFrame X, a dask Series from X's source, or (dask array X)
     a dask or numpy array with one entry per row.  Returns the core's ``Path`` with the passes
     it took (``DaskGLMPath``).
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = (X_np[:, 0] + rng.standard_normal(40) > 0).astype(float)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> from shrinkage.dask import glm_path
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     logistic_path = glm_path(X, y, datafit="logistic", n_alphas=3)
+    >>> logistic_path.coefs.shape
+    (3, 3)
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
     alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)

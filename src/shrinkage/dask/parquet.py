@@ -71,6 +71,18 @@ def read_parquet(path, target: str | None = None, *, features=None, weight: str 
     ``X`` (target None), ``(X, y)``, or ``(X, y, w)`` when ``weight`` is given: a dask
     DataFrame of the features (its column names are the feature names) and dask Series with
     the same partitions, ready for ``shrinkage.dask.path`` or ``Lasso().fit``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from shrinkage.dask import read_parquet
+    >>> frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.0, 1.0, 0.0], "y": [1.0, 3.0, 3.0]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     frame.to_parquet(f"{folder}/part.parquet")
+    ...     X, y = read_parquet(folder, target="y")
+    ...     print(list(X.columns), y.compute().tolist())
+    ['a', 'b'] [1.0, 3.0, 3.0]
     """
     import pyarrow.parquet as pq
 

@@ -80,7 +80,14 @@ def check_random_state(random_state) -> int:
 
 
 def fold_ids(partition: int, n_rows: int, n_folds: int, random_state=None) -> np.ndarray:
-    """The fold (0 .. n_folds - 1) of each of the ``n_rows`` rows of partition ``partition``."""
+    """The fold (0 .. n_folds - 1) of each of the ``n_rows`` rows of partition ``partition``.
+
+    Examples
+    --------
+    >>> from shrinkage.dask import fold_ids
+    >>> fold_ids(0, 6, 3, random_state=0)
+    array([0, 2, 1, 0, 2, 2])
+    """
     seed = np.array([check_random_state(random_state)], dtype=np.uint64)
     key = _splitmix64(_splitmix64(seed) ^ np.uint64(partition))
     with np.errstate(over="ignore"):
@@ -199,7 +206,15 @@ def _to_statistics(m: Moments, p: int, fit_intercept: bool) -> SufficientStatist
 
 
 class HashedFolds(Sequence):
-    """The (train, test) global row indices of each fold, made on demand from ``fold_ids``."""
+    """The (train, test) global row indices of each fold, made on demand from ``fold_ids``.
+
+    Examples
+    --------
+    >>> from shrinkage.dask import HashedFolds
+    >>> folds = HashedFolds([20, 20], n_folds=3, seed=0)  # two partitions of 20 rows
+    >>> [(len(train), len(test)) for train, test in folds]
+    [(21, 19), (31, 9), (28, 12)]
+    """
 
     def __init__(self, partition_rows: np.ndarray, n_folds: int, seed: int):
         self.partition_rows = np.asarray(partition_rows, dtype=np.int64)
@@ -230,7 +245,26 @@ class HashedFolds(Sequence):
 
 @dataclass(frozen=True)
 class DaskStatistics:
-    """The pass's result: moments of each fold (one group without CV) and their bookkeeping."""
+    """The pass's result: moments of each fold (one group without CV) and their bookkeeping.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = X_np @ np.array([1.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(40)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> from shrinkage.dask import compute_statistics
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     stats = compute_statistics(X, y, n_folds=3)
+    >>> stats.n_samples, stats.n_folds, stats.partition_rows.tolist()
+    (40, 3, [20, 20])
+    >>> stats.full().G.shape, stats.train(0).G.shape  # all rows; all rows but fold 0
+    ((3, 3), (3, 3))
+    """
 
     groups: Moments
     n_features: int
@@ -345,6 +379,23 @@ def compute_statistics(X, y, sample_weight=None, *, n_folds: int = 0, random_sta
     ``n_folds`` 0 (or 1) computes the total only; ``random_state`` seeds the fold hash
     (``fold_ids``).  The pass runs on the current Dask scheduler (a distributed ``Client`` when
     one is active).
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.array as da
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X_np = rng.standard_normal((40, 3))
+    >>> y_np = X_np @ np.array([1.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(40)
+    >>> X = da.from_array(X_np, chunks=(20, 3))
+    >>> y = da.from_array(y_np, chunks=20)
+    >>> from shrinkage.dask import compute_statistics
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     stats = compute_statistics(X, y)
+    >>> full = stats.full()  # the centred Gram X'X / n and X'y / n
+    >>> bool(np.allclose(full.G, np.cov(X_np.T, bias=True)))
+    True
     """
     data = X if isinstance(X, DaskData) else as_dask_data(X, y, sample_weight)
     if isinstance(n_folds, bool) or not isinstance(n_folds, int | np.integer) or n_folds < 0:
