@@ -29,18 +29,9 @@ WITHOUT_EXAMPLES = {
     "shrinkage.comparison.diagnostics.collinearity",
     "shrinkage.comparison.results.Comparison",
     "shrinkage.conventions.Penalty",
-    "shrinkage.estimators.cv.ElasticNetCV",
-    "shrinkage.estimators.cv.LassoCV",
-    "shrinkage.estimators.cv.RidgeCV",
     "shrinkage.formula.FormulaModel",
     "shrinkage.inference.result.InferenceResult",
     "shrinkage.onnx.register",
-    "shrinkage.selection.criteria.ICResult",
-    "shrinkage.selection.criteria.information_criterion",
-    "shrinkage.selection.cv.CVResult",
-    "shrinkage.selection.cv.cross_validate_path",
-    "shrinkage.selection.stability.StabilityResult",
-    "shrinkage.selection.stability.stability_selection",
 }
 #: public constants: documented by their module, no docstring of their own
 CONSTANTS = {"shrinkage.conventions.CONVENTIONS", "shrinkage.conventions.FAMILIES"}

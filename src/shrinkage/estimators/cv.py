@@ -94,6 +94,20 @@ class ElasticNetCV(_LinearModel):
     scoring), cv_mean_ and cv_se_ (per alpha; a gamma axis before the alphas with relax),
     alpha_min_, alpha_1se_, cv_result_ (the ``CVResult`` of the chosen l1_ratio, its full-data
     path stopped at alpha_min_), n_features_in_, feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=20, cv=3,
+    ...                                random_state=0).fit(X, y)
+    >>> model.l1_ratio_, model.mse_path_.shape  # (l1_ratios, alphas, folds)
+    (1.0, (2, 20, 3))
+    >>> model.coef_.round(1)
+    array([ 1.5,  0. ,  0. , -2. ])
     """
 
     def __init__(self, *, l1_ratio=0.5, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,
@@ -179,6 +193,19 @@ class LassoCV(ElasticNetCV):
 
     Same parameters (no l1_ratio) and attributes; ``alphas_`` is (n_alphas,) and ``mse_path_``
     (n_alphas, n_folds) as in scikit-learn.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.LassoCV(n_alphas=20, cv=3, alpha_rule="1se", random_state=0).fit(X, y)
+    >>> np.flatnonzero(model.coef_), model.mse_path_.shape
+    (array([0, 3]), (20, 3))
+    >>> bool(model.alpha_ == model.alpha_1se_ >= model.alpha_min_)
+    True
     """
 
     def __init__(self, *, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5, scoring="mse",
@@ -236,6 +263,19 @@ class RidgeCV(_LinearModel):
     (n_alphas,), or (n_targets, n_alphas) for a 2-D y), cv_se_ (K-fold only, else None),
     best_score_ (scikit-learn's sign: minus the error for "mse"/"mae", R^2 for "r2"),
     cv_results_, dual_gap_ (ElasticNet units, as ``Ridge``), n_features_in_, feature_names_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> model = shrinkage.RidgeCV(alphas=[0.1, 1.0, 10.0]).fit(X, y)  # leave-one-out
+    >>> float(model.alpha_), model.cv_mean_.shape
+    (0.1, (3,))
+    >>> model.coef_[[0, 3]].round(1)
+    array([ 1.5, -2. ])
     """
 
     def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, standardize=False,

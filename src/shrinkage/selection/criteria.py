@@ -43,7 +43,21 @@ from .cv import PathOptions
 
 @dataclass(frozen=True)
 class ICResult:
-    """An information criterion along a path, and the alpha it selects."""
+    """An information criterion along a path, and the alpha it selects.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> result = shrinkage.information_criterion(X, y, criterion="bic", n_alphas=20)
+    >>> result.criterion.shape, float(result.df[result.index])
+    ((20,), 2.0)
+    >>> bool(result.alpha == result.alphas[result.index])
+    True
+    """
 
     alphas: np.ndarray
     criterion: np.ndarray  # the criterion's values per alpha
@@ -65,6 +79,17 @@ def information_criterion(X, y, *, criterion: str = "bic", l1_ratio: float = 1.0
     ``path_kwargs`` are the options of ``shrinkage.path`` (fit_intercept, standardize,
     penalty_factor, lower, upper, positive, tol, max_iter, solver, screen, alpha_min_ratio,
     feature_names).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> result = shrinkage.information_criterion(X, y, criterion="bic", n_alphas=20)
+    >>> np.flatnonzero(result.path.coefs[result.index])
+    array([0, 3])
     """
     options = PathOptions.from_kwargs(path_kwargs, "information_criterion")
     names = options.feature_names

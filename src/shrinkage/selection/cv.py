@@ -67,6 +67,20 @@ class CVResult:
     relaxed_coefs, relaxed_intercepts : full-data relaxed fits (n_gammas, len(path), p) and
         (n_gammas, len(path)) (None when not relaxed).
     fold_coefs, fold_intercepts : per-fold paths (n_folds, [n_gammas,] n_alphas, p) when kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> result = shrinkage.cross_validate_path(X, y, n_alphas=20, cv=3, random_state=0)
+    >>> result.cv_mean.shape, result.fold_errors.shape, len(result.splits)
+    ((20,), (3, 20), 3)
+    >>> coef, intercept = result.coefs_at("1se")
+    >>> np.flatnonzero(coef)
+    array([0, 3])
     """
 
     alphas: np.ndarray
@@ -185,6 +199,17 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
     Returns
     -------
     CVResult (see its documentation; the module docstring defines the errors).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> result = shrinkage.cross_validate_path(X, y, n_alphas=20, cv=3, random_state=0)
+    >>> bool(result.alpha_1se >= result.alpha_min), result.alphas.shape
+    (True, (20,))
     """
     options = PathOptions.from_kwargs(path_kwargs, "cross_validate_path")
     l1_ratio = v.check_l1_ratio(l1_ratio)

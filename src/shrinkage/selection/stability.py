@@ -51,6 +51,19 @@ class StabilityResult:
     complementary_pairs, l1_ratio : as requested.
     n_not_converged : subsample fits that stopped at max_iter at some alpha.
     feature_names : (p,) names of the columns, when known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> result = shrinkage.stability_selection(X, y, n_subsamples=10, random_state=0)
+    >>> result.n_fits, result.subsample_size  # 10 complementary pairs of 30 rows
+    (20, 30)
+    >>> result.max_frequency.round(2)
+    array([1., 0., 0., 1.])
     """
 
     alphas: np.ndarray
@@ -145,6 +158,17 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
     Returns
     -------
     StabilityResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> result = shrinkage.stability_selection(X, y, n_subsamples=10, random_state=0)
+    >>> result.stable_set
+    array([0, 3])
     """
     threshold = check_threshold(threshold)
     n_subsamples = v.check_positive_int(n_subsamples, "n_subsamples")
