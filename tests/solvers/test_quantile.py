@@ -281,3 +281,35 @@ def test_collinear_columns_on_very_different_scales_stay_finite():
         return np.mean(r * (0.9 - (r < 0))) + 0.01 * np.abs(w).sum()
 
     assert penalized(ours.coef_, ours.intercept_) <= penalized(ref.coef_, ref.intercept_) + 1e-12
+
+
+@pytest.mark.parametrize("tau", [0.3, 0.5])
+def test_coefficients_whose_l1_weight_exceeds_the_dual_reach_are_zero_and_certified(tau):
+    # alpha = 0.4 is above max(tau, 1 - tau) mean|x_j| for the narrow columns only: they leave
+    # the interior point, the wide ones are solved; the answer is scikit-learn's
+    X, y = _data()
+    reach = max(tau, 1 - tau) * np.abs(X).mean(axis=0)
+    alpha = 0.4
+    assert np.any(reach < alpha) and np.any(reach > alpha)
+    pw = _weights(X.shape[1], alpha)
+    fit, sw = _solve(X, y, tau, pw)
+    ref = SkQuantile(quantile=tau, alpha=alpha, solver="highs").fit(X, y)
+    assert np.all(fit.w[reach < alpha] == 0)
+    np.testing.assert_allclose(fit.w, ref.coef_, atol=1e-7)
+    assert fit.converged and fit.gap <= 1e-12
+    assert_kkt(X, y, sw, tau, pw, fit.w, fit.intercept, fit.dual, True)
+
+
+def test_a_column_of_1e100_is_solved_as_the_same_column_in_ordinary_units():
+    # the column's alpha_max is near 1e98, far beyond the other columns' reach (they are 0);
+    # in its own units (divided by 1e100, alpha alike) it is the same problem
+    X, y = _data(n=30, p=5)
+    big = X.copy()
+    big[:, 1] *= 1e100
+    alphas = np.array([1e99, 1e97, 1e95])
+    path = quantile_path(big, y, alphas=alphas)
+    alone = quantile_path(X[:, [1]], y, alphas=alphas * 1e-100)
+    assert np.all(path.converged)
+    np.testing.assert_allclose(np.delete(path.coefs, 1, axis=1), 0.0)
+    np.testing.assert_allclose(path.coefs[:, 1] * 1e100, alone.coefs[:, 0], rtol=1e-6)
+    np.testing.assert_allclose(path.intercepts, alone.intercepts, rtol=1e-6)

@@ -105,8 +105,8 @@ class QuantileDesign:
 def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_iter: int
                    ) -> Fit:
     """Minimise the penalized pinball objective; ``tol`` is the absolute duality gap wanted."""
-    fixed = pw.lower == pw.upper
-    w_base = np.where(fixed, pw.lower, 0.0)
+    fixed = (pw.lower == pw.upper) | _surely_zero(data, pw)
+    w_base = np.where(pw.lower == pw.upper, pw.lower, 0.0)
     act = np.flatnonzero(~fixed)
     if act.size == 0:
         b = _null_intercept(data, w_base)
@@ -133,6 +133,19 @@ def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_it
             w, b, cert = polished
             break
     return Fit(w, cert.gap, max(n_iter, 1), cert.gap <= tol, tol, intercept=b, dual=cert.theta)
+
+
+def _surely_zero(data: QuantileData, pw: PenaltyWeights) -> np.ndarray:
+    """The coefficients that are 0 at the optimum whatever the other ones: 0 is within their
+    bounds and their L1 weight exceeds max |X_j'theta| over the dual box,
+    max(tau, 1 - tau) sum_i s_i |x_ij| (the optimality condition X_j'theta in l1_j sign(w_j) +
+    l2_j w_j then holds only at w_j = 0).  Left out of the interior point, they cannot pull its
+    scaling apart: a column of 1e100 puts the path's alphas near 1e98, a penalty on the other
+    columns far beyond anything their data can balance (their costs overflowed the iterates).
+    """
+    tau = data.quantile
+    reach = max(tau, 1.0 - tau) * np.asarray(abs(data.X).T @ data.sw).ravel()
+    return (pw.lower <= 0) & (pw.upper >= 0) & (pw.l1 > reach)
 
 
 def _polish(data: QuantileData, pw: PenaltyWeights, lp: _LP, w: np.ndarray, b: float,
@@ -360,7 +373,8 @@ def quantile_alpha_max(data: QuantileData, weight: np.ndarray, lower: np.ndarray
 def _theta_on_ties(data: QuantileData, theta: np.ndarray, Z: np.ndarray, weight, penalized,
                    lower, upper, w, pw_null, max_iter) -> np.ndarray:
     """min t over theta_Z in the box: -t weight_j <= X_j'theta <= t weight_j (one side where a
-    bound fixes the sign), with the null model's constraints; an LP in (kappa theta_Z, kappa t)."""
+    bound fixes the sign), with the null model's constraints; an LP in (kappa theta_Z, kappa t),
+    each constraint scaled to unit largest coefficient."""
     X, sw, tau = data.X, data.sw, data.quantile
     kappa = float(np.count_nonzero(sw))
     XZ = _submatrix(X, Z, np.arange(X.shape[1]))
@@ -382,20 +396,32 @@ def _theta_on_ties(data: QuantileData, theta: np.ndarray, Z: np.ndarray, weight,
         eq.append(np.append(XZ[:, j], 0.0))
         e.append(-base[j])
     nz = Z.size
+    rows, rhs = _unit_rows(np.asarray(rows), np.asarray(rhs))
+    if eq:
+        eq, e = _unit_rows(np.asarray(eq), np.asarray(e))
     qp = BoundedQP(
         c=np.append(np.zeros(nz), 1.0), q=np.zeros(nz + 1),
         lo=np.append(kappa * (tau - 1.0) * sw[Z], 0.0), hi=np.append(kappa * tau * sw[Z], np.inf),
-        col=np.arange(nz + 1), sign=np.ones(nz + 1), d=np.asarray(rhs),
+        col=np.arange(nz + 1), sign=np.ones(nz + 1), d=rhs,
         cp=np.zeros(len(rhs)), cm=np.zeros(len(rhs)), minus=np.zeros(len(rhs), dtype=bool),
-        N=np.asarray(eq) if eq else None, e=np.asarray(e) if e else None)
+        N=np.asarray(eq) if len(eq) else None, e=np.asarray(e) if len(e) else None)
     scale = max(1.0, float(np.max(np.abs(qp.d), initial=0.0)))
 
     def stop(it: Iterate, res: Residuals) -> bool:
         return res.mu <= 1e-13 * scale and res.primal() <= 1e-11 * scale and res.dual() <= 1e-11
 
-    it, _ = interior_point(qp, DenseDesign(np.asarray(rows)), max_iter=max(max_iter, 60),
+    it, _ = interior_point(qp, DenseDesign(rows), max_iter=max(max_iter, 60),
                            stop=stop)
     return it.x[:nz] / kappa
+
+
+def _unit_rows(A: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The constraints A x (<=, =) rhs with each row divided by its largest coefficient: the
+    same set, in units where a column of 1e100 beside ordinary ones cannot overflow the
+    interior point's products."""
+    scale = np.max(np.abs(A), axis=1)
+    scale = np.where(scale > 0, scale, 1.0)
+    return A / scale[:, None], rhs / scale
 
 
 def _sides(penalized, lower, upper, at_lower, at_upper):
