@@ -23,16 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 API_PAGES = sorted((ROOT / "docs" / "api").glob("*.md"))
 EXTRAS = {"shrinkage.torch": "torch", "shrinkage.dask": "dask", "shrinkage.onnx": "skl2onnx"}
 #: public names (as documented in docs/api) whose docstrings have no Examples section yet
-WITHOUT_EXAMPLES = {
-    "shrinkage.comparison.api.compare",
-    "shrinkage.comparison.diagnostics.Collinearity",
-    "shrinkage.comparison.diagnostics.collinearity",
-    "shrinkage.comparison.results.Comparison",
-    "shrinkage.conventions.Penalty",
-    "shrinkage.formula.FormulaModel",
-    "shrinkage.inference.result.InferenceResult",
-    "shrinkage.onnx.register",
-}
+WITHOUT_EXAMPLES: set[str] = set()
 #: public constants: documented by their module, no docstring of their own
 CONSTANTS = {"shrinkage.conventions.CONVENTIONS", "shrinkage.conventions.FAMILIES"}
 

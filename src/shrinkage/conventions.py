@@ -59,7 +59,14 @@ _NEEDS_N = ("sklearn_C", "ridge")
 
 
 class Penalty(NamedTuple):
-    """A penalty strength and its L1/L2 mixing, both in the target convention's meaning."""
+    """A penalty strength and its L1/L2 mixing, both in the target convention's meaning.
+
+    Examples
+    --------
+    >>> alpha, l1_ratio = convert(2.0, from_="glmnet", to="shrinkage", y_sd=4.0, l1_ratio=0.5)
+    >>> alpha, l1_ratio
+    (1.25, 0.8)
+    """
 
     value: float | np.ndarray
     l1_ratio: float

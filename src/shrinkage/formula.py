@@ -47,6 +47,21 @@ class FormulaModel:
     ----------
     formula : the formula as given; model : the fitted estimator; model_spec : formulaic's
     ModelSpec of the right-hand side; feature_names : the design's columns, in ``coef_``'s order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import shrinkage
+    >>> frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+    ...                       "region": ["a", "b", "a", "b", "a", "b"]})
+    >>> frame["y"] = 2 * frame["x"] + (frame["region"] == "b")
+    >>> fm = shrinkage.from_formula("y ~ x + C(region)", frame, model=shrinkage.Ridge(alpha=1e-6))
+    >>> fm.feature_names
+    ['x', 'C(region)[T.b]']
+    >>> fm.coef.round(2).to_dict()
+    {'x': 2.0, 'C(region)[T.b]': 1.0}
+    >>> fm.predict(pd.DataFrame({"x": [10.0], "region": ["b"]})).round(2)
+    array([21.])
     """
 
     def __init__(self, formula: str, model, model_spec, feature_names: list[str]):

@@ -77,7 +77,30 @@ def to_onnx(model, X_sample, *, target_opset: int | None = None, name: str = "sh
 
 
 def register() -> None:
-    """Register the converters of every estimator in ``_KINDS`` with skl2onnx (once)."""
+    """Register the converters of every estimator in ``_KINDS`` with skl2onnx (once).
+
+    ``to_onnx`` calls it; call it yourself to convert a scikit-learn ``Pipeline`` that ends in
+    a shrinkage estimator with ``skl2onnx.to_onnx``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import onnxruntime
+    >>> import skl2onnx
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from shrinkage import Lasso
+    >>> from shrinkage.onnx import register
+    >>> register()
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]], dtype=np.float32)
+    >>> pipe = make_pipeline(StandardScaler(), Lasso(alpha=0.01)).fit(X, [0.0, 1.0, 2.0, 3.0])
+    >>> onx = skl2onnx.to_onnx(pipe, X[:1])
+    >>> session = onnxruntime.InferenceSession(onx.SerializeToString(),
+    ...                                        providers=["CPUExecutionProvider"])
+    >>> predictions = session.run(None, {"X": X})[0].ravel()
+    >>> bool(np.allclose(predictions, pipe.predict(X), atol=1e-5))
+    True
+    """
     global _registered
     if _registered:
         return

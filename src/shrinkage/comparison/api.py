@@ -95,6 +95,21 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     the OLS baseline, each correlated group and what each penalty does with it, the bootstrap
     stability of the recommended model's selection, the condition number and VIFs, constant
     columns, and any chosen alpha at the edge of its grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> X[:, 1] = X[:, 0] + 0.05 * rng.standard_normal(60)  # x1 nearly repeats x0
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.5 * rng.standard_normal(60)
+    >>> result = shrinkage.compare(X, y, cv=3, n_repeats=1, n_alphas=20, n_bootstrap=5,
+    ...                            random_state=0, progress=False)
+    >>> list(result.results), result.recommended in result.results
+    (['l1', 'l2', 'elasticnet'], True)
+    >>> print(result.recommendation)  # doctest: +SKIP
+    The CV mean squared errors of L1, L2 and Elastic Net are indistinguishable: ...
     """
     if n_repeats is None:
         n_repeats = 3 if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) else 1

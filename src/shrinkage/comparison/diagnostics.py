@@ -102,6 +102,21 @@ class Collinearity:
     threshold : the |corr| that links two features into a group.
     n_samples, n_features : shape of X.
     one_hot : the full one-hot blocks of X (``shrinkage.comparison.one_hot.OneHotBlock``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> X[:, 1] = X[:, 0] + 0.05 * rng.standard_normal(60)  # x1 nearly repeats x0
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.5 * rng.standard_normal(60)
+    >>> from shrinkage.comparison.diagnostics import collinearity
+    >>> diagnostics = collinearity(X)
+    >>> diagnostics.n_samples, diagnostics.n_features, diagnostics.correlation.shape
+    (60, 4, (4, 4))
+    >>> bool(diagnostics.condition_number > 10), diagnostics.constant.size
+    (True, 0)
     """
 
     condition_number: float
@@ -183,6 +198,21 @@ def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) ->
     Returns
     -------
     Collinearity (see the module docstring for the definitions).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> X[:, 1] = X[:, 0] + 0.05 * rng.standard_normal(60)  # x1 nearly repeats x0
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.5 * rng.standard_normal(60)
+    >>> from shrinkage.comparison.diagnostics import collinearity
+    >>> diagnostics = collinearity(X, threshold=0.8)
+    >>> [group.names for group in diagnostics.groups]
+    [('x0', 'x1')]
+    >>> diagnostics.vif.round() > 10
+    array([ True,  True, False, False])
     """
     threshold = v.check_fraction(threshold, "threshold", high_open=False)
     check_frame(X)

@@ -251,6 +251,23 @@ class Comparison:
     null : the intercept-only (class priors) ModelResult of a classification, else None.
     coef_kind : what ``coef`` holds: "coef" (regression), "log_odds" (binary: of classes[1]
         against classes[0]) or "row_norm" (multinomial: ||W_j||_2 over the classes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> X[:, 1] = X[:, 0] + 0.05 * rng.standard_normal(60)  # x1 nearly repeats x0
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.5 * rng.standard_normal(60)
+    >>> result = shrinkage.compare(X, y, cv=3, n_repeats=1, n_alphas=20, n_bootstrap=5,
+    ...                            random_state=0, progress=False)
+    >>> result.task, result.n_folds, len(result.splits), result.coef_kind
+    ('regression', 3, 3, 'coef')
+    >>> [treatment.group.names for treatment in result.groups]
+    [('x0', 'x1')]
+    >>> result.results["l2"].coef.shape, bool(result.results["l2"].cv_error > 0)
+    ((4,), True)
     """
 
     results: dict[str, ModelResult]

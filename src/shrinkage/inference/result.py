@@ -65,6 +65,22 @@ class InferenceResult:
     truncation : the truncated-Gaussian pivots (selective inference only).
     extra_p_values : method-specific adjusted p-values, e.g. multi-splitting's "fwer" and "fdr".
     notes : how the inference was made (tuning choices, estimated quantities).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.inference import debiased_lasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 5))
+    >>> y = X[:, 0] + rng.standard_normal(100)
+    >>> result = debiased_lasso(X, y, alpha=0.01, sigma=1.0, nodewise_alpha=0.01)
+    >>> len(result), result.method, result.target
+    (5, 'debiased lasso', 'full')
+    >>> result.significant(level=0.05)  # Holm-adjusted
+    array([0])
+    >>> lower, upper = result.conf_int(0.95)[0]
+    >>> bool(lower < 1.0 < upper)  # the true coefficient of x0 is 1
+    True
     """
 
     method: str
