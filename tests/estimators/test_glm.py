@@ -384,3 +384,26 @@ def test_the_certificate_bounds_the_suboptimality_at_tiny_alphas(alpha):
     assert ours.converged_ and ours.dual_gap_ > 0.0
     assert objective(ours.coef_, ours.intercept_) - objective(coef, intercept) <= (
         ours.dual_gap_ + 1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_poisson_predict_names_the_row_whose_count_overflows(dtype):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3)).astype(dtype)
+    y = rng.poisson(np.exp(0.5 + X[:, 0]))
+    model = PoissonRegressor(alpha=0.01).fit(X, y)
+    X_new = X[:5].copy()
+    X_new[2, 0] = 1e30 if dtype == np.float32 else 1e300
+    with pytest.raises(ValueError, match=r"^X row 2 .* overflows " + np.dtype(dtype).name):
+        model.predict(X_new)
+    np.testing.assert_allclose(model.predict(X[:5]), np.exp(X[:5] @ model.coef_
+                                                            + model.intercept_), rtol=1e-6)
+
+
+def test_expected_counts_reaches_the_largest_float_then_refuses():
+    from shrinkage.estimators.glm import expected_counts
+
+    top = np.log(np.finfo(np.float64).max)
+    assert np.isfinite(expected_counts(np.array([top]))).all()
+    with pytest.raises(ValueError, match=r"^X row 1 "):
+        expected_counts(np.array([0.0, np.nextafter(top, np.inf)]))

@@ -197,3 +197,14 @@ def test_offset_in_fit():
     shifted = GroupLasso(GROUPS, alpha=0.1, tol=1e-12).fit(X, y - o)
     np.testing.assert_allclose(with_offset.coef_, shifted.coef_, atol=1e-10)
     assert with_offset.intercept_ == pytest.approx(shifted.intercept_, abs=1e-10)
+
+
+def test_poisson_group_lasso_predict_names_the_row_whose_count_overflows():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 4))
+    y = rng.poisson(np.exp(0.5 + X[:, 0]))
+    model = GroupLasso(groups=[0, 0, 1, 1], alpha=0.01, datafit="poisson").fit(X, y)
+    X_new = X[:3].copy()
+    X_new[1, 0] = 1e300
+    with pytest.raises(ValueError, match=r"^X row 1 .* overflows"):
+        model.predict(X_new)

@@ -370,6 +370,30 @@ class _GLMRegressor(RegressorMixin, _GLM):
         return eta
 
 
+def expected_counts(eta: np.ndarray) -> np.ndarray:
+    """The Poisson mean exp(eta) of linear predictors ``eta``.
+
+    A count above the largest float (eta above log(max float), 709.8 in float64, 88.7 in
+    float32) is a ValueError naming the row, not inf with numpy's overflow warning (what
+    scikit-learn returns): such a row lies far outside the data the model was fitted on.
+
+    Examples
+    --------
+    >>> expected_counts(np.array([0.0, 1.0]))
+    array([1.        , 2.71828183])
+    """
+    eta = np.asarray(eta)
+    limit = float(np.log(np.finfo(eta.dtype if eta.dtype.kind == "f" else np.float64).max))
+    above = np.flatnonzero(~(eta <= limit))
+    if above.size:
+        i = int(above[0])
+        raise ValueError(
+            f"X row {i} gives the linear predictor x.coef_ + intercept_ = {float(eta[i]):.3g}: "
+            f"its exponential, the expected count, overflows {eta.dtype} (above "
+            f"exp({limit:.4g})); this row lies far outside the data the model was fitted on.")
+    return np.exp(eta)
+
+
 class PoissonRegressor(_GLMRegressor):
     """Poisson regression (log link) with L1, L2 or EN penalties and an offset (log exposure).
 
@@ -436,8 +460,9 @@ class PoissonRegressor(_GLMRegressor):
         return self
 
     def predict(self, X, offset=None):
-        """The expected counts exp(X coef_ + intercept_ + offset)."""
-        return np.exp(self._predict_linear(X, offset))
+        """The expected counts exp(X coef_ + intercept_ + offset); a ValueError naming the row
+        where one overflows a float (see ``expected_counts``)."""
+        return expected_counts(self._predict_linear(X, offset))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
