@@ -34,3 +34,9 @@ def test_target_checks():
     with pytest.raises(ValueError, match="y is 0 for every sample"):
         Poisson().null_intercept(np.zeros(4), np.ones(4), None)
     assert isinstance(get_datafit("poisson"), Poisson)
+
+
+@pytest.mark.parametrize("y", [["a", "b"], np.array(["high", "low"]), [1.0, 2.0j]])
+def test_counts_that_are_not_numbers_name_y(y):
+    with pytest.raises(TypeError, match=r"^y must (be a real number|hold real numbers)"):
+        Poisson().check_target(y)

@@ -246,3 +246,15 @@ def test_huber_rows_that_cannot_be_fitted_keep_the_alternation():
         fit = HuberRegressor(tol=1e-10, max_iter=5000).fit(X, y)
     assert fit.scale_ > 0.0
     assert abs(y[0] - fit.predict(X[:1])[0]) + abs(y[-1] - fit.predict(X[:1])[0]) >= 1.0 - 1e-9
+
+
+@pytest.mark.parametrize("given, meant", [("yes", True), (None, False)])
+def test_fit_intercept_is_read_as_every_estimator_reads_it(given, meant):
+    # bool(fit_intercept), as Lasso and the GLMs read it (was int('yes'): a ValueError)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 3))
+    y = X @ np.array([1.0, -1.0, 0.5]) + 2.0 + 0.3 * rng.standard_normal(30)
+    ours = HuberRegressor(fit_intercept=given).fit(X, y)
+    same = HuberRegressor(fit_intercept=meant).fit(X, y)
+    np.testing.assert_array_equal(ours.coef_, same.coef_)
+    assert ours.intercept_ == same.intercept_

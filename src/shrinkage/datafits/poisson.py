@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import as_float_array
 from .base import xlogx
 
 _DOMAIN_SLACK = 1e-12
@@ -19,7 +20,7 @@ class Poisson:
     curvature_bound = None
 
     def check_target(self, y) -> np.ndarray:
-        y = np.asarray(y, dtype=np.float64)
+        y = as_float_array(y, "y")
         if np.any(y < 0):
             raise ValueError("y must hold non-negative counts for the Poisson datafit; got "
                              f"{np.unique(y[y < 0])[:5]}.")

@@ -112,8 +112,9 @@ class HuberRegressor(_GLMRegressor):
         total = float(sw.sum())
         weights = problem.penalty(alpha / total, l1_ratio).weights()
         rows = _DistinctRows(X, y, sw)
-        if rows.few_enough_to_interpolate(X.shape[1] + int(self.fit_intercept)):
-            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, self.fit_intercept)
+        intercept = problem.fit_intercept  # as every estimator reads it: bool(fit_intercept)
+        if rows.few_enough_to_interpolate(X.shape[1] + int(intercept)):
+            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, intercept)
             if limit is not None:
                 return self._record_scale_free(limit, X, y)
         w, b = self._previous((X.shape[1],))
@@ -138,7 +139,7 @@ class HuberRegressor(_GLMRegressor):
                 converged = True
                 break
         if sigma < _COLLAPSED * reference:  # the scale collapses: try its limit, sigma = 0
-            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, self.fit_intercept)
+            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, intercept)
             if limit is not None:
                 return self._record_scale_free(limit, X, y)
         if not converged:
