@@ -71,10 +71,20 @@ class _GroupModel(SerializableMixin, BaseEstimator):
         return tags
 
 
-_DOC_PARAMETERS = """
+class GroupLasso(RegressorMixin, _GroupModel):
+    """Group lasso / sparse-group lasso regression.
+
+    ``datafit`` is "quadratic" (least squares, 1/2 (y - eta)^2), "poisson" (log link;
+    ``predict`` returns exp(eta)), "huber" or "quantile" (the pinball loss, median regression;
+    ``shrinkage.datafits.Quantile(tau)`` for the tau-quantile), or a datafit instance of
+    ``shrinkage.datafits``; for classification use ``GroupLassoClassifier``.
+
+    Parameters
+    ----------
     groups : one integer label per column (-1 or None: the column is in no group and forms a
         group of its own); None (default) puts every column in its own group: the lasso.
     alpha : penalty strength (>= 0).
+    datafit : the loss, as described above (a name or a datafit instance).
     l1_ratio : weight of the L1 norm (0: group lasso, in (0, 1): sparse-group lasso, 1: lasso).
     group_factor : f_g >= 0: None (sqrt of the group size), a number, a dict {label: factor} or
         one value per group in the order of ``groups_``; 0 leaves a group unpenalized.
@@ -86,31 +96,17 @@ _DOC_PARAMETERS = """
     max_iter : maximum number of block coordinate-descent epochs (Newton steps for the
         quantile loss).
     warm_start : start from the previous ``coef_`` / ``intercept_``.
-"""
 
-_DOC_ATTRIBUTES = """
+    Attributes
+    ----------
+    coef_, intercept_ : the coefficients (p,) and the intercept.
     groups_ : the columns of each group (groups ordered by label, then the ungrouped columns).
     group_labels_ : the label of each group (-1 for an ungrouped column).
     active_groups_ : indices into ``groups_`` of the groups with non-zero coefficients.
     dual_gap_ : the certificate at the solution, in objective units; ``certificate_`` names it
         ("duality_gap" or "kkt").
     n_iter_, converged_, n_features_in_, feature_names_in_ (when X has column names).
-"""
 
-
-class GroupLasso(RegressorMixin, _GroupModel):
-    __doc__ = f"""Group lasso / sparse-group lasso regression.
-
-    ``datafit`` is "quadratic" (least squares, 1/2 (y - eta)^2), "poisson" (log link;
-    ``predict`` returns exp(eta)), "huber" or "quantile" (the pinball loss, median regression;
-    ``shrinkage.datafits.Quantile(tau)`` for the tau-quantile), or a datafit instance of
-    ``shrinkage.datafits``; for classification use ``GroupLassoClassifier``.
-
-    Parameters
-    ----------{_DOC_PARAMETERS}
-    Attributes
-    ----------
-    coef_, intercept_,{_DOC_ATTRIBUTES}
     Examples
     --------
     >>> import numpy as np
@@ -162,9 +158,9 @@ class GroupLasso(RegressorMixin, _GroupModel):
 
 
 class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
-    __doc__ = f"""Classification with a group / sparse-group lasso penalty.
+    """Classification with a group / sparse-group lasso penalty.
 
-    ``datafit`` is "logistic" (log(1 + e^eta) - t eta, t in {{0, 1}}) or "squared_hinge" (a
+    ``datafit`` is "logistic" (log(1 + e^eta) - t eta, t in {0, 1}) or "squared_hinge" (a
     linear SVM, max(0, 1 - t eta)^2, t = +-1), both for two classes, or "multinomial" (softmax
     cross-entropy, any number of classes; each group then holds its features' coefficients of
     every class, and l1_ratio > 0 also zeroes single coefficients).  Labels may be of any type.
@@ -172,12 +168,36 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
     coefficient at 0).
 
     Parameters
-    ----------{_DOC_PARAMETERS}
+    ----------
+    groups : one integer label per column (-1 or None: the column is in no group and forms a
+        group of its own); None (default) puts every column in its own group: the lasso.
+    alpha : penalty strength (>= 0).
+    datafit : the loss, as described above (a name or a datafit instance).
+    l1_ratio : weight of the L1 norm (0: group lasso, in (0, 1): sparse-group lasso, 1: lasso).
+    group_factor : f_g >= 0: None (sqrt of the group size), a number, a dict {label: factor} or
+        one value per group in the order of ``groups_``; 0 leaves a group unpenalized.
+    fit_intercept : fit an unpenalized intercept.
+    standardize : penalize the coefficients of columns scaled to unit weighted standard
+        deviation (glmnet), reported on the original scale.
+    tol : stop when the certificate (duality gap, or KKT violation with an unpenalized group)
+        is below tol times that of the null model.
+    max_iter : maximum number of block coordinate-descent epochs (Newton steps for the
+        quantile loss).
+    warm_start : start from the previous ``coef_`` / ``intercept_``.
+
     Attributes
     ----------
-    classes_, coef_ ((1, p) for two classes, (K, p) for the multinomial with K > 2; with two
-    classes the multinomial reports class 1 - class 0), intercept_ ((1,) or (K,)),
-    {_DOC_ATTRIBUTES}
+    classes_ : the class labels, sorted.
+    coef_ : (1, p) for two classes, (K, p) for the multinomial with K > 2 (with two classes the
+        multinomial reports class 1 - class 0).
+    intercept_ : (1,) or (K,).
+    groups_ : the columns of each group (groups ordered by label, then the ungrouped columns).
+    group_labels_ : the label of each group (-1 for an ungrouped column).
+    active_groups_ : indices into ``groups_`` of the groups with non-zero coefficients.
+    dual_gap_ : the certificate at the solution, in objective units; ``certificate_`` names it
+        ("duality_gap" or "kkt").
+    n_iter_, converged_, n_features_in_, feature_names_in_ (when X has column names).
+
     Examples
     --------
     >>> import numpy as np
