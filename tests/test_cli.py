@@ -449,6 +449,15 @@ def _edit(text: str, change) -> str:
                      .update(shape=[6])),
      r"coef_ \(an array\): data must be a list of 6 values for shape \(6,\); got 5"),
     (lambda t: t.replace('"task": "regression"', '"task": "ranking"'), r"task must be one of"),
+    (lambda t: t.replace('"task": "regression"', '"task": "classification"'),
+     r"m.json: task is 'classification' but its estimator \(Ridge\) does regression"),
+    (lambda t: t.replace('"model": "ridge"', '"model": "l3"'),
+     r"m.json: model 'l3' is not one of the command line's models \(lasso, ridge"),
+    (lambda t: t.replace('"alpha": 40.0,', ''),
+     r"Ridge.params lacks 'alpha': a fitted model's file lists every parameter"),
+    (lambda t: _edit(t, lambda d: d["estimator"]["steps"][1][1]["fitted"]["coef_"]["ndarray"]
+                     ["data"].__setitem__(0, 1e300)),
+     r"coef_ and intercept_ must be at most 1e\+150 in magnitude .* got 1e\+300"),
     (lambda t: t.replace('"tol": 0.0001', '"tol": ' + "7" * 400),
      r"an integer with 400 digits"),
     (lambda t: t.replace('"training": {', '"training": {"x": ' + "[" * 200_000

@@ -315,7 +315,9 @@ MODELS = {
     "task=unknown": ("model: unknown task", _set("task", "unknown"), "reject", r"task"),
     "task=classification": ("model: unknown task", _set("task", "classification"), "reject",
                             r"task"),
-    "task=missing": ("model: missing fields", _set("task", _DROP), "reject", r"task"),
+    # format 2: task is one of the optional fields the command line adds (shrinkage.save writes
+    # none); when present it must agree with the estimator (task=classification above)
+    "task=missing": ("model: missing fields", _set("task", _DROP), "either", r"task"),
     "format=other": ("model: format", _set("format", "other"), "reject", r"format"),
     "format_version=0": ("model: format", _set("format_version", 0), "reject", r"version"),
     "format_version=text": ("model: format", _set("format_version", "1"), "reject",

@@ -690,6 +690,11 @@ def predict(model, data, out, keep, proba, force, quiet, verbose) -> None:
         table_format(out, what="predictions")
         check_output(out, force=force, what="predictions")
     estimator, info = read_model(model)
+    name = info.get("model")
+    if name is not None and name not in MODELS:
+        where = "stdin" if str(model) == "-" else Path(model).name  # as read_model names it
+        raise ValueError(f"{where}: model {str(name)[:40]!r} is not one of the command line's "
+                         f"models ({', '.join(MODELS)}).")
     df, source = _read_data(data)
     keep = _drop(keep)
     v.check_columns_present(keep, df.columns, "column to keep", source)
@@ -709,7 +714,6 @@ def predict(model, data, out, keep, proba, force, quiet, verbose) -> None:
         frame.to_csv(sys.stdout, index=False)
     else:
         write_table(frame, out, force=force, what="predictions")
-    name = info.get("model")
     label = LABELS.get(info.get("penalty")) or MODELS.get(name, (None, name))[1] or \
         type(estimator).__name__
     where = "" if to_stdout else f": {out}"

@@ -238,7 +238,17 @@ HOSTILE = {  # name: (change, the message)
     "unknown tag": (_change(("estimator", "fitted", "coef_"), {"pickle": "gASV"}),
                     r"has the tag 'pickle'"),
     "no estimator": (_change(("estimator",), ...), r"lacks 'estimator'"),
+    "missing alpha": (_change(("estimator", "params", "alpha"), ...),
+                      r"Lasso.params lacks 'alpha': a fitted model's file lists every parameter"),
+    "huge coef": (_change((*ARRAY, "data"), [1e300, 2.0, 3.0, 4.0]),
+                  r"coef_ and intercept_ must be at most 1e\+150 in magnitude"),
 }
+
+
+def test_an_unfitted_model_may_list_some_parameters(lasso_doc):
+    doc = {**lasso_doc, "estimator": {"class": "Lasso", "params": {"alpha": 0.3}}}
+    model = S.Lasso.from_dict(doc)
+    assert model.alpha == 0.3 and model.max_iter == S.Lasso().max_iter
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))

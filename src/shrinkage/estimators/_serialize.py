@@ -35,6 +35,9 @@ import numpy as np
 
 FORMAT = "shrinkage-linear-model"
 FORMAT_VERSION = 2
+#: the largest |coefficient| or |intercept| a model file may hold: the terms of a prediction
+#: stay far from overflow (the io layer's limit for every number of version-1 files too)
+MAX_MAGNITUDE = 1e150
 #: the largest array read back (items); a model file is at most 256 MB anyway
 MAX_ARRAY_ITEMS = 50_000_000
 MAX_NDIM = 8
@@ -220,6 +223,10 @@ def decode_node(node, source: str, path: str = ""):
     unknown = [k for k in raw if k not in accepted]
     if unknown:
         raise ValueError(f"{where}.params has {unknown[0]!r}, not a parameter of {name}.")
+    missing = [k for k in accepted if k not in raw]
+    if missing and node.get("fitted") is not None:  # a fitted model says how it was fitted
+        raise ValueError(f"{where}.params lacks {missing[0]!r}: a fitted model's file lists "
+                         "every parameter it was fitted with.")
     params = {k: decode_value(v, f"{where}.params.{k}") for k, v in raw.items()}
     check_params(name, params, f"{where}.params")
     estimator = cls(**params)
@@ -365,6 +372,11 @@ def check_fitted(est, where: str) -> None:
                          f"{_describe(intercept)}.")
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(b))):
         raise ValueError(f"{where}: coef_ and intercept_ must be finite.")
+    peak = max(float(np.max(np.abs(coef), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
+    if peak > MAX_MAGNITUDE:
+        raise ValueError(f"{where}: coef_ and intercept_ must be at most {MAX_MAGNITUDE:g} in "
+                         f"magnitude (a prediction's terms stay far from overflow); got "
+                         f"{peak:.3g}.")
     classes = getattr(est, "classes_", None)
     if classes is not None:
         if not (isinstance(classes, np.ndarray) and classes.ndim == 1 and classes.size >= 2):

@@ -27,8 +27,10 @@ read and write that layout.
 ``MAX_DEPTH`` levels, numbers finite and short, no key twice (``safe_json``), then checked
 against ``DOCUMENT_SCHEMA`` (``MODEL_SCHEMA`` for version 1) and rebuilt only from the
 registry of shrinkage's classes, every parameter checked as ``fit`` checks it, every array's
-dtype and shape and the fitted attributes' consistency (``decode_node``).  Every refusal is
-one ``ValueError`` naming the file and the field; other top-level keys are ignored.
+dtype and shape and the fitted attributes' consistency (``decode_node``: a fitted model lists
+every parameter, its coefficients and intercepts within ``MAX_MAGNITUDE``); a ``task`` must
+agree with the estimator.  Every refusal is one ``ValueError`` naming the file and the field;
+other top-level keys are ignored.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..estimators._serialize import FORMAT, FORMAT_VERSION, decode_node, document
+from ..estimators._serialize import FORMAT, FORMAT_VERSION, MAX_MAGNITUDE, decode_node, document
 from .encoding import MAX_COLUMNS, MAX_NAME_CHARS, Preprocessing
 from .files import JSON_EXTENSIONS, check_extension, write_text
 from .preprocessor import Preprocessor, transform
@@ -57,9 +59,6 @@ ALPHA_SCALING = ("elastic-net: 1/(2n)||y - Xw - b||^2 + alpha (l1_ratio ||w||_1 
 MAX_MODEL_BYTES = 256 * 2**20
 MAX_DEPTH = 32
 MAX_FEATURES = MAX_COLUMNS
-#: the largest |coefficient|, |intercept| or alpha (a prediction's terms stay far from overflow)
-MAX_MAGNITUDE = 1e150
-
 _FINITE = number(-MAX_MAGNITUDE, MAX_MAGNITUDE)
 _TEXT = {"type": "string", "maxLength": MAX_NAME_CHARS}
 MODEL_SCHEMA = {
@@ -310,7 +309,25 @@ def model_from_document(raw, source: str) -> tuple:
             raise ValueError(f"{source} {message.removeprefix('model ')}") from None
         raise ValueError(f"{source}: {message.removeprefix('model.')}") from None
     estimator = decode_node(raw["estimator"], source)
+    _check_task(raw.get("task"), estimator, source)
     return estimator, {k: v for k, v in raw.items() if k != "estimator"}
+
+
+def _check_task(task: str | None, estimator, source: str) -> None:
+    """The file's ``task`` (optional) agrees with its estimator: a classifier for
+    "classification", a regressor for "regression" (a wrapper that is no scikit-learn
+    estimator, as ``FormulaModel``, is not judged)."""
+    from sklearn.base import BaseEstimator, is_classifier, is_regressor
+    from sklearn.pipeline import Pipeline
+
+    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    if task is None or not isinstance(final, BaseEstimator):
+        return
+    does = "classification" if is_classifier(final) else \
+        "regression" if is_regressor(final) else None
+    if does is not None and task != does:
+        raise ValueError(f"{source}: task is {task!r} but its estimator "
+                         f"({type(final).__name__}) does {does}.")
 
 
 def _from_version_1(raw: dict, source: str) -> tuple:
