@@ -16,18 +16,11 @@ from tools.fuzz_common import Case, judge_accepted, judge_error
 
 N_CASES = 250
 TIME_LIMIT = 120.0  # seconds per case: a hang, not a slow fit (they take well under a second)
-# cases of the subset that still fail on open items of issue 14 (complex sample weights are
-# cast to real, RidgeCV ignores a bad random_state); each leaves this set when its fix lands
-PENDING = frozenset({"RidgeCV/random_state=text", "QuantileRegressor/sw:complex"})
-
-
-def guarded_cases() -> list[Case]:
-    return [c for c in fuzz.subset(fuzz.all_cases(), N_CASES) if c.name not in PENDING]
 
 
 @pytest.mark.slow
 def test_a_subset_of_the_corpus_ends_in_clear_errors_or_correct_answers():
-    cases = guarded_cases()
+    cases = fuzz.subset(fuzz.all_cases(), N_CASES)
     outcomes = fuzz.run_cases(cases, timeout=TIME_LIMIT, workers=1)
     failed = [o for o in outcomes if o.category in fuzz.FAILURES]
     assert not failed, fuzz.report(cases, outcomes)
