@@ -64,9 +64,6 @@ FUNCTIONS = {
 }
 WEIGHTED = {"path", "group_path", "quantile_path", "cross_validate_path",
             "cross_validate_glm_path", "information_criterion"}
-# the group kernels square the Gram's eigenvalues: float64 columns above ~1e77 overflow there
-# (ZeroDivisionError in solvers/_group_kernels.py), far below the door's limit (reported)
-GROUP_KERNEL_OVERFLOW = {"GroupLassoClassifier", "group_path"}
 
 
 def _data(seed: int = 0):
@@ -121,8 +118,6 @@ def test_a_column_above_the_limit_is_one_clear_error(name, sparse, dtype):
 @pytest.mark.parametrize("name", ALL)
 def test_data_just_below_the_limit_fits(name, sparse, dtype):
     """Every column (and a real-valued y) at half the limit: the same problem in other units."""
-    if name in GROUP_KERNEL_OVERFLOW and dtype is np.float64:
-        pytest.xfail("the group kernels overflow above ~1e77 (squared Gram eigenvalues)")
     X, y = _data()
     for j in range(P):
         X = _scale_column(X, j, 0.5, dtype)
@@ -135,8 +130,6 @@ def test_data_just_below_the_limit_fits(name, sparse, dtype):
 @pytest.mark.parametrize("name", sorted(set(ESTIMATORS) - CLASSIFIERS - COUNTS) + sorted(
     WEIGHTED - {"cross_validate_glm_path"}))
 def test_a_target_near_the_limit(name):
-    if name in GROUP_KERNEL_OVERFLOW | {"GroupLasso"}:
-        pytest.xfail("the group kernels overflow above ~1e77 (squared Gram eigenvalues)")
     X, y = _data()
     y = y * np.sqrt(0.5 * v.magnitude_limit(np.float64) / N) / np.max(np.abs(y))
     _assert_finite(_run(name, X, y))

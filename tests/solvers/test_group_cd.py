@@ -684,3 +684,59 @@ def test_first_alphas_below_alpha_max_have_the_right_support(l1_ratio):
                        max_iter=100_000)
     np.testing.assert_array_equal(P.nnz[:6], tight.nnz)
     assert P.nnz[0] == 0 and P.nnz[1] > 0
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.5])
+@pytest.mark.parametrize("x_unit,y_unit", [(1e145, 1.0), (1e145, 1e145), (1.0, 1e145),
+                                           (1e-140, 1e-140)])
+def test_group_path_in_other_units_is_the_same_fit(sparse, l1_ratio, x_unit, y_unit):
+    """X * s and y * t with alpha * s * t is the same problem (w * t / s, intercept * t): columns
+    and y near the door's limit were a ZeroDivisionError (cubed Gram eigenvalues in the block
+    solve) or an unconverged path (lg * top overflowed the secular equation's bracket)."""
+    X, y = _data()
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, len(y))
+    scaled = X * x_unit
+
+    def fit(X_in, y_in, **kw):
+        return group_path(sp.csc_matrix(X_in) if sparse else X_in, y_in, GROUPS,
+                          l1_ratio=l1_ratio, tol=1e-10, sample_weight=sw, max_iter=100_000, **kw)
+
+    ref = fit(X, y, n_alphas=10)
+    ours = fit(scaled, y * y_unit, alphas=ref.alphas * x_unit * y_unit)
+    assert ours.converged.all() and ref.converged.all()
+    np.testing.assert_allclose(ours.coefs * (x_unit / y_unit), ref.coefs, atol=1e-8)
+    np.testing.assert_allclose(ours.intercepts / y_unit, ref.intercepts, atol=1e-8)
+
+
+@pytest.mark.parametrize("x_unit", [1e145, 1e-140])
+def test_logistic_group_path_in_other_units_is_the_same_fit(x_unit):
+    """Logistic loss: X * s with alpha * s gives w / s (the proximal Newton solver's block
+    solves divided by zero at 1e78)."""
+    X, y = _data(binary=True)
+    ref = group_path(X, y, GROUPS, datafit="logistic", l1_ratio=0.3, n_alphas=8, tol=1e-10,
+                     max_iter=100_000)
+    ours = group_path(X * x_unit, y, GROUPS, datafit="logistic", l1_ratio=0.3,
+                      alphas=ref.alphas * x_unit, tol=1e-10, max_iter=100_000)
+    assert ours.converged.all() and ref.converged.all()
+    np.testing.assert_allclose(ours.coefs * x_unit, ref.coefs, atol=1e-7)
+    np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-7)
+
+
+@pytest.mark.parametrize("unit", [1e-150, 1.0, 1e150])
+def test_exact_group_step_is_scale_equivariant(unit):
+    """The block solve on G * s^2, c * s, lg * s moves by the unscaled step / s."""
+    from shrinkage.solvers._group_kernels import exact_group_step
+
+    rng = np.random.default_rng(5)
+    block = rng.standard_normal((30, 3))
+    evals, evecs = np.linalg.eigh(block.T @ block)
+    w = rng.standard_normal(3)
+    corr = block.T @ rng.standard_normal(30)
+    lg = 0.5 * np.linalg.norm(block.T @ block @ w + corr)
+    expected = corr.copy()
+    exact_group_step(expected, w, np.arange(3), 0, lg, evals, evecs.ravel(), 0, 0)
+    step = corr * unit
+    exact_group_step(step, w / unit, np.arange(3), 0, lg * unit, evals * unit**2,
+                     evecs.ravel(), 0, 0)
+    np.testing.assert_allclose(step * unit, expected, rtol=1e-12)

@@ -7,7 +7,10 @@ Group g holds the columns ``order[ptr[g]:ptr[g + 1]]``; its penalty is
 
 (``GroupPenalty`` in ``shrinkage.penalties.group`` builds these arrays): its value, block prox,
 KKT score (the distance of minus the datafit gradient to the subdifferential) and dual norm (the
-gauge behind the gap's scaling and alpha_max).  The kernels behind a certificate say
+gauge behind the gap's scaling and alpha_max).  Norms accumulate as LAPACK's nrm2 does (a
+running scale and a sum of scaled squares), so that a group of gradients near the door's limit
+(whose squares overflow) or of coefficients near underflow has its norm.  The kernels behind a
+certificate say
 ``fastmath=False`` so that a fastmath caller (the solvers' ``bcd_working_set``) cannot pass its
 flags on to them.
 """
@@ -19,16 +22,43 @@ from numba import njit
 
 
 @njit(cache=True, fastmath=False)
+def accumulate_norm(scale, ssq, x):
+    """One step of ||.||_2 without overflow or underflow: the norm so far is scale sqrt(ssq)
+    (start from scale = 0, ssq = 1); returns (scale, ssq) with x added."""
+    a = abs(x)
+    if a == 0.0:
+        return scale, ssq
+    if a > scale:
+        return a, 1.0 + ssq * (scale / a) * (scale / a)
+    return scale, ssq + (a / scale) * (a / scale)
+
+
+@njit(cache=True, fastmath=False)
+def vector_norm(v):
+    """||v||_2, the squares scaled by the largest entry (no overflow near the door's limit)."""
+    scale, ssq = 0.0, 1.0
+    for k in range(v.shape[0]):
+        scale, ssq = accumulate_norm(scale, ssq, v[k])
+    return scale * np.sqrt(ssq)
+
+
+@njit(cache=True, fastmath=False)
+def _group_norm(w, order, start, stop):
+    """||w[order[start:stop]]||_2 (as ``vector_norm``)."""
+    scale, ssq = 0.0, 1.0
+    for k in range(start, stop):
+        scale, ssq = accumulate_norm(scale, ssq, w[order[k]])
+    return scale * np.sqrt(ssq)
+
+
+@njit(cache=True, fastmath=False)
 def penalty_value(w, order, ptr, l1, lg, groups):
     """Sum of Omega_g over the groups listed in ``groups``."""
     total = 0.0
     for g in groups:
-        norm2 = 0.0
         for k in range(ptr[g], ptr[g + 1]):
-            x = w[order[k]]
-            total += l1[order[k]] * abs(x)
-            norm2 += x * x
-        total += lg[g] * np.sqrt(norm2)
+            total += l1[order[k]] * abs(w[order[k]])
+        total += lg[g] * _group_norm(w, order, ptr[g], ptr[g + 1])
     return total
 
 
@@ -40,14 +70,11 @@ def group_prox(v, step, order, start, l1, lg):
     the group towards 0 by step lg in Euclidean norm.
     """
     m = v.shape[0]
-    norm2 = 0.0
     for k in range(m):
         t = step * l1[order[start + k]]
         x = v[k]
-        x = x - t if x > t else (x + t if x < -t else 0.0)
-        v[k] = x
-        norm2 += x * x
-    norm = np.sqrt(norm2)
+        v[k] = x - t if x > t else (x + t if x < -t else 0.0)
+    norm = vector_norm(v)
     shrink = 0.0 if norm <= step * lg else 1.0 - step * lg / norm
     for k in range(m):
         v[k] *= shrink
@@ -57,27 +84,22 @@ def group_prox(v, step, order, start, l1, lg):
 def group_kkt(corr, w, order, start, l1, lg):
     """Distance from corr (= minus the datafit gradient on the group) to the subdifferential."""
     m = corr.shape[0]
-    norm2 = 0.0
-    for k in range(m):
-        x = w[order[start + k]]
-        norm2 += x * x
-    total = 0.0
-    if norm2 == 0.0:  # subdifferential at 0: the box of radius l1 plus the ball of radius lg
+    norm = _group_norm(w, order, start, start + m)
+    scale, ssq = 0.0, 1.0
+    if norm == 0.0:  # subdifferential at 0: the box of radius l1 plus the ball of radius lg
         for k in range(m):
-            a = abs(corr[k]) - l1[order[start + k]]
-            if a > 0.0:
-                total += a * a
-        return max(np.sqrt(total) - lg, 0.0)
-    norm = np.sqrt(norm2)
+            scale, ssq = accumulate_norm(scale, ssq,
+                                         max(abs(corr[k]) - l1[order[start + k]], 0.0))
+        return max(scale * np.sqrt(ssq) - lg, 0.0)
     for k in range(m):
         j = order[start + k]
         x = w[j]
         if x == 0.0:
             a = max(abs(corr[k]) - l1[j], 0.0)
         else:
-            a = corr[k] - l1[j] * (1.0 if x > 0 else -1.0) - lg * x / norm
-        total += a * a
-    return np.sqrt(total)
+            a = corr[k] - l1[j] * (1.0 if x > 0 else -1.0) - lg * (x / norm)
+        scale, ssq = accumulate_norm(scale, ssq, a)
+    return scale * np.sqrt(ssq)
 
 
 @njit(cache=True, fastmath=False)
@@ -95,6 +117,26 @@ def kkt_scores(corr, w, order, ptr, l1, lg, out):
 @njit(cache=True, fastmath=False)
 def dual_norm(v, a, c):
     """Smallest t >= 0 with ||ST(v, t a)||_2 <= t c: the gauge of the set {box(a) + ball(c)}.
+
+    Homogeneous (t(k v, a, c) = k t(v, a, c), t(v, k a, k c) = t(v, a, c) / k): computed on v
+    and the weights divided by their largest entries, so that no sum of squares overflows.
+    """
+    v_max = 0.0
+    for k in range(v.shape[0]):
+        v_max = max(v_max, abs(v[k]))
+    if v_max == 0.0:
+        return 0.0
+    w_max = c
+    for k in range(a.shape[0]):
+        w_max = max(w_max, a[k])
+    if w_max == 0.0:
+        return np.inf
+    return (v_max / w_max) * _unit_dual_norm(v / v_max, a / w_max, c / w_max)
+
+
+@njit(cache=True, fastmath=False)
+def _unit_dual_norm(v, a, c):
+    """``dual_norm`` of v and weights of moderate size (their squares are summed).
 
     h(t) = ||ST(v, t a)||_2 - t c is convex and decreasing; ||ST(v, t a)||^2 is a quadratic in t
     between consecutive breakpoints |v_j| / a_j, so scanning them brackets the root and the

@@ -16,7 +16,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..penalties._group_kernels import group_kkt, group_prox, penalty_value
+from ..penalties._group_kernels import (
+    accumulate_norm,
+    group_kkt,
+    group_prox,
+    penalty_value,
+    vector_norm,
+)
 from ._constants import FAST_MATH
 from ._kernels import ANDERSON_K, anderson_point, column_axpy, column_dot
 
@@ -29,7 +35,7 @@ def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
     minimization of a least-squares block, from G = V diag(evals) V' (``evecs`` row-major at v0).
 
     With beta = V'(G w_g + c): x = 0 if ||beta|| <= lg, else x = V beta / (evals + nu) with
-    nu ||x|| = lg, the increasing secular equation, by Newton's method safeguarded by bisection."""
+    nu ||x|| = lg, the increasing secular equation (``_secular_root``)."""
     m = c.shape[0]
     w_t = np.zeros(m)  # V'w_g
     c_t = np.zeros(m)  # V'c
@@ -40,31 +46,13 @@ def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
             w_t[a] += v * w[order[start + k]]
             c_t[a] += v * c[k]
         beta[a] = evals[e0 + a] * w_t[a] + c_t[a]
-    norm_b = np.sqrt(np.sum(beta * beta))
+    norm_b = vector_norm(beta)
     if norm_b <= lg:
         c[:] = 0.0
         return
     nu = 0.0
     if lg > 0.0:
-        top = 0.0
-        for a in range(m):
-            top = max(top, evals[e0 + a])
-        lo, hi = 0.0, lg * top / (norm_b - lg) * (1.0 + 1e-12) + 1e-300
-        nu = hi
-        for _ in range(100):
-            s2 = 0.0
-            s3 = 0.0
-            for a in range(m):
-                d = evals[e0 + a] + nu
-                s2 += beta[a] * beta[a] / (d * d)
-                s3 += beta[a] * beta[a] / (d * d * d)
-            norm_x = np.sqrt(s2)
-            h = nu * norm_x - lg  # increasing in nu
-            if abs(h) <= 1e-14 * lg:
-                break
-            nu, lo, hi = _bracketed_newton(nu, h, norm_x - nu * s3 / norm_x, lo, hi)
-            if hi - lo <= 1e-15 * hi:
-                break
+        nu = _secular_root(beta, norm_b, lg, evals[e0:e0 + m])
     # the move x - w_g = V (c_t - nu w_t) / (evals + nu), accurate where x is near w_g
     for a in range(m):
         d = evals[e0 + a] + nu
@@ -74,6 +62,51 @@ def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
         for a in range(m):
             acc += evecs[v0 + k * m + a] * beta[a]
         c[k] = w[order[start + k]] + acc
+
+
+@njit(cache=True)
+def _secular_root(beta, norm_b, lg, evals):
+    """The root nu > 0 of nu ||beta / (evals + nu)|| = lg (0 < lg < ||beta|| = norm_b), by
+    Newton's method safeguarded by bisection.
+
+    Solved without units: with top = max(evals), mu = nu / top and e = evals / top in [0, 1],
+    mu ||u / (e + mu)|| = rho for the unit vector u = beta / norm_b and rho = lg / norm_b < 1,
+    whose root lies in (0, rho / (1 - rho)].  Nothing multiplies two scaled quantities (lg top
+    and the cubes of evals overflow for columns near the door's limit), whatever order a
+    fastmath caller evaluates the products in."""
+    m = beta.shape[0]
+    top = 0.0
+    for a in range(m):
+        top = max(top, evals[a])
+    rho = lg / norm_b
+    e = np.empty(m)
+    u = np.empty(m)
+    q = np.empty(m)
+    for a in range(m):
+        e[a] = evals[a] / top
+        u[a] = beta[a] / norm_b
+    lo, hi = 0.0, rho / (1.0 - rho) * (1.0 + 1e-12)
+    mu = hi
+    for _ in range(100):
+        # ||q|| for q = u / (e + mu) and its slope, from q scaled by its largest entry
+        biggest = 0.0
+        for a in range(m):
+            q[a] = u[a] / (e[a] + mu)
+            biggest = max(biggest, abs(q[a]))
+        s2 = 0.0
+        s3 = 0.0  # sum (q / biggest)^2 mu / (e + mu), at most s2
+        for a in range(m):
+            t = q[a] / biggest
+            s2 += t * t
+            s3 += t * t * (mu / (e[a] + mu))
+        root = np.sqrt(s2)
+        h = mu * (biggest * root) - rho  # increasing in mu
+        if abs(h) <= 1e-14 * rho:
+            break
+        mu, lo, hi = _bracketed_newton(mu, h, biggest * (root - s3 / root), lo, hi)
+        if hi - lo <= 1e-15 * hi:
+            break
+    return top * mu
 
 
 @njit(cache=True)
@@ -107,7 +140,8 @@ def _coordinate_with_group(a, u, lam1, lg, R):
         psi = a * t - v + lg * t / root  # increasing in t
         if abs(psi) <= 1e-15 * v:
             break
-        t, lo, hi = _bracketed_newton(t, psi, a + lg * R / (root * root * root), lo, hi)
+        # the slope a + lg R / root^3, whose cube underflows for tiny coefficients
+        t, lo, hi = _bracketed_newton(t, psi, a + lg * (R / (t * t + R)) / root, lo, hi)
         if hi - lo <= 1e-16 * hi:
             break
     return t if u > 0 else -t
@@ -129,12 +163,10 @@ def sparse_group_block_step(c, w, order, start, l1, lg, L, gram, g0, max_sweeps)
         for q in range(m):
             acc += gram[g0 + k * m + q] * w[order[start + q]]
         b[k] = acc
-    norm_s = 0.0
+    scale, ssq = 0.0, 1.0
     for k in range(m):
-        z = abs(b[k]) - l1[order[start + k]]
-        if z > 0.0:
-            norm_s += z * z
-    norm_s = np.sqrt(norm_s)
+        scale, ssq = accumulate_norm(scale, ssq, max(abs(b[k]) - l1[order[start + k]], 0.0))
+    norm_s = scale * np.sqrt(ssq)
     if norm_s <= lg:
         c[:] = 0.0
         return
