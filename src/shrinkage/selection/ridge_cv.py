@@ -45,8 +45,30 @@ def penalty_scale(problem: Problem, col_norm_sq: np.ndarray) -> np.ndarray:
     return np.sqrt(problem.factors) * (1.0 if scale is None else scale)
 
 
+def equilibrated_pencil(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """theta, phi >= 0 and N with N' A N = diag(theta), N' N = diag(phi), theta + phi = 1, for
+    a positive semi-definite A: then (A + a I)^-1 = N diag(1 / (theta + a phi)) N' for every a.
+
+    A = C A^ C with C the columns' norms (sqrt of A's diagonal) and A^ of unit diagonal:
+    N = C^-1 U from the pencil (A^, A^ + C^-2), whose matrix B = A^ + C^-2 is as well conditioned
+    as the columns are independent, whatever their scales.  The eigendecomposition of A itself
+    would carry an error of eps max(C)^2 into every eigenvalue: columns 1e8 times the others
+    left the smallest without a correct digit (and the leave-one-out leverages with them).
+    phi (the pencil's 1 - theta, which would cancel) is u' C^-2 u, a sum of positive terms.
+    """
+    if not A.size:
+        return np.zeros(0), np.zeros(0), np.zeros((0, 0))
+    c = np.sqrt(np.maximum(np.diag(A), 0.0))
+    c = np.where(c > 0, c, 1.0)
+    inv_c2 = 1.0 / c**2
+    unit = A / np.outer(c, c)
+    theta, U = la.eigh(unit, unit + np.diag(inv_c2), check_finite=False)
+    return np.maximum(theta, 0.0), inv_c2 @ U**2, U / c[:, None]
+
+
 class PrimalRidge:
-    """Ridge on sufficient statistics for many multipliers: one p x p eigendecomposition."""
+    """Ridge on sufficient statistics for many multipliers: one p x p (equilibrated)
+    eigendecomposition."""
 
     def __init__(self, stats: SufficientStatistics, d: np.ndarray):
         self.stats = stats
@@ -68,22 +90,23 @@ class PrimalRidge:
             self.bq = self.Gff_pinv @ q[f]
             Gp = Gp - Gfp.T @ self.B
             qp = qp - Gfp.T @ self.bq
-        if self.pen.size:
-            evals, V = la.eigh(Gp / np.outer(dp, dp), check_finite=False)
-        else:
-            evals, V = np.zeros(0), np.zeros((0, 0))
-        self.evals = np.maximum(evals, 0.0)
-        self.z = V.T @ (qp / dp[:, None])  # (m, t)
-        M = np.zeros((p, self.pen.size))  # X_c M = the residualized, scaled rows times V
-        M[self.pen] = V / dp[:, None]
+        theta, phi, N = equilibrated_pencil(Gp / np.outer(dp, dp))
+        self.theta, self.phi = theta, phi
+        self.z = N.T @ (qp / dp[:, None])  # (m, t)
+        M = np.zeros((p, self.pen.size))  # X_c M = the residualized, scaled rows times N
+        M[self.pen] = N / dp[:, None]
         if f.size:
             M[f] = -self.B @ M[self.pen]
         self.M = M
         self.rank_free = int(np.linalg.matrix_rank(G[np.ix_(f, f)])) if f.size else 0
 
+    def filters(self, multipliers: np.ndarray) -> np.ndarray:
+        """(k, m): 1 / (theta + a phi), (A + a I)^-1 = N diag(filters) N' for each a."""
+        return 1.0 / (self.theta[None, :] + np.asarray(multipliers)[:, None] * self.phi[None, :])
+
     def coefs(self, multipliers: np.ndarray) -> np.ndarray:
         """(k, p, t) coefficients for each multiplier a (l2 = a D^2)."""
-        filt = 1.0 / (self.evals[None, :] + np.asarray(multipliers)[:, None])  # (k, m)
+        filt = self.filters(multipliers)  # (k, m)
         zs = filt[:, :, None] * self.z[None]  # (k, m, t)
         w = np.zeros((len(filt), self.M.shape[0], self.z.shape[1]))
         w_pen = np.einsum("pm,kmt->kpt", self.M[self.pen], zs)
@@ -94,9 +117,7 @@ class PrimalRidge:
 
     def hat_trace(self, multipliers: np.ndarray) -> np.ndarray:
         """tr of the penalized and unpenalized-column parts of H, per multiplier."""
-        a = np.asarray(multipliers)
-        return self.rank_free + np.sum(self.evals[None, :] / (self.evals[None, :] + a[:, None]),
-                                       axis=1)
+        return self.rank_free + self.filters(multipliers) @ self.theta
 
     def residuals(self, X, y: np.ndarray, sw: np.ndarray, multipliers: np.ndarray,
                   leverage: bool):
@@ -104,7 +125,7 @@ class PrimalRidge:
         n = X.shape[0]
         x_off = self.stats.x_offset
         Y = y.reshape(n, -1) - np.reshape(self.stats.y_offset, (1, -1))
-        filt = 1.0 / (self.evals[None, :] + np.asarray(multipliers)[:, None])  # (k, m)
+        filt = self.filters(multipliers)  # (k, m)
         coef_rows = filt[:, :, None] * self.z[None]  # (k, m, t)
         k, m = filt.shape
         t = Y.shape[1]
