@@ -89,18 +89,43 @@ def check_magnitude(A, *, name: str = "X", feature_names=None, dtype=None) -> No
     if n == 0 or (sp.issparse(A) and A.nnz == 0) or A.size == 0:
         return
     dtype = np.dtype(A.dtype if dtype is None else dtype)
-    limit = magnitude_limit(dtype)
-    largest = np.sqrt(limit / n)  # n * largest^2 = limit, computed without overflow
     peak = abs(A).max() if sp.issparse(A) else max(float(np.max(A)), -float(np.min(A)))
-    if peak <= largest:
+    if peak <= np.sqrt(magnitude_limit(dtype) / n):
         return
     if A.ndim == 1:
-        where = f"{name}"
+        col_max = np.array([peak])
     else:
         col_max = abs(A).max(axis=0)
         col_max = col_max.toarray().ravel() if sp.issparse(col_max) else np.asarray(col_max)
-        j = int(np.argmax(col_max > largest))
-        peak = float(col_max[j])
+    check_column_maxima(col_max, n, name=name, feature_names=feature_names, dtype=dtype,
+                        vector=A.ndim == 1)
+
+
+def check_column_maxima(col_max, n: int, *, name: str = "X", feature_names=None, dtype=np.float64,
+                        vector: bool = False) -> None:
+    """``check_magnitude`` from each column's largest |value| and the number of rows (data that
+    is never in memory at once: the Dask entry points reduce them over the partitions);
+    ``vector``: ``name`` is one column (y, an offset), named alone.
+
+    Examples
+    --------
+    >>> check_column_maxima(np.array([1.0, 1e300]), 10, feature_names=["a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: column 'b' of X holds values up to 1e+300: ...
+    """
+    col_max = np.asarray(col_max, dtype=np.float64)
+    dtype = np.dtype(dtype)
+    limit = magnitude_limit(dtype)
+    largest = np.sqrt(limit / max(n, 1))  # n * largest^2 = limit, computed without overflow
+    over = np.flatnonzero(col_max > largest)
+    if not over.size:
+        return
+    j = int(over[0])
+    peak = float(col_max[j])
+    if vector:
+        where = f"{name}"
+    else:
         label = f"{feature_names[j]!r}" if feature_names is not None else f"{j}"
         where = f"column {label} of {name}"
     factor = 10.0 ** np.ceil(np.log10(peak / largest))

@@ -223,6 +223,25 @@ def test_arrays_offset_and_options(synchronous):
     assert _diff(ours.coefs, ref.coefs) < 1e-8 and np.all(ours.intercepts == 0)
 
 
+def test_magnitudes_above_the_door_s_limit_are_its_errors(synchronous):
+    """The first pass reduces each column's largest |value| (X, y, offset) and refuses what the
+    in-memory door refuses, with its message."""
+    X, labels, counts, offset, _ = glm_data(400, 4, seed=5)
+    big = X.copy()
+    big[:, 1] *= 1e152
+    Xd = da.from_array(big, chunks=(100, 4))
+    with pytest.raises(ValueError) as error:
+        sd.path(Xd, da.from_array(labels, chunks=100), datafit="logistic", n_alphas=3)
+    with pytest.raises(ValueError) as in_memory:
+        shrinkage.path(big, labels, datafit="logistic", n_alphas=3)
+    assert str(error.value) == str(in_memory.value)
+    assert str(error.value).startswith("column 1 of X holds values up to")
+    Xd = da.from_array(X, chunks=(100, 4))
+    with pytest.raises(ValueError, match=r"^offset holds values up to .* rescale it"):
+        sd.path(Xd, da.from_array(counts, chunks=100), datafit="poisson", offset=offset * 1e160,
+                n_alphas=3)
+
+
 def test_argument_errors(synchronous):
     X, labels, _, offset, _ = glm_data(400, 4, seed=4)
     Xd, yd = da.from_array(X, chunks=(100, 4)), da.from_array(labels, chunks=100)

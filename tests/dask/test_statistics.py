@@ -183,6 +183,70 @@ def test_nan_in_one_partition_is_named():
         sd.path(*_array(X, y, rows=100)[:2])
 
 
+def _in_memory_error(X, y) -> str:
+    with pytest.raises(ValueError) as error:
+        shrinkage.path(X, y)
+    return str(error.value)
+
+
+@pytest.mark.parametrize("unit", [1e152, 1e200])
+def test_a_column_above_the_door_s_limit_is_its_error(unit):
+    """The in-memory door's rule and message (``_validation.check_column_maxima``) from the
+    columns' maxima reduced over the partitions, also where a partition's own sums overflow
+    (1e200: was "NaN or infinite values")."""
+    X, y, _ = problem(600, 4)
+    X[:, 2] *= unit
+    message = _in_memory_error(X, y)
+    with pytest.raises(ValueError) as error:
+        sd.path(*_array(X, y, rows=100)[:2])
+    assert str(error.value) == message
+    df = _frame(X, y, n_parts=4)
+    with pytest.raises(ValueError, match=r"^column 'x2' of X holds values up to .* rescale it"):
+        sd.path(df[names(4)], df["y"])
+    with pytest.raises(ValueError, match=r"^column 2 of X holds values up to .* rescale it"):
+        shrinkage.Lasso().fit(*_array(X, y, rows=100)[:2])
+
+
+def test_a_target_above_the_door_s_limit_is_its_error():
+    X, y, _ = problem(600, 4)
+    y = y * 1e152
+    with pytest.raises(ValueError) as error:
+        sd.path(*_array(X, y, rows=100)[:2])
+    assert str(error.value) == _in_memory_error(X, y)
+    assert str(error.value).startswith("y holds values up to")
+
+
+def test_float32_data_is_held_to_float32_s_limit():
+    X, y, _ = problem(600, 4)
+    X = (X * 1e16).astype(np.float32)
+    with pytest.raises(ValueError) as error:
+        sd.path(*_array(X, y, rows=100)[:2])
+    assert str(error.value) == _in_memory_error(X, y)
+    assert "float32 limit" in str(error.value)
+
+
+def test_weights_whose_weighted_sums_overflow_say_so():
+    X, y, sw = problem(600, 4)
+    X = X * 1e10
+    with pytest.raises(ValueError, match=r"weighted sums of squares .* the sample weights are "
+                                         r"too large; .* rescale them"):
+        Xd, yd, wd = _array(X, y, sw * 1e300, rows=100)
+        sd.path(Xd, yd, sample_weight=wd)
+
+
+def test_data_just_below_the_door_s_limit_fits_as_in_memory():
+    """Every column and y at half the limit: the same problem as in other units."""
+    X, y, _ = problem(600, 4)
+    largest = np.sqrt(0.5 * shrinkage._validation.magnitude_limit(np.float64) / len(y))
+    X = X / np.abs(X).max(axis=0) * largest
+    y = y / np.abs(y).max() * largest
+    ours = sd.path(*_array(X, y, rows=100)[:2], n_alphas=5)
+    ref = shrinkage.path(X, y, n_alphas=5)
+    assert np.all(np.isfinite(ours.coefs))
+    np.testing.assert_allclose(ours.coefs, ref.coefs, rtol=1e-10, atol=1e-10 * np.abs(
+        ref.coefs).max())
+
+
 def test_mismatched_partition_columns_are_named():
     X, y, _ = problem(300, 4)
     parts = frames(X, y, n_parts=3)

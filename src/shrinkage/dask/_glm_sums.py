@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._partitions import Spec, as_block, nonfinite_error, partition_name
+from ._partitions import Spec, as_block, column_peaks, nonfinite_error, partition_name
 from .statistics import Moments, _group_moments
 
 
@@ -64,7 +64,8 @@ class Sums:
 
 @dataclass(frozen=True)
 class Setup:
-    """The first pass: rows, weights, column moments (diagonal), target sum, saturated loss."""
+    """The first pass: rows, weights, column moments (diagonal), target sum, saturated loss,
+    and the largest |value| of each column of X, of y and of the offset (the door's check)."""
 
     rows: int
     weight: float
@@ -72,6 +73,7 @@ class Setup:
     m2: np.ndarray
     y_sum: float
     saturated: float  # sum s l*(y, 0)
+    peak: np.ndarray  # (p + 2,): X's columns, y, the offset
 
 
 def _block(X, y, w, index: int, spec: Spec, offset_col: int | None):
@@ -114,12 +116,14 @@ def partition_setup(index: int, X, y, w, spec: Spec, datafit, offset_col) -> Set
         y = datafit.check_target(y)
     except ValueError as error:
         raise ValueError(f"{where}: {error}") from None
+    peak = np.concatenate([column_peaks(X), column_peaks(np.column_stack([y, offset]))])
     total = float(s.sum())
-    mean = s @ X / total if total > 0 else np.zeros(p)
-    m2 = s @ (X - mean) ** 2 if n else np.zeros(p)
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond the door: refused on the client
+        mean = s @ X / total if total > 0 else np.zeros(p)
+        m2 = s @ (X - mean) ** 2 if n else np.zeros(p)
     pos = s > 0
     saturated = float(s[pos] @ datafit.conjugate(y[pos], np.zeros(int(pos.sum()))))
-    return Setup(n, total, mean, m2, float(s @ y), saturated)
+    return Setup(n, total, mean, m2, float(s @ y), saturated, peak)
 
 
 def merge_setup(*parts) -> Setup:
@@ -130,9 +134,10 @@ def merge_setup(*parts) -> Setup:
         weight = out.weight + b.weight
         frac = b.weight / weight if weight > 0 else 0.0
         delta = b.mean - out.mean
-        out = Setup(out.rows + b.rows, weight, out.mean + delta * frac,
-                    out.m2 + b.m2 + delta**2 * out.weight * frac, out.y_sum + b.y_sum,
-                    out.saturated + b.saturated)
+        with np.errstate(over="ignore", invalid="ignore"):  # refused on the client
+            out = Setup(out.rows + b.rows, weight, out.mean + delta * frac,
+                        out.m2 + b.m2 + delta**2 * out.weight * frac, out.y_sum + b.y_sum,
+                        out.saturated + b.saturated, np.maximum(out.peak, b.peak))
     return out
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from dask.utils import typename
 
+from .. import _validation as v
 from ._inputs import DaskData
 
 SPLIT_EVERY = 4
@@ -45,10 +46,26 @@ class Spec:
 
 @dataclass(frozen=True)
 class Part:
-    """One partition's (or a subtree's) result: moments and the row count of each partition."""
+    """One partition's (or a subtree's) result: moments, the row count of each partition and
+    the largest |value| of each column of [X, y] (the door's magnitude check)."""
 
     moments: object  # statistics.Moments
     rows: np.ndarray  # (m, 2): partition index, number of rows
+    peak: np.ndarray  # (p + 1,)
+
+
+def column_peaks(A: np.ndarray) -> np.ndarray:
+    """The largest |value| of each column of a (finite) 2-D block; zeros without rows."""
+    return np.abs(A).max(axis=0, initial=0.0)
+
+
+def check_magnitudes(peak: np.ndarray, n_rows: int, feature_names, dtype) -> None:
+    """The door's magnitude rule (``_validation.check_column_maxima``: n max|x|^2 within the
+    limit of the data's dtype) on the largest |value| of each column of X, then of y, reduced
+    over every partition: the same error as for the data in memory."""
+    p = peak.size - 1
+    v.check_column_maxima(peak[:p], n_rows, feature_names=feature_names, dtype=dtype)
+    v.check_column_maxima(peak[p:], n_rows, name="y", dtype=dtype, vector=True)
 
 
 def partition_name(index: int, n: int) -> str:
@@ -111,7 +128,7 @@ def nonfinite_error(X, y, index: int, spec: Spec) -> ValueError:
     n_y = int(np.sum(~np.isfinite(y)))
     if n_y:
         parts.append(f"{n_y} in y")
-    found = ", ".join(parts) if parts else "values too large for float64 sums"
+    found = ", ".join(parts)
     where = partition_name(index, spec.n_partitions)
     return ValueError(f"{where}: NaN or infinite values ({found}). "
                       "Drop or impute them first (e.g. X.dropna() / X.fillna(...)).")

@@ -53,7 +53,7 @@ from ._glm_sums import (
     partition_sums,
 )
 from ._inputs import DaskData, as_dask_data
-from ._partitions import SPLIT_EVERY, Spec, partition_tasks, run, tree_reduce
+from ._partitions import SPLIT_EVERY, Spec, check_magnitudes, partition_tasks, run, tree_reduce
 from .statistics import BUDGET_KEY
 from .statistics import memory_budget as budget_bytes
 
@@ -133,6 +133,9 @@ class DaskGLM:
         setup = run(data, tree_reduce(tasks, merge_setup))
         if setup.rows == 0:
             raise ValueError("X has no rows.")
+        check_magnitudes(setup.peak[:p + 1], setup.rows, names, data.dtype)
+        if offset_col is not None:
+            v.check_column_maxima(setup.peak[p + 1:], setup.rows, name="offset", vector=True)
         if setup.weight <= 0:
             raise ValueError("sample_weight sums to zero: at least one sample needs a positive "
                              "weight.")

@@ -43,6 +43,8 @@ from ._partitions import (
     Part,
     Spec,
     as_block,
+    check_magnitudes,
+    column_peaks,
     nonfinite_error,
     partition_tasks,
     run,
@@ -145,21 +147,25 @@ def partition_moments(index: int, X, y, w, spec: Spec) -> Part:
     n, p = X.shape
     k = spec.n_groups
     out = Moments.zeros(k, p + 1)
+    peak = np.zeros(p + 1)
     if n:
         Z = np.empty((n, p + 1))
         Z[:, :p] = X
         Z[:, p] = y
+        peak = column_peaks(Z)  # before the moments centre Z in place
+        if not np.all(np.isfinite(peak)):
+            raise nonfinite_error(X, y, index, spec)
         folds = fold_ids(index, n, k, spec.seed) if k > 1 else None
-        with np.errstate(invalid="ignore", over="ignore"):  # non-finite input: checked next
+        # finite values whose sums overflow: refused on the client by the door's rule over
+        # every partition (``check_magnitudes``)
+        with np.errstate(invalid="ignore", over="ignore"):
             for g in range(k):
                 rows = None if folds is None else folds == g
                 Zg = Z if rows is None else Z[rows]  # a copy: centred in place
                 wg = w if w is None or rows is None else w[rows]
                 if Zg.shape[0]:
                     _group_moments(Zg, wg, out, g)
-        if not (np.all(np.isfinite(out.mean)) and np.all(np.isfinite(out.m2))):
-            raise nonfinite_error(X, y, index, spec)
-    return Part(out, np.array([[index, n]], dtype=np.int64))
+    return Part(out, np.array([[index, n]], dtype=np.int64), peak)
 
 
 def _group_moments(Z: np.ndarray, w: np.ndarray | None, out: Moments, g: int) -> None:
@@ -182,9 +188,11 @@ def merge_parts(*parts) -> Part:
     """Merge partition results (one node of the reduction tree)."""
     parts = [p.iloc[0] if isinstance(p, pd.Series) else p for p in parts]
     moments = parts[0].moments
-    for part in parts[1:]:
-        moments = moments.merge(part.moments)
-    return Part(moments, np.concatenate([p.rows for p in parts]))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflowed sums: refused on the client
+        for part in parts[1:]:
+            moments = moments.merge(part.moments)
+    return Part(moments, np.concatenate([p.rows for p in parts]),
+                np.max([p.peak for p in parts], axis=0))
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,6 +420,12 @@ def compute_statistics(X, y, sample_weight=None, *, n_folds: int = 0, random_sta
                            bool(fit_intercept), n_folds, seed, rows, data.dtype, data)
     if stats.n_samples == 0:
         raise ValueError("X has no rows.")
+    check_magnitudes(part.peak, stats.n_samples, data.feature_names, data.dtype)
+    if not (np.all(np.isfinite(part.moments.mean)) and np.all(np.isfinite(part.moments.m2))):
+        raise ValueError("the weighted sums of squares of X and y overflow float64 although "
+                         "their values pass the magnitude check: the sample weights are too "
+                         "large; only relative weights matter, rescale them (e.g. divide them "
+                         "by their maximum).")
     if stats.total_weight <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs a positive "
                          "weight.")
