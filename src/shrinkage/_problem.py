@@ -62,6 +62,12 @@ class Problem:
         self.__dict__["statistics"] = stats
         return self
 
+    def with_design(self, design: WeightedDesign) -> Problem:
+        """Use ``design`` (e.g. a shared design with another target) as this problem's
+        WeightedDesign instead of building one from X; returns self."""
+        self.__dict__["design"] = design
+        return self
+
     def column_scale(self, col_norm_sq: np.ndarray) -> np.ndarray | None:
         """glmnet's standardization: the weighted sd (or RMS without intercept); 1 if constant."""
         if not self.standardize:

@@ -84,9 +84,8 @@ class NodeData:
                                          np.zeros(p), 0.0)
             return problem.with_statistics(stats)
         # the shared design with column j as the target: no copy of X per node
-        problem.__dict__["design"] = replace(self.design, y=self.design.Xd[:, j].copy(),
-                                             y_offset=0.0, yty=float(self.G[j, j]))
-        return problem
+        return problem.with_design(replace(self.design, y=self.design.Xd[:, j].copy(),
+                                           y_offset=0.0, yty=float(self.G[j, j])))
 
     def fit_node(self, j: int, alphas: np.ndarray, tol: float, max_iter: int):
         """The node's path over ``alphas`` (decreasing): (coefs (n_alphas, p), converged)."""
