@@ -40,10 +40,17 @@ def good(tmp_path, frame):
     return io.save_model(info, tmp_path / "good.json").read_text()
 
 
+def _read(path) -> dict:
+    """A version-1 file's fields as read through ``io.read_model``, with ``preprocessing``
+    the ``Preprocessing`` of its pipeline and ``pipeline`` the estimator itself."""
+    pipeline, info = io.read_model(path)
+    return {**info, "preprocessing": pipeline[0].preprocessing_, "pipeline": pipeline}
+
+
 def _load(tmp_path, text):
     path = tmp_path / "bad.json"
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
-    return io.load_model(path)
+    return _read(path)
 
 
 def test_model_round_trip_plain_json(tmp_path, frame):
@@ -57,9 +64,9 @@ def test_model_round_trip_plain_json(tmp_path, frame):
     for key in ("shrinkage_version", "penalty", "alpha", "l1_ratio", "intercept"):
         assert key in raw
     assert b"pickle" not in path.read_bytes() and b"\x80" not in path.read_bytes()
-    model = io.load_model(path)
+    model = _read(path)
     assert model["preprocessing"] == p.preprocessing
-    preds = io.model_predict(model, frame)
+    preds = model["pipeline"].predict(frame)
     np.testing.assert_allclose(preds, p.X.to_numpy() @ info["coefficients"] + 2.0)
     assert sorted(x.name for x in tmp_path.iterdir()) == ["m.json"]
 
@@ -179,15 +186,17 @@ def test_not_a_regular_file(tmp_path):
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)  # opening it for reading would block until a writer comes
     with pytest.raises(ValueError, match=r"is not a regular file"):
-        io.load_model(fifo)
+        io.load(fifo)
     with pytest.raises(IsADirectoryError, match="is a directory"):
-        io.load_model(tmp_path)
+        io.load(tmp_path)
     with pytest.raises(FileNotFoundError, match="not found"):
-        io.load_model(tmp_path / "none.json")
+        io.load(tmp_path / "none.json")
 
 
-def test_predictions_that_overflow_are_refused(frame):
-    p, info = _model(frame)
-    model = {**info, "coefficients": [1e300] * len(p.feature_names)}
+def test_predictions_that_overflow_are_refused(tmp_path, frame, good):
+    from shrinkage.table_models import predict_table
+
+    pipeline = _load(tmp_path, good)["pipeline"]
+    pipeline[-1].coef_ = np.full(pipeline[-1].coef_.shape, 1e300)
     with pytest.raises(ValueError, match=r"the prediction of row 1 of new.csv overflows"):
-        io.model_predict(model, frame.assign(age=1e10), source="new.csv")
+        predict_table(pipeline, frame.assign(age=1e10), source="new.csv")

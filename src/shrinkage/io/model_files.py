@@ -302,6 +302,9 @@ def model_from_document(raw, source: str) -> tuple:
         raise ValueError(f"{source} has model format version {version}, newer than this "
                          f"shrinkage reads ({MODEL_FORMAT_VERSION}); upgrade shrinkage.")
     try:
+        if "format_version" in raw:  # a wrong version is named before a missing estimator
+            validate(version, DOCUMENT_SCHEMA["properties"]["format_version"],
+                     "model.format_version")
         validate(raw, DOCUMENT_SCHEMA, "model")
     except ValueError as e:
         message = str(e)
