@@ -111,6 +111,8 @@ def test_bad_input(low_dim):
         debiased_lasso(np.column_stack([X, np.ones(len(y))]), y, alpha=0.1)
     with pytest.raises(ValueError, match="sigma is not estimable"):
         debiased_lasso(X[:5], y[:5], alpha=1e-6, sigma="cv", nodewise_alpha=0.1)
+    with pytest.raises(ValueError, match="sigma must be positive"):
+        debiased_lasso(X, y, alpha=0.1, sigma=0.0, nodewise_alpha=0.1)
     with pytest.raises(ValueError, match="sigma='ols' needs"):
         debiased_lasso(X[:5], y[:5], alpha=0.1, sigma="ols", nodewise_alpha=0.1)
     with pytest.raises(ValueError, match="datafit must be one of"):

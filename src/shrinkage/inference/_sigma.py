@@ -14,11 +14,18 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import norm
 
+from .. import _validation as v
 from .._problem import Problem
 from ..exceptions import ShrinkageConvergenceWarning
 from ..path import solve_path
 
-SIGMA_METHODS = ("scaled", "cv", "ols")
+
+def given_sigma(sigma) -> float:
+    """A noise sd given as a number, checked: positive and finite (the error names sigma)."""
+    value = v.check_alpha(sigma, "sigma")
+    if value <= 0:
+        raise ValueError(f"sigma must be positive (the noise sd); got {sigma!r}.")
+    return value
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from scipy.stats import norm
 from .. import _validation as v
 from ._inputs import check_data, collinear_features, refuse_unsupported, standardize
 from ._nodewise import NodewiseFit, nodewise_lasso
-from ._sigma import lasso_at, lasso_cv, scaled_lasso, sigma_from_residuals, sigma_ols
+from ._sigma import (
+    given_sigma,
+    lasso_at,
+    lasso_cv,
+    scaled_lasso,
+    sigma_from_residuals,
+    sigma_ols,
+)
 from .result import InferenceResult
 
 DATAFITS = ("quadratic", "logistic")
@@ -145,9 +152,7 @@ def sandwich_diagonal(theta: np.ndarray, G: np.ndarray) -> np.ndarray:
 
 def _sigma(sigma, Xs, yc, fit_cv, cv, random_state, notes: list) -> float:
     if not isinstance(sigma, str):
-        value = v.check_alpha(sigma, "sigma")
-        if value <= 0:
-            raise ValueError(f"sigma must be positive (the noise sd); got {sigma!r}.")
+        value = given_sigma(sigma)
         notes.append(f"sigma={value:.4g} (given)")
         return value
     v.check_choice(sigma, "sigma", SIGMAS)

@@ -24,7 +24,14 @@ import numpy as np
 from .. import _validation as v
 from ._inputs import check_data, refuse_unsupported
 from ._inputs import standardize as standardized_columns
-from ._sigma import lasso_at, lasso_cv, scaled_lasso, sigma_from_residuals, sigma_ols
+from ._sigma import (
+    given_sigma,
+    lasso_at,
+    lasso_cv,
+    scaled_lasso,
+    sigma_from_residuals,
+    sigma_ols,
+)
 from ._truncnorm import two_sided_p_value
 from .result import InferenceResult, Truncation
 
@@ -174,9 +181,7 @@ def _sigma(sigma, Xs, yc, n: int, p: int, cv: int, random_state, notes: list) ->
     if sigma is None:
         sigma = "ols" if n >= 2 * p else "cv"
     if not isinstance(sigma, str):
-        value = v.check_alpha(sigma, "sigma")
-        if value <= 0:
-            raise ValueError(f"sigma must be positive (the noise sd); got {sigma!r}.")
+        value = given_sigma(sigma)
         notes.append(f"sigma={value:.4g} (given): the inference is exact for Gaussian noise")
         return value
     v.check_choice(sigma, "sigma", SIGMAS)
