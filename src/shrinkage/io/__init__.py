@@ -45,8 +45,6 @@ from .model_files import (
     check_model,
     dumps_model,
     load,
-    load_model,
-    model_predict,
     read_model,
     save,
     save_model,
@@ -59,7 +57,7 @@ __all__ = [
     "MODEL_FORMAT", "MODEL_FORMAT_VERSION", "PENALTY_NAMES", "PREPROCESSING_VERSION",
     "REPORT_EXTENSIONS", "STANDARDIZATION", "ColumnSpec", "Prepared", "Preprocessing",
     "Preprocessor", "check_extension", "check_model", "check_output", "check_unique_columns",
-    "dumps_model", "find_index_columns", "load", "load_model", "model_predict", "prepare",
+    "dumps_model", "find_index_columns", "load", "prepare",
     "read_model", "read_table", "save", "save_model", "table_format", "transform",
     "write_atomic", "write_table", "write_text",
 ]

@@ -20,8 +20,8 @@ The command line saves a ``Pipeline`` of its ``Preprocessor`` (how to build the 
 from a table) and the model.  Version-1 files (the linear summary the command line wrote
 before: penalty, alpha, l1_ratio, feature_names, coefficients, intercept and preprocessing,
 with the alpha scaling of ``ALPHA_SCALING``) still load, as that same pipeline with an
-``ElasticNet`` holding their coefficients; ``save_model`` / ``load_model`` / ``check_model``
-read and write that layout.
+``ElasticNet`` holding their coefficients; ``check_model`` checks that layout and
+``save_model`` writes it (for the tests).
 
 **Loading** treats the file as hostile: at most ``MAX_MODEL_BYTES`` bytes, nested at most
 ``MAX_DEPTH`` levels, numbers finite and short, no key twice (``safe_json``), then checked
@@ -42,7 +42,7 @@ import numpy as np
 from ..estimators._serialize import FORMAT, FORMAT_VERSION, MAX_MAGNITUDE, decode_node, document
 from .encoding import MAX_COLUMNS, MAX_NAME_CHARS, Preprocessing
 from .files import JSON_EXTENSIONS, check_extension, write_text
-from .preprocessor import Preprocessor, transform
+from .preprocessor import Preprocessor
 from .safe_json import load_json_file, loads_limited
 from .schema import array_of, number, validate
 
@@ -96,7 +96,7 @@ def save_model(model_info: dict, path, *, force: bool = False) -> Path:
 
     model_info : a dict with at least penalty, alpha, l1_ratio, feature_names, coefficients,
         intercept and preprocessing (a ``Preprocessing`` or its dict); format, format_version,
-        shrinkage_version and task (regression) are filled in.  It is checked as ``load_model``
+        shrinkage_version and task (regression) are filled in.  It is checked as ``load``
         checks a file, so what is saved can be loaded.
 
     Examples
@@ -127,22 +127,6 @@ def save_model(model_info: dict, path, *, force: bool = False) -> Path:
     check_model(out, "the model")
     text = json.dumps(out, indent=2, allow_nan=False) + "\n"
     return write_text(path, text, force=force, what="model file")
-
-
-def load_model(path) -> dict:
-    """Read and check a model file; returns its dict, with ``preprocessing`` as a
-    ``Preprocessing``.  Plain ``json.load`` reads the file too: nothing in it is executable.
-
-    Examples
-    --------
-    >>> model = load_model("lasso.json")  # doctest: +SKIP
-    >>> model_predict(model, read_table("new.csv"))  # doctest: +SKIP
-    """
-    p = Path(path)
-    info = load_json_file(p, max_bytes=MAX_MODEL_BYTES, max_depth=MAX_DEPTH,
-                          what="shrinkage model file")
-    preprocessing = check_model(info, p.name)
-    return {**info, "preprocessing": preprocessing}
 
 
 def check_model(info, source: str) -> Preprocessing:
@@ -183,27 +167,6 @@ def _check_penalty(info: dict) -> None:
     if not expected:
         wanted = {"l1": "1", "l2": "0", "elasticnet": "between 0 and 1 (exclusive)"}[penalty]
         raise ValueError(f"l1_ratio must be {wanted} for the {penalty} penalty; got {ratio!r}.")
-
-
-def model_predict(model: dict, df, *, source: str = "the data") -> np.ndarray:
-    """Predictions of a loaded model on a table: replay the preprocessing, then X w + b.
-
-    Refuses (``ValueError``) predictions that overflow (features far outside the training's
-    range times large coefficients).
-    """
-    pre = model["preprocessing"]
-    if isinstance(pre, dict):
-        pre = Preprocessing.from_dict(pre)
-    X = transform(df, pre, source=source)
-    coef = np.asarray(model["coefficients"], dtype=np.float64)
-    with np.errstate(over="ignore", invalid="ignore"):
-        preds = X.to_numpy(dtype=np.float64) @ coef + float(model["intercept"])
-    if not np.all(np.isfinite(preds)):
-        row = int(np.flatnonzero(~np.isfinite(preds))[0])
-        raise ValueError(f"the prediction of row {row + 1} of {source} overflows (its features "
-                         "times the coefficients exceed the floating-point range); check that "
-                         "row's values and units.")
-    return preds
 
 
 # --------------------------------------------------------------------------------------------
