@@ -21,11 +21,11 @@ def test_strong_signals_small_nulls_large():
 
 
 def test_quantile_aggregation_by_hand():
-    # 4 splits: gamma in {0.25, 0.5, 0.75, 1}; the gamma = 0.5 quantile of (0.01, 0.02, 0.5, 1)
-    # over 0.5 is 0.52 (linear interpolation), the smallest ratio is gamma = 0.25: 0.0175 / 0.25
+    # 4 splits: gamma in {0.25, 0.5, 0.75, 1}; the gamma-quantiles of (0.01, 0.02, 0.5, 1) by
+    # linear interpolation at position 3 gamma are 0.0175, 0.26, 0.625 and 1, over gamma:
+    # 0.07, 0.52, 0.8333 and 1; the smallest is gamma = 0.25's 0.0175 / 0.25 = 0.07
     p = np.array([[0.01], [0.02], [0.5], [1.0]])
-    ratios = [np.quantile(p, g) / g for g in (0.25, 0.5, 0.75, 1.0)]
-    expected = min(1.0, (1 - np.log(0.25)) * min(ratios))
+    expected = (1 - np.log(0.25)) * 0.07
     np.testing.assert_allclose(aggregate_quantiles(p, 0.25), [expected])
 
 
