@@ -650,6 +650,15 @@ def test_model_and_penalty_agree_or_exit_2(tmp_path, csv, capsys):
     assert files(tmp_path) == ["data.csv"]
 
 
+def test_model_choices_are_the_table_models():
+    """--model's choices are written out in cli (no numpy at start): they must stay
+    table_models.MODELS' names."""
+    from shrinkage.cli import MODEL_NAMES
+    from shrinkage.table_models import MODELS
+
+    assert tuple(MODELS) == MODEL_NAMES
+
+
 def test_version_1_model_files_still_predict(tmp_path, table, capsys):
     prepared = io.prepare(table, "y", drop=["id"])
     coef = np.linspace(-1, 1, len(prepared.feature_names))

@@ -382,6 +382,7 @@ def _command_line() -> str:
 # --------------------------------------------------------------------------------------------
 # fit and predict
 
+#: table_models.MODELS' names, written out so that the command starts without numpy
 MODEL_NAMES = ("lasso", "ridge", "elasticnet", "logistic", "svm", "poisson", "huber",
                "quantile", "group-lasso")
 
@@ -531,8 +532,7 @@ def _model_name(model_name, penalty) -> str:
 
     if model_name is None:
         if penalty is None:
-            raise click.UsageError("give --model (lasso, ridge, elasticnet, logistic, svm, "
-                                   "poisson, huber, quantile, group-lasso) or --penalty.")
+            raise click.UsageError(f"give --model ({', '.join(MODEL_NAMES)}) or --penalty.")
         return PENALTY_MODELS[penalty]
     implied = {v: k for k, v in PENALTY_MODELS.items()}.get(model_name)
     if implied is not None and penalty not in (None, implied):
