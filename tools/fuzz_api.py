@@ -492,7 +492,7 @@ def _check_model(model, spec: dict) -> list[str]:
             if np.any(column != 0):
                 problems.append(f"coef of the constant column {j} is {_show(column)}, not 0")
         elif check == "all_zero" and spec["params"].get("fit_intercept", True):
-            if np.any(coef != 0) and spec["task"] != "classification":
+            if np.any(coef != 0):
                 problems.append(f"coef {_show(coef)} on data without signal, not 0")
         elif check == "certify" and spec["target"] in CERTIFIED and X_arr is not None:
             problems += _certify(model, spec, X_arr)
