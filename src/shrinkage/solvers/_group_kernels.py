@@ -24,7 +24,7 @@ from ..penalties._group_kernels import (
     vector_norm,
 )
 from ._constants import FAST_MATH
-from ._kernels import ANDERSON_K, anderson_point, column_axpy, column_dot
+from ._kernels import ANDERSON_K, anderson_point, column_axpy, column_dot, datafit_value
 
 _BLOCK_SWEEPS = 20  # coordinate sweeps within a sparse-group block per visit
 
@@ -214,23 +214,6 @@ def sparse_group_block_step(c, w, order, start, l1, lg, L, gram, g0, max_sweeps)
         group_prox(c, 1.0 / L, order, start, l1, lg)
 
 
-@njit(cache=True)
-def _datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
-    """0.5 sum_i sw_i r_true_i^2 from the residual representation."""
-    rr = 0.0
-    if is_sparse:
-        c = 0.0
-        for j in range(w.shape[0]):
-            c += x_offset[j] * w[j]
-        for i in range(r.shape[0]):
-            rr += sw[i] * r[i] * r[i]
-        rr += 2.0 * c * rsum + c * c
-    else:
-        for i in range(r.shape[0]):
-            rr += r[i] * r[i]
-    return 0.5 * rr
-
-
 @njit(cache=True, fastmath=FAST_MATH)
 def bcd_working_set(
     Xd, data, indices, indptr, sw, x_offset, is_sparse,
@@ -318,9 +301,9 @@ def bcd_working_set(
                 rsum_try = column_axpy(j, acc - w[j], Xd, data, indices, indptr, x_offset, r_try,
                                        rsum_try, is_sparse)
                 w_try[j] = acc
-        before = (_datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse)
+        before = (datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse)
                   + penalty_value(w, order, ptr, l1, lg, ws))
-        after = (_datafit_value(w_try, Xd, sw, x_offset, r_try, rsum_try, is_sparse)
+        after = (datafit_value(w_try, Xd, sw, x_offset, r_try, rsum_try, is_sparse)
                  + penalty_value(w_try, order, ptr, l1, lg, ws))
         if after < before:
             w[:] = w_try

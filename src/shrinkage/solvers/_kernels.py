@@ -82,23 +82,28 @@ def _working_set_objective(
     w, ws, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, l1, l2
 ):
     """Datafit (from the residual) plus the penalty on the working set."""
-    if is_sparse:
-        c = 0.0
-        for j in range(w.shape[0]):
-            c += x_offset[j] * w[j]
-        rr = 0.0
-        for i in range(r.shape[0]):
-            rr += sw[i] * r[i] * r[i]
-        rr += 2.0 * c * rsum + c * c
-    else:
-        rr = 0.0
-        for i in range(r.shape[0]):
-            rr += r[i] * r[i]
     pen = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
         pen += l1[j] * abs(w[j]) + 0.5 * l2[j] * w[j] * w[j]
-    return 0.5 * rr + pen
+    return datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse) + pen
+
+
+@njit(cache=True)
+def datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
+    """0.5 sum_i sw_i r_true_i^2 from the residual representation."""
+    rr = 0.0
+    if is_sparse:
+        c = 0.0
+        for j in range(w.shape[0]):
+            c += x_offset[j] * w[j]
+        for i in range(r.shape[0]):
+            rr += sw[i] * r[i] * r[i]
+        rr += 2.0 * c * rsum + c * c
+    else:
+        for i in range(r.shape[0]):
+            rr += r[i] * r[i]
+    return 0.5 * rr
 
 
 @njit(cache=True)
