@@ -11,9 +11,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -m pip install --quiet -e ".[dask]"
-	$(BIN)/python -m pip install --quiet -e ".[onnx]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dask,onnx]"
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	touch $(STAMP)
 
