@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
 from .._dispatch import fit_by_extra, handled_by_extra
+from ..conventions import convert
 from ..datafits import get_datafit
 from ..glm import GLMProblem, solve_glm_path
 from ..path import Path
@@ -36,9 +37,10 @@ MULTI_CLASS = ("auto", "multinomial", "ovr")
 
 
 def alpha_from_C(C: float, sample_weight=None, n_samples: int | None = None) -> float:
-    """The alpha equal to scikit-learn's C: 1 / (C sum s) (0 for C = inf)."""
+    """The alpha equal to scikit-learn's C: 1 / (C sum s) (0 for C = inf); the "sklearn_C"
+    convention of ``shrinkage.conventions.convert``."""
     total = float(np.sum(sample_weight)) if sample_weight is not None else float(n_samples)
-    return 0.0 if np.isinf(C) else 1.0 / (C * total)
+    return convert(C, from_="sklearn_C", to="shrinkage", n=total, l1_ratio=0.0).value
 
 
 def check_C(C) -> float:

@@ -19,6 +19,7 @@ from .. import _validation as v
 from .._dispatch import fit_by_extra, handled_by_extra
 from .._problem import Problem
 from ..certificates import best_gap
+from ..conventions import convert
 from ..exceptions import ShrinkageConvergenceWarning
 from ..path import solve_path
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual
@@ -29,9 +30,10 @@ _XY = {"accept_sparse": "csc", "dtype": [np.float64, np.float32], "y_numeric": T
 
 def ridge_alpha_to_elastic_net(alpha: float, sample_weight=None, n_samples: int | None = None
                                ) -> float:
-    """The ElasticNet(l1_ratio=0) alpha equal to scikit-learn Ridge's alpha: alpha / sum(s)."""
+    """The ElasticNet(l1_ratio=0) alpha equal to scikit-learn Ridge's alpha: alpha / sum(s);
+    the "ridge" convention of ``shrinkage.conventions.convert``."""
     total = float(np.sum(sample_weight)) if sample_weight is not None else float(n_samples)
-    return alpha / total
+    return convert(alpha, from_="ridge", to="shrinkage", n=total).value
 
 
 class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
