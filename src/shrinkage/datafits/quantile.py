@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import _validation as v
-from ..penalties._l1_l2_kernels import penalty_conjugate, penalty_value
+from ..penalties._l1_l2_kernels import dual_scale, penalty_conjugate, penalty_value
 from ..penalties.l1_l2 import PenaltyWeights
 
 
@@ -144,14 +144,7 @@ def feasible_theta(X, theta, lo, hi, pw: PenaltyWeights, fit_intercept: bool
         if not np.any(wrong):
             break
         zero |= wrong
-    scale = 1.0
-    cap = (pw.l2 == 0) & (pw.l1 > 0)
-    up = cap & (pw.upper == np.inf) & (corr > pw.l1)
-    down = cap & (pw.lower == -np.inf) & (corr < -pw.l1)
-    if np.any(up):
-        scale = min(scale, float(np.min(pw.l1[up] / corr[up])))
-    if np.any(down):
-        scale = min(scale, float(np.min(-pw.l1[down] / corr[down])))
+    scale = dual_scale(corr, pw.l1, pw.l2, pw.lower, pw.upper)
     return theta * scale, corr * scale
 
 
