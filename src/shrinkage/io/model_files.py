@@ -130,35 +130,30 @@ def save_model(model_info: dict, path, *, force: bool = False) -> Path:
 
 
 def check_model(info, source: str) -> Preprocessing:
-    """Check a model dict against ``MODEL_SCHEMA`` and for consistency; returns its
-    preprocessing (a ``ValueError`` naming ``source`` and the field otherwise)."""
-    if not isinstance(info, dict) or info.get("format") != MODEL_FORMAT:
-        raise ValueError(f"{source} is not a shrinkage model file (no \"format\": "
-                         f"\"{MODEL_FORMAT}\").")
-    version = info.get("format_version")
-    if isinstance(version, int) and not isinstance(version, bool) and \
-            version > LEGACY_VERSION:
-        if version > MODEL_FORMAT_VERSION:
-            raise ValueError(f"{source} has model format version {version}, newer than this "
-                             f"shrinkage reads ({MODEL_FORMAT_VERSION}); upgrade shrinkage.")
-        raise ValueError(f"{source} has model format version {version}, not the version-1 "
-                         "layout: read it with shrinkage.load (or read_model).")
+    """Check a version-1 model dict against ``MODEL_SCHEMA`` (format and version included)
+    and for consistency; returns its preprocessing (a ``ValueError`` naming ``source`` and
+    the field otherwise)."""
     try:
         validate(info, MODEL_SCHEMA, "model")
         _check_penalty(info)
         pre = info["preprocessing"]
         pre = Preprocessing.from_dict(pre) if isinstance(pre, dict) else pre
     except ValueError as e:
-        message = str(e)
-        if message.startswith("model "):  # the whole object: "model lacks 'alpha'."
-            raise ValueError(f"{source} {message.removeprefix('model ')}") from None
-        raise ValueError(f"{source}: {message.removeprefix('model.')}") from None
+        raise _naming(source, e) from None
     if len(info["coefficients"]) != len(info["feature_names"]):
         raise ValueError(f"{source}: coefficients must be a list with one number per feature "
                          f"({len(info['feature_names'])}); got {len(info['coefficients'])}.")
     if pre.feature_names != info["feature_names"]:
         raise ValueError(f"{source}: the feature names do not match the preprocessing.")
     return pre
+
+
+def _naming(source: str, error: ValueError) -> ValueError:
+    """``error`` of a check of the object called "model", as one naming ``source``."""
+    message = str(error)
+    if message.startswith("model "):  # the whole object: "model lacks 'alpha'."
+        return ValueError(f"{source} {message.removeprefix('model ')}")
+    return ValueError(f"{source}: {message.removeprefix('model.')}")
 
 
 def _check_penalty(info: dict) -> None:
@@ -270,10 +265,7 @@ def model_from_document(raw, source: str) -> tuple:
                      "model.format_version")
         validate(raw, DOCUMENT_SCHEMA, "model")
     except ValueError as e:
-        message = str(e)
-        if message.startswith("model "):
-            raise ValueError(f"{source} {message.removeprefix('model ')}") from None
-        raise ValueError(f"{source}: {message.removeprefix('model.')}") from None
+        raise _naming(source, e) from None
     estimator = decode_node(raw["estimator"], source)
     _check_task(raw.get("task"), estimator, source)
     return estimator, {k: v for k, v in raw.items() if k != "estimator"}
