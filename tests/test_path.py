@@ -596,6 +596,13 @@ def test_coef_at_bad_input(call, message):
         call(P, X, y)
 
 
+def test_coef_at_alpha_not_a_number_is_a_type_error():
+    X, y = simulated(30, 4, seed=6)
+    P = shrinkage.path(X, y, n_alphas=5)
+    with pytest.raises(TypeError, match=r"alpha must be a real number; got '0\.1'"):
+        P.coef_at("0.1")
+
+
 def test_coef_at_exact_refuses_unknown_options_and_parametrized_datafits_by_name():
     X, y = simulated(30, 4, seed=6)
     P = shrinkage.path(X, y, n_alphas=5)

@@ -12,8 +12,6 @@ grid point, which needs the training data and the options the path was computed 
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from . import _validation as v
@@ -22,13 +20,6 @@ from . import _validation as v
 REFIT_OPTIONS = ("sample_weight", "offset", "penalty_factor", "lower", "upper", "positive",
                  "fit_intercept", "standardize", "tol", "max_iter", "solver", "screen", "datafit")
 _PARAMETRIZED = ("huber", "quantile")  # a name alone does not say epsilon / tau
-
-
-def check_alpha(alpha) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not (
-            np.isfinite(alpha) and alpha >= 0):
-        raise ValueError(f"alpha must be a finite number >= 0; got {alpha!r}.")
-    return float(alpha)
 
 
 def interpolate(path, alpha: float) -> tuple[np.ndarray, np.ndarray | float]:

@@ -80,7 +80,7 @@ class Path:
         """
         from . import _any_alpha
 
-        alpha = _any_alpha.check_alpha(alpha)
+        alpha = v.check_alpha(alpha)
         if not isinstance(exact, bool | np.bool_):
             raise ValueError(f"exact must be True or False; got {exact!r}.")
         if exact:
