@@ -19,6 +19,8 @@ import scipy.linalg as la
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from ._constants import ARMIJO
+
 _MAX_NEWTON = 50
 RESIDUAL_RTOL = 1e-12  # the constraint holds to this, relative to the size of y and X w
 
@@ -172,7 +174,7 @@ def _dual_newton(X, y, l1, l2, lower, upper, free, fit_intercept) -> Interpolant
         t = 1.0
         while slope > 0 and t >= 1e-12:
             trial = state(lam + t * step)
-            if trial[2] >= dual + 1e-4 * t * slope:
+            if trial[2] >= dual + ARMIJO * t * slope:
                 break
             t *= 0.5
         if not slope > 0 or t < 1e-12:
