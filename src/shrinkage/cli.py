@@ -311,7 +311,6 @@ def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, t
 def _class_target(df, target: str, task: str, source: str):
     """The target column as class labels (``--task classification``, or auto with a column
     that looks like classes), else None; refuses missing labels."""
-    from . import _validation as v
     from .comparison.settings import looks_like_classes
 
     if target not in [str(c) for c in df.columns]:
@@ -329,6 +328,14 @@ def _class_target(df, target: str, task: str, source: str):
         return None
     if task == "auto" and looks_like_classes(column) is None:
         return None
+    return _as_labels(column, target, source)
+
+
+def _as_labels(column, target: str, source: str):
+    """The target column's values as class labels: missing labels refused, labels of
+    mixed types (numbers and text) as text."""
+    from . import _validation as v
+
     v.check_no_missing({target: int(column.isna().sum())}, source, target=True)
     labels = column.to_numpy()
     if labels.dtype.kind == "O" and len({type(a) for a in labels}) > 1:
@@ -547,7 +554,6 @@ def _labels(df, target: str, source: str, name: str, force_labels: bool = False)
     labels refused), else None."""
     import numpy as np
 
-    from . import _validation as v
     from .table_models import MODELS
 
     columns = [str(c) for c in df.columns]
@@ -560,10 +566,7 @@ def _labels(df, target: str, source: str, name: str, force_labels: bool = False)
     text = is_bool_dtype(column) or not is_numeric_dtype(column)
     if not (force_labels or task == "classification" or (task == "auto" and text)):
         return None
-    v.check_no_missing({target: int(column.isna().sum())}, source, target=True)
-    labels = column.to_numpy()
-    if labels.dtype.kind == "O" and len({type(a) for a in labels}) > 1:
-        labels = labels.astype(str)
+    labels = _as_labels(column, target, source)
     if len(np.unique(labels)) < 2:
         raise ValueError(f"the target column {target!r} of {source} has a single class "
                          f"({labels[0]!r}); a classifier needs at least 2.")
