@@ -17,7 +17,10 @@ violation fails, and so does an entry that no longer holds (remove it when you f
 import ast
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -115,44 +118,16 @@ def _reachable(start: str) -> set[str]:
 
 
 def _cycles() -> list[set[str]]:
-    """The strongly connected components of more than one module (Tarjan, iterative)."""
-    index, low, on_stack, stack, out = {}, {}, set(), [], []
-    counter = 0
-    for root in GRAPH:
-        if root in index:
-            continue
-        work = [(root, iter(sorted(GRAPH[root])))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            v, children = work[-1]
-            for w in children:
-                if w not in index:
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on_stack.add(w)
-                    work.append((w, iter(sorted(GRAPH[w]))))
-                    break
-                if w in on_stack:
-                    low[v] = min(low[v], index[w])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
-                if low[v] == index[v]:
-                    component = set()
-                    while True:
-                        w = stack.pop()
-                        on_stack.discard(w)
-                        component.add(w)
-                        if w == v:
-                            break
-                    if len(component) > 1:
-                        out.append(component)
-    return out
+    """The strongly connected components of more than one module."""
+    names = sorted(GRAPH)
+    position = {m: i for i, m in enumerate(names)}
+    edges = [(position[m], position[r]) for m in names for r in GRAPH[m]]
+    rows, cols = zip(*edges, strict=True) if edges else ((), ())
+    graph = csr_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(names), len(names)))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    components = [{m for m, label in zip(names, labels, strict=True) if label == k}
+                  for k in np.unique(labels)]
+    return [c for c in components if len(c) > 1]
 
 
 def _under(name: str, prefixes) -> bool:
