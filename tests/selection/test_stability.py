@@ -121,6 +121,14 @@ def test_bad_input_names_the_argument(kwargs, name):
         stability_selection(d.X, d.y, **kwargs)
 
 
+@pytest.mark.parametrize(("random_state", "error"), [
+    ("abc", TypeError), (1.5, TypeError), (-1, ValueError)])
+def test_bad_random_state_names_it(random_state, error):
+    d = make_correlated_regression(40, 6, n_informative=2, random_state=0)
+    with pytest.raises(error, match="random_state"):
+        stability_selection(d.X, d.y, n_subsamples=2, random_state=random_state)
+
+
 def test_bound_rejects_threshold_at_or_below_half():
     with pytest.raises(ValueError, match=r"threshold.*\(0.5, 1\]"):
         expected_false_selections_bound(5, 100, 0.5)

@@ -180,6 +180,7 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
     tol = v.check_tol(tol)
     max_iter = v.check_positive_int(max_iter, "max_iter")
     v.check_progress(progress)
+    random_state = v.check_random_state(random_state)
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
     X = v.check_design(X)
