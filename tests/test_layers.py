@@ -33,11 +33,6 @@ KNOWN_CYCLES = [
     {"shrinkage.estimators._serialize", "shrinkage.estimators.glm", "shrinkage.estimators.group"},
 ]
 
-#: the math importing solver kernels: none since issue 12 part 1 moved that math into the penalty,
-#: datafit and certificate modules ("Nothing under penalties/, datafits/ or the certificate module
-#: imports solvers/"); the set stays empty
-KNOWN_MATH_TO_SOLVERS: set[tuple[str, str]] = set()
-
 #: modules that fit models (or run the simulations that do): what plots/ must not reach
 FITTING = ("shrinkage.path", "shrinkage.paths", "shrinkage.group_path", "shrinkage.glm",
            "shrinkage.engine", "shrinkage.solvers", "shrinkage.selection", "shrinkage.estimators",
@@ -183,9 +178,9 @@ def test_report_writes_no_file():
                     ], name
 
 
-def test_math_does_not_import_solvers_beyond_the_known_list():
+def test_math_does_not_import_solvers():
+    """None since issue 12 part 1 moved that math into the penalty, datafit and certificate
+    modules."""
     found = {(m, r) for m in MODULES if _under(m, MATH) for r in GRAPH[m]
              if _under(r, ["shrinkage.solvers"])}
-    assert not found - KNOWN_MATH_TO_SOLVERS, f"new: {sorted(found - KNOWN_MATH_TO_SOLVERS)}"
-    stale = KNOWN_MATH_TO_SOLVERS - found
-    assert not stale, f"fixed: remove from KNOWN_MATH_TO_SOLVERS: {sorted(stale)}"
+    assert not found, f"the math imports solvers: {sorted(found)}"
