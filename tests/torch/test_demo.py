@@ -68,24 +68,15 @@ def test_adamw_matches_sgds_decay_per_step_and_l1_rows_match_strengths():
         assert any(expected in name for name in names), expected
 
 
-def test_existing_tables_are_refused_before_any_training(tmp_path, monkeypatch):
-    (tmp_path / "nn-demo.json").write_text("mine")
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_existing_outputs_are_refused_before_any_training(tmp_path, monkeypatch, name):
+    (tmp_path / name).write_bytes(b"mine")
     import shrinkage.torch.demo as demo
 
     monkeypatch.setattr(demo, "_run", lambda quick: pytest.fail("trained before checking"))
     with pytest.raises(FileExistsError, match="--force"):
         run_nn_demo(out_dir=tmp_path, quick=True)
-    assert (tmp_path / "nn-demo.json").read_text() == "mine"
-
-
-def test_existing_figures_are_refused_before_any_training(tmp_path, monkeypatch):
-    (tmp_path / "nn-path.png").write_bytes(b"mine")
-    import shrinkage.torch.demo as demo
-
-    monkeypatch.setattr(demo, "_run", lambda quick: pytest.fail("trained before checking"))
-    with pytest.raises(FileExistsError, match="--force"):
-        run_nn_demo(out_dir=tmp_path, quick=True)
-    assert (tmp_path / "nn-path.png").read_bytes() == b"mine"
+    assert (tmp_path / name).read_bytes() == b"mine"
 
 
 def test_guide_names_every_method_and_shows_the_figures():
