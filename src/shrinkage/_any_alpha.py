@@ -106,11 +106,10 @@ def _scalar(intercept: np.ndarray):
     return float(intercept) if intercept.ndim == 0 else intercept
 
 
-def cv_coef_at(est, alpha, exact: bool, train, options: dict
-               ) -> tuple[np.ndarray, np.ndarray | float]:
+def cv_coef_at(est, alpha, exact: bool, train) -> tuple[np.ndarray, np.ndarray | float]:
     """(coef, intercept) of a CV estimator's full-data path (``cv_result_.path``) at ``alpha``;
     ``train`` is (X, y), (X, y, sample_weight) or (X, y, sample_weight, offset) for exact=True,
-    ``options`` the estimator's own fit options."""
+    refitted with the estimator's own parameters among ``REFIT_OPTIONS``."""
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(est)
@@ -131,4 +130,6 @@ def cv_coef_at(est, alpha, exact: bool, train, options: dict
     X, y, *rest = train
     extra = {k: val for k, val in zip(("sample_weight", "offset"), rest, strict=False)
              if val is not None}
+    params = est.get_params(deep=False)
+    options = {name: params[name] for name in REFIT_OPTIONS if name in params}
     return est.cv_result_.path.coef_at(alpha, exact=True, X=X, y=y, **options, **extra)

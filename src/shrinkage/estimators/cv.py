@@ -178,11 +178,7 @@ class ElasticNetCV(_LinearModel):
         """
         if alpha is None and train is None and exact is False:
             return super().predict(X)
-        options = {"fit_intercept": self.fit_intercept, "standardize": self.standardize,
-                   "penalty_factor": self.penalty_factor, "lower": self.lower,
-                   "upper": self.upper, "positive": self.positive, "tol": self.tol,
-                   "max_iter": self.max_iter, "solver": self.solver}
-        coef, intercept = cv_coef_at(self, alpha, exact, train, options)
+        coef, intercept = cv_coef_at(self, alpha, exact, train)
         X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
                           dtype=[np.float64, np.float32])
         return np.asarray(X @ coef + intercept)

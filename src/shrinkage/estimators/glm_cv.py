@@ -196,10 +196,7 @@ class LogisticRegressionCV(LogisticRegression):
                 raise ValueError(f"train's classes {labels.classes_.tolist()} are not the fitted "
                                  f"classes_ {self.classes_.tolist()}.")
             train = (X_train, idx.astype(np.float64), sw)
-        options = {"fit_intercept": self.fit_intercept, "standardize": self.standardize,
-                   "penalty_factor": self.penalty_factor, "lower": self.lower,
-                   "upper": self.upper, "tol": self.tol, "max_iter": self.max_iter}
-        coef, intercept = cv_coef_at(self, alpha, exact, train, options)
+        coef, intercept = cv_coef_at(self, alpha, exact, train)
         W = np.atleast_2d(np.asarray(coef).T)
         b = np.atleast_1d(np.asarray(intercept, dtype=np.float64))
         if self._multinomial and len(self.classes_) == 2:
@@ -306,11 +303,7 @@ class PoissonRegressorCV(PoissonRegressor):
         ``(X, y, sample_weight, offset)``).  See ``shrinkage.Path.coef_at``."""
         if alpha is None and train is None and exact is False:
             return super().predict(X, offset)
-        options = {"fit_intercept": self.fit_intercept, "standardize": self.standardize,
-                   "penalty_factor": self.penalty_factor, "lower": self.lower,
-                   "upper": self.upper, "positive": self.positive, "tol": self.tol,
-                   "max_iter": self.max_iter}
-        coef, intercept = cv_coef_at(self, alpha, exact, train, options)
+        coef, intercept = cv_coef_at(self, alpha, exact, train)
         at = copy.copy(self)
         at.coef_, at.intercept_ = coef, intercept
         return PoissonRegressor.predict(at, X, offset)
