@@ -42,12 +42,23 @@ def duality_gap_design(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray
 def duality_gap_statistics(stats: SufficientStatistics, pw: PenaltyWeights, w: np.ndarray
                            ) -> float:
     """The same gap computed from G, q and y'Sy alone."""
+    free = pw.unpenalized_columns()
+    return certify(pw, w, *_statistics_products(stats, w), free,
+                   *_statistics_cross(stats, free))[0]
+
+
+def _statistics_products(stats: SufficientStatistics, w: np.ndarray
+                         ) -> tuple[np.ndarray, float, float]:
+    """(X_c' S r, r' S y_c, r' S r) at w from G, q and y'Sy."""
     corr = stats.q - stats.G @ w
     r_dot_y = float(stats.yty - stats.q @ w)
-    residual_sq = max(r_dot_y - float(w @ corr), 0.0)
-    free = pw.unpenalized_columns()
-    cross = np.ascontiguousarray(stats.G[:, free])
-    return certify(pw, w, corr, r_dot_y, residual_sq, free, cross, stats.q[free])[0]
+    return corr, r_dot_y, max(r_dot_y - float(w @ corr), 0.0)
+
+
+def _statistics_cross(stats: SufficientStatistics, cols: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """``WeightedDesign.cross_gram`` from the statistics: (G[:, cols], q[cols])."""
+    return np.ascontiguousarray(stats.G[:, cols]), stats.q[cols]
 
 
 def best_gap(data: WeightedDesign | SufficientStatistics, pw: PenaltyWeights, w: np.ndarray,
@@ -56,23 +67,21 @@ def best_gap(data: WeightedDesign | SufficientStatistics, pw: PenaltyWeights, w:
     rounding of X' r), the smaller gap at the residual projected off the support too (it forms
     X' S X on the support: only up to ``max_features`` columns)."""
     if isinstance(data, SufficientStatistics):
-        gap = duality_gap_statistics(data, pw, w)
-    else:
-        gap = duality_gap_design(data, pw, w)
-    if gap <= tol_abs or w.shape[0] > max_features:
-        return gap
-    cols = off_support_columns(w, pw.unpenalized_columns().astype(np.int64))
-    if isinstance(data, SufficientStatistics):
-        corr = data.q - data.G @ w
-        r_dot_y = float(data.yty - data.q @ w)
-        residual_sq = max(r_dot_y - float(w @ corr), 0.0)
-        cross, q_u = np.ascontiguousarray(data.G[:, cols]), data.q[cols]
+        products = _statistics_products(data, w)
+
+        def cross_gram(cols):
+            return _statistics_cross(data, cols)
     else:
         r, rsum = data.residual(w)
-        corr = data.correlations(r, rsum)
-        r_dot_y, residual_sq = data.residual_products(r, rsum, w)
-        cross, q_u = data.cross_gram(cols)
-    return min(gap, certify(pw, w, corr, r_dot_y, residual_sq, cols, cross, q_u)[0])
+        products = (data.correlations(r, rsum), *data.residual_products(r, rsum, w))
+        cross_gram = data.cross_gram
+    free = pw.unpenalized_columns()
+    gap = certify(pw, w, *products, free, *(cross_gram(free) if free.size
+                                            else _no_free(w.shape[0])))[0]
+    if gap <= tol_abs or w.shape[0] > max_features:
+        return gap
+    cols = off_support_columns(w, free.astype(np.int64))
+    return min(gap, certify(pw, w, *products, cols, *cross_gram(cols))[0])
 
 
 def certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_free):
@@ -83,8 +92,8 @@ def certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_fr
     """
     theta_corr, dual_ry, dual_rr = project_free_columns(
         free.astype(np.int64), w, corr, r_dot_y, residual_sq, cross, q_free, pw.lower, pw.upper)
-    gap, _, _, scale = dual_gap(w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1,
-                                         pw.l2, pw.lower, pw.upper)
+    gap, _, _, scale = dual_gap(w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1, pw.l2,
+                                pw.lower, pw.upper)
     return gap, scale * theta_corr
 
 
