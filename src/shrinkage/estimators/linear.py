@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -186,6 +187,16 @@ RIDGE_SOLVERS = ("auto", "cholesky", "eigen", "cd")
 _CHOLESKY_MAX_P = 4000  # the refit of an uncertified kernel form forms the p x p Gram matrix
 
 
+class _ClosedForm(NamedTuple):
+    """A closed-form Ridge fit: coef (n_targets, p), intercepts, gaps (ElasticNet units) and
+    the tolerance of each gap, tol * y'y."""
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    gaps: np.ndarray
+    tol_abs: np.ndarray
+
+
 class Ridge(_LinearModel):
     """Ridge regression with scikit-learn's scaling: sum s_i (y_i - x_i.w - b)^2 + alpha ||D w||^2.
 
@@ -277,11 +288,11 @@ class Ridge(_LinearModel):
         use_kernel = use_kernel and np.all(problem.factors > 0)
         fit = (self._kernel_form(problem, en_alpha, tol) if use_kernel
                else self._cholesky(problem, en_alpha, tol))
-        tol_abs = tol * np.atleast_1d(fit[0].yty)
-        if use_kernel and np.any(fit[3] > tol_abs) and problem.n_features <= _CHOLESKY_MAX_P:
+        tol_abs = fit.tol_abs
+        if use_kernel and np.any(fit.gaps > tol_abs) and problem.n_features <= _CHOLESKY_MAX_P:
             refit = self._cholesky(problem, en_alpha, tol)
-            fit = refit if np.sum(refit[3]) < np.sum(fit[3]) else fit
-        _, coef, intercept, gaps = fit
+            fit = refit if np.sum(refit.gaps) < np.sum(fit.gaps) else fit
+        coef, intercept, gaps, _ = fit
         if np.any(gaps > tol_abs):
             worst = int(np.argmax(gaps / tol_abs))
             warnings.warn(
@@ -318,14 +329,13 @@ class Ridge(_LinearModel):
         return self._finish(problem, data, scale, en_alpha, coef, tol)
 
     def _finish(self, problem: Problem, data, scale, en_alpha: float, coef: np.ndarray,
-                tol: float):
-        """(data, coef (n_targets, p), intercepts, gaps)."""
+                tol: float) -> _ClosedForm:
         coef = coef.T if coef.ndim == 2 else coef[None, :]
         intercept = np.atleast_1d(data.y_offset - coef @ data.x_offset) if problem.fit_intercept \
             else np.zeros(coef.shape[0])
         pw = problem.penalty(en_alpha, 0.0, scale).weights()
         gaps = np.array([self._gap(problem, data, pw, w, t, tol) for t, w in enumerate(coef)])
-        return data, coef, intercept, gaps
+        return _ClosedForm(coef, intercept, gaps, tol * np.atleast_1d(data.yty))
 
     @staticmethod
     def _gap(problem: Problem, data, pw, w, t, tol: float | None = None) -> float:
