@@ -173,6 +173,7 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
     b = class_intercepts(b0, K) if data.fit_intercept else class_intercepts(0.0, K)
     scores = np.empty(groups.n_groups)
     ws_size, epochs = WS_START, 0
+    zero_group_slack = _zero_group_slack(data, penalty)
     while True:
         if K > 1 and data.fit_intercept:  # the K intercepts, exactly
             b = _multinomial_intercepts(data, datafit, data.eta(w, 0.0), b)
@@ -183,7 +184,7 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
         grad = data.gradient(data.weighted(deriv))
         kkt_scores(-grad, w, groups.order, groups.ptr, l1, lg, scores)
         nonzero = groups.norms(w) > 0
-        closed = not np.any((scores > _zero_group_slack(data, penalty, deriv)) & ~nonzero)
+        closed = not np.any((scores > zero_group_slack(deriv)) & ~nonzero)
         if (value <= tol_abs and closed) or epochs >= max_iter:
             break
         ws, ws_size = _working_set(scores, nonzero, ws_size)
@@ -201,24 +202,29 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
                intercept=b, certificate=kind)
 
 
-def _zero_group_slack(data: GLMData, penalty: GroupPenalty, deriv: np.ndarray) -> np.ndarray:
-    """Per group, the KKT violation above which a zero group certifiably belongs in the model:
-    ``_kernels.KKT_ROUNDING`` ||X_g||_F ||l'||, in the sw-weighted norms that bound X_g' (sw l')
-    (Cauchy-Schwarz), plus a few ulps of its weights, as ``group_cd`` does for least squares.
-    The solver goes on however small the gap: w = 0 is never returned just below alpha_max."""
+def _zero_group_slack(data: GLMData, penalty: GroupPenalty):
+    """slack(deriv): per group, the KKT violation above which a zero group certifiably belongs
+    in the model: ``_kernels.KKT_ROUNDING`` ||X_g||_F ||l'||, in the sw-weighted norms that bound
+    X_g' (sw l') (Cauchy-Schwarz), plus a few ulps of its weights, as ``group_cd`` does for least
+    squares.  The solver goes on however small the gap: w = 0 is never returned just below
+    alpha_max.  The column norms and weights are the fit's, computed here once."""
     groups = penalty.groups
     if not groups.n_groups:
-        return np.empty(0)
+        return lambda deriv: np.empty(0)
     X, sw = data.X, data.sw
     col_sq = (np.asarray(X.multiply(X).T @ sw).ravel() if sp.issparse(X)
               else np.einsum("ij,ij,i->j", X, X, sw))
     col_sq = np.repeat(col_sq, data.n_classes)  # w[j K + k] reads feature j
-    group_sq = np.bincount(groups.column_group(), col_sq, groups.n_groups)
+    group_norm = np.sqrt(np.bincount(groups.column_group(), col_sq, groups.n_groups))
     l1_sum = np.bincount(groups.column_group(), penalty.l1_weights(), groups.n_groups)
-    deriv_sq = deriv * deriv if deriv.ndim == 1 else np.sum(deriv * deriv, axis=1)
-    unit = np.sqrt(group_sq) * np.sqrt(float(sw @ deriv_sq))
     eps = np.finfo(np.float64).eps
-    return _kernels.KKT_ROUNDING * unit + 8.0 * eps * (penalty.group_weights() + l1_sum)
+    floor = 8.0 * eps * (penalty.group_weights() + l1_sum)
+
+    def slack(deriv: np.ndarray) -> np.ndarray:
+        deriv_sq = deriv * deriv if deriv.ndim == 1 else np.sum(deriv * deriv, axis=1)
+        return _kernels.KKT_ROUNDING * (group_norm * np.sqrt(float(sw @ deriv_sq))) + floor
+
+    return slack
 
 
 def _multinomial_intercepts(data: GLMData, datafit, base: np.ndarray, b: np.ndarray
