@@ -352,3 +352,22 @@ def test_partitions_of_uneven_sizes_and_empty_ones():
     stats = compute_statistics(df[names(4)], df["y"], n_folds=3)
     assert stats.partition_rows[2] == 0 and stats.n_samples == 400
     _close(stats.full(), sufficient_statistics(X, y, np.ones(400), True))
+
+
+@pytest.mark.parametrize("random_state, error, match", [
+    (-1, ValueError, r"random_state must be a non-negative integer"),
+    ("1", TypeError, r"random_state must be None, a non-negative integer"),
+    (True, TypeError, r"random_state must be None, a non-negative integer"),
+    (np.random.RandomState(0), TypeError, r"on Dask input .* one integer seed"),
+])
+def test_fold_seeds_are_checked_as_in_the_core(random_state, error, match):
+    with pytest.raises(error, match=match):
+        sd.fold_ids(0, 6, 3, random_state=random_state)
+
+
+def test_fold_seeds_from_ints_and_generators():
+    assert np.array_equal(sd.fold_ids(0, 50, 3, random_state=np.int64(7)),
+                          sd.fold_ids(0, 50, 3, random_state=7))
+    assert np.array_equal(sd.fold_ids(0, 50, 3), sd.fold_ids(0, 50, 3, random_state=0))
+    seeded = [sd.fold_ids(0, 50, 3, random_state=np.random.default_rng(5)) for _ in range(2)]
+    assert np.array_equal(*seeded)

@@ -27,6 +27,7 @@ in expectation (multinomial).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 from dask.utils import parse_bytes
 
+from .. import _validation as v
 from ..datafits.quadratic import SufficientStatistics
 from ._inputs import DaskData, as_dask_data
 from ._partitions import (
@@ -68,17 +70,18 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
 
 
 def check_random_state(random_state) -> int:
-    """The fold seed: an int >= 0 (None is 0), or one drawn from a numpy Generator."""
+    """The fold seed: an int >= 0 (None is 0), or one drawn from a numpy Generator.  The core's
+    check (``_validation.check_random_state``) first; the fold hash needs one integer seed."""
+    random_state = v.check_random_state(random_state)
     if random_state is None:
         return 0
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(2**63))
-    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
-        raise TypeError(f"random_state must be None, a non-negative int or a numpy Generator; "
-                        f"got {random_state!r}.")
-    if random_state < 0:
-        raise ValueError(f"random_state must be non-negative; got {random_state!r}.")
-    return int(random_state)
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    raise TypeError(f"random_state must be None, a non-negative integer or a numpy Generator on "
+                    f"Dask input (the folds are hashed from one integer seed); got "
+                    f"{type(random_state).__name__}.")
 
 
 def fold_ids(partition: int, n_rows: int, n_folds: int, random_state=None) -> np.ndarray:
