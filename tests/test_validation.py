@@ -175,6 +175,8 @@ def test_the_error_names_the_feature_when_it_is_known():
                 lambda: s.LogisticRegression().fit(frame, y > 0),
                 lambda: s.GroupLasso(groups=GROUPS).fit(frame, y),
                 lambda: s.path(frame, y), lambda: s.information_criterion(frame, y)):
+        # ratio 2: the column's largest value is sqrt(2) times the largest allowed, so the
+        # smallest power of ten that brings it under is 10
         with pytest.raises(ValueError, match=r"^column 'income' of X .* divide it by 1e\+01"):
             fit()
 
