@@ -40,8 +40,7 @@ def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: in
     random_state = v.check_random_state(random_state)
     groups = v.check_groups(groups, n_samples)
     if isinstance(cv, bool | str):  # a str has a split method: not a splitter
-        raise ValueError(f"cv must be an integer number of folds, a scikit-learn splitter or an "
-                         f"iterable of (train, test) splits; got {cv!r}.")
+        raise _not_a_cv(cv)
     if cv is None:
         cv = 5
     if isinstance(cv, int | np.integer):
@@ -70,11 +69,15 @@ def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: in
         try:
             splits = list(cv)
         except TypeError:
-            raise ValueError(f"cv must be an integer number of folds, a scikit-learn splitter or "
-                             f"an iterable of (train, test) splits; got {cv!r}.") from None
+            raise _not_a_cv(cv) from None
     splits = v.check_splits(splits, n_samples)
     return splits, len(splits)
 
+
+
+def _not_a_cv(cv) -> ValueError:
+    return ValueError(f"cv must be an integer number of folds, a scikit-learn splitter or an "
+                      f"iterable of (train, test) splits; got {cv!r}.")
 
 @dataclass(frozen=True)
 class _Moments:
