@@ -41,13 +41,14 @@ from .problem import GLMDesign
 
 
 def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.ndarray, *,
-                      tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> Fit:
+                      tol_abs: float, max_iter: int, eta0: np.ndarray | None = None,
+                      centring: tuple[_Data, np.ndarray] | None = None) -> Fit:
     """Minimise sum sw l(y, XW + b + offset) + sum_{j,k} l1_j |W_jk| + l2_j/2 W_jk^2 on the box,
     W of shape (p, K), on the ``centred`` design; stops when the certificate
     (``prox_newton.certify``) is below ``tol_abs`` and no zero entry of W violates its optimality
     condition beyond rounding (``prox_newton.support_closed``), or after ``max_iter`` iterations
-    in all."""
-    data, shift = centred(data)
+    in all.  ``centring`` = ``centred(data)``, computed once by callers that solve many alphas."""
+    data, shift = centred(data) if centring is None else centring
     design = data.design
     K = w0.shape[1]
     W = np.clip(np.asarray(w0, dtype=np.float64), pw.lower[:, None], pw.upper[:, None])

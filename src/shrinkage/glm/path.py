@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from ..datafits import get_datafit
 from ..path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.prox_newton import _Data, free_columns, polish_unpenalized, solve_prox_newton
-from .multinomial import polish_multinomial, solve_multinomial
+from .multinomial import centred, polish_multinomial, solve_multinomial
 from .problem import GLMProblem
 from .separation import check_finite_optimum
 
@@ -42,6 +44,8 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
                      else (solve_prox_newton, polish_unpenalized))
     data = _Data(problem.design, datafit, y, problem.sw, problem.offset_or_zero(K),
                  problem.fit_intercept)
+    if K > 1:  # the centred design (a copy of X) built once for every alpha
+        solve = partial(solve_multinomial, centring=centred(data))
     b_null = (datafit.null_intercept(y, data.sw, None if problem.offset is None else data.offset)
               if problem.fit_intercept else np.zeros(K) if K > 1 else 0.0)
     f_null = data.objective(b_null + data.offset)
