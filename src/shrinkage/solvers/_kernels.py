@@ -33,7 +33,8 @@ ANDERSON_K = 5
 KKT_ROUNDING = 1e-10
 # Below this relative KKT violation the iterate is optimal to working precision: if the gap at the
 # residual is still above tol there (the penalty is lost in the rounding of x_j' r), the gap is
-# computed at the residual projected off the support instead (see ``dual_gap_off_support``).
+# computed at the residual projected off the support instead (``_gram_certificate`` here,
+# ``cd._gap_off_support``, ``certificates.best_gap``).
 KKT_STALLED = 1e-9
 
 
