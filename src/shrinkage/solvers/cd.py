@@ -123,7 +123,7 @@ def _violations(corr: np.ndarray, w: np.ndarray, cols: _Columns, scores: np.ndar
     idx = cols.idx
     out = scores[: idx.size]
     return kkt_violations(corr[idx], w[idx], cols.pw.l1, cols.pw.l2, cols.pw.lower,
-                                   cols.pw.upper, out)
+                          cols.pw.upper, out)
 
 
 def _gap_off_support(design: WeightedDesign, cols: _Columns, w: np.ndarray, corr: np.ndarray,

@@ -114,8 +114,7 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
         gap, objective = certify(data, pw, w, eta, grad, polished)
         if gap > tol_abs and stalled.check(objective, epochs):
             gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
-        scores = kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
-                                         np.empty(p))
+        scores = kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(p))
         closed = support_closed(data, pw, w, scores, g)
         if (gap <= tol_abs and closed) or epochs >= max_iter or n_movable == 0:
             break
