@@ -1,0 +1,316 @@
+"""Block coordinate descent for multi-task least squares with the L2,1 + L2 penalty.
+
+Objective (scikit-learn's MultiTaskElasticNet, glmnet's "mgaussian"; sample weights s):
+
+    P(W, b) = 1/(2 sum s) sum_i s_i ||y_i - W' x_i - b||^2
+              + alpha l1_ratio sum_j ||W_j||_2 + alpha (1 - l1_ratio)/2 ||W||_F^2
+
+for W of shape (p, T) (row W_j: feature j in every task).  The intercepts are profiled out by
+weighted centring (b = ybar - W' xbar).  Outer loop (here): the correlations X_c' S R, the
+duality gap at the residual scaled into the dual ball (``shrinkage.penalties.multitask``), the
+rows' KKT scores and a working set of the largest (always holding the non-zero rows).  Inner
+loop (numba, ``_multitask_kernels.bcd_epochs``): exact row updates with Anderson extrapolation
+until the working set's KKT violations drop below a fraction of the outer ones.  Converged when
+gap <= tol * sum_t sum_i s_i (y_it - ybar_t)^2 / sum s (scikit-learn's tol * ||Y_c||_F^2 in
+its n-scaled units) and no zero row violates its optimality condition beyond rounding, so that
+W = 0 is never returned just below alpha_max.  With alpha = 0 (no penalty) the certificate is
+the gap to the least-squares optimum, computed once by a dense least-squares solve.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import _validation as v
+from .._certificate_kernels import trusted_gap
+from ..datafits.quadratic import WeightedDesign
+from ..penalties import multitask as mt
+from . import _multitask_kernels as mk
+from ._constants import INNER_FRACTION, WS_START
+from ._kernels import KKT_ROUNDING
+from .result import Fit
+
+# ----------------------------------------------------------------------------------------------
+# the residual matrix R (T, n) and the products the certificate needs
+
+
+def residual(design: WeightedDesign, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kernels' residual representation at W: (R of shape (T, n), rsum of shape (T,))."""
+    if design.is_sparse:
+        R = np.ascontiguousarray((design.y - design._csc() @ W).T)
+        return R, R @ design.sw
+    return np.ascontiguousarray((design.y - design.Xd @ W).T, dtype=np.float64), \
+        np.zeros(W.shape[1])
+
+
+def correlations(design: WeightedDesign, R: np.ndarray, rsum: np.ndarray) -> np.ndarray:
+    """C = X_c' S R_true of shape (p, T): minus the datafit's gradient in W."""
+    if design.is_sparse:
+        C = design._csc().T @ (R * design.sw).T
+        return np.ascontiguousarray(np.asarray(C) - np.outer(design.x_offset, rsum))
+    return np.ascontiguousarray(design.Xd.T @ R.T, dtype=np.float64)
+
+
+def residual_products(design: WeightedDesign, R: np.ndarray, rsum: np.ndarray, W: np.ndarray
+                      ) -> tuple[float, float]:
+    """(<R, Y_c>_S, <R, R>_S) for the true residual."""
+    if design.is_sparse:
+        Rt = R + (design.x_offset @ W)[:, None]
+        weighted = Rt * design.sw
+        return float(np.sum(weighted * design.y.T)), float(np.sum(weighted * Rt))
+    return float(np.sum(R * design.y.T)), float(np.sum(R * R))
+
+
+def total_sum_of_squares(design: WeightedDesign) -> float:
+    """sum_t sum_i s_i (y_it - ybar_t)^2 with s summing to one: the null model's doubled
+    objective, the unit of ``tol``."""
+    return float(np.sum(design.yty))
+
+
+def least_squares_optimum(design: WeightedDesign) -> float:
+    """min_W 0.5 sum_i s_i ||r_i||^2 (no penalty), by a dense least-squares solve."""
+    if design.is_sparse:
+        root = np.sqrt(design.sw)
+        Xd = (design._csc().toarray() - design.x_offset) * root[:, None]
+        Yd = design.y * root[:, None]
+    else:
+        Xd, Yd = design.Xd.astype(np.float64), design.y
+    Z = np.linalg.lstsq(Xd, Yd, rcond=None)[0]
+    return 0.5 * float(np.sum((Yd - Xd @ Z) ** 2))
+
+
+def multitask_gap(design: WeightedDesign, W: np.ndarray, R: np.ndarray, rsum: np.ndarray,
+                  C: np.ndarray, l1: float, l2: float, optimum: float | None = None) -> float:
+    """The duality gap at W in objective units (``optimum``: the least-squares optimum, used
+    when l1 = l2 = 0, where the penalty gives no dual ball to scale the residual into)."""
+    r_dot_y, r_dot_r = residual_products(design, R, rsum, W)
+    if l1 == 0.0 and l2 == 0.0 and optimum is not None:
+        primal = 0.5 * r_dot_r
+        return float(trusted_gap(primal - optimum, primal + optimum))
+    gap, _, _, _ = mt.dual_gap(W, r_dot_r, C, r_dot_y, r_dot_r, l1, l2)
+    return float(gap)
+
+
+# ----------------------------------------------------------------------------------------------
+# one alpha
+
+
+def solve_multitask(design: WeightedDesign, l1: float, l2: float, W0: np.ndarray, *, tol: float,
+                    max_iter: int, anderson: bool = True, state=None) -> Fit:
+    """Minimise 0.5 sum_i s_i ||r_i||^2 + l1 sum_j ||W_j|| + l2/2 ||W||_F^2 over W (p, T).
+
+    Parameters
+    ----------
+    design : WeightedDesign
+        The centred, weighted data (``WeightedDesign.build`` with a 2-D target).
+    l1 : float
+        Weight of the L2,1 norm (alpha * l1_ratio).
+    l2 : float
+        Weight of half the squared Frobenius norm (alpha * (1 - l1_ratio)).
+    W0 : ndarray of shape (n_features, n_tasks)
+        The starting point.
+    tol : float
+        Relative tolerance: stop at gap <= tol * ``total_sum_of_squares(design)``.
+    max_iter : int
+        Maximum number of epochs over the working sets.
+    anderson : bool
+        Use Anderson extrapolation in the inner loop.
+    state : tuple or None
+        The previous fit's ``Fit.state`` (its residual) when ``W0`` is that fit's ``w``.
+
+    Returns
+    -------
+    Fit
+        ``w`` of shape (p, T), the duality gap in objective units, the epochs, whether it
+        converged, the absolute tolerance and the residual as ``state``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits.quadratic import WeightedDesign
+    >>> from shrinkage.solvers.multitask import solve_multitask
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 5))
+    >>> Y = X[:, :2] @ np.array([[1.0, -1.0], [2.0, 0.5]]) + 0.1 * rng.standard_normal((50, 2))
+    >>> design = WeightedDesign.build(X, Y, np.ones(50), True)
+    >>> fit = solve_multitask(design, 0.1, 0.0, np.zeros((5, 2)), tol=1e-8, max_iter=1000)
+    >>> bool(fit.converged), np.flatnonzero(np.linalg.norm(fit.w, axis=1))
+    (True, array([0, 1]))
+    """
+    p = W0.shape[0]
+    lipschitz = np.asarray(design.col_norm_sq, dtype=np.float64)
+    W = np.ascontiguousarray(np.where((lipschitz > 0)[:, None], W0, 0.0), dtype=np.float64)
+    if state is not None and np.array_equal(W, W0):
+        R, rsum = state[0].copy(), state[1].copy()
+    else:
+        R, rsum = residual(design, W)
+    yty = total_sum_of_squares(design)
+    tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
+    optimum = least_squares_optimum(design) if l1 == 0.0 and l2 == 0.0 else None
+    slack = KKT_ROUNDING * np.sqrt(lipschitz * max(yty, 0.0)) + 8.0 * np.finfo(float).eps * l1
+    args = design.kernel_args()
+    scores = np.empty(p)
+    ws_size, epochs = WS_START, 0
+    while True:
+        C = correlations(design, R, rsum)
+        gap = multitask_gap(design, W, R, rsum, C, l1, l2, optimum)
+        mt.kkt_scores(C, W, l1, l2, scores)
+        scores[lipschitz == 0] = 0.0
+        nonzero = np.any(W != 0, axis=1)
+        closed = not np.any((scores > slack) & ~nonzero)
+        if (gap <= tol_abs and closed) or epochs >= max_iter:
+            break
+        ws, ws_size = _working_set(scores, nonzero, ws_size)
+        n_epochs = mk.bcd_epochs(args, R, rsum, W, ws, lipschitz, l1, l2, max_iter - epochs,
+                                 INNER_FRACTION * scores.max(), anderson)
+        epochs += n_epochs
+        if ws.size < p and n_epochs <= 1:
+            ws_size *= 2
+    return Fit(W, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
+               state=(R, rsum))
+
+
+def _working_set(scores: np.ndarray, nonzero: np.ndarray, ws_size: int) -> tuple[np.ndarray, int]:
+    """The ws_size rows with the largest KKT scores, always holding the non-zero rows."""
+    s = np.where(nonzero, np.inf, scores)
+    ws_size = min(max(ws_size, 2 * int(nonzero.sum())), s.size)
+    if ws_size >= s.size:
+        return np.arange(s.size, dtype=np.int64), ws_size
+    return np.sort(np.argpartition(s, -ws_size)[-ws_size:]).astype(np.int64), ws_size
+
+
+# ----------------------------------------------------------------------------------------------
+# a warm-started path
+
+
+class MultiTaskFits(NamedTuple):
+    """The solutions along a grid, in the fields (and order) of ``shrinkage.Path``."""
+
+    alphas: np.ndarray
+    coefs: np.ndarray  # (n_alphas, p, T)
+    intercepts: np.ndarray  # (n_alphas, T)
+    gaps: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+    l1_ratio: float
+    feature_names: np.ndarray | None
+
+
+def check_multitask_target(Y, n_samples: int, dtype=np.float64, *, model: str = "") -> np.ndarray:
+    """Y as a finite float64 array of shape (n, T); a 1-D target is refused (one task: use
+    ``Lasso`` / ``ElasticNet``)."""
+    if np.ndim(Y) == 1:
+        single = model.replace("MultiTask", "") or "Lasso or ElasticNet"
+        raise ValueError(f"y must be two-dimensional, one column per task (n_samples, n_tasks); "
+                         f"got shape {np.shape(Y)}. For a single task use {single}.")
+    return v.check_target(Y, n_samples, multi_output=True, dtype=dtype)
+
+
+def multitask_alpha_max(design: WeightedDesign, l1_ratio: float) -> float:
+    """The smallest alpha whose solution is W = 0: max_j ||X_c[:, j]' S Y_c||_2 / l1_ratio."""
+    R, rsum = residual(design, np.zeros((design.n_features, design.y.shape[1])))
+    C = correlations(design, R, rsum)
+    C[design.col_norm_sq == 0] = 0.0
+    return mt.alpha_max(C, l1_ratio)
+
+
+def solve_multitask_path(X, Y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
+                         eps: float = 1e-3, fit_intercept: bool = True, sample_weight=None,
+                         tol: float = 1e-4, max_iter: int = 1000, W0: np.ndarray | None = None,
+                         feature_names=None, validated: bool = False, model: str = "multitask_path"
+                         ) -> tuple[MultiTaskFits, list[Fit]]:
+    """Warm-started solutions from the largest alpha down (validated inputs when ``validated``).
+
+    The default grid has ``n_alphas`` values from alpha_max down to eps * alpha_max, evenly on
+    a log scale (scikit-learn's ``MultiTaskElasticNetCV`` grid).  Returns the solutions and the
+    solver's ``Fit`` of each alpha.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        The design (sparse: CSC).
+    Y : ndarray of shape (n_samples, n_tasks)
+        The targets, one column per task.
+    l1_ratio : float
+        Share of the L2,1 norm, in [0, 1] (0 needs ``alphas``).
+    alphas : array-like or None
+        The grid (sorted from largest to smallest); None for the default grid.
+    n_alphas : int
+        Size of the default grid.
+    eps : float
+        alpha_min / alpha_max of the default grid, in (0, 1).
+    fit_intercept : bool
+        Fit unpenalized intercepts (one per task).
+    sample_weight : array-like or None
+        Non-negative weights, one per sample.
+    tol : float
+        Relative tolerance of the duality gap (see ``solve_multitask``).
+    max_iter : int
+        Maximum number of epochs per alpha.
+    W0 : ndarray of shape (n_features, n_tasks) or None
+        The start at the first alpha.
+    feature_names : array-like or None
+        Names of the columns of X.
+    validated : bool
+        X and Y were already checked (by an estimator).
+    model : str
+        The caller's name, for messages.
+
+    Returns
+    -------
+    tuple
+        (``MultiTaskFits``, list of ``Fit``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.solvers.multitask import solve_multitask_path
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((40, 6))
+    >>> Y = X[:, :2] @ rng.standard_normal((2, 3))
+    >>> fits, _ = solve_multitask_path(X, Y, n_alphas=5)
+    >>> fits.coefs.shape, bool(np.all(fits.converged))
+    ((5, 6, 3), True)
+    """
+    if not validated:
+        X = v.check_design(X)
+        Y = check_multitask_target(Y, X.shape[0], X.dtype, model=model)
+    l1_ratio = v.check_l1_ratio(l1_ratio)
+    tol = v.check_tol(tol)
+    max_iter = v.check_positive_int(max_iter, "max_iter")
+    sw = v.check_sample_weight(sample_weight, X.shape[0])
+    if feature_names is None and hasattr(X, "columns"):
+        feature_names = [str(c) for c in X.columns]
+    names = v.check_feature_names(feature_names, X.shape[1])
+    design = WeightedDesign.build(X, Y, sw, fit_intercept)
+    if alphas is None:
+        v.check_positive_int(n_alphas, "n_alphas")
+        if not (isinstance(eps, int | float) and 0 < eps < 1):
+            raise ValueError(f"eps must be a number in (0, 1) (alpha_min / alpha_max); "
+                             f"got {eps!r}.")
+        if l1_ratio == 0:
+            raise ValueError("l1_ratio=0 (pure L2) has no alpha_max: give alphas explicitly.")
+        top = multitask_alpha_max(design, l1_ratio)
+        alphas = (np.geomspace(top, top * eps, n_alphas) if top > 0
+                  else np.full(n_alphas, np.finfo(float).eps))
+    else:
+        alphas = v.check_alphas(alphas)
+    p, T = X.shape[1], Y.shape[1]
+    W = np.zeros((p, T)) if W0 is None else np.asarray(W0, dtype=np.float64)
+    state = None
+    fits = []
+    for a in alphas:
+        fit = solve_multitask(design, float(a) * l1_ratio, float(a) * (1.0 - l1_ratio), W,
+                              tol=tol, max_iter=max_iter, state=state)
+        W, state = fit.w, fit.state
+        fits.append(fit)
+    coefs = np.array([f.w for f in fits]).reshape(len(alphas), p, T)
+    intercepts = (design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
+                  if fit_intercept else np.zeros((len(alphas), T)))
+    result = MultiTaskFits(np.asarray(alphas, dtype=np.float64), coefs,
+                           np.asarray(intercepts, dtype=np.float64),
+                           np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
+                           np.array([f.converged for f in fits]), l1_ratio, names)
+    return result, fits
