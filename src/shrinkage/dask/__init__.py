@@ -65,6 +65,16 @@ _dispatch.register(__name__, _fit_estimator)
 def is_dask_collection(obj) -> bool:
     """True for a dask array, DataFrame, Series, bag or delayed object (dask is not imported).
 
+    Parameters
+    ----------
+    obj : object
+        Anything.
+
+    Returns
+    -------
+    bool
+        Whether ``obj`` is a dask collection.
+
     Examples
     --------
     >>> import dask.array as da

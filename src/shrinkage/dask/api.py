@@ -72,13 +72,60 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
 
     Least squares: one pass over the data, then the path locally.  ``datafit="logistic"`` or
     ``"poisson"`` (a GLM datafit): distributed proximal Newton, one pass per Newton step
-    (``shrinkage.dask.glm``); ``offset`` (GLMs only) is a column name of a DataFrame X, a dask
-    Series from its source, or an array with X's rows.
+    (``shrinkage.dask.glm``).
 
-    X : dask array or dask DataFrame (or the X of ``read_parquet``); y, sample_weight : dask
-    collections with X's partitions, or column names of a DataFrame X.  ``memory_budget``
-    overrides the dask config ``shrinkage.max-gram-memory`` (bytes or "8GiB").  Other
-    arguments as ``shrinkage.path``; ``solver`` is "auto" or "gram" (least squares).
+    Parameters
+    ----------
+    X : dask array or dask DataFrame
+        The features (or the X of ``read_parquet``); rows may be chunked.
+    y : dask collection or str
+        The target, with X's partitions, or a column name of a DataFrame X.
+    datafit : str or Datafit, default="quadratic"
+        ``"quadratic"`` (least squares), ``"logistic"`` or ``"poisson"``.
+    l1_ratio : float, default=1.0
+        The mix between L1 (1.0, the lasso) and L2 (0.0).
+    alphas : array-like of float, default=None
+        The grid, sorted decreasing before use; None: ``n_alphas`` values from alpha_max down to
+        alpha_max * alpha_min_ratio.
+    n_alphas : int, default=100
+        The length of the default grid.
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max; None: 1e-4 when n > p, else 1e-2.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    standardize : bool, default=False
+        Penalize the coefficients of columns scaled to unit standard deviation, report them on
+        the original scale.
+    sample_weight : dask collection or str, default=None
+        Row weights with X's partitions, or a column name of a DataFrame X; None is all ones.
+    offset : str or dask collection or ndarray, default=None
+        GLMs only: a column name of a DataFrame X, a dask Series from its source, or an array
+        with X's rows, added to the linear predictor.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers of the penalty (0 leaves a feature unpenalized).
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients.
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients.
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-4
+        The certificate's tolerance (duality gap, relative to the null model's objective).
+    max_iter : int, default=1000
+        The most iterations per alpha.
+    solver : {"auto", "gram"}, default="auto"
+        Least squares runs in Gram mode, from the statistics.
+    screen : bool, default=True
+        Safe screening with the duality gap (least squares).
+    feature_names : array-like of str, default=None
+        The names of X's columns; None takes a DataFrame's columns.
+    memory_budget : int or str, default=None
+        Overrides the dask config ``shrinkage.max-gram-memory`` (bytes or "8GiB").
+
+    Returns
+    -------
+    Path
+        The core's path (a ``DaskGLMPath`` for a GLM datafit).
 
     Examples
     --------
@@ -144,8 +191,40 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
     ``cv`` is a number of folds K; row r of partition i belongs to fold ``fold_ids(i, n_i, K,
     random_state)[r]`` (a hash, see ``shrinkage.dask.statistics``); ``CVResult.splits`` gives
     the global (train, test) indices on demand.  "mse" and "r2" come from the folds' moments
-    (no extra pass); "mae" reads the data once more.  ``path_kwargs`` as
-    ``shrinkage.cross_validate_path`` (solver "auto" or "gram").
+    (no extra pass); "mae" reads the data once more.
+
+    Parameters
+    ----------
+    X : dask array or dask DataFrame
+        The features (or the X of ``read_parquet``); rows may be chunked.
+    y : dask collection or str
+        The target, with X's partitions, or a column name of a DataFrame X.
+    l1_ratio : float, default=1.0
+        The mix between L1 (1.0, the lasso) and L2 (0.0).
+    alphas : array-like of float, default=None
+        The grid; None: ``n_alphas`` values from the full data's alpha_max down.
+    n_alphas : int, default=100
+        The length of the default grid.
+    cv : int, default=5
+        The number of folds K (hashed from the row positions).
+    scoring : {"mse", "r2", "mae"}, default="mse"
+        The held-out error.
+    sample_weight : dask collection or str, default=None
+        Row weights with X's partitions, or a column name of a DataFrame X; None is all ones.
+    random_state : int, default=None
+        Seeds the fold hash.
+    keep_fold_coefs : bool, default=False
+        Keep every fold's coefficients in the result.
+    memory_budget : int or str, default=None
+        Overrides the dask config ``shrinkage.max-gram-memory`` (bytes or "8GiB").
+    **path_kwargs
+        As ``shrinkage.cross_validate_path`` (``fit_intercept``, ``penalty_factor``, ``tol``,
+        ...; solver "auto" or "gram").
+
+    Returns
+    -------
+    CVResult
+        The core's result, its ``splits`` a ``HashedFolds``.
 
     Examples
     --------
@@ -278,6 +357,18 @@ def _warn(fold_paths: list, fulls: dict, options: PathOptions, model: str) -> No
 
 def predict(estimator, X):
     """A fitted estimator's predictions on Dask input, lazily (a dask array or Series).
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted single-target linear model (``coef_`` and ``intercept_``).
+    X : dask array or dask DataFrame
+        The features.
+
+    Returns
+    -------
+    dask array or dask Series
+        X @ coef_ + intercept_, not yet computed.
 
     Examples
     --------

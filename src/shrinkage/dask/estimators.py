@@ -27,6 +27,27 @@ def fit_estimator(estimator, X, y, sample_weight=None, groups=None, offset=None)
 
     ``estimator.fit`` calls it for Dask input (through the core's dispatch hook).
 
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator to fit: Lasso, ElasticNet, Ridge, LassoCV, ElasticNetCV,
+        LogisticRegression or PoissonRegressor.
+    X : dask array or dask DataFrame
+        The features (or the X of ``read_parquet``); rows may be chunked.
+    y : dask collection or str
+        The target, with X's partitions, or a column name of a DataFrame X.
+    sample_weight : dask collection or str, default=None
+        Row weights with X's partitions, or a column name of a DataFrame X.
+    groups : None, default=None
+        Group K-fold is not available on Dask input: anything but None is refused.
+    offset : str or dask collection or ndarray, default=None
+        GLMs only: added to the linear predictor (as in ``glm_path``).
+
+    Returns
+    -------
+    estimator
+        The same estimator, fitted.
+
     Examples
     --------
     >>> import dask

@@ -62,6 +62,35 @@ from .statistics import memory_budget as budget_bytes
 class DaskGLMPath(Path):
     """The core ``Path`` plus what the distributed fit cost, per alpha.
 
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        The grid, largest first.
+    coefs : ndarray of shape (n_alphas, n_features)
+        The coefficients at each alpha.
+    intercepts : ndarray of shape (n_alphas,)
+        The intercepts.
+    gaps : ndarray of shape (n_alphas,)
+        The duality gaps, in objective units.
+    n_iter : ndarray of shape (n_alphas,)
+        The iterations at each alpha.
+    converged : ndarray of shape (n_alphas,)
+        Whether each gap met the tolerance.
+    l1_ratio : float
+        The L1 share of the penalty.
+    feature_names : ndarray of str, default=None
+        The names of the columns.
+    datafit : str
+        The datafit's name (``"logistic"``, ``"poisson"``).
+    certificate : str
+        ``"duality_gap"``.
+    n_passes : ndarray of shape (n_alphas,)
+        The passes over the data at each alpha.
+    n_newton : ndarray of shape (n_alphas,)
+        The Newton steps at each alpha.
+    setup_passes : int
+        The passes before the first alpha (column moments, null model), in all.
+
     Examples
     --------
     >>> import dask
@@ -254,9 +283,54 @@ def glm_path(X, y, *, datafit, l1_ratio: float = 1.0, alphas=None, n_alphas: int
              max_iter: int = 1000, feature_names=None, memory_budget=None) -> DaskGLMPath:
     """``shrinkage.path(X, y, datafit=...)`` on Dask input (``shrinkage.dask.path`` calls it).
 
-    ``offset``: a column name of a DataFrame X, a dask Series from X's source, or (dask array X)
-    a dask or numpy array with one entry per row.  Returns the core's ``Path`` with the passes
-    it took (``DaskGLMPath``).
+    Parameters
+    ----------
+    X : dask array or dask DataFrame
+        The features (or the X of ``read_parquet``); rows may be chunked.
+    y : dask collection or str
+        The target, with X's partitions, or a column name of a DataFrame X.
+    datafit : str or Datafit
+        ``"logistic"`` or ``"poisson"``.
+    l1_ratio : float, default=1.0
+        The mix between L1 (1.0, the lasso) and L2 (0.0).
+    alphas : array-like of float, default=None
+        The grid, sorted decreasing before use; None: ``n_alphas`` values from alpha_max down to
+        alpha_max * alpha_min_ratio.
+    n_alphas : int, default=100
+        The length of the default grid.
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max; None: 1e-4 when n > p, else 1e-2.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    standardize : bool, default=False
+        Penalize the coefficients of columns scaled to unit standard deviation, report them on
+        the original scale.
+    sample_weight : dask collection or str, default=None
+        Row weights with X's partitions, or a column name of a DataFrame X; None is all ones.
+    offset : str or dask collection or ndarray, default=None
+        Added to the linear predictor: a column name of a DataFrame X, a dask Series from X's
+        source, or (dask array X) a dask or numpy array with one entry per row.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers of the penalty (0 leaves a feature unpenalized).
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients.
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients.
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-4
+        The certificate's tolerance (duality gap, relative to the null model's objective).
+    max_iter : int, default=1000
+        The most iterations per alpha.
+    feature_names : array-like of str, default=None
+        The names of X's columns; None takes a DataFrame's columns.
+    memory_budget : int or str, default=None
+        Overrides the dask config ``shrinkage.max-gram-memory`` (bytes or "8GiB").
+
+    Returns
+    -------
+    DaskGLMPath
+        The core's ``Path`` with the passes it took.
 
     Examples
     --------

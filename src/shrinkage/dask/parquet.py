@@ -60,17 +60,24 @@ def read_parquet(path, target: str | None = None, *, features=None, weight: str 
 
     Parameters
     ----------
-    path : a Parquet file, a folder of them (read recursively), a glob pattern or a list of
-        files.
-    target : the column of y.  None returns X alone (every feature column).
-    features : the feature columns (default: every column but the target and the weight).
-    weight : a column of sample weights.
+    path : str or path-like or list of str
+        A Parquet file, a folder of them (read recursively), a glob pattern or a list of files.
+    target : str, default=None
+        The column of y.  None returns X alone (every feature column).
+    features : list of str, default=None
+        The feature columns; None: every column but the target and the weight.
+    weight : str, default=None
+        A column of sample weights.
 
     Returns
     -------
-    ``X`` (target None), ``(X, y)``, or ``(X, y, w)`` when ``weight`` is given: a dask
-    DataFrame of the features (its column names are the feature names) and dask Series with
-    the same partitions, ready for ``shrinkage.dask.path`` or ``Lasso().fit``.
+    X : dask DataFrame
+        The features (its column names are the feature names); returned alone when ``target``
+        is None.
+    y : dask Series
+        The target, with X's partitions (when ``target`` is given).
+    w : dask Series
+        The weights, with X's partitions (when ``weight`` is given).
 
     Examples
     --------

@@ -87,6 +87,22 @@ def check_random_state(random_state) -> int:
 def fold_ids(partition: int, n_rows: int, n_folds: int, random_state=None) -> np.ndarray:
     """The fold (0 .. n_folds - 1) of each of the ``n_rows`` rows of partition ``partition``.
 
+    Parameters
+    ----------
+    partition : int
+        The partition's position.
+    n_rows : int
+        Its number of rows.
+    n_folds : int
+        The number of folds.
+    random_state : int, default=None
+        Seeds the hash.
+
+    Returns
+    -------
+    ndarray of shape (n_rows,)
+        The fold of each row.
+
     Examples
     --------
     >>> from shrinkage.dask import fold_ids
@@ -219,6 +235,15 @@ def _to_statistics(m: Moments, p: int, fit_intercept: bool) -> SufficientStatist
 class HashedFolds(Sequence):
     """The (train, test) global row indices of each fold, made on demand from ``fold_ids``.
 
+    Parameters
+    ----------
+    partition_rows : array-like of int
+        The number of rows of partition 0, 1, ...
+    n_folds : int
+        The number of folds.
+    seed : int
+        The fold hash's seed.
+
     Examples
     --------
     >>> from shrinkage.dask import HashedFolds
@@ -257,6 +282,29 @@ class HashedFolds(Sequence):
 @dataclass(frozen=True)
 class DaskStatistics:
     """The pass's result: moments of each fold (one group without CV) and their bookkeeping.
+
+    Attributes
+    ----------
+    groups : Moments
+        The weighted moments of [X, y] of each fold (one group without CV).
+    n_features : int
+        The number of columns of X.
+    feature_names : ndarray of str or None
+        The names of X's columns.
+    fit_intercept : bool
+        Whether the statistics are centred.
+    n_folds : int
+        The number of folds; 0: no cross-validation.
+    seed : int
+        The fold hash's seed.
+    partition_rows : ndarray of int
+        The rows of partition 0, 1, ...
+    dtype : numpy.dtype
+        The data's dtype.
+    data : DaskData or None, default=None
+        The source, for a second pass (``scoring="mae"``).
+    n_samples : int
+        The number of rows.
 
     Examples
     --------
@@ -387,9 +435,29 @@ def compute_statistics(X, y, sample_weight=None, *, n_folds: int = 0, random_sta
                        fit_intercept: bool = True, memory_budget=None) -> DaskStatistics:
     """The sufficient statistics of (X, y), and of each of ``n_folds`` folds, in one pass.
 
-    ``n_folds`` 0 (or 1) computes the total only; ``random_state`` seeds the fold hash
-    (``fold_ids``).  The pass runs on the current Dask scheduler (a distributed ``Client`` when
-    one is active).
+    The pass runs on the current Dask scheduler (a distributed ``Client`` when one is active).
+
+    Parameters
+    ----------
+    X : dask array or dask DataFrame
+        The features (or the X of ``read_parquet``); rows may be chunked.
+    y : dask collection or str
+        The target, with X's partitions, or a column name of a DataFrame X.
+    sample_weight : dask collection or str, default=None
+        Row weights with X's partitions, or a column name of a DataFrame X.
+    n_folds : int, default=0
+        The number of folds; 0 (or 1) computes the total only.
+    random_state : int, default=None
+        Seeds the fold hash (``fold_ids``).
+    fit_intercept : bool, default=True
+        Centre the statistics.
+    memory_budget : int or str, default=None
+        Overrides the dask config ``shrinkage.max-gram-memory`` (bytes or "8GiB").
+
+    Returns
+    -------
+    DaskStatistics
+        The moments of every fold and their bookkeeping.
 
     Examples
     --------

@@ -33,11 +33,24 @@ def split_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
                      ) -> tuple[list[tuple[str, nn.Parameter]], list[tuple[str, nn.Parameter]]]:
     """(decayed, excluded) lists of ``(name, parameter)``, each trainable parameter once.
 
-    ``exclude`` holds categories (``"bias"``: a module's ``bias`` attribute; ``"norm"``: every
-    parameter of a BatchNorm/InstanceNorm/LayerNorm/GroupNorm/RMSNorm; ``"embedding"``: every
-    parameter of an Embedding/EmbeddingBag) and/or ``nn.Module`` subclasses (all their direct
-    parameters).  A parameter shared by several modules (tied weights) is excluded when any owner
-    excludes it.
+    A parameter shared by several modules (tied weights) is excluded when any owner excludes it.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network whose trainable parameters are split.
+    exclude : iterable of str or type, default=("bias", "norm", "embedding")
+        Categories (``"bias"``: a module's ``bias`` attribute; ``"norm"``: every parameter of a
+        BatchNorm/InstanceNorm/LayerNorm/GroupNorm/RMSNorm; ``"embedding"``: every parameter of
+        an Embedding/EmbeddingBag) and/or ``nn.Module`` subclasses (all their direct
+        parameters).
+
+    Returns
+    -------
+    decayed : list of (str, Parameter)
+        The parameters to decay, with their names.
+    excluded : list of (str, Parameter)
+        The others.
 
     Examples
     --------
@@ -76,6 +89,22 @@ def param_groups(model: nn.Module, weight_decay: float, *, exclude: Iterable = D
     told which parameters to penalize.  Empty groups are left out.  Use as
     ``torch.optim.AdamW(param_groups(model, 1e-2), lr=1e-3)``.
 
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network whose trainable parameters are split.
+    weight_decay : float
+        The decay of the first group (>= 0).
+    exclude : iterable of str or type, default=("bias", "norm", "embedding")
+        Categories and/or ``nn.Module`` subclasses whose parameters are not decayed, as in
+        ``split_parameters``.
+
+    Returns
+    -------
+    list of dict
+        The optimizer's parameter groups (keys ``"params"``, ``"weight_decay"``,
+        ``"penalize"``).
+
     Examples
     --------
     >>> import torch
@@ -99,6 +128,19 @@ def param_groups(model: nn.Module, weight_decay: float, *, exclude: Iterable = D
 def decayed_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
                        ) -> list[nn.Parameter]:
     """The parameters ``param_groups`` decays: what a penalty in the loss should usually see.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network whose trainable parameters are split.
+    exclude : iterable of str or type, default=("bias", "norm", "embedding")
+        Categories and/or ``nn.Module`` subclasses whose parameters are not decayed, as in
+        ``split_parameters``.
+
+    Returns
+    -------
+    list of Parameter
+        The decayed parameters, each once.
 
     Examples
     --------

@@ -28,6 +28,25 @@ LOSSES = ("cross_entropy", "mse")
 class PathPoint:
     """One lambda of a ``RegularizationPath``: losses, accuracy and sparsity after training.
 
+    Attributes
+    ----------
+    lam : float
+        The penalty strength.
+    train_loss : float
+        The training data term, without the penalty.
+    penalty : float
+        The penalty's value.
+    val_loss : float
+        The validation loss (the training data when no validation set is given).
+    val_accuracy : float
+        The validation accuracy; NaN for ``loss="mse"``.
+    zero_fraction : float
+        The fraction of exact zeros among the penalized parameters.
+    n_nonzero : int
+        The number of nonzero penalized parameters.
+    zero_rows : int
+        The all-zero rows (units / output channels) of the penalized weights.
+
     Examples
     --------
     >>> import torch
@@ -56,16 +75,44 @@ class RegularizationPath:
 
     Parameters are stored unchanged; everything is checked in ``fit``.
 
-    lambdas: penalty strengths (sorted decreasing before use).
-    penalty: ``"l1"``, ``"elastic_net"`` (with ``l1_ratio``), ``"group_rows"`` or
-        ``"group_columns"`` (group L1 over rows / columns of each penalized weight), or a
-        callable ``lam -> penalty object``.
-    optimizer: a callable ``params -> torch.optim.Optimizer``; default SGD(lr=0.1, momentum=0.9).
-        One optimizer lives along the whole path (its state is warm-started too).
-    epochs: passes over the data per lambda; ``batch_size`` None is full batch.
-    params: callable ``model -> tensors`` choosing what to penalize; default
-        ``decayed_parameters`` (weights, not biases, norm layers or embeddings).
-    keep_states: keep each lambda's ``state_dict`` in ``states_``.
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network; ``fit`` trains a deep copy.
+    lambdas : array-like of float
+        The penalty strengths (sorted decreasing before use).
+    penalty : {"l1", "elastic_net", "group_rows", "group_columns"} or callable, default="l1"
+        ``"elastic_net"`` uses ``l1_ratio``; ``"group_rows"`` / ``"group_columns"``: group L1
+        over rows / columns of each penalized weight; or a callable ``lam -> penalty object``.
+    l1_ratio : float, default=0.5
+        The L1 share of ``penalty="elastic_net"``.
+    optimizer : callable, default=None
+        ``params -> torch.optim.Optimizer``; None is SGD(lr=0.1, momentum=0.9).  One optimizer
+        lives along the whole path (its state is warm-started too).
+    epochs : int, default=20
+        Passes over the data per lambda.
+    batch_size : int, default=None
+        Rows per step; None is full batch.
+    loss : {"cross_entropy", "mse"}, default="cross_entropy"
+        The data term.
+    params : callable, default=None
+        ``model -> tensors`` choosing what to penalize; None is ``decayed_parameters`` (weights,
+        not biases, norm layers or embeddings).
+    keep_states : bool, default=False
+        Keep each lambda's ``state_dict`` in ``states_``.
+    random_state : int, default=0
+        Seeds the shuffling of the mini-batches (None is 0).
+
+    Attributes
+    ----------
+    model_ : torch.nn.Module
+        The trained copy, at the last (smallest) lambda.
+    lambdas_ : ndarray of shape (n_lambdas,)
+        The lambdas, largest first.
+    points_ : list of PathPoint
+        One record per lambda.
+    states_ : list of dict
+        Each lambda's ``state_dict`` (empty unless ``keep_states``).
 
     Examples
     --------

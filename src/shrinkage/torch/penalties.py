@@ -36,6 +36,11 @@ GROUPINGS = ("rows", "columns", "heads")
 class L1:
     """alpha ||w||_1; prox: soft-threshold at step * alpha.
 
+    Parameters
+    ----------
+    alpha : float
+        The penalty strength (>= 0).
+
     Examples
     --------
     >>> import torch
@@ -64,6 +69,11 @@ class L1:
 class L2:
     """alpha/2 ||w||_2^2; prox: w / (1 + step * alpha).
 
+    Parameters
+    ----------
+    alpha : float
+        The penalty strength (>= 0).
+
     Examples
     --------
     >>> import torch
@@ -91,6 +101,13 @@ class L2:
 @dataclass(frozen=True)
 class ElasticNet:
     """alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||^2); prox: soft-threshold, then shrink.
+
+    Parameters
+    ----------
+    alpha : float
+        The penalty strength (>= 0).
+    l1_ratio : float, default=0.5
+        The mix between L1 (1.0) and L2 (0.0), in [0, 1].
 
     Examples
     --------
@@ -126,11 +143,24 @@ class GroupL1:
     """alpha sum_g ||w_g||_2 (group lasso, unweighted); prox: scale each group by
     max(0, 1 - step * alpha / ||w_g||), which sets whole groups exactly to zero.
 
-    groups: ``"rows"`` (slices along dim 0: a Linear's output units, a Conv's output channels),
-    ``"columns"`` (slices along dim 1: input features, input channels) or ``"heads"`` (``n_heads``
-    equal blocks along ``dim``; ``packed=3`` for ``nn.MultiheadAttention.in_proj_weight``, whose
-    dim 0 stacks q, k and v: head h then groups its rows in all three; use ``dim=1`` for
-    ``out_proj.weight``).  A 1-D tensor under ``"rows"`` is one group per entry (plain L1).
+    Parameters
+    ----------
+    alpha : float
+        The penalty strength (>= 0).
+    groups : {"rows", "columns", "heads"}, default="rows"
+        ``"rows"``: slices along dim 0 (a Linear's output units, a Conv's output channels);
+        ``"columns"``: slices along dim 1 (input features, input channels); ``"heads"``:
+        ``n_heads`` equal blocks along ``dim``.  A 1-D tensor under ``"rows"`` is one group per
+        entry (plain L1).
+    n_heads : int, default=None
+        The number of attention heads; required by ``groups="heads"`` and only there.
+    packed : int, default=1
+        ``groups="heads"`` only: the number of projections stacked along ``dim``; ``packed=3``
+        for ``nn.MultiheadAttention.in_proj_weight``, whose dim 0 stacks q, k and v: head h then
+        groups its rows in all three.
+    dim : int, default=0
+        ``groups="heads"`` only: the dimension split into heads (``dim=1`` for
+        ``out_proj.weight``).
 
     Examples
     --------
@@ -228,7 +258,19 @@ def soft_threshold_(p: torch.Tensor, threshold) -> torch.Tensor:
 
 
 def l1(params, alpha: float) -> torch.Tensor:
-    """alpha ||w||_1 summed over ``params`` (a tensor or an iterable of tensors).
+    """alpha ||w||_1 summed over ``params``.
+
+    Parameters
+    ----------
+    params : Tensor or iterable of Tensor
+        The parameters to penalize.
+    alpha : float
+        The penalty strength (>= 0).
+
+    Returns
+    -------
+    Tensor
+        The penalty, a scalar tensor that autograd differentiates.
 
     Examples
     --------
@@ -242,6 +284,18 @@ def l1(params, alpha: float) -> torch.Tensor:
 
 def l2(params, alpha: float) -> torch.Tensor:
     """alpha/2 ||w||_2^2 summed over ``params``: gradient alpha w (= ``weight_decay=alpha``).
+
+    Parameters
+    ----------
+    params : Tensor or iterable of Tensor
+        The parameters to penalize.
+    alpha : float
+        The penalty strength (>= 0).
+
+    Returns
+    -------
+    Tensor
+        The penalty, a scalar tensor that autograd differentiates.
 
     Examples
     --------
@@ -258,6 +312,20 @@ def l2(params, alpha: float) -> torch.Tensor:
 def elastic_net(params, alpha: float, l1_ratio: float = 0.5) -> torch.Tensor:
     """alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2) summed over ``params``.
 
+    Parameters
+    ----------
+    params : Tensor or iterable of Tensor
+        The parameters to penalize.
+    alpha : float
+        The penalty strength (>= 0).
+    l1_ratio : float, default=0.5
+        The mix between L1 (1.0) and L2 (0.0), in [0, 1].
+
+    Returns
+    -------
+    Tensor
+        The penalty, a scalar tensor that autograd differentiates.
+
     Examples
     --------
     >>> import torch
@@ -271,6 +339,26 @@ def elastic_net(params, alpha: float, l1_ratio: float = 0.5) -> torch.Tensor:
 def group_l1(params, alpha: float, groups: str = "rows", *, n_heads: int | None = None,
              packed: int = 1, dim: int = 0) -> torch.Tensor:
     """alpha sum_g ||w_g||_2 with each tensor of ``params`` split into groups (see ``GroupL1``).
+
+    Parameters
+    ----------
+    params : Tensor or iterable of Tensor
+        The parameters to penalize.
+    alpha : float
+        The penalty strength (>= 0).
+    groups : {"rows", "columns", "heads"}, default="rows"
+        How each tensor is split into groups, as in ``GroupL1``.
+    n_heads : int, default=None
+        The number of attention heads (``groups="heads"`` only).
+    packed : int, default=1
+        The number of projections stacked along ``dim`` (``groups="heads"`` only).
+    dim : int, default=0
+        The dimension split into heads (``groups="heads"`` only).
+
+    Returns
+    -------
+    Tensor
+        The penalty, a scalar tensor that autograd differentiates.
 
     Examples
     --------

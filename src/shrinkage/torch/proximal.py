@@ -40,15 +40,23 @@ ADAM_TYPES = (torch.optim.Adam, torch.optim.AdamW)
 class Proximal:
     """An optimizer followed by a proximal map (and optional decoupled weight decay).
 
-    penalty: ``L1``, ``L2``, ``ElasticNet``, ``GroupL1`` (anything with ``prox_(p, step)`` and a
-        value ``penalty(params)``), or None for decay only.
-    params: the tensors to penalize; they must be parameters of ``optimizer``.  None: every
+    Parameters
+    ----------
+    optimizer : torch.optim.Optimizer or Proximal
+        The optimizer whose step comes first.
+    penalty : L1, L2, ElasticNet, GroupL1 or None, default=None
+        Anything with ``prox_(p, step)`` and a value ``penalty(params)``; None for decay only.
+    params : iterable of Tensor, default=None
+        The tensors to penalize; they must be parameters of ``optimizer``.  None: every
         parameter of every group except groups marked ``"penalize": False`` (as
         ``param_groups`` marks biases, norm layers and embeddings).
-    step: ``"lr"`` (the group's learning rate), ``"adam"`` (Adam's per-coordinate step; needs
-        an Adam or AdamW optimizer) or ``"auto"`` (``"adam"`` for Adam/AdamW, else ``"lr"``).
-    weight_decay, independent_decay: decoupled decay after each step, ``w *= 1 - lr * wd``, or
-        ``w *= 1 - wd`` when independent of the learning rate.
+    step : {"auto", "lr", "adam"}, default="auto"
+        ``"lr"``: the group's learning rate; ``"adam"``: Adam's per-coordinate step (needs an
+        Adam or AdamW optimizer); ``"auto"``: ``"adam"`` for Adam/AdamW, else ``"lr"``.
+    weight_decay : float, default=0.0
+        Decoupled decay after each step: ``w *= 1 - lr * weight_decay``.
+    independent_decay : bool, default=False
+        Decay independent of the learning rate instead: ``w *= 1 - weight_decay``.
 
     Examples
     --------

@@ -26,6 +26,33 @@ class LayerSparsity:
     """Sparsity of one parameter tensor.  Rows are slices along dim 0 (output units / channels),
     columns slices along dim 1 (input features / channels); 1-D tensors have no columns.
 
+    Attributes
+    ----------
+    name : str
+        The parameter's dotted name in the model.
+    module : str
+        The type name of the module that owns it.
+    shape : tuple of int
+        The tensor's shape.
+    n_params : int
+        Its number of entries.
+    n_zero : int
+        Its exact zeros.
+    zero_fraction : float
+        ``n_zero / n_params``.
+    n_rows : int
+        Its rows (slices along dim 0).
+    zero_rows : int
+        Its all-zero rows.
+    n_columns : int
+        Its columns (slices along dim 1; 0 for a 1-D tensor).
+    zero_columns : int
+        Its all-zero columns.
+    l1_norm : float
+        The sum of its absolute values.
+    l2_norm : float
+        Its Euclidean norm.
+
     Examples
     --------
     >>> import torch
@@ -57,6 +84,17 @@ class LayerSparsity:
 class PruneResult:
     """What ``prune_zeros`` masked: parameters before, and those left (not masked).
 
+    Attributes
+    ----------
+    parameters : int
+        Every parameter entry of the model, before pruning.
+    parameters_left : int
+        Those not masked.
+    masked : dict of str to int
+        The entries masked per tensor (``"layer.weight" -> count``), tensors with none left out.
+    fraction_left : float
+        ``parameters_left / parameters`` (1.0 for a model without parameters).
+
     Examples
     --------
     >>> import torch
@@ -84,8 +122,19 @@ def sparsity_report(model: nn.Module, *, weights_only: bool = False) -> list[Lay
     """Per parameter tensor: exact zeros, all-zero rows / columns, L1 and L2 norms.
 
     Reads effective weights, so a module pruned by ``torch.nn.utils.prune`` reports its masked
-    ``weight`` (under the name ``layer.weight``).  ``weights_only`` keeps tensors with 2 or more
-    dimensions.
+    ``weight`` (under the name ``layer.weight``).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network.
+    weights_only : bool, default=False
+        Keep only the tensors with 2 or more dimensions.
+
+    Returns
+    -------
+    list of LayerSparsity
+        One record per parameter tensor.
 
     Examples
     --------
@@ -130,6 +179,16 @@ def sparsity_report(model: nn.Module, *, weights_only: bool = False) -> list[Lay
 def report_frame(report: list[LayerSparsity]):
     """The report as a pandas DataFrame, one row per tensor, indexed by name.
 
+    Parameters
+    ----------
+    report : list of LayerSparsity
+        What ``sparsity_report`` returns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per ``LayerSparsity`` field.
+
     Examples
     --------
     >>> import torch
@@ -163,8 +222,19 @@ def prune_zeros(model: nn.Module, *, permanent: bool = False) -> PruneResult:
     """Mask the exact zeros of every Linear / Conv weight and bias with ``torch.nn.utils.prune``.
 
     The masks keep those entries at zero if training continues (their gradients are masked).
-    ``permanent=True`` then calls ``prune.remove``: plain parameters again, zeros baked in.
     Parameters left counts every parameter of the model minus the masked entries.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network, pruned in place.
+    permanent : bool, default=False
+        Then call ``prune.remove``: plain parameters again, zeros baked in.
+
+    Returns
+    -------
+    PruneResult
+        The counts before and after, and the entries masked per tensor.
 
     Examples
     --------
@@ -204,10 +274,19 @@ def prune_zeros(model: nn.Module, *, permanent: bool = False) -> PruneResult:
 def remove_dead_units(model: nn.Sequential) -> nn.Sequential:
     """A smaller copy of an MLP without the hidden units whose incoming weights are all zero.
 
-    ``model`` is a ``nn.Sequential`` of ``nn.Linear`` layers separated by element-wise modules
-    (activations, dropout).  A dead unit outputs the constant act(b): that constant is folded into
-    the next Linear's bias and the unit's row and the next layer's column are dropped, so the new
-    network computes the same function (in eval mode).  The model itself is left unchanged.
+    A dead unit outputs the constant act(b): that constant is folded into the next Linear's bias
+    and the unit's row and the next layer's column are dropped, so the new network computes the
+    same function (in eval mode).  The model itself is left unchanged.
+
+    Parameters
+    ----------
+    model : torch.nn.Sequential
+        ``nn.Linear`` layers separated by element-wise modules (activations, dropout).
+
+    Returns
+    -------
+    torch.nn.Sequential
+        The smaller copy.
 
     Examples
     --------
