@@ -11,6 +11,8 @@ from .quadratic import Quadratic, SufficientStatistics, WeightedDesign, sufficie
 _GLM_DATAFITS = {
     "logistic": ("logistic", "Logistic"),
     "poisson": ("poisson", "Poisson"),
+    "gamma": ("gamma", "Gamma"),
+    "tweedie": ("tweedie", "Tweedie"),  # get_datafit("tweedie", power=1.5)
     "huber": ("huber", "Huber"),
     "squared_hinge": ("hinge", "SquaredHinge"),
     "multinomial": ("multinomial", "Multinomial"),
