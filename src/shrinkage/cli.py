@@ -37,8 +37,6 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PENALTY_ALIASES = {"l1": "l1", "lasso": "l1", "l2": "l2", "ridge": "l2", "elasticnet": "elasticnet",
                    "elastic-net": "elasticnet", "elastic_net": "elasticnet", "en": "elasticnet"}
 LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "Elastic Net"}
-CLASSIFICATION_NOTE = ("The demo is a regression; for class labels run `shrinkage compare DATA "
-                       "--target COLUMN`, which compares L1, L2 and Elastic Net logistic models.")
 #: the errors a user can fix: exit code 2 and one line
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, PermissionError,
                IsADirectoryError, NotADirectoryError)
@@ -237,16 +235,14 @@ def demo(out, json_out, force, seed, no_progress) -> None:
 
     Runs `compare` on scikit-learn's diabetes data and writes demo-report.html.
     """
-    from .datasets import diabetes_frame
+    from .demos import compare as diabetes
 
     outputs = _check_outputs(_report_outputs(out, json_out), force)
-    df = diabetes_frame()
-    click.echo(f"shrinkage demo: scikit-learn's diabetes data ({len(df)} patients, "
-               f"{df.shape[1] - 1} measurements), predicting disease progression.")
-    click.echo(CLASSIFICATION_NOTE)
-    _run_compare(df, "diabetes (scikit-learn)", target="progression", drop=[], impute=None,
-                 keep_index_columns=False, task="regression",
-                 penalties=("l1", "l2", "elasticnet"), cv=5, repeats=3, bootstrap=100,
+    df = diabetes.demo_table()
+    click.echo(diabetes.introduction(df))
+    _run_compare(df, diabetes.SOURCE, target=diabetes.TARGET, drop=[], impute=None,
+                 keep_index_columns=False, task="regression", penalties=diabetes.PENALTIES,
+                 cv=diabetes.CV, repeats=diabetes.REPEATS, bootstrap=diabetes.BOOTSTRAP,
                  out=outputs[0], json_out=outputs[1], force=force, seed=seed,
                  progress=False if no_progress else None)
 
@@ -781,7 +777,7 @@ def nn_demo(out_dir, quick, force) -> None:
     if out_dir is not None:
         _check_directory_name(out_dir)
     try:
-        from .torch.demo import run_nn_demo
+        from .demos.nn import run_nn_demo
     except ImportError as e:
         raise click.ClickException(
             f"nn-demo needs PyTorch: pip install 'shrinkage[torch]' ({e}).") from e

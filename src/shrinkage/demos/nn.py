@@ -34,11 +34,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from .groups import decayed_parameters, param_groups
-from .path import RegularizationPath
-from .penalties import L1, L2, GroupL1
-from .proximal import Proximal
-from .sparsity import prune_zeros, remove_dead_units
+from ..torch.groups import decayed_parameters, param_groups
+from ..torch.path import RegularizationPath
+from ..torch.penalties import L1, L2, GroupL1
+from ..torch.proximal import Proximal
+from ..torch.sparsity import prune_zeros, remove_dead_units
 
 SEED = 0
 HIDDEN = 64
@@ -88,7 +88,7 @@ def mlp(seed: int = SEED) -> nn.Sequential:
 class Method:
     name: str
     short: str  # for the figure
-    make_optimizer: Callable[[nn.Module], object]
+    make_optimizer: Callable[[nn.Sequential], object]
     loss_penalty: object = None  # added to the loss on the weights (biases excluded)
 
 
@@ -217,7 +217,7 @@ def run_nn_demo(out_dir=None, quick: bool = False, force: bool = False) -> str:
 
     Examples
     --------
-    >>> from shrinkage.torch.demo import run_nn_demo
+    >>> from shrinkage.demos.nn import run_nn_demo
     >>> print(run_nn_demo(quick=True))  # doctest: +SKIP
     """
     outputs = None

@@ -9,7 +9,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from shrinkage.torch.demo import (  # noqa: E402
+from shrinkage.demos.nn import (  # noqa: E402
     ADAM_LR,
     ADAMW_DECAY,
     L1_LAM,
@@ -71,7 +71,7 @@ def test_adamw_matches_sgds_decay_per_step_and_l1_rows_match_strengths():
 @pytest.mark.parametrize("name", OUTPUTS)
 def test_existing_outputs_are_refused_before_any_training(tmp_path, monkeypatch, name):
     (tmp_path / name).write_bytes(b"mine")
-    import shrinkage.torch.demo as demo
+    import shrinkage.demos.nn as demo
 
     monkeypatch.setattr(demo, "_run", lambda quick: pytest.fail("trained before checking"))
     with pytest.raises(FileExistsError, match="--force"):
