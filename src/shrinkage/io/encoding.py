@@ -79,10 +79,31 @@ PREPROCESSING_SCHEMA = {
 class ColumnSpec:
     """How one input column becomes features.
 
-    kind : "numeric" (one feature, the column itself), "boolean" (one 0/1 feature) or
-        "categorical" (one 0/1 feature per category, ``name=category``).
-    categories : the categories of a categorical column, in feature order (sorted).
-    fill : the value that replaces a missing cell (None: missing values are refused).
+    Attributes
+    ----------
+    name : str
+        The input column.
+    kind : {"numeric", "boolean", "categorical"}
+        ``"numeric"``: one feature, the column itself; ``"boolean"``: one 0/1 feature;
+        ``"categorical"``: one 0/1 feature per category, ``name=category``.
+    categories : tuple of str, default=()
+        The categories of a categorical column, in feature order (sorted).
+    fill : float or str, default=None
+        The value that replaces a missing cell (None: missing values are refused).
+    features : list of str
+        The names of the features it becomes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from shrinkage.io import prepare
+    >>> df = pd.DataFrame({"x": [0.5, 2.0, None], "color": ["red", "blue", "red"],
+    ...                    "y": [1.0, 3.0, 2.5]})
+    >>> prepared = prepare(df, "y", impute="mean")
+    >>> prepared.preprocessing.columns[1]
+    ColumnSpec(name='color', kind='categorical', categories=('blue', 'red'), fill='red')
+    >>> prepared.preprocessing.columns[1].features
+    ['color=blue', 'color=red']
     """
 
     name: str
@@ -123,10 +144,35 @@ class ColumnSpec:
 class Preprocessing:
     """Everything ``prepare`` did, enough for ``transform`` to replay it on new data.
 
-    target : the target column; dropped : the columns left out on request;
-    columns : one ColumnSpec per input column used, in order; impute : None, "mean" or "median";
-    standardization : the sentence stating how the models standardize (``STANDARDIZATION``);
-    index_columns : the index-like columns left out (row labels, ``index_columns``).
+    Attributes
+    ----------
+    target : str
+        The target column.
+    columns : tuple of ColumnSpec
+        One spec per input column used, in order.
+    dropped : tuple of str, default=()
+        The columns left out on request.
+    impute : {None, "mean", "median"}, default=None
+        How missing values were filled (None: they are refused).
+    standardization : str, default=STANDARDIZATION
+        The sentence stating how the models standardize.
+    index_columns : tuple of str, default=()
+        The index-like columns left out (row labels, ``index_columns``).
+    feature_names : list of str
+        The output features, in order.
+    input_columns : list of str
+        The input columns used, in order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from shrinkage.io import prepare
+    >>> df = pd.DataFrame({"x": [0.5, 2.0, None], "color": ["red", "blue", "red"],
+    ...                    "y": [1.0, 3.0, 2.5]})
+    >>> prepared = prepare(df, "y", impute="mean")
+    >>> pre = prepared.preprocessing
+    >>> pre.target, pre.input_columns, pre.feature_names
+    ('y', ['x', 'color'], ['x', 'color=blue', 'color=red'])
     """
 
     target: str
@@ -177,7 +223,42 @@ class Preprocessing:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The result of ``prepare``: features X (a float DataFrame), target y, and the record."""
+    """The result of ``prepare``: features X (a float DataFrame), target y, and the record.
+
+    Attributes
+    ----------
+    X : pandas.DataFrame
+        The features, float, one column per feature name.
+    y : ndarray of shape (n_rows,)
+        The target.
+    preprocessing : Preprocessing
+        The record of what was done.
+    source : str, default="the data"
+        How error messages name the table.
+    n_rows : int, default=0
+        The table's rows.
+    missing : dict of str to int
+        The missing cells per input column (columns with none left out).
+    index_notes : dict of str to str
+        The index-like columns left out, each with why it looks like row labels.
+    feature_names : list of str
+        The features, in order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from shrinkage.io import prepare
+    >>> df = pd.DataFrame({"x": [0.5, 2.0, None], "color": ["red", "blue", "red"],
+    ...                    "y": [1.0, 3.0, 2.5]})
+    >>> prepared = prepare(df, "y", impute="mean")
+    >>> prepared.X
+          x  color=blue  color=red
+    0  0.50         0.0        1.0
+    1  2.00         1.0        0.0
+    2  1.25         0.0        1.0
+    >>> prepared.missing
+    {'x': 1}
+    """
 
     X: object
     y: np.ndarray

@@ -28,8 +28,23 @@ def check_extension(path, extensions: tuple[str, ...], what: str) -> str:
     """The output's extension (lower case, with the dot) if it is one of ``extensions``, else a
     ValueError listing them.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The output file.
+    extensions : tuple of str
+        The allowed extensions, lower case, with the dot.
+    what : str
+        How the error message names the output (e.g. "report").
+
+    Returns
+    -------
+    str
+        The extension, lower case, with the dot.
+
     Examples
     --------
+    >>> from shrinkage.io import check_extension
     >>> check_extension("report.HTML", (".html", ".htm"), "report")
     '.html'
     """
@@ -45,7 +60,30 @@ def check_extension(path, extensions: tuple[str, ...], what: str) -> str:
 
 def check_output(path, *, force: bool = False, what: str = "output") -> Path:
     """Refuse, before any work, an output that exists (without ``force``) or that cannot be
-    written (missing or read-only directory, a file in the way)."""
+    written (missing or read-only directory, a file in the way).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output file.
+    force : bool, default=False
+        Overwrite an existing file.
+    what : str, default="output"
+        How error messages name the output (e.g. "report").
+
+    Returns
+    -------
+    pathlib.Path
+        The output's path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shrinkage.io import check_output
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     print(check_output(f"{folder}/report.html").name)
+    report.html
+    """
     return v.check_output_path(path, force=force, what=what)
 
 
@@ -56,6 +94,32 @@ def write_atomic(path, write: Callable[[str], None], *, force: bool = False,
     The temporary file lives in the output's directory (so the move is a rename on one file
     system) and is removed whatever happens; without ``force`` an existing file is never
     replaced, even one created meanwhile (the move is ``os.link``, which refuses to overwrite).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output file.
+    write : callable
+        ``write(temporary_path)`` writes the whole output to the file it is given.
+    force : bool, default=False
+        Overwrite an existing file.
+    what : str, default="output"
+        How error messages name the output (e.g. "report").
+
+    Returns
+    -------
+    pathlib.Path
+        The output's path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from shrinkage.io import write_atomic
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = write_atomic(f"{folder}/a.txt", lambda tmp: Path(tmp).write_text("hi"))
+    ...     print(out.read_text())
+    hi
     """
     p = check_output(path, force=force, what=what)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
@@ -83,7 +147,35 @@ def write_atomic(path, write: Callable[[str], None], *, force: bool = False,
 
 
 def write_text(path, text: str, *, force: bool = False, what: str = "output") -> Path:
-    """``write_atomic`` for text (UTF-8)."""
+    """``write_atomic`` for text (UTF-8).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output file.
+    text : str
+        The whole content.
+    force : bool, default=False
+        Overwrite an existing file.
+    what : str, default="output"
+        How error messages name the output (e.g. "report").
+
+    Returns
+    -------
+    pathlib.Path
+        The output's path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shrinkage.io import write_text
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = write_text(f"{folder}/a.txt", "hi")
+    ...     write_text(out, "again")
+    Traceback (most recent call last):
+    ...
+    FileExistsError: the output '.../a.txt' exists already; pass --force to overwrite it ...
+    """
     return write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"),
                         force=force, what=what)
 

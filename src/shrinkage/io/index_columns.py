@@ -64,7 +64,28 @@ def index_reason(column, name: str) -> str | None:
 
 
 def find_index_columns(df, candidates) -> dict[str, str]:
-    """The index-like columns among ``candidates`` (names of ``df``): {name: reason}."""
+    """The index-like columns among ``candidates`` (names of ``df``): {name: reason}.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    candidates : iterable of str
+        The columns of ``df`` to look at.
+
+    Returns
+    -------
+    dict of str to str
+        The index-like columns, each with why it looks like row labels.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from shrinkage.io import find_index_columns
+    >>> df = pd.DataFrame({"rownames": [1, 2, 3], "x": [0.5, 2.0, 1.0]})
+    >>> find_index_columns(df, ["rownames", "x"])
+    {'rownames': 'the row numbers 1..3'}
+    """
     found = {}
     for name in candidates:
         reason = index_reason(df[name], name)

@@ -94,10 +94,22 @@ MODEL_SCHEMA = {
 def save_model(model_info: dict, path, *, force: bool = False) -> Path:
     """Write a model file (JSON, the format in the module docstring), atomically.
 
-    model_info : a dict with at least penalty, alpha, l1_ratio, feature_names, coefficients,
-        intercept and preprocessing (a ``Preprocessing`` or its dict); format, format_version,
+    Parameters
+    ----------
+    model_info : dict
+        At least penalty, alpha, l1_ratio, feature_names, coefficients, intercept and
+        preprocessing (a ``Preprocessing`` or its dict); format, format_version,
         shrinkage_version and task (regression) are filled in.  It is checked as ``load``
         checks a file, so what is saved can be loaded.
+    path : str or path-like
+        The model file (``.json``).
+    force : bool, default=False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
 
     Examples
     --------
@@ -132,7 +144,28 @@ def save_model(model_info: dict, path, *, force: bool = False) -> Path:
 def check_model(info, source: str) -> Preprocessing:
     """Check a version-1 model dict against ``MODEL_SCHEMA`` (format and version included)
     and for consistency; returns its preprocessing (a ``ValueError`` naming ``source`` and
-    the field otherwise)."""
+    the field otherwise).
+
+    Parameters
+    ----------
+    info : dict
+        The parsed model file.
+    source : str
+        How error messages name it (e.g. the file name).
+
+    Returns
+    -------
+    Preprocessing
+        Its preprocessing record.
+
+    Examples
+    --------
+    >>> from shrinkage.io import check_model
+    >>> check_model({"format": "shrinkage-linear-model"}, "old.json")
+    Traceback (most recent call last):
+    ...
+    ValueError: old.json lacks 'format_version', 'task', ...
+    """
     try:
         validate(info, MODEL_SCHEMA, "model")
         _check_penalty(info)
@@ -191,15 +224,37 @@ def save(model, path, *, force: bool = False, info: dict | None = None) -> Path:
     fitted or not) as a JSON model file, atomically; ``info`` adds the optional fields of the
     format (task, target, model, alpha_selection, certificate, training).
 
-    What is saved is checked as ``load`` checks a file, so it can be loaded; an existing file
-    is replaced only with ``force=True``.
+    What is saved is checked as ``load`` checks a file, so it can be loaded.
+
+    Parameters
+    ----------
+    model : estimator or Pipeline
+        A shrinkage estimator, a ``Preprocessor`` or a ``Pipeline`` of them, fitted or not.
+    path : str or path-like
+        The model file (``.json``).
+    force : bool, default=False
+        Replace an existing file.
+    info : dict, default=None
+        The optional fields of the format (task, target, model, alpha_selection, certificate,
+        training).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
 
     Examples
     --------
+    >>> import tempfile
+    >>> import numpy as np
     >>> import shrinkage
-    >>> model = shrinkage.LassoCV().fit(X, y)  # doctest: +SKIP
-    >>> shrinkage.save(model, "lasso.json")  # doctest: +SKIP
-    >>> shrinkage.load("lasso.json").predict(X)  # doctest: +SKIP
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
+    >>> model = shrinkage.Lasso(alpha=0.1).fit(X, [0.0, 1.0, 2.0, 3.0])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = shrinkage.save(model, f"{folder}/lasso.json")
+    ...     loaded = shrinkage.load(f"{folder}/lasso.json")
+    >>> bool(np.array_equal(loaded.predict(X), model.predict(X)))
+    True
     """
     check_extension(path, JSON_EXTENSIONS, "model file")
     return write_text(path, dumps_model(model, info), force=force, what="model file")
@@ -207,7 +262,28 @@ def save(model, path, *, force: bool = False, info: dict | None = None) -> Path:
 
 def dumps_model(model, info: dict | None = None) -> str:
     """The text of the model file of ``model`` (``save`` writes it), checked as ``load``
-    checks a file."""
+    checks a file.
+
+    Parameters
+    ----------
+    model : estimator or Pipeline
+        A shrinkage estimator, a ``Preprocessor`` or a ``Pipeline`` of them.
+    info : dict, default=None
+        The optional fields of the format, as in ``save``.
+
+    Returns
+    -------
+    str
+        The JSON text.
+
+    Examples
+    --------
+    >>> import json
+    >>> import shrinkage
+    >>> from shrinkage.io import dumps_model
+    >>> json.loads(dumps_model(shrinkage.Lasso(alpha=0.5)))["format"]
+    'shrinkage-linear-model'
+    """
     import json
 
     doc = document(model)
@@ -224,16 +300,54 @@ def load(path):
     """The estimator (or pipeline) saved in the model file ``path`` (checked; a version-1
     file of the command line becomes a pipeline of its preprocessing and an ``ElasticNet``).
 
+    Parameters
+    ----------
+    path : str or path-like
+        The model file.
+
+    Returns
+    -------
+    estimator or Pipeline
+        The model, rebuilt from shrinkage's classes only.
+
     Examples
     --------
-    >>> model = shrinkage.load("lasso.json")  # doctest: +SKIP
-    >>> model.predict(X)  # doctest: +SKIP
+    >>> import tempfile
+    >>> import shrinkage
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = shrinkage.save(shrinkage.Ridge(alpha=2.0), f"{folder}/ridge.json")
+    ...     shrinkage.load(f"{folder}/ridge.json").alpha
+    2.0
     """
     return read_model(path)[0]
 
 
 def read_model(path) -> tuple:
-    """(the estimator, the other fields of the file) of the model file ``path``."""
+    """(the estimator, the other fields of the file) of the model file ``path``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The model file; ``"-"`` reads standard input.
+
+    Returns
+    -------
+    model : estimator or Pipeline
+        The model, as ``load`` returns it.
+    fields : dict
+        The file's other fields (task, target, training, ...).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import shrinkage
+    >>> from shrinkage.io import read_model
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = shrinkage.save(shrinkage.Lasso(), f"{folder}/m.json", info={"target": "price"})
+    ...     model, fields = read_model(f"{folder}/m.json")
+    >>> type(model).__name__, fields["target"]
+    ('Lasso', 'price')
+    """
     p = Path(path)
     if str(path) == "-":  # the command line's stdin
         import sys

@@ -42,21 +42,32 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    drop : column names to leave out (a list, or one comma-separated string).
-    impute : None (refuse missing values, naming the columns), "mean" or "median" (numeric
-        columns; text columns get their most frequent level).
-    keep_index_columns : use index-like columns as features too.
-    standardize : centre and scale every output column to unit standard deviation (constant
-        columns are only centred).  Off by default: shrinkage's models standardize internally
+    drop : list of str or str, default=()
+        Column names to leave out (a list, or one comma-separated string).
+    impute : {None, "mean", "median"}, default=None
+        None refuses missing values, naming the columns; "mean" or "median" fills numeric
+        columns (text columns get their most frequent level).
+    keep_index_columns : bool, default=False
+        Use index-like columns as features too.
+    standardize : bool, default=False
+        Centre and scale every output column to unit standard deviation (constant columns are
+        only centred).  Off by default: shrinkage's models standardize internally
         (``standardize=True``) and report coefficients on the original scale.
 
     Attributes
     ----------
-    preprocessing_ : the ``Preprocessing`` record (columns, kinds, levels, fill values).
-    index_columns_ : {column: why it looks like row labels} for the columns left out.
-    mean_, scale_ : the standardization (None unless ``standardize``).
-    n_features_in_, feature_names_in_ : the input columns seen in ``fit`` (arrays get the
-        names x0, x1, ...).
+    preprocessing_ : Preprocessing
+        The record (columns, kinds, levels, fill values).
+    index_columns_ : dict of str to str
+        {column: why it looks like row labels} for the columns left out.
+    mean_ : ndarray of shape (n_features_out,) or None
+        The centring of ``standardize`` (None unless ``standardize``).
+    scale_ : ndarray of shape (n_features_out,) or None
+        The scaling of ``standardize`` (None unless ``standardize``).
+    n_features_in_ : int
+        The number of input columns seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The input columns seen in ``fit`` (arrays get the names x0, x1, ...).
 
     Examples
     --------
@@ -80,18 +91,77 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
     # --- scikit-learn API -------------------------------------------------------------------
 
     def fit(self, X, y=None):
-        """Learn the columns, their levels and fill values (and the scales); returns self."""
+        """Learn the columns, their levels and fill values (and the scales).
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_columns)
+            The table.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        Preprocessor
+            The fitted transformer.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from shrinkage import Preprocessor
+        >>> df = pd.DataFrame({"x": [1.0, None, 4.0], "color": ["red", "blue", "red"]})
+        >>> Preprocessor(impute="median").fit(df).preprocessing_.columns[0].fill
+        2.5
+        """
         df, named = self._frame(X, reset=True)
         self._learn(df, "X", named=named)
         return self
 
     def transform(self, X):
-        """The features of X (float64, one column per ``get_feature_names_out`` name)."""
+        """The features of X (float64, one column per ``get_feature_names_out`` name).
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_columns)
+            New data with every input column used in ``fit`` (others are ignored).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features_out)
+            The features (a DataFrame under ``set_output(transform="pandas")``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from shrinkage import Preprocessor
+        >>> train = pd.DataFrame({"x": [0.5, 3.0], "color": ["red", "blue"]})
+        >>> Preprocessor().fit(train).transform(pd.DataFrame({"color": ["blue"], "x": [5.0]}))
+        array([[5., 1., 0.]])
+        """
         check_is_fitted(self, "preprocessing_")
         return self._features(self._frame(X, reset=False)[0], "X").to_numpy(dtype=np.float64)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """The output column names: ``column`` or ``column=level``."""
+        """The output column names: ``column`` or ``column=level``.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (scikit-learn's API); the names come from ``fit``.
+
+        Returns
+        -------
+        ndarray of str
+            The output column names.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from shrinkage import Preprocessor
+        >>> df = pd.DataFrame({"x": [0.5, 3.0], "color": ["red", "blue"]})
+        >>> Preprocessor().fit(df).get_feature_names_out().tolist()
+        ['x', 'color=blue', 'color=red']
+        """
         check_is_fitted(self, "preprocessing_")
         return np.asarray(self.preprocessing_.feature_names, dtype=object)
 
@@ -107,7 +177,28 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
 
     @classmethod
     def from_preprocessing(cls, preprocessing: Preprocessing) -> Preprocessor:
-        """The fitted transformer of a ``Preprocessing`` record (e.g. from an old model file)."""
+        """The fitted transformer of a ``Preprocessing`` record (e.g. from an old model file).
+
+        Parameters
+        ----------
+        preprocessing : Preprocessing
+            The record.
+
+        Returns
+        -------
+        Preprocessor
+            A fitted transformer that replays it.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from shrinkage import Preprocessor
+        >>> from shrinkage.io import prepare
+        >>> df = pd.DataFrame({"x": [0.5, 2.0, 3.0], "y": [1.0, 0.0, 2.0]})
+        >>> record = prepare(df, "y").preprocessing
+        >>> Preprocessor.from_preprocessing(record).transform(df[["x"]]).ravel()
+        array([0.5, 2. , 3. ])
+        """
         out = cls(drop=list(preprocessing.dropped), impute=preprocessing.impute)
         out._set(preprocessing, dict.fromkeys(preprocessing.index_columns, "index-like"),
                  preprocessing.input_columns)
@@ -264,13 +355,24 @@ def prepare(df, target: str, *, drop=(), impute: str | None = None,
 
     Parameters
     ----------
-    df : a pandas DataFrame (e.g. from ``read_table``); every column name once.
-    target : the name of the target column.
-    drop : column names to leave out.
-    impute : None (refuse missing values), "mean" or "median".
-    keep_index_columns : use index-like columns (row labels, the row numbers) as features too;
-        by default they are left out and listed in ``Prepared.index_notes``.
-    source : how error messages name the table (e.g. the file name).
+    df : pandas.DataFrame
+        The table (e.g. from ``read_table``); every column name once.
+    target : str
+        The name of the target column.
+    drop : list of str or str, default=()
+        Column names to leave out.
+    impute : {None, "mean", "median"}, default=None
+        None refuses missing values.
+    keep_index_columns : bool, default=False
+        Use index-like columns (row labels, the row numbers) as features too; by default they
+        are left out and listed in ``Prepared.index_notes``.
+    source : str, default="the data"
+        How error messages name the table (e.g. the file name).
+
+    Returns
+    -------
+    Prepared
+        The features, the target and the record of what was done.
 
     Examples
     --------
@@ -309,6 +411,29 @@ def transform(df, preprocessing: Preprocessing, *, source: str = "the data"):
 
     Every input column used in training must be present (others are ignored); missing values
     are filled only where the training imputed them; a level not seen in training is an error.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The new data.
+    preprocessing : Preprocessing
+        The record of the training data's preparation.
+    source : str, default="the data"
+        How error messages name the table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The features, float, in the training's order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from shrinkage.io import prepare, transform
+    >>> train = pd.DataFrame({"x": [0.5, 3.0], "color": ["red", "blue"], "y": [0.0, 1.0]})
+    >>> transform(pd.DataFrame({"color": ["red"], "x": [7.0]}), prepare(train, "y").preprocessing)
+         x  color=blue  color=red
+    0  7.0         0.0        1.0
     """
     df = df.set_axis([str(c) for c in df.columns], axis=1)
     check_unique_columns(df.columns, source)

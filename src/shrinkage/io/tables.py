@@ -40,6 +40,24 @@ def table_format(path, *, what: str = "data file") -> str:
 
     A compression suffix (``.gz``, ``.bz2``, ``.xz``, ``.zip``) is allowed after a text format
     only; anything else is refused with the list of supported extensions.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file name.
+    what : str, default="data file"
+        How error messages name the file.
+
+    Returns
+    -------
+    str
+        The format.
+
+    Examples
+    --------
+    >>> from shrinkage.io import table_format
+    >>> table_format("houses.csv.gz"), table_format("runs.jsonl")
+    ('csv', 'jsonl')
     """
     p = Path(path)
     fmt, _ = _format_and_compression(p)
@@ -69,9 +87,28 @@ def read_table(path):
 
     Column names are text; a name used twice in the file is refused (``ValueError`` naming it).
 
+    Parameters
+    ----------
+    path : str or path-like
+        A .csv, .tsv, .parquet, .jsonl or .json file (text formats possibly compressed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table.
+
     Examples
     --------
-    >>> df = read_table("houses.csv")  # doctest: +SKIP
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from shrinkage.io import read_table
+    >>> houses = pd.DataFrame({"area": [50, 80], "price": [100, 150]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     houses.to_csv(f"{folder}/houses.csv", index=False)
+    ...     print(read_table(f"{folder}/houses.csv"))
+       area  price
+    0    50    100
+    1    80    150
     """
     import pandas as pd
 
@@ -100,7 +137,23 @@ def read_table(path):
 
 
 def check_unique_columns(names, source: str) -> None:
-    """Refuse a table whose header names a column more than once (empty names aside)."""
+    """Refuse a table whose header names a column more than once (empty names aside).
+
+    Parameters
+    ----------
+    names : iterable
+        The header's column names.
+    source : str
+        How the error message names the table (e.g. the file name).
+
+    Examples
+    --------
+    >>> from shrinkage.io import check_unique_columns
+    >>> check_unique_columns(["x", "y", "x"], "data.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: data.csv has duplicate column names: 'x' 2 times; ...
+    """
     counts = Counter(str(n) for n in names if n is not None and str(n) != "")
     repeated = [n for n, k in counts.items() if k > 1]
     if repeated:
@@ -243,9 +296,32 @@ def write_table(df, path, *, force: bool = False, what: str = "predictions") -> 
     ``.json`` is one array of records, ``.jsonl`` one record per line (numbers written in full,
     missing cells as null); a compression suffix compresses a text format.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    path : str or path-like
+        The output file.
+    force : bool, default=False
+        Replace an existing file.
+    what : str, default="predictions"
+        How error messages name the file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
     Examples
     --------
-    >>> write_table(predictions, "preds.csv.gz")  # doctest: +SKIP
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from shrinkage.io import read_table, write_table
+    >>> predictions = pd.DataFrame({"prediction": [1.5, 2.25]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = write_table(predictions, f"{folder}/preds.csv.gz")
+    ...     read_table(out)["prediction"].tolist()
+    [1.5, 2.25]
     """
     p = Path(path)
     fmt = table_format(p, what=what)
