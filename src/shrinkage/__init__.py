@@ -26,11 +26,13 @@ _EXPORTS = {
     "StabilityResult": "selection.stability", "stability_selection": "selection.stability",
     # GLMs and classification
     "LogisticRegression": "estimators.glm", "PoissonRegressor": "estimators.glm",
+    "GammaRegressor": "estimators.glm", "TweedieRegressor": "estimators.glm",
     "HuberRegressor": "estimators.huber", "LinearSVC": "estimators.glm",
     "LogisticRegressionCV": "estimators.glm_cv", "PoissonRegressorCV": "estimators.glm_cv",
     "cross_validate_glm_path": "selection.glm_cv",
     "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
     "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
+    "MultiTaskLasso": "estimators.multitask", "MultiTaskElasticNet": "estimators.multitask",
     "group_path": "group_path",
     # formulas (the optional extra "formula")
     "from_formula": "formula", "FormulaModel": "formula",
