@@ -202,7 +202,8 @@ def check_multitask_target(Y, n_samples: int, dtype=np.float64, *, model: str = 
     """Y as a finite float64 array of shape (n, T); a 1-D target is refused (one task: use
     ``Lasso`` / ``ElasticNet``)."""
     if np.ndim(Y) == 1:
-        single = model.replace("MultiTask", "") or "Lasso or ElasticNet"
+        single = {"MultiTaskLasso": "Lasso", "MultiTaskElasticNet": "ElasticNet"}.get(
+            model, "Lasso or ElasticNet (or shrinkage.path)")
         raise ValueError(f"y must be two-dimensional, one column per task (n_samples, n_tasks); "
                          f"got shape {np.shape(Y)}. For a single task use {single}.")
     return v.check_target(Y, n_samples, multi_output=True, dtype=dtype)
