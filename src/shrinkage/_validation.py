@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -20,6 +21,31 @@ def magnitude_limit(dtype) -> float:
     """The largest sum of squares accepted for data of ``dtype``: ``MAGNITUDE_ROOM`` times its
     largest float (about 1.8e302 for float64, 3.4e32 for float32)."""
     return float(np.finfo(dtype).max) * MAGNITUDE_ROOM
+
+
+def real_number(value: object) -> float | None:
+    """``value`` as a float when it is a real number (``numbers.Real``, bools excepted), else
+    None; an integer too large for a float is infinite (so "finite" checks refuse it).
+
+    Examples
+    --------
+    >>> real_number(np.float32(0.5)), real_number(True), real_number("1"), real_number(10**400)
+    (0.5, None, None, inf)
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # a Python int beyond the float range
+        return -math.inf if value < 0 else math.inf
+
+
+def integer(value: object) -> int | None:
+    """``value`` as an int when it is an integer (``numbers.Integral``, bools excepted), else
+    None."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return None
+    return int(value)
 
 
 def as_float_array(value, name: str) -> np.ndarray:
@@ -208,11 +234,12 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
 
 
 def check_alpha(alpha, name: str = "alpha") -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+    a = real_number(alpha)
+    if a is None:
         raise TypeError(f"{name} must be a real number; got {alpha!r}.")
-    if not np.isfinite(alpha) or alpha < 0:
+    if not np.isfinite(a) or a < 0:
         raise ValueError(f"{name} must be a finite number >= 0; got {alpha!r}.")
-    return float(alpha)
+    return a
 
 
 def check_grid(alphas, n_alphas, alpha_min_ratio) -> np.ndarray | None:
@@ -240,11 +267,12 @@ def check_alphas(alphas) -> np.ndarray:
 
 
 def check_l1_ratio(l1_ratio) -> float:
-    if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, numbers.Real):
+    r = real_number(l1_ratio)
+    if r is None:
         raise TypeError(f"l1_ratio must be a real number in [0, 1]; got {l1_ratio!r}.")
-    if not 0.0 <= l1_ratio <= 1.0:
+    if not 0.0 <= r <= 1.0:
         raise ValueError(f"l1_ratio must be in [0, 1] (1 is the lasso, 0 ridge); got {l1_ratio!r}.")
-    return float(l1_ratio)
+    return r
 
 
 def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray:
@@ -300,19 +328,20 @@ MAX_INT = 2**31 - 1
 
 def check_positive_int(value, name: str) -> int:
     """An integer in [1, MAX_INT] (2**31 - 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    n = integer(value)
+    if n is None or n < 1:
         raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    if value > MAX_INT:
+    if n > MAX_INT:
         raise ValueError(f"{name} must be at most 2**31 - 1 = {MAX_INT}; got {value!r}.")
-    return int(value)
+    return n
 
 
 def check_tol(tol) -> float:
     """A finite number > 0 (NaN, infinity, 0 and negative values are refused)."""
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
-            np.isfinite(tol) and tol > 0):
+    t = real_number(tol)
+    if t is None or not (np.isfinite(t) and t > 0):
         raise ValueError(f"tol must be a positive number (not NaN or infinity); got {tol!r}.")
-    return float(tol)
+    return t
 
 
 def check_feature_names(feature_names, n_features: int) -> np.ndarray | None:
@@ -331,14 +360,15 @@ def check_feature_names(feature_names, n_features: int) -> np.ndarray | None:
 def check_fraction(value, name: str, *, low_open: bool = True, high_open: bool = True,
                    low: float = 0.0, high: float = 1.0, hint: str = "") -> float:
     """A real number in the interval (low, high), closed at either end on request."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    x = real_number(value)
+    if x is None or not np.isfinite(x):
         raise ValueError(f"{name} must be a real number; got {value!r}.")
-    ok_low = value > low if low_open else value >= low
-    ok_high = value < high if high_open else value <= high
+    ok_low = x > low if low_open else x >= low
+    ok_high = x < high if high_open else x <= high
     if not (ok_low and ok_high):
         interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
         raise ValueError(f"{name} must be in {interval}{hint}; got {value!r}.")
-    return float(value)
+    return x
 
 
 def check_gammas(gammas, name: str = "gammas") -> np.ndarray:
@@ -357,11 +387,12 @@ def check_gammas(gammas, name: str = "gammas") -> np.ndarray:
 
 def check_nonnegative(value, name: str) -> float:
     """A finite real number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    x = real_number(value)
+    if x is None:
         raise ValueError(f"{name} must be a real number >= 0; got {value!r}.")
-    if not np.isfinite(value) or value < 0:
+    if not np.isfinite(x) or x < 0:
         raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
-    return float(value)
+    return x
 
 
 def check_nonnegatives(values, name: str) -> np.ndarray:
@@ -426,17 +457,18 @@ def check_positive_alphas(alphas, name: str = "alphas") -> np.ndarray:
 
 def check_cv(cv, n_samples: int, n_groups: int | None = None):
     """cv as a number of folds: an integer in [2, n_samples] (or [2, number of groups])."""
-    if isinstance(cv, bool) or not isinstance(cv, numbers.Integral):
+    folds = integer(cv)
+    if folds is None:
         return cv
-    if cv < 2:
+    if folds < 2:
         raise ValueError(f"cv must be at least 2 folds; got cv={cv!r}.")
-    if cv > n_samples:
+    if folds > n_samples:
         raise ValueError(f"cv={cv} folds is larger than the number of samples: X has "
                          f"{n_samples} sample{'s' if n_samples != 1 else ''}.")
-    if n_groups is not None and cv > n_groups:
+    if n_groups is not None and folds > n_groups:
         raise ValueError(f"cv={cv} folds is larger than the number of distinct groups "
                          f"({n_groups}); every fold needs at least one group.")
-    return int(cv)
+    return folds
 
 
 def check_splits(splits: list, n_samples: int) -> list:
@@ -496,11 +528,11 @@ def check_groups(groups, n_samples: int) -> np.ndarray | None:
 def check_noise_variance(noise_variance) -> float | None:
     if noise_variance is None:
         return None
-    if isinstance(noise_variance, bool) or not isinstance(noise_variance, numbers.Real) or not (
-            np.isfinite(noise_variance) and noise_variance > 0):
+    v = real_number(noise_variance)
+    if v is None or not (np.isfinite(v) and v > 0):
         raise ValueError(f"noise_variance must be a positive number or None (estimated from the "
                          f"OLS fit); got {noise_variance!r}.")
-    return float(noise_variance)
+    return v
 
 
 def check_l1_ratios(l1_ratio) -> tuple[np.ndarray, bool]:

@@ -43,10 +43,11 @@ which multiplies both penalty parts by sqrt(n / (n - 1)) there).
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
+
+from ._validation import real_number
 
 CONVENTIONS = ("shrinkage", "sklearn", "glmnet", "spark", "statsmodels", "sklearn_C", "ridge")
 FAMILIES = ("gaussian", "binomial", "multinomial", "poisson")
@@ -164,11 +165,11 @@ def _check_mixing(l1_ratio, source: str) -> float:
     if l1_ratio is None:
         raise ValueError(f"l1_ratio is needed: the L1/L2 mixing of from_={source!r} ({name}, "
                          "1 for the lasso, 0 for ridge).")
-    if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, numbers.Real) or not (
-            0.0 <= l1_ratio <= 1.0):
+    mixing = real_number(l1_ratio)
+    if mixing is None or not 0.0 <= mixing <= 1.0:
         raise ValueError(f"l1_ratio ({name} of from_={source!r}) must be a number in [0, 1]; "
                          f"got {l1_ratio!r}.")
-    return float(l1_ratio)
+    return mixing
 
 
 def _check_value(value, source: str) -> np.ndarray:
@@ -194,10 +195,10 @@ def _is_numeric(value) -> bool:
 def _needed(number, name: str, convention: str, why: str) -> float:
     if number is None:
         raise ValueError(f"{name} is needed by the {convention!r} convention ({why}).")
-    if isinstance(number, bool) or not isinstance(number, numbers.Real) or not (
-            np.isfinite(number) and number > 0):
+    x = real_number(number)
+    if x is None or not (np.isfinite(x) and x > 0):
         raise ValueError(f"{name} must be a positive finite number; got {number!r}.")
-    return float(number)
+    return x
 
 
 def _y_scaled(convention: str, family: str, mixing: float) -> bool:

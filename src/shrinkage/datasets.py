@@ -58,7 +58,7 @@ def make_correlated_regression(n_samples: int = 200, n_features: int = 1000, *, 
     for j in range(1, n_features):
         X[:, j] = rho * X[:, j - 1] + innovation * rng.standard_normal(n_samples)
     coef = np.zeros(n_features)
-    support = np.linspace(0, n_features - 1, n_informative).astype(int) if n_informative else []
+    support = np.linspace(0, n_features - 1, n_informative).astype(int)
     coef[support] = rng.choice([-1.0, 1.0], len(support)) * rng.uniform(1.0, 2.0, len(support))
     signal = X @ coef
     noise_sd = signal.std() / snr if signal.std() > 0 else 1.0

@@ -64,6 +64,9 @@ class FormulaModel:
     array([21.])
     """
 
+    #: the data columns a loaded formula's expressions read (set when it is loaded)
+    _names_read: frozenset[str] = frozenset()
+
     def __init__(self, formula: str, model, model_spec, feature_names: list[str]):
         self.formula = formula
         self.model = model
@@ -74,8 +77,7 @@ class FormulaModel:
         """The design matrix of ``data`` under the fitted formula (no intercept column)."""
         data = _as_pandas(data)
         # a loaded formula's expressions read data columns only (never a Python builtin)
-        _check_columns(self.formula, _rhs_variables(self.model_spec)
-                       | getattr(self, "_names_read", set()), data)
+        _check_columns(self.formula, _rhs_variables(self.model_spec) | self._names_read, data)
         design, names = _drop_intercept(self.model_spec.get_model_matrix(data))
         if names != list(self.feature_names):
             raise ValueError(f"the formula {self.formula!r} gives the columns {names} on this "
@@ -291,7 +293,7 @@ def formula_from_node(node: dict, source: str, path: str = "") -> FormulaModel:
         ensure_full_rank=flags[0], na_action=flags[1], transform_state=transform_state,
         encoder_state=encoder_state)
     fm = FormulaModel(formula, model, spec, names)
-    fm._names_read = read
+    fm._names_read = frozenset(read)
     return fm
 
 
@@ -361,7 +363,9 @@ def _check_node(node, expr: str, names: set[str], text_ok: bool) -> None:
         _check_node(node.operand, expr, names, text_ok=False)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, _ARITHMETIC):
         if isinstance(node.op, ast.Pow) and not (
-                isinstance(node.right, ast.Constant) and type(node.right.value) in (int, float)
+                isinstance(node.right, ast.Constant)
+                and isinstance(node.right.value, int | float)
+                and not isinstance(node.right.value, bool)  # x ** True is refused
                 and abs(node.right.value) <= MAX_POWER
                 and any(isinstance(n, ast.Name) for n in ast.walk(node.left))):
             refuse(f"raises to the power {ast.unparse(node.right)!r:.40} (a column's power up "

@@ -12,6 +12,7 @@ estimator and the facts the model file records (alpha, how it was chosen, the ce
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ GRID_RATIO = 1e-3
 class FittedModel:
     """A fitted estimator and what the model file records about it."""
 
-    estimator: object
+    estimator: Any  # a fitted estimator of this package (coef_, predict)
     alpha: float
     l1_ratio: float | None
     selection: dict
@@ -225,7 +226,7 @@ def certificate(est, prepared, y) -> dict:
     the tolerance too for the least-squares models (tol x variance of the target)."""
     gap = float(np.max(getattr(est, "dual_gap_", np.nan)))
     converged = getattr(est, "converged_", None)
-    out = {"duality_gap": gap}
+    out: dict[str, float | bool | None] = {"duality_gap": gap}
     if type(est).__name__ in ("Lasso", "Ridge", "ElasticNet", "LassoCV", "ElasticNetCV"):
         tolerance = float(est.tol * np.var(np.asarray(y, dtype=np.float64)))
         out["tolerance"] = tolerance
