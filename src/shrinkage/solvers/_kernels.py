@@ -9,7 +9,8 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
   residual is ``r + x_offset @ w``.
 * The penalty of coordinate j is ``l1[j] |w_j| + l2[j] / 2 w_j**2`` on
   ``lower[j] <= w_j <= upper[j]``; its math (prox, KKT score, value, conjugate) is the penalty's
-  own, in ``shrinkage.penalties._l1_l2_kernels``.
+  own, in ``shrinkage.penalties._l1_l2_kernels``.  ``cd_working_set`` takes any separable
+  penalty (``shrinkage.penalties._separable``: the elastic net, MCP, SCAD, ...) as one tuple.
 * The certificate's math (the gap, the projection of free columns) is
   ``shrinkage._certificate_kernels``'.  The kernels here that certify (``_gram_certificate``,
   ``optimality_checks``, ...) say ``fastmath=False`` explicitly: numba otherwise compiles a
@@ -23,7 +24,8 @@ import numpy as np
 from numba import njit
 
 from .._certificate_kernels import dual_gap, off_support_columns, project_free_columns
-from ..penalties._l1_l2_kernels import kkt_violation, kkt_violations, prox_coordinate
+from ..penalties._l1_l2_kernels import kkt_violations, prox_coordinate
+from ..penalties._separable import kkt, prox, value
 from ._constants import FAST_MATH
 
 ANDERSON_K = 5
@@ -79,14 +81,14 @@ def correlations(Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, ws
 
 
 @njit(cache=True)
-def _working_set_objective(
-    w, ws, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, l1, l2
-):
+def _working_set_objective(w, ws, design, r, rsum, penalty):
     """Datafit (from the residual) plus the penalty on the working set."""
+    Xd, _, _, _, sw, x_offset, is_sparse = design
+    kind, l1, l2, _, _, gamma = penalty
     pen = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
-        pen += l1[j] * abs(w[j]) + 0.5 * l2[j] * w[j] * w[j]
+        pen += value(kind, w[j], l1[j], l2[j], gamma)
     return datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse) + pen
 
 
@@ -139,16 +141,17 @@ def anderson_point(history):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def cd_working_set(
-    Xd, data, indices, indptr, sw, x_offset, is_sparse,
-    r, rsum, w, ws, lipschitz, l1, l2, lower, upper,
-    max_epochs, tol_inner, use_anderson,
-):
+def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_inner,
+                   use_anderson):
     """Coordinate descent on the working set ``ws`` with Anderson extrapolation.
 
-    Stops when the largest KKT violation seen during an epoch is below ``tol_inner``.
-    Returns (rsum, n_epochs).  ``r`` and ``w`` are updated in place.
+    ``design`` = ``WeightedDesign.kernel_args()``, ``penalty`` = the tuple of
+    ``penalties._separable.penalty_arrays`` (any separable penalty).  Stops when the largest
+    KKT violation seen during an epoch is below ``tol_inner``.  Returns (rsum, n_epochs).  ``r``
+    and ``w`` are updated in place.
     """
+    Xd, data, indices, indptr, sw, x_offset, is_sparse = design
+    kind, l1, l2, lower, upper, gamma = penalty
     n_ws = ws.shape[0]
     history = np.empty((ANDERSON_K + 1, n_ws))
     n_hist = 0
@@ -162,9 +165,9 @@ def cd_working_set(
             if L == 0.0:
                 continue
             corr = column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
-            worst = max(worst, kkt_violation(corr, w[j], l1[j], l2[j], lower[j], upper[j]))
+            worst = max(worst, kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma))
             old = w[j]
-            new = prox_coordinate(L * old + corr, L, l1[j], l2[j], lower[j], upper[j])
+            new = prox(kind, L * old + corr, L, l1[j], l2[j], lower[j], upper[j], gamma)
             if new != old:
                 w[j] = new
                 rsum = column_axpy(
@@ -185,9 +188,7 @@ def cd_working_set(
             for k in range(n_ws):
                 j = ws[k]
                 w_acc[k] = min(max(w_acc[k], lower[j]), upper[j])
-            before = _working_set_objective(
-                w, ws, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, l1, l2
-            )
+            before = _working_set_objective(w, ws, design, r, rsum, penalty)
             r_acc = r.copy()
             rsum_acc = rsum
             w_try = w.copy()
@@ -199,10 +200,7 @@ def cd_working_set(
                     rsum_acc = column_axpy(
                         j, delta, Xd, data, indices, indptr, x_offset, r_acc, rsum_acc, is_sparse
                     )
-            after = _working_set_objective(
-                w_try, ws, Xd, data, indices, indptr, sw, x_offset, r_acc, rsum_acc, is_sparse,
-                l1, l2,
-            )
+            after = _working_set_objective(w_try, ws, design, r_acc, rsum_acc, penalty)
             if after < before:
                 w[:] = w_try
                 r[:] = r_acc

@@ -1,10 +1,11 @@
 """Coordinate descent with working sets, gap-safe screening and Anderson extrapolation.
 
-Outer loop (here, vectorized numpy): correlations X' S r of the columns screening kept, the
-duality gap of that restricted problem at a feasible dual point (valid for the full problem, as
-the screened columns are provably zero), gap-safe screening, and a working set of the largest
-KKT violations (always including the support).  Inner loop (numba): CD epochs on the working set
-until its KKT violations drop below a fraction of the outer ones.  Where the point is optimal to
+Outer loop (``engine.working_set``; ``LeastSquaresCD`` here is its model): correlations X' S r
+of the columns screening kept, the duality gap of that restricted problem at a feasible dual
+point (valid for the full problem, as the screened columns are provably zero), gap-safe
+screening, and a working set of the largest KKT violations (always including the support).
+Inner loop (numba): CD epochs on the working set until its KKT violations drop below a
+fraction of the outer ones.  Where the point is optimal to
 working precision but the gap at the residual is not small (a penalty lost in the rounding of
 X' r), the gap at the residual projected off the support certifies it instead.
 """
@@ -16,10 +17,11 @@ import numpy as np
 from .._certificate_kernels import off_support_columns
 from ..certificates import certify
 from ..datafits.quadratic import WeightedDesign
+from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..penalties._l1_l2_kernels import kkt_violations
+from ..penalties._separable import CONVEX_KINDS, ELASTIC_NET, kkt_scores, penalty_arrays
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
-from ._constants import INNER_FRACTION, WS_START
 from .result import Fit
 
 
@@ -38,7 +40,8 @@ class _Columns:
 
 
 def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol: float,
-             max_iter: int, screen: bool = True, anderson: bool = True, state=None) -> Fit:
+             max_iter: int, screen: bool = True, anderson: bool = True, state=None,
+             kind: int = ELASTIC_NET, gamma: float = 0.0) -> Fit:
     """Minimise 0.5 sum sw r^2 + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box; ``tol`` is relative
     to sum sw y_c^2 (the null model's doubled objective), as in scikit-learn.
 
@@ -47,83 +50,124 @@ def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol:
     stop the solver at a support that is certifiably too small (w = 0 just below alpha_max).
 
     ``state`` is the previous fit's ``Fit.state`` (its residual) when ``w0`` is that fit's ``w``.
+    ``kind`` and ``gamma`` choose another separable penalty of ``penalties._separable`` (its
+    weights ``pw.l1``, ``pw.l2``, bounds ``pw.lower``, ``pw.upper``); a non-convex one is
+    certified by its KKT violation (``LeastSquaresCD``), with ``tol`` relative to
+    sqrt(sum sw y_c^2).
     """
-    p = design.n_features
-    lipschitz = design.col_norm_sq
-    w = np.clip(np.where(lipschitz > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
+    w = np.clip(np.where(design.col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
     if state is not None and np.array_equal(w, w0):
         r, rsum = state[0].copy(), state[1]
     else:
         r, rsum = design.residual(w)
-    tol_abs = tol * design.yty if design.yty > 0 else tol * np.finfo(float).tiny
-    free = pw.unpenalized_columns()
-    free_products = design.cross_gram(free) if free.size else (np.empty((p, 0)), np.empty(0))
-    active = lipschitz > 0
-    cols = _Columns(active, pw, free, free_products)
-    corr = np.zeros(p)
-    scores = np.empty(p)
-    ws_size = WS_START
-    epochs = 0
-    gap = np.inf
-    args = design.kernel_args()
-    while True:
+    scale = design.yty if kind in CONVEX_KINDS else np.sqrt(max(design.yty, 0.0))
+    tol_abs = tol * scale if design.yty > 0 else tol * np.finfo(float).tiny
+    model = LeastSquaresCD(design, pw, w, r, rsum, tol_abs, screen=screen, anderson=anderson,
+                           penalty=penalty_arrays(kind, pw.l1, pw.l2, pw.lower, pw.upper, gamma))
+    out = solve_working_set(model, max_iter=max_iter)
+    return Fit(model.w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs),
+               state=(model.r, model.rsum))
+
+
+class LeastSquaresCD:
+    """Penalized least squares in residual form as a ``engine.working_set`` model: blocks are
+    coordinates, the inner solve is ``_kernels.cd_working_set``.
+
+    Certificate: for a convex penalty (``CONVEX_KINDS``) the duality gap of the columns still in
+    play (valid for the full problem, as the screened columns are provably zero), at the
+    residual or, where the point is optimal to working precision but that gap is not small,
+    at the residual projected off the support; gap-safe screening when ``screen``.  For a
+    non-convex one, the largest KKT violation per unit column norm,
+    max_j kkt_j / ||x_j||, and no screening.  ``w``, ``r`` and ``rsum`` are updated in place.
+    """
+
+    def __init__(self, design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray,
+                 r: np.ndarray, rsum: float, tol_abs: float, *, screen: bool, anderson: bool,
+                 penalty: tuple):
+        p = design.n_features
+        self.design, self.pw, self.penalty = design, pw, penalty
+        self.w, self.r, self.rsum = w, r, rsum
+        self.tol_abs = tol_abs
+        self.convex = int(penalty[0]) in CONVEX_KINDS
+        self.use_screen, self.anderson = screen and self.convex, anderson
+        self.free = pw.unpenalized_columns()
+        self.free_products = (design.cross_gram(self.free) if self.free.size
+                              else (np.empty((p, 0)), np.empty(0)))
+        self.active = design.col_norm_sq > 0
+        self.cols = _Columns(self.active, pw, self.free, self.free_products)
+        self.corr = np.zeros(p)
+        self.buffer = np.empty(p)
+        self.args = design.kernel_args()
+        self.scores = self.buffer[:0]
+        self.gap, self.theta_corr = np.inf, np.zeros(0)
+
+    def certify(self, budget: int) -> Certificate:
+        design, cols, w = self.design, self.cols, self.w
         idx = cols.idx
-        if idx.size == p and not design.is_sparse:
-            corr = design.correlations(r, rsum)
+        lipschitz = design.col_norm_sq
+        if idx.size == w.size and not design.is_sparse:
+            self.corr = design.correlations(self.r, self.rsum)
         else:
-            _kernels.correlations(args[0], args[1], args[2], args[3], args[4], args[5], r, rsum,
-                                  design.is_sparse, idx, corr)
-        r_dot_y, residual_sq = design.residual_products(r, rsum, w)
-        gap, theta_corr = certify(cols.pw, w[idx], corr[idx], r_dot_y, residual_sq, cols.free,
-                                  cols.cross, cols.q_free)
-        s = _violations(corr, w, cols, scores)
-        closed, stalled = _kernels.optimality_checks(s, w[idx], cols.pw.l1, lipschitz[idx],
-                                                     design.yty, np.ones(idx.size, dtype=bool))
-        if gap > tol_abs and stalled:
-            gap, theta_corr = min((gap, theta_corr), _gap_off_support(
-                design, cols, w, corr, r_dot_y, residual_sq), key=lambda c: c[0])
-        if (gap <= tol_abs and closed) or epochs >= max_iter:
-            break
-        if screen:
-            kept = active[idx].copy()
-            _kernels.screen_gap_safe(theta_corr, lipschitz[idx], np.sqrt(2.0 * gap), cols.pw.l1,
-                                     cols.pw.lower, cols.pw.upper, kept)
-            if not kept.all():
-                active[idx[~kept]] = False
-                dropped = idx[~kept & (w[idx] != 0)]
-                for j in dropped:
-                    rsum = _kernels.column_axpy(j, -w[j], args[0], args[1], args[2], args[3],
-                                                design.x_offset, r, rsum, design.is_sparse)
-                w[dropped] = 0.0
-                cols = _Columns(active, pw, free, free_products)
-                if dropped.size:
-                    continue  # the residual changed: recompute the correlations first
-                idx = cols.idx
-                s = _violations(corr, w, cols, scores)
-        worst = s.max()
-        support = w[idx] != 0
-        s[support] = np.inf
-        n_active = idx.size
-        ws_size = min(max(ws_size, 2 * int(support.sum())), n_active)
-        top = np.sort(np.argpartition(s, -ws_size)[-ws_size:]) if ws_size < n_active else None
-        ws = idx if top is None else idx[top]
-        rsum, n_epochs = _kernels.cd_working_set(
-            *args, r, rsum, w, ws, lipschitz, pw.l1, pw.l2, pw.lower, pw.upper,
-            max_iter - epochs, INNER_FRACTION * worst, anderson)
-        epochs += n_epochs
-        if ws_size < n_active and n_epochs <= 1:
-            ws_size *= 2
-    return Fit(w, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
-               state=(r, rsum))
+            _kernels.correlations(*self.args[:6], self.r, self.rsum, design.is_sparse, idx,
+                                  self.corr)
+        self.scores = self._violations()
+        closed, stalled = _kernels.optimality_checks(self.scores, w[idx], cols.pw.l1,
+                                                     lipschitz[idx], design.yty,
+                                                     np.ones(idx.size, dtype=bool))
+        if not self.convex:
+            unit = np.sqrt(lipschitz[idx])
+            gap = float(np.max(self.scores / unit, initial=0.0))
+            return Certificate(gap, closed, self.tol_abs)
+        r_dot_y, residual_sq = design.residual_products(self.r, self.rsum, w)
+        gap, self.theta_corr = certify(cols.pw, w[idx], self.corr[idx], r_dot_y, residual_sq,
+                                       cols.free, cols.cross, cols.q_free)
+        if gap > self.tol_abs and stalled:
+            gap, self.theta_corr = min((gap, self.theta_corr), _gap_off_support(
+                design, cols, w, self.corr, r_dot_y, residual_sq), key=lambda c: c[0])
+        self.gap = gap
+        return Certificate(float(gap), closed, self.tol_abs)
 
+    def screen(self, cert: Certificate) -> bool:
+        if not self.use_screen:
+            return False
+        design, w, idx = self.design, self.w, self.cols.idx
+        kept = self.active[idx].copy()
+        _kernels.screen_gap_safe(self.theta_corr, design.col_norm_sq[idx], np.sqrt(2.0 * self.gap),
+                                 self.cols.pw.l1, self.cols.pw.lower, self.cols.pw.upper, kept)
+        if kept.all():
+            return False
+        self.active[idx[~kept]] = False
+        dropped = idx[~kept & (w[idx] != 0)]
+        for j in dropped:
+            self.rsum = _kernels.column_axpy(j, -w[j], *self.args[:4], design.x_offset, self.r,
+                                             self.rsum, design.is_sparse)
+        w[dropped] = 0.0
+        self.cols = _Columns(self.active, self.pw, self.free, self.free_products)
+        if dropped.size:
+            return True  # the residual changed: recompute the correlations first
+        self.scores = self._violations()
+        return False
 
-def _violations(corr: np.ndarray, w: np.ndarray, cols: _Columns, scores: np.ndarray
-                ) -> np.ndarray:
-    """KKT violations of the columns in play (a view of ``scores``)."""
-    idx = cols.idx
-    out = scores[: idx.size]
-    return kkt_violations(corr[idx], w[idx], cols.pw.l1, cols.pw.l2, cols.pw.lower,
-                          cols.pw.upper, out)
+    def ranking(self) -> Ranking:
+        idx = self.cols.idx
+        return Ranking(self.scores, self.w[idx] != 0, blocks=idx)
+
+    def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
+        self.rsum, n_epochs = _kernels.cd_working_set(
+            self.args, self.penalty, self.r, self.rsum, self.w, ws, self.design.col_norm_sq,
+            budget, tol_inner, self.anderson)
+        return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
+
+    def _violations(self) -> np.ndarray:
+        """KKT violations of the columns in play (a view of a buffer)."""
+        idx, cols = self.cols.idx, self.cols
+        out = self.buffer[: idx.size]
+        if self.convex:
+            return kkt_violations(self.corr[idx], self.w[idx], cols.pw.l1, cols.pw.l2,
+                                  cols.pw.lower, cols.pw.upper, out)
+        kind, _, _, _, _, gamma = self.penalty
+        return kkt_scores((kind, cols.pw.l1, cols.pw.l2, cols.pw.lower, cols.pw.upper, gamma),
+                          self.corr[idx], self.w[idx], out)
 
 
 def _gap_off_support(design: WeightedDesign, cols: _Columns, w: np.ndarray, corr: np.ndarray,
