@@ -32,6 +32,7 @@ _EXPORTS = {
     "cross_validate_glm_path": "selection.glm_cv",
     "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
     "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
+    "MultiTaskLasso": "estimators.multitask", "MultiTaskElasticNet": "estimators.multitask",
     "group_path": "group_path",
     # formulas (the optional extra "formula")
     "from_formula": "formula", "FormulaModel": "formula",
