@@ -8,9 +8,11 @@ Objective (scikit-learn's MultiTaskElasticNet, glmnet's "mgaussian"; sample weig
 for W of shape (p, T) (row W_j: feature j in every task).  The intercepts are profiled out by
 weighted centring (b = ybar - W' xbar).  Outer loop (here): the correlations X_c' S R, the
 duality gap at the residual scaled into the dual ball (``shrinkage.penalties.multitask``), the
-rows' KKT scores and a working set of the largest (always holding the non-zero rows).  Inner
-loop (numba, ``_multitask_kernels.bcd_epochs``): exact row updates with Anderson extrapolation
-until the working set's KKT violations drop below a fraction of the outer ones.  Converged when
+rows' KKT scores and a working set of the largest (always holding the non-zero rows), run by
+the one working-set engine (``shrinkage.engine.working_set``, this module's ``MultiTaskBCD`` its
+adapter).  Inner loop (numba, ``_multitask_kernels.bcd_epochs``): exact row updates with
+Anderson extrapolation until the working set's KKT violations drop below a fraction of the
+outer ones.  Converged when
 gap <= tol * sum_t sum_i s_i (y_it - ybar_t)^2 / sum s (scikit-learn's tol * ||Y_c||_F^2 in
 its n-scaled units) and no zero row violates its optimality condition beyond rounding, so that
 W = 0 is never returned just below alpha_max.  With alpha = 0 (no penalty) the certificate is
@@ -26,9 +28,9 @@ import numpy as np
 from .. import _validation as v
 from .._certificate_kernels import trusted_gap
 from ..datafits.quadratic import WeightedDesign
+from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..penalties import multitask as mt
 from . import _multitask_kernels as mk
-from ._constants import INNER_FRACTION, WS_START
 from ._kernels import KKT_ROUNDING
 from .result import Fit
 
@@ -50,7 +52,7 @@ def correlations(design: WeightedDesign, R: np.ndarray, rsum: np.ndarray) -> np.
     if design.is_sparse:
         C = design._csc().T @ (R * design.sw).T
         return np.ascontiguousarray(np.asarray(C) - np.outer(design.x_offset, rsum))
-    return np.ascontiguousarray(design.Xd.T @ R.T, dtype=np.float64)
+    return np.ascontiguousarray((R @ design.Xd).T, dtype=np.float64)
 
 
 def residual_products(design: WeightedDesign, R: np.ndarray, rsum: np.ndarray, W: np.ndarray
@@ -139,7 +141,6 @@ def solve_multitask(design: WeightedDesign, l1: float, l2: float, W0: np.ndarray
     >>> bool(fit.converged), np.flatnonzero(np.linalg.norm(fit.w, axis=1))
     (True, array([0, 1]))
     """
-    p = W0.shape[0]
     lipschitz = np.asarray(design.col_norm_sq, dtype=np.float64)
     W = np.ascontiguousarray(np.where((lipschitz > 0)[:, None], W0, 0.0), dtype=np.float64)
     if state is not None and np.array_equal(W, W0):
@@ -148,37 +149,57 @@ def solve_multitask(design: WeightedDesign, l1: float, l2: float, W0: np.ndarray
         R, rsum = residual(design, W)
     yty = total_sum_of_squares(design)
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
-    optimum = least_squares_optimum(design) if l1 == 0.0 and l2 == 0.0 else None
-    slack = KKT_ROUNDING * np.sqrt(lipschitz * max(yty, 0.0)) + 8.0 * np.finfo(float).eps * l1
-    args = design.kernel_args()
-    scores = np.empty(p)
-    ws_size, epochs = WS_START, 0
-    while True:
-        C = correlations(design, R, rsum)
-        gap = multitask_gap(design, W, R, rsum, C, l1, l2, optimum)
-        mt.kkt_scores(C, W, l1, l2, scores)
-        scores[lipschitz == 0] = 0.0
-        nonzero = np.any(W != 0, axis=1)
-        closed = not np.any((scores > slack) & ~nonzero)
-        if (gap <= tol_abs and closed) or epochs >= max_iter:
-            break
-        ws, ws_size = _working_set(scores, nonzero, ws_size)
-        n_epochs = mk.bcd_epochs(args, R, rsum, W, ws, lipschitz, l1, l2, max_iter - epochs,
-                                 INNER_FRACTION * scores.max(), anderson)
-        epochs += n_epochs
-        if ws.size < p and n_epochs <= 1:
-            ws_size *= 2
-    return Fit(W, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
+    model = MultiTaskBCD(design, l1, l2, W, R, rsum, tol_abs, anderson=anderson)
+    out = solve_working_set(model, max_iter=max_iter)
+    return Fit(W, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs),
                state=(R, rsum))
 
 
-def _working_set(scores: np.ndarray, nonzero: np.ndarray, ws_size: int) -> tuple[np.ndarray, int]:
-    """The ws_size rows with the largest KKT scores, always holding the non-zero rows."""
-    s = np.where(nonzero, np.inf, scores)
-    ws_size = min(max(ws_size, 2 * int(nonzero.sum())), s.size)
-    if ws_size >= s.size:
-        return np.arange(s.size, dtype=np.int64), ws_size
-    return np.sort(np.argpartition(s, -ws_size)[-ws_size:]).astype(np.int64), ws_size
+class MultiTaskBCD:
+    """The multi-task problem as an ``engine.working_set`` model: blocks are the rows W_j, the
+    inner solve is ``_multitask_kernels.bcd_epochs``.
+
+    Certificate: the duality gap at the residual scaled into the dual ball (the gap to the
+    least-squares optimum when l1 = l2 = 0); ``closed`` when no zero row's KKT score exceeds
+    the rounding of X_j' R.  No screening.  ``W``, ``R`` and ``rsum`` are updated in place.
+    """
+
+    def __init__(self, design: WeightedDesign, l1: float, l2: float, W: np.ndarray,
+                 R: np.ndarray, rsum: np.ndarray, tol_abs: float, *, anderson: bool):
+        self.design, self.l1, self.l2 = design, l1, l2
+        self.W, self.R, self.rsum = W, R, rsum
+        self.tol_abs, self.anderson = tol_abs, anderson
+        self.lipschitz = np.asarray(design.col_norm_sq, dtype=np.float64)
+        self.optimum = least_squares_optimum(design) if l1 == 0.0 and l2 == 0.0 else None
+        yty = max(total_sum_of_squares(design), 0.0)
+        self.slack = (KKT_ROUNDING * np.sqrt(self.lipschitz * yty)
+                      + 8.0 * np.finfo(float).eps * l1)
+        self.scores = np.empty(W.shape[0])
+        self.args = design.kernel_args()
+
+    def certify(self, budget: int) -> Certificate:
+        C = correlations(self.design, self.R, self.rsum)
+        gap = multitask_gap(self.design, self.W, self.R, self.rsum, C, self.l1, self.l2,
+                            self.optimum)
+        mt.kkt_scores(C, self.W, self.l1, self.l2, self.scores)
+        self.scores[self.lipschitz == 0] = -1.0  # constant columns cannot move
+        closed = not np.any((self.scores > self.slack) & ~self._nonzero())
+        return Certificate(gap, closed, self.tol_abs)
+
+    def screen(self, cert: Certificate) -> bool:
+        return False
+
+    def ranking(self) -> Ranking:
+        return Ranking(self.scores, self._nonzero())
+
+    def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
+        epochs = mk.bcd_epochs(self.args, self.R, self.rsum, self.W, ws, self.lipschitz,
+                               self.l1, self.l2, budget, tol_inner, self.anderson)
+        stuck = epochs <= 1 and ws.size < self.W.shape[0]
+        return Step(epochs, Progress.GROW if stuck else Progress.MOVED)
+
+    def _nonzero(self) -> np.ndarray:
+        return np.any(self.W != 0, axis=1)
 
 
 # ----------------------------------------------------------------------------------------------
