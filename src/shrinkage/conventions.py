@@ -46,6 +46,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import real_number
 
@@ -73,8 +74,9 @@ class Penalty(NamedTuple):
     l1_ratio: float
 
 
-def convert(value, *, from_: str, to: str, n: float | None = None, y_sd: float | None = None,
-            l1_ratio: float | None = None, family: str = "gaussian") -> Penalty:
+def convert(value: ArrayLike, *, from_: str, to: str, n: float | None = None,
+            y_sd: float | None = None, l1_ratio: float | None = None,
+            family: str = "gaussian") -> Penalty:
     """The penalty strength ``value`` of convention ``from_`` written in convention ``to``.
 
     alpha l1_ratio = lambda a and alpha (1 - l1_ratio) = lambda (1 - a) / s_y (glmnet / Spark
@@ -112,7 +114,8 @@ def convert(value, *, from_: str, to: str, n: float | None = None, y_sd: float |
     return Penalty(out if np.ndim(out) else float(out), float(out_ratio))
 
 
-def response_sd(y, *, center: bool = True, ddof: int = 0, sample_weight=None) -> float:
+def response_sd(y: ArrayLike, *, center: bool = True, ddof: int = 0,
+                sample_weight: ArrayLike | None = None) -> float:
     """The standard deviation of y as a library computes it before scaling by it.
 
     sqrt(sum_i s_i (y_i - m)^2 / (sum s - ddof)) with m the weighted mean (0 if not ``center``).
@@ -135,14 +138,14 @@ def response_sd(y, *, center: bool = True, ddof: int = 0, sample_weight=None) ->
     return float(np.sqrt(s @ (y - mean) ** 2 / (s.sum() - ddof)))
 
 
-def _check_name(name, argument: str) -> str:
+def _check_name(name: object, argument: str) -> str:
     if not isinstance(name, str) or name not in CONVENTIONS:
         raise ValueError(f"{argument} must be one of {', '.join(map(repr, CONVENTIONS))}; "
                          f"got {name!r}.")
     return name
 
 
-def _check_family(family, source: str, target: str) -> str:
+def _check_family(family: object, source: str, target: str) -> str:
     if not isinstance(family, str) or family not in FAMILIES:
         raise ValueError(f"family must be one of {', '.join(map(repr, FAMILIES))}; "
                          f"got {family!r}.")
@@ -155,7 +158,7 @@ def _check_family(family, source: str, target: str) -> str:
     return family
 
 
-def _check_mixing(l1_ratio, source: str) -> float:
+def _check_mixing(l1_ratio: object, source: str) -> float:
     name = _MIXING_NAME[source]
     if source == "ridge":
         if l1_ratio not in (None, 0, 0.0):
@@ -172,7 +175,7 @@ def _check_mixing(l1_ratio, source: str) -> float:
     return mixing
 
 
-def _check_value(value, source: str) -> np.ndarray:
+def _check_value(value: object, source: str) -> np.ndarray:
     arr = np.asarray(value, dtype=np.float64) if _is_numeric(value) else None
     if arr is None or arr.ndim > 1:
         raise ValueError(f"value must be a number or a 1-D array of numbers; got {value!r}.")
@@ -184,7 +187,7 @@ def _check_value(value, source: str) -> np.ndarray:
     return arr
 
 
-def _is_numeric(value) -> bool:
+def _is_numeric(value: object) -> bool:
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):
@@ -192,7 +195,7 @@ def _is_numeric(value) -> bool:
     return arr.dtype.kind in "iuf" and not isinstance(value, bool)
 
 
-def _needed(number, name: str, convention: str, why: str) -> float:
+def _needed(number: object, name: str, convention: str, why: str) -> float:
     if number is None:
         raise ValueError(f"{name} is needed by the {convention!r} convention ({why}).")
     x = real_number(number)
@@ -205,7 +208,8 @@ def _y_scaled(convention: str, family: str, mixing: float) -> bool:
     return convention in _SCALES_Y and family == "gaussian" and mixing < 1.0
 
 
-def _to_shrinkage(value: np.ndarray, mixing: float, source: str, family: str, n, y_sd):
+def _to_shrinkage(value: np.ndarray, mixing: float, source: str, family: str, n: float | None,
+                  y_sd: float | None) -> tuple[np.ndarray, float]:
     """(alpha, l1_ratio) of shrinkage's objective equal to ``source``'s (value, mixing)."""
     if source in _NEEDS_N:
         size = _needed(n, "n", source, "the number of observations, or the sum of the weights")
@@ -220,7 +224,8 @@ def _to_shrinkage(value: np.ndarray, mixing: float, source: str, family: str, n,
     return value, mixing
 
 
-def _from_shrinkage(alpha: np.ndarray, ratio: float, target: str, family: str, n, y_sd):
+def _from_shrinkage(alpha: np.ndarray, ratio: float, target: str, family: str, n: float | None,
+                    y_sd: float | None) -> tuple[np.ndarray, float]:
     """``target``'s (value, mixing) equal to shrinkage's (alpha, l1_ratio)."""
     if target in _NEEDS_N:
         size = _needed(n, "n", target, "the number of observations, or the sum of the weights")

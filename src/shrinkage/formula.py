@@ -20,8 +20,20 @@ from __future__ import annotations
 
 import ast
 import importlib
+from collections.abc import Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    from formulaic import ModelSpec
+    from sklearn.base import BaseEstimator
+
+    #: the tables a formula reads
+    Table: TypeAlias = "pd.DataFrame | pl.DataFrame"
 
 _INTERCEPT = "Intercept"
 #: the functions a saved formula may call (formulaic's transforms, NumPy's elementwise maps)
@@ -67,13 +79,14 @@ class FormulaModel:
     #: the data columns a loaded formula's expressions read (set when it is loaded)
     _names_read: frozenset[str] = frozenset()
 
-    def __init__(self, formula: str, model, model_spec, feature_names: list[str]):
+    def __init__(self, formula: str, model: BaseEstimator, model_spec: ModelSpec,
+                 feature_names: list[str]) -> None:
         self.formula = formula
         self.model = model
         self.model_spec = model_spec
         self.feature_names = feature_names
 
-    def design(self, data) -> np.ndarray:
+    def design(self, data: Table) -> np.ndarray:
         """The design matrix of ``data`` under the fitted formula (no intercept column)."""
         data = _as_pandas(data)
         # a loaded formula's expressions read data columns only (never a Python builtin)
@@ -84,16 +97,16 @@ class FormulaModel:
                              f"data, not the model's {list(self.feature_names)}.")
         return design
 
-    def predict(self, data):
+    def predict(self, data: Table) -> np.ndarray:
         """The model's predictions on the rows of ``data`` (a pandas or polars table)."""
         return self.model.predict(self.design(data))
 
-    def predict_proba(self, data):
+    def predict_proba(self, data: Table) -> np.ndarray:
         """Class probabilities of a classifier on the rows of ``data``."""
         return self.model.predict_proba(self.design(data))
 
     @property
-    def coef(self):
+    def coef(self) -> pd.Series:
         """The coefficients as a pandas Series indexed by the design's column names."""
         import pandas as pd
 
@@ -102,14 +115,14 @@ class FormulaModel:
     def __repr__(self) -> str:
         return f"FormulaModel({self.formula!r}, {self.model!r})"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The model document (``shrinkage.save`` writes it as JSON; see the module docstring)."""
         from .estimators._serialize import document
 
         return document(self)
 
     @classmethod
-    def from_dict(cls, d: dict, *, source: str = "the model") -> FormulaModel:
+    def from_dict(cls, d: dict[str, Any], *, source: str = "the model") -> FormulaModel:
         """The ``FormulaModel`` of a model document written by ``to_dict`` (checked)."""
         from .estimators._serialize import check_document, decode_node
 
@@ -118,15 +131,16 @@ class FormulaModel:
             raise ValueError(f"{source} holds a {type(model).__name__}, not a FormulaModel.")
         return model
 
-    def _to_node(self) -> dict:
+    def _to_node(self) -> dict[str, Any]:
         return formula_node(self)
 
     @classmethod
-    def _from_node(cls, node: dict, source: str, path: str) -> FormulaModel:
+    def _from_node(cls, node: dict[str, Any], source: str, path: str) -> FormulaModel:
         return formula_from_node(node, source, path)
 
 
-def from_formula(formula: str, data, model, **fit_params) -> FormulaModel:
+def from_formula(formula: str, data: Table, model: BaseEstimator, **fit_params: Any
+                 ) -> FormulaModel:
     """Fit ``model`` (an unfitted shrinkage or scikit-learn estimator) on ``formula`` over
     ``data``: y ~ x1 + C(region) + x2:x3 in formulaic's grammar.
 
@@ -160,7 +174,7 @@ def from_formula(formula: str, data, model, **fit_params) -> FormulaModel:
     return FormulaModel(formula, model, X.model_spec, names)
 
 
-def _import_formulaic():
+def _import_formulaic() -> ModuleType:
     try:
         return importlib.import_module("formulaic")
     except ImportError as error:
@@ -168,7 +182,7 @@ def _import_formulaic():
                           f"({error}).") from error
 
 
-def _as_pandas(data):
+def _as_pandas(data: Table) -> pd.DataFrame:
     if type(data).__module__.split(".")[0] == "polars":
         return data.to_pandas()
     if not hasattr(data, "columns"):
@@ -176,11 +190,11 @@ def _as_pandas(data):
     return data
 
 
-def _rhs_variables(model_spec) -> set[str]:
+def _rhs_variables(model_spec: ModelSpec) -> set[str]:
     return set(model_spec.required_variables)
 
 
-def _check_columns(formula: str, needed, data) -> None:
+def _check_columns(formula: str, needed: Iterable[str], data: pd.DataFrame) -> None:
     missing = sorted(str(name) for name in needed if name not in data.columns)
     if missing:
         raise ValueError(f"the formula {formula!r} names column(s) {', '.join(map(repr, missing))}"
@@ -188,7 +202,7 @@ def _check_columns(formula: str, needed, data) -> None:
                          f"{', '.join(map(repr, map(str, data.columns)))}.")
 
 
-def _drop_intercept(matrix) -> tuple[np.ndarray, list[str]]:
+def _drop_intercept(matrix: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     names = [str(c) for c in matrix.columns]
     keep = [i for i, name in enumerate(names) if name != _INTERCEPT]
     return np.asarray(matrix, dtype=np.float64)[:, keep], [names[i] for i in keep]
@@ -198,7 +212,7 @@ def _drop_intercept(matrix) -> tuple[np.ndarray, list[str]]:
 # saved formulas
 
 
-def formula_node(fm: FormulaModel) -> dict:
+def formula_node(fm: FormulaModel) -> dict[str, Any]:
     """The JSON record of a fitted ``FormulaModel``; TypeError for what a file cannot keep (a
     function outside ``SAFE_FUNCTIONS``, a materializer other than pandas)."""
     from .estimators._serialize import encode_node, encode_value
@@ -227,7 +241,7 @@ def formula_node(fm: FormulaModel) -> dict:
             "encoder_state": encoders, "model": encode_node(fm.model)}
 
 
-def formula_from_node(node: dict, source: str, path: str = "") -> FormulaModel:
+def formula_from_node(node: dict[str, Any], source: str, path: str = "") -> FormulaModel:
     """The ``FormulaModel`` of a ``formula_node`` record, checked; no expression of the file
     is evaluated here, and those evaluated at ``predict`` call only ``SAFE_FUNCTIONS``."""
     from .estimators._serialize import _check_names, decode_node, decode_value
@@ -297,7 +311,7 @@ def formula_from_node(node: dict, source: str, path: str = "") -> FormulaModel:
     return fm
 
 
-def _plain_state(state):
+def _plain_state(state: object) -> object:
     """An encoder state without formulaic's ContrastsState (kept for introspection only: the
     levels under "categories" are what encoding reads)."""
     if isinstance(state, dict):
@@ -328,10 +342,10 @@ def _check_factor(expr: str, method: str) -> set[str]:
     return names
 
 
-def _check_node(node, expr: str, names: set[str], text_ok: bool) -> None:
+def _check_node(node: ast.AST, expr: str, names: set[str], text_ok: bool) -> None:
     """Walk a factor's syntax tree: calls of SAFE_FUNCTIONS, column names, numbers, text and
     lists of them as arguments, arithmetic (``x ** k`` with a constant k up to MAX_POWER)."""
-    def refuse(why: str):
+    def refuse(why: str) -> NoReturn:
         raise ValueError(f"the factor {expr!r:.80} {why}; a saved formula may call only "
                          f"{', '.join(sorted(SAFE_FUNCTIONS))} on columns and constants.")
 
@@ -376,7 +390,7 @@ def _check_node(node, expr: str, names: set[str], text_ok: bool) -> None:
         refuse(f"holds {type(node).__name__} {ast.unparse(node)!r:.60}")
 
 
-def _dotted(node) -> str | None:
+def _dotted(node: ast.AST) -> str | None:
     """``a.b.c`` of a Name or a chain of attributes on a Name, else None."""
     if isinstance(node, ast.Name):
         return node.id

@@ -27,8 +27,18 @@ Examples
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+if TYPE_CHECKING:
+    from onnx import ModelProto
+    from skl2onnx.algebra.onnx_operator import OnnxOperator
+    from skl2onnx.common._container import ModelComponentContainer
+    from skl2onnx.common._topology import Operator, Scope
+    from sklearn.base import BaseEstimator
 
 # estimator class name -> its kind: "linear", "poisson", "classifier" or "svm" (the group
 # models' kind follows their datafit: _kind)
@@ -48,7 +58,8 @@ _GROUP_KINDS = {"quadratic": "linear", "huber": "linear", "quantile": "linear",
 _registered = False
 
 
-def to_onnx(model, X_sample, *, target_opset: int | None = None, name: str = "shrinkage"):
+def to_onnx(model: BaseEstimator, X_sample: ArrayLike, *, target_opset: int | None = None,
+            name: str = "shrinkage") -> ModelProto:
     """The fitted ``model`` as an ONNX ModelProto, input "X" typed like ``X_sample``.
 
     Input float32 (the default for other types) or float64; classifiers output "label" and
@@ -124,7 +135,7 @@ def register() -> None:
     _registered = True
 
 
-def _kind(model) -> str:
+def _kind(model: BaseEstimator) -> str:
     """"linear", "poisson", "classifier" or "svm": how ``model`` turns x.w + b into outputs."""
     name = type(model).__name__
     if not name.startswith("GroupLasso"):
@@ -138,7 +149,7 @@ def _kind(model) -> str:
     return _GROUP_KINDS[datafit]
 
 
-def _import_extra(module: str):
+def _import_extra(module: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as error:
@@ -146,7 +157,7 @@ def _import_extra(module: str):
                           f"({error}).") from error
 
 
-def _weights(model, dtype) -> tuple[np.ndarray, np.ndarray]:
+def _weights(model: BaseEstimator, dtype: DTypeLike) -> tuple[np.ndarray, np.ndarray]:
     """(W as p x T, b as 1 x T) of the linear predictor, in ``dtype``."""
     coef = np.asarray(model.coef_, dtype=np.float64)
     W = coef.reshape(1, -1).T if coef.ndim == 1 else coef.T
@@ -154,7 +165,8 @@ def _weights(model, dtype) -> tuple[np.ndarray, np.ndarray]:
     return W.astype(dtype), b.astype(dtype)
 
 
-def _linear_predictor(operator, container, dtype):
+def _linear_predictor(operator: Operator, container: ModelComponentContainer,
+                      dtype: DTypeLike) -> OnnxOperator:
     from skl2onnx.algebra.onnx_ops import OnnxAdd, OnnxMatMul
 
     W, b = _weights(operator.raw_operator, dtype)
@@ -162,7 +174,8 @@ def _linear_predictor(operator, container, dtype):
     return OnnxAdd(OnnxMatMul(operator.inputs[0], W, op_version=opv), b, op_version=opv)
 
 
-def _convert_regressor(scope, operator, container) -> None:
+def _convert_regressor(scope: Scope, operator: Operator, container: ModelComponentContainer
+                       ) -> None:
     from skl2onnx.algebra.onnx_ops import OnnxExp, OnnxIdentity
     from skl2onnx.common.data_types import guess_numpy_type
 
@@ -173,7 +186,8 @@ def _convert_regressor(scope, operator, container) -> None:
          output_names=operator.outputs[:1]).add_to(scope, container)
 
 
-def _convert_classifier(scope, operator, container) -> None:
+def _convert_classifier(scope: Scope, operator: Operator, container: ModelComponentContainer
+                        ) -> None:
     from skl2onnx.algebra.onnx_ops import (
         OnnxArgMax,
         OnnxArrayFeatureExtractor,

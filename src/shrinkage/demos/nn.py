@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import torch
@@ -39,6 +40,14 @@ from ..torch.path import RegularizationPath
 from ..torch.penalties import L1, L2, GroupL1
 from ..torch.proximal import Proximal
 from ..torch.sparsity import prune_zeros, remove_dead_units
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: (X_train, y_train, X_test, y_test)
+Data: TypeAlias = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
+#: what ``train`` steps: a torch optimizer, or one wrapped in a proximal step
+Stepper: TypeAlias = torch.optim.Optimizer | Proximal
 
 SEED = 0
 HIDDEN = 64
@@ -66,7 +75,7 @@ class DemoRow:
     dense_left: int
 
 
-def digits_split(seed: int = SEED):
+def digits_split(seed: int = SEED) -> Data:
     """Digits scaled to [0, 1], split 75/25 with a fixed seed, as float32 tensors."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -88,16 +97,18 @@ def mlp(seed: int = SEED) -> nn.Sequential:
 class Method:
     name: str
     short: str  # for the figure
-    make_optimizer: Callable[[nn.Sequential], object]
-    loss_penalty: object = None  # added to the loss on the weights (biases excluded)
+    make_optimizer: Callable[[nn.Sequential], Stepper]
+    #: added to the loss on the weights (biases excluded)
+    loss_penalty: Callable[[list[nn.Parameter]], torch.Tensor] | None = None
 
 
 def methods() -> list[Method]:
     """The nine trainings, each from the same initialization and batches."""
-    def sgd(model, weight_decay=0.0):
+    def sgd(model: nn.Module, weight_decay: float = 0.0) -> torch.optim.Optimizer:
         return torch.optim.SGD(param_groups(model, weight_decay), lr=SGD_LR, momentum=MOMENTUM)
 
-    def adam(model, cls=torch.optim.Adam, weight_decay=0.0):
+    def adam(model: nn.Module, cls: type[torch.optim.Adam | torch.optim.AdamW] = torch.optim.Adam,
+             weight_decay: float = 0.0) -> torch.optim.Optimizer:
         return cls(param_groups(model, weight_decay), lr=ADAM_LR)
 
     return [
@@ -117,7 +128,9 @@ def methods() -> list[Method]:
     ]
 
 
-def train(model, make_optimizer, loss_penalty, data, epochs: int, batch_size: int = BATCH_SIZE):
+def train(model: nn.Sequential, make_optimizer: Callable[[nn.Sequential], Stepper],
+          loss_penalty: Callable[[list[nn.Parameter]], torch.Tensor] | None, data: Data,
+          epochs: int, batch_size: int = BATCH_SIZE) -> nn.Sequential:
     X, y, _, _ = data
     optimizer = make_optimizer(model)
     weights = decayed_parameters(model)
@@ -137,7 +150,7 @@ def train(model, make_optimizer, loss_penalty, data, epochs: int, batch_size: in
 
 
 @torch.no_grad()
-def evaluate(name: str, model: nn.Sequential, data) -> tuple[DemoRow, nn.Sequential]:
+def evaluate(name: str, model: nn.Sequential, data: Data) -> tuple[DemoRow, nn.Sequential]:
     _, _, X_te, y_te = data
     model.eval()
     accuracy = float((model(X_te).argmax(dim=1) == y_te).float().mean())
@@ -164,7 +177,7 @@ def format_table(rows: list[DemoRow]) -> str:
     return "\n".join(lines)
 
 
-def format_path_table(points: list[dict]) -> str:
+def format_path_table(points: list[dict[str, Any]]) -> str:
     """The path's Markdown table from its points (``PathPoint`` fields as a dict)."""
     lines = ["| lambda (proximal L1) | test accuracy | exact zeros (weights) | non-zero weights |",
              "|---:|---:|---:|---:|"]
@@ -174,7 +187,7 @@ def format_path_table(points: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def settings(quick: bool) -> dict:
+def settings(quick: bool) -> dict[str, Any]:
     """What the numbers depend on, recorded in the JSON output."""
     return {"quick": quick, "epochs": _epochs(quick), "batch_size": BATCH_SIZE, "hidden": HIDDEN,
             "seed": SEED, "sgd_lr": SGD_LR, "sgd_momentum": MOMENTUM, "adam_lr": ADAM_LR,
@@ -193,7 +206,7 @@ def to_csv(rows: list[DemoRow]) -> str:
     return buffer.getvalue()
 
 
-def to_json(rows: list[DemoRow], points: list[dict], quick: bool) -> str:
+def to_json(rows: list[DemoRow], points: list[dict[str, Any]], quick: bool) -> str:
     """Settings, the method table and the L1 path as JSON (full precision)."""
     record = {"settings": settings(quick), "methods": [asdict(r) for r in rows],
               "path": points}
@@ -205,7 +218,7 @@ TABLES = ("nn-demo.csv", "nn-demo.json")
 OUTPUTS = FIGURES + TABLES
 
 
-def run_nn_demo(out_dir=None, quick: bool = False, force: bool = False) -> str:
+def run_nn_demo(out_dir: str | Path | None = None, quick: bool = False, force: bool = False) -> str:
     """Train the nine variants and an L1 path; return the tables as text (Markdown).
 
     With ``out_dir`` (created if missing), also write there the figures ``nn-weights.png`` and
@@ -250,7 +263,8 @@ def _epochs(quick: bool) -> int:
     return 3 if quick else 20
 
 
-def _run(quick: bool):
+def _run(quick: bool
+         ) -> tuple[str, dict[str, nn.Sequential], list[DemoRow], RegularizationPath]:
     started = time.perf_counter()
     data = digits_split()
     epochs = _epochs(quick)
@@ -268,7 +282,7 @@ def _run(quick: bool):
     return "\n".join(lines), models, rows, path
 
 
-def _path(data, quick: bool) -> RegularizationPath:
+def _path(data: Data, quick: bool) -> RegularizationPath:
     X, y, X_te, y_te = data
     lambdas = np.geomspace(2e-2, 2e-4, 3 if quick else 7)
     return RegularizationPath(mlp(), lambdas, penalty="l1", epochs=2 if quick else 10,
@@ -277,13 +291,13 @@ def _path(data, quick: bool) -> RegularizationPath:
                               ).fit(X, y, X_te, y_te)
 
 
-def _save(fig, file: Path, force: bool) -> None:
+def _save(fig: Figure, file: Path, force: bool) -> None:
     from ..io import write_atomic
 
     write_atomic(file, lambda tmp: fig.savefig(tmp, format="png"), force=force, what="figure")
 
 
-def _weights_figure(models: dict, rows: list[DemoRow]):
+def _weights_figure(models: dict[str, nn.Sequential], rows: list[DemoRow]) -> Figure:
     """First-layer weight matrix per method (hidden units x input pixels), exact zeros white.
 
     Drawn on a bare ``matplotlib.figure.Figure``: no pyplot, no change to the user's backend."""
@@ -292,7 +306,9 @@ def _weights_figure(models: dict, rows: list[DemoRow]):
     fig = Figure(figsize=(1.4 * len(models), 2.0), dpi=90)
     axes = fig.subplots(1, len(models))
     for ax, (short, model), row in zip(axes, models.items(), rows, strict=True):
-        w = model[0].weight.detach().abs().numpy()
+        layer = model[0]
+        assert isinstance(layer, nn.Linear)  # mlp()'s first layer
+        w = layer.weight.detach().abs().numpy()
         ax.imshow(np.ma.masked_equal(w, 0.0), cmap="viridis", vmin=0,
                   vmax=np.quantile(w, 0.99) or 1.0, interpolation="nearest")
         ax.set_title(f"{short}\n{row.zero_fraction:.0%} zeros", fontsize=7)
@@ -305,7 +321,7 @@ def _weights_figure(models: dict, rows: list[DemoRow]):
     return fig
 
 
-def _path_figure(path: RegularizationPath):
+def _path_figure(path: RegularizationPath) -> Figure:
     from matplotlib.figure import Figure
 
     frame = path.frame()
