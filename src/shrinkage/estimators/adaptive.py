@@ -57,22 +57,55 @@ class AdaptiveLasso(_AdaptiveBase):
 
     Parameters
     ----------
-    alpha : lasso penalty strength (>= 0) of the weighted lasso.
-    gamma : exponent of the weights (>= 0; 0 is the plain lasso, 1 Zou's usual choice).
-    init : the first fit, "ridge" (default), "ols" (needs n > p) or "lasso".
-    init_alpha : penalty of the first fit, in ``ElasticNet`` units (ridge:
+    alpha : float, default=1.0
+        The weighted lasso's penalty strength (>= 0).
+    gamma : float, default=1.0
+        The exponent of the weights (>= 0; 0 is the plain lasso, 1 Zou's usual choice).
+    init : {"ridge", "ols", "lasso"}, default="ridge"
+        The first fit (``"ols"`` needs n > p).
+    init_alpha : float, default=None
+        The penalty of the first fit, in ``ElasticNet`` units (ridge:
         ``ElasticNet(init_alpha, l1_ratio=0)``; lasso: ``Lasso(init_alpha)``).  None: chosen by
-        ``cv``-fold cross-validation (minimum error) on the ridge / lasso path.
-    cv, random_state : the folds of that cross-validation (K-fold, unshuffled without
-        random_state).
-    fit_intercept, standardize, tol, max_iter, solver : as in ``Lasso``.
+        cross-validation (minimum error) on the ridge / lasso path, on the folds of ``cv``.
+    cv : int, splitter or iterable, default=5
+        The folds that choose ``init_alpha`` when it is None (K-fold, unshuffled without
+        ``random_state``).
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
 
     Attributes
     ----------
-    coef_, intercept_, dual_gap_, n_iter_, converged_ : the weighted lasso fit.
-    penalty_factor_ : the adaptive factors f.
-    init_coef_, init_alpha_ : the first fit and its alpha (None for "ols").
-    n_features_in_, feature_names_in_ (when X has column names).
+    coef_ : ndarray of shape (n_features,)
+        The weighted lasso's coefficients.
+    intercept_ : float
+        Its intercept.
+    dual_gap_ : float
+        Its duality gap.
+    n_iter_ : int
+        Its coordinate-descent epochs (at least 1).
+    converged_ : bool
+        Whether its gap met the tolerance.
+    penalty_factor_ : ndarray of shape (n_features,)
+        The adaptive factors f.
+    init_coef_ : ndarray of shape (n_features,)
+        The first fit's coefficients.
+    init_alpha_ : float or None
+        The first fit's alpha (None for ``"ols"``).
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -102,7 +135,33 @@ class AdaptiveLasso(_AdaptiveBase):
         self.solver = solver
 
     def fit(self, X, y, sample_weight=None):
-        """Fit the initial model, then the weighted lasso; returns self."""
+        """Fit the initial model, then the weighted lasso.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        AdaptiveLasso
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.AdaptiveLasso(alpha=0.05, init="ols").fit(X, y)
+        >>> model.init_alpha_ is None, bool(model.penalty_factor_[0] < model.penalty_factor_[1])
+        (True, True)
+        """
         alpha = v.check_alpha(self.alpha)
         gamma = v.check_nonnegative(self.gamma, "gamma")
         problem, X = self._problem(X, y, sample_weight, multi_output=False)
@@ -121,22 +180,79 @@ class AdaptiveLassoCV(_AdaptiveBase):
 
     Parameters
     ----------
-    gamma : one exponent (>= 0) or a small list of them to choose from.
-    alphas, n_alphas : the grid (None: ``n_alphas`` values from alpha_max down, per gamma).
-    cv : number of folds, a scikit-learn splitter or an iterable of (train, test) pairs.
-    alpha_rule : "min" (minimum CV error) or "1se" (largest alpha within one standard error).
+    gamma : float or list of float, default=1.0
+        One exponent (>= 0) or a small list of them to choose from.
+    alphas : array-like of float, default=None
+        The grid; None: ``n_alphas`` values from alpha_max down, per gamma.
+    n_alphas : int, default=100
+        The length of the default grid.
+    cv : int, splitter or iterable, default=5
+        The number of folds, a scikit-learn splitter or an iterable of (train, test) pairs.
+    alpha_rule : {"min", "1se"}, default="min"
+        ``"min"``: the minimum CV error; ``"1se"``: the largest alpha within one standard error.
         gamma is the one with the smallest minimum CV error.
-    scoring : "mse", "mae" or "r2" (see ``shrinkage.selection.cv``).
-    init, init_alpha, fit_intercept, standardize, tol, max_iter, solver : as in
-        ``AdaptiveLasso``.
-    n_jobs, random_state, progress : parallel folds, shuffled seeded folds, progress bar.
+    scoring : {"mse", "mae", "r2"}, default="mse"
+        The CV error (see ``shrinkage.selection.cv``).
+    init : {"ridge", "ols", "lasso"}, default="ridge"
+        The first fit (``"ols"`` needs n > p).
+    init_alpha : float, default=None
+        The penalty of the first fit, in ``ElasticNet`` units (ridge:
+        ``ElasticNet(init_alpha, l1_ratio=0)``; lasso: ``Lasso(init_alpha)``).  None: chosen by
+        cross-validation (minimum error) on the ridge / lasso path, on the same folds.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
+    n_jobs : int, default=None
+        joblib parallelism over the folds.
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds.
+    progress : bool, default=None
+        Show a progress bar; None decides automatically.
 
     Attributes
     ----------
-    alpha_, gamma_ : the choices.  cv_results_ : one ``CVResult`` per gamma (``gammas_``).
-    alphas_, cv_mean_, cv_se_ : the grid and CV curve of the chosen gamma.
-    coef_, intercept_, dual_gap_, n_iter_, converged_, penalty_factor_, init_coef_,
-    init_alpha_ : the final full-data fit at (alpha_, gamma_), as in ``AdaptiveLasso``.
+    alpha_ : float
+        The chosen alpha.
+    gamma_ : float
+        The chosen gamma.
+    gammas_ : ndarray of float
+        The gammas scored.
+    cv_results_ : list of CVResult
+        One cross-validation per gamma.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid of the chosen gamma.
+    cv_mean_ : ndarray of shape (n_alphas,)
+        Its mean CV error per alpha.
+    cv_se_ : ndarray of shape (n_alphas,)
+        Its standard error.
+    coef_ : ndarray of shape (n_features,)
+        The final full-data fit's coefficients, at (alpha_, gamma_).
+    intercept_ : float
+        Its intercept.
+    dual_gap_ : float
+        Its duality gap.
+    n_iter_ : int
+        Its coordinate-descent epochs (at least 1).
+    converged_ : bool
+        Whether its gap met the tolerance.
+    penalty_factor_ : ndarray of shape (n_features,)
+        The adaptive factors f.
+    init_coef_ : ndarray of shape (n_features,)
+        The first fit's coefficients.
+    init_alpha_ : float or None
+        The first fit's alpha (None for ``"ols"``).
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -172,7 +288,34 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.progress = progress
 
     def fit(self, X, y, sample_weight=None):
-        """Cross-validate alpha (and gamma), then fit the chosen model on all data; returns self."""
+        """Cross-validate alpha (and gamma), then fit the chosen model on all data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        AdaptiveLassoCV
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.AdaptiveLassoCV(gamma=[0.5, 1.0], n_alphas=10, cv=3,
+        ...                                   random_state=0).fit(X, y)
+        >>> len(model.cv_results_), model.gamma_ in (0.5, 1.0)
+        (2, True)
+        """
         from ..selection._folds import make_folds
         from ..selection.cv import cross_validate_path
 

@@ -68,32 +68,94 @@ class ElasticNetCV(_LinearModel):
 
     Parameters
     ----------
-    l1_ratio : a value or a list of values in [0, 1]; a list is searched on the same folds.
-    alphas : the grid (positive), or None for ``n_alphas`` values per l1_ratio from alpha_max down
-        to ``alpha_min_ratio * alpha_max`` (glmnet's default ratio when None).
-    cv : folds: an int (K-fold, group K-fold when ``groups`` is passed to ``fit``), a scikit-learn
-        splitter, or an iterable of (train, test) index arrays.
-    scoring : "mse", "mae" or "r2" (1 - R^2); lower is better.
-    alpha_rule : "min" (the minimum CV error) or "1se" (the largest alpha within one standard
-        error of the minimum, at the l1_ratio of the minimum).
-    n_repeats : repeated K-fold (integer cv only).
-    relax : also cross-validate glmnet's relaxed fits gamma * lasso + (1 - gamma) * the
-        unpenalized refit on the active set, over (gamma, alpha), for every gamma in ``gammas``.
-    fit_intercept, standardize, penalty_factor, lower, upper, positive, tol, max_iter, solver :
-        as in ``ElasticNet``.
-    n_jobs : joblib parallelism over the folds; random_state : int or numpy Generator for
-        shuffled folds; progress : None (automatic), True or False.
+    l1_ratio : float or list of float, default=0.5
+        A value or a list of values in [0, 1]; a list is searched on the same folds.
+    alphas : array-like of float, default=None
+        The grid (positive), or None for ``n_alphas`` values per l1_ratio from alpha_max down to
+        ``alpha_min_ratio * alpha_max``.
+    n_alphas : int, default=100
+        The length of the default grid.
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max; None: glmnet's default (1e-4 when
+        n > p, else 1e-2).
+    cv : int, splitter or iterable, default=5
+        The folds: an int (K-fold, group K-fold when ``groups`` is passed to ``fit``), a
+        scikit-learn splitter, or an iterable of (train, test) index arrays.
+    scoring : {"mse", "mae", "r2"}, default="mse"
+        The CV error, lower is better (``"r2"`` as 1 - R^2).
+    alpha_rule : {"min", "1se"}, default="min"
+        ``"min"``: the minimum CV error; ``"1se"``: the largest alpha within one standard error
+        of the minimum, at the l1_ratio of the minimum.
+    n_repeats : int, default=1
+        Repeated K-fold (integer cv only).
+    relax : bool, default=False
+        Also cross-validate glmnet's relaxed fits gamma * lasso + (1 - gamma) * the unpenalized
+        refit on the active set, over (gamma, alpha), for every gamma in ``gammas``.
+    gammas : sequence of float, default=(0.0, 0.25, 0.5, 0.75, 1.0)
+        The relaxed mixing weights in [0, 1] (``relax=True`` only).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
+    n_jobs : int, default=None
+        joblib parallelism over the folds.
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds.
+    progress : bool, default=None
+        Show a progress bar; None decides automatically.
 
     Attributes
     ----------
-    alpha_, l1_ratio_, gamma_ (1.0 unless relax), coef_, intercept_, dual_gap_ (of the full-data
-    path at alpha_; of the lasso fit when relaxed), n_iter_ (the epochs of the warm-started
-    full-data path down to alpha_, at least 1), alphas_ ((n_l1_ratio, n_alphas), squeezed for
-    one l1_ratio, as scikit-learn), mse_path_ (the fold errors of ``scoring``,
-    (n_l1_ratio, n_alphas, n_folds) squeezed alike; named as in scikit-learn whatever the
-    scoring), cv_mean_ and cv_se_ (per alpha; a gamma axis before the alphas with relax),
-    alpha_min_, alpha_1se_, cv_result_ (the ``CVResult`` of the chosen l1_ratio, its full-data
-    path stopped at alpha_min_), n_features_in_, feature_names_in_.
+    alpha_ : float
+        The chosen alpha.
+    l1_ratio_ : float
+        The chosen l1_ratio.
+    gamma_ : float
+        The chosen relaxed gamma (1.0 unless ``relax``).
+    coef_ : ndarray of shape (n_features,)
+        The coefficients of the full-data fit at ``alpha_``.
+    intercept_ : float
+        Its intercept.
+    dual_gap_ : float
+        The duality gap of the full-data path at ``alpha_`` (of the lasso fit when relaxed).
+    n_iter_ : int
+        The epochs of the warm-started full-data path down to ``alpha_`` (at least 1).
+    alphas_ : ndarray of shape (n_l1_ratio, n_alphas)
+        The grid of each l1_ratio (the first axis squeezed for one l1_ratio, as
+        scikit-learn).
+    mse_path_ : ndarray of shape (n_l1_ratio, n_alphas, n_folds)
+        The fold errors of ``scoring``, squeezed alike (named as in scikit-learn whatever
+        the scoring).
+    cv_mean_ : ndarray
+        The mean CV error per alpha (a gamma axis before the alphas with ``relax``).
+    cv_se_ : ndarray
+        Its standard error, shaped alike.
+    alpha_min_ : float
+        The alpha of the minimum CV error.
+    alpha_1se_ : float
+        The largest alpha within one standard error of the minimum.
+    cv_result_ : CVResult
+        The result of the chosen l1_ratio, its full-data path stopped at ``alpha_min_``.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -142,7 +204,36 @@ class ElasticNetCV(_LinearModel):
         return v.check_l1_ratios(self.l1_ratio)
 
     def fit(self, X, y, sample_weight=None, groups=None):
-        """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
+        """Cross-validate, then take the full-data fit at the chosen alpha.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels: an integer ``cv`` becomes group K-fold.
+
+        Returns
+        -------
+        ElasticNetCV
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> groups = np.repeat(np.arange(6), 10)  # six groups of ten rows
+        >>> model = shrinkage.LassoCV(n_alphas=10, cv=3).fit(X, y, groups=groups)
+        >>> model.mse_path_.shape
+        (10, 3)
+        """
         if handled_by_extra(X):  # one pass over the data, then Gram mode
             return fit_by_extra(self, X, y, sample_weight, groups)
         rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
@@ -175,6 +266,35 @@ class ElasticNetCV(_LinearModel):
         the path goes down to ``alpha_min_``, below it refuses); ``exact=True`` refits at alpha
         with this estimator's options and needs the training data, ``train=(X, y)`` or
         ``(X, y, sample_weight)``.  See ``shrinkage.Path.coef_at``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features.
+        alpha : float, default=None
+            Another alpha of the full-data path; None is ``alpha_``.
+        exact : bool, default=False
+            Refit at ``alpha`` instead of interpolating.
+        train : tuple, default=None
+            ``(X, y)`` or ``(X, y, sample_weight)``, the training data (``exact=True`` only).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.LassoCV(n_alphas=20, cv=3, random_state=0).fit(X, y)
+        >>> at_1se = model.predict(X[:2], alpha=model.alpha_1se_)
+        >>> refit = model.predict(X[:2], alpha=model.alpha_1se_, exact=True, train=(X, y))
+        >>> bool(np.allclose(at_1se, refit, atol=1e-3))
+        True
         """
         if alpha is None and train is None and exact is False:
             return super().predict(X)
@@ -187,8 +307,92 @@ class ElasticNetCV(_LinearModel):
 class LassoCV(ElasticNetCV):
     """The lasso with alpha chosen by cross-validation: ElasticNetCV with l1_ratio = 1.
 
-    Same parameters (no l1_ratio) and attributes; ``alphas_`` is (n_alphas,) and ``mse_path_``
-    (n_alphas, n_folds) as in scikit-learn.
+    Parameters
+    ----------
+    alphas : array-like of float, default=None
+        The grid (positive), or None for ``n_alphas`` values from alpha_max down to
+        ``alpha_min_ratio * alpha_max``.
+    n_alphas : int, default=100
+        The length of the default grid.
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max; None: glmnet's default (1e-4 when
+        n > p, else 1e-2).
+    cv : int, splitter or iterable, default=5
+        The folds: an int (K-fold, group K-fold when ``groups`` is passed to ``fit``), a
+        scikit-learn splitter, or an iterable of (train, test) index arrays.
+    scoring : {"mse", "mae", "r2"}, default="mse"
+        The CV error, lower is better (``"r2"`` as 1 - R^2).
+    alpha_rule : {"min", "1se"}, default="min"
+        ``"min"``: the minimum CV error; ``"1se"``: the largest alpha within one standard error
+        of the minimum.
+    n_repeats : int, default=1
+        Repeated K-fold (integer cv only).
+    relax : bool, default=False
+        Also cross-validate glmnet's relaxed fits gamma * lasso + (1 - gamma) * the unpenalized
+        refit on the active set, over (gamma, alpha), for every gamma in ``gammas``.
+    gammas : sequence of float, default=(0.0, 0.25, 0.5, 0.75, 1.0)
+        The relaxed mixing weights in [0, 1] (``relax=True`` only).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
+    n_jobs : int, default=None
+        joblib parallelism over the folds.
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds.
+    progress : bool, default=None
+        Show a progress bar; None decides automatically.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen alpha.
+    l1_ratio_ : float
+        Always 1.0 (the lasso).
+    gamma_ : float
+        The chosen relaxed gamma (1.0 unless ``relax``).
+    coef_ : ndarray of shape (n_features,)
+        The coefficients of the full-data fit at ``alpha_``.
+    intercept_ : float
+        Its intercept.
+    dual_gap_ : float
+        The duality gap of the full-data path at ``alpha_`` (of the lasso fit when relaxed).
+    n_iter_ : int
+        The epochs of the warm-started full-data path down to ``alpha_`` (at least 1).
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid.
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        The fold errors of ``scoring`` (named as in scikit-learn whatever the scoring).
+    cv_mean_ : ndarray
+        The mean CV error per alpha (a gamma axis before the alphas with ``relax``).
+    cv_se_ : ndarray
+        Its standard error, shaped alike.
+    alpha_min_ : float
+        The alpha of the minimum CV error.
+    alpha_1se_ : float
+        The largest alpha within one standard error of the minimum.
+    cv_result_ : CVResult
+        The cross-validation, its full-data path stopped at ``alpha_min_``.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -242,23 +446,51 @@ class RidgeCV(_LinearModel):
 
     Parameters
     ----------
-    alphas : positive values to try (kept in the given order; ties go to the first).
-    cv : None or "loo" (exact leave-one-out, as scikit-learn's default), "gcv" (generalized
-        cross-validation), an int (K-fold; group K-fold with ``groups`` in ``fit``), a
+    alphas : array-like of float, default=(0.1, 1.0, 10.0)
+        Positive values to try (kept in the given order; ties go to the first).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    cv : {None, "loo", "gcv"}, int, splitter or iterable, default=None
+        None or ``"loo"``: exact leave-one-out (scikit-learn's default); ``"gcv"``: generalized
+        cross-validation; an int: K-fold (group K-fold with ``groups`` in ``fit``); a
         scikit-learn splitter or an iterable of (train, test) splits.
-    scoring : "mse", "mae" or "r2" (1 - R^2), lower is better; GCV is a squared error ("mse").
-    alpha_per_target : one alpha per column of a 2-D y.
-    store_cv_results : keep the squared leave-one-out errors in ``cv_results_``
-        ((n_samples, n_alphas), or (n_samples, n_targets, n_alphas)); leave-one-out only.
-    fit_intercept, standardize, penalty_factor : as in ``Ridge`` (0 leaves a column unpenalized).
-    random_state : int or numpy Generator for shuffled K-fold.
+    scoring : {"mse", "mae", "r2"}, default="mse"
+        The CV error, lower is better (``"r2"`` as 1 - R^2); GCV is a squared error ("mse").
+    alpha_per_target : bool, default=False
+        One alpha per column of a 2-D y.
+    store_cv_results : bool, default=False
+        Keep the squared leave-one-out errors in ``cv_results_`` (leave-one-out only).
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled K-fold.
 
     Attributes
     ----------
-    alpha_ (an array with alpha_per_target), coef_, intercept_, cv_mean_ (the CV error per alpha,
-    (n_alphas,), or (n_targets, n_alphas) for a 2-D y), cv_se_ (K-fold only, else None),
-    best_score_ (scikit-learn's sign: minus the error for "mse"/"mae", R^2 for "r2"),
-    cv_results_, dual_gap_ (ElasticNet units, as ``Ridge``), n_features_in_, feature_names_in_.
+    alpha_ : float or ndarray of shape (n_targets,)
+        The chosen alpha (an array with ``alpha_per_target``).
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        The coefficients at ``alpha_``.
+    intercept_ : float or ndarray of shape (n_targets,)
+        The intercept(s).
+    cv_mean_ : ndarray of shape (n_alphas,) or (n_targets, n_alphas)
+        The CV error per alpha.
+    cv_se_ : ndarray or None
+        Its standard error (K-fold only, else None).
+    best_score_ : float or ndarray of shape (n_targets,)
+        scikit-learn's sign: minus the error for "mse"/"mae", R^2 for "r2".
+    cv_results_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
+        The squared leave-one-out errors (only with ``store_cv_results``).
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        The duality gap(s) at ``alpha_``, in ElasticNet units (as ``Ridge``).
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -288,7 +520,35 @@ class RidgeCV(_LinearModel):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None, groups=None):
-        """Score every alpha, then fit at the best; returns self."""
+        """Score every alpha, then fit at the best.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            The target(s).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels: an integer ``cv`` becomes group K-fold.
+
+        Returns
+        -------
+        RidgeCV
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.RidgeCV(alphas=[0.1, 1.0, 10.0], cv="gcv").fit(X, y)
+        >>> float(model.alpha_), bool(model.best_score_ < 0)
+        (0.1, True)
+        """
         alphas = v.check_positive_alphas(self.alphas)
         scoring = v.check_choice(self.scoring, "scoring", v.SCORINGS)
         v.check_random_state(self.random_state)  # checked even where the folds are not shuffled

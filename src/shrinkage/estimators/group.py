@@ -81,31 +81,55 @@ class GroupLasso(RegressorMixin, _GroupModel):
 
     Parameters
     ----------
-    groups : one integer label per column (-1 or None: the column is in no group and forms a
-        group of its own); None (default) puts every column in its own group: the lasso.
-    alpha : penalty strength (>= 0).
-    datafit : the loss, as described above (a name or a datafit instance).
-    l1_ratio : weight of the L1 norm (0: group lasso, in (0, 1): sparse-group lasso, 1: lasso).
-    group_factor : f_g >= 0: None (sqrt of the group size), a number, a dict {label: factor} or
-        one value per group in the order of ``groups_``; 0 leaves a group unpenalized.
-    fit_intercept : fit an unpenalized intercept.
-    standardize : penalize the coefficients of columns scaled to unit weighted standard
-        deviation (glmnet), reported on the original scale.
-    tol : stop when the certificate (duality gap, or KKT violation with an unpenalized group)
-        is below tol times that of the null model.
-    max_iter : maximum number of block coordinate-descent epochs (Newton steps for the
-        quantile loss).
-    warm_start : start from the previous ``coef_`` / ``intercept_``.
+    groups : array-like of shape (n_features,), default=None
+        One integer label per column (-1 or None: the column is in no group and forms a group
+        of its own); None puts every column in its own group: the lasso.
+    alpha : float, default=1.0
+        The penalty strength (>= 0).
+    datafit : str or Datafit, default="quadratic"
+        The loss, as described above (a name or a datafit instance).
+    l1_ratio : float, default=0.0
+        The weight of the L1 norm (0: group lasso, in (0, 1): sparse-group lasso, 1: lasso).
+    group_factor : float, dict or array-like, default=None
+        f_g >= 0: None (sqrt of the group size), a number, a dict {label: factor} or one value
+        per group in the order of ``groups_``; 0 leaves a group unpenalized.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    standardize : bool, default=False
+        Penalize the coefficients of columns scaled to unit weighted standard deviation
+        (glmnet), reported on the original scale.
+    tol : float, default=1e-4
+        Stop when the certificate (duality gap, or KKT violation with an unpenalized group) is
+        below tol times that of the null model.
+    max_iter : int, default=1000
+        The most block coordinate-descent epochs (Newton steps for the quantile loss).
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` / ``intercept_``.
 
     Attributes
     ----------
-    coef_, intercept_ : the coefficients (p,) and the intercept.
-    groups_ : the columns of each group (groups ordered by label, then the ungrouped columns).
-    group_labels_ : the label of each group (-1 for an ungrouped column).
-    active_groups_ : indices into ``groups_`` of the groups with non-zero coefficients.
-    dual_gap_ : the certificate at the solution, in objective units; ``certificate_`` names it
-        ("duality_gap" or "kkt").
-    n_iter_, converged_, n_features_in_, feature_names_in_ (when X has column names).
+    coef_ : ndarray of shape (n_features,)
+        The coefficients.
+    intercept_ : float
+        The intercept.
+    groups_ : list of ndarray
+        The columns of each group (groups ordered by label, then the ungrouped columns).
+    group_labels_ : ndarray of int
+        The label of each group (-1 for an ungrouped column).
+    active_groups_ : ndarray of int
+        Indices into ``groups_`` of the groups with non-zero coefficients.
+    dual_gap_ : float
+        The certificate at the solution, in objective units.
+    certificate_ : {"duality_gap", "kkt"}
+        What ``dual_gap_`` is.
+    n_iter_ : int
+        The epochs run (the certifying pass counts as one).
+    converged_ : bool
+        Whether the certificate met the tolerance.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -137,7 +161,36 @@ class GroupLasso(RegressorMixin, _GroupModel):
         self.warm_start = warm_start
 
     def fit(self, X, y, sample_weight=None, offset=None):
-        """Fit on X (dense or sparse) and y, with an optional offset in the linear predictor."""
+        """Fit on X (dense or sparse) and y, with an optional offset in the linear predictor.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+        offset : array-like of shape (n_samples,), default=None
+            Added to the linear predictor (e.g. log exposure for the Poisson datafit).
+
+        Returns
+        -------
+        GroupLasso
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> exposure = rng.uniform(1.0, 3.0, 80)
+        >>> counts = rng.poisson(exposure * np.exp(0.5 * X[:, 0]))
+        >>> model = shrinkage.GroupLasso(alpha=0.05, datafit="poisson")
+        >>> np.flatnonzero(model.fit(X, counts, offset=np.log(exposure)).coef_)
+        array([0])
+        """
         if isinstance(self.datafit, str) and self.datafit not in REGRESSION_DATAFITS:
             hint = (" (a classification loss: use GroupLassoClassifier)"
                     if self.datafit in CLASSIFICATION_DATAFITS else "")
@@ -149,7 +202,29 @@ class GroupLasso(RegressorMixin, _GroupModel):
         return self
 
     def predict(self, X):
-        """x.w + b (its exponential for the Poisson datafit)."""
+        """x.w + b (its exponential for the Poisson datafit).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.GroupLasso(groups=[0, 0, 1, 1], alpha=0.05).fit(X, y)
+        >>> model.predict(X[:3]).shape
+        (3,)
+        """
         check_is_fitted(self)
         X = validate_data(self, X, **_X_PREDICT)
         eta = np.asarray(X @ self.coef_ + self.intercept_)
@@ -169,34 +244,58 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
 
     Parameters
     ----------
-    groups : one integer label per column (-1 or None: the column is in no group and forms a
-        group of its own); None (default) puts every column in its own group: the lasso.
-    alpha : penalty strength (>= 0).
-    datafit : the loss, as described above (a name or a datafit instance).
-    l1_ratio : weight of the L1 norm (0: group lasso, in (0, 1): sparse-group lasso, 1: lasso).
-    group_factor : f_g >= 0: None (sqrt of the group size), a number, a dict {label: factor} or
-        one value per group in the order of ``groups_``; 0 leaves a group unpenalized.
-    fit_intercept : fit an unpenalized intercept.
-    standardize : penalize the coefficients of columns scaled to unit weighted standard
-        deviation (glmnet), reported on the original scale.
-    tol : stop when the certificate (duality gap, or KKT violation with an unpenalized group)
-        is below tol times that of the null model.
-    max_iter : maximum number of block coordinate-descent epochs (Newton steps for the
-        quantile loss).
-    warm_start : start from the previous ``coef_`` / ``intercept_``.
+    groups : array-like of shape (n_features,), default=None
+        One integer label per column (-1 or None: the column is in no group and forms a group
+        of its own); None puts every column in its own group: the lasso.
+    alpha : float, default=0.01
+        The penalty strength (>= 0).
+    datafit : {"logistic", "squared_hinge", "multinomial"}, default="logistic"
+        The loss, as described above.
+    l1_ratio : float, default=0.0
+        The weight of the L1 norm (0: group lasso, in (0, 1): sparse-group lasso, 1: lasso).
+    group_factor : float, dict or array-like, default=None
+        f_g >= 0: None (sqrt of the group size), a number, a dict {label: factor} or one value
+        per group in the order of ``groups_``; 0 leaves a group unpenalized.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    standardize : bool, default=False
+        Penalize the coefficients of columns scaled to unit weighted standard deviation
+        (glmnet), reported on the original scale.
+    tol : float, default=1e-4
+        Stop when the certificate (duality gap, or KKT violation with an unpenalized group) is
+        below tol times that of the null model.
+    max_iter : int, default=1000
+        The most block coordinate-descent epochs.
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` / ``intercept_``.
 
     Attributes
     ----------
-    classes_ : the class labels, sorted.
-    coef_ : (1, p) for two classes, (K, p) for the multinomial with K > 2 (with two classes the
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted.
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        (1, p) for two classes, (K, p) for the multinomial with K > 2 (with two classes the
         multinomial reports class 1 - class 0).
-    intercept_ : (1,) or (K,).
-    groups_ : the columns of each group (groups ordered by label, then the ungrouped columns).
-    group_labels_ : the label of each group (-1 for an ungrouped column).
-    active_groups_ : indices into ``groups_`` of the groups with non-zero coefficients.
-    dual_gap_ : the certificate at the solution, in objective units; ``certificate_`` names it
-        ("duality_gap" or "kkt").
-    n_iter_, converged_, n_features_in_, feature_names_in_ (when X has column names).
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        The intercept(s).
+    groups_ : list of ndarray
+        The columns of each group (groups ordered by label, then the ungrouped columns).
+    group_labels_ : ndarray of int
+        The label of each group (-1 for an ungrouped column).
+    active_groups_ : ndarray of int
+        Indices into ``groups_`` of the groups with non-zero coefficients.
+    dual_gap_ : float
+        The certificate at the solution, in objective units.
+    certificate_ : {"duality_gap", "kkt"}
+        What ``dual_gap_`` is.
+    n_iter_ : int
+        The epochs run (the certifying pass counts as one).
+    converged_ : bool
+        Whether the certificate met the tolerance.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -225,7 +324,33 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         self.warm_start = warm_start
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on X (dense or sparse) and labels y (any values); returns self."""
+        """Fit on X (dense or sparse) and labels y (any values).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The class labels (any values).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        GroupLassoClassifier
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((90, 3))
+        >>> y = np.argmax(X + 0.3 * rng.standard_normal((90, 3)), axis=1)  # three classes
+        >>> clf = shrinkage.GroupLassoClassifier(alpha=0.01, datafit="multinomial").fit(X, y)
+        >>> clf.coef_.shape, clf.classes_.tolist()
+        ((3, 3), [0, 1, 2])
+        """
         datafit = v.check_choice(self.datafit, "datafit", CLASSIFICATION_DATAFITS)
         X, y = validate_data(self, X, y, **_X_FIT)
         X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
@@ -252,7 +377,29 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
 
     @available_if(lambda self: self.datafit in ("logistic", "multinomial"))
     def predict_proba(self, X):
-        """Class probabilities (n, K), columns in the order of ``classes_``."""
+        """Class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The probabilities (rows sum to 1).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 4))
+        >>> labels = np.where(X[:, 0] - X[:, 3] + 0.5 * rng.standard_normal(80) > 0, "yes", "no")
+        >>> clf = shrinkage.GroupLassoClassifier(groups=[0, 1, 1, 2], alpha=0.05).fit(X, labels)
+        >>> clf.predict_proba(X[:2]).sum(axis=1).round(6)
+        array([1., 1.])
+        """
         d = self.decision_function(X)
         if d.ndim == 1:
             p1 = expit(d)
@@ -261,7 +408,29 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
 
     @available_if(lambda self: self.datafit in ("logistic", "multinomial"))
     def predict_log_proba(self, X):
-        """log of ``predict_proba``."""
+        """log of ``predict_proba``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The log-probabilities.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 4))
+        >>> labels = np.where(X[:, 0] - X[:, 3] + 0.5 * rng.standard_normal(80) > 0, "yes", "no")
+        >>> clf = shrinkage.GroupLassoClassifier(groups=[0, 1, 1, 2], alpha=0.05).fit(X, labels)
+        >>> bool(np.allclose(np.exp(clf.predict_log_proba(X[:2])), clf.predict_proba(X[:2])))
+        True
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 

@@ -57,17 +57,55 @@ class HuberRegressor(_GLMRegressor):
 
     Parameters
     ----------
-    epsilon : the threshold eps >= 1 (in units of the scale); smaller is more robust.
-    alpha : penalty strength >= 0 (scikit-learn's); l1_ratio : the EN mix.
-    fit_intercept, standardize, penalty_factor, lower, upper, positive, tol, warm_start : as in
-        ``PoissonRegressor``; max_iter bounds the scale updates (and each inner fit).
+    epsilon : float, default=1.35
+        The threshold eps >= 1 (in units of the scale); smaller is more robust.
+    alpha : float, default=0.0001
+        The penalty strength >= 0 (scikit-learn's scaling).
+    l1_ratio : float, default=0.0
+        The Elastic-Net mix in [0, 1] (0: ridge, scikit-learn's; 1: lasso).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-5
+        The relative change of the coefficients and of sigma that stops the alternation (and
+        the inner fits' tolerance).
+    max_iter : int, default=1000
+        The most scale updates (and the bound of each inner fit).
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` / ``intercept_``.
 
     Attributes
     ----------
-    coef_, intercept_, scale_ (sigma; 0.0 for the interpolating limit), outliers_ (|residual| >
-    eps sigma), n_iter_ (scale updates; Newton or simplex iterations for the limit), dual_gap_
-    (certificate of the last fixed-scale fit; the joint problem's duality gap for the limit),
-    converged_, n_features_in_, feature_names_in_.
+    coef_ : ndarray of shape (n_features,)
+        The coefficients.
+    intercept_ : float
+        The intercept.
+    scale_ : float
+        sigma; 0.0 for the interpolating limit.
+    outliers_ : ndarray of bool of shape (n_samples,)
+        The rows with |residual| > eps sigma.
+    n_iter_ : int
+        The scale updates (Newton or simplex iterations for the limit).
+    dual_gap_ : float
+        The certificate of the last fixed-scale fit (the joint problem's duality gap for the
+        limit).
+    converged_ : bool
+        Whether the alternation (and its certificate) met the tolerance.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -99,7 +137,34 @@ class HuberRegressor(_GLMRegressor):
         self.warm_start = warm_start
 
     def fit(self, X, y, sample_weight=None):
-        """Fit (w, b, sigma) by alternating minimisation; returns self."""
+        """Fit (w, b, sigma) by alternating minimisation.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        HuberRegressor
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> y[:3] += 50.0  # three gross outliers
+        >>> huber = shrinkage.HuberRegressor().fit(X, y)
+        >>> np.flatnonzero(huber.outliers_)[:3], bool(huber.scale_ > 0)
+        (array([0, 1, 2]), True)
+        """
         eps = self.epsilon
         if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 1.0 <= eps < np.inf:
             raise ValueError(f"epsilon must be a number >= 1.0; got {eps!r}.")
@@ -175,7 +240,27 @@ class HuberRegressor(_GLMRegressor):
         return self
 
     def predict(self, X):
-        """X @ coef_ + intercept_."""
+        """X @ coef_ + intercept_.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        >>> huber = shrinkage.HuberRegressor(alpha=0.0).fit(X, [1.0, 3.0, 5.0, 7.0])
+        >>> huber.predict([[4.0]]).round(3)
+        array([9.])
+        """
         return self._predict_linear(X)
 
 

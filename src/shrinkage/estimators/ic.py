@@ -18,20 +18,68 @@ class ElasticNetIC(_LinearModel):
 
     Parameters
     ----------
-    criterion : "aic", "bic" or "ebic" (extended BIC, with ``ebic_gamma`` in [0, 1]; 0 is BIC).
-    l1_ratio : the L1 / L2 mix (1 is the lasso).
-    noise_variance : sigma^2 of the criteria; None estimates it by least squares
-        (needs n_samples > n_features + fit_intercept).
-    alphas, n_alphas, alpha_min_ratio : the grid, as in ``shrinkage.path``.
-    fit_intercept, standardize, penalty_factor, lower, upper, positive, tol, max_iter, solver :
-        as in ``ElasticNet``.
+    criterion : {"aic", "bic", "ebic"}, default="aic"
+        The criterion; ``"ebic"`` is the extended BIC, with ``ebic_gamma``.
+    l1_ratio : float, default=0.5
+        The L1 / L2 mix (1 is the lasso).
+    noise_variance : float, default=None
+        sigma^2 of the criteria; None estimates it by least squares (needs
+        n_samples > n_features + fit_intercept).
+    ebic_gamma : float, default=0.5
+        The extended BIC's gamma in [0, 1] (0 is BIC); ``criterion="ebic"`` only.
+    alphas : array-like of float, default=None
+        The grid, as in ``shrinkage.path``; None: ``n_alphas`` values from alpha_max down.
+    n_alphas : int, default=100
+        The length of the default grid.
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max (None: 1e-4 when n > p, else 1e-2).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
 
     Attributes
     ----------
-    alpha_, alphas_, criterion_ (the criterion per alpha), df_ (degrees of freedom per alpha),
-    noise_variance_, coef_, intercept_, dual_gap_ (of the path at alpha_), n_iter_ (the epochs of
-    the warm-started path down to alpha_, at least 1),
-    ic_result_ (the ``ICResult``), n_features_in_, feature_names_in_.
+    alpha_ : float
+        The chosen alpha.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid.
+    criterion_ : ndarray of shape (n_alphas,)
+        The criterion per alpha.
+    df_ : ndarray of shape (n_alphas,)
+        The degrees of freedom per alpha.
+    noise_variance_ : float
+        The sigma^2 used.
+    coef_ : ndarray of shape (n_features,)
+        The coefficients at ``alpha_``.
+    intercept_ : float
+        Its intercept.
+    dual_gap_ : float
+        The duality gap of the path at ``alpha_``.
+    n_iter_ : int
+        The epochs of the warm-started path down to ``alpha_`` (at least 1).
+    ic_result_ : ICResult
+        The criterion along the path.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -70,7 +118,33 @@ class ElasticNetIC(_LinearModel):
         return v.check_l1_ratio(self.l1_ratio)
 
     def fit(self, X, y, sample_weight=None):
-        """Fit the path, score it, keep the fit at the best alpha; returns self."""
+        """Fit the path, score it, keep the fit at the best alpha.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        ElasticNetIC
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.LassoIC(criterion="ebic", noise_variance=0.01).fit(X, y)
+        >>> int(model.df_[list(model.alphas_).index(model.alpha_)])  # two features kept
+        2
+        """
         v.check_choice(self.criterion, "criterion", v.CRITERIA)
         l1_ratio = self._mixing()
         options = PathOptions(
@@ -100,8 +174,71 @@ class ElasticNetIC(_LinearModel):
 class LassoIC(ElasticNetIC):
     """The lasso with alpha chosen by AIC, BIC or EBIC (df = the number of non-zeros).
 
-    Same parameters (no l1_ratio) and attributes as ``ElasticNetIC``; with the default noise
-    variance it reproduces scikit-learn's ``LassoLarsIC`` up to the resolution of the grid.
+    With the default noise variance it reproduces scikit-learn's ``LassoLarsIC`` up to the
+    resolution of the grid.
+
+    Parameters
+    ----------
+    criterion : {"aic", "bic", "ebic"}, default="aic"
+        The criterion; ``"ebic"`` is the extended BIC, with ``ebic_gamma``.
+    noise_variance : float, default=None
+        sigma^2 of the criteria; None estimates it by least squares (needs
+        n_samples > n_features + fit_intercept).
+    ebic_gamma : float, default=0.5
+        The extended BIC's gamma in [0, 1] (0 is BIC); ``criterion="ebic"`` only.
+    alphas : array-like of float, default=None
+        The grid, as in ``shrinkage.path``; None: ``n_alphas`` values from alpha_max down.
+    n_alphas : int, default=100
+        The length of the default grid.
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max (None: 1e-4 when n > p, else 1e-2).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen alpha.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid.
+    criterion_ : ndarray of shape (n_alphas,)
+        The criterion per alpha.
+    df_ : ndarray of shape (n_alphas,)
+        The degrees of freedom per alpha.
+    noise_variance_ : float
+        The sigma^2 used.
+    coef_ : ndarray of shape (n_features,)
+        The coefficients at ``alpha_``.
+    intercept_ : float
+        Its intercept.
+    dual_gap_ : float
+        The duality gap of the path at ``alpha_``.
+    n_iter_ : int
+        The epochs of the warm-started path down to ``alpha_`` (at least 1).
+    ic_result_ : ICResult
+        The criterion along the path.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------

@@ -52,7 +52,26 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
         return problem, X
 
     def predict(self, X):
-        """X @ coef_ + intercept_."""
+        """X @ coef_ + intercept_.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+            The predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> X = np.array([[0.0], [1.0], [2.0]])
+        >>> shrinkage.Ridge(alpha=1e-12).fit(X, [1.0, 3.0, 5.0]).predict([[3.0]]).round(6)
+        array([7.])
+        """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
                           dtype=[np.float64, np.float32])
@@ -73,23 +92,49 @@ class ElasticNet(_LinearModel):
 
     Parameters
     ----------
-    alpha : penalty strength (>= 0).
-    l1_ratio : mix between L1 (1.0, the lasso) and L2 (0.0).
-    fit_intercept : fit an unpenalized intercept (exact weighted centring).
-    standardize : glmnet-style; penalize the coefficients of columns scaled to unit weighted
-        standard deviation, report coefficients on the original scale.
-    penalty_factor : per-feature multipliers f_j >= 0 (0 leaves a feature unpenalized).
-    lower, upper : bounds on the coefficients (scalars or one per feature).
-    positive : shorthand for lower=0.
-    warm_start : start from the previous ``coef_``.
-    tol : stop when the duality gap <= tol * sum sw (y - ybar)^2 (scikit-learn's convention).
-    max_iter : maximum coordinate-descent epochs.
-    solver : "auto", "cd" (working sets) or "gram" (covariance mode for n >> p).
+    alpha : float, default=1.0
+        The penalty strength (>= 0).
+    l1_ratio : float, default=0.5
+        The mix between L1 (1.0, the lasso) and L2 (0.0).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    warm_start : bool, default=False
+        Start from the previous ``coef_``.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
 
     Attributes
     ----------
-    coef_, intercept_, dual_gap_ (in objective units), n_iter_, converged_, n_features_in_,
-    feature_names_in_ (when X has column names).
+    coef_ : ndarray of shape (n_features,)
+        The coefficients, on the original scale of X.
+    intercept_ : float
+        The intercept (0 without ``fit_intercept``).
+    dual_gap_ : float
+        The duality gap at the solution, in objective units: the certificate.
+    n_iter_ : int
+        The coordinate-descent epochs run (the certifying pass counts as one).
+    converged_ : bool
+        Whether ``dual_gap_`` met the tolerance.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -125,7 +170,33 @@ class ElasticNet(_LinearModel):
         return v.check_l1_ratio(self.l1_ratio)
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on X (dense or sparse) and y; returns self."""
+        """Fit on X (dense or sparse) and y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        ElasticNet
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.Lasso(alpha=0.1).fit(X, y)
+        >>> model.n_iter_ >= 1, bool(model.converged_)
+        (True, True)
+        """
         if handled_by_extra(X):  # one pass over the data, then Gram mode
             return fit_by_extra(self, X, y, sample_weight)
         alpha = v.check_alpha(self.alpha)
@@ -148,7 +219,54 @@ class ElasticNet(_LinearModel):
 
 
 class Lasso(ElasticNet):
-    """The lasso: ElasticNet with l1_ratio = 1 (same parameters and attributes, no l1_ratio).
+    """The lasso: ElasticNet with l1_ratio = 1.
+
+    Minimises 1/(2 sum s) sum s_i (y_i - x_i.w - b)^2 + alpha sum_j f_j |w_j| on
+    lower <= w <= upper.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        The penalty strength (>= 0).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    warm_start : bool, default=False
+        Start from the previous ``coef_``.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        The coefficients, on the original scale of X.
+    intercept_ : float
+        The intercept (0 without ``fit_intercept``).
+    dual_gap_ : float
+        The duality gap at the solution, in objective units: the certificate.
+    n_iter_ : int
+        The coordinate-descent epochs run (the certifying pass counts as one).
+    converged_ : bool
+        Whether ``dual_gap_`` met the tolerance.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -202,9 +320,50 @@ class Ridge(_LinearModel):
 
     D holds the penalty factors (and column scales when ``standardize``).  Closed forms: Cholesky
     of the p x p system (n >= p) or the n x n kernel (p > n); bounds use coordinate descent.
-    Several targets (2-D y) are solved at once.  Parameters as in ``ElasticNet``; ``solver`` is
-    "auto", "cholesky" (primal), "eigen" (kernel form) or "cd".  ``dual_gap_`` is in ElasticNet
-    units (multiply by 2 sum s for Ridge's); ``n_iter_`` is 1 for the closed forms.
+    Several targets (2-D y) are solved at once.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        The penalty strength (>= 0), scikit-learn's Ridge scaling.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    warm_start : bool, default=False
+        Start coordinate descent from the previous ``coef_``.
+    tol : float, default=1e-4
+        The tolerance of the duality gap (relative to y'y).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs (``solver="cd"`` or bounds).
+    solver : {"auto", "cholesky", "eigen", "cd"}, default="auto"
+        ``"cholesky"``: the primal p x p system; ``"eigen"``: the kernel form; ``"cd"``:
+        coordinate descent (always used with bounds).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        The coefficients, on the original scale of X.
+    intercept_ : float or ndarray of shape (n_targets,)
+        The intercept(s).
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        The duality gap(s), in ElasticNet units (multiply by 2 sum s for Ridge's).
+    n_iter_ : int or ndarray of shape (n_targets,)
+        1 for the closed forms; the coordinate-descent epochs otherwise.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -236,7 +395,33 @@ class Ridge(_LinearModel):
         self.solver = solver
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on X (dense or sparse) and y (one or several targets); returns self."""
+        """Fit on X (dense or sparse) and y (one or several targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            The target(s).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        Ridge
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> Y = np.column_stack([y, -y])  # two targets at once
+        >>> shrinkage.Ridge(alpha=1.0).fit(X, Y).coef_.shape
+        (2, 4)
+        """
         if handled_by_extra(X):  # one pass over the data, then Gram mode
             return fit_by_extra(self, X, y, sample_weight)
         alpha = v.check_alpha(self.alpha)

@@ -20,22 +20,47 @@ class QuantileRegressor(_LinearModel):
 
     Parameters
     ----------
-    quantile : tau in (0, 1); 0.5 is least absolute deviation (median regression).
-    alpha : penalty strength (>= 0; 0 is unpenalized quantile regression).
-    l1_ratio : mix between L1 (1.0) and L2 (0.0).
-    fit_intercept : fit an unpenalized intercept.
-    penalty_factor : per-feature multipliers f_j >= 0 (0 leaves a feature unpenalized).
-    lower, upper : bounds on the coefficients (scalars or one per feature).
-    positive : shorthand for lower=0.
-    standardize : glmnet-style; penalize the coefficients of columns scaled to unit weighted
-        standard deviation, report coefficients on the original scale.
-    tol : stop when the duality gap <= tol * (objective of the intercept-only model).
-    max_iter : maximum interior-point iterations (typically 10 to 30 are used).
+    quantile : float, default=0.5
+        tau in (0, 1); 0.5 is least absolute deviation (median regression).
+    alpha : float, default=1.0
+        The penalty strength (>= 0; 0 is unpenalized quantile regression).
+    l1_ratio : float, default=1.0
+        The mix between L1 (1.0) and L2 (0.0).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    tol : float, default=1e-6
+        Stop when the duality gap <= tol * (objective of the intercept-only model).
+    max_iter : int, default=100
+        The most interior-point iterations (typically 10 to 30 are used).
 
     Attributes
     ----------
-    coef_, intercept_, dual_gap_ (in objective units), n_iter_, converged_, n_features_in_,
-    feature_names_in_ (when X has column names).
+    coef_ : ndarray of shape (n_features,)
+        The coefficients, on the original scale of X.
+    intercept_ : float
+        The intercept (0 without ``fit_intercept``).
+    dual_gap_ : float
+        The duality gap at the solution, in objective units: the certificate.
+    n_iter_ : int
+        The interior-point iterations run.
+    converged_ : bool
+        Whether ``dual_gap_`` met the tolerance.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -68,7 +93,33 @@ class QuantileRegressor(_LinearModel):
         self.max_iter = max_iter
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on X (dense or sparse) and y; returns self."""
+        """Fit on X (dense or sparse) and y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        QuantileRegressor
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.QuantileRegressor(quantile=0.5, alpha=0.0).fit(X, y)
+        >>> bool(model.converged_), int(np.sum(y > model.predict(X)))  # half the rows above
+        (True, 30)
+        """
         quantile = check_quantile(self.quantile)
         alpha = v.check_alpha(self.alpha)
         l1_ratio = v.check_l1_ratio(self.l1_ratio)

@@ -16,23 +16,53 @@ class RelaxedLasso(_LinearModel):
     The lasso (objective of ``Lasso``) picks the active set A = {j : w_j != 0}; the refit is the
     unpenalized weighted least-squares fit on the columns in A (minimum-norm when it is not
     unique, see ``shrinkage.selection.relaxed``).  gamma = 1 is the lasso, gamma = 0 (default) the
-    fully relaxed fit: the lasso's selection without its shrinkage.
+    fully relaxed fit: the lasso's selection without its shrinkage.  The options after
+    ``gamma`` apply to the lasso step (the refit has no penalty).  No bounds: the refit would not
+    respect them.
 
     Parameters
     ----------
-    alpha : lasso penalty strength (>= 0).
-    gamma : mixing weight in [0, 1].
-    fit_intercept, standardize, penalty_factor, tol, max_iter, solver : as in ``Lasso``
-        (they apply to the lasso step; the refit has no penalty).  No bounds: the refit would
-        not respect them.
+    alpha : float, default=1.0
+        The lasso's penalty strength (>= 0).
+    gamma : float, default=0.0
+        The mixing weight in [0, 1] (1 is the lasso, 0 the unpenalized refit).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    tol : float, default=1e-4
+        Stop when the duality gap <= tol * sum s (y - ybar)^2 (scikit-learn's convention).
+    max_iter : int, default=1000
+        The most coordinate-descent epochs.
+    solver : {"auto", "cd", "gram"}, default="auto"
+        ``"cd"``: coordinate descent on working sets; ``"gram"``: covariance mode for n >> p.
 
     Attributes
     ----------
-    coef_, intercept_ : the relaxed fit.
-    lasso_coef_, lasso_intercept_ : the lasso fit (gamma = 1).
-    active_ : indices of the active set.
-    dual_gap_, n_iter_, converged_ : the lasso fit's certificate and iterations.
-    n_features_in_, feature_names_in_ (when X has column names).
+    coef_ : ndarray of shape (n_features,)
+        The relaxed fit's coefficients.
+    intercept_ : float
+        Its intercept.
+    lasso_coef_ : ndarray of shape (n_features,)
+        The lasso fit's coefficients (gamma = 1).
+    lasso_intercept_ : float
+        Its intercept.
+    active_ : ndarray of int
+        The indices of the active set.
+    dual_gap_ : float
+        The lasso fit's duality gap.
+    n_iter_ : int
+        The lasso fit's coordinate-descent epochs.
+    converged_ : bool
+        Whether the lasso fit's gap met the tolerance.
+    n_features_in_ : int
+        The number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        X's column names (only when X has column names).
 
     Examples
     --------
@@ -64,7 +94,33 @@ class RelaxedLasso(_LinearModel):
         self.solver = solver
 
     def fit(self, X, y, sample_weight=None):
-        """Fit the lasso on X (dense or sparse) and y, then relax it; returns self."""
+        """Fit the lasso on X (dense or sparse) and y, then relax it.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The features (dense or sparse).
+        y : array-like of shape (n_samples,)
+            The target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights s_i >= 0; None is all ones.
+
+        Returns
+        -------
+        RelaxedLasso
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((60, 4))
+        >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+        >>> model = shrinkage.RelaxedLasso(alpha=0.3, gamma=1.0).fit(X, y)  # gamma=1: the lasso
+        >>> model.active_, bool(np.allclose(model.coef_, model.lasso_coef_))
+        (array([0, 3]), True)
+        """
         alpha = v.check_alpha(self.alpha)
         gamma = v.check_fraction(self.gamma, "gamma", low_open=False, high_open=False,
                                  hint=" (1 is the lasso, 0 the unpenalized refit)")
