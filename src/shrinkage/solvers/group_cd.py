@@ -37,11 +37,11 @@ import scipy.sparse.linalg as spla
 
 from .._certificate_kernels import project_free_columns
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns
+from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
 from . import _kernels
-from ._constants import INNER_FRACTION, WS_START
 from .result import Fit
 
 _GRAM_MAX_SIZE = 256  # larger blocks get their top eigenvalue by Lanczos instead of a dense Gram
@@ -137,15 +137,6 @@ def _lanczos_top_eigenvalue(design: WeightedDesign, cols: np.ndarray) -> float:
     return float(top) * (1.0 + 1e-8)  # a step never longer than 1 / L
 
 
-def _working_set(scores: np.ndarray, nonzero: np.ndarray, ws_size: int) -> tuple[np.ndarray, int]:
-    """The ws_size groups with the largest KKT scores, always holding the non-zero groups."""
-    s = np.where(nonzero, np.inf, scores)
-    ws_size = min(max(ws_size, 2 * int(nonzero.sum())), s.size)
-    if ws_size >= s.size:
-        return np.arange(s.size, dtype=np.int64), ws_size
-    return np.sort(np.argpartition(s, -ws_size)[-ws_size:]).astype(np.int64), ws_size
-
-
 # ----------------------------------------------------------------------------------------------
 # least squares
 
@@ -179,7 +170,6 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
     ``state`` is the previous fit's residual when ``w0`` is that fit's ``w``.
     """
     groups = penalty.groups
-    l1, lg = penalty.l1_weights(), penalty.group_weights()
     w = np.asarray(w0, dtype=np.float64).copy()
     dead = np.repeat(curvature.lipschitz == 0, groups.sizes)
     w[groups.order[dead]] = 0.0
@@ -188,29 +178,51 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
     else:
         r, rsum = design.residual(w)
     tol_abs = tol * design.yty if design.yty > 0 else tol * np.finfo(float).tiny
-    free = groups.columns(penalty.free_groups())
-    free_products = design.cross_gram(free) if free.size else None
-    scores = np.empty(groups.n_groups)
-    args = design.kernel_args()
-    ws_size, epochs = WS_START, 0
-    slack = _zero_group_slack(design, penalty, curvature)
-    while True:
-        corr = design.correlations(r, rsum)
-        gap = quadratic_gap(design, penalty, w, r, rsum, corr, free_products)
-        kkt_scores(corr, w, groups.order, groups.ptr, l1, lg, scores)
-        nonzero = groups.norms(w) > 0
-        closed = not np.any((scores > slack) & ~nonzero)
-        if (gap <= tol_abs and closed) or epochs >= max_iter:
-            break
-        ws, ws_size = _working_set(scores, nonzero, ws_size)
-        rsum, n_epochs = gk.bcd_working_set(
-            *args, r, rsum, w, groups.order, groups.ptr, ws, *curvature.kernel_args(), l1, lg,
-            max_iter - epochs, INNER_FRACTION * scores.max(), anderson)
-        epochs += n_epochs
-        if ws.size < groups.n_groups and n_epochs <= 1:
-            ws_size *= 2
-    return Fit(w, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
-               state=(r, rsum))
+    model = GroupLeastSquares(design, penalty, curvature, w, r, rsum, tol_abs, anderson)
+    out = solve_working_set(model, max_iter=max_iter)
+    return Fit(w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs),
+               state=(model.r, model.rsum))
+
+
+class GroupLeastSquares:
+    """The group / sparse-group lasso in residual form as an ``engine.working_set`` model:
+    blocks are groups, the inner solve is ``_group_kernels.bcd_working_set``, the certificate
+    the duality gap (``quadratic_gap``).  ``w``, ``r`` and ``rsum`` are updated in place."""
+
+    def __init__(self, design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature,
+                 w: np.ndarray, r: np.ndarray, rsum: float, tol_abs: float, anderson: bool):
+        groups = penalty.groups
+        self.design, self.penalty, self.curvature, self.groups = design, penalty, curvature, groups
+        self.w, self.r, self.rsum, self.tol_abs, self.anderson = w, r, rsum, tol_abs, anderson
+        self.l1, self.lg = penalty.l1_weights(), penalty.group_weights()
+        free = groups.columns(penalty.free_groups())
+        self.free_products = design.cross_gram(free) if free.size else None
+        self.scores = np.empty(groups.n_groups)
+        self.nonzero = np.zeros(groups.n_groups, dtype=bool)
+        self.slack = _zero_group_slack(design, penalty, curvature)
+
+    def certify(self, budget: int) -> Certificate:
+        groups, w = self.groups, self.w
+        corr = self.design.correlations(self.r, self.rsum)
+        gap = quadratic_gap(self.design, self.penalty, w, self.r, self.rsum, corr,
+                            self.free_products)
+        kkt_scores(corr, w, groups.order, groups.ptr, self.l1, self.lg, self.scores)
+        self.nonzero = groups.norms(w) > 0
+        closed = not np.any((self.scores > self.slack) & ~self.nonzero)
+        return Certificate(gap, closed, self.tol_abs)
+
+    def screen(self, cert: Certificate) -> bool:
+        return False
+
+    def ranking(self) -> Ranking:
+        return Ranking(self.scores, self.nonzero)
+
+    def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
+        groups = self.groups
+        self.rsum, n_epochs = gk.bcd_working_set(
+            *self.design.kernel_args(), self.r, self.rsum, self.w, groups.order, groups.ptr, ws,
+            *self.curvature.kernel_args(), self.l1, self.lg, budget, tol_inner, self.anderson)
+        return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
 
 
 def _zero_group_slack(design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature

@@ -20,13 +20,14 @@ import scipy.sparse as sp
 from scipy.linalg import blas
 
 from ..datafits.quadratic import WeightedDesign
+from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..glm_certificates import trusted_glm_gap
 from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
 from . import _group_kernels as gk
 from . import _kernels
-from ._constants import ARMIJO, WS_START
-from .group_cd import _working_set, block_curvature
+from ._constants import ARMIJO
+from .group_cd import block_curvature
 from .result import Fit
 
 _NEWTON_FRACTION = 0.1  # a tighter inner solve: Newton steps are worth more than CD epochs
@@ -166,40 +167,62 @@ def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarra
                     *, tol_gap: float, tol_kkt: float, max_iter: int, anderson: bool = True
                     ) -> Fit:
     """Proximal Newton on P(w, b); ``max_iter`` bounds the inner block-CD epochs in all."""
-    groups = penalty.groups
-    l1, lg = penalty.l1_weights(), penalty.group_weights()
-    w = np.asarray(w0, dtype=np.float64).copy()
-    K = data.n_classes
-    b = class_intercepts(b0, K) if data.fit_intercept else class_intercepts(0.0, K)
-    scores = np.empty(groups.n_groups)
-    ws_size, epochs = WS_START, 0
-    zero_group_slack = _zero_group_slack(data, penalty)
-    while True:
-        if K > 1 and data.fit_intercept:  # the K intercepts, exactly
-            b = _multinomial_intercepts(data, datafit, data.eta(w, 0.0), b)
-        eta = data.eta(w, b)
-        deriv = datafit.derivative(data.y, eta)
-        value, kind = glm_certificate(data, datafit, penalty, w, b, eta, deriv)
-        tol_abs = tol_gap if kind == "duality_gap" else tol_kkt
-        grad = data.gradient(data.weighted(deriv))
-        kkt_scores(-grad, w, groups.order, groups.ptr, l1, lg, scores)
-        nonzero = groups.norms(w) > 0
-        closed = not np.any((scores > zero_group_slack(deriv)) & ~nonzero)
-        if (value <= tol_abs and closed) or epochs >= max_iter:
-            break
-        ws, ws_size = _working_set(scores, nonzero, ws_size)
-        n_epochs, w, b, moved = _newton_step(
-            data, datafit, penalty, ws, w, b, eta, deriv, grad,
-            _NEWTON_FRACTION * float(scores.max()), max_iter - epochs, anderson)
+    model = GroupNewton(data, datafit, penalty, w0, b0, tol_gap, tol_kkt, anderson)
+    out = solve_working_set(model, max_iter=max_iter, inner_fraction=_NEWTON_FRACTION)
+    return Fit(model.w, float(out.cert.gap), out.epochs, out.cert.converged,
+               float(out.cert.tol), intercept=model.b, certificate=model.kind)
+
+
+class GroupNewton:
+    """Proximal Newton over groups as an ``engine.working_set`` model: each inner solve is one
+    Newton step on the working set (``_newton_step``: block CD on the weighted least-squares
+    model, then a line search on P); the certificate is ``glm_certificate`` (a duality gap, or
+    the largest KKT violation when a group is unpenalized), ``kind`` says which."""
+
+    def __init__(self, data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarray, b0,
+                 tol_gap: float, tol_kkt: float, anderson: bool):
+        self.data, self.datafit, self.penalty, self.groups = data, datafit, penalty, penalty.groups
+        self.tol_gap, self.tol_kkt, self.anderson = tol_gap, tol_kkt, anderson
+        self.l1, self.lg = penalty.l1_weights(), penalty.group_weights()
+        self.w = np.asarray(w0, dtype=np.float64).copy()
+        K = data.n_classes
+        self.b = class_intercepts(b0, K) if data.fit_intercept else class_intercepts(0.0, K)
+        self.scores = np.empty(self.groups.n_groups)
+        self.slack = _zero_group_slack(data, penalty)
+        self.kind = "duality_gap"
+
+    def certify(self, budget: int) -> Certificate:
+        data, w = self.data, self.w
+        if data.n_classes > 1 and data.fit_intercept:  # the K intercepts, exactly
+            self.b = _multinomial_intercepts(data, self.datafit, data.eta(w, 0.0), self.b)
+        self.eta = data.eta(w, self.b)
+        self.deriv = self.datafit.derivative(data.y, self.eta)
+        value, self.kind = glm_certificate(data, self.datafit, self.penalty, w, self.b,
+                                           self.eta, self.deriv)
+        self.grad = data.gradient(data.weighted(self.deriv))
+        groups = self.groups
+        kkt_scores(-self.grad, w, groups.order, groups.ptr, self.l1, self.lg, self.scores)
+        self.nonzero = groups.norms(w) > 0
+        closed = not np.any((self.scores > self.slack(self.deriv)) & ~self.nonzero)
+        return Certificate(value, closed, self.tol_gap if self.kind == "duality_gap"
+                           else self.tol_kkt)
+
+    def screen(self, cert: Certificate) -> bool:
+        return False
+
+    def ranking(self) -> Ranking:
+        return Ranking(self.scores, self.nonzero)
+
+    def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
+        n_epochs, self.w, self.b, moved = _newton_step(
+            self.data, self.datafit, self.penalty, ws, self.w, self.b, self.eta, self.deriv,
+            self.grad, tol_inner, budget, self.anderson)
+        K = self.data.n_classes
         if K > 1:  # the loss ignores a shift of W's rows: take the one the penalty prefers
-            w = _shift_rows(penalty, w, K)
-        epochs += n_epochs
+            self.w = _shift_rows(self.penalty, self.w, K)
         if not moved:  # no descent along the Newton direction: rounding level, stop here
-            break
-        if ws.size < groups.n_groups and n_epochs <= 1:
-            ws_size *= 2
-    return Fit(w, float(value), epochs, bool(value <= tol_abs and closed), float(tol_abs),
-               intercept=b, certificate=kind)
+            return Step(n_epochs, Progress.STOP)
+        return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
 
 
 def _zero_group_slack(data: GLMData, penalty: GroupPenalty):
