@@ -181,29 +181,60 @@ class LogisticRegression(_LinearClassifier):
 
     Parameters
     ----------
-    penalty : "l2", "l1", "elasticnet" (mixed by ``l1_ratio``) or None (no penalty: the
+    penalty : {"l2", "l1", "elasticnet"} or None, default="l2"
+        The penalty ("elasticnet" mixed by ``l1_ratio``); None fits without one (the
         maximum-likelihood fit, which does not exist for perfectly separable classes).
-    alpha : penalty strength >= 0 in the module's objective; None uses ``C``.
-    C : scikit-learn's inverse strength (> 0; np.inf is no penalty).
-    l1_ratio : the Elastic-Net mix, for penalty="elasticnet" only.
-    multi_class : "auto" (binary logistic for two classes, multinomial for more), "multinomial"
+    alpha : float or None, default=None
+        Penalty strength >= 0 in the module's objective; None uses ``C``.
+    C : float, default=1.0
+        scikit-learn's inverse strength (> 0; np.inf is no penalty).
+    l1_ratio : float or None, default=None
+        The Elastic-Net mix in [0, 1], for penalty="elasticnet" only.
+    multi_class : {"auto", "multinomial", "ovr"}, default="auto"
+        "auto" (binary logistic for two classes, multinomial for more), "multinomial"
         (softmax; for two classes ``coef_`` is then the difference class 1 - class 0) or "ovr"
         (one binary fit per class, probabilities normalised to sum to one).
-    fit_intercept : fit an unpenalized intercept (one per class).
-    standardize : penalize coefficients of columns scaled to unit weighted standard deviation
-        (glmnet), reported on the original scale.
-    class_weight : None, "balanced" (n / (K n_k)) or a dict {label: weight}; multiplies the
-        sample weights.
-    penalty_factor, lower, upper : per-feature penalty multipliers and coefficient bounds.
-    tol, max_iter : stop when the duality gap is below tol times the intercept-only model's
-        objective, or after max_iter coordinate-descent epochs in all (then warn).
-    warm_start : start from the previous ``coef_`` / ``intercept_``.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (one per class).
+    standardize : bool, default=False
+        Penalize coefficients of columns scaled to unit weighted standard deviation (glmnet),
+        reported on the original scale.
+    class_weight : dict, "balanced" or None, default=None
+        None, "balanced" (n / (K n_k)) or a dict {label: weight}; multiplies the sample
+        weights.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty multipliers (0: unpenalized).
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds of the coefficients.
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds of the coefficients.
+    tol : float, default=1e-4
+        Stop when the duality gap is below tol times the intercept-only model's objective.
+    max_iter : int, default=1000
+        The most coordinate-descent epochs in all (then warn).
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` / ``intercept_``.
 
     Attributes
     ----------
-    classes_ (sorted labels of any type), coef_ ((1, p) binary, else (K, p)), intercept_,
-    dual_gap_ (one per class for OvR), n_iter_ ((1,) or (K,) for OvR), converged_,
-    certificate_, n_features_in_, feature_names_in_.
+    classes_ : numpy.ndarray of shape (n_classes,)
+        The sorted labels, of any type.
+    coef_ : numpy.ndarray of shape (1, n_features) or (n_classes, n_features)
+        The coefficients: one row for two classes, else one per class.
+    intercept_ : numpy.ndarray of shape (1,) or (n_classes,)
+        The intercepts.
+    dual_gap_ : float or numpy.ndarray of shape (n_classes,)
+        The certificate (one per class for one-vs-rest).
+    n_iter_ : numpy.ndarray of shape (1,) or (n_classes,)
+        Epochs taken (one per class for one-vs-rest).
+    converged_ : bool
+        Whether every certificate is below the tolerance.
+    certificate_ : str
+        "duality_gap".
+    n_features_in_ : int
+        The number of features seen in ``fit``.
+    feature_names_in_ : numpy.ndarray of shape (n_features,)
+        The column names of a DataFrame X.
 
     Examples
     --------
@@ -451,14 +482,59 @@ class LinearSVC(_LinearClassifier):
     intercept is NOT penalized (liblinear penalizes it as a feature of value
     ``intercept_scaling``): the two agree with fit_intercept=False.
 
-    Parameters as ``LogisticRegression`` (``penalty`` "l2", "l1" or "elasticnet", no
-    ``multi_class``); ``loss`` must be "squared_hinge" (the hinge loss is not offered).
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet"}, default="l2"
+        The penalty ("elasticnet" mixed by ``l1_ratio``).
+    loss : {"squared_hinge"}, default="squared_hinge"
+        The loss; the hinge loss is not offered.
+    alpha : float or None, default=None
+        Penalty strength >= 0 in the module's objective; None uses ``C``.
+    C : float, default=1.0
+        scikit-learn's inverse strength (> 0).
+    l1_ratio : float or None, default=None
+        The Elastic-Net mix in [0, 1], for penalty="elasticnet" only.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (one per class).
+    standardize : bool, default=False
+        Penalize coefficients of columns scaled to unit weighted standard deviation (glmnet),
+        reported on the original scale.
+    class_weight : dict, "balanced" or None, default=None
+        None, "balanced" (n / (K n_k)) or a dict {label: weight}; multiplies the sample
+        weights.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty multipliers (0: unpenalized).
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds of the coefficients.
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds of the coefficients.
+    tol : float, default=1e-4
+        Stop when the duality gap is below tol times the intercept-only model's objective.
+    max_iter : int, default=1000
+        The most coordinate-descent epochs in all (then warn).
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` / ``intercept_``.
 
     Attributes
     ----------
-    classes_, coef_ ((1, p) or (K, p)), intercept_, dual_gap_ (the certificate of each binary
-    fit, one per class when K > 2), n_iter_, converged_, certificate_, n_features_in_,
-    feature_names_in_.
+    classes_ : numpy.ndarray of shape (n_classes,)
+        The sorted labels.
+    coef_ : numpy.ndarray of shape (1, n_features) or (n_classes, n_features)
+        The coefficients: one row for two classes, else one per class.
+    intercept_ : numpy.ndarray of shape (1,) or (n_classes,)
+        The intercepts.
+    dual_gap_ : float or numpy.ndarray of shape (n_classes,)
+        The certificate of each binary fit (one per class when there are more than two).
+    n_iter_ : numpy.ndarray of shape (1,) or (n_classes,)
+        Epochs taken.
+    converged_ : bool
+        Whether every certificate is below the tolerance.
+    certificate_ : str
+        "duality_gap".
+    n_features_in_ : int
+        The number of features seen in ``fit``.
+    feature_names_in_ : numpy.ndarray of shape (n_features,)
+        The column names of a DataFrame X.
 
     Examples
     --------
@@ -493,7 +569,30 @@ class LinearSVC(_LinearClassifier):
         self.warm_start = warm_start
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on X (dense or sparse) and labels y; returns self."""
+        """Fit on X and labels y; returns self.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The design (sparse matrices stay sparse).
+        y : array-like of shape (n_samples,)
+            The labels (at least two classes).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights (None: all 1), multiplied by the class weights.
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        >>> shrinkage.LinearSVC().fit(X, [0, 0, 1, 1]).predict([[3.5]]).tolist()
+        [1]
+        """
         if self.loss != "squared_hinge":
             raise ValueError(f"loss must be 'squared_hinge' (the smooth SVM loss); got "
                              f"{self.loss!r}.")
