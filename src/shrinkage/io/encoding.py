@@ -26,11 +26,15 @@ penalize standardized columns internally and keep their coefficients on the orig
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validation as v
-from .schema import array_of, validate
+from .schema import Schema, array_of, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PREPROCESSING_VERSION = 1
 STANDARDIZATION = (
@@ -48,7 +52,7 @@ MAX_NAME_CHARS = 10_000
 MAX_FILL = 1e150
 _NAME = {"type": "string", "maxLength": MAX_NAME_CHARS}
 _NAMES = array_of(_NAME, MAX_COLUMNS)
-COLUMN_SCHEMA = {
+COLUMN_SCHEMA: Schema = {
     "type": "object",
     "required": ("name", "kind"),
     "properties": {
@@ -59,7 +63,7 @@ COLUMN_SCHEMA = {
         "categories": array_of(_NAME, MAX_COLUMNS, uniqueItems=True),
     },
 }
-PREPROCESSING_SCHEMA = {
+PREPROCESSING_SCHEMA: Schema = {
     "type": "object",
     "required": ("columns",),
     "properties": {
@@ -117,8 +121,8 @@ class ColumnSpec:
             return [f"{self.name}={c}" for c in self.categories]
         return [self.name]
 
-    def to_dict(self) -> dict:
-        out = {"name": self.name, "kind": self.kind, "fill": self.fill}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "fill": self.fill}
         if self.kind == "categorical":
             out["categories"] = list(self.categories)
         return out
@@ -309,16 +313,16 @@ def _is_text(s) -> bool:
     return is_object_dtype(s.dtype) or is_string_dtype(s.dtype)
 
 
-def _as_numbers(s, name: str, source: str):
-    """(float array, ok) for a column that reads as numbers: ok is False for a text column,
-    and a column of numbers with a few text cells raises ("text in a numeric column")."""
+def _as_numbers(s: pd.Series, name: str, source: str) -> np.ndarray | None:
+    """The float array of a column that reads as numbers, None for a text column; a column of
+    numbers with a few text cells raises ("text in a numeric column")."""
     import pandas as pd
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     if is_bool_dtype(s.dtype) or is_numeric_dtype(s.dtype):
-        return s.to_numpy(dtype=np.float64, na_value=np.nan), True
+        return s.to_numpy(dtype=np.float64, na_value=np.nan)
     if not _is_text(s):
-        return None, False
+        return None
     present = s.dropna()
     text = present.astype(str).str.strip()
     numbers = pd.to_numeric(text, errors="coerce")
@@ -327,17 +331,17 @@ def _as_numbers(s, name: str, source: str):
     if n_bad == 0:
         out = np.full(len(s), np.nan)
         out[s.notna().to_numpy()] = numbers.to_numpy(dtype=float)
-        return out, True
+        return out
     if n_ok >= n_bad:
         v.check_numeric_text(name, n_bad, n_ok, text[bad].iloc[0], source)
-    return None, False
+    return None
 
 
 def _target(s, name: str, source: str) -> np.ndarray:
     from pandas.api.types import is_bool_dtype
 
-    values, ok = (None, False) if is_bool_dtype(s.dtype) else _as_numbers(s, name, source)
-    if not ok:
+    values = None if is_bool_dtype(s.dtype) else _as_numbers(s, name, source)
+    if values is None:
         example = s.dropna().astype(str).iloc[0]
         raise ValueError(f"the target column {name!r} of {source} is not numeric (e.g. "
                          f"{example!r}): `fit` and `path` fit regression models; for class "
@@ -361,11 +365,8 @@ def _column_spec(s, name: str, impute: str | None, source: str) -> ColumnSpec:
     if all_missing:
         raise ValueError(f"column {name!r} of {source} has no values at all (every cell is "
                          f"missing); leave it out with --drop {name}.")
-    if str(s.dtype) == "category":
-        values, ok = None, False
-    else:
-        values, ok = _as_numbers(s, name, source)
-    if ok:
+    values = None if str(s.dtype) == "category" else _as_numbers(s, name, source)
+    if values is not None:
         finite = values[~np.isnan(values)]
         _check_magnitude(finite, f"column {name!r}", source)
         kind = "boolean" if is_bool_dtype(s.dtype) else "numeric"
@@ -422,8 +423,8 @@ def _encode(df, pre: Preprocessing, source: str):
     for spec in pre.columns:
         s = df[spec.name]
         if spec.kind in ("numeric", "boolean"):
-            values, ok = _as_numbers(s, spec.name, source)
-            if not ok:
+            values = _as_numbers(s, spec.name, source)
+            if values is None:
                 example = s.dropna().astype(str).iloc[0]
                 raise ValueError(f"column {spec.name!r} of {source} must be numeric, as in "
                                  f"training; it holds text (e.g. {example!r}).")

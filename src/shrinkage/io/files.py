@@ -87,7 +87,7 @@ def check_output(path, *, force: bool = False, what: str = "output") -> Path:
     return v.check_output_path(path, force=force, what=what)
 
 
-def write_atomic(path, write: Callable[[str], None], *, force: bool = False,
+def write_atomic(path, write: Callable[[str], object], *, force: bool = False,
                  what: str = "output") -> Path:
     """Write an output through ``write(temporary_path)``, then move it into place.
 

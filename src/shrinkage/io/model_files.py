@@ -44,7 +44,7 @@ from .encoding import MAX_COLUMNS, MAX_NAME_CHARS, Preprocessing
 from .files import JSON_EXTENSIONS, check_extension, write_text
 from .preprocessor import Preprocessor
 from .safe_json import load_json_file, loads_limited
-from .schema import array_of, number, validate
+from .schema import Schema, array_of, number, validate
 
 MODEL_FORMAT = FORMAT
 MODEL_FORMAT_VERSION = FORMAT_VERSION
@@ -61,7 +61,7 @@ MAX_DEPTH = 32
 MAX_FEATURES = MAX_COLUMNS
 _FINITE = number(-MAX_MAGNITUDE, MAX_MAGNITUDE)
 _TEXT = {"type": "string", "maxLength": MAX_NAME_CHARS}
-MODEL_SCHEMA = {
+MODEL_SCHEMA: Schema = {
     "type": "object",
     "required": ("format", "format_version", "task", "penalty", "alpha", "l1_ratio",
                  "feature_names", "coefficients", "intercept", "preprocessing"),
@@ -201,7 +201,7 @@ def _check_penalty(info: dict) -> None:
 # the current format: any estimator (version 2)
 
 TASKS_ANY = ("regression", "classification")
-DOCUMENT_SCHEMA = {
+DOCUMENT_SCHEMA: Schema = {
     "type": "object",
     "required": ("format", "format_version", "estimator"),
     "properties": {

@@ -81,6 +81,9 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
     """
 
     _raw_fitted = ("preprocessing",)  # saved as its own JSON record (Preprocessing.to_dict)
+    #: fitted with standardize=True: the encoded features' means and standard deviations
+    mean_: np.ndarray | None
+    scale_: np.ndarray | None
 
     def __init__(self, *, drop=(), impute=None, keep_index_columns=False, standardize=False):
         self.drop = drop
@@ -303,9 +306,9 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
     def _set_fitted_state(self, fitted: dict, where: str) -> None:
         from ..estimators._serialize import _check_names, check_fitted
 
-        names = ("preprocessing", "index_columns_", "n_features_in_", "feature_names_in_",
-                 "mean_", "scale_", "output")
-        _check_names(fitted, names, ("preprocessing", "n_features_in_"), where)
+        keys = ("preprocessing", "index_columns_", "n_features_in_", "feature_names_in_",
+                "mean_", "scale_", "output")
+        _check_names(fitted, keys, ("preprocessing", "n_features_in_"), where)
         try:
             pre = Preprocessing.from_dict(fitted["preprocessing"], f"{where}.preprocessing")
         except ValueError as e:
@@ -330,7 +333,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         if (mean is None) != (scale is None) or (mean is not None and self.standardize is False):
             raise ValueError(f"{where}: mean_ and scale_ must both be null, or both set with "
                              "standardize=true.")
-        if mean is not None:
+        if mean is not None and scale is not None:  # both or neither, checked above
             p = len(pre.feature_names)
             for name, a in (("mean_", mean), ("scale_", scale)):
                 if not (isinstance(a, np.ndarray) and a.dtype == np.float64 and a.shape == (p,)

@@ -18,11 +18,23 @@ deep the document; the first violation raises one ``ValueError`` naming the plac
 
 from __future__ import annotations
 
-_TYPES = {
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeAlias, TypeGuard
+
+#: a schema: JSON Schema's keywords (the subset above) -> their values
+Schema: TypeAlias = dict[str, Any]
+
+
+def _is_number(x: object) -> TypeGuard[float]:
+    """An int or a float, never a boolean."""
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+_TYPES: dict[str, Callable[[object], bool]] = {
     "object": lambda x: isinstance(x, dict),
     "array": lambda x: isinstance(x, list),
     "string": lambda x: isinstance(x, str),
-    "number": lambda x: isinstance(x, int | float) and not isinstance(x, bool),
+    "number": _is_number,
     "integer": lambda x: isinstance(x, int) and not isinstance(x, bool),
     "boolean": lambda x: isinstance(x, bool),
     "null": lambda x: x is None,
@@ -32,7 +44,8 @@ _ARTICLES = {"object": "a JSON object", "array": "a list", "string": "text",
              "null": "null"}
 
 
-def number(minimum: float | None = None, maximum: float | None = None, **extra) -> dict:
+def number(minimum: float | None = None, maximum: float | None = None, **extra: Any
+           ) -> Schema:
     """The schema of a number within bounds (``exclusiveMinimum`` etc. pass through ``extra``).
 
     Examples
@@ -40,7 +53,7 @@ def number(minimum: float | None = None, maximum: float | None = None, **extra) 
     >>> number(0, 1)
     {'type': 'number', 'minimum': 0, 'maximum': 1}
     """
-    out: dict = {"type": "number"}
+    out: Schema = {"type": "number"}
     if minimum is not None:
         out["minimum"] = minimum
     if maximum is not None:
@@ -48,12 +61,12 @@ def number(minimum: float | None = None, maximum: float | None = None, **extra) 
     return {**out, **extra}
 
 
-def array_of(items: dict, max_items: int, **extra) -> dict:
+def array_of(items: Schema, max_items: int, **extra: Any) -> Schema:
     """The schema of a list of at most ``max_items`` items, each matching ``items``."""
     return {"type": "array", "items": items, "maxItems": max_items, **extra}
 
 
-def validate(value, schema: dict, where: str) -> None:
+def validate(value: object, schema: Schema, where: str) -> None:
     """Raise ``ValueError("<where> must be ...; got ...")`` at the first place ``value``
     breaks ``schema``.
 
@@ -73,7 +86,7 @@ def validate(value, schema: dict, where: str) -> None:
     if "enum" in schema and not any(type(value) is type(a) and value == a
                                     for a in schema["enum"]):
         _fail(where, "one of " + ", ".join(repr(a) for a in schema["enum"]), value)
-    if _TYPES["number"](value):
+    if _is_number(value):
         _check_number(value, schema, where)
     elif isinstance(value, str) and len(value) > schema.get("maxLength", len(value)):
         _fail(where, f"text of at most {schema['maxLength']} characters",
@@ -84,7 +97,7 @@ def validate(value, schema: dict, where: str) -> None:
         _check_object(value, schema, where)
 
 
-def _check_number(value, schema: dict, where: str) -> None:
+def _check_number(value: float, schema: Schema, where: str) -> None:
     if "minimum" in schema and not value >= schema["minimum"]:
         _fail(where, f"at least {schema['minimum']:g}", value)
     if "maximum" in schema and not value <= schema["maximum"]:
@@ -95,7 +108,7 @@ def _check_number(value, schema: dict, where: str) -> None:
         _fail(where, f"below {schema['exclusiveMaximum']:g}", value)
 
 
-def _check_array(value: list, schema: dict, where: str) -> None:
+def _check_array(value: list[Any], schema: Schema, where: str) -> None:
     if len(value) > schema.get("maxItems", len(value)):
         _fail(where, f"a list of at most {schema['maxItems']:,} items",
               shown=f"{len(value):,} items")
@@ -107,7 +120,7 @@ def _check_array(value: list, schema: dict, where: str) -> None:
         for i, item in enumerate(value):
             validate(item, items, f"{where}[{i}]")
     if schema.get("uniqueItems"):
-        seen = set()
+        seen: set[object] = set()
         for item in value:
             key = (type(item), item) if not isinstance(item, dict | list) else repr(item)
             if key in seen:
@@ -115,7 +128,7 @@ def _check_array(value: list, schema: dict, where: str) -> None:
             seen.add(key)
 
 
-def _check_object(value: dict, schema: dict, where: str) -> None:
+def _check_object(value: dict[str, Any], schema: Schema, where: str) -> None:
     missing = [k for k in schema.get("required", ()) if k not in value]
     if missing:
         names = ", ".join(repr(k) for k in missing)
@@ -130,11 +143,12 @@ def _check_object(value: dict, schema: dict, where: str) -> None:
             validate(value[key], sub, f"{where}.{key}")
 
 
-def _fail(where: str, wanted: str, value=None, *, shown: str | None = None) -> None:
+def _fail(where: str, wanted: str, value: object = None, *, shown: str | None = None
+          ) -> NoReturn:
     raise ValueError(f"{where} must be {wanted}; got {_short(value) if shown is None else shown}.")
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     if isinstance(value, dict):
         return "a JSON object"
     if isinstance(value, list):

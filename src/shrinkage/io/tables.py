@@ -19,8 +19,10 @@ import json
 import lzma
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from io import TextIOWrapper
 from pathlib import Path
+from typing import IO
 
 from .files import write_atomic
 
@@ -351,7 +353,9 @@ def _text_writer(path: str, compression: str | None, member: str):
                 TextIOWrapper(raw, encoding="utf-8", newline="") as f:
             yield f
         return
-    opener = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[compression]
+    openers: dict[str | None, Callable[..., IO[str]]] = {
+        None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+    opener = openers[compression]
     with opener(path, "wt", encoding="utf-8", newline="") as f:
         yield f
 
