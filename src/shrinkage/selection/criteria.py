@@ -45,6 +45,29 @@ from .cv import PathOptions
 class ICResult:
     """An information criterion along a path, and the alpha it selects.
 
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        The grid, decreasing.
+    criterion : ndarray of shape (n_alphas,)
+        The criterion's values per alpha.
+    criterion_name : {"aic", "bic", "ebic"}
+        Which criterion.
+    df : ndarray of shape (n_alphas,)
+        The degrees of freedom per alpha.
+    rss : ndarray of shape (n_alphas,)
+        The residual sum of squares per alpha.
+    noise_variance : float
+        The sigma^2 used (given or estimated).
+    index : int
+        The position of the selected alpha.
+    alpha : float
+        The selected alpha, ``alphas[index]``.
+    path : Path
+        The full-data path.
+    n_samples : int
+        The n of the criteria (the samples of positive weight).
+
     Examples
     --------
     >>> import numpy as np
@@ -76,9 +99,34 @@ def information_criterion(X, y, *, criterion: str = "bic", l1_ratio: float = 1.0
                           ebic_gamma: float = 0.5, **path_kwargs) -> ICResult:
     """AIC, BIC or EBIC along a Lasso / Elastic-Net path (see the module docstring).
 
-    ``path_kwargs`` are the options of ``shrinkage.path`` (fit_intercept, standardize,
-    penalty_factor, lower, upper, positive, tol, max_iter, solver, screen, alpha_min_ratio,
-    feature_names).
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The features (dense or sparse).
+    y : array-like of shape (n_samples,)
+        The target.
+    criterion : {"aic", "bic", "ebic"}, default="bic"
+        The criterion.
+    l1_ratio : float, default=1.0
+        The Elastic-Net mix (1 is the lasso).
+    alphas : array-like of float, default=None
+        The grid; None: ``n_alphas`` values from alpha_max down.
+    n_alphas : int, default=100
+        The length of the default grid.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights >= 0; None is all ones.
+    noise_variance : float, default=None
+        sigma^2; None estimates it by least squares (needs n > p + fit_intercept).
+    ebic_gamma : float, default=0.5
+        The extended BIC's gamma (``criterion="ebic"`` only).
+    **path_kwargs
+        The options of ``shrinkage.path`` (fit_intercept, standardize, penalty_factor, lower,
+        upper, positive, tol, max_iter, solver, screen, alpha_min_ratio, feature_names).
+
+    Returns
+    -------
+    ICResult
+        The criterion along the path and the alpha it selects.
 
     Examples
     --------

@@ -52,21 +52,50 @@ class CVResult:
 
     Attributes
     ----------
-    alphas : (n_alphas,) the shared grid, decreasing.
-    cv_mean, cv_se : (n_alphas,) CV error and its standard error per alpha; (n_gammas, n_alphas)
-        for a relaxed fit.
-    alpha_min, alpha_1se, index_min, index_1se : the two selected alphas and their positions.
-    nnz : non-zeros of the full-data path, per alpha of ``path``.
-    fold_errors : (n_folds, n_alphas) or (n_folds, n_gammas, n_alphas).
-    fold_weights : (n_folds,) each fold's total sample weight (the weights of ``cv_mean``).
-    path : the full-data ``Path``: on the whole grid from ``cross_validate_path``; the
-        estimators stop it at alpha_min (alphas[:index_min + 1]) and keep it for the chosen
-        l1_ratio only (None for the others).
-    splits : the (train, test) index pairs, the same for every l1_ratio and gamma.
-    gammas, gamma_min, gamma_1se : the relaxed-lasso grid and choices (None when not relaxed).
-    relaxed_coefs, relaxed_intercepts : full-data relaxed fits (n_gammas, len(path), p) and
-        (n_gammas, len(path)) (None when not relaxed).
-    fold_coefs, fold_intercepts : per-fold paths (n_folds, [n_gammas,] n_alphas, p) when kept.
+    alphas : ndarray of shape (n_alphas,)
+        The shared grid, decreasing.
+    cv_mean : ndarray of shape (n_alphas,) or (n_gammas, n_alphas)
+        The CV error per alpha (per gamma and alpha for a relaxed fit).
+    cv_se : ndarray of shape (n_alphas,) or (n_gammas, n_alphas)
+        Its standard error.
+    alpha_min : float
+        The alpha of the minimum CV error.
+    alpha_1se : float
+        The largest alpha within one standard error of the minimum.
+    index_min : int
+        The position of ``alpha_min`` in ``alphas``.
+    index_1se : int
+        The position of ``alpha_1se``.
+    fold_errors : ndarray of shape (n_folds, n_alphas) or (n_folds, n_gammas, n_alphas)
+        The held-out error of every fold.
+    fold_weights : ndarray of shape (n_folds,)
+        Each fold's total sample weight (the weights of ``cv_mean``).
+    scoring : {"mse", "mae", "r2"}
+        The error (``"r2"`` as 1 - R^2).
+    l1_ratio : float
+        The Elastic-Net mix.
+    path : Path or None
+        The full-data path: on the whole grid from ``cross_validate_path``; the estimators stop
+        it at alpha_min (alphas[:index_min + 1]) and keep it for the chosen l1_ratio only (None
+        for the others).
+    splits : list of tuple of ndarray
+        The (train, test) index pairs, the same for every l1_ratio and gamma.
+    gammas : ndarray of shape (n_gammas,) or None, default=None
+        The relaxed-lasso grid (None when not relaxed).
+    gamma_min : float or None, default=None
+        The gamma of the minimum CV error (None when not relaxed).
+    gamma_1se : float or None, default=None
+        The gamma of the 1-SE choice (None when not relaxed).
+    relaxed_coefs : ndarray of shape (n_gammas, len(path), n_features) or None, default=None
+        The full-data relaxed fits (None when not relaxed).
+    relaxed_intercepts : ndarray of shape (n_gammas, len(path)) or None, default=None
+        Their intercepts.
+    fold_coefs : ndarray or None, default=None
+        The per-fold paths, (n_folds, [n_gammas,] n_alphas, n_features), when kept.
+    fold_intercepts : ndarray or None, default=None
+        Their intercepts, when kept.
+    nnz : ndarray of int or None
+        The non-zeros of the full-data path, per alpha of ``path``.
 
     Examples
     --------
@@ -173,32 +202,51 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
 
     Parameters
     ----------
-    X, y : data (X dense or sparse).
-    l1_ratio : the Elastic-Net mix (1 is the lasso).
-    alphas : the grid (positive; sorted decreasing), or None for ``n_alphas`` values from the
-        full data's alpha_max down to ``alpha_min_ratio * alpha_max`` (as ``shrinkage.path``).
-    cv : number of folds (K-fold, unshuffled unless ``random_state`` is given; group K-fold with
-        ``groups``), a scikit-learn splitter, or an iterable of (train, test) index arrays.
-    scoring : "mse", "mae" or "r2" (as 1 - R^2); lower is better for all three.
-    groups : group labels for group K-fold (or for a group splitter).
-    n_repeats : repeated K-fold: the folds are drawn ``n_repeats`` times (shuffled).
-    sample_weight : per-sample weights, used in every fit and in the held-out errors.
-    n_jobs : joblib parallelism over the folds (None: one process, -1: all cores).  Worker
-        processes start once per session (a few seconds: imports and numba's cache), so it
-        pays on problems whose folds take seconds.
-    random_state : int or numpy Generator for shuffled folds; fixed -> same folds every call.
-    keep_fold_coefs : also return every fold's coefficient path.
-    progress : progress bar on stderr: None (automatic: when stderr is a terminal and the work
-        takes more than ~2 s), True or False.
-    gammas : relaxed lasso (glmnet's ``relax=TRUE``): cross-validate the relaxed fits over
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The features (dense or sparse).
+    y : array-like of shape (n_samples,)
+        The target.
+    l1_ratio : float, default=1.0
+        The Elastic-Net mix (1 is the lasso).
+    alphas : array-like of float, default=None
+        The grid (positive; sorted decreasing), or None for ``n_alphas`` values from the full
+        data's alpha_max down to ``alpha_min_ratio * alpha_max`` (as ``shrinkage.path``).
+    n_alphas : int, default=100
+        The length of the default grid.
+    cv : int, splitter or iterable, default=5
+        The number of folds (K-fold, unshuffled unless ``random_state`` is given; group K-fold
+        with ``groups``), a scikit-learn splitter, or an iterable of (train, test) index arrays.
+    scoring : {"mse", "mae", "r2"}, default="mse"
+        The held-out error (``"r2"`` as 1 - R^2); lower is better for all three.
+    groups : array-like of shape (n_samples,), default=None
+        Group labels for group K-fold (or for a group splitter).
+    n_repeats : int, default=1
+        Repeated K-fold: the folds are drawn ``n_repeats`` times (shuffled).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights >= 0, used in every fit and in the held-out errors.
+    n_jobs : int, default=None
+        joblib parallelism over the folds (None: one process, -1: all cores).  Worker processes
+        start once per session (a few seconds: imports and numba's cache), so it pays on
+        problems whose folds take seconds.
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds; fixed -> same folds every call.
+    keep_fold_coefs : bool, default=False
+        Also return every fold's coefficient path.
+    progress : bool, default=None
+        A progress bar on stderr; None: automatic (when stderr is a terminal and the work takes
+        more than ~2 s).
+    gammas : array-like of float, default=None
+        Relaxed lasso (glmnet's ``relax=TRUE``): cross-validate the relaxed fits over
         (gamma, alpha) on the same folds; see ``shrinkage.selection.relaxed``.
-    **path_kwargs : the options of ``shrinkage.path`` (fit_intercept, standardize,
-        penalty_factor, lower, upper, positive, tol, max_iter, solver, screen, alpha_min_ratio,
-        feature_names); standardization is learned on each training fold.
+    **path_kwargs
+        The options of ``shrinkage.path`` (fit_intercept, standardize, penalty_factor, lower,
+        upper, positive, tol, max_iter, solver, screen, alpha_min_ratio, feature_names);
+        standardization is learned on each training fold.
 
     Returns
     -------
-    CVResult (see its documentation; the module docstring defines the errors).
+    CVResult
+        The cross-validated path (the module docstring defines the errors).
 
     Examples
     --------
@@ -313,6 +361,26 @@ def select_alphas(cv_mean: np.ndarray, cv_se: np.ndarray) -> tuple[int, int]:
 
     index_min minimises ``cv_mean`` (the largest alpha among ties); index_1se is the smallest
     index (largest alpha) whose error is <= cv_mean[index_min] + cv_se[index_min].
+
+    Parameters
+    ----------
+    cv_mean : array-like of shape (n_alphas,)
+        The CV error per alpha, on a decreasing grid.
+    cv_se : array-like of shape (n_alphas,)
+        Its standard error.
+
+    Returns
+    -------
+    index_min : int
+        The position of the minimum.
+    index_1se : int
+        The position of the 1-SE choice.
+
+    Examples
+    --------
+    >>> from shrinkage.selection import select_alphas
+    >>> select_alphas([3.0, 1.5, 1.0, 1.2], [0.1, 0.2, 0.6, 0.3])
+    (2, 1)
     """
     mean = np.asarray(cv_mean, dtype=np.float64)
     if not np.any(np.isfinite(mean)):

@@ -353,20 +353,48 @@ def cross_validate_glm_path(X, y, *, datafit: str = "logistic", l1_ratio: float 
 
     Parameters
     ----------
-    X, y : data; y holds labels (any values; "logistic" needs two classes, "multinomial" two or
-        more, coded in the order of ``np.unique(y)``) or counts ("poisson").
-    datafit : "logistic", "multinomial" or "poisson".
-    l1_ratio, alphas, n_alphas, groups, n_repeats, sample_weight, n_jobs, random_state,
-        progress, **path_kwargs : as in ``shrinkage.cross_validate_path`` (``solver`` and
-        ``screen`` do not apply to GLMs); an integer ``cv`` is stratified for the classifiers.
-    scoring : "deviance", "accuracy", "roc_auc" or "brier" for classes; "deviance", "mse" or
-        "mae" for counts (module docstring).
-    offset : known part of the linear predictor, one value per sample (Poisson: log exposure).
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The features (dense or sparse).
+    y : array-like of shape (n_samples,)
+        Labels (any values; "logistic" needs two classes, "multinomial" two or more, coded in
+        the order of ``np.unique(y)``) or counts ("poisson").
+    datafit : {"logistic", "multinomial", "poisson"}, default="logistic"
+        The GLM.
+    l1_ratio : float, default=1.0
+        The Elastic-Net mix (1 is the lasso).
+    alphas : array-like of float, default=None
+        The grid; None: ``n_alphas`` values from the full data's alpha_max down.
+    n_alphas : int, default=100
+        The length of the default grid.
+    cv : int, splitter or iterable, default=5
+        The folds, as in ``shrinkage.cross_validate_path``; an integer ``cv`` is stratified for
+        the classifiers.
+    scoring : str, default="deviance"
+        "deviance", "accuracy", "roc_auc" or "brier" for classes; "deviance", "mse" or "mae"
+        for counts (module docstring).
+    groups : array-like of shape (n_samples,), default=None
+        Group labels for group K-fold (or for a group splitter).
+    n_repeats : int, default=1
+        Repeated K-fold: the folds are drawn ``n_repeats`` times (shuffled).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights >= 0; None is all ones.
+    offset : array-like of shape (n_samples,), default=None
+        The known part of the linear predictor (Poisson: log exposure).
+    n_jobs : int, default=None
+        joblib parallelism over the folds.
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds.
+    progress : bool, default=None
+        A progress bar on stderr; None decides automatically.
+    **path_kwargs
+        The options of ``shrinkage.path``, as in ``shrinkage.cross_validate_path`` (``solver``
+        and ``screen`` do not apply to GLMs).
 
     Returns
     -------
-    CVResult with the full-data ``path`` on the whole grid (coefs (n_alphas, p, K) for the
-    multinomial).
+    CVResult
+        With the full-data ``path`` on the whole grid (coefs (n_alphas, p, K) for the
+        multinomial).
 
     Examples
     --------

@@ -37,20 +37,38 @@ class StabilityResult:
 
     Attributes
     ----------
-    alphas : (n_alphas,) the shared grid, decreasing.
-    frequencies : (n_alphas, p) fraction of the subsample fits with w_j != 0 at each alpha.
-    max_frequency : (p,) the largest frequency of each feature over the grid.
-    stable_set : indices j with max_frequency[j] >= threshold, increasing.
-    threshold : the frequency a feature needs to be stable.
-    q : the average, over subsample fits, of the number of features selected at any alpha of
+    alphas : ndarray of shape (n_alphas,)
+        The shared grid, decreasing.
+    frequencies : ndarray of shape (n_alphas, n_features)
+        The fraction of the subsample fits with w_j != 0 at each alpha.
+    max_frequency : ndarray of shape (n_features,)
+        The largest frequency of each feature over the grid.
+    stable_set : ndarray of int
+        The indices j with max_frequency[j] >= threshold, increasing.
+    threshold : float
+        The frequency a feature needs to be stable.
+    q : float
+        The average, over subsample fits, of the number of features selected at any alpha of
         the grid (the union of the selected sets along the grid).
-    expected_false_bound : the Meinshausen-Buhlmann bound q^2 / ((2 threshold - 1) p) on the
-        expected number of noise features in ``stable_set``.
-    n_fits : number of subsample fits (2 n_subsamples with complementary pairs).
-    subsample_size : rows in each subsample.
-    complementary_pairs, l1_ratio : as requested.
-    n_not_converged : subsample fits that stopped at max_iter at some alpha.
-    feature_names : (p,) names of the columns, when known.
+    expected_false_bound : float
+        The Meinshausen-Buhlmann bound q^2 / ((2 threshold - 1) p) on the expected number of
+        noise features in ``stable_set``.
+    n_fits : int
+        The number of subsample fits (2 n_subsamples with complementary pairs).
+    subsample_size : int
+        The rows in each subsample.
+    complementary_pairs : bool
+        As requested.
+    l1_ratio : float
+        As requested.
+    n_not_converged : int, default=0
+        The subsample fits that stopped at max_iter at some alpha.
+    feature_names : ndarray of shape (n_features,) or None, default=None
+        The names of the columns, when known.
+    n_features : int
+        The number of columns.
+    stable_names : list of str or None
+        The names of the stable features (None without feature names).
 
     Examples
     --------
@@ -129,35 +147,59 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
 
     Parameters
     ----------
-    X, y : the data (X dense or sparse; a DataFrame's column names become ``feature_names``).
-    alphas : the shared grid, used as given.  None: ``n_alphas`` values, evenly on a log scale,
-        from alpha_max (computed on the full data) down to where the full-data lasso selects
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The features (dense or sparse; a DataFrame's column names become ``feature_names``).
+    y : array-like of shape (n_samples,)
+        The target.
+    alphas : array-like of float, default=None
+        The shared grid, used as given.  None: ``n_alphas`` values, evenly on a log scale, from
+        alpha_max (computed on the full data) down to where the full-data lasso selects
         2 * max_selected features; after the subsample fits the grid is cut to its longest start
         over which q <= max_selected (Meinshausen & Buhlmann choose the range by q likewise).
         A short range keeps q, hence the bound, small: at tiny alphas every subsample selects
         nearly everything and noise features reach high frequencies.
-    n_alphas : size of the default grid before the cut.
-    max_selected : the largest q the default grid allows; default ceil(sqrt(0.8 p)), for which
-        the bound is at most 1 with threshold 0.9 (and at most 4 with 0.6).
-    l1_ratio : 1 for the lasso, below 1 for the elastic net.
-    n_subsamples : number of random draws.  With ``complementary_pairs`` each draw is a pair of
-        disjoint subsamples, both fitted (Shah & Samworth's B = n_subsamples; 2B fits); else each
-        draw is one subsample.
-    sample_fraction : each subsample has floor(sample_fraction * n) rows, drawn without
-        replacement; in (0, 1), and at most 0.5 with complementary pairs.  The bound is stated
-        for 0.5.
-    threshold : selection frequency in (0.5, 1] for a feature to be stable.
-    fit_intercept, standardize, penalty_factor, tol, max_iter : passed to every fit
-        (``shrinkage.path``).
-    random_state : seed or ``numpy.random.Generator``; the subsamples are drawn up front, so the
-        result does not depend on ``n_jobs``.
-    n_jobs : parallel workers (joblib); None is one unless inside a joblib context.
-    progress : a rich progress bar on stderr; None shows it only on a terminal for work
-        projected over about 2 s, False never.
+    n_alphas : int, default=20
+        The size of the default grid before the cut.
+    max_selected : int, default=None
+        The largest q the default grid allows; None: ceil(sqrt(0.8 p)), for which the bound is
+        at most 1 with threshold 0.9 (and at most 4 with 0.6).
+    l1_ratio : float, default=1.0
+        1 for the lasso, below 1 for the elastic net.
+    n_subsamples : int, default=100
+        The number of random draws.  With ``complementary_pairs`` each draw is a pair of
+        disjoint subsamples, both fitted (Shah & Samworth's B = n_subsamples; 2B fits); else
+        each draw is one subsample.
+    sample_fraction : float, default=0.5
+        Each subsample has floor(sample_fraction * n) rows, drawn without replacement; in
+        (0, 1), and at most 0.5 with complementary pairs.  The bound is stated for 0.5.
+    complementary_pairs : bool, default=True
+        Draw pairs of disjoint subsamples.
+    threshold : float, default=0.6
+        The selection frequency in (0.5, 1] for a feature to be stable.
+    fit_intercept : bool, default=True
+        Passed to every fit (``shrinkage.path``).
+    standardize : bool, default=False
+        Passed to every fit.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Passed to every fit.
+    tol : float, default=1e-4
+        Passed to every fit.
+    max_iter : int, default=1000
+        Passed to every fit.
+    feature_names : array-like of str, default=None
+        The names of the columns (None takes a DataFrame's).
+    random_state : int or numpy.random.Generator, default=None
+        The subsamples are drawn up front, so the result does not depend on ``n_jobs``.
+    n_jobs : int, default=None
+        Parallel workers (joblib); None is one unless inside a joblib context.
+    progress : bool, default=None
+        A rich progress bar on stderr; None shows it only on a terminal for work projected over
+        about 2 s, False never.
 
     Returns
     -------
     StabilityResult
+        The frequencies and the stable set.
 
     Examples
     --------
