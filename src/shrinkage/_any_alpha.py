@@ -1,13 +1,9 @@
-"""Coefficients of a path at any alpha: interpolated between grid points, or refitted exactly.
+"""Coefficients of a path at any alpha refitted exactly, and the CV estimators' ``alpha=``.
 
-Interpolation is glmnet's ``exact = FALSE`` (``lambda.interp``): linear in alpha between the
-two grid points around it.  For the lasso the solution is piecewise linear in alpha, so this is
-exact unless a variable enters or leaves between the two points.  Above the grid's first alpha
-the answer is the null model when the path starts there (its penalized coefficients are all 0);
-below the grid's last alpha interpolation would extrapolate and is refused.
-
-``exact=True`` is glmnet's ``exact = TRUE``: a refit at alpha, warm-started from the nearest
-grid point, which needs the training data and the options the path was computed with.
+``Path.coef_at(exact=True)`` is glmnet's ``exact = TRUE``: a refit at alpha, warm-started from
+the nearest grid point, which needs the training data and the options the path was computed
+with (``shrinkage.paths`` wires ``refit`` into ``Path``).  Interpolation, glmnet's
+``exact = FALSE``, is ``shrinkage.paths.interpolate``.
 """
 
 from __future__ import annotations
@@ -22,34 +18,10 @@ REFIT_OPTIONS = ("sample_weight", "offset", "penalty_factor", "lower", "upper", 
 _PARAMETRIZED = ("huber", "quantile")  # a name alone does not say epsilon / tau
 
 
-def interpolate(path, alpha: float) -> tuple[np.ndarray, np.ndarray | float]:
-    """(coef, intercept) at ``alpha`` by linear interpolation in alpha between grid points."""
-    alphas = np.asarray(path.alphas, dtype=np.float64)
-    if alpha >= alphas[0]:
-        if alpha == alphas[0] or not np.any(path.coefs[0]):
-            return _point(path, 0)
-        raise ValueError(
-            f"alpha={alpha:.6g} is above the path's first alpha {alphas[0]:.6g}, whose "
-            "solution is not all zeros: the path does not start at alpha_max, so the solution "
-            "above it is unknown without the data. Use exact=True with the training data.")
-    if alpha < alphas[-1]:
-        raise ValueError(
-            f"alpha={alpha:.6g} is below the path's smallest alpha {alphas[-1]:.6g}: "
-            "interpolation would extrapolate. Use exact=True (a warm-started refit, it needs "
-            "the training data), or a path whose grid goes further down.")
-    right = int(np.searchsorted(-alphas, -alpha, side="left"))  # alphas decrease
-    if alphas[right] == alpha:
-        return _point(path, right)
-    left = right - 1
-    frac = (alpha - alphas[right]) / (alphas[left] - alphas[right])  # weight of the left point
-    coef = frac * path.coefs[left] + (1.0 - frac) * path.coefs[right]
-    intercept = frac * np.asarray(path.intercepts[left]) + (1.0 - frac) * np.asarray(
-        path.intercepts[right])
-    return coef, _scalar(intercept)
-
-
 def refit(path, alpha: float, X, y, options: dict) -> tuple[np.ndarray, np.ndarray | float]:
     """(coef, intercept) of the fit at ``alpha``, warm-started from the nearest grid point."""
+    from .paths.interpolate import scalar  # not at import: importing shrinkage.paths imports this
+
     unknown = sorted(set(options) - set(REFIT_OPTIONS))
     if unknown:
         raise TypeError(f"exact=True takes the options of shrinkage.path "
@@ -62,13 +34,13 @@ def refit(path, alpha: float, X, y, options: dict) -> tuple[np.ndarray, np.ndarr
     w0 = np.asarray(path.coefs[nearest], dtype=np.float64)
     b0 = np.asarray(path.intercepts[nearest], dtype=np.float64)
     result = _solve_at(path, alpha, X, y, dict(options), w0, b0)
-    return result.coefs[0], _scalar(np.asarray(result.intercepts[0]))
+    return result.coefs[0], scalar(np.asarray(result.intercepts[0]))
 
 
 def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
     from ._problem import Problem
     from .path import path as compute_path
-    from .path import solve_path
+    from .paths.least_squares import solve_path
 
     if "datafit" not in options and path.datafit in _PARAMETRIZED:
         raise ValueError(f"the path's datafit {path.datafit!r} has parameters the Path does not "
@@ -91,19 +63,12 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
     if getattr(datafit, "name", datafit) == "quantile":
         return compute_path(X, y, datafit=datafit, l1_ratio=path.l1_ratio, alphas=grid, tol=tol,
                             max_iter=max_iter, feature_names=names, **options)  # interior point
-    from .glm import GLMProblem, solve_glm_path
+    from .glm.path import solve_glm_path
+    from .glm.problem import GLMProblem
 
     problem = GLMProblem.build(X, y, feature_names=names, **options)
     return solve_glm_path(problem, datafit, grid, path.l1_ratio, tol=tol, max_iter=max_iter,
                           w0=w0, b0=b0 if b0.ndim else float(b0), model="the refit at alpha")
-
-
-def _point(path, i: int):
-    return np.array(path.coefs[i], copy=True), _scalar(np.asarray(path.intercepts[i]))
-
-
-def _scalar(intercept: np.ndarray):
-    return float(intercept) if intercept.ndim == 0 else intercept
 
 
 def cv_coef_at(est, alpha, exact: bool, train) -> tuple[np.ndarray, np.ndarray | float]:

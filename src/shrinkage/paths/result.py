@@ -1,0 +1,99 @@
+"""The result of every path: ``Path``, its solutions along the alpha grid with their certificates.
+
+``Path.coef_at`` interpolates between grid points (``shrinkage.paths.interpolate``); its exact
+refit at any alpha (``exact=True``) needs the path engines, which build ``Path`` objects and so
+sit above this module.  The package wires the refit in: ``shrinkage.paths`` sets ``refit`` to
+``shrinkage._any_alpha.refit`` when it is imported (and Python imports it before this module),
+so the data type never imports the engines that make it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validation as v
+from .interpolate import interpolate
+
+#: ``refit(path, alpha, X, y, options) -> (coef, intercept)``: the exact refit behind
+#: ``Path.coef_at(exact=True)``, set by ``shrinkage.paths`` (``shrinkage._any_alpha.refit``)
+refit: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Path:
+    """Solutions along a decreasing alpha grid, each with its certificate (``gaps``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> p = shrinkage.path(X, y, n_alphas=10)
+    >>> isinstance(p, shrinkage.Path), bool(np.all(p.converged))
+    (True, True)
+    >>> coef, intercept = p.coef_at(p.alphas[3])  # any alpha: interpolated between grid points
+    >>> bool(np.allclose(coef, p.coefs[3]))
+    True
+    """
+
+    alphas: np.ndarray
+    coefs: np.ndarray  # (n_alphas, n_features); (n_alphas, n_features, K) for the multinomial
+    intercepts: np.ndarray  # (n_alphas,); (n_alphas, K) for the multinomial
+    gaps: np.ndarray  # the certificate in objective units: a duality gap or a KKT violation
+    n_iter: np.ndarray
+    converged: np.ndarray
+    l1_ratio: float
+    feature_names: np.ndarray | None = None
+    datafit: str = "quadratic"
+    certificate: str = "duality_gap"  # or "kkt"
+
+    @property
+    def nnz(self) -> np.ndarray:
+        """Number of features in the model at each alpha (non-zero for some class)."""
+        coefs = self.coefs if self.coefs.ndim == 2 else np.any(self.coefs != 0, axis=2)
+        return np.count_nonzero(coefs, axis=1)
+
+    def __len__(self) -> int:
+        return len(self.alphas)
+
+    def coef_at(self, alpha: float, *, exact: bool = False, X=None, y=None, **options
+                ) -> tuple[np.ndarray, float | np.ndarray]:
+        """(coefficients, intercept) at any ``alpha``, as glmnet's ``coef(fit, s = alpha)``.
+
+        ``exact=False`` interpolates linearly in alpha between the grid points around it
+        (glmnet's ``exact = FALSE``; exact for the lasso between kinks); above the first alpha
+        it gives the null model when the path starts at alpha_max, below the last it refuses.
+        ``exact=True`` refits at alpha warm-started from the nearest grid point: it needs the
+        training ``X``, ``y`` and the ``shrinkage.path`` options the path was computed with
+        (``sample_weight``, ``standardize``, ``penalty_factor``, ... ; ``datafit`` for Huber
+        and quantile paths).  See ``shrinkage._any_alpha``.
+
+        Examples
+        --------
+        >>> fit = shrinkage.path(X, y)                                    # doctest: +SKIP
+        >>> coef, intercept = fit.coef_at(0.05)                           # doctest: +SKIP
+        >>> coef, intercept = fit.coef_at(1e-6, exact=True, X=X, y=y)     # doctest: +SKIP
+        """
+        alpha = v.check_alpha(alpha)
+        if not isinstance(exact, bool | np.bool_):
+            raise ValueError(f"exact must be True or False; got {exact!r}.")
+        if exact:
+            return refit(self, alpha, X, y, options)
+        if X is not None or y is not None or options:
+            raise ValueError("X, y and fit options are for exact=True (a refit); interpolation "
+                             "(exact=False) uses the path alone.")
+        return interpolate(self, alpha)
+
+    def predict(self, X, alpha: float, *, exact: bool = False, train: tuple | None = None,
+                **options) -> np.ndarray:
+        """The linear predictor X w + b at ``alpha`` (the prediction for least squares; apply
+        the inverse link for a GLM's mean).  ``train=(X_train, y_train)`` and ``options`` are
+        ``coef_at``'s data and options for ``exact=True``."""
+        X_train, y_train = (None, None) if train is None else train
+        coef, intercept = self.coef_at(alpha, exact=exact, X=X_train, y=y_train, **options)
+        return np.asarray(X @ coef + intercept)
