@@ -223,6 +223,7 @@ class GroupL1:
                 raise ValueError(f"groups='columns' needs tensors with 2 or more dimensions; got "
                                  f"shape {tuple(p.shape)}.")
             return 1, 1, p.shape[1]
+        assert self.n_heads is not None  # groups="heads": __post_init__ requires n_heads
         dim = self.dim % p.ndim if p.ndim else 0
         size = p.shape[dim] if p.ndim else 1
         if size % (self.packed * self.n_heads):

@@ -320,6 +320,7 @@ def remove_dead_units(model: nn.Sequential) -> nn.Sequential:
                     f"layers; layer {k} ({type(layers[k]).__name__}) has parameters or buffers.")
     for a, b in itertools.pairwise(linear):
         first, second = layers[a], layers[b]
+        assert isinstance(first, nn.Linear) and isinstance(second, nn.Linear)  # from `linear`
         dead = (first.weight == 0).all(dim=1)
         if not dead.any():
             continue
