@@ -1,6 +1,13 @@
-"""solver="auto": the one place where the solver is chosen, with the reasons."""
+"""Which solver fits a problem: chosen by what the problem is (its capabilities), with the
+reasons written down, never by a datafit's name.
+
+``choose_engine`` maps capabilities to a solver; ``choose_solver`` is the least-squares
+``solver="auto" | "cd" | "gram"`` option of the paths, on the same Gram rule.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 SOLVERS = ("auto", "cd", "gram")
 
@@ -10,12 +17,100 @@ _GRAM_MIN_RATIO = 2
 _GRAM_MAX_FEATURES = 4000
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a problem offers a solver.
+
+    Parameters
+    ----------
+    quadratic : bool
+        The datafit is least squares: exact coordinate curvature, residual form, sufficient
+        statistics (X'X, X'y).
+    smooth : bool
+        The datafit has a Lipschitz gradient (a Newton quadratic model exists); False for the
+        check (quantile) loss.
+    separable : bool
+        The penalty is a sum over coordinates (L1, L2, elastic net, MCP, SCAD); False for a
+        sum over blocks (group, sparse-group).
+    convex : bool
+        The penalty is convex: a duality gap certifies, gap-safe screening applies.
+    n_classes : int
+        Columns of the coefficient matrix coupled by the datafit (the multinomial's K).
+    n_samples, n_features : int
+        The design's shape.
+    """
+
+    quadratic: bool
+    smooth: bool
+    separable: bool
+    convex: bool
+    n_samples: int
+    n_features: int
+    n_classes: int = 1
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A solver (its module under ``shrinkage.solvers`` or ``shrinkage.glm``) and why."""
+
+    solver: str
+    reasons: tuple[str, ...]
+
+
+def gram_affordable(n_samples: int, n_features: int) -> bool:
+    """Whether forming X'X pays: n >= 2 p and p <= 4000.
+
+    Examples
+    --------
+    >>> gram_affordable(1000, 10), gram_affordable(10, 1000)
+    (True, False)
+    """
+    return n_samples >= _GRAM_MIN_RATIO * n_features and n_features <= _GRAM_MAX_FEATURES
+
+
+def choose_engine(caps: Capabilities) -> Choice:
+    """The solver for ``caps``, with the reasons, first match wins:
+
+    1. not smooth -> ``quantile`` (interior point on the linear program: no gradient to descend);
+    2. least squares, separable, convex, Gram affordable -> ``gram`` (CD on X'X);
+    3. least squares, separable -> ``cd`` (working-set CD in residual form, any separable
+       penalty; the non-convex ones certified by their KKT violation);
+    4. least squares, blocks -> ``group_cd``;
+    5. smooth, blocks -> ``group_newton`` (proximal Newton, block CD on the Newton model);
+    6. smooth, separable, K > 1 classes -> ``multinomial`` (proximal Newton, K x K blocks);
+    7. smooth, separable -> ``prox_newton``.
+
+    Examples
+    --------
+    >>> caps = Capabilities(quadratic=False, smooth=True, separable=True, convex=True,
+    ...                     n_samples=100, n_features=20)
+    >>> choose_engine(caps).solver
+    'prox_newton'
+    """
+    if not caps.smooth:
+        return Choice("quantile", ("the datafit has no gradient: linear programming",))
+    if caps.quadratic and caps.separable:
+        if caps.convex and caps.n_classes == 1 and gram_affordable(caps.n_samples,
+                                                                   caps.n_features):
+            return Choice("gram", ("least squares", "separable convex penalty",
+                                   f"Gram affordable (n >= {_GRAM_MIN_RATIO} p, "
+                                   f"p <= {_GRAM_MAX_FEATURES})"))
+        why = "Gram not affordable" if caps.convex else "non-convex: KKT certificate, no Gram"
+        return Choice("cd", ("least squares", "separable penalty", why))
+    if caps.quadratic:
+        return Choice("group_cd", ("least squares", "block penalty"))
+    if not caps.separable:
+        return Choice("group_newton", ("smooth datafit", "block penalty"))
+    if caps.n_classes > 1:
+        return Choice("multinomial", ("smooth datafit", "separable penalty",
+                                      f"{caps.n_classes} coupled classes"))
+    return Choice("prox_newton", ("smooth datafit", "separable penalty"))
+
+
 def choose_solver(solver: str, n_samples: int, n_features: int) -> str:
     """'gram' for n >= 2p with p <= 4000 (dense or sparse), else working-set 'cd'."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}; got {solver!r}.")
     if solver != "auto":
         return solver
-    if n_samples >= _GRAM_MIN_RATIO * n_features and n_features <= _GRAM_MAX_FEATURES:
-        return "gram"
-    return "cd"
+    return "gram" if gram_affordable(n_samples, n_features) else "cd"
