@@ -16,6 +16,7 @@ _EXPORTS = {
     # core engine
     "ElasticNet": "estimators.linear", "Lasso": "estimators.linear", "Ridge": "estimators.linear",
     "Path": "path", "path": "path",
+    "MCPRegressor": "estimators.nonconvex", "SCADRegressor": "estimators.nonconvex",
     # model selection
     "ElasticNetCV": "estimators.cv", "LassoCV": "estimators.cv", "RidgeCV": "estimators.cv",
     "ElasticNetIC": "estimators.ic", "LassoIC": "estimators.ic",

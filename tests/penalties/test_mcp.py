@@ -13,6 +13,8 @@ from shrinkage.penalties import mcp
 CASES = [(1.0, 1.0, 3.0), (0.2, 2.0, 1.5), (2.9, 0.7, 3.0), (3.0, 0.7, 3.0), (10.0, 0.5, 2.0),
          (1.0, 0.0, 3.0)]
 
+GAMMA = 3.0
+
 
 def derivative(t: float, a: float, gamma: float) -> float:
     """Zhang (2010)'s definition, for t >= 0: pen'(t) = max(a - t / gamma, 0)."""
@@ -69,13 +71,30 @@ def test_prox_thresholds():
     assert mcp.prox(-t * 1.001, 5.0, 0.7, 3.0) == -t * 1.001
 
 
-def clarke_distance(corr: float, w: float, a: float, gamma: float) -> float:
-    """Distance of corr to the Clarke subdifferential from one-sided difference quotients."""
+def clarke_interval(w: float, a: float, gamma: float) -> tuple[float, float]:
+    """The Clarke subdifferential at w from one-sided difference quotients."""
     h = 1e-7
     right = (mcp.penalty_scalar(w + h, a, gamma) - mcp.penalty_scalar(w, a, gamma)) / h
     left = (mcp.penalty_scalar(w, a, gamma) - mcp.penalty_scalar(w - h, a, gamma)) / h
-    lo, hi = min(left, right), max(left, right)
+    return min(left, right), max(left, right)
+
+
+def clarke_distance(corr: float, w: float, a: float, gamma: float) -> float:
+    """Distance of corr to the Clarke subdifferential."""
+    lo, hi = clarke_interval(w, a, gamma)
     return max(lo - corr, corr - hi, 0.0)
+
+
+def test_kkt_score_at_a_bound_adds_the_normal_cone():
+    a, gamma = 1.0, GAMMA
+    for w in (0.0, 0.5, -2.0, 6.0):
+        lo, hi = clarke_interval(w, a, gamma)
+        for corr in (-3.0, -0.2, 0.2, 3.0):
+            at_lower = mcp.kkt_score(corr, w, a, gamma, w, np.inf)  # normal cone (-inf, 0]
+            assert at_lower == pytest.approx(max(corr - hi, 0.0), abs=1e-6)
+            at_upper = mcp.kkt_score(corr, w, a, gamma, -np.inf, w)  # normal cone [0, inf)
+            assert at_upper == pytest.approx(max(lo - corr, 0.0), abs=1e-6)
+            assert mcp.kkt_score(corr, w, a, gamma, w, w) == 0.0  # a fixed coordinate
 
 
 @pytest.mark.parametrize("a, gamma", [(1.0, 3.0), (0.4, 1.5), (0.0, 2.0)])

@@ -13,6 +13,8 @@ from shrinkage.penalties import scad
 CASES = [(1.0, 1.0, 3.7), (0.2, 2.0, 2.1), (1.9, 0.7, 3.0), (2.0, 0.7, 3.0), (2.5, 0.9, 3.0),
          (10.0, 0.5, 2.5), (1.0, 0.0, 3.7)]
 
+GAMMA = 3.7
+
 
 def derivative(t: float, a: float, gamma: float) -> float:
     """Fan and Li (2001)'s definition, for t >= 0: pen'(t) = a up to a, then
@@ -72,13 +74,30 @@ def test_prox_is_fan_and_lis_rule_at_unit_step():
     assert scad.prox(-4.0, 1.0, a, gamma) == -4.0
 
 
-def clarke_distance(corr: float, w: float, a: float, gamma: float) -> float:
-    """Distance of corr to the Clarke subdifferential from one-sided difference quotients."""
+def clarke_interval(w: float, a: float, gamma: float) -> tuple[float, float]:
+    """The Clarke subdifferential at w from one-sided difference quotients."""
     h = 1e-7
     right = (scad.penalty_scalar(w + h, a, gamma) - scad.penalty_scalar(w, a, gamma)) / h
     left = (scad.penalty_scalar(w, a, gamma) - scad.penalty_scalar(w - h, a, gamma)) / h
-    lo, hi = min(left, right), max(left, right)
+    return min(left, right), max(left, right)
+
+
+def clarke_distance(corr: float, w: float, a: float, gamma: float) -> float:
+    """Distance of corr to the Clarke subdifferential."""
+    lo, hi = clarke_interval(w, a, gamma)
     return max(lo - corr, corr - hi, 0.0)
+
+
+def test_kkt_score_at_a_bound_adds_the_normal_cone():
+    a, gamma = 1.0, GAMMA
+    for w in (0.0, 0.5, -2.0, 6.0):
+        lo, hi = clarke_interval(w, a, gamma)
+        for corr in (-3.0, -0.2, 0.2, 3.0):
+            at_lower = scad.kkt_score(corr, w, a, gamma, w, np.inf)  # normal cone (-inf, 0]
+            assert at_lower == pytest.approx(max(corr - hi, 0.0), abs=1e-6)
+            at_upper = scad.kkt_score(corr, w, a, gamma, -np.inf, w)  # normal cone [0, inf)
+            assert at_upper == pytest.approx(max(lo - corr, 0.0), abs=1e-6)
+            assert scad.kkt_score(corr, w, a, gamma, w, w) == 0.0  # a fixed coordinate
 
 
 @pytest.mark.parametrize("a, gamma", [(1.0, 3.0), (0.4, 2.5), (0.0, 3.0)])

@@ -4,6 +4,8 @@ from .cv import ElasticNetCV, LassoCV, RidgeCV
 from .ic import ElasticNetIC, LassoIC
 from .linear import ElasticNet, Lasso, Ridge
 from .multitask import MultiTaskElasticNet, MultiTaskLasso
+from .nonconvex import MCPRegressor, SCADRegressor
 
 __all__ = ["ElasticNet", "ElasticNetCV", "ElasticNetIC", "Lasso", "LassoCV", "LassoIC",
-           "MultiTaskElasticNet", "MultiTaskLasso", "Ridge", "RidgeCV"]
+           "MCPRegressor", "MultiTaskElasticNet", "MultiTaskLasso", "Ridge", "RidgeCV",
+           "SCADRegressor"]

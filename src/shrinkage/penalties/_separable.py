@@ -13,6 +13,9 @@ Kinds:
 
 * ``ELASTIC_NET`` (0): l1_j |w_j| + l2_j / 2 w_j^2 (``_l1_l2_kernels``); convex, certified by
   the duality gap.
+* ``MCP`` (1) and ``SCAD`` (2): the penalty of ``mcp`` / ``scad`` with strength l1_j and shape
+  ``gamma`` (l2 unused); not convex, certified by the KKT violation.  Their prox is clipped to
+  the bounds (exact where the coordinate problem is convex).
 
 ``inline="always"`` functions take their caller's fastmath flags; the array functions, behind
 certificates, say ``fastmath=False``.  numba's cache of a caller is keyed by the caller's own
@@ -25,13 +28,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import mcp, scad
 from ._l1_l2_kernels import kkt_violation, prox_coordinate
 
 ELASTIC_NET = 0
+MCP = 1
+SCAD = 2
 #: the kinds whose certificate is a duality gap (the others: the largest KKT violation)
 CONVEX_KINDS = (ELASTIC_NET,)
 #: every kind this module dispatches
-KINDS = (ELASTIC_NET,)
+KINDS = (ELASTIC_NET, MCP, SCAD)
 
 
 @njit(cache=True, inline="always")
@@ -40,6 +46,10 @@ def prox(kind, z, lipschitz, l1, l2, lower, upper, gamma):
     the datafit's derivative)."""
     if kind == ELASTIC_NET:
         return prox_coordinate(z, lipschitz, l1, l2, lower, upper)
+    if kind == MCP:
+        return min(max(mcp.prox(z / lipschitz, 1.0 / lipschitz, l1, gamma), lower), upper)
+    if kind == SCAD:
+        return min(max(scad.prox(z / lipschitz, 1.0 / lipschitz, l1, gamma), lower), upper)
     raise ValueError("unknown penalty kind")
 
 
@@ -49,6 +59,10 @@ def kkt(kind, corr, w, l1, l2, lower, upper, gamma):
     corr = -d(datafit)/dw_j."""
     if kind == ELASTIC_NET:
         return kkt_violation(corr, w, l1, l2, lower, upper)
+    if kind == MCP:
+        return mcp.kkt_score(corr, w, l1, gamma, lower, upper)
+    if kind == SCAD:
+        return scad.kkt_score(corr, w, l1, gamma, lower, upper)
     raise ValueError("unknown penalty kind")
 
 
@@ -57,6 +71,10 @@ def value(kind, w, l1, l2, gamma):
     """Omega_j(w_j)."""
     if kind == ELASTIC_NET:
         return l1 * abs(w) + 0.5 * l2 * w * w
+    if kind == MCP:
+        return mcp.penalty_scalar(w, l1, gamma)
+    if kind == SCAD:
+        return scad.penalty_scalar(w, l1, gamma)
     raise ValueError("unknown penalty kind")
 
 

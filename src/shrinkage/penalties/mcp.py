@@ -126,9 +126,9 @@ def prox(z, step, a, gamma):
 
 
 @njit(cache=True)
-def kkt_score(corr, w, a, gamma):
+def kkt_score(corr, w, a, gamma, lower=-np.inf, upper=np.inf):
     """The distance of ``corr`` (minus the datafit's gradient) to the Clarke subdifferential of
-    pen at ``w``: 0 exactly at a stationary point of the coordinate.
+    pen at ``w`` plus the normal cone of [lower, upper]: 0 exactly at a stationary point.
 
     Parameters
     ----------
@@ -140,26 +140,38 @@ def kkt_score(corr, w, a, gamma):
         The coordinate's penalty strength, >= 0.
     gamma : float
         The concavity, > 1.
+    lower : float
+        The coefficient's lower bound (-inf: none).
+    upper : float
+        The coefficient's upper bound (inf: none).
 
     Returns
     -------
     float
-        max(|corr| - a, 0) at w = 0; |corr - sign(w) (a - |w| / gamma)| for |w| < gamma a;
-        |corr| beyond.
+        Without bounds: max(|corr| - a, 0) at w = 0; |corr - sign(w) (a - |w| / gamma)| for
+        |w| < gamma a; |corr| beyond.  At a bound the normal cone opens the interval on its
+        side.
 
     Examples
     --------
     >>> from shrinkage.penalties import mcp
     >>> mcp.kkt_score(0.5, 0.0, 1.0, 3.0), mcp.kkt_score(0.5, 1.5, 1.0, 3.0)
     (0.0, 0.0)
+    >>> mcp.kkt_score(2.0, 0.0, 1.0, 3.0), mcp.kkt_score(2.0, 0.0, 1.0, 3.0, 0.0, 0.0)
+    (1.0, 0.0)
     """
-    if w == 0.0:
-        return max(abs(corr) - a, 0.0)
     x = abs(w)
-    if x < gamma * a:
-        slope = a - x / gamma
-        return abs(corr - slope) if w > 0 else abs(corr + slope)
-    return abs(corr)
+    if w == 0.0:
+        lo, hi = -a, a
+    elif x < gamma * a:
+        lo = hi = a - x / gamma if w > 0 else x / gamma - a
+    else:
+        lo = hi = 0.0
+    if w <= lower:
+        lo = -np.inf
+    if w >= upper:
+        hi = np.inf
+    return max(lo - corr, corr - hi, 0.0)
 
 
 @njit(cache=True, fastmath=False)

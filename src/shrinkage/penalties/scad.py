@@ -16,6 +16,7 @@ subdifferential) and ``alpha_max``.  No solver is imported here.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from .mcp import alpha_max  # the same as the lasso's and the MCP's: near 0 the SCAD is the lasso
@@ -147,9 +148,9 @@ def prox(z, step, a, gamma):
 
 
 @njit(cache=True)
-def kkt_score(corr, w, a, gamma):
+def kkt_score(corr, w, a, gamma, lower=-np.inf, upper=np.inf):
     """The distance of ``corr`` (minus the datafit's gradient) to the Clarke subdifferential of
-    pen at ``w``: 0 exactly at a stationary point of the coordinate.
+    pen at ``w`` plus the normal cone of [lower, upper]: 0 exactly at a stationary point.
 
     Parameters
     ----------
@@ -161,28 +162,41 @@ def kkt_score(corr, w, a, gamma):
         The coordinate's penalty strength, >= 0.
     gamma : float
         Fan and Li's a, > 2.
+    lower : float
+        The coefficient's lower bound (-inf: none).
+    upper : float
+        The coefficient's upper bound (inf: none).
 
     Returns
     -------
     float
-        max(|corr| - a, 0) at w = 0; |corr - sign(w) pen'(|w|)| elsewhere.
+        Without bounds: max(|corr| - a, 0) at w = 0; |corr - sign(w) pen'(|w|)| elsewhere.  At a
+        bound the normal cone opens the interval on its side.
 
     Examples
     --------
     >>> from shrinkage.penalties import scad
     >>> scad.kkt_score(0.5, 0.0, 1.0, 3.7), scad.kkt_score(1.0, 0.5, 1.0, 3.7)
     (0.0, 0.0)
+    >>> scad.kkt_score(-2.0, 0.0, 1.0, 3.7), scad.kkt_score(-2.0, 0.0, 1.0, 3.7, 0.0, 1.0)
+    (1.0, 0.0)
     """
-    if w == 0.0:
-        return max(abs(corr) - a, 0.0)
     x = abs(w)
-    if x <= a:
-        slope = a
-    elif x < gamma * a:
-        slope = (gamma * a - x) / (gamma - 1.0)
+    if w == 0.0:
+        lo, hi = -a, a
     else:
-        slope = 0.0
-    return abs(corr - slope) if w > 0 else abs(corr + slope)
+        if x <= a:
+            slope = a
+        elif x < gamma * a:
+            slope = (gamma * a - x) / (gamma - 1.0)
+        else:
+            slope = 0.0
+        lo = hi = slope if w > 0 else -slope
+    if w <= lower:
+        lo = -np.inf
+    if w >= upper:
+        hi = np.inf
+    return max(lo - corr, corr - hi, 0.0)
 
 
 @njit(cache=True, fastmath=False)
