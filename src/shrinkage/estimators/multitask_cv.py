@@ -1,0 +1,282 @@
+"""MultiTaskLassoCV and MultiTaskElasticNetCV: the multi-task models with alpha (and l1_ratio)
+chosen by K-fold cross-validation, as scikit-learn's.
+
+For each l1_ratio, one grid from the full data (``alphas`` values from alpha_max down to
+eps * alpha_max, or the given grid); on every fold a warm-started ``multitask_path`` on the
+training rows over that grid, scored by the mean squared error over the test rows and all tasks
+(weighted by ``sample_weight``); the (alpha, l1_ratio) of the smallest mean error over the folds
+wins, and the final model is the full-data path's solution there, with its duality gap.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
+
+from .. import _validation as v
+from ..datafits.quadratic import WeightedDesign
+from ..path import warn_not_converged
+from ..selection._folds import make_folds
+from ..solvers.multitask import (
+    check_multitask_target,
+    multitask_alpha_max,
+    solve_multitask_path,
+)
+from .multitask import _X_FIT, _MultiTaskModel
+
+
+class MultiTaskElasticNetCV(_MultiTaskModel):
+    """Multi-task Elastic Net with alpha and l1_ratio chosen by cross-validation.
+
+    Parameters
+    ----------
+    l1_ratio : float or list of float
+        The mix(es) of the L2,1 norm to try, each in (0, 1].
+    eps : float
+        alpha_min / alpha_max of each grid, in (0, 1).
+    alphas : int or array-like
+        The number of alphas of each grid, or the grid itself (shared by every l1_ratio).
+    fit_intercept : bool
+        Fit one unpenalized intercept per task.
+    max_iter : int
+        Maximum number of epochs per alpha.
+    tol : float
+        Each fit stops when its duality gap is below tol * ||Y_c||_F^2 / n (weighted).
+    cv : int, cross-validation generator or iterable or None
+        The folds: None for 5-fold, an integer for K-fold (not shuffled, as scikit-learn), a
+        splitter or an iterable of (train, test) index pairs.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen alpha.
+    l1_ratio_ : float
+        The chosen l1_ratio.
+    alphas_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+        The grid of each l1_ratio (one row when l1_ratio is a number).
+    mse_path_ : ndarray of shape (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds)
+        The test mean squared error of every fold.
+    coef_ : ndarray of shape (n_tasks, n_features)
+        The full-data coefficients at the chosen alpha.
+    intercept_ : ndarray of shape (n_tasks,)
+        The intercepts.
+    dual_gap_ : float
+        The final fit's duality gap, in objective units.
+    certificate_ : str
+        The certificate's kind: "duality_gap".
+    n_iter_ : int
+        The epochs of the final full-data path, up to the chosen alpha.
+    converged_ : bool
+        The final fit's gap reached the tolerance.
+    n_features_in_ : int
+        The number of columns of X.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The column names of X, when it has them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.estimators.multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 6))
+    >>> Y = X[:, :2] @ np.array([[1.0, -1.0], [2.0, 0.5]]) + 0.3 * rng.standard_normal((80, 2))
+    >>> model = MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=20, cv=4).fit(X, Y)
+    >>> model.mse_path_.shape  # (n_l1_ratio, n_alphas, n_folds)
+    (2, 20, 4)
+    >>> np.flatnonzero(np.linalg.norm(model.coef_, axis=0) > 0.1)
+    array([0, 1])
+    """
+
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True, max_iter=1000,
+                 tol=1e-4, cv=None):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+
+    def _ratios(self) -> tuple[np.ndarray, bool]:
+        is_list = not isinstance(self.l1_ratio, numbers.Real)
+        ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
+        out = np.array([v.check_l1_ratio(r) for r in ratios], dtype=np.float64)
+        if out.size == 0 or np.any(out == 0):
+            raise ValueError(f"l1_ratio must be in (0, 1] (0 has no alpha_max to start a grid "
+                             f"from); got {self.l1_ratio!r}.")
+        return out, is_list
+
+    def fit(self, X, y, sample_weight=None):
+        """Cross-validate the grid(s), then fit on all of X and y at the chosen point.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The design (sparse input stays sparse).
+        y : array-like of shape (n_samples, n_tasks)
+            The targets, one column per task.
+        sample_weight : array-like of shape (n_samples,) or None
+            Non-negative weights, in the fits and in the test errors.
+
+        Returns
+        -------
+        MultiTaskElasticNetCV
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from shrinkage.estimators.multitask_cv import MultiTaskLassoCV
+        >>> rng = np.random.default_rng(1)
+        >>> X = rng.standard_normal((40, 3))
+        >>> Y = np.column_stack([X[:, 0], X[:, 0] - X[:, 1]])
+        >>> model = MultiTaskLassoCV(alphas=10, cv=3).fit(X, Y)
+        >>> bool(model.alpha_ in model.alphas_)
+        True
+        """
+        model = type(self).__name__
+        ratios, is_list = self._ratios()
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_positive_int(self.max_iter, "max_iter")
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, **_X_FIT)
+        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
+        Y = check_multitask_target(y, X.shape[0], X.dtype, model=model)
+        sw = v.check_sample_weight(sample_weight, X.shape[0])
+        grid, n_alphas, eps = self._grid()
+        splits, _ = make_folds(self.cv, X.shape[0], X=X, y=Y)
+        opts = {"fit_intercept": self.fit_intercept, "tol": tol, "max_iter": max_iter}
+        grids, errors = [], []
+        for ratio in ratios:
+            alphas = grid if grid is not None else full_data_grid(X, Y, sw, ratio, n_alphas,
+                                                                    eps, self.fit_intercept)
+            grids.append(alphas)
+            errors.append(np.column_stack([
+                fold_errors(X, Y, sw, train, test, ratio, alphas, opts)
+                for train, test in splits]))
+        mse = np.array(errors)  # (n_l1_ratio, n_alphas, n_folds)
+        mean = mse.mean(axis=2)
+        r, i = np.unravel_index(int(np.argmin(mean)), mean.shape)
+        fits, raw = solve_multitask_path(X, Y, l1_ratio=float(ratios[r]),
+                                         alphas=grids[r][:i + 1], sample_weight=sw,
+                                         validated=True, model=model, **opts)
+        warn_not_converged(raw[-1:], fits.alphas[-1:], max_iter, model)
+        self.alpha_ = float(grids[r][i])
+        self.l1_ratio_ = float(ratios[r])
+        self.alphas_ = np.array(grids) if is_list else grids[0]
+        self.mse_path_ = mse if is_list else mse[0]
+        self.coef_ = np.ascontiguousarray(fits.coefs[-1].T, dtype=X.dtype)
+        self.intercept_ = np.asarray(fits.intercepts[-1], dtype=X.dtype)
+        self.dual_gap_ = float(fits.gaps[-1])
+        self.n_iter_ = max(int(np.sum(fits.n_iter)), 1)
+        self.converged_ = bool(fits.converged[-1])
+        self.certificate_ = "duality_gap"
+        return self
+
+    def _grid(self) -> tuple[np.ndarray | None, int, float]:
+        """(the given grid or None, the number of alphas of a default grid, eps)."""
+        if not (isinstance(self.eps, numbers.Real) and 0 < self.eps < 1):
+            raise ValueError(f"eps must be a number in (0, 1) (alpha_min / alpha_max); got "
+                             f"{self.eps!r}.")
+        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
+            return None, v.check_positive_int(self.alphas, "alphas"), float(self.eps)
+        grid = v.check_alphas(self.alphas)
+        return np.sort(grid)[::-1], grid.size, float(self.eps)
+
+
+class MultiTaskLassoCV(MultiTaskElasticNetCV):
+    """The multi-task lasso with alpha chosen by cross-validation (``MultiTaskElasticNetCV``
+    with l1_ratio = 1).
+
+    Parameters
+    ----------
+    eps : float
+        alpha_min / alpha_max of the grid, in (0, 1).
+    alphas : int or array-like
+        The number of alphas of the grid, or the grid itself.
+    fit_intercept : bool
+        Fit one unpenalized intercept per task.
+    max_iter : int
+        Maximum number of epochs per alpha.
+    tol : float
+        Each fit stops when its duality gap is below tol * ||Y_c||_F^2 / n (weighted).
+    cv : int, cross-validation generator or iterable or None
+        The folds: None for 5-fold, an integer for K-fold (not shuffled), a splitter or an
+        iterable of (train, test) index pairs.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen alpha.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid.
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        The test mean squared error of every fold.
+    coef_ : ndarray of shape (n_tasks, n_features)
+        The full-data coefficients at the chosen alpha.
+    intercept_ : ndarray of shape (n_tasks,)
+        The intercepts.
+    dual_gap_ : float
+        The final fit's duality gap, in objective units.
+    certificate_ : str
+        The certificate's kind: "duality_gap".
+    n_iter_ : int
+        The epochs of the final full-data path, up to the chosen alpha.
+    converged_ : bool
+        The final fit's gap reached the tolerance.
+    n_features_in_ : int
+        The number of columns of X.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The column names of X, when it has them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.estimators.multitask_cv import MultiTaskLassoCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 6))
+    >>> Y = X[:, :2] @ np.array([[1.0, -1.0], [2.0, 0.5]]) + 0.3 * rng.standard_normal((80, 2))
+    >>> model = MultiTaskLassoCV(alphas=20, cv=4).fit(X, Y)
+    >>> model.mse_path_.shape, model.coef_.shape
+    ((20, 4), (2, 6))
+    """
+
+    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, max_iter=1000, tol=1e-4,
+                 cv=None):
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+
+    def _ratios(self) -> tuple[np.ndarray, bool]:
+        return np.ones(1), False
+
+
+def full_data_grid(X, Y, sw, l1_ratio: float, n_alphas: int, eps: float, fit_intercept: bool
+                   ) -> np.ndarray:
+    """n_alphas values from the full data's alpha_max down to eps * alpha_max (log scale)."""
+    design = WeightedDesign.build(X, Y, sw, fit_intercept)
+    top = multitask_alpha_max(design, l1_ratio)
+    if top <= 0:
+        return np.full(n_alphas, np.finfo(float).eps)
+    return np.geomspace(top, top * eps, n_alphas)
+
+
+def fold_errors(X, Y, sw, train, test, l1_ratio: float, alphas: np.ndarray, opts: dict
+                ) -> np.ndarray:
+    """The (weighted) mean squared test error over the rows ``test`` and every task, of the
+    warm-started path on the rows ``train``, at each alpha."""
+    X_train, X_test = (sp.csc_matrix(X[train]), X[test]) if sp.issparse(X) else (X[train],
+                                                                                  X[test])
+    fits, _ = solve_multitask_path(X_train, Y[train], l1_ratio=l1_ratio, alphas=alphas,
+                                   sample_weight=sw[train], validated=True, **opts)
+    w = sw[test] / sw[test].sum() if sw[test].sum() > 0 else np.full(len(test), 1 / len(test))
+    out = np.empty(len(alphas))
+    for k in range(len(alphas)):
+        R = Y[test] - (X_test @ fits.coefs[k] + fits.intercepts[k])
+        out[k] = float(w @ np.mean(R**2, axis=1))
+    return out
