@@ -52,6 +52,7 @@ def plot_bias_variance(curves, *, ax=None, axes=None, sharey: bool = True,
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
 
     Examples
     --------

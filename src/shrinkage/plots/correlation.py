@@ -14,8 +14,29 @@ from ._common import names_of, new_axes, resolve_names
 class CorrelationData:
     """Pearson correlations of the features shown, in display order.
 
-    matrix : (k, k), NaN where a column is constant.  feature_names : their names.
-    indices : their columns in X.  note : what was left out or reordered (may be empty).
+    Attributes
+    ----------
+    matrix : ndarray of shape (k, k)
+        The correlations, NaN where a column is constant.
+    feature_names : list of str
+        The names of the features shown.
+    indices : ndarray of shape (k,)
+        Their columns in X.
+    note : str
+        What was left out or reordered (may be empty).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.plots import correlation_data
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.standard_normal(50)
+    >>> X = np.column_stack([a, rng.standard_normal(50), a + 0.1 * rng.standard_normal(50)])
+    >>> data = correlation_data(X, ["a", "b", "a2"])
+    >>> data.feature_names  # clustered: the correlated pair side by side
+    ['b', 'a', 'a2']
+    >>> data.matrix.shape, data.indices.tolist()
+    ((3, 3), [1, 0, 2])
     """
 
     matrix: np.ndarray
@@ -28,11 +49,36 @@ def correlation_data(X, feature_names=None, selected=None, *, max_features: int 
                      order: str = "cluster") -> CorrelationData:
     """The correlations ``plot_correlation`` draws.
 
-    selected : column indices, names or a boolean mask (default: every column).
-    max_features : beyond this many, keep the columns most correlated with another one (the
-        interesting ones for multicollinearity) and say so in ``note``.
-    order : "cluster" (hierarchical clustering on 1 - |r|, so correlated groups form blocks)
-        or "given".
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The data (array, DataFrame or sparse matrix).
+    feature_names : list of str, optional
+        Names of X's columns (taken from a DataFrame when not given).
+    selected : array-like of int, str or bool, optional
+        Column indices, names or a boolean mask (default: every column).
+    max_features : int, default=40
+        Beyond this many, keep the columns most correlated with another one (the interesting
+        ones for multicollinearity) and say so in ``note``.
+    order : {"cluster", "given"}, default="cluster"
+        ``"cluster"``: hierarchical clustering on 1 - |r|, so correlated groups form blocks;
+        ``"given"``: X's order.
+
+    Returns
+    -------
+    CorrelationData
+        The correlations in display order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.plots import correlation_data
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.standard_normal(50)
+    >>> X = np.column_stack([a, rng.standard_normal(50), a + 0.1 * rng.standard_normal(50)])
+    >>> data = correlation_data(X, ["a", "b", "a2"])
+    >>> float(data.matrix[1, 2].round(2))  # a and a2
+    0.99
     """
     if order not in ("cluster", "given"):
         raise ValueError(f"order must be 'cluster' or 'given'; got {order!r}.")
@@ -121,17 +167,35 @@ def plot_correlation(X, feature_names=None, selected=None, *, max_features: int 
 
     Parameters
     ----------
-    X : the data (array, DataFrame or sparse matrix).
-    feature_names : names of X's columns (taken from a DataFrame when not given).
-    selected : the features to show (indices, names or a boolean mask), e.g. those a model
-        selected; default every feature, capped at ``max_features`` (see ``correlation_data``).
-    order : "cluster" groups correlated features into blocks; "given" keeps X's order.
-    annotate : write each correlation in its cell (default: when 12 features or fewer).
-    ax : the Axes to draw into (a new figure otherwise).
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The data (array, DataFrame or sparse matrix).
+    feature_names : list of str, optional
+        Names of X's columns (taken from a DataFrame when not given).
+    selected : array-like of int, str or bool, optional
+        The features to show (indices, names or a boolean mask), e.g. those a model selected;
+        default every feature, capped at ``max_features`` (see ``correlation_data``).
+    max_features : int, default=40
+        The most features shown (see ``correlation_data``).
+    order : {"cluster", "given"}, default="cluster"
+        ``"cluster"`` groups correlated features into blocks; ``"given"`` keeps X's order.
+    annotate : bool, optional
+        Write each correlation in its cell (default: when 12 features or fewer).
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw into (a new figure otherwise).
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.plots import plot_correlation
+    >>> X = np.random.default_rng(0).standard_normal((50, 3))
+    >>> fig = plot_correlation(X, ["a", "b", "c"])
+    >>> len(fig.axes)  # the heat map and its colorbar
+    2
     """
     data = correlation_data(X, feature_names, selected, max_features=max_features, order=order)
     k = len(data.feature_names)

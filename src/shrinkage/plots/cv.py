@@ -21,17 +21,39 @@ def plot_cv(cv_results, *, ax=None, axes=None, sharey: bool = True, title: str |
 
     Parameters
     ----------
-    cv_results : a ``shrinkage.CVResult``, a list of them, or a mapping label -> CVResult (any
-        object with ``alphas``, ``cv_mean``, ``cv_se``, ``alpha_min`` and ``alpha_1se`` works;
-        ``scoring``, ``path`` and ``l1_ratio`` are used when present).
-    ax : one Axes, for a single result.  axes : one Axes per result.
-    sharey : share the error axis between panels (new figures only), so the penalties'
-        errors compare at a glance.
-    title : a title over the whole figure.
+    cv_results : CVResult, list or dict
+        A ``shrinkage.CVResult``, a list of them, or a mapping label -> CVResult (any object with
+        ``alphas``, ``cv_mean``, ``cv_se``, ``alpha_min`` and ``alpha_1se`` works; ``scoring``,
+        ``path`` and ``l1_ratio`` are used when present).
+    ax : matplotlib.axes.Axes, optional
+        One Axes, for a single result.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One Axes per result.
+    sharey : bool, default=True
+        Share the error axis between panels (new figures only), so the penalties' errors
+        compare at a glance.
+    title : str, optional
+        A title over the whole figure.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> from shrinkage.plots import plot_cv
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + rng.standard_normal(60)
+    >>> lasso = shrinkage.cross_validate_path(X, y, n_alphas=10, cv=3, random_state=0)
+    >>> ridge = shrinkage.cross_validate_path(X, y, l1_ratio=0.0, n_alphas=10, cv=3,
+    ...                                       random_state=0)
+    >>> fig = plot_cv({"L1": lasso, "L2": ridge})
+    >>> len(fig.axes) >= 2  # one panel per penalty (plus the top axes of the counts)
+    True
     """
     panels = as_panels(cv_results, "cv_results",
                        lambda r: penalty_label(getattr(r, "l1_ratio", None)))

@@ -21,13 +21,25 @@ def plot_geometry(data: GeometryData, *, ax=None, n_levels: int = 10):
 
     Parameters
     ----------
-    data : from ``geometry_data``.
-    ax : the Axes to draw into (a new figure otherwise).
-    n_levels : number of background contour lines.
+    data : GeometryData
+        What ``shrinkage.comparison.geometry_data`` returns.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw into (a new figure otherwise).
+    n_levels : int, default=10
+        The number of background contour lines.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
+
+    Examples
+    --------
+    >>> from shrinkage.comparison import geometry_data
+    >>> from shrinkage.plots import plot_geometry
+    >>> fig = plot_geometry(geometry_data(random_state=0, grid_size=41))
+    >>> len(fig.axes)
+    1
     """
     if not isinstance(data, GeometryData):
         raise TypeError(f"data must come from geometry_data(); got {type(data).__name__}.")

@@ -28,23 +28,47 @@ def plot_paths(paths, *, marks=None, n_labels: int = 6, feature_names=None, ax=N
 
     Parameters
     ----------
-    paths : a ``shrinkage.Path``; a list of them; a mapping label -> Path (e.g.
+    paths : Path, list, dict or tuple
+        A ``shrinkage.Path``; a list of them; a mapping label -> Path (e.g.
         ``{"L1": p1, "L2": p2, "EN": p3}``); or a pair of arrays ``(alphas, coefs)`` with coefs
         of shape (n_alphas, n_features).  Any object with ``alphas`` and ``coefs`` works.
-    marks : vertical lines at chosen alphas: a number, a list of numbers, a mapping
-        name -> alpha, or a result with ``alpha_min`` and ``alpha_1se`` (a ``CVResult``).  A
-        mapping whose keys are panel labels gives each panel its own marks.
-    n_labels : the largest curves of each panel (by their largest |coefficient| along the
-        path) are named at the right edge; the other curves are drawn, unnamed (in grey when
-        there are more than 10 features).
-    feature_names : names to use when the paths carry none (default x0, x1, ...).
-    ax : one Axes, for a single path.  axes : one Axes per panel.
-    sharey : share the y axis between panels (new figures only).
-    title : a title over the whole figure.
+    marks : float, list, dict or CVResult, optional
+        Vertical lines at chosen alphas: a number, a list of numbers, a mapping name -> alpha,
+        or a result with ``alpha_min`` and ``alpha_1se`` (a ``CVResult``).  A mapping whose
+        keys are panel labels gives each panel its own marks.
+    n_labels : int, default=6
+        The largest curves of each panel (by their largest |coefficient| along the path) are
+        named at the right edge; the other curves are drawn, unnamed (in grey when there are
+        more than 10 features).
+    feature_names : list of str, optional
+        Names to use when the paths carry none (default x0, x1, ...).
+    ax : matplotlib.axes.Axes, optional
+        One Axes, for a single path.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One Axes per panel.
+    sharey : bool, default=False
+        Share the y axis between panels (new figures only).
+    title : str, optional
+        A title over the whole figure.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> from shrinkage.plots import plot_paths
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + rng.standard_normal(60)
+    >>> paths = {"L1": shrinkage.path(X, y, n_alphas=20),
+    ...          "L2": shrinkage.path(X, y, l1_ratio=0.0, n_alphas=20)}
+    >>> fig = plot_paths(paths, marks=0.1)
+    >>> [ax.get_title() for ax in fig.axes][:2]
+    ['L1', 'L2']
     """
     if _is_array_pair(paths):
         panels = {"path": _ArrayPath(*paths)}

@@ -31,11 +31,39 @@ COLORS = {"l1": "tab:blue", "l2": "tab:orange", "elasticnet": "tab:green"}
 class ShrinkageCurves:
     """The closed forms drawn by ``plot_shrinkage``.
 
-    z : (m,) least-squares values of one coefficient; w : (m,) the same grid as values of w.
-    l1, l2, elasticnet : (m,) penalized estimates at each z.
-    pull_l1, pull_l2, pull_elasticnet : (m,) penalty gradients at each w (0 at w = 0 for L1
-        and EN: the middle of the subdifferential [-alpha l1_ratio, alpha l1_ratio]).
-    alpha, l1_ratio : as requested.
+    Attributes
+    ----------
+    z : ndarray of shape (m,)
+        Least-squares values of one coefficient.
+    l1 : ndarray of shape (m,)
+        The lasso's estimates at each z (soft-thresholding).
+    l2 : ndarray of shape (m,)
+        Ridge's estimates at each z (proportional shrinkage).
+    elasticnet : ndarray of shape (m,)
+        The Elastic Net's estimates at each z.
+    pull_l1 : ndarray of shape (m,)
+        The L1 penalty's gradient at each w (0 at w = 0: the middle of the subdifferential
+        [-alpha, alpha]).
+    pull_l2 : ndarray of shape (m,)
+        The L2 penalty's gradient at each w.
+    pull_elasticnet : ndarray of shape (m,)
+        The Elastic Net's gradient at each w (0 at w = 0: the middle of the subdifferential
+        [-alpha l1_ratio, alpha l1_ratio]).
+    alpha : float
+        As requested.
+    l1_ratio : float
+        As requested.
+    w : ndarray of shape (m,)
+        The same grid as values of w.
+
+    Examples
+    --------
+    >>> from shrinkage.plots import shrinkage_curves
+    >>> curves = shrinkage_curves(alpha=1.0, l1_ratio=0.5, z_max=3.0, n_points=7)
+    >>> curves.z.tolist()
+    [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]
+    >>> curves.l1 + 0.0  # soft-thresholding at alpha = 1
+    array([-2., -1.,  0.,  0.,  0.,  1.,  2.])
     """
 
     z: np.ndarray
@@ -57,7 +85,28 @@ def shrinkage_curves(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float 
                      n_points: int = 401) -> ShrinkageCurves:
     """The one-coefficient estimates and pulls of L1, L2 and EN at ``alpha`` (module docstring).
 
-    z_max : the grid runs over [-z_max, z_max]; default 3 * alpha (at least 1).
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        The penalty strength (shrinkage's Elastic-Net scaling, orthonormal design).
+    l1_ratio : float, default=0.5
+        The Elastic Net's mix.
+    z_max : float, optional
+        The grid runs over [-z_max, z_max]; default 3 * alpha (at least 1).
+    n_points : int, default=401
+        The grid's size.
+
+    Returns
+    -------
+    ShrinkageCurves
+        The estimates and pulls on the grid.
+
+    Examples
+    --------
+    >>> from shrinkage.plots import shrinkage_curves
+    >>> curves = shrinkage_curves(alpha=1.0, l1_ratio=0.5, z_max=3.0, n_points=7)
+    >>> curves.l2.tolist()[-1]  # ridge divides by 1 + alpha
+    1.5
     """
     alpha = _positive(alpha, "alpha")
     if isinstance(l1_ratio, bool) or not 0 <= float(l1_ratio) <= 1:
@@ -89,14 +138,26 @@ def plot_shrinkage(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float | 
 
     Parameters
     ----------
-    alpha : the penalty strength (shrinkage's Elastic-Net scaling, orthonormal design).
-    l1_ratio : the Elastic Net's mix.
-    z_max : half-width of the range of least-squares values shown (default 3 * alpha).
-    axes : two Axes to draw into (a new figure otherwise).
+    alpha : float, default=1.0
+        The penalty strength (shrinkage's Elastic-Net scaling, orthonormal design).
+    l1_ratio : float, default=0.5
+        The Elastic Net's mix.
+    z_max : float, optional
+        The half-width of the range of least-squares values shown (default 3 * alpha).
+    axes : sequence of two matplotlib.axes.Axes, optional
+        The Axes to draw into (a new figure otherwise).
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
+
+    Examples
+    --------
+    >>> from shrinkage.plots import plot_shrinkage
+    >>> fig = plot_shrinkage(alpha=1.0, l1_ratio=0.5)
+    >>> len(fig.axes)
+    2
     """
     c = shrinkage_curves(alpha, l1_ratio=l1_ratio, z_max=z_max)
     fig, (left, right) = new_axes(2, axes=axes, panel_size=(5.0, 4.3))

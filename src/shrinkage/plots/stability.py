@@ -25,21 +25,39 @@ def plot_stability(result, *, feature_names=None, alphas=None, threshold: float 
 
     Parameters
     ----------
-    result : a ``shrinkage.StabilityResult``; an array of frequencies, (p,) or
-        (n_alphas, p) with ``alphas``; or a mapping label -> (p,) frequencies (e.g. one per
-        penalty, drawn as grouped bars).
-    feature_names : names when the result carries none (default x0, x1, ...).
-    alphas : the grid of a (n_alphas, p) array (needed for ``kind="path"``).
-    threshold : the frequency a feature needs to be called stable (a dashed line; default the
-        result's threshold, none for plain arrays).
-    kind : "bars": each feature's largest frequency over the grid, sorted, the
-        ``max_features`` largest shown; "path": frequency against alpha, one line per feature
-        (stable ones coloured and named).
-    ax : the Axes to draw into (a new figure otherwise).
+    result : StabilityResult, ndarray or dict
+        A ``shrinkage.StabilityResult``; an array of frequencies, (p,) or (n_alphas, p) with
+        ``alphas``; or a mapping label -> (p,) frequencies (e.g. one per penalty, drawn as
+        grouped bars).
+    feature_names : list of str, optional
+        Names when the result carries none (default x0, x1, ...).
+    alphas : array-like of shape (n_alphas,), optional
+        The grid of a (n_alphas, p) array (needed for ``kind="path"``).
+    threshold : float, optional
+        The frequency a feature needs to be called stable (a dashed line; default the result's
+        threshold, none for plain arrays).
+    kind : {"bars", "path"}, default="bars"
+        ``"bars"``: each feature's largest frequency over the grid, sorted, the
+        ``max_features`` largest shown; ``"path"``: frequency against alpha, one line per
+        feature (stable ones coloured and named).
+    max_features : int, default=30
+        The most bars shown.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw into (a new figure otherwise).
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.plots import plot_stability
+    >>> frequencies = {"L1": np.array([1.0, 0.2, 0.1, 0.9]), "EN": np.array([1.0, 0.5, 0.4, 1.0])}
+    >>> fig = plot_stability(frequencies, threshold=0.6)
+    >>> len(fig.axes)
+    1
     """
     if kind not in ("bars", "path"):
         raise ValueError(f"kind must be 'bars' or 'path'; got {kind!r}.")
