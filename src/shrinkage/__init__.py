@@ -34,6 +34,8 @@ _EXPORTS = {
     "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
     "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
     "MultiTaskLasso": "estimators.multitask", "MultiTaskElasticNet": "estimators.multitask",
+    "MultiTaskLassoCV": "estimators.multitask_cv",
+    "MultiTaskElasticNetCV": "estimators.multitask_cv",
     "group_path": "group_path",
     # formulas (the optional extra "formula")
     "from_formula": "formula", "FormulaModel": "formula",
