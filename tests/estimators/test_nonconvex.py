@@ -11,7 +11,7 @@ from sklearn.utils.estimator_checks import check_estimator
 
 import shrinkage
 from shrinkage.exceptions import ShrinkageConvergenceWarning
-from shrinkage.nonconvex_path import nonconvex_path
+from shrinkage.paths.nonconvex import nonconvex_path
 from shrinkage.penalties import mcp, scad
 
 MODELS = {"mcp": (shrinkage.MCPRegressor, mcp, 3.0), "scad": (shrinkage.SCADRegressor, scad, 3.7)}

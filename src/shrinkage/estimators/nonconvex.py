@@ -2,7 +2,7 @@
 API.
 
 They minimise 1/(2 sum s) sum_i s_i (y_i - x_i.w - b)^2 + sum_j pen(w_j; alpha f_j, gamma)
-(``shrinkage.nonconvex_path`` documents the objective, the solver and the certificate).  Both
+(``shrinkage.paths.nonconvex`` documents the objective, the solver and the certificate).  Both
 penalties act as the lasso near 0 and leave large coefficients unshrunk, so they select
 variables with less bias than the lasso; being non-convex, a fit is a stationary point reached
 from its start, certified by its KKT violation (``certificate_`` is "kkt").
@@ -15,7 +15,7 @@ from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
 from .._problem import Problem
-from ..nonconvex_path import check_gamma, solve_nonconvex_path
+from ..paths.nonconvex import check_gamma, solve_nonconvex_path
 from .linear import _XY, _LinearModel
 
 

@@ -12,7 +12,8 @@ the largest KKT violation, the distance of minus the gradient to the Clarke subd
 per unit column norm (``max_j kkt_j / ||x_j||``, in the units of y), and a fit converges when
 it is at most ``tol`` times the weighted standard deviation of y.  The solver is the
 working-set coordinate descent of ``solvers.cd`` (``kind`` and ``gamma`` of
-``penalties._separable``).
+``penalties._separable``); the path engine (``shrinkage.paths.engine``) runs the grid and the
+warm starts of the ``Nonconvex`` family.
 """
 
 from __future__ import annotations
@@ -23,15 +24,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import _validation as v
-from ._problem import Problem
-from .datafits.quadratic import WeightedDesign
-from .exceptions import ShrinkageConvergenceWarning
-from .path import Path, alpha_grid, default_alpha_min_ratio
-from .penalties import _separable, mcp, scad
-from .penalties.l1_l2 import PenaltyWeights
-from .solvers.cd import solve_cd
-from .solvers.result import Fit
+from .. import _validation as v
+from .._problem import Problem
+from ..datafits.quadratic import WeightedDesign
+from ..exceptions import ShrinkageConvergenceWarning
+from ..penalties import _separable, mcp, scad
+from ..penalties.l1_l2 import PenaltyWeights
+from ..solvers.cd import solve_cd
+from ..solvers.result import Fit
+from .engine import grid, run
+from .grid import default_alpha_min_ratio
+from .result import Path
 
 #: penalty name -> (its kind in ``penalties._separable``, default gamma, gamma must exceed)
 PENALTIES = {"mcp": (_separable.MCP, 3.0, 1.0), "scad": (_separable.SCAD, 3.7, 2.0)}
@@ -146,7 +149,7 @@ def nonconvex_path(X, y, *, penalty: str = "mcp", gamma: float | None = None, al
     Examples
     --------
     >>> import numpy as np
-    >>> from shrinkage.nonconvex_path import nonconvex_path
+    >>> from shrinkage.paths.nonconvex import nonconvex_path
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((60, 6))
     >>> y = X @ np.array([2.0, 0.0, 0.0, -1.5, 0.0, 0.0]) + 0.1 * rng.standard_normal(60)
@@ -215,24 +218,13 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
     >>> np.flatnonzero(p.coefs[1])
     array([0])
     """
-    kind = PENALTIES[penalty][0]
-    design = problem.design
-    p = problem.n_features
-    null = _null_fit(problem)
-    if alphas is None:
-        corr0 = design.correlations(*design.residual(null))
-        # the lasso's alpha_max, the same for the SCAD (scad.alpha_max is mcp.alpha_max)
-        alphas = alpha_grid(mcp.alpha_max(corr0, problem.factors), n_alphas, alpha_min_ratio)
-    w = null if w0 is None else np.asarray(w0, dtype=np.float64)
-    unbounded = np.full(p, np.inf)
-    fits: list[Fit] = []
-    state = None
-    for a in alphas:
-        pw = PenaltyWeights(float(a) * problem.factors, np.zeros(p), -unbounded, unbounded)
-        fit = _solve(design, pw, w, kind, gamma, tol, max_iter, state)
-        w, state = fit.w, fit.state
-        fits.append(replace(fit, state=None))  # keep one residual alive, not one per alpha
+    family = Nonconvex(problem, penalty, gamma, tol=tol, max_iter=max_iter)
+    alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
+    if w0 is None:
+        w0 = family.null()[1] if null is None else null[0]
+    fits = run(family, alphas, np.asarray(w0, dtype=np.float64))
     _warn_not_converged(fits, alphas, max_iter, model)
+    design, p = problem.design, problem.n_features
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
     intercepts = (design.y_offset - coefs @ design.x_offset if problem.fit_intercept
                   else np.zeros(len(alphas)))
@@ -240,6 +232,62 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
                 np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
                 np.array([f.converged for f in fits]), 1.0, problem.feature_names,
                 certificate="kkt")
+
+
+class Nonconvex:
+    """The MCP / SCAD least-squares ``Family`` of the path engine.
+
+    Parameters
+    ----------
+    problem : shrinkage._problem.Problem
+        The validated problem (its bounds are ignored).
+    penalty : str
+        "mcp" or "scad".
+    gamma : float
+        The checked concavity.
+    tol : float
+        The relative tolerance of the KKT certificate (of the weighted sd of y).
+    max_iter : int
+        The epochs allowed per alpha.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage._problem import Problem
+    >>> X = np.random.default_rng(0).standard_normal((30, 3))
+    >>> family = Nonconvex(Problem.build(X, X[:, 0]), "mcp", 3.0, tol=1e-8, max_iter=100)
+    >>> alpha_max, w, _ = family.null()
+    >>> bool(np.all(family.solve(alpha_max, w, None, None).w == 0))
+    True
+    >>> np.flatnonzero(family.solve(0.1 * alpha_max, w, None, None).w)
+    array([0])
+    """
+
+    def __init__(self, problem: Problem, penalty: str, gamma: float, *, tol: float,
+                 max_iter: int):
+        self.problem, self.kind, self.gamma = problem, PENALTIES[penalty][0], gamma
+        self.tol, self.max_iter = tol, max_iter
+
+    def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
+        """The fit at ``alpha`` from ``w`` (the intercept comes from the centring, not ``b``)."""
+        p = self.problem.n_features
+        unbounded = np.full(p, np.inf)
+        pw = PenaltyWeights(alpha * self.problem.factors, np.zeros(p), -unbounded, unbounded)
+        return _solve(self.problem.design, pw, w, self.kind, self.gamma, self.tol,
+                      self.max_iter, state)
+
+    def null(self) -> tuple[float, np.ndarray, None]:
+        """alpha_max (the lasso's, the same for MCP and SCAD: ``scad.alpha_max`` is
+        ``mcp.alpha_max``) at the least-squares fit of the unpenalized columns alone, with that
+        fit, which is the solution at alpha_max."""
+        problem, design = self.problem, self.problem.design
+        w = np.zeros(problem.n_features)
+        free = np.flatnonzero((problem.factors == 0) & (design.col_norm_sq > 0))
+        if free.size:
+            cross, q = design.cross_gram(free)
+            w[free] = np.linalg.lstsq(cross[free], q, rcond=None)[0]
+        corr = design.correlations(*design.residual(w))
+        return float(mcp.alpha_max(corr, problem.factors)), w, None
 
 
 def _solve(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray, kind: int, gamma: float,
@@ -280,17 +328,6 @@ def _solve(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray, kind: int,
                        gamma=gamma)
         epochs += fit.n_iter + 1
     return replace(fit, n_iter=epochs)
-
-
-def _null_fit(problem: Problem) -> np.ndarray:
-    """The least-squares fit of the unpenalized columns alone (zeros elsewhere): the solution at
-    alpha_max and the start of the default path."""
-    w = np.zeros(problem.n_features)
-    free = np.flatnonzero((problem.factors == 0) & (problem.design.col_norm_sq > 0))
-    if free.size:
-        cross, q = problem.design.cross_gram(free)
-        w[free] = np.linalg.lstsq(cross[free], q, rcond=None)[0]
-    return w
 
 
 def _warn_not_converged(fits: list[Fit], alphas, max_iter: int, model: str) -> None:
