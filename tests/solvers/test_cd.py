@@ -147,3 +147,25 @@ def test_float32_design():
     b = solve_cd(pb32.design, pw, np.zeros(12), tol=1e-8, max_iter=10_000)
     assert b.w.dtype == np.float64 and b.converged
     np.testing.assert_allclose(b.w, a.w, rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
+@pytest.mark.parametrize("case", ["lasso", "box-enet"])
+def test_kkt_certificate_of_a_non_convex_kind(case, sparse, monkeypatch):
+    """The certificate that MCP and SCAD get (no gap, no screening), tried on the elastic net
+    read as non-convex: it stops at the gap-certified solution, and its certificate is the
+    largest KKT violation per unit column norm of the reference."""
+    import shrinkage.solvers.cd as cd
+
+    sw = np.linspace(0.5, 1.5, 40)
+    pb, X, y = problem(sparse=sparse, sample_weight=sw, fit_intercept=True)
+    Xc, yc, s = reference(X, y, sw, True)
+    pw = _pw(case)
+    convex = solve_cd(pb.design, pw, np.zeros(12), tol=1e-14, max_iter=100_000)
+    monkeypatch.setattr(cd, "CONVEX_KINDS", ())
+    fit = cd.solve_cd(pb.design, pw, np.zeros(12), tol=1e-12, max_iter=100_000)
+    assert fit.converged and fit.tol == pytest.approx(1e-12 * np.sqrt(null_deviance(yc, s)))
+    viol = kkt_violations(Xc, yc, s, fit.w, pw.l1, pw.l2, pw.lower, pw.upper)
+    norms = np.sqrt(np.einsum("ij,ij,i->j", Xc, Xc, s / s.sum()))
+    assert fit.gap == pytest.approx(np.max(viol / norms), rel=1e-3, abs=1e-13)
+    np.testing.assert_allclose(fit.w, convex.w, atol=1e-9)
