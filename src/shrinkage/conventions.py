@@ -63,6 +63,13 @@ _NEEDS_N = ("sklearn_C", "ridge")
 class Penalty(NamedTuple):
     """A penalty strength and its L1/L2 mixing, both in the target convention's meaning.
 
+    Attributes
+    ----------
+    value : float or ndarray
+        The strength.
+    l1_ratio : float
+        The mixing.
+
     Examples
     --------
     >>> alpha, l1_ratio = convert(2.0, from_="glmnet", to="shrinkage", y_sd=4.0, l1_ratio=0.5)
@@ -85,18 +92,28 @@ def convert(value: ArrayLike, *, from_: str, to: str, n: float | None = None,
 
     Parameters
     ----------
-    value : the strength (glmnet's lambda, Spark's regParam, C, ...), a number or an array.
-    from_, to : conventions, among ``CONVENTIONS``.
-    n : number of observations (the sum of the sample weights); needed by "sklearn_C", "ridge".
-    y_sd : the standard deviation of y that glmnet / Spark use (see ``response_sd``); needed by
+    value : float or array-like
+        The strength (glmnet's lambda, Spark's regParam, C, ...).
+    from_ : str
+        The convention of ``value``, among ``CONVENTIONS``.
+    to : str
+        The convention wanted, among ``CONVENTIONS``.
+    n : float, default=None
+        The number of observations (the sum of the sample weights); needed by "sklearn_C" and
+        "ridge".
+    y_sd : float, default=None
+        The standard deviation of y that glmnet / Spark use (see ``response_sd``); needed by
         "glmnet" and "spark" for the gaussian family unless the penalty is a pure lasso.
-    l1_ratio : the mixing in ``from_``'s meaning (glmnet's alpha, Spark's elasticNetParam,
+    l1_ratio : float, default=None
+        The mixing in ``from_``'s meaning (glmnet's alpha, Spark's elasticNetParam,
         statsmodels' L1_wt, scikit-learn's l1_ratio); "ridge" implies 0.
-    family : "gaussian" (least squares), "binomial", "multinomial" or "poisson".
+    family : {"gaussian", "binomial", "multinomial", "poisson"}, default="gaussian"
+        The model (``"gaussian"``: least squares).
 
     Returns
     -------
-    Penalty : (value, l1_ratio) in ``to``'s meaning.
+    Penalty
+        (value, l1_ratio) in ``to``'s meaning.
 
     Examples
     --------
@@ -121,6 +138,22 @@ def response_sd(y: ArrayLike, *, center: bool = True, ddof: int = 0,
     sqrt(sum_i s_i (y_i - m)^2 / (sum s - ddof)) with m the weighted mean (0 if not ``center``).
     glmnet: ``center=fit_intercept``, ``ddof=0``; Spark: ``center=True``, ``ddof=0`` with the
     normal-equation solver, ``ddof=1`` with "l-bfgs" (unit weights).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The response.
+    center : bool, default=True
+        Subtract the weighted mean first.
+    ddof : int, default=0
+        The degrees of freedom subtracted from the sum of the weights.
+    sample_weight : array-like of shape (n_samples,), default=None
+        The weights s_i; None is all ones.
+
+    Returns
+    -------
+    float
+        The standard deviation.
 
     Examples
     --------

@@ -55,10 +55,23 @@ _EVAL_METHODS = ("lookup", "python", "literal")
 class FormulaModel:
     """A fitted estimator with the formula that turns a table into its design.
 
+    ``from_formula`` builds it; the constructor takes its parts as they are.
+
+    Parameters
+    ----------
+    formula : str
+        The formula as given.
+    model : estimator
+        The fitted estimator.
+    model_spec : formulaic.ModelSpec
+        formulaic's ModelSpec of the right-hand side.
+    feature_names : list of str
+        The design's columns, in ``coef_``'s order.
+
     Attributes
     ----------
-    formula : the formula as given; model : the fitted estimator; model_spec : formulaic's
-    ModelSpec of the right-hand side; feature_names : the design's columns, in ``coef_``'s order.
+    coef : pandas.Series
+        The coefficients, indexed by the design's column names.
 
     Examples
     --------
@@ -144,13 +157,33 @@ def from_formula(formula: str, data: Table, model: BaseEstimator, **fit_params: 
     """Fit ``model`` (an unfitted shrinkage or scikit-learn estimator) on ``formula`` over
     ``data``: y ~ x1 + C(region) + x2:x3 in formulaic's grammar.
 
-    ``fit_params`` go to ``model.fit`` (e.g. ``sample_weight``).  A formula naming a column
-    ``data`` lacks is a ValueError that names it.
+    A formula naming a column ``data`` lacks is a ValueError that names it.
+
+    Parameters
+    ----------
+    formula : str
+        ``"y ~ terms"`` in formulaic's grammar.
+    data : pandas.DataFrame or polars.DataFrame
+        The table.
+    model : estimator
+        An unfitted shrinkage or scikit-learn estimator.
+    **fit_params
+        Passed to ``model.fit`` (e.g. ``sample_weight``).
+
+    Returns
+    -------
+    FormulaModel
+        The fitted model with its formula.
 
     Examples
     --------
-    >>> fm = from_formula("y ~ x1 + C(region)", frame, model=Lasso(alpha=0.1))  # doctest: +SKIP
-    >>> fm.predict(new_frame)                                                 # doctest: +SKIP
+    >>> import pandas as pd
+    >>> import shrinkage
+    >>> frame = pd.DataFrame({"x1": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "x2": [1.0, 0.0] * 3})
+    >>> frame["y"] = 3 * frame["x1"] - frame["x1"] * frame["x2"]
+    >>> fm = shrinkage.from_formula("y ~ x1 + x1:x2", frame, model=shrinkage.Ridge(alpha=1e-8))
+    >>> fm.coef.round(2).to_dict()
+    {'x1': 3.0, 'x1:x2': -1.0}
     """
     formulaic = _import_formulaic()
     if not isinstance(formula, str) or "~" not in formula:

@@ -65,9 +65,36 @@ def to_onnx(model: BaseEstimator, X_sample: ArrayLike, *, target_opset: int | No
     Input float32 (the default for other types) or float64; classifiers output "label" and
     "probabilities" (a tensor, no ZipMap).
 
+    Parameters
+    ----------
+    model : estimator
+        A fitted shrinkage estimator.
+    X_sample : array-like of shape (n_samples, n_features)
+        Rows like the model's input: its dtype types the input (float64 stays float64).
+    target_opset : int, default=None
+        The ONNX opset; None is skl2onnx's latest.
+    name : str, default="shrinkage"
+        The graph's name.
+
+    Returns
+    -------
+    onnx.ModelProto
+        The model.
+
     Examples
     --------
-    >>> onx = to_onnx(LogisticRegression().fit(X, y), X[:1])                # doctest: +SKIP
+    >>> import numpy as np
+    >>> import onnxruntime
+    >>> from shrinkage import LogisticRegression
+    >>> from shrinkage.onnx import to_onnx
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
+    >>> model = LogisticRegression(alpha=0.01).fit(X, [0, 0, 1, 1])
+    >>> onx = to_onnx(model, X[:1])
+    >>> session = onnxruntime.InferenceSession(onx.SerializeToString(),
+    ...                                        providers=["CPUExecutionProvider"])
+    >>> label, probabilities = session.run(None, {"X": X})  # float64 in, as X_sample
+    >>> bool(np.array_equal(label, model.predict(X)))
+    True
     """
     skl2onnx = _import_extra("skl2onnx")
     register()
