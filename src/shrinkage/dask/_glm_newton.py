@@ -418,7 +418,8 @@ def _penalty_change(w, dw, l1, l2) -> float:
     return float(l1 @ d_abs + l2 @ (dw * (w + 0.5 * dw)))
 
 
-def _finished(w, b, loss: float, cert: Certificate, polished_loss: float, pw: PenaltyWeights):
+def _finished(w: np.ndarray, b: float, loss: float, cert: Certificate, polished_loss: float,
+              pw: PenaltyWeights) -> tuple[np.ndarray, float, float]:
     """(w, b, loss) to report for a certified P: P with its unpenalized block finished by the
     certificate's Newton step when that does not increase the loss beyond rounding (the penalty
     is the same, so P's gap bounds it too)."""

@@ -37,8 +37,9 @@ class Request:
     b: float
     cols: np.ndarray  # S, sorted: the columns of the curvature moments
     free: np.ndarray  # the columns of the cross moments X' diag(h) X_free
-    base: tuple | None = None  # P = (w0, b0)
-    direction: tuple | None = None  # (dw, db): losses at P + t (dw, db) for t in steps
+    base: tuple[np.ndarray, float] | None = None  # P = (w0, b0)
+    # (dw, db): the losses at P + t (dw, db) for t in steps
+    direction: tuple[np.ndarray, float] | None = None
     steps: tuple[float, ...] = ()
     certificates: tuple[Certificate, ...] = ()
     nonce: int = field(default_factory=lambda: uuid.uuid4().int)  # a fresh graph per pass
@@ -128,7 +129,7 @@ def partition_setup(index: int, X, y, w, spec: Spec, datafit, offset_col) -> Set
 
 def merge_setup(*parts) -> Setup:
     """Pairwise (Chan) merge of the column moments, sums of the rest."""
-    parts = [p.iloc[0] if isinstance(p, pd.Series) else p for p in parts]
+    parts = tuple(p.iloc[0] if isinstance(p, pd.Series) else p for p in parts)
     out = parts[0]
     for b in parts[1:]:
         weight = out.weight + b.weight
@@ -189,7 +190,7 @@ def partition_sums(index: int, X, y, w, spec: Spec, datafit, offset_col, request
 
 def merge_sums(*parts) -> Sums:
     """Sums of sums, the pairwise merge of the moments, maxima of |eta|."""
-    parts = [p.iloc[0] if isinstance(p, pd.Series) else p for p in parts]
+    parts = tuple(p.iloc[0] if isinstance(p, pd.Series) else p for p in parts)
     out = parts[0]
     for b in parts[1:]:
         out = Sums(out.loss + b.loss, out.grad + b.grad, out.g0 + b.g0,

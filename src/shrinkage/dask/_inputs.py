@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import dask
 import dask.array as da
@@ -43,10 +44,12 @@ class DaskData:
     a partition with other columns is reported as such instead of failing in a projection).
     """
 
+    # a union tagged by ``kind``: "frame", X a dd.DataFrame and y, sample_weight dd.Series or
+    # None (then columns of X); "array", X a 2-D da.Array, y a da.Array, sample_weight one or None
     kind: str
-    X: object
-    y: object | None
-    sample_weight: object | None
+    X: Any
+    y: Any
+    sample_weight: Any
     n_features: int
     feature_names: np.ndarray | None
     dtype: np.dtype

@@ -94,6 +94,7 @@ def as_block(X, y, w, index: int, spec: Spec):
                 y = X.iloc[:, position[spec.target]]
             if spec.weight is not None:
                 w = X.iloc[:, position[spec.weight]]
+            assert spec.names is not None  # a DataFrame's feature names, always set
             X = X.iloc[:, [position[c] for c in spec.names]]
         X = X.to_numpy(dtype=np.float64)
     X = np.asarray(X)

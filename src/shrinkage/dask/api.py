@@ -319,13 +319,14 @@ def cross_validate_statistics(stats: DaskStatistics, l1_ratios, options: PathOpt
     splits = stats.splits()
     results = []
     for i, (grid, (mean, se, i_min, i_1se)) in enumerate(zip(grids, summaries, strict=True)):
-        extra = {}
+        fold_coefs = fold_intercepts = None
         if keep_fold_coefs:
-            extra = {"fold_coefs": np.array([p.coefs for p in fold_paths[i]]),
-                     "fold_intercepts": np.array([p.intercepts for p in fold_paths[i]])}
+            fold_coefs = np.array([p.coefs for p in fold_paths[i]])
+            fold_intercepts = np.array([p.intercepts for p in fold_paths[i]])
         results.append(CVResult(grid, mean, se, float(grid[i_min]), float(grid[i_1se]), i_min,
                                 i_1se, errors[i], weights, scoring, float(l1_ratios[i]),
-                                fulls.get(i), splits, **extra))
+                                fulls.get(i), splits, fold_coefs=fold_coefs,
+                                fold_intercepts=fold_intercepts))
     return results
 
 

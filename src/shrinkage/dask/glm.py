@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import _validation as v
 from ..datafits import get_datafit
+from ..datafits.base import Datafit
 from ..datafits.quadratic import drop_constant_columns
 from ..glm.path import deviance_saturated
 from ..path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
@@ -120,7 +121,7 @@ class DaskGLM:
     """A GLM problem on Dask input: the data, the alpha-free parts of the penalty, the passes."""
 
     data: DaskData
-    datafit: object
+    datafit: Datafit
     offset_col: int | None
     factors: np.ndarray
     lower: np.ndarray
@@ -382,7 +383,7 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
     f_saturated = -problem.setup.saturated / problem.total_weight
     tol_abs = tol * f_null if f_null > 0 else tol * np.finfo(float).tiny
     default_grid = alphas is None
-    if default_grid:
+    if alphas is None:
         pw1 = problem.weights(1.0, l1_ratio)
         w = np.clip(zero, pw1.lower, pw1.upper)
         if not np.array_equal(w, zero):

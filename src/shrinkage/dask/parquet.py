@@ -116,6 +116,7 @@ def read_parquet(path, target: str | None = None, *, features=None, weight: str 
                 labels.append(f"file {file!r}, row group {group}")
     if not pieces:
         raise ValueError(f"the Parquet data at {files[0]!r}... has no rows.")
+    assert first_names is not None and first_schema is not None  # files is never empty
     special = [c for c in (target, weight) if c is not None]
     source = f"the Parquet data ({files[0]!r}{' ...' if len(files) > 1 else ''})"
     v.check_columns_present(special, first_names, "column", source)

@@ -205,7 +205,7 @@ def _group_moments(Z: np.ndarray, w: np.ndarray | None, out: Moments, g: int) ->
 
 def merge_parts(*parts) -> Part:
     """Merge partition results (one node of the reduction tree)."""
-    parts = [p.iloc[0] if isinstance(p, pd.Series) else p for p in parts]
+    parts = tuple(p.iloc[0] if isinstance(p, pd.Series) else p for p in parts)
     moments = parts[0].moments
     with np.errstate(over="ignore", invalid="ignore"):  # overflowed sums: refused on the client
         for part in parts[1:]:
@@ -524,7 +524,7 @@ def partition_abs_errors(index: int, X, y, w, spec: Spec, coefs, intercepts) -> 
 
 
 def merge_sums(*parts) -> np.ndarray:
-    parts = [p.iloc[0] if isinstance(p, pd.Series) else p for p in parts]
+    parts = tuple(p.iloc[0] if isinstance(p, pd.Series) else p for p in parts)
     return np.sum(parts, axis=0)
 
 
@@ -535,6 +535,10 @@ def fold_abs_errors(stats: DaskStatistics, coefs: np.ndarray, intercepts: np.nda
     ``coefs`` (n_folds, n_alphas, p) and ``intercepts`` (n_folds, n_alphas) are each fold's path.
     """
     data = stats.data
+    if data is None:
+        raise ValueError("the held-out errors need a second pass over the data: these "
+                         "statistics do not keep it (DaskStatistics.data is None); compute "
+                         "them with compute_statistics.")
     spec = Spec.of(data, stats.n_folds, stats.seed)
     tasks = partition_tasks(data, partition_abs_errors, spec, coefs=coefs, intercepts=intercepts)
     sums = run(data, tree_reduce(tasks, merge_sums))
