@@ -60,19 +60,42 @@ def relaxed_coefs(X, y, path, gammas, *, sample_weight=None, fit_intercept: bool
 
     Parameters
     ----------
-    X, y : the data the path was fitted on (X dense or sparse).
-    path : a ``shrinkage.Path`` (anything with ``coefs`` (n_alphas, p) and ``intercepts``).
-    gammas : mixing weights in [0, 1]: 1 is the path itself, 0 the unpenalized refit on each
-        active set.
-    sample_weight, fit_intercept : as used for the path.
-    standardize : only matters for active sets whose refit is not unique (more columns than
-        samples, collinear columns): the minimum-norm solution is then taken on the standardized
-        scale.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The features the path was fitted on (dense or sparse).
+    y : array-like of shape (n_samples,)
+        Its target.
+    path : Path
+        A ``shrinkage.Path`` (anything with ``coefs`` (n_alphas, p) and ``intercepts``).
+    gammas : array-like of float
+        Mixing weights in [0, 1]: 1 is the path itself, 0 the unpenalized refit on each active
+        set.
+    sample_weight : array-like of shape (n_samples,), default=None
+        As used for the path.
+    fit_intercept : bool, default=True
+        As used for the path.
+    standardize : bool, default=False
+        Only matters for active sets whose refit is not unique (more columns than samples,
+        collinear columns): the minimum-norm solution is then taken on the standardized scale.
 
     Returns
     -------
-    coefs : array (n_gammas, n_alphas, p)
-    intercepts : array (n_gammas, n_alphas)
+    coefs : ndarray of shape (n_gammas, n_alphas, n_features)
+        The relaxed coefficients.
+    intercepts : ndarray of shape (n_gammas, n_alphas)
+        Their intercepts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> from shrinkage.selection.relaxed import relaxed_coefs
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
+    >>> path = shrinkage.path(X, y, n_alphas=5)
+    >>> coefs, intercepts = relaxed_coefs(X, y, path, [0.0, 1.0])
+    >>> coefs.shape, bool(np.allclose(coefs[1], path.coefs))  # gamma = 1: the path itself
+    ((2, 5, 4), True)
     """
     gammas = v.check_gammas(gammas)
     X = v.check_design(X)
