@@ -611,3 +611,56 @@ def test_coef_at_exact_refuses_unknown_options_and_parametrized_datafits_by_name
     H = shrinkage.path(X, y, datafit="huber", n_alphas=5)
     with pytest.raises(ValueError, match="'huber' has parameters"):
         H.coef_at(float(H.alphas[-1]) / 2, exact=True, X=X, y=y)
+
+
+# --------------------------------------------------------------------------------------------
+# multi_task=True: the L2,1 (+ L2) path of scikit-learn's MultiTaskElasticNet
+
+
+@pytest.mark.parametrize(("l1_ratio", "weighted"), [(1.0, False), (0.6, True)])
+def test_multi_task_path_matches_sklearn_multitask_elastic_net(l1_ratio, weighted):
+    from sklearn.linear_model import MultiTaskElasticNet
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((50, 7))
+    Y = X[:, :3] @ rng.standard_normal((3, 4)) + 0.3 * rng.standard_normal((50, 4))
+    sw = rng.integers(1, 3, 50).astype(float) if weighted else None
+    P = shrinkage.path(X, Y, multi_task=True, l1_ratio=l1_ratio, n_alphas=6, sample_weight=sw,
+                       tol=1e-12, max_iter=100_000)
+    Xr, Yr = (X, Y) if sw is None else (np.repeat(X, sw.astype(int), 0),
+                                        np.repeat(Y, sw.astype(int), 0))
+    top = np.max(np.linalg.norm(centred(Xr, Yr[:, 0])[0].T @ (Yr - Yr.mean(0)), axis=1))
+    assert P.alphas[0] == pytest.approx(top / len(Yr) / l1_ratio)
+    assert P.coefs.shape == (6, 7, 4) and P.intercepts.shape == (6, 4) and P.nnz[0] == 0
+    assert np.all(P.converged)
+    def objective(W, b, a):
+        R = Yr - Xr @ W - b
+        return (0.5 * np.sum(R**2) / len(Yr) + a * l1_ratio * np.linalg.norm(W, axis=1).sum()
+                + 0.5 * a * (1 - l1_ratio) * np.sum(W**2))
+
+    for a, W, b, gap in zip(P.alphas, P.coefs, P.intercepts, P.gaps, strict=True):
+        ref = MultiTaskElasticNet(alpha=a, l1_ratio=l1_ratio, tol=1e-14, max_iter=100_000)
+        ref.fit(Xr, Yr)
+        # the gap bounds the suboptimality; scikit-learn's point is no better than the optimum
+        assert objective(W, b, a) - objective(ref.coef_.T, ref.intercept_, a) <= gap + 1e-13
+        np.testing.assert_allclose(W, ref.coef_.T, atol=1e-5)
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("datafit", "logistic"), ("offset", np.zeros(10)), ("penalty_factor", np.ones(3)),
+    ("lower", 0.0), ("positive", True), ("standardize", True), ("solver", "gram"),
+    ("screen", False)])
+def test_multi_task_path_refuses_single_task_options_by_name(option, value):
+    X, y = simulated(10, 3)
+    with pytest.raises(ValueError, match=rf"{option}=.* is not available with multi_task=True"):
+        shrinkage.path(X, np.c_[y, y], multi_task=True, **{option: value})
+
+
+def test_multi_task_path_bad_input():
+    X, y = simulated(10, 3)
+    with pytest.raises(TypeError, match="multi_task must be True or False"):
+        shrinkage.path(X, np.c_[y, y], multi_task="yes")
+    with pytest.raises(ValueError, match="y must be two-dimensional"):
+        shrinkage.path(X, y, multi_task=True)
+    with pytest.raises(ValueError, match=r"l1_ratio=0 .* give alphas"):
+        shrinkage.path(X, np.c_[y, y], multi_task=True, l1_ratio=0.0)

@@ -15,6 +15,7 @@ from ._problem import Problem
 from .paths.engine import warn_not_converged
 from .paths.grid import alpha_grid, default_alpha_min_ratio
 from .paths.least_squares import solve_path
+from .paths.multitask import multi_task_path
 from .paths.result import Path
 
 __all__ = ["Path", "alpha_grid", "default_alpha_min_ratio", "path", "solve_path",
@@ -25,7 +26,8 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
          alpha_min_ratio: float | None = None, fit_intercept: bool = True,
          standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
          lower=None, upper=None, positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-         solver: str = "auto", screen: bool = True, feature_names=None) -> Path:
+         solver: str = "auto", screen: bool = True, feature_names=None,
+         multi_task: bool = False) -> Path:
     """Warm-started solutions of the documented objective along a grid of alphas.
 
     The default grid runs from alpha_max (the smallest alpha whose solution is all zeros) down to
@@ -35,6 +37,13 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     path may stop early when the deviance explained saturates; "quantile" (the pinball loss, not
     smooth) by the interior point of ``shrinkage.solvers.quantile``.  ``offset`` is added to the
     linear predictor (for least squares it is subtracted from y).
+
+    ``multi_task=True`` takes a 2-D ``y`` (one column per task) and penalizes the rows of W
+    (p, T) with alpha * (l1_ratio * sum_j ||W_j||_2 + (1 - l1_ratio) / 2 * ||W||_F^2):
+    scikit-learn's ``MultiTaskElasticNet`` objective, glmnet's "mgaussian"
+    (``shrinkage.paths.multitask``); coefs then have shape (n_alphas, p, T).  It takes the
+    options of least squares without per-column ones (``offset``, ``penalty_factor``, bounds,
+    ``standardize``) or a choice of solver.
 
     Examples
     --------
@@ -53,6 +62,20 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     if feature_names is None and hasattr(X, "columns"):
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
     checked_alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
+    if not isinstance(multi_task, bool | np.bool_):
+        raise TypeError(f"multi_task must be True or False; got {multi_task!r}.")
+    if multi_task:
+        _refuse_for_multi_task(datafit=datafit, offset=offset, penalty_factor=penalty_factor,
+                               lower=lower, upper=upper, positive=positive,
+                               standardize=standardize, solver=solver, screen=screen)
+        if alphas is None and alpha_min_ratio is None:
+            alpha_min_ratio = default_alpha_min_ratio(*np.shape(X)[:2])
+        return multi_task_path(X, y, l1_ratio=l1_ratio, alphas=checked_alphas,
+                               n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                               fit_intercept=fit_intercept, sample_weight=sample_weight,
+                               tol=v.check_tol(tol),
+                               max_iter=v.check_positive_int(max_iter, "max_iter"),
+                               feature_names=feature_names)
     if not (isinstance(datafit, str) and datafit == "quadratic"):
         from .glm import GLMProblem, solve_glm_path
 
@@ -85,3 +108,19 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
                       n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                       tol=v.check_tol(tol), max_iter=v.check_positive_int(max_iter, "max_iter"),
                       solver=solver, screen=screen)
+
+
+#: the options of ``path`` a multi-task path does not take, with their defaults
+_SINGLE_TASK_ONLY = {"datafit": "quadratic", "offset": None, "penalty_factor": None,
+                     "lower": None, "upper": None, "positive": False, "standardize": False,
+                     "solver": "auto", "screen": True}
+
+
+def _refuse_for_multi_task(**options) -> None:
+    """A ValueError naming the first option set away from its default with multi_task=True."""
+    for name, default in _SINGLE_TASK_ONLY.items():
+        value = options[name]
+        if not (value is None if default is None else
+                not isinstance(value, np.ndarray) and value == default):
+            raise ValueError(f"{name}={value!r} is not available with multi_task=True (the "
+                             f"multi-task least-squares path); leave it at {default!r}.")

@@ -132,7 +132,7 @@ def test_the_public_paths_are_the_engines_results():
 
 
 @pytest.mark.parametrize("module", ["engine", "grid", "interpolate", "least_squares", "group",
-                                    "result"])
+                                    "multitask", "result"])
 def test_docstring_examples_run(module):
     mod = importlib.import_module(f"shrinkage.paths.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

@@ -9,7 +9,8 @@ once for every model::
     path = assemble(alphas[:len(fits)], fits, coefs, intercepts, ...)  # warnings, the Path
 
 The families: least squares (``shrinkage.paths.least_squares``), the GLMs by proximal Newton
-(``shrinkage.glm.path``), group and sparse-group problems (``shrinkage.paths.group``).
+(``shrinkage.glm.path``), group and sparse-group problems (``shrinkage.paths.group``), multi-task
+least squares (``shrinkage.paths.multitask``).
 """
 
 from __future__ import annotations
