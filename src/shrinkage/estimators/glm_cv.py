@@ -59,23 +59,55 @@ class LogisticRegressionCV(LogisticRegression):
 
     Parameters
     ----------
-    alphas : the grid (positive), or None for ``n_alphas`` values from the full data's
-        alpha_max down to ``alpha_min_ratio * alpha_max`` (glmnet's default ratio when None).
-    Cs : scikit-learn's spelling of the grid: a list of C values (alpha = 1/(C sum s)) or an int
+    alphas : array-like of float, default=None
+        The grid (positive), or None for ``n_alphas`` values from the full data's alpha_max
+        down to ``alpha_min_ratio * alpha_max``.
+    n_alphas : int, default=100
+        The length of the default grid.
+    Cs : int or array-like of float, default=None
+        scikit-learn's spelling of the grid: a list of C values (alpha = 1/(C sum s)) or an int
         (that many values on np.logspace(-4, 4), scikit-learn's default); not with ``alphas``.
-    l1_ratios : one value or a list in [0, 1] (1 is the lasso, 0 ridge), searched on the same
-        folds; the default 1.0 is glmnet's.
-    multi_class : as in ``LogisticRegression``.
-    cv : an int (stratified K-fold; stratified group K-fold with ``groups`` in ``fit``), a
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max; None: glmnet's default (1e-4 when
+        n > p, else 1e-2).
+    l1_ratios : float or list of float, default=1.0
+        One value or a list in [0, 1] (1 is the lasso, 0 ridge), searched on the same folds;
+        the default 1.0 is glmnet's.
+    multi_class : {"auto", "multinomial", "ovr"}, default="auto"
+        As in ``LogisticRegression``.
+    cv : int, splitter or iterable, default=5
+        An int (stratified K-fold; stratified group K-fold with ``groups`` in ``fit``), a
         scikit-learn splitter or an iterable of (train, test) index arrays.
-    scoring : "deviance" (-2 mean log-likelihood), "accuracy" (as the misclassification rate),
+    scoring : {"deviance", "accuracy", "roc_auc", "brier"}, default="deviance"
+        "deviance" (-2 mean log-likelihood), "accuracy" (as the misclassification rate),
         "roc_auc" (as 1 - AUC) or "brier"; lower is better (``shrinkage.selection.glm_cv``).
-    alpha_rule : "min" or "1se" (the largest alpha within one standard error of the minimum).
-    n_repeats : repeated stratified K-fold (integer cv only).
-    fit_intercept, standardize, class_weight, penalty_factor, lower, upper, tol, max_iter : as in
-        ``LogisticRegression``; the class weights come from the full data and weight the
+    alpha_rule : {"min", "1se"}, default="min"
+        "min": the smallest CV error; "1se": the largest alpha within one standard error of it.
+    n_repeats : int, default=1
+        Repeated stratified K-fold (integer cv only).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (one per class).
+    standardize : bool, default=False
+        Penalize coefficients of columns scaled to unit weighted standard deviation (glmnet).
+    class_weight : dict, "balanced" or None, default=None
+        As in ``LogisticRegression``; the class weights come from the full data and weight the
         held-out errors too.
-    n_jobs, random_state, progress : as in ``ElasticNetCV``.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty multipliers (0: unpenalized).
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds of the coefficients.
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds of the coefficients.
+    tol : float, default=1e-4
+        Stop each fit when its duality gap is below tol times the null model's objective.
+    max_iter : int, default=1000
+        The most coordinate-descent epochs per fit.
+    n_jobs : int, default=None
+        joblib parallelism over the folds.
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds.
+    progress : bool, default=None
+        Show a progress bar; None decides automatically.
 
     Notes
     -----
@@ -84,11 +116,46 @@ class LogisticRegressionCV(LogisticRegression):
 
     Attributes
     ----------
-    alpha_, C_ (= 1/(alpha_ sum s)), l1_ratio_, alpha_min_, alpha_1se_, alphas_ and Cs_
-    ((n_l1_ratios, n_alphas), squeezed for one l1_ratio), cv_mean_, cv_se_ (alike),
-    cv_result_ (the ``CVResult`` of the chosen l1_ratio, with its full-data path down to
-    alpha_min_), cv_results_ (one per l1_ratio), classes_, coef_, intercept_, dual_gap_,
-    n_iter_, converged_, certificate_, n_features_in_, feature_names_in_.
+    alpha_ : float
+        The chosen alpha.
+    l1_ratio_ : float
+        The chosen l1_ratio.
+    alpha_min_ : float
+        The alpha of the smallest CV error.
+    alpha_1se_ : float
+        The largest alpha within one standard error of it.
+    alphas_ : numpy.ndarray of shape (n_l1_ratios, n_alphas)
+        The grid of each l1_ratio (squeezed for one l1_ratio).
+    cv_mean_ : numpy.ndarray of shape (n_l1_ratios, n_alphas)
+        The mean CV error per alpha (squeezed alike).
+    cv_se_ : numpy.ndarray of shape (n_l1_ratios, n_alphas)
+        Its standard error.
+    cv_result_ : CVResult
+        The result of the chosen l1_ratio, with its full-data path down to ``alpha_min_``.
+    cv_results_ : list of CVResult
+        One per l1_ratio.
+    C_ : float
+        The chosen alpha as scikit-learn's C, 1/(alpha_ sum s).
+    Cs_ : numpy.ndarray of shape (n_l1_ratios, n_alphas)
+        The grid as C values (squeezed alike).
+    classes_ : numpy.ndarray of shape (n_classes,)
+        The sorted labels.
+    coef_ : numpy.ndarray of shape (1, n_features) or (n_classes, n_features)
+        The coefficients of the full-data fit at ``alpha_``.
+    intercept_ : numpy.ndarray of shape (1,) or (n_classes,)
+        Its intercepts.
+    dual_gap_ : float
+        The duality gap of the full-data fit at ``alpha_``.
+    n_iter_ : numpy.ndarray of shape (1,)
+        The epochs of the warm-started full-data path down to ``alpha_`` (at least 1).
+    converged_ : bool
+        Whether that gap is below the tolerance.
+    certificate_ : str
+        "duality_gap".
+    n_features_in_ : int
+        The number of features seen in ``fit``.
+    feature_names_in_ : numpy.ndarray of shape (n_features,)
+        The column names of a DataFrame X.
 
     Examples
     --------
@@ -130,7 +197,35 @@ class LogisticRegressionCV(LogisticRegression):
         self.progress = progress
 
     def fit(self, X, y, sample_weight=None, groups=None):
-        """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
+        """Cross-validate, then take the full-data fit at the chosen alpha; returns self.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The design.
+        y : array-like of shape (n_samples,)
+            The labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights (None: all 1).
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for group-stratified folds (integer ``cv`` only).
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> y = (X[:, 0] + rng.logistic(size=80) > 0).astype(int)
+        >>> clf = shrinkage.LogisticRegressionCV(n_alphas=5, cv=3).fit(X, y)
+        >>> clf.coef_.shape
+        (1, 3)
+        """
         rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
         scoring = v.check_choice(self.scoring, "scoring", CLASS_SCORINGS)
         multi_class = v.check_choice(self.multi_class, "multi_class", MULTI_CLASS)
@@ -165,20 +260,103 @@ class LogisticRegressionCV(LogisticRegression):
         return self
 
     def decision_function(self, X, alpha=None, *, exact=False, train=None):
-        """The decision function, at ``alpha`` from the full-data path when given (see
-        ``predict``)."""
+        """The decision function, at ``alpha`` from the full-data path when given.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+        alpha : float, default=None
+            Another alpha on the full-data path (None: ``alpha_``).
+        exact : bool, default=False
+            False: interpolate between the path's grid points (glmnet's ``exact=FALSE``; down
+            to ``alpha_min_``); True: refit at alpha with this estimator's options.
+        train : tuple, default=None
+            The training data for ``exact=True``: ``(X, y)`` or ``(X, y, sample_weight)``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The log-odds of ``classes_[1]`` for two classes, else one column per class.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> y = (X[:, 0] + rng.logistic(size=80) > 0).astype(int)
+        >>> clf = shrinkage.LogisticRegressionCV(n_alphas=5, cv=3).fit(X, y)
+        >>> clf.decision_function(X[:2], alpha=clf.alpha_).shape
+        (2,)
+        """
         return LogisticRegression.decision_function(self._at(alpha, exact, train), X)
 
     def predict(self, X, alpha=None, *, exact=False, train=None):
-        """Class labels; at another ``alpha`` from the full-data path: interpolated between its
-        grid points (``exact=False``, glmnet's ``exact=FALSE``; down to ``alpha_min_``) or
-        refitted with this estimator's options (``exact=True``, which needs the training data
-        ``train=(X, y)`` or ``(X, y, sample_weight)``).  See ``shrinkage.Path.coef_at``."""
+        """Class labels, at ``alpha`` from the full-data path when given (see
+        ``shrinkage.Path.coef_at``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+        alpha : float, default=None
+            Another alpha on the full-data path (None: ``alpha_``).
+        exact : bool, default=False
+            False: interpolate between the path's grid points (glmnet's ``exact=FALSE``; down
+            to ``alpha_min_``); True: refit at alpha with this estimator's options.
+        train : tuple, default=None
+            The training data for ``exact=True``: ``(X, y)`` or ``(X, y, sample_weight)``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> y = (X[:, 0] + rng.logistic(size=80) > 0).astype(int)
+        >>> clf = shrinkage.LogisticRegressionCV(n_alphas=5, cv=3).fit(X, y)
+        >>> clf.predict(X[:3], alpha=2 * clf.alpha_).shape
+        (3,)
+        """
         return LogisticRegression.predict(self._at(alpha, exact, train), X)
 
     def predict_proba(self, X, alpha=None, *, exact=False, train=None):
-        """Class probabilities, at ``alpha`` from the full-data path when given (see
-        ``predict``)."""
+        """Class probabilities, at ``alpha`` from the full-data path when given.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+        alpha : float, default=None
+            Another alpha on the full-data path (None: ``alpha_``).
+        exact : bool, default=False
+            False: interpolate between the path's grid points (glmnet's ``exact=FALSE``; down
+            to ``alpha_min_``); True: refit at alpha with this estimator's options.
+        train : tuple, default=None
+            The training data for ``exact=True``: ``(X, y)`` or ``(X, y, sample_weight)``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            The probabilities, columns in the order of ``classes_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> y = (X[:, 0] + rng.logistic(size=80) > 0).astype(int)
+        >>> clf = shrinkage.LogisticRegressionCV(n_alphas=5, cv=3).fit(X, y)
+        >>> clf.predict_proba(X[:2], alpha=clf.alpha_, exact=True, train=(X, y)).shape
+        (2, 2)
+        """
         return LogisticRegression.predict_proba(self._at(alpha, exact, train), X)
 
     def _at(self, alpha, exact, train):
@@ -222,16 +400,90 @@ class LogisticRegressionCV(LogisticRegression):
 class PoissonRegressorCV(PoissonRegressor):
     """Poisson regression with alpha (and l1_ratio) chosen by cross-validation.
 
-    Parameters as ``ElasticNetCV`` (l1_ratio a value or a list, 1.0 by default as glmnet;
-    alphas, n_alphas, alpha_min_ratio, cv, alpha_rule, n_repeats, n_jobs, random_state,
-    progress) and as ``PoissonRegressor``; ``scoring`` is "deviance" (mean Poisson deviance),
-    "mse" or "mae" of the expected counts.  ``fit`` takes ``offset`` (log exposure) and ``groups``.
+    ``fit`` takes ``offset`` (log exposure) and ``groups``.
+
+    Parameters
+    ----------
+    l1_ratio : float or list of float, default=1.0
+        One value or a list in [0, 1], searched on the same folds; 1.0 (the lasso) is glmnet's
+        default.
+    alphas : array-like of float, default=None
+        The grid (positive), or None for ``n_alphas`` values from the full data's alpha_max
+        down to ``alpha_min_ratio * alpha_max``.
+    n_alphas : int, default=100
+        The length of the default grid.
+    alpha_min_ratio : float, default=None
+        The end of the default grid relative to alpha_max; None: glmnet's default (1e-4 when
+        n > p, else 1e-2).
+    cv : int, splitter or iterable, default=5
+        An int (K-fold; group K-fold with ``groups`` in ``fit``), a scikit-learn splitter or
+        an iterable of (train, test) index arrays.
+    scoring : {"deviance", "mse", "mae"}, default="deviance"
+        The mean Poisson deviance, or the mean squared or absolute error of the expected
+        counts; lower is better.
+    alpha_rule : {"min", "1se"}, default="min"
+        "min": the smallest CV error; "1se": the largest alpha within one standard error of it.
+    n_repeats : int, default=1
+        Repeated K-fold (integer cv only).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    standardize : bool, default=False
+        Penalize coefficients of columns scaled to unit weighted standard deviation (glmnet).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty multipliers (0: unpenalized).
+    lower : float or array-like of shape (n_features,), default=None
+        Lower bounds of the coefficients.
+    upper : float or array-like of shape (n_features,), default=None
+        Upper bounds of the coefficients.
+    positive : bool, default=False
+        Coefficients >= 0 (lower=0).
+    tol : float, default=1e-4
+        Stop each fit when its duality gap is below tol times the null model's objective.
+    max_iter : int, default=1000
+        The most coordinate-descent epochs and Newton steps per fit.
+    n_jobs : int, default=None
+        joblib parallelism over the folds.
+    random_state : int or numpy.random.Generator, default=None
+        Seeds shuffled folds.
+    progress : bool, default=None
+        Show a progress bar; None decides automatically.
 
     Attributes
     ----------
-    alpha_, l1_ratio_, alpha_min_, alpha_1se_, alphas_, cv_mean_, cv_se_, cv_result_,
-    cv_results_, coef_, intercept_, dual_gap_, n_iter_, converged_, certificate_,
-    n_features_in_, feature_names_in_.
+    alpha_ : float
+        The chosen alpha.
+    l1_ratio_ : float
+        The chosen l1_ratio.
+    alpha_min_ : float
+        The alpha of the smallest CV error.
+    alpha_1se_ : float
+        The largest alpha within one standard error of it.
+    alphas_ : numpy.ndarray of shape (n_l1_ratios, n_alphas)
+        The grid of each l1_ratio (squeezed for one l1_ratio).
+    cv_mean_ : numpy.ndarray of shape (n_l1_ratios, n_alphas)
+        The mean CV error per alpha (squeezed alike).
+    cv_se_ : numpy.ndarray of shape (n_l1_ratios, n_alphas)
+        Its standard error.
+    cv_result_ : CVResult
+        The result of the chosen l1_ratio, with its full-data path down to ``alpha_min_``.
+    cv_results_ : list of CVResult
+        One per l1_ratio.
+    coef_ : numpy.ndarray of shape (n_features,)
+        The coefficients of the full-data fit at ``alpha_``.
+    intercept_ : float
+        Its intercept.
+    dual_gap_ : float
+        The duality gap of the full-data fit at ``alpha_``.
+    n_iter_ : numpy.ndarray of shape (1,)
+        The epochs of the warm-started full-data path down to ``alpha_`` (at least 1).
+    converged_ : bool
+        Whether that gap is below the tolerance.
+    certificate_ : str
+        "duality_gap".
+    n_features_in_ : int
+        The number of features seen in ``fit``.
+    feature_names_in_ : numpy.ndarray of shape (n_features,)
+        The column names of a DataFrame X.
 
     Examples
     --------
@@ -270,7 +522,37 @@ class PoissonRegressorCV(PoissonRegressor):
         self.progress = progress
 
     def fit(self, X, y, sample_weight=None, offset=None, groups=None):
-        """Cross-validate, then take the full-data fit at the chosen alpha; returns self."""
+        """Cross-validate, then take the full-data fit at the chosen alpha; returns self.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The design.
+        y : array-like of shape (n_samples,)
+            The counts (>= 0).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights (None: all 1).
+        offset : array-like of shape (n_samples,), default=None
+            A known part of the linear predictor, e.g. the log exposure.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for group K-fold (integer ``cv`` only).
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> counts = rng.poisson(np.exp(0.5 + 0.8 * X[:, 0]))
+        >>> model = shrinkage.PoissonRegressorCV(n_alphas=5, cv=3).fit(X, counts)
+        >>> model.coef_.shape
+        (3,)
+        """
         rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
         scoring = v.check_choice(self.scoring, "scoring", COUNT_SCORINGS)
         l1_ratios, is_list = v.check_l1_ratios(self.l1_ratio)
@@ -296,11 +578,40 @@ class PoissonRegressorCV(PoissonRegressor):
         return self
 
     def predict(self, X, offset=None, alpha=None, *, exact=False, train=None):
-        """The expected counts exp(X coef_ + intercept_ + offset); at another ``alpha`` from the
-        full-data path: interpolated between its grid points (``exact=False``, glmnet's
-        ``exact=FALSE``; down to ``alpha_min_``) or refitted with this estimator's options
-        (``exact=True``, which needs ``train=(X, y)``, ``(X, y, sample_weight)`` or
-        ``(X, y, sample_weight, offset)``).  See ``shrinkage.Path.coef_at``."""
+        """The expected counts exp(X coef_ + intercept_ + offset), at ``alpha`` from the
+        full-data path when given (see ``shrinkage.Path.coef_at``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+        offset : array-like of shape (n_samples,), default=None
+            The known part of the linear predictor (as in ``fit``).
+        alpha : float, default=None
+            Another alpha on the full-data path (None: ``alpha_``).
+        exact : bool, default=False
+            False: interpolate between the path's grid points (glmnet's ``exact=FALSE``; down
+            to ``alpha_min_``); True: refit at alpha with this estimator's options.
+        train : tuple, default=None
+            The training data for ``exact=True``: ``(X, y)``, ``(X, y, sample_weight)`` or
+            ``(X, y, sample_weight, offset)``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples,)
+            The expected counts.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> counts = rng.poisson(np.exp(0.5 + 0.8 * X[:, 0]))
+        >>> model = shrinkage.PoissonRegressorCV(n_alphas=5, cv=3).fit(X, counts)
+        >>> model.predict(X[:2], alpha=2 * model.alpha_).shape
+        (2,)
+        """
         if alpha is None and train is None and exact is False:
             return super().predict(X, offset)
         coef, intercept = cv_coef_at(self, alpha, exact, train)
