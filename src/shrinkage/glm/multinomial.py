@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..datafits.multinomial import softmax_rows
+from ..engine.working_set import Certificate, Ranking, Step, solve_working_set
 from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers import _glm_kernels
@@ -27,14 +28,15 @@ from ..solvers.prox_newton import (
     backtrack,
     centre_block,
     certify,
+    forced_ranking,
     free_columns,
     near_unpenalized_bound,
+    newton_progress,
     objective_along,
     scaled_solve,
     support_closed,
     uncentre,
     unpenalized_block,
-    working_set,
 )
 from ..solvers.result import Fit
 from .problem import GLMDesign
@@ -49,59 +51,84 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
     condition beyond rounding (``prox_newton.support_closed``), or after ``max_iter`` iterations
     in all.  ``centring`` = ``centred(data)``, computed once by callers that solve many alphas."""
     data, shift = centred(data) if centring is None else centring
-    design = data.design
     K = w0.shape[1]
     W = np.clip(np.asarray(w0, dtype=np.float64), pw.lower[:, None], pw.upper[:, None])
     b = (np.asarray(b0, dtype=np.float64) + shift @ W if data.fit_intercept else np.zeros(K))
     eta = (eta0.copy() if eta0 is not None and np.array_equal(W, w0)
-           else design.matvec(W) + b + data.offset)
-    free = free_columns(pw)
-    args = design.kernel_args()
-    onehot = np.eye(K)[data.y.astype(np.int64)]
-    n_movable = int(np.sum(pw.lower < pw.upper))
-    grow = 0
-    epochs = 0
-    stalled = Stall()
-    while True:
-        polished = polish_multinomial(data, pw, free, W, b, eta,
-                                      max_steps=min(MAX_NEWTON, max(max_iter - epochs, 0)))
-        W, b, eta = polished.w, polished.b, polished.eta
-        epochs += polished.n_steps
-        G = data.sw[:, None] * (softmax_rows(eta) - onehot)
-        grad = design.rmatvec(G)
-        gap, objective = certify(data, pw, W, eta, grad, polished)
-        if gap > tol_abs and stalled.check(objective, epochs):
-            gap = min(gap, near_unpenalized_bound(data, pw, W, b, eta, polish_multinomial))
-        violations = _violations(grad, W, pw)
-        closed = support_closed(data, pw, W, violations, G)
-        if (gap <= tol_abs and closed) or epochs >= max_iter or n_movable == 0:
-            break
-        scores = violations.max(axis=1)
-        worst = float(scores.max())
-        ws = working_set(scores, np.any(W != 0, axis=1), pw, free, grow, n_movable)
-        n_steps = 0
-        ws_worst = worst
-        while n_steps < MAX_NEWTON and epochs < max_iter:
-            step = _newton_step(data, pw, ws, W, b, eta, onehot, INNER_FRACTION * ws_worst,
-                                max_iter - epochs, args)
+           else data.design.matvec(W) + b + data.offset)
+    model = MultinomialNewton(data, pw, W, b, eta, tol_abs)
+    out = solve_working_set(model, max_iter=max_iter, reset=True)
+    gap, W = out.cert.gap, model.w
+    if gap > tol_abs and not model.stalled.tried_at(out.epochs):  # the gap may be meaningless
+        gap = min(gap, near_unpenalized_bound(data, pw, W, model.b, model.eta,
+                                              polish_multinomial))
+    b = model.b - shift @ W
+    b = b - b.mean()  # the classes' common shift changes nothing
+    return Fit(W, float(gap), out.epochs, bool(gap <= tol_abs and out.cert.closed),
+               float(tol_abs), intercept=b, state=model.eta)
+
+
+class MultinomialNewton:
+    """The K-class proximal Newton solver as an ``engine.working_set`` model: a block is a
+    column of W (its K classes), scored by its largest KKT violation; certify as
+    ``prox_newton.ProxNewton`` with ``polish_multinomial``; inner: Newton steps on the working
+    set (``_newton_step``, the full softmax Hessian)."""
+
+    def __init__(self, data: _Data, pw: PenaltyWeights, W: np.ndarray, b: np.ndarray,
+                 eta: np.ndarray, tol_abs: float):
+        self.data, self.pw, self.w, self.b, self.eta, self.tol_abs = data, pw, W, b, eta, tol_abs
+        self.free = free_columns(pw)
+        self.args = data.design.kernel_args()
+        self.onehot = np.eye(W.shape[1])[data.y.astype(np.int64)]
+        self.movable = pw.lower < pw.upper
+        self.n_movable = int(np.sum(self.movable))
+        self.stalled = Stall()
+        self.epochs = 0
+
+    def certify(self, budget: int) -> Certificate:
+        data, pw = self.data, self.pw
+        polished = polish_multinomial(data, pw, self.free, self.w, self.b, self.eta,
+                                      max_steps=min(MAX_NEWTON, max(budget, 0)))
+        self.w, self.b, self.eta = polished.w, polished.b, polished.eta
+        self.epochs += polished.n_steps
+        G = data.sw[:, None] * (softmax_rows(self.eta) - self.onehot)
+        grad = data.design.rmatvec(G)
+        gap, objective = certify(data, pw, self.w, self.eta, grad, polished)
+        if gap > self.tol_abs and self.stalled.check(objective, self.epochs):
+            gap = min(gap, near_unpenalized_bound(data, pw, self.w, self.b, self.eta,
+                                                  polish_multinomial))
+        violations = _violations(grad, self.w, pw)
+        closed = support_closed(data, pw, self.w, violations, G)
+        self.scores = violations.max(axis=1)
+        return Certificate(gap, closed, self.tol_abs, polished.n_steps)
+
+    def screen(self, cert: Certificate) -> bool:
+        return False
+
+    def ranking(self) -> Ranking:
+        return forced_ranking(self.scores, np.any(self.w != 0, axis=1), self.movable, self.free,
+                              self.n_movable)
+
+    def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
+        data, pw = self.data, self.pw
+        n_steps = spent = 0
+        tol = tol_inner
+        while n_steps < MAX_NEWTON and spent < budget:
+            step = _newton_step(data, pw, ws, self.w, self.b, self.eta, self.onehot, tol,
+                                budget - spent, self.args)
             if step is None:
                 break
             n_steps += 1
-            W, b, eta, n_epochs = step
-            epochs += n_epochs
-            G = data.sw[:, None] * (softmax_rows(eta) - onehot)
-            grad_ws = design.columns(ws).T @ G
-            ws_worst = float(_scores(grad_ws, W[ws], _restrict(pw, ws)).max())
-            if ws_worst <= INNER_FRACTION * worst:
+            self.w, self.b, self.eta, n_epochs = step
+            spent += n_epochs
+            G = data.sw[:, None] * (softmax_rows(self.eta) - self.onehot)
+            grad_ws = data.design.columns(ws).T @ G
+            ws_worst = float(_scores(grad_ws, self.w[ws], _restrict(pw, ws)).max())
+            if ws_worst <= tol_inner:
                 break
-        if n_steps == 0 and ws.size == n_movable:
-            break  # no descent left on the whole problem: the gap is at rounding level
-        grow = 2 * ws.size if n_steps == 0 else 0  # stalled on this working set: widen it
-    if gap > tol_abs and not stalled.tried_at(epochs):  # the gap may be meaningless: try
-        gap = min(gap, near_unpenalized_bound(data, pw, W, b, eta, polish_multinomial))
-    b = b - shift @ W
-    return Fit(W, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
-               intercept=b - b.mean(), state=eta)  # the classes' common shift changes nothing
+            tol = INNER_FRACTION * ws_worst
+        self.epochs += spent
+        return newton_progress(spent, n_steps, ws.size, self.n_movable)
 
 
 def centred(data: _Data) -> tuple[_Data, np.ndarray]:

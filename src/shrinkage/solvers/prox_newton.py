@@ -24,11 +24,12 @@ from functools import cached_property
 
 import numpy as np
 
+from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..glm_certificates import flat_weights, glm_duality_gap
 from ..penalties._l1_l2_kernels import kkt_violations, penalty_value
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _glm_kernels, _kernels
-from ._constants import ARMIJO, INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING, WS_START
+from ._constants import ARMIJO, INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING
 from .result import Fit
 
 # where l'' = 0 the Newton model gets this fraction of the curvature bound: enough to keep it
@@ -89,61 +90,105 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     iterations in all (coordinate-descent epochs and Newton steps of the unpenalized block).
     ``eta0`` is the linear predictor at (w0, b0) when the caller has it.
     """
-    design = data.design
-    p = design.shape[1]
     w = np.clip(np.asarray(w0, dtype=np.float64), pw.lower, pw.upper)
     b = float(b0) if data.fit_intercept else 0.0
     eta = (eta0.copy() if eta0 is not None and np.array_equal(w, w0)
-           else design.matvec(w) + b + data.offset)
-    free = free_columns(pw)
-    args = design.kernel_args()
-    grad = np.zeros(p)
-    hx = np.zeros(p)
-    hxx = np.zeros(p)
-    grow = 0
-    epochs = 0
-    n_movable = int(np.sum(pw.lower < pw.upper))
-    stalled = Stall()
-    while True:
-        polished = polish_unpenalized(data, pw, free, w, b, eta,
-                                      max_steps=min(MAX_NEWTON, max(max_iter - epochs, 0)))
-        w, b, eta = polished.w, polished.b, polished.eta
-        epochs += polished.n_steps
-        g = data.sw * data.datafit.derivative(data.y, eta)
-        grad = design.rmatvec(g)
-        gap, objective = certify(data, pw, w, eta, grad, polished)
-        if gap > tol_abs and stalled.check(objective, epochs):
-            gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
-        scores = kkt_violations(-grad, w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(p))
-        closed = support_closed(data, pw, w, scores, g)
-        if (gap <= tol_abs and closed) or epochs >= max_iter or n_movable == 0:
-            break
-        worst = float(scores.max())
-        ws = working_set(scores, w != 0, pw, free, grow, n_movable)
-        n_steps = 0
-        ws_worst = worst
-        while n_steps < MAX_NEWTON and epochs < max_iter:
-            step = _newton_step(data, pw, ws, w, b, eta, g, INNER_FRACTION * ws_worst,
-                                max_iter - epochs, hx, hxx, args)
+           else data.design.matvec(w) + b + data.offset)
+    model = ProxNewton(data, pw, w, b, eta, tol_abs)
+    out = solve_working_set(model, max_iter=max_iter, reset=True)
+    gap = out.cert.gap
+    if gap > tol_abs and not model.stalled.tried_at(out.epochs):  # the gap may be meaningless
+        gap = min(gap, near_unpenalized_bound(data, pw, model.w, model.b, model.eta,
+                                              polish_unpenalized))
+    return Fit(model.w, float(gap), out.epochs, bool(gap <= tol_abs and out.cert.closed),
+               float(tol_abs), intercept=model.b, state=model.eta)
+
+
+class ProxNewton:
+    """Proximal Newton for a GLM as an ``engine.working_set`` model (blocks: coordinates).
+
+    certify: Newton's method on the unpenalized block (``polish_unpenalized``), the full
+    gradient, ``certify`` (with ``near_unpenalized_bound`` when the objective stalls) and the KKT
+    scores.  inner: Newton steps on the working set (``_newton_step``: CD on the quadratic
+    model, then a line search), until its KKT violations drop below the engine's tolerance.
+    The movable support and the free columns are forced in; fixed coordinates never enter.
+    """
+
+    def __init__(self, data: _Data, pw: PenaltyWeights, w: np.ndarray, b: float,
+                 eta: np.ndarray, tol_abs: float):
+        p = data.design.shape[1]
+        self.data, self.pw, self.w, self.b, self.eta, self.tol_abs = data, pw, w, b, eta, tol_abs
+        self.free = free_columns(pw)
+        self.args = data.design.kernel_args()
+        self.grad, self.hx, self.hxx = np.zeros(p), np.zeros(p), np.zeros(p)
+        self.movable = pw.lower < pw.upper
+        self.n_movable = int(np.sum(self.movable))
+        self.stalled = Stall()
+        self.epochs = 0
+
+    def certify(self, budget: int) -> Certificate:
+        data, pw = self.data, self.pw
+        polished = polish_unpenalized(data, pw, self.free, self.w, self.b, self.eta,
+                                      max_steps=min(MAX_NEWTON, max(budget, 0)))
+        self.w, self.b, self.eta = polished.w, polished.b, polished.eta
+        self.epochs += polished.n_steps
+        self.g = data.sw * data.datafit.derivative(data.y, self.eta)
+        self.grad = data.design.rmatvec(self.g)
+        gap, objective = certify(data, pw, self.w, self.eta, self.grad, polished)
+        if gap > self.tol_abs and self.stalled.check(objective, self.epochs):
+            gap = min(gap, near_unpenalized_bound(data, pw, self.w, self.b, self.eta,
+                                                  polish_unpenalized))
+        self.scores = kkt_violations(-self.grad, self.w, pw.l1, pw.l2, pw.lower, pw.upper,
+                                     np.empty(self.w.size))
+        closed = support_closed(data, pw, self.w, self.scores, self.g)
+        return Certificate(gap, closed, self.tol_abs, polished.n_steps)
+
+    def screen(self, cert: Certificate) -> bool:
+        return False
+
+    def ranking(self) -> Ranking:
+        return forced_ranking(self.scores, self.w != 0, self.movable, self.free, self.n_movable)
+
+    def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
+        data, pw = self.data, self.pw
+        n_steps = spent = 0
+        tol = tol_inner
+        while n_steps < MAX_NEWTON and spent < budget:
+            step = _newton_step(data, pw, ws, self.w, self.b, self.eta, self.g, tol,
+                                budget - spent, self.hx, self.hxx, self.args)
             if step is None:
                 break
             n_steps += 1
-            w, b, eta, n_epochs = step
-            epochs += n_epochs
-            g = data.sw * data.datafit.derivative(data.y, eta)
-            _glm_kernels.gradient_on(*args, ws, g, grad)
+            self.w, self.b, self.eta, n_epochs = step
+            spent += n_epochs
+            self.g = data.sw * data.datafit.derivative(data.y, self.eta)
+            _glm_kernels.gradient_on(*self.args, ws, self.g, self.grad)
             ws_worst = float(kkt_violations(
-                -grad[ws], w[ws], pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws],
+                -self.grad[ws], self.w[ws], pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws],
                 np.empty(ws.size)).max())
-            if ws_worst <= INNER_FRACTION * worst:
+            if ws_worst <= tol_inner:
                 break
-        if n_steps == 0 and ws.size == n_movable:
-            break  # no descent left on the whole problem: the gap is at rounding level
-        grow = 2 * ws.size if n_steps == 0 else 0  # stalled on this working set: widen it
-    if gap > tol_abs and not stalled.tried_at(epochs):  # the gap may be meaningless: try
-        gap = min(gap, near_unpenalized_bound(data, pw, w, b, eta, polish_unpenalized))
-    return Fit(w, float(gap), epochs, bool(gap <= tol_abs and closed), float(tol_abs),
-               intercept=b, state=eta)
+            tol = INNER_FRACTION * ws_worst
+        self.epochs += spent
+        return newton_progress(spent, n_steps, ws.size, self.n_movable)
+
+
+def forced_ranking(scores: np.ndarray, nonzero: np.ndarray, movable: np.ndarray,
+                   free: np.ndarray, n_movable: int) -> Ranking:
+    """The ranking of the Newton solvers: the movable support and the free columns forced in,
+    the fixed coordinates (lower == upper) below every score, at most ``n_movable`` columns."""
+    forced = nonzero & movable
+    forced[free] = True
+    return Ranking(np.where(movable, scores, -1.0), forced, limit=n_movable)
+
+
+def newton_progress(epochs: int, n_steps: int, ws_size: int, n_movable: int) -> Step:
+    """The inner solve of the Newton solvers: moved if a step was taken; else grow the working
+    set, or stop when it already holds every movable column (no descent left: the gap is at
+    rounding level)."""
+    if n_steps:
+        return Step(epochs, Progress.MOVED)
+    return Step(epochs, Progress.STOP if ws_size == n_movable else Progress.GROW)
 
 
 def support_closed(data: _Data, pw: PenaltyWeights, w: np.ndarray, violations: np.ndarray,
@@ -210,18 +255,6 @@ def _exact_entries(exact: np.ndarray, shape: tuple) -> np.ndarray:
 def free_columns(pw: PenaltyWeights) -> np.ndarray:
     """The unpenalized coordinates that can move."""
     return np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0) & (pw.lower < pw.upper))
-
-
-def working_set(scores: np.ndarray, nonzero: np.ndarray, pw: PenaltyWeights, free: np.ndarray,
-                grow: int, n_movable: int) -> np.ndarray:
-    """The sorted columns of the next Newton steps: the movable support and the free columns,
-    then the largest KKT ``scores``; max(10, 2 x that core, ``grow``) of them in all."""
-    movable = pw.lower < pw.upper
-    keep = nonzero & movable
-    keep[free] = True
-    ranked = np.where(keep, np.inf, np.where(movable, scores, -1.0))
-    size = min(max(WS_START, 2 * int(keep.sum()), grow), n_movable)
-    return np.sort(np.argpartition(ranked, -size)[-size:]).astype(np.int64)
 
 
 def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epochs, hx, hxx,
