@@ -34,6 +34,8 @@ from .. import _validation as v
 from .schema import Schema, array_of, validate
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
 PREPROCESSING_VERSION = 1
@@ -128,7 +130,7 @@ class ColumnSpec:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict, where: str = "column") -> ColumnSpec:
+    def from_dict(cls, d: dict[str, Any], where: str = "column") -> ColumnSpec:
         """The spec written by ``to_dict``, checked against ``COLUMN_SCHEMA`` (a ValueError
         naming ``where`` and the field otherwise)."""
         validate(d, COLUMN_SCHEMA, where)
@@ -194,7 +196,7 @@ class Preprocessing:
     def input_columns(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"version": PREPROCESSING_VERSION, "target": self.target,
                 "dropped": list(self.dropped), "index_columns": list(self.index_columns),
                 "impute": self.impute,
@@ -203,7 +205,7 @@ class Preprocessing:
                 "standardization": self.standardization}
 
     @classmethod
-    def from_dict(cls, d: dict, where: str = "preprocessing") -> Preprocessing:
+    def from_dict(cls, d: dict[str, Any], where: str = "preprocessing") -> Preprocessing:
         """The record written by ``to_dict``, checked against ``PREPROCESSING_SCHEMA`` and for
         consistency (a ValueError naming ``where`` and the field otherwise)."""
         version = d.get("version", PREPROCESSING_VERSION) if isinstance(d, dict) else None
@@ -264,19 +266,19 @@ class Prepared:
     {'x': 1}
     """
 
-    X: object
+    X: pd.DataFrame
     y: np.ndarray
     preprocessing: Preprocessing
     source: str = "the data"
     n_rows: int = 0
-    missing: dict = field(default_factory=dict)
-    index_notes: dict = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
+    index_notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def feature_names(self) -> list[str]:
         return self.preprocessing.feature_names
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """Plain data describing the table and what was done to it (for reports and JSON)."""
         pre = self.preprocessing
         y = self.y
@@ -299,7 +301,7 @@ class Prepared:
         }
 
 
-def _names(values) -> list[str]:
+def _names(values: str | Iterable[object] | None) -> list[str]:
     if values is None:
         return []
     if isinstance(values, str):
@@ -307,7 +309,7 @@ def _names(values) -> list[str]:
     return list(dict.fromkeys(str(x) for x in values))
 
 
-def _is_text(s) -> bool:
+def _is_text(s: pd.Series) -> bool:
     from pandas.api.types import is_object_dtype, is_string_dtype
 
     return is_object_dtype(s.dtype) or is_string_dtype(s.dtype)
@@ -337,7 +339,7 @@ def _as_numbers(s: pd.Series, name: str, source: str) -> np.ndarray | None:
     return None
 
 
-def _target(s, name: str, source: str) -> np.ndarray:
+def _target(s: pd.Series, name: str, source: str) -> np.ndarray:
     from pandas.api.types import is_bool_dtype
 
     values = None if is_bool_dtype(s.dtype) else _as_numbers(s, name, source)
@@ -351,7 +353,7 @@ def _target(s, name: str, source: str) -> np.ndarray:
     return values
 
 
-def _column_spec(s, name: str, impute: str | None, source: str) -> ColumnSpec:
+def _column_spec(s: pd.Series, name: str, impute: str | None, source: str) -> ColumnSpec:
     from pandas.api.types import (
         is_bool_dtype,
         is_datetime64_any_dtype,
@@ -399,7 +401,7 @@ def _check_magnitude(values: np.ndarray, what: str, source: str) -> None:
                          "unit) or leave it out with --drop.")
 
 
-def _is_integer(x) -> bool:
+def _is_integer(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
@@ -415,7 +417,7 @@ def _check_unique_features(pre: Preprocessing) -> None:
                          "'column=category'); rename or drop one of them.")
 
 
-def _encode(df, pre: Preprocessing, source: str):
+def _encode(df: pd.DataFrame, pre: Preprocessing, source: str) -> pd.DataFrame:
     """The float64 feature DataFrame of ``df`` under ``pre``."""
     import pandas as pd
 

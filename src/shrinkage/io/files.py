@@ -15,8 +15,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeAlias
 
 from .. import _validation as v
+
+#: a file's path, as the functions here take it
+PathLike: TypeAlias = "str | os.PathLike[str]"
 
 #: the extensions of each kind of output (the first one is the usual one)
 REPORT_EXTENSIONS = (".html", ".htm")
@@ -24,7 +28,7 @@ JSON_EXTENSIONS = (".json",)
 FIGURE_EXTENSIONS = (".png", ".svg", ".pdf")
 
 
-def check_extension(path, extensions: tuple[str, ...], what: str) -> str:
+def check_extension(path: PathLike, extensions: tuple[str, ...], what: str) -> str:
     """The output's extension (lower case, with the dot) if it is one of ``extensions``, else a
     ValueError listing them.
 
@@ -58,7 +62,7 @@ def check_extension(path, extensions: tuple[str, ...], what: str) -> str:
     return suffix
 
 
-def check_output(path, *, force: bool = False, what: str = "output") -> Path:
+def check_output(path: PathLike, *, force: bool = False, what: str = "output") -> Path:
     """Refuse, before any work, an output that exists (without ``force``) or that cannot be
     written (missing or read-only directory, a file in the way).
 
@@ -87,7 +91,7 @@ def check_output(path, *, force: bool = False, what: str = "output") -> Path:
     return v.check_output_path(path, force=force, what=what)
 
 
-def write_atomic(path, write: Callable[[str], object], *, force: bool = False,
+def write_atomic(path: PathLike, write: Callable[[str], object], *, force: bool = False,
                  what: str = "output") -> Path:
     """Write an output through ``write(temporary_path)``, then move it into place.
 
@@ -146,7 +150,7 @@ def write_atomic(path, write: Callable[[str], object], *, force: bool = False,
     return p
 
 
-def write_text(path, text: str, *, force: bool = False, what: str = "output") -> Path:
+def write_text(path: PathLike, text: str, *, force: bool = False, what: str = "output") -> Path:
     """``write_atomic`` for text (UTF-8).
 
     Parameters

@@ -15,8 +15,14 @@ keeps them with ``keep_index_columns=True`` (``--keep-index-columns``).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pandas as pd
 
 INDEX_NAMES = frozenset({"rownames", "rowname", "row.names", "row_names", "row names", "index",
                          "idx", "id", "level_0", ""})
@@ -35,7 +41,7 @@ def is_index_name(name: str) -> bool:
     return key in INDEX_NAMES or _UNNAMED.fullmatch(key) is not None
 
 
-def index_reason(column, name: str) -> str | None:
+def index_reason(column: pd.Series, name: str) -> str | None:
     """Why the pandas Series ``column`` (named ``name``) is index-like, or None if it is not.
 
     Examples
@@ -63,7 +69,7 @@ def index_reason(column, name: str) -> str | None:
     return None
 
 
-def find_index_columns(df, candidates) -> dict[str, str]:
+def find_index_columns(df: pd.DataFrame, candidates: Iterable[str]) -> dict[str, str]:
     """The index-like columns among ``candidates`` (names of ``df``): {name: reason}.
 
     Parameters

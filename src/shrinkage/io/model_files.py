@@ -36,15 +36,20 @@ other top-level keys are ignored.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from ..estimators._serialize import FORMAT, FORMAT_VERSION, MAX_MAGNITUDE, decode_node, document
 from .encoding import MAX_COLUMNS, MAX_NAME_CHARS, Preprocessing
-from .files import JSON_EXTENSIONS, check_extension, write_text
+from .files import JSON_EXTENSIONS, PathLike, check_extension, write_text
 from .preprocessor import Preprocessor
 from .safe_json import load_json_file, loads_limited
 from .schema import Schema, array_of, number, validate
+
+#: what save writes and load returns: a shrinkage estimator, a ``Preprocessor``, a
+#: ``FormulaModel`` or a scikit-learn ``Pipeline`` of them (scikit-learn is untyped: Any)
+Model: TypeAlias = Any
 
 MODEL_FORMAT = FORMAT
 MODEL_FORMAT_VERSION = FORMAT_VERSION
@@ -91,7 +96,7 @@ MODEL_SCHEMA: Schema = {
 }
 
 
-def save_model(model_info: dict, path, *, force: bool = False) -> Path:
+def save_model(model_info: dict[str, Any], path: PathLike, *, force: bool = False) -> Path:
     """Write a model file (JSON, the format in the module docstring), atomically.
 
     Parameters
@@ -141,7 +146,7 @@ def save_model(model_info: dict, path, *, force: bool = False) -> Path:
     return write_text(path, text, force=force, what="model file")
 
 
-def check_model(info, source: str) -> Preprocessing:
+def check_model(info: dict[str, Any], source: str) -> Preprocessing:
     """Check a version-1 model dict against ``MODEL_SCHEMA`` (format and version included)
     and for consistency; returns its preprocessing (a ``ValueError`` naming ``source`` and
     the field otherwise).
@@ -189,7 +194,7 @@ def _naming(source: str, error: ValueError) -> ValueError:
     return ValueError(f"{source}: {message.removeprefix('model.')}")
 
 
-def _check_penalty(info: dict) -> None:
+def _check_penalty(info: dict[str, Any]) -> None:
     ratio, penalty = info["l1_ratio"], info["penalty"]
     expected = {"l1": ratio == 1, "l2": ratio == 0, "elasticnet": 0 < ratio < 1}[penalty]
     if not expected:
@@ -219,7 +224,8 @@ DOCUMENT_SCHEMA: Schema = {
 }
 
 
-def save(model, path, *, force: bool = False, info: dict | None = None) -> Path:
+def save(model: Model, path: PathLike, *, force: bool = False,
+         info: dict[str, Any] | None = None) -> Path:
     """Write ``model`` (any shrinkage estimator, ``Preprocessor`` or a ``Pipeline`` of them,
     fitted or not) as a JSON model file, atomically; ``info`` adds the optional fields of the
     format (task, target, model, alpha_selection, certificate, training).
@@ -260,7 +266,7 @@ def save(model, path, *, force: bool = False, info: dict | None = None) -> Path:
     return write_text(path, dumps_model(model, info), force=force, what="model file")
 
 
-def dumps_model(model, info: dict | None = None) -> str:
+def dumps_model(model: Model, info: dict[str, Any] | None = None) -> str:
     """The text of the model file of ``model`` (``save`` writes it), checked as ``load``
     checks a file.
 
@@ -296,7 +302,7 @@ def dumps_model(model, info: dict | None = None) -> str:
     return text
 
 
-def load(path):
+def load(path: PathLike) -> Model:
     """The estimator (or pipeline) saved in the model file ``path`` (checked; a version-1
     file of the command line becomes a pipeline of its preprocessing and an ``ElasticNet``).
 
@@ -322,7 +328,7 @@ def load(path):
     return read_model(path)[0]
 
 
-def read_model(path) -> tuple:
+def read_model(path: PathLike) -> tuple[Model, dict[str, Any]]:
     """(the estimator, the other fields of the file) of the model file ``path``.
 
     Parameters
@@ -360,7 +366,7 @@ def read_model(path) -> tuple:
     return model_from_document(raw, p.name)
 
 
-def model_from_document(raw, source: str) -> tuple:
+def model_from_document(raw: object, source: str) -> tuple[Model, dict[str, Any]]:
     """(estimator, other fields) of a parsed model file; one ``ValueError`` naming ``source``
     and the field for anything wrong."""
     if not isinstance(raw, dict) or raw.get("format") != MODEL_FORMAT:
@@ -385,7 +391,7 @@ def model_from_document(raw, source: str) -> tuple:
     return estimator, {k: v for k, v in raw.items() if k != "estimator"}
 
 
-def _check_task(task: str | None, estimator, source: str) -> None:
+def _check_task(task: str | None, estimator: Model, source: str) -> None:
     """The file's ``task`` (optional) agrees with its estimator: a classifier for
     "classification", a regressor for "regression" (a wrapper that is no scikit-learn
     estimator, as ``FormulaModel``, is not judged)."""
@@ -402,7 +408,7 @@ def _check_task(task: str | None, estimator, source: str) -> None:
                          f"({type(final).__name__}) does {does}.")
 
 
-def _from_version_1(raw: dict, source: str) -> tuple:
+def _from_version_1(raw: dict[str, Any], source: str) -> tuple[Model, dict[str, Any]]:
     """A version-1 file as a pipeline: its preprocessing, then an ElasticNet with its
     coefficients (the file's own objective: alpha and l1_ratio in the elastic-net scaling)."""
     from sklearn.pipeline import Pipeline
@@ -418,6 +424,6 @@ def _from_version_1(raw: dict, source: str) -> tuple:
     model.feature_names_in_ = np.asarray(raw["feature_names"], dtype=object)
     steps = [("preprocess", Preprocessor.from_preprocessing(pre).set_output(transform="pandas")),
              ("model", model)]
-    info = {k: raw[k] for k in ("task", "target", "alpha_selection", "certificate", "training",
-                                "penalty") if k in raw}
+    info: dict[str, Any] = {k: raw[k] for k in ("task", "target", "alpha_selection",
+                                                "certificate", "training", "penalty") if k in raw}
     return Pipeline(steps), info

@@ -10,6 +10,9 @@ is saved with the model (``shrinkage.save``), in the same JSON files as the comm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -28,6 +31,11 @@ from .encoding import (
 )
 from .index_columns import find_index_columns
 from .tables import check_unique_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import ArrayLike
+    from sklearn.utils import Tags
 
 
 class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
@@ -85,7 +93,8 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
     mean_: np.ndarray | None
     scale_: np.ndarray | None
 
-    def __init__(self, *, drop=(), impute=None, keep_index_columns=False, standardize=False):
+    def __init__(self, *, drop: str | Sequence[str] = (), impute: str | None = None,
+                 keep_index_columns: bool = False, standardize: bool = False) -> None:
         self.drop = drop
         self.impute = impute
         self.keep_index_columns = keep_index_columns
@@ -93,7 +102,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
 
     # --- scikit-learn API -------------------------------------------------------------------
 
-    def fit(self, X, y=None):
+    def fit(self, X: pd.DataFrame | ArrayLike, y: None = None) -> Preprocessor:
         """Learn the columns, their levels and fill values (and the scales).
 
         Parameters
@@ -120,7 +129,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         self._learn(df, "X", named=named)
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame | ArrayLike) -> np.ndarray:
         """The features of X (float64, one column per ``get_feature_names_out`` name).
 
         Parameters
@@ -144,7 +153,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "preprocessing_")
         return self._features(self._frame(X, reset=False)[0], "X").to_numpy(dtype=np.float64)
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
         """The output column names: ``column`` or ``column=level``.
 
         Parameters
@@ -168,7 +177,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "preprocessing_")
         return np.asarray(self.preprocessing_.feature_names, dtype=object)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = self.impute is not None
         tags.input_tags.string = True
@@ -207,7 +216,8 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
                  preprocessing.input_columns)
         return out
 
-    def _learn(self, df, source: str, target: str | None = None, named: bool = True) -> dict:
+    def _learn(self, df: pd.DataFrame, source: str, target: str | None = None,
+               named: bool = True) -> dict[str, int]:
         """Fit on the DataFrame ``df`` (``target``, when given, is left out and named in the
         errors; ``named``: its column names are the user's, not x0, x1, ...); returns the
         number of missing cells per column."""
@@ -246,7 +256,8 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             self.scale_ = np.where(scale > 0, scale, 1.0)
         return {c: k for c, k in missing.items() if k}
 
-    def _set(self, pre: Preprocessing, index_notes: dict, names) -> None:
+    def _set(self, pre: Preprocessing, index_notes: dict[str, str],
+             names: Sequence[str] | None) -> None:
         """The fitted attributes; ``names``: the input's column names (None for an array,
         whose ``n_features_in_`` is set by ``validate_data``)."""
         self.preprocessing_ = pre
@@ -258,7 +269,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             del self.feature_names_in_
         self.mean_ = self.scale_ = None
 
-    def _features(self, df, source: str):
+    def _features(self, df: pd.DataFrame, source: str) -> pd.DataFrame:
         """The feature DataFrame of new data ``df`` (columns by name; others ignored)."""
         pre = self.preprocessing_
         v.check_columns_present(pre.input_columns, df.columns, "column", source)
@@ -271,7 +282,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             X = (X - self.mean_) / self.scale_
         return X
 
-    def _frame(self, X, *, reset: bool):
+    def _frame(self, X: pd.DataFrame | ArrayLike, *, reset: bool) -> tuple[pd.DataFrame, bool]:
         """(X as a pandas DataFrame with text column names, each named once, whether X had
         names); an array's columns are named x0, x1, ... and must be as many as in ``fit``."""
         import pandas as pd
@@ -294,7 +305,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
 
     # --- model files ------------------------------------------------------------------------
 
-    def _fitted_state(self) -> dict | None:
+    def _fitted_state(self) -> dict[str, Any] | None:
         if not hasattr(self, "preprocessing_"):
             return None
         return {"preprocessing": self.preprocessing_.to_dict(),
@@ -303,7 +314,7 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
                 "scale_": self.scale_,
                 "output": getattr(self, "_sklearn_output_config", {}).get("transform")}
 
-    def _set_fitted_state(self, fitted: dict, where: str) -> None:
+    def _set_fitted_state(self, fitted: dict[str, Any], where: str) -> None:
         from ..estimators._serialize import _check_names, check_fitted
 
         keys = ("preprocessing", "index_columns_", "n_features_in_", "feature_names_in_",
@@ -351,8 +362,9 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             self.set_output(transform=output)
 
 
-def prepare(df, target: str, *, drop=(), impute: str | None = None,
-            keep_index_columns: bool = False, source: str = "the data") -> Prepared:
+def prepare(df: pd.DataFrame, target: str, *, drop: str | Sequence[str] = (),
+            impute: str | None = None, keep_index_columns: bool = False,
+            source: str = "the data") -> Prepared:
     """Numeric features and a numeric target from a table, by a ``Preprocessor`` (the rules
     in ``shrinkage.io.encoding``).
 
@@ -409,7 +421,8 @@ def prepare(df, target: str, *, drop=(), impute: str | None = None,
     return Prepared(X, y, pre.preprocessing_, source, len(df), missing, pre.index_columns_)
 
 
-def transform(df, preprocessing: Preprocessing, *, source: str = "the data"):
+def transform(df: pd.DataFrame, preprocessing: Preprocessing, *, source: str = "the data"
+              ) -> pd.DataFrame:
     """The features of new data, replaying ``preprocessing`` (the target column is not needed).
 
     Every input column used in training must be present (others are ignored); missing values

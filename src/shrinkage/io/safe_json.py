@@ -17,6 +17,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -33,7 +34,8 @@ class JSONLimitError(ValueError):
     """A JSON document refused by the limits (the message says which and where)."""
 
 
-def load_json_file(path, *, max_bytes: int, max_depth: int, what: str = "JSON file"):
+def load_json_file(path: str | os.PathLike[str], *, max_bytes: int, max_depth: int,
+                   what: str = "JSON file") -> Any:
     """The JSON value in the regular file ``path``, within the limits.
 
     Refuses (``ValueError``) anything but a regular file (a FIFO or device never blocks or
@@ -64,7 +66,7 @@ def load_json_file(path, *, max_bytes: int, max_depth: int, what: str = "JSON fi
     return loads_limited(raw, p.name, max_depth=max_depth, what=what)
 
 
-def loads_limited(raw: bytes, source: str, *, max_depth: int, what: str = "JSON file"):
+def loads_limited(raw: bytes, source: str, *, max_depth: int, what: str = "JSON file") -> Any:
     """``json.loads`` of ``raw`` (UTF-8) within the limits of ``load_json_file``.
 
     Examples
@@ -138,11 +140,11 @@ def _float(text: str) -> float:
     return value
 
 
-def _constant(name: str):
+def _constant(name: str) -> NoReturn:
     raise JSONLimitError(f"the non-finite number {name} (JSON has no NaN or Infinity).")
 
 
-def _object(pairs: list) -> dict:
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) < len(pairs):
         seen, repeated = set(), []

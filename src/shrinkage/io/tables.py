@@ -22,9 +22,14 @@ from collections import Counter
 from collections.abc import Callable
 from io import TextIOWrapper
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
-from .files import write_atomic
+from .files import PathLike, write_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    import pandas as pd
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet",
            ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
@@ -37,7 +42,7 @@ SUPPORTED = (".csv, .tsv (.tab), .parquet (.pq), .jsonl (.ndjson) or .json; the 
              "may end in .gz, .bz2, .xz or .zip")
 
 
-def table_format(path, *, what: str = "data file") -> str:
+def table_format(path: PathLike, *, what: str = "data file") -> str:
     """"csv", "tsv", "parquet", "jsonl" or "json", from the file name's extension.
 
     A compression suffix (``.gz``, ``.bz2``, ``.xz``, ``.zip``) is allowed after a text format
@@ -84,7 +89,7 @@ def _format_and_compression(p: Path) -> tuple[str | None, str | None]:
 # reading
 
 
-def read_table(path):
+def read_table(path: PathLike) -> pd.DataFrame:
     """The table at ``path`` as a pandas DataFrame (format from the extension; module docs).
 
     Column names are text; a name used twice in the file is refused (``ValueError`` naming it).
@@ -138,7 +143,7 @@ def read_table(path):
     return df
 
 
-def check_unique_columns(names, source: str) -> None:
+def check_unique_columns(names: Iterable[str], source: str) -> None:
     """Refuse a table whose header names a column more than once (empty names aside).
 
     Parameters
@@ -167,7 +172,7 @@ def check_unique_columns(names, source: str) -> None:
 
 
 @contextlib.contextmanager
-def _reading(source: str, fmt: str):
+def _reading(source: str, fmt: str) -> Iterator[None]:
     """Errors of the readers as one ValueError naming the file and the format."""
     import pandas as pd
 
@@ -182,7 +187,7 @@ def _reading(source: str, fmt: str):
             from None
 
 
-def _header(p: Path, fmt: str, options: dict) -> list[str]:
+def _header(p: Path, fmt: str, options: dict[str, Any]) -> list[str]:
     """The column names as the file writes them (pandas renames a repeated name: y, y.1)."""
     if fmt == "parquet":
         _require_pyarrow()
@@ -197,7 +202,8 @@ def _header(p: Path, fmt: str, options: dict) -> list[str]:
     return _json_keys(p, fmt == "jsonl" or not _starts_with_bracket(p))
 
 
-def _open_binary(p: Path):
+def _open_binary(p: Path
+                 ) -> IO[bytes] | gzip.GzipFile | bz2.BZ2File | lzma.LZMAFile | _ZipMember:
     """The file's bytes, decompressed by its extension (the first member of a zip)."""
     _, compression = _format_and_compression(p)
     if compression == "gzip":
@@ -216,19 +222,19 @@ def _open_binary(p: Path):
     return open(p, "rb")
 
 
-class _ZipMember(contextlib.AbstractContextManager):
+class _ZipMember(contextlib.AbstractContextManager["_ZipMember"]):
     """One member of a zip archive, closing the archive with the member."""
 
-    def __init__(self, archive: zipfile.ZipFile, name: str):
+    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
         self.archive, self.file = archive, archive.open(name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         return iter(self.file)
 
     def read(self, size: int = -1) -> bytes:
         return self.file.read(size)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.file.close()
         self.archive.close()
 
@@ -239,13 +245,13 @@ def _starts_with_bracket(p: Path) -> bool:
     return head.startswith(b"[")
 
 
-class _Record(dict):
+class _Record(dict[str, Any]):
     """A JSON object that remembers the keys it held twice (``json`` keeps the last one)."""
 
-    repeated: tuple = ()
+    repeated: tuple[str, ...] = ()
 
 
-def _record(pairs) -> _Record:
+def _record(pairs: list[tuple[str, Any]]) -> _Record:
     out = _Record(pairs)
     if len(out) < len(pairs):
         counts = Counter(k for k, _ in pairs)
@@ -265,7 +271,7 @@ def _json_keys(p: Path, lines: bool) -> list[str]:
     return keys
 
 
-def _keys(records) -> list[str]:
+def _keys(records: Iterable[object]) -> list[str]:
     seen: dict[str, None] = {}
     for r in records:
         if isinstance(r, _Record):
@@ -291,7 +297,8 @@ def _one_line(e: BaseException) -> str:
 # writing
 
 
-def write_table(df, path, *, force: bool = False, what: str = "predictions") -> Path:
+def write_table(df: pd.DataFrame, path: PathLike, *, force: bool = False,
+                what: str = "predictions") -> Path:
     """A DataFrame in the format its extension names (the formats ``read_table`` reads),
     atomically; any other extension is refused, listing the supported ones.
 
@@ -345,7 +352,7 @@ def write_table(df, path, *, force: bool = False, what: str = "predictions") -> 
 
 
 @contextlib.contextmanager
-def _text_writer(path: str, compression: str | None, member: str):
+def _text_writer(path: str, compression: str | None, member: str) -> Iterator[IO[str]]:
     """A UTF-8 text stream into ``path``, compressed as named (a zip holds one ``member``)."""
     if compression == "zip":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, \
@@ -360,7 +367,7 @@ def _text_writer(path: str, compression: str | None, member: str):
         yield f
 
 
-def _write_json_records(df, f, *, lines: bool) -> None:
+def _write_json_records(df: pd.DataFrame, f: IO[str], *, lines: bool) -> None:
     """Records as JSON, floats in full (repr round-trips), missing cells as null."""
     records = df.astype(object).where(df.notna(), None).to_dict(orient="records")
     if lines:
