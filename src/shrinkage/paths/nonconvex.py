@@ -18,7 +18,6 @@ warm starts of the ``Nonconvex`` family.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from dataclasses import replace
 
@@ -91,12 +90,13 @@ def check_gamma(gamma, penalty: str) -> float:
     _, default, low = PENALTIES[penalty]
     if gamma is None:
         return default
-    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
+    value = v.real_number(gamma)
+    if value is None:
         raise TypeError(f"gamma must be a real number; got {gamma!r}.")
-    if not (np.isfinite(gamma) and gamma > low):
+    if not (np.isfinite(value) and value > low):
         raise ValueError(f"gamma must be > {low:g} for {penalty.upper()} (a finite number); "
                          f"got {gamma!r}.")
-    return float(gamma)
+    return value
 
 
 def nonconvex_path(X, y, *, penalty: str = "mcp", gamma: float | None = None, alphas=None,
@@ -222,7 +222,7 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     if w0 is None:
         w0 = family.null()[1] if null is None else null[0]
-    fits = run(family, alphas, np.asarray(w0, dtype=np.float64))
+    fits = run(family, [float(a) for a in alphas], np.asarray(w0, dtype=np.float64))
     _warn_not_converged(fits, alphas, max_iter, model)
     design, p = problem.design, problem.n_features
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
