@@ -85,6 +85,10 @@ class DaskGLMPath(Path):
         The datafit's name (``"logistic"``, ``"poisson"``).
     certificate : str
         ``"duality_gap"``.
+    penalty : str
+        ``"l1_l2"``: the L1/L2 mix of ``l1_ratio``.
+    gamma : float or None
+        None (the concavity of the nonconvex penalties, which Dask input does not fit).
     n_passes : ndarray of shape (n_alphas,)
         The passes over the data at each alpha.
     n_newton : ndarray of shape (n_alphas,)
