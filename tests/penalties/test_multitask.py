@@ -123,3 +123,18 @@ def test_dual_gap_is_primal_minus_a_dual_value(l1, l2):
     assert dual == pytest.approx(expected_dual, rel=1e-12)
     assert np.isfinite(dual) and gap == pytest.approx(primal - dual)
     assert gap >= 0
+
+
+def test_dual_gap_without_l2_survives_the_rounding_of_the_scaled_norm():
+    # rows whose norm, scaled by s = l1 / max_j ||C_j||, rounds to just above l1: the
+    # conjugate of that point is +inf, yet s puts it in the ball up to one ulp
+    rng = np.random.default_rng(0)
+    l1 = 0.7
+    rows = [c for c in rng.standard_normal((200, 3))
+            if mt.conjugate((l1 / mt.dual_norm(c[None])) * c[None], l1, 0.0) == np.inf]
+    assert rows  # the rounding happens
+    C = np.array(rows[:1])
+    W = np.zeros((1, 3))
+    gap, primal, _, s = mt.dual_gap(W, 1.0, C, 1.0, 1.0, l1, 0.0)
+    assert np.isfinite(gap) and s == pytest.approx(l1 / np.linalg.norm(C))
+    assert gap == pytest.approx(primal - (s - 0.5 * s * s), abs=1e-15)

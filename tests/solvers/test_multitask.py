@@ -159,6 +159,18 @@ def test_constant_column_stays_out_and_anderson_agrees():
     np.testing.assert_allclose(with_anderson.w, without.w, atol=1e-6)
 
 
+def test_columns_on_very_different_scales():
+    # a point where the scaled dual residual rounded one ulp out of the ball gave an infinite
+    # gap (and max_iter epochs) before the conjugate was taken as 0 there
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 15)) * np.logspace(-4, 4, 15)
+    Y = X[:, [0, 7, 14]] @ rng.standard_normal((3, 4)) / np.mean([1e-4, 1.0, 1e4])
+    Y += rng.standard_normal((60, 4))
+    fits, _ = solve_multitask_path(X, Y, n_alphas=10, eps=1e-3, tol=1e-4, max_iter=1000)
+    assert np.all(fits.converged) and np.all(np.isfinite(fits.gaps))
+    assert fits.n_iter.sum() < 1000
+
+
 def test_float32_design():
     X, Y = _data(seed=9)
     W32, _, fit = _fit(X.astype(np.float32), Y, 0.1, 1.0, tol=1e-8)

@@ -177,13 +177,14 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
 
     def _grid(self) -> tuple[np.ndarray | None, int, float]:
         """(the given grid or None, the number of alphas of a default grid, eps)."""
-        if not (isinstance(self.eps, numbers.Real) and 0 < self.eps < 1):
+        eps = float(self.eps) if isinstance(self.eps, numbers.Real) else np.nan
+        if isinstance(self.eps, bool) or not 0 < eps < 1:
             raise ValueError(f"eps must be a number in (0, 1) (alpha_min / alpha_max); got "
                              f"{self.eps!r}.")
         if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
-            return None, v.check_positive_int(self.alphas, "alphas"), float(self.eps)
+            return None, v.check_positive_int(self.alphas, "alphas"), eps
         grid = v.check_alphas(self.alphas)
-        return np.sort(grid)[::-1], grid.size, float(self.eps)
+        return np.sort(grid)[::-1], grid.size, eps
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):

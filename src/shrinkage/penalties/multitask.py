@@ -168,7 +168,8 @@ def dual_gap(W, residual_sq, C, r_dot_y, r_dot_r, l1, l2):
 
     ``residual_sq`` = sum_i s_i ||r_i||^2 at W (the primal), ``C`` = X_c' S R (p, T),
     ``r_dot_y`` = <R, Y_c>_S and ``r_dot_r`` = <R, R>_S; the scale s is ``dual_scale``.  The dual
-    is s <R, Y_c>_S - s^2/2 <R, R>_S - sum_j h*(s C_j).  Returns (gap, primal, dual, s); the gap
+    is s <R, Y_c>_S - s^2/2 <R, R>_S - sum_j h*(s C_j) (0 without an L2 part, where s keeps
+    every row in the ball).  Returns (gap, primal, dual, s); the gap
     is 0 for a negative rounding error and inf where it could not be computed.
 
     Examples
@@ -182,7 +183,9 @@ def dual_gap(W, residual_sq, C, r_dot_y, r_dot_r, l1, l2):
     """
     primal = 0.5 * residual_sq + penalty_value(W, l1, l2)
     s = dual_scale(C, l1, l2)
-    conj = conjugate(s * C, l1, l2)
+    # without an L2 part s puts every row in the ball: h* is 0 there (evaluating it would turn
+    # the rounding of ||s C_j|| = l1 (1 + eps) into an infinite conjugate)
+    conj = conjugate(s * C, l1, l2) if l2 > 0.0 else 0.0
     dual = s * r_dot_y - 0.5 * s * s * r_dot_r - conj
     size = abs(primal) + abs(s * r_dot_y) + 0.5 * s * s * r_dot_r + abs(conj)
     return trusted_gap(primal - dual, size), primal, dual, s
