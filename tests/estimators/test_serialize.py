@@ -25,6 +25,9 @@ LABELS = np.where(X["a"] + X["c"] > 0, "yes", "no")
 THREE = np.select([X["a"] > 0.5, X["b"] > 0], ["high", "mid"], "low")
 COUNTS = RNG.poisson(np.exp(0.5 * X["a"] - 0.3 * X["b"]))
 TABLE = X.assign(color=RNG.choice(["red", "blue", "green"], N), flag=RNG.choice([True, False], N))
+AMOUNTS = RNG.gamma(2.0, np.exp(0.3 * X["a"] - 0.2 * X["c"]) / 2.0)
+LOSSES = COUNTS * AMOUNTS  # compound Poisson-Gamma: exact zeros
+TASKS = np.column_stack([Y, X["c"] - X["a"] + 0.3 * RNG.standard_normal(N)])
 
 S = shrinkage
 CASES = {  # name: (estimator factory, target)
@@ -54,6 +57,16 @@ CASES = {  # name: (estimator factory, target)
                                                             l1_ratios=[0.5, 1.0]), LABELS),
     "PoissonRegressorCV": (lambda: S.PoissonRegressorCV(cv=3, n_alphas=8), COUNTS),
     "QuantileRegressor": (lambda: S.QuantileRegressor(0.3, alpha=0.01), Y),
+    "MCPRegressor": (lambda: S.MCPRegressor(0.1, gamma=2.5, penalty_factor=[1, 1, 2, 1]), Y),
+    "SCADRegressor": (lambda: S.SCADRegressor(0.1, gamma=3.0), Y),
+    "GammaRegressor": (lambda: S.GammaRegressor(alpha=0.01, l1_ratio=0.5), AMOUNTS),
+    "TweedieRegressor": (lambda: S.TweedieRegressor(power=1.3, alpha=0.01, l1_ratio=0.5),
+                         LOSSES),
+    "MultiTaskLasso": (lambda: S.MultiTaskLasso(0.05), TASKS),
+    "MultiTaskElasticNet": (lambda: S.MultiTaskElasticNet(0.05, l1_ratio=0.7), TASKS),
+    "MultiTaskLassoCV": (lambda: S.MultiTaskLassoCV(alphas=8, cv=3), TASKS),
+    "MultiTaskElasticNetCV": (lambda: S.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=8,
+                                                              cv=3), TASKS),
     "GroupLasso": (lambda: S.GroupLasso([0, 0, 1, 1], 0.05), Y),
     "GroupLasso quantile": (lambda: S.GroupLasso([0, 0, 1, -1], 0.01, datafit=Quantile(0.7)),
                             Y),
@@ -300,3 +313,97 @@ def test_a_formula_model_travels_through_the_registry(tmp_path):
     foreign = shrinkage.from_formula("y ~ a", frame, model=Lasso())
     with pytest.raises(TypeError, match="Lasso cannot be saved: only shrinkage's estimators"):
         shrinkage.save(foreign, tmp_path / "g.json")
+
+
+def test_the_new_models_keep_their_shapes_and_datafit_parameters(tmp_path):
+    """The (n_tasks, n_features) coefficients, Tweedie's power and MCP's gamma come back as
+    they were fitted (a loaded Tweedie model refits the same model)."""
+    for case in ("MultiTaskLasso", "MultiTaskElasticNetCV"):
+        back = shrinkage.load(shrinkage.save(_fitted(case), tmp_path / f"{case}.json"))
+        assert back.coef_.shape == (2, 4) and back.intercept_.shape == (2,)
+        assert back.predict(X).shape == (N, 2)
+    tweedie = type(_fitted("TweedieRegressor")).from_dict(_fitted("TweedieRegressor").to_dict())
+    assert tweedie.power == 1.3 and tweedie.certificate_ == "duality_gap"
+    mcp = S.MCPRegressor.from_dict(_fitted("MCPRegressor").to_dict())
+    assert mcp.gamma == 2.5 and mcp.certificate_ == "kkt"
+    refit = S.TweedieRegressor.from_dict(_fitted("TweedieRegressor").to_dict()).fit(X, LOSSES)
+    np.testing.assert_array_equal(refit.coef_, _fitted("TweedieRegressor").coef_)
+
+
+def _doc(case):
+    return json.loads(json.dumps(_fitted(case).to_dict()))
+
+
+def _array(shape, value=0.5):
+    data = [value] * int(np.prod(shape))
+    return {"ndarray": {"dtype": "float64", "shape": list(shape), "data": data}}
+
+
+FIT, PARAMS = ("estimator", "fitted"), ("estimator", "params")
+NEW_HOSTILE = {  # name: (case, change, the message)
+    "MCP 2-d coef": ("MCPRegressor", _change((*FIT, "coef_"), _array((1, 4))),
+                     r"MCPRegressor.fitted.coef_ must be one coefficient per feature \(4,\); "
+                     r"got an array of shape \(1, 4\)"),
+    "MCP gamma 1": ("MCPRegressor", _change((*PARAMS, "gamma"), 1.0),
+                    r"MCPRegressor.params: gamma must be > 1 for MCP"),
+    "SCAD gamma 2": ("SCADRegressor", _change((*PARAMS, "gamma"), 2),
+                     r"SCADRegressor.params: gamma must be > 2 for SCAD"),
+    "SCAD gamma text": ("SCADRegressor", _change((*PARAMS, "gamma"), "3.7"),
+                        r"SCADRegressor.params: gamma must be"),
+    "SCAD nan coef": ("SCADRegressor", _change((*FIT, "coef_"), _array((4,), "nan")),
+                      r"SCADRegressor.fitted: coef_ and intercept_ must be finite"),
+    "Gamma inf coef": ("GammaRegressor", _change((*FIT, "coef_"), _array((4,), "-inf")),
+                       r"GammaRegressor.fitted: coef_ and intercept_ must be finite"),
+    "Gamma 3 features": ("GammaRegressor", _change((*FIT, "coef_"), _array((3,))),
+                         r"GammaRegressor.fitted.coef_ must be a float array with one column "
+                         r"per feature \(4\)"),
+    "Tweedie power 3": ("TweedieRegressor", _change((*PARAMS, "power"), 3),
+                        r"TweedieRegressor.params: power=3 \(the inverse Gaussian\) is not "
+                        r"supported"),
+    "Tweedie power 0.5": ("TweedieRegressor", _change((*PARAMS, "power"), 0.5),
+                          r"TweedieRegressor.params: power must not lie in \(0, 1\)"),
+    "Tweedie power nan": ("TweedieRegressor", _change((*PARAMS, "power"), {"float": "nan"}),
+                          r"TweedieRegressor.params: power must be a finite number"),
+    "Tweedie power missing": ("TweedieRegressor", _change((*PARAMS, "power"), ...),
+                              r"TweedieRegressor.params lacks 'power'"),
+    "Tweedie link": ("TweedieRegressor", _change((*PARAMS, "link"), "identity"),
+                     r"TweedieRegressor.params: link must be one of"),
+    "multi-task 1-d coef": ("MultiTaskLasso", _change((*FIT, "coef_"), _array((4,))),
+                            r"MultiTaskLasso.fitted.coef_ must have one row per task "
+                            r"\(n_tasks, 4\); got an array of shape \(4,\)"),
+    "multi-task intercepts": ("MultiTaskElasticNet", _change((*FIT, "intercept_"),
+                                                             _array((3,))),
+                              r"MultiTaskElasticNet.fitted.intercept_ must be 2 numbers, one "
+                              r"per row of coef_; got an array of shape \(3,\)"),
+    "multi-task scalar intercept": ("MultiTaskLasso", _change((*FIT, "intercept_"), 0.5),
+                                    r"MultiTaskLasso.fitted.intercept_ must be 2 numbers"),
+    "multi-task 2-d intercepts": ("MultiTaskLassoCV", _change((*FIT, "intercept_"),
+                                                              _array((1, 2))),
+                                  r"MultiTaskLassoCV.fitted.intercept_ must be 2 numbers"),
+    "multi-task nan coef": ("MultiTaskElasticNetCV", _change((*FIT, "coef_"),
+                                                             _array((2, 4), "nan")),
+                            r"MultiTaskElasticNetCV.fitted: coef_ and intercept_ must be finite"),
+    "multi-task 5 features": ("MultiTaskLasso", _change((*FIT, "coef_"), _array((2, 5))),
+                              r"MultiTaskLasso.fitted.coef_ must be a float array with one "
+                              r"column per feature \(4\)"),
+    "CV eps": ("MultiTaskLassoCV", _change((*PARAMS, "eps"), 2.0),
+               r"MultiTaskLassoCV.params: eps must be a number in \(0, 1\)"),
+    "CV alphas": ("MultiTaskLassoCV", _change((*PARAMS, "alphas"), 0),
+                  r"MultiTaskLassoCV.params: alphas must be a positive integer"),
+    "CV l1_ratio 0": ("MultiTaskElasticNetCV", _change((*PARAMS, "l1_ratio"), [0.0, 1.0]),
+                      r"MultiTaskElasticNetCV.params: l1_ratio must be in \(0, 1\]"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_HOSTILE))
+def test_hostile_files_of_the_new_models_refused_in_one_line(name, tmp_path):
+    case, change, message = NEW_HOSTILE[name]
+    doc = change(_doc(case))
+    with pytest.raises(ValueError, match=message) as info:
+        type(_fitted(case)).from_dict(doc)
+    assert "\n" not in str(info.value)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match=message) as info:
+        shrinkage.load(path)
+    assert str(info.value).startswith("bad.json") and "\n" not in str(info.value)

@@ -21,8 +21,9 @@ Rebuilding (``decode_node``) accepts only the classes of ``CLASSES`` (a fixed ta
 modules; a name from the data is looked up there, never imported), the parameters the class
 has, checked with the checks ``fit`` uses; the fitted attributes the class lists, each array
 rebuilt with its declared dtype and shape, then checked for consistency (one coefficient per
-feature, one row per class, finite coefficients).  Every refusal is one ``ValueError`` naming
-the place (``m.json: LassoCV.fitted.coef_ ...``).
+feature, one row per class, a (n_tasks, n_features) coef_ and n_tasks intercepts for the
+multi-task models, finite coefficients).  Every refusal is one ``ValueError`` naming the place
+(``m.json: LassoCV.fitted.coef_ ...``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ _FIT = ("dual_gap_", "n_iter_", "converged_")
 _GLM_FIT = (*_FIT, "certificate_")
 _CV = ("alpha_", "l1_ratio_", "alpha_min_", "alpha_1se_", "alphas_", "cv_mean_", "cv_se_")
 _GROUP = ("groups_", "group_labels_", "active_groups_", *_GLM_FIT)
+_MULTITASK_CV = ("alpha_", "l1_ratio_", "alphas_", "mse_path_", *_GLM_FIT)
 #: class name -> (module under shrinkage, the fitted attributes saved besides coef_,
 #: intercept_, n_features_in_ and feature_names_in_)
 CLASSES = {
@@ -70,11 +72,19 @@ CLASSES = {
     "LogisticRegression": ("estimators.glm", ("classes_", "_multinomial", *_GLM_FIT)),
     "LinearSVC": ("estimators.glm", ("classes_", *_GLM_FIT)),
     "PoissonRegressor": ("estimators.glm", _GLM_FIT),
+    "GammaRegressor": ("estimators.glm", _GLM_FIT),
+    "TweedieRegressor": ("estimators.glm", _GLM_FIT),
     "HuberRegressor": ("estimators.huber", ("scale_", "outliers_", *_GLM_FIT)),
     "LogisticRegressionCV": ("estimators.glm_cv", ("classes_", "_multinomial", *_CV, "C_",
                                                    "Cs_", *_GLM_FIT)),
     "PoissonRegressorCV": ("estimators.glm_cv", (*_CV, *_GLM_FIT)),
     "QuantileRegressor": ("estimators.quantile", _FIT),
+    "MCPRegressor": ("estimators.nonconvex", _GLM_FIT),
+    "SCADRegressor": ("estimators.nonconvex", _GLM_FIT),
+    "MultiTaskElasticNet": ("estimators.multitask", _GLM_FIT),
+    "MultiTaskLasso": ("estimators.multitask", _GLM_FIT),
+    "MultiTaskElasticNetCV": ("estimators.multitask_cv", _MULTITASK_CV),
+    "MultiTaskLassoCV": ("estimators.multitask_cv", _MULTITASK_CV),
     "GroupLasso": ("estimators.group", _GROUP),
     "GroupLassoClassifier": ("estimators.group", ("classes_", *_GROUP)),
     "Preprocessor": ("io.preprocessor", ()),  # its own state: Preprocessor._fitted_state
@@ -288,7 +298,8 @@ def _param_checks() -> dict:
     """Parameter name -> the check ``fit`` applies to it (None passes where fit allows it)."""
     from .. import _validation as v
     from ..datafits.quantile import check_quantile
-    from .glm import PENALTIES, check_C
+    from ..datafits.tweedie import check_power
+    from .glm import PENALTIES, TWEEDIE_LINKS, check_C
     from .group import CLASSIFICATION_DATAFITS, REGRESSION_DATAFITS
 
     def optional(check):
@@ -312,7 +323,11 @@ def _param_checks() -> dict:
         "tol": lambda x, _: v.check_tol(x),
         "max_iter": v.check_positive_int, "n_alphas": v.check_positive_int,
         "n_repeats": v.check_positive_int,
-        "alphas": optional(lambda x, _: v.check_alphas(x)), "Cs": optional(
+        "alphas": optional(lambda x, name: v.check_positive_int(x, name)
+                           if isinstance(x, int) else v.check_alphas(x)),
+        "power": lambda x, _: check_power(x),
+        "link": lambda x, name: v.check_choice(x, name, TWEEDIE_LINKS),
+        "Cs": optional(
             lambda x, name: v.check_positive_int(x, name) if isinstance(x, int)
             else v.check_positive_alphas(x, name)),
         "alpha_min_ratio": optional(lambda x, name: v.check_fraction(x, name)),
@@ -336,16 +351,34 @@ def check_params(name: str, params: dict, where: str) -> None:
 
     checks = _param_checks()
     for key, value in params.items():
-        check = checks.get(key)
-        if key == "gamma":  # the relaxed lasso's mix; the adaptive lasso's exponent(s)
-            check = ((lambda x, n: v.check_fraction(x, n, low_open=False, high_open=False))
-                     if name == "RelaxedLasso" else v.check_nonnegatives)
+        check = _class_check(name, key) or checks.get(key)
+        if key == "gamma" and check is None:  # the adaptive lasso's exponent(s)
+            check = v.check_nonnegatives
         if check is None:
             continue
         try:
             check(value, key)
         except (TypeError, ValueError) as e:
             raise ValueError(f"{where}: {e}") from None
+
+
+def _class_check(name: str, key: str):
+    """The check of a parameter whose meaning depends on the class (None: the shared one)."""
+    from .. import _validation as v
+
+    if key == "gamma" and name == "RelaxedLasso":  # the mix of the lasso and its refit
+        return lambda x, n: v.check_fraction(x, n, low_open=False, high_open=False)
+    if key == "gamma" and name in ("MCPRegressor", "SCADRegressor"):  # the concavity
+        from ..paths.nonconvex import check_gamma
+
+        return lambda x, _: check_gamma(x, registered_class(name)._penalty)
+    if name in ("MultiTaskElasticNetCV", "MultiTaskLassoCV"):  # fit's own checks
+        cls = registered_class(name)
+        if key == "l1_ratio":
+            return lambda x, _: cls(l1_ratio=x)._ratios()
+        if key in ("eps", "alphas"):
+            return lambda x, _: cls(**{key: x})._grid()
+    return None
 
 
 def check_fitted(est, where: str) -> None:
@@ -364,9 +397,17 @@ def check_fitted(est, where: str) -> None:
             and coef.shape[-1] == p):
         raise ValueError(f"{where}.coef_ must be a float array with one column per feature "
                          f"({p}); got {_describe(coef)}.")
+    targets = est.__sklearn_tags__().target_tags
+    if coef.ndim == 1 and not targets.single_output:
+        raise ValueError(f"{where}.coef_ must have one row per task (n_tasks, {p}); got "
+                         f"{_describe(coef)}.")
+    if (coef.ndim == 2 and not targets.multi_output
+            and getattr(est, "classes_", None) is None):
+        raise ValueError(f"{where}.coef_ must be one coefficient per feature ({p},); got "
+                         f"{_describe(coef)}.")
     rows = 1 if coef.ndim == 1 else coef.shape[0]
     b = np.asarray(intercept)
-    if not (b.dtype.kind == "f" and (b.size == rows if coef.ndim == 2 else b.ndim == 0)):
+    if not (b.dtype.kind == "f" and (b.shape == (rows,) if coef.ndim == 2 else b.ndim == 0)):
         wanted = "a number" if coef.ndim == 1 else f"{rows} numbers"
         raise ValueError(f"{where}.intercept_ must be {wanted}, one per row of coef_; got "
                          f"{_describe(intercept)}.")

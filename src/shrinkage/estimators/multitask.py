@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .. import _validation as v
 from ..path import Path, warn_not_converged
 from ..solvers.multitask import check_multitask_target, solve_multitask_path
+from ._serialize import SerializableMixin
 
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
@@ -82,7 +83,7 @@ def multitask_path(X, Y, *, l1_ratio: float = 1.0, n_alphas: int = 100, eps: flo
     return Path(*fits)
 
 
-class _MultiTaskModel(RegressorMixin, BaseEstimator):
+class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
     """One fit at one alpha, warm starts, prediction and the fitted attributes."""
 
     def _mixing(self) -> float:
