@@ -44,6 +44,8 @@ REGRESSORS = [
     lambda: shrinkage.AdaptiveLasso(alpha=0.05), lambda: shrinkage.RelaxedLasso(alpha=0.05),
     lambda: shrinkage.QuantileRegressor(quantile=0.7, alpha=0.01),
     lambda: shrinkage.GroupLasso(groups=[0, 0, 1, 1, 2], alpha=0.1),
+    lambda: shrinkage.MCPRegressor(alpha=0.05, gamma=2.5),
+    lambda: shrinkage.SCADRegressor(alpha=0.05),
 ]
 
 
@@ -74,6 +76,38 @@ def test_poisson_applies_the_exp_link(cv):
              else shrinkage.PoissonRegressor(alpha=0.01)).fit(X, y)
     got = run(to_onnx(model, X[:1].astype(np.float32), name="poisson"), X.astype(np.float32))[0]
     close(got, model.predict(X.astype(np.float32)), np.float32)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: shrinkage.GammaRegressor(alpha=0.01, l1_ratio=0.5),
+    lambda: shrinkage.TweedieRegressor(power=1.5, alpha=0.01, l1_ratio=1.0),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gamma_and_tweedie_apply_the_exp_link(make, dtype):
+    rng = np.random.default_rng(19)
+    X = rng.normal(size=(80, 4))
+    mu = np.exp(0.3 + X @ np.array([0.5, -0.3, 0.0, 0.2]))
+    y = rng.gamma(2.0, mu / 2.0)
+    model = make().fit(X, y)
+    got = run(to_onnx(model, X[:1].astype(dtype)), X.astype(dtype))[0]
+    assert got.shape == (80, 1)
+    close(got, model.predict(X.astype(dtype)), dtype)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: shrinkage.MultiTaskLasso(alpha=0.05),
+    lambda: shrinkage.MultiTaskElasticNet(alpha=0.05, l1_ratio=0.6),
+    lambda: shrinkage.MultiTaskLassoCV(alphas=8, cv=3),
+    lambda: shrinkage.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=8, cv=3),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_multitask_models_give_one_column_per_task(regression, make, dtype):
+    X, y = regression
+    Y = np.column_stack([y, -2 * y + 1, X[:, 0]])
+    model = make().fit(X, Y)
+    got = run(to_onnx(model, X[:1].astype(dtype)), X.astype(dtype))[0]
+    assert got.shape == (60, 3)
+    close(got, model.predict(X.astype(dtype)), dtype)
 
 
 def labels_of(y, n_classes: int, names: bool):

@@ -3,9 +3,12 @@
 ``to_onnx(model, X_sample)`` returns an ONNX model that onnxruntime runs without shrinkage:
 
 - linear regressors (Lasso, ElasticNet, Ridge, their CV / IC / adaptive / relaxed variants,
-  Huber, quantile, GroupLasso with the quadratic, Huber or quantile datafit): X W' + b;
-- Poisson regressors (PoissonRegressor(CV), GroupLasso(datafit="poisson")): exp(X w + b), the
-  log link that ``predict`` applies;
+  Huber, quantile, MCP, SCAD, GroupLasso with the quadratic, Huber or quantile datafit):
+  X W' + b;
+- the multi-task models (MultiTaskLasso, MultiTaskElasticNet and their CV variants): X W' + b
+  of shape (n_samples, n_tasks), as Ridge with several targets;
+- log-link regressors (PoissonRegressor(CV), GammaRegressor, TweedieRegressor,
+  GroupLasso(datafit="poisson")): exp(X w + b), the mean that ``predict`` returns;
 - classifiers (LogisticRegression(CV), GroupLassoClassifier with the logistic or multinomial
   datafit): the label and the class probabilities, the sigmoid for two classes, the softmax
   for the multinomial, normalized sigmoids for one-vs-rest; LinearSVC and
@@ -40,20 +43,24 @@ if TYPE_CHECKING:
     from skl2onnx.common._topology import Operator, Scope
     from sklearn.base import BaseEstimator
 
-# estimator class name -> its kind: "linear", "poisson", "classifier" or "svm" (the group
-# models' kind follows their datafit: _kind)
+# estimator class name -> its kind: "linear", "exp" (log link), "classifier" or "svm" (the
+# group models' kind follows their datafit: _kind)
 _KINDS = {
     "Lasso": "linear", "ElasticNet": "linear", "Ridge": "linear", "LassoCV": "linear",
     "ElasticNetCV": "linear", "RidgeCV": "linear", "LassoIC": "linear", "ElasticNetIC": "linear",
     "AdaptiveLasso": "linear", "AdaptiveLassoCV": "linear", "RelaxedLasso": "linear",
     "HuberRegressor": "linear", "QuantileRegressor": "linear", "GroupLasso": "linear",
-    "PoissonRegressor": "poisson", "PoissonRegressorCV": "poisson",
+    "MCPRegressor": "linear", "SCADRegressor": "linear", "MultiTaskLasso": "linear",
+    "MultiTaskElasticNet": "linear", "MultiTaskLassoCV": "linear",
+    "MultiTaskElasticNetCV": "linear",
+    "PoissonRegressor": "exp", "PoissonRegressorCV": "exp", "GammaRegressor": "exp",
+    "TweedieRegressor": "exp",
     "LogisticRegression": "classifier", "LogisticRegressionCV": "classifier",
     "LinearSVC": "svm", "GroupLassoClassifier": "classifier",
 }
 # GroupLasso / GroupLassoClassifier: datafit -> kind (a datafit instance predicts x.w + b)
 _GROUP_KINDS = {"quadratic": "linear", "huber": "linear", "quantile": "linear",
-                "poisson": "poisson", "logistic": "classifier", "multinomial": "classifier",
+                "poisson": "exp", "logistic": "classifier", "multinomial": "classifier",
                 "squared_hinge": "svm"}
 _registered = False
 
@@ -163,7 +170,7 @@ def register() -> None:
 
 
 def _kind(model: BaseEstimator) -> str:
-    """"linear", "poisson", "classifier" or "svm": how ``model`` turns x.w + b into outputs."""
+    """"linear", "exp", "classifier" or "svm": how ``model`` turns x.w + b into outputs."""
     name = type(model).__name__
     if not name.startswith("GroupLasso"):
         return _KINDS[name]
@@ -208,7 +215,7 @@ def _convert_regressor(scope: Scope, operator: Operator, container: ModelCompone
 
     dtype = guess_numpy_type(operator.inputs[0].type)
     eta = _linear_predictor(operator, container, dtype)
-    link = OnnxExp if _kind(operator.raw_operator) == "poisson" else OnnxIdentity
+    link = OnnxExp if _kind(operator.raw_operator) == "exp" else OnnxIdentity
     link(eta, op_version=container.target_opset,
          output_names=operator.outputs[:1]).add_to(scope, container)
 
