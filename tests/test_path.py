@@ -664,3 +664,83 @@ def test_multi_task_path_bad_input():
         shrinkage.path(X, y, multi_task=True)
     with pytest.raises(ValueError, match=r"l1_ratio=0 .* give alphas"):
         shrinkage.path(X, np.c_[y, y], multi_task=True, l1_ratio=0.0)
+
+
+def test_multi_task_path_refits_exactly_at_any_alpha():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((40, 6))
+    Y = X[:, :2] @ rng.standard_normal((2, 3)) + 0.2 * rng.standard_normal((40, 3))
+    P = shrinkage.path(X, Y, multi_task=True, n_alphas=8, tol=1e-12, max_iter=100_000)
+    assert P.penalty == "multitask"
+    a = 0.5 * (P.alphas[3] + P.alphas[4])
+    W, b = P.coef_at(a, exact=True, X=X, y=Y, tol=1e-12, max_iter=100_000)
+    direct = shrinkage.path(X, Y, multi_task=True, alphas=[a], tol=1e-12, max_iter=100_000)
+    np.testing.assert_allclose(W, direct.coefs[0], atol=1e-8)
+    np.testing.assert_allclose(b, direct.intercepts[0], atol=1e-8)
+    with pytest.raises(ValueError, match=r"penalty_factor=.* is not available with multi_task"):
+        P.coef_at(a, exact=True, X=X, y=Y, penalty_factor=np.ones(6))
+
+
+# --------------------------------------------------------------------------------------------
+# penalty="mcp" | "scad": the non-convex penalties of shrinkage.paths.nonconvex
+
+
+def _strong_sparse(seed=6):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((100, 8))
+    y = X @ np.r_[3.0, -2.0, 2.5, np.zeros(5)] + 0.1 * rng.standard_normal(100)
+    return X, y
+
+
+@pytest.mark.parametrize("penalty", ["mcp", "scad"])
+def test_nonconvex_penalty_is_unbiased_where_its_penalty_is_flat(penalty):
+    """Beyond gamma * alpha the MCP and SCAD penalties are constant: a solution whose non-zero
+    coefficients all lie there is the least-squares fit on its support (with the intercept)."""
+    X, y = _strong_sparse()
+    P = shrinkage.path(X, y, penalty=penalty, alphas=[0.3], tol=1e-10, max_iter=100_000)
+    gamma = {"mcp": 3.0, "scad": 3.7}[penalty]
+    assert (P.penalty, P.gamma, P.certificate) == (penalty, gamma, "kkt")
+    support = np.flatnonzero(P.coefs[0])
+    assert support.tolist() == [0, 1, 2] and np.all(np.abs(P.coefs[0, support]) > gamma * 0.3)
+    ols = np.linalg.lstsq(np.c_[np.ones(100), X[:, support]], y, rcond=None)[0]
+    np.testing.assert_allclose(P.coefs[0, support], ols[1:], atol=1e-7)
+    assert P.intercepts[0] == pytest.approx(ols[0], abs=1e-7)
+
+
+@pytest.mark.parametrize("penalty", ["mcp", "scad"])
+def test_nonconvex_penalty_with_a_huge_gamma_is_the_lasso(penalty):
+    X, y = _strong_sparse(7)
+    lasso = shrinkage.path(X, y, n_alphas=10, tol=1e-12, max_iter=100_000)
+    P = shrinkage.path(X, y, penalty=penalty, gamma=1e9, alphas=lasso.alphas, tol=1e-12,
+                       max_iter=100_000)
+    np.testing.assert_allclose(P.coefs, lasso.coefs, atol=1e-6)
+    assert P.coef_at(lasso.alphas[5], exact=True, X=X, y=y, tol=1e-12)[0] == pytest.approx(
+        P.coefs[5], abs=1e-8)  # the exact refit is of the same penalty and gamma
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"penalty": "lasso"}, ValueError, r"penalty must be one of \('l1_l2', 'mcp', 'scad'\); "
+                                       r"got 'lasso'"),
+    ({"gamma": 3.0}, ValueError, r"gamma=3.0 is the concavity of penalty='mcp' or 'scad'"),
+    ({"penalty": "mcp", "gamma": 0.5}, ValueError, r"gamma"),
+    ({"penalty": "scad", "gamma": 2.0}, ValueError, r"gamma"),
+    ({"penalty": "mcp", "l1_ratio": 0.5}, ValueError,
+     r"l1_ratio=0.5 is not available with penalty='mcp'"),
+    ({"penalty": "scad", "standardize": True}, ValueError,
+     r"standardize=True is not available with penalty='scad'"),
+    ({"penalty": "mcp", "datafit": "logistic"}, ValueError, r"datafit='logistic' is not"),
+    ({"penalty": "mcp", "multi_task": True}, ValueError,
+     r"penalty='mcp' is not available with multi_task=True"),
+])
+def test_penalty_bad_input_names_the_option(kwargs, error, match):
+    X, y = simulated(10, 3)
+    with pytest.raises(error, match=match):
+        shrinkage.path(X, np.c_[y, y] if kwargs.get("multi_task") else y, **kwargs)
+
+
+def test_a_group_paths_exact_refit_is_refused_not_a_lasso():
+    X, y = simulated(30, 4)
+    P = shrinkage.group_path(X, y, groups=[0, 0, 1, 1], n_alphas=5)
+    assert P.penalty == "group"
+    with pytest.raises(ValueError, match="does not keep a group path's groups"):
+        P.coef_at(P.alphas[2], exact=True, X=X, y=y)

@@ -42,6 +42,8 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
     from .path import path as compute_path
     from .paths.least_squares import solve_path
 
+    if path.penalty != "l1_l2":
+        return _solve_special_at(path, alpha, X, y, options, w0)
     if "datafit" not in options and path.datafit in _PARAMETRIZED:
         raise ValueError(f"the path's datafit {path.datafit!r} has parameters the Path does not "
                          f"keep: pass the instance it was computed with, datafit=... (see "
@@ -69,6 +71,36 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
     problem = GLMProblem.build(X, y, feature_names=names, **options)
     return solve_glm_path(problem, datafit, grid, path.l1_ratio, tol=tol, max_iter=max_iter,
                           w0=w0, b0=b0 if b0.ndim else float(b0), model="the refit at alpha")
+
+
+def _solve_special_at(path, alpha: float, X, y, options: dict, w0):
+    """The refit of an MCP / SCAD or multi-task path (a group path keeps no groups: refused)."""
+    from ._problem import Problem
+    from .path import check_not_taken
+    from .paths.multitask import multi_task_path
+    from .paths.nonconvex import solve_nonconvex_path
+
+    if path.penalty == "group":
+        raise ValueError("exact=True refits the path's model, but a Path does not keep a group "
+                         "path's groups: call shrinkage.group_path(X, y, groups, alphas=[alpha], "
+                         "...) with the path's options instead.")
+    multi_task = path.penalty == "multitask"
+    check_not_taken("multi_task=True" if multi_task else f"penalty={path.penalty!r}",
+                    **options)
+    tol = v.check_tol(options.pop("tol", 1e-4))
+    max_iter = v.check_positive_int(options.pop("max_iter", 1000), "max_iter")
+    kept = {k: options[k] for k in ("sample_weight", "fit_intercept", "penalty_factor")
+            if k in options}
+    grid = np.array([alpha])
+    if multi_task:
+        return multi_task_path(X, y, l1_ratio=path.l1_ratio, alphas=grid, n_alphas=1,
+                               alpha_min_ratio=1.0, fit_intercept=kept.get("fit_intercept", True),
+                               sample_weight=kept.get("sample_weight"), tol=tol,
+                               max_iter=max_iter, feature_names=path.feature_names, w0=w0,
+                               model="the refit at alpha")
+    problem = Problem.build(X, y, feature_names=path.feature_names, **kept)
+    return solve_nonconvex_path(problem, path.penalty, path.gamma, grid, tol=tol,
+                                max_iter=max_iter, w0=w0, model="the refit at alpha")
 
 
 def cv_coef_at(est, alpha, exact: bool, train) -> tuple[np.ndarray, np.ndarray | float]:

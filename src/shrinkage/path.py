@@ -8,6 +8,8 @@ quantile loss to their families.  ``Path``, ``alpha_grid``, ``default_alpha_min_
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from . import _validation as v
@@ -16,6 +18,7 @@ from .paths.engine import warn_not_converged
 from .paths.grid import alpha_grid, default_alpha_min_ratio
 from .paths.least_squares import solve_path
 from .paths.multitask import multi_task_path
+from .paths.nonconvex import check_gamma, nonconvex_path
 from .paths.result import Path
 
 __all__ = ["Path", "alpha_grid", "default_alpha_min_ratio", "path", "solve_path",
@@ -27,7 +30,7 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
          standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
          lower=None, upper=None, positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
          solver: str = "auto", screen: bool = True, feature_names=None,
-         multi_task: bool = False) -> Path:
+         penalty: str = "l1_l2", gamma: float | None = None, multi_task: bool = False) -> Path:
     """Warm-started solutions of the documented objective along a grid of alphas.
 
     The default grid runs from alpha_max (the smallest alpha whose solution is all zeros) down to
@@ -38,12 +41,15 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     smooth) by the interior point of ``shrinkage.solvers.quantile``.  ``offset`` is added to the
     linear predictor (for least squares it is subtracted from y).
 
-    ``multi_task=True`` takes a 2-D ``y`` (one column per task) and penalizes the rows of W
-    (p, T) with alpha * (l1_ratio * sum_j ||W_j||_2 + (1 - l1_ratio) / 2 * ||W||_F^2):
-    scikit-learn's ``MultiTaskElasticNet`` objective, glmnet's "mgaussian"
-    (``shrinkage.paths.multitask``); coefs then have shape (n_alphas, p, T).  It takes the
-    options of least squares without per-column ones (``offset``, ``penalty_factor``, bounds,
-    ``standardize``) or a choice of solver.
+    ``penalty`` is "l1_l2" (the L1/L2 mix of ``l1_ratio``), or "mcp" or "scad", the non-convex
+    penalties of ``shrinkage.paths.nonconvex`` for least squares, with their concavity ``gamma``
+    (default 3.0 for MCP, 3.7 for SCAD; certified by the KKT violation).  ``multi_task=True``
+    takes a 2-D ``y`` (one column per task) and penalizes the rows of W (p, T) with
+    alpha * (l1_ratio * sum_j ||W_j||_2 + (1 - l1_ratio) / 2 * ||W||_F^2): scikit-learn's
+    ``MultiTaskElasticNet`` objective, glmnet's "mgaussian" (``shrinkage.paths.multitask``);
+    coefs then have shape (n_alphas, p, T).  Neither takes another datafit, ``offset``, bounds,
+    ``standardize`` or a choice of solver (nor ``penalty_factor`` for multi-task, nor
+    ``l1_ratio`` for MCP and SCAD): a ValueError names the option.
 
     Examples
     --------
@@ -62,20 +68,32 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     if feature_names is None and hasattr(X, "columns"):
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
     checked_alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
+    penalty = v.check_choice(penalty, "penalty", PENALTIES)
     if not isinstance(multi_task, bool | np.bool_):
         raise TypeError(f"multi_task must be True or False; got {multi_task!r}.")
-    if multi_task:
-        _refuse_for_multi_task(datafit=datafit, offset=offset, penalty_factor=penalty_factor,
-                               lower=lower, upper=upper, positive=positive,
-                               standardize=standardize, solver=solver, screen=screen)
+    if penalty == "l1_l2" and gamma is not None:
+        raise ValueError(f"gamma={gamma!r} is the concavity of penalty='mcp' or 'scad'; "
+                         "penalty='l1_l2' has none (leave gamma=None).")
+    if multi_task or penalty != "l1_l2":
+        what = "multi_task=True" if multi_task else f"penalty={penalty!r}"
+        check_not_taken(what, datafit=datafit, l1_ratio=l1_ratio, offset=offset,
+                        penalty_factor=penalty_factor, lower=lower, upper=upper,
+                        positive=positive, standardize=standardize, solver=solver,
+                        screen=screen, penalty=penalty, gamma=gamma)
+        common = {"alphas": checked_alphas, "n_alphas": n_alphas,
+                  "fit_intercept": fit_intercept, "sample_weight": sample_weight,
+                  "tol": v.check_tol(tol), "max_iter": v.check_positive_int(max_iter, "max_iter"),
+                  "feature_names": feature_names}
+        if not multi_task:
+            result = nonconvex_path(X, y, penalty=penalty, gamma=gamma,
+                                    alpha_min_ratio=alpha_min_ratio,
+                                    penalty_factor=penalty_factor, **common)
+            return replace(result, penalty=penalty,
+                           gamma=check_gamma(gamma, penalty))  # the model, for coef_at
         if alphas is None and alpha_min_ratio is None:
             alpha_min_ratio = default_alpha_min_ratio(*np.shape(X)[:2])
-        return multi_task_path(X, y, l1_ratio=l1_ratio, alphas=checked_alphas,
-                               n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                               fit_intercept=fit_intercept, sample_weight=sample_weight,
-                               tol=v.check_tol(tol),
-                               max_iter=v.check_positive_int(max_iter, "max_iter"),
-                               feature_names=feature_names)
+        return multi_task_path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=alpha_min_ratio,
+                               **common)
     if not (isinstance(datafit, str) and datafit == "quadratic"):
         from .glm import GLMProblem, solve_glm_path
 
@@ -110,17 +128,45 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
                       solver=solver, screen=screen)
 
 
-#: the options of ``path`` a multi-task path does not take, with their defaults
-_SINGLE_TASK_ONLY = {"datafit": "quadratic", "offset": None, "penalty_factor": None,
-                     "lower": None, "upper": None, "positive": False, "standardize": False,
-                     "solver": "auto", "screen": True}
+#: the penalties of ``path``
+PENALTIES = ("l1_l2", "mcp", "scad")
+#: the options of ``path`` with their defaults, and those a special path does not take
+_DEFAULTS = {"datafit": "quadratic", "l1_ratio": 1.0, "offset": None, "penalty_factor": None,
+             "lower": None, "upper": None, "positive": False, "standardize": False,
+             "solver": "auto", "screen": True, "penalty": "l1_l2", "gamma": None}
+_NOT_TAKEN = {
+    "multi_task=True": ("datafit", "offset", "penalty_factor", "lower", "upper", "positive",
+                        "standardize", "solver", "screen", "penalty", "gamma"),
+    "nonconvex": ("datafit", "l1_ratio", "offset", "lower", "upper", "positive", "standardize",
+                  "solver", "screen"),
+}
 
 
-def _refuse_for_multi_task(**options) -> None:
-    """A ValueError naming the first option set away from its default with multi_task=True."""
-    for name, default in _SINGLE_TASK_ONLY.items():
-        value = options[name]
+def check_not_taken(what: str, **options) -> None:
+    """A ValueError naming the first option that ``what`` (``multi_task=True`` or an MCP / SCAD
+    penalty) does not take, set away from its default.
+
+    Parameters
+    ----------
+    what : str
+        "multi_task=True", "penalty='mcp'" or "penalty='scad'".
+    **options
+        The options of ``path``, by name.
+
+    Examples
+    --------
+    >>> check_not_taken("penalty='mcp'", l1_ratio=1.0, standardize=False)
+    >>> check_not_taken("penalty='mcp'", l1_ratio=0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: l1_ratio=0.5 is not available with penalty='mcp'; leave it at 1.0.
+    """
+    names = _NOT_TAKEN["multi_task=True" if what == "multi_task=True" else "nonconvex"]
+    for name in names:
+        if name not in options:
+            continue
+        value, default = options[name], _DEFAULTS[name]
         if not (value is None if default is None else
                 not isinstance(value, np.ndarray) and value == default):
-            raise ValueError(f"{name}={value!r} is not available with multi_task=True (the "
-                             f"multi-task least-squares path); leave it at {default!r}.")
+            raise ValueError(f"{name}={value!r} is not available with {what}; leave it at "
+                             f"{default!r}.")

@@ -122,7 +122,8 @@ def run(family: Family, alphas: Sequence[float], w: np.ndarray, b=None, *,
 
 def assemble(alphas, fits: list[Fit], coefs: np.ndarray, intercepts, l1_ratio: float,
              feature_names, *, max_iter: int, model: str, datafit: str = "quadratic",
-             certificate: str = "duality_gap") -> Path:
+             certificate: str = "duality_gap", penalty: str = "l1_l2",
+             gamma: float | None = None) -> Path:
     """The ``Path`` of ``fits`` (one warning for those that did not converge).
 
     Parameters
@@ -147,6 +148,10 @@ def assemble(alphas, fits: list[Fit], coefs: np.ndarray, intercepts, l1_ratio: f
         The datafit's name.
     certificate : str
         "duality_gap" or "kkt".
+    penalty : str
+        The model: "l1_l2", "mcp", "scad", "group" or "multitask".
+    gamma : float, optional
+        The concavity of "mcp" and "scad".
 
     Returns
     -------
@@ -165,7 +170,8 @@ def assemble(alphas, fits: list[Fit], coefs: np.ndarray, intercepts, l1_ratio: f
     return Path(np.asarray(alphas, dtype=np.float64), coefs,
                 np.asarray(intercepts, dtype=np.float64), np.array([f.gap for f in fits]),
                 np.array([f.n_iter for f in fits]), np.array([f.converged for f in fits]),
-                l1_ratio, feature_names, datafit=datafit, certificate=certificate)
+                l1_ratio, feature_names, datafit=datafit, certificate=certificate,
+                penalty=penalty, gamma=gamma)
 
 
 def warn_not_converged(fits: list[Fit], alphas, max_iter: int, model: str, *,
@@ -195,8 +201,9 @@ def warn_not_converged(fits: list[Fit], alphas, max_iter: int, model: str, *,
     worst = max(bad, key=lambda i: fits[i].gap / max(fits[i].tol, 1e-300))
     where = (f"at {len(bad)} of {len(fits)} alphas (smallest alpha={alphas[bad[-1]]:.4g})"
              if len(fits) > 1 else f"at alpha={alphas[0]:.4g}")
+    what = "KKT violation" if fits[worst].certificate == "kkt" else "duality gap"
     warnings.warn(
-        f"{model} did not converge {where}: the duality gap reached {fits[worst].gap:.3g}, above "
+        f"{model} did not converge {where}: the {what} reached {fits[worst].gap:.3g}, above "
         f"the tolerance {fits[worst].tol:.3g}, after max_iter={max_iter} iterations. Try a larger "
         "max_iter, standardize=True for columns on very different scales, or a larger alpha "
         "(the smallest alphas are the hardest).",

@@ -225,7 +225,7 @@ def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio:
                     np.array([f.intercept for f in fits], dtype=np.float64), l1_ratio,
                     problem.feature_names, max_iter=max_iter, model=model,
                     datafit="quadratic" if problem.datafit is None else problem.datafit.name,
-                    certificate="kkt" if kkt else "duality_gap")
+                    certificate="kkt" if kkt else "duality_gap", penalty="group")
 
 
 class _QuadraticPath:

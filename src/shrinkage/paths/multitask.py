@@ -59,7 +59,8 @@ class MultiTaskFamily:
 
 def multi_task_path(X, Y, *, l1_ratio: float, alphas: np.ndarray | None, n_alphas: int,
                     alpha_min_ratio: float, fit_intercept: bool, sample_weight, tol: float,
-                    max_iter: int, feature_names) -> Path:
+                    max_iter: int, feature_names, w0: np.ndarray | None = None,
+                    model: str = "the multi-task path") -> Path:
     """Warm-started multi-task fits along a decreasing grid (options validated but X, Y).
 
     Parameters
@@ -86,6 +87,10 @@ def multi_task_path(X, Y, *, l1_ratio: float, alphas: np.ndarray | None, n_alpha
         The epochs allowed per alpha.
     feature_names : array-like or None
         The columns' names.
+    w0 : numpy.ndarray, optional
+        The first fit's W (p, T) (default: 0 at alpha_max, or zeros).
+    model : str
+        What a convergence warning calls the computation.
 
     Returns
     -------
@@ -110,9 +115,11 @@ def multi_task_path(X, Y, *, l1_ratio: float, alphas: np.ndarray | None, n_alpha
     family = MultiTaskFamily(design, l1_ratio, tol=tol, max_iter=max_iter)
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     p, T = X.shape[1], Y.shape[1]
-    fits = run(family, alphas, np.zeros((p, T)) if null is None else null[0])
+    if w0 is None:
+        w0 = np.zeros((p, T)) if null is None else null[0]
+    fits = run(family, alphas, np.asarray(w0, dtype=np.float64))
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p, T)
     intercepts = (design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
                   if fit_intercept else np.zeros((len(alphas), T)))
     return assemble(alphas, fits, coefs, intercepts, l1_ratio, names, max_iter=max_iter,
-                    model="the multi-task path")
+                    model=model, penalty="multitask")

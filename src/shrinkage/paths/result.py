@@ -26,6 +26,10 @@ refit: Callable | None = None
 class Path:
     """Solutions along a decreasing alpha grid, each with its certificate (``gaps``).
 
+    ``penalty`` says which model the path solved (the L1/L2 mix of ``l1_ratio``; "mcp" or
+    "scad" with their concavity ``gamma``; "group" for ``group_path``; "multitask" for
+    ``path(..., multi_task=True)``): ``coef_at(exact=True)`` refits that model.
+
     Examples
     --------
     >>> import numpy as np
@@ -51,6 +55,8 @@ class Path:
     feature_names: np.ndarray | None = None
     datafit: str = "quadratic"
     certificate: str = "duality_gap"  # or "kkt"
+    penalty: str = "l1_l2"  # or "mcp", "scad" (with their gamma), "group", "multitask"
+    gamma: float | None = None
 
     @property
     def nnz(self) -> np.ndarray:
