@@ -713,8 +713,8 @@ def predict(model, data, out, keep, proba, force, quiet, verbose) -> None:
         frame.to_csv(sys.stdout, index=False)
     else:
         write_table(frame, out, force=force, what="predictions")
-    label = LABELS.get(info.get("penalty")) or MODELS.get(name, (None, name))[1] or \
-        type(estimator).__name__
+    label = (LABELS.get(str(info.get("penalty")))
+             or (None if name is None else MODELS[name][1]) or type(estimator).__name__)
     where = "" if to_stdout else f": {out}"
     _say(f"{len(preds)} predictions of {info.get('target') or 'the target'} ({label}){where}",
          quiet, err=to_stdout)

@@ -93,6 +93,13 @@ def mlp(seed: int = SEED) -> nn.Sequential:
     return nn.Sequential(nn.Linear(64, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 10))
 
 
+def _first_layer(model: nn.Sequential) -> nn.Linear:
+    """The first layer of an ``mlp()`` (inputs -> hidden units)."""
+    layer = model[0]
+    assert isinstance(layer, nn.Linear)
+    return layer
+
+
 @dataclass(frozen=True)
 class Method:
     name: str
@@ -124,7 +131,8 @@ def methods() -> list[Method]:
         Method(f"SGD + proximal L1 ({L1_LAM:g})", "prox L1",
                lambda m: Proximal(sgd(m), L1(L1_LAM))),
         Method(f"SGD + proximal group-L1 on units ({GROUP_LAM:g})", "prox group-L1",
-               lambda m: Proximal(sgd(m), GroupL1(GROUP_LAM, "rows"), params=[m[0].weight])),
+               lambda m: Proximal(sgd(m), GroupL1(GROUP_LAM, "rows"),
+                                  params=[_first_layer(m).weight])),
     ]
 
 
@@ -306,9 +314,7 @@ def _weights_figure(models: dict[str, nn.Sequential], rows: list[DemoRow]) -> Fi
     fig = Figure(figsize=(1.4 * len(models), 2.0), dpi=90)
     axes = fig.subplots(1, len(models))
     for ax, (short, model), row in zip(axes, models.items(), rows, strict=True):
-        layer = model[0]
-        assert isinstance(layer, nn.Linear)  # mlp()'s first layer
-        w = layer.weight.detach().abs().numpy()
+        w = _first_layer(model).weight.detach().abs().numpy()
         ax.imshow(np.ma.masked_equal(w, 0.0), cmap="viridis", vmin=0,
                   vmax=np.quantile(w, 0.99) or 1.0, interpolation="nearest")
         ax.set_title(f"{short}\n{row.zero_fraction:.0%} zeros", fontsize=7)

@@ -8,11 +8,17 @@ a parameter called ``bias`` is excluded only because it is its module's ``bias``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeAlias
 
 import torch
 from torch import nn
 
 from .. import _validation as v
+
+#: what the functions taking ``params`` accept: a tensor or an iterable of tensors
+Params: TypeAlias = "torch.Tensor | Iterable[torch.Tensor]"
+#: ``exclude``: categories ("bias", "norm", "embedding") and/or nn.Module subclasses, or one
+Exclude: TypeAlias = "str | type[nn.Module] | Iterable[str | type[nn.Module]]"
 
 NORM_TYPES: tuple[type[nn.Module], ...] = tuple(
     t for t in (
@@ -29,7 +35,7 @@ CATEGORIES = ("bias", "norm", "embedding")
 DEFAULT_EXCLUDE = CATEGORIES
 
 
-def split_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
+def split_parameters(model: nn.Module, exclude: Exclude = DEFAULT_EXCLUDE
                      ) -> tuple[list[tuple[str, nn.Parameter]], list[tuple[str, nn.Parameter]]]:
     """(decayed, excluded) lists of ``(name, parameter)``, each trainable parameter once.
 
@@ -81,8 +87,8 @@ def split_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
     return decay, rest
 
 
-def param_groups(model: nn.Module, weight_decay: float, *, exclude: Iterable = DEFAULT_EXCLUDE
-                 ) -> list[dict]:
+def param_groups(model: nn.Module, weight_decay: float, *, exclude: Exclude = DEFAULT_EXCLUDE
+                 ) -> list[dict[str, Any]]:
     """Two optimizer groups: the weights with ``weight_decay``, the excluded ones with 0.
 
     Each group also carries ``"penalize"`` (True / False), which ``Proximal`` reads when it is not
@@ -125,7 +131,7 @@ def param_groups(model: nn.Module, weight_decay: float, *, exclude: Iterable = D
     return [g for g in groups if g["params"]]
 
 
-def decayed_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
+def decayed_parameters(model: nn.Module, exclude: Exclude = DEFAULT_EXCLUDE
                        ) -> list[nn.Parameter]:
     """The parameters ``param_groups`` decays: what a penalty in the loss should usually see.
 
@@ -154,7 +160,7 @@ def decayed_parameters(model: nn.Module, exclude: Iterable = DEFAULT_EXCLUDE
     return [p for _, p in split_parameters(model, exclude)[0]]
 
 
-def _check_exclude(exclude) -> tuple[set[str], tuple[type, ...]]:
+def _check_exclude(exclude: Exclude) -> tuple[set[str], tuple[type[nn.Module], ...]]:
     if isinstance(exclude, str) or (isinstance(exclude, type) and issubclass(exclude, nn.Module)):
         exclude = (exclude,)
     categories, types = set(), []
@@ -169,7 +175,8 @@ def _check_exclude(exclude) -> tuple[set[str], tuple[type, ...]]:
     return categories, tuple(types)
 
 
-def _excluded(module: nn.Module, name: str, categories: set[str], types: tuple) -> bool:
+def _excluded(module: nn.Module, name: str, categories: set[str],
+              types: tuple[type[nn.Module], ...]) -> bool:
     if types and isinstance(module, types):
         return True
     if "norm" in categories and isinstance(module, NORM_TYPES):
@@ -179,7 +186,7 @@ def _excluded(module: nn.Module, name: str, categories: set[str], types: tuple) 
     return "bias" in categories and name == "bias" and getattr(module, "bias", None) is not None
 
 
-def as_parameter_list(params, name: str = "params") -> list[torch.Tensor]:
+def as_parameter_list(params: Params, name: str = "params") -> list[torch.Tensor]:
     """A tensor, or an iterable of tensors, as a list; a Module is refused (it includes biases)."""
     if isinstance(params, nn.Module):
         raise TypeError(

@@ -9,16 +9,22 @@ and accuracy, and the sparsity of the penalized parameters.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from torch import nn
 
 from .. import _validation as v
 from .groups import decayed_parameters
 from .penalties import L1, ElasticNet, GroupL1
-from .proximal import Proximal
+from .proximal import Proximal, _Penalty
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PENALTIES = ("l1", "elastic_net", "group_rows", "group_columns")
 LOSSES = ("cross_entropy", "mse")
@@ -129,10 +135,13 @@ class RegularizationPath:
     (2, 8)
     """
 
-    def __init__(self, model: nn.Module, lambdas, *, penalty="l1", l1_ratio: float = 0.5,
-                 optimizer=None, epochs: int = 20, batch_size: int | None = None,
-                 loss: str = "cross_entropy", params=None, keep_states: bool = False,
-                 random_state: int | None = 0):
+    def __init__(self, model: nn.Module, lambdas: ArrayLike, *,
+                 penalty: str | Callable[[float], _Penalty] = "l1", l1_ratio: float = 0.5,
+                 optimizer: Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer] | None
+                 = None, epochs: int = 20, batch_size: int | None = None,
+                 loss: str = "cross_entropy",
+                 params: Callable[[nn.Module], Iterable[torch.Tensor]] | None = None,
+                 keep_states: bool = False, random_state: int | None = 0) -> None:
         self.model = model
         self.lambdas = lambdas
         self.penalty = penalty
@@ -145,7 +154,8 @@ class RegularizationPath:
         self.keep_states = keep_states
         self.random_state = random_state
 
-    def fit(self, X, y, X_val=None, y_val=None) -> RegularizationPath:
+    def fit(self, X: ArrayLike, y: ArrayLike, X_val: ArrayLike | None = None,
+            y_val: ArrayLike | None = None) -> RegularizationPath:
         if not isinstance(self.model, nn.Module):
             raise TypeError(f"model must be a torch.nn.Module; got {type(self.model).__name__}.")
         lambdas = np.sort(v.check_nonnegatives(self.lambdas, "lambdas"))[::-1]
@@ -154,10 +164,12 @@ class RegularizationPath:
         v.check_choice(self.loss, "loss", LOSSES)
         dtype = next(self.model.parameters()).dtype
         X, y = _tensors(X, y, self.loss, dtype, "X", "y")
-        if (X_val is None) != (y_val is None):
+        if X_val is None and y_val is None:
+            val = X, y
+        elif X_val is None or y_val is None:
             raise ValueError("give both X_val and y_val, or neither.")
-        X_val, y_val = (X, y) if X_val is None else _tensors(X_val, y_val, self.loss, dtype,
-                                                               "X_val", "y_val")
+        else:
+            val = _tensors(X_val, y_val, self.loss, dtype, "X_val", "y_val")
         batch = X.shape[0] if self.batch_size is None else v.check_positive_int(
             self.batch_size, "batch_size")
         loss_fn = nn.CrossEntropyLoss() if self.loss == "cross_entropy" else nn.MSELoss()
@@ -179,7 +191,7 @@ class RegularizationPath:
                     loss_fn(model(X[idx]), y[idx]).backward()
                     prox.step()
             points.append(self._point(float(lam), model, prox, penalized, loss_fn,
-                                      (X, y), (X_val, y_val)))
+                                      (X, y), val))
             if self.keep_states:
                 states.append(copy.deepcopy(model.state_dict()))
         self.model_ = model
@@ -188,13 +200,13 @@ class RegularizationPath:
         self.states_ = states
         return self
 
-    def frame(self):
+    def frame(self) -> pd.DataFrame:
         """The recorded points as a pandas DataFrame, one row per lambda."""
         import pandas as pd
 
         return pd.DataFrame([asdict(p) for p in self.points_])
 
-    def _penalty_factory(self):
+    def _penalty_factory(self) -> Callable[[float], _Penalty]:
         if callable(self.penalty):
             return self.penalty
         v.check_choice(self.penalty, "penalty", PENALTIES)
@@ -207,7 +219,9 @@ class RegularizationPath:
         return lambda lam: GroupL1(lam, groups)
 
     @torch.no_grad()
-    def _point(self, lam, model, prox, penalized, loss_fn, train, val) -> PathPoint:
+    def _point(self, lam: float, model: nn.Module, prox: Proximal, penalized: list[torch.Tensor],
+               loss_fn: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
+               val: tuple[torch.Tensor, torch.Tensor]) -> PathPoint:
         model.eval()
         train_loss = float(loss_fn(model(train[0]), train[1]))
         out = model(val[0])
@@ -222,11 +236,12 @@ class RegularizationPath:
                          flat.numel() - n_zero, zero_rows)
 
 
-def _default_optimizer(params):
+def _default_optimizer(params: Iterable[nn.Parameter]) -> torch.optim.Optimizer:
     return torch.optim.SGD(params, lr=0.1, momentum=0.9)
 
 
-def _tensors(X, y, loss: str, dtype, x_name: str, y_name: str):
+def _tensors(X: ArrayLike, y: ArrayLike, loss: str, dtype: torch.dtype, x_name: str,
+             y_name: str) -> tuple[torch.Tensor, torch.Tensor]:
     X = torch.as_tensor(X).to(dtype)
     y = torch.as_tensor(y)
     y = y.long() if loss == "cross_entropy" else y.to(X.dtype)

@@ -22,12 +22,13 @@ in place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
 from .. import _validation as v
-from .groups import as_parameter_list
+from .groups import Params, as_parameter_list
 
 GROUPINGS = ("rows", "columns", "heads")
 
@@ -54,14 +55,14 @@ class L1:
 
     alpha: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "alpha", v.check_alpha(self.alpha))
 
-    def __call__(self, params) -> torch.Tensor:
+    def __call__(self, params: Params) -> torch.Tensor:
         return self.alpha * _sum(as_parameter_list(params), lambda p: p.abs().sum())
 
     @torch.no_grad()
-    def prox_(self, p: torch.Tensor, step) -> torch.Tensor:
+    def prox_(self, p: torch.Tensor, step: float | torch.Tensor) -> torch.Tensor:
         return soft_threshold_(p, step * self.alpha)
 
 
@@ -87,14 +88,14 @@ class L2:
 
     alpha: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "alpha", v.check_alpha(self.alpha))
 
-    def __call__(self, params) -> torch.Tensor:
+    def __call__(self, params: Params) -> torch.Tensor:
         return 0.5 * self.alpha * _sum(as_parameter_list(params), lambda p: p.pow(2).sum())
 
     @torch.no_grad()
-    def prox_(self, p: torch.Tensor, step) -> torch.Tensor:
+    def prox_(self, p: torch.Tensor, step: float | torch.Tensor) -> torch.Tensor:
         return p.div_(1.0 + step * self.alpha)
 
 
@@ -123,17 +124,17 @@ class ElasticNet:
     alpha: float
     l1_ratio: float = 0.5
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "alpha", v.check_alpha(self.alpha))
         object.__setattr__(self, "l1_ratio", v.check_l1_ratio(self.l1_ratio))
 
-    def __call__(self, params) -> torch.Tensor:
+    def __call__(self, params: Params) -> torch.Tensor:
         r = self.l1_ratio
         return self.alpha * _sum(as_parameter_list(params),
                                  lambda p: r * p.abs().sum() + 0.5 * (1 - r) * p.pow(2).sum())
 
     @torch.no_grad()
-    def prox_(self, p: torch.Tensor, step) -> torch.Tensor:
+    def prox_(self, p: torch.Tensor, step: float | torch.Tensor) -> torch.Tensor:
         soft_threshold_(p, step * self.alpha * self.l1_ratio)
         return p.div_(1.0 + step * self.alpha * (1.0 - self.l1_ratio))
 
@@ -179,7 +180,7 @@ class GroupL1:
     packed: int = 1
     dim: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "alpha", v.check_alpha(self.alpha))
         v.check_choice(self.groups, "groups", GROUPINGS)
         v.check_positive_int(self.packed, "packed")
@@ -192,7 +193,7 @@ class GroupL1:
                              f"groups={self.groups!r} with n_heads={self.n_heads!r}, "
                              f"packed={self.packed!r}, dim={self.dim!r}.")
 
-    def __call__(self, params) -> torch.Tensor:
+    def __call__(self, params: Params) -> torch.Tensor:
         return self.alpha * _sum(as_parameter_list(params), lambda p: self.group_norms(p).sum())
 
     def group_norms(self, p: torch.Tensor) -> torch.Tensor:
@@ -200,7 +201,7 @@ class GroupL1:
         return self._to_groups(p).norm(dim=1)
 
     @torch.no_grad()
-    def prox_(self, p: torch.Tensor, step) -> torch.Tensor:
+    def prox_(self, p: torch.Tensor, step: float | torch.Tensor) -> torch.Tensor:
         if isinstance(step, torch.Tensor):  # one step per coordinate: the group's mean
             threshold = self._to_groups(step).mean(dim=1, keepdim=True) * self.alpha
         elif step * self.alpha <= 0:
@@ -247,7 +248,7 @@ class GroupL1:
         return blocks.reshape(moved_shape).movedim(0, dim)
 
 
-def soft_threshold_(p: torch.Tensor, threshold) -> torch.Tensor:
+def soft_threshold_(p: torch.Tensor, threshold: float | torch.Tensor) -> torch.Tensor:
     """In place: p - clamp(p, -t, t), i.e. sign(p) max(|p| - t, 0) with exact zeros.
 
     ``threshold``: a float, or a non-negative tensor shaped like ``p`` (one per coordinate)."""
@@ -258,7 +259,7 @@ def soft_threshold_(p: torch.Tensor, threshold) -> torch.Tensor:
     return p
 
 
-def l1(params, alpha: float) -> torch.Tensor:
+def l1(params: Params, alpha: float) -> torch.Tensor:
     """alpha ||w||_1 summed over ``params``.
 
     Parameters
@@ -283,7 +284,7 @@ def l1(params, alpha: float) -> torch.Tensor:
     return L1(alpha)(params)
 
 
-def l2(params, alpha: float) -> torch.Tensor:
+def l2(params: Params, alpha: float) -> torch.Tensor:
     """alpha/2 ||w||_2^2 summed over ``params``: gradient alpha w (= ``weight_decay=alpha``).
 
     Parameters
@@ -310,7 +311,7 @@ def l2(params, alpha: float) -> torch.Tensor:
     return L2(alpha)(params)
 
 
-def elastic_net(params, alpha: float, l1_ratio: float = 0.5) -> torch.Tensor:
+def elastic_net(params: Params, alpha: float, l1_ratio: float = 0.5) -> torch.Tensor:
     """alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2) summed over ``params``.
 
     Parameters
@@ -337,7 +338,7 @@ def elastic_net(params, alpha: float, l1_ratio: float = 0.5) -> torch.Tensor:
     return ElasticNet(alpha, l1_ratio)(params)
 
 
-def group_l1(params, alpha: float, groups: str = "rows", *, n_heads: int | None = None,
+def group_l1(params: Params, alpha: float, groups: str = "rows", *, n_heads: int | None = None,
              packed: int = 1, dim: int = 0) -> torch.Tensor:
     """alpha sum_g ||w_g||_2 with each tensor of ``params`` split into groups (see ``GroupL1``).
 
@@ -372,7 +373,8 @@ def group_l1(params, alpha: float, groups: str = "rows", *, n_heads: int | None 
     return GroupL1(alpha, groups, n_heads, packed, dim)(params)
 
 
-def _sum(params: list[torch.Tensor], term) -> torch.Tensor:
+def _sum(params: list[torch.Tensor], term: Callable[[torch.Tensor], torch.Tensor]
+         ) -> torch.Tensor:
     total = term(params[0])
     for p in params[1:]:
         total = total + term(p)

@@ -26,12 +26,21 @@ schedulers take the wrapped optimizer (``prox.optimizer``); the current ``lr`` i
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import torch
 
 from .. import _validation as v
-from .groups import as_parameter_list
+from .groups import Params, as_parameter_list
+
+
+class _Penalty(Protocol):
+    """What ``Proximal`` needs of a penalty (L1, L2, ElasticNet, GroupL1)."""
+
+    def __call__(self, params: Params) -> torch.Tensor: ...
+
+    def prox_(self, p: torch.Tensor, step: float | torch.Tensor) -> torch.Tensor: ...
 
 STEPS = ("auto", "lr", "adam")
 ADAM_TYPES = (torch.optim.Adam, torch.optim.AdamW)
@@ -77,8 +86,9 @@ class Proximal:
     3
     """
 
-    def __init__(self, optimizer, penalty=None, *, params=None, step: str = "auto",
-                 weight_decay: float = 0.0, independent_decay: bool = False):
+    def __init__(self, optimizer: torch.optim.Optimizer | Proximal, penalty: _Penalty | None = None,
+                 *, params: Params | None = None, step: str = "auto", weight_decay: float = 0.0,
+                 independent_decay: bool = False) -> None:
         if not hasattr(optimizer, "step") or not hasattr(optimizer, "param_groups"):
             raise TypeError(f"optimizer must be a torch.optim optimizer (or a Proximal); got "
                             f"{type(optimizer).__name__}.")
@@ -106,7 +116,7 @@ class Proximal:
         self.independent_decay = independent_decay
         self.params = self._check_params(params)
 
-    def _check_params(self, params) -> list[torch.Tensor]:
+    def _check_params(self, params: Params | None) -> list[torch.Tensor]:
         owned = {id(p) for g in self.optimizer.param_groups for p in g["params"]}
         if params is None:
             chosen = [p for g in self.optimizer.param_groups if g.get("penalize", True)
@@ -128,11 +138,11 @@ class Proximal:
 
     # the optimizer interface, forwarded
     @property
-    def param_groups(self) -> list[dict]:
+    def param_groups(self) -> list[dict[str, Any]]:
         return self.optimizer.param_groups
 
     @property
-    def state(self):
+    def state(self) -> dict[torch.Tensor, Any]:
         return self.optimizer.state
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -144,7 +154,7 @@ class Proximal:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.optimizer.load_state_dict(state_dict)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """The optimizer's step, then decay and the proximal map on the penalized parameters."""
         loss = self.optimizer.step(closure) if closure is not None else self.optimizer.step()
         self.apply_()
@@ -170,7 +180,7 @@ class Proximal:
                 if self.penalty is not None:
                     self.penalty.prox_(p, self._step(p, group, lr))
 
-    def _step(self, p: torch.Tensor, group: dict, lr: float):
+    def _step(self, p: torch.Tensor, group: dict[str, Any], lr: float) -> float | torch.Tensor:
         """The step the optimizer just took for p: a float, or a tensor shaped like p (Adam)."""
         state = self.optimizer.state.get(p, {})
         if self.step_rule == "lr" or "exp_avg_sq" not in state:
@@ -193,7 +203,7 @@ class Proximal:
                 f"weight_decay={self.weight_decay}, independent_decay={self.independent_decay})")
 
 
-def _innermost(optimizer):
+def _innermost(optimizer: torch.optim.Optimizer | Proximal) -> torch.optim.Optimizer:
     while isinstance(optimizer, Proximal):
         optimizer = optimizer.optimizer
     return optimizer

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 from torch.nn.utils import prune
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PRUNABLE = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)
 
@@ -176,7 +181,7 @@ def sparsity_report(model: nn.Module, *, weights_only: bool = False) -> list[Lay
     return out
 
 
-def report_frame(report: list[LayerSparsity]):
+def report_frame(report: list[LayerSparsity]) -> pd.DataFrame:
     """The report as a pandas DataFrame, one row per tensor, indexed by name.
 
     Parameters
@@ -208,7 +213,7 @@ def report_frame(report: list[LayerSparsity]):
     return pd.DataFrame([asdict(r) for r in report]).set_index("name")
 
 
-def _effective_tensors(module: nn.Module):
+def _effective_tensors(module: nn.Module) -> Iterator[tuple[str, torch.Tensor]]:
     """(name, tensor) of the module's own parameters, with pruned ones under their plain name."""
     for name, param in module.named_parameters(recurse=False):
         if name.endswith("_orig") and hasattr(module, name[:-5] + "_mask"):
