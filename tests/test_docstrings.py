@@ -47,15 +47,9 @@ KNOWN_NONCONFORMING = {
     "shrinkage.comparison.GroupTreatment", "shrinkage.comparison.ModelResult",
     "shrinkage.comparison.bias_variance_curve", "shrinkage.comparison.geometry_data",
     "shrinkage.comparison.synthetic_pair",
-    # datafits/, penalties/
-    "shrinkage.datafits.Datafit", "shrinkage.datafits.Quadratic",
-    "shrinkage.datafits.SufficientStatistics", "shrinkage.datafits.WeightedDesign",
-    "shrinkage.datafits.get_datafit", "shrinkage.datafits.sufficient_statistics",
+    # penalties/
     "shrinkage.penalties.ElasticNetPenalty", "shrinkage.penalties.L1",
     "shrinkage.penalties.L2", "shrinkage.penalties.PenaltyWeights",
-    # estimators/_serialize.py (every estimator's to_dict / from_dict)
-    "shrinkage.estimators._serialize.SerializableMixin.from_dict",
-    "shrinkage.estimators._serialize.SerializableMixin.to_dict",
     # glm/, paths/, path.py, group_path.py, solvers/
     "shrinkage.glm.GLMDesign", "shrinkage.glm.GLMProblem", "shrinkage.Path", "shrinkage.path",
     "shrinkage.group_path", "shrinkage.quantile_path",

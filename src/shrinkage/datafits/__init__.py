@@ -21,7 +21,38 @@ _GLM_DATAFITS = {
 
 
 def get_datafit(datafit, **params) -> Datafit:
-    """A GLM datafit instance from its name (``params`` go to its constructor) or the instance."""
+    """A GLM datafit instance from its name (``params`` go to its constructor) or the instance.
+
+    Parameters
+    ----------
+    datafit : str or Datafit
+        One of ``"logistic"``, ``"poisson"``, ``"gamma"``, ``"tweedie"``, ``"huber"``,
+        ``"squared_hinge"``, ``"multinomial"``, ``"quantile"``; or an object with the
+        ``Datafit`` methods, returned as it is.
+    **params
+        Passed to the named datafit's constructor (``power`` for ``"tweedie"``, ``epsilon``
+        and ``scale`` for ``"huber"``, ``quantile`` for ``"quantile"``, ...).
+
+    Returns
+    -------
+    Datafit
+        The datafit instance.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    TypeError
+        For an object that lacks one of the ``Datafit`` methods.
+
+    Examples
+    --------
+    >>> from shrinkage.datafits import get_datafit
+    >>> get_datafit("tweedie", power=1.5).power
+    1.5
+    >>> get_datafit("logistic").curvature_bound
+    0.25
+    """
     if not isinstance(datafit, str):
         missing = [m for m in ("loss", "derivative", "curvature", "conjugate", "null_intercept",
                                "check_target") if not callable(getattr(datafit, m, None))]

@@ -33,7 +33,39 @@ import numpy as np
 
 @runtime_checkable
 class Datafit(Protocol):
-    """What the GLM engine, the certificates and the penalties need from a loss."""
+    """What the GLM engine, the certificates and the penalties need from a loss.
+
+    A structural type (``typing.Protocol``, checked with ``isinstance``): any object with these
+    attributes and methods is a datafit; the module docstring states the objective and the dual
+    they enter.  The per-sample loss l(y_i, eta_i) is convex in eta_i.
+
+    Parameters
+    ----------
+    *args
+        Not used: a protocol is never instantiated (the datafits are ``Logistic()``,
+        ``Poisson()``, ... or ``get_datafit(name)``).
+    **kwargs
+        Not used either.
+
+    Attributes
+    ----------
+    name : str
+        The datafit's name, as ``get_datafit`` takes it (``"logistic"``, ``"poisson"``, ...).
+    smooth : bool
+        Whether the gradient in eta is Lipschitz (solved by proximal Newton).
+    curvature_bound : float or None
+        sup over eta of d2l/deta2 (None when unbounded, e.g. Poisson).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import Datafit, get_datafit
+    >>> poisson = get_datafit("poisson")
+    >>> isinstance(poisson, Datafit), poisson.smooth, poisson.curvature_bound
+    (True, True, None)
+    >>> poisson.loss(np.array([0.0, 2.0]), np.array([0.0, np.log(2.0)]))  # 0 where exp(eta) = y
+    array([1., 0.])
+    """
 
     name: str
     smooth: bool  # gradient Lipschitz in eta: solved by proximal Newton

@@ -21,7 +21,29 @@ _GRAM_BLOCK_BYTES = 32 * 2**20
 
 
 class Quadratic:
-    """f(z) = 1/(2 sum s) sum_i s_i (y_i - z_i)^2 for a linear predictor z."""
+    """f(z) = 1/(2 sum s) sum_i s_i (y_i - z_i)^2 for a linear predictor z.
+
+    Parameters
+    ----------
+    sample_weight : numpy.ndarray or None, default=None
+        (n,) non-negative sample weights s; None weighs every sample 1.
+
+    Attributes
+    ----------
+    sample_weight : numpy.ndarray or None
+        The weights given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import Quadratic
+    >>> y, z = np.array([1.0, 3.0]), np.array([0.0, 3.0])
+    >>> f = Quadratic()
+    >>> f.value(y, z), f.gradient(y, z)
+    (0.25, array([-0.5,  0. ]))
+    >>> Quadratic(np.array([3.0, 1.0])).value(y, z)
+    0.375
+    """
 
     def __init__(self, sample_weight: np.ndarray | None = None):
         self.sample_weight = sample_weight
@@ -84,7 +106,45 @@ class WeightedDesign:
 
     Dense: ``Xd = sqrt(sw) (X - x_offset)`` in Fortran order and ``y`` scaled alike, so the
     datafit is 0.5 ||y - Xd w||^2.  Sparse: the raw CSC arrays, ``sw`` and ``x_offset`` (the
-    centring is applied inside the kernels).  ``sw`` sums to one.
+    centring is applied inside the kernels).  ``sw`` sums to one.  Built by ``build``.
+
+    Attributes
+    ----------
+    Xd : numpy.ndarray
+        (n, p) the centred, weighted dense design, Fortran order; (0, 0) for sparse input.
+    data : numpy.ndarray
+        The CSC values of a sparse X; empty for dense input.
+    indices : numpy.ndarray
+        The CSC row indices (int64); empty for dense input.
+    indptr : numpy.ndarray
+        The CSC column pointers (int64); empty for dense input.
+    is_sparse : bool
+        Whether X was sparse (the CSC arrays hold it) or dense (``Xd`` holds it).
+    sw : numpy.ndarray
+        (n,) the sample weights, normalized to sum to one.
+    x_offset : numpy.ndarray
+        (p,) the weighted column means of X (zeros without an intercept).
+    y : numpy.ndarray
+        (n,) or (n, k) the centred target, times sqrt(sw) for dense input.
+    y_offset : float or numpy.ndarray
+        The weighted mean of y (0 without an intercept); (k,) for a 2-d y.
+    yty : float or numpy.ndarray
+        sum_i sw_i (y_i - y_offset)^2, per column for a 2-d y.
+    col_norm_sq : numpy.ndarray
+        (p,) the weighted squared norms of the centred columns; 0 for a constant column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import WeightedDesign
+    >>> X = np.array([[0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [3.0, 1.0]])
+    >>> y = np.array([1.0, 3.0, 5.0, 7.0])
+    >>> d = WeightedDesign.build(X, y, np.ones(4), fit_intercept=True)
+    >>> d.is_sparse, d.x_offset, float(d.y_offset), d.col_norm_sq  # column 2 is constant
+    (False, array([1.5, 1. ]), 4.0, array([1.25, 0.  ]))
+    >>> r, rsum = d.residual(np.array([2.0, 0.0]))  # y = 1 + 2 x fits exactly
+    >>> float(np.abs(r).max())
+    0.0
     """
 
     Xd: np.ndarray
@@ -173,7 +233,39 @@ class WeightedDesign:
 
 @dataclass(frozen=True)
 class SufficientStatistics:
-    """G = X_c' S X_c, q = X_c' S y_c, yty = y_c' S y_c and the offsets (sum s = 1)."""
+    """G = X_c' S X_c, q = X_c' S y_c, yty = y_c' S y_c and the offsets (sum s = 1).
+
+    The least-squares datafit in Gram form: 0.5 w'Gw - q'w + 0.5 yty.  Built by
+    ``sufficient_statistics``.
+
+    Attributes
+    ----------
+    G : numpy.ndarray
+        (p, p) the weighted Gram matrix of the centred columns.
+    q : numpy.ndarray
+        (p,) or (p, k) the weighted products of the centred columns with the centred target.
+    yty : float or numpy.ndarray
+        The weighted sum of squares of the centred target, per column for a 2-d y.
+    x_offset : numpy.ndarray
+        (p,) the weighted column means of X (zeros without an intercept).
+    y_offset : float or numpy.ndarray
+        The weighted mean of y (0 without an intercept).
+    cancellation : bool, default=False
+        True when G was formed as X'SX - xbar xbar' (sparse input), not from centred columns:
+        the test for constant columns then allows for that cancellation error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import sufficient_statistics
+    >>> X = np.array([[0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [3.0, 1.0]])
+    >>> s = sufficient_statistics(X, np.array([1.0, 3.0, 5.0, 7.0]), np.ones(4), True)
+    >>> s.G, s.q, float(s.yty)
+    (array([[1.25, 0.  ],
+           [0.  , 0.  ]]), array([2.5, 0. ]), 5.0)
+    >>> s.col_norm_sq  # the constant column stays out of the solve
+    array([1.25, 0.  ])
+    """
 
     G: np.ndarray
     q: np.ndarray
@@ -201,7 +293,37 @@ class SufficientStatistics:
 
 def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
                           ) -> SufficientStatistics:
-    """One pass over X in row blocks (BLAS-3, float64 accumulation, no full copy of X)."""
+    """The ``SufficientStatistics`` of weighted least squares on (X, y).
+
+    One pass over X in row blocks (BLAS-3, float64 accumulation, no full copy of X); a sparse X
+    gives G = X'SX - xbar xbar' without densifying X.
+
+    Parameters
+    ----------
+    X : numpy.ndarray or scipy.sparse matrix
+        (n, p) the design.
+    y : numpy.ndarray
+        (n,) or (n, k) the target.
+    sw : numpy.ndarray
+        (n,) non-negative sample weights (normalized here to sum to one).
+    fit_intercept : bool
+        Whether to centre X and y at their weighted means (the intercept is profiled out).
+
+    Returns
+    -------
+    SufficientStatistics
+        G, q, yty and the offsets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import sufficient_statistics
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> s = sufficient_statistics(X, np.array([1.0, 3.0, 5.0, 7.0]), np.ones(4), True)
+    >>> w = np.linalg.solve(s.G, s.q)  # least squares: slope, then intercept
+    >>> w, float(s.y_offset - s.x_offset @ w)
+    (array([2.]), 1.0)
+    """
     sw = sw / sw.sum()
     x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
     y_c = y - y_offset

@@ -113,13 +113,53 @@ class SerializableMixin:
     """
 
     def to_dict(self) -> dict:
-        """The model document: parameters and fitted attributes as JSON values."""
+        """The model document: parameters and fitted attributes as JSON values.
+
+        Returns
+        -------
+        dict
+            ``{"format", "format_version", "shrinkage_version", "estimator"}`` (the module
+            docstring describes it); ``json.dumps`` writes it as it is.
+
+        Examples
+        --------
+        >>> from shrinkage import Lasso
+        >>> d = Lasso(0.1).fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.0]).to_dict()
+        >>> d["format"], d["estimator"]["class"], d["estimator"]["params"]["alpha"]
+        ('shrinkage-linear-model', 'Lasso', 0.1)
+        """
         return document(self)
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "the model"):
-        """The estimator of a model document written by ``to_dict`` (checked: a
-        ``ValueError`` naming ``source`` and the field otherwise)."""
+        """The estimator of a model document written by ``to_dict``.
+
+        Parameters
+        ----------
+        d : dict
+            A model document, as ``to_dict`` returns it (or ``json.loads`` reads it back).
+        source : str, default="the model"
+            Where the document came from (a file name), named in every error message.
+
+        Returns
+        -------
+        SerializableMixin
+            A new instance of ``cls`` with the saved parameters and, when the document holds
+            them, the fitted attributes.
+
+        Raises
+        ------
+        ValueError
+            When the document is malformed, holds another class or a field fails its check;
+            the message names ``source`` and the field.
+
+        Examples
+        --------
+        >>> from shrinkage import Lasso
+        >>> d = Lasso(0.1).fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.0]).to_dict()
+        >>> Lasso.from_dict(d, source="m.json").predict([[3.0]]).round(3)
+        array([2.7])
+        """
         node = check_document(d, source)["estimator"]
         name = node.get("class") if isinstance(node, dict) else None
         if name != cls.__name__:
