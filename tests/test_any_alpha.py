@@ -97,3 +97,43 @@ def test_poisson_cv_counts_at_any_alpha():
                                direct.predict(X), rtol=1e-6)
     np.testing.assert_allclose(model.predict(X, alpha=model.alpha_), model.predict(X),
                                rtol=1e-12)
+
+
+def test_tweedie_path_exact_refit_keeps_its_power():
+    """A Path keeps the datafit's name only: a Tweedie refit without datafit= was silently done
+    at the default power 1.5; it is refused, and with the instance it equals the path."""
+    from shrinkage import path
+    from shrinkage.datafits import get_datafit
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((100, 4))
+    mu = np.exp(0.3 + X @ np.array([0.5, -0.3, 0.0, 0.2]))
+    y = rng.poisson(mu) * rng.gamma(2.0, 0.5, 100)  # compound Poisson-Gamma, exact zeros
+    tweedie = get_datafit("tweedie", power=1.2)
+    p = path(X, y, datafit=tweedie, n_alphas=8, **TIGHT)
+    with pytest.raises(ValueError, match=r"datafit 'tweedie' has parameters the Path does not "
+                                         r"keep: pass the instance"):
+        p.coef_at(p.alphas[4], X=X, y=y, exact=True)
+    coef, intercept = p.coef_at(p.alphas[4], X=X, y=y, exact=True, datafit=tweedie, **TIGHT)
+    np.testing.assert_allclose(coef, p.coefs[4], atol=1e-7)
+    np.testing.assert_allclose(intercept, p.intercepts[4], atol=1e-7)
+    other, _ = p.coef_at(p.alphas[4], X=X, y=y, exact=True,
+                         datafit=get_datafit("tweedie", power=1.5), **TIGHT)
+    assert np.max(np.abs(other - p.coefs[4])) > 1e-3  # the power matters at this alpha
+
+
+@pytest.mark.parametrize(("penalty", "gamma"), [("mcp", 1.5), ("scad", 2.5)])
+def test_nonconvex_path_exact_refit_is_its_own_model(penalty, gamma):
+    """nonconvex_path's Path says its penalty and gamma: exact=True refits MCP / SCAD, not the
+    lasso (it did, 1e-2 away from the path's own stationary point)."""
+    from shrinkage.paths.nonconvex import nonconvex_path
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((100, 6))
+    y = X @ np.array([2.0, -1.0, 0.0, 0.0, 0.5, 0.0]) + rng.standard_normal(100)
+    p = nonconvex_path(X, y, penalty=penalty, gamma=gamma, n_alphas=10, tol=1e-10)
+    assert (p.penalty, p.gamma, p.certificate) == (penalty, gamma, "kkt")
+    coef, _ = p.coef_at(p.alphas[5], X=X, y=y, exact=True, tol=1e-10)
+    np.testing.assert_allclose(coef, p.coefs[5], atol=1e-7)
+    lasso = Lasso(alpha=p.alphas[5], tol=1e-10).fit(X, y).coef_
+    assert np.max(np.abs(lasso - p.coefs[5])) > 1e-3  # the refit would tell a lasso apart

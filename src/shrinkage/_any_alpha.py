@@ -15,7 +15,7 @@ from . import _validation as v
 # the options of ``shrinkage.path`` an exact refit takes besides X and y
 REFIT_OPTIONS = ("sample_weight", "offset", "penalty_factor", "lower", "upper", "positive",
                  "fit_intercept", "standardize", "tol", "max_iter", "solver", "screen", "datafit")
-_PARAMETRIZED = ("huber", "quantile")  # a name alone does not say epsilon / tau
+_PARAMETRIZED = ("huber", "quantile", "tweedie")  # a name alone says no epsilon / tau / power
 
 
 def refit(path, alpha: float, X, y, options: dict) -> tuple[np.ndarray, np.ndarray | float]:

@@ -231,7 +231,7 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
     return Path(np.asarray(alphas, dtype=np.float64), coefs, np.asarray(intercepts, float),
                 np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
                 np.array([f.converged for f in fits]), 1.0, problem.feature_names,
-                certificate="kkt")
+                certificate="kkt", penalty=penalty, gamma=gamma)  # the model, for coef_at
 
 
 class Nonconvex:
