@@ -10,7 +10,16 @@ _DOMAIN_SLACK = 1e-12
 
 
 class SquaredHinge:
-    """scikit-learn's LinearSVC(loss="squared_hinge") term; alpha = 1 / (C sum s)."""
+    """scikit-learn's LinearSVC(loss="squared_hinge") term; alpha = 1 / (C sum s).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import SquaredHinge
+    >>> y = np.array([1.0, -1.0, 1.0])
+    >>> SquaredHinge().loss(y, np.array([2.0, 0.5, 0.0]))  # 0 beyond the margin y eta >= 1
+    array([0.  , 2.25, 1.  ])
+    """
 
     name = "squared_hinge"
     smooth = True

@@ -12,7 +12,16 @@ _DOMAIN_SLACK = 1e-12
 
 
 class Logistic:
-    """Negative log-likelihood of a Bernoulli with success probability expit(eta)."""
+    """Negative log-likelihood of a Bernoulli with success probability expit(eta).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import Logistic
+    >>> y, eta = np.array([1.0, 0.0]), np.zeros(2)
+    >>> Logistic().loss(y, eta).round(4), Logistic().derivative(y, eta)  # log 2; p - y
+    (array([0.6931, 0.6931]), array([-0.5,  0.5]))
+    """
 
     name = "logistic"
     smooth = True

@@ -28,7 +28,26 @@ def softmax_rows(eta: np.ndarray) -> np.ndarray:
 
 
 class Multinomial:
-    """Cross-entropy of the softmax of eta against class indices y in {0, ..., K-1}."""
+    """Cross-entropy of the softmax of eta against class indices y in {0, ..., K-1}.
+
+    The linear predictor eta is (n, K), one column per class.
+
+    Parameters
+    ----------
+    n_classes : int or None, default=None
+        K, an integer >= 2; None takes the largest index in y plus one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import Multinomial
+    >>> f, y, eta = Multinomial(n_classes=3), np.array([0.0, 2.0]), np.zeros((2, 3))
+    >>> f.loss(y, eta).round(4)  # log 3 at equal probabilities
+    array([1.0986, 1.0986])
+    >>> f.derivative(y, eta).round(3)  # softmax(eta) - onehot(y)
+    array([[-0.667,  0.333,  0.333],
+           [ 0.333,  0.333, -0.667]])
+    """
 
     name = "multinomial"
     smooth = True

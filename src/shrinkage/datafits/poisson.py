@@ -13,7 +13,16 @@ _DOMAIN_SLACK = 1e-12
 class Poisson:
     """Half the Poisson deviance of mean e^eta, so that the objective is scikit-learn's
     PoissonRegressor one (mean deviance / 2 + alpha/2 ||w||^2 for l1_ratio = 0).  Counts need not
-    be integers (rates with an exposure offset log(t) are fine)."""
+    be integers (rates with an exposure offset log(t) are fine).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import Poisson
+    >>> y, eta = np.array([0.0, 2.0]), np.zeros(2)
+    >>> Poisson().derivative(y, eta)  # e^eta - y
+    array([ 1., -1.])
+    """
 
     name = "poisson"
     smooth = True

@@ -39,7 +39,20 @@ def weighted_quantile(y: np.ndarray, sw: np.ndarray, quantile: float) -> float:
 
 
 class Quantile:
-    """l(y, eta) = rho_tau(y - eta); not smooth, so its curvature is 0 almost everywhere."""
+    """l(y, eta) = rho_tau(y - eta); not smooth, so its curvature is 0 almost everywhere.
+
+    Parameters
+    ----------
+    quantile : float, default=0.5
+        tau, the quantile level in (0, 1); 0.5 is half the absolute error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import Quantile
+    >>> Quantile(0.9).loss(np.array([1.0, -1.0]), np.zeros(2))  # tau r, or (tau - 1) r below
+    array([0.9, 0.1])
+    """
 
     name = "quantile"
     smooth = False
