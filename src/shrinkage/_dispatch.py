@@ -18,33 +18,37 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any, TypeAlias
 
 #: the top-level module of a collection's type -> the extra that fits estimators on it
 #: (``dask_expr`` held dask DataFrames before dask 2025.1 moved it into ``dask.dataframe``)
 EXTRAS = {"dask": "shrinkage.dask", "dask_expr": "shrinkage.dask"}
 
-_HANDLERS: dict[str, Callable] = {}
+#: ``fit(estimator, X, *args, **kwargs)``: fits the estimator in place and returns it
+Handler: TypeAlias = Callable[..., Any]
+
+_HANDLERS: dict[str, Handler] = {}
 
 
-def extra_for(obj) -> str | None:
+def extra_for(obj: object) -> str | None:
     """The extra that handles ``obj`` (e.g. ``"shrinkage.dask"``), or None; imports nothing."""
     if isinstance(obj, type):
         return None
     return EXTRAS.get(type(obj).__module__.partition(".")[0])
 
 
-def handled_by_extra(obj) -> bool:
+def handled_by_extra(obj: object) -> bool:
     """Whether an extra fits estimators on ``obj`` (a Dask array or DataFrame, ...)."""
     return extra_for(obj) is not None
 
 
-def register(extra: str, fit: Callable) -> None:
+def register(extra: str, fit: Handler) -> None:
     """Called by an extra when it is imported: ``fit(estimator, X, *args, **kwargs)`` fits
     ``estimator`` in place on the extra's collections and returns it."""
     _HANDLERS[extra] = fit
 
 
-def fit_by_extra(estimator, X, *args, **kwargs):
+def fit_by_extra(estimator: Any, X: object, *args: Any, **kwargs: Any) -> Any:
     """Fit ``estimator`` on X with the extra that handles X (imported on first use)."""
     extra = extra_for(X)
     if extra is None:

@@ -6,19 +6,29 @@ They live apart from the command modules so that every command module imports th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .io import Prepared
+
+#: a command function, as the option decorators take and return it
+F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _debug_option(f):
+def _debug_option(f: F) -> F:
     return click.option("--debug", is_flag=True, expose_value=False,
                         help="On an error, print the full traceback (anywhere on the line).")(f)
 
 
-def _data_options(f):
+def _data_options(f: F) -> F:
     f = click.option("--keep-index-columns", is_flag=True,
                      help="Use index-like columns as features too. By default a column of row "
                           "labels (named rownames, Unnamed: 0, index or id with one value per "
@@ -35,22 +45,23 @@ def _data_options(f):
     return click.argument("data", type=click.Path(dir_okay=True, path_type=Path))(f)
 
 
-def _force_option(f):
+def _force_option(f: F) -> F:
     return click.option("--force", is_flag=True,
                         help="Overwrite existing output files.")(f)
 
 
-def _seed_option(f):
+def _seed_option(f: F) -> F:
     return click.option("--seed", type=int, default=0, show_default=True,
                         help="Seed of the folds, bootstrap draws and simulations (the same seed "
                              "gives the same results).")(f)
 
 
-def _drop(values) -> list[str]:
+def _drop(values: Iterable[str]) -> list[str]:
     return [s.strip() for v in values for s in v.split(",") if s.strip()]
 
 
-def _prepared(data: Path, target: str, drop, impute, keep_index_columns: bool):
+def _prepared(data: Path, target: str, drop: Iterable[str], impute: str | None,
+              keep_index_columns: bool) -> Prepared:
     from .io import prepare, read_table
 
     df = read_table(data)
@@ -60,7 +71,7 @@ def _prepared(data: Path, target: str, drop, impute, keep_index_columns: bool):
     return prepared
 
 
-def _note_index_columns(prepared) -> None:
+def _note_index_columns(prepared: Prepared) -> None:
     """Say on stderr which index-like columns were left out, and how to keep them."""
     notes = prepared.index_notes
     if notes:
@@ -72,7 +83,8 @@ def _note_index_columns(prepared) -> None:
                    f"{'them' if plural else 'it'}.", err=True)
 
 
-def _check_outputs(outputs, force: bool) -> list:
+def _check_outputs(outputs: Sequence[tuple[Path | None, str, tuple[str, ...]]], force: bool
+                   ) -> list[Path | None]:
     """Refuse, before any work, outputs whose extension names no format we write, that exist or
     cannot be written (and duplicates); ``outputs`` holds (path, what, extensions)."""
     from .io import check_extension, check_output
@@ -94,7 +106,7 @@ def _use_agg() -> None:
     matplotlib.use("Agg")
 
 
-def _console():
+def _console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)

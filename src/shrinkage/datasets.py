@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import DTypeLike
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def load_diabetes() -> Dataset:
     return Dataset(data.data, data.target, list(data.feature_names))
 
 
-def diabetes_frame():
+def diabetes_frame() -> pd.DataFrame:
     """scikit-learn's diabetes data as a table in its original units (age in years, body mass
     index, ...), the target named "progression": what ``shrinkage demo`` compares.
 
@@ -79,7 +84,8 @@ def diabetes_frame():
 
 def make_correlated_regression(n_samples: int = 200, n_features: int = 1000, *, rho: float = 0.5,
                                n_informative: int = 20, snr: float = 3.0,
-                               dtype=np.float64, random_state=None) -> Dataset:
+                               dtype: DTypeLike = np.float64,
+                               random_state: int | np.random.Generator | None = None) -> Dataset:
     """Gaussian design with Toeplitz correlation corr(x_i, x_j) = rho^|i-j| and a sparse truth.
 
     The informative features are spread evenly, their coefficients are +-1..2, and the noise is
