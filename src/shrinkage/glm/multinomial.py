@@ -18,6 +18,7 @@ import numpy as np
 from ..datafits.multinomial import softmax_rows
 from ..engine.working_set import Certificate, Ranking, Step, solve_working_set
 from ..penalties._l1_l2_kernels import kkt_violations
+from ..penalties._separable import ELASTIC_NET, penalty_arrays
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers import _glm_kernels
 from ..solvers._constants import INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING
@@ -158,9 +159,9 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, W, b, eta, onehot, tol, ma
     A = np.ascontiguousarray(G.T)
     s = np.zeros(len(eta))
     E = np.zeros_like(A)
-    n_epochs = _glm_kernels.multinomial_cd(
-        *args, ws, Z, db, A, SP, Pt, s, E, data.sw, data.fit_intercept, pw.l1, pw.l2, pw.lower,
-        pw.upper, max_epochs, tol)
+    penalty = penalty_arrays(ELASTIC_NET, pw.l1, pw.l2, pw.lower, pw.upper)
+    n_epochs = _glm_kernels.multinomial_cd(args, penalty, ws, Z, db, A, SP, Pt, s, E, data.sw,
+                                           data.fit_intercept, max_epochs, tol)
     direction = E.T
     W_ws, Z_ws = W[ws], Z[ws]
     dW = Z_ws - W_ws

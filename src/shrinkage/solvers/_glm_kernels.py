@@ -14,8 +14,8 @@ direction is orthogonal to every column.  The kernels keep
 
 so the centred partial derivative of coordinate j is x_j.a + c m_j H and its curvature
 sum_i h_i x_ij^2 - H m_j^2.  Without an intercept m = 0 and c stays 0.  Dense designs are float64
-in Fortran order; sparse ones are CSC triplets and are never densified.  The penalty's math
-(prox, KKT score) lives in ``shrinkage.penalties._l1_l2_kernels``.
+in Fortran order; sparse ones are CSC triplets and are never densified.  The penalty is any
+separable one, dispatched by ``shrinkage.penalties._separable`` (prox, KKT score, value).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..penalties._l1_l2_kernels import kkt_violation, prox_coordinate
+from ..penalties._separable import ELASTIC_NET, kkt, prox, value
 from ._constants import FAST_MATH
 from ._kernels import ANDERSON_K, anderson_point
 
@@ -93,15 +93,16 @@ def _move(j, delta, Xd, data, indices, indptr, is_sparse, h, a, d):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def _model_value(g, h, d, c, z, ws, l1, l2):
+def _model_value(g, h, d, c, z, ws, penalty):
     """The quadratic model g.e + 1/2 sum h e^2 (e = d + c) plus the penalty on ``ws``."""
+    kind, l1, l2, _, _, gamma = penalty
     total = 0.0
     for i in range(g.shape[0]):
         e = d[i] + c
         total += e * (g[i] + 0.5 * h[i] * e)
     for t in range(ws.shape[0]):
         j = ws[t]
-        total += l1[j] * abs(z[j]) + 0.5 * l2[j] * z[j] * z[j]
+        total += value(kind, z[j], l1[j], l2[j], gamma)
     return total
 
 
@@ -121,14 +122,16 @@ def _nonzero(ws, z):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, curv, H,
-              l1, l2, lower, upper, max_epochs, tol):
+def newton_cd(design, penalty, ws, z, g, a, d, c, h, mean, curv, H, max_epochs, tol):
     """Coordinate descent on the quadratic model over ``ws`` with Anderson extrapolation of the
     iterates (kept when it lowers the model).  After each pass over all of ``ws`` it cycles on the
-    non-zero coordinates until they converge, as glmnet does.  z holds w + dw (updated in place,
-    as are a and d); ``mean`` = m, ``curv`` = the centred curvatures.  Stops when the largest KKT
-    violation of the model in a pass over all of ``ws`` is below ``tol``.  Returns
-    (c, n_epochs)."""
+    non-zero coordinates until they converge, as glmnet does.  ``design`` =
+    ``GLMDesign.kernel_args()``, ``penalty`` = the tuple of ``penalties._separable.penalty_arrays``
+    (any separable penalty).  z holds w + dw (updated in place, as are a and d); ``mean`` = m,
+    ``curv`` = the centred curvatures.  Stops when the largest KKT violation of the model in a
+    pass over all of ``ws`` is below ``tol``.  Returns (c, n_epochs)."""
+    Xd, data, indices, indptr, is_sparse = design
+    kind, l1, l2, lower, upper, gamma = penalty
     n_ws = ws.shape[0]
     history = np.empty((ANDERSON_K + 1, n_ws))
     n_hist = 0
@@ -144,9 +147,9 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, 
             if L <= 0.0:
                 continue
             grad = _dot(j, Xd, data, indices, indptr, is_sparse, a) + c * mean[j] * H
-            worst = max(worst, kkt_violation(-grad, z[j], l1[j], l2[j], lower[j], upper[j]))
+            worst = max(worst, kkt(kind, -grad, z[j], l1[j], l2[j], lower[j], upper[j], gamma))
             old = z[j]
-            new = prox_coordinate(L * old - grad, L, l1[j], l2[j], lower[j], upper[j])
+            new = prox(kind, L * old - grad, L, l1[j], l2[j], lower[j], upper[j], gamma)
             if new != old:
                 z[j] = new
                 c -= (new - old) * mean[j]
@@ -177,8 +180,8 @@ def newton_cd(Xd, data, indices, indptr, is_sparse, ws, z, g, a, d, c, h, mean, 
                 z_acc[j] = value
                 c_acc -= (value - z[j]) * mean[j]
                 _move(j, value - z[j], Xd, data, indices, indptr, is_sparse, h, a_acc, d_acc)
-        if (_model_value(g, h, d_acc, c_acc, z_acc, ws, l1, l2)
-                < _model_value(g, h, d, c, z, ws, l1, l2)):
+        if (_model_value(g, h, d_acc, c_acc, z_acc, ws, penalty)
+                < _model_value(g, h, d, c, z, ws, penalty)):
             z[:] = z_acc
             a[:] = a_acc
             d[:] = d_acc
@@ -272,7 +275,7 @@ def _block(count, rows, x2, SP, P, B):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def _solve_row(B, grad, z, step, l1, l2, lower, upper, tol):
+def _solve_row(B, grad, z, step, kind, l1, l2, lower, upper, gamma, tol):
     """argmin_d grad.d + 1/2 d'Bd + sum_k l1 |z_k + d_k| + l2/2 (z_k + d_k)^2 on the box, by
     coordinate descent on the K x K block (no pass over the data); ``step`` receives d.  The
     block is singular along the classes' common shift: solving it exactly is what removes the
@@ -289,7 +292,7 @@ def _solve_row(B, grad, z, step, l1, l2, lower, upper, tol):
             for m in range(K):
                 g += B[k, m] * step[m]
             old = z[k] + step[k]
-            new = prox_coordinate(L * old - g, L, l1, l2, lower, upper)
+            new = prox(kind, L * old - g, L, l1, l2, lower, upper, gamma)
             if new != old:
                 step[k] = new - z[k]
                 largest = max(largest, L * abs(new - old))
@@ -298,8 +301,9 @@ def _solve_row(B, grad, z, step, l1, l2, lower, upper, tol):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def _model_value_k(G, SP, P, sw, E, Z, ws, l1, l2):
+def _model_value_k(G, SP, P, sw, E, Z, ws, penalty):
     """The K-class Newton model at the step E plus the penalty of Z on ``ws``."""
+    kind, l1, l2, _, _, gamma = penalty
     K, n = E.shape
     total = 0.0
     for i in range(n):
@@ -313,20 +317,23 @@ def _model_value_k(G, SP, P, sw, E, Z, ws, l1, l2):
     for t in range(ws.shape[0]):
         j = ws[t]
         for k in range(Z.shape[1]):
-            total += l1[j] * abs(Z[j, k]) + 0.5 * l2[j] * Z[j, k] * Z[j, k]
+            total += value(kind, Z[j, k], l1[j], l2[j], gamma)
     return total
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s, E, sw,
-                   fit_intercept, l1, l2, lower, upper, max_epochs, tol):
+def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept, max_epochs,
+                   tol):
     """Block coordinate descent on the K-class Newton model: each column of ``ws`` (and the K
     intercepts) moves in all its classes at once, its K x K subproblem solved exactly
     (``_solve_row``); Anderson extrapolation of the iterates, kept when it lowers the model.
     Z (p, K) holds W + dW, db the intercept steps (both updated in place, as are A, s and E).
     After a pass over all of ``ws`` it cycles on the non-zero columns until they converge.
-    Stops when the largest KKT violation of the model in a full pass is below ``tol``.  Returns
-    the number of epochs."""
+    Stops when the largest KKT violation of the model in a full pass is below ``tol``.
+    ``design`` = ``GLMDesign.kernel_args()``, ``penalty`` = the tuple of
+    ``penalties._separable.penalty_arrays``.  Returns the number of epochs."""
+    Xd, data, indices, indptr, is_sparse = design
+    kind, l1, l2, lower, upper, gamma = penalty
     K = Z.shape[1]
     n = E.shape[1]
     n_ws = ws.shape[0]
@@ -367,8 +374,8 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
             for k in range(K):
                 grad[k] = _class_dot(j, k, Xd, data, indices, indptr, is_sparse, A, SP, s)
                 if curv[t, k] > 0.0:
-                    row_worst = max(row_worst, kkt_violation(-grad[k], Z[j, k], l1[j], l2[j],
-                                                             lower[j], upper[j]))
+                    row_worst = max(row_worst, kkt(kind, -grad[k], Z[j, k], l1[j], l2[j],
+                                                   lower[j], upper[j], gamma))
             worst = max(worst, row_worst)
             if row_worst == 0.0:
                 continue  # no move lowers this block's model
@@ -376,8 +383,8 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
                 count = _gather(j, Xd, data, indices, indptr, is_sparse, rows, x2)
                 _block(count, rows, x2, SP, P, blocks[t])
                 built[t] = True
-            _solve_row(blocks[t], grad, Z[j], step, l1[j], l2[j], lower[j], upper[j],
-                       1e-3 * tol)
+            _solve_row(blocks[t], grad, Z[j], step, kind, l1[j], l2[j], lower[j], upper[j],
+                       gamma, 1e-3 * tol)
             for k in range(K):
                 if step[k] != 0.0:
                     Z[j, k] += step[k]
@@ -393,7 +400,8 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
                 _block(_gather(-1, Xd, data, indices, indptr, is_sparse, rows, x2), rows, x2, SP,
                        P, blocks[n_ws])
                 built[n_ws] = True
-            _solve_row(blocks[n_ws], grad, free_z, step, 0.0, 0.0, -np.inf, np.inf, 1e-3 * tol)
+            _solve_row(blocks[n_ws], grad, free_z, step, ELASTIC_NET, 0.0, 0.0, -np.inf, np.inf,
+                       0.0, 1e-3 * tol)
             for k in range(K):
                 delta = step[k]
                 if delta == 0.0:
@@ -444,8 +452,8 @@ def multinomial_cd(Xd, data, indices, indptr, is_sparse, ws, Z, db, A, SP, P, s,
                     A_acc[k, i] += delta * SP[k, i]
                     s_acc[i] += delta * P[k, i]
                     E_acc[k, i] += delta
-        if (_model_value_k(G, SP, P, sw, E_acc, Z_acc, ws, l1, l2)
-                < _model_value_k(G, SP, P, sw, E, Z, ws, l1, l2)):
+        if (_model_value_k(G, SP, P, sw, E_acc, Z_acc, ws, penalty)
+                < _model_value_k(G, SP, P, sw, E, Z, ws, penalty)):
             Z[:, :] = Z_acc
             A[:, :] = A_acc
             s[:] = s_acc

@@ -27,6 +27,7 @@ import numpy as np
 from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..glm_certificates import flat_weights, glm_duality_gap
 from ..penalties._l1_l2_kernels import kkt_violations, penalty_value
+from ..penalties._separable import ELASTIC_NET, penalty_arrays
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _glm_kernels, _kernels
 from ._constants import ARMIJO, INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING
@@ -270,8 +271,9 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epo
     a = g.copy()
     d = np.zeros_like(eta)
     c = -float(g.sum()) / H if intercept else 0.0
-    c, n_epochs = _glm_kernels.newton_cd(*args, ws, z, g, a, d, c, h, mean, curv, H, pw.l1, pw.l2,
-                                         pw.lower, pw.upper, max_epochs, tol)
+    penalty = penalty_arrays(ELASTIC_NET, pw.l1, pw.l2, pw.lower, pw.upper)
+    c, n_epochs = _glm_kernels.newton_cd(args, penalty, ws, z, g, a, d, c, h, mean, curv, H,
+                                         max_epochs, tol)
     direction = d + c
     w_ws, z_ws, l1, l2 = w[ws], z[ws], pw.l1[ws], pw.l2[ws]
     dw = z_ws - w_ws
