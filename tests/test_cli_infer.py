@@ -77,3 +77,24 @@ def test_bad_input_exit_2_one_line(tmp_path, csv, capsys, case):
         assert out.read_text() == "keep me"
         assert main([*args, "--force"]) == 0
         assert json.loads(out.read_text())["method"] == "debiased lasso"
+
+
+def test_report_is_written_once_and_refused_without_force(tmp_path, csv, capsys):
+    out = tmp_path / "inference.html"
+    args = ["infer", str(csv), "-t", "y", "--drop", "label", "--report", str(out)]
+    assert main(args) == 0
+    assert f"Report: {out}" in " ".join(capsys.readouterr().out.split())
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") and 'data-figure="forest"' in html
+    assert "<code>a</code>" in html and "full linear model" in html  # the table, res.meaning
+    before = out.stat().st_mtime_ns
+    assert main(args) == 2  # exists: refused before any work, the file untouched
+    assert "exists" in capsys.readouterr().err and out.stat().st_mtime_ns == before
+    assert main([*args, "--force", "--method", "split"]) == 0
+    assert 'data-figure-omitted="forest"' in out.read_text()  # p-values only: no forest plot
+
+
+def test_report_extension_is_checked(tmp_path, csv, capsys):
+    assert main(["infer", str(csv), "-t", "y", "--drop", "label", "--report",
+                 str(tmp_path / "r.txt")]) == 2
+    assert not (tmp_path / "r.txt").exists()

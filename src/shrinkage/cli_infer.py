@@ -22,6 +22,7 @@ from .cli_shared import (
     _force_option,
     _prepared,
     _seed_option,
+    _use_agg,
 )
 
 METHODS = ("debiased", "selective", "split")
@@ -32,6 +33,7 @@ Examples:
   shrinkage infer data.csv --target y
   shrinkage infer data.csv -t y --method selective --alpha 0.1
   shrinkage infer data.csv -t y --method split --json pvalues.json --force
+  shrinkage infer data.csv -t y --report inference.html
 
 \b
 Methods, and when each is valid:
@@ -41,7 +43,10 @@ Methods, and when each is valid:
              linear with few non-zero coefficients (s log p / sqrt(n)
              small) and each feature is predicted by a few others;
              asymptotic.  The lasso's alpha is cross-validated unless
-             --alpha is given; sigma by the scaled lasso.
+             --alpha is given; sigma from its residuals (RSS / (n - |S|
+             - 1)); the nodewise alpha by cross-validation, lowered by
+             Zhang and Zhang's rule (hdi's do.ZnZ) to cut the bias on
+             large coefficients.
   selective  (R's selectiveInference::fixedLassoInf) Intervals and
              p-values for the partial coefficients of the features the
              lasso selects at the fixed --alpha, conditional on that
@@ -63,7 +68,9 @@ Methods, and when each is valid:
 scale.  The table shows raw p-values and Holm (familywise) and
 Benjamini-Hochberg (FDR) adjusted ones; a NaN comes with its reason (e.g.
 a feature collinear with the others).  --json writes the same result as
-data (method, meaning, notes, one record per feature).
+data (method, meaning, notes, one record per feature); --report writes an
+HTML page (the table, a forest plot, what the intervals mean, how they
+were made).  Neither overwrites a file without --force.
 """
 
 
@@ -81,24 +88,32 @@ data (method, meaning, notes, one record per feature).
               default=0.95, show_default=True, help="Confidence level of the intervals.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
               metavar="FILE", help="Also write the result as JSON (.json).")
+@click.option("--report", "report_out", type=click.Path(path_type=Path), default=None,
+              metavar="FILE", help="Also write an HTML page: table and forest plot (.html).")
 @_force_option
 @_seed_option
 @_debug_option
-def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, json_out, force,
-          seed) -> None:
+def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, json_out,
+          report_out, force, seed) -> None:
     """Confidence intervals and p-values for the features of DATA after the lasso."""
-    from .io import JSON_EXTENSIONS
+    from .io import JSON_EXTENSIONS, REPORT_EXTENSIONS
 
     if method == "selective" and alpha is None:
         raise click.UsageError("--method selective needs --alpha: the selection it conditions "
                                "on must be fixed before looking at y (a cross-validated alpha "
                                "is not).")
-    json_out = _check_outputs([(json_out, "JSON results", JSON_EXTENSIONS)], force)[0]
+    json_out, report_out = _check_outputs([(json_out, "JSON results", JSON_EXTENSIONS),
+                                           (report_out, "report", REPORT_EXTENSIONS)], force)
     prepared = _prepared(data, target, drop, impute, keep_index_columns)
     res = run_inference(prepared, method, alpha=alpha, seed=seed)
+    title = f"{prepared.preprocessing.target} ({data.name})"
     if json_out is not None:
         _write_json(res, level, json_out, force)
-    _print_result(res, level, f"{prepared.preprocessing.target} ({data.name})", json_out)
+    if report_out is not None:
+        _write_report(res, level, title, report_out, force)
+    _print_result(res, level, title, json_out)
+    if report_out is not None:
+        _console().print(f"Report: {report_out}")
 
 
 def run_inference(prepared, method: str, *, alpha=None, seed=0):
@@ -127,6 +142,20 @@ def _write_json(res, level: float, path: Path, force: bool) -> None:
 
     write_text(path, json.dumps(res.to_dict(level), indent=2, allow_nan=False) + "\n",
                force=force, what="JSON results")
+
+
+def _write_report(res, level: float, title: str, path: Path, force: bool) -> None:
+    import shlex
+    import sys
+
+    from .io import write_text
+    from .report.inference import build_inference_report
+
+    _use_agg()
+    command = "shrinkage " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    html = build_inference_report(res, level=level, alpha=1.0 - level,
+                                  title=f"{res.method}: {title}", command=command)
+    write_text(path, html, force=force, what="report")
 
 
 def _print_result(res, level: float, title: str, json_out) -> None:

@@ -21,8 +21,8 @@ from shrinkage.report import build_report
 matplotlib.use("Agg")
 
 FIGURES = ("cv", "paths", "stability", "correlation", "geometry", "behaviour", "bias_variance")
-SECTIONS = ("data", "recommendation", "summary", "cv", "paths", "coefficients", "stability",
-            "groups", "geometry", "behaviour", "bias_variance")
+SECTIONS = ("data", "recommendation", "summary", "cv", "paths", "coefficients", "significance",
+            "stability", "groups", "geometry", "behaviour", "bias_variance")
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -84,6 +84,26 @@ def test_every_section_and_figure(html, comparison):
 def _section(html: str, key: str) -> str:
     start = html.index(f'<section id="{key}"')
     return html[start:html.index("</section>", start)]
+
+
+def test_significance_section_matches_the_debiased_lasso(html, prepared, comparison):
+    """The section tests every feature with the debiased lasso (Holm-adjusted), beside the
+    recommended model's coefficients, and says what the p-values do not mean."""
+    from shrinkage.comparison.significance import significant_features
+
+    section = _section(html, "significance")
+    s = significant_features(comparison, prepared.X, prepared.y, random_state=0)
+    names = s.significant_names
+    assert "a" in names and "noise" not in names  # y = 2a - c + ..., noise has no effect
+    assert f"{len(names)} of {s.result.n_features} features have a significant effect" in section
+    assert section.count('<tr class="chosen">') == len(names)
+    assert "Holm" in section and "not significant" in section and "does not mean no" in section
+    chosen = comparison[comparison.recommended]
+    assert SHORT_LABEL[comparison.recommended] + " coefficient" in section
+    assert chosen.label in section
+
+
+SHORT_LABEL = {"l1": "L1", "l2": "L2", "elasticnet": "Elastic Net"}
 
 
 def test_bias_variance_caption_claims_no_monotone_curve(html):

@@ -33,6 +33,8 @@ from ..solvers.choice import choose_solver
 
 #: above this many features the nodes run on the rows (working-set CD) instead of on G
 GRAM_MAX_FEATURES = 4000
+#: Zhang and Zhang's cap on the variance inflation of the "znz" nodewise alpha (hdi's 1.25)
+INFLATION = 1.25
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class NodewiseFit:
     not_converged: np.ndarray
     cv_alphas: np.ndarray | None = None  # the pooled cross-validation grid, when used
     cv_error: np.ndarray | None = None  # its error summed over folds and nodes
+    cv_alpha: float | None = None  # the cross-validated alpha, before the Zhang-Zhang step
+    inflation: float | None = None  # variance proxy at the chosen alpha / at cv_alpha ("znz")
 
 
 @dataclass(frozen=True)
@@ -101,22 +105,30 @@ def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha, *, fit_intercept: bool
                    ) -> NodewiseFit:
     """Theta for the standardized design Xs under row weights sw (summing to one).
 
-    ``alpha``: one number for every node, "universal" (sqrt(2 log p / n)), or "cv": one alpha
+    ``alpha``: one number for every node, "universal" (sqrt(2 log p / n)), "cv": one alpha
     for all nodes, minimizing the K-fold prediction error summed over ``cv_nodes`` randomly
-    chosen nodes (all when None), as R's hdi does over all nodes.  ``solver``: "gram", "cd"
-    or "auto" (Gram up to ``GRAM_MAX_FEATURES`` columns).
+    chosen nodes (all when None), as R's hdi does over all nodes, or "znz": the cross-validated
+    alpha lowered by Zhang and Zhang's rule (``znz_alpha``).  ``solver``: "gram", "cd" or
+    "auto" (Gram up to ``GRAM_MAX_FEATURES`` columns).
     """
     n, p = Xs.shape
     data = NodeData.build(Xs, sw, fit_intercept, solver)
-    cv_alphas = cv_error = None
+    cv_alphas = cv_error = cv_alpha = inflation = None
     if isinstance(alpha, str) and alpha == "universal":
         alpha = math.sqrt(2.0 * math.log(p) / n)
-    elif isinstance(alpha, str) and alpha == "cv":
+    elif isinstance(alpha, str) and alpha in ("cv", "znz"):
+        rng = np.random.default_rng(random_state)
+        nodes = np.arange(p) if cv_nodes is None or cv_nodes >= p else np.sort(
+            rng.choice(p, cv_nodes, replace=False))
         top = max(data.alpha_max(j) for j in range(p))
         cv_alphas = np.geomspace(top, top * (1e-2 if n < p else 1e-3), n_alphas)
-        cv_error = pooled_cv_error(data, cv_alphas, cv, cv_nodes, tol, max_iter, random_state,
-                                   n_jobs, progress)
-        alpha = float(cv_alphas[int(np.argmin(cv_error))])
+        cv_error = pooled_cv_error(data, cv_alphas, cv, nodes, tol, max_iter, rng, n_jobs,
+                                   progress)
+        cv_alpha = float(cv_alphas[int(np.argmin(cv_error))])
+        if alpha == "znz":
+            alpha, inflation = znz_alpha(data, cv_alpha, nodes, tol, max_iter, n_jobs)
+        else:
+            alpha = cv_alpha
     alpha = float(alpha)
     coefs = np.zeros((p, p))
     not_converged = []
@@ -133,16 +145,55 @@ def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha, *, fit_intercept: bool
     tau_sq = np.diag(G) + explained + alpha * np.abs(coefs).sum(axis=1)
     theta = (np.eye(p) - coefs) / tau_sq[:, None]
     return NodewiseFit(theta, np.full(p, alpha), tau_sq, np.array(sorted(not_converged), int),
-                       cv_alphas, cv_error)
+                       cv_alphas, cv_error, cv_alpha, inflation)
 
 
-def pooled_cv_error(data: NodeData, alphas: np.ndarray, cv: int, cv_nodes: int | None, tol,
-                    max_iter, random_state, n_jobs, progress) -> np.ndarray:
-    """K-fold squared prediction error of the nodewise lasso on the grid, summed over nodes."""
-    n, p = data.Xs.shape
-    rng = np.random.default_rng(random_state)
-    nodes = np.arange(p) if cv_nodes is None or cv_nodes >= p else np.sort(
-        rng.choice(p, cv_nodes, replace=False))
+def variance_proxy(G: np.ndarray, j: int, coefs: np.ndarray) -> np.ndarray:
+    """n Var(b_j) / sigma^2 = ||z_j||^2 n / (z_j'x_j)^2 for each row g of ``coefs`` (node j's
+    coefficients), z_j = x_j - X g, from the Gram matrix G = X'SX alone."""
+    Gg = coefs @ G
+    cross = G[j, j] - Gg[:, j]
+    return (G[j, j] - 2.0 * Gg[:, j] + np.einsum("ak,ak->a", Gg, coefs)) / cross**2
+
+
+def znz_alpha(data: NodeData, cv_alpha: float, nodes: np.ndarray, tol: float, max_iter: int,
+              n_jobs, inflation: float = INFLATION, span: float = 20.0, n_alphas: int = 40
+              ) -> tuple[float, float]:
+    """Zhang and Zhang's (2014, Section 3.3) rule, as R's ``hdi::lasso.proj(do.ZnZ=TRUE)``:
+    the smallest alpha <= ``cv_alpha`` whose variance proxy, averaged over ``nodes``, is at
+    most ``inflation`` times its value at ``cv_alpha``.
+
+    A smaller nodewise alpha makes Theta Sigma_hat closer to the identity, which shrinks the
+    remainder (I - Theta Sigma_hat)(w - beta) that biases the estimates of large coefficients;
+    the price is a larger variance, capped here at 25% above the cross-validated one.  The
+    alphas searched run geometrically from ``cv_alpha`` down to ``cv_alpha / span``.
+    Returns (alpha, the proxy's ratio at it).
+    """
+    alphas = np.geomspace(cv_alpha, cv_alpha / span, n_alphas)
+    tasks = (delayed(_proxy_batch)(data, b, alphas, tol, max_iter)
+             for b in _batches(list(nodes), n_jobs))
+    proxy = sum(Parallel(n_jobs=n_jobs)(tasks)) / len(nodes)
+    ratio = proxy / proxy[0]
+    k = int(np.flatnonzero(ratio <= inflation)[-1])  # the proxy grows as alpha falls
+    return float(alphas[k]), float(ratio[k])
+
+
+def _proxy_batch(data: NodeData, nodes: list[int], alphas: np.ndarray, tol: float,
+                 max_iter: int) -> np.ndarray:
+    total = np.zeros(len(alphas))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
+        for j in nodes:
+            coefs, _ = data.fit_node(j, alphas, tol, max_iter)
+            total += variance_proxy(data.G, j, coefs)
+    return total
+
+
+def pooled_cv_error(data: NodeData, alphas: np.ndarray, cv: int, nodes: np.ndarray, tol,
+                    max_iter, rng: np.random.Generator, n_jobs, progress) -> np.ndarray:
+    """K-fold squared prediction error of the nodewise lasso on the grid, summed over
+    ``nodes``; ``rng`` draws the folds."""
+    n = data.Xs.shape[0]
     folds = np.array_split(rng.permutation(n), cv)
     batches = _batches(list(nodes), n_jobs)
     tasks = (delayed(_cv_batch)(data.Xs, data.sw, test, b, alphas, tol, max_iter)

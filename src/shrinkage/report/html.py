@@ -22,18 +22,13 @@ every one is closed once embedded.  A figure that cannot be drawn for this data 
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import io
 import math
-import struct
-from dataclasses import dataclass
 
 import numpy as np
 
-#: resolution of the embedded PNGs; they are displayed at 96 / DPI of their pixel size, so
-#: they are sharp on high-density screens and in print
-DPI = 144
+from ._common import Figure, _draw, _fmt, _version
+
 MAX_COEF_ROWS = 60
 SHORT = {"l1": "L1", "l2": "L2", "elasticnet": "Elastic Net", "ols": "OLS"}
 ERROR_NAMES = {"mse": "mean squared error", "mae": "mean absolute error",
@@ -49,20 +44,6 @@ NOT_FOR_CLASSES = {
                      "the log loss of a classifier, so this simulation is not run for "
                      "classification.",
 }
-
-
-@dataclass
-class Figure:
-    """One embedded figure: its section id, title, caption, and the image (or why not)."""
-
-    key: str
-    title: str
-    caption: str
-    src: str | None = None
-    width: int = 0
-    height: int = 0
-    error: str | None = None
-    omitted: str | None = None
 
 
 def build_report(comparison, X, y, *, data: dict | None = None, title: str | None = None,
@@ -113,6 +94,7 @@ def build_report(comparison, X, y, *, data: dict | None = None, title: str | Non
         "evidence": [{"kind": e.kind, "text": e.text} for e in comparison.evidence],
         "recommended_label": comparison[comparison.recommended].label,
         "classes": _classes(comparison),
+        "significance": _significance(comparison, X, y, random_state),
         "baseline_name": "OLS" if comparison.task == "regression" else "Unpenalized logistic",
         "fig": drawn,
         "version": _version(),
@@ -284,43 +266,8 @@ def _bias_variance_sentence(curves: dict) -> str:
             "(the test MSE is the noise variance plus the black curve).")
 
 
-def _draw(figure: Figure, make) -> Figure:
-    import matplotlib.pyplot as plt
-
-    try:
-        fig = make()
-    except ValueError as e:
-        figure.error = " ".join(str(e).split())
-        return figure
-    try:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
-    finally:
-        plt.close(fig)
-    png = buf.getvalue()
-    width, height = struct.unpack(">II", png[16:24])
-    scale = 96.0 / DPI
-    figure.width, figure.height = round(width * scale), round(height * scale)
-    figure.src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    return figure
-
-
 # --------------------------------------------------------------------------------------------
 # tables
-
-
-def _fmt(x, digits: int = 4) -> str:
-    """A number for a table: 4 significant digits, exact zeros as 0, NaN as a dash."""
-    if x is None:
-        return "-"
-    x = float(x)
-    if math.isnan(x):
-        return "-"
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    if x == 0:
-        return "0"
-    return f"{x:.{digits}g}"
 
 
 def _pct(f) -> str:
@@ -387,6 +334,31 @@ def _coefficient_table(c) -> dict:
             "per_class": _per_class(chosen, shown)}
 
 
+def _significance(c, X, y, random_state) -> dict:
+    """The "which features are significant" section: the debiased lasso's tests of every
+    feature (``comparison.significance``) beside the recommended model's coefficients."""
+    from ..comparison.significance import significant_features
+    from .inference import inference_table
+
+    s = significant_features(c, X, y, random_state=random_state)
+    if s.result is None:
+        return {"table": None, "reason": s.reason}
+    chosen = c[c.recommended]
+    table = inference_table(s.result, alpha=s.level, adjust=s.adjust,
+                            chosen_coef=chosen.coef[s.columns])
+    names = s.significant_names
+    listed = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+    summary = (f"{len(names)} of {table['n_tested']} features have a significant effect at "
+               f"{s.level:g} after the {table['adjust']} adjustment"
+               + (f": {listed}." if names else ".")
+               + f" Beside them, the coefficients of {chosen.label}, the recommended model.")
+    if s.dropped:
+        summary += f" Not tested (constant): {', '.join(s.dropped)}."
+    return {"table": table, "summary": summary, "caveat": s.caveat,
+            "notes": "; ".join(s.result.notes), "chosen_short": SHORT[c.recommended],
+            "reason": None}
+
+
 def _intercept(c, b) -> str:
     b = np.asarray(b, dtype=np.float64)
     if b.ndim == 0:
@@ -437,9 +409,3 @@ def _collinearity(c) -> dict:
             "n_high": int(high.size), "threshold": _fmt(d.threshold, 3),
             "constant": d.constant_names,
             "text": next((e.text for e in c.evidence if e.kind == "collinearity"), "")}
-
-
-def _version() -> str:
-    from .. import __version__
-
-    return __version__
