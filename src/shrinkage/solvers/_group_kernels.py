@@ -215,12 +215,13 @@ def sparse_group_block_step(c, w, order, start, l1, lg, L, gram, g0, max_sweeps)
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def bcd_working_set(
-    Xd, data, indices, indptr, sw, x_offset, is_sparse,
-    r, rsum, w, order, ptr, ws, lipschitz, evals, evecs, grams, eoff, voff, l1, lg,
-    max_epochs, tol_inner, use_anderson,
-):
+def bcd_working_set(design, penalty, curvature, r, rsum, w, ws, max_epochs, tol_inner,
+                    use_anderson):
     """Block coordinate descent on the groups ``ws`` with Anderson extrapolation.
+
+    ``design`` = ``WeightedDesign.kernel_args()``, ``penalty`` = (order, ptr, l1, lg) (the
+    groups and their weights), ``curvature`` = ``group_cd.BlockCurvature.kernel_args()``
+    (lipschitz, evals, evecs, grams, eoff, voff).
 
     A block with the Gram G = X_g' S X_g and its eigendecomposition (``grams``, ``evals``,
     ``evecs`` from eoff[g]/voff[g]; none where eoff[g] == eoff[g + 1]) is minimized exactly
@@ -230,6 +231,9 @@ def bcd_working_set(
     Stops when the largest group KKT violation seen during an epoch is below
     ``tol_inner``.  Returns (rsum, n_epochs); ``r`` and ``w`` are updated in place.
     """
+    Xd, data, indices, indptr, sw, x_offset, is_sparse = design
+    order, ptr, l1, lg = penalty
+    lipschitz, evals, evecs, grams, eoff, voff = curvature
     n_cols = 0
     biggest = 0
     for g in ws:

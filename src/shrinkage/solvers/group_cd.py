@@ -220,8 +220,9 @@ class GroupLeastSquares:
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         groups = self.groups
         self.rsum, n_epochs = gk.bcd_working_set(
-            *self.design.kernel_args(), self.r, self.rsum, self.w, groups.order, groups.ptr, ws,
-            *self.curvature.kernel_args(), self.l1, self.lg, budget, tol_inner, self.anderson)
+            self.design.kernel_args(), (groups.order, groups.ptr, self.l1, self.lg),
+            self.curvature.kernel_args(), self.r, self.rsum, self.w, ws, budget, tol_inner,
+            self.anderson)
         return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
 
 

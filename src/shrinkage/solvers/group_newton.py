@@ -302,9 +302,8 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
     w_local = w[cols].copy()
     r, rsum = design.residual(w_local)
     _, n_epochs = gk.bcd_working_set(
-        *design.kernel_args(), r, rsum, w_local, local.order, local.ptr,
-        np.arange(ws.size, dtype=np.int64), *curvature.kernel_args(), l1, lg, max_epochs,
-        tol_inner / total, anderson)
+        design.kernel_args(), (local.order, local.ptr, l1, lg), curvature.kernel_args(), r, rsum,
+        w_local, np.arange(ws.size, dtype=np.int64), max_epochs, tol_inner / total, anderson)
     if not data.fit_intercept:
         b_new = b
     elif K == 1:
