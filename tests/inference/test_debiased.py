@@ -203,10 +203,10 @@ def _check_coverage(inside_active, null_p, inside_null):
 
 
 def test_coverage_and_null_p_values_small_design():
-    """n = 100, p = 30, 3 coefficients of 1, 120 data sets: active coverage (360 intervals)
-    and one null feature's coverage per data set (120) within the binomial bound of 0.95,
+    """n = 100, p = 25, 3 coefficients of 1, 80 data sets: active coverage (240 intervals)
+    and one null feature's coverage per data set (80) within the binomial bound of 0.95,
     and those null p-values uniform (KS)."""
-    _check_coverage(*_coverage_study(100, 30, 3, 120, seed=11))
+    _check_coverage(*_coverage_study(100, 25, 3, 80, seed=11))
 
 
 @pytest.mark.slow

@@ -74,8 +74,8 @@ class Significance:
                 "effect, not that it is large or causal; \"not significant\" does not mean no "
                 "effect: with few rows, or features that move together, the data may not tell "
                 "which feature matters. The tests do not depend on which penalty was "
-                "recommended, and a feature the recommended model keeps is not significant for "
-                "that reason.")
+                "recommended, and a feature the recommended model keeps is not significant "
+                "merely because it is kept.")
 
     def to_dict(self) -> dict:
         out = {"model": self.model, "level": self.level, "adjust": self.adjust,
