@@ -10,10 +10,14 @@ nodewise regressions), so it lives in the comparison layer; the report only form
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validation as v
+
+if TYPE_CHECKING:
+    from ..inference.result import InferenceResult
 
 #: above this many features the report leaves the tests out (the nodewise lasso fits p models)
 MAX_FEATURES = 2000
@@ -39,7 +43,7 @@ class Significance:
     """
 
     model: str
-    result: object | None
+    result: InferenceResult | None
     level: float
     adjust: str
     reason: str | None = None
@@ -48,6 +52,9 @@ class Significance:
 
     @property
     def adjusted(self) -> np.ndarray:
+        """The adjusted p-values, one per tested column (empty when ``result`` is None)."""
+        if self.result is None:
+            return np.zeros(0)
         return self.result.p_adjusted(self.adjust)
 
     @property

@@ -26,7 +26,7 @@ _MAX_NEWTON = 100
 _EPS = np.finfo(float).eps
 
 
-def check_power(power) -> float:
+def check_power(power: object) -> float:
     """The Tweedie power as a float, or an error naming ``power`` and saying why.
 
     Parameters
@@ -50,19 +50,20 @@ def check_power(power) -> float:
     """
     if isinstance(power, bool) or not isinstance(power, numbers.Real):
         raise TypeError(f"power must be a real number; got {power!r}.")
-    if not np.isfinite(power):
+    p = float(power)
+    if not np.isfinite(p):
         raise ValueError(f"power must be a finite number; got power={power!r}.")
-    if 0 < power < 1:
+    if 0 < p < 1:
         raise ValueError("power must not lie in (0, 1): no Tweedie distribution has such a "
                          f"power; got power={power!r}.")
-    if not 1 <= power <= 2:
-        kind = {0: " (the normal distribution)", 3: " (the inverse Gaussian)"}.get(power, "")
+    if not 1 <= p <= 2:
+        kind = {0.0: " (the normal distribution)", 3.0: " (the inverse Gaussian)"}.get(p, "")
         raise ValueError(
             f"power={power!r}{kind} is not supported: with the log link its half deviance is "
             "not convex in the linear predictor (l'' = mu^(1-p) ((2-p) mu - (1-p) y) turns "
             "negative), so no duality gap certifies a fit and the solver has no other "
             "certificate for it; use a power in [1, 2] (1: Poisson, 2: Gamma).")
-    return float(power)
+    return p
 
 
 class Tweedie:
@@ -257,7 +258,7 @@ class Tweedie:
         out[zero] = (xlogx(t) - t) / a
         return out
 
-    def recession(self, y: np.ndarray) -> np.ndarray:
+    def recession(self, y: np.ndarray) -> np.ndarray | None:
         """-1 where y = 0 (the mean can go to 0), 0 elsewhere.
 
         Parameters
