@@ -52,8 +52,8 @@ features and recommends one, with the numbers behind the advice, in the
 terminal and in a self-contained HTML report; a target of class labels
 (text, true/false, a few integers) compares logistic models instead.
 `fit` saves a model (lasso, ridge, elasticnet, logistic, svm, poisson,
-huber, quantile, group-lasso) to a JSON file that `predict` applies to
-new data, and shrinkage.load reads in Python.
+huber, quantile, group-lasso, mcp, scad, gamma, tweedie) to a JSON file
+that `predict` applies to new data, and shrinkage.load reads in Python.
 """
 
 EPILOG = """\
@@ -387,7 +387,7 @@ def _command_line() -> str:
 
 #: table_models.MODELS' names, written out so that the command starts without numpy
 MODEL_NAMES = ("lasso", "ridge", "elasticnet", "logistic", "svm", "poisson", "huber",
-               "quantile", "group-lasso")
+               "quantile", "group-lasso", "mcp", "scad", "gamma", "tweedie")
 
 FIT_EPILOG = """\
 \b
@@ -402,6 +402,10 @@ Examples:
   shrinkage fit visits.csv -t count --model poisson --model-out visits.json
   shrinkage fit prices.csv -t price --model quantile --quantile 0.9 \\
       --model-out p90.json
+  shrinkage fit genes.csv -t response --model mcp --gamma 2.5 \\
+      --model-out mcp.json
+  shrinkage fit claims.csv -t loss --model tweedie --power 1.6 \\
+      --penalty l1 --model-out losses.json
   cat data.csv | shrinkage fit - -t y --model lasso --model-out - > m.json
 
 \b
@@ -411,19 +415,31 @@ target may be text: predict writes the labels back; poisson (counts);
 huber (robust; alpha in scikit-learn's scaling of a sum over rows);
 quantile (--quantile, the median by default); group-lasso (each input
 column's one-hot columns enter and leave together; classes for a text or
-true/false target).  --penalty l1|l2|elasticnet picks the penalty of the
-model (lasso, ridge and elasticnet are least squares with that penalty,
-and --penalty alone still selects them, as in earlier versions).
+true/false target); mcp and scad (least squares with the non-convex MCP
+or SCAD penalty: large coefficients are not shrunk; --gamma sets the
+concavity, 3 and 3.7 by default); gamma (positive amounts, log link) and
+tweedie (amounts >= 0 with exact zeros, log link; --power p in [1, 2],
+1.5 by default: 1 is Poisson, 2 is Gamma).  --penalty l1|l2|elasticnet
+picks the penalty of the model (lasso, ridge and elasticnet are least
+squares with that penalty, and --penalty alone still selects them, as in
+earlier versions); mcp and scad are penalties of their own.
 
 \b
 Without --alpha, alpha is chosen by K-fold cross-validation (--cv, 5 folds
 by default): by the model's own CV estimator for the least-squares,
 logistic and Poisson models, otherwise over 20 alphas from an upper bound
-of the smallest alpha that zeroes every coefficient down to 1e-3 of it.
-Alpha is in the elastic-net scaling for the least-squares models, as
-`compare` reports it: a ridge alpha A fits scikit-learn's Ridge(alpha=A*n).
-The fit's certificate is printed and stored: its duality gap, and whether
-the fit converged.  The model file (.json) is JSON, never pickle: the
+of the smallest alpha that zeroes every coefficient down to 1e-3 of it
+(the CV error: mean squared error; for gamma and tweedie the mean
+deviance).  Alpha is in the elastic-net scaling for the least-squares
+models, as `compare` reports it: a ridge alpha A fits scikit-learn's
+Ridge(alpha=A*n).  The fit's certificate is printed and stored: its
+duality gap (for mcp and scad, whose penalty is not convex, the KKT
+violation: a stationary point, not necessarily the global minimum), and
+whether the fit converged.  mcp and scad have no internal
+standardization: their model file standardizes the columns in its
+preprocessing step, so their coefficients there are per standard
+deviation (printed on the original scale).  The model file (.json) is
+JSON, never pickle: the
 preprocessing `predict` replays and the fitted estimator, which
 shrinkage.load("model.json") gives back in Python (the format is
 documented in shrinkage.io.model_files).  DATA "-" reads CSV from stdin;
@@ -447,7 +463,9 @@ def _say(text: str, quiet: bool, *, err: bool = False) -> None:
              short_help="Fit a model and save it (JSON).")
 @_data_options
 @click.option("--model", "model_name", type=click.Choice(MODEL_NAMES), default=None,
-              help="The model to fit (see below); default: the --penalty's least squares.")
+              metavar="NAME",
+              help=f"The model to fit: {', '.join(MODEL_NAMES)} (see below); default: the "
+                   "--penalty's least squares.")
 @click.option("--penalty", type=click.Choice(["l1", "l2", "elasticnet"]), default=None,
               help="The penalty: l1, l2 or elasticnet (--l1-ratio mixes them). Without "
                    "--model: lasso, ridge or elasticnet.")
@@ -463,6 +481,11 @@ def _say(text: str, quiet: bool, *, err: bool = False) -> None:
               default=0.5, show_default=True, help="The Elastic Net's mix of L1 and L2.")
 @click.option("--quantile", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
               default=0.5, show_default=True, help="The quantile of --model quantile.")
+@click.option("--gamma", type=float, default=None, metavar="G",
+              help="The concavity of --model mcp (> 1, default 3) or scad (> 2, default 3.7): "
+                   "small is close to best subset, large to the lasso.")
+@click.option("--power", type=float, default=None, metavar="P",
+              help="The variance power of --model tweedie, 1 <= P <= 2 (default 1.5).")
 @click.option("--model-out", type=click.Path(path_type=Path), required=True, metavar="FILE",
               help="The model file to write (JSON: .json; - for stdout).")
 @_force_option
@@ -470,18 +493,19 @@ def _say(text: str, quiet: bool, *, err: bool = False) -> None:
 @_verbosity_options
 @_debug_option
 def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alpha, cv,
-        alpha_rule, l1_ratio, quantile, model_out, force, seed, quiet, verbose) -> None:
+        alpha_rule, l1_ratio, quantile, gamma, power, model_out, force, seed, quiet,
+        verbose) -> None:
     """Fit a model on DATA and save it as JSON."""
     import numpy as np
-    from sklearn.pipeline import Pipeline
 
-    from .io import JSON_EXTENSIONS, Preprocessor, dumps_model
-    from .table_models import MODELS, fit_table_model, model_task
+    from .io import JSON_EXTENSIONS, dumps_model
+    from .table_models import MODELS, fit_table_model, model_task, pipeline
 
     if alpha is not None and cv is not None:
         raise click.UsageError("--alpha and --cv exclude each other: give a fixed alpha or "
                                "let cross-validation choose it.")
     name = _model_name(model_name, penalty)
+    gamma, power = _model_options(name, gamma, power)
     to_stdout = str(model_out) == "-"
     if not to_stdout:
         _check_outputs([(model_out, "model file", JSON_EXTENSIONS)], force)
@@ -495,26 +519,24 @@ def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alp
     fitted = fit_table_model(prepared, y, name, alpha=alpha,
                              cv=5 if alpha is None and cv is None else cv, penalty=penalty,
                              l1_ratio=l1_ratio, alpha_rule=alpha_rule, quantile=quantile,
-                             seed=seed)
-    pipeline = Pipeline([
-        ("preprocess", Preprocessor.from_preprocessing(prepared.preprocessing)
-         .set_output(transform="pandas")),
-        ("model", fitted.estimator)])
+                             gamma=gamma, power=power, seed=seed)
     info = {"task": task, "target": target, "model": name,
             "alpha_selection": fitted.selection, "certificate": fitted.certificate,
             "training": {"n_samples": int(prepared.n_rows), "source": source}}
-    text = dumps_model(pipeline, info)
+    text = dumps_model(pipeline(prepared, fitted), info)
     if to_stdout:
         click.echo(text, nl=False)
     else:
         from .io import write_text
 
         write_text(model_out, text, force=force, what="model file")
-    coef = np.atleast_2d(fitted.estimator.coef_)
+    coef = fitted.coefficients()
     kept = int(np.sum(np.any(coef != 0, axis=0)))
     how = ("given" if fitted.selection["method"] == "given" else
            f"{fitted.selection['folds']}-fold CV, alpha_{alpha_rule}")
     ratio = "" if fitted.l1_ratio is None else f", l1_ratio = {fitted.l1_ratio:g}"
+    ratio += "".join(f", {key} = {getattr(fitted.estimator, key):g}"
+                     for key in ("gamma", "power") if hasattr(fitted.estimator, key))
     label = MODELS[name][1]
 
     def say(text: str) -> None:
@@ -531,18 +553,39 @@ def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alp
 
 def _model_name(model_name, penalty) -> str:
     """--model, or the least-squares model of --penalty (the earlier command line)."""
-    from .table_models import PENALTY_MODELS
+    from .table_models import NONCONVEX_MODELS, PENALTY_MODELS
 
     if model_name is None:
         if penalty is None:
             raise click.UsageError(f"give --model ({', '.join(MODEL_NAMES)}) or --penalty.")
         return PENALTY_MODELS[penalty]
+    if model_name in NONCONVEX_MODELS and penalty is not None:
+        raise click.UsageError(f"--model {model_name} is least squares with the "
+                               f"{model_name.upper()} penalty; --penalty {penalty} applies to "
+                               "the other models.")
     implied = {v: k for k, v in PENALTY_MODELS.items()}.get(model_name)
     if implied is not None and penalty not in (None, implied):
         raise click.UsageError(f"--model {model_name} is least squares with the {implied} "
                                f"penalty; --penalty {penalty} asks for "
                                f"--model {PENALTY_MODELS[penalty]}.")
     return model_name
+
+
+def _model_options(name: str, gamma, power) -> tuple:
+    """(--gamma, --power) checked by the library for the model that takes each (the defaults
+    filled in); either given to another model is a usage error."""
+    from .table_models import NONCONVEX_MODELS, check_options
+
+    for option, value, models in (("--gamma", gamma, NONCONVEX_MODELS),
+                                  ("--power", power, ("tweedie",))):
+        if value is not None and name not in models:
+            raise click.UsageError(f"{option} applies to --model {' or '.join(models)}, not "
+                                   f"--model {name}.")
+    try:
+        return check_options(name, gamma, 1.5 if power is None else power)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--gamma" if name in NONCONVEX_MODELS
+                                 else "--power") from None
 
 
 def _labels(df, target: str, source: str, name: str, force_labels: bool = False):
@@ -601,7 +644,7 @@ def _describe_fit(fitted, prepared, labels, say) -> None:
     est = fitted.estimator
     if labels is not None:
         say(f"Classes: {', '.join(str(c) for c in est.classes_)}.")
-    coef = np.atleast_2d(est.coef_)
+    coef = fitted.coefficients()
     for row, w in enumerate(coef):
         head = f"Coefficients ({est.classes_[row if len(coef) > 1 else 1]})" \
             if labels is not None else "Coefficients"
@@ -625,6 +668,13 @@ def _read_data(data: Path):
 
 def _certificate_line(certificate: dict) -> str:
     gap, tol = certificate["duality_gap"], certificate.get("tolerance")
+    if certificate.get("kind") == "kkt":  # a non-convex penalty: a stationary point at best
+        if certificate["converged"]:
+            return (f"Converged: KKT violation {gap:.3g} within the solver's tolerance: a "
+                    "stationary point (the penalty is not convex: not necessarily the global "
+                    "minimum).")
+        return (f"NOT converged: KKT violation {gap:.3g} above the solver's tolerance; the "
+                "coefficients may be off. Try a larger alpha or a larger --gamma.")
     if certificate["converged"]:
         if tol is None:
             return (f"Converged: certificate {gap:.3g} within the solver's tolerance: the "

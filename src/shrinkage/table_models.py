@@ -4,8 +4,11 @@
 (``shrinkage.io.prepare``: every penalty acts on standardized columns, coefficients are on the
 original scale), with alpha given or chosen by K-fold cross-validation: the model's own CV
 estimator where there is one (``LassoCV``, ``ElasticNetCV``, ``LogisticRegressionCV``,
-``PoissonRegressorCV``), otherwise a grid search over ``alpha_grid``.  It returns the fitted
-estimator and the facts the model file records (alpha, how it was chosen, the certificate).
+``PoissonRegressorCV``), otherwise a grid search over ``alpha_grid`` (CV error: MSE, pinball
+loss, misclassification rate, or the mean deviance of the Gamma and Tweedie models).  It returns
+the fitted estimator and the facts the model file records (alpha, how it was chosen, the
+certificate).  MCP and SCAD have no ``standardize`` option: they are fitted on the standardized
+columns, and ``pipeline`` puts that standardization into the saved preprocessing step.
 ``predict_table`` replays a saved model on a table.
 """
 
@@ -27,7 +30,15 @@ MODELS = {
     "huber": ("regression", "Huber regression"),
     "quantile": ("regression", "quantile regression"),
     "group-lasso": ("auto", "group lasso"),
+    "mcp": ("regression", "MCP (minimax concave penalty)"),
+    "scad": ("regression", "SCAD (smoothly clipped absolute deviation)"),
+    "gamma": ("regression", "Gamma regression"),
+    "tweedie": ("regression", "Tweedie regression"),
 }
+#: the least-squares models with a non-convex penalty (their concavity: --gamma)
+NONCONVEX_MODELS = ("mcp", "scad")
+#: the log-link models of positive amounts, whose CV error is the mean deviance
+DEVIANCE_MODELS = ("gamma", "tweedie")
 #: the --penalty of the least-squares models (kept from the first command line)
 PENALTY_MODELS = {"l1": "lasso", "l2": "ridge", "elasticnet": "elasticnet"}
 N_GRID = 20
@@ -36,13 +47,64 @@ GRID_RATIO = 1e-3
 
 @dataclass
 class FittedModel:
-    """A fitted estimator and what the model file records about it."""
+    """A fitted estimator and what the model file records about it; ``standardization``: the
+    (means, scales) of the columns the estimator was fitted on, for a model without its own
+    ``standardize`` (MCP, SCAD), else None."""
 
     estimator: Any  # a fitted estimator of this package (coef_, predict)
     alpha: float
     l1_ratio: float | None
     selection: dict
     certificate: dict
+    standardization: tuple[np.ndarray, np.ndarray] | None = None
+
+    def coefficients(self) -> np.ndarray:
+        """The coefficients on the original scale, one row per class (or a single row)."""
+        coef = np.atleast_2d(self.estimator.coef_)
+        return coef if self.standardization is None else coef / self.standardization[1]
+
+
+def check_options(name: str, gamma: float | None = None, power: float = 1.5
+                  ) -> tuple[float | None, float]:
+    """``gamma`` checked for MCP / SCAD (None: the penalty's default; > 1 for MCP, > 2 for
+    SCAD) and ``power`` for Tweedie (1 <= power <= 2), with the library's checks.
+
+    Examples
+    --------
+    >>> check_options("scad")
+    (3.7, 1.5)
+    >>> check_options("mcp", gamma=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: gamma must be > 1 for MCP (a finite number); got 1.0.
+    """
+    from .datafits.tweedie import check_power
+    from .paths.nonconvex import check_gamma
+
+    checked = check_gamma(gamma, name) if name in NONCONVEX_MODELS else gamma
+    return checked, check_power(power) if name == "tweedie" else power
+
+
+def check_target(name: str, y, power: float = 1.5, target: str = "y") -> None:
+    """Refuse a target the model cannot fit: Gamma needs y > 0, Tweedie y >= 0 (> 0 at power
+    2); the message names the column ``target``.
+
+    Examples
+    --------
+    >>> check_target("gamma", [1.0, -2.0], target="cost")
+    Traceback (most recent call last):
+    ...
+    ValueError: the target column 'cost': y must be > 0 for the Gamma datafit ...
+    """
+    from .datafits import get_datafit
+
+    if name not in DEVIANCE_MODELS:
+        return
+    datafit = get_datafit("gamma") if name == "gamma" else get_datafit("tweedie", power=power)
+    try:
+        datafit.check_target(y)
+    except ValueError as e:
+        raise ValueError(f"the target column {target!r}: {e}") from None
 
 
 def model_task(name: str, labels_given: bool) -> str:
@@ -59,15 +121,25 @@ def l1_ratio_of(name: str, penalty: str | None, l1_ratio: float) -> float:
 
 
 def build(name: str, alpha: float, ratio: float, *, prepared, n_classes: int = 0,
-          quantile: float = 0.5):
-    """The unfitted estimator of model ``name`` at ``alpha`` (standardized columns)."""
+          quantile: float = 0.5, gamma: float | None = None, power: float = 1.5):
+    """The unfitted estimator of model ``name`` at ``alpha`` (standardized columns: MCP and
+    SCAD are to be fitted on standardized columns, see ``standardized``)."""
     from . import estimators as e
-    from .estimators.glm import LinearSVC, LogisticRegression, PoissonRegressor
+    from .estimators.glm import (
+        GammaRegressor,
+        LinearSVC,
+        LogisticRegression,
+        PoissonRegressor,
+        TweedieRegressor,
+    )
     from .estimators.group import GroupLasso, GroupLassoClassifier
     from .estimators.huber import HuberRegressor
+    from .estimators.nonconvex import MCPRegressor, SCADRegressor
     from .estimators.quantile import QuantileRegressor
 
     n = prepared.X.shape[0]
+    if name in NONCONVEX_MODELS:
+        return (MCPRegressor if name == "mcp" else SCADRegressor)(alpha, gamma)
     if name == "lasso":
         return e.Lasso(alpha, standardize=True)
     if name == "ridge":
@@ -82,6 +154,10 @@ def build(name: str, alpha: float, ratio: float, *, prepared, n_classes: int = 0
         return LinearSVC(penalty, alpha=alpha, l1_ratio=mix, standardize=True)
     if name == "poisson":
         return PoissonRegressor(alpha, l1_ratio=ratio, standardize=True)
+    if name == "gamma":
+        return GammaRegressor(alpha, l1_ratio=ratio, standardize=True)
+    if name == "tweedie":
+        return TweedieRegressor(power, alpha, l1_ratio=ratio, standardize=True)
     if name == "huber":
         return HuberRegressor(alpha=alpha, l1_ratio=ratio, standardize=True)
     if name == "quantile":
@@ -101,29 +177,66 @@ def one_hot_groups(prepared) -> list[int]:
 
 def fit_table_model(prepared, y, name: str, *, alpha=None, cv: int = 5, penalty=None,
                     l1_ratio: float = 0.5, alpha_rule: str = "min", quantile: float = 0.5,
-                    seed=0) -> FittedModel:
+                    gamma: float | None = None, power: float = 1.5, seed=0) -> FittedModel:
     """Fit model ``name`` on prepared data; ``y`` the target (class labels for classifiers).
+
+    ``gamma`` is the concavity of MCP and SCAD (None: 3 and 3.7), ``power`` Tweedie's
+    variance power.
 
     Examples
     --------
     >>> fitted = fit_table_model(prepare(df, "y"), df["y"], "lasso", cv=5)  # doctest: +SKIP
     """
-    ratio = l1_ratio_of(name, penalty, l1_ratio)
+    gamma, power = check_options(name, gamma, power)
+    check_target(name, y, power, prepared.preprocessing.target)
     task = MODELS[name][0]
     labels = task == "classification" or (task == "auto" and np.asarray(y).dtype.kind
                                           not in "iuf")
     n_classes = len(np.unique(y)) if labels else 0
-    X = prepared.X
+    ratio = None if name in NONCONVEX_MODELS else l1_ratio_of(name, penalty, l1_ratio)
+    options: dict[str, Any] = {"quantile": quantile, "gamma": gamma, "power": power}
+    scaling = standardized(prepared) if name in NONCONVEX_MODELS else None
+    X = prepared.X if scaling is None else scaling[0]
     if alpha is not None:
-        est = build(name, float(alpha), ratio, prepared=prepared, n_classes=n_classes,
-                    quantile=quantile).fit(X, y)
-        return FittedModel(est, float(alpha), ratio, {"method": "given"},
-                           certificate(est, prepared, y))
-    if name in PENALTY_MODELS.values():
-        return _least_squares_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
-    if name in ("logistic", "poisson"):
-        return _glm_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
-    return _grid_search(prepared, y, name, ratio, cv, alpha_rule, seed, n_classes, quantile)
+        est = build(name, float(alpha), ratio or 0.0, prepared=prepared, n_classes=n_classes,
+                    **options).fit(X, y)
+        fitted = FittedModel(est, float(alpha), ratio, {"method": "given"},
+                             certificate(est, prepared, y))
+    elif name in PENALTY_MODELS.values():
+        fitted = _least_squares_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
+    elif name in ("logistic", "poisson"):
+        fitted = _glm_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
+    else:
+        fitted = _grid_search(prepared, X, y, name, ratio, (cv, alpha_rule, seed), n_classes,
+                              options)
+    fitted.standardization = None if scaling is None else scaling[1:]
+    return fitted
+
+
+def standardized(prepared) -> tuple[Any, np.ndarray, np.ndarray]:
+    """(the prepared features centred and scaled to unit standard deviation, the means, the
+    scales): ``Preprocessor(standardize=True)``'s transformation (constant columns only
+    centred)."""
+    X = prepared.X.to_numpy(dtype=np.float64)
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    return (prepared.X - mean) / scale, mean, scale
+
+
+def pipeline(prepared, fitted: FittedModel):
+    """The model file's pipeline: the preprocessing ``predict`` replays (standardizing the
+    columns too where the estimator was fitted on standardized ones), then the estimator."""
+    from sklearn.pipeline import Pipeline
+
+    from .io import Preprocessor
+
+    step = Preprocessor.from_preprocessing(prepared.preprocessing)
+    if fitted.standardization is not None:
+        step.set_params(standardize=True)
+        step.mean_, step.scale_ = fitted.standardization
+    return Pipeline([("preprocess", step.set_output(transform="pandas")),
+                     ("model", fitted.estimator)])
 
 
 def _least_squares_cv(prepared, y, name, ratio, cv, rule, seed) -> FittedModel:
@@ -164,11 +277,13 @@ def _cv_selection(est, cv, rule, seed) -> dict:
             "alpha_min": float(est.alpha_min_), "alpha_1se": float(est.alpha_1se_)}
 
 
-def alpha_grid(prepared, y, name: str, n_classes: int, quantile: float) -> np.ndarray:
+def alpha_grid(prepared, y, name: str, n_classes: int, quantile: float,
+               power: float = 1.5) -> np.ndarray:
     """``N_GRID`` alphas from an upper bound of the smallest alpha that zeroes every
     coefficient down by ``GRID_RATIO``: max_j mean_i |z_ij g_i| with z the standardized
     columns and |g_i| a bound on the loss's slope at the intercept-only fit (Huber's alpha, in
-    scikit-learn's scaling of a sum over samples, is scaled by n)."""
+    scikit-learn's scaling of a sum over samples, is scaled by n; the log-link Gamma and
+    Tweedie models' slope is |y_i - mu| mu^(1 - power) at the mean mu, power 2 for Gamma)."""
     X = prepared.X.to_numpy(dtype=np.float64)
     sd = X.std(axis=0)
     Z = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
@@ -182,32 +297,56 @@ def alpha_grid(prepared, y, name: str, n_classes: int, quantile: float) -> np.nd
         if name == "huber":
             scale = np.median(np.abs(yf - np.median(yf))) / 0.6745 or 1.0
             slope = 2 * np.minimum(slope / scale, 1.35) * len(X)
+        elif name in DEVIANCE_MODELS:
+            slope = slope * yf.mean() ** (1 - (2.0 if name == "gamma" else power))
     top = float(np.max(np.abs(Z).T @ slope) / len(X)) or 1.0
     return np.geomspace(top, top * GRID_RATIO, N_GRID)
 
 
-def _grid_search(prepared, y, name, ratio, cv, rule, seed, n_classes, quantile) -> FittedModel:
-    from sklearn.metrics import make_scorer, mean_pinball_loss
+def _scoring(name: str, n_classes: int, options: dict) -> tuple[Any, str]:
+    """The grid search's scoring (greater is better) and the name of its CV error."""
+    from sklearn.metrics import (
+        make_scorer,
+        mean_gamma_deviance,
+        mean_pinball_loss,
+        mean_tweedie_deviance,
+    )
+
+    if n_classes or name == "svm":
+        return "accuracy", "misclassification rate"
+    if name == "quantile":
+        return (make_scorer(mean_pinball_loss, alpha=options["quantile"],
+                            greater_is_better=False), "pinball loss")
+    if name == "gamma":
+        return make_scorer(mean_gamma_deviance, greater_is_better=False), "mean Gamma deviance"
+    if name == "tweedie":
+        power = options["power"]
+        return (make_scorer(mean_tweedie_deviance, power=power, greater_is_better=False),
+                f"mean Tweedie deviance (power {power:g})")
+    return "neg_mean_squared_error", "mse"
+
+
+def _grid_search(prepared, X, y, name, ratio, how, n_classes, options) -> FittedModel:
+    """Alpha by K-fold CV over ``alpha_grid`` (fits on ``X``, the prepared features or their
+    standardization); ``how`` is (folds, alpha rule, seed)."""
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-    alphas = alpha_grid(prepared, y, name, n_classes, quantile)
+    cv, rule, seed = how
+    alphas = alpha_grid(prepared, y, name, n_classes, options["quantile"], options["power"])
     folds = (StratifiedKFold if n_classes or name == "svm" else KFold)(
         cv, shuffle=True, random_state=seed)
-    scoring = ("accuracy" if n_classes or name == "svm" else
-               make_scorer(mean_pinball_loss, alpha=quantile, greater_is_better=False)
-               if name == "quantile" else "neg_mean_squared_error")
-    base = build(name, float(alphas[0]), ratio, prepared=prepared, n_classes=n_classes,
-                 quantile=quantile)
+    scoring, error_name = _scoring(name, n_classes, options)
+    base = build(name, float(alphas[0]), ratio or 0.0, prepared=prepared, n_classes=n_classes,
+                 **options)
     search = GridSearchCV(base, {"alpha": list(alphas)}, cv=folds, scoring=scoring,
                           refit=lambda r: _pick(r, rule, cv))
-    search.fit(prepared.X, y)
+    search.fit(X, y)
     est = search.best_estimator_
     score = search.cv_results_["mean_test_score"]
     error = 1 - score if scoring == "accuracy" else -score  # lower is better, as in CV estimators
-    names = {"accuracy": "misclassification rate", "neg_mean_squared_error": "mse"}
     selection = {"method": "cv", "folds": int(cv), "alpha_rule": rule, "seed": seed,
                  "alphas": [float(a) for a in alphas], "cv_mean": [float(m) for m in error],
-                 "scoring": names.get(scoring, "pinball loss")}
+                 "scoring": error_name}
     return FittedModel(est, float(est.alpha), ratio, selection, certificate(est, prepared, y))
 
 
@@ -222,11 +361,13 @@ def _pick(results: dict, rule: str, k: int) -> int:
 
 
 def certificate(est, prepared, y) -> dict:
-    """The fit's certificate: its duality gap (or KKT violation) and whether it converged;
-    the tolerance too for the least-squares models (tol x variance of the target)."""
+    """The fit's certificate: its duality gap (or KKT violation: "kind" says which, as the
+    estimator's ``certificate_``) and whether it converged; the tolerance too for the
+    least-squares models (tol x variance of the target)."""
     gap = float(np.max(getattr(est, "dual_gap_", np.nan)))
     converged = getattr(est, "converged_", None)
-    out: dict[str, float | bool | None] = {"duality_gap": gap}
+    out: dict[str, str | float | bool | None] = {
+        "duality_gap": gap, "kind": str(getattr(est, "certificate_", "duality_gap"))}
     if type(est).__name__ in ("Lasso", "Ridge", "ElasticNet", "LassoCV", "ElasticNetCV"):
         tolerance = float(est.tol * np.var(np.asarray(y, dtype=np.float64)))
         out["tolerance"] = tolerance
