@@ -123,6 +123,7 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     X = v.check_design(X)
     n, p = X.shape
     names = v.check_feature_names(names, p)
+    assert names is not None  # default_feature_names names every column
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         v.check_cv(cv, n)
     if task == "classification":

@@ -43,7 +43,8 @@ def fold_constant_note(X, columns: np.ndarray, splits: list, constant: np.ndarra
     are constant on a fold's training rows (e.g. a rare level absent from it), or None."""
     varying = np.setdiff1d(columns, constant)
     rows = X.tocsr() if sp.issparse(X) else X
-    folds, names = 0, set()
+    folds = 0
+    names: set[int] = set()
     for train, _ in splits:
         part = rows[train][:, varying]
         if sp.issparse(part):

@@ -55,7 +55,7 @@ def run_bootstrap(refit_batch, before: tuple, after: tuple, draws: list, names: 
     batches = [draws[i:i + batch] for i in range(0, n_bootstrap, batch)]
     tasks = (delayed(refit_batch)(*before, b, *after) for b in batches)
     outs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
-    coefs = {k: [] for k in names}
+    coefs: dict[str, list[np.ndarray]] = {k: [] for k in names}
     bad = 0
     for out, n_bad, _ in track(outs, n_bootstrap, "compare: bootstrap refits", progress,
                                size=lambda r: r[2]):

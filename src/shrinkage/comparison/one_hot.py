@@ -96,7 +96,8 @@ def one_hot_blocks(X, feature_names, declared=None) -> tuple[OneHotBlock, ...]:
                 raise ValueError(f"one_hot[{column!r}] names features that X does not have: "
                                  f"{unknown[:5]!r}.")
             candidates[str(column)] = [index[f] for f in features]
-    blocks, used = [], set()
+    blocks: list[OneHotBlock] = []
+    used: set[int] = set()
     for column, members in candidates.items():
         if used.intersection(members):
             continue

@@ -153,7 +153,7 @@ class ModelResult:
                "note": self.note}
         if self.classes is not None:
             out["classes"] = _json_value(list(self.classes))
-        if self.class_coefs is not None:
+        if self.class_coefs is not None and self.classes is not None:
             out["class_coef"] = {str(k): by_name(self.class_coefs[:, i])
                                  for i, k in enumerate(self.classes)}
         if include_path and self.path is not None:
@@ -349,6 +349,8 @@ class Comparison:
             "evidence": [e.to_dict() for e in self.evidence],
         }
         if self.task == "classification":
+            assert self.classes is not None and self.class_counts is not None  # set by compare
+            assert self.null is not None
             out["classes"] = _json_value(list(self.classes))
             out["class_counts"] = {str(k): int(c) for k, c in zip(self.classes,
                                                                     self.class_counts,

@@ -116,6 +116,7 @@ def geometry_data(X=None, y=None, features=None, *, others: str = "zero", budget
         raise ValueError(f"others must be 'zero' or 'profile'; got {others!r}.")
     if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 5:
         raise ValueError(f"grid_size must be an integer >= 5; got {grid_size!r}.")
+    names: list[str] | None
     if X is None:
         if y is not None:
             raise ValueError("y was given without X; pass both, or neither for a synthetic pair.")
@@ -400,11 +401,11 @@ def _truth(X: np.ndarray, y, coef, rng: np.random.Generator) -> tuple[np.ndarray
         return w, 0.0, _snr_noise(X @ w)
     cv = cross_validate_path(X, ya, l1_ratio=1.0, n_alphas=50, cv=min(5, n),
                              random_state=int(rng.integers(2**31)), progress=False)
-    w, b = cv.coefs_at("min")
-    resid = ya - X @ w - b
+    w, intercept = cv.coefs_at("min")
+    resid = ya - X @ w - intercept
     df = np.count_nonzero(w) + 1
     sigma2 = resid @ resid / (n - df) if n > df else float(cv.cv_mean[cv.index_min])
-    return np.array(w, dtype=np.float64), float(b), float(np.sqrt(sigma2))
+    return np.array(w, dtype=np.float64), float(intercept), float(np.sqrt(sigma2))
 
 
 def _snr_noise(signal: np.ndarray) -> float:

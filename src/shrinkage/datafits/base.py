@@ -69,7 +69,11 @@ class Datafit(Protocol):
 
     name: str
     smooth: bool  # gradient Lipschitz in eta: solved by proximal Newton
-    curvature_bound: float | None  # sup over eta of d2l/deta2 (None: unbounded, e.g. Poisson)
+
+    @property
+    def curvature_bound(self) -> float | None:
+        """sup over eta of d2l/deta2 (None: unbounded, e.g. Poisson); read-only, so that a
+        datafit may declare it as a float constant, None or a property."""
 
     def check_target(self, y) -> np.ndarray:
         """float64 target, or a ValueError naming y and the offending values."""

@@ -339,7 +339,7 @@ def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
         G = np.zeros((p, p))
         q = np.zeros((p, *y.shape[1:]))
         weighted = np.ptp(sw) > 0
-        root = np.sqrt(sw) if weighted else None
+        root = np.sqrt(sw)  # used only when weighted
         buffer = np.empty((min(block, n), p))
         for start in range(0, n, block):
             stop = min(start + block, n)

@@ -214,9 +214,11 @@ def check_document(d, source: str) -> dict:
 # estimators and pipelines
 
 
-def registered_class(name: str):
+def registered_class(name: object):
     """The class named ``name`` in ``CLASSES`` (imported from our own module), else None."""
-    entry = CLASSES.get(name) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        return None
+    entry = CLASSES.get(name)
     if entry is None:
         return None
     return getattr(importlib.import_module(f"shrinkage.{entry[0]}"), name)
@@ -278,7 +280,7 @@ def decode_node(node, source: str, path: str = ""):
         raise ValueError(f"{where}.params lacks {missing[0]!r}: a fitted model's file lists "
                          "every parameter it was fitted with.")
     params = {k: decode_value(v, f"{where}.params.{k}") for k, v in raw.items()}
-    check_params(name, params, f"{where}.params")
+    check_params(str(name), params, f"{where}.params")
     estimator = cls(**params)
     fitted = node.get("fitted")
     if fitted is not None:

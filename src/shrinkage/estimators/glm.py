@@ -36,17 +36,26 @@ PENALTIES = ("l1", "l2", "elasticnet", None)
 MULTI_CLASS = ("auto", "multinomial", "ovr")
 
 
-def alpha_from_C(C: float, sample_weight=None, n_samples: int | None = None) -> float:
+def alpha_from_C(C: float, sample_weight=None, n_samples: float | None = None) -> float:
     """The alpha equal to scikit-learn's C: 1 / (C sum s) (0 for C = inf); the "sklearn_C"
-    convention of ``shrinkage.conventions.convert``."""
-    total = float(np.sum(sample_weight)) if sample_weight is not None else float(n_samples)
-    return convert(C, from_="sklearn_C", to="shrinkage", n=total, l1_ratio=0.0).value
+    convention of ``shrinkage.conventions.convert``.  ``n_samples`` is the total weight when
+    ``sample_weight`` is not given."""
+    if sample_weight is not None:
+        total = float(np.sum(sample_weight))
+    elif n_samples is not None:
+        total = float(n_samples)
+    else:
+        raise ValueError("alpha_from_C needs sample_weight or n_samples; got neither.")
+    return float(convert(C, from_="sklearn_C", to="shrinkage", n=total, l1_ratio=0.0).value)
 
 
-def check_C(C) -> float:
-    if isinstance(C, bool) or not isinstance(C, numbers.Real) or not C > 0 or np.isnan(C):
+def check_C(C: object) -> float:
+    if isinstance(C, bool) or not isinstance(C, numbers.Real):
         raise ValueError(f"C must be a positive number (np.inf for no penalty); got {C!r}.")
-    return float(C)
+    c = float(C)
+    if not c > 0 or np.isnan(c):
+        raise ValueError(f"C must be a positive number (np.inf for no penalty); got {C!r}.")
+    return c
 
 
 def _label(label):

@@ -26,7 +26,7 @@ from .glm import MULTI_CLASS, LogisticRegression, PoissonRegressor
 def _set_cv_attributes(est, results: list[CVResult], rule: str, is_list: bool) -> CVResult:
     """alpha_, l1_ratio_, alphas_, cv_mean_, cv_se_, ... shared by the two estimators; returns
     the chosen CVResult (the one with a full-data path)."""
-    chosen = next(r for r in results if r.path is not None)
+    chosen, path = next((r, r.path) for r in results if r.path is not None)
     i = chosen.index_min if rule == "min" else chosen.index_1se
     est.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
     est.l1_ratio_ = chosen.l1_ratio
@@ -38,7 +38,6 @@ def _set_cv_attributes(est, results: list[CVResult], rule: str, is_list: bool) -
     est.cv_se_ = squeeze(np.array([r.cv_se for r in results]))
     est.cv_result_ = chosen
     est.cv_results_ = results
-    path = chosen.path
     est.dual_gap_ = float(path.gaps[i])
     est.n_iter_ = np.array([max(int(np.sum(path.n_iter[:i + 1])), 1)], dtype=np.int32)
     est.converged_ = bool(path.converged[i])

@@ -100,10 +100,10 @@ def scaled_lasso(Xs: np.ndarray, y: np.ndarray, *, lambda0: float | None = None,
     problem = Problem.build(Xs, y, validated=True)
     sigma = float(np.std(y))
     _positive(sigma, "the scaled lasso (y is constant)")
-    fit = None
-    for _ in range(max_iter):
-        fit = lasso_at(Xs, y, lambda0 * sigma, w0=None if fit is None else fit.w,
-                       problem=problem)
+    fit = lasso_at(Xs, y, lambda0 * sigma, w0=None, problem=problem)
+    for i in range(max_iter):
+        if i > 0:
+            fit = lasso_at(Xs, y, lambda0 * sigma, w0=fit.w, problem=problem)
         r = fit.residuals(Xs, y)
         new = math.sqrt(float(r @ r) / n)
         _positive(new, "the scaled lasso", float(np.std(y)))

@@ -50,7 +50,7 @@ def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: in
         rng = np.random.default_rng(random_state) if shuffle else None
         splits = []
         for _ in range(n_repeats):
-            seed = int(rng.integers(2**31 - 1)) if shuffle else None
+            seed = int(rng.integers(2**31 - 1)) if rng is not None else None
             if groups is None:
                 kind = StratifiedKFold if stratify else KFold
             else:
@@ -172,9 +172,10 @@ class FoldStatistics:
         yty = m.yy / W - dy**2
         x_offset = self.c_x + dx
         y_offset = self.c_y + dy
-        if not self.multi:
-            q, yty, y_offset = q[:, 0], float(yty[0]), float(y_offset[0])
         # G = xx/W - dx dx' subtracts: judge constant columns with the cancellation rule
+        if not self.multi:
+            return SufficientStatistics(G, q[:, 0], float(yty[0]), x_offset, float(y_offset[0]),
+                                        cancellation=True)
         return SufficientStatistics(G, q, yty, x_offset, y_offset, cancellation=True)
 
     def _moments(self, rows: np.ndarray) -> _Moments:

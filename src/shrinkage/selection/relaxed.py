@@ -35,6 +35,7 @@ not apply to it.  ``sample_weight`` and ``fit_intercept`` must be the ones the p
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import scipy.linalg as la
@@ -142,7 +143,8 @@ class ActiveSetLeastSquares:
 
     def __init__(self, problem: Problem, union: np.ndarray):
         self.union = np.asarray(union, dtype=np.int64)
-        XU = problem.X[:, self.union]
+        X: Any = problem.X  # Problem.X is typed object: a dense array or a sparse matrix
+        XU = X[:, self.union]
         XU = XU.astype(np.float64) if sp.issparse(XU) else np.asarray(XU, dtype=np.float64)
         k = self.union.size
         self.sub = Problem(XU, problem.y, problem.sample_weight, np.ones(k), np.full(k, -np.inf),
@@ -196,8 +198,9 @@ class ActiveSetLeastSquares:
         design = self.design
         A = design.Xd[:, cols]
         c = np.ones(cols.size)
-        if self.sub.standardize:
-            c = self.sub.column_scale(design.col_norm_sq)[cols]
+        scale = self.sub.column_scale(design.col_norm_sq)  # None unless standardized
+        if scale is not None:
+            c = scale[cols]
             A = A / c
         # QR with column pivoting (complete orthogonal factorization): the minimum-norm solution
         cond = np.finfo(np.float64).eps * max(A.shape)
