@@ -202,3 +202,39 @@ def test_help_lists_the_models_and_their_options(capsys):
     assert main(["--help"]) == 0
     assert "group-lasso, mcp, scad, gamma, tweedie)" in " ".join(
         capsys.readouterr().out.split())
+
+
+def test_path_draws_mcp_and_scad_on_the_original_scale(tmp_path, csv, table, capsys,
+                                                       monkeypatch):
+    """`path --penalty mcp,scad`: the library's path on standardized columns, drawn with the
+    coefficients (and intercepts) of the same fits on the original scale."""
+    import shrinkage.plots
+
+    drawn = {}
+    real = shrinkage.plots.plot_paths
+
+    def capture(paths, **kwargs):
+        drawn.update(paths)
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(shrinkage.plots, "plot_paths", capture)
+    out = tmp_path / "p.png"
+    assert main(["path", str(csv), "-t", "y", "--drop", "amount,loss", "--penalty",
+                 "l1,mcp,scad", "--out", str(out)]) == 0
+    assert "Coefficient paths (L1 (lasso), MCP, SCAD)" in capsys.readouterr().out
+    assert out.stat().st_size > 0
+    prepared = _prepared(table, "mcp")
+    Z, _, scale = standardized(prepared)
+    X = prepared.X.to_numpy(dtype=np.float64)
+    for label, penalty in (("MCP", "mcp"), ("SCAD", "scad")):
+        reference = shrinkage.path(Z.to_numpy(), prepared.y, penalty=penalty)
+        got = drawn[label]
+        assert got.penalty == penalty and got.certificate == "kkt"
+        np.testing.assert_allclose(got.coefs, reference.coefs / scale, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(X @ got.coefs.T + got.intercepts,
+                                   Z.to_numpy() @ reference.coefs.T + reference.intercepts,
+                                   rtol=1e-9, atol=1e-9)
+    assert main(["compare", str(csv), "-t", "y", "--penalties", "mcp", "--out",
+                 str(tmp_path / "r.html")]) == 2
+    assert "unknown penalty 'mcp'; use l1, l2 and/or elasticnet" in one_line(
+        capsys.readouterr().err)

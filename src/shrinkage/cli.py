@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -36,7 +37,10 @@ from .cli_shared import (
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PENALTY_ALIASES = {"l1": "l1", "lasso": "l1", "l2": "l2", "ridge": "l2", "elasticnet": "elasticnet",
                    "elastic-net": "elasticnet", "elastic_net": "elasticnet", "en": "elasticnet"}
-LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "Elastic Net"}
+LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "Elastic Net", "mcp": "MCP",
+          "scad": "SCAD"}
+#: the non-convex penalties `path` draws besides the three (least squares)
+NONCONVEX_PENALTIES = ("mcp", "scad")
 #: the errors a user can fix: exit code 2 and one line
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, PermissionError,
                IsADirectoryError, NotADirectoryError)
@@ -122,15 +126,17 @@ def cli() -> None:
 # penalty names
 
 
-def _penalty_list(value: str, param: str) -> tuple[str, ...]:
+def _penalty_list(value: str, param: str, nonconvex: bool = False) -> tuple[str, ...]:
+    """The penalties named in ``value`` (aliases resolved, each once); ``nonconvex`` admits
+    mcp and scad too."""
+    aliases = {**PENALTY_ALIASES, **({p: p for p in NONCONVEX_PENALTIES} if nonconvex else {})}
     names = [s.strip().lower() for s in value.split(",") if s.strip()]
-    unknown = [s for s in names if s not in PENALTY_ALIASES]
+    unknown = [s for s in names if s not in aliases]
     if unknown or not names:
+        more = ", elasticnet, mcp and/or scad" if nonconvex else " and/or elasticnet"
         raise click.BadParameter(f"unknown penalty {unknown[0] if unknown else value!r}; use "
-                                 "l1, l2 and/or elasticnet, comma-separated.",
-                                 param_hint=param)
-    out = tuple(dict.fromkeys(PENALTY_ALIASES[s] for s in names))
-    return out
+                                 f"l1, l2{more}, comma-separated.", param_hint=param)
+    return tuple(dict.fromkeys(aliases[s] for s in names))
 
 
 # --------------------------------------------------------------------------------------------
@@ -783,11 +789,14 @@ PATH_EPILOG = """\
 Examples:
   shrinkage path houses.csv -t price --out path.png
   shrinkage path houses.csv -t price --penalty l1 --out lasso-path.svg
+  shrinkage path houses.csv -t price --penalty l1,mcp,scad --out paths.pdf
 
 \b
 The figure format follows the extension: .png, .svg or .pdf.  L1 and the
 Elastic Net run from alpha_max (every coefficient zero) down to 1e-4 of it;
-L2, which never zeroes a coefficient, on the grid `compare` uses.  The fits
+L2, which never zeroes a coefficient, on the grid `compare` uses.  MCP and
+SCAD (least squares with a non-convex penalty, concavity 3 and 3.7) run
+from alpha_max down, each fit warm-started from the previous one.  The fits
 use standardized columns; coefficients are drawn on the original scale.
 """
 
@@ -850,7 +859,8 @@ def _check_directory_name(out_dir: Path) -> None:
              short_help="Draw the coefficient paths.")
 @_data_options
 @click.option("--penalty", "penalties", default="l1,l2,elasticnet", show_default=True,
-              metavar="LIST", help="One or more of l1, l2, elasticnet (one panel each).")
+              metavar="LIST",
+              help="One or more of l1, l2, elasticnet, mcp, scad (one panel each).")
 @click.option("--l1-ratio", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
               default=0.5, show_default=True, help="The Elastic Net's mix.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
@@ -862,7 +872,7 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
     """Draw the coefficient paths of DATA (coefficients against alpha)."""
     from .io import FIGURE_EXTENSIONS, write_atomic
 
-    penalties = _penalty_list(penalties, "--penalty")
+    penalties = _penalty_list(penalties, "--penalty", nonconvex=True)
     out = _check_outputs([(out, "figure", FIGURE_EXTENSIONS)], force)[0]
     fmt = out.suffix.lower().lstrip(".")
     prepared = _prepared(data, target, drop, impute, keep_index_columns)
@@ -873,6 +883,7 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
     from .comparison.grid import ridge_grid
     from .path import path
     from .plots import plot_paths
+    from .table_models import standardized
 
     X = prepared.X.to_numpy(dtype=np.float64)
     names = prepared.feature_names
@@ -883,6 +894,12 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
             paths[LABELS[name]] = path(X, prepared.y, l1_ratio=0.0, standardize=True,
                                        alphas=ridge_grid(X, True, 100, constant),
                                        feature_names=names)
+        elif name in NONCONVEX_PENALTIES:  # no standardize option: on standardized columns
+            Z, mean, scale = standardized(prepared)
+            p = path(Z.to_numpy(dtype=np.float64), prepared.y, penalty=name,
+                     feature_names=names)
+            coefs = p.coefs / scale
+            paths[LABELS[name]] = replace(p, coefs=coefs, intercepts=p.intercepts - coefs @ mean)
         else:
             ratio = 1.0 if name == "l1" else l1_ratio
             paths[LABELS[name]] = path(X, prepared.y, l1_ratio=ratio, standardize=True,

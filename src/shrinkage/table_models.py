@@ -69,6 +69,20 @@ def check_options(name: str, gamma: float | None = None, power: float = 1.5
     """``gamma`` checked for MCP / SCAD (None: the penalty's default; > 1 for MCP, > 2 for
     SCAD) and ``power`` for Tweedie (1 <= power <= 2), with the library's checks.
 
+    Parameters
+    ----------
+    name : str
+        The model, a key of ``MODELS``.
+    gamma : float or None
+        The concavity of MCP and SCAD (None: 3 and 3.7); passed through for other models.
+    power : float
+        Tweedie's variance power; passed through for other models.
+
+    Returns
+    -------
+    tuple of (float or None, float)
+        The checked (gamma, power).
+
     Examples
     --------
     >>> check_options("scad")
@@ -88,6 +102,17 @@ def check_options(name: str, gamma: float | None = None, power: float = 1.5
 def check_target(name: str, y, power: float = 1.5, target: str = "y") -> None:
     """Refuse a target the model cannot fit: Gamma needs y > 0, Tweedie y >= 0 (> 0 at power
     2); the message names the column ``target``.
+
+    Parameters
+    ----------
+    name : str
+        The model, a key of ``MODELS`` (only "gamma" and "tweedie" are checked).
+    y : array-like of shape (n_samples,)
+        The target.
+    power : float
+        Tweedie's variance power.
+    target : str
+        The target column's name, for the message.
 
     Examples
     --------
@@ -214,9 +239,27 @@ def fit_table_model(prepared, y, name: str, *, alpha=None, cv: int = 5, penalty=
 
 
 def standardized(prepared) -> tuple[Any, np.ndarray, np.ndarray]:
-    """(the prepared features centred and scaled to unit standard deviation, the means, the
-    scales): ``Preprocessor(standardize=True)``'s transformation (constant columns only
-    centred)."""
+    """The prepared features centred and scaled to unit standard deviation, as
+    ``Preprocessor(standardize=True)`` does it (constant columns only centred).
+
+    Parameters
+    ----------
+    prepared : Prepared
+        The prepared table (``shrinkage.io.prepare``).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, numpy.ndarray, numpy.ndarray)
+        The standardized features (same column names), the means and the scales.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from shrinkage.io import prepare
+    >>> Z, mean, scale = standardized(prepare(pd.DataFrame({"x": [1.0, 3.0], "y": [0, 1]}), "y"))
+    >>> Z["x"].tolist(), mean.tolist(), scale.tolist()
+    ([-1.0, 1.0], [2.0], [1.0])
+    """
     X = prepared.X.to_numpy(dtype=np.float64)
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
@@ -226,7 +269,25 @@ def standardized(prepared) -> tuple[Any, np.ndarray, np.ndarray]:
 
 def pipeline(prepared, fitted: FittedModel):
     """The model file's pipeline: the preprocessing ``predict`` replays (standardizing the
-    columns too where the estimator was fitted on standardized ones), then the estimator."""
+    columns too where the estimator was fitted on standardized ones), then the estimator.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        The prepared table the model was fitted on.
+    fitted : FittedModel
+        What ``fit_table_model`` returned.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        ("preprocess", a fitted ``Preprocessor``), ("model", the fitted estimator).
+
+    Examples
+    --------
+    >>> pipeline(prepare(df, "y"), fit_table_model(prepare(df, "y"), df["y"], "mcp"))
+    ... # doctest: +SKIP
+    """
     from sklearn.pipeline import Pipeline
 
     from .io import Preprocessor
