@@ -53,12 +53,6 @@ KNOWN_NONCONFORMING = {
     # glm/, paths/, path.py, group_path.py, solvers/
     "shrinkage.glm.GLMDesign", "shrinkage.glm.GLMProblem", "shrinkage.Path", "shrinkage.path",
     "shrinkage.group_path", "shrinkage.quantile_path",
-    # inference/
-    "shrinkage.inference.InferenceResult", "shrinkage.inference.adjust_p_values",
-    "shrinkage.inference.debiased_lasso", "shrinkage.inference.multi_split",
-    "shrinkage.inference.nodewise_inverse", "shrinkage.inference.selective_inference",
-    # report/
-    "shrinkage.report.build_report",
 }
 
 

@@ -16,6 +16,19 @@ def adjust_p_values(p_values, method: str) -> np.ndarray:
     Holm: p_(i) (m - i + 1), made non-decreasing and capped at 1.  Benjamini-Hochberg:
     p_(i) m / i, made non-increasing from the largest down, capped at 1.
 
+    Parameters
+    ----------
+    p_values : array-like of shape (m,)
+        Raw p-values in [0, 1]; NaN marks an undefined one (left out of the count m).
+    method : {"holm", "bh"}
+        "holm" controls the familywise error, "bh" (Benjamini-Hochberg) the false discovery
+        rate.
+
+    Returns
+    -------
+    numpy.ndarray of shape (m,)
+        The adjusted p-values, in the input order (NaN where the input is NaN).
+
     Examples
     --------
     >>> adjust_p_values([0.01, 0.04, 0.03], "holm")

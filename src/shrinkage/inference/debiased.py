@@ -45,8 +45,31 @@ def nodewise_inverse(X, *, alpha="znz", cv: int = 5, cv_nodes: int | None = None
     """The nodewise lasso's Theta for the least-squares debiased lasso of this X (unweighted).
 
     It depends on X alone: compute it once and pass it as ``nodewise=`` to ``debiased_lasso``
-    for every target on the same X (R's ``hdi`` spells this ``return.Z`` / ``Z``).  ``alpha``
-    as ``debiased_lasso``'s ``nodewise_alpha``.
+    for every target on the same X (R's ``hdi`` spells this ``return.Z`` / ``Z``).
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        The design (its columns are standardized inside).
+    alpha : {"znz", "cv", "universal"} or float, default="znz"
+        The nodewise lasso's penalty, as ``debiased_lasso``'s ``nodewise_alpha``.
+    cv : int, default=5
+        Folds of the cross-validated choice of ``alpha``.
+    cv_nodes : int or None, default=None
+        How many random nodes the cross-validation pools over (None: all of them).
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the folds and of the nodes drawn.
+    n_jobs : int or None, default=None
+        joblib workers for the nodewise fits.
+    progress : bool or None, default=None
+        A progress bar over the nodewise fits (None: when stderr is a terminal and the work
+        is long).
+
+    Returns
+    -------
+    NodewiseFit
+        ``theta`` (p, p), the approximate inverse of X's standardized covariance, with each
+        node's alpha and the nodes whose fit stopped at max_iter.
 
     Examples
     --------
@@ -74,37 +97,59 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
 
     Parameters
     ----------
-    X, y : the data; y holds 0/1 labels for ``datafit="logistic"``.
-    datafit : "quadratic" (least squares) or "logistic".
-    alpha : the initial lasso's penalty on the standardized columns (a number), or "cv" for
-        the cross-validated choice (shrinkage.LassoCV / LogisticRegressionCV), hdi's default.
-    sigma : least squares only: a number (known noise sd), "cv" (the residuals of the
+    X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+        The design.
+    y : array-like of shape (n_samples,)
+        The target; 0/1 labels for ``datafit="logistic"``.
+    datafit : {"quadratic", "logistic"}, default="quadratic"
+        Least squares or two-class logistic regression.
+    alpha : float or "cv", default="cv"
+        The initial lasso's penalty on the standardized columns, or "cv" for the
+        cross-validated choice (shrinkage.LassoCV / LogisticRegressionCV), hdi's default.
+    sigma : float or {"cv", "scaled", "ols"}, default="cv"
+        Least squares only: a number (known noise sd), "cv" (the residuals of the
         cross-validated lasso, RSS / (n - |S| - 1), Reid et al. 2016; nearly unbiased in
         docs/inference.md's study), "scaled" (Sun and Zhang's scaled lasso with their quantile
         lambda0, as R's scalreg in hdi; consistent when s log p / n -> 0, biased upwards in
         small samples) or "ols" (needs n > p + 1).
-    nodewise_alpha : "znz" (the cross-validated alpha lowered by Zhang and Zhang's rule until
-        the average variance grows by 25%, as hdi's ``do.ZnZ=TRUE``: less bias on large
-        coefficients), "cv" (one alpha for every node, chosen by K-fold cross-validation pooled
-        over ``cv_nodes`` random nodes, all by default, hdi's default), "universal"
+    nodewise_alpha : {"znz", "cv", "universal"} or float, default="znz"
+        "znz" (the cross-validated alpha lowered by Zhang and Zhang's rule until the average
+        variance grows by 25%, as hdi's ``do.ZnZ=TRUE``: less bias on large coefficients),
+        "cv" (one alpha for every node, chosen by K-fold cross-validation pooled over
+        ``cv_nodes`` random nodes, all by default, hdi's default), "universal"
         (sqrt(2 log p / n)) or a number; on the standardized scale.  Smaller values debias more
         but widen the intervals.
-    nodewise : a ``nodewise_inverse(X)`` result to reuse (least squares, same X).
-    strong_step : least squares: restart the one-step correction from the lasso with its strong
+    nodewise : NodewiseFit or None, default=None
+        A ``nodewise_inverse(X)`` result to reuse (least squares, same X).
+    strong_step : bool, default=True
+        Least squares: restart the one-step correction from the lasso with its strong
         coefficients (Bonferroni-significant at 5% after the first step) replaced by their
         debiased values (``strong_step_inverse``).  This removes, to first order, the bias the
         lasso's shrinkage of large coefficients leaves through Theta Sigma_hat != I (active
         coverage 0.89 -> 0.95 at n = 200, p = 500 in docs/inference.md); the standard errors
         come from the corrected Theta.
-    cv : folds for every cross-validated choice; random_state seeds them.
-    feature_names : names of X's columns (a DataFrame's by default).
-    sample_weight, offset : not supported (a ValueError names them).
-    n_jobs, progress : joblib workers and the progress bar of the nodewise fits.
+    cv : int, default=5
+        Folds for every cross-validated choice.
+    cv_nodes : int or None, default=None
+        How many random nodes the nodewise cross-validation pools over (None: all).
+    feature_names : sequence of str or None, default=None
+        Names of X's columns (a DataFrame's by default, else x0, x1, ...).
+    sample_weight : None, default=None
+        Not supported (a ValueError names it).
+    offset : None, default=None
+        Not supported (a ValueError names it).
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the folds.
+    n_jobs : int or None, default=None
+        joblib workers for the nodewise fits.
+    progress : bool or None, default=None
+        A progress bar over the nodewise fits (None: automatic).
 
     Returns
     -------
-    InferenceResult with target "full": one row per feature.  A feature collinear with the
-    others gets NaN with the reason.
+    InferenceResult
+        Target "full": one row per feature.  A feature collinear with the others gets NaN
+        with the reason.
 
     Examples
     --------

@@ -59,25 +59,43 @@ def multi_split(X, y, *, n_splits: int = 50, gamma_min: float = 0.05, alpha="cv"
 
     Parameters
     ----------
-    X, y : the data (least squares).
-    n_splits : B, the number of random half splits (hdi's default is 100).
-    gamma_min : the smallest quantile level of the aggregation, in (0, 1).
-    alpha : the selecting lasso's penalty on the standardized columns, or "cv" (cross-validated
+    X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+        The design (least squares).
+    y : array-like of shape (n_samples,)
+        The numeric target.
+    n_splits : int, default=50
+        B, the number of random half splits (hdi's default is 100).
+    gamma_min : float, default=0.05
+        The smallest quantile level of the aggregation, in (0, 1).
+    alpha : float or "cv", default="cv"
+        The selecting lasso's penalty on the standardized columns, or "cv" (cross-validated
         on each first half, hdi's default).
-    cv : folds of that cross-validation.
-    max_selected : at most this many features are kept per split (the largest |coefficients|);
-        default and upper limit: half of the rows minus 2, so the second half's fit keeps
-        residual degrees of freedom.
-    feature_names : names of X's columns.
-    sample_weight, offset : not supported (a ValueError names them).
-    random_state, n_jobs, progress : the splits' seed, joblib workers, the progress bar.
+    cv : int, default=5
+        Folds of that cross-validation.
+    max_selected : int or None, default=None
+        At most this many features are kept per split (the largest |coefficients|); default
+        and upper limit: half of the rows minus 2, so the second half's fit keeps residual
+        degrees of freedom.
+    feature_names : sequence of str or None, default=None
+        Names of X's columns (a DataFrame's by default, else x0, x1, ...).
+    sample_weight : None, default=None
+        Not supported (a ValueError names it).
+    offset : None, default=None
+        Not supported (a ValueError names it).
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the splits.
+    n_jobs : int or None, default=None
+        joblib workers.
+    progress : bool or None, default=None
+        A progress bar over the splits (None: automatic).
 
     Returns
     -------
-    InferenceResult with target "full_screening": ``p_values`` aggregate the raw per-split
-    p-values (each a valid p-value for H0: beta_j = 0); ``extra_p_values["fwer"]`` (Bonferroni
-    within splits: familywise error control) and ``["fdr"]`` (Benjamini-Hochberg within
-    splits); coefficients and intervals are NaN.
+    InferenceResult
+        Target "full_screening": ``p_values`` aggregate the raw per-split p-values (each a
+        valid p-value for H0: beta_j = 0); ``extra_p_values["fwer"]`` (Bonferroni within
+        splits: familywise error control) and ``["fdr"]`` (Benjamini-Hochberg within splits);
+        coefficients and intervals are NaN.
 
     Examples
     --------

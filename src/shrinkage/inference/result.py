@@ -48,23 +48,39 @@ class InferenceResult:
 
     Attributes
     ----------
-    method : "debiased lasso", "selective inference" or "multi sample-splitting".
-    target : "full" (coefficients of the full linear model), "selected" (partial coefficients
-        of the selected submodel) or "full_screening" (full-model tests from screening).
-    coef : (k,) the estimate of each row's target (NaN where the method gives none).
-    std_err : (k,) standard errors (NaN where undefined: selective and multi-split intervals are
-        not estimate +- z se).
-    p_values : (k,) raw two-sided p-values for H0: target = 0 (NaN where undefined, with
-        ``reasons`` saying why).
-    feature_index : (k,) the columns of X the rows are about.
-    feature_names : (k,) their names (x0, x1, ... when X had none).
-    reasons : (k,) why a row's p-value or interval is NaN ("" when it is defined).
-    n_samples, n_features : the shape of X.
-    sigma : the noise sd used (None for the logistic model and multi-splitting).
-    alpha : the lasso penalty the inference conditions on or starts from (None if not one).
-    truncation : the truncated-Gaussian pivots (selective inference only).
-    extra_p_values : method-specific adjusted p-values, e.g. multi-splitting's "fwer" and "fdr".
-    notes : how the inference was made (tuning choices, estimated quantities).
+    method : str
+        "debiased lasso", "selective inference" or "multi sample-splitting".
+    target : str
+        "full" (coefficients of the full linear model), "selected" (partial coefficients of
+        the selected submodel) or "full_screening" (full-model tests from screening).
+    coef : numpy.ndarray of shape (k,)
+        The estimate of each row's target (NaN where the method gives none).
+    std_err : numpy.ndarray of shape (k,)
+        Standard errors (NaN where undefined: selective and multi-split intervals are not
+        estimate +- z se).
+    p_values : numpy.ndarray of shape (k,)
+        Raw two-sided p-values for H0: target = 0 (NaN where undefined, with ``reasons``
+        saying why).
+    feature_index : numpy.ndarray of shape (k,)
+        The columns of X the rows are about.
+    feature_names : numpy.ndarray of shape (k,)
+        Their names (x0, x1, ... when X had none).
+    reasons : numpy.ndarray of shape (k,)
+        Why a row's p-value or interval is NaN ("" when it is defined).
+    n_samples : int
+        The number of rows of X.
+    n_features : int
+        The number of columns of X.
+    sigma : float or None, default=None
+        The noise sd used (None for the logistic model and multi-splitting).
+    alpha : float or None, default=None
+        The lasso penalty the inference conditions on or starts from (None if not one).
+    truncation : Truncation or None, default=None
+        The truncated-Gaussian pivots (selective inference only).
+    extra_p_values : dict, default={}
+        Method-specific adjusted p-values, e.g. multi-splitting's "fwer" and "fdr".
+    notes : tuple of str, default=()
+        How the inference was made (tuning choices, estimated quantities).
 
     Examples
     --------

@@ -94,27 +94,41 @@ def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_
 
     Parameters
     ----------
-    X, y : the data (least squares; the intercept is handled by centring).
-    alpha : the lasso penalty in shrinkage's objective 1/(2n) ||y - b - Xw||^2 + alpha ||w||_1
+    X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+        The design (least squares; the intercept is handled by centring).
+    y : array-like of shape (n_samples,)
+        The numeric target.
+    alpha : float
+        The lasso penalty in shrinkage's objective 1/(2n) ||y - b - Xw||^2 + alpha ||w||_1
         on X's own scale; it must be fixed before seeing y (e.g. from theory or another data
         set): a cross-validated alpha makes the conditioning incomplete.
-    sigma : the noise sd: a number (known: the inference is exact), or estimated: "ols" (the
+    sigma : float, {"ols", "cv", "scaled"} or None, default=None
+        The noise sd: a number (known: the inference is exact), or estimated: "ols" (the
         full least-squares fit, needs n > p + 1), "cv" (the cross-validated lasso's residuals,
         RSS / (n - |S| - 1)) or "scaled" (the scaled lasso); None is "ols" when n >= 2p and
         "cv" otherwise, as selectiveInference does.
-    cv, random_state : folds and seed of the cross-validated sigma.
-    feature_names : names of X's columns (a DataFrame's by default).
-    standardize : select with the lasso on standardized columns (alpha on that scale, as
+    cv : int, default=5
+        Folds of the cross-validated sigma.
+    feature_names : sequence of str or None, default=None
+        Names of X's columns (a DataFrame's by default, else x0, x1, ...).
+    standardize : bool, default=False
+        Select with the lasso on standardized columns (alpha on that scale, as
         ``debiased_lasso`` and the estimators' ``standardize=True``); the selected model's
         coefficients, intervals and pivots are still reported on X's own scale (they are
         scale-equivariant: the p-values do not change).
-    sample_weight, offset : not supported (a ValueError names them).
+    sample_weight : None, default=None
+        Not supported (a ValueError names it).
+    offset : None, default=None
+        Not supported (a ValueError names it).
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the folds of the cross-validated sigma.
 
     Returns
     -------
-    InferenceResult with target "selected": one row per selected feature, ``coef`` the
-    selected model's least-squares coefficient eta'y, ``std_err`` NaN (the intervals are not
-    estimate +- z se), ``truncation`` the pivots.
+    InferenceResult
+        Target "selected": one row per selected feature, ``coef`` the selected model's
+        least-squares coefficient eta'y, ``std_err`` NaN (the intervals are not estimate +- z
+        se), ``truncation`` the pivots.
 
     Examples
     --------

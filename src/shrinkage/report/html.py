@@ -54,16 +54,47 @@ def build_report(comparison, X, y, *, data: dict | None = None, title: str | Non
 
     Parameters
     ----------
-    comparison : the result of ``shrinkage.compare(X, y)``.
-    X, y : the data it was computed on (for the geometry, correlation and bias-variance
+    comparison : Comparison
+        The result of ``shrinkage.compare(X, y)``.
+    X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+        The data it was computed on (for the geometry, correlation and bias-variance
         figures); a DataFrame keeps its column names.
-    data : how the table was read and prepared (``shrinkage.io.Prepared.summary()``); without
-        it the data section gives the shape only.
-    title : the page title (default from the data source).
-    random_state : seed for the Monte Carlo figures.
-    bias_variance_repeats, bias_variance_alphas : size of the bias-variance Monte Carlo.
-    progress : a progress bar over the figures (None: automatic, True, False).
-    command : the command line that made the report, shown in its footer.
+    y : array-like of shape (n_samples,)
+        The target it was computed on.
+    data : dict or None, default=None
+        How the table was read and prepared (``shrinkage.io.Prepared.summary()``); without it
+        the data section gives the shape only.
+    title : str or None, default=None
+        The page title (default from the data source).
+    random_state : int, numpy.random.Generator or None, default=0
+        Seed for the Monte Carlo figures.
+    bias_variance_repeats : int, default=20
+        Simulated training sets of the bias-variance Monte Carlo.
+    bias_variance_alphas : int, default=20
+        Alphas on the bias-variance curve.
+    progress : bool or None, default=None
+        A progress bar over the figures (None: automatic).
+    command : str or None, default=None
+        The command line that made the report, shown in its footer.
+
+    Returns
+    -------
+    str
+        The self-contained HTML page (figures inlined).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = 2 * X[:, 0] + rng.standard_normal(60)
+    >>> c = shrinkage.compare(X, y, cv=3, n_repeats=1, n_alphas=10, n_bootstrap=5,
+    ...                       random_state=0, progress=False)
+    >>> html = build_report(c, X, y, bias_variance_repeats=2, bias_variance_alphas=5,
+    ...                     progress=False)
+    >>> html.startswith("<!DOCTYPE html>")
+    True
     """
     import jinja2
 
