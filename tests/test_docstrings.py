@@ -42,11 +42,9 @@ KNOWN_NONCONFORMING = {
     # comparison/
     "shrinkage.Collinearity", "shrinkage.Comparison", "shrinkage.collinearity",
     "shrinkage.compare", "shrinkage.comparison.BiasVarianceCurve",
-    "shrinkage.comparison.CorrelatedGroup", "shrinkage.comparison.Evidence",
     "shrinkage.comparison.GeometryData", "shrinkage.comparison.GroupPenalty",
-    "shrinkage.comparison.GroupTreatment", "shrinkage.comparison.ModelResult",
+    "shrinkage.comparison.ModelResult",
     "shrinkage.comparison.bias_variance_curve", "shrinkage.comparison.geometry_data",
-    "shrinkage.comparison.synthetic_pair",
     # penalties/
     "shrinkage.penalties.ElasticNetPenalty", "shrinkage.penalties.L1",
     "shrinkage.penalties.L2", "shrinkage.penalties.PenaltyWeights",

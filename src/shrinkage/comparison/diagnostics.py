@@ -54,11 +54,29 @@ class CorrelatedGroup:
 
     Attributes
     ----------
-    members : column indices in X, increasing.
-    names : their feature names.
-    max_abs_corr, min_abs_corr : the largest and smallest |corr| over all pairs of members.
-    strongest_pair : the two members (indices) with the largest |corr|.
-    strongest_corr : their signed correlation.
+    members : tuple of int
+        Column indices in X, increasing.
+    names : tuple of str
+        Their feature names.
+    max_abs_corr : float
+        The largest |corr| over all pairs of members.
+    min_abs_corr : float
+        The smallest |corr| over all pairs of members.
+    strongest_pair : tuple of int
+        The two members (indices) with the largest |corr|.
+    strongest_corr : float
+        Their signed correlation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import collinearity
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 3))
+    >>> X[:, 2] = -X[:, 0] + 0.01 * rng.standard_normal(100)
+    >>> group = collinearity(X).groups[0]
+    >>> group.members, group.names, bool(group.strongest_corr < -0.99)
+    ((0, 2), ('x0', 'x2'), True)
     """
 
     members: tuple[int, ...]

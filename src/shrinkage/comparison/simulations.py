@@ -76,7 +76,34 @@ def _column_names(X) -> list[str] | None:
 
 def synthetic_pair(n_samples: int = 200, *, coef=(2.0, 0.0), rho: float = 0.5,
                    noise: float = 1.0, random_state=None) -> tuple[np.ndarray, np.ndarray]:
-    """Two standard Gaussian features with correlation rho and y = X coef + noise * N(0, 1)."""
+    """Two standard Gaussian features with correlation rho and y = X coef + noise * N(0, 1).
+
+    Parameters
+    ----------
+    n_samples : int, default=200
+        The number of rows (at least 3).
+    coef : sequence of two floats, default=(2.0, 0.0)
+        The true coefficients of the two features.
+    rho : float, default=0.5
+        The correlation of the two features, in (-1, 1).
+    noise : float, default=1.0
+        The standard deviation of the Gaussian noise.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the draws.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+        The two features.
+    y : numpy.ndarray of shape (n_samples,)
+        The target.
+
+    Examples
+    --------
+    >>> X, y = synthetic_pair(1000, rho=0.8, random_state=0)
+    >>> X.shape, round(float(np.corrcoef(X.T)[0, 1]), 1)
+    ((1000, 2), 0.8)
+    """
     if not -1 < rho < 1:
         raise ValueError(f"rho must be in (-1, 1); got {rho!r}.")
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 3:
