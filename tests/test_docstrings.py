@@ -39,12 +39,6 @@ API_MODULES = {m.rsplit(".", 1)[0]
 #: _serialize) on 2026-12-07.  This set may only shrink: a name that conforms must leave it (the
 #: test says so), and a new public name must conform from the start.
 KNOWN_NONCONFORMING = {
-    # comparison/
-    "shrinkage.Collinearity", "shrinkage.Comparison", "shrinkage.collinearity",
-    "shrinkage.compare", "shrinkage.comparison.BiasVarianceCurve",
-    "shrinkage.comparison.GeometryData", "shrinkage.comparison.GroupPenalty",
-    "shrinkage.comparison.ModelResult",
-    "shrinkage.comparison.bias_variance_curve", "shrinkage.comparison.geometry_data",
     # penalties/
     "shrinkage.penalties.ElasticNetPenalty", "shrinkage.penalties.L1",
     "shrinkage.penalties.L2", "shrinkage.penalties.PenaltyWeights",

@@ -27,40 +27,60 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
 
     Parameters
     ----------
-    X : (n, p) array, pandas / polars DataFrame (column names kept) or scipy.sparse matrix.
-    y : (n,) numeric target, or class labels (any values: strings, booleans, integers, ...).
-    task : "auto", "regression" or "classification".  "auto" treats a target that looks like
+    X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        The design: an array, a pandas / polars DataFrame (column names kept) or a scipy.sparse
+        matrix.
+    y : array-like of shape (n_samples,)
+        Numeric target, or class labels (any values: strings, booleans, integers, ...).
+    task : str, default="auto"
+        "auto", "regression" or "classification".  "auto" treats a target that looks like
         class labels (strings, booleans, categories, or at most ``MAX_CLASSES`` distinct
         integers, ``settings.looks_like_classes``) as classes; pass task="regression" for a numeric
         count.  Classification compares L1, L2 and Elastic-Net logistic regression (multinomial
         for 3+ classes) on stratified folds, with the intercept-only model and unpenalized
         logistic regression (where it exists) as baselines
         (``shrinkage.comparison.classification``).
-    penalties : any of "l1", "l2", "elasticnet", in the order to report them.
-    cv : number of folds (shuffled K-fold, the same folds for every penalty), or a scikit-learn
+    penalties : sequence of str, default=("l1", "l2", "elasticnet")
+        Any of "l1", "l2", "elasticnet", in the order to report them.
+    cv : int, cross-validation splitter or iterable, default=5
+        Number of folds (shuffled K-fold, the same folds for every penalty), or a scikit-learn
         splitter / iterable of (train, test) pairs (then ``n_repeats`` must be 1).
-    n_repeats : repeated K-fold: the folds are drawn this many times; the CV curves use all
-        folds, and the spread of the per-repeat errors is reported.  Default (None): 3 for an
-        integer ``cv``, 1 for a splitter.
-    l1_ratio : the Elastic Net's mix in (0, 1), or a list of them: each is cross-validated on
-        the same folds and the one with the lowest CV error at its chosen alpha is kept.
-    n_alphas : grid size per penalty.
-    n_bootstrap : bootstrap refits at the chosen alpha, for selection frequencies and
-        coefficient spreads.
-    alpha_rule : "min" (the CV minimum) or "1se" (the largest alpha within one SE of it): the
-        alpha of the reported coefficients, errors, bootstrap refits and recommendation.
-    scoring : the CV error, lower is better: "mse" (default), "mae" or "r2" (as 1 - R^2) for
-        regression; "deviance" (2 x log loss, default), "accuracy" (as the misclassification
-        rate), "roc_auc" (as 1 - AUC) or "brier" for classification.
-    standardize : penalize standardized columns (coefficients are reported on the original
-        scale either way).
-    corr_threshold : |corr| that links two features into a correlated group.
-    random_state : seed or numpy Generator for the folds and the bootstrap draws.
-    n_jobs : joblib parallelism (folds and bootstrap refits).
-    progress : progress bars on stderr: None (when stderr is a terminal and the work is long),
-        True or False.
-    feature_names : names of the columns (default: the DataFrame's, else x0, x1, ...).
-    one_hot : the categoricals one-hot encoded in X, {column: [its features' names]} (e.g. from
+    n_repeats : int, default=None
+        Repeated K-fold: the folds are drawn this many times; the CV curves use all folds, and
+        the spread of the per-repeat errors is reported.  None: 3 for an integer ``cv``, 1 for
+        a splitter.
+    l1_ratio : float or sequence of float, default=0.5
+        The Elastic Net's mix in (0, 1), or a list of them: each is cross-validated on the same
+        folds and the one with the lowest CV error at its chosen alpha is kept.
+    n_alphas : int, default=100
+        Grid size per penalty.
+    n_bootstrap : int, default=100
+        Bootstrap refits at the chosen alpha, for selection frequencies and coefficient
+        spreads.
+    alpha_rule : str, default="min"
+        "min" (the CV minimum) or "1se" (the largest alpha within one SE of it): the alpha of
+        the reported coefficients, errors, bootstrap refits and recommendation.
+    scoring : str, default=None
+        The CV error, lower is better: "mse" (the default for regression), "mae" or "r2" (as
+        1 - R^2) for regression; "deviance" (2 x log loss, the default for classes),
+        "accuracy" (as the misclassification rate), "roc_auc" (as 1 - AUC) or "brier" for
+        classification.
+    standardize : bool, default=True
+        Penalize standardized columns (coefficients are reported on the original scale either
+        way).
+    corr_threshold : float, default=0.8
+        |corr| that links two features into a correlated group.
+    random_state : int, numpy Generator or None, default=None
+        Seed for the folds and the bootstrap draws.
+    n_jobs : int, default=None
+        joblib parallelism (folds and bootstrap refits).
+    progress : bool, default=None
+        Progress bars on stderr: None (when stderr is a terminal and the work is long), True or
+        False.
+    feature_names : sequence of str, default=None
+        Names of the columns (None: the DataFrame's, else x0, x1, ...).
+    one_hot : dict of str to list of str, default=None
+        The categoricals one-hot encoded in X, {column: [its features' names]} (e.g. from
         ``shrinkage.io``'s preprocessing), or None to detect them from names of the form
         ``column=level`` whose 0/1 columns add up to 1 on every row.  Their reference levels are
         left out of the unpenalized baseline and of the collinearity diagnostics

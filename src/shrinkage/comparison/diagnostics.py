@@ -104,22 +104,34 @@ class Collinearity:
 
     Attributes
     ----------
-    condition_number : of the standardized non-constant columns (without the reference level
-        of each one-hot block); inf when exactly collinear, 1.0 with a single such column, NaN
-        with none.
-    vif : (p,) variance inflation factor per feature; inf for exact linear combinations of the
-        other columns, NaN for constant columns and for the reference levels.
-    groups : correlated groups, largest first (then by their largest |corr|).
-    constant : indices of the constant columns.
-    correlation : (p, p) correlation matrix; NaN in the rows and columns of constant columns.
-    eigenvalues : eigenvalues of the correlation matrix of the non-constant columns (reference
-        levels left out), decreasing.
-    scale : (p,) standard deviation of each column (1/n normalization; 0 for constant columns):
-        a coefficient times its column's scale is the coefficient of the standardized column.
-    feature_names : (p,) names (``x0``, ``x1``, ... when X has none).
-    threshold : the |corr| that links two features into a group.
-    n_samples, n_features : shape of X.
-    one_hot : the full one-hot blocks of X (``shrinkage.comparison.one_hot.OneHotBlock``).
+    condition_number : float
+        Of the standardized non-constant columns (without the reference level of each one-hot
+        block); inf when exactly collinear, 1.0 with a single such column, NaN with none.
+    vif : ndarray of shape (n_features,)
+        Variance inflation factor per feature; inf for exact linear combinations of the other
+        columns, NaN for constant columns and for the reference levels.
+    groups : list of CorrelatedGroup
+        Correlated groups, largest first (then by their largest |corr|).
+    constant : ndarray of int
+        Indices of the constant columns.
+    correlation : ndarray of shape (n_features, n_features)
+        Correlation matrix; NaN in the rows and columns of constant columns.
+    eigenvalues : ndarray
+        Eigenvalues of the correlation matrix of the non-constant columns (reference levels
+        left out), decreasing.
+    scale : ndarray of shape (n_features,)
+        Standard deviation of each column (1/n normalization; 0 for constant columns): a
+        coefficient times its column's scale is the coefficient of the standardized column.
+    feature_names : ndarray of shape (n_features,)
+        Names (``x0``, ``x1``, ... when X has none).
+    threshold : float, default=0.8
+        The |corr| that links two features into a group.
+    n_samples : int, default=0
+        Number of rows of X.
+    n_features : int, default=0
+        Number of columns of X.
+    one_hot : tuple of OneHotBlock, default=()
+        The full one-hot blocks of X (``shrinkage.comparison.one_hot.OneHotBlock``).
 
     Examples
     --------
@@ -207,15 +219,20 @@ def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) ->
 
     Parameters
     ----------
-    X : (n, p) array, DataFrame or scipy.sparse matrix (only the p x p correlation is dense).
-    feature_names : names of the columns; default the DataFrame's columns, else x0, x1, ...
-    threshold : |corr| at or above which two features are linked into a group, in (0, 1].
-    one_hot : the one-hot encoded categoricals, {column: [its features' names]}, or None to
-        detect them from names of the form ``column=level`` (``shrinkage.comparison.one_hot``).
+    X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        The design (only the p x p correlation is dense).
+    feature_names : sequence of str, default=None
+        Names of the columns; None: the DataFrame's columns, else x0, x1, ...
+    threshold : float, default=0.8
+        |corr| at or above which two features are linked into a group, in (0, 1].
+    one_hot : dict of str to list of str, default=None
+        The one-hot encoded categoricals, {column: [its features' names]}, or None to detect
+        them from names of the form ``column=level`` (``shrinkage.comparison.one_hot``).
 
     Returns
     -------
-    Collinearity (see the module docstring for the definitions).
+    Collinearity
+        The diagnostics (see the module docstring for the definitions).
 
     Examples
     --------

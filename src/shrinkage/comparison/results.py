@@ -40,27 +40,70 @@ class ModelResult:
 
     Attributes
     ----------
-    name : "l1", "l2", "elasticnet", "ols" (the unpenalized baseline: least squares, or
-        logistic regression for classes) or "null" (the intercept-only model of a
-        classification); label : for display ("L1 (lasso)", ...).
-    l1_ratio : the Elastic-Net mix (1 for L1, 0 for L2, the CV-chosen value for EN, None for
-        the baselines).
-    alpha : the alpha of the reported fit (``alpha_rule``); alpha_min, alpha_1se : the two CV
-        choices (0 for OLS).
-    alphas, cv_mean, cv_se : the CV curve on the shared folds (empty for OLS).
-    cv_error, cv_error_se : CV error and its standard error at ``alpha``.
-    repeat_errors : (n_repeats,) the K-fold CV error of each repeat at ``alpha``.
-    coef, intercept : the full-data fit at ``alpha``, original scale.  Classification: the
-        log-odds coefficients of ``classes[1]`` (binary), or for K > 2 classes the row norms
-        ||W_j||_2 of the (p, K) multinomial coefficients ``class_coefs`` with (K,) intercepts.
-    feature_names : (p,) names.
-    bootstrap_coefs : (n_bootstrap, p) refits at ``alpha`` on bootstrap draws (as ``coef``; a
-        row of NaN where a refit does not exist: an unpenalized logistic fit of separable data).
-    path : the full-data ``Path`` on the whole grid (None for OLS); cv_result : the ``CVResult``.
-    l1_ratio_errors : EN with a grid of l1_ratios: {l1_ratio: CV error at its chosen alpha}.
-    note : why a baseline is peculiar (e.g. not unique under exact collinearity), else None.
-    classes : the class labels (classification), else None; class_coefs : (p, K) multinomial
-        coefficients, else None.
+    name : str
+        "l1", "l2", "elasticnet", "ols" (the unpenalized baseline: least squares, or logistic
+        regression for classes) or "null" (the intercept-only model of a classification).
+    label : str
+        For display ("L1 (lasso)", ...).
+    l1_ratio : float or None
+        The Elastic-Net mix (1 for L1, 0 for L2, the CV-chosen value for EN, None for the
+        baselines).
+    alpha : float
+        The alpha of the reported fit (``alpha_rule``).
+    alpha_min : float
+        The alpha of the CV minimum (0 for OLS).
+    alpha_1se : float
+        The largest alpha within one SE of the minimum (0 for OLS).
+    alphas : ndarray of shape (n_alphas,)
+        The grid of the CV curve on the shared folds (empty for OLS).
+    cv_mean : ndarray of shape (n_alphas,)
+        The mean CV error at each alpha (empty for OLS).
+    cv_se : ndarray of shape (n_alphas,)
+        Its standard error (empty for OLS).
+    cv_error : float
+        CV error at ``alpha``.
+    cv_error_se : float
+        Its standard error.
+    repeat_errors : ndarray of shape (n_repeats,)
+        The K-fold CV error of each repeat at ``alpha``.
+    coef : ndarray of shape (n_features,)
+        The full-data fit at ``alpha``, original scale.  Classification: the log-odds
+        coefficients of ``classes[1]`` (binary), or for K > 2 classes the row norms
+        ||W_j||_2 of the (p, K) multinomial coefficients ``class_coefs``.
+    intercept : float or ndarray of shape (n_classes,)
+        The full-data intercept at ``alpha`` ((K,) intercepts for a multinomial fit).
+    feature_names : ndarray of shape (n_features,)
+        The names of the features.
+    bootstrap_coefs : ndarray of shape (n_bootstrap, n_features)
+        Refits at ``alpha`` on bootstrap draws (as ``coef``; a row of NaN where a refit does
+        not exist: an unpenalized logistic fit of separable data).
+    path : Path or None, default=None
+        The full-data ``Path`` on the whole grid (None for OLS).
+    cv_result : CVResult or None, default=None
+        The cross-validation behind the curve.
+    l1_ratio_errors : dict of float to float or None, default=None
+        EN with a grid of l1_ratios: {l1_ratio: CV error at its chosen alpha}.
+    note : str or None, default=None
+        Why a baseline is peculiar (e.g. not unique under exact collinearity), else None.
+    classes : ndarray or None, default=None
+        The class labels (classification), else None.
+    class_coefs : ndarray of shape (n_features, n_classes) or None, default=None
+        The multinomial coefficients, else None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shrinkage
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 4))
+    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.5 * rng.standard_normal(60)
+    >>> c = shrinkage.compare(X, y, cv=3, n_repeats=1, n_alphas=10, n_bootstrap=5,
+    ...                       random_state=0, progress=False)
+    >>> lasso = c.results["l1"]
+    >>> lasso.name, lasso.label, lasso.l1_ratio, lasso.coef.shape, lasso.bootstrap_coefs.shape
+    ('l1', 'L1 (lasso)', 1.0, (4,), (5, 4))
+    >>> bool(lasso.alpha_min <= lasso.alpha_1se), lasso.alphas.shape
+    (True, (10,))
     """
 
     name: str
@@ -168,16 +211,34 @@ class ModelResult:
 class GroupPenalty:
     """How one penalty treats one correlated group.
 
-    kept : the members with w_j != 0 in the full-data fit at the chosen alpha.
-    member_frequency : (size,) bootstrap selection frequency of each member.
-    group_frequency : fraction of the bootstrap refits selecting at least one member.
-    mean_kept : average number of members selected per bootstrap refit.
-    alternates : the group is almost always represented (group_frequency >= GROUP_PRESENT)
-        while at least two members are each selected in only part of the refits (frequency in
+    Attributes
+    ----------
+    kept : tuple of str
+        The members with w_j != 0 in the full-data fit at the chosen alpha.
+    member_frequency : ndarray of shape (size,)
+        Bootstrap selection frequency of each member.
+    group_frequency : float
+        Fraction of the bootstrap refits selecting at least one member.
+    mean_kept : float
+        Average number of members selected per bootstrap refit.
+    alternates : bool
+        The group is almost always represented (group_frequency >= GROUP_PRESENT) while at
+        least two members are each selected in only part of the refits (frequency in
         ALTERNATE_RANGE): the penalty picks one member or another depending on the sample.
-    coef : (size,) the members' coefficients at the chosen alpha (original scale).
-    weight_share : (size,) each member's share of the group's standardized weight,
+    coef : ndarray of shape (size,)
+        The members' coefficients at the chosen alpha (original scale).
+    weight_share : ndarray of shape (size,)
+        Each member's share of the group's standardized weight,
         |coef_j sd_j| / sum_k |coef_k sd_k| (NaN when none is kept).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = GroupPenalty(kept=("x0",), member_frequency=np.array([0.9, 0.3]),
+    ...                  group_frequency=1.0, mean_kept=1.2, alternates=False,
+    ...                  coef=np.array([1.4, 0.0]), weight_share=np.array([1.0, 0.0]))
+    >>> g.n_kept, g.to_dict()["member_frequency"]
+    (1, [0.9, 0.3])
     """
 
     kept: tuple[str, ...]
@@ -271,20 +332,54 @@ class Comparison:
 
     Attributes
     ----------
-    results : {penalty name: ModelResult}, in the order asked.
-    baseline : the unpenalized ModelResult (OLS; logistic regression for classes), or None when
-        it is undefined (``baseline_note`` says why).
-    collinearity : diagnostics of X (``shrinkage.comparison.diagnostics.Collinearity``).
-    groups : one GroupTreatment per correlated group of ``collinearity``.
-    recommended : the name of the recommended penalty; recommendation : plain words;
-    evidence : the facts behind it (``Evidence``), each with its numbers.
-    feature_names, n_samples, n_features, task ("regression" or "classification"), scoring,
-    alpha_rule, standardize, n_folds (per repeat), n_repeats, n_bootstrap.
-    splits : the (train, test) index pairs shared by every penalty.
-    classes, class_counts : the sorted class labels and their sizes (classification only).
-    null : the intercept-only (class priors) ModelResult of a classification, else None.
-    coef_kind : what ``coef`` holds: "coef" (regression), "log_odds" (binary: of classes[1]
-        against classes[0]) or "row_norm" (multinomial: ||W_j||_2 over the classes).
+    results : dict of str to ModelResult
+        {penalty name: ModelResult}, in the order asked.
+    baseline : ModelResult or None
+        The unpenalized fit (OLS; logistic regression for classes), or None when it is
+        undefined (``baseline_note`` says why).
+    baseline_note : str or None
+        Why the baseline is undefined or peculiar, else None.
+    collinearity : Collinearity
+        Diagnostics of X (``shrinkage.comparison.diagnostics.Collinearity``).
+    groups : list of GroupTreatment
+        One GroupTreatment per correlated group of ``collinearity``.
+    recommended : str
+        The name of the recommended penalty.
+    recommendation : str
+        The recommendation in plain words.
+    evidence : list of Evidence
+        The facts behind it, each with its numbers.
+    feature_names : ndarray of shape (n_features,)
+        The names of the features.
+    n_samples : int
+        Number of rows of X.
+    n_features : int
+        Number of columns of X.
+    task : str
+        "regression" or "classification".
+    scoring : str
+        The CV error ("mse", "mae", "r2"; "deviance", ... for classes).
+    alpha_rule : str
+        "min" or "1se": which CV choice the reported fits use.
+    standardize : bool
+        Whether the columns were standardized before penalizing.
+    n_folds : int
+        Folds per repeat.
+    n_repeats : int
+        Number of repeats of the K-fold split.
+    n_bootstrap : int
+        Number of bootstrap refits per model.
+    splits : list of tuple of ndarray, default=[]
+        The (train, test) index pairs shared by every penalty.
+    classes : ndarray or None, default=None
+        The sorted class labels (classification only).
+    class_counts : ndarray or None, default=None
+        The sizes of the classes (classification only).
+    null : ModelResult or None, default=None
+        The intercept-only (class priors) fit of a classification, else None.
+    coef_kind : str, default="coef"
+        What ``coef`` holds: "coef" (regression), "log_odds" (binary: of classes[1] against
+        classes[0]) or "row_norm" (multinomial: ||W_j||_2 over the classes).
 
     Examples
     --------

@@ -124,20 +124,44 @@ def geometry_data(X=None, y=None, features=None, *, others: str = "zero", budget
 
     Parameters
     ----------
-    X, y : the user's data (array or DataFrame), or both None for a simulated correlated pair
-        with a sparse truth (``synthetic_pair(random_state=random_state)``).
-    features : two column indices or names; None picks the two most important features: the
-        largest |coefficient| of a ridge fit on standardized columns (``shrinkage.Ridge`` with a
-        tiny alpha, nearly least squares, when n > p; alpha = n when p >= n).
-    others : "zero" (the other features held at 0) or "profile" (profiled out).
-    budget : t > 0, the size of the diamond and the circle; default half the length of the
+    X : array-like or DataFrame of shape (n_samples, n_features), default=None
+        The user's data, or None (with y None) for a simulated correlated pair with a sparse
+        truth (``synthetic_pair(random_state=random_state)``).
+    y : array-like of shape (n_samples,), default=None
+        The user's target (None exactly when X is).
+    features : tuple of (int or str), default=None
+        Two column indices or names; None picks the two most important features: the largest
+        |coefficient| of a ridge fit on standardized columns (``shrinkage.Ridge`` with a tiny
+        alpha, nearly least squares, when n > p; alpha = n when p >= n).
+    others : str, default="zero"
+        "zero" (the other features held at 0) or "profile" (profiled out).
+    budget : float, default=None
+        t > 0, the size of the diamond and the circle; None: half the length of the
         least-squares solution, so both constraints bind.
-    grid_size : points per axis of the loss grid.
-    feature_names : names of X's columns (taken from a DataFrame when not given).
+    grid_size : int, default=121
+        Points per axis of the loss grid (at least 5).
+    feature_names : sequence of str, default=None
+        Names of X's columns (taken from a DataFrame when not given).
+    random_state : int, numpy Generator or None, default=None
+        Seed of the simulated pair (used only when X is None).
 
     Returns
     -------
     GeometryData
+        The grids, the loss, the two constrained solutions and the two paths.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.comparison import geometry_data
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 3))
+    >>> y = X @ np.array([2.0, 0.3, 0.0]) + rng.standard_normal(50)
+    >>> g = geometry_data(X, y, features=(0, 1), grid_size=21)
+    >>> g.feature_names, g.w1.shape, g.loss.shape
+    (('x0', 'x1'), (21,), (21, 21))
+    >>> bool(g.l1_loss >= g.least_squares_loss), bool(g.l2_loss >= g.least_squares_loss)
+    (True, True)
     """
     if others not in ("zero", "profile"):
         raise ValueError(f"others must be 'zero' or 'profile'; got {others!r}.")
@@ -306,26 +330,55 @@ def bias_variance_curve(X, y=None, *, penalty: str = "l1", alphas=None, n_alphas
 
     Parameters
     ----------
-    X : the design to mimic (array, DataFrame or sparse matrix, used densely).
-    y : the user's target: with it (and no ``coef``) the truth is the CV lasso fit of y.
-    penalty : "l1", "l2" or "elasticnet" (with ``l1_ratio``).
-    alphas : the grid (decreasing); None: ``n_alphas`` values from the penalty's alpha_max
-        (on a pilot draw; for "l2", 100 times the mean column variance, 1 with
-        ``standardize``) down to 1e-3 of it (and, for the elastic net, low enough that its
-        ridge part barely shrinks).
-    coef : the true coefficients (one per column); the intercept then fits y's mean if y is
-        given, else is 0.
-    noise : the noise standard deviation (default: from the fit, see the module docstring).
-    design : "resample", "gaussian" or "fixed" (module docstring).
-    n_samples : training rows per repeat (default X's; must equal it for "fixed").
-    n_test : test points (ignored for "fixed", whose test points are X's rows).
-    n_repeats : simulated training sets.
-    standardize : passed to every fit (``shrinkage.path``).
-    random_state : seed or numpy Generator.
+    X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        The design to mimic (used densely).
+    y : array-like of shape (n_samples,), default=None
+        The user's target: with it (and no ``coef``) the truth is the CV lasso fit of y.
+    penalty : str, default="l1"
+        "l1", "l2" or "elasticnet" (with ``l1_ratio``).
+    alphas : array-like, default=None
+        The grid (decreasing); None: ``n_alphas`` values from the penalty's alpha_max (on a
+        pilot draw; for "l2", 100 times the mean column variance, 1 with ``standardize``) down
+        to 1e-3 of it (and, for the elastic net, low enough that its ridge part barely
+        shrinks).
+    n_alphas : int, default=30
+        Size of the default grid.
+    l1_ratio : float, default=0.5
+        The Elastic-Net mix in (0, 1) (used only for ``penalty="elasticnet"``).
+    coef : array-like of shape (n_features,), default=None
+        The true coefficients; the intercept then fits y's mean if y is given, else is 0.
+    noise : float, default=None
+        The noise standard deviation (None: from the fit, see the module docstring).
+    design : str, default="resample"
+        "resample", "gaussian" or "fixed" (module docstring).
+    n_samples : int, default=None
+        Training rows per repeat (None: X's; must equal it for "fixed").
+    n_test : int, default=500
+        Test points (ignored for "fixed", whose test points are X's rows).
+    n_repeats : int, default=50
+        Simulated training sets (at least 2).
+    standardize : bool, default=False
+        Passed to every fit (``shrinkage.path``).
+    random_state : int, numpy Generator or None, default=None
+        Seed of the simulation.
 
     Returns
     -------
     BiasVarianceCurve
+        bias^2, variance and test MSE per alpha, with the truth and the settings.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.comparison import bias_variance_curve
+    >>> X = np.random.default_rng(0).standard_normal((40, 5))
+    >>> curve = bias_variance_curve(X, coef=[1.0, -1.0, 0.0, 0.0, 0.0], noise=1.0,
+    ...                             penalty="l2", n_alphas=5, n_test=50, n_repeats=10,
+    ...                             random_state=0)
+    >>> curve.penalty, curve.l1_ratio, curve.mse.shape
+    ('l2', 0.0, (5,))
+    >>> bool(np.all(curve.mse > curve.bias2 + curve.variance))  # the noise adds on top
+    True
     """
     if penalty not in PENALTIES:
         raise ValueError(f"penalty must be one of {tuple(PENALTIES)}; got {penalty!r}.")
