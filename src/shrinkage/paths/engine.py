@@ -16,7 +16,7 @@ least squares (``shrinkage.paths.multitask``).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Protocol
 
@@ -79,7 +79,7 @@ def grid(family: Family, alphas: np.ndarray | None, n_alphas: int, alpha_min_rat
     return alpha_grid(alpha_max, n_alphas, alpha_min_ratio), (w, b)
 
 
-def run(family: Family, alphas: Sequence[float], w: np.ndarray, b=None, *,
+def run(family: Family, alphas: Iterable[float], w: np.ndarray, b=None, *,
         stop: Callable[[Fit], bool] | None = None) -> list[Fit]:
     """Warm-started fits along ``alphas``, each from the previous one's solution and state.
 
@@ -87,7 +87,7 @@ def run(family: Family, alphas: Sequence[float], w: np.ndarray, b=None, *,
     ----------
     family : Family
         The model.
-    alphas : sequence of float
+    alphas : iterable of float
         The grid, largest first.
     w : numpy.ndarray
         The first fit's warm start.

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import scipy.sparse as sp
 
 from .. import _validation as v
+from ..datafits.base import Datafit
 from ..datafits.quadratic import WeightedDesign
 from ..penalties.group import GroupPenalty, Groups, group_factors
 from ..solvers.group_cd import (
@@ -33,13 +35,13 @@ from .result import Path
 class GroupProblem:
     """Validated inputs of a group-lasso fit, and everything that does not depend on alpha."""
 
-    X: object  # scaled by ``scale`` when standardizing
+    X: np.ndarray | sp.csc_matrix  # scaled by ``scale`` when standardizing
     y: np.ndarray
     sample_weight: np.ndarray
     offset: np.ndarray
     groups: Groups
     factors: np.ndarray
-    datafit: object  # None: least squares
+    datafit: Datafit | None  # None: least squares
     fit_intercept: bool
     scale: np.ndarray | None
     feature_names: np.ndarray | None = None
@@ -58,7 +60,7 @@ class GroupProblem:
         y = v.check_target(y, n, dtype=X.dtype)
         if fit is not None:
             y = fit.check_target(y)
-        K = fit.classes(y) if hasattr(fit, "classes") else 1
+        K = fit.classes(y) if fit is not None and hasattr(fit, "classes") else 1
         sw = v.check_sample_weight(sample_weight, n)
         structure = Groups.from_labels(groups, p)
         scale = column_scale(X, sw, fit_intercept) if standardize else None
@@ -88,7 +90,7 @@ def class_groups(groups: Groups, K: int) -> Groups:
     return replace(flat, labels=groups.labels)
 
 
-def _datafit(datafit):
+def _datafit(datafit: str | Datafit) -> Datafit | None:
     """None for least squares, else a smooth datafit of the protocol."""
     if isinstance(datafit, str) and datafit == "quadratic":
         return None
@@ -147,12 +149,13 @@ class GroupFamily:
 
     def __init__(self, problem: GroupProblem, l1_ratio: float, *, tol: float, max_iter: int):
         self.problem, self.l1_ratio = problem, l1_ratio
+        self.solver: _QuadraticPath | QuantileGroupPath | _GLMPath
         if problem.datafit is None:
             self.solver = _QuadraticPath(problem, tol, max_iter)
         elif problem.datafit.name == "quantile":
             self.solver = QuantileGroupPath(problem, tol, max_iter)
         else:
-            self.solver = _GLMPath(problem, tol, max_iter)
+            self.solver = _GLMPath(problem, problem.datafit, tol, max_iter)
 
     def null(self) -> tuple[float, np.ndarray, float | np.ndarray | None]:
         """alpha_max with every penalized group at zero, and that fit."""
@@ -257,10 +260,10 @@ class _QuadraticPath:
 class _GLMPath:
     """Smooth GLM datafits: the null model fixes alpha_max and the tolerances."""
 
-    def __init__(self, problem: GroupProblem, tol: float, max_iter: int):
-        self.data, self.datafit = problem.glm_data(), problem.datafit
+    def __init__(self, problem: GroupProblem, datafit: Datafit, tol: float, max_iter: int):
+        self.data, self.datafit, self.X = problem.glm_data(), datafit, problem.X
         self.tol, self.max_iter = tol, max_iter
-        self._null: dict = {}
+        self._null: dict[tuple[int, ...], tuple[np.ndarray, float, np.ndarray, float]] = {}
 
     def _null_model(self, unit: GroupPenalty) -> tuple[np.ndarray, float, np.ndarray, float]:
         """(w, b, gradient, loss) of the fit of the intercept and the unpenalized groups alone."""
@@ -269,13 +272,13 @@ class _GLMPath:
             return self._null[key]
         data, fit = self.data, self.datafit
         K = data.n_classes
-        w = np.zeros(data.X.shape[1] * K)
+        w = np.zeros(self.X.shape[1] * K)
         b = fit.null_intercept(data.y, data.sw, data.offset) if data.fit_intercept else \
             class_intercepts(0.0, K)
         if key:  # fit the unpenalized groups with the others held at zero
             cols = unit.groups.columns(np.array(key, dtype=np.int64))
             feats = cols[::K] // K
-            sub = replace(data, X=data.X[:, feats])
+            sub = replace(data, X=self.X[:, feats])
             only = class_groups(
                 Groups.from_labels(unit.groups.column_group()[cols[::K]], feats.size), K)
             grad0 = np.abs(sub.gradient(data.weighted(fit.derivative(data.y,

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._problem import Problem
 from ..certificates import best_gap
+from ..datafits.quadratic import SufficientStatistics
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.choice import choose_solver
@@ -63,7 +64,7 @@ class LeastSquares:
 
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state=None) -> Fit:
         """The solver at the kernels' weights ``pw`` from ``w_start`` (and its residual)."""
-        if self.kind == "gram":
+        if isinstance(self.data, SufficientStatistics):  # self.kind == "gram"
             return solve_gram(self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter,
                               screen=self.screen)
         return solve_cd(self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter,
@@ -188,8 +189,8 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
 def ridge_closed_form_applies(problem: Problem, l1_ratio: float, alphas) -> bool:
     """An L2 path without bounds, every column penalized, every alpha positive: closed form."""
     unbounded = np.all(np.isinf(problem.lower)) and np.all(np.isinf(problem.upper))
-    return l1_ratio == 0.0 and unbounded and np.all(problem.factors > 0) and np.all(
-        np.asarray(alphas) > 0)
+    return bool(l1_ratio == 0.0 and unbounded and np.all(problem.factors > 0)
+                and np.all(np.asarray(alphas) > 0))
 
 
 def _ridge_closed_form(problem: Problem, alphas, scale) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,8 @@ from .interpolate import interpolate
 
 #: ``refit(path, alpha, X, y, options) -> (coef, intercept)``: the exact refit behind
 #: ``Path.coef_at(exact=True)``, set by ``shrinkage.paths`` (``shrinkage._any_alpha.refit``)
-refit: Callable | None = None
+refit: Callable[[Path, float, Any, Any, dict[str, Any]],
+                tuple[np.ndarray, float | np.ndarray]] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Path:
         if not isinstance(exact, bool | np.bool_):
             raise ValueError(f"exact must be True or False; got {exact!r}.")
         if exact:
+            if refit is None:  # only when this module is loaded without its package
+                raise RuntimeError("Path.coef_at(exact=True) needs shrinkage.paths imported.")
             return refit(self, alpha, X, y, options)
         if X is not None or y is not None or options:
             raise ValueError("X, y and fit options are for exact=True (a refit); interpolation "
