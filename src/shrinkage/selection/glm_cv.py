@@ -28,6 +28,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from joblib import Parallel, delayed
 from scipy.special import expit, softmax, xlogy
 from sklearn.metrics import roc_auc_score
@@ -55,7 +56,7 @@ class GLMCVData:
     "poisson" (``n_classes`` = 0).
     """
 
-    X: object
+    X: np.ndarray | sp.spmatrix
     y: np.ndarray
     sample_weight: np.ndarray
     offset: np.ndarray | None
@@ -93,9 +94,10 @@ class GLMPathFit:
     def as_path(self, grid: np.ndarray, l1_ratio: float, feature_names=None) -> Path:
         """One ``Path``: coefs (A, p) for one column, (A, p, K) with intercepts (A, K) for the
         multinomial and one-vs-rest (every class fitted); the gap is the worst of the fits."""
-        one = self.coefs.shape[1] == 1
-        coefs = self.coefs[:, 0] if one else np.moveaxis(self.coefs, 1, -1)
-        intercepts = self.intercepts[:, 0] if one else self.intercepts
+        fitted, fitted_intercepts = self._fitted()
+        one = fitted.shape[1] == 1
+        coefs = fitted[:, 0] if one else np.moveaxis(fitted, 1, -1)
+        intercepts = fitted_intercepts[:, 0] if one else fitted_intercepts
         paths = self.paths
         return Path(np.asarray(grid, dtype=np.float64), coefs, intercepts,
                     np.max([p.gaps for p in paths], axis=0),
@@ -103,10 +105,16 @@ class GLMPathFit:
                     np.all([p.converged for p in paths], axis=0), float(l1_ratio),
                     feature_names, datafit=paths[0].datafit, certificate=paths[0].certificate)
 
+    def _fitted(self) -> tuple[np.ndarray, np.ndarray]:
+        """coefs and intercepts (None only for a one-class training set, never asked for)."""
+        assert self.coefs is not None and self.intercepts is not None, "a one-class fit"
+        return self.coefs, self.intercepts
+
     def linear(self, X, offset=None) -> np.ndarray:
         """The linear predictors (n, n_alphas, m)."""
-        a, m, p = self.coefs.shape
-        eta = np.asarray(X @ self.coefs.reshape(a * m, p).T).reshape(-1, a, m) + self.intercepts
+        coefs, intercepts = self._fitted()
+        a, m, p = coefs.shape
+        eta = np.asarray(X @ coefs.reshape(a * m, p).T).reshape(-1, a, m) + intercepts
         return eta if offset is None else eta + offset[:, None, None]
 
     def predict(self, X, offset=None) -> np.ndarray:

@@ -25,6 +25,7 @@ first two terms are the projections on the intercept and on the columns with pen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg as la
@@ -222,7 +223,7 @@ def leave_one_out(problem: Problem, alphas: np.ndarray, *, gcv: bool = False,
         check_leverage(lev, rows, omega)
         e = resid / (1.0 - lev)[:, :, None]
         acc += np.einsum("b,bkt->kt", omega[rows], np.abs(e) if scoring == "mae" else e**2)
-        if store:
+        if stored is not None:
             stored[rows] = (e**2).transpose(0, 2, 1)
     if gcv:
         n_eff = np.count_nonzero(s > 0)
@@ -260,12 +261,13 @@ def check_leverage(lev: np.ndarray, rows: np.ndarray, omega: np.ndarray) -> None
 
 def kfold(problem: Problem, splits: list, alphas: np.ndarray, scoring: str) -> np.ndarray:
     """Fold errors (n_folds, n_alphas, n_targets) of Ridge(alpha) refitted on each training set."""
-    X, y, s = problem.X, problem.y, problem.sample_weight
+    X: Any = problem.X  # Problem.X is typed object: a dense array or a sparse matrix
+    y, s = problem.y, problem.sample_weight
     p = problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
     n_train = min(train.size for train, _ in splits)
     primal = n_train >= p or np.any(problem.factors == 0)
-    stats = None
+    stats: FoldStatistics | None = None  # the primal solves' fold statistics
     if primal:
         stats = FoldStatistics(X, y, s, problem.fit_intercept, splits)
         if "statistics" not in problem.__dict__:
@@ -274,7 +276,7 @@ def kfold(problem: Problem, splits: list, alphas: np.ndarray, scoring: str) -> n
     out = []
     for f, (train, test) in enumerate(splits):
         a = alphas / s[train].sum()
-        if primal:
+        if stats is not None:
             fold = stats.fold(f)
             coefs = PrimalRidge(fold, penalty_scale(problem, fold.col_norm_sq)).coefs(a)
             x_off, y_off = fold.x_offset, np.reshape(fold.y_offset, -1)
