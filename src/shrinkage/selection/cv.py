@@ -31,7 +31,9 @@ every held-out set of zero weight, is a ValueError naming the split.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -124,7 +126,7 @@ class CVResult:
     scoring: str
     l1_ratio: float
     path: Path | None
-    splits: list
+    splits: Sequence[tuple[np.ndarray, np.ndarray]]  # a list, or dask's lazy HashedFolds
     gammas: np.ndarray | None = None
     gamma_min: float | None = None
     gamma_1se: float | None = None
@@ -144,8 +146,14 @@ class CVResult:
         rule = v.check_choice(rule, "alpha_rule", v.ALPHA_RULES)
         i = self.index_min if rule == "min" else self.index_1se
         if self.gammas is None:
+            if self.path is None:
+                raise ValueError("coefs_at needs the full-data path; this CVResult has none "
+                                 "(the estimators keep it for the chosen l1_ratio only).")
             b = np.asarray(self.path.intercepts[i], dtype=np.float64)
             return self.path.coefs[i], float(b) if b.ndim == 0 else b
+        if self.relaxed_coefs is None or self.relaxed_intercepts is None:
+            raise ValueError("coefs_at needs the full-data relaxed fits; this CVResult has none "
+                             "(the estimators keep them for the chosen l1_ratio only).")
         g = int(np.flatnonzero(self.gammas == (self.gamma_min if rule == "min"
                                                else self.gamma_1se))[0])
         return self.relaxed_coefs[g, i], float(self.relaxed_intercepts[g, i])
@@ -273,7 +281,7 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
 class CVData:
     """Validated X, y, sample weights and path options, shared by every fold."""
 
-    X: object
+    X: np.ndarray | sp.spmatrix
     y: np.ndarray
     sample_weight: np.ndarray
     options: PathOptions
@@ -312,7 +320,8 @@ def cross_validate(data: CVData, splits: list, k: int, l1_ratios, *, alphas=None
     gammas = None if gammas is None else v.check_gammas(gammas)
     keep_fold_coefs = bool(keep_fold_coefs)
     opts = data.options
-    X, p = data.X, data.X.shape[1]
+    X: Any = data.X  # a dense array or a sparse matrix (scipy's types read as Any)
+    p = X.shape[1]
     weights = fold_weights(data.sample_weight, splits, model)
     n_train = min(train.size for train, _ in splits)
     kind = choose_solver(opts.solver, n_train, p)
@@ -564,7 +573,7 @@ def _summarize(fold_outs: list, weights, k: int, gammas) -> dict:
     """Fold errors, their mean and standard error, the selected indices (and kept paths)."""
     errors = np.array([out[0] for out in fold_outs])  # (F, G, A)
     mean, se = fold_summary(errors, weights, k)
-    out = {}
+    out: dict[str, Any] = {}
     if gammas is None:
         errors, mean, se = errors[:, 0], mean[0], se[0]
         out["index_min"], out["index_1se"] = select_alphas(mean, se)
