@@ -718,6 +718,32 @@ def test_nonconvex_penalty_with_a_huge_gamma_is_the_lasso(penalty):
         P.coefs[5], abs=1e-8)  # the exact refit is of the same penalty and gamma
 
 
+@pytest.mark.parametrize("penalty", ["mcp", "scad"])
+def test_nonconvex_standardize_is_the_path_on_scaled_columns_on_the_original_scale(penalty):
+    """ncvreg's standardization: the path of the columns divided by their weighted sd (a
+    constant column: scale 1, coefficient 0), its coefficients divided by the same sd; the same
+    grid; the exact refit with standardize=True lands on the grid point."""
+    rng = np.random.default_rng(17)
+    X = rng.standard_normal((60, 6)) * np.array([0.01, 1.0, 30.0, 1.0, 5.0, 0.2]) + 4.0
+    X[:, 3] = -1.5
+    y = 300 * X[:, 0] - 0.1 * X[:, 2] + rng.standard_normal(60)
+    sw = rng.uniform(0.5, 2.0, 60)
+    w = sw / sw.sum()
+    s = np.sqrt(w @ (X - w @ X) ** 2)
+    s[3] = 1.0
+    options = {"penalty": penalty, "n_alphas": 12, "tol": 1e-11, "sample_weight": sw}
+    P = shrinkage.path(X, y, standardize=True, **options)
+    Q = shrinkage.path(X / s, y, **options)
+    np.testing.assert_allclose(P.alphas, Q.alphas, rtol=1e-10)
+    np.testing.assert_allclose(P.coefs * s, Q.coefs, rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(P.intercepts, Q.intercepts, rtol=1e-9)
+    assert np.all(P.converged) and np.all(P.coefs[:, 3] == 0) and P.nnz[-1] >= 2
+    coef, intercept = P.coef_at(P.alphas[6], exact=True, X=X, y=y, sample_weight=sw,
+                                standardize=True, tol=1e-11)
+    np.testing.assert_allclose(coef, P.coefs[6], rtol=1e-8, atol=1e-12)
+    assert intercept == pytest.approx(P.intercepts[6], rel=1e-9)
+
+
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
     ({"penalty": "lasso"}, ValueError, r"penalty must be one of \('l1_l2', 'mcp', 'scad'\); "
                                        r"got 'lasso'"),
@@ -726,8 +752,10 @@ def test_nonconvex_penalty_with_a_huge_gamma_is_the_lasso(penalty):
     ({"penalty": "scad", "gamma": 2.0}, ValueError, r"gamma"),
     ({"penalty": "mcp", "l1_ratio": 0.5}, ValueError,
      r"l1_ratio=0.5 is not available with penalty='mcp'"),
-    ({"penalty": "scad", "standardize": True}, ValueError,
-     r"standardize=True is not available with penalty='scad'"),
+    ({"penalty": "scad", "positive": True}, ValueError,
+     r"positive=True is not available with penalty='scad'"),
+    ({"multi_task": True, "standardize": True}, ValueError,
+     r"standardize=True is not available with multi_task=True"),
     ({"penalty": "mcp", "datafit": "logistic"}, ValueError, r"datafit='logistic' is not"),
     ({"penalty": "mcp", "multi_task": True}, ValueError,
      r"penalty='mcp' is not available with multi_task=True"),

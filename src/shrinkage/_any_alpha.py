@@ -89,8 +89,8 @@ def _solve_special_at(path, alpha: float, X, y, options: dict, w0):
                     **options)
     tol = v.check_tol(options.pop("tol", 1e-4))
     max_iter = v.check_positive_int(options.pop("max_iter", 1000), "max_iter")
-    kept = {k: options[k] for k in ("sample_weight", "fit_intercept", "penalty_factor")
-            if k in options}
+    kept = {k: options[k] for k in ("sample_weight", "fit_intercept", "penalty_factor",
+                                    "standardize") if k in options}
     grid = np.array([alpha])
     if multi_task:
         return multi_task_path(X, y, l1_ratio=path.l1_ratio, alphas=grid, n_alphas=1,

@@ -47,9 +47,10 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     takes a 2-D ``y`` (one column per task) and penalizes the rows of W (p, T) with
     alpha * (l1_ratio * sum_j ||W_j||_2 + (1 - l1_ratio) / 2 * ||W||_F^2): scikit-learn's
     ``MultiTaskElasticNet`` objective, glmnet's "mgaussian" (``shrinkage.paths.multitask``);
-    coefs then have shape (n_alphas, p, T).  Neither takes another datafit, ``offset``, bounds,
-    ``standardize`` or a choice of solver (nor ``penalty_factor`` for multi-task, nor
-    ``l1_ratio`` for MCP and SCAD): a ValueError names the option.
+    coefs then have shape (n_alphas, p, T).  Neither takes another datafit, ``offset``, bounds
+    or a choice of solver (nor ``penalty_factor`` or ``standardize`` for multi-task, nor
+    ``l1_ratio`` for MCP and SCAD): a ValueError names the option.  MCP and SCAD take
+    ``standardize`` (ncvreg's: the penalty acts on the coefficients of the scaled columns).
 
     Examples
     --------
@@ -86,7 +87,7 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
                   "feature_names": feature_names}
         if not multi_task:
             result = nonconvex_path(X, y, penalty=penalty, gamma=gamma,
-                                    alpha_min_ratio=alpha_min_ratio,
+                                    alpha_min_ratio=alpha_min_ratio, standardize=standardize,
                                     penalty_factor=penalty_factor, **common)
             return replace(result, penalty=penalty,
                            gamma=check_gamma(gamma, penalty))  # the model, for coef_at
@@ -137,8 +138,8 @@ _DEFAULTS = {"datafit": "quadratic", "l1_ratio": 1.0, "offset": None, "penalty_f
 _NOT_TAKEN = {
     "multi_task=True": ("datafit", "offset", "penalty_factor", "lower", "upper", "positive",
                         "standardize", "solver", "screen", "penalty", "gamma"),
-    "nonconvex": ("datafit", "l1_ratio", "offset", "lower", "upper", "positive", "standardize",
-                  "solver", "screen"),
+    "nonconvex": ("datafit", "l1_ratio", "offset", "lower", "upper", "positive", "solver",
+                  "screen"),
 }
 
 

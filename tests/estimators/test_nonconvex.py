@@ -198,3 +198,123 @@ def test_not_converged_warns_with_the_kkt_violation():
     with pytest.warns(ShrinkageConvergenceWarning, match="KKT violation"):
         model = shrinkage.MCPRegressor(alpha=0.01, max_iter=1, tol=1e-12).fit(X, y)
     assert not model.converged_ and model.dual_gap_ > 0
+
+
+def scaled_design(seed: int, n: int = 70, p: int = 8):
+    """Columns on very different scales and offsets, a constant column (3), a sparse signal
+    (p >= 8)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * np.geomspace(1e-2, 1e2, p) + 5.0
+    X[:, 3] = 2.5
+    w = np.zeros(p)
+    w[[0, 5, 7]] = [40.0, 0.02, -0.01]
+    return X, X @ w + rng.standard_normal(n)
+
+
+def weighted_scale(X, sw, fit_intercept: bool) -> np.ndarray:
+    """glmnet's / ncvreg's scales: weighted sd (RMS without intercept), 1 for a constant."""
+    sw = sw / sw.sum()
+    mean = sw @ X if fit_intercept else np.zeros(X.shape[1])
+    sd = np.sqrt(sw @ (X - mean) ** 2)
+    return np.where(sd > 1e-12 * np.abs(X).max(axis=0), sd, 1.0)
+
+
+@pytest.mark.parametrize("penalty", ["mcp", "scad"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_standardize_is_the_fit_on_scaled_columns_back_transformed(penalty, fit_intercept,
+                                                                   sparse):
+    X, y = scaled_design(10)
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
+    s = weighted_scale(X, sw, fit_intercept)
+    cls = MODELS[penalty][0]
+    data = sp.csc_matrix(X) if sparse else X
+    # sparse: centred inside the kernels, with a rounding floor above 1e-12
+    tol, rtol = (1e-10, 1e-6) if sparse else (1e-12, 1e-8)
+    for alpha in (0.5, 0.05):
+        ours = cls(alpha=alpha, standardize=True, fit_intercept=fit_intercept,
+                   tol=tol).fit(data, y, sample_weight=sw)
+        manual = cls(alpha=alpha, fit_intercept=fit_intercept, tol=1e-12).fit(
+            X / s, y, sample_weight=sw)
+        assert ours.converged_ and ours.get_params()["standardize"] is True
+        np.testing.assert_allclose(ours.coef_ * s, manual.coef_, rtol=rtol, atol=rtol)
+        assert ours.intercept_ == pytest.approx(manual.intercept_, rel=rtol, abs=rtol)
+        if not sparse:  # the same iterates: the same certificate
+            assert ours.dual_gap_ == pytest.approx(manual.dual_gap_, rel=1e-3, abs=1e-14)
+        if fit_intercept:
+            assert ours.coef_[3] == 0  # the constant column: scale 1, coefficient 0
+    # and different from the unstandardized fit: the penalty acts on another scale
+    plain = cls(alpha=0.05, fit_intercept=fit_intercept, tol=tol).fit(data, y, sample_weight=sw)
+    assert not np.allclose(plain.coef_, ours.coef_, rtol=1e-2, atol=0)
+
+
+@pytest.mark.parametrize("penalty", ["mcp", "scad"])
+def test_standardize_has_no_effect_on_columns_of_unit_sd(penalty):
+    """ncvreg standardizes every fit; on columns that already have unit sd, as in the
+    skglm comparison above, standardize=True changes nothing."""
+    X, y = correlated(11, n=80, p=12)
+    cls = MODELS[penalty][0]
+    alpha = 0.1 * np.max(np.abs(X.T @ (y - y.mean()))) / len(y)
+    on = cls(alpha=alpha, standardize=True, tol=1e-12).fit(X, y)
+    off = cls(alpha=alpha, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(on.coef_, off.coef_, rtol=1e-10, atol=1e-12)
+    assert on.intercept_ == pytest.approx(off.intercept_, rel=1e-12)
+    path_on = nonconvex_path(X, y, penalty=penalty, standardize=True, n_alphas=8, tol=1e-10)
+    path_off = nonconvex_path(X, y, penalty=penalty, n_alphas=8, tol=1e-10)
+    np.testing.assert_allclose(path_on.alphas, path_off.alphas, rtol=1e-12)
+    np.testing.assert_allclose(path_on.coefs, path_off.coefs, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("penalty", ["mcp", "scad"])
+def test_standardized_certificate_is_the_kkt_violation_on_the_original_scale(penalty):
+    """The penalty sum_j pen(s_j w_j): its KKT violation in w, per unit column norm, computed
+    here with numpy on the original columns, is ``dual_gap_``."""
+    X, y = scaled_design(12)
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    cls, module, gamma = MODELS[penalty]
+    f = np.ones(X.shape[1])
+    f[1] = 0.0
+    model = cls(alpha=0.2, standardize=True, penalty_factor=f, tol=1e-9).fit(
+        X, y, sample_weight=sw)
+    s = weighted_scale(X, sw, True)
+    w = sw / sw.sum()
+    Xc = X - w @ X
+    corr = Xc.T @ (w * (y - model.predict(X)))  # minus the gradient in coef
+    # d/dw pen(s w) = s pen'(s w): the distance to s times the subdifferential at s w
+    scores = s * module.kkt_scores(corr / s, model.coef_ * s, 0.2 * f, gamma,
+                                   np.empty(X.shape[1]))
+    norms = np.sqrt(w @ Xc**2)
+    active = norms > 1e-12
+    kkt = np.max(scores[active] / norms[active])
+    assert kkt == pytest.approx(model.dual_gap_, rel=1e-4, abs=1e-14)
+    assert kkt <= 1e-9 * np.sqrt(w @ (y - w @ y) ** 2) and model.converged_
+
+
+def test_standardize_with_sample_weight_equals_repeated_rows_and_warm_starts():
+    X, y = scaled_design(13, n=50)
+    counts = np.random.default_rng(3).integers(1, 4, size=50)
+    for cls, _, _ in MODELS.values():
+        weighted = cls(alpha=0.2, standardize=True, tol=1e-12).fit(X, y, sample_weight=counts)
+        repeated = cls(alpha=0.2, standardize=True, tol=1e-12).fit(np.repeat(X, counts, 0),
+                                                                   np.repeat(y, counts))
+        np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-8, atol=1e-10)
+        assert weighted.intercept_ == pytest.approx(repeated.intercept_, rel=1e-8)
+        warm = cls(alpha=0.2, standardize=True, warm_start=True, tol=1e-12).fit(X, y)
+        first = warm.coef_.copy()
+        assert warm.fit(X, y).n_iter_ == 1  # the start is read on the original scale
+        np.testing.assert_allclose(warm.coef_, first, rtol=1e-12)
+
+
+@pytest.mark.parametrize("cls", [shrinkage.MCPRegressor, shrinkage.SCADRegressor])
+def test_standardize_survives_save_and_load(cls, tmp_path):
+    X, y = scaled_design(14)
+    model = cls(alpha=0.1, standardize=True).fit(X, y)
+    loaded = shrinkage.load(shrinkage.save(model, tmp_path / "m.json"))
+    assert loaded.get_params()["standardize"] is True
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)
+    np.testing.assert_allclose(loaded.fit(X, y).coef_, model.coef_, rtol=1e-12)
+
+
+@pytest.mark.parametrize("cls", [shrinkage.MCPRegressor, shrinkage.SCADRegressor])
+def test_check_estimator_standardized(cls):
+    check_estimator(cls(standardize=True))

@@ -5,7 +5,9 @@ They minimise 1/(2 sum s) sum_i s_i (y_i - x_i.w - b)^2 + sum_j pen(w_j; alpha f
 (``shrinkage.paths.nonconvex`` documents the objective, the solver and the certificate).  Both
 penalties act as the lasso near 0 and leave large coefficients unshrunk, so they select
 variables with less bias than the lasso; being non-convex, a fit is a stationary point reached
-from its start, certified by its KKT violation (``certificate_`` is "kkt").
+from its start, certified by its KKT violation (``certificate_`` is "kkt").  With
+``standardize=True`` the penalty acts on the coefficients of the columns scaled to unit
+weighted standard deviation, as ncvreg always does, and ``coef_`` is on the original scale.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ class _NonconvexRegressor(_LinearModel):
 
     _penalty = "mcp"
 
-    def __init__(self, alpha=1.0, gamma=3.0, *, fit_intercept=True, penalty_factor=None,
-                 tol=1e-4, max_iter=1000, warm_start=False):
+    def __init__(self, alpha=1.0, gamma=3.0, *, fit_intercept=True, standardize=False,
+                 penalty_factor=None, tol=1e-4, max_iter=1000, warm_start=False):
         self.alpha = alpha
         self.gamma = gamma
         self.fit_intercept = fit_intercept
+        self.standardize = standardize
         self.penalty_factor = penalty_factor
         self.tol = tol
         self.max_iter = max_iter
@@ -69,6 +72,7 @@ class _NonconvexRegressor(_LinearModel):
         problem = Problem.build(X, y, sample_weight=sample_weight,
                                 penalty_factor=self.penalty_factor,
                                 fit_intercept=self.fit_intercept,
+                                standardize=self.standardize,
                                 feature_names=getattr(self, "feature_names_in_", None),
                                 validated=True)
         w0 = None
@@ -101,10 +105,15 @@ class MCPRegressor(_NonconvexRegressor):
     gamma : float
         The concavity, > 1: small values are close to best-subset selection (hard
         thresholding), large ones to the lasso.  For a column with ||x_j||^2 / n <= 1 / gamma
-        (unstandardized data) the coordinate problem is not convex; it is still solved
+        (without ``standardize``) the coordinate problem is not convex; it is still solved
         exactly (hard thresholding).
     fit_intercept : bool
         Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool
+        ncvreg's (and glmnet's) standardization: the penalty acts on c_j w_j, the
+        coefficients of the columns scaled to unit weighted standard deviation c_j (the RMS
+        without an intercept; a constant column keeps c_j = 1); ``coef_`` is on the original
+        scale.  ``alpha`` and ``gamma`` then mean what they mean in ncvreg.
     penalty_factor : array-like of shape (n_features,) or None
         Per-feature multipliers f_j >= 0 of alpha (gamma is shared); 0 leaves a feature
         unpenalized.
@@ -125,7 +134,9 @@ class MCPRegressor(_NonconvexRegressor):
         The intercept.
     dual_gap_ : float
         The certificate: the largest KKT violation per unit column norm (the distance of
-        minus the gradient to the Clarke subdifferential of the penalty over ||x_j||).
+        minus the gradient to the Clarke subdifferential of the penalty over ||x_j||), in the
+        units of y; with ``standardize`` it is computed on the scaled columns, and it is the
+        same number on the original scale (both distance and norm scale by c_j).
     certificate_ : str
         "kkt".
     n_iter_ : int
@@ -171,10 +182,15 @@ class SCADRegressor(_NonconvexRegressor):
         The penalty strength, >= 0.
     gamma : float
         Fan and Li's a, > 2 (3.7 by default, their recommendation).  For a column with
-        ||x_j||^2 / n <= 1 / (gamma - 1) (unstandardized data) the coordinate problem is not
-        convex; it is still solved exactly.
+        ||x_j||^2 / n <= 1 / (gamma - 1) (without ``standardize``) the coordinate problem is
+        not convex; it is still solved exactly.
     fit_intercept : bool
         Fit an unpenalized intercept (exact weighted centring).
+    standardize : bool
+        ncvreg's (and glmnet's) standardization: the penalty acts on c_j w_j, the
+        coefficients of the columns scaled to unit weighted standard deviation c_j (the RMS
+        without an intercept; a constant column keeps c_j = 1); ``coef_`` is on the original
+        scale.  ``alpha`` and ``gamma`` then mean what they mean in ncvreg.
     penalty_factor : array-like of shape (n_features,) or None
         Per-feature multipliers f_j >= 0 of alpha (gamma is shared); 0 leaves a feature
         unpenalized.
@@ -195,7 +211,9 @@ class SCADRegressor(_NonconvexRegressor):
         The intercept.
     dual_gap_ : float
         The certificate: the largest KKT violation per unit column norm (the distance of
-        minus the gradient to the Clarke subdifferential of the penalty over ||x_j||).
+        minus the gradient to the Clarke subdifferential of the penalty over ||x_j||), in the
+        units of y; with ``standardize`` it is computed on the scaled columns, and it is the
+        same number on the original scale (both distance and norm scale by c_j).
     certificate_ : str
         "kkt".
     n_iter_ : int
@@ -223,8 +241,8 @@ class SCADRegressor(_NonconvexRegressor):
 
     _penalty = "scad"
 
-    def __init__(self, alpha=1.0, gamma=3.7, *, fit_intercept=True, penalty_factor=None,
-                 tol=1e-4, max_iter=1000, warm_start=False):
-        super().__init__(alpha, gamma, fit_intercept=fit_intercept,
+    def __init__(self, alpha=1.0, gamma=3.7, *, fit_intercept=True, standardize=False,
+                 penalty_factor=None, tol=1e-4, max_iter=1000, warm_start=False):
+        super().__init__(alpha, gamma, fit_intercept=fit_intercept, standardize=standardize,
                          penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
                          warm_start=warm_start)

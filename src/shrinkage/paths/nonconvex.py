@@ -10,8 +10,17 @@ fit is a stationary point and a coordinate-wise minimum reached from its start: 
 alpha_max, then from the previous alpha's solution, as ncvreg and skglm do.  Its certificate is
 the largest KKT violation, the distance of minus the gradient to the Clarke subdifferential,
 per unit column norm (``max_j kkt_j / ||x_j||``, in the units of y), and a fit converges when
-it is at most ``tol`` times the weighted standard deviation of y.  The solver is the
-working-set coordinate descent of ``solvers.cd`` (``kind`` and ``gamma`` of
+it is at most ``tol`` times the weighted standard deviation of y.
+
+``standardize=True`` is ncvreg's (and glmnet's) standardization: the penalty acts on the
+coefficients of the columns divided by their weighted standard deviations (``c_j``, the RMS
+without an intercept, 1 for a constant column), ``pen(c_j w_j; alpha f_j, gamma)``, and the
+coefficients come back on the original scale.  The fit runs on the scaled columns, where every
+coordinate problem is convex.  The certificate does not depend on the scale: scaling column j
+by 1 / c_j divides both its KKT violation and its norm by c_j, so ``max_j kkt_j / ||x_j||`` is
+the same number for the scaled problem and for the original-scale one with the penalty above.
+
+The solver is the working-set coordinate descent of ``solvers.cd`` (``kind`` and ``gamma`` of
 ``penalties._separable``); the path engine (``shrinkage.paths.engine``) runs the grid and the
 warm starts of the ``Nonconvex`` family.
 """
@@ -101,8 +110,9 @@ def check_gamma(gamma, penalty: str) -> float:
 
 def nonconvex_path(X, y, *, penalty: str = "mcp", gamma: float | None = None, alphas=None,
                    n_alphas: int = 100, alpha_min_ratio: float | None = None,
-                   fit_intercept: bool = True, sample_weight=None, penalty_factor=None,
-                   tol: float = 1e-4, max_iter: int = 1000, feature_names=None) -> Path:
+                   fit_intercept: bool = True, standardize: bool = False, sample_weight=None,
+                   penalty_factor=None, tol: float = 1e-4, max_iter: int = 1000,
+                   feature_names=None) -> Path:
     """MCP or SCAD least squares along a decreasing grid of alphas, each fit warm-started from
     the previous one.
 
@@ -127,8 +137,13 @@ def nonconvex_path(X, y, *, penalty: str = "mcp", gamma: float | None = None, al
         The last alpha of the default grid over the first (None: 1e-4 when n >= p, else 1e-2).
     fit_intercept : bool
         Fit an unpenalized intercept.
+    standardize : bool
+        ncvreg's (and glmnet's) standardization: penalize the coefficients of the columns
+        scaled to unit weighted standard deviation (a constant column keeps scale 1), return
+        the coefficients on the original scale; alpha_max and the grid are then those of the
+        scaled columns.
     sample_weight : array-like of shape (n_samples,) or None
-        Weights of the squared residuals.
+        Weights of the squared residuals (and of the standardization's means and variances).
     penalty_factor : array-like of shape (n_features,) or None
         Per-feature multipliers of alpha, f_j >= 0 (0 leaves a feature unpenalized); gamma is
         the same for every feature.
@@ -143,8 +158,9 @@ def nonconvex_path(X, y, *, penalty: str = "mcp", gamma: float | None = None, al
     Returns
     -------
     Path
-        The solutions (largest alpha first); ``gaps`` holds each fit's KKT violation and
-        ``certificate`` is "kkt".
+        The solutions (largest alpha first); ``gaps`` holds each fit's KKT violation per unit
+        column norm (the same on either scale with ``standardize``) and ``certificate`` is
+        "kkt".
 
     Examples
     --------
@@ -165,7 +181,8 @@ def nonconvex_path(X, y, *, penalty: str = "mcp", gamma: float | None = None, al
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
     checked = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                            fit_intercept=fit_intercept, feature_names=feature_names)
+                            fit_intercept=fit_intercept, standardize=standardize,
+                            feature_names=feature_names)
     if alpha_min_ratio is None:  # only the default grid reads it
         alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
     return solve_nonconvex_path(problem, penalty, gamma, checked, n_alphas=n_alphas,
@@ -182,7 +199,8 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
     Parameters
     ----------
     problem : Problem
-        The validated least-squares problem (its bounds are ignored).
+        The validated least-squares problem (its bounds are ignored); with ``standardize``
+        the penalty acts on the coefficients of its scaled columns (``standardized``).
     penalty : str
         "mcp" or "scad".
     gamma : float
@@ -198,7 +216,7 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
     max_iter : int
         The most epochs per alpha.
     w0 : numpy.ndarray or None
-        The start of the first fit (None: the null fit).
+        The start of the first fit, on the original scale (None: the null fit).
     model : str
         The name the convergence warning uses.
 
@@ -218,20 +236,71 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
     >>> np.flatnonzero(p.coefs[1])
     array([0])
     """
+    problem, scale = standardized(problem)
     family = Nonconvex(problem, penalty, gamma, tol=tol, max_iter=max_iter)
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     if w0 is None:
         w0 = family.null()[1] if null is None else null[0]
+    elif scale is not None:
+        w0 = np.asarray(w0, dtype=np.float64) * scale
     fits = run(family, [float(a) for a in alphas], np.asarray(w0, dtype=np.float64))
     _warn_not_converged(fits, alphas, max_iter, model)
     design, p = problem.design, problem.n_features
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
     intercepts = (design.y_offset - coefs @ design.x_offset if problem.fit_intercept
-                  else np.zeros(len(alphas)))
+                  else np.zeros(len(alphas)))  # the same on either scale
+    if scale is not None:
+        coefs = coefs / scale
     return Path(np.asarray(alphas, dtype=np.float64), coefs, np.asarray(intercepts, float),
                 np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
                 np.array([f.converged for f in fits]), 1.0, problem.feature_names,
                 certificate="kkt", penalty=penalty, gamma=gamma)  # the model, for coef_at
+
+
+def standardized(problem: Problem) -> tuple[Problem, np.ndarray | None]:
+    """The problem on its columns divided by their scales, with the scales, when it asks for
+    ``standardize``; else (``problem``, None).
+
+    The scales are ``Problem.column_scale`` (glmnet's and ncvreg's: the weighted standard
+    deviation, the RMS without an intercept, 1 for a constant column).  Only the returned
+    problem's ``design`` is scaled (a fresh one: the caller's problem is left as it was), and
+    its ``X`` is the caller's, read for its shape only.
+
+    Parameters
+    ----------
+    problem : Problem
+        The validated problem.
+
+    Returns
+    -------
+    tuple of (Problem, numpy.ndarray or None)
+        The problem to solve, and the scales c (coefficients on the original scale are the
+        scaled ones over c), or None without ``standardize``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage._problem import Problem
+    >>> X = np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 1.0], [6.0, 1.0]])
+    >>> scaled, s = standardized(Problem.build(X, [1.0, 2.0, 3.0, 5.0], standardize=True))
+    >>> s.round(4), scaled.design.col_norm_sq.round(12)  # the constant column keeps scale 1
+    (array([2.2361, 1.    ]), array([1., 0.]))
+    """
+    if not problem.standardize:
+        return problem, None
+    design = WeightedDesign.build(problem.X, problem.y, problem.sample_weight,
+                                  problem.fit_intercept)
+    scale = problem.column_scale(design.col_norm_sq)
+    assert scale is not None  # problem.standardize
+    inverse = 1.0 / scale
+    if design.is_sparse:  # the CSC values are the caller's: scaled into a new array
+        data = design.data * np.repeat(inverse, np.diff(design.indptr)).astype(design.data.dtype)
+        design = replace(design, data=data)
+    else:  # Xd is the fresh design's own copy
+        np.multiply(design.Xd, inverse.astype(design.Xd.dtype), out=design.Xd)
+    design = replace(design, x_offset=design.x_offset * inverse,
+                     col_norm_sq=design.col_norm_sq * inverse**2)
+    return replace(problem, standardize=False).with_design(design), scale
 
 
 class Nonconvex:
