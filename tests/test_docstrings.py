@@ -42,9 +42,6 @@ KNOWN_NONCONFORMING = {
     # penalties/
     "shrinkage.penalties.ElasticNetPenalty", "shrinkage.penalties.L1",
     "shrinkage.penalties.L2", "shrinkage.penalties.PenaltyWeights",
-    # glm/, paths/, path.py, group_path.py, solvers/
-    "shrinkage.glm.GLMDesign", "shrinkage.glm.GLMProblem", "shrinkage.Path", "shrinkage.path",
-    "shrinkage.group_path", "shrinkage.quantile_path",
 }
 
 

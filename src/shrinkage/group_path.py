@@ -21,11 +21,59 @@ def group_path(X, y, groups=None, *, datafit="quadratic", l1_ratio: float = 0.0,
                offset=None, tol: float = 1e-4, max_iter: int = 1000, feature_names=None) -> Path:
     """Warm-started group / sparse-group lasso solutions along a decreasing grid of alphas.
 
-    ``groups``: one integer label per column (-1 or None: in no group); None puts every column
-    in its own group (the lasso).  ``l1_ratio`` mixes in the L1 norm (0: group lasso).  The
-    default grid runs from alpha_max (all groups zero) down to alpha_max * alpha_min_ratio.
-    ``datafit``: "quadratic" or a GLM datafit name / instance (see ``shrinkage.datafits``),
-    "quantile" included (``shrinkage.datafits.Quantile(tau)`` for the tau-quantile).
+    Minimizes, at each alpha (the objective of ``shrinkage.solvers.group_cd``),
+
+        1/(sum s) sum_i s_i l(y_i, x_i.w + b + o_i)
+        + alpha [l1_ratio sum_j |w_j| + (1 - l1_ratio) sum_g f_g ||w_g||_2],
+
+    l the squared error / 2 for ``datafit="quadratic"``, or the datafit's loss.  The default
+    grid runs from alpha_max (all penalized groups zero) down to alpha_max * alpha_min_ratio.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+        The design (a DataFrame's columns name the features).
+    y : array-like of shape (n_samples,)
+        The target (class labels for "logistic" and "multinomial").
+    groups : array-like of shape (n_features,) or None, default=None
+        One integer label per column (-1 or None: in no group, a group of its own); None puts
+        every column in its own group (the lasso).
+    datafit : str or Datafit, default="quadratic"
+        "quadratic" or a GLM datafit name or instance (see ``shrinkage.datafits``), "quantile"
+        included (``shrinkage.datafits.Quantile(tau)`` for the tau-quantile).
+    l1_ratio : float, default=0.0
+        The L1 part of the penalty, in [0, 1] (0: group lasso; 1: lasso).
+    alphas : array-like of shape (n_alphas,) or None, default=None
+        The grid, largest first; None for the default grid from alpha_max.
+    n_alphas : int, default=100
+        The default grid's length.
+    alpha_min_ratio : float or None, default=None
+        The default grid's last alpha over its first, in (0, 1); None for glmnet's rule (1e-4
+        when n_samples >= n_features, else 1e-2).
+    group_factor : float, dict, array-like or None, default=None
+        The factors f_g: None for sqrt(|g|) (Yuan and Lin's); one number for every group; a
+        dict {label: f} (the other groups keep sqrt(|g|)); or one value per group.  f_g = 0
+        leaves a group unpenalized (under ``l1_ratio=0``).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept b.
+    standardize : bool, default=False
+        Penalize the coefficients of the columns divided by their weighted standard deviations
+        (glmnet's rule); coefficients are reported on the original scale.
+    sample_weight : array-like of shape (n_samples,) or None, default=None
+        The weights s (None: all ones).
+    offset : array-like of shape (n_samples,) or None, default=None
+        The offsets o added to the linear predictor ((n_samples, K) for K classes).
+    tol : float, default=1e-4
+        Each fit's relative tolerance on its certificate.
+    max_iter : int, default=1000
+        The iterations allowed per alpha.
+    feature_names : array-like of shape (n_features,) or None, default=None
+        The columns' names (default: a DataFrame's columns).
+
+    Returns
+    -------
+    Path
+        The solutions with their certificates (``penalty="group"``).
 
     Examples
     --------

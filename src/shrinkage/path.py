@@ -52,6 +52,67 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     ``l1_ratio`` for MCP and SCAD): a ValueError names the option.  MCP and SCAD take
     ``standardize`` (ncvreg's: the penalty acts on the coefficients of the scaled columns).
 
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+        The design (a DataFrame's columns name the features).
+    y : array-like of shape (n_samples,)
+        The target; (n_samples, n_tasks) with ``multi_task=True``.
+    datafit : str or Datafit, default="quadratic"
+        "quadratic" (least squares), or a GLM datafit name or instance ("logistic",
+        "poisson", "gamma", "tweedie", "huber", "quantile", ...; see ``shrinkage.datafits``).
+    l1_ratio : float, default=1.0
+        The mix between L1 (1.0, the lasso) and L2 (0.0, ridge), in [0, 1].
+    alphas : array-like of shape (n_alphas,) or None, default=None
+        The grid, largest first; None for the default grid from alpha_max.
+    n_alphas : int, default=100
+        The default grid's length.
+    alpha_min_ratio : float or None, default=None
+        The default grid's last alpha over its first, in (0, 1); None for glmnet's rule (1e-4
+        when n_samples >= n_features, else 1e-2).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (exact weighted centring for least squares).
+    standardize : bool, default=False
+        glmnet-style: penalize the coefficients of columns scaled to unit weighted standard
+        deviation, report coefficients on the original scale.
+    sample_weight : array-like of shape (n_samples,) or None, default=None
+        The sample weights s (None: all ones).
+    offset : array-like of shape (n_samples,) or None, default=None
+        Added to the linear predictor (for least squares, subtracted from y).
+    penalty_factor : array-like of shape (n_features,) or None, default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float, array-like of shape (n_features,) or None, default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float, array-like of shape (n_features,) or None, default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    tol : float, default=1e-4
+        Each fit's relative tolerance: for least squares the duality gap
+        <= tol * sum s (y - ybar)^2 / sum s (scikit-learn's convention); the GLMs' and the
+        quantile loss's are relative to the null model's objective.
+    max_iter : int, default=1000
+        The iterations allowed per alpha (epochs, Newton steps or interior-point steps).
+    solver : {"auto", "cd", "gram"}, default="auto"
+        Least squares only: ``"cd"`` coordinate descent on working sets, ``"gram"`` the
+        covariance mode for n >> p, ``"auto"`` chosen by ``shrinkage.solvers.choice``.
+    screen : bool, default=True
+        Least squares only: gap safe screening of the coefficients certified to be zero.
+    feature_names : array-like of shape (n_features,) or None, default=None
+        The columns' names (default: a DataFrame's columns).
+    penalty : {"l1_l2", "mcp", "scad"}, default="l1_l2"
+        The penalty: the L1/L2 mix of ``l1_ratio``, or MCP or SCAD (least squares).
+    gamma : float or None, default=None
+        The concavity of MCP (> 1, default 3.0) or SCAD (> 2, default 3.7); None otherwise.
+    multi_task : bool, default=False
+        Fit the tasks of a 2-D ``y`` together with the row-wise L2,1 penalty.
+
+    Returns
+    -------
+    Path
+        The solutions along the grid with their certificates (``shrinkage.paths.result``).
+
     Examples
     --------
     >>> import numpy as np

@@ -16,7 +16,36 @@ from ..penalties.l1_l2 import ElasticNetPenalty
 
 @dataclass(frozen=True)
 class GLMDesign:
-    """X for the kernels: dense float64 in Fortran order, or the CSC arrays (never densified)."""
+    """X for the kernels: dense float64 in Fortran order, or the CSC arrays (never densified).
+
+    Built by ``GLMDesign.build(X)``; the kernels take ``kernel_args()``.
+
+    Attributes
+    ----------
+    Xd : numpy.ndarray of shape (n_samples, n_features)
+        The dense design, float64 in Fortran order (shape (0, 0) when sparse).
+    data : numpy.ndarray of shape (nnz,)
+        The CSC values, float64 (empty when dense).
+    indices : numpy.ndarray of shape (nnz,)
+        The CSC row indices, scipy's index dtype (empty when dense).
+    indptr : numpy.ndarray of shape (n_features + 1,)
+        The CSC column pointers (empty when dense).
+    is_sparse : bool
+        Whether the design is the CSC arrays.
+    shape : tuple of (int, int)
+        (n_samples, n_features).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> X = np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]])
+    >>> dense, sparse = GLMDesign.build(X), GLMDesign.build(sp.csc_matrix(X))
+    >>> dense.is_sparse, sparse.is_sparse, sparse.shape
+    (False, True, (3, 2))
+    >>> bool(np.allclose(dense.matvec(np.ones(2)), sparse.matvec(np.ones(2))))
+    True
+    """
 
     Xd: np.ndarray
     data: np.ndarray
@@ -70,7 +99,44 @@ class GLMDesign:
 
 @dataclass
 class GLMProblem:
-    """X, y, weights, offset and the alpha-free parts of the penalty (factors, bounds)."""
+    """X, y, weights, offset and the alpha-free parts of the penalty (factors, bounds).
+
+    Built, validated, by ``GLMProblem.build(X, y, ...)`` (the options of ``shrinkage.path``);
+    the GLM path (``shrinkage.glm.solve_glm_path``) solves it along a grid of alphas.
+
+    Attributes
+    ----------
+    X : numpy.ndarray or scipy.sparse.csc_matrix of shape (n_samples, n_features)
+        The validated design (float, finite).
+    y : numpy.ndarray of shape (n_samples,)
+        The target, as the datafit checks it later (class labels, counts, ...).
+    sample_weight : numpy.ndarray of shape (n_samples,)
+        The sample weights (all ones by default).
+    offset : numpy.ndarray of shape (n_samples,) or (n_samples, K), or None
+        Added to the linear predictor (None: no offset).
+    factors : numpy.ndarray of shape (n_features,)
+        The penalty factors f_j >= 0 (0 leaves a feature unpenalized).
+    lower : numpy.ndarray of shape (n_features,)
+        Lower bounds on the coefficients (-inf: none).
+    upper : numpy.ndarray of shape (n_features,)
+        Upper bounds on the coefficients (inf: none).
+    fit_intercept : bool
+        Whether an unpenalized intercept is fitted.
+    standardize : bool
+        Whether the penalty acts on the coefficients of the columns scaled to unit weighted
+        standard deviation (glmnet's rule).
+    feature_names : numpy.ndarray of shape (n_features,) or None, default=None
+        The columns' names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> problem = GLMProblem.build(np.eye(3), np.array([0.0, 1.0, 1.0]), positive=True)
+    >>> problem.n_samples, problem.n_features, problem.lower
+    (3, 3, array([0., 0., 0.]))
+    >>> problem.sw
+    array([0.33333333, 0.33333333, 0.33333333])
+    """
 
     X: object
     y: np.ndarray

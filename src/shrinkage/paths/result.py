@@ -32,6 +32,37 @@ class Path:
     "scad" with their concavity ``gamma``; "group" for ``group_path``; "multitask" for
     ``path(..., multi_task=True)``): ``coef_at(exact=True)`` refits that model.
 
+    Attributes
+    ----------
+    alphas : numpy.ndarray of shape (n_alphas,)
+        The penalty strengths, largest first.
+    coefs : numpy.ndarray of shape (n_alphas, n_features)
+        The coefficients at each alpha, on the original scale of the columns; (n_alphas,
+        n_features, K) for the K classes of the multinomial or the K tasks of a multi-task path.
+    intercepts : numpy.ndarray of shape (n_alphas,)
+        The intercept at each alpha (0 without one); (n_alphas, K) for K classes or tasks.
+    gaps : numpy.ndarray of shape (n_alphas,)
+        The certificate of each fit in objective units: a duality gap (an upper bound on the
+        suboptimality), or a KKT violation where ``certificate`` is "kkt".
+    n_iter : numpy.ndarray of shape (n_alphas,)
+        The iterations (epochs or Newton steps) each fit took.
+    converged : numpy.ndarray of shape (n_alphas,)
+        Whether each fit's certificate reached the tolerance.
+    l1_ratio : float
+        The L1 part of the penalty's mix (1 for MCP and SCAD).
+    feature_names : numpy.ndarray of shape (n_features,) or None, default=None
+        The columns' names (a DataFrame's columns, or ``feature_names``).
+    datafit : str, default="quadratic"
+        The datafit's name: "quadratic", "logistic", "poisson", "quantile", ...
+    certificate : str, default="duality_gap"
+        What ``gaps`` holds: "duality_gap" or "kkt" (the non-convex penalties).
+    penalty : str, default="l1_l2"
+        The model: "l1_l2", "mcp", "scad", "group" or "multitask".
+    gamma : float or None, default=None
+        The concavity of "mcp" and "scad" (None for the other penalties).
+    nnz : numpy.ndarray of shape (n_alphas,)
+        The number of features in the model at each alpha (read-only property).
+
     Examples
     --------
     >>> import numpy as np
@@ -76,16 +107,47 @@ class Path:
         ``exact=False`` interpolates linearly in alpha between the grid points around it
         (glmnet's ``exact = FALSE``; exact for the lasso between kinks); above the first alpha
         it gives the null model when the path starts at alpha_max, below the last it refuses.
-        ``exact=True`` refits at alpha warm-started from the nearest grid point: it needs the
-        training ``X``, ``y`` and the ``shrinkage.path`` options the path was computed with
-        (``sample_weight``, ``standardize``, ``penalty_factor``, ... ; ``datafit`` for Huber
-        and quantile paths).  See ``shrinkage._any_alpha``.
+        ``exact=True`` refits at alpha warm-started from the nearest grid point (see
+        ``shrinkage._any_alpha``): the same model as the path (``penalty``, ``gamma``,
+        ``l1_ratio``, ``datafit``), which needs the training data and the options the path was
+        computed with.
+
+        Parameters
+        ----------
+        alpha : float
+            The penalty strength, >= 0.
+        exact : bool, default=False
+            Refit at ``alpha`` (True) rather than interpolate between grid points (False).
+        X : array-like of shape (n_samples, n_features) or None, default=None
+            The training design, for ``exact=True`` only.
+        y : array-like of shape (n_samples,) or None, default=None
+            The training target (shape (n_samples, n_tasks) for a multi-task path), for
+            ``exact=True`` only.
+        **options
+            The ``shrinkage.path`` options the path was computed with (``sample_weight``,
+            ``offset``, ``standardize``, ``penalty_factor``, bounds, ``fit_intercept``, ``tol``,
+            ``max_iter``, ``solver``, ``screen``; ``datafit`` for Huber, quantile and Tweedie
+            paths), for ``exact=True`` only.
+
+        Returns
+        -------
+        coef : numpy.ndarray of shape (n_features,)
+            The coefficients at ``alpha``; (n_features, K) for K classes or tasks.
+        intercept : float or numpy.ndarray
+            The intercept at ``alpha``; one per class or task, shape (K,).
 
         Examples
         --------
-        >>> fit = shrinkage.path(X, y)                                    # doctest: +SKIP
-        >>> coef, intercept = fit.coef_at(0.05)                           # doctest: +SKIP
-        >>> coef, intercept = fit.coef_at(1e-6, exact=True, X=X, y=y)     # doctest: +SKIP
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((50, 3))
+        >>> y = X @ np.array([1.0, 0.0, -1.0]) + 0.1 * rng.standard_normal(50)
+        >>> fit = shrinkage.path(X, y, n_alphas=10)
+        >>> coef, intercept = fit.coef_at(0.05)  # interpolated
+        >>> refit, _ = fit.coef_at(0.05, exact=True, X=X, y=y, tol=1e-10)  # solved at 0.05
+        >>> bool(np.allclose(coef, refit, atol=1e-3))
+        True
         """
         alpha = v.check_alpha(alpha)
         if not isinstance(exact, bool | np.bool_):
@@ -102,8 +164,38 @@ class Path:
     def predict(self, X, alpha: float, *, exact: bool = False, train: tuple | None = None,
                 **options) -> np.ndarray:
         """The linear predictor X w + b at ``alpha`` (the prediction for least squares; apply
-        the inverse link for a GLM's mean).  ``train=(X_train, y_train)`` and ``options`` are
-        ``coef_at``'s data and options for ``exact=True``."""
+        the inverse link for a GLM's mean).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The rows to predict.
+        alpha : float
+            The penalty strength, >= 0.
+        exact : bool, default=False
+            Refit at ``alpha`` (True) rather than interpolate between grid points (False), as in
+            ``coef_at``.
+        train : tuple of (array-like, array-like) or None, default=None
+            The training data ``(X_train, y_train)``, for ``exact=True`` only.
+        **options
+            ``coef_at``'s fit options, for ``exact=True`` only.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples,)
+            X w + b at ``alpha``; (n_samples, K) for K classes or tasks.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((50, 3))
+        >>> y = X @ np.array([1.0, 0.0, -1.0]) + 0.1 * rng.standard_normal(50)
+        >>> fit = shrinkage.path(X, y, n_alphas=10)
+        >>> fit.predict(X[:2], fit.alphas[-1]).shape
+        (2,)
+        """
         X_train, y_train = (None, None) if train is None else train
         coef, intercept = self.coef_at(alpha, exact=exact, X=X_train, y=y_train, **options)
         return np.asarray(X @ coef + intercept)

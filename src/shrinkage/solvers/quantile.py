@@ -448,11 +448,62 @@ def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=
                   offset=None, tol: float = 1e-6, max_iter: int = 100, feature_names=None):
     """Penalized quantile regression along a decreasing grid of alphas -> ``shrinkage.Path``.
 
+    Minimizes, at each alpha, on lower <= w <= upper (sw the sample weights normalised to sum
+    to one, rho_tau the pinball loss of ``shrinkage.datafits.quantile``, r = y - o - Xw - b),
+
+        sum_i sw_i rho_tau(r_i) + alpha sum_j f_j (l1_ratio |w_j| + (1 - l1_ratio)/2 w_j^2).
+
     The default grid runs from alpha_max (``quantile_alpha_max``) down to
     alpha_max * alpha_min_ratio.  Each alpha below alpha_max is solved from a cold start
-    (interior-point methods gain little from warm starts); those at or above it are the null fit.
-    ``tol`` is relative to the null model's objective; ``max_iter`` counts interior-point steps.
-    ``offset`` is added to the linear predictor (the fit is that of y - offset).
+    (interior-point methods gain little from warm starts); those at or above it are the null
+    fit.  Each fit is certified by its exact duality gap.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+        The design (a DataFrame's columns name the features).
+    y : array-like of shape (n_samples,)
+        The target.
+    quantile : float, default=0.5
+        tau in (0, 1); 0.5 is least absolute deviation (median regression).
+    l1_ratio : float, default=1.0
+        The mix between L1 (1.0) and L2 (0.0).
+    alphas : array-like of shape (n_alphas,) or None, default=None
+        The grid, largest first; None for the default grid from alpha_max.
+    n_alphas : int, default=100
+        The default grid's length.
+    alpha_min_ratio : float or None, default=None
+        The default grid's last alpha over its first, in (0, 1); None for glmnet's rule (1e-4
+        when n_samples >= n_features, else 1e-2).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept b.
+    standardize : bool, default=False
+        Penalize the coefficients of the columns scaled to unit weighted standard deviation
+        (glmnet's rule); coefficients are reported on the original scale.
+    sample_weight : array-like of shape (n_samples,) or None, default=None
+        The sample weights (None: all ones).
+    penalty_factor : array-like of shape (n_features,) or None, default=None
+        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
+        None is all ones.
+    lower : float, array-like of shape (n_features,) or None, default=None
+        Lower bounds on the coefficients (None: no bound).
+    upper : float, array-like of shape (n_features,) or None, default=None
+        Upper bounds on the coefficients (None: no bound).
+    positive : bool, default=False
+        Shorthand for ``lower=0``.
+    offset : array-like of shape (n_samples,) or None, default=None
+        The offsets o added to the linear predictor (the fit is that of y - offset).
+    tol : float, default=1e-6
+        Each fit stops when its duality gap <= tol * (objective of the null model).
+    max_iter : int, default=100
+        The most interior-point steps per alpha.
+    feature_names : array-like of shape (n_features,) or None, default=None
+        The columns' names (default: a DataFrame's columns).
+
+    Returns
+    -------
+    Path
+        The solutions with their duality gaps (``datafit="quantile"``).
 
     Examples
     --------
