@@ -14,7 +14,6 @@ from sklearn.model_selection import KFold
 import shrinkage
 from shrinkage import io
 from shrinkage.cli import main
-from shrinkage.table_models import standardized
 
 from .test_cli import files, one_line
 
@@ -55,9 +54,19 @@ def _drop(name):
     return ",".join(c for c in OTHERS if c != TARGETS[name])
 
 
+def _standardized(prepared):
+    """The prepared features centred and divided by their standard deviations (1 if constant),
+    with those standard deviations: what ncvreg fits on."""
+    X = prepared.X.to_numpy(dtype=np.float64)
+    scale = X.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    return (X - X.mean(axis=0)) / scale, scale
+
+
 LIBRARY = {  # --model (its options): the library's estimator at alpha 0.05
-    "mcp": (["--gamma", "2.5"], lambda: shrinkage.MCPRegressor(0.05, gamma=2.5)),
-    "scad": ([], lambda: shrinkage.SCADRegressor(0.05, gamma=3.7)),
+    "mcp": (["--gamma", "2.5"], lambda: shrinkage.MCPRegressor(0.05, gamma=2.5,
+                                                               standardize=True)),
+    "scad": ([], lambda: shrinkage.SCADRegressor(0.05, gamma=3.7, standardize=True)),
     "gamma": (["--penalty", "l1"],
               lambda: shrinkage.GammaRegressor(0.05, l1_ratio=1.0, standardize=True)),
     "tweedie": (["--power", "1.6", "--penalty", "elasticnet"],
@@ -77,9 +86,8 @@ def test_fit_predict_round_trip_matches_the_library(tmp_path, csv, table, name, 
 
     prepared = _prepared(table, name)
     nonconvex = name in ("mcp", "scad")
-    Z, _, scale = standardized(prepared)  # MCP and SCAD penalize standardized columns
-    est = make().fit(Z if nonconvex else prepared.X, prepared.y)
-    expected = est.predict(Z if nonconvex else prepared.X)
+    est = make().fit(prepared.X, prepared.y)
+    expected = est.predict(prepared.X)
     np.testing.assert_allclose(pd.read_csv(preds)["prediction"], expected, rtol=1e-10,
                                atol=1e-10)
     np.testing.assert_allclose(shrinkage.load(model).predict(table), expected, rtol=1e-10,
@@ -93,24 +101,35 @@ def test_fit_predict_round_trip_matches_the_library(tmp_path, csv, table, name, 
     what = "KKT violation" if nonconvex else "certificate"
     assert f"Converged: {what} {certificate['duality_gap']:.3g}" in out
     assert stored["model"] == name and stored["task"] == "regression"
-    # the coefficients printed on the original scale
-    coef = est.coef_ / scale if nonconvex else est.coef_
+    # the coefficients printed are those of the model file, on the original scale
+    saved = shrinkage.load(model)
+    assert saved[0].standardize is False and saved[-1].get_params()["standardize"] is True
+    np.testing.assert_allclose(saved[-1].coef_, est.coef_, rtol=1e-10, atol=1e-12)
     shown = dict(kv.rsplit(" ", 1) for kv in
                  out.split("Coefficients: ")[1].split(".\n")[0].split(", "))
-    kept = {n: f"{w:+.4g}" for n, w in zip(prepared.feature_names, coef, strict=True) if w}
+    kept = {n: f"{w:+.4g}" for n, w in zip(prepared.feature_names, saved[-1].coef_, strict=True)
+            if w}
     assert shown == kept
 
 
-def test_mcp_model_file_standardizes_in_its_preprocessing(tmp_path, csv, table, capsys):
+def test_mcp_model_file_holds_the_ncvreg_fit_on_the_original_scale(tmp_path, csv, table,
+                                                                    capsys):
+    """The estimator standardizes: the saved coef_ are ncvreg's fit on standardized columns
+    divided by the standard deviations (not per standard deviation), and the preprocessing
+    step does not standardize again."""
     model = tmp_path / "m.json"
     assert main(["fit", str(csv), "-t", "y", "--drop", "amount,loss", "--model", "mcp",
                  "--alpha", "0.05", "--model-out", str(model)]) == 0
     pipeline = shrinkage.load(model)
     preprocess, est = pipeline[0], pipeline[-1]
-    _, mean, scale = standardized(_prepared(table, "mcp"))
-    assert preprocess.standardize is True
-    np.testing.assert_array_equal(preprocess.mean_, mean)
-    np.testing.assert_array_equal(preprocess.scale_, scale)
+    prepared = _prepared(table, "mcp")
+    Z, scale = _standardized(prepared)
+    ncvreg_like = shrinkage.MCPRegressor(0.05, tol=1e-10).fit(Z, prepared.y)
+    assert preprocess.standardize is False and preprocess.mean_ is None
+    np.testing.assert_allclose(est.coef_, ncvreg_like.coef_ / scale, rtol=1e-5, atol=1e-8)
+    assert np.flatnonzero(est.coef_).tolist() == np.flatnonzero(ncvreg_like.coef_).tolist()
+    np.testing.assert_allclose(pipeline.predict(table), ncvreg_like.predict(Z),
+                               atol=1e-4)  # the CLI's fit stops at tol=1e-4
     assert type(est).__name__ == "MCPRegressor" and est.gamma == 3.0
     assert "MCP (minimax concave penalty) on 60 rows: alpha = 0.05 (given), gamma = 3" in (
         capsys.readouterr().out)
@@ -132,12 +151,11 @@ def test_alpha_by_cv_is_the_grid_alpha_of_the_lowest_cv_error(tmp_path, csv, tab
     assert shrinkage.load(model)[-1].alpha == pytest.approx(alphas[best], rel=1e-12)
 
     prepared = _prepared(table, name)
-    X = standardized(prepared)[0] if name == "scad" else prepared.X
-    y = prepared.y
+    X, y = prepared.X, prepared.y
     for i in (0, best):
         fold_errors = []
         for train, test in KFold(3, shuffle=True, random_state=1).split(X):
-            est = (shrinkage.SCADRegressor(alphas[i]) if name == "scad" else
+            est = (shrinkage.SCADRegressor(alphas[i], standardize=True) if name == "scad" else
                    shrinkage.TweedieRegressor(1.5, alphas[i], l1_ratio=0.0, standardize=True))
             pred = est.fit(X.iloc[train], y[train]).predict(X.iloc[test])
             fold_errors.append(mean_squared_error(y[test], pred) if name == "scad" else
@@ -206,8 +224,8 @@ def test_help_lists_the_models_and_their_options(capsys):
 
 def test_path_draws_mcp_and_scad_on_the_original_scale(tmp_path, csv, table, capsys,
                                                        monkeypatch):
-    """`path --penalty mcp,scad`: the library's path on standardized columns, drawn with the
-    coefficients (and intercepts) of the same fits on the original scale."""
+    """`path --penalty mcp,scad`: the library's standardized path (ncvreg's: the path on
+    standardized columns), drawn with its coefficients and intercepts on the original scale."""
     import shrinkage.plots
 
     drawn = {}
@@ -224,16 +242,17 @@ def test_path_draws_mcp_and_scad_on_the_original_scale(tmp_path, csv, table, cap
     assert "Coefficient paths (L1 (lasso), MCP, SCAD)" in capsys.readouterr().out
     assert out.stat().st_size > 0
     prepared = _prepared(table, "mcp")
-    Z, _, scale = standardized(prepared)
+    Z, scale = _standardized(prepared)
     X = prepared.X.to_numpy(dtype=np.float64)
     for label, penalty in (("MCP", "mcp"), ("SCAD", "scad")):
-        reference = shrinkage.path(Z.to_numpy(), prepared.y, penalty=penalty)
+        reference = shrinkage.path(Z, prepared.y, penalty=penalty)
         got = drawn[label]
         assert got.penalty == penalty and got.certificate == "kkt"
-        np.testing.assert_allclose(got.coefs, reference.coefs / scale, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(got.alphas, reference.alphas, rtol=1e-10)
+        np.testing.assert_allclose(got.coefs, reference.coefs / scale, rtol=1e-8, atol=1e-10)
         np.testing.assert_allclose(X @ got.coefs.T + got.intercepts,
-                                   Z.to_numpy() @ reference.coefs.T + reference.intercepts,
-                                   rtol=1e-9, atol=1e-9)
+                                   Z @ reference.coefs.T + reference.intercepts,
+                                   rtol=1e-8, atol=1e-8)
     assert main(["compare", str(csv), "-t", "y", "--penalties", "mcp", "--out",
                  str(tmp_path / "r.html")]) == 2
     assert "unknown penalty 'mcp'; use l1, l2 and/or elasticnet" in one_line(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -441,15 +440,13 @@ models, as `compare` reports it: a ridge alpha A fits scikit-learn's
 Ridge(alpha=A*n).  The fit's certificate is printed and stored: its
 duality gap (for mcp and scad, whose penalty is not convex, the KKT
 violation: a stationary point, not necessarily the global minimum), and
-whether the fit converged.  mcp and scad have no internal
-standardization: their model file standardizes the columns in its
-preprocessing step, so their coefficients there are per standard
-deviation (printed on the original scale).  The model file (.json) is
-JSON, never pickle: the
-preprocessing `predict` replays and the fitted estimator, which
-shrinkage.load("model.json") gives back in Python (the format is
-documented in shrinkage.io.model_files).  DATA "-" reads CSV from stdin;
---model-out - writes the model to stdout.
+whether the fit converged.  Every model penalizes standardized columns
+(mcp and scad as in ncvreg) and its coefficients, printed and in the
+model file, are on the original scale.  The model file (.json) is JSON,
+never pickle: the preprocessing `predict` replays and the fitted
+estimator, which shrinkage.load("model.json") gives back in Python (the
+format is documented in shrinkage.io.model_files).  DATA "-" reads CSV
+from stdin; --model-out - writes the model to stdout.
 """
 
 
@@ -883,7 +880,6 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
     from .comparison.grid import ridge_grid
     from .path import path
     from .plots import plot_paths
-    from .table_models import standardized
 
     X = prepared.X.to_numpy(dtype=np.float64)
     names = prepared.feature_names
@@ -894,12 +890,9 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
             paths[LABELS[name]] = path(X, prepared.y, l1_ratio=0.0, standardize=True,
                                        alphas=ridge_grid(X, True, 100, constant),
                                        feature_names=names)
-        elif name in NONCONVEX_PENALTIES:  # no standardize option: on standardized columns
-            Z, mean, scale = standardized(prepared)
-            p = path(Z.to_numpy(dtype=np.float64), prepared.y, penalty=name,
-                     feature_names=names)
-            coefs = p.coefs / scale
-            paths[LABELS[name]] = replace(p, coefs=coefs, intercepts=p.intercepts - coefs @ mean)
+        elif name in NONCONVEX_PENALTIES:
+            paths[LABELS[name]] = path(X, prepared.y, penalty=name, standardize=True,
+                                       feature_names=names)
         else:
             ratio = 1.0 if name == "l1" else l1_ratio
             paths[LABELS[name]] = path(X, prepared.y, l1_ratio=ratio, standardize=True,

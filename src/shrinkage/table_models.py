@@ -7,9 +7,9 @@ estimator where there is one (``LassoCV``, ``ElasticNetCV``, ``LogisticRegressio
 ``PoissonRegressorCV``), otherwise a grid search over ``alpha_grid`` (CV error: MSE, pinball
 loss, misclassification rate, or the mean deviance of the Gamma and Tweedie models).  It returns
 the fitted estimator and the facts the model file records (alpha, how it was chosen, the
-certificate).  MCP and SCAD have no ``standardize`` option: they are fitted on the standardized
-columns, and ``pipeline`` puts that standardization into the saved preprocessing step.
-``predict_table`` replays a saved model on a table.
+certificate).  Every estimator is built with ``standardize=True`` (MCP and SCAD too, as
+ncvreg), so its ``coef_`` are on the original scale, as printed.  ``predict_table`` replays a
+saved model on a table.
 """
 
 from __future__ import annotations
@@ -47,21 +47,17 @@ GRID_RATIO = 1e-3
 
 @dataclass
 class FittedModel:
-    """A fitted estimator and what the model file records about it; ``standardization``: the
-    (means, scales) of the columns the estimator was fitted on, for a model without its own
-    ``standardize`` (MCP, SCAD), else None."""
+    """A fitted estimator and what the model file records about it."""
 
     estimator: Any  # a fitted estimator of this package (coef_, predict)
     alpha: float
     l1_ratio: float | None
     selection: dict
     certificate: dict
-    standardization: tuple[np.ndarray, np.ndarray] | None = None
 
     def coefficients(self) -> np.ndarray:
         """The coefficients on the original scale, one row per class (or a single row)."""
-        coef = np.atleast_2d(self.estimator.coef_)
-        return coef if self.standardization is None else coef / self.standardization[1]
+        return np.atleast_2d(self.estimator.coef_)
 
 
 def check_options(name: str, gamma: float | None = None, power: float = 1.5
@@ -147,8 +143,8 @@ def l1_ratio_of(name: str, penalty: str | None, l1_ratio: float) -> float:
 
 def build(name: str, alpha: float, ratio: float, *, prepared, n_classes: int = 0,
           quantile: float = 0.5, gamma: float | None = None, power: float = 1.5):
-    """The unfitted estimator of model ``name`` at ``alpha`` (standardized columns: MCP and
-    SCAD are to be fitted on standardized columns, see ``standardized``)."""
+    """The unfitted estimator of model ``name`` at ``alpha``, penalizing standardized columns
+    (``standardize=True``) with coefficients on the original scale."""
     from . import estimators as e
     from .estimators.glm import (
         GammaRegressor,
@@ -164,7 +160,7 @@ def build(name: str, alpha: float, ratio: float, *, prepared, n_classes: int = 0
 
     n = prepared.X.shape[0]
     if name in NONCONVEX_MODELS:
-        return (MCPRegressor if name == "mcp" else SCADRegressor)(alpha, gamma)
+        return (MCPRegressor if name == "mcp" else SCADRegressor)(alpha, gamma, standardize=True)
     if name == "lasso":
         return e.Lasso(alpha, standardize=True)
     if name == "ridge":
@@ -220,56 +216,20 @@ def fit_table_model(prepared, y, name: str, *, alpha=None, cv: int = 5, penalty=
     n_classes = len(np.unique(y)) if labels else 0
     ratio = None if name in NONCONVEX_MODELS else l1_ratio_of(name, penalty, l1_ratio)
     options: dict[str, Any] = {"quantile": quantile, "gamma": gamma, "power": power}
-    scaling = standardized(prepared) if name in NONCONVEX_MODELS else None
-    X = prepared.X if scaling is None else scaling[0]
     if alpha is not None:
         est = build(name, float(alpha), ratio or 0.0, prepared=prepared, n_classes=n_classes,
-                    **options).fit(X, y)
-        fitted = FittedModel(est, float(alpha), ratio, {"method": "given"},
-                             certificate(est, prepared, y))
-    elif name in PENALTY_MODELS.values():
-        fitted = _least_squares_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
-    elif name in ("logistic", "poisson"):
-        fitted = _glm_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
-    else:
-        fitted = _grid_search(prepared, X, y, name, ratio, (cv, alpha_rule, seed), n_classes,
-                              options)
-    fitted.standardization = None if scaling is None else scaling[1:]
-    return fitted
-
-
-def standardized(prepared) -> tuple[Any, np.ndarray, np.ndarray]:
-    """The prepared features centred and scaled to unit standard deviation, as
-    ``Preprocessor(standardize=True)`` does it (constant columns only centred).
-
-    Parameters
-    ----------
-    prepared : Prepared
-        The prepared table (``shrinkage.io.prepare``).
-
-    Returns
-    -------
-    tuple of (pandas.DataFrame, numpy.ndarray, numpy.ndarray)
-        The standardized features (same column names), the means and the scales.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from shrinkage.io import prepare
-    >>> Z, mean, scale = standardized(prepare(pd.DataFrame({"x": [1.0, 3.0], "y": [0, 1]}), "y"))
-    >>> Z["x"].tolist(), mean.tolist(), scale.tolist()
-    ([-1.0, 1.0], [2.0], [1.0])
-    """
-    X = prepared.X.to_numpy(dtype=np.float64)
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    return (prepared.X - mean) / scale, mean, scale
+                    **options).fit(prepared.X, y)
+        return FittedModel(est, float(alpha), ratio, {"method": "given"},
+                           certificate(est, prepared, y))
+    if name in PENALTY_MODELS.values():
+        return _least_squares_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
+    if name in ("logistic", "poisson"):
+        return _glm_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
+    return _grid_search(prepared, y, name, ratio, (cv, alpha_rule, seed), n_classes, options)
 
 
 def pipeline(prepared, fitted: FittedModel):
-    """The model file's pipeline: the preprocessing ``predict`` replays (standardizing the
-    columns too where the estimator was fitted on standardized ones), then the estimator.
+    """The model file's pipeline: the preprocessing ``predict`` replays, then the estimator.
 
     Parameters
     ----------
@@ -293,9 +253,6 @@ def pipeline(prepared, fitted: FittedModel):
     from .io import Preprocessor
 
     step = Preprocessor.from_preprocessing(prepared.preprocessing)
-    if fitted.standardization is not None:
-        step.set_params(standardize=True)
-        step.mean_, step.scale_ = fitted.standardization
     return Pipeline([("preprocess", step.set_output(transform="pandas")),
                      ("model", fitted.estimator)])
 
@@ -387,9 +344,8 @@ def _scoring(name: str, n_classes: int, options: dict) -> tuple[Any, str]:
     return "neg_mean_squared_error", "mse"
 
 
-def _grid_search(prepared, X, y, name, ratio, how, n_classes, options) -> FittedModel:
-    """Alpha by K-fold CV over ``alpha_grid`` (fits on ``X``, the prepared features or their
-    standardization); ``how`` is (folds, alpha rule, seed)."""
+def _grid_search(prepared, y, name, ratio, how, n_classes, options) -> FittedModel:
+    """Alpha by K-fold CV over ``alpha_grid``; ``how`` is (folds, alpha rule, seed)."""
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
     cv, rule, seed = how
@@ -401,7 +357,7 @@ def _grid_search(prepared, X, y, name, ratio, how, n_classes, options) -> Fitted
                  **options)
     search = GridSearchCV(base, {"alpha": list(alphas)}, cv=folds, scoring=scoring,
                           refit=lambda r: _pick(r, rule, cv))
-    search.fit(X, y)
+    search.fit(prepared.X, y)
     est = search.best_estimator_
     score = search.cv_results_["mean_test_score"]
     error = 1 - score if scoring == "accuracy" else -score  # lower is better, as in CV estimators
