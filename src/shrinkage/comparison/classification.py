@@ -128,7 +128,7 @@ def compare_classes(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, ran
                                  random_state=fold_seed, stratify=True)
     n_rep = len(splits) // n_folds
     check_training_classes(splits, codes, classes)
-    common = {"n_alphas": settings.n_alphas, "scoring": settings.scoring, "n_jobs": n_jobs,
+    common = {"n_alphas": settings.n_alphas, "scoring": settings.resolved_scoring, "n_jobs": n_jobs,
               "progress": settings.progress, "model": "compare"}
     cv_results, en_errors = {}, {}
     for name in settings.penalties:
@@ -170,20 +170,20 @@ def compare_classes(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, ran
         notes = ["X is exactly collinear: the unpenalized coefficients are not unique; the fit "
                  "the solver reaches is shown"] if np.isinf(diag.condition_number) else []
         notes += [note for note in [fold_constant_note(X, columns, splits, diag.constant)] if note]
-        baseline = _unpenalized(reduced, columns, splits, fits, n_folds, settings.scoring,
+        baseline = _unpenalized(reduced, columns, splits, fits, n_folds, settings.resolved_scoring,
                                 names, boots["ols"], classes, notes)
         baseline_note = joined_notes([baseline.note] if baseline.note else [],
                                 reference_note(diag.one_hot))
-    else:
+    elif undefined is not None:
         baseline_note = undefined[0]
-    null = _null_model(data, splits, n_folds, settings.scoring, names, classes, counts)
+    null = _null_model(data, splits, n_folds, settings.resolved_scoring, names, classes, counts)
     groups = [treat_group(g, results, diag.scale) for g in diag.groups]
     recommended, text, evidence = recommend(
-        results, baseline, undefined, diag, groups, settings.alpha_rule, settings.scoring,
+        results, baseline, undefined, diag, groups, settings.alpha_rule, settings.resolved_scoring,
         null=null)
     coef_kind = ("row_norm" if kind == "multinomial" else "log_odds")
     return Comparison(results, baseline, baseline_note, diag, groups, recommended, text,
-                      evidence, names, n, p, "classification", settings.scoring,
+                      evidence, names, n, p, "classification", settings.resolved_scoring,
                       settings.alpha_rule, settings.standardize, n_folds, n_rep,
                       settings.n_bootstrap, splits, classes=classes, class_counts=counts,
                       null=null, coef_kind=coef_kind)
@@ -274,7 +274,8 @@ def bootstrap_classes(data: GLMCVData, specs: dict, draws: list, unpenalized, n_
 
 def _bootstrap_batch(data: GLMCVData, draws, specs: dict, unpenalized):
     with_unpenalized = unpenalized is not None
-    out = {k: [] for k in [*specs, *(["ols"] if with_unpenalized else [])]}
+    out: dict[str, list[np.ndarray]] = {
+        k: [] for k in [*specs, *(["ols"] if with_unpenalized else [])]}
     bad = 0
     for weights in draws:
         drawn = dataclasses.replace(data, sample_weight=weights)
@@ -298,7 +299,7 @@ def _bootstrap_batch(data: GLMCVData, draws, specs: dict, unpenalized):
 
 def _row(fit: GLMPathFit) -> np.ndarray:
     """The (p,) coefficients of a one-alpha fit: the binary's, or the multinomial's row norms."""
-    W = fit.coefs[0]  # (m, p)
+    W = fit.fitted()[0][0]  # (m, p)
     return W[0].copy() if fit.kind == "logistic" else np.linalg.norm(W, axis=0)
 
 
@@ -331,7 +332,8 @@ def _unpenalized(data: GLMCVData, columns: np.ndarray, splits: list, fits: list[
     errors = _fold_errors(data, splits, scoring,
                           lambda train, test: next(folds).predict(_rows(data.X, test)))
     kind = data.kind
-    W, b = full.coefs[0], full.intercepts[0]  # (m, p), (m,)
+    coefs, intercepts = full.fitted()
+    W, b = coefs[0], intercepts[0]  # (m, p), (m,)
     full_W = np.zeros((names.size, W.shape[0]))
     full_W[columns] = W.T
     coef, intercept, class_coefs = _split_coefs(

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -77,7 +78,7 @@ def compare_regression(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, 
     if diag.constant.size == p:
         raise ValueError("every column of X is constant: there is nothing to compare.")
     common = {"cv": cv, "n_repeats": settings.n_repeats, "n_alphas": settings.n_alphas,
-              "scoring": settings.scoring, "random_state": fold_seed, "n_jobs": n_jobs,
+              "scoring": settings.resolved_scoring, "random_state": fold_seed, "n_jobs": n_jobs,
               "progress": settings.progress, "standardize": settings.standardize,
               "feature_names": names}
     cv_results: dict[str, tuple[CVResult, dict | None]] = {}
@@ -96,7 +97,7 @@ def compare_regression(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, 
                 float(r.l1_ratio): float(e) for r, e in zip(tried, errors, strict=True)})
     first = next(iter(cv_results.values()))[0]
     splits = first.splits
-    n_folds = cv if isinstance(cv, numbers.Integral) else len(splits)
+    n_folds = int(cv) if isinstance(cv, numbers.Integral) else len(splits)
     n_rep = len(splits) // n_folds
 
     specs = {}
@@ -106,7 +107,7 @@ def compare_regression(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, 
     columns = unpenalized_columns(diag)
     undefined = ols_undefined_reason(n, int(np.setdiff1d(columns, diag.constant).size), splits)
     with_ols = undefined is None
-    baseline_note = None if with_ols else undefined[0]
+    baseline_note = None if undefined is None else undefined[0]
     if with_ols:
         notes = ["X is exactly collinear: the OLS coefficients are not unique; the minimum-norm "
                  "solution is shown"] if np.isinf(diag.condition_number) else []
@@ -120,14 +121,15 @@ def compare_regression(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, 
                for name, (res, en_errors) in cv_results.items()}
     baseline = None
     if with_ols:
-        baseline = _baseline(X, y, columns, splits, n_folds, settings.scoring, names,
+        baseline = _baseline(X, y, columns, splits, n_folds, settings.resolved_scoring, names,
                              boots["ols"], joined_notes(notes))
     groups = [treat_group(g, results, diag.scale) for g in diag.groups]
     recommended, text, evidence = recommend(results, baseline, undefined, diag, groups,
-                                            settings.alpha_rule, settings.scoring)
+                                            settings.alpha_rule, settings.resolved_scoring)
     return Comparison(results, baseline, baseline_note, diag, groups, recommended, text,
-                      evidence, names, n, p, "regression", settings.scoring, settings.alpha_rule,
-                      settings.standardize, n_folds, n_rep, settings.n_bootstrap, splits)
+                      evidence, names, n, p, "regression", settings.resolved_scoring,
+                      settings.alpha_rule, settings.standardize, n_folds, n_rep,
+                      settings.n_bootstrap, splits)
 
 
 
@@ -145,7 +147,8 @@ def _materialize(cv, X, y, n_repeats: int) -> list:
                          f"iterable of (train, test) splits; got {cv!r}.") from None
 
 
-def ols_undefined_reason(n: int, m: int, splits: list) -> tuple[str, dict] | None:
+def ols_undefined_reason(n: int, m: int, splits: Sequence[tuple[np.ndarray, np.ndarray]]
+                         ) -> tuple[str, dict] | None:
     """Why least squares without a penalty has no unique fit here, with the numbers (None when
     it has one): it needs more samples than non-constant features, in every training fold."""
     if m >= n:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -417,7 +418,7 @@ class Comparison:
     n_folds: int
     n_repeats: int
     n_bootstrap: int
-    splits: list = field(default_factory=list, repr=False)
+    splits: Sequence[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
     classes: np.ndarray | None = field(default=None, repr=False)
     class_counts: np.ndarray | None = field(default=None, repr=False)
     null: ModelResult | None = field(default=None, repr=False)

@@ -33,6 +33,13 @@ class Settings:
     standardize: bool
     progress: bool | None
 
+    @property
+    def resolved_scoring(self) -> str:
+        """``scoring`` once ``compare`` has resolved it for the task (``check_scoring``)."""
+        if self.scoring is None:
+            raise RuntimeError("internal error: the comparison's scoring was not resolved.")
+        return self.scoring
+
     @classmethod
     def checked(cls, task, penalties, alpha_rule, scoring, n_repeats, n_bootstrap, n_alphas,
                 l1_ratio, standardize, progress) -> Settings:

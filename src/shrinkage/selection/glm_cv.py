@@ -94,7 +94,7 @@ class GLMPathFit:
     def as_path(self, grid: np.ndarray, l1_ratio: float, feature_names=None) -> Path:
         """One ``Path``: coefs (A, p) for one column, (A, p, K) with intercepts (A, K) for the
         multinomial and one-vs-rest (every class fitted); the gap is the worst of the fits."""
-        fitted, fitted_intercepts = self._fitted()
+        fitted, fitted_intercepts = self.fitted()
         one = fitted.shape[1] == 1
         coefs = fitted[:, 0] if one else np.moveaxis(fitted, 1, -1)
         intercepts = fitted_intercepts[:, 0] if one else fitted_intercepts
@@ -105,14 +105,14 @@ class GLMPathFit:
                     np.all([p.converged for p in paths], axis=0), float(l1_ratio),
                     feature_names, datafit=paths[0].datafit, certificate=paths[0].certificate)
 
-    def _fitted(self) -> tuple[np.ndarray, np.ndarray]:
+    def fitted(self) -> tuple[np.ndarray, np.ndarray]:
         """coefs and intercepts (None only for a one-class training set, never asked for)."""
         assert self.coefs is not None and self.intercepts is not None, "a one-class fit"
         return self.coefs, self.intercepts
 
     def linear(self, X, offset=None) -> np.ndarray:
         """The linear predictors (n, n_alphas, m)."""
-        coefs, intercepts = self._fitted()
+        coefs, intercepts = self.fitted()
         a, m, p = coefs.shape
         eta = np.asarray(X @ coefs.reshape(a * m, p).T).reshape(-1, a, m) + intercepts
         return eta if offset is None else eta + offset[:, None, None]
