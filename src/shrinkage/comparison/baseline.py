@@ -9,6 +9,8 @@ unique.  Shared by the regression (OLS) and classification (unpenalized logistic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -37,8 +39,8 @@ def reference_note(blocks: tuple[OneHotBlock, ...]) -> str | None:
             "differences from it")
 
 
-def fold_constant_note(X, columns: np.ndarray, splits: list, constant: np.ndarray
-                       ) -> str | None:
+def fold_constant_note(X, columns: np.ndarray, splits: Sequence[tuple[np.ndarray, np.ndarray]],
+                       constant: np.ndarray) -> str | None:
     """Why an unpenalized fit is not unique in some training folds: columns that vary in X but
     are constant on a fold's training rows (e.g. a rare level absent from it), or None."""
     varying = np.setdiff1d(columns, constant)

@@ -113,9 +113,9 @@ def recommend(results: dict[str, ModelResult], baseline: ModelResult | None, und
     constant = [*_constant(diag), *_many_levels(diag)]
     edges = [e for m in results.values() for e in [_grid_edge(m, alpha_rule)] if e]
 
-    evidence = [decision, *sparsity, *group_facts, *errors, stability, base, collin, *constant,
-                *edges]
-    evidence = [e for e in evidence if e is not None]
+    facts = [decision, *sparsity, *group_facts, *errors, stability, base, collin, *constant,
+             *edges]
+    evidence = [e for e in facts if e is not None]
     in_text = [decision, *_sparsity_in_text(sparsity, chosen),
                *_relevant_groups(groups, group_facts), stability, base]
     if collin.values["notable"]:
@@ -418,9 +418,10 @@ def _baseline(baseline: ModelResult | None, undefined, results, best: str,
 def _collinearity(diag: Collinearity) -> Evidence:
     high = diag.high_vif()
     exact = diag.exactly_collinear
-    values = {"condition_number": diag.condition_number, "vif_level": HIGH_VIF,
-              "n_high_vif": int(high.size), "n_exact": int(exact.size),
-              "notable": bool(diag.condition_number >= NOTABLE_CONDITION or high.size > 0)}
+    values: dict[str, object] = {
+        "condition_number": diag.condition_number, "vif_level": HIGH_VIF,
+        "n_high_vif": int(high.size), "n_exact": int(exact.size),
+        "notable": bool(diag.condition_number >= NOTABLE_CONDITION or high.size > 0)}
     if math.isinf(diag.condition_number):
         text = "The standardized X is exactly collinear (infinite condition number)"
     else:
@@ -438,9 +439,10 @@ def _collinearity(diag: Collinearity) -> Evidence:
         listed = ", ".join(f"{diag.feature_names[j]} ({num(diag.vif[j])})" for j in shown)
         text += f"; {len(finite)} features have a VIF above {num(HIGH_VIF)}, the largest {listed}"
     elif not exact.size:
-        values["max_vif"] = float(np.nanmax(diag.vif)) if np.any(np.isfinite(diag.vif)) else None
-        if values["max_vif"] is not None:
-            text += f" and its largest VIF is {num(values['max_vif'])}"
+        max_vif = float(np.nanmax(diag.vif)) if np.any(np.isfinite(diag.vif)) else None
+        values["max_vif"] = max_vif
+        if max_vif is not None:
+            text += f" and its largest VIF is {num(max_vif)}"
     if diag.one_hot:
         values["references"] = {b.column: b.reference_level for b in diag.one_hot}
         text += (f" (the levels of {names_list([b.column for b in diag.one_hot])} add up to 1 "
@@ -456,11 +458,12 @@ def _many_levels(diag: Collinearity) -> list[Evidence]:
         if b.size <= MANY_LEVELS:
             continue
         counts = np.asarray(b.counts)
+        median_rows = float(np.median(counts))
         values = {"column": b.column, "n_levels": b.size, "rare_rows": RARE_LEVEL,
                   "n_rare": int(np.sum(counts < RARE_LEVEL)), "n_single": int(np.sum(counts == 1)),
-                  "median_rows": float(np.median(counts))}
+                  "median_rows": median_rows}
         text = (f"{b.column} is a categorical with {b.size} levels, one feature each (a median "
-                f"of {num(values['median_rows'])} rows per level; {values['n_rare']} levels "
+                f"of {num(median_rows)} rows per level; {values['n_rare']} levels "
                 f"have fewer than {RARE_LEVEL} rows, {values['n_single']} a single row): a "
                 "rare level's coefficient rests on its few rows and a level absent from a "
                 "training fold cannot be learned there. Merge rare levels, or leave the column "
