@@ -12,6 +12,11 @@ compilation (or cache load) on tiny problems first, then times every task ``--in
 keeps its best.  Reported: per task the median over rounds of each side's best (process CPU time,
 one BLAS thread, and wall-clock), and the median of the per-round ratios after / before (below 1:
 the after snapshot is faster).  Modest sizes, so that the whole comparison takes a few minutes.
+
+Tasks: least-squares fits and paths (lasso, elastic net, ridge), the L1 logistic and multinomial
+paths, group lasso paths, cross-validation (LassoCV, ElasticNetCV, LogisticRegressionCV, RidgeCV)
+and ``shrinkage.dask`` (lasso path and CV, logistic path) on a small in-memory dask array with the
+local threads scheduler.  Only public APIs that both snapshots share.
 """
 
 from __future__ import annotations
@@ -52,6 +57,10 @@ def _tasks():
     ridge_alphas = np.logspace(-3, 3, 100)
     ridge_fit = problems.make(problems.Spec("ridgefit", n=2000, p=500, alpha_min_ratio=1e-4))
     a_fit = wide.alphas[len(wide.alphas) // 2]
+    cvp = problems.make(problems.Spec("cv", n=300, p=1000, alpha_min_ratio=1e-2))
+    lcv = problems.logistic_dense(n=300, p=1000)
+    Xm, ym = _multinomial(500, 500, 4)
+    dask_fits = _dask_tasks()
 
     return {
         "lasso_fit": ("Lasso().fit, n=200, p=2000, one alpha (mid-grid)",
@@ -79,6 +88,74 @@ def _tasks():
                         lambda: shrinkage.RidgeCV(ridge_alphas).fit(ridge.X, ridge.y)),
         "ridge_fit": ("Ridge(alpha=1).fit, n=2000, p=500",
                       lambda: shrinkage.Ridge(alpha=1.0).fit(ridge_fit.X, ridge_fit.y)),
+        "lassocv": ("LassoCV(50 alphas, 5 folds, tol 1e-6).fit, n=300, p=1000",
+                    lambda: shrinkage.LassoCV(n_alphas=50, cv=5, tol=1e-6).fit(cvp.X, cvp.y)),
+        "enetcv": ("ElasticNetCV(l1_ratio=[0.5, 0.9], 50 alphas, 5 folds, tol 1e-6).fit, n=300, "
+                   "p=1000",
+                   lambda: shrinkage.ElasticNetCV(l1_ratio=[0.5, 0.9], n_alphas=50, cv=5,
+                                                  tol=1e-6).fit(cvp.X, cvp.y)),
+        "logisticcv": ("LogisticRegressionCV(20 alphas, 5 folds, tol 1e-6).fit, dense n=300, "
+                       "p=1000",
+                       lambda: shrinkage.LogisticRegressionCV(n_alphas=20, cv=5, tol=1e-6)
+                       .fit(lcv.X, (lcv.y + 1.0) / 2.0)),
+        "multinomial_path": ("multinomial L1 path, 4 classes, n=500, p=500, 20 alphas to 1e-2 "
+                             "alpha_max, tol 1e-6",
+                             lambda: shrinkage.path(Xm, ym, datafit="multinomial", n_alphas=20,
+                                                    alpha_min_ratio=1e-2, tol=1e-6,
+                                                    max_iter=100_000)),
+        **dask_fits,
+    }
+
+
+def _multinomial(n: int, p: int, K: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian design, 10 active rows of a (p, K) truth, labels drawn from the softmax."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    W = np.zeros((p, K))
+    W[:10] = rng.standard_normal((10, K))
+    eta = X @ W
+    prob = np.exp(eta - eta.max(axis=1, keepdims=True))
+    prob /= prob.sum(axis=1, keepdims=True)
+    u = rng.random((n, 1))
+    y = (u > np.cumsum(prob, axis=1)).sum(axis=1).astype(np.float64)
+    return X, y
+
+
+def _dask_tasks(n: int = 80_000) -> dict:
+    """shrinkage.dask on an in-memory dask array (8 row chunks), local threads scheduler with one
+    worker: the statistics pass + Gram path (and its 5-fold CV), and the distributed logistic
+    Newton path."""
+    import dask
+    import dask.array as da
+
+    import shrinkage.dask as sd
+
+    rng = np.random.default_rng(0)
+    p = 100
+    X = rng.standard_normal((n, p))
+    eta = X[:, :5].sum(axis=1)
+    y = eta + rng.standard_normal(n)
+    yl = (eta + rng.standard_normal(n) > 0).astype(np.float64)
+    DX = da.from_array(X, chunks=(n // 8, p))
+    Dy, Dyl = da.from_array(y, chunks=n // 8), da.from_array(yl, chunks=n // 8)
+
+    def run(fn):
+        def call():
+            with dask.config.set(scheduler="threads", num_workers=1):
+                return fn()
+        return call
+
+    return {
+        "dask_lasso_path": (f"shrinkage.dask.path, lasso, dask array n={n}, p=100 (8 chunks), "
+                            "50 alphas, threads scheduler",
+                            run(lambda: sd.path(DX, Dy, n_alphas=50, tol=1e-8))),
+        "dask_lassocv": ("shrinkage.dask.cross_validate_path, lasso, same data, 5 folds",
+                         run(lambda: sd.cross_validate_path(DX, Dy, n_alphas=50, cv=5,
+                                                            tol=1e-8))),
+        "dask_logistic_path": ("shrinkage.dask.path, L1 logistic, same design, 10 alphas, "
+                               "tol 1e-6",
+                               run(lambda: sd.path(DX, Dyl, datafit="logistic", n_alphas=10,
+                                                   tol=1e-6))),
     }
 
 
@@ -101,6 +178,14 @@ def _warmup():
         X, y = group.make_problem(100, 50, loss)
         a = group.alpha_max(X, y, loss)
         group.ours(X, y, np.geomspace(a, a / 10, 3), loss, 1e-6)
+    X, y = tiny.X[:, :40], tiny.y
+    shrinkage.LassoCV(n_alphas=5, cv=3).fit(X, y)
+    shrinkage.ElasticNetCV(l1_ratio=[0.5, 0.9], n_alphas=5, cv=3).fit(X, y)
+    shrinkage.LogisticRegressionCV(n_alphas=5, cv=3).fit(X, (y + 1) / 2)
+    Xm, ym = _multinomial(60, 20, 3)
+    shrinkage.path(Xm, ym, datafit="multinomial", n_alphas=5)
+    for fn in _dask_tasks(4000).values():
+        fn[1]()
 
 
 def worker(inner: int, only: list[str] | None) -> None:
