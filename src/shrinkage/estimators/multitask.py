@@ -16,7 +16,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
-from ..path import Path, warn_not_converged
+from ..paths.engine import warn_not_converged
+from ..paths.multitask import multi_task_path
+from ..paths.result import Path
 from ..solvers.multitask import check_multitask_target, solve_multitask_path
 from ._serialize import SerializableMixin
 
@@ -29,9 +31,16 @@ def multitask_path(X, Y, *, l1_ratio: float = 1.0, n_alphas: int = 100, eps: flo
                    max_iter: int = 1000, feature_names=None) -> Path:
     """Warm-started multi-task solutions along a decreasing grid of alphas.
 
-    The objective is ``MultiTaskElasticNet``'s; the default grid has ``n_alphas`` values from
-    alpha_max = max_j ||x_j' S Y_c||_2 / (sum s * l1_ratio) (the smallest alpha whose solution is
-    all zeros) down to eps * alpha_max, evenly on a log scale, as scikit-learn's.
+    scikit-learn's naming (``eps``) for ``shrinkage.paths.multitask.multi_task_path``, the
+    path engine's multi-task family, which ``shrinkage.path(..., multi_task=True)`` runs too:
+    the same numbers, and a ``Path`` with ``penalty="multitask"``, so that
+    ``coef_at(exact=True)`` refits this model.  The objective is ``MultiTaskElasticNet``'s;
+    the default grid has ``n_alphas`` values from alpha_max (the smallest alpha whose solution
+    is all zeros)
+
+        alpha_max = max_j ||x_j' S Y_c||_2 / (sum s * l1_ratio)
+
+    down to eps * alpha_max, evenly on a log scale, as scikit-learn's.
 
     Parameters
     ----------
@@ -39,23 +48,23 @@ def multitask_path(X, Y, *, l1_ratio: float = 1.0, n_alphas: int = 100, eps: flo
         The design (sparse input stays sparse).
     Y : array-like of shape (n_samples, n_tasks)
         The targets, one column per task.
-    l1_ratio : float
+    l1_ratio : float, default=1.0
         Share of the L2,1 norm in the penalty, in [0, 1] (1: MultiTaskLasso; 0 needs ``alphas``).
-    n_alphas : int
+    n_alphas : int, default=100
         Size of the default grid.
-    eps : float
+    eps : float, default=1e-3
         alpha_min / alpha_max of the default grid, in (0, 1).
-    alphas : array-like or None
+    alphas : array-like or None, default=None
         The grid, from largest to smallest; None for the default grid.
-    fit_intercept : bool
+    fit_intercept : bool, default=True
         Fit one unpenalized intercept per task.
-    sample_weight : array-like or None
+    sample_weight : array-like or None, default=None
         Non-negative weights, one per sample.
-    tol : float
+    tol : float, default=1e-4
         Stop each fit when its duality gap is below tol * ||Y_c||_F^2 / n (weighted).
-    max_iter : int
+    max_iter : int, default=1000
         Maximum number of epochs per alpha.
-    feature_names : array-like or None
+    feature_names : array-like or None, default=None
         Names of the columns (a DataFrame's columns by default).
 
     Returns
@@ -72,15 +81,24 @@ def multitask_path(X, Y, *, l1_ratio: float = 1.0, n_alphas: int = 100, eps: flo
     >>> X = rng.standard_normal((50, 6))
     >>> Y = X[:, :2] @ np.array([[1.0, -1.0, 0.5], [2.0, 0.5, 1.0]])
     >>> p = multitask_path(X, Y, n_alphas=10)
-    >>> p.coefs.shape, int(p.nnz[0]), bool(np.all(p.converged))
-    ((10, 6, 3), 0, True)
+    >>> p.coefs.shape, int(p.nnz[0]), bool(np.all(p.converged)), p.penalty
+    ((10, 6, 3), 0, True, 'multitask')
     """
-    fits, raw = solve_multitask_path(
-        X, Y, l1_ratio=l1_ratio, alphas=alphas, n_alphas=n_alphas, eps=eps,
-        fit_intercept=fit_intercept, sample_weight=sample_weight, tol=tol, max_iter=max_iter,
-        feature_names=feature_names)
-    warn_not_converged(raw, fits.alphas, max_iter, "multitask_path")
-    return Path(*fits)
+    l1_ratio = v.check_l1_ratio(l1_ratio)
+    if alphas is None:
+        v.check_positive_int(n_alphas, "n_alphas")
+        if not (isinstance(eps, int | float) and 0 < eps < 1):
+            raise ValueError(f"eps must be a number in (0, 1) (alpha_min / alpha_max); "
+                             f"got {eps!r}.")
+    else:
+        alphas = v.check_alphas(alphas)
+    if feature_names is None and hasattr(X, "columns"):
+        feature_names = [str(c) for c in X.columns]
+    return multi_task_path(X, Y, l1_ratio=l1_ratio, alphas=alphas, n_alphas=n_alphas,
+                           alpha_min_ratio=eps, fit_intercept=fit_intercept,
+                           sample_weight=sample_weight, tol=v.check_tol(tol),
+                           max_iter=v.check_positive_int(max_iter, "max_iter"),
+                           feature_names=feature_names, model="multitask_path")
 
 
 class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
