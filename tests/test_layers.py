@@ -26,9 +26,6 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 #: import circles that exist today (each a strongly connected component, or a superset of one)
 KNOWN_CYCLES = [
-    # issue 12 part 2 (one path engine): the quantile path still lives in solvers/quantile.py and
-    # imports Path, alpha_grid and warn_not_converged from path.py (not from shrinkage.paths)
-    {"shrinkage.path", "shrinkage.solvers.quantile"},
     # issue 16 (models that travel): _serialize's checks import glm/group, which use its mixin
     {"shrinkage.estimators._serialize", "shrinkage.estimators.glm", "shrinkage.estimators.group"},
 ]

@@ -31,7 +31,7 @@ _EXPORTS = {
     "HuberRegressor": "estimators.huber", "LinearSVC": "estimators.glm",
     "LogisticRegressionCV": "estimators.glm_cv", "PoissonRegressorCV": "estimators.glm_cv",
     "cross_validate_glm_path": "selection.glm_cv",
-    "QuantileRegressor": "estimators.quantile", "quantile_path": "solvers.quantile",
+    "QuantileRegressor": "estimators.quantile", "quantile_path": "paths.quantile",
     "GroupLasso": "estimators.group", "GroupLassoClassifier": "estimators.group",
     "MultiTaskLasso": "estimators.multitask", "MultiTaskElasticNet": "estimators.multitask",
     "MultiTaskLassoCV": "estimators.multitask_cv",

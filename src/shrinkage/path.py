@@ -165,7 +165,7 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
             standardize=standardize, feature_names=feature_names)
         if getattr(datafit, "name", datafit) == "quantile":  # not smooth: the interior point
             from .datafits import get_datafit
-            from .solvers.quantile import solve_quantile_path
+            from .paths.quantile import solve_quantile_path
 
             if alphas is None and alpha_min_ratio is None:
                 alpha_min_ratio = default_alpha_min_ratio(*glm_problem.X.shape)

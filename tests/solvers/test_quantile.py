@@ -14,14 +14,10 @@ from sklearn.linear_model import QuantileRegressor as SkQuantile
 from shrinkage._problem import Problem
 from shrinkage.datafits.quantile import objective, pinball
 from shrinkage.exceptions import ShrinkageConvergenceWarning
+from shrinkage.paths.quantile import quantile_path
 from shrinkage.penalties.l1_l2 import ElasticNetPenalty, PenaltyWeights
 from shrinkage.solvers._interior_point import BoundedQP, DenseDesign, interior_point
-from shrinkage.solvers.quantile import (
-    QuantileData,
-    quantile_alpha_max,
-    quantile_path,
-    solve_quantile,
-)
+from shrinkage.solvers.quantile import QuantileData, quantile_alpha_max, solve_quantile
 
 
 def _data(n=60, p=8, seed=0, ties=False):
@@ -250,7 +246,7 @@ def test_offset_and_the_glm_problem():
     """An offset shifts the linear predictor: the fit of y with offset o is that of y - o; the
     engine's GLMProblem is accepted as it is."""
     from shrinkage.glm.problem import GLMProblem
-    from shrinkage.solvers.quantile import solve_quantile_path
+    from shrinkage.paths.quantile import solve_quantile_path
 
     X, y = _data(n=40, p=5, seed=13)
     o = np.random.default_rng(13).standard_normal(40)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _validation as v
 from ..datafits.quantile import check_quantile
-from ..solvers.quantile import solve_quantile_path
+from ..paths.quantile import solve_quantile_path
 from .linear import _LinearModel
 
 

@@ -1,4 +1,4 @@
-"""Penalized quantile regression: an exact interior-point solver, alpha_max and the path.
+"""Penalized quantile regression: an exact interior-point solver and alpha_max.
 
 Problem (``shrinkage.datafits.quantile``; sw sums to one):
 
@@ -28,12 +28,11 @@ from ..datafits.quadratic import drop_constant_columns
 from ..datafits.quantile import (
     Certificate,
     certify,
-    check_quantile,
     feasible_theta,
     pinball,
     weighted_quantile,
 )
-from ..penalties.l1_l2 import ElasticNetPenalty, PenaltyWeights
+from ..penalties.l1_l2 import PenaltyWeights
 from ._interior_point import BoundedQP, DenseDesign, Iterate, Residuals, interior_point
 from .result import Fit
 
@@ -441,104 +440,6 @@ def _sides(penalized, lower, upper, at_lower, at_upper):
 # the path
 
 
-def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=None,
-                  n_alphas: int = 100, alpha_min_ratio: float | None = None,
-                  fit_intercept: bool = True, standardize: bool = False, sample_weight=None,
-                  penalty_factor=None, lower=None, upper=None, positive: bool = False,
-                  offset=None, tol: float = 1e-6, max_iter: int = 100, feature_names=None):
-    """Penalized quantile regression along a decreasing grid of alphas -> ``shrinkage.Path``.
-
-    Minimizes, at each alpha, on lower <= w <= upper (sw the sample weights normalised to sum
-    to one, rho_tau the pinball loss of ``shrinkage.datafits.quantile``, r = y - o - Xw - b),
-
-        sum_i sw_i rho_tau(r_i) + alpha sum_j f_j (l1_ratio |w_j| + (1 - l1_ratio)/2 w_j^2).
-
-    The default grid runs from alpha_max (``quantile_alpha_max``) down to
-    alpha_max * alpha_min_ratio.  Each alpha below alpha_max is solved from a cold start
-    (interior-point methods gain little from warm starts); those at or above it are the null
-    fit.  Each fit is certified by its exact duality gap.
-
-    Parameters
-    ----------
-    X : array-like or sparse matrix of shape (n_samples, n_features)
-        The design (a DataFrame's columns name the features).
-    y : array-like of shape (n_samples,)
-        The target.
-    quantile : float, default=0.5
-        tau in (0, 1); 0.5 is least absolute deviation (median regression).
-    l1_ratio : float, default=1.0
-        The mix between L1 (1.0) and L2 (0.0).
-    alphas : array-like of shape (n_alphas,) or None, default=None
-        The grid, largest first; None for the default grid from alpha_max.
-    n_alphas : int, default=100
-        The default grid's length.
-    alpha_min_ratio : float or None, default=None
-        The default grid's last alpha over its first, in (0, 1); None for glmnet's rule (1e-4
-        when n_samples >= n_features, else 1e-2).
-    fit_intercept : bool, default=True
-        Fit an unpenalized intercept b.
-    standardize : bool, default=False
-        Penalize the coefficients of the columns scaled to unit weighted standard deviation
-        (glmnet's rule); coefficients are reported on the original scale.
-    sample_weight : array-like of shape (n_samples,) or None, default=None
-        The sample weights (None: all ones).
-    penalty_factor : array-like of shape (n_features,) or None, default=None
-        Per-feature multipliers f_j >= 0 of the penalty (0 leaves a feature unpenalized);
-        None is all ones.
-    lower : float, array-like of shape (n_features,) or None, default=None
-        Lower bounds on the coefficients (None: no bound).
-    upper : float, array-like of shape (n_features,) or None, default=None
-        Upper bounds on the coefficients (None: no bound).
-    positive : bool, default=False
-        Shorthand for ``lower=0``.
-    offset : array-like of shape (n_samples,) or None, default=None
-        The offsets o added to the linear predictor (the fit is that of y - offset).
-    tol : float, default=1e-6
-        Each fit stops when its duality gap <= tol * (objective of the null model).
-    max_iter : int, default=100
-        The most interior-point steps per alpha.
-    feature_names : array-like of shape (n_features,) or None, default=None
-        The columns' names (default: a DataFrame's columns).
-
-    Returns
-    -------
-    Path
-        The solutions with their duality gaps (``datafit="quantile"``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import shrinkage
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((60, 4))
-    >>> y = X @ np.array([1.5, 0.0, 0.0, -2.0]) + 0.1 * rng.standard_normal(60)
-    >>> p = shrinkage.quantile_path(X, y, quantile=0.5, n_alphas=5)
-    >>> p.coefs.shape, int(p.nnz[0])
-    ((5, 4), 0)
-    """
-    from .. import _validation as v
-    from .._problem import Problem
-    from ..path import default_alpha_min_ratio
-
-    l1_ratio = v.check_l1_ratio(l1_ratio)
-    quantile = check_quantile(quantile)
-    if feature_names is None and hasattr(X, "columns"):
-        feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
-    problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                            lower=lower, upper=upper, positive=positive,
-                            fit_intercept=fit_intercept, standardize=standardize,
-                            feature_names=feature_names)
-    if offset is not None:
-        offset = v.check_target(offset, problem.n_samples, name="offset")
-    alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
-    if alphas is None and alpha_min_ratio is None:
-        alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
-    return solve_quantile_path(problem, quantile, alphas, l1_ratio, n_alphas=n_alphas,
-                               alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
-                               max_iter=v.check_positive_int(max_iter, "max_iter"),
-                               offset=offset)
-
-
 def quantile_data(problem, quantile: float, offset: np.ndarray | None = None) -> QuantileData:
     """The solver's view of a validated problem: weights normalised to sum to one, the offset
     (``offset`` or the problem's own) moved into y: rho(y - (eta + o)) = rho((y - o) - eta)."""
@@ -566,52 +467,3 @@ def null_objective(data: QuantileData) -> float:
         return value
     top = float(np.max(np.abs(data.y)))
     return top if top > 0 else 1.0
-
-
-def solve_quantile_path(problem, quantile: float, alphas: np.ndarray | None, l1_ratio: float, *,
-                        n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-6,
-                        max_iter: int = 100, model: str = "the quantile path",
-                        offset: np.ndarray | None = None):
-    """The engine behind ``quantile_path`` and ``QuantileRegressor``.
-
-    ``problem`` is a validated ``shrinkage._problem.Problem`` or ``shrinkage.glm.GLMProblem``
-    (read only through X, y, offset, sample_weight, factors, lower, upper, fit_intercept,
-    standardize and feature_names); ``offset`` (validated) overrides the problem's.
-    """
-    from ..path import Path, alpha_grid, warn_not_converged
-
-    data = quantile_data(problem, quantile, offset)
-    p = problem.X.shape[1]
-    scale = None
-    if problem.standardize:  # glmnet's: the weighted sd (RMS without intercept), 1 if constant
-        sd = np.sqrt(column_variance(data.X, data.sw, problem.fit_intercept))
-        scale = np.where(sd > 0, sd, 1.0)
-    c = np.ones(p) if scale is None else scale
-    reference = null_objective(data)
-    tol_abs = tol * reference
-    weight = problem.factors * c * max(l1_ratio, 1e-3)
-    null = None
-    if alphas is None or np.any(alphas > 0):
-        null = quantile_alpha_max(data, weight, problem.lower, problem.upper, tol=tol_abs,
-                                  max_iter=max_iter)
-    if alphas is None:
-        alphas = alpha_grid(null.alpha_max, n_alphas, alpha_min_ratio)
-    fits, intercepts = [], []
-    for a in alphas:
-        pw = ElasticNetPenalty(float(a), l1_ratio, problem.factors, problem.lower, problem.upper,
-                               scale).weights()
-        if null is not None and a >= null.alpha_max and l1_ratio >= 1e-3:
-            cert = data.certify(pw, null.w, null.intercept, null.theta)
-            fit = Fit(null.w, cert.gap, 1, cert.gap <= tol_abs, tol_abs,
-                      intercept=null.intercept, dual=cert.theta)
-        else:
-            fit = solve_quantile(data, pw, tol=tol_abs, max_iter=max_iter)
-        fits.append(fit)
-        intercepts.append(fit.intercept)
-    warn_not_converged(fits, alphas, max_iter, model)
-    extra = {k: val for k, val in (("datafit", "quantile"), ("certificate", "duality_gap"))
-             if k in Path.__dataclass_fields__}
-    return Path(np.asarray(alphas, dtype=np.float64), np.array([f.w for f in fits]),
-                np.asarray(intercepts, dtype=np.float64), np.array([f.gap for f in fits]),
-                np.array([f.n_iter for f in fits]), np.array([f.converged for f in fits]),
-                l1_ratio, problem.feature_names, **extra)
