@@ -10,7 +10,7 @@ once for every model::
 
 The families: least squares (``shrinkage.paths.least_squares``), the GLMs by proximal Newton
 (``shrinkage.glm.path``), group and sparse-group problems (``shrinkage.paths.group``), multi-task
-least squares (``shrinkage.paths.multitask``).
+least squares (``shrinkage.paths.multitask``), quantile regression (``shrinkage.paths.quantile``).
 """
 
 from __future__ import annotations
