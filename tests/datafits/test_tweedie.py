@@ -13,6 +13,12 @@ RNG = np.random.default_rng(0)
 ETA = RNG.normal(0, 1, 30)
 Y = RNG.gamma(2.0, np.exp(ETA) / 2.0) * (RNG.random(30) < 0.7)  # about 30% exact zeros
 POWERS = [1.1, 1.5, 1.9]
+NONCONVEX = [0, -1.0, 2.5, 3]  # the log link makes the loss non-convex there
+
+
+def _target(power):
+    """Y in the power's domain: shifted to hold negative values for power <= 0, > 0 above 2."""
+    return Y - 0.2 if power <= 0 else Y + 0.1
 
 
 @pytest.mark.parametrize("power", POWERS)
@@ -21,13 +27,43 @@ def test_derivatives_and_conjugate(power):
     check_conjugate(Tweedie(power), Y, ETA)
 
 
-@pytest.mark.parametrize("power", POWERS)
+@pytest.mark.parametrize("power", POWERS + NONCONVEX)
 def test_loss_is_half_the_deviance(power):
     from sklearn.metrics import mean_tweedie_deviance
 
-    np.testing.assert_allclose(Tweedie(power).loss(Y, ETA).mean(),
-                               mean_tweedie_deviance(Y, np.exp(ETA), power=power) / 2,
+    y = Y if 1 <= power < 2 else _target(power)
+    np.testing.assert_allclose(Tweedie(power).loss(y, ETA).mean(),
+                               mean_tweedie_deviance(y, np.exp(ETA), power=power) / 2,
                                rtol=1e-12)
+
+
+@pytest.mark.parametrize("power", NONCONVEX)
+def test_nonconvex_powers_derivatives_and_fisher_weight(power):
+    """l' and l'' by finite differences; l'' < 0 somewhere (why the duality gap is refused);
+    the Fisher weight is positive and equals l'' at y = mu (l'' is linear in y)."""
+    y = _target(power)
+    datafit = Tweedie(power)
+    assert not datafit.convex and all(Tweedie(p).convex for p in [*POWERS, 1, 2])
+    check_derivatives(datafit, y, ETA)
+    eta = np.linspace(-4, 4, 81)
+    assert np.any(datafit.curvature(np.ones_like(eta), eta) < 0)
+    fisher = datafit.fisher_curvature(y, ETA)
+    assert np.all(fisher > 0)
+    np.testing.assert_allclose(fisher, datafit.curvature(np.exp(ETA), ETA), rtol=1e-12)
+
+
+@pytest.mark.parametrize("power", NONCONVEX)
+def test_nonconvex_conjugate_is_the_saturated_model_at_zero_and_inf_elsewhere(power):
+    """l*(y, 0) = -inf l(y, .) (the saturated objective), found by a bounded numeric search;
+    elsewhere inf, a trivial upper bound (no duality gap certifies these powers)."""
+    y = np.array([-2.0, 0.0, 0.7, 3.0]) if power <= 0 else np.array([0.2, 0.7, 3.0])
+    datafit = Tweedie(power)
+    got = datafit.conjugate(y, np.zeros_like(y))
+    for yi, gi in zip(y, got, strict=True):
+        inf = minimize_scalar(lambda e, yi=yi: datafit.loss(np.array([yi]), np.array([e]))[0],
+                              bounds=(-40, 10), method="bounded", options={"xatol": 1e-12}).fun
+        assert gi == pytest.approx(-inf, abs=1e-9)
+    assert np.all(np.isinf(datafit.conjugate(y, np.full_like(y, 0.3))))
 
 
 @pytest.mark.parametrize("power", POWERS)
@@ -76,10 +112,10 @@ def test_powers_one_and_two_are_poisson_and_gamma(power):
     np.testing.assert_array_equal(datafit.conjugate(y, v), exact.conjugate(y, v))
 
 
-@pytest.mark.parametrize("power", [1.2, 1.5, 2])
+@pytest.mark.parametrize("power", [1.2, 1.5, 2, *NONCONVEX])
 @pytest.mark.parametrize("offset", [None, RNG.normal(size=30)])
 def test_null_intercept(power, offset):
-    y = Y if power < 2 else Y + 0.1
+    y = Y if 1 <= power < 2 else _target(power)
     check_null_intercept(Tweedie(power), y, RNG.uniform(0.5, 2, 30), offset)
 
 
@@ -93,18 +129,39 @@ def test_target_checks():
     np.testing.assert_array_equal(Tweedie(1.5).recession(np.array([0.0, 2.0])), [-1.0, 0.0])
 
 
+def test_target_checks_of_the_nonconvex_powers():
+    """power <= 0: any finite y (the normal and 'extreme stable' families); power > 2: y > 0;
+    a weighted sum of y <= 0 leaves the intercept-only model without a finite optimum."""
+    np.testing.assert_array_equal(Tweedie(0).check_target([-3.0, 0.0, 2.0]), [-3.0, 0.0, 2.0])
+    Tweedie(-1.0).check_target([-3.0, 0.0])
+    with pytest.raises(ValueError, match=r"^y must be finite for the Tweedie datafit with "
+                                         r"power=0; got \[inf\]"):
+        Tweedie(0).check_target([1.0, np.inf])
+    for bad in (0.0, -1.0):
+        with pytest.raises(ValueError, match=r"^y must be > 0 for the Tweedie datafit with "
+                                             r"power=3; got"):
+            Tweedie(3).check_target([1.0, bad])
+    with pytest.raises(ValueError, match=r"^sum_i s_i y_i e\^\(\(1-p\) offset_i\) is <= 0 for "
+                                         r"the Tweedie datafit with power=0: .* no finite"):
+        Tweedie(0).null_intercept(np.array([1.0, -2.0]), np.ones(2), None)
+    np.testing.assert_array_equal(Tweedie(0).recession(np.array([-1.0, 0.0, 2.0])),
+                                  [-1.0, -1.0, 0.0])
+
+
 @pytest.mark.parametrize(("power", "match"), [
     (0.5, r"^power must not lie in \(0, 1\): no Tweedie distribution"),
-    (0, r"^power=0 \(the normal distribution\) is not supported: with the log link .* not "
-        "convex"),
-    (3, r"^power=3 \(the inverse Gaussian\) is not supported"),
-    (-1.0, r"^power=-1.0 is not supported"),
-    (2.5, r"^power=2.5 is not supported"),
+    (1 - 1e-9, r"^power must not lie in \(0, 1\)"),
     (np.inf, r"^power must be a finite number; got power=inf"),
+    (np.nan, r"^power must be a finite number; got power=nan"),
 ])
 def test_power_refusals_name_the_power_and_the_reason(power, match):
     with pytest.raises(ValueError, match=match):
         Tweedie(power)
+
+
+@pytest.mark.parametrize("power", [0, -0.0, -1.0, 1, 2, 2.5, 3, 10])
+def test_scikit_learns_powers_outside_0_1_are_accepted(power):
+    assert Tweedie(power).power == float(power)
 
 
 @pytest.mark.parametrize("power", ["1.5", None, True])

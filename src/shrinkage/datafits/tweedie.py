@@ -1,12 +1,18 @@
-"""Tweedie loss with the log link (half the unit deviance), for powers 1 <= p <= 2.
+"""Tweedie loss with the log link (half the unit deviance), for powers p <= 0 and p >= 1.
 
 With mu = e^eta, a = 2 - p and b = 1 - p,
 
-    l(y, eta) = y^a / (a b) - y mu^b / b + mu^a / a,
+    l(y, eta) = max(y, 0)^a / (a b) - y mu^b / b + mu^a / a,
 
-which is the Poisson loss at p = 1 and the Gamma loss at p = 2 (their formulas are used there).
-For y > 0 it is y^a g(eta - log y) with g(z) = expm1(a z)/a - expm1(b z)/b, the form used here
-(no cancellation between the three terms near the minimum at eta = log y).
+which is the Poisson loss at p = 1 and the Gamma loss at p = 2 (their formulas are used there)
+and (mu - y)^2 / 2 at p = 0.  For y > 0 it is y^a g(eta - log y) with
+g(z) = expm1(a z)/a - expm1(b z)/b, the form used here (no cancellation between the three terms
+near the minimum at eta = log y).  The constants are scikit-learn's (``mean_tweedie_deviance``):
+l >= 0, with infimum 0 except at p = 0, y < 0.
+
+For 1 <= p <= 2, l(y, .) is convex; otherwise (``Tweedie.convex`` False) its second derivative
+mu^b ((2-p) mu - (1-p) y) turns negative (p = 0 where mu < y/2, p > 2 where mu > (p-1) y/(p-2)),
+and the solvers certify a fit by its KKT violation instead of the duality gap.
 """
 
 from __future__ import annotations
@@ -37,12 +43,12 @@ def check_power(power: object) -> float:
     Returns
     -------
     float
-        p, when 1 <= p <= 2.
+        p, when p <= 0 or p >= 1 (scikit-learn's range; (0, 1) belongs to no distribution).
 
     Examples
     --------
-    >>> check_power(1.5)
-    1.5
+    >>> check_power(1.5), check_power(3)
+    (1.5, 3.0)
     >>> check_power(0.5)
     Traceback (most recent call last):
     ...
@@ -56,18 +62,11 @@ def check_power(power: object) -> float:
     if 0 < p < 1:
         raise ValueError("power must not lie in (0, 1): no Tweedie distribution has such a "
                          f"power; got power={power!r}.")
-    if not 1 <= p <= 2:
-        kind = {0.0: " (the normal distribution)", 3.0: " (the inverse Gaussian)"}.get(p, "")
-        raise ValueError(
-            f"power={power!r}{kind} is not supported: with the log link its half deviance is "
-            "not convex in the linear predictor (l'' = mu^(1-p) ((2-p) mu - (1-p) y) turns "
-            "negative), so no duality gap certifies a fit and the solver has no other "
-            "certificate for it; use a power in [1, 2] (1: Poisson, 2: Gamma).")
     return p
 
 
 class Tweedie:
-    """Half the Tweedie deviance of mean e^eta, for a power p in [1, 2].
+    """Half the Tweedie deviance of mean e^eta, for a power p <= 0 or p >= 1.
 
     The objective 1/(sum s) sum_i s_i l(y_i, eta_i) + alpha/2 ||w||^2 is scikit-learn's
     TweedieRegressor(power=p, link="log") one, and glum's family "tweedie" with the log link.
@@ -76,14 +75,21 @@ class Tweedie:
     condition per sample by Newton's method safeguarded by bisection inside a closed-form
     bracket of the maximiser, and returns the value at the iterate plus |residual| x bracket
     width, an upper bound of l* (by convexity), so that rounding can only widen the gap.
-    Powers outside [1, 2] are refused (``check_power``): there the log link makes the loss
-    non-convex, and the gap certifies nothing.
+    For p <= 0 (0: normal) and p > 2 (3: inverse Gaussian) the log link makes l(y, .)
+    non-convex (``convex`` is False): the solvers then build their Newton models on the Fisher
+    weight mu^(2-p) (``fisher_curvature``, the expected curvature, > 0) and certify a fit by its
+    KKT violation; powers in (0, 1) are refused (``check_power``).
 
     Parameters
     ----------
     power : float
-        The variance power p, 1 <= p <= 2 (1: Poisson, 2: Gamma, in between: compound
-        Poisson-Gamma, which allows y = 0).
+        The variance power p <= 0 or p >= 1 (0: normal, any y; 1: Poisson; in (1, 2): compound
+        Poisson-Gamma, y >= 0; 2: Gamma; 3: inverse Gaussian; p >= 2: y > 0).
+
+    Attributes
+    ----------
+    convex : bool
+        Whether l(y, .) is convex in eta (1 <= p <= 2): the duality gap certifies a fit.
 
     Examples
     --------
@@ -92,6 +98,10 @@ class Tweedie:
     >>> y = np.array([0.0, 2.0])
     >>> Tweedie(1.5).loss(y, np.log([1.0, 2.0]))  # 0 at mu = y; mu^a / a at y = 0
     array([2., 0.])
+    >>> Tweedie(0).loss(np.array([-1.0]), np.array([0.0]))  # normal: (mu - y)^2 / 2
+    array([2.])
+    >>> Tweedie(3).convex
+    False
     """
 
     name = "tweedie"
@@ -100,6 +110,7 @@ class Tweedie:
 
     def __init__(self, power: float = 1.5):
         self.power = check_power(power)
+        self.convex = 1.0 <= self.power <= 2.0
 
     @property
     def _exact(self) -> Poisson | Gamma | None:
@@ -107,7 +118,8 @@ class Tweedie:
         return Poisson() if self.power == 1 else Gamma() if self.power == 2 else None
 
     def check_target(self, y) -> np.ndarray:
-        """y as float64; a ValueError naming y unless it is >= 0 (> 0 at power 2).
+        """y as float64; a ValueError naming y unless it is finite (p <= 0), >= 0 (1 <= p < 2)
+        or > 0 (p >= 2).
 
         Parameters
         ----------
@@ -127,19 +139,22 @@ class Tweedie:
         if self.power == 2:
             return Gamma().check_target(y)
         y = as_float_array(y, "y")
-        bad = ~(y >= 0)
+        p = self.power
+        bad, rule = ((~np.isfinite(y), "finite") if p <= 0 else (~(y > 0), "> 0") if p > 2
+                     else (~(y >= 0), ">= 0"))
         if np.any(bad):
-            raise ValueError(f"y must be >= 0 for the Tweedie datafit with power="
-                             f"{self.power:g}; got {np.unique(y[bad])[:5]}.")
+            raise ValueError(f"y must be {rule} for the Tweedie datafit with power="
+                             f"{p:g}; got {np.unique(y[bad])[:5]}.")
         return y
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
-        """l(y, eta): y^a g(eta - log y) for y > 0, e^(a eta) / a for y = 0.
+        """l(y, eta): y^a g(eta - log y) for y > 0, mu^a / a - y mu^b / b for y <= 0, and
+        (mu - y)^2 / 2 at p = 0.
 
         Parameters
         ----------
         y : numpy.ndarray of shape (n,)
-            The target (>= 0).
+            The target (in the power's domain: ``check_target``).
         eta : numpy.ndarray of shape (n,)
             The linear predictor (log of the mean).
 
@@ -155,6 +170,9 @@ class Tweedie:
         """
         if self._exact is not None:
             return self._exact.loss(y, eta)
+        if self.power == 0:
+            with np.errstate(over="ignore"):
+                return 0.5 * (np.exp(eta) - y) ** 2
         a, b = 2.0 - self.power, 1.0 - self.power
         pos = y > 0
         out = np.empty(np.broadcast(y, eta).shape)
@@ -163,13 +181,16 @@ class Tweedie:
             z = eta[pos] - np.log(y[pos])
             out[pos] = y[pos] ** a * (np.expm1(a * z) / a - np.expm1(b * z) / b)
             out[~pos] = np.exp(a * eta[~pos]) / a
+            neg = y < 0  # p < 0 only
+            if np.any(neg):
+                out[neg] -= y[neg] * np.exp(b * eta[neg]) / b
         return out
 
     def _terms(self, y: np.ndarray, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mu^a, y mu^b), the latter 0 where y = 0 (also where mu^b overflows)."""
         a, b = 2.0 - self.power, 1.0 - self.power
         with np.errstate(over="ignore", invalid="ignore"):
-            return np.exp(a * eta), np.where(y > 0, y * np.exp(b * eta), 0.0)
+            return np.exp(a * eta), np.where(y != 0, y * np.exp(b * eta), 0.0)
 
     def derivative(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
         """dl/deta = mu^(1-p) (mu - y).
@@ -177,7 +198,7 @@ class Tweedie:
         Parameters
         ----------
         y : numpy.ndarray of shape (n,)
-            The target (>= 0).
+            The target.
         eta : numpy.ndarray of shape (n,)
             The linear predictor.
 
@@ -197,12 +218,13 @@ class Tweedie:
         return mu_a - y_mu_b
 
     def curvature(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
-        """d2l/deta2 = (2 - p) mu^(2-p) + (p - 1) y mu^(1-p) > 0.
+        """d2l/deta2 = (2 - p) mu^(2-p) + (p - 1) y mu^(1-p): > 0 for 1 <= p <= 2, negative
+        somewhere otherwise (p = 0 where mu < y/2; p > 2 where mu > (p-1) y/(p-2)).
 
         Parameters
         ----------
         y : numpy.ndarray of shape (n,)
-            The target (>= 0).
+            The target.
         eta : numpy.ndarray of shape (n,)
             The linear predictor.
 
@@ -221,17 +243,45 @@ class Tweedie:
         mu_a, y_mu_b = self._terms(y, eta)
         return (2.0 - self.power) * mu_a + (self.power - 1.0) * y_mu_b
 
+    def fisher_curvature(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
+        """The Fisher weight mu^(2-p): the curvature's expectation under y ~ Tweedie(mu, p),
+        > 0 for every power; the Newton models of a non-convex power use it (IRLS, as
+        scikit-learn's and glum's solvers), so that each one is strictly convex.
+
+        Parameters
+        ----------
+        y : numpy.ndarray of shape (n,)
+            The target (not used: the weight depends on the mean only).
+        eta : numpy.ndarray of shape (n,)
+            The linear predictor.
+
+        Returns
+        -------
+        numpy.ndarray
+            mu^(2-p), shape (n,).
+
+        Examples
+        --------
+        >>> Tweedie(3).fisher_curvature(np.array([1.0]), np.array([np.log(2.0)]))
+        array([0.5])
+        """
+        with np.errstate(over="ignore"):
+            return np.exp((2.0 - self.power) * eta)
+
     def conjugate(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
         """l*(y, v) = sup_eta v eta - l(y, eta), as an upper bound tight to rounding.
 
         For y > 0, l*(y, v) = v log y + y^a g*(v / y^a), and g* is found numerically
         (``normalized_conjugate``); every v is in the domain.  For y = 0,
-        l*(0, v) = (v log v - v) / a for v >= 0 and inf for v < 0.
+        l*(0, v) = (v log v - v) / a for v >= 0 and inf for v < 0.  For a non-convex power
+        (``convex`` False) only l*(y, 0) = -inf l(y, .) is computed (0, or -y^2/2 at p = 0,
+        y < 0: the saturated model), and inf elsewhere, a trivial upper bound: no duality gap
+        certifies such a fit.
 
         Parameters
         ----------
         y : numpy.ndarray of shape (n,)
-            The target (>= 0).
+            The target.
         v : numpy.ndarray of shape (n,)
             The dual variables.
 
@@ -249,6 +299,10 @@ class Tweedie:
             return self._exact.conjugate(y, v)
         a = 2.0 - self.power
         out = np.full(np.shape(v), np.inf)
+        if not self.convex:
+            at_zero = v == 0
+            out[at_zero] = -0.5 * np.minimum(y[at_zero], 0.0) ** 2 if self.power == 0 else 0.0
+            return out
         pos = y > 0
         scale = y[pos] ** a
         out[pos] = v[pos] * np.log(y[pos]) + scale * normalized_conjugate(v[pos] / scale,
@@ -259,12 +313,12 @@ class Tweedie:
         return out
 
     def recession(self, y: np.ndarray) -> np.ndarray | None:
-        """-1 where y = 0 (the mean can go to 0), 0 elsewhere.
+        """-1 where y <= 0 (the loss falls to its infimum as the mean goes to 0), 0 elsewhere.
 
         Parameters
         ----------
         y : numpy.ndarray of shape (n,)
-            The target (>= 0).
+            The target.
 
         Returns
         -------
@@ -278,7 +332,7 @@ class Tweedie:
         """
         if self._exact is not None:
             return self._exact.recession(y)
-        return np.where(y == 0, -1.0, 0.0)
+        return np.where(y <= 0, -1.0, 0.0)
 
     def null_intercept(self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None) -> float:
         """argmin_b sum_i s_i l(y_i, b + o_i) = log(sum_i s_i y_i e^(b o_i) / sum_i s_i e^(a o_i)).
@@ -286,7 +340,7 @@ class Tweedie:
         Parameters
         ----------
         y : numpy.ndarray of shape (n,)
-            The target (>= 0).
+            The target.
         sw : numpy.ndarray of shape (n,)
             The sample weights (>= 0).
         offset : numpy.ndarray of shape (n,) or None
@@ -304,11 +358,19 @@ class Tweedie:
         """
         if self._exact is not None:
             return self._exact.null_intercept(y, sw, offset)
+        a, b = 2.0 - self.power, 1.0 - self.power
+        o = np.zeros_like(y) if offset is None else offset
+        if np.any(y < 0):  # p <= 0: the weighted sum of y may be <= 0
+            top, sign = logsumexp(b * o, b=sw * y, return_sign=True)
+            if not sign > 0:
+                raise ValueError(
+                    f"sum_i s_i y_i e^((1-p) offset_i) is <= 0 for the Tweedie datafit with "
+                    f"power={self.power:g}: with the log link the mean e^eta is positive, and a "
+                    "model with an intercept has no finite optimum (the mean goes to 0).")
+            return float(top - logsumexp(a * o, b=sw))
         if not float(sw @ y) > 0:
             raise ValueError("y is 0 for every sample with positive weight: a Tweedie model "
                              "with an intercept has no finite optimum (the mean goes to 0).")
-        a, b = 2.0 - self.power, 1.0 - self.power
-        o = np.zeros_like(y) if offset is None else offset
         return float(logsumexp(b * o, b=sw * y) - logsumexp(a * o, b=sw))
 
 

@@ -942,35 +942,38 @@ TWEEDIE_LINKS = ("log", "auto")
 
 
 class TweedieRegressor(_LogLinkRegressor):
-    """Tweedie regression (log link, 1 <= power <= 2) with L1, L2 or Elastic-Net penalties.
+    """Tweedie regression (log link, power <= 0 or >= 1) with L1, L2 or Elastic-Net penalties.
 
     Minimises 1/(sum s) sum_i s_i l_p(y_i, eta_i) + alpha Omega(w), l_p half the Tweedie unit
     deviance of mean mu_i = exp(eta_i), eta_i = x_i.w + b + offset_i, so with ``l1_ratio=0``
     this is scikit-learn's TweedieRegressor(power, link="log") objective
     1/(2 sum s) sum_i s_i deviance_i + alpha/2 ||w||^2, and with ``l1_ratio > 0`` glum's
-    GeneralizedLinearRegressor(family=TweedieDistribution(power)).  power=1 is Poisson, 2 is
-    Gamma, and 1 < power < 2 the compound Poisson-Gamma (y >= 0 with exact zeros, e.g.
-    insurance losses).
+    GeneralizedLinearRegressor(family=TweedieDistribution(power)).  power=0 is the normal
+    distribution (any y), 1 Poisson, 2 Gamma, 3 the inverse Gaussian (y > 0 from power 2 on),
+    and 1 < power < 2 the compound Poisson-Gamma (y >= 0 with exact zeros, e.g. insurance
+    losses).
 
-    Only the log link is offered.  Only powers in [1, 2] are: there the loss is convex and
-    every fit is certified by the duality gap (the conjugate is computed per sample by a
-    safeguarded Newton method, as an upper bound: ``shrinkage.datafits.tweedie``).  For power 0
-    (normal), power < 0 and power > 2 (3: inverse Gaussian) the log link makes the loss
-    non-convex in the coefficients: the gap certifies nothing there and the solver has no KKT
-    certificate for GLMs yet, so ``fit`` refuses them with that reason; (0, 1) is no Tweedie
-    distribution.
+    Only the log link is offered.  For 1 <= power <= 2 the loss is convex and every fit is
+    certified by the duality gap (the conjugate is computed per sample by a safeguarded Newton
+    method, as an upper bound: ``shrinkage.datafits.tweedie``).  For power <= 0 and power > 2
+    the log link makes the loss non-convex in the coefficients: the fit is a local minimum
+    reached from the intercept-only model (scikit-learn's start too), by Newton steps on the
+    Fisher weights mu^(2-p) (IRLS) with a line search on the objective, and certified by its
+    KKT violation (``certificate_`` is "kkt").  Powers in (0, 1) belong to no Tweedie
+    distribution and are refused.
 
     Parameters
     ----------
     power : float, default=1.5
-        The variance power p in [1, 2] (Var y = phi mu^p).
+        The variance power p <= 0 or p >= 1 (Var y = phi mu^p).
     alpha : float, default=1.0
         Penalty strength >= 0.
     l1_ratio : float, default=0.0
         The Elastic-Net mix in [0, 1] (0: ridge, scikit-learn's; 1: lasso).
     link : {"log", "auto"}, default="log"
         The link function: the log link only ("auto" means "log", scikit-learn's choice for
-        these powers).
+        power > 0; for power <= 0 scikit-learn's "auto" is the identity link, so "auto" is
+        refused there).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     standardize : bool, default=False
@@ -985,7 +988,9 @@ class TweedieRegressor(_LogLinkRegressor):
     positive : bool, default=False
         Coefficients >= 0 (lower=0).
     tol : float, default=1e-4
-        Stop when the duality gap is below tol times the intercept-only model's objective.
+        Stop when the duality gap is below tol times the intercept-only model's objective
+        (1 <= power <= 2), or when the KKT violation per unit column norm is below tol times
+        sqrt(sum_i s_i l'(y_i, eta_i)^2 / sum_i s_i) at the intercept-only model (otherwise).
     max_iter : int, default=1000
         The most coordinate-descent epochs and Newton steps in all (then warn).
     warm_start : bool, default=False
@@ -998,13 +1003,14 @@ class TweedieRegressor(_LogLinkRegressor):
     intercept_ : float
         The intercept.
     dual_gap_ : float
-        The duality gap: a bound on the objective's distance to its minimum.
+        The certificate: the duality gap, a bound on the objective's distance to its minimum
+        (1 <= power <= 2), or the largest KKT violation per unit column norm (otherwise).
     n_iter_ : numpy.ndarray of shape (1,)
         Epochs and Newton steps taken.
     converged_ : bool
-        Whether the gap is below the tolerance.
+        Whether the certificate is below the tolerance.
     certificate_ : str
-        "duality_gap".
+        "duality_gap" (1 <= power <= 2) or "kkt".
     n_features_in_ : int
         The number of features seen in ``fit``.
     feature_names_in_ : numpy.ndarray of shape (n_features,)
@@ -1021,10 +1027,10 @@ class TweedieRegressor(_LogLinkRegressor):
     >>> model = shrinkage.TweedieRegressor(power=1.5, alpha=0.01, l1_ratio=1.0).fit(X, losses)
     >>> bool(model.coef_[0] > 0.4 and model.converged_)
     True
-    >>> shrinkage.TweedieRegressor(power=3).fit(X, losses + 1)
-    Traceback (most recent call last):
-    ...
-    ValueError: power=3 (the inverse Gaussian) is not supported: with the log link its ...
+    >>> durations = rng.wald(mu, 4.0)  # inverse Gaussian: power 3, non-convex with the log link
+    >>> model = shrinkage.TweedieRegressor(power=3, alpha=0.01, l1_ratio=1.0).fit(X, durations)
+    >>> model.certificate_, model.converged_, model.coef_.round(1)
+    ('kkt', True, array([ 0.6,  0. , -0.1]))
     """
 
     _mean = "the expected amount"
@@ -1048,7 +1054,12 @@ class TweedieRegressor(_LogLinkRegressor):
 
     def _datafit(self):
         if not (isinstance(self.link, str) and self.link in TWEEDIE_LINKS):
-            raise ValueError(f"link must be 'log' (or 'auto', which is the log link for every "
-                             f"power offered); got link={self.link!r}: other links are not "
+            raise ValueError(f"link must be 'log' (or 'auto', which is the log link for "
+                             f"power > 0); got link={self.link!r}: other links are not "
                              "offered.")
-        return get_datafit("tweedie", power=self.power)
+        datafit = get_datafit("tweedie", power=self.power)
+        if self.link == "auto" and datafit.power <= 0:
+            raise ValueError(f"link='auto' is scikit-learn's identity link for power <= 0 "
+                             f"(got power={self.power!r}), which is not offered; pass "
+                             "link='log' for the log link.")
+        return datafit

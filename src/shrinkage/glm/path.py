@@ -11,6 +11,7 @@ from functools import partial
 import numpy as np
 
 from ..datafits import get_datafit
+from ..glm_certificates import kkt_scale
 from ..paths.engine import DevianceStop, assemble, deviance_saturated, grid, run
 from ..paths.grid import default_alpha_min_ratio
 from ..paths.result import Path
@@ -70,7 +71,11 @@ class GLMFamily:
                        if problem.fit_intercept else np.zeros(K) if K > 1 else 0.0)
         self.f_null = data.objective(self.b_null + data.offset)
         self.f_saturated = -float(data.sw @ datafit.conjugate(y, np.zeros_like(data.offset)))
-        self.tol_abs = tol * self.f_null if self.f_null > 0 else tol * np.finfo(float).tiny
+        # a KKT certificate (non-convex datafit) is in gradient units: tol relative to the
+        # null model's gradient norm, as least squares' to ||y_c|| (``kkt_scale``)
+        scale = self.f_null if data.convex else kkt_scale(datafit, y, data.sw,
+                                                          self.b_null + data.offset)
+        self.tol_abs = tol * scale if scale > 0 else tol * np.finfo(float).tiny
         self.inactive = problem.col_norm_sq == 0
         self.shape = (problem.n_features, K) if K > 1 else (problem.n_features,)
 
@@ -180,7 +185,8 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
                     np.array([f.w for f in fits]).reshape(len(fits), *family.shape),
                     np.array([f.intercept for f in fits], dtype=np.float64), l1_ratio,
                     problem.feature_names, max_iter=max_iter, model=model,
-                    datafit=datafit.name, certificate="duality_gap")
+                    datafit=datafit.name,
+                    certificate="duality_gap" if family.data.convex else "kkt")
 
 
 def _check_unpenalized_part(problem: GLMProblem, datafit, y: np.ndarray, alphas, l1_ratio: float,

@@ -15,6 +15,13 @@ penalty (alpha = 0) it is the decrement alone, lambda^2 = g' H^+ g, which bounds
 optimum for self-concordant losses (F - F* <= lambda^2 for lambda <= 0.68) and does not depend
 on the columns' units.  Where a tiny penalty makes the gap meaningless, the bound
 ``near_unpenalized_bound`` takes over.
+
+A datafit that is not convex in eta (``convex`` False: Tweedie with the log link and a power
+outside [1, 2]) has no duality gap to offer: its Newton models use the Fisher weight
+(``fisher_curvature``, > 0) instead of l'', so that each is strictly convex and its step a
+descent direction, the line search runs on the true objective as always, and the certificate
+is the largest KKT violation per unit column norm (``glm_certificates.glm_kkt_violation``):
+a local minimum, found from the start the caller gives.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from functools import cached_property
 import numpy as np
 
 from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
-from ..glm_certificates import flat_weights, glm_duality_gap
+from ..glm_certificates import flat_weights, glm_duality_gap, glm_kkt_violation
 from ..penalties._l1_l2_kernels import kkt_violations, penalty_value
 from ..penalties._separable import ELASTIC_NET, penalty_arrays
 from ..penalties.l1_l2 import PenaltyWeights
@@ -40,6 +47,8 @@ _CURVATURE_FLOOR = 1e-4
 # the near-unpenalized bound forms a dense (n, m) block and an m x m system: up to these sizes
 _MAX_BOUND_COLUMNS = 1000
 _MAX_BOUND_ENTRIES = 20_000_000
+# a centred column norm is known to the rounding of sum sw x^2 - (sum sw x)^2 / sum sw
+_CENTRING_ROUNDING = 64 * np.finfo(float).eps
 
 
 class DivergenceError(ValueError):
@@ -67,6 +76,23 @@ class _Data:
     def objective(self, eta: np.ndarray) -> float:
         return float(self.sw @ self.datafit.loss(self.y, eta))
 
+    @property
+    def convex(self) -> bool:
+        """Whether the datafit is convex in eta: certified by the duality gap, else by KKT."""
+        return bool(getattr(self.datafit, "convex", True))
+
+    @cached_property
+    def unit_norm_sq(self) -> np.ndarray:
+        """||x_j||^2 of the KKT certificate: sum_i sw_i x_ij^2, centred with an intercept (the
+        certificate does not change when a constant is added to a column), floored at the
+        rounding of the centring."""
+        raw = self.column_norm_sq
+        total = float(self.sw.sum())
+        if not self.fit_intercept or not total > 0:
+            return raw
+        mean = np.asarray(self.design.rmatvec(self.sw), dtype=np.float64).ravel() / total
+        return np.maximum(raw - total * mean**2, _CENTRING_ROUNDING * raw)
+
     @cached_property
     def column_norm_sq(self) -> np.ndarray:
         """sum_i sw_i x_ij^2 per column (not centred: the rounding of x_j' u is on this scale)."""
@@ -74,7 +100,10 @@ class _Data:
 
     def model_curvature(self, eta: np.ndarray) -> np.ndarray:
         """sw l''(eta), where l'' = 0 (Huber's linear zone, a met hinge margin) replaced by a
-        fraction of the curvature bound so that every Newton model is strictly convex."""
+        fraction of the curvature bound so that every Newton model is strictly convex; for a
+        non-convex datafit sw times its Fisher weight (``fisher_curvature``, > 0)."""
+        if not self.convex:
+            return self.sw * self.datafit.fisher_curvature(self.y, eta)
         curv = self.datafit.curvature(self.y, eta)
         bound = self.datafit.curvature_bound
         if bound is not None:
@@ -89,7 +118,9 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     Stops when the certificate (``certify``) is below ``tol_abs`` and no zero coefficient
     violates its optimality condition beyond rounding (``support_closed``), or after ``max_iter``
     iterations in all (coordinate-descent epochs and Newton steps of the unpenalized block).
-    ``eta0`` is the linear predictor at (w0, b0) when the caller has it.
+    ``eta0`` is the linear predictor at (w0, b0) when the caller has it.  The certificate is the
+    duality gap, or for a non-convex datafit the KKT violation (``Fit.certificate`` "kkt"; then
+    ``tol_abs`` is in its units, e.g. tol times ``glm_certificates.kkt_scale``).
     """
     w = np.clip(np.asarray(w0, dtype=np.float64), pw.lower, pw.upper)
     b = float(b0) if data.fit_intercept else 0.0
@@ -98,11 +129,13 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     model = ProxNewton(data, pw, w, b, eta, tol_abs)
     out = solve_working_set(model, max_iter=max_iter, reset=True)
     gap = out.cert.gap
-    if gap > tol_abs and not model.stalled.tried_at(out.epochs):  # the gap may be meaningless
+    if (data.convex and gap > tol_abs
+            and not model.stalled.tried_at(out.epochs)):  # the gap may be meaningless
         gap = min(gap, near_unpenalized_bound(data, pw, model.w, model.b, model.eta,
                                               polish_unpenalized))
     return Fit(model.w, float(gap), out.epochs, bool(gap <= tol_abs and out.cert.closed),
-               float(tol_abs), intercept=model.b, state=model.eta)
+               float(tol_abs), intercept=model.b, state=model.eta,
+               certificate="duality_gap" if data.convex else "kkt")
 
 
 class ProxNewton:
@@ -110,8 +143,9 @@ class ProxNewton:
 
     certify: Newton's method on the unpenalized block (``polish_unpenalized``), the full
     gradient, ``certify`` (with ``near_unpenalized_bound`` when the objective stalls) and the KKT
-    scores.  inner: Newton steps on the working set (``_newton_step``: CD on the quadratic
-    model, then a line search), until its KKT violations drop below the engine's tolerance.
+    scores; for a non-convex datafit the KKT certificate ``glm_kkt_violation`` instead.
+    inner: Newton steps on the working set (``_newton_step``: CD on the quadratic model, then a
+    line search), until its KKT violations drop below the engine's tolerance.
     The movable support and the free columns are forced in; fixed coordinates never enter.
     """
 
@@ -126,6 +160,8 @@ class ProxNewton:
         self.n_movable = int(np.sum(self.movable))
         self.stalled = Stall()
         self.epochs = 0
+        if not data.convex:  # fixed coordinates have no KKT condition to violate
+            self.unit_sq = np.where(self.movable, data.unit_norm_sq, 0.0)
 
     def certify(self, budget: int) -> Certificate:
         data, pw = self.data, self.pw
@@ -135,12 +171,16 @@ class ProxNewton:
         self.epochs += polished.n_steps
         self.g = data.sw * data.datafit.derivative(data.y, self.eta)
         self.grad = data.design.rmatvec(self.g)
-        gap, objective = certify(data, pw, self.w, self.eta, self.grad, polished)
-        if gap > self.tol_abs and self.stalled.check(objective, self.epochs):
-            gap = min(gap, near_unpenalized_bound(data, pw, self.w, self.b, self.eta,
-                                                  polish_unpenalized))
+        if data.convex:
+            gap, objective = certify(data, pw, self.w, self.eta, self.grad, polished)
+            if gap > self.tol_abs and self.stalled.check(objective, self.epochs):
+                gap = min(gap, near_unpenalized_bound(data, pw, self.w, self.b, self.eta,
+                                                      polish_unpenalized))
         self.scores = kkt_violations(-self.grad, self.w, pw.l1, pw.l2, pw.lower, pw.upper,
                                      np.empty(self.w.size))
+        if not data.convex:
+            gap = glm_kkt_violation(self.scores, self.unit_sq, self.g, data.sw,
+                                    data.fit_intercept)
         closed = support_closed(data, pw, self.w, self.scores, self.g)
         return Certificate(gap, closed, self.tol_abs, polished.n_steps)
 
