@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from . import _validation as v
+from ._typing import DesignMatrix
 from .datafits.quadratic import SufficientStatistics, WeightedDesign, sufficient_statistics
 from .penalties.l1_l2 import ElasticNetPenalty
 
@@ -16,7 +17,7 @@ from .penalties.l1_l2 import ElasticNetPenalty
 class Problem:
     """X, y and everything about the penalty that does not depend on alpha."""
 
-    X: object
+    X: DesignMatrix
     y: np.ndarray
     sample_weight: np.ndarray
     factors: np.ndarray

@@ -189,7 +189,8 @@ class WeightedDesign:
     def n_features(self) -> int:
         return self.col_norm_sq.shape[0]
 
-    def kernel_args(self) -> tuple:
+    def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                   np.ndarray, bool]:
         return (self.Xd, self.data, self.indices, self.indptr, self.sw, self.x_offset,
                 self.is_sparse)
 

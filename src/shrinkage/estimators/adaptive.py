@@ -22,7 +22,7 @@ class _AdaptiveBase(_LinearModel):
     upper = None
     positive = False
 
-    def _initial(self, problem: Problem, cv) -> tuple[np.ndarray, np.ndarray]:
+    def _initial(self, problem: Problem, cv) -> tuple[np.ndarray, np.ndarray | None]:
         v.check_choice(self.init, "init", INITS)
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")

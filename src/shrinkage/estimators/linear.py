@@ -33,8 +33,14 @@ def ridge_alpha_to_elastic_net(alpha: float, sample_weight=None, n_samples: int 
                                ) -> float:
     """The ElasticNet(l1_ratio=0) alpha equal to scikit-learn Ridge's alpha: alpha / sum(s);
     the "ridge" convention of ``shrinkage.conventions.convert``."""
-    total = float(np.sum(sample_weight)) if sample_weight is not None else float(n_samples)
-    return convert(alpha, from_="ridge", to="shrinkage", n=total).value
+    if sample_weight is not None:
+        total = float(np.sum(sample_weight))
+    elif n_samples is not None:
+        total = float(n_samples)
+    else:
+        raise TypeError("ridge_alpha_to_elastic_net needs sample_weight or n_samples; got "
+                        "neither.")
+    return float(convert(alpha, from_="ridge", to="shrinkage", n=total).value)
 
 
 class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 from ..datafits.quadratic import drop_constant_columns
 from ..penalties.l1_l2 import ElasticNetPenalty
 
@@ -64,7 +65,7 @@ class GLMDesign:
         return cls(np.asfortranarray(X, dtype=np.float64), np.empty(0), no_index, no_index,
                    False, X.shape)
 
-    def kernel_args(self) -> tuple:
+    def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
         return self.Xd, self.data, self.indices, self.indptr, self.is_sparse
 
     @cached_property
@@ -138,7 +139,7 @@ class GLMProblem:
     array([0.33333333, 0.33333333, 0.33333333])
     """
 
-    X: object
+    X: DesignMatrix
     y: np.ndarray
     sample_weight: np.ndarray
     offset: np.ndarray | None

@@ -46,6 +46,7 @@ def check_finite_optimum(problem: GLMProblem, datafit, y: np.ndarray, free: np.n
     if multiclass:
         _check_classes(B[keep], y[keep].astype(np.int64), datafit.classes(y), bounds, datafit)
         return
+    assert sigma is not None  # not multiclass: returned above when there is none
     B, sigma = B[keep], sigma[keep]
     signed = sigma != 0
     A = -(sigma[signed, None] * B[signed])  # -sigma_i (B d)_i <= 0

@@ -60,7 +60,7 @@ class Groups:
     def sizes(self) -> np.ndarray:
         return np.diff(self.ptr)
 
-    def members(self, g: int) -> np.ndarray:
+    def members(self, g: int | np.integer) -> np.ndarray:
         return self.order[self.ptr[g]:self.ptr[g + 1]]
 
     def columns(self, gs: np.ndarray) -> np.ndarray:
@@ -105,9 +105,11 @@ def _label(g, j: int) -> int:
     """One label: an integer (integral floats too) or None (-1)."""
     if g is None:
         return -1
-    if isinstance(g, numbers.Real) and not isinstance(g, bool | np.bool_) and (
-            np.isfinite(g) and float(g).is_integer()):
-        return int(g)
+    if not isinstance(g, bool | np.bool_):
+        if isinstance(g, numbers.Integral):
+            return int(g)
+        if isinstance(g, numbers.Real) and np.isfinite(float(g)) and float(g).is_integer():
+            return int(float(g))  # the integral float's value
     raise ValueError(f"groups must be integer labels (-1 or None: in no group); column {j} has "
                      f"{g!r}.")
 

@@ -60,8 +60,9 @@ def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol:
         r, rsum = state[0].copy(), state[1]
     else:
         r, rsum = design.residual(w)
-    scale = design.yty if kind in CONVEX_KINDS else np.sqrt(max(design.yty, 0.0))
-    tol_abs = tol * scale if design.yty > 0 else tol * np.finfo(float).tiny
+    yty = float(design.yty)  # one target
+    scale = yty if kind in CONVEX_KINDS else np.sqrt(max(yty, 0.0))
+    tol_abs = tol * scale if yty > 0 else tol * np.finfo(float).tiny
     model = LeastSquaresCD(design, pw, w, r, rsum, tol_abs, screen=screen, anderson=anderson,
                            penalty=penalty_arrays(kind, pw.l1, pw.l2, pw.lower, pw.upper, gamma))
     out = solve_working_set(model, max_iter=max_iter)

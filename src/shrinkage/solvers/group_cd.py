@@ -87,7 +87,8 @@ class BlockCurvature:
     eoff: np.ndarray
     voff: np.ndarray
 
-    def kernel_args(self) -> tuple:
+    def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                   np.ndarray]:
         return self.lipschitz, self.evals, self.evecs, self.grams, self.eoff, self.voff
 
 
@@ -177,7 +178,8 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
         r, rsum = state[0].copy(), state[1]
     else:
         r, rsum = design.residual(w)
-    tol_abs = tol * design.yty if design.yty > 0 else tol * np.finfo(float).tiny
+    yty = float(design.yty)  # one target
+    tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
     model = GroupLeastSquares(design, penalty, curvature, w, r, rsum, tol_abs, anderson)
     out = solve_working_set(model, max_iter=max_iter)
     return Fit(w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs),
