@@ -134,7 +134,8 @@ def _log_limits(curves: list) -> tuple[float, float] | None:
 
 
 def _label(c) -> str:
-    name = PENALTY_NAMES.get(getattr(c, "penalty", None), "curve")
-    if getattr(c, "penalty", None) == "elasticnet":
+    penalty = getattr(c, "penalty", None)
+    name = PENALTY_NAMES.get(penalty, "curve") if isinstance(penalty, str) else "curve"
+    if penalty == "elasticnet":
         name += f" (l1_ratio={c.l1_ratio:g})"
     return name

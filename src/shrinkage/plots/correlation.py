@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .._typing import DesignMatrix
 from ._common import names_of, new_axes, resolve_names
 
 
@@ -85,7 +86,7 @@ def correlation_data(X, feature_names=None, selected=None, *, max_features: int 
     if isinstance(max_features, bool) or not isinstance(max_features, int) or max_features < 2:
         raise ValueError(f"max_features must be an integer >= 2; got {max_features!r}.")
     names = feature_names if feature_names is not None else names_of(X)
-    Xa = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    Xa: DesignMatrix = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     if Xa.ndim != 2:
         raise ValueError(f"X must be 2-D; got shape {Xa.shape}.")
     p = Xa.shape[1]

@@ -96,7 +96,9 @@ def _draw(ax, label: str, r) -> None:
     ax.axvline(r.alpha_1se, color="black", ls=":", lw=1.2,
                label=f"$\\alpha_{{1se}}$ = {r.alpha_1se:.3g}")
     log_alpha_axis(ax)
-    ax.set_ylabel(ERROR_LABELS.get(getattr(r, "scoring", None), "CV error"))
+    scoring = getattr(r, "scoring", None)
+    ax.set_ylabel(ERROR_LABELS.get(scoring, "CV error") if isinstance(scoring, str)
+                  else "CV error")
     ax.legend(loc="best", fontsize="small", framealpha=0.85)
     path = getattr(r, "path", None)
     if path is not None and len(path.alphas):

@@ -82,8 +82,8 @@ def plot_paths(paths, *, marks=None, n_labels: int = 6, feature_names=None, ax=N
         raise ValueError(f"n_labels must be an integer >= 0; got {n_labels!r}.")
     fig, panel_axes = new_axes(len(panels), ax=ax, axes=axes, sharey=sharey)
     data = {label: _panel_data(p, feature_names) for label, p in panels.items()}
-    p = _common_width(data)
-    colors = _colors(data, p, n_labels)
+    width = _common_width(data)
+    colors = _colors(data, width, n_labels)
     per_panel = _per_panel_marks(marks, list(panels))
     for (label, d), a in zip(data.items(), panel_axes, strict=True):
         _draw_panel(a, label, d, colors, n_labels, per_panel[label])

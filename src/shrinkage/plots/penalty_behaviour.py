@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import real_number
 from ._common import new_axes
 
 COLORS = {"l1": "tab:blue", "l2": "tab:orange", "elasticnet": "tab:green"}
@@ -124,10 +125,11 @@ def shrinkage_curves(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float 
                            alpha * (l1_ratio * np.sign(z) + (1.0 - l1_ratio) * z), alpha, l1_ratio)
 
 
-def _positive(value, name: str) -> float:
-    if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or value <= 0:
+def _positive(value: object, name: str) -> float:
+    number = real_number(value)
+    if number is None or not np.isfinite(number) or number <= 0:
         raise ValueError(f"{name} must be a positive number; got {value!r}.")
-    return float(value)
+    return number
 
 
 def plot_shrinkage(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float | None = None,
