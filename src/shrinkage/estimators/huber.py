@@ -16,6 +16,7 @@ import scipy.linalg as la
 import scipy.sparse as sp
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 from ..datafits import get_datafit
 from ..exceptions import ShrinkageConvergenceWarning
 from ..penalties._l1_l2_kernels import penalty_value
@@ -277,16 +278,16 @@ class _DistinctRows:
     """The distinct rows (x_i, y_i) of positive weight, with their summed normalized weights;
     computed only where there are few rows (then the data may be fitted exactly)."""
 
-    def __init__(self, X, y: np.ndarray, sw: np.ndarray):
+    def __init__(self, X: DesignMatrix, y: np.ndarray, sw: np.ndarray):
         self._X, self._y, self._sw = X, y, sw
-        self._rows = None
+        self._rows: tuple[DesignMatrix, np.ndarray, np.ndarray] | None = None
 
     def few_enough_to_interpolate(self, rank_bound: int) -> bool:
         if np.count_nonzero(self._sw) > _DISTINCT_ROWS_CHECKED * rank_bound:
             return False
         return len(self.get()[1]) <= rank_bound
 
-    def get(self) -> tuple[object, np.ndarray, np.ndarray]:
+    def get(self) -> tuple[DesignMatrix, np.ndarray, np.ndarray]:
         """(X_distinct, y_distinct, weight of each: sum of its rows' sw / sum sw)."""
         if self._rows is None:
             positive = np.flatnonzero(self._sw > 0)

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import blas
 
+from .._typing import DesignMatrix
 from ..datafits.quadratic import WeightedDesign
 from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..glm_certificates import trusted_glm_gap
@@ -39,7 +40,7 @@ class GLMData:
     """Validated GLM inputs: X (scaled when standardizing), y, sw (sums to 1), offset ((n, K)
     for K > 1 classes, whose coefficients are flattened feature-major: w[j K + k] = W[j, k])."""
 
-    X: object
+    X: DesignMatrix
     y: np.ndarray
     sw: np.ndarray
     offset: np.ndarray

@@ -89,7 +89,8 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
                                  data.sw * np.where(r > 0, quantile, quantile - 1.0)
                                  if theta0 is None else theta0)
     T = barrier.m / max(start.gap, tol_abs)  # the barrier's gap m / T: the start's own
-    best, steps = None, 0
+    best: tuple[np.ndarray, float, QuantileCertificate] | None = None
+    steps = 0
     while steps < max_iter:
         w, b, n_steps = barrier.center(T, w, b, max_iter - steps)
         steps += n_steps
@@ -108,6 +109,8 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
         if barrier.m / T <= 1e-4 * tol_abs:
             break
         T *= _GROWTH
+    if best is None:  # no Newton step was allowed
+        raise ValueError(f"max_iter must be >= 1; got {max_iter}.")
     w, b, cert = best
     return Fit(w, cert.gap, max(steps, 1), cert.gap <= tol_abs, tol_abs, intercept=b,
                dual=cert.theta, state=cert.theta)

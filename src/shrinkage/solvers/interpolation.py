@@ -19,6 +19,7 @@ import scipy.linalg as la
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from .._typing import DesignMatrix
 from ._constants import ARMIJO
 
 _MAX_NEWTON = 50
@@ -35,7 +36,8 @@ class Interpolant:
     n_iter: int
 
 
-def unique_rows(X, y: np.ndarray) -> tuple[object, np.ndarray, np.ndarray]:
+def unique_rows(X: DesignMatrix, y: np.ndarray
+                ) -> tuple[DesignMatrix, np.ndarray, np.ndarray]:
     """The distinct rows of [X, y], sorted, and the index of each row's distinct row.
 
     Rows repeated or weighted give the same sorted result, so problems built from it agree
@@ -61,7 +63,7 @@ def unique_rows(X, y: np.ndarray) -> tuple[object, np.ndarray, np.ndarray]:
     return X[first], np.array([key[0] for key in distinct]), inverse
 
 
-def least_penalty_interpolant(X, y: np.ndarray, l1: np.ndarray, l2: np.ndarray,
+def least_penalty_interpolant(X: DesignMatrix, y: np.ndarray, l1: np.ndarray, l2: np.ndarray,
                               lower: np.ndarray, upper: np.ndarray,
                               fit_intercept: bool) -> Interpolant | None:
     """argmin sum_j l1_j |w_j| + l2_j/2 w_j^2 s.t. X w + b = y, lower <= w <= upper.
@@ -85,13 +87,13 @@ def least_penalty_interpolant(X, y: np.ndarray, l1: np.ndarray, l2: np.ndarray,
     return _dual_newton(X, y, l1, l2, lower, upper, free, fit_intercept)
 
 
-def constraint_scale(X, y: np.ndarray, coef: np.ndarray, intercept: float) -> float:
+def constraint_scale(X: DesignMatrix, y: np.ndarray, coef: np.ndarray, intercept: float) -> float:
     """|y| + |X w| + |b| at their largest: the size rounding errors of the residual scale with."""
     fitted = np.abs(np.asarray(X @ coef).ravel())
     return float(max(np.max(np.abs(y)), np.max(fitted, initial=0.0), abs(intercept), 1e-300))
 
 
-def _in_range(X, y: np.ndarray, fit_intercept: bool) -> bool:
+def _in_range(X: DesignMatrix, y: np.ndarray, fit_intercept: bool) -> bool:
     """Whether X w + b = y has a solution (to rounding), by least squares on the tall [X, 1]."""
     design = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     if fit_intercept:
@@ -115,7 +117,7 @@ def penalty_conjugate(u: np.ndarray, l1: np.ndarray, l2: np.ndarray, lower: np.n
     return value, w
 
 
-def free_design(X, free: np.ndarray, fit_intercept: bool) -> np.ndarray:
+def free_design(X: DesignMatrix, free: np.ndarray, fit_intercept: bool) -> np.ndarray:
     """Z = [1 (with an intercept), the free columns of X], dense (m, k)."""
     cols = [np.ones((X.shape[0], 1))] if fit_intercept else []
     if np.any(free):
@@ -124,9 +126,10 @@ def free_design(X, free: np.ndarray, fit_intercept: bool) -> np.ndarray:
     return np.hstack(cols) if cols else np.zeros((X.shape[0], 0))
 
 
-def _dual_newton(X, y, l1, l2, lower, upper, free, fit_intercept) -> Interpolant | None:
+def _dual_newton(X: DesignMatrix, y, l1, l2, lower, upper, free, fit_intercept
+                 ) -> Interpolant | None:
     penalized = np.flatnonzero(~free)
-    Xp = X[:, penalized]
+    Xp: DesignMatrix = X[:, penalized]
     Xp = Xp.tocsc() if sp.issparse(Xp) else np.asarray(Xp)
     l1p, l2p, lop, upp = l1[penalized], l2[penalized], lower[penalized], upper[penalized]
     Z = free_design(X, free, fit_intercept)
@@ -197,7 +200,7 @@ def _solve_saddle(M: np.ndarray, Z: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     return la.lstsq(K, rhs, check_finite=False)[0][:m]
 
 
-def _linear_program(X, y, l1, lower, upper, fit_intercept) -> Interpolant | None:
+def _linear_program(X: DesignMatrix, y, l1, lower, upper, fit_intercept) -> Interpolant | None:
     """min sum l1 (w+ + w-) s.t. X (w+ - w-) + b = y, by HiGHS, polished on the support."""
     m, p = X.shape
     A = sp.hstack([sp.csr_matrix(X), -sp.csr_matrix(X)] +
@@ -219,7 +222,7 @@ def _linear_program(X, y, l1, lower, upper, fit_intercept) -> Interpolant | None
                        max(int(res.nit), 1))
 
 
-def _polish_on_support(X, y, coef, intercept, lower, upper, fit_intercept):
+def _polish_on_support(X: DesignMatrix, y, coef, intercept, lower, upper, fit_intercept):
     """Re-solve X_S w_S + b = y exactly on the LP's support S (a vertex: S determines w);
     kept only where it keeps the signs and bounds and fits better."""
     support = np.flatnonzero((coef != 0) & (coef > lower) & (coef < upper))
