@@ -184,7 +184,8 @@ def test_gamma_cv_error_is_the_mean_gamma_deviance(tmp_path, csv, table, capsys)
 BAD = [
     (["--model", "tweedie", "--power", "0.5"], "loss", "Invalid value for --power: power must "
                                                        "not lie in (0, 1)"),
-    (["--model", "tweedie", "--power", "3"], "loss", "Invalid value for --power: power=3.0"),
+    (["--model", "tweedie", "--power", "3"], "loss",
+     "the target column 'loss': y must be > 0 for the Tweedie datafit with power=3"),
     (["--model", "mcp", "--gamma", "1"], "y", "Invalid value for --gamma: gamma must be > 1 "
                                              "for MCP"),
     (["--model", "scad", "--gamma", "2"], "y", "gamma must be > 2 for SCAD"),

@@ -357,9 +357,6 @@ NEW_HOSTILE = {  # name: (case, change, the message)
     "Gamma 3 features": ("GammaRegressor", _change((*FIT, "coef_"), _array((3,))),
                          r"GammaRegressor.fitted.coef_ must be a float array with one column "
                          r"per feature \(4\)"),
-    "Tweedie power 3": ("TweedieRegressor", _change((*PARAMS, "power"), 3),
-                        r"TweedieRegressor.params: power=3 \(the inverse Gaussian\) is not "
-                        r"supported"),
     "Tweedie power 0.5": ("TweedieRegressor", _change((*PARAMS, "power"), 0.5),
                           r"TweedieRegressor.params: power must not lie in \(0, 1\)"),
     "Tweedie power nan": ("TweedieRegressor", _change((*PARAMS, "power"), {"float": "nan"}),
