@@ -66,6 +66,8 @@ def _label(label):
 class _GLM(SerializableMixin, BaseEstimator):
     """The shared fit machinery: one GLM problem, one alpha, warm starts, fitted attributes."""
 
+    n_iter_: np.ndarray | int  # one entry per fit (per class); HuberRegressor: its scale updates
+
     def _glm_problem(self, X, y, sample_weight, offset=None) -> GLMProblem:
         return GLMProblem.build(
             X, y, sample_weight=sample_weight, offset=offset,
