@@ -438,8 +438,9 @@ of the smallest alpha that zeroes every coefficient down to 1e-3 of it
 deviance).  Alpha is in the elastic-net scaling for the least-squares
 models, as `compare` reports it: a ridge alpha A fits scikit-learn's
 Ridge(alpha=A*n).  The fit's certificate is printed and stored: its
-duality gap (for mcp and scad, whose penalty is not convex, the KKT
-violation: a stationary point, not necessarily the global minimum), and
+duality gap (for mcp and scad, whose penalty is not convex, and tweedie
+with a power outside [1, 2], whose loss is not, the KKT violation: a
+stationary point, not necessarily the global minimum), and
 whether the fit converged.  Every model penalizes standardized columns
 (mcp and scad as in ncvreg) and its coefficients, printed and in the
 model file, are on the original scale.  The model file (.json) is JSON,
@@ -671,13 +672,14 @@ def _read_data(data: Path):
 
 def _certificate_line(certificate: dict) -> str:
     gap, tol = certificate["duality_gap"], certificate.get("tolerance")
-    if certificate.get("kind") == "kkt":  # a non-convex penalty: a stationary point at best
+    if certificate.get("kind") == "kkt":  # a non-convex problem: a stationary point at best
         if certificate["converged"]:
             return (f"Converged: KKT violation {gap:.3g} within the solver's tolerance: a "
-                    "stationary point (the penalty is not convex: not necessarily the global "
+                    "stationary point (the objective is not convex: the mcp / scad penalty, or "
+                    "the tweedie loss for a power outside [1, 2]; not necessarily the global "
                     "minimum).")
         return (f"NOT converged: KKT violation {gap:.3g} above the solver's tolerance; the "
-                "coefficients may be off. Try a larger alpha or a larger --gamma.")
+                "coefficients may be off. Try a larger alpha (mcp, scad: or a larger --gamma).")
     if certificate["converged"]:
         if tol is None:
             return (f"Converged: certificate {gap:.3g} within the solver's tolerance: the "
