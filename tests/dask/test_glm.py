@@ -260,3 +260,18 @@ def test_argument_errors(synchronous):
         fit_estimator(shrinkage.LogisticRegression(), Xd, yd, offset=offset)
     with pytest.raises(ValueError, match="single class"):
         sd.path(Xd, da.zeros(400, chunks=100), datafit="logistic")
+
+
+def test_a_non_convex_tweedie_is_refused_and_a_convex_one_runs(synchronous):
+    """The Dask solver certifies by the duality gap: Tweedie with the log link and a power
+    outside [1, 2] (not convex) is refused up front, naming the power and the way out."""
+    X, _, counts, _, _ = glm_data(400, 4, seed=7)
+    Xd = da.from_array(X, chunks=(100, 4))
+    y = da.from_array(counts + 1.0, chunks=100)
+    with pytest.raises(ValueError, match=r"tweedie with power=3\.0 is not convex.*in memory"):
+        sd.path(Xd, y, datafit=shrinkage.datafits.get_datafit("tweedie", power=3.0),
+                n_alphas=3)
+    tweedie = shrinkage.datafits.get_datafit("tweedie", power=1.5)
+    ours = sd.path(Xd, y, datafit=tweedie, alphas=[0.05, 0.01], **TIGHT)
+    ref = shrinkage.path(X, counts + 1.0, datafit=tweedie, alphas=[0.05, 0.01], **TIGHT)
+    assert _diff(ours.coefs, ref.coefs) < 1e-7 and ours.converged.all()

@@ -147,6 +147,12 @@ class DaskGLM:
         dask config ``shrinkage.max-gram-memory``.
         """
         datafit = get_datafit(datafit)
+        if not getattr(datafit, "convex", True):  # certified by the duality gap only
+            raise ValueError(
+                f"the Dask GLM solver certifies convex datafits only (by the duality gap); "
+                f"{datafit.name} with power={getattr(datafit, 'power', None)} is not convex with "
+                "the log link: fit it in memory "
+                "(shrinkage.TweedieRegressor), where its KKT violation certifies it.")
         budget = budget_bytes(memory_budget)
         X, offset_name = _with_offset(X, offset)
         data = as_dask_data(X, y, sample_weight)
