@@ -6,10 +6,14 @@ excludes features whose initial coefficient is zero).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from .._problem import Problem
+from .._typing import DesignMatrix
 from ..path import solve_path
 from ..selection.adaptive import INITS, adaptive_factors, factor_scale, initial_coef
 from .linear import _LinearModel
@@ -22,7 +26,7 @@ class _AdaptiveBase(_LinearModel):
     upper = None
     positive = False
 
-    def _initial(self, problem: Problem, cv) -> tuple[np.ndarray, np.ndarray | None]:
+    def _initial(self, problem: Problem, cv: object) -> tuple[np.ndarray, np.ndarray | None]:
         v.check_choice(self.init, "init", INITS)
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
@@ -34,7 +38,8 @@ class _AdaptiveBase(_LinearModel):
         self.init_alpha_ = init_alpha
         return w0, factor_scale(problem)
 
-    def _final_fit(self, problem: Problem, factors: np.ndarray, alpha: float, X) -> None:
+    def _final_fit(self, problem: Problem, factors: np.ndarray, alpha: float,
+                   X: DesignMatrix) -> None:
         problem.factors = factors  # the data forms cached on ``problem`` do not depend on them
         fit = solve_path(problem, np.array([alpha]), 1.0, tol=v.check_tol(self.tol),
                          max_iter=v.check_positive_int(self.max_iter, "max_iter"),
@@ -119,9 +124,11 @@ class AdaptiveLasso(_AdaptiveBase):
     array([0, 3])
     """
 
-    def __init__(self, alpha=1.0, *, gamma=1.0, init="ridge", init_alpha=None, cv=5,
-                 random_state=None, fit_intercept=True, standardize=False, tol=1e-4,
-                 max_iter=1000, solver="auto"):
+    def __init__(self, alpha: float = 1.0, *, gamma: float = 1.0, init: str = "ridge",
+                 init_alpha: float | None = None, cv: object = 5,
+                 random_state: int | np.random.Generator | None = None,
+                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, solver: str = "auto") -> None:
         self.alpha = alpha
         self.gamma = gamma
         self.init = init
@@ -134,7 +141,8 @@ class AdaptiveLasso(_AdaptiveBase):
         self.max_iter = max_iter
         self.solver = solver
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> AdaptiveLasso:
         """Fit the initial model, then the weighted lasso.
 
         Parameters
@@ -266,10 +274,13 @@ class AdaptiveLassoCV(_AdaptiveBase):
     (array([0, 3]), True)
     """
 
-    def __init__(self, *, gamma=1.0, alphas=None, n_alphas=100, cv=5, alpha_rule="min",
-                 scoring="mse", init="ridge", init_alpha=None, fit_intercept=True,
-                 standardize=False, tol=1e-4, max_iter=1000, solver="auto", n_jobs=None,
-                 random_state=None, progress=None):
+    def __init__(self, *, gamma: float | Sequence[float] = 1.0, alphas: ArrayLike | None = None,
+                 n_alphas: int = 100, cv: object = 5, alpha_rule: str = "min",
+                 scoring: str = "mse", init: str = "ridge", init_alpha: float | None = None,
+                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, solver: str = "auto", n_jobs: int | None = None,
+                 random_state: int | np.random.Generator | None = None,
+                 progress: bool | None = None) -> None:
         self.gamma = gamma
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -287,7 +298,8 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> AdaptiveLassoCV:
         """Cross-validate alpha (and gamma), then fit the chosen model on all data.
 
         Parameters
