@@ -2,8 +2,10 @@
 
 The engine is ``shrinkage.paths`` (grids, warm starts, early stop, warnings, the ``Path``);
 this module validates the options and sends least squares, the smooth GLM datafits and the
-quantile loss to their families.  ``Path``, ``alpha_grid``, ``default_alpha_min_ratio``,
-``solve_path`` and ``warn_not_converged`` are the engine's, named here too.
+quantile loss to their families, chosen by what the datafit is (``shrinkage.solvers.choice``,
+which logs the choice and its reasons at debug level), not by its name.  ``Path``,
+``alpha_grid``, ``default_alpha_min_ratio``, ``solve_path`` and ``warn_not_converged`` are the
+engine's, named here too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .paths.least_squares import solve_path
 from .paths.multitask import multi_task_path
 from .paths.nonconvex import check_gamma, nonconvex_path
 from .paths.result import Path
+from .solvers.choice import capabilities, choose_engine, engine_datafit
 
 __all__ = ["Path", "alpha_grid", "default_alpha_min_ratio", "path", "solve_path",
            "warn_not_converged"]
@@ -156,38 +159,42 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
             alpha_min_ratio = default_alpha_min_ratio(*np.shape(X)[:2])
         return multi_task_path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=alpha_min_ratio,
                                **common)
-    if not (isinstance(datafit, str) and datafit == "quadratic"):
-        from .glm import GLMProblem, solve_glm_path
+    X = v.check_design(X)
+    fit = engine_datafit(datafit)
+    n, p = X.shape
+    n_classes = 1
+    if callable(getattr(fit, "classes", None)):  # coupled classes: K from the target
+        n_classes = fit.classes(fit.check_target(v.check_target(y, n, dtype=X.dtype)))
+    choice = choose_engine(capabilities(fit, n, p, n_classes=n_classes))
+    tol, max_iter = v.check_tol(tol), v.check_positive_int(max_iter, "max_iter")
+    if choice.solver in ("gram", "cd"):
+        problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
+                                lower=lower, upper=upper, positive=positive,
+                                fit_intercept=fit_intercept, standardize=standardize,
+                                feature_names=feature_names, validated=True)
+        if offset is not None:
+            problem.y = problem.y - v.check_target(offset, n, name="offset")
+        if alphas is None and alpha_min_ratio is None:
+            alpha_min_ratio = default_alpha_min_ratio(n, p)
+        return solve_path(problem, checked_alphas, l1_ratio, n_alphas=n_alphas,
+                          alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter,
+                          solver=choice.solver if solver == "auto" else solver, screen=screen)
+    from .glm import GLMProblem, solve_glm_path
 
-        glm_problem = GLMProblem.build(
-            X, y, sample_weight=sample_weight, offset=offset, penalty_factor=penalty_factor,
-            lower=lower, upper=upper, positive=positive, fit_intercept=fit_intercept,
-            standardize=standardize, feature_names=feature_names)
-        if getattr(datafit, "name", datafit) == "quantile":  # not smooth: the interior point
-            from .datafits import get_datafit
-            from .paths.quantile import solve_quantile_path
+    glm_problem = GLMProblem.build(
+        X, y, sample_weight=sample_weight, offset=offset, penalty_factor=penalty_factor,
+        lower=lower, upper=upper, positive=positive, fit_intercept=fit_intercept,
+        standardize=standardize, feature_names=feature_names)
+    if choice.solver == "quantile":  # not smooth: the interior point
+        from .paths.quantile import solve_quantile_path
 
-            if alphas is None and alpha_min_ratio is None:
-                alpha_min_ratio = default_alpha_min_ratio(*glm_problem.X.shape)
-            return solve_quantile_path(
-                glm_problem, get_datafit(datafit).quantile, checked_alphas, l1_ratio,
-                n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
-                max_iter=v.check_positive_int(max_iter, "max_iter"))
-        return solve_glm_path(glm_problem, datafit, checked_alphas, l1_ratio, n_alphas=n_alphas,
-                              alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
-                              max_iter=v.check_positive_int(max_iter, "max_iter"))
-    problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                            lower=lower, upper=upper, positive=positive,
-                            fit_intercept=fit_intercept, standardize=standardize,
-                            feature_names=feature_names)
-    if offset is not None:
-        problem.y = problem.y - v.check_target(offset, problem.n_samples, name="offset")
-    if alphas is None and alpha_min_ratio is None:
-        alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
-    return solve_path(problem, checked_alphas, l1_ratio,
-                      n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                      tol=v.check_tol(tol), max_iter=v.check_positive_int(max_iter, "max_iter"),
-                      solver=solver, screen=screen)
+        if alphas is None and alpha_min_ratio is None:
+            alpha_min_ratio = default_alpha_min_ratio(n, p)
+        return solve_quantile_path(glm_problem, fit.quantile, checked_alphas, l1_ratio,
+                                   n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, tol=tol,
+                                   max_iter=max_iter)
+    return solve_glm_path(glm_problem, fit, checked_alphas, l1_ratio, n_alphas=n_alphas,
+                          alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter)
 
 
 #: the penalties of ``path``

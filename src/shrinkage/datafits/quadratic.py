@@ -45,6 +45,8 @@ class Quadratic:
     0.375
     """
 
+    quadratic = True  # exact coordinate curvature, residual form, X'X (``solvers.choice``)
+
     def __init__(self, sample_weight: np.ndarray | None = None):
         self.sample_weight = sample_weight
 

@@ -2,7 +2,8 @@
 
 Least squares runs the block CD of ``shrinkage.solvers.group_cd``; the smooth GLM datafits the
 proximal Newton of ``shrinkage.solvers.group_newton``; the quantile loss the barrier method of
-``shrinkage.solvers.group_quantile``.  The objective is documented in
+``shrinkage.solvers.group_quantile``: chosen by the datafit's capabilities
+(``shrinkage.solvers.choice``), not by its name.  The objective is documented in
 ``shrinkage.solvers.group_cd``; ``shrinkage.paths.engine`` runs the grid, the warm starts and
 the warnings, and ``shrinkage.group_path`` is the public entry point.
 """
@@ -16,8 +17,9 @@ import scipy.sparse as sp
 
 from .. import _validation as v
 from ..datafits.base import Datafit
-from ..datafits.quadratic import WeightedDesign
+from ..datafits.quadratic import Quadratic, WeightedDesign
 from ..penalties.group import GroupPenalty, Groups, group_factors
+from ..solvers.choice import capabilities, choose_engine, engine_datafit
 from ..solvers.group_cd import (
     block_curvature,
     column_scale,
@@ -91,18 +93,9 @@ def class_groups(groups: Groups, K: int) -> Groups:
 
 
 def _datafit(datafit: str | Datafit) -> Datafit | None:
-    """None for least squares, else a smooth datafit of the protocol."""
-    if isinstance(datafit, str) and datafit == "quadratic":
-        return None
-    from ..datafits import get_datafit
-
-    fit = get_datafit(datafit)
-    if getattr(fit, "name", None) == "quantile":  # smoothed with continuation, exact gap
-        return fit
-    if not getattr(fit, "smooth", False):
-        raise ValueError(f"the group solver needs a smooth datafit (differentiable in eta); "
-                         f"{getattr(fit, 'name', fit)!r} is not.")
-    return fit
+    """None for least squares, else a smooth datafit of the protocol or the check loss."""
+    fit = engine_datafit(datafit)
+    return None if getattr(fit, "quadratic", False) else fit
 
 
 def _offset(offset, n: int, K: int = 1) -> np.ndarray:
@@ -149,13 +142,18 @@ class GroupFamily:
 
     def __init__(self, problem: GroupProblem, l1_ratio: float, *, tol: float, max_iter: int):
         self.problem, self.l1_ratio = problem, l1_ratio
+        fit = problem.datafit
+        self.choice = choose_engine(capabilities(Quadratic() if fit is None else fit,
+                                                 *problem.X.shape, blocks=True,
+                                                 n_classes=problem.n_classes))
         self.solver: _QuadraticPath | QuantileGroupPath | _GLMPath
-        if problem.datafit is None:
+        if self.choice.solver == "group_cd":
             self.solver = _QuadraticPath(problem, tol, max_iter)
-        elif problem.datafit.name == "quantile":
+        elif self.choice.solver == "quantile":  # smoothed with continuation, exact gap
             self.solver = QuantileGroupPath(problem, tol, max_iter)
-        else:
-            self.solver = _GLMPath(problem, problem.datafit, tol, max_iter)
+        else:  # "group_newton": a smooth datafit (least squares is None)
+            assert fit is not None
+            self.solver = _GLMPath(problem, fit, tol, max_iter)
 
     def null(self) -> tuple[float, np.ndarray, float | np.ndarray | None]:
         """alpha_max with every penalized group at zero, and that fit."""

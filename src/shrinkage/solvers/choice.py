@@ -1,13 +1,22 @@
 """Which solver fits a problem: chosen by what the problem is (its capabilities), with the
 reasons written down, never by a datafit's name.
 
-``choose_engine`` maps capabilities to a solver; ``choose_solver`` is the least-squares
-``solver="auto" | "cd" | "gram"`` option of the paths, on the same Gram rule.
+``capabilities`` reads them off the datafit object (its ``quadratic`` and ``smooth``
+attributes) and the penalty (separable kind or blocks); ``choose_engine`` maps them to a
+solver and logs the choice with its reasons at debug level (logger ``shrinkage.solvers.choice``);
+``choose_solver`` is the least-squares ``solver="auto" | "cd" | "gram"`` option of the paths,
+the same rule.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from ..datafits import Quadratic, get_datafit
+from ..penalties._separable import CONVEX_KINDS, ELASTIC_NET
+
+_log = logging.getLogger(__name__)
 
 SOLVERS = ("auto", "cd", "gram")
 
@@ -87,6 +96,12 @@ def choose_engine(caps: Capabilities) -> Choice:
     >>> choose_engine(caps).solver
     'prox_newton'
     """
+    choice = _choose(caps)
+    _log.debug("solver %r: %s", choice.solver, "; ".join(choice.reasons))
+    return choice
+
+
+def _choose(caps: Capabilities) -> Choice:
     if not caps.smooth:
         return Choice("quantile", ("the datafit has no gradient: linear programming",))
     if caps.quadratic and caps.separable:
@@ -108,9 +123,78 @@ def choose_engine(caps: Capabilities) -> Choice:
 
 
 def choose_solver(solver: str, n_samples: int, n_features: int) -> str:
-    """'gram' for n >= 2p with p <= 4000 (dense or sparse), else working-set 'cd'."""
+    """The least-squares elastic net's solver: ``solver`` itself unless "auto", else
+    ``choose_engine``'s ('gram' where ``gram_affordable``, dense or sparse, else 'cd')."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}; got {solver!r}.")
     if solver != "auto":
         return solver
-    return "gram" if gram_affordable(n_samples, n_features) else "cd"
+    return choose_engine(Capabilities(quadratic=True, smooth=True, separable=True, convex=True,
+                                      n_samples=n_samples, n_features=n_features)).solver
+
+
+def engine_datafit(datafit):
+    """The datafit object behind the ``datafit`` option of the paths: least squares
+    (``Quadratic``) for "quadratic", else ``get_datafit``'s; a ValueError when no solver takes
+    it (neither smooth nor the check loss, which states its ``quantile`` level).
+
+    Parameters
+    ----------
+    datafit : str or Datafit
+        "quadratic", a GLM datafit's name or a datafit object.
+
+    Returns
+    -------
+    object
+        The datafit object (a ``Quadratic`` for "quadratic").
+
+    Examples
+    --------
+    >>> engine_datafit("quadratic").quadratic, engine_datafit("logistic").smooth
+    (True, True)
+    """
+    if isinstance(datafit, str) and datafit == "quadratic":
+        return Quadratic()
+    fit = get_datafit(datafit)
+    if not (getattr(fit, "smooth", False) or hasattr(fit, "quantile")):
+        raise ValueError(f"The {getattr(fit, 'name', fit)} datafit is not smooth: proximal Newton "
+                         "needs a gradient that is Lipschitz in eta, and the interior point "
+                         "solves only the check loss (a datafit with a quantile level).")
+    return fit
+
+
+def capabilities(datafit, n_samples: int, n_features: int, *, kind: int = ELASTIC_NET,
+                 blocks: bool = False, n_classes: int = 1) -> Capabilities:
+    """What a problem offers, read off its datafit object and its penalty.
+
+    Parameters
+    ----------
+    datafit : object
+        The datafit (``engine_datafit``): its ``quadratic`` attribute (False when absent) says
+        least squares, which is smooth; else its ``smooth`` attribute.
+    n_samples, n_features : int
+        The design's shape.
+    kind : int, default=ELASTIC_NET
+        The separable penalty's kind (``penalties._separable``): convex when in
+        ``CONVEX_KINDS``.
+    blocks : bool, default=False
+        A block penalty (group, sparse-group; convex) instead of a separable one.
+    n_classes : int, default=1
+        Columns of the coefficients coupled by the datafit (the multinomial's K).
+
+    Returns
+    -------
+    Capabilities
+        The problem's capabilities.
+
+    Examples
+    --------
+    >>> caps = capabilities(engine_datafit("quadratic"), 100, 10, blocks=True)
+    >>> caps.quadratic, caps.separable, choose_engine(caps).solver
+    (True, False, 'group_cd')
+    """
+    quadratic = bool(getattr(datafit, "quadratic", False))
+    return Capabilities(quadratic=quadratic,
+                        smooth=quadratic or bool(getattr(datafit, "smooth", False)),
+                        separable=not blocks, convex=blocks or kind in CONVEX_KINDS,
+                        n_samples=n_samples, n_features=n_features, n_classes=n_classes)
