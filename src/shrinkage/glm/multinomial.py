@@ -90,7 +90,7 @@ class MultinomialNewton:
         data, pw = self.data, self.pw
         polished = polish_multinomial(data, pw, self.free, self.w, self.b, self.eta,
                                       max_steps=min(MAX_NEWTON, max(budget, 0)))
-        self.w, self.b, self.eta = polished.w, polished.b, polished.eta
+        self.w, self.b, self.eta = polished.w, np.asarray(polished.b), polished.eta
         self.epochs += polished.n_steps
         G = data.sw[:, None] * (softmax_rows(self.eta) - self.onehot)
         grad = data.design.rmatvec(G)

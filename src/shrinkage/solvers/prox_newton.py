@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +40,9 @@ from ..penalties.l1_l2 import PenaltyWeights
 from . import _glm_kernels, _kernels
 from ._constants import ARMIJO, INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING
 from .result import Fit
+
+if TYPE_CHECKING:  # glm/ imports the paths, which import this module: types only
+    from ..glm.problem import GLMDesign
 
 # where l'' = 0 the Newton model gets this fraction of the curvature bound: enough to keep it
 # strictly convex, small enough not to damp the step (1e-2 made a squared-hinge fit on iris take
@@ -66,8 +70,8 @@ def diverged_message(datafit) -> str:
 class _Data:
     """What every step reads: the design, the target and the fixed parts of the predictor."""
 
-    design: object
-    datafit: object
+    design: GLMDesign
+    datafit: Any  # a Datafit of shrinkage.datafits.base (some add convex, fisher_curvature)
     y: np.ndarray
     sw: np.ndarray
     offset: np.ndarray
