@@ -23,6 +23,7 @@ from scipy.special import expit
 from scipy.stats import norm
 
 from .. import _validation as v
+from ._bootstrap import BOOTSTRAPS, OneStep, bootstrap_p_values, bootstrap_pivots
 from ._inputs import check_data, collinear_features, refuse_unsupported, standardize
 from ._nodewise import NodewiseFit, nodewise_lasso
 from ._sigma import (
@@ -87,7 +88,8 @@ def nodewise_inverse(X, *, alpha="znz", cv: int = 5, cv_nodes: int | None = None
 
 def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
                    nodewise_alpha="znz", nodewise: NodewiseFit | None = None,
-                   strong_step: bool = True, cv: int = 5,
+                   strong_step: bool = True, bootstrap: str | None = None,
+                   n_boot: int = 1000, cv: int = 5,
                    cv_nodes: int | None = None, feature_names=None, sample_weight=None,
                    offset=None, random_state=None, n_jobs: int | None = None,
                    progress: bool | None = None) -> InferenceResult:
@@ -128,6 +130,18 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
         lasso's shrinkage of large coefficients leaves through Theta Sigma_hat != I (active
         coverage 0.89 -> 0.95 at n = 200, p = 500 in docs/inference.md); the standard errors
         come from the corrected Theta.
+    bootstrap : {None, "residual", "wild"}, default=None
+        Least squares: intervals and p-values from the bootstrap of the studentized pivots
+        (b_j - beta_j) / se_j instead of the normal law (Dezeure, Buhlmann and Zhang 2017, as
+        hdi's ``boot.lasso.proj(boot.shortcut=TRUE)``): y* = Xs w + e* with e* the lasso's
+        centred residuals (rescaled to sd sigma) resampled ("residual") or times random signs
+        ("wild"), the lasso refitted at the same alpha, sigma re-estimated (unless given) and
+        the one-step estimator recomputed; the interval is
+        [b_j - q_{1-a/2} se_j, b_j - q_{a/2} se_j] with q the pivots' quantiles.  The pivots
+        carry the estimator's finite-sample bias, which the normal interval ignores.  Needs
+        ``sigma="cv"`` or a number.
+    n_boot : int, default=1000
+        Bootstrap replicates (at least 100; hdi's default B = 1000).
     cv : int, default=5
         Folds for every cross-validated choice.
     cv_nodes : int or None, default=None
@@ -139,7 +153,7 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
     offset : None, default=None
         Not supported (a ValueError names it).
     random_state : int, numpy.random.Generator or None, default=None
-        Seed of the folds.
+        Seed of the folds and of the bootstrap.
     n_jobs : int or None, default=None
         joblib workers for the nodewise fits.
     progress : bool or None, default=None
@@ -164,6 +178,8 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
     datafit = v.check_choice(datafit, "datafit", DATAFITS)
     X, y, names = check_data(X, y, feature_names)
     n, p = X.shape
+    if bootstrap is not None:
+        _check_bootstrap(bootstrap, n_boot, datafit, sigma)
     if datafit == "logistic":
         if nodewise is not None:
             raise ValueError("nodewise= cannot be reused for datafit='logistic': its Theta is "
@@ -193,22 +209,38 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
         raise ValueError(f"nodewise must be the nodewise_inverse(X) of this X, with a ({p}, {p}) "
                          "theta.")
     G = Xs.T @ Xs / n
-    score = Xs.T @ fit.residuals(Xs, yc) / n
-    theta = nodewise.theta
-    b = fit.w + theta @ score
-    variance = sandwich_diagonal(theta, G)
+    residuals = fit.residuals(Xs, yc)
+    step = OneStep(nodewise.theta, G, n)
+    b, se, n_strong = step.estimate(fit.w, Xs.T @ residuals / n, sigma_value,
+                                    strong_step=strong_step)
     notes.extend(_nodewise_notes(nodewise))
-    if strong_step:
-        z = np.abs(b) / (sigma_value * np.sqrt(variance / n))
-        strong = np.flatnonzero(z > norm.isf(0.025 / p))
-        if strong.size:
-            theta = strong_step_inverse(theta, G, strong)
-            b = fit.w + theta @ score
-            variance = sandwich_diagonal(theta, G)
-            notes.append(f"strong step: {strong.size} strong coefficient"
-                         f"{'s' if strong.size != 1 else ''} re-debiased (Bonferroni 5%)")
-    se = sigma_value * np.sqrt(variance / n)
-    return _result(b / sd, se / sd, G, n, names, sigma_value, fit.alpha, notes)
+    if n_strong:
+        notes.append(f"strong step: {n_strong} strong coefficient"
+                     f"{'s' if n_strong != 1 else ''} re-debiased (Bonferroni 5%)")
+    pivots = None
+    if bootstrap is not None:
+        rng = np.random.default_rng(random_state)
+        pivots = bootstrap_pivots(step, Xs, fit, residuals, sigma_value,
+                                  not isinstance(sigma, str), kind=bootstrap, n_boot=n_boot,
+                                  strong_step=strong_step, rng=rng)
+        notes.append(f"intervals and p-values from the {bootstrap} bootstrap of the pivots "
+                     f"(b - beta) / se, {n_boot} replicates at alpha={fit.alpha:.4g} (Dezeure, "
+                     "Buhlmann and Zhang 2017)")
+    return _result(b / sd, se / sd, G, n, names, sigma_value, fit.alpha, notes, pivots)
+
+
+def _check_bootstrap(bootstrap, n_boot, datafit: str, sigma) -> None:
+    v.check_choice(bootstrap, "bootstrap", BOOTSTRAPS)
+    v.check_positive_int(n_boot, "n_boot")
+    if n_boot < 100:
+        raise ValueError(f"n_boot must be at least 100 for the bootstrap's 2.5% and 97.5% "
+                         f"quantiles; got n_boot={n_boot!r}.")
+    if datafit != "quadratic":
+        raise ValueError(f"bootstrap={bootstrap!r} applies to datafit='quadratic' only (the "
+                         "residual bootstrap needs additive noise); use bootstrap=None.")
+    if isinstance(sigma, str) and sigma != "cv":
+        raise ValueError(f"bootstrap={bootstrap!r} needs sigma='cv' or a number (each replicate "
+                         f"re-estimates sigma from its lasso's residuals); got sigma={sigma!r}.")
 
 
 def strong_step_inverse(theta: np.ndarray, G: np.ndarray, strong: np.ndarray) -> np.ndarray:
@@ -330,7 +362,7 @@ def _logistic(X, y, names, alpha, nodewise_alpha, cv, cv_nodes, random_state, n_
                    None, alpha_value, notes)
 
 
-def _result(coef, se, corr, n, names, sigma, alpha, notes) -> InferenceResult:
+def _result(coef, se, corr, n, names, sigma, alpha, notes, pivots=None) -> InferenceResult:
     p = len(coef)
     reasons = np.full(p, "", dtype=object)
     collinear = collinear_features(corr, n)
@@ -339,6 +371,10 @@ def _result(coef, se, corr, n, names, sigma, alpha, notes) -> InferenceResult:
     coef = np.where(collinear, np.nan, coef)
     se = np.where(collinear, np.nan, se)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p_values = 2.0 * norm.sf(np.abs(coef / se))
+        t = coef / se
+    if pivots is None:
+        p_values = 2.0 * norm.sf(np.abs(t))
+    else:
+        p_values = np.where(np.isfinite(t), bootstrap_p_values(np.nan_to_num(t), pivots), np.nan)
     return InferenceResult("debiased lasso", "full", coef, se, p_values, np.arange(p), names,
-                           reasons, n, p, sigma, alpha, notes=tuple(notes))
+                           reasons, n, p, sigma, alpha, notes=tuple(notes), pivots=pivots)

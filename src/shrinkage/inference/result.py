@@ -8,6 +8,7 @@ import numpy as np
 from scipy.stats import norm
 
 from .. import _validation as v
+from ._bootstrap import bootstrap_intervals
 from ._truncnorm import truncated_interval
 from .adjust import adjust_p_values
 
@@ -77,6 +78,9 @@ class InferenceResult:
         The lasso penalty the inference conditions on or starts from (None if not one).
     truncation : Truncation or None, default=None
         The truncated-Gaussian pivots (selective inference only).
+    pivots : numpy.ndarray of shape (k, B) or None, default=None
+        The bootstrap's studentized pivots (debiased lasso with ``bootstrap=``): the
+        intervals come from their quantiles.
     extra_p_values : dict, default={}
         Method-specific adjusted p-values, e.g. multi-splitting's "fwer" and "fdr".
     notes : tuple of str, default=()
@@ -112,6 +116,7 @@ class InferenceResult:
     sigma: float | None = None
     alpha: float | None = None
     truncation: Truncation | None = None
+    pivots: np.ndarray | None = None
     extra_p_values: dict = field(default_factory=dict)
     notes: tuple = ()
 
@@ -127,8 +132,10 @@ class InferenceResult:
     def conf_int(self, level: float = 0.95) -> np.ndarray:
         """(k, 2) lower and upper ends of the level confidence intervals (NaN where undefined).
 
-        Estimate +- z_{(1+level)/2} se for the debiased lasso; the inverted truncated-Gaussian
-        pivot for selective inference; NaN for multi-splitting (p-values only).
+        Estimate +- z_{(1+level)/2} se for the debiased lasso, [b - q_{(1+level)/2} se,
+        b - q_{(1-level)/2} se] with q the quantiles of the bootstrap pivots when it has them;
+        the inverted truncated-Gaussian pivot for selective inference; NaN for
+        multi-splitting (p-values only).
         """
         level = v.check_fraction(level, "level")
         out = np.full((len(self), 2), np.nan)
@@ -137,6 +144,8 @@ class InferenceResult:
             for i in np.flatnonzero(np.isfinite(t.observed) & (t.sd > 0)):
                 out[i] = truncated_interval(t.observed[i], t.sd[i], t.lower[i], t.upper[i], level)
             return out
+        if self.pivots is not None:
+            return bootstrap_intervals(self.coef, self.std_err, self.pivots, level)
         z = norm.ppf(0.5 + level / 2.0)
         ok = np.isfinite(self.std_err)
         out[ok, 0] = self.coef[ok] - z * self.std_err[ok]
