@@ -95,6 +95,11 @@ def class_groups(groups: Groups, K: int) -> Groups:
 def _datafit(datafit: str | Datafit) -> Datafit | None:
     """None for least squares, else a smooth datafit of the protocol or the check loss."""
     fit = engine_datafit(datafit)
+    if not getattr(fit, "convex", True):  # the group solvers certify by the duality gap only
+        raise ValueError(
+            f"the group solvers certify convex datafits only (by the duality gap); {fit.name} "
+            f"with power={getattr(fit, 'power', None)} is not convex with the log link: use "
+            "a power in [1, 2], or shrinkage.TweedieRegressor (no groups, KKT certified).")
     return None if getattr(fit, "quadratic", False) else fit
 
 
