@@ -68,8 +68,8 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
     from .glm.path import solve_glm_path
     from .glm.problem import GLMProblem
 
-    problem = GLMProblem.build(X, y, feature_names=names, **options)
-    return solve_glm_path(problem, datafit, grid, path.l1_ratio, tol=tol, max_iter=max_iter,
+    glm_problem = GLMProblem.build(X, y, feature_names=names, **options)
+    return solve_glm_path(glm_problem, datafit, grid, path.l1_ratio, tol=tol, max_iter=max_iter,
                           w0=w0, b0=b0 if b0.ndim else float(b0), model="the refit at alpha")
 
 

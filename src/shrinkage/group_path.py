@@ -94,7 +94,7 @@ def group_path(X, y, groups=None, *, datafit="quadratic", l1_ratio: float = 0.0,
                                  sample_weight=sample_weight, offset=offset,
                                  feature_names=feature_names)
     alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
-    if alphas is None and alpha_min_ratio is None:
+    if alpha_min_ratio is None:  # used by the default grid only
         alpha_min_ratio = default_alpha_min_ratio(*problem.X.shape)
     return solve_group_path(problem, alphas, l1_ratio,
                             n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,

@@ -155,8 +155,6 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
                                     penalty_factor=penalty_factor, **common)
             return replace(result, penalty=penalty,
                            gamma=check_gamma(gamma, penalty))  # the model, for coef_at
-        if alphas is None and alpha_min_ratio is None:
-            alpha_min_ratio = default_alpha_min_ratio(*np.shape(X)[:2])
         return multi_task_path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=alpha_min_ratio,
                                **common)
     X = v.check_design(X)
@@ -174,7 +172,7 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
                                 feature_names=feature_names, validated=True)
         if offset is not None:
             problem.y = problem.y - v.check_target(offset, n, name="offset")
-        if alphas is None and alpha_min_ratio is None:
+        if alpha_min_ratio is None:  # used by the default grid only
             alpha_min_ratio = default_alpha_min_ratio(n, p)
         return solve_path(problem, checked_alphas, l1_ratio, n_alphas=n_alphas,
                           alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter,
@@ -188,7 +186,7 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
     if choice.solver == "quantile":  # not smooth: the interior point
         from .paths.quantile import solve_quantile_path
 
-        if alphas is None and alpha_min_ratio is None:
+        if alpha_min_ratio is None:  # used by the default grid only
             alpha_min_ratio = default_alpha_min_ratio(n, p)
         return solve_quantile_path(glm_problem, fit.quantile, checked_alphas, l1_ratio,
                                    n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, tol=tol,

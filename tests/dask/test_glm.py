@@ -275,3 +275,15 @@ def test_a_non_convex_tweedie_is_refused_and_a_convex_one_runs(synchronous):
     ours = sd.path(Xd, y, datafit=tweedie, alphas=[0.05, 0.01], **TIGHT)
     ref = shrinkage.path(X, counts + 1.0, datafit=tweedie, alphas=[0.05, 0.01], **TIGHT)
     assert _diff(ours.coefs, ref.coefs) < 1e-7 and ours.converged.all()
+
+
+def test_max_iter_reached_warns_with_the_duality_gap(synchronous):
+    """An alpha stopped at max_iter gets the path's one convergence warning, naming the duality
+    gap that certifies the Dask fits (it raised AttributeError: AlphaFit had no certificate)."""
+    X, labels, _, _, _ = glm_data(400, 6, seed=8)
+    Xd, yd = da.from_array(X, chunks=(100, 6)), da.from_array(labels, chunks=100)
+    warning = shrinkage.exceptions.ShrinkageConvergenceWarning
+    with pytest.warns(warning, match=r"did not converge at \d+ of 5 alphas.*the duality gap"):
+        ours = sd.path(Xd, yd, datafit="logistic", n_alphas=5, tol=1e-14, max_iter=1)
+    assert not ours.converged.all()
+    assert np.all(ours.gaps[~ours.converged] > 0)

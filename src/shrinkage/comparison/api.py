@@ -137,12 +137,12 @@ def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: i
     settings = Settings.checked(task, penalties, alpha_rule, scoring, n_repeats, n_bootstrap,
                                 n_alphas, l1_ratio, standardize, progress)
     check_frame(X)
-    names = default_feature_names(X, feature_names)
+    given_names = default_feature_names(X, feature_names)
     task = resolve_task(y, settings.task)
     settings = dataclasses.replace(settings, task=task, scoring=check_scoring(scoring, task))
     X = v.check_design(X)
     n, p = X.shape
-    names = v.check_feature_names(names, p)
+    names = v.check_feature_names(given_names, p)
     assert names is not None  # default_feature_names names every column
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         v.check_cv(cv, n)

@@ -251,10 +251,11 @@ def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) ->
     """
     threshold = v.check_fraction(threshold, "threshold", high_open=False)
     check_frame(X)
-    names = default_feature_names(X, feature_names)
+    given_names = default_feature_names(X, feature_names)
     X = v.check_design(X)
     n, p = X.shape
-    names = v.check_feature_names(names, p)
+    names = v.check_feature_names(given_names, p)
+    assert names is not None  # default_feature_names always gives names
     mean, cov = _covariance(X)
     constant = _constant_columns(X, mean, np.diag(cov))
     blocks = one_hot_blocks(X, names, one_hot)
@@ -291,7 +292,7 @@ def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) ->
                         np.maximum(evals, 0.0), scale, names, threshold, n, p, blocks)
 
 
-def default_feature_names(X, feature_names=None) -> list[str] | np.ndarray | None:
+def default_feature_names(X, feature_names=None) -> list[str] | np.ndarray:
     """The given names, else a DataFrame's column names, else x0, x1, ..."""
     if feature_names is not None:
         return feature_names
@@ -336,9 +337,9 @@ def _groups(corr: np.ndarray, keep: np.ndarray, names: np.ndarray, threshold: fl
     linked = absr >= threshold
     np.fill_diagonal(linked, False)
     position = {int(j): k for k, j in enumerate(keep)}
-    for b in blocks:  # levels of one categorical are correlated by construction
-        local = [position[j] for j in b.members if j in position]
-        linked[np.ix_(local, local)] = False
+    for block in blocks:  # levels of one categorical are correlated by construction
+        levels = [position[j] for j in block.members if j in position]
+        linked[np.ix_(levels, levels)] = False
     _, labels = connected_components(sp.csr_matrix(linked), directed=False)
     groups = []
     for label in np.unique(labels):

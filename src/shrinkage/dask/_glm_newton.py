@@ -85,6 +85,7 @@ class AlphaFit:
     tol: float
     passes: int
     newton_steps: int
+    certificate: str = "duality_gap"  # as Fit's: warn_not_converged names it
 
 
 @dataclass(frozen=True)

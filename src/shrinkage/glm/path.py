@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -16,7 +17,13 @@ from ..paths.engine import DevianceStop, assemble, deviance_saturated, grid, run
 from ..paths.grid import default_alpha_min_ratio
 from ..paths.result import Path
 from ..penalties.l1_l2 import PenaltyWeights
-from ..solvers.prox_newton import _Data, free_columns, polish_unpenalized, solve_prox_newton
+from ..solvers.prox_newton import (
+    Polished,
+    _Data,
+    free_columns,
+    polish_unpenalized,
+    solve_prox_newton,
+)
 from ..solvers.result import Fit
 from .multinomial import centred, polish_multinomial, solve_multinomial
 from .problem import GLMProblem
@@ -60,6 +67,9 @@ class GLMFamily:
                                                                     max_iter)
         self.y = y = datafit.check_target(problem.y)
         self.K = K = datafit.classes(y) if hasattr(datafit, "classes") else 1
+        # binary or multinomial: the intercept b a float or K floats
+        self._solve: Callable[..., Fit]
+        self.polish: Callable[..., Polished]
         self._solve, self.polish = ((solve_multinomial, polish_multinomial) if K > 1
                                     else (solve_prox_newton, polish_unpenalized))
         data = self.data = _Data(problem.design, datafit, y, problem.sw,
@@ -170,7 +180,7 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
                          "gradient that is Lipschitz in eta; use its own solver.")
     family = GLMFamily(problem, datafit, l1_ratio, tol=tol, max_iter=max_iter)
     default_grid = alphas is None
-    if default_grid and alpha_min_ratio is None:
+    if alpha_min_ratio is None:  # used by the default grid only
         alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     w_start, b_null = (np.zeros(family.shape), family.b_null) if null is None else null

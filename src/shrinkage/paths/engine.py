@@ -16,9 +16,9 @@ least squares (``shrinkage.paths.multitask``), quantile regression (``shrinkage.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -174,14 +174,30 @@ def assemble(alphas, fits: list[Fit], coefs: np.ndarray, intercepts, l1_ratio: f
                 penalty=penalty, gamma=gamma)
 
 
-def warn_not_converged(fits: list[Fit], alphas, max_iter: int, model: str, *,
+class Certified(Protocol):
+    """A fit as ``warn_not_converged`` reads it (``Fit``, the Dask GLM's ``AlphaFit``)."""
+
+    @property
+    def gap(self) -> float: ...
+
+    @property
+    def tol(self) -> float: ...
+
+    @property
+    def converged(self) -> bool: ...
+
+    @property
+    def certificate(self) -> str: ...
+
+
+def warn_not_converged(fits: Sequence[Certified], alphas, max_iter: int, model: str, *,
                        stacklevel: int = 3) -> None:
     """One warning for all the alphas that stopped at max_iter, with what to try.
 
     Parameters
     ----------
-    fits : list of Fit
-        The fits, one per alpha.
+    fits : sequence of Fit
+        The fits, one per alpha (anything with gap, tol, converged and certificate).
     alphas : array-like
         Their alphas.
     max_iter : int
@@ -230,7 +246,7 @@ class DevianceStop:
     [False, True]
     """
 
-    def __init__(self, objective: Callable[[object], float], f_null: float, f_saturated: float):
+    def __init__(self, objective: Callable[[Any], float], f_null: float, f_saturated: float):
         self.objective, self.f_saturated = objective, f_saturated
         self.span = f_null - f_saturated
         self.ratios: list[float] = []

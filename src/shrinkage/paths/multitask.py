@@ -13,6 +13,7 @@ from ..datafits.quadratic import WeightedDesign
 from ..solvers.multitask import check_multitask_target, multitask_alpha_max, solve_multitask
 from ..solvers.result import Fit
 from .engine import assemble, grid, run
+from .grid import default_alpha_min_ratio
 from .result import Path
 
 
@@ -58,7 +59,7 @@ class MultiTaskFamily:
 
 
 def multi_task_path(X, Y, *, l1_ratio: float, alphas: np.ndarray | None, n_alphas: int,
-                    alpha_min_ratio: float, fit_intercept: bool, sample_weight, tol: float,
+                    alpha_min_ratio: float | None, fit_intercept: bool, sample_weight, tol: float,
                     max_iter: int, feature_names, w0: np.ndarray | None = None,
                     model: str = "the multi-task path") -> Path:
     """Warm-started multi-task fits along a decreasing grid (options validated but X, Y).
@@ -75,8 +76,8 @@ def multi_task_path(X, Y, *, l1_ratio: float, alphas: np.ndarray | None, n_alpha
         The grid, or None for n_alphas from alpha_max down to alpha_max * alpha_min_ratio.
     n_alphas : int
         The default grid's length.
-    alpha_min_ratio : float
-        Its last alpha over its first.
+    alpha_min_ratio : float or None
+        Its last alpha over its first; None: glmnet's default for the shape of X.
     fit_intercept : bool
         One unpenalized intercept per task.
     sample_weight : array-like or None
@@ -110,6 +111,8 @@ def multi_task_path(X, Y, *, l1_ratio: float, alphas: np.ndarray | None, n_alpha
     X = v.check_design(X)
     Y = check_multitask_target(Y, X.shape[0], X.dtype)
     names = v.check_feature_names(feature_names, X.shape[1])
+    if alpha_min_ratio is None:  # used by the default grid only
+        alpha_min_ratio = default_alpha_min_ratio(*X.shape)
     design = WeightedDesign.build(X, Y, v.check_sample_weight(sample_weight, X.shape[0]),
                                   fit_intercept)
     family = MultiTaskFamily(design, l1_ratio, tol=tol, max_iter=max_iter)

@@ -26,7 +26,8 @@ _ULP = np.finfo(float).eps
 
 
 class Design(Protocol):
-    shape: tuple[int, int]
+    @property
+    def shape(self) -> tuple[int, int]: ...
 
     def matvec(self, v: np.ndarray) -> np.ndarray: ...          # D v
     def rmatvec(self, u: np.ndarray) -> np.ndarray: ...         # D'u

@@ -171,7 +171,7 @@ class ProxNewton:
         data, pw = self.data, self.pw
         polished = polish_unpenalized(data, pw, self.free, self.w, self.b, self.eta,
                                       max_steps=min(MAX_NEWTON, max(budget, 0)))
-        self.w, self.b, self.eta = polished.w, polished.b, polished.eta
+        self.w, self.b, self.eta = polished.w, float(polished.b), polished.eta  # one intercept
         self.epochs += polished.n_steps
         self.g = data.sw * data.datafit.derivative(data.y, self.eta)
         self.grad = data.design.rmatvec(self.g)
@@ -303,7 +303,7 @@ def free_columns(pw: PenaltyWeights) -> np.ndarray:
 
 
 def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epochs, hx, hxx,
-                 args):
+                 args: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]):
     """One proximal Newton step on ``ws`` with its line search; None if it cannot descend."""
     h = data.model_curvature(eta)
     H = float(h.sum())

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
+from .._typing import DesignMatrix
 from ..datafits.quadratic import drop_constant_columns
 from ..datafits.quantile import (
     Certificate,
@@ -44,7 +45,7 @@ _SHARPEN = 1e-3  # the interior point runs to gap <= _SHARPEN * tol, sharp enoug
 class QuantileData:
     """Validated inputs: X (dense or CSC), y, sw summing to one, tau, intercept or not."""
 
-    X: object
+    X: DesignMatrix
     y: np.ndarray
     sw: np.ndarray
     quantile: float
@@ -346,7 +347,7 @@ def quantile_alpha_max(data: QuantileData, weight: np.ndarray, lower: np.ndarray
     pw_null = PenaltyWeights(zeros, zeros, null_lower, null_upper)
     if np.any(free):
         fit = solve_quantile(data, pw_null, tol=tol, max_iter=max_iter)
-        w, b = fit.w, fit.intercept
+        w, b = fit.w, float(fit.intercept)  # one intercept
     else:
         w = np.where(lower == upper, lower, hold)
         b = _null_intercept(data, w)
@@ -395,21 +396,20 @@ def _theta_on_ties(data: QuantileData, theta: np.ndarray, Z: np.ndarray, weight,
         eq.append(np.append(XZ[:, j], 0.0))
         e.append(-base[j])
     nz = Z.size
-    rows, rhs = _unit_rows(np.asarray(rows), np.asarray(rhs))
-    if eq:
-        eq, e = _unit_rows(np.asarray(eq), np.asarray(e))
+    A, d = _unit_rows(np.asarray(rows), np.asarray(rhs))
+    N, e_unit = _unit_rows(np.asarray(eq), np.asarray(e)) if eq else (None, None)
     qp = BoundedQP(
         c=np.append(np.zeros(nz), 1.0), q=np.zeros(nz + 1),
         lo=np.append(kappa * (tau - 1.0) * sw[Z], 0.0), hi=np.append(kappa * tau * sw[Z], np.inf),
-        col=np.arange(nz + 1), sign=np.ones(nz + 1), d=rhs,
-        cp=np.zeros(len(rhs)), cm=np.zeros(len(rhs)), minus=np.zeros(len(rhs), dtype=bool),
-        N=np.asarray(eq) if len(eq) else None, e=np.asarray(e) if len(e) else None)
+        col=np.arange(nz + 1), sign=np.ones(nz + 1), d=d,
+        cp=np.zeros(len(d)), cm=np.zeros(len(d)), minus=np.zeros(len(d), dtype=bool),
+        N=N, e=e_unit)
     scale = max(1.0, float(np.max(np.abs(qp.d), initial=0.0)))
 
     def stop(it: Iterate, res: Residuals) -> bool:
         return res.mu <= 1e-13 * scale and res.primal() <= 1e-11 * scale and res.dual() <= 1e-11
 
-    it, _ = interior_point(qp, DenseDesign(rows), max_iter=max(max_iter, 60),
+    it, _ = interior_point(qp, DenseDesign(A), max_iter=max(max_iter, 60),
                            stop=stop)
     return it.x[:nz] / kappa
 
