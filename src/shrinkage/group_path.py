@@ -7,7 +7,14 @@ named here too.  The objective is documented in ``shrinkage.solvers.group_cd``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from numpy.typing import ArrayLike
+
 from . import _validation as v
+from ._typing import DesignMatrix
+from .datafits.base import Datafit
 from .paths.grid import default_alpha_min_ratio
 from .paths.group import GroupProblem, class_groups, solve_group_path
 from .paths.result import Path
@@ -15,10 +22,15 @@ from .paths.result import Path
 __all__ = ["GroupProblem", "class_groups", "group_path", "solve_group_path"]
 
 
-def group_path(X, y, groups=None, *, datafit="quadratic", l1_ratio: float = 0.0, alphas=None,
-               n_alphas: int = 100, alpha_min_ratio: float | None = None, group_factor=None,
-               fit_intercept: bool = True, standardize: bool = False, sample_weight=None,
-               offset=None, tol: float = 1e-4, max_iter: int = 1000, feature_names=None) -> Path:
+def group_path(X: DesignMatrix, y: ArrayLike, groups: ArrayLike | None = None, *,
+               datafit: str | Datafit = "quadratic", l1_ratio: float = 0.0,
+               alphas: ArrayLike | None = None, n_alphas: int = 100,
+               alpha_min_ratio: float | None = None,
+               group_factor: ArrayLike | Mapping[Any, float] | None = None,
+               fit_intercept: bool = True, standardize: bool = False,
+               sample_weight: ArrayLike | None = None, offset: ArrayLike | None = None,
+               tol: float = 1e-4, max_iter: int = 1000,
+               feature_names: ArrayLike | None = None) -> Path:
     """Warm-started group / sparse-group lasso solutions along a decreasing grid of alphas.
 
     Minimizes, at each alpha (the objective of ``shrinkage.solvers.group_cd``),

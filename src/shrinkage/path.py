@@ -11,11 +11,15 @@ engine's, named here too.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _validation as v
 from ._problem import Problem
+from ._typing import DesignMatrix
+from .datafits.base import Datafit
 from .paths.engine import warn_not_converged
 from .paths.grid import alpha_grid, default_alpha_min_ratio
 from .paths.least_squares import solve_path
@@ -28,11 +32,14 @@ __all__ = ["Path", "alpha_grid", "default_alpha_min_ratio", "path", "solve_path"
            "warn_not_converged"]
 
 
-def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
+def path(X: DesignMatrix, y: ArrayLike, *, datafit: str | Datafit = "quadratic",
+         l1_ratio: float = 1.0, alphas: ArrayLike | None = None, n_alphas: int = 100,
          alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-         standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
-         lower=None, upper=None, positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-         solver: str = "auto", screen: bool = True, feature_names=None,
+         standardize: bool = False, sample_weight: ArrayLike | None = None,
+         offset: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
+         lower: ArrayLike | None = None, upper: ArrayLike | None = None, positive: bool = False,
+         tol: float = 1e-4, max_iter: int = 1000, solver: str = "auto", screen: bool = True,
+         feature_names: ArrayLike | None = None,
          penalty: str = "l1_l2", gamma: float | None = None, multi_task: bool = False) -> Path:
     """Warm-started solutions of the documented objective along a grid of alphas.
 
@@ -145,10 +152,10 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
                         penalty_factor=penalty_factor, lower=lower, upper=upper,
                         positive=positive, standardize=standardize, solver=solver,
                         screen=screen, penalty=penalty, gamma=gamma)
-        common = {"alphas": checked_alphas, "n_alphas": n_alphas,
-                  "fit_intercept": fit_intercept, "sample_weight": sample_weight,
-                  "tol": v.check_tol(tol), "max_iter": v.check_positive_int(max_iter, "max_iter"),
-                  "feature_names": feature_names}
+        common: dict[str, Any] = {
+            "alphas": checked_alphas, "n_alphas": n_alphas, "fit_intercept": fit_intercept,
+            "sample_weight": sample_weight, "tol": v.check_tol(tol),
+            "max_iter": v.check_positive_int(max_iter, "max_iter"), "feature_names": feature_names}
         if not multi_task:
             result = nonconvex_path(X, y, penalty=penalty, gamma=gamma,
                                     alpha_min_ratio=alpha_min_ratio, standardize=standardize,
@@ -209,7 +216,7 @@ _NOT_TAKEN = {
 }
 
 
-def check_not_taken(what: str, **options) -> None:
+def check_not_taken(what: str, **options: object) -> None:
     """A ValueError naming the first option that ``what`` (``multi_task=True`` or an MCP / SCAD
     penalty) does not take, set away from its default.
 

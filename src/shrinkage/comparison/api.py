@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 from .classification import compare_classes
 from .diagnostics import check_frame, default_feature_names
 from .regression import compare_regression
@@ -18,11 +23,14 @@ from .results import Comparison
 from .settings import PENALTIES, Settings, check_scoring, resolve_task
 
 
-def compare(X, y, *, task: str = "auto", penalties=PENALTIES, cv=5, n_repeats: int | None = None,
-            l1_ratio=0.5, n_alphas: int = 100, n_bootstrap: int = 100, alpha_rule: str = "min",
+def compare(X: DesignMatrix, y: ArrayLike, *, task: str = "auto",
+            penalties: str | Sequence[str] = PENALTIES, cv: int | object = 5,
+            n_repeats: int | None = None, l1_ratio: float | Sequence[float] = 0.5,
+            n_alphas: int = 100, n_bootstrap: int = 100, alpha_rule: str = "min",
             scoring: str | None = None, standardize: bool = True, corr_threshold: float = 0.8,
-            random_state=None, n_jobs=None, progress=None, feature_names=None,
-            one_hot=None) -> Comparison:
+            random_state: int | np.random.Generator | None = None, n_jobs: int | None = None,
+            progress: bool | None = None, feature_names: ArrayLike | None = None,
+            one_hot: Mapping[str, Sequence[str]] | None = None) -> Comparison:
     """Compare L1, L2 and Elastic Net (and OLS) on (X, y): CV, stability, collinearity, advice.
 
     Parameters

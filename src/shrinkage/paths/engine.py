@@ -21,11 +21,14 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..exceptions import ShrinkageConvergenceWarning
 from ..solvers.result import Fit
 from .grid import alpha_grid
 from .result import Path
+
+Alphas = np.ndarray | Sequence[float]  # a grid, indexed by position
 
 # glmnet's early stop of a default path: deviance explained above this, or growing by less than
 # this fraction of itself from one alpha to the next (after the first few alphas)
@@ -40,12 +43,13 @@ class Family(Protocol):
     def null(self) -> tuple[float, np.ndarray, float | np.ndarray | None]:
         """alpha_max, with the solution there (w, b): the warm start of a default grid."""
 
-    def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
-        """The fit at ``alpha`` from the previous fit's (w, intercept, state)."""
+    def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
+        """The fit at ``alpha`` from the previous fit's (w, intercept, state): the family's own
+        ``Fit.intercept`` (a float or K floats) and ``Fit.state`` (its warm start)."""
 
 
 def grid(family: Family, alphas: np.ndarray | None, n_alphas: int, alpha_min_ratio: float
-         ) -> tuple[np.ndarray, tuple | None]:
+         ) -> tuple[np.ndarray, tuple[np.ndarray, float | np.ndarray | None] | None]:
     """The alphas to solve at, with the null model (w, b) when the grid is the default one.
 
     Parameters
@@ -79,7 +83,8 @@ def grid(family: Family, alphas: np.ndarray | None, n_alphas: int, alpha_min_rat
     return alpha_grid(alpha_max, n_alphas, alpha_min_ratio), (w, b)
 
 
-def run(family: Family, alphas: Iterable[float], w: np.ndarray, b=None, *,
+def run(family: Family, alphas: Iterable[float], w: np.ndarray,
+        b: float | np.ndarray | None = None, *,
         stop: Callable[[Fit], bool] | None = None) -> list[Fit]:
     """Warm-started fits along ``alphas``, each from the previous one's solution and state.
 
@@ -110,7 +115,8 @@ def run(family: Family, alphas: Iterable[float], w: np.ndarray, b=None, *,
     >>> [float(f.w[0]) for f in run(Shrink(), [2.0, 0.5, 0.25], np.zeros(1))]
     [0.0, 0.5, 0.75]
     """
-    fits, state = [], None
+    fits: list[Fit] = []
+    state: object = None
     for a in alphas:
         fit = family.solve(float(a), w, b, state)
         w, b, state = fit.w, fit.intercept, fit.state
@@ -120,9 +126,9 @@ def run(family: Family, alphas: Iterable[float], w: np.ndarray, b=None, *,
     return fits
 
 
-def assemble(alphas, fits: list[Fit], coefs: np.ndarray, intercepts, l1_ratio: float,
-             feature_names, *, max_iter: int, model: str, datafit: str = "quadratic",
-             certificate: str = "duality_gap", penalty: str = "l1_l2",
+def assemble(alphas: Alphas, fits: list[Fit], coefs: np.ndarray, intercepts: ArrayLike,
+             l1_ratio: float, feature_names: np.ndarray | None, *, max_iter: int, model: str,
+             datafit: str = "quadratic", certificate: str = "duality_gap", penalty: str = "l1_l2",
              gamma: float | None = None) -> Path:
     """The ``Path`` of ``fits`` (one warning for those that did not converge).
 
@@ -190,7 +196,7 @@ class Certified(Protocol):
     def certificate(self) -> str: ...
 
 
-def warn_not_converged(fits: Sequence[Certified], alphas, max_iter: int, model: str, *,
+def warn_not_converged(fits: Sequence[Certified], alphas: Alphas, max_iter: int, model: str, *,
                        stacklevel: int = 3) -> None:
     """One warning for all the alphas that stopped at max_iter, with what to try.
 

@@ -10,12 +10,16 @@ the warnings, and ``shrinkage.group_path`` is the public entry point.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 from ..datafits.base import Datafit
 from ..datafits.quadratic import Quadratic, WeightedDesign
 from ..penalties.group import GroupPenalty, Groups, group_factors
@@ -50,9 +54,12 @@ class GroupProblem:
     n_classes: int = 1  # K > 1: the multinomial, with the K coefficients of a feature in its group
 
     @classmethod
-    def build(cls, X, y, groups=None, *, datafit="quadratic", group_factor=None,
-              fit_intercept=True, standardize=False, sample_weight=None, offset=None,
-              feature_names=None, validated=False) -> GroupProblem:
+    def build(cls, X: DesignMatrix, y: ArrayLike, groups: ArrayLike | None = None, *,
+              datafit: str | Datafit = "quadratic",
+              group_factor: ArrayLike | Mapping[Any, float] | None = None,
+              fit_intercept: bool = True, standardize: bool = False,
+              sample_weight: ArrayLike | None = None, offset: ArrayLike | None = None,
+              feature_names: ArrayLike | None = None, validated: bool = False) -> GroupProblem:
         if feature_names is None and hasattr(X, "columns"):
             feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
         if not validated:
@@ -103,7 +110,7 @@ def _datafit(datafit: str | Datafit) -> Datafit | None:
     return None if getattr(fit, "quadratic", False) else fit
 
 
-def _offset(offset, n: int, K: int = 1) -> np.ndarray:
+def _offset(offset: ArrayLike | None, n: int, K: int = 1) -> np.ndarray:
     """(n,), or (n, K) for K classes (a 1-D offset is shared by the classes)."""
     shape = (n,) if K == 1 else (n, K)
     if offset is None:
@@ -164,14 +171,15 @@ class GroupFamily:
         """alpha_max with every penalized group at zero, and that fit."""
         return self.solver.null(self.problem.penalty(1.0, self.l1_ratio))
 
-    def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
+    def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha`` warm-started from (w, b, state)."""
         return self.solver.solve(self.problem.penalty(alpha, self.l1_ratio), w, b, state)
 
 
 def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio: float, *,
                      n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-4,
-                     max_iter: int = 1000, w0: np.ndarray | None = None, b0: float | None = None,
+                     max_iter: int = 1000, w0: np.ndarray | None = None,
+                     b0: float | np.ndarray | None = None,
                      model: str = "the group-lasso path") -> Path:
     """The engine behind ``group_path`` and the estimators (inputs validated).
 
@@ -193,8 +201,8 @@ def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio:
         The iterations allowed per alpha.
     w0 : numpy.ndarray, optional
         The first fit's coefficients, on the original scale.
-    b0 : float, optional
-        Its intercept.
+    b0 : float or numpy.ndarray, optional
+        Its intercept (K intercepts for K classes).
     model : str
         What a convergence warning calls the computation.
 
@@ -253,7 +261,7 @@ class _QuadraticPath:
             w[cols] = np.linalg.lstsq(cross[cols], q, rcond=None)[0]
         return unit.alpha_max(-design.correlations(*design.residual(w))), w, None
 
-    def solve(self, penalty: GroupPenalty, w, b, state) -> Fit:
+    def solve(self, penalty: GroupPenalty, w: np.ndarray, b: Any, state: Any) -> Fit:
         fit = solve_group_quadratic(self.design, penalty, self.curvature, w, tol=self.tol,
                                     max_iter=self.max_iter, state=state)
         d = self.design  # without intercept both offsets are 0
@@ -301,7 +309,7 @@ class _GLMPath:
         w, b, grad, _ = self._null_model(unit)
         return unit.alpha_max(grad), w, b
 
-    def solve(self, penalty: GroupPenalty, w, b, state) -> Fit:
+    def solve(self, penalty: GroupPenalty, w: np.ndarray, b: Any, state: Any) -> Fit:
         unit = replace(penalty, alpha=1.0)
         _, b_null, grad, loss = self._null_model(unit)
         tiny = np.finfo(float).tiny

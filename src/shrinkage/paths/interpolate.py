@@ -9,10 +9,15 @@ and is refused.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:  # result imports this module
+    from .result import Path
 
-def interpolate(path, alpha: float) -> tuple[np.ndarray, np.ndarray | float]:
+
+def interpolate(path: Path, alpha: float) -> tuple[np.ndarray, np.ndarray | float]:
     """(coef, intercept) at ``alpha`` by linear interpolation in alpha between grid points.
 
     Parameters
@@ -63,7 +68,7 @@ def interpolate(path, alpha: float) -> tuple[np.ndarray, np.ndarray | float]:
     return coef, scalar(intercept)
 
 
-def point(path, i: int) -> tuple[np.ndarray, np.ndarray | float]:
+def point(path: Path, i: int) -> tuple[np.ndarray, np.ndarray | float]:
     """(a copy of the coefficients, the intercept) at the path's ``i``-th alpha."""
     return np.array(path.coefs[i], copy=True), scalar(np.asarray(path.intercepts[i]))
 

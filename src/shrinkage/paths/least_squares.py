@@ -7,7 +7,10 @@ grid, the warm starts and the warnings.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._problem import Problem
 from ..certificates import best_gap
@@ -62,7 +65,7 @@ class LeastSquares:
         self.data = problem.statistics if self.kind == "gram" else problem.design
         self.scale = problem.column_scale(self.data.col_norm_sq)
 
-    def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state=None) -> Fit:
+    def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
         """The solver at the kernels' weights ``pw`` from ``w_start`` (and its residual)."""
         if isinstance(self.data, SufficientStatistics):  # self.kind == "gram"
             return solve_gram(self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter,
@@ -70,7 +73,7 @@ class LeastSquares:
         return solve_cd(self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter,
                         screen=self.screen, state=state)
 
-    def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
+    def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha`` (the intercept comes from the centring, not from ``b``)."""
         return self.fit(self.problem.penalty(alpha, self.l1_ratio, self.scale).weights(), w,
                         state)
@@ -186,14 +189,15 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
                     max_iter=max_iter, model=model)
 
 
-def ridge_closed_form_applies(problem: Problem, l1_ratio: float, alphas) -> bool:
+def ridge_closed_form_applies(problem: Problem, l1_ratio: float, alphas: ArrayLike) -> bool:
     """An L2 path without bounds, every column penalized, every alpha positive: closed form."""
     unbounded = np.all(np.isinf(problem.lower)) and np.all(np.isinf(problem.upper))
     return bool(l1_ratio == 0.0 and unbounded and np.all(problem.factors > 0)
                 and np.all(np.asarray(alphas) > 0))
 
 
-def _ridge_closed_form(problem: Problem, alphas, scale) -> np.ndarray:
+def _ridge_closed_form(problem: Problem, alphas: ArrayLike, scale: np.ndarray | None
+                       ) -> np.ndarray:
     d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
     alphas = np.asarray(alphas, dtype=np.float64)
     if problem.n_samples >= problem.n_features:

@@ -6,9 +6,13 @@ multi_task=True)`` is its entry point.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 from ..datafits.quadratic import WeightedDesign
 from ..solvers.multitask import check_multitask_target, multitask_alpha_max, solve_multitask
 from ..solvers.result import Fit
@@ -52,15 +56,16 @@ class MultiTaskFamily:
         W = np.zeros((self.design.n_features, self.design.y.shape[1]))
         return multitask_alpha_max(self.design, self.l1_ratio), W, None
 
-    def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
+    def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha`` from W and the previous residual ``state``."""
         return solve_multitask(self.design, alpha * self.l1_ratio, alpha * (1.0 - self.l1_ratio),
                                w, tol=self.tol, max_iter=self.max_iter, state=state)
 
 
-def multi_task_path(X, Y, *, l1_ratio: float, alphas: np.ndarray | None, n_alphas: int,
-                    alpha_min_ratio: float | None, fit_intercept: bool, sample_weight, tol: float,
-                    max_iter: int, feature_names, w0: np.ndarray | None = None,
+def multi_task_path(X: DesignMatrix, Y: ArrayLike, *, l1_ratio: float,
+                    alphas: np.ndarray | None, n_alphas: int, alpha_min_ratio: float | None,
+                    fit_intercept: bool, sample_weight: ArrayLike | None, tol: float, max_iter: int,
+                    feature_names: ArrayLike | None, w0: np.ndarray | None = None,
                     model: str = "the multi-task path") -> Path:
     """Warm-started multi-task fits along a decreasing grid (options validated but X, Y).
 

@@ -29,18 +29,21 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from .._problem import Problem
+from .._typing import DesignMatrix
 from ..datafits.quadratic import WeightedDesign
 from ..exceptions import ShrinkageConvergenceWarning
 from ..penalties import _separable, mcp, scad
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.result import Fit
-from .engine import grid, run
+from .engine import Alphas, grid, run
 from .grid import default_alpha_min_ratio
 from .result import Path
 
@@ -51,7 +54,7 @@ PENALTIES = {"mcp": (_separable.MCP, 3.0, 1.0), "scad": (_separable.SCAD, 3.7, 2
 _ROUNDING = 1e-12
 
 
-def check_penalty(penalty) -> str:
+def check_penalty(penalty: object) -> str:
     """The penalty's name, "mcp" or "scad" (a ValueError naming ``penalty`` otherwise).
 
     Parameters
@@ -72,7 +75,7 @@ def check_penalty(penalty) -> str:
     return v.check_choice(penalty, "penalty", tuple(PENALTIES))
 
 
-def check_gamma(gamma, penalty: str) -> float:
+def check_gamma(gamma: object, penalty: str) -> float:
     """``gamma`` as a float, or the penalty's default when None: > 1 for MCP, > 2 for SCAD.
 
     Parameters
@@ -108,11 +111,13 @@ def check_gamma(gamma, penalty: str) -> float:
     return value
 
 
-def nonconvex_path(X, y, *, penalty: str = "mcp", gamma: float | None = None, alphas=None,
+def nonconvex_path(X: DesignMatrix, y: ArrayLike, *, penalty: str = "mcp",
+                   gamma: float | None = None, alphas: ArrayLike | None = None,
                    n_alphas: int = 100, alpha_min_ratio: float | None = None,
-                   fit_intercept: bool = True, standardize: bool = False, sample_weight=None,
-                   penalty_factor=None, tol: float = 1e-4, max_iter: int = 1000,
-                   feature_names=None) -> Path:
+                   fit_intercept: bool = True, standardize: bool = False,
+                   sample_weight: ArrayLike | None = None,
+                   penalty_factor: ArrayLike | None = None, tol: float = 1e-4,
+                   max_iter: int = 1000, feature_names: ArrayLike | None = None) -> Path:
     """MCP or SCAD least squares along a decreasing grid of alphas, each fit warm-started from
     the previous one.
 
@@ -337,7 +342,7 @@ class Nonconvex:
         self.problem, self.kind, self.gamma = problem, PENALTIES[penalty][0], gamma
         self.tol, self.max_iter = tol, max_iter
 
-    def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
+    def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha`` from ``w`` (the intercept comes from the centring, not ``b``)."""
         p = self.problem.n_features
         unbounded = np.full(p, np.inf)
@@ -360,7 +365,7 @@ class Nonconvex:
 
 
 def _solve(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray, kind: int, gamma: float,
-           tol: float, max_iter: int, state) -> Fit:
+           tol: float, max_iter: int, state: Any) -> Fit:
     """A stationary point from ``w``, and a coordinate-wise minimum.
 
     Where a column's coordinate problem is not convex (MCP: gamma ||x_j||^2 <= 1, SCAD:
@@ -399,7 +404,7 @@ def _solve(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray, kind: int,
     return replace(fit, n_iter=epochs)
 
 
-def _warn_not_converged(fits: list[Fit], alphas, max_iter: int, model: str) -> None:
+def _warn_not_converged(fits: list[Fit], alphas: Alphas, max_iter: int, model: str) -> None:
     """One warning for every alpha whose KKT violation stayed above the tolerance."""
     bad = [i for i, f in enumerate(fits) if not f.converged]
     if not bad:

@@ -8,10 +8,14 @@ little from warm starts); those at or above it are the null fit, certified there
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from .._problem import Problem
+from .._typing import DesignMatrix
 from ..datafits.quantile import check_quantile
 from ..penalties.l1_l2 import ElasticNetPenalty
 from ..solvers.quantile import (
@@ -28,12 +32,18 @@ from .engine import assemble, grid, run
 from .grid import default_alpha_min_ratio
 from .result import Path
 
+if TYPE_CHECKING:  # glm/ imports the paths
+    from ..glm.problem import GLMProblem
 
-def quantile_path(X, y, *, quantile: float = 0.5, l1_ratio: float = 1.0, alphas=None,
-                  n_alphas: int = 100, alpha_min_ratio: float | None = None,
-                  fit_intercept: bool = True, standardize: bool = False, sample_weight=None,
-                  penalty_factor=None, lower=None, upper=None, positive: bool = False,
-                  offset=None, tol: float = 1e-6, max_iter: int = 100, feature_names=None) -> Path:
+
+def quantile_path(X: DesignMatrix, y: ArrayLike, *, quantile: float = 0.5,
+                  l1_ratio: float = 1.0, alphas: ArrayLike | None = None, n_alphas: int = 100,
+                  alpha_min_ratio: float | None = None, fit_intercept: bool = True,
+                  standardize: bool = False, sample_weight: ArrayLike | None = None,
+                  penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
+                  upper: ArrayLike | None = None, positive: bool = False,
+                  offset: ArrayLike | None = None, tol: float = 1e-6, max_iter: int = 100,
+                  feature_names: ArrayLike | None = None) -> Path:
     """Penalized quantile regression along a decreasing grid of alphas -> ``shrinkage.Path``.
 
     Minimizes, at each alpha, on lower <= w <= upper (sw the sample weights normalised to sum
@@ -175,7 +185,7 @@ class QuantileFamily:
             raise ValueError("the null fit is computed when some alpha is positive.")
         return self.null_fit.alpha_max, self.null_fit.w, self.null_fit.intercept
 
-    def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
+    def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha``: the null fit certified at or above alpha_max, else a cold
         start (the warm start is not used)."""
         pw = ElasticNetPenalty(alpha, self.l1_ratio, self.factors, self.lower, self.upper,
@@ -188,7 +198,8 @@ class QuantileFamily:
         return solve_quantile(self.data, pw, tol=self.tol_abs, max_iter=self.max_iter)
 
 
-def solve_quantile_path(problem, quantile: float, alphas: np.ndarray | None, l1_ratio: float, *,
+def solve_quantile_path(problem: Problem | GLMProblem, quantile: float,
+                        alphas: np.ndarray | None, l1_ratio: float, *,
                         n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-6,
                         max_iter: int = 100, model: str = "the quantile path",
                         offset: np.ndarray | None = None) -> Path:

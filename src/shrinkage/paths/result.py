@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 from .interpolate import interpolate
 
 #: ``refit(path, alpha, X, y, options) -> (coef, intercept)``: the exact refit behind
@@ -100,7 +102,8 @@ class Path:
     def __len__(self) -> int:
         return len(self.alphas)
 
-    def coef_at(self, alpha: float, *, exact: bool = False, X=None, y=None, **options
+    def coef_at(self, alpha: float, *, exact: bool = False, X: DesignMatrix | None = None,
+                y: ArrayLike | None = None, **options: Any
                 ) -> tuple[np.ndarray, float | np.ndarray]:
         """(coefficients, intercept) at any ``alpha``, as glmnet's ``coef(fit, s = alpha)``.
 
@@ -161,8 +164,9 @@ class Path:
                              "(exact=False) uses the path alone.")
         return interpolate(self, alpha)
 
-    def predict(self, X, alpha: float, *, exact: bool = False, train: tuple | None = None,
-                **options) -> np.ndarray:
+    def predict(self, X: DesignMatrix, alpha: float, *, exact: bool = False,
+                train: tuple[DesignMatrix, ArrayLike] | None = None, **options: Any
+                ) -> np.ndarray:
         """The linear predictor X w + b at ``alpha`` (the prediction for least squares; apply
         the inverse link for a GLM's mean).
 
