@@ -341,8 +341,13 @@ def _param_checks() -> dict:
     from .. import _validation as v
     from ..datafits.quantile import check_quantile
     from ..datafits.tweedie import check_power
-    from .glm import PENALTIES, TWEEDIE_LINKS, check_C
-    from .group import CLASSIFICATION_DATAFITS, REGRESSION_DATAFITS
+    from ._options import (
+        CLASSIFICATION_DATAFITS,
+        PENALTIES,
+        REGRESSION_DATAFITS,
+        TWEEDIE_LINKS,
+        check_C,
+    )
 
     def optional(check):
         return lambda x, name: None if x is None else check(x, name)

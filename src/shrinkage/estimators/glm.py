@@ -11,8 +11,6 @@ C sum_i s_i l_i + penalty has the same minimiser at alpha = 1 / (C sum s) (``alp
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -28,11 +26,11 @@ from ..datafits import get_datafit
 from ..glm import GLMProblem, solve_glm_path
 from ..path import Path
 from ..solvers.prox_newton import DivergenceError
+from ._options import PENALTIES, TWEEDIE_LINKS, check_C
 from ._serialize import SerializableMixin
 
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
-PENALTIES = ("l1", "l2", "elasticnet", None)
 MULTI_CLASS = ("auto", "multinomial", "ovr")
 
 
@@ -47,15 +45,6 @@ def alpha_from_C(C: float, sample_weight=None, n_samples: float | None = None) -
     else:
         raise ValueError("alpha_from_C needs sample_weight or n_samples; got neither.")
     return float(convert(C, from_="sklearn_C", to="shrinkage", n=total, l1_ratio=0.0).value)
-
-
-def check_C(C: object) -> float:
-    if isinstance(C, bool) or not isinstance(C, numbers.Real):
-        raise ValueError(f"C must be a positive number (np.inf for no penalty); got {C!r}.")
-    c = float(C)
-    if not c > 0 or np.isnan(c):
-        raise ValueError(f"C must be a positive number (np.inf for no penalty); got {C!r}.")
-    return c
 
 
 def _label(label):
@@ -938,9 +927,6 @@ class GammaRegressor(_LogLinkRegressor):
 
     def _datafit(self):
         return get_datafit("gamma")
-
-
-TWEEDIE_LINKS = ("log", "auto")
 
 
 class TweedieRegressor(_LogLinkRegressor):

@@ -23,13 +23,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
 from ..group_path import GroupProblem, solve_group_path
+from ._options import CLASSIFICATION_DATAFITS, REGRESSION_DATAFITS
 from ._serialize import SerializableMixin
 from .glm import expected_counts
 
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
-REGRESSION_DATAFITS = ("quadratic", "poisson", "huber", "quantile")
-CLASSIFICATION_DATAFITS = ("logistic", "squared_hinge", "multinomial")
 _INVERSE_LINK = {"poisson": expected_counts}
 
 
