@@ -13,10 +13,12 @@ weighted standard deviation, as ncvreg always does, and ``coef_`` is on the orig
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
 from .._problem import Problem
+from .._typing import DesignMatrix
 from ..paths.nonconvex import check_gamma, solve_nonconvex_path
 from .linear import _XY, _LinearModel
 
@@ -26,8 +28,9 @@ class _NonconvexRegressor(_LinearModel):
 
     _penalty = "mcp"
 
-    def __init__(self, alpha=1.0, gamma=3.0, *, fit_intercept=True, standardize=False,
-                 penalty_factor=None, tol=1e-4, max_iter=1000, warm_start=False):
+    def __init__(self, alpha: float = 1.0, gamma: float | None = 3.0, *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 tol: float = 1e-4, max_iter: int = 1000, warm_start: bool = False) -> None:
         self.alpha = alpha
         self.gamma = gamma
         self.fit_intercept = fit_intercept
@@ -37,7 +40,8 @@ class _NonconvexRegressor(_LinearModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> _NonconvexRegressor:
         """Fit on X (dense or sparse) and y.
 
         Parameters
@@ -68,12 +72,13 @@ class _NonconvexRegressor(_LinearModel):
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         X, y = validate_data(self, X, y, **_XY)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
-        problem = Problem.build(X, y, sample_weight=sample_weight,
+        names = getattr(self, "feature_names_in_", None)
+        design: DesignMatrix = v.check_design(X, feature_names=names)
+        problem = Problem.build(design, y, sample_weight=sample_weight,
                                 penalty_factor=self.penalty_factor,
                                 fit_intercept=self.fit_intercept,
                                 standardize=self.standardize,
-                                feature_names=getattr(self, "feature_names_in_", None),
+                                feature_names=names,
                                 validated=True)
         w0 = None
         previous = getattr(self, "coef_", None) if self.warm_start else None
@@ -81,8 +86,8 @@ class _NonconvexRegressor(_LinearModel):
             w0 = previous.astype(np.float64)
         result = solve_nonconvex_path(problem, self._penalty, gamma, np.array([alpha]), tol=tol,
                                       max_iter=max_iter, w0=w0, model=type(self).__name__)
-        self.coef_ = result.coefs[0].astype(X.dtype)
-        self.intercept_ = X.dtype.type(result.intercepts[0])
+        self.coef_ = result.coefs[0].astype(design.dtype)
+        self.intercept_ = design.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])
         self.certificate_ = "kkt"
         self.n_iter_ = max(int(result.n_iter[0]), 1)  # the certifying pass counts as one
@@ -102,8 +107,8 @@ class MCPRegressor(_NonconvexRegressor):
     ----------
     alpha : float
         The penalty strength, >= 0.
-    gamma : float
-        The concavity, > 1: small values are close to best-subset selection (hard
+    gamma : float or None
+        The concavity, > 1 (None: 3): small values are close to best-subset selection (hard
         thresholding), large ones to the lasso.  For a column with ||x_j||^2 / n <= 1 / gamma
         (without ``standardize``) the coordinate problem is not convex; it is still solved
         exactly (hard thresholding).
@@ -180,8 +185,8 @@ class SCADRegressor(_NonconvexRegressor):
     ----------
     alpha : float
         The penalty strength, >= 0.
-    gamma : float
-        Fan and Li's a, > 2 (3.7 by default, their recommendation).  For a column with
+    gamma : float or None
+        Fan and Li's a, > 2 (3.7 by default, their recommendation; None: 3.7).  For a column with
         ||x_j||^2 / n <= 1 / (gamma - 1) (without ``standardize``) the coordinate problem is
         not convex; it is still solved exactly.
     fit_intercept : bool
@@ -241,8 +246,9 @@ class SCADRegressor(_NonconvexRegressor):
 
     _penalty = "scad"
 
-    def __init__(self, alpha=1.0, gamma=3.7, *, fit_intercept=True, standardize=False,
-                 penalty_factor=None, tol=1e-4, max_iter=1000, warm_start=False):
+    def __init__(self, alpha: float = 1.0, gamma: float | None = 3.7, *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 tol: float = 1e-4, max_iter: int = 1000, warm_start: bool = False) -> None:
         super().__init__(alpha, gamma, fit_intercept=fit_intercept, standardize=standardize,
                          penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
                          warm_start=warm_start)
