@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -26,11 +27,18 @@ from ..path import solve_path
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual
 from ._serialize import SerializableMixin
 
+if TYPE_CHECKING:
+    from sklearn.utils import Tags
+
+    from .._typing import DesignMatrix
+    from ..datafits.quadratic import SufficientStatistics, WeightedDesign
+    from ..penalties.l1_l2 import PenaltyWeights
+
 _XY = {"accept_sparse": "csc", "dtype": [np.float64, np.float32], "y_numeric": True}
 
 
-def ridge_alpha_to_elastic_net(alpha: float, sample_weight=None, n_samples: int | None = None
-                               ) -> float:
+def ridge_alpha_to_elastic_net(alpha: float, sample_weight: ArrayLike | None = None,
+                               n_samples: int | None = None) -> float:
     """The ElasticNet(l1_ratio=0) alpha equal to scikit-learn Ridge's alpha: alpha / sum(s);
     the "ridge" convention of ``shrinkage.conventions.convert``."""
     if sample_weight is not None:
@@ -46,7 +54,8 @@ def ridge_alpha_to_elastic_net(alpha: float, sample_weight=None, n_samples: int 
 class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
     """Shared prediction and the fit bookkeeping of the three estimators."""
 
-    def _problem(self, X, y, sample_weight, multi_output: bool) -> tuple[Problem, np.ndarray]:
+    def _problem(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None,
+                 multi_output: bool) -> tuple[Problem, DesignMatrix]:
         X, y = validate_data(self, X, y, multi_output=multi_output, **_XY)
         X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         names = getattr(self, "feature_names_in_", None)
@@ -57,7 +66,7 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
             feature_names=names, multi_output=multi_output, validated=True)
         return problem, X
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """X @ coef_ + intercept_.
 
         Parameters
@@ -84,7 +93,7 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
         out = X @ self.coef_.T + self.intercept_
         return np.asarray(out)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
@@ -156,9 +165,11 @@ class ElasticNet(_LinearModel):
     True
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
-                 penalty_factor=None, lower=None, upper=None, positive=False, warm_start=False,
-                 tol=1e-4, max_iter=1000, solver="auto"):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, warm_start: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, solver: str = "auto") -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -175,7 +186,8 @@ class ElasticNet(_LinearModel):
     def _mixing(self) -> float:
         return v.check_l1_ratio(self.l1_ratio)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> ElasticNet:
         """Fit on X (dense or sparse) and y.
 
         Parameters
@@ -209,15 +221,15 @@ class ElasticNet(_LinearModel):
         l1_ratio = self._mixing()
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
-        problem, X = self._problem(X, y, sample_weight, multi_output=False)
+        problem, Xc = self._problem(X, y, sample_weight, multi_output=False)
         w0 = None
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.shape == (problem.n_features,):
             w0 = previous.astype(np.float64)
         result = solve_path(problem, np.array([alpha]), l1_ratio, tol=tol, max_iter=max_iter,
                             solver=self.solver, w0=w0, model=type(self).__name__)
-        self.coef_ = result.coefs[0].astype(X.dtype)
-        self.intercept_ = X.dtype.type(result.intercepts[0])
+        self.coef_ = result.coefs[0].astype(Xc.dtype)
+        self.intercept_ = Xc.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])
         self.n_iter_ = max(int(result.n_iter[0]), 1)  # the certifying pass counts as one
         self.converged_ = bool(result.converged[0])
@@ -288,9 +300,11 @@ class Lasso(ElasticNet):
     array([ 1.39,  0.  ,  0.  , -1.95])
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
-                 lower=None, upper=None, positive=False, warm_start=False, tol=1e-4,
-                 max_iter=1000, solver="auto"):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, warm_start: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, solver: str = "auto") -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -385,9 +399,11 @@ class Ridge(_LinearModel):
     0.998
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
-                 lower=None, upper=None, positive=False, warm_start=False, tol=1e-4,
-                 max_iter=1000, solver="auto"):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, warm_start: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, solver: str = "auto") -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -400,7 +416,8 @@ class Ridge(_LinearModel):
         self.max_iter = max_iter
         self.solver = solver
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> Ridge:
         """Fit on X (dense or sparse) and y (one or several targets).
 
         Parameters
@@ -435,10 +452,11 @@ class Ridge(_LinearModel):
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         if self.solver not in RIDGE_SOLVERS:
             raise ValueError(f"solver must be one of {RIDGE_SOLVERS}; got {self.solver!r}.")
-        problem, X = self._problem(X, y, sample_weight, multi_output=True)
+        problem, Xc = self._problem(X, y, sample_weight, multi_output=True)
         en_alpha = ridge_alpha_to_elastic_net(alpha, problem.sample_weight)
         bounded = np.any(np.isfinite(problem.lower)) or np.any(np.isfinite(problem.upper))
         targets = problem.y.T if problem.y.ndim == 2 else problem.y[None, :]
+        n_iter: int | np.ndarray
         if self.solver == "cd" or bounded:
             coef, intercept, gaps, n_iter = self._fit_cd(problem, en_alpha, targets, tol,
                                                          max_iter)
@@ -447,13 +465,14 @@ class Ridge(_LinearModel):
             n_iter = 1  # one direct solve
         if problem.y.ndim == 1:
             coef, intercept, gaps = coef[0], intercept[0], gaps[0]
-        self.coef_ = np.asarray(coef, dtype=X.dtype)
-        self.intercept_ = np.asarray(intercept, dtype=X.dtype)[()]
+        self.coef_ = np.asarray(coef, dtype=Xc.dtype)
+        self.intercept_ = np.asarray(intercept, dtype=Xc.dtype)[()]
         self.dual_gap_ = gaps
         self.n_iter_ = n_iter
         return self
 
-    def _fit_cd(self, problem: Problem, en_alpha: float, targets, tol: float, max_iter: int):
+    def _fit_cd(self, problem: Problem, en_alpha: float, targets: np.ndarray, tol: float,
+                max_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         coefs, intercepts, gaps, n_iter = [], [], [], []
         for t, y_t in enumerate(targets):
             sub = Problem(problem.X, y_t, problem.sample_weight, problem.factors, problem.lower,
@@ -471,12 +490,13 @@ class Ridge(_LinearModel):
             n_iter.append(int(result.n_iter[0]))
         return np.array(coefs), np.array(intercepts), np.array(gaps), np.array(n_iter)
 
-    def _fit_closed_form(self, problem: Problem, en_alpha: float, tol: float):
+    def _fit_closed_form(self, problem: Problem, en_alpha: float, tol: float
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The kernel form (SVD) or Cholesky; where the kernel form's gap is above tol, Cholesky
         (insensitive to column scales) if p is affordable; a warning if still above."""
         use_kernel = self.solver == "eigen" or (
             self.solver == "auto" and problem.n_features > problem.n_samples)
-        use_kernel = use_kernel and np.all(problem.factors > 0)
+        use_kernel = use_kernel and bool(np.all(problem.factors > 0))
         fit = (self._kernel_form(problem, en_alpha, tol) if use_kernel
                else self._cholesky(problem, en_alpha, tol))
         tol_abs = fit.tol_abs
@@ -494,7 +514,7 @@ class Ridge(_LinearModel):
                 stacklevel=3)
         return coef, intercept, gaps
 
-    def _kernel_form(self, problem: Problem, en_alpha: float, tol: float):
+    def _kernel_form(self, problem: Problem, en_alpha: float, tol: float) -> _ClosedForm:
         data = problem.design
         scale = problem.column_scale(data.col_norm_sq)
         d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
@@ -503,7 +523,7 @@ class Ridge(_LinearModel):
         coef = ridge_path_dual(data, y, np.array([en_alpha]), d)[0]
         return self._finish(problem, data, scale, en_alpha, coef, tol)
 
-    def _cholesky(self, problem: Problem, en_alpha: float, tol: float):
+    def _cholesky(self, problem: Problem, en_alpha: float, tol: float) -> _ClosedForm:
         data = problem.statistics
         scale = problem.column_scale(data.col_norm_sq)
         c = 1.0 if scale is None else scale
@@ -519,8 +539,9 @@ class Ridge(_LinearModel):
         coef[const] = 0.0
         return self._finish(problem, data, scale, en_alpha, coef, tol)
 
-    def _finish(self, problem: Problem, data, scale, en_alpha: float, coef: np.ndarray,
-                tol: float) -> _ClosedForm:
+    def _finish(self, problem: Problem, data: WeightedDesign | SufficientStatistics,
+                scale: np.ndarray | None, en_alpha: float, coef: np.ndarray, tol: float
+                ) -> _ClosedForm:
         coef = coef.T if coef.ndim == 2 else coef[None, :]
         intercept = np.atleast_1d(data.y_offset - coef @ data.x_offset) if problem.fit_intercept \
             else np.zeros(coef.shape[0])
@@ -529,16 +550,18 @@ class Ridge(_LinearModel):
         return _ClosedForm(coef, intercept, gaps, tol * np.atleast_1d(data.yty))
 
     @staticmethod
-    def _gap(problem: Problem, data, pw, w, t, tol: float | None = None) -> float:
+    def _gap(problem: Problem, data: WeightedDesign | SufficientStatistics, pw: PenaltyWeights,
+             w: np.ndarray, t: int, tol: float | None = None) -> float:
         """Certificate of target t, in ElasticNet units (multiply by 2 sum s for Ridge's); with
         ``tol``, also the gap off the support where the gap at the residual is above it."""
         if problem.y.ndim == 2:
             target = {"q": data.q[:, t]} if hasattr(data, "q") else {"y": data.y[:, t]}
-            data = replace(data, yty=data.yty[t], y_offset=data.y_offset[t], **target)
+            data = replace(data, yty=np.asarray(data.yty)[t],
+                           y_offset=np.asarray(data.y_offset)[t], **target)
         tol_abs = np.inf if tol is None else tol * float(data.yty)
         return best_gap(data, pw, w, tol_abs, _CHOLESKY_MAX_P)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
