@@ -321,7 +321,9 @@ def _versions() -> str:
     import sklearn
 
     import shrinkage
-    return (f"shrinkage {shrinkage.__version__} ({Path(shrinkage.__file__).parent}), "
+
+    from .run import _shrinkage_source
+    return (f"shrinkage {shrinkage.__version__} ({_shrinkage_source()}), "
             f"scikit-learn {sklearn.__version__}, skglm {skglm.__version__}, "
             f"glum {glum.__version__}, numpy {np.__version__}, Python {platform.python_version()}")
 
@@ -371,6 +373,8 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     command = "OPENBLAS_NUM_THREADS=1 python -m benchmarks.new_models --repeat " \
         f"{args.repeat}" + (f" --out {args.out}" if args.out else "")
+    if os.environ.get("PYTHONPATH"):  # a snapshot of a commit (see benchmarks/run.py)
+        command = f"PYTHONPATH={os.environ['PYTHONPATH']} {command}"
 
     def log(msg):
         print(msg, flush=True)
