@@ -11,7 +11,10 @@ Each fit is certified by its duality gap (``dual_gap_``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -22,13 +25,20 @@ from ..paths.result import Path
 from ..solvers.multitask import check_multitask_target, solve_multitask_path
 from ._serialize import SerializableMixin
 
+if TYPE_CHECKING:
+    from sklearn.utils import Tags
+
+    from .._typing import DesignMatrix
+
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
 
 
-def multitask_path(X, Y, *, l1_ratio: float = 1.0, n_alphas: int = 100, eps: float = 1e-3,
-                   alphas=None, fit_intercept: bool = True, sample_weight=None, tol: float = 1e-4,
-                   max_iter: int = 1000, feature_names=None) -> Path:
+def multitask_path(X: DesignMatrix, Y: ArrayLike, *, l1_ratio: float = 1.0,
+                   n_alphas: int = 100, eps: float = 1e-3, alphas: ArrayLike | None = None,
+                   fit_intercept: bool = True, sample_weight: ArrayLike | None = None,
+                   tol: float = 1e-4, max_iter: int = 1000,
+                   feature_names: ArrayLike | None = None) -> Path:
     """Warm-started multi-task solutions along a decreasing grid of alphas.
 
     scikit-learn's naming (``eps``) for ``shrinkage.paths.multitask.multi_task_path``, the
@@ -107,33 +117,35 @@ class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
     def _mixing(self) -> float:
         return v.check_l1_ratio(self.l1_ratio)
 
-    def _fit(self, X, y, sample_weight):
+    def _fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None
+             ) -> _MultiTaskModel:
         model = type(self).__name__
         alpha = v.check_alpha(self.alpha)
         l1_ratio = self._mixing()
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, **_X_FIT)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
-        Y = check_multitask_target(y, X.shape[0], X.dtype, model=model)
+        names = getattr(self, "feature_names_in_", None)
+        design: DesignMatrix = v.check_design(X, feature_names=names)
+        Y = check_multitask_target(y, design.shape[0], design.dtype, model=model)
         W0 = None
         previous = getattr(self, "coef_", None) if self.warm_start else None
-        if previous is not None and previous.shape == (Y.shape[1], X.shape[1]):
+        if previous is not None and previous.shape == (Y.shape[1], design.shape[1]):
             W0 = previous.T.astype(np.float64)
         fits, raw = solve_multitask_path(
-            X, Y, l1_ratio=l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
+            design, Y, l1_ratio=l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, tol=tol, max_iter=max_iter, W0=W0, validated=True,
             model=model)
         warn_not_converged(raw, fits.alphas, max_iter, model)
-        self.coef_ = np.ascontiguousarray(fits.coefs[0].T, dtype=X.dtype)
-        self.intercept_ = np.asarray(fits.intercepts[0], dtype=X.dtype)
+        self.coef_ = np.ascontiguousarray(fits.coefs[0].T, dtype=design.dtype)
+        self.intercept_ = np.asarray(fits.intercepts[0], dtype=design.dtype)
         self.dual_gap_ = float(fits.gaps[0])
         self.n_iter_ = max(int(fits.n_iter[0]), 1)  # the certifying pass counts as one
         self.converged_ = bool(fits.converged[0])
         self.certificate_ = "duality_gap"
         return self
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predict every task: X @ coef_.T + intercept_.
 
         Parameters
@@ -160,7 +172,7 @@ class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
         X = validate_data(self, X, **_X_PREDICT)
         return np.asarray(X @ self.coef_.T + self.intercept_)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
@@ -229,8 +241,8 @@ class MultiTaskElasticNet(_MultiTaskModel):
     True
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, tol=1e-4, max_iter=1000,
-                 warm_start=False):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
+                 tol: float = 1e-4, max_iter: int = 1000, warm_start: bool = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -238,7 +250,8 @@ class MultiTaskElasticNet(_MultiTaskModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> MultiTaskElasticNet:
         """Fit on X (dense or sparse) and the targets y, one column per task.
 
         Parameters
@@ -319,8 +332,8 @@ class MultiTaskLasso(MultiTaskElasticNet):
     array([0, 3])
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, tol=1e-4, max_iter=1000,
-                 warm_start=False):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True, tol: float = 1e-4,
+                 max_iter: int = 1000, warm_start: bool = False) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.tol = tol
