@@ -11,12 +11,16 @@ wins, and the final model is the full-data path's solution there, with its duali
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 from ..datafits.quadratic import WeightedDesign
 from ..path import warn_not_converged
 from ..selection._folds import make_folds
@@ -90,8 +94,9 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
     array([0, 1])
     """
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True, max_iter=1000,
-                 tol=1e-4, cv=None):
+    def __init__(self, *, l1_ratio: float | Sequence[float] = 0.5, eps: float = 1e-3,
+                 alphas: int | ArrayLike = 100, fit_intercept: bool = True, max_iter: int = 1000,
+                 tol: float = 1e-4, cv: object = None) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -109,7 +114,8 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
                              f"from); got {self.l1_ratio!r}.")
         return out, is_list
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> MultiTaskElasticNetCV:
         """Cross-validate the grid(s), then fit on all of X and y at the chosen point.
 
         Parameters
@@ -142,24 +148,27 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, **_X_FIT)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
-        Y = check_multitask_target(y, X.shape[0], X.dtype, model=model)
-        sw = v.check_sample_weight(sample_weight, X.shape[0])
+        names = getattr(self, "feature_names_in_", None)
+        design: DesignMatrix = v.check_design(X, feature_names=names)
+        Y = check_multitask_target(y, design.shape[0], design.dtype, model=model)
+        sw = v.check_sample_weight(sample_weight, design.shape[0])
         grid, n_alphas, eps = self._grid()
-        splits, _ = make_folds(self.cv, X.shape[0], X=X, y=Y)
-        opts = {"fit_intercept": self.fit_intercept, "tol": tol, "max_iter": max_iter}
+        splits, _ = make_folds(self.cv, design.shape[0], X=design, y=Y)
+        opts: dict[str, Any] = {"fit_intercept": self.fit_intercept, "tol": tol,
+                                "max_iter": max_iter}
         grids, errors = [], []
         for ratio in ratios:
-            alphas = grid if grid is not None else full_data_grid(X, Y, sw, ratio, n_alphas,
-                                                                    eps, self.fit_intercept)
+            alphas = grid if grid is not None else full_data_grid(design, Y, sw, ratio,
+                                                                    n_alphas, eps,
+                                                                    self.fit_intercept)
             grids.append(alphas)
             errors.append(np.column_stack([
-                fold_errors(X, Y, sw, train, test, ratio, alphas, opts)
+                fold_errors(design, Y, sw, train, test, ratio, alphas, opts)
                 for train, test in splits]))
         mse = np.array(errors)  # (n_l1_ratio, n_alphas, n_folds)
         mean = mse.mean(axis=2)
         r, i = np.unravel_index(int(np.argmin(mean)), mean.shape)
-        fits, raw = solve_multitask_path(X, Y, l1_ratio=float(ratios[r]),
+        fits, raw = solve_multitask_path(design, Y, l1_ratio=float(ratios[r]),
                                          alphas=grids[r][:i + 1], sample_weight=sw,
                                          validated=True, model=model, **opts)
         warn_not_converged(raw[-1:], fits.alphas[-1:], max_iter, model)
@@ -167,8 +176,8 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
         self.l1_ratio_ = float(ratios[r])
         self.alphas_ = np.array(grids) if is_list else grids[0]
         self.mse_path_ = mse if is_list else mse[0]
-        self.coef_ = np.ascontiguousarray(fits.coefs[-1].T, dtype=X.dtype)
-        self.intercept_ = np.asarray(fits.intercepts[-1], dtype=X.dtype)
+        self.coef_ = np.ascontiguousarray(fits.coefs[-1].T, dtype=design.dtype)
+        self.intercept_ = np.asarray(fits.intercepts[-1], dtype=design.dtype)
         self.dual_gap_ = float(fits.gaps[-1])
         self.n_iter_ = max(int(np.sum(fits.n_iter)), 1)
         self.converged_ = bool(fits.converged[-1])
@@ -244,8 +253,9 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
     ((20, 4), (2, 6))
     """
 
-    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, max_iter=1000, tol=1e-4,
-                 cv=None):
+    def __init__(self, *, eps: float = 1e-3, alphas: int | ArrayLike = 100,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 cv: object = None) -> None:
         self.eps = eps
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -257,8 +267,8 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         return np.ones(1), False
 
 
-def full_data_grid(X, Y, sw, l1_ratio: float, n_alphas: int, eps: float, fit_intercept: bool
-                   ) -> np.ndarray:
+def full_data_grid(X: DesignMatrix, Y: np.ndarray, sw: np.ndarray, l1_ratio: float,
+                   n_alphas: int, eps: float, fit_intercept: bool) -> np.ndarray:
     """n_alphas values from the full data's alpha_max down to eps * alpha_max (log scale)."""
     design = WeightedDesign.build(X, Y, sw, fit_intercept)
     top = multitask_alpha_max(design, l1_ratio)
@@ -267,7 +277,8 @@ def full_data_grid(X, Y, sw, l1_ratio: float, n_alphas: int, eps: float, fit_int
     return np.geomspace(top, top * eps, n_alphas)
 
 
-def fold_errors(X, Y, sw, train, test, l1_ratio: float, alphas: np.ndarray, opts: dict
+def fold_errors(X: DesignMatrix, Y: np.ndarray, sw: np.ndarray, train: np.ndarray,
+                test: np.ndarray, l1_ratio: float, alphas: np.ndarray, opts: dict[str, Any]
                 ) -> np.ndarray:
     """The (weighted) mean squared test error over the rows ``test`` and every task, of the
     warm-started path on the rows ``train``, at each alpha."""
