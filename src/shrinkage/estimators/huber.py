@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as la
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from .._typing import DesignMatrix
@@ -121,9 +122,11 @@ class HuberRegressor(_GLMRegressor):
     array([ 1.5, -2. ])
     """
 
-    def __init__(self, *, epsilon=1.35, alpha=0.0001, l1_ratio=0.0, fit_intercept=True,
-                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
-                 tol=1e-5, max_iter=1000, warm_start=False):
+    def __init__(self, *, epsilon: float = 1.35, alpha: float = 0.0001, l1_ratio: float = 0.0,
+                 fit_intercept: bool = True, standardize: bool = False,
+                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
+                 upper: ArrayLike | None = None, positive: bool = False, tol: float = 1e-5,
+                 max_iter: int = 1000, warm_start: bool = False) -> None:
         self.epsilon = epsilon
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -137,7 +140,8 @@ class HuberRegressor(_GLMRegressor):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> HuberRegressor:
         """Fit (w, b, sigma) by alternating minimisation.
 
         Parameters
@@ -172,22 +176,27 @@ class HuberRegressor(_GLMRegressor):
         alpha, l1_ratio = v.check_alpha(self.alpha), v.check_l1_ratio(self.l1_ratio)
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
-        X, y = self._regression_data(X, y)
-        problem = self._glm_problem(X, y, sample_weight)
+        design: DesignMatrix
+        target: np.ndarray
+        design, target = self._regression_data(X, y)
+        problem = self._glm_problem(design, target, sample_weight)
         sw = problem.sample_weight
         total = float(sw.sum())
         weights = problem.penalty(alpha / total, l1_ratio).weights()
-        rows = _DistinctRows(X, y, sw)
+        rows = _DistinctRows(design, target, sw)
         intercept = problem.fit_intercept  # as every estimator reads it: bool(fit_intercept)
-        if rows.few_enough_to_interpolate(X.shape[1] + int(intercept)):
-            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, intercept)
+        if rows.few_enough_to_interpolate(design.shape[1] + int(intercept)):
+            limit = _scale_free_fit(rows, weights, design, target, sw, eps, alpha, tol, intercept)
             if limit is not None:
-                return self._record_scale_free(limit, X, y)
-        w, b = self._previous((X.shape[1],))
-        reference = _initial_scale(y, sw)  # the data's scale: sigma moves are measured in it
+                return self._record_scale_free(limit, design, target)
+        w: np.ndarray | None
+        b: np.ndarray | float | None
+        w, b = self._previous((design.shape[1],))
+        reference = _initial_scale(target, sw)  # the data's scale: sigma moves are measured in it
         sigma = reference
-        if w is not None and getattr(self, "scale_", 0.0) > 0:
-            sigma = self.scale_
+        previous_scale: float = getattr(self, "scale_", 0.0)
+        if w is not None and previous_scale > 0:
+            sigma = previous_scale
         converged, n_updates = False, 0
         while n_updates < max_iter:
             n_updates += 1
@@ -196,18 +205,18 @@ class HuberRegressor(_GLMRegressor):
                 path = self._solve(problem, get_datafit("huber", epsilon=eps, scale=sigma),
                                    alpha / total, l1_ratio, w, b)
             w_new, b_new = path.coefs[0], float(path.intercepts[0])
-            sigma_new = huber_scale(y - _matvec(X, w_new) - b_new, sw, eps)
+            sigma_new = huber_scale(target - _matvec(design, w_new) - b_new, sw, eps)
             moved = max(abs(sigma_new - sigma) / max(sigma_new, reference),
                         _relative_change(np.append(w_new, b_new),
-                                         None if w is None else np.append(w, b)))
+                                         None if w is None or b is None else np.append(w, b)))
             w, b, sigma = w_new, b_new, sigma_new
             if moved <= tol:
                 converged = True
                 break
         if sigma < _COLLAPSED * reference:  # the scale collapses: try its limit, sigma = 0
-            limit = _scale_free_fit(rows, weights, X, y, sw, eps, alpha, tol, intercept)
+            limit = _scale_free_fit(rows, weights, design, target, sw, eps, alpha, tol, intercept)
             if limit is not None:
-                return self._record_scale_free(limit, X, y)
+                return self._record_scale_free(limit, design, target)
         if not converged:
             warnings.warn(
                 f"HuberRegressor: the scale and the coefficients still moved by {moved:.2g} "
@@ -218,16 +227,18 @@ class HuberRegressor(_GLMRegressor):
                 f"HuberRegressor: the last fixed-scale fit stopped at max_iter={max_iter} with "
                 f"its certificate {path.gaps[0]:.3g} above the tolerance. Try a larger max_iter "
                 "or alpha, or standardize=True.", ShrinkageConvergenceWarning, stacklevel=2)
-        self.coef_ = w.astype(X.dtype)
-        self.intercept_ = X.dtype.type(b)
-        self.scale_ = float(sigma)
-        self.outliers_ = np.abs(y - _matvec(X, w) - b) > eps * sigma
+        assert w is not None  # max_iter >= 1: the loop ran
+        self.coef_: np.ndarray = w.astype(design.dtype)
+        self.intercept_: float = design.dtype.type(b)
+        self.scale_: float = float(sigma)
+        self.outliers_: np.ndarray = np.abs(target - _matvec(design, w) - b) > eps * sigma
         self._record([path])
         self.n_iter_ = n_updates
         self.converged_ = converged and self.converged_
         return self
 
-    def _record_scale_free(self, limit: _ScaleFreeFit, X, y: np.ndarray) -> HuberRegressor:
+    def _record_scale_free(self, limit: _ScaleFreeFit, X: DesignMatrix, y: np.ndarray
+                           ) -> HuberRegressor:
         """Fitted attributes of the sigma = 0 optimum (the interpolant of least penalty)."""
         self.coef_ = limit.coef.astype(X.dtype)
         self.intercept_ = X.dtype.type(limit.intercept)
@@ -240,7 +251,7 @@ class HuberRegressor(_GLMRegressor):
         self.converged_ = True
         return self
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """X @ coef_ + intercept_.
 
         Parameters
@@ -299,8 +310,9 @@ class _DistinctRows:
         return self._rows
 
 
-def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X, y, sw, eps: float,
-                    alpha: float, tol: float, fit_intercept: bool) -> _ScaleFreeFit | None:
+def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X: DesignMatrix,
+                    y: np.ndarray, sw: np.ndarray, eps: float, alpha: float, tol: float,
+                    fit_intercept: bool) -> _ScaleFreeFit | None:
     """The sigma -> 0 limit where it is the optimum, with its duality gap; None elsewhere.
 
     At sigma = 0 the objective (module units, over 1/(2 sum s)) is eps sum_i sw_i |r_i|
@@ -386,7 +398,7 @@ def _weighted_median(x: np.ndarray, sw: np.ndarray) -> float:
     return float(x[order][np.searchsorted(cum, 0.5 * cum[-1])])
 
 
-def _matvec(X, w: np.ndarray) -> np.ndarray:
+def _matvec(X: DesignMatrix, w: np.ndarray) -> np.ndarray:
     return np.asarray(X @ w, dtype=np.float64).ravel()
 
 
