@@ -13,8 +13,11 @@ K-fold, every alpha from one decomposition (``shrinkage.selection.ridge_cv``).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
@@ -33,16 +36,26 @@ from ..selection.cv import (
 )
 from .linear import _XY, Ridge, _LinearModel
 
+if TYPE_CHECKING:
+    from sklearn.utils import Tags
+
+    from .._typing import DesignMatrix
+    from ..selection.cv import CVResult
+
 _GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 #: RidgeCV's certificate: the gap off the support too whenever the plain gap is above this
 #: (relative to y'y) - an almost unpenalized ridge loses its penalty in the rounding of X'r.
 _GAP_TOL = 1e-4
 
+_CV = TypeVar("_CV", bound="ElasticNetCV")
 
-def set_cv_attributes(est, results, rule: str, is_list: bool, relaxed: bool, dtype):
+
+def set_cv_attributes(est: _CV, results: list[CVResult], rule: str, is_list: bool,
+                      relaxed: bool, dtype: np.dtype[Any]) -> _CV:
     """Fitted attributes of ElasticNetCV / LassoCV from the CV results (the chosen one has a
     full-data path); shared by in-memory and Dask fits.  Returns ``est``."""
     chosen = next(r for r in results if r.path is not None)
+    assert chosen.path is not None  # chosen for it
     coef, intercept = chosen.coefs_at(rule)
     i = chosen.index_min if rule == "min" else chosen.index_1se
     est.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
@@ -172,11 +185,17 @@ class ElasticNetCV(_LinearModel):
     array([ 1.5,  0. ,  0. , -2. ])
     """
 
-    def __init__(self, *, l1_ratio=0.5, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,
-                 scoring="mse", alpha_rule="min", n_repeats=1, relax=False, gammas=_GAMMAS,
-                 fit_intercept=True, standardize=False, penalty_factor=None, lower=None,
-                 upper=None, positive=False, tol=1e-4, max_iter=1000, solver="auto",
-                 n_jobs=None, random_state=None, progress=None):
+    def __init__(self, *, l1_ratio: float | Sequence[float] = 0.5,
+                 alphas: ArrayLike | None = None, n_alphas: int = 100,
+                 alpha_min_ratio: float | None = None, cv: object = 5, scoring: str = "mse",
+                 alpha_rule: str = "min", n_repeats: int = 1, relax: bool = False,
+                 gammas: Sequence[float] = _GAMMAS, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+                 solver: str = "auto", n_jobs: int | None = None,
+                 random_state: int | np.random.Generator | None = None,
+                 progress: bool | None = None) -> None:
         self.l1_ratio = l1_ratio
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -203,7 +222,8 @@ class ElasticNetCV(_LinearModel):
     def _l1_ratios(self) -> tuple[np.ndarray, bool]:
         return v.check_l1_ratios(self.l1_ratio)
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> ElasticNetCV:
         """Cross-validate, then take the full-data fit at the chosen alpha.
 
         Parameters
@@ -242,24 +262,26 @@ class ElasticNetCV(_LinearModel):
         if not isinstance(self.relax, bool | np.bool_):
             raise ValueError(f"relax must be True or False; got {self.relax!r}.")
         gammas = v.check_gammas(self.gammas) if self.relax else None
-        X, y = validate_data(self, X, y, **_XY)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
+        design: DesignMatrix
+        design, y = validate_data(self, X, y, **_XY)
+        design = v.check_design(design, feature_names=getattr(self, "feature_names_in_", None))
         options = PathOptions(
             fit_intercept=self.fit_intercept, standardize=self.standardize,
             penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
             positive=self.positive, tol=self.tol, max_iter=self.max_iter, solver=self.solver,
             alpha_min_ratio=self.alpha_min_ratio,
             feature_names=getattr(self, "feature_names_in_", None)).checked()
-        data = CVData.build(X, y, sample_weight, options, validated=True)
-        splits, k = make_folds(self.cv, data.n_samples, X=X, y=data.y, groups=groups,
+        data = CVData.build(design, y, sample_weight, options, validated=True)
+        splits, k = make_folds(self.cv, data.n_samples, X=design, y=data.y, groups=groups,
                                n_repeats=self.n_repeats, random_state=self.random_state)
         results = cross_validate(data, splits, k, l1_ratios, alphas=self.alphas,
                                  n_alphas=self.n_alphas, scoring=self.scoring, gammas=gammas,
                                  n_jobs=self.n_jobs, progress=self.progress, full_path="best",
                                  model=type(self).__name__)
-        return set_cv_attributes(self, results, rule, is_list, gammas is not None, X.dtype)
+        return set_cv_attributes(self, results, rule, is_list, gammas is not None, design.dtype)
 
-    def predict(self, X, alpha=None, *, exact=False, train=None):
+    def predict(self, X: ArrayLike, alpha: float | None = None, *, exact: bool = False,
+                train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
         """X @ coef_ + intercept_, or the prediction of the full-data path at another ``alpha``.
 
         ``exact=False`` interpolates between the path's grid points (glmnet's ``exact=FALSE``;
@@ -408,11 +430,16 @@ class LassoCV(ElasticNetCV):
     True
     """
 
-    def __init__(self, *, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5, scoring="mse",
-                 alpha_rule="min", n_repeats=1, relax=False, gammas=_GAMMAS, fit_intercept=True,
-                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
-                 tol=1e-4, max_iter=1000, solver="auto", n_jobs=None, random_state=None,
-                 progress=None):
+    def __init__(self, *, alphas: ArrayLike | None = None, n_alphas: int = 100,
+                 alpha_min_ratio: float | None = None, cv: object = 5, scoring: str = "mse",
+                 alpha_rule: str = "min", n_repeats: int = 1, relax: bool = False,
+                 gammas: Sequence[float] = _GAMMAS, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+                 solver: str = "auto", n_jobs: int | None = None,
+                 random_state: int | np.random.Generator | None = None,
+                 progress: bool | None = None) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.alpha_min_ratio = alpha_min_ratio
@@ -506,9 +533,11 @@ class RidgeCV(_LinearModel):
     array([ 1.5, -2. ])
     """
 
-    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, standardize=False,
-                 penalty_factor=None, cv=None, scoring="mse", alpha_per_target=False,
-                 store_cv_results=False, random_state=None):
+    def __init__(self, alphas: ArrayLike = (0.1, 1.0, 10.0), *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 cv: object = None, scoring: str = "mse", alpha_per_target: bool = False,
+                 store_cv_results: bool = False,
+                 random_state: int | np.random.Generator | None = None) -> None:
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -519,7 +548,8 @@ class RidgeCV(_LinearModel):
         self.store_cv_results = store_cv_results
         self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> RidgeCV:
         """Score every alpha, then fit at the best.
 
         Parameters
@@ -559,9 +589,10 @@ class RidgeCV(_LinearModel):
         if self.store_cv_results and mode != "loo":
             raise ValueError("store_cv_results=True keeps leave-one-out errors: it needs cv=None "
                              f"(or 'loo'); got cv={self.cv!r}.")
-        X, y = validate_data(self, X, y, multi_output=True, **_XY)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
-        problem = Problem.build(X, y, sample_weight=sample_weight,
+        design: DesignMatrix
+        design, y = validate_data(self, X, y, multi_output=True, **_XY)
+        design = v.check_design(design, feature_names=getattr(self, "feature_names_in_", None))
+        problem = Problem.build(design, y, sample_weight=sample_weight,
                                 penalty_factor=self.penalty_factor,
                                 fit_intercept=self.fit_intercept, standardize=self.standardize,
                                 multi_output=True, validated=True)
@@ -571,8 +602,8 @@ class RidgeCV(_LinearModel):
                                          store=bool(self.store_cv_results))
             errors, model, stored = loo.errors, loo.model, loo.squared_errors
         else:
-            splits, k = make_folds(self.cv, problem.n_samples, X=X, y=problem.y, groups=groups,
-                                   random_state=self.random_state)
+            splits, k = make_folds(self.cv, problem.n_samples, X=design, y=problem.y,
+                                   groups=groups, random_state=self.random_state)
             if scoring == "r2":
                 check_r2_folds(problem.y, splits)
             weights = fold_weights(problem.sample_weight, splits, type(self).__name__)
@@ -601,14 +632,15 @@ class RidgeCV(_LinearModel):
         score = -picked if scoring != "r2" else 1.0 - picked
         if multi:
             self.alpha_ = alphas[best] if self.alpha_per_target else float(alphas[best[0]])
-            self.coef_, self.intercept_ = coef.astype(X.dtype), intercept.astype(X.dtype)
+            self.coef_, self.intercept_ = coef.astype(design.dtype), intercept.astype(design.dtype)
             self.cv_mean_ = errors.T
             self.cv_se_ = None if se is None else se.T
             self.best_score_ = score if self.alpha_per_target else float(score.mean())
-            self.dual_gap_ = gaps
+            self.dual_gap_: float | np.ndarray = gaps
         else:
             self.alpha_ = float(alphas[best[0]])
-            self.coef_, self.intercept_ = coef[0].astype(X.dtype), X.dtype.type(intercept[0])
+            self.coef_ = coef[0].astype(design.dtype)
+            self.intercept_ = design.dtype.type(intercept[0])
             self.cv_mean_ = errors[:, 0]
             self.cv_se_ = None if se is None else se[:, 0]
             self.best_score_ = float(score[0])
@@ -628,7 +660,7 @@ class RidgeCV(_LinearModel):
         raise ValueError(f"cv must be None, 'loo', 'gcv', an int, a scikit-learn splitter or an "
                          f"iterable of splits; got {self.cv!r}.")
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
