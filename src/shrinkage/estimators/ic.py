@@ -7,6 +7,8 @@ scikit-learn's LassoLarsIC; otherwise ``noise_variance`` must be given).
 
 from __future__ import annotations
 
+from numpy.typing import ArrayLike
+
 from .. import _validation as v
 from ..selection.criteria import criterion_path
 from ..selection.cv import PathOptions
@@ -93,10 +95,14 @@ class ElasticNetIC(_LinearModel):
     ((4,), True)
     """
 
-    def __init__(self, *, criterion="aic", l1_ratio=0.5, noise_variance=None, ebic_gamma=0.5,
-                 alphas=None, n_alphas=100, alpha_min_ratio=None, fit_intercept=True,
-                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
-                 tol=1e-4, max_iter=1000, solver="auto"):
+    def __init__(self, *, criterion: str = "aic", l1_ratio: float = 0.5,
+                 noise_variance: float | None = None, ebic_gamma: float = 0.5,
+                 alphas: ArrayLike | None = None, n_alphas: int = 100,
+                 alpha_min_ratio: float | None = None, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+                 solver: str = "auto") -> None:
         self.criterion = criterion
         self.l1_ratio = l1_ratio
         self.noise_variance = noise_variance
@@ -117,7 +123,8 @@ class ElasticNetIC(_LinearModel):
     def _mixing(self) -> float:
         return v.check_l1_ratio(self.l1_ratio)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> ElasticNetIC:
         """Fit the path, score it, keep the fit at the best alpha.
 
         Parameters
@@ -152,7 +159,7 @@ class ElasticNetIC(_LinearModel):
             penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
             positive=self.positive, tol=self.tol, max_iter=self.max_iter, solver=self.solver,
             alpha_min_ratio=self.alpha_min_ratio).checked()
-        problem, X = self._problem(X, y, sample_weight, multi_output=False)
+        problem, design = self._problem(X, y, sample_weight, multi_output=False)
         result = criterion_path(problem, options, criterion=self.criterion, l1_ratio=l1_ratio,
                                 alphas=self.alphas, n_alphas=self.n_alphas,
                                 noise_variance=self.noise_variance, ebic_gamma=self.ebic_gamma,
@@ -163,8 +170,8 @@ class ElasticNetIC(_LinearModel):
         self.criterion_ = result.criterion
         self.df_ = result.df
         self.noise_variance_ = result.noise_variance
-        self.coef_ = result.path.coefs[i].astype(X.dtype)
-        self.intercept_ = X.dtype.type(result.path.intercepts[i])
+        self.coef_ = result.path.coefs[i].astype(design.dtype)
+        self.intercept_ = design.dtype.type(result.path.intercepts[i])
         self.dual_gap_ = float(result.path.gaps[i])
         self.n_iter_ = max(int(result.path.n_iter[:i + 1].sum()), 1)
         self.ic_result_ = result
@@ -252,10 +259,13 @@ class LassoIC(ElasticNetIC):
     (array([0, 3]), True)
     """
 
-    def __init__(self, *, criterion="aic", noise_variance=None, ebic_gamma=0.5, alphas=None,
-                 n_alphas=100, alpha_min_ratio=None, fit_intercept=True, standardize=False,
-                 penalty_factor=None, lower=None, upper=None, positive=False, tol=1e-4,
-                 max_iter=1000, solver="auto"):
+    def __init__(self, *, criterion: str = "aic", noise_variance: float | None = None,
+                 ebic_gamma: float = 0.5, alphas: ArrayLike | None = None, n_alphas: int = 100,
+                 alpha_min_ratio: float | None = None, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+                 solver: str = "auto") -> None:
         self.criterion = criterion
         self.noise_variance = noise_variance
         self.ebic_gamma = ebic_gamma
