@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from ..path import solve_path
@@ -82,8 +83,9 @@ class RelaxedLasso(_LinearModel):
     upper = None
     positive = False
 
-    def __init__(self, alpha=1.0, *, gamma=0.0, fit_intercept=True, standardize=False,
-                 penalty_factor=None, tol=1e-4, max_iter=1000, solver="auto"):
+    def __init__(self, alpha: float = 1.0, *, gamma: float = 0.0, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 tol: float = 1e-4, max_iter: int = 1000, solver: str = "auto") -> None:
         self.alpha = alpha
         self.gamma = gamma
         self.fit_intercept = fit_intercept
@@ -93,7 +95,8 @@ class RelaxedLasso(_LinearModel):
         self.max_iter = max_iter
         self.solver = solver
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> RelaxedLasso:
         """Fit the lasso on X (dense or sparse) and y, then relax it.
 
         Parameters
@@ -126,15 +129,15 @@ class RelaxedLasso(_LinearModel):
                                  hint=" (1 is the lasso, 0 the unpenalized refit)")
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
-        problem, X = self._problem(X, y, sample_weight, multi_output=False)
+        problem, design = self._problem(X, y, sample_weight, multi_output=False)
         lasso = solve_path(problem, np.array([alpha]), 1.0, tol=tol, max_iter=max_iter,
                            solver=self.solver, model=type(self).__name__)
         refit, refit_b = refit_active_sets(problem, lasso.coefs)
         coefs, intercepts = mix(lasso.coefs, lasso.intercepts, refit, refit_b, np.array([gamma]))
-        self.coef_ = coefs[0, 0].astype(X.dtype)
-        self.intercept_ = X.dtype.type(intercepts[0, 0])
-        self.lasso_coef_ = lasso.coefs[0].astype(X.dtype)
-        self.lasso_intercept_ = X.dtype.type(lasso.intercepts[0])
+        self.coef_ = coefs[0, 0].astype(design.dtype)
+        self.intercept_ = design.dtype.type(intercepts[0, 0])
+        self.lasso_coef_ = lasso.coefs[0].astype(design.dtype)
+        self.lasso_intercept_ = design.dtype.type(lasso.intercepts[0])
         self.active_ = np.flatnonzero(lasso.coefs[0])
         self.dual_gap_ = float(lasso.gaps[0])
         self.n_iter_ = int(lasso.n_iter[0])
