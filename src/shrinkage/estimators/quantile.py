@@ -8,6 +8,7 @@ l1_ratio = 1 it is scikit-learn's QuantileRegressor objective, same alpha.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from ..datafits.quantile import check_quantile
@@ -77,9 +78,11 @@ class QuantileRegressor(_LinearModel):
     True
     """
 
-    def __init__(self, quantile=0.5, alpha=1.0, *, l1_ratio=1.0, fit_intercept=True,
-                 penalty_factor=None, lower=None, upper=None, positive=False, standardize=False,
-                 tol=1e-6, max_iter=100):
+    def __init__(self, quantile: float = 0.5, alpha: float = 1.0, *, l1_ratio: float = 1.0,
+                 fit_intercept: bool = True, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, standardize: bool = False, tol: float = 1e-6,
+                 max_iter: int = 100) -> None:
         self.quantile = quantile
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -92,7 +95,8 @@ class QuantileRegressor(_LinearModel):
         self.tol = tol
         self.max_iter = max_iter
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> QuantileRegressor:
         """Fit on X (dense or sparse) and y.
 
         Parameters
@@ -125,11 +129,11 @@ class QuantileRegressor(_LinearModel):
         l1_ratio = v.check_l1_ratio(self.l1_ratio)
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
-        problem, X = self._problem(X, y, sample_weight, multi_output=False)
+        problem, design = self._problem(X, y, sample_weight, multi_output=False)
         result = solve_quantile_path(problem, quantile, np.array([alpha]), l1_ratio, tol=tol,
                                      max_iter=max_iter, model=type(self).__name__)
-        self.coef_ = result.coefs[0].astype(X.dtype)
-        self.intercept_ = X.dtype.type(result.intercepts[0])
+        self.coef_ = result.coefs[0].astype(design.dtype)
+        self.intercept_ = design.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])
         self.n_iter_ = int(result.n_iter[0])
         self.converged_ = bool(result.converged[0])
