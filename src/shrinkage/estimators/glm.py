@@ -11,7 +11,11 @@ C sum_i s_i l_i + penalty has the same minimiser at alpha = 1 / (C sum s) (``alp
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model._base import LinearClassifierMixin
@@ -22,19 +26,26 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .. import _validation as v
 from .._dispatch import fit_by_extra, handled_by_extra
 from ..conventions import convert
-from ..datafits import get_datafit
+from ..datafits import Datafit, get_datafit
+from ..datafits.tweedie import Tweedie
 from ..glm import GLMProblem, solve_glm_path
 from ..path import Path
 from ..solvers.prox_newton import DivergenceError
 from ._options import PENALTIES, TWEEDIE_LINKS, check_C
 from ._serialize import SerializableMixin
 
+if TYPE_CHECKING:
+    from sklearn.utils import Tags
+
+    from .._typing import DesignMatrix
+
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
 MULTI_CLASS = ("auto", "multinomial", "ovr")
 
 
-def alpha_from_C(C: float, sample_weight=None, n_samples: float | None = None) -> float:
+def alpha_from_C(C: float, sample_weight: ArrayLike | None = None,
+                 n_samples: float | None = None) -> float:
     """The alpha equal to scikit-learn's C: 1 / (C sum s) (0 for C = inf); the "sklearn_C"
     convention of ``shrinkage.conventions.convert``.  ``n_samples`` is the total weight when
     ``sample_weight`` is not given."""
@@ -47,7 +58,7 @@ def alpha_from_C(C: float, sample_weight=None, n_samples: float | None = None) -
     return float(convert(C, from_="sklearn_C", to="shrinkage", n=total, l1_ratio=0.0).value)
 
 
-def _label(label):
+def _label(label: object) -> object:
     """A class label as the user wrote it (a Python scalar, not a numpy one)."""
     return label.item() if isinstance(label, np.generic) else label
 
@@ -57,21 +68,22 @@ class _GLM(SerializableMixin, BaseEstimator):
 
     n_iter_: np.ndarray | int  # one entry per fit (per class); HuberRegressor: its scale updates
 
-    def _glm_problem(self, X, y, sample_weight, offset=None) -> GLMProblem:
+    def _glm_problem(self, X: DesignMatrix, y: ArrayLike, sample_weight: ArrayLike | None,
+                     offset: ArrayLike | None = None) -> GLMProblem:
         return GLMProblem.build(
             X, y, sample_weight=sample_weight, offset=offset,
             penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
             positive=getattr(self, "positive", False), fit_intercept=self.fit_intercept,
             standardize=self.standardize, feature_names=getattr(self, "feature_names_in_", None))
 
-    def _solve(self, problem: GLMProblem, datafit, alpha: float, l1_ratio: float, w0=None,
-               b0=None) -> Path:
+    def _solve(self, problem: GLMProblem, datafit: Datafit, alpha: float, l1_ratio: float,
+               w0: np.ndarray | None = None, b0: float | np.ndarray | None = None) -> Path:
         return solve_glm_path(problem, datafit, np.array([alpha]), l1_ratio,
                               tol=v.check_tol(self.tol),
                               max_iter=v.check_positive_int(self.max_iter, "max_iter"),
                               w0=w0, b0=b0, model=type(self).__name__)
 
-    def _previous(self, shape: tuple) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def _previous(self, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(coef_, intercept_) of the previous fit for a warm start, when they fit ``shape``."""
         coef = getattr(self, "coef_", None) if self.warm_start else None
         if coef is None or coef.shape != shape:
@@ -86,7 +98,7 @@ class _GLM(SerializableMixin, BaseEstimator):
         self.converged_ = bool(all(bool(p.converged[0]) for p in paths))
         self.certificate_ = paths[0].certificate
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
@@ -101,17 +113,19 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
 
     _one_class_note = ""  # what a fit on one weighted class would do
 
-    def _labels(self, X, y, sample_weight):
+    def _labels(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None
+                ) -> tuple[DesignMatrix, np.ndarray, np.ndarray]:
         """Validated X, class indices of y (``classes_`` set) and s = sample weight x class
         weight."""
         X, y = validate_data(self, X, y, **_X_FIT)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
+        names = getattr(self, "feature_names_in_", None)
+        design: DesignMatrix = v.check_design(X, feature_names=names)
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
                              f"one class: {_label(self.classes_[0])!r}.")
-        sw = v.check_sample_weight(sample_weight, X.shape[0])
+        sw = v.check_sample_weight(sample_weight, design.shape[0])
         if self.class_weight is not None:
             if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
                 raise ValueError("class_weight must be None, 'balanced' or a dict {label: weight}"
@@ -126,7 +140,7 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
                 f"{type(self).__name__} needs samples of at least 2 classes with positive weight; "
                 f"{kept} any after class_weight={self.class_weight!r} and sample_weight"
                 f"{self._one_class_note}: give at least two classes a weight > 0.")
-        return X, idx, sw
+        return design, idx, sw
 
     def _alpha_l1_ratio(self, total_weight: float) -> tuple[float, float]:
         """(alpha, l1_ratio) from penalty, alpha / C and l1_ratio; alpha wins over C."""
@@ -152,8 +166,10 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
             return v.check_alpha(self.alpha), l1_ratio
         return alpha_from_C(check_C(self.C), n_samples=total_weight), l1_ratio
 
-    def _fit_one_vs_rest(self, X, idx, sw, datafit, alpha, l1_ratio, encode,
-                         offset=None) -> list[Path]:
+    def _fit_one_vs_rest(self, X: DesignMatrix, idx: np.ndarray, sw: np.ndarray,
+                         datafit: Datafit, alpha: float, l1_ratio: float,
+                         encode: Callable[[np.ndarray], np.ndarray],
+                         offset: np.ndarray | None = None) -> list[Path]:
         """One binary fit per class (a single one for two classes), targets ``encode(y == k)``;
         ``offset`` (n,) enters every fit, (n, K) its column k the fit of class k."""
         K = len(self.classes_)
@@ -253,9 +269,13 @@ class LogisticRegression(_LinearClassifier):
     _penalties = PENALTIES
     _one_class_note = ", so the fit has no finite solution (its intercept would diverge)"
 
-    def __init__(self, penalty="l2", *, alpha=None, C=1.0, l1_ratio=None, multi_class="auto",
-                 fit_intercept=True, standardize=False, class_weight=None, penalty_factor=None,
-                 lower=None, upper=None, tol=1e-4, max_iter=1000, warm_start=False):
+    def __init__(self, penalty: str | None = "l2", *, alpha: float | None = None,
+                 C: float = 1.0, l1_ratio: float | None = None, multi_class: str = "auto",
+                 fit_intercept: bool = True, standardize: bool = False,
+                 class_weight: dict[Any, float] | str | None = None,
+                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
+                 upper: ArrayLike | None = None, tol: float = 1e-4, max_iter: int = 1000,
+                 warm_start: bool = False) -> None:
         self.penalty = penalty
         self.alpha = alpha
         self.C = C
@@ -271,7 +291,8 @@ class LogisticRegression(_LinearClassifier):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> LogisticRegression:
         """Fit on X and labels y, with an optional offset; returns self.
 
         Parameters
@@ -311,16 +332,16 @@ class LogisticRegression(_LinearClassifier):
                 return fit_by_extra(self, X, y, sample_weight)
             return fit_by_extra(self, X, y, sample_weight, offset=offset)
         multi_class = v.check_choice(self.multi_class, "multi_class", MULTI_CLASS)
-        X, idx, sw = self._labels(X, y, sample_weight)
+        design, idx, sw = self._labels(X, y, sample_weight)
         alpha, l1_ratio = self._alpha_l1_ratio(float(sw.sum()))
         K = len(self.classes_)
-        offset = None if offset is None else _check_offset(offset, X.shape[0], K)
+        offset = None if offset is None else _check_offset(offset, design.shape[0], K)
         multinomial = multi_class == "multinomial" or (multi_class == "auto" and K > 2)
         try:
             if multinomial:
-                paths = [self._fit_multinomial(X, idx, sw, alpha, l1_ratio, offset)]
+                paths = [self._fit_multinomial(design, idx, sw, alpha, l1_ratio, offset)]
             else:
-                paths = self._fit_one_vs_rest(X, idx, sw, get_datafit("logistic"), alpha,
+                paths = self._fit_one_vs_rest(design, idx, sw, get_datafit("logistic"), alpha,
                                               l1_ratio, lambda t: t.astype(np.float64), offset)
         except DivergenceError as error:
             if alpha > 0:
@@ -332,7 +353,8 @@ class LogisticRegression(_LinearClassifier):
         self._record(paths)
         return self
 
-    def _fit_multinomial(self, X, idx, sw, alpha, l1_ratio, offset=None) -> Path:
+    def _fit_multinomial(self, X: DesignMatrix, idx: np.ndarray, sw: np.ndarray, alpha: float,
+                         l1_ratio: float, offset: np.ndarray | None = None) -> Path:
         K, p = len(self.classes_), X.shape[1]
         if offset is not None and K == 2:  # the log-odds of class 1: class 0's logit fixed
             offset = np.column_stack([np.zeros_like(offset), offset])
@@ -346,7 +368,7 @@ class LogisticRegression(_LinearClassifier):
         self.coef_, self.intercept_ = W.astype(X.dtype), b.astype(X.dtype)
         return path
 
-    def decision_function(self, X, offset=None):
+    def decision_function(self, X: ArrayLike, offset: ArrayLike | None = None) -> np.ndarray:
         """The linear predictors X coef_' + intercept_ + offset.
 
         Parameters
@@ -376,7 +398,7 @@ class LogisticRegression(_LinearClassifier):
             return d
         return d + _check_offset(offset, d.shape[0], len(self.classes_))
 
-    def predict(self, X, offset=None):
+    def predict(self, X: ArrayLike, offset: ArrayLike | None = None) -> np.ndarray:
         """The most probable class of each sample.
 
         Parameters
@@ -403,7 +425,7 @@ class LogisticRegression(_LinearClassifier):
         d = LogisticRegression.decision_function(self, X, offset)  # not a subclass's override
         return self.classes_[(d > 0).astype(int) if d.ndim == 1 else d.argmax(axis=1)]
 
-    def predict_proba(self, X, offset=None):
+    def predict_proba(self, X: ArrayLike, offset: ArrayLike | None = None) -> np.ndarray:
         """Class probabilities, columns in the order of ``classes_``.
 
         Parameters
@@ -436,7 +458,8 @@ class LogisticRegression(_LinearClassifier):
         p = expit(d)
         return p / p.sum(axis=1, keepdims=True)
 
-    def predict_log_proba(self, X, offset=None):
+    def predict_log_proba(self, X: ArrayLike, offset: ArrayLike | None = None
+                          ) -> np.ndarray:
         """log of ``predict_proba``.
 
         Parameters
@@ -464,7 +487,7 @@ class LogisticRegression(_LinearClassifier):
             return np.log(self.predict_proba(X, offset))
 
 
-def _check_offset(offset, n_samples: int, n_classes: int) -> np.ndarray:
+def _check_offset(offset: ArrayLike, n_samples: int, n_classes: int) -> np.ndarray:
     """A classifier's offset: (n,), or (n, K) for K > 2 classes (one column per class)."""
     offset = v.check_target(offset, n_samples, multi_output=n_classes > 2, name="offset")
     if offset.ndim == 2 and offset.shape[1] != n_classes:
@@ -550,9 +573,13 @@ class LinearSVC(_LinearClassifier):
 
     _penalties = PENALTIES[:3]
 
-    def __init__(self, penalty="l2", loss="squared_hinge", *, alpha=None, C=1.0, l1_ratio=None,
-                 fit_intercept=True, standardize=False, class_weight=None, penalty_factor=None,
-                 lower=None, upper=None, tol=1e-4, max_iter=1000, warm_start=False):
+    def __init__(self, penalty: str = "l2", loss: str = "squared_hinge", *,
+                 alpha: float | None = None, C: float = 1.0, l1_ratio: float | None = None,
+                 fit_intercept: bool = True, standardize: bool = False,
+                 class_weight: dict[Any, float] | str | None = None,
+                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
+                 upper: ArrayLike | None = None, tol: float = 1e-4, max_iter: int = 1000,
+                 warm_start: bool = False) -> None:
         self.penalty = penalty
         self.loss = loss
         self.alpha = alpha
@@ -568,7 +595,8 @@ class LinearSVC(_LinearClassifier):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> LinearSVC:
         """Fit on X and labels y; returns self.
 
         Parameters
@@ -596,10 +624,10 @@ class LinearSVC(_LinearClassifier):
         if self.loss != "squared_hinge":
             raise ValueError(f"loss must be 'squared_hinge' (the smooth SVM loss); got "
                              f"{self.loss!r}.")
-        X, idx, sw = self._labels(X, y, sample_weight)
+        design, idx, sw = self._labels(X, y, sample_weight)
         alpha, l1_ratio = self._alpha_l1_ratio(float(sw.sum()))
-        paths = self._fit_one_vs_rest(X, idx, sw, get_datafit("squared_hinge"), alpha, l1_ratio,
-                                      lambda t: np.where(t, 1.0, -1.0))
+        paths = self._fit_one_vs_rest(design, idx, sw, get_datafit("squared_hinge"), alpha,
+                                      l1_ratio, lambda t: np.where(t, 1.0, -1.0))
         self._record(paths)
         return self
 
@@ -609,16 +637,17 @@ class LinearSVC(_LinearClassifier):
 
 
 class _GLMRegressor(RegressorMixin, _GLM):
-    def _regression_data(self, X, y):
-        X, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
-        return v.check_design(X, feature_names=getattr(self, "feature_names_in_", None)), y
+    def _regression_data(self, X: ArrayLike, y: ArrayLike) -> tuple[DesignMatrix, np.ndarray]:
+        X_valid, y_valid = validate_data(self, X, y, y_numeric=True, **_X_FIT)
+        names = getattr(self, "feature_names_in_", None)
+        return v.check_design(X_valid, feature_names=names), y_valid
 
-    def _predict_linear(self, X, offset=None):
+    def _predict_linear(self, X: ArrayLike, offset: ArrayLike | None = None) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, **_X_PREDICT)
-        eta = np.asarray(X @ self.coef_) + self.intercept_
+        data = validate_data(self, X, **_X_PREDICT)
+        eta = np.asarray(data @ self.coef_) + self.intercept_
         if offset is not None:
-            eta = eta + v.check_target(offset, X.shape[0], name="offset")
+            eta = eta + v.check_target(offset, data.shape[0], name="offset")
         return eta
 
 
@@ -664,10 +693,11 @@ class _LogLinkRegressor(_GLMRegressor):
 
     _mean = "the expected count"
 
-    def _datafit(self):
+    def _datafit(self) -> Datafit:
         raise NotImplementedError
 
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> _LogLinkRegressor:
         """Fit the model on X and y, with an optional offset; returns self.
 
         Parameters
@@ -705,17 +735,17 @@ class _LogLinkRegressor(_GLMRegressor):
             return fit_by_extra(self, X, y, sample_weight, offset=offset)
         alpha, l1_ratio = v.check_alpha(self.alpha), v.check_l1_ratio(self.l1_ratio)
         datafit = self._datafit()
-        X, y = self._regression_data(X, y)
-        y = datafit.check_target(y)
-        problem = self._glm_problem(X, y, sample_weight, offset)
-        w0, b0 = self._previous((X.shape[1],))
+        design, target = self._regression_data(X, y)
+        target = datafit.check_target(target)
+        problem = self._glm_problem(design, target, sample_weight, offset)
+        w0, b0 = self._previous((design.shape[1],))
         path = self._solve(problem, datafit, alpha, l1_ratio, w0, b0)
-        self.coef_ = path.coefs[0].astype(X.dtype)
-        self.intercept_ = X.dtype.type(path.intercepts[0])
+        self.coef_ = path.coefs[0].astype(design.dtype)
+        self.intercept_ = design.dtype.type(path.intercepts[0])
         self._record([path])
         return self
 
-    def predict(self, X, offset=None):
+    def predict(self, X: ArrayLike, offset: ArrayLike | None = None) -> np.ndarray:
         """The mean exp(X coef_ + intercept_ + offset).
 
         Parameters
@@ -745,7 +775,7 @@ class _LogLinkRegressor(_GLMRegressor):
         """
         return expected_counts(self._predict_linear(X, offset), self._mean)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = True
         return tags
@@ -819,9 +849,11 @@ class PoissonRegressor(_LogLinkRegressor):
     True
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.0, fit_intercept=True, standardize=False,
-                 penalty_factor=None, lower=None, upper=None, positive=False, tol=1e-4,
-                 max_iter=1000, warm_start=False):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+                 warm_start: bool = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -834,7 +866,7 @@ class PoissonRegressor(_LogLinkRegressor):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def _datafit(self):
+    def _datafit(self) -> Datafit:
         return get_datafit("poisson")
 
 
@@ -910,9 +942,11 @@ class GammaRegressor(_LogLinkRegressor):
 
     _mean = "the expected amount"
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.0, fit_intercept=True, standardize=False,
-                 penalty_factor=None, lower=None, upper=None, positive=False, tol=1e-4,
-                 max_iter=1000, warm_start=False):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+                 warm_start: bool = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -925,7 +959,7 @@ class GammaRegressor(_LogLinkRegressor):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def _datafit(self):
+    def _datafit(self) -> Datafit:
         return get_datafit("gamma")
 
 
@@ -1023,9 +1057,11 @@ class TweedieRegressor(_LogLinkRegressor):
 
     _mean = "the expected amount"
 
-    def __init__(self, power=1.5, alpha=1.0, *, l1_ratio=0.0, link="log", fit_intercept=True,
-                 standardize=False, penalty_factor=None, lower=None, upper=None,
-                 positive=False, tol=1e-4, max_iter=1000, warm_start=False):
+    def __init__(self, power: float = 1.5, alpha: float = 1.0, *, l1_ratio: float = 0.0,
+                 link: str = "log", fit_intercept: bool = True, standardize: bool = False,
+                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
+                 upper: ArrayLike | None = None, positive: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, warm_start: bool = False) -> None:
         self.power = power
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -1040,12 +1076,12 @@ class TweedieRegressor(_LogLinkRegressor):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def _datafit(self):
+    def _datafit(self) -> Datafit:
         if not (isinstance(self.link, str) and self.link in TWEEDIE_LINKS):
             raise ValueError(f"link must be 'log' (or 'auto', which is the log link for "
                              f"power > 0); got link={self.link!r}: other links are not "
                              "offered.")
-        datafit = get_datafit("tweedie", power=self.power)
+        datafit = Tweedie(self.power)  # get_datafit("tweedie", power=...), its class named
         if self.link == "auto" and datafit.power <= 0:
             raise ValueError(f"link='auto' is scikit-learn's identity link for power <= 0 "
                              f"(got power={self.power!r}), which is not offered; pass "

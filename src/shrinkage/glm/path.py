@@ -124,8 +124,8 @@ class GLMFamily:
 
 def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_ratio: float, *,
                    n_alphas: int = 100, alpha_min_ratio: float | None = None, tol: float = 1e-4,
-                   max_iter: int = 1000, w0: np.ndarray | None = None, b0: float | None = None,
-                   model: str = "the path") -> Path:
+                   max_iter: int = 1000, w0: np.ndarray | None = None,
+                   b0: float | np.ndarray | None = None, model: str = "the path") -> Path:
     """Warm-started proximal Newton fits along a decreasing alpha grid (inputs validated).
 
     Each fit stops when its duality gap is below tol times the null model's objective (the

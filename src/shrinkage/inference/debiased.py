@@ -333,13 +333,14 @@ def _logistic(X, y, names, alpha, nodewise_alpha, cv, cv_nodes, random_state, n_
     Xs, sd = standardize(X, np.full(n, 1.0 / n), names)
     if isinstance(alpha, str):
         v.check_choice(alpha, "alpha", ("cv",))
-        model = LogisticRegressionCV(l1_ratios=1.0, cv=cv, random_state=random_state).fit(Xs, y)
+        model: LogisticRegression = LogisticRegressionCV(l1_ratios=1.0, cv=cv,
+                                                         random_state=random_state).fit(Xs, y)
         alpha_value = float(model.alpha_)
         note = f"initial L1 logistic fit: alpha={alpha_value:.4g} by {cv}-fold cross-validation"
     else:
-        model = LogisticRegression(penalty="l1", alpha=v.check_alpha(alpha), tol=1e-8,
+        alpha_value = v.check_alpha(alpha)
+        model = LogisticRegression(penalty="l1", alpha=alpha_value, tol=1e-8,
                                    max_iter=10000).fit(Xs, y)
-        alpha_value = float(model.alpha)
         note = f"initial L1 logistic fit: alpha={alpha_value:.4g} (given)"
     w = np.ravel(model.coef_).astype(float)
     prob = expit(Xs @ w + float(np.ravel(model.intercept_)[0]))
