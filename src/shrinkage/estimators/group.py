@@ -13,7 +13,11 @@ or leave the model together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model._base import LinearClassifierMixin
@@ -27,6 +31,12 @@ from ._options import CLASSIFICATION_DATAFITS, REGRESSION_DATAFITS
 from ._serialize import SerializableMixin
 from .glm import expected_counts
 
+if TYPE_CHECKING:
+    from sklearn.utils import Tags
+
+    from .._typing import DesignMatrix
+    from ..datafits.base import Datafit
+
 _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
 _INVERSE_LINK = {"poisson": expected_counts}
@@ -35,7 +45,9 @@ _INVERSE_LINK = {"poisson": expected_counts}
 class _GroupModel(SerializableMixin, BaseEstimator):
     """One fit at one alpha, warm starts and the fitted attributes."""
 
-    def _fit(self, X, y, sample_weight, offset, datafit):
+    def _fit(self, X: DesignMatrix, y: ArrayLike, sample_weight: ArrayLike | None,
+             offset: ArrayLike | None, datafit: str | Datafit
+             ) -> tuple[np.ndarray, float | np.ndarray]:
         """(coef, intercept) in the solver's shapes: (p,) and a number, or (p, K) and (K,)."""
         alpha = v.check_alpha(self.alpha)
         l1_ratio = v.check_l1_ratio(self.l1_ratio)
@@ -64,7 +76,7 @@ class _GroupModel(SerializableMixin, BaseEstimator):
         self.converged_ = bool(result.converged[0])
         return coef.astype(X.dtype), np.asarray(intercept, dtype=X.dtype)[()]
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
@@ -145,9 +157,11 @@ class GroupLasso(RegressorMixin, _GroupModel):
     array([0, 3])
     """
 
-    def __init__(self, groups=None, alpha=1.0, *, datafit="quadratic", l1_ratio=0.0,
-                 group_factor=None, fit_intercept=True, standardize=False, tol=1e-4,
-                 max_iter=1000, warm_start=False):
+    def __init__(self, groups: ArrayLike | None = None, alpha: float = 1.0, *,
+                 datafit: str | Datafit = "quadratic", l1_ratio: float = 0.0,
+                 group_factor: ArrayLike | Mapping[Any, float] | None = None,
+                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, warm_start: bool = False) -> None:
         self.groups = groups
         self.alpha = alpha
         self.datafit = datafit
@@ -159,7 +173,8 @@ class GroupLasso(RegressorMixin, _GroupModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> GroupLasso:
         """Fit on X (dense or sparse) and y, with an optional offset in the linear predictor.
 
         Parameters
@@ -195,12 +210,13 @@ class GroupLasso(RegressorMixin, _GroupModel):
                     if self.datafit in CLASSIFICATION_DATAFITS else "")
             raise ValueError(f"datafit must be one of {REGRESSION_DATAFITS} or a datafit "
                              f"instance; got {self.datafit!r}{hint}.")
-        X, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
-        self.coef_, self.intercept_ = self._fit(X, y, sample_weight, offset, self.datafit)
+        design: DesignMatrix
+        design, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
+        design = v.check_design(design, feature_names=getattr(self, "feature_names_in_", None))
+        self.coef_, self.intercept_ = self._fit(design, y, sample_weight, offset, self.datafit)
         return self
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """x.w + b (its exponential for the Poisson datafit).
 
         Parameters
@@ -308,9 +324,11 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
     (['no', 'yes'], [0, 3])
     """
 
-    def __init__(self, groups=None, alpha=0.01, *, datafit="logistic", l1_ratio=0.0,
-                 group_factor=None, fit_intercept=True, standardize=False, tol=1e-4,
-                 max_iter=1000, warm_start=False):
+    def __init__(self, groups: ArrayLike | None = None, alpha: float = 0.01, *,
+                 datafit: str = "logistic", l1_ratio: float = 0.0,
+                 group_factor: ArrayLike | Mapping[Any, float] | None = None,
+                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
+                 max_iter: int = 1000, warm_start: bool = False) -> None:
         self.groups = groups
         self.alpha = alpha
         self.datafit = datafit
@@ -322,7 +340,8 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> GroupLassoClassifier:
         """Fit on X (dense or sparse) and labels y (any values).
 
         Parameters
@@ -351,8 +370,9 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         ((3, 3), [0, 1, 2])
         """
         datafit = v.check_choice(self.datafit, "datafit", CLASSIFICATION_DATAFITS)
-        X, y = validate_data(self, X, y, **_X_FIT)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
+        design: DesignMatrix
+        design, y = validate_data(self, X, y, **_X_FIT)
+        design = v.check_design(design, feature_names=getattr(self, "feature_names_in_", None))
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         K = len(self.classes_)
@@ -366,16 +386,17 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
                 f"{type(self).__name__} got {K} classes ({shown}{', ...' if K > 5 else ''}); "
                 "use datafit='multinomial' for more.")
         target = np.where(idx, 1.0, -1.0) if datafit == "squared_hinge" else idx.astype(float)
-        coef, intercept = self._fit(X, target, sample_weight, None, datafit)
+        coef, intercept = self._fit(design, target, sample_weight, None, datafit)
         if datafit != "multinomial":
             coef, intercept = coef[:, None], np.atleast_1d(intercept)
         elif K == 2:  # one decision function: class 1 against class 0
+            assert isinstance(intercept, np.ndarray)  # multinomial: one intercept per class
             coef, intercept = coef[:, 1:] - coef[:, :1], intercept[1:] - intercept[:1]
         self.coef_, self.intercept_ = np.ascontiguousarray(coef.T), intercept
         return self
 
     @available_if(lambda self: self.datafit in ("logistic", "multinomial"))
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, columns in the order of ``classes_``.
 
         Parameters
@@ -406,7 +427,7 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         return softmax(d, axis=1)
 
     @available_if(lambda self: self.datafit in ("logistic", "multinomial"))
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         """log of ``predict_proba``.
 
         Parameters
@@ -433,7 +454,7 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = self.datafit == "multinomial"
         return tags
