@@ -31,6 +31,8 @@ from __future__ import annotations
 import importlib
 import math
 import numbers
+from collections.abc import Callable, Collection
+from typing import Any
 
 import numpy as np
 
@@ -99,6 +101,8 @@ _DATAFITS = {"Quantile": ("quantile",), "Huber": ("epsilon", "scale")}
 _DTYPES = ("float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32",
            "uint16", "uint8", "bool", "str", "object")
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+#: a parameter's check, called as ``check(value, name)`` (what it returns is not used)
+_Check = Callable[[Any, str], object]
 
 
 class SerializableMixin:
@@ -112,7 +116,7 @@ class SerializableMixin:
     array([2.7])
     """
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The model document: parameters and fitted attributes as JSON values.
 
         Returns
@@ -131,7 +135,7 @@ class SerializableMixin:
         return document(self)
 
     @classmethod
-    def from_dict(cls, d: dict, *, source: str = "the model"):
+    def from_dict(cls, d: dict[str, Any], *, source: str = "the model") -> Any:
         """The estimator of a model document written by ``to_dict``.
 
         Parameters
@@ -167,14 +171,14 @@ class SerializableMixin:
                              "shrinkage.load or that class's from_dict.")
         return decode_node(node, source)
 
-    def _fitted_state(self) -> dict | None:
+    def _fitted_state(self) -> dict[str, Any] | None:
         """The fitted attributes to save (None when not fitted)."""
         if not hasattr(self, "n_features_in_"):
             return None
         names = (*_MODEL_ATTRIBUTES, *CLASSES[type(self).__name__][1])
         return {k: getattr(self, k) for k in names if hasattr(self, k)}
 
-    def _set_fitted_state(self, fitted: dict, where: str) -> None:
+    def _set_fitted_state(self, fitted: dict[str, Any], where: str) -> None:
         """Set the decoded fitted attributes (names already checked), then check them."""
         allowed = (*_MODEL_ATTRIBUTES, *CLASSES[type(self).__name__][1])
         _check_names(fitted, allowed, _REQUIRED + _class_required(type(self).__name__), where)
@@ -183,7 +187,7 @@ class SerializableMixin:
         check_fitted(self, where)
 
 
-def document(estimator) -> dict:
+def document(estimator: Any) -> dict[str, Any]:
     """The model document of ``estimator`` (see the module docstring)."""
     from .. import __version__
 
@@ -191,7 +195,7 @@ def document(estimator) -> dict:
             "shrinkage_version": __version__, "estimator": encode_node(estimator)}
 
 
-def check_document(d, source: str) -> dict:
+def check_document(d: object, source: str) -> dict[str, Any]:
     """``d`` if it is a model document this version reads (format, version, an estimator)."""
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         raise ValueError(f"{source} is not a shrinkage model (no \"format\": \"{FORMAT}\").")
@@ -214,7 +218,7 @@ def check_document(d, source: str) -> dict:
 # estimators and pipelines
 
 
-def registered_class(name: object):
+def registered_class(name: object) -> Any:
     """The class named ``name`` in ``CLASSES`` (imported from our own module), else None."""
     if not isinstance(name, str):
         return None
@@ -224,7 +228,7 @@ def registered_class(name: object):
     return getattr(importlib.import_module(f"shrinkage.{entry[0]}"), name)
 
 
-def encode_node(estimator) -> dict:
+def encode_node(estimator: Any) -> dict[str, Any]:
     """{"class", "params", "fitted"} of one of our estimators, or a pipeline of them."""
     from sklearn.pipeline import Pipeline
 
@@ -251,7 +255,7 @@ def encode_node(estimator) -> dict:
     return {"class": name, "params": params, "fitted": fitted}
 
 
-def decode_node(node, source: str, path: str = ""):
+def decode_node(node: object, source: str, path: str = "") -> Any:
     """The estimator (or pipeline) of an ``encode_node`` record, checked; errors read
     ``<source>: <path><class>.<field> ...``."""
     if not isinstance(node, dict):
@@ -294,7 +298,7 @@ def decode_node(node, source: str, path: str = ""):
     return estimator
 
 
-def _decode_pipeline(node: dict, source: str, path: str):
+def _decode_pipeline(node: dict[str, Any], source: str, path: str) -> Any:
     from sklearn.pipeline import Pipeline
 
     where = f"{source}: {path}Pipeline"
@@ -318,7 +322,8 @@ def _decode_pipeline(node: dict, source: str, path: str):
         raise ValueError(f"{where}: {e}") from None
 
 
-def _check_names(d: dict, allowed, required, where: str) -> None:
+def _check_names(d: dict[str, Any], allowed: Collection[str], required: Collection[str],
+                 where: str) -> None:
     missing = [k for k in required if k not in d]
     if missing:
         raise ValueError(f"{where} lacks {missing[0]!r}.")
@@ -336,7 +341,7 @@ def _class_required(name: str) -> tuple[str, ...]:
 # checks of what was read
 
 
-def _param_checks() -> dict:
+def _param_checks() -> dict[str, _Check]:
     """Parameter name -> the check ``fit`` applies to it (None passes where fit allows it)."""
     from .. import _validation as v
     from ..datafits.quantile import check_quantile
@@ -349,17 +354,17 @@ def _param_checks() -> dict:
         check_C,
     )
 
-    def optional(check):
+    def optional(check: _Check) -> _Check:
         return lambda x, name: None if x is None else check(x, name)
 
-    def boolean(x, name):
+    def boolean(x: object, name: str) -> None:
         if not isinstance(x, bool | np.bool_):
             raise ValueError(f"{name} must be True or False; got {x!r}.")
 
-    def epsilon(x, name):
+    def epsilon(x: object, name: str) -> None:
         v.check_fraction(x, name, low=1.0, high=np.inf, low_open=False)
 
-    def datafit(x, name):
+    def datafit(x: object, name: str) -> None:
         if isinstance(x, str):
             v.check_choice(x, name, REGRESSION_DATAFITS + CLASSIFICATION_DATAFITS)
 
@@ -392,7 +397,7 @@ def _param_checks() -> dict:
     }
 
 
-def check_params(name: str, params: dict, where: str) -> None:
+def check_params(name: str, params: dict[str, Any], where: str) -> None:
     """Check the parameters read for class ``name`` as its ``fit`` would."""
     from .. import _validation as v
 
@@ -409,7 +414,7 @@ def check_params(name: str, params: dict, where: str) -> None:
             raise ValueError(f"{where}: {e}") from None
 
 
-def _class_check(name: str, key: str):
+def _class_check(name: str, key: str) -> _Check | None:
     """The check of a parameter whose meaning depends on the class (None: the shared one)."""
     from .. import _validation as v
 
@@ -428,7 +433,7 @@ def _class_check(name: str, key: str):
     return None
 
 
-def check_fitted(est, where: str) -> None:
+def check_fitted(est: Any, where: str) -> None:
     """The fitted attributes agree with each other: features, coefficients, classes."""
     p = getattr(est, "n_features_in_", None)
     if not isinstance(p, numbers.Integral) or isinstance(p, bool) or p < 1:
@@ -483,7 +488,7 @@ def check_fitted(est, where: str) -> None:
 # values
 
 
-def encode_value(value, what: str):
+def encode_value(value: object, what: str) -> Any:
     """A parameter or fitted attribute as a JSON value (module docstring); TypeError for
     what cannot be saved (a splitter object, a random Generator)."""
     if value is None or isinstance(value, bool | str):
@@ -516,7 +521,7 @@ def encode_value(value, what: str):
                     "set_params(cv=5) or random_state=0).")
 
 
-def decode_value(value, where: str):
+def decode_value(value: object, where: str) -> Any:
     """The Python value of an ``encode_value`` JSON value (ValueError naming ``where``)."""
     if value is None or isinstance(value, bool | str | int | float):
         return value
@@ -542,7 +547,7 @@ def decode_value(value, where: str):
                      "scalar, tuple, dict, float or datafit with their contents.")
 
 
-def _decode_dict(pairs: list, where: str) -> dict:
+def _decode_dict(pairs: list[Any], where: str) -> dict[Any, Any]:
     out = {}
     for i, pair in enumerate(pairs):
         if not (isinstance(pair, list) and len(pair) == 2):
@@ -556,7 +561,7 @@ def _decode_dict(pairs: list, where: str) -> dict:
     return out
 
 
-def _decode_datafit(body: dict, where: str):
+def _decode_datafit(body: dict[str, Any], where: str) -> Any:
     name, params = body.get("class"), body.get("params")
     if name not in _DATAFITS or not isinstance(params, dict):
         raise ValueError(f"{where}.datafit must be {{\"class\": one of {sorted(_DATAFITS)}, "
@@ -573,13 +578,13 @@ def _decode_datafit(body: dict, where: str):
         raise ValueError(f"{where}.datafit: {e}") from None
 
 
-def _json_number(x):
+def _json_number(x: Any) -> Any:
     if isinstance(x, float) and not math.isfinite(x):
         return {"float": "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")}
     return x
 
 
-def _dtype_name(dtype: np.dtype, what: str) -> str:
+def _dtype_name(dtype: np.dtype[Any], what: str) -> str:
     if dtype.kind == "U":
         return "str"
     if dtype.kind == "O":
@@ -590,7 +595,7 @@ def _dtype_name(dtype: np.dtype, what: str) -> str:
                     "integers, booleans, text).")
 
 
-def _encode_array(a: np.ndarray, what: str) -> dict:
+def _encode_array(a: np.ndarray, what: str) -> dict[str, Any]:
     dtype = _dtype_name(a.dtype, what)
     data = a.ravel().tolist()
     if dtype in ("float64", "float32"):
@@ -605,7 +610,7 @@ def _encode_array(a: np.ndarray, what: str) -> dict:
     return {"dtype": dtype, "shape": list(a.shape), "data": data}
 
 
-def _decode_array(body: dict, where: str) -> np.ndarray:
+def _decode_array(body: dict[str, Any], where: str) -> np.ndarray:
     where = f"{where} (an array)"
     _check_names(body, ("dtype", "shape", "data"), ("dtype", "shape", "data"), where)
     dtype, shape, data = body["dtype"], body["shape"], body["data"]
@@ -621,6 +626,7 @@ def _decode_array(body: dict, where: str) -> np.ndarray:
         got = f"{len(data)} values" if isinstance(data, list) else _short(data)
         raise ValueError(f"{where}: data must be a list of {size} values for shape "
                          f"{tuple(shape)}; got {got}.")
+    values: list[Any]
     if dtype in ("float64", "float32"):
         values = [_float_item(x, where) for x in data]
     elif dtype == "bool":
@@ -651,7 +657,7 @@ def _decode_array(body: dict, where: str) -> np.ndarray:
     return out.reshape(shape)
 
 
-def _decode_scalar(body: dict, where: str):
+def _decode_scalar(body: dict[str, Any], where: str) -> Any:
     _check_names(body, ("dtype", "value"), ("dtype", "value"), f"{where}.scalar")
     dtype = body["dtype"]
     if dtype not in _DTYPES or dtype in ("str", "object"):
@@ -661,7 +667,7 @@ def _decode_scalar(body: dict, where: str):
     return array[()]
 
 
-def _float_item(x, where: str) -> float:
+def _float_item(x: object, where: str) -> float:
     if isinstance(x, int | float) and not isinstance(x, bool):
         return float(x)
     if isinstance(x, str) and x in _NON_FINITE:
@@ -670,7 +676,7 @@ def _float_item(x, where: str) -> float:
                      f"got {_short(x)}.")
 
 
-def _object_item(x, where: str):
+def _object_item(x: object, where: str) -> str | bool | int | float | None:
     if x is None or isinstance(x, str | bool | int | float):
         return x
     if isinstance(x, dict) and set(x) == {"float"} and x["float"] in _NON_FINITE:
@@ -679,13 +685,13 @@ def _object_item(x, where: str):
                      f"got {_short(x)}.")
 
 
-def _describe(x) -> str:
+def _describe(x: object) -> str:
     if isinstance(x, np.ndarray):
         return f"an array of shape {x.shape} and dtype {x.dtype}"
     return _short(x)
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     if isinstance(value, dict):
         return "a JSON object"
     if isinstance(value, list):
