@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import copy
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from .._any_alpha import cv_coef_at
 from ..datafits import get_datafit
+from ..paths.result import Path
 from ..selection._folds import make_folds
 from ..selection.cv import CVResult, PathOptions
 from ..selection.glm_cv import CLASS_SCORINGS, COUNT_SCORINGS, GLMCVData, cross_validate_glms
 from .glm import MULTI_CLASS, LogisticRegression, PoissonRegressor
 
 
-def _set_cv_attributes(est, results: list[CVResult], rule: str, is_list: bool) -> CVResult:
+def _set_cv_attributes(est: LogisticRegressionCV | PoissonRegressorCV, results: list[CVResult],
+                       rule: str, is_list: bool) -> tuple[CVResult, Path]:
     """alpha_, l1_ratio_, alphas_, cv_mean_, cv_se_, ... shared by the two estimators; returns
-    the chosen CVResult (the one with a full-data path)."""
+    the chosen CVResult (the one with a full-data path) and that path."""
     chosen, path = next((r, r.path) for r in results if r.path is not None)
     i = chosen.index_min if rule == "min" else chosen.index_1se
     est.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
@@ -42,10 +47,11 @@ def _set_cv_attributes(est, results: list[CVResult], rule: str, is_list: bool) -
     est.n_iter_ = np.array([max(int(np.sum(path.n_iter[:i + 1])), 1)], dtype=np.int32)
     est.converged_ = bool(path.converged[i])
     est.certificate_ = path.certificate
-    return chosen
+    return chosen, path
 
 
-def _options(est, names) -> PathOptions:
+def _options(est: LogisticRegressionCV | PoissonRegressorCV, names: ArrayLike | None
+             ) -> PathOptions:
     return PathOptions(
         fit_intercept=est.fit_intercept, standardize=est.standardize,
         penalty_factor=est.penalty_factor, lower=est.lower, upper=est.upper,
@@ -168,11 +174,16 @@ class LogisticRegressionCV(LogisticRegression):
     (True, ['no', 'no'])
     """
 
-    def __init__(self, *, alphas=None, n_alphas=100, Cs=None, alpha_min_ratio=None,
-                 l1_ratios=1.0, multi_class="auto", cv=5, scoring="deviance", alpha_rule="min",
-                 n_repeats=1, fit_intercept=True, standardize=False, class_weight=None,
-                 penalty_factor=None, lower=None, upper=None, tol=1e-4, max_iter=1000,
-                 n_jobs=None, random_state=None, progress=None):
+    def __init__(self, *, alphas: ArrayLike | None = None, n_alphas: int = 100,
+                 Cs: int | ArrayLike | None = None, alpha_min_ratio: float | None = None,
+                 l1_ratios: float | Sequence[float] = 1.0, multi_class: str = "auto",
+                 cv: object = 5, scoring: str = "deviance", alpha_rule: str = "min",
+                 n_repeats: int = 1, fit_intercept: bool = True, standardize: bool = False,
+                 class_weight: dict[Any, float] | str | None = None,
+                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
+                 upper: ArrayLike | None = None, tol: float = 1e-4, max_iter: int = 1000,
+                 n_jobs: int | None = None, random_state: int | np.random.Generator | None = None,
+                 progress: bool | None = None) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.Cs = Cs
@@ -195,7 +206,8 @@ class LogisticRegressionCV(LogisticRegression):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> LogisticRegressionCV:
         """Cross-validate, then take the full-data fit at the chosen alpha; returns self.
 
         Parameters
@@ -229,36 +241,38 @@ class LogisticRegressionCV(LogisticRegression):
         scoring = v.check_choice(self.scoring, "scoring", CLASS_SCORINGS)
         multi_class = v.check_choice(self.multi_class, "multi_class", MULTI_CLASS)
         l1_ratios, is_list = v.check_l1_ratios(self.l1_ratios)
-        X, idx, sw = self._labels(X, y, sample_weight)
+        design, idx, sw = self._labels(X, y, sample_weight)
         total = float(sw.sum())
         alphas = self._grid(total)
         K = len(self.classes_)
         kind = ("ovr" if multi_class == "ovr" else "multinomial") if (
             K > 2 or multi_class == "multinomial") else "logistic"
         names = getattr(self, "feature_names_in_", None)
-        data = GLMCVData(X, idx.astype(np.float64), sw, None, _options(self, names), kind, K,
-                         None if names is None else np.asarray(names, dtype=object),
+        data = GLMCVData(design, idx.astype(np.float64), sw, None, _options(self, names), kind,
+                         K, None if names is None else np.asarray(names, dtype=object),
                          self.classes_)
-        splits, k = make_folds(self.cv, X.shape[0], X=X, y=idx, groups=groups,
+        splits, k = make_folds(self.cv, design.shape[0], X=design, y=idx, groups=groups,
                                n_repeats=self.n_repeats, random_state=self.random_state,
                                stratify=True)
         results = cross_validate_glms(data, splits, k, l1_ratios, alphas=alphas,
                                       n_alphas=self.n_alphas, scoring=scoring, n_jobs=self.n_jobs,
                                       progress=self.progress, full_path="best",
                                       model=type(self).__name__)
-        chosen = _set_cv_attributes(self, results, rule, is_list)
+        chosen, path = _set_cv_attributes(self, results, rule, is_list)
         self.C_ = 1.0 / (self.alpha_ * total)
         self.Cs_ = 1.0 / (self.alphas_ * total)
         i = chosen.index_min if rule == "min" else chosen.index_1se
-        W = np.atleast_2d(chosen.path.coefs[i].T)  # (1, p) or (K, p)
-        b = np.atleast_1d(np.asarray(chosen.path.intercepts[i], dtype=np.float64))
+        W = np.atleast_2d(path.coefs[i].T)  # (1, p) or (K, p)
+        b = np.atleast_1d(np.asarray(path.intercepts[i], dtype=np.float64))
         if kind == "multinomial" and K == 2:  # one decision function: class 1 against class 0
             W, b = W[1:] - W[:1], b[1:] - b[:1]
-        self.coef_, self.intercept_ = W.astype(X.dtype), b.astype(X.dtype)
+        self.coef_, self.intercept_ = W.astype(design.dtype), b.astype(design.dtype)
         self._multinomial = kind == "multinomial"
         return self
 
-    def decision_function(self, X, alpha=None, *, exact=False, train=None):
+    def decision_function(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
+                          alpha: float | None = None, *, exact: bool = False,
+                          train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
         """The decision function, at ``alpha`` from the full-data path when given.
 
         Parameters
@@ -291,7 +305,9 @@ class LogisticRegressionCV(LogisticRegression):
         """
         return LogisticRegression.decision_function(self._at(alpha, exact, train), X)
 
-    def predict(self, X, alpha=None, *, exact=False, train=None):
+    def predict(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
+                alpha: float | None = None, *, exact: bool = False,
+                train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
         """Class labels, at ``alpha`` from the full-data path when given (see
         ``shrinkage.Path.coef_at``).
 
@@ -325,7 +341,9 @@ class LogisticRegressionCV(LogisticRegression):
         """
         return LogisticRegression.predict(self._at(alpha, exact, train), X)
 
-    def predict_proba(self, X, alpha=None, *, exact=False, train=None):
+    def predict_proba(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
+                      alpha: float | None = None, *, exact: bool = False,
+                      train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
         """Class probabilities, at ``alpha`` from the full-data path when given.
 
         Parameters
@@ -358,7 +376,8 @@ class LogisticRegressionCV(LogisticRegression):
         """
         return LogisticRegression.predict_proba(self._at(alpha, exact, train), X)
 
-    def _at(self, alpha, exact, train):
+    def _at(self, alpha: float | None, exact: bool, train: tuple[ArrayLike, ...] | None
+            ) -> LogisticRegressionCV:
         """This model, or a shallow copy holding the full-data path's coefficients at alpha."""
         if alpha is None and train is None and exact is False:
             return self
@@ -382,7 +401,7 @@ class LogisticRegressionCV(LogisticRegression):
         at.coef_, at.intercept_ = W, b
         return at
 
-    def _grid(self, total_weight: float) -> np.ndarray | None:
+    def _grid(self, total_weight: float) -> ArrayLike | None:
         """The alphas given by ``alphas`` or ``Cs`` (None: the default grid)."""
         if self.Cs is None:
             return self.alphas
@@ -496,11 +515,16 @@ class PoissonRegressorCV(PoissonRegressor):
     (True, (3,))
     """
 
-    def __init__(self, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,
-                 scoring="deviance", alpha_rule="min", n_repeats=1, fit_intercept=True,
-                 standardize=False, penalty_factor=None, lower=None, upper=None, positive=False,
-                 tol=1e-4, max_iter=1000, n_jobs=None, random_state=None, progress=None):
-        self.l1_ratio = l1_ratio
+    def __init__(self, *, l1_ratio: float | Sequence[float] = 1.0,
+                 alphas: ArrayLike | None = None, n_alphas: int = 100,
+                 alpha_min_ratio: float | None = None, cv: object = 5, scoring: str = "deviance",
+                 alpha_rule: str = "min", n_repeats: int = 1, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
+                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
+                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
+                 n_jobs: int | None = None, random_state: int | np.random.Generator | None = None,
+                 progress: bool | None = None) -> None:
+        self.l1_ratio = l1_ratio  # type: ignore[assignment]  # a list: a grid of l1_ratios
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.alpha_min_ratio = alpha_min_ratio
@@ -520,7 +544,9 @@ class PoissonRegressorCV(PoissonRegressor):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X, y, sample_weight=None, offset=None, groups=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None, groups: ArrayLike | None = None
+            ) -> PoissonRegressorCV:
         """Cross-validate, then take the full-data fit at the chosen alpha; returns self.
 
         Parameters
@@ -555,28 +581,30 @@ class PoissonRegressorCV(PoissonRegressor):
         rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
         scoring = v.check_choice(self.scoring, "scoring", COUNT_SCORINGS)
         l1_ratios, is_list = v.check_l1_ratios(self.l1_ratio)
-        X, y = self._regression_data(X, y)
-        y = get_datafit("poisson").check_target(y)
-        n = X.shape[0]
+        design, target = self._regression_data(X, y)
+        target = get_datafit("poisson").check_target(target)
+        n = design.shape[0]
         if offset is not None:
             offset = v.check_target(offset, n, name="offset")
         names = getattr(self, "feature_names_in_", None)
-        data = GLMCVData(X, y, v.check_sample_weight(sample_weight, n), offset,
+        data = GLMCVData(design, target, v.check_sample_weight(sample_weight, n), offset,
                          _options(self, names), "poisson", 0,
                          None if names is None else np.asarray(names, dtype=object))
-        splits, k = make_folds(self.cv, n, X=X, y=y, groups=groups, n_repeats=self.n_repeats,
-                               random_state=self.random_state)
+        splits, k = make_folds(self.cv, n, X=design, y=target, groups=groups,
+                               n_repeats=self.n_repeats, random_state=self.random_state)
         results = cross_validate_glms(data, splits, k, l1_ratios, alphas=self.alphas,
                                       n_alphas=self.n_alphas, scoring=scoring, n_jobs=self.n_jobs,
                                       progress=self.progress, full_path="best",
                                       model=type(self).__name__)
-        chosen = _set_cv_attributes(self, results, rule, is_list)
+        chosen, path = _set_cv_attributes(self, results, rule, is_list)
         i = chosen.index_min if rule == "min" else chosen.index_1se
-        self.coef_ = chosen.path.coefs[i].astype(X.dtype)
-        self.intercept_ = X.dtype.type(chosen.path.intercepts[i])
+        self.coef_ = path.coefs[i].astype(design.dtype)
+        self.intercept_ = design.dtype.type(path.intercepts[i])
         return self
 
-    def predict(self, X, offset=None, alpha=None, *, exact=False, train=None):
+    def predict(self, X: ArrayLike, offset: ArrayLike | None = None, alpha: float | None = None,
+                *, exact: bool = False, train: tuple[ArrayLike, ...] | None = None
+                ) -> np.ndarray:
         """The expected counts exp(X coef_ + intercept_ + offset), at ``alpha`` from the
         full-data path when given (see ``shrinkage.Path.coef_at``).
 
