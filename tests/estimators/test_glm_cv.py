@@ -144,3 +144,19 @@ def test_poisson_cv_equals_brute_force_with_offset_and_weights():
     np.testing.assert_allclose(cv.cv_mean_, weights @ errors / weights.sum(), rtol=1e-5)
     assert cv.coef_[0] > 0.3
     assert cv.predict(X, offset=offset) == pytest.approx(exposure * cv.predict(X))
+
+
+def test_logistic_cv_predict_log_proba_takes_alpha_like_predict_proba():
+    """The CV classifier's predict_log_proba reads its second argument as alpha (as its
+    predict_proba does), not as LogisticRegression's offset."""
+    import shrinkage
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((90, 4))
+    y = (X[:, 0] - X[:, 1] + rng.logistic(size=90) > 0).astype(int)
+    clf = shrinkage.LogisticRegressionCV(n_alphas=6, cv=3).fit(X, y)
+    for alpha in (None, clf.alpha_, clf.alphas_[0]):
+        np.testing.assert_allclose(np.exp(clf.predict_log_proba(X, alpha)),
+                                   clf.predict_proba(X, alpha), rtol=1e-12)
+    assert not np.allclose(clf.predict_log_proba(X, clf.alphas_[0]),
+                           clf.predict_log_proba(X, clf.alpha_))

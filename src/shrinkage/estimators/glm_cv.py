@@ -376,6 +376,42 @@ class LogisticRegressionCV(LogisticRegression):
         """
         return LogisticRegression.predict_proba(self._at(alpha, exact, train), X)
 
+    def predict_log_proba(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
+                          alpha: float | None = None, *, exact: bool = False,
+                          train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
+        """log of ``predict_proba``, at ``alpha`` from the full-data path when given.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples.
+        alpha : float, default=None
+            Another alpha on the full-data path (None: ``alpha_``).
+        exact : bool, default=False
+            False: interpolate between the path's grid points; True: refit at alpha.
+        train : tuple, default=None
+            The training data for ``exact=True``: ``(X, y)`` or ``(X, y, sample_weight)``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            The log-probabilities, columns in the order of ``classes_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import shrinkage
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((80, 3))
+        >>> y = (X[:, 0] + rng.logistic(size=80) > 0).astype(int)
+        >>> clf = shrinkage.LogisticRegressionCV(n_alphas=5, cv=3).fit(X, y)
+        >>> bool(np.allclose(np.exp(clf.predict_log_proba(X[:2], alpha=clf.alphas_[0])),
+        ...                  clf.predict_proba(X[:2], alpha=clf.alphas_[0])))
+        True
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X, alpha, exact=exact, train=train))
+
     def _at(self, alpha: float | None, exact: bool, train: tuple[ArrayLike, ...] | None
             ) -> LogisticRegressionCV:
         """This model, or a shallow copy holding the full-data path's coefficients at alpha."""
