@@ -18,6 +18,10 @@ p Toeplitz columns (corr rho^|j-k|, rho = 0.5) drawn once per p; beta has 5 non-
 - selective inference at the fixed alpha = sqrt(2 log p / n) (sigma = 1 known): conditional
   coverage of the selected model's partial coefficients and a KS test of the pivots at the truth.
 - naive: OLS t-intervals on the features the same lasso selected, as if chosen in advance.
+- ``--bootstrap residual|wild``: also the bootstrap intervals and p-values
+  (``debiased_lasso(bootstrap=..., n_boot=...)``) beside the normal ones, on the same data
+  sets and the same estimates, with the mean interval widths; ``--no-selective`` skips the
+  selective and naive columns.
 
 Data sets run in parallel (``--n-jobs``, one BLAS thread each); ``--minutes`` bounds the time
 per design.

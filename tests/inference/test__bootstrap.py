@@ -67,7 +67,7 @@ def test_pivots_are_standard_normal_for_ols(kind):
     sigma = 1.3
     residuals = fit.residuals(Xs, y)
     T = bootstrap_pivots(step, Xs, fit, residuals, sigma, True, kind=kind, n_boot=2000,
-                         strong_step=False, rng=rng)
+                         strong_step=False, rng=rng, truth=fit.w)
     assert T.shape == (p, 2000)
     assert np.all(np.abs(T.mean(axis=1)) < 4 / np.sqrt(2000))
     expected = np.ones(p)

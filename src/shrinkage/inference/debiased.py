@@ -23,7 +23,13 @@ from scipy.special import expit
 from scipy.stats import norm
 
 from .. import _validation as v
-from ._bootstrap import BOOTSTRAPS, OneStep, bootstrap_p_values, bootstrap_pivots
+from ._bootstrap import (
+    BOOTSTRAPS,
+    OneStep,
+    bootstrap_p_values,
+    bootstrap_pivots,
+    bootstrap_truth,
+)
 from ._inputs import check_data, collinear_features, refuse_unsupported, standardize
 from ._nodewise import NodewiseFit, nodewise_lasso
 from ._sigma import (
@@ -133,13 +139,15 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
     bootstrap : {None, "residual", "wild"}, default=None
         Least squares: intervals and p-values from the bootstrap of the studentized pivots
         (b_j - beta_j) / se_j instead of the normal law (Dezeure, Buhlmann and Zhang 2017, as
-        hdi's ``boot.lasso.proj(boot.shortcut=TRUE)``): y* = Xs w + e* with e* the lasso's
-        centred residuals (rescaled to sd sigma) resampled ("residual") or times random signs
-        ("wild"), the lasso refitted at the same alpha, sigma re-estimated (unless given) and
-        the one-step estimator recomputed; the interval is
-        [b_j - q_{1-a/2} se_j, b_j - q_{a/2} se_j] with q the pivots' quantiles.  The pivots
-        carry the estimator's finite-sample bias, which the normal interval ignores.  Needs
-        ``sigma="cv"`` or a number.
+        hdi's ``boot.lasso.proj(boot.shortcut=TRUE)``): y* = Xs beta~ + e* with beta~ the
+        debiased estimates that pass the 5% Bonferroni level and 0 elsewhere (a thresholded
+        centre, Chatterjee and Lahiri 2011; hdi centres at the lasso) and e* the lasso's centred
+        residuals (rescaled to sd sigma) resampled ("residual") or times random signs ("wild");
+        the lasso refitted at the same alpha, sigma re-estimated (unless given) and the
+        one-step estimator recomputed give the pivots (b*_j - beta~_j) / se*_j, and the interval
+        is [b_j - q_{1-a/2} se_j, b_j - q_{a/2} se_j] with q their quantiles.  The pivots carry
+        the estimator's finite-sample bias and spread, which the normal interval ignores.
+        Needs ``sigma="cv"`` or a number.
     n_boot : int, default=1000
         Bootstrap replicates (at least 100; hdi's default B = 1000).
     cv : int, default=5
@@ -222,10 +230,12 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
         rng = np.random.default_rng(random_state)
         pivots = bootstrap_pivots(step, Xs, fit, residuals, sigma_value,
                                   not isinstance(sigma, str), kind=bootstrap, n_boot=n_boot,
-                                  strong_step=strong_step, rng=rng)
+                                  strong_step=strong_step, rng=rng,
+                                  truth=bootstrap_truth(b, se))
         notes.append(f"intervals and p-values from the {bootstrap} bootstrap of the pivots "
-                     f"(b - beta) / se, {n_boot} replicates at alpha={fit.alpha:.4g} (Dezeure, "
-                     "Buhlmann and Zhang 2017)")
+                     f"(b - beta) / se, {n_boot} replicates at alpha={fit.alpha:.4g}, centred at "
+                     "the Bonferroni-significant estimates (Dezeure, Buhlmann and Zhang 2017; "
+                     "Chatterjee and Lahiri 2011)")
     return _result(b / sd, se / sd, G, n, names, sigma_value, fit.alpha, notes, pivots)
 
 
