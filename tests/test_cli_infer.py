@@ -98,3 +98,22 @@ def test_report_extension_is_checked(tmp_path, csv, capsys):
     assert main(["infer", str(csv), "-t", "y", "--drop", "label", "--report",
                  str(tmp_path / "r.txt")]) == 2
     assert not (tmp_path / "r.txt").exists()
+
+
+def test_bootstrap_calibration_matches_the_library_and_is_debiased_only(tmp_path, csv, capsys):
+    out = tmp_path / "boot.json"
+    assert main(["infer", str(csv), "-t", "y", "--drop", "label", "--bootstrap", "residual",
+                 "--json", str(out)]) == 0
+    capsys.readouterr()
+    df = pd.read_csv(csv)
+    expected = debiased_lasso(df[["a", "b", "c", "d"]].to_numpy(), df["y"].to_numpy(),
+                              bootstrap="residual", feature_names=list("abcd"),
+                              random_state=0).to_dict()
+    saved = json.loads(out.read_text())
+    np.testing.assert_allclose([f["p_value"] for f in saved["features"]],
+                               [f["p_value"] for f in expected["features"]])
+    assert min(f["p_value"] for f in saved["features"]) >= 1 / 1001
+    code = main(["infer", str(csv), "-t", "y", "--drop", "label", "--method", "split",
+                 "--bootstrap", "wild"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--bootstrap calibrates the debiased lasso only" in err

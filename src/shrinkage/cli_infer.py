@@ -86,6 +86,11 @@ were made).  Neither overwrites a file without --force.
                    "before looking at y); debiased and split cross-validate it when absent.")
 @click.option("--level", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
               default=0.95, show_default=True, help="Confidence level of the intervals.")
+@click.option("--bootstrap", type=click.Choice(("residual", "wild")), default=None,
+              help="debiased only: calibrate the intervals and p-values by bootstrapping the "
+                   "studentized estimates (Dezeure, Buhlmann and Zhang 2017; 1000 draws): "
+                   "closer to nominal when features far outnumber rows, 3-5x slower, p-values "
+                   "no smaller than 1/1001.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
               metavar="FILE", help="Also write the result as JSON (.json).")
 @click.option("--report", "report_out", type=click.Path(path_type=Path), default=None,
@@ -93,8 +98,8 @@ were made).  Neither overwrites a file without --force.
 @_force_option
 @_seed_option
 @_debug_option
-def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, json_out,
-          report_out, force, seed) -> None:
+def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, bootstrap,
+          json_out, report_out, force, seed) -> None:
     """Confidence intervals and p-values for the features of DATA after the lasso."""
     from .io import JSON_EXTENSIONS, REPORT_EXTENSIONS
 
@@ -102,10 +107,13 @@ def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, 
         raise click.UsageError("--method selective needs --alpha: the selection it conditions "
                                "on must be fixed before looking at y (a cross-validated alpha "
                                "is not).")
+    if bootstrap is not None and method != "debiased":
+        raise click.UsageError(f"--bootstrap calibrates the debiased lasso only; --method "
+                               f"{method} has its own p-values.")
     json_out, report_out = _check_outputs([(json_out, "JSON results", JSON_EXTENSIONS),
                                            (report_out, "report", REPORT_EXTENSIONS)], force)
     prepared = _prepared(data, target, drop, impute, keep_index_columns)
-    res = run_inference(prepared, method, alpha=alpha, seed=seed)
+    res = run_inference(prepared, method, alpha=alpha, bootstrap=bootstrap, seed=seed)
     title = f"{prepared.preprocessing.target} ({data.name})"
     if json_out is not None:
         _write_json(res, level, json_out, force)
@@ -116,8 +124,9 @@ def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, 
         _console().print(f"Report: {report_out}")
 
 
-def run_inference(prepared, method: str, *, alpha=None, seed=0):
-    """The library call behind ``infer``: an InferenceResult on the prepared table."""
+def run_inference(prepared, method: str, *, alpha=None, bootstrap=None, seed=0):
+    """The library call behind ``infer``: an InferenceResult on the prepared table
+    (``bootstrap``: "residual" or "wild" calibrates the debiased lasso, None does not)."""
     import numpy as np
 
     from .inference import debiased_lasso, multi_split, selective_inference
@@ -127,7 +136,7 @@ def run_inference(prepared, method: str, *, alpha=None, seed=0):
     names = list(prepared.feature_names)
     if method == "debiased":
         return debiased_lasso(X, y, alpha="cv" if alpha is None else alpha,
-                              feature_names=names, random_state=seed)
+                              bootstrap=bootstrap, feature_names=names, random_state=seed)
     if method == "selective":
         return selective_inference(X, y, alpha, standardize=True, feature_names=names,
                                    random_state=seed)
