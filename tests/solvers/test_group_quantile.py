@@ -11,8 +11,8 @@ import scipy.sparse as sp
 from shrinkage import GroupLasso, group_path
 from shrinkage.datafits.quantile import Quantile, pinball
 from shrinkage.group_path import GroupProblem
-from shrinkage.solvers.group_quantile import quantile_certificate
 from shrinkage.paths.quantile import quantile_path
+from shrinkage.solvers.group_quantile import quantile_certificate
 
 from ._common import sparse_group_prox
 
