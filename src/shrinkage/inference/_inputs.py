@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
+from .._typing import DesignMatrix
 
 
-def refuse_unsupported(method: str, **arguments) -> None:
+def refuse_unsupported(method: str, **arguments: object) -> None:
     """A ValueError naming the first argument given (not None) that ``method`` cannot honour."""
     for name, value in arguments.items():
         if value is not None:
@@ -17,14 +19,15 @@ def refuse_unsupported(method: str, **arguments) -> None:
                              f"{type(value).__name__}. Leave {name}=None.")
 
 
-def check_data(X, y, feature_names) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def check_data(X: ArrayLike, y: ArrayLike, feature_names: ArrayLike | None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Dense float64 X (a sparse one is densified), its target, and one name per column."""
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
-    X = v.check_design(X)
-    if sp.issparse(X):
-        X = X.toarray()
-    X = np.asarray(X, dtype=np.float64)
+    design: DesignMatrix = v.check_design(X)
+    if sp.issparse(design):
+        design = design.toarray()
+    X = np.asarray(design, dtype=np.float64)
     y = v.check_target(y, X.shape[0])
     names = v.check_feature_names(feature_names, X.shape[1])
     if names is None:

@@ -91,17 +91,19 @@ class NodeData:
         return problem.with_design(replace(self.design, y=self.design.Xd[:, j].copy(),
                                            y_offset=0.0, yty=float(self.G[j, j])))
 
-    def fit_node(self, j: int, alphas: np.ndarray, tol: float, max_iter: int):
+    def fit_node(self, j: int, alphas: np.ndarray, tol: float, max_iter: int
+                 ) -> tuple[np.ndarray, bool]:
         """The node's path over ``alphas`` (decreasing): (coefs (n_alphas, p), converged)."""
         fit = solve_path(self.problem(j), alphas, 1.0, tol=tol, max_iter=max_iter,
                          solver=self.kind, model=f"nodewise lasso of feature {j}")
         return fit.coefs, bool(np.all(fit.converged))
 
 
-def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha, *, fit_intercept: bool = True,
-                   cv: int = 5, cv_nodes: int | None = None, n_alphas: int = 25,
-                   tol: float = 1e-6, max_iter: int = 5000, solver: str = "auto",
-                   random_state=None, n_jobs: int | None = None, progress: bool | None = None
+def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha: float | str, *,
+                   fit_intercept: bool = True, cv: int = 5, cv_nodes: int | None = None,
+                   n_alphas: int = 25, tol: float = 1e-6, max_iter: int = 5000,
+                   solver: str = "auto", random_state: int | np.random.Generator | None = None,
+                   n_jobs: int | None = None, progress: bool | None = None
                    ) -> NodewiseFit:
     """Theta for the standardized design Xs under row weights sw (summing to one).
 
@@ -157,7 +159,8 @@ def variance_proxy(G: np.ndarray, j: int, coefs: np.ndarray) -> np.ndarray:
 
 
 def znz_alpha(data: NodeData, cv_alpha: float, nodes: np.ndarray, tol: float, max_iter: int,
-              n_jobs, inflation: float = INFLATION, span: float = 20.0, n_alphas: int = 40
+              n_jobs: int | None, inflation: float = INFLATION, span: float = 20.0,
+              n_alphas: int = 40
               ) -> tuple[float, float]:
     """Zhang and Zhang's (2014, Section 3.3) rule, as R's ``hdi::lasso.proj(do.ZnZ=TRUE)``:
     the smallest alpha <= ``cv_alpha`` whose variance proxy, averaged over ``nodes``, is at
@@ -189,8 +192,9 @@ def _proxy_batch(data: NodeData, nodes: list[int], alphas: np.ndarray, tol: floa
     return total
 
 
-def pooled_cv_error(data: NodeData, alphas: np.ndarray, cv: int, nodes: np.ndarray, tol,
-                    max_iter, rng: np.random.Generator, n_jobs, progress) -> np.ndarray:
+def pooled_cv_error(data: NodeData, alphas: np.ndarray, cv: int, nodes: np.ndarray, tol: float,
+                    max_iter: int, rng: np.random.Generator, n_jobs: int | None,
+                    progress: bool | None) -> np.ndarray:
     """K-fold squared prediction error of the nodewise lasso on the grid, summed over
     ``nodes``; ``rng`` draws the folds."""
     n = data.Xs.shape[0]
@@ -206,14 +210,15 @@ def pooled_cv_error(data: NodeData, alphas: np.ndarray, cv: int, nodes: np.ndarr
     return error
 
 
-def _batches(items: list, n_jobs) -> list[list]:
+def _batches(items: list[int], n_jobs: int | None) -> list[list[int]]:
     size = max(1, math.ceil(len(items) / (4 * effective_n_jobs(n_jobs))))
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _fit_batch(data: NodeData, nodes: list[int], alpha: float, tol: float, max_iter: int):
+def _fit_batch(data: NodeData, nodes: list[int], alpha: float, tol: float, max_iter: int
+               ) -> tuple[list[int], np.ndarray, list[int]]:
     rows = np.zeros((len(nodes), data.G.shape[0]))
-    bad = []
+    bad: list[int] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
         for i, j in enumerate(nodes):
@@ -224,7 +229,8 @@ def _fit_batch(data: NodeData, nodes: list[int], alpha: float, tol: float, max_i
     return nodes, rows, bad
 
 
-def _cv_batch(Xs, sw, test, nodes, alphas, tol, max_iter) -> tuple[np.ndarray, int]:
+def _cv_batch(Xs: np.ndarray, sw: np.ndarray, test: np.ndarray, nodes: list[int],
+              alphas: np.ndarray, tol: float, max_iter: int) -> tuple[np.ndarray, int]:
     """Summed weighted test error over ``nodes`` for one fold, each node's path on the rest."""
     train = np.setdiff1d(np.arange(Xs.shape[0]), test)
     data = NodeData.build(Xs[train], sw[train], True)

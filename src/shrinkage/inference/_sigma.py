@@ -20,7 +20,7 @@ from ..exceptions import ShrinkageConvergenceWarning
 from ..path import solve_path
 
 
-def given_sigma(sigma) -> float:
+def given_sigma(sigma: float) -> float:
     """A noise sd given as a number, checked: positive and finite (the error names sigma)."""
     value = v.check_alpha(sigma, "sigma")
     if value <= 0:
@@ -40,8 +40,8 @@ class LassoFit:
         return y - self.intercept - Xs @ self.w
 
 
-def lasso_at(Xs: np.ndarray, y: np.ndarray, alpha: float, *, w0=None, tol: float = 1e-8,
-             max_iter: int = 10000, problem: Problem | None = None) -> LassoFit:
+def lasso_at(Xs: np.ndarray, y: np.ndarray, alpha: float, *, w0: np.ndarray | None = None,
+             tol: float = 1e-8, max_iter: int = 10000, problem: Problem | None = None) -> LassoFit:
     """The lasso 1/(2n) ||y - b - Xs w||^2 + alpha ||w||_1 by the path engine (certified)."""
     problem = problem or Problem.build(Xs, y, validated=True)
     fit = solve_path(problem, np.array([alpha]), 1.0, tol=tol, max_iter=max_iter, w0=w0,
@@ -49,7 +49,8 @@ def lasso_at(Xs: np.ndarray, y: np.ndarray, alpha: float, *, w0=None, tol: float
     return LassoFit(fit.coefs[0], float(fit.intercepts[0]), float(alpha))
 
 
-def lasso_cv(Xs: np.ndarray, y: np.ndarray, cv: int, random_state) -> LassoFit:
+def lasso_cv(Xs: np.ndarray, y: np.ndarray, cv: int,
+             random_state: int | np.random.Generator | None) -> LassoFit:
     """The lasso at the alpha minimizing K-fold cross-validated error (shrinkage.LassoCV)."""
     from ..estimators.cv import LassoCV
 

@@ -10,6 +10,7 @@ P(Z > 41 | Z > 40) is accurate and not 0/0.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 from scipy.special import log_ndtr
 
@@ -21,7 +22,7 @@ def _log_diff(log_u: np.ndarray, log_v: np.ndarray) -> np.ndarray:
     return np.where(log_u > log_v, out, -np.inf)
 
 
-def truncnorm_cdf_sf(z, a, b) -> tuple[np.ndarray, np.ndarray]:
+def truncnorm_cdf_sf(z: ArrayLike, a: ArrayLike, b: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """(P(Z <= z), P(Z > z)) for Z ~ N(0, 1) truncated to [a, b], each accurate in its tail.
 
     Math: F(z) = (Phi(z) - Phi(a)) / (Phi(b) - Phi(a)), computed as exp of log-differences of
@@ -33,13 +34,13 @@ def truncnorm_cdf_sf(z, a, b) -> tuple[np.ndarray, np.ndarray]:
     >>> float(sf) < 1e-17
     True
     """
-    z, a, b = np.broadcast_arrays(*(np.asarray(t, dtype=np.float64) for t in (z, a, b)))
-    z = np.clip(z, a, b)
+    zv, av, bv = np.broadcast_arrays(*(np.asarray(t, dtype=np.float64) for t in (z, a, b)))
+    zv = np.clip(zv, av, bv)
     with np.errstate(invalid="ignore"):  # a + b is NaN for the whole line: no flip
-        flip = (a + b) > 0  # the interval lies mostly in the upper tail: work with -Z
-    zz = np.where(flip, -z, z)
-    lo = np.where(flip, -b, a)
-    hi = np.where(flip, -a, b)
+        flip = (av + bv) > 0  # the interval lies mostly in the upper tail: work with -Z
+    zz = np.where(flip, -zv, zv)
+    lo = np.where(flip, -bv, av)
+    hi = np.where(flip, -av, bv)
     log_lo, log_z, log_hi = log_ndtr(lo), log_ndtr(zz), log_ndtr(hi)
     log_den = _log_diff(log_hi, log_lo)
     with np.errstate(invalid="ignore"):
@@ -50,12 +51,15 @@ def truncnorm_cdf_sf(z, a, b) -> tuple[np.ndarray, np.ndarray]:
     return cdf, sf
 
 
-def pivot(observed, mean, sd, lower, upper) -> tuple[np.ndarray, np.ndarray]:
+def pivot(observed: float | np.ndarray, mean: float | np.ndarray, sd: float | np.ndarray,
+          lower: float | np.ndarray, upper: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(P(Y <= observed), P(Y > observed)) for Y ~ N(mean, sd^2) truncated to [lower, upper]."""
     return truncnorm_cdf_sf((observed - mean) / sd, (lower - mean) / sd, (upper - mean) / sd)
 
 
-def two_sided_p_value(observed, sd, lower, upper, mean=0.0) -> np.ndarray:
+def two_sided_p_value(observed: float | np.ndarray, sd: float | np.ndarray,
+                      lower: float | np.ndarray, upper: float | np.ndarray,
+                      mean: float | np.ndarray = 0.0) -> np.ndarray:
     """2 min(F, 1 - F) of the truncated-Gaussian pivot at ``mean`` (H0: the target equals it)."""
     cdf, sf = pivot(observed, mean, sd, lower, upper)
     return np.minimum(1.0, 2.0 * np.minimum(cdf, sf))

@@ -6,11 +6,12 @@ NaN p-values (undefined ones) are left out of the family and stay NaN.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 METHODS = ("holm", "bh")
 
 
-def adjust_p_values(p_values, method: str) -> np.ndarray:
+def adjust_p_values(p_values: ArrayLike, method: str) -> np.ndarray:
     """Adjusted p-values over the finite entries of ``p_values``; NaN stays NaN.
 
     Holm: p_(i) (m - i + 1), made non-decreasing and capped at 1.  Benjamini-Hochberg:
