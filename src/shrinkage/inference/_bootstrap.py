@@ -72,7 +72,8 @@ class OneStep:
     n: int
     theta_gram: np.ndarray = field(init=False, repr=False)
     variance: np.ndarray = field(init=False, repr=False)
-    _cache: dict = field(default_factory=dict, init=False, repr=False)
+    _cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False,
+                                                                repr=False)
 
     def __post_init__(self) -> None:
         self.theta_gram = self.theta @ self.G  # BLAS, once per design

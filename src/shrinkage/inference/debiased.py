@@ -19,6 +19,7 @@ b_j is asymptotically normal around the full model's coefficient beta_j whatever
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import expit
 from scipy.stats import norm
 
@@ -33,6 +34,7 @@ from ._bootstrap import (
 from ._inputs import check_data, collinear_features, refuse_unsupported, standardize
 from ._nodewise import NodewiseFit, nodewise_lasso
 from ._sigma import (
+    LassoFit,
     given_sigma,
     lasso_at,
     lasso_cv,
@@ -46,9 +48,10 @@ DATAFITS = ("quadratic", "logistic")
 SIGMAS = ("scaled", "cv", "ols")
 
 
-def nodewise_inverse(X, *, alpha="znz", cv: int = 5, cv_nodes: int | None = None,
-                     random_state=None, n_jobs: int | None = None,
-                     progress: bool | None = None) -> NodewiseFit:
+def nodewise_inverse(X: ArrayLike, *, alpha: float | str = "znz", cv: int = 5,
+                     cv_nodes: int | None = None,
+                     random_state: int | np.random.Generator | None = None,
+                     n_jobs: int | None = None, progress: bool | None = None) -> NodewiseFit:
     """The nodewise lasso's Theta for the least-squares debiased lasso of this X (unweighted).
 
     It depends on X alone: compute it once and pass it as ``nodewise=`` to ``debiased_lasso``
@@ -92,13 +95,15 @@ def nodewise_inverse(X, *, alpha="znz", cv: int = 5, cv_nodes: int | None = None
                      progress)
 
 
-def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
-                   nodewise_alpha="znz", nodewise: NodewiseFit | None = None,
+def debiased_lasso(X: ArrayLike, y: ArrayLike, *, datafit: str = "quadratic",
+                   alpha: float | str = "cv", sigma: float | str = "cv",
+                   nodewise_alpha: float | str = "znz", nodewise: NodewiseFit | None = None,
                    strong_step: bool = True, bootstrap: str | None = None,
-                   n_boot: int = 1000, cv: int = 5,
-                   cv_nodes: int | None = None, feature_names=None, sample_weight=None,
-                   offset=None, random_state=None, n_jobs: int | None = None,
-                   progress: bool | None = None) -> InferenceResult:
+                   n_boot: int = 1000, cv: int = 5, cv_nodes: int | None = None,
+                   feature_names: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
+                   offset: ArrayLike | None = None,
+                   random_state: int | np.random.Generator | None = None,
+                   n_jobs: int | None = None, progress: bool | None = None) -> InferenceResult:
     """Confidence intervals and p-values for every coefficient of the full model.
 
     b = w + Theta X'(y - Xw)/n,  se_j = sigma sqrt((Theta Sigma_hat Theta')_jj / n).
@@ -239,7 +244,7 @@ def debiased_lasso(X, y, *, datafit: str = "quadratic", alpha="cv", sigma="cv",
     return _result(b / sd, se / sd, G, n, names, sigma_value, fit.alpha, notes, pivots)
 
 
-def _check_bootstrap(bootstrap, n_boot, datafit: str, sigma) -> None:
+def _check_bootstrap(bootstrap: str, n_boot: int, datafit: str, sigma: float | str) -> None:
     v.check_choice(bootstrap, "bootstrap", BOOTSTRAPS)
     v.check_positive_int(n_boot, "n_boot")
     if n_boot < 100:
@@ -281,7 +286,8 @@ def sandwich_diagonal(theta: np.ndarray, G: np.ndarray) -> np.ndarray:
     return np.einsum("jk,jk->j", theta @ G, theta)
 
 
-def _sigma(sigma, Xs, yc, fit_cv, cv, random_state, notes: list) -> float:
+def _sigma(sigma: float | str, Xs: np.ndarray, yc: np.ndarray, fit_cv: LassoFit | None, cv: int,
+           random_state: int | np.random.Generator | None, notes: list[str]) -> float:
     if not isinstance(sigma, str):
         value = given_sigma(sigma)
         notes.append(f"sigma={value:.4g} (given)")
@@ -302,7 +308,9 @@ def _sigma(sigma, Xs, yc, fit_cv, cv, random_state, notes: list) -> float:
     return value
 
 
-def _nodewise(Xs, sw, alpha, cv, cv_nodes, random_state, n_jobs, progress) -> NodewiseFit:
+def _nodewise(Xs: np.ndarray, sw: np.ndarray, alpha: float | str, cv: int, cv_nodes: int | None,
+              random_state: int | np.random.Generator | None, n_jobs: int | None,
+              progress: bool | None) -> NodewiseFit:
     if isinstance(alpha, str):
         v.check_choice(alpha, "nodewise_alpha", ("znz", "cv", "universal"))
     else:
@@ -330,8 +338,10 @@ def _nodewise_notes(nodewise: NodewiseFit) -> list[str]:
     return notes
 
 
-def _logistic(X, y, names, alpha, nodewise_alpha, cv, cv_nodes, random_state, n_jobs,
-              progress) -> InferenceResult:
+def _logistic(X: np.ndarray, y: np.ndarray, names: np.ndarray, alpha: float | str,
+              nodewise_alpha: float | str, cv: int, cv_nodes: int | None,
+              random_state: int | np.random.Generator | None, n_jobs: int | None,
+              progress: bool | None) -> InferenceResult:
     from ..estimators.glm import LogisticRegression
     from ..estimators.glm_cv import LogisticRegressionCV
 
@@ -373,7 +383,9 @@ def _logistic(X, y, names, alpha, nodewise_alpha, cv, cv_nodes, random_state, n_
                    None, alpha_value, notes)
 
 
-def _result(coef, se, corr, n, names, sigma, alpha, notes, pivots=None) -> InferenceResult:
+def _result(coef: np.ndarray, se: np.ndarray, corr: np.ndarray, n: int, names: np.ndarray,
+            sigma: float | None, alpha: float, notes: list[str], pivots: np.ndarray | None = None
+            ) -> InferenceResult:
     p = len(coef)
     reasons = np.full(p, "", dtype=object)
     collinear = collinear_features(corr, n)

@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 from joblib import Parallel, delayed
+from numpy.typing import ArrayLike
 from scipy.stats import t as student_t
 
 from .. import _validation as v
@@ -49,10 +50,12 @@ def aggregate_quantiles(p_values: np.ndarray, gamma_min: float) -> np.ndarray:
     return np.minimum(1.0, (1.0 - math.log(gamma_min)) * best)
 
 
-def multi_split(X, y, *, n_splits: int = 50, gamma_min: float = 0.05, alpha="cv", cv: int = 5,
-                max_selected: int | None = None, feature_names=None, sample_weight=None,
-                offset=None, random_state=None, n_jobs: int | None = None,
-                progress: bool | None = None) -> InferenceResult:
+def multi_split(X: ArrayLike, y: ArrayLike, *, n_splits: int = 50, gamma_min: float = 0.05,
+                alpha: float | str = "cv", cv: int = 5, max_selected: int | None = None,
+                feature_names: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
+                offset: ArrayLike | None = None,
+                random_state: int | np.random.Generator | None = None,
+                n_jobs: int | None = None, progress: bool | None = None) -> InferenceResult:
     """p-values for every feature of the full linear model by multi sample-splitting.
 
     P_j = min(1, (1 - log gamma_min) inf_gamma q_gamma(P_j^(b) / gamma)) over B splits.
@@ -156,7 +159,7 @@ def multi_split(X, y, *, n_splits: int = 50, gamma_min: float = 0.05, alpha="cv"
         notes=tuple(notes))
 
 
-def _one_split(Xs: np.ndarray, y: np.ndarray, order: np.ndarray, alpha, cv: int,
+def _one_split(Xs: np.ndarray, y: np.ndarray, order: np.ndarray, alpha: float | str, cv: int,
                max_selected: int, seed: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """(selected features, their OLS p-values on the second half, whether the set was capped).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.stats import norm
@@ -11,6 +12,12 @@ from .. import _validation as v
 from ._bootstrap import bootstrap_intervals
 from ._truncnorm import truncated_interval
 from .adjust import adjust_p_values
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.typing import ColorType
 
 #: what an interval is about, by target
 MEANINGS = {
@@ -117,8 +124,8 @@ class InferenceResult:
     alpha: float | None = None
     truncation: Truncation | None = None
     pivots: np.ndarray | None = None
-    extra_p_values: dict = field(default_factory=dict)
-    notes: tuple = ()
+    extra_p_values: dict[str, np.ndarray] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.feature_index)
@@ -164,7 +171,7 @@ class InferenceResult:
         p = self.p_adjusted(adjust)
         return self.feature_index[np.isfinite(p) & (p <= level)]
 
-    def to_frame(self, level: float = 0.95):
+    def to_frame(self, level: float = 0.95) -> pd.DataFrame:
         """A pandas DataFrame, one row per feature (index: the names): coef, std_err, the
         interval ends, p_value, p_holm, p_bh, the method's own adjustments and the reason."""
         import pandas as pd
@@ -182,9 +189,9 @@ class InferenceResult:
         frame.attrs["meaning"] = self.meaning
         return frame
 
-    def to_dict(self, level: float = 0.95) -> dict:
+    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
         """Plain Python types (for JSON): method, meaning, notes and one record per feature."""
-        def number(x):
+        def number(x: float) -> float | None:
             return None if not np.isfinite(x) else float(x)
 
         ci = self.conf_int(level)
@@ -200,8 +207,10 @@ class InferenceResult:
                 "n_samples": self.n_samples, "n_features": self.n_features,
                 "notes": list(self.notes), "features": rows}
 
-    def plot(self, level: float = 0.95, *, ax=None, sort: bool = False, max_features: int = 40,
-             color="C0", significant_color="C3", adjust: str = "holm", **errorbar_kw):
+    def plot(self, level: float = 0.95, *, ax: Axes | None = None, sort: bool = False,
+             max_features: int = 40, color: ColorType = "C0",
+             significant_color: ColorType = "C3", adjust: str = "holm", **errorbar_kw: Any
+             ) -> Figure | SubFigure:
         """Forest plot: each feature's estimate with its level interval, a line at zero.
 
         Features whose ``adjust``-adjusted p-value is <= 1 - level are drawn in
@@ -218,6 +227,7 @@ class InferenceResult:
                                       kind="stable")[:max_features])
         if sort:
             rows = rows[np.argsort(np.nan_to_num(self.coef[rows]), kind="stable")]
+        fig: Figure | SubFigure
         if ax is None:
             fig, ax = plt.subplots(figsize=(5.5, 1.2 + 0.28 * max(len(rows), 1)),
                                    layout="constrained")

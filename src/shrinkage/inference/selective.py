@@ -20,6 +20,7 @@ it is a plug-in approximation.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from ._inputs import check_data, refuse_unsupported
@@ -84,9 +85,12 @@ def truncation_limits(A: np.ndarray, b: np.ndarray, y: np.ndarray, eta: np.ndarr
     return float(lower), float(upper)
 
 
-def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_names=None,
-                        standardize: bool = False, sample_weight=None, offset=None,
-                        random_state=None) -> InferenceResult:
+def selective_inference(X: ArrayLike, y: ArrayLike, alpha: float, *,
+                        sigma: float | str | None = None, cv: int = 5,
+                        feature_names: ArrayLike | None = None, standardize: bool = False,
+                        sample_weight: ArrayLike | None = None, offset: ArrayLike | None = None,
+                        random_state: int | np.random.Generator | None = None
+                        ) -> InferenceResult:
     """p-values and confidence intervals for the lasso's selected features at a fixed alpha,
     conditional on the selection and its signs (the polyhedral lemma; Lee et al. 2016).
 
@@ -191,7 +195,8 @@ def selective_inference(X, y, alpha: float, *, sigma=None, cv: int = 5, feature_
                            notes=tuple(notes))
 
 
-def _sigma(sigma, Xs, yc, n: int, p: int, cv: int, random_state, notes: list) -> float:
+def _sigma(sigma: float | str | None, Xs: np.ndarray, yc: np.ndarray, n: int, p: int, cv: int,
+           random_state: int | np.random.Generator | None, notes: list[str]) -> float:
     if sigma is None:
         sigma = "ols" if n >= 2 * p else "cv"
     if not isinstance(sigma, str):
