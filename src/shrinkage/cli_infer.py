@@ -121,7 +121,8 @@ def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, 
         _write_report(res, level, title, report_out, force)
     _print_result(res, level, title, json_out)
     if report_out is not None:
-        _console().print(f"Report: {report_out}")
+        # plain text: rich would wrap a long path and read [brackets] in it as markup
+        click.echo(f"Report: {report_out}")
 
 
 def run_inference(prepared, method: str, *, alpha=None, bootstrap=None, seed=0):
