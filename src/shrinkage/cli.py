@@ -379,7 +379,8 @@ def _print_comparison(c, prepared, source: str, out, json_out) -> None:
     console.print(table)
     console.print(Panel(c.recommendation, title=f"Recommended: {c[c.recommended].label}",
                         title_align="left", expand=False))
-    console.print(f"Report: {out}" + (f"   JSON: {json_out}" if json_out else ""))
+    # plain text: rich would wrap a long path and read [brackets] in it as markup
+    click.echo(f"Report: {out}" + (f"   JSON: {json_out}" if json_out else ""))
 
 
 def _command_line() -> str:
