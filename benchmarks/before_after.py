@@ -43,16 +43,17 @@ def _tasks():
 
     wide = problems.make(problems.Spec("wide", n=200, p=2000, alpha_min_ratio=1e-2))
     tall = problems.make("b")
-    enet = problems.make(problems.Spec("enet", n=500, p=2000, alpha_min_ratio=1e-2,
-                                       l1_ratio=0.5))
+    enet = problems.make(problems.Spec("enet", n=500, p=2000, alpha_min_ratio=1e-2, l1_ratio=0.5))
     logi = problems.logistic_dense()
     logi_alphas = np.geomspace(logi.alpha_max, logi.alpha_max / 100, 20)
     gq = group.make_problem(2000, 1000, "quadratic")
     gl = group.make_problem(1000, 500, "logistic")
-    gq_alphas = np.geomspace(group.alpha_max(*gq, "quadratic"), group.alpha_max(*gq, "quadratic")
-                             / 100, 10)
-    gl_alphas = np.geomspace(group.alpha_max(*gl, "logistic"), group.alpha_max(*gl, "logistic")
-                             / 100, 10)
+    gq_alphas = np.geomspace(
+        group.alpha_max(*gq, "quadratic"), group.alpha_max(*gq, "quadratic") / 100, 10
+    )
+    gl_alphas = np.geomspace(
+        group.alpha_max(*gl, "logistic"), group.alpha_max(*gl, "logistic") / 100, 10
+    )
     ridge = problems.make(problems.Spec("ridge", n=10_000, p=300, alpha_min_ratio=1e-4))
     ridge_alphas = np.logspace(-3, 3, 100)
     ridge_fit = problems.make(problems.Spec("ridgefit", n=2000, p=500, alpha_min_ratio=1e-4))
@@ -63,46 +64,82 @@ def _tasks():
     dask_fits = _dask_tasks()
 
     return {
-        "lasso_fit": ("Lasso().fit, n=200, p=2000, one alpha (mid-grid)",
-                      lambda: shrinkage.Lasso(alpha=a_fit, tol=1e-8).fit(wide.X, wide.y)),
-        "lasso_path_wide": ("lasso path, n=200, p=2000, 100 alphas to 1e-2 alpha_max, tol 1e-8",
-                            lambda: shrinkage.path(wide.X, wide.y, alphas=wide.alphas, tol=1e-8,
-                                                   max_iter=100_000)),
-        "lasso_path_tall": ("lasso path, problem b (n=10000, p=200), 100 alphas, tol 3.16e-8",
-                            lambda: shrinkage.path(tall.X, tall.y, alphas=tall.alphas,
-                                                   tol=3.16e-8, max_iter=100_000)),
-        "enet_path": ("elastic-net path l1_ratio=0.5, n=500, p=2000, 100 alphas, tol 1e-8",
-                      lambda: shrinkage.path(enet.X, enet.y, l1_ratio=0.5, alphas=enet.alphas,
-                                             tol=1e-8, max_iter=100_000)),
-        "logistic_l1_path": ("L1 logistic path, dense n=500, p=5000, 20 alphas, no intercept, "
-                             "tol 1e-6",
-                             lambda: shrinkage.path(logi.X, (logi.y + 1.0) / 2.0,
-                                                    datafit="logistic", alphas=logi_alphas,
-                                                    fit_intercept=False, tol=1e-6,
-                                                    max_iter=100_000)),
-        "group_quad_path": ("group lasso path, quadratic, n=2000, p=1000 (groups of 5), 10 alphas",
-                            lambda: group.ours(*gq, gq_alphas, "quadratic", 1e-7)),
-        "group_logistic_path": ("group lasso path, logistic, n=1000, p=500, 10 alphas",
-                                lambda: group.ours(*gl, gl_alphas, "logistic", 1e-6)),
-        "ridgecv_loo": ("RidgeCV(100 alphas).fit, exact LOO, n=10000, p=300",
-                        lambda: shrinkage.RidgeCV(ridge_alphas).fit(ridge.X, ridge.y)),
-        "ridge_fit": ("Ridge(alpha=1).fit, n=2000, p=500",
-                      lambda: shrinkage.Ridge(alpha=1.0).fit(ridge_fit.X, ridge_fit.y)),
-        "lassocv": ("LassoCV(50 alphas, 5 folds, tol 1e-6).fit, n=300, p=1000",
-                    lambda: shrinkage.LassoCV(n_alphas=50, cv=5, tol=1e-6).fit(cvp.X, cvp.y)),
-        "enetcv": ("ElasticNetCV(l1_ratio=[0.5, 0.9], 50 alphas, 5 folds, tol 1e-6).fit, n=300, "
-                   "p=1000",
-                   lambda: shrinkage.ElasticNetCV(l1_ratio=[0.5, 0.9], n_alphas=50, cv=5,
-                                                  tol=1e-6).fit(cvp.X, cvp.y)),
-        "logisticcv": ("LogisticRegressionCV(20 alphas, 5 folds, tol 1e-6).fit, dense n=300, "
-                       "p=1000",
-                       lambda: shrinkage.LogisticRegressionCV(n_alphas=20, cv=5, tol=1e-6)
-                       .fit(lcv.X, (lcv.y + 1.0) / 2.0)),
-        "multinomial_path": ("multinomial L1 path, 4 classes, n=500, p=500, 20 alphas to 1e-2 "
-                             "alpha_max, tol 1e-6",
-                             lambda: shrinkage.path(Xm, ym, datafit="multinomial", n_alphas=20,
-                                                    alpha_min_ratio=1e-2, tol=1e-6,
-                                                    max_iter=100_000)),
+        "lasso_fit": (
+            "Lasso().fit, n=200, p=2000, one alpha (mid-grid)",
+            lambda: shrinkage.Lasso(alpha=a_fit, tol=1e-8).fit(wide.X, wide.y),
+        ),
+        "lasso_path_wide": (
+            "lasso path, n=200, p=2000, 100 alphas to 1e-2 alpha_max, tol 1e-8",
+            lambda: shrinkage.path(wide.X, wide.y, alphas=wide.alphas, tol=1e-8, max_iter=100_000),
+        ),
+        "lasso_path_tall": (
+            "lasso path, problem b (n=10000, p=200), 100 alphas, tol 3.16e-8",
+            lambda: shrinkage.path(
+                tall.X, tall.y, alphas=tall.alphas, tol=3.16e-8, max_iter=100_000
+            ),
+        ),
+        "enet_path": (
+            "elastic-net path l1_ratio=0.5, n=500, p=2000, 100 alphas, tol 1e-8",
+            lambda: shrinkage.path(
+                enet.X, enet.y, l1_ratio=0.5, alphas=enet.alphas, tol=1e-8, max_iter=100_000
+            ),
+        ),
+        "logistic_l1_path": (
+            "L1 logistic path, dense n=500, p=5000, 20 alphas, no intercept, tol 1e-6",
+            lambda: shrinkage.path(
+                logi.X,
+                (logi.y + 1.0) / 2.0,
+                datafit="logistic",
+                alphas=logi_alphas,
+                fit_intercept=False,
+                tol=1e-6,
+                max_iter=100_000,
+            ),
+        ),
+        "group_quad_path": (
+            "group lasso path, quadratic, n=2000, p=1000 (groups of 5), 10 alphas",
+            lambda: group.ours(*gq, gq_alphas, "quadratic", 1e-7),
+        ),
+        "group_logistic_path": (
+            "group lasso path, logistic, n=1000, p=500, 10 alphas",
+            lambda: group.ours(*gl, gl_alphas, "logistic", 1e-6),
+        ),
+        "ridgecv_loo": (
+            "RidgeCV(100 alphas).fit, exact LOO, n=10000, p=300",
+            lambda: shrinkage.RidgeCV(ridge_alphas).fit(ridge.X, ridge.y),
+        ),
+        "ridge_fit": (
+            "Ridge(alpha=1).fit, n=2000, p=500",
+            lambda: shrinkage.Ridge(alpha=1.0).fit(ridge_fit.X, ridge_fit.y),
+        ),
+        "lassocv": (
+            "LassoCV(50 alphas, 5 folds, tol 1e-6).fit, n=300, p=1000",
+            lambda: shrinkage.LassoCV(n_alphas=50, cv=5, tol=1e-6).fit(cvp.X, cvp.y),
+        ),
+        "enetcv": (
+            "ElasticNetCV(l1_ratio=[0.5, 0.9], 50 alphas, 5 folds, tol 1e-6).fit, n=300, p=1000",
+            lambda: shrinkage.ElasticNetCV(l1_ratio=[0.5, 0.9], n_alphas=50, cv=5, tol=1e-6).fit(
+                cvp.X, cvp.y
+            ),
+        ),
+        "logisticcv": (
+            "LogisticRegressionCV(20 alphas, 5 folds, tol 1e-6).fit, dense n=300, p=1000",
+            lambda: shrinkage.LogisticRegressionCV(n_alphas=20, cv=5, tol=1e-6).fit(
+                lcv.X, (lcv.y + 1.0) / 2.0
+            ),
+        ),
+        "multinomial_path": (
+            "multinomial L1 path, 4 classes, n=500, p=500, 20 alphas to 1e-2 alpha_max, tol 1e-6",
+            lambda: shrinkage.path(
+                Xm,
+                ym,
+                datafit="multinomial",
+                n_alphas=20,
+                alpha_min_ratio=1e-2,
+                tol=1e-6,
+                max_iter=100_000,
+            ),
+        ),
         **dask_fits,
     }
 
@@ -143,19 +180,23 @@ def _dask_tasks(n: int = 80_000) -> dict:
         def call():
             with dask.config.set(scheduler="threads", num_workers=1):
                 return fn()
+
         return call
 
     return {
-        "dask_lasso_path": (f"shrinkage.dask.path, lasso, dask array n={n}, p=100 (8 chunks), "
-                            "50 alphas, threads scheduler",
-                            run(lambda: sd.path(DX, Dy, n_alphas=50, tol=1e-8))),
-        "dask_lassocv": ("shrinkage.dask.cross_validate_path, lasso, same data, 5 folds",
-                         run(lambda: sd.cross_validate_path(DX, Dy, n_alphas=50, cv=5,
-                                                            tol=1e-8))),
-        "dask_logistic_path": ("shrinkage.dask.path, L1 logistic, same design, 10 alphas, "
-                               "tol 1e-6",
-                               run(lambda: sd.path(DX, Dyl, datafit="logistic", n_alphas=10,
-                                                   tol=1e-6))),
+        "dask_lasso_path": (
+            f"shrinkage.dask.path, lasso, dask array n={n}, p=100 (8 chunks), "
+            "50 alphas, threads scheduler",
+            run(lambda: sd.path(DX, Dy, n_alphas=50, tol=1e-8)),
+        ),
+        "dask_lassocv": (
+            "shrinkage.dask.cross_validate_path, lasso, same data, 5 folds",
+            run(lambda: sd.cross_validate_path(DX, Dy, n_alphas=50, cv=5, tol=1e-8)),
+        ),
+        "dask_logistic_path": (
+            "shrinkage.dask.path, L1 logistic, same design, 10 alphas, tol 1e-6",
+            run(lambda: sd.path(DX, Dyl, datafit="logistic", n_alphas=10, tol=1e-6)),
+        ),
     }
 
 
@@ -213,8 +254,13 @@ def worker(inner: int, only: list[str] | None) -> None:
 
 
 def _run_side(src: str, inner: int, only: str | None) -> dict:
-    env = dict(os.environ, PYTHONPATH=src, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-               MKL_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=src,
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+    )
     cmd = [sys.executable, "-m", "benchmarks.before_after", "--worker", "--inner", str(inner)]
     if only:
         cmd += ["--only", only]
@@ -242,14 +288,21 @@ def main(argv=None) -> None:
         for side in order:
             res = _run_side(getattr(args, side), args.inner, args.only)
             runs[side].append(res)
-            print(f"round {r} {side:6s} " + " ".join(
-                f"{k}={v['cpu']:.3f}" for k, v in res["tasks"].items()), file=sys.stderr,
-                flush=True)
+            print(
+                f"round {r} {side:6s} "
+                + " ".join(f"{k}={v['cpu']:.3f}" for k, v in res["tasks"].items()),
+                file=sys.stderr,
+                flush=True,
+            )
     print(f"before: {runs['before'][0]['source']}\nafter:  {runs['after'][0]['source']}")
-    print(f"{args.rounds} rounds (fresh process per side, alternating order), best of "
-          f"{args.inner} calls per process, one BLAS thread; medians over rounds.\n")
-    print("| task | before CPU s | after CPU s | after/before CPU | before wall s | after wall s "
-          "| after/before wall |")
+    print(
+        f"{args.rounds} rounds (fresh process per side, alternating order), best of "
+        f"{args.inner} calls per process, one BLAS thread; medians over rounds.\n"
+    )
+    print(
+        "| task | before CPU s | after CPU s | after/before CPU | before wall s | after wall s "
+        "| after/before wall |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, t in runs["before"][0]["tasks"].items():
         row = [t["descr"]]
@@ -257,8 +310,11 @@ def main(argv=None) -> None:
             b = [x["tasks"][name][clock] for x in runs["before"]]
             a = [x["tasks"][name][clock] for x in runs["after"]]
             ratios = [ai / bi for ai, bi in zip(a, b, strict=True)]
-            row += [f"{statistics.median(b):.3f}", f"{statistics.median(a):.3f}",
-                    f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"]
+            row += [
+                f"{statistics.median(b):.3f}",
+                f"{statistics.median(a):.3f}",
+                f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})",
+            ]
         print(f"| {name}: " + " | ".join(row) + " |")
     wb = statistics.median(x["warmup_s"] for x in runs["before"])
     wa = statistics.median(x["warmup_s"] for x in runs["after"])

@@ -21,8 +21,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def path_gaps(X: np.ndarray, y: np.ndarray, alphas: np.ndarray, l1_ratio: float,
-              coefs: np.ndarray, intercepts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def path_gaps(
+    X: np.ndarray,
+    y: np.ndarray,
+    alphas: np.ndarray,
+    l1_ratio: float,
+    coefs: np.ndarray,
+    intercepts: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """(gap, primal) for every alpha; ``coefs`` is (n_alphas, p), ``intercepts`` (n_alphas,).
 
     Vectorised over alphas: two BLAS-3 products with X in all.
@@ -38,8 +44,11 @@ def path_gaps(X: np.ndarray, y: np.ndarray, alphas: np.ndarray, l1_ratio: float,
     R = y[:, None] - XW - b[None, :]  # the library's own residuals
     lam1 = alphas * l1_ratio
     lam2 = alphas * (1.0 - l1_ratio)
-    primal = (0.5 / n) * np.einsum("ij,ij->j", R, R) + lam1 * np.abs(W).sum(axis=1) \
+    primal = (
+        (0.5 / n) * np.einsum("ij,ij->j", R, R)
+        + lam1 * np.abs(W).sum(axis=1)
         + 0.5 * lam2 * np.einsum("ij,ij->i", W, W)
+    )
     # centred residual: y_c - X_c w = y_c - (X w - mean(X w))
     Rc = y_c[:, None] - (XW - (x_mean @ W.T)[None, :])
     V = (X.T @ Rc) / n  # X' u for u = r_c / n (1'r_c = 0, so X_c' = X')
@@ -60,8 +69,9 @@ def path_gaps(X: np.ndarray, y: np.ndarray, alphas: np.ndarray, l1_ratio: float,
 
 def relative_gaps(problem, coefs, intercepts) -> np.ndarray:
     """gap / primal at every alpha of the problem's grid."""
-    gap, primal = path_gaps(problem.X, problem.y, problem.alphas, problem.l1_ratio, coefs,
-                            intercepts)
+    gap, primal = path_gaps(
+        problem.X, problem.y, problem.alphas, problem.l1_ratio, coefs, intercepts
+    )
     return gap / primal
 
 
@@ -101,8 +111,9 @@ def _binary_entropy(q: np.ndarray) -> np.ndarray:
     return np.where((q <= 0.0) | (q >= 1.0), 0.0, h)
 
 
-def logistic_gaps(X, y: np.ndarray, alphas: np.ndarray,
-                  coefs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def logistic_gaps(
+    X, y: np.ndarray, alphas: np.ndarray, coefs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(gap, primal) at every alpha; ``X`` dense or scipy sparse, ``coefs`` (n_alphas, p)."""
     n, p = X.shape
     alphas = np.asarray(alphas, dtype=np.float64)

@@ -64,27 +64,46 @@ def lasso_task(name: str, repeat: int, n_jobs, tol: float) -> dict:
     kw = {"alphas": pb.alphas, "cv": splits, "tol": tol, "max_iter": 100_000, "n_jobs": n_jobs}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = best_of({"ours": lambda: shrinkage.LassoCV(progress=False, **kw).fit(pb.X, pb.y),
-                       "sklearn": lambda: sk.LassoCV(**kw).fit(pb.X, pb.y)}, repeat)
+        res = best_of(
+            {
+                "ours": lambda: shrinkage.LassoCV(progress=False, **kw).fit(pb.X, pb.y),
+                "sklearn": lambda: sk.LassoCV(**kw).fit(pb.X, pb.y),
+            },
+            repeat,
+        )
     ours, ref = res["ours"][1], res["sklearn"][1]
     curve = np.max(np.abs(ours.mse_path_ - ref.mse_path_)) / np.max(ref.mse_path_)
-    return {"task": f"LassoCV, {pb.spec.describe()}, 5 folds",
-            "ours": res["ours"][0], "sklearn": res["sklearn"][0],
-            "agreement": (f"CV curves within {curve:.1e} (relative); alpha_ "
-                          f"{'equal' if np.isclose(ours.alpha_, ref.alpha_) else 'differs'}"),
-            "certificate": _certify_folds(pb, splits, tol)}
+    return {
+        "task": f"LassoCV, {pb.spec.describe()}, 5 folds",
+        "ours": res["ours"][0],
+        "sklearn": res["sklearn"][0],
+        "agreement": (
+            f"CV curves within {curve:.1e} (relative); alpha_ "
+            f"{'equal' if np.isclose(ours.alpha_, ref.alpha_) else 'differs'}"
+        ),
+        "certificate": _certify_folds(pb, splits, tol),
+    }
 
 
 def _certify_folds(pb, splits, tol: float) -> str:
     """Largest independent relative gap over our fold paths (recomputed outside the timing)."""
     from shrinkage import cross_validate_path
 
-    res = cross_validate_path(pb.X, pb.y, alphas=pb.alphas, cv=splits, tol=tol,
-                              max_iter=100_000, keep_fold_coefs=True, progress=False)
+    res = cross_validate_path(
+        pb.X,
+        pb.y,
+        alphas=pb.alphas,
+        cv=splits,
+        tol=tol,
+        max_iter=100_000,
+        keep_fold_coefs=True,
+        progress=False,
+    )
     worst = 0.0
     for f, (train, _) in enumerate(splits):
-        gap, primal = certify.path_gaps(pb.X[train], pb.y[train], res.alphas, 1.0,
-                                        res.fold_coefs[f], res.fold_intercepts[f])
+        gap, primal = certify.path_gaps(
+            pb.X[train], pb.y[train], res.alphas, 1.0, res.fold_coefs[f], res.fold_intercepts[f]
+        )
         worst = max(worst, float(np.max(gap / primal)))
     return f"max gap/primal {worst:.1e}"
 
@@ -95,15 +114,23 @@ def ridge_task(repeat: int) -> dict:
     import shrinkage
 
     pb = problems.make(RIDGE)
-    res = best_of({"ours": lambda: shrinkage.RidgeCV(RIDGE_ALPHAS).fit(pb.X, pb.y),
-                   "sklearn": lambda: sk.RidgeCV(RIDGE_ALPHAS).fit(pb.X, pb.y)}, repeat)
+    res = best_of(
+        {
+            "ours": lambda: shrinkage.RidgeCV(RIDGE_ALPHAS).fit(pb.X, pb.y),
+            "sklearn": lambda: sk.RidgeCV(RIDGE_ALPHAS).fit(pb.X, pb.y),
+        },
+        repeat,
+    )
     ours, ref = res["ours"][1], res["sklearn"][1]
     coef = np.max(np.abs(ours.coef_ - ref.coef_)) / np.max(np.abs(ref.coef_))
     same = "equal" if np.isclose(ours.alpha_, ref.alpha_) else "differs"
-    return {"task": f"RidgeCV, n={RIDGE.n}, p={RIDGE.p}, 100 alphas, exact leave-one-out",
-            "ours": res["ours"][0], "sklearn": res["sklearn"][0],
-            "agreement": f"alpha_ {same}; coef_ within {coef:.1e} (relative)",
-            "certificate": f"dual gap {float(ours.dual_gap_):.1e}"}
+    return {
+        "task": f"RidgeCV, n={RIDGE.n}, p={RIDGE.p}, 100 alphas, exact leave-one-out",
+        "ours": res["ours"][0],
+        "sklearn": res["sklearn"][0],
+        "agreement": f"alpha_ {same}; coef_ within {coef:.1e} (relative)",
+        "certificate": f"dual gap {float(ours.dual_gap_):.1e}",
+    }
 
 
 def warmup() -> None:
@@ -121,16 +148,20 @@ def machine() -> str:
     try:
         import threadpoolctl
 
-        pools = ", ".join(f"{d['internal_api']} {d['num_threads']} threads"
-                          for d in threadpoolctl.threadpool_info())
+        pools = ", ".join(
+            f"{d['internal_api']} {d['num_threads']} threads"
+            for d in threadpoolctl.threadpool_info()
+        )
     except ImportError:
         pools = "unknown BLAS"
     try:
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
         load = "n/a"
-    return (f"{os.cpu_count()} CPUs ({platform.machine()}), Python {platform.python_version()}, "
-            f"numpy {np.__version__}, {pools}; load average at the end {load}")
+    return (
+        f"{os.cpu_count()} CPUs ({platform.machine()}), Python {platform.python_version()}, "
+        f"numpy {np.__version__}, {pools}; load average at the end {load}"
+    )
 
 
 def main(argv=None) -> None:
@@ -152,15 +183,20 @@ def main(argv=None) -> None:
         else:
             rows.append(lasso_task(task, args.repeat, args.n_jobs, args.tol))
         print(f"done: {rows[-1]['task']}", file=sys.stderr)
-    command = "python -m benchmarks.cv " + " ".join(shlex.quote(a) for a in (
-        argv if argv is not None else sys.argv[1:]))
-    print(f"shrinkage {shrinkage.__version__} vs scikit-learn {sklearn.__version__}; "
-          f"best of {args.repeat}, n_jobs={args.n_jobs}.\n")
+    command = "python -m benchmarks.cv " + " ".join(
+        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
+    )
+    print(
+        f"shrinkage {shrinkage.__version__} vs scikit-learn {sklearn.__version__}; "
+        f"best of {args.repeat}, n_jobs={args.n_jobs}.\n"
+    )
     print("| task | shrinkage (s) | scikit-learn (s) | speed-up | agreement | certificate |")
     print("|---|---:|---:|---:|---|---|")
     for r in rows:
-        print(f"| {r['task']} | {r['ours']:.3f} | {r['sklearn']:.3f} | "
-              f"{r['sklearn'] / r['ours']:.1f}x | {r['agreement']} | {r['certificate']} |")
+        print(
+            f"| {r['task']} | {r['ours']:.3f} | {r['sklearn']:.3f} | "
+            f"{r['sklearn'] / r['ours']:.1f}x | {r['agreement']} | {r['certificate']} |"
+        )
     print(f"\nCommand: `{command.strip()}`  \nMachine: {machine()}")
 
 

@@ -69,9 +69,16 @@ def run_dask(folder: Path, n_workers: int, n_alphas: int, tol: float, persist: b
 
     import shrinkage.dask as sd
 
-    with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", memory_limit="4GiB") as cluster, \
-            distributed.Client(cluster):
+    with (
+        distributed.LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            memory_limit="4GiB",
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
         X, y = sd.read_parquet(folder, target="y")
         if persist:  # read and decoded once, kept in the workers' memory
             X, y = dask.persist(X, y)
@@ -80,9 +87,16 @@ def run_dask(folder: Path, n_workers: int, n_alphas: int, tol: float, persist: b
         path = sd.path(X, y, datafit="logistic", n_alphas=n_alphas, tol=tol)
         seconds = time.perf_counter() - start
     passes = int(path.setup_passes + path.n_passes.sum())
-    return {"workers": n_workers, "seconds": seconds, "passes": passes,
-            "setup_passes": int(path.setup_passes), "newton": int(path.n_newton.sum()),
-            "alphas": len(path), "coefs": path.coefs, "converged": bool(path.converged.all())}
+    return {
+        "workers": n_workers,
+        "seconds": seconds,
+        "passes": passes,
+        "setup_passes": int(path.setup_passes),
+        "newton": int(path.n_newton.sum()),
+        "alphas": len(path),
+        "coefs": path.coefs,
+        "converged": bool(path.converged.all()),
+    }
 
 
 def run_memory(folder: Path, n_alphas: int, tol: float) -> dict:
@@ -102,30 +116,45 @@ def run_memory(folder: Path, n_alphas: int, tol: float) -> dict:
 def report(args, data: dict, runs: list[dict], memory: dict | None, load: float) -> str:
     gib = args.n * (args.p + 1) * 8 / 2**30
     lines = [
-        f"`python benchmarks/dask_glm.py {shlex.join(sys.argv[1:])}`", "",
+        f"`python benchmarks/dask_glm.py {shlex.join(sys.argv[1:])}`",
+        "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, shared (load average at the "
-        f"start: {load:.1f}); Python {platform.python_version()}.", "",
+        f"start: {load:.1f}); Python {platform.python_version()}.",
+        "",
         f"Data: n = {args.n:,} rows x p = {args.p} float64 features + a 0/1 target = "
         f"{gib:.2f} GiB in memory, Parquet in {-(-args.n // args.rows_per_file)} files of "
         f"{args.rows_per_file:,} rows (one partition each)"
-        + (f"; generated in {data['seconds']:.0f} s." if data["seconds"] else "."), "",
+        + (f"; generated in {data['seconds']:.0f} s." if data["seconds"] else "."),
+        "",
         f"Logistic lasso path, {args.n_alphas} alphas from alpha_max (tol={args.tol:g}), "
-        + ("on the data persisted in the workers' memory (read before the timing):"
-           if args.persist else "each pass reading the Parquet files:"), "",
+        + (
+            "on the data persisted in the workers' memory (read before the timing):"
+            if args.persist
+            else "each pass reading the Parquet files:"
+        ),
+        "",
         "| workers | passes over the data (setup) | Newton steps | time | time per pass |",
         "|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
-        lines.append(f"| {r['workers']} | {r['passes']} ({r['setup_passes']}) | {r['newton']} | "
-                     f"{r['seconds']:.1f} s | {r['seconds'] / r['passes']:.2f} s |")
+        lines.append(
+            f"| {r['workers']} | {r['passes']} ({r['setup_passes']}) | {r['newton']} | "
+            f"{r['seconds']:.1f} s | {r['seconds'] / r['passes']:.2f} s |"
+        )
     if len(runs) > 1:
-        lines += ["", f"Speed-up from {runs[0]['workers']} to {runs[-1]['workers']} workers: "
-                      f"{runs[0]['seconds'] / runs[-1]['seconds']:.2f}x."]
+        lines += [
+            "",
+            f"Speed-up from {runs[0]['workers']} to {runs[-1]['workers']} workers: "
+            f"{runs[0]['seconds'] / runs[-1]['seconds']:.2f}x.",
+        ]
     if memory is not None:
         diff = max(float(np.max(np.abs(r["coefs"] - memory["coefs"]))) for r in runs)
-        lines += ["", f"In memory (`shrinkage.path` on the same rows as one array): "
-                      f"{memory['seconds']:.1f} s; largest coefficient difference "
-                      f"{diff:.1e}."]
+        lines += [
+            "",
+            f"In memory (`shrinkage.path` on the same rows as one array): "
+            f"{memory['seconds']:.1f} s; largest coefficient difference "
+            f"{diff:.1e}.",
+        ]
     return "\n".join(lines)
 
 

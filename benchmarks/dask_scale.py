@@ -53,8 +53,12 @@ def generate(folder: Path, n: int, p: int, rows_per_file: int, seed: int = 0) ->
     manifest = {"n": n, "p": p, "rows_per_file": rows_per_file, "seed": seed, "version": 1}
     mfile = folder / "manifest.json"
     if mfile.exists() and json.loads(mfile.read_text()) == manifest:
-        return {"generated": False, "seconds": 0.0, "bytes": _disk(folder),
-                "support": np.flatnonzero(truth(p, seed)).tolist()}
+        return {
+            "generated": False,
+            "seconds": 0.0,
+            "bytes": _disk(folder),
+            "support": np.flatnonzero(truth(p, seed)).tolist(),
+        }
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.parquet"):
         old.unlink()
@@ -68,13 +72,18 @@ def generate(folder: Path, n: int, p: int, rows_per_file: int, seed: int = 0) ->
         X = rng.standard_normal((rows, p))
         X += 0.3 * rng.standard_normal((rows, 1)) + offsets
         y = 3.0 + X @ beta + rng.standard_normal(rows)
-        table = pa.Table.from_arrays([*(pa.array(X[:, j]) for j in range(p)), pa.array(y)],
-                                     names=[*names, "y"])
+        table = pa.Table.from_arrays(
+            [*(pa.array(X[:, j]) for j in range(p)), pa.array(y)], names=[*names, "y"]
+        )
         pq.write_table(table, folder / f"part.{i:05d}.parquet", row_group_size=rows)
         del X, y, table
     mfile.write_text(json.dumps(manifest))
-    return {"generated": True, "seconds": time.perf_counter() - t0, "bytes": _disk(folder),
-            "support": np.flatnonzero(beta).tolist()}
+    return {
+        "generated": True,
+        "seconds": time.perf_counter() - t0,
+        "bytes": _disk(folder),
+        "support": np.flatnonzero(beta).tolist(),
+    }
 
 
 def truth(p: int, seed: int) -> np.ndarray:
@@ -82,7 +91,8 @@ def truth(p: int, seed: int) -> np.ndarray:
     beta = np.zeros(p)
     support = np.arange(0, p, max(p // 10, 1))[:10]
     beta[support] = np.random.default_rng(seed).choice([-1, 1], support.size) * np.linspace(
-        0.5, 2.0, support.size)
+        0.5, 2.0, support.size
+    )
     return beta
 
 
@@ -139,22 +149,26 @@ def _warm() -> bool:
     import pyarrow.parquet  # noqa: F401
 
     import shrinkage.dask.statistics  # noqa: F401
+
     return True
 
 
 def _cluster(n_workers: int, memory_limit: str):
     import distributed
 
-    cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1,
-                                       processes=True, dashboard_address=":0",
-                                       memory_limit=memory_limit)
+    cluster = distributed.LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        memory_limit=memory_limit,
+    )
     client = distributed.Client(cluster)
     client.run(_warm)
     return cluster, client
 
 
-def run_ours(files: list[str], n_workers: int, n_alphas: int, cv: int, memory_limit: str
-             ) -> dict:
+def run_ours(files: list[str], n_workers: int, n_alphas: int, cv: int, memory_limit: str) -> dict:
     import shrinkage.dask as sd
     from shrinkage.dask.api import cross_validate_statistics
     from shrinkage.dask.statistics import compute_statistics
@@ -168,24 +182,40 @@ def run_ours(files: list[str], n_workers: int, n_alphas: int, cv: int, memory_li
             X, y = sd.read_parquet(files, target="y")
             stats = compute_statistics(X, y, n_folds=cv, random_state=0)
             t1 = time.perf_counter()
-            result = cross_validate_statistics(stats, [1.0], PathOptions(solver="gram"),
-                                               n_alphas=n_alphas,
-                                               feature_names=stats.feature_names)[0]
+            result = cross_validate_statistics(
+                stats,
+                [1.0],
+                PathOptions(solver="gram"),
+                n_alphas=n_alphas,
+                feature_names=stats.feature_names,
+            )[0]
             t2 = time.perf_counter()
         worker_peak = client.run(_worker_peak)
     finally:
         client.close()
         cluster.close()
     coef = result.path.coefs[result.index_min]
-    return {"workers": n_workers, "rows": stats.n_samples, "p": stats.n_features,
-            "partitions": len(stats.partition_rows), "pass_s": t1 - t0, "solve_s": t2 - t1,
-            "total_s": t2 - t0, "client_base": rss.base, "client_peak": rss.peak,
-            "worker_base": max(worker_base.values()), "worker_peak": max(worker_peak.values()),
-            "alpha_min": result.alpha_min, "nnz_min": int(np.count_nonzero(coef)),
-            "support": np.flatnonzero(coef).tolist(), "n_paths": cv + 1,
-            "n_alphas": len(result.alphas),
-            "_stats": stats, "_coef": coef, "_intercept": float(result.path.intercepts[
-                result.index_min])}
+    return {
+        "workers": n_workers,
+        "rows": stats.n_samples,
+        "p": stats.n_features,
+        "partitions": len(stats.partition_rows),
+        "pass_s": t1 - t0,
+        "solve_s": t2 - t1,
+        "total_s": t2 - t0,
+        "client_base": rss.base,
+        "client_peak": rss.peak,
+        "worker_base": max(worker_base.values()),
+        "worker_peak": max(worker_peak.values()),
+        "alpha_min": result.alpha_min,
+        "nnz_min": int(np.count_nonzero(coef)),
+        "support": np.flatnonzero(coef).tolist(),
+        "n_paths": cv + 1,
+        "n_alphas": len(result.alphas),
+        "_stats": stats,
+        "_coef": coef,
+        "_intercept": float(result.path.intercepts[result.index_min]),
+    }
 
 
 def objective(stats, alpha: float, w: np.ndarray, b: float) -> float:
@@ -214,18 +244,25 @@ def dask_ml_child(args) -> None:
         n = int(Xa.shape[0])
         t1 = time.perf_counter()
         C = 1.0 / (2 * n * args.alpha)
-        model = LinearRegression(penalty="l1", C=C, solver=args.solver,
-                                 max_iter=args.dask_ml_iter)
+        model = LinearRegression(penalty="l1", C=C, solver=args.solver, max_iter=args.dask_ml_iter)
         model.fit(Xa, ya)
         t2 = time.perf_counter()
         worker_peak = client.run(_worker_peak)
     finally:
         client.close()
         cluster.close()
-    print(json.dumps({"rows": n, "load_s": t1 - t0, "fit_s": t2 - t1,
-                      "coef": np.asarray(model.coef_).tolist(),
-                      "intercept": float(model.intercept_),
-                      "worker_peak": max(worker_peak.values())}))
+    print(
+        json.dumps(
+            {
+                "rows": n,
+                "load_s": t1 - t0,
+                "fit_s": t2 - t1,
+                "coef": np.asarray(model.coef_).tolist(),
+                "intercept": float(model.intercept_),
+                "worker_peak": max(worker_peak.values()),
+            }
+        )
+    )
 
 
 def run_dask_ml(args, alpha: float, solver: str) -> dict:
@@ -233,13 +270,27 @@ def run_dask_ml(args, alpha: float, solver: str) -> dict:
         import dask_ml  # noqa: F401
     except ImportError:
         return {"skipped": "dask-ml is not installed (pip install dask-ml)"}
-    cmd = [sys.executable, __file__, "--dask-ml-child", "--folder", args.folder,
-           "--dask-ml-n", str(args.dask_ml_n), "--alpha", repr(alpha),
-           "--dask-ml-iter", str(args.dask_ml_iter), "--memory-limit", args.memory_limit,
-           "--solver", solver]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--dask-ml-child",
+        "--folder",
+        args.folder,
+        "--dask-ml-n",
+        str(args.dask_ml_n),
+        "--alpha",
+        repr(alpha),
+        "--dask-ml-iter",
+        str(args.dask_ml_iter),
+        "--memory-limit",
+        args.memory_limit,
+        "--solver",
+        solver,
+    ]
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.dask_ml_timeout,
-                             check=True)
+        out = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=args.dask_ml_timeout, check=True
+        )
     except subprocess.TimeoutExpired:
         return {"skipped": f"stopped after {args.dask_ml_timeout:.0f} s"}
     except subprocess.CalledProcessError as error:
@@ -279,40 +330,56 @@ def report(args, data: dict, runs: list[dict], small: dict | None, ml: dict | No
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
-        lines.append(f"| {r['workers']} | {r['pass_s']:.1f} s | {r['solve_s']:.2f} s | "
-                     f"{r['total_s']:.1f} s | {_gb(r['client_peak'])} ({_gb(r['client_base'])}) | "
-                     f"{_gb(r['worker_peak'])} ({_gb(r['worker_base'])}) |")
+        lines.append(
+            f"| {r['workers']} | {r['pass_s']:.1f} s | {r['solve_s']:.2f} s | "
+            f"{r['total_s']:.1f} s | {_gb(r['client_peak'])} ({_gb(r['client_base'])}) | "
+            f"{_gb(r['worker_peak'])} ({_gb(r['worker_base'])}) |"
+        )
     if len(runs) > 1:
-        lines += ["", f"Speed-up of the pass from {runs[0]['workers']} to {runs[-1]['workers']}"
-                      f" workers: {runs[0]['pass_s'] / runs[-1]['pass_s']:.2f}x."]
+        lines += [
+            "",
+            f"Speed-up of the pass from {runs[0]['workers']} to {runs[-1]['workers']}"
+            f" workers: {runs[0]['pass_s'] / runs[-1]['pass_s']:.2f}x.",
+        ]
     r = runs[-1]
-    lines += ["", f"Selected: alpha_min = {r['alpha_min']:.4g} with {r['nnz_min']} non-zero "
-                  f"coefficients (the true support: {data['support']}"
-                  "); every fit certified by its duality gap.",
-              "", f"Data generation (not timed above): {data['seconds']:.0f} s."
-              if data["generated"] else ""]
+    lines += [
+        "",
+        f"Selected: alpha_min = {r['alpha_min']:.4g} with {r['nnz_min']} non-zero "
+        f"coefficients (the true support: {data['support']}"
+        "); every fit certified by its duality gap.",
+        "",
+        f"Data generation (not timed above): {data['seconds']:.0f} s." if data["generated"] else "",
+    ]
     if small is not None:
         ours_obj = small["objective"]
         lines += [
-            "", f"dask-ml on the first {small['rows']:,} rows (2 workers; dask-ml fits one alpha,"
+            "",
+            f"dask-ml on the first {small['rows']:,} rows (2 workers; dask-ml fits one alpha,"
             f" alpha_min = {small['alpha_min']:.4g}, on the data persisted in the workers' "
-            "memory):", "",
+            "memory):",
+            "",
             "| method | what it fits | time | objective at alpha_min | largest coefficient "
             "difference | worker peak RSS |",
             "|---|---|---:|---:|---:|---:|",
             f"| shrinkage.dask | {small['n_alphas']}-alpha path + {args.cv}-fold CV, from "
             f"Parquet | {small['total_s']:.1f} s | {ours_obj:.6f} | - | "
-            f"{_gb(small['worker_peak'])} |"]
+            f"{_gb(small['worker_peak'])} |",
+        ]
         for solver, out in ml.items():
             name = f"dask-ml LinearRegression(penalty='l1', solver='{solver}')"
             if "skipped" in out:
                 lines.append(f"| {name} | 1 alpha | {out['skipped']} | | | |")
                 continue
-            lines.append(f"| {name} | 1 alpha (+{out['load_s']:.1f} s to load and persist) | "
-                         f"{out['fit_s']:.1f} s | {out['objective']:.6f} | "
-                         f"{out['max_coef_diff']:.2g} | {_gb(out['worker_peak'])} |")
-        lines += ["", "Objectives on our scale, 1/(2n) ||y - Xw - b||^2 + alpha |w|_1; ours is "
-                      "certified by its duality gap (dask-glm also penalizes the intercept)."]
+            lines.append(
+                f"| {name} | 1 alpha (+{out['load_s']:.1f} s to load and persist) | "
+                f"{out['fit_s']:.1f} s | {out['objective']:.6f} | "
+                f"{out['max_coef_diff']:.2g} | {_gb(out['worker_peak'])} |"
+            )
+        lines += [
+            "",
+            "Objectives on our scale, 1/(2n) ||y - Xw - b||^2 + alpha |w|_1; ours is "
+            "certified by its duality gap (dask-glm also penalizes the intercept).",
+        ]
     return "\n".join(lines)
 
 
@@ -326,7 +393,7 @@ def write_report(path: Path, text: str) -> None:
     block = f"{START}\n{text}\n{END}"
     if path.exists() and START in path.read_text():
         old = path.read_text()
-        new = old[: old.index(START)] + block + old[old.index(END) + len(END):]
+        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
     else:
         new = (path.read_text() if path.exists() else "") + "\n" + block + "\n"
     path.write_text(new)
@@ -342,8 +409,12 @@ def main(argv=None) -> int:
     ap.add_argument("--n-alphas", type=int, default=100)
     ap.add_argument("--cv", type=int, default=5)
     ap.add_argument("--memory-limit", default="4GiB", help="per worker")
-    ap.add_argument("--dask-ml-n", type=int, default=1_000_000,
-                    help="rows for the dask-ml comparison (0: skip it)")
+    ap.add_argument(
+        "--dask-ml-n",
+        type=int,
+        default=1_000_000,
+        help="rows for the dask-ml comparison (0: skip it)",
+    )
     ap.add_argument("--dask-ml-iter", type=int, default=100, help="dask-ml's max_iter")
     ap.add_argument("--dask-ml-timeout", type=float, default=1200.0)
     ap.add_argument("--out", default="docs/dask.md")
@@ -357,25 +428,31 @@ def main(argv=None) -> int:
         dask_ml_child(args)
         return 0
     args.command = "python benchmarks/dask_scale.py " + shlex.join(
-        sys.argv[1:] if argv is None else argv)
+        sys.argv[1:] if argv is None else argv
+    )
     args.load = os.getloadavg()[0]
     folder = Path(args.folder)
     data = generate(folder, args.n, args.p, args.rows_per_file)
-    print(f"data: {_gb(data['bytes'])} on disk"
-          + (f", generated in {data['seconds']:.0f} s" if data["generated"] else " (reused)"))
+    print(
+        f"data: {_gb(data['bytes'])} on disk"
+        + (f", generated in {data['seconds']:.0f} s" if data["generated"] else " (reused)")
+    )
     runs = []
     for w in (int(x) for x in args.workers.split(",")):
         r = run_ours(_files(folder), w, args.n_alphas, args.cv, args.memory_limit)
-        print(f"{w} worker(s): pass {r['pass_s']:.1f} s, solve {r['solve_s']:.2f} s, client "
-              f"peak {_gb(r['client_peak'])}, worker peak {_gb(r['worker_peak'])}", flush=True)
+        print(
+            f"{w} worker(s): pass {r['pass_s']:.1f} s, solve {r['solve_s']:.2f} s, client "
+            f"peak {_gb(r['client_peak'])}, worker peak {_gb(r['worker_peak'])}",
+            flush=True,
+        )
         runs.append(r)
     small = ml = None
     if args.dask_ml_n:
-        small = run_ours(_files(folder, args.dask_ml_n), 2, args.n_alphas, args.cv,
-                         args.memory_limit)
+        small = run_ours(
+            _files(folder, args.dask_ml_n), 2, args.n_alphas, args.cv, args.memory_limit
+        )
         alpha = small["alpha_min"]
-        small["objective"] = objective(small["_stats"], alpha, small["_coef"],
-                                       small["_intercept"])
+        small["objective"] = objective(small["_stats"], alpha, small["_coef"], small["_intercept"])
         ml = {}
         for solver in args.dask_ml_solvers.split(","):
             out = ml[solver] = run_dask_ml(args, alpha, solver)
@@ -390,10 +467,16 @@ def main(argv=None) -> int:
         write_report(Path(args.out), text)
     if args.json:
         clean = [{k: v for k, v in r.items() if not k.startswith("_")} for r in runs]
-        subset = None if small is None else {k: v for k, v in small.items()
-                                             if not k.startswith("_")}
-        Path(args.json).write_text(json.dumps({"data": data, "runs": clean, "subset": subset,
-                                               "dask_ml": ml}, indent=1, default=str))
+        subset = (
+            None if small is None else {k: v for k, v in small.items() if not k.startswith("_")}
+        )
+        Path(args.json).write_text(
+            json.dumps(
+                {"data": data, "runs": clean, "subset": subset, "dask_ml": ml},
+                indent=1,
+                default=str,
+            )
+        )
     return 0
 
 

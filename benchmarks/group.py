@@ -38,11 +38,16 @@ def make_problem(n: int, p: int, loss: str, seed: int = 0):
     X[:, 1:] = 0.5 * X[:, :-1] + np.sqrt(0.75) * X[:, 1:]
     w = np.zeros(p)
     active = min(10, p // GROUP_SIZE)
-    w[rng.choice(p // GROUP_SIZE, active, replace=False)[:, None] * GROUP_SIZE
-      + np.arange(GROUP_SIZE)] = rng.standard_normal((active, GROUP_SIZE))
+    w[
+        rng.choice(p // GROUP_SIZE, active, replace=False)[:, None] * GROUP_SIZE
+        + np.arange(GROUP_SIZE)
+    ] = rng.standard_normal((active, GROUP_SIZE))
     eta = X @ w
-    y = eta + rng.standard_normal(n) if loss == "quadratic" else \
-        (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    y = (
+        eta + rng.standard_normal(n)
+        if loss == "quadratic"
+        else (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    )
     return np.asfortranarray(X), y
 
 
@@ -73,8 +78,7 @@ def group_gap(X, y, w, b, alpha, loss: str) -> tuple[float, float]:
     else:
         t = y + v  # the conjugate is the negative entropy of t in [0, 1]
         dual = -np.mean(_xlogx(t) + _xlogx(1 - t))
-    penalty = alpha * np.sqrt(GROUP_SIZE) * np.linalg.norm(w.reshape(-1, GROUP_SIZE),
-                                                           axis=1).sum()
+    penalty = alpha * np.sqrt(GROUP_SIZE) * np.linalg.norm(w.reshape(-1, GROUP_SIZE), axis=1).sum()
     return primal_loss + penalty - dual, null
 
 
@@ -85,8 +89,10 @@ def _xlogx(t):
 def alpha_max(X, y, loss: str) -> float:
     n = len(y)
     u = y.mean() - y  # minus the loss derivative at the intercept-only fit, for both losses
-    return float(np.max(np.linalg.norm((X.T @ u).reshape(-1, GROUP_SIZE), axis=1))
-                 / (n * np.sqrt(GROUP_SIZE)))
+    return float(
+        np.max(np.linalg.norm((X.T @ u).reshape(-1, GROUP_SIZE), axis=1))
+        / (n * np.sqrt(GROUP_SIZE))
+    )
 
 
 def ours(X, y, alphas, loss, tol):
@@ -119,8 +125,7 @@ def skglm_(X, y, alphas, loss, tol):
             if w is None:
                 w = solver.solve(X, target, df, pen)[0]
             else:  # warm start from the previous alpha
-                w = solver.solve(X, target, df, pen, w_init=w.copy(),
-                                 Xw_init=X @ w[:p] + w[p])[0]
+                w = solver.solve(X, target, df, pen, w_init=w.copy(), Xw_init=X @ w[:p] + w[p])[0]
             coefs.append(w[:p].copy())  # skglm updates its w_init in place
             intercepts.append(w[p])
     return np.array(coefs), np.array(intercepts)
@@ -135,8 +140,10 @@ def run(X, y, loss, alphas, repeat: int):
     for name, (fit, tol) in LIBRARIES.items():
         for _ in range(MAX_TIGHTEN + 1):
             coefs, intercepts = fit(X, y, alphas, loss, tol)
-            gaps = [group_gap(X, y, c, b, a, loss) for c, b, a in
-                    zip(coefs, intercepts, alphas, strict=True)]
+            gaps = [
+                group_gap(X, y, c, b, a, loss)
+                for c, b, a in zip(coefs, intercepts, alphas, strict=True)
+            ]
             worst = max(g / null for g, null in gaps)
             if worst <= GAP_TARGET:
                 break
@@ -154,8 +161,10 @@ def _machine() -> str:
     import skglm
 
     info = machine_info()
-    return (f"Machine: {info['cpu']}, {info['nproc']} cores (one BLAS thread used); Python "
-            f"{info['python']}, numpy {info['numpy']}, skglm {skglm.__version__}; {args_date()}.")
+    return (
+        f"Machine: {info['cpu']}, {info['nproc']} cores (one BLAS thread used); Python "
+        f"{info['python']}, numpy {info['numpy']}, skglm {skglm.__version__}; {args_date()}."
+    )
 
 
 def args_date() -> str:
@@ -169,12 +178,16 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    lines = ["# Group lasso: shrinkage against skglm", "",
-             f"Made by `OPENBLAS_NUM_THREADS=1 python -m benchmarks.group --n {args.n} "
-             f"--p {args.p} --repeat {args.repeat}`; the method is in `benchmarks/group.py`. "
-             f"{_machine()}", "",
-             "| loss | task | library | CPU s (best) | tol used | worst gap / P(0) | ratio |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Group lasso: shrinkage against skglm",
+        "",
+        f"Made by `OPENBLAS_NUM_THREADS=1 python -m benchmarks.group --n {args.n} "
+        f"--p {args.p} --repeat {args.repeat}`; the method is in `benchmarks/group.py`. "
+        f"{_machine()}",
+        "",
+        "| loss | task | library | CPU s (best) | tol used | worst gap / P(0) | ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
     with threadpool_limits(1):
         for loss in ("quadratic", "logistic"):
             X, y = make_problem(args.n, args.p, loss)
@@ -182,23 +195,31 @@ def main(argv=None) -> None:
             for fit, tol in LIBRARIES.values():  # the JIT compilation, paid once
                 fit(small_X, small_y, [alpha_max(small_X, small_y, loss) / 10], loss, tol)
             top = alpha_max(X, y, loss)
-            tasks = {"alpha_max / 10": np.array([top / 10]),
-                     "10-alpha path": np.geomspace(top, top / 100, 10)}
+            tasks = {
+                "alpha_max / 10": np.array([top / 10]),
+                "10-alpha path": np.geomspace(top, top / 100, 10),
+            }
             for task, alphas in tasks.items():
                 res = run(X, y, loss, alphas, args.repeat)
                 fastest_peer = min(v[0] for k, v in res.items() if k != "shrinkage")
                 for name, (secs, tol, worst) in res.items():
                     ratio = f"{fastest_peer / secs:.1f}x" if name == "shrinkage" else ""
-                    lines.append(f"| {loss} | {task} | {name} | {secs:.3f} | {tol:.0e} | "
-                                 f"{worst:.1e} | {ratio} |")
+                    lines.append(
+                        f"| {loss} | {task} | {name} | {secs:.3f} | {tol:.0e} | "
+                        f"{worst:.1e} | {ratio} |"
+                    )
                 print(lines[-2], lines[-1], sep="\n", flush=True)
-    lines += ["", "ratio: skglm's CPU time over ours on the same task (above 1: ours is faster).",
-              "", "Both libraries fit the same objective (intercept unpenalized, group weights "
-              "sqrt(5)) and are certified by the same numpy duality gap (`group_gap`); skglm's "
-              "`GroupBCD` runs through its solver API, warm started along the path, its tol (a "
-              "KKT criterion) tightened until every alpha meets gap / P(0) <= 1e-6, as ours "
-              "(a relative duality gap) is.  Problem: correlated Gaussian design "
-              "(neighbour correlation 0.5), 10 active groups of 5."]
+    lines += [
+        "",
+        "ratio: skglm's CPU time over ours on the same task (above 1: ours is faster).",
+        "",
+        "Both libraries fit the same objective (intercept unpenalized, group weights "
+        "sqrt(5)) and are certified by the same numpy duality gap (`group_gap`); skglm's "
+        "`GroupBCD` runs through its solver API, warm started along the path, its tol (a "
+        "KKT criterion) tightened until every alpha meets gap / P(0) <= 1e-6, as ours "
+        "(a relative duality gap) is.  Problem: correlated Gaussian design "
+        "(neighbour correlation 0.5), 10 active groups of 5.",
+    ]
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.write_text(text)

@@ -52,8 +52,9 @@ def naive_intervals(X: np.ndarray, y: np.ndarray, selected: np.ndarray) -> np.nd
     return np.column_stack([coef[1:] - q * se, coef[1:] + q * se])
 
 
-def one_design(p: int, n_datasets: int, seed: int, cv_nodes: int | None,
-               minutes: float | None = None) -> dict:
+def one_design(
+    p: int, n_datasets: int, seed: int, cv_nodes: int | None, minutes: float | None = None
+) -> dict:
     """The study on one design: up to n_datasets data sets, fewer if ``minutes`` run out."""
     from shrinkage.inference import debiased_lasso, nodewise_inverse, selective_inference
     from shrinkage.inference._truncnorm import pivot
@@ -64,8 +65,7 @@ def one_design(p: int, n_datasets: int, seed: int, cv_nodes: int | None,
     Xc, mu_c = X - X.mean(axis=0), mu - mu.mean()
     active = beta != 0
     start = time.perf_counter()
-    nodewise = nodewise_inverse(X, alpha="cv", cv_nodes=cv_nodes, random_state=seed,
-                                progress=False)
+    nodewise = nodewise_inverse(X, alpha="cv", cv_nodes=cv_nodes, random_state=seed, progress=False)
     t_nodewise = time.perf_counter() - start
     alpha_sel = math.sqrt(2 * math.log(p) / N)
     rng = np.random.default_rng(seed + 1)
@@ -101,38 +101,50 @@ def one_design(p: int, n_datasets: int, seed: int, cv_nodes: int | None,
     elapsed = time.perf_counter() - start
     n_datasets = done
     return {
-        "p": p, "n_datasets": n_datasets, "nodewise_alpha": float(nodewise.alphas[0]),
-        "t_nodewise": t_nodewise, "t_per_dataset": elapsed / n_datasets,
-        "deb_active": float(np.mean(cover_active)), "deb_null": float(np.mean(cover_null)),
+        "p": p,
+        "n_datasets": n_datasets,
+        "nodewise_alpha": float(nodewise.alphas[0]),
+        "t_nodewise": t_nodewise,
+        "t_per_dataset": elapsed / n_datasets,
+        "deb_active": float(np.mean(cover_active)),
+        "deb_null": float(np.mean(cover_null)),
         "deb_active_se": float(np.std(cover_active) / math.sqrt(n_datasets)),
         "deb_null_se": float(np.std(cover_null) / math.sqrt(n_datasets)),
-        "ks_null": kstest(null_p, "uniform"), "n_null_p": len(null_p),
-        "sel_cover": float(np.mean(sel_cover)), "n_sel": len(sel_cover),
-        "sel_ks": kstest(sel_pivots, "uniform"), "alpha_sel": alpha_sel,
+        "ks_null": kstest(null_p, "uniform"),
+        "n_null_p": len(null_p),
+        "sel_cover": float(np.mean(sel_cover)),
+        "n_sel": len(sel_cover),
+        "sel_ks": kstest(sel_pivots, "uniform"),
+        "alpha_sel": alpha_sel,
         "mean_selected": float(np.mean(n_selected)),
-        "naive_cover": float(np.mean(naive_cover)), "n_naive": len(naive_cover),
+        "naive_cover": float(np.mean(naive_cover)),
+        "n_naive": len(naive_cover),
     }
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| p | data sets | debiased: active | debiased: null | debiased null p-values: "
-             "KS D (p) | selective: conditional coverage | selective pivots: KS D (p) | "
-             "naive OLS after lasso |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| p | data sets | debiased: active | debiased: null | debiased null p-values: "
+        "KS D (p) | selective: conditional coverage | selective pivots: KS D (p) | "
+        "naive OLS after lasso |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         lines.append(
             f"| {r['p']} | {r['n_datasets']} | {r['deb_active']:.3f} ± {r['deb_active_se']:.3f}"
             f" | {r['deb_null']:.3f} ± {r['deb_null_se']:.3f} | {r['ks_null'].statistic:.3f} "
             f"({r['ks_null'].pvalue:.2g}) | {r['sel_cover']:.3f} (of {r['n_sel']}) | "
             f"{r['sel_ks'].statistic:.3f} ({r['sel_ks'].pvalue:.2g}) | {r['naive_cover']:.3f} "
-            f"(of {r['n_naive']}) |")
+            f"(of {r['n_naive']}) |"
+        )
     lines.append("")
     for r in results:
         lines.append(
             f"p = {r['p']}: nodewise alpha {r['nodewise_alpha']:.3g} (pooled CV, "
             f"{r['t_nodewise']:.0f} s once), {r['t_per_dataset']:.2f} s per data set; "
             f"selective alpha {r['alpha_sel']:.3g} selects {r['mean_selected']:.1f} features "
-            "on average.")
+            "on average."
+        )
     return "\n".join(lines)
 
 
@@ -140,11 +152,19 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-datasets", type=int, default=200)
     parser.add_argument("--p", type=int, nargs="+", default=[100, 500])
-    parser.add_argument("--cv-nodes", type=int, default=100,
-                        help="nodes pooled in the nodewise cross-validation (once per design)")
+    parser.add_argument(
+        "--cv-nodes",
+        type=int,
+        default=100,
+        help="nodes pooled in the nodewise cross-validation (once per design)",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--minutes", type=float, default=None,
-                        help="time budget per design: stop drawing data sets when it is spent")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="time budget per design: stop drawing data sets when it is spent",
+    )
     args = parser.parse_args(argv)
     results = []
     with threadpool_limits(1):

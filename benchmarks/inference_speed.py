@@ -74,8 +74,11 @@ def main(argv=None) -> None:
     with threadpool_limits(1):
         nodewise_inverse(X[:60, :30], alpha=alpha)  # warm-up: JIT compilation
         t_nodes, ours = cpu_time(lambda: nodewise_inverse(X, alpha=alpha, progress=False))
-        t_all, result = cpu_time(lambda: debiased_lasso(X, y, alpha=alpha, sigma="scaled",
-                                                        nodewise_alpha=alpha, progress=False))
+        t_all, result = cpu_time(
+            lambda: debiased_lasso(
+                X, y, alpha=alpha, sigma="scaled", nodewise_alpha=alpha, progress=False
+            )
+        )
         t_sk, theirs = cpu_time(lambda: sklearn_nodewise(Xs, alpha))
     diff = np.abs(ours.theta - theirs).max() / np.abs(theirs).max()
     lines = [

@@ -148,13 +148,21 @@ def mcp_case(n: int, p: int, n_alphas: int, gamma: float = 3.0) -> Case:
     Xc = np.asfortranarray(X - x_mean)
 
     def ours(tol):
-        res = shrinkage.path(X, y, penalty="mcp", gamma=gamma, alphas=alphas, tol=tol,
-                             max_iter=100_000)
+        res = shrinkage.path(
+            X, y, penalty="mcp", gamma=gamma, alphas=alphas, tol=tol, max_iter=100_000
+        )
         return np.asarray(res.coefs), np.asarray(res.intercepts)
 
     def skglm_(tol):
-        model = MCPRegression(alpha=alphas[0], gamma=gamma, tol=tol, max_iter=1000,
-                              max_epochs=100_000, fit_intercept=False, warm_start=True)
+        model = MCPRegression(
+            alpha=alphas[0],
+            gamma=gamma,
+            tol=tol,
+            max_iter=1000,
+            max_epochs=100_000,
+            fit_intercept=False,
+            warm_start=True,
+        )
         coefs = np.empty((len(alphas), p))
         for k, a in enumerate(alphas):
             coefs[k] = model.set_params(alpha=a).fit(Xc, y - y_mean).coef_
@@ -164,15 +172,24 @@ def mcp_case(n: int, p: int, n_alphas: int, gamma: float = 3.0) -> Case:
         return max(mcp_kkt(X, y, a, gamma, w, b) for a, w, b in zip(alphas, *ans, strict=True))
 
     def objective(ans):
-        return np.array([mcp_objective(X, y, a, gamma, w, b)
-                         for a, w, b in zip(alphas, *ans, strict=True)])
+        return np.array(
+            [mcp_objective(X, y, a, gamma, w, b) for a, w, b in zip(alphas, *ans, strict=True)]
+        )
 
-    return Case(f"MCP path (gamma={gamma:g})", pb.spec.describe().replace("lasso", "MCP"),
-                {"shrinkage": ("shrinkage.path(X, y, penalty='mcp', gamma=3, alphas=grid, tol)",
-                               ours),
-                 "skglm": ("MCPRegression(warm_start=True, fit_intercept=False, tol, "
-                           "max_epochs=100_000) on centred X, y along the grid", skglm_)},
-                worst, objective)
+    return Case(
+        f"MCP path (gamma={gamma:g})",
+        pb.spec.describe().replace("lasso", "MCP"),
+        {
+            "shrinkage": ("shrinkage.path(X, y, penalty='mcp', gamma=3, alphas=grid, tol)", ours),
+            "skglm": (
+                "MCPRegression(warm_start=True, fit_intercept=False, tol, "
+                "max_epochs=100_000) on centred X, y along the grid",
+                skglm_,
+            ),
+        },
+        worst,
+        objective,
+    )
 
 
 def multitask_case(n: int, p: int, k: int, n_alphas: int) -> Case:
@@ -206,13 +223,19 @@ def multitask_case(n: int, p: int, k: int, n_alphas: int) -> Case:
     def worst(ans):
         return max(multitask_rel_gap(X, Y, a, w, b) for a, w, b in zip(alphas, *ans, strict=True))
 
-    return Case(f"multi-task lasso path ({k} tasks)",
-                f"n={n}, p={p}, {k} tasks, Toeplitz rho=0.5, 20 active rows, SNR=4, {n_alphas} "
-                f"alphas down to 0.01 * alpha_max",
-                {"shrinkage": ("shrinkage.path(X, Y, multi_task=True, alphas=grid, tol)", ours),
-                 "scikit-learn": ("MultiTaskLasso(warm_start=True, tol, max_iter=100_000) along "
-                                  "the grid", sklearn_)},
-                worst)
+    return Case(
+        f"multi-task lasso path ({k} tasks)",
+        f"n={n}, p={p}, {k} tasks, Toeplitz rho=0.5, 20 active rows, SNR=4, {n_alphas} "
+        f"alphas down to 0.01 * alpha_max",
+        {
+            "shrinkage": ("shrinkage.path(X, Y, multi_task=True, alphas=grid, tol)", ours),
+            "scikit-learn": (
+                "MultiTaskLasso(warm_start=True, tol, max_iter=100_000) along the grid",
+                sklearn_,
+            ),
+        },
+        worst,
+    )
 
 
 def gamma_case(n: int, p: int, l1_ratio: float, alpha_ratio: float) -> Case:
@@ -233,13 +256,20 @@ def gamma_case(n: int, p: int, l1_ratio: float, alpha_ratio: float) -> Case:
     alpha = amax * alpha_ratio
 
     def ours(tol):
-        m = shrinkage.GammaRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=tol,
-                                     max_iter=100_000).fit(X, y)
+        m = shrinkage.GammaRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=tol, max_iter=100_000).fit(
+            X, y
+        )
         return m.coef_, m.intercept_
 
     def glum_(tol):
-        m = GeneralizedLinearRegressor(family="gamma", link="log", alpha=alpha,
-                                       l1_ratio=l1_ratio, gradient_tol=tol, max_iter=10_000)
+        m = GeneralizedLinearRegressor(
+            family="gamma",
+            link="log",
+            alpha=alpha,
+            l1_ratio=l1_ratio,
+            gradient_tol=tol,
+            max_iter=10_000,
+        )
         m.fit(X, y)
         return np.asarray(m.coef_), float(m.intercept_)
 
@@ -247,6 +277,7 @@ def gamma_case(n: int, p: int, l1_ratio: float, alpha_ratio: float) -> Case:
         def fit(tol):
             m = GammaRegressor(alpha=alpha, solver=solver, tol=tol, max_iter=100_000).fit(X, y)
             return m.coef_, m.intercept_
+
         return fit
 
     def worst(ans):
@@ -254,19 +285,27 @@ def gamma_case(n: int, p: int, l1_ratio: float, alpha_ratio: float) -> Case:
 
     fits = {"shrinkage": (f"GammaRegressor(alpha, l1_ratio={l1_ratio:g}, tol)", ours)}
     if l1_ratio == 0:
-        fits["scikit-learn lbfgs"] = ("sklearn GammaRegressor(alpha, solver='lbfgs', tol)",
-                                      sklearn_("lbfgs"))
+        fits["scikit-learn lbfgs"] = (
+            "sklearn GammaRegressor(alpha, solver='lbfgs', tol)",
+            sklearn_("lbfgs"),
+        )
         fits["scikit-learn newton-cholesky"] = (
             "sklearn GammaRegressor(alpha, solver='newton-cholesky', tol)",
-            sklearn_("newton-cholesky"))
-    fits["glum"] = (f"GeneralizedLinearRegressor(family='gamma', link='log', alpha, "
-                    f"l1_ratio={l1_ratio:g}, gradient_tol=tol)", glum_)
+            sklearn_("newton-cholesky"),
+        )
+    fits["glum"] = (
+        f"GeneralizedLinearRegressor(family='gamma', link='log', alpha, "
+        f"l1_ratio={l1_ratio:g}, gradient_tol=tol)",
+        glum_,
+    )
     kind = {0.0: "L2", 1.0: "L1"}.get(l1_ratio, f"elastic net l1_ratio={l1_ratio:g}")
-    return Case(f"Gamma, {kind}, one alpha",
-                f"n={n}, p={p}, Toeplitz rho=0.5, 10 true non-zeros, log link, shape 2; "
-                f"alpha = {alpha_ratio:g} * alpha_max" + (" (of l1_ratio=1e-3)"
-                                                          if l1_ratio == 0 else ""),
-                fits, worst)
+    return Case(
+        f"Gamma, {kind}, one alpha",
+        f"n={n}, p={p}, Toeplitz rho=0.5, 10 true non-zeros, log link, shape 2; "
+        f"alpha = {alpha_ratio:g} * alpha_max" + (" (of l1_ratio=1e-3)" if l1_ratio == 0 else ""),
+        fits,
+        worst,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -323,38 +362,54 @@ def _versions() -> str:
     import shrinkage
 
     from .run import _shrinkage_source
-    return (f"shrinkage {shrinkage.__version__} ({_shrinkage_source()}), "
-            f"scikit-learn {sklearn.__version__}, skglm {skglm.__version__}, "
-            f"glum {glum.__version__}, numpy {np.__version__}, Python {platform.python_version()}")
+
+    return (
+        f"shrinkage {shrinkage.__version__} ({_shrinkage_source()}), "
+        f"scikit-learn {sklearn.__version__}, skglm {skglm.__version__}, "
+        f"glum {glum.__version__}, numpy {np.__version__}, Python {platform.python_version()}"
+    )
 
 
 def render(command: str, results: list[tuple[Case, dict]], repeat: int, total: float) -> str:
-    L = ["# Benchmarks: the new models (MCP, multi-task lasso, Gamma) against their peers", "",
-         "Generated by `benchmarks/new_models.py`; do not edit by hand. Reproduce with:", "",
-         "```", command, "```", "",
-         f"Run on {_dt.datetime.now():%Y-%m-%d %H:%M}, total {total:.0f} s; {_versions()}. "
-         f"Best of {repeat} warm runs, process CPU time, one BLAS thread for every library; "
-         f"ratio = peer time / shrinkage time (above 1: shrinkage is faster). Load average at "
-         f"the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs.",
-         "",
-         "Every library runs at the loosest tol of the ladder 1e-3, 3.16e-4, ... (factors of "
-         "sqrt(10)) whose answer passes the same independent numpy certificate, <= 1e-6 "
-         "(`benchmarks/new_models.py`): MCP, the largest KKT violation per unit column RMS over "
-         "sd(y), at every alpha (non-convex: a stationary point; `objective vs ours` is the "
-         "range of the relative objective differences along the path); multi-task lasso, the "
-         "relative duality gap at every alpha; Gamma, the duality gap over the intercept-only "
-         "objective.", "",
-         "| case | library | CPU s | ratio | wall s | tol used | certificate | objective vs ours |",
-         "|---|---|---:|---:|---:|---|---|---|"]
+    L = [
+        "# Benchmarks: the new models (MCP, multi-task lasso, Gamma) against their peers",
+        "",
+        "Generated by `benchmarks/new_models.py`; do not edit by hand. Reproduce with:",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        f"Run on {_dt.datetime.now():%Y-%m-%d %H:%M}, total {total:.0f} s; {_versions()}. "
+        f"Best of {repeat} warm runs, process CPU time, one BLAS thread for every library; "
+        f"ratio = peer time / shrinkage time (above 1: shrinkage is faster). Load average at "
+        f"the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs.",
+        "",
+        "Every library runs at the loosest tol of the ladder 1e-3, 3.16e-4, ... (factors of "
+        "sqrt(10)) whose answer passes the same independent numpy certificate, <= 1e-6 "
+        "(`benchmarks/new_models.py`): MCP, the largest KKT violation per unit column RMS over "
+        "sd(y), at every alpha (non-convex: a stationary point; `objective vs ours` is the "
+        "range of the relative objective differences along the path); multi-task lasso, the "
+        "relative duality gap at every alpha; Gamma, the duality gap over the intercept-only "
+        "objective.",
+        "",
+        "| case | library | CPU s | ratio | wall s | tol used | certificate | objective vs ours |",
+        "|---|---|---:|---:|---:|---|---|---|",
+    ]
     for case, res in results:
         base = res["shrinkage"]["cpu"]
         for key, r in res.items():
             ratio = "" if key == "shrinkage" else f"{r['cpu'] / base:.2f}x"
             cert = f"{r['cert']:.1e}" + (" (fails)" if r.get("failed") else "")
-            obj = (f"{r['obj_diff_min']:+.1e} .. {r['obj_diff']:+.1e}"
-                   if "obj_diff" in r and key != "shrinkage" else "")
-            L.append(f"| {case.name} | {key} | {r['cpu']:.3f} | {ratio} | {r['wall']:.3f} | "
-                     f"{r['tol']:.2e} | {cert} | {obj} |")
+            obj = (
+                f"{r['obj_diff_min']:+.1e} .. {r['obj_diff']:+.1e}"
+                if "obj_diff" in r and key != "shrinkage"
+                else ""
+            )
+            L.append(
+                f"| {case.name} | {key} | {r['cpu']:.3f} | {ratio} | {r['wall']:.3f} | "
+                f"{r['tol']:.2e} | {cert} | {obj} |"
+            )
     L += ["", "Problems and calls:", ""]
     for case, res in results:
         L.append(f"- **{case.name}**: {case.describe}.")
@@ -371,8 +426,9 @@ def main(argv=None) -> None:
     ap.add_argument("--out", default=None, help="markdown file to write (default: print)")
     ap.add_argument("--quick", action="store_true", help="small problems (a smoke test)")
     args = ap.parse_args(argv)
-    command = "OPENBLAS_NUM_THREADS=1 python -m benchmarks.new_models --repeat " \
-        f"{args.repeat}" + (f" --out {args.out}" if args.out else "")
+    command = f"OPENBLAS_NUM_THREADS=1 python -m benchmarks.new_models --repeat {args.repeat}" + (
+        f" --out {args.out}" if args.out else ""
+    )
     if os.environ.get("PYTHONPATH"):  # a snapshot of a commit (see benchmarks/run.py)
         command = f"PYTHONPATH={os.environ['PYTHONPATH']} {command}"
 
@@ -381,17 +437,25 @@ def main(argv=None) -> None:
 
     t_start = time.perf_counter()
     with threadpool_limits(1):
-        warm = [mcp_case(60, 100, 5), multitask_case(60, 100, 3, 5),
-                gamma_case(100, 20, 0.0, 0.1), gamma_case(100, 20, 0.5, 0.05)]
+        warm = [
+            mcp_case(60, 100, 5),
+            multitask_case(60, 100, 3, 5),
+            gamma_case(100, 20, 0.0, 0.1),
+            gamma_case(100, 20, 0.5, 0.05),
+        ]
         for case in warm:  # imports and JIT compilation outside the timings
             for _how, fn in case.fits.values():
                 _quiet(fn, 1e-6)
         if args.quick:
             cases = warm
         else:
-            cases = [mcp_case(500, 1000, 50), multitask_case(500, 1000, 5, 30),
-                     gamma_case(5000, 200, 0.0, 0.01), gamma_case(5000, 200, 0.5, 0.02),
-                     gamma_case(5000, 200, 1.0, 0.02)]
+            cases = [
+                mcp_case(500, 1000, 50),
+                multitask_case(500, 1000, 5, 30),
+                gamma_case(5000, 200, 0.0, 0.01),
+                gamma_case(5000, 200, 0.5, 0.02),
+                gamma_case(5000, 200, 1.0, 0.02),
+            ]
         results = []
         for case in cases:
             log(case.name)

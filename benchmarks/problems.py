@@ -33,9 +33,11 @@ class Spec:
 
     def describe(self) -> str:
         kind = "lasso" if self.l1_ratio == 1.0 else f"elastic net (l1_ratio={self.l1_ratio})"
-        return (f"{kind}, n={self.n}, p={self.p}, Toeplitz rho={self.rho}, {self.n_nonzero} true "
-                f"non-zeros, SNR={self.snr}, {self.n_alphas} alphas down to "
-                f"{self.alpha_min_ratio:g} * alpha_max")
+        return (
+            f"{kind}, n={self.n}, p={self.p}, Toeplitz rho={self.rho}, {self.n_nonzero} true "
+            f"non-zeros, SNR={self.snr}, {self.n_alphas} alphas down to "
+            f"{self.alpha_min_ratio:g} * alpha_max"
+        )
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ def toeplitz_design(n: int, p: int, rho: float, rng: np.random.Generator) -> np.
     return X
 
 
-def alpha_grid(X: np.ndarray, y: np.ndarray, n_alphas: int, alpha_min_ratio: float,
-               l1_ratio: float) -> np.ndarray:
+def alpha_grid(
+    X: np.ndarray, y: np.ndarray, n_alphas: int, alpha_min_ratio: float, l1_ratio: float
+) -> np.ndarray:
     """The shared grid (scikit-learn's alpha_max for fit_intercept=True)."""
     n = X.shape[0]
     y_c = y - y.mean()
@@ -140,8 +143,14 @@ def _sparse_truth(p: int, n_nonzero: int, rng: np.random.Generator) -> np.ndarra
     return w
 
 
-def logistic_dense(n: int = 500, p: int = 5_000, rho: float = 0.6, n_nonzero: int = 20,
-                   signal_sd: float = 2.0, seed: int = 0) -> LogisticProblem:
+def logistic_dense(
+    n: int = 500,
+    p: int = 5_000,
+    rho: float = 0.6,
+    n_nonzero: int = 20,
+    signal_sd: float = 2.0,
+    seed: int = 0,
+) -> LogisticProblem:
     """Toeplitz Gaussian design (rho^|i-j|), sparse truth scaled so sd(X w) = signal_sd."""
     rng = np.random.default_rng(seed)
     X = toeplitz_design(n, p, rho, rng)
@@ -149,27 +158,50 @@ def logistic_dense(n: int = 500, p: int = 5_000, rho: float = 0.6, n_nonzero: in
     w *= signal_sd / np.std(X @ w)
     y = _logistic_labels(X @ w, rng)
     return LogisticProblem(
-        "dense", f"dense n={n}, p={p}, Toeplitz rho={rho}, {n_nonzero} true non-zeros, "
-        f"sd(X w)={signal_sd:g}, y ~ logistic(X w) in {{-1, +1}}", X, y, w)
+        "dense",
+        f"dense n={n}, p={p}, Toeplitz rho={rho}, {n_nonzero} true non-zeros, "
+        f"sd(X w)={signal_sd:g}, y ~ logistic(X w) in {{-1, +1}}",
+        X,
+        y,
+        w,
+    )
 
 
-def logistic_sparse(n: int = 20_000, p: int = 50_000, density: float = 1e-3,
-                    n_nonzero: int = 2_000, signal_sd: float = 2.0, seed: int = 0,
-                    name: str = "sparse") -> LogisticProblem:
+def logistic_sparse(
+    n: int = 20_000,
+    p: int = 50_000,
+    density: float = 1e-3,
+    n_nonzero: int = 2_000,
+    signal_sd: float = 2.0,
+    seed: int = 0,
+    name: str = "sparse",
+) -> LogisticProblem:
     """Random CSC design (uniform positions, N(0, 1) values), sparse truth, sd(X w) = signal_sd."""
     import scipy.sparse as sp
 
     rng = np.random.default_rng(seed)
-    X = sp.random(n, p, density=density, format="csc", random_state=rng,
-                  data_rvs=rng.standard_normal, dtype=np.float64)
+    X = sp.random(
+        n,
+        p,
+        density=density,
+        format="csc",
+        random_state=rng,
+        data_rvs=rng.standard_normal,
+        dtype=np.float64,
+    )
     X.sort_indices()
     w = _sparse_truth(p, n_nonzero, rng)
     w *= signal_sd / np.std(X @ w)
     y = _logistic_labels(X @ w, rng)
     return LogisticProblem(
-        name, f"sparse CSC n={n}, p={p}, density={density:g} ({X.nnz} non-zeros, N(0, 1) "
+        name,
+        f"sparse CSC n={n}, p={p}, density={density:g} ({X.nnz} non-zeros, N(0, 1) "
         f"values), {n_nonzero} true non-zeros, sd(X w)={signal_sd:g}, y ~ logistic(X w) in "
-        "{-1, +1}", X, y, w)
+        "{-1, +1}",
+        X,
+        y,
+        w,
+    )
 
 
 def logistic_sparse_quick() -> LogisticProblem:
@@ -177,5 +209,8 @@ def logistic_sparse_quick() -> LogisticProblem:
     return logistic_sparse(n=4_000, p=10_000, n_nonzero=400, name="sparse-quick")
 
 
-LOGISTIC = {"dense": logistic_dense, "sparse": logistic_sparse,
-            "sparse-quick": logistic_sparse_quick}
+LOGISTIC = {
+    "dense": logistic_dense,
+    "sparse": logistic_sparse,
+    "sparse-quick": logistic_sparse_quick,
+}

@@ -26,14 +26,22 @@ from .adapters import ours
 PHASES = (
     ("shrinkage._validation", None, "check_design", "check_design (validation; C->F copy)"),
     ("shrinkage._problem", None, "sufficient_statistics", "sufficient_statistics (G, q)"),
-    ("shrinkage.datafits.quadratic", "WeightedDesign", "build",
-     "WeightedDesign.build (centred F copy)"),
+    (
+        "shrinkage.datafits.quadratic",
+        "WeightedDesign",
+        "build",
+        "WeightedDesign.build (centred F copy)",
+    ),
     ("shrinkage.path", None, "solve_gram", "solve_gram: all alphas (python + kernel)"),
     ("shrinkage.solvers._kernels", None, "gram_cd", "  gram_cd kernel (numba)"),
     ("shrinkage.path", None, "solve_cd", "solve_cd: all alphas (python + kernels)"),
     ("shrinkage.solvers._kernels", None, "cd_working_set", "  cd_working_set kernel (numba)"),
-    ("shrinkage.datafits.quadratic", "WeightedDesign", "correlations",
-     "  full correlations X'r (BLAS gemv)"),
+    (
+        "shrinkage.datafits.quadratic",
+        "WeightedDesign",
+        "correlations",
+        "  full correlations X'r (BLAS gemv)",
+    ),
     ("shrinkage.datafits.quadratic", "WeightedDesign", "residual", "  residual y - Xw"),
     ("shrinkage.solvers._kernels", None, "dual_gap", "  dual_gap (numba)"),
     ("shrinkage.solvers._kernels", None, "kkt_violations", "  kkt_violations (numba)"),
@@ -84,8 +92,14 @@ def main(argv=None) -> int:
         acc.clear()
         calls.clear()
         t = clock()
-        res = shrinkage.path(problem.X, problem.y, l1_ratio=problem.l1_ratio,
-                             alphas=problem.alphas, tol=tol, max_iter=100_000)
+        res = shrinkage.path(
+            problem.X,
+            problem.y,
+            l1_ratio=problem.l1_ratio,
+            alphas=problem.alphas,
+            tol=tol,
+            max_iter=100_000,
+        )
         total = clock() - t
         if best is None or total < best[0]:
             best = (total, dict(acc), dict(calls), int(np.sum(res.n_iter)))

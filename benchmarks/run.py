@@ -66,13 +66,31 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "threadpools": sorted(
-            ({**{k: d.get(k) for k in ("user_api", "internal_api", "prefix", "version",
-                                        "architecture", "threading_layer", "num_threads")},
-              "owner": _owner(d.get("filepath", ""))}
-             for d in threadpoolctl.threadpool_info()),
-            key=lambda d: (d["user_api"] != "blas", d["owner"])),
-        "env": {k: v for k, v in sorted(os.environ.items())
-                if k.startswith(("OPENBLAS", "OMP_", "MKL_", "NUMBA_", "BLIS_", "GOTO"))},
+            (
+                {
+                    **{
+                        k: d.get(k)
+                        for k in (
+                            "user_api",
+                            "internal_api",
+                            "prefix",
+                            "version",
+                            "architecture",
+                            "threading_layer",
+                            "num_threads",
+                        )
+                    },
+                    "owner": _owner(d.get("filepath", "")),
+                }
+                for d in threadpoolctl.threadpool_info()
+            ),
+            key=lambda d: (d["user_api"] != "blas", d["owner"]),
+        ),
+        "env": {
+            k: v
+            for k, v in sorted(os.environ.items())
+            if k.startswith(("OPENBLAS", "OMP_", "MKL_", "NUMBA_", "BLIS_", "GOTO"))
+        },
     }
     info["shrinkage"] = _shrinkage_source()
     try:
@@ -97,10 +115,18 @@ def _shrinkage_source() -> str:
     if commit_file.exists():
         return f"{text} (snapshot of commit {commit_file.read_text().strip()})"
     try:
-        head = subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(src), "status", "--porcelain", "."],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(src), "status", "--porcelain", "."],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         return f"{text} (commit {head}{', with uncommitted changes' if dirty else ''})"
     except (OSError, subprocess.CalledProcessError):
         return text
@@ -145,8 +171,13 @@ def _call(module, fit, problem, tol):
         t0 = time.perf_counter()
         coefs, intercepts = fit(problem.X, problem.y, problem.alphas, problem.l1_ratio, tol)
         elapsed = time.perf_counter() - t0
-    notes = sorted({f"{w.category.__name__}" for w in caught
-                    if "converge" in (w.category.__name__ + str(w.message)).lower()})
+    notes = sorted(
+        {
+            f"{w.category.__name__}"
+            for w in caught
+            if "converge" in (w.category.__name__ + str(w.message)).lower()
+        }
+    )
     return elapsed, np.asarray(coefs), np.asarray(intercepts), notes
 
 
@@ -158,9 +189,15 @@ def certified_run(module, fit, problem, tol):
         rel = certify.relative_gaps(problem, coefs, intercepts)
         worst = float(np.max(rel))
         if worst <= GAP_TARGET or tightened >= MAX_TIGHTEN:
-            return dict(tol=tol, tightened=tightened, times=[elapsed], max_rel_gap=worst,
-                        min_rel_gap=float(np.min(rel)), notes=notes,
-                        nnz_last=int(np.count_nonzero(coefs[-1])))
+            return dict(
+                tol=tol,
+                tightened=tightened,
+                times=[elapsed],
+                max_rel_gap=worst,
+                min_rel_gap=float(np.min(rel)),
+                notes=notes,
+                nnz_last=int(np.count_nonzero(coefs[-1])),
+            )
         tol /= TIGHTEN
         tightened += 1
 
@@ -182,8 +219,9 @@ def warm_up(mods: dict) -> dict:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     mod.fit_path(tiny.X, tiny.y, tiny.alphas, l1_ratio, 1e-6)
-                    mod.fit_path(np.vstack([tiny.X] * 4), np.tile(tiny.y, 4), tiny.alphas,
-                                 l1_ratio, 1e-6)
+                    mod.fit_path(
+                        np.vstack([tiny.X] * 4), np.tile(tiny.y, 4), tiny.alphas, l1_ratio, 1e-6
+                    )
             except NotImplementedError:
                 pass
         spent[key] = time.perf_counter() - t0
@@ -229,8 +267,10 @@ def bench_problem(problem, mods: dict, repeat: int, slow: float, log, no_skip=Fa
             log(f"  {key:9s} skipped: {exc}")
             continue
         results[key] = res
-        log(f"  {key:9s} {res['times'][0]:8.3f}s  tol={res['tol']:.2e}  "
-            f"max rel gap={res['max_rel_gap']:.2e}")
+        log(
+            f"  {key:9s} {res['times'][0]:8.3f}s  tol={res['tol']:.2e}  "
+            f"max rel gap={res['max_rel_gap']:.2e}"
+        )
     for _ in range(repeat - 1):
         for key, mod in mods.items():
             res = results[key]
@@ -288,22 +328,28 @@ def cold_start(problem_name: str, tol: float, sklearn_tol: float | None, log) ->
         script = _COLD_SCRIPT.format(root=str(ROOT), problem=problem_name, tol=tol)
         for label in ("empty_cache", "warm_cache"):
             t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                                  text=True, check=True)
+            proc = subprocess.run(
+                [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+            )
             res = json.loads(proc.stdout.strip().splitlines()[-1])
             res["process_s"] = time.perf_counter() - t0
             out[label] = res
-            log(f"  cold start, numba cache {label}: import {res['import_s']:.3f}s, first fit "
-                f"{res['first_fit_s']:.3f}s, second fit {res['second_fit_s']:.3f}s")
+            log(
+                f"  cold start, numba cache {label}: import {res['import_s']:.3f}s, first fit "
+                f"{res['first_fit_s']:.3f}s, second fit {res['second_fit_s']:.3f}s"
+            )
     if sklearn_tol is not None:
         script = _COLD_SCRIPT_SKLEARN.format(root=str(ROOT), problem=problem_name, tol=sklearn_tol)
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                              check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
         out["sklearn"] = json.loads(proc.stdout.strip().splitlines()[-1])
         out["sklearn"]["process_s"] = time.perf_counter() - t0
-        log(f"  cold start, scikit-learn: import {out['sklearn']['import_s']:.3f}s, first fit "
-            f"{out['sklearn']['first_fit_s']:.3f}s")
+        log(
+            f"  cold start, scikit-learn: import {out['sklearn']['import_s']:.3f}s, first fit "
+            f"{out['sklearn']['first_fit_s']:.3f}s"
+        )
     return out
 
 
@@ -336,8 +382,10 @@ def time_variants(problem, mods: dict, log) -> None:
                 res = certified_run(mod, fit, problem, initial_tol(mod, problem.name))
             except NotImplementedError:
                 continue
-            log(f"  {key:9s} {label:40s} {res['times'][0]:8.3f}s  tol={res['tol']:.2e}  "
-                f"max rel gap={res['max_rel_gap']:.2e}")
+            log(
+                f"  {key:9s} {label:40s} {res['times'][0]:8.3f}s  tol={res['tol']:.2e}  "
+                f"max rel gap={res['max_rel_gap']:.2e}"
+            )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -348,27 +396,47 @@ def _fmt_t(t: float) -> str:
     return f"{t:.3f}" if t < 10 else f"{t:.1f}"
 
 
-def render(args, command: str, info: dict, warm: dict, specs: dict, results: dict, cold: dict,
-           mods: dict, missing: dict, loads: tuple, total_s: float, problem_loads: dict) -> str:
+def render(
+    args,
+    command: str,
+    info: dict,
+    warm: dict,
+    specs: dict,
+    results: dict,
+    cold: dict,
+    mods: dict,
+    missing: dict,
+    loads: tuple,
+    total_s: float,
+    problem_loads: dict,
+) -> str:
     keys = list(mods)
     L = []
     L.append("# Benchmarks: Lasso paths against scikit-learn, skglm, celer and glum")
     L.append("")
-    L.append("Cross-validation (LassoCV, RidgeCV) against scikit-learn: "
-             "[benchmarks-cv.md](benchmarks-cv.md) (`benchmarks/cv.py`).")
+    L.append(
+        "Cross-validation (LassoCV, RidgeCV) against scikit-learn: "
+        "[benchmarks-cv.md](benchmarks-cv.md) (`benchmarks/cv.py`)."
+    )
     L.append("")
-    L.append("L1 logistic regression against scikit-learn (liblinear), skglm and celer: "
-             "[benchmarks-logistic.md](benchmarks-logistic.md) (`benchmarks/logistic.py`).")
+    L.append(
+        "L1 logistic regression against scikit-learn (liblinear), skglm and celer: "
+        "[benchmarks-logistic.md](benchmarks-logistic.md) (`benchmarks/logistic.py`)."
+    )
     L.append("")
-    L.append("Data larger than memory on Dask (20 million x 100 Lasso path + 5-fold CV from "
-             "Parquet, 1 vs 2 workers, peak memory, dask-ml; logistic on 2 million rows): "
-             "[dask.md](dask.md#benchmark) (`benchmarks/dask_scale.py`, "
-             "`benchmarks/dask_glm.py`).")
+    L.append(
+        "Data larger than memory on Dask (20 million x 100 Lasso path + 5-fold CV from "
+        "Parquet, 1 vs 2 workers, peak memory, dask-ml; logistic on 2 million rows): "
+        "[dask.md](dask.md#benchmark) (`benchmarks/dask_scale.py`, "
+        "`benchmarks/dask_glm.py`)."
+    )
     L.append("")
-    L.append("The newer models (MCP paths against skglm, multi-task lasso against scikit-learn, "
-             "Gamma regression against scikit-learn and glum): "
-             "[benchmarks-new-models.md](benchmarks-new-models.md) "
-             "(`benchmarks/new_models.py`).")
+    L.append(
+        "The newer models (MCP paths against skglm, multi-task lasso against scikit-learn, "
+        "Gamma regression against scikit-learn and glum): "
+        "[benchmarks-new-models.md](benchmarks-new-models.md) "
+        "(`benchmarks/new_models.py`)."
+    )
     L.append("")
     L.append("Generated by `benchmarks/run.py`; do not edit by hand. Reproduce with:")
     L.append("")
@@ -376,9 +444,11 @@ def render(args, command: str, info: dict, warm: dict, specs: dict, results: dic
     L.append(command)
     L.append("```")
     L.append("")
-    L.append(f"Run on {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, "
-             f"total {total_s:.0f} s. Best of {args.repeat} warm runs, wall-clock seconds; "
-             "ratio = peer time / shrinkage time (above 1: shrinkage is faster).")
+    L.append(
+        f"Run on {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, "
+        f"total {total_s:.0f} s. Best of {args.repeat} warm runs, wall-clock seconds; "
+        "ratio = peer time / shrinkage time (above 1: shrinkage is faster)."
+    )
     L.append("")
     L.append("## Times")
     L.append("")
@@ -401,10 +471,13 @@ def render(args, command: str, info: dict, warm: dict, specs: dict, results: dic
             cells.append(cell)
         L.append(f"| ({name}) n={specs[name].n}, p={specs[name].p} | " + " | ".join(cells) + " |")
     L.append("")
-    L.append(f"`*` one run only (the first took over {args.slow:g} s). `gap!`: relative duality "
-             f"gap above {GAP_TARGET:g} at some alpha. Load average (1 min) before / after each "
-             "problem: " + "; ".join(f"({k}) {a.split()[0]} / {b.split()[0]}"
-                                     for k, (a, b) in problem_loads.items()) + ".")
+    L.append(
+        f"`*` one run only (the first took over {args.slow:g} s). `gap!`: relative duality "
+        f"gap above {GAP_TARGET:g} at some alpha. Load average (1 min) before / after each "
+        "problem: "
+        + "; ".join(f"({k}) {a.split()[0]} / {b.split()[0]}" for k, (a, b) in problem_loads.items())
+        + "."
+    )
     L.append("")
     L.append("## Targets")
     L.append("")
@@ -412,18 +485,22 @@ def render(args, command: str, info: dict, warm: dict, specs: dict, results: dic
     L.append("")
     L.append("## Certificates and tolerances")
     L.append("")
-    L.append("Relative duality gap = gap / primal objective, computed for every library by "
-             "`benchmarks/certify.py` (independent numpy, same formula for all), at every alpha "
-             f"of the grid; target <= {GAP_TARGET:g}. `tol` is each library's own parameter "
-             "(meanings below), calibrated with `--calibrate` and tightened automatically by "
-             "sqrt(10) steps if a run misses the target. The dual point is the rescaled "
-             "residual (the usual one, as in scikit-learn), the same for every library: celer "
-             "certifies itself with a better, extrapolated dual point, so its own gap is far "
-             "smaller than this one and it needs a much smaller `tol` to pass here; skglm stops "
-             "on KKT violations, glum on the gradient.")
+    L.append(
+        "Relative duality gap = gap / primal objective, computed for every library by "
+        "`benchmarks/certify.py` (independent numpy, same formula for all), at every alpha "
+        f"of the grid; target <= {GAP_TARGET:g}. `tol` is each library's own parameter "
+        "(meanings below), calibrated with `--calibrate` and tightened automatically by "
+        "sqrt(10) steps if a run misses the target. The dual point is the rescaled "
+        "residual (the usual one, as in scikit-learn), the same for every library: celer "
+        "certifies itself with a better, extrapolated dual point, so its own gap is far "
+        "smaller than this one and it needs a much smaller `tol` to pass here; skglm stops "
+        "on KKT violations, glum on the gradient."
+    )
     L.append("")
-    L.append("| problem | library | tol | max rel gap | min rel gap | nnz at smallest alpha | "
-             "runs (s) | notes |")
+    L.append(
+        "| problem | library | tol | max rel gap | min rel gap | nnz at smallest alpha | "
+        "runs (s) | notes |"
+    )
     L.append("|---|---|---|---|---|---|---|---|")
     for name, res in results.items():
         for k in keys:
@@ -432,34 +509,45 @@ def render(args, command: str, info: dict, warm: dict, specs: dict, results: dic
                 L.append(f"| {name} | {mods[k].NAME} | | | | | | skipped: {r['skipped']} |")
                 continue
             flag = " **above target**" if r["max_rel_gap"] > GAP_TARGET else ""
-            notes = ", ".join(r["notes"]) + (f" tol tightened {r['tightened']}x"
-                                            if r["tightened"] else "")
+            notes = ", ".join(r["notes"]) + (
+                f" tol tightened {r['tightened']}x" if r["tightened"] else ""
+            )
             runs = ", ".join(_fmt_t(t) for t in r["times"])
-            L.append(f"| {name} | {mods[k].NAME} | {r['tol']:.2e} | {r['max_rel_gap']:.2e}{flag} "
-                     f"| {r['min_rel_gap']:.1e} | {r['nnz_last']} | {runs} | {notes} |")
+            L.append(
+                f"| {name} | {mods[k].NAME} | {r['tol']:.2e} | {r['max_rel_gap']:.2e}{flag} "
+                f"| {r['min_rel_gap']:.1e} | {r['nnz_last']} | {runs} | {notes} |"
+            )
     L.append("")
     if cold:
         L.append("## Cold start")
         L.append("")
-        L.append(f"A fresh `python` process: `import shrinkage`, then the first and a second "
-                 f"`shrinkage.path` on problem ({args.cold_problem}) (numba `cache=True`). First "
-                 "with an empty numba cache (a new `NUMBA_CACHE_DIR`: compilation), then a second "
-                 "fresh process on the filled cache (what a user sees on every later start).")
+        L.append(
+            f"A fresh `python` process: `import shrinkage`, then the first and a second "
+            f"`shrinkage.path` on problem ({args.cold_problem}) (numba `cache=True`). First "
+            "with an empty numba cache (a new `NUMBA_CACHE_DIR`: compilation), then a second "
+            "fresh process on the filled cache (what a user sees on every later start)."
+        )
         L.append("")
         L.append("| process | import (s) | first fit (s) | second fit (s) | whole process (s) |")
         L.append("|---|---|---|---|---|")
         for label, r in cold.items():
-            what = {"empty_cache": "shrinkage, empty numba cache",
-                    "warm_cache": "shrinkage, numba cache filled",
-                    "sklearn": "scikit-learn (for reference)"}[label]
-            L.append(f"| {what} | {r['import_s']:.3f} | {r['first_fit_s']:.3f} | "
-                     f"{r['second_fit_s']:.3f} | {r.get('process_s', float('nan')):.2f} |")
+            what = {
+                "empty_cache": "shrinkage, empty numba cache",
+                "warm_cache": "shrinkage, numba cache filled",
+                "sklearn": "scikit-learn (for reference)",
+            }[label]
+            L.append(
+                f"| {what} | {r['import_s']:.3f} | {r['first_fit_s']:.3f} | "
+                f"{r['second_fit_s']:.3f} | {r.get('process_s', float('nan')):.2f} |"
+            )
         L.append("")
     L.append("## Problems")
     L.append("")
-    L.append("Built by `benchmarks/problems.py` (seeded; C-ordered float64 X, as numpy makes it). "
-             "Every library gets the same raw X, y and the same alpha grid, computed once: "
-             "alpha_max = max|X_c' y_c| / n, geometric grid down to alpha_min_ratio * alpha_max.")
+    L.append(
+        "Built by `benchmarks/problems.py` (seeded; C-ordered float64 X, as numpy makes it). "
+        "Every library gets the same raw X, y and the same alpha grid, computed once: "
+        "alpha_max = max|X_c' y_c| / n, geometric grid down to alpha_min_ratio * alpha_max."
+    )
     L.append("")
     for name, spec in specs.items():
         L.append(f"- ({name}) {spec.describe()}.")
@@ -472,29 +560,41 @@ def render(args, command: str, info: dict, warm: dict, specs: dict, results: dic
     for k, why in missing.items():
         L.append(f"- {k}: {why}.")
     L.append("")
-    L.append("Warm-up (imports, numba compilation or cache loading; excluded from the times): "
-             + ", ".join(f"{mods[k].NAME} {t:.2f} s" for k, t in warm.items()) + ".")
+    L.append(
+        "Warm-up (imports, numba compilation or cache loading; excluded from the times): "
+        + ", ".join(f"{mods[k].NAME} {t:.2f} s" for k, t in warm.items())
+        + "."
+    )
     L.append("")
     L.append("## Machine")
     L.append("")
-    L.append(f"- {info['nproc']} CPUs ({info['affinity']} usable), {info['cpu']}; "
-             f"{info['platform']}")
+    L.append(
+        f"- {info['nproc']} CPUs ({info['affinity']} usable), {info['cpu']}; {info['platform']}"
+    )
     L.append(f"- shrinkage measured: {info['shrinkage']}")
-    L.append(f"- Python {info['python']}, numpy {info['numpy']}, numba {info.get('numba')} "
-             f"(NUMBA_NUM_THREADS={info.get('numba_threads')})")
+    L.append(
+        f"- Python {info['python']}, numpy {info['numpy']}, numba {info.get('numba')} "
+        f"(NUMBA_NUM_THREADS={info.get('numba_threads')})"
+    )
     for tp in info["threadpools"]:
         if tp["user_api"] == "blas":
-            L.append(f"- threadpoolctl: {tp['internal_api']} {tp['version']} loaded by "
-                     f"{tp['owner']} ({tp['prefix']}): kernel `{tp['architecture']}`, "
-                     f"{tp['num_threads']} threads ({tp['threading_layer']})")
+            L.append(
+                f"- threadpoolctl: {tp['internal_api']} {tp['version']} loaded by "
+                f"{tp['owner']} ({tp['prefix']}): kernel `{tp['architecture']}`, "
+                f"{tp['num_threads']} threads ({tp['threading_layer']})"
+            )
         else:
-            L.append(f"- threadpoolctl: {tp['internal_api']} loaded by {tp['owner']}, "
-                     f"{tp['num_threads']} threads")
+            L.append(
+                f"- threadpoolctl: {tp['internal_api']} loaded by {tp['owner']}, "
+                f"{tp['num_threads']} threads"
+            )
     env = ", ".join(f"{k}={v}" for k, v in info["env"].items()) or "none set"
     L.append(f"- BLAS / threading environment variables (left as they were): {env}")
-    L.append(f"- load average (1, 5, 15 min) at start: {loads[0]}; at end: {loads[1]}. "
-             "The machine may be shared: a load above the CPU count means the times are "
-             "inflated, for every library alike (repeats run round-robin).")
+    L.append(
+        f"- load average (1, 5, 15 min) at start: {loads[0]}; at end: {loads[1]}. "
+        "The machine may be shared: a load above the CPU count means the times are "
+        "inflated, for every library alike (repeats run round-robin)."
+    )
     L.append("")
     return "\n".join(L)
 
@@ -508,13 +608,17 @@ def _targets(results: dict) -> str:
         peers = {k: r["best"] for k, r in res.items() if k != "ours" and "best" in r}
         if name == "a" and peers:
             k = min(peers, key=peers.get)
-            rows.append(f"| a | faster than the fastest peer | {_fmt_t(ours)} | {k.rstrip('_')} "
-                        f"{_fmt_t(peers[k])} | {'yes' if ours < peers[k] else '**no**'} |")
+            rows.append(
+                f"| a | faster than the fastest peer | {_fmt_t(ours)} | {k.rstrip('_')} "
+                f"{_fmt_t(peers[k])} | {'yes' if ours < peers[k] else '**no**'} |"
+            )
         elif name in ("b", "c") and "sklearn_" in peers:
             ref = peers["sklearn_"]
-            rows.append(f"| {name} | within 1.3x of scikit-learn | {_fmt_t(ours)} | "
-                        f"{_fmt_t(ref)} (x1.3 = {_fmt_t(1.3 * ref)}) | "
-                        f"{'yes' if ours <= 1.3 * ref else '**no**'} ({ours / ref:.2f}x) |")
+            rows.append(
+                f"| {name} | within 1.3x of scikit-learn | {_fmt_t(ours)} | "
+                f"{_fmt_t(ref)} (x1.3 = {_fmt_t(1.3 * ref)}) | "
+                f"{'yes' if ours <= 1.3 * ref else '**no**'} ({ours / ref:.2f}x) |"
+            )
     return "\n".join(rows)
 
 
@@ -522,29 +626,51 @@ def _targets(results: dict) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", default="docs/benchmarks.md", help="markdown report to write")
     ap.add_argument("--json", default=None, help="also write the raw results as JSON here")
     ap.add_argument("--problems", default="a,b,c", help="comma-separated names from problems.SPECS")
-    ap.add_argument("--libraries", default=",".join(_adapters.ORDER),
-                    help="comma-separated adapter modules (ours first)")
+    ap.add_argument(
+        "--libraries",
+        default=",".join(_adapters.ORDER),
+        help="comma-separated adapter modules (ours first)",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="report the best of N warm runs")
-    ap.add_argument("--slow", type=float, default=5.0,
-                    help="do not repeat a library whose first run took longer (seconds)")
-    ap.add_argument("--no-skip", action="store_true",
-                    help="also run libraries on the problems their adapter's SKIP lists")
-    ap.add_argument("--wait-load", type=float, default=0.0,
-                    help="before each problem wait up to this many seconds for the 1-minute "
-                         "load average to drop below the CPU count (shared machines)")
+    ap.add_argument(
+        "--slow",
+        type=float,
+        default=5.0,
+        help="do not repeat a library whose first run took longer (seconds)",
+    )
+    ap.add_argument(
+        "--no-skip",
+        action="store_true",
+        help="also run libraries on the problems their adapter's SKIP lists",
+    )
+    ap.add_argument(
+        "--wait-load",
+        type=float,
+        default=0.0,
+        help="before each problem wait up to this many seconds for the 1-minute "
+        "load average to drop below the CPU count (shared machines)",
+    )
     ap.add_argument("--cold-problem", default="b", help="problem for the cold-start measurement")
     ap.add_argument("--no-cold-start", action="store_true")
-    ap.add_argument("--calibrate", action="store_true",
-                    help="find each library's loosest tol meeting the gap target; no report")
-    ap.add_argument("--calibrate-from", type=float, default=1e-3,
-                    help="--calibrate: the loosest tol tried")
-    ap.add_argument("--variants", action="store_true",
-                    help="time every VARIANTS entry of each adapter; no report")
+    ap.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="find each library's loosest tol meeting the gap target; no report",
+    )
+    ap.add_argument(
+        "--calibrate-from", type=float, default=1e-3, help="--calibrate: the loosest tol tried"
+    )
+    ap.add_argument(
+        "--variants",
+        action="store_true",
+        help="time every VARIANTS entry of each adapter; no report",
+    )
     args = ap.parse_args(argv)
 
     def log(msg):
@@ -558,10 +684,15 @@ def main(argv=None) -> int:
     for k, why in missing.items():
         log(f"{k}: {why}")
     info = machine_info()
-    log(f"machine: {info['nproc']} CPUs, BLAS "
-        + "; ".join(f"{t['owner']}: {t['internal_api']} {t['version']} {t['architecture']} "
-                    f"x{t['num_threads']}" for t in info["threadpools"])
-        + f", load {loads0}")
+    log(
+        f"machine: {info['nproc']} CPUs, BLAS "
+        + "; ".join(
+            f"{t['owner']}: {t['internal_api']} {t['version']} {t['architecture']} "
+            f"x{t['num_threads']}"
+            for t in info["threadpools"]
+        )
+        + f", load {loads0}"
+    )
     warm = warm_up(mods)
     log("warm-up: " + ", ".join(f"{k} {t:.2f}s" for k, t in warm.items()))
 
@@ -571,8 +702,10 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         problem = problems.make(name)
         specs[name] = problem.spec
-        log(f"problem ({name}): {problem.spec.describe()} [built in "
-            f"{time.perf_counter() - t0:.1f}s]")
+        log(
+            f"problem ({name}): {problem.spec.describe()} [built in "
+            f"{time.perf_counter() - t0:.1f}s]"
+        )
         if args.calibrate:
             log(f"  calibrated: {calibrate(problem, mods, log, args.calibrate_from)}")
             continue
@@ -594,21 +727,38 @@ def main(argv=None) -> int:
         sk = initial_tol(mods["sklearn_"], args.cold_problem) if "sklearn_" in mods else None
         cold = cold_start(args.cold_problem, tol, sk, log)
 
-    command = "python -m benchmarks.run " + " ".join(shlex.quote(a) for a in
-                                                     (argv if argv is not None else sys.argv[1:]))
+    command = "python -m benchmarks.run " + " ".join(
+        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
+    )
     if os.environ.get("PYTHONPATH"):
         command = f"PYTHONPATH={shlex.quote(os.environ['PYTHONPATH'])} {command}"
     total = time.perf_counter() - start
-    text = render(args, command, info, warm, specs, results, cold, mods, missing,
-                  (loads0, loadavg()), total, loads_per_problem)
+    text = render(
+        args,
+        command,
+        info,
+        warm,
+        specs,
+        results,
+        cold,
+        mods,
+        missing,
+        (loads0, loadavg()),
+        total,
+        loads_per_problem,
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     log(f"wrote {out} ({total:.0f}s in all)")
     if args.json:
-        Path(args.json).write_text(json.dumps(
-            dict(machine=info, results=results, cold_start=cold, command=command), indent=1,
-            default=float))
+        Path(args.json).write_text(
+            json.dumps(
+                dict(machine=info, results=results, cold_start=cold, command=command),
+                indent=1,
+                default=float,
+            )
+        )
     print()
     print(_targets(results))
     return 0

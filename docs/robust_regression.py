@@ -42,9 +42,11 @@ def fit(model: str, X, y) -> tuple[np.ndarray, float]:
     if model == "ols":
         coef = np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[0]
         return coef[1:], float(coef[0])
-    est = {"lasso": Lasso(0.05, tol=1e-10),
-           "lad": QuantileRegressor(0.5, alpha=0.0),
-           "lad_l1": QuantileRegressor(0.5, alpha=0.02)}[model].fit(X, y)
+    est = {
+        "lasso": Lasso(0.05, tol=1e-10),
+        "lad": QuantileRegressor(0.5, alpha=0.0),
+        "lad_l1": QuantileRegressor(0.5, alpha=0.02),
+    }[model].fit(X, y)
     return est.coef_, float(est.intercept_)
 
 
@@ -55,8 +57,10 @@ def numbers(seed: int = 0) -> dict:
         out[scenario] = {}
         for model in MODELS:
             w, b = fit(model, X, y)
-            out[scenario][model] = {"coef_error": float(f"{np.max(np.abs(w - W_TRUE)):.3g}"),
-                                    "intercept_error": float(f"{abs(b - 1.0):.3g}")}
+            out[scenario][model] = {
+                "coef_error": float(f"{np.max(np.abs(w - W_TRUE)):.3g}"),
+                "intercept_error": float(f"{abs(b - 1.0):.3g}"),
+            }
     return out
 
 
@@ -65,8 +69,10 @@ def table(values: dict) -> str:
     head = "| model | clean | 10% outliers in y | 10% outliers in X |"
     lines = [head, "|---|---|---|---|"]
     for model, label in MODELS.items():
-        cells = [f"{values[s][model]['coef_error']:g} / {values[s][model]['intercept_error']:g}"
-                 for s in ("clean", "outliers_in_y", "outliers_in_x")]
+        cells = [
+            f"{values[s][model]['coef_error']:g} / {values[s][model]['intercept_error']:g}"
+            for s in ("clean", "outliers_in_y", "outliers_in_x")
+        ]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

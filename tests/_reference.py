@@ -14,8 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 
 
-def simulated(n: int, p: int, *, seed: int = 0, n_true: int = 5, noise: float = 0.5,
-              intercept: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+def simulated(
+    n: int, p: int, *, seed: int = 0, n_true: int = 5, noise: float = 0.5, intercept: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Well-conditioned Gaussian design with a sparse truth."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p))

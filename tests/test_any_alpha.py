@@ -32,8 +32,7 @@ def regression():
 def test_lasso_cv_predicts_at_its_alpha_and_at_any_other(regression):
     X, y = regression
     model = LassoCV(cv=3, n_alphas=30, **TIGHT).fit(X, y)
-    np.testing.assert_allclose(model.predict(X, alpha=model.alpha_), model.predict(X),
-                               rtol=1e-12)
+    np.testing.assert_allclose(model.predict(X, alpha=model.alpha_), model.predict(X), rtol=1e-12)
     path = model.cv_result_.path
     alpha = between(path.alphas, len(path) // 2)
     coef, intercept = path.coef_at(alpha)
@@ -42,8 +41,9 @@ def test_lasso_cv_predicts_at_its_alpha_and_at_any_other(regression):
     with pytest.raises(ValueError, match=r"below the path's smallest alpha.*exact=True"):
         model.predict(X, alpha=low)
     direct = Lasso(alpha=low, **TIGHT).fit(X, y)
-    np.testing.assert_allclose(model.predict(X, alpha=low, exact=True, train=(X, y)),
-                               direct.predict(X), rtol=1e-7)
+    np.testing.assert_allclose(
+        model.predict(X, alpha=low, exact=True, train=(X, y)), direct.predict(X), rtol=1e-7
+    )
 
 
 def test_train_goes_with_exact_and_has_a_shape(regression):
@@ -63,14 +63,16 @@ def test_logistic_cv_probabilities_at_any_alpha(n_classes):
     labels = np.digitize(y, np.quantile(y, np.linspace(0, 1, n_classes + 1)[1:-1]))
     names = np.array(["low", "mid", "high"])[labels]
     model = LogisticRegressionCV(cv=3, n_alphas=15, l1_ratios=1.0, **TIGHT).fit(X, names)
-    np.testing.assert_allclose(model.predict_proba(X, alpha=model.alpha_),
-                               model.predict_proba(X), rtol=1e-10)
+    np.testing.assert_allclose(
+        model.predict_proba(X, alpha=model.alpha_), model.predict_proba(X), rtol=1e-10
+    )
     alpha = between(model.cv_result_.path.alphas, 2)
     direct = LogisticRegression("l1", alpha=alpha, **TIGHT).fit(X, names)
     got = model.predict_proba(X, alpha=alpha, exact=True, train=(X, names))
     np.testing.assert_allclose(got, direct.predict_proba(X), rtol=1e-6, atol=1e-9)
-    assert np.array_equal(model.predict(X, alpha=alpha, exact=True, train=(X, names)),
-                          direct.predict(X))
+    assert np.array_equal(
+        model.predict(X, alpha=alpha, exact=True, train=(X, names)), direct.predict(X)
+    )
     interpolated = model.predict_proba(X, alpha=alpha)
     assert np.max(np.abs(interpolated - direct.predict_proba(X))) < 0.05
 
@@ -93,10 +95,10 @@ def test_poisson_cv_counts_at_any_alpha():
     model = PoissonRegressorCV(cv=3, n_alphas=12, **TIGHT).fit(X, y)
     alpha = model.alpha_ / 5
     direct = PoissonRegressor(alpha=alpha, l1_ratio=1.0, **TIGHT).fit(X, y)
-    np.testing.assert_allclose(model.predict(X, alpha=alpha, exact=True, train=(X, y)),
-                               direct.predict(X), rtol=1e-6)
-    np.testing.assert_allclose(model.predict(X, alpha=model.alpha_), model.predict(X),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        model.predict(X, alpha=alpha, exact=True, train=(X, y)), direct.predict(X), rtol=1e-6
+    )
+    np.testing.assert_allclose(model.predict(X, alpha=model.alpha_), model.predict(X), rtol=1e-12)
 
 
 def test_tweedie_path_exact_refit_keeps_its_power():
@@ -111,14 +113,18 @@ def test_tweedie_path_exact_refit_keeps_its_power():
     y = rng.poisson(mu) * rng.gamma(2.0, 0.5, 100)  # compound Poisson-Gamma, exact zeros
     tweedie = get_datafit("tweedie", power=1.2)
     p = path(X, y, datafit=tweedie, n_alphas=8, **TIGHT)
-    with pytest.raises(ValueError, match=r"datafit 'tweedie' has parameters the Path does not "
-                                         r"keep: pass the instance"):
+    with pytest.raises(
+        ValueError,
+        match=r"datafit 'tweedie' has parameters the Path does not "
+        r"keep: pass the instance",
+    ):
         p.coef_at(p.alphas[4], X=X, y=y, exact=True)
     coef, intercept = p.coef_at(p.alphas[4], X=X, y=y, exact=True, datafit=tweedie, **TIGHT)
     np.testing.assert_allclose(coef, p.coefs[4], atol=1e-7)
     np.testing.assert_allclose(intercept, p.intercepts[4], atol=1e-7)
-    other, _ = p.coef_at(p.alphas[4], X=X, y=y, exact=True,
-                         datafit=get_datafit("tweedie", power=1.5), **TIGHT)
+    other, _ = p.coef_at(
+        p.alphas[4], X=X, y=y, exact=True, datafit=get_datafit("tweedie", power=1.5), **TIGHT
+    )
     assert np.max(np.abs(other - p.coefs[4])) > 1e-3  # the power matters at this alpha
 
 

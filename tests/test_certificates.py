@@ -56,8 +56,9 @@ def reference_problem(X, y, opts):
         lower = np.maximum(lower, 0.0)
 
     def weights(alpha):
-        return penalty_weights(alpha, opts.get("l1_ratio", 1.0), p, opts.get("penalty_factor"),
-                               scale)
+        return penalty_weights(
+            alpha, opts.get("l1_ratio", 1.0), p, opts.get("penalty_factor"), scale
+        )
 
     return Xc, yc, sw, weights, lower, upper
 
@@ -75,8 +76,16 @@ def test_reported_gaps_are_independent_certificates(config, sparse, solver):
     X, y = _data()
     Xc, yc, sw, weights, lower, upper = reference_problem(X, y, opts)
     tol = 1e-9
-    P = shrinkage.path(sp.csc_matrix(X) if sparse else X, y, n_alphas=6, alpha_min_ratio=1e-2,
-                       tol=tol, max_iter=100_000, solver=solver, **opts)
+    P = shrinkage.path(
+        sp.csc_matrix(X) if sparse else X,
+        y,
+        n_alphas=6,
+        alpha_min_ratio=1e-2,
+        tol=tol,
+        max_iter=100_000,
+        solver=solver,
+        **opts,
+    )
     target = tol * null_deviance(yc, sw)
     floor = 1e-13 * null_deviance(yc, sw)  # rounding in P - D
     assert P.converged.all()
@@ -89,10 +98,10 @@ def test_reported_gaps_are_independent_certificates(config, sparse, solver):
         assert abs(gap - reported) <= floor + 1e-6 * gap
         # KKT: how far x_j' S r - l2 w_j is from l1 d|w_j| + the box's normal cone
         assert kkt_violations(Xc, yc, sw, w, l1, l2, lower, upper).max() <= 1e-4 * np.sqrt(
-            null_deviance(yc, sw))
+            null_deviance(yc, sw)
+        )
         # the intercept is profiled: b = ybar - xbar.w (zero without an intercept)
-        _, _, _, xm, ym = centred(X, y, opts.get("sample_weight"),
-                                  opts.get("fit_intercept", True))
+        _, _, _, xm, ym = centred(X, y, opts.get("sample_weight"), opts.get("fit_intercept", True))
         assert b == pytest.approx(ym - xm @ w, abs=1e-10 * (1 + abs(ym)))
 
 
@@ -102,15 +111,15 @@ def test_lasso_kkt_at_tight_tolerance(l1_ratio, solver):
     """|x_j' S r| <= alpha where w_j = 0 and x_j' S r - l2 w_j = alpha sign(w_j) elsewhere."""
     X, y = _data(40, 15, seed=3)
     Xc, yc, sw, _, _ = centred(X, y)
-    P = shrinkage.path(X, y, l1_ratio=l1_ratio, n_alphas=10, tol=1e-14, max_iter=100_000,
-                       solver=solver)
+    P = shrinkage.path(
+        X, y, l1_ratio=l1_ratio, n_alphas=10, tol=1e-14, max_iter=100_000, solver=solver
+    )
     for a, w in zip(P.alphas, P.coefs, strict=True):
         l1, l2 = penalty_weights(a, l1_ratio, 15)
         g = Xc.T @ (sw * (yc - Xc @ w)) - l2 * w
         zero = w == 0
         assert np.all(np.abs(g[zero]) <= l1[zero] * (1 + 1e-8))
-        np.testing.assert_allclose(g[~zero], l1[~zero] * np.sign(w[~zero]), rtol=1e-5,
-                                   atol=1e-8)
+        np.testing.assert_allclose(g[~zero], l1[~zero] * np.sign(w[~zero]), rtol=1e-5, atol=1e-8)
 
 
 @pytest.mark.parametrize("solver", ["cd", "gram"])
@@ -124,8 +133,16 @@ def test_unpenalized_features_have_zero_correlation_with_the_residual(solver, l1
     Xc, yc, sw, _, _ = centred(X, y)
     alphas = [0.5, 0.1, 0.02]
     tol = 1e-12
-    P = shrinkage.path(sp.csc_matrix(X) if sparse else X, y, l1_ratio=l1_ratio, alphas=alphas,
-                       penalty_factor=f, tol=tol, max_iter=100_000, solver=solver)
+    P = shrinkage.path(
+        sp.csc_matrix(X) if sparse else X,
+        y,
+        l1_ratio=l1_ratio,
+        alphas=alphas,
+        penalty_factor=f,
+        tol=tol,
+        max_iter=100_000,
+        solver=solver,
+    )
     lipschitz = sw @ Xc**2
     for a, w in zip(P.alphas, P.coefs, strict=True):
         l1, l2 = penalty_weights(a, l1_ratio, 10, f)
@@ -157,12 +174,17 @@ def test_gap_formulas_match_the_reference_at_any_point(config, sparse):
     opts = CONFIGS[config]
     X, y = _data()
     Xc, yc, sw, weights, lower, upper = reference_problem(X, y, opts)
-    problem = Problem.build(sp.csc_matrix(X) if sparse else X, y,
-                            sample_weight=opts.get("sample_weight"),
-                            penalty_factor=opts.get("penalty_factor"), lower=opts.get("lower"),
-                            upper=opts.get("upper"), positive=opts.get("positive", False),
-                            fit_intercept=opts.get("fit_intercept", True),
-                            standardize=opts.get("standardize", False))
+    problem = Problem.build(
+        sp.csc_matrix(X) if sparse else X,
+        y,
+        sample_weight=opts.get("sample_weight"),
+        penalty_factor=opts.get("penalty_factor"),
+        lower=opts.get("lower"),
+        upper=opts.get("upper"),
+        positive=opts.get("positive", False),
+        fit_intercept=opts.get("fit_intercept", True),
+        standardize=opts.get("standardize", False),
+    )
     rng = np.random.default_rng(0)
     for alpha in (0.05, 0.5):
         l1, l2 = weights(alpha)
@@ -171,8 +193,7 @@ def test_gap_formulas_match_the_reference_at_any_point(config, sparse):
             ref = duality_gap(Xc, yc, sw, w, l1, l2, lower, upper)
             atol = 1e-10 * (1 + abs(ref))
             assert duality_gap_design(problem.design, pw, w) == pytest.approx(ref, abs=atol)
-            assert duality_gap_statistics(problem.statistics, pw, w) == pytest.approx(
-                ref, abs=atol)
+            assert duality_gap_statistics(problem.statistics, pw, w) == pytest.approx(ref, abs=atol)
 
 
 @pytest.mark.parametrize("config", ["lasso", "enet", "positive", "box", "weights"])
@@ -181,9 +202,14 @@ def test_gap_bounds_the_suboptimality(config):
     opts = CONFIGS[config]
     X, y = _data()
     Xc, yc, sw, weights, lower, upper = reference_problem(X, y, opts)
-    problem = Problem.build(X, y, sample_weight=opts.get("sample_weight"),
-                            lower=opts.get("lower"), upper=opts.get("upper"),
-                            positive=opts.get("positive", False))
+    problem = Problem.build(
+        X,
+        y,
+        sample_weight=opts.get("sample_weight"),
+        lower=opts.get("lower"),
+        upper=opts.get("upper"),
+        positive=opts.get("positive", False),
+    )
     alpha = 0.1
     l1, l2 = weights(alpha)
     best = shrinkage.path(X, y, alphas=[alpha], tol=1e-15, max_iter=100_000, **opts).coefs[0]
@@ -204,12 +230,16 @@ def test_gap_with_unpenalized_columns_bounds_the_suboptimality(form):
     problem = Problem.build(X, y, penalty_factor=f)
     l1, l2 = penalty_weights(0.1, 1.0, 10, f)
     pw = PenaltyWeights(l1, l2, np.full(10, -np.inf), np.full(10, np.inf))
-    best = shrinkage.path(X, y, alphas=[0.1], penalty_factor=f, tol=1e-14,
-                          max_iter=100_000).coefs[0]
+    best = shrinkage.path(X, y, alphas=[0.1], penalty_factor=f, tol=1e-14, max_iter=100_000).coefs[
+        0
+    ]
     assert duality_gap(Xc, yc, sw, best, l1, l2) <= 1e-12  # P* is known (reference gap)
     w = np.zeros(10)  # the unpenalized columns are far from their least-squares values here
-    gap = (duality_gap_design(problem.design, pw, w) if form == "design"
-           else duality_gap_statistics(problem.statistics, pw, w))
+    gap = (
+        duality_gap_design(problem.design, pw, w)
+        if form == "design"
+        else duality_gap_statistics(problem.statistics, pw, w)
+    )
     assert gap >= primal(Xc, yc, sw, w, l1, l2) - primal(Xc, yc, sw, best, l1, l2)
 
 
@@ -217,8 +247,7 @@ def test_gap_with_unpenalized_columns_bounds_the_suboptimality(form):
 @pytest.mark.parametrize("how", ["alpha=0", "factors=0"])
 def test_no_penalty_gives_least_squares(solver, how):
     X, y = _data(40, 8, seed=2)
-    kw = {"alphas": [0.0]} if how == "alpha=0" else {"penalty_factor": np.zeros(8),
-                                                       "n_alphas": 2}
+    kw = {"alphas": [0.0]} if how == "alpha=0" else {"penalty_factor": np.zeros(8), "n_alphas": 2}
     P = shrinkage.path(X, y, tol=1e-12, solver=solver, **kw)
     ols = np.linalg.lstsq(np.c_[X, np.ones(40)], y, rcond=None)[0]
     assert np.linalg.norm(P.coefs[0] - ols[:8]) <= 1e-6 * np.linalg.norm(ols[:8])
@@ -234,8 +263,16 @@ def test_unpenalized_feature_at_its_bound_converges(solver):
     Xc, yc, sw, _, _ = centred(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        P = shrinkage.path(X, y, alphas=[0.1], penalty_factor=f, positive=True, tol=1e-10,
-                           max_iter=2000, solver=solver)
+        P = shrinkage.path(
+            X,
+            y,
+            alphas=[0.1],
+            penalty_factor=f,
+            positive=True,
+            tol=1e-10,
+            max_iter=2000,
+            solver=solver,
+        )
     w = P.coefs[0]
     l1, l2 = penalty_weights(0.1, 1.0, 6, f)
     assert w[0] == 0.0
@@ -256,9 +293,11 @@ def test_kkt_violation_matches_the_reference():
         w = np.where(rng.random(10) < 0.3, np.where(np.isfinite(lower), lower, w), w)
         corr = Xc.T @ (sw * (yc - Xc @ w))
         pw = PenaltyWeights(l1, l2, lower, upper)
-        np.testing.assert_allclose(kkt_violation(corr, w, pw),
-                                   kkt_violations(Xc, yc, sw, w, l1, l2, lower, upper),
-                                   atol=1e-12)
+        np.testing.assert_allclose(
+            kkt_violation(corr, w, pw),
+            kkt_violations(Xc, yc, sw, w, l1, l2, lower, upper),
+            atol=1e-12,
+        )
 
 
 def _scaled_problem_objective(Xc, yc, sw, v, alpha, l1_ratio, s):
@@ -280,10 +319,15 @@ def _best_known_point(X, y, Xc, yc, sw, alpha, l1_ratio, s):
     ols = np.linalg.lstsq(Xc * root[:, None], yc * root, rcond=None)[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sk = SkElasticNet(alpha=l1 + l2, l1_ratio=l1 / (l1 + l2), tol=1e-14,
-                          max_iter=100_000).fit(X, y).coef_
-    return min(_scaled_problem_objective(Xc, yc, sw, v, alpha, l1_ratio, s)
-               for v in (np.zeros(X.shape[1]), ols, sk))
+        sk = (
+            SkElasticNet(alpha=l1 + l2, l1_ratio=l1 / (l1 + l2), tol=1e-14, max_iter=100_000)
+            .fit(X, y)
+            .coef_
+        )
+    return min(
+        _scaled_problem_objective(Xc, yc, sw, v, alpha, l1_ratio, s)
+        for v in (np.zeros(X.shape[1]), ols, sk)
+    )
 
 
 @pytest.mark.parametrize("solver", ["cd", "gram"])
@@ -298,12 +342,19 @@ def test_reported_gap_bounds_the_true_suboptimality_at_any_scale(solver, l1_rati
     y = X @ rng.standard_normal(5) + rng.standard_normal(30)
     Xc, yc, sw, _, _ = centred(X, y)
     alpha_max = s * np.abs(Xc.T @ (sw * yc)).max() / l1_ratio
-    for alpha in [1e-160, 1e-13 * alpha_max, 1e-3 * alpha_max, 0.3 * alpha_max,
-                  0.97 * alpha_max, alpha_max]:
+    for alpha in [
+        1e-160,
+        1e-13 * alpha_max,
+        1e-3 * alpha_max,
+        0.3 * alpha_max,
+        0.97 * alpha_max,
+        alpha_max,
+    ]:
         fit = shrinkage.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, solver=solver).fit(X * s, y)
         v = fit.coef_ * s
         sub = _scaled_problem_objective(Xc, yc, sw, v, alpha, l1_ratio, s) - _best_known_point(
-            X, y, Xc, yc, sw, alpha, l1_ratio, s)
+            X, y, Xc, yc, sw, alpha, l1_ratio, s
+        )
         assert fit.converged_
         assert sub <= fit.dual_gap_ + 1e-12 * null_deviance(yc, sw), (alpha, sub, fit.dual_gap_)
 
@@ -316,22 +367,26 @@ def test_gap_is_a_certificate_even_where_its_terms_overflow():
     one, inf = np.ones(1), np.full(1, np.inf)
     for v in [1e-10, 1.0, 1e10, 1e150]:
         for l2 in [1e-300, 1e-160, 1.0]:
-            gap = dual_gap(np.zeros(1), 1.0, np.array([v]), 1.0, 1.0, 0.0 * one,
-                                    l2 * one, -inf, inf)[0]
+            gap = dual_gap(
+                np.zeros(1), 1.0, np.array([v]), 1.0, 1.0, 0.0 * one, l2 * one, -inf, inf
+            )[0]
             exact = (v * v) / (2.0 * l2)  # P(0) - D(r); inf where it overflows
             assert gap == pytest.approx(exact, rel=1e-12)
 
 
-@pytest.mark.parametrize("module, name", [
-    ("shrinkage.penalties._l1_l2_kernels", "kkt_violations"),
-    ("shrinkage.penalties._l1_l2_kernels", "penalty_value"),
-    ("shrinkage._certificate_kernels", "dual_gap"),
-    ("shrinkage._certificate_kernels", "project_free_columns"),
-    ("shrinkage.solvers._kernels", "optimality_checks"),
-    ("shrinkage.solvers._kernels", "_gram_certificate"),
-    ("shrinkage.solvers._kernels", "_gram_gap"),
-    ("shrinkage.solvers._kernels", "screen_gap_safe"),
-])
+@pytest.mark.parametrize(
+    "module, name",
+    [
+        ("shrinkage.penalties._l1_l2_kernels", "kkt_violations"),
+        ("shrinkage.penalties._l1_l2_kernels", "penalty_value"),
+        ("shrinkage._certificate_kernels", "dual_gap"),
+        ("shrinkage._certificate_kernels", "project_free_columns"),
+        ("shrinkage.solvers._kernels", "optimality_checks"),
+        ("shrinkage.solvers._kernels", "_gram_certificate"),
+        ("shrinkage.solvers._kernels", "_gram_gap"),
+        ("shrinkage.solvers._kernels", "screen_gap_safe"),
+    ],
+)
 def test_certificate_kernels_never_take_a_fastmath_callers_flags(module, name):
     """numba compiles a kernel first called from a fastmath one with the caller's flags (and
     caches it so): the certificate kernels must say fastmath=False themselves."""

@@ -26,8 +26,15 @@ def csv(tmp_path):
 def test_help_says_when_each_method_is_valid(capsys):
     assert main(["infer", "--help"]) == 0
     out = capsys.readouterr().out
-    for words in ("debiased", "selective", "split", "fixed before looking at y", "--json",
-                  "hdi::lasso.proj", "fixedLassoInf"):
+    for words in (
+        "debiased",
+        "selective",
+        "split",
+        "fixed before looking at y",
+        "--json",
+        "hdi::lasso.proj",
+        "fixedLassoInf",
+    ):
         assert words in " ".join(out.split())
 
 
@@ -41,11 +48,13 @@ def test_debiased_table_meaning_notes_and_json_match_the_library(tmp_path, csv, 
     saved = json.loads(out.read_text())
     df = pd.read_csv(csv)
     X = df[["a", "b", "c", "d"]].to_numpy()
-    expected = debiased_lasso(X, df["y"].to_numpy(), feature_names=list("abcd"),
-                              random_state=0).to_dict()
+    expected = debiased_lasso(
+        X, df["y"].to_numpy(), feature_names=list("abcd"), random_state=0
+    ).to_dict()
     assert [f["feature"] for f in saved["features"]] == list("abcd")
-    np.testing.assert_allclose([f["p_value"] for f in saved["features"]],
-                               [f["p_value"] for f in expected["features"]])
+    np.testing.assert_allclose(
+        [f["p_value"] for f in saved["features"]], [f["p_value"] for f in expected["features"]]
+    )
     assert saved["meaning"] == expected["meaning"]
 
 
@@ -71,8 +80,11 @@ def test_bad_input_exit_2_one_line(tmp_path, csv, capsys, case):
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
-    assert {"selective_without_alpha": "--alpha", "text_target": "not numeric",
-            "existing_json": "--force"}[case] in err
+    assert {
+        "selective_without_alpha": "--alpha",
+        "text_target": "not numeric",
+        "existing_json": "--force",
+    }[case] in err
     if case == "existing_json":
         assert out.read_text() == "keep me"
         assert main([*args, "--force"]) == 0
@@ -95,25 +107,59 @@ def test_report_is_written_once_and_refused_without_force(tmp_path, csv, capsys)
 
 
 def test_report_extension_is_checked(tmp_path, csv, capsys):
-    assert main(["infer", str(csv), "-t", "y", "--drop", "label", "--report",
-                 str(tmp_path / "r.txt")]) == 2
+    assert (
+        main(["infer", str(csv), "-t", "y", "--drop", "label", "--report", str(tmp_path / "r.txt")])
+        == 2
+    )
     assert not (tmp_path / "r.txt").exists()
 
 
 def test_bootstrap_calibration_matches_the_library_and_is_debiased_only(tmp_path, csv, capsys):
     out = tmp_path / "boot.json"
-    assert main(["infer", str(csv), "-t", "y", "--drop", "label", "--bootstrap", "residual",
-                 "--json", str(out)]) == 0
+    assert (
+        main(
+            [
+                "infer",
+                str(csv),
+                "-t",
+                "y",
+                "--drop",
+                "label",
+                "--bootstrap",
+                "residual",
+                "--json",
+                str(out),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     df = pd.read_csv(csv)
-    expected = debiased_lasso(df[["a", "b", "c", "d"]].to_numpy(), df["y"].to_numpy(),
-                              bootstrap="residual", feature_names=list("abcd"),
-                              random_state=0).to_dict()
+    expected = debiased_lasso(
+        df[["a", "b", "c", "d"]].to_numpy(),
+        df["y"].to_numpy(),
+        bootstrap="residual",
+        feature_names=list("abcd"),
+        random_state=0,
+    ).to_dict()
     saved = json.loads(out.read_text())
-    np.testing.assert_allclose([f["p_value"] for f in saved["features"]],
-                               [f["p_value"] for f in expected["features"]])
+    np.testing.assert_allclose(
+        [f["p_value"] for f in saved["features"]], [f["p_value"] for f in expected["features"]]
+    )
     assert min(f["p_value"] for f in saved["features"]) >= 1 / 1001
-    code = main(["infer", str(csv), "-t", "y", "--drop", "label", "--method", "split",
-                 "--bootstrap", "wild"])
+    code = main(
+        [
+            "infer",
+            str(csv),
+            "-t",
+            "y",
+            "--drop",
+            "label",
+            "--method",
+            "split",
+            "--bootstrap",
+            "wild",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "--bootstrap calibrates the debiased lasso only" in err

@@ -25,9 +25,14 @@ def table():
     rng = np.random.default_rng(3)
     n = 60
     a = rng.standard_normal(n)
-    df = pd.DataFrame({"a": a, "b": 0.9 * a + 0.4 * rng.standard_normal(n),
-                       "c": 10 * rng.standard_normal(n),  # another unit: standardization matters
-                       "color": rng.choice(["red", "blue"], n)})
+    df = pd.DataFrame(
+        {
+            "a": a,
+            "b": 0.9 * a + 0.4 * rng.standard_normal(n),
+            "c": 10 * rng.standard_normal(n),  # another unit: standardization matters
+            "color": rng.choice(["red", "blue"], n),
+        }
+    )
     df["y"] = 3 * df["a"] - 0.2 * df["c"] + (df["color"] == "red") + rng.standard_normal(n)
     df["amount"] = rng.gamma(2.0, np.exp(0.5 + 0.4 * df["a"]) / 2.0)
     df["loss"] = rng.poisson(np.exp(0.2 + 0.5 * df["a"])) * rng.gamma(2.0, 0.5, n)
@@ -64,13 +69,16 @@ def _standardized(prepared):
 
 
 LIBRARY = {  # --model (its options): the library's estimator at alpha 0.05
-    "mcp": (["--gamma", "2.5"], lambda: shrinkage.MCPRegressor(0.05, gamma=2.5,
-                                                               standardize=True)),
+    "mcp": (["--gamma", "2.5"], lambda: shrinkage.MCPRegressor(0.05, gamma=2.5, standardize=True)),
     "scad": ([], lambda: shrinkage.SCADRegressor(0.05, gamma=3.7, standardize=True)),
-    "gamma": (["--penalty", "l1"],
-              lambda: shrinkage.GammaRegressor(0.05, l1_ratio=1.0, standardize=True)),
-    "tweedie": (["--power", "1.6", "--penalty", "elasticnet"],
-                lambda: shrinkage.TweedieRegressor(1.6, 0.05, l1_ratio=0.5, standardize=True)),
+    "gamma": (
+        ["--penalty", "l1"],
+        lambda: shrinkage.GammaRegressor(0.05, l1_ratio=1.0, standardize=True),
+    ),
+    "tweedie": (
+        ["--power", "1.6", "--penalty", "elasticnet"],
+        lambda: shrinkage.TweedieRegressor(1.6, 0.05, l1_ratio=0.5, standardize=True),
+    ),
 }
 
 
@@ -78,8 +86,27 @@ LIBRARY = {  # --model (its options): the library's estimator at alpha 0.05
 def test_fit_predict_round_trip_matches_the_library(tmp_path, csv, table, name, capsys):
     options, make = LIBRARY[name]
     model, preds = tmp_path / "m.json", tmp_path / "p.csv"
-    assert main(["fit", str(csv), "-t", TARGETS[name], "--drop", _drop(name), "--model", name,
-                 *options, "--alpha", "0.05", "--model-out", str(model), "--verbose"]) == 0
+    assert (
+        main(
+            [
+                "fit",
+                str(csv),
+                "-t",
+                TARGETS[name],
+                "--drop",
+                _drop(name),
+                "--model",
+                name,
+                *options,
+                "--alpha",
+                "0.05",
+                "--model-out",
+                str(model),
+                "--verbose",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert main(["predict", str(model), str(csv), "--out", str(preds)]) == 0
     assert f"60 predictions of {TARGETS[name]}" in capsys.readouterr().out
@@ -88,10 +115,10 @@ def test_fit_predict_round_trip_matches_the_library(tmp_path, csv, table, name, 
     nonconvex = name in ("mcp", "scad")
     est = make().fit(prepared.X, prepared.y)
     expected = est.predict(prepared.X)
-    np.testing.assert_allclose(pd.read_csv(preds)["prediction"], expected, rtol=1e-10,
-                               atol=1e-10)
-    np.testing.assert_allclose(shrinkage.load(model).predict(table), expected, rtol=1e-10,
-                               atol=1e-10)
+    np.testing.assert_allclose(pd.read_csv(preds)["prediction"], expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        shrinkage.load(model).predict(table), expected, rtol=1e-10, atol=1e-10
+    )
     # the certificate: the estimator's, printed and stored with its kind
     stored = json.loads(model.read_text())
     certificate = stored["certificate"]
@@ -105,21 +132,39 @@ def test_fit_predict_round_trip_matches_the_library(tmp_path, csv, table, name, 
     saved = shrinkage.load(model)
     assert saved[0].standardize is False and saved[-1].get_params()["standardize"] is True
     np.testing.assert_allclose(saved[-1].coef_, est.coef_, rtol=1e-10, atol=1e-12)
-    shown = dict(kv.rsplit(" ", 1) for kv in
-                 out.split("Coefficients: ")[1].split(".\n")[0].split(", "))
-    kept = {n: f"{w:+.4g}" for n, w in zip(prepared.feature_names, saved[-1].coef_, strict=True)
-            if w}
+    shown = dict(
+        kv.rsplit(" ", 1) for kv in out.split("Coefficients: ")[1].split(".\n")[0].split(", ")
+    )
+    kept = {
+        n: f"{w:+.4g}" for n, w in zip(prepared.feature_names, saved[-1].coef_, strict=True) if w
+    }
     assert shown == kept
 
 
-def test_mcp_model_file_holds_the_ncvreg_fit_on_the_original_scale(tmp_path, csv, table,
-                                                                    capsys):
+def test_mcp_model_file_holds_the_ncvreg_fit_on_the_original_scale(tmp_path, csv, table, capsys):
     """The estimator standardizes: the saved coef_ are ncvreg's fit on standardized columns
     divided by the standard deviations (not per standard deviation), and the preprocessing
     step does not standardize again."""
     model = tmp_path / "m.json"
-    assert main(["fit", str(csv), "-t", "y", "--drop", "amount,loss", "--model", "mcp",
-                 "--alpha", "0.05", "--model-out", str(model)]) == 0
+    assert (
+        main(
+            [
+                "fit",
+                str(csv),
+                "-t",
+                "y",
+                "--drop",
+                "amount,loss",
+                "--model",
+                "mcp",
+                "--alpha",
+                "0.05",
+                "--model-out",
+                str(model),
+            ]
+        )
+        == 0
+    )
     pipeline = shrinkage.load(model)
     preprocess, est = pipeline[0], pipeline[-1]
     prepared = _prepared(table, "mcp")
@@ -128,21 +173,41 @@ def test_mcp_model_file_holds_the_ncvreg_fit_on_the_original_scale(tmp_path, csv
     assert preprocess.standardize is False and preprocess.mean_ is None
     np.testing.assert_allclose(est.coef_, ncvreg_like.coef_ / scale, rtol=1e-5, atol=1e-8)
     assert np.flatnonzero(est.coef_).tolist() == np.flatnonzero(ncvreg_like.coef_).tolist()
-    np.testing.assert_allclose(pipeline.predict(table), ncvreg_like.predict(Z),
-                               atol=1e-4)  # the CLI's fit stops at tol=1e-4
+    np.testing.assert_allclose(
+        pipeline.predict(table), ncvreg_like.predict(Z), atol=1e-4
+    )  # the CLI's fit stops at tol=1e-4
     assert type(est).__name__ == "MCPRegressor" and est.gamma == 3.0
     assert "MCP (minimax concave penalty) on 60 rows: alpha = 0.05 (given), gamma = 3" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
 
 
 @pytest.mark.parametrize("name", ["scad", "tweedie"])
-def test_alpha_by_cv_is_the_grid_alpha_of_the_lowest_cv_error(tmp_path, csv, table, name,
-                                                              capsys):
+def test_alpha_by_cv_is_the_grid_alpha_of_the_lowest_cv_error(tmp_path, csv, table, name, capsys):
     """The stored CV errors are the K-fold errors computed here, fold by fold (MSE for SCAD,
     the mean Tweedie deviance for Tweedie), and the chosen alpha has the lowest."""
     model = tmp_path / "m.json"
-    assert main(["fit", str(csv), "-t", TARGETS[name], "--drop", _drop(name), "--model", name,
-                 "--cv", "3", "--seed", "1", "--model-out", str(model)]) == 0
+    assert (
+        main(
+            [
+                "fit",
+                str(csv),
+                "-t",
+                TARGETS[name],
+                "--drop",
+                _drop(name),
+                "--model",
+                name,
+                "--cv",
+                "3",
+                "--seed",
+                "1",
+                "--model-out",
+                str(model),
+            ]
+        )
+        == 0
+    )
     assert "3-fold CV, alpha_min" in capsys.readouterr().out
     selection = json.loads(model.read_text())["alpha_selection"]
     alphas, errors = np.array(selection["alphas"]), np.array(selection["cv_mean"])
@@ -155,58 +220,109 @@ def test_alpha_by_cv_is_the_grid_alpha_of_the_lowest_cv_error(tmp_path, csv, tab
     for i in (0, best):
         fold_errors = []
         for train, test in KFold(3, shuffle=True, random_state=1).split(X):
-            est = (shrinkage.SCADRegressor(alphas[i], standardize=True) if name == "scad" else
-                   shrinkage.TweedieRegressor(1.5, alphas[i], l1_ratio=0.0, standardize=True))
+            est = (
+                shrinkage.SCADRegressor(alphas[i], standardize=True)
+                if name == "scad"
+                else shrinkage.TweedieRegressor(1.5, alphas[i], l1_ratio=0.0, standardize=True)
+            )
             pred = est.fit(X.iloc[train], y[train]).predict(X.iloc[test])
-            fold_errors.append(mean_squared_error(y[test], pred) if name == "scad" else
-                               mean_tweedie_deviance(y[test], pred, power=1.5))
+            fold_errors.append(
+                mean_squared_error(y[test], pred)
+                if name == "scad"
+                else mean_tweedie_deviance(y[test], pred, power=1.5)
+            )
         assert errors[i] == pytest.approx(np.mean(fold_errors), rel=1e-8)
 
 
 def test_gamma_cv_error_is_the_mean_gamma_deviance(tmp_path, csv, table, capsys):
     model = tmp_path / "m.json"
-    assert main(["fit", str(csv), "-t", "amount", "--drop", "y,loss", "--model", "gamma",
-                 "--cv", "3", "--alpha-rule", "1se", "--model-out", str(model), "-v"]) == 0
+    assert (
+        main(
+            [
+                "fit",
+                str(csv),
+                "-t",
+                "amount",
+                "--drop",
+                "y,loss",
+                "--model",
+                "gamma",
+                "--cv",
+                "3",
+                "--alpha-rule",
+                "1se",
+                "--model-out",
+                str(model),
+                "-v",
+            ]
+        )
+        == 0
+    )
     assert "CV (mean Gamma deviance)" in capsys.readouterr().out
     selection = json.loads(model.read_text())["alpha_selection"]
     prepared = _prepared(table, "gamma")
     X, y = prepared.X, prepared.y
     alpha = selection["alphas"][0]
-    fold_errors = [mean_gamma_deviance(y[te], shrinkage.GammaRegressor(alpha, standardize=True)
-                                       .fit(X.iloc[tr], y[tr]).predict(X.iloc[te]))
-                   for tr, te in KFold(3, shuffle=True, random_state=0).split(X)]
+    fold_errors = [
+        mean_gamma_deviance(
+            y[te],
+            shrinkage.GammaRegressor(alpha, standardize=True)
+            .fit(X.iloc[tr], y[tr])
+            .predict(X.iloc[te]),
+        )
+        for tr, te in KFold(3, shuffle=True, random_state=0).split(X)
+    ]
     assert selection["cv_mean"][0] == pytest.approx(np.mean(fold_errors), rel=1e-8)
     # alpha_1se: the largest alpha within one standard error of the lowest error
-    assert shrinkage.load(model)[-1].alpha >= selection["alphas"][
-        int(np.argmin(selection["cv_mean"]))]
+    assert (
+        shrinkage.load(model)[-1].alpha >= selection["alphas"][int(np.argmin(selection["cv_mean"]))]
+    )
 
 
 BAD = [
-    (["--model", "tweedie", "--power", "0.5"], "loss", "Invalid value for --power: power must "
-                                                       "not lie in (0, 1)"),
-    (["--model", "tweedie", "--power", "3"], "loss",
-     "the target column 'loss': y must be > 0 for the Tweedie datafit with power=3"),
-    (["--model", "mcp", "--gamma", "1"], "y", "Invalid value for --gamma: gamma must be > 1 "
-                                             "for MCP"),
+    (
+        ["--model", "tweedie", "--power", "0.5"],
+        "loss",
+        "Invalid value for --power: power must not lie in (0, 1)",
+    ),
+    (
+        ["--model", "tweedie", "--power", "3"],
+        "loss",
+        "the target column 'loss': y must be > 0 for the Tweedie datafit with power=3",
+    ),
+    (
+        ["--model", "mcp", "--gamma", "1"],
+        "y",
+        "Invalid value for --gamma: gamma must be > 1 for MCP",
+    ),
     (["--model", "scad", "--gamma", "2"], "y", "gamma must be > 2 for SCAD"),
     (["--model", "scad", "--gamma", "nan"], "y", "gamma must be > 2 for SCAD"),
     (["--model", "gamma"], "y", "the target column 'y': y must be > 0 for the Gamma datafit"),
     (["--model", "tweedie"], "y", "the target column 'y': y must be >= 0 for the Tweedie"),
-    (["--model", "tweedie", "--power", "2", "--alpha", "0.1"], "loss",
-     "the target column 'loss': y must be > 0 for the Gamma datafit"),
-    (["--model", "lasso", "--gamma", "3"], "y", "--gamma applies to --model mcp or scad, not "
-                                                "--model lasso"),
+    (
+        ["--model", "tweedie", "--power", "2", "--alpha", "0.1"],
+        "loss",
+        "the target column 'loss': y must be > 0 for the Gamma datafit",
+    ),
+    (
+        ["--model", "lasso", "--gamma", "3"],
+        "y",
+        "--gamma applies to --model mcp or scad, not --model lasso",
+    ),
     (["--model", "gamma", "--power", "1.5"], "amount", "--power applies to --model tweedie"),
-    (["--model", "mcp", "--penalty", "l1"], "y", "--model mcp is least squares with the MCP "
-                                                 "penalty"),
+    (
+        ["--model", "mcp", "--penalty", "l1"],
+        "y",
+        "--model mcp is least squares with the MCP penalty",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("args", "target", "message"), BAD)
-def test_bad_options_and_targets_exit_2_in_one_line(tmp_path, csv, capsys, args, target,
-                                                    message):
-    assert main(["fit", str(csv), "-t", target, *args, "--model-out",
-                 str(tmp_path / "m.json")]) == 2
+def test_bad_options_and_targets_exit_2_in_one_line(tmp_path, csv, capsys, args, target, message):
+    assert (
+        main(["fit", str(csv), "-t", target, *args, "--model-out", str(tmp_path / "m.json")]) == 2
+    )
     assert message in one_line(capsys.readouterr().err)
     assert files(tmp_path) == ["data.csv"]
 
@@ -219,12 +335,10 @@ def test_help_lists_the_models_and_their_options(capsys):
     assert "mcp and scad (least squares with the non-convex MCP or SCAD penalty" in text
     assert "the KKT violation" in text
     assert main(["--help"]) == 0
-    assert "group-lasso, mcp, scad, gamma, tweedie)" in " ".join(
-        capsys.readouterr().out.split())
+    assert "group-lasso, mcp, scad, gamma, tweedie)" in " ".join(capsys.readouterr().out.split())
 
 
-def test_path_draws_mcp_and_scad_on_the_original_scale(tmp_path, csv, table, capsys,
-                                                       monkeypatch):
+def test_path_draws_mcp_and_scad_on_the_original_scale(tmp_path, csv, table, capsys, monkeypatch):
     """`path --penalty mcp,scad`: the library's standardized path (ncvreg's: the path on
     standardized columns), drawn with its coefficients and intercepts on the original scale."""
     import shrinkage.plots
@@ -238,8 +352,23 @@ def test_path_draws_mcp_and_scad_on_the_original_scale(tmp_path, csv, table, cap
 
     monkeypatch.setattr(shrinkage.plots, "plot_paths", capture)
     out = tmp_path / "p.png"
-    assert main(["path", str(csv), "-t", "y", "--drop", "amount,loss", "--penalty",
-                 "l1,mcp,scad", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "path",
+                str(csv),
+                "-t",
+                "y",
+                "--drop",
+                "amount,loss",
+                "--penalty",
+                "l1,mcp,scad",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "Coefficient paths (L1 (lasso), MCP, SCAD)" in capsys.readouterr().out
     assert out.stat().st_size > 0
     prepared = _prepared(table, "mcp")
@@ -251,10 +380,27 @@ def test_path_draws_mcp_and_scad_on_the_original_scale(tmp_path, csv, table, cap
         assert got.penalty == penalty and got.certificate == "kkt"
         np.testing.assert_allclose(got.alphas, reference.alphas, rtol=1e-10)
         np.testing.assert_allclose(got.coefs, reference.coefs / scale, rtol=1e-8, atol=1e-10)
-        np.testing.assert_allclose(X @ got.coefs.T + got.intercepts,
-                                   Z @ reference.coefs.T + reference.intercepts,
-                                   rtol=1e-8, atol=1e-8)
-    assert main(["compare", str(csv), "-t", "y", "--penalties", "mcp", "--out",
-                 str(tmp_path / "r.html")]) == 2
+        np.testing.assert_allclose(
+            X @ got.coefs.T + got.intercepts,
+            Z @ reference.coefs.T + reference.intercepts,
+            rtol=1e-8,
+            atol=1e-8,
+        )
+    assert (
+        main(
+            [
+                "compare",
+                str(csv),
+                "-t",
+                "y",
+                "--penalties",
+                "mcp",
+                "--out",
+                str(tmp_path / "r.html"),
+            ]
+        )
+        == 2
+    )
     assert "unknown penalty 'mcp'; use l1, l2 and/or elasticnet" in one_line(
-        capsys.readouterr().err)
+        capsys.readouterr().err
+    )

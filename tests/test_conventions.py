@@ -40,15 +40,22 @@ def elastic_net_reference(X, y, strength: float, mixing: float, scale=None) -> n
     def objective(uv):
         b = uv[:p] - uv[p:]
         r = yc - Xc @ b
-        value = r @ r / (2 * n) + strength * (mixing * s @ (uv[:p] + uv[p:])
-                                        + (1 - mixing) / 2 * (s * b) @ (s * b))
+        value = r @ r / (2 * n) + strength * (
+            mixing * s @ (uv[:p] + uv[p:]) + (1 - mixing) / 2 * (s * b) @ (s * b)
+        )
         grad_b = -Xc.T @ r / n + strength * (1 - mixing) * s * s * b
-        return value, np.concatenate([grad_b + strength * mixing * s,
-                                      -grad_b + strength * mixing * s])
+        return value, np.concatenate(
+            [grad_b + strength * mixing * s, -grad_b + strength * mixing * s]
+        )
 
-    result = minimize(objective, np.zeros(2 * p), jac=True, method="L-BFGS-B",
-                      bounds=[(0, None)] * (2 * p),
-                      options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 50_000})
+    result = minimize(
+        objective,
+        np.zeros(2 * p),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0, None)] * (2 * p),
+        options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 50_000},
+    )
     return result.x[:p] - result.x[p:]
 
 
@@ -80,8 +87,9 @@ def rel_err(a, b) -> float:
 def test_glmnet_lambda_matches_its_y_standardized_fit(data, mixing):
     X, y = data
     lam = 0.3
-    alpha, l1_ratio = convert(lam, from_="glmnet", to="shrinkage", y_sd=response_sd(y),
-                              l1_ratio=mixing)
+    alpha, l1_ratio = convert(
+        lam, from_="glmnet", to="shrinkage", y_sd=response_sd(y), l1_ratio=mixing
+    )
     assert rel_err(ours(X, y, alpha, l1_ratio), glmnet_fit(X, y, lam, mixing)) < 1e-6
     if mixing < 1:  # the L2 part is divided by sd(y): the same numbers are another model
         assert rel_err(ours(X, y, lam, mixing), glmnet_fit(X, y, lam, mixing)) > 1e-2
@@ -90,8 +98,9 @@ def test_glmnet_lambda_matches_its_y_standardized_fit(data, mixing):
 @pytest.mark.parametrize("mixing", [0.7, 0.0])
 def test_spark_reg_param_with_standardization(data, mixing):
     X, y = data
-    alpha, l1_ratio = convert(0.4, from_="spark", to="shrinkage", y_sd=response_sd(y),
-                              l1_ratio=mixing)
+    alpha, l1_ratio = convert(
+        0.4, from_="spark", to="shrinkage", y_sd=response_sd(y), l1_ratio=mixing
+    )
     got = ours(X, y, alpha, l1_ratio, standardize=True)
     assert rel_err(got, spark_fit(X, y, 0.4, mixing)) < 1e-6
 
@@ -108,8 +117,11 @@ def test_statsmodels_ols_fit_regularized(data, mixing):
     X, y = data
     Xc, yc = X - X.mean(axis=0), y - y.mean()  # statsmodels fits no intercept of its own
     alpha, l1_ratio = convert(0.25, from_="statsmodels", to="shrinkage", l1_ratio=mixing)
-    theirs = sm.OLS(yc, Xc).fit_regularized(alpha=0.25, L1_wt=mixing, cnvrg_tol=1e-14,
-                                            maxiter=10_000).params
+    theirs = (
+        sm.OLS(yc, Xc)
+        .fit_regularized(alpha=0.25, L1_wt=mixing, cnvrg_tol=1e-14, maxiter=10_000)
+        .params
+    )
     assert rel_err(ours(Xc, yc, alpha, l1_ratio, fit_intercept=False), theirs) < 1e-6
 
 
@@ -117,14 +129,18 @@ def test_statsmodels_glm_binomial_fit_regularized(data):
     sm = pytest.importorskip("statsmodels.api")
     X, y = data
     labels = (y > np.median(y)).astype(float)
-    alpha, l1_ratio = convert(0.02, from_="statsmodels", to="shrinkage", l1_ratio=0.5,
-                              family="binomial")
+    alpha, l1_ratio = convert(
+        0.02, from_="statsmodels", to="shrinkage", l1_ratio=0.5, family="binomial"
+    )
     exog = sm.add_constant(X)
-    theirs = sm.GLM(labels, exog, family=sm.families.Binomial()).fit_regularized(
-        alpha=np.r_[0.0, np.full(X.shape[1], 0.02)], L1_wt=0.5, cnvrg_tol=1e-12,
-        maxiter=10_000).params
-    model = LogisticRegression("elasticnet", alpha=alpha, l1_ratio=l1_ratio, **TIGHT).fit(
-        X, labels)
+    theirs = (
+        sm.GLM(labels, exog, family=sm.families.Binomial())
+        .fit_regularized(
+            alpha=np.r_[0.0, np.full(X.shape[1], 0.02)], L1_wt=0.5, cnvrg_tol=1e-12, maxiter=10_000
+        )
+        .params
+    )
+    model = LogisticRegression("elasticnet", alpha=alpha, l1_ratio=l1_ratio, **TIGHT).fit(X, labels)
     assert rel_err(np.r_[model.intercept_, model.coef_.ravel()], theirs) < 1e-5
 
 
@@ -149,8 +165,9 @@ def test_ridge_alpha_is_sum_scaled(data):
     assert back.value == pytest.approx(12.0)
 
 
-@pytest.mark.parametrize(("source", "target"), list(itertools.permutations(
-    [c for c in CONVENTIONS if c != "ridge"], 2)))
+@pytest.mark.parametrize(
+    ("source", "target"), list(itertools.permutations([c for c in CONVENTIONS if c != "ridge"], 2))
+)
 def test_round_trips_return_the_input(source, target):
     kwargs = {"n": 50.0, "y_sd": 3.5, "l1_ratio": 0.3}
     there = convert(np.array([0.5, 0.05]), from_=source, to=target, **kwargs)
@@ -160,8 +177,10 @@ def test_round_trips_return_the_input(source, target):
 
 
 def test_non_gaussian_families_scale_nothing_and_lasso_needs_no_sd():
-    assert convert(0.1, from_="glmnet", to="shrinkage", l1_ratio=0.5,
-                   family="binomial") == (0.1, 0.5)
+    assert convert(0.1, from_="glmnet", to="shrinkage", l1_ratio=0.5, family="binomial") == (
+        0.1,
+        0.5,
+    )
     assert convert(0.1, from_="spark", to="glmnet", l1_ratio=1.0) == (0.1, 1.0)
 
 
@@ -173,27 +192,39 @@ def test_response_sd_conventions():
     y = np.array([1.0, 2.0, 3.0, 6.0])
     assert response_sd(y) == pytest.approx(np.std(y))
     assert response_sd(y, ddof=1) == pytest.approx(np.std(y, ddof=1))
-    assert response_sd(y, center=False) == pytest.approx(np.sqrt(np.mean(y ** 2)))
+    assert response_sd(y, center=False) == pytest.approx(np.sqrt(np.mean(y**2)))
     w = np.array([1.0, 2.0, 1.0, 0.0])
     assert response_sd(y, sample_weight=w) == response_sd([1.0, 2.0, 2.0, 3.0])
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"from_": "glmnett", "to": "shrinkage", "l1_ratio": 1.0}, "from_ must be one of 'shrinkage'"),
-    ({"from_": "glmnet", "to": "R", "l1_ratio": 1.0}, "to must be one of .*'sklearn_C', 'ridge'"),
-    ({"from_": "glmnet", "to": "shrinkage", "l1_ratio": 0.5}, "y_sd is needed by the 'glmnet'"),
-    ({"from_": "shrinkage", "to": "spark", "l1_ratio": 0.0}, "y_sd is needed by the 'spark'"),
-    ({"from_": "sklearn_C", "to": "shrinkage", "l1_ratio": 0.0}, "n is needed by the 'sklearn_C'"),
-    ({"from_": "shrinkage", "to": "ridge", "l1_ratio": 0.0}, "n is needed by the 'ridge'"),
-    ({"from_": "shrinkage", "to": "ridge", "n": 5, "l1_ratio": 0.5}, "no L1 part"),
-    ({"from_": "ridge", "to": "shrinkage", "n": 5, "l1_ratio": 1.0}, "no L1 part"),
-    ({"from_": "glmnet", "to": "shrinkage"}, "l1_ratio is needed: .*glmnet's alpha"),
-    ({"from_": "spark", "to": "shrinkage", "l1_ratio": 1.5}, "elasticNetParam"),
-    ({"from_": "glmnet", "to": "shrinkage", "l1_ratio": 0.5, "y_sd": 0.0}, "y_sd must be"),
-    ({"from_": "glmnet", "to": "shrinkage", "l1_ratio": 1, "family": "cox"}, "family must be"),
-    ({"from_": "spark", "to": "shrinkage", "l1_ratio": 1, "family": "poisson"}, "Spark MLlib"),
-    ({"from_": "ridge", "to": "shrinkage", "n": 5, "family": "binomial"}, "least squares"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"from_": "glmnett", "to": "shrinkage", "l1_ratio": 1.0},
+            "from_ must be one of 'shrinkage'",
+        ),
+        (
+            {"from_": "glmnet", "to": "R", "l1_ratio": 1.0},
+            "to must be one of .*'sklearn_C', 'ridge'",
+        ),
+        ({"from_": "glmnet", "to": "shrinkage", "l1_ratio": 0.5}, "y_sd is needed by the 'glmnet'"),
+        ({"from_": "shrinkage", "to": "spark", "l1_ratio": 0.0}, "y_sd is needed by the 'spark'"),
+        (
+            {"from_": "sklearn_C", "to": "shrinkage", "l1_ratio": 0.0},
+            "n is needed by the 'sklearn_C'",
+        ),
+        ({"from_": "shrinkage", "to": "ridge", "l1_ratio": 0.0}, "n is needed by the 'ridge'"),
+        ({"from_": "shrinkage", "to": "ridge", "n": 5, "l1_ratio": 0.5}, "no L1 part"),
+        ({"from_": "ridge", "to": "shrinkage", "n": 5, "l1_ratio": 1.0}, "no L1 part"),
+        ({"from_": "glmnet", "to": "shrinkage"}, "l1_ratio is needed: .*glmnet's alpha"),
+        ({"from_": "spark", "to": "shrinkage", "l1_ratio": 1.5}, "elasticNetParam"),
+        ({"from_": "glmnet", "to": "shrinkage", "l1_ratio": 0.5, "y_sd": 0.0}, "y_sd must be"),
+        ({"from_": "glmnet", "to": "shrinkage", "l1_ratio": 1, "family": "cox"}, "family must be"),
+        ({"from_": "spark", "to": "shrinkage", "l1_ratio": 1, "family": "poisson"}, "Spark MLlib"),
+        ({"from_": "ridge", "to": "shrinkage", "n": 5, "family": "binomial"}, "least squares"),
+    ],
+)
 def test_bad_input_names_the_argument(kwargs, message):
     with pytest.raises(ValueError, match=message):
         convert(0.1, **kwargs)

@@ -132,5 +132,8 @@ def test_make_figures_quick_run(tmp_path):
     assert numbers["cost"]["tall_ridge_n_iter"] == 1
     assert numbers["cost"]["tall_ridge_path_error"] < 1e-10
     assert numbers["zeros"]["l1_kkt_zero_max"] <= 1.0
-    assert all(isinstance(v, (int, float)) and v > 0 for k, v in numbers["timings"].items()
-               if k.endswith("_ms"))
+    assert all(
+        isinstance(v, (int, float)) and v > 0
+        for k, v in numbers["timings"].items()
+        if k.endswith("_ms")
+    )

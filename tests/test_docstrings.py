@@ -27,13 +27,27 @@ from sklearn.base import BaseEstimator
 import shrinkage
 
 #: the public subpackages whose ``__all__`` names are public too
-SUBPACKAGES = ("comparison", "dask", "datafits", "estimators", "glm", "inference", "io",
-               "penalties", "plots", "report", "selection", "torch")
+SUBPACKAGES = (
+    "comparison",
+    "dask",
+    "datafits",
+    "estimators",
+    "glm",
+    "inference",
+    "io",
+    "penalties",
+    "plots",
+    "report",
+    "selection",
+    "torch",
+)
 EXTRAS = {"torch": "torch", "dask": "dask"}
 #: the modules whose examples tests/test_doctests.py runs (those of the API pages' names)
-API_MODULES = {m.rsplit(".", 1)[0]
-               for page in (Path(__file__).resolve().parents[1] / "docs" / "api").glob("*.md")
-               for m in re.findall(r"^::: ([\w.]+)$", page.read_text(), flags=re.MULTILINE)}
+API_MODULES = {
+    m.rsplit(".", 1)[0]
+    for page in (Path(__file__).resolve().parents[1] / "docs" / "api").glob("*.md")
+    for m in re.findall(r"^::: ([\w.]+)$", page.read_text(), flags=re.MULTILINE)
+}
 #: public names not yet numpydoc (grouped or untyped parameters, no Examples): empty since
 #: 2026-12-07, and it stays so: a new public name must conform from the start.
 KNOWN_NONCONFORMING: set[str] = set()
@@ -48,8 +62,11 @@ def _module_names() -> list[tuple[str, str]]:
             continue
         module = importlib.import_module(f"shrinkage.{sub}")
         out += [(module.__name__, n) for n in getattr(module, "__all__", [])]
-    out += [("shrinkage.conventions", "convert"), ("shrinkage.conventions", "response_sd"),
-            ("shrinkage.conventions", "Penalty")]
+    out += [
+        ("shrinkage.conventions", "convert"),
+        ("shrinkage.conventions", "response_sd"),
+        ("shrinkage.conventions", "Penalty"),
+    ]
     if importlib.util.find_spec("skl2onnx") is not None:
         out += [("shrinkage.onnx", "to_onnx"), ("shrinkage.onnx", "register")]
     return out
@@ -115,8 +132,9 @@ def problems(obj) -> list[str]:
             return [f"numpydoc cannot parse it: {exc}"]
     found: list[str] = []
     documented: list[str] = []
-    is_dataclass = inspect.isclass(obj) and (hasattr(obj, "__dataclass_fields__")
-                                             or hasattr(obj, "_fields"))  # or a NamedTuple
+    is_dataclass = inspect.isclass(obj) and (
+        hasattr(obj, "__dataclass_fields__") or hasattr(obj, "_fields")
+    )  # or a NamedTuple
     sections = ("Parameters", "Other Parameters") + (("Attributes",) if is_dataclass else ())
     for section in sections:
         for p in parsed[section]:
@@ -128,8 +146,9 @@ def problems(obj) -> list[str]:
                 found += _entry_problems(section, p)
     signature = _signature_parameters(obj)
     for name in signature:
-        count = documented.count(name) + (documented.count(name.lstrip("*"))
-                                          if name.startswith("*") else 0)
+        count = documented.count(name) + (
+            documented.count(name.lstrip("*")) if name.startswith("*") else 0
+        )
         if count == 0:
             found.append(f"parameter {name!r} is not documented")
         elif count > 1:
@@ -170,8 +189,10 @@ def test_docstring_is_numpydoc(target):
     assert not found, f"{target}:\n  " + "\n  ".join(found)
 
 
-@pytest.mark.parametrize("target", sorted(
-    t for t, obj in TARGETS.items() if inspect.unwrap(obj).__module__ not in API_MODULES))
+@pytest.mark.parametrize(
+    "target",
+    sorted(t for t, obj in TARGETS.items() if inspect.unwrap(obj).__module__ not in API_MODULES),
+)
 def test_examples_run(target, capsys):
     """The examples of the names no API page lists (test_doctests.py runs the others)."""
     obj = TARGETS[target]
@@ -219,4 +240,5 @@ def test_the_checker_sees_the_faults():
         """
 
     assert problems(sentence) == [
-        "Parameters: 'a' has a sentence for a type: 'the strength, >= 0.'"]
+        "Parameters: 'a' has a sentence for a type: 'the strength, >= 0.'"
+    ]

@@ -28,8 +28,11 @@ CONSTANTS = {"shrinkage.conventions.CONVENTIONS", "shrinkage.conventions.FAMILIE
 
 def _documented() -> list[str]:
     """The targets of the ``::: dotted.name`` directives of the API pages."""
-    return [m for page in API_PAGES
-            for m in re.findall(r"^::: ([\w.]+)$", page.read_text(), flags=re.MULTILINE)]
+    return [
+        m
+        for page in API_PAGES
+        for m in re.findall(r"^::: ([\w.]+)$", page.read_text(), flags=re.MULTILINE)
+    ]
 
 
 def _resolve(target: str):
@@ -55,9 +58,13 @@ def _public_names() -> list[str]:
         if "*sorted(_LAZY)" in block.group(1) and lazy:
             listed += re.findall(r'^\s+"(\w+)":', lazy.group(1), flags=re.MULTILINE)
         names += [f"{module}.{n}" for n in listed]
-    names += ["shrinkage.conventions.convert", "shrinkage.conventions.response_sd",
-              "shrinkage.conventions.Penalty", "shrinkage.onnx.to_onnx",
-              "shrinkage.onnx.register"]
+    names += [
+        "shrinkage.conventions.convert",
+        "shrinkage.conventions.response_sd",
+        "shrinkage.conventions.Penalty",
+        "shrinkage.onnx.to_onnx",
+        "shrinkage.onnx.register",
+    ]
     return names
 
 
@@ -73,12 +80,15 @@ def test_every_documented_name_has_an_example(target):
         return
     obj = inspect.unwrap(_resolve(target))
     assert "Examples\n--------" in inspect.cleandoc(obj.__doc__ or ""), (
-        f"{target}'s docstring has no Examples section")
+        f"{target}'s docstring has no Examples section"
+    )
 
 
 def _modules() -> list[str]:
-    return sorted({t.rsplit(".", 1)[0] for t in _documented() if t not in CONSTANTS} |
-                  {"shrinkage.plots.bias_variance"})
+    return sorted(
+        {t.rsplit(".", 1)[0] for t in _documented() if t not in CONSTANTS}
+        | {"shrinkage.plots.bias_variance"}
+    )
 
 
 @pytest.mark.parametrize("module", _modules())

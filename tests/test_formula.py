@@ -21,9 +21,14 @@ TIGHT = {"tol": 1e-12, "max_iter": 100_000}
 def frame():
     rng = np.random.default_rng(16)
     n = 90
-    df = pd.DataFrame({"x1": rng.normal(size=n), "x2": rng.normal(size=n),
-                       "x3": rng.normal(size=n),
-                       "region": rng.choice(["north", "south", "west"], n)})
+    df = pd.DataFrame(
+        {
+            "x1": rng.normal(size=n),
+            "x2": rng.normal(size=n),
+            "x3": rng.normal(size=n),
+            "region": rng.choice(["north", "south", "west"], n),
+        }
+    )
     effect = df["region"].map({"north": 0.0, "south": 1.5, "west": -1.0})
     df["y"] = 2 * df["x1"] + effect + 0.8 * df["x2"] * df["x3"] + 0.3 * rng.normal(size=n)
     return df
@@ -31,8 +36,9 @@ def frame():
 
 def hand_design(df: pd.DataFrame) -> np.ndarray:
     """x1, the south and west indicators (north is the reference level) and x2 * x3."""
-    return np.column_stack([df["x1"], df["region"] == "south", df["region"] == "west",
-                            df["x2"] * df["x3"]]).astype(float)
+    return np.column_stack(
+        [df["x1"], df["region"] == "south", df["region"] == "west", df["x2"] * df["x3"]]
+    ).astype(float)
 
 
 def test_formula_fit_is_the_fit_on_the_hand_made_design(frame):
@@ -53,12 +59,14 @@ def test_predict_on_new_rows_applies_the_same_encoding(frame):
 
 def test_polars_data(frame):
     pl = pytest.importorskip("polars")
-    on_polars = from_formula("y ~ x1 + C(region)", pl.from_pandas(frame),
-                             model=shrinkage.Lasso(0.01, **TIGHT))
+    on_polars = from_formula(
+        "y ~ x1 + C(region)", pl.from_pandas(frame), model=shrinkage.Lasso(0.01, **TIGHT)
+    )
     on_pandas = from_formula("y ~ x1 + C(region)", frame, model=shrinkage.Lasso(0.01, **TIGHT))
     np.testing.assert_allclose(on_polars.model.coef_, on_pandas.model.coef_, rtol=1e-12)
-    np.testing.assert_allclose(on_polars.predict(pl.from_pandas(frame.head())),
-                               on_pandas.predict(frame.head()), rtol=1e-12)
+    np.testing.assert_allclose(
+        on_polars.predict(pl.from_pandas(frame.head())), on_pandas.predict(frame.head()), rtol=1e-12
+    )
 
 
 def test_classifier_with_text_labels(frame):
@@ -71,8 +79,9 @@ def test_classifier_with_text_labels(frame):
 def test_sample_weight_goes_to_fit(frame):
     w = np.linspace(0.5, 2.0, len(frame))
     fm = from_formula("y ~ x1 + x2", frame, model=shrinkage.Lasso(0.01, **TIGHT), sample_weight=w)
-    direct = shrinkage.Lasso(0.01, **TIGHT).fit(frame[["x1", "x2"]].to_numpy(), frame["y"],
-                                                sample_weight=w)
+    direct = shrinkage.Lasso(0.01, **TIGHT).fit(
+        frame[["x1", "x2"]].to_numpy(), frame["y"], sample_weight=w
+    )
     np.testing.assert_allclose(fm.model.coef_, direct.coef_, rtol=1e-10)
 
 
@@ -84,11 +93,14 @@ def test_a_missing_column_is_named(frame):
         fm.predict(frame.drop(columns="region"))
 
 
-@pytest.mark.parametrize(("formula", "data", "model", "error", "message"), [
-    ("y x1", "frame", "lasso", ValueError, "formula must be a string 'y ~ terms'"),
-    ("y ~ x1", "array", "lasso", TypeError, "pandas or polars DataFrame"),
-    ("y ~ x1", "frame", "nothing", TypeError, "model must be an estimator"),
-])
+@pytest.mark.parametrize(
+    ("formula", "data", "model", "error", "message"),
+    [
+        ("y x1", "frame", "lasso", ValueError, "formula must be a string 'y ~ terms'"),
+        ("y ~ x1", "array", "lasso", TypeError, "pandas or polars DataFrame"),
+        ("y ~ x1", "frame", "nothing", TypeError, "model must be an estimator"),
+    ],
+)
 def test_bad_input(frame, formula, data, model, error, message):
     data = frame if data == "frame" else frame.to_numpy()
     model = shrinkage.Lasso() if model == "lasso" else object()
@@ -104,8 +116,10 @@ def test_a_transformed_target(frame):
 
 # --- saved formulas ------------------------------------------------------------------------
 
-SAVED = ("y ~ x1 + C(region, contr.treatment('west')) + x2:x3 + C(region):x1 + center(x2)"
-         " + scale(x3) + np.log(np.abs(x1) + 1) + poly(x2, degree=2)")
+SAVED = (
+    "y ~ x1 + C(region, contr.treatment('west')) + x2:x3 + C(region):x1 + center(x2)"
+    " + scale(x3) + np.log(np.abs(x1) + 1) + poly(x2, degree=2)"
+)
 
 
 def test_a_saved_formula_predicts_identically(frame, tmp_path):
@@ -133,23 +147,29 @@ def test_a_saved_classifier_formula_keeps_its_labels(frame, tmp_path):
 
 def test_a_formula_with_a_function_outside_the_list_is_not_saved(frame, tmp_path):
     fm = from_formula("y ~ np.sin(x1)", frame, model=shrinkage.Ridge(1.0))
-    with pytest.raises(TypeError, match=r"cannot be saved: the factor 'np.sin\(x1\)' calls "
-                                        r"'np.sin'"):
+    with pytest.raises(
+        TypeError,
+        match=r"cannot be saved: the factor 'np.sin\(x1\)' calls "
+        r"'np.sin'",
+    ):
         shrinkage.save(fm, tmp_path / "sin.json")
     assert not (tmp_path / "sin.json").exists()
 
 
-@pytest.mark.parametrize(("factor", "message"), [
-    ("__import__('pathlib').Path({marker!r}).touch()", "calls .__import__"),
-    ("open({marker!r}, 'w')", "calls 'open'"),
-    ("np.log(x1) + evil(x1)", "calls 'evil'"),
-    ("C(x1, levels=[np.save({marker!r}, x1)])", "calls 'np.save'"),
-    ("np.log(x1).__class__", "reads the attribute"),
-    ("np.log(__builtins__)", "names '__builtins__'"),
-    ("I(x1 ** 9 ** 9 ** 9)", "raises to the power"),
-    ("I('a' * x1)", "holds the constant 'a'"),
-    ("[x for x in x1]", "holds ListComp"),
-])
+@pytest.mark.parametrize(
+    ("factor", "message"),
+    [
+        ("__import__('pathlib').Path({marker!r}).touch()", "calls .__import__"),
+        ("open({marker!r}, 'w')", "calls 'open'"),
+        ("np.log(x1) + evil(x1)", "calls 'evil'"),
+        ("C(x1, levels=[np.save({marker!r}, x1)])", "calls 'np.save'"),
+        ("np.log(x1).__class__", "reads the attribute"),
+        ("np.log(__builtins__)", "names '__builtins__'"),
+        ("I(x1 ** 9 ** 9 ** 9)", "raises to the power"),
+        ("I('a' * x1)", "holds the constant 'a'"),
+        ("[x for x in x1]", "holds ListComp"),
+    ],
+)
 def test_a_hostile_formula_file_is_refused_without_running_it(frame, tmp_path, factor, message):
     marker = tmp_path / "ran"
     fm = from_formula("y ~ x1 + np.log(x2 ** 2)", frame, model=shrinkage.Ridge(1.0))
@@ -159,8 +179,9 @@ def test_a_hostile_formula_file_is_refused_without_running_it(frame, tmp_path, f
     term[0][0] = factor.format(marker=str(marker))
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(doc))
-    with pytest.raises(ValueError, match=f"hostile.json: FormulaModel.terms\\[2\\]: .*{message}"
-                       ) as info:
+    with pytest.raises(
+        ValueError, match=f"hostile.json: FormulaModel.terms\\[2\\]: .*{message}"
+    ) as info:
         shrinkage.load(path)
     assert "\n" not in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.json"]  # nothing ran
@@ -180,18 +201,18 @@ def test_a_saved_formula_with_wrong_fields_is_refused(frame):
     fm = from_formula("y ~ x1 + C(region)", frame, model=shrinkage.Ridge(1.0))
     doc = fm.to_dict()
     for change, message in [
-            (lambda e: e.update(na_action="keep"), "na_action one of"),
-            (lambda e: e.update(feature_names=["x1"]), "1 feature_names for a model of 3"),
-            (lambda e: e["terms"][1][0].__setitem__(1, "exec"), "eval_method must be one of"),
-            (lambda e: e.pop("model"), "lacks 'model'")]:
+        (lambda e: e.update(na_action="keep"), "na_action one of"),
+        (lambda e: e.update(feature_names=["x1"]), "1 feature_names for a model of 3"),
+        (lambda e: e["terms"][1][0].__setitem__(1, "exec"), "eval_method must be one of"),
+        (lambda e: e.pop("model"), "lacks 'model'"),
+    ]:
         bad = json.loads(json.dumps(doc))
         change(bad["estimator"])
         with pytest.raises(ValueError, match=message):
             shrinkage.FormulaModel.from_dict(bad)
 
 
-def test_the_hostile_factor_would_run_at_predict_without_the_check(frame, tmp_path,
-                                                                    monkeypatch):
+def test_the_hostile_factor_would_run_at_predict_without_the_check(frame, tmp_path, monkeypatch):
     """What the refusal prevents: formulaic evaluates a python factor at predict, where
     ``np`` (formulaic's own name for NumPy) reaches np.save, np.load(allow_pickle=True)..."""
     marker = tmp_path / "ran.npy"

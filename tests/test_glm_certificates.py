@@ -20,29 +20,41 @@ N, P = X.shape
 def _certify(w, b, alpha, l1_ratio=1.0, **kw):
     problem = GLMProblem.build(X, Y, **kw)
     pw = _weights(problem, alpha, l1_ratio, problem.col_norm_sq == 0)
-    data = _Data(problem.design, Logistic(), Y, problem.sw, problem.offset_or_zero(),
-                 problem.fit_intercept)
+    data = _Data(
+        problem.design, Logistic(), Y, problem.sw, problem.offset_or_zero(), problem.fit_intercept
+    )
     free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0))
     eta = X @ w + b + data.offset
     polished = polish_unpenalized(data, pw, free, w, b, eta)
     w, b, eta = polished.w, polished.b, polished.eta
     grad = X.T @ (problem.sw * Logistic().derivative(Y, eta))
-    gap, primal = glm_duality_gap(Logistic(), Y, problem.sw, eta, data.offset, w, pw, grad,
-                                  polished.exact)
+    gap, primal = glm_duality_gap(
+        Logistic(), Y, problem.sw, eta, data.offset, w, pw, grad, polished.exact
+    )
     return gap, primal, w, b
 
 
-@pytest.mark.parametrize("opts", [
-    {}, {"l1_ratio": 0.5}, {"l1_ratio": 0.0}, {"fit_intercept": False},
-    {"sample_weight": np.linspace(0.2, 2.0, N)}, {"offset": np.linspace(-1, 1, N)},
-    {"penalty_factor": np.r_[0.0, np.linspace(0.5, 2, P - 1)]},
-])
+@pytest.mark.parametrize(
+    "opts",
+    [
+        {},
+        {"l1_ratio": 0.5},
+        {"l1_ratio": 0.0},
+        {"fit_intercept": False},
+        {"sample_weight": np.linspace(0.2, 2.0, N)},
+        {"offset": np.linspace(-1, 1, N)},
+        {"penalty_factor": np.r_[0.0, np.linspace(0.5, 2, P - 1)]},
+    ],
+)
 def test_gap_matches_the_reference_at_random_points(opts):
     rng = np.random.default_rng(0)
     l1_ratio = opts.pop("l1_ratio", 1.0)
-    ref_kw = {"sw": opts.get("sample_weight"), "offset": opts.get("offset", 0.0),
-              "factors": opts.get("penalty_factor"),
-              "fit_intercept": opts.get("fit_intercept", True)}
+    ref_kw = {
+        "sw": opts.get("sample_weight"),
+        "offset": opts.get("offset", 0.0),
+        "factors": opts.get("penalty_factor"),
+        "fit_intercept": opts.get("fit_intercept", True),
+    }
     for _ in range(3):
         w0 = rng.normal(0, 0.5, P) * (rng.random(P) < 0.6)
         gap, _, w, b = _certify(w0, 0.1, 0.05, l1_ratio, **opts)
@@ -66,9 +78,12 @@ def test_gap_is_an_upper_bound_on_the_suboptimality():
         assert gap > 0
 
 
-@pytest.mark.parametrize("module, names", [
-    ("shrinkage.penalties._l1_l2_kernels", ["dual_scale", "penalty_conjugate"]),
-])
+@pytest.mark.parametrize(
+    "module, names",
+    [
+        ("shrinkage.penalties._l1_l2_kernels", ["dual_scale", "penalty_conjugate"]),
+    ],
+)
 def test_certificate_kernels_never_take_a_fastmath_callers_flags(module, names):
     """numba compiles a kernel first called from a fastmath one with that caller's flags: the
     GLM certificate's kernels must say fastmath=False themselves (as ``_kernels``' do)."""
@@ -98,8 +113,7 @@ def test_a_gap_that_cannot_be_trusted_certifies_nothing(error):
     w = np.zeros(P)
     eta = np.zeros(N)
     grad = X.T @ (problem.sw * Logistic().derivative(Y, eta))
-    gap, _ = glm_duality_gap(_BrokenConjugate(error), Y, problem.sw, eta, np.zeros(N), w, pw,
-                             grad)
+    gap, _ = glm_duality_gap(_BrokenConjugate(error), Y, problem.sw, eta, np.zeros(N), w, pw, grad)
     assert gap == np.inf
 
 

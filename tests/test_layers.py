@@ -29,17 +29,34 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 KNOWN_CYCLES: list[set[str]] = []
 
 #: modules that fit models (or run the simulations that do): what plots/ must not reach
-FITTING = ("shrinkage.path", "shrinkage.paths", "shrinkage.group_path", "shrinkage.glm",
-           "shrinkage.engine", "shrinkage.solvers", "shrinkage.selection", "shrinkage.estimators",
-           "shrinkage.inference", "shrinkage.dask", "shrinkage.torch",
-           "shrinkage.comparison.simulations", "shrinkage.comparison.api",
-           "shrinkage.comparison.regression", "shrinkage.comparison.classification")
+FITTING = (
+    "shrinkage.path",
+    "shrinkage.paths",
+    "shrinkage.group_path",
+    "shrinkage.glm",
+    "shrinkage.engine",
+    "shrinkage.solvers",
+    "shrinkage.selection",
+    "shrinkage.estimators",
+    "shrinkage.inference",
+    "shrinkage.dask",
+    "shrinkage.torch",
+    "shrinkage.comparison.simulations",
+    "shrinkage.comparison.api",
+    "shrinkage.comparison.regression",
+    "shrinkage.comparison.classification",
+)
 #: packages whose public names load on first use (PEP 562, through ``importlib``): importing one
 #: reaches everything it exports, so a figure must not import them either
 LAZY_PACKAGES = ("shrinkage", "shrinkage.comparison", "shrinkage.dask")
 EXTRAS = ("shrinkage.dask", "shrinkage.torch")
-MATH = ("shrinkage.penalties", "shrinkage.datafits", "shrinkage.certificates",
-        "shrinkage.glm_certificates", "shrinkage._certificate_kernels")
+MATH = (
+    "shrinkage.penalties",
+    "shrinkage.datafits",
+    "shrinkage.certificates",
+    "shrinkage.glm_certificates",
+    "shrinkage._certificate_kernels",
+)
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -58,7 +75,8 @@ MODULES = _modules()
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _statements(tree: ast.AST):
@@ -84,7 +102,7 @@ def _imports(name: str) -> set[str]:
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
                 module = ".".join([*base, *([node.module] if node.module else [])])
             else:
                 module = node.module or ""
@@ -115,8 +133,9 @@ def _cycles() -> list[set[str]]:
     rows, cols = zip(*edges, strict=True) if edges else ((), ())
     graph = csr_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(names), len(names)))
     _, labels = connected_components(graph, directed=True, connection="strong")
-    components = [{m for m, label in zip(names, labels, strict=True) if label == k}
-                  for k in np.unique(labels)]
+    components = [
+        {m for m, label in zip(names, labels, strict=True) if label == k} for k in np.unique(labels)
+    ]
     return [c for c in components if len(c) > 1]
 
 
@@ -139,8 +158,7 @@ def test_no_new_import_circles():
     assert not stale, f"these circles are gone: remove them from KNOWN_CYCLES: {stale}"
 
 
-@pytest.mark.parametrize("package", ["shrinkage.comparison", "shrinkage.plots",
-                                     "shrinkage.report"])
+@pytest.mark.parametrize("package", ["shrinkage.comparison", "shrinkage.plots", "shrinkage.report"])
 def test_the_upper_floors_have_no_circle(package):
     assert not [c for c in _cycles() if any(_under(m, [package]) for m in c)]
 
@@ -148,8 +166,10 @@ def test_the_upper_floors_have_no_circle(package):
 def test_plots_reach_nothing_that_fits():
     plots = [m for m in MODULES if _under(m, ["shrinkage.plots"])]
     assert len(plots) > 5
-    bad = {m: sorted(r for r in _reachable(m) if _under(r, FITTING) or r in LAZY_PACKAGES)
-           for m in plots}
+    bad = {
+        m: sorted(r for r in _reachable(m) if _under(r, FITTING) or r in LAZY_PACKAGES)
+        for m in plots
+    }
     assert not {m: r for m, r in bad.items() if r}
 
 
@@ -170,13 +190,19 @@ def test_report_writes_no_file():
         calls = [n.func for n in ast.walk(tree) if isinstance(n, ast.Call)]
         assert not [f for f in calls if isinstance(f, ast.Name) and f.id == "open"], name
         writes = {"write_text", "write_bytes", "mkdir", "touch", "unlink"}
-        assert not [f.attr for f in calls if isinstance(f, ast.Attribute) and f.attr in writes
-                    ], name
+        assert not [f.attr for f in calls if isinstance(f, ast.Attribute) and f.attr in writes], (
+            name
+        )
 
 
 def test_math_does_not_import_solvers():
     """None since issue 12 part 1 moved that math into the penalty, datafit and certificate
     modules."""
-    found = {(m, r) for m in MODULES if _under(m, MATH) for r in GRAPH[m]
-             if _under(r, ["shrinkage.solvers"])}
+    found = {
+        (m, r)
+        for m in MODULES
+        if _under(m, MATH)
+        for r in GRAPH[m]
+        if _under(r, ["shrinkage.solvers"])
+    }
     assert not found, f"the math imports solvers: {sorted(found)}"

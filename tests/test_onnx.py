@@ -27,8 +27,7 @@ def run(onx, X: np.ndarray) -> list[np.ndarray]:
 
 def close(got, expected, dtype) -> None:
     scale = max(float(np.max(np.abs(expected))), 1.0)
-    np.testing.assert_allclose(np.ravel(got), np.ravel(expected), rtol=0,
-                               atol=RTOL[dtype] * scale)
+    np.testing.assert_allclose(np.ravel(got), np.ravel(expected), rtol=0, atol=RTOL[dtype] * scale)
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +37,14 @@ def regression():
 
 
 REGRESSORS = [
-    lambda: shrinkage.Lasso(alpha=0.05), lambda: shrinkage.ElasticNet(alpha=0.1, l1_ratio=0.3),
-    lambda: shrinkage.Ridge(alpha=2.0), lambda: shrinkage.LassoCV(cv=3, n_alphas=10),
-    lambda: shrinkage.HuberRegressor(alpha=0.01), lambda: shrinkage.LassoIC(),
-    lambda: shrinkage.AdaptiveLasso(alpha=0.05), lambda: shrinkage.RelaxedLasso(alpha=0.05),
+    lambda: shrinkage.Lasso(alpha=0.05),
+    lambda: shrinkage.ElasticNet(alpha=0.1, l1_ratio=0.3),
+    lambda: shrinkage.Ridge(alpha=2.0),
+    lambda: shrinkage.LassoCV(cv=3, n_alphas=10),
+    lambda: shrinkage.HuberRegressor(alpha=0.01),
+    lambda: shrinkage.LassoIC(),
+    lambda: shrinkage.AdaptiveLasso(alpha=0.05),
+    lambda: shrinkage.RelaxedLasso(alpha=0.05),
     lambda: shrinkage.QuantileRegressor(quantile=0.7, alpha=0.01),
     lambda: shrinkage.GroupLasso(groups=[0, 0, 1, 1, 2], alpha=0.1),
     lambda: shrinkage.MCPRegressor(alpha=0.05, gamma=2.5),
@@ -72,16 +75,22 @@ def test_poisson_applies_the_exp_link(cv):
     rng = np.random.default_rng(12)
     X = rng.normal(size=(80, 4))
     y = rng.poisson(np.exp(0.3 + X @ np.array([0.5, -0.3, 0.0, 0.2])))
-    model = (shrinkage.PoissonRegressorCV(cv=3, n_alphas=8) if cv
-             else shrinkage.PoissonRegressor(alpha=0.01)).fit(X, y)
+    model = (
+        shrinkage.PoissonRegressorCV(cv=3, n_alphas=8)
+        if cv
+        else shrinkage.PoissonRegressor(alpha=0.01)
+    ).fit(X, y)
     got = run(to_onnx(model, X[:1].astype(np.float32), name="poisson"), X.astype(np.float32))[0]
     close(got, model.predict(X.astype(np.float32)), np.float32)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: shrinkage.GammaRegressor(alpha=0.01, l1_ratio=0.5),
-    lambda: shrinkage.TweedieRegressor(power=1.5, alpha=0.01, l1_ratio=1.0),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: shrinkage.GammaRegressor(alpha=0.01, l1_ratio=0.5),
+        lambda: shrinkage.TweedieRegressor(power=1.5, alpha=0.01, l1_ratio=1.0),
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_gamma_and_tweedie_apply_the_exp_link(make, dtype):
     rng = np.random.default_rng(19)
@@ -94,12 +103,15 @@ def test_gamma_and_tweedie_apply_the_exp_link(make, dtype):
     close(got, model.predict(X.astype(dtype)), dtype)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: shrinkage.MultiTaskLasso(alpha=0.05),
-    lambda: shrinkage.MultiTaskElasticNet(alpha=0.05, l1_ratio=0.6),
-    lambda: shrinkage.MultiTaskLassoCV(alphas=8, cv=3),
-    lambda: shrinkage.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=8, cv=3),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: shrinkage.MultiTaskLasso(alpha=0.05),
+        lambda: shrinkage.MultiTaskElasticNet(alpha=0.05, l1_ratio=0.6),
+        lambda: shrinkage.MultiTaskLassoCV(alphas=8, cv=3),
+        lambda: shrinkage.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=8, cv=3),
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_multitask_models_give_one_column_per_task(regression, make, dtype):
     X, y = regression
@@ -115,13 +127,16 @@ def labels_of(y, n_classes: int, names: bool):
     return np.array(["alpha", "beta", "gamma"])[idx] if names else idx * 3 + 1
 
 
-@pytest.mark.parametrize(("make", "n_classes"), [
-    (lambda: shrinkage.LogisticRegression(alpha=0.01), 2),
-    (lambda: shrinkage.LogisticRegression(alpha=0.01), 3),
-    (lambda: shrinkage.LogisticRegression(alpha=0.01, multi_class="ovr"), 3),
-    (lambda: shrinkage.LogisticRegression(alpha=0.01, multi_class="multinomial"), 2),
-    (lambda: shrinkage.LogisticRegressionCV(cv=3, n_alphas=6), 3),
-])
+@pytest.mark.parametrize(
+    ("make", "n_classes"),
+    [
+        (lambda: shrinkage.LogisticRegression(alpha=0.01), 2),
+        (lambda: shrinkage.LogisticRegression(alpha=0.01), 3),
+        (lambda: shrinkage.LogisticRegression(alpha=0.01, multi_class="ovr"), 3),
+        (lambda: shrinkage.LogisticRegression(alpha=0.01, multi_class="multinomial"), 2),
+        (lambda: shrinkage.LogisticRegressionCV(cv=3, n_alphas=6), 3),
+    ],
+)
 @pytest.mark.parametrize("names", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_classifiers_labels_and_probabilities(make, n_classes, names, dtype):
@@ -145,15 +160,17 @@ def test_group_lasso_poisson_applies_the_exp_link():
     close(got, model.predict(X.astype(np.float32)), np.float32)
 
 
-@pytest.mark.parametrize(("datafit", "n_classes"), [
-    ("logistic", 2), ("multinomial", 2), ("multinomial", 3)])
+@pytest.mark.parametrize(
+    ("datafit", "n_classes"), [("logistic", 2), ("multinomial", 2), ("multinomial", 3)]
+)
 @pytest.mark.parametrize("names", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_group_lasso_classifier_labels_and_probabilities(datafit, n_classes, names, dtype):
     X, y = simulated(90, 4, seed=17, noise=1.0)
     labels = labels_of(y, n_classes, names)
-    model = shrinkage.GroupLassoClassifier(groups=[0, 0, 1, 2], alpha=0.01,
-                                           datafit=datafit).fit(X, labels)
+    model = shrinkage.GroupLassoClassifier(groups=[0, 0, 1, 2], alpha=0.01, datafit=datafit).fit(
+        X, labels
+    )
     label, proba = run(to_onnx(model, X[:1].astype(dtype)), X.astype(dtype))
     expected = model.predict_proba(X.astype(dtype))
     assert proba.shape == (90, n_classes)
@@ -167,8 +184,9 @@ def test_group_lasso_squared_hinge_gives_label_and_scores():
     """No probability model: the label and the decision scores (-d, d), as LinearSVC."""
     X, y = simulated(90, 4, seed=18, noise=1.0)
     labels = labels_of(y, 2, names=True)
-    model = shrinkage.GroupLassoClassifier(groups=[0, 0, 1, 2], alpha=0.01,
-                                           datafit="squared_hinge").fit(X, labels)
+    model = shrinkage.GroupLassoClassifier(
+        groups=[0, 0, 1, 2], alpha=0.01, datafit="squared_hinge"
+    ).fit(X, labels)
     label, scores = run(to_onnx(model, X[:1].astype(np.float32)), X.astype(np.float32))
     d = model.decision_function(X)
     close(scores, np.column_stack([-d, d]), np.float32)

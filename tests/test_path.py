@@ -23,8 +23,16 @@ def rel_err(a, b) -> float:
     return float(np.linalg.norm(np.asarray(a) - b) / max(np.linalg.norm(b), 1e-300))
 
 
-def ref_alpha_max(X, y, l1_ratio=1.0, sample_weight=None, fit_intercept=True, factors=None,
-                  scale=None, positive=False) -> float:
+def ref_alpha_max(
+    X,
+    y,
+    l1_ratio=1.0,
+    sample_weight=None,
+    fit_intercept=True,
+    factors=None,
+    scale=None,
+    positive=False,
+) -> float:
     Xc, yc, sw, _, _ = centred(X, y, sample_weight, fit_intercept)
     corr = Xc.T @ (sw * yc)
     if positive:
@@ -35,12 +43,19 @@ def ref_alpha_max(X, y, l1_ratio=1.0, sample_weight=None, fit_intercept=True, fa
     return float(np.max(np.abs(corr) / w) / l1_ratio)
 
 
-def sklearn_coefs(X, y, alphas, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
-                  positive=False):
+def sklearn_coefs(
+    X, y, alphas, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None, positive=False
+):
     coefs, intercepts = [], []
     for a in alphas:
-        m = ElasticNet(alpha=a, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
-                       positive=positive, tol=1e-14, max_iter=100_000)
+        m = ElasticNet(
+            alpha=a,
+            l1_ratio=l1_ratio,
+            fit_intercept=fit_intercept,
+            positive=positive,
+            tol=1e-14,
+            max_iter=100_000,
+        )
         with warnings.catch_warnings():
             # sklearn may stop a hair above tol=1e-14: the agreement below is what matters
             warnings.simplefilter("ignore")
@@ -65,8 +80,9 @@ def test_first_alphas_below_alpha_max_have_the_right_support(solver, l1_ratio, n
     d = load_diabetes()
     P = shrinkage.path(d.data, d.target, l1_ratio=l1_ratio, n_alphas=n_alphas, solver=solver)
     Xc, yc, _, _, _ = centred(d.data, d.target)
-    _, coefs, _ = enet_path(Xc, yc, l1_ratio=l1_ratio, alphas=P.alphas[:6], tol=1e-10,
-                            max_iter=100_000)
+    _, coefs, _ = enet_path(
+        Xc, yc, l1_ratio=l1_ratio, alphas=P.alphas[:6], tol=1e-10, max_iter=100_000
+    )
     np.testing.assert_array_equal(P.nnz[:6], np.count_nonzero(coefs, axis=0))
     assert P.nnz[0] == 0 and P.nnz[1] > 0
     assert P.converged.all()
@@ -95,10 +111,19 @@ def test_matches_sklearn(shape, solver, l1_ratio, fit_intercept, weighted, kind)
         X = Xin.astype(np.float64)  # sklearn sees exactly the same numbers in float64
     else:
         Xin = X
-    P = shrinkage.path(Xin, y, l1_ratio=l1_ratio, alphas=alphas, fit_intercept=fit_intercept,
-                       sample_weight=sw, solver=solver, **TIGHT)
-    ref, ref_b = sklearn_coefs(X, y, alphas, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
-                               sample_weight=sw)
+    P = shrinkage.path(
+        Xin,
+        y,
+        l1_ratio=l1_ratio,
+        alphas=alphas,
+        fit_intercept=fit_intercept,
+        sample_weight=sw,
+        solver=solver,
+        **TIGHT,
+    )
+    ref, ref_b = sklearn_coefs(
+        X, y, alphas, l1_ratio=l1_ratio, fit_intercept=fit_intercept, sample_weight=sw
+    )
     rtol = 1e-4 if kind == "float32" else 1e-6
     assert P.coefs.dtype == np.float64
     np.testing.assert_array_equal(P.alphas, alphas)
@@ -128,8 +153,9 @@ def test_positive_matches_sklearn(solver, l1_ratio, shape):
     X, y = simulated(*shape, seed=3)
     amax = ref_alpha_max(X, y, l1_ratio, positive=True)
     alphas = amax * np.array([0.5, 0.1, 0.03])
-    P = shrinkage.path(X, y, l1_ratio=l1_ratio, alphas=alphas, positive=True, solver=solver,
-                       **TIGHT)
+    P = shrinkage.path(
+        X, y, l1_ratio=l1_ratio, alphas=alphas, positive=True, solver=solver, **TIGHT
+    )
     ref, ref_b = sklearn_coefs(X, y, alphas, l1_ratio=l1_ratio, positive=True)
     assert np.all(P.coefs >= 0)
     for k in range(len(alphas)):
@@ -145,8 +171,14 @@ def test_penalty_factor_is_a_column_rescaling_for_the_lasso(solver, sparse):
     f = np.random.default_rng(5).uniform(0.3, 3.0, 12)
     amax = ref_alpha_max(X, y, factors=f)
     alphas = amax * np.array([0.5, 0.1, 0.03])
-    P = shrinkage.path(sp.csc_matrix(X) if sparse else X, y, alphas=alphas, penalty_factor=f,
-                       solver=solver, **TIGHT)
+    P = shrinkage.path(
+        sp.csc_matrix(X) if sparse else X,
+        y,
+        alphas=alphas,
+        penalty_factor=f,
+        solver=solver,
+        **TIGHT,
+    )
     ref, ref_b = sklearn_coefs(X / f, y, alphas)
     for k in range(len(alphas)):
         assert rel_err(P.coefs[k], ref[k] / f) <= 1e-6
@@ -164,10 +196,20 @@ def test_standardize_is_sklearn_on_standardized_columns(solver, fit_intercept, w
     c = column_scale(Xc, s)  # weighted sd, or RMS without an intercept
     amax = ref_alpha_max(X, y, 0.7, sw, fit_intercept, scale=c)
     alphas = amax * np.array([0.5, 0.1, 0.03])
-    P = shrinkage.path(X, y, l1_ratio=0.7, alphas=alphas, standardize=True, sample_weight=sw,
-                       fit_intercept=fit_intercept, solver=solver, **TIGHT)
-    ref, ref_b = sklearn_coefs(X / c, y, alphas, l1_ratio=0.7, fit_intercept=fit_intercept,
-                               sample_weight=sw)
+    P = shrinkage.path(
+        X,
+        y,
+        l1_ratio=0.7,
+        alphas=alphas,
+        standardize=True,
+        sample_weight=sw,
+        fit_intercept=fit_intercept,
+        solver=solver,
+        **TIGHT,
+    )
+    ref, ref_b = sklearn_coefs(
+        X / c, y, alphas, l1_ratio=0.7, fit_intercept=fit_intercept, sample_weight=sw
+    )
     for k in range(len(alphas)):
         assert rel_err(P.coefs[k], ref[k] / c) <= 1e-6
     np.testing.assert_allclose(P.intercepts, ref_b, rtol=1e-6, atol=1e-6 * np.abs(y).max())
@@ -180,8 +222,9 @@ def test_p_much_larger_than_n_matches_sklearn(l1_ratio, sparse):
     X, y = simulated(20, 500, seed=2)
     amax = ref_alpha_max(X, y, l1_ratio)
     alphas = amax * np.array([0.5, 0.2, 0.05])
-    P = shrinkage.path(sp.csc_matrix(X) if sparse else X, y, l1_ratio=l1_ratio, alphas=alphas,
-                       **TIGHT)
+    P = shrinkage.path(
+        sp.csc_matrix(X) if sparse else X, y, l1_ratio=l1_ratio, alphas=alphas, **TIGHT
+    )
     ref, _ = sklearn_coefs(X, y, alphas, l1_ratio=l1_ratio)
     for k in range(len(alphas)):
         assert rel_err(P.coefs[k], ref[k]) <= 1e-6
@@ -203,8 +246,9 @@ def test_lasso_path_is_the_exact_lars_path_on_diabetes(solver):
     near_knot = np.min(np.abs(grid[:, None] / positive_knots - 1), axis=1) < 1e-3
     grid = grid[~near_knot][:30]
     assert len(grid) >= 25
-    ref = np.array([np.interp(grid[::-1], knots[::-1], knot_coefs[j, ::-1])[::-1]
-                    for j in range(X.shape[1])]).T
+    ref = np.array(
+        [np.interp(grid[::-1], knots[::-1], knot_coefs[j, ::-1])[::-1] for j in range(X.shape[1])]
+    ).T
     P = shrinkage.path(X, y, alphas=grid, solver=solver, **TIGHT)
     assert P.converged.all()
     assert np.abs(P.coefs - ref).max() <= 1e-6 * np.abs(ref).max()
@@ -221,9 +265,16 @@ def test_lasso_path_is_the_exact_lars_path_on_diabetes(solver):
 @pytest.mark.parametrize("solver", ["cd", "gram"])
 @pytest.mark.parametrize(
     "options",
-    [{}, {"fit_intercept": False}, {"weighted": True}, {"standardize": True},
-     {"positive": True}, {"factors": True}],
-    ids=["plain", "no-intercept", "weighted", "standardize", "positive", "factors"])
+    [
+        {},
+        {"fit_intercept": False},
+        {"weighted": True},
+        {"standardize": True},
+        {"positive": True},
+        {"factors": True},
+    ],
+    ids=["plain", "no-intercept", "weighted", "standardize", "positive", "factors"],
+)
 def test_alpha_max_is_the_smallest_all_zero_alpha(l1_ratio, sparse, solver, options):
     X, y = simulated(40, 15, seed=4)
     X = X * np.linspace(0.5, 2.0, 15)
@@ -237,9 +288,16 @@ def test_alpha_max_is_the_smallest_all_zero_alpha(l1_ratio, sparse, solver, opti
     if standardize:
         Xc, _, s, _, _ = centred(X, y, sw, fit_intercept)
         scale = column_scale(Xc, s)
-    kw = {"l1_ratio": l1_ratio, "sample_weight": sw, "penalty_factor": f,
-          "fit_intercept": fit_intercept, "positive": positive, "standardize": standardize,
-          "solver": solver, "tol": 1e-10}
+    kw = {
+        "l1_ratio": l1_ratio,
+        "sample_weight": sw,
+        "penalty_factor": f,
+        "fit_intercept": fit_intercept,
+        "positive": positive,
+        "standardize": standardize,
+        "solver": solver,
+        "tol": 1e-10,
+    }
     Xin = sp.csc_matrix(X) if sparse else X
     P = shrinkage.path(Xin, y, n_alphas=5, **kw)
     amax = ref_alpha_max(X, y, l1_ratio, sw, fit_intercept, f, scale, positive)
@@ -296,14 +354,15 @@ def test_integer_weights_are_repeated_rows_and_zero_weights_dropped_rows(solver,
     s = np.random.default_rng(6).integers(0, 4, 30).astype(float)
     rows = np.repeat(np.arange(30), s.astype(int))
     alphas = [0.3, 0.05]
-    a = shrinkage.path(X, y, alphas=alphas, sample_weight=s, l1_ratio=l1_ratio, solver=solver,
-                       **TIGHT)
-    b = shrinkage.path(X[rows], y[rows], alphas=alphas, l1_ratio=l1_ratio, solver=solver,
-                       **TIGHT)
+    a = shrinkage.path(
+        X, y, alphas=alphas, sample_weight=s, l1_ratio=l1_ratio, solver=solver, **TIGHT
+    )
+    b = shrinkage.path(X[rows], y[rows], alphas=alphas, l1_ratio=l1_ratio, solver=solver, **TIGHT)
     np.testing.assert_allclose(a.coefs, b.coefs, atol=1e-8)
     np.testing.assert_allclose(a.intercepts, b.intercepts, atol=1e-8)
-    c = shrinkage.path(X, y, alphas=alphas, sample_weight=3.0 * s, l1_ratio=l1_ratio,
-                       solver=solver, **TIGHT)
+    c = shrinkage.path(
+        X, y, alphas=alphas, sample_weight=3.0 * s, l1_ratio=l1_ratio, solver=solver, **TIGHT
+    )
     np.testing.assert_allclose(c.coefs, a.coefs, atol=1e-8)  # only relative weights matter
 
 
@@ -314,8 +373,13 @@ def test_integer_weights_are_repeated_rows_and_zero_weights_dropped_rows(solver,
 def test_screening_does_not_change_the_solution(solver, l1_ratio, kind, shape):
     X, y = simulated(*shape, seed=12)
     alphas = ref_alpha_max(X, y, l1_ratio) * np.geomspace(0.9, 0.02, 8)
-    kw = {"l1_ratio": l1_ratio, "alphas": alphas, "solver": solver,
-          "positive": kind == "positive", **TIGHT}
+    kw = {
+        "l1_ratio": l1_ratio,
+        "alphas": alphas,
+        "solver": solver,
+        "positive": kind == "positive",
+        **TIGHT,
+    }
     Xin = sp.csc_matrix(X) if kind == "csc" else X
     on = shrinkage.path(Xin, y, screen=True, **kw)
     off = shrinkage.path(Xin, y, screen=False, **kw)
@@ -335,8 +399,17 @@ def test_constant_and_duplicated_columns(solver, sparse, standardize):
     Xc, yc, sw, _, _ = centred(Xd, y)
     tol = 1e-14
     for l1_ratio in (1.0, 0.5):
-        P = shrinkage.path(Xin, y, l1_ratio=l1_ratio, n_alphas=8, alpha_min_ratio=1e-2,
-                           solver=solver, standardize=standardize, tol=tol, max_iter=100_000)
+        P = shrinkage.path(
+            Xin,
+            y,
+            l1_ratio=l1_ratio,
+            n_alphas=8,
+            alpha_min_ratio=1e-2,
+            solver=solver,
+            standardize=standardize,
+            tol=tol,
+            max_iter=100_000,
+        )
         assert np.all(np.isfinite(P.coefs)) and np.all(np.isfinite(P.intercepts))
         assert P.converged.all()
         assert np.all(P.gaps <= tol * null_deviance(yc, sw))
@@ -427,22 +500,50 @@ def _bad_inputs():
         ("l1_ratio>1", (X, y), {"l1_ratio": 1.5}, r"l1_ratio must be in \[0, 1\].*1\.5"),
         ("l1_ratio<0", (X, y), {"l1_ratio": -0.1}, r"l1_ratio must be in \[0, 1\].*-0\.1"),
         ("l1_ratio-nan", (X, y), {"l1_ratio": np.nan}, r"l1_ratio must be in \[0, 1\]"),
-        ("negative-factor", (X, y), {"penalty_factor": [1.0, -1.0, 1.0]},
-         r"penalty_factor must be finite and >= 0"),
-        ("nan-factor", (X, y), {"penalty_factor": [1.0, np.nan, 1.0]},
-         r"penalty_factor must be finite and >= 0"),
-        ("factor-length", (X, y), {"penalty_factor": [1.0, 1.0]},
-         r"penalty_factor must have one entry per feature \(3\)"),
-        ("lower>upper", (X, y), {"lower": [0.0, 1.0, 0.0], "upper": [1.0, 0.0, 1.0]},
-         r"lower must not exceed upper; feature 1"),
-        ("positive-upper<0", (X, y), {"positive": True, "upper": -1.0},
-         r"lower must not exceed upper"),
+        (
+            "negative-factor",
+            (X, y),
+            {"penalty_factor": [1.0, -1.0, 1.0]},
+            r"penalty_factor must be finite and >= 0",
+        ),
+        (
+            "nan-factor",
+            (X, y),
+            {"penalty_factor": [1.0, np.nan, 1.0]},
+            r"penalty_factor must be finite and >= 0",
+        ),
+        (
+            "factor-length",
+            (X, y),
+            {"penalty_factor": [1.0, 1.0]},
+            r"penalty_factor must have one entry per feature \(3\)",
+        ),
+        (
+            "lower>upper",
+            (X, y),
+            {"lower": [0.0, 1.0, 0.0], "upper": [1.0, 0.0, 1.0]},
+            r"lower must not exceed upper; feature 1",
+        ),
+        (
+            "positive-upper<0",
+            (X, y),
+            {"positive": True, "upper": -1.0},
+            r"lower must not exceed upper",
+        ),
         ("lower-length", (X, y), {"lower": [0.0, 0.0]}, r"lower must be a scalar or have one"),
         ("nan-upper", (X, y), {"upper": [1.0, np.nan, 1.0]}, r"upper contains NaN"),
-        ("weight-length", (X, y), {"sample_weight": np.ones(9)},
-         r"sample_weight must have one entry per sample \(10\)"),
-        ("negative-weight", (X, y), {"sample_weight": -np.ones(10)},
-         r"sample_weight must be non-negative"),
+        (
+            "weight-length",
+            (X, y),
+            {"sample_weight": np.ones(9)},
+            r"sample_weight must have one entry per sample \(10\)",
+        ),
+        (
+            "negative-weight",
+            (X, y),
+            {"sample_weight": -np.ones(10)},
+            r"sample_weight must be non-negative",
+        ),
         ("zero-weights", (X, y), {"sample_weight": np.zeros(10)}, r"sample_weight sums to zero"),
         ("solver", (X, y), {"solver": "lbfgs"}, r"solver must be one of"),
         ("tol", (X, y), {"tol": 0.0}, r"tol must be a positive number"),
@@ -452,8 +553,9 @@ def _bad_inputs():
     ]
 
 
-@pytest.mark.parametrize(("args", "kwargs", "match"), [c[1:] for c in _bad_inputs()],
-                         ids=[c[0] for c in _bad_inputs()])
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"), [c[1:] for c in _bad_inputs()], ids=[c[0] for c in _bad_inputs()]
+)
 def test_bad_input_raises_value_error_naming_the_problem(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         shrinkage.path(*args, **kwargs)
@@ -510,8 +612,7 @@ def test_quantile_datafit_goes_to_the_interior_point():
 def _same_signs_pair(P) -> int:
     """An index i where grid points i and i + 1 have the same non-empty sign pattern."""
     signs = np.sign(P.coefs)
-    same = [i for i in range(len(P) - 1)
-            if P.nnz[i] > 0 and np.array_equal(signs[i], signs[i + 1])]
+    same = [i for i in range(len(P) - 1) if P.nnz[i] > 0 and np.array_equal(signs[i], signs[i + 1])]
     return same[len(same) // 2]
 
 
@@ -532,8 +633,9 @@ def test_coef_at_a_grid_point_is_that_point_and_predict_uses_it():
     coef, intercept = P.coef_at(float(P.alphas[4]))
     np.testing.assert_array_equal(coef, P.coefs[4])
     assert intercept == P.intercepts[4]
-    np.testing.assert_allclose(P.predict(X[:5], float(P.alphas[4])),
-                               X[:5] @ P.coefs[4] + P.intercepts[4])
+    np.testing.assert_allclose(
+        P.predict(X[:5], float(P.alphas[4])), X[:5] @ P.coefs[4] + P.intercepts[4]
+    )
 
 
 def test_coef_at_above_alpha_max_is_the_null_model():
@@ -551,8 +653,10 @@ def test_coef_at_above_a_grid_that_starts_below_alpha_max_is_refused():
         P.coef_at(1.0)
 
 
-@pytest.mark.parametrize(("l1_ratio", "options"), [
-    (1.0, {}), (0.5, {"standardize": True}), (0.3, {"fit_intercept": False})])
+@pytest.mark.parametrize(
+    ("l1_ratio", "options"),
+    [(1.0, {}), (0.5, {"standardize": True}), (0.3, {"fit_intercept": False})],
+)
 def test_coef_at_exact_below_the_grid_is_a_direct_fit(l1_ratio, options):
     X, y = simulated(50, 10, seed=4)
     w = np.random.default_rng(0).uniform(0.5, 2.0, 50)
@@ -561,8 +665,9 @@ def test_coef_at_exact_below_the_grid_is_a_direct_fit(l1_ratio, options):
     with pytest.raises(ValueError, match=r"below the path's smallest alpha.*exact=True"):
         P.coef_at(alpha)
     coef, intercept = P.coef_at(alpha, exact=True, X=X, y=y, sample_weight=w, **options, **TIGHT)
-    direct = shrinkage.path(X, y, l1_ratio=l1_ratio, alphas=[alpha], sample_weight=w, **options,
-                            **TIGHT)
+    direct = shrinkage.path(
+        X, y, l1_ratio=l1_ratio, alphas=[alpha], sample_weight=w, **options, **TIGHT
+    )
     assert rel_err(coef, direct.coefs[0]) < 1e-7
     assert intercept == pytest.approx(direct.intercepts[0], rel=1e-7, abs=1e-9)
     pred = P.predict(X[:3], alpha, exact=True, train=(X, y), sample_weight=w, **options, **TIGHT)
@@ -582,13 +687,16 @@ def test_coef_at_exact_for_a_logistic_path_is_a_direct_fit():
     assert rel_err(interpolated, coef) < 0.05  # close, not exact: logistic paths are curved
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda P, X, y: P.coef_at(-1.0), "alpha must be a finite number >= 0"),
-    (lambda P, X, y: P.coef_at(np.nan), "alpha must be a finite number >= 0"),
-    (lambda P, X, y: P.coef_at(0.1, exact="yes"), "exact must be True or False"),
-    (lambda P, X, y: P.coef_at(0.1, exact=True), "needs the training data X and y"),
-    (lambda P, X, y: P.coef_at(0.1, X=X, y=y), "are for exact=True"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda P, X, y: P.coef_at(-1.0), "alpha must be a finite number >= 0"),
+        (lambda P, X, y: P.coef_at(np.nan), "alpha must be a finite number >= 0"),
+        (lambda P, X, y: P.coef_at(0.1, exact="yes"), "exact must be True or False"),
+        (lambda P, X, y: P.coef_at(0.1, exact=True), "needs the training data X and y"),
+        (lambda P, X, y: P.coef_at(0.1, X=X, y=y), "are for exact=True"),
+    ],
+)
 def test_coef_at_bad_input(call, message):
     X, y = simulated(30, 4, seed=6)
     P = shrinkage.path(X, y, n_alphas=5)
@@ -625,18 +733,31 @@ def test_multi_task_path_matches_sklearn_multitask_elastic_net(l1_ratio, weighte
     X = rng.standard_normal((50, 7))
     Y = X[:, :3] @ rng.standard_normal((3, 4)) + 0.3 * rng.standard_normal((50, 4))
     sw = rng.integers(1, 3, 50).astype(float) if weighted else None
-    P = shrinkage.path(X, Y, multi_task=True, l1_ratio=l1_ratio, n_alphas=6, sample_weight=sw,
-                       tol=1e-12, max_iter=100_000)
-    Xr, Yr = (X, Y) if sw is None else (np.repeat(X, sw.astype(int), 0),
-                                        np.repeat(Y, sw.astype(int), 0))
+    P = shrinkage.path(
+        X,
+        Y,
+        multi_task=True,
+        l1_ratio=l1_ratio,
+        n_alphas=6,
+        sample_weight=sw,
+        tol=1e-12,
+        max_iter=100_000,
+    )
+    Xr, Yr = (
+        (X, Y) if sw is None else (np.repeat(X, sw.astype(int), 0), np.repeat(Y, sw.astype(int), 0))
+    )
     top = np.max(np.linalg.norm(centred(Xr, Yr[:, 0])[0].T @ (Yr - Yr.mean(0)), axis=1))
     assert P.alphas[0] == pytest.approx(top / len(Yr) / l1_ratio)
     assert P.coefs.shape == (6, 7, 4) and P.intercepts.shape == (6, 4) and P.nnz[0] == 0
     assert np.all(P.converged)
+
     def objective(W, b, a):
         R = Yr - Xr @ W - b
-        return (0.5 * np.sum(R**2) / len(Yr) + a * l1_ratio * np.linalg.norm(W, axis=1).sum()
-                + 0.5 * a * (1 - l1_ratio) * np.sum(W**2))
+        return (
+            0.5 * np.sum(R**2) / len(Yr)
+            + a * l1_ratio * np.linalg.norm(W, axis=1).sum()
+            + 0.5 * a * (1 - l1_ratio) * np.sum(W**2)
+        )
 
     for a, W, b, gap in zip(P.alphas, P.coefs, P.intercepts, P.gaps, strict=True):
         ref = MultiTaskElasticNet(alpha=a, l1_ratio=l1_ratio, tol=1e-14, max_iter=100_000)
@@ -646,10 +767,19 @@ def test_multi_task_path_matches_sklearn_multitask_elastic_net(l1_ratio, weighte
         np.testing.assert_allclose(W, ref.coef_.T, atol=1e-5)
 
 
-@pytest.mark.parametrize(("option", "value"), [
-    ("datafit", "logistic"), ("offset", np.zeros(10)), ("penalty_factor", np.ones(3)),
-    ("lower", 0.0), ("positive", True), ("standardize", True), ("solver", "gram"),
-    ("screen", False)])
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("datafit", "logistic"),
+        ("offset", np.zeros(10)),
+        ("penalty_factor", np.ones(3)),
+        ("lower", 0.0),
+        ("positive", True),
+        ("standardize", True),
+        ("solver", "gram"),
+        ("screen", False),
+    ],
+)
 def test_multi_task_path_refuses_single_task_options_by_name(option, value):
     X, y = simulated(10, 3)
     with pytest.raises(ValueError, match=rf"{option}=.* is not available with multi_task=True"):
@@ -711,11 +841,13 @@ def test_nonconvex_penalty_is_unbiased_where_its_penalty_is_flat(penalty):
 def test_nonconvex_penalty_with_a_huge_gamma_is_the_lasso(penalty):
     X, y = _strong_sparse(7)
     lasso = shrinkage.path(X, y, n_alphas=10, tol=1e-12, max_iter=100_000)
-    P = shrinkage.path(X, y, penalty=penalty, gamma=1e9, alphas=lasso.alphas, tol=1e-12,
-                       max_iter=100_000)
+    P = shrinkage.path(
+        X, y, penalty=penalty, gamma=1e9, alphas=lasso.alphas, tol=1e-12, max_iter=100_000
+    )
     np.testing.assert_allclose(P.coefs, lasso.coefs, atol=1e-6)
     assert P.coef_at(lasso.alphas[5], exact=True, X=X, y=y, tol=1e-12)[0] == pytest.approx(
-        P.coefs[5], abs=1e-8)  # the exact refit is of the same penalty and gamma
+        P.coefs[5], abs=1e-8
+    )  # the exact refit is of the same penalty and gamma
 
 
 @pytest.mark.parametrize("penalty", ["mcp", "scad"])
@@ -738,28 +870,48 @@ def test_nonconvex_standardize_is_the_path_on_scaled_columns_on_the_original_sca
     np.testing.assert_allclose(P.coefs * s, Q.coefs, rtol=1e-8, atol=1e-9)
     np.testing.assert_allclose(P.intercepts, Q.intercepts, rtol=1e-9)
     assert np.all(P.converged) and np.all(P.coefs[:, 3] == 0) and P.nnz[-1] >= 2
-    coef, intercept = P.coef_at(P.alphas[6], exact=True, X=X, y=y, sample_weight=sw,
-                                standardize=True, tol=1e-11)
+    coef, intercept = P.coef_at(
+        P.alphas[6], exact=True, X=X, y=y, sample_weight=sw, standardize=True, tol=1e-11
+    )
     np.testing.assert_allclose(coef, P.coefs[6], rtol=1e-8, atol=1e-12)
     assert intercept == pytest.approx(P.intercepts[6], rel=1e-9)
 
 
-@pytest.mark.parametrize(("kwargs", "error", "match"), [
-    ({"penalty": "lasso"}, ValueError, r"penalty must be one of \('l1_l2', 'mcp', 'scad'\); "
-                                       r"got 'lasso'"),
-    ({"gamma": 3.0}, ValueError, r"gamma=3.0 is the concavity of penalty='mcp' or 'scad'"),
-    ({"penalty": "mcp", "gamma": 0.5}, ValueError, r"gamma"),
-    ({"penalty": "scad", "gamma": 2.0}, ValueError, r"gamma"),
-    ({"penalty": "mcp", "l1_ratio": 0.5}, ValueError,
-     r"l1_ratio=0.5 is not available with penalty='mcp'"),
-    ({"penalty": "scad", "positive": True}, ValueError,
-     r"positive=True is not available with penalty='scad'"),
-    ({"multi_task": True, "standardize": True}, ValueError,
-     r"standardize=True is not available with multi_task=True"),
-    ({"penalty": "mcp", "datafit": "logistic"}, ValueError, r"datafit='logistic' is not"),
-    ({"penalty": "mcp", "multi_task": True}, ValueError,
-     r"penalty='mcp' is not available with multi_task=True"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (
+            {"penalty": "lasso"},
+            ValueError,
+            r"penalty must be one of \('l1_l2', 'mcp', 'scad'\); "
+            r"got 'lasso'",
+        ),
+        ({"gamma": 3.0}, ValueError, r"gamma=3.0 is the concavity of penalty='mcp' or 'scad'"),
+        ({"penalty": "mcp", "gamma": 0.5}, ValueError, r"gamma"),
+        ({"penalty": "scad", "gamma": 2.0}, ValueError, r"gamma"),
+        (
+            {"penalty": "mcp", "l1_ratio": 0.5},
+            ValueError,
+            r"l1_ratio=0.5 is not available with penalty='mcp'",
+        ),
+        (
+            {"penalty": "scad", "positive": True},
+            ValueError,
+            r"positive=True is not available with penalty='scad'",
+        ),
+        (
+            {"multi_task": True, "standardize": True},
+            ValueError,
+            r"standardize=True is not available with multi_task=True",
+        ),
+        ({"penalty": "mcp", "datafit": "logistic"}, ValueError, r"datafit='logistic' is not"),
+        (
+            {"penalty": "mcp", "multi_task": True},
+            ValueError,
+            r"penalty='mcp' is not available with multi_task=True",
+        ),
+    ],
+)
 def test_penalty_bad_input_names_the_option(kwargs, error, match):
     X, y = simulated(10, 3)
     with pytest.raises(error, match=match):

@@ -51,19 +51,25 @@ FUNCTIONS = {
     "path": lambda X, y, **kw: s.path(X, y, n_alphas=10, **kw),
     "group_path": lambda X, y, **kw: s.group_path(X, y, groups=GROUPS, n_alphas=10, **kw),
     "quantile_path": lambda X, y, **kw: s.quantile_path(X, y, n_alphas=5, **kw),
-    "cross_validate_path": lambda X, y, **kw: s.cross_validate_path(X, y, cv=3, n_alphas=10,
-                                                                    **kw),
+    "cross_validate_path": lambda X, y, **kw: s.cross_validate_path(X, y, cv=3, n_alphas=10, **kw),
     "cross_validate_glm_path": lambda X, y, **kw: s.cross_validate_glm_path(
-        X, (y > np.median(y)).astype(int), cv=3, n_alphas=10, **kw),
-    "information_criterion": lambda X, y, **kw: s.information_criterion(X, y, n_alphas=10,
-                                                                        **kw),
+        X, (y > np.median(y)).astype(int), cv=3, n_alphas=10, **kw
+    ),
+    "information_criterion": lambda X, y, **kw: s.information_criterion(X, y, n_alphas=10, **kw),
     "stability_selection": lambda X, y, **kw: s.stability_selection(X, y, n_subsamples=4),
-    "compare": lambda X, y, **kw: s.compare(X.toarray() if sp.issparse(X) else X, y,
-                                            n_bootstrap=2, n_alphas=10, progress=False),
+    "compare": lambda X, y, **kw: s.compare(
+        X.toarray() if sp.issparse(X) else X, y, n_bootstrap=2, n_alphas=10, progress=False
+    ),
     "collinearity": lambda X, y, **kw: s.collinearity(X.toarray() if sp.issparse(X) else X),
 }
-WEIGHTED = {"path", "group_path", "quantile_path", "cross_validate_path",
-            "cross_validate_glm_path", "information_criterion"}
+WEIGHTED = {
+    "path",
+    "group_path",
+    "quantile_path",
+    "cross_validate_path",
+    "cross_validate_glm_path",
+    "information_criterion",
+}
 
 
 def _data(seed: int = 0):
@@ -101,8 +107,11 @@ def _run(name: str, X, y, **kw):
 
 
 ALL = sorted(ESTIMATORS) + sorted(FUNCTIONS)
-LAYOUTS = [pytest.param(sparse, dtype, id=f"{'sparse' if sparse else 'dense'}-{dtype.__name__}")
-           for sparse in (False, True) for dtype in (np.float64, np.float32)]
+LAYOUTS = [
+    pytest.param(sparse, dtype, id=f"{'sparse' if sparse else 'dense'}-{dtype.__name__}")
+    for sparse in (False, True)
+    for dtype in (np.float64, np.float32)
+]
 
 
 @pytest.mark.parametrize("sparse,dtype", LAYOUTS)
@@ -127,8 +136,10 @@ def test_data_just_below_the_limit_fits(name, sparse, dtype):
     _assert_finite(out)
 
 
-@pytest.mark.parametrize("name", sorted(set(ESTIMATORS) - CLASSIFIERS - COUNTS) + sorted(
-    WEIGHTED - {"cross_validate_glm_path"}))
+@pytest.mark.parametrize(
+    "name",
+    sorted(set(ESTIMATORS) - CLASSIFIERS - COUNTS) + sorted(WEIGHTED - {"cross_validate_glm_path"}),
+)
 def test_a_target_near_the_limit(name):
     X, y = _data()
     y = y * np.sqrt(0.5 * v.magnitude_limit(np.float64) / N) / np.max(np.abs(y))
@@ -137,8 +148,10 @@ def test_a_target_near_the_limit(name):
         _run(name, X, 4 * y)
 
 
-@pytest.mark.parametrize("name", sorted(set(ESTIMATORS) - CLASSIFIERS - COUNTS) + sorted(
-    WEIGHTED - {"cross_validate_glm_path"}))
+@pytest.mark.parametrize(
+    "name",
+    sorted(set(ESTIMATORS) - CLASSIFIERS - COUNTS) + sorted(WEIGHTED - {"cross_validate_glm_path"}),
+)
 def test_a_target_is_held_to_the_limit_of_float32_data(name):
     """float32 X gives float32 coefficients and intercept: y above float32's limit would make
     them infinite."""
@@ -171,10 +184,14 @@ def test_huge_weights_with_a_finite_sum_are_relative_weights(name):
 def test_the_error_names_the_feature_when_it_is_known():
     X, y = _data()
     frame = pd.DataFrame(_scale_column(X, 1, 2.0, np.float64), columns=["a", "income", "c", "d"])
-    for fit in (lambda: s.Lasso().fit(frame, y), lambda: s.LassoCV(cv=3).fit(frame, y),
-                lambda: s.LogisticRegression().fit(frame, y > 0),
-                lambda: s.GroupLasso(groups=GROUPS).fit(frame, y),
-                lambda: s.path(frame, y), lambda: s.information_criterion(frame, y)):
+    for fit in (
+        lambda: s.Lasso().fit(frame, y),
+        lambda: s.LassoCV(cv=3).fit(frame, y),
+        lambda: s.LogisticRegression().fit(frame, y > 0),
+        lambda: s.GroupLasso(groups=GROUPS).fit(frame, y),
+        lambda: s.path(frame, y),
+        lambda: s.information_criterion(frame, y),
+    ):
         # ratio 2: the column's largest value is sqrt(2) times the largest allowed, so the
         # smallest power of ten that brings it under is 10
         with pytest.raises(ValueError, match=r"^column 'income' of X .* divide it by 1e\+01"):
@@ -218,11 +235,15 @@ WITH_TOL = sorted(name for name, make in ESTIMATORS.items() if "tol" in make().g
 
 
 @pytest.mark.parametrize("name", WITH_TOL)
-@pytest.mark.parametrize("params,message", [
-    ({"max_iter": 10**30}, "max_iter must be at most 2\\*\\*31 - 1"),
-    ({"tol": np.nan}, "tol must be a positive number"),
-    ({"tol": np.inf}, "tol must be a positive number"),
-    ({"tol": -1.0}, "tol must be a positive number")])
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"max_iter": 10**30}, "max_iter must be at most 2\\*\\*31 - 1"),
+        ({"tol": np.nan}, "tol must be a positive number"),
+        ({"tol": np.inf}, "tol must be a positive number"),
+        ({"tol": -1.0}, "tol must be a positive number"),
+    ],
+)
 def test_every_estimator_checks_tol_and_max_iter(name, params, message):
     X, y = _data()
     with pytest.raises(ValueError, match=message):
@@ -249,9 +270,15 @@ def test_complex_sample_weight_is_a_type_error_naming_it(name):
         _run(name, X, y, sample_weight=np.ones(N) + 1j)
 
 
-@pytest.mark.parametrize("name, argument", [
-    (name, argument) for argument in ("X", "y") for name in sorted(WEIGHTED)
-    if not (argument == "y" and name == "cross_validate_glm_path")])  # it makes its own labels
+@pytest.mark.parametrize(
+    "name, argument",
+    [
+        (name, argument)
+        for argument in ("X", "y")
+        for name in sorted(WEIGHTED)
+        if not (argument == "y" and name == "cross_validate_glm_path")
+    ],
+)  # it makes its own labels
 def test_complex_data_is_a_type_error_naming_it(name, argument):
     X, y = _data()
     X, y = (X + 1j, y) if argument == "X" else (X, y + 0j)
@@ -259,9 +286,15 @@ def test_complex_data_is_a_type_error_naming_it(name, argument):
         _run(name, X, y)
 
 
-@pytest.mark.parametrize("params, argument", [
-    ({"penalty_factor": "abc"}, "penalty_factor"), ({"upper": "x"}, "upper"),
-    ({"lower": ["a"] * P}, "lower"), ({"penalty_factor": [1j] * P}, "penalty_factor")])
+@pytest.mark.parametrize(
+    "params, argument",
+    [
+        ({"penalty_factor": "abc"}, "penalty_factor"),
+        ({"upper": "x"}, "upper"),
+        ({"lower": ["a"] * P}, "lower"),
+        ({"penalty_factor": [1j] * P}, "penalty_factor"),
+    ],
+)
 def test_text_or_complex_hyperparameters_name_the_argument(params, argument):
     X, y = _data()
     with pytest.raises(TypeError, match=rf"^{argument} must"):
@@ -300,8 +333,15 @@ def test_a_complex_dataframe_is_refused_by_its_name():
 
 # --- random_state: checked by everything that takes one --------------------------------------
 
-SEEDED = ["LassoCV", "ElasticNetCV", "RidgeCV", "AdaptiveLasso", "AdaptiveLassoCV",
-          "LogisticRegressionCV", "PoissonRegressorCV"]
+SEEDED = [
+    "LassoCV",
+    "ElasticNetCV",
+    "RidgeCV",
+    "AdaptiveLasso",
+    "AdaptiveLassoCV",
+    "LogisticRegressionCV",
+    "PoissonRegressorCV",
+]
 
 
 @pytest.mark.parametrize("name", SEEDED)

@@ -97,8 +97,11 @@ def _run_cli(case: Case, caught: list) -> tuple[str, str]:
     if verdict == "crash":
         return "crash", detail
     if verdict == "accepted":
-        numpy_warned = [line for line in err.splitlines()  # the CLI prints warnings itself
-                        if line.startswith("shrinkage: warning:") and "encountered in" in line]
+        numpy_warned = [
+            line
+            for line in err.splitlines()  # the CLI prints warnings itself
+            if line.startswith("shrinkage: warning:") and "encountered in" in line
+        ]
         return judge_accepted(case, problems + _overflows(caught) + numpy_warned[:2])
     if problems:  # refused, but damaged an existing file on the way
         return "silent-wrong", "; ".join(problems)
@@ -137,8 +140,10 @@ class _Slot:
         # the time limit counts from the first case, not from the start-up (the import)
         if not self.conn.poll(startup) or self.conn.recv() != "ready":
             self.stop()
-            raise RuntimeError(f"a fuzz worker did not start within {startup:g} s (exit code "
-                               f"{self.process.exitcode})")
+            raise RuntimeError(
+                f"a fuzz worker did not start within {startup:g} s (exit code "
+                f"{self.process.exitcode})"
+            )
 
     def send(self, case: Case, timeout: float) -> None:
         self.case, self.deadline = case, time.monotonic() + timeout
@@ -151,8 +156,9 @@ class _Slot:
         self.conn.close()
 
 
-def run_cases(cases: list[Case], *, timeout: float = 60.0, workers: int = 2,
-              progress=None) -> list[Outcome]:
+def run_cases(
+    cases: list[Case], *, timeout: float = 60.0, workers: int = 2, progress=None
+) -> list[Outcome]:
     """Outcomes of ``cases`` (in their order), each run under ``timeout`` seconds."""
     ctx = mp.get_context("spawn")
     pending = list(reversed(cases))
@@ -177,8 +183,9 @@ def run_cases(cases: list[Case], *, timeout: float = 60.0, workers: int = 2,
                         code = s.process.join(5) or s.process.exitcode
                         outcome = Outcome(s.case.name, "crash", f"the worker died (exit {code})")
                 elif time.monotonic() >= s.deadline:
-                    outcome = Outcome(s.case.name, "hang", f"no answer within {timeout:g} s",
-                                      timeout)
+                    outcome = Outcome(
+                        s.case.name, "hang", f"no answer within {timeout:g} s", timeout
+                    )
                 if outcome is None:
                     continue
                 outcomes[s.case.name] = outcome
@@ -206,8 +213,9 @@ def counts(outcomes: list[Outcome]) -> dict[str, int]:
     return {c: tally.get(c, 0) for c in CATEGORIES}
 
 
-def grouped_failures(cases: list[Case], outcomes: list[Outcome],
-                     categories=("unclear", "refused", *FAILURES)) -> dict:
+def grouped_failures(
+    cases: list[Case], outcomes: list[Outcome], categories=("unclear", "refused", *FAILURES)
+) -> dict:
     """{(category, cause, error signature): [(case, outcome), ...]} for the non-ok outcomes."""
     groups = defaultdict(list)
     for case, outcome in zip(cases, outcomes, strict=True):
@@ -226,10 +234,12 @@ def report(cases: list[Case], outcomes: list[Outcome], *, markdown: bool = False
         case, outcome = members[0]
         targets = sorted({c.name.split("/")[0] for c, _ in members})
         head = f"[{category}] {cause}: {signature} ({len(members)} cases: {', '.join(targets)})"
-        lines += ["", f"### {head}" if markdown else head,
-                  f"- e.g. `{case.name}`: {outcome.detail}",
-                  f"- reproduce: `.venv/bin/python -m tools.fuzz --case '{case.name}'` "
-                  f"({case.describe})"]
+        lines += [
+            "",
+            f"### {head}" if markdown else head,
+            f"- e.g. `{case.name}`: {outcome.detail}",
+            f"- reproduce: `.venv/bin/python -m tools.fuzz --case '{case.name}'` ({case.describe})",
+        ]
         for other, other_outcome in members[1:4]:
             lines.append(f"- also `{other.name}`: {other_outcome.detail[:160]}")
     return "\n".join(lines)
@@ -242,8 +252,9 @@ def _progress(done: int, total: int, outcome: Outcome) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.fuzz", description=__doc__.split(
-        "\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.fuzz", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--cases", type=int, default=None, help="run an even subset of N cases")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per case")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
@@ -277,8 +288,10 @@ def _run_one(cases: list[Case]) -> int:
         print("no such case (see --list)", file=sys.stderr)
         return 2
     case = cases[0]
-    print(f"{case.name}: {case.describe}\nexpect: {case.expect}"
-          + (f", an error mentioning /{case.mention}/" if case.mention else ""))
+    print(
+        f"{case.name}: {case.describe}\nexpect: {case.expect}"
+        + (f", an error mentioning /{case.mention}/" if case.mention else "")
+    )
     if case.kind == "api":
         try:
             print("sanity checks failed:", fuzz_api.run(case.spec) or "none")

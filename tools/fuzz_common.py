@@ -23,9 +23,14 @@ FAILURES = ("crash", "hang", "silent-wrong")
 
 # modules whose ValueError / TypeError is a checked refusal: ours, and scikit-learn's input
 # validation (check_array, check_is_fitted, parameter and target-type checks) that we call
-CHECKING_MODULES = ("shrinkage", "sklearn.utils.validation",
-                    "sklearn.utils._param_validation", "sklearn.utils.multiclass",
-                    "sklearn.utils.class_weight", "sklearn.base")
+CHECKING_MODULES = (
+    "shrinkage",
+    "sklearn.utils.validation",
+    "sklearn.utils._param_validation",
+    "sklearn.utils.multiclass",
+    "sklearn.utils.class_weight",
+    "sklearn.base",
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,8 @@ def judge_error(case: Case, error: BaseException) -> tuple[str, str]:
         return "ok", detail
     if "sklearn.utils.validation" in frames(error):
         return ("refused" if case.expect == "accept" else "unclear"), (
-            detail + "  [numpy's words inside scikit-learn's check_array]")
+            detail + "  [numpy's words inside scikit-learn's check_array]"
+        )
     return "crash", detail
 
 

@@ -12,8 +12,10 @@ import numpy as np
 from glum import GeneralizedLinearRegressor
 
 NAME = "glum"
-HOW = ("GeneralizedLinearRegressor(family='normal', l1_ratio=..., alpha_search=True, "
-       "alphas=grid, gradient_tol=TOL, max_iter=10_000).fit(X, y); coef_path_, intercept_path_")
+HOW = (
+    "GeneralizedLinearRegressor(family='normal', l1_ratio=..., alpha_search=True, "
+    "alphas=grid, gradient_tol=TOL, max_iter=10_000).fit(X, y); coef_path_, intercept_path_"
+)
 TOL_MEANING = "gradient_tol: stop when the (sub)gradient's max-norm is below it"
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (run.py --calibrate)
 TOL = {"b": 3.16e-7, "c": 3.16e-7, "default": 1e-7}
@@ -22,7 +24,7 @@ TOL = {"b": 3.16e-7, "c": 3.16e-7, "default": 1e-7}
 SKIP = {
     "a": "p = 10,000: glum's IRLS works on a p x p Hessian; one path took 45 s here (--no-skip)",
     "c": "n = 200,000: one path took 46 s here (relative gap 6.7e-7); left out to keep the run "
-         "short (--no-skip)",
+    "short (--no-skip)",
 }
 
 
@@ -32,8 +34,14 @@ def version() -> str:
 
 def fit_path(X, y, alphas, l1_ratio, tol):
     model = GeneralizedLinearRegressor(
-        family="normal", l1_ratio=l1_ratio, alpha_search=True, alphas=alphas,
-        fit_intercept=True, gradient_tol=tol, max_iter=10_000)
+        family="normal",
+        l1_ratio=l1_ratio,
+        alpha_search=True,
+        alphas=alphas,
+        fit_intercept=True,
+        gradient_tol=tol,
+        max_iter=10_000,
+    )
     model.fit(X, y)
     return np.asarray(model.coef_path_), np.asarray(model.intercept_path_)
 

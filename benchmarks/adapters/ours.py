@@ -7,8 +7,10 @@ import numpy as np
 import shrinkage
 
 NAME = "shrinkage"
-HOW = ("shrinkage.path(X, y, l1_ratio=..., alphas=grid, fit_intercept=True, tol=TOL, "
-       "max_iter=100_000) (solver='auto')")
+HOW = (
+    "shrinkage.path(X, y, l1_ratio=..., alphas=grid, fit_intercept=True, tol=TOL, "
+    "max_iter=100_000) (solver='auto')"
+)
 TOL_MEANING = "duality gap <= tol * ||y - mean(y)||^2 / n (scikit-learn's convention)"
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (run.py --calibrate)
 TOL = {"a": 1e-8, "b": 3.16e-8, "c": 1e-7, "default": 1e-8}
@@ -19,8 +21,9 @@ def version() -> str:
 
 
 def fit_path(X, y, alphas, l1_ratio, tol):
-    res = shrinkage.path(X, y, l1_ratio=l1_ratio, alphas=alphas, fit_intercept=True, tol=tol,
-                         max_iter=100_000)
+    res = shrinkage.path(
+        X, y, l1_ratio=l1_ratio, alphas=alphas, fit_intercept=True, tol=tol, max_iter=100_000
+    )
     return res.coefs, res.intercepts
 
 
@@ -40,23 +43,33 @@ def warmup() -> None:
 # ----------------------------------------------------------------------------------------------
 # L1 logistic regression without intercept (benchmarks/logistic.py)
 
-LOGISTIC_HOW = ("shrinkage.path(X, (y + 1) / 2, datafit='logistic', alphas=grid, "
-                "fit_intercept=False, tol=TOL, max_iter=100_000) (proximal Newton, warm started)")
+LOGISTIC_HOW = (
+    "shrinkage.path(X, (y + 1) / 2, datafit='logistic', alphas=grid, "
+    "fit_intercept=False, tol=TOL, max_iter=100_000) (proximal Newton, warm started)"
+)
 LOGISTIC_TOL_MEANING = "duality gap <= tol * (objective of the null model) = tol * log 2 here"
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
 LOGISTIC_TOL = {"default": 1e-6}
 
 
 def fit_logistic_path(X, y, alphas, tol):
-    res = shrinkage.path(X, (y + 1.0) / 2.0, datafit="logistic", alphas=alphas,
-                         fit_intercept=False, tol=tol, max_iter=100_000)
+    res = shrinkage.path(
+        X,
+        (y + 1.0) / 2.0,
+        datafit="logistic",
+        alphas=alphas,
+        fit_intercept=False,
+        tol=tol,
+        max_iter=100_000,
+    )
     return res.coefs
 
 
 def fit_logistic_estimator(X, y, alphas, tol):
     """shrinkage.LogisticRegression(penalty='l1', warm_start=True) refitted along the grid."""
-    model = shrinkage.LogisticRegression(penalty="l1", fit_intercept=False, tol=tol,
-                                         max_iter=100_000, warm_start=True)
+    model = shrinkage.LogisticRegression(
+        penalty="l1", fit_intercept=False, tol=tol, max_iter=100_000, warm_start=True
+    )
     coefs = np.empty((len(alphas), X.shape[1]))
     for k, a in enumerate(alphas):
         coefs[k] = model.set_params(alpha=a).fit(X, y).coef_.ravel()

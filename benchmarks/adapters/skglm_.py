@@ -17,12 +17,16 @@ from skglm.penalties import L1, L1_plus_L2
 from skglm.solvers import AndersonCD
 
 NAME = "skglm"
-HOW = ("skglm.Lasso(alpha=a, warm_start=True, fit_intercept=False, tol=TOL, max_iter=1000, "
-       "max_epochs=100_000).fit(X - mean, y - mean) along the grid (ElasticNet if l1_ratio < 1)")
+HOW = (
+    "skglm.Lasso(alpha=a, warm_start=True, fit_intercept=False, tol=TOL, max_iter=1000, "
+    "max_epochs=100_000).fit(X - mean, y - mean) along the grid (ElasticNet if l1_ratio < 1)"
+)
 TOL_MEANING = "largest distance of -gradient to the subdifferential (KKT violation) <= tol"
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (run.py --calibrate)
-SKIP = {"c": "n = 200,000 and no Gram mode with intercept in the estimator: one path took "
-             "61 s at tol 1e-6 and 148 s at 3.16e-7 here (--no-skip)"}
+SKIP = {
+    "c": "n = 200,000 and no Gram mode with intercept in the estimator: one path took "
+    "61 s at tol 1e-6 and 148 s at 3.16e-7 here (--no-skip)"
+}
 TOL = {"a": 3.16e-9, "b": 1e-7, "c": 3.16e-7, "default": 1e-9}
 
 
@@ -31,8 +35,9 @@ def version() -> str:
 
 
 def _estimator(l1_ratio, fit_intercept, tol):
-    kw = dict(warm_start=True, fit_intercept=fit_intercept, tol=tol, max_iter=1000,
-              max_epochs=100_000)
+    kw = dict(
+        warm_start=True, fit_intercept=fit_intercept, tol=tol, max_iter=1000, max_epochs=100_000
+    )
     return Lasso(**kw) if l1_ratio == 1.0 else ElasticNet(l1_ratio=l1_ratio, **kw)
 
 
@@ -77,15 +82,23 @@ fit_path = fit_path_centred
 # ----------------------------------------------------------------------------------------------
 # L1 logistic regression without intercept (benchmarks/logistic.py)
 
-LOGISTIC_HOW = ("ProxNewton(fit_intercept=False, tol=TOL, max_iter=100, max_pn_iter=10_000)"
-                ".solve(X (Fortran or CSC), y, Logistic(), L1(alpha), w_init=previous w) along "
-                "the grid (what SparseLogisticRegression.fit runs, minus its validation; the "
-                "estimator keeps a C-ordered X as it is and was 2.7x slower on the dense path)")
+LOGISTIC_HOW = (
+    "ProxNewton(fit_intercept=False, tol=TOL, max_iter=100, max_pn_iter=10_000)"
+    ".solve(X (Fortran or CSC), y, Logistic(), L1(alpha), w_init=previous w) along "
+    "the grid (what SparseLogisticRegression.fit runs, minus its validation; the "
+    "estimator keeps a C-ordered X as it is and was 2.7x slower on the dense path)"
+)
 LOGISTIC_TOL_MEANING = "largest distance of -gradient to the subdifferential (KKT violation) <= tol"
 # loosest tol on the sqrt(10) ladder meeting the 1e-6 relative gap (logistic.py --calibrate)
-LOGISTIC_TOL = {"dense/single": 3.16e-8, "dense/path": 1e-8, "sparse-quick/single": 3.16e-10,
-                "sparse-quick/path": 1e-10, "sparse/single": 3.16e-10, "sparse/path": 1e-10,
-                "default": 1e-10}
+LOGISTIC_TOL = {
+    "dense/single": 3.16e-8,
+    "dense/path": 1e-8,
+    "sparse-quick/single": 3.16e-10,
+    "sparse-quick/path": 1e-10,
+    "sparse/single": 3.16e-10,
+    "sparse/path": 1e-10,
+    "default": 1e-10,
+}
 
 
 def fit_logistic_estimator(X, y, alphas, tol):
@@ -94,8 +107,9 @@ def fit_logistic_estimator(X, y, alphas, tol):
     from ..certify import skglm_alpha
 
     n, p = X.shape
-    model = SparseLogisticRegression(fit_intercept=False, warm_start=True, tol=tol,
-                                     max_iter=100, max_epochs=10_000)
+    model = SparseLogisticRegression(
+        fit_intercept=False, warm_start=True, tol=tol, max_iter=100, max_epochs=10_000
+    )
     coefs = np.empty((len(alphas), p))
     for k, a in enumerate(alphas):
         coefs[k] = model.set_params(alpha=skglm_alpha(a, n)).fit(X, y).coef_.ravel()

@@ -13,8 +13,21 @@ import numpy as np
 from . import _validation as v
 
 # the options of ``shrinkage.path`` an exact refit takes besides X and y
-REFIT_OPTIONS = ("sample_weight", "offset", "penalty_factor", "lower", "upper", "positive",
-                 "fit_intercept", "standardize", "tol", "max_iter", "solver", "screen", "datafit")
+REFIT_OPTIONS = (
+    "sample_weight",
+    "offset",
+    "penalty_factor",
+    "lower",
+    "upper",
+    "positive",
+    "fit_intercept",
+    "standardize",
+    "tol",
+    "max_iter",
+    "solver",
+    "screen",
+    "datafit",
+)
 _PARAMETRIZED = ("huber", "quantile", "tweedie")  # a name alone says no epsilon / tau / power
 
 
@@ -24,13 +37,18 @@ def refit(path, alpha: float, X, y, options: dict) -> tuple[np.ndarray, np.ndarr
 
     unknown = sorted(set(options) - set(REFIT_OPTIONS))
     if unknown:
-        raise TypeError(f"exact=True takes the options of shrinkage.path "
-                        f"({', '.join(REFIT_OPTIONS)}); got {', '.join(map(repr, unknown))}.")
+        raise TypeError(
+            f"exact=True takes the options of shrinkage.path "
+            f"({', '.join(REFIT_OPTIONS)}); got {', '.join(map(repr, unknown))}."
+        )
     if X is None or y is None:
-        raise ValueError("exact=True refits at alpha: it needs the training data X and y (and "
-                         "the options the path was computed with, such as sample_weight).")
-    nearest = int(np.argmin(np.abs(np.log(np.maximum(path.alphas, 1e-300))
-                                   - np.log(max(alpha, 1e-300)))))
+        raise ValueError(
+            "exact=True refits at alpha: it needs the training data X and y (and "
+            "the options the path was computed with, such as sample_weight)."
+        )
+    nearest = int(
+        np.argmin(np.abs(np.log(np.maximum(path.alphas, 1e-300)) - np.log(max(alpha, 1e-300))))
+    )
     w0 = np.asarray(path.coefs[nearest], dtype=np.float64)
     b0 = np.asarray(path.intercepts[nearest], dtype=np.float64)
     result = _solve_at(path, alpha, X, y, dict(options), w0, b0)
@@ -45,9 +63,11 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
     if path.penalty != "l1_l2":
         return _solve_special_at(path, alpha, X, y, options, w0)
     if "datafit" not in options and path.datafit in _PARAMETRIZED:
-        raise ValueError(f"the path's datafit {path.datafit!r} has parameters the Path does not "
-                         f"keep: pass the instance it was computed with, datafit=... (see "
-                         "shrinkage.datafits).")
+        raise ValueError(
+            f"the path's datafit {path.datafit!r} has parameters the Path does not "
+            f"keep: pass the instance it was computed with, datafit=... (see "
+            "shrinkage.datafits)."
+        )
     datafit = options.pop("datafit", path.datafit)
     tol = v.check_tol(options.pop("tol", 1e-4))
     max_iter = v.check_positive_int(options.pop("max_iter", 1000), "max_iter")
@@ -60,17 +80,44 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
         problem = Problem.build(X, y, feature_names=names, **options)
         if offset is not None:
             problem.y = problem.y - v.check_target(offset, problem.n_samples, name="offset")
-        return solve_path(problem, grid, path.l1_ratio, tol=tol, max_iter=max_iter,
-                          solver=solver, screen=screen, w0=w0, model="the refit at alpha")
+        return solve_path(
+            problem,
+            grid,
+            path.l1_ratio,
+            tol=tol,
+            max_iter=max_iter,
+            solver=solver,
+            screen=screen,
+            w0=w0,
+            model="the refit at alpha",
+        )
     if getattr(datafit, "name", datafit) == "quantile":
-        return compute_path(X, y, datafit=datafit, l1_ratio=path.l1_ratio, alphas=grid, tol=tol,
-                            max_iter=max_iter, feature_names=names, **options)  # interior point
+        return compute_path(
+            X,
+            y,
+            datafit=datafit,
+            l1_ratio=path.l1_ratio,
+            alphas=grid,
+            tol=tol,
+            max_iter=max_iter,
+            feature_names=names,
+            **options,
+        )  # interior point
     from .glm.path import solve_glm_path
     from .glm.problem import GLMProblem
 
     glm_problem = GLMProblem.build(X, y, feature_names=names, **options)
-    return solve_glm_path(glm_problem, datafit, grid, path.l1_ratio, tol=tol, max_iter=max_iter,
-                          w0=w0, b0=b0 if b0.ndim else float(b0), model="the refit at alpha")
+    return solve_glm_path(
+        glm_problem,
+        datafit,
+        grid,
+        path.l1_ratio,
+        tol=tol,
+        max_iter=max_iter,
+        w0=w0,
+        b0=b0 if b0.ndim else float(b0),
+        model="the refit at alpha",
+    )
 
 
 def _solve_special_at(path, alpha: float, X, y, options: dict, w0):
@@ -81,26 +128,48 @@ def _solve_special_at(path, alpha: float, X, y, options: dict, w0):
     from .paths.nonconvex import solve_nonconvex_path
 
     if path.penalty == "group":
-        raise ValueError("exact=True refits the path's model, but a Path does not keep a group "
-                         "path's groups: call shrinkage.group_path(X, y, groups, alphas=[alpha], "
-                         "...) with the path's options instead.")
+        raise ValueError(
+            "exact=True refits the path's model, but a Path does not keep a group "
+            "path's groups: call shrinkage.group_path(X, y, groups, alphas=[alpha], "
+            "...) with the path's options instead."
+        )
     multi_task = path.penalty == "multitask"
-    check_not_taken("multi_task=True" if multi_task else f"penalty={path.penalty!r}",
-                    **options)
+    check_not_taken("multi_task=True" if multi_task else f"penalty={path.penalty!r}", **options)
     tol = v.check_tol(options.pop("tol", 1e-4))
     max_iter = v.check_positive_int(options.pop("max_iter", 1000), "max_iter")
-    kept = {k: options[k] for k in ("sample_weight", "fit_intercept", "penalty_factor",
-                                    "standardize") if k in options}
+    kept = {
+        k: options[k]
+        for k in ("sample_weight", "fit_intercept", "penalty_factor", "standardize")
+        if k in options
+    }
     grid = np.array([alpha])
     if multi_task:
-        return multi_task_path(X, y, l1_ratio=path.l1_ratio, alphas=grid, n_alphas=1,
-                               alpha_min_ratio=1.0, fit_intercept=kept.get("fit_intercept", True),
-                               sample_weight=kept.get("sample_weight"), tol=tol,
-                               max_iter=max_iter, feature_names=path.feature_names, w0=w0,
-                               model="the refit at alpha")
+        return multi_task_path(
+            X,
+            y,
+            l1_ratio=path.l1_ratio,
+            alphas=grid,
+            n_alphas=1,
+            alpha_min_ratio=1.0,
+            fit_intercept=kept.get("fit_intercept", True),
+            sample_weight=kept.get("sample_weight"),
+            tol=tol,
+            max_iter=max_iter,
+            feature_names=path.feature_names,
+            w0=w0,
+            model="the refit at alpha",
+        )
     problem = Problem.build(X, y, feature_names=path.feature_names, **kept)
-    return solve_nonconvex_path(problem, path.penalty, path.gamma, grid, tol=tol,
-                                max_iter=max_iter, w0=w0, model="the refit at alpha")
+    return solve_nonconvex_path(
+        problem,
+        path.penalty,
+        path.gamma,
+        grid,
+        tol=tol,
+        max_iter=max_iter,
+        w0=w0,
+        model="the refit at alpha",
+    )
 
 
 def cv_coef_at(est, alpha, exact: bool, train) -> tuple[np.ndarray, np.ndarray | float]:
@@ -112,21 +181,27 @@ def cv_coef_at(est, alpha, exact: bool, train) -> tuple[np.ndarray, np.ndarray |
     check_is_fitted(est)
     gamma = getattr(est, "gamma_", 1.0)
     if gamma != 1.0:
-        raise ValueError(f"alpha= predicts from the lasso path, but this model chose a relaxed "
-                         f"fit (gamma_={gamma:g}); refit with relax=False to predict at any "
-                         "alpha.")
+        raise ValueError(
+            f"alpha= predicts from the lasso path, but this model chose a relaxed "
+            f"fit (gamma_={gamma:g}); refit with relax=False to predict at any "
+            "alpha."
+        )
     if train is None:
         return est.cv_result_.path.coef_at(alpha, exact=exact)
     if not isinstance(train, tuple | list) or not 2 <= len(train) <= 4:
-        raise ValueError("train must be (X, y), (X, y, sample_weight) or (X, y, sample_weight, "
-                         f"offset); got {type(train).__name__}"
-                         f"{f' of length {len(train)}' if hasattr(train, '__len__') else ''}.")
+        raise ValueError(
+            "train must be (X, y), (X, y, sample_weight) or (X, y, sample_weight, "
+            f"offset); got {type(train).__name__}"
+            f"{f' of length {len(train)}' if hasattr(train, '__len__') else ''}."
+        )
     if exact is not True:
-        raise ValueError("train is the data of a refit: it goes with exact=True; got "
-                         f"exact={exact!r}.")
+        raise ValueError(
+            f"train is the data of a refit: it goes with exact=True; got exact={exact!r}."
+        )
     X, y, *rest = train
-    extra = {k: val for k, val in zip(("sample_weight", "offset"), rest, strict=False)
-             if val is not None}
+    extra = {
+        k: val for k, val in zip(("sample_weight", "offset"), rest, strict=False) if val is not None
+    }
     params = est.get_params(deep=False)
     options = {name: params[name] for name in REFIT_OPTIONS if name in params}
     return est.cv_result_.path.coef_at(alpha, exact=True, X=X, y=y, **options, **extra)

@@ -107,4 +107,3 @@ def off_support_columns(w, free):
     for b in range(free.shape[0]):
         keep[free[b]] = True
     return np.flatnonzero(keep).astype(np.int64)
-

@@ -29,17 +29,38 @@ class Problem:
     _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, X, y, *, sample_weight=None, penalty_factor=None, lower=None, upper=None,
-              positive=False, fit_intercept=True, standardize=False, feature_names=None,
-              multi_output=False, validated=False) -> Problem:
+    def build(
+        cls,
+        X,
+        y,
+        *,
+        sample_weight=None,
+        penalty_factor=None,
+        lower=None,
+        upper=None,
+        positive=False,
+        fit_intercept=True,
+        standardize=False,
+        feature_names=None,
+        multi_output=False,
+        validated=False,
+    ) -> Problem:
         if not validated:
             X = v.check_design(X)
         y = v.check_target(y, X.shape[0], multi_output=multi_output, dtype=X.dtype)
         p = X.shape[1]
         lo, up = v.check_bounds(lower, upper, p, positive)
-        return cls(X, y, v.check_sample_weight(sample_weight, X.shape[0]),
-                   v.check_penalty_factor(penalty_factor, p), lo, up, bool(fit_intercept),
-                   bool(standardize), v.check_feature_names(feature_names, p))
+        return cls(
+            X,
+            y,
+            v.check_sample_weight(sample_weight, X.shape[0]),
+            v.check_penalty_factor(penalty_factor, p),
+            lo,
+            up,
+            bool(fit_intercept),
+            bool(standardize),
+            v.check_feature_names(feature_names, p),
+        )
 
     @property
     def n_samples(self) -> int:
@@ -76,6 +97,5 @@ class Problem:
         sd = np.sqrt(col_norm_sq)
         return np.where(sd > 0, sd, 1.0)
 
-    def penalty(self, alpha: float, l1_ratio: float, scale: np.ndarray | None
-                ) -> ElasticNetPenalty:
+    def penalty(self, alpha: float, l1_ratio: float, scale: np.ndarray | None) -> ElasticNetPenalty:
         return ElasticNetPenalty(alpha, l1_ratio, self.factors, self.lower, self.upper, scale)

@@ -19,8 +19,14 @@ T = TypeVar("T")
 AUTO_SECONDS = 2.0
 
 
-def track(results: Iterable[T], total: int, description: str, progress: bool | None, *,
-          size: Callable[[T], int] | None = None) -> Iterator[T]:
+def track(
+    results: Iterable[T],
+    total: int,
+    description: str,
+    progress: bool | None,
+    *,
+    size: Callable[[T], int] | None = None,
+) -> Iterator[T]:
     """Yield ``results`` unchanged, advancing a bar of ``total`` steps when one is wanted.
 
     Each result advances the bar by ``size(result)`` steps (1 without ``size``).
@@ -64,9 +70,14 @@ class _Bar:
         from rich.console import Console
 
         self.progress = rp.Progress(
-            rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(),
-            rp.TimeElapsedColumn(), rp.TimeRemainingColumn(), console=Console(stderr=True),
-            transient=True)
+            rp.TextColumn("{task.description}"),
+            rp.BarColumn(),
+            rp.MofNCompleteColumn(),
+            rp.TimeElapsedColumn(),
+            rp.TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.progress.start()
         self.task = self.progress.add_task(description, total=total, completed=completed)
 

@@ -62,13 +62,13 @@ def as_float_array(value, name: str) -> np.ndarray:
     TypeError: alphas must be a real number or an array of real numbers; got ['a'].
     """
     if _is_complex(value):
-        raise TypeError(f"{name} must hold real numbers, not complex ones; got "
-                        f"{_preview(value)}.")
+        raise TypeError(f"{name} must hold real numbers, not complex ones; got {_preview(value)}.")
     try:
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number or an array of real numbers; got "
-                        f"{_preview(value)}.") from None
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers; got {_preview(value)}."
+        ) from None
 
 
 def _is_complex(value) -> bool:
@@ -123,12 +123,14 @@ def check_magnitude(A, *, name: str = "X", feature_names=None, dtype=None) -> No
     else:
         col_max = abs(A).max(axis=0)
         col_max = col_max.toarray().ravel() if sp.issparse(col_max) else np.asarray(col_max)
-    check_column_maxima(col_max, n, name=name, feature_names=feature_names, dtype=dtype,
-                        vector=A.ndim == 1)
+    check_column_maxima(
+        col_max, n, name=name, feature_names=feature_names, dtype=dtype, vector=A.ndim == 1
+    )
 
 
-def check_column_maxima(col_max, n: int, *, name: str = "X", feature_names=None, dtype=np.float64,
-                        vector: bool = False) -> None:
+def check_column_maxima(
+    col_max, n: int, *, name: str = "X", feature_names=None, dtype=np.float64, vector: bool = False
+) -> None:
     """``check_magnitude`` from each column's largest |value| and the number of rows (data that
     is never in memory at once: the Dask entry points reduce them over the partitions);
     ``vector``: ``name`` is one column (y, an offset), named alone.
@@ -159,7 +161,8 @@ def check_column_maxima(col_max, n: int, *, name: str = "X", feature_names=None,
     raise ValueError(
         f"{where} holds values up to {peak:.3g}: with {n} rows its sums of squares "
         f"(n * max^2) would exceed {limit:.3g}, the {dtype} limit of this library's "
-        f"solvers; rescale it (e.g. divide it by {factor:.0e}){hint}.")
+        f"solvers; rescale it (e.g. divide it by {factor:.0e}){hint}."
+    )
 
 
 def check_design(X, *, name: str = "X", feature_names=None):
@@ -180,14 +183,13 @@ def check_design(X, *, name: str = "X", feature_names=None):
     return X
 
 
-def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "y",
-                 dtype=np.float64) -> np.ndarray:
+def check_target(
+    y, n_samples: int, *, multi_output: bool = False, name: str = "y", dtype=np.float64
+) -> np.ndarray:
     """Finite float64 target whose length matches X and that passes ``check_magnitude`` at the
     limit of ``dtype``: X's, whose dtype the coefficients and intercept are returned in."""
     _refuse_complex(y, name)
-    y = check_array(
-        y, ensure_2d=False, dtype=np.float64, input_name=name, ensure_min_samples=1
-    )
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name=name, ensure_min_samples=1)
     check_magnitude(y, name=name, dtype=dtype)
     if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
         y = y[:, 0]
@@ -197,15 +199,19 @@ def check_target(y, n_samples: int, *, multi_output: bool = False, name: str = "
             + ("" if multi_output else " Ridge accepts several targets.")
         )
     if y.shape[0] != n_samples:
-        raise ValueError(f"X has {n_samples} rows but {name} has {y.shape[0]} entries; "
-                         "they must have one row per sample.")
+        raise ValueError(
+            f"X has {n_samples} rows but {name} has {y.shape[0]} entries; "
+            "they must have one row per sample."
+        )
     return y
 
 
 def _refuse_complex(A, name: str) -> None:
     if _is_complex(A):
-        raise TypeError(f"{name} holds complex numbers; the models take real data (their real "
-                        "part is not taken silently).")
+        raise TypeError(
+            f"{name} holds complex numbers; the models take real data (their real "
+            "part is not taken silently)."
+        )
 
 
 def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
@@ -227,9 +233,11 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
     if total <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs a positive weight.")
     if not np.isfinite(total):
-        raise ValueError(f"sample_weight sums to more than the largest float (largest weight "
-                         f"{sw.max():.3g}); only relative weights matter: rescale them (e.g. "
-                         "divide them by their maximum).")
+        raise ValueError(
+            f"sample_weight sums to more than the largest float (largest weight "
+            f"{sw.max():.3g}); only relative weights matter: rescale them (e.g. "
+            "divide them by their maximum)."
+        )
     return sw
 
 
@@ -357,8 +365,17 @@ def check_feature_names(feature_names, n_features: int) -> np.ndarray | None:
 
 # --- model selection: relaxed / adaptive lasso, stability selection -------------------------
 
-def check_fraction(value, name: str, *, low_open: bool = True, high_open: bool = True,
-                   low: float = 0.0, high: float = 1.0, hint: str = "") -> float:
+
+def check_fraction(
+    value,
+    name: str,
+    *,
+    low_open: bool = True,
+    high_open: bool = True,
+    low: float = 0.0,
+    high: float = 1.0,
+    hint: str = "",
+) -> float:
     """A real number in the interval (low, high), closed at either end on request."""
     x = real_number(value)
     if x is None or not np.isfinite(x):
@@ -375,13 +392,16 @@ def check_gammas(gammas, name: str = "gammas") -> np.ndarray:
     """Relaxed-lasso mixing weights: a non-empty 1-D array of values in [0, 1]."""
     g = as_float_array(gammas, name)
     if g.ndim > 1 or g.size == 0:
-        raise ValueError(f"{name} must be a number or a non-empty 1-D list of numbers in [0, 1] "
-                         f"(1 is the lasso, 0 the unpenalized refit); got shape {g.shape}.")
+        raise ValueError(
+            f"{name} must be a number or a non-empty 1-D list of numbers in [0, 1] "
+            f"(1 is the lasso, 0 the unpenalized refit); got shape {g.shape}."
+        )
     g = g.ravel()
     bad = g[~((g >= 0) & (g <= 1))]
     if bad.size:
-        raise ValueError(f"{name} must be in [0, 1] (1 is the lasso, 0 the unpenalized refit); "
-                         f"got {bad[:3]}.")
+        raise ValueError(
+            f"{name} must be in [0, 1] (1 is the lasso, 0 the unpenalized refit); got {bad[:3]}."
+        )
     return g
 
 
@@ -425,11 +445,14 @@ def check_path_coefs(coefs, intercepts, n_features: int) -> tuple[np.ndarray, np
     c = np.asarray(coefs, dtype=np.float64)
     b = np.asarray(intercepts, dtype=np.float64)
     if c.ndim != 2 or c.shape[1] != n_features:
-        raise ValueError(f"path must hold coefficients of shape (n_alphas, {n_features}) for this "
-                         f"X; got {c.shape}. Pass the Path fitted on the same X.")
+        raise ValueError(
+            f"path must hold coefficients of shape (n_alphas, {n_features}) for this "
+            f"X; got {c.shape}. Pass the Path fitted on the same X."
+        )
     if b.shape != (c.shape[0],):
-        raise ValueError(f"path.intercepts must have one entry per alpha ({c.shape[0]}); got "
-                         f"shape {b.shape}.")
+        raise ValueError(
+            f"path.intercepts must have one entry per alpha ({c.shape[0]}); got shape {b.shape}."
+        )
     if not (np.all(np.isfinite(c)) and np.all(np.isfinite(b))):
         raise ValueError("path contains NaN or infinite coefficients.")
     return c, b
@@ -446,8 +469,10 @@ def check_positive_alphas(alphas, name: str = "alphas") -> np.ndarray:
     """Cross-validation grids: a non-empty 1-D array of finite values > 0."""
     a = as_float_array(alphas, name)
     if a.ndim > 1 or a.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D list of positive numbers (or None for "
-                         f"the default grid); got shape {a.shape}.")
+        raise ValueError(
+            f"{name} must be a non-empty 1-D list of positive numbers (or None for "
+            f"the default grid); got shape {a.shape}."
+        )
     a = a.ravel()
     bad = a[~(np.isfinite(a) & (a > 0))]
     if bad.size:
@@ -463,19 +488,25 @@ def check_cv(cv, n_samples: int, n_groups: int | None = None):
     if folds < 2:
         raise ValueError(f"cv must be at least 2 folds; got cv={cv!r}.")
     if folds > n_samples:
-        raise ValueError(f"cv={cv} folds is larger than the number of samples: X has "
-                         f"{n_samples} sample{'s' if n_samples != 1 else ''}.")
+        raise ValueError(
+            f"cv={cv} folds is larger than the number of samples: X has "
+            f"{n_samples} sample{'s' if n_samples != 1 else ''}."
+        )
     if n_groups is not None and folds > n_groups:
-        raise ValueError(f"cv={cv} folds is larger than the number of distinct groups "
-                         f"({n_groups}); every fold needs at least one group.")
+        raise ValueError(
+            f"cv={cv} folds is larger than the number of distinct groups "
+            f"({n_groups}); every fold needs at least one group."
+        )
     return folds
 
 
 def check_splits(splits: list, n_samples: int) -> list:
     """(train, test) index pairs from a splitter: non-empty, within range."""
     if not splits:
-        raise ValueError("cv produced no splits; give an integer number of folds, a "
-                         "scikit-learn splitter, or an iterable of (train, test) index arrays.")
+        raise ValueError(
+            "cv produced no splits; give an integer number of folds, a "
+            "scikit-learn splitter, or an iterable of (train, test) index arrays."
+        )
     out = []
     for k, (train, test) in enumerate(splits):
         train = np.asarray(train)
@@ -486,11 +517,15 @@ def check_splits(splits: list, n_samples: int) -> list:
             test = np.flatnonzero(test)
         if train.size == 0 or test.size == 0:
             side = "training" if train.size == 0 else "test"
-            raise ValueError(f"cv split {k} has an empty {side} set; every split needs samples "
-                             "on both sides.")
+            raise ValueError(
+                f"cv split {k} has an empty {side} set; every split needs samples on both sides."
+            )
         for idx in (train, test):
-            if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or (
-                    idx.min() < 0 or idx.max() >= n_samples):
+            if (
+                idx.ndim != 1
+                or not np.issubdtype(idx.dtype, np.integer)
+                or (idx.min() < 0 or idx.max() >= n_samples)
+            ):
                 raise ValueError(f"cv split {k} holds indices outside [0, {n_samples}).")
         out.append((train.astype(np.intp), test.astype(np.intp)))
     return out
@@ -503,13 +538,19 @@ def check_random_state(random_state):
     Checked by every estimator and function that takes one, even where the folds it would seed
     are not shuffled, so that a wrong value never passes unnoticed.
     """
-    seeders = (np.random.Generator, np.random.RandomState, np.random.BitGenerator,
-               np.random.SeedSequence)
+    seeders = (
+        np.random.Generator,
+        np.random.RandomState,
+        np.random.BitGenerator,
+        np.random.SeedSequence,
+    )
     if random_state is None or isinstance(random_state, seeders):
         return random_state
     if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
-        raise TypeError(f"random_state must be None, a non-negative integer or a numpy "
-                        f"Generator; got {random_state!r}.")
+        raise TypeError(
+            f"random_state must be None, a non-negative integer or a numpy "
+            f"Generator; got {random_state!r}."
+        )
     if random_state < 0:
         raise ValueError(f"random_state must be a non-negative integer; got {random_state!r}.")
     return random_state
@@ -520,8 +561,9 @@ def check_groups(groups, n_samples: int) -> np.ndarray | None:
         return None
     g = np.asarray(groups)
     if g.ndim != 1 or g.shape[0] != n_samples:
-        raise ValueError(f"groups must have one label per sample ({n_samples}); got shape "
-                         f"{g.shape}.")
+        raise ValueError(
+            f"groups must have one label per sample ({n_samples}); got shape {g.shape}."
+        )
     return g
 
 
@@ -530,8 +572,10 @@ def check_noise_variance(noise_variance) -> float | None:
         return None
     v = real_number(noise_variance)
     if v is None or not (np.isfinite(v) and v > 0):
-        raise ValueError(f"noise_variance must be a positive number or None (estimated from the "
-                         f"OLS fit); got {noise_variance!r}.")
+        raise ValueError(
+            f"noise_variance must be a positive number or None (estimated from the "
+            f"OLS fit); got {noise_variance!r}."
+        )
     return v
 
 
@@ -572,8 +616,10 @@ def check_columns_present(wanted, available, what: str, source: str) -> None:
     missing = [str(c) for c in wanted if str(c) not in available]
     if missing:
         noun = what if len(missing) == 1 else what + "s"
-        raise ValueError(f"{noun} {listed(missing)} not found in {source}; its columns are "
-                         f"{listed(available, limit=30)}.")
+        raise ValueError(
+            f"{noun} {listed(missing)} not found in {source}; its columns are "
+            f"{listed(available, limit=30)}."
+        )
 
 
 def check_table_rows(n_rows: int, source: str) -> None:
@@ -581,8 +627,10 @@ def check_table_rows(n_rows: int, source: str) -> None:
     if n_rows == 0:
         raise ValueError(f"{source} has no data rows.")
     if n_rows == 1:
-        raise ValueError(f"{source} has a single data row: fitting and comparing models needs "
-                         "at least 2 (and at least as many as the cross-validation folds).")
+        raise ValueError(
+            f"{source} has a single data row: fitting and comparing models needs "
+            "at least 2 (and at least as many as the cross-validation folds)."
+        )
 
 
 def check_no_missing(counts: dict, source: str, *, target: bool = False) -> None:
@@ -595,36 +643,46 @@ def check_no_missing(counts: dict, source: str, *, target: bool = False) -> None
         shown = [*shown[:8], f"and {len(shown) - 8} more"]
     if target:
         c, k = next(iter(bad.items()))
-        raise ValueError(f"the target column {c!r} of {source} has {k} missing value"
-                         f"{'s' if k != 1 else ''}; a target is never imputed: remove those "
-                         "rows first.")
-    raise ValueError(f"{source} has missing values in column{'s' if len(bad) > 1 else ''} "
-                     f"{', '.join(shown)}; fill them with --impute mean or --impute median "
-                     "(impute= in Python) or leave those columns out with --drop.")
+        raise ValueError(
+            f"the target column {c!r} of {source} has {k} missing value"
+            f"{'s' if k != 1 else ''}; a target is never imputed: remove those "
+            "rows first."
+        )
+    raise ValueError(
+        f"{source} has missing values in column{'s' if len(bad) > 1 else ''} "
+        f"{', '.join(shown)}; fill them with --impute mean or --impute median "
+        "(impute= in Python) or leave those columns out with --drop."
+    )
 
 
 def check_numeric_text(column: str, n_text: int, n_numbers: int, example, source: str) -> None:
     """A column of numbers with a few text cells is a data error, not a categorical column."""
     if n_text:
-        raise ValueError(f"text in a numeric column: column {column!r} of {source} holds "
-                         f"{n_numbers} numbers and {n_text} text value{'s' if n_text > 1 else ''}"
-                         f" (e.g. {str(example)!r}); fix those cells, leave them empty for a "
-                         f"missing value, or leave the column out with --drop {column}.")
+        raise ValueError(
+            f"text in a numeric column: column {column!r} of {source} holds "
+            f"{n_numbers} numbers and {n_text} text value{'s' if n_text > 1 else ''}"
+            f" (e.g. {str(example)!r}); fix those cells, leave them empty for a "
+            f"missing value, or leave the column out with --drop {column}."
+        )
 
 
 def check_categories(column: str, n_categories: int, n_rows: int, source: str) -> None:
     """A text column with (nearly) one value per row is an identifier, not a category."""
     if n_categories > MAX_CATEGORIES and n_categories > n_rows / 2:
-        raise ValueError(f"column {column!r} of {source} is text with {n_categories} distinct "
-                         f"values in {n_rows} rows: it looks like an identifier, not a category "
-                         f"to one-hot encode; leave it out with --drop {column}.")
+        raise ValueError(
+            f"column {column!r} of {source} is text with {n_categories} distinct "
+            f"values in {n_rows} rows: it looks like an identifier, not a category "
+            f"to one-hot encode; leave it out with --drop {column}."
+        )
 
 
 def check_target_values(y: np.ndarray, column: str, source: str) -> None:
     """A target with some variation: a constant has nothing to predict."""
     if y.size and np.ptp(y) == 0:
-        raise ValueError(f"the target column {column!r} of {source} is constant (every value is "
-                         f"{y[0]:g}): there is nothing to predict or compare.")
+        raise ValueError(
+            f"the target column {column!r} of {source} is constant (every value is "
+            f"{y[0]:g}): there is nothing to predict or compare."
+        )
 
 
 def check_output_path(path, *, force: bool, what: str = "output"):
@@ -644,24 +702,32 @@ def check_output_path(path, *, force: bool, what: str = "output"):
     if p.is_dir():
         raise IsADirectoryError(f"cannot write the {what} to {str(p)!r}: it is a directory.")
     if p.exists() and not force:
-        raise FileExistsError(f"the {what} {str(p)!r} exists already; pass --force to overwrite "
-                              "it (force=True in Python) or choose another name.")
+        raise FileExistsError(
+            f"the {what} {str(p)!r} exists already; pass --force to overwrite "
+            "it (force=True in Python) or choose another name."
+        )
     parent = p.parent
     if not parent.exists():
         blocker = next((a for a in parent.parents if a.exists()), None)
         if blocker is not None and not blocker.is_dir():
-            raise NotADirectoryError(f"cannot write the {what} to {str(p)!r}: {str(blocker)!r} "
-                                     "is a file, not a directory.")
-        raise FileNotFoundError(f"cannot write the {what} to {str(p)!r}: the directory "
-                                f"{str(parent)!r} does not exist.")
+            raise NotADirectoryError(
+                f"cannot write the {what} to {str(p)!r}: {str(blocker)!r} "
+                "is a file, not a directory."
+            )
+        raise FileNotFoundError(
+            f"cannot write the {what} to {str(p)!r}: the directory {str(parent)!r} does not exist."
+        )
     if not parent.is_dir():
-        raise NotADirectoryError(f"cannot write the {what} to {str(p)!r}: {str(parent)!r} is a "
-                                 "file, not a directory.")
+        raise NotADirectoryError(
+            f"cannot write the {what} to {str(p)!r}: {str(parent)!r} is a file, not a directory."
+        )
     try:
         fd, probe = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".probe", dir=parent)
     except OSError as e:
-        raise PermissionError(f"cannot write the {what} to {str(p)!r}: the directory "
-                              f"{str(parent)!r} is not writable ({e.strerror}).") from None
+        raise PermissionError(
+            f"cannot write the {what} to {str(p)!r}: the directory "
+            f"{str(parent)!r} is not writable ({e.strerror})."
+        ) from None
     os.close(fd)
     os.unlink(probe)
     return p

@@ -34,15 +34,35 @@ from .cli_shared import (
 )
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PENALTY_ALIASES = {"l1": "l1", "lasso": "l1", "l2": "l2", "ridge": "l2", "elasticnet": "elasticnet",
-                   "elastic-net": "elasticnet", "elastic_net": "elasticnet", "en": "elasticnet"}
-LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "Elastic Net", "mcp": "MCP",
-          "scad": "SCAD"}
+PENALTY_ALIASES = {
+    "l1": "l1",
+    "lasso": "l1",
+    "l2": "l2",
+    "ridge": "l2",
+    "elasticnet": "elasticnet",
+    "elastic-net": "elasticnet",
+    "elastic_net": "elasticnet",
+    "en": "elasticnet",
+}
+LABELS = {
+    "l1": "L1 (lasso)",
+    "l2": "L2 (ridge)",
+    "elasticnet": "Elastic Net",
+    "mcp": "MCP",
+    "scad": "SCAD",
+}
 #: the non-convex penalties `path` draws besides the three (least squares)
 NONCONVEX_PENALTIES = ("mcp", "scad")
 #: the errors a user can fix: exit code 2 and one line
-USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, PermissionError,
-               IsADirectoryError, NotADirectoryError)
+USER_ERRORS = (
+    ValueError,
+    TypeError,
+    FileNotFoundError,
+    FileExistsError,
+    PermissionError,
+    IsADirectoryError,
+    NotADirectoryError,
+)
 
 DESCRIPTION = """\
 L1 (lasso), L2 (ridge) or both (Elastic Net)?  Compare the three penalties
@@ -114,6 +134,7 @@ Exit codes:
 Run 'shrinkage COMMAND --help' for the options of a command.
 """
 
+
 @click.group(context_settings=CONTEXT, help=DESCRIPTION, epilog=EPILOG)
 @click.version_option(__version__, "--version", "-V", prog_name="shrinkage")
 @_debug_option
@@ -133,8 +154,11 @@ def _penalty_list(value: str, param: str, nonconvex: bool = False) -> tuple[str,
     unknown = [s for s in names if s not in aliases]
     if unknown or not names:
         more = ", elasticnet, mcp and/or scad" if nonconvex else " and/or elasticnet"
-        raise click.BadParameter(f"unknown penalty {unknown[0] if unknown else value!r}; use "
-                                 f"l1, l2{more}, comma-separated.", param_hint=param)
+        raise click.BadParameter(
+            f"unknown penalty {unknown[0] if unknown else value!r}; use "
+            f"l1, l2{more}, comma-separated.",
+            param_hint=param,
+        )
     return tuple(dict.fromkeys(aliases[s] for s in names))
 
 
@@ -160,37 +184,100 @@ penalty (an L2 alpha A is scikit-learn's Ridge(alpha=A*n)), so
 `shrinkage fit --alpha` takes them as they are.
 """
 
-@cli.command(epilog=COMPARE_EPILOG, context_settings=CONTEXT,
-             short_help="Compare L1, L2 and Elastic Net; recommend one; HTML report.")
+
+@cli.command(
+    epilog=COMPARE_EPILOG,
+    context_settings=CONTEXT,
+    short_help="Compare L1, L2 and Elastic Net; recommend one; HTML report.",
+)
 @_data_options
-@click.option("--task", type=click.Choice(["auto", "regression", "classification"]),
-              default="auto", show_default=True,
-              help="auto: a target that looks like class labels (text, true/false, at most 10 "
-                   "distinct integers) is classified with logistic models (multinomial for 3+ "
-                   "classes), any other is a regression; regression takes few integers as a "
-                   "number.")
-@click.option("--scoring", type=click.Choice(["mse", "mae", "r2", "deviance", "accuracy",
-                                              "roc_auc", "brier"]),
-              default=None, help="The CV error: mse (default), mae or r2 for regression; "
-                                 "deviance (default), accuracy, roc_auc or brier for classes.")
-@click.option("--penalties", default="l1,l2,elasticnet", show_default=True, metavar="LIST",
-              help="Penalties to compare, comma-separated: l1, l2, elasticnet.")
-@click.option("--cv", type=click.IntRange(min=2), default=5, show_default=True, metavar="K",
-              help="Folds of the cross-validation.")
-@click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True,
-              metavar="R", help="Repeats of the K-fold split (the spread of the error).")
-@click.option("--bootstrap", type=click.IntRange(min=2), default=100, show_default=True,
-              metavar="B", help="Bootstrap refits for the selection stability.")
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report.html"),
-              show_default=True, metavar="FILE", help="The HTML report (.html or .htm).")
-@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              metavar="FILE", help="Also write the results as JSON (.json).")
+@click.option(
+    "--task",
+    type=click.Choice(["auto", "regression", "classification"]),
+    default="auto",
+    show_default=True,
+    help="auto: a target that looks like class labels (text, true/false, at most 10 "
+    "distinct integers) is classified with logistic models (multinomial for 3+ "
+    "classes), any other is a regression; regression takes few integers as a "
+    "number.",
+)
+@click.option(
+    "--scoring",
+    type=click.Choice(["mse", "mae", "r2", "deviance", "accuracy", "roc_auc", "brier"]),
+    default=None,
+    help="The CV error: mse (default), mae or r2 for regression; "
+    "deviance (default), accuracy, roc_auc or brier for classes.",
+)
+@click.option(
+    "--penalties",
+    default="l1,l2,elasticnet",
+    show_default=True,
+    metavar="LIST",
+    help="Penalties to compare, comma-separated: l1, l2, elasticnet.",
+)
+@click.option(
+    "--cv",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    metavar="K",
+    help="Folds of the cross-validation.",
+)
+@click.option(
+    "--repeats",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    metavar="R",
+    help="Repeats of the K-fold split (the spread of the error).",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=2),
+    default=100,
+    show_default=True,
+    metavar="B",
+    help="Bootstrap refits for the selection stability.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    metavar="FILE",
+    help="The HTML report (.html or .htm).",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write the results as JSON (.json).",
+)
 @_force_option
 @_seed_option
 @click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
 @_debug_option
-def compare(data, target, drop, impute, keep_index_columns, task, scoring, penalties, cv,
-            repeats, bootstrap, out, json_out, force, seed, no_progress) -> None:
+def compare(
+    data,
+    target,
+    drop,
+    impute,
+    keep_index_columns,
+    task,
+    scoring,
+    penalties,
+    cv,
+    repeats,
+    bootstrap,
+    out,
+    json_out,
+    force,
+    seed,
+    no_progress,
+) -> None:
     """Compare L1, L2 and Elastic Net on DATA, recommend one, and write an HTML report.
 
     Each penalty is cross-validated on the same folds (the CV error and its spread over
@@ -204,11 +291,25 @@ def compare(data, target, drop, impute, keep_index_columns, task, scoring, penal
     penalties = _penalty_list(penalties, "--penalties")
     outputs = _check_outputs(_report_outputs(out, json_out), force)
     df = read_table(data)
-    _run_compare(df, data.name, target=target, drop=_drop(drop), impute=impute,
-                 keep_index_columns=keep_index_columns, task=task,
-                 penalties=penalties, cv=cv, repeats=repeats, bootstrap=bootstrap,
-                 out=outputs[0], json_out=outputs[1], force=force, seed=seed,
-                 progress=False if no_progress else None, scoring=scoring)
+    _run_compare(
+        df,
+        data.name,
+        target=target,
+        drop=_drop(drop),
+        impute=impute,
+        keep_index_columns=keep_index_columns,
+        task=task,
+        penalties=penalties,
+        cv=cv,
+        repeats=repeats,
+        bootstrap=bootstrap,
+        out=outputs[0],
+        json_out=outputs[1],
+        force=force,
+        seed=seed,
+        progress=False if no_progress else None,
+        scoring=scoring,
+    )
 
 
 DEMO_EPILOG = """\
@@ -225,12 +326,29 @@ progression one year later.  `make demo` runs `shrinkage demo --force`:
 demo-report.html is the demo's own output, rewritten on every run.
 """
 
-@cli.command(epilog=DEMO_EPILOG, context_settings=CONTEXT,
-             short_help="Run compare on the bundled diabetes data.")
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("demo-report.html"),
-              show_default=True, metavar="FILE", help="The HTML report (.html or .htm).")
-@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              metavar="FILE", help="Also write the results as JSON (.json).")
+
+@cli.command(
+    epilog=DEMO_EPILOG,
+    context_settings=CONTEXT,
+    short_help="Run compare on the bundled diabetes data.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("demo-report.html"),
+    show_default=True,
+    metavar="FILE",
+    help="The HTML report (.html or .htm).",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write the results as JSON (.json).",
+)
 @_force_option
 @_seed_option
 @click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
@@ -245,11 +363,24 @@ def demo(out, json_out, force, seed, no_progress) -> None:
     outputs = _check_outputs(_report_outputs(out, json_out), force)
     df = diabetes.demo_table()
     click.echo(diabetes.introduction(df))
-    _run_compare(df, diabetes.SOURCE, target=diabetes.TARGET, drop=[], impute=None,
-                 keep_index_columns=False, task="regression", penalties=diabetes.PENALTIES,
-                 cv=diabetes.CV, repeats=diabetes.REPEATS, bootstrap=diabetes.BOOTSTRAP,
-                 out=outputs[0], json_out=outputs[1], force=force, seed=seed,
-                 progress=False if no_progress else None)
+    _run_compare(
+        df,
+        diabetes.SOURCE,
+        target=diabetes.TARGET,
+        drop=[],
+        impute=None,
+        keep_index_columns=False,
+        task="regression",
+        penalties=diabetes.PENALTIES,
+        cv=diabetes.CV,
+        repeats=diabetes.REPEATS,
+        bootstrap=diabetes.BOOTSTRAP,
+        out=outputs[0],
+        json_out=outputs[1],
+        force=force,
+        seed=seed,
+        progress=False if no_progress else None,
+    )
 
 
 def _report_outputs(out, json_out) -> list:
@@ -258,9 +389,26 @@ def _report_outputs(out, json_out) -> list:
     return [(out, "report", REPORT_EXTENSIONS), (json_out, "JSON results", JSON_EXTENSIONS)]
 
 
-def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, task, penalties,
-                 cv, repeats, bootstrap, out, json_out, force, seed, progress,
-                 scoring=None) -> None:
+def _run_compare(
+    df,
+    source: str,
+    *,
+    target,
+    drop,
+    impute,
+    keep_index_columns,
+    task,
+    penalties,
+    cv,
+    repeats,
+    bootstrap,
+    out,
+    json_out,
+    force,
+    seed,
+    progress,
+    scoring=None,
+) -> None:
     import json
 
     import numpy as np
@@ -269,8 +417,14 @@ def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, t
 
     labels = _class_target(df, target, task, source)
     if labels is None:
-        prepared = prepare(df, target, drop=drop, impute=impute,
-                           keep_index_columns=keep_index_columns, source=source)
+        prepared = prepare(
+            df,
+            target,
+            drop=drop,
+            impute=impute,
+            keep_index_columns=keep_index_columns,
+            source=source,
+        )
         y, summary, task = prepared.y, prepared.summary(), "regression"
     else:
         from .comparison.classification import check_classes
@@ -279,8 +433,14 @@ def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, t
         counts = np.bincount(codes, minlength=classes.size)
         cv = check_classes(classes, counts, cv)
         # the features are prepared as for a regression, on the class codes as the target
-        prepared = prepare(df.assign(**{target: codes}), target, drop=drop, impute=impute,
-                           keep_index_columns=keep_index_columns, source=source)
+        prepared = prepare(
+            df.assign(**{target: codes}),
+            target,
+            drop=drop,
+            impute=impute,
+            keep_index_columns=keep_index_columns,
+            source=source,
+        )
         y, summary, task = classes[codes], prepared.summary(), "classification"
         summary["target_stats"] = None
         summary["classes"] = {str(k): int(c) for k, c in zip(classes, counts, strict=True)}
@@ -289,23 +449,48 @@ def _run_compare(df, source: str, *, target, drop, impute, keep_index_columns, t
     from .comparison.api import compare as run
     from .report import build_report
 
-    comparison = run(prepared.X, y, task=task, penalties=penalties, cv=cv, n_repeats=repeats,
-                     n_bootstrap=bootstrap, random_state=seed, progress=progress,
-                     scoring=scoring, one_hot={c.name: c.features for c in prepared.preprocessing
-                                               .columns if c.kind == "categorical"})
+    comparison = run(
+        prepared.X,
+        y,
+        task=task,
+        penalties=penalties,
+        cv=cv,
+        n_repeats=repeats,
+        n_bootstrap=bootstrap,
+        random_state=seed,
+        progress=progress,
+        scoring=scoring,
+        one_hot={
+            c.name: c.features for c in prepared.preprocessing.columns if c.kind == "categorical"
+        },
+    )
     try:
-        html = build_report(comparison, prepared.X, y, data=summary,
-                            random_state=seed, progress=progress, command=_command_line())
+        html = build_report(
+            comparison,
+            prepared.X,
+            y,
+            data=summary,
+            random_state=seed,
+            progress=progress,
+            command=_command_line(),
+        )
     except (ValueError, TypeError) as e:  # the input is checked by now: this is a bug
         raise RuntimeError(f"the report failed: {type(e).__name__}: {e}") from e
     write_text(out, html, force=force, what="report")
     if json_out is not None:
-        results = {"format": "shrinkage-comparison", "shrinkage_version": __version__,
-                   "data": summary,
-                   "preprocessing": prepared.preprocessing.to_dict(),
-                   "comparison": comparison.to_dict()}
-        write_text(json_out, json.dumps(results, indent=2, allow_nan=False) + "\n",
-                   force=force, what="JSON results")
+        results = {
+            "format": "shrinkage-comparison",
+            "shrinkage_version": __version__,
+            "data": summary,
+            "preprocessing": prepared.preprocessing.to_dict(),
+            "comparison": comparison.to_dict(),
+        }
+        write_text(
+            json_out,
+            json.dumps(results, indent=2, allow_nan=False) + "\n",
+            force=force,
+            what="JSON results",
+        )
     _print_comparison(comparison, prepared, source, out, json_out)
 
 
@@ -321,11 +506,14 @@ def _class_target(df, target: str, task: str, source: str):
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
         if (is_bool_dtype(column) or not is_numeric_dtype(column)) and looks_like_classes(
-                column.dropna()) is not None:
-            raise ValueError(f"the target column {target!r} of {source} holds class labels "
-                             f"(e.g. {column.dropna().iloc[0]!r}), not numbers: --task "
-                             "regression needs a numeric target; use --task classification "
-                             "(or auto).")
+            column.dropna()
+        ) is not None:
+            raise ValueError(
+                f"the target column {target!r} of {source} holds class labels "
+                f"(e.g. {column.dropna().iloc[0]!r}), not numbers: --task "
+                "regression needs a numeric target; use --task classification "
+                "(or auto)."
+            )
         return None
     if task == "auto" and looks_like_classes(column) is None:
         return None
@@ -353,16 +541,22 @@ def _print_comparison(c, prepared, source: str, out, json_out) -> None:
     console = _console()
     what = ""
     if c.classes is not None:
-        shown = ", ".join(f"{k} {n}" for k, n in zip(c.classes[:6], c.class_counts[:6],
-                                                     strict=True))
-        what = (f" ({len(c.classes)} classes: {shown}{', ...' if len(c.classes) > 6 else ''}; "
-                f"{'binary' if len(c.classes) == 2 else 'multinomial'} logistic)")
-    table = Table(title=f"{source}: {c.n_samples} rows, {c.n_features} features, predicting "
-                        f"{prepared.preprocessing.target}{what}",
-                  caption=f"same {c.n_folds}-fold {'stratified ' if what else ''}CV x "
-                          f"{c.n_repeats} for all; alpha_{c.alpha_rule}; {c.n_bootstrap} "
-                          "bootstraps",
-                  title_justify="left", caption_justify="left")
+        shown = ", ".join(
+            f"{k} {n}" for k, n in zip(c.classes[:6], c.class_counts[:6], strict=True)
+        )
+        what = (
+            f" ({len(c.classes)} classes: {shown}{', ...' if len(c.classes) > 6 else ''}; "
+            f"{'binary' if len(c.classes) == 2 else 'multinomial'} logistic)"
+        )
+    table = Table(
+        title=f"{source}: {c.n_samples} rows, {c.n_features} features, predicting "
+        f"{prepared.preprocessing.target}{what}",
+        caption=f"same {c.n_folds}-fold {'stratified ' if what else ''}CV x "
+        f"{c.n_repeats} for all; alpha_{c.alpha_rule}; {c.n_bootstrap} "
+        "bootstraps",
+        title_justify="left",
+        caption_justify="left",
+    )
     table.add_column("model")
     table.add_column("alpha", justify="right")
     table.add_column(f"CV {c.scoring}", justify="right")
@@ -372,13 +566,24 @@ def _print_comparison(c, prepared, source: str, out, json_out) -> None:
     models = {**c.models, **({"null": c.null} if c.null is not None else {})}
     for name, m in models.items():
         chosen = name == c.recommended
-        table.add_row(m.label, "-" if m.l1_ratio is None else num(m.alpha), num(m.cv_error),
-                      num(m.cv_error_se), f"{m.nnz} of {c.n_features}",
-                      "<- recommended" if chosen else "",
-                      style="bold" if chosen else None)
+        table.add_row(
+            m.label,
+            "-" if m.l1_ratio is None else num(m.alpha),
+            num(m.cv_error),
+            num(m.cv_error_se),
+            f"{m.nnz} of {c.n_features}",
+            "<- recommended" if chosen else "",
+            style="bold" if chosen else None,
+        )
     console.print(table)
-    console.print(Panel(c.recommendation, title=f"Recommended: {c[c.recommended].label}",
-                        title_align="left", expand=False))
+    console.print(
+        Panel(
+            c.recommendation,
+            title=f"Recommended: {c[c.recommended].label}",
+            title_align="left",
+            expand=False,
+        )
+    )
     # plain text: rich would wrap a long path and read [brackets] in it as markup
     click.echo(f"Report: {out}" + (f"   JSON: {json_out}" if json_out else ""))
 
@@ -392,8 +597,21 @@ def _command_line() -> str:
 # fit and predict
 
 #: table_models.MODELS' names, written out so that the command starts without numpy
-MODEL_NAMES = ("lasso", "ridge", "elasticnet", "logistic", "svm", "poisson", "huber",
-               "quantile", "group-lasso", "mcp", "scad", "gamma", "tweedie")
+MODEL_NAMES = (
+    "lasso",
+    "ridge",
+    "elasticnet",
+    "logistic",
+    "svm",
+    "poisson",
+    "huber",
+    "quantile",
+    "group-lasso",
+    "mcp",
+    "scad",
+    "gamma",
+    "tweedie",
+)
 
 FIT_EPILOG = """\
 \b
@@ -453,10 +671,15 @@ from stdin; --model-out - writes the model to stdout.
 
 
 def _verbosity_options(f):
-    f = click.option("--verbose", "-v", is_flag=True,
-                     help="Say more: how alpha was chosen, the coefficients kept.")(f)
-    return click.option("--quiet", "-q", is_flag=True,
-                        help="Print nothing but errors (and warnings).")(f)
+    f = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        help="Say more: how alpha was chosen, the coefficients kept.",
+    )(f)
+    return click.option(
+        "--quiet", "-q", is_flag=True, help="Print nothing but errors (and warnings)."
+    )(f)
 
 
 def _say(text: str, quiet: bool, *, err: bool = False) -> None:
@@ -464,42 +687,108 @@ def _say(text: str, quiet: bool, *, err: bool = False) -> None:
         click.echo(text, err=err)
 
 
-@cli.command(epilog=FIT_EPILOG, context_settings=CONTEXT,
-             short_help="Fit a model and save it (JSON).")
+@cli.command(
+    epilog=FIT_EPILOG, context_settings=CONTEXT, short_help="Fit a model and save it (JSON)."
+)
 @_data_options
-@click.option("--model", "model_name", type=click.Choice(MODEL_NAMES), default=None,
-              metavar="NAME",
-              help=f"The model to fit: {', '.join(MODEL_NAMES)} (see below); default: the "
-                   "--penalty's least squares.")
-@click.option("--penalty", type=click.Choice(["l1", "l2", "elasticnet"]), default=None,
-              help="The penalty: l1, l2 or elasticnet (--l1-ratio mixes them). Without "
-                   "--model: lasso, ridge or elasticnet.")
-@click.option("--alpha", type=click.FloatRange(min=0.0), default=None, metavar="A",
-              help="The penalty strength; excludes --cv.")
-@click.option("--cv", type=click.IntRange(min=2), default=None, metavar="K",
-              help="Choose alpha by K-fold cross-validation (the default, with 5 folds).")
-@click.option("--alpha-rule", type=click.Choice(["min", "1se"]), default="min",
-              show_default=True,
-              help="With --cv: the lowest CV error, or the largest alpha within one standard "
-                   "error of it.")
-@click.option("--l1-ratio", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-              default=0.5, show_default=True, help="The Elastic Net's mix of L1 and L2.")
-@click.option("--quantile", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-              default=0.5, show_default=True, help="The quantile of --model quantile.")
-@click.option("--gamma", type=float, default=None, metavar="G",
-              help="The concavity of --model mcp (> 1, default 3) or scad (> 2, default 3.7): "
-                   "small is close to best subset, large to the lasso.")
-@click.option("--power", type=float, default=None, metavar="P",
-              help="The variance power of --model tweedie, 1 <= P <= 2 (default 1.5).")
-@click.option("--model-out", type=click.Path(path_type=Path), required=True, metavar="FILE",
-              help="The model file to write (JSON: .json; - for stdout).")
+@click.option(
+    "--model",
+    "model_name",
+    type=click.Choice(MODEL_NAMES),
+    default=None,
+    metavar="NAME",
+    help=f"The model to fit: {', '.join(MODEL_NAMES)} (see below); default: the "
+    "--penalty's least squares.",
+)
+@click.option(
+    "--penalty",
+    type=click.Choice(["l1", "l2", "elasticnet"]),
+    default=None,
+    help="The penalty: l1, l2 or elasticnet (--l1-ratio mixes them). Without "
+    "--model: lasso, ridge or elasticnet.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(min=0.0),
+    default=None,
+    metavar="A",
+    help="The penalty strength; excludes --cv.",
+)
+@click.option(
+    "--cv",
+    type=click.IntRange(min=2),
+    default=None,
+    metavar="K",
+    help="Choose alpha by K-fold cross-validation (the default, with 5 folds).",
+)
+@click.option(
+    "--alpha-rule",
+    type=click.Choice(["min", "1se"]),
+    default="min",
+    show_default=True,
+    help="With --cv: the lowest CV error, or the largest alpha within one standard error of it.",
+)
+@click.option(
+    "--l1-ratio",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="The Elastic Net's mix of L1 and L2.",
+)
+@click.option(
+    "--quantile",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="The quantile of --model quantile.",
+)
+@click.option(
+    "--gamma",
+    type=float,
+    default=None,
+    metavar="G",
+    help="The concavity of --model mcp (> 1, default 3) or scad (> 2, default 3.7): "
+    "small is close to best subset, large to the lasso.",
+)
+@click.option(
+    "--power",
+    type=float,
+    default=None,
+    metavar="P",
+    help="The variance power of --model tweedie, 1 <= P <= 2 (default 1.5).",
+)
+@click.option(
+    "--model-out",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="FILE",
+    help="The model file to write (JSON: .json; - for stdout).",
+)
 @_force_option
 @_seed_option
 @_verbosity_options
 @_debug_option
-def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alpha, cv,
-        alpha_rule, l1_ratio, quantile, gamma, power, model_out, force, seed, quiet,
-        verbose) -> None:
+def fit(
+    data,
+    target,
+    drop,
+    impute,
+    keep_index_columns,
+    model_name,
+    penalty,
+    alpha,
+    cv,
+    alpha_rule,
+    l1_ratio,
+    quantile,
+    gamma,
+    power,
+    model_out,
+    force,
+    seed,
+    quiet,
+    verbose,
+) -> None:
     """Fit a model on DATA and save it as JSON."""
     import numpy as np
 
@@ -507,8 +796,10 @@ def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alp
     from .table_models import MODELS, fit_table_model, model_task, pipeline
 
     if alpha is not None and cv is not None:
-        raise click.UsageError("--alpha and --cv exclude each other: give a fixed alpha or "
-                               "let cross-validation choose it.")
+        raise click.UsageError(
+            "--alpha and --cv exclude each other: give a fixed alpha or "
+            "let cross-validation choose it."
+        )
     name = _model_name(model_name, penalty)
     gamma, power = _model_options(name, gamma, power)
     to_stdout = str(model_out) == "-"
@@ -521,13 +812,28 @@ def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alp
         labels = _labels(df, target, source, name, force_labels=True)
     prepared = _prepare_table(df, source, target, drop, impute, keep_index_columns, labels)
     y = prepared.y if labels is None else labels
-    fitted = fit_table_model(prepared, y, name, alpha=alpha,
-                             cv=5 if alpha is None and cv is None else cv, penalty=penalty,
-                             l1_ratio=l1_ratio, alpha_rule=alpha_rule, quantile=quantile,
-                             gamma=gamma, power=power, seed=seed)
-    info = {"task": task, "target": target, "model": name,
-            "alpha_selection": fitted.selection, "certificate": fitted.certificate,
-            "training": {"n_samples": int(prepared.n_rows), "source": source}}
+    fitted = fit_table_model(
+        prepared,
+        y,
+        name,
+        alpha=alpha,
+        cv=5 if alpha is None and cv is None else cv,
+        penalty=penalty,
+        l1_ratio=l1_ratio,
+        alpha_rule=alpha_rule,
+        quantile=quantile,
+        gamma=gamma,
+        power=power,
+        seed=seed,
+    )
+    info = {
+        "task": task,
+        "target": target,
+        "model": name,
+        "alpha_selection": fitted.selection,
+        "certificate": fitted.certificate,
+        "training": {"n_samples": int(prepared.n_rows), "source": source},
+    }
     text = dumps_model(pipeline(prepared, fitted), info)
     if to_stdout:
         click.echo(text, nl=False)
@@ -537,18 +843,26 @@ def fit(data, target, drop, impute, keep_index_columns, model_name, penalty, alp
         write_text(model_out, text, force=force, what="model file")
     coef = fitted.coefficients()
     kept = int(np.sum(np.any(coef != 0, axis=0)))
-    how = ("given" if fitted.selection["method"] == "given" else
-           f"{fitted.selection['folds']}-fold CV, alpha_{alpha_rule}")
+    how = (
+        "given"
+        if fitted.selection["method"] == "given"
+        else f"{fitted.selection['folds']}-fold CV, alpha_{alpha_rule}"
+    )
     ratio = "" if fitted.l1_ratio is None else f", l1_ratio = {fitted.l1_ratio:g}"
-    ratio += "".join(f", {key} = {getattr(fitted.estimator, key):g}"
-                     for key in ("gamma", "power") if hasattr(fitted.estimator, key))
+    ratio += "".join(
+        f", {key} = {getattr(fitted.estimator, key):g}"
+        for key in ("gamma", "power")
+        if hasattr(fitted.estimator, key)
+    )
     label = MODELS[name][1]
 
     def say(text: str) -> None:
         _say(text, quiet, err=to_stdout)
 
-    say(f"{label} on {prepared.n_rows} rows: alpha = {fitted.alpha:.4g} ({how}){ratio}, "
-        f"{kept} of {coef.shape[1]} features kept.")
+    say(
+        f"{label} on {prepared.n_rows} rows: alpha = {fitted.alpha:.4g} ({how}){ratio}, "
+        f"{kept} of {coef.shape[1]} features kept."
+    )
     say(_certificate_line(fitted.certificate))
     if verbose:
         _describe_fit(fitted, prepared, labels, say)
@@ -565,14 +879,18 @@ def _model_name(model_name, penalty) -> str:
             raise click.UsageError(f"give --model ({', '.join(MODEL_NAMES)}) or --penalty.")
         return PENALTY_MODELS[penalty]
     if model_name in NONCONVEX_MODELS and penalty is not None:
-        raise click.UsageError(f"--model {model_name} is least squares with the "
-                               f"{model_name.upper()} penalty; --penalty {penalty} applies to "
-                               "the other models.")
+        raise click.UsageError(
+            f"--model {model_name} is least squares with the "
+            f"{model_name.upper()} penalty; --penalty {penalty} applies to "
+            "the other models."
+        )
     implied = {v: k for k, v in PENALTY_MODELS.items()}.get(model_name)
     if implied is not None and penalty not in (None, implied):
-        raise click.UsageError(f"--model {model_name} is least squares with the {implied} "
-                               f"penalty; --penalty {penalty} asks for "
-                               f"--model {PENALTY_MODELS[penalty]}.")
+        raise click.UsageError(
+            f"--model {model_name} is least squares with the {implied} "
+            f"penalty; --penalty {penalty} asks for "
+            f"--model {PENALTY_MODELS[penalty]}."
+        )
     return model_name
 
 
@@ -581,16 +899,20 @@ def _model_options(name: str, gamma, power) -> tuple:
     filled in); either given to another model is a usage error."""
     from .table_models import NONCONVEX_MODELS, check_options
 
-    for option, value, models in (("--gamma", gamma, NONCONVEX_MODELS),
-                                  ("--power", power, ("tweedie",))):
+    for option, value, models in (
+        ("--gamma", gamma, NONCONVEX_MODELS),
+        ("--power", power, ("tweedie",)),
+    ):
         if value is not None and name not in models:
-            raise click.UsageError(f"{option} applies to --model {' or '.join(models)}, not "
-                                   f"--model {name}.")
+            raise click.UsageError(
+                f"{option} applies to --model {' or '.join(models)}, not --model {name}."
+            )
     try:
         return check_options(name, gamma, 1.5 if power is None else power)
     except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="--gamma" if name in NONCONVEX_MODELS
-                                 else "--power") from None
+        raise click.BadParameter(
+            str(e), param_hint="--gamma" if name in NONCONVEX_MODELS else "--power"
+        ) from None
 
 
 def _labels(df, target: str, source: str, name: str, force_labels: bool = False):
@@ -612,8 +934,10 @@ def _labels(df, target: str, source: str, name: str, force_labels: bool = False)
         return None
     labels = _as_labels(column, target, source)
     if len(np.unique(labels)) < 2:
-        raise ValueError(f"the target column {target!r} of {source} has a single class "
-                         f"({labels[0]!r}); a classifier needs at least 2.")
+        raise ValueError(
+            f"the target column {target!r} of {source} has a single class "
+            f"({labels[0]!r}); a classifier needs at least 2."
+        )
     return labels
 
 
@@ -627,8 +951,14 @@ def _prepare_table(df, source, target, drop, impute, keep_index_columns, labels)
     if labels is not None:
         codes = np.unique(labels, return_inverse=True)[1]
         df = df.set_axis([str(c) for c in df.columns], axis=1).assign(**{target: codes})
-    prepared = prepare(df, target, drop=_drop(drop), impute=impute,
-                       keep_index_columns=keep_index_columns, source=source)
+    prepared = prepare(
+        df,
+        target,
+        drop=_drop(drop),
+        impute=impute,
+        keep_index_columns=keep_index_columns,
+        source=source,
+    )
     _note_index_columns(prepared)
     return prepared
 
@@ -638,21 +968,28 @@ def _describe_fit(fitted, prepared, labels, say) -> None:
 
     selection = fitted.selection
     if selection["method"] == "cv" and "alpha_min" in selection:
-        say(f"CV: alpha_min = {selection['alpha_min']:.4g}, alpha_1se = "
+        say(
+            f"CV: alpha_min = {selection['alpha_min']:.4g}, alpha_1se = "
             f"{selection['alpha_1se']:.4g} ({selection['folds']} folds, seed "
-            f"{selection['seed']}).")
+            f"{selection['seed']})."
+        )
     elif selection["method"] == "cv":
         best = int(np.argmin(selection["cv_mean"]))
-        say(f"CV ({selection['scoring']}): {len(selection['alphas'])} alphas from "
+        say(
+            f"CV ({selection['scoring']}): {len(selection['alphas'])} alphas from "
             f"{selection['alphas'][0]:.4g} to {selection['alphas'][-1]:.4g}, the lowest error "
-            f"{selection['cv_mean'][best]:.4g} at alpha = {selection['alphas'][best]:.4g}.")
+            f"{selection['cv_mean'][best]:.4g} at alpha = {selection['alphas'][best]:.4g}."
+        )
     est = fitted.estimator
     if labels is not None:
         say(f"Classes: {', '.join(str(c) for c in est.classes_)}.")
     coef = fitted.coefficients()
     for row, w in enumerate(coef):
-        head = f"Coefficients ({est.classes_[row if len(coef) > 1 else 1]})" \
-            if labels is not None else "Coefficients"
+        head = (
+            f"Coefficients ({est.classes_[row if len(coef) > 1 else 1]})"
+            if labels is not None
+            else "Coefficients"
+        )
         kept = [f"{n} {x:+.4g}" for n, x in zip(prepared.feature_names, w, strict=True) if x]
         say(f"{head}: {', '.join(kept) if kept else 'none'}.")
 
@@ -675,22 +1012,31 @@ def _certificate_line(certificate: dict) -> str:
     gap, tol = certificate["duality_gap"], certificate.get("tolerance")
     if certificate.get("kind") == "kkt":  # a non-convex problem: a stationary point at best
         if certificate["converged"]:
-            return (f"Converged: KKT violation {gap:.3g} within the solver's tolerance: a "
-                    "stationary point (the objective is not convex: the mcp / scad penalty, or "
-                    "the tweedie loss for a power outside [1, 2]; not necessarily the global "
-                    "minimum).")
-        return (f"NOT converged: KKT violation {gap:.3g} above the solver's tolerance; the "
-                "coefficients may be off. Try a larger alpha (mcp, scad: or a larger --gamma).")
+            return (
+                f"Converged: KKT violation {gap:.3g} within the solver's tolerance: a "
+                "stationary point (the objective is not convex: the mcp / scad penalty, or "
+                "the tweedie loss for a power outside [1, 2]; not necessarily the global "
+                "minimum)."
+            )
+        return (
+            f"NOT converged: KKT violation {gap:.3g} above the solver's tolerance; the "
+            "coefficients may be off. Try a larger alpha (mcp, scad: or a larger --gamma)."
+        )
     if certificate["converged"]:
         if tol is None:
-            return (f"Converged: certificate {gap:.3g} within the solver's tolerance: the "
-                    "objective is within it of its minimum.")
-        return (f"Converged: duality gap {gap:.3g} <= tolerance {tol:.3g} (tol x variance of "
-                "the target): the objective is within the gap of its minimum.")
+            return (
+                f"Converged: certificate {gap:.3g} within the solver's tolerance: the "
+                "objective is within it of its minimum."
+            )
+        return (
+            f"Converged: duality gap {gap:.3g} <= tolerance {tol:.3g} (tol x variance of "
+            "the target): the objective is within the gap of its minimum."
+        )
     bound = "" if tol is None else f" > tolerance {tol:.3g}"
-    return (f"NOT converged: certificate {gap:.3g}{bound}; the coefficients may be off. Try a "
-            "larger alpha, or fewer or rescaled features.").replace(
-                "certificate", "duality gap", tol is not None)
+    return (
+        f"NOT converged: certificate {gap:.3g}{bound}; the coefficients may be off. Try a "
+        "larger alpha, or fewer or rescaled features."
+    ).replace("certificate", "duality gap", tol is not None)
 
 
 PREDICT_EPILOG = """\
@@ -716,17 +1062,31 @@ MODEL may be any file of shrinkage.save (a pipeline with a Preprocessor,
 or an estimator fitted on named columns) or of earlier versions.
 """
 
-@cli.command(epilog=PREDICT_EPILOG, context_settings=CONTEXT,
-             short_help="Predict new data with a saved model.")
+
+@cli.command(
+    epilog=PREDICT_EPILOG,
+    context_settings=CONTEXT,
+    short_help="Predict new data with a saved model.",
+)
 @click.argument("model", type=click.Path(path_type=Path))
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
-              help="The predictions to write (.csv, .tsv, .parquet, .jsonl or .json; - for "
-                   "stdout).")
-@click.option("--keep", multiple=True, metavar="COLS",
-              help="Columns of DATA to copy into the output (e.g. an id), comma-separated.")
-@click.option("--proba", is_flag=True,
-              help="Also write the probability of each class (classifiers).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="FILE",
+    help="The predictions to write (.csv, .tsv, .parquet, .jsonl or .json; - for stdout).",
+)
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="COLS",
+    help="Columns of DATA to copy into the output (e.g. an id), comma-separated.",
+)
+@click.option(
+    "--proba", is_flag=True, help="Also write the probability of each class (classifiers)."
+)
 @_force_option
 @_verbosity_options
 @_debug_option
@@ -748,19 +1108,21 @@ def predict(model, data, out, keep, proba, force, quiet, verbose) -> None:
     name = info.get("model")
     if name is not None and name not in MODELS:
         where = "stdin" if str(model) == "-" else Path(model).name  # as read_model names it
-        raise ValueError(f"{where}: model {str(name)[:40]!r} is not one of the command line's "
-                         f"models ({', '.join(MODELS)}).")
+        raise ValueError(
+            f"{where}: model {str(name)[:40]!r} is not one of the command line's "
+            f"models ({', '.join(MODELS)})."
+        )
     df, source = _read_data(data)
     keep = _drop(keep)
     v.check_columns_present(keep, df.columns, "column to keep", source)
     preds, probabilities, classes = predict_table(estimator, df, source=source, proba=proba)
     frame = pd.DataFrame({c: df[c].to_numpy() for c in keep})
-    names = ["prediction"] + ([] if probabilities is None else
-                              [f"proba_{c}" for c in classes])
+    names = ["prediction"] + ([] if probabilities is None else [f"proba_{c}" for c in classes])
     clash = [c for c in names if c in frame.columns]
     if clash:
-        raise ValueError(f"--keep lists a column named {clash[0]!r}, one of the output's own "
-                         "columns.")
+        raise ValueError(
+            f"--keep lists a column named {clash[0]!r}, one of the output's own columns."
+        )
     frame["prediction"] = preds
     if probabilities is not None:
         for j, c in enumerate(classes):
@@ -769,16 +1131,25 @@ def predict(model, data, out, keep, proba, force, quiet, verbose) -> None:
         frame.to_csv(sys.stdout, index=False)
     else:
         write_table(frame, out, force=force, what="predictions")
-    label = (LABELS.get(str(info.get("penalty")))
-             or (None if name is None else MODELS[name][1]) or type(estimator).__name__)
+    label = (
+        LABELS.get(str(info.get("penalty")))
+        or (None if name is None else MODELS[name][1])
+        or type(estimator).__name__
+    )
     where = "" if to_stdout else f": {out}"
-    _say(f"{len(preds)} predictions of {info.get('target') or 'the target'} ({label}){where}",
-         quiet, err=to_stdout)
+    _say(
+        f"{len(preds)} predictions of {info.get('target') or 'the target'} ({label}){where}",
+        quiet,
+        err=to_stdout,
+    )
     if verbose:
         trained = info.get("training", {})
-        _say(f"Model: {type(estimator).__name__}, trained on {trained.get('n_samples', '?')} rows "
-             f"of {trained.get('source', '?')} (shrinkage {info.get('shrinkage_version', '?')}).",
-             quiet, err=to_stdout)
+        _say(
+            f"Model: {type(estimator).__name__}, trained on {trained.get('n_samples', '?')} rows "
+            f"of {trained.get('source', '?')} (shrinkage {info.get('shrinkage_version', '?')}).",
+            quiet,
+            err=to_stdout,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -815,14 +1186,25 @@ refused.  Existing files in DIR are never overwritten without --force.
 """
 
 
-@cli.command("nn-demo", epilog=NN_DEMO_EPILOG, context_settings=CONTEXT,
-             short_help="Weight decay, AdamW, proximal L1 and group L1 on a small network.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, metavar="DIR",
-              help="Also write nn-weights.png, nn-path.png, nn-demo.csv and nn-demo.json "
-                   "in DIR (created if missing).")
-@click.option("--quick", is_flag=True,
-              help="A few epochs only: a smoke test, not the documented numbers.")
+@cli.command(
+    "nn-demo",
+    epilog=NN_DEMO_EPILOG,
+    context_settings=CONTEXT,
+    short_help="Weight decay, AdamW, proximal L1 and group L1 on a small network.",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Also write nn-weights.png, nn-path.png, nn-demo.csv and nn-demo.json "
+    "in DIR (created if missing).",
+)
+@click.option(
+    "--quick", is_flag=True, help="A few epochs only: a smoke test, not the documented numbers."
+)
 @_force_option
 @_debug_option
 def nn_demo(out_dir, quick, force) -> None:
@@ -839,7 +1221,8 @@ def nn_demo(out_dir, quick, force) -> None:
         from .demos.nn import run_nn_demo
     except ImportError as e:
         raise click.ClickException(
-            f"nn-demo needs PyTorch: pip install 'shrinkage[torch]' ({e}).") from e
+            f"nn-demo needs PyTorch: pip install 'shrinkage[torch]' ({e})."
+        ) from e
     click.echo(run_nn_demo(out_dir=out_dir, quick=quick, force=force))
 
 
@@ -849,26 +1232,46 @@ def _check_directory_name(out_dir: Path) -> None:
 
     suffix = out_dir.suffix.lower()
     if suffix in (*FIGURE_EXTENSIONS, *REPORT_EXTENSIONS, *JSON_EXTENSIONS, *FORMATS):
-        raise ValueError(f"--out names the directory the figures go in (nn-weights.png, "
-                         f"nn-path.png, with the tables nn-demo.csv and nn-demo.json); "
-                         f"{str(out_dir)!r} ends in {suffix!r}, like a file: give a directory "
-                         "name.")
+        raise ValueError(
+            f"--out names the directory the figures go in (nn-weights.png, "
+            f"nn-path.png, with the tables nn-demo.csv and nn-demo.json); "
+            f"{str(out_dir)!r} ends in {suffix!r}, like a file: give a directory "
+            "name."
+        )
 
 
-@cli.command("path", epilog=PATH_EPILOG, context_settings=CONTEXT,
-             short_help="Draw the coefficient paths.")
+@cli.command(
+    "path", epilog=PATH_EPILOG, context_settings=CONTEXT, short_help="Draw the coefficient paths."
+)
 @_data_options
-@click.option("--penalty", "penalties", default="l1,l2,elasticnet", show_default=True,
-              metavar="LIST",
-              help="One or more of l1, l2, elasticnet, mcp, scad (one panel each).")
-@click.option("--l1-ratio", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-              default=0.5, show_default=True, help="The Elastic Net's mix.")
-@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
-              help="The figure to write (.png, .svg or .pdf).")
+@click.option(
+    "--penalty",
+    "penalties",
+    default="l1,l2,elasticnet",
+    show_default=True,
+    metavar="LIST",
+    help="One or more of l1, l2, elasticnet, mcp, scad (one panel each).",
+)
+@click.option(
+    "--l1-ratio",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="The Elastic Net's mix.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="FILE",
+    help="The figure to write (.png, .svg or .pdf).",
+)
 @_force_option
 @_debug_option
-def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_ratio, out,
-                 force) -> None:
+def path_command(
+    data, target, drop, impute, keep_index_columns, penalties, l1_ratio, out, force
+) -> None:
     """Draw the coefficient paths of DATA (coefficients against alpha)."""
     from .io import FIGURE_EXTENSIONS, write_atomic
 
@@ -890,26 +1293,36 @@ def path_command(data, target, drop, impute, keep_index_columns, penalties, l1_r
     for name in penalties:
         if name == "l2":
             constant = np.flatnonzero(np.ptp(X, axis=0) == 0)
-            paths[LABELS[name]] = path(X, prepared.y, l1_ratio=0.0, standardize=True,
-                                       alphas=ridge_grid(X, True, 100, constant),
-                                       feature_names=names)
+            paths[LABELS[name]] = path(
+                X,
+                prepared.y,
+                l1_ratio=0.0,
+                standardize=True,
+                alphas=ridge_grid(X, True, 100, constant),
+                feature_names=names,
+            )
         elif name in NONCONVEX_PENALTIES:
-            paths[LABELS[name]] = path(X, prepared.y, penalty=name, standardize=True,
-                                       feature_names=names)
+            paths[LABELS[name]] = path(
+                X, prepared.y, penalty=name, standardize=True, feature_names=names
+            )
         else:
             ratio = 1.0 if name == "l1" else l1_ratio
-            paths[LABELS[name]] = path(X, prepared.y, l1_ratio=ratio, standardize=True,
-                                       feature_names=names)
+            paths[LABELS[name]] = path(
+                X, prepared.y, l1_ratio=ratio, standardize=True, feature_names=names
+            )
     for label, p in paths.items():
         if not (np.all(np.isfinite(p.coefs)) and np.all(np.isfinite(p.alphas))):
-            raise RuntimeError(f"the {label} path holds non-finite coefficients; nothing to "
-                               "draw.")
-    fig = plot_paths(paths, title=f"Coefficient paths: {prepared.preprocessing.target} "
-                                  f"({data.name})")
+            raise RuntimeError(f"the {label} path holds non-finite coefficients; nothing to draw.")
+    fig = plot_paths(
+        paths, title=f"Coefficient paths: {prepared.preprocessing.target} ({data.name})"
+    )
     try:
-        write_atomic(out, lambda tmp: fig.savefig(tmp, format=fmt, dpi=150,
-                                                  bbox_inches="tight"),
-                     force=force, what="figure")
+        write_atomic(
+            out,
+            lambda tmp: fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight"),
+            force=force,
+            what="figure",
+        )
     finally:
         plt.close(fig)
     click.echo(f"Coefficient paths ({', '.join(paths)}): {out}")
@@ -943,8 +1356,12 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except click.UsageError as e:
         where = e.ctx.command_path if e.ctx is not None else "shrinkage"
-        return _fail(e, debug, EXIT_USAGE,
-                     f"{where}: error: {_one_line(e.format_message())} (see '{where} --help')")
+        return _fail(
+            e,
+            debug,
+            EXIT_USAGE,
+            f"{where}: error: {_one_line(e.format_message())} (see '{where} --help')",
+        )
     except click.ClickException as e:
         return _fail(e, debug, EXIT_USAGE, f"shrinkage: error: {_one_line(e.format_message())}")
     except click.Abort as e:
@@ -956,9 +1373,13 @@ def main(argv: list[str] | None = None) -> int:
     except USER_ERRORS as e:
         return _fail(e, debug, EXIT_USAGE, f"shrinkage: error: {_reason(e)}")
     except Exception as e:
-        return _fail(e, debug, EXIT_INTERNAL,
-                     f"shrinkage: internal error: {type(e).__name__}: {_reason(e)} (rerun with "
-                     "--debug for the traceback, and please report it)")
+        return _fail(
+            e,
+            debug,
+            EXIT_INTERNAL,
+            f"shrinkage: internal error: {type(e).__name__}: {_reason(e)} (rerun with "
+            "--debug for the traceback, and please report it)",
+        )
     finally:
         warnings.showwarning = previous
 

@@ -74,44 +74,97 @@ were made).  Neither overwrites a file without --force.
 """
 
 
-@click.command("infer", epilog=INFER_EPILOG, context_settings=CONTEXT,
-               short_help="Confidence intervals and p-values after the lasso.")
+@click.command(
+    "infer",
+    epilog=INFER_EPILOG,
+    context_settings=CONTEXT,
+    short_help="Confidence intervals and p-values after the lasso.",
+)
 @_data_options
-@click.option("--method", type=click.Choice(METHODS), default="debiased", show_default=True,
-              help="debiased: every feature's full-model coefficient; selective: the features "
-                   "selected at --alpha; split: full-model p-values by sample splitting.")
-@click.option("--alpha", type=click.FloatRange(min=0.0, min_open=True), default=None,
-              metavar="A",
-              help="The lasso's alpha (standardized columns). Required by selective (fixed "
-                   "before looking at y); debiased and split cross-validate it when absent.")
-@click.option("--level", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
-              default=0.95, show_default=True, help="Confidence level of the intervals.")
-@click.option("--bootstrap", type=click.Choice(("residual", "wild")), default=None,
-              help="debiased only: calibrate the intervals and p-values by bootstrapping the "
-                   "studentized estimates (Dezeure, Buhlmann and Zhang 2017; 1000 draws): "
-                   "closer to nominal when features far outnumber rows, 3-5x slower, p-values "
-                   "no smaller than 1/1001.")
-@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              metavar="FILE", help="Also write the result as JSON (.json).")
-@click.option("--report", "report_out", type=click.Path(path_type=Path), default=None,
-              metavar="FILE", help="Also write an HTML page: table and forest plot (.html).")
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="debiased",
+    show_default=True,
+    help="debiased: every feature's full-model coefficient; selective: the features "
+    "selected at --alpha; split: full-model p-values by sample splitting.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=None,
+    metavar="A",
+    help="The lasso's alpha (standardized columns). Required by selective (fixed "
+    "before looking at y); debiased and split cross-validate it when absent.",
+)
+@click.option(
+    "--level",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Confidence level of the intervals.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.Choice(("residual", "wild")),
+    default=None,
+    help="debiased only: calibrate the intervals and p-values by bootstrapping the "
+    "studentized estimates (Dezeure, Buhlmann and Zhang 2017; 1000 draws): "
+    "closer to nominal when features far outnumber rows, 3-5x slower, p-values "
+    "no smaller than 1/1001.",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write the result as JSON (.json).",
+)
+@click.option(
+    "--report",
+    "report_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write an HTML page: table and forest plot (.html).",
+)
 @_force_option
 @_seed_option
 @_debug_option
-def infer(data, target, drop, impute, keep_index_columns, method, alpha, level, bootstrap,
-          json_out, report_out, force, seed) -> None:
+def infer(
+    data,
+    target,
+    drop,
+    impute,
+    keep_index_columns,
+    method,
+    alpha,
+    level,
+    bootstrap,
+    json_out,
+    report_out,
+    force,
+    seed,
+) -> None:
     """Confidence intervals and p-values for the features of DATA after the lasso."""
     from .io import JSON_EXTENSIONS, REPORT_EXTENSIONS
 
     if method == "selective" and alpha is None:
-        raise click.UsageError("--method selective needs --alpha: the selection it conditions "
-                               "on must be fixed before looking at y (a cross-validated alpha "
-                               "is not).")
+        raise click.UsageError(
+            "--method selective needs --alpha: the selection it conditions "
+            "on must be fixed before looking at y (a cross-validated alpha "
+            "is not)."
+        )
     if bootstrap is not None and method != "debiased":
-        raise click.UsageError(f"--bootstrap calibrates the debiased lasso only; --method "
-                               f"{method} has its own p-values.")
-    json_out, report_out = _check_outputs([(json_out, "JSON results", JSON_EXTENSIONS),
-                                           (report_out, "report", REPORT_EXTENSIONS)], force)
+        raise click.UsageError(
+            f"--bootstrap calibrates the debiased lasso only; --method "
+            f"{method} has its own p-values."
+        )
+    json_out, report_out = _check_outputs(
+        [(json_out, "JSON results", JSON_EXTENSIONS), (report_out, "report", REPORT_EXTENSIONS)],
+        force,
+    )
     prepared = _prepared(data, target, drop, impute, keep_index_columns)
     res = run_inference(prepared, method, alpha=alpha, bootstrap=bootstrap, seed=seed)
     title = f"{prepared.preprocessing.target} ({data.name})"
@@ -136,13 +189,21 @@ def run_inference(prepared, method: str, *, alpha=None, bootstrap=None, seed=0):
     y = np.asarray(prepared.y, dtype=np.float64)
     names = list(prepared.feature_names)
     if method == "debiased":
-        return debiased_lasso(X, y, alpha="cv" if alpha is None else alpha,
-                              bootstrap=bootstrap, feature_names=names, random_state=seed)
+        return debiased_lasso(
+            X,
+            y,
+            alpha="cv" if alpha is None else alpha,
+            bootstrap=bootstrap,
+            feature_names=names,
+            random_state=seed,
+        )
     if method == "selective":
-        return selective_inference(X, y, alpha, standardize=True, feature_names=names,
-                                   random_state=seed)
-    return multi_split(X, y, alpha="cv" if alpha is None else alpha, feature_names=names,
-                       random_state=seed)
+        return selective_inference(
+            X, y, alpha, standardize=True, feature_names=names, random_state=seed
+        )
+    return multi_split(
+        X, y, alpha="cv" if alpha is None else alpha, feature_names=names, random_state=seed
+    )
 
 
 def _write_json(res, level: float, path: Path, force: bool) -> None:
@@ -150,8 +211,12 @@ def _write_json(res, level: float, path: Path, force: bool) -> None:
 
     from .io import write_text
 
-    write_text(path, json.dumps(res.to_dict(level), indent=2, allow_nan=False) + "\n",
-               force=force, what="JSON results")
+    write_text(
+        path,
+        json.dumps(res.to_dict(level), indent=2, allow_nan=False) + "\n",
+        force=force,
+        what="JSON results",
+    )
 
 
 def _write_report(res, level: float, title: str, path: Path, force: bool) -> None:
@@ -163,8 +228,9 @@ def _write_report(res, level: float, title: str, path: Path, force: bool) -> Non
 
     _use_agg()
     command = "shrinkage " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    html = build_inference_report(res, level=level, alpha=1.0 - level,
-                                  title=f"{res.method}: {title}", command=command)
+    html = build_inference_report(
+        res, level=level, alpha=1.0 - level, title=f"{res.method}: {title}", command=command
+    )
     write_text(path, html, force=force, what="report")
 
 
@@ -177,15 +243,27 @@ def _print_result(res, level: float, title: str, json_out) -> None:
     pct = f"{100 * level:g}%"
     table = Table(title=f"{res.method}: {title}", title_justify="left")
     table.add_column("feature", no_wrap=True)
-    for heading in ("coef", "std err", f"{pct} CI", "p", "p Holm", "p BH",
-                    *(f"p {name}" for name in res.extra_p_values)):
+    for heading in (
+        "coef",
+        "std err",
+        f"{pct} CI",
+        "p",
+        "p Holm",
+        "p BH",
+        *(f"p {name}" for name in res.extra_p_values),
+    ):
         table.add_column(heading, justify="right", no_wrap=True)
     p_columns = ["p_value", "p_holm", "p_bh", *(f"p_{name}" for name in res.extra_p_values)]
     for name, row in frame.iterrows():
         lower, upper = row[f"ci_lower_{pct}"], row[f"ci_upper_{pct}"]
         interval = "-" if lower != lower else f"[{_number(lower)}, {_number(upper)}]"
-        table.add_row(str(name), _number(row["coef"]), _number(row["std_err"]), interval,
-                      *(_number(row[c], digits=2) for c in p_columns))
+        table.add_row(
+            str(name),
+            _number(row["coef"]),
+            _number(row["std_err"]),
+            interval,
+            *(_number(row[c], digits=2) for c in p_columns),
+        )
     console = _console()
     if len(frame):
         console.print(table)

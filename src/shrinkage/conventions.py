@@ -53,9 +53,15 @@ from ._validation import real_number
 CONVENTIONS = ("shrinkage", "sklearn", "glmnet", "spark", "statsmodels", "sklearn_C", "ridge")
 FAMILIES = ("gaussian", "binomial", "multinomial", "poisson")
 
-_MIXING_NAME = {"shrinkage": "l1_ratio", "sklearn": "l1_ratio", "glmnet": "glmnet's alpha",
-                "spark": "elasticNetParam", "statsmodels": "L1_wt", "sklearn_C": "l1_ratio",
-                "ridge": "l1_ratio"}
+_MIXING_NAME = {
+    "shrinkage": "l1_ratio",
+    "sklearn": "l1_ratio",
+    "glmnet": "glmnet's alpha",
+    "spark": "elasticNetParam",
+    "statsmodels": "L1_wt",
+    "sklearn_C": "l1_ratio",
+    "ridge": "l1_ratio",
+}
 _SCALES_Y = ("glmnet", "spark")  # divide the L2 part by sd(y) for the gaussian family
 _NEEDS_N = ("sklearn_C", "ridge")
 
@@ -81,9 +87,16 @@ class Penalty(NamedTuple):
     l1_ratio: float
 
 
-def convert(value: ArrayLike, *, from_: str, to: str, n: float | None = None,
-            y_sd: float | None = None, l1_ratio: float | None = None,
-            family: str = "gaussian") -> Penalty:
+def convert(
+    value: ArrayLike,
+    *,
+    from_: str,
+    to: str,
+    n: float | None = None,
+    y_sd: float | None = None,
+    l1_ratio: float | None = None,
+    family: str = "gaussian",
+) -> Penalty:
     """The penalty strength ``value`` of convention ``from_`` written in convention ``to``.
 
     alpha l1_ratio = lambda a and alpha (1 - l1_ratio) = lambda (1 - a) / s_y (glmnet / Spark
@@ -131,8 +144,9 @@ def convert(value: ArrayLike, *, from_: str, to: str, n: float | None = None,
     return Penalty(out if np.ndim(out) else float(out), float(out_ratio))
 
 
-def response_sd(y: ArrayLike, *, center: bool = True, ddof: int = 0,
-                sample_weight: ArrayLike | None = None) -> float:
+def response_sd(
+    y: ArrayLike, *, center: bool = True, ddof: int = 0, sample_weight: ArrayLike | None = None
+) -> float:
     """The standard deviation of y as a library computes it before scaling by it.
 
     sqrt(sum_i s_i (y_i - m)^2 / (sum s - ddof)) with m the weighted mean (0 if not ``center``).
@@ -165,29 +179,33 @@ def response_sd(y: ArrayLike, *, center: bool = True, ddof: int = 0,
         raise ValueError(f"y must be a 1-D array of at least 2 finite values; got shape {y.shape}.")
     s = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     if s.shape != y.shape or np.any(s < 0) or not s.sum() > ddof:
-        raise ValueError("sample_weight must be non-negative, one per value of y, with a sum "
-                         f"above ddof={ddof}.")
+        raise ValueError(
+            f"sample_weight must be non-negative, one per value of y, with a sum above ddof={ddof}."
+        )
     mean = float(s @ y / s.sum()) if center else 0.0
     return float(np.sqrt(s @ (y - mean) ** 2 / (s.sum() - ddof)))
 
 
 def _check_name(name: object, argument: str) -> str:
     if not isinstance(name, str) or name not in CONVENTIONS:
-        raise ValueError(f"{argument} must be one of {', '.join(map(repr, CONVENTIONS))}; "
-                         f"got {name!r}.")
+        raise ValueError(
+            f"{argument} must be one of {', '.join(map(repr, CONVENTIONS))}; got {name!r}."
+        )
     return name
 
 
 def _check_family(family: object, source: str, target: str) -> str:
     if not isinstance(family, str) or family not in FAMILIES:
-        raise ValueError(f"family must be one of {', '.join(map(repr, FAMILIES))}; "
-                         f"got {family!r}.")
+        raise ValueError(f"family must be one of {', '.join(map(repr, FAMILIES))}; got {family!r}.")
     if "ridge" in (source, target) and family != "gaussian":
-        raise ValueError(f"the 'ridge' convention is least squares (family='gaussian'); got "
-                         f"family={family!r}.")
+        raise ValueError(
+            f"the 'ridge' convention is least squares (family='gaussian'); got family={family!r}."
+        )
     if "spark" in (source, target) and family == "poisson":
-        raise ValueError("Spark MLlib's elastic-net models are LinearRegression (gaussian) and "
-                         "LogisticRegression (binomial, multinomial); got family='poisson'.")
+        raise ValueError(
+            "Spark MLlib's elastic-net models are LinearRegression (gaussian) and "
+            "LogisticRegression (binomial, multinomial); got family='poisson'."
+        )
     return family
 
 
@@ -195,16 +213,21 @@ def _check_mixing(l1_ratio: object, source: str) -> float:
     name = _MIXING_NAME[source]
     if source == "ridge":
         if l1_ratio not in (None, 0, 0.0):
-            raise ValueError(f"the 'ridge' convention has no L1 part: l1_ratio must be None or 0; "
-                             f"got {l1_ratio!r}.")
+            raise ValueError(
+                f"the 'ridge' convention has no L1 part: l1_ratio must be None or 0; "
+                f"got {l1_ratio!r}."
+            )
         return 0.0
     if l1_ratio is None:
-        raise ValueError(f"l1_ratio is needed: the L1/L2 mixing of from_={source!r} ({name}, "
-                         "1 for the lasso, 0 for ridge).")
+        raise ValueError(
+            f"l1_ratio is needed: the L1/L2 mixing of from_={source!r} ({name}, "
+            "1 for the lasso, 0 for ridge)."
+        )
     mixing = real_number(l1_ratio)
     if mixing is None or not 0.0 <= mixing <= 1.0:
-        raise ValueError(f"l1_ratio ({name} of from_={source!r}) must be a number in [0, 1]; "
-                         f"got {l1_ratio!r}.")
+        raise ValueError(
+            f"l1_ratio ({name} of from_={source!r}) must be a number in [0, 1]; got {l1_ratio!r}."
+        )
     return mixing
 
 
@@ -241,8 +264,9 @@ def _y_scaled(convention: str, family: str, mixing: float) -> bool:
     return convention in _SCALES_Y and family == "gaussian" and mixing < 1.0
 
 
-def _to_shrinkage(value: np.ndarray, mixing: float, source: str, family: str, n: float | None,
-                  y_sd: float | None) -> tuple[np.ndarray, float]:
+def _to_shrinkage(
+    value: np.ndarray, mixing: float, source: str, family: str, n: float | None, y_sd: float | None
+) -> tuple[np.ndarray, float]:
     """(alpha, l1_ratio) of shrinkage's objective equal to ``source``'s (value, mixing)."""
     if source in _NEEDS_N:
         size = _needed(n, "n", source, "the number of observations, or the sum of the weights")
@@ -257,15 +281,18 @@ def _to_shrinkage(value: np.ndarray, mixing: float, source: str, family: str, n:
     return value, mixing
 
 
-def _from_shrinkage(alpha: np.ndarray, ratio: float, target: str, family: str, n: float | None,
-                    y_sd: float | None) -> tuple[np.ndarray, float]:
+def _from_shrinkage(
+    alpha: np.ndarray, ratio: float, target: str, family: str, n: float | None, y_sd: float | None
+) -> tuple[np.ndarray, float]:
     """``target``'s (value, mixing) equal to shrinkage's (alpha, l1_ratio)."""
     if target in _NEEDS_N:
         size = _needed(n, "n", target, "the number of observations, or the sum of the weights")
         if target == "ridge":
             if ratio != 0.0:
-                raise ValueError(f"the 'ridge' convention has no L1 part: the penalty to convert "
-                                 f"must have l1_ratio 0; it has {ratio!r}.")
+                raise ValueError(
+                    f"the 'ridge' convention has no L1 part: the penalty to convert "
+                    f"must have l1_ratio 0; it has {ratio!r}."
+                )
             return alpha * size, 0.0
         with np.errstate(divide="ignore"):
             return 1.0 / (alpha * size), ratio  # alpha = 0 gives C = inf

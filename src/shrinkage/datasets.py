@@ -82,10 +82,16 @@ def diabetes_frame() -> pd.DataFrame:
     return frame.rename(columns={"target": "progression"})
 
 
-def make_correlated_regression(n_samples: int = 200, n_features: int = 1000, *, rho: float = 0.5,
-                               n_informative: int = 20, snr: float = 3.0,
-                               dtype: DTypeLike = np.float64,
-                               random_state: int | np.random.Generator | None = None) -> Dataset:
+def make_correlated_regression(
+    n_samples: int = 200,
+    n_features: int = 1000,
+    *,
+    rho: float = 0.5,
+    n_informative: int = 20,
+    snr: float = 3.0,
+    dtype: DTypeLike = np.float64,
+    random_state: int | np.random.Generator | None = None,
+) -> Dataset:
     """Gaussian design with Toeplitz correlation corr(x_i, x_j) = rho^|i-j| and a sparse truth.
 
     The informative features are spread evenly, their coefficients are +-1..2, and the noise is

@@ -37,13 +37,29 @@ if TYPE_CHECKING:
 
 _INTERCEPT = "Intercept"
 #: the functions a saved formula may call (formulaic's transforms, NumPy's elementwise maps)
-SAFE_FUNCTIONS = frozenset({
-    "C", "I", "center", "scale", "poly", "bs", "cr", "cs", "cc",
-    "log", "log2", "log10", "exp", "exp2",
-    *(f"np.{f}" for f in ("log", "log1p", "log2", "log10", "exp", "expm1", "sqrt", "abs",
-                          "square")),
-    *(f"contr.{c}" for c in ("treatment", "sum", "helmert", "diff", "poly", "SAS")),
-})
+SAFE_FUNCTIONS = frozenset(
+    {
+        "C",
+        "I",
+        "center",
+        "scale",
+        "poly",
+        "bs",
+        "cr",
+        "cs",
+        "cc",
+        "log",
+        "log2",
+        "log10",
+        "exp",
+        "exp2",
+        *(
+            f"np.{f}"
+            for f in ("log", "log1p", "log2", "log10", "exp", "expm1", "sqrt", "abs", "square")
+        ),
+        *(f"contr.{c}" for c in ("treatment", "sum", "helmert", "diff", "poly", "SAS")),
+    }
+)
 _CONTRASTS = frozenset(f for f in SAFE_FUNCTIONS if f.startswith("contr."))
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 #: the largest |exponent| of ``x ** k`` in a saved formula; the longest expression read
@@ -92,8 +108,9 @@ class FormulaModel:
     #: the data columns a loaded formula's expressions read (set when it is loaded)
     _names_read: frozenset[str] = frozenset()
 
-    def __init__(self, formula: str, model: BaseEstimator, model_spec: ModelSpec,
-                 feature_names: list[str]) -> None:
+    def __init__(
+        self, formula: str, model: BaseEstimator, model_spec: ModelSpec, feature_names: list[str]
+    ) -> None:
         self.formula = formula
         self.model = model
         self.model_spec = model_spec
@@ -106,8 +123,10 @@ class FormulaModel:
         _check_columns(self.formula, _rhs_variables(self.model_spec) | self._names_read, data)
         design, names = _drop_intercept(self.model_spec.get_model_matrix(data))
         if names != list(self.feature_names):
-            raise ValueError(f"the formula {self.formula!r} gives the columns {names} on this "
-                             f"data, not the model's {list(self.feature_names)}.")
+            raise ValueError(
+                f"the formula {self.formula!r} gives the columns {names} on this "
+                f"data, not the model's {list(self.feature_names)}."
+            )
         return design
 
     def predict(self, data: Table) -> np.ndarray:
@@ -152,8 +171,9 @@ class FormulaModel:
         return formula_from_node(node, source, path)
 
 
-def from_formula(formula: str, data: Table, model: BaseEstimator, **fit_params: Any
-                 ) -> FormulaModel:
+def from_formula(
+    formula: str, data: Table, model: BaseEstimator, **fit_params: Any
+) -> FormulaModel:
     """Fit ``model`` (an unfitted shrinkage or scikit-learn estimator) on ``formula`` over
     ``data``: y ~ x1 + C(region) + x2:x3 in formulaic's grammar.
 
@@ -211,8 +231,9 @@ def _import_formulaic() -> ModuleType:
     try:
         return importlib.import_module("formulaic")
     except ImportError as error:
-        raise ImportError("formulas need the optional extra: pip install 'shrinkage[formula]' "
-                          f"({error}).") from error
+        raise ImportError(
+            f"formulas need the optional extra: pip install 'shrinkage[formula]' ({error})."
+        ) from error
 
 
 def _as_pandas(data: Table) -> pd.DataFrame:
@@ -230,9 +251,11 @@ def _rhs_variables(model_spec: ModelSpec) -> set[str]:
 def _check_columns(formula: str, needed: Iterable[str], data: pd.DataFrame) -> None:
     missing = sorted(str(name) for name in needed if name not in data.columns)
     if missing:
-        raise ValueError(f"the formula {formula!r} names column(s) {', '.join(map(repr, missing))}"
-                         f" that the data lacks; its columns are "
-                         f"{', '.join(map(repr, map(str, data.columns)))}.")
+        raise ValueError(
+            f"the formula {formula!r} names column(s) {', '.join(map(repr, missing))}"
+            f" that the data lacks; its columns are "
+            f"{', '.join(map(repr, map(str, data.columns)))}."
+        )
 
 
 def _drop_intercept(matrix: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -253,25 +276,37 @@ def formula_node(fm: FormulaModel) -> dict[str, Any]:
     spec = fm.model_spec
     what = f"the formula {fm.formula!r}"
     if spec.materializer not in ("pandas", None) or spec.output not in ("pandas", None):
-        raise TypeError(f"{what} cannot be saved: its ModelSpec uses materializer "
-                        f"{spec.materializer!r} and output {spec.output!r}; pandas only.")
-    terms = [[[f.expr, f.eval_method.value, f.kind.value] for f in term.factors]
-             for term in spec.formula]
+        raise TypeError(
+            f"{what} cannot be saved: its ModelSpec uses materializer "
+            f"{spec.materializer!r} and output {spec.output!r}; pandas only."
+        )
+    terms = [
+        [[f.expr, f.eval_method.value, f.kind.value] for f in term.factors] for term in spec.formula
+    ]
     for term in terms:
         for expr, method, _ in term:
             try:
                 _check_factor(expr, method)
             except ValueError as e:
                 raise TypeError(f"{what} cannot be saved: {e}") from None
-    encoders = {expr: {"kind": kind.value,
-                       "state": encode_value(_plain_state(state), f"{what}'s encoder state")}
-                for expr, (kind, state) in spec.encoder_state.items()}
-    return {"class": "FormulaModel", "formula": fm.formula,
-            "feature_names": list(fm.feature_names), "terms": terms,
-            "ensure_full_rank": bool(spec.ensure_full_rank), "na_action": spec.na_action.value,
-            "transform_state": encode_value(dict(spec.transform_state),
-                                            f"{what}'s transform state"),
-            "encoder_state": encoders, "model": encode_node(fm.model)}
+    encoders = {
+        expr: {
+            "kind": kind.value,
+            "state": encode_value(_plain_state(state), f"{what}'s encoder state"),
+        }
+        for expr, (kind, state) in spec.encoder_state.items()
+    }
+    return {
+        "class": "FormulaModel",
+        "formula": fm.formula,
+        "feature_names": list(fm.feature_names),
+        "terms": terms,
+        "ensure_full_rank": bool(spec.ensure_full_rank),
+        "na_action": spec.na_action.value,
+        "transform_state": encode_value(dict(spec.transform_state), f"{what}'s transform state"),
+        "encoder_state": encoders,
+        "model": encode_node(fm.model),
+    }
 
 
 def formula_from_node(node: dict[str, Any], source: str, path: str = "") -> FormulaModel:
@@ -284,13 +319,23 @@ def formula_from_node(node: dict[str, Any], source: str, path: str = "") -> Form
     from formulaic.parser.types import Factor, Term
 
     where = f"{source}: {path}FormulaModel"
-    keys = ("class", "formula", "feature_names", "terms", "ensure_full_rank", "na_action",
-            "transform_state", "encoder_state", "model")
+    keys = (
+        "class",
+        "formula",
+        "feature_names",
+        "terms",
+        "ensure_full_rank",
+        "na_action",
+        "transform_state",
+        "encoder_state",
+        "model",
+    )
     _check_names(node, keys, keys, where)
     formula, names, terms = node["formula"], node["feature_names"], node["terms"]
     if not (isinstance(formula, str) and len(formula) <= MAX_EXPRESSION_CHARS):
-        raise ValueError(f"{where}.formula must be text of at most {MAX_EXPRESSION_CHARS} "
-                         "characters.")
+        raise ValueError(
+            f"{where}.formula must be text of at most {MAX_EXPRESSION_CHARS} characters."
+        )
     if not (isinstance(names, list) and all(isinstance(x, str) for x in names)):
         raise ValueError(f"{where}.feature_names must be a list of column names.")
     if not (isinstance(terms, list) and all(isinstance(t, list) for t in terms)):
@@ -300,11 +345,16 @@ def formula_from_node(node: dict[str, Any], source: str, path: str = "") -> Form
     for i, term in enumerate(terms):
         factors = []
         for factor in term:
-            if not (isinstance(factor, list) and len(factor) == 3
-                    and all(isinstance(x, str) for x in factor)
-                    and factor[2] in {k.value for k in Factor.Kind}):
-                raise ValueError(f"{where}.terms[{i}]: a factor is [expression, eval_method, "
-                                 f"kind]; got {factor!r:.80}.")
+            if not (
+                isinstance(factor, list)
+                and len(factor) == 3
+                and all(isinstance(x, str) for x in factor)
+                and factor[2] in {k.value for k in Factor.Kind}
+            ):
+                raise ValueError(
+                    f"{where}.terms[{i}]: a factor is [expression, eval_method, "
+                    f"kind]; got {factor!r:.80}."
+                )
             try:
                 read |= _check_factor(factor[0], factor[1])
             except ValueError as e:
@@ -313,32 +363,46 @@ def formula_from_node(node: dict[str, Any], source: str, path: str = "") -> Form
         root.append(Term(factors))
     flags = node["ensure_full_rank"], node["na_action"]
     if not isinstance(flags[0], bool) or flags[1] not in ("raise", "drop", "ignore"):
-        raise ValueError(f"{where}: ensure_full_rank must be true or false and na_action one of "
-                         "raise, drop, ignore.")
+        raise ValueError(
+            f"{where}: ensure_full_rank must be true or false and na_action one of "
+            "raise, drop, ignore."
+        )
     transform_state = decode_value(node["transform_state"], f"{where}.transform_state")
     encoders = node["encoder_state"]
-    if not (isinstance(transform_state, dict) and isinstance(encoders, dict)
-            and all(isinstance(k, str) for k in transform_state)):
-        raise ValueError(f"{where}: transform_state and encoder_state must map expressions to "
-                         "states.")
+    if not (
+        isinstance(transform_state, dict)
+        and isinstance(encoders, dict)
+        and all(isinstance(k, str) for k in transform_state)
+    ):
+        raise ValueError(
+            f"{where}: transform_state and encoder_state must map expressions to states."
+        )
     encoder_state = {}
     for expr, entry in encoders.items():
-        if not (isinstance(entry, dict) and set(entry) == {"kind", "state"}
-                and entry["kind"] in {k.value for k in Factor.Kind}):
-            raise ValueError(f"{where}.encoder_state[{expr!r:.60}] must be {{\"kind\", "
-                             "\"state\"}.")
+        if not (
+            isinstance(entry, dict)
+            and set(entry) == {"kind", "state"}
+            and entry["kind"] in {k.value for k in Factor.Kind}
+        ):
+            raise ValueError(f'{where}.encoder_state[{expr!r:.60}] must be {{"kind", "state"}}.')
         state = decode_value(entry["state"], f"{where}.encoder_state[{expr!r:.60}]")
         if not isinstance(state, dict):
             raise ValueError(f"{where}.encoder_state[{expr!r:.60}].state must be an object.")
         encoder_state[expr] = (Factor.Kind(entry["kind"]), state)
     model = decode_node(node["model"], source, f"{path}FormulaModel.model ")
     if getattr(model, "n_features_in_", len(names)) != len(names):
-        raise ValueError(f"{where}: {len(names)} feature_names for a model of "
-                         f"{model.n_features_in_} features.")
+        raise ValueError(
+            f"{where}: {len(names)} feature_names for a model of {model.n_features_in_} features."
+        )
     spec = formulaic.ModelSpec(
-        formula=SimpleFormula(root, _ordering="none"), materializer="pandas", output="pandas",
-        ensure_full_rank=flags[0], na_action=flags[1], transform_state=transform_state,
-        encoder_state=encoder_state)
+        formula=SimpleFormula(root, _ordering="none"),
+        materializer="pandas",
+        output="pandas",
+        ensure_full_rank=flags[0],
+        na_action=flags[1],
+        transform_state=transform_state,
+        encoder_state=encoder_state,
+    )
     fm = FormulaModel(formula, model, spec, names)
     fm._names_read = frozenset(read)
     return fm
@@ -348,8 +412,9 @@ def _plain_state(state: object) -> object:
     """An encoder state without formulaic's ContrastsState (kept for introspection only: the
     levels under "categories" are what encoding reads)."""
     if isinstance(state, dict):
-        return {k: _plain_state(v) for k, v in state.items()
-                if type(v).__name__ != "ContrastsState"}
+        return {
+            k: _plain_state(v) for k, v in state.items() if type(v).__name__ != "ContrastsState"
+        }
     return state
 
 
@@ -358,8 +423,7 @@ def _check_factor(expr: str, method: str) -> set[str]:
     if method not in _EVAL_METHODS:
         raise ValueError(f"eval_method must be one of {_EVAL_METHODS}; got {method!r:.60}.")
     if len(expr) > MAX_EXPRESSION_CHARS:
-        raise ValueError(f"a factor's expression is longer than {MAX_EXPRESSION_CHARS} "
-                         "characters.")
+        raise ValueError(f"a factor's expression is longer than {MAX_EXPRESSION_CHARS} characters.")
     if method == "lookup":  # a column looked up by name, never evaluated
         return {expr}
     try:
@@ -378,9 +442,12 @@ def _check_factor(expr: str, method: str) -> set[str]:
 def _check_node(node: ast.AST, expr: str, names: set[str], text_ok: bool) -> None:
     """Walk a factor's syntax tree: calls of SAFE_FUNCTIONS, column names, numbers, text and
     lists of them as arguments, arithmetic (``x ** k`` with a constant k up to MAX_POWER)."""
+
     def refuse(why: str) -> NoReturn:
-        raise ValueError(f"the factor {expr!r:.80} {why}; a saved formula may call only "
-                         f"{', '.join(sorted(SAFE_FUNCTIONS))} on columns and constants.")
+        raise ValueError(
+            f"the factor {expr!r:.80} {why}; a saved formula may call only "
+            f"{', '.join(sorted(SAFE_FUNCTIONS))} on columns and constants."
+        )
 
     if isinstance(node, ast.Call):
         function = _dotted(node.func)
@@ -399,8 +466,11 @@ def _check_node(node: ast.AST, expr: str, names: set[str], text_ok: bool) -> Non
         if _dotted(node) not in _CONTRASTS:
             refuse(f"reads the attribute {ast.unparse(node)!r:.60}")
     elif isinstance(node, ast.Constant):
-        if isinstance(node.value, bool | int | float) or node.value is None or (
-                text_ok and isinstance(node.value, str)):
+        if (
+            isinstance(node.value, bool | int | float)
+            or node.value is None
+            or (text_ok and isinstance(node.value, str))
+        ):
             return
         refuse(f"holds the constant {node.value!r:.40} there")
     elif isinstance(node, ast.List | ast.Tuple) and text_ok:
@@ -410,13 +480,16 @@ def _check_node(node: ast.AST, expr: str, names: set[str], text_ok: bool) -> Non
         _check_node(node.operand, expr, names, text_ok=False)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, _ARITHMETIC):
         if isinstance(node.op, ast.Pow) and not (
-                isinstance(node.right, ast.Constant)
-                and isinstance(node.right.value, int | float)
-                and not isinstance(node.right.value, bool)  # x ** True is refused
-                and abs(node.right.value) <= MAX_POWER
-                and any(isinstance(n, ast.Name) for n in ast.walk(node.left))):
-            refuse(f"raises to the power {ast.unparse(node.right)!r:.40} (a column's power up "
-                   f"to {MAX_POWER} only)")
+            isinstance(node.right, ast.Constant)
+            and isinstance(node.right.value, int | float)
+            and not isinstance(node.right.value, bool)  # x ** True is refused
+            and abs(node.right.value) <= MAX_POWER
+            and any(isinstance(n, ast.Name) for n in ast.walk(node.left))
+        ):
+            refuse(
+                f"raises to the power {ast.unparse(node.right)!r:.40} (a column's power up "
+                f"to {MAX_POWER} only)"
+            )
         _check_node(node.left, expr, names, text_ok=False)
         _check_node(node.right, expr, names, text_ok=False)
     else:

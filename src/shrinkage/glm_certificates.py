@@ -31,9 +31,17 @@ def flat_weights(pw: PenaltyWeights, shape: tuple) -> tuple[np.ndarray, ...]:
     return tuple(np.repeat(a, shape[1]) for a in (pw.l1, pw.l2, pw.lower, pw.upper))
 
 
-def glm_duality_gap(datafit, y: np.ndarray, sw: np.ndarray, eta: np.ndarray,
-                    offset: np.ndarray, w: np.ndarray, pw: PenaltyWeights, grad: np.ndarray,
-                    exact: np.ndarray | None = None) -> tuple[float, float]:
+def glm_duality_gap(
+    datafit,
+    y: np.ndarray,
+    sw: np.ndarray,
+    eta: np.ndarray,
+    offset: np.ndarray,
+    w: np.ndarray,
+    pw: PenaltyWeights,
+    grad: np.ndarray,
+    exact: np.ndarray | None = None,
+) -> tuple[float, float]:
     """(gap, primal) at (w, eta), given grad = X' (sw l'(eta)) for every column.
 
     ``exact`` marks the coordinates whose optimality condition x_j.u = 0 was solved to rounding
@@ -50,8 +58,11 @@ def glm_duality_gap(datafit, y: np.ndarray, sw: np.ndarray, eta: np.ndarray,
     pos = sw > 0
     conj = datafit.conjugate(y[pos], v[pos])
     u = sw[:, None] * v if v.ndim == 2 else sw * v
-    terms = (-float(sw[pos] @ conj), float(np.sum(u * offset)),
-             -float(penalty_conjugate(scale * corr, l1, l2, lower, upper)))
+    terms = (
+        -float(sw[pos] @ conj),
+        float(np.sum(u * offset)),
+        -float(penalty_conjugate(scale * corr, l1, l2, lower, upper)),
+    )
     return trusted_glm_gap(primal, terms), primal
 
 
@@ -98,8 +109,9 @@ def kkt_scale(datafit, y: np.ndarray, sw: np.ndarray, eta: np.ndarray) -> float:
     return float(np.sqrt(sw @ datafit.derivative(y, eta) ** 2))
 
 
-def glm_kkt_violation(violations: np.ndarray, unit_sq: np.ndarray, u: np.ndarray,
-                      sw: np.ndarray, fit_intercept: bool) -> float:
+def glm_kkt_violation(
+    violations: np.ndarray, unit_sq: np.ndarray, u: np.ndarray, sw: np.ndarray, fit_intercept: bool
+) -> float:
     """The KKT certificate of a GLM fit: its largest KKT violation per unit column norm.
 
     max over columns with ``unit_sq`` > 0 of violations_j / ||x_j||, with violations_j the

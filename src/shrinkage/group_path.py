@@ -22,15 +22,25 @@ from .paths.result import Path
 __all__ = ["GroupProblem", "class_groups", "group_path", "solve_group_path"]
 
 
-def group_path(X: DesignMatrix, y: ArrayLike, groups: ArrayLike | None = None, *,
-               datafit: str | Datafit = "quadratic", l1_ratio: float = 0.0,
-               alphas: ArrayLike | None = None, n_alphas: int = 100,
-               alpha_min_ratio: float | None = None,
-               group_factor: ArrayLike | Mapping[Any, float] | None = None,
-               fit_intercept: bool = True, standardize: bool = False,
-               sample_weight: ArrayLike | None = None, offset: ArrayLike | None = None,
-               tol: float = 1e-4, max_iter: int = 1000,
-               feature_names: ArrayLike | None = None) -> Path:
+def group_path(
+    X: DesignMatrix,
+    y: ArrayLike,
+    groups: ArrayLike | None = None,
+    *,
+    datafit: str | Datafit = "quadratic",
+    l1_ratio: float = 0.0,
+    alphas: ArrayLike | None = None,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    group_factor: ArrayLike | Mapping[Any, float] | None = None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    sample_weight: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    feature_names: ArrayLike | None = None,
+) -> Path:
     """Warm-started group / sparse-group lasso solutions along a decreasing grid of alphas.
 
     Minimizes, at each alpha (the objective of ``shrinkage.solvers.group_cd``),
@@ -101,14 +111,27 @@ def group_path(X: DesignMatrix, y: ArrayLike, groups: ArrayLike | None = None, *
     [0, 2]
     """
     l1_ratio = v.check_l1_ratio(l1_ratio)
-    problem = GroupProblem.build(X, y, groups, datafit=datafit, group_factor=group_factor,
-                                 fit_intercept=fit_intercept, standardize=standardize,
-                                 sample_weight=sample_weight, offset=offset,
-                                 feature_names=feature_names)
+    problem = GroupProblem.build(
+        X,
+        y,
+        groups,
+        datafit=datafit,
+        group_factor=group_factor,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        sample_weight=sample_weight,
+        offset=offset,
+        feature_names=feature_names,
+    )
     alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     if alpha_min_ratio is None:  # used by the default grid only
         alpha_min_ratio = default_alpha_min_ratio(*problem.X.shape)
-    return solve_group_path(problem, alphas, l1_ratio,
-                            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                            tol=v.check_tol(tol),
-                            max_iter=v.check_positive_int(max_iter, "max_iter"))
+    return solve_group_path(
+        problem,
+        alphas,
+        l1_ratio,
+        n_alphas=n_alphas,
+        alpha_min_ratio=alpha_min_ratio,
+        tol=v.check_tol(tol),
+        max_iter=v.check_positive_int(max_iter, "max_iter"),
+    )

@@ -46,27 +46,55 @@ if TYPE_CHECKING:
 # estimator class name -> its kind: "linear", "exp" (log link), "classifier" or "svm" (the
 # group models' kind follows their datafit: _kind)
 _KINDS = {
-    "Lasso": "linear", "ElasticNet": "linear", "Ridge": "linear", "LassoCV": "linear",
-    "ElasticNetCV": "linear", "RidgeCV": "linear", "LassoIC": "linear", "ElasticNetIC": "linear",
-    "AdaptiveLasso": "linear", "AdaptiveLassoCV": "linear", "RelaxedLasso": "linear",
-    "HuberRegressor": "linear", "QuantileRegressor": "linear", "GroupLasso": "linear",
-    "MCPRegressor": "linear", "SCADRegressor": "linear", "MultiTaskLasso": "linear",
-    "MultiTaskElasticNet": "linear", "MultiTaskLassoCV": "linear",
+    "Lasso": "linear",
+    "ElasticNet": "linear",
+    "Ridge": "linear",
+    "LassoCV": "linear",
+    "ElasticNetCV": "linear",
+    "RidgeCV": "linear",
+    "LassoIC": "linear",
+    "ElasticNetIC": "linear",
+    "AdaptiveLasso": "linear",
+    "AdaptiveLassoCV": "linear",
+    "RelaxedLasso": "linear",
+    "HuberRegressor": "linear",
+    "QuantileRegressor": "linear",
+    "GroupLasso": "linear",
+    "MCPRegressor": "linear",
+    "SCADRegressor": "linear",
+    "MultiTaskLasso": "linear",
+    "MultiTaskElasticNet": "linear",
+    "MultiTaskLassoCV": "linear",
     "MultiTaskElasticNetCV": "linear",
-    "PoissonRegressor": "exp", "PoissonRegressorCV": "exp", "GammaRegressor": "exp",
+    "PoissonRegressor": "exp",
+    "PoissonRegressorCV": "exp",
+    "GammaRegressor": "exp",
     "TweedieRegressor": "exp",
-    "LogisticRegression": "classifier", "LogisticRegressionCV": "classifier",
-    "LinearSVC": "svm", "GroupLassoClassifier": "classifier",
+    "LogisticRegression": "classifier",
+    "LogisticRegressionCV": "classifier",
+    "LinearSVC": "svm",
+    "GroupLassoClassifier": "classifier",
 }
 # GroupLasso / GroupLassoClassifier: datafit -> kind (a datafit instance predicts x.w + b)
-_GROUP_KINDS = {"quadratic": "linear", "huber": "linear", "quantile": "linear",
-                "poisson": "exp", "logistic": "classifier", "multinomial": "classifier",
-                "squared_hinge": "svm"}
+_GROUP_KINDS = {
+    "quadratic": "linear",
+    "huber": "linear",
+    "quantile": "linear",
+    "poisson": "exp",
+    "logistic": "classifier",
+    "multinomial": "classifier",
+    "squared_hinge": "svm",
+}
 _registered = False
 
 
-def to_onnx(model: BaseEstimator, X_sample: ArrayLike, *, target_opset: int | None = None,
-            name: str = "shrinkage") -> ModelProto:
+def to_onnx(
+    model: BaseEstimator,
+    X_sample: ArrayLike,
+    *,
+    target_opset: int | None = None,
+    name: str = "shrinkage",
+) -> ModelProto:
     """The fitted ``model`` as an ONNX ModelProto, input "X" typed like ``X_sample``.
 
     Input float32 (the default for other types) or float64; classifiers output "label" and
@@ -106,19 +134,24 @@ def to_onnx(model: BaseEstimator, X_sample: ArrayLike, *, target_opset: int | No
     skl2onnx = _import_extra("skl2onnx")
     register()
     if type(model).__name__ not in _KINDS or not type(model).__module__.startswith("shrinkage."):
-        raise TypeError(f"to_onnx converts shrinkage's estimators ({', '.join(sorted(_KINDS))});"
-                        f" got {type(model).__name__}.")
+        raise TypeError(
+            f"to_onnx converts shrinkage's estimators ({', '.join(sorted(_KINDS))});"
+            f" got {type(model).__name__}."
+        )
     kind = _kind(model)
     if not hasattr(model, "coef_"):
         raise ValueError(f"{type(model).__name__} is not fitted: call fit before to_onnx.")
     X_sample = np.asarray(X_sample)
     if X_sample.ndim != 2 or X_sample.shape[1] != model.coef_.shape[-1]:
-        raise ValueError(f"X_sample must be 2-D with {model.coef_.shape[-1]} columns, as the "
-                         f"model; got shape {X_sample.shape}.")
+        raise ValueError(
+            f"X_sample must be 2-D with {model.coef_.shape[-1]} columns, as the "
+            f"model; got shape {X_sample.shape}."
+        )
     dtype = np.float64 if X_sample.dtype == np.float64 else np.float32
     options = {id(model): {"zipmap": False}} if kind in ("classifier", "svm") else None
-    return skl2onnx.to_onnx(model, X_sample[:1].astype(dtype), target_opset=target_opset,
-                            options=options, name=name)
+    return skl2onnx.to_onnx(
+        model, X_sample[:1].astype(dtype), target_opset=target_opset, options=options, name=name
+    )
 
 
 def register() -> None:
@@ -160,17 +193,21 @@ def register() -> None:
     for class_name, kind in _KINDS.items():
         classifier = kind in ("classifier", "svm")
         skl2onnx.update_registered_converter(
-            getattr(shrinkage, class_name), f"Shrinkage{class_name}",
-            calculate_linear_classifier_output_shapes if classifier
+            getattr(shrinkage, class_name),
+            f"Shrinkage{class_name}",
+            calculate_linear_classifier_output_shapes
+            if classifier
             else calculate_linear_regressor_output_shapes,
             _convert_classifier if classifier else _convert_regressor,
             options={"zipmap": [True, False, "columns"], "nocl": [True, False]}
-            if classifier else None)
+            if classifier
+            else None,
+        )
     _registered = True
 
 
 def _kind(model: BaseEstimator) -> str:
-    """"linear", "exp", "classifier" or "svm": how ``model`` turns x.w + b into outputs."""
+    """ "linear", "exp", "classifier" or "svm": how ``model`` turns x.w + b into outputs."""
     name = type(model).__name__
     if not name.startswith("GroupLasso"):
         return _KINDS[name]
@@ -178,8 +215,10 @@ def _kind(model: BaseEstimator) -> str:
     if not isinstance(datafit, str):  # a datafit instance (Quantile, Huber): x.w + b
         return "linear"
     if datafit not in _GROUP_KINDS:
-        raise ValueError(f"to_onnx converts {name} with datafit one of {sorted(_GROUP_KINDS)}; "
-                         f"got datafit={datafit!r}.")
+        raise ValueError(
+            f"to_onnx converts {name} with datafit one of {sorted(_GROUP_KINDS)}; "
+            f"got datafit={datafit!r}."
+        )
     return _GROUP_KINDS[datafit]
 
 
@@ -187,8 +226,9 @@ def _import_extra(module: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as error:
-        raise ImportError(f"ONNX export needs the optional extra: pip install 'shrinkage[onnx]' "
-                          f"({error}).") from error
+        raise ImportError(
+            f"ONNX export needs the optional extra: pip install 'shrinkage[onnx]' ({error})."
+        ) from error
 
 
 def _weights(model: BaseEstimator, dtype: DTypeLike) -> tuple[np.ndarray, np.ndarray]:
@@ -199,8 +239,9 @@ def _weights(model: BaseEstimator, dtype: DTypeLike) -> tuple[np.ndarray, np.nda
     return W.astype(dtype), b.astype(dtype)
 
 
-def _linear_predictor(operator: Operator, container: ModelComponentContainer,
-                      dtype: DTypeLike) -> OnnxOperator:
+def _linear_predictor(
+    operator: Operator, container: ModelComponentContainer, dtype: DTypeLike
+) -> OnnxOperator:
     from skl2onnx.algebra.onnx_ops import OnnxAdd, OnnxMatMul
 
     W, b = _weights(operator.raw_operator, dtype)
@@ -208,20 +249,23 @@ def _linear_predictor(operator: Operator, container: ModelComponentContainer,
     return OnnxAdd(OnnxMatMul(operator.inputs[0], W, op_version=opv), b, op_version=opv)
 
 
-def _convert_regressor(scope: Scope, operator: Operator, container: ModelComponentContainer
-                       ) -> None:
+def _convert_regressor(
+    scope: Scope, operator: Operator, container: ModelComponentContainer
+) -> None:
     from skl2onnx.algebra.onnx_ops import OnnxExp, OnnxIdentity
     from skl2onnx.common.data_types import guess_numpy_type
 
     dtype = guess_numpy_type(operator.inputs[0].type)
     eta = _linear_predictor(operator, container, dtype)
     link = OnnxExp if _kind(operator.raw_operator) == "exp" else OnnxIdentity
-    link(eta, op_version=container.target_opset,
-         output_names=operator.outputs[:1]).add_to(scope, container)
+    link(eta, op_version=container.target_opset, output_names=operator.outputs[:1]).add_to(
+        scope, container
+    )
 
 
-def _convert_classifier(scope: Scope, operator: Operator, container: ModelComponentContainer
-                        ) -> None:
+def _convert_classifier(
+    scope: Scope, operator: Operator, container: ModelComponentContainer
+) -> None:
     from skl2onnx.algebra.onnx_ops import (
         OnnxArgMax,
         OnnxArrayFeatureExtractor,
@@ -245,25 +289,32 @@ def _convert_classifier(scope: Scope, operator: Operator, container: ModelCompon
     svm = _kind(model) == "svm"
     if len(classes) == 2:  # one decision function: class 1 against class 0
         if svm:
-            scores = OnnxConcat(OnnxNeg(decision, op_version=opv), decision, axis=1,
-                                op_version=opv)
+            scores = OnnxConcat(OnnxNeg(decision, op_version=opv), decision, axis=1, op_version=opv)
         else:
             p1 = OnnxSigmoid(decision, op_version=opv)
-            scores = OnnxConcat(OnnxSub(np.array([[1]], dtype=dtype), p1, op_version=opv), p1,
-                                axis=1, op_version=opv)
+            scores = OnnxConcat(
+                OnnxSub(np.array([[1]], dtype=dtype), p1, op_version=opv),
+                p1,
+                axis=1,
+                op_version=opv,
+            )
     elif svm:
         scores = decision
     elif getattr(model, "_multinomial", False) or getattr(model, "datafit", "") == "multinomial":
         scores = OnnxSoftmax(decision, axis=1, op_version=opv)
     else:  # one-vs-rest: normalized sigmoids
         sig = OnnxSigmoid(decision, op_version=opv)
-        scores = OnnxDiv(sig, OnnxReduceSumApi11(sig, axes=[1], keepdims=1, op_version=opv),
-                         op_version=opv)
+        scores = OnnxDiv(
+            sig, OnnxReduceSumApi11(sig, axes=[1], keepdims=1, op_version=opv), op_version=opv
+        )
     index = OnnxArgMax(scores, axis=1, keepdims=0, op_version=opv)
-    labels = (classes.astype(np.int64) if classes.dtype.kind in "iub"
-              else classes.astype(str))
-    OnnxReshape(OnnxArrayFeatureExtractor(labels, index, op_version=opv),
-                np.array([-1], dtype=np.int64), op_version=opv,
-                output_names=operator.outputs[:1]).add_to(scope, container)
-    OnnxIdentity(scores, op_version=opv,
-                 output_names=operator.outputs[1:2]).add_to(scope, container)
+    labels = classes.astype(np.int64) if classes.dtype.kind in "iub" else classes.astype(str)
+    OnnxReshape(
+        OnnxArrayFeatureExtractor(labels, index, op_version=opv),
+        np.array([-1], dtype=np.int64),
+        op_version=opv,
+        output_names=operator.outputs[:1],
+    ).add_to(scope, container)
+    OnnxIdentity(scores, op_version=opv, output_names=operator.outputs[1:2]).add_to(
+        scope, container
+    )

@@ -28,19 +28,42 @@ from .paths.nonconvex import check_gamma, nonconvex_path
 from .paths.result import Path
 from .solvers.choice import capabilities, choose_engine, engine_datafit
 
-__all__ = ["Path", "alpha_grid", "default_alpha_min_ratio", "path", "solve_path",
-           "warn_not_converged"]
+__all__ = [
+    "Path",
+    "alpha_grid",
+    "default_alpha_min_ratio",
+    "path",
+    "solve_path",
+    "warn_not_converged",
+]
 
 
-def path(X: DesignMatrix, y: ArrayLike, *, datafit: str | Datafit = "quadratic",
-         l1_ratio: float = 1.0, alphas: ArrayLike | None = None, n_alphas: int = 100,
-         alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-         standardize: bool = False, sample_weight: ArrayLike | None = None,
-         offset: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
-         lower: ArrayLike | None = None, upper: ArrayLike | None = None, positive: bool = False,
-         tol: float = 1e-4, max_iter: int = 1000, solver: str = "auto", screen: bool = True,
-         feature_names: ArrayLike | None = None,
-         penalty: str = "l1_l2", gamma: float | None = None, multi_task: bool = False) -> Path:
+def path(
+    X: DesignMatrix,
+    y: ArrayLike,
+    *,
+    datafit: str | Datafit = "quadratic",
+    l1_ratio: float = 1.0,
+    alphas: ArrayLike | None = None,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    sample_weight: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    penalty_factor: ArrayLike | None = None,
+    lower: ArrayLike | None = None,
+    upper: ArrayLike | None = None,
+    positive: bool = False,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    solver: str = "auto",
+    screen: bool = True,
+    feature_names: ArrayLike | None = None,
+    penalty: str = "l1_l2",
+    gamma: float | None = None,
+    multi_task: bool = False,
+) -> Path:
     """Warm-started solutions of the documented objective along a grid of alphas.
 
     The default grid runs from alpha_max (the smallest alpha whose solution is all zeros) down to
@@ -144,26 +167,51 @@ def path(X: DesignMatrix, y: ArrayLike, *, datafit: str | Datafit = "quadratic",
     if not isinstance(multi_task, bool | np.bool_):
         raise TypeError(f"multi_task must be True or False; got {multi_task!r}.")
     if penalty == "l1_l2" and gamma is not None:
-        raise ValueError(f"gamma={gamma!r} is the concavity of penalty='mcp' or 'scad'; "
-                         "penalty='l1_l2' has none (leave gamma=None).")
+        raise ValueError(
+            f"gamma={gamma!r} is the concavity of penalty='mcp' or 'scad'; "
+            "penalty='l1_l2' has none (leave gamma=None)."
+        )
     if multi_task or penalty != "l1_l2":
         what = "multi_task=True" if multi_task else f"penalty={penalty!r}"
-        check_not_taken(what, datafit=datafit, l1_ratio=l1_ratio, offset=offset,
-                        penalty_factor=penalty_factor, lower=lower, upper=upper,
-                        positive=positive, standardize=standardize, solver=solver,
-                        screen=screen, penalty=penalty, gamma=gamma)
+        check_not_taken(
+            what,
+            datafit=datafit,
+            l1_ratio=l1_ratio,
+            offset=offset,
+            penalty_factor=penalty_factor,
+            lower=lower,
+            upper=upper,
+            positive=positive,
+            standardize=standardize,
+            solver=solver,
+            screen=screen,
+            penalty=penalty,
+            gamma=gamma,
+        )
         common: dict[str, Any] = {
-            "alphas": checked_alphas, "n_alphas": n_alphas, "fit_intercept": fit_intercept,
-            "sample_weight": sample_weight, "tol": v.check_tol(tol),
-            "max_iter": v.check_positive_int(max_iter, "max_iter"), "feature_names": feature_names}
+            "alphas": checked_alphas,
+            "n_alphas": n_alphas,
+            "fit_intercept": fit_intercept,
+            "sample_weight": sample_weight,
+            "tol": v.check_tol(tol),
+            "max_iter": v.check_positive_int(max_iter, "max_iter"),
+            "feature_names": feature_names,
+        }
         if not multi_task:
-            result = nonconvex_path(X, y, penalty=penalty, gamma=gamma,
-                                    alpha_min_ratio=alpha_min_ratio, standardize=standardize,
-                                    penalty_factor=penalty_factor, **common)
-            return replace(result, penalty=penalty,
-                           gamma=check_gamma(gamma, penalty))  # the model, for coef_at
-        return multi_task_path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=alpha_min_ratio,
-                               **common)
+            result = nonconvex_path(
+                X,
+                y,
+                penalty=penalty,
+                gamma=gamma,
+                alpha_min_ratio=alpha_min_ratio,
+                standardize=standardize,
+                penalty_factor=penalty_factor,
+                **common,
+            )
+            return replace(
+                result, penalty=penalty, gamma=check_gamma(gamma, penalty)
+            )  # the model, for coef_at
+        return multi_task_path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=alpha_min_ratio, **common)
     X = v.check_design(X)
     fit = engine_datafit(datafit)
     n, p = X.shape
@@ -173,46 +221,117 @@ def path(X: DesignMatrix, y: ArrayLike, *, datafit: str | Datafit = "quadratic",
     choice = choose_engine(capabilities(fit, n, p, n_classes=n_classes))
     tol, max_iter = v.check_tol(tol), v.check_positive_int(max_iter, "max_iter")
     if choice.solver in ("gram", "cd"):
-        problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                                lower=lower, upper=upper, positive=positive,
-                                fit_intercept=fit_intercept, standardize=standardize,
-                                feature_names=feature_names, validated=True)
+        problem = Problem.build(
+            X,
+            y,
+            sample_weight=sample_weight,
+            penalty_factor=penalty_factor,
+            lower=lower,
+            upper=upper,
+            positive=positive,
+            fit_intercept=fit_intercept,
+            standardize=standardize,
+            feature_names=feature_names,
+            validated=True,
+        )
         if offset is not None:
             problem.y = problem.y - v.check_target(offset, n, name="offset")
         if alpha_min_ratio is None:  # used by the default grid only
             alpha_min_ratio = default_alpha_min_ratio(n, p)
-        return solve_path(problem, checked_alphas, l1_ratio, n_alphas=n_alphas,
-                          alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter,
-                          solver=choice.solver if solver == "auto" else solver, screen=screen)
+        return solve_path(
+            problem,
+            checked_alphas,
+            l1_ratio,
+            n_alphas=n_alphas,
+            alpha_min_ratio=alpha_min_ratio,
+            tol=tol,
+            max_iter=max_iter,
+            solver=choice.solver if solver == "auto" else solver,
+            screen=screen,
+        )
     from .glm import GLMProblem, solve_glm_path
 
     glm_problem = GLMProblem.build(
-        X, y, sample_weight=sample_weight, offset=offset, penalty_factor=penalty_factor,
-        lower=lower, upper=upper, positive=positive, fit_intercept=fit_intercept,
-        standardize=standardize, feature_names=feature_names)
+        X,
+        y,
+        sample_weight=sample_weight,
+        offset=offset,
+        penalty_factor=penalty_factor,
+        lower=lower,
+        upper=upper,
+        positive=positive,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        feature_names=feature_names,
+    )
     if choice.solver == "quantile":  # not smooth: the interior point
         from .paths.quantile import solve_quantile_path
 
         if alpha_min_ratio is None:  # used by the default grid only
             alpha_min_ratio = default_alpha_min_ratio(n, p)
-        return solve_quantile_path(glm_problem, fit.quantile, checked_alphas, l1_ratio,
-                                   n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, tol=tol,
-                                   max_iter=max_iter)
-    return solve_glm_path(glm_problem, fit, checked_alphas, l1_ratio, n_alphas=n_alphas,
-                          alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter)
+        return solve_quantile_path(
+            glm_problem,
+            fit.quantile,
+            checked_alphas,
+            l1_ratio,
+            n_alphas=n_alphas,
+            alpha_min_ratio=alpha_min_ratio,
+            tol=tol,
+            max_iter=max_iter,
+        )
+    return solve_glm_path(
+        glm_problem,
+        fit,
+        checked_alphas,
+        l1_ratio,
+        n_alphas=n_alphas,
+        alpha_min_ratio=alpha_min_ratio,
+        tol=tol,
+        max_iter=max_iter,
+    )
 
 
 #: the penalties of ``path``
 PENALTIES = ("l1_l2", "mcp", "scad")
 #: the options of ``path`` with their defaults, and those a special path does not take
-_DEFAULTS = {"datafit": "quadratic", "l1_ratio": 1.0, "offset": None, "penalty_factor": None,
-             "lower": None, "upper": None, "positive": False, "standardize": False,
-             "solver": "auto", "screen": True, "penalty": "l1_l2", "gamma": None}
+_DEFAULTS = {
+    "datafit": "quadratic",
+    "l1_ratio": 1.0,
+    "offset": None,
+    "penalty_factor": None,
+    "lower": None,
+    "upper": None,
+    "positive": False,
+    "standardize": False,
+    "solver": "auto",
+    "screen": True,
+    "penalty": "l1_l2",
+    "gamma": None,
+}
 _NOT_TAKEN = {
-    "multi_task=True": ("datafit", "offset", "penalty_factor", "lower", "upper", "positive",
-                        "standardize", "solver", "screen", "penalty", "gamma"),
-    "nonconvex": ("datafit", "l1_ratio", "offset", "lower", "upper", "positive", "solver",
-                  "screen"),
+    "multi_task=True": (
+        "datafit",
+        "offset",
+        "penalty_factor",
+        "lower",
+        "upper",
+        "positive",
+        "standardize",
+        "solver",
+        "screen",
+        "penalty",
+        "gamma",
+    ),
+    "nonconvex": (
+        "datafit",
+        "l1_ratio",
+        "offset",
+        "lower",
+        "upper",
+        "positive",
+        "solver",
+        "screen",
+    ),
 }
 
 
@@ -240,7 +359,11 @@ def check_not_taken(what: str, **options: object) -> None:
         if name not in options:
             continue
         value, default = options[name], _DEFAULTS[name]
-        if not (value is None if default is None else
-                not isinstance(value, np.ndarray) and value == default):
-            raise ValueError(f"{name}={value!r} is not available with {what}; leave it at "
-                             f"{default!r}.")
+        if not (
+            value is None
+            if default is None
+            else not isinstance(value, np.ndarray) and value == default
+        ):
+            raise ValueError(
+                f"{name}={value!r} is not available with {what}; leave it at {default!r}."
+            )

@@ -60,8 +60,9 @@ class FittedModel:
         return np.atleast_2d(self.estimator.coef_)
 
 
-def check_options(name: str, gamma: float | None = None, power: float = 1.5
-                  ) -> tuple[float | None, float]:
+def check_options(
+    name: str, gamma: float | None = None, power: float = 1.5
+) -> tuple[float | None, float]:
     """``gamma`` checked for MCP / SCAD (None: the penalty's default; > 1 for MCP, > 2 for
     SCAD) and ``power`` for Tweedie (1 <= power <= 2), with the library's checks.
 
@@ -136,13 +137,27 @@ def model_task(name: str, labels_given: bool) -> str:
 
 def l1_ratio_of(name: str, penalty: str | None, l1_ratio: float) -> float:
     """The L1 share of the penalty: the model's default unless --penalty says otherwise."""
-    default = {"lasso": "l1", "ridge": "l2", "elasticnet": "elasticnet", "quantile": "l1",
-               "group-lasso": "l2"}.get(name, "l2")
+    default = {
+        "lasso": "l1",
+        "ridge": "l2",
+        "elasticnet": "elasticnet",
+        "quantile": "l1",
+        "group-lasso": "l2",
+    }.get(name, "l2")
     return {"l1": 1.0, "l2": 0.0, "elasticnet": float(l1_ratio)}[penalty or default]
 
 
-def build(name: str, alpha: float, ratio: float, *, prepared, n_classes: int = 0,
-          quantile: float = 0.5, gamma: float | None = None, power: float = 1.5):
+def build(
+    name: str,
+    alpha: float,
+    ratio: float,
+    *,
+    prepared,
+    n_classes: int = 0,
+    quantile: float = 0.5,
+    gamma: float | None = None,
+    power: float = 1.5,
+):
     """The unfitted estimator of model ``name`` at ``alpha``, penalizing standardized columns
     (``standardize=True``) with coefficients on the original scale."""
     from . import estimators as e
@@ -186,8 +201,9 @@ def build(name: str, alpha: float, ratio: float, *, prepared, n_classes: int = 0
     groups = one_hot_groups(prepared)
     if n_classes:
         datafit = "multinomial" if n_classes > 2 else "logistic"
-        return GroupLassoClassifier(groups, alpha, datafit=datafit, l1_ratio=ratio,
-                                    standardize=True)
+        return GroupLassoClassifier(
+            groups, alpha, datafit=datafit, l1_ratio=ratio, standardize=True
+        )
     return GroupLasso(groups, alpha, l1_ratio=ratio, standardize=True)
 
 
@@ -196,9 +212,21 @@ def one_hot_groups(prepared) -> list[int]:
     return [i for i, c in enumerate(prepared.preprocessing.columns) for _ in c.features]
 
 
-def fit_table_model(prepared, y, name: str, *, alpha=None, cv: int = 5, penalty=None,
-                    l1_ratio: float = 0.5, alpha_rule: str = "min", quantile: float = 0.5,
-                    gamma: float | None = None, power: float = 1.5, seed=0) -> FittedModel:
+def fit_table_model(
+    prepared,
+    y,
+    name: str,
+    *,
+    alpha=None,
+    cv: int = 5,
+    penalty=None,
+    l1_ratio: float = 0.5,
+    alpha_rule: str = "min",
+    quantile: float = 0.5,
+    gamma: float | None = None,
+    power: float = 1.5,
+    seed=0,
+) -> FittedModel:
     """Fit model ``name`` on prepared data; ``y`` the target (class labels for classifiers).
 
     ``gamma`` is the concavity of MCP and SCAD (None: 3 and 3.7), ``power`` Tweedie's
@@ -211,16 +239,17 @@ def fit_table_model(prepared, y, name: str, *, alpha=None, cv: int = 5, penalty=
     gamma, power = check_options(name, gamma, power)
     check_target(name, y, power, prepared.preprocessing.target)
     task = MODELS[name][0]
-    labels = task == "classification" or (task == "auto" and np.asarray(y).dtype.kind
-                                          not in "iuf")
+    labels = task == "classification" or (task == "auto" and np.asarray(y).dtype.kind not in "iuf")
     n_classes = len(np.unique(y)) if labels else 0
     ratio = None if name in NONCONVEX_MODELS else l1_ratio_of(name, penalty, l1_ratio)
     options: dict[str, Any] = {"quantile": quantile, "gamma": gamma, "power": power}
     if alpha is not None:
-        est = build(name, float(alpha), ratio or 0.0, prepared=prepared, n_classes=n_classes,
-                    **options).fit(prepared.X, y)
-        return FittedModel(est, float(alpha), ratio, {"method": "given"},
-                           certificate(est, prepared, y))
+        est = build(
+            name, float(alpha), ratio or 0.0, prepared=prepared, n_classes=n_classes, **options
+        ).fit(prepared.X, y)
+        return FittedModel(
+            est, float(alpha), ratio, {"method": "given"}, certificate(est, prepared, y)
+        )
     if name in PENALTY_MODELS.values():
         return _least_squares_cv(prepared, y, name, ratio, cv, alpha_rule, seed)
     if name in ("logistic", "poisson"):
@@ -253,8 +282,9 @@ def pipeline(prepared, fitted: FittedModel):
     from .io import Preprocessor
 
     step = Preprocessor.from_preprocessing(prepared.preprocessing)
-    return Pipeline([("preprocess", step.set_output(transform="pandas")),
-                     ("model", fitted.estimator)])
+    return Pipeline(
+        [("preprocess", step.set_output(transform="pandas")), ("model", fitted.estimator)]
+    )
 
 
 def _least_squares_cv(prepared, y, name, ratio, cv, rule, seed) -> FittedModel:
@@ -271,8 +301,13 @@ def _least_squares_cv(prepared, y, name, ratio, cv, rule, seed) -> FittedModel:
     else:
         est = ElasticNetCV(l1_ratio=ratio, **common)
     est.fit(prepared.X, y)
-    return FittedModel(est, float(est.alpha_), ratio, _cv_selection(est, cv, rule, seed),
-                       certificate(est, prepared, y))
+    return FittedModel(
+        est,
+        float(est.alpha_),
+        ratio,
+        _cv_selection(est, cv, rule, seed),
+        certificate(est, prepared, y),
+    )
 
 
 def _glm_cv(prepared, y, name, ratio, cv, rule, seed) -> FittedModel:
@@ -283,20 +318,35 @@ def _glm_cv(prepared, y, name, ratio, cv, rule, seed) -> FittedModel:
         n_classes = len(np.unique(y)) if name == "logistic" else 0
         top = alpha_grid(prepared, y, name, n_classes, 0.5)[0]
         common["alphas"] = np.geomspace(10 * top, top * 1e-4, 50)
-    est = (LogisticRegressionCV(l1_ratios=ratio, **common) if name == "logistic"
-           else PoissonRegressorCV(l1_ratio=ratio, **common))
+    est = (
+        LogisticRegressionCV(l1_ratios=ratio, **common)
+        if name == "logistic"
+        else PoissonRegressorCV(l1_ratio=ratio, **common)
+    )
     est.fit(prepared.X, y)
-    return FittedModel(est, float(est.alpha_), ratio, _cv_selection(est, cv, rule, seed),
-                       certificate(est, prepared, y))
+    return FittedModel(
+        est,
+        float(est.alpha_),
+        ratio,
+        _cv_selection(est, cv, rule, seed),
+        certificate(est, prepared, y),
+    )
 
 
 def _cv_selection(est, cv, rule, seed) -> dict:
-    return {"method": "cv", "folds": int(cv), "alpha_rule": rule, "seed": seed,
-            "alpha_min": float(est.alpha_min_), "alpha_1se": float(est.alpha_1se_)}
+    return {
+        "method": "cv",
+        "folds": int(cv),
+        "alpha_rule": rule,
+        "seed": seed,
+        "alpha_min": float(est.alpha_min_),
+        "alpha_1se": float(est.alpha_1se_),
+    }
 
 
-def alpha_grid(prepared, y, name: str, n_classes: int, quantile: float,
-               power: float = 1.5) -> np.ndarray:
+def alpha_grid(
+    prepared, y, name: str, n_classes: int, quantile: float, power: float = 1.5
+) -> np.ndarray:
     """``N_GRID`` alphas from an upper bound of the smallest alpha that zeroes every
     coefficient down by ``GRID_RATIO``: max_j mean_i |z_ij g_i| with z the standardized
     columns and |g_i| a bound on the loss's slope at the intercept-only fit (Huber's alpha, in
@@ -333,14 +383,18 @@ def _scoring(name: str, n_classes: int, options: dict) -> tuple[Any, str]:
     if n_classes or name == "svm":
         return "accuracy", "misclassification rate"
     if name == "quantile":
-        return (make_scorer(mean_pinball_loss, alpha=options["quantile"],
-                            greater_is_better=False), "pinball loss")
+        return (
+            make_scorer(mean_pinball_loss, alpha=options["quantile"], greater_is_better=False),
+            "pinball loss",
+        )
     if name == "gamma":
         return make_scorer(mean_gamma_deviance, greater_is_better=False), "mean Gamma deviance"
     if name == "tweedie":
         power = options["power"]
-        return (make_scorer(mean_tweedie_deviance, power=power, greater_is_better=False),
-                f"mean Tweedie deviance (power {power:g})")
+        return (
+            make_scorer(mean_tweedie_deviance, power=power, greater_is_better=False),
+            f"mean Tweedie deviance (power {power:g})",
+        )
     return "neg_mean_squared_error", "mse"
 
 
@@ -351,19 +405,28 @@ def _grid_search(prepared, y, name, ratio, how, n_classes, options) -> FittedMod
     cv, rule, seed = how
     alphas = alpha_grid(prepared, y, name, n_classes, options["quantile"], options["power"])
     folds = (StratifiedKFold if n_classes or name == "svm" else KFold)(
-        cv, shuffle=True, random_state=seed)
+        cv, shuffle=True, random_state=seed
+    )
     scoring, error_name = _scoring(name, n_classes, options)
-    base = build(name, float(alphas[0]), ratio or 0.0, prepared=prepared, n_classes=n_classes,
-                 **options)
-    search = GridSearchCV(base, {"alpha": list(alphas)}, cv=folds, scoring=scoring,
-                          refit=lambda r: _pick(r, rule, cv))
+    base = build(
+        name, float(alphas[0]), ratio or 0.0, prepared=prepared, n_classes=n_classes, **options
+    )
+    search = GridSearchCV(
+        base, {"alpha": list(alphas)}, cv=folds, scoring=scoring, refit=lambda r: _pick(r, rule, cv)
+    )
     search.fit(prepared.X, y)
     est = search.best_estimator_
     score = search.cv_results_["mean_test_score"]
     error = 1 - score if scoring == "accuracy" else -score  # lower is better, as in CV estimators
-    selection = {"method": "cv", "folds": int(cv), "alpha_rule": rule, "seed": seed,
-                 "alphas": [float(a) for a in alphas], "cv_mean": [float(m) for m in error],
-                 "scoring": error_name}
+    selection = {
+        "method": "cv",
+        "folds": int(cv),
+        "alpha_rule": rule,
+        "seed": seed,
+        "alphas": [float(a) for a in alphas],
+        "cv_mean": [float(m) for m in error],
+        "scoring": error_name,
+    }
     return FittedModel(est, float(est.alpha), ratio, selection, certificate(est, prepared, y))
 
 
@@ -384,7 +447,9 @@ def certificate(est, prepared, y) -> dict:
     gap = float(np.max(getattr(est, "dual_gap_", np.nan)))
     converged = getattr(est, "converged_", None)
     out: dict[str, str | float | bool | None] = {
-        "duality_gap": gap, "kind": str(getattr(est, "certificate_", "duality_gap"))}
+        "duality_gap": gap,
+        "kind": str(getattr(est, "certificate_", "duality_gap")),
+    }
     if type(est).__name__ in ("Lasso", "Ridge", "ElasticNet", "LassoCV", "ElasticNetCV"):
         tolerance = float(est.tol * np.var(np.asarray(y, dtype=np.float64)))
         out["tolerance"] = tolerance
@@ -413,25 +478,32 @@ def predict_table(model, df, *, source: str = "the data", proba: bool = False):
     steps = list(model.steps) if isinstance(model, Pipeline) else [("model", model)]
     X = df
     for _, step in steps[:-1]:
-        X = (step._features(X.set_axis([str(c) for c in X.columns], axis=1), source)
-             if isinstance(step, Preprocessor) else step.transform(X))
+        X = (
+            step._features(X.set_axis([str(c) for c in X.columns], axis=1), source)
+            if isinstance(step, Preprocessor)
+            else step.transform(X)
+        )
     est = steps[-1][1]
     if X is df:
         X = _named_columns(est, df, source)
     classes = getattr(est, "classes_", None)
     if proba:
         if classes is None or not hasattr(est, "predict_proba"):
-            raise ValueError(f"--proba needs a classifier with probabilities; this "
-                             f"{type(est).__name__} gives none.")
+            raise ValueError(
+                f"--proba needs a classifier with probabilities; this "
+                f"{type(est).__name__} gives none."
+            )
         probabilities = est.predict_proba(X)
         return classes[np.argmax(probabilities, axis=1)], probabilities, classes
     with np.errstate(over="ignore", invalid="ignore"):
         preds = np.asarray(est.predict(X))
     if preds.dtype.kind == "f" and not np.all(np.isfinite(preds)):
         row = int(np.flatnonzero(~np.isfinite(preds.reshape(len(preds), -1)).any(axis=1))[0])
-        raise ValueError(f"the prediction of row {row + 1} of {source} overflows (its features "
-                         "times the coefficients exceed the floating-point range); check that "
-                         "row's values and units.")
+        raise ValueError(
+            f"the prediction of row {row + 1} of {source} overflows (its features "
+            "times the coefficients exceed the floating-point range); check that "
+            "row's values and units."
+        )
     return preds, None, classes
 
 
@@ -440,9 +512,11 @@ def _named_columns(est, df, source: str):
 
     names = getattr(est, "feature_names_in_", None)
     if names is None:
-        raise ValueError(f"this {type(est).__name__} was fitted without column names: save it "
-                         "in a Pipeline with a Preprocessor (or fit it on a DataFrame) to "
-                         "predict tables.")
+        raise ValueError(
+            f"this {type(est).__name__} was fitted without column names: save it "
+            "in a Pipeline with a Preprocessor (or fit it on a DataFrame) to "
+            "predict tables."
+        )
     df = df.set_axis([str(c) for c in df.columns], axis=1)
     v.check_columns_present(list(names), df.columns, "column", source)
     return df[list(names)]

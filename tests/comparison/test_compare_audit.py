@@ -32,8 +32,15 @@ from shrinkage.exceptions import ShrinkageConvergenceWarning
 from shrinkage.io import prepare
 from shrinkage.selection.cv import fold_summary
 
-FAST = {"penalties": ("l1",), "cv": 5, "n_repeats": 1, "n_alphas": 5, "n_bootstrap": 2,
-        "progress": False, "random_state": 0}
+FAST = {
+    "penalties": ("l1",),
+    "cv": 5,
+    "n_repeats": 1,
+    "n_alphas": 5,
+    "n_bootstrap": 2,
+    "progress": False,
+    "random_state": 0,
+}
 
 
 def statsmodels_frame(name: str) -> pd.DataFrame:
@@ -79,8 +86,9 @@ def run(table, task):
     if task == "classification":  # the features are prepared on the class codes, as the CLI does
         df = df.assign(**{target: np.unique(labels, return_inverse=True)[1]})
     prepared = prepare(df, target)
-    one_hot = {c.name: c.features for c in prepared.preprocessing.columns
-               if c.kind == "categorical"}
+    one_hot = {
+        c.name: c.features for c in prepared.preprocessing.columns if c.kind == "categorical"
+    }
     assert list(one_hot) == ([categorical] if categorical else [])
     X, y = prepared.X, (labels if task == "classification" else prepared.y)
     with warnings.catch_warnings():
@@ -116,14 +124,16 @@ def test_ols_baseline_is_scikit_learn_s_least_squares(table):
     ols = comp.baseline
     assert ols.cv_error == pytest.approx(cv_error(comp, errors), rel=1e-9)
     full = LinearRegression().fit(X, y)
-    np.testing.assert_allclose(ols.coef, expanded(comp, X, full.coef_), rtol=1e-7,
-                               atol=1e-9 * np.abs(full.coef_).max())
+    np.testing.assert_allclose(
+        ols.coef, expanded(comp, X, full.coef_), rtol=1e-7, atol=1e-9 * np.abs(full.coef_).max()
+    )
     assert ols.intercept == pytest.approx(full.intercept_, rel=1e-7)
 
 
 def unpenalized_logistic():
-    return make_pipeline(StandardScaler(), LogisticRegression(C=np.inf, tol=1e-12,
-                                                              max_iter=100_000))
+    return make_pipeline(
+        StandardScaler(), LogisticRegression(C=np.inf, tol=1e-12, max_iter=100_000)
+    )
 
 
 @pytest.mark.parametrize("table", [anes96_vote, anes96_party, spector])
@@ -146,14 +156,18 @@ def test_classification_baselines_are_scikit_learn_s(table):
     coef = model.coef_ / scaler.scale_  # the original columns' units
     if classes.size == 2:
         expected = expanded(comp, X, coef[0])
-        np.testing.assert_allclose(comp.baseline.coef, expected, rtol=1e-4,
-                                   atol=1e-6 * np.abs(expected).max())
+        np.testing.assert_allclose(
+            comp.baseline.coef, expected, rtol=1e-4, atol=1e-6 * np.abs(expected).max()
+        )
     else:  # identified up to a shift over the classes: compare centred class coefficients
         W = np.column_stack([expanded(comp, X, c) for c in coef])
         ours = comp.baseline.class_coefs
-        np.testing.assert_allclose(ours - ours.mean(axis=1, keepdims=True),
-                                   W - W.mean(axis=1, keepdims=True), rtol=1e-4,
-                                   atol=1e-6 * np.abs(W).max())
+        np.testing.assert_allclose(
+            ours - ours.mean(axis=1, keepdims=True),
+            W - W.mean(axis=1, keepdims=True),
+            rtol=1e-4,
+            atol=1e-6 * np.abs(W).max(),
+        )
 
 
 def default_like(n=2000, seed=1):
@@ -165,8 +179,14 @@ def default_like(n=2000, seed=1):
     income = rng.normal(40000 - 20000 * student, 9000, n)
     eta = -10.8 + 0.0057 * balance + 3e-6 * income - 0.65 * student
     default = np.where(rng.random(n) < 1 / (1 + np.exp(-eta)), "Yes", "No")
-    df = pd.DataFrame({"default": default, "student": np.where(student, "Yes", "No"),
-                       "balance": balance, "income": income})
+    df = pd.DataFrame(
+        {
+            "default": default,
+            "student": np.where(student, "Yes", "No"),
+            "balance": balance,
+            "income": income,
+        }
+    )
     return df, "default", "student"
 
 
@@ -178,6 +198,5 @@ def test_unpenalized_logistic_on_default_like_scales():
     deviance = []
     for train, test in comp.splits:
         fit = unpenalized_logistic().fit(X.iloc[train], y[train])
-        deviance.append(2 * log_loss(y[test], fit.predict_proba(X.iloc[test]),
-                                     labels=comp.classes))
+        deviance.append(2 * log_loss(y[test], fit.predict_proba(X.iloc[test]), labels=comp.classes))
     assert comp.baseline.cv_error == pytest.approx(cv_error(comp, deviance), rel=1e-5)

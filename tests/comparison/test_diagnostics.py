@@ -63,8 +63,9 @@ def test_exact_collinearity_gives_infinite_vif_for_the_members_only():
     assert list(c.exactly_collinear) == [0, 3, 5]
     others = [1, 2, 4]
     # the others' VIF: regressing them on the rest, where one column of {0, 3, 5} is redundant
-    np.testing.assert_allclose(c.vif[others], vif_by_regression(np.delete(X, 5, axis=1))[others],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        c.vif[others], vif_by_regression(np.delete(X, 5, axis=1))[others], rtol=1e-6
+    )
 
 
 def test_constant_columns_are_listed_and_left_out():
@@ -96,8 +97,9 @@ def test_groups_are_connected_components_of_strong_correlations():
     assert chain.names == ("a", "b", "c") and pair.names == ("u", "v")
     assert pair.strongest_corr == pytest.approx(R[4, 5]) and pair.strongest_corr < -0.92
     assert chain.min_abs_corr == pytest.approx(abs(R[0, 3]))
-    assert chain.max_abs_corr == pytest.approx(np.max(np.abs(R[np.ix_([0, 2, 3], [0, 2, 3])]
-                                                            - np.eye(3))))
+    assert chain.max_abs_corr == pytest.approx(
+        np.max(np.abs(R[np.ix_([0, 2, 3], [0, 2, 3])] - np.eye(3)))
+    )
     assert diag.group_of(2) is chain and diag.group_of(1) is None
     assert collinearity(X, names, threshold=0.999).groups == []
 
@@ -141,8 +143,9 @@ def test_bad_input_gives_clear_errors():
 
 def one_hot(levels, column):
     names = sorted(set(levels))
-    return pd.DataFrame({f"{column}={lv}": (np.asarray(levels) == lv).astype(float)
-                         for lv in names})
+    return pd.DataFrame(
+        {f"{column}={lv}": (np.asarray(levels) == lv).astype(float) for lv in names}
+    )
 
 
 def test_one_hot_encoding_is_not_reported_as_collinearity_but_the_data_s_own_is():
@@ -165,7 +168,8 @@ def test_one_hot_encoding_is_not_reported_as_collinearity_but_the_data_s_own_is(
     assert np.all(np.isnan(c.vif[c.references])) and c.exactly_collinear.size == 0
     assert c.groups == []  # student=No and student=Yes (r = -1) are no pair
     assert json.loads(json.dumps(c.to_dict(), allow_nan=False))["one_hot"][1]["column"] == (
-        "student")
+        "student"
+    )
     # without the encoding, the same columns look exactly collinear
     blind = collinearity(full, one_hot={})
     assert np.isinf(blind.condition_number) and blind.exactly_collinear.size == 5
@@ -173,8 +177,7 @@ def test_one_hot_encoding_is_not_reported_as_collinearity_but_the_data_s_own_is(
 
     # the user's own collinearity stays visible: a duplicated column, x3 = x1 + x2, and a
     # numeric copy of a level
-    own = full.assign(a_again=full["a"], sum_ab=full["a"] + full["b"],
-                      yes=full["student=Yes"])
+    own = full.assign(a_again=full["a"], sum_ab=full["a"] + full["b"], yes=full["student=Yes"])
     c = collinearity(own)
     assert np.isinf(c.condition_number)
     exact = {str(own.columns[j]) for j in c.exactly_collinear}

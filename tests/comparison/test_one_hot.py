@@ -24,8 +24,9 @@ def test_blocks_are_found_by_name_and_their_reference_is_the_most_frequent_level
     assert c.members == (1, 2, 3) and c.levels == ("a", "b", "c") and c.counts == (2, 3, 1)
     assert c.reference == 2 and c.reference_level == "b"
     assert student.reference_level == "No"  # a tie goes to the first level
-    np.testing.assert_array_equal(reference_columns(blocks, 6),
-                                  [False, False, True, False, True, False])
+    np.testing.assert_array_equal(
+        reference_columns(blocks, 6), [False, False, True, False, True, False]
+    )
     sparse = one_hot_blocks(sp.csc_matrix(X), ["x", *names, *other_names])
     assert sparse == blocks
 

@@ -9,8 +9,14 @@ import shrinkage
 from shrinkage.comparison.significance import significant_features
 from shrinkage.inference import debiased_lasso
 
-SMALL = {"cv": 3, "n_repeats": 1, "n_alphas": 15, "n_bootstrap": 3, "random_state": 0,
-         "progress": False}
+SMALL = {
+    "cv": 3,
+    "n_repeats": 1,
+    "n_alphas": 15,
+    "n_bootstrap": 3,
+    "random_state": 0,
+    "progress": False,
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +55,13 @@ def test_two_classes_use_the_logistic_debiased_lasso():
     labels = np.where(X[:, 1] + 0.3 * rng.standard_normal(150) > 0, "yes", "no")
     c = shrinkage.compare(X, labels, **SMALL)
     s = significant_features(c, X, labels)
-    direct = debiased_lasso(X, (labels == "yes").astype(float), datafit="logistic",
-                            feature_names=[f"x{j}" for j in range(4)], random_state=0)
+    direct = debiased_lasso(
+        X,
+        (labels == "yes").astype(float),
+        datafit="logistic",
+        feature_names=[f"x{j}" for j in range(4)],
+        random_state=0,
+    )
     np.testing.assert_allclose(s.result.p_values, direct.p_values)
     assert "x1" in s.significant_names and "logistic" in s.caveat
 

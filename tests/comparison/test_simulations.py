@@ -45,8 +45,7 @@ def _brute_force(Z, y, points):
 def test_sparse_truth_puts_the_l1_solution_on_a_corner(small_data, as_frame):
     X, df, y, _ = small_data
     # the truth: age 2.0, dose 0.0 (dose correlated 0.7 with age)
-    data = geometry_data(df if as_frame else X, y, features=("age", "dose") if as_frame
-                         else (0, 1))
+    data = geometry_data(df if as_frame else X, y, features=("age", "dose") if as_frame else (0, 1))
     assert data.feature_names == (("age", "dose") if as_frame else ("x0", "x1"))
     w1, w2 = data.l1_solution
     assert w2 == 0.0 and w1 > 0  # exactly on the corner (t, 0)
@@ -64,8 +63,12 @@ def test_synthetic_pair_corner_and_solutions_match_brute_force():
     t = data.budget
     # the diamond's and the circle's boundaries, finely sampled
     s = np.linspace(0, 1, 4001)
-    diamond = np.concatenate([np.column_stack([t * (1 - s), t * s]) * sign
-                              for sign in ([1, 1], [-1, 1], [-1, -1], [1, -1])])
+    diamond = np.concatenate(
+        [
+            np.column_stack([t * (1 - s), t * s]) * sign
+            for sign in ([1, 1], [-1, 1], [-1, -1], [1, -1])
+        ]
+    )
     theta = np.linspace(0, 2 * np.pi, 20001)
     circle = t * np.column_stack([np.cos(theta), np.sin(theta)])
     w, loss = _brute_force(Z, yc, diamond)
@@ -85,8 +88,9 @@ def test_shapes_and_loss_grid_against_numpy(small_data):
     np.testing.assert_allclose(np.abs(data.l1_solution).sum(), t, rtol=1e-8)
     np.testing.assert_allclose(np.linalg.norm(data.l2_solution), t, rtol=1e-8)
     Z, yc = _standardized(X, y, (0, 2))
-    np.testing.assert_allclose(data.least_squares, np.linalg.lstsq(Z, yc, rcond=None)[0],
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        data.least_squares, np.linalg.lstsq(Z, yc, rcond=None)[0], rtol=1e-10
+    )
     for i, j in [(0, 0), (5, 17), (30, 12)]:
         w = np.array([data.w1[j], data.w2[i]])
         np.testing.assert_allclose(data.loss[i, j], _loss(Z, yc, w), rtol=1e-10)
@@ -146,8 +150,9 @@ def test_sparse_input_is_used_densely(small_data):
 @pytest.mark.parametrize("as_frame", [False, True])
 def test_curves_from_the_users_data(small_data, as_frame):
     X, df, y, _ = small_data
-    c = bias_variance_curve(df if as_frame else X, y, penalty="l1", n_alphas=8,
-                            n_repeats=8, n_test=100, random_state=0)
+    c = bias_variance_curve(
+        df if as_frame else X, y, penalty="l1", n_alphas=8, n_repeats=8, n_test=100, random_state=0
+    )
     assert isinstance(c, BiasVarianceCurve)
     assert c.feature_names == (list(df.columns) if as_frame else None)
     assert np.all(np.diff(c.alphas) < 0) and c.bias2.shape == c.alphas.shape
@@ -160,8 +165,17 @@ def test_curves_from_the_users_data(small_data, as_frame):
 
 def test_test_mse_is_bias2_plus_variance_plus_noise(small_data):
     X, _, _, coef = small_data
-    c = bias_variance_curve(X, penalty="elasticnet", coef=coef, noise=0.5, n_alphas=6,
-                            n_repeats=20, n_test=2000, design="gaussian", random_state=1)
+    c = bias_variance_curve(
+        X,
+        penalty="elasticnet",
+        coef=coef,
+        noise=0.5,
+        n_alphas=6,
+        n_repeats=20,
+        n_test=2000,
+        design="gaussian",
+        random_state=1,
+    )
     assert c.noise_var == 0.25 and c.l1_ratio == 0.5
     np.testing.assert_array_equal(c.coef, coef)
     np.testing.assert_allclose(c.mse, c.bias2 + c.variance + c.noise_var, rtol=0.05)
@@ -174,8 +188,16 @@ def test_fixed_design_ridge_matches_its_closed_form():
     coef = np.array([1.0, -2.0, 0.5])
     alphas = np.array([1.0, 0.1])
     R = 400
-    c = bias_variance_curve(X, penalty="l2", coef=coef, noise=sigma, alphas=alphas,
-                            design="fixed", n_repeats=R, random_state=0)
+    c = bias_variance_curve(
+        X,
+        penalty="l2",
+        coef=coef,
+        noise=sigma,
+        alphas=alphas,
+        design="fixed",
+        n_repeats=R,
+        random_state=0,
+    )
     f = X @ coef
     Xc = X - X.mean(axis=0)
     for k, a in enumerate(alphas):
@@ -190,8 +212,10 @@ def test_fixed_design_ridge_matches_its_closed_form():
 
 def test_synthetic_truth_without_y():
     X = np.random.default_rng(0).standard_normal((50, 10))
-    curves = {pen: bias_variance_curve(X, penalty=pen, n_alphas=5, n_repeats=4, n_test=50,
-                                       random_state=0) for pen in ("l1", "l2")}
+    curves = {
+        pen: bias_variance_curve(X, penalty=pen, n_alphas=5, n_repeats=4, n_test=50, random_state=0)
+        for pen in ("l1", "l2")
+    }
     assert np.count_nonzero(curves["l1"].coef) == 2  # a fifth of the features
     np.testing.assert_array_equal(curves["l1"].coef, curves["l2"].coef)  # same seed, same truth
 

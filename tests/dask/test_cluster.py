@@ -34,8 +34,13 @@ N_PARTS = 6
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0", memory_limit="1GiB") as cluster:
+    with distributed.LocalCluster(
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=":0",
+        memory_limit="1GiB",
+    ) as cluster:
         yield cluster
 
 
@@ -76,19 +81,27 @@ def test_cross_validation_from_parquet_equals_in_memory(client, parquet):
     X, y, sw, folder, lengths = parquet
     Xd, yd, wd = sd.read_parquet(folder, target="y", weight="w")
     for l1_ratio in (1.0, 0.5):
-        ours = sd.cross_validate_path(Xd, yd, sample_weight=wd, l1_ratio=l1_ratio, cv=5,
-                                      random_state=1, n_alphas=30, **TIGHT)
-        ref = shrinkage.cross_validate_path(X, y, sample_weight=sw, l1_ratio=l1_ratio,
-                                            cv=splits_of(lengths, 5, random_state=1),
-                                            n_alphas=30, **TIGHT)
+        ours = sd.cross_validate_path(
+            Xd, yd, sample_weight=wd, l1_ratio=l1_ratio, cv=5, random_state=1, n_alphas=30, **TIGHT
+        )
+        ref = shrinkage.cross_validate_path(
+            X,
+            y,
+            sample_weight=sw,
+            l1_ratio=l1_ratio,
+            cv=splits_of(lengths, 5, random_state=1),
+            n_alphas=30,
+            **TIGHT,
+        )
         assert _diff(ours.fold_errors, ref.fold_errors) < 1e-9 * np.max(ref.fold_errors)
         assert (ours.index_min, ours.index_1se) == (ref.index_min, ref.index_1se)
         assert _diff(ours.path.coefs, ref.path.coefs) < 1e-8
     ridge = shrinkage.Ridge(alpha=5.0).fit(Xd, yd, sample_weight=wd)
     assert _diff(ridge.coef_, shrinkage.Ridge(alpha=5.0).fit(X, y, sample_weight=sw).coef_) < 1e-8
     lasso_cv = shrinkage.LassoCV(cv=5, random_state=1, n_alphas=30, **TIGHT).fit(Xd, yd)
-    ref_cv = shrinkage.LassoCV(cv=splits_of(lengths, 5, random_state=1), n_alphas=30,
-                               **TIGHT).fit(X, y)
+    ref_cv = shrinkage.LassoCV(cv=splits_of(lengths, 5, random_state=1), n_alphas=30, **TIGHT).fit(
+        X, y
+    )
     assert _diff(lasso_cv.coef_, ref_cv.coef_) < 1e-8
     assert list(lasso_cv.feature_names_in_) == names(10)
 
@@ -104,7 +117,8 @@ def test_a_worker_killed_mid_pass_changes_nothing(client, parquet):
     Xd = da.from_array(X, chunks=(rows, X.shape[1])).map_blocks(slow, dtype=X.dtype)
     yd = da.from_array(y, chunks=rows)
     fit = fit_while_killing_a_worker(
-        client, lambda: shrinkage.Lasso(alpha=0.02, **TIGHT).fit(Xd, yd))
+        client, lambda: shrinkage.Lasso(alpha=0.02, **TIGHT).fit(Xd, yd)
+    )
     ref = shrinkage.Lasso(alpha=0.02, **TIGHT).fit(X, y)
     assert _diff(fit.coef_, ref.coef_) < 1e-8
     assert abs(fit.intercept_ - ref.intercept_) < 1e-8
@@ -116,14 +130,19 @@ def test_bad_partitions_are_named_on_the_cluster(client, parquet, tmp_path):
     X[2900, 3] = np.nan  # in the last partition
     write_parts(frames(X, y, n_parts=N_PARTS), tmp_path / "nan")
     Xd, yd = sd.read_parquet(tmp_path / "nan", target="y")
-    with pytest.raises(ValueError, match=rf"partition {N_PARTS - 1} of {N_PARTS} \(file "
-                                         r"'.*part\.5\.parquet', row group 0\): NaN or infinite "
-                                         r"values \(1 in 'x3'\)"):
+    with pytest.raises(
+        ValueError,
+        match=rf"partition {N_PARTS - 1} of {N_PARTS} \(file "
+        r"'.*part\.5\.parquet', row group 0\): NaN or infinite "
+        r"values \(1 in 'x3'\)",
+    ):
         sd.path(Xd, yd)
     parts = frames(X[:600], y[:600], n_parts=3)
     parts[1] = parts[1].rename(columns={"x0": "a"})
-    df = dd.from_map(lambda i: parts[i], range(3), meta=parts[0].iloc[:0],
-                     enforce_metadata=False)
-    with pytest.raises(ValueError, match=r"partition 1 of 3: its columns differ from X's "
-                                         r"\(missing \['x0'\], unexpected \['a'\]\)"):
+    df = dd.from_map(lambda i: parts[i], range(3), meta=parts[0].iloc[:0], enforce_metadata=False)
+    with pytest.raises(
+        ValueError,
+        match=r"partition 1 of 3: its columns differ from X's "
+        r"\(missing \['x0'\], unexpected \['a'\]\)",
+    ):
         shrinkage.Lasso().fit(df, "y")

@@ -45,9 +45,12 @@ def glm_data(n: int = 3000, p: int = 10, seed: int = 0):
 
 
 def glm_frames(X, labels, counts, offset, sw, n_parts: int = N_PARTS) -> list[pd.DataFrame]:
-    return [pd.DataFrame(X[a:b], columns=names(X.shape[1])).assign(
-        y=labels[a:b], count=counts[a:b], exposure=offset[a:b], w=sw[a:b])
-        for a, b in bounds(len(labels), n_parts)]
+    return [
+        pd.DataFrame(X[a:b], columns=names(X.shape[1])).assign(
+            y=labels[a:b], count=counts[a:b], exposure=offset[a:b], w=sw[a:b]
+        )
+        for a, b in bounds(len(labels), n_parts)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -94,10 +97,18 @@ def test_elastic_net_and_ridge_logistic_at_the_tightest_tolerance(client, parque
     tight = {"tol": 1e-14, "max_iter": 10_000}
     s = sw / sw.sum()
     for l1_ratio, alphas in ((0.5, [0.05, 0.01, 0.002]), (0.0, [1.0, 0.1, 0.01])):
-        ours = sd.path(Xd, yd, datafit="logistic", sample_weight=wd, l1_ratio=l1_ratio,
-                       alphas=alphas, **tight)
-        ref = shrinkage.path(X, labels, datafit="logistic", sample_weight=sw, alphas=alphas,
-                             l1_ratio=l1_ratio, **tight)
+        ours = sd.path(
+            Xd, yd, datafit="logistic", sample_weight=wd, l1_ratio=l1_ratio, alphas=alphas, **tight
+        )
+        ref = shrinkage.path(
+            X,
+            labels,
+            datafit="logistic",
+            sample_weight=sw,
+            alphas=alphas,
+            l1_ratio=l1_ratio,
+            **tight,
+        )
         assert _diff(ours.coefs, ref.coefs) < 1e-7, l1_ratio
         assert _diff(ours.intercepts, ref.intercepts) < 1e-7
         for a, w, b in zip(ours.alphas, ours.coefs, ours.intercepts, strict=True):
@@ -109,10 +120,18 @@ def test_elastic_net_and_ridge_logistic_at_the_tightest_tolerance(client, parque
 def test_poisson_path_with_exposure_from_parquet_equals_in_memory(client, parquet):
     X, _, counts, offset, sw, folder = parquet
     frame = dd.read_parquet(folder)
-    ours = sd.path(frame[[*names(10), "exposure"]], frame["count"], datafit="poisson",
-                   offset="exposure", sample_weight=frame["w"], n_alphas=8, **TIGHT)
-    ref = shrinkage.path(X, counts, datafit="poisson", offset=offset, sample_weight=sw,
-                         n_alphas=8, **REF)
+    ours = sd.path(
+        frame[[*names(10), "exposure"]],
+        frame["count"],
+        datafit="poisson",
+        offset="exposure",
+        sample_weight=frame["w"],
+        n_alphas=8,
+        **TIGHT,
+    )
+    ref = shrinkage.path(
+        X, counts, datafit="poisson", offset=offset, sample_weight=sw, n_alphas=8, **REF
+    )
     assert len(ours) == len(ref)
     assert _diff(ours.alphas, ref.alphas) < 1e-12 * ref.alphas[0]
     assert _diff(ours.coefs, ref.coefs) < 1e-8
@@ -124,25 +143,25 @@ def test_poisson_path_with_exposure_from_parquet_equals_in_memory(client, parque
 def test_estimators_fit_dask_input(client, parquet):
     X, labels, counts, offset, sw, folder = parquet
     Xd, yd, wd = sd.read_parquet(folder, target="y", weight="w", features=names(10))
-    est = shrinkage.LogisticRegression(penalty="l1", C=0.2, **TIGHT).fit(Xd, yd,
-                                                                       sample_weight=wd)
-    ref = shrinkage.LogisticRegression(penalty="l1", C=0.2, **REF).fit(X, labels,
-                                                                     sample_weight=sw)
+    est = shrinkage.LogisticRegression(penalty="l1", C=0.2, **TIGHT).fit(Xd, yd, sample_weight=wd)
+    ref = shrinkage.LogisticRegression(penalty="l1", C=0.2, **REF).fit(X, labels, sample_weight=sw)
     assert est.coef_.shape == (1, 10) and list(est.classes_) == [0.0, 1.0]
     assert _diff(est.coef_, ref.coef_) < 1e-8 and _diff(est.intercept_, ref.intercept_) < 1e-8
     assert list(est.feature_names_in_) == names(10) and est.converged_
     text = yd.map({0.0: "no", 1.0: "yes"}, meta=("y", object))
-    est = shrinkage.LogisticRegression(penalty="l1", C=0.2, class_weight="balanced",
-                                       **TIGHT).fit(Xd, text)
-    ref = shrinkage.LogisticRegression(penalty="l1", C=0.2, class_weight="balanced",
-                                       **REF).fit(X, np.where(labels == 1, "yes", "no"))
+    est = shrinkage.LogisticRegression(penalty="l1", C=0.2, class_weight="balanced", **TIGHT).fit(
+        Xd, text
+    )
+    ref = shrinkage.LogisticRegression(penalty="l1", C=0.2, class_weight="balanced", **REF).fit(
+        X, np.where(labels == 1, "yes", "no")
+    )
     assert list(est.classes_) == ["no", "yes"]
     assert _diff(est.coef_, ref.coef_) < 1e-8
     frame = dd.read_parquet(folder)
     est = shrinkage.PoissonRegressor(alpha=0.01, l1_ratio=1.0, **TIGHT).fit(
-        frame[names(10)], frame["count"], offset=frame["exposure"])
-    ref = shrinkage.PoissonRegressor(alpha=0.01, l1_ratio=1.0, **REF).fit(X, counts,
-                                                                         offset=offset)
+        frame[names(10)], frame["count"], offset=frame["exposure"]
+    )
+    ref = shrinkage.PoissonRegressor(alpha=0.01, l1_ratio=1.0, **REF).fit(X, counts, offset=offset)
     assert _diff(est.coef_, ref.coef_) < 1e-8 and abs(est.intercept_ - ref.intercept_) < 1e-8
     assert est.n_features_in_ == 10
 
@@ -158,7 +177,8 @@ def test_a_worker_killed_mid_fit_changes_nothing(client, parquet):
     Xd = da.from_array(X, chunks=(rows, X.shape[1])).map_blocks(slow, dtype=X.dtype)
     yd = da.from_array(labels, chunks=rows)
     ours = fit_while_killing_a_worker(
-        client, lambda: sd.path(Xd, yd, datafit="logistic", n_alphas=4, **TIGHT), timeout=300)
+        client, lambda: sd.path(Xd, yd, datafit="logistic", n_alphas=4, **TIGHT), timeout=300
+    )
     ref = shrinkage.path(X, labels, datafit="logistic", n_alphas=4, **REF)
     assert _diff(ours.coefs, ref.coefs) < 1e-8
     assert _diff(ours.intercepts, ref.intercepts) < 1e-8
@@ -170,29 +190,36 @@ def test_bad_partitions_and_targets_are_named(client, parquet, tmp_path):
     X[2900, 3] = np.nan  # in the last partition
     write_parts(glm_frames(X, labels, counts, offset, sw), tmp_path / "nan")
     Xd, yd = sd.read_parquet(tmp_path / "nan", target="y", features=names(10))
-    with pytest.raises(ValueError, match=rf"partition {N_PARTS - 1} of {N_PARTS} \(file "
-                                         r"'.*part\.5\.parquet', row group 0\): NaN or infinite "
-                                         r"values \(1 in 'x3'\)"):
+    with pytest.raises(
+        ValueError,
+        match=rf"partition {N_PARTS - 1} of {N_PARTS} \(file "
+        r"'.*part\.5\.parquet', row group 0\): NaN or infinite "
+        r"values \(1 in 'x3'\)",
+    ):
         sd.path(Xd, yd, datafit="logistic")
     bad = labels.copy()
     bad[1200] = 2.0  # in partition 2
     write_parts(glm_frames(X[:, :], bad, counts, offset, sw), tmp_path / "labels")
     Xd, yd = sd.read_parquet(tmp_path / "labels", target="y", features=names(10)[:3])
-    with pytest.raises(ValueError, match=r"partition 2 of 6 \(file '.*part\.2\.parquet', row "
-                                         r"group 0\): y must hold 0/1 labels"):
+    with pytest.raises(
+        ValueError,
+        match=r"partition 2 of 6 \(file '.*part\.2\.parquet', row "
+        r"group 0\): y must hold 0/1 labels",
+    ):
         sd.path(Xd, yd, datafit="logistic")
     negative = counts.copy()
     negative[10] = -1.0
     parts = glm_frames(X[:600, :3], labels[:600], negative[:600], offset[:600], sw[:600], 3)
-    df = dd.from_map(lambda i: parts[i], range(3), meta=parts[0].iloc[:0],
-                     enforce_metadata=False)
+    df = dd.from_map(lambda i: parts[i], range(3), meta=parts[0].iloc[:0], enforce_metadata=False)
     with pytest.raises(ValueError, match=r"partition 0 of 3: y must hold non-negative counts"):
         sd.path(df[names(3)], df["count"], datafit="poisson")
     parts[1] = parts[1].rename(columns={"x0": "a"})
-    df = dd.from_map(lambda i: parts[i], range(3), meta=parts[0].iloc[:0],
-                     enforce_metadata=False)
-    with pytest.raises(ValueError, match=r"partition 1 of 3: its columns differ from X's "
-                                         r"\(missing \['x0'\], unexpected \['a'\]\)"):
+    df = dd.from_map(lambda i: parts[i], range(3), meta=parts[0].iloc[:0], enforce_metadata=False)
+    with pytest.raises(
+        ValueError,
+        match=r"partition 1 of 3: its columns differ from X's "
+        r"\(missing \['x0'\], unexpected \['a'\]\)",
+    ):
         sd.path(df, "y", datafit="logistic", offset="exposure", sample_weight="w")
 
 
@@ -209,17 +236,43 @@ def synchronous():
 def test_arrays_offset_and_options(synchronous):
     X, labels, counts, offset, sw = glm_data(800, 6, seed=3)
     Xd = da.from_array(X, chunks=(200, 6))
-    ours = sd.path(Xd, da.from_array(counts, chunks=200), datafit="poisson", offset=offset,
-                   alphas=[0.05, 0.01], l1_ratio=0.7, standardize=True,
-                   penalty_factor=[0, 1, 1, 1, 1, 2], lower=-0.5, **TIGHT)
-    ref = shrinkage.path(X, counts, datafit="poisson", offset=offset, alphas=[0.05, 0.01],
-                         l1_ratio=0.7, standardize=True, penalty_factor=[0, 1, 1, 1, 1, 2],
-                         lower=-0.5, **TIGHT)
+    ours = sd.path(
+        Xd,
+        da.from_array(counts, chunks=200),
+        datafit="poisson",
+        offset=offset,
+        alphas=[0.05, 0.01],
+        l1_ratio=0.7,
+        standardize=True,
+        penalty_factor=[0, 1, 1, 1, 1, 2],
+        lower=-0.5,
+        **TIGHT,
+    )
+    ref = shrinkage.path(
+        X,
+        counts,
+        datafit="poisson",
+        offset=offset,
+        alphas=[0.05, 0.01],
+        l1_ratio=0.7,
+        standardize=True,
+        penalty_factor=[0, 1, 1, 1, 1, 2],
+        lower=-0.5,
+        **TIGHT,
+    )
     assert _diff(ours.coefs, ref.coefs) < 1e-7 and ours.converged.all()
-    ours = sd.path(Xd, da.from_array(labels, chunks=200), datafit="logistic",
-                   sample_weight=sw, fit_intercept=False, n_alphas=8, **TIGHT)
-    ref = shrinkage.path(X, labels, datafit="logistic", sample_weight=sw, fit_intercept=False,
-                         n_alphas=8, **TIGHT)
+    ours = sd.path(
+        Xd,
+        da.from_array(labels, chunks=200),
+        datafit="logistic",
+        sample_weight=sw,
+        fit_intercept=False,
+        n_alphas=8,
+        **TIGHT,
+    )
+    ref = shrinkage.path(
+        X, labels, datafit="logistic", sample_weight=sw, fit_intercept=False, n_alphas=8, **TIGHT
+    )
     assert _diff(ours.coefs, ref.coefs) < 1e-8 and np.all(ours.intercepts == 0)
 
 
@@ -238,8 +291,13 @@ def test_magnitudes_above_the_door_s_limit_are_its_errors(synchronous):
     assert str(error.value).startswith("column 1 of X holds values up to")
     Xd = da.from_array(X, chunks=(100, 4))
     with pytest.raises(ValueError, match=r"^offset holds values up to .* rescale it"):
-        sd.path(Xd, da.from_array(counts, chunks=100), datafit="poisson", offset=offset * 1e160,
-                n_alphas=3)
+        sd.path(
+            Xd,
+            da.from_array(counts, chunks=100),
+            datafit="poisson",
+            offset=offset * 1e160,
+            n_alphas=3,
+        )
 
 
 def test_argument_errors(synchronous):
@@ -269,8 +327,7 @@ def test_a_non_convex_tweedie_is_refused_and_a_convex_one_runs(synchronous):
     Xd = da.from_array(X, chunks=(100, 4))
     y = da.from_array(counts + 1.0, chunks=100)
     with pytest.raises(ValueError, match=r"tweedie with power=3\.0 is not convex.*in memory"):
-        sd.path(Xd, y, datafit=shrinkage.datafits.get_datafit("tweedie", power=3.0),
-                n_alphas=3)
+        sd.path(Xd, y, datafit=shrinkage.datafits.get_datafit("tweedie", power=3.0), n_alphas=3)
     tweedie = shrinkage.datafits.get_datafit("tweedie", power=1.5)
     ours = sd.path(Xd, y, datafit=tweedie, alphas=[0.05, 0.01], **TIGHT)
     ref = shrinkage.path(X, counts + 1.0, datafit=tweedie, alphas=[0.05, 0.01], **TIGHT)

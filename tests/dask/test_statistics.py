@@ -38,8 +38,9 @@ def _array(X, y, sw=None, rows: int = 250):
 
 
 def _frame(X, y, sw=None, n_parts: int = 5):
-    return dd.from_pandas(pd.concat(frames(X, y, sw, n_parts), ignore_index=True),
-                          npartitions=n_parts)
+    return dd.from_pandas(
+        pd.concat(frames(X, y, sw, n_parts), ignore_index=True), npartitions=n_parts
+    )
 
 
 def _close(stats, ref, tol=1e-12):
@@ -89,8 +90,9 @@ def test_chan_merge_is_exact():
     assert np.allclose(merged.mean, whole.mean, rtol=1e-13)
     assert np.allclose(merged.m2, whole.m2, rtol=1e-11)
     empty = Moments.zeros(1, 4)
-    assert np.allclose(empty.merge(whole).m2, whole.m2) and np.allclose(whole.merge(empty).mean,
-                                                                        whole.mean)
+    assert np.allclose(empty.merge(whole).m2, whole.m2) and np.allclose(
+        whole.merge(empty).mean, whole.mean
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,8 +121,9 @@ def test_fold_statistics_are_the_training_rows_statistics():
     X, y, sw = problem(900, 5)
     Xd, yd, wd = _array(X, y, sw, rows=200)
     stats = compute_statistics(Xd, yd, wd, n_folds=4, random_state=3)
-    splits = splits_of([len(c) for c in np.array_split(np.arange(900), range(200, 900, 200))],
-                       4, random_state=3)
+    splits = splits_of(
+        [len(c) for c in np.array_split(np.arange(900), range(200, 900, 200))], 4, random_state=3
+    )
     assert [t.tolist() for _, t in stats.splits()] == [t.tolist() for _, t in splits]
     for k, (train, test) in enumerate(splits):
         _close(stats.train(k), sufficient_statistics(X[train], y[train], sw[train], True))
@@ -146,12 +149,13 @@ def test_large_offsets_lose_no_precision():
 
 
 def test_importing_shrinkage_does_not_import_dask():
-    code = ("import sys, shrinkage, shrinkage.dask as sd, numpy as np; "
-            "shrinkage.Lasso(alpha=0.1).fit(np.eye(4), np.arange(4.0)); "
-            "assert not sd.is_dask_collection(np.eye(2)); "
-            "print('dask' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, shrinkage, shrinkage.dask as sd, numpy as np; "
+        "shrinkage.Lasso(alpha=0.1).fit(np.eye(4), np.arange(4.0)); "
+        "assert not sd.is_dask_collection(np.eye(2)); "
+        "print('dask' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
@@ -172,8 +176,11 @@ def test_nan_in_one_partition_is_named():
     X, y, _ = problem(600, 4)
     X[430, 2] = np.nan
     Xd, yd, _ = _array(X, y, rows=100)
-    with pytest.raises(ValueError, match=r"partition 4 of 6: NaN or infinite values \(1 in "
-                                         r"'column 2'\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"partition 4 of 6: NaN or infinite values \(1 in "
+        r"'column 2'\)",
+    ):
         sd.path(Xd, yd)
     df = _frame(X, y, n_parts=4)
     with pytest.raises(ValueError, match=r"partition 2 of 4: .*1 in 'x2'"):
@@ -228,8 +235,11 @@ def test_float32_data_is_held_to_float32_s_limit():
 def test_weights_whose_weighted_sums_overflow_say_so():
     X, y, sw = problem(600, 4)
     X = X * 1e10
-    with pytest.raises(ValueError, match=r"weighted sums of squares .* the sample weights are "
-                                         r"too large; .* rescale them"):
+    with pytest.raises(
+        ValueError,
+        match=r"weighted sums of squares .* the sample weights are "
+        r"too large; .* rescale them",
+    ):
         Xd, yd, wd = _array(X, y, sw * 1e300, rows=100)
         sd.path(Xd, yd, sample_weight=wd)
 
@@ -243,8 +253,9 @@ def test_data_just_below_the_door_s_limit_fits_as_in_memory():
     ours = sd.path(*_array(X, y, rows=100)[:2], n_alphas=5)
     ref = shrinkage.path(X, y, n_alphas=5)
     assert np.all(np.isfinite(ours.coefs))
-    np.testing.assert_allclose(ours.coefs, ref.coefs, rtol=1e-10, atol=1e-10 * np.abs(
-        ref.coefs).max())
+    np.testing.assert_allclose(
+        ours.coefs, ref.coefs, rtol=1e-10, atol=1e-10 * np.abs(ref.coefs).max()
+    )
 
 
 def test_mismatched_partition_columns_are_named():
@@ -252,8 +263,11 @@ def test_mismatched_partition_columns_are_named():
     parts = frames(X, y, n_parts=3)
     parts[1] = parts[1].rename(columns={"x3": "z"})
     df = dd.from_delayed([dask.delayed(p) for p in parts], meta=parts[0], verify_meta=False)
-    with pytest.raises(ValueError, match=r"partition 1 of 3: its columns differ from X.s .*missing "
-                                         r"\['x3'\], unexpected \['z'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"partition 1 of 3: its columns differ from X.s .*missing "
+        r"\['x3'\], unexpected \['z'\]",
+    ):
         sd.path(df, "y")
 
 
@@ -262,8 +276,11 @@ def test_parquet_files_with_other_columns_are_named(tmp_path):
     parts = frames(X, y, n_parts=3)
     parts[2] = parts[2].drop(columns="x1")
     write_parts(parts, tmp_path)
-    with pytest.raises(ValueError, match=r"part\.2\.parquet' has different columns .*missing "
-                                         r"'x1'"):
+    with pytest.raises(
+        ValueError,
+        match=r"part\.2\.parquet' has different columns .*missing "
+        r"'x1'",
+    ):
         sd.read_parquet(tmp_path, target="y")
 
 
@@ -272,8 +289,11 @@ def test_parquet_nan_names_the_file(tmp_path):
     X[250, 0] = np.nan
     write_parts(frames(X, y, n_parts=3), tmp_path)
     Xd, yd = sd.read_parquet(tmp_path, target="y")
-    with pytest.raises(ValueError, match=r"partition 2 of 3 \(file '.*part\.2\.parquet', row "
-                                         r"group 0\): NaN"):
+    with pytest.raises(
+        ValueError,
+        match=r"partition 2 of 3 \(file '.*part\.2\.parquet', row "
+        r"group 0\): NaN",
+    ):
         shrinkage.Lasso(alpha=0.1).fit(Xd, yd)
 
 
@@ -285,7 +305,9 @@ def test_read_parquet_arguments(tmp_path):
     assert np.allclose(yd.compute().to_numpy(), y)
     assert list(sd.read_parquet(tmp_path / "data").columns) == [*names(4), "y", "w"]
     assert list(sd.read_parquet(tmp_path / "data", "y", features=["x2", "x0"])[0].columns) == [
-        "x2", "x0"]
+        "x2",
+        "x0",
+    ]
     with pytest.raises(ValueError, match="column 'target' not found"):
         sd.read_parquet(tmp_path / "data", target="target")
     with pytest.raises(FileNotFoundError, match="no Parquet file"):
@@ -315,11 +337,16 @@ def test_inputs_that_cannot_be_aligned():
 def test_gram_memory_budget_is_enforced_with_the_size():
     Xd = da.zeros((1000, 700), chunks=(500, 700))
     yd = da.zeros(1000, chunks=500)
-    with pytest.raises(ValueError, match=r"701 x 701 statistics .*3.7 MiB per copy.*above the "
-                                         r"memory budget of 10.0 MiB.*dask-ml"):
+    with pytest.raises(
+        ValueError,
+        match=r"701 x 701 statistics .*3.7 MiB per copy.*above the "
+        r"memory budget of 10.0 MiB.*dask-ml",
+    ):
         sd.path(Xd, yd, memory_budget="10MiB")
-    with dask.config.set({"shrinkage.max-gram-memory": "10MiB"}), pytest.raises(
-            ValueError, match="memory budget"):
+    with (
+        dask.config.set({"shrinkage.max-gram-memory": "10MiB"}),
+        pytest.raises(ValueError, match="memory budget"),
+    ):
         shrinkage.Lasso().fit(Xd, yd)
     with pytest.raises(ValueError, match="memory_budget must be a positive"):
         sd.path(Xd, yd, memory_budget=-1)
@@ -354,20 +381,24 @@ def test_partitions_of_uneven_sizes_and_empty_ones():
     _close(stats.full(), sufficient_statistics(X, y, np.ones(400), True))
 
 
-@pytest.mark.parametrize("random_state, error, match", [
-    (-1, ValueError, r"random_state must be a non-negative integer"),
-    ("1", TypeError, r"random_state must be None, a non-negative integer"),
-    (True, TypeError, r"random_state must be None, a non-negative integer"),
-    (np.random.RandomState(0), TypeError, r"on Dask input .* one integer seed"),
-])
+@pytest.mark.parametrize(
+    "random_state, error, match",
+    [
+        (-1, ValueError, r"random_state must be a non-negative integer"),
+        ("1", TypeError, r"random_state must be None, a non-negative integer"),
+        (True, TypeError, r"random_state must be None, a non-negative integer"),
+        (np.random.RandomState(0), TypeError, r"on Dask input .* one integer seed"),
+    ],
+)
 def test_fold_seeds_are_checked_as_in_the_core(random_state, error, match):
     with pytest.raises(error, match=match):
         sd.fold_ids(0, 6, 3, random_state=random_state)
 
 
 def test_fold_seeds_from_ints_and_generators():
-    assert np.array_equal(sd.fold_ids(0, 50, 3, random_state=np.int64(7)),
-                          sd.fold_ids(0, 50, 3, random_state=7))
+    assert np.array_equal(
+        sd.fold_ids(0, 50, 3, random_state=np.int64(7)), sd.fold_ids(0, 50, 3, random_state=7)
+    )
     assert np.array_equal(sd.fold_ids(0, 50, 3), sd.fold_ids(0, 50, 3, random_state=0))
     seeded = [sd.fold_ids(0, 50, 3, random_state=np.random.default_rng(5)) for _ in range(2)]
     assert np.array_equal(*seeded)

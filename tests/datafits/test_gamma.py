@@ -26,8 +26,9 @@ def test_conjugate_domain_and_closed_form_at_the_boundary():
 def test_loss_is_half_the_deviance():
     from sklearn.metrics import mean_gamma_deviance
 
-    np.testing.assert_allclose(Gamma().loss(Y, ETA).mean(),
-                               mean_gamma_deviance(Y, np.exp(ETA)) / 2, rtol=1e-12)
+    np.testing.assert_allclose(
+        Gamma().loss(Y, ETA).mean(), mean_gamma_deviance(Y, np.exp(ETA)) / 2, rtol=1e-12
+    )
 
 
 def test_loss_keeps_its_precision_near_the_minimum():

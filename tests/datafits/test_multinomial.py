@@ -25,8 +25,9 @@ def test_derivative_and_curvature_by_finite_differences():
 def test_conjugate_fenchel_young_and_domain():
     d = Multinomial()
     v = d.derivative(Y, ETA)
-    np.testing.assert_allclose(d.loss(Y, ETA) + d.conjugate(Y, v), np.sum(v * ETA, axis=1),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        d.loss(Y, ETA) + d.conjugate(Y, v), np.sum(v * ETA, axis=1), atol=1e-10
+    )
     assert np.isinf(d.conjugate(Y[:1], np.full((1, K), 0.1))[0])  # does not sum to zero
 
 
@@ -34,12 +35,14 @@ def test_null_intercept_with_offset_minimises_the_loss():
     d = Multinomial()
     sw = RNG.uniform(0.5, 2, 30)
     b = d.null_intercept(Y, sw, ETA)
-    ref = minimize(lambda c: sw @ d.loss(Y, c + ETA), np.zeros(K), method="BFGS",
-                   options={"gtol": 1e-10}).x
+    ref = minimize(
+        lambda c: sw @ d.loss(Y, c + ETA), np.zeros(K), method="BFGS", options={"gtol": 1e-10}
+    ).x
     np.testing.assert_allclose(b, ref - ref.mean(), atol=1e-5)
     freq = np.bincount(Y.astype(int), minlength=K) / 30
-    np.testing.assert_allclose(d.null_intercept(Y, np.ones(30), None),
-                               np.log(freq) - np.log(freq).mean())
+    np.testing.assert_allclose(
+        d.null_intercept(Y, np.ones(30), None), np.log(freq) - np.log(freq).mean()
+    )
 
 
 def test_checks():

@@ -30,8 +30,9 @@ def test_value_gradient_and_lipschitz():
     assert f.value(y, z) == pytest.approx(0.5 * np.sum(s * (y - z) ** 2) / s.sum(), rel=1e-14)
     # the gradient by central differences (f is quadratic: they are exact up to rounding)
     eps = 1e-6
-    fd = np.array([(f.value(y, z + eps * e) - f.value(y, z - eps * e)) / (2 * eps)
-                   for e in np.eye(25)])
+    fd = np.array(
+        [(f.value(y, z + eps * e) - f.value(y, z - eps * e)) / (2 * eps) for e in np.eye(25)]
+    )
     np.testing.assert_allclose(f.gradient(y, z), fd, atol=1e-9)
     # curvature of w -> f(Xw) along coordinate j: d2/dt2 f(X(w + t e_j)) = sum sw x_ij^2
     np.testing.assert_allclose(f.lipschitz(X), sw @ X**2, rtol=1e-14)
@@ -78,8 +79,7 @@ def test_weighted_design_matches_numpy(fit_intercept, weighted):
         assert design.yty == pytest.approx(sw @ yc**2, rel=1e-13)
         np.testing.assert_allclose(design.col_norm_sq, sw @ Xc**2, rtol=1e-12)
         r, rsum = design.residual(w)
-        np.testing.assert_allclose(design.correlations(r, rsum), Xc.T @ (sw * r_true),
-                                   atol=1e-13)
+        np.testing.assert_allclose(design.correlations(r, rsum), Xc.T @ (sw * r_true), atol=1e-13)
         r_dot_y, r_dot_r = design.residual_products(r, rsum, w)
         assert r_dot_y == pytest.approx(sw @ (r_true * yc), rel=1e-12)
         assert r_dot_r == pytest.approx(sw @ r_true**2, rel=1e-12)
@@ -105,8 +105,9 @@ def test_sufficient_statistics_match_numpy(fit_intercept, sparse, targets, monke
     Xc, Yc = X - xm, Y - ym
     stats = sufficient_statistics(sp.csc_matrix(X) if sparse else X, Y, s, fit_intercept)
     np.testing.assert_allclose(stats.G, Xc.T @ (sw[:, None] * Xc), atol=1e-13)
-    np.testing.assert_allclose(stats.q, Xc.T @ (sw[:, None] * Yc if targets > 1 else sw * Yc),
-                               atol=1e-13)
+    np.testing.assert_allclose(
+        stats.q, Xc.T @ (sw[:, None] * Yc if targets > 1 else sw * Yc), atol=1e-13
+    )
     np.testing.assert_allclose(stats.yty, sw @ Yc**2, rtol=1e-12)
     np.testing.assert_allclose(stats.x_offset, xm, atol=1e-14)
     np.testing.assert_allclose(stats.y_offset, ym, atol=1e-14)

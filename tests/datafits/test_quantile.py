@@ -38,8 +38,10 @@ def test_loss_derivative_curvature_and_conjugate():
     for _ in range(50):
         yi, e, v = rng.standard_normal(3)
         v = np.clip(v, -0.3, 0.7)
-        assert f.loss(np.array([yi]), np.array([e]))[0] + f.conjugate(
-            np.array([yi]), np.array([v]))[0] >= v * e - 1e-12
+        assert (
+            f.loss(np.array([yi]), np.array([e]))[0] + f.conjugate(np.array([yi]), np.array([v]))[0]
+            >= v * e - 1e-12
+        )
     d = f.derivative(y, eta)
     np.testing.assert_allclose(f.loss(y, eta) + f.conjugate(y, d), d * eta, atol=1e-15)
     assert np.isinf(f.conjugate(np.array([0.0]), np.array([0.71])))[0]
@@ -93,8 +95,10 @@ def _assert_dual_feasible(X, theta, sw, tau, pw, intercept):
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-@pytest.mark.parametrize(("l2", "free", "intercept"), [
-    (0.0, (), True), (0.0, (), False), (0.1, (), True), (0.0, (0, 3), True)])
+@pytest.mark.parametrize(
+    ("l2", "free", "intercept"),
+    [(0.0, (), True), (0.0, (), False), (0.1, (), True), (0.0, (0, 3), True)],
+)
 def test_certificate_is_a_valid_lower_bound(sparse, l2, free, intercept):
     """Weak duality by brute force: D(theta) <= P(w, b) for many (w, b), theta feasible."""
     X, y, sw = _data()
@@ -106,9 +110,17 @@ def test_certificate_is_a_valid_lower_bound(sparse, l2, free, intercept):
         cert = certify(Xin, y, sw, 0.3, pw, w, b, intercept)
         assert cert.gap >= 0 and np.isfinite(cert.dual)
         _assert_dual_feasible(X, cert.theta, sw, 0.3, pw, intercept)
-        assert cert.dual == pytest.approx(cert.theta @ y - 0.5 * np.sum(
-            (np.maximum(np.abs(X.T @ cert.theta) - pw.l1, 0.0) ** 2 / np.where(
-                pw.l2 > 0, pw.l2, 1.0))[pw.l2 > 0]), abs=1e-12)
+        assert cert.dual == pytest.approx(
+            cert.theta @ y
+            - 0.5
+            * np.sum(
+                (
+                    np.maximum(np.abs(X.T @ cert.theta) - pw.l1, 0.0) ** 2
+                    / np.where(pw.l2 > 0, pw.l2, 1.0)
+                )[pw.l2 > 0]
+            ),
+            abs=1e-12,
+        )
         for _ in range(5):
             w2 = rng.standard_normal(X.shape[1])
             b2 = float(rng.standard_normal()) if intercept else 0.0

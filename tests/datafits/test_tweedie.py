@@ -32,9 +32,11 @@ def test_loss_is_half_the_deviance(power):
     from sklearn.metrics import mean_tweedie_deviance
 
     y = Y if 1 <= power < 2 else _target(power)
-    np.testing.assert_allclose(Tweedie(power).loss(y, ETA).mean(),
-                               mean_tweedie_deviance(y, np.exp(ETA), power=power) / 2,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        Tweedie(power).loss(y, ETA).mean(),
+        mean_tweedie_deviance(y, np.exp(ETA), power=power) / 2,
+        rtol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("power", NONCONVEX)
@@ -60,8 +62,12 @@ def test_nonconvex_conjugate_is_the_saturated_model_at_zero_and_inf_elsewhere(po
     datafit = Tweedie(power)
     got = datafit.conjugate(y, np.zeros_like(y))
     for yi, gi in zip(y, got, strict=True):
-        inf = minimize_scalar(lambda e, yi=yi: datafit.loss(np.array([yi]), np.array([e]))[0],
-                              bounds=(-40, 10), method="bounded", options={"xatol": 1e-12}).fun
+        inf = minimize_scalar(
+            lambda e, yi=yi: datafit.loss(np.array([yi]), np.array([e]))[0],
+            bounds=(-40, 10),
+            method="bounded",
+            options={"xatol": 1e-12},
+        ).fun
         assert gi == pytest.approx(-inf, abs=1e-9)
     assert np.all(np.isinf(datafit.conjugate(y, np.full_like(y, 0.3))))
 
@@ -78,8 +84,10 @@ def test_conjugate_is_an_upper_bound_tight_to_rounding(power):
             centre = np.log(yi)
             res = minimize_scalar(
                 lambda e, yi=yi, v=v: datafit.loss(np.array([yi]), np.array([e]))[0] - v * e,
-                bounds=(centre - 300, centre + 300), method="bounded",
-                options={"xatol": 1e-12})
+                bounds=(centre - 300, centre + 300),
+                method="bounded",
+                options={"xatol": 1e-12},
+            )
             sup = -res.fun
             assert got[i] >= sup - 1e-12 * max(1.0, abs(sup))
             np.testing.assert_allclose(got[i], sup, rtol=1e-8, atol=1e-10)
@@ -96,8 +104,9 @@ def test_normalized_conjugate_converges_for_extreme_arguments():
 def test_zero_target_has_a_closed_form_conjugate_on_v_nonnegative():
     datafit = Tweedie(1.5)
     v = np.array([0.0, 2.0, -1e-3])
-    np.testing.assert_allclose(datafit.conjugate(np.zeros(3), v), [0.0, 2 * (2 * np.log(2) - 2),
-                                                                  np.inf])
+    np.testing.assert_allclose(
+        datafit.conjugate(np.zeros(3), v), [0.0, 2 * (2 * np.log(2) - 2), np.inf]
+    )
 
 
 @pytest.mark.parametrize("power", [1, 2])
@@ -106,8 +115,9 @@ def test_powers_one_and_two_are_poisson_and_gamma(power):
     y = Y if power == 1 else Y + 0.1
     datafit = Tweedie(power)
     for method in ("loss", "derivative", "curvature"):
-        np.testing.assert_array_equal(getattr(datafit, method)(y, ETA),
-                                      getattr(exact, method)(y, ETA))
+        np.testing.assert_array_equal(
+            getattr(datafit, method)(y, ETA), getattr(exact, method)(y, ETA)
+        )
     v = 0.5 * exact.derivative(y, ETA)
     np.testing.assert_array_equal(datafit.conjugate(y, v), exact.conjugate(y, v))
 
@@ -134,26 +144,39 @@ def test_target_checks_of_the_nonconvex_powers():
     a weighted sum of y <= 0 leaves the intercept-only model without a finite optimum."""
     np.testing.assert_array_equal(Tweedie(0).check_target([-3.0, 0.0, 2.0]), [-3.0, 0.0, 2.0])
     Tweedie(-1.0).check_target([-3.0, 0.0])
-    with pytest.raises(ValueError, match=r"^y must be finite for the Tweedie datafit with "
-                                         r"power=0; got \[inf\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"^y must be finite for the Tweedie datafit with "
+        r"power=0; got \[inf\]",
+    ):
         Tweedie(0).check_target([1.0, np.inf])
     for bad in (0.0, -1.0):
-        with pytest.raises(ValueError, match=r"^y must be > 0 for the Tweedie datafit with "
-                                             r"power=3; got"):
+        with pytest.raises(
+            ValueError,
+            match=r"^y must be > 0 for the Tweedie datafit with "
+            r"power=3; got",
+        ):
             Tweedie(3).check_target([1.0, bad])
-    with pytest.raises(ValueError, match=r"^sum_i s_i y_i e\^\(\(1-p\) offset_i\) is <= 0 for "
-                                         r"the Tweedie datafit with power=0: .* no finite"):
+    with pytest.raises(
+        ValueError,
+        match=r"^sum_i s_i y_i e\^\(\(1-p\) offset_i\) is <= 0 for "
+        r"the Tweedie datafit with power=0: .* no finite",
+    ):
         Tweedie(0).null_intercept(np.array([1.0, -2.0]), np.ones(2), None)
-    np.testing.assert_array_equal(Tweedie(0).recession(np.array([-1.0, 0.0, 2.0])),
-                                  [-1.0, -1.0, 0.0])
+    np.testing.assert_array_equal(
+        Tweedie(0).recession(np.array([-1.0, 0.0, 2.0])), [-1.0, -1.0, 0.0]
+    )
 
 
-@pytest.mark.parametrize(("power", "match"), [
-    (0.5, r"^power must not lie in \(0, 1\): no Tweedie distribution"),
-    (1 - 1e-9, r"^power must not lie in \(0, 1\)"),
-    (np.inf, r"^power must be a finite number; got power=inf"),
-    (np.nan, r"^power must be a finite number; got power=nan"),
-])
+@pytest.mark.parametrize(
+    ("power", "match"),
+    [
+        (0.5, r"^power must not lie in \(0, 1\): no Tweedie distribution"),
+        (1 - 1e-9, r"^power must not lie in \(0, 1\)"),
+        (np.inf, r"^power must be a finite number; got power=inf"),
+        (np.nan, r"^power must be a finite number; got power=nan"),
+    ],
+)
 def test_power_refusals_name_the_power_and_the_reason(power, match):
     with pytest.raises(ValueError, match=match):
         Tweedie(power)

@@ -32,11 +32,13 @@ def test_the_settings_are_compares_defaults():
     assert (defaults["cv"], defaults["repeats"], defaults["bootstrap"]) == (CV, REPEATS, BOOTSTRAP)
 
 
-def test_the_command_prints_the_introduction_and_passes_the_settings(monkeypatch, tmp_path,
-                                                                   capsys):
+def test_the_command_prints_the_introduction_and_passes_the_settings(monkeypatch, tmp_path, capsys):
     seen = {}
-    monkeypatch.setattr(cli, "_run_compare",
-                        lambda table, source, **kw: seen.update(table=table, source=source, **kw))
+    monkeypatch.setattr(
+        cli,
+        "_run_compare",
+        lambda table, source, **kw: seen.update(table=table, source=source, **kw),
+    )
     out = tmp_path / "r.html"
     assert cli.main(["demo", "--out", str(out), "--no-progress", "--seed", "3"]) == 0
     assert capsys.readouterr().out == introduction(demo_table()) + "\n"

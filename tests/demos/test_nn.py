@@ -63,8 +63,14 @@ def test_adamw_matches_sgds_decay_per_step_and_l1_rows_match_strengths():
     assert math.isclose(ADAM_LR * ADAMW_DECAY, SGD_LR * LAM / (1 - MOMENTUM))
     assert math.isclose(L1_LOSS_LAM, (1 - MOMENTUM) * L1_LAM)
     names = [m.name for m in methods()]
-    for expected in ("SGD (no penalty)", "Adam (no penalty)", "AdamW", "subgradient",
-                     "proximal L1", "proximal group-L1"):
+    for expected in (
+        "SGD (no penalty)",
+        "Adam (no penalty)",
+        "AdamW",
+        "subgradient",
+        "proximal L1",
+        "proximal group-L1",
+    ):
         assert any(expected in name for name in names), expected
 
 

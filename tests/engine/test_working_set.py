@@ -84,8 +84,9 @@ class _Scripted:
         return Step(1, self.script.pop(0))
 
 
-@pytest.mark.parametrize(("reset", "sizes"), [(False, [4, 8, 16, 16, 16]),
-                                              (True, [4, 8, 16, 4, 4])])
+@pytest.mark.parametrize(
+    ("reset", "sizes"), [(False, [4, 8, 16, 16, 16]), (True, [4, 8, 16, 4, 4])]
+)
 def test_the_working_set_doubles_when_stuck_then_keeps_its_size_or_resets(reset, sizes):
     grow, moved, stop = Progress.GROW, Progress.MOVED, Progress.STOP
     model = _Scripted([grow, grow, moved, moved, stop])

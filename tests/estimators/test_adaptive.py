@@ -13,17 +13,24 @@ _CV_WEIGHTS = "cross-validation folds of repeated rows differ from those of weig
 
 def _expected_failures(estimator):
     if isinstance(estimator, AdaptiveLassoCV):  # as scikit-learn's own LassoCV
-        return {"check_sample_weight_equivalence_on_dense_data": _CV_WEIGHTS,
-                "check_sample_weight_equivalence_on_sparse_data": _CV_WEIGHTS}
+        return {
+            "check_sample_weight_equivalence_on_dense_data": _CV_WEIGHTS,
+            "check_sample_weight_equivalence_on_sparse_data": _CV_WEIGHTS,
+        }
     return {}
 
 
 # alpha=0.01: at alpha=1 the adaptive weights zero everything on the checks' data, and the core
 # then reports n_iter_ = 0 (like Lasso(standardize=True)), which one check rejects
-@parametrize_with_checks([AdaptiveLasso(0.01), AdaptiveLasso(0.01, init="ols", gamma=0.5),
-                          AdaptiveLasso(0.01, init_alpha=0.1, standardize=True),
-                          AdaptiveLassoCV(n_alphas=10)],
-                         expected_failed_checks=_expected_failures)
+@parametrize_with_checks(
+    [
+        AdaptiveLasso(0.01),
+        AdaptiveLasso(0.01, init="ols", gamma=0.5),
+        AdaptiveLasso(0.01, init_alpha=0.1, standardize=True),
+        AdaptiveLassoCV(n_alphas=10),
+    ],
+    expected_failed_checks=_expected_failures,
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -76,16 +83,22 @@ def test_cv_over_a_gamma_grid_on_the_same_folds():
     chosen = model.cv_results_[int(np.argmin(best))]
     assert model.alpha_ == chosen.alpha_min
     np.testing.assert_array_equal(model.alphas_, chosen.alphas)
-    refit = AdaptiveLasso(model.alpha_, gamma=model.gamma_, init_alpha=model.init_alpha_,
-                          tol=1e-4).fit(X, y)
+    refit = AdaptiveLasso(
+        model.alpha_, gamma=model.gamma_, init_alpha=model.init_alpha_, tol=1e-4
+    ).fit(X, y)
     np.testing.assert_allclose(model.coef_, refit.coef_, rtol=1e-6, atol=1e-9)
 
 
-@pytest.mark.parametrize(("Est", "kwargs", "match"), [
-    (AdaptiveLasso, {"gamma": -0.1}, "gamma"), (AdaptiveLassoCV, {"gamma": [1.0, -2.0]}, "gamma"),
-    (AdaptiveLassoCV, {"gamma": []}, "gamma"), (AdaptiveLasso, {"init": "pca"}, "init"),
-    (AdaptiveLassoCV, {"alpha_rule": "2se"}, "alpha_rule"),
-])
+@pytest.mark.parametrize(
+    ("Est", "kwargs", "match"),
+    [
+        (AdaptiveLasso, {"gamma": -0.1}, "gamma"),
+        (AdaptiveLassoCV, {"gamma": [1.0, -2.0]}, "gamma"),
+        (AdaptiveLassoCV, {"gamma": []}, "gamma"),
+        (AdaptiveLasso, {"init": "pca"}, "init"),
+        (AdaptiveLassoCV, {"alpha_rule": "2se"}, "alpha_rule"),
+    ],
+)
 def test_bad_input_names_the_argument(Est, kwargs, match):
     X, y = _data()
     with pytest.raises(ValueError, match=match):

@@ -22,21 +22,28 @@ from .._reference import simulated
 
 _WEIGHTS_ARE_NOT_FOLDS = (
     "folds are drawn over rows: a row repeated k times is not the same data as one row of "
-    "weight k once the rows are split into folds")
+    "weight k once the rows are split into folds"
+)
 
 
 def _expected_failures(estimator):
     if isinstance(estimator, RidgeCV) and estimator.cv in (None, "loo", "gcv"):
         return {}  # leave-one-out / GCV of a weighted fit
-    return {"check_sample_weight_equivalence_on_dense_data": _WEIGHTS_ARE_NOT_FOLDS,
-            "check_sample_weight_equivalence_on_sparse_data": _WEIGHTS_ARE_NOT_FOLDS}
+    return {
+        "check_sample_weight_equivalence_on_dense_data": _WEIGHTS_ARE_NOT_FOLDS,
+        "check_sample_weight_equivalence_on_sparse_data": _WEIGHTS_ARE_NOT_FOLDS,
+    }
 
 
 @parametrize_with_checks(
-    [LassoCV(n_alphas=10, cv=3),
-     ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=8, cv=3, relax=True, alpha_rule="1se"),
-     RidgeCV(), RidgeCV(cv=3)],
-    expected_failed_checks=_expected_failures)
+    [
+        LassoCV(n_alphas=10, cv=3),
+        ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=8, cv=3, relax=True, alpha_rule="1se"),
+        RidgeCV(),
+        RidgeCV(cv=3),
+    ],
+    expected_failed_checks=_expected_failures,
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -65,10 +72,12 @@ def test_lasso_cv_matches_sklearn():
 def test_elastic_net_cv_l1_ratio_grid_matches_sklearn():
     X, y = simulated(50, 10, seed=1, noise=1.0)
     ratios = [0.2, 0.6, 1.0]
-    ours = ElasticNetCV(l1_ratio=ratios, n_alphas=12, cv=4, alpha_min_ratio=1e-3, tol=1e-12,
-                        max_iter=100_000).fit(X, y)
-    ref = sk.ElasticNetCV(l1_ratio=ratios, alphas=12, cv=KFold(4), eps=1e-3, tol=1e-14,
-                          max_iter=100_000).fit(X, y)
+    ours = ElasticNetCV(
+        l1_ratio=ratios, n_alphas=12, cv=4, alpha_min_ratio=1e-3, tol=1e-12, max_iter=100_000
+    ).fit(X, y)
+    ref = sk.ElasticNetCV(
+        l1_ratio=ratios, alphas=12, cv=KFold(4), eps=1e-3, tol=1e-14, max_iter=100_000
+    ).fit(X, y)
     assert _rel(ours.alphas_, ref.alphas_) < 1e-12
     assert ours.mse_path_.shape == ref.mse_path_.shape == (3, 12, 4)
     assert _rel(ours.mse_path_, ref.mse_path_) < 1e-6
@@ -76,8 +85,9 @@ def test_elastic_net_cv_l1_ratio_grid_matches_sklearn():
     assert _rel(ours.coef_, ref.coef_) < 1e-6
     # every l1_ratio was scored on the same folds
     splits = ours.cv_result_.splits
-    assert all(np.array_equal(te, te2) for (_, te), (_, te2) in zip(
-        splits, KFold(4).split(X), strict=True))
+    assert all(
+        np.array_equal(te, te2) for (_, te), (_, te2) in zip(splits, KFold(4).split(X), strict=True)
+    )
 
 
 def test_one_standard_error_rule_refits_the_larger_alpha():
@@ -86,21 +96,26 @@ def test_one_standard_error_rule_refits_the_larger_alpha():
     assert m.alpha_ == m.alpha_1se_ >= m.alpha_min_
     i = int(np.flatnonzero(m.alphas_ == m.alpha_)[0])
     assert m.cv_mean_[i] <= m.cv_mean_.min() + m.cv_se_[np.argmin(m.cv_mean_)]
-    path = shrinkage.path(X, y, alphas=m.alphas_[:i + 1])
+    path = shrinkage.path(X, y, alphas=m.alphas_[: i + 1])
     assert np.allclose(m.coef_, path.coefs[-1], atol=1e-8)
-    assert np.count_nonzero(m.coef_) <= np.count_nonzero(
-        LassoCV(n_alphas=30, cv=5).fit(X, y).coef_)
+    assert np.count_nonzero(m.coef_) <= np.count_nonzero(LassoCV(n_alphas=30, cv=5).fit(X, y).coef_)
 
 
 def test_glmnet_options_reach_every_fold():
     X, y = simulated(60, 10, seed=3)
     X[:, 1] *= 50.0
     sw = np.random.default_rng(0).uniform(0.5, 2.0, 60)
-    kw = {"standardize": True, "penalty_factor": np.r_[0.0, np.ones(9)], "lower": -1.0,
-          "upper": 2.5, "tol": 1e-10}
+    kw = {
+        "standardize": True,
+        "penalty_factor": np.r_[0.0, np.ones(9)],
+        "lower": -1.0,
+        "upper": 2.5,
+        "tol": 1e-10,
+    }
     m = ElasticNetCV(l1_ratio=0.8, n_alphas=10, cv=3, **kw).fit(X, y, sample_weight=sw)
-    res = shrinkage.cross_validate_path(X, y, l1_ratio=0.8, n_alphas=10, cv=3, sample_weight=sw,
-                                        **kw)
+    res = shrinkage.cross_validate_path(
+        X, y, l1_ratio=0.8, n_alphas=10, cv=3, sample_weight=sw, **kw
+    )
     assert np.allclose(m.cv_mean_, res.cv_mean)
     assert np.all(m.coef_ >= -1.0 - 1e-12) and np.all(m.coef_ <= 2.5 + 1e-12)
     ref = shrinkage.ElasticNet(m.alpha_, l1_ratio=0.8, **kw).fit(X, y, sample_weight=sw)
@@ -176,10 +191,9 @@ def test_ridge_loo_matches_sklearn(shape, multi):
     Y = np.column_stack([y, 0.5 * y + np.random.default_rng(0).standard_normal(len(y))])
     target = Y if multi else y
     alphas = np.geomspace(1e-2, 1e2, 9)
-    for per_target in ([False, True] if multi else [False]):
+    for per_target in [False, True] if multi else [False]:
         ours = RidgeCV(alphas, store_cv_results=True, alpha_per_target=per_target).fit(X, target)
-        ref = sk.RidgeCV(alphas, store_cv_results=True, alpha_per_target=per_target).fit(
-            X, target)
+        ref = sk.RidgeCV(alphas, store_cv_results=True, alpha_per_target=per_target).fit(X, target)
         assert _rel(ours.cv_results_, ref.cv_results_) < 1e-8
         assert np.allclose(ours.alpha_, ref.alpha_)
         assert _rel(ours.coef_, ref.coef_) < 1e-8
@@ -197,15 +211,17 @@ def test_ridge_loo_equals_brute_force_refits(shape, sparse, fit_intercept):
     sw = np.random.default_rng(1).uniform(0.5, 2.0, n)
     for factors in (None, np.r_[0.0, 0.5, np.ones(p - 2)]):  # with an unpenalized column
         Xin = sp.csc_matrix(X) if sparse else X
-        m = RidgeCV([0.3, 3.0], fit_intercept=fit_intercept, penalty_factor=factors,
-                    store_cv_results=True).fit(Xin, y, sample_weight=sw)
+        m = RidgeCV(
+            [0.3, 3.0], fit_intercept=fit_intercept, penalty_factor=factors, store_cv_results=True
+        ).fit(Xin, y, sample_weight=sw)
         for k, alpha in enumerate([0.3, 3.0]):
             loo = np.empty(n)
             for i in range(n):
                 keep = np.arange(n) != i
                 fit = Ridge(alpha, fit_intercept=fit_intercept, penalty_factor=factors).fit(
-                    X[keep], y[keep], sample_weight=sw[keep])
-                loo[i] = (y[i] - fit.predict(X[i:i + 1])[0]) ** 2
+                    X[keep], y[keep], sample_weight=sw[keep]
+                )
+                loo[i] = (y[i] - fit.predict(X[i : i + 1])[0]) ** 2
             assert _rel(m.cv_results_[:, k], loo) < 1e-9
         errors = (sw / sw.sum()) @ m.cv_results_
         assert np.allclose(m.cv_mean_, errors)
@@ -223,8 +239,9 @@ def test_ridge_gcv_and_kfold():
         df = 1 + shrink.sum()
         assert err == pytest.approx(np.mean(resid**2) / (1 - df / 40) ** 2)
     kf = RidgeCV(alphas, cv=KFold(5)).fit(X, y)
-    ref = GridSearchCV(sk.Ridge(), {"alpha": alphas}, cv=KFold(5),
-                       scoring="neg_mean_squared_error").fit(X, y)
+    ref = GridSearchCV(
+        sk.Ridge(), {"alpha": alphas}, cv=KFold(5), scoring="neg_mean_squared_error"
+    ).fit(X, y)
     assert np.allclose(kf.cv_mean_, -ref.cv_results_["mean_test_score"])
     assert kf.alpha_ == ref.best_params_["alpha"] and kf.cv_se_.shape == (8,)
 

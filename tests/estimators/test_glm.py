@@ -1,6 +1,5 @@
 """GLM estimators: scikit-learn contract, agreement with scikit-learn on the same objective."""
 
-
 import warnings
 
 import numpy as np
@@ -25,16 +24,24 @@ from shrinkage.exceptions import ShrinkageConvergenceWarning
 _STALLED_HINGE = {
     f"check_sample_weight_equivalence_on_{kind}_data": "squared-hinge L1 prox-Newton stalls "
     "short of its tolerance on this data; the two fits end at different inexact points"
-    for kind in ("dense", "sparse")}
+    for kind in ("dense", "sparse")
+}
 
 
-@parametrize_with_checks([
-    LogisticRegression(), LogisticRegression("l1", C=10.0), LogisticRegression(
-        "elasticnet", l1_ratio=0.5, multi_class="ovr", standardize=True),
-    LogisticRegression(multi_class="multinomial"), PoissonRegressor(alpha=0.01),
-    LinearSVC(), LinearSVC("l1", C=10.0)],
-    expected_failed_checks=lambda est: _STALLED_HINGE
-    if isinstance(est, LinearSVC) and est.penalty == "l1" else {})
+@parametrize_with_checks(
+    [
+        LogisticRegression(),
+        LogisticRegression("l1", C=10.0),
+        LogisticRegression("elasticnet", l1_ratio=0.5, multi_class="ovr", standardize=True),
+        LogisticRegression(multi_class="multinomial"),
+        PoissonRegressor(alpha=0.01),
+        LinearSVC(),
+        LinearSVC("l1", C=10.0),
+    ],
+    expected_failed_checks=lambda est: (
+        _STALLED_HINGE if isinstance(est, LinearSVC) and est.penalty == "l1" else {}
+    ),
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -62,8 +69,9 @@ def test_l2_with_intercept_matches_sklearn_lbfgs(sparse):
     sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
     Xin = sp.csc_matrix(X) if sparse else X
     ours = LogisticRegression(C=0.3, tol=1e-12).fit(Xin, y, sample_weight=sw)
-    ref = sk.LogisticRegression(C=0.3, solver="newton-cholesky", tol=1e-12,
-                                max_iter=1000).fit(X, y, sample_weight=sw)
+    ref = sk.LogisticRegression(C=0.3, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(
+        X, y, sample_weight=sw
+    )
     assert ours.coef_.shape == (1, X.shape[1])
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-6)
@@ -74,8 +82,9 @@ def test_l2_with_intercept_matches_sklearn_lbfgs(sparse):
 def test_l1_without_intercept_matches_liblinear():
     X, y = _classes(seed=2)
     ours = LogisticRegression("l1", C=0.2, fit_intercept=False, tol=1e-8).fit(X, y)
-    ref = sk.LogisticRegression(C=0.2, l1_ratio=1.0, solver="liblinear", fit_intercept=False,
-                                tol=1e-12, max_iter=10_000).fit(X, y)
+    ref = sk.LogisticRegression(
+        C=0.2, l1_ratio=1.0, solver="liblinear", fit_intercept=False, tol=1e-12, max_iter=10_000
+    ).fit(X, y)
     assert np.count_nonzero(ours.coef_) < X.shape[1]
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     assert np.array_equal(ours.coef_ == 0, ref.coef_ == 0)
@@ -85,8 +94,9 @@ def test_elastic_net_matches_saga():
     X, y = _classes(n=60, p=4, seed=3)
     X = StandardScaler().fit_transform(X)
     ours = LogisticRegression("elasticnet", C=0.5, l1_ratio=0.4, tol=1e-12).fit(X, y)
-    ref = sk.LogisticRegression(C=0.5, l1_ratio=0.4, solver="saga", tol=1e-12,
-                                max_iter=100_000).fit(X, y)
+    ref = sk.LogisticRegression(
+        C=0.5, l1_ratio=0.4, solver="saga", tol=1e-12, max_iter=100_000
+    ).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-5)
 
@@ -131,8 +141,9 @@ def test_one_vs_rest_is_one_binary_fit_per_class():
     assert ours.dual_gap_.shape == (3,) and ours.n_iter_.shape == (3,)
     sw_total = len(y)
     for k in range(3):
-        single = LogisticRegression("l1", alpha=alpha_from_C(0.5, n_samples=sw_total),
-                                    tol=1e-12).fit(X, y == k)
+        single = LogisticRegression(
+            "l1", alpha=alpha_from_C(0.5, n_samples=sw_total), tol=1e-12
+        ).fit(X, y == k)
         np.testing.assert_allclose(ours.coef_[k], single.coef_[0], atol=1e-12)
     p = ours.predict_proba(X)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
@@ -143,12 +154,14 @@ def test_balanced_class_weight_matches_sklearn():
     score = X[:, 0] + np.random.default_rng(8).standard_normal(120)
     y = (score > np.quantile(score, 0.85)).astype(int)  # 15% positives
     ours = LogisticRegression(C=0.5, class_weight="balanced", tol=1e-12).fit(X, y)
-    ref = sk.LogisticRegression(C=0.5, class_weight="balanced", solver="newton-cholesky",
-                                tol=1e-12).fit(X, y)
+    ref = sk.LogisticRegression(
+        C=0.5, class_weight="balanced", solver="newton-cholesky", tol=1e-12
+    ).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     manual = LogisticRegression(C=0.5, class_weight={0: 0.5, 1: 3.0}, tol=1e-12).fit(X, y)
-    ref = sk.LogisticRegression(C=0.5, class_weight={0: 0.5, 1: 3.0}, solver="newton-cholesky",
-                                tol=1e-12).fit(X, y)
+    ref = sk.LogisticRegression(
+        C=0.5, class_weight={0: 0.5, 1: 3.0}, solver="newton-cholesky", tol=1e-12
+    ).fit(X, y)
     assert _rel(manual.coef_, ref.coef_) < 1e-5
 
 
@@ -175,22 +188,27 @@ def test_warm_start_and_grid_search():
     model = LogisticRegression("l1", C=0.5, warm_start=True, tol=1e-8).fit(X, y)
     again = model.fit(X, y)
     assert again.n_iter_[0] <= 2
-    grid = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression()),
-                        {"logisticregression__C": [0.01, 1.0],
-                         "logisticregression__penalty": ["l1", "l2"]}, cv=3).fit(X, y)
+    grid = GridSearchCV(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        {"logisticregression__C": [0.01, 1.0], "logisticregression__penalty": ["l1", "l2"]},
+        cv=3,
+    ).fit(X, y)
     assert grid.best_score_ > 0.7
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"penalty": "l3"}, "penalty must be one of"),
-    ({"penalty": "elasticnet"}, "needs l1_ratio"),
-    ({"penalty": "l1", "l1_ratio": 0.5}, "l1_ratio applies to penalty='elasticnet' only"),
-    ({"penalty": None, "alpha": 0.1}, "penalty=None fits without a penalty"),
-    ({"C": 0.0}, "C must be a positive number"),
-    ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
-    ({"multi_class": "both"}, "multi_class must be one of"),
-    ({"class_weight": "even"}, "class_weight must be None, 'balanced' or a dict"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"penalty": "l3"}, "penalty must be one of"),
+        ({"penalty": "elasticnet"}, "needs l1_ratio"),
+        ({"penalty": "l1", "l1_ratio": 0.5}, "l1_ratio applies to penalty='elasticnet' only"),
+        ({"penalty": None, "alpha": 0.1}, "penalty=None fits without a penalty"),
+        ({"C": 0.0}, "C must be a positive number"),
+        ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
+        ({"multi_class": "both"}, "multi_class must be one of"),
+        ({"class_weight": "even"}, "class_weight must be None, 'balanced' or a dict"),
+    ],
+)
 def test_bad_parameters_name_the_argument(kwargs, match):
     X, y = _classes()
     with pytest.raises(ValueError, match=match):
@@ -228,8 +246,9 @@ def test_class_weights_that_leave_one_class_are_a_clear_error(penalty, multi_cla
 def test_linear_svc_matches_liblinear_without_intercept(penalty):
     X, y = _classes(seed=12)
     ours = LinearSVC(penalty, C=0.3, fit_intercept=False, tol=1e-12).fit(X, y)
-    ref = SkLinearSVC(penalty=penalty, C=0.3, fit_intercept=False, dual=False, tol=1e-12,
-                      max_iter=100_000).fit(X, y)
+    ref = SkLinearSVC(
+        penalty=penalty, C=0.3, fit_intercept=False, dual=False, tol=1e-12, max_iter=100_000
+    ).fit(X, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     assert np.array_equal(ours.predict(X), ref.predict(X))
 
@@ -266,8 +285,9 @@ def test_poisson_matches_sklearn(alpha):
     X, y, _ = _counts()
     sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
     ours = PoissonRegressor(alpha=alpha, tol=1e-12).fit(X, y, sample_weight=sw)
-    ref = sk.PoissonRegressor(alpha=alpha, solver="newton-cholesky", tol=1e-12,
-                              max_iter=1000).fit(X, y, sample_weight=sw)
+    ref = sk.PoissonRegressor(alpha=alpha, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(
+        X, y, sample_weight=sw
+    )
     assert _rel(ours.coef_, ref.coef_) < 1e-5
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-7)
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-6)
@@ -280,11 +300,13 @@ def test_poisson_offset_is_log_exposure():
     # rates y / exposure with weights exposure: the same likelihood up to a constant, and the
     # same objective once alpha is rescaled by n / sum(exposure) (alpha is per unit weight)
     rate = PoissonRegressor(alpha=0.01 * len(y) / exposure.sum(), tol=1e-12).fit(
-        X, y / exposure, sample_weight=exposure)
+        X, y / exposure, sample_weight=exposure
+    )
     assert _rel(ours.coef_, rate.coef_) < 1e-6
     assert ours.intercept_ == pytest.approx(rate.intercept_, abs=1e-7)
-    np.testing.assert_allclose(ours.predict(X, offset=offset),
-                               exposure * ours.predict(X), rtol=1e-12)
+    np.testing.assert_allclose(
+        ours.predict(X, offset=offset), exposure * ours.predict(X), rtol=1e-12
+    )
 
 
 def test_negative_counts_are_a_clear_error():
@@ -308,8 +330,14 @@ def _unscaled(n=300, seed=0):
     """ISLR Default-like columns: balance ~ 1e3, income ~ 3e4, a 0/1 flag and a column ~ 0.1
     (sd 1e4 against 1e-1: scales 1e5 apart)."""
     rng = np.random.default_rng(seed)
-    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
-                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    Z = np.column_stack(
+        [
+            rng.normal(800, 400, n),
+            rng.normal(3e4, 1e4, n),
+            rng.integers(0, 2, n),
+            rng.normal(0.0, 0.1, n),
+        ]
+    )
     eta = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
     return Z, eta, rng
 
@@ -378,12 +406,14 @@ def test_the_certificate_bounds_the_suboptimality_at_tiny_alphas(alpha):
 
     def objective(w, b):
         eta = Z @ np.ravel(w) + b
-        return (float(np.mean(np.logaddexp(0, eta) - y * eta))
-                + alpha * (0.5 * np.abs(w).sum() + 0.25 * np.sum(np.square(w))))
+        return float(np.mean(np.logaddexp(0, eta) - y * eta)) + alpha * (
+            0.5 * np.abs(w).sum() + 0.25 * np.sum(np.square(w))
+        )
 
     assert ours.converged_ and ours.dual_gap_ > 0.0
     assert objective(ours.coef_, ours.intercept_) - objective(coef, intercept) <= (
-        ours.dual_gap_ + 1e-15)
+        ours.dual_gap_ + 1e-15
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -396,8 +426,9 @@ def test_poisson_predict_names_the_row_whose_count_overflows(dtype):
     X_new[2, 0] = 1e30 if dtype == np.float32 else 1e300
     with pytest.raises(ValueError, match=r"^X row 2 .* overflows " + np.dtype(dtype).name):
         model.predict(X_new)
-    np.testing.assert_allclose(model.predict(X[:5]), np.exp(X[:5] @ model.coef_
-                                                            + model.intercept_), rtol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(X[:5]), np.exp(X[:5] @ model.coef_ + model.intercept_), rtol=1e-6
+    )
 
 
 def test_expected_counts_reaches_the_largest_float_then_refuses():

@@ -16,20 +16,28 @@ _SOLVER_PRECISION = (
     "weighted and repeated data give the same objective, and fits that agree to the solver's "
     "precision (~1e-7 relative even at tol=1e-8 on the check's small data), not to the check's "
     "rtol=1e-7; sample weights are checked through every fold against brute force in "
-    "test_poisson_cv_equals_brute_force_with_offset_and_weights")
+    "test_poisson_cv_equals_brute_force_with_offset_and_weights"
+)
 
 
 def _expected_failures(estimator):
     if isinstance(estimator, LogisticRegressionCV):
         return {}
-    return {"check_sample_weight_equivalence_on_dense_data": _SOLVER_PRECISION,
-            "check_sample_weight_equivalence_on_sparse_data": _SOLVER_PRECISION}
+    return {
+        "check_sample_weight_equivalence_on_dense_data": _SOLVER_PRECISION,
+        "check_sample_weight_equivalence_on_sparse_data": _SOLVER_PRECISION,
+    }
 
 
 @parametrize_with_checks(
-    [LogisticRegressionCV(n_alphas=4, alpha_min_ratio=0.01, cv=3, l1_ratios=[0.5, 1.0],
-                          alpha_rule="1se"),
-     PoissonRegressorCV(n_alphas=5, cv=3)], expected_failed_checks=_expected_failures)
+    [
+        LogisticRegressionCV(
+            n_alphas=4, alpha_min_ratio=0.01, cv=3, l1_ratios=[0.5, 1.0], alpha_rule="1se"
+        ),
+        PoissonRegressorCV(n_alphas=5, cv=3),
+    ],
+    expected_failed_checks=_expected_failures,
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -49,9 +57,11 @@ def _brute_force_deviance(X, y, splits, alphas, sw, **kwargs):
     for f, (train, test) in enumerate(splits):
         for a, alpha in enumerate(alphas):
             model = LogisticRegression("l1", alpha=alpha, tol=1e-11, **kwargs).fit(
-                X[train], y[train], sample_weight=sw[train])
-            p = model.predict_proba(X[test])[np.arange(test.size),
-                                             np.searchsorted(model.classes_, y[test])]
+                X[train], y[train], sample_weight=sw[train]
+            )
+            p = model.predict_proba(X[test])[
+                np.arange(test.size), np.searchsorted(model.classes_, y[test])
+            ]
             errors[f, a] = -2 * np.average(np.log(p), weights=sw[test])
     weights = np.array([sw[test].sum() for _, test in splits])
     return weights @ errors / weights.sum()
@@ -61,15 +71,17 @@ def _brute_force_deviance(X, y, splits, alphas, sw, **kwargs):
 def test_cv_curve_equals_brute_force_over_folds(k, multi_class):
     X, y = _classes(k=k, seed=k)
     sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
-    cv = LogisticRegressionCV(n_alphas=6, alpha_min_ratio=0.01, cv=4, multi_class=multi_class,
-                              tol=1e-11).fit(X, y, sample_weight=sw)
+    cv = LogisticRegressionCV(
+        n_alphas=6, alpha_min_ratio=0.01, cv=4, multi_class=multi_class, tol=1e-11
+    ).fit(X, y, sample_weight=sw)
     splits = cv.cv_result_.splits
     ref_splits = list(StratifiedKFold(4).split(X, y))
     assert all(np.array_equal(a[1], b[1]) for a, b in zip(splits, ref_splits, strict=True))
     brute = _brute_force_deviance(X, y, splits, cv.alphas_, sw, multi_class=multi_class)
     np.testing.assert_allclose(cv.cv_mean_, brute, rtol=1e-5)
     final = LogisticRegression("l1", alpha=cv.alpha_, multi_class=multi_class, tol=1e-11).fit(
-        X, y, sample_weight=sw)
+        X, y, sample_weight=sw
+    )
     np.testing.assert_allclose(cv.coef_, final.coef_, atol=1e-5)
     np.testing.assert_allclose(cv.predict_proba(X), final.predict_proba(X), atol=1e-5)
     assert pytest.approx(1 / (cv.alpha_ * sw.sum())) == cv.C_
@@ -119,8 +131,11 @@ def test_a_class_missing_from_a_training_fold_is_an_error():
 
 def test_pipeline_and_grid_search():
     X, y = _classes(seed=8)
-    grid = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegressionCV(n_alphas=5, cv=3)),
-                        {"logisticregressioncv__scoring": ["deviance", "roc_auc"]}, cv=3)
+    grid = GridSearchCV(
+        make_pipeline(StandardScaler(), LogisticRegressionCV(n_alphas=5, cv=3)),
+        {"logisticregressioncv__scoring": ["deviance", "roc_auc"]},
+        cv=3,
+    )
     assert grid.fit(X, y).best_score_ > 0.7
 
 
@@ -132,12 +147,14 @@ def test_poisson_cv_equals_brute_force_with_offset_and_weights():
     offset = np.log(exposure)
     sw = rng.uniform(0.5, 2.0, 80)
     cv = PoissonRegressorCV(n_alphas=5, cv=4, scoring="mse", l1_ratio=0.5, tol=1e-11).fit(
-        X, y, sample_weight=sw, offset=offset)
+        X, y, sample_weight=sw, offset=offset
+    )
     errors = np.empty((4, 5))
     for f, (train, test) in enumerate(cv.cv_result_.splits):
         for a, alpha in enumerate(cv.alphas_):
             m = PoissonRegressor(alpha=alpha, l1_ratio=0.5, tol=1e-11).fit(
-                X[train], y[train], sample_weight=sw[train], offset=offset[train])
+                X[train], y[train], sample_weight=sw[train], offset=offset[train]
+            )
             resid = y[test] - m.predict(X[test], offset=offset[test])
             errors[f, a] = np.average(resid**2, weights=sw[test])
     weights = np.array([sw[test].sum() for _, test in cv.cv_result_.splits])
@@ -156,7 +173,9 @@ def test_logistic_cv_predict_log_proba_takes_alpha_like_predict_proba():
     y = (X[:, 0] - X[:, 1] + rng.logistic(size=90) > 0).astype(int)
     clf = shrinkage.LogisticRegressionCV(n_alphas=6, cv=3).fit(X, y)
     for alpha in (None, clf.alpha_, clf.alphas_[0]):
-        np.testing.assert_allclose(np.exp(clf.predict_log_proba(X, alpha)),
-                                   clf.predict_proba(X, alpha), rtol=1e-12)
-    assert not np.allclose(clf.predict_log_proba(X, clf.alphas_[0]),
-                           clf.predict_log_proba(X, clf.alpha_))
+        np.testing.assert_allclose(
+            np.exp(clf.predict_log_proba(X, alpha)), clf.predict_proba(X, alpha), rtol=1e-12
+        )
+    assert not np.allclose(
+        clf.predict_log_proba(X, clf.alphas_[0]), clf.predict_log_proba(X, clf.alpha_)
+    )

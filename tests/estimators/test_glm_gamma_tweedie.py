@@ -15,10 +15,14 @@ from shrinkage.datafits.gamma import Gamma
 from shrinkage.datafits.tweedie import Tweedie
 
 
-@parametrize_with_checks([GammaRegressor(alpha=0.01),
-                          TweedieRegressor(power=1.2, alpha=0.01, l1_ratio=0.5),
-                          TweedieRegressor(power=0, alpha=0.01, l1_ratio=0.5),
-                          TweedieRegressor(power=3, alpha=0.01, l1_ratio=0.5)])
+@parametrize_with_checks(
+    [
+        GammaRegressor(alpha=0.01),
+        TweedieRegressor(power=1.2, alpha=0.01, l1_ratio=0.5),
+        TweedieRegressor(power=0, alpha=0.01, l1_ratio=0.5),
+        TweedieRegressor(power=3, alpha=0.01, l1_ratio=0.5),
+    ]
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -52,8 +56,9 @@ def _rel(a, b) -> float:
 def _objective(datafit, X, y, w, b, alpha, l1_ratio, sw=None, offset=None):
     sw = np.ones(len(y)) if sw is None else sw
     eta = X @ w + b + (0.0 if offset is None else offset)
-    return (float(sw @ datafit.loss(y, eta)) / sw.sum()
-            + alpha * (l1_ratio * np.abs(w).sum() + (1 - l1_ratio) / 2 * w @ w))
+    return float(sw @ datafit.loss(y, eta)) / sw.sum() + alpha * (
+        l1_ratio * np.abs(w).sum() + (1 - l1_ratio) / 2 * w @ w
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -65,8 +70,9 @@ def test_gamma_matches_sklearn(alpha):
     X, y, _ = _data("gamma")
     sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
     ours = GammaRegressor(alpha=alpha, tol=1e-14).fit(X, y, sample_weight=sw)
-    ref = sk.GammaRegressor(alpha=alpha, solver="newton-cholesky", tol=1e-14,
-                            max_iter=1000).fit(X, y, sample_weight=sw)
+    ref = sk.GammaRegressor(alpha=alpha, solver="newton-cholesky", tol=1e-14, max_iter=1000).fit(
+        X, y, sample_weight=sw
+    )
     assert ours.converged_ and ours.certificate_ == "duality_gap"
     assert _rel(ours.coef_, ref.coef_) < 1e-6
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-7)
@@ -78,8 +84,9 @@ def test_gamma_matches_sklearn(alpha):
 def test_tweedie_matches_sklearn_with_the_log_link(power, alpha):
     X, y, _ = _data("tweedie")
     ours = TweedieRegressor(power=power, alpha=alpha, tol=1e-14).fit(X, y)
-    ref = sk.TweedieRegressor(power=power, link="log", alpha=alpha, solver="newton-cholesky",
-                              tol=1e-14, max_iter=1000).fit(X, y)
+    ref = sk.TweedieRegressor(
+        power=power, link="log", alpha=alpha, solver="newton-cholesky", tol=1e-14, max_iter=1000
+    ).fit(X, y)
     assert ours.converged_
     assert _rel(ours.coef_, ref.coef_) < 1e-6
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-7)
@@ -91,10 +98,12 @@ def test_lasso_matches_glum(kind, power, alpha):
     glum = pytest.importorskip("glum", reason="glum (the bench extra) is not installed")
     X, y, _ = _data(kind)
     family = "gamma" if kind == "gamma" else glum.TweedieDistribution(power)
-    ref = glum.GeneralizedLinearRegressor(family=family, link="log", alpha=alpha, l1_ratio=1.0,
-                                          gradient_tol=1e-10, max_iter=1000).fit(X, y)
-    model = GammaRegressor if kind == "gamma" else (
-        lambda **kw: TweedieRegressor(power=power, **kw))
+    ref = glum.GeneralizedLinearRegressor(
+        family=family, link="log", alpha=alpha, l1_ratio=1.0, gradient_tol=1e-10, max_iter=1000
+    ).fit(X, y)
+    model = (
+        GammaRegressor if kind == "gamma" else (lambda **kw: TweedieRegressor(power=power, **kw))
+    )
     ours = model(alpha=alpha, l1_ratio=1.0, tol=1e-14).fit(X, y)
     assert ours.converged_
     np.testing.assert_array_equal(ours.coef_ == 0, ref.coef_ == 0)
@@ -111,23 +120,26 @@ def test_nonconvex_powers_match_sklearn_with_the_log_link(power, alpha):
     X, y, _ = _data(_kind(power))
     sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
     ours = TweedieRegressor(power=power, alpha=alpha, tol=1e-10).fit(X, y, sample_weight=sw)
-    ref = sk.TweedieRegressor(power=power, link="log", alpha=alpha, solver="newton-cholesky",
-                              tol=1e-14, max_iter=1000).fit(X, y, sample_weight=sw)
+    ref = sk.TweedieRegressor(
+        power=power, link="log", alpha=alpha, solver="newton-cholesky", tol=1e-14, max_iter=1000
+    ).fit(X, y, sample_weight=sw)
     assert ours.converged_ and ours.certificate_ == "kkt"
     assert _rel(ours.coef_, ref.coef_) < 1e-6
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-7)
 
 
 @pytest.mark.filterwarnings("ignore:.*(hessian|Line search):UserWarning")
-@pytest.mark.parametrize(("power", "family"), [(3, "tweedie"), (3, "inverse.gaussian"),
-                                               (0, "normal")])
+@pytest.mark.parametrize(
+    ("power", "family"), [(3, "tweedie"), (3, "inverse.gaussian"), (0, "normal")]
+)
 @pytest.mark.parametrize("alpha", [0.05, 0.01])
 def test_nonconvex_lasso_matches_glum(power, family, alpha):
     glum = pytest.importorskip("glum", reason="glum (the bench extra) is not installed")
     X, y, _ = _data(_kind(power))
     family = glum.TweedieDistribution(power) if family == "tweedie" else family
-    ref = glum.GeneralizedLinearRegressor(family=family, link="log", alpha=alpha, l1_ratio=1.0,
-                                          gradient_tol=1e-10, max_iter=1000).fit(X, y)
+    ref = glum.GeneralizedLinearRegressor(
+        family=family, link="log", alpha=alpha, l1_ratio=1.0, gradient_tol=1e-10, max_iter=1000
+    ).fit(X, y)
     ours = TweedieRegressor(power=power, alpha=alpha, l1_ratio=1.0, tol=1e-10).fit(X, y)
     assert ours.converged_ and ours.certificate_ == "kkt"
     np.testing.assert_array_equal(ours.coef_ == 0, ref.coef_ == 0)
@@ -147,9 +159,14 @@ def test_powers_one_and_two_are_poisson_and_gamma():
 # the certificate
 
 
-@pytest.mark.parametrize(("kind", "datafit", "model"), [
-    ("gamma", Gamma(), GammaRegressor), ("tweedie", Tweedie(1.5), TweedieRegressor),
-    ("tweedie", Tweedie(1.2), lambda **kw: TweedieRegressor(power=1.2, **kw))])
+@pytest.mark.parametrize(
+    ("kind", "datafit", "model"),
+    [
+        ("gamma", Gamma(), GammaRegressor),
+        ("tweedie", Tweedie(1.5), TweedieRegressor),
+        ("tweedie", Tweedie(1.2), lambda **kw: TweedieRegressor(power=1.2, **kw)),
+    ],
+)
 @pytest.mark.parametrize("tol", [1e-1, 1e-3])
 def test_the_gap_bounds_the_true_suboptimality(kind, datafit, model, tol):
     """P(w) - P* <= dual_gap_ for a loose fit, P* from a fit certified to 1e-13; the gap is
@@ -164,8 +181,10 @@ def test_the_gap_bounds_the_true_suboptimality(kind, datafit, model, tol):
     p_loose = _objective(datafit, X, y, loose.coef_, loose.intercept_, alpha, l1_ratio, sw, offset)
     p_star = _objective(datafit, X, y, tight.coef_, tight.intercept_, alpha, l1_ratio, sw, offset)
     assert p_loose - p_star <= loose.dual_gap_ + tight.dual_gap_ + 1e-14
-    null = float(sw @ datafit.loss(y, datafit.null_intercept(y, sw / sw.sum(), offset)
-                                   + offset)) / sw.sum()
+    null = (
+        float(sw @ datafit.loss(y, datafit.null_intercept(y, sw / sw.sum(), offset) + offset))
+        / sw.sum()
+    )
     assert loose.converged_ and loose.dual_gap_ <= tol * null
 
 
@@ -193,8 +212,9 @@ def test_the_kkt_certificate_is_the_true_violation(power, tol):
     alpha, l1_ratio = 0.01, 0.7
     factor = np.array([1.0, 1.0, 0.0, 1.0, 1.0])
     fit = dict(sample_weight=sw, offset=offset)
-    model = TweedieRegressor(power=power, alpha=alpha, l1_ratio=l1_ratio, tol=tol,
-                             penalty_factor=factor).fit(X, y, **fit)
+    model = TweedieRegressor(
+        power=power, alpha=alpha, l1_ratio=l1_ratio, tol=tol, penalty_factor=factor
+    ).fit(X, y, **fit)
     assert model.converged_ and model.certificate_ == "kkt"
     ours = _kkt(power, X, y, model.coef_, model.intercept_, alpha, l1_ratio, sw, offset, factor)
     assert ours <= model.dual_gap_ * (1 + 1e-6) + 1e-14
@@ -202,11 +222,24 @@ def test_the_kkt_certificate_is_the_true_violation(power, tol):
     datafit, s = Tweedie(power), sw / sw.sum()
     null = datafit.null_intercept(y, s, offset) + offset
     assert model.dual_gap_ <= tol * np.sqrt(s @ datafit.derivative(y, null) ** 2)
-    tight = TweedieRegressor(power=power, alpha=alpha, l1_ratio=l1_ratio, tol=1e-12,
-                             penalty_factor=factor).fit(X, y, **fit)
+    tight = TweedieRegressor(
+        power=power, alpha=alpha, l1_ratio=l1_ratio, tol=1e-12, penalty_factor=factor
+    ).fit(X, y, **fit)
     assert tight.converged_
-    objective = [_objective(datafit, X, y, m.coef_ * factor, m.intercept_, alpha, l1_ratio, sw,
-                            offset + m.coef_[2] * X[:, 2]) for m in (model, tight)]
+    objective = [
+        _objective(
+            datafit,
+            X,
+            y,
+            m.coef_ * factor,
+            m.intercept_,
+            alpha,
+            l1_ratio,
+            sw,
+            offset + m.coef_[2] * X[:, 2],
+        )
+        for m in (model, tight)
+    ]
     assert objective[0] >= objective[1] - 1e-14
 
 
@@ -229,21 +262,28 @@ def test_nonconvex_fit_round_trips(tmp_path):
 # offsets and sample weights
 
 
-@pytest.mark.parametrize(("kind", "model"), [
-    ("gamma", GammaRegressor), ("tweedie", TweedieRegressor)])
+@pytest.mark.parametrize(
+    ("kind", "model"), [("gamma", GammaRegressor), ("tweedie", TweedieRegressor)]
+)
 @pytest.mark.parametrize("l1_ratio", [0.0, 1.0])
 def test_offset_is_a_column_with_its_coefficient_fixed_at_one(kind, model, l1_ratio):
     X, y, offset = _data(kind, seed=2)
     ours = model(alpha=0.02, l1_ratio=l1_ratio, tol=1e-12).fit(X, y, offset=offset)
     p = X.shape[1]
-    fixed = model(alpha=0.02, l1_ratio=l1_ratio, tol=1e-12,
-                  penalty_factor=np.r_[np.ones(p), 0.0], lower=np.r_[np.full(p, -np.inf), 1.0],
-                  upper=np.r_[np.full(p, np.inf), 1.0]).fit(np.column_stack([X, offset]), y)
+    fixed = model(
+        alpha=0.02,
+        l1_ratio=l1_ratio,
+        tol=1e-12,
+        penalty_factor=np.r_[np.ones(p), 0.0],
+        lower=np.r_[np.full(p, -np.inf), 1.0],
+        upper=np.r_[np.full(p, np.inf), 1.0],
+    ).fit(np.column_stack([X, offset]), y)
     assert fixed.coef_[-1] == 1.0
     np.testing.assert_allclose(ours.coef_, fixed.coef_[:-1], rtol=1e-7, atol=1e-9)
     assert ours.intercept_ == pytest.approx(fixed.intercept_, abs=1e-8)
-    np.testing.assert_allclose(ours.predict(X, offset=offset),
-                               np.exp(offset) * ours.predict(X), rtol=1e-12)
+    np.testing.assert_allclose(
+        ours.predict(X, offset=offset), np.exp(offset) * ours.predict(X), rtol=1e-12
+    )
 
 
 def test_gamma_offset_is_the_target_rescaled():
@@ -252,21 +292,23 @@ def test_gamma_offset_is_the_target_rescaled():
     X, y, offset = _data("gamma", seed=3)
     ours = GammaRegressor(alpha=0.1, tol=1e-14).fit(X, y, offset=offset)
     ref = sk.GammaRegressor(alpha=0.1, solver="newton-cholesky", tol=1e-14).fit(
-        X, y * np.exp(-offset))
+        X, y * np.exp(-offset)
+    )
     assert _rel(ours.coef_, ref.coef_) < 1e-6
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-7)
 
 
-@pytest.mark.parametrize(("kind", "model"), [
-    ("gamma", GammaRegressor), ("tweedie", TweedieRegressor)])
+@pytest.mark.parametrize(
+    ("kind", "model"), [("gamma", GammaRegressor), ("tweedie", TweedieRegressor)]
+)
 def test_integer_weights_are_repeated_rows(kind, model):
     X, y, offset = _data(kind, n=60, seed=6)
     counts = np.random.default_rng(7).integers(0, 4, len(y))
-    weighted = model(alpha=0.01, l1_ratio=0.5, tol=1e-12).fit(X, y, sample_weight=counts,
-                                                               offset=offset)
+    weighted = model(alpha=0.01, l1_ratio=0.5, tol=1e-12).fit(
+        X, y, sample_weight=counts, offset=offset
+    )
     rows = np.repeat(np.arange(len(y)), counts)
-    repeated = model(alpha=0.01, l1_ratio=0.5, tol=1e-12).fit(X[rows], y[rows],
-                                                               offset=offset[rows])
+    repeated = model(alpha=0.01, l1_ratio=0.5, tol=1e-12).fit(X[rows], y[rows], offset=offset[rows])
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-7, atol=1e-9)
     assert weighted.intercept_ == pytest.approx(repeated.intercept_, abs=1e-8)
 
@@ -299,15 +341,21 @@ def test_nonconvex_target_and_link_checks():
         assert TweedieRegressor(power=power, alpha=0.01).fit(X, y).converged_
     with pytest.raises(ValueError, match=r"^sum_i s_i y_i .* is <= 0 .* power=0: .* no finite"):
         TweedieRegressor(power=0).fit(X, y - y.mean() - 1.0)
-    with pytest.raises(ValueError, match=r"^link='auto' is scikit-learn's identity link for "
-                                         r"power <= 0 \(got power=0\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"^link='auto' is scikit-learn's identity link for "
+        r"power <= 0 \(got power=0\)",
+    ):
         TweedieRegressor(power=0, link="auto").fit(X, y)
     X, y, _ = _data("wald")
     assert TweedieRegressor(power=3, link="auto").fit(X, y).converged_
     for bad in (0.0, -1.0):
         y[3] = bad
-        with pytest.raises(ValueError, match=r"^y must be > 0 for the Tweedie datafit with "
-                                             r"power=3"):
+        with pytest.raises(
+            ValueError,
+            match=r"^y must be > 0 for the Tweedie datafit with "
+            r"power=3",
+        ):
             TweedieRegressor(power=3).fit(X, y)
 
 

@@ -11,16 +11,19 @@ def _binary(n=150, p=4, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p))
     offset = rng.normal(0.0, 1.0, n)
-    y = (X @ np.array([1.0, -0.5, 0.0, 0.0])[:p] + offset + rng.logistic(size=n) > 0)
+    y = X @ np.array([1.0, -0.5, 0.0, 0.0])[:p] + offset + rng.logistic(size=n) > 0
     return X, y.astype(int), offset
 
 
 def _fixed_column(X, offset, **params):
     """LogisticRegression on [X, offset] with that column's coefficient pinned at 1."""
     p = X.shape[1]
-    return LogisticRegression(penalty_factor=np.r_[np.ones(p), 0.0],
-                              lower=np.r_[np.full(p, -np.inf), 1.0],
-                              upper=np.r_[np.full(p, np.inf), 1.0], **params)
+    return LogisticRegression(
+        penalty_factor=np.r_[np.ones(p), 0.0],
+        lower=np.r_[np.full(p, -np.inf), 1.0],
+        upper=np.r_[np.full(p, np.inf), 1.0],
+        **params,
+    )
 
 
 @pytest.mark.parametrize(("penalty", "C"), [("l2", 0.5), ("l1", 0.2)])
@@ -34,11 +37,13 @@ def test_offset_is_a_column_with_its_coefficient_fixed_at_one(penalty, C, sparse
     assert ref.coef_[0, -1] == 1.0 and ours.converged_
     np.testing.assert_allclose(ours.coef_, ref.coef_[:, :-1], rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-8)
-    np.testing.assert_allclose(ours.predict_proba(Xin, offset=offset), ref.predict_proba(XO),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        ours.predict_proba(Xin, offset=offset), ref.predict_proba(XO), atol=1e-9
+    )
     np.testing.assert_array_equal(ours.predict(Xin, offset=offset), ref.predict(XO))
-    np.testing.assert_allclose(ours.decision_function(Xin, offset=offset),
-                               ours.decision_function(Xin) + offset, rtol=1e-12)
+    np.testing.assert_allclose(
+        ours.decision_function(Xin, offset=offset), ours.decision_function(Xin) + offset, rtol=1e-12
+    )
 
 
 def test_offset_changes_the_fit_and_a_constant_one_moves_only_the_intercept():
@@ -55,10 +60,12 @@ def test_integer_weights_are_repeated_rows_with_an_offset():
     X, y, offset = _binary(n=80, seed=2)
     counts = np.random.default_rng(3).integers(0, 4, len(y))
     weighted = LogisticRegression("elasticnet", alpha=0.01, l1_ratio=0.5, tol=1e-12).fit(
-        X, y, sample_weight=counts, offset=offset)
+        X, y, sample_weight=counts, offset=offset
+    )
     rows = np.repeat(np.arange(len(y)), counts)
     repeated = LogisticRegression("elasticnet", alpha=0.01, l1_ratio=0.5, tol=1e-12).fit(
-        X[rows], y[rows], offset=offset[rows])
+        X[rows], y[rows], offset=offset[rows]
+    )
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, atol=1e-8)
 
@@ -78,8 +85,9 @@ def test_one_vs_rest_offset_columns_go_to_their_class_fit():
         binary = LogisticRegression(C=0.5, tol=1e-12).fit(X, y == k, offset=offset[:, k])
         np.testing.assert_allclose(ovr.coef_[k], binary.coef_[0], rtol=1e-7, atol=1e-9)
         np.testing.assert_allclose(ovr.intercept_[k], binary.intercept_[0], atol=1e-8)
-    np.testing.assert_allclose(ovr.decision_function(X, offset=offset),
-                               ovr.decision_function(X) + offset, rtol=1e-12)
+    np.testing.assert_allclose(
+        ovr.decision_function(X, offset=offset), ovr.decision_function(X) + offset, rtol=1e-12
+    )
 
 
 def test_multinomial_constant_offsets_move_only_the_intercepts():
@@ -109,11 +117,14 @@ def test_two_class_multinomial_offset_is_on_the_log_odds():
     np.testing.assert_allclose(model.intercept_, plain - 0.4, atol=1e-7)
 
 
-@pytest.mark.parametrize(("offset", "match"), [
-    (np.zeros(5), r"^X has 150 rows but offset has 5 entries"),
-    (np.zeros((150, 2)), r"^offset must be one-dimensional"),
-    (np.full(150, np.nan), r"offset"),
-])
+@pytest.mark.parametrize(
+    ("offset", "match"),
+    [
+        (np.zeros(5), r"^X has 150 rows but offset has 5 entries"),
+        (np.zeros((150, 2)), r"^offset must be one-dimensional"),
+        (np.full(150, np.nan), r"offset"),
+    ],
+)
 def test_bad_offsets_name_the_argument(offset, match):
     X, y, _ = _binary()
     with pytest.raises(ValueError, match=match):

@@ -18,11 +18,17 @@ from shrinkage.group_path import group_path
 GROUPS = np.repeat(np.arange(4), 3)
 
 
-@parametrize_with_checks([GroupLasso(), GroupLasso(l1_ratio=0.5, standardize=True),
-                          GroupLasso(alpha=0.1, datafit="quantile"),
-                          GroupLassoClassifier(datafit="multinomial", l1_ratio=0.5),
-                          GroupLassoClassifier(), GroupLassoClassifier(datafit="squared_hinge"),
-                          GroupLassoClassifier(datafit="multinomial")])
+@parametrize_with_checks(
+    [
+        GroupLasso(),
+        GroupLasso(l1_ratio=0.5, standardize=True),
+        GroupLasso(alpha=0.1, datafit="quantile"),
+        GroupLassoClassifier(datafit="multinomial", l1_ratio=0.5),
+        GroupLassoClassifier(),
+        GroupLassoClassifier(datafit="squared_hinge"),
+        GroupLassoClassifier(datafit="multinomial"),
+    ]
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -72,8 +78,9 @@ def test_one_hot_groups_in_a_pipeline():
     y = (colour == "red") * 2.0 + rng.standard_normal(80) * 0.3
     X = pd.DataFrame({"colour": colour, "size": size})
     groups = [0, 0, 0, 1, 1, 1, 1]  # the encoder's columns: 3 colours, then 4 sizes
-    model = make_pipeline(OneHotEncoder(sparse_output=False),
-                          GroupLasso(groups, alpha=0.1)).fit(X, y)
+    model = make_pipeline(OneHotEncoder(sparse_output=False), GroupLasso(groups, alpha=0.1)).fit(
+        X, y
+    )
     fitted = model[-1]
     np.testing.assert_array_equal(fitted.active_groups_, [0])
     assert np.all(fitted.coef_[:3] != 0) and np.all(fitted.coef_[3:] == 0)
@@ -94,8 +101,9 @@ def test_classifier_string_labels_and_probabilities():
     labels = np.where(y > 1.0, "yes", "no")
     model = GroupLassoClassifier(GROUPS, alpha=0.02, tol=1e-10).fit(X, labels)
     np.testing.assert_array_equal(model.classes_, ["no", "yes"])
-    ref = group_path(X, (labels == "yes").astype(float), GROUPS, datafit="logistic",
-                     alphas=[0.02], tol=1e-10)
+    ref = group_path(
+        X, (labels == "yes").astype(float), GROUPS, datafit="logistic", alphas=[0.02], tol=1e-10
+    )
     np.testing.assert_allclose(model.coef_[0], ref.coefs[0], atol=1e-8)
     assert model.coef_.shape == (1, 12) and model.intercept_.shape == (1,)
     proba = model.predict_proba(X)
@@ -115,9 +123,12 @@ def test_squared_hinge_classifier():
 
 def test_classifier_refuses_more_than_two_classes_without_the_multinomial():
     X, y = _data()
-    with pytest.raises(ValueError, match="Only binary classification is supported with "
-                                         "datafit='logistic': GroupLassoClassifier got 3 "
-                                         "classes \\('0', '1', '2'\\); use datafit='multinomial'"):
+    with pytest.raises(
+        ValueError,
+        match="Only binary classification is supported with "
+        "datafit='logistic': GroupLassoClassifier got 3 "
+        "classes \\('0', '1', '2'\\); use datafit='multinomial'",
+    ):
         GroupLassoClassifier(GROUPS).fit(X, np.digitize(y, [0.0, 2.0]))
 
 
@@ -128,19 +139,27 @@ def test_multinomial_classifier():
     model.fit(X, labels)
     np.testing.assert_array_equal(model.classes_, ["high", "low", "mid"])
     assert model.coef_.shape == (3, 12) and model.intercept_.shape == (3,)
-    ref = group_path(X, np.searchsorted(model.classes_, labels).astype(float), GROUPS,
-                     datafit="multinomial", alphas=[0.01], tol=1e-10)
+    ref = group_path(
+        X,
+        np.searchsorted(model.classes_, labels).astype(float),
+        GROUPS,
+        datafit="multinomial",
+        alphas=[0.01],
+        tol=1e-10,
+    )
     np.testing.assert_allclose(model.coef_, ref.coefs[0].T, atol=1e-8)
     proba = model.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(model.predict(X), model.classes_[proba.argmax(axis=1)])
     assert np.mean(model.predict(X) == labels) > 0.8
-    np.testing.assert_array_equal(model.active_groups_,
-                                  np.flatnonzero(np.abs(model.coef_).reshape(3, 4, 3).sum((0, 2))))
+    np.testing.assert_array_equal(
+        model.active_groups_, np.flatnonzero(np.abs(model.coef_).reshape(3, 4, 3).sum((0, 2)))
+    )
     # two classes: one decision function, class 1 against class 0, as the logistic model
     binary = np.where(y > 1.0, "yes", "no")
-    two = GroupLassoClassifier(GROUPS, alpha=0.01 * np.sqrt(2), datafit="multinomial",
-                               tol=1e-12).fit(X, binary)
+    two = GroupLassoClassifier(
+        GROUPS, alpha=0.01 * np.sqrt(2), datafit="multinomial", tol=1e-12
+    ).fit(X, binary)
     logistic = GroupLassoClassifier(GROUPS, alpha=0.01, tol=1e-12).fit(X, binary)
     assert two.coef_.shape == (1, 12)
     np.testing.assert_allclose(two.coef_, logistic.coef_, atol=1e-7)
@@ -150,11 +169,19 @@ def test_multinomial_classifier():
 def test_sparse_group_multinomial_classifier():
     X, y = _data()
     labels = np.digitize(y, [0.0, 2.0])
-    model = GroupLassoClassifier(GROUPS, alpha=0.07, datafit="multinomial", l1_ratio=0.5,
-                                 tol=1e-10).fit(X, labels)
+    model = GroupLassoClassifier(
+        GROUPS, alpha=0.07, datafit="multinomial", l1_ratio=0.5, tol=1e-10
+    ).fit(X, labels)
     assert model.converged_ and model.certificate_ == "duality_gap"
-    ref = group_path(X, labels.astype(float), GROUPS, datafit="multinomial", l1_ratio=0.5,
-                     alphas=[0.07], tol=1e-10)
+    ref = group_path(
+        X,
+        labels.astype(float),
+        GROUPS,
+        datafit="multinomial",
+        l1_ratio=0.5,
+        alphas=[0.07],
+        tol=1e-10,
+    )
     np.testing.assert_allclose(model.coef_, ref.coefs[0].T, atol=1e-8)
     np.testing.assert_allclose(model.intercept_, ref.intercepts[0], atol=1e-8)
     coef = model.coef_.reshape(3, 4, 3)  # (class, group, feature of the group)
@@ -167,22 +194,26 @@ def test_sparse_group_multinomial_classifier():
     binary = np.where(y > 1.0, "yes", "no")
     a, r = 0.01, 0.5
     alpha = a * r + np.sqrt(2) * a * (1 - r)
-    two = GroupLassoClassifier(GROUPS, alpha=alpha, l1_ratio=a * r / alpha,
-                               datafit="multinomial", tol=1e-12).fit(X, binary)
+    two = GroupLassoClassifier(
+        GROUPS, alpha=alpha, l1_ratio=a * r / alpha, datafit="multinomial", tol=1e-12
+    ).fit(X, binary)
     logistic = GroupLassoClassifier(GROUPS, alpha=a, l1_ratio=r, tol=1e-12).fit(X, binary)
     assert two.coef_.shape == (1, 12) and np.any(logistic.coef_ == 0)
     np.testing.assert_allclose(two.coef_, logistic.coef_, atol=1e-7)
     np.testing.assert_allclose(two.intercept_, logistic.intercept_, atol=1e-7)
 
 
-@pytest.mark.parametrize(("est", "match"), [
-    (GroupLasso(datafit="logistic"), "use GroupLassoClassifier"),
-    (GroupLasso(groups=[0, 1]), "one label per column of X \\(12\\)"),
-    (GroupLasso(groups=["a"] * 12), "integer labels"),
-    (GroupLasso(GROUPS, group_factor=[1.0, -2.0, 1.0, 1.0]), "group_factor must be finite"),
-    (GroupLasso(alpha=-1.0), "alpha must be a finite number >= 0"),
-    (GroupLassoClassifier(datafit="quadratic"), "datafit must be one of"),
-])
+@pytest.mark.parametrize(
+    ("est", "match"),
+    [
+        (GroupLasso(datafit="logistic"), "use GroupLassoClassifier"),
+        (GroupLasso(groups=[0, 1]), "one label per column of X \\(12\\)"),
+        (GroupLasso(groups=["a"] * 12), "integer labels"),
+        (GroupLasso(GROUPS, group_factor=[1.0, -2.0, 1.0, 1.0]), "group_factor must be finite"),
+        (GroupLasso(alpha=-1.0), "alpha must be a finite number >= 0"),
+        (GroupLassoClassifier(datafit="quadratic"), "datafit must be one of"),
+    ],
+)
 def test_bad_parameters(est, match):
     X, y = _data()
     target = y > 1 if isinstance(est, GroupLassoClassifier) else y

@@ -26,7 +26,6 @@ def _rel(a, b) -> float:
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
 
 
-
 def _outliers(n=80, p=4, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p))
@@ -57,12 +56,18 @@ def test_huber_scale_is_the_exact_minimiser():
     r = rng.standard_normal(30) * rng.uniform(0.1, 5.0, 30)
     sw = rng.uniform(0.5, 2.0, 30)
     for eps in (1.0, 1.35, 3.0):
-        best = minimize_scalar(_scale_objective, args=(r, sw, eps), bounds=(1e-6, 100),
-                               method="bounded", options={"xatol": 1e-12}).x
+        best = minimize_scalar(
+            _scale_objective,
+            args=(r, sw, eps),
+            bounds=(1e-6, 100),
+            method="bounded",
+            options={"xatol": 1e-12},
+        ).x
         ours = huber_scale(r, sw, eps)
         # eps = 1: the objective is flat below the smallest |r| / eps (any such sigma is optimal)
         assert _scale_objective(ours, r, sw, eps) == pytest.approx(
-            _scale_objective(best, r, sw, eps), rel=1e-12)
+            _scale_objective(best, r, sw, eps), rel=1e-12
+        )
         if eps > 1:
             assert ours == pytest.approx(best, rel=1e-6)
 
@@ -94,7 +99,8 @@ def test_huber_sample_weight_is_repetition():
     counts = np.random.default_rng(4).integers(0, 4, len(y))
     weighted = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-12).fit(X, y, sample_weight=counts)
     repeated = HuberRegressor(alpha=0.1, l1_ratio=0.3, tol=1e-12).fit(
-        np.repeat(X, counts, axis=0), np.repeat(y, counts))
+        np.repeat(X, counts, axis=0), np.repeat(y, counts)
+    )
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-7)
     assert weighted.scale_ == pytest.approx(repeated.scale_, rel=1e-7)
 
@@ -130,11 +136,18 @@ _FACTORS = np.r_[np.zeros(3), np.ones(27)]
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-@pytest.mark.parametrize("params", [
-    {"alpha": 1e-4}, {"alpha": 0.01, "l1_ratio": 0.5}, {"alpha": 0.1, "l1_ratio": 1.0},
-    {"alpha": 0.0}, {"alpha": 0.01, "l1_ratio": 1.0, "positive": True},
-    {"alpha": 0.01, "l1_ratio": 0.5, "standardize": True, "penalty_factor": _FACTORS},
-    {"alpha": 0.01, "fit_intercept": False, "lower": -0.5, "upper": 0.5}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"alpha": 1e-4},
+        {"alpha": 0.01, "l1_ratio": 0.5},
+        {"alpha": 0.1, "l1_ratio": 1.0},
+        {"alpha": 0.0},
+        {"alpha": 0.01, "l1_ratio": 1.0, "positive": True},
+        {"alpha": 0.01, "l1_ratio": 0.5, "standardize": True, "penalty_factor": _FACTORS},
+        {"alpha": 0.01, "fit_intercept": False, "lower": -0.5, "upper": 0.5},
+    ],
+)
 def test_huber_p_above_n_weights_are_repetitions(params, sparse):
     """p > n: the optimum is the scale -> 0 limit (the interpolant of least penalty), solved
     directly, so weighted and repeated rows give the same fit to rounding (was 1e-3 apart)."""
@@ -164,8 +177,9 @@ def test_huber_scale_free_fit_is_the_optimum(alpha, l1_ratio, monkeypatch):
     with monkeypatch.context() as patch, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         patch.setattr(huber_module, "_scale_free_fit", lambda *args: None)
-        others.append(HuberRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10,
-                                     max_iter=3000).fit(X, y))
+        others.append(
+            HuberRegressor(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10, max_iter=3000).fit(X, y)
+        )
         if l1_ratio == 0:
             others.append(sk.HuberRegressor(alpha=alpha, max_iter=10_000).fit(X, y))
     for other in others:
@@ -206,8 +220,14 @@ def test_no_penalty_on_unscaled_columns_is_scale_invariant_and_certified():
     back, agrees with scikit-learn there, and its certificate is not a bare 0.0."""
     rng = np.random.default_rng(0)
     n = 300
-    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
-                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    Z = np.column_stack(
+        [
+            rng.normal(800, 400, n),
+            rng.normal(3e4, 1e4, n),
+            rng.integers(0, 2, n),
+            rng.normal(0.0, 0.1, n),
+        ]
+    )
     y = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
     y = y + rng.standard_t(2, n)
     scaler = StandardScaler().fit(Z)
@@ -217,8 +237,9 @@ def test_no_penalty_on_unscaled_columns_is_scale_invariant_and_certified():
     assert ours.converged_ and ours.dual_gap_ > 0.0
     coef = np.abs(std.coef_ / scaler.scale_)
     np.testing.assert_allclose(ours.coef_, std.coef_ / scaler.scale_, rtol=1e-7)
-    np.testing.assert_allclose(ours.coef_, ref.coef_ / scaler.scale_, atol=1e-4 * coef.max(),
-                               rtol=1e-4)
+    np.testing.assert_allclose(
+        ours.coef_, ref.coef_ / scaler.scale_, atol=1e-4 * coef.max(), rtol=1e-4
+    )
 
 
 @pytest.mark.parametrize("l1_ratio", [0.0, 0.5])

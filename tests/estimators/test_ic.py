@@ -16,15 +16,19 @@ from shrinkage import ElasticNetIC, LassoIC
 
 from .._reference import simulated
 
-_N_IS_ROWS = ("the n of the criteria counts rows with a positive weight: weights are relative "
-              "precisions, not frequencies, so k repeated rows differ from one row of weight k")
+_N_IS_ROWS = (
+    "the n of the criteria counts rows with a positive weight: weights are relative "
+    "precisions, not frequencies, so k repeated rows differ from one row of weight k"
+)
 
 
 @parametrize_with_checks(
     [LassoIC(n_alphas=20), ElasticNetIC(criterion="ebic", n_alphas=20)],
     expected_failed_checks=lambda est: {
         "check_sample_weight_equivalence_on_dense_data": _N_IS_ROWS,
-        "check_sample_weight_equivalence_on_sparse_data": _N_IS_ROWS})
+        "check_sample_weight_equivalence_on_sparse_data": _N_IS_ROWS,
+    },
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -44,10 +48,12 @@ def test_lasso_ic_matches_lasso_lars_ic(criterion):
 
 def test_elastic_net_ic_refit_and_options():
     X, y = simulated(60, 10, seed=0, noise=1.0)
-    m = ElasticNetIC(criterion="bic", l1_ratio=0.5, n_alphas=15, standardize=True,
-                     positive=True, tol=1e-10).fit(X, y)
-    ref = shrinkage.ElasticNet(m.alpha_, l1_ratio=0.5, standardize=True, positive=True,
-                               tol=1e-10).fit(X, y)
+    m = ElasticNetIC(
+        criterion="bic", l1_ratio=0.5, n_alphas=15, standardize=True, positive=True, tol=1e-10
+    ).fit(X, y)
+    ref = shrinkage.ElasticNet(
+        m.alpha_, l1_ratio=0.5, standardize=True, positive=True, tol=1e-10
+    ).fit(X, y)
     assert np.allclose(m.coef_, ref.coef_, atol=1e-6)
     assert np.all(m.coef_ >= 0) and np.all(m.df_ <= 10)
     assert m.ic_result_.criterion_name == "bic"

@@ -27,8 +27,17 @@ def _data(n=60, p=12, seed=0, dtype=np.float64):
     return X, y
 
 
-@parametrize_with_checks([Lasso(), ElasticNet(), Ridge(), Lasso(solver="cd"),
-                          ElasticNet(solver="gram"), Ridge(solver="eigen"), Ridge(positive=True)])
+@parametrize_with_checks(
+    [
+        Lasso(),
+        ElasticNet(),
+        Ridge(),
+        Lasso(solver="cd"),
+        ElasticNet(solver="gram"),
+        Ridge(solver="eigen"),
+        Ridge(positive=True),
+    ]
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -43,10 +52,12 @@ def _rel(a, b):
 def test_elastic_net_matches_sklearn(sparse, fit_intercept, alpha, l1_ratio):
     X, y = _data()
     Xin = sp.csc_matrix(X) if sparse else X
-    ours = ElasticNet(alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-12,
-                      max_iter=100_000).fit(Xin, y)
-    ref = sk.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-14,
-                        max_iter=100_000).fit(Xin, y)
+    ours = ElasticNet(
+        alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-12, max_iter=100_000
+    ).fit(Xin, y)
+    ref = sk.ElasticNet(
+        alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-14, max_iter=100_000
+    ).fit(Xin, y)
     assert _rel(ours.coef_, ref.coef_) < 1e-6
     assert abs(ours.intercept_ - ref.intercept_) < 1e-6 * max(1.0, abs(ref.intercept_))
     assert ours.converged_ and ours.dual_gap_ >= 0
@@ -108,8 +119,9 @@ def test_ridge_matches_sklearn_dense_sparse_multitarget_weights():
             assert _rel(ours.coef_, ref.coef_) < 1e-6
             np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-6)
     X, y = _data(n=80, p=10)  # n > p: Cholesky
-    np.testing.assert_allclose(Ridge(alpha=2.0).fit(X, y).coef_,
-                               sk.Ridge(alpha=2.0).fit(X, y).coef_, rtol=1e-8)
+    np.testing.assert_allclose(
+        Ridge(alpha=2.0).fit(X, y).coef_, sk.Ridge(alpha=2.0).fit(X, y).coef_, rtol=1e-8
+    )
 
 
 def test_ridge_equals_elastic_net_with_documented_factor():
@@ -177,23 +189,28 @@ def test_not_converged_warns_with_gap_and_advice():
 
 def test_pipeline_and_grid_search():
     X, y = _data()
-    grid = GridSearchCV(make_pipeline(StandardScaler(), ElasticNet()),
-                        {"elasticnet__alpha": [0.01, 0.1], "elasticnet__l1_ratio": [0.2, 0.9]},
-                        cv=3).fit(X, y)
+    grid = GridSearchCV(
+        make_pipeline(StandardScaler(), ElasticNet()),
+        {"elasticnet__alpha": [0.01, 0.1], "elasticnet__l1_ratio": [0.2, 0.9]},
+        cv=3,
+    ).fit(X, y)
     assert grid.best_score_ > 0.8
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
-    ({"alpha": np.nan}, "alpha must be a finite number"),
-    ({"l1_ratio": 1.5}, r"l1_ratio must be in \[0, 1\]"),
-    ({"penalty_factor": [-1.0] * 12}, "penalty_factor must be finite and >= 0"),
-    ({"penalty_factor": [1.0] * 3}, "penalty_factor must have one entry per feature"),
-    ({"lower": 1.0, "upper": 0.0}, "lower must not exceed upper"),
-    ({"tol": 0.0}, "tol must be a positive number"),
-    ({"max_iter": 0}, "max_iter must be a positive integer"),
-    ({"solver": "magic"}, "solver must be one of"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
+        ({"alpha": np.nan}, "alpha must be a finite number"),
+        ({"l1_ratio": 1.5}, r"l1_ratio must be in \[0, 1\]"),
+        ({"penalty_factor": [-1.0] * 12}, "penalty_factor must be finite and >= 0"),
+        ({"penalty_factor": [1.0] * 3}, "penalty_factor must have one entry per feature"),
+        ({"lower": 1.0, "upper": 0.0}, "lower must not exceed upper"),
+        ({"tol": 0.0}, "tol must be a positive number"),
+        ({"max_iter": 0}, "max_iter must be a positive integer"),
+        ({"solver": "magic"}, "solver must be one of"),
+    ],
+)
 def test_bad_parameters_are_named(kwargs, match):
     X, y = _data()
     with pytest.raises(ValueError, match=match):
@@ -201,11 +218,14 @@ def test_bad_parameters_are_named(kwargs, match):
 
 
 @pytest.mark.parametrize("solver", ["auto", "cholesky", "eigen", "cd"])
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"tol": -1.0}, "tol must be a positive number"),
-    ({"tol": np.nan}, "tol must be a positive number"),
-    ({"max_iter": 0}, "max_iter must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"tol": -1.0}, "tol must be a positive number"),
+        ({"tol": np.nan}, "tol must be a positive number"),
+        ({"max_iter": 0}, "max_iter must be a positive integer"),
+    ],
+)
 def test_ridge_bad_tol_and_max_iter_are_named_whatever_the_solver(kwargs, match, solver):
     """The closed forms accepted tol=-1, tol=nan and max_iter=0 (only 'cd' read them)."""
     X, y = _data()
@@ -229,8 +249,9 @@ def test_ridge_is_exact_on_columns_eight_decades_apart(solver, shape):
         warnings.simplefilter("error", ShrinkageConvergenceWarning)
         model = Ridge(alpha=alpha, solver=solver).fit(X, y)
     Xc, yc = X - X.mean(0), y - y.mean()
-    exact = np.linalg.lstsq(np.vstack([Xc, np.sqrt(alpha) * np.eye(p)]), np.r_[yc, np.zeros(p)],
-                            rcond=None)[0]
+    exact = np.linalg.lstsq(
+        np.vstack([Xc, np.sqrt(alpha) * np.eye(p)]), np.r_[yc, np.zeros(p)], rcond=None
+    )[0]
 
     def objective(w, b):
         return np.sum((y - X @ w - b) ** 2) + alpha * w @ w
@@ -240,15 +261,18 @@ def test_ridge_is_exact_on_columns_eight_decades_apart(solver, shape):
     assert model.dual_gap_ <= 1e-4 * np.var(y)
 
 
-@pytest.mark.parametrize(("X", "y", "match"), [
-    (np.array([[1.0, np.nan], [2.0, 3.0]]), [1.0, 2.0], "NaN"),
-    (np.array([[1.0, np.inf], [2.0, 3.0]]), [1.0, 2.0], "infinity"),
-    (np.ones((3, 2)), [1.0, 2.0], "inconsistent numbers of samples"),
-    (np.empty((0, 2)), [], "0 sample"),
-    (np.arange(4.0), np.arange(4.0), "Expected 2D array"),
-    (np.ones((3, 2)), [1.0, np.nan, 2.0], "NaN"),
-    (np.array([["a", "b"], ["c", "d"]], dtype=object), [1.0, 2.0], "could not convert"),
-])
+@pytest.mark.parametrize(
+    ("X", "y", "match"),
+    [
+        (np.array([[1.0, np.nan], [2.0, 3.0]]), [1.0, 2.0], "NaN"),
+        (np.array([[1.0, np.inf], [2.0, 3.0]]), [1.0, 2.0], "infinity"),
+        (np.ones((3, 2)), [1.0, 2.0], "inconsistent numbers of samples"),
+        (np.empty((0, 2)), [], "0 sample"),
+        (np.arange(4.0), np.arange(4.0), "Expected 2D array"),
+        (np.ones((3, 2)), [1.0, np.nan, 2.0], "NaN"),
+        (np.array([["a", "b"], ["c", "d"]], dtype=object), [1.0, 2.0], "could not convert"),
+    ],
+)
 def test_bad_data_is_named(X, y, match):
     for Est in (Lasso, Ridge):
         with pytest.raises(ValueError, match=match):

@@ -27,8 +27,11 @@ def _data(n=50, p=12, T=3, seed=0):
 def _objective(X, Y, coef, intercept, alpha, l1_ratio):
     W = coef.T
     R = Y - X @ W - intercept
-    return (0.5 / len(Y) * np.sum(R**2) + alpha * l1_ratio * np.linalg.norm(W, axis=1).sum()
-            + 0.5 * alpha * (1 - l1_ratio) * np.sum(W**2))
+    return (
+        0.5 / len(Y) * np.sum(R**2)
+        + alpha * l1_ratio * np.linalg.norm(W, axis=1).sum()
+        + 0.5 * alpha * (1 - l1_ratio) * np.sum(W**2)
+    )
 
 
 @parametrize_with_checks([MultiTaskLasso(), MultiTaskElasticNet(l1_ratio=0.3)])
@@ -36,10 +39,13 @@ def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize(("ours", "theirs", "l1_ratio"), [
-    (MultiTaskLasso, sk.MultiTaskLasso, 1.0),
-    (MultiTaskElasticNet, sk.MultiTaskElasticNet, 0.5),
-])
+@pytest.mark.parametrize(
+    ("ours", "theirs", "l1_ratio"),
+    [
+        (MultiTaskLasso, sk.MultiTaskLasso, 1.0),
+        (MultiTaskElasticNet, sk.MultiTaskElasticNet, 0.5),
+    ],
+)
 @pytest.mark.parametrize("alpha", [0.3, 0.03])
 def test_matches_scikit_learn(ours, theirs, l1_ratio, alpha):
     X, Y = _data()
@@ -104,21 +110,25 @@ def test_not_converged_warns():
     assert not model.converged_
 
 
-@pytest.mark.parametrize(("cls", "single"), [(MultiTaskLasso, "Lasso"),
-                                             (MultiTaskElasticNet, "ElasticNet")])
+@pytest.mark.parametrize(
+    ("cls", "single"), [(MultiTaskLasso, "Lasso"), (MultiTaskElasticNet, "ElasticNet")]
+)
 def test_one_dimensional_y_points_to_the_single_task_model(cls, single):
     X, Y = _data()
     with pytest.raises(ValueError, match=f"two-dimensional.*For a single task use {single}\\."):
         cls().fit(X, Y[:, 0])
 
 
-@pytest.mark.parametrize(("params", "error", "match"), [
-    ({"alpha": -1.0}, ValueError, "alpha must be a finite number >= 0"),
-    ({"alpha": "big"}, TypeError, "alpha must be a real number"),
-    ({"l1_ratio": 2.0}, ValueError, "l1_ratio must be in \\[0, 1\\]"),
-    ({"tol": 0.0}, ValueError, "tol must be a positive number"),
-    ({"max_iter": 0}, ValueError, "max_iter must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"alpha": -1.0}, ValueError, "alpha must be a finite number >= 0"),
+        ({"alpha": "big"}, TypeError, "alpha must be a real number"),
+        ({"l1_ratio": 2.0}, ValueError, "l1_ratio must be in \\[0, 1\\]"),
+        ({"tol": 0.0}, ValueError, "tol must be a positive number"),
+        ({"max_iter": 0}, ValueError, "max_iter must be a positive integer"),
+    ],
+)
 def test_bad_parameters(params, error, match):
     X, Y = _data()
     with pytest.raises(error, match=match):
@@ -151,8 +161,9 @@ def test_path_matches_scikit_learn_at_grid_points():
     alpha_max = np.max(np.linalg.norm(Xc.T @ Yc, axis=1)) / len(Y) / 0.7
     np.testing.assert_allclose(p.alphas[[0, -1]], [alpha_max, 1e-3 * alpha_max], rtol=1e-12)
     for k in (3, 8, 14):
-        ref = sk.MultiTaskElasticNet(alpha=p.alphas[k], l1_ratio=0.7, tol=1e-14,
-                                     max_iter=100_000).fit(X, Y)
+        ref = sk.MultiTaskElasticNet(
+            alpha=p.alphas[k], l1_ratio=0.7, tol=1e-14, max_iter=100_000
+        ).fit(X, Y)
         np.testing.assert_allclose(p.coefs[k], ref.coef_.T, atol=1e-6)
         np.testing.assert_allclose(p.intercepts[k], ref.intercept_, atol=1e-6)
     coef, _ = p.coef_at(p.alphas[8])

@@ -22,23 +22,30 @@ def _data(n=60, p=8, T=3, seed=0):
     return X, X @ B + 0.5 * rng.standard_normal((n, T))
 
 
-_WEIGHTS_ARE_NOT_FOLDS = ("an integer weight is not a repeated row for cross-validation: the "
-                          "repeated rows change the folds (as scikit-learn's CV estimators)")
+_WEIGHTS_ARE_NOT_FOLDS = (
+    "an integer weight is not a repeated row for cross-validation: the "
+    "repeated rows change the folds (as scikit-learn's CV estimators)"
+)
 
 
 @parametrize_with_checks(
     [MultiTaskLassoCV(alphas=5, cv=3), MultiTaskElasticNetCV(alphas=5, l1_ratio=[0.5, 1.0], cv=3)],
     expected_failed_checks=lambda est: {
         "check_sample_weight_equivalence_on_dense_data": _WEIGHTS_ARE_NOT_FOLDS,
-        "check_sample_weight_equivalence_on_sparse_data": _WEIGHTS_ARE_NOT_FOLDS})
+        "check_sample_weight_equivalence_on_sparse_data": _WEIGHTS_ARE_NOT_FOLDS,
+    },
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize(("ours", "theirs", "kw"), [
-    (MultiTaskLassoCV, sk.MultiTaskLassoCV, {}),
-    (MultiTaskElasticNetCV, sk.MultiTaskElasticNetCV, {"l1_ratio": [0.5, 1.0]}),
-])
+@pytest.mark.parametrize(
+    ("ours", "theirs", "kw"),
+    [
+        (MultiTaskLassoCV, sk.MultiTaskLassoCV, {}),
+        (MultiTaskElasticNetCV, sk.MultiTaskElasticNetCV, {"l1_ratio": [0.5, 1.0]}),
+    ],
+)
 def test_matches_scikit_learn(ours, theirs, kw):
     X, Y = _data()
     a = ours(alphas=15, cv=4, tol=1e-12, **kw).fit(X, Y)
@@ -68,8 +75,9 @@ def test_given_grid_sparse_input_and_weights():
     sw = np.random.default_rng(3).uniform(0.5, 2.0, len(Y))
     grid = [0.3, 0.1, 0.03, 0.01]
     dense = MultiTaskLassoCV(alphas=grid, cv=3, tol=1e-10).fit(X, Y, sample_weight=sw)
-    sparse = MultiTaskLassoCV(alphas=grid, cv=3, tol=1e-10).fit(sp.csc_matrix(X), Y,
-                                                                sample_weight=sw)
+    sparse = MultiTaskLassoCV(alphas=grid, cv=3, tol=1e-10).fit(
+        sp.csc_matrix(X), Y, sample_weight=sw
+    )
     np.testing.assert_allclose(dense.alphas_, grid)
     np.testing.assert_allclose(sparse.mse_path_, dense.mse_path_, rtol=1e-7)
     np.testing.assert_allclose(sparse.coef_, dense.coef_, atol=1e-7)
@@ -78,14 +86,17 @@ def test_given_grid_sparse_input_and_weights():
     assert not np.allclose(unweighted.mse_path_, dense.mse_path_)
 
 
-@pytest.mark.parametrize(("params", "match"), [
-    ({"l1_ratio": 0.0}, "l1_ratio must be in \\(0, 1\\]"),
-    ({"l1_ratio": [0.5, 1.5]}, "l1_ratio must be in \\[0, 1\\]"),
-    ({"eps": 2.0}, "eps must be a number in \\(0, 1\\)"),
-    ({"alphas": 0}, "alphas must be a positive integer"),
-    ({"alphas": [0.1, -1.0]}, "alphas must be finite and >= 0"),
-    ({"cv": 1}, "cv"),
-])
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"l1_ratio": 0.0}, "l1_ratio must be in \\(0, 1\\]"),
+        ({"l1_ratio": [0.5, 1.5]}, "l1_ratio must be in \\[0, 1\\]"),
+        ({"eps": 2.0}, "eps must be a number in \\(0, 1\\)"),
+        ({"alphas": 0}, "alphas must be a positive integer"),
+        ({"alphas": [0.1, -1.0]}, "alphas must be finite and >= 0"),
+        ({"cv": 1}, "cv"),
+    ],
+)
 def test_bad_parameters(params, match):
     X, Y = _data()
     with pytest.raises(ValueError, match=match):

@@ -43,9 +43,11 @@ def skglm_fit(X, y, alpha: float, penalty: str, gamma: float):
 
     if penalty == "mcp":
         return estimators.MCPRegression(alpha=alpha, gamma=gamma, tol=1e-10, max_iter=1000).fit(
-            X, y)
+            X, y
+        )
     return estimators.GeneralizedLinearEstimator(
-        Quadratic(), SCAD(alpha, gamma), AndersonCD(tol=1e-10, max_iter=1000)).fit(X, y)
+        Quadratic(), SCAD(alpha, gamma), AndersonCD(tol=1e-10, max_iter=1000)
+    ).fit(X, y)
 
 
 @pytest.mark.parametrize("penalty", ["mcp", "scad"])
@@ -117,7 +119,8 @@ def test_path_certificate_is_the_kkt_violation(penalty):
     X, y = correlated(3)
     path = nonconvex_path(X, y, penalty=penalty, n_alphas=15, tol=1e-6)
     assert path.nnz[0] == 0 and path.alphas[0] == pytest.approx(
-        np.max(np.abs(X.T @ (y - y.mean()))) / len(y))
+        np.max(np.abs(X.T @ (y - y.mean()))) / len(y)
+    )
     _, module, gamma = MODELS[penalty]
     Xc = X - X.mean(0)
     scale = np.sqrt(np.mean((y - y.mean()) ** 2))
@@ -159,12 +162,15 @@ def test_check_estimator(cls):
     check_estimator(cls())
 
 
-@pytest.mark.parametrize("cls, gamma, message", [
-    (shrinkage.MCPRegressor, 1.0, "gamma must be > 1 for MCP"),
-    (shrinkage.MCPRegressor, 0.5, "gamma must be > 1 for MCP"),
-    (shrinkage.SCADRegressor, 2.0, "gamma must be > 2 for SCAD"),
-    (shrinkage.SCADRegressor, np.inf, "gamma must be > 2 for SCAD"),
-])
+@pytest.mark.parametrize(
+    "cls, gamma, message",
+    [
+        (shrinkage.MCPRegressor, 1.0, "gamma must be > 1 for MCP"),
+        (shrinkage.MCPRegressor, 0.5, "gamma must be > 1 for MCP"),
+        (shrinkage.SCADRegressor, 2.0, "gamma must be > 2 for SCAD"),
+        (shrinkage.SCADRegressor, np.inf, "gamma must be > 2 for SCAD"),
+    ],
+)
 def test_bad_gamma_is_one_clear_error(cls, gamma, message):
     X, y = correlated(6, n=20, p=3)
     with pytest.raises(ValueError, match=message) as info:
@@ -222,8 +228,7 @@ def weighted_scale(X, sw, fit_intercept: bool) -> np.ndarray:
 @pytest.mark.parametrize("penalty", ["mcp", "scad"])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("sparse", [False, True])
-def test_standardize_is_the_fit_on_scaled_columns_back_transformed(penalty, fit_intercept,
-                                                                   sparse):
+def test_standardize_is_the_fit_on_scaled_columns_back_transformed(penalty, fit_intercept, sparse):
     X, y = scaled_design(10)
     sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
     s = weighted_scale(X, sw, fit_intercept)
@@ -232,10 +237,12 @@ def test_standardize_is_the_fit_on_scaled_columns_back_transformed(penalty, fit_
     # sparse: centred inside the kernels, with a rounding floor above 1e-12
     tol, rtol = (1e-10, 1e-6) if sparse else (1e-12, 1e-8)
     for alpha in (0.5, 0.05):
-        ours = cls(alpha=alpha, standardize=True, fit_intercept=fit_intercept,
-                   tol=tol).fit(data, y, sample_weight=sw)
+        ours = cls(alpha=alpha, standardize=True, fit_intercept=fit_intercept, tol=tol).fit(
+            data, y, sample_weight=sw
+        )
         manual = cls(alpha=alpha, fit_intercept=fit_intercept, tol=1e-12).fit(
-            X / s, y, sample_weight=sw)
+            X / s, y, sample_weight=sw
+        )
         assert ours.converged_ and ours.get_params()["standardize"] is True
         np.testing.assert_allclose(ours.coef_ * s, manual.coef_, rtol=rtol, atol=rtol)
         assert ours.intercept_ == pytest.approx(manual.intercept_, rel=rtol, abs=rtol)
@@ -274,15 +281,13 @@ def test_standardized_certificate_is_the_kkt_violation_on_the_original_scale(pen
     cls, module, gamma = MODELS[penalty]
     f = np.ones(X.shape[1])
     f[1] = 0.0
-    model = cls(alpha=0.2, standardize=True, penalty_factor=f, tol=1e-9).fit(
-        X, y, sample_weight=sw)
+    model = cls(alpha=0.2, standardize=True, penalty_factor=f, tol=1e-9).fit(X, y, sample_weight=sw)
     s = weighted_scale(X, sw, True)
     w = sw / sw.sum()
     Xc = X - w @ X
     corr = Xc.T @ (w * (y - model.predict(X)))  # minus the gradient in coef
     # d/dw pen(s w) = s pen'(s w): the distance to s times the subdifferential at s w
-    scores = s * module.kkt_scores(corr / s, model.coef_ * s, 0.2 * f, gamma,
-                                   np.empty(X.shape[1]))
+    scores = s * module.kkt_scores(corr / s, model.coef_ * s, 0.2 * f, gamma, np.empty(X.shape[1]))
     norms = np.sqrt(w @ Xc**2)
     active = norms > 1e-12
     kkt = np.max(scores[active] / norms[active])
@@ -295,8 +300,9 @@ def test_standardize_with_sample_weight_equals_repeated_rows_and_warm_starts():
     counts = np.random.default_rng(3).integers(1, 4, size=50)
     for cls, _, _ in MODELS.values():
         weighted = cls(alpha=0.2, standardize=True, tol=1e-12).fit(X, y, sample_weight=counts)
-        repeated = cls(alpha=0.2, standardize=True, tol=1e-12).fit(np.repeat(X, counts, 0),
-                                                                   np.repeat(y, counts))
+        repeated = cls(alpha=0.2, standardize=True, tol=1e-12).fit(
+            np.repeat(X, counts, 0), np.repeat(y, counts)
+        )
         np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-8, atol=1e-10)
         assert weighted.intercept_ == pytest.approx(repeated.intercept_, rel=1e-8)
         warm = cls(alpha=0.2, standardize=True, warm_start=True, tol=1e-12).fit(X, y)

@@ -30,8 +30,9 @@ def _data(n=80, p=6, seed=0):
     return X, y
 
 
-@parametrize_with_checks([QuantileRegressor(),
-                          QuantileRegressor(quantile=0.2, alpha=0.01, l1_ratio=0.5)])
+@parametrize_with_checks(
+    [QuantileRegressor(), QuantileRegressor(quantile=0.2, alpha=0.01, l1_ratio=0.5)]
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 
@@ -40,8 +41,9 @@ def _objective(X, y, s, tau, alpha, coef, intercept):
     return float(s @ pinball(y - X @ coef - intercept, tau)) / s.sum() + alpha * np.abs(coef).sum()
 
 
-@pytest.mark.parametrize(("tau", "alpha", "sparse"), [(0.5, 0.01, False), (0.9, 0.05, True),
-                                                      (0.1, 0.0, False)])
+@pytest.mark.parametrize(
+    ("tau", "alpha", "sparse"), [(0.5, 0.01, False), (0.9, 0.05, True), (0.1, 0.0, False)]
+)
 def test_matches_sklearn_with_sample_weights(tau, alpha, sparse):
     X, y = _data()
     s = np.random.default_rng(1).integers(0, 4, len(y)).astype(float)
@@ -69,16 +71,26 @@ def test_elastic_net_bounds_and_feature_names():
 def test_pipeline_and_grid_search():
     X, y = _data()
     pipe = make_pipeline(StandardScaler(), QuantileRegressor(alpha=0.01))
-    search = GridSearchCV(pipe, {"quantileregressor__alpha": [0.001, 0.05]}, cv=3,
-                          scoring="neg_mean_absolute_error").fit(X, y)
+    search = GridSearchCV(
+        pipe, {"quantileregressor__alpha": [0.001, 0.05]}, cv=3, scoring="neg_mean_absolute_error"
+    ).fit(X, y)
     assert search.best_params_["quantileregressor__alpha"] in (0.001, 0.05)
 
 
-@pytest.mark.parametrize(("params", "match"), [
-    ({"quantile": 0.0}, "quantile"), ({"quantile": 1.0}, "quantile"),
-    ({"quantile": np.nan}, "quantile"), ({"quantile": "median"}, "quantile"),
-    ({"alpha": -1.0}, "alpha"), ({"l1_ratio": 1.5}, "l1_ratio"), ({"tol": 0.0}, "tol"),
-    ({"max_iter": 0}, "max_iter"), ({"lower": 1.0, "upper": 0.0}, "lower")])
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"quantile": 0.0}, "quantile"),
+        ({"quantile": 1.0}, "quantile"),
+        ({"quantile": np.nan}, "quantile"),
+        ({"quantile": "median"}, "quantile"),
+        ({"alpha": -1.0}, "alpha"),
+        ({"l1_ratio": 1.5}, "l1_ratio"),
+        ({"tol": 0.0}, "tol"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"lower": 1.0, "upper": 0.0}, "lower"),
+    ],
+)
 def test_bad_parameters_are_named(params, match):
     X, y = _data()
     with pytest.raises(ValueError, match=match):
@@ -104,8 +116,9 @@ def test_too_few_iterations_warn():
 
 
 def _guide_script():
-    spec = importlib.util.spec_from_file_location("robust_regression",
-                                                  DOCS / "robust_regression.py")
+    spec = importlib.util.spec_from_file_location(
+        "robust_regression", DOCS / "robust_regression.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

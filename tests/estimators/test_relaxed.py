@@ -15,8 +15,13 @@ def _data(n=60, p=12, seed=0, dtype=np.float64):
     return X, (X @ w + 0.5 * rng.standard_normal(n) + 4.0).astype(dtype)
 
 
-@parametrize_with_checks([RelaxedLasso(), RelaxedLasso(gamma=0.5, solver="cd"),
-                          RelaxedLasso(0.05, gamma=1.0, standardize=True, tol=1e-10)])
+@parametrize_with_checks(
+    [
+        RelaxedLasso(),
+        RelaxedLasso(gamma=0.5, solver="cd"),
+        RelaxedLasso(0.05, gamma=1.0, standardize=True, tol=1e-10),
+    ]
+)
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)
 

@@ -44,36 +44,46 @@ CASES = {  # name: (estimator factory, target)
     "AdaptiveLassoCV": (lambda: S.AdaptiveLassoCV(gamma=[0.5, 1.0], cv=3, n_alphas=10), Y),
     "RelaxedLasso": (lambda: S.RelaxedLasso(0.05, gamma=0.5), Y),
     "LogisticRegression": (lambda: S.LogisticRegression(C=2.0), LABELS),
-    "LogisticRegression multinomial": (lambda: S.LogisticRegression(penalty="l1", alpha=0.01),
-                                       THREE),
-    "LogisticRegression ovr": (lambda: S.LogisticRegression(
-        multi_class="ovr", class_weight={0: 1.0, 1: 2.0, 2: 1.0}), (X["a"] > 0) + (X["b"] > 0)),
-    "LogisticRegression unpenalized": (lambda: S.LogisticRegression(penalty=None, C=np.inf),
-                                       np.where(X["a"] + RNG.standard_normal(N) > 0, 1, 0)),
+    "LogisticRegression multinomial": (
+        lambda: S.LogisticRegression(penalty="l1", alpha=0.01),
+        THREE,
+    ),
+    "LogisticRegression ovr": (
+        lambda: S.LogisticRegression(multi_class="ovr", class_weight={0: 1.0, 1: 2.0, 2: 1.0}),
+        (X["a"] > 0) + (X["b"] > 0),
+    ),
+    "LogisticRegression unpenalized": (
+        lambda: S.LogisticRegression(penalty=None, C=np.inf),
+        np.where(X["a"] + RNG.standard_normal(N) > 0, 1, 0),
+    ),
     "LinearSVC": (lambda: S.LinearSVC(C=0.5), THREE),
     "PoissonRegressor": (lambda: S.PoissonRegressor(alpha=0.01, l1_ratio=0.5), COUNTS),
     "HuberRegressor": (lambda: S.HuberRegressor(alpha=0.01), Y),
-    "LogisticRegressionCV": (lambda: S.LogisticRegressionCV(cv=3, n_alphas=8,
-                                                            l1_ratios=[0.5, 1.0]), LABELS),
+    "LogisticRegressionCV": (
+        lambda: S.LogisticRegressionCV(cv=3, n_alphas=8, l1_ratios=[0.5, 1.0]),
+        LABELS,
+    ),
     "PoissonRegressorCV": (lambda: S.PoissonRegressorCV(cv=3, n_alphas=8), COUNTS),
     "QuantileRegressor": (lambda: S.QuantileRegressor(0.3, alpha=0.01), Y),
     "MCPRegressor": (lambda: S.MCPRegressor(0.1, gamma=2.5, penalty_factor=[1, 1, 2, 1]), Y),
     "SCADRegressor": (lambda: S.SCADRegressor(0.1, gamma=3.0), Y),
     "GammaRegressor": (lambda: S.GammaRegressor(alpha=0.01, l1_ratio=0.5), AMOUNTS),
-    "TweedieRegressor": (lambda: S.TweedieRegressor(power=1.3, alpha=0.01, l1_ratio=0.5),
-                         LOSSES),
+    "TweedieRegressor": (lambda: S.TweedieRegressor(power=1.3, alpha=0.01, l1_ratio=0.5), LOSSES),
     "MultiTaskLasso": (lambda: S.MultiTaskLasso(0.05), TASKS),
     "MultiTaskElasticNet": (lambda: S.MultiTaskElasticNet(0.05, l1_ratio=0.7), TASKS),
     "MultiTaskLassoCV": (lambda: S.MultiTaskLassoCV(alphas=8, cv=3), TASKS),
-    "MultiTaskElasticNetCV": (lambda: S.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=8,
-                                                              cv=3), TASKS),
+    "MultiTaskElasticNetCV": (
+        lambda: S.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=8, cv=3),
+        TASKS,
+    ),
     "GroupLasso": (lambda: S.GroupLasso([0, 0, 1, 1], 0.05), Y),
-    "GroupLasso quantile": (lambda: S.GroupLasso([0, 0, 1, -1], 0.01, datafit=Quantile(0.7)),
-                            Y),
+    "GroupLasso quantile": (lambda: S.GroupLasso([0, 0, 1, -1], 0.01, datafit=Quantile(0.7)), Y),
     "GroupLasso poisson": (lambda: S.GroupLasso([0, 0, 1, 1], 0.01, datafit="poisson"), COUNTS),
     "GroupLassoClassifier": (lambda: S.GroupLassoClassifier([0, 0, 1, 1]), LABELS),
-    "GroupLassoClassifier multinomial": (lambda: S.GroupLassoClassifier(
-        [0, 0, 1, 1], datafit="multinomial", l1_ratio=0.5), THREE),
+    "GroupLassoClassifier multinomial": (
+        lambda: S.GroupLassoClassifier([0, 0, 1, 1], datafit="multinomial", l1_ratio=0.5),
+        THREE,
+    ),
     "Preprocessor": (lambda: S.Preprocessor(standardize=True, drop=["d"]), None),
 }
 METHODS = ("predict", "predict_proba", "decision_function", "transform")
@@ -155,8 +165,11 @@ def _public_classes() -> dict:
 
 
 def test_every_public_estimator_is_registered_and_tested():
-    public = {name for name, obj in _public_classes().items()
-              if isinstance(obj, type) and issubclass(obj, BaseEstimator)}
+    public = {
+        name
+        for name, obj in _public_classes().items()
+        if isinstance(obj, type) and issubclass(obj, BaseEstimator)
+    }
     assert public <= set(CLASSES)
     tested = {type(CASES[c][0]()).__name__ for c in CASES}
     assert public <= tested, sorted(public - tested)
@@ -167,8 +180,9 @@ def test_unfitted_estimators_and_pipelines_round_trip(tmp_path):
     back = S.LassoCV.from_dict(est.to_dict())
     _same_params(est, back)
     assert not hasattr(back, "coef_") and back.gammas == (0.0, 1.0)
-    pipe = make_pipeline(S.Preprocessor().set_output(transform="pandas"),
-                         S.LogisticRegression(C=0.5)).fit(TABLE, THREE)
+    pipe = make_pipeline(
+        S.Preprocessor().set_output(transform="pandas"), S.LogisticRegression(C=0.5)
+    ).fit(TABLE, THREE)
     loaded = shrinkage.load(shrinkage.save(pipe, tmp_path / "p.json"))
     np.testing.assert_array_equal(loaded.predict_proba(TABLE), pipe.predict_proba(TABLE))
     np.testing.assert_array_equal(loaded.predict(TABLE), pipe.predict(TABLE))
@@ -178,8 +192,9 @@ def test_float32_and_text_labels_keep_their_dtypes():
     est = S.Lasso(0.01).fit(X.to_numpy(np.float32), Y.to_numpy(np.float32))
     back = S.Lasso.from_dict(json.loads(json.dumps(est.to_dict())))
     assert back.coef_.dtype == np.float32 and type(back.intercept_) is np.float32
-    np.testing.assert_array_equal(back.predict(X.to_numpy(np.float32)),
-                                  est.predict(X.to_numpy(np.float32)))
+    np.testing.assert_array_equal(
+        back.predict(X.to_numpy(np.float32)), est.predict(X.to_numpy(np.float32))
+    )
     clf = S.LogisticRegression().fit(X, LABELS.astype(object))
     back = S.LogisticRegression.from_dict(json.loads(json.dumps(clf.to_dict())))
     assert back.classes_.dtype == object and list(back.predict(X[:3])) == list(clf.predict(X[:3]))
@@ -203,6 +218,7 @@ def lasso_doc():
 
 def _change(path, value):
     """A change to the document at ``path`` (keys), or a deletion with value ``...``."""
+
     def apply(d):
         d = copy.deepcopy(d)
         node = d
@@ -213,6 +229,7 @@ def _change(path, value):
         else:
             node[path[-1]] = value
         return d
+
     return apply
 
 
@@ -221,40 +238,63 @@ HOSTILE = {  # name: (change, the message)
     "other format": (_change(("format",), "sklearn"), r"not a shrinkage model"),
     "newer version": (_change(("format_version",), 3), r"format version 3, newer than this"),
     "version text": (_change(("format_version",), "2"), r"format_version must be a positive"),
-    "class not registered": (_change(("estimator", "class"), "os.system"),
-                             r"the model: estimator must be a Lasso|holds a 'os.system', not a "
-                             r"Lasso"),
-    "unknown parameter": (_change(("estimator", "params", "exec"), "x"),
-                          r"Lasso.params has 'exec', not a parameter of Lasso"),
-    "negative alpha": (_change(("estimator", "params", "alpha"), -1),
-                       r"Lasso.params: alpha must be a finite number >= 0; got -1"),
-    "max_iter text": (_change(("estimator", "params", "max_iter"), "many"),
-                      r"max_iter must be a positive integer"),
-    "unknown fitted": (_change(("estimator", "fitted", "__class__"), 1),
-                       r"Lasso.fitted has '__class__', which this class does not save"),
-    "missing coef": (_change(("estimator", "fitted", "coef_"), ...),
-                     r"Lasso.fitted lacks 'coef_'"),
-    "shape mismatch": (_change((*ARRAY, "shape"), [5]),
-                       r"coef_ \(an array\): data must be a list of 5 values for shape \(5,\); "
-                       r"got 4 values"),
-    "coef for 3 features": (_change((*ARRAY,), {"dtype": "float64", "shape": [3],
-                                                "data": [1.0, 2.0, 3.0]}),
-                            r"coef_ must be a float array with one column per feature \(4\)"),
-    "unknown dtype": (_change((*ARRAY, "dtype"), "complex128"),
-                      r"dtype must be one of float64"),
-    "text in floats": (_change((*ARRAY, "data"), ["1", 2.0, 3.0, 4.0]),
-                       r"a float array holds numbers"),
-    "non-finite coef": (_change((*ARRAY, "data"), ["nan", 2.0, 3.0, 4.0]),
-                        r"coef_ and intercept_ must be finite"),
-    "untagged object": (_change(("estimator", "fitted", "coef_"), {"ndarray": {}, "x": 1}),
-                        r"an object with one of the tags"),
-    "unknown tag": (_change(("estimator", "fitted", "coef_"), {"pickle": "gASV"}),
-                    r"has the tag 'pickle'"),
+    "class not registered": (
+        _change(("estimator", "class"), "os.system"),
+        r"the model: estimator must be a Lasso|holds a 'os.system', not a "
+        r"Lasso",
+    ),
+    "unknown parameter": (
+        _change(("estimator", "params", "exec"), "x"),
+        r"Lasso.params has 'exec', not a parameter of Lasso",
+    ),
+    "negative alpha": (
+        _change(("estimator", "params", "alpha"), -1),
+        r"Lasso.params: alpha must be a finite number >= 0; got -1",
+    ),
+    "max_iter text": (
+        _change(("estimator", "params", "max_iter"), "many"),
+        r"max_iter must be a positive integer",
+    ),
+    "unknown fitted": (
+        _change(("estimator", "fitted", "__class__"), 1),
+        r"Lasso.fitted has '__class__', which this class does not save",
+    ),
+    "missing coef": (_change(("estimator", "fitted", "coef_"), ...), r"Lasso.fitted lacks 'coef_'"),
+    "shape mismatch": (
+        _change((*ARRAY, "shape"), [5]),
+        r"coef_ \(an array\): data must be a list of 5 values for shape \(5,\); "
+        r"got 4 values",
+    ),
+    "coef for 3 features": (
+        _change((*ARRAY,), {"dtype": "float64", "shape": [3], "data": [1.0, 2.0, 3.0]}),
+        r"coef_ must be a float array with one column per feature \(4\)",
+    ),
+    "unknown dtype": (_change((*ARRAY, "dtype"), "complex128"), r"dtype must be one of float64"),
+    "text in floats": (
+        _change((*ARRAY, "data"), ["1", 2.0, 3.0, 4.0]),
+        r"a float array holds numbers",
+    ),
+    "non-finite coef": (
+        _change((*ARRAY, "data"), ["nan", 2.0, 3.0, 4.0]),
+        r"coef_ and intercept_ must be finite",
+    ),
+    "untagged object": (
+        _change(("estimator", "fitted", "coef_"), {"ndarray": {}, "x": 1}),
+        r"an object with one of the tags",
+    ),
+    "unknown tag": (
+        _change(("estimator", "fitted", "coef_"), {"pickle": "gASV"}),
+        r"has the tag 'pickle'",
+    ),
     "no estimator": (_change(("estimator",), ...), r"lacks 'estimator'"),
-    "missing alpha": (_change(("estimator", "params", "alpha"), ...),
-                      r"Lasso.params lacks 'alpha': a fitted model's file lists every parameter"),
-    "huge coef": (_change((*ARRAY, "data"), [1e300, 2.0, 3.0, 4.0]),
-                  r"coef_ and intercept_ must be at most 1e\+150 in magnitude"),
+    "missing alpha": (
+        _change(("estimator", "params", "alpha"), ...),
+        r"Lasso.params lacks 'alpha': a fitted model's file lists every parameter",
+    ),
+    "huge coef": (
+        _change((*ARRAY, "data"), [1e300, 2.0, 3.0, 4.0]),
+        r"coef_ and intercept_ must be at most 1e\+150 in magnitude",
+    ),
 }
 
 
@@ -281,8 +321,11 @@ def test_hostile_documents_refused_in_one_line(lasso_doc, case, tmp_path):
 def test_classes_must_match_the_coefficient_rows():
     doc = json.loads(json.dumps(S.LogisticRegression().fit(X, THREE).to_dict()))
     doc["estimator"]["fitted"]["classes_"]["ndarray"].update(shape=[2], data=["a", "b"])
-    with pytest.raises(ValueError, match=r"coef_ must have 1 row for 2 classes; got an array "
-                                         r"of shape \(3, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"coef_ must have 1 row for 2 classes; got an array "
+        r"of shape \(3, 4\)",
+    ):
         S.LogisticRegression.from_dict(doc)
     with pytest.raises(ValueError, match=r"holds a 'LogisticRegression', not a Lasso"):
         S.Lasso.from_dict(doc)
@@ -294,8 +337,11 @@ def test_a_pipeline_step_outside_the_registry_is_refused(tmp_path):
     doc["estimator"]["steps"][1][1]["class"] = "sklearn.linear_model.Lasso"
     path = tmp_path / "p.json"
     path.write_text(json.dumps(doc))
-    with pytest.raises(ValueError, match=r"p.json: Pipeline.steps\[1\] class must name one of "
-                                         r"shrinkage's estimators"):
+    with pytest.raises(
+        ValueError,
+        match=r"p.json: Pipeline.steps\[1\] class must name one of "
+        r"shrinkage's estimators",
+    ):
         shrinkage.load(path)
 
 
@@ -341,54 +387,111 @@ def _array(shape, value=0.5):
 
 FIT, PARAMS = ("estimator", "fitted"), ("estimator", "params")
 NEW_HOSTILE = {  # name: (case, change, the message)
-    "MCP 2-d coef": ("MCPRegressor", _change((*FIT, "coef_"), _array((1, 4))),
-                     r"MCPRegressor.fitted.coef_ must be one coefficient per feature \(4,\); "
-                     r"got an array of shape \(1, 4\)"),
-    "MCP gamma 1": ("MCPRegressor", _change((*PARAMS, "gamma"), 1.0),
-                    r"MCPRegressor.params: gamma must be > 1 for MCP"),
-    "SCAD gamma 2": ("SCADRegressor", _change((*PARAMS, "gamma"), 2),
-                     r"SCADRegressor.params: gamma must be > 2 for SCAD"),
-    "SCAD gamma text": ("SCADRegressor", _change((*PARAMS, "gamma"), "3.7"),
-                        r"SCADRegressor.params: gamma must be"),
-    "SCAD nan coef": ("SCADRegressor", _change((*FIT, "coef_"), _array((4,), "nan")),
-                      r"SCADRegressor.fitted: coef_ and intercept_ must be finite"),
-    "Gamma inf coef": ("GammaRegressor", _change((*FIT, "coef_"), _array((4,), "-inf")),
-                       r"GammaRegressor.fitted: coef_ and intercept_ must be finite"),
-    "Gamma 3 features": ("GammaRegressor", _change((*FIT, "coef_"), _array((3,))),
-                         r"GammaRegressor.fitted.coef_ must be a float array with one column "
-                         r"per feature \(4\)"),
-    "Tweedie power 0.5": ("TweedieRegressor", _change((*PARAMS, "power"), 0.5),
-                          r"TweedieRegressor.params: power must not lie in \(0, 1\)"),
-    "Tweedie power nan": ("TweedieRegressor", _change((*PARAMS, "power"), {"float": "nan"}),
-                          r"TweedieRegressor.params: power must be a finite number"),
-    "Tweedie power missing": ("TweedieRegressor", _change((*PARAMS, "power"), ...),
-                              r"TweedieRegressor.params lacks 'power'"),
-    "Tweedie link": ("TweedieRegressor", _change((*PARAMS, "link"), "identity"),
-                     r"TweedieRegressor.params: link must be one of"),
-    "multi-task 1-d coef": ("MultiTaskLasso", _change((*FIT, "coef_"), _array((4,))),
-                            r"MultiTaskLasso.fitted.coef_ must have one row per task "
-                            r"\(n_tasks, 4\); got an array of shape \(4,\)"),
-    "multi-task intercepts": ("MultiTaskElasticNet", _change((*FIT, "intercept_"),
-                                                             _array((3,))),
-                              r"MultiTaskElasticNet.fitted.intercept_ must be 2 numbers, one "
-                              r"per row of coef_; got an array of shape \(3,\)"),
-    "multi-task scalar intercept": ("MultiTaskLasso", _change((*FIT, "intercept_"), 0.5),
-                                    r"MultiTaskLasso.fitted.intercept_ must be 2 numbers"),
-    "multi-task 2-d intercepts": ("MultiTaskLassoCV", _change((*FIT, "intercept_"),
-                                                              _array((1, 2))),
-                                  r"MultiTaskLassoCV.fitted.intercept_ must be 2 numbers"),
-    "multi-task nan coef": ("MultiTaskElasticNetCV", _change((*FIT, "coef_"),
-                                                             _array((2, 4), "nan")),
-                            r"MultiTaskElasticNetCV.fitted: coef_ and intercept_ must be finite"),
-    "multi-task 5 features": ("MultiTaskLasso", _change((*FIT, "coef_"), _array((2, 5))),
-                              r"MultiTaskLasso.fitted.coef_ must be a float array with one "
-                              r"column per feature \(4\)"),
-    "CV eps": ("MultiTaskLassoCV", _change((*PARAMS, "eps"), 2.0),
-               r"MultiTaskLassoCV.params: eps must be a number in \(0, 1\)"),
-    "CV alphas": ("MultiTaskLassoCV", _change((*PARAMS, "alphas"), 0),
-                  r"MultiTaskLassoCV.params: alphas must be a positive integer"),
-    "CV l1_ratio 0": ("MultiTaskElasticNetCV", _change((*PARAMS, "l1_ratio"), [0.0, 1.0]),
-                      r"MultiTaskElasticNetCV.params: l1_ratio must be in \(0, 1\]"),
+    "MCP 2-d coef": (
+        "MCPRegressor",
+        _change((*FIT, "coef_"), _array((1, 4))),
+        r"MCPRegressor.fitted.coef_ must be one coefficient per feature \(4,\); "
+        r"got an array of shape \(1, 4\)",
+    ),
+    "MCP gamma 1": (
+        "MCPRegressor",
+        _change((*PARAMS, "gamma"), 1.0),
+        r"MCPRegressor.params: gamma must be > 1 for MCP",
+    ),
+    "SCAD gamma 2": (
+        "SCADRegressor",
+        _change((*PARAMS, "gamma"), 2),
+        r"SCADRegressor.params: gamma must be > 2 for SCAD",
+    ),
+    "SCAD gamma text": (
+        "SCADRegressor",
+        _change((*PARAMS, "gamma"), "3.7"),
+        r"SCADRegressor.params: gamma must be",
+    ),
+    "SCAD nan coef": (
+        "SCADRegressor",
+        _change((*FIT, "coef_"), _array((4,), "nan")),
+        r"SCADRegressor.fitted: coef_ and intercept_ must be finite",
+    ),
+    "Gamma inf coef": (
+        "GammaRegressor",
+        _change((*FIT, "coef_"), _array((4,), "-inf")),
+        r"GammaRegressor.fitted: coef_ and intercept_ must be finite",
+    ),
+    "Gamma 3 features": (
+        "GammaRegressor",
+        _change((*FIT, "coef_"), _array((3,))),
+        r"GammaRegressor.fitted.coef_ must be a float array with one column "
+        r"per feature \(4\)",
+    ),
+    "Tweedie power 0.5": (
+        "TweedieRegressor",
+        _change((*PARAMS, "power"), 0.5),
+        r"TweedieRegressor.params: power must not lie in \(0, 1\)",
+    ),
+    "Tweedie power nan": (
+        "TweedieRegressor",
+        _change((*PARAMS, "power"), {"float": "nan"}),
+        r"TweedieRegressor.params: power must be a finite number",
+    ),
+    "Tweedie power missing": (
+        "TweedieRegressor",
+        _change((*PARAMS, "power"), ...),
+        r"TweedieRegressor.params lacks 'power'",
+    ),
+    "Tweedie link": (
+        "TweedieRegressor",
+        _change((*PARAMS, "link"), "identity"),
+        r"TweedieRegressor.params: link must be one of",
+    ),
+    "multi-task 1-d coef": (
+        "MultiTaskLasso",
+        _change((*FIT, "coef_"), _array((4,))),
+        r"MultiTaskLasso.fitted.coef_ must have one row per task "
+        r"\(n_tasks, 4\); got an array of shape \(4,\)",
+    ),
+    "multi-task intercepts": (
+        "MultiTaskElasticNet",
+        _change((*FIT, "intercept_"), _array((3,))),
+        r"MultiTaskElasticNet.fitted.intercept_ must be 2 numbers, one "
+        r"per row of coef_; got an array of shape \(3,\)",
+    ),
+    "multi-task scalar intercept": (
+        "MultiTaskLasso",
+        _change((*FIT, "intercept_"), 0.5),
+        r"MultiTaskLasso.fitted.intercept_ must be 2 numbers",
+    ),
+    "multi-task 2-d intercepts": (
+        "MultiTaskLassoCV",
+        _change((*FIT, "intercept_"), _array((1, 2))),
+        r"MultiTaskLassoCV.fitted.intercept_ must be 2 numbers",
+    ),
+    "multi-task nan coef": (
+        "MultiTaskElasticNetCV",
+        _change((*FIT, "coef_"), _array((2, 4), "nan")),
+        r"MultiTaskElasticNetCV.fitted: coef_ and intercept_ must be finite",
+    ),
+    "multi-task 5 features": (
+        "MultiTaskLasso",
+        _change((*FIT, "coef_"), _array((2, 5))),
+        r"MultiTaskLasso.fitted.coef_ must be a float array with one "
+        r"column per feature \(4\)",
+    ),
+    "CV eps": (
+        "MultiTaskLassoCV",
+        _change((*PARAMS, "eps"), 2.0),
+        r"MultiTaskLassoCV.params: eps must be a number in \(0, 1\)",
+    ),
+    "CV alphas": (
+        "MultiTaskLassoCV",
+        _change((*PARAMS, "alphas"), 0),
+        r"MultiTaskLassoCV.params: alphas must be a positive integer",
+    ),
+    "CV l1_ratio 0": (
+        "MultiTaskElasticNetCV",
+        _change((*PARAMS, "l1_ratio"), [0.0, 1.0]),
+        r"MultiTaskElasticNetCV.params: l1_ratio must be in \(0, 1\]",
+    ),
 }
 
 

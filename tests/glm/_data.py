@@ -32,8 +32,9 @@ def penalty(w, alpha, l1_ratio=1.0, factors=None):
 def logistic_objective(X, y, w, b, alpha, l1_ratio=1.0, *, sw=None, offset=0.0, factors=None):
     s = np.ones(len(y)) if sw is None else np.asarray(sw, float)
     eta = X @ w + b + offset
-    return float(s @ (np.logaddexp(0, eta) - y * eta) / s.sum()) + penalty(w, alpha, l1_ratio,
-                                                                          factors)
+    return float(s @ (np.logaddexp(0, eta) - y * eta) / s.sum()) + penalty(
+        w, alpha, l1_ratio, factors
+    )
 
 
 def _xlogx(t):
@@ -41,8 +42,9 @@ def _xlogx(t):
     return np.where(t > 0, t * np.log(np.where(t > 0, t, 1.0)), 0.0)
 
 
-def logistic_gap(X, y, w, b, alpha, l1_ratio=1.0, *, sw=None, offset=0.0, factors=None,
-                 fit_intercept=True):
+def logistic_gap(
+    X, y, w, b, alpha, l1_ratio=1.0, *, sw=None, offset=0.0, factors=None, fit_intercept=True
+):
     """Duality gap at (w, b) from scratch: u = scale sw (p - y), unbounded coefficients only.
 
     Coordinates with factor 0 must already satisfy x_j.u = 0 (to rounding), as must sum u when
@@ -65,8 +67,11 @@ def logistic_gap(X, y, w, b, alpha, l1_ratio=1.0, *, sw=None, offset=0.0, factor
     v = scale * corr
     with np.errstate(divide="ignore", invalid="ignore"):
         conj = np.where(l2 > 0, np.maximum(np.abs(v) - l1, 0) ** 2 / (2 * l2), 0.0)
-    dual = (-float(s @ (_xlogx(t) + _xlogx(1 - t))) + float(np.sum(scale * s * resid * offset))
-            - float(conj[~free].sum()))
+    dual = (
+        -float(s @ (_xlogx(t) + _xlogx(1 - t)))
+        + float(np.sum(scale * s * resid * offset))
+        - float(conj[~free].sum())
+    )
     return primal - dual
 
 
@@ -90,8 +95,9 @@ def multinomial_gap(X, y, W, b, alpha, l1_ratio=1.0, *, offset=0.0):
     lse = (m + np.log(np.exp(eta - m).sum(axis=1, keepdims=True)))[:, 0]
     prob = np.exp(eta - lse[:, None])
     l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
-    primal = float(np.mean(lse - (eta * Y).sum(axis=1))) + l1 * np.abs(W).sum() + l2 / 2 * (
-        W**2).sum()
+    primal = (
+        float(np.mean(lse - (eta * Y).sum(axis=1))) + l1 * np.abs(W).sum() + l2 / 2 * (W**2).sum()
+    )
     resid = (prob - Y) / n
     if np.abs(resid.sum(axis=0)).max() > 1e-12:
         return np.inf
@@ -100,5 +106,5 @@ def multinomial_gap(X, y, W, b, alpha, l1_ratio=1.0, *, offset=0.0):
     t = Y + scale * (prob - Y)
     v = scale * corr
     conj = (np.maximum(np.abs(v) - l1, 0) ** 2 / (2 * l2)).sum() if l2 > 0 else 0.0
-    dual = (-float(_xlogx(t).sum() / n) + float(np.sum(scale * resid * offset)) - conj)
+    dual = -float(_xlogx(t).sum() / n) + float(np.sum(scale * resid * offset)) - conj
     return primal - dual

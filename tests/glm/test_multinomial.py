@@ -17,8 +17,9 @@ K = 3
 
 def _fit(alpha, **kw):
     kw.setdefault("tol", 1e-12)
-    path = shrinkage.path(kw.pop("X", X), kw.pop("y", Y), datafit="multinomial", alphas=[alpha],
-                          **kw)
+    path = shrinkage.path(
+        kw.pop("X", X), kw.pop("y", Y), datafit="multinomial", alphas=[alpha], **kw
+    )
     assert path.converged.all()
     assert path.coefs.shape == (1, P, K) and path.intercepts.shape == (1, K)
     return path.coefs[0], path.intercepts[0]
@@ -53,8 +54,7 @@ def test_sparse_equals_dense_and_offset_is_used():
 
 
 def test_warm_started_path_equals_cold_fits():
-    path = shrinkage.path(X, Y, datafit="multinomial", n_alphas=6, alpha_min_ratio=0.05,
-                          tol=1e-10)
+    path = shrinkage.path(X, Y, datafit="multinomial", n_alphas=6, alpha_min_ratio=0.05, tol=1e-10)
     assert not path.coefs[0].any()
     assert path.nnz[0] == 0 and path.nnz[-1] > 0
     for a, W, b in zip(path.alphas[::2], path.coefs[::2], path.intercepts[::2], strict=True):
@@ -96,8 +96,7 @@ def test_nearly_separable_l1_path_converges_in_few_epochs():
 
     for train, _ in StratifiedKFold(3).split(X6, y):
         Xf, yf = X6[train], y[train]
-        path = shrinkage.path(Xf, yf, datafit="multinomial", alphas=alphas, tol=tol,
-                              max_iter=200)
+        path = shrinkage.path(Xf, yf, datafit="multinomial", alphas=alphas, tol=tol, max_iter=200)
         assert path.converged.all()
         freq = np.bincount(yf.astype(int)) / len(yf)
         f_null = -float(freq @ np.log(freq))

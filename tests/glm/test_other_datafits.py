@@ -28,8 +28,7 @@ def _skglm(datafit, pen, X, y, newton=False):
     skglm = pytest.importorskip("skglm")
     from skglm.solvers import AndersonCD, ProxNewton
 
-    solver = (ProxNewton(tol=1e-13, max_iter=200) if newton
-              else AndersonCD(tol=1e-13, max_iter=500))
+    solver = ProxNewton(tol=1e-13, max_iter=200) if newton else AndersonCD(tol=1e-13, max_iter=500)
     est = skglm.GeneralizedLinearEstimator(datafit, pen, solver)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -48,8 +47,10 @@ def test_poisson_l2_matches_sklearn():
     alpha = 0.05
     w, b = _fit(XP, YP, "poisson", alpha, l1_ratio=0.0)
     ref = PoissonRegressor(alpha=alpha, tol=1e-12, max_iter=10_000).fit(XP, YP)
-    assert _poisson_objective(w, b, alpha, 0.0) <= _poisson_objective(
-        ref.coef_, ref.intercept_, alpha, 0.0) + 1e-12
+    assert (
+        _poisson_objective(w, b, alpha, 0.0)
+        <= _poisson_objective(ref.coef_, ref.intercept_, alpha, 0.0) + 1e-12
+    )
     np.testing.assert_allclose(w, ref.coef_, atol=1e-6)
     np.testing.assert_allclose(b, ref.intercept_, atol=1e-6)
 
@@ -73,8 +74,14 @@ def test_poisson_exposure_offset_equals_a_column_pinned_at_one():
     y = np.round(YP * exposure)
     w1, b1 = _fit(XP, y, "poisson", 0.01, offset=np.log(exposure))
     Xo = np.column_stack([XP, np.log(exposure)])
-    w2, b2 = _fit(Xo, y, "poisson", 0.01, lower=np.r_[np.full(P, -np.inf), 1.0],
-                  upper=np.r_[np.full(P, np.inf), 1.0])
+    w2, b2 = _fit(
+        Xo,
+        y,
+        "poisson",
+        0.01,
+        lower=np.r_[np.full(P, -np.inf), 1.0],
+        upper=np.r_[np.full(P, np.inf), 1.0],
+    )
     np.testing.assert_allclose(w1, w2[:P], atol=1e-7)
     np.testing.assert_allclose(b1, b2, atol=1e-7)
 
@@ -99,8 +106,11 @@ def test_huber_l1_matches_skglm(epsilon):
     X = rng.standard_normal((100, 12))
     y = X[:, :3] @ [1.0, -2.0, 0.5] + rng.standard_t(1.5, 100)
     alpha = 0.05
-    w, b = _fit(X, y, "huber", alpha) if epsilon == 1.35 else _fit(
-        X, y, shrinkage.datafits.get_datafit("huber", epsilon=epsilon), alpha)
+    w, b = (
+        _fit(X, y, "huber", alpha)
+        if epsilon == 1.35
+        else _fit(X, y, shrinkage.datafits.get_datafit("huber", epsilon=epsilon), alpha)
+    )
     ref_w, ref_b = _skglm(SkHuber(epsilon), L1(alpha), X, y)
     np.testing.assert_allclose(w, ref_w, atol=1e-5)
     np.testing.assert_allclose(b, ref_b, atol=1e-5)
@@ -127,8 +137,15 @@ def test_squared_hinge_matches_linear_svc(penalty_name, l1_ratio):
     y = 2 * y01 - 1
     alpha = 0.05
     w, _ = _fit(X, y, "squared_hinge", alpha, l1_ratio=l1_ratio, fit_intercept=False)
-    ref = LinearSVC(C=1 / (alpha * len(y)), penalty=penalty_name, loss="squared_hinge",
-                    dual=False, fit_intercept=False, tol=1e-12, max_iter=100_000)
+    ref = LinearSVC(
+        C=1 / (alpha * len(y)),
+        penalty=penalty_name,
+        loss="squared_hinge",
+        dual=False,
+        fit_intercept=False,
+        tol=1e-12,
+        max_iter=100_000,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # liblinear reports its own tolerance as unreachable
         ref.fit(X, y)
@@ -146,8 +163,14 @@ def test_squared_hinge_without_penalty_on_unscaled_columns_is_scale_invariant():
     back, with a positive certificate (it was a bare 0.0 after 0 iterations)."""
     rng = np.random.default_rng(0)
     n = 300
-    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
-                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    Z = np.column_stack(
+        [
+            rng.normal(800, 400, n),
+            rng.normal(3e4, 1e4, n),
+            rng.integers(0, 2, n),
+            rng.normal(0.0, 0.1, n),
+        ]
+    )
     eta = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
     y = np.where(rng.random(n) < 1 / (1 + np.exp(-eta)), 1.0, -1.0)
     mean, sd = Z.mean(axis=0), Z.std(axis=0)
@@ -155,5 +178,6 @@ def test_squared_hinge_without_penalty_on_unscaled_columns_is_scale_invariant():
     std = shrinkage.path((Z - mean) / sd, y, datafit="squared_hinge", alphas=[0.0], tol=1e-12)
     assert raw.converged[0] and raw.gaps[0] > 0.0 and raw.n_iter[0] > 0
     np.testing.assert_allclose(raw.coefs[0], std.coefs[0] / sd, rtol=1e-8)
-    assert raw.intercepts[0] == pytest.approx(std.intercepts[0] - (std.coefs[0] / sd) @ mean,
-                                              rel=1e-8)
+    assert raw.intercepts[0] == pytest.approx(
+        std.intercepts[0] - (std.coefs[0] / sd) @ mean, rel=1e-8
+    )

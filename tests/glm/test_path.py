@@ -25,7 +25,8 @@ def _skglm_l1(alpha, positive=False):
     from skglm.solvers import ProxNewton
 
     est = skglm.GeneralizedLinearEstimator(
-        Logistic(), L1(alpha, positive=positive), ProxNewton(tol=1e-13, max_iter=200))
+        Logistic(), L1(alpha, positive=positive), ProxNewton(tol=1e-13, max_iter=200)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est.fit(X, 2 * Y - 1)
@@ -34,8 +35,7 @@ def _skglm_l1(alpha, positive=False):
 
 def _fit(alpha, **kw):
     kw.setdefault("tol", 1e-12)
-    path = shrinkage.path(kw.pop("X", X), kw.pop("y", Y), datafit="logistic", alphas=[alpha],
-                          **kw)
+    path = shrinkage.path(kw.pop("X", X), kw.pop("y", Y), datafit="logistic", alphas=[alpha], **kw)
     assert path.converged.all()
     return path.coefs[0], path.intercepts[0], path
 
@@ -62,8 +62,7 @@ def test_elastic_net_is_certified_by_an_independent_gap():
     w, b, path = _fit(alpha, l1_ratio=l1_ratio)
     assert 0 < np.count_nonzero(w) < P
     assert logistic_gap(X, Y, w, b, alpha, l1_ratio) < 1e-11
-    np.testing.assert_allclose(path.gaps[0], logistic_gap(X, Y, w, b, alpha, l1_ratio),
-                               atol=1e-12)
+    np.testing.assert_allclose(path.gaps[0], logistic_gap(X, Y, w, b, alpha, l1_ratio), atol=1e-12)
 
 
 def test_l2_matches_sklearn_lbfgs():
@@ -81,8 +80,14 @@ def test_l1_without_intercept_matches_liblinear():
     alpha = 0.02
     w, b, _ = _fit(alpha, fit_intercept=False)
     assert b == 0.0
-    ref = LogisticRegression(C=1 / (alpha * N), l1_ratio=1.0, solver="liblinear",
-                             fit_intercept=False, tol=1e-10, max_iter=10_000).fit(X, Y)
+    ref = LogisticRegression(
+        C=1 / (alpha * N),
+        l1_ratio=1.0,
+        solver="liblinear",
+        fit_intercept=False,
+        tol=1e-10,
+        max_iter=10_000,
+    ).fit(X, Y)
     _agree((w, 0.0), (ref.coef_.ravel(), 0.0), alpha)
 
 
@@ -179,8 +184,9 @@ def test_separable_data_without_penalty_raises():
         shrinkage.path(Xs, ys, datafit="logistic", alphas=[0.0])
     ys0 = (Xs[:, 0] > 0.1).astype(float)  # the unpenalized first column separates
     with pytest.raises(ValueError, match="perfectly separable"):
-        shrinkage.path(Xs, ys0, datafit="logistic", alphas=[0.1],
-                       penalty_factor=np.r_[0.0, np.ones(P - 1)])
+        shrinkage.path(
+            Xs, ys0, datafit="logistic", alphas=[0.1], penalty_factor=np.r_[0.0, np.ones(P - 1)]
+        )
     path = shrinkage.path(Xs, ys, datafit="logistic", alphas=[1e-3], l1_ratio=0.0)
     assert path.converged.all() and np.all(np.isfinite(path.coefs))
 
@@ -219,16 +225,25 @@ def test_non_smooth_datafits_are_refused():
 
 def _first_supports(datafit, Xd, yd, l1_ratio):
     """nnz at the first alphas of a fine default-tol path and of tight fits at those alphas."""
-    path = shrinkage.path(Xd, yd, datafit=datafit, l1_ratio=l1_ratio, n_alphas=2000,
-                          alpha_min_ratio=0.9)
-    tight = shrinkage.path(Xd, yd, datafit=datafit, l1_ratio=l1_ratio, alphas=path.alphas[:8],
-                           tol=1e-14, max_iter=100_000)
+    path = shrinkage.path(
+        Xd, yd, datafit=datafit, l1_ratio=l1_ratio, n_alphas=2000, alpha_min_ratio=0.9
+    )
+    tight = shrinkage.path(
+        Xd,
+        yd,
+        datafit=datafit,
+        l1_ratio=l1_ratio,
+        alphas=path.alphas[:8],
+        tol=1e-14,
+        max_iter=100_000,
+    )
     return path, tight
 
 
 def _nnz(coefs):
-    return np.count_nonzero(np.abs(coefs.reshape(coefs.shape[0], coefs.shape[1], -1)).max(axis=2),
-                            axis=1)
+    return np.count_nonzero(
+        np.abs(coefs.reshape(coefs.shape[0], coefs.shape[1], -1)).max(axis=2), axis=1
+    )
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
@@ -255,11 +270,18 @@ def test_first_alphas_below_alpha_max_agree_with_liblinear():
     penalizes an intercept)."""
     from sklearn.linear_model import LogisticRegression as SkLogistic
 
-    path = shrinkage.path(X, Y, datafit="logistic", fit_intercept=False, n_alphas=2000,
-                          alpha_min_ratio=0.9)
+    path = shrinkage.path(
+        X, Y, datafit="logistic", fit_intercept=False, n_alphas=2000, alpha_min_ratio=0.9
+    )
     for alpha, coef in zip(path.alphas[:6], path.coefs[:6], strict=True):
-        sk = SkLogistic(l1_ratio=1.0, C=1.0 / (N * alpha), solver="liblinear", tol=1e-10,
-                        fit_intercept=False, max_iter=100_000).fit(X, Y)
+        sk = SkLogistic(
+            l1_ratio=1.0,
+            C=1.0 / (N * alpha),
+            solver="liblinear",
+            tol=1e-10,
+            fit_intercept=False,
+            max_iter=100_000,
+        ).fit(X, Y)
         np.testing.assert_array_equal(coef != 0, sk.coef_.ravel() != 0)
     assert np.count_nonzero(path.coefs[1]) > 0
 

@@ -26,8 +26,13 @@ def test_column_scale_is_the_weighted_sd(sparse, fit_intercept):
     s = np.linspace(0.5, 2, 40)
     Xc = X.copy()
     Xc[:, 3] = 2.5  # constant: scale 1, and no spread with an intercept
-    pb = GLMProblem.build(sp.csc_matrix(Xc) if sparse else Xc, Y, sample_weight=s,
-                          fit_intercept=fit_intercept, standardize=True)
+    pb = GLMProblem.build(
+        sp.csc_matrix(Xc) if sparse else Xc,
+        Y,
+        sample_weight=s,
+        fit_intercept=fit_intercept,
+        standardize=True,
+    )
     sw = s / s.sum()
     mean = sw @ Xc if fit_intercept else np.zeros(6)
     sd = np.sqrt(sw @ (Xc - mean) ** 2)

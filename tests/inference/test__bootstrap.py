@@ -42,8 +42,7 @@ def test_one_step_strong_step_equals_the_corrected_theta():
     assert k == strong.size >= 3
     corrected = strong_step_inverse(theta, G, strong)
     np.testing.assert_allclose(b, fit.w + corrected @ score, atol=1e-12)
-    np.testing.assert_allclose(se, 0.5 * np.sqrt(sandwich_diagonal(corrected, G) / n),
-                               rtol=1e-10)
+    np.testing.assert_allclose(se, 0.5 * np.sqrt(sandwich_diagonal(corrected, G) / n), rtol=1e-10)
     b0, se0, k0 = step.estimate(fit.w, score, 0.5, strong_step=False)
     assert k0 == 0
     np.testing.assert_allclose(b0, first, atol=1e-12)
@@ -66,8 +65,19 @@ def test_pivots_are_standard_normal_for_ols(kind):
     step = OneStep(np.linalg.inv(G), G, n)
     sigma = 1.3
     residuals = fit.residuals(Xs, y)
-    T = bootstrap_pivots(step, Xs, fit, residuals, sigma, True, kind=kind, n_boot=2000,
-                         strong_step=False, rng=rng, truth=fit.w)
+    T = bootstrap_pivots(
+        step,
+        Xs,
+        fit,
+        residuals,
+        sigma,
+        True,
+        kind=kind,
+        n_boot=2000,
+        strong_step=False,
+        rng=rng,
+        truth=fit.w,
+    )
     assert T.shape == (p, 2000)
     assert np.all(np.abs(T.mean(axis=1)) < 4 / np.sqrt(2000))
     expected = np.ones(p)

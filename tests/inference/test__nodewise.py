@@ -36,9 +36,12 @@ def test_znz_alpha_is_the_smallest_within_the_inflation_cap():
     data = NodeData.build(Xs, np.full(n, 1.0 / n), True)
 
     def mean_proxy(alpha):
-        return np.mean([variance_proxy(data.G, j, data.fit_node(j, np.array([alpha]), 1e-10,
-                                                                10000)[0])[0]
-                        for j in range(p)])
+        return np.mean(
+            [
+                variance_proxy(data.G, j, data.fit_node(j, np.array([alpha]), 1e-10, 10000)[0])[0]
+                for j in range(p)
+            ]
+        )
 
     at_cv = mean_proxy(fit.cv_alpha)
     np.testing.assert_allclose(mean_proxy(fit.alphas[0]) / at_cv, fit.inflation, rtol=1e-4)

@@ -12,9 +12,17 @@ from shrinkage.inference._truncnorm import (
 mpmath = pytest.importorskip("mpmath")
 
 
-@pytest.mark.parametrize(("z", "a", "b"), [(0.3, -1.0, 2.0), (-0.5, -np.inf, 0.0),
-                                           (2.5, 1.0, np.inf), (-3.0, -4.0, -2.0),
-                                           (0.0, -np.inf, np.inf), (1.2, 1.1, 1.3)])
+@pytest.mark.parametrize(
+    ("z", "a", "b"),
+    [
+        (0.3, -1.0, 2.0),
+        (-0.5, -np.inf, 0.0),
+        (2.5, 1.0, np.inf),
+        (-3.0, -4.0, -2.0),
+        (0.0, -np.inf, np.inf),
+        (1.2, 1.1, 1.3),
+    ],
+)
 def test_matches_scipy_at_moderate_values(z, a, b):
     cdf, sf = truncnorm_cdf_sf(z, a, b)
     np.testing.assert_allclose(cdf, truncnorm.cdf(z, a, b), rtol=1e-10, atol=1e-14)
@@ -32,9 +40,16 @@ def _exact_cdf_sf(z, a, b):
     return (float(below), float(above)) if sign == 1 else (float(above), float(below))
 
 
-@pytest.mark.parametrize(("z", "a", "b"), [(41.0, 40.0, np.inf), (-41.0, -np.inf, -40.0),
-                                           (40.5, 40.0, 42.0), (-39.0, -40.0, 38.0),
-                                           (60.0, 55.0, np.inf)])
+@pytest.mark.parametrize(
+    ("z", "a", "b"),
+    [
+        (41.0, 40.0, np.inf),
+        (-41.0, -np.inf, -40.0),
+        (40.5, 40.0, 42.0),
+        (-39.0, -40.0, 38.0),
+        (60.0, 55.0, np.inf),
+    ],
+)
 def test_stable_in_extreme_tails(z, a, b):
     cdf_exact, sf_exact = _exact_cdf_sf(z, a, b)
     cdf, sf = truncnorm_cdf_sf(z, a, b)

@@ -67,8 +67,11 @@ def test_nodewise_rows_match_sklearn_lasso(n, p, solver):
     fit = nodewise_lasso(Xs, np.full(n, 1 / n), alpha, solver=solver)
     for j in (0, p // 2, p - 1):
         others = np.delete(np.arange(p), j)
-        ref = SklearnLasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100000).fit(
-            Xs[:, others], Xs[:, j]).coef_
+        ref = (
+            SklearnLasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100000)
+            .fit(Xs[:, others], Xs[:, j])
+            .coef_
+        )
         g = np.zeros(p)
         g[others] = ref
         r = Xs[:, j] - Xs @ g
@@ -146,8 +149,9 @@ def test_strong_step_is_the_restarted_one_step_and_cancels_first_order_bias():
     M = theta @ G - np.eye(p)
     K = np.array([3, 10, 41])
     corrected = strong_step_inverse(theta, G, K)
-    np.testing.assert_allclose((corrected @ G - np.eye(p))[:, K], -M[:, K] @ M[np.ix_(K, K)],
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        (corrected @ G - np.eye(p))[:, K], -M[:, K] @ M[np.ix_(K, K)], atol=1e-12
+    )
     w = np.zeros(p)
     w[[3, 10, 41, 60]] = [1.0, -0.5, 0.8, 0.1]
     y = Xs @ np.where(w != 0, 1.2 * w, 0) + rng.standard_normal(n)
@@ -214,8 +218,7 @@ def test_bootstrap_coverage_and_null_p_values_small_design():
     """The residual bootstrap's intervals (200 replicates) on the same small design: active
     coverage (240 intervals) and one null's per data set (80) within the binomial bound of
     0.95 (3.5 sd: 0.049 and 0.085), the bootstrap p-values of those nulls uniform (KS)."""
-    _check_coverage(*_coverage_study(100, 25, 3, 80, seed=11, bootstrap="residual",
-                                     n_boot=200))
+    _check_coverage(*_coverage_study(100, 25, 3, 80, seed=11, bootstrap="residual", n_boot=200))
 
 
 @pytest.mark.slow

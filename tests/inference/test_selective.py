@@ -126,8 +126,7 @@ def test_standardize_selects_on_standardized_columns_and_reports_on_x_scale():
     unit = sd[res.feature_index]
     np.testing.assert_allclose(res.coef, scaled.coef / unit)
     np.testing.assert_allclose(res.p_values, scaled.p_values)
-    np.testing.assert_allclose(res.conf_int(0.9), scaled.conf_int(0.9) / unit[:, None],
-                               rtol=1e-6)
+    np.testing.assert_allclose(res.conf_int(0.9), scaled.conf_int(0.9) / unit[:, None], rtol=1e-6)
     assert "standardized" in res.notes[0]
 
 

@@ -14,6 +14,7 @@ def _files(path):
 
 # --- writing ----------------------------------------------------------------------------------
 
+
 def test_never_overwrite_without_force(tmp_path):
     path = tmp_path / "out.txt"
     path.write_text("keep me")
@@ -61,21 +62,33 @@ def test_failed_write_leaves_nothing(tmp_path):
     assert _files(tmp_path) == []
 
 
-@pytest.mark.parametrize("name, extensions, expected", [
-    ("r.html", io.REPORT_EXTENSIONS, ".html"), ("R.HTM", io.REPORT_EXTENSIONS, ".htm"),
-    ("m.json", io.JSON_EXTENSIONS, ".json"), ("p.SVG", io.FIGURE_EXTENSIONS, ".svg"),
-])
+@pytest.mark.parametrize(
+    "name, extensions, expected",
+    [
+        ("r.html", io.REPORT_EXTENSIONS, ".html"),
+        ("R.HTM", io.REPORT_EXTENSIONS, ".htm"),
+        ("m.json", io.JSON_EXTENSIONS, ".json"),
+        ("p.SVG", io.FIGURE_EXTENSIONS, ".svg"),
+    ],
+)
 def test_check_extension_accepts(name, extensions, expected):
     assert io.check_extension(name, extensions, "output") == expected
 
 
-@pytest.mark.parametrize("name, extensions, message", [
-    ("r.xlsx", io.REPORT_EXTENSIONS, r"the report 'r.xlsx' must end in \.html or \.htm: its "
-                                     r"extension is '\.xlsx'"),
-    ("report", io.REPORT_EXTENSIONS, r"must end in \.html or \.htm: it has no extension"),
-    ("m.pkl", io.JSON_EXTENSIONS, r"the report 'm.pkl' must end in \.json: "),
-    ("p.jpg", io.FIGURE_EXTENSIONS, r"must end in \.png, \.svg or \.pdf"),
-])
+@pytest.mark.parametrize(
+    "name, extensions, message",
+    [
+        (
+            "r.xlsx",
+            io.REPORT_EXTENSIONS,
+            r"the report 'r.xlsx' must end in \.html or \.htm: its "
+            r"extension is '\.xlsx'",
+        ),
+        ("report", io.REPORT_EXTENSIONS, r"must end in \.html or \.htm: it has no extension"),
+        ("m.pkl", io.JSON_EXTENSIONS, r"the report 'm.pkl' must end in \.json: "),
+        ("p.jpg", io.FIGURE_EXTENSIONS, r"must end in \.png, \.svg or \.pdf"),
+    ],
+)
 def test_check_extension_refuses(name, extensions, message):
     with pytest.raises(ValueError, match=message):
         io.check_extension(name, extensions, "report")

@@ -16,21 +16,31 @@ from shrinkage.io import model_files
 def frame():
     rng = np.random.default_rng(0)
     n = 30
-    return pd.DataFrame({
-        "age": rng.normal(50, 10, n).round(1),
-        "color": rng.choice(["red", "blue", "green"], n),
-        "smoker": rng.choice([True, False], n),
-        "y": rng.normal(size=n),
-    })
+    return pd.DataFrame(
+        {
+            "age": rng.normal(50, 10, n).round(1),
+            "color": rng.choice(["red", "blue", "green"], n),
+            "smoker": rng.choice([True, False], n),
+            "y": rng.normal(size=n),
+        }
+    )
 
 
 def _model(frame):
     p = io.prepare(frame, "y")
     coef = np.linspace(-1, 1, len(p.feature_names))
-    return p, {"penalty": "l1", "alpha": 0.5, "l1_ratio": 1.0, "feature_names": p.feature_names,
-               "coefficients": coef, "intercept": 2.0, "preprocessing": p.preprocessing,
-               "target": "y", "training": {"n_samples": 30},
-               "certificate": {"duality_gap": 1e-9, "tolerance": 1e-4, "converged": True}}
+    return p, {
+        "penalty": "l1",
+        "alpha": 0.5,
+        "l1_ratio": 1.0,
+        "feature_names": p.feature_names,
+        "coefficients": coef,
+        "intercept": 2.0,
+        "preprocessing": p.preprocessing,
+        "target": "y",
+        "training": {"n_samples": 30},
+        "certificate": {"duality_gap": 1e-9, "tolerance": 1e-4, "converged": True},
+    }
 
 
 @pytest.fixture
@@ -106,25 +116,37 @@ SCHEMA_CASES = {  # name: (change to the model dict, the message)
     "boolean alpha": (_set("alpha", True), r"alpha must be a number; got True"),
     "text alpha": (_set("alpha", "x"), r"alpha must be a number; got 'x'"),
     "huge intercept": (_set("intercept", 1e200), r"intercept must be at most 1e\+150"),
-    "huge coefficient": (lambda d: {**d, "coefficients": [1e200] * len(d["coefficients"])},
-                         r"coefficients\[0\] must be at most 1e\+150"),
+    "huge coefficient": (
+        lambda d: {**d, "coefficients": [1e200] * len(d["coefficients"])},
+        r"coefficients\[0\] must be at most 1e\+150",
+    ),
     "short coefficients": (_set("coefficients", [1.0]), r"one number per feature \(5\); got 1"),
-    "repeated feature": (lambda d: {**d, "feature_names": ["age"] * len(d["feature_names"])},
-                         r"feature_names must be a list without repeated items"),
-    "renamed feature": (lambda d: {**d, "feature_names": ["x", *d["feature_names"][1:]]},
-                        r"the feature names do not match the preprocessing"),
+    "repeated feature": (
+        lambda d: {**d, "feature_names": ["age"] * len(d["feature_names"])},
+        r"feature_names must be a list without repeated items",
+    ),
+    "renamed feature": (
+        lambda d: {**d, "feature_names": ["x", *d["feature_names"][1:]]},
+        r"the feature names do not match the preprocessing",
+    ),
     "newer format": (_set("format_version", 99), r"format version 99, newer than this"),
     "format version text": (_set("format_version", "1"), r"format_version must be an integer"),
     "format version 0": (_set("format_version", 0), r"format_version must be at least 1"),
     "other format": (_set("format", "sklearn"), r"not a shrinkage model file"),
-    "preprocessing version text": (_set_pre("version", "x"),
-                                   r"bad.json: preprocessing.version must be an integer; got "
-                                   r"'x'"),
+    "preprocessing version text": (
+        _set_pre("version", "x"),
+        r"bad.json: preprocessing.version must be an integer; got "
+        r"'x'",
+    ),
     "preprocessing version newer": (_set_pre("version", 7), r"preprocessing.version 7 is newer"),
-    "bad column kind": (_set_pre("columns", [{"name": "age", "kind": "date"}]),
-                        r"preprocessing.columns\[0\].kind must be one of"),
-    "converged not a flag": (_set("certificate", {"converged": "yes"}),
-                             r"certificate.converged must be true or false or null"),
+    "bad column kind": (
+        _set_pre("columns", [{"name": "age", "kind": "date"}]),
+        r"preprocessing.columns\[0\].kind must be one of",
+    ),
+    "converged not a flag": (
+        _set("certificate", {"converged": "yes"}),
+        r"certificate.converged must be true or false or null",
+    ),
 }
 
 
@@ -136,28 +158,43 @@ def test_schema_refusals(tmp_path, good, case):
 
 
 PARSE_CASES = {  # name: (change to the file's text, the message)
-    "400-digit intercept": (lambda t: t.replace('"intercept": 2.0', '"intercept": ' + "9" * 400),
-                            r"bad.json: an integer with 400 digits"),
-    "1e400": (lambda t: t.replace('"intercept": 2.0', '"intercept": 1e400'),
-              r"the number 1e400 is too large for a 64-bit float"),
-    "long float": (lambda t: t.replace('"intercept": 2.0', '"intercept": 0.' + "1" * 500),
-                   r"a number written with 502 characters"),
+    "400-digit intercept": (
+        lambda t: t.replace('"intercept": 2.0', '"intercept": ' + "9" * 400),
+        r"bad.json: an integer with 400 digits",
+    ),
+    "1e400": (
+        lambda t: t.replace('"intercept": 2.0', '"intercept": 1e400'),
+        r"the number 1e400 is too large for a 64-bit float",
+    ),
+    "long float": (
+        lambda t: t.replace('"intercept": 2.0', '"intercept": 0.' + "1" * 500),
+        r"a number written with 502 characters",
+    ),
     "NaN": (lambda t: t.replace('"alpha": 0.5', '"alpha": NaN'), r"non-finite number NaN"),
-    "-Infinity": (lambda t: t.replace('"alpha": 0.5', '"alpha": -Infinity'),
-                  r"non-finite number -Infinity"),
-    "repeated key": (lambda t: t.replace('"alpha": 0.5', '"alpha": 0.5, "alpha": -3'),
-                     r"the key 'alpha' appears twice in one object"),
-    "deep nesting": (lambda t: t.replace('"training": {', '"training": {"x": '
-                                         + "[" * 200_000 + "]" * 200_000 + ", "),
-                     r"bad.json is nested 200002 levels deep, more than a shrinkage model file "
-                     r"may be \(32\)"),
+    "-Infinity": (
+        lambda t: t.replace('"alpha": 0.5', '"alpha": -Infinity'),
+        r"non-finite number -Infinity",
+    ),
+    "repeated key": (
+        lambda t: t.replace('"alpha": 0.5', '"alpha": 0.5, "alpha": -3'),
+        r"the key 'alpha' appears twice in one object",
+    ),
+    "deep nesting": (
+        lambda t: t.replace(
+            '"training": {', '"training": {"x": ' + "[" * 200_000 + "]" * 200_000 + ", "
+        ),
+        r"bad.json is nested 200002 levels deep, more than a shrinkage model file "
+        r"may be \(32\)",
+    ),
     "truncated": (lambda t: t[: len(t) // 2], r"bad.json is not a shrinkage model file: not JSON"),
     "empty": (lambda t: "", r"not JSON \(Expecting value at line 1, column 1\)"),
     "a list": (lambda t: "[" + t + "]", r"bad.json is not a shrinkage model file"),
     "a number": (lambda t: "3", r"bad.json is not a shrinkage model file"),
     "utf-16": (lambda t: t.encode("utf-16"), r"not a shrinkage model file: not UTF-8 text"),
-    "pickle": (lambda t: b"\x80\x04\x95\x0b\x00\x00\x00\x00\x00\x00\x00}\x94.",
-               r"not a shrinkage model file"),
+    "pickle": (
+        lambda t: b"\x80\x04\x95\x0b\x00\x00\x00\x00\x00\x00\x00}\x94.",
+        r"not a shrinkage model file",
+    ),
 }
 
 
@@ -177,8 +214,11 @@ def test_brackets_inside_text_do_not_count_as_nesting(tmp_path, good):
 
 def test_size_limit(tmp_path, good, monkeypatch):
     monkeypatch.setattr(model_files, "MAX_MODEL_BYTES", len(good.encode()) - 1)
-    with pytest.raises(ValueError, match=r"bad.json is [\d,]+ bytes, more than a shrinkage "
-                                         r"model file may be"):
+    with pytest.raises(
+        ValueError,
+        match=r"bad.json is [\d,]+ bytes, more than a shrinkage "
+        r"model file may be",
+    ):
         _load(tmp_path, good)
 
 

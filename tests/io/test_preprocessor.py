@@ -17,19 +17,25 @@ from shrinkage.io import Preprocessor
 def frame():
     rng = np.random.default_rng(1)
     n = 30
-    return pd.DataFrame({
-        "rownames": np.arange(1, n + 1),
-        "age": rng.normal(50, 10, n).round(1),
-        "color": rng.choice(["red", "blue", "green"], n),
-        "smoker": rng.choice([True, False], n),
-        "y": rng.normal(size=n),
-    }, index=np.arange(100, 100 + n))
+    return pd.DataFrame(
+        {
+            "rownames": np.arange(1, n + 1),
+            "age": rng.normal(50, 10, n).round(1),
+            "color": rng.choice(["red", "blue", "green"], n),
+            "smoker": rng.choice([True, False], n),
+            "y": rng.normal(size=n),
+        },
+        index=np.arange(100, 100 + n),
+    )
 
 
-@parametrize_with_checks([Preprocessor(), Preprocessor(standardize=True)],
-                         expected_failed_checks=lambda estimator: {
-    # a missing cell is refused naming the column and --impute / impute=, not the word NaN
-    "check_estimators_nan_inf": "the message names the column and the fix"})
+@parametrize_with_checks(
+    [Preprocessor(), Preprocessor(standardize=True)],
+    expected_failed_checks=lambda estimator: {
+        # a missing cell is refused naming the column and --impute / impute=, not the word NaN
+        "check_estimators_nan_inf": "the message names the column and the fix"
+    },
+)
 def test_sklearn_transformer_contract(estimator, check):
     check(estimator)
 
@@ -62,15 +68,21 @@ def test_new_data_imputed_checked_and_named(frame):
     gap = frame.assign(age=frame["age"].where(frame.index != 101), color="green")
     X = pre.transform(gap)
     assert X[1, 0] == pytest.approx(frame["age"].mean())
-    with pytest.raises(ValueError, match=r"column 'color' of X has category 'pink' not seen in "
-                                         r"training \(known: 'blue', 'green' and 'red'\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"column 'color' of X has category 'pink' not seen in "
+        r"training \(known: 'blue', 'green' and 'red'\)",
+    ):
         pre.transform(frame.assign(color="pink"))
     with pytest.raises(ValueError, match=r"column 'smoker' not found in X"):
         pre.transform(frame.drop(columns="smoker"))
     with pytest.raises(ValueError, match=r"X has missing values in column 'age'"):
         Preprocessor().fit(gap)
-    with pytest.raises(ValueError, match=r"X has no column names, but this Preprocessor was "
-                                         r"fitted on a table with names"):
+    with pytest.raises(
+        ValueError,
+        match=r"X has no column names, but this Preprocessor was "
+        r"fitted on a table with names",
+    ):
         pre.transform(frame.to_numpy())
 
 
@@ -89,8 +101,10 @@ def test_arrays_get_x_names_and_text_is_one_hot_encoded():
 
 
 def test_in_a_pipeline_on_raw_tables_and_saved_with_the_model(frame, tmp_path):
-    pipe = make_pipeline(Preprocessor(drop=["y"]).set_output(transform="pandas"),
-                         shrinkage.Lasso(0.05, standardize=True)).fit(frame, frame["y"])
+    pipe = make_pipeline(
+        Preprocessor(drop=["y"]).set_output(transform="pandas"),
+        shrinkage.Lasso(0.05, standardize=True),
+    ).fit(frame, frame["y"])
     assert list(pipe[-1].feature_names_in_) == list(pipe[0].get_feature_names_out())
     loaded = shrinkage.load(shrinkage.save(pipe, tmp_path / "m.json"))
     np.testing.assert_array_equal(loaded.predict(frame), pipe.predict(frame))

@@ -18,18 +18,20 @@ from shrinkage import io
 def frame():
     rng = np.random.default_rng(0)
     n = 30
-    return pd.DataFrame({
-        "age": rng.normal(50, 10, n).round(1),
-        "color": rng.choice(["red", "blue", "green"], n),
-        "smoker": rng.choice([True, False], n),
-        "y": rng.normal(size=n),
-    })
+    return pd.DataFrame(
+        {
+            "age": rng.normal(50, 10, n).round(1),
+            "color": rng.choice(["red", "blue", "green"], n),
+            "smoker": rng.choice([True, False], n),
+            "y": rng.normal(size=n),
+        }
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["d.csv", "d.tsv", "d.parquet", "d.jsonl", "d.json",
-                                  "d.csv.gz"])
+
+@pytest.mark.parametrize("name", ["d.csv", "d.tsv", "d.parquet", "d.jsonl", "d.json", "d.csv.gz"])
 def test_read_table_formats(tmp_path, frame, name):
     path = tmp_path / name
     if name.endswith(".parquet"):
@@ -74,14 +76,18 @@ def test_json_array_compressed(tmp_path, frame):
 
 # --- repeated column names: pandas would rename the second 'y' to 'y.1' ------------------------
 
-@pytest.mark.parametrize("name, text", [
-    ("d.csv", "x,y,y\n1,2,2\n3,4,4\n5,6,6\n"),
-    ("d.csv", "x, y,y\n1,2,2\n3,4,4\n5,6,6\n"),  # the space is skipped: the same name
-    ("d.tsv", "x\ty\ty\n1\t2\t2\n3\t4\t4\n"),
-    ("d.csv.gz", None),
-    ("d.jsonl", '{"x": 1, "y": 2, "y": 2}\n{"x": 3, "y": 4, "y": 4}\n'),
-    ("d.json", '[{"x": 1, "y": 2, "y": 2}, {"x": 3, "y": 4, "y": 4}]'),
-])
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("d.csv", "x,y,y\n1,2,2\n3,4,4\n5,6,6\n"),
+        ("d.csv", "x, y,y\n1,2,2\n3,4,4\n5,6,6\n"),  # the space is skipped: the same name
+        ("d.tsv", "x\ty\ty\n1\t2\t2\n3\t4\t4\n"),
+        ("d.csv.gz", None),
+        ("d.jsonl", '{"x": 1, "y": 2, "y": 2}\n{"x": 3, "y": 4, "y": 4}\n'),
+        ("d.json", '[{"x": 1, "y": 2, "y": 2}, {"x": 3, "y": 4, "y": 4}]'),
+    ],
+)
 def test_repeated_column_names_refused(tmp_path, name, text):
     path = tmp_path / name
     if text is None:
@@ -89,15 +95,17 @@ def test_repeated_column_names_refused(tmp_path, name, text):
             f.write("x,y,y\n1,2,2\n3,4,4\n")
     else:
         path.write_text(text)
-    with pytest.raises(ValueError, match=r"^d\..* has duplicate column names: 'y' 2 times; give "
-                                         r"each column its own name in the header \(e\.g\. "
-                                         r"'y_2'\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"^d\..* has duplicate column names: 'y' 2 times; give "
+        r"each column its own name in the header \(e\.g\. "
+        r"'y_2'\)",
+    ):
         io.read_table(path)
 
 
 def test_repeated_column_names_in_parquet(tmp_path):
-    table = pa.table([pa.array([1, 2]), pa.array([3, 4]), pa.array([5, 6])],
-                     names=["y", "x", "y"])
+    table = pa.table([pa.array([1, 2]), pa.array([3, 4]), pa.array([5, 6])], names=["y", "x", "y"])
     pq.write_table(table, tmp_path / "d.parquet")
     with pytest.raises(ValueError, match=r"d.parquet has duplicate column names: 'y' 2 times"):
         io.read_table(tmp_path / "d.parquet")
@@ -121,9 +129,25 @@ def test_repeated_names_in_a_data_frame_refused():
 
 # --- writing: the extension names the format ---------------------------------------------------
 
-@pytest.mark.parametrize("name", ["p.csv", "p.tsv", "p.tab", "p.parquet", "p.pq", "p.jsonl",
-                                  "p.ndjson", "p.json", "p.csv.gz", "p.tsv.bz2", "p.jsonl.xz",
-                                  "p.csv.zip", "p.json.gz"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "p.csv",
+        "p.tsv",
+        "p.tab",
+        "p.parquet",
+        "p.pq",
+        "p.jsonl",
+        "p.ndjson",
+        "p.json",
+        "p.csv.gz",
+        "p.tsv.bz2",
+        "p.jsonl.xz",
+        "p.csv.zip",
+        "p.json.gz",
+    ],
+)
 def test_write_table_round_trips_every_format(tmp_path, name):
     df = pd.DataFrame({"id": [1, 2, 3], "prediction": [0.1, 1 / 3, -2.5]})
     io.write_table(df, tmp_path / name)
@@ -137,16 +161,21 @@ def test_write_table_round_trips_every_format(tmp_path, name):
 @pytest.mark.parametrize("name", ["p.xlsx", "p", "p.txt", "p.parquet.gz", "p.csv.7z"])
 def test_write_table_refuses_other_extensions(tmp_path, name):
     df = pd.DataFrame({"prediction": [0.1]})
-    with pytest.raises(ValueError, match=r"cannot tell the format of the predictions .* use "
-                                         r"\.csv, \.tsv \(\.tab\), \.parquet"):
+    with pytest.raises(
+        ValueError,
+        match=r"cannot tell the format of the predictions .* use "
+        r"\.csv, \.tsv \(\.tab\), \.parquet",
+    ):
         io.write_table(df, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_write_json_is_plain_json(tmp_path):
     io.write_table(pd.DataFrame({"prediction": [0.5, 1.5]}), tmp_path / "p.json")
-    assert json.loads((tmp_path / "p.json").read_text()) == [{"prediction": 0.5},
-                                                              {"prediction": 1.5}]
+    assert json.loads((tmp_path / "p.json").read_text()) == [
+        {"prediction": 0.5},
+        {"prediction": 1.5},
+    ]
 
 
 def test_parquet_without_pyarrow_says_what_to_install(tmp_path, frame, monkeypatch):

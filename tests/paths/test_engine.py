@@ -33,8 +33,7 @@ class SoftThreshold:
         self.starts.append((w.copy(), b, state))
         w_new = np.sign(self.z) * np.maximum(np.abs(self.z) - alpha, 0.0)
         gap = 0.0 if self.converged else 1.0
-        return Fit(w_new, gap, 1, self.converged, 1e-8, intercept=(b or 0.0) + 1.0,
-                   state=alpha)
+        return Fit(w_new, gap, 1, self.converged, 1e-8, intercept=(b or 0.0) + 1.0, state=alpha)
 
 
 def test_default_grid_starts_at_the_null_model_and_solves_in_closed_form():
@@ -43,8 +42,9 @@ def test_default_grid_starts_at_the_null_model_and_solves_in_closed_form():
     np.testing.assert_allclose(alphas, np.geomspace(3.0, 0.03, 4))
     fits = engine.run(family, alphas, *null)
     for a, fit in zip(alphas, fits, strict=True):
-        np.testing.assert_array_equal(fit.w, np.sign(family.z) * np.maximum(np.abs(family.z) - a,
-                                                                           0.0))
+        np.testing.assert_array_equal(
+            fit.w, np.sign(family.z) * np.maximum(np.abs(family.z) - a, 0.0)
+        )
     assert fits[0].w.tolist() == [0.0, 0.0, 0.0]  # alpha_max: all zero
 
 
@@ -70,8 +70,7 @@ def test_a_given_grid_does_not_compute_the_null_model():
 
 def test_stop_ends_the_path_after_the_fit_that_asked():
     family = SoftThreshold([2.0, 1.0])
-    fits = engine.run(family, [1.5, 0.5, 0.1, 0.01], np.zeros(2),
-                      stop=lambda fit: fit.state == 0.5)
+    fits = engine.run(family, [1.5, 0.5, 0.1, 0.01], np.zeros(2), stop=lambda fit: fit.state == 0.5)
     assert len(fits) == 2
 
 
@@ -92,8 +91,16 @@ def test_assemble_warns_once_for_every_fit_that_did_not_converge():
     family = SoftThreshold([2.0, 1.0], converged=False)
     fits = engine.run(family, [1.0, 0.5], np.zeros(2))
     with pytest.warns(ShrinkageConvergenceWarning, match="at 2 of 2 alphas") as record:
-        p = engine.assemble([1.0, 0.5], fits, np.array([f.w for f in fits]), [1.0, 2.0], 1.0,
-                            None, max_iter=7, model="the toy path")
+        p = engine.assemble(
+            [1.0, 0.5],
+            fits,
+            np.array([f.w for f in fits]),
+            [1.0, 2.0],
+            1.0,
+            None,
+            max_iter=7,
+            model="the toy path",
+        )
     assert len(record) == 1 and "the toy path" in str(record[0].message)
     assert "max_iter=7" in str(record[0].message)
     assert p.converged.tolist() == [False, False] and p.gaps.tolist() == [1.0, 1.0]
@@ -113,8 +120,16 @@ def test_least_squares_family_matches_sklearn_along_its_own_default_grid(solver)
     family = LeastSquares(problem, 1.0, tol=1e-10, max_iter=10_000, solver=solver, screen=True)
     alpha_max, _, _ = family.null()
     assert alpha_max == pytest.approx(np.max(np.abs(X.T @ y)) / 50)
-    p = solve_path(problem, None, 1.0, n_alphas=10, alpha_min_ratio=1e-2, tol=1e-10,
-                   max_iter=10_000, solver=solver)
+    p = solve_path(
+        problem,
+        None,
+        1.0,
+        n_alphas=10,
+        alpha_min_ratio=1e-2,
+        tol=1e-10,
+        max_iter=10_000,
+        solver=solver,
+    )
     _, coefs, _ = enet_path(X, y, l1_ratio=1.0, alphas=p.alphas, tol=1e-12, max_iter=100_000)
     np.testing.assert_allclose(p.coefs, coefs.T, atol=1e-6)
 
@@ -131,8 +146,9 @@ def test_the_public_paths_are_the_engines_results():
     assert g.coefs.shape == (5, 6) and g.nnz[0] == 0 and np.all(g.converged)
 
 
-@pytest.mark.parametrize("module", ["engine", "grid", "interpolate", "least_squares", "group",
-                                    "multitask", "result"])
+@pytest.mark.parametrize(
+    "module", ["engine", "grid", "interpolate", "least_squares", "group", "multitask", "result"]
+)
 def test_docstring_examples_run(module):
     mod = importlib.import_module(f"shrinkage.paths.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

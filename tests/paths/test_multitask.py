@@ -21,12 +21,15 @@ def _data(seed=0, n=40, p=7, T=3):
     return X, Y
 
 
-@pytest.mark.parametrize("kwargs", [
-    {},
-    {"l1_ratio": 0.6, "n_alphas": 9, "eps": 1e-2},
-    {"fit_intercept": False, "sample_weight": np.linspace(0.5, 2.0, 40)},
-    {"l1_ratio": 0.0, "alphas": [1.0, 0.2, 0.05]},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"l1_ratio": 0.6, "n_alphas": 9, "eps": 1e-2},
+        {"fit_intercept": False, "sample_weight": np.linspace(0.5, 2.0, 40)},
+        {"l1_ratio": 0.0, "alphas": [1.0, 0.2, 0.05]},
+    ],
+)
 def test_multitask_path_is_the_engine_path(kwargs):
     """The estimators' name (eps) and the engine's (alpha_min_ratio) give one Path, field by
     field, bit for bit."""
@@ -34,14 +37,26 @@ def test_multitask_path_is_the_engine_path(kwargs):
     eps = kwargs.pop("eps", 1e-3)
     ours = multitask_path(X, Y, eps=eps, **kwargs)
     engine = multi_task_path(
-        X, Y, l1_ratio=kwargs.get("l1_ratio", 1.0), alphas=kwargs.get("alphas"),
-        n_alphas=kwargs.get("n_alphas", 100), alpha_min_ratio=eps,
+        X,
+        Y,
+        l1_ratio=kwargs.get("l1_ratio", 1.0),
+        alphas=kwargs.get("alphas"),
+        n_alphas=kwargs.get("n_alphas", 100),
+        alpha_min_ratio=eps,
         fit_intercept=kwargs.get("fit_intercept", True),
-        sample_weight=kwargs.get("sample_weight"), tol=1e-4, max_iter=1000, feature_names=None)
+        sample_weight=kwargs.get("sample_weight"),
+        tol=1e-4,
+        max_iter=1000,
+        feature_names=None,
+    )
     for field in ("alphas", "coefs", "intercepts", "gaps", "n_iter", "converged"):
         np.testing.assert_array_equal(getattr(ours, field), getattr(engine, field))
     assert (ours.penalty, ours.gamma, ours.datafit, ours.certificate) == (
-        "multitask", None, "quadratic", "duality_gap")
+        "multitask",
+        None,
+        "quadratic",
+        "duality_gap",
+    )
 
 
 def test_multitask_path_refits_the_multitask_model_exactly():
@@ -55,8 +70,11 @@ def test_multitask_path_refits_the_multitask_model_exactly():
 
     def objective(W, b):  # scikit-learn's, with Y's rows as samples
         R = Y - X @ W - b
-        return (0.5 * np.sum(R**2) / len(Y) + a * 0.8 * np.sum(np.linalg.norm(W, axis=1))
-                + a * 0.2 / 2 * np.sum(W**2))
+        return (
+            0.5 * np.sum(R**2) / len(Y)
+            + a * 0.8 * np.sum(np.linalg.norm(W, axis=1))
+            + a * 0.2 / 2 * np.sum(W**2)
+        )
 
     assert objective(W, b) == pytest.approx(objective(ref.coef_.T, ref.intercept_), abs=1e-11)
     np.testing.assert_allclose(W, ref.coef_.T, atol=1e-6)
@@ -75,19 +93,25 @@ def test_multitask_path_sparse_and_data_frame_names():
     np.testing.assert_allclose(sparse.coefs, dense.coefs, atol=1e-8)
     assert list(dense.feature_names) == list(frame.columns)
     np.testing.assert_array_equal(
-        dense.coefs, shrinkage.path(frame, Y, multi_task=True, n_alphas=5, tol=1e-10,
-                                    alpha_min_ratio=1e-3).coefs)
+        dense.coefs,
+        shrinkage.path(
+            frame, Y, multi_task=True, n_alphas=5, tol=1e-10, alpha_min_ratio=1e-3
+        ).coefs,
+    )
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"eps": 1.5}, r"eps must be a number in \(0, 1\)"),
-    ({"n_alphas": 0}, "n_alphas"),
-    ({"alphas": [-1.0]}, "alphas"),
-    ({"l1_ratio": 2.0}, "l1_ratio"),
-    ({"l1_ratio": 0.0}, r"l1_ratio=0 .* give alphas"),
-    ({"tol": -1.0}, "tol"),
-    ({"max_iter": 0}, "max_iter"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"eps": 1.5}, r"eps must be a number in \(0, 1\)"),
+        ({"n_alphas": 0}, "n_alphas"),
+        ({"alphas": [-1.0]}, "alphas"),
+        ({"l1_ratio": 2.0}, "l1_ratio"),
+        ({"l1_ratio": 0.0}, r"l1_ratio=0 .* give alphas"),
+        ({"tol": -1.0}, "tol"),
+        ({"max_iter": 0}, "max_iter"),
+    ],
+)
 def test_multitask_path_bad_input_names_the_argument(kwargs, match):
     X, Y = _data()
     with pytest.raises(ValueError, match=match):

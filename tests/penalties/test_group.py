@@ -34,14 +34,17 @@ def test_groups_from_labels():
     np.testing.assert_array_equal(Groups.from_labels(np.array([1.0, 1.0, 0.0]), 3).order, [2, 0, 1])
 
 
-@pytest.mark.parametrize(("labels", "match"), [
-    ([0, 1], "one label per column of X \\(3\\)"),
-    ([0, 1.5, 1], "integer labels.*column 1 has 1.5"),
-    ([0, "a", 1], "integer labels.*column 1 has 'a'"),
-    ([0, True, 1], "integer labels.*column 1 has True"),
-    ([0, np.nan, 1], "integer labels.*column 1"),
-    ([0, -2, 1], "labels must be >= 0, or -1 / None.*column 1 has -2"),
-])
+@pytest.mark.parametrize(
+    ("labels", "match"),
+    [
+        ([0, 1], "one label per column of X \\(3\\)"),
+        ([0, 1.5, 1], "integer labels.*column 1 has 1.5"),
+        ([0, "a", 1], "integer labels.*column 1 has 'a'"),
+        ([0, True, 1], "integer labels.*column 1 has True"),
+        ([0, np.nan, 1], "integer labels.*column 1"),
+        ([0, -2, 1], "labels must be >= 0, or -1 / None.*column 1 has -2"),
+    ],
+)
 def test_bad_groups(labels, match):
     with pytest.raises(ValueError, match=match):
         Groups.from_labels(labels, 3)
@@ -68,8 +71,10 @@ def test_group_factors():
 def test_value_follows_the_documented_formula():
     pen = _penalty(0.3, 0.25, factors=[1.0, 2.0, 0.5])
     w = np.array([0.3, -1.2, 0.0, 2.0, -1.0, 4.0])
-    expected = 0.3 * (0.25 * np.abs(w).sum() + 0.75 * (
-        1.0 * np.linalg.norm(w[:2]) + 2.0 * np.linalg.norm(w[2:5]) + 0.5 * 4.0))
+    expected = 0.3 * (
+        0.25 * np.abs(w).sum()
+        + 0.75 * (1.0 * np.linalg.norm(w[:2]) + 2.0 * np.linalg.norm(w[2:5]) + 0.5 * 4.0)
+    )
     assert pen.value(w) == pytest.approx(expected, rel=1e-14)
     np.testing.assert_allclose(pen.l1_weights(), 0.075)
     np.testing.assert_allclose(pen.group_weights(), 0.3 * 0.75 * np.array([1.0, 2.0, 0.5]))
@@ -102,9 +107,12 @@ def test_prox_is_the_minimiser(seed, l1_ratio):
 
     x = pen.prox(v, step, 1)
     starts = [v, np.zeros(3), x + 0.1, *rng.normal(size=(3, 3))]
-    best = min(minimize(objective, s, method="Powell",
-                        options={"xtol": 1e-12, "ftol": 1e-15, "maxiter": 20000}).fun
-               for s in starts)
+    best = min(
+        minimize(
+            objective, s, method="Powell", options={"xtol": 1e-12, "ftol": 1e-15, "maxiter": 20000}
+        ).fun
+        for s in starts
+    )
     assert objective(x) <= best + 1e-10
     if np.linalg.norm(x) > 0:  # optimality: (v - x) / step is a subgradient at x
         assert pen.subdiff_distance(-(v - x) / step, x, 1) < 1e-10
@@ -156,8 +164,9 @@ def _dual_norm_bisection(v, a, c):
     return hi
 
 
-@pytest.mark.parametrize(("seed", "l1_ratio"),
-                         list(itertools.product(range(4), (0.0, 0.3, 0.9, 1.0))))
+@pytest.mark.parametrize(
+    ("seed", "l1_ratio"), list(itertools.product(range(4), (0.0, 0.3, 0.9, 1.0)))
+)
 def test_dual_norm(seed, l1_ratio):
     rng = np.random.default_rng(seed)
     pen = _penalty(1.3, l1_ratio, labels=(0, 0, 0, 0, 1, 1, 2), factors=[1.0, 0.7, 2.0])
@@ -193,8 +202,10 @@ def test_alpha_max_is_where_zero_stops_being_optimal(l1_ratio):
     groups = ref.groups
     for alpha, zero in ((alpha_max * (1 + 1e-9), True), (alpha_max * (1 - 1e-6), False)):
         pen = dataclasses.replace(ref, alpha=alpha)
-        scores = [pen.subdiff_distance(grad0[groups.members(g)], np.zeros(groups.sizes[g]), g)
-                  for g in range(groups.n_groups)]
+        scores = [
+            pen.subdiff_distance(grad0[groups.members(g)], np.zeros(groups.sizes[g]), g)
+            for g in range(groups.n_groups)
+        ]
         assert (max(scores) == 0.0) is zero
 
 

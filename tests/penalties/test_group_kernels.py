@@ -34,8 +34,9 @@ def test_kkt_score_and_prox_scale_with_the_data(unit):
     order = np.arange(4)
     for coef in (w, np.zeros(4)):
         expected = group_kkt(corr, coef, order, 0, l1, 0.5)
-        assert group_kkt(corr * unit, coef / unit, order, 0, l1 * unit, 0.5 * unit) == \
-            pytest.approx(expected * unit, rel=1e-12)
+        assert group_kkt(
+            corr * unit, coef / unit, order, 0, l1 * unit, 0.5 * unit
+        ) == pytest.approx(expected * unit, rel=1e-12)
     expected = w.copy()
     group_prox(expected, 0.3, order, 0, l1, 0.5)
     scaled = w * unit

@@ -14,8 +14,14 @@ INF = np.inf
 
 def penalty(alpha=0.7, l1_ratio=0.6, p=5, factors=None, lower=-INF, upper=INF, scale=None):
     f = np.linspace(0.0, 2.0, p) if factors is None else np.asarray(factors, float)
-    return ElasticNetPenalty(alpha, l1_ratio, f, np.broadcast_to(lower, (p,)).astype(float),
-                             np.broadcast_to(upper, (p,)).astype(float), scale)
+    return ElasticNetPenalty(
+        alpha,
+        l1_ratio,
+        f,
+        np.broadcast_to(lower, (p,)).astype(float),
+        np.broadcast_to(upper, (p,)).astype(float),
+        scale,
+    )
 
 
 def test_weights_follow_the_documented_formula():
@@ -100,8 +106,9 @@ def test_subdiff_distance_is_the_distance_to_the_subdifferential(seed):
     for _ in range(10):
         for j in range(p):
             choices = [0.0, lower[j], upper[j], rng.normal()]
-            w = float(np.clip(rng.choice([c for c in choices if np.isfinite(c)]), lower[j],
-                              upper[j]))
+            w = float(
+                np.clip(rng.choice([c for c in choices if np.isfinite(c)]), lower[j], upper[j])
+            )
             grad = rng.normal(0.0, 0.5)
             a, b = _subdiff_interval(w, pw.l1[j], pw.l2[j], lower[j], upper[j])
             # optimality: 0 in grad + subdifferential, i.e. -grad in [a, b]
@@ -140,8 +147,11 @@ def test_alpha_max_edge_cases():
 
 
 def test_unpenalized_columns():
-    pw = PenaltyWeights(np.array([0.0, 1.0, 0.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0, 0.0, 0.0]),
-                        np.array([-INF, -INF, -INF, 0.0, -1.0]),
-                        np.array([INF, INF, INF, INF, 1.0]))
+    pw = PenaltyWeights(
+        np.array([0.0, 1.0, 0.0, 0.0, 0.0]),
+        np.array([0.0, 0.0, 1.0, 0.0, 0.0]),
+        np.array([-INF, -INF, -INF, 0.0, -1.0]),
+        np.array([INF, INF, INF, INF, 1.0]),
+    )
     # free = no l1 and no l2; a two-sided box makes its conjugate finite, so it stays in
     np.testing.assert_array_equal(pw.unpenalized_columns(), [0, 3])

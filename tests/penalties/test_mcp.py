@@ -10,8 +10,14 @@ from scipy.integrate import quad
 from shrinkage.penalties import mcp
 
 # (step, a, gamma): convex coordinate problems (step < gamma) and non-convex ones
-CASES = [(1.0, 1.0, 3.0), (0.2, 2.0, 1.5), (2.9, 0.7, 3.0), (3.0, 0.7, 3.0), (10.0, 0.5, 2.0),
-         (1.0, 0.0, 3.0)]
+CASES = [
+    (1.0, 1.0, 3.0),
+    (0.2, 2.0, 1.5),
+    (2.9, 0.7, 3.0),
+    (3.0, 0.7, 3.0),
+    (10.0, 0.5, 2.0),
+    (1.0, 0.0, 3.0),
+]
 
 GAMMA = 3.0
 
@@ -29,21 +35,22 @@ def test_value_is_the_integral_of_the_derivative(a, gamma):
     w = np.array([0.0, 0.4, -2.0, 9.0])
     alphas = np.array([1.0, 0.5, 2.0, 0.0])
     assert mcp.value(w, alphas, gamma) == pytest.approx(
-        sum(mcp.penalty_scalar(x, s, gamma) for x, s in zip(w, alphas, strict=True)))
+        sum(mcp.penalty_scalar(x, s, gamma) for x, s in zip(w, alphas, strict=True))
+    )
 
 
 def test_value_matches_skglm():
     skglm = pytest.importorskip("skglm.penalties")
     w = np.random.default_rng(0).standard_normal(20) * 3
     assert mcp.value(w, np.full(20, 0.8), 2.5) == pytest.approx(
-        skglm.MCPenalty(0.8, 2.5).value(w), rel=1e-13)
+        skglm.MCPenalty(0.8, 2.5).value(w), rel=1e-13
+    )
 
 
 def brute_force(z: float, step: float, a: float, gamma: float) -> tuple[float, float]:
     """(argmin, min) of (x - z)^2 / (2 step) + pen(x) on a grid of spacing 1e-5 around z."""
     x = np.linspace(-abs(z) - 1.0, abs(z) + 1.0, int(2e5 * (abs(z) + 1.0)) + 1)
-    pen = np.where(np.abs(x) <= gamma * a, a * np.abs(x) - x**2 / (2 * gamma),
-                   gamma * a**2 / 2)
+    pen = np.where(np.abs(x) <= gamma * a, a * np.abs(x) - x**2 / (2 * gamma), gamma * a**2 / 2)
     obj = (x - z) ** 2 / (2 * step) + pen
     k = int(np.argmin(obj))
     return float(x[k]), float(obj[k])
@@ -103,11 +110,13 @@ def test_kkt_score_is_the_distance_to_the_subdifferential(a, gamma):
     for w in (0.0, 0.3, -1.0, 2.0, -3.5, 6.0):
         for corr in rng.uniform(-3, 3, 7):
             assert mcp.kkt_score(corr, w, a, gamma) == pytest.approx(
-                clarke_distance(corr, w, a, gamma), abs=1e-6)
+                clarke_distance(corr, w, a, gamma), abs=1e-6
+            )
     corr, w = rng.standard_normal(6), rng.standard_normal(6)
     out = mcp.kkt_scores(corr, w, np.full(6, a), gamma, np.empty(6))
     np.testing.assert_array_equal(
-        out, [mcp.kkt_score(c, x, a, gamma) for c, x in zip(corr, w, strict=True)])
+        out, [mcp.kkt_score(c, x, a, gamma) for c, x in zip(corr, w, strict=True)]
+    )
 
 
 @pytest.mark.parametrize("step, a, gamma", CASES)

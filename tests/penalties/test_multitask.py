@@ -22,8 +22,9 @@ def test_value(l1, l2):
     assert mt.penalty_value(W, l1, l2) == pytest.approx(expected, rel=1e-14)
 
 
-@pytest.mark.parametrize(("l1", "l2", "step"), [(1.0, 0.0, 0.5), (0.7, 0.4, 2.0),
-                                                (0.0, 1.5, 1.0), (5.0, 0.3, 1.0)])
+@pytest.mark.parametrize(
+    ("l1", "l2", "step"), [(1.0, 0.0, 0.5), (0.7, 0.4, 2.0), (0.0, 1.5, 1.0), (5.0, 0.3, 1.0)]
+)
 def test_row_prox_is_the_minimiser(l1, l2, step):
     rng = np.random.default_rng(1)
     for _ in range(5):
@@ -34,9 +35,18 @@ def test_row_prox_is_the_minimiser(l1, l2, step):
         def f(z, v=v):
             return 0.5 * np.sum((z - v) ** 2) + step * _h(z, l1, l2)
 
-        best = min((minimize(f, start, method="Nelder-Mead",
-                             options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 20000})
-                    for start in (v, np.zeros(4) + 1e-9)), key=lambda r: r.fun)
+        best = min(
+            (
+                minimize(
+                    f,
+                    start,
+                    method="Nelder-Mead",
+                    options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 20000},
+                )
+                for start in (v, np.zeros(4) + 1e-9)
+            ),
+            key=lambda r: r.fun,
+        )
         assert f(x) <= best.fun + 1e-12
         if np.linalg.norm(v) <= step * l1:
             assert not np.any(x)
@@ -66,8 +76,12 @@ def test_conjugate_is_the_supremum(l1, l2):
     U = 1.5 * rng.standard_normal((4, 3))
     numerical = 0.0
     for u in U:
-        res = minimize(lambda x, u=u: _h(x, l1, l2) - u @ x, u / max(l2, 1e-3), method="BFGS",
-                       options={"gtol": 1e-12})
+        res = minimize(
+            lambda x, u=u: _h(x, l1, l2) - u @ x,
+            u / max(l2, 1e-3),
+            method="BFGS",
+            options={"gtol": 1e-12},
+        )
         numerical += -res.fun
     assert mt.conjugate(U, l1, l2) == pytest.approx(numerical, rel=1e-7, abs=1e-10)
 
@@ -130,8 +144,11 @@ def test_dual_gap_without_l2_survives_the_rounding_of_the_scaled_norm():
     # conjugate of that point is +inf, yet s puts it in the ball up to one ulp
     rng = np.random.default_rng(0)
     l1 = 0.7
-    rows = [c for c in rng.standard_normal((200, 3))
-            if mt.conjugate((l1 / mt.dual_norm(c[None])) * c[None], l1, 0.0) == np.inf]
+    rows = [
+        c
+        for c in rng.standard_normal((200, 3))
+        if mt.conjugate((l1 / mt.dual_norm(c[None])) * c[None], l1, 0.0) == np.inf
+    ]
     assert rows  # the rounding happens
     C = np.array(rows[:1])
     W = np.zeros((1, 3))

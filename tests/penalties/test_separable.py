@@ -22,8 +22,10 @@ def test_elastic_net_kind_is_the_elastic_net():
     w = np.clip(rng.standard_normal(p) * (rng.random(p) < 0.5), lower, upper)  # some at bounds
     corr = rng.standard_normal(p)
     pen = penalty_arrays(ELASTIC_NET, l1, l2, lower, upper)
-    np.testing.assert_array_equal(kkt_scores(pen, corr, w, np.empty(p)),
-                                  kkt_violations(corr, w, l1, l2, lower, upper, np.empty(p)))
+    np.testing.assert_array_equal(
+        kkt_scores(pen, corr, w, np.empty(p)),
+        kkt_violations(corr, w, l1, l2, lower, upper, np.empty(p)),
+    )
     assert total_value(pen, w) == pytest.approx(penalty_value(w, l1, l2), rel=1e-14)
 
 

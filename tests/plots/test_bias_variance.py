@@ -19,8 +19,23 @@ def _noisy_curve(penalty: str = "l1") -> BiasVarianceCurve:
     variance = np.array([18.0, 23.6, 23.1, 30.0, 42.0, 48.0, 54.0, 57.0])
     noise_var = 2933.0
     mse = bias2 + variance + noise_var
-    return BiasVarianceCurve(alphas, bias2, variance, mse, noise_var, penalty, 1.0, "resample",
-                             np.zeros(3), 0.0, None, 442, 442, 20, 0)
+    return BiasVarianceCurve(
+        alphas,
+        bias2,
+        variance,
+        mse,
+        noise_var,
+        penalty,
+        1.0,
+        "resample",
+        np.zeros(3),
+        0.0,
+        None,
+        442,
+        442,
+        20,
+        0,
+    )
 
 
 def _line(ax, label: str):
@@ -36,8 +51,10 @@ def _height_fraction(ax, line) -> float:
 
 def test_one_curve_and_panels():
     X = np.random.default_rng(0).standard_normal((50, 10))
-    curves = {pen: bias_variance_curve(X, penalty=pen, n_alphas=5, n_repeats=4, n_test=50,
-                                       random_state=0) for pen in ("l1", "l2")}
+    curves = {
+        pen: bias_variance_curve(X, penalty=pen, n_alphas=5, n_repeats=4, n_test=50, random_state=0)
+        for pen in ("l1", "l2")
+    }
     assert isinstance(plot_bias_variance(curves["l1"]), Figure)
     fig, axes = plt.subplots(1, 2)
     assert plot_bias_variance(curves, axes=axes) is fig
@@ -53,8 +70,9 @@ def test_excess_error_leaves_the_noise_out_on_a_log_axis():
     assert ax.get_yscale() == "log"
     np.testing.assert_array_equal(_line(ax, "bias$^2$").get_ydata(), c.bias2)
     np.testing.assert_array_equal(_line(ax, "variance").get_ydata(), c.variance)
-    np.testing.assert_array_equal(_line(ax, "bias$^2$ + variance").get_ydata(),
-                                  c.bias2 + c.variance)
+    np.testing.assert_array_equal(
+        _line(ax, "bias$^2$ + variance").get_ydata(), c.bias2 + c.variance
+    )
     # the noise is named in the legend, not drawn: no line at its level, none at the test MSE
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("noise variance 2.93e+03" in t for t in legend)

@@ -17,8 +17,7 @@ def test_matrix_equals_numpy_and_figure(small_data, as_frame):
     X, df, _, _ = small_data
     data = correlation_data(df if as_frame else X, order="given")
     np.testing.assert_allclose(data.matrix, np.corrcoef(X, rowvar=False), atol=1e-12)
-    assert data.feature_names == (list(df.columns) if as_frame else
-                                  [f"x{j}" for j in range(6)])
+    assert data.feature_names == (list(df.columns) if as_frame else [f"x{j}" for j in range(6)])
     fig = plot_correlation(df if as_frame else X)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
@@ -30,8 +29,7 @@ def test_cluster_order_keeps_the_matrix_consistent(small_data):
     X, df, _, _ = small_data
     data = correlation_data(df)
     full = np.corrcoef(X, rowvar=False)
-    np.testing.assert_allclose(data.matrix, full[np.ix_(data.indices, data.indices)],
-                               atol=1e-12)
+    np.testing.assert_allclose(data.matrix, full[np.ix_(data.indices, data.indices)], atol=1e-12)
     pos = {n: i for i, n in enumerate(data.feature_names)}
     assert abs(pos["age"] - pos["dose"]) == 1  # the correlated pair sits together
 
@@ -55,8 +53,9 @@ def test_cap_sparse_input_and_constant_columns():
     data = correlation_data(sp.csc_matrix(X), max_features=10)
     assert len(data.feature_names) == 10 and "10 of 50" in data.note
     assert {3, 7} <= set(data.indices)
-    Xc = pd.DataFrame({"a": rng.standard_normal(20), "b": np.ones(20),
-                       "c": rng.standard_normal(20)})
+    Xc = pd.DataFrame(
+        {"a": rng.standard_normal(20), "b": np.ones(20), "c": rng.standard_normal(20)}
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         data = correlation_data(Xc, order="given")

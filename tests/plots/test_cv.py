@@ -12,13 +12,18 @@ from shrinkage.plots import plot_cv
 @pytest.fixture(scope="module")
 def cvs(small_data):
     _, df, y, _ = small_data
-    return {name: shrinkage.cross_validate_path(df, y, l1_ratio=r, n_alphas=15, cv=3)
-            for name, r in (("L1", 1.0), ("L2", 0.0))}
+    return {
+        name: shrinkage.cross_validate_path(df, y, l1_ratio=r, n_alphas=15, cv=3)
+        for name, r in (("L1", 1.0), ("L2", 0.0))
+    }
 
 
 def _vlines(ax):
-    return {line.get_label().split(" = ")[0]: line.get_xdata()[0] for line in ax.lines
-            if "alpha" in line.get_label()}
+    return {
+        line.get_label().split(" = ")[0]: line.get_xdata()[0]
+        for line in ax.lines
+        if "alpha" in line.get_label()
+    }
 
 
 def test_panels_with_marks_error_bars_and_nnz(cvs):

@@ -12,8 +12,10 @@ from shrinkage.plots import plot_paths
 @pytest.fixture(scope="module")
 def paths(small_data):
     _, df, y, _ = small_data
-    return {name: shrinkage.path(df, y, l1_ratio=r, n_alphas=30)
-            for name, r in (("L1", 1.0), ("L2", 0.0), ("EN", 0.5))}
+    return {
+        name: shrinkage.path(df, y, l1_ratio=r, n_alphas=30)
+        for name, r in (("L1", 1.0), ("L2", 0.0), ("EN", 0.5))
+    }
 
 
 def test_three_panels_from_a_dataframe_path(paths):
@@ -61,8 +63,9 @@ def test_plain_arrays_list_of_paths_and_cv_marks(small_data, paths):
     _, axes = plt.subplots(1, 2)
     plot_paths([paths["L1"], paths["L2"]], axes=axes, marks=cv)
     assert axes[0].get_title() == "L1 (lasso)" and axes[1].get_title() == "L2 (ridge)"
-    xs = sorted(line.get_xdata()[0] for line in axes[0].lines if line.get_label()
-                .startswith("alpha_"))
+    xs = sorted(
+        line.get_xdata()[0] for line in axes[0].lines if line.get_label().startswith("alpha_")
+    )
     assert xs == sorted([cv.alpha_min, cv.alpha_1se])
 
 

@@ -23,15 +23,18 @@ def test_closed_forms_equal_the_fits(alpha):
     idx = np.array([0, 3, 8, 10, 11, 14, 20])
     z = c.z[idx]
     opts = {"fit_intercept": False, "tol": 1e-12}
-    np.testing.assert_allclose(c.l1[idx], _orthonormal_fit(z, shrinkage.Lasso(alpha, **opts)),
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        c.l1[idx], _orthonormal_fit(z, shrinkage.Lasso(alpha, **opts)), atol=1e-8
+    )
     np.testing.assert_allclose(
         c.elasticnet[idx],
-        _orthonormal_fit(z, shrinkage.ElasticNet(alpha, l1_ratio=0.4, **opts)), atol=1e-8)
+        _orthonormal_fit(z, shrinkage.ElasticNet(alpha, l1_ratio=0.4, **opts)),
+        atol=1e-8,
+    )
     ridge_alpha = alpha * 50  # scikit-learn's Ridge scaling: alpha * n
-    np.testing.assert_allclose(c.l2[idx],
-                               _orthonormal_fit(z, shrinkage.Ridge(ridge_alpha, **opts)),
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        c.l2[idx], _orthonormal_fit(z, shrinkage.Ridge(ridge_alpha, **opts)), atol=1e-8
+    )
 
 
 def test_pulls_are_the_penalty_gradients():

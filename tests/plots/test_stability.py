@@ -12,8 +12,9 @@ from shrinkage.plots import plot_stability
 @pytest.fixture(scope="module")
 def result(small_data):
     _, df, y, _ = small_data
-    return shrinkage.stability_selection(df, y, n_subsamples=5, n_alphas=5, random_state=0,
-                                         progress=False)
+    return shrinkage.stability_selection(
+        df, y, n_subsamples=5, n_alphas=5, random_state=0, progress=False
+    )
 
 
 def test_bars_from_a_result(result):

@@ -83,8 +83,9 @@ def quiet(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-def refine(loss_grad, X, w, b, alpha: float, l1_ratio: float, fit_intercept: bool
-           ) -> tuple[np.ndarray, float]:
+def refine(
+    loss_grad, X, w, b, alpha: float, l1_ratio: float, fit_intercept: bool
+) -> tuple[np.ndarray, float]:
     """A better point than (w, b), if there is one, for a smooth loss plus the elastic net.
 
     L-BFGS-B on w = (u - v) / c, u, v >= 0 (an exact smooth reformulation of the L1 norm), with
@@ -97,7 +98,7 @@ def refine(loss_grad, X, w, b, alpha: float, l1_ratio: float, fit_intercept: boo
     Xs = X / c
 
     def f(theta):
-        u, v, b_ = theta[:p], theta[p:2 * p], theta[2 * p] if fit_intercept else 0.0
+        u, v, b_ = theta[:p], theta[p : 2 * p], theta[2 * p] if fit_intercept else 0.0
         z = u - v
         value, g_eta = loss_grad(Xs @ z + b_)
         wz = z / c
@@ -110,10 +111,17 @@ def refine(loss_grad, X, w, b, alpha: float, l1_ratio: float, fit_intercept: boo
     z0 = np.asarray(w, dtype=np.float64) * c
     theta0 = np.concatenate([np.maximum(z0, 0), np.maximum(-z0, 0), [b] if fit_intercept else []])
     bounds = [(0, None)] * (2 * p) + ([(None, None)] if fit_intercept else [])
-    out = quiet(minimize, f, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
-                options={"maxiter": 5000, "ftol": 1e-16, "gtol": 1e-14})
+    out = quiet(
+        minimize,
+        f,
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 5000, "ftol": 1e-16, "gtol": 1e-14},
+    )
     theta = out.x if out.fun <= f(theta0)[0] else theta0
-    z = theta[:p] - theta[p:2 * p]
+    z = theta[:p] - theta[p : 2 * p]
     return z / c, float(theta[2 * p]) if fit_intercept else 0.0
 
 

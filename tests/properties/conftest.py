@@ -4,7 +4,12 @@ no example database, no deadline (the first fit of a kernel compiles it) and few
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "shrinkage", derandomize=True, database=None, deadline=None, max_examples=30,
+    "shrinkage",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=30,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    print_blob=True)
+    print_blob=True,
+)
 settings.load_profile("shrinkage")

@@ -36,6 +36,7 @@ def proximal_gradient(data, y, w0, alpha, l1_ratio, labels, n_iter=600):
 
     def P(w):
         return 0.5 * data.s @ (yc - Xc @ w) ** 2 + obj.group_penalty(w, labels, alpha, l1_ratio)
+
     w = z = np.asarray(w0, dtype=np.float64).copy()
     value, t = P(w), 1.0
     for _ in range(n_iter):
@@ -52,24 +53,47 @@ def proximal_gradient(data, y, w0, alpha, l1_ratio, labels, n_iter=600):
 
 
 @settings(max_examples=25)  # the numpy references are the slow part
-@given(data=designs(), log_ratio=st.floats(-3, 0.3), l1_ratio=st.sampled_from([0.0, 0.5, 1.0]),
-       n_groups=st.integers(1, 4), tol=st.sampled_from([1e-4, 1e-8]))
+@given(
+    data=designs(),
+    log_ratio=st.floats(-3, 0.3),
+    l1_ratio=st.sampled_from([0.0, 0.5, 1.0]),
+    n_groups=st.integers(1, 4),
+    tol=st.sampled_from([1e-4, 1e-8]),
+)
 def test_group_lasso_is_certified(data, log_ratio, l1_ratio, n_groups, tol):
     y = regression_target(data, 1.0)
     labels = data.rng.integers(0, n_groups, data.X.shape[1])
     alpha = data.alpha_max(y) * 10.0**log_ratio
-    ours = quiet(shrinkage.GroupLasso(groups=labels, alpha=alpha, l1_ratio=l1_ratio, tol=tol,
-                                      fit_intercept=data.fit_intercept, max_iter=10_000).fit,
-                 data.X, y, sample_weight=data.sw)
+    ours = quiet(
+        shrinkage.GroupLasso(
+            groups=labels,
+            alpha=alpha,
+            l1_ratio=l1_ratio,
+            tol=tol,
+            fit_intercept=data.fit_intercept,
+            max_iter=10_000,
+        ).fit,
+        data.X,
+        y,
+        sample_weight=data.sw,
+    )
 
     def P(w, b):
-        return (obj.least_squares(data.X, y, w, b, data.sw)
-                + obj.group_penalty(w, labels, alpha, l1_ratio))
-    references = [proximal_gradient(data, y, ours.coef_, alpha, l1_ratio, labels),
-                  proximal_gradient(data, y, 0 * ours.coef_, alpha, l1_ratio, labels)]
+        return obj.least_squares(data.X, y, w, b, data.sw) + obj.group_penalty(
+            w, labels, alpha, l1_ratio
+        )
+
+    references = [
+        proximal_gradient(data, y, ours.coef_, alpha, l1_ratio, labels),
+        proximal_gradient(data, y, 0 * ours.coef_, alpha, l1_ratio, labels),
+    ]
     if l1_ratio == 1.0:
-        ref = quiet(sk.Lasso(alpha, fit_intercept=data.fit_intercept, tol=1e-12,
-                             max_iter=100_000).fit, data.X, y, sample_weight=data.sw)
+        ref = quiet(
+            sk.Lasso(alpha, fit_intercept=data.fit_intercept, tol=1e-12, max_iter=100_000).fit,
+            data.X,
+            y,
+            sample_weight=data.sw,
+        )
         references.append((ref.coef_, ref.intercept_))
     P_ours = P(ours.coef_, ours.intercept_)
     best = min(P(w, b) for w, b in references)

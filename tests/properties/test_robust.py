@@ -34,21 +34,30 @@ def weighted_quantile(y: np.ndarray, s: np.ndarray, tau: float) -> float:
     return float(y[order][np.searchsorted(np.cumsum(s[order]), tau * s.sum())])
 
 
-@given(data=designs(n_min=8), log_ratio=st.floats(-3, 0.3), quantile=st.sampled_from([0.1, 0.5,
-                                                                                      0.8]),
-       tol=st.sampled_from([1e-6, 1e-9]))
+@given(
+    data=designs(n_min=8),
+    log_ratio=st.floats(-3, 0.3),
+    quantile=st.sampled_from([0.1, 0.5, 0.8]),
+    tol=st.sampled_from([1e-6, 1e-9]),
+)
 def test_quantile_regressor_reaches_the_linear_programs_optimum(data, log_ratio, quantile, tol):
     y = with_outliers(data, regression_target(data, 1.0))
     b0 = weighted_quantile(y, data.s, quantile) if data.fit_intercept else 0.0
     alpha = data.alpha_max(y, residual=quantile - (y < b0)) * 10.0**log_ratio
-    ours = quiet(shrinkage.QuantileRegressor(quantile, alpha, fit_intercept=data.fit_intercept,
-                                             tol=tol).fit, data.X, y, sample_weight=data.sw)
+    ours = quiet(
+        shrinkage.QuantileRegressor(quantile, alpha, fit_intercept=data.fit_intercept, tol=tol).fit,
+        data.X,
+        y,
+        sample_weight=data.sw,
+    )
     ref = sk.QuantileRegressor(quantile=quantile, alpha=alpha, fit_intercept=data.fit_intercept)
     quiet(ref.fit, data.X, y, sample_weight=data.sw)
 
     def P(w, b):
-        return obj.pinball(data.X, y, w, b, quantile, data.sw) + obj.elastic_net_penalty(w, alpha,
-                                                                                         1.0)
+        return obj.pinball(data.X, y, w, b, quantile, data.sw) + obj.elastic_net_penalty(
+            w, alpha, 1.0
+        )
+
     null = obj.pinball(data.X, y, 0 * ours.coef_, b0, quantile, data.sw)
     P_ours, P_ref = P(ours.coef_, ours.intercept_), P(ref.coef_, ref.intercept_)
     slack = rounding(P_ours, P_ref, null)
@@ -58,27 +67,37 @@ def test_quantile_regressor_reaches_the_linear_programs_optimum(data, log_ratio,
 
 
 @settings(max_examples=25)  # scikit-learn's reference at tol 1e-12 is the slow part
-@given(data=designs(n_min=10), log_alpha=st.floats(-6, 1), epsilon=st.sampled_from([1.1, 1.35,
-                                                                                    2.0]))
+@given(
+    data=designs(n_min=10), log_alpha=st.floats(-6, 1), epsilon=st.sampled_from([1.1, 1.35, 2.0])
+)
 def test_huber_regressor_matches_sklearn_objective(data, log_alpha, epsilon):
     y = with_outliers(data, regression_target(data, 1.0))
     s = np.ones(len(y)) if data.sw is None else data.sw
     alpha = 10.0**log_alpha * float(s.sum())
-    ours = quiet(shrinkage.HuberRegressor(epsilon=epsilon, alpha=alpha, tol=1e-8,
-                                          fit_intercept=data.fit_intercept).fit,
-                 data.X, y, sample_weight=data.sw)
-    ref = sk.HuberRegressor(epsilon=epsilon, alpha=alpha, fit_intercept=data.fit_intercept,
-                            tol=1e-12, max_iter=10_000)
+    ours = quiet(
+        shrinkage.HuberRegressor(
+            epsilon=epsilon, alpha=alpha, tol=1e-8, fit_intercept=data.fit_intercept
+        ).fit,
+        data.X,
+        y,
+        sample_weight=data.sw,
+    )
+    ref = sk.HuberRegressor(
+        epsilon=epsilon, alpha=alpha, fit_intercept=data.fit_intercept, tol=1e-12, max_iter=10_000
+    )
     quiet(ref.fit, data.X, y, sample_weight=data.sw)
 
     def J(w, b, sigma):
         return obj.huber_joint(data.X, y, w, b, sigma, epsilon, alpha, data.sw)
+
     J_ours = J(ours.coef_, ours.intercept_, ours.scale_)
     # the certificate of the last fixed-scale fit, in the joint objective's units (2 sum s)
     J_fixed = J(ref.coef_, ref.intercept_, ours.scale_)
     slack = rounding(J_ours, J_fixed)
-    assert J_ours - J_fixed <= 2 * s.sum() * ours.dual_gap_ + slack, (J_ours - J_fixed,
-                                                                       ours.dual_gap_)
+    assert J_ours - J_fixed <= 2 * s.sum() * ours.dual_gap_ + slack, (
+        J_ours - J_fixed,
+        ours.dual_gap_,
+    )
     # jointly: no worse than scikit-learn's L-BFGS beyond the alternation's tolerance
     J_ref = J(ref.coef_, ref.intercept_, ref.scale_)
     if ours.converged_:

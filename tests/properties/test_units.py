@@ -21,13 +21,28 @@ def test_lasso_is_equivariant_to_units(data, log_ratio, x_units, y_units):
     alpha = data.alpha_max(y) * 10.0**log_ratio
     kw = {"fit_intercept": data.fit_intercept, "tol": 1e-10, "max_iter": 100_000}
     base = quiet(shrinkage.Lasso(alpha, **kw).fit, data.X, y, sample_weight=data.sw)
-    scaled = quiet(shrinkage.Lasso(alpha * x_units * y_units, **kw).fit, data.X * x_units,
-                   y * y_units, sample_weight=data.sw)
-    P_base = obj.objective("least_squares", data.X, y, base.coef_, base.intercept_, alpha, 1.0,
-                           data.sw)
-    P_scaled = obj.objective("least_squares", data.X * x_units, y * y_units, scaled.coef_,
-                             scaled.intercept_, alpha * x_units * y_units, 1.0,
-                             data.sw) / y_units**2
+    scaled = quiet(
+        shrinkage.Lasso(alpha * x_units * y_units, **kw).fit,
+        data.X * x_units,
+        y * y_units,
+        sample_weight=data.sw,
+    )
+    P_base = obj.objective(
+        "least_squares", data.X, y, base.coef_, base.intercept_, alpha, 1.0, data.sw
+    )
+    P_scaled = (
+        obj.objective(
+            "least_squares",
+            data.X * x_units,
+            y * y_units,
+            scaled.coef_,
+            scaled.intercept_,
+            alpha * x_units * y_units,
+            1.0,
+            data.sw,
+        )
+        / y_units**2
+    )
     gaps = base.dual_gap_ + scaled.dual_gap_ / y_units**2
     assert abs(P_scaled - P_base) <= gaps + rounding(P_base), (P_scaled, P_base, gaps)
     assert scaled.converged_ == base.converged_

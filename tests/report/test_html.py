@@ -21,8 +21,20 @@ from shrinkage.report import build_report
 matplotlib.use("Agg")
 
 FIGURES = ("cv", "paths", "stability", "correlation", "geometry", "behaviour", "bias_variance")
-SECTIONS = ("data", "recommendation", "summary", "cv", "paths", "coefficients", "significance",
-            "stability", "groups", "geometry", "behaviour", "bias_variance")
+SECTIONS = (
+    "data",
+    "recommendation",
+    "summary",
+    "cv",
+    "paths",
+    "coefficients",
+    "significance",
+    "stability",
+    "groups",
+    "geometry",
+    "behaviour",
+    "bias_variance",
+)
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -32,35 +44,57 @@ def prepared():
     rng = np.random.default_rng(1)
     n = 60
     a = rng.standard_normal(n)
-    df = pd.DataFrame({
-        "a": a, "b": 0.95 * a + 0.3 * rng.standard_normal(n), "c": rng.standard_normal(n),
-        "noise": rng.standard_normal(n),
-        "grp": rng.choice(["<i>x&y</i>", "plain"], n),
-    })
+    df = pd.DataFrame(
+        {
+            "a": a,
+            "b": 0.95 * a + 0.3 * rng.standard_normal(n),
+            "c": rng.standard_normal(n),
+            "noise": rng.standard_normal(n),
+            "grp": rng.choice(["<i>x&y</i>", "plain"], n),
+        }
+    )
     df["y"] = 2 * df["a"] - df["c"] + (df["grp"] == "plain") + 0.5 * rng.standard_normal(n)
     return io.prepare(df, "y", source="small<data>.csv")
 
 
 @pytest.fixture(scope="module")
 def comparison(prepared):
-    return shrinkage.compare(prepared.X, prepared.y, cv=3, n_repeats=2, n_bootstrap=10,
-                             n_alphas=25, random_state=0, progress=False)
+    return shrinkage.compare(
+        prepared.X,
+        prepared.y,
+        cv=3,
+        n_repeats=2,
+        n_bootstrap=10,
+        n_alphas=25,
+        random_state=0,
+        progress=False,
+    )
 
 
 @pytest.fixture(scope="module")
 def html(prepared, comparison):
     plt.close("all")
-    out = build_report(comparison, prepared.X, prepared.y, data=prepared.summary(),
-                       bias_variance_repeats=3, bias_variance_alphas=6, progress=False,
-                       command="shrinkage compare small.csv -t y")
+    out = build_report(
+        comparison,
+        prepared.X,
+        prepared.y,
+        data=prepared.summary(),
+        bias_variance_repeats=3,
+        bias_variance_alphas=6,
+        progress=False,
+        command="shrinkage compare small.csv -t y",
+    )
     assert plt.get_fignums() == [], "build_report left figures open"
     return out
 
 
 def _images(html: str) -> dict:
     """{figure key: base64 PNG} of the embedded figures."""
-    found = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"[^>]*'
-                       r'data-figure="(\w+)"', html)
+    found = re.findall(
+        r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"[^>]*'
+        r'data-figure="(\w+)"',
+        html,
+    )
     return {key: data for data, key in found}
 
 
@@ -83,7 +117,7 @@ def test_every_section_and_figure(html, comparison):
 
 def _section(html: str, key: str) -> str:
     start = html.index(f'<section id="{key}"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def test_significance_section_matches_the_debiased_lasso(html, prepared, comparison):
@@ -112,8 +146,12 @@ def test_bias_variance_caption_claims_no_monotone_curve(html):
     caption = _section(html, "bias_variance")
     for claim in ("falls as alpha grows", "grows as alpha grows", "rises as alpha falls"):
         assert claim not in caption
-    for text in ("above the noise level", "log axis", "expected test MSE minus the noise "
-                 "variance", "Neither curve has to be monotone"):
+    for text in (
+        "above the noise level",
+        "log axis",
+        "expected test MSE minus the noise variance",
+        "Neither curve has to be monotone",
+    ):
         assert text in caption, text
     assert re.search(r"the noise variance, [0-9.e+-]+, is the floor", caption)
 
@@ -146,12 +184,19 @@ def test_figure_errors_are_stated(prepared, comparison, monkeypatch):
     assert _images(out) == {}
 
 
-def test_the_report_is_returned_as_text_and_no_file_is_written(tmp_path, prepared, comparison,
-                                                               monkeypatch):
+def test_the_report_is_returned_as_text_and_no_file_is_written(
+    tmp_path, prepared, comparison, monkeypatch
+):
     """report/ builds the page; the caller writes it (the CLI with io.write_text, atomically)."""
     monkeypatch.chdir(tmp_path)
-    out = build_report(comparison, prepared.X, prepared.y, bias_variance_repeats=2,
-                       bias_variance_alphas=4, progress=False)
+    out = build_report(
+        comparison,
+        prepared.X,
+        prepared.y,
+        bias_variance_repeats=2,
+        bias_variance_alphas=4,
+        progress=False,
+    )
     assert isinstance(out, str) and "</html>" in out
     assert list(tmp_path.iterdir()) == []
     assert not hasattr(shrinkage.report, "write_report")
@@ -161,38 +206,55 @@ def test_the_report_is_returned_as_text_and_no_file_is_written(tmp_path, prepare
 
 #: appended to a copy of the report only: records, after the load event, how many images the
 #: browser decoded (the report itself has no script)
-PROBE = ("<script>window.addEventListener('load', () => { const imgs = [...document.images];"
-         " const bad = imgs.filter(i => !i.complete || i.naturalWidth === 0);"
-         " document.body.dataset.decoded = String(imgs.length - bad.length);"
-         " if (bad.length) console.error('not decoded: ' + bad.map(i => i.alt).join(', '));"
-         " });</script>")
+PROBE = (
+    "<script>window.addEventListener('load', () => { const imgs = [...document.images];"
+    " const bad = imgs.filter(i => !i.complete || i.naturalWidth === 0);"
+    " document.body.dataset.decoded = String(imgs.length - bad.length);"
+    " if (bad.length) console.error('not decoded: ' + bad.map(i => i.alt).join(', '));"
+    " });</script>"
+)
 
 
 def _chromium(tmp_path, page, extra):
     profile = tmp_path / "profile"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-           "--host-resolver-rules=MAP * ~NOTFOUND", *extra, page.as_uri()]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        *extra,
+        page.as_uri(),
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
 def _console_errors(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if "CONSOLE" in line or "Uncaught" in line]
+    return [line for line in stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
 
 
-@pytest.mark.skipif(shutil.which(CHROMIUM) is None,
-                    reason=f"no headless browser: {CHROMIUM} is absent (Debian: apt-get install "
-                           "chromium; .ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None,
+    reason=f"no headless browser: {CHROMIUM} is absent (Debian: apt-get install "
+    "chromium; .ci/run installs it)",
+)
 def test_report_in_headless_chromium(tmp_path, html):
     report = tmp_path / "report.html"
     report.write_text(html, encoding="utf-8")
     probed = tmp_path / "probed.html"
     probed.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     shot = tmp_path / "shot.png"
-    run = _chromium(tmp_path, probed, ["--dump-dom", f"--screenshot={shot}",
-                                       "--window-size=1280,2000"])
+    run = _chromium(
+        tmp_path, probed, ["--dump-dom", f"--screenshot={shot}", "--window-size=1280,2000"]
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert _console_errors(run.stderr) == []
     assert f'data-decoded="{len(FIGURES)}"' in run.stdout
@@ -216,21 +278,31 @@ def test_console_errors_are_detected(tmp_path):
 
 # --- classification ---------------------------------------------------------------------------
 
+
 def test_classification_report_names_the_classes(prepared):
     """Three text classes (one HTML-like): the classes, the per-class coefficients, both
     baselines, and the least-squares figures left out with the reason."""
     X = prepared.X
     score = 2 * X["a"].to_numpy() - 2 * X["c"].to_numpy()
     y = np.where(score > 1, "<b>high</b>", np.where(score < -1, "low", "mid"))
-    comp = shrinkage.compare(X, y, cv=3, n_repeats=1, n_bootstrap=5, n_alphas=15,
-                             random_state=0, progress=False)
+    comp = shrinkage.compare(
+        X, y, cv=3, n_repeats=1, n_bootstrap=5, n_alphas=15, random_state=0, progress=False
+    )
     assert comp.task == "classification"
     plt.close("all")
     out = build_report(comp, X, y, progress=False)
     assert plt.get_fignums() == []
     assert "<b>high</b>" not in out and "&lt;b&gt;high&lt;/b&gt;" in out
-    for text in ("multinomial logistic regression", "stratified", "low", "mid",
-                 "Intercept only (class priors)", "per-class", "‖W_j‖₂", "deviance"):
+    for text in (
+        "multinomial logistic regression",
+        "stratified",
+        "low",
+        "mid",
+        "Intercept only (class priors)",
+        "per-class",
+        "‖W_j‖₂",
+        "deviance",
+    ):
         assert text in out, text
     for key in ("geometry", "bias_variance"):
         assert f'data-figure-omitted="{key}"' in out

@@ -50,8 +50,9 @@ def test_ols_init_is_the_least_squares_fit():
 def test_ridge_init_in_elastic_net_units_and_standardized_weights(standardize):
     X, y = _data()
     sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
-    f, w0 = adaptive_penalty_factor(X, y, init="ridge", init_alpha=0.05, sample_weight=sw,
-                                    standardize=standardize)
+    f, w0 = adaptive_penalty_factor(
+        X, y, init="ridge", init_alpha=0.05, sample_weight=sw, standardize=standardize
+    )
     if standardize:  # ridge on standardized columns (weighted sd), reported on the raw scale
         xm = sw @ X / sw.sum()
         c = np.sqrt(sw @ (X - xm) ** 2 / sw.sum())
@@ -71,10 +72,15 @@ def test_lasso_init_excludes_its_zeros():
     assert np.all(f[zero] == pytest.approx(EXCLUDED_FACTOR_RATIO * f[~zero].min()))
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"init": "svd"}, "init"), ({"gamma": -1.0}, "gamma"), ({"gamma": "a"}, "gamma"),
-    ({"init_alpha": -1.0, "init": "ridge"}, "init_alpha"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"init": "svd"}, "init"),
+        ({"gamma": -1.0}, "gamma"),
+        ({"gamma": "a"}, "gamma"),
+        ({"init_alpha": -1.0, "init": "ridge"}, "init_alpha"),
+    ],
+)
 def test_bad_input_names_the_argument(kwargs, match):
     X, y = _data()
     with pytest.raises(ValueError, match=match):

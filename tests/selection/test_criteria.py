@@ -27,8 +27,9 @@ from .._reference import centred, simulated
 def test_selection_equals_lasso_lars_ic_on_diabetes(criterion):
     X, y = load_diabetes(return_X_y=True)
     ref = LassoLarsIC(criterion=criterion).fit(X, y)
-    res = information_criterion(X, y, criterion=criterion, n_alphas=400, alpha_min_ratio=1e-3,
-                                tol=1e-10)
+    res = information_criterion(
+        X, y, criterion=criterion, n_alphas=400, alpha_min_ratio=1e-3, tol=1e-10
+    )
     step = res.alphas[0] / res.alphas[1]
     # LARS scores the knots; on a grid the minimum is the grid point just above that knot
     assert ref.alpha_ <= res.alpha * (1 + 1e-9)
@@ -41,8 +42,7 @@ def test_selection_equals_lasso_lars_ic_on_diabetes(criterion):
 
 def test_lasso_degrees_of_freedom_are_the_nonzeros_and_criteria_are_ordered():
     X, y = simulated(60, 10, seed=0, noise=1.0)
-    res = {c: information_criterion(X, y, criterion=c, n_alphas=20) for c in ("aic", "bic",
-                                                                              "ebic")}
+    res = {c: information_criterion(X, y, criterion=c, n_alphas=20) for c in ("aic", "bic", "ebic")}
     assert np.array_equal(res["bic"].df, res["bic"].path.nnz)
     assert np.all(res["ebic"].criterion >= res["bic"].criterion - 1e-9)
     ebic0 = information_criterion(X, y, criterion="ebic", ebic_gamma=0.0, n_alphas=20)
@@ -55,14 +55,16 @@ def test_lasso_degrees_of_freedom_are_the_nonzeros_and_criteria_are_ordered():
 def test_elastic_net_degrees_of_freedom_are_the_hat_matrix_trace():
     X, y = simulated(50, 8, seed=1, noise=1.0)
     sw = np.random.default_rng(0).uniform(0.5, 2.0, 50)
-    res = information_criterion(X, y, l1_ratio=0.4, n_alphas=12, sample_weight=sw,
-                                noise_variance=1.0, tol=1e-12)
+    res = information_criterion(
+        X, y, l1_ratio=0.4, n_alphas=12, sample_weight=sw, noise_variance=1.0, tol=1e-12
+    )
     Xc, _, s, _, _ = centred(X, y, sw)
     for alpha, coef, df in zip(res.alphas, res.path.coefs, res.df, strict=True):
         A = np.flatnonzero(coef)
         XA = Xc[:, A]
-        hat = XA @ np.linalg.solve(XA.T @ (s[:, None] * XA) + alpha * 0.6 * np.eye(A.size),
-                                   XA.T * s)
+        hat = XA @ np.linalg.solve(
+            XA.T @ (s[:, None] * XA) + alpha * 0.6 * np.eye(A.size), XA.T * s
+        )
         assert df == pytest.approx(np.trace(hat), abs=1e-9)
 
 
@@ -98,8 +100,9 @@ def test_bad_input_names_the_argument():
 def _past_the_door(X, y) -> Problem:
     """A problem built without the checks at the door (as a caller of the internals could)."""
     p = X.shape[1]
-    return Problem(X, y, np.ones(X.shape[0]), np.ones(p), np.full(p, -np.inf),
-                   np.full(p, np.inf), True, False)
+    return Problem(
+        X, y, np.ones(X.shape[0]), np.ones(p), np.full(p, -np.inf), np.full(p, np.inf), True, False
+    )
 
 
 def test_least_squares_is_the_minimum_norm_solution():
@@ -107,8 +110,7 @@ def test_least_squares_is_the_minimum_norm_solution():
     A = rng.standard_normal((20, 6))
     A[:, 5] = A[:, 0] - A[:, 1]  # rank 5
     G, q = A.T @ A, A.T @ rng.standard_normal(20)
-    np.testing.assert_allclose(least_squares(G, q), np.linalg.pinv(G) @ q, rtol=1e-8,
-                               atol=1e-10)
+    np.testing.assert_allclose(least_squares(G, q), np.linalg.pinv(G) @ q, rtol=1e-8, atol=1e-10)
 
 
 def test_overflowing_statistics_are_an_error_not_a_hang():
@@ -119,8 +121,16 @@ def test_overflowing_statistics_are_an_error_not_a_hang():
         with pytest.raises(ValueError, match="Gram matrix X'X is not finite"):
             ols_noise_variance(_past_the_door(X, y))
         with pytest.raises(ValueError, match="alphas or coefficients are not finite"):
-            criterion_path(_past_the_door(X, y), PathOptions(), criterion="bic", l1_ratio=1.0,
-                           alphas=None, n_alphas=10, noise_variance=1.0, ebic_gamma=0.5)
+            criterion_path(
+                _past_the_door(X, y),
+                PathOptions(),
+                criterion="bic",
+                l1_ratio=1.0,
+                alphas=None,
+                n_alphas=10,
+                noise_variance=1.0,
+                ebic_gamma=0.5,
+            )
 
 
 @pytest.mark.parametrize("sparse", [False, True])

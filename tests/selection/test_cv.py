@@ -42,8 +42,9 @@ def test_fold_errors_match_sklearn(shape, l1_ratio, sparse):
     ours = cross_validate_path(Xin, y, l1_ratio=l1_ratio, alphas=alphas, cv=5, **TIGHT)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scikit-learn may stop a hair above tol=1e-14 (p > n)
-        ref = SkElasticNetCV(l1_ratio=l1_ratio, alphas=alphas, cv=KFold(5), tol=1e-14,
-                             max_iter=100_000).fit(X, y)
+        ref = SkElasticNetCV(
+            l1_ratio=l1_ratio, alphas=alphas, cv=KFold(5), tol=1e-14, max_iter=100_000
+        ).fit(X, y)
     assert _rel(ours.fold_errors.T, ref.mse_path_) < 1e-5
     assert ours.alpha_min == pytest.approx(ref.alpha_)
     assert ours.fold_errors.shape == (5, 15)
@@ -54,8 +55,9 @@ def test_sample_weighted_fold_errors_match_sklearn():
     sw = np.random.default_rng(0).uniform(0.2, 3.0, len(y))
     alphas = np.geomspace(1.0, 1e-3, 12)
     ours = cross_validate_path(X, y, alphas=alphas, cv=5, sample_weight=sw, **TIGHT)
-    ref = SkElasticNetCV(l1_ratio=1.0, alphas=alphas, cv=KFold(5), tol=1e-14,
-                         max_iter=100_000).fit(X, y, sample_weight=sw)
+    ref = SkElasticNetCV(l1_ratio=1.0, alphas=alphas, cv=KFold(5), tol=1e-14, max_iter=100_000).fit(
+        X, y, sample_weight=sw
+    )
     assert _rel(ours.fold_errors.T, ref.mse_path_) < 1e-6
     # the CV error weighs each fold by its total weight (glmnet), scikit-learn does not
     w = np.array([sw[test].sum() for _, test in ours.splits])
@@ -71,11 +73,13 @@ def test_each_fold_is_the_path_of_its_training_set(sparse):
     factors = np.r_[0.0, np.ones(9)]
     Xin = sp.csc_matrix(X) if sparse else X
     opts = {"standardize": True, "penalty_factor": factors, **TIGHT}
-    res = cross_validate_path(Xin, y, l1_ratio=0.7, n_alphas=8, cv=4, sample_weight=sw,
-                              keep_fold_coefs=True, **opts)
+    res = cross_validate_path(
+        Xin, y, l1_ratio=0.7, n_alphas=8, cv=4, sample_weight=sw, keep_fold_coefs=True, **opts
+    )
     for f, (train, _) in enumerate(res.splits):
-        ref = shrinkage.path(X[train], y[train], l1_ratio=0.7, alphas=res.alphas,
-                             sample_weight=sw[train], **opts)
+        ref = shrinkage.path(
+            X[train], y[train], l1_ratio=0.7, alphas=res.alphas, sample_weight=sw[train], **opts
+        )
         assert _rel(res.fold_coefs[f], ref.coefs) < 1e-7
         assert _rel(res.fold_intercepts[f], ref.intercepts) < 1e-7
     full = shrinkage.path(X, y, l1_ratio=0.7, n_alphas=8, sample_weight=sw, **opts)
@@ -91,7 +95,8 @@ def test_fold_statistics_equal_direct_statistics(sparse, fit_intercept):
     Y = np.column_stack([y, 2 - y])
     sw = np.random.default_rng(2).uniform(0.5, 2.0, 50)
     splits = list(KFold(5, shuffle=True, random_state=0).split(X)) + list(
-        ShuffleSplit(2, test_size=0.3, train_size=0.5, random_state=0).split(X))
+        ShuffleSplit(2, test_size=0.3, train_size=0.5, random_state=0).split(X)
+    )
     Xin = sp.csc_matrix(X) if sparse else X
     for target in (y, Y):
         stats = FoldStatistics(Xin, target, sw, fit_intercept, splits)
@@ -99,8 +104,9 @@ def test_fold_statistics_equal_direct_statistics(sparse, fit_intercept):
             got = stats.fold(f)
             ref = sufficient_statistics(X[train], target[train], sw[train], fit_intercept)
             for name in ("G", "q", "yty", "x_offset", "y_offset"):
-                assert np.allclose(getattr(got, name), getattr(ref, name), rtol=1e-9,
-                                   atol=1e-9), name
+                assert np.allclose(getattr(got, name), getattr(ref, name), rtol=1e-9, atol=1e-9), (
+                    name
+                )
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,10 +115,9 @@ def test_fold_statistics_equal_direct_statistics(sparse, fit_intercept):
 
 def test_one_standard_error_rule_by_hand():
     alphas = np.array([4.0, 2.0, 1.0, 0.5])
-    errors = np.array([[5.0, 2.0, 1.0, 2.5],
-                       [5.0, 3.0, 3.0, 3.5],
-                       [5.0, 2.0, 1.0, 2.5],
-                       [5.0, 3.0, 3.0, 3.5]])
+    errors = np.array(
+        [[5.0, 2.0, 1.0, 2.5], [5.0, 3.0, 3.0, 3.5], [5.0, 2.0, 1.0, 2.5], [5.0, 3.0, 3.0, 3.5]]
+    )
     mean, se = fold_summary(errors, np.ones(4), 4)
     assert np.allclose(mean, [5.0, 2.5, 2.0, 3.0])
     # glmnet's cvsd: sqrt(mean squared deviation / (K - 1))
@@ -133,8 +138,15 @@ def test_fold_weights_and_repeats_in_the_summary():
 @pytest.mark.parametrize("seed", range(6))
 def test_alpha_1se_is_never_below_alpha_min(seed):
     X, y = simulated(50, 30, seed=seed, noise=2.0)
-    res = cross_validate_path(X, y, n_alphas=25, cv=5, random_state=seed, n_repeats=2,
-                              scoring=["mse", "mae", "r2"][seed % 3])
+    res = cross_validate_path(
+        X,
+        y,
+        n_alphas=25,
+        cv=5,
+        random_state=seed,
+        n_repeats=2,
+        scoring=["mse", "mae", "r2"][seed % 3],
+    )
     assert res.alpha_1se >= res.alpha_min
     assert res.index_1se <= res.index_min
     assert res.cv_mean[res.index_1se] <= res.cv_mean[res.index_min] + res.cv_se[res.index_min]
@@ -158,7 +170,7 @@ def test_folds_default_to_unshuffled_kfold_and_are_seeded():
     rep, k = make_folds(4, 23, n_repeats=3, random_state=0)
     assert len(rep) == 12 and k == 4
     for r in range(3):  # every repeat is a partition
-        tests = np.sort(np.concatenate([te for _, te in rep[4 * r:4 * r + 4]]))
+        tests = np.sort(np.concatenate([te for _, te in rep[4 * r : 4 * r + 4]]))
         assert np.array_equal(tests, np.arange(23))
 
 
@@ -302,9 +314,13 @@ def test_a_held_out_set_of_zero_weight_is_left_out_with_a_warning(shape):
 def test_zero_weight_folds_in_the_estimators():
     X, y = simulated(40, 6, seed=4)
     sw, _ = _zero_weight_on_fold(40, 5, 0)
-    for est in (shrinkage.LassoCV(cv=5, n_alphas=10), shrinkage.ElasticNetCV(cv=5, n_alphas=10),
-                shrinkage.LassoCV(cv=5, n_alphas=10, relax=True),
-                shrinkage.RidgeCV(cv=5), shrinkage.AdaptiveLassoCV(cv=5, n_alphas=10)):
+    for est in (
+        shrinkage.LassoCV(cv=5, n_alphas=10),
+        shrinkage.ElasticNetCV(cv=5, n_alphas=10),
+        shrinkage.LassoCV(cv=5, n_alphas=10, relax=True),
+        shrinkage.RidgeCV(cv=5),
+        shrinkage.AdaptiveLassoCV(cv=5, n_alphas=10),
+    ):
         with pytest.warns(UserWarning, match="cv split 0 has zero held-out sample_weight"):
             est.fit(X, y, sample_weight=sw)
         assert np.isfinite(est.alpha_) and np.all(np.isfinite(est.coef_))

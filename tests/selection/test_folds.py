@@ -19,8 +19,10 @@ def test_a_negative_random_state_names_random_state():
         make_folds(3, 12, random_state=-1)
 
 
-@pytest.mark.parametrize("random_state", [0, np.int64(7), np.random.default_rng(0),
-                                          np.random.RandomState(0), np.random.SeedSequence(3)])
+@pytest.mark.parametrize(
+    "random_state",
+    [0, np.int64(7), np.random.default_rng(0), np.random.RandomState(0), np.random.SeedSequence(3)],
+)
 def test_seeds_numpy_takes_shuffle_the_folds(random_state):
     splits, k = make_folds(3, 12, random_state=random_state)
     assert k == 3

@@ -44,8 +44,9 @@ def test_class_errors_equal_sklearn_metrics(k):
             elif scoring == "accuracy":
                 ref = 1 - metrics.accuracy_score(y, np.argmax(p, axis=1), sample_weight=sw)
             elif scoring == "roc_auc":
-                ref = 1 - metrics.roc_auc_score(y, p[:, 1] if k == 2 else p, sample_weight=sw,
-                                                multi_class="ovr")
+                ref = 1 - metrics.roc_auc_score(
+                    y, p[:, 1] if k == 2 else p, sample_weight=sw, multi_class="ovr"
+                )
             else:
                 ref = metrics.brier_score_loss(y, p[:, 1] if k == 2 else p, sample_weight=sw)
             assert errors[a] == pytest.approx(ref, rel=1e-12), scoring
@@ -87,8 +88,15 @@ def test_stratified_folds_keep_every_class_in_every_fold():
 
 
 def _data(X, y, kind, k, **options):
-    return GLMCVData(X, y.astype(float), np.ones(len(y)), None,
-                     PathOptions(tol=1e-8, **options).checked(), kind, k)
+    return GLMCVData(
+        X,
+        y.astype(float),
+        np.ones(len(y)),
+        None,
+        PathOptions(tol=1e-8, **options).checked(),
+        kind,
+        k,
+    )
 
 
 @pytest.mark.parametrize("kind", ["multinomial", "ovr"])
@@ -127,16 +135,25 @@ def test_a_class_with_zero_weight_in_a_training_fold_is_missing_from_it():
     rows = np.arange(len(y))
     train1 = np.r_[np.flatnonzero(y == 2)[:2], rows[y != 2][::2]]
     splits = [(train1, np.setdiff1d(rows, train1)), (np.setdiff1d(rows, train1), train1)]
-    data = GLMCVData(X, y.astype(float), sw, None, PathOptions(tol=1e-8).checked(),
-                     "multinomial", 3, class_labels=np.array(["a", "b", "c"]))
+    data = GLMCVData(
+        X,
+        y.astype(float),
+        sw,
+        None,
+        PathOptions(tol=1e-8).checked(),
+        "multinomial",
+        3,
+        class_labels=np.array(["a", "b", "c"]),
+    )
     with pytest.raises(ValueError, match="cv split 1 lacks class 'c' "):
         cross_validate_glms(data, splits, 2, [1.0], n_alphas=5)
 
 
 def test_one_vs_rest_grid_starts_where_every_class_is_zero():
     X, y = _classes(k=3, seed=3)
-    out = cross_validate_glms(_data(X, y, "ovr", 3), make_folds(3, len(y))[0], 3, [1.0],
-                              n_alphas=6)[0]
+    out = cross_validate_glms(
+        _data(X, y, "ovr", 3), make_folds(3, len(y))[0], 3, [1.0], n_alphas=6
+    )[0]
     assert out.path.coefs.shape == (6, X.shape[1], 3)
     assert np.all(out.path.coefs[0] == 0) and np.any(out.path.coefs[1] != 0)
 
@@ -162,8 +179,9 @@ def test_cross_validate_glm_path_poisson_with_offset():
     X = rng.standard_normal((80, 4))
     exposure = rng.uniform(0.5, 2.0, 80)
     y = rng.poisson(exposure * np.exp(0.5 * X[:, 0])).astype(float)
-    out = cross_validate_glm_path(X, y, datafit="poisson", offset=np.log(exposure), n_alphas=6,
-                                  cv=4, l1_ratio=0.5)
+    out = cross_validate_glm_path(
+        X, y, datafit="poisson", offset=np.log(exposure), n_alphas=6, cv=4, l1_ratio=0.5
+    )
     assert out.path.coefs.shape == (6, 4) and out.l1_ratio == 0.5
     assert out.path.coefs[out.index_min, 0] > 0.2
 
@@ -176,8 +194,9 @@ def test_coefs_at_gives_the_class_intercepts_of_a_multinomial_path():
     np.testing.assert_array_equal(intercept, out.path.intercepts[out.index_min])
 
 
-@pytest.mark.parametrize("datafit,scoring", [("logistic", "deviance"), ("logistic", "roc_auc"),
-                                             ("poisson", "deviance")])
+@pytest.mark.parametrize(
+    "datafit,scoring", [("logistic", "deviance"), ("logistic", "roc_auc"), ("poisson", "deviance")]
+)
 def test_a_held_out_set_of_zero_weight_is_left_out_with_a_warning(datafit, scoring):
     rng = np.random.default_rng(7)
     X = rng.standard_normal((48, 4))
@@ -187,10 +206,12 @@ def test_a_held_out_set_of_zero_weight_is_left_out_with_a_warning(datafit, scori
     sw = np.ones(48)
     sw[splits[1][1]] = 0.0
     with pytest.warns(UserWarning, match="cv split 1 has zero held-out sample_weight"):
-        res = cross_validate_glm_path(X, y, datafit=datafit, cv=splits, scoring=scoring,
-                                      sample_weight=sw, n_alphas=8)
+        res = cross_validate_glm_path(
+            X, y, datafit=datafit, cv=splits, scoring=scoring, sample_weight=sw, n_alphas=8
+        )
     others = [s for f, s in enumerate(splits) if f != 1]
-    ref = cross_validate_glm_path(X, y, datafit=datafit, cv=others, scoring=scoring,
-                                  sample_weight=sw, alphas=res.alphas)
+    ref = cross_validate_glm_path(
+        X, y, datafit=datafit, cv=others, scoring=scoring, sample_weight=sw, alphas=res.alphas
+    )
     np.testing.assert_allclose(res.cv_mean, ref.cv_mean, rtol=1e-10)
     assert res.alpha_min == ref.alpha_min

@@ -80,13 +80,17 @@ def test_active_set_larger_than_n_gives_the_minimum_norm_refit(fit_intercept, st
     fake = SimpleNamespace(coefs=np.zeros((2, 30)), intercepts=np.zeros(2))
     fake.coefs[0, :20] = 1.0  # 20 active columns, 12 samples
     fake.coefs[1, 3] = -1.0
-    coefs, intercepts = relaxed_coefs(X, y, fake, [0.0], fit_intercept=fit_intercept,
-                                      standardize=standardize)
+    coefs, intercepts = relaxed_coefs(
+        X, y, fake, [0.0], fit_intercept=fit_intercept, standardize=standardize
+    )
     cols = np.arange(20)
     Xc = X - X.mean(axis=0) if fit_intercept else X
     yc = y - y.mean() if fit_intercept else y
-    c = Xc[:, cols].std(axis=0) if standardize and fit_intercept else (
-        np.sqrt(np.mean(Xc[:, cols] ** 2, axis=0)) if standardize else np.ones(20))
+    c = (
+        Xc[:, cols].std(axis=0)
+        if standardize and fit_intercept
+        else (np.sqrt(np.mean(Xc[:, cols] ** 2, axis=0)) if standardize else np.ones(20))
+    )
     z = np.linalg.lstsq(Xc[:, cols] / c, yc, rcond=None)[0]  # numpy: the minimum-norm solution
     np.testing.assert_allclose(coefs[0, 0, :20], z / c, atol=1e-9)
     np.testing.assert_array_equal(coefs[0, 0, 20:], 0.0)

@@ -64,8 +64,9 @@ def _loo_by_refits(X, y, sw, alpha):
         keep = np.arange(len(y)) != i
         s = sw[keep]
         x_mean, y_mean = s @ X[keep] / s.sum(), s @ y[keep] / s.sum()
-        A = np.vstack([np.sqrt(s)[:, None] * (X[keep] - x_mean),
-                       np.sqrt(alpha) * np.eye(X.shape[1])])
+        A = np.vstack(
+            [np.sqrt(s)[:, None] * (X[keep] - x_mean), np.sqrt(alpha) * np.eye(X.shape[1])]
+        )
         b = np.concatenate([np.sqrt(s) * (y[keep] - y_mean), np.zeros(X.shape[1])])
         norms = np.linalg.norm(A, axis=0)
         w = np.linalg.lstsq(A / norms, b, rcond=None)[0] / norms

@@ -13,15 +13,15 @@ from shrinkage.selection.stability import expected_false_selections_bound, stabi
 
 @pytest.fixture(scope="module")
 def sparse_truth():
-    return make_correlated_regression(150, 100, rho=0.3, n_informative=4, snr=4.0,
-                                      random_state=0)
+    return make_correlated_regression(150, 100, rho=0.3, n_informative=4, snr=4.0, random_state=0)
 
 
 @pytest.fixture(scope="module")
 def result(sparse_truth):
     d = sparse_truth
-    return stability_selection(d.X, d.y, n_subsamples=10, random_state=0,
-                               feature_names=d.feature_names, progress=False)
+    return stability_selection(
+        d.X, d.y, n_subsamples=10, random_state=0, feature_names=d.feature_names, progress=False
+    )
 
 
 def test_recovers_the_true_support_and_rejects_noise(sparse_truth, result):
@@ -46,16 +46,16 @@ def test_the_bound_is_meinshausen_buhlmann_theorem_1(result):
     assert result.expected_false_bound == pytest.approx(expected)
     tighter = result.at_threshold(0.9)
     assert tighter.expected_false_bound == pytest.approx(result.q**2 / (0.8 * 100))
-    np.testing.assert_array_equal(tighter.stable_set,
-                                  np.flatnonzero(result.max_frequency >= 0.9))
+    np.testing.assert_array_equal(tighter.stable_set, np.flatnonzero(result.max_frequency >= 0.9))
 
 
 def test_frequencies_and_q_equal_a_brute_force_loop():
     """The documented scheme: each draw permutes the rows; a pair is its first m and next m."""
     d = make_correlated_regression(40, 8, rho=0.2, n_informative=2, random_state=3)
     alphas = shrinkage.path(d.X, d.y, n_alphas=6, alpha_min_ratio=0.05).alphas
-    res = stability_selection(d.X, d.y, alphas=alphas, n_subsamples=3, random_state=7,
-                              threshold=0.7, progress=False)
+    res = stability_selection(
+        d.X, d.y, alphas=alphas, n_subsamples=3, random_state=7, threshold=0.7, progress=False
+    )
     rng = np.random.default_rng(7)
     selected, unions = [], []
     for _ in range(3):
@@ -72,12 +72,25 @@ def test_frequencies_and_q_equal_a_brute_force_loop():
 
 def test_without_complementary_pairs_and_sparse_input(sparse_truth):
     d = sparse_truth
-    dense = stability_selection(d.X, d.y, n_subsamples=6, complementary_pairs=False,
-                                sample_fraction=0.7, random_state=1, progress=False)
+    dense = stability_selection(
+        d.X,
+        d.y,
+        n_subsamples=6,
+        complementary_pairs=False,
+        sample_fraction=0.7,
+        random_state=1,
+        progress=False,
+    )
     assert dense.n_fits == 6 and dense.subsample_size == 105
-    sparse = stability_selection(sp.csc_matrix(d.X), d.y, n_subsamples=6,
-                                 complementary_pairs=False, sample_fraction=0.7,
-                                 random_state=1, progress=False)
+    sparse = stability_selection(
+        sp.csc_matrix(d.X),
+        d.y,
+        n_subsamples=6,
+        complementary_pairs=False,
+        sample_fraction=0.7,
+        random_state=1,
+        progress=False,
+    )
     np.testing.assert_allclose(sparse.frequencies, dense.frequencies)
 
 
@@ -107,22 +120,32 @@ def test_dataframe_names_and_progress_bar(capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize(("kwargs", "name"), [
-    ({"threshold": 0.5}, "threshold"), ({"threshold": 0.3}, "threshold"),
-    ({"threshold": 1.2}, "threshold"), ({"sample_fraction": 0.0}, "sample_fraction"),
-    ({"sample_fraction": 1.0}, "sample_fraction"), ({"sample_fraction": 0.6}, "sample_fraction"),
-    ({"sample_fraction": 0.01}, "sample_fraction"), ({"n_subsamples": 0}, "n_subsamples"),
-    ({"n_subsamples": 2.5}, "n_subsamples"), ({"progress": "yes"}, "progress"),
-    ({"max_selected": 0}, "max_selected"), ({"alphas": [-1.0]}, "alphas"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"threshold": 0.5}, "threshold"),
+        ({"threshold": 0.3}, "threshold"),
+        ({"threshold": 1.2}, "threshold"),
+        ({"sample_fraction": 0.0}, "sample_fraction"),
+        ({"sample_fraction": 1.0}, "sample_fraction"),
+        ({"sample_fraction": 0.6}, "sample_fraction"),
+        ({"sample_fraction": 0.01}, "sample_fraction"),
+        ({"n_subsamples": 0}, "n_subsamples"),
+        ({"n_subsamples": 2.5}, "n_subsamples"),
+        ({"progress": "yes"}, "progress"),
+        ({"max_selected": 0}, "max_selected"),
+        ({"alphas": [-1.0]}, "alphas"),
+    ],
+)
 def test_bad_input_names_the_argument(kwargs, name):
     d = make_correlated_regression(40, 6, n_informative=2, random_state=0)
     with pytest.raises(ValueError, match=name):
         stability_selection(d.X, d.y, **kwargs)
 
 
-@pytest.mark.parametrize(("random_state", "error"), [
-    ("abc", TypeError), (1.5, TypeError), (-1, ValueError)])
+@pytest.mark.parametrize(
+    ("random_state", "error"), [("abc", TypeError), (1.5, TypeError), (-1, ValueError)]
+)
 def test_bad_random_state_names_it(random_state, error):
     d = make_correlated_regression(40, 6, n_informative=2, random_state=0)
     with pytest.raises(error, match="random_state"):

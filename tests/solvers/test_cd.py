@@ -48,8 +48,10 @@ def test_solution_is_certified_by_the_reference(case, sparse, fit_intercept):
 @pytest.mark.parametrize("case", list(CASES))
 def test_dense_and_sparse_designs_agree(case):
     pw = _pw(case)
-    fits = [solve_cd(problem(sparse=s)[0].design, pw, np.zeros(12), tol=1e-14,
-                     max_iter=100_000) for s in (False, True)]
+    fits = [
+        solve_cd(problem(sparse=s)[0].design, pw, np.zeros(12), tol=1e-14, max_iter=100_000)
+        for s in (False, True)
+    ]
     np.testing.assert_allclose(fits[0].w, fits[1].w, rtol=1e-6, atol=1e-9)
 
 
@@ -58,12 +60,20 @@ def test_dense_and_sparse_designs_agree(case):
 def test_screening_and_extrapolation_do_not_change_the_solution(case, sparse):
     pb, _, _ = problem(sparse=sparse, p=12)
     pw = _pw(case, alpha=0.02)
-    base = solve_cd(pb.design, pw, np.zeros(12), tol=1e-14, max_iter=100_000, screen=False,
-                    anderson=False)
+    base = solve_cd(
+        pb.design, pw, np.zeros(12), tol=1e-14, max_iter=100_000, screen=False, anderson=False
+    )
     for screen in (False, True):
         for anderson in (False, True):
-            fit = solve_cd(pb.design, pw, np.zeros(12), tol=1e-14, max_iter=100_000,
-                           screen=screen, anderson=anderson)
+            fit = solve_cd(
+                pb.design,
+                pw,
+                np.zeros(12),
+                tol=1e-14,
+                max_iter=100_000,
+                screen=screen,
+                anderson=anderson,
+            )
             assert fit.converged
             np.testing.assert_allclose(fit.w, base.w, rtol=1e-6, atol=1e-9)
 

@@ -48,8 +48,7 @@ def test_screening_does_not_change_the_solution(case):
     pb, _, _ = problem(n=30, p=12, seed=2)
     pw = _pw(case, alpha=0.02)
     on = solve_gram(pb.statistics, pw, np.zeros(12), tol=1e-14, max_iter=100_000, screen=True)
-    off = solve_gram(pb.statistics, pw, np.zeros(12), tol=1e-14, max_iter=100_000,
-                     screen=False)
+    off = solve_gram(pb.statistics, pw, np.zeros(12), tol=1e-14, max_iter=100_000, screen=False)
     assert on.converged and off.converged
     np.testing.assert_allclose(on.w, off.w, rtol=1e-6, atol=1e-9)
 

@@ -27,8 +27,9 @@ def _data(n=50, p=15, seed=0, binary=False):
     return X, (y > 2.0).astype(float) if binary else y
 
 
-def _objective(X, y, w, b, alpha, l1_ratio, groups=GROUPS, datafit="quadratic", sw=None,
-               factors=None):
+def _objective(
+    X, y, w, b, alpha, l1_ratio, groups=GROUPS, datafit="quadratic", sw=None, factors=None
+):
     """P(w, b) in plain numpy (groups labelled 0..G-1, factors sqrt(|g|) by default)."""
     sw = np.ones(len(y)) if sw is None else sw
     eta = X @ w + b
@@ -45,10 +46,26 @@ def test_groups_of_one_column_are_the_lasso(sparse, fit_intercept):
     X, y = _data()
     Xin = sp.csc_matrix(X) if sparse else X
     sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
-    ours = group_path(Xin, y, None, l1_ratio=0.3, n_alphas=15, tol=1e-12, sample_weight=sw,
-                      fit_intercept=fit_intercept, max_iter=100_000)
-    ref = lasso_path(Xin, y, n_alphas=15, tol=1e-12, sample_weight=sw,
-                     fit_intercept=fit_intercept, max_iter=100_000)
+    ours = group_path(
+        Xin,
+        y,
+        None,
+        l1_ratio=0.3,
+        n_alphas=15,
+        tol=1e-12,
+        sample_weight=sw,
+        fit_intercept=fit_intercept,
+        max_iter=100_000,
+    )
+    ref = lasso_path(
+        Xin,
+        y,
+        n_alphas=15,
+        tol=1e-12,
+        sample_weight=sw,
+        fit_intercept=fit_intercept,
+        max_iter=100_000,
+    )
     np.testing.assert_allclose(ours.alphas, ref.alphas, rtol=1e-12)
     np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
     np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
@@ -104,8 +121,12 @@ def _fista(X, y, alpha, l1_ratio, datafit, fit_intercept, n_iter=20_000):
         return A.T @ d / n
 
     def prox(z):
-        return np.r_[sparse_group_prox(z[:p], step * alpha * l1_ratio,
-                                       step * alpha * (1 - l1_ratio) * SQRT3), z[p:]]
+        return np.r_[
+            sparse_group_prox(
+                z[:p], step * alpha * l1_ratio, step * alpha * (1 - l1_ratio) * SQRT3
+            ),
+            z[p:],
+        ]
 
     z = x = np.zeros(A.shape[1])
     for k in range(n_iter):
@@ -115,12 +136,22 @@ def _fista(X, y, alpha, l1_ratio, datafit, fit_intercept, n_iter=20_000):
     return x[:p], (x[p] if fit_intercept else 0.0)
 
 
-@pytest.mark.parametrize(("datafit", "fit_intercept", "alpha"), [
-    ("quadratic", False, 0.1), ("logistic", True, 0.01)])
+@pytest.mark.parametrize(
+    ("datafit", "fit_intercept", "alpha"), [("quadratic", False, 0.1), ("logistic", True, 0.01)]
+)
 def test_sparse_group_matches_plain_proximal_gradient(datafit, fit_intercept, alpha):
     X, y = _data(binary=datafit == "logistic")
-    ours = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=0.5, alphas=[alpha],
-                      fit_intercept=fit_intercept, tol=1e-14, max_iter=100_000)
+    ours = group_path(
+        X,
+        y,
+        GROUPS,
+        datafit=datafit,
+        l1_ratio=0.5,
+        alphas=[alpha],
+        fit_intercept=fit_intercept,
+        tol=1e-14,
+        max_iter=100_000,
+    )
     w, b = _fista(X, y, alpha, 0.5, datafit, fit_intercept)
     p_ours = _objective(X, y, ours.coefs[0], ours.intercepts[0], alpha, 0.5, datafit=datafit)
     p_ref = _objective(X, y, w, b, alpha, 0.5, datafit=datafit)
@@ -141,15 +172,18 @@ def test_groups_enter_and_leave_together(l1_ratio):
     assert p.nnz[0] == 0 and p.nnz[-1] > 0
 
 
-@pytest.mark.parametrize(("datafit", "l1_ratio"), [("quadratic", 0.0), ("quadratic", 0.6),
-                                                   ("logistic", 0.0), ("logistic", 0.6)])
+@pytest.mark.parametrize(
+    ("datafit", "l1_ratio"),
+    [("quadratic", 0.0), ("quadratic", 0.6), ("logistic", 0.0), ("logistic", 0.6)],
+)
 def test_alpha_max(datafit, l1_ratio):
     X, y = _data(binary=datafit == "logistic")
     grid = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=l1_ratio, n_alphas=2)
     alpha_max = grid.alphas[0]
     at = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=l1_ratio, alphas=[alpha_max * 1.001])
-    below = group_path(X, y, GROUPS, datafit=datafit, l1_ratio=l1_ratio,
-                       alphas=[alpha_max * 0.99], tol=1e-10)
+    below = group_path(
+        X, y, GROUPS, datafit=datafit, l1_ratio=l1_ratio, alphas=[alpha_max * 0.99], tol=1e-10
+    )
     assert at.nnz[0] == 0
     assert below.nnz[0] > 0
 
@@ -158,8 +192,9 @@ def _quadratic_problem(X, y, **kw):
     problem = GroupProblem.build(X, y, GROUPS, **kw)
     from shrinkage.datafits.quadratic import WeightedDesign
 
-    design = WeightedDesign.build(problem.X, problem.y, problem.sample_weight,
-                                  problem.fit_intercept)
+    design = WeightedDesign.build(
+        problem.X, problem.y, problem.sample_weight, problem.fit_intercept
+    )
     return problem, design
 
 
@@ -170,8 +205,9 @@ def test_least_squares_gap_bounds_the_suboptimality():
     pen = problem.penalty(alpha, l1_ratio)
     best = group_path(X, y, GROUPS, l1_ratio=l1_ratio, alphas=[alpha], tol=1e-13)
     w_opt = best.coefs[0]
-    gap_opt = quadratic_gap(design, pen, w_opt, *design.residual(w_opt),
-                            design.correlations(*design.residual(w_opt)))
+    gap_opt = quadratic_gap(
+        design, pen, w_opt, *design.residual(w_opt), design.correlations(*design.residual(w_opt))
+    )
     assert 0 <= gap_opt < 1e-11
     p_opt = _objective(X, y, w_opt, best.intercepts[0], alpha, l1_ratio)
     rng = np.random.default_rng(0)
@@ -191,8 +227,9 @@ def test_logistic_gap_bounds_the_suboptimality():
     problem = GroupProblem.build(X, y, GROUPS, datafit="logistic")
     data, fit = problem.glm_data(), problem.datafit
     pen = problem.penalty(alpha, l1_ratio)
-    best = group_path(X, y, GROUPS, datafit="logistic", l1_ratio=l1_ratio, alphas=[alpha],
-                      tol=1e-13)
+    best = group_path(
+        X, y, GROUPS, datafit="logistic", l1_ratio=l1_ratio, alphas=[alpha], tol=1e-13
+    )
     w_opt, b_opt = best.coefs[0], best.intercepts[0]
 
     def certificate(w, b):
@@ -244,8 +281,9 @@ def test_offset():
     Xb, yb = _data(binary=True)
     # a constant offset only moves the intercept of a logistic fit
     base = group_path(Xb, yb, GROUPS, datafit="logistic", alphas=[0.02], tol=1e-13)
-    moved = group_path(Xb, yb, GROUPS, datafit="logistic", alphas=[0.02], tol=1e-13,
-                       offset=np.full(len(yb), 0.7))
+    moved = group_path(
+        Xb, yb, GROUPS, datafit="logistic", alphas=[0.02], tol=1e-13, offset=np.full(len(yb), 0.7)
+    )
     np.testing.assert_allclose(moved.coefs, base.coefs, atol=1e-8)
     assert moved.intercepts[0] == pytest.approx(base.intercepts[0] - 0.7, abs=1e-8)
 
@@ -283,15 +321,18 @@ def test_warm_path_equals_cold_fits():
         np.testing.assert_allclose(cold.coefs[0], warm.coefs[k], atol=1e-7)
 
 
-@pytest.mark.parametrize(("kwargs", "error", "match"), [
-    ({"groups": [0, 1]}, ValueError, "one label per column"),
-    ({"groups": [0.5] * 15}, ValueError, "integer labels"),
-    ({"group_factor": -1.0}, ValueError, "group_factor must be finite and >= 0"),
-    ({"l1_ratio": 1.5}, ValueError, "l1_ratio"),
-    ({"offset": np.ones(3)}, ValueError, "offset must have one entry per sample"),
-    ({"datafit": "nonsense"}, ValueError, "datafit must be one of"),
-    ({"alpha_min_ratio": 2.0}, ValueError, "alpha_min_ratio"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"groups": [0, 1]}, ValueError, "one label per column"),
+        ({"groups": [0.5] * 15}, ValueError, "integer labels"),
+        ({"group_factor": -1.0}, ValueError, "group_factor must be finite and >= 0"),
+        ({"l1_ratio": 1.5}, ValueError, "l1_ratio"),
+        ({"offset": np.ones(3)}, ValueError, "offset must have one entry per sample"),
+        ({"datafit": "nonsense"}, ValueError, "datafit must be one of"),
+        ({"alpha_min_ratio": 2.0}, ValueError, "alpha_min_ratio"),
+    ],
+)
 def test_bad_input(kwargs, error, match):
     X, y = _data(n=20)
     kw = {"groups": GROUPS, **kwargs}
@@ -370,7 +411,7 @@ def _kkt_in_numpy(X, y, sw, w, b, alpha, datafit):
     g = X.T @ u
     worst = abs(u.sum())
     for k in range(5):
-        gk, wk = g[3 * k:3 * k + 3], w[3 * k:3 * k + 3]
+        gk, wk = g[3 * k : 3 * k + 3], w[3 * k : 3 * k + 3]
         norm = np.linalg.norm(wk)
         if norm > 0:
             worst = max(worst, np.linalg.norm(gk + alpha * SQRT3 * wk / norm))
@@ -391,8 +432,9 @@ def test_protocol_datafits_reach_the_optimality_conditions(datafit, sparse):
         y[::9] += 8.0  # outliers in the linear part of the loss
     sw = rng.uniform(0.5, 2.0, len(y))
     Xin = sp.csc_matrix(X) if sparse else X
-    p = group_path(Xin, y, GROUPS, datafit=datafit, n_alphas=6, tol=1e-12, sample_weight=sw,
-                   max_iter=100_000)
+    p = group_path(
+        Xin, y, GROUPS, datafit=datafit, n_alphas=6, tol=1e-12, sample_weight=sw, max_iter=100_000
+    )
     assert p.converged.all() and np.all(p.gaps >= 0)
     assert p.nnz[0] == 0 and p.nnz[-1] > 0
     for k in range(6):
@@ -414,18 +456,21 @@ def test_block_curvature_holds_the_top_eigenvalues_and_small_blocks_eigendecompo
     design = WeightedDesign.build(sp.csc_matrix(X) if sparse else X, np.zeros(40), sw, True)
     groups = Groups.from_labels(labels, 305)
     Xc = np.sqrt(sw / sw.sum())[:, None] * (X - sw @ X / sw.sum())
-    expected = [np.linalg.eigvalsh(Xc[:, c].T @ Xc[:, c])[-1] for c in
-                (groups.members(g) for g in range(groups.n_groups))]
+    expected = [
+        np.linalg.eigvalsh(Xc[:, c].T @ Xc[:, c])[-1]
+        for c in (groups.members(g) for g in range(groups.n_groups))
+    ]
     expected[3] = 0.0
     curvature = block_curvature(design, groups)
     np.testing.assert_allclose(curvature.lipschitz, expected, rtol=1e-7, atol=1e-12)
     # the group of 3 carries its eigendecomposition (exact block solves), the others none
     g = int(np.flatnonzero(groups.sizes == 3)[0])
     lo, hi = curvature.eoff[g], curvature.eoff[g + 1]
-    V = curvature.evecs[curvature.voff[g]:curvature.voff[g + 1]].reshape(3, 3)
+    V = curvature.evecs[curvature.voff[g] : curvature.voff[g + 1]].reshape(3, 3)
     cols = groups.members(g)
-    np.testing.assert_allclose(V @ np.diag(curvature.evals[lo:hi]) @ V.T,
-                               Xc[:, cols].T @ Xc[:, cols], atol=1e-10)
+    np.testing.assert_allclose(
+        V @ np.diag(curvature.evals[lo:hi]) @ V.T, Xc[:, cols].T @ Xc[:, cols], atol=1e-10
+    )
     assert hi - lo == 3 and curvature.eoff[-1] == 3
 
 
@@ -434,11 +479,16 @@ def test_groups_of_one_column_match_the_glm_lasso_path(datafit):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((80, 10)) / 2
     y = X[:, :3] @ [1.0, -1.0, 0.5] + rng.standard_normal(80)
-    target = {"logistic": (y > 0).astype(float), "squared_hinge": np.where(y > 0, 1.0, -1.0),
-              "poisson": rng.poisson(np.exp(0.5 * y)).astype(float), "huber": y}[datafit]
+    target = {
+        "logistic": (y > 0).astype(float),
+        "squared_hinge": np.where(y > 0, 1.0, -1.0),
+        "poisson": rng.poisson(np.exp(0.5 * y)).astype(float),
+        "huber": y,
+    }[datafit]
     ref = lasso_path(X, target, datafit=datafit, n_alphas=6, tol=1e-12, max_iter=100_000)
-    ours = group_path(X, target, None, datafit=datafit, alphas=ref.alphas, tol=1e-12,
-                      max_iter=100_000)
+    ours = group_path(
+        X, target, None, datafit=datafit, alphas=ref.alphas, tol=1e-12, max_iter=100_000
+    )
     np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
     np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
     assert ours.datafit == datafit and ours.certificate == "duality_gap"
@@ -454,8 +504,14 @@ def _multinomial_fista(X, y, alpha, K, l1_ratio=0.0, n_iter=20_000):
     step = 1.0 / (0.5 * np.linalg.norm(A, 2) ** 2 / n)  # the softmax Hessian is below I / 2
 
     def prox(Z):
-        return np.vstack([sparse_group_prox(Z[:p], step * alpha * l1_ratio,
-                                            step * alpha * (1 - l1_ratio) * SQRT3), Z[p:]])
+        return np.vstack(
+            [
+                sparse_group_prox(
+                    Z[:p], step * alpha * l1_ratio, step * alpha * (1 - l1_ratio) * SQRT3
+                ),
+                Z[p:],
+            ]
+        )
 
     def grad(Z):
         E = A @ Z
@@ -474,7 +530,7 @@ def _multinomial_fista(X, y, alpha, K, l1_ratio=0.0, n_iter=20_000):
 def _multinomial_objective(X, y, W, b, alpha, l1_ratio=0.0):
     E = X @ W + b
     loss = np.mean(np.log(np.exp(E).sum(axis=1)) - E[np.arange(len(y)), y.astype(int)])
-    group_part = SQRT3 * sum(np.linalg.norm(W[3 * g:3 * g + 3]) for g in range(5))
+    group_part = SQRT3 * sum(np.linalg.norm(W[3 * g : 3 * g + 3]) for g in range(5))
     return loss + alpha * (l1_ratio * np.abs(W).sum() + (1 - l1_ratio) * group_part)
 
 
@@ -490,8 +546,15 @@ def _three_classes(n=90):
 def test_multinomial_group_lasso(sparse):
     X, y = _three_classes()
     alpha = 0.02
-    p = group_path(sp.csc_matrix(X) if sparse else X, y, GROUPS, datafit="multinomial",
-                   alphas=[0.3, alpha], tol=1e-13, max_iter=100_000)
+    p = group_path(
+        sp.csc_matrix(X) if sparse else X,
+        y,
+        GROUPS,
+        datafit="multinomial",
+        alphas=[0.3, alpha],
+        tol=1e-13,
+        max_iter=100_000,
+    )
     assert p.coefs.shape == (2, 15, 3) and p.intercepts.shape == (2, 3)
     assert p.converged.all() and p.certificate == "duality_gap" and p.datafit == "multinomial"
     W, b = _multinomial_fista(X, y, alpha, 3)
@@ -507,8 +570,7 @@ def test_multinomial_group_lasso(sparse):
 
 def test_two_class_multinomial_is_the_logistic_group_lasso():
     X, y = _data(binary=True)
-    M = group_path(X, y, GROUPS, datafit="multinomial", n_alphas=5, alpha_min_ratio=0.01,
-                   tol=1e-12)
+    M = group_path(X, y, GROUPS, datafit="multinomial", n_alphas=5, alpha_min_ratio=0.01, tol=1e-12)
     # centred rows W_j = (-v_j, v_j) / 2 with ||W_g|| = ||v_g|| / sqrt(2)
     L = group_path(X, y, GROUPS, datafit="logistic", alphas=M.alphas / np.sqrt(2), tol=1e-12)
     assert M.converged.all() and L.converged.all()
@@ -524,8 +586,16 @@ def test_sparse_group_multinomial_matches_plain_proximal_gradient(l1_ratio):
     W, b = _multinomial_fista(X, y, alpha, 3, l1_ratio)
     p_ref = _multinomial_objective(X, y, W, b, alpha, l1_ratio)
     for Xin in (X, sp.csc_matrix(X)):
-        p = group_path(Xin, y, GROUPS, datafit="multinomial", l1_ratio=l1_ratio,
-                       alphas=[0.3, alpha], tol=1e-13, max_iter=100_000)
+        p = group_path(
+            Xin,
+            y,
+            GROUPS,
+            datafit="multinomial",
+            l1_ratio=l1_ratio,
+            alphas=[0.3, alpha],
+            tol=1e-13,
+            max_iter=100_000,
+        )
         assert p.converged.all() and p.certificate == "duality_gap" and p.datafit == "multinomial"
         p_ours = _multinomial_objective(X, y, p.coefs[1], p.intercepts[1], alpha, l1_ratio)
         assert p_ours <= p_ref * (1 + 1e-10)
@@ -542,8 +612,16 @@ def test_sparse_group_multinomial_matches_plain_proximal_gradient(l1_ratio):
 def test_multinomial_l1_ratio_one_is_the_lasso():
     X, y = _three_classes()
     ref = lasso_path(X, y, datafit="multinomial", n_alphas=6, tol=1e-12, max_iter=100_000)
-    ours = group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=1.0, alphas=ref.alphas,
-                      tol=1e-12, max_iter=100_000)
+    ours = group_path(
+        X,
+        y,
+        GROUPS,
+        datafit="multinomial",
+        l1_ratio=1.0,
+        alphas=ref.alphas,
+        tol=1e-12,
+        max_iter=100_000,
+    )
     assert ours.converged.all()
     np.testing.assert_allclose(ours.coefs, ref.coefs, atol=1e-8)
     np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-8)
@@ -552,8 +630,16 @@ def test_multinomial_l1_ratio_one_is_the_lasso():
 @pytest.mark.parametrize("l1_ratio", [0.3, 0.5, 1.0])
 def test_sparse_group_multinomial_path(l1_ratio):
     X, y = _three_classes()
-    p = group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=l1_ratio, n_alphas=12,
-                   tol=1e-10, max_iter=100_000)
+    p = group_path(
+        X,
+        y,
+        GROUPS,
+        datafit="multinomial",
+        l1_ratio=l1_ratio,
+        n_alphas=12,
+        tol=1e-10,
+        max_iter=100_000,
+    )
     assert p.converged.all() and p.certificate == "duality_gap"
     rows = np.abs(p.coefs).reshape(12, 5, 9)
     active = rows.any(axis=2)
@@ -578,8 +664,9 @@ def test_sparse_group_multinomial_gap_bounds_the_suboptimality():
     problem = GroupProblem.build(X, y, GROUPS, datafit="multinomial")
     data, fit = problem.glm_data(), problem.datafit
     pen = problem.penalty(alpha, l1_ratio)
-    best = group_path(X, y, GROUPS, datafit="multinomial", l1_ratio=l1_ratio, alphas=[alpha],
-                      tol=1e-13)
+    best = group_path(
+        X, y, GROUPS, datafit="multinomial", l1_ratio=l1_ratio, alphas=[alpha], tol=1e-13
+    )
     w_opt, b_opt = best.coefs[0].ravel(), best.intercepts[0]
 
     def certificate(w, b):
@@ -589,8 +676,9 @@ def test_sparse_group_multinomial_gap_bounds_the_suboptimality():
     gap_opt, kind = certificate(w_opt, b_opt)
     assert kind == "duality_gap" and 0 <= gap_opt < 1e-11
     p_opt = glm_objective(data, fit, pen, data.eta(w_opt, b_opt), w_opt)
-    assert p_opt == pytest.approx(_multinomial_objective(X, y, best.coefs[0], b_opt, alpha,
-                                                         l1_ratio))
+    assert p_opt == pytest.approx(
+        _multinomial_objective(X, y, best.coefs[0], b_opt, alpha, l1_ratio)
+    )
     rng = np.random.default_rng(0)
     for scale in (0.01, 0.3, 3.0):
         w = w_opt + scale * rng.standard_normal(45)
@@ -614,8 +702,7 @@ def test_exact_group_step_minimizes_the_block(lam):
         c = B.T @ rng.standard_normal(6)  # in the range of G, as X_g' S r is
         values, vectors = np.linalg.eigh(G)
         x = c.copy()
-        exact_group_step(x, w, np.arange(4), 0, lam, np.maximum(values, 0.0),
-                         vectors.ravel(), 0, 0)
+        exact_group_step(x, w, np.arange(4), 0, lam, np.maximum(values, 0.0), vectors.ravel(), 0, 0)
         grad = G @ (x - w) - c  # of 0.5 (x - w)'G(x - w) - c'(x - w)
         norm = np.linalg.norm(x)
         if norm == 0:
@@ -645,8 +732,9 @@ def test_sparse_group_block_step_minimizes_the_block(lam):
         w = np.zeros(4) if start_at_zero else rng.standard_normal(4) / [1.0, 10.0, 100.0, 1e3]
         c = B.T @ rng.standard_normal(8) * 10
         x = c.copy()
-        sparse_group_block_step(x, w, np.arange(4), 0, l1, lam, np.linalg.eigvalsh(G)[-1],
-                                G.ravel(), 0, 10_000)
+        sparse_group_block_step(
+            x, w, np.arange(4), 0, l1, lam, np.linalg.eigvalsh(G)[-1], G.ravel(), 0, 10_000
+        )
         grad = G @ (x - w) - c  # the smooth part's gradient; optimality: -grad in the
         norm = np.linalg.norm(x)  # subdifferential of l1 |x| + lam ||x|| at x
         if norm == 0:
@@ -663,8 +751,9 @@ def test_sparse_group_on_columns_of_different_scales_converges():
     rng = np.random.default_rng(3)
     X = rng.standard_normal((80, 12)) * 10 ** rng.uniform(-1, 1, 12)
     y = X[:, :3] @ (1 / np.abs(X[:, :3]).mean(axis=0)) + rng.standard_normal(80)
-    p = group_path(X, y, np.repeat(np.arange(4), 3), l1_ratio=0.5, n_alphas=10, tol=1e-10,
-                   max_iter=20_000)
+    p = group_path(
+        X, y, np.repeat(np.arange(4), 3), l1_ratio=0.5, n_alphas=10, tol=1e-10, max_iter=20_000
+    )
     assert p.converged.all() and p.n_iter.max() <= 100  # one prox step per block: 745
     active = np.repeat(np.abs(p.coefs).reshape(10, 4, 3).any(axis=2), 3, axis=1)
     assert np.any((p.coefs == 0) & active)  # zeros inside active groups along the path
@@ -680,16 +769,18 @@ def test_first_alphas_below_alpha_max_have_the_right_support(l1_ratio):
     X, y = load_diabetes(return_X_y=True)
     groups = np.repeat(np.arange(5), 2)
     P = group_path(X, y, groups, l1_ratio=l1_ratio, n_alphas=2000)
-    tight = group_path(X, y, groups, l1_ratio=l1_ratio, alphas=P.alphas[:6], tol=1e-13,
-                       max_iter=100_000)
+    tight = group_path(
+        X, y, groups, l1_ratio=l1_ratio, alphas=P.alphas[:6], tol=1e-13, max_iter=100_000
+    )
     np.testing.assert_array_equal(P.nnz[:6], tight.nnz)
     assert P.nnz[0] == 0 and P.nnz[1] > 0
 
 
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("l1_ratio", [0.0, 0.5])
-@pytest.mark.parametrize("x_unit,y_unit", [(1e145, 1.0), (1e145, 1e145), (1.0, 1e145),
-                                           (1e-140, 1e-140)])
+@pytest.mark.parametrize(
+    "x_unit,y_unit", [(1e145, 1.0), (1e145, 1e145), (1.0, 1e145), (1e-140, 1e-140)]
+)
 def test_group_path_in_other_units_is_the_same_fit(sparse, l1_ratio, x_unit, y_unit):
     """X * s and y * t with alpha * s * t is the same problem (w * t / s, intercept * t): columns
     and y near the door's limit were a ZeroDivisionError (cubed Gram eigenvalues in the block
@@ -699,8 +790,16 @@ def test_group_path_in_other_units_is_the_same_fit(sparse, l1_ratio, x_unit, y_u
     scaled = X * x_unit
 
     def fit(X_in, y_in, **kw):
-        return group_path(sp.csc_matrix(X_in) if sparse else X_in, y_in, GROUPS,
-                          l1_ratio=l1_ratio, tol=1e-10, sample_weight=sw, max_iter=100_000, **kw)
+        return group_path(
+            sp.csc_matrix(X_in) if sparse else X_in,
+            y_in,
+            GROUPS,
+            l1_ratio=l1_ratio,
+            tol=1e-10,
+            sample_weight=sw,
+            max_iter=100_000,
+            **kw,
+        )
 
     ref = fit(X, y, n_alphas=10)
     ours = fit(scaled, y * y_unit, alphas=ref.alphas * x_unit * y_unit)
@@ -714,10 +813,19 @@ def test_logistic_group_path_in_other_units_is_the_same_fit(x_unit):
     """Logistic loss: X * s with alpha * s gives w / s (the proximal Newton solver's block
     solves divided by zero at 1e78)."""
     X, y = _data(binary=True)
-    ref = group_path(X, y, GROUPS, datafit="logistic", l1_ratio=0.3, n_alphas=8, tol=1e-10,
-                     max_iter=100_000)
-    ours = group_path(X * x_unit, y, GROUPS, datafit="logistic", l1_ratio=0.3,
-                      alphas=ref.alphas * x_unit, tol=1e-10, max_iter=100_000)
+    ref = group_path(
+        X, y, GROUPS, datafit="logistic", l1_ratio=0.3, n_alphas=8, tol=1e-10, max_iter=100_000
+    )
+    ours = group_path(
+        X * x_unit,
+        y,
+        GROUPS,
+        datafit="logistic",
+        l1_ratio=0.3,
+        alphas=ref.alphas * x_unit,
+        tol=1e-10,
+        max_iter=100_000,
+    )
     assert ours.converged.all() and ref.converged.all()
     np.testing.assert_allclose(ours.coefs * x_unit, ref.coefs, atol=1e-7)
     np.testing.assert_allclose(ours.intercepts, ref.intercepts, atol=1e-7)
@@ -737,6 +845,7 @@ def test_exact_group_step_is_scale_equivariant(unit):
     expected = corr.copy()
     exact_group_step(expected, w, np.arange(3), 0, lg, evals, evecs.ravel(), 0, 0)
     step = corr * unit
-    exact_group_step(step, w / unit, np.arange(3), 0, lg * unit, evals * unit**2,
-                     evecs.ravel(), 0, 0)
+    exact_group_step(
+        step, w / unit, np.arange(3), 0, lg * unit, evals * unit**2, evecs.ravel(), 0, 0
+    )
     np.testing.assert_allclose(step * unit, expected, rtol=1e-12)

@@ -34,8 +34,9 @@ def test_first_alphas_below_alpha_max_have_the_right_support(datafit, l1_ratio):
     alpha_max = group_path(X, y, groups, datafit=datafit, l1_ratio=l1_ratio, n_alphas=2).alphas[0]
     alphas = alpha_max * (1.0 - np.array([0.0, 1e-4, 1e-3, 1e-2]))
     fits = group_path(X, y, groups, datafit=datafit, l1_ratio=l1_ratio, alphas=alphas)
-    tight = group_path(X, y, groups, datafit=datafit, l1_ratio=l1_ratio, alphas=alphas,
-                       tol=1e-14, max_iter=100_000)
+    tight = group_path(
+        X, y, groups, datafit=datafit, l1_ratio=l1_ratio, alphas=alphas, tol=1e-14, max_iter=100_000
+    )
     assert _nonzero_groups(fits.coefs, groups) == _nonzero_groups(tight.coefs, groups)
     assert _nonzero_groups(fits.coefs, groups)[:2] == [0, 1]
     assert fits.converged.all()

@@ -22,8 +22,7 @@ def _kkt(X, y, fit, l1, l2, lower, upper, fit_intercept):
     """Largest violation of: X w + b = y, X'lam in the subdifferential, sum lam = 0."""
     residual = np.max(np.abs(y - X @ fit.coef - fit.intercept))
     corr = X.T @ fit.multipliers
-    stationarity = kkt_violations(corr, fit.coef, l1, l2, lower, upper,
-                                  np.empty(len(l1))).max()
+    stationarity = kkt_violations(corr, fit.coef, l1, l2, lower, upper, np.empty(len(l1))).max()
     balance = abs(fit.multipliers.sum()) if fit_intercept else 0.0
     return max(residual, stationarity, balance)
 
@@ -33,8 +32,7 @@ def test_ridge_is_the_closed_form():
     X, y = _wide()
     p = X.shape[1]
     l2 = np.random.default_rng(1).uniform(0.5, 2.0, p)
-    fit = least_penalty_interpolant(X, y, np.zeros(p), l2, np.full(p, -INF), np.full(p, INF),
-                                    True)
+    fit = least_penalty_interpolant(X, y, np.zeros(p), l2, np.full(p, -INF), np.full(p, INF), True)
     K = np.block([[(X / l2) @ X.T, np.ones((len(y), 1))], [np.ones((1, len(y))), 0.0]])
     solution = np.linalg.solve(K, np.append(y, 0.0))
     np.testing.assert_allclose(fit.coef, (X.T @ solution[:-1]) / l2, rtol=1e-9, atol=1e-12)
@@ -42,9 +40,10 @@ def test_ridge_is_the_closed_form():
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-@pytest.mark.parametrize(("l1_value", "l2_value", "positive"),
-                         [(0.5, 0.5, False), (1.0, 0.0, False), (0.7, 0.3, True),
-                          (1.0, 0.0, True)])
+@pytest.mark.parametrize(
+    ("l1_value", "l2_value", "positive"),
+    [(0.5, 0.5, False), (1.0, 0.0, False), (0.7, 0.3, True), (1.0, 0.0, True)],
+)
 def test_elastic_net_and_l1_meet_their_kkt_conditions(l1_value, l2_value, positive, sparse):
     X, y = _wide(seed=2)
     p = X.shape[1]
@@ -71,8 +70,18 @@ def test_no_intercept():
 def test_targets_outside_the_range_have_no_interpolant(l2_value):
     rng = np.random.default_rng(4)
     X, y = rng.standard_normal((30, 5)), rng.standard_normal(30)
-    assert least_penalty_interpolant(X, y, np.full(5, 1.0 - l2_value), np.full(5, l2_value),
-                                     np.full(5, -INF), np.full(5, INF), True) is None
+    assert (
+        least_penalty_interpolant(
+            X,
+            y,
+            np.full(5, 1.0 - l2_value),
+            np.full(5, l2_value),
+            np.full(5, -INF),
+            np.full(5, INF),
+            True,
+        )
+        is None
+    )
 
 
 def test_unique_rows_ignores_order_and_repetition():

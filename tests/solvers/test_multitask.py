@@ -29,8 +29,11 @@ def objective(X, Y, W, b, alpha, l1_ratio, sw=None):
     """scikit-learn's objective, weighted by sw (normalised to sum 1)."""
     sw = np.full(len(Y), 1.0 / len(Y)) if sw is None else sw / sw.sum()
     R = Y - X @ W - b
-    return (0.5 * np.sum(sw[:, None] * R**2) + alpha * l1_ratio * np.linalg.norm(W, axis=1).sum()
-            + 0.5 * alpha * (1 - l1_ratio) * np.sum(W**2))
+    return (
+        0.5 * np.sum(sw[:, None] * R**2)
+        + alpha * l1_ratio * np.linalg.norm(W, axis=1).sum()
+        + 0.5 * alpha * (1 - l1_ratio) * np.sum(W**2)
+    )
 
 
 def _fit(X, Y, alpha, l1_ratio, **kw):
@@ -56,8 +59,9 @@ def test_matches_scikit_learn(l1_ratio, ratio):
     np.testing.assert_allclose(W, sk.coef_.T, atol=1e-5)
     np.testing.assert_allclose(b, sk.intercept_, atol=1e-5)
     # the same rows in the model
-    np.testing.assert_array_equal(np.linalg.norm(W, axis=1) > 1e-8,
-                                  np.linalg.norm(sk.coef_, axis=0) > 1e-8)
+    np.testing.assert_array_equal(
+        np.linalg.norm(W, axis=1) > 1e-8, np.linalg.norm(sk.coef_, axis=0) > 1e-8
+    )
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
@@ -115,7 +119,8 @@ def test_sample_weights_match_scikit_learn_and_repeated_rows():
     np.testing.assert_allclose(W, W_rep, atol=1e-7)
     np.testing.assert_allclose(b, b_rep, atol=1e-7)
     sk = MultiTaskElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-14, max_iter=100_000).fit(
-        X, Y, sample_weight=sw)
+        X, Y, sample_weight=sw
+    )
     ours = objective(X, Y, W, b, alpha, l1_ratio, sw)
     theirs = objective(X, Y, sk.coef_.T, sk.intercept_, alpha, l1_ratio, sw)
     assert ours <= theirs * (1 + 1e-10)
@@ -152,8 +157,7 @@ def test_constant_column_stays_out_and_anderson_agrees():
     alpha = 0.01 * multitask_alpha_max(design, 1.0)
     W0 = np.ones((X.shape[1], Y.shape[1]))
     with_anderson = solve_multitask(design, alpha, 0.0, W0, tol=1e-12, max_iter=10_000)
-    without = solve_multitask(design, alpha, 0.0, W0, tol=1e-12, max_iter=10_000,
-                              anderson=False)
+    without = solve_multitask(design, alpha, 0.0, W0, tol=1e-12, max_iter=10_000, anderson=False)
     assert with_anderson.converged and without.converged
     assert not np.any(with_anderson.w[3])
     np.testing.assert_allclose(with_anderson.w, without.w, atol=1e-6)
@@ -190,13 +194,16 @@ def test_warm_started_path_reuses_the_residual():
         np.testing.assert_allclose(fits.coefs[k], W, atol=1e-6)
 
 
-@pytest.mark.parametrize(("kw", "match"), [
-    ({"l1_ratio": 0.0}, "l1_ratio=0 .* give alphas"),
-    ({"eps": 0.0}, "eps must be a number in \\(0, 1\\)"),
-    ({"n_alphas": 0}, "n_alphas must be a positive integer"),
-    ({"alphas": [-1.0]}, "alphas must be finite and >= 0"),
-    ({"l1_ratio": 1.5}, "l1_ratio must be in \\[0, 1\\]"),
-])
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"l1_ratio": 0.0}, "l1_ratio=0 .* give alphas"),
+        ({"eps": 0.0}, "eps must be a number in \\(0, 1\\)"),
+        ({"n_alphas": 0}, "n_alphas must be a positive integer"),
+        ({"alphas": [-1.0]}, "alphas must be finite and >= 0"),
+        ({"l1_ratio": 1.5}, "l1_ratio must be in \\[0, 1\\]"),
+    ],
+)
 def test_bad_path_options(kw, match):
     X, Y = _data()
     with pytest.raises(ValueError, match=match):

@@ -27,8 +27,14 @@ X, Y = classification(n=100, p=30, seed=1)
 def _setup(datafit="logistic", X=X, y=Y, alpha=0.01, l1_ratio=1.0, **kw):
     problem = GLMProblem.build(X, y, **kw)
     d = get_datafit(datafit)
-    data = _Data(problem.design, d, d.check_target(problem.y), problem.sw,
-                 problem.offset_or_zero(), problem.fit_intercept)
+    data = _Data(
+        problem.design,
+        d,
+        d.check_target(problem.y),
+        problem.sw,
+        problem.offset_or_zero(),
+        problem.fit_intercept,
+    )
     return data, _weights(problem, alpha, l1_ratio, problem.col_norm_sq == 0)
 
 
@@ -74,14 +80,16 @@ def test_max_iter_stops_and_the_path_warns():
 def test_warm_start_from_the_solution_needs_no_work():
     data, pw = _setup()
     fit = solve_prox_newton(data, pw, np.zeros(30), 0.0, tol_abs=1e-10, max_iter=10_000)
-    again = solve_prox_newton(data, pw, fit.w, fit.intercept, tol_abs=1e-10, max_iter=10_000,
-                              eta0=fit.state)
+    again = solve_prox_newton(
+        data, pw, fit.w, fit.intercept, tol_abs=1e-10, max_iter=10_000, eta0=fit.state
+    )
     assert again.n_iter == 0 and again.converged
     np.testing.assert_array_equal(again.w, fit.w)
 
 
-@pytest.mark.parametrize(("datafit", "target"), [
-    ("poisson", "counts"), ("huber", "counts"), ("squared_hinge", "signs")])
+@pytest.mark.parametrize(
+    ("datafit", "target"), [("poisson", "counts"), ("huber", "counts"), ("squared_hinge", "signs")]
+)
 def test_other_datafits_reach_tight_gaps(datafit, target):
     Xc, yc = counts(n=100, p=30, seed=2)
     y = yc if target == "counts" else np.where(Y > 0, 1.0, -1.0)
@@ -107,15 +115,27 @@ def test_squared_hinge_newton_steps_are_not_damped_where_the_margin_is_met():
     from sklearn.datasets import load_iris
 
     X, y = load_iris(return_X_y=True)
-    fit = shrinkage.path(X - X.min(), np.where(y == 2, 1.0, -1.0), datafit="squared_hinge",
-               alphas=[1 / 1500], tol=1e-8, max_iter=400)
+    fit = shrinkage.path(
+        X - X.min(),
+        np.where(y == 2, 1.0, -1.0),
+        datafit="squared_hinge",
+        alphas=[1 / 1500],
+        tol=1e-8,
+        max_iter=400,
+    )
     assert fit.converged[0]  # gap <= tol x the null objective, within 400 epochs
 
 
 def _unscaled_logistic(n=300, seed=0):
     rng = np.random.default_rng(seed)
-    Z = np.column_stack([rng.normal(800, 400, n), rng.normal(3e4, 1e4, n),
-                         rng.integers(0, 2, n), rng.normal(0.0, 0.1, n)])
+    Z = np.column_stack(
+        [
+            rng.normal(800, 400, n),
+            rng.normal(3e4, 1e4, n),
+            rng.integers(0, 2, n),
+            rng.normal(0.0, 0.1, n),
+        ]
+    )
     eta = -5 + 0.004 * Z[:, 0] + 2e-5 * Z[:, 1] - 0.5 * Z[:, 2] + 3 * Z[:, 3]
     return Z, (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
 

@@ -29,8 +29,13 @@ def _data(n=60, p=8, seed=0, ties=False):
 
 def _weights(p, alpha, l1_ratio=1.0, factors=None, lower=-np.inf, upper=np.inf):
     f = np.ones(p) if factors is None else np.asarray(factors, float)
-    return ElasticNetPenalty(alpha, l1_ratio, f, np.broadcast_to(float(lower), (p,)).copy(),
-                             np.broadcast_to(float(upper), (p,)).copy()).weights()
+    return ElasticNetPenalty(
+        alpha,
+        l1_ratio,
+        f,
+        np.broadcast_to(float(lower), (p,)).copy(),
+        np.broadcast_to(float(upper), (p,)).copy(),
+    ).weights()
 
 
 def _solve(X, y, tau, pw, s=None, intercept=True, tol=1e-12):
@@ -107,11 +112,14 @@ def test_l2_and_elastic_net_by_gap_and_kkt(l1_ratio, sparse):
         assert np.count_nonzero(fit.w) < X.shape[1]  # exact zeros, not tiny interior values
 
 
-@pytest.mark.parametrize(("options", "check"), [
-    ({"lower": 0.0}, lambda w: np.all(w >= 0)),
-    ({"lower": -0.4, "upper": 0.6}, lambda w: np.all((w >= -0.4) & (w <= 0.6))),
-    ({"factors": [0, 0, 1, 1, 1, 1, 1, 1]}, lambda w: w[0] != 0 and w[1] != 0),
-])
+@pytest.mark.parametrize(
+    ("options", "check"),
+    [
+        ({"lower": 0.0}, lambda w: np.all(w >= 0)),
+        ({"lower": -0.4, "upper": 0.6}, lambda w: np.all((w >= -0.4) & (w <= 0.6))),
+        ({"factors": [0, 0, 1, 1, 1, 1, 1, 1]}, lambda w: w[0] != 0 and w[1] != 0),
+    ],
+)
 def test_bounds_and_penalty_factors(options, check):
     X, y = _data(seed=4)
     pw = _weights(X.shape[1], 0.05, 0.8, **options)
@@ -157,8 +165,9 @@ def test_median_regression_is_least_absolute_deviation():
     assert intercept_only.intercept == np.median(np.arange(41.0) ** 2)
 
 
-@pytest.mark.parametrize("case", ["plain", "ties", "binary", "unpenalized", "no_intercept",
-                                  "positive"])
+@pytest.mark.parametrize(
+    "case", ["plain", "ties", "binary", "unpenalized", "no_intercept", "positive"]
+)
 def test_alpha_max_is_the_threshold(case):
     X, y = _data(n=50, p=6, seed=8, ties=case == "ties")
     if case == "binary":
@@ -186,7 +195,8 @@ def test_alpha_max_is_the_threshold(case):
     below, pw = fit(null.alpha_max * (1 - 1e-4))
     assert np.any(np.abs(below.w[penalized]) > 1e-6)
     assert below.gap + objective(X, y, sw, 0.3, pw, below.w, below.intercept) < objective(
-        X, y, sw, 0.3, pw, null.w, null.intercept)  # the null fit is no longer optimal
+        X, y, sw, 0.3, pw, null.w, null.intercept
+    )  # the null fit is no longer optimal
 
 
 def test_path_is_certified_and_starts_at_zero():
@@ -204,8 +214,10 @@ def test_path_is_certified_and_starts_at_zero():
     for a, w, b in zip(result.alphas, result.coefs, result.intercepts, strict=True):
         pw = problem.penalty(a, 1.0, None).weights()
         fit, _ = _solve(X, y, 0.25, pw)
-        assert objective(X, y, sw, 0.25, pw, w, b) <= fit.gap + objective(
-            X, y, sw, 0.25, pw, fit.w, fit.intercept) + 1e-8 * ref
+        assert (
+            objective(X, y, sw, 0.25, pw, w, b)
+            <= fit.gap + objective(X, y, sw, 0.25, pw, fit.w, fit.intercept) + 1e-8 * ref
+        )
 
 
 def test_path_with_given_alphas_and_standardize():
@@ -230,9 +242,20 @@ def test_interior_point_solves_a_bordered_lp():
     N = rng.standard_normal((2, k))
     e = N @ x_feas
     c = rng.standard_normal(k)
-    qp = BoundedQP(c=c, q=np.zeros(k), lo=np.full(k, -1.0), hi=np.full(k, 1.0),
-                   col=np.arange(k), sign=np.ones(k), d=d, cp=np.zeros(m), cm=np.zeros(m),
-                   minus=np.zeros(m, dtype=bool), N=N, e=e)
+    qp = BoundedQP(
+        c=c,
+        q=np.zeros(k),
+        lo=np.full(k, -1.0),
+        hi=np.full(k, 1.0),
+        col=np.arange(k),
+        sign=np.ones(k),
+        d=d,
+        cp=np.zeros(m),
+        cm=np.zeros(m),
+        minus=np.zeros(m, dtype=bool),
+        N=N,
+        e=e,
+    )
 
     def stop(it, res):
         return res.mu < 1e-12 and res.primal() < 1e-10 and res.dual() < 1e-10
@@ -255,8 +278,9 @@ def test_offset_and_the_glm_problem():
     np.testing.assert_allclose(with_offset.coefs, shifted.coefs, atol=1e-9)
     glm = GLMProblem.build(X, y, offset=o, standardize=True)
     via_glm = solve_quantile_path(glm, 0.4, np.array([0.05, 0.01]), 1.0, tol=1e-10)
-    direct = quantile_path(X, y, alphas=[0.05, 0.01], offset=o, quantile=0.4, tol=1e-10,
-                           standardize=True)
+    direct = quantile_path(
+        X, y, alphas=[0.05, 0.01], offset=o, quantile=0.4, tol=1e-10, standardize=True
+    )
     np.testing.assert_allclose(via_glm.coefs, direct.coefs, atol=1e-9)
 
 

@@ -16,8 +16,9 @@ from .._reference import centred, column_scale, simulated
 ALPHAS = np.geomspace(10.0, 1e-3, 6)
 
 
-def augmented_ridge(X, y, alpha, *, sample_weight=None, fit_intercept=True, factors=None,
-                    scale=None, bounds=None):
+def augmented_ridge(
+    X, y, alpha, *, sample_weight=None, fit_intercept=True, factors=None, scale=None, bounds=None
+):
     """argmin 1/2 ||sqrt(sw)(yc - Xc w)||^2 + alpha/2 sum f_j c_j^2 w_j^2 as one lstsq.
 
     [sqrt(sw) Xc; sqrt(alpha f) c I] w ~ [sqrt(sw) yc; 0]; returns (w, b).
@@ -39,8 +40,7 @@ def augmented_ridge(X, y, alpha, *, sample_weight=None, fit_intercept=True, fact
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("options", ["plain", "weights+factors", "standardize"])
-def test_ridge_path_is_least_squares_on_the_augmented_system(shape, sparse, fit_intercept,
-                                                              options):
+def test_ridge_path_is_least_squares_on_the_augmented_system(shape, sparse, fit_intercept, options):
     n, p = shape
     X, y = simulated(n, p, seed=n)
     rng = np.random.default_rng(n)
@@ -52,19 +52,26 @@ def test_ridge_path_is_least_squares_on_the_augmented_system(shape, sparse, fit_
     Xc, _, s, _, _ = centred(X, y, sw, fit_intercept)
     c = column_scale(Xc, s) if standardize else None
     Xin = sp.csc_matrix(X) if sparse else X
-    kw = {"l1_ratio": 0.0, "fit_intercept": fit_intercept, "sample_weight": sw,
-          "penalty_factor": f, "standardize": standardize}
+    kw = {
+        "l1_ratio": 0.0,
+        "fit_intercept": fit_intercept,
+        "sample_weight": sw,
+        "penalty_factor": f,
+        "standardize": standardize,
+    }
     P = shrinkage.path(Xin, y, alphas=ALPHAS, **kw)
     assert P.converged.all() and np.all(P.gaps >= 0)
     for k, a in enumerate(ALPHAS):
-        w, b = augmented_ridge(X, y, a, sample_weight=sw, fit_intercept=fit_intercept,
-                               factors=f, scale=c)
+        w, b = augmented_ridge(
+            X, y, a, sample_weight=sw, fit_intercept=fit_intercept, factors=f, scale=c
+        )
         np.testing.assert_allclose(P.coefs[k], w, rtol=1e-9, atol=1e-11 * np.abs(w).max())
         assert P.intercepts[k] == pytest.approx(b, rel=1e-9, abs=1e-9)
         # many alphas at once (one eigendecomposition) == one alpha at a time (Cholesky/dual)
         one = shrinkage.path(Xin, y, alphas=[a], **kw)
-        np.testing.assert_allclose(one.coefs[0], P.coefs[k], rtol=1e-9,
-                                   atol=1e-11 * np.abs(w).max())
+        np.testing.assert_allclose(
+            one.coefs[0], P.coefs[k], rtol=1e-9, atol=1e-11 * np.abs(w).max()
+        )
         assert P.gaps[k] <= 1e-12 * (1 + np.abs(y).max() ** 2)
 
 
@@ -74,8 +81,9 @@ def test_iterative_ridge_agrees_with_the_closed_form(solver, shape):
     # finite but inactive bounds switch the closed form off: the solvers must agree with it
     X, y = simulated(*shape, seed=3)
     closed = shrinkage.path(X, y, l1_ratio=0.0, alphas=ALPHAS[:4])
-    iterative = shrinkage.path(X, y, l1_ratio=0.0, alphas=ALPHAS[:4], upper=1e6, solver=solver,
-                               tol=1e-15, max_iter=100_000)
+    iterative = shrinkage.path(
+        X, y, l1_ratio=0.0, alphas=ALPHAS[:4], upper=1e6, solver=solver, tol=1e-15, max_iter=100_000
+    )
     assert iterative.converged.all() and iterative.n_iter.max() > 1
     # the ridge objective is alpha-strongly convex: ||w - w*||^2 <= 2 gap / alpha
     _, yc, sw, _, _ = centred(X, y)
@@ -89,8 +97,17 @@ def test_iterative_ridge_agrees_with_the_closed_form(solver, shape):
 def test_bounded_ridge_is_bounded_least_squares(solver):
     X, y = simulated(40, 10, seed=4)
     lower, upper = np.zeros(10), np.full(10, 1.5)
-    P = shrinkage.path(X, y, l1_ratio=0.0, alphas=[1.0, 0.1, 0.01], lower=lower, upper=upper,
-                       solver=solver, tol=1e-15, max_iter=100_000)
+    P = shrinkage.path(
+        X,
+        y,
+        l1_ratio=0.0,
+        alphas=[1.0, 0.1, 0.01],
+        lower=lower,
+        upper=upper,
+        solver=solver,
+        tol=1e-15,
+        max_iter=100_000,
+    )
     for k, a in enumerate(P.alphas):
         w, b = augmented_ridge(X, y, a, bounds=(lower, upper))
         np.testing.assert_allclose(P.coefs[k], w, atol=1e-7)
@@ -103,8 +120,16 @@ def test_ridge_with_unpenalized_features(solver):
     X, y = simulated(40, 10, seed=5)
     f = np.ones(10)
     f[[1, 6]] = 0.0
-    P = shrinkage.path(X, y, l1_ratio=0.0, alphas=[1.0, 0.1, 0.01], penalty_factor=f,
-                       solver=solver, tol=1e-15, max_iter=100_000)
+    P = shrinkage.path(
+        X,
+        y,
+        l1_ratio=0.0,
+        alphas=[1.0, 0.1, 0.01],
+        penalty_factor=f,
+        solver=solver,
+        tol=1e-15,
+        max_iter=100_000,
+    )
     for k, a in enumerate(P.alphas):
         w, _ = augmented_ridge(X, y, a, factors=f)
         np.testing.assert_allclose(P.coefs[k], w, rtol=1e-6, atol=1e-8)
@@ -115,8 +140,9 @@ def test_ridge_with_unpenalized_features(solver):
 
 
 def _stats(X, y, sw=None, sparse=False):
-    pb = Problem.build(sp.csc_matrix(X) if sparse else X, y, sample_weight=sw,
-                       multi_output=y.ndim == 2)
+    pb = Problem.build(
+        sp.csc_matrix(X) if sparse else X, y, sample_weight=sw, multi_output=y.ndim == 2
+    )
     return pb
 
 
@@ -124,11 +150,13 @@ def test_ridge_cholesky_solves_the_normal_equations():
     rng = np.random.default_rng(0)
     A = rng.standard_normal((30, 8))
     G, q, l2 = A.T @ A / 30, rng.standard_normal(8), rng.uniform(0.1, 1.0, 8)
-    np.testing.assert_allclose(ridge_cholesky(G, q, l2), np.linalg.solve(G + np.diag(l2), q),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        ridge_cholesky(G, q, l2), np.linalg.solve(G + np.diag(l2), q), rtol=1e-10
+    )
     Q = rng.standard_normal((8, 3))
-    np.testing.assert_allclose(ridge_cholesky(G, Q, l2), np.linalg.solve(G + np.diag(l2), Q),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        ridge_cholesky(G, Q, l2), np.linalg.solve(G + np.diag(l2), Q), rtol=1e-10
+    )
 
 
 def test_ridge_cholesky_falls_back_to_least_squares_when_singular():

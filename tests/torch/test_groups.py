@@ -34,8 +34,17 @@ def names(pairs):
 def test_default_excludes_biases_norm_layers_and_embeddings_by_module_type():
     decay, rest = split_parameters(Net())
     assert names(decay) == {"proj.weight", "norm_proj.weight", "out.weight"}
-    assert names(rest) == {"embed.weight", "proj.bias", "bn.weight", "bn.bias", "head.weight",
-                           "head.bias", "gn.weight", "gn.bias", "out.bias"}  # frozen: absent
+    assert names(rest) == {
+        "embed.weight",
+        "proj.bias",
+        "bn.weight",
+        "bn.bias",
+        "head.weight",
+        "head.bias",
+        "gn.weight",
+        "gn.bias",
+        "out.bias",
+    }  # frozen: absent
 
 
 def test_groups_feed_any_optimizer():

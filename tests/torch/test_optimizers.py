@@ -23,14 +23,17 @@ F64 = torch.float64
 
 def mlp(seed=0):
     torch.manual_seed(seed)
-    return torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.Tanh(),
-                               torch.nn.Linear(7, 3)).to(F64)
+    return torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 3)).to(
+        F64
+    )
 
 
 def batches(n_steps, seed=1):
     g = torch.Generator().manual_seed(seed)
-    return [(torch.randn(16, 5, generator=g, dtype=F64), torch.randint(0, 3, (16,), generator=g))
-            for _ in range(n_steps)]
+    return [
+        (torch.randn(16, 5, generator=g, dtype=F64), torch.randint(0, 3, (16,), generator=g))
+        for _ in range(n_steps)
+    ]
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.9])
@@ -129,8 +132,11 @@ def proximal_gradient(X, y, penalty, n_steps, momentum=0.0):
     model = torch.nn.Linear(p, 1).to(F64)
     torch.nn.init.zeros_(model.weight)
     torch.nn.init.zeros_(model.bias)
-    opt = Proximal(torch.optim.SGD(model.parameters(), lr=1 / lipschitz, momentum=momentum),
-                   penalty, params=[model.weight])
+    opt = Proximal(
+        torch.optim.SGD(model.parameters(), lr=1 / lipschitz, momentum=momentum),
+        penalty,
+        params=[model.weight],
+    )
     Xt, yt = torch.tensor(X), torch.tensor(y)
     for _ in range(n_steps):
         opt.zero_grad()
@@ -146,8 +152,10 @@ def test_proximal_gradient_reaches_the_core_solution(regression, l1_ratio):
     if l1_ratio == 1.0:
         core, penalty = shrinkage.Lasso(alpha=alpha, tol=1e-12), L1(alpha)
     else:
-        core, penalty = (shrinkage.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12),
-                         ElasticNet(alpha, l1_ratio))
+        core, penalty = (
+            shrinkage.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12),
+            ElasticNet(alpha, l1_ratio),
+        )
     core.fit(X, y)
     w, b = proximal_gradient(X, y, penalty, 800)
     np.testing.assert_allclose(w, core.coef_, atol=1e-5)
@@ -180,8 +188,9 @@ def test_group_l1_zeroes_whole_input_columns():
     W[:, :3] = torch.tensor(rng.standard_normal((k, 3)))
     Y = X @ W.T + 0.1 * torch.tensor(rng.standard_normal((n, k)))
     model = torch.nn.Linear(p, k).to(F64)
-    opt = Proximal(torch.optim.SGD(model.parameters(), lr=0.3), GroupL1(0.1, "columns"),
-                   params=[model.weight])
+    opt = Proximal(
+        torch.optim.SGD(model.parameters(), lr=0.3), GroupL1(0.1, "columns"), params=[model.weight]
+    )
     for _ in range(300):
         opt.zero_grad()
         (0.5 * ((Y - model(X)) ** 2).sum(dim=1).mean()).backward()
@@ -266,8 +275,9 @@ def test_adam_proximal_step_is_per_coordinate():
 def test_proximal_wrappers_stack_and_forward_the_optimizer():
     model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 2)).to(F64)
     opt = torch.optim.SGD(model.parameters(), lr=1.0)
-    both = Proximal(Proximal(opt, L1(0.5), params=[model[0].weight]),
-                    GroupL1(100.0), params=[model[1].weight])
+    both = Proximal(
+        Proximal(opt, L1(0.5), params=[model[0].weight]), GroupL1(100.0), params=[model[1].weight]
+    )
     assert both.param_groups is opt.param_groups
     for p in model.parameters():
         p.grad = torch.zeros_like(p)

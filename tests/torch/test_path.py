@@ -48,29 +48,35 @@ def test_group_penalties_and_callables(blobs):
     X, y = blobs
     settings = {"epochs": 5, "batch_size": 16}
     path = RegularizationPath(net(), [0.2, 0.02], penalty="group_rows", **settings).fit(
-        X[:80], y[:80], X[80:], y[80:])
+        X[:80], y[:80], X[80:], y[80:]
+    )
     assert path.points_[0].zero_rows >= 1  # whole units removed
     assert path.points_[0].zero_fraction > 0
-    same = RegularizationPath(net(), [0.2, 0.02], penalty=lambda lam: GroupL1(lam, "rows"),
-                              **settings).fit(X[:80], y[:80], X[80:], y[80:])
+    same = RegularizationPath(
+        net(), [0.2, 0.02], penalty=lambda lam: GroupL1(lam, "rows"), **settings
+    ).fit(X[:80], y[:80], X[80:], y[80:])
     assert same.frame().equals(path.frame())
 
 
 def test_mse_loss_has_no_accuracy(blobs):
     X, _ = blobs
     target = X[:, :3] @ np.ones((3, 3), dtype=np.float32)
-    path = RegularizationPath(net(), [0.01], loss="mse", penalty="elastic_net",
-                              l1_ratio=0.5, epochs=3).fit(X, target)
+    path = RegularizationPath(
+        net(), [0.01], loss="mse", penalty="elastic_net", l1_ratio=0.5, epochs=3
+    ).fit(X, target)
     assert np.isnan(path.points_[0].val_accuracy)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"lambdas": [-0.1]}, "lambdas must be a finite number >= 0; got -0.1"),
-    ({"lambdas": []}, "lambdas is an empty list"),
-    ({"penalty": "l0"}, "penalty must be one of"),
-    ({"epochs": 0}, "epochs"),
-    ({"loss": "hinge"}, "loss must be one of"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"lambdas": [-0.1]}, "lambdas must be a finite number >= 0; got -0.1"),
+        ({"lambdas": []}, "lambdas is an empty list"),
+        ({"penalty": "l0"}, "penalty must be one of"),
+        ({"epochs": 0}, "epochs"),
+        ({"loss": "hinge"}, "loss must be one of"),
+    ],
+)
 def test_bad_settings_are_refused_in_fit(blobs, kwargs, message):
     X, y = blobs
     settings = {"lambdas": [0.1]} | kwargs

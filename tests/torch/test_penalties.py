@@ -25,8 +25,7 @@ B = torch.tensor([3.0, -4.0], dtype=torch.float64)
 def test_values_follow_the_core_conventions():
     assert float(l1(W, 0.5)) == pytest.approx(0.5 * 3.75)
     assert float(l2(W, 0.5)) == pytest.approx(0.5 / 2 * (1 + 4 + 0.25 + 0.0625))
-    assert float(elastic_net(W, 0.5, 0.3)) == pytest.approx(
-        0.5 * (0.3 * 3.75 + 0.7 / 2 * 5.3125))
+    assert float(elastic_net(W, 0.5, 0.3)) == pytest.approx(0.5 * (0.3 * 3.75 + 0.7 / 2 * 5.3125))
     assert float(l1([W, B], 1.0)) == pytest.approx(3.75 + 7.0)  # sums over a list of tensors
     rows = np.sqrt([1 + 4, 0.25 + 0.0625])
     cols = np.sqrt([1 + 0.25, 4.0, 0.0625])
@@ -55,8 +54,9 @@ def test_prox_is_the_cores_soft_threshold_then_shrink(l1_ratio):
     w = rng.standard_normal(50)
     w[:5] = [0.0, 0.1, -0.1, 0.3, -0.3]
     alpha, step = 0.8, 0.25
-    core = ElasticNetPenalty(alpha, l1_ratio, np.ones(50), np.full(50, -np.inf),
-                             np.full(50, np.inf))
+    core = ElasticNetPenalty(
+        alpha, l1_ratio, np.ones(50), np.full(50, -np.inf), np.full(50, np.inf)
+    )
     expected = np.array([core.prox(w[j], step, j) for j in range(50)])
     penalty = {1.0: L1(alpha), 0.0: L2(alpha)}.get(l1_ratio, ElasticNet(alpha, l1_ratio))
     got = penalty.prox_(torch.tensor(w), step).numpy()
@@ -109,13 +109,20 @@ def test_heads_group_q_k_and_v_of_the_same_head():
     out_proj = attn.out_proj.weight.detach().clone()  # (E, E): head h owns columns h*d:(h+1)*d
     cols = GroupL1(1.0, "heads", n_heads=heads, dim=1)
     assert float(cols.group_norms(out_proj)[1]) == pytest.approx(
-        float(out_proj[:, d:2 * d].norm()))
+        float(out_proj[:, d : 2 * d].norm())
+    )
 
 
-@pytest.mark.parametrize("penalty", [
-    GroupL1(1.0, "rows"), GroupL1(1.0, "columns"), GroupL1(1.0, "heads", n_heads=2),
-    GroupL1(1.0, "heads", n_heads=2, packed=3), GroupL1(1.0, "heads", n_heads=3, dim=1),
-])
+@pytest.mark.parametrize(
+    "penalty",
+    [
+        GroupL1(1.0, "rows"),
+        GroupL1(1.0, "columns"),
+        GroupL1(1.0, "heads", n_heads=2),
+        GroupL1(1.0, "heads", n_heads=2, packed=3),
+        GroupL1(1.0, "heads", n_heads=3, dim=1),
+    ],
+)
 def test_group_layouts_round_trip(penalty):
     w = torch.arange(6 * 6 * 2, dtype=torch.float64).reshape(6, 6, 2)
     g = penalty._to_groups(w)
@@ -123,12 +130,21 @@ def test_group_layouts_round_trip(penalty):
     torch.testing.assert_close(penalty._from_groups(g, w), w)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: L1(-0.1), lambda: L2(-1.0), lambda: ElasticNet(-1e-3, 0.5), lambda: GroupL1(-2.0),
-    lambda: l1(W, -1.0), lambda: ElasticNet(0.1, 1.5), lambda: GroupL1(0.1, "neurons"),
-    lambda: GroupL1(0.1, "heads"), lambda: GroupL1(0.1, "rows", n_heads=2),
-    lambda: L1(float("nan")),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: L1(-0.1),
+        lambda: L2(-1.0),
+        lambda: ElasticNet(-1e-3, 0.5),
+        lambda: GroupL1(-2.0),
+        lambda: l1(W, -1.0),
+        lambda: ElasticNet(0.1, 1.5),
+        lambda: GroupL1(0.1, "neurons"),
+        lambda: GroupL1(0.1, "heads"),
+        lambda: GroupL1(0.1, "rows", n_heads=2),
+        lambda: L1(float("nan")),
+    ],
+)
 def test_bad_penalties_are_refused(make):
     with pytest.raises(ValueError, match=r"alpha|l1_ratio|groups|n_heads"):
         make()

@@ -16,9 +16,15 @@ from shrinkage.torch import (  # noqa: E402
 def hand_made():
     model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
     with torch.no_grad():
-        model[0].weight.copy_(torch.tensor([[1.0, 0.0, 2.0, 0.0],
-                                            [0.0, 0.0, 0.0, 0.0],  # a dead unit (bias 1.0)
-                                            [0.0, -3.0, 0.0, 0.0]]))
+        model[0].weight.copy_(
+            torch.tensor(
+                [
+                    [1.0, 0.0, 2.0, 0.0],
+                    [0.0, 0.0, 0.0, 0.0],  # a dead unit (bias 1.0)
+                    [0.0, -3.0, 0.0, 0.0],
+                ]
+            )
+        )
         model[0].bias.copy_(torch.tensor([0.5, 1.0, 0.0]))
         model[2].weight.copy_(torch.tensor([[1.0, 2.0, 0.0], [0.0, -1.0, 4.0]]))
         model[2].bias.copy_(torch.tensor([0.0, 1.0]))
@@ -32,13 +38,15 @@ def test_report_counts_zeros_rows_columns_and_norms():
     assert (w1.module, w1.shape, w1.n_params, w1.n_zero) == ("Linear", (3, 4), 12, 9)
     assert w1.zero_fraction == pytest.approx(0.75)
     assert (w1.n_rows, w1.zero_rows, w1.n_columns, w1.zero_columns) == (3, 1, 4, 1)
-    assert w1.l1_norm == pytest.approx(6.0) and w1.l2_norm == pytest.approx(14 ** 0.5)
+    assert w1.l1_norm == pytest.approx(6.0) and w1.l2_norm == pytest.approx(14**0.5)
     w2 = report["2.weight"]
     assert (w2.n_zero, w2.zero_rows, w2.zero_columns) == (2, 0, 0)
     b1 = report["0.bias"]
     assert (b1.n_zero, b1.n_rows, b1.zero_rows, b1.n_columns) == (1, 3, 1, 0)
-    assert [r.name for r in sparsity_report(hand_made(), weights_only=True)] == ["0.weight",
-                                                                                 "2.weight"]
+    assert [r.name for r in sparsity_report(hand_made(), weights_only=True)] == [
+        "0.weight",
+        "2.weight",
+    ]
     frame = report_frame(sparsity_report(hand_made()))
     assert frame.loc["0.weight", "n_zero"] == 9 and frame.loc["2.bias", "n_zero"] == 1
 

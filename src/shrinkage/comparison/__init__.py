@@ -33,12 +33,18 @@ import importlib
 
 _EXPORTS = {
     "compare": "api",
-    "Comparison": "results", "ModelResult": "results", "Evidence": "results",
-    "GroupPenalty": "results", "GroupTreatment": "results",
-    "Collinearity": "diagnostics", "CorrelatedGroup": "diagnostics",
+    "Comparison": "results",
+    "ModelResult": "results",
+    "Evidence": "results",
+    "GroupPenalty": "results",
+    "GroupTreatment": "results",
+    "Collinearity": "diagnostics",
+    "CorrelatedGroup": "diagnostics",
     "collinearity": "diagnostics",
-    "GeometryData": "figure_data", "BiasVarianceCurve": "figure_data",
-    "geometry_data": "simulations", "synthetic_pair": "simulations",
+    "GeometryData": "figure_data",
+    "BiasVarianceCurve": "figure_data",
+    "geometry_data": "simulations",
+    "synthetic_pair": "simulations",
     "bias_variance_curve": "simulations",
 }
 

@@ -23,14 +23,27 @@ from .results import Comparison
 from .settings import PENALTIES, Settings, check_scoring, resolve_task
 
 
-def compare(X: DesignMatrix, y: ArrayLike, *, task: str = "auto",
-            penalties: str | Sequence[str] = PENALTIES, cv: int | object = 5,
-            n_repeats: int | None = None, l1_ratio: float | Sequence[float] = 0.5,
-            n_alphas: int = 100, n_bootstrap: int = 100, alpha_rule: str = "min",
-            scoring: str | None = None, standardize: bool = True, corr_threshold: float = 0.8,
-            random_state: int | np.random.Generator | None = None, n_jobs: int | None = None,
-            progress: bool | None = None, feature_names: ArrayLike | None = None,
-            one_hot: Mapping[str, Sequence[str]] | None = None) -> Comparison:
+def compare(
+    X: DesignMatrix,
+    y: ArrayLike,
+    *,
+    task: str = "auto",
+    penalties: str | Sequence[str] = PENALTIES,
+    cv: int | object = 5,
+    n_repeats: int | None = None,
+    l1_ratio: float | Sequence[float] = 0.5,
+    n_alphas: int = 100,
+    n_bootstrap: int = 100,
+    alpha_rule: str = "min",
+    scoring: str | None = None,
+    standardize: bool = True,
+    corr_threshold: float = 0.8,
+    random_state: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+    feature_names: ArrayLike | None = None,
+    one_hot: Mapping[str, Sequence[str]] | None = None,
+) -> Comparison:
     """Compare L1, L2 and Elastic Net (and OLS) on (X, y): CV, stability, collinearity, advice.
 
     Parameters
@@ -142,8 +155,18 @@ def compare(X: DesignMatrix, y: ArrayLike, *, task: str = "auto",
     if n_repeats is None:
         n_repeats = 3 if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) else 1
 
-    settings = Settings.checked(task, penalties, alpha_rule, scoring, n_repeats, n_bootstrap,
-                                n_alphas, l1_ratio, standardize, progress)
+    settings = Settings.checked(
+        task,
+        penalties,
+        alpha_rule,
+        scoring,
+        n_repeats,
+        n_bootstrap,
+        n_alphas,
+        l1_ratio,
+        standardize,
+        progress,
+    )
     check_frame(X)
     given_names = default_feature_names(X, feature_names)
     task = resolve_task(y, settings.task)
@@ -155,7 +178,9 @@ def compare(X: DesignMatrix, y: ArrayLike, *, task: str = "auto",
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         v.check_cv(cv, n)
     if task == "classification":
-        return compare_classes(X, y, names, settings, cv, n_jobs, random_state, corr_threshold,
-                               one_hot)
-    return compare_regression(X, y, names, settings, cv, n_jobs, random_state, corr_threshold,
-                              one_hot)
+        return compare_classes(
+            X, y, names, settings, cv, n_jobs, random_state, corr_threshold, one_hot
+        )
+    return compare_regression(
+        X, y, names, settings, cv, n_jobs, random_state, corr_threshold, one_hot
+    )

@@ -34,13 +34,16 @@ def reference_note(blocks: tuple[OneHotBlock, ...]) -> str | None:
         return None
     refs = ", ".join(f"{b.column}={b.reference_level}" for b in blocks[:6])
     more = f" and {len(blocks) - 6} more" if len(blocks) > 6 else ""
-    return ("without a penalty the levels of a categorical are fitted against its most frequent "
-            f"level, left out as the reference ({refs}{more}): their coefficients are "
-            "differences from it")
+    return (
+        "without a penalty the levels of a categorical are fitted against its most frequent "
+        f"level, left out as the reference ({refs}{more}): their coefficients are "
+        "differences from it"
+    )
 
 
-def fold_constant_note(X, columns: np.ndarray, splits: Sequence[tuple[np.ndarray, np.ndarray]],
-                       constant: np.ndarray) -> str | None:
+def fold_constant_note(
+    X, columns: np.ndarray, splits: Sequence[tuple[np.ndarray, np.ndarray]], constant: np.ndarray
+) -> str | None:
     """Why an unpenalized fit is not unique in some training folds: columns that vary in X but
     are constant on a fold's training rows (e.g. a rare level absent from it), or None."""
     varying = np.setdiff1d(columns, constant)
@@ -56,7 +59,9 @@ def fold_constant_note(X, columns: np.ndarray, splits: Sequence[tuple[np.ndarray
         names.update(int(j) for j in flat)
     if not folds:
         return None
-    return (f"in {folds} of the {len(splits)} training folds {len(names)} column"
-            f"{'s are' if len(names) > 1 else ' is'} constant (e.g. a rare level absent from the "
-            "fold), so the unpenalized fit there is not unique: the fit shown gives such a column "
-            "0, which predicts its held-out rows as if it were 0")
+    return (
+        f"in {folds} of the {len(splits)} training folds {len(names)} column"
+        f"{'s are' if len(names) > 1 else ' is'} constant (e.g. a rare level absent from the "
+        "fold), so the unpenalized fit there is not unique: the fit shown gives such a column "
+        "0, which predicts its held-out rows as if it were 0"
+    )

@@ -63,21 +63,25 @@ UNPENALIZED_LABEL = "Logistic (no penalty)"
 
 def class_labels(y, n: int) -> np.ndarray:
     """y as a 1-D array of n class labels; refuses missing labels (None, NaN, pandas NA)."""
-    arr = np.asarray(y, dtype=object) if getattr(y, "dtype", None) is not None and str(
-        y.dtype) == "category" else np.asarray(y)
+    arr = (
+        np.asarray(y, dtype=object)
+        if getattr(y, "dtype", None) is not None and str(y.dtype) == "category"
+        else np.asarray(y)
+    )
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1 or arr.shape[0] != n:
-        raise ValueError(f"y must hold one class label per row of X ({n}); got shape "
-                         f"{arr.shape}.")
+        raise ValueError(f"y must hold one class label per row of X ({n}); got shape {arr.shape}.")
     import pandas as pd
 
     missing = np.flatnonzero(pd.isna(arr))
     if missing.size:
         rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if missing.size > 5 else "")
-        raise ValueError(f"y has {missing.size} missing class label"
-                         f"{'s' if missing.size > 1 else ''} (rows {rows}): drop those rows or "
-                         "give them a class.")
+        raise ValueError(
+            f"y has {missing.size} missing class label"
+            f"{'s' if missing.size > 1 else ''} (rows {rows}): drop those rows or "
+            "give them a class."
+        )
     if arr.dtype.kind == "O":
         kinds = {type(a) for a in arr}
         if len(kinds) > 1 and not all(issubclass(k, numbers.Real) for k in kinds):
@@ -89,16 +93,23 @@ def check_classes(classes: np.ndarray, counts: np.ndarray, cv):
     """Refuse one class, or a class of one sample; with an integer cv above the smallest class,
     fewer folds (each held-out fold then holds every class) and a warning.  Returns cv."""
     if classes.size < 2:
-        raise ValueError(f"y has a single class ({_show(classes[0])}): there is nothing to "
-                         "classify or compare.")
+        raise ValueError(
+            f"y has a single class ({_show(classes[0])}): there is nothing to classify or compare."
+        )
     small = int(np.argmin(counts))
     if counts[small] < 2:
-        raise ValueError(f"class {_show(classes[small])} has a single sample: it can be neither "
-                         "cross-validated nor learned. Drop it or merge it with another class.")
+        raise ValueError(
+            f"class {_show(classes[small])} has a single sample: it can be neither "
+            "cross-validated nor learned. Drop it or merge it with another class."
+        )
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) and cv > counts[small]:
-        warnings.warn(f"compare: class {_show(classes[small])} has {counts[small]} samples, fewer "
-                      f"than cv={cv} folds; using {counts[small]} stratified folds so that every "
-                      "held-out fold holds every class.", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"compare: class {_show(classes[small])} has {counts[small]} samples, fewer "
+            f"than cv={cv} folds; using {counts[small]} stratified folds so that every "
+            "held-out fold holds every class.",
+            UserWarning,
+            stacklevel=3,
+        )
         return int(counts[small])
     return cv
 
@@ -107,8 +118,17 @@ def _show(label) -> str:
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
-def compare_classes(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, random_state,
-                    corr_threshold: float, one_hot=None) -> Comparison:
+def compare_classes(
+    X,
+    y,
+    names: np.ndarray,
+    settings: Settings,
+    cv,
+    n_jobs,
+    random_state,
+    corr_threshold: float,
+    one_hot=None,
+) -> Comparison:
     """The classification branch of ``shrinkage.compare`` (options and X checked there)."""
     n, p = X.shape
     labels = class_labels(y, n)
@@ -124,12 +144,18 @@ def compare_classes(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, ran
         raise ValueError("every column of X is constant: there is nothing to compare.")
     options = PathOptions(standardize=settings.standardize, feature_names=names).checked()
     data = GLMCVData(X, codes.astype(np.float64), np.ones(n), None, options, kind, K, names)
-    splits, n_folds = make_folds(cv, n, X=X, y=codes, n_repeats=settings.n_repeats,
-                                 random_state=fold_seed, stratify=True)
+    splits, n_folds = make_folds(
+        cv, n, X=X, y=codes, n_repeats=settings.n_repeats, random_state=fold_seed, stratify=True
+    )
     n_rep = len(splits) // n_folds
     check_training_classes(splits, codes, classes)
-    common = {"n_alphas": settings.n_alphas, "scoring": settings.resolved_scoring, "n_jobs": n_jobs,
-              "progress": settings.progress, "model": "compare"}
+    common = {
+        "n_alphas": settings.n_alphas,
+        "scoring": settings.resolved_scoring,
+        "n_jobs": n_jobs,
+        "progress": settings.progress,
+        "model": "compare",
+    }
     cv_results, en_errors = {}, {}
     for name in settings.penalties:
         if name == "l1":
@@ -137,56 +163,121 @@ def compare_classes(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, ran
         elif name == "l2":
             grid = ridge_grid(X, settings.standardize, settings.n_alphas, diag.constant)
             grid = grid * _null_hessian_weight(counts)
-            cv_results[name] = cross_validate_glms(data, splits, n_folds, [0.0], alphas=grid,
-                                                   **common)[0]
+            cv_results[name] = cross_validate_glms(
+                data, splits, n_folds, [0.0], alphas=grid, **common
+            )[0]
         else:
-            tried = cross_validate_glms(data, splits, n_folds, list(settings.l1_ratios),
-                                        **common)
+            tried = cross_validate_glms(data, splits, n_folds, list(settings.l1_ratios), **common)
             errors = [at_rule(r, settings.alpha_rule)[1] for r in tried]
             cv_results[name] = tried[int(np.argmin(errors))]
             if len(tried) > 1:
-                en_errors = {float(r.l1_ratio): float(e) for r, e in zip(tried, errors,
-                                                                         strict=True)}
+                en_errors = {
+                    float(r.l1_ratio): float(e) for r, e in zip(tried, errors, strict=True)
+                }
 
     specs = {}
     for name, res in cv_results.items():
         i, _ = at_rule(res, settings.alpha_rule)
         specs[name] = (res.l1_ratio, float(res.alphas[i]))
     columns = unpenalized_columns(diag)
-    reduced = data if columns.size == p else dataclasses.replace(
-        data, X=X[:, columns], feature_names=names[columns])
-    undefined, fits = unpenalized_fits(reduced, splits,
-                                       int(np.setdiff1d(columns, diag.constant).size))
+    reduced = (
+        data
+        if columns.size == p
+        else dataclasses.replace(data, X=X[:, columns], feature_names=names[columns])
+    )
+    undefined, fits = unpenalized_fits(
+        reduced, splits, int(np.setdiff1d(columns, diag.constant).size)
+    )
     with_unpenalized = undefined is None
     draws = stratified_draws(codes, settings.n_bootstrap, boot_seed)
-    boots = bootstrap_classes(data, specs, draws, (reduced, columns) if with_unpenalized else None,
-                              n_jobs, settings.progress)
+    boots = bootstrap_classes(
+        data,
+        specs,
+        draws,
+        (reduced, columns) if with_unpenalized else None,
+        n_jobs,
+        settings.progress,
+    )
 
-    results = {name: _model_result(name, res, en_errors if name == "elasticnet" else None,
-                                   n_folds, settings.alpha_rule, names, boots[name], classes)
-               for name, res in cv_results.items()}
+    results = {
+        name: _model_result(
+            name,
+            res,
+            en_errors if name == "elasticnet" else None,
+            n_folds,
+            settings.alpha_rule,
+            names,
+            boots[name],
+            classes,
+        )
+        for name, res in cv_results.items()
+    }
     baseline = baseline_note = None
     if with_unpenalized:
-        notes = ["X is exactly collinear: the unpenalized coefficients are not unique; the fit "
-                 "the solver reaches is shown"] if np.isinf(diag.condition_number) else []
+        notes = (
+            [
+                "X is exactly collinear: the unpenalized coefficients are not unique; the fit "
+                "the solver reaches is shown"
+            ]
+            if np.isinf(diag.condition_number)
+            else []
+        )
         notes += [note for note in [fold_constant_note(X, columns, splits, diag.constant)] if note]
-        baseline = _unpenalized(reduced, columns, splits, fits, n_folds, settings.resolved_scoring,
-                                names, boots["ols"], classes, notes)
-        baseline_note = joined_notes([baseline.note] if baseline.note else [],
-                                reference_note(diag.one_hot))
+        baseline = _unpenalized(
+            reduced,
+            columns,
+            splits,
+            fits,
+            n_folds,
+            settings.resolved_scoring,
+            names,
+            boots["ols"],
+            classes,
+            notes,
+        )
+        baseline_note = joined_notes(
+            [baseline.note] if baseline.note else [], reference_note(diag.one_hot)
+        )
     elif undefined is not None:
         baseline_note = undefined[0]
     null = _null_model(data, splits, n_folds, settings.resolved_scoring, names, classes, counts)
     groups = [treat_group(g, results, diag.scale) for g in diag.groups]
     recommended, text, evidence = recommend(
-        results, baseline, undefined, diag, groups, settings.alpha_rule, settings.resolved_scoring,
-        null=null)
-    coef_kind = ("row_norm" if kind == "multinomial" else "log_odds")
-    return Comparison(results, baseline, baseline_note, diag, groups, recommended, text,
-                      evidence, names, n, p, "classification", settings.resolved_scoring,
-                      settings.alpha_rule, settings.standardize, n_folds, n_rep,
-                      settings.n_bootstrap, splits, classes=classes, class_counts=counts,
-                      null=null, coef_kind=coef_kind)
+        results,
+        baseline,
+        undefined,
+        diag,
+        groups,
+        settings.alpha_rule,
+        settings.resolved_scoring,
+        null=null,
+    )
+    coef_kind = "row_norm" if kind == "multinomial" else "log_odds"
+    return Comparison(
+        results,
+        baseline,
+        baseline_note,
+        diag,
+        groups,
+        recommended,
+        text,
+        evidence,
+        names,
+        n,
+        p,
+        "classification",
+        settings.resolved_scoring,
+        settings.alpha_rule,
+        settings.standardize,
+        n_folds,
+        n_rep,
+        settings.n_bootstrap,
+        splits,
+        classes=classes,
+        class_counts=counts,
+        null=null,
+        coef_kind=coef_kind,
+    )
 
 
 def check_training_classes(splits: list, codes: np.ndarray, classes: np.ndarray) -> None:
@@ -196,12 +287,15 @@ def check_training_classes(splits: list, codes: np.ndarray, classes: np.ndarray)
     for f, (train, _) in enumerate(splits):
         present = np.unique(codes[train])
         if present.size < classes.size:
-            missing = ", ".join(_show(classes[k]) for k in np.setdiff1d(
-                np.arange(classes.size), present)[:5])
-            raise ValueError(f"cv split {f}'s training rows hold {present.size} of the "
-                             f"{classes.size} classes (none of {missing}): a model fitted there "
-                             "cannot predict the missing class. Use an integer cv (stratified "
-                             "folds) or a stratified splitter such as StratifiedKFold.")
+            missing = ", ".join(
+                _show(classes[k]) for k in np.setdiff1d(np.arange(classes.size), present)[:5]
+            )
+            raise ValueError(
+                f"cv split {f}'s training rows hold {present.size} of the "
+                f"{classes.size} classes (none of {missing}): a model fitted there "
+                "cannot predict the missing class. Use an integer cv (stratified "
+                "folds) or a stratified splitter such as StratifiedKFold."
+            )
 
 
 def _null_hessian_weight(counts: np.ndarray) -> float:
@@ -210,8 +304,9 @@ def _null_hessian_weight(counts: np.ndarray) -> float:
     return float(np.max(pi * (1.0 - pi)))
 
 
-def _split_coefs(kind: str, coef, intercept) -> tuple[np.ndarray, float | np.ndarray,
-                                                      np.ndarray | None]:
+def _split_coefs(
+    kind: str, coef, intercept
+) -> tuple[np.ndarray, float | np.ndarray, np.ndarray | None]:
     """(coef (p,), intercept, class_coefs (p, K) or None) of one fit (module docstring)."""
     coef = np.asarray(coef, dtype=np.float64)
     if kind == "multinomial":
@@ -219,16 +314,36 @@ def _split_coefs(kind: str, coef, intercept) -> tuple[np.ndarray, float | np.nda
     return coef, float(intercept), None
 
 
-def _model_result(name: str, res, en_errors, n_folds: int, rule: str, names, boot, classes
-                  ) -> ModelResult:
+def _model_result(
+    name: str, res, en_errors, n_folds: int, rule: str, names, boot, classes
+) -> ModelResult:
     i, err = at_rule(res, rule)
     coef, intercept, class_coefs = _split_coefs(
-        "multinomial" if classes.size > 2 else "logistic", *res.coefs_at(rule))
+        "multinomial" if classes.size > 2 else "logistic", *res.coefs_at(rule)
+    )
     return ModelResult(
-        name, LABELS[name], float(res.l1_ratio), float(res.alphas[i]), res.alpha_min,
-        res.alpha_1se, res.alphas, res.cv_mean, res.cv_se, err, float(res.cv_se[i]),
-        repeat_errors(res.fold_errors[:, i], res.fold_weights, n_folds), coef, intercept, names,
-        boot, res.path, res, en_errors or None, classes=classes, class_coefs=class_coefs)
+        name,
+        LABELS[name],
+        float(res.l1_ratio),
+        float(res.alphas[i]),
+        res.alpha_min,
+        res.alpha_1se,
+        res.alphas,
+        res.cv_mean,
+        res.cv_se,
+        err,
+        float(res.cv_se[i]),
+        repeat_errors(res.fold_errors[:, i], res.fold_weights, n_folds),
+        coef,
+        intercept,
+        names,
+        boot,
+        res.path,
+        res,
+        en_errors or None,
+        classes=classes,
+        class_coefs=class_coefs,
+    )
 
 
 def _fit_unpenalized(data: GLMCVData, rows=None) -> GLMPathFit:
@@ -237,45 +352,62 @@ def _fit_unpenalized(data: GLMCVData, rows=None) -> GLMPathFit:
         return fit_glm_path(data, rows, np.zeros(1), 1.0, model="compare (no penalty)")
 
 
-def unpenalized_fits(data: GLMCVData, splits: list, m: int
-                     ) -> tuple[tuple[str, dict] | None, list[GLMPathFit]]:
+def unpenalized_fits(
+    data: GLMCVData, splits: list, m: int
+) -> tuple[tuple[str, dict] | None, list[GLMPathFit]]:
     """(why unpenalized logistic regression has no maximum-likelihood fit here, with the
     numbers, or None; its fits on the full data then on each training fold, when it has)."""
     n = data.n_samples
     if m >= n:
-        return (f"undefined: {m} non-constant features for {n} samples (with p >= n the "
-                "classes can be separated exactly and the likelihood has no maximum)",
-                {"n_features": m, "n_samples": n}), []
+        return (
+            f"undefined: {m} non-constant features for {n} samples (with p >= n the "
+            "classes can be separated exactly and the likelihood has no maximum)",
+            {"n_features": m, "n_samples": n},
+        ), []
     try:
         fits = [_fit_unpenalized(data)]
     except DivergenceError:
-        return ("undefined: the classes are (quasi-)separable by a hyperplane in X, so the "
-                "unpenalized likelihood grows without bound and has no maximum",
-                {"n_samples": n}), []
+        return (
+            "undefined: the classes are (quasi-)separable by a hyperplane in X, so the "
+            "unpenalized likelihood grows without bound and has no maximum",
+            {"n_samples": n},
+        ), []
     for f, (train, _) in enumerate(splits):
         try:
             fits.append(_fit_unpenalized(data, train))
         except DivergenceError:
-            return (f"undefined in cross-validation: the classes of training fold {f} are "
-                    "separable by a hyperplane (its likelihood has no maximum); use fewer "
-                    "folds", {"separable_fold": f}), []
+            return (
+                f"undefined in cross-validation: the classes of training fold {f} are "
+                "separable by a hyperplane (its likelihood has no maximum); use fewer "
+                "folds",
+                {"separable_fold": f},
+            ), []
     return None, fits
 
 
-def bootstrap_classes(data: GLMCVData, specs: dict, draws: list, unpenalized, n_jobs, progress
-                      ) -> dict[str, np.ndarray]:
+def bootstrap_classes(
+    data: GLMCVData, specs: dict, draws: list, unpenalized, n_jobs, progress
+) -> dict[str, np.ndarray]:
     """{name: (n_bootstrap, p) coefficients (row norms for the multinomial)} on the same draws;
     ``unpenalized``: None, or (its data, the columns of X it holds) for the unpenalized fit
     ("ols"), whose row is NaN on a separable draw."""
-    return run_bootstrap(_bootstrap_batch, (data,), (specs, unpenalized), draws,
-                         [*specs, *(["ols"] if unpenalized is not None else [])],
-                         data.X.shape[1], n_jobs, progress)
+    return run_bootstrap(
+        _bootstrap_batch,
+        (data,),
+        (specs, unpenalized),
+        draws,
+        [*specs, *(["ols"] if unpenalized is not None else [])],
+        data.X.shape[1],
+        n_jobs,
+        progress,
+    )
 
 
 def _bootstrap_batch(data: GLMCVData, draws, specs: dict, unpenalized):
     with_unpenalized = unpenalized is not None
     out: dict[str, list[np.ndarray]] = {
-        k: [] for k in [*specs, *(["ols"] if with_unpenalized else [])]}
+        k: [] for k in [*specs, *(["ols"] if with_unpenalized else [])]
+    }
     bad = 0
     for weights in draws:
         drawn = dataclasses.replace(data, sample_weight=weights)
@@ -289,8 +421,9 @@ def _bootstrap_batch(data: GLMCVData, draws, specs: dict, unpenalized):
             reduced, columns = unpenalized
             row = np.zeros(data.X.shape[1])
             try:
-                row[columns] = _row(_fit_unpenalized(dataclasses.replace(
-                    reduced, sample_weight=weights)))
+                row[columns] = _row(
+                    _fit_unpenalized(dataclasses.replace(reduced, sample_weight=weights))
+                )
             except DivergenceError:
                 row[:] = np.nan
             out["ols"].append(row)
@@ -307,50 +440,109 @@ def _fold_errors(data: GLMCVData, splits: list, scoring: str, predict) -> np.nda
     errors = np.empty(len(splits))
     for f, (train, test) in enumerate(splits):
         P = predict(train, test)  # (n_test, 1, K)
-        errors[f] = held_out_errors(data.y[test], P, data.sample_weight[test], scoring,
-                                    data.n_classes)[0]
+        errors[f] = held_out_errors(
+            data.y[test], P, data.sample_weight[test], scoring, data.n_classes
+        )[0]
     return errors
 
 
-def _reference(name: str, label: str, data: GLMCVData, splits: list, n_folds: int,
-               errors: np.ndarray, coef, intercept, names, boot, classes, note=None,
-               class_coefs=None) -> ModelResult:
+def _reference(
+    name: str,
+    label: str,
+    data: GLMCVData,
+    splits: list,
+    n_folds: int,
+    errors: np.ndarray,
+    coef,
+    intercept,
+    names,
+    boot,
+    classes,
+    note=None,
+    class_coefs=None,
+) -> ModelResult:
     weights = np.array([data.sample_weight[test].sum() for _, test in splits])
     mean, se = fold_summary(errors[:, None], weights, n_folds)
     empty = np.zeros(0)
-    return ModelResult(name, label, None, 0.0, 0.0, 0.0, empty, empty, empty, float(mean[0]),
-                       float(se[0]), repeat_errors(errors, weights, n_folds), coef, intercept,
-                       names, boot, note=note, classes=classes, class_coefs=class_coefs)
+    return ModelResult(
+        name,
+        label,
+        None,
+        0.0,
+        0.0,
+        0.0,
+        empty,
+        empty,
+        empty,
+        float(mean[0]),
+        float(se[0]),
+        repeat_errors(errors, weights, n_folds),
+        coef,
+        intercept,
+        names,
+        boot,
+        note=note,
+        classes=classes,
+        class_coefs=class_coefs,
+    )
 
 
-def _unpenalized(data: GLMCVData, columns: np.ndarray, splits: list, fits: list[GLMPathFit],
-                 n_folds: int, scoring: str, names, boot, classes, notes: list[str]
-                 ) -> ModelResult:
+def _unpenalized(
+    data: GLMCVData,
+    columns: np.ndarray,
+    splits: list,
+    fits: list[GLMPathFit],
+    n_folds: int,
+    scoring: str,
+    names,
+    boot,
+    classes,
+    notes: list[str],
+) -> ModelResult:
     """The unpenalized baseline from ``unpenalized_fits``'s fits (full data, then folds) on
     ``data``, which holds ``columns`` of X (the coefficients of the others are 0)."""
     full, folds = fits[0], iter(fits[1:])
-    errors = _fold_errors(data, splits, scoring,
-                          lambda train, test: next(folds).predict(_rows(data.X, test)))
+    errors = _fold_errors(
+        data, splits, scoring, lambda train, test: next(folds).predict(_rows(data.X, test))
+    )
     kind = data.kind
     coefs, intercepts = full.fitted()
     W, b = coefs[0], intercepts[0]  # (m, p), (m,)
     full_W = np.zeros((names.size, W.shape[0]))
     full_W[columns] = W.T
     coef, intercept, class_coefs = _split_coefs(
-        kind, full_W if kind == "multinomial" else full_W[:, 0],
-        b if kind == "multinomial" else b[0])
+        kind,
+        full_W if kind == "multinomial" else full_W[:, 0],
+        b if kind == "multinomial" else b[0],
+    )
     separable = int(np.sum(np.isnan(boot).any(axis=1)))
     notes = list(notes)
     if separable:
-        notes.append(f"{separable} of {boot.shape[0]} bootstrap draws are separable and have no "
-                     "unpenalized fit; its bootstrap numbers use the others")
+        notes.append(
+            f"{separable} of {boot.shape[0]} bootstrap draws are separable and have no "
+            "unpenalized fit; its bootstrap numbers use the others"
+        )
     note = "; ".join(notes) or None
-    return _reference("ols", UNPENALIZED_LABEL, data, splits, n_folds, errors, coef, intercept,
-                      names, boot, classes, note, class_coefs)
+    return _reference(
+        "ols",
+        UNPENALIZED_LABEL,
+        data,
+        splits,
+        n_folds,
+        errors,
+        coef,
+        intercept,
+        names,
+        boot,
+        classes,
+        note,
+        class_coefs,
+    )
 
 
-def _null_model(data: GLMCVData, splits: list, n_folds: int, scoring: str, names, classes,
-                counts: np.ndarray) -> ModelResult:
+def _null_model(
+    data: GLMCVData, splits: list, n_folds: int, scoring: str, names, classes, counts: np.ndarray
+) -> ModelResult:
     """The intercept-only model: each training fold's class priors, for every held-out sample."""
     K = data.n_classes
 
@@ -366,6 +558,17 @@ def _null_model(data: GLMCVData, splits: list, n_folds: int, scoring: str, names
     else:
         intercept, class_coefs = log_priors - log_priors.mean(), np.zeros((p, K))
     boot = np.zeros((2, p))
-    return _reference("null", NULL_LABEL, data, splits, n_folds, errors, np.zeros(p), intercept,
-                      names, boot, classes, class_coefs=class_coefs)
-
+    return _reference(
+        "null",
+        NULL_LABEL,
+        data,
+        splits,
+        n_folds,
+        errors,
+        np.zeros(p),
+        intercept,
+        names,
+        boot,
+        classes,
+        class_coefs=class_coefs,
+    )

@@ -91,11 +91,14 @@ class CorrelatedGroup:
         return len(self.members)
 
     def to_dict(self) -> dict:
-        return {"members": [int(j) for j in self.members], "names": list(self.names),
-                "max_abs_corr": self.max_abs_corr, "min_abs_corr": self.min_abs_corr,
-                "strongest_pair": [self.names[self.members.index(j)]
-                                   for j in self.strongest_pair],
-                "strongest_corr": self.strongest_corr}
+        return {
+            "members": [int(j) for j in self.members],
+            "names": list(self.names),
+            "max_abs_corr": self.max_abs_corr,
+            "min_abs_corr": self.min_abs_corr,
+            "strongest_pair": [self.names[self.members.index(j)] for j in self.strongest_pair],
+            "strongest_corr": self.strongest_corr,
+        }
 
 
 @dataclass(frozen=True)
@@ -194,24 +197,31 @@ class Collinearity:
     def to_dict(self) -> dict:
         """JSON-serializable summary (no correlation matrix; inf and NaN become null)."""
         names = [str(n) for n in self.feature_names]
-        return {"condition_number": _finite_or_none(self.condition_number),
-                "vif": {n: _finite_or_none(x) for n, x in zip(names, self.vif, strict=True)},
-                "exactly_collinear": [names[j] for j in self.exactly_collinear],
-                "constant": self.constant_names,
-                "groups": [g.to_dict() for g in self.groups],
-                "threshold": self.threshold, "n_samples": self.n_samples,
-                "n_features": self.n_features,
-                "one_hot": [b.to_dict() for b in self.one_hot]}
+        return {
+            "condition_number": _finite_or_none(self.condition_number),
+            "vif": {n: _finite_or_none(x) for n, x in zip(names, self.vif, strict=True)},
+            "exactly_collinear": [names[j] for j in self.exactly_collinear],
+            "constant": self.constant_names,
+            "groups": [g.to_dict() for g in self.groups],
+            "threshold": self.threshold,
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "one_hot": [b.to_dict() for b in self.one_hot],
+        }
 
     def __repr__(self) -> str:
         worst = self.high_vif()[:3]
         vifs = ", ".join(f"{self.feature_names[j]}={_fmt_vif(self.vif[j])}" for j in worst)
-        groups = "; ".join("{" + ", ".join(g.names[:4]) + (", ..." if g.size > 4 else "") + "}"
-                           for g in self.groups[:3])
-        return (f"Collinearity(condition_number={self.condition_number:.4g}, "
-                f"high VIF: {len(self.high_vif())} ({vifs or 'none'}), "
-                f"groups (|r| >= {self.threshold:g}): {len(self.groups)} ({groups or 'none'}), "
-                f"constant: {len(self.constant)})")
+        groups = "; ".join(
+            "{" + ", ".join(g.names[:4]) + (", ..." if g.size > 4 else "") + "}"
+            for g in self.groups[:3]
+        )
+        return (
+            f"Collinearity(condition_number={self.condition_number:.4g}, "
+            f"high VIF: {len(self.high_vif())} ({vifs or 'none'}), "
+            f"groups (|r| >= {self.threshold:g}): {len(self.groups)} ({groups or 'none'}), "
+            f"constant: {len(self.constant)})"
+        )
 
 
 def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) -> Collinearity:
@@ -288,8 +298,20 @@ def collinearity(X, feature_names=None, threshold: float = 0.8, one_hot=None) ->
     groups = _groups(corr_k, keep, names, threshold, blocks)
     scale = np.zeros(p)
     scale[keep] = sd
-    return Collinearity(float(cond), vif, groups, np.flatnonzero(constant), corr,
-                        np.maximum(evals, 0.0), scale, names, threshold, n, p, blocks)
+    return Collinearity(
+        float(cond),
+        vif,
+        groups,
+        np.flatnonzero(constant),
+        corr,
+        np.maximum(evals, 0.0),
+        scale,
+        names,
+        threshold,
+        n,
+        p,
+        blocks,
+    )
 
 
 def default_feature_names(X, feature_names=None) -> list[str] | np.ndarray:
@@ -314,7 +336,7 @@ def _covariance(X) -> tuple[np.ndarray, np.ndarray]:
     cov = np.zeros((p, p))
     block = max(256, _BLOCK_BYTES // (8 * max(p, 1)))
     for start in range(0, n, block):
-        B = np.subtract(X[start:start + block], mean, dtype=np.float64)
+        B = np.subtract(X[start : start + block], mean, dtype=np.float64)
         cov += B.T @ B
     return mean, cov / n
 
@@ -329,8 +351,13 @@ def _constant_columns(X, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
     return exact | (var <= 1e-10 * (var + mean**2))
 
 
-def _groups(corr: np.ndarray, keep: np.ndarray, names: np.ndarray, threshold: float,
-            blocks: tuple[OneHotBlock, ...] = ()) -> list[CorrelatedGroup]:
+def _groups(
+    corr: np.ndarray,
+    keep: np.ndarray,
+    names: np.ndarray,
+    threshold: float,
+    blocks: tuple[OneHotBlock, ...] = (),
+) -> list[CorrelatedGroup]:
     if keep.size < 2:
         return []
     absr = np.abs(corr)
@@ -351,10 +378,16 @@ def _groups(corr: np.ndarray, keep: np.ndarray, names: np.ndarray, threshold: fl
         a, b = np.unravel_index(int(np.argmax(sub)), sub.shape)
         np.fill_diagonal(sub, np.inf)
         members = tuple(int(j) for j in keep[local])
-        groups.append(CorrelatedGroup(
-            members, tuple(str(names[j]) for j in members), float(sub[a, b]),
-            float(sub.min()), (members[min(a, b)], members[max(a, b)]),
-            float(corr[local[a], local[b]])))
+        groups.append(
+            CorrelatedGroup(
+                members,
+                tuple(str(names[j]) for j in members),
+                float(sub[a, b]),
+                float(sub.min()),
+                (members[min(a, b)], members[max(a, b)]),
+                float(corr[local[a], local[b]]),
+            )
+        )
     groups.sort(key=lambda g: (-g.size, -g.max_abs_corr, g.members))
     return groups
 
@@ -378,20 +411,29 @@ def check_frame(X, name: str = "X") -> None:
     if type(X).__module__.split(".")[0] == "polars":
         schema = X.schema
         text = [c for c, dt in schema.items() if not (dt.is_numeric() or str(dt) == "Boolean")]
-        missing = [c for c in X.columns if c not in text and (
-            X[c].null_count() > 0 or (schema[c].is_float() and X[c].is_nan().any()))]
+        missing = [
+            c
+            for c in X.columns
+            if c not in text
+            and (X[c].null_count() > 0 or (schema[c].is_float() and X[c].is_nan().any()))
+        ]
     else:
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-        text = [str(c) for c, dt in X.dtypes.items()
-                if not (is_numeric_dtype(dt) or is_bool_dtype(dt))]
+        text = [
+            str(c) for c, dt in X.dtypes.items() if not (is_numeric_dtype(dt) or is_bool_dtype(dt))
+        ]
         missing = [str(c) for c in X.columns if str(c) not in text and X[c].isna().any()]
     if text:
-        raise ValueError(f"{name} has non-numeric columns: {_listed(text)}; encode them as numbers "
-                         "first (e.g. one-hot) or drop them.")
+        raise ValueError(
+            f"{name} has non-numeric columns: {_listed(text)}; encode them as numbers "
+            "first (e.g. one-hot) or drop them."
+        )
     if missing:
-        raise ValueError(f"{name} has missing values (NaN) in columns {_listed(missing)}; impute "
-                         "or drop them first.")
+        raise ValueError(
+            f"{name} has missing values (NaN) in columns {_listed(missing)}; impute "
+            "or drop them first."
+        )
 
 
 def _listed(names: list, limit: int = 8) -> str:

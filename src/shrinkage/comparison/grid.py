@@ -27,4 +27,3 @@ def ridge_grid(X, standardize: bool, n_alphas: int, constant: np.ndarray) -> np.
             var = X.var(axis=0, dtype=np.float64)
         trace = float(np.sum(np.maximum(var[keep], 0.0)))
     return np.geomspace(100.0 * trace, 1e-4 * trace / m, n_alphas)
-

@@ -54,9 +54,12 @@ class OneHotBlock:
         return self.levels[self.members.index(self.reference)]
 
     def to_dict(self) -> dict:
-        return {"column": self.column, "levels": list(self.levels),
-                "reference": self.reference_level,
-                "counts": dict(zip(self.levels, (int(c) for c in self.counts), strict=True))}
+        return {
+            "column": self.column,
+            "levels": list(self.levels),
+            "reference": self.reference_level,
+            "counts": dict(zip(self.levels, (int(c) for c in self.counts), strict=True)),
+        }
 
 
 def one_hot_blocks(X, feature_names, declared=None) -> tuple[OneHotBlock, ...]:
@@ -86,15 +89,18 @@ def one_hot_blocks(X, feature_names, declared=None) -> tuple[OneHotBlock, ...]:
         candidates = _candidates_from_names(names)
     else:
         if not isinstance(declared, dict):
-            raise TypeError(f"one_hot must be a dict {{column: [feature names]}} or None; got "
-                            f"{type(declared).__name__}.")
+            raise TypeError(
+                f"one_hot must be a dict {{column: [feature names]}} or None; got "
+                f"{type(declared).__name__}."
+            )
         candidates = {}
         for column, features in declared.items():
             features = [str(f) for f in features]
             unknown = [f for f in features if f not in index]
             if unknown:
-                raise ValueError(f"one_hot[{column!r}] names features that X does not have: "
-                                 f"{unknown[:5]!r}.")
+                raise ValueError(
+                    f"one_hot[{column!r}] names features that X does not have: {unknown[:5]!r}."
+                )
             candidates[str(column)] = [index[f] for f in features]
     blocks: list[OneHotBlock] = []
     used: set[int] = set()
@@ -170,8 +176,9 @@ def _full_block(X, column: str, members: list[int], names: list[str]) -> OneHotB
         return None
     kept = [members[i] for i in present]
     prefix = column + "="
-    levels = tuple(names[j][len(prefix):] if names[j].startswith(prefix) else names[j]
-                   for j in kept)
+    levels = tuple(
+        names[j][len(prefix) :] if names[j].startswith(prefix) else names[j] for j in kept
+    )
     counts = counts[present].astype(np.int64)
     reference = kept[int(np.argmax(counts))]
     return OneHotBlock(column, tuple(kept), levels, reference, tuple(int(c) for c in counts))

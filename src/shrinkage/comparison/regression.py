@@ -61,14 +61,24 @@ from .results import LABELS, Comparison, ModelResult, at_rule, repeat_errors
 from .settings import Settings
 
 
-def compare_regression(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, random_state,
-                       corr_threshold: float, one_hot=None) -> Comparison:
+def compare_regression(
+    X,
+    y,
+    names: np.ndarray,
+    settings: Settings,
+    cv,
+    n_jobs,
+    random_state,
+    corr_threshold: float,
+    one_hot=None,
+) -> Comparison:
     """The regression branch of ``shrinkage.compare`` (options and X checked there)."""
     n, p = X.shape
     y = v.check_target(y, n)
     if np.ptp(y) == 0:
-        raise ValueError(f"y is constant (every value is {y[0]:g}): there is nothing to predict "
-                         "or compare.")
+        raise ValueError(
+            f"y is constant (every value is {y[0]:g}): there is nothing to predict or compare."
+        )
     rng = np.random.default_rng(random_state)
     fold_seed, boot_seed = (int(s) for s in rng.integers(2**31 - 1, size=2))
     if not isinstance(cv, numbers.Integral) or isinstance(cv, bool):
@@ -77,24 +87,37 @@ def compare_regression(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, 
     diag = collinearity(X, names, corr_threshold, one_hot)
     if diag.constant.size == p:
         raise ValueError("every column of X is constant: there is nothing to compare.")
-    common = {"cv": cv, "n_repeats": settings.n_repeats, "n_alphas": settings.n_alphas,
-              "scoring": settings.resolved_scoring, "random_state": fold_seed, "n_jobs": n_jobs,
-              "progress": settings.progress, "standardize": settings.standardize,
-              "feature_names": names}
+    common = {
+        "cv": cv,
+        "n_repeats": settings.n_repeats,
+        "n_alphas": settings.n_alphas,
+        "scoring": settings.resolved_scoring,
+        "random_state": fold_seed,
+        "n_jobs": n_jobs,
+        "progress": settings.progress,
+        "standardize": settings.standardize,
+        "feature_names": names,
+    }
     cv_results: dict[str, tuple[CVResult, dict | None]] = {}
     for name in settings.penalties:
         if name == "l1":
             cv_results[name] = (cross_validate_path(X, y, l1_ratio=1.0, **common), None)
         elif name == "l2":
             grid = ridge_grid(X, settings.standardize, settings.n_alphas, diag.constant)
-            cv_results[name] = (cross_validate_path(X, y, l1_ratio=0.0, alphas=grid, **common),
-                                None)
+            cv_results[name] = (
+                cross_validate_path(X, y, l1_ratio=0.0, alphas=grid, **common),
+                None,
+            )
         else:
             tried = [cross_validate_path(X, y, l1_ratio=r, **common) for r in settings.l1_ratios]
             errors = [at_rule(r, settings.alpha_rule)[1] for r in tried]
             best = tried[int(np.argmin(errors))]
-            cv_results[name] = (best, None if len(tried) == 1 else {
-                float(r.l1_ratio): float(e) for r, e in zip(tried, errors, strict=True)})
+            cv_results[name] = (
+                best,
+                None
+                if len(tried) == 1
+                else {float(r.l1_ratio): float(e) for r, e in zip(tried, errors, strict=True)},
+            )
     first = next(iter(cv_results.values()))[0]
     splits = first.splits
     n_folds = int(cv) if isinstance(cv, numbers.Integral) else len(splits)
@@ -109,77 +132,153 @@ def compare_regression(X, y, names: np.ndarray, settings: Settings, cv, n_jobs, 
     with_ols = undefined is None
     baseline_note = None if undefined is None else undefined[0]
     if with_ols:
-        notes = ["X is exactly collinear: the OLS coefficients are not unique; the minimum-norm "
-                 "solution is shown"] if np.isinf(diag.condition_number) else []
+        notes = (
+            [
+                "X is exactly collinear: the OLS coefficients are not unique; the minimum-norm "
+                "solution is shown"
+            ]
+            if np.isinf(diag.condition_number)
+            else []
+        )
         notes += [note for note in [fold_constant_note(X, columns, splits, diag.constant)] if note]
         baseline_note = joined_notes(notes, reference_note(diag.one_hot))
-    boots = bootstrap_refits(X, y, specs, settings.n_bootstrap, boot_seed, settings.standardize,
-                             columns if with_ols else None, n_jobs, settings.progress)
+    boots = bootstrap_refits(
+        X,
+        y,
+        specs,
+        settings.n_bootstrap,
+        boot_seed,
+        settings.standardize,
+        columns if with_ols else None,
+        n_jobs,
+        settings.progress,
+    )
 
-    results = {name: _model_result(name, res, en_errors, splits, n_folds, settings.alpha_rule,
-                                   names, boots[name])
-               for name, (res, en_errors) in cv_results.items()}
+    results = {
+        name: _model_result(
+            name, res, en_errors, splits, n_folds, settings.alpha_rule, names, boots[name]
+        )
+        for name, (res, en_errors) in cv_results.items()
+    }
     baseline = None
     if with_ols:
-        baseline = _baseline(X, y, columns, splits, n_folds, settings.resolved_scoring, names,
-                             boots["ols"], joined_notes(notes))
+        baseline = _baseline(
+            X,
+            y,
+            columns,
+            splits,
+            n_folds,
+            settings.resolved_scoring,
+            names,
+            boots["ols"],
+            joined_notes(notes),
+        )
     groups = [treat_group(g, results, diag.scale) for g in diag.groups]
-    recommended, text, evidence = recommend(results, baseline, undefined, diag, groups,
-                                            settings.alpha_rule, settings.resolved_scoring)
-    return Comparison(results, baseline, baseline_note, diag, groups, recommended, text,
-                      evidence, names, n, p, "regression", settings.resolved_scoring,
-                      settings.alpha_rule, settings.standardize, n_folds, n_rep,
-                      settings.n_bootstrap, splits)
-
+    recommended, text, evidence = recommend(
+        results, baseline, undefined, diag, groups, settings.alpha_rule, settings.resolved_scoring
+    )
+    return Comparison(
+        results,
+        baseline,
+        baseline_note,
+        diag,
+        groups,
+        recommended,
+        text,
+        evidence,
+        names,
+        n,
+        p,
+        "regression",
+        settings.resolved_scoring,
+        settings.alpha_rule,
+        settings.standardize,
+        n_folds,
+        n_rep,
+        settings.n_bootstrap,
+        splits,
+    )
 
 
 def _materialize(cv, X, y, n_repeats: int) -> list:
     """A splitter or iterable of splits drawn once, so every penalty sees the same folds."""
     if n_repeats != 1:
-        raise ValueError(f"n_repeats={n_repeats} applies to an integer cv only; a splitter "
-                         "object repeats itself (e.g. scikit-learn's RepeatedKFold).")
+        raise ValueError(
+            f"n_repeats={n_repeats} applies to an integer cv only; a splitter "
+            "object repeats itself (e.g. scikit-learn's RepeatedKFold)."
+        )
     if hasattr(cv, "split"):
         return list(cv.split(X, y))
     try:
         return list(cv)
     except TypeError:
-        raise ValueError(f"cv must be an integer number of folds, a scikit-learn splitter or an "
-                         f"iterable of (train, test) splits; got {cv!r}.") from None
+        raise ValueError(
+            f"cv must be an integer number of folds, a scikit-learn splitter or an "
+            f"iterable of (train, test) splits; got {cv!r}."
+        ) from None
 
 
-def ols_undefined_reason(n: int, m: int, splits: Sequence[tuple[np.ndarray, np.ndarray]]
-                         ) -> tuple[str, dict] | None:
+def ols_undefined_reason(
+    n: int, m: int, splits: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> tuple[str, dict] | None:
     """Why least squares without a penalty has no unique fit here, with the numbers (None when
     it has one): it needs more samples than non-constant features, in every training fold."""
     if m >= n:
-        return (f"undefined: {m} non-constant features for {n} samples (least squares needs "
-                "more samples than features; otherwise infinitely many fits are exact)",
-                {"n_features": m, "n_samples": n})
+        return (
+            f"undefined: {m} non-constant features for {n} samples (least squares needs "
+            "more samples than features; otherwise infinitely many fits are exact)",
+            {"n_features": m, "n_samples": n},
+        )
     smallest = min(train.size for train, _ in splits)
     if m >= smallest:
-        return (f"undefined in cross-validation: the smallest training fold has {smallest} "
-                f"samples for {m} non-constant features (use fewer folds)",
-                {"n_features": m, "smallest_training_fold": smallest})
+        return (
+            f"undefined in cross-validation: the smallest training fold has {smallest} "
+            f"samples for {m} non-constant features (use fewer folds)",
+            {"n_features": m, "smallest_training_fold": smallest},
+        )
     return None
 
 
-
-def _model_result(name: str, res: CVResult, en_errors, splits, n_folds: int, rule: str,
-                  names: np.ndarray, boot: np.ndarray) -> ModelResult:
+def _model_result(
+    name: str,
+    res: CVResult,
+    en_errors,
+    splits,
+    n_folds: int,
+    rule: str,
+    names: np.ndarray,
+    boot: np.ndarray,
+) -> ModelResult:
     if [t.tobytes() for _, t in res.splits] != [t.tobytes() for _, t in splits]:
-        raise RuntimeError("internal error: the penalties were cross-validated on different "
-                           "folds.")
+        raise RuntimeError("internal error: the penalties were cross-validated on different folds.")
     i, err = at_rule(res, rule)
     coef, intercept = res.coefs_at(rule)
     return ModelResult(
-        name, LABELS[name], float(res.l1_ratio), float(res.alphas[i]), res.alpha_min,
-        res.alpha_1se, res.alphas, res.cv_mean, res.cv_se, err, float(res.cv_se[i]),
+        name,
+        LABELS[name],
+        float(res.l1_ratio),
+        float(res.alphas[i]),
+        res.alpha_min,
+        res.alpha_1se,
+        res.alphas,
+        res.cv_mean,
+        res.cv_se,
+        err,
+        float(res.cv_se[i]),
         repeat_errors(res.fold_errors[:, i], res.fold_weights, n_folds),
-        np.asarray(coef, dtype=np.float64), intercept, names, boot, res.path, res, en_errors)
+        np.asarray(coef, dtype=np.float64),
+        intercept,
+        names,
+        boot,
+        res.path,
+        res,
+        en_errors,
+    )
 
 
-def _baseline(X, y, columns: np.ndarray, splits, n_folds: int, scoring: str, names, boot,
-              note) -> ModelResult:
+def _baseline(
+    X, y, columns: np.ndarray, splits, n_folds: int, scoring: str, names, boot, note
+) -> ModelResult:
     """OLS on ``columns`` of X (coefficients 0 on the others), on the folds and the full data."""
     errors = np.empty(len(splits))
     rows = X.tocsr() if sp.issparse(X) else X
@@ -194,10 +293,25 @@ def _baseline(X, y, columns: np.ndarray, splits, n_folds: int, scoring: str, nam
     w = np.zeros(X.shape[1])
     w[columns] = w_kept
     empty = np.zeros(0)
-    return ModelResult("ols", LABELS["ols"], None, 0.0, 0.0, 0.0, empty, empty, empty,
-                       float(mean[0]), float(se[0]), repeat_errors(errors, weights, n_folds),
-                       w, b, names, boot, note=note)
-
+    return ModelResult(
+        "ols",
+        LABELS["ols"],
+        None,
+        0.0,
+        0.0,
+        0.0,
+        empty,
+        empty,
+        empty,
+        float(mean[0]),
+        float(se[0]),
+        repeat_errors(errors, weights, n_folds),
+        w,
+        b,
+        names,
+        boot,
+        note=note,
+    )
 
 
 def _take(X, rows):
@@ -226,17 +340,31 @@ def ols_fit(X, y: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.nda
     return w, ybar - float(mean @ w)
 
 
-
-def bootstrap_refits(X, y, specs: dict, n_bootstrap: int, seed: int, standardize: bool,
-                     ols_columns: np.ndarray | None, n_jobs, progress) -> dict[str, np.ndarray]:
+def bootstrap_refits(
+    X,
+    y,
+    specs: dict,
+    n_bootstrap: int,
+    seed: int,
+    standardize: bool,
+    ols_columns: np.ndarray | None,
+    n_jobs,
+    progress,
+) -> dict[str, np.ndarray]:
     """{name: (n_bootstrap, p) coefficients} refitted on the same bootstrap draws; OLS (on
     ``ols_columns``, None for none) under the name "ols"."""
     n, p = X.shape
     draws = uniform_draws(n, n_bootstrap, seed)
-    return run_bootstrap(_bootstrap_batch, (X, y), (specs, standardize, ols_columns), draws,
-                         [*specs, *(["ols"] if ols_columns is not None else [])], p, n_jobs,
-                         progress)
-
+    return run_bootstrap(
+        _bootstrap_batch,
+        (X, y),
+        (specs, standardize, ols_columns),
+        draws,
+        [*specs, *(["ols"] if ols_columns is not None else [])],
+        p,
+        n_jobs,
+        progress,
+    )
 
 
 def _bootstrap_batch(X, y, draws, specs, standardize, ols_columns):
@@ -248,8 +376,14 @@ def _bootstrap_batch(X, y, draws, specs, standardize, ols_columns):
         for name, (l1_ratio, alpha) in specs.items():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
-                fit = path(X, y, l1_ratio=l1_ratio, alphas=[alpha], standardize=standardize,
-                           sample_weight=weights)
+                fit = path(
+                    X,
+                    y,
+                    l1_ratio=l1_ratio,
+                    alphas=[alpha],
+                    standardize=standardize,
+                    sample_weight=weights,
+                )
             out[name].append(fit.coefs[0])
             bad += int(not fit.converged[0])
         if with_ols:
@@ -257,4 +391,3 @@ def _bootstrap_batch(X, y, draws, specs, standardize, ols_columns):
             w[ols_columns] = ols_fit(kept, y, weights)[0]
             out["ols"].append(w)
     return {k: np.array(c) for k, c in out.items()}, bad, len(draws)
-

@@ -28,11 +28,13 @@ ALTERNATE_RANGE = (0.2, 0.8)
 #: concentrates the group on it
 CONCENTRATED = 0.8
 #: what ``ModelResult.coef`` holds, by ``Comparison.coef_kind``
-COEF_KINDS = {"coef": "coefficients on the original scale",
-              "log_odds": "log-odds coefficients of the second class against the first, on the "
-                          "original scale",
-              "row_norm": "row norms ||W_j||_2 of the (features x classes) multinomial "
-                          "coefficients, on the original scale (class_coef holds W)"}
+COEF_KINDS = {
+    "coef": "coefficients on the original scale",
+    "log_odds": "log-odds coefficients of the second class against the first, on the "
+    "original scale",
+    "row_norm": "row norms ||W_j||_2 of the (features x classes) multinomial "
+    "coefficients, on the original scale (class_coef holds W)",
+}
 
 
 @dataclass(frozen=True)
@@ -180,31 +182,47 @@ class ModelResult:
         def by_name(a) -> dict:
             return {n: _json_float(x) for n, x in zip(names, a, strict=True)}
 
-        out = {"name": self.name, "label": self.label, "l1_ratio": self.l1_ratio,
-               "alpha": self.alpha, "alpha_min": self.alpha_min, "alpha_1se": self.alpha_1se,
-               "cv_error": self.cv_error, "cv_error_se": self.cv_error_se,
-               "repeat_errors": _json_list(self.repeat_errors),
-               "repeat_mean": self.repeat_mean, "repeat_sd": _json_float(self.repeat_sd),
-               "nnz": self.nnz, "selected": self.selected_names,
-               "intercept": _json_value(self.intercept), "coef": by_name(self.coef),
-               "selection_frequency": by_name(self.selection_frequency),
-               "coef_sd": by_name(self.coef_sd),
-               "curve": {"alphas": _json_list(self.alphas), "cv_mean": _json_list(self.cv_mean),
-                         "cv_se": _json_list(self.cv_se),
-                         "nnz": [] if self.path is None else [int(k) for k in self.path.nnz]},
-               "l1_ratio_errors": None if self.l1_ratio_errors is None else {
-                   str(k): _json_float(e) for k, e in self.l1_ratio_errors.items()},
-               "note": self.note}
+        out = {
+            "name": self.name,
+            "label": self.label,
+            "l1_ratio": self.l1_ratio,
+            "alpha": self.alpha,
+            "alpha_min": self.alpha_min,
+            "alpha_1se": self.alpha_1se,
+            "cv_error": self.cv_error,
+            "cv_error_se": self.cv_error_se,
+            "repeat_errors": _json_list(self.repeat_errors),
+            "repeat_mean": self.repeat_mean,
+            "repeat_sd": _json_float(self.repeat_sd),
+            "nnz": self.nnz,
+            "selected": self.selected_names,
+            "intercept": _json_value(self.intercept),
+            "coef": by_name(self.coef),
+            "selection_frequency": by_name(self.selection_frequency),
+            "coef_sd": by_name(self.coef_sd),
+            "curve": {
+                "alphas": _json_list(self.alphas),
+                "cv_mean": _json_list(self.cv_mean),
+                "cv_se": _json_list(self.cv_se),
+                "nnz": [] if self.path is None else [int(k) for k in self.path.nnz],
+            },
+            "l1_ratio_errors": None
+            if self.l1_ratio_errors is None
+            else {str(k): _json_float(e) for k, e in self.l1_ratio_errors.items()},
+            "note": self.note,
+        }
         if self.classes is not None:
             out["classes"] = _json_value(list(self.classes))
         if self.class_coefs is not None and self.classes is not None:
-            out["class_coef"] = {str(k): by_name(self.class_coefs[:, i])
-                                 for i, k in enumerate(self.classes)}
+            out["class_coef"] = {
+                str(k): by_name(self.class_coefs[:, i]) for i, k in enumerate(self.classes)
+            }
         if include_path and self.path is not None:
-            out["path"] = {"alphas": _json_list(self.path.alphas),
-                           "coefs": [_json_value(np.asarray(c).tolist())
-                                     for c in self.path.coefs],
-                           "intercepts": _json_value(np.asarray(self.path.intercepts).tolist())}
+            out["path"] = {
+                "alphas": _json_list(self.path.alphas),
+                "coefs": [_json_value(np.asarray(c).tolist()) for c in self.path.coefs],
+                "intercepts": _json_value(np.asarray(self.path.intercepts).tolist()),
+            }
         return out
 
 
@@ -255,11 +273,16 @@ class GroupPenalty:
         return len(self.kept)
 
     def to_dict(self) -> dict:
-        return {"kept": list(self.kept), "n_kept": self.n_kept,
-                "member_frequency": _json_list(self.member_frequency),
-                "group_frequency": self.group_frequency, "mean_kept": self.mean_kept,
-                "alternates": self.alternates, "coef": _json_list(self.coef),
-                "weight_share": _json_list(self.weight_share)}
+        return {
+            "kept": list(self.kept),
+            "n_kept": self.n_kept,
+            "member_frequency": _json_list(self.member_frequency),
+            "group_frequency": self.group_frequency,
+            "mean_kept": self.mean_kept,
+            "alternates": self.alternates,
+            "coef": _json_list(self.coef),
+            "weight_share": _json_list(self.weight_share),
+        }
 
 
 @dataclass(frozen=True)
@@ -293,8 +316,10 @@ class GroupTreatment:
     penalties: dict[str, GroupPenalty]
 
     def to_dict(self) -> dict:
-        return {**self.group.to_dict(),
-                "penalties": {k: t.to_dict() for k, t in self.penalties.items()}}
+        return {
+            **self.group.to_dict(),
+            "penalties": {k: t.to_dict() for k, t in self.penalties.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -450,41 +475,63 @@ class Comparison:
         import pandas as pd
 
         models = list(self.models.values()) + ([self.null] if self.null is not None else [])
-        rows = [{"penalty": m.name, "label": m.label, "l1_ratio": m.l1_ratio,
-                 "alpha_min": m.alpha_min, "alpha_1se": m.alpha_1se, "alpha": m.alpha,
-                 "cv_error": m.cv_error, "cv_se": m.cv_error_se, "repeat_sd": m.repeat_sd,
-                 "nnz": m.nnz, "n_features": self.n_features}
-                for m in models]
+        rows = [
+            {
+                "penalty": m.name,
+                "label": m.label,
+                "l1_ratio": m.l1_ratio,
+                "alpha_min": m.alpha_min,
+                "alpha_1se": m.alpha_1se,
+                "alpha": m.alpha,
+                "cv_error": m.cv_error,
+                "cv_se": m.cv_error_se,
+                "repeat_sd": m.repeat_sd,
+                "nnz": m.nnz,
+                "n_features": self.n_features,
+            }
+            for m in models
+        ]
         return pd.DataFrame(rows)
 
     def to_dict(self, include_paths: bool = False) -> dict:
         """JSON-serializable data (``json.dumps(..., allow_nan=False)`` works): NaN and inf are
         null.  ``include_paths`` adds every penalty's full coefficient path."""
-        loss = ("1/(2n)||y - Xw - b||^2" if self.task == "regression" else
-                "(1/n) sum_i -log p(y_i | x_i)")
+        loss = (
+            "1/(2n)||y - Xw - b||^2"
+            if self.task == "regression"
+            else "(1/n) sum_i -log p(y_i | x_i)"
+        )
         out = {
-            "task": self.task, "n_samples": self.n_samples, "n_features": self.n_features,
+            "task": self.task,
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
             "feature_names": [str(n) for n in self.feature_names],
-            "settings": {"scoring": self.scoring, "alpha_rule": self.alpha_rule,
-                         "standardize": self.standardize, "n_folds": self.n_folds,
-                         "n_repeats": self.n_repeats, "n_bootstrap": self.n_bootstrap,
-                         "alpha_scaling": f"elastic-net: {loss} + alpha(l1_ratio"
-                                          " ||w||_1 + (1 - l1_ratio)/2 ||w||^2)"},
+            "settings": {
+                "scoring": self.scoring,
+                "alpha_rule": self.alpha_rule,
+                "standardize": self.standardize,
+                "n_folds": self.n_folds,
+                "n_repeats": self.n_repeats,
+                "n_bootstrap": self.n_bootstrap,
+                "alpha_scaling": f"elastic-net: {loss} + alpha(l1_ratio"
+                " ||w||_1 + (1 - l1_ratio)/2 ||w||^2)",
+            },
             "results": {k: m.to_dict(include_paths) for k, m in self.results.items()},
             "baseline": None if self.baseline is None else self.baseline.to_dict(),
             "baseline_note": self.baseline_note,
             "collinearity": self.collinearity.to_dict(),
             "groups": [g.to_dict() for g in self.groups],
-            "recommended": self.recommended, "recommendation": self.recommendation,
+            "recommended": self.recommended,
+            "recommendation": self.recommendation,
             "evidence": [e.to_dict() for e in self.evidence],
         }
         if self.task == "classification":
             assert self.classes is not None and self.class_counts is not None  # set by compare
             assert self.null is not None
             out["classes"] = _json_value(list(self.classes))
-            out["class_counts"] = {str(k): int(c) for k, c in zip(self.classes,
-                                                                    self.class_counts,
-                                                                    strict=True)}
+            out["class_counts"] = {
+                str(k): int(c) for k, c in zip(self.classes, self.class_counts, strict=True)
+            }
             out["coefficients"] = COEF_KINDS[self.coef_kind]
             out["null_model"] = self.null.to_dict()
         return out
@@ -495,13 +542,14 @@ class Comparison:
         table = self.summary_table().drop(columns=["label", "n_features"]).set_index("penalty")
         with pd.option_context("display.width", 120, "display.max_columns", 20):
             text = table.to_string(float_format=lambda x: f"{x:.4g}", na_rep="-")
-        head = (f"Comparison ({self.task}, {self.n_samples} samples x {self.n_features} features; "
-                f"{self.n_folds}-fold CV x {self.n_repeats} repeats, {self.scoring}, "
-                f"alpha_rule={self.alpha_rule!r}; {self.n_bootstrap} bootstrap refits)")
+        head = (
+            f"Comparison ({self.task}, {self.n_samples} samples x {self.n_features} features; "
+            f"{self.n_folds}-fold CV x {self.n_repeats} repeats, {self.scoring}, "
+            f"alpha_rule={self.alpha_rule!r}; {self.n_bootstrap} bootstrap refits)"
+        )
         base = "OLS" if self.task == "regression" else "Unpenalized logistic"
         note = f"\n{base}: {self.baseline_note}" if self.baseline_note else ""
         return f"{head}\n{text}{note}\nRecommendation ({self.recommended}): {self.recommendation}"
-
 
 
 def at_rule(res: CVResult, rule: str) -> tuple[int, float]:
@@ -518,7 +566,6 @@ def repeat_errors(fold_errors: np.ndarray, weights: np.ndarray, n_folds: int) ->
         sl = slice(r * n_folds, (r + 1) * n_folds)
         out[r] = np.average(fold_errors[sl], weights=weights[sl])
     return out
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -546,4 +593,3 @@ def _json_value(x):
     if isinstance(x, numbers.Real):
         return _json_float(x)
     return x if x is None else str(x)
-

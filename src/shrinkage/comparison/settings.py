@@ -41,8 +41,19 @@ class Settings:
         return self.scoring
 
     @classmethod
-    def checked(cls, task, penalties, alpha_rule, scoring, n_repeats, n_bootstrap, n_alphas,
-                l1_ratio, standardize, progress) -> Settings:
+    def checked(
+        cls,
+        task,
+        penalties,
+        alpha_rule,
+        scoring,
+        n_repeats,
+        n_bootstrap,
+        n_alphas,
+        l1_ratio,
+        standardize,
+        progress,
+    ) -> Settings:
         task = v.check_choice(task, "task", TASKS)
         if isinstance(penalties, str):
             penalties = (penalties,)
@@ -55,25 +66,35 @@ class Settings:
             raise ValueError(f"penalties lists a penalty twice: {penalties!r}.")
         ratios, _ = v.check_l1_ratios(l1_ratio)
         if "elasticnet" in penalties and np.any((ratios <= 0) | (ratios >= 1)):
-            raise ValueError("l1_ratio must be strictly between 0 and 1 for the Elastic Net (1 is "
-                             f"the lasso and 0 ridge, compared on their own); got {l1_ratio!r}.")
+            raise ValueError(
+                "l1_ratio must be strictly between 0 and 1 for the Elastic Net (1 is "
+                f"the lasso and 0 ridge, compared on their own); got {l1_ratio!r}."
+            )
         if not isinstance(standardize, bool | np.bool_):
             raise ValueError(f"standardize must be True or False; got {standardize!r}.")
         n_bootstrap = v.check_positive_int(n_bootstrap, "n_bootstrap")
         if n_bootstrap < 2:
-            raise ValueError(f"n_bootstrap must be at least 2 (a spread needs two refits); got "
-                             f"{n_bootstrap!r}.")
+            raise ValueError(
+                f"n_bootstrap must be at least 2 (a spread needs two refits); got {n_bootstrap!r}."
+            )
         if scoring is not None:
             v.check_choice(scoring, "scoring", (*v.SCORINGS, *CLASS_SCORINGS))
-        return cls(task, penalties, v.check_choice(alpha_rule, "alpha_rule", v.ALPHA_RULES),
-                   scoring,
-                   v.check_positive_int(n_repeats, "n_repeats"), n_bootstrap,
-                   v.check_positive_int(n_alphas, "n_alphas"), ratios, bool(standardize),
-                   v.check_progress(progress))
+        return cls(
+            task,
+            penalties,
+            v.check_choice(alpha_rule, "alpha_rule", v.ALPHA_RULES),
+            scoring,
+            v.check_positive_int(n_repeats, "n_repeats"),
+            n_bootstrap,
+            v.check_positive_int(n_alphas, "n_alphas"),
+            ratios,
+            bool(standardize),
+            v.check_progress(progress),
+        )
 
 
 def resolve_task(y, task: str) -> str:
-    """"regression" or "classification": ``task``, or for "auto" whether y looks like class
+    """ "regression" or "classification": ``task``, or for "auto" whether y looks like class
     labels (``looks_like_classes``)."""
     if task != "auto":
         return task
@@ -97,8 +118,7 @@ def looks_like_classes(y) -> list | None:
             except (TypeError, ValueError):
                 return sorted({str(c) for c in arr.ravel()})
         else:
-            return sorted({str(c) for c in arr.ravel()}) if arr.dtype.kind != "b" else [
-                False, True]
+            return sorted({str(c) for c in arr.ravel()}) if arr.dtype.kind != "b" else [False, True]
     if arr.dtype.kind not in "iuf" or arr.size == 0:
         return None
     arr = arr.ravel()
@@ -110,10 +130,8 @@ def looks_like_classes(y) -> list | None:
     return None
 
 
-
 def check_scoring(scoring: str | None, task: str) -> str:
     """The error of the task: ``scoring`` checked, or its default ("mse" / "deviance")."""
     if task == "classification":
-        return "deviance" if scoring is None else v.check_choice(scoring, "scoring",
-                                                                 CLASS_SCORINGS)
+        return "deviance" if scoring is None else v.check_choice(scoring, "scoring", CLASS_SCORINGS)
     return "mse" if scoring is None else v.check_choice(scoring, "scoring", v.SCORINGS)

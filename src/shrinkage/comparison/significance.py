@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 #: above this many features the report leaves the tests out (the nodewise lasso fits p models)
 MAX_FEATURES = 2000
-ADJUSTMENTS = {"holm": "Holm (the chance of one or more false discoveries is at most the level)",
-               "bh": "Benjamini-Hochberg (the expected share of false discoveries is at most "
-                     "the level)"}
+ADJUSTMENTS = {
+    "holm": "Holm (the chance of one or more false discoveries is at most the level)",
+    "bh": "Benjamini-Hochberg (the expected share of false discoveries is at most the level)",
+}
 
 
 @dataclass(frozen=True)
@@ -63,38 +64,49 @@ class Significance:
         if self.result is None:
             return []
         chosen = set(self.result.significant(self.level, self.adjust).tolist())
-        return [str(n) for j, n in zip(self.result.feature_index, self.result.feature_names,
-                                       strict=True) if j in chosen]
+        return [
+            str(n)
+            for j, n in zip(self.result.feature_index, self.result.feature_names, strict=True)
+            if j in chosen
+        ]
 
     @property
     def caveat(self) -> str:
         """What the p-values mean and do not mean, in plain words."""
         if self.result is None:
             return ""
-        return (f"Each p-value asks whether a feature still matters once all the other features "
-                f"are taken into account (its coefficient in the model with every feature), "
-                f"estimated by the debiased lasso, which corrects the lasso's shrinkage. They are "
-                f"adjusted for testing {self.result.n_features} features at once by "
-                f"{ADJUSTMENTS[self.adjust]}. They are approximate: they assume the model is "
-                f"{'logistic' if self.result.sigma is None else 'linear'} with few features "
-                "that truly matter, and enough rows. \"Significant\" means the data show an "
-                "effect, not that it is large or causal; \"not significant\" does not mean no "
-                "effect: with few rows, or features that move together, the data may not tell "
-                "which feature matters. The tests do not depend on which penalty was "
-                "recommended, and a feature the recommended model keeps is not significant "
-                "merely because it is kept.")
+        return (
+            f"Each p-value asks whether a feature still matters once all the other features "
+            f"are taken into account (its coefficient in the model with every feature), "
+            f"estimated by the debiased lasso, which corrects the lasso's shrinkage. They are "
+            f"adjusted for testing {self.result.n_features} features at once by "
+            f"{ADJUSTMENTS[self.adjust]}. They are approximate: they assume the model is "
+            f"{'logistic' if self.result.sigma is None else 'linear'} with few features "
+            'that truly matter, and enough rows. "Significant" means the data show an '
+            'effect, not that it is large or causal; "not significant" does not mean no '
+            "effect: with few rows, or features that move together, the data may not tell "
+            "which feature matters. The tests do not depend on which penalty was "
+            "recommended, and a feature the recommended model keeps is not significant "
+            "merely because it is kept."
+        )
 
     def to_dict(self) -> dict:
-        out = {"model": self.model, "level": self.level, "adjust": self.adjust,
-               "reason": self.reason, "dropped": list(self.dropped),
-               "significant": self.significant_names}
+        out = {
+            "model": self.model,
+            "level": self.level,
+            "adjust": self.adjust,
+            "reason": self.reason,
+            "dropped": list(self.dropped),
+            "significant": self.significant_names,
+        }
         if self.result is not None:
             out["result"] = self.result.to_dict()
         return out
 
 
-def significant_features(comparison, X, y, *, level: float = 0.05, adjust: str = "holm",
-                         random_state=0, n_jobs=None) -> Significance:
+def significant_features(
+    comparison, X, y, *, level: float = 0.05, adjust: str = "holm", random_state=0, n_jobs=None
+) -> Significance:
     """Debiased-lasso tests of every feature of (X, y), for the comparison's report.
 
     Parameters
@@ -132,11 +144,15 @@ def significant_features(comparison, X, y, *, level: float = 0.05, adjust: str =
         return Significance(model, None, level, adjust, reason)
 
     if comparison.classes is not None and len(comparison.classes) > 2:
-        return without(f"not available for {len(comparison.classes)} classes: the debiased "
-                       "lasso covers least squares and two-class logistic regression.")
+        return without(
+            f"not available for {len(comparison.classes)} classes: the debiased "
+            "lasso covers least squares and two-class logistic regression."
+        )
     if p > MAX_FEATURES:
-        return without(f"left out for {p} features (more than {MAX_FEATURES}: one lasso per "
-                       "feature would dominate the report's time); run `shrinkage infer`.")
+        return without(
+            f"left out for {p} features (more than {MAX_FEATURES}: one lasso per "
+            "feature would dominate the report's time); run `shrinkage infer`."
+        )
     keep = np.setdiff1d(np.arange(p), comparison.collinearity.constant)
     if keep.size == 0:
         return without("every feature is constant.")
@@ -148,8 +164,15 @@ def significant_features(comparison, X, y, *, level: float = 0.05, adjust: str =
         datafit = "logistic"
         y = (np.asarray(y) == comparison.classes[1]).astype(np.float64)
     try:
-        result = debiased_lasso(X[:, keep], y, datafit=datafit, feature_names=names,
-                                random_state=random_state, n_jobs=n_jobs, progress=False)
+        result = debiased_lasso(
+            X[:, keep],
+            y,
+            datafit=datafit,
+            feature_names=names,
+            random_state=random_state,
+            n_jobs=n_jobs,
+            progress=False,
+        )
     except ValueError as e:
         return without(" ".join(str(e).split()))
     dropped = tuple(str(comparison.feature_names[j]) for j in comparison.collinearity.constant)

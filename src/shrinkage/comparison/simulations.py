@@ -74,8 +74,14 @@ def _column_names(X) -> list[str] | None:
     return [str(c) for c in X.columns] if hasattr(X, "columns") else None
 
 
-def synthetic_pair(n_samples: int = 200, *, coef=(2.0, 0.0), rho: float = 0.5,
-                   noise: float = 1.0, random_state=None) -> tuple[np.ndarray, np.ndarray]:
+def synthetic_pair(
+    n_samples: int = 200,
+    *,
+    coef=(2.0, 0.0),
+    rho: float = 0.5,
+    noise: float = 1.0,
+    random_state=None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Two standard Gaussian features with correlation rho and y = X coef + noise * N(0, 1).
 
     Parameters
@@ -118,8 +124,17 @@ def synthetic_pair(n_samples: int = 200, *, coef=(2.0, 0.0), rho: float = 0.5,
     return X, y
 
 
-def geometry_data(X=None, y=None, features=None, *, others: str = "zero", budget=None,
-                  grid_size: int = 121, feature_names=None, random_state=None) -> GeometryData:
+def geometry_data(
+    X=None,
+    y=None,
+    features=None,
+    *,
+    others: str = "zero",
+    budget=None,
+    grid_size: int = 121,
+    feature_names=None,
+    random_state=None,
+) -> GeometryData:
     """The data of the constraint-geometry figure (see the module docstring).
 
     Parameters
@@ -190,8 +205,9 @@ def geometry_data(X=None, y=None, features=None, *, others: str = "zero", budget
         raise ValueError("X and y must be finite (no NaN or infinity).")
     names = [f"x{j}" for j in range(p)] if names is None else [str(s) for s in names]
     if len(names) != p:
-        raise ValueError(f"feature_names must have one name per column of X ({p}); got "
-                         f"{len(names)}.")
+        raise ValueError(
+            f"feature_names must have one name per column of X ({p}); got {len(names)}."
+        )
     sd = Xa.std(axis=0)
     Xs = (Xa - Xa.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
     yc = ya - ya.mean()
@@ -207,11 +223,13 @@ def geometry_data(X=None, y=None, features=None, *, others: str = "zero", budget
     if not (np.isfinite(t) and t > 0):
         raise ValueError(f"budget must be a positive number; got {budget!r}.")
 
-    l1_trace = path(Z, yc, l1_ratio=1.0, n_alphas=100, alpha_min_ratio=1e-5,
-                              fit_intercept=False, tol=1e-10)
+    l1_trace = path(
+        Z, yc, l1_ratio=1.0, n_alphas=100, alpha_min_ratio=1e-5, fit_intercept=False, tol=1e-10
+    )
     top = float(np.linalg.eigvalsh(Z.T @ Z / n)[-1])
-    l2_trace = path(Z, yc, l1_ratio=0.0, alphas=np.geomspace(1e3, 1e-5, 100) * top,
-                    fit_intercept=False)
+    l2_trace = path(
+        Z, yc, l1_ratio=0.0, alphas=np.geomspace(1e3, 1e-5, 100) * top, fit_intercept=False
+    )
     alpha_l1, w_l1 = _on_budget(Z, yc, t, 1.0, l1_trace, lambda w: np.abs(w).sum(), ls)
     alpha_l2, w_l2 = _on_budget(Z, yc, t, 0.0, l2_trace, np.linalg.norm, ls)
 
@@ -220,16 +238,35 @@ def geometry_data(X=None, y=None, features=None, *, others: str = "zero", budget
     w2 = np.linspace(*extent[1], grid_size)
     G, q, yy = Z.T @ Z / n, Z.T @ yc / n, yc @ yc / n
     W1, W2 = np.meshgrid(w1, w2)
-    loss = 0.5 * (yy - 2 * (q[0] * W1 + q[1] * W2)
-                  + G[0, 0] * W1**2 + 2 * G[0, 1] * W1 * W2 + G[1, 1] * W2**2)
+    loss = 0.5 * (
+        yy - 2 * (q[0] * W1 + q[1] * W2) + G[0, 0] * W1**2 + 2 * G[0, 1] * W1 * W2 + G[1, 1] * W2**2
+    )
 
     def at(w):
         return float(0.5 * (yy - 2 * q @ w + w @ G @ w))
 
-    return GeometryData((int(pair[0]), int(pair[1])), (names[pair[0]], names[pair[1]]),
-                        others_used, w1, w2, loss, ls, at(ls), t, w_l1, w_l2, alpha_l1,
-                        alpha_l2, at(w_l1), at(w_l2), l1_trace.coefs, l2_trace.coefs,
-                        l1_trace.alphas, l2_trace.alphas, n)
+    return GeometryData(
+        (int(pair[0]), int(pair[1])),
+        (names[pair[0]], names[pair[1]]),
+        others_used,
+        w1,
+        w2,
+        loss,
+        ls,
+        at(ls),
+        t,
+        w_l1,
+        w_l2,
+        alpha_l1,
+        alpha_l2,
+        at(w_l1),
+        at(w_l2),
+        l1_trace.coefs,
+        l2_trace.coefs,
+        l1_trace.alphas,
+        l2_trace.alphas,
+        n,
+    )
 
 
 def _pick(features, names: list[str], sd: np.ndarray) -> tuple[int, int]:
@@ -244,8 +281,9 @@ def _pick(features, names: list[str], sd: np.ndarray) -> tuple[int, int]:
             out.append(names.index(f))
         elif isinstance(f, (int, np.integer)) and not isinstance(f, bool):
             if not -len(names) <= f < len(names):
-                raise ValueError(f"features: column index {f} is out of range for "
-                                 f"{len(names)} columns.")
+                raise ValueError(
+                    f"features: column index {f} is out of range for {len(names)} columns."
+                )
             out.append(int(f) % len(names))
         else:
             raise ValueError(f"features must be column indices or names; got {f!r}.")
@@ -273,8 +311,9 @@ def _profile(Xs: np.ndarray, yc: np.ndarray, pair) -> tuple[np.ndarray, np.ndarr
     """Residualise the pair and y on the other columns (Frisch-Waugh)."""
     n, p = Xs.shape
     if n <= p + 1:
-        raise ValueError(f"others='profile' needs more rows than columns + 1 (n={n}, p={p}); use "
-                         "others='zero'.")
+        raise ValueError(
+            f"others='profile' needs more rows than columns + 1 (n={n}, p={p}); use others='zero'."
+        )
     rest = np.delete(Xs, list(pair), axis=1)
     Z = Xs[:, list(pair)]
     beta = np.linalg.lstsq(rest, np.column_stack([Z, yc]), rcond=None)[0]
@@ -295,8 +334,9 @@ def _on_budget(Z, y, t: float, l1_ratio: float, trace, norm, ls) -> tuple[float,
     w = None
 
     def solve(a):
-        return path(Z, y, l1_ratio=l1_ratio, alphas=[a], fit_intercept=False, tol=1e-12,
-                    max_iter=10_000).coefs[0]
+        return path(
+            Z, y, l1_ratio=l1_ratio, alphas=[a], fit_intercept=False, tol=1e-12, max_iter=10_000
+        ).coefs[0]
 
     for _ in range(200):
         mid = math.sqrt(lo * hi)
@@ -321,11 +361,23 @@ def _extent(ls: np.ndarray, t: float) -> list[tuple[float, float]]:
     return out
 
 
-def bias_variance_curve(X, y=None, *, penalty: str = "l1", alphas=None, n_alphas: int = 30,
-                        l1_ratio: float = 0.5, coef=None, noise: float | None = None,
-                        design: str = "resample", n_samples: int | None = None,
-                        n_test: int = 500, n_repeats: int = 50, standardize: bool = False,
-                        random_state=None) -> BiasVarianceCurve:
+def bias_variance_curve(
+    X,
+    y=None,
+    *,
+    penalty: str = "l1",
+    alphas=None,
+    n_alphas: int = 30,
+    l1_ratio: float = 0.5,
+    coef=None,
+    noise: float | None = None,
+    design: str = "resample",
+    n_samples: int | None = None,
+    n_test: int = 500,
+    n_repeats: int = 50,
+    standardize: bool = False,
+    random_state=None,
+) -> BiasVarianceCurve:
     """Monte Carlo bias^2, variance and test MSE of a penalty along alpha.
 
     Parameters
@@ -393,8 +445,9 @@ def bias_variance_curve(X, y=None, *, penalty: str = "l1", alphas=None, n_alphas
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}.")
     if n_repeats < 2:
-        raise ValueError(f"n_repeats must be at least 2 (the variance needs repeats); got "
-                         f"{n_repeats}.")
+        raise ValueError(
+            f"n_repeats must be at least 2 (the variance needs repeats); got {n_repeats}."
+        )
     names = _column_names(X)
     Xa = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
     if Xa.ndim != 2:
@@ -443,12 +496,29 @@ def bias_variance_curve(X, y=None, *, penalty: str = "l1", alphas=None, n_alphas
     bias2 = np.mean((mean_pred - f_test[None, :]) ** 2, axis=1)
     variance = np.mean(preds.var(axis=0), axis=1)
     if bad:
-        warnings.warn(f"{bad} of {n_repeats} simulated fits did not converge at some alpha; "
-                      "their solutions are used as they are.", ShrinkageConvergenceWarning,
-                      stacklevel=2)
-    return BiasVarianceCurve(alphas, bias2, variance, sq_err / n_repeats, sigma**2, penalty,
-                             ratio, design, w_true, b_true, names, n_samples, X_test.shape[0],
-                             n_repeats, bad)
+        warnings.warn(
+            f"{bad} of {n_repeats} simulated fits did not converge at some alpha; "
+            "their solutions are used as they are.",
+            ShrinkageConvergenceWarning,
+            stacklevel=2,
+        )
+    return BiasVarianceCurve(
+        alphas,
+        bias2,
+        variance,
+        sq_err / n_repeats,
+        sigma**2,
+        penalty,
+        ratio,
+        design,
+        w_true,
+        b_true,
+        names,
+        n_samples,
+        X_test.shape[0],
+        n_repeats,
+        bad,
+    )
 
 
 def _truth(X: np.ndarray, y, coef, rng: np.random.Generator) -> tuple[np.ndarray, float, float]:
@@ -464,8 +534,9 @@ def _truth(X: np.ndarray, y, coef, rng: np.random.Generator) -> tuple[np.ndarray
     if coef is not None:
         w = np.asarray(coef, dtype=np.float64).ravel()
         if w.shape != (p,) or not np.all(np.isfinite(w)):
-            raise ValueError(f"coef must hold {p} finite numbers (one per column of X); got "
-                             f"shape {w.shape}.")
+            raise ValueError(
+                f"coef must hold {p} finite numbers (one per column of X); got shape {w.shape}."
+            )
         if ya is None:
             signal = X @ w
             return w, 0.0, _snr_noise(signal)
@@ -479,8 +550,15 @@ def _truth(X: np.ndarray, y, coef, rng: np.random.Generator) -> tuple[np.ndarray
         support = rng.choice(p, size=k, replace=False)
         w[support] = rng.choice([-1.0, 1.0], size=k) / np.where(sd[support] > 0, sd[support], 1.0)
         return w, 0.0, _snr_noise(X @ w)
-    cv = cross_validate_path(X, ya, l1_ratio=1.0, n_alphas=50, cv=min(5, n),
-                             random_state=int(rng.integers(2**31)), progress=False)
+    cv = cross_validate_path(
+        X,
+        ya,
+        l1_ratio=1.0,
+        n_alphas=50,
+        cv=min(5, n),
+        random_state=int(rng.integers(2**31)),
+        progress=False,
+    )
     w, intercept = cv.coefs_at("min")
     resid = ya - X @ w - intercept
     df = np.count_nonzero(w) + 1
@@ -504,8 +582,9 @@ def _sampler(X: np.ndarray, design: str, rng: np.random.Generator):
     return lambda m: X[rng.integers(0, X.shape[0], size=m)]
 
 
-def _default_grid(X: np.ndarray, pilot, ratio: float, n_alphas: int, standardize: bool
-                  ) -> np.ndarray:
+def _default_grid(
+    X: np.ndarray, pilot, ratio: float, n_alphas: int, standardize: bool
+) -> np.ndarray:
     """alpha_max (pilot draw) down to where the penalty barely shrinks: 1e-3 alpha_max, and for
     a ridge part at most 1e-3 of the mean column variance (1 with ``standardize``)."""
     scale = 1.0 if standardize else float(np.mean(X.var(axis=0)))

@@ -107,8 +107,15 @@ class Solver:
 
     def evaluate(self, w, b, cols, free, **kwargs) -> Evaluation:
         cols = np.union1d(np.asarray(cols, dtype=np.int64), free).astype(np.int64)
-        return self.problem.evaluate(Request(np.asarray(w, dtype=np.float64), float(b), cols,
-                                             np.asarray(free, dtype=np.int64), **kwargs))
+        return self.problem.evaluate(
+            Request(
+                np.asarray(w, dtype=np.float64),
+                float(b),
+                cols,
+                np.asarray(free, dtype=np.int64),
+                **kwargs,
+            )
+        )
 
     def covering(self, ev: Evaluation, free: np.ndarray) -> Evaluation:
         """ev, or its point again with the moments and cross moments of ``free`` too."""
@@ -118,28 +125,36 @@ class Solver:
 
     # ------------------------------------------------------------------- the setup
 
-    def polish(self, pw: PenaltyWeights, free: np.ndarray, w, b, ev: Evaluation,
-               max_steps: int = 50):
+    def polish(
+        self, pw: PenaltyWeights, free: np.ndarray, w, b, ev: Evaluation, max_steps: int = 50
+    ):
         """Newton on the intercept and the free columns inside their bounds, to rounding (as
         ``prox_newton.polish_unpenalized``; used for the null model).  Returns (w, b, ev)."""
         inside = _inside(free, w, pw)
         ev = self.covering(ev, free)
-        hint = np.argsort(-np.abs(ev.grad))[:2 * WS_START]  # moments for the first steps
+        hint = np.argsort(-np.abs(ev.grad))[: 2 * WS_START]  # moments for the first steps
         for _ in range(max_steps):
             delta, grad, _ = self._unpenalized_step(ev, inside)
             decrease = -float(grad @ delta)
             if not decrease < -1e-15 * max(ev.loss, 1e-300):
                 break
             dw = np.zeros_like(w)
-            dw[inside] = -delta[int(self.problem.fit_intercept):]
+            dw[inside] = -delta[int(self.problem.fit_intercept) :]
             db = -float(delta[0]) if self.problem.fit_intercept else 0.0
             f0 = ev.loss
             found = None
             first = 1.0
             while found is None and first >= _MIN_STEP:
                 steps = tuple(first * s for s in _STEPS)
-                trial = self.evaluate(w + first * dw, b + first * db, hint, free, base=(w, b),
-                                      direction=(dw, db), steps=steps)
+                trial = self.evaluate(
+                    w + first * dw,
+                    b + first * db,
+                    hint,
+                    free,
+                    base=(w, b),
+                    direction=(dw, db),
+                    steps=steps,
+                )
                 found = _armijo(trial, steps, f0, decrease, lambda _: 0.0, self.problem)
                 first *= 0.5 ** len(_STEPS)
             if found is None:
@@ -147,7 +162,7 @@ class Solver:
             t, i = found
             w, b = w + t * dw, b + t * db
             ev = trial if i == 0 else self.evaluate(w, b, hint, free)
-            hint = np.argsort(-np.abs(ev.grad))[:2 * WS_START]
+            hint = np.argsort(-np.abs(ev.grad))[: 2 * WS_START]
         clipped = np.clip(w, pw.lower, pw.upper)
         if not np.array_equal(clipped, w):
             w = clipped
@@ -187,14 +202,15 @@ class Solver:
         scale = float(dual_scale(corr, pw.l1, pw.l2, pw.lower, pw.upper))
         cw = np.zeros_like(w)
         fit_intercept = self.problem.fit_intercept
-        cw[inside] = delta[int(fit_intercept):]
+        cw[inside] = delta[int(fit_intercept) :]
         c0 = float(delta[0]) if fit_intercept else 0.0
         return Certificate(scale, c0, cw), corr, ev
 
     # ------------------------------------------------------------------- the path
 
-    def path(self, alphas, l1_ratio: float, w, b, ev: Evaluation, *, tol_abs: float,
-             max_iter: int, stop) -> list[AlphaFit]:
+    def path(
+        self, alphas, l1_ratio: float, w, b, ev: Evaluation, *, tol_abs: float, max_iter: int, stop
+    ) -> list[AlphaFit]:
         """Warm-started fits along ``alphas`` from (w, b) with statistics ev there."""
         problem = self.problem
         pws = [problem.weights(float(a), l1_ratio) for a in alphas]
@@ -213,8 +229,11 @@ class Solver:
             last = min(n, k + _MAX_AHEAD) - 1
             for i in range(k, last + 1):
                 cert, corr, ev = self._dual(ev, w, pws[i])
-                step, ev = (None, ev) if epochs[i] >= max_iter else self._direction(
-                    ev, w, b, pws[i], tol_abs, max_iter - epochs[i], ws_size)
+                step, ev = (
+                    (None, ev)
+                    if epochs[i] >= max_iter
+                    else self._direction(ev, w, b, pws[i], tol_abs, max_iter - epochs[i], ws_size)
+                )
                 predicted = _predicted_gap(step, cert.scale, w, pws[i], ev.g2h)
                 plans.append((i, cert, corr, predicted))
                 if epochs[i] >= max_iter:
@@ -233,13 +252,21 @@ class Solver:
                 trial = self.evaluate(w, b, ev.cols, free, base=(w, b), certificates=certs)
             else:
                 step = explore[1]
-                trial = self.evaluate(w + step.dw, b + step.db, step.ahead, free, base=(w, b),
-                                      direction=(step.dw, step.db), steps=_STEPS,
-                                      certificates=certs)
+                trial = self.evaluate(
+                    w + step.dw,
+                    b + step.db,
+                    step.ahead,
+                    free,
+                    base=(w, b),
+                    direction=(step.dw, step.db),
+                    steps=_STEPS,
+                    certificates=certs,
+                )
             k_before = k
             # alone in its plan (its look-ahead failed) with no descent, or at max_iter
-            stuck = explore is None and (plans[-1][0] == no_look_ahead
-                                         or epochs[plans[-1][0]] >= max_iter)
+            stuck = explore is None and (
+                plans[-1][0] == no_look_ahead or epochs[plans[-1][0]] >= max_iter
+            )
             for j, (i, cert, corr, predicted) in enumerate(plans):
                 conj, off = trial.conj[j], trial.offset_dot[j]
                 gap = _gap(ev.loss, w, pws[i], corr, cert.scale, conj, off)
@@ -248,12 +275,24 @@ class Solver:
                 stalled = stuck and i == plans[-1][0]
                 if not (gap <= tol_abs or epochs[i] >= max_iter or stalled):
                     break
-                fits.append(AlphaFit(*_finished(w, b, ev.loss, cert, trial.polished_loss[j],
-                                                pws[i]),
-                                     gap, int(epochs[i]), bool(gap <= tol_abs), float(tol_abs),
-                                     problem.n_passes - mark, newton))
-                logger.info("alpha=%.4g: %d passes, %d Newton steps, gap %.3g", alphas[i],
-                            problem.n_passes - mark, newton, gap)
+                fits.append(
+                    AlphaFit(
+                        *_finished(w, b, ev.loss, cert, trial.polished_loss[j], pws[i]),
+                        gap,
+                        int(epochs[i]),
+                        bool(gap <= tol_abs),
+                        float(tol_abs),
+                        problem.n_passes - mark,
+                        newton,
+                    )
+                )
+                logger.info(
+                    "alpha=%.4g: %d passes, %d Newton steps, gap %.3g",
+                    alphas[i],
+                    problem.n_passes - mark,
+                    newton,
+                    gap,
+                )
                 mark, newton, k = problem.n_passes, 0, i + 1
                 if stop(fits[-1].loss, fits[-1].gap):
                     return fits
@@ -271,22 +310,38 @@ class Solver:
                 return penalty_value(w + t * dw, pen.l1, pen.l2)
 
             f0 = ev.loss + penalty(0.0)
-            w, b, ev, accepted = self._accept(trial, explore[1], w, b, ev, f0, penalty, free,
-                                              pen)
+            w, b, ev, accepted = self._accept(trial, explore[1], w, b, ev, f0, penalty, free, pen)
             if not accepted:
                 ws_size = min(2 * ws_size, int(np.sum(pen.lower < pen.upper)))
         return fits
 
-    def _accept(self, trial: Evaluation, step: _Step, w, b, ev: Evaluation, f0, penalty,
-                free, pw: PenaltyWeights):
+    def _accept(
+        self,
+        trial: Evaluation,
+        step: _Step,
+        w,
+        b,
+        ev: Evaluation,
+        f0,
+        penalty,
+        free,
+        pw: PenaltyWeights,
+    ):
         """(w, b, ev, accepted): the Armijo step of a tried direction (more passes only if
         all its step sizes fail)."""
         found = _armijo(trial, _STEPS, f0, step.decrease, penalty, self.problem)
         first = _STEPS[-1] / 2
         while found is None and first >= _MIN_STEP:
             steps = tuple(first * s for s in _STEPS)
-            trial = self.evaluate(w + first * step.dw, b + first * step.db, step.ahead, free,
-                                  base=(w, b), direction=(step.dw, step.db), steps=steps)
+            trial = self.evaluate(
+                w + first * step.dw,
+                b + first * step.db,
+                step.ahead,
+                free,
+                base=(w, b),
+                direction=(step.dw, step.db),
+                steps=steps,
+            )
             found = _armijo(trial, steps, f0, step.decrease, penalty, self.problem)
             first *= 0.5 ** len(_STEPS)
         if found is None:
@@ -298,8 +353,16 @@ class Solver:
             return w_t, b_t, trial, True
         return w_t, b_t, self.evaluate(w_t, b_t, step.ahead, free), True
 
-    def _direction(self, ev: Evaluation, w, b, pw: PenaltyWeights, tol_abs: float,
-                   max_epochs: int, ws_size: int):
+    def _direction(
+        self,
+        ev: Evaluation,
+        w,
+        b,
+        pw: PenaltyWeights,
+        tol_abs: float,
+        max_epochs: int,
+        ws_size: int,
+    ):
         """The proximal Newton direction at ev's point on a working set: (step or None, ev).
 
         The working set is the core's (the support, the free columns and the largest KKT
@@ -307,8 +370,7 @@ class Solver:
         the worst violator (then one pass takes the moments here)."""
         p = self.problem.n_features
         free = free_columns(pw)
-        scores = kkt_violations(-ev.grad, w, pw.l1, pw.l2, pw.lower, pw.upper,
-                                         np.empty(p))
+        scores = kkt_violations(-ev.grad, w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(p))
         worst = float(scores.max(initial=0.0))
         keep = (w != 0) & (pw.lower < pw.upper)
         keep[free] = True
@@ -341,16 +403,19 @@ class Solver:
             G = np.ascontiguousarray(G)
             q = G @ wv - centred
             yty = max(float(wv @ G @ wv - 2.0 * wv @ centred + spread), np.finfo(float).tiny)
-            stats = SufficientStatistics(G, q, yty, mean if intercept else np.zeros(ws.size),
-                                         0.0)
+            stats = SufficientStatistics(G, q, yty, mean if intercept else np.zeros(ws.size), 0.0)
             sub = PenaltyWeights(pw.l1[ws] / H, pw.l2[ws] / H, pw.lower[ws], pw.upper[ws])
-            fit = solve_gram(stats, sub, wv, tol=max(_INNER_TOL * tol_abs / H / yty,
-                                                     _INNER_FLOOR), max_iter=max(max_epochs, 1))
+            fit = solve_gram(
+                stats,
+                sub,
+                wv,
+                tol=max(_INNER_TOL * tol_abs / H / yty, _INNER_FLOOR),
+                max_iter=max(max_epochs, 1),
+            )
             dv, n_epochs = _refine(G, q, fit.w, sub) - wv, fit.n_iter
             if intercept:
                 db -= float(mean @ dv)
-        decrease = (float(grad @ dv) + ev.g0 * db
-                    + _penalty_change(wv, dv, pw.l1[ws], pw.l2[ws]))
+        decrease = float(grad @ dv) + ev.g0 * db + _penalty_change(wv, dv, pw.l1[ws], pw.l2[ws])
         if not decrease < 0:
             return None, ev
         dw = np.zeros(p)
@@ -358,15 +423,13 @@ class Solver:
         return _Step(dw, db, decrease, n_epochs, ahead), ev
 
 
-def _predicted_gap(step: _Step | None, scale: float, w, pw: PenaltyWeights, g2h: float
-                   ) -> float:
+def _predicted_gap(step: _Step | None, scale: float, w, pw: PenaltyWeights, g2h: float) -> float:
     """What P's gap should be, up to a factor (calibrated on the gaps met): the Newton step's
     decrease, plus what scaling the dual point by s costs, to second order in 1 - s: the
     penalty (1 - s) Omega(w) and the loss's conjugate (1 - s)^2 / 2 sum sw l'^2 / l''."""
     decrease = 0.0 if step is None else -step.decrease
     shrink = 1.0 - scale
-    return (decrease + shrink * float(penalty_value(w, pw.l1, pw.l2))
-            + 0.5 * shrink**2 * g2h)
+    return decrease + shrink * float(penalty_value(w, pw.l1, pw.l2)) + 0.5 * shrink**2 * g2h
 
 
 def _armijo(trial: Evaluation, steps, f0: float, decrease: float, penalty, problem):
@@ -404,8 +467,9 @@ def _refine(G: np.ndarray, q: np.ndarray, z: np.ndarray, pw: PenaltyWeights) -> 
         return z
 
     def worst(u):
-        return float(kkt_violations(q - G @ u, u, pw.l1, pw.l2, pw.lower, pw.upper,
-                                             np.empty(u.size)).max())
+        return float(
+            kkt_violations(q - G @ u, u, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(u.size)).max()
+        )
 
     return v if worst(v) <= worst(z) else z
 
@@ -419,22 +483,33 @@ def _penalty_change(w, dw, l1, l2) -> float:
     return float(l1 @ d_abs + l2 @ (dw * (w + 0.5 * dw)))
 
 
-def _finished(w: np.ndarray, b: float, loss: float, cert: Certificate, polished_loss: float,
-              pw: PenaltyWeights) -> tuple[np.ndarray, float, float]:
+def _finished(
+    w: np.ndarray,
+    b: float,
+    loss: float,
+    cert: Certificate,
+    polished_loss: float,
+    pw: PenaltyWeights,
+) -> tuple[np.ndarray, float, float]:
     """(w, b, loss) to report for a certified P: P with its unpenalized block finished by the
     certificate's Newton step when that does not increase the loss beyond rounding (the penalty
     is the same, so P's gap bounds it too)."""
     w_p = w - cert.cw
-    if (polished_loss <= loss + DASK_NEWTON_ROUNDING * abs(loss) and np.all(w_p >= pw.lower)
-            and np.all(w_p <= pw.upper)):
+    if (
+        polished_loss <= loss + DASK_NEWTON_ROUNDING * abs(loss)
+        and np.all(w_p >= pw.lower)
+        and np.all(w_p <= pw.upper)
+    ):
         return w_p, b - cert.c0, polished_loss
     return w.copy(), b, loss
 
 
 def _inside(free: np.ndarray, w, pw: PenaltyWeights) -> np.ndarray:
     """The free columns strictly inside their bounds (or unbounded)."""
-    return free[(w[free] > pw.lower[free]) & (w[free] < pw.upper[free])
-                | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])]
+    return free[
+        (w[free] > pw.lower[free]) & (w[free] < pw.upper[free])
+        | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])
+    ]
 
 
 def _ahead(ws: np.ndarray, scores: np.ndarray, size: int) -> np.ndarray:
@@ -444,10 +519,16 @@ def _ahead(ws: np.ndarray, scores: np.ndarray, size: int) -> np.ndarray:
     return np.union1d(ws, np.argpartition(scores, -size)[-size:]).astype(np.int64)
 
 
-def _gap(loss: float, w, pw: PenaltyWeights, corr, scale: float, conj: float,
-         offset_dot: float) -> float:
+def _gap(
+    loss: float, w, pw: PenaltyWeights, corr, scale: float, conj: float, offset_dot: float
+) -> float:
     """``shrinkage.glm_certificates.glm_duality_gap`` from the pass's sums."""
     primal = loss + float(penalty_value(w, pw.l1, pw.l2))
-    return trusted_glm_gap(primal, (
-        -conj, offset_dot,
-        -float(penalty_conjugate(scale * corr, pw.l1, pw.l2, pw.lower, pw.upper))))
+    return trusted_glm_gap(
+        primal,
+        (
+            -conj,
+            offset_dot,
+            -float(penalty_conjugate(scale * corr, pw.l1, pw.l2, pw.lower, pw.upper)),
+        ),
+    )

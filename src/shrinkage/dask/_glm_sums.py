@@ -136,9 +136,15 @@ def merge_setup(*parts) -> Setup:
         frac = b.weight / weight if weight > 0 else 0.0
         delta = b.mean - out.mean
         with np.errstate(over="ignore", invalid="ignore"):  # refused on the client
-            out = Setup(out.rows + b.rows, weight, out.mean + delta * frac,
-                        out.m2 + b.m2 + delta**2 * out.weight * frac, out.y_sum + b.y_sum,
-                        out.saturated + b.saturated, np.maximum(out.peak, b.peak))
+            out = Setup(
+                out.rows + b.rows,
+                weight,
+                out.mean + delta * frac,
+                out.m2 + b.m2 + delta**2 * out.weight * frac,
+                out.y_sum + b.y_sum,
+                out.saturated + b.saturated,
+                np.maximum(out.peak, b.peak),
+            )
     return out
 
 
@@ -150,8 +156,7 @@ def _predictor(X, w: np.ndarray, b: float, offset) -> np.ndarray:
     return X[:, nz] @ w[nz] + b + offset
 
 
-def partition_sums(index: int, X, y, w, spec: Spec, datafit, offset_col, request: Request
-                   ) -> Sums:
+def partition_sums(index: int, X, y, w, spec: Spec, datafit, offset_col, request: Request) -> Sums:
     """Everything one pass needs from a partition."""
     X, y, s, offset = _block(X, y, w, index, spec, offset_col)
     n = X.shape[0]
@@ -182,10 +187,20 @@ def partition_sums(index: int, X, y, w, spec: Spec, datafit, offset_col, request
                 conj.append(float(s0 @ datafit.conjugate(y0, v)))
                 offset_dot.append(float(s0 @ (v * offset[pos])))
                 polished.append(float(s0 @ datafit.loss(y0, eta0 - block)))
-    return Sums(loss, X.T @ g, float(g.sum()), curvature, X.T @ h,
-                X.T @ (h[:, None] * X[:, request.free]), float(np.sum(g[curved] ** 2 / h[curved])),
-                np.array(line_loss), np.array(line_eta),
-                np.array(conj), np.array(offset_dot), np.array(polished))
+    return Sums(
+        loss,
+        X.T @ g,
+        float(g.sum()),
+        curvature,
+        X.T @ h,
+        X.T @ (h[:, None] * X[:, request.free]),
+        float(np.sum(g[curved] ** 2 / h[curved])),
+        np.array(line_loss),
+        np.array(line_eta),
+        np.array(conj),
+        np.array(offset_dot),
+        np.array(polished),
+    )
 
 
 def merge_sums(*parts) -> Sums:
@@ -193,9 +208,18 @@ def merge_sums(*parts) -> Sums:
     parts = tuple(p.iloc[0] if isinstance(p, pd.Series) else p for p in parts)
     out = parts[0]
     for b in parts[1:]:
-        out = Sums(out.loss + b.loss, out.grad + b.grad, out.g0 + b.g0,
-                   out.curvature.merge(b.curvature), out.hx + b.hx, out.cross + b.cross,
-                   out.g2h + b.g2h, out.line_loss + b.line_loss,
-                   np.maximum(out.line_eta_max, b.line_eta_max), out.conj + b.conj,
-                   out.offset_dot + b.offset_dot, out.polished_loss + b.polished_loss)
+        out = Sums(
+            out.loss + b.loss,
+            out.grad + b.grad,
+            out.g0 + b.g0,
+            out.curvature.merge(b.curvature),
+            out.hx + b.hx,
+            out.cross + b.cross,
+            out.g2h + b.g2h,
+            out.line_loss + b.line_loss,
+            np.maximum(out.line_eta_max, b.line_eta_max),
+            out.conj + b.conj,
+            out.offset_dot + b.offset_dot,
+            out.polished_loss + b.polished_loss,
+        )
     return out

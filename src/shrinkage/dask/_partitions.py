@@ -40,8 +40,16 @@ class Spec:
     @classmethod
     def of(cls, data: DaskData, n_groups: int, seed: int) -> Spec:
         names = None if data.feature_names is None else tuple(data.feature_names)
-        return cls(data.n_features, n_groups, seed, data.n_partitions, names, data.columns,
-                   data.target, data.weight)
+        return cls(
+            data.n_features,
+            n_groups,
+            seed,
+            data.n_partitions,
+            names,
+            data.columns,
+            data.target,
+            data.weight,
+        )
 
 
 @dataclass(frozen=True)
@@ -85,9 +93,11 @@ def as_block(X, y, w, index: int, spec: Spec):
                 detail.append(f"missing {missing[:8]}")
             if extra:
                 detail.append(f"unexpected {extra[:8]}")
-            raise ValueError(f"{where}: its columns differ from X's "
-                             f"({', '.join(detail) or 'in another order'}); every partition "
-                             "must hold the same columns.")
+            raise ValueError(
+                f"{where}: its columns differ from X's "
+                f"({', '.join(detail) or 'in another order'}); every partition "
+                "must hold the same columns."
+            )
         if spec.target is not None or spec.weight is not None:
             position = {c: i for i, c in enumerate(columns)}
             if spec.target is not None:
@@ -100,24 +110,31 @@ def as_block(X, y, w, index: int, spec: Spec):
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[1] != spec.n_features:
         raise ValueError(f"{where}: has shape {X.shape}, expected {spec.n_features} columns.")
-    y = np.asarray(y.to_numpy(dtype=np.float64) if isinstance(y, pd.Series | pd.DataFrame)
-                   else y, dtype=np.float64)
+    y = np.asarray(
+        y.to_numpy(dtype=np.float64) if isinstance(y, pd.Series | pd.DataFrame) else y,
+        dtype=np.float64,
+    )
     y = y[:, None] if y.ndim == 1 else y
     if y.shape != (X.shape[0], 1):
-        raise ValueError(f"{where}: X has {X.shape[0]} rows but y has {y.shape[0]} (shape "
-                         f"{y.shape}); y must be one target with one entry per row.")
+        raise ValueError(
+            f"{where}: X has {X.shape[0]} rows but y has {y.shape[0]} (shape "
+            f"{y.shape}); y must be one target with one entry per row."
+        )
     if w is not None:
-        w = np.asarray(w.to_numpy(dtype=np.float64) if isinstance(w, pd.Series) else w,
-                       dtype=np.float64).ravel()
+        w = np.asarray(
+            w.to_numpy(dtype=np.float64) if isinstance(w, pd.Series) else w, dtype=np.float64
+        ).ravel()
         if w.shape[0] != X.shape[0]:
-            raise ValueError(f"{where}: X has {X.shape[0]} rows but sample_weight has "
-                             f"{w.shape[0]}.")
+            raise ValueError(
+                f"{where}: X has {X.shape[0]} rows but sample_weight has {w.shape[0]}."
+            )
         if not np.all(np.isfinite(w)):
-            raise ValueError(f"{where}: sample_weight contains NaN or infinity "
-                             f"({int(np.sum(~np.isfinite(w)))} rows).")
+            raise ValueError(
+                f"{where}: sample_weight contains NaN or infinity "
+                f"({int(np.sum(~np.isfinite(w)))} rows)."
+            )
         if np.any(w < 0):
-            raise ValueError(f"{where}: sample_weight must be non-negative; smallest is "
-                             f"{w.min()}.")
+            raise ValueError(f"{where}: sample_weight must be non-negative; smallest is {w.min()}.")
     return X, y[:, 0], w
 
 
@@ -131,8 +148,10 @@ def nonfinite_error(X, y, index: int, spec: Spec) -> ValueError:
         parts.append(f"{n_y} in y")
     found = ", ".join(parts)
     where = partition_name(index, spec.n_partitions)
-    return ValueError(f"{where}: NaN or infinite values ({found}). "
-                      "Drop or impute them first (e.g. X.dropna() / X.fillna(...)).")
+    return ValueError(
+        f"{where}: NaN or infinite values ({found}). "
+        "Drop or impute them first (e.g. X.dropna() / X.fillna(...))."
+    )
 
 
 def partition_tasks(data: DaskData, func, spec: Spec, **kwargs) -> list:
@@ -147,11 +166,15 @@ def partition_tasks(data: DaskData, func, spec: Spec, **kwargs) -> list:
         return list(mapped.to_delayed())
     xs = data.X.to_delayed(optimize_graph=False).ravel()
     ys = data.y.to_delayed(optimize_graph=False).ravel()
-    ws = ([None] * len(xs) if data.sample_weight is None
-          else data.sample_weight.to_delayed(optimize_graph=False).ravel())
+    ws = (
+        [None] * len(xs)
+        if data.sample_weight is None
+        else data.sample_weight.to_delayed(optimize_graph=False).ravel()
+    )
     task = dask.delayed(func, pure=True)
-    return [task(i, x, y, w, spec, **kwargs) for i, (x, y, w) in enumerate(zip(xs, ys, ws,
-                                                                               strict=True))]
+    return [
+        task(i, x, y, w, spec, **kwargs) for i, (x, y, w) in enumerate(zip(xs, ys, ws, strict=True))
+    ]
 
 
 class _FrameTask:
@@ -174,8 +197,9 @@ class _FrameTask:
 def dd_map_partitions(func, *args):
     import dask.dataframe as dd
 
-    return dd.map_partitions(func, *args, meta=pd.Series(dtype=object),
-                             align_dataframes=False, enforce_metadata=False)
+    return dd.map_partitions(
+        func, *args, meta=pd.Series(dtype=object), align_dataframes=False, enforce_metadata=False
+    )
 
 
 def tree_reduce(tasks: list, merge, split_every: int = SPLIT_EVERY):
@@ -184,8 +208,7 @@ def tree_reduce(tasks: list, merge, split_every: int = SPLIT_EVERY):
     depth = 0
     while len(level) > 1:
         combine = dask.delayed(merge, pure=True)
-        level = [combine(*level[i:i + split_every])
-                 for i in range(0, len(level), split_every)]
+        level = [combine(*level[i : i + split_every]) for i in range(0, len(level), split_every)]
         depth += 1
     if depth == 0:  # one partition: still unwrap its Series
         level = [dask.delayed(merge, pure=True)(level[0])]
@@ -200,6 +223,7 @@ def run(data: DaskData, obj):
         message = str(error)
         match = re.match(r"partition (\d+) of \d+", message)
         if match and data.labels is not None:
-            raise ValueError(message.replace(match.group(0), data.where(int(match.group(1))),
-                                             1)) from error
+            raise ValueError(
+                message.replace(match.group(0), data.where(int(match.group(1))), 1)
+            ) from error
         raise

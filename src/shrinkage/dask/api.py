@@ -41,33 +41,63 @@ _NOT_ON_DASK = {
 def check_solver(solver: str) -> str:
     """Dask input runs in Gram mode: "auto" or "gram"."""
     if solver not in ("auto", "gram"):
-        raise ValueError(f"solver={solver!r} reads the rows of X; on Dask input only the Gram "
-                         "mode runs (from the sufficient statistics): use solver='auto' or "
-                         "'gram'.")
+        raise ValueError(
+            f"solver={solver!r} reads the rows of X; on Dask input only the Gram "
+            "mode runs (from the sufficient statistics): use solver='auto' or "
+            "'gram'."
+        )
     return "gram"
 
 
-def gram_problem(stats: SufficientStatistics, n_samples: int, options: PathOptions,
-                 feature_names=None) -> Problem:
+def gram_problem(
+    stats: SufficientStatistics, n_samples: int, options: PathOptions, feature_names=None
+) -> Problem:
     """A ``Problem`` that holds statistics instead of rows (any use of the rows fails loudly)."""
     p = stats.x_offset.shape[0]
     if n_samples < p:
-        raise ValueError(f"Dask input has fewer rows ({n_samples}) than features ({p}): the "
-                         "distributed Gram mode is for n >> p; fit such data in memory.")
+        raise ValueError(
+            f"Dask input has fewer rows ({n_samples}) than features ({p}): the "
+            "distributed Gram mode is for n >> p; fit such data in memory."
+        )
     lower, upper = v.check_bounds(options.lower, options.upper, p, options.positive)
-    problem = Problem(_NoRows((n_samples, p)), np.empty(0), np.empty(0),
-                      v.check_penalty_factor(options.penalty_factor, p), lower, upper,
-                      bool(options.fit_intercept), bool(options.standardize),
-                      v.check_feature_names(feature_names, p))
+    problem = Problem(
+        _NoRows((n_samples, p)),
+        np.empty(0),
+        np.empty(0),
+        v.check_penalty_factor(options.penalty_factor, p),
+        lower,
+        upper,
+        bool(options.fit_intercept),
+        bool(options.standardize),
+        v.check_feature_names(feature_names, p),
+    )
     return problem.with_statistics(stats)
 
 
-def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
-         alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-         standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
-         lower=None, upper=None, positive: bool = False, tol: float = 1e-4,
-         max_iter: int = 1000, solver: str = "auto", screen: bool = True, feature_names=None,
-         memory_budget=None) -> Path:
+def path(
+    X,
+    y,
+    *,
+    datafit="quadratic",
+    l1_ratio: float = 1.0,
+    alphas=None,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    sample_weight=None,
+    offset=None,
+    penalty_factor=None,
+    lower=None,
+    upper=None,
+    positive: bool = False,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    solver: str = "auto",
+    screen: bool = True,
+    feature_names=None,
+    memory_budget=None,
+) -> Path:
     """``shrinkage.path`` on Dask input.
 
     Least squares: one pass over the data, then the path locally.  ``datafit="logistic"`` or
@@ -151,41 +181,83 @@ def path(X, y, *, datafit="quadratic", l1_ratio: float = 1.0, alphas=None, n_alp
         from .glm import glm_path
 
         check_solver(solver)
-        return glm_path(X, y, datafit=datafit, l1_ratio=l1_ratio, alphas=alphas,
-                        n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                        fit_intercept=fit_intercept, standardize=standardize,
-                        sample_weight=sample_weight, offset=offset,
-                        penalty_factor=penalty_factor, lower=lower, upper=upper,
-                        positive=positive, tol=tol, max_iter=max_iter,
-                        feature_names=feature_names, memory_budget=memory_budget)
+        return glm_path(
+            X,
+            y,
+            datafit=datafit,
+            l1_ratio=l1_ratio,
+            alphas=alphas,
+            n_alphas=n_alphas,
+            alpha_min_ratio=alpha_min_ratio,
+            fit_intercept=fit_intercept,
+            standardize=standardize,
+            sample_weight=sample_weight,
+            offset=offset,
+            penalty_factor=penalty_factor,
+            lower=lower,
+            upper=upper,
+            positive=positive,
+            tol=tol,
+            max_iter=max_iter,
+            feature_names=feature_names,
+            memory_budget=memory_budget,
+        )
     if offset is not None:
-        raise ValueError("offset is for GLM datafits on Dask input; with least squares "
-                         "subtract it from y first (y - offset).")
+        raise ValueError(
+            "offset is for GLM datafits on Dask input; with least squares "
+            "subtract it from y first (y - offset)."
+        )
     l1_ratio = v.check_l1_ratio(l1_ratio)
     check_solver(solver)
     tol = v.check_tol(tol)
     max_iter = v.check_positive_int(max_iter, "max_iter")
     alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     data = as_dask_data(X, y, sample_weight)
-    stats = compute_statistics(data, None, fit_intercept=fit_intercept,
-                               memory_budget=memory_budget)
-    options = PathOptions(fit_intercept=fit_intercept, standardize=standardize,
-                          penalty_factor=penalty_factor, lower=lower, upper=upper,
-                          positive=positive, tol=tol, max_iter=max_iter, solver="gram",
-                          screen=screen)
+    stats = compute_statistics(data, None, fit_intercept=fit_intercept, memory_budget=memory_budget)
+    options = PathOptions(
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        penalty_factor=penalty_factor,
+        lower=lower,
+        upper=upper,
+        positive=positive,
+        tol=tol,
+        max_iter=max_iter,
+        solver="gram",
+        screen=screen,
+    )
     names = data.feature_names if feature_names is None else feature_names
     problem = gram_problem(stats.full(), stats.n_samples, options, names)
     if alpha_min_ratio is None:
         alpha_min_ratio = default_alpha_min_ratio(stats.n_samples, stats.n_features)
-    return solve_path(problem, alphas, l1_ratio, n_alphas=n_alphas,
-                      alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter,
-                      solver="gram", screen=screen)
+    return solve_path(
+        problem,
+        alphas,
+        l1_ratio,
+        n_alphas=n_alphas,
+        alpha_min_ratio=alpha_min_ratio,
+        tol=tol,
+        max_iter=max_iter,
+        solver="gram",
+        screen=screen,
+    )
 
 
-def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
-                        cv: int = 5, scoring: str = "mse", sample_weight=None,
-                        random_state=None, keep_fold_coefs: bool = False, memory_budget=None,
-                        **path_kwargs) -> CVResult:
+def cross_validate_path(
+    X,
+    y,
+    *,
+    l1_ratio: float = 1.0,
+    alphas=None,
+    n_alphas: int = 100,
+    cv: int = 5,
+    scoring: str = "mse",
+    sample_weight=None,
+    random_state=None,
+    keep_fold_coefs: bool = False,
+    memory_budget=None,
+    **path_kwargs,
+) -> CVResult:
     """``shrinkage.cross_validate_path`` on Dask input, in one pass over the data.
 
     ``cv`` is a number of folds K; row r of partition i belongs to fold ``fold_ids(i, n_i, K,
@@ -253,55 +325,86 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
     scoring = v.check_choice(scoring, "scoring", v.SCORINGS)
     k = check_folds(cv)
     data = as_dask_data(X, y, sample_weight)
-    stats = compute_statistics(data, None, n_folds=k, random_state=random_state,
-                               fit_intercept=options.fit_intercept, memory_budget=memory_budget)
+    stats = compute_statistics(
+        data,
+        None,
+        n_folds=k,
+        random_state=random_state,
+        fit_intercept=options.fit_intercept,
+        memory_budget=memory_budget,
+    )
     names = data.feature_names if options.feature_names is None else options.feature_names
-    return cross_validate_statistics(stats, [l1_ratio], options, alphas=alphas,
-                                     n_alphas=n_alphas, scoring=scoring,
-                                     keep_fold_coefs=keep_fold_coefs, feature_names=names)[0]
+    return cross_validate_statistics(
+        stats,
+        [l1_ratio],
+        options,
+        alphas=alphas,
+        n_alphas=n_alphas,
+        scoring=scoring,
+        keep_fold_coefs=keep_fold_coefs,
+        feature_names=names,
+    )[0]
 
 
 def check_folds(cv) -> int:
     if cv is None:
         return 5
     if isinstance(cv, bool) or not isinstance(cv, int | np.integer):
-        raise ValueError(f"cv must be a number of folds on Dask input (the folds are hashed "
-                         f"from the row positions); got {cv!r}.")
+        raise ValueError(
+            f"cv must be a number of folds on Dask input (the folds are hashed "
+            f"from the row positions); got {cv!r}."
+        )
     if cv < 2:
         raise ValueError(f"cv must be at least 2 folds; got cv={cv!r}.")
     return int(cv)
 
 
-def cross_validate_statistics(stats: DaskStatistics, l1_ratios, options: PathOptions, *,
-                              alphas=None, n_alphas: int = 100, scoring: str = "mse",
-                              keep_fold_coefs: bool = False, feature_names=None,
-                              full_path: str = "all", model: str = "cross-validation"
-                              ) -> list[CVResult]:
+def cross_validate_statistics(
+    stats: DaskStatistics,
+    l1_ratios,
+    options: PathOptions,
+    *,
+    alphas=None,
+    n_alphas: int = 100,
+    scoring: str = "mse",
+    keep_fold_coefs: bool = False,
+    feature_names=None,
+    full_path: str = "all",
+    model: str = "cross-validation",
+) -> list[CVResult]:
     """The CV engine on fold statistics: one ``CVResult`` per l1_ratio, all on the same folds.
 
     ``full_path`` as in ``shrinkage.selection.cv.cross_validate`` ("all" or "best").
     """
     k = stats.n_folds
     if k > stats.n_samples:
-        raise ValueError(f"cv={k} folds is larger than the number of samples: X has "
-                         f"{stats.n_samples} samples.")
+        raise ValueError(
+            f"cv={k} folds is larger than the number of samples: X has {stats.n_samples} samples."
+        )
     empty = np.flatnonzero(stats.groups.count == 0)
     if empty.size:
-        raise ValueError(f"fold {int(empty[0])} of {k} received no rows (the folds are hashed "
-                         "from the row positions): use fewer folds.")
+        raise ValueError(
+            f"fold {int(empty[0])} of {k} received no rows (the folds are hashed "
+            "from the row positions): use fewer folds."
+        )
     if scoring == "r2":
         flat = np.flatnonzero(stats.groups.m2[:, -1, -1] <= 0)
         if flat.size:
             f = int(flat[0])
-            raise ValueError(f"scoring='r2' is undefined on cv split {f}: its held-out target "
-                             f"is constant ({int(stats.groups.count[f])} samples). Use fewer "
-                             "folds or scoring='mse'.")
+            raise ValueError(
+                f"scoring='r2' is undefined on cv split {f}: its held-out target "
+                f"is constant ({int(stats.groups.count[f])} samples). Use fewer "
+                "folds or scoring='mse'."
+            )
     full = gram_problem(stats.full(), stats.n_samples, options, feature_names)
-    trains = [gram_problem(stats.train(f), stats.n_train(f), options, feature_names)
-              for f in range(k)]
+    trains = [
+        gram_problem(stats.train(f), stats.n_train(f), options, feature_names) for f in range(k)
+    ]
     grids = [_grid(full, r, alphas, n_alphas, "gram", options) for r in l1_ratios]
-    fold_paths = [[_solve(train, r, grid, "gram", options) for train in trains]
-                  for r, grid in zip(l1_ratios, grids, strict=True)]
+    fold_paths = [
+        [_solve(train, r, grid, "gram", options) for train in trains]
+        for r, grid in zip(l1_ratios, grids, strict=True)
+    ]
     errors = _errors(stats, fold_paths, scoring)  # (n_l1, K, A)
     weights = stats.fold_weights
     summaries = []
@@ -309,12 +412,17 @@ def cross_validate_statistics(stats: DaskStatistics, l1_ratios, options: PathOpt
         mean, se = fold_summary(e, weights, k)
         summaries.append((mean, se, *select_alphas(mean, se)))
     if full_path == "all":
-        fulls = {i: _solve(full, r, grid, "gram", options)
-                 for i, (r, grid) in enumerate(zip(l1_ratios, grids, strict=True))}
+        fulls = {
+            i: _solve(full, r, grid, "gram", options)
+            for i, (r, grid) in enumerate(zip(l1_ratios, grids, strict=True))
+        }
     else:
         best = int(np.argmin([np.nanmin(s[0]) for s in summaries]))
-        fulls = {best: _solve(full, l1_ratios[best], grids[best][:summaries[best][2] + 1],
-                              "gram", options)}
+        fulls = {
+            best: _solve(
+                full, l1_ratios[best], grids[best][: summaries[best][2] + 1], "gram", options
+            )
+        }
     _warn(fold_paths, fulls, options, model)
     splits = stats.splits()
     results = []
@@ -323,21 +431,41 @@ def cross_validate_statistics(stats: DaskStatistics, l1_ratios, options: PathOpt
         if keep_fold_coefs:
             fold_coefs = np.array([p.coefs for p in fold_paths[i]])
             fold_intercepts = np.array([p.intercepts for p in fold_paths[i]])
-        results.append(CVResult(grid, mean, se, float(grid[i_min]), float(grid[i_1se]), i_min,
-                                i_1se, errors[i], weights, scoring, float(l1_ratios[i]),
-                                fulls.get(i), splits, fold_coefs=fold_coefs,
-                                fold_intercepts=fold_intercepts))
+        results.append(
+            CVResult(
+                grid,
+                mean,
+                se,
+                float(grid[i_min]),
+                float(grid[i_1se]),
+                i_min,
+                i_1se,
+                errors[i],
+                weights,
+                scoring,
+                float(l1_ratios[i]),
+                fulls.get(i),
+                splits,
+                fold_coefs=fold_coefs,
+                fold_intercepts=fold_intercepts,
+            )
+        )
     return results
 
 
 def _errors(stats: DaskStatistics, fold_paths: list, scoring: str) -> np.ndarray:
     if scoring != "mae":
-        return np.array([[stats.test_errors(f, p.coefs, p.intercepts, scoring)
-                          for f, p in enumerate(paths)] for paths in fold_paths])
+        return np.array(
+            [
+                [stats.test_errors(f, p.coefs, p.intercepts, scoring) for f, p in enumerate(paths)]
+                for paths in fold_paths
+            ]
+        )
     # one more pass, every l1_ratio at once: stack the grids along the alpha axis
     coefs = np.concatenate([np.array([p.coefs for p in paths]) for paths in fold_paths], axis=1)
-    intercepts = np.concatenate([np.array([p.intercepts for p in paths])
-                                 for paths in fold_paths], axis=1)
+    intercepts = np.concatenate(
+        [np.array([p.intercepts for p in paths]) for paths in fold_paths], axis=1
+    )
     errors = fold_abs_errors(stats, coefs, intercepts)  # (K, n_l1 * A)
     n_alphas = [len(paths[0]) for paths in fold_paths]
     return np.array(np.split(errors, np.cumsum(n_alphas)[:-1], axis=1))
@@ -352,8 +480,10 @@ def _warn(fold_paths: list, fulls: dict, options: PathOptions, model: str) -> No
             f"{model}: {bad} of {total} fold fits and {bad_full} full-data fits stopped at "
             f"max_iter={options.max_iter} above the tolerance tol={options.tol:g} (mostly the "
             "smallest alphas). Try a larger max_iter, standardize=True for columns on very "
-            "different scales, or a larger alpha_min_ratio.", ShrinkageConvergenceWarning,
-            stacklevel=3)
+            "different scales, or a larger alpha_min_ratio.",
+            ShrinkageConvergenceWarning,
+            stacklevel=3,
+        )
 
 
 def predict(estimator, X):
@@ -403,13 +533,15 @@ def predict(estimator, X):
             raise ValueError("X's columns differ from the ones the estimator was fitted on.")
 
         def one(part):
-            return pd.Series(part.to_numpy(dtype=np.float64) @ coef + float(intercept),
-                             index=part.index)
+            return pd.Series(
+                part.to_numpy(dtype=np.float64) @ coef + float(intercept), index=part.index
+            )
 
         return X.map_partitions(one, meta=pd.Series(dtype=np.float64))
     if isinstance(X, da.Array):
         if X.ndim != 2 or X.shape[1] != coef.shape[0]:
-            raise ValueError(f"X has shape {X.shape}; the estimator expects "
-                             f"{coef.shape[0]} columns.")
+            raise ValueError(
+                f"X has shape {X.shape}; the estimator expects {coef.shape[0]} columns."
+            )
         return X.astype(np.float64) @ coef + float(intercept)
     raise TypeError(f"X must be a dask array or DataFrame; got {type(X).__name__}.")

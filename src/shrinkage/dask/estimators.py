@@ -83,16 +83,26 @@ def fit_estimator(estimator, X, y, sample_weight=None, groups=None, offset=None)
         return _fit_ridge(estimator, X, y, sample_weight)
     if isinstance(estimator, ElasticNet):
         return _fit_elastic_net(estimator, X, y, sample_weight)
-    raise TypeError(f"{type(estimator).__name__} does not accept Dask input; Lasso, "
-                    "ElasticNet, Ridge, LassoCV, ElasticNetCV, LogisticRegression and "
-                    "PoissonRegressor do (or use shrinkage.dask.path / cross_validate_path).")
+    raise TypeError(
+        f"{type(estimator).__name__} does not accept Dask input; Lasso, "
+        "ElasticNet, Ridge, LassoCV, ElasticNetCV, LogisticRegression and "
+        "PoissonRegressor do (or use shrinkage.dask.path / cross_validate_path)."
+    )
 
 
 def _options(est, solver: str) -> PathOptions:
-    return PathOptions(fit_intercept=est.fit_intercept, standardize=est.standardize,
-                       penalty_factor=est.penalty_factor, lower=est.lower, upper=est.upper,
-                       positive=est.positive, tol=est.tol, max_iter=est.max_iter, solver=solver,
-                       alpha_min_ratio=getattr(est, "alpha_min_ratio", None)).checked()
+    return PathOptions(
+        fit_intercept=est.fit_intercept,
+        standardize=est.standardize,
+        penalty_factor=est.penalty_factor,
+        lower=est.lower,
+        upper=est.upper,
+        positive=est.positive,
+        tol=est.tol,
+        max_iter=est.max_iter,
+        solver=solver,
+        alpha_min_ratio=getattr(est, "alpha_min_ratio", None),
+    ).checked()
 
 
 def _set_features(est, data: DaskData) -> None:
@@ -115,9 +125,16 @@ def _fit_elastic_net(est, X, y, sample_weight):
     previous = getattr(est, "coef_", None) if est.warm_start else None
     if previous is not None and np.shape(previous) == (problem.n_features,):
         w0 = np.asarray(previous, dtype=np.float64)
-    result = solve_path(problem, np.array([alpha]), l1_ratio, tol=options.tol,
-                        max_iter=options.max_iter, solver="gram", w0=w0,
-                        model=type(est).__name__)
+    result = solve_path(
+        problem,
+        np.array([alpha]),
+        l1_ratio,
+        tol=options.tol,
+        max_iter=options.max_iter,
+        solver="gram",
+        w0=w0,
+        model=type(est).__name__,
+    )
     est.coef_ = result.coefs[0].astype(data.dtype)
     est.intercept_ = data.dtype.type(result.intercepts[0])
     est.dual_gap_ = float(result.gaps[0])
@@ -133,8 +150,10 @@ def _fit_ridge(est, X, y, sample_weight):
     if est.solver not in RIDGE_SOLVERS:
         raise ValueError(f"solver must be one of {RIDGE_SOLVERS}; got {est.solver!r}.")
     if est.solver == "eigen":
-        raise ValueError("solver='eigen' (the kernel form) needs the rows of X; on Dask input "
-                         "Ridge solves the p x p system: use solver='auto' or 'cholesky'.")
+        raise ValueError(
+            "solver='eigen' (the kernel form) needs the rows of X; on Dask input "
+            "Ridge solves the p x p system: use solver='auto' or 'cholesky'."
+        )
     options = _options(est, "gram")
     data = as_dask_data(X, y, sample_weight)
     stats = compute_statistics(data, None, fit_intercept=options.fit_intercept)
@@ -147,8 +166,16 @@ def _fit_ridge(est, X, y, sample_weight):
         previous = getattr(est, "coef_", None) if est.warm_start else None
         if previous is not None and np.shape(previous) == (problem.n_features,):
             w0 = np.asarray(previous, dtype=np.float64)
-        result = solve_path(problem, np.array([en_alpha]), 0.0, tol=options.tol,
-                            max_iter=options.max_iter, solver="gram", w0=w0, model="Ridge")
+        result = solve_path(
+            problem,
+            np.array([en_alpha]),
+            0.0,
+            tol=options.tol,
+            max_iter=options.max_iter,
+            solver="gram",
+            w0=w0,
+            model="Ridge",
+        )
         coef, intercept, gap = result.coefs[0], result.intercepts[0], result.gaps[0]
         n_iter = np.array([int(result.n_iter[0])])
     else:
@@ -168,23 +195,35 @@ def _fit_cv(est, X, y, sample_weight, groups):
     l1_ratios, is_list = est._l1_ratios()
     name = type(est).__name__
     if est.relax:
-        raise ValueError(f"{name}(relax=True) is not supported on Dask input: the relaxed fits "
-                         "need the rows of the active columns.")
+        raise ValueError(
+            f"{name}(relax=True) is not supported on Dask input: the relaxed fits "
+            "need the rows of the active columns."
+        )
     if groups is not None:
-        raise ValueError("groups is not supported on Dask input: the folds are hashed from the "
-                         "row positions (shrinkage.dask.fold_ids).")
+        raise ValueError(
+            "groups is not supported on Dask input: the folds are hashed from the "
+            "row positions (shrinkage.dask.fold_ids)."
+        )
     if est.n_repeats != 1:
         raise ValueError(f"n_repeats={est.n_repeats} is not supported on Dask input.")
     k = check_folds(est.cv)
     options = _options(est, check_solver(est.solver))
     data = as_dask_data(X, y, sample_weight)
-    stats = compute_statistics(data, None, n_folds=k, random_state=est.random_state,
-                               fit_intercept=options.fit_intercept)
+    stats = compute_statistics(
+        data, None, n_folds=k, random_state=est.random_state, fit_intercept=options.fit_intercept
+    )
     _set_features(est, data)
-    results = cross_validate_statistics(stats, l1_ratios, options, alphas=est.alphas,
-                                        n_alphas=est.n_alphas, scoring=scoring,
-                                        feature_names=data.feature_names, full_path="best",
-                                        model=name)
+    results = cross_validate_statistics(
+        stats,
+        l1_ratios,
+        options,
+        alphas=est.alphas,
+        n_alphas=est.n_alphas,
+        scoring=scoring,
+        feature_names=data.feature_names,
+        full_path="best",
+        model=name,
+    )
     return set_cv_attributes(est, results, rule, is_list, False, data.dtype)
 
 
@@ -201,24 +240,36 @@ def _glm_fit(est, problem, alpha: float, l1_ratio: float, shape: tuple):
     if previous is not None and np.shape(previous) == shape:
         w0 = np.asarray(previous, dtype=np.float64).reshape(-1)
         b0 = float(np.ravel(est.intercept_)[0])
-    return solve_dask_glm_path(problem, np.array([alpha]), l1_ratio,
-                               tol=v.check_tol(est.tol),
-                               max_iter=v.check_positive_int(est.max_iter, "max_iter"),
-                               w0=w0, b0=b0, model=type(est).__name__)
+    return solve_dask_glm_path(
+        problem,
+        np.array([alpha]),
+        l1_ratio,
+        tol=v.check_tol(est.tol),
+        max_iter=v.check_positive_int(est.max_iter, "max_iter"),
+        w0=w0,
+        b0=b0,
+        model=type(est).__name__,
+    )
 
 
 def _glm_options(est) -> dict:
-    return {"penalty_factor": est.penalty_factor, "lower": est.lower, "upper": est.upper,
-            "positive": getattr(est, "positive", False), "fit_intercept": est.fit_intercept,
-            "standardize": est.standardize}
+    return {
+        "penalty_factor": est.penalty_factor,
+        "lower": est.lower,
+        "upper": est.upper,
+        "positive": getattr(est, "positive", False),
+        "fit_intercept": est.fit_intercept,
+        "standardize": est.standardize,
+    }
 
 
 def _fit_poisson(est, X, y, sample_weight, offset):
     from .glm import DaskGLM
 
     alpha, l1_ratio = v.check_alpha(est.alpha), v.check_l1_ratio(est.l1_ratio)
-    problem = DaskGLM.build(X, y, datafit="poisson", sample_weight=sample_weight, offset=offset,
-                            **_glm_options(est))
+    problem = DaskGLM.build(
+        X, y, datafit="poisson", sample_weight=sample_weight, offset=offset, **_glm_options(est)
+    )
     _set_features(est, problem.data)
     if problem.offset_col is not None and problem.data.kind == "frame":
         est.feature_names_in_ = np.asarray(problem.feature_names, dtype=object)
@@ -241,25 +292,32 @@ def _fit_logistic(est, X, y, sample_weight):
     est.classes_ = np.asarray(counts.index)
     name = type(est).__name__
     if len(est.classes_) < 2:
-        raise ValueError(f"{name} needs samples of at least 2 classes; y has a single class: "
-                         f"{est.classes_[0]!r}.")
+        raise ValueError(
+            f"{name} needs samples of at least 2 classes; y has a single class: "
+            f"{est.classes_[0]!r}."
+        )
     if len(est.classes_) > 2 or multi_class == "multinomial":
-        raise ValueError(f"{name} on Dask input fits two classes (a binary logistic model); y "
-                         f"has {len(est.classes_)} classes and multi_class={est.multi_class!r}. "
-                         "Fit one class against the rest (y == label) per class.")
+        raise ValueError(
+            f"{name} on Dask input fits two classes (a binary logistic model); y "
+            f"has {len(est.classes_)} classes and multi_class={est.multi_class!r}. "
+            "Fit one class against the rest (y == label) per class."
+        )
     positive = (y == est.classes_[1]).astype(np.float64)
     if est.class_weight is not None:
         from sklearn.utils.class_weight import compute_class_weight
 
         if not (est.class_weight == "balanced" or isinstance(est.class_weight, dict)):
-            raise ValueError("class_weight must be None, 'balanced' or a dict {label: weight}; "
-                             f"got {est.class_weight!r}.")
+            raise ValueError(
+                "class_weight must be None, 'balanced' or a dict {label: weight}; "
+                f"got {est.class_weight!r}."
+            )
         labels = np.repeat(est.classes_, counts.to_numpy().astype(np.int64))
         w0, w1 = compute_class_weight(est.class_weight, classes=est.classes_, y=labels)
         weights = positive * (w1 - w0) + w0
         sample_weight = weights if sample_weight is None else sample_weight * weights
-    problem = DaskGLM.build(X, positive, datafit="logistic", sample_weight=sample_weight,
-                            **_glm_options(est))
+    problem = DaskGLM.build(
+        X, positive, datafit="logistic", sample_weight=sample_weight, **_glm_options(est)
+    )
     _set_features(est, problem.data)
     alpha, l1_ratio = est._alpha_l1_ratio(problem.total_weight)
     try:
@@ -267,8 +325,10 @@ def _fit_logistic(est, X, y, sample_weight):
     except DivergenceError as error:
         if alpha > 0:
             raise
-        raise ValueError(f"{name}(penalty={est.penalty!r}) has no finite solution on these "
-                         f"data. {error} For example penalty='l2' with C=1.0.") from error
+        raise ValueError(
+            f"{name}(penalty={est.penalty!r}) has no finite solution on these "
+            f"data. {error} For example penalty='l2' with C=1.0."
+        ) from error
     est.coef_ = path.coefs[:1].astype(problem.data.dtype)
     est.intercept_ = path.intercepts[:1].astype(problem.data.dtype)
     est._multinomial = False
@@ -286,8 +346,10 @@ def _labels(X, y, sample_weight):
         drop = [c for c in (y, sample_weight) if isinstance(c, str)]
         for c in drop:
             if c not in X.columns:
-                raise ValueError(f"column {c!r} is not in X; its columns are "
-                                 f"{v.listed([str(c) for c in X.columns])}.")
+                raise ValueError(
+                    f"column {c!r} is not in X; its columns are "
+                    f"{v.listed([str(c) for c in X.columns])}."
+                )
         y = X[y] if isinstance(y, str) else y
         sample_weight = X[sample_weight] if isinstance(sample_weight, str) else sample_weight
         X = X.drop(columns=drop) if drop else X
@@ -301,6 +363,8 @@ def _labels(X, y, sample_weight):
         values, n = (np.asarray(a) for a in da.compute(values, n))
         counts = pd.Series(n, index=values)
     else:
-        raise TypeError(f"y must be a dask collection aligned with X (or a column name of a "
-                        f"DataFrame X); got {type(y).__name__}.")
+        raise TypeError(
+            f"y must be a dask collection aligned with X (or a column name of a "
+            f"DataFrame X); got {type(y).__name__}."
+        )
     return X, y, sample_weight, counts

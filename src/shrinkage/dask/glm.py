@@ -138,9 +138,23 @@ class DaskGLM:
     n_passes: int = 1
 
     @classmethod
-    def build(cls, X, y, *, datafit, sample_weight=None, offset=None, penalty_factor=None,
-              lower=None, upper=None, positive=False, fit_intercept=True, standardize=False,
-              feature_names=None, memory_budget=None) -> DaskGLM:
+    def build(
+        cls,
+        X,
+        y,
+        *,
+        datafit,
+        sample_weight=None,
+        offset=None,
+        penalty_factor=None,
+        lower=None,
+        upper=None,
+        positive=False,
+        fit_intercept=True,
+        standardize=False,
+        feature_names=None,
+        memory_budget=None,
+    ) -> DaskGLM:
         """Check and align the inputs and make the first pass (checks, column moments).
 
         ``memory_budget``: bytes (or "8GiB") for the |S| x |S| moments of a pass; default the
@@ -152,15 +166,19 @@ class DaskGLM:
                 f"the Dask GLM solver certifies convex datafits only (by the duality gap); "
                 f"{datafit.name} with power={getattr(datafit, 'power', None)} is not convex with "
                 "the log link: fit it in memory "
-                "(shrinkage.TweedieRegressor), where its KKT violation certifies it.")
+                "(shrinkage.TweedieRegressor), where its KKT violation certifies it."
+            )
         budget = budget_bytes(memory_budget)
         X, offset_name = _with_offset(X, offset)
         data = as_dask_data(X, y, sample_weight)
         names = data.feature_names
         offset_col = None
         if offset_name is not None:
-            offset_col = (data.n_features - 1 if names is None
-                          else int(np.flatnonzero(names == offset_name)[0]))
+            offset_col = (
+                data.n_features - 1
+                if names is None
+                else int(np.flatnonzero(names == offset_name)[0])
+            )
             names = None if names is None else np.delete(names, offset_col)
         p = data.n_features - (offset_col is not None)
         if p == 0:
@@ -168,19 +186,32 @@ class DaskGLM:
         lo, up = v.check_bounds(lower, upper, p, positive)
         factors = v.check_penalty_factor(penalty_factor, p)
         names = v.check_feature_names(names if feature_names is None else feature_names, p)
-        tasks = partition_tasks(data, partition_setup, Spec.of(data, 1, 0), datafit=datafit,
-                                offset_col=offset_col)
+        tasks = partition_tasks(
+            data, partition_setup, Spec.of(data, 1, 0), datafit=datafit, offset_col=offset_col
+        )
         setup = run(data, tree_reduce(tasks, merge_setup))
         if setup.rows == 0:
             raise ValueError("X has no rows.")
-        check_magnitudes(setup.peak[:p + 1], setup.rows, names, data.dtype)
+        check_magnitudes(setup.peak[: p + 1], setup.rows, names, data.dtype)
         if offset_col is not None:
-            v.check_column_maxima(setup.peak[p + 1:], setup.rows, name="offset", vector=True)
+            v.check_column_maxima(setup.peak[p + 1 :], setup.rows, name="offset", vector=True)
         if setup.weight <= 0:
-            raise ValueError("sample_weight sums to zero: at least one sample needs a positive "
-                             "weight.")
-        return cls(data, datafit, offset_col, factors, lo, up, bool(fit_intercept),
-                   bool(standardize), names, setup, budget)
+            raise ValueError(
+                "sample_weight sums to zero: at least one sample needs a positive weight."
+            )
+        return cls(
+            data,
+            datafit,
+            offset_col,
+            factors,
+            lo,
+            up,
+            bool(fit_intercept),
+            bool(standardize),
+            names,
+            setup,
+            budget,
+        )
 
     @property
     def n_samples(self) -> int:
@@ -212,8 +243,9 @@ class DaskGLM:
         """The kernels' weights at alpha; constant columns are pinned at 0."""
         pw = self.penalty(alpha, l1_ratio).weights()
         inactive = self.col_norm_sq == 0
-        return PenaltyWeights(pw.l1, pw.l2, np.where(inactive, 0.0, pw.lower),
-                              np.where(inactive, 0.0, pw.upper))
+        return PenaltyWeights(
+            pw.l1, pw.l2, np.where(inactive, 0.0, pw.lower), np.where(inactive, 0.0, pw.upper)
+        )
 
     def evaluate(self, request: Request) -> Evaluation:
         """One pass over the data."""
@@ -226,21 +258,43 @@ class DaskGLM:
                 f"{self.budget / 2**20:.0f} MiB. Raise it if the workers have the memory "
                 f"(memory_budget=... or dask.config.set({{'{BUDGET_KEY}': '32GiB'}})), or keep "
                 "the working set small: larger alphas (a larger alpha_min_ratio), fewer "
-                "unpenalized columns (penalty_factor=0), or fewer features.")
+                "unpenalized columns (penalty_factor=0), or fewer features."
+            )
         data = self.data
-        tasks = partition_tasks(data, partition_sums, Spec.of(data, 1, 0), datafit=self.datafit,
-                                offset_col=self.offset_col, request=request)
+        tasks = partition_tasks(
+            data,
+            partition_sums,
+            Spec.of(data, 1, 0),
+            datafit=self.datafit,
+            offset_col=self.offset_col,
+            request=request,
+        )
         sums = run(data, tree_reduce(tasks, merge_sums))
         self.n_passes += 1
         W = self.setup.weight
         c = sums.curvature
         weight = float(c.weight[0])
         cov = c.m2[0] / weight if weight > 0 else np.zeros_like(c.m2[0])
-        return Evaluation(request.w, request.b, request.cols, request.free, sums.loss / W,
-                          sums.grad / W, sums.g0 / W, weight / W, c.mean[0], 0.5 * (cov + cov.T),
-                          sums.hx / W, sums.cross / W, sums.g2h / W,
-                          sums.line_loss / W, sums.line_eta_max, sums.conj / W,
-                          sums.offset_dot / W, sums.polished_loss / W)
+        return Evaluation(
+            request.w,
+            request.b,
+            request.cols,
+            request.free,
+            sums.loss / W,
+            sums.grad / W,
+            sums.g0 / W,
+            weight / W,
+            c.mean[0],
+            0.5 * (cov + cov.T),
+            sums.hx / W,
+            sums.cross / W,
+            sums.g2h / W,
+            sums.line_loss / W,
+            sums.line_eta_max,
+            sums.conj / W,
+            sums.offset_dot / W,
+            sums.polished_loss / W,
+        )
 
 
 def _with_offset(X, offset):
@@ -253,33 +307,44 @@ def _with_offset(X, offset):
     if isinstance(X, dd.DataFrame):
         if isinstance(offset, str):
             if offset not in [str(c) for c in X.columns]:
-                raise ValueError(f"offset column {offset!r} is not in X; its columns are "
-                                 f"{v.listed([str(c) for c in X.columns])}.")
+                raise ValueError(
+                    f"offset column {offset!r} is not in X; its columns are "
+                    f"{v.listed([str(c) for c in X.columns])}."
+                )
             return X, offset
         if not isinstance(offset, dd.Series):
-            raise TypeError("with a dask DataFrame X, offset must be a dask Series from the same "
-                            "source or the name of a column of X; got "
-                            f"{type(offset).__name__}.")
+            raise TypeError(
+                "with a dask DataFrame X, offset must be a dask Series from the same "
+                "source or the name of a column of X; got "
+                f"{type(offset).__name__}."
+            )
         if offset.npartitions != X.npartitions:
-            raise ValueError(f"X has {X.npartitions} partitions but offset has "
-                             f"{offset.npartitions}; they must come from the same source.")
+            raise ValueError(
+                f"X has {X.npartitions} partitions but offset has "
+                f"{offset.npartitions}; they must come from the same source."
+            )
         return X.assign(__offset__=offset), "__offset__"
     if isinstance(X, da.Array) and X.ndim == 2:
         if isinstance(offset, dd.Series | dd.DataFrame):
-            raise TypeError("X is a dask array but offset is a dask DataFrame object: give both "
-                            "as dask arrays or both as dask DataFrames.")
+            raise TypeError(
+                "X is a dask array but offset is a dask DataFrame object: give both "
+                "as dask arrays or both as dask DataFrames."
+            )
         if not isinstance(offset, da.Array):
             offset = np.asarray(offset, dtype=np.float64)
             if np.isnan(X.shape[0]) or offset.shape != (X.shape[0],):
-                raise ValueError(f"offset must have one entry per row of X ({X.shape[0]}); got "
-                                 f"shape {offset.shape}.")
+                raise ValueError(
+                    f"offset must have one entry per row of X ({X.shape[0]}); got "
+                    f"shape {offset.shape}."
+                )
             offset = da.from_array(offset, chunks=(X.chunks[0],))
         if offset.ndim != 1:
             raise ValueError(f"offset must be one-dimensional; got shape {offset.shape}.")
         if offset.chunks[0] != X.chunks[0]:
             offset = offset.rechunk((X.chunks[0],))
-        return da.concatenate([X.rechunk({1: -1}).astype(np.float64),
-                               offset[:, None].astype(np.float64)], axis=1), "offset"
+        return da.concatenate(
+            [X.rechunk({1: -1}).astype(np.float64), offset[:, None].astype(np.float64)], axis=1
+        ), "offset"
     return X, None  # as_dask_data says what X should be
 
 
@@ -287,11 +352,28 @@ def _with_offset(X, offset):
 # the path
 
 
-def glm_path(X, y, *, datafit, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
-             alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-             standardize: bool = False, sample_weight=None, offset=None, penalty_factor=None,
-             lower=None, upper=None, positive: bool = False, tol: float = 1e-4,
-             max_iter: int = 1000, feature_names=None, memory_budget=None) -> DaskGLMPath:
+def glm_path(
+    X,
+    y,
+    *,
+    datafit,
+    l1_ratio: float = 1.0,
+    alphas=None,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    sample_weight=None,
+    offset=None,
+    penalty_factor=None,
+    lower=None,
+    upper=None,
+    positive: bool = False,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    feature_names=None,
+    memory_budget=None,
+) -> DaskGLMPath:
     """``shrinkage.path(X, y, datafit=...)`` on Dask input (``shrinkage.dask.path`` calls it).
 
     Parameters
@@ -363,19 +445,45 @@ def glm_path(X, y, *, datafit, l1_ratio: float = 1.0, alphas=None, n_alphas: int
     alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     tol = v.check_tol(tol)
     max_iter = v.check_positive_int(max_iter, "max_iter")
-    problem = DaskGLM.build(X, y, datafit=datafit, sample_weight=sample_weight, offset=offset,
-                            penalty_factor=penalty_factor, lower=lower, upper=upper,
-                            positive=positive, fit_intercept=fit_intercept,
-                            standardize=standardize, feature_names=feature_names,
-                            memory_budget=memory_budget)
-    return solve_dask_glm_path(problem, alphas, l1_ratio, n_alphas=n_alphas,
-                               alpha_min_ratio=alpha_min_ratio, tol=tol, max_iter=max_iter)
+    problem = DaskGLM.build(
+        X,
+        y,
+        datafit=datafit,
+        sample_weight=sample_weight,
+        offset=offset,
+        penalty_factor=penalty_factor,
+        lower=lower,
+        upper=upper,
+        positive=positive,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        feature_names=feature_names,
+        memory_budget=memory_budget,
+    )
+    return solve_dask_glm_path(
+        problem,
+        alphas,
+        l1_ratio,
+        n_alphas=n_alphas,
+        alpha_min_ratio=alpha_min_ratio,
+        tol=tol,
+        max_iter=max_iter,
+    )
 
 
-def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: float, *,
-                        n_alphas: int = 100, alpha_min_ratio: float | None = None,
-                        tol: float = 1e-4, max_iter: int = 1000, w0: np.ndarray | None = None,
-                        b0: float | None = None, model: str = "the path") -> DaskGLMPath:
+def solve_dask_glm_path(
+    problem: DaskGLM,
+    alphas: np.ndarray | None,
+    l1_ratio: float,
+    *,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    w0: np.ndarray | None = None,
+    b0: float | None = None,
+    model: str = "the path",
+) -> DaskGLMPath:
     """``shrinkage.glm.solve_glm_path`` on Dask input (inputs validated): the same grid, early
     stop, tolerance (tol times the null model's objective) and certificate."""
     solver = Solver(problem)
@@ -384,8 +492,11 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
     none = np.empty(0, dtype=np.int64)
     b = 0.0
     if problem.fit_intercept:
-        b = float(problem.datafit.null_intercept(
-            np.array([problem.setup.y_sum / problem.total_weight]), np.ones(1), None))
+        b = float(
+            problem.datafit.null_intercept(
+                np.array([problem.setup.y_sum / problem.total_weight]), np.ones(1), None
+            )
+        )
     ev = solver.evaluate(zero, b, none, none)
     if problem.fit_intercept:  # exact with the offset too, as the datafit's null_intercept
         _, b, ev = solver.polish(PenaltyWeights(zero, zero, zero, zero), none, zero, b, ev)
@@ -416,18 +527,25 @@ def solve_dask_glm_path(problem: DaskGLM, alphas: np.ndarray | None, l1_ratio: f
             return False
         span = f_null - f_saturated
         ratios.append(1.0 - (loss - f_saturated) / span)
-        return deviance_saturated(ratios, (gap if np.isfinite(gap) and gap >= 0 else np.inf)
-                                  / span)
+        return deviance_saturated(ratios, (gap if np.isfinite(gap) and gap >= 0 else np.inf) / span)
 
-    fits = solver.path(alphas, l1_ratio, w, b, ev, tol_abs=tol_abs, max_iter=max_iter,
-                       stop=saturated)
+    fits = solver.path(
+        alphas, l1_ratio, w, b, ev, tol_abs=tol_abs, max_iter=max_iter, stop=saturated
+    )
     alphas = np.asarray(alphas[: len(fits)], dtype=np.float64)
     warn_not_converged(fits, alphas, max_iter, model)
-    return DaskGLMPath(alphas, np.array([f.w for f in fits]).reshape(len(fits), p),
-                       np.array([f.intercept for f in fits], dtype=np.float64),
-                       np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
-                       np.array([f.converged for f in fits]), l1_ratio, problem.feature_names,
-                       datafit=problem.datafit.name, certificate="duality_gap",
-                       n_passes=np.array([f.passes for f in fits]),
-                       n_newton=np.array([f.newton_steps for f in fits]),
-                       setup_passes=setup_passes)
+    return DaskGLMPath(
+        alphas,
+        np.array([f.w for f in fits]).reshape(len(fits), p),
+        np.array([f.intercept for f in fits], dtype=np.float64),
+        np.array([f.gap for f in fits]),
+        np.array([f.n_iter for f in fits]),
+        np.array([f.converged for f in fits]),
+        l1_ratio,
+        problem.feature_names,
+        datafit=problem.datafit.name,
+        certificate="duality_gap",
+        n_passes=np.array([f.passes for f in fits]),
+        n_newton=np.array([f.newton_steps for f in fits]),
+        setup_passes=setup_passes,
+    )

@@ -35,15 +35,21 @@ def parquet_files(path) -> list[str]:
         return [os.fspath(f) for f in path]
     path = os.fspath(path)
     if os.path.isdir(path):
-        found = [str(f) for f in FilePath(path).rglob("*") if f.is_file()
-                 and f.suffix in (".parquet", ".parq") and not f.name.startswith(("_", "."))]
+        found = [
+            str(f)
+            for f in FilePath(path).rglob("*")
+            if f.is_file()
+            and f.suffix in (".parquet", ".parq")
+            and not f.name.startswith(("_", "."))
+        ]
     elif os.path.isfile(path):
         found = [path]
     else:
         found = [f for f in glob.glob(path) if os.path.isfile(f)]
     if not found:
-        raise FileNotFoundError(f"no Parquet file at {path!r} (a file, a folder of *.parquet "
-                                "files, or a glob pattern).")
+        raise FileNotFoundError(
+            f"no Parquet file at {path!r} (a file, a folder of *.parquet files, or a glob pattern)."
+        )
     return sorted(found, key=_natural_key)
 
 
@@ -105,11 +111,17 @@ def read_parquet(path, target: str | None = None, *, features=None, weight: str 
         elif names != first_names:
             missing = [c for c in first_names if c not in names]
             extra = [c for c in names if c not in first_names]
-            how = "; ".join(
-                ([f"missing {v.listed(missing)}"] if missing else [])
-                + ([f"unexpected {v.listed(extra)}"] if extra else [])) or "another order"
-            raise ValueError(f"Parquet file {file!r} has different columns from {files[0]!r} "
-                             f"({how}); every file must hold the same columns.")
+            how = (
+                "; ".join(
+                    ([f"missing {v.listed(missing)}"] if missing else [])
+                    + ([f"unexpected {v.listed(extra)}"] if extra else [])
+                )
+                or "another order"
+            )
+            raise ValueError(
+                f"Parquet file {file!r} has different columns from {files[0]!r} "
+                f"({how}); every file must hold the same columns."
+            )
         for group in range(meta.metadata.num_row_groups):
             if meta.metadata.row_group(group).num_rows > 0:
                 pieces.append((file, group))
@@ -127,12 +139,12 @@ def read_parquet(path, target: str | None = None, *, features=None, weight: str 
         v.check_columns_present(features, first_names, "feature column", source)
     columns = [*features, *special]
     meta_frame = first_schema.empty_table().to_pandas()[columns]
-    frame = dd.from_map(_read_piece, pieces, meta=meta_frame, enforce_metadata=False,
-                        label="shrinkage-read-parquet")[columns]
+    frame = dd.from_map(
+        _read_piece, pieces, meta=meta_frame, enforce_metadata=False, label="shrinkage-read-parquet"
+    )[columns]
     X = frame[features]
     register_labels(X, labels)
     if target is None:
         return X
     out = (X, frame[target])
     return out if weight is None else (*out, frame[weight])
-

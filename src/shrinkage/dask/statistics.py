@@ -79,9 +79,11 @@ def check_random_state(random_state) -> int:
         return int(random_state.integers(2**63))
     if isinstance(random_state, numbers.Integral):
         return int(random_state)
-    raise TypeError(f"random_state must be None, a non-negative integer or a numpy Generator on "
-                    f"Dask input (the folds are hashed from one integer seed); got "
-                    f"{type(random_state).__name__}.")
+    raise TypeError(
+        f"random_state must be None, a non-negative integer or a numpy Generator on "
+        f"Dask input (the folds are hashed from one integer seed); got "
+        f"{type(random_state).__name__}."
+    )
 
 
 def fold_ids(partition: int, n_rows: int, n_folds: int, random_state=None) -> np.ndarray:
@@ -127,8 +129,7 @@ class Moments:
 
     @classmethod
     def zeros(cls, k: int, d: int) -> Moments:
-        return cls(np.zeros(k), np.zeros(k, dtype=np.int64), np.zeros((k, d)),
-                   np.zeros((k, d, d)))
+        return cls(np.zeros(k), np.zeros(k, dtype=np.int64), np.zeros((k, d)), np.zeros((k, d, d)))
 
     def merge(self, other: Moments) -> Moments:
         """Chan et al.'s pairwise update, for every group at once (exact, no cancellation)."""
@@ -136,13 +137,17 @@ class Moments:
         frac = np.divide(other.weight, w, out=np.zeros_like(w), where=w > 0)
         delta = other.mean - self.mean
         mean = self.mean + delta * frac[:, None]
-        m2 = self.m2 + other.m2 + (self.weight * frac)[:, None, None] * (
-            delta[:, :, None] * delta[:, None, :])
+        m2 = (
+            self.m2
+            + other.m2
+            + (self.weight * frac)[:, None, None] * (delta[:, :, None] * delta[:, None, :])
+        )
         return Moments(w, self.count + other.count, mean, m2)
 
     def group(self, k: int) -> Moments:
-        return Moments(self.weight[k:k + 1], self.count[k:k + 1], self.mean[k:k + 1],
-                       self.m2[k:k + 1])
+        return Moments(
+            self.weight[k : k + 1], self.count[k : k + 1], self.mean[k : k + 1], self.m2[k : k + 1]
+        )
 
     def merged(self, groups) -> Moments:
         """The merge of the given groups into one."""
@@ -210,8 +215,9 @@ def merge_parts(*parts) -> Part:
     with np.errstate(over="ignore", invalid="ignore"):  # overflowed sums: refused on the client
         for part in parts[1:]:
             moments = moments.merge(part.moments)
-    return Part(moments, np.concatenate([p.rows for p in parts]),
-                np.max([p.peak for p in parts], axis=0))
+    return Part(
+        moments, np.concatenate([p.rows for p in parts]), np.max([p.peak for p in parts], axis=0)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,8 +234,9 @@ def _to_statistics(m: Moments, p: int, fit_intercept: bool) -> SufficientStatist
         S = (m2 + W * np.outer(mean, mean)) / W
         x_offset, y_offset = np.zeros(p), 0.0
     S = 0.5 * (S + S.T)
-    return SufficientStatistics(np.ascontiguousarray(S[:p, :p]), S[:p, p].copy(), float(S[p, p]),
-                                x_offset, y_offset)
+    return SufficientStatistics(
+        np.ascontiguousarray(S[:p, :p]), S[:p, p].copy(), float(S[p, p]), x_offset, y_offset
+    )
 
 
 class HashedFolds(Sequence):
@@ -259,8 +266,13 @@ class HashedFolds(Sequence):
 
     @cached_property
     def _fold_of_row(self) -> np.ndarray:
-        return np.concatenate([fold_ids(i, int(n), self.n_folds, self.seed)
-                               for i, n in enumerate(self.partition_rows)] or [np.empty(0, int)])
+        return np.concatenate(
+            [
+                fold_ids(i, int(n), self.n_folds, self.seed)
+                for i, n in enumerate(self.partition_rows)
+            ]
+            or [np.empty(0, int)]
+        )
 
     def __len__(self) -> int:
         return self.n_folds
@@ -275,8 +287,10 @@ class HashedFolds(Sequence):
         return np.flatnonzero(f != k), np.flatnonzero(f == k)
 
     def __repr__(self) -> str:
-        return (f"HashedFolds(n_folds={self.n_folds}, seed={self.seed}, "
-                f"n_partitions={len(self.partition_rows)})")
+        return (
+            f"HashedFolds(n_folds={self.n_folds}, seed={self.seed}, "
+            f"n_partitions={len(self.partition_rows)})"
+        )
 
 
 @dataclass(frozen=True)
@@ -364,8 +378,9 @@ class DaskStatistics:
         """Each held-out fold's total sample weight."""
         return self.groups.weight.copy()
 
-    def test_errors(self, k: int, coefs: np.ndarray, intercepts: np.ndarray, scoring: str
-                    ) -> np.ndarray:
+    def test_errors(
+        self, k: int, coefs: np.ndarray, intercepts: np.ndarray, scoring: str
+    ) -> np.ndarray:
         """Held-out "mse" or "r2" (1 - R^2) of fold k for each row of ``coefs``, from its moments.
 
         sum s (y - b - x.w)^2 = v' M v + W (v.m - b)^2 with v = [-w, 1].
@@ -384,8 +399,10 @@ class DaskStatistics:
 
     def _statistics(self, m: Moments, what: str) -> SufficientStatistics:
         if m.weight[0] <= 0:
-            raise ValueError(f"{what} has zero total sample_weight ({int(m.count[0])} rows); "
-                             "every set needs a row with a positive weight.")
+            raise ValueError(
+                f"{what} has zero total sample_weight ({int(m.count[0])} rows); "
+                "every set needs a row with a positive weight."
+            )
         return _to_statistics(m, self.n_features, self.fit_intercept)
 
 
@@ -396,8 +413,10 @@ def memory_budget(budget=None) -> int:
     if isinstance(budget, str):
         return int(parse_bytes(budget))
     if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
-        raise ValueError(f"memory_budget must be a positive number of bytes or a string such as "
-                         f"'8GiB'; got {budget!r}.")
+        raise ValueError(
+            f"memory_budget must be a positive number of bytes or a string such as "
+            f"'8GiB'; got {budget!r}."
+        )
     return int(budget)
 
 
@@ -420,7 +439,8 @@ def check_memory(p: int, n_folds: int, budget=None) -> None:
             "otherwise reduce p (screen the features first, e.g. keep those with the largest "
             "|X'y|) or fit without a Gram matrix: shrinkage's in-memory coordinate descent "
             "(solver='cd') on data that fits one machine, or a distributed first-order solver "
-            "such as dask-ml's.")
+            "such as dask-ml's."
+        )
 
 
 def _size(n: float) -> str:
@@ -431,8 +451,16 @@ def _size(n: float) -> str:
     return f"{n} B"
 
 
-def compute_statistics(X, y, sample_weight=None, *, n_folds: int = 0, random_state=None,
-                       fit_intercept: bool = True, memory_budget=None) -> DaskStatistics:
+def compute_statistics(
+    X,
+    y,
+    sample_weight=None,
+    *,
+    n_folds: int = 0,
+    random_state=None,
+    fit_intercept: bool = True,
+    memory_budget=None,
+) -> DaskStatistics:
     """The sufficient statistics of (X, y), and of each of ``n_folds`` folds, in one pass.
 
     The pass runs on the current Dask scheduler (a distributed ``Client`` when one is active).
@@ -487,19 +515,29 @@ def compute_statistics(X, y, sample_weight=None, *, n_folds: int = 0, random_sta
     part = run(data, root)
     rows = np.zeros(data.n_partitions, dtype=np.int64)
     rows[part.rows[:, 0]] = part.rows[:, 1]
-    stats = DaskStatistics(part.moments, data.n_features, data.feature_names,
-                           bool(fit_intercept), n_folds, seed, rows, data.dtype, data)
+    stats = DaskStatistics(
+        part.moments,
+        data.n_features,
+        data.feature_names,
+        bool(fit_intercept),
+        n_folds,
+        seed,
+        rows,
+        data.dtype,
+        data,
+    )
     if stats.n_samples == 0:
         raise ValueError("X has no rows.")
     check_magnitudes(part.peak, stats.n_samples, data.feature_names, data.dtype)
     if not (np.all(np.isfinite(part.moments.mean)) and np.all(np.isfinite(part.moments.m2))):
-        raise ValueError("the weighted sums of squares of X and y overflow float64 although "
-                         "their values pass the magnitude check: the sample weights are too "
-                         "large; only relative weights matter, rescale them (e.g. divide them "
-                         "by their maximum).")
+        raise ValueError(
+            "the weighted sums of squares of X and y overflow float64 although "
+            "their values pass the magnitude check: the sample weights are too "
+            "large; only relative weights matter, rescale them (e.g. divide them "
+            "by their maximum)."
+        )
     if stats.total_weight <= 0:
-        raise ValueError("sample_weight sums to zero: at least one sample needs a positive "
-                         "weight.")
+        raise ValueError("sample_weight sums to zero: at least one sample needs a positive weight.")
     return stats
 
 
@@ -519,7 +557,7 @@ def partition_abs_errors(index: int, X, y, w, spec: Spec, coefs, intercepts) -> 
             rows = folds == g
             if np.any(rows):
                 resid = y[rows, None] - X[rows] @ coefs[g].T - intercepts[g]
-                sums[g] = (np.abs(resid).sum(axis=0) if w is None else w[rows] @ np.abs(resid))
+                sums[g] = np.abs(resid).sum(axis=0) if w is None else w[rows] @ np.abs(resid)
     return sums
 
 
@@ -528,17 +566,18 @@ def merge_sums(*parts) -> np.ndarray:
     return np.sum(parts, axis=0)
 
 
-def fold_abs_errors(stats: DaskStatistics, coefs: np.ndarray, intercepts: np.ndarray
-                    ) -> np.ndarray:
+def fold_abs_errors(stats: DaskStatistics, coefs: np.ndarray, intercepts: np.ndarray) -> np.ndarray:
     """Held-out weighted MAE of every fold, (n_folds, n_alphas): one more pass over the data.
 
     ``coefs`` (n_folds, n_alphas, p) and ``intercepts`` (n_folds, n_alphas) are each fold's path.
     """
     data = stats.data
     if data is None:
-        raise ValueError("the held-out errors need a second pass over the data: these "
-                         "statistics do not keep it (DaskStatistics.data is None); compute "
-                         "them with compute_statistics.")
+        raise ValueError(
+            "the held-out errors need a second pass over the data: these "
+            "statistics do not keep it (DaskStatistics.data is None); compute "
+            "them with compute_statistics."
+        )
     spec = Spec.of(data, stats.n_folds, stats.seed)
     tasks = partition_tasks(data, partition_abs_errors, spec, coefs=coefs, intercepts=intercepts)
     sums = run(data, tree_reduce(tasks, merge_sums))

@@ -54,15 +54,29 @@ def get_datafit(datafit, **params) -> Datafit:
     0.25
     """
     if not isinstance(datafit, str):
-        missing = [m for m in ("loss", "derivative", "curvature", "conjugate", "null_intercept",
-                               "check_target") if not callable(getattr(datafit, m, None))]
+        missing = [
+            m
+            for m in (
+                "loss",
+                "derivative",
+                "curvature",
+                "conjugate",
+                "null_intercept",
+                "check_target",
+            )
+            if not callable(getattr(datafit, m, None))
+        ]
         if missing:
-            raise TypeError(f"datafit must be a name in {sorted(_GLM_DATAFITS)} or an object with "
-                            f"the Datafit methods; {datafit!r} lacks {missing}.")
+            raise TypeError(
+                f"datafit must be a name in {sorted(_GLM_DATAFITS)} or an object with "
+                f"the Datafit methods; {datafit!r} lacks {missing}."
+            )
         return datafit
     if datafit not in _GLM_DATAFITS:
-        raise ValueError(f"datafit must be one of {sorted(_GLM_DATAFITS)} (or 'quadratic' in "
-                         f"shrinkage.path); got {datafit!r}.")
+        raise ValueError(
+            f"datafit must be one of {sorted(_GLM_DATAFITS)} (or 'quadratic' in "
+            f"shrinkage.path); got {datafit!r}."
+        )
     module, cls = _GLM_DATAFITS[datafit]
     return getattr(importlib.import_module(f".{module}", __name__), cls)(**params)
 
@@ -75,5 +89,11 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Datafit", "Quadratic", "SufficientStatistics", "WeightedDesign", "get_datafit",
-           "sufficient_statistics"]
+__all__ = [
+    "Datafit",
+    "Quadratic",
+    "SufficientStatistics",
+    "WeightedDesign",
+    "get_datafit",
+    "sufficient_statistics",
+]

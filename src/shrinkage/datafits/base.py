@@ -108,8 +108,16 @@ def xlogx(t: np.ndarray) -> np.ndarray:
     return out
 
 
-def newton_intercept(datafit: Datafit, y: np.ndarray, sw: np.ndarray, offset: np.ndarray,
-                     b0: float, *, tol: float = 1e-12, max_iter: int = 100) -> float:
+def newton_intercept(
+    datafit: Datafit,
+    y: np.ndarray,
+    sw: np.ndarray,
+    offset: np.ndarray,
+    b0: float,
+    *,
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> float:
     """argmin_b sum_i sw_i l(y_i, b + offset_i) by Newton's method with backtracking (1-D).
 
     Raises ValueError when the minimum is not attained (the loss keeps decreasing as |b| grows).
@@ -136,12 +144,14 @@ def newton_intercept(datafit: Datafit, y: np.ndarray, sw: np.ndarray, offset: np
         if abs(b) > 1e6:
             raise ValueError(
                 f"The intercept-only {datafit.name} model has no finite optimum (the intercept "
-                f"diverges): check y, e.g. that it is not constant at a boundary of its range.")
+                f"diverges): check y, e.g. that it is not constant at a boundary of its range."
+            )
     return b
 
 
-def root_intercept(datafit: Datafit, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None,
-                   lo: float, hi: float) -> float:
+def root_intercept(
+    datafit: Datafit, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None, lo: float, hi: float
+) -> float:
     """argmin_b sum_i sw_i l(y_i, b + offset_i) for a convex C^1 loss: the root of its
     (non-decreasing) derivative, bracketed by widening [lo, hi] and found by Brent's method."""
     from scipy.optimize import brentq

@@ -15,8 +15,10 @@ def check_positive_target(y, family: str) -> np.ndarray:
     y = as_float_array(y, "y")
     bad = ~(y > 0)
     if np.any(bad):
-        raise ValueError(f"y must be > 0 for the {family} datafit (a positive amount such as a "
-                         f"claim size or a duration); got {np.unique(y[bad])[:5]}.")
+        raise ValueError(
+            f"y must be > 0 for the {family} datafit (a positive amount such as a "
+            f"claim size or a duration); got {np.unique(y[bad])[:5]}."
+        )
     return y
 
 

@@ -29,8 +29,10 @@ class SquaredHinge:
         y = np.asarray(y, dtype=np.float64)
         bad = (y != 1) & (y != -1)
         if np.any(bad):
-            raise ValueError("y must hold -1/+1 labels for the squared hinge datafit; got "
-                             f"{np.unique(y[bad])[:5]}.")
+            raise ValueError(
+                "y must hold -1/+1 labels for the squared hinge datafit; got "
+                f"{np.unique(y[bad])[:5]}."
+            )
         return y
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -47,8 +49,9 @@ class SquaredHinge:
     def conjugate(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
         """a + a^2 / 4 with a = y v <= 0."""
         a = y * v
-        return np.where(a <= _DOMAIN_SLACK, np.minimum(a, 0.0) + np.minimum(a, 0.0) ** 2 / 4,
-                        np.inf)
+        return np.where(
+            a <= _DOMAIN_SLACK, np.minimum(a, 0.0) + np.minimum(a, 0.0) ** 2 / 4, np.inf
+        )
 
     def recession(self, y: np.ndarray) -> None:
         return None  # the infimum 0 is attained at a finite margin

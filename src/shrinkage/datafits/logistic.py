@@ -33,7 +33,8 @@ class Logistic:
         if np.any(bad):
             raise ValueError(
                 "y must hold 0/1 labels (or proportions in [0, 1]) for the logistic datafit; "
-                f"got {np.unique(y[bad])[:5]}.")
+                f"got {np.unique(y[bad])[:5]}."
+            )
         return y
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -66,7 +67,8 @@ class Logistic:
         if not (np.any(weighted > 0) and np.any(weighted < 1)):  # not the mean: it rounds
             raise ValueError(
                 f"y has a single class (mean {mean:g}): a logistic model with an intercept needs "
-                "both 0 and 1 among the samples with positive weight.")
+                "both 0 and 1 among the samples with positive weight."
+            )
         mean = min(max(mean, np.finfo(float).tiny), 1.0 - np.finfo(float).epsneg)
         b = float(np.log(mean / (1.0 - mean)))
         if offset is None:

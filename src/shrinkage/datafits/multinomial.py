@@ -54,8 +54,9 @@ class Multinomial:
     curvature_bound = 0.5  # sup of the diagonal p_k (1 - p_k) is 1/4; of the Hessian's norm, 1/2
 
     def __init__(self, n_classes: int | None = None):
-        if n_classes is not None and (isinstance(n_classes, bool) or int(n_classes) != n_classes
-                                      or n_classes < 2):
+        if n_classes is not None and (
+            isinstance(n_classes, bool) or int(n_classes) != n_classes or n_classes < 2
+        ):
             raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}.")
         self.n_classes = None if n_classes is None else int(n_classes)
 
@@ -69,8 +70,10 @@ class Multinomial:
         if self.n_classes is not None:
             bad |= y >= self.n_classes
         if np.any(bad) or y.ndim != 1:
-            raise ValueError("y must hold class indices 0, ..., K-1 for the multinomial datafit "
-                             f"(the estimator encodes labels); got {np.unique(y[bad])[:5]}.")
+            raise ValueError(
+                "y must hold class indices 0, ..., K-1 for the multinomial datafit "
+                f"(the estimator encodes labels); got {np.unique(y[bad])[:5]}."
+            )
         if self.classes(y) < 2:
             raise ValueError("y has a single class: the multinomial datafit needs at least 2.")
         return y
@@ -79,8 +82,9 @@ class Multinomial:
         return np.eye(K)[y.astype(np.int64)]
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
-        return logsumexp_rows(eta) - np.take_along_axis(
-            eta, y.astype(np.int64)[:, None], axis=1)[:, 0]
+        return (
+            logsumexp_rows(eta) - np.take_along_axis(eta, y.astype(np.int64)[:, None], axis=1)[:, 0]
+        )
 
     def derivative(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
         """softmax(eta) - onehot(y), (n, K)."""
@@ -94,8 +98,9 @@ class Multinomial:
     def conjugate(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
         """sum_k t_k log t_k with t = v + onehot(y) in the simplex."""
         t = v + self._onehot(y, v.shape[1])
-        ok = (np.all(t >= -_DOMAIN_SLACK, axis=1)
-              & (np.abs(t.sum(axis=1) - 1.0) <= _DOMAIN_SLACK * v.shape[1]))
+        ok = np.all(t >= -_DOMAIN_SLACK, axis=1) & (
+            np.abs(t.sum(axis=1) - 1.0) <= _DOMAIN_SLACK * v.shape[1]
+        )
         out = np.full(len(y), np.inf)
         out[ok] = xlogx(np.clip(t[ok], 0.0, 1.0)).sum(axis=1)
         return out
@@ -103,8 +108,9 @@ class Multinomial:
     def recession(self, y: np.ndarray) -> None:
         return None  # divergence of the K-class model is decided by its own linear program
 
-    def null_intercept(self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None
-                       ) -> np.ndarray:
+    def null_intercept(
+        self, y: np.ndarray, sw: np.ndarray, offset: np.ndarray | None
+    ) -> np.ndarray:
         """(K,) centred intercepts: log class frequencies without offset, else Newton's method."""
         K = self.classes(y)
         freq = np.bincount(y.astype(np.int64), weights=sw, minlength=K)
@@ -112,7 +118,8 @@ class Multinomial:
             absent = np.flatnonzero(freq <= 0)
             raise ValueError(
                 f"class {absent.tolist()} has no sample with positive weight: its intercept "
-                "would be -inf; fit the classes present (and give the others probability 0).")
+                "would be -inf; fit the classes present (and give the others probability 0)."
+            )
         b = np.log(freq / freq.sum())
         if offset is not None:
             b = _newton_intercepts(self, y, sw / sw.sum(), offset, b)

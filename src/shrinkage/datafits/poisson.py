@@ -31,8 +31,10 @@ class Poisson:
     def check_target(self, y) -> np.ndarray:
         y = as_float_array(y, "y")
         if np.any(y < 0):
-            raise ValueError("y must hold non-negative counts for the Poisson datafit; got "
-                             f"{np.unique(y[y < 0])[:5]}.")
+            raise ValueError(
+                "y must hold non-negative counts for the Poisson datafit; got "
+                f"{np.unique(y[y < 0])[:5]}."
+            )
         return y
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -65,7 +67,9 @@ class Poisson:
         """log(sum s y / sum s e^offset)."""
         total = float(sw @ y)
         if total <= 0:
-            raise ValueError("y is 0 for every sample with positive weight: a Poisson model "
-                             "with an intercept has no finite optimum (the mean goes to 0).")
+            raise ValueError(
+                "y is 0 for every sample with positive weight: a Poisson model "
+                "with an intercept has no finite optimum (the mean goes to 0)."
+            )
         exposure = float(sw.sum()) if offset is None else float(sw @ np.exp(offset))
         return float(np.log(total / exposure))

@@ -86,8 +86,9 @@ def weighted_offsets(X, y, sw: np.ndarray, fit_intercept: bool):
     return x_offset, sw @ y
 
 
-def drop_constant_columns(centred_sq: np.ndarray, raw_sq: np.ndarray, *,
-                          cancellation: bool = False, dtype=np.float64) -> np.ndarray:
+def drop_constant_columns(
+    centred_sq: np.ndarray, raw_sq: np.ndarray, *, cancellation: bool = False, dtype=np.float64
+) -> np.ndarray:
     """Zero the squared norms of columns that are constant up to rounding (their w_j stays 0).
 
     Centring the data first leaves a constant column with values of order eps |mean|, so its
@@ -169,11 +170,23 @@ class WeightedDesign:
         yty = sw @ y_c**2
         if sp.issparse(X):
             sq = np.asarray(X.multiply(X).T @ sw).ravel()
-            col_norm_sq = drop_constant_columns(np.maximum(sq - x_offset**2, 0.0), sq,
-                                                cancellation=True, dtype=X.dtype)
+            col_norm_sq = drop_constant_columns(
+                np.maximum(sq - x_offset**2, 0.0), sq, cancellation=True, dtype=X.dtype
+            )
             empty2d = np.empty((0, 0), dtype=X.dtype)
-            return cls(empty2d, X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64),
-                       True, sw, x_offset, y_c, y_offset, yty, col_norm_sq)
+            return cls(
+                empty2d,
+                X.data,
+                X.indices.astype(np.int64),
+                X.indptr.astype(np.int64),
+                True,
+                sw,
+                x_offset,
+                y_c,
+                y_offset,
+                yty,
+                col_norm_sq,
+            )
         root = np.sqrt(sw).astype(X.dtype)
         Xd = np.empty(X.shape, dtype=X.dtype, order="F")  # one copy, in the kernels' layout
         np.subtract(X, x_offset.astype(X.dtype), out=Xd)
@@ -184,17 +197,36 @@ class WeightedDesign:
         empty = np.empty(0, dtype=X.dtype)
         no_index = np.empty(0, dtype=np.int64)
         root_y = np.sqrt(sw) if y.ndim == 1 else np.sqrt(sw)[:, None]
-        return cls(Xd, empty, no_index, no_index, False, sw, x_offset,
-                   y_c * root_y, y_offset, yty, col_norm_sq)
+        return cls(
+            Xd,
+            empty,
+            no_index,
+            no_index,
+            False,
+            sw,
+            x_offset,
+            y_c * root_y,
+            y_offset,
+            yty,
+            col_norm_sq,
+        )
 
     @property
     def n_features(self) -> int:
         return self.col_norm_sq.shape[0]
 
-    def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                   np.ndarray, bool]:
-        return (self.Xd, self.data, self.indices, self.indptr, self.sw, self.x_offset,
-                self.is_sparse)
+    def kernel_args(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+        return (
+            self.Xd,
+            self.data,
+            self.indices,
+            self.indptr,
+            self.sw,
+            self.x_offset,
+            self.is_sparse,
+        )
 
     def _csc(self):
         n = self.sw.shape[0]
@@ -230,8 +262,10 @@ class WeightedDesign:
             q = np.asarray(Xu.T @ (self.sw * self.y)).ravel()
             return np.ascontiguousarray(G, dtype=np.float64), q.astype(np.float64)
         Xu = self.Xd[:, cols]
-        return (np.ascontiguousarray(self.Xd.T @ Xu, dtype=np.float64),
-                np.asarray(Xu.T @ self.y, dtype=np.float64))
+        return (
+            np.ascontiguousarray(self.Xd.T @ Xu, dtype=np.float64),
+            np.asarray(Xu.T @ self.y, dtype=np.float64),
+        )
 
 
 @dataclass(frozen=True)
@@ -294,8 +328,9 @@ class SufficientStatistics:
         return G
 
 
-def sufficient_statistics(X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
-                          ) -> SufficientStatistics:
+def sufficient_statistics(
+    X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
+) -> SufficientStatistics:
     """The ``SufficientStatistics`` of weighted least squares on (X, y).
 
     One pass over X in row blocks (BLAS-3, float64 accumulation, no full copy of X); a sparse X

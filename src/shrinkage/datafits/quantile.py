@@ -67,8 +67,10 @@ class Quantile:
     def check_target(self, y) -> np.ndarray:
         y = np.asarray(y, dtype=np.float64)
         if y.ndim != 1 or not np.all(np.isfinite(y)):
-            raise ValueError("y must be a one-dimensional array of finite numbers for the "
-                             f"quantile datafit; got shape {y.shape}.")
+            raise ValueError(
+                "y must be a one-dimensional array of finite numbers for the "
+                f"quantile datafit; got shape {y.shape}."
+            )
         return y
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -118,8 +120,17 @@ def objective(X, y, sw, quantile: float, pw: PenaltyWeights, w: np.ndarray, b: f
     return float(sw @ pinball(r, quantile)) + float(penalty_value(w, pw.l1, pw.l2))
 
 
-def certify(X, y, sw, quantile: float, pw: PenaltyWeights, w: np.ndarray, b: float,
-            fit_intercept: bool, theta0: np.ndarray | None = None) -> Certificate:
+def certify(
+    X,
+    y,
+    sw,
+    quantile: float,
+    pw: PenaltyWeights,
+    w: np.ndarray,
+    b: float,
+    fit_intercept: bool,
+    theta0: np.ndarray | None = None,
+) -> Certificate:
     """The gap at (w, b), with theta made feasible from ``theta0`` (default: the loss
     subgradient at the residuals, 0-centred where a residual is 0).
 
@@ -139,8 +150,9 @@ def certify(X, y, sw, quantile: float, pw: PenaltyWeights, w: np.ndarray, b: flo
     return Certificate(max(primal - dual, 0.0), primal, dual, theta)
 
 
-def feasible_theta(X, theta, lo, hi, pw: PenaltyWeights, fit_intercept: bool
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def feasible_theta(
+    X, theta, lo, hi, pw: PenaltyWeights, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """A dual-feasible point near ``theta`` and X'theta (the steps are listed in ``certify``).
 
     X_j'theta is set to exactly 0 on the columns projected out, whose residue is rounding.
@@ -152,8 +164,11 @@ def feasible_theta(X, theta, lo, hi, pw: PenaltyWeights, fit_intercept: bool
         theta = _project(X, theta, lo, hi, np.flatnonzero(zero), fit_intercept)
         corr = np.asarray(X.T @ theta, dtype=np.float64).ravel()
         corr[zero] = 0.0
-        wrong = free & ~zero & (((pw.upper == np.inf) & (corr > 0))
-                                | ((pw.lower == -np.inf) & (corr < 0)))
+        wrong = (
+            free
+            & ~zero
+            & (((pw.upper == np.inf) & (corr > 0)) | ((pw.lower == -np.inf) & (corr < 0)))
+        )
         if not np.any(wrong):
             break
         zero |= wrong

@@ -60,8 +60,10 @@ def check_power(power: object) -> float:
     if not np.isfinite(p):
         raise ValueError(f"power must be a finite number; got power={power!r}.")
     if 0 < p < 1:
-        raise ValueError("power must not lie in (0, 1): no Tweedie distribution has such a "
-                         f"power; got power={power!r}.")
+        raise ValueError(
+            "power must not lie in (0, 1): no Tweedie distribution has such a "
+            f"power; got power={power!r}."
+        )
     return p
 
 
@@ -140,11 +142,18 @@ class Tweedie:
             return Gamma().check_target(y)
         y = as_float_array(y, "y")
         p = self.power
-        bad, rule = ((~np.isfinite(y), "finite") if p <= 0 else (~(y > 0), "> 0") if p > 2
-                     else (~(y >= 0), ">= 0"))
+        bad, rule = (
+            (~np.isfinite(y), "finite")
+            if p <= 0
+            else (~(y > 0), "> 0")
+            if p > 2
+            else (~(y >= 0), ">= 0")
+        )
         if np.any(bad):
-            raise ValueError(f"y must be {rule} for the Tweedie datafit with power="
-                             f"{p:g}; got {np.unique(y[bad])[:5]}.")
+            raise ValueError(
+                f"y must be {rule} for the Tweedie datafit with power="
+                f"{p:g}; got {np.unique(y[bad])[:5]}."
+            )
         return y
 
     def loss(self, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -305,8 +314,9 @@ class Tweedie:
             return out
         pos = y > 0
         scale = y[pos] ** a
-        out[pos] = v[pos] * np.log(y[pos]) + scale * normalized_conjugate(v[pos] / scale,
-                                                                          self.power)
+        out[pos] = v[pos] * np.log(y[pos]) + scale * normalized_conjugate(
+            v[pos] / scale, self.power
+        )
         zero = ~pos & (v >= -_DOMAIN_SLACK)
         t = np.maximum(v[zero], 0.0)
         out[zero] = (xlogx(t) - t) / a
@@ -366,11 +376,14 @@ class Tweedie:
                 raise ValueError(
                     f"sum_i s_i y_i e^((1-p) offset_i) is <= 0 for the Tweedie datafit with "
                     f"power={self.power:g}: with the log link the mean e^eta is positive, and a "
-                    "model with an intercept has no finite optimum (the mean goes to 0).")
+                    "model with an intercept has no finite optimum (the mean goes to 0)."
+                )
             return float(top - logsumexp(a * o, b=sw))
         if not float(sw @ y) > 0:
-            raise ValueError("y is 0 for every sample with positive weight: a Tweedie model "
-                             "with an intercept has no finite optimum (the mean goes to 0).")
+            raise ValueError(
+                "y is 0 for every sample with positive weight: a Tweedie model "
+                "with an intercept has no finite optimum (the mean goes to 0)."
+            )
         return float(logsumexp(b * o, b=sw * y) - logsumexp(a * o, b=sw))
 
 
@@ -409,16 +422,20 @@ def normalized_conjugate(c: np.ndarray, power: float) -> np.ndarray:
     c = np.asarray(c, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):  # the branch np.where drops
         lo = np.where(c >= 0, np.maximum(0.0, np.log(np.maximum(c, 0.0)) / a), np.log1p(-c) / b)
-        hi = np.where(c >= 0, np.log1p(np.maximum(c, 0.0)) / a,
-                      np.minimum(0.0, np.log(np.maximum(-c, 0.0)) / b))
+        hi = np.where(
+            c >= 0,
+            np.log1p(np.maximum(c, 0.0)) / a,
+            np.minimum(0.0, np.log(np.maximum(-c, 0.0)) / b),
+        )
     z = 0.5 * (lo + hi)
     for _ in range(_MAX_NEWTON):
         ea, eb = np.exp(a * z), np.exp(b * z)
         r = ea - eb - c
         lo = np.where(r < 0, z, lo)
         hi = np.where(r > 0, z, hi)
-        done = (np.abs(r) <= 4 * _EPS * (ea + eb + np.abs(c))) | (hi - lo <= 4 * _EPS * (
-            1.0 + np.abs(z)))
+        done = (np.abs(r) <= 4 * _EPS * (ea + eb + np.abs(c))) | (
+            hi - lo <= 4 * _EPS * (1.0 + np.abs(z))
+        )
         if np.all(done):
             break
         step = z - r / (a * ea - b * eb)

@@ -18,8 +18,10 @@ SOURCE = "diabetes (scikit-learn)"
 TARGET = "progression"
 PENALTIES = ("l1", "l2", "elasticnet")
 CV, REPEATS, BOOTSTRAP = 5, 3, 100
-CLASSIFICATION_NOTE = ("The demo is a regression; for class labels run `shrinkage compare DATA "
-                       "--target COLUMN`, which compares L1, L2 and Elastic Net logistic models.")
+CLASSIFICATION_NOTE = (
+    "The demo is a regression; for class labels run `shrinkage compare DATA "
+    "--target COLUMN`, which compares L1, L2 and Elastic Net logistic models."
+)
 
 
 def demo_table() -> pd.DataFrame:
@@ -41,6 +43,8 @@ def introduction(table: pd.DataFrame) -> str:
     >>> print(introduction(demo_table()).splitlines()[0][:61])
     shrinkage demo: scikit-learn's diabetes data (442 patients, 1
     """
-    return (f"shrinkage demo: scikit-learn's diabetes data ({len(table)} patients, "
-            f"{table.shape[1] - 1} measurements), predicting disease progression.\n"
-            f"{CLASSIFICATION_NOTE}")
+    return (
+        f"shrinkage demo: scikit-learn's diabetes data ({len(table)} patients, "
+        f"{table.shape[1] - 1} measurements), predicting disease progression.\n"
+        f"{CLASSIFICATION_NOTE}"
+    )

@@ -81,11 +81,16 @@ def digits_split(seed: int = SEED) -> Data:
     from sklearn.model_selection import train_test_split
 
     X, y = load_digits(return_X_y=True)
-    X_tr, X_te, y_tr, y_te = train_test_split(X / 16.0, y, test_size=0.25, random_state=seed,
-                                              stratify=y)
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X / 16.0, y, test_size=0.25, random_state=seed, stratify=y
+    )
     f = torch.float32
-    return (torch.tensor(X_tr, dtype=f), torch.tensor(y_tr), torch.tensor(X_te, dtype=f),
-            torch.tensor(y_te))
+    return (
+        torch.tensor(X_tr, dtype=f),
+        torch.tensor(y_tr),
+        torch.tensor(X_te, dtype=f),
+        torch.tensor(y_te),
+    )
 
 
 def mlp(seed: int = SEED) -> nn.Sequential:
@@ -111,11 +116,15 @@ class Method:
 
 def methods() -> list[Method]:
     """The nine trainings, each from the same initialization and batches."""
+
     def sgd(model: nn.Module, weight_decay: float = 0.0) -> torch.optim.Optimizer:
         return torch.optim.SGD(param_groups(model, weight_decay), lr=SGD_LR, momentum=MOMENTUM)
 
-    def adam(model: nn.Module, cls: type[torch.optim.Adam | torch.optim.AdamW] = torch.optim.Adam,
-             weight_decay: float = 0.0) -> torch.optim.Optimizer:
+    def adam(
+        model: nn.Module,
+        cls: type[torch.optim.Adam | torch.optim.AdamW] = torch.optim.Adam,
+        weight_decay: float = 0.0,
+    ) -> torch.optim.Optimizer:
         return cls(param_groups(model, weight_decay), lr=ADAM_LR)
 
     return [
@@ -124,21 +133,36 @@ def methods() -> list[Method]:
         Method(f"SGD + weight_decay ({LAM:g})", "SGD + wd", lambda m: sgd(m, LAM)),
         Method("Adam (no penalty)", "Adam", adam),
         Method(f"Adam + L2 in loss ({LAM:g}/2 ‖w‖²)", "Adam + L2 loss", adam, L2(LAM)),
-        Method(f"AdamW (weight_decay={ADAMW_DECAY:.3g}, decay per step as SGD's)", "AdamW",
-               lambda m: adam(m, torch.optim.AdamW, ADAMW_DECAY)),
-        Method(f"SGD + L1 in loss, subgradient ({L1_LOSS_LAM:g} ‖w‖₁)", "L1 subgradient", sgd,
-               L1(L1_LOSS_LAM)),
-        Method(f"SGD + proximal L1 ({L1_LAM:g})", "prox L1",
-               lambda m: Proximal(sgd(m), L1(L1_LAM))),
-        Method(f"SGD + proximal group-L1 on units ({GROUP_LAM:g})", "prox group-L1",
-               lambda m: Proximal(sgd(m), GroupL1(GROUP_LAM, "rows"),
-                                  params=[_first_layer(m).weight])),
+        Method(
+            f"AdamW (weight_decay={ADAMW_DECAY:.3g}, decay per step as SGD's)",
+            "AdamW",
+            lambda m: adam(m, torch.optim.AdamW, ADAMW_DECAY),
+        ),
+        Method(
+            f"SGD + L1 in loss, subgradient ({L1_LOSS_LAM:g} ‖w‖₁)",
+            "L1 subgradient",
+            sgd,
+            L1(L1_LOSS_LAM),
+        ),
+        Method(
+            f"SGD + proximal L1 ({L1_LAM:g})", "prox L1", lambda m: Proximal(sgd(m), L1(L1_LAM))
+        ),
+        Method(
+            f"SGD + proximal group-L1 on units ({GROUP_LAM:g})",
+            "prox group-L1",
+            lambda m: Proximal(sgd(m), GroupL1(GROUP_LAM, "rows"), params=[_first_layer(m).weight]),
+        ),
     ]
 
 
-def train(model: nn.Sequential, make_optimizer: Callable[[nn.Sequential], Stepper],
-          loss_penalty: Callable[[list[nn.Parameter]], torch.Tensor] | None, data: Data,
-          epochs: int, batch_size: int = BATCH_SIZE) -> nn.Sequential:
+def train(
+    model: nn.Sequential,
+    make_optimizer: Callable[[nn.Sequential], Stepper],
+    loss_penalty: Callable[[list[nn.Parameter]], torch.Tensor] | None,
+    data: Data,
+    epochs: int,
+    batch_size: int = BATCH_SIZE,
+) -> nn.Sequential:
     X, y, _, _ = data
     optimizer = make_optimizer(model)
     weights = decayed_parameters(model)
@@ -147,7 +171,7 @@ def train(model: nn.Sequential, make_optimizer: Callable[[nn.Sequential], Steppe
     for _ in range(epochs):
         order = torch.randperm(X.shape[0], generator=generator)
         for start in range(0, X.shape[0], batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             optimizer.zero_grad()
             loss = loss_fn(model(X[idx]), y[idx])
             if loss_penalty is not None:
@@ -165,44 +189,70 @@ def evaluate(name: str, model: nn.Sequential, data: Data) -> tuple[DemoRow, nn.S
     w = torch.cat([p.reshape(-1) for p in decayed_parameters(model)])
     compact = remove_dead_units(model)
     pruned = prune_zeros(model)
-    row = DemoRow(name, accuracy, float((w == 0).float().mean()),
-                  float((w.abs() < NEAR_ZERO).float().mean()), float(w.norm()),
-                  float(w.abs().sum()), pruned.parameters_left,
-                  sum(p.numel() for p in compact.parameters()))
+    row = DemoRow(
+        name,
+        accuracy,
+        float((w == 0).float().mean()),
+        float((w.abs() < NEAR_ZERO).float().mean()),
+        float(w.norm()),
+        float(w.abs().sum()),
+        pruned.parameters_left,
+        sum(p.numel() for p in compact.parameters()),
+    )
     return row, compact
 
 
 def format_table(rows: list[DemoRow]) -> str:
     """A Markdown table (it reads as plain text too)."""
-    head = ("| method | test accuracy | exact zeros (weights) | "
-            f"near zeros (abs(w) < {NEAR_ZERO:g}) | ‖W‖₂ | ‖W‖₁ | non-zero params left | "
-            "dense params after removing dead units |")
+    head = (
+        "| method | test accuracy | exact zeros (weights) | "
+        f"near zeros (abs(w) < {NEAR_ZERO:g}) | ‖W‖₂ | ‖W‖₁ | non-zero params left | "
+        "dense params after removing dead units |"
+    )
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r.method} | {r.test_accuracy:.3f} | {r.zero_fraction:.1%} | "
-                     f"{r.near_zero_fraction:.1%} | {r.l2_norm:.2f} | {r.l1_norm:.1f} | "
-                     f"{r.nonzero_left:,} | {r.dense_left:,} |")
+        lines.append(
+            f"| {r.method} | {r.test_accuracy:.3f} | {r.zero_fraction:.1%} | "
+            f"{r.near_zero_fraction:.1%} | {r.l2_norm:.2f} | {r.l1_norm:.1f} | "
+            f"{r.nonzero_left:,} | {r.dense_left:,} |"
+        )
     return "\n".join(lines)
 
 
 def format_path_table(points: list[dict[str, Any]]) -> str:
     """The path's Markdown table from its points (``PathPoint`` fields as a dict)."""
-    lines = ["| lambda (proximal L1) | test accuracy | exact zeros (weights) | non-zero weights |",
-             "|---:|---:|---:|---:|"]
+    lines = [
+        "| lambda (proximal L1) | test accuracy | exact zeros (weights) | non-zero weights |",
+        "|---:|---:|---:|---:|",
+    ]
     for p in points:
-        lines.append(f"| {p['lam']:.1e} | {p['val_accuracy']:.3f} | {p['zero_fraction']:.1%} | "
-                     f"{p['n_nonzero']:,} |")
+        lines.append(
+            f"| {p['lam']:.1e} | {p['val_accuracy']:.3f} | {p['zero_fraction']:.1%} | "
+            f"{p['n_nonzero']:,} |"
+        )
     return "\n".join(lines)
 
 
 def settings(quick: bool) -> dict[str, Any]:
     """What the numbers depend on, recorded in the JSON output."""
-    return {"quick": quick, "epochs": _epochs(quick), "batch_size": BATCH_SIZE, "hidden": HIDDEN,
-            "seed": SEED, "sgd_lr": SGD_LR, "sgd_momentum": MOMENTUM, "adam_lr": ADAM_LR,
-            "l2_lambda": LAM, "decay_per_step": DECAY_PER_STEP, "adamw_weight_decay": ADAMW_DECAY,
-            "l1_lambda": L1_LAM, "l1_loss_lambda": L1_LOSS_LAM, "group_lambda": GROUP_LAM,
-            "near_zero": NEAR_ZERO,
-            "torch": torch.__version__}
+    return {
+        "quick": quick,
+        "epochs": _epochs(quick),
+        "batch_size": BATCH_SIZE,
+        "hidden": HIDDEN,
+        "seed": SEED,
+        "sgd_lr": SGD_LR,
+        "sgd_momentum": MOMENTUM,
+        "adam_lr": ADAM_LR,
+        "l2_lambda": LAM,
+        "decay_per_step": DECAY_PER_STEP,
+        "adamw_weight_decay": ADAMW_DECAY,
+        "l1_lambda": L1_LAM,
+        "l1_loss_lambda": L1_LOSS_LAM,
+        "group_lambda": GROUP_LAM,
+        "near_zero": NEAR_ZERO,
+        "torch": torch.__version__,
+    }
 
 
 def to_csv(rows: list[DemoRow]) -> str:
@@ -216,8 +266,7 @@ def to_csv(rows: list[DemoRow]) -> str:
 
 def to_json(rows: list[DemoRow], points: list[dict[str, Any]], quick: bool) -> str:
     """Settings, the method table and the L1 path as JSON (full precision)."""
-    record = {"settings": settings(quick), "methods": [asdict(r) for r in rows],
-              "path": points}
+    record = {"settings": settings(quick), "methods": [asdict(r) for r in rows], "path": points}
     return json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -246,9 +295,12 @@ def run_nn_demo(out_dir: str | Path | None = None, quick: bool = False, force: b
         from ..io import check_output
 
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        outputs = {name: check_output(Path(out_dir) / name, force=force,
-                                      what="figure" if name in FIGURES else "table")
-                   for name in OUTPUTS}
+        outputs = {
+            name: check_output(
+                Path(out_dir) / name, force=force, what="figure" if name in FIGURES else "table"
+            )
+            for name in OUTPUTS
+        }
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -262,8 +314,7 @@ def run_nn_demo(out_dir: str | Path | None = None, quick: bool = False, force: b
         _save(_weights_figure(models, rows), outputs["nn-weights.png"], force)
         _save(_path_figure(path), outputs["nn-path.png"], force)
         write_text(outputs["nn-demo.csv"], to_csv(rows), force=force, what="table")
-        write_text(outputs["nn-demo.json"], to_json(rows, points, quick), force=force,
-                   what="table")
+        write_text(outputs["nn-demo.json"], to_json(rows, points, quick), force=force, what="table")
     return text
 
 
@@ -271,8 +322,7 @@ def _epochs(quick: bool) -> int:
     return 3 if quick else 20
 
 
-def _run(quick: bool
-         ) -> tuple[str, dict[str, nn.Sequential], list[DemoRow], RegularizationPath]:
+def _run(quick: bool) -> tuple[str, dict[str, nn.Sequential], list[DemoRow], RegularizationPath]:
     started = time.perf_counter()
     data = digits_split()
     epochs = _epochs(quick)
@@ -283,20 +333,29 @@ def _run(quick: bool
         models[method.short] = model
     table = format_table(rows)
     path = _path(data, quick)
-    lines = [table, "", format_path_table([asdict(p) for p in path.points_]),
-             "", f"(digits: {len(data[1])} train / {len(data[3])} test images, MLP 64-{HIDDEN}-10,"
-             f" {epochs} epochs of mini-batches of {BATCH_SIZE}; "
-             f"{time.perf_counter() - started:.1f} s)"]
+    lines = [
+        table,
+        "",
+        format_path_table([asdict(p) for p in path.points_]),
+        "",
+        f"(digits: {len(data[1])} train / {len(data[3])} test images, MLP 64-{HIDDEN}-10,"
+        f" {epochs} epochs of mini-batches of {BATCH_SIZE}; "
+        f"{time.perf_counter() - started:.1f} s)",
+    ]
     return "\n".join(lines), models, rows, path
 
 
 def _path(data: Data, quick: bool) -> RegularizationPath:
     X, y, X_te, y_te = data
     lambdas = np.geomspace(2e-2, 2e-4, 3 if quick else 7)
-    return RegularizationPath(mlp(), lambdas, penalty="l1", epochs=2 if quick else 10,
-                              batch_size=BATCH_SIZE,
-                              optimizer=lambda p: torch.optim.SGD(p, lr=SGD_LR, momentum=MOMENTUM)
-                              ).fit(X, y, X_te, y_te)
+    return RegularizationPath(
+        mlp(),
+        lambdas,
+        penalty="l1",
+        epochs=2 if quick else 10,
+        batch_size=BATCH_SIZE,
+        optimizer=lambda p: torch.optim.SGD(p, lr=SGD_LR, momentum=MOMENTUM),
+    ).fit(X, y, X_te, y_te)
 
 
 def _save(fig: Figure, file: Path, force: bool) -> None:
@@ -315,8 +374,13 @@ def _weights_figure(models: dict[str, nn.Sequential], rows: list[DemoRow]) -> Fi
     axes = fig.subplots(1, len(models))
     for ax, (short, model), row in zip(axes, models.items(), rows, strict=True):
         w = _first_layer(model).weight.detach().abs().numpy()
-        ax.imshow(np.ma.masked_equal(w, 0.0), cmap="viridis", vmin=0,
-                  vmax=np.quantile(w, 0.99) or 1.0, interpolation="nearest")
+        ax.imshow(
+            np.ma.masked_equal(w, 0.0),
+            cmap="viridis",
+            vmin=0,
+            vmax=np.quantile(w, 0.99) or 1.0,
+            interpolation="nearest",
+        )
         ax.set_title(f"{short}\n{row.zero_fraction:.0%} zeros", fontsize=7)
         ax.set_xticks([])
         ax.set_yticks([])

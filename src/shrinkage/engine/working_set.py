@@ -153,8 +153,14 @@ def select_working_set(ranking: Ranking, ws_size: int) -> np.ndarray:
     return blocks.astype(np.int64)
 
 
-def solve_working_set(model: WorkingSetModel, *, max_iter: int, ws_start: int = WS_START,
-                      inner_fraction: float = INNER_FRACTION, reset: bool = False) -> Outcome:
+def solve_working_set(
+    model: WorkingSetModel,
+    *,
+    max_iter: int,
+    ws_start: int = WS_START,
+    inner_fraction: float = INNER_FRACTION,
+    reset: bool = False,
+) -> Outcome:
     """Run the working-set outer loop of ``model`` until its certificate is within tolerance
     (``Certificate.converged``) or ``max_iter`` iterations are spent.
 

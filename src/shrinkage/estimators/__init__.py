@@ -7,6 +7,19 @@ from .multitask import MultiTaskElasticNet, MultiTaskLasso
 from .multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
 from .nonconvex import MCPRegressor, SCADRegressor
 
-__all__ = ["ElasticNet", "ElasticNetCV", "ElasticNetIC", "Lasso", "LassoCV", "LassoIC",
-           "MCPRegressor", "MultiTaskElasticNet", "MultiTaskElasticNetCV", "MultiTaskLasso",
-           "MultiTaskLassoCV", "Ridge", "RidgeCV", "SCADRegressor"]
+__all__ = [
+    "ElasticNet",
+    "ElasticNetCV",
+    "ElasticNetIC",
+    "Lasso",
+    "LassoCV",
+    "LassoIC",
+    "MCPRegressor",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
+    "Ridge",
+    "RidgeCV",
+    "SCADRegressor",
+]

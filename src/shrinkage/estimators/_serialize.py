@@ -58,27 +58,48 @@ CLASSES = {
     "Ridge": ("estimators.linear", ("dual_gap_", "n_iter_")),
     "ElasticNetCV": ("estimators.cv", (*_CV, "gamma_", "mse_path_", "dual_gap_", "n_iter_")),
     "LassoCV": ("estimators.cv", (*_CV, "gamma_", "mse_path_", "dual_gap_", "n_iter_")),
-    "RidgeCV": ("estimators.cv", ("alpha_", "cv_mean_", "cv_se_", "best_score_", "dual_gap_",
-                                  "cv_results_")),
-    "ElasticNetIC": ("estimators.ic", ("alpha_", "alphas_", "criterion_", "df_",
-                                       "noise_variance_", "dual_gap_", "n_iter_")),
-    "LassoIC": ("estimators.ic", ("alpha_", "alphas_", "criterion_", "df_", "noise_variance_",
-                                  "dual_gap_", "n_iter_")),
-    "AdaptiveLasso": ("estimators.adaptive", ("penalty_factor_", "init_coef_", "init_alpha_",
-                                              *_FIT)),
-    "AdaptiveLassoCV": ("estimators.adaptive", ("alpha_", "gamma_", "gammas_", "alphas_",
-                                                "cv_mean_", "cv_se_", "penalty_factor_",
-                                                "init_coef_", "init_alpha_", *_FIT)),
-    "RelaxedLasso": ("estimators.relaxed", ("lasso_coef_", "lasso_intercept_", "active_",
-                                            *_FIT)),
+    "RidgeCV": (
+        "estimators.cv",
+        ("alpha_", "cv_mean_", "cv_se_", "best_score_", "dual_gap_", "cv_results_"),
+    ),
+    "ElasticNetIC": (
+        "estimators.ic",
+        ("alpha_", "alphas_", "criterion_", "df_", "noise_variance_", "dual_gap_", "n_iter_"),
+    ),
+    "LassoIC": (
+        "estimators.ic",
+        ("alpha_", "alphas_", "criterion_", "df_", "noise_variance_", "dual_gap_", "n_iter_"),
+    ),
+    "AdaptiveLasso": (
+        "estimators.adaptive",
+        ("penalty_factor_", "init_coef_", "init_alpha_", *_FIT),
+    ),
+    "AdaptiveLassoCV": (
+        "estimators.adaptive",
+        (
+            "alpha_",
+            "gamma_",
+            "gammas_",
+            "alphas_",
+            "cv_mean_",
+            "cv_se_",
+            "penalty_factor_",
+            "init_coef_",
+            "init_alpha_",
+            *_FIT,
+        ),
+    ),
+    "RelaxedLasso": ("estimators.relaxed", ("lasso_coef_", "lasso_intercept_", "active_", *_FIT)),
     "LogisticRegression": ("estimators.glm", ("classes_", "_multinomial", *_GLM_FIT)),
     "LinearSVC": ("estimators.glm", ("classes_", *_GLM_FIT)),
     "PoissonRegressor": ("estimators.glm", _GLM_FIT),
     "GammaRegressor": ("estimators.glm", _GLM_FIT),
     "TweedieRegressor": ("estimators.glm", _GLM_FIT),
     "HuberRegressor": ("estimators.huber", ("scale_", "outliers_", *_GLM_FIT)),
-    "LogisticRegressionCV": ("estimators.glm_cv", ("classes_", "_multinomial", *_CV, "C_",
-                                                   "Cs_", *_GLM_FIT)),
+    "LogisticRegressionCV": (
+        "estimators.glm_cv",
+        ("classes_", "_multinomial", *_CV, "C_", "Cs_", *_GLM_FIT),
+    ),
     "PoissonRegressorCV": ("estimators.glm_cv", (*_CV, *_GLM_FIT)),
     "QuantileRegressor": ("estimators.quantile", _FIT),
     "MCPRegressor": ("estimators.nonconvex", _GLM_FIT),
@@ -98,8 +119,21 @@ _REQUIRED = ("coef_", "intercept_", "n_features_in_")
 #: fitted results that are objects, not arrays: not saved (their arrays are)
 NOT_SAVED = ("cv_result_", "cv_results_", "ic_result_", "_solution")
 _DATAFITS = {"Quantile": ("quantile",), "Huber": ("epsilon", "scale")}
-_DTYPES = ("float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32",
-           "uint16", "uint8", "bool", "str", "object")
+_DTYPES = (
+    "float64",
+    "float32",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint64",
+    "uint32",
+    "uint16",
+    "uint8",
+    "bool",
+    "str",
+    "object",
+)
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 #: a parameter's check, called as ``check(value, name)`` (what it returns is not used)
 _Check = Callable[[Any, str], object]
@@ -167,8 +201,10 @@ class SerializableMixin:
         node = check_document(d, source)["estimator"]
         name = node.get("class") if isinstance(node, dict) else None
         if name != cls.__name__:
-            raise ValueError(f"{source} holds a {name!r}, not a {cls.__name__}: load it with "
-                             "shrinkage.load or that class's from_dict.")
+            raise ValueError(
+                f"{source} holds a {name!r}, not a {cls.__name__}: load it with "
+                "shrinkage.load or that class's from_dict."
+            )
         return decode_node(node, source)
 
     def _fitted_state(self) -> dict[str, Any] | None:
@@ -191,24 +227,33 @@ def document(estimator: Any) -> dict[str, Any]:
     """The model document of ``estimator`` (see the module docstring)."""
     from .. import __version__
 
-    return {"format": FORMAT, "format_version": FORMAT_VERSION,
-            "shrinkage_version": __version__, "estimator": encode_node(estimator)}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "shrinkage_version": __version__,
+        "estimator": encode_node(estimator),
+    }
 
 
 def check_document(d: object, source: str) -> dict[str, Any]:
     """``d`` if it is a model document this version reads (format, version, an estimator)."""
     if not isinstance(d, dict) or d.get("format") != FORMAT:
-        raise ValueError(f"{source} is not a shrinkage model (no \"format\": \"{FORMAT}\").")
+        raise ValueError(f'{source} is not a shrinkage model (no "format": "{FORMAT}").')
     version = d.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError(f"{source}: format_version must be a positive integer; got "
-                         f"{_short(version)}.")
+        raise ValueError(
+            f"{source}: format_version must be a positive integer; got {_short(version)}."
+        )
     if version > FORMAT_VERSION:
-        raise ValueError(f"{source} has model format version {version}, newer than this "
-                         f"shrinkage reads ({FORMAT_VERSION}); upgrade shrinkage.")
+        raise ValueError(
+            f"{source} has model format version {version}, newer than this "
+            f"shrinkage reads ({FORMAT_VERSION}); upgrade shrinkage."
+        )
     if version < FORMAT_VERSION:
-        raise ValueError(f"{source} has model format version {version}: read it with "
-                         "shrinkage.load, which converts it.")
+        raise ValueError(
+            f"{source} has model format version {version}: read it with "
+            "shrinkage.load, which converts it."
+        )
     if not isinstance(d.get("estimator"), dict):
         raise ValueError(f"{source} lacks 'estimator' (a JSON object).")
     return d
@@ -235,13 +280,18 @@ def encode_node(estimator: Any) -> dict[str, Any]:
     if type(estimator) is Pipeline:
         if estimator.memory is not None:
             raise TypeError("a Pipeline with memory set cannot be saved; set memory=None.")
-        return {"class": "Pipeline", "verbose": bool(estimator.verbose),
-                "steps": [[str(name), encode_node(step)] for name, step in estimator.steps]}
+        return {
+            "class": "Pipeline",
+            "verbose": bool(estimator.verbose),
+            "steps": [[str(name), encode_node(step)] for name, step in estimator.steps],
+        }
     name = type(estimator).__name__
     if registered_class(name) is not type(estimator):
-        raise TypeError(f"{name} cannot be saved: only shrinkage's estimators (and pipelines of "
-                        f"them) can, e.g. {', '.join(list(CLASSES)[:4])}; got "
-                        f"{type(estimator).__module__}.{name}.")
+        raise TypeError(
+            f"{name} cannot be saved: only shrinkage's estimators (and pipelines of "
+            f"them) can, e.g. {', '.join(list(CLASSES)[:4])}; got "
+            f"{type(estimator).__module__}.{name}."
+        )
     if hasattr(estimator, "_to_node"):  # a wrapper with its own record (FormulaModel)
         return estimator._to_node()
     params = {}
@@ -250,8 +300,7 @@ def encode_node(estimator: Any) -> dict[str, Any]:
     fitted = estimator._fitted_state()
     if fitted is not None:
         raw = getattr(type(estimator), "_raw_fitted", ())
-        fitted = {k: v if k in raw else encode_value(v, f"{name}.{k}")
-                  for k, v in fitted.items()}
+        fitted = {k: v if k in raw else encode_value(v, f"{name}.{k}") for k, v in fitted.items()}
     return {"class": name, "params": params, "fitted": fitted}
 
 
@@ -266,8 +315,10 @@ def decode_node(node: object, source: str, path: str = "") -> Any:
     cls = registered_class(name)
     if cls is None:
         known = ", ".join(sorted(CLASSES))
-        raise ValueError(f"{source}: {path}class must name one of shrinkage's estimators "
-                         f"({known}) or Pipeline; got {_short(name)}.")
+        raise ValueError(
+            f"{source}: {path}class must name one of shrinkage's estimators "
+            f"({known}) or Pipeline; got {_short(name)}."
+        )
     if hasattr(cls, "_from_node"):  # a wrapper with its own record (FormulaModel)
         return cls._from_node(node, source, path)
     where = f"{source}: {path}{name}"
@@ -281,19 +332,21 @@ def decode_node(node: object, source: str, path: str = "") -> Any:
         raise ValueError(f"{where}.params has {unknown[0]!r}, not a parameter of {name}.")
     missing = [k for k in accepted if k not in raw]
     if missing and node.get("fitted") is not None:  # a fitted model says how it was fitted
-        raise ValueError(f"{where}.params lacks {missing[0]!r}: a fitted model's file lists "
-                         "every parameter it was fitted with.")
+        raise ValueError(
+            f"{where}.params lacks {missing[0]!r}: a fitted model's file lists "
+            "every parameter it was fitted with."
+        )
     params = {k: decode_value(v, f"{where}.params.{k}") for k, v in raw.items()}
     check_params(str(name), params, f"{where}.params")
     estimator = cls(**params)
     fitted = node.get("fitted")
     if fitted is not None:
         if not isinstance(fitted, dict):
-            raise ValueError(f"{where}.fitted must be a JSON object or null; got "
-                             f"{_short(fitted)}.")
+            raise ValueError(f"{where}.fitted must be a JSON object or null; got {_short(fitted)}.")
         raw = getattr(cls, "_raw_fitted", ())
-        state = {k: v if k in raw else decode_value(v, f"{where}.fitted.{k}")
-                 for k, v in fitted.items()}
+        state = {
+            k: v if k in raw else decode_value(v, f"{where}.fitted.{k}") for k, v in fitted.items()
+        }
         estimator._set_fitted_state(state, f"{where}.fitted")
     return estimator
 
@@ -305,13 +358,13 @@ def _decode_pipeline(node: dict[str, Any], source: str, path: str) -> Any:
     _check_names(node, ("class", "steps", "verbose"), ("class", "steps"), where)
     steps = node["steps"]
     if not isinstance(steps, list) or not steps:
-        raise ValueError(f"{where}.steps must be a non-empty list of [name, estimator]; got "
-                         f"{_short(steps)}.")
+        raise ValueError(
+            f"{where}.steps must be a non-empty list of [name, estimator]; got {_short(steps)}."
+        )
     out = []
     for i, step in enumerate(steps):
         if not (isinstance(step, list) and len(step) == 2 and isinstance(step[0], str)):
-            raise ValueError(f"{where}.steps[{i}] must be [name, estimator]; got "
-                             f"{_short(step)}.")
+            raise ValueError(f"{where}.steps[{i}] must be [name, estimator]; got {_short(step)}.")
         out.append((step[0], decode_node(step[1], source, f"{path}Pipeline.steps[{i}] ")))
     verbose = node.get("verbose", False)
     if not isinstance(verbose, bool):
@@ -322,8 +375,9 @@ def _decode_pipeline(node: dict[str, Any], source: str, path: str) -> Any:
         raise ValueError(f"{where}: {e}") from None
 
 
-def _check_names(d: dict[str, Any], allowed: Collection[str], required: Collection[str],
-                 where: str) -> None:
+def _check_names(
+    d: dict[str, Any], allowed: Collection[str], required: Collection[str], where: str
+) -> None:
     missing = [k for k in required if k not in d]
     if missing:
         raise ValueError(f"{where} lacks {missing[0]!r}.")
@@ -369,31 +423,53 @@ def _param_checks() -> dict[str, _Check]:
             v.check_choice(x, name, REGRESSION_DATAFITS + CLASSIFICATION_DATAFITS)
 
     return {
-        "alpha": optional(v.check_alpha), "C": lambda x, _: check_C(x),
+        "alpha": optional(v.check_alpha),
+        "C": lambda x, _: check_C(x),
         "l1_ratio": optional(lambda x, _: v.check_l1_ratios(x)),
         "l1_ratios": lambda x, _: v.check_l1_ratios(x),
         "tol": lambda x, _: v.check_tol(x),
-        "max_iter": v.check_positive_int, "n_alphas": v.check_positive_int,
+        "max_iter": v.check_positive_int,
+        "n_alphas": v.check_positive_int,
         "n_repeats": v.check_positive_int,
-        "alphas": optional(lambda x, name: v.check_positive_int(x, name)
-                           if isinstance(x, int) else v.check_alphas(x)),
+        "alphas": optional(
+            lambda x, name: (
+                v.check_positive_int(x, name) if isinstance(x, int) else v.check_alphas(x)
+            )
+        ),
         "power": lambda x, _: check_power(x),
         "link": lambda x, name: v.check_choice(x, name, TWEEDIE_LINKS),
         "Cs": optional(
-            lambda x, name: v.check_positive_int(x, name) if isinstance(x, int)
-            else v.check_positive_alphas(x, name)),
+            lambda x, name: (
+                v.check_positive_int(x, name)
+                if isinstance(x, int)
+                else v.check_positive_alphas(x, name)
+            )
+        ),
         "alpha_min_ratio": optional(lambda x, name: v.check_fraction(x, name)),
         "alpha_rule": lambda x, name: v.check_choice(x, name, v.ALPHA_RULES),
         "criterion": lambda x, name: v.check_choice(x, name, v.CRITERIA),
         "impute": lambda x, _: v.check_impute(x),
-        "penalty": lambda x, name: None if x in PENALTIES else v.check_choice(
-            x, name, PENALTIES[:3]),
-        "quantile": lambda x, _: check_quantile(x), "epsilon": epsilon,
+        "penalty": lambda x, name: (
+            None if x in PENALTIES else v.check_choice(x, name, PENALTIES[:3])
+        ),
+        "quantile": lambda x, _: check_quantile(x),
+        "epsilon": epsilon,
         "gammas": lambda x, name: v.check_gammas(x, name),
         "noise_variance": lambda x, _: v.check_noise_variance(x),
         "datafit": datafit,
-        **{k: boolean for k in ("fit_intercept", "standardize", "positive", "warm_start", "relax",
-                                "alpha_per_target", "store_cv_results", "keep_index_columns")},
+        **{
+            k: boolean
+            for k in (
+                "fit_intercept",
+                "standardize",
+                "positive",
+                "warm_start",
+                "relax",
+                "alpha_per_target",
+                "store_cv_results",
+                "keep_index_columns",
+            )
+        },
     }
 
 
@@ -439,47 +515,64 @@ def check_fitted(est: Any, where: str) -> None:
     if not isinstance(p, numbers.Integral) or isinstance(p, bool) or p < 1:
         raise ValueError(f"{where}.n_features_in_ must be a positive integer; got {_short(p)}.")
     names = getattr(est, "feature_names_in_", None)
-    if names is not None and not (isinstance(names, np.ndarray) and names.shape == (p,)
-                                  and all(isinstance(x, str) for x in names)):
+    if names is not None and not (
+        isinstance(names, np.ndarray)
+        and names.shape == (p,)
+        and all(isinstance(x, str) for x in names)
+    ):
         raise ValueError(f"{where}.feature_names_in_ must be an array of {p} names.")
     if not hasattr(est, "coef_"):
         return
     coef, intercept = est.coef_, est.intercept_
-    if not (isinstance(coef, np.ndarray) and coef.dtype.kind == "f" and coef.ndim in (1, 2)
-            and coef.shape[-1] == p):
-        raise ValueError(f"{where}.coef_ must be a float array with one column per feature "
-                         f"({p}); got {_describe(coef)}.")
+    if not (
+        isinstance(coef, np.ndarray)
+        and coef.dtype.kind == "f"
+        and coef.ndim in (1, 2)
+        and coef.shape[-1] == p
+    ):
+        raise ValueError(
+            f"{where}.coef_ must be a float array with one column per feature "
+            f"({p}); got {_describe(coef)}."
+        )
     targets = est.__sklearn_tags__().target_tags
     if coef.ndim == 1 and not targets.single_output:
-        raise ValueError(f"{where}.coef_ must have one row per task (n_tasks, {p}); got "
-                         f"{_describe(coef)}.")
-    if (coef.ndim == 2 and not targets.multi_output
-            and getattr(est, "classes_", None) is None):
-        raise ValueError(f"{where}.coef_ must be one coefficient per feature ({p},); got "
-                         f"{_describe(coef)}.")
+        raise ValueError(
+            f"{where}.coef_ must have one row per task (n_tasks, {p}); got {_describe(coef)}."
+        )
+    if coef.ndim == 2 and not targets.multi_output and getattr(est, "classes_", None) is None:
+        raise ValueError(
+            f"{where}.coef_ must be one coefficient per feature ({p},); got {_describe(coef)}."
+        )
     rows = 1 if coef.ndim == 1 else coef.shape[0]
     b = np.asarray(intercept)
     if not (b.dtype.kind == "f" and (b.shape == (rows,) if coef.ndim == 2 else b.ndim == 0)):
         wanted = "a number" if coef.ndim == 1 else f"{rows} numbers"
-        raise ValueError(f"{where}.intercept_ must be {wanted}, one per row of coef_; got "
-                         f"{_describe(intercept)}.")
+        raise ValueError(
+            f"{where}.intercept_ must be {wanted}, one per row of coef_; got "
+            f"{_describe(intercept)}."
+        )
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(b))):
         raise ValueError(f"{where}: coef_ and intercept_ must be finite.")
     peak = max(float(np.max(np.abs(coef), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
     if peak > MAX_MAGNITUDE:
-        raise ValueError(f"{where}: coef_ and intercept_ must be at most {MAX_MAGNITUDE:g} in "
-                         f"magnitude (a prediction's terms stay far from overflow); got "
-                         f"{peak:.3g}.")
+        raise ValueError(
+            f"{where}: coef_ and intercept_ must be at most {MAX_MAGNITUDE:g} in "
+            f"magnitude (a prediction's terms stay far from overflow); got "
+            f"{peak:.3g}."
+        )
     classes = getattr(est, "classes_", None)
     if classes is not None:
         if not (isinstance(classes, np.ndarray) and classes.ndim == 1 and classes.size >= 2):
-            raise ValueError(f"{where}.classes_ must be a list of at least 2 labels; got "
-                             f"{_describe(classes)}.")
+            raise ValueError(
+                f"{where}.classes_ must be a list of at least 2 labels; got {_describe(classes)}."
+            )
         expected = 1 if classes.size == 2 else classes.size
         if coef.ndim != 2 or rows != expected:
-            raise ValueError(f"{where}.coef_ must have {expected} row"
-                             f"{'s' if expected > 1 else ''} for {classes.size} classes; got "
-                             f"{_describe(coef)}.")
+            raise ValueError(
+                f"{where}.coef_ must have {expected} row"
+                f"{'s' if expected > 1 else ''} for {classes.size} classes; got "
+                f"{_describe(coef)}."
+            )
     if hasattr(est, "_multinomial") and not isinstance(est._multinomial, bool):
         raise ValueError(f"{where}._multinomial must be true or false.")
 
@@ -509,16 +602,21 @@ def encode_value(value: object, what: str) -> Any:
     if isinstance(value, tuple):
         return {"tuple": [encode_value(x, what) for x in value]}
     if isinstance(value, dict):
-        return {"dict": [[encode_value(k, what), encode_value(x, what)]
-                         for k, x in value.items()]}
+        return {"dict": [[encode_value(k, what), encode_value(x, what)] for k, x in value.items()]}
     kind = type(value).__name__
     if kind in _DATAFITS and type(value).__module__.startswith("shrinkage.datafits"):
-        return {"datafit": {"class": kind, "params": {
-            k: _json_number(float(getattr(value, k))) for k in _DATAFITS[kind]}}}
-    raise TypeError(f"{what}={value!r} cannot be saved: a model file holds numbers, text, "
-                    "booleans, None, lists, dicts and arrays, not a "
-                    f"{type(value).__name__} object; set it to such a value first (e.g. "
-                    "set_params(cv=5) or random_state=0).")
+        return {
+            "datafit": {
+                "class": kind,
+                "params": {k: _json_number(float(getattr(value, k))) for k in _DATAFITS[kind]},
+            }
+        }
+    raise TypeError(
+        f"{what}={value!r} cannot be saved: a model file holds numbers, text, "
+        "booleans, None, lists, dicts and arrays, not a "
+        f"{type(value).__name__} object; set it to such a value first (e.g. "
+        "set_params(cv=5) or random_state=0)."
+    )
 
 
 def decode_value(value: object, where: str) -> Any:
@@ -528,9 +626,11 @@ def decode_value(value: object, where: str) -> Any:
     if isinstance(value, list):
         return [decode_value(x, f"{where}[{i}]") for i, x in enumerate(value)]
     if not isinstance(value, dict) or len(value) != 1:
-        raise ValueError(f"{where} must be a JSON value or an object with one of the tags "
-                         f"ndarray, scalar, tuple, dict, float, datafit; got {_short(value)}.")
-    (tag, body), = value.items()
+        raise ValueError(
+            f"{where} must be a JSON value or an object with one of the tags "
+            f"ndarray, scalar, tuple, dict, float, datafit; got {_short(value)}."
+        )
+    ((tag, body),) = value.items()
     if tag == "tuple" and isinstance(body, list):
         return tuple(decode_value(x, f"{where}[{i}]") for i, x in enumerate(body))
     if tag == "dict" and isinstance(body, list):
@@ -543,8 +643,10 @@ def decode_value(value: object, where: str) -> Any:
         return _decode_scalar(body, where)
     if tag == "datafit" and isinstance(body, dict):
         return _decode_datafit(body, where)
-    raise ValueError(f"{where} has the tag {tag!r} with {_short(body)}; expected ndarray, "
-                     "scalar, tuple, dict, float or datafit with their contents.")
+    raise ValueError(
+        f"{where} has the tag {tag!r} with {_short(body)}; expected ndarray, "
+        "scalar, tuple, dict, float or datafit with their contents."
+    )
 
 
 def _decode_dict(pairs: list[Any], where: str) -> dict[Any, Any]:
@@ -564,8 +666,10 @@ def _decode_dict(pairs: list[Any], where: str) -> dict[Any, Any]:
 def _decode_datafit(body: dict[str, Any], where: str) -> Any:
     name, params = body.get("class"), body.get("params")
     if name not in _DATAFITS or not isinstance(params, dict):
-        raise ValueError(f"{where}.datafit must be {{\"class\": one of {sorted(_DATAFITS)}, "
-                         f"\"params\": {{...}}}}; got {_short(body)}.")
+        raise ValueError(
+            f'{where}.datafit must be {{"class": one of {sorted(_DATAFITS)}, '
+            f'"params": {{...}}}}; got {_short(body)}.'
+        )
     _check_names(params, _DATAFITS[name], _DATAFITS[name], f"{where}.datafit.params")
     for k, x in params.items():
         if isinstance(x, bool) or not isinstance(x, int | float):
@@ -591,8 +695,10 @@ def _dtype_name(dtype: np.dtype[Any], what: str) -> str:
         return "object"
     if dtype.name in _DTYPES:
         return dtype.name
-    raise TypeError(f"{what} has dtype {dtype}, which a model file does not hold (floats, "
-                    "integers, booleans, text).")
+    raise TypeError(
+        f"{what} has dtype {dtype}, which a model file does not hold (floats, "
+        "integers, booleans, text)."
+    )
 
 
 def _encode_array(a: np.ndarray, what: str) -> dict[str, Any]:
@@ -604,8 +710,10 @@ def _encode_array(a: np.ndarray, what: str) -> dict[str, Any]:
         data = [x.item() if isinstance(x, np.generic) else x for x in data]
         bad = [x for x in data if not (x is None or isinstance(x, str | bool | int | float))]
         if bad:
-            raise TypeError(f"{what} holds a {type(bad[0]).__name__} ({bad[0]!r}); a model "
-                            "file holds arrays of numbers, text and booleans.")
+            raise TypeError(
+                f"{what} holds a {type(bad[0]).__name__} ({bad[0]!r}); a model "
+                "file holds arrays of numbers, text and booleans."
+            )
         data = [_json_number(x) if isinstance(x, float) else x for x in data]
     return {"dtype": dtype, "shape": list(a.shape), "data": data}
 
@@ -615,17 +723,23 @@ def _decode_array(body: dict[str, Any], where: str) -> np.ndarray:
     _check_names(body, ("dtype", "shape", "data"), ("dtype", "shape", "data"), where)
     dtype, shape, data = body["dtype"], body["shape"], body["data"]
     if dtype not in _DTYPES:
-        raise ValueError(f"{where}: dtype must be one of {', '.join(_DTYPES)}; got "
-                         f"{_short(dtype)}.")
-    if not (isinstance(shape, list) and len(shape) <= MAX_NDIM and all(
-            isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)):
-        raise ValueError(f"{where}: shape must be a list of at most {MAX_NDIM} sizes >= 0; got "
-                         f"{_short(shape)}.")
+        raise ValueError(
+            f"{where}: dtype must be one of {', '.join(_DTYPES)}; got {_short(dtype)}."
+        )
+    if not (
+        isinstance(shape, list)
+        and len(shape) <= MAX_NDIM
+        and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)
+    ):
+        raise ValueError(
+            f"{where}: shape must be a list of at most {MAX_NDIM} sizes >= 0; got {_short(shape)}."
+        )
     size = math.prod(shape)
     if not isinstance(data, list) or len(data) != size or size > MAX_ARRAY_ITEMS:
         got = f"{len(data)} values" if isinstance(data, list) else _short(data)
-        raise ValueError(f"{where}: data must be a list of {size} values for shape "
-                         f"{tuple(shape)}; got {got}.")
+        raise ValueError(
+            f"{where}: data must be a list of {size} values for shape {tuple(shape)}; got {got}."
+        )
     values: list[Any]
     if dtype in ("float64", "float32"):
         values = [_float_item(x, where) for x in data]
@@ -644,15 +758,19 @@ def _decode_array(body: dict[str, Any], where: str) -> np.ndarray:
         return out.reshape(shape)
     else:
         info = np.iinfo(dtype)
-        if not all(isinstance(x, int) and not isinstance(x, bool) and info.min <= x <= info.max
-                   for x in data):
-            raise ValueError(f"{where}: an {dtype} array holds integers in [{info.min}, "
-                             f"{info.max}] only.")
+        if not all(
+            isinstance(x, int) and not isinstance(x, bool) and info.min <= x <= info.max
+            for x in data
+        ):
+            raise ValueError(
+                f"{where}: an {dtype} array holds integers in [{info.min}, {info.max}] only."
+            )
         values = data
     with np.errstate(over="ignore"):
         out = np.array(values, dtype=str if dtype == "str" else dtype)
-    if dtype == "float32" and not np.array_equal(np.isfinite(out),
-                                                 np.isfinite(np.array(values, float))):
+    if dtype == "float32" and not np.array_equal(
+        np.isfinite(out), np.isfinite(np.array(values, float))
+    ):
         raise ValueError(f"{where}: a value is out of the float32 range.")
     return out.reshape(shape)
 
@@ -662,8 +780,7 @@ def _decode_scalar(body: dict[str, Any], where: str) -> Any:
     dtype = body["dtype"]
     if dtype not in _DTYPES or dtype in ("str", "object"):
         raise ValueError(f"{where}.scalar.dtype must be a numeric dtype; got {_short(dtype)}.")
-    array = _decode_array({"dtype": dtype, "shape": [], "data": [body["value"]]},
-                          f"{where}.scalar")
+    array = _decode_array({"dtype": dtype, "shape": [], "data": [body["value"]]}, f"{where}.scalar")
     return array[()]
 
 
@@ -672,8 +789,9 @@ def _float_item(x: object, where: str) -> float:
         return float(x)
     if isinstance(x, str) and x in _NON_FINITE:
         return _NON_FINITE[x]
-    raise ValueError(f"{where}: a float array holds numbers (and \"nan\", \"inf\", \"-inf\"); "
-                     f"got {_short(x)}.")
+    raise ValueError(
+        f'{where}: a float array holds numbers (and "nan", "inf", "-inf"); got {_short(x)}.'
+    )
 
 
 def _object_item(x: object, where: str) -> str | bool | int | float | None:
@@ -681,8 +799,9 @@ def _object_item(x: object, where: str) -> str | bool | int | float | None:
         return x
     if isinstance(x, dict) and set(x) == {"float"} and x["float"] in _NON_FINITE:
         return _NON_FINITE[x["float"]]
-    raise ValueError(f"{where}: an object array holds text, numbers, booleans and null only; "
-                     f"got {_short(x)}.")
+    raise ValueError(
+        f"{where}: an object array holds text, numbers, booleans and null only; got {_short(x)}."
+    )
 
 
 def _describe(x: object) -> str:

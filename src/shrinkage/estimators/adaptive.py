@@ -31,19 +31,32 @@ class _AdaptiveBase(_LinearModel):
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         v.check_random_state(self.random_state)  # checked even when init needs no folds
-        w0, init_alpha = initial_coef(problem, self.init, self.init_alpha, cv=cv,
-                                      random_state=self.random_state, tol=tol,
-                                      max_iter=max_iter)
+        w0, init_alpha = initial_coef(
+            problem,
+            self.init,
+            self.init_alpha,
+            cv=cv,
+            random_state=self.random_state,
+            tol=tol,
+            max_iter=max_iter,
+        )
         self.init_coef_ = w0
         self.init_alpha_ = init_alpha
         return w0, factor_scale(problem)
 
-    def _final_fit(self, problem: Problem, factors: np.ndarray, alpha: float,
-                   X: DesignMatrix) -> None:
+    def _final_fit(
+        self, problem: Problem, factors: np.ndarray, alpha: float, X: DesignMatrix
+    ) -> None:
         problem.factors = factors  # the data forms cached on ``problem`` do not depend on them
-        fit = solve_path(problem, np.array([alpha]), 1.0, tol=v.check_tol(self.tol),
-                         max_iter=v.check_positive_int(self.max_iter, "max_iter"),
-                         solver=self.solver, model=type(self).__name__)
+        fit = solve_path(
+            problem,
+            np.array([alpha]),
+            1.0,
+            tol=v.check_tol(self.tol),
+            max_iter=v.check_positive_int(self.max_iter, "max_iter"),
+            solver=self.solver,
+            model=type(self).__name__,
+        )
         self.penalty_factor_ = factors
         self.coef_ = fit.coefs[0].astype(X.dtype)
         self.intercept_ = X.dtype.type(fit.intercepts[0])
@@ -124,11 +137,21 @@ class AdaptiveLasso(_AdaptiveBase):
     array([0, 3])
     """
 
-    def __init__(self, alpha: float = 1.0, *, gamma: float = 1.0, init: str = "ridge",
-                 init_alpha: float | None = None, cv: object = 5,
-                 random_state: int | np.random.Generator | None = None,
-                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, solver: str = "auto") -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        gamma: float = 1.0,
+        init: str = "ridge",
+        init_alpha: float | None = None,
+        cv: object = 5,
+        random_state: int | np.random.Generator | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+    ) -> None:
         self.alpha = alpha
         self.gamma = gamma
         self.init = init
@@ -141,8 +164,9 @@ class AdaptiveLasso(_AdaptiveBase):
         self.max_iter = max_iter
         self.solver = solver
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> AdaptiveLasso:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> AdaptiveLasso:
         """Fit the initial model, then the weighted lasso.
 
         Parameters
@@ -274,13 +298,26 @@ class AdaptiveLassoCV(_AdaptiveBase):
     (array([0, 3]), True)
     """
 
-    def __init__(self, *, gamma: float | Sequence[float] = 1.0, alphas: ArrayLike | None = None,
-                 n_alphas: int = 100, cv: object = 5, alpha_rule: str = "min",
-                 scoring: str = "mse", init: str = "ridge", init_alpha: float | None = None,
-                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, solver: str = "auto", n_jobs: int | None = None,
-                 random_state: int | np.random.Generator | None = None,
-                 progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        gamma: float | Sequence[float] = 1.0,
+        alphas: ArrayLike | None = None,
+        n_alphas: int = 100,
+        cv: object = 5,
+        alpha_rule: str = "min",
+        scoring: str = "mse",
+        init: str = "ridge",
+        init_alpha: float | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.Generator | None = None,
+        progress: bool | None = None,
+    ) -> None:
         self.gamma = gamma
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -298,8 +335,9 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> AdaptiveLassoCV:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> AdaptiveLassoCV:
         """Cross-validate alpha (and gamma), then fit the chosen model on all data.
 
         Parameters
@@ -334,19 +372,34 @@ class AdaptiveLassoCV(_AdaptiveBase):
         gammas = v.check_nonnegatives(self.gamma, "gamma")
         rule = v.check_choice(self.alpha_rule, "alpha_rule", v.ALPHA_RULES)
         problem, X = self._problem(X, y, sample_weight, multi_output=False)
-        splits, _ = make_folds(self.cv, problem.n_samples, X=problem.X, y=problem.y,
-                               random_state=self.random_state)
+        splits, _ = make_folds(
+            self.cv, problem.n_samples, X=problem.X, y=problem.y, random_state=self.random_state
+        )
         w0, scale = self._initial(problem, splits)
         results, factors = [], []
         for gamma in gammas:
             f = adaptive_factors(w0, gamma, scale)
             factors.append(f)
-            results.append(cross_validate_path(
-                problem.X, problem.y, l1_ratio=1.0, alphas=self.alphas, n_alphas=self.n_alphas,
-                cv=splits, scoring=self.scoring, sample_weight=problem.sample_weight,
-                n_jobs=self.n_jobs, progress=self.progress, fit_intercept=self.fit_intercept,
-                standardize=self.standardize, penalty_factor=f, tol=self.tol,
-                max_iter=self.max_iter, solver=self.solver))
+            results.append(
+                cross_validate_path(
+                    problem.X,
+                    problem.y,
+                    l1_ratio=1.0,
+                    alphas=self.alphas,
+                    n_alphas=self.n_alphas,
+                    cv=splits,
+                    scoring=self.scoring,
+                    sample_weight=problem.sample_weight,
+                    n_jobs=self.n_jobs,
+                    progress=self.progress,
+                    fit_intercept=self.fit_intercept,
+                    standardize=self.standardize,
+                    penalty_factor=f,
+                    tol=self.tol,
+                    max_iter=self.max_iter,
+                    solver=self.solver,
+                )
+            )
         best = int(np.argmin([r.cv_mean[r.index_min] for r in results]))
         chosen = results[best]
         self.gammas_ = gammas
@@ -358,4 +411,3 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.alpha_ = chosen.alpha_min if rule == "min" else chosen.alpha_1se
         self._final_fit(problem, factors[best], self.alpha_, X)
         return self
-

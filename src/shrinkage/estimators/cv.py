@@ -50,8 +50,9 @@ _GAP_TOL = 1e-4
 _CV = TypeVar("_CV", bound="ElasticNetCV")
 
 
-def set_cv_attributes(est: _CV, results: list[CVResult], rule: str, is_list: bool,
-                      relaxed: bool, dtype: np.dtype[Any]) -> _CV:
+def set_cv_attributes(
+    est: _CV, results: list[CVResult], rule: str, is_list: bool, relaxed: bool, dtype: np.dtype[Any]
+) -> _CV:
     """Fitted attributes of ElasticNetCV / LassoCV from the CV results (the chosen one has a
     full-data path); shared by in-memory and Dask fits.  Returns ``est``."""
     chosen = next(r for r in results if r.path is not None)
@@ -66,7 +67,7 @@ def set_cv_attributes(est: _CV, results: list[CVResult], rule: str, is_list: boo
     est.coef_ = coef.astype(dtype)
     est.intercept_ = np.dtype(dtype).type(intercept)
     est.dual_gap_ = float(chosen.path.gaps[i])
-    est.n_iter_ = max(int(np.sum(chosen.path.n_iter[:i + 1])), 1)
+    est.n_iter_ = max(int(np.sum(chosen.path.n_iter[: i + 1])), 1)
     squeeze = (lambda a: a) if is_list else (lambda a: a[0])
     est.alphas_ = squeeze(np.array([r.alphas for r in results]))
     est.mse_path_ = squeeze(np.array([np.moveaxis(r.fold_errors, 0, -1) for r in results]))
@@ -185,17 +186,32 @@ class ElasticNetCV(_LinearModel):
     array([ 1.5,  0. ,  0. , -2. ])
     """
 
-    def __init__(self, *, l1_ratio: float | Sequence[float] = 0.5,
-                 alphas: ArrayLike | None = None, n_alphas: int = 100,
-                 alpha_min_ratio: float | None = None, cv: object = 5, scoring: str = "mse",
-                 alpha_rule: str = "min", n_repeats: int = 1, relax: bool = False,
-                 gammas: Sequence[float] = _GAMMAS, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-                 solver: str = "auto", n_jobs: int | None = None,
-                 random_state: int | np.random.Generator | None = None,
-                 progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        l1_ratio: float | Sequence[float] = 0.5,
+        alphas: ArrayLike | None = None,
+        n_alphas: int = 100,
+        alpha_min_ratio: float | None = None,
+        cv: object = 5,
+        scoring: str = "mse",
+        alpha_rule: str = "min",
+        n_repeats: int = 1,
+        relax: bool = False,
+        gammas: Sequence[float] = _GAMMAS,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.Generator | None = None,
+        progress: bool | None = None,
+    ) -> None:
         self.l1_ratio = l1_ratio
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -222,8 +238,13 @@ class ElasticNetCV(_LinearModel):
     def _l1_ratios(self) -> tuple[np.ndarray, bool]:
         return v.check_l1_ratios(self.l1_ratio)
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            groups: ArrayLike | None = None) -> ElasticNetCV:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        groups: ArrayLike | None = None,
+    ) -> ElasticNetCV:
         """Cross-validate, then take the full-data fit at the chosen alpha.
 
         Parameters
@@ -266,22 +287,52 @@ class ElasticNetCV(_LinearModel):
         design, y = validate_data(self, X, y, **_XY)
         design = v.check_design(design, feature_names=getattr(self, "feature_names_in_", None))
         options = PathOptions(
-            fit_intercept=self.fit_intercept, standardize=self.standardize,
-            penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
-            positive=self.positive, tol=self.tol, max_iter=self.max_iter, solver=self.solver,
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            penalty_factor=self.penalty_factor,
+            lower=self.lower,
+            upper=self.upper,
+            positive=self.positive,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            solver=self.solver,
             alpha_min_ratio=self.alpha_min_ratio,
-            feature_names=getattr(self, "feature_names_in_", None)).checked()
+            feature_names=getattr(self, "feature_names_in_", None),
+        ).checked()
         data = CVData.build(design, y, sample_weight, options, validated=True)
-        splits, k = make_folds(self.cv, data.n_samples, X=design, y=data.y, groups=groups,
-                               n_repeats=self.n_repeats, random_state=self.random_state)
-        results = cross_validate(data, splits, k, l1_ratios, alphas=self.alphas,
-                                 n_alphas=self.n_alphas, scoring=self.scoring, gammas=gammas,
-                                 n_jobs=self.n_jobs, progress=self.progress, full_path="best",
-                                 model=type(self).__name__)
+        splits, k = make_folds(
+            self.cv,
+            data.n_samples,
+            X=design,
+            y=data.y,
+            groups=groups,
+            n_repeats=self.n_repeats,
+            random_state=self.random_state,
+        )
+        results = cross_validate(
+            data,
+            splits,
+            k,
+            l1_ratios,
+            alphas=self.alphas,
+            n_alphas=self.n_alphas,
+            scoring=self.scoring,
+            gammas=gammas,
+            n_jobs=self.n_jobs,
+            progress=self.progress,
+            full_path="best",
+            model=type(self).__name__,
+        )
         return set_cv_attributes(self, results, rule, is_list, gammas is not None, design.dtype)
 
-    def predict(self, X: ArrayLike, alpha: float | None = None, *, exact: bool = False,
-                train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
+    def predict(
+        self,
+        X: ArrayLike,
+        alpha: float | None = None,
+        *,
+        exact: bool = False,
+        train: tuple[ArrayLike, ...] | None = None,
+    ) -> np.ndarray:
         """X @ coef_ + intercept_, or the prediction of the full-data path at another ``alpha``.
 
         ``exact=False`` interpolates between the path's grid points (glmnet's ``exact=FALSE``;
@@ -321,8 +372,9 @@ class ElasticNetCV(_LinearModel):
         if alpha is None and train is None and exact is False:
             return super().predict(X)
         coef, intercept = cv_coef_at(self, alpha, exact, train)
-        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
-                          dtype=[np.float64, np.float32])
+        X = validate_data(
+            self, X, reset=False, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+        )
         return np.asarray(X @ coef + intercept)
 
 
@@ -430,16 +482,31 @@ class LassoCV(ElasticNetCV):
     True
     """
 
-    def __init__(self, *, alphas: ArrayLike | None = None, n_alphas: int = 100,
-                 alpha_min_ratio: float | None = None, cv: object = 5, scoring: str = "mse",
-                 alpha_rule: str = "min", n_repeats: int = 1, relax: bool = False,
-                 gammas: Sequence[float] = _GAMMAS, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-                 solver: str = "auto", n_jobs: int | None = None,
-                 random_state: int | np.random.Generator | None = None,
-                 progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        alphas: ArrayLike | None = None,
+        n_alphas: int = 100,
+        alpha_min_ratio: float | None = None,
+        cv: object = 5,
+        scoring: str = "mse",
+        alpha_rule: str = "min",
+        n_repeats: int = 1,
+        relax: bool = False,
+        gammas: Sequence[float] = _GAMMAS,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.Generator | None = None,
+        progress: bool | None = None,
+    ) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.alpha_min_ratio = alpha_min_ratio
@@ -533,11 +600,19 @@ class RidgeCV(_LinearModel):
     array([ 1.5, -2. ])
     """
 
-    def __init__(self, alphas: ArrayLike = (0.1, 1.0, 10.0), *, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 cv: object = None, scoring: str = "mse", alpha_per_target: bool = False,
-                 store_cv_results: bool = False,
-                 random_state: int | np.random.Generator | None = None) -> None:
+    def __init__(
+        self,
+        alphas: ArrayLike = (0.1, 1.0, 10.0),
+        *,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        cv: object = None,
+        scoring: str = "mse",
+        alpha_per_target: bool = False,
+        store_cv_results: bool = False,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -548,8 +623,13 @@ class RidgeCV(_LinearModel):
         self.store_cv_results = store_cv_results
         self.random_state = random_state
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            groups: ArrayLike | None = None) -> RidgeCV:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        groups: ArrayLike | None = None,
+    ) -> RidgeCV:
         """Score every alpha, then fit at the best.
 
         Parameters
@@ -584,26 +664,47 @@ class RidgeCV(_LinearModel):
         v.check_random_state(self.random_state)  # checked even where the folds are not shuffled
         mode = self._mode()
         if mode == "gcv" and scoring != "mse":
-            raise ValueError(f"scoring={scoring!r} needs held-out predictions; cv='gcv' is a "
-                             "squared-error criterion: use scoring='mse' or cv=None (LOO).")
+            raise ValueError(
+                f"scoring={scoring!r} needs held-out predictions; cv='gcv' is a "
+                "squared-error criterion: use scoring='mse' or cv=None (LOO)."
+            )
         if self.store_cv_results and mode != "loo":
-            raise ValueError("store_cv_results=True keeps leave-one-out errors: it needs cv=None "
-                             f"(or 'loo'); got cv={self.cv!r}.")
+            raise ValueError(
+                "store_cv_results=True keeps leave-one-out errors: it needs cv=None "
+                f"(or 'loo'); got cv={self.cv!r}."
+            )
         design: DesignMatrix
         design, y = validate_data(self, X, y, multi_output=True, **_XY)
         design = v.check_design(design, feature_names=getattr(self, "feature_names_in_", None))
-        problem = Problem.build(design, y, sample_weight=sample_weight,
-                                penalty_factor=self.penalty_factor,
-                                fit_intercept=self.fit_intercept, standardize=self.standardize,
-                                multi_output=True, validated=True)
+        problem = Problem.build(
+            design,
+            y,
+            sample_weight=sample_weight,
+            penalty_factor=self.penalty_factor,
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            multi_output=True,
+            validated=True,
+        )
         model, se, stored = None, None, None
         if mode in ("loo", "gcv"):
-            loo = ridge_cv.leave_one_out(problem, alphas, gcv=mode == "gcv", scoring=scoring,
-                                         store=bool(self.store_cv_results))
+            loo = ridge_cv.leave_one_out(
+                problem,
+                alphas,
+                gcv=mode == "gcv",
+                scoring=scoring,
+                store=bool(self.store_cv_results),
+            )
             errors, model, stored = loo.errors, loo.model, loo.squared_errors
         else:
-            splits, k = make_folds(self.cv, problem.n_samples, X=design, y=problem.y,
-                                   groups=groups, random_state=self.random_state)
+            splits, k = make_folds(
+                self.cv,
+                problem.n_samples,
+                X=design,
+                y=problem.y,
+                groups=groups,
+                random_state=self.random_state,
+            )
             if scoring == "r2":
                 check_r2_folds(problem.y, splits)
             weights = fold_weights(problem.sample_weight, splits, type(self).__name__)
@@ -622,12 +723,26 @@ class RidgeCV(_LinearModel):
             targets = best == b
             coef[targets] = model.coefs(np.array([alphas[b] / total]))[0][:, targets].T
         stats = problem.statistics if isinstance(model, ridge_cv.PrimalRidge) else problem.design
-        intercept = (np.reshape(stats.y_offset, -1) - coef @ stats.x_offset
-                     if problem.fit_intercept else np.zeros(n_targets))
-        gaps = np.array([Ridge._gap(problem, stats,
-                                    problem.penalty(alphas[b] / total, 0.0, problem.column_scale(
-                                        stats.col_norm_sq)).weights(), coef[t], t, _GAP_TOL)
-                         for t, b in enumerate(best)])
+        intercept = (
+            np.reshape(stats.y_offset, -1) - coef @ stats.x_offset
+            if problem.fit_intercept
+            else np.zeros(n_targets)
+        )
+        gaps = np.array(
+            [
+                Ridge._gap(
+                    problem,
+                    stats,
+                    problem.penalty(
+                        alphas[b] / total, 0.0, problem.column_scale(stats.col_norm_sq)
+                    ).weights(),
+                    coef[t],
+                    t,
+                    _GAP_TOL,
+                )
+                for t, b in enumerate(best)
+            ]
+        )
         picked = errors[best, np.arange(n_targets)]
         score = -picked if scoring != "r2" else 1.0 - picked
         if multi:
@@ -654,11 +769,16 @@ class RidgeCV(_LinearModel):
             return "loo"
         if isinstance(self.cv, str):
             return v.check_choice(self.cv, "cv", ("loo", "gcv"))
-        if isinstance(self.cv, numbers.Integral) or hasattr(self.cv, "split") or hasattr(
-                self.cv, "__iter__"):
+        if (
+            isinstance(self.cv, numbers.Integral)
+            or hasattr(self.cv, "split")
+            or hasattr(self.cv, "__iter__")
+        ):
             return "kfold"
-        raise ValueError(f"cv must be None, 'loo', 'gcv', an int, a scikit-learn splitter or an "
-                         f"iterable of splits; got {self.cv!r}.")
+        raise ValueError(
+            f"cv must be None, 'loo', 'gcv', an int, a scikit-learn splitter or an "
+            f"iterable of splits; got {self.cv!r}."
+        )
 
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()

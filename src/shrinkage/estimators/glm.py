@@ -44,8 +44,9 @@ _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32]
 MULTI_CLASS = ("auto", "multinomial", "ovr")
 
 
-def alpha_from_C(C: float, sample_weight: ArrayLike | None = None,
-                 n_samples: float | None = None) -> float:
+def alpha_from_C(
+    C: float, sample_weight: ArrayLike | None = None, n_samples: float | None = None
+) -> float:
     """The alpha equal to scikit-learn's C: 1 / (C sum s) (0 for C = inf); the "sklearn_C"
     convention of ``shrinkage.conventions.convert``.  ``n_samples`` is the total weight when
     ``sample_weight`` is not given."""
@@ -68,20 +69,47 @@ class _GLM(SerializableMixin, BaseEstimator):
 
     n_iter_: np.ndarray | int  # one entry per fit (per class); HuberRegressor: its scale updates
 
-    def _glm_problem(self, X: DesignMatrix, y: ArrayLike, sample_weight: ArrayLike | None,
-                     offset: ArrayLike | None = None) -> GLMProblem:
+    def _glm_problem(
+        self,
+        X: DesignMatrix,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None,
+        offset: ArrayLike | None = None,
+    ) -> GLMProblem:
         return GLMProblem.build(
-            X, y, sample_weight=sample_weight, offset=offset,
-            penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
-            positive=getattr(self, "positive", False), fit_intercept=self.fit_intercept,
-            standardize=self.standardize, feature_names=getattr(self, "feature_names_in_", None))
+            X,
+            y,
+            sample_weight=sample_weight,
+            offset=offset,
+            penalty_factor=self.penalty_factor,
+            lower=self.lower,
+            upper=self.upper,
+            positive=getattr(self, "positive", False),
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            feature_names=getattr(self, "feature_names_in_", None),
+        )
 
-    def _solve(self, problem: GLMProblem, datafit: Datafit, alpha: float, l1_ratio: float,
-               w0: np.ndarray | None = None, b0: float | np.ndarray | None = None) -> Path:
-        return solve_glm_path(problem, datafit, np.array([alpha]), l1_ratio,
-                              tol=v.check_tol(self.tol),
-                              max_iter=v.check_positive_int(self.max_iter, "max_iter"),
-                              w0=w0, b0=b0, model=type(self).__name__)
+    def _solve(
+        self,
+        problem: GLMProblem,
+        datafit: Datafit,
+        alpha: float,
+        l1_ratio: float,
+        w0: np.ndarray | None = None,
+        b0: float | np.ndarray | None = None,
+    ) -> Path:
+        return solve_glm_path(
+            problem,
+            datafit,
+            np.array([alpha]),
+            l1_ratio,
+            tol=v.check_tol(self.tol),
+            max_iter=v.check_positive_int(self.max_iter, "max_iter"),
+            w0=w0,
+            b0=b0,
+            model=type(self).__name__,
+        )
 
     def _previous(self, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(coef_, intercept_) of the previous fit for a warm start, when they fit ``shape``."""
@@ -113,8 +141,9 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
 
     _one_class_note = ""  # what a fit on one weighted class would do
 
-    def _labels(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None
-                ) -> tuple[DesignMatrix, np.ndarray, np.ndarray]:
+    def _labels(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None
+    ) -> tuple[DesignMatrix, np.ndarray, np.ndarray]:
         """Validated X, class indices of y (``classes_`` set) and s = sample weight x class
         weight."""
         X, y = validate_data(self, X, y, **_X_FIT)
@@ -123,23 +152,31 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
-                             f"one class: {_label(self.classes_[0])!r}.")
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes; y has "
+                f"one class: {_label(self.classes_[0])!r}."
+            )
         sw = v.check_sample_weight(sample_weight, design.shape[0])
         if self.class_weight is not None:
             if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
-                raise ValueError("class_weight must be None, 'balanced' or a dict {label: weight}"
-                                 f"; got {self.class_weight!r}.")
+                raise ValueError(
+                    "class_weight must be None, 'balanced' or a dict {label: weight}"
+                    f"; got {self.class_weight!r}."
+                )
             weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
             sw = sw * weights[idx]
         weighted = np.unique(idx[sw > 0])
         if weighted.size < 2:
-            kept = ("no class keeps" if weighted.size == 0 else
-                    f"only class {_label(self.classes_[weighted[0]])!r} keeps")
+            kept = (
+                "no class keeps"
+                if weighted.size == 0
+                else f"only class {_label(self.classes_[weighted[0]])!r} keeps"
+            )
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes with positive weight; "
                 f"{kept} any after class_weight={self.class_weight!r} and sample_weight"
-                f"{self._one_class_note}: give at least two classes a weight > 0.")
+                f"{self._one_class_note}: give at least two classes a weight > 0."
+            )
         return design, idx, sw
 
     def _alpha_l1_ratio(self, total_weight: float) -> tuple[float, float]:
@@ -149,27 +186,40 @@ class _LinearClassifier(LinearClassifierMixin, _GLM):
             raise ValueError(f"penalty must be one of {self._penalties}; got {penalty!r}.")
         if penalty == "elasticnet":
             if self.l1_ratio is None:
-                raise ValueError("penalty='elasticnet' needs l1_ratio in [0, 1] (1 is 'l1', 0 "
-                                 "is 'l2'); got l1_ratio=None.")
+                raise ValueError(
+                    "penalty='elasticnet' needs l1_ratio in [0, 1] (1 is 'l1', 0 "
+                    "is 'l2'); got l1_ratio=None."
+                )
             l1_ratio = v.check_l1_ratio(self.l1_ratio)
         elif self.l1_ratio is not None:
-            raise ValueError(f"l1_ratio applies to penalty='elasticnet' only; got penalty="
-                             f"{penalty!r} with l1_ratio={self.l1_ratio!r}.")
+            raise ValueError(
+                f"l1_ratio applies to penalty='elasticnet' only; got penalty="
+                f"{penalty!r} with l1_ratio={self.l1_ratio!r}."
+            )
         else:
             l1_ratio = 1.0 if penalty == "l1" else 0.0
         if penalty is None:
             if self.alpha not in (None, 0, 0.0):
-                raise ValueError(f"penalty=None fits without a penalty; alpha={self.alpha!r} "
-                                 "would be ignored: drop it or choose a penalty.")
+                raise ValueError(
+                    f"penalty=None fits without a penalty; alpha={self.alpha!r} "
+                    "would be ignored: drop it or choose a penalty."
+                )
             return 0.0, l1_ratio
         if self.alpha is not None:
             return v.check_alpha(self.alpha), l1_ratio
         return alpha_from_C(check_C(self.C), n_samples=total_weight), l1_ratio
 
-    def _fit_one_vs_rest(self, X: DesignMatrix, idx: np.ndarray, sw: np.ndarray,
-                         datafit: Datafit, alpha: float, l1_ratio: float,
-                         encode: Callable[[np.ndarray], np.ndarray],
-                         offset: np.ndarray | None = None) -> list[Path]:
+    def _fit_one_vs_rest(
+        self,
+        X: DesignMatrix,
+        idx: np.ndarray,
+        sw: np.ndarray,
+        datafit: Datafit,
+        alpha: float,
+        l1_ratio: float,
+        encode: Callable[[np.ndarray], np.ndarray],
+        offset: np.ndarray | None = None,
+    ) -> list[Path]:
         """One binary fit per class (a single one for two classes), targets ``encode(y == k)``;
         ``offset`` (n,) enters every fit, (n, K) its column k the fit of class k."""
         K = len(self.classes_)
@@ -269,13 +319,24 @@ class LogisticRegression(_LinearClassifier):
     _penalties = PENALTIES
     _one_class_note = ", so the fit has no finite solution (its intercept would diverge)"
 
-    def __init__(self, penalty: str | None = "l2", *, alpha: float | None = None,
-                 C: float = 1.0, l1_ratio: float | None = None, multi_class: str = "auto",
-                 fit_intercept: bool = True, standardize: bool = False,
-                 class_weight: dict[Any, float] | str | None = None,
-                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
-                 upper: ArrayLike | None = None, tol: float = 1e-4, max_iter: int = 1000,
-                 warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        penalty: str | None = "l2",
+        *,
+        alpha: float | None = None,
+        C: float = 1.0,
+        l1_ratio: float | None = None,
+        multi_class: str = "auto",
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        class_weight: dict[Any, float] | str | None = None,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.penalty = penalty
         self.alpha = alpha
         self.C = C
@@ -291,8 +352,13 @@ class LogisticRegression(_LinearClassifier):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            offset: ArrayLike | None = None) -> LogisticRegression:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        offset: ArrayLike | None = None,
+    ) -> LogisticRegression:
         """Fit on X and labels y, with an optional offset; returns self.
 
         Parameters
@@ -341,27 +407,50 @@ class LogisticRegression(_LinearClassifier):
             if multinomial:
                 paths = [self._fit_multinomial(design, idx, sw, alpha, l1_ratio, offset)]
             else:
-                paths = self._fit_one_vs_rest(design, idx, sw, get_datafit("logistic"), alpha,
-                                              l1_ratio, lambda t: t.astype(np.float64), offset)
+                paths = self._fit_one_vs_rest(
+                    design,
+                    idx,
+                    sw,
+                    get_datafit("logistic"),
+                    alpha,
+                    l1_ratio,
+                    lambda t: t.astype(np.float64),
+                    offset,
+                )
         except DivergenceError as error:
             if alpha > 0:
                 raise
-            raise ValueError(f"LogisticRegression(penalty={self.penalty!r}) has no finite "
-                             f"solution on these data. {error} For example penalty='l2' with "
-                             "C=1.0.") from error
+            raise ValueError(
+                f"LogisticRegression(penalty={self.penalty!r}) has no finite "
+                f"solution on these data. {error} For example penalty='l2' with "
+                "C=1.0."
+            ) from error
         self._multinomial = multinomial
         self._record(paths)
         return self
 
-    def _fit_multinomial(self, X: DesignMatrix, idx: np.ndarray, sw: np.ndarray, alpha: float,
-                         l1_ratio: float, offset: np.ndarray | None = None) -> Path:
+    def _fit_multinomial(
+        self,
+        X: DesignMatrix,
+        idx: np.ndarray,
+        sw: np.ndarray,
+        alpha: float,
+        l1_ratio: float,
+        offset: np.ndarray | None = None,
+    ) -> Path:
         K, p = len(self.classes_), X.shape[1]
         if offset is not None and K == 2:  # the log-odds of class 1: class 0's logit fixed
             offset = np.column_stack([np.zeros_like(offset), offset])
         problem = self._glm_problem(X, idx.astype(np.float64), sw, offset)
         w_prev, b_prev = self._previous((K, p)) if K > 2 else (None, None)
-        path = self._solve(problem, get_datafit("multinomial"), alpha, l1_ratio,
-                           None if w_prev is None else w_prev.T, b_prev)
+        path = self._solve(
+            problem,
+            get_datafit("multinomial"),
+            alpha,
+            l1_ratio,
+            None if w_prev is None else w_prev.T,
+            b_prev,
+        )
         W, b = path.coefs[0].T, np.asarray(path.intercepts[0], dtype=np.float64)  # (K, p), (K,)
         if K == 2:  # one decision function: class 1 against class 0
             W, b = W[1:] - W[:1], b[1:] - b[:1]
@@ -458,8 +547,7 @@ class LogisticRegression(_LinearClassifier):
         p = expit(d)
         return p / p.sum(axis=1, keepdims=True)
 
-    def predict_log_proba(self, X: ArrayLike, offset: ArrayLike | None = None
-                          ) -> np.ndarray:
+    def predict_log_proba(self, X: ArrayLike, offset: ArrayLike | None = None) -> np.ndarray:
         """log of ``predict_proba``.
 
         Parameters
@@ -491,8 +579,10 @@ def _check_offset(offset: ArrayLike, n_samples: int, n_classes: int) -> np.ndarr
     """A classifier's offset: (n,), or (n, K) for K > 2 classes (one column per class)."""
     offset = v.check_target(offset, n_samples, multi_output=n_classes > 2, name="offset")
     if offset.ndim == 2 and offset.shape[1] != n_classes:
-        raise ValueError(f"offset must have shape ({n_samples},) or ({n_samples}, {n_classes}) "
-                         f"(one column per class); got shape {offset.shape}.")
+        raise ValueError(
+            f"offset must have shape ({n_samples},) or ({n_samples}, {n_classes}) "
+            f"(one column per class); got shape {offset.shape}."
+        )
     return offset
 
 
@@ -573,13 +663,24 @@ class LinearSVC(_LinearClassifier):
 
     _penalties = PENALTIES[:3]
 
-    def __init__(self, penalty: str = "l2", loss: str = "squared_hinge", *,
-                 alpha: float | None = None, C: float = 1.0, l1_ratio: float | None = None,
-                 fit_intercept: bool = True, standardize: bool = False,
-                 class_weight: dict[Any, float] | str | None = None,
-                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
-                 upper: ArrayLike | None = None, tol: float = 1e-4, max_iter: int = 1000,
-                 warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        penalty: str = "l2",
+        loss: str = "squared_hinge",
+        *,
+        alpha: float | None = None,
+        C: float = 1.0,
+        l1_ratio: float | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        class_weight: dict[Any, float] | str | None = None,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.penalty = penalty
         self.loss = loss
         self.alpha = alpha
@@ -595,8 +696,7 @@ class LinearSVC(_LinearClassifier):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> LinearSVC:
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> LinearSVC:
         """Fit on X and labels y; returns self.
 
         Parameters
@@ -622,12 +722,20 @@ class LinearSVC(_LinearClassifier):
         [1]
         """
         if self.loss != "squared_hinge":
-            raise ValueError(f"loss must be 'squared_hinge' (the smooth SVM loss); got "
-                             f"{self.loss!r}.")
+            raise ValueError(
+                f"loss must be 'squared_hinge' (the smooth SVM loss); got {self.loss!r}."
+            )
         design, idx, sw = self._labels(X, y, sample_weight)
         alpha, l1_ratio = self._alpha_l1_ratio(float(sw.sum()))
-        paths = self._fit_one_vs_rest(design, idx, sw, get_datafit("squared_hinge"), alpha,
-                                      l1_ratio, lambda t: np.where(t, 1.0, -1.0))
+        paths = self._fit_one_vs_rest(
+            design,
+            idx,
+            sw,
+            get_datafit("squared_hinge"),
+            alpha,
+            l1_ratio,
+            lambda t: np.where(t, 1.0, -1.0),
+        )
         self._record(paths)
         return self
 
@@ -683,7 +791,8 @@ def expected_counts(eta: np.ndarray, what: str = "the expected count") -> np.nda
         raise ValueError(
             f"X row {i} gives the linear predictor x.coef_ + intercept_ = {float(eta[i]):.3g}: "
             f"its exponential, {what}, overflows {eta.dtype} (above "
-            f"exp({limit:.4g})); this row lies far outside the data the model was fitted on.")
+            f"exp({limit:.4g})); this row lies far outside the data the model was fitted on."
+        )
     return np.exp(eta)
 
 
@@ -696,8 +805,13 @@ class _LogLinkRegressor(_GLMRegressor):
     def _datafit(self) -> Datafit:
         raise NotImplementedError
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            offset: ArrayLike | None = None) -> _LogLinkRegressor:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        offset: ArrayLike | None = None,
+    ) -> _LogLinkRegressor:
         """Fit the model on X and y, with an optional offset; returns self.
 
         Parameters
@@ -849,11 +963,21 @@ class PoissonRegressor(_LogLinkRegressor):
     True
     """
 
-    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-                 warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        l1_ratio: float = 0.0,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -942,11 +1066,21 @@ class GammaRegressor(_LogLinkRegressor):
 
     _mean = "the expected amount"
 
-    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-                 warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        l1_ratio: float = 0.0,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -1057,11 +1191,23 @@ class TweedieRegressor(_LogLinkRegressor):
 
     _mean = "the expected amount"
 
-    def __init__(self, power: float = 1.5, alpha: float = 1.0, *, l1_ratio: float = 0.0,
-                 link: str = "log", fit_intercept: bool = True, standardize: bool = False,
-                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
-                 upper: ArrayLike | None = None, positive: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        power: float = 1.5,
+        alpha: float = 1.0,
+        *,
+        l1_ratio: float = 0.0,
+        link: str = "log",
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.power = power
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -1078,12 +1224,16 @@ class TweedieRegressor(_LogLinkRegressor):
 
     def _datafit(self) -> Datafit:
         if not (isinstance(self.link, str) and self.link in TWEEDIE_LINKS):
-            raise ValueError(f"link must be 'log' (or 'auto', which is the log link for "
-                             f"power > 0); got link={self.link!r}: other links are not "
-                             "offered.")
+            raise ValueError(
+                f"link must be 'log' (or 'auto', which is the log link for "
+                f"power > 0); got link={self.link!r}: other links are not "
+                "offered."
+            )
         datafit = Tweedie(self.power)  # get_datafit("tweedie", power=...), its class named
         if self.link == "auto" and datafit.power <= 0:
-            raise ValueError(f"link='auto' is scikit-learn's identity link for power <= 0 "
-                             f"(got power={self.power!r}), which is not offered; pass "
-                             "link='log' for the log link.")
+            raise ValueError(
+                f"link='auto' is scikit-learn's identity link for power <= 0 "
+                f"(got power={self.power!r}), which is not offered; pass "
+                "link='log' for the log link."
+            )
         return datafit

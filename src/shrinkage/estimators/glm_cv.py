@@ -27,8 +27,12 @@ from ..selection.glm_cv import CLASS_SCORINGS, COUNT_SCORINGS, GLMCVData, cross_
 from .glm import MULTI_CLASS, LogisticRegression, PoissonRegressor
 
 
-def _set_cv_attributes(est: LogisticRegressionCV | PoissonRegressorCV, results: list[CVResult],
-                       rule: str, is_list: bool) -> tuple[CVResult, Path]:
+def _set_cv_attributes(
+    est: LogisticRegressionCV | PoissonRegressorCV,
+    results: list[CVResult],
+    rule: str,
+    is_list: bool,
+) -> tuple[CVResult, Path]:
     """alpha_, l1_ratio_, alphas_, cv_mean_, cv_se_, ... shared by the two estimators; returns
     the chosen CVResult (the one with a full-data path) and that path."""
     chosen, path = next((r, r.path) for r in results if r.path is not None)
@@ -44,19 +48,27 @@ def _set_cv_attributes(est: LogisticRegressionCV | PoissonRegressorCV, results: 
     est.cv_result_ = chosen
     est.cv_results_ = results
     est.dual_gap_ = float(path.gaps[i])
-    est.n_iter_ = np.array([max(int(np.sum(path.n_iter[:i + 1])), 1)], dtype=np.int32)
+    est.n_iter_ = np.array([max(int(np.sum(path.n_iter[: i + 1])), 1)], dtype=np.int32)
     est.converged_ = bool(path.converged[i])
     est.certificate_ = path.certificate
     return chosen, path
 
 
-def _options(est: LogisticRegressionCV | PoissonRegressorCV, names: ArrayLike | None
-             ) -> PathOptions:
+def _options(
+    est: LogisticRegressionCV | PoissonRegressorCV, names: ArrayLike | None
+) -> PathOptions:
     return PathOptions(
-        fit_intercept=est.fit_intercept, standardize=est.standardize,
-        penalty_factor=est.penalty_factor, lower=est.lower, upper=est.upper,
-        positive=getattr(est, "positive", False), tol=est.tol, max_iter=est.max_iter,
-        alpha_min_ratio=est.alpha_min_ratio, feature_names=names).checked()
+        fit_intercept=est.fit_intercept,
+        standardize=est.standardize,
+        penalty_factor=est.penalty_factor,
+        lower=est.lower,
+        upper=est.upper,
+        positive=getattr(est, "positive", False),
+        tol=est.tol,
+        max_iter=est.max_iter,
+        alpha_min_ratio=est.alpha_min_ratio,
+        feature_names=names,
+    ).checked()
 
 
 class LogisticRegressionCV(LogisticRegression):
@@ -174,16 +186,31 @@ class LogisticRegressionCV(LogisticRegression):
     (True, ['no', 'no'])
     """
 
-    def __init__(self, *, alphas: ArrayLike | None = None, n_alphas: int = 100,
-                 Cs: int | ArrayLike | None = None, alpha_min_ratio: float | None = None,
-                 l1_ratios: float | Sequence[float] = 1.0, multi_class: str = "auto",
-                 cv: object = 5, scoring: str = "deviance", alpha_rule: str = "min",
-                 n_repeats: int = 1, fit_intercept: bool = True, standardize: bool = False,
-                 class_weight: dict[Any, float] | str | None = None,
-                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
-                 upper: ArrayLike | None = None, tol: float = 1e-4, max_iter: int = 1000,
-                 n_jobs: int | None = None, random_state: int | np.random.Generator | None = None,
-                 progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        alphas: ArrayLike | None = None,
+        n_alphas: int = 100,
+        Cs: int | ArrayLike | None = None,
+        alpha_min_ratio: float | None = None,
+        l1_ratios: float | Sequence[float] = 1.0,
+        multi_class: str = "auto",
+        cv: object = 5,
+        scoring: str = "deviance",
+        alpha_rule: str = "min",
+        n_repeats: int = 1,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        class_weight: dict[Any, float] | str | None = None,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        n_jobs: int | None = None,
+        random_state: int | np.random.Generator | None = None,
+        progress: bool | None = None,
+    ) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.Cs = Cs
@@ -206,8 +233,13 @@ class LogisticRegressionCV(LogisticRegression):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            groups: ArrayLike | None = None) -> LogisticRegressionCV:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        groups: ArrayLike | None = None,
+    ) -> LogisticRegressionCV:
         """Cross-validate, then take the full-data fit at the chosen alpha; returns self.
 
         Parameters
@@ -245,19 +277,46 @@ class LogisticRegressionCV(LogisticRegression):
         total = float(sw.sum())
         alphas = self._grid(total)
         K = len(self.classes_)
-        kind = ("ovr" if multi_class == "ovr" else "multinomial") if (
-            K > 2 or multi_class == "multinomial") else "logistic"
+        kind = (
+            ("ovr" if multi_class == "ovr" else "multinomial")
+            if (K > 2 or multi_class == "multinomial")
+            else "logistic"
+        )
         names = getattr(self, "feature_names_in_", None)
-        data = GLMCVData(design, idx.astype(np.float64), sw, None, _options(self, names), kind,
-                         K, None if names is None else np.asarray(names, dtype=object),
-                         self.classes_)
-        splits, k = make_folds(self.cv, design.shape[0], X=design, y=idx, groups=groups,
-                               n_repeats=self.n_repeats, random_state=self.random_state,
-                               stratify=True)
-        results = cross_validate_glms(data, splits, k, l1_ratios, alphas=alphas,
-                                      n_alphas=self.n_alphas, scoring=scoring, n_jobs=self.n_jobs,
-                                      progress=self.progress, full_path="best",
-                                      model=type(self).__name__)
+        data = GLMCVData(
+            design,
+            idx.astype(np.float64),
+            sw,
+            None,
+            _options(self, names),
+            kind,
+            K,
+            None if names is None else np.asarray(names, dtype=object),
+            self.classes_,
+        )
+        splits, k = make_folds(
+            self.cv,
+            design.shape[0],
+            X=design,
+            y=idx,
+            groups=groups,
+            n_repeats=self.n_repeats,
+            random_state=self.random_state,
+            stratify=True,
+        )
+        results = cross_validate_glms(
+            data,
+            splits,
+            k,
+            l1_ratios,
+            alphas=alphas,
+            n_alphas=self.n_alphas,
+            scoring=scoring,
+            n_jobs=self.n_jobs,
+            progress=self.progress,
+            full_path="best",
+            model=type(self).__name__,
+        )
         chosen, path = _set_cv_attributes(self, results, rule, is_list)
         self.C_ = 1.0 / (self.alpha_ * total)
         self.Cs_ = 1.0 / (self.alphas_ * total)
@@ -270,9 +329,14 @@ class LogisticRegressionCV(LogisticRegression):
         self._multinomial = kind == "multinomial"
         return self
 
-    def decision_function(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
-                          alpha: float | None = None, *, exact: bool = False,
-                          train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
+    def decision_function(  # type: ignore[override]  # alpha, no offset
+        self,
+        X: ArrayLike,
+        alpha: float | None = None,
+        *,
+        exact: bool = False,
+        train: tuple[ArrayLike, ...] | None = None,
+    ) -> np.ndarray:
         """The decision function, at ``alpha`` from the full-data path when given.
 
         Parameters
@@ -305,9 +369,14 @@ class LogisticRegressionCV(LogisticRegression):
         """
         return LogisticRegression.decision_function(self._at(alpha, exact, train), X)
 
-    def predict(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
-                alpha: float | None = None, *, exact: bool = False,
-                train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
+    def predict(  # type: ignore[override]  # alpha, no offset
+        self,
+        X: ArrayLike,
+        alpha: float | None = None,
+        *,
+        exact: bool = False,
+        train: tuple[ArrayLike, ...] | None = None,
+    ) -> np.ndarray:
         """Class labels, at ``alpha`` from the full-data path when given (see
         ``shrinkage.Path.coef_at``).
 
@@ -341,9 +410,14 @@ class LogisticRegressionCV(LogisticRegression):
         """
         return LogisticRegression.predict(self._at(alpha, exact, train), X)
 
-    def predict_proba(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
-                      alpha: float | None = None, *, exact: bool = False,
-                      train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
+    def predict_proba(  # type: ignore[override]  # alpha, no offset
+        self,
+        X: ArrayLike,
+        alpha: float | None = None,
+        *,
+        exact: bool = False,
+        train: tuple[ArrayLike, ...] | None = None,
+    ) -> np.ndarray:
         """Class probabilities, at ``alpha`` from the full-data path when given.
 
         Parameters
@@ -376,9 +450,14 @@ class LogisticRegressionCV(LogisticRegression):
         """
         return LogisticRegression.predict_proba(self._at(alpha, exact, train), X)
 
-    def predict_log_proba(self, X: ArrayLike,  # type: ignore[override]  # alpha, no offset
-                          alpha: float | None = None, *, exact: bool = False,
-                          train: tuple[ArrayLike, ...] | None = None) -> np.ndarray:
+    def predict_log_proba(  # type: ignore[override]  # alpha, no offset
+        self,
+        X: ArrayLike,
+        alpha: float | None = None,
+        *,
+        exact: bool = False,
+        train: tuple[ArrayLike, ...] | None = None,
+    ) -> np.ndarray:
         """log of ``predict_proba``, at ``alpha`` from the full-data path when given.
 
         Parameters
@@ -412,21 +491,26 @@ class LogisticRegressionCV(LogisticRegression):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X, alpha, exact=exact, train=train))
 
-    def _at(self, alpha: float | None, exact: bool, train: tuple[ArrayLike, ...] | None
-            ) -> LogisticRegressionCV:
+    def _at(
+        self, alpha: float | None, exact: bool, train: tuple[ArrayLike, ...] | None
+    ) -> LogisticRegressionCV:
         """This model, or a shallow copy holding the full-data path's coefficients at alpha."""
         if alpha is None and train is None and exact is False:
             return self
         if exact is True and isinstance(train, tuple | list) and 2 <= len(train) <= 3:
             if not self._multinomial and len(self.classes_) > 2:
-                raise ValueError("exact=True refits one path: it is not available for a "
-                                 "one-vs-rest model; use exact=False or multi_class="
-                                 "'multinomial'.")
+                raise ValueError(
+                    "exact=True refits one path: it is not available for a "
+                    "one-vs-rest model; use exact=False or multi_class="
+                    "'multinomial'."
+                )
             labels = copy.copy(self)  # _labels sets classes_: on a copy
             X_train, idx, sw = labels._labels(train[0], train[1], (*train[2:], None)[0])
             if not np.array_equal(labels.classes_, self.classes_):
-                raise ValueError(f"train's classes {labels.classes_.tolist()} are not the fitted "
-                                 f"classes_ {self.classes_.tolist()}.")
+                raise ValueError(
+                    f"train's classes {labels.classes_.tolist()} are not the fitted "
+                    f"classes_ {self.classes_.tolist()}."
+                )
             train = (X_train, idx.astype(np.float64), sw)
         coef, intercept = cv_coef_at(self, alpha, exact, train)
         W = np.atleast_2d(np.asarray(coef).T)
@@ -442,8 +526,10 @@ class LogisticRegressionCV(LogisticRegression):
         if self.Cs is None:
             return self.alphas
         if self.alphas is not None:
-            raise ValueError("give the grid as alphas or as Cs, not both; got alphas="
-                             f"{self.alphas!r} and Cs={self.Cs!r}.")
+            raise ValueError(
+                "give the grid as alphas or as Cs, not both; got alphas="
+                f"{self.alphas!r} and Cs={self.Cs!r}."
+            )
         Cs = self.Cs
         if isinstance(Cs, numbers.Integral) and not isinstance(Cs, bool):
             Cs = np.logspace(-4, 4, v.check_positive_int(Cs, "Cs"))
@@ -551,15 +637,29 @@ class PoissonRegressorCV(PoissonRegressor):
     (True, (3,))
     """
 
-    def __init__(self, *, l1_ratio: float | Sequence[float] = 1.0,
-                 alphas: ArrayLike | None = None, n_alphas: int = 100,
-                 alpha_min_ratio: float | None = None, cv: object = 5, scoring: str = "deviance",
-                 alpha_rule: str = "min", n_repeats: int = 1, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-                 n_jobs: int | None = None, random_state: int | np.random.Generator | None = None,
-                 progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        l1_ratio: float | Sequence[float] = 1.0,
+        alphas: ArrayLike | None = None,
+        n_alphas: int = 100,
+        alpha_min_ratio: float | None = None,
+        cv: object = 5,
+        scoring: str = "deviance",
+        alpha_rule: str = "min",
+        n_repeats: int = 1,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        n_jobs: int | None = None,
+        random_state: int | np.random.Generator | None = None,
+        progress: bool | None = None,
+    ) -> None:
         self.l1_ratio = l1_ratio  # type: ignore[assignment]  # a list: a grid of l1_ratios
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -580,9 +680,14 @@ class PoissonRegressorCV(PoissonRegressor):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            offset: ArrayLike | None = None, groups: ArrayLike | None = None
-            ) -> PoissonRegressorCV:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        offset: ArrayLike | None = None,
+        groups: ArrayLike | None = None,
+    ) -> PoissonRegressorCV:
         """Cross-validate, then take the full-data fit at the chosen alpha; returns self.
 
         Parameters
@@ -623,24 +728,53 @@ class PoissonRegressorCV(PoissonRegressor):
         if offset is not None:
             offset = v.check_target(offset, n, name="offset")
         names = getattr(self, "feature_names_in_", None)
-        data = GLMCVData(design, target, v.check_sample_weight(sample_weight, n), offset,
-                         _options(self, names), "poisson", 0,
-                         None if names is None else np.asarray(names, dtype=object))
-        splits, k = make_folds(self.cv, n, X=design, y=target, groups=groups,
-                               n_repeats=self.n_repeats, random_state=self.random_state)
-        results = cross_validate_glms(data, splits, k, l1_ratios, alphas=self.alphas,
-                                      n_alphas=self.n_alphas, scoring=scoring, n_jobs=self.n_jobs,
-                                      progress=self.progress, full_path="best",
-                                      model=type(self).__name__)
+        data = GLMCVData(
+            design,
+            target,
+            v.check_sample_weight(sample_weight, n),
+            offset,
+            _options(self, names),
+            "poisson",
+            0,
+            None if names is None else np.asarray(names, dtype=object),
+        )
+        splits, k = make_folds(
+            self.cv,
+            n,
+            X=design,
+            y=target,
+            groups=groups,
+            n_repeats=self.n_repeats,
+            random_state=self.random_state,
+        )
+        results = cross_validate_glms(
+            data,
+            splits,
+            k,
+            l1_ratios,
+            alphas=self.alphas,
+            n_alphas=self.n_alphas,
+            scoring=scoring,
+            n_jobs=self.n_jobs,
+            progress=self.progress,
+            full_path="best",
+            model=type(self).__name__,
+        )
         chosen, path = _set_cv_attributes(self, results, rule, is_list)
         i = chosen.index_min if rule == "min" else chosen.index_1se
         self.coef_ = path.coefs[i].astype(design.dtype)
         self.intercept_ = design.dtype.type(path.intercepts[i])
         return self
 
-    def predict(self, X: ArrayLike, offset: ArrayLike | None = None, alpha: float | None = None,
-                *, exact: bool = False, train: tuple[ArrayLike, ...] | None = None
-                ) -> np.ndarray:
+    def predict(
+        self,
+        X: ArrayLike,
+        offset: ArrayLike | None = None,
+        alpha: float | None = None,
+        *,
+        exact: bool = False,
+        train: tuple[ArrayLike, ...] | None = None,
+    ) -> np.ndarray:
         """The expected counts exp(X coef_ + intercept_ + offset), at ``alpha`` from the
         full-data path when given (see ``shrinkage.Path.coef_at``).
 

@@ -45,24 +45,43 @@ _INVERSE_LINK = {"poisson": expected_counts}
 class _GroupModel(SerializableMixin, BaseEstimator):
     """One fit at one alpha, warm starts and the fitted attributes."""
 
-    def _fit(self, X: DesignMatrix, y: ArrayLike, sample_weight: ArrayLike | None,
-             offset: ArrayLike | None, datafit: str | Datafit
-             ) -> tuple[np.ndarray, float | np.ndarray]:
+    def _fit(
+        self,
+        X: DesignMatrix,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None,
+        offset: ArrayLike | None,
+        datafit: str | Datafit,
+    ) -> tuple[np.ndarray, float | np.ndarray]:
         """(coef, intercept) in the solver's shapes: (p,) and a number, or (p, K) and (K,)."""
         alpha = v.check_alpha(self.alpha)
         l1_ratio = v.check_l1_ratio(self.l1_ratio)
         problem = GroupProblem.build(
-            X, y, self.groups, datafit=datafit, group_factor=self.group_factor,
-            fit_intercept=self.fit_intercept, standardize=self.standardize,
-            sample_weight=sample_weight, offset=offset, validated=True)
+            X,
+            y,
+            self.groups,
+            datafit=datafit,
+            group_factor=self.group_factor,
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            sample_weight=sample_weight,
+            offset=offset,
+            validated=True,
+        )
         w0 = b0 = None
         previous = getattr(self, "_solution", None) if self.warm_start else None
         if previous is not None and previous[0].size == problem.X.shape[1] * problem.n_classes:
             w0, b0 = previous
-        result = solve_group_path(problem, np.array([alpha]), l1_ratio,
-                                  tol=v.check_tol(self.tol),
-                                  max_iter=v.check_positive_int(self.max_iter, "max_iter"),
-                                  w0=w0, b0=b0, model=type(self).__name__)
+        result = solve_group_path(
+            problem,
+            np.array([alpha]),
+            l1_ratio,
+            tol=v.check_tol(self.tol),
+            max_iter=v.check_positive_int(self.max_iter, "max_iter"),
+            w0=w0,
+            b0=b0,
+            model=type(self).__name__,
+        )
         groups = problem.groups
         coef, intercept = result.coefs[0], result.intercepts[0]
         self._solution = (coef, intercept)
@@ -157,11 +176,20 @@ class GroupLasso(RegressorMixin, _GroupModel):
     array([0, 3])
     """
 
-    def __init__(self, groups: ArrayLike | None = None, alpha: float = 1.0, *,
-                 datafit: str | Datafit = "quadratic", l1_ratio: float = 0.0,
-                 group_factor: ArrayLike | Mapping[Any, float] | None = None,
-                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        groups: ArrayLike | None = None,
+        alpha: float = 1.0,
+        *,
+        datafit: str | Datafit = "quadratic",
+        l1_ratio: float = 0.0,
+        group_factor: ArrayLike | Mapping[Any, float] | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.groups = groups
         self.alpha = alpha
         self.datafit = datafit
@@ -173,8 +201,13 @@ class GroupLasso(RegressorMixin, _GroupModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            offset: ArrayLike | None = None) -> GroupLasso:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        offset: ArrayLike | None = None,
+    ) -> GroupLasso:
         """Fit on X (dense or sparse) and y, with an optional offset in the linear predictor.
 
         Parameters
@@ -206,10 +239,15 @@ class GroupLasso(RegressorMixin, _GroupModel):
         array([0])
         """
         if isinstance(self.datafit, str) and self.datafit not in REGRESSION_DATAFITS:
-            hint = (" (a classification loss: use GroupLassoClassifier)"
-                    if self.datafit in CLASSIFICATION_DATAFITS else "")
-            raise ValueError(f"datafit must be one of {REGRESSION_DATAFITS} or a datafit "
-                             f"instance; got {self.datafit!r}{hint}.")
+            hint = (
+                " (a classification loss: use GroupLassoClassifier)"
+                if self.datafit in CLASSIFICATION_DATAFITS
+                else ""
+            )
+            raise ValueError(
+                f"datafit must be one of {REGRESSION_DATAFITS} or a datafit "
+                f"instance; got {self.datafit!r}{hint}."
+            )
         design: DesignMatrix
         design, y = validate_data(self, X, y, y_numeric=True, **_X_FIT)
         design = v.check_design(design, feature_names=getattr(self, "feature_names_in_", None))
@@ -324,11 +362,20 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
     (['no', 'yes'], [0, 3])
     """
 
-    def __init__(self, groups: ArrayLike | None = None, alpha: float = 0.01, *,
-                 datafit: str = "logistic", l1_ratio: float = 0.0,
-                 group_factor: ArrayLike | Mapping[Any, float] | None = None,
-                 fit_intercept: bool = True, standardize: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        groups: ArrayLike | None = None,
+        alpha: float = 0.01,
+        *,
+        datafit: str = "logistic",
+        l1_ratio: float = 0.0,
+        group_factor: ArrayLike | Mapping[Any, float] | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.groups = groups
         self.alpha = alpha
         self.datafit = datafit
@@ -340,8 +387,9 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> GroupLassoClassifier:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> GroupLassoClassifier:
         """Fit on X (dense or sparse) and labels y (any values).
 
         Parameters
@@ -378,13 +426,15 @@ class GroupLassoClassifier(LinearClassifierMixin, _GroupModel):
         K = len(self.classes_)
         shown = ", ".join(repr(str(c)) for c in self.classes_[:5])
         if K < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of 2 classes; y has 1 class "
-                             f"({shown}).")
+            raise ValueError(
+                f"{type(self).__name__} needs samples of 2 classes; y has 1 class ({shown})."
+            )
         if K > 2 and datafit != "multinomial":
             raise ValueError(
                 f"Only binary classification is supported with datafit={datafit!r}: "
                 f"{type(self).__name__} got {K} classes ({shown}{', ...' if K > 5 else ''}); "
-                "use datafit='multinomial' for more.")
+                "use datafit='multinomial' for more."
+            )
         target = np.where(idx, 1.0, -1.0) if datafit == "squared_hinge" else idx.astype(float)
         coef, intercept = self._fit(design, target, sample_weight, None, datafit)
         if datafit != "multinomial":

@@ -122,11 +122,22 @@ class HuberRegressor(_GLMRegressor):
     array([ 1.5, -2. ])
     """
 
-    def __init__(self, *, epsilon: float = 1.35, alpha: float = 0.0001, l1_ratio: float = 0.0,
-                 fit_intercept: bool = True, standardize: bool = False,
-                 penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
-                 upper: ArrayLike | None = None, positive: bool = False, tol: float = 1e-5,
-                 max_iter: int = 1000, warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        epsilon: float = 1.35,
+        alpha: float = 0.0001,
+        l1_ratio: float = 0.0,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-5,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.epsilon = epsilon
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -140,8 +151,9 @@ class HuberRegressor(_GLMRegressor):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> HuberRegressor:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> HuberRegressor:
         """Fit (w, b, sigma) by alternating minimisation.
 
         Parameters
@@ -202,13 +214,22 @@ class HuberRegressor(_GLMRegressor):
             n_updates += 1
             with warnings.catch_warnings():  # only the last fixed-scale fit counts: see below
                 warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
-                path = self._solve(problem, get_datafit("huber", epsilon=eps, scale=sigma),
-                                   alpha / total, l1_ratio, w, b)
+                path = self._solve(
+                    problem,
+                    get_datafit("huber", epsilon=eps, scale=sigma),
+                    alpha / total,
+                    l1_ratio,
+                    w,
+                    b,
+                )
             w_new, b_new = path.coefs[0], float(path.intercepts[0])
             sigma_new = huber_scale(target - _matvec(design, w_new) - b_new, sw, eps)
-            moved = max(abs(sigma_new - sigma) / max(sigma_new, reference),
-                        _relative_change(np.append(w_new, b_new),
-                                         None if w is None or b is None else np.append(w, b)))
+            moved = max(
+                abs(sigma_new - sigma) / max(sigma_new, reference),
+                _relative_change(
+                    np.append(w_new, b_new), None if w is None or b is None else np.append(w, b)
+                ),
+            )
             w, b, sigma = w_new, b_new, sigma_new
             if moved <= tol:
                 converged = True
@@ -221,12 +242,18 @@ class HuberRegressor(_GLMRegressor):
             warnings.warn(
                 f"HuberRegressor: the scale and the coefficients still moved by {moved:.2g} "
                 f"(relative) after max_iter={max_iter} alternations, above tol={tol:g}. Try a "
-                "larger max_iter or tol.", ShrinkageConvergenceWarning, stacklevel=2)
+                "larger max_iter or tol.",
+                ShrinkageConvergenceWarning,
+                stacklevel=2,
+            )
         elif not path.converged[0]:
             warnings.warn(
                 f"HuberRegressor: the last fixed-scale fit stopped at max_iter={max_iter} with "
                 f"its certificate {path.gaps[0]:.3g} above the tolerance. Try a larger max_iter "
-                "or alpha, or standardize=True.", ShrinkageConvergenceWarning, stacklevel=2)
+                "or alpha, or standardize=True.",
+                ShrinkageConvergenceWarning,
+                stacklevel=2,
+            )
         assert w is not None  # max_iter >= 1: the loop ran
         self.coef_: np.ndarray = w.astype(design.dtype)
         self.intercept_: float = design.dtype.type(b)
@@ -237,8 +264,9 @@ class HuberRegressor(_GLMRegressor):
         self.converged_ = converged and self.converged_
         return self
 
-    def _record_scale_free(self, limit: _ScaleFreeFit, X: DesignMatrix, y: np.ndarray
-                           ) -> HuberRegressor:
+    def _record_scale_free(
+        self, limit: _ScaleFreeFit, X: DesignMatrix, y: np.ndarray
+    ) -> HuberRegressor:
         """Fitted attributes of the sigma = 0 optimum (the interpolant of least penalty)."""
         self.coef_ = limit.coef.astype(X.dtype)
         self.intercept_ = X.dtype.type(limit.intercept)
@@ -304,15 +332,24 @@ class _DistinctRows:
             positive = np.flatnonzero(self._sw > 0)
             X = self._X.tocsr()[positive] if sp.issparse(self._X) else self._X[positive]
             Xu, yu, inverse = unique_rows(X, self._y[positive])
-            share = np.bincount(inverse, weights=self._sw[positive] / self._sw.sum(),
-                                minlength=len(yu))
+            share = np.bincount(
+                inverse, weights=self._sw[positive] / self._sw.sum(), minlength=len(yu)
+            )
             self._rows = (Xu, yu, share)
         return self._rows
 
 
-def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X: DesignMatrix,
-                    y: np.ndarray, sw: np.ndarray, eps: float, alpha: float, tol: float,
-                    fit_intercept: bool) -> _ScaleFreeFit | None:
+def _scale_free_fit(
+    rows: _DistinctRows,
+    weights: PenaltyWeights,
+    X: DesignMatrix,
+    y: np.ndarray,
+    sw: np.ndarray,
+    eps: float,
+    alpha: float,
+    tol: float,
+    fit_intercept: bool,
+) -> _ScaleFreeFit | None:
     """The sigma -> 0 limit where it is the optimum, with its duality gap; None elsewhere.
 
     At sigma = 0 the objective (module units, over 1/(2 sum s)) is eps sum_i sw_i |r_i|
@@ -338,8 +375,9 @@ def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X: DesignMatri
     limits = [1.0, 1.0 / max(np.sqrt(np.sum(lam**2 / share)), 1e-300)]
     limits.append(float(np.min(eps * share / np.maximum(np.abs(lam), 1e-300))))
     l1p, lower, upper = weights.l1[~free], weights.lower[~free], weights.upper[~free]
-    unbounded = (weights.l2[~free] == 0) & (((u > l1p) & (upper == np.inf))
-                                            | ((u < -l1p) & (lower == -np.inf)))
+    unbounded = (weights.l2[~free] == 0) & (
+        ((u > l1p) & (upper == np.inf)) | ((u < -l1p) & (lower == -np.inf))
+    )
     if np.any(unbounded):  # Omega^*(x_j'lam) = inf: scale lam until |x_j'lam| <= l1_j
         limits.append(float(np.min(l1p[unbounded] / np.abs(u[unbounded]))))
     t = min(limits)
@@ -347,7 +385,8 @@ def _scale_free_fit(rows: _DistinctRows, weights: PenaltyWeights, X: DesignMatri
     dual = t * float(lam @ yu) - float(phi.sum())
     residual = np.abs(y - _matvec(X, fit.coef) - fit.intercept)
     primal = eps * float(sw @ residual) / float(sw.sum()) + float(
-        penalty_value(fit.coef, weights.l1, weights.l2))
+        penalty_value(fit.coef, weights.l1, weights.l2)
+    )
     gap = max(primal - dual, 0.0)
     median = _weighted_median(y, sw)
     reference = max(primal, eps * float(sw @ np.abs(y - median)) / float(sw.sum()))

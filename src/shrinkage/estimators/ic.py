@@ -95,14 +95,26 @@ class ElasticNetIC(_LinearModel):
     ((4,), True)
     """
 
-    def __init__(self, *, criterion: str = "aic", l1_ratio: float = 0.5,
-                 noise_variance: float | None = None, ebic_gamma: float = 0.5,
-                 alphas: ArrayLike | None = None, n_alphas: int = 100,
-                 alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-                 solver: str = "auto") -> None:
+    def __init__(
+        self,
+        *,
+        criterion: str = "aic",
+        l1_ratio: float = 0.5,
+        noise_variance: float | None = None,
+        ebic_gamma: float = 0.5,
+        alphas: ArrayLike | None = None,
+        n_alphas: int = 100,
+        alpha_min_ratio: float | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+    ) -> None:
         self.criterion = criterion
         self.l1_ratio = l1_ratio
         self.noise_variance = noise_variance
@@ -123,8 +135,9 @@ class ElasticNetIC(_LinearModel):
     def _mixing(self) -> float:
         return v.check_l1_ratio(self.l1_ratio)
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> ElasticNetIC:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> ElasticNetIC:
         """Fit the path, score it, keep the fit at the best alpha.
 
         Parameters
@@ -155,15 +168,29 @@ class ElasticNetIC(_LinearModel):
         v.check_choice(self.criterion, "criterion", v.CRITERIA)
         l1_ratio = self._mixing()
         options = PathOptions(
-            fit_intercept=self.fit_intercept, standardize=self.standardize,
-            penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
-            positive=self.positive, tol=self.tol, max_iter=self.max_iter, solver=self.solver,
-            alpha_min_ratio=self.alpha_min_ratio).checked()
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            penalty_factor=self.penalty_factor,
+            lower=self.lower,
+            upper=self.upper,
+            positive=self.positive,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            solver=self.solver,
+            alpha_min_ratio=self.alpha_min_ratio,
+        ).checked()
         problem, design = self._problem(X, y, sample_weight, multi_output=False)
-        result = criterion_path(problem, options, criterion=self.criterion, l1_ratio=l1_ratio,
-                                alphas=self.alphas, n_alphas=self.n_alphas,
-                                noise_variance=self.noise_variance, ebic_gamma=self.ebic_gamma,
-                                model=type(self).__name__)
+        result = criterion_path(
+            problem,
+            options,
+            criterion=self.criterion,
+            l1_ratio=l1_ratio,
+            alphas=self.alphas,
+            n_alphas=self.n_alphas,
+            noise_variance=self.noise_variance,
+            ebic_gamma=self.ebic_gamma,
+            model=type(self).__name__,
+        )
         i = result.index
         self.alpha_ = result.alpha
         self.alphas_ = result.alphas
@@ -173,7 +200,7 @@ class ElasticNetIC(_LinearModel):
         self.coef_ = result.path.coefs[i].astype(design.dtype)
         self.intercept_ = design.dtype.type(result.path.intercepts[i])
         self.dual_gap_ = float(result.path.gaps[i])
-        self.n_iter_ = max(int(result.path.n_iter[:i + 1].sum()), 1)
+        self.n_iter_ = max(int(result.path.n_iter[: i + 1].sum()), 1)
         self.ic_result_ = result
         return self
 
@@ -259,13 +286,25 @@ class LassoIC(ElasticNetIC):
     (array([0, 3]), True)
     """
 
-    def __init__(self, *, criterion: str = "aic", noise_variance: float | None = None,
-                 ebic_gamma: float = 0.5, alphas: ArrayLike | None = None, n_alphas: int = 100,
-                 alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, tol: float = 1e-4, max_iter: int = 1000,
-                 solver: str = "auto") -> None:
+    def __init__(
+        self,
+        *,
+        criterion: str = "aic",
+        noise_variance: float | None = None,
+        ebic_gamma: float = 0.5,
+        alphas: ArrayLike | None = None,
+        n_alphas: int = 100,
+        alpha_min_ratio: float | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+    ) -> None:
         self.criterion = criterion
         self.noise_variance = noise_variance
         self.ebic_gamma = ebic_gamma

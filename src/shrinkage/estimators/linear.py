@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 _XY = {"accept_sparse": "csc", "dtype": [np.float64, np.float32], "y_numeric": True}
 
 
-def ridge_alpha_to_elastic_net(alpha: float, sample_weight: ArrayLike | None = None,
-                               n_samples: int | None = None) -> float:
+def ridge_alpha_to_elastic_net(
+    alpha: float, sample_weight: ArrayLike | None = None, n_samples: int | None = None
+) -> float:
     """The ElasticNet(l1_ratio=0) alpha equal to scikit-learn Ridge's alpha: alpha / sum(s);
     the "ridge" convention of ``shrinkage.conventions.convert``."""
     if sample_weight is not None:
@@ -46,24 +47,33 @@ def ridge_alpha_to_elastic_net(alpha: float, sample_weight: ArrayLike | None = N
     elif n_samples is not None:
         total = float(n_samples)
     else:
-        raise TypeError("ridge_alpha_to_elastic_net needs sample_weight or n_samples; got "
-                        "neither.")
+        raise TypeError("ridge_alpha_to_elastic_net needs sample_weight or n_samples; got neither.")
     return float(convert(alpha, from_="ridge", to="shrinkage", n=total).value)
 
 
 class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
     """Shared prediction and the fit bookkeeping of the three estimators."""
 
-    def _problem(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None,
-                 multi_output: bool) -> tuple[Problem, DesignMatrix]:
+    def _problem(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None, multi_output: bool
+    ) -> tuple[Problem, DesignMatrix]:
         X, y = validate_data(self, X, y, multi_output=multi_output, **_XY)
         X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
         names = getattr(self, "feature_names_in_", None)
         problem = Problem.build(
-            X, y, sample_weight=sample_weight, penalty_factor=self.penalty_factor,
-            lower=self.lower, upper=self.upper, positive=self.positive,
-            fit_intercept=self.fit_intercept, standardize=self.standardize,
-            feature_names=names, multi_output=multi_output, validated=True)
+            X,
+            y,
+            sample_weight=sample_weight,
+            penalty_factor=self.penalty_factor,
+            lower=self.lower,
+            upper=self.upper,
+            positive=self.positive,
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            feature_names=names,
+            multi_output=multi_output,
+            validated=True,
+        )
         return problem, X
 
     def predict(self, X: ArrayLike) -> np.ndarray:
@@ -88,8 +98,9 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
         array([7.])
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
-                          dtype=[np.float64, np.float32])
+        X = validate_data(
+            self, X, reset=False, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+        )
         out = X @ self.coef_.T + self.intercept_
         return np.asarray(out)
 
@@ -165,11 +176,22 @@ class ElasticNet(_LinearModel):
     True
     """
 
-    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, warm_start: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, solver: str = "auto") -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        l1_ratio: float = 0.5,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        warm_start: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+    ) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -186,8 +208,7 @@ class ElasticNet(_LinearModel):
     def _mixing(self) -> float:
         return v.check_l1_ratio(self.l1_ratio)
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> ElasticNet:
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> ElasticNet:
         """Fit on X (dense or sparse) and y.
 
         Parameters
@@ -226,8 +247,16 @@ class ElasticNet(_LinearModel):
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.shape == (problem.n_features,):
             w0 = previous.astype(np.float64)
-        result = solve_path(problem, np.array([alpha]), l1_ratio, tol=tol, max_iter=max_iter,
-                            solver=self.solver, w0=w0, model=type(self).__name__)
+        result = solve_path(
+            problem,
+            np.array([alpha]),
+            l1_ratio,
+            tol=tol,
+            max_iter=max_iter,
+            solver=self.solver,
+            w0=w0,
+            model=type(self).__name__,
+        )
         self.coef_ = result.coefs[0].astype(Xc.dtype)
         self.intercept_ = Xc.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])
@@ -300,11 +329,21 @@ class Lasso(ElasticNet):
     array([ 1.39,  0.  ,  0.  , -1.95])
     """
 
-    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, warm_start: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, solver: str = "auto") -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        warm_start: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+    ) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -399,11 +438,21 @@ class Ridge(_LinearModel):
     0.998
     """
 
-    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, warm_start: bool = False, tol: float = 1e-4,
-                 max_iter: int = 1000, solver: str = "auto") -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        warm_start: bool = False,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+    ) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -416,8 +465,7 @@ class Ridge(_LinearModel):
         self.max_iter = max_iter
         self.solver = solver
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> Ridge:
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Ridge:
         """Fit on X (dense or sparse) and y (one or several targets).
 
         Parameters
@@ -458,8 +506,7 @@ class Ridge(_LinearModel):
         targets = problem.y.T if problem.y.ndim == 2 else problem.y[None, :]
         n_iter: int | np.ndarray
         if self.solver == "cd" or bounded:
-            coef, intercept, gaps, n_iter = self._fit_cd(problem, en_alpha, targets, tol,
-                                                         max_iter)
+            coef, intercept, gaps, n_iter = self._fit_cd(problem, en_alpha, targets, tol, max_iter)
         else:
             coef, intercept, gaps = self._fit_closed_form(problem, en_alpha, tol)
             n_iter = 1  # one direct solve
@@ -471,34 +518,56 @@ class Ridge(_LinearModel):
         self.n_iter_ = n_iter
         return self
 
-    def _fit_cd(self, problem: Problem, en_alpha: float, targets: np.ndarray, tol: float,
-                max_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _fit_cd(
+        self, problem: Problem, en_alpha: float, targets: np.ndarray, tol: float, max_iter: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         coefs, intercepts, gaps, n_iter = [], [], [], []
         for t, y_t in enumerate(targets):
-            sub = Problem(problem.X, y_t, problem.sample_weight, problem.factors, problem.lower,
-                          problem.upper, problem.fit_intercept, problem.standardize)
+            sub = Problem(
+                problem.X,
+                y_t,
+                problem.sample_weight,
+                problem.factors,
+                problem.lower,
+                problem.upper,
+                problem.fit_intercept,
+                problem.standardize,
+            )
             w0 = None
             if self.warm_start and getattr(self, "coef_", None) is not None:
                 prev = np.atleast_2d(self.coef_)
                 if prev.shape == (len(targets), problem.n_features):
                     w0 = prev[t].astype(np.float64)
-            result = solve_path(sub, np.array([en_alpha]), 0.0, tol=tol, max_iter=max_iter,
-                                solver="auto", w0=w0, model="Ridge")
+            result = solve_path(
+                sub,
+                np.array([en_alpha]),
+                0.0,
+                tol=tol,
+                max_iter=max_iter,
+                solver="auto",
+                w0=w0,
+                model="Ridge",
+            )
             coefs.append(result.coefs[0])
             intercepts.append(result.intercepts[0])
             gaps.append(result.gaps[0])
             n_iter.append(int(result.n_iter[0]))
         return np.array(coefs), np.array(intercepts), np.array(gaps), np.array(n_iter)
 
-    def _fit_closed_form(self, problem: Problem, en_alpha: float, tol: float
-                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _fit_closed_form(
+        self, problem: Problem, en_alpha: float, tol: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The kernel form (SVD) or Cholesky; where the kernel form's gap is above tol, Cholesky
         (insensitive to column scales) if p is affordable; a warning if still above."""
         use_kernel = self.solver == "eigen" or (
-            self.solver == "auto" and problem.n_features > problem.n_samples)
+            self.solver == "auto" and problem.n_features > problem.n_samples
+        )
         use_kernel = use_kernel and bool(np.all(problem.factors > 0))
-        fit = (self._kernel_form(problem, en_alpha, tol) if use_kernel
-               else self._cholesky(problem, en_alpha, tol))
+        fit = (
+            self._kernel_form(problem, en_alpha, tol)
+            if use_kernel
+            else self._cholesky(problem, en_alpha, tol)
+        )
         tol_abs = fit.tol_abs
         if use_kernel and np.any(fit.gaps > tol_abs) and problem.n_features <= _CHOLESKY_MAX_P:
             refit = self._cholesky(problem, en_alpha, tol)
@@ -510,16 +579,21 @@ class Ridge(_LinearModel):
                 f"Ridge's closed form is not certified at alpha={self.alpha!r}: its duality gap "
                 f"{gaps[worst]:.3g} is above the tolerance {tol_abs[worst]:.3g} (rounding in a "
                 "badly conditioned system). Try standardize=True for columns on very different "
-                "scales, a larger alpha, or solver='cd'.", ShrinkageConvergenceWarning,
-                stacklevel=3)
+                "scales, a larger alpha, or solver='cd'.",
+                ShrinkageConvergenceWarning,
+                stacklevel=3,
+            )
         return coef, intercept, gaps
 
     def _kernel_form(self, problem: Problem, en_alpha: float, tol: float) -> _ClosedForm:
         data = problem.design
         scale = problem.column_scale(data.col_norm_sq)
         d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
-        y = data.y if not data.is_sparse else (
-            data.y * (np.sqrt(data.sw) if data.y.ndim == 1 else np.sqrt(data.sw)[:, None]))
+        y = (
+            data.y
+            if not data.is_sparse
+            else (data.y * (np.sqrt(data.sw) if data.y.ndim == 1 else np.sqrt(data.sw)[:, None]))
+        )
         coef = ridge_path_dual(data, y, np.array([en_alpha]), d)[0]
         return self._finish(problem, data, scale, en_alpha, coef, tol)
 
@@ -539,25 +613,41 @@ class Ridge(_LinearModel):
         coef[const] = 0.0
         return self._finish(problem, data, scale, en_alpha, coef, tol)
 
-    def _finish(self, problem: Problem, data: WeightedDesign | SufficientStatistics,
-                scale: np.ndarray | None, en_alpha: float, coef: np.ndarray, tol: float
-                ) -> _ClosedForm:
+    def _finish(
+        self,
+        problem: Problem,
+        data: WeightedDesign | SufficientStatistics,
+        scale: np.ndarray | None,
+        en_alpha: float,
+        coef: np.ndarray,
+        tol: float,
+    ) -> _ClosedForm:
         coef = coef.T if coef.ndim == 2 else coef[None, :]
-        intercept = np.atleast_1d(data.y_offset - coef @ data.x_offset) if problem.fit_intercept \
+        intercept = (
+            np.atleast_1d(data.y_offset - coef @ data.x_offset)
+            if problem.fit_intercept
             else np.zeros(coef.shape[0])
+        )
         pw = problem.penalty(en_alpha, 0.0, scale).weights()
         gaps = np.array([self._gap(problem, data, pw, w, t, tol) for t, w in enumerate(coef)])
         return _ClosedForm(coef, intercept, gaps, tol * np.atleast_1d(data.yty))
 
     @staticmethod
-    def _gap(problem: Problem, data: WeightedDesign | SufficientStatistics, pw: PenaltyWeights,
-             w: np.ndarray, t: int, tol: float | None = None) -> float:
+    def _gap(
+        problem: Problem,
+        data: WeightedDesign | SufficientStatistics,
+        pw: PenaltyWeights,
+        w: np.ndarray,
+        t: int,
+        tol: float | None = None,
+    ) -> float:
         """Certificate of target t, in ElasticNet units (multiply by 2 sum s for Ridge's); with
         ``tol``, also the gap off the support where the gap at the residual is above it."""
         if problem.y.ndim == 2:
             target = {"q": data.q[:, t]} if hasattr(data, "q") else {"y": data.y[:, t]}
-            data = replace(data, yty=np.asarray(data.yty)[t],
-                           y_offset=np.asarray(data.y_offset)[t], **target)
+            data = replace(
+                data, yty=np.asarray(data.yty)[t], y_offset=np.asarray(data.y_offset)[t], **target
+            )
         tol_abs = np.inf if tol is None else tol * float(data.yty)
         return best_gap(data, pw, w, tol_abs, _CHOLESKY_MAX_P)
 

@@ -34,11 +34,20 @@ _X_FIT = {"accept_sparse": "csc", "dtype": [np.float64, np.float32]}
 _X_PREDICT = {"accept_sparse": ["csr", "csc"], "dtype": [np.float64, np.float32], "reset": False}
 
 
-def multitask_path(X: DesignMatrix, Y: ArrayLike, *, l1_ratio: float = 1.0,
-                   n_alphas: int = 100, eps: float = 1e-3, alphas: ArrayLike | None = None,
-                   fit_intercept: bool = True, sample_weight: ArrayLike | None = None,
-                   tol: float = 1e-4, max_iter: int = 1000,
-                   feature_names: ArrayLike | None = None) -> Path:
+def multitask_path(
+    X: DesignMatrix,
+    Y: ArrayLike,
+    *,
+    l1_ratio: float = 1.0,
+    n_alphas: int = 100,
+    eps: float = 1e-3,
+    alphas: ArrayLike | None = None,
+    fit_intercept: bool = True,
+    sample_weight: ArrayLike | None = None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    feature_names: ArrayLike | None = None,
+) -> Path:
     """Warm-started multi-task solutions along a decreasing grid of alphas.
 
     scikit-learn's naming (``eps``) for ``shrinkage.paths.multitask.multi_task_path``, the
@@ -98,17 +107,27 @@ def multitask_path(X: DesignMatrix, Y: ArrayLike, *, l1_ratio: float = 1.0,
     if alphas is None:
         v.check_positive_int(n_alphas, "n_alphas")
         if not (isinstance(eps, int | float) and 0 < eps < 1):
-            raise ValueError(f"eps must be a number in (0, 1) (alpha_min / alpha_max); "
-                             f"got {eps!r}.")
+            raise ValueError(
+                f"eps must be a number in (0, 1) (alpha_min / alpha_max); got {eps!r}."
+            )
     else:
         alphas = v.check_alphas(alphas)
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
-    return multi_task_path(X, Y, l1_ratio=l1_ratio, alphas=alphas, n_alphas=n_alphas,
-                           alpha_min_ratio=eps, fit_intercept=fit_intercept,
-                           sample_weight=sample_weight, tol=v.check_tol(tol),
-                           max_iter=v.check_positive_int(max_iter, "max_iter"),
-                           feature_names=feature_names, model="multitask_path")
+    return multi_task_path(
+        X,
+        Y,
+        l1_ratio=l1_ratio,
+        alphas=alphas,
+        n_alphas=n_alphas,
+        alpha_min_ratio=eps,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        tol=v.check_tol(tol),
+        max_iter=v.check_positive_int(max_iter, "max_iter"),
+        feature_names=feature_names,
+        model="multitask_path",
+    )
 
 
 class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
@@ -117,8 +136,7 @@ class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
     def _mixing(self) -> float:
         return v.check_l1_ratio(self.l1_ratio)
 
-    def _fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None
-             ) -> _MultiTaskModel:
+    def _fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None) -> _MultiTaskModel:
         model = type(self).__name__
         alpha = v.check_alpha(self.alpha)
         l1_ratio = self._mixing()
@@ -133,9 +151,18 @@ class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
         if previous is not None and previous.shape == (Y.shape[1], design.shape[1]):
             W0 = previous.T.astype(np.float64)
         fits, raw = solve_multitask_path(
-            design, Y, l1_ratio=l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
-            sample_weight=sample_weight, tol=tol, max_iter=max_iter, W0=W0, validated=True,
-            model=model)
+            design,
+            Y,
+            l1_ratio=l1_ratio,
+            alphas=[alpha],
+            fit_intercept=self.fit_intercept,
+            sample_weight=sample_weight,
+            tol=tol,
+            max_iter=max_iter,
+            W0=W0,
+            validated=True,
+            model=model,
+        )
         warn_not_converged(raw, fits.alphas, max_iter, model)
         self.coef_ = np.ascontiguousarray(fits.coefs[0].T, dtype=design.dtype)
         self.intercept_ = np.asarray(fits.intercepts[0], dtype=design.dtype)
@@ -241,8 +268,16 @@ class MultiTaskElasticNet(_MultiTaskModel):
     True
     """
 
-    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
-                 tol: float = 1e-4, max_iter: int = 1000, warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        l1_ratio: float = 0.5,
+        fit_intercept: bool = True,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -250,8 +285,9 @@ class MultiTaskElasticNet(_MultiTaskModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> MultiTaskElasticNet:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> MultiTaskElasticNet:
         """Fit on X (dense or sparse) and the targets y, one column per task.
 
         Parameters
@@ -332,8 +368,15 @@ class MultiTaskLasso(MultiTaskElasticNet):
     array([0, 3])
     """
 
-    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True, tol: float = 1e-4,
-                 max_iter: int = 1000, warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        fit_intercept: bool = True,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.tol = tol

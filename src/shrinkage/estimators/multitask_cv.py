@@ -94,9 +94,17 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
     array([0, 1])
     """
 
-    def __init__(self, *, l1_ratio: float | Sequence[float] = 0.5, eps: float = 1e-3,
-                 alphas: int | ArrayLike = 100, fit_intercept: bool = True, max_iter: int = 1000,
-                 tol: float = 1e-4, cv: object = None) -> None:
+    def __init__(
+        self,
+        *,
+        l1_ratio: float | Sequence[float] = 0.5,
+        eps: float = 1e-3,
+        alphas: int | ArrayLike = 100,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        cv: object = None,
+    ) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -110,12 +118,15 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
         out = np.array([v.check_l1_ratio(r) for r in ratios], dtype=np.float64)
         if out.size == 0 or np.any(out == 0):
-            raise ValueError(f"l1_ratio must be in (0, 1] (0 has no alpha_max to start a grid "
-                             f"from); got {self.l1_ratio!r}.")
+            raise ValueError(
+                f"l1_ratio must be in (0, 1] (0 has no alpha_max to start a grid "
+                f"from); got {self.l1_ratio!r}."
+            )
         return out, is_list
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> MultiTaskElasticNetCV:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> MultiTaskElasticNetCV:
         """Cross-validate the grid(s), then fit on all of X and y at the chosen point.
 
         Parameters
@@ -154,23 +165,40 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
         sw = v.check_sample_weight(sample_weight, design.shape[0])
         grid, n_alphas, eps = self._grid()
         splits, _ = make_folds(self.cv, design.shape[0], X=design, y=Y)
-        opts: dict[str, Any] = {"fit_intercept": self.fit_intercept, "tol": tol,
-                                "max_iter": max_iter}
+        opts: dict[str, Any] = {
+            "fit_intercept": self.fit_intercept,
+            "tol": tol,
+            "max_iter": max_iter,
+        }
         grids, errors = [], []
         for ratio in ratios:
-            alphas = grid if grid is not None else full_data_grid(design, Y, sw, ratio,
-                                                                    n_alphas, eps,
-                                                                    self.fit_intercept)
+            alphas = (
+                grid
+                if grid is not None
+                else full_data_grid(design, Y, sw, ratio, n_alphas, eps, self.fit_intercept)
+            )
             grids.append(alphas)
-            errors.append(np.column_stack([
-                fold_errors(design, Y, sw, train, test, ratio, alphas, opts)
-                for train, test in splits]))
+            errors.append(
+                np.column_stack(
+                    [
+                        fold_errors(design, Y, sw, train, test, ratio, alphas, opts)
+                        for train, test in splits
+                    ]
+                )
+            )
         mse = np.array(errors)  # (n_l1_ratio, n_alphas, n_folds)
         mean = mse.mean(axis=2)
         r, i = np.unravel_index(int(np.argmin(mean)), mean.shape)
-        fits, raw = solve_multitask_path(design, Y, l1_ratio=float(ratios[r]),
-                                         alphas=grids[r][:i + 1], sample_weight=sw,
-                                         validated=True, model=model, **opts)
+        fits, raw = solve_multitask_path(
+            design,
+            Y,
+            l1_ratio=float(ratios[r]),
+            alphas=grids[r][: i + 1],
+            sample_weight=sw,
+            validated=True,
+            model=model,
+            **opts,
+        )
         warn_not_converged(raw[-1:], fits.alphas[-1:], max_iter, model)
         self.alpha_ = float(grids[r][i])
         self.l1_ratio_ = float(ratios[r])
@@ -188,8 +216,9 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
         """(the given grid or None, the number of alphas of a default grid, eps)."""
         eps = float(self.eps) if isinstance(self.eps, numbers.Real) else np.nan
         if isinstance(self.eps, bool) or not 0 < eps < 1:
-            raise ValueError(f"eps must be a number in (0, 1) (alpha_min / alpha_max); got "
-                             f"{self.eps!r}.")
+            raise ValueError(
+                f"eps must be a number in (0, 1) (alpha_min / alpha_max); got {self.eps!r}."
+            )
         if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
             return None, v.check_positive_int(self.alphas, "alphas"), eps
         grid = v.check_alphas(self.alphas)
@@ -253,9 +282,16 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
     ((20, 4), (2, 6))
     """
 
-    def __init__(self, *, eps: float = 1e-3, alphas: int | ArrayLike = 100,
-                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
-                 cv: object = None) -> None:
+    def __init__(
+        self,
+        *,
+        eps: float = 1e-3,
+        alphas: int | ArrayLike = 100,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        cv: object = None,
+    ) -> None:
         self.eps = eps
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -267,8 +303,15 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         return np.ones(1), False
 
 
-def full_data_grid(X: DesignMatrix, Y: np.ndarray, sw: np.ndarray, l1_ratio: float,
-                   n_alphas: int, eps: float, fit_intercept: bool) -> np.ndarray:
+def full_data_grid(
+    X: DesignMatrix,
+    Y: np.ndarray,
+    sw: np.ndarray,
+    l1_ratio: float,
+    n_alphas: int,
+    eps: float,
+    fit_intercept: bool,
+) -> np.ndarray:
     """n_alphas values from the full data's alpha_max down to eps * alpha_max (log scale)."""
     design = WeightedDesign.build(X, Y, sw, fit_intercept)
     top = multitask_alpha_max(design, l1_ratio)
@@ -277,15 +320,28 @@ def full_data_grid(X: DesignMatrix, Y: np.ndarray, sw: np.ndarray, l1_ratio: flo
     return np.geomspace(top, top * eps, n_alphas)
 
 
-def fold_errors(X: DesignMatrix, Y: np.ndarray, sw: np.ndarray, train: np.ndarray,
-                test: np.ndarray, l1_ratio: float, alphas: np.ndarray, opts: dict[str, Any]
-                ) -> np.ndarray:
+def fold_errors(
+    X: DesignMatrix,
+    Y: np.ndarray,
+    sw: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    l1_ratio: float,
+    alphas: np.ndarray,
+    opts: dict[str, Any],
+) -> np.ndarray:
     """The (weighted) mean squared test error over the rows ``test`` and every task, of the
     warm-started path on the rows ``train``, at each alpha."""
-    X_train, X_test = (sp.csc_matrix(X[train]), X[test]) if sp.issparse(X) else (X[train],
-                                                                                  X[test])
-    fits, _ = solve_multitask_path(X_train, Y[train], l1_ratio=l1_ratio, alphas=alphas,
-                                   sample_weight=sw[train], validated=True, **opts)
+    X_train, X_test = (sp.csc_matrix(X[train]), X[test]) if sp.issparse(X) else (X[train], X[test])
+    fits, _ = solve_multitask_path(
+        X_train,
+        Y[train],
+        l1_ratio=l1_ratio,
+        alphas=alphas,
+        sample_weight=sw[train],
+        validated=True,
+        **opts,
+    )
     w = sw[test] / sw[test].sum() if sw[test].sum() > 0 else np.full(len(test), 1 / len(test))
     out = np.empty(len(alphas))
     for k in range(len(alphas)):

@@ -28,9 +28,18 @@ class _NonconvexRegressor(_LinearModel):
 
     _penalty = "mcp"
 
-    def __init__(self, alpha: float = 1.0, gamma: float | None = 3.0, *, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 tol: float = 1e-4, max_iter: int = 1000, warm_start: bool = False) -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        gamma: float | None = 3.0,
+        *,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
         self.alpha = alpha
         self.gamma = gamma
         self.fit_intercept = fit_intercept
@@ -40,8 +49,9 @@ class _NonconvexRegressor(_LinearModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> _NonconvexRegressor:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> _NonconvexRegressor:
         """Fit on X (dense or sparse) and y.
 
         Parameters
@@ -74,18 +84,30 @@ class _NonconvexRegressor(_LinearModel):
         X, y = validate_data(self, X, y, **_XY)
         names = getattr(self, "feature_names_in_", None)
         design: DesignMatrix = v.check_design(X, feature_names=names)
-        problem = Problem.build(design, y, sample_weight=sample_weight,
-                                penalty_factor=self.penalty_factor,
-                                fit_intercept=self.fit_intercept,
-                                standardize=self.standardize,
-                                feature_names=names,
-                                validated=True)
+        problem = Problem.build(
+            design,
+            y,
+            sample_weight=sample_weight,
+            penalty_factor=self.penalty_factor,
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            feature_names=names,
+            validated=True,
+        )
         w0 = None
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.shape == (problem.n_features,):
             w0 = previous.astype(np.float64)
-        result = solve_nonconvex_path(problem, self._penalty, gamma, np.array([alpha]), tol=tol,
-                                      max_iter=max_iter, w0=w0, model=type(self).__name__)
+        result = solve_nonconvex_path(
+            problem,
+            self._penalty,
+            gamma,
+            np.array([alpha]),
+            tol=tol,
+            max_iter=max_iter,
+            w0=w0,
+            model=type(self).__name__,
+        )
         self.coef_ = result.coefs[0].astype(design.dtype)
         self.intercept_ = design.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])
@@ -246,9 +268,25 @@ class SCADRegressor(_NonconvexRegressor):
 
     _penalty = "scad"
 
-    def __init__(self, alpha: float = 1.0, gamma: float | None = 3.7, *, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 tol: float = 1e-4, max_iter: int = 1000, warm_start: bool = False) -> None:
-        super().__init__(alpha, gamma, fit_intercept=fit_intercept, standardize=standardize,
-                         penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
-                         warm_start=warm_start)
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        gamma: float | None = 3.7,
+        *,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        warm_start: bool = False,
+    ) -> None:
+        super().__init__(
+            alpha,
+            gamma,
+            fit_intercept=fit_intercept,
+            standardize=standardize,
+            penalty_factor=penalty_factor,
+            tol=tol,
+            max_iter=max_iter,
+            warm_start=warm_start,
+        )

@@ -78,11 +78,21 @@ class QuantileRegressor(_LinearModel):
     True
     """
 
-    def __init__(self, quantile: float = 0.5, alpha: float = 1.0, *, l1_ratio: float = 1.0,
-                 fit_intercept: bool = True, penalty_factor: ArrayLike | None = None,
-                 lower: ArrayLike | None = None, upper: ArrayLike | None = None,
-                 positive: bool = False, standardize: bool = False, tol: float = 1e-6,
-                 max_iter: int = 100) -> None:
+    def __init__(
+        self,
+        quantile: float = 0.5,
+        alpha: float = 1.0,
+        *,
+        l1_ratio: float = 1.0,
+        fit_intercept: bool = True,
+        penalty_factor: ArrayLike | None = None,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        positive: bool = False,
+        standardize: bool = False,
+        tol: float = 1e-6,
+        max_iter: int = 100,
+    ) -> None:
         self.quantile = quantile
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -95,8 +105,9 @@ class QuantileRegressor(_LinearModel):
         self.tol = tol
         self.max_iter = max_iter
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> QuantileRegressor:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> QuantileRegressor:
         """Fit on X (dense or sparse) and y.
 
         Parameters
@@ -130,8 +141,15 @@ class QuantileRegressor(_LinearModel):
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         problem, design = self._problem(X, y, sample_weight, multi_output=False)
-        result = solve_quantile_path(problem, quantile, np.array([alpha]), l1_ratio, tol=tol,
-                                     max_iter=max_iter, model=type(self).__name__)
+        result = solve_quantile_path(
+            problem,
+            quantile,
+            np.array([alpha]),
+            l1_ratio,
+            tol=tol,
+            max_iter=max_iter,
+            model=type(self).__name__,
+        )
         self.coef_ = result.coefs[0].astype(design.dtype)
         self.intercept_ = design.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])

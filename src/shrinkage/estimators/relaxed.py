@@ -83,9 +83,18 @@ class RelaxedLasso(_LinearModel):
     upper = None
     positive = False
 
-    def __init__(self, alpha: float = 1.0, *, gamma: float = 0.0, fit_intercept: bool = True,
-                 standardize: bool = False, penalty_factor: ArrayLike | None = None,
-                 tol: float = 1e-4, max_iter: int = 1000, solver: str = "auto") -> None:
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        gamma: float = 0.0,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: ArrayLike | None = None,
+        tol: float = 1e-4,
+        max_iter: int = 1000,
+        solver: str = "auto",
+    ) -> None:
         self.alpha = alpha
         self.gamma = gamma
         self.fit_intercept = fit_intercept
@@ -95,8 +104,9 @@ class RelaxedLasso(_LinearModel):
         self.max_iter = max_iter
         self.solver = solver
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-            ) -> RelaxedLasso:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> RelaxedLasso:
         """Fit the lasso on X (dense or sparse) and y, then relax it.
 
         Parameters
@@ -125,13 +135,25 @@ class RelaxedLasso(_LinearModel):
         (array([0, 3]), True)
         """
         alpha = v.check_alpha(self.alpha)
-        gamma = v.check_fraction(self.gamma, "gamma", low_open=False, high_open=False,
-                                 hint=" (1 is the lasso, 0 the unpenalized refit)")
+        gamma = v.check_fraction(
+            self.gamma,
+            "gamma",
+            low_open=False,
+            high_open=False,
+            hint=" (1 is the lasso, 0 the unpenalized refit)",
+        )
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         problem, design = self._problem(X, y, sample_weight, multi_output=False)
-        lasso = solve_path(problem, np.array([alpha]), 1.0, tol=tol, max_iter=max_iter,
-                           solver=self.solver, model=type(self).__name__)
+        lasso = solve_path(
+            problem,
+            np.array([alpha]),
+            1.0,
+            tol=tol,
+            max_iter=max_iter,
+            solver=self.solver,
+            model=type(self).__name__,
+        )
         refit, refit_b = refit_active_sets(problem, lasso.coefs)
         coefs, intercepts = mix(lasso.coefs, lasso.intercepts, refit, refit_b, np.array([gamma]))
         self.coef_ = coefs[0, 0].astype(design.dtype)

@@ -43,9 +43,17 @@ from ..solvers.result import Fit
 from .problem import GLMDesign
 
 
-def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.ndarray, *,
-                      tol_abs: float, max_iter: int, eta0: np.ndarray | None = None,
-                      centring: tuple[_Data, np.ndarray] | None = None) -> Fit:
+def solve_multinomial(
+    data: _Data,
+    pw: PenaltyWeights,
+    w0: np.ndarray,
+    b0: np.ndarray,
+    *,
+    tol_abs: float,
+    max_iter: int,
+    eta0: np.ndarray | None = None,
+    centring: tuple[_Data, np.ndarray] | None = None,
+) -> Fit:
     """Minimise sum sw l(y, XW + b + offset) + sum_{j,k} l1_j |W_jk| + l2_j/2 W_jk^2 on the box,
     W of shape (p, K), on the ``centred`` design; stops when the certificate
     (``prox_newton.certify``) is below ``tol_abs`` and no zero entry of W violates its optimality
@@ -54,19 +62,28 @@ def solve_multinomial(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: np.nd
     data, shift = centred(data) if centring is None else centring
     K = w0.shape[1]
     W = np.clip(np.asarray(w0, dtype=np.float64), pw.lower[:, None], pw.upper[:, None])
-    b = (np.asarray(b0, dtype=np.float64) + shift @ W if data.fit_intercept else np.zeros(K))
-    eta = (eta0.copy() if eta0 is not None and np.array_equal(W, w0)
-           else data.design.matvec(W) + b + data.offset)
+    b = np.asarray(b0, dtype=np.float64) + shift @ W if data.fit_intercept else np.zeros(K)
+    eta = (
+        eta0.copy()
+        if eta0 is not None and np.array_equal(W, w0)
+        else data.design.matvec(W) + b + data.offset
+    )
     model = MultinomialNewton(data, pw, W, b, eta, tol_abs)
     out = solve_working_set(model, max_iter=max_iter, reset=True)
     gap, W = out.cert.gap, model.w
     if gap > tol_abs and not model.stalled.tried_at(out.epochs):  # the gap may be meaningless
-        gap = min(gap, near_unpenalized_bound(data, pw, W, model.b, model.eta,
-                                              polish_multinomial))
+        gap = min(gap, near_unpenalized_bound(data, pw, W, model.b, model.eta, polish_multinomial))
     b = model.b - shift @ W
     b = b - b.mean()  # the classes' common shift changes nothing
-    return Fit(W, float(gap), out.epochs, bool(gap <= tol_abs and out.cert.closed),
-               float(tol_abs), intercept=b, state=model.eta)
+    return Fit(
+        W,
+        float(gap),
+        out.epochs,
+        bool(gap <= tol_abs and out.cert.closed),
+        float(tol_abs),
+        intercept=b,
+        state=model.eta,
+    )
 
 
 class MultinomialNewton:
@@ -75,8 +92,15 @@ class MultinomialNewton:
     ``prox_newton.ProxNewton`` with ``polish_multinomial``; inner: Newton steps on the working
     set (``_newton_step``, the full softmax Hessian)."""
 
-    def __init__(self, data: _Data, pw: PenaltyWeights, W: np.ndarray, b: np.ndarray,
-                 eta: np.ndarray, tol_abs: float):
+    def __init__(
+        self,
+        data: _Data,
+        pw: PenaltyWeights,
+        W: np.ndarray,
+        b: np.ndarray,
+        eta: np.ndarray,
+        tol_abs: float,
+    ):
         self.data, self.pw, self.w, self.b, self.eta, self.tol_abs = data, pw, W, b, eta, tol_abs
         self.free = free_columns(pw)
         self.args = data.design.kernel_args()
@@ -88,16 +112,18 @@ class MultinomialNewton:
 
     def certify(self, budget: int) -> Certificate:
         data, pw = self.data, self.pw
-        polished = polish_multinomial(data, pw, self.free, self.w, self.b, self.eta,
-                                      max_steps=min(MAX_NEWTON, max(budget, 0)))
+        polished = polish_multinomial(
+            data, pw, self.free, self.w, self.b, self.eta, max_steps=min(MAX_NEWTON, max(budget, 0))
+        )
         self.w, self.b, self.eta = polished.w, np.asarray(polished.b), polished.eta
         self.epochs += polished.n_steps
         G = data.sw[:, None] * (softmax_rows(self.eta) - self.onehot)
         grad = data.design.rmatvec(G)
         gap, objective = certify(data, pw, self.w, self.eta, grad, polished)
         if gap > self.tol_abs and self.stalled.check(objective, self.epochs):
-            gap = min(gap, near_unpenalized_bound(data, pw, self.w, self.b, self.eta,
-                                                  polish_multinomial))
+            gap = min(
+                gap, near_unpenalized_bound(data, pw, self.w, self.b, self.eta, polish_multinomial)
+            )
         violations = _violations(grad, self.w, pw)
         closed = support_closed(data, pw, self.w, violations, G)
         self.scores = violations.max(axis=1)
@@ -107,16 +133,18 @@ class MultinomialNewton:
         return False
 
     def ranking(self) -> Ranking:
-        return forced_ranking(self.scores, np.any(self.w != 0, axis=1), self.movable, self.free,
-                              self.n_movable)
+        return forced_ranking(
+            self.scores, np.any(self.w != 0, axis=1), self.movable, self.free, self.n_movable
+        )
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         data, pw = self.data, self.pw
         n_steps = spent = 0
         tol = tol_inner
         while n_steps < MAX_NEWTON and spent < budget:
-            step = _newton_step(data, pw, ws, self.w, self.b, self.eta, self.onehot, tol,
-                                budget - spent, self.args)
+            step = _newton_step(
+                data, pw, ws, self.w, self.b, self.eta, self.onehot, tol, budget - spent, self.args
+            )
             if step is None:
                 break
             n_steps += 1
@@ -160,8 +188,9 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, W, b, eta, onehot, tol, ma
     s = np.zeros(len(eta))
     E = np.zeros_like(A)
     penalty = penalty_arrays(ELASTIC_NET, pw.l1, pw.l2, pw.lower, pw.upper)
-    n_epochs = _glm_kernels.multinomial_cd(args, penalty, ws, Z, db, A, SP, Pt, s, E, data.sw,
-                                           data.fit_intercept, max_epochs, tol)
+    n_epochs = _glm_kernels.multinomial_cd(
+        args, penalty, ws, Z, db, A, SP, Pt, s, E, data.sw, data.fit_intercept, max_epochs, tol
+    )
     direction = E.T
     W_ws, Z_ws = W[ws], Z[ws]
     dW = Z_ws - W_ws
@@ -171,11 +200,14 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, W, b, eta, onehot, tol, ma
     decrease = float(np.sum(G * direction)) + pen_change
     if not decrease < 0:
         return None
+
     def trial(t: float):
         W_t = W_ws + t * dW
         eta_t = eta + t * direction
-        return (data.objective(eta_t) + float(np.sum(l1 * np.abs(W_t) + 0.5 * l2 * W_t**2)),
-                (W_t, eta_t))
+        return (
+            data.objective(eta_t) + float(np.sum(l1 * np.abs(W_t) + 0.5 * l2 * W_t**2)),
+            (W_t, eta_t),
+        )
 
     accepted = backtrack(trial, data.objective(eta) + pen_old, decrease)
     if accepted is None:
@@ -194,8 +226,9 @@ def _violations(grad: np.ndarray, W: np.ndarray, pw: PenaltyWeights) -> np.ndarr
     """The KKT violation of every entry of W (p, K)."""
     out = np.empty(W.shape)
     for k in range(W.shape[1]):
-        out[:, k] = kkt_violations(-grad[:, k], W[:, k], pw.l1, pw.l2, pw.lower, pw.upper,
-                                   np.empty(W.shape[0]))
+        out[:, k] = kkt_violations(
+            -grad[:, k], W[:, k], pw.l1, pw.l2, pw.lower, pw.upper, np.empty(W.shape[0])
+        )
     return out
 
 
@@ -204,15 +237,25 @@ def _scores(grad: np.ndarray, W: np.ndarray, pw: PenaltyWeights) -> np.ndarray:
     return _violations(grad, W, pw).max(axis=1, initial=0.0)
 
 
-def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.ndarray,
-                       b: np.ndarray, eta: np.ndarray, *, max_steps: int = 50) -> Polished:
+def polish_multinomial(
+    data: _Data,
+    pw: PenaltyWeights,
+    free: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    eta: np.ndarray,
+    *,
+    max_steps: int = 50,
+) -> Polished:
     """Newton's method on the K intercepts and the free columns inside their bounds (jointly,
     the penalized coefficients fixed; centred and Jacobi-scaled as ``polish_unpenalized``, with
     the same stop), then centring over the classes.  Columns a step takes past a bound are
     clipped there at the end and leave the block.
     """
-    inside = free[((W[free] > pw.lower[free, None]) & (W[free] < pw.upper[free, None])).all(axis=1)
-                  | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])]
+    inside = free[
+        ((W[free] > pw.lower[free, None]) & (W[free] < pw.upper[free, None])).all(axis=1)
+        | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])
+    ]
     if not data.fit_intercept and not inside.size:
         return Polished(W, b, eta, inside, 0.0, 0)
     B = unpenalized_block(data, inside)
@@ -236,8 +279,12 @@ def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.
                 hess[:, k, :, ell] = (C * weight[:, None]).T @ C
         s = scaled_solve(hess.reshape(m * K, m * K), grad.ravel())
         decrement = max(float(grad.ravel() @ s), 0.0)
-        if (size <= NEWTON_ROUNDING or n_steps >= max_steps or not decrement > 0
-                or (decrement <= NEWTON_ROUNDING * abs(f) and decrement >= last)):
+        if (
+            size <= NEWTON_ROUNDING
+            or n_steps >= max_steps
+            or not decrement > 0
+            or (decrement <= NEWTON_ROUNDING * abs(f) and decrement >= last)
+        ):
             break
         last = decrement
         step = -uncentre(s.reshape(m, K), mean)
@@ -253,7 +300,7 @@ def polish_multinomial(data: _Data, pw: PenaltyWeights, free: np.ndarray, W: np.
     W = W.copy()
     if data.fit_intercept:
         b = theta[0].copy()
-    W[inside] = theta[int(data.fit_intercept):]
+    W[inside] = theta[int(data.fit_intercept) :]
     clipped = np.clip(W, pw.lower[:, None], pw.upper[:, None])
     if not np.array_equal(clipped, W):  # measure the block left inside at the clipped point
         eta = eta + data.design.matvec(clipped - W)

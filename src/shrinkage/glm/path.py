@@ -61,30 +61,44 @@ class GLMFamily:
     True
     """
 
-    def __init__(self, problem: GLMProblem, datafit, l1_ratio: float, *, tol: float,
-                 max_iter: int):
-        self.problem, self.datafit, self.l1_ratio, self.max_iter = (problem, datafit, l1_ratio,
-                                                                    max_iter)
+    def __init__(self, problem: GLMProblem, datafit, l1_ratio: float, *, tol: float, max_iter: int):
+        self.problem, self.datafit, self.l1_ratio, self.max_iter = (
+            problem,
+            datafit,
+            l1_ratio,
+            max_iter,
+        )
         self.y = y = datafit.check_target(problem.y)
         self.K = K = datafit.classes(y) if hasattr(datafit, "classes") else 1
         # binary or multinomial: the intercept b a float or K floats
         self._solve: Callable[..., Fit]
         self.polish: Callable[..., Polished]
-        self._solve, self.polish = ((solve_multinomial, polish_multinomial) if K > 1
-                                    else (solve_prox_newton, polish_unpenalized))
-        data = self.data = _Data(problem.design, datafit, y, problem.sw,
-                                 problem.offset_or_zero(K), problem.fit_intercept)
+        self._solve, self.polish = (
+            (solve_multinomial, polish_multinomial)
+            if K > 1
+            else (solve_prox_newton, polish_unpenalized)
+        )
+        data = self.data = _Data(
+            problem.design, datafit, y, problem.sw, problem.offset_or_zero(K), problem.fit_intercept
+        )
         if K > 1:  # the centred design (a copy of X) built once for every alpha
             self._solve = partial(solve_multinomial, centring=centred(data))
-        self.b_null = (datafit.null_intercept(y, data.sw,
-                                              None if problem.offset is None else data.offset)
-                       if problem.fit_intercept else np.zeros(K) if K > 1 else 0.0)
+        self.b_null = (
+            datafit.null_intercept(y, data.sw, None if problem.offset is None else data.offset)
+            if problem.fit_intercept
+            else np.zeros(K)
+            if K > 1
+            else 0.0
+        )
         self.f_null = data.objective(self.b_null + data.offset)
         self.f_saturated = -float(data.sw @ datafit.conjugate(y, np.zeros_like(data.offset)))
         # a KKT certificate (non-convex datafit) is in gradient units: tol relative to the
         # null model's gradient norm, as least squares' to ||y_c|| (``kkt_scale``)
-        scale = self.f_null if data.convex else kkt_scale(datafit, y, data.sw,
-                                                          self.b_null + data.offset)
+        scale = (
+            self.f_null
+            if data.convex
+            else kkt_scale(datafit, y, data.sw, self.b_null + data.offset)
+        )
         self.tol_abs = tol * scale if scale > 0 else tol * np.finfo(float).tiny
         self.inactive = problem.col_norm_sq == 0
         self.shape = (problem.n_features, K) if K > 1 else (problem.n_features,)
@@ -96,23 +110,25 @@ class GLMFamily:
         penalty = problem.penalty(1.0, self.l1_ratio)
         pw = _weights(problem, 1.0, self.l1_ratio, self.inactive)
         shape = self.shape
-        bounds = (pw.lower, pw.upper) if len(shape) == 1 else (pw.lower[:, None],
-                                                               pw.upper[:, None])
+        bounds = (pw.lower, pw.upper) if len(shape) == 1 else (pw.lower[:, None], pw.upper[:, None])
         w = np.clip(np.zeros(shape), *bounds)
         eta = problem.design.matvec(w) + self.b_null + data.offset
         polished = self.polish(data, pw, free_columns(pw), w, self.b_null, eta)
         w, b, eta = polished.w, polished.b, polished.eta
-        grad = problem.design.rmatvec(data.sw[:, None] * data.datafit.derivative(data.y, eta)
-                                      if eta.ndim == 2 else
-                                      data.sw * data.datafit.derivative(data.y, eta))
+        grad = problem.design.rmatvec(
+            data.sw[:, None] * data.datafit.derivative(data.y, eta)
+            if eta.ndim == 2
+            else data.sw * data.datafit.derivative(data.y, eta)
+        )
         grad = grad.reshape(shape[0], -1)
         return max(penalty.alpha_max(grad[:, k]) for k in range(grad.shape[1])), w, b
 
     def solve(self, alpha: float, w: np.ndarray, b, state) -> Fit:
         """The fit at ``alpha`` from (w, b) and the previous linear predictor ``state``."""
         pw = _weights(self.problem, alpha, self.l1_ratio, self.inactive)
-        return self._solve(self.data, pw, w, b, tol_abs=self.tol_abs, max_iter=self.max_iter,
-                           eta0=state)
+        return self._solve(
+            self.data, pw, w, b, tol_abs=self.tol_abs, max_iter=self.max_iter, eta0=state
+        )
 
     def deviance_stop(self) -> DevianceStop | None:
         """glmnet's early stop, where the null model does not already fit as well as the
@@ -122,10 +138,20 @@ class GLMFamily:
         return None
 
 
-def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_ratio: float, *,
-                   n_alphas: int = 100, alpha_min_ratio: float | None = None, tol: float = 1e-4,
-                   max_iter: int = 1000, w0: np.ndarray | None = None,
-                   b0: float | np.ndarray | None = None, model: str = "the path") -> Path:
+def solve_glm_path(
+    problem: GLMProblem,
+    datafit,
+    alphas: np.ndarray | None,
+    l1_ratio: float,
+    *,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    w0: np.ndarray | None = None,
+    b0: float | np.ndarray | None = None,
+    model: str = "the path",
+) -> Path:
     """Warm-started proximal Newton fits along a decreasing alpha grid (inputs validated).
 
     Each fit stops when its duality gap is below tol times the null model's objective (the
@@ -176,8 +202,10 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
     """
     datafit = get_datafit(datafit)
     if not datafit.smooth:
-        raise ValueError(f"The {datafit.name} datafit is not smooth: proximal Newton needs a "
-                         "gradient that is Lipschitz in eta; use its own solver.")
+        raise ValueError(
+            f"The {datafit.name} datafit is not smooth: proximal Newton needs a "
+            "gradient that is Lipschitz in eta; use its own solver."
+        )
     family = GLMFamily(problem, datafit, l1_ratio, tol=tol, max_iter=max_iter)
     default_grid = alphas is None
     if alpha_min_ratio is None:  # used by the default grid only
@@ -187,20 +215,26 @@ def solve_glm_path(problem: GLMProblem, datafit, alphas: np.ndarray | None, l1_r
     w = w_start if w0 is None else np.asarray(w0, dtype=np.float64)
     if w.shape != family.shape:
         raise ValueError(f"w0 must have shape {family.shape}; got {w.shape}.")
-    b = b_null if b0 is None else (float(b0) if family.K == 1 else np.asarray(b0,
-                                                                             dtype=np.float64))
+    b = b_null if b0 is None else (float(b0) if family.K == 1 else np.asarray(b0, dtype=np.float64))
     _check_unpenalized_part(problem, datafit, family.y, alphas, l1_ratio, family.inactive)
     fits = run(family, alphas, w, b, stop=family.deviance_stop() if default_grid else None)
-    return assemble(alphas[: len(fits)], fits,
-                    np.array([f.w for f in fits]).reshape(len(fits), *family.shape),
-                    np.array([f.intercept for f in fits], dtype=np.float64), l1_ratio,
-                    problem.feature_names, max_iter=max_iter, model=model,
-                    datafit=datafit.name,
-                    certificate="duality_gap" if family.data.convex else "kkt")
+    return assemble(
+        alphas[: len(fits)],
+        fits,
+        np.array([f.w for f in fits]).reshape(len(fits), *family.shape),
+        np.array([f.intercept for f in fits], dtype=np.float64),
+        l1_ratio,
+        problem.feature_names,
+        max_iter=max_iter,
+        model=model,
+        datafit=datafit.name,
+        certificate="duality_gap" if family.data.convex else "kkt",
+    )
 
 
-def _check_unpenalized_part(problem: GLMProblem, datafit, y: np.ndarray, alphas, l1_ratio: float,
-                            inactive: np.ndarray) -> None:
+def _check_unpenalized_part(
+    problem: GLMProblem, datafit, y: np.ndarray, alphas, l1_ratio: float, inactive: np.ndarray
+) -> None:
     """Raise before fitting when the unpenalized columns (all of them at alpha = 0) diverge."""
     pw = _weights(problem, 1.0, l1_ratio, inactive)
     free = (pw.l1 == 0) & (pw.l2 == 0)
@@ -211,11 +245,13 @@ def _check_unpenalized_part(problem: GLMProblem, datafit, y: np.ndarray, alphas,
         check_finite_optimum(problem, datafit, y, np.flatnonzero(free))
 
 
-def _weights(problem: GLMProblem, alpha: float, l1_ratio: float, inactive: np.ndarray
-             ) -> PenaltyWeights:
+def _weights(
+    problem: GLMProblem, alpha: float, l1_ratio: float, inactive: np.ndarray
+) -> PenaltyWeights:
     """The kernels' weights at alpha; constant columns are pinned at 0 (the intercept has them)."""
     pw = problem.penalty(alpha, l1_ratio).weights()
     if not inactive.any():
         return pw
-    return PenaltyWeights(pw.l1, pw.l2, np.where(inactive, 0.0, pw.lower),
-                          np.where(inactive, 0.0, pw.upper))
+    return PenaltyWeights(
+        pw.l1, pw.l2, np.where(inactive, 0.0, pw.lower), np.where(inactive, 0.0, pw.upper)
+    )

@@ -60,10 +60,17 @@ class GLMDesign:
         no_index = np.empty(0, dtype=np.int64)
         if sp.issparse(X):
             # scipy's own index dtype (int32 mostly): half the index traffic of int64
-            return cls(np.empty((0, 0)), X.data.astype(np.float64, copy=False), X.indices,
-                       X.indptr, True, X.shape)
-        return cls(np.asfortranarray(X, dtype=np.float64), np.empty(0), no_index, no_index,
-                   False, X.shape)
+            return cls(
+                np.empty((0, 0)),
+                X.data.astype(np.float64, copy=False),
+                X.indices,
+                X.indptr,
+                True,
+                X.shape,
+            )
+        return cls(
+            np.asfortranarray(X, dtype=np.float64), np.empty(0), no_index, no_index, False, X.shape
+        )
 
     def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
         return self.Xd, self.data, self.indices, self.indptr, self.is_sparse
@@ -86,8 +93,9 @@ class GLMDesign:
     def rmatvec_squared(self, u: np.ndarray) -> np.ndarray:
         """(X * X)' u: e.g. sum_i sw_i x_ij^2 per column for u = sw."""
         if self.is_sparse:
-            squared = sp.csc_matrix((self.data * self.data, self.indices, self.indptr),
-                                    shape=self.shape)
+            squared = sp.csc_matrix(
+                (self.data * self.data, self.indices, self.indptr), shape=self.shape
+            )
             return np.asarray(squared.T @ u)
         return np.einsum("ij,ij,i->j", self.Xd, self.Xd, u)
 
@@ -151,18 +159,39 @@ class GLMProblem:
     feature_names: np.ndarray | None = None
 
     @classmethod
-    def build(cls, X, y, *, sample_weight=None, offset=None, penalty_factor=None, lower=None,
-              upper=None, positive=False, fit_intercept=True, standardize=False,
-              feature_names=None) -> GLMProblem:
+    def build(
+        cls,
+        X,
+        y,
+        *,
+        sample_weight=None,
+        offset=None,
+        penalty_factor=None,
+        lower=None,
+        upper=None,
+        positive=False,
+        fit_intercept=True,
+        standardize=False,
+        feature_names=None,
+    ) -> GLMProblem:
         X = v.check_design(X)
         n, p = X.shape
         y = v.check_target(y, n, dtype=X.dtype)
         if offset is not None:
             offset = v.check_target(offset, n, multi_output=True, name="offset")
         lo, up = v.check_bounds(lower, upper, p, positive)
-        return cls(X, y, v.check_sample_weight(sample_weight, n),
-                   offset, v.check_penalty_factor(penalty_factor, p), lo, up, bool(fit_intercept),
-                   bool(standardize), v.check_feature_names(feature_names, p))
+        return cls(
+            X,
+            y,
+            v.check_sample_weight(sample_weight, n),
+            offset,
+            v.check_penalty_factor(penalty_factor, p),
+            lo,
+            up,
+            bool(fit_intercept),
+            bool(standardize),
+            v.check_feature_names(feature_names, p),
+        )
 
     @property
     def n_samples(self) -> int:
@@ -205,8 +234,9 @@ class GLMProblem:
         return np.where(sd > 0, sd, 1.0)
 
     def penalty(self, alpha: float, l1_ratio: float) -> ElasticNetPenalty:
-        return ElasticNetPenalty(alpha, l1_ratio, self.factors, self.lower, self.upper,
-                                 self.column_scale())
+        return ElasticNetPenalty(
+            alpha, l1_ratio, self.factors, self.lower, self.upper, self.column_scale()
+        )
 
     def offset_or_zero(self, n_outputs: int = 1) -> np.ndarray:
         """The offset as an (n,) array [(n, K) when n_outputs = K > 1], zeros when absent."""
@@ -215,12 +245,16 @@ class GLMProblem:
             return np.zeros(n) if n_outputs == 1 else np.zeros((n, n_outputs))
         if n_outputs == 1:
             if self.offset.ndim != 1:
-                raise ValueError(f"offset must be one-dimensional (one entry per sample); got "
-                                 f"shape {self.offset.shape}.")
+                raise ValueError(
+                    f"offset must be one-dimensional (one entry per sample); got "
+                    f"shape {self.offset.shape}."
+                )
             return self.offset
         if self.offset.ndim == 1:
             return np.repeat(self.offset[:, None], n_outputs, axis=1)
         if self.offset.shape[1] != n_outputs:
-            raise ValueError(f"offset must have shape ({n},) or ({n}, {n_outputs}) (one column "
-                             f"per class); got {self.offset.shape}.")
+            raise ValueError(
+                f"offset must have shape ({n},) or ({n}, {n_outputs}) (one column "
+                f"per class); got {self.offset.shape}."
+            )
         return self.offset

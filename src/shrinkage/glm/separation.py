@@ -41,8 +41,10 @@ def check_finite_optimum(problem: GLMProblem, datafit, y: np.ndarray, free: np.n
     B = B / np.maximum(np.abs(B).max(axis=0), 1e-300)
     keep = problem.sample_weight > 0
     bounds = [(-1.0, 1.0)] * (B.shape[1] - cols.size)
-    bounds += [(0.0 if np.isfinite(lo) else -1.0, 0.0 if np.isfinite(up) else 1.0)
-               for lo, up in zip(problem.lower[cols], problem.upper[cols], strict=True)]
+    bounds += [
+        (0.0 if np.isfinite(lo) else -1.0, 0.0 if np.isfinite(up) else 1.0)
+        for lo, up in zip(problem.lower[cols], problem.upper[cols], strict=True)
+    ]
     if multiclass:
         _check_classes(B[keep], y[keep].astype(np.int64), datafit.classes(y), bounds, datafit)
         return
@@ -50,10 +52,15 @@ def check_finite_optimum(problem: GLMProblem, datafit, y: np.ndarray, free: np.n
     B, sigma = B[keep], sigma[keep]
     signed = sigma != 0
     A = -(sigma[signed, None] * B[signed])  # -sigma_i (B d)_i <= 0
-    res = linprog(A.sum(axis=0), A_ub=A, b_ub=np.zeros(A.shape[0]),
-                  A_eq=B[~signed] if np.any(~signed) else None,
-                  b_eq=np.zeros(int(np.sum(~signed))) if np.any(~signed) else None,
-                  bounds=bounds, method="highs")
+    res = linprog(
+        A.sum(axis=0),
+        A_ub=A,
+        b_ub=np.zeros(A.shape[0]),
+        A_eq=B[~signed] if np.any(~signed) else None,
+        b_eq=np.zeros(int(np.sum(~signed))) if np.any(~signed) else None,
+        bounds=bounds,
+        method="highs",
+    )
     if res.status == 0 and -res.fun > _MARGIN * A.shape[0]:
         raise DivergenceError(diverged_message(datafit))
 
@@ -70,7 +77,12 @@ def _check_classes(B: np.ndarray, labels: np.ndarray, K: int, bounds: list, data
         A[:, :, k] += B[other]
         rows.append(A.reshape(A.shape[0], m * K))
     A = np.vstack(rows)
-    res = linprog(A.sum(axis=0), A_ub=A, b_ub=np.zeros(A.shape[0]),
-                  bounds=[bd for bd in bounds for _ in range(K)], method="highs")
+    res = linprog(
+        A.sum(axis=0),
+        A_ub=A,
+        b_ub=np.zeros(A.shape[0]),
+        bounds=[bd for bd in bounds for _ in range(K)],
+        method="highs",
+    )
     if res.status == 0 and -res.fun > _MARGIN * A.shape[0]:
         raise DivergenceError(diverged_message(datafit))

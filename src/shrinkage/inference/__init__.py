@@ -17,5 +17,11 @@ from .multisplit import multi_split
 from .result import InferenceResult
 from .selective import selective_inference
 
-__all__ = ["InferenceResult", "adjust_p_values", "debiased_lasso", "multi_split",
-           "nodewise_inverse", "selective_inference"]
+__all__ = [
+    "InferenceResult",
+    "adjust_p_values",
+    "debiased_lasso",
+    "multi_split",
+    "nodewise_inverse",
+    "selective_inference",
+]

@@ -72,15 +72,17 @@ class OneStep:
     n: int
     theta_gram: np.ndarray = field(init=False, repr=False)
     variance: np.ndarray = field(init=False, repr=False)
-    _cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False,
-                                                                repr=False)
+    _cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.theta_gram = self.theta @ self.G  # BLAS, once per design
         self.variance = np.einsum("jk,jk->j", self.theta_gram, self.theta)
 
-    def estimate(self, w: np.ndarray, score: np.ndarray, sigma: float, *, strong_step: bool
-                 ) -> tuple[np.ndarray, np.ndarray, int]:
+    def estimate(
+        self, w: np.ndarray, score: np.ndarray, sigma: float, *, strong_step: bool
+    ) -> tuple[np.ndarray, np.ndarray, int]:
         """(b, se, |K|) for the lasso coefficients ``w`` and ``score`` = Xs'(y - Xs w)/n
         (|K| = 0 without the strong step)."""
         u = self.theta @ score
@@ -136,10 +138,22 @@ def bootstrap_truth(b: np.ndarray, se: np.ndarray) -> np.ndarray:
     return truth
 
 
-def bootstrap_pivots(step: OneStep, Xs: np.ndarray, fit: LassoFit, residuals: np.ndarray,
-                     sigma: float, sigma_known: bool, *, kind: str, n_boot: int,
-                     strong_step: bool, rng: np.random.Generator, truth: np.ndarray,
-                     tol: float = 1e-6, max_iter: int = 10000) -> np.ndarray:
+def bootstrap_pivots(
+    step: OneStep,
+    Xs: np.ndarray,
+    fit: LassoFit,
+    residuals: np.ndarray,
+    sigma: float,
+    sigma_known: bool,
+    *,
+    kind: str,
+    n_boot: int,
+    strong_step: bool,
+    rng: np.random.Generator,
+    truth: np.ndarray,
+    tol: float = 1e-6,
+    max_iter: int = 10000,
+) -> np.ndarray:
     """(p, n_boot) studentized pivots (b*_j - truth_j) / se*_j of the one-step estimator.
 
     Parameters
@@ -211,17 +225,24 @@ def bootstrap_pivots(step: OneStep, Xs: np.ndarray, fit: LassoFit, residuals: np
             else:
                 noise = errors * rng.choice((-1.0, 1.0), n)
             y_star = signal + noise - noise.mean()
-            stats = SufficientStatistics(step.G, Xs.T @ y_star / n, float(y_star @ y_star) / n,
-                                         np.zeros(p), 0.0)
+            stats = SufficientStatistics(
+                step.G, Xs.T @ y_star / n, float(y_star @ y_star) / n, np.zeros(p), 0.0
+            )
             problem = Problem(Xs, y_star, weights, np.ones(p), lower, upper, True, False)
-            path = solve_path(problem.with_statistics(stats), alphas, 1.0, tol=tol,
-                              max_iter=max_iter, w0=fit.w, solver="gram",
-                              model="the bootstrap lasso")
+            path = solve_path(
+                problem.with_statistics(stats),
+                alphas,
+                1.0,
+                tol=tol,
+                max_iter=max_iter,
+                w0=fit.w,
+                solver="gram",
+                model="the bootstrap lasso",
+            )
             w_star = path.coefs[0]
             resid = y_star - Xs @ w_star
             sigma_star = sigma if sigma_known else _sigma_star(resid, w_star, sigma)
-            b, se, _ = step.estimate(w_star, Xs.T @ resid / n, sigma_star,
-                                     strong_step=strong_step)
+            b, se, _ = step.estimate(w_star, Xs.T @ resid / n, sigma_star, strong_step=strong_step)
             pivots[:, r] = (b - truth) / se
     return pivots
 
@@ -234,8 +255,9 @@ def _sigma_star(resid: np.ndarray, w: np.ndarray, fallback: float) -> float:
     return math.sqrt(rss / dof) if dof > 0 and rss > 0 else fallback
 
 
-def bootstrap_intervals(coef: np.ndarray, se: np.ndarray, pivots: np.ndarray, level: float
-                        ) -> np.ndarray:
+def bootstrap_intervals(
+    coef: np.ndarray, se: np.ndarray, pivots: np.ndarray, level: float
+) -> np.ndarray:
     """(k, 2) [b - q_{(1+level)/2} se, b - q_{(1-level)/2} se] from each row's pivots."""
     lower_q, upper_q = np.quantile(pivots, [(1.0 - level) / 2.0, (1.0 + level) / 2.0], axis=1)
     return np.column_stack([coef - upper_q * se, coef - lower_q * se])

@@ -14,13 +14,16 @@ def refuse_unsupported(method: str, **arguments: object) -> None:
     """A ValueError naming the first argument given (not None) that ``method`` cannot honour."""
     for name, value in arguments.items():
         if value is not None:
-            raise ValueError(f"{method} does not support {name}: its p-values and intervals are "
-                             f"derived for unweighted rows without an offset; got {name} of type "
-                             f"{type(value).__name__}. Leave {name}=None.")
+            raise ValueError(
+                f"{method} does not support {name}: its p-values and intervals are "
+                f"derived for unweighted rows without an offset; got {name} of type "
+                f"{type(value).__name__}. Leave {name}=None."
+            )
 
 
-def check_data(X: ArrayLike, y: ArrayLike, feature_names: ArrayLike | None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def check_data(
+    X: ArrayLike, y: ArrayLike, feature_names: ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Dense float64 X (a sparse one is densified), its target, and one name per column."""
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
@@ -46,8 +49,10 @@ def standardize(X: np.ndarray, s: np.ndarray, names: np.ndarray) -> tuple[np.nda
     scale = np.sqrt(s @ X**2)
     constant = sd <= 1e-12 * np.maximum(scale, 1e-300)
     if np.any(constant):
-        raise ValueError(f"feature {v.listed(names[constant])} is constant: its coefficient is "
-                         "not identifiable next to the intercept; drop it first.")
+        raise ValueError(
+            f"feature {v.listed(names[constant])} is constant: its coefficient is "
+            "not identifiable next to the intercept; drop it first."
+        )
     return Xc / sd, sd
 
 

@@ -62,8 +62,9 @@ class NodeData:
     kind: str
 
     @classmethod
-    def build(cls, Xs: np.ndarray, sw: np.ndarray, fit_intercept: bool, solver: str = "auto"
-              ) -> NodeData:
+    def build(
+        cls, Xs: np.ndarray, sw: np.ndarray, fit_intercept: bool, solver: str = "auto"
+    ) -> NodeData:
         sw = sw / sw.sum()
         design = WeightedDesign.build(Xs, np.zeros(Xs.shape[0]), sw, fit_intercept)
         G = design.Xd.T @ design.Xd
@@ -84,27 +85,49 @@ class NodeData:
         lower[j] = upper[j] = 0.0
         problem = Problem(self.Xs, self.Xs[:, j], self.sw, np.ones(p), lower, upper, False, False)
         if self.kind == "gram":
-            stats = SufficientStatistics(self.G, self.G[:, j].copy(), float(self.G[j, j]),
-                                         np.zeros(p), 0.0)
+            stats = SufficientStatistics(
+                self.G, self.G[:, j].copy(), float(self.G[j, j]), np.zeros(p), 0.0
+            )
             return problem.with_statistics(stats)
         # the shared design with column j as the target: no copy of X per node
-        return problem.with_design(replace(self.design, y=self.design.Xd[:, j].copy(),
-                                           y_offset=0.0, yty=float(self.G[j, j])))
+        return problem.with_design(
+            replace(
+                self.design, y=self.design.Xd[:, j].copy(), y_offset=0.0, yty=float(self.G[j, j])
+            )
+        )
 
-    def fit_node(self, j: int, alphas: np.ndarray, tol: float, max_iter: int
-                 ) -> tuple[np.ndarray, bool]:
+    def fit_node(
+        self, j: int, alphas: np.ndarray, tol: float, max_iter: int
+    ) -> tuple[np.ndarray, bool]:
         """The node's path over ``alphas`` (decreasing): (coefs (n_alphas, p), converged)."""
-        fit = solve_path(self.problem(j), alphas, 1.0, tol=tol, max_iter=max_iter,
-                         solver=self.kind, model=f"nodewise lasso of feature {j}")
+        fit = solve_path(
+            self.problem(j),
+            alphas,
+            1.0,
+            tol=tol,
+            max_iter=max_iter,
+            solver=self.kind,
+            model=f"nodewise lasso of feature {j}",
+        )
         return fit.coefs, bool(np.all(fit.converged))
 
 
-def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha: float | str, *,
-                   fit_intercept: bool = True, cv: int = 5, cv_nodes: int | None = None,
-                   n_alphas: int = 25, tol: float = 1e-6, max_iter: int = 5000,
-                   solver: str = "auto", random_state: int | np.random.Generator | None = None,
-                   n_jobs: int | None = None, progress: bool | None = None
-                   ) -> NodewiseFit:
+def nodewise_lasso(
+    Xs: np.ndarray,
+    sw: np.ndarray,
+    alpha: float | str,
+    *,
+    fit_intercept: bool = True,
+    cv: int = 5,
+    cv_nodes: int | None = None,
+    n_alphas: int = 25,
+    tol: float = 1e-6,
+    max_iter: int = 5000,
+    solver: str = "auto",
+    random_state: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+) -> NodewiseFit:
     """Theta for the standardized design Xs under row weights sw (summing to one).
 
     ``alpha``: one number for every node, "universal" (sqrt(2 log p / n)), "cv": one alpha
@@ -120,12 +143,14 @@ def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha: float | str, *,
         alpha = math.sqrt(2.0 * math.log(p) / n)
     elif isinstance(alpha, str) and alpha in ("cv", "znz"):
         rng = np.random.default_rng(random_state)
-        nodes = np.arange(p) if cv_nodes is None or cv_nodes >= p else np.sort(
-            rng.choice(p, cv_nodes, replace=False))
+        nodes = (
+            np.arange(p)
+            if cv_nodes is None or cv_nodes >= p
+            else np.sort(rng.choice(p, cv_nodes, replace=False))
+        )
         top = max(data.alpha_max(j) for j in range(p))
         cv_alphas = np.geomspace(top, top * (1e-2 if n < p else 1e-3), n_alphas)
-        cv_error = pooled_cv_error(data, cv_alphas, cv, nodes, tol, max_iter, rng, n_jobs,
-                                   progress)
+        cv_error = pooled_cv_error(data, cv_alphas, cv, nodes, tol, max_iter, rng, n_jobs, progress)
         cv_alpha = float(cv_alphas[int(np.argmin(cv_error))])
         if alpha == "znz":
             alpha, inflation = znz_alpha(data, cv_alpha, nodes, tol, max_iter, n_jobs)
@@ -137,8 +162,9 @@ def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha: float | str, *,
     batches = _batches(list(range(p)), n_jobs)
     tasks = (delayed(_fit_batch)(data, b, alpha, tol, max_iter) for b in batches)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
-    for nodes, rows, bad in track(results, p, "debiased lasso: nodewise fits", progress,
-                                  size=lambda r: len(r[0])):
+    for nodes, rows, bad in track(
+        results, p, "debiased lasso: nodewise fits", progress, size=lambda r: len(r[0])
+    ):
         coefs[nodes] = rows
         not_converged.extend(bad)
     G = data.G
@@ -146,8 +172,16 @@ def nodewise_lasso(Xs: np.ndarray, sw: np.ndarray, alpha: float | str, *,
     explained = np.einsum("jk,jk->j", coefs_G, coefs) - 2.0 * np.einsum("jk,kj->j", coefs, G)
     tau_sq = np.diag(G) + explained + alpha * np.abs(coefs).sum(axis=1)
     theta = (np.eye(p) - coefs) / tau_sq[:, None]
-    return NodewiseFit(theta, np.full(p, alpha), tau_sq, np.array(sorted(not_converged), int),
-                       cv_alphas, cv_error, cv_alpha, inflation)
+    return NodewiseFit(
+        theta,
+        np.full(p, alpha),
+        tau_sq,
+        np.array(sorted(not_converged), int),
+        cv_alphas,
+        cv_error,
+        cv_alpha,
+        inflation,
+    )
 
 
 def variance_proxy(G: np.ndarray, j: int, coefs: np.ndarray) -> np.ndarray:
@@ -158,10 +192,17 @@ def variance_proxy(G: np.ndarray, j: int, coefs: np.ndarray) -> np.ndarray:
     return (G[j, j] - 2.0 * Gg[:, j] + np.einsum("ak,ak->a", Gg, coefs)) / cross**2
 
 
-def znz_alpha(data: NodeData, cv_alpha: float, nodes: np.ndarray, tol: float, max_iter: int,
-              n_jobs: int | None, inflation: float = INFLATION, span: float = 20.0,
-              n_alphas: int = 40
-              ) -> tuple[float, float]:
+def znz_alpha(
+    data: NodeData,
+    cv_alpha: float,
+    nodes: np.ndarray,
+    tol: float,
+    max_iter: int,
+    n_jobs: int | None,
+    inflation: float = INFLATION,
+    span: float = 20.0,
+    n_alphas: int = 40,
+) -> tuple[float, float]:
     """Zhang and Zhang's (2014, Section 3.3) rule, as R's ``hdi::lasso.proj(do.ZnZ=TRUE)``:
     the smallest alpha <= ``cv_alpha`` whose variance proxy, averaged over ``nodes``, is at
     most ``inflation`` times its value at ``cv_alpha``.
@@ -173,16 +214,18 @@ def znz_alpha(data: NodeData, cv_alpha: float, nodes: np.ndarray, tol: float, ma
     Returns (alpha, the proxy's ratio at it).
     """
     alphas = np.geomspace(cv_alpha, cv_alpha / span, n_alphas)
-    tasks = (delayed(_proxy_batch)(data, b, alphas, tol, max_iter)
-             for b in _batches(list(nodes), n_jobs))
+    tasks = (
+        delayed(_proxy_batch)(data, b, alphas, tol, max_iter) for b in _batches(list(nodes), n_jobs)
+    )
     proxy = sum(Parallel(n_jobs=n_jobs)(tasks)) / len(nodes)
     ratio = proxy / proxy[0]
     k = int(np.flatnonzero(ratio <= inflation)[-1])  # the proxy grows as alpha falls
     return float(alphas[k]), float(ratio[k])
 
 
-def _proxy_batch(data: NodeData, nodes: list[int], alphas: np.ndarray, tol: float,
-                 max_iter: int) -> np.ndarray:
+def _proxy_batch(
+    data: NodeData, nodes: list[int], alphas: np.ndarray, tol: float, max_iter: int
+) -> np.ndarray:
     total = np.zeros(len(alphas))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
@@ -192,31 +235,48 @@ def _proxy_batch(data: NodeData, nodes: list[int], alphas: np.ndarray, tol: floa
     return total
 
 
-def pooled_cv_error(data: NodeData, alphas: np.ndarray, cv: int, nodes: np.ndarray, tol: float,
-                    max_iter: int, rng: np.random.Generator, n_jobs: int | None,
-                    progress: bool | None) -> np.ndarray:
+def pooled_cv_error(
+    data: NodeData,
+    alphas: np.ndarray,
+    cv: int,
+    nodes: np.ndarray,
+    tol: float,
+    max_iter: int,
+    rng: np.random.Generator,
+    n_jobs: int | None,
+    progress: bool | None,
+) -> np.ndarray:
     """K-fold squared prediction error of the nodewise lasso on the grid, summed over
     ``nodes``; ``rng`` draws the folds."""
     n = data.Xs.shape[0]
     folds = np.array_split(rng.permutation(n), cv)
     batches = _batches(list(nodes), n_jobs)
-    tasks = (delayed(_cv_batch)(data.Xs, data.sw, test, b, alphas, tol, max_iter)
-             for test in folds for b in batches)
+    tasks = (
+        delayed(_cv_batch)(data.Xs, data.sw, test, b, alphas, tol, max_iter)
+        for test in folds
+        for b in batches
+    )
     results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
     error = np.zeros(len(alphas))
-    for e, _ in track(results, len(nodes) * cv, "debiased lasso: nodewise cross-validation",
-                      progress, size=lambda r: r[1]):
+    for e, _ in track(
+        results,
+        len(nodes) * cv,
+        "debiased lasso: nodewise cross-validation",
+        progress,
+        size=lambda r: r[1],
+    ):
         error += e
     return error
 
 
 def _batches(items: list[int], n_jobs: int | None) -> list[list[int]]:
     size = max(1, math.ceil(len(items) / (4 * effective_n_jobs(n_jobs))))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _fit_batch(data: NodeData, nodes: list[int], alpha: float, tol: float, max_iter: int
-               ) -> tuple[list[int], np.ndarray, list[int]]:
+def _fit_batch(
+    data: NodeData, nodes: list[int], alpha: float, tol: float, max_iter: int
+) -> tuple[list[int], np.ndarray, list[int]]:
     rows = np.zeros((len(nodes), data.G.shape[0]))
     bad: list[int] = []
     with warnings.catch_warnings():
@@ -229,8 +289,15 @@ def _fit_batch(data: NodeData, nodes: list[int], alpha: float, tol: float, max_i
     return nodes, rows, bad
 
 
-def _cv_batch(Xs: np.ndarray, sw: np.ndarray, test: np.ndarray, nodes: list[int],
-              alphas: np.ndarray, tol: float, max_iter: int) -> tuple[np.ndarray, int]:
+def _cv_batch(
+    Xs: np.ndarray,
+    sw: np.ndarray,
+    test: np.ndarray,
+    nodes: list[int],
+    alphas: np.ndarray,
+    tol: float,
+    max_iter: int,
+) -> tuple[np.ndarray, int]:
     """Summed weighted test error over ``nodes`` for one fold, each node's path on the rest."""
     train = np.setdiff1d(np.arange(Xs.shape[0]), test)
     data = NodeData.build(Xs[train], sw[train], True)

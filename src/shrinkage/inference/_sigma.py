@@ -40,17 +40,33 @@ class LassoFit:
         return y - self.intercept - Xs @ self.w
 
 
-def lasso_at(Xs: np.ndarray, y: np.ndarray, alpha: float, *, w0: np.ndarray | None = None,
-             tol: float = 1e-8, max_iter: int = 10000, problem: Problem | None = None) -> LassoFit:
+def lasso_at(
+    Xs: np.ndarray,
+    y: np.ndarray,
+    alpha: float,
+    *,
+    w0: np.ndarray | None = None,
+    tol: float = 1e-8,
+    max_iter: int = 10000,
+    problem: Problem | None = None,
+) -> LassoFit:
     """The lasso 1/(2n) ||y - b - Xs w||^2 + alpha ||w||_1 by the path engine (certified)."""
     problem = problem or Problem.build(Xs, y, validated=True)
-    fit = solve_path(problem, np.array([alpha]), 1.0, tol=tol, max_iter=max_iter, w0=w0,
-                     model="the lasso for inference")
+    fit = solve_path(
+        problem,
+        np.array([alpha]),
+        1.0,
+        tol=tol,
+        max_iter=max_iter,
+        w0=w0,
+        model="the lasso for inference",
+    )
     return LassoFit(fit.coefs[0], float(fit.intercepts[0]), float(alpha))
 
 
-def lasso_cv(Xs: np.ndarray, y: np.ndarray, cv: int,
-             random_state: int | np.random.Generator | None) -> LassoFit:
+def lasso_cv(
+    Xs: np.ndarray, y: np.ndarray, cv: int, random_state: int | np.random.Generator | None
+) -> LassoFit:
     """The lasso at the alpha minimizing K-fold cross-validated error (shrinkage.LassoCV)."""
     from ..estimators.cv import LassoCV
 
@@ -65,9 +81,11 @@ def sigma_from_residuals(fit: LassoFit, Xs: np.ndarray, y: np.ndarray, what: str
     k = int(np.count_nonzero(fit.w))
     dof = n - k - 1
     if dof <= 0:
-        raise ValueError(f"sigma is not estimable from {what}: it uses {k} features and an "
-                         f"intercept with n_samples={n}, leaving no residual degrees of freedom. "
-                         "Give sigma as a number or use sigma='scaled'.")
+        raise ValueError(
+            f"sigma is not estimable from {what}: it uses {k} features and an "
+            f"intercept with n_samples={n}, leaving no residual degrees of freedom. "
+            "Give sigma as a number or use sigma='scaled'."
+        )
     r = fit.residuals(Xs, y)
     return _positive(math.sqrt(float(r @ r) / dof), what, float(np.std(y)))
 
@@ -76,16 +94,25 @@ def sigma_ols(Xs: np.ndarray, y: np.ndarray) -> float:
     """The full least-squares fit's residual sd, RSS / (n - p - 1); needs n > p + 1."""
     n, p = Xs.shape
     if n <= p + 1:
-        raise ValueError(f"sigma='ols' needs n_samples > n_features + 1; got n_samples={n}, "
-                         f"n_features={p}. Use sigma='scaled' or 'cv', or give sigma.")
+        raise ValueError(
+            f"sigma='ols' needs n_samples > n_features + 1; got n_samples={n}, "
+            f"n_features={p}. Use sigma='scaled' or 'cv', or give sigma."
+        )
     coef, *_ = np.linalg.lstsq(np.column_stack([np.ones(n), Xs]), y, rcond=None)
     residual = y - coef[0] - Xs @ coef[1:]
-    return _positive(math.sqrt(float(residual @ residual) / (n - p - 1)), "the OLS fit",
-                     float(np.std(y)))
+    return _positive(
+        math.sqrt(float(residual @ residual) / (n - p - 1)), "the OLS fit", float(np.std(y))
+    )
 
 
-def scaled_lasso(Xs: np.ndarray, y: np.ndarray, *, lambda0: float | None = None,
-                 tol: float = 1e-4, max_iter: int = 100) -> tuple[float, LassoFit]:
+def scaled_lasso(
+    Xs: np.ndarray,
+    y: np.ndarray,
+    *,
+    lambda0: float | None = None,
+    tol: float = 1e-4,
+    max_iter: int = 100,
+) -> tuple[float, LassoFit]:
     """Sun and Zhang (2012): the joint minimizer of
 
         ||y - b - Xs w||^2 / (2 n sigma) + sigma / 2 + lambda0 ||w||_1,
@@ -112,8 +139,11 @@ def scaled_lasso(Xs: np.ndarray, y: np.ndarray, *, lambda0: float | None = None,
         sigma = new
         if done:
             return sigma, fit
-    warnings.warn(f"the scaled lasso's sigma did not settle in {max_iter} iterations; using "
-                  f"{sigma:.4g}.", ShrinkageConvergenceWarning, stacklevel=2)
+    warnings.warn(
+        f"the scaled lasso's sigma did not settle in {max_iter} iterations; using {sigma:.4g}.",
+        ShrinkageConvergenceWarning,
+        stacklevel=2,
+    )
     return sigma, fit
 
 
@@ -132,6 +162,7 @@ def quantile_lambda0(n: int, p: int) -> float:
     >>> round(quantile_lambda0(200, 500), 4) < round(math.sqrt(2 * math.log(500) / 200), 4)
     True
     """
+
     def gap(L: float) -> float:
         return L - norm.isf(min((L**4 + 2.0 * L**2) / p, 0.99))
 
@@ -142,6 +173,8 @@ def quantile_lambda0(n: int, p: int) -> float:
 def _positive(sigma: float, what: str, scale: float = 0.0) -> float:
     """sigma when it is above 1e-10 ``scale`` (the sd of y), else the ValueError."""
     if not sigma > 1e-10 * scale:
-        raise ValueError(f"sigma is not estimable from {what}: the residuals are all zero (y is "
-                         "fitted exactly). Give sigma as a number.")
+        raise ValueError(
+            f"sigma is not estimable from {what}: the residuals are all zero (y is "
+            "fitted exactly). Give sigma as a number."
+        )
     return sigma

@@ -51,22 +51,32 @@ def truncnorm_cdf_sf(z: ArrayLike, a: ArrayLike, b: ArrayLike) -> tuple[np.ndarr
     return cdf, sf
 
 
-def pivot(observed: float | np.ndarray, mean: float | np.ndarray, sd: float | np.ndarray,
-          lower: float | np.ndarray, upper: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pivot(
+    observed: float | np.ndarray,
+    mean: float | np.ndarray,
+    sd: float | np.ndarray,
+    lower: float | np.ndarray,
+    upper: float | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """(P(Y <= observed), P(Y > observed)) for Y ~ N(mean, sd^2) truncated to [lower, upper]."""
     return truncnorm_cdf_sf((observed - mean) / sd, (lower - mean) / sd, (upper - mean) / sd)
 
 
-def two_sided_p_value(observed: float | np.ndarray, sd: float | np.ndarray,
-                      lower: float | np.ndarray, upper: float | np.ndarray,
-                      mean: float | np.ndarray = 0.0) -> np.ndarray:
+def two_sided_p_value(
+    observed: float | np.ndarray,
+    sd: float | np.ndarray,
+    lower: float | np.ndarray,
+    upper: float | np.ndarray,
+    mean: float | np.ndarray = 0.0,
+) -> np.ndarray:
     """2 min(F, 1 - F) of the truncated-Gaussian pivot at ``mean`` (H0: the target equals it)."""
     cdf, sf = pivot(observed, mean, sd, lower, upper)
     return np.minimum(1.0, 2.0 * np.minimum(cdf, sf))
 
 
-def mean_with_tail(observed: float, sd: float, lower: float, upper: float, tail: float,
-                   side: str) -> float:
+def mean_with_tail(
+    observed: float, sd: float, lower: float, upper: float, tail: float, side: str
+) -> float:
     """The mean mu at which P(Y > observed) = tail (side "sf") or P(Y <= observed) = tail
     (side "cdf"), Y ~ N(mu, sd^2) truncated to [lower, upper]; the survival function increases
     with mu, so the root is unique.  +-inf when it lies beyond 1e8 sd of ``observed``.
@@ -96,11 +106,14 @@ def mean_with_tail(observed: float, sd: float, lower: float, upper: float, tail:
     return float(brentq(gap, left, right, xtol=1e-12 * max(sd, abs(observed)), rtol=1e-12))
 
 
-def truncated_interval(observed: float, sd: float, lower: float, upper: float,
-                       level: float) -> tuple[float, float]:
+def truncated_interval(
+    observed: float, sd: float, lower: float, upper: float, level: float
+) -> tuple[float, float]:
     """Equal-tailed confidence interval for the mean of a normal truncated to [lower, upper]
     (Lee et al. 2016, Section 6): mu_lo with P(Y > y | mu_lo) = (1 - level)/2 and mu_hi with
     P(Y <= y | mu_hi) = (1 - level)/2."""
     tail = (1.0 - level) / 2.0
-    return (mean_with_tail(observed, sd, lower, upper, tail, "sf"),
-            mean_with_tail(observed, sd, lower, upper, tail, "cdf"))
+    return (
+        mean_with_tail(observed, sd, lower, upper, tail, "sf"),
+        mean_with_tail(observed, sd, lower, upper, tail, "cdf"),
+    )

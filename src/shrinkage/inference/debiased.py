@@ -48,10 +48,16 @@ DATAFITS = ("quadratic", "logistic")
 SIGMAS = ("scaled", "cv", "ols")
 
 
-def nodewise_inverse(X: ArrayLike, *, alpha: float | str = "znz", cv: int = 5,
-                     cv_nodes: int | None = None,
-                     random_state: int | np.random.Generator | None = None,
-                     n_jobs: int | None = None, progress: bool | None = None) -> NodewiseFit:
+def nodewise_inverse(
+    X: ArrayLike,
+    *,
+    alpha: float | str = "znz",
+    cv: int = 5,
+    cv_nodes: int | None = None,
+    random_state: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+) -> NodewiseFit:
     """The nodewise lasso's Theta for the least-squares debiased lasso of this X (unweighted).
 
     It depends on X alone: compute it once and pass it as ``nodewise=`` to ``debiased_lasso``
@@ -91,19 +97,30 @@ def nodewise_inverse(X: ArrayLike, *, alpha: float | str = "znz", cv: int = 5,
     X, _, names = check_data(X, np.zeros(np.shape(X)[0]), None)
     n = X.shape[0]
     Xs, _ = standardize(X, np.full(n, 1.0 / n), names)
-    return _nodewise(Xs, np.full(n, 1.0 / n), alpha, cv, cv_nodes, random_state, n_jobs,
-                     progress)
+    return _nodewise(Xs, np.full(n, 1.0 / n), alpha, cv, cv_nodes, random_state, n_jobs, progress)
 
 
-def debiased_lasso(X: ArrayLike, y: ArrayLike, *, datafit: str = "quadratic",
-                   alpha: float | str = "cv", sigma: float | str = "cv",
-                   nodewise_alpha: float | str = "znz", nodewise: NodewiseFit | None = None,
-                   strong_step: bool = True, bootstrap: str | None = None,
-                   n_boot: int = 1000, cv: int = 5, cv_nodes: int | None = None,
-                   feature_names: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
-                   offset: ArrayLike | None = None,
-                   random_state: int | np.random.Generator | None = None,
-                   n_jobs: int | None = None, progress: bool | None = None) -> InferenceResult:
+def debiased_lasso(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    datafit: str = "quadratic",
+    alpha: float | str = "cv",
+    sigma: float | str = "cv",
+    nodewise_alpha: float | str = "znz",
+    nodewise: NodewiseFit | None = None,
+    strong_step: bool = True,
+    bootstrap: str | None = None,
+    n_boot: int = 1000,
+    cv: int = 5,
+    cv_nodes: int | None = None,
+    feature_names: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    random_state: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+) -> InferenceResult:
     """Confidence intervals and p-values for every coefficient of the full model.
 
     b = w + Theta X'(y - Xw)/n,  se_j = sigma sqrt((Theta Sigma_hat Theta')_jj / n).
@@ -195,13 +212,18 @@ def debiased_lasso(X: ArrayLike, y: ArrayLike, *, datafit: str = "quadratic",
         _check_bootstrap(bootstrap, n_boot, datafit, sigma)
     if datafit == "logistic":
         if nodewise is not None:
-            raise ValueError("nodewise= cannot be reused for datafit='logistic': its Theta is "
-                             "weighted by the fitted probabilities, which depend on y.")
+            raise ValueError(
+                "nodewise= cannot be reused for datafit='logistic': its Theta is "
+                "weighted by the fitted probabilities, which depend on y."
+            )
         if not (isinstance(sigma, str) and sigma == "cv"):
-            raise ValueError(f"sigma does not apply to datafit='logistic' (the variance comes "
-                             f"from the fitted probabilities); got sigma={sigma!r}.")
-        return _logistic(X, y, names, alpha, nodewise_alpha, cv, cv_nodes, random_state,
-                         n_jobs, progress)
+            raise ValueError(
+                f"sigma does not apply to datafit='logistic' (the variance comes "
+                f"from the fitted probabilities); got sigma={sigma!r}."
+            )
+        return _logistic(
+            X, y, names, alpha, nodewise_alpha, cv, cv_nodes, random_state, n_jobs, progress
+        )
     uniform = np.full(n, 1.0 / n)
     Xs, sd = standardize(X, uniform, names)
     yc = y - y.mean()
@@ -216,31 +238,47 @@ def debiased_lasso(X: ArrayLike, y: ArrayLike, *, datafit: str = "quadratic",
         notes.append(f"initial lasso: alpha={fit.alpha:.4g} (given)")
     sigma_value = _sigma(sigma, Xs, yc, fit_cv, cv, random_state, notes)
     if nodewise is None:
-        nodewise = _nodewise(Xs, uniform, nodewise_alpha, cv, cv_nodes, random_state, n_jobs,
-                             progress)
+        nodewise = _nodewise(
+            Xs, uniform, nodewise_alpha, cv, cv_nodes, random_state, n_jobs, progress
+        )
     elif not isinstance(nodewise, NodewiseFit) or nodewise.theta.shape != (p, p):
-        raise ValueError(f"nodewise must be the nodewise_inverse(X) of this X, with a ({p}, {p}) "
-                         "theta.")
+        raise ValueError(
+            f"nodewise must be the nodewise_inverse(X) of this X, with a ({p}, {p}) theta."
+        )
     G = Xs.T @ Xs / n
     residuals = fit.residuals(Xs, yc)
     step = OneStep(nodewise.theta, G, n)
-    b, se, n_strong = step.estimate(fit.w, Xs.T @ residuals / n, sigma_value,
-                                    strong_step=strong_step)
+    b, se, n_strong = step.estimate(
+        fit.w, Xs.T @ residuals / n, sigma_value, strong_step=strong_step
+    )
     notes.extend(_nodewise_notes(nodewise))
     if n_strong:
-        notes.append(f"strong step: {n_strong} strong coefficient"
-                     f"{'s' if n_strong != 1 else ''} re-debiased (Bonferroni 5%)")
+        notes.append(
+            f"strong step: {n_strong} strong coefficient"
+            f"{'s' if n_strong != 1 else ''} re-debiased (Bonferroni 5%)"
+        )
     pivots = None
     if bootstrap is not None:
         rng = np.random.default_rng(random_state)
-        pivots = bootstrap_pivots(step, Xs, fit, residuals, sigma_value,
-                                  not isinstance(sigma, str), kind=bootstrap, n_boot=n_boot,
-                                  strong_step=strong_step, rng=rng,
-                                  truth=bootstrap_truth(b, se))
-        notes.append(f"intervals and p-values from the {bootstrap} bootstrap of the pivots "
-                     f"(b - beta) / se, {n_boot} replicates at alpha={fit.alpha:.4g}, centred at "
-                     "the Bonferroni-significant estimates (Dezeure, Buhlmann and Zhang 2017; "
-                     "Chatterjee and Lahiri 2011)")
+        pivots = bootstrap_pivots(
+            step,
+            Xs,
+            fit,
+            residuals,
+            sigma_value,
+            not isinstance(sigma, str),
+            kind=bootstrap,
+            n_boot=n_boot,
+            strong_step=strong_step,
+            rng=rng,
+            truth=bootstrap_truth(b, se),
+        )
+        notes.append(
+            f"intervals and p-values from the {bootstrap} bootstrap of the pivots "
+            f"(b - beta) / se, {n_boot} replicates at alpha={fit.alpha:.4g}, centred at "
+            "the Bonferroni-significant estimates (Dezeure, Buhlmann and Zhang 2017; "
+            "Chatterjee and Lahiri 2011)"
+        )
     return _result(b / sd, se / sd, G, n, names, sigma_value, fit.alpha, notes, pivots)
 
 
@@ -248,14 +286,20 @@ def _check_bootstrap(bootstrap: str, n_boot: int, datafit: str, sigma: float | s
     v.check_choice(bootstrap, "bootstrap", BOOTSTRAPS)
     v.check_positive_int(n_boot, "n_boot")
     if n_boot < 100:
-        raise ValueError(f"n_boot must be at least 100 for the bootstrap's 2.5% and 97.5% "
-                         f"quantiles; got n_boot={n_boot!r}.")
+        raise ValueError(
+            f"n_boot must be at least 100 for the bootstrap's 2.5% and 97.5% "
+            f"quantiles; got n_boot={n_boot!r}."
+        )
     if datafit != "quadratic":
-        raise ValueError(f"bootstrap={bootstrap!r} applies to datafit='quadratic' only (the "
-                         "residual bootstrap needs additive noise); use bootstrap=None.")
+        raise ValueError(
+            f"bootstrap={bootstrap!r} applies to datafit='quadratic' only (the "
+            "residual bootstrap needs additive noise); use bootstrap=None."
+        )
     if isinstance(sigma, str) and sigma != "cv":
-        raise ValueError(f"bootstrap={bootstrap!r} needs sigma='cv' or a number (each replicate "
-                         f"re-estimates sigma from its lasso's residuals); got sigma={sigma!r}.")
+        raise ValueError(
+            f"bootstrap={bootstrap!r} needs sigma='cv' or a number (each replicate "
+            f"re-estimates sigma from its lasso's residuals); got sigma={sigma!r}."
+        )
 
 
 def strong_step_inverse(theta: np.ndarray, G: np.ndarray, strong: np.ndarray) -> np.ndarray:
@@ -286,8 +330,15 @@ def sandwich_diagonal(theta: np.ndarray, G: np.ndarray) -> np.ndarray:
     return np.einsum("jk,jk->j", theta @ G, theta)
 
 
-def _sigma(sigma: float | str, Xs: np.ndarray, yc: np.ndarray, fit_cv: LassoFit | None, cv: int,
-           random_state: int | np.random.Generator | None, notes: list[str]) -> float:
+def _sigma(
+    sigma: float | str,
+    Xs: np.ndarray,
+    yc: np.ndarray,
+    fit_cv: LassoFit | None,
+    cv: int,
+    random_state: int | np.random.Generator | None,
+    notes: list[str],
+) -> float:
     if not isinstance(sigma, str):
         value = given_sigma(sigma)
         notes.append(f"sigma={value:.4g} (given)")
@@ -295,83 +346,117 @@ def _sigma(sigma: float | str, Xs: np.ndarray, yc: np.ndarray, fit_cv: LassoFit 
     v.check_choice(sigma, "sigma", SIGMAS)
     if sigma == "scaled":
         value, fit = scaled_lasso(Xs, yc)
-        notes.append(f"sigma={value:.4g} by the scaled lasso (Sun and Zhang's quantile "
-                     "lambda0)")
+        notes.append(f"sigma={value:.4g} by the scaled lasso (Sun and Zhang's quantile lambda0)")
     elif sigma == "cv":
         fit = fit_cv or lasso_cv(Xs, yc, cv, random_state)
         value = sigma_from_residuals(fit, Xs, yc, "the cross-validated lasso")
-        notes.append(f"sigma={value:.4g} from the cross-validated lasso's residuals "
-                     f"(alpha={fit.alpha:.4g}, RSS / (n - |S| - 1))")
+        notes.append(
+            f"sigma={value:.4g} from the cross-validated lasso's residuals "
+            f"(alpha={fit.alpha:.4g}, RSS / (n - |S| - 1))"
+        )
     else:
         value = sigma_ols(Xs, yc)
         notes.append(f"sigma={value:.4g} from the full least-squares fit")
     return value
 
 
-def _nodewise(Xs: np.ndarray, sw: np.ndarray, alpha: float | str, cv: int, cv_nodes: int | None,
-              random_state: int | np.random.Generator | None, n_jobs: int | None,
-              progress: bool | None) -> NodewiseFit:
+def _nodewise(
+    Xs: np.ndarray,
+    sw: np.ndarray,
+    alpha: float | str,
+    cv: int,
+    cv_nodes: int | None,
+    random_state: int | np.random.Generator | None,
+    n_jobs: int | None,
+    progress: bool | None,
+) -> NodewiseFit:
     if isinstance(alpha, str):
         v.check_choice(alpha, "nodewise_alpha", ("znz", "cv", "universal"))
     else:
         alpha = v.check_alpha(alpha, "nodewise_alpha")
         if alpha == 0:
-            raise ValueError("nodewise_alpha must be positive (0 is the exact inverse, which "
-                             "does not exist for p >= n); use a small number for n >> p.")
+            raise ValueError(
+                "nodewise_alpha must be positive (0 is the exact inverse, which "
+                "does not exist for p >= n); use a small number for n >> p."
+            )
     if cv_nodes is not None:
         v.check_positive_int(cv_nodes, "cv_nodes")
-    return nodewise_lasso(Xs, sw, alpha, cv=v.check_cv(cv, Xs.shape[0]), cv_nodes=cv_nodes,
-                          random_state=random_state, n_jobs=n_jobs, progress=progress)
+    return nodewise_lasso(
+        Xs,
+        sw,
+        alpha,
+        cv=v.check_cv(cv, Xs.shape[0]),
+        cv_nodes=cv_nodes,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
 
 
 def _nodewise_notes(nodewise: NodewiseFit) -> list[str]:
     how = ""
     if nodewise.inflation is not None:
-        how = (f" by Zhang and Zhang's rule (variance x{nodewise.inflation:.3g} of the pooled "
-               f"cross-validation's alpha={nodewise.cv_alpha:.4g})")
+        how = (
+            f" by Zhang and Zhang's rule (variance x{nodewise.inflation:.3g} of the pooled "
+            f"cross-validation's alpha={nodewise.cv_alpha:.4g})"
+        )
     elif nodewise.cv_alphas is not None:
         how = " by pooled cross-validation"
     notes = [f"nodewise lasso: alpha={nodewise.alphas[0]:.4g}{how}"]
     if nodewise.not_converged.size:
-        notes.append(f"{nodewise.not_converged.size} nodewise fits stopped at max_iter "
-                     f"(features {nodewise.not_converged[:5].tolist()}...)")
+        notes.append(
+            f"{nodewise.not_converged.size} nodewise fits stopped at max_iter "
+            f"(features {nodewise.not_converged[:5].tolist()}...)"
+        )
     return notes
 
 
-def _logistic(X: np.ndarray, y: np.ndarray, names: np.ndarray, alpha: float | str,
-              nodewise_alpha: float | str, cv: int, cv_nodes: int | None,
-              random_state: int | np.random.Generator | None, n_jobs: int | None,
-              progress: bool | None) -> InferenceResult:
+def _logistic(
+    X: np.ndarray,
+    y: np.ndarray,
+    names: np.ndarray,
+    alpha: float | str,
+    nodewise_alpha: float | str,
+    cv: int,
+    cv_nodes: int | None,
+    random_state: int | np.random.Generator | None,
+    n_jobs: int | None,
+    progress: bool | None,
+) -> InferenceResult:
     from ..estimators.glm import LogisticRegression
     from ..estimators.glm_cv import LogisticRegressionCV
 
     labels = np.unique(y)
     if labels.size != 2 or not np.all(np.isin(labels, (0.0, 1.0))):
-        raise ValueError(f"datafit='logistic' needs y with the two labels 0 and 1; got "
-                         f"{labels[:5].tolist()}.")
+        raise ValueError(
+            f"datafit='logistic' needs y with the two labels 0 and 1; got {labels[:5].tolist()}."
+        )
     n = X.shape[0]
     Xs, sd = standardize(X, np.full(n, 1.0 / n), names)
     if isinstance(alpha, str):
         v.check_choice(alpha, "alpha", ("cv",))
-        model: LogisticRegression = LogisticRegressionCV(l1_ratios=1.0, cv=cv,
-                                                         random_state=random_state).fit(Xs, y)
+        model: LogisticRegression = LogisticRegressionCV(
+            l1_ratios=1.0, cv=cv, random_state=random_state
+        ).fit(Xs, y)
         alpha_value = float(model.alpha_)
         note = f"initial L1 logistic fit: alpha={alpha_value:.4g} by {cv}-fold cross-validation"
     else:
         alpha_value = v.check_alpha(alpha)
-        model = LogisticRegression(penalty="l1", alpha=alpha_value, tol=1e-8,
-                                   max_iter=10000).fit(Xs, y)
+        model = LogisticRegression(penalty="l1", alpha=alpha_value, tol=1e-8, max_iter=10000).fit(
+            Xs, y
+        )
         note = f"initial L1 logistic fit: alpha={alpha_value:.4g} (given)"
     w = np.ravel(model.coef_).astype(float)
     prob = expit(Xs @ w + float(np.ravel(model.intercept_)[0]))
     weight = prob * (1.0 - prob)
     total = float(weight.sum())
     if not total > 1e-8 * n:
-        raise ValueError("the L1 logistic fit separates the classes (every fitted probability "
-                         "is 0 or 1): the Fisher information is zero and no standard error is "
-                         "defined. Use a larger alpha.")
-    nodewise = _nodewise(Xs, weight, nodewise_alpha, cv, cv_nodes, random_state, n_jobs,
-                         progress)
+        raise ValueError(
+            "the L1 logistic fit separates the classes (every fitted probability "
+            "is 0 or 1): the Fisher information is zero and no standard error is "
+            "defined. Use a larger alpha."
+        )
+    nodewise = _nodewise(Xs, weight, nodewise_alpha, cv, cv_nodes, random_state, n_jobs, progress)
     mean = weight @ Xs / total
     Xw = (Xs - mean) * np.sqrt(weight / total)[:, None]
     G = Xw.T @ Xw
@@ -379,18 +464,35 @@ def _logistic(X: np.ndarray, y: np.ndarray, names: np.ndarray, alpha: float | st
     variance = sandwich_diagonal(nodewise.theta, G)
     se = np.sqrt(variance / total)
     notes = [note, *_nodewise_notes(nodewise)]
-    return _result(b / sd, se / sd, G / np.sqrt(np.outer(np.diag(G), np.diag(G))), n, names,
-                   None, alpha_value, notes)
+    return _result(
+        b / sd,
+        se / sd,
+        G / np.sqrt(np.outer(np.diag(G), np.diag(G))),
+        n,
+        names,
+        None,
+        alpha_value,
+        notes,
+    )
 
 
-def _result(coef: np.ndarray, se: np.ndarray, corr: np.ndarray, n: int, names: np.ndarray,
-            sigma: float | None, alpha: float, notes: list[str], pivots: np.ndarray | None = None
-            ) -> InferenceResult:
+def _result(
+    coef: np.ndarray,
+    se: np.ndarray,
+    corr: np.ndarray,
+    n: int,
+    names: np.ndarray,
+    sigma: float | None,
+    alpha: float,
+    notes: list[str],
+    pivots: np.ndarray | None = None,
+) -> InferenceResult:
     p = len(coef)
     reasons = np.full(p, "", dtype=object)
     collinear = collinear_features(corr, n)
-    reasons[collinear] = ("collinear with other features: its full-model coefficient is not "
-                          "identifiable")
+    reasons[collinear] = (
+        "collinear with other features: its full-model coefficient is not identifiable"
+    )
     coef = np.where(collinear, np.nan, coef)
     se = np.where(collinear, np.nan, se)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -399,5 +501,19 @@ def _result(coef: np.ndarray, se: np.ndarray, corr: np.ndarray, n: int, names: n
         p_values = 2.0 * norm.sf(np.abs(t))
     else:
         p_values = np.where(np.isfinite(t), bootstrap_p_values(np.nan_to_num(t), pivots), np.nan)
-    return InferenceResult("debiased lasso", "full", coef, se, p_values, np.arange(p), names,
-                           reasons, n, p, sigma, alpha, notes=tuple(notes), pivots=pivots)
+    return InferenceResult(
+        "debiased lasso",
+        "full",
+        coef,
+        se,
+        p_values,
+        np.arange(p),
+        names,
+        reasons,
+        n,
+        p,
+        sigma,
+        alpha,
+        notes=tuple(notes),
+        pivots=pivots,
+    )

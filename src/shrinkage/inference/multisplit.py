@@ -50,12 +50,22 @@ def aggregate_quantiles(p_values: np.ndarray, gamma_min: float) -> np.ndarray:
     return np.minimum(1.0, (1.0 - math.log(gamma_min)) * best)
 
 
-def multi_split(X: ArrayLike, y: ArrayLike, *, n_splits: int = 50, gamma_min: float = 0.05,
-                alpha: float | str = "cv", cv: int = 5, max_selected: int | None = None,
-                feature_names: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
-                offset: ArrayLike | None = None,
-                random_state: int | np.random.Generator | None = None,
-                n_jobs: int | None = None, progress: bool | None = None) -> InferenceResult:
+def multi_split(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    n_splits: int = 50,
+    gamma_min: float = 0.05,
+    alpha: float | str = "cv",
+    cv: int = 5,
+    max_selected: int | None = None,
+    feature_names: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    random_state: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+) -> InferenceResult:
     """p-values for every feature of the full linear model by multi sample-splitting.
 
     P_j = min(1, (1 - log gamma_min) inf_gamma q_gamma(P_j^(b) / gamma)) over B splits.
@@ -121,46 +131,75 @@ def multi_split(X: ArrayLike, y: ArrayLike, *, n_splits: int = 50, gamma_min: fl
     else:
         alpha = v.check_alpha(alpha)
     limit = n - n // 2 - 2
-    max_selected = limit if max_selected is None else min(
-        v.check_positive_int(max_selected, "max_selected"), limit)
+    max_selected = (
+        limit
+        if max_selected is None
+        else min(v.check_positive_int(max_selected, "max_selected"), limit)
+    )
     Xs, _ = standardize(X, np.full(n, 1.0 / n), names)
     rng = np.random.default_rng(random_state)
     splits = [rng.permutation(n) for _ in range(n_splits)]
     seeds = rng.integers(2**31, size=n_splits)
-    tasks = (delayed(_one_split)(Xs, y, order, alpha, cv, max_selected, int(seed))
-             for order, seed in zip(splits, seeds, strict=True))
+    tasks = (
+        delayed(_one_split)(Xs, y, order, alpha, cv, max_selected, int(seed))
+        for order, seed in zip(splits, seeds, strict=True)
+    )
     outs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
     raw = np.ones((n_splits, p))
     fwer = np.ones((n_splits, p))
     fdr = np.ones((n_splits, p))
     capped = sizes = 0
     for b, (selected, p_sel, was_capped) in enumerate(
-            track(outs, n_splits, "multi sample-splitting", progress)):
+        track(outs, n_splits, "multi sample-splitting", progress)
+    ):
         if selected.size:
             raw[b, selected] = p_sel
             fwer[b, selected] = np.minimum(1.0, p_sel * selected.size)
             fdr[b, selected] = adjust_p_values(p_sel, "bh")
         capped += was_capped
         sizes += selected.size
-    notes = [f"{n_splits} random half splits, lasso "
-             + ("alpha by cross-validation" if isinstance(alpha, str) else f"alpha={alpha:.4g}")
-             + f" on the first half, OLS t-tests on the second; {sizes / n_splits:.1f} features "
-             f"selected per split on average; gamma_min={gamma_min:g}"]
+    notes = [
+        f"{n_splits} random half splits, lasso "
+        + ("alpha by cross-validation" if isinstance(alpha, str) else f"alpha={alpha:.4g}")
+        + f" on the first half, OLS t-tests on the second; {sizes / n_splits:.1f} features "
+        f"selected per split on average; gamma_min={gamma_min:g}"
+    ]
     if capped:
-        notes.append(f"{capped} splits selected more than {max_selected} features: the largest "
-                     "coefficients were kept")
+        notes.append(
+            f"{capped} splits selected more than {max_selected} features: the largest "
+            "coefficients were kept"
+        )
     nan = np.full(p, np.nan)
     return InferenceResult(
-        "multi sample-splitting", "full_screening", nan, nan.copy(),
-        aggregate_quantiles(raw, gamma_min), np.arange(p), names, np.full(p, "", dtype=object),
-        n, p, None, None if isinstance(alpha, str) else alpha,
-        extra_p_values={"fwer": aggregate_quantiles(fwer, gamma_min),
-                        "fdr": aggregate_quantiles(fdr, gamma_min)},
-        notes=tuple(notes))
+        "multi sample-splitting",
+        "full_screening",
+        nan,
+        nan.copy(),
+        aggregate_quantiles(raw, gamma_min),
+        np.arange(p),
+        names,
+        np.full(p, "", dtype=object),
+        n,
+        p,
+        None,
+        None if isinstance(alpha, str) else alpha,
+        extra_p_values={
+            "fwer": aggregate_quantiles(fwer, gamma_min),
+            "fdr": aggregate_quantiles(fdr, gamma_min),
+        },
+        notes=tuple(notes),
+    )
 
 
-def _one_split(Xs: np.ndarray, y: np.ndarray, order: np.ndarray, alpha: float | str, cv: int,
-               max_selected: int, seed: int) -> tuple[np.ndarray, np.ndarray, bool]:
+def _one_split(
+    Xs: np.ndarray,
+    y: np.ndarray,
+    order: np.ndarray,
+    alpha: float | str,
+    cv: int,
+    max_selected: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """(selected features, their OLS p-values on the second half, whether the set was capped).
 
     A selected set that is collinear on the second half gets p = 1 (no test is possible)."""

@@ -25,17 +25,20 @@ MEANINGS = {
         "Each interval and p-value is about beta_j, the coefficient of feature j in the full "
         "linear model over all {p} features (H0: beta_j = 0), whatever the lasso selected. It "
         "is asymptotically valid when that model holds with a sparse beta (s log p / sqrt(n) "
-        "small) and a design whose inverse covariance is sparse enough for the nodewise lasso."),
+        "small) and a design whose inverse covariance is sparse enough for the nodewise lasso."
+    ),
     "selected": (
         "Each interval and p-value is about the partial coefficient of feature j in the "
         "projection of E[y] on the {k} features the lasso selected at alpha={alpha:.4g}, "
         "conditionally on that selection and its signs (Lee et al. 2016): exact for Gaussian "
         "noise of known variance. It is not the full model's coefficient unless the selected "
-        "set holds every feature with a non-zero coefficient."),
+        "set holds every feature with a non-zero coefficient."
+    ),
     "full_screening": (
         "Each p-value tests H0: beta_j = 0 in the full linear model over all {p} features; they "
         "are valid when the lasso's selection on half of the rows keeps the true support with "
-        "high probability (the screening property). No estimates or intervals are given."),
+        "high probability (the screening property). No estimates or intervals are given."
+    ),
 }
 
 
@@ -133,8 +136,9 @@ class InferenceResult:
     @property
     def meaning(self) -> str:
         """What each interval covers and under which assumptions."""
-        return MEANINGS[self.target].format(p=self.n_features, k=len(self),
-                                            alpha=self.alpha if self.alpha is not None else 0.0)
+        return MEANINGS[self.target].format(
+            p=self.n_features, k=len(self), alpha=self.alpha if self.alpha is not None else 0.0
+        )
 
     def conf_int(self, level: float = 0.95) -> np.ndarray:
         """(k, 2) lower and upper ends of the level confidence intervals (NaN where undefined).
@@ -178,9 +182,15 @@ class InferenceResult:
 
         ci = self.conf_int(level)
         pct = f"{100 * level:g}%"
-        columns = {"coef": self.coef, "std_err": self.std_err, f"ci_lower_{pct}": ci[:, 0],
-                   f"ci_upper_{pct}": ci[:, 1], "p_value": self.p_values,
-                   "p_holm": self.p_adjusted("holm"), "p_bh": self.p_adjusted("bh")}
+        columns = {
+            "coef": self.coef,
+            "std_err": self.std_err,
+            f"ci_lower_{pct}": ci[:, 0],
+            f"ci_upper_{pct}": ci[:, 1],
+            "p_value": self.p_values,
+            "p_holm": self.p_adjusted("holm"),
+            "p_bh": self.p_adjusted("bh"),
+        }
         for name, values in self.extra_p_values.items():
             columns[f"p_{name}"] = values
         columns["reason"] = self.reasons
@@ -191,26 +201,63 @@ class InferenceResult:
 
     def to_dict(self, level: float = 0.95) -> dict[str, Any]:
         """Plain Python types (for JSON): method, meaning, notes and one record per feature."""
+
         def number(x: float) -> float | None:
             return None if not np.isfinite(x) else float(x)
 
         ci = self.conf_int(level)
         holm, bh = self.p_adjusted("holm"), self.p_adjusted("bh")
-        rows = [{"feature": str(name), "index": int(j), "coef": number(c), "std_err": number(s),
-                 "ci_lower": number(lo), "ci_upper": number(hi), "p_value": number(pv),
-                 "p_holm": number(ph), "p_bh": number(pb), "reason": str(r)}
-                for name, j, c, s, (lo, hi), pv, ph, pb, r in zip(
-                    self.feature_names, self.feature_index, self.coef, self.std_err, ci,
-                    self.p_values, holm, bh, self.reasons, strict=True)]
-        return {"method": self.method, "target": self.target, "meaning": self.meaning,
-                "level": level, "sigma": self.sigma, "alpha": self.alpha,
-                "n_samples": self.n_samples, "n_features": self.n_features,
-                "notes": list(self.notes), "features": rows}
+        rows = [
+            {
+                "feature": str(name),
+                "index": int(j),
+                "coef": number(c),
+                "std_err": number(s),
+                "ci_lower": number(lo),
+                "ci_upper": number(hi),
+                "p_value": number(pv),
+                "p_holm": number(ph),
+                "p_bh": number(pb),
+                "reason": str(r),
+            }
+            for name, j, c, s, (lo, hi), pv, ph, pb, r in zip(
+                self.feature_names,
+                self.feature_index,
+                self.coef,
+                self.std_err,
+                ci,
+                self.p_values,
+                holm,
+                bh,
+                self.reasons,
+                strict=True,
+            )
+        ]
+        return {
+            "method": self.method,
+            "target": self.target,
+            "meaning": self.meaning,
+            "level": level,
+            "sigma": self.sigma,
+            "alpha": self.alpha,
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "notes": list(self.notes),
+            "features": rows,
+        }
 
-    def plot(self, level: float = 0.95, *, ax: Axes | None = None, sort: bool = False,
-             max_features: int = 40, color: ColorType = "C0",
-             significant_color: ColorType = "C3", adjust: str = "holm", **errorbar_kw: Any
-             ) -> Figure | SubFigure:
+    def plot(
+        self,
+        level: float = 0.95,
+        *,
+        ax: Axes | None = None,
+        sort: bool = False,
+        max_features: int = 40,
+        color: ColorType = "C0",
+        significant_color: ColorType = "C3",
+        adjust: str = "holm",
+        **errorbar_kw: Any,
+    ) -> Figure | SubFigure:
         """Forest plot: each feature's estimate with its level interval, a line at zero.
 
         Features whose ``adjust``-adjusted p-value is <= 1 - level are drawn in
@@ -223,14 +270,18 @@ class InferenceResult:
         ci = self.conf_int(level)
         rows = np.arange(len(self))
         if len(self) > max_features:
-            rows = np.sort(np.argsort(np.where(np.isnan(self.p_values), 2.0, self.p_values),
-                                      kind="stable")[:max_features])
+            rows = np.sort(
+                np.argsort(np.where(np.isnan(self.p_values), 2.0, self.p_values), kind="stable")[
+                    :max_features
+                ]
+            )
         if sort:
             rows = rows[np.argsort(np.nan_to_num(self.coef[rows]), kind="stable")]
         fig: Figure | SubFigure
         if ax is None:
-            fig, ax = plt.subplots(figsize=(5.5, 1.2 + 0.28 * max(len(rows), 1)),
-                                   layout="constrained")
+            fig, ax = plt.subplots(
+                figsize=(5.5, 1.2 + 0.28 * max(len(rows), 1)), layout="constrained"
+            )
         else:
             fig = ax.figure
         centre = np.where(np.isfinite(self.coef), self.coef, ci.mean(axis=1))
@@ -240,13 +291,22 @@ class InferenceResult:
         for mask, c in ((~sig[rows], color), (sig[rows], significant_color)):
             if np.any(mask):
                 lo, hi, mid = ci[rows, 0][mask], ci[rows, 1][mask], centre[rows][mask]
-                ax.errorbar(mid, y[mask], xerr=np.vstack([mid - lo, hi - mid]),
-                            fmt=fmt, color=c, capsize=3, **errorbar_kw)
+                ax.errorbar(
+                    mid,
+                    y[mask],
+                    xerr=np.vstack([mid - lo, hi - mid]),
+                    fmt=fmt,
+                    color=c,
+                    capsize=3,
+                    **errorbar_kw,
+                )
         ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
         ax.set_yticks(y, [str(self.feature_names[i]) for i in rows])
         ax.set_xlabel(f"{100 * level:g}% interval ({self.method})")
-        what = "full-model coefficient" if self.target != "selected" else "selected-model " \
-            "partial coefficient"
-        ax.set_title(f"{what}; highlighted: {adjust}-adjusted p <= {1 - level:g}",
-                     fontsize="small")
+        what = (
+            "full-model coefficient"
+            if self.target != "selected"
+            else "selected-model partial coefficient"
+        )
+        ax.set_title(f"{what}; highlighted: {adjust}-adjusted p <= {1 - level:g}", fontsize="small")
         return fig

@@ -41,8 +41,9 @@ SIGMAS = ("ols", "cv", "scaled")
 KKT_TOL = 1e-6
 
 
-def selection_polyhedron(Xc: np.ndarray, active: np.ndarray, signs: np.ndarray, alpha: float
-                         ) -> tuple[np.ndarray, np.ndarray]:
+def selection_polyhedron(
+    Xc: np.ndarray, active: np.ndarray, signs: np.ndarray, alpha: float
+) -> tuple[np.ndarray, np.ndarray]:
     """(A, b) with {y : A y <= b} the event that the lasso at alpha selects ``active`` with
     ``signs`` (Lee et al. 2016, Proposition 4.2, at lambda = n alpha; Xc centred).
 
@@ -65,12 +66,15 @@ def selection_polyhedron(Xc: np.ndarray, active: np.ndarray, signs: np.ndarray, 
         return sign_rows, sign_bound
     XI_P = XI.T - (XI.T @ XA) @ MXt  # X_I' P without forming P
     tilt = XI.T @ (XA @ (M @ signs))
-    return (np.vstack([sign_rows, XI_P / lam, -XI_P / lam]),
-            np.concatenate([sign_bound, 1.0 - tilt, 1.0 + tilt]))
+    return (
+        np.vstack([sign_rows, XI_P / lam, -XI_P / lam]),
+        np.concatenate([sign_bound, 1.0 - tilt, 1.0 + tilt]),
+    )
 
 
-def truncation_limits(A: np.ndarray, b: np.ndarray, y: np.ndarray, eta: np.ndarray
-                      ) -> tuple[float, float]:
+def truncation_limits(
+    A: np.ndarray, b: np.ndarray, y: np.ndarray, eta: np.ndarray
+) -> tuple[float, float]:
     """[V-, V+]: the values of eta'y that keep y in {A y <= b} when only eta'y moves
     (Lee et al. 2016, Lemma 5.1)."""
     c = eta / (eta @ eta)
@@ -85,12 +89,19 @@ def truncation_limits(A: np.ndarray, b: np.ndarray, y: np.ndarray, eta: np.ndarr
     return float(lower), float(upper)
 
 
-def selective_inference(X: ArrayLike, y: ArrayLike, alpha: float, *,
-                        sigma: float | str | None = None, cv: int = 5,
-                        feature_names: ArrayLike | None = None, standardize: bool = False,
-                        sample_weight: ArrayLike | None = None, offset: ArrayLike | None = None,
-                        random_state: int | np.random.Generator | None = None
-                        ) -> InferenceResult:
+def selective_inference(
+    X: ArrayLike,
+    y: ArrayLike,
+    alpha: float,
+    *,
+    sigma: float | str | None = None,
+    cv: int = 5,
+    feature_names: ArrayLike | None = None,
+    standardize: bool = False,
+    sample_weight: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    random_state: int | np.random.Generator | None = None,
+) -> InferenceResult:
     """p-values and confidence intervals for the lasso's selected features at a fixed alpha,
     conditional on the selection and its signs (the polyhedral lemma; Lee et al. 2016).
 
@@ -147,8 +158,10 @@ def selective_inference(X: ArrayLike, y: ArrayLike, alpha: float, *,
     X, y, names = check_data(X, y, feature_names)
     alpha = v.check_alpha(alpha)
     if alpha == 0:
-        raise ValueError("alpha must be positive: at alpha=0 there is no selection to condition "
-                         "on (use ordinary least squares).")
+        raise ValueError(
+            "alpha must be positive: at alpha=0 there is no selection to condition "
+            "on (use ordinary least squares)."
+        )
     n, p = X.shape
     Xs, sd = standardized_columns(X, np.full(n, 1.0 / n), names)  # constant columns refused
     scale = sd if standardize else np.ones(p)
@@ -161,42 +174,77 @@ def selective_inference(X: ArrayLike, y: ArrayLike, alpha: float, *,
     sigma_value = _sigma(sigma, Xs, yc, n, p, cv, random_state, notes)
     if active.size == 0:
         empty = np.empty(0)
-        return InferenceResult("selective inference", "selected", empty, empty, empty,
-                               np.empty(0, int), np.empty(0, object), np.empty(0, object), n, p,
-                               sigma_value, alpha, Truncation(empty, empty, empty, empty),
-                               notes=(*notes, "nothing selected: no selected-model coefficient"))
+        return InferenceResult(
+            "selective inference",
+            "selected",
+            empty,
+            empty,
+            empty,
+            np.empty(0, int),
+            np.empty(0, object),
+            np.empty(0, object),
+            n,
+            p,
+            sigma_value,
+            alpha,
+            Truncation(empty, empty, empty, empty),
+            notes=(*notes, "nothing selected: no selected-model coefficient"),
+        )
     _check_selected(Xc, active, names)
     signs = np.sign(fit.w[active])
     A, b = selection_polyhedron(Xc, active, signs, alpha)
     violation = float(np.max(A @ y - b))
     if violation > KKT_TOL * max(1.0, float(np.abs(b).max())):
-        raise ValueError(f"the lasso solution at alpha={alpha:.4g} is not accurate enough to "
-                         f"define its selection event (constraint violated by {violation:.3g}); "
-                         "a feature may sit at the edge of entering: try a slightly different "
-                         "alpha.")
+        raise ValueError(
+            f"the lasso solution at alpha={alpha:.4g} is not accurate enough to "
+            f"define its selection event (constraint violated by {violation:.3g}); "
+            "a feature may sit at the edge of entering: try a slightly different "
+            "alpha."
+        )
     etas = Xc[:, active] @ np.linalg.inv(Xc[:, active].T @ Xc[:, active])  # (n, k)
     observed = etas.T @ y
     sd = sigma_value * np.sqrt(np.einsum("ij,ij->j", etas, etas))
     limits = np.array([truncation_limits(A, b, y, etas[:, i]) for i in range(active.size)])
     empty = limits[:, 0] > limits[:, 1] + 1e-9 * np.maximum(1.0, np.abs(limits).max(axis=1))
     if np.any(empty):
-        raise ValueError(f"the selection event of {v.listed(names[active][empty])} is empty "
-                         f"numerically: the lasso's selection at alpha={alpha:.4g} is not unique, "
-                         "typically because a feature duplicates another (e.g. every one-hot "
-                         "column of one category next to the intercept); drop one of them.")
+        raise ValueError(
+            f"the selection event of {v.listed(names[active][empty])} is empty "
+            f"numerically: the lasso's selection at alpha={alpha:.4g} is not unique, "
+            "typically because a feature duplicates another (e.g. every one-hot "
+            "column of one category next to the intercept); drop one of them."
+        )
     p_values = two_sided_p_value(observed, sd, limits[:, 0], limits[:, 1])
     # back to X's own scale: every quantity of the pivot is linear in eta'y
     unit = scale[active]
     observed, sd, limits = observed / unit, sd / unit, limits / unit[:, None]
-    return InferenceResult("selective inference", "selected", observed,
-                           np.full(active.size, np.nan), p_values, active, names[active],
-                           np.full(active.size, "", dtype=object), n, p, sigma_value, alpha,
-                           Truncation(observed, sd, limits[:, 0], limits[:, 1]),
-                           notes=tuple(notes))
+    return InferenceResult(
+        "selective inference",
+        "selected",
+        observed,
+        np.full(active.size, np.nan),
+        p_values,
+        active,
+        names[active],
+        np.full(active.size, "", dtype=object),
+        n,
+        p,
+        sigma_value,
+        alpha,
+        Truncation(observed, sd, limits[:, 0], limits[:, 1]),
+        notes=tuple(notes),
+    )
 
 
-def _sigma(sigma: float | str | None, Xs: np.ndarray, yc: np.ndarray, n: int, p: int, cv: int,
-           random_state: int | np.random.Generator | None, notes: list[str]) -> float:
+def _sigma(
+    sigma: float | str | None,
+    Xs: np.ndarray,
+    yc: np.ndarray,
+    n: int,
+    p: int,
+    cv: int,
+    random_state: int | np.random.Generator | None,
+    notes: list[str],
+) -> float:
     if sigma is None:
         sigma = "ols" if n >= 2 * p else "cv"
     if not isinstance(sigma, str):
@@ -207,12 +255,15 @@ def _sigma(sigma: float | str | None, Xs: np.ndarray, yc: np.ndarray, n: int, p:
     if sigma == "ols":
         value = sigma_ols(Xs, yc)
     elif sigma == "cv":
-        value = sigma_from_residuals(lasso_cv(Xs, yc, cv, random_state), Xs, yc,
-                                     "the cross-validated lasso")
+        value = sigma_from_residuals(
+            lasso_cv(Xs, yc, cv, random_state), Xs, yc, "the cross-validated lasso"
+        )
     else:
         value = scaled_lasso(Xs, yc)[0]
-    notes.append(f"sigma={value:.4g} estimated ({sigma}): a plug-in, so the conditional "
-                 "coverage is approximate")
+    notes.append(
+        f"sigma={value:.4g} estimated ({sigma}): a plug-in, so the conditional "
+        "coverage is approximate"
+    )
     return value
 
 
@@ -220,11 +271,15 @@ def _check_selected(Xc: np.ndarray, active: np.ndarray, names: np.ndarray) -> No
     """The selected model must be estimable: fewer features than n - 1, full column rank."""
     n = Xc.shape[0]
     if active.size >= n - 1:
-        raise ValueError(f"the lasso selected {active.size} features with n_samples={n}: the "
-                         "selected model has no residual degrees of freedom, so its partial "
-                         "coefficients are not defined. Use a larger alpha.")
+        raise ValueError(
+            f"the lasso selected {active.size} features with n_samples={n}: the "
+            "selected model has no residual degrees of freedom, so its partial "
+            "coefficients are not defined. Use a larger alpha."
+        )
     XA = Xc[:, active] / np.linalg.norm(Xc[:, active], axis=0)
     singular = np.linalg.svd(XA, compute_uv=False)
     if singular[-1] <= 1e-8 * singular[0]:
-        raise ValueError(f"the selected features {v.listed(names[active])} are collinear: their "
-                         "partial coefficients are not identifiable.")
+        raise ValueError(
+            f"the selected features {v.listed(names[active])} are collinear: their "
+            "partial coefficients are not identifiable."
+        )

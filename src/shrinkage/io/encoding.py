@@ -43,7 +43,8 @@ STANDARDIZATION = (
     "Every penalty acts on standardized features: each column (one-hot columns included) is "
     "centred and scaled to unit standard deviation before fitting, as glmnet does, so the "
     "features compete on equal terms whatever their units. Coefficients are reported on the "
-    "original scale: per unit of the column, per 0/1 step for a one-hot column.")
+    "original scale: per unit of the column, per 0/1 step for a one-hot column."
+)
 #: the largest absolute value of a feature or target (the door check: squares stay finite)
 MAX_ABS_VALUE = 1e150
 KEEP_INDEX_HINT = "--keep-index-columns (keep_index_columns=True in Python)"
@@ -60,8 +61,12 @@ COLUMN_SCHEMA: Schema = {
     "properties": {
         "name": _NAME,
         "kind": {"enum": ("numeric", "boolean", "categorical")},
-        "fill": {"type": ("number", "string", "null"), "minimum": -MAX_FILL, "maximum": MAX_FILL,
-                 "maxLength": MAX_NAME_CHARS},
+        "fill": {
+            "type": ("number", "string", "null"),
+            "minimum": -MAX_FILL,
+            "maximum": MAX_FILL,
+            "maxLength": MAX_NAME_CHARS,
+        },
         "categories": array_of(_NAME, MAX_COLUMNS, uniqueItems=True),
     },
 }
@@ -136,8 +141,9 @@ class ColumnSpec:
         validate(d, COLUMN_SCHEMA, where)
         kind, fill = d["kind"], d.get("fill")
         if kind == "categorical" and not d.get("categories"):
-            raise ValueError(f"{where}.categories must be a non-empty list for a categorical "
-                             "column.")
+            raise ValueError(
+                f"{where}.categories must be a non-empty list for a categorical column."
+            )
         if kind != "categorical" and isinstance(fill, str):
             raise ValueError(f"{where}.fill must be a number for a {kind} column; got {fill!r}.")
         cats = tuple(d["categories"]) if kind == "categorical" else ()
@@ -197,12 +203,16 @@ class Preprocessing:
         return [c.name for c in self.columns]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": PREPROCESSING_VERSION, "target": self.target,
-                "dropped": list(self.dropped), "index_columns": list(self.index_columns),
-                "impute": self.impute,
-                "columns": [c.to_dict() for c in self.columns],
-                "feature_names": self.feature_names,
-                "standardization": self.standardization}
+        return {
+            "version": PREPROCESSING_VERSION,
+            "target": self.target,
+            "dropped": list(self.dropped),
+            "index_columns": list(self.index_columns),
+            "impute": self.impute,
+            "columns": [c.to_dict() for c in self.columns],
+            "feature_names": self.feature_names,
+            "standardization": self.standardization,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], where: str = "preprocessing") -> Preprocessing:
@@ -210,17 +220,25 @@ class Preprocessing:
         consistency (a ValueError naming ``where`` and the field otherwise)."""
         version = d.get("version", PREPROCESSING_VERSION) if isinstance(d, dict) else None
         if _is_integer(version) and version > PREPROCESSING_VERSION:
-            raise ValueError(f"{where}.version {version} is newer than this shrinkage reads "
-                             f"({PREPROCESSING_VERSION}); upgrade shrinkage.")
+            raise ValueError(
+                f"{where}.version {version} is newer than this shrinkage reads "
+                f"({PREPROCESSING_VERSION}); upgrade shrinkage."
+            )
         validate(d, PREPROCESSING_SCHEMA, where)
-        columns = tuple(ColumnSpec.from_dict(c, f"{where}.columns[{i}]")
-                        for i, c in enumerate(d["columns"]))
+        columns = tuple(
+            ColumnSpec.from_dict(c, f"{where}.columns[{i}]") for i, c in enumerate(d["columns"])
+        )
         names = [c.name for c in columns]
         if len(set(names)) < len(names):
             raise ValueError(f"{where}.columns name a column twice.")
-        out = cls(d.get("target") or "", columns, tuple(d.get("dropped", ())),
-                  d.get("impute"), d.get("standardization", STANDARDIZATION),
-                  tuple(d.get("index_columns", ())))
+        out = cls(
+            d.get("target") or "",
+            columns,
+            tuple(d.get("dropped", ())),
+            d.get("impute"),
+            d.get("standardization", STANDARDIZATION),
+            tuple(d.get("index_columns", ())),
+        )
         if "feature_names" in d and d["feature_names"] != out.feature_names:
             raise ValueError(f"{where}.feature_names do not match its columns.")
         _check_unique_features(out)
@@ -283,20 +301,28 @@ class Prepared:
         pre = self.preprocessing
         y = self.y
         return {
-            "source": self.source, "n_rows": self.n_rows, "target": pre.target,
-            "target_stats": {"mean": float(np.mean(y)), "sd": float(np.std(y, ddof=1)),
-                             "min": float(np.min(y)), "max": float(np.max(y))},
-            "n_input_columns": len(pre.columns), "n_features": len(pre.feature_names),
+            "source": self.source,
+            "n_rows": self.n_rows,
+            "target": pre.target,
+            "target_stats": {
+                "mean": float(np.mean(y)),
+                "sd": float(np.std(y, ddof=1)),
+                "min": float(np.min(y)),
+                "max": float(np.max(y)),
+            },
+            "n_input_columns": len(pre.columns),
+            "n_features": len(pre.feature_names),
             "dropped": list(pre.dropped),
-            "index_columns": {c: self.index_notes.get(c, "index-like")
-                              for c in pre.index_columns},
+            "index_columns": {c: self.index_notes.get(c, "index-like") for c in pre.index_columns},
             "numeric": [c.name for c in pre.columns if c.kind == "numeric"],
             "boolean": [c.name for c in pre.columns if c.kind == "boolean"],
-            "one_hot": {c.name: list(c.categories) for c in pre.columns
-                        if c.kind == "categorical"},
+            "one_hot": {c.name: list(c.categories) for c in pre.columns if c.kind == "categorical"},
             "impute": pre.impute,
-            "imputed": {c.name: {"missing": int(self.missing.get(c.name, 0)), "fill": c.fill}
-                        for c in pre.columns if self.missing.get(c.name)},
+            "imputed": {
+                c.name: {"missing": int(self.missing.get(c.name, 0)), "fill": c.fill}
+                for c in pre.columns
+                if self.missing.get(c.name)
+            },
             "standardization": pre.standardization,
         }
 
@@ -345,10 +371,12 @@ def _target(s: pd.Series, name: str, source: str) -> np.ndarray:
     values = None if is_bool_dtype(s.dtype) else _as_numbers(s, name, source)
     if values is None:
         example = s.dropna().astype(str).iloc[0]
-        raise ValueError(f"the target column {name!r} of {source} is not numeric (e.g. "
-                         f"{example!r}): `fit` and `path` fit regression models; for class "
-                         "labels use `shrinkage compare --task classification`, or "
-                         "shrinkage.LogisticRegression in Python.")
+        raise ValueError(
+            f"the target column {name!r} of {source} is not numeric (e.g. "
+            f"{example!r}): `fit` and `path` fit regression models; for class "
+            "labels use `shrinkage compare --task classification`, or "
+            "shrinkage.LogisticRegression in Python."
+        )
     _check_magnitude(values, f"the target column {name!r}", source)
     return values
 
@@ -361,12 +389,16 @@ def _column_spec(s: pd.Series, name: str, impute: str | None, source: str) -> Co
     )
 
     if is_datetime64_any_dtype(s.dtype) or is_timedelta64_dtype(s.dtype):
-        raise ValueError(f"column {name!r} of {source} holds dates or times; convert it to a "
-                         f"number (e.g. days since a start) or leave it out with --drop {name}.")
+        raise ValueError(
+            f"column {name!r} of {source} holds dates or times; convert it to a "
+            f"number (e.g. days since a start) or leave it out with --drop {name}."
+        )
     all_missing = bool(s.isna().all())
     if all_missing:
-        raise ValueError(f"column {name!r} of {source} has no values at all (every cell is "
-                         f"missing); leave it out with --drop {name}.")
+        raise ValueError(
+            f"column {name!r} of {source} has no values at all (every cell is "
+            f"missing); leave it out with --drop {name}."
+        )
     values = None if str(s.dtype) == "category" else _as_numbers(s, name, source)
     if values is not None:
         finite = values[~np.isnan(values)]
@@ -395,10 +427,12 @@ def _check_magnitude(values: np.ndarray, what: str, source: str) -> None:
         example = values[np.flatnonzero(big)[0]]
         if np.isinf(example):
             raise ValueError(f"{what} of {source} has infinite values.")
-        raise ValueError(f"{what} of {source} has values too large to fit (e.g. {example:.3g}; "
-                         f"at most {MAX_ABS_VALUE:g} in absolute value: their squares would "
-                         "overflow); rescale the column (e.g. to thousands or millions of its "
-                         "unit) or leave it out with --drop.")
+        raise ValueError(
+            f"{what} of {source} has values too large to fit (e.g. {example:.3g}; "
+            f"at most {MAX_ABS_VALUE:g} in absolute value: their squares would "
+            "overflow); rescale the column (e.g. to thousands or millions of its "
+            "unit) or leave it out with --drop."
+        )
 
 
 def _is_integer(x: object) -> bool:
@@ -412,9 +446,11 @@ def _check_unique_features(pre: Preprocessing) -> None:
             dup.append(f)
         seen.add(f)
     if dup:
-        raise ValueError(f"two features would share the name{'s' if len(dup) > 1 else ''} "
-                         f"{v.listed(dup)} (a column named like a one-hot column "
-                         "'column=category'); rename or drop one of them.")
+        raise ValueError(
+            f"two features would share the name{'s' if len(dup) > 1 else ''} "
+            f"{v.listed(dup)} (a column named like a one-hot column "
+            "'column=category'); rename or drop one of them."
+        )
 
 
 def _encode(df: pd.DataFrame, pre: Preprocessing, source: str) -> pd.DataFrame:
@@ -428,8 +464,10 @@ def _encode(df: pd.DataFrame, pre: Preprocessing, source: str) -> pd.DataFrame:
             values = _as_numbers(s, spec.name, source)
             if values is None:
                 example = s.dropna().astype(str).iloc[0]
-                raise ValueError(f"column {spec.name!r} of {source} must be numeric, as in "
-                                 f"training; it holds text (e.g. {example!r}).")
+                raise ValueError(
+                    f"column {spec.name!r} of {source} must be numeric, as in "
+                    f"training; it holds text (e.g. {example!r})."
+                )
             if spec.fill is not None:
                 values = np.where(np.isnan(values), float(spec.fill), values)
             _check_magnitude(values, f"column {spec.name!r}", source)
@@ -442,9 +480,11 @@ def _encode(df: pd.DataFrame, pre: Preprocessing, source: str) -> pd.DataFrame:
         known = set(spec.categories)
         unseen = sorted({x for x in text if x not in known})
         if unseen:
-            raise ValueError(f"column {spec.name!r} of {source} has categor"
-                             f"{'ies' if len(unseen) > 1 else 'y'} {v.listed(unseen, 4)} not "
-                             f"seen in training (known: {v.listed(spec.categories, 10)}).")
+            raise ValueError(
+                f"column {spec.name!r} of {source} has categor"
+                f"{'ies' if len(unseen) > 1 else 'y'} {v.listed(unseen, 4)} not "
+                f"seen in training (known: {v.listed(spec.categories, 10)})."
+            )
         for c, feature in zip(spec.categories, spec.features, strict=True):
             blocks[feature] = (text == c).astype(np.float64)
     return pd.DataFrame(blocks, index=df.index, columns=pre.feature_names)

@@ -54,11 +54,14 @@ def check_extension(path: PathLike, extensions: tuple[str, ...], what: str) -> s
     """
     suffix = Path(path).suffix.lower()
     if suffix not in extensions:
-        allowed = ", ".join(extensions[:-1]) + (" or " if len(extensions) > 1 else "") + \
-            extensions[-1]
+        allowed = (
+            ", ".join(extensions[:-1]) + (" or " if len(extensions) > 1 else "") + extensions[-1]
+        )
         got = f"its extension is {suffix!r}" if suffix else "it has no extension"
-        raise ValueError(f"the {what} {str(path)!r} must end in {allowed}: {got}, a format "
-                         f"the {what} is not written in.")
+        raise ValueError(
+            f"the {what} {str(path)!r} must end in {allowed}: {got}, a format "
+            f"the {what} is not written in."
+        )
     return suffix
 
 
@@ -91,8 +94,9 @@ def check_output(path: PathLike, *, force: bool = False, what: str = "output") -
     return v.check_output_path(path, force=force, what=what)
 
 
-def write_atomic(path: PathLike, write: Callable[[str], object], *, force: bool = False,
-                 what: str = "output") -> Path:
+def write_atomic(
+    path: PathLike, write: Callable[[str], object], *, force: bool = False, what: str = "output"
+) -> Path:
     """Write an output through ``write(temporary_path)``, then move it into place.
 
     The temporary file lives in the output's directory (so the move is a rename on one file
@@ -137,12 +141,16 @@ def write_atomic(path: PathLike, write: Callable[[str], object], *, force: bool 
             try:
                 os.link(tmp, p)
             except FileExistsError:
-                raise FileExistsError(f"the {what} {str(p)!r} exists already; pass --force to "
-                                      "overwrite it (force=True in Python).") from None
+                raise FileExistsError(
+                    f"the {what} {str(p)!r} exists already; pass --force to "
+                    "overwrite it (force=True in Python)."
+                ) from None
             except OSError:  # a file system without hard links
                 if p.exists():
-                    raise FileExistsError(f"the {what} {str(p)!r} exists already; pass --force "
-                                          "to overwrite it (force=True in Python).") from None
+                    raise FileExistsError(
+                        f"the {what} {str(p)!r} exists already; pass --force "
+                        "to overwrite it (force=True in Python)."
+                    ) from None
                 os.replace(tmp, p)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -180,8 +188,9 @@ def write_text(path: PathLike, text: str, *, force: bool = False, what: str = "o
     ...
     FileExistsError: the output '.../a.txt' exists already; pass --force to overwrite it ...
     """
-    return write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"),
-                        force=force, what=what)
+    return write_atomic(
+        path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), force=force, what=what
+    )
 
 
 def _umask() -> int:

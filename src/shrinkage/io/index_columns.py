@@ -24,8 +24,20 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-INDEX_NAMES = frozenset({"rownames", "rowname", "row.names", "row_names", "row names", "index",
-                         "idx", "id", "level_0", ""})
+INDEX_NAMES = frozenset(
+    {
+        "rownames",
+        "rowname",
+        "row.names",
+        "row_names",
+        "row names",
+        "index",
+        "idx",
+        "id",
+        "level_0",
+        "",
+    }
+)
 _UNNAMED = re.compile(r"unnamed: \d+")
 
 

@@ -57,8 +57,10 @@ MODEL_FORMAT_VERSION = FORMAT_VERSION
 LEGACY_VERSION = 1
 PENALTY_NAMES = ("l1", "l2", "elasticnet")
 TASKS = ("regression",)
-ALPHA_SCALING = ("elastic-net: 1/(2n)||y - Xw - b||^2 + alpha (l1_ratio ||w||_1 "
-                 "+ (1 - l1_ratio)/2 ||w||_2^2); an L2 alpha is Ridge(alpha * n)")
+ALPHA_SCALING = (
+    "elastic-net: 1/(2n)||y - Xw - b||^2 + alpha (l1_ratio ||w||_1 "
+    "+ (1 - l1_ratio)/2 ||w||_2^2); an L2 alpha is Ridge(alpha * n)"
+)
 
 #: limits on a model file read from disk
 MAX_MODEL_BYTES = 256 * 2**20
@@ -68,8 +70,18 @@ _FINITE = number(-MAX_MAGNITUDE, MAX_MAGNITUDE)
 _TEXT = {"type": "string", "maxLength": MAX_NAME_CHARS}
 MODEL_SCHEMA: Schema = {
     "type": "object",
-    "required": ("format", "format_version", "task", "penalty", "alpha", "l1_ratio",
-                 "feature_names", "coefficients", "intercept", "preprocessing"),
+    "required": (
+        "format",
+        "format_version",
+        "task",
+        "penalty",
+        "alpha",
+        "l1_ratio",
+        "feature_names",
+        "coefficients",
+        "intercept",
+        "preprocessing",
+    ),
     "properties": {
         "format": {"enum": (MODEL_FORMAT,)},
         "format_version": {"type": "integer", "minimum": 1, "maximum": LEGACY_VERSION},
@@ -80,11 +92,14 @@ MODEL_SCHEMA: Schema = {
         "alpha": number(0, MAX_MAGNITUDE),
         "l1_ratio": number(0, 1),
         "alpha_selection": {"type": "object"},
-        "certificate": {"type": "object", "properties": {
-            "duality_gap": number(-MAX_MAGNITUDE, MAX_MAGNITUDE),
-            "tolerance": number(0, MAX_MAGNITUDE),
-            "converged": {"type": ("boolean", "null")},
-        }},
+        "certificate": {
+            "type": "object",
+            "properties": {
+                "duality_gap": number(-MAX_MAGNITUDE, MAX_MAGNITUDE),
+                "tolerance": number(0, MAX_MAGNITUDE),
+                "converged": {"type": ("boolean", "null")},
+            },
+        },
         "standardize": {"type": "boolean"},
         "target": {"type": ("string", "null"), "maxLength": MAX_NAME_CHARS},
         "feature_names": array_of(_TEXT, MAX_FEATURES, uniqueItems=True),
@@ -139,8 +154,13 @@ def save_model(model_info: dict[str, Any], path: PathLike, *, force: bool = Fals
             info[key] = float(info[key])
     if "feature_names" in info:
         info["feature_names"] = [str(f) for f in info["feature_names"]]
-    out = {"format": MODEL_FORMAT, "format_version": LEGACY_VERSION,
-           "shrinkage_version": __version__, "alpha_scaling": ALPHA_SCALING, **info}
+    out = {
+        "format": MODEL_FORMAT,
+        "format_version": LEGACY_VERSION,
+        "shrinkage_version": __version__,
+        "alpha_scaling": ALPHA_SCALING,
+        **info,
+    }
     check_model(out, "the model")
     text = json.dumps(out, indent=2, allow_nan=False) + "\n"
     return write_text(path, text, force=force, what="model file")
@@ -179,8 +199,10 @@ def check_model(info: dict[str, Any], source: str) -> Preprocessing:
     except ValueError as e:
         raise _naming(source, e) from None
     if len(info["coefficients"]) != len(info["feature_names"]):
-        raise ValueError(f"{source}: coefficients must be a list with one number per feature "
-                         f"({len(info['feature_names'])}); got {len(info['coefficients'])}.")
+        raise ValueError(
+            f"{source}: coefficients must be a list with one number per feature "
+            f"({len(info['feature_names'])}); got {len(info['coefficients'])}."
+        )
     if pre.feature_names != info["feature_names"]:
         raise ValueError(f"{source}: the feature names do not match the preprocessing.")
     return pre
@@ -224,8 +246,9 @@ DOCUMENT_SCHEMA: Schema = {
 }
 
 
-def save(model: Model, path: PathLike, *, force: bool = False,
-         info: dict[str, Any] | None = None) -> Path:
+def save(
+    model: Model, path: PathLike, *, force: bool = False, info: dict[str, Any] | None = None
+) -> Path:
     """Write ``model`` (any shrinkage estimator, ``Preprocessor`` or a ``Pipeline`` of them,
     fitted or not) as a JSON model file, atomically; ``info`` adds the optional fields of the
     format (task, target, model, alpha_selection, certificate, training).
@@ -358,11 +381,16 @@ def read_model(path: PathLike) -> tuple[Model, dict[str, Any]]:
     if str(path) == "-":  # the command line's stdin
         import sys
 
-        raw = loads_limited(sys.stdin.buffer.read(MAX_MODEL_BYTES + 1)[:MAX_MODEL_BYTES + 1],
-                            "stdin", max_depth=MAX_DEPTH, what="shrinkage model file")
+        raw = loads_limited(
+            sys.stdin.buffer.read(MAX_MODEL_BYTES + 1)[: MAX_MODEL_BYTES + 1],
+            "stdin",
+            max_depth=MAX_DEPTH,
+            what="shrinkage model file",
+        )
         return model_from_document(raw, "stdin")
-    raw = load_json_file(p, max_bytes=MAX_MODEL_BYTES, max_depth=MAX_DEPTH,
-                         what="shrinkage model file")
+    raw = load_json_file(
+        p, max_bytes=MAX_MODEL_BYTES, max_depth=MAX_DEPTH, what="shrinkage model file"
+    )
     return model_from_document(raw, p.name)
 
 
@@ -370,19 +398,24 @@ def model_from_document(raw: object, source: str) -> tuple[Model, dict[str, Any]
     """(estimator, other fields) of a parsed model file; one ``ValueError`` naming ``source``
     and the field for anything wrong."""
     if not isinstance(raw, dict) or raw.get("format") != MODEL_FORMAT:
-        raise ValueError(f"{source} is not a shrinkage model file (no \"format\": "
-                         f"\"{MODEL_FORMAT}\").")
+        raise ValueError(f'{source} is not a shrinkage model file (no "format": "{MODEL_FORMAT}").')
     version = raw.get("format_version")
     if version == LEGACY_VERSION and not isinstance(version, bool):
         return _from_version_1(raw, source)
-    if isinstance(version, int) and not isinstance(version, bool) and \
-            version > MODEL_FORMAT_VERSION:
-        raise ValueError(f"{source} has model format version {version}, newer than this "
-                         f"shrinkage reads ({MODEL_FORMAT_VERSION}); upgrade shrinkage.")
+    if (
+        isinstance(version, int)
+        and not isinstance(version, bool)
+        and version > MODEL_FORMAT_VERSION
+    ):
+        raise ValueError(
+            f"{source} has model format version {version}, newer than this "
+            f"shrinkage reads ({MODEL_FORMAT_VERSION}); upgrade shrinkage."
+        )
     try:
         if "format_version" in raw:  # a wrong version is named before a missing estimator
-            validate(version, DOCUMENT_SCHEMA["properties"]["format_version"],
-                     "model.format_version")
+            validate(
+                version, DOCUMENT_SCHEMA["properties"]["format_version"], "model.format_version"
+            )
         validate(raw, DOCUMENT_SCHEMA, "model")
     except ValueError as e:
         raise _naming(source, e) from None
@@ -401,11 +434,13 @@ def _check_task(task: str | None, estimator: Model, source: str) -> None:
     final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
     if task is None or not isinstance(final, BaseEstimator):
         return
-    does = "classification" if is_classifier(final) else \
-        "regression" if is_regressor(final) else None
+    does = (
+        "classification" if is_classifier(final) else "regression" if is_regressor(final) else None
+    )
     if does is not None and task != does:
-        raise ValueError(f"{source}: task is {task!r} but its estimator "
-                         f"({type(final).__name__}) does {does}.")
+        raise ValueError(
+            f"{source}: task is {task!r} but its estimator ({type(final).__name__}) does {does}."
+        )
 
 
 def _from_version_1(raw: dict[str, Any], source: str) -> tuple[Model, dict[str, Any]]:
@@ -416,14 +451,20 @@ def _from_version_1(raw: dict[str, Any], source: str) -> tuple[Model, dict[str, 
     from ..estimators.linear import ElasticNet
 
     pre = check_model(raw, source)
-    model = ElasticNet(raw["alpha"], l1_ratio=raw["l1_ratio"],
-                       standardize=raw.get("standardize", True))
+    model = ElasticNet(
+        raw["alpha"], l1_ratio=raw["l1_ratio"], standardize=raw.get("standardize", True)
+    )
     model.coef_ = np.asarray(raw["coefficients"], dtype=np.float64)
     model.intercept_ = float(raw["intercept"])
     model.n_features_in_ = len(raw["feature_names"])
     model.feature_names_in_ = np.asarray(raw["feature_names"], dtype=object)
-    steps = [("preprocess", Preprocessor.from_preprocessing(pre).set_output(transform="pandas")),
-             ("model", model)]
-    info: dict[str, Any] = {k: raw[k] for k in ("task", "target", "alpha_selection",
-                                                "certificate", "training", "penalty") if k in raw}
+    steps = [
+        ("preprocess", Preprocessor.from_preprocessing(pre).set_output(transform="pandas")),
+        ("model", model),
+    ]
+    info: dict[str, Any] = {
+        k: raw[k]
+        for k in ("task", "target", "alpha_selection", "certificate", "training", "penalty")
+        if k in raw
+    }
     return Pipeline(steps), info

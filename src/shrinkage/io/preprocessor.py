@@ -93,8 +93,14 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
     mean_: np.ndarray | None
     scale_: np.ndarray | None
 
-    def __init__(self, *, drop: str | Sequence[str] = (), impute: str | None = None,
-                 keep_index_columns: bool = False, standardize: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        drop: str | Sequence[str] = (),
+        impute: str | None = None,
+        keep_index_columns: bool = False,
+        standardize: bool = False,
+    ) -> None:
         self.drop = drop
         self.impute = impute
         self.keep_index_columns = keep_index_columns
@@ -212,19 +218,24 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         array([0.5, 2. , 3. ])
         """
         out = cls(drop=list(preprocessing.dropped), impute=preprocessing.impute)
-        out._set(preprocessing, dict.fromkeys(preprocessing.index_columns, "index-like"),
-                 preprocessing.input_columns)
+        out._set(
+            preprocessing,
+            dict.fromkeys(preprocessing.index_columns, "index-like"),
+            preprocessing.input_columns,
+        )
         return out
 
-    def _learn(self, df: pd.DataFrame, source: str, target: str | None = None,
-               named: bool = True) -> dict[str, int]:
+    def _learn(
+        self, df: pd.DataFrame, source: str, target: str | None = None, named: bool = True
+    ) -> dict[str, int]:
         """Fit on the DataFrame ``df`` (``target``, when given, is left out and named in the
         errors; ``named``: its column names are the user's, not x0, x1, ...); returns the
         number of missing cells per column."""
         impute = v.check_impute(self.impute)
         if not isinstance(self.keep_index_columns, bool):
-            raise TypeError("keep_index_columns must be True or False; got "
-                            f"{self.keep_index_columns!r}.")
+            raise TypeError(
+                f"keep_index_columns must be True or False; got {self.keep_index_columns!r}."
+            )
         if not isinstance(self.standardize, bool):
             raise TypeError(f"standardize must be True or False; got {self.standardize!r}.")
         columns = list(df.columns)
@@ -236,17 +247,21 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         index_notes = {} if self.keep_index_columns else find_index_columns(df, features)
         features = [c for c in features if c not in index_notes]
         if not features:
-            hint = (f" (the index-like column{'s' if len(index_notes) > 1 else ''} "
-                    f"{v.listed(index_notes)} left out: keep them with {KEEP_INDEX_HINT})"
-                    if index_notes else "")
+            hint = (
+                f" (the index-like column{'s' if len(index_notes) > 1 else ''} "
+                f"{v.listed(index_notes)} left out: keep them with {KEEP_INDEX_HINT})"
+                if index_notes
+                else ""
+            )
             besides = f" besides the target {target!r}" if target is not None else ""
             raise ValueError(f"{source} has no feature columns left{besides}{hint}.")
         missing = {c: int(df[c].isna().sum()) for c in features}
         if impute is None:
             v.check_no_missing(missing, source)
         specs = tuple(_column_spec(df[c], c, impute, source) for c in features)
-        pre = Preprocessing(target or "", specs, tuple(drop), impute,
-                            index_columns=tuple(index_notes))
+        pre = Preprocessing(
+            target or "", specs, tuple(drop), impute, index_columns=tuple(index_notes)
+        )
         _check_unique_features(pre)
         self._set(pre, index_notes, columns if named else None)
         if self.standardize:
@@ -256,8 +271,9 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             self.scale_ = np.where(scale > 0, scale, 1.0)
         return {c: k for c, k in missing.items() if k}
 
-    def _set(self, pre: Preprocessing, index_notes: dict[str, str],
-             names: Sequence[str] | None) -> None:
+    def _set(
+        self, pre: Preprocessing, index_notes: dict[str, str], names: Sequence[str] | None
+    ) -> None:
         """The fitted attributes; ``names``: the input's column names (None for an array,
         whose ``n_features_in_`` is set by ``validate_data``)."""
         self.preprocessing_ = pre
@@ -294,11 +310,14 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
             check_unique_columns(columns, "X")
             return X.set_axis(columns, axis=1), True
         if not reset and hasattr(self, "feature_names_in_"):
-            raise ValueError("X has no column names, but this Preprocessor was fitted on a "
-                             "table with names; pass a DataFrame with the columns "
-                             f"{v.listed(self.feature_names_in_, 5)}.")
-        array = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False,
-                              skip_check_array=False)
+            raise ValueError(
+                "X has no column names, but this Preprocessor was fitted on a "
+                "table with names; pass a DataFrame with the columns "
+                f"{v.listed(self.feature_names_in_, 5)}."
+            )
+        array = validate_data(
+            self, X, reset=reset, dtype=None, ensure_all_finite=False, skip_check_array=False
+        )
         if array.dtype.kind not in "biufcOUSM?":
             array = array.astype(object)
         return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])]), False
@@ -308,25 +327,38 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
     def _fitted_state(self) -> dict[str, Any] | None:
         if not hasattr(self, "preprocessing_"):
             return None
-        return {"preprocessing": self.preprocessing_.to_dict(),
-                "index_columns_": self.index_columns_, "n_features_in_": self.n_features_in_,
-                "feature_names_in_": getattr(self, "feature_names_in_", None), "mean_": self.mean_,
-                "scale_": self.scale_,
-                "output": getattr(self, "_sklearn_output_config", {}).get("transform")}
+        return {
+            "preprocessing": self.preprocessing_.to_dict(),
+            "index_columns_": self.index_columns_,
+            "n_features_in_": self.n_features_in_,
+            "feature_names_in_": getattr(self, "feature_names_in_", None),
+            "mean_": self.mean_,
+            "scale_": self.scale_,
+            "output": getattr(self, "_sklearn_output_config", {}).get("transform"),
+        }
 
     def _set_fitted_state(self, fitted: dict[str, Any], where: str) -> None:
         from ..estimators._serialize import _check_names, check_fitted
 
-        keys = ("preprocessing", "index_columns_", "n_features_in_", "feature_names_in_",
-                "mean_", "scale_", "output")
+        keys = (
+            "preprocessing",
+            "index_columns_",
+            "n_features_in_",
+            "feature_names_in_",
+            "mean_",
+            "scale_",
+            "output",
+        )
         _check_names(fitted, keys, ("preprocessing", "n_features_in_"), where)
         try:
             pre = Preprocessing.from_dict(fitted["preprocessing"], f"{where}.preprocessing")
         except ValueError as e:
             raise ValueError(str(e) if str(e).startswith(where) else f"{where}: {e}") from None
         notes = fitted.get("index_columns_") or {}
-        if not (isinstance(notes, dict) and all(isinstance(k, str) and isinstance(x, str)
-                                                for k, x in notes.items())):
+        if not (
+            isinstance(notes, dict)
+            and all(isinstance(k, str) and isinstance(x, str) for k, x in notes.items())
+        ):
             raise ValueError(f"{where}.index_columns_ must map column names to reasons.")
         names = fitted.get("feature_names_in_")
         self._set(pre, notes, None)
@@ -334,37 +366,48 @@ class Preprocessor(SerializableMixin, TransformerMixin, BaseEstimator):
         if names is not None:
             self.feature_names_in_ = names
         check_fitted(self, where)
-        known = set(names) if names is not None else {f"x{i}" for i in range(
-            self.n_features_in_)}
+        known = set(names) if names is not None else {f"x{i}" for i in range(self.n_features_in_)}
         missing = [c for c in pre.input_columns if c not in known]
         if missing:
-            raise ValueError(f"{where}.feature_names_in_ lacks the input column "
-                             f"{missing[0]!r}.")
+            raise ValueError(f"{where}.feature_names_in_ lacks the input column {missing[0]!r}.")
         mean, scale = fitted.get("mean_"), fitted.get("scale_")
         if (mean is None) != (scale is None) or (mean is not None and self.standardize is False):
-            raise ValueError(f"{where}: mean_ and scale_ must both be null, or both set with "
-                             "standardize=true.")
+            raise ValueError(
+                f"{where}: mean_ and scale_ must both be null, or both set with standardize=true."
+            )
         if mean is not None and scale is not None:  # both or neither, checked above
             p = len(pre.feature_names)
             for name, a in (("mean_", mean), ("scale_", scale)):
-                if not (isinstance(a, np.ndarray) and a.dtype == np.float64 and a.shape == (p,)
-                        and np.all(np.isfinite(a))):
-                    raise ValueError(f"{where}.{name} must be {p} finite float64 numbers, one "
-                                     "per output column.")
+                if not (
+                    isinstance(a, np.ndarray)
+                    and a.dtype == np.float64
+                    and a.shape == (p,)
+                    and np.all(np.isfinite(a))
+                ):
+                    raise ValueError(
+                        f"{where}.{name} must be {p} finite float64 numbers, one per output column."
+                    )
             if not np.all(scale > 0):
                 raise ValueError(f"{where}.scale_ must be positive.")
             self.mean_, self.scale_ = mean, scale
         output = fitted.get("output")
         if output is not None:
             if output not in ("default", "pandas", "polars"):
-                raise ValueError(f"{where}.output must be 'default', 'pandas', 'polars' or "
-                                 f"null; got {output!r}.")
+                raise ValueError(
+                    f"{where}.output must be 'default', 'pandas', 'polars' or null; got {output!r}."
+                )
             self.set_output(transform=output)
 
 
-def prepare(df: pd.DataFrame, target: str, *, drop: str | Sequence[str] = (),
-            impute: str | None = None, keep_index_columns: bool = False,
-            source: str = "the data") -> Prepared:
+def prepare(
+    df: pd.DataFrame,
+    target: str,
+    *,
+    drop: str | Sequence[str] = (),
+    impute: str | None = None,
+    keep_index_columns: bool = False,
+    source: str = "the data",
+) -> Prepared:
     """Numeric features and a numeric target from a table, by a ``Preprocessor`` (the rules
     in ``shrinkage.io.encoding``).
 
@@ -421,8 +464,9 @@ def prepare(df: pd.DataFrame, target: str, *, drop: str | Sequence[str] = (),
     return Prepared(X, y, pre.preprocessing_, source, len(df), missing, pre.index_columns_)
 
 
-def transform(df: pd.DataFrame, preprocessing: Preprocessing, *, source: str = "the data"
-              ) -> pd.DataFrame:
+def transform(
+    df: pd.DataFrame, preprocessing: Preprocessing, *, source: str = "the data"
+) -> pd.DataFrame:
     """The features of new data, replaying ``preprocessing`` (the target column is not needed).
 
     Every input column used in training must be present (others are ignored); missing values

@@ -34,8 +34,9 @@ class JSONLimitError(ValueError):
     """A JSON document refused by the limits (the message says which and where)."""
 
 
-def load_json_file(path: str | os.PathLike[str], *, max_bytes: int, max_depth: int,
-                   what: str = "JSON file") -> Any:
+def load_json_file(
+    path: str | os.PathLike[str], *, max_bytes: int, max_depth: int, what: str = "JSON file"
+) -> Any:
     """The JSON value in the regular file ``path``, within the limits.
 
     Refuses (``ValueError``) anything but a regular file (a FIFO or device never blocks or
@@ -54,11 +55,13 @@ def load_json_file(path: str | os.PathLike[str], *, max_bytes: int, max_depth: i
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(f"{str(p)!r} is a directory, not a {what}.")
     if not stat.S_ISREG(info.st_mode):
-        raise ValueError(f"{str(p)!r} is not a regular file (a device, pipe or socket); a "
-                         f"{what} is a file.")
+        raise ValueError(
+            f"{str(p)!r} is not a regular file (a device, pipe or socket); a {what} is a file."
+        )
     if info.st_size > max_bytes:
-        raise ValueError(f"{p.name} is {info.st_size:,} bytes, more than a {what} may be "
-                         f"({max_bytes:,}).")
+        raise ValueError(
+            f"{p.name} is {info.st_size:,} bytes, more than a {what} may be ({max_bytes:,})."
+        )
     with open(p, "rb") as f:
         raw = f.read(max_bytes + 1)
     if len(raw) > max_bytes:  # it grew since
@@ -80,16 +83,23 @@ def loads_limited(raw: bytes, source: str, *, max_depth: int, what: str = "JSON 
         raise JSONLimitError(f"{source} is not a {what}: not UTF-8 text.") from None
     depth = nesting_depth(raw)
     if depth > max_depth:
-        raise JSONLimitError(f"{source} is nested {depth} levels deep, more than a {what} may be "
-                          f"({max_depth}).")
+        raise JSONLimitError(
+            f"{source} is nested {depth} levels deep, more than a {what} may be ({max_depth})."
+        )
     try:
-        return json.loads(text, parse_int=_integer, parse_float=_float,
-                          parse_constant=_constant, object_pairs_hook=_object)
+        return json.loads(
+            text,
+            parse_int=_integer,
+            parse_float=_float,
+            parse_constant=_constant,
+            object_pairs_hook=_object,
+        )
     except JSONLimitError as e:
         raise JSONLimitError(f"{source}: {e}") from None
     except json.JSONDecodeError as e:
-        raise JSONLimitError(f"{source} is not a {what}: not JSON ({e.msg} at line {e.lineno}, "
-                          f"column {e.colno}).") from None
+        raise JSONLimitError(
+            f"{source} is not a {what}: not JSON ({e.msg} at line {e.lineno}, column {e.colno})."
+        ) from None
 
 
 def nesting_depth(raw: bytes) -> int:
@@ -107,7 +117,7 @@ def nesting_depth(raw: bytes) -> int:
     data = np.frombuffer(_ESCAPE.sub(b"", raw) if b"\\" in raw else raw, dtype=np.uint8)
     deepest, depth, quotes = 0, 0, 0
     for start in range(0, data.size, _SCAN_CHUNK):
-        chunk = data[start:start + _SCAN_CHUNK]
+        chunk = data[start : start + _SCAN_CHUNK]
         is_quote = chunk == ord('"')
         parity = np.cumsum(is_quote, dtype=np.uint8) & 1  # wraps at 256: parity is kept
         inside = parity != (quotes & 1)
@@ -125,15 +135,19 @@ def nesting_depth(raw: bytes) -> int:
 
 def _integer(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise JSONLimitError(f"an integer with {len(text.lstrip('-'))} digits (at most "
-                          f"{MAX_INT_DIGITS}): {text[:20]}...")
+        raise JSONLimitError(
+            f"an integer with {len(text.lstrip('-'))} digits (at most "
+            f"{MAX_INT_DIGITS}): {text[:20]}..."
+        )
     return int(text)
 
 
 def _float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
-        raise JSONLimitError(f"a number written with {len(text)} characters (at most "
-                          f"{MAX_NUMBER_CHARS}): {text[:20]}...")
+        raise JSONLimitError(
+            f"a number written with {len(text)} characters (at most "
+            f"{MAX_NUMBER_CHARS}): {text[:20]}..."
+        )
     value = float(text)
     if not math.isfinite(value):
         raise JSONLimitError(f"the number {text} is too large for a 64-bit float.")
@@ -152,6 +166,8 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             if key in seen and key not in repeated:
                 repeated.append(key)
             seen.add(key)
-        raise JSONLimitError(f"the key {repeated[0]!r} appears twice in one object (which one "
-                          "counts would be a guess).")
+        raise JSONLimitError(
+            f"the key {repeated[0]!r} appears twice in one object (which one "
+            "counts would be a guess)."
+        )
     return out

@@ -39,13 +39,18 @@ _TYPES: dict[str, Callable[[object], bool]] = {
     "boolean": lambda x: isinstance(x, bool),
     "null": lambda x: x is None,
 }
-_ARTICLES = {"object": "a JSON object", "array": "a list", "string": "text",
-             "number": "a number", "integer": "an integer", "boolean": "true or false",
-             "null": "null"}
+_ARTICLES = {
+    "object": "a JSON object",
+    "array": "a list",
+    "string": "text",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
-def number(minimum: float | None = None, maximum: float | None = None, **extra: Any
-           ) -> Schema:
+def number(minimum: float | None = None, maximum: float | None = None, **extra: Any) -> Schema:
     """The schema of a number within bounds (``exclusiveMinimum`` etc. pass through ``extra``).
 
     Examples
@@ -83,14 +88,16 @@ def validate(value: object, schema: Schema, where: str) -> None:
         if not any(_TYPES[t](value) for t in types):
             wanted = " or ".join(_ARTICLES[t] for t in types)
             _fail(where, wanted, value)
-    if "enum" in schema and not any(type(value) is type(a) and value == a
-                                    for a in schema["enum"]):
+    if "enum" in schema and not any(type(value) is type(a) and value == a for a in schema["enum"]):
         _fail(where, "one of " + ", ".join(repr(a) for a in schema["enum"]), value)
     if _is_number(value):
         _check_number(value, schema, where)
     elif isinstance(value, str) and len(value) > schema.get("maxLength", len(value)):
-        _fail(where, f"text of at most {schema['maxLength']} characters",
-              shown=f"{len(value)} characters")
+        _fail(
+            where,
+            f"text of at most {schema['maxLength']} characters",
+            shown=f"{len(value)} characters",
+        )
     elif isinstance(value, list):
         _check_array(value, schema, where)
     elif isinstance(value, dict):
@@ -110,11 +117,15 @@ def _check_number(value: float, schema: Schema, where: str) -> None:
 
 def _check_array(value: list[Any], schema: Schema, where: str) -> None:
     if len(value) > schema.get("maxItems", len(value)):
-        _fail(where, f"a list of at most {schema['maxItems']:,} items",
-              shown=f"{len(value):,} items")
+        _fail(
+            where, f"a list of at most {schema['maxItems']:,} items", shown=f"{len(value):,} items"
+        )
     if len(value) < schema.get("minItems", 0):
-        _fail(where, f"a list of at least {schema['minItems']} item"
-                     f"{'s' if schema['minItems'] != 1 else ''}", shown=f"{len(value)}")
+        _fail(
+            where,
+            f"a list of at least {schema['minItems']} item{'s' if schema['minItems'] != 1 else ''}",
+            shown=f"{len(value)}",
+        )
     items = schema.get("items")
     if items is not None:
         for i, item in enumerate(value):
@@ -143,8 +154,7 @@ def _check_object(value: dict[str, Any], schema: Schema, where: str) -> None:
             validate(value[key], sub, f"{where}.{key}")
 
 
-def _fail(where: str, wanted: str, value: object = None, *, shown: str | None = None
-          ) -> NoReturn:
+def _fail(where: str, wanted: str, value: object = None, *, shown: str | None = None) -> NoReturn:
     raise ValueError(f"{where} must be {wanted}; got {_short(value) if shown is None else shown}.")
 
 

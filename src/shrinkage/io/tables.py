@@ -31,19 +31,34 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet",
-           ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
 #: compressed text: the suffix and pandas' name of the method
 COMPRESSION = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zip": "zip"}
 _TEXT_FORMATS = ("csv", "tsv", "jsonl", "json")
-_FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "parquet": "Parquet", "jsonl": "JSON lines",
-                 "json": "JSON"}
-SUPPORTED = (".csv, .tsv (.tab), .parquet (.pq), .jsonl (.ndjson) or .json; the text formats "
-             "may end in .gz, .bz2, .xz or .zip")
+_FORMAT_NAMES = {
+    "csv": "CSV",
+    "tsv": "TSV",
+    "parquet": "Parquet",
+    "jsonl": "JSON lines",
+    "json": "JSON",
+}
+SUPPORTED = (
+    ".csv, .tsv (.tab), .parquet (.pq), .jsonl (.ndjson) or .json; the text formats "
+    "may end in .gz, .bz2, .xz or .zip"
+)
 
 
 def table_format(path: PathLike, *, what: str = "data file") -> str:
-    """"csv", "tsv", "parquet", "jsonl" or "json", from the file name's extension.
+    """ "csv", "tsv", "parquet", "jsonl" or "json", from the file name's extension.
 
     A compression suffix (``.gz``, ``.bz2``, ``.xz``, ``.zip``) is allowed after a text format
     only; anything else is refused with the list of supported extensions.
@@ -69,8 +84,9 @@ def table_format(path: PathLike, *, what: str = "data file") -> str:
     p = Path(path)
     fmt, _ = _format_and_compression(p)
     if fmt is None:
-        raise ValueError(f"cannot tell the format of the {what} {str(p)!r} from its extension; "
-                         f"use {SUPPORTED}.")
+        raise ValueError(
+            f"cannot tell the format of the {what} {str(p)!r} from its extension; use {SUPPORTED}."
+        )
     return fmt
 
 
@@ -136,8 +152,9 @@ def read_table(path: PathLike) -> pd.DataFrame:
         elif fmt == "parquet":
             df = pd.read_parquet(p)
         else:
-            df = pd.read_json(p, lines=fmt == "jsonl" or not _starts_with_bracket(p),
-                              precise_float=True)
+            df = pd.read_json(
+                p, lines=fmt == "jsonl" or not _starts_with_bracket(p), precise_float=True
+            )
     df.columns = [str(c) for c in df.columns]
     check_unique_columns(df.columns, source)
     return df
@@ -166,9 +183,11 @@ def check_unique_columns(names: Iterable[str], source: str) -> None:
     if repeated:
         times = ", ".join(f"{n!r} {counts[n]} times" for n in repeated[:8])
         more = f" and {len(repeated) - 8} more" if len(repeated) > 8 else ""
-        raise ValueError(f"{source} has duplicate column names: {times}{more}; give each "
-                         "column its own name in the header (e.g. "
-                         f"{repeated[0] + '_2'!r}) and run again.")
+        raise ValueError(
+            f"{source} has duplicate column names: {times}{more}; give each "
+            "column its own name in the header (e.g. "
+            f"{repeated[0] + '_2'!r}) and run again."
+        )
 
 
 @contextlib.contextmanager
@@ -183,8 +202,7 @@ def _reading(source: str, fmt: str) -> Iterator[None]:
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
     except (ValueError, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as e:
-        raise ValueError(f"cannot read {source} as {_FORMAT_NAMES[fmt]}: {_one_line(e)}") \
-            from None
+        raise ValueError(f"cannot read {source} as {_FORMAT_NAMES[fmt]}: {_one_line(e)}") from None
 
 
 def _header(p: Path, fmt: str, options: dict[str, Any]) -> list[str]:
@@ -202,8 +220,7 @@ def _header(p: Path, fmt: str, options: dict[str, Any]) -> list[str]:
     return _json_keys(p, fmt == "jsonl" or not _starts_with_bracket(p))
 
 
-def _open_binary(p: Path
-                 ) -> IO[bytes] | gzip.GzipFile | bz2.BZ2File | lzma.LZMAFile | _ZipMember:
+def _open_binary(p: Path) -> IO[bytes] | gzip.GzipFile | bz2.BZ2File | lzma.LZMAFile | _ZipMember:
     """The file's bytes, decompressed by its extension (the first member of a zip)."""
     _, compression = _format_and_compression(p)
     if compression == "gzip":
@@ -263,8 +280,7 @@ def _json_keys(p: Path, lines: bool) -> list[str]:
     """The keys of the records, a key repeated within one record listed twice."""
     with _open_binary(p) as f:
         if lines:
-            records = (json.loads(line, object_pairs_hook=_record) for line in f
-                       if line.strip())
+            records = (json.loads(line, object_pairs_hook=_record) for line in f if line.strip())
             keys = _keys(records)
         else:
             keys = _keys(json.load(f, object_pairs_hook=_record))
@@ -285,8 +301,10 @@ def _require_pyarrow() -> None:
     try:
         import pyarrow  # noqa: F401
     except ImportError:
-        raise ValueError("Parquet needs pyarrow, which is not installed: pip install "
-                         "'shrinkage[parquet]' (or pip install pyarrow).") from None
+        raise ValueError(
+            "Parquet needs pyarrow, which is not installed: pip install "
+            "'shrinkage[parquet]' (or pip install pyarrow)."
+        ) from None
 
 
 def _one_line(e: BaseException) -> str:
@@ -297,8 +315,9 @@ def _one_line(e: BaseException) -> str:
 # writing
 
 
-def write_table(df: pd.DataFrame, path: PathLike, *, force: bool = False,
-                what: str = "predictions") -> Path:
+def write_table(
+    df: pd.DataFrame, path: PathLike, *, force: bool = False, what: str = "predictions"
+) -> Path:
     """A DataFrame in the format its extension names (the formats ``read_table`` reads),
     atomically; any other extension is refused, listing the supported ones.
 
@@ -355,13 +374,19 @@ def write_table(df: pd.DataFrame, path: PathLike, *, force: bool = False,
 def _text_writer(path: str, compression: str | None, member: str) -> Iterator[IO[str]]:
     """A UTF-8 text stream into ``path``, compressed as named (a zip holds one ``member``)."""
     if compression == "zip":
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, \
-                archive.open(member, "w") as raw, \
-                TextIOWrapper(raw, encoding="utf-8", newline="") as f:
+        with (
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+            archive.open(member, "w") as raw,
+            TextIOWrapper(raw, encoding="utf-8", newline="") as f,
+        ):
             yield f
         return
     openers: dict[str | None, Callable[..., IO[str]]] = {
-        None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+        None: open,
+        "gzip": gzip.open,
+        "bz2": bz2.open,
+        "xz": lzma.open,
+    }
     opener = openers[compression]
     with opener(path, "wt", encoding="utf-8", newline="") as f:
         yield f

@@ -48,8 +48,9 @@ class Family(Protocol):
         ``Fit.intercept`` (a float or K floats) and ``Fit.state`` (its warm start)."""
 
 
-def grid(family: Family, alphas: np.ndarray | None, n_alphas: int, alpha_min_ratio: float
-         ) -> tuple[np.ndarray, tuple[np.ndarray, float | np.ndarray | None] | None]:
+def grid(
+    family: Family, alphas: np.ndarray | None, n_alphas: int, alpha_min_ratio: float
+) -> tuple[np.ndarray, tuple[np.ndarray, float | np.ndarray | None] | None]:
     """The alphas to solve at, with the null model (w, b) when the grid is the default one.
 
     Parameters
@@ -83,9 +84,14 @@ def grid(family: Family, alphas: np.ndarray | None, n_alphas: int, alpha_min_rat
     return alpha_grid(alpha_max, n_alphas, alpha_min_ratio), (w, b)
 
 
-def run(family: Family, alphas: Iterable[float], w: np.ndarray,
-        b: float | np.ndarray | None = None, *,
-        stop: Callable[[Fit], bool] | None = None) -> list[Fit]:
+def run(
+    family: Family,
+    alphas: Iterable[float],
+    w: np.ndarray,
+    b: float | np.ndarray | None = None,
+    *,
+    stop: Callable[[Fit], bool] | None = None,
+) -> list[Fit]:
     """Warm-started fits along ``alphas``, each from the previous one's solution and state.
 
     Parameters
@@ -126,10 +132,21 @@ def run(family: Family, alphas: Iterable[float], w: np.ndarray,
     return fits
 
 
-def assemble(alphas: Alphas, fits: list[Fit], coefs: np.ndarray, intercepts: ArrayLike,
-             l1_ratio: float, feature_names: np.ndarray | None, *, max_iter: int, model: str,
-             datafit: str = "quadratic", certificate: str = "duality_gap", penalty: str = "l1_l2",
-             gamma: float | None = None) -> Path:
+def assemble(
+    alphas: Alphas,
+    fits: list[Fit],
+    coefs: np.ndarray,
+    intercepts: ArrayLike,
+    l1_ratio: float,
+    feature_names: np.ndarray | None,
+    *,
+    max_iter: int,
+    model: str,
+    datafit: str = "quadratic",
+    certificate: str = "duality_gap",
+    penalty: str = "l1_l2",
+    gamma: float | None = None,
+) -> Path:
     """The ``Path`` of ``fits`` (one warning for those that did not converge).
 
     Parameters
@@ -173,11 +190,20 @@ def assemble(alphas: Alphas, fits: list[Fit], coefs: np.ndarray, intercepts: Arr
     (array([0, 2]), array([1, 3]))
     """
     warn_not_converged(fits, alphas, max_iter, model, stacklevel=4)
-    return Path(np.asarray(alphas, dtype=np.float64), coefs,
-                np.asarray(intercepts, dtype=np.float64), np.array([f.gap for f in fits]),
-                np.array([f.n_iter for f in fits]), np.array([f.converged for f in fits]),
-                l1_ratio, feature_names, datafit=datafit, certificate=certificate,
-                penalty=penalty, gamma=gamma)
+    return Path(
+        np.asarray(alphas, dtype=np.float64),
+        coefs,
+        np.asarray(intercepts, dtype=np.float64),
+        np.array([f.gap for f in fits]),
+        np.array([f.n_iter for f in fits]),
+        np.array([f.converged for f in fits]),
+        l1_ratio,
+        feature_names,
+        datafit=datafit,
+        certificate=certificate,
+        penalty=penalty,
+        gamma=gamma,
+    )
 
 
 class Certified(Protocol):
@@ -196,8 +222,9 @@ class Certified(Protocol):
     def certificate(self) -> str: ...
 
 
-def warn_not_converged(fits: Sequence[Certified], alphas: Alphas, max_iter: int, model: str, *,
-                       stacklevel: int = 3) -> None:
+def warn_not_converged(
+    fits: Sequence[Certified], alphas: Alphas, max_iter: int, model: str, *, stacklevel: int = 3
+) -> None:
     """One warning for all the alphas that stopped at max_iter, with what to try.
 
     Parameters
@@ -221,15 +248,20 @@ def warn_not_converged(fits: Sequence[Certified], alphas: Alphas, max_iter: int,
     if not bad:
         return
     worst = max(bad, key=lambda i: fits[i].gap / max(fits[i].tol, 1e-300))
-    where = (f"at {len(bad)} of {len(fits)} alphas (smallest alpha={alphas[bad[-1]]:.4g})"
-             if len(fits) > 1 else f"at alpha={alphas[0]:.4g}")
+    where = (
+        f"at {len(bad)} of {len(fits)} alphas (smallest alpha={alphas[bad[-1]]:.4g})"
+        if len(fits) > 1
+        else f"at alpha={alphas[0]:.4g}"
+    )
     what = "KKT violation" if fits[worst].certificate == "kkt" else "duality gap"
     warnings.warn(
         f"{model} did not converge {where}: the {what} reached {fits[worst].gap:.3g}, above "
         f"the tolerance {fits[worst].tol:.3g}, after max_iter={max_iter} iterations. Try a larger "
         "max_iter, standardize=True for columns on very different scales, or a larger alpha "
         "(the smallest alphas are the hardest).",
-        ShrinkageConvergenceWarning, stacklevel=stacklevel)
+        ShrinkageConvergenceWarning,
+        stacklevel=stacklevel,
+    )
 
 
 class DevianceStop:

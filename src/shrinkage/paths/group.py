@@ -54,12 +54,21 @@ class GroupProblem:
     n_classes: int = 1  # K > 1: the multinomial, with the K coefficients of a feature in its group
 
     @classmethod
-    def build(cls, X: DesignMatrix, y: ArrayLike, groups: ArrayLike | None = None, *,
-              datafit: str | Datafit = "quadratic",
-              group_factor: ArrayLike | Mapping[Any, float] | None = None,
-              fit_intercept: bool = True, standardize: bool = False,
-              sample_weight: ArrayLike | None = None, offset: ArrayLike | None = None,
-              feature_names: ArrayLike | None = None, validated: bool = False) -> GroupProblem:
+    def build(
+        cls,
+        X: DesignMatrix,
+        y: ArrayLike,
+        groups: ArrayLike | None = None,
+        *,
+        datafit: str | Datafit = "quadratic",
+        group_factor: ArrayLike | Mapping[Any, float] | None = None,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        sample_weight: ArrayLike | None = None,
+        offset: ArrayLike | None = None,
+        feature_names: ArrayLike | None = None,
+        validated: bool = False,
+    ) -> GroupProblem:
         if feature_names is None and hasattr(X, "columns"):
             feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
         if not validated:
@@ -73,9 +82,19 @@ class GroupProblem:
         sw = v.check_sample_weight(sample_weight, n)
         structure = Groups.from_labels(groups, p)
         scale = column_scale(X, sw, fit_intercept) if standardize else None
-        return cls(X if scale is None else scale_columns(X, scale), y, sw,
-                   _offset(offset, n, K), structure, group_factors(group_factor, structure), fit,
-                   bool(fit_intercept), scale, v.check_feature_names(feature_names, p), K)
+        return cls(
+            X if scale is None else scale_columns(X, scale),
+            y,
+            sw,
+            _offset(offset, n, K),
+            structure,
+            group_factors(group_factor, structure),
+            fit,
+            bool(fit_intercept),
+            scale,
+            v.check_feature_names(feature_names, p),
+            K,
+        )
 
     @property
     def coef_groups(self) -> Groups:
@@ -87,8 +106,14 @@ class GroupProblem:
         return GroupPenalty(alpha, l1_ratio, self.coef_groups, self.factors)
 
     def glm_data(self) -> GLMData:
-        return GLMData(self.X, self.y, self.sample_weight / self.sample_weight.sum(), self.offset,
-                       self.fit_intercept, self.n_classes)
+        return GLMData(
+            self.X,
+            self.y,
+            self.sample_weight / self.sample_weight.sum(),
+            self.offset,
+            self.fit_intercept,
+            self.n_classes,
+        )
 
 
 def class_groups(groups: Groups, K: int) -> Groups:
@@ -106,7 +131,8 @@ def _datafit(datafit: str | Datafit) -> Datafit | None:
         raise ValueError(
             f"the group solvers certify convex datafits only (by the duality gap); {fit.name} "
             f"with power={getattr(fit, 'power', None)} is not convex with the log link: use "
-            "a power in [1, 2], or shrinkage.TweedieRegressor (no groups, KKT certified).")
+            "a power in [1, 2], or shrinkage.TweedieRegressor (no groups, KKT certified)."
+        )
     return None if getattr(fit, "quadratic", False) else fit
 
 
@@ -119,9 +145,11 @@ def _offset(offset: ArrayLike | None, n: int, K: int = 1) -> np.ndarray:
     if o.ndim == 0 or (K > 1 and o.shape == (n,)):
         o = np.broadcast_to(o.T, shape[::-1]).T.copy()
     if o.shape != shape:
-        raise ValueError(f"offset must have one entry per sample ({n}"
-                         f"{'' if K == 1 else f', or one per sample and class ({n}, {K})'}); got "
-                         f"shape {o.shape}.")
+        raise ValueError(
+            f"offset must have one entry per sample ({n}"
+            f"{'' if K == 1 else f', or one per sample and class ({n}, {K})'}); got "
+            f"shape {o.shape}."
+        )
     if not np.all(np.isfinite(o)):
         raise ValueError("offset contains NaN or infinity.")
     return o
@@ -155,9 +183,14 @@ class GroupFamily:
     def __init__(self, problem: GroupProblem, l1_ratio: float, *, tol: float, max_iter: int):
         self.problem, self.l1_ratio = problem, l1_ratio
         fit = problem.datafit
-        self.choice = choose_engine(capabilities(Quadratic() if fit is None else fit,
-                                                 *problem.X.shape, blocks=True,
-                                                 n_classes=problem.n_classes))
+        self.choice = choose_engine(
+            capabilities(
+                Quadratic() if fit is None else fit,
+                *problem.X.shape,
+                blocks=True,
+                n_classes=problem.n_classes,
+            )
+        )
         self.solver: _QuadraticPath | QuantileGroupPath | _GLMPath
         if self.choice.solver == "group_cd":
             self.solver = _QuadraticPath(problem, tol, max_iter)
@@ -176,11 +209,19 @@ class GroupFamily:
         return self.solver.solve(self.problem.penalty(alpha, self.l1_ratio), w, b, state)
 
 
-def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio: float, *,
-                     n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-4,
-                     max_iter: int = 1000, w0: np.ndarray | None = None,
-                     b0: float | np.ndarray | None = None,
-                     model: str = "the group-lasso path") -> Path:
+def solve_group_path(
+    problem: GroupProblem,
+    alphas: np.ndarray | None,
+    l1_ratio: float,
+    *,
+    n_alphas: int = 100,
+    alpha_min_ratio: float = 1e-4,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    w0: np.ndarray | None = None,
+    b0: float | np.ndarray | None = None,
+    model: str = "the group-lasso path",
+) -> Path:
     """The engine behind ``group_path`` and the estimators (inputs validated).
 
     Parameters
@@ -235,19 +276,28 @@ def solve_group_path(problem: GroupProblem, alphas: np.ndarray | None, l1_ratio:
     if problem.scale is not None:
         coefs = coefs / problem.scale[:, None]
     kkt = any(f.certificate == "kkt" for f in fits)
-    return assemble(alphas, fits, coefs if K > 1 else coefs[:, :, 0],
-                    np.array([f.intercept for f in fits], dtype=np.float64), l1_ratio,
-                    problem.feature_names, max_iter=max_iter, model=model,
-                    datafit="quadratic" if problem.datafit is None else problem.datafit.name,
-                    certificate="kkt" if kkt else "duality_gap", penalty="group")
+    return assemble(
+        alphas,
+        fits,
+        coefs if K > 1 else coefs[:, :, 0],
+        np.array([f.intercept for f in fits], dtype=np.float64),
+        l1_ratio,
+        problem.feature_names,
+        max_iter=max_iter,
+        model=model,
+        datafit="quadratic" if problem.datafit is None else problem.datafit.name,
+        certificate="kkt" if kkt else "duality_gap",
+        penalty="group",
+    )
 
 
 class _QuadraticPath:
     """Least squares: one centred design and the block step sizes, shared by all alphas."""
 
     def __init__(self, problem: GroupProblem, tol: float, max_iter: int):
-        self.design = WeightedDesign.build(problem.X, problem.y - problem.offset,
-                                           problem.sample_weight, problem.fit_intercept)
+        self.design = WeightedDesign.build(
+            problem.X, problem.y - problem.offset, problem.sample_weight, problem.fit_intercept
+        )
         self.curvature = block_curvature(self.design, problem.groups)
         self.tol, self.max_iter = tol, max_iter
 
@@ -262,8 +312,15 @@ class _QuadraticPath:
         return unit.alpha_max(-design.correlations(*design.residual(w))), w, None
 
     def solve(self, penalty: GroupPenalty, w: np.ndarray, b: Any, state: Any) -> Fit:
-        fit = solve_group_quadratic(self.design, penalty, self.curvature, w, tol=self.tol,
-                                    max_iter=self.max_iter, state=state)
+        fit = solve_group_quadratic(
+            self.design,
+            penalty,
+            self.curvature,
+            w,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            state=state,
+        )
         d = self.design  # without intercept both offsets are 0
         return replace(fit, intercept=float(d.y_offset - d.x_offset @ fit.w))
 
@@ -284,24 +341,37 @@ class _GLMPath:
         data, fit = self.data, self.datafit
         K = data.n_classes
         w = np.zeros(self.X.shape[1] * K)
-        b = fit.null_intercept(data.y, data.sw, data.offset) if data.fit_intercept else \
-            class_intercepts(0.0, K)
+        b = (
+            fit.null_intercept(data.y, data.sw, data.offset)
+            if data.fit_intercept
+            else class_intercepts(0.0, K)
+        )
         if key:  # fit the unpenalized groups with the others held at zero
             cols = unit.groups.columns(np.array(key, dtype=np.int64))
             feats = cols[::K] // K
             sub = replace(data, X=self.X[:, feats])
             only = class_groups(
-                Groups.from_labels(unit.groups.column_group()[cols[::K]], feats.size), K)
-            grad0 = np.abs(sub.gradient(data.weighted(fit.derivative(data.y,
-                                                                      sub.eta(w[cols], b)))))
+                Groups.from_labels(unit.groups.column_group()[cols[::K]], feats.size), K
+            )
+            grad0 = np.abs(sub.gradient(data.weighted(fit.derivative(data.y, sub.eta(w[cols], b)))))
             inner = solve_group_glm(
-                sub, fit, GroupPenalty(0.0, 0.0, only, np.zeros(only.n_groups)), w[cols], b,
-                tol_gap=0.0, tol_kkt=self.tol * max(float(grad0.max()), np.finfo(float).tiny),
-                max_iter=self.max_iter)
+                sub,
+                fit,
+                GroupPenalty(0.0, 0.0, only, np.zeros(only.n_groups)),
+                w[cols],
+                b,
+                tol_gap=0.0,
+                tol_kkt=self.tol * max(float(grad0.max()), np.finfo(float).tiny),
+                max_iter=self.max_iter,
+            )
             w[cols], b = inner.w, inner.intercept
         eta = data.eta(w, b)
-        self._null[key] = (w, b, data.gradient(data.weighted(fit.derivative(data.y, eta))),
-                           float(data.sw @ fit.loss(data.y, eta)))
+        self._null[key] = (
+            w,
+            b,
+            data.gradient(data.weighted(fit.derivative(data.y, eta))),
+            float(data.sw @ fit.loss(data.y, eta)),
+        )
         return self._null[key]
 
     def null(self, unit: GroupPenalty) -> tuple[float, np.ndarray, float]:
@@ -315,6 +385,12 @@ class _GLMPath:
         tiny = np.finfo(float).tiny
         group_grad = float(np.max(unit.groups.norms(grad))) if grad.size else 0.0
         return solve_group_glm(
-            self.data, self.datafit, penalty, w, b_null if b is None else b,
-            tol_gap=self.tol * max(loss, tiny), tol_kkt=self.tol * max(group_grad, tiny),
-            max_iter=self.max_iter)
+            self.data,
+            self.datafit,
+            penalty,
+            w,
+            b_null if b is None else b,
+            tol_gap=self.tol * max(loss, tiny),
+            tol_kkt=self.tol * max(group_grad, tiny),
+            max_iter=self.max_iter,
+        )

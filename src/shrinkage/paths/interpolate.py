@@ -51,12 +51,14 @@ def interpolate(path: Path, alpha: float) -> tuple[np.ndarray, np.ndarray | floa
         raise ValueError(
             f"alpha={alpha:.6g} is above the path's first alpha {alphas[0]:.6g}, whose "
             "solution is not all zeros: the path does not start at alpha_max, so the solution "
-            "above it is unknown without the data. Use exact=True with the training data.")
+            "above it is unknown without the data. Use exact=True with the training data."
+        )
     if alpha < alphas[-1]:
         raise ValueError(
             f"alpha={alpha:.6g} is below the path's smallest alpha {alphas[-1]:.6g}: "
             "interpolation would extrapolate. Use exact=True (a warm-started refit, it needs "
-            "the training data), or a path whose grid goes further down.")
+            "the training data), or a path whose grid goes further down."
+        )
     right = int(np.searchsorted(-alphas, -alpha, side="left"))  # alphas decrease
     if alphas[right] == alpha:
         return point(path, right)
@@ -64,7 +66,8 @@ def interpolate(path: Path, alpha: float) -> tuple[np.ndarray, np.ndarray | floa
     frac = (alpha - alphas[right]) / (alphas[left] - alphas[right])  # weight of the left point
     coef = frac * path.coefs[left] + (1.0 - frac) * path.coefs[right]
     intercept = frac * np.asarray(path.intercepts[left]) + (1.0 - frac) * np.asarray(
-        path.intercepts[right])
+        path.intercepts[right]
+    )
     return coef, scalar(intercept)
 
 

@@ -57,8 +57,16 @@ class LeastSquares:
     True
     """
 
-    def __init__(self, problem: Problem, l1_ratio: float, *, tol: float, max_iter: int,
-                 solver: str, screen: bool):
+    def __init__(
+        self,
+        problem: Problem,
+        l1_ratio: float,
+        *,
+        tol: float,
+        max_iter: int,
+        solver: str,
+        screen: bool,
+    ):
         self.problem, self.l1_ratio = problem, l1_ratio
         self.tol, self.max_iter, self.screen = tol, max_iter, screen
         self.kind = choose_solver(solver, problem.n_samples, problem.n_features)
@@ -68,15 +76,22 @@ class LeastSquares:
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
         """The solver at the kernels' weights ``pw`` from ``w_start`` (and its residual)."""
         if isinstance(self.data, SufficientStatistics):  # self.kind == "gram"
-            return solve_gram(self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter,
-                              screen=self.screen)
-        return solve_cd(self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter,
-                        screen=self.screen, state=state)
+            return solve_gram(
+                self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter, screen=self.screen
+            )
+        return solve_cd(
+            self.data,
+            pw,
+            w_start,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            screen=self.screen,
+            state=state,
+        )
 
     def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha`` (the intercept comes from the centring, not from ``b``)."""
-        return self.fit(self.problem.penalty(alpha, self.l1_ratio, self.scale).weights(), w,
-                        state)
+        return self.fit(self.problem.penalty(alpha, self.l1_ratio, self.scale).weights(), w, state)
 
     def null(self) -> tuple[float, np.ndarray, None]:
         """alpha_max from the datafit gradient at the fit of the unpenalized columns alone,
@@ -126,10 +141,20 @@ class LeastSquares:
         return fits
 
 
-def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
-               n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-4,
-               max_iter: int = 1000, solver: str = "auto", screen: bool = True,
-               w0: np.ndarray | None = None, model: str = "the path") -> Path:
+def solve_path(
+    problem: Problem,
+    alphas: np.ndarray | None,
+    l1_ratio: float,
+    *,
+    n_alphas: int = 100,
+    alpha_min_ratio: float = 1e-4,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    solver: str = "auto",
+    screen: bool = True,
+    w0: np.ndarray | None = None,
+    model: str = "the path",
+) -> Path:
     """The engine behind ``shrinkage.path`` and the estimators (inputs already validated).
 
     Parameters
@@ -171,8 +196,9 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
     >>> p.nnz
     array([0, 1, 1, 1])
     """
-    family = LeastSquares(problem, l1_ratio, tol=tol, max_iter=max_iter, solver=solver,
-                          screen=screen)
+    family = LeastSquares(
+        problem, l1_ratio, tol=tol, max_iter=max_iter, solver=solver, screen=screen
+    )
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     if null is not None and w0 is None:
         w0 = null[0]
@@ -183,21 +209,33 @@ def solve_path(problem: Problem, alphas: np.ndarray | None, l1_ratio: float, *,
         fits = run(family, alphas, np.zeros(p) if w0 is None else np.asarray(w0, np.float64))
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
     data = family.data
-    intercepts = data.y_offset - coefs @ data.x_offset if problem.fit_intercept else np.zeros(
-        len(alphas))
-    return assemble(alphas, fits, coefs, intercepts, l1_ratio, problem.feature_names,
-                    max_iter=max_iter, model=model)
+    intercepts = (
+        data.y_offset - coefs @ data.x_offset if problem.fit_intercept else np.zeros(len(alphas))
+    )
+    return assemble(
+        alphas,
+        fits,
+        coefs,
+        intercepts,
+        l1_ratio,
+        problem.feature_names,
+        max_iter=max_iter,
+        model=model,
+    )
 
 
 def ridge_closed_form_applies(problem: Problem, l1_ratio: float, alphas: ArrayLike) -> bool:
     """An L2 path without bounds, every column penalized, every alpha positive: closed form."""
     unbounded = np.all(np.isinf(problem.lower)) and np.all(np.isinf(problem.upper))
-    return bool(l1_ratio == 0.0 and unbounded and np.all(problem.factors > 0)
-                and np.all(np.asarray(alphas) > 0))
+    return bool(
+        l1_ratio == 0.0
+        and unbounded
+        and np.all(problem.factors > 0)
+        and np.all(np.asarray(alphas) > 0)
+    )
 
 
-def _ridge_closed_form(problem: Problem, alphas: ArrayLike, scale: np.ndarray | None
-                       ) -> np.ndarray:
+def _ridge_closed_form(problem: Problem, alphas: ArrayLike, scale: np.ndarray | None) -> np.ndarray:
     d = np.sqrt(problem.factors) * (1.0 if scale is None else scale)
     alphas = np.asarray(alphas, dtype=np.float64)
     if problem.n_samples >= problem.n_features:
@@ -207,8 +245,9 @@ def _ridge_closed_form(problem: Problem, alphas: ArrayLike, scale: np.ndarray | 
     return ridge_path_dual(design, y, alphas, d)
 
 
-def _ridge_refit(problem: Problem, pw: PenaltyWeights, w: np.ndarray, gap: float,
-                 tol_abs: float) -> tuple[np.ndarray, float]:
+def _ridge_refit(
+    problem: Problem, pw: PenaltyWeights, w: np.ndarray, gap: float, tol_abs: float
+) -> tuple[np.ndarray, float]:
     """The Cholesky solve of (G + diag(l2)) w = q (insensitive to column scales) where it
     certifies a smaller gap than ``w``; else ``w`` and its gap."""
     stats = problem.statistics

@@ -58,15 +58,33 @@ class MultiTaskFamily:
 
     def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha`` from W and the previous residual ``state``."""
-        return solve_multitask(self.design, alpha * self.l1_ratio, alpha * (1.0 - self.l1_ratio),
-                               w, tol=self.tol, max_iter=self.max_iter, state=state)
+        return solve_multitask(
+            self.design,
+            alpha * self.l1_ratio,
+            alpha * (1.0 - self.l1_ratio),
+            w,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            state=state,
+        )
 
 
-def multi_task_path(X: DesignMatrix, Y: ArrayLike, *, l1_ratio: float,
-                    alphas: np.ndarray | None, n_alphas: int, alpha_min_ratio: float | None,
-                    fit_intercept: bool, sample_weight: ArrayLike | None, tol: float, max_iter: int,
-                    feature_names: ArrayLike | None, w0: np.ndarray | None = None,
-                    model: str = "the multi-task path") -> Path:
+def multi_task_path(
+    X: DesignMatrix,
+    Y: ArrayLike,
+    *,
+    l1_ratio: float,
+    alphas: np.ndarray | None,
+    n_alphas: int,
+    alpha_min_ratio: float | None,
+    fit_intercept: bool,
+    sample_weight: ArrayLike | None,
+    tol: float,
+    max_iter: int,
+    feature_names: ArrayLike | None,
+    w0: np.ndarray | None = None,
+    model: str = "the multi-task path",
+) -> Path:
     """Warm-started multi-task fits along a decreasing grid (options validated but X, Y).
 
     Parameters
@@ -118,8 +136,9 @@ def multi_task_path(X: DesignMatrix, Y: ArrayLike, *, l1_ratio: float,
     names = v.check_feature_names(feature_names, X.shape[1])
     if alpha_min_ratio is None:  # used by the default grid only
         alpha_min_ratio = default_alpha_min_ratio(*X.shape)
-    design = WeightedDesign.build(X, Y, v.check_sample_weight(sample_weight, X.shape[0]),
-                                  fit_intercept)
+    design = WeightedDesign.build(
+        X, Y, v.check_sample_weight(sample_weight, X.shape[0]), fit_intercept
+    )
     family = MultiTaskFamily(design, l1_ratio, tol=tol, max_iter=max_iter)
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     p, T = X.shape[1], Y.shape[1]
@@ -127,7 +146,19 @@ def multi_task_path(X: DesignMatrix, Y: ArrayLike, *, l1_ratio: float,
         w0 = np.zeros((p, T)) if null is None else null[0]
     fits = run(family, alphas, np.asarray(w0, dtype=np.float64))
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p, T)
-    intercepts = (design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
-                  if fit_intercept else np.zeros((len(alphas), T)))
-    return assemble(alphas, fits, coefs, intercepts, l1_ratio, names, max_iter=max_iter,
-                    model=model, penalty="multitask")
+    intercepts = (
+        design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
+        if fit_intercept
+        else np.zeros((len(alphas), T))
+    )
+    return assemble(
+        alphas,
+        fits,
+        coefs,
+        intercepts,
+        l1_ratio,
+        names,
+        max_iter=max_iter,
+        model=model,
+        penalty="multitask",
+    )

@@ -106,18 +106,29 @@ def check_gamma(gamma: object, penalty: str) -> float:
     if value is None:
         raise TypeError(f"gamma must be a real number; got {gamma!r}.")
     if not (np.isfinite(value) and value > low):
-        raise ValueError(f"gamma must be > {low:g} for {penalty.upper()} (a finite number); "
-                         f"got {gamma!r}.")
+        raise ValueError(
+            f"gamma must be > {low:g} for {penalty.upper()} (a finite number); got {gamma!r}."
+        )
     return value
 
 
-def nonconvex_path(X: DesignMatrix, y: ArrayLike, *, penalty: str = "mcp",
-                   gamma: float | None = None, alphas: ArrayLike | None = None,
-                   n_alphas: int = 100, alpha_min_ratio: float | None = None,
-                   fit_intercept: bool = True, standardize: bool = False,
-                   sample_weight: ArrayLike | None = None,
-                   penalty_factor: ArrayLike | None = None, tol: float = 1e-4,
-                   max_iter: int = 1000, feature_names: ArrayLike | None = None) -> Path:
+def nonconvex_path(
+    X: DesignMatrix,
+    y: ArrayLike,
+    *,
+    penalty: str = "mcp",
+    gamma: float | None = None,
+    alphas: ArrayLike | None = None,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    sample_weight: ArrayLike | None = None,
+    penalty_factor: ArrayLike | None = None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    feature_names: ArrayLike | None = None,
+) -> Path:
     """MCP or SCAD least squares along a decreasing grid of alphas, each fit warm-started from
     the previous one.
 
@@ -185,20 +196,42 @@ def nonconvex_path(X: DesignMatrix, y: ArrayLike, *, penalty: str = "mcp",
     if feature_names is None and hasattr(X, "columns"):
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
     checked = v.check_grid(alphas, n_alphas, alpha_min_ratio)
-    problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                            fit_intercept=fit_intercept, standardize=standardize,
-                            feature_names=feature_names)
+    problem = Problem.build(
+        X,
+        y,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        feature_names=feature_names,
+    )
     if alpha_min_ratio is None:  # only the default grid reads it
         alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
-    return solve_nonconvex_path(problem, penalty, gamma, checked, n_alphas=n_alphas,
-                                alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
-                                max_iter=v.check_positive_int(max_iter, "max_iter"))
+    return solve_nonconvex_path(
+        problem,
+        penalty,
+        gamma,
+        checked,
+        n_alphas=n_alphas,
+        alpha_min_ratio=alpha_min_ratio,
+        tol=v.check_tol(tol),
+        max_iter=v.check_positive_int(max_iter, "max_iter"),
+    )
 
 
-def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: np.ndarray | None,
-                         *, n_alphas: int = 100, alpha_min_ratio: float = 1e-4,
-                         tol: float = 1e-4, max_iter: int = 1000, w0: np.ndarray | None = None,
-                         model: str = "the path") -> Path:
+def solve_nonconvex_path(
+    problem: Problem,
+    penalty: str,
+    gamma: float,
+    alphas: np.ndarray | None,
+    *,
+    n_alphas: int = 100,
+    alpha_min_ratio: float = 1e-4,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    w0: np.ndarray | None = None,
+    model: str = "the path",
+) -> Path:
     """The engine behind ``nonconvex_path`` and the estimators (inputs already validated).
 
     Parameters
@@ -252,14 +285,26 @@ def solve_nonconvex_path(problem: Problem, penalty: str, gamma: float, alphas: n
     _warn_not_converged(fits, alphas, max_iter, model)
     design, p = problem.design, problem.n_features
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
-    intercepts = (design.y_offset - coefs @ design.x_offset if problem.fit_intercept
-                  else np.zeros(len(alphas)))  # the same on either scale
+    intercepts = (
+        design.y_offset - coefs @ design.x_offset
+        if problem.fit_intercept
+        else np.zeros(len(alphas))
+    )  # the same on either scale
     if scale is not None:
         coefs = coefs / scale
-    return Path(np.asarray(alphas, dtype=np.float64), coefs, np.asarray(intercepts, float),
-                np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
-                np.array([f.converged for f in fits]), 1.0, problem.feature_names,
-                certificate="kkt", penalty=penalty, gamma=gamma)  # the model, for coef_at
+    return Path(
+        np.asarray(alphas, dtype=np.float64),
+        coefs,
+        np.asarray(intercepts, float),
+        np.array([f.gap for f in fits]),
+        np.array([f.n_iter for f in fits]),
+        np.array([f.converged for f in fits]),
+        1.0,
+        problem.feature_names,
+        certificate="kkt",
+        penalty=penalty,
+        gamma=gamma,
+    )  # the model, for coef_at
 
 
 def standardized(problem: Problem) -> tuple[Problem, np.ndarray | None]:
@@ -293,8 +338,9 @@ def standardized(problem: Problem) -> tuple[Problem, np.ndarray | None]:
     """
     if not problem.standardize:
         return problem, None
-    design = WeightedDesign.build(problem.X, problem.y, problem.sample_weight,
-                                  problem.fit_intercept)
+    design = WeightedDesign.build(
+        problem.X, problem.y, problem.sample_weight, problem.fit_intercept
+    )
     scale = problem.column_scale(design.col_norm_sq)
     assert scale is not None  # problem.standardize
     inverse = 1.0 / scale
@@ -303,8 +349,9 @@ def standardized(problem: Problem) -> tuple[Problem, np.ndarray | None]:
         design = replace(design, data=data)
     else:  # Xd is the fresh design's own copy
         np.multiply(design.Xd, inverse.astype(design.Xd.dtype), out=design.Xd)
-    design = replace(design, x_offset=design.x_offset * inverse,
-                     col_norm_sq=design.col_norm_sq * inverse**2)
+    design = replace(
+        design, x_offset=design.x_offset * inverse, col_norm_sq=design.col_norm_sq * inverse**2
+    )
     return replace(problem, standardize=False).with_design(design), scale
 
 
@@ -337,8 +384,7 @@ class Nonconvex:
     array([0])
     """
 
-    def __init__(self, problem: Problem, penalty: str, gamma: float, *, tol: float,
-                 max_iter: int):
+    def __init__(self, problem: Problem, penalty: str, gamma: float, *, tol: float, max_iter: int):
         self.problem, self.kind, self.gamma = problem, PENALTIES[penalty][0], gamma
         self.tol, self.max_iter = tol, max_iter
 
@@ -347,8 +393,9 @@ class Nonconvex:
         p = self.problem.n_features
         unbounded = np.full(p, np.inf)
         pw = PenaltyWeights(alpha * self.problem.factors, np.zeros(p), -unbounded, unbounded)
-        return _solve(self.problem.design, pw, w, self.kind, self.gamma, self.tol,
-                      self.max_iter, state)
+        return _solve(
+            self.problem.design, pw, w, self.kind, self.gamma, self.tol, self.max_iter, state
+        )
 
     def null(self) -> tuple[float, np.ndarray, None]:
         """alpha_max (the lasso's, the same for MCP and SCAD: ``scad.alpha_max`` is
@@ -364,8 +411,16 @@ class Nonconvex:
         return float(mcp.alpha_max(corr, problem.factors)), w, None
 
 
-def _solve(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray, kind: int, gamma: float,
-           tol: float, max_iter: int, state: Any) -> Fit:
+def _solve(
+    design: WeightedDesign,
+    pw: PenaltyWeights,
+    w: np.ndarray,
+    kind: int,
+    gamma: float,
+    tol: float,
+    max_iter: int,
+    state: Any,
+) -> Fit:
     """A stationary point from ``w``, and a coordinate-wise minimum.
 
     Where a column's coordinate problem is not convex (MCP: gamma ||x_j||^2 <= 1, SCAD:
@@ -376,8 +431,7 @@ def _solve(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray, kind: int,
     fit resumes, until no coordinate move helps: the objective decreases at each step, so this
     stops, at a point both KKT-certified and coordinate-wise minimal.
     """
-    fit = solve_cd(design, pw, w, tol=tol, max_iter=max_iter, state=state, kind=kind,
-                   gamma=gamma)
+    fit = solve_cd(design, pw, w, tol=tol, max_iter=max_iter, state=state, kind=kind, gamma=gamma)
     L = design.col_norm_sq
     module, curvature = (mcp, gamma) if kind == _separable.MCP else (scad, gamma - 1.0)
     cols = np.flatnonzero((L > 0) & (pw.l1 > 0) & (curvature * L <= 1.0))
@@ -387,19 +441,22 @@ def _solve(design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray, kind: int,
         corr = design.correlations(r, rsum)[cols]
         w_c, L_c, a_c = fit.w[cols], L[cols], pw.l1[cols]
         z = w_c + corr / L_c
-        best = np.array([module.prox(z[k], 1.0 / L_c[k], a_c[k], gamma)
-                         for k in range(cols.size)])
-        change = (0.5 * L_c * ((best - z) ** 2 - (w_c - z) ** 2)
-                  + np.array([module.penalty_scalar(best[k], a_c[k], gamma)
-                              - module.penalty_scalar(w_c[k], a_c[k], gamma)
-                              for k in range(cols.size)]))
+        best = np.array([module.prox(z[k], 1.0 / L_c[k], a_c[k], gamma) for k in range(cols.size)])
+        change = 0.5 * L_c * ((best - z) ** 2 - (w_c - z) ** 2) + np.array(
+            [
+                module.penalty_scalar(best[k], a_c[k], gamma)
+                - module.penalty_scalar(w_c[k], a_c[k], gamma)
+                for k in range(cols.size)
+            ]
+        )
         k = int(np.argmin(change))
         if not change[k] < -_ROUNDING * max(float(design.yty), np.finfo(float).tiny):
             break
         w = fit.w.copy()
         w[cols[k]] = best[k]
-        fit = solve_cd(design, pw, w, tol=tol, max_iter=max(max_iter - epochs, 1), kind=kind,
-                       gamma=gamma)
+        fit = solve_cd(
+            design, pw, w, tol=tol, max_iter=max(max_iter - epochs, 1), kind=kind, gamma=gamma
+        )
         epochs += fit.n_iter + 1
     return replace(fit, n_iter=epochs)
 
@@ -410,10 +467,15 @@ def _warn_not_converged(fits: list[Fit], alphas: Alphas, max_iter: int, model: s
     if not bad:
         return
     worst = max(bad, key=lambda i: fits[i].gap / max(fits[i].tol, 1e-300))
-    where = (f"at {len(bad)} of {len(fits)} alphas (smallest alpha={alphas[bad[-1]]:.4g})"
-             if len(fits) > 1 else f"at alpha={alphas[0]:.4g}")
+    where = (
+        f"at {len(bad)} of {len(fits)} alphas (smallest alpha={alphas[bad[-1]]:.4g})"
+        if len(fits) > 1
+        else f"at alpha={alphas[0]:.4g}"
+    )
     warnings.warn(
         f"{model} did not converge {where}: the KKT violation reached {fits[worst].gap:.3g}, "
         f"above the tolerance {fits[worst].tol:.3g}, after max_iter={max_iter} epochs. Try a "
         "larger max_iter or a larger alpha, or a path from alpha_max down (warm starts).",
-        ShrinkageConvergenceWarning, stacklevel=3)
+        ShrinkageConvergenceWarning,
+        stacklevel=3,
+    )

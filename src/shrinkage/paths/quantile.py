@@ -36,14 +36,27 @@ if TYPE_CHECKING:  # glm/ imports the paths
     from ..glm.problem import GLMProblem
 
 
-def quantile_path(X: DesignMatrix, y: ArrayLike, *, quantile: float = 0.5,
-                  l1_ratio: float = 1.0, alphas: ArrayLike | None = None, n_alphas: int = 100,
-                  alpha_min_ratio: float | None = None, fit_intercept: bool = True,
-                  standardize: bool = False, sample_weight: ArrayLike | None = None,
-                  penalty_factor: ArrayLike | None = None, lower: ArrayLike | None = None,
-                  upper: ArrayLike | None = None, positive: bool = False,
-                  offset: ArrayLike | None = None, tol: float = 1e-6, max_iter: int = 100,
-                  feature_names: ArrayLike | None = None) -> Path:
+def quantile_path(
+    X: DesignMatrix,
+    y: ArrayLike,
+    *,
+    quantile: float = 0.5,
+    l1_ratio: float = 1.0,
+    alphas: ArrayLike | None = None,
+    n_alphas: int = 100,
+    alpha_min_ratio: float | None = None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    sample_weight: ArrayLike | None = None,
+    penalty_factor: ArrayLike | None = None,
+    lower: ArrayLike | None = None,
+    upper: ArrayLike | None = None,
+    positive: bool = False,
+    offset: ArrayLike | None = None,
+    tol: float = 1e-6,
+    max_iter: int = 100,
+    feature_names: ArrayLike | None = None,
+) -> Path:
     """Penalized quantile regression along a decreasing grid of alphas -> ``shrinkage.Path``.
 
     Minimizes, at each alpha, on lower <= w <= upper (sw the sample weights normalised to sum
@@ -118,19 +131,34 @@ def quantile_path(X: DesignMatrix, y: ArrayLike, *, quantile: float = 0.5,
     quantile = check_quantile(quantile)
     if feature_names is None and hasattr(X, "columns"):
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
-    problem = Problem.build(X, y, sample_weight=sample_weight, penalty_factor=penalty_factor,
-                            lower=lower, upper=upper, positive=positive,
-                            fit_intercept=fit_intercept, standardize=standardize,
-                            feature_names=feature_names)
+    problem = Problem.build(
+        X,
+        y,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        lower=lower,
+        upper=upper,
+        positive=positive,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        feature_names=feature_names,
+    )
     if offset is not None:
         offset = v.check_target(offset, problem.n_samples, name="offset")
     alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     if alpha_min_ratio is None:  # used by the default grid only
         alpha_min_ratio = default_alpha_min_ratio(problem.n_samples, problem.n_features)
-    return solve_quantile_path(problem, quantile, alphas, l1_ratio, n_alphas=n_alphas,
-                               alpha_min_ratio=alpha_min_ratio, tol=v.check_tol(tol),
-                               max_iter=v.check_positive_int(max_iter, "max_iter"),
-                               offset=offset)
+    return solve_quantile_path(
+        problem,
+        quantile,
+        alphas,
+        l1_ratio,
+        n_alphas=n_alphas,
+        alpha_min_ratio=alpha_min_ratio,
+        tol=v.check_tol(tol),
+        max_iter=v.check_positive_int(max_iter, "max_iter"),
+        offset=offset,
+    )
 
 
 class QuantileFamily:
@@ -172,9 +200,19 @@ class QuantileFamily:
     True
     """
 
-    def __init__(self, data: QuantileData, factors: np.ndarray, lower: np.ndarray,
-                 upper: np.ndarray, l1_ratio: float, scale: np.ndarray | None, *,
-                 tol_abs: float, max_iter: int, null: NullFit | None):
+    def __init__(
+        self,
+        data: QuantileData,
+        factors: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        l1_ratio: float,
+        scale: np.ndarray | None,
+        *,
+        tol_abs: float,
+        max_iter: int,
+        null: NullFit | None,
+    ):
         self.data, self.factors, self.lower, self.upper = data, factors, lower, upper
         self.l1_ratio, self.scale = l1_ratio, scale
         self.tol_abs, self.max_iter, self.null_fit = tol_abs, max_iter, null
@@ -188,21 +226,37 @@ class QuantileFamily:
     def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
         """The fit at ``alpha``: the null fit certified at or above alpha_max, else a cold
         start (the warm start is not used)."""
-        pw = ElasticNetPenalty(alpha, self.l1_ratio, self.factors, self.lower, self.upper,
-                               self.scale).weights()
+        pw = ElasticNetPenalty(
+            alpha, self.l1_ratio, self.factors, self.lower, self.upper, self.scale
+        ).weights()
         null = self.null_fit
         if null is not None and alpha >= null.alpha_max and self.l1_ratio >= 1e-3:
             cert = self.data.certify(pw, null.w, null.intercept, null.theta)
-            return Fit(null.w, cert.gap, 1, cert.gap <= self.tol_abs, self.tol_abs,
-                       intercept=null.intercept, dual=cert.theta)
+            return Fit(
+                null.w,
+                cert.gap,
+                1,
+                cert.gap <= self.tol_abs,
+                self.tol_abs,
+                intercept=null.intercept,
+                dual=cert.theta,
+            )
         return solve_quantile(self.data, pw, tol=self.tol_abs, max_iter=self.max_iter)
 
 
-def solve_quantile_path(problem: Problem | GLMProblem, quantile: float,
-                        alphas: np.ndarray | None, l1_ratio: float, *,
-                        n_alphas: int = 100, alpha_min_ratio: float = 1e-4, tol: float = 1e-6,
-                        max_iter: int = 100, model: str = "the quantile path",
-                        offset: np.ndarray | None = None) -> Path:
+def solve_quantile_path(
+    problem: Problem | GLMProblem,
+    quantile: float,
+    alphas: np.ndarray | None,
+    l1_ratio: float,
+    *,
+    n_alphas: int = 100,
+    alpha_min_ratio: float = 1e-4,
+    tol: float = 1e-6,
+    max_iter: int = 100,
+    model: str = "the quantile path",
+    offset: np.ndarray | None = None,
+) -> Path:
     """The engine behind ``quantile_path``, ``shrinkage.path(datafit="quantile")`` and
     ``QuantileRegressor`` (inputs validated).
 
@@ -254,12 +308,30 @@ def solve_quantile_path(problem: Problem | GLMProblem, quantile: float,
     weight = problem.factors * c * max(l1_ratio, 1e-3)
     null = None
     if alphas is None or np.any(alphas > 0):
-        null = quantile_alpha_max(data, weight, problem.lower, problem.upper, tol=tol_abs,
-                                  max_iter=max_iter)
-    family = QuantileFamily(data, problem.factors, problem.lower, problem.upper, l1_ratio, scale,
-                            tol_abs=tol_abs, max_iter=max_iter, null=null)
+        null = quantile_alpha_max(
+            data, weight, problem.lower, problem.upper, tol=tol_abs, max_iter=max_iter
+        )
+    family = QuantileFamily(
+        data,
+        problem.factors,
+        problem.lower,
+        problem.upper,
+        l1_ratio,
+        scale,
+        tol_abs=tol_abs,
+        max_iter=max_iter,
+        null=null,
+    )
     alphas, _ = grid(family, alphas, n_alphas, alpha_min_ratio)
     fits = run(family, alphas, np.zeros(p))
-    return assemble(alphas, fits, np.array([f.w for f in fits]),
-                    np.array([f.intercept for f in fits], dtype=np.float64), l1_ratio,
-                    problem.feature_names, max_iter=max_iter, model=model, datafit="quantile")
+    return assemble(
+        alphas,
+        fits,
+        np.array([f.w for f in fits]),
+        np.array([f.intercept for f in fits], dtype=np.float64),
+        l1_ratio,
+        problem.feature_names,
+        max_iter=max_iter,
+        model=model,
+        datafit="quantile",
+    )

@@ -22,8 +22,9 @@ from .interpolate import interpolate
 
 #: ``refit(path, alpha, X, y, options) -> (coef, intercept)``: the exact refit behind
 #: ``Path.coef_at(exact=True)``, set by ``shrinkage.paths`` (``shrinkage._any_alpha.refit``)
-refit: Callable[[Path, float, Any, Any, dict[str, Any]],
-                tuple[np.ndarray, float | np.ndarray]] | None = None
+refit: (
+    Callable[[Path, float, Any, Any, dict[str, Any]], tuple[np.ndarray, float | np.ndarray]] | None
+) = None
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,15 @@ class Path:
     def __len__(self) -> int:
         return len(self.alphas)
 
-    def coef_at(self, alpha: float, *, exact: bool = False, X: DesignMatrix | None = None,
-                y: ArrayLike | None = None, **options: Any
-                ) -> tuple[np.ndarray, float | np.ndarray]:
+    def coef_at(
+        self,
+        alpha: float,
+        *,
+        exact: bool = False,
+        X: DesignMatrix | None = None,
+        y: ArrayLike | None = None,
+        **options: Any,
+    ) -> tuple[np.ndarray, float | np.ndarray]:
         """(coefficients, intercept) at any ``alpha``, as glmnet's ``coef(fit, s = alpha)``.
 
         ``exact=False`` interpolates linearly in alpha between the grid points around it
@@ -160,13 +167,21 @@ class Path:
                 raise RuntimeError("Path.coef_at(exact=True) needs shrinkage.paths imported.")
             return refit(self, alpha, X, y, options)
         if X is not None or y is not None or options:
-            raise ValueError("X, y and fit options are for exact=True (a refit); interpolation "
-                             "(exact=False) uses the path alone.")
+            raise ValueError(
+                "X, y and fit options are for exact=True (a refit); interpolation "
+                "(exact=False) uses the path alone."
+            )
         return interpolate(self, alpha)
 
-    def predict(self, X: DesignMatrix, alpha: float, *, exact: bool = False,
-                train: tuple[DesignMatrix, ArrayLike] | None = None, **options: Any
-                ) -> np.ndarray:
+    def predict(
+        self,
+        X: DesignMatrix,
+        alpha: float,
+        *,
+        exact: bool = False,
+        train: tuple[DesignMatrix, ArrayLike] | None = None,
+        **options: Any,
+    ) -> np.ndarray:
         """The linear predictor X w + b at ``alpha`` (the prediction for least squares; apply
         the inverse link for a GLM's mean).
 

@@ -88,8 +88,7 @@ def group_kkt(corr, w, order, start, l1, lg):
     scale, ssq = 0.0, 1.0
     if norm == 0.0:  # subdifferential at 0: the box of radius l1 plus the ball of radius lg
         for k in range(m):
-            scale, ssq = accumulate_norm(scale, ssq,
-                                         max(abs(corr[k]) - l1[order[start + k]], 0.0))
+            scale, ssq = accumulate_norm(scale, ssq, max(abs(corr[k]) - l1[order[start + k]], 0.0))
         return max(scale * np.sqrt(ssq) - lg, 0.0)
     for k in range(m):
         j = order[start + k]
@@ -218,4 +217,3 @@ def dual_norms(corr, order, ptr, l1, lg, out):
             a[k] = l1[j]
         out[g] = dual_norm(v, a, lg[g])
     return out
-

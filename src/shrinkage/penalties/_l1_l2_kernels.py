@@ -108,4 +108,3 @@ def dual_scale(corr, l1, l2, lower, upper):
         elif v < -l1[j] and lower[j] == -np.inf:
             scale = min(scale, -l1[j] / v)
     return scale
-

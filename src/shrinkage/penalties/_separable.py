@@ -97,8 +97,14 @@ def total_value(penalty, w):
     return total
 
 
-def penalty_arrays(kind: int, l1: np.ndarray, l2: np.ndarray, lower: np.ndarray,
-                   upper: np.ndarray, gamma: float = 0.0) -> tuple:
+def penalty_arrays(
+    kind: int,
+    l1: np.ndarray,
+    l2: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    gamma: float = 0.0,
+) -> tuple:
     """The penalty tuple the numba loops take: (kind, l1, l2, lower, upper, gamma).
 
     Examples
@@ -111,7 +117,11 @@ def penalty_arrays(kind: int, l1: np.ndarray, l2: np.ndarray, lower: np.ndarray,
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    return (np.int64(kind), np.ascontiguousarray(l1, dtype=np.float64),
-            np.ascontiguousarray(l2, dtype=np.float64),
-            np.ascontiguousarray(lower, dtype=np.float64),
-            np.ascontiguousarray(upper, dtype=np.float64), float(gamma))
+    return (
+        np.int64(kind),
+        np.ascontiguousarray(l1, dtype=np.float64),
+        np.ascontiguousarray(l2, dtype=np.float64),
+        np.ascontiguousarray(lower, dtype=np.float64),
+        np.ascontiguousarray(upper, dtype=np.float64),
+        float(gamma),
+    )

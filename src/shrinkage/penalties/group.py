@@ -40,13 +40,21 @@ class Groups:
         grouped = labels >= 0
         named = np.unique(labels[grouped])
         single = np.flatnonzero(~grouped)
-        order = np.concatenate([np.flatnonzero(grouped)[np.argsort(labels[grouped],
-                                                                   kind="stable")], single])
-        sizes = np.concatenate([np.bincount(np.searchsorted(named, labels[grouped]),
-                                            minlength=named.size), np.ones(single.size, int)])
+        order = np.concatenate(
+            [np.flatnonzero(grouped)[np.argsort(labels[grouped], kind="stable")], single]
+        )
+        sizes = np.concatenate(
+            [
+                np.bincount(np.searchsorted(named, labels[grouped]), minlength=named.size),
+                np.ones(single.size, int),
+            ]
+        )
         ptr = np.concatenate([[0], np.cumsum(sizes)])
-        return cls(order.astype(np.int64), ptr.astype(np.int64),
-                   np.concatenate([named, np.full(single.size, -1)]).astype(np.int64))
+        return cls(
+            order.astype(np.int64),
+            ptr.astype(np.int64),
+            np.concatenate([named, np.full(single.size, -1)]).astype(np.int64),
+        )
 
     @property
     def n_groups(self) -> int:
@@ -61,7 +69,7 @@ class Groups:
         return np.diff(self.ptr)
 
     def members(self, g: int | np.integer) -> np.ndarray:
-        return self.order[self.ptr[g]:self.ptr[g + 1]]
+        return self.order[self.ptr[g] : self.ptr[g + 1]]
 
     def columns(self, gs: np.ndarray) -> np.ndarray:
         """The columns of the groups ``gs``, group after group."""
@@ -78,16 +86,20 @@ class Groups:
 
     def norms(self, w: np.ndarray) -> np.ndarray:
         """||w_g||_2 of every group."""
-        return np.sqrt(np.add.reduceat(w[self.order] ** 2, self.ptr[:-1])) if self.n_groups \
+        return (
+            np.sqrt(np.add.reduceat(w[self.order] ** 2, self.ptr[:-1]))
+            if self.n_groups
             else np.empty(0)
+        )
 
 
 def _integer_labels(groups, n_features: int) -> np.ndarray:
     typed = hasattr(groups, "dtype") and np.issubdtype(groups.dtype, np.integer)
     raw = np.asarray(groups, dtype=None if typed else object)  # lists: keep each item's type
     if raw.ndim != 1 or raw.shape[0] != n_features:
-        raise ValueError(f"groups must hold one label per column of X ({n_features}); got shape "
-                         f"{raw.shape}.")
+        raise ValueError(
+            f"groups must hold one label per column of X ({n_features}); got shape {raw.shape}."
+        )
     if typed:
         out = raw.astype(np.int64)
     else:
@@ -96,8 +108,10 @@ def _integer_labels(groups, n_features: int) -> np.ndarray:
             out[j] = _label(g, j)
     if np.any(out < -1):
         j = int(np.flatnonzero(out < -1)[0])
-        raise ValueError(f"groups labels must be >= 0, or -1 / None for a column in no group; "
-                         f"column {j} has {out[j]}.")
+        raise ValueError(
+            f"groups labels must be >= 0, or -1 / None for a column in no group; "
+            f"column {j} has {out[j]}."
+        )
     return out
 
 
@@ -110,8 +124,9 @@ def _label(g, j: int) -> int:
             return int(g)
         if isinstance(g, numbers.Real) and np.isfinite(float(g)) and float(g).is_integer():
             return int(float(g))  # the integral float's value
-    raise ValueError(f"groups must be integer labels (-1 or None: in no group); column {j} has "
-                     f"{g!r}.")
+    raise ValueError(
+        f"groups must be integer labels (-1 or None: in no group); column {j} has {g!r}."
+    )
 
 
 def group_factors(group_factor, groups: Groups) -> np.ndarray:
@@ -126,20 +141,25 @@ def group_factors(group_factor, groups: Groups) -> np.ndarray:
             hit = np.flatnonzero((groups.labels == label) & (groups.labels >= 0))
             if not hit.size:
                 named = np.unique(groups.labels[groups.labels >= 0])
-                raise ValueError(f"group_factor names the group {label!r}, which is not a label "
-                                 f"of groups; the labels are {named}.")
+                raise ValueError(
+                    f"group_factor names the group {label!r}, which is not a label "
+                    f"of groups; the labels are {named}."
+                )
             f[hit] = _real(value, f"group_factor[{label!r}]")
     elif np.ndim(group_factor) == 0:
         f = np.full(groups.n_groups, _real(group_factor, "group_factor"))
     else:
         f = np.asarray(group_factor, dtype=np.float64)
         if f.shape != (groups.n_groups,):
-            raise ValueError(f"group_factor must be a number, a dict {{label: factor}} or one "
-                             f"value per group ({groups.n_groups}); got shape {f.shape}.")
+            raise ValueError(
+                f"group_factor must be a number, a dict {{label: factor}} or one "
+                f"value per group ({groups.n_groups}); got shape {f.shape}."
+            )
     if not np.all(np.isfinite(f)) or np.any(f < 0):
         bad = f[~(np.isfinite(f) & (f >= 0))][:3]
-        raise ValueError(f"group_factor must be finite and >= 0 (0 leaves a group unpenalized); "
-                         f"got {bad}.")
+        raise ValueError(
+            f"group_factor must be finite and >= 0 (0 leaves a group unpenalized); got {bad}."
+        )
     return f
 
 
@@ -174,37 +194,70 @@ class GroupPenalty:
 
     def value(self, w: np.ndarray) -> float:
         g = self.groups
-        return float(gk.penalty_value(np.asarray(w, dtype=np.float64), g.order, g.ptr,
-                                      self.l1_weights(), self.group_weights(),
-                                      np.arange(g.n_groups)))
+        return float(
+            gk.penalty_value(
+                np.asarray(w, dtype=np.float64),
+                g.order,
+                g.ptr,
+                self.l1_weights(),
+                self.group_weights(),
+                np.arange(g.n_groups),
+            )
+        )
 
     def prox(self, v_g: np.ndarray, step: float, g: int) -> np.ndarray:
         """argmin_x ||x - v_g||^2 / (2 step) + Omega_g(x): soft-threshold, then group shrink."""
         out = np.array(v_g, dtype=np.float64)
-        gk.group_prox(out, step, self.groups.order, self.groups.ptr[g], self.l1_weights(),
-                      self.group_weights()[g])
+        gk.group_prox(
+            out,
+            step,
+            self.groups.order,
+            self.groups.ptr[g],
+            self.l1_weights(),
+            self.group_weights()[g],
+        )
         return out
 
     def subdiff_distance(self, grad_g: np.ndarray, w_g: np.ndarray, g: int) -> float:
         """Distance from -grad_g to the subdifferential of Omega_g at w_g (the KKT score)."""
         w = np.zeros(self.groups.n_features)
         w[self.groups.members(g)] = w_g
-        return float(gk.group_kkt(-np.asarray(grad_g, dtype=np.float64), w, self.groups.order,
-                                  self.groups.ptr[g], self.l1_weights(), self.group_weights()[g]))
+        return float(
+            gk.group_kkt(
+                -np.asarray(grad_g, dtype=np.float64),
+                w,
+                self.groups.order,
+                self.groups.ptr[g],
+                self.l1_weights(),
+                self.group_weights()[g],
+            )
+        )
 
     def kkt_scores(self, grad: np.ndarray, w: np.ndarray) -> np.ndarray:
         """subdiff_distance of every group, from the full gradient and coefficients."""
         g = self.groups
-        return gk.kkt_scores(-np.asarray(grad, dtype=np.float64), np.asarray(w, dtype=np.float64),
-                             g.order, g.ptr, self.l1_weights(), self.group_weights(),
-                             np.empty(g.n_groups))
+        return gk.kkt_scores(
+            -np.asarray(grad, dtype=np.float64),
+            np.asarray(w, dtype=np.float64),
+            g.order,
+            g.ptr,
+            self.l1_weights(),
+            self.group_weights(),
+            np.empty(g.n_groups),
+        )
 
     def dual_norms(self, v: np.ndarray) -> np.ndarray:
         """Per group, the smallest t with v_g in t * subdifferential of Omega_g at 0 (inf for an
         unpenalized group with v_g != 0): theta is dual feasible when max_g t_g(X_g' theta) <= 1."""
         g = self.groups
-        return gk.dual_norms(np.asarray(v, dtype=np.float64), g.order, g.ptr, self.l1_weights(),
-                             self.group_weights(), np.empty(g.n_groups))
+        return gk.dual_norms(
+            np.asarray(v, dtype=np.float64),
+            g.order,
+            g.ptr,
+            self.l1_weights(),
+            self.group_weights(),
+            np.empty(g.n_groups),
+        )
 
     def alpha_max(self, grad0: np.ndarray) -> float:
         """Smallest alpha at which w = 0 is optimal, given the datafit gradient at w = 0

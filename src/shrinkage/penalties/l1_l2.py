@@ -173,9 +173,7 @@ class ElasticNetPenalty:
         2.5
         """
         pw = self.weights()
-        return prox_coordinate(
-            w_j / step, 1.0 / step, pw.l1[j], pw.l2[j], pw.lower[j], pw.upper[j]
-        )
+        return prox_coordinate(w_j / step, 1.0 / step, pw.l1[j], pw.l2[j], pw.lower[j], pw.upper[j])
 
     def subdiff_distance(self, grad_j: float, w_j: float, j: int) -> float:
         """Distance from -grad_j to the subdifferential of Omega_j at w_j (the KKT score).

@@ -142,8 +142,11 @@ def prox(z, step, a, gamma):
     else:
         low = min(max(x - step * a, 0.0), a)
         high = max(x, gamma * a)
-        out = low if _objective(low, x, step, a, gamma) <= _objective(high, x, step, a, gamma) \
+        out = (
+            low
+            if _objective(low, x, step, a, gamma) <= _objective(high, x, step, a, gamma)
             else high
+        )
     return out if z >= 0 else -out
 
 

@@ -14,8 +14,14 @@ from matplotlib.ticker import NullLocator
 PANEL_SIZE = (4.6, 3.8)  # inches per panel
 
 
-def new_axes(n_panels: int, *, ax=None, axes=None, sharey: bool = False,
-             panel_size: tuple[float, float] = PANEL_SIZE):
+def new_axes(
+    n_panels: int,
+    *,
+    ax=None,
+    axes=None,
+    sharey: bool = False,
+    panel_size: tuple[float, float] = PANEL_SIZE,
+):
     """(figure, list of n_panels Axes): the caller's Axes, or a new row of panels.
 
     ``ax`` is accepted for one panel only; ``axes`` must hold exactly ``n_panels`` Axes.
@@ -24,8 +30,10 @@ def new_axes(n_panels: int, *, ax=None, axes=None, sharey: bool = False,
         raise ValueError("pass either ax= (one panel) or axes= (several panels), not both.")
     if ax is not None:
         if n_panels != 1:
-            raise ValueError(f"this figure has {n_panels} panels; pass axes= with {n_panels} "
-                             "Axes instead of ax= (one Axes).")
+            raise ValueError(
+                f"this figure has {n_panels} panels; pass axes= with {n_panels} "
+                "Axes instead of ax= (one Axes)."
+            )
         return ax.figure, [ax]
     if axes is not None:
         flat = list(np.ravel(np.asarray(axes, dtype=object)))
@@ -33,8 +41,9 @@ def new_axes(n_panels: int, *, ax=None, axes=None, sharey: bool = False,
             raise ValueError(f"axes must hold {n_panels} Axes (one per panel); got {len(flat)}.")
         return flat[0].figure, flat
     w, h = panel_size
-    fig, created = plt.subplots(1, n_panels, figsize=(w * n_panels, h), sharey=sharey,
-                                squeeze=False, layout="constrained")
+    fig, created = plt.subplots(
+        1, n_panels, figsize=(w * n_panels, h), sharey=sharey, squeeze=False, layout="constrained"
+    )
     return fig, list(created[0])
 
 
@@ -44,8 +53,9 @@ def resolve_names(names, n_features: int) -> list[str]:
         return [f"x{j}" for j in range(n_features)]
     out = [str(n) for n in names]
     if len(out) != n_features:
-        raise ValueError(f"feature_names must have one name per feature ({n_features}); got "
-                         f"{len(out)}.")
+        raise ValueError(
+            f"feature_names must have one name per feature ({n_features}); got {len(out)}."
+        )
     return out
 
 

@@ -24,8 +24,15 @@ SCALES = ("excess", "total")
 DECADES = 5
 
 
-def plot_bias_variance(curves, *, ax=None, axes=None, sharey: bool = True,
-                       title: str | None = None, scale: str = "excess"):
+def plot_bias_variance(
+    curves,
+    *,
+    ax=None,
+    axes=None,
+    sharey: bool = True,
+    title: str | None = None,
+    scale: str = "excess",
+):
     """Bias^2, variance and their sum against alpha (decreasing to the right).
 
     Expected test MSE = bias^2 + variance + noise variance, each averaged over the test points.
@@ -70,23 +77,31 @@ def plot_bias_variance(curves, *, ax=None, axes=None, sharey: bool = True,
     panels = as_panels(curves, "curves", lambda c: _label(c))
     for label, c in panels.items():
         if not isinstance(c, BiasVarianceCurve):
-            raise TypeError(f"curves[{label!r}] must come from bias_variance_curve(); got "
-                            f"{type(c).__name__}.")
-    fig, panel_axes = new_axes(len(panels), ax=ax, axes=axes, sharey=sharey,
-                               panel_size=(4.8, 4.9))
+            raise TypeError(
+                f"curves[{label!r}] must come from bias_variance_curve(); got {type(c).__name__}."
+            )
+    fig, panel_axes = new_axes(len(panels), ax=ax, axes=axes, sharey=sharey, panel_size=(4.8, 4.9))
     shared = _log_limits(list(panels.values())) if sharey else None
     for (label, c), a in zip(panels.items(), panel_axes, strict=True):
         if scale == "excess":
             _draw_excess(a, c, shared or _log_limits([c]))
         else:
             _draw_total(a, c)
-        a.axvline(c.alpha_best, color="black", lw=0.8, ls="-.",
-                  label=f"smallest test MSE at $\\alpha$ = {c.alpha_best:.3g}")
+        a.axvline(
+            c.alpha_best,
+            color="black",
+            lw=0.8,
+            ls="-.",
+            label=f"smallest test MSE at $\\alpha$ = {c.alpha_best:.3g}",
+        )
         log_alpha_axis(a)
-        a.set_title(f"{label}\n{c.n_repeats} simulated training sets of {c.n_samples} "
-                    f"({c.design} design)", fontsize="medium")
-        a.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize="small",
-                 frameon=False)
+        a.set_title(
+            f"{label}\n{c.n_repeats} simulated training sets of {c.n_samples} ({c.design} design)",
+            fontsize="medium",
+        )
+        a.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize="small", frameon=False
+        )
     if title:
         fig.suptitle(title)
     return fig
@@ -96,8 +111,13 @@ def _draw_excess(a, c: BiasVarianceCurve, limits: tuple[float, float] | None) ->
     """bias^2, variance and their sum on a log axis; the noise level named, not drawn."""
     a.plot(c.alphas, c.bias2, color="tab:blue", lw=2.0, label="bias$^2$")
     a.plot(c.alphas, c.variance, color="tab:orange", lw=2.0, label="variance")
-    a.plot(c.alphas, c.bias2 + c.variance, color="black", lw=2.0,
-           label="bias$^2$ + variance\n(test MSE $-$ noise variance)")
+    a.plot(
+        c.alphas,
+        c.bias2 + c.variance,
+        color="black",
+        lw=2.0,
+        label="bias$^2$ + variance\n(test MSE $-$ noise variance)",
+    )
     a.plot([], [], " ", label=f"noise variance {c.noise_var:.3g}\n(left out of the plot)")
     a.set_ylabel("squared error above the noise (log scale)")
     if limits is None:  # nothing positive to show on a log axis
@@ -111,11 +131,16 @@ def _draw_total(a, c: BiasVarianceCurve) -> None:
     """bias^2, variance, their sum, the test MSE and the noise level on a linear axis."""
     a.plot(c.alphas, c.bias2, color="tab:blue", lw=2.0, label="bias$^2$")
     a.plot(c.alphas, c.variance, color="tab:orange", lw=2.0, label="variance")
-    a.plot(c.alphas, c.bias2 + c.variance, color="tab:purple", lw=1.2, ls="--",
-           label="bias$^2$ + variance")
+    a.plot(
+        c.alphas,
+        c.bias2 + c.variance,
+        color="tab:purple",
+        lw=1.2,
+        ls="--",
+        label="bias$^2$ + variance",
+    )
     a.plot(c.alphas, c.mse, color="black", lw=2.0, label="test MSE")
-    a.axhline(c.noise_var, color="0.5", lw=1.0, ls=":",
-              label=f"noise variance ({c.noise_var:.3g})")
+    a.axhline(c.noise_var, color="0.5", lw=1.0, ls=":", label=f"noise variance ({c.noise_var:.3g})")
     a.set_ylabel("squared error")
     a.set_ylim(bottom=0)
 
@@ -124,8 +149,9 @@ def _log_limits(curves: list) -> tuple[float, float] | None:
     """(bottom, top) of a log axis holding every curve's positive values, at most ``DECADES``
     decades deep (a bias^2 that reaches ~0 would otherwise stretch it); None when nothing is
     positive."""
-    values = np.concatenate([np.concatenate([c.bias2, c.variance, c.bias2 + c.variance])
-                             for c in curves])
+    values = np.concatenate(
+        [np.concatenate([c.bias2, c.variance, c.bias2 + c.variance]) for c in curves]
+    )
     positive = values[np.isfinite(values) & (values > 0)]
     if positive.size == 0:
         return None

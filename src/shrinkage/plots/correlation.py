@@ -46,8 +46,9 @@ class CorrelationData:
     note: str
 
 
-def correlation_data(X, feature_names=None, selected=None, *, max_features: int = 40,
-                     order: str = "cluster") -> CorrelationData:
+def correlation_data(
+    X, feature_names=None, selected=None, *, max_features: int = 40, order: str = "cluster"
+) -> CorrelationData:
     """The correlations ``plot_correlation`` draws.
 
     Parameters
@@ -104,16 +105,16 @@ def correlation_data(X, feature_names=None, selected=None, *, max_features: int 
         strength = np.nan_to_num(np.abs(R), nan=0.0)
         np.fill_diagonal(strength, 0.0)
         keep = np.sort(np.argsort(-strength.max(axis=0), kind="stable")[:max_features])
-        notes.append(f"{max_features} of {idx.size} features shown (those most correlated "
-                     "with another)")
+        notes.append(
+            f"{max_features} of {idx.size} features shown (those most correlated with another)"
+        )
         idx, R = idx[keep], R[np.ix_(keep, keep)]
     if order == "cluster" and idx.size > 2:
         perm = _cluster_order(R)
         idx, R = idx[perm], R[np.ix_(perm, perm)]
     constant = [names[j] for j, c in zip(idx, np.isnan(np.diag(R)), strict=True) if c]
     if constant:
-        notes.append(f"constant: {', '.join(constant[:3])}" + ("..." if len(constant) > 3
-                                                                 else ""))
+        notes.append(f"constant: {', '.join(constant[:3])}" + ("..." if len(constant) > 3 else ""))
     return CorrelationData(R, [names[j] for j in idx], idx, "; ".join(notes))
 
 
@@ -123,8 +124,9 @@ def _selected(selected, names: list[str], p: int) -> np.ndarray:
     sel = np.asarray(selected)
     if sel.dtype == bool:
         if sel.shape != (p,):
-            raise ValueError(f"a boolean selected must have one entry per column ({p}); got "
-                             f"shape {sel.shape}.")
+            raise ValueError(
+                f"a boolean selected must have one entry per column ({p}); got shape {sel.shape}."
+            )
         return np.flatnonzero(sel)
     out = []
     for s in sel.ravel().tolist():
@@ -135,8 +137,10 @@ def _selected(selected, names: list[str], p: int) -> np.ndarray:
         elif isinstance(s, int) and -p <= s < p:
             out.append(s % p)
         else:
-            raise ValueError(f"selected must hold column indices (0..{p - 1}), names or a "
-                             f"boolean mask; got {s!r}.")
+            raise ValueError(
+                f"selected must hold column indices (0..{p - 1}), names or a "
+                f"boolean mask; got {s!r}."
+            )
     return np.array(sorted(set(out)), dtype=int)
 
 
@@ -162,8 +166,16 @@ def _cluster_order(R: np.ndarray) -> np.ndarray:
     return leaves_list(linkage(squareform(D, checks=False), method="average"))
 
 
-def plot_correlation(X, feature_names=None, selected=None, *, max_features: int = 40,
-                     order: str = "cluster", annotate: bool | None = None, ax=None):
+def plot_correlation(
+    X,
+    feature_names=None,
+    selected=None,
+    *,
+    max_features: int = 40,
+    order: str = "cluster",
+    annotate: bool | None = None,
+    ax=None,
+):
     """Correlation heat map (red positive, blue negative) with a colorbar and the names.
 
     Parameters
@@ -218,10 +230,20 @@ def plot_correlation(X, feature_names=None, selected=None, *, max_features: int 
             for j in range(k):
                 r = data.matrix[i, j]
                 if np.isfinite(r):
-                    ax.text(j, i, f"{r:.2f}", ha="center", va="center", fontsize="x-small",
-                            color="white" if abs(r) > 0.6 else "black")
+                    ax.text(
+                        j,
+                        i,
+                        f"{r:.2f}",
+                        ha="center",
+                        va="center",
+                        fontsize="x-small",
+                        color="white" if abs(r) > 0.6 else "black",
+                    )
     fig.colorbar(im, ax=ax, shrink=0.8, label="Pearson correlation")
-    title = "Correlation of the selected features" if selected is not None else (
-        "Correlation of the features")
+    title = (
+        "Correlation of the selected features"
+        if selected is not None
+        else ("Correlation of the features")
+    )
     ax.set_title(title + (f"\n{data.note}" if data.note else ""), fontsize="medium")
     return fig

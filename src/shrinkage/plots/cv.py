@@ -6,8 +6,11 @@ import numpy as np
 
 from ._common import as_panels, log_alpha_axis, new_axes, nnz_top_axis, penalty_label
 
-ERROR_LABELS = {"mse": "CV mean squared error", "mae": "CV mean absolute error",
-                "r2": r"CV $1 - R^2$"}
+ERROR_LABELS = {
+    "mse": "CV mean squared error",
+    "mae": "CV mean absolute error",
+    "r2": r"CV $1 - R^2$",
+}
 
 
 def plot_cv(cv_results, *, ax=None, axes=None, sharey: bool = True, title: str | None = None):
@@ -55,14 +58,18 @@ def plot_cv(cv_results, *, ax=None, axes=None, sharey: bool = True, title: str |
     >>> len(fig.axes) >= 2  # one panel per penalty (plus the top axes of the counts)
     True
     """
-    panels = as_panels(cv_results, "cv_results",
-                       lambda r: penalty_label(getattr(r, "l1_ratio", None)))
+    panels = as_panels(
+        cv_results, "cv_results", lambda r: penalty_label(getattr(r, "l1_ratio", None))
+    )
     for label, r in panels.items():
-        missing = [a for a in ("alphas", "cv_mean", "cv_se", "alpha_min", "alpha_1se")
-                   if not hasattr(r, a)]
+        missing = [
+            a for a in ("alphas", "cv_mean", "cv_se", "alpha_min", "alpha_1se") if not hasattr(r, a)
+        ]
         if missing:
-            raise TypeError(f"cv_results[{label!r}] must be a shrinkage.CVResult; it lacks "
-                            f"{', '.join(missing)}.")
+            raise TypeError(
+                f"cv_results[{label!r}] must be a shrinkage.CVResult; it lacks "
+                f"{', '.join(missing)}."
+            )
     fig, panel_axes = new_axes(len(panels), ax=ax, axes=axes, sharey=sharey)
     for (label, r), a in zip(panels.items(), panel_axes, strict=True):
         _draw(a, label, r)
@@ -87,18 +94,30 @@ def _draw(ax, label: str, r) -> None:
         curve_label = f"gamma={gammas[best]:g} (chosen)" if gammas is not None else "CV error"
     else:
         curve_label = "mean CV error $\\pm$ 1 SE"
-    ax.errorbar(alphas, mean, yerr=se, fmt="o", ms=3.5, color="tab:red", ecolor="0.55",
-                elinewidth=0.9, capsize=1.5, label=curve_label, zorder=3)
+    ax.errorbar(
+        alphas,
+        mean,
+        yerr=se,
+        fmt="o",
+        ms=3.5,
+        color="tab:red",
+        ecolor="0.55",
+        elinewidth=0.9,
+        capsize=1.5,
+        label=curve_label,
+        zorder=3,
+    )
     i_min = int(np.nanargmin(mean))
     ax.axhline(mean[i_min] + se[i_min], color="0.6", lw=0.8, ls="-", zorder=1)
-    ax.axvline(r.alpha_min, color="black", ls="--", lw=1.0,
-               label=f"$\\alpha_{{min}}$ = {r.alpha_min:.3g}")
-    ax.axvline(r.alpha_1se, color="black", ls=":", lw=1.2,
-               label=f"$\\alpha_{{1se}}$ = {r.alpha_1se:.3g}")
+    ax.axvline(
+        r.alpha_min, color="black", ls="--", lw=1.0, label=f"$\\alpha_{{min}}$ = {r.alpha_min:.3g}"
+    )
+    ax.axvline(
+        r.alpha_1se, color="black", ls=":", lw=1.2, label=f"$\\alpha_{{1se}}$ = {r.alpha_1se:.3g}"
+    )
     log_alpha_axis(ax)
     scoring = getattr(r, "scoring", None)
-    ax.set_ylabel(ERROR_LABELS.get(scoring, "CV error") if isinstance(scoring, str)
-                  else "CV error")
+    ax.set_ylabel(ERROR_LABELS.get(scoring, "CV error") if isinstance(scoring, str) else "CV error")
     ax.legend(loc="best", fontsize="small", framealpha=0.85)
     path = getattr(r, "path", None)
     if path is not None and len(path.alphas):

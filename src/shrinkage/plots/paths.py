@@ -22,8 +22,17 @@ from ._common import (
 _MARK_STYLES = ("--", ":", "-.", (0, (5, 2, 1, 2)))
 
 
-def plot_paths(paths, *, marks=None, n_labels: int = 6, feature_names=None, ax=None,
-               axes=None, sharey: bool = False, title: str | None = None):
+def plot_paths(
+    paths,
+    *,
+    marks=None,
+    n_labels: int = 6,
+    feature_names=None,
+    ax=None,
+    axes=None,
+    sharey: bool = False,
+    title: str | None = None,
+):
     """Coefficient paths, one panel per penalty, alpha decreasing from left to right.
 
     Parameters
@@ -76,8 +85,10 @@ def plot_paths(paths, *, marks=None, n_labels: int = 6, feature_names=None, ax=N
         panels = as_panels(paths, "paths", lambda p: penalty_label(getattr(p, "l1_ratio", None)))
     for label, p in panels.items():
         if not (hasattr(p, "alphas") and hasattr(p, "coefs")):
-            raise TypeError(f"paths[{label!r}] must be a shrinkage.Path (or have alphas and "
-                            f"coefs); got {type(p).__name__}.")
+            raise TypeError(
+                f"paths[{label!r}] must be a shrinkage.Path (or have alphas and "
+                f"coefs); got {type(p).__name__}."
+            )
     if isinstance(n_labels, bool) or not isinstance(n_labels, int) or n_labels < 0:
         raise ValueError(f"n_labels must be an integer >= 0; got {n_labels!r}.")
     fig, panel_axes = new_axes(len(panels), ax=ax, axes=axes, sharey=sharey)
@@ -99,8 +110,7 @@ class _ArrayPath:
 
 
 def _is_array_pair(obj) -> bool:
-    return (isinstance(obj, tuple) and len(obj) == 2
-            and not any(hasattr(o, "coefs") for o in obj))
+    return isinstance(obj, tuple) and len(obj) == 2 and not any(hasattr(o, "coefs") for o in obj)
 
 
 def _panel_data(p, names) -> dict:
@@ -109,20 +119,27 @@ def _panel_data(p, names) -> dict:
     if coefs.ndim == 1:
         coefs = coefs[:, None]
     if coefs.ndim != 2 or coefs.shape[0] != alphas.size:
-        raise ValueError(f"a path needs coefs of shape (n_alphas={alphas.size}, n_features); got "
-                         f"{coefs.shape}.")
+        raise ValueError(
+            f"a path needs coefs of shape (n_alphas={alphas.size}, n_features); got {coefs.shape}."
+        )
     own = getattr(p, "feature_names", None)
     nnz = getattr(p, "nnz", None)
     nnz = np.count_nonzero(coefs, axis=1) if nnz is None else np.asarray(nnz)
-    return {"alphas": alphas, "coefs": coefs, "nnz": nnz,
-            "names": resolve_names(own if own is not None else names, coefs.shape[1])}
+    return {
+        "alphas": alphas,
+        "coefs": coefs,
+        "nnz": nnz,
+        "names": resolve_names(own if own is not None else names, coefs.shape[1]),
+    }
 
 
 def _common_width(data: dict) -> int:
     widths = {d["coefs"].shape[1] for d in data.values()}
     if len(widths) > 1:
-        raise ValueError(f"the paths have different numbers of features {sorted(widths)}; they "
-                         "must come from the same X.")
+        raise ValueError(
+            f"the paths have different numbers of features {sorted(widths)}; they "
+            "must come from the same X."
+        )
     return widths.pop()
 
 
@@ -154,16 +171,20 @@ def _draw_panel(ax, label: str, d: dict, colors: list, n_labels: int, marks: lis
     labelled = _top(coefs, n_labels)
     thin = set(range(coefs.shape[1])) - {int(j) for j in labelled}
     for j in sorted(thin) + [int(j) for j in labelled[::-1]]:  # named curves on top
-        ax.plot(alphas, coefs[:, j], color=colors[j], lw=1.0 if j in thin else 1.8,
-                zorder=1 if j in thin else 2)
+        ax.plot(
+            alphas,
+            coefs[:, j],
+            color=colors[j],
+            lw=1.0 if j in thin else 1.8,
+            zorder=1 if j in thin else 2,
+        )
     ax.axhline(0.0, color="black", lw=0.6, zorder=0)
     log_alpha_axis(ax)
     ax.set_ylabel("coefficient")
     ax.set_title(label, pad=32)
     ax.margins(x=0.02)
     for (name, alpha), style in zip(marks, _MARK_STYLES * 4, strict=False):
-        ax.axvline(alpha, color="black", lw=1.0, ls=style, label=f"{name} = {alpha:.3g}",
-                   zorder=3)
+        ax.axvline(alpha, color="black", lw=1.0, ls=style, label=f"{name} = {alpha:.3g}", zorder=3)
     if marks:
         ax.legend(loc="best", fontsize="small", framealpha=0.85)
     nnz_top_axis(ax, alphas, d["nnz"])
@@ -181,17 +202,30 @@ def _name_curves(ax, alphas, coefs, labelled, names, colors) -> None:
     pos = spread_labels(frac, 0.0, 1.0, 0.06)
     trans = blended_transform_factory(ax.transAxes, ax.transAxes)
     for j, y0, y in zip(labelled, frac, pos, strict=True):
-        ax.annotate(names[j], xy=(1.0, y0), xycoords=trans, xytext=(1.03, y), textcoords=trans,
-                    color=colors[j], fontsize="small", va="center", ha="left",
-                    arrowprops={"arrowstyle": "-", "color": colors[j], "lw": 0.6},
-                    annotation_clip=False)
+        ax.annotate(
+            names[j],
+            xy=(1.0, y0),
+            xycoords=trans,
+            xytext=(1.03, y),
+            textcoords=trans,
+            color=colors[j],
+            fontsize="small",
+            va="center",
+            ha="left",
+            arrowprops={"arrowstyle": "-", "color": colors[j], "lw": 0.6},
+            annotation_clip=False,
+        )
 
 
 def _per_panel_marks(marks, labels: list[str]) -> dict[str, list[tuple[str, float]]]:
     if marks is None:
         return {lab: [] for lab in labels}
-    if isinstance(marks, Mapping) and marks and set(map(str, marks)) <= set(labels) and not all(
-            isinstance(v, Real) for v in marks.values()):
+    if (
+        isinstance(marks, Mapping)
+        and marks
+        and set(map(str, marks)) <= set(labels)
+        and not all(isinstance(v, Real) for v in marks.values())
+    ):
         return {lab: parse_marks(marks.get(lab)) for lab in labels}
     common = parse_marks(marks)
     return {lab: common for lab in labels}

@@ -82,8 +82,9 @@ class ShrinkageCurves:
         return self.z
 
 
-def shrinkage_curves(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float | None = None,
-                     n_points: int = 401) -> ShrinkageCurves:
+def shrinkage_curves(
+    alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float | None = None, n_points: int = 401
+) -> ShrinkageCurves:
     """The one-coefficient estimates and pulls of L1, L2 and EN at ``alpha`` (module docstring).
 
     Parameters
@@ -119,10 +120,22 @@ def shrinkage_curves(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float 
     z = np.linspace(-z_max, z_max, n_points)
     soft = np.sign(z) * np.maximum(np.abs(z) - alpha, 0.0)
     ridge = z / (1.0 + alpha)
-    en = np.sign(z) * np.maximum(np.abs(z) - alpha * l1_ratio, 0.0) / (
-        1.0 + alpha * (1.0 - l1_ratio))
-    return ShrinkageCurves(z, soft, ridge, en, alpha * np.sign(z), alpha * z,
-                           alpha * (l1_ratio * np.sign(z) + (1.0 - l1_ratio) * z), alpha, l1_ratio)
+    en = (
+        np.sign(z)
+        * np.maximum(np.abs(z) - alpha * l1_ratio, 0.0)
+        / (1.0 + alpha * (1.0 - l1_ratio))
+    )
+    return ShrinkageCurves(
+        z,
+        soft,
+        ridge,
+        en,
+        alpha * np.sign(z),
+        alpha * z,
+        alpha * (l1_ratio * np.sign(z) + (1.0 - l1_ratio) * z),
+        alpha,
+        l1_ratio,
+    )
 
 
 def _positive(value: object, name: str) -> float:
@@ -132,8 +145,9 @@ def _positive(value: object, name: str) -> float:
     return number
 
 
-def plot_shrinkage(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float | None = None,
-                   axes=None):
+def plot_shrinkage(
+    alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float | None = None, axes=None
+):
     """Two panels: estimate vs least-squares value (soft-thresholding vs proportional
     shrinkage vs EN, with the identity line), and the penalty's pull on w (L1 constant, L2
     proportional to w, EN both).
@@ -165,29 +179,59 @@ def plot_shrinkage(alpha: float = 1.0, *, l1_ratio: float = 0.5, z_max: float | 
     fig, (left, right) = new_axes(2, axes=axes, panel_size=(5.0, 4.3))
     a, r = c.alpha, c.l1_ratio
     left.plot(c.z, c.z, color="0.5", lw=1.0, ls="--", label="no penalty ($w = z$)")
-    left.plot(c.z, c.l1, color=COLORS["l1"], lw=2.0,
-              label=f"L1: soft-threshold, $w=\\mathrm{{sign}}(z)(|z|-{a:g})_+$")
+    left.plot(
+        c.z,
+        c.l1,
+        color=COLORS["l1"],
+        lw=2.0,
+        label=f"L1: soft-threshold, $w=\\mathrm{{sign}}(z)(|z|-{a:g})_+$",
+    )
     left.plot(c.z, c.l2, color=COLORS["l2"], lw=2.0, label=f"L2: $w = z/(1+{a:g})$")
-    left.plot(c.z, c.elasticnet, color=COLORS["elasticnet"], lw=1.6, ls="-.",
-              label=f"Elastic net (l1_ratio={r:g})")
-    left.axvspan(-a, a, color=COLORS["l1"], alpha=0.08, lw=0,
-                 label=f"$|z| \\leq {a:g}$: L1 sets w to 0")
+    left.plot(
+        c.z,
+        c.elasticnet,
+        color=COLORS["elasticnet"],
+        lw=1.6,
+        ls="-.",
+        label=f"Elastic net (l1_ratio={r:g})",
+    )
+    left.axvspan(
+        -a, a, color=COLORS["l1"], alpha=0.08, lw=0, label=f"$|z| \\leq {a:g}$: L1 sets w to 0"
+    )
     left.set_xlabel("least-squares estimate $z$")
     left.set_ylabel("penalized estimate $w$")
     left.set_title("Estimate of one coefficient\n(orthonormal design)", fontsize="medium")
     pos = c.z > 0
-    right.plot(c.z[pos], c.pull_l1[pos], color=COLORS["l1"], lw=2.0,
-               label=f"L1: ${_times(a)}\\mathrm{{sign}}(w)$")
+    right.plot(
+        c.z[pos],
+        c.pull_l1[pos],
+        color=COLORS["l1"],
+        lw=2.0,
+        label=f"L1: ${_times(a)}\\mathrm{{sign}}(w)$",
+    )
     right.plot(c.z[c.z < 0], c.pull_l1[c.z < 0], color=COLORS["l1"], lw=2.0)
-    right.plot([0, 0], [-a, a], color=COLORS["l1"], lw=2.0, ls=":",
-               label=f"L1 at $w=0$: any value in $[-{a:g}, {a:g}]$")
+    right.plot(
+        [0, 0],
+        [-a, a],
+        color=COLORS["l1"],
+        lw=2.0,
+        ls=":",
+        label=f"L1 at $w=0$: any value in $[-{a:g}, {a:g}]$",
+    )
     right.plot(c.z, c.pull_l2, color=COLORS["l2"], lw=2.0, label=f"L2: ${_times(a)}w$")
-    right.plot(c.z, c.pull_elasticnet, color=COLORS["elasticnet"], lw=1.6, ls="-.",
-               label=f"Elastic net: ${_times(a)}({r:g}\\,\\mathrm{{sign}}(w) + {1 - r:g}\\,w)$")
+    right.plot(
+        c.z,
+        c.pull_elasticnet,
+        color=COLORS["elasticnet"],
+        lw=1.6,
+        ls="-.",
+        label=f"Elastic net: ${_times(a)}({r:g}\\,\\mathrm{{sign}}(w) + {1 - r:g}\\,w)$",
+    )
     right.set_xlabel("coefficient $w$")
     right.set_ylabel("pull towards zero (penalty gradient)")
-    right.set_title("The penalty's pull: constant (L1)\nvs proportional to w (L2)",
-                    fontsize="medium")
+    right.set_title(
+        "The penalty's pull: constant (L1)\nvs proportional to w (L2)", fontsize="medium"
+    )
     for ax in (left, right):
         ax.axhline(0, color="black", lw=0.6)
         ax.axvline(0, color="black", lw=0.6)

@@ -19,8 +19,16 @@ STABLE_COLOR = "tab:blue"
 OTHER_COLOR = "0.7"
 
 
-def plot_stability(result, *, feature_names=None, alphas=None, threshold: float | None = None,
-                   kind: str = "bars", max_features: int = 30, ax=None):
+def plot_stability(
+    result,
+    *,
+    feature_names=None,
+    alphas=None,
+    threshold: float | None = None,
+    kind: str = "bars",
+    max_features: int = 30,
+    ax=None,
+):
     """Selection frequency per feature, as sorted bars or as a stability path.
 
     Parameters
@@ -70,8 +78,10 @@ def plot_stability(result, *, feature_names=None, alphas=None, threshold: float 
     freq, grid, names, thr, note = _unpack(result, feature_names, alphas, threshold)
     if kind == "path":
         if grid is None or freq.ndim != 2:
-            raise ValueError("kind='path' needs frequencies per alpha: a StabilityResult, or a "
-                             "(n_alphas, p) array with alphas=.")
+            raise ValueError(
+                "kind='path' needs frequencies per alpha: a StabilityResult, or a "
+                "(n_alphas, p) array with alphas=."
+            )
         return _path(freq, grid, names, thr, note, ax)
     top = freq.max(axis=0) if freq.ndim == 2 else freq
     return _bars(top, names, thr, note, max_features, ax)
@@ -92,8 +102,10 @@ def _unpack(result, names, alphas, threshold):
     if freq.ndim not in (1, 2) or freq.size == 0:
         raise ValueError(f"frequencies must be (p,) or (n_alphas, p); got shape {freq.shape}.")
     if freq.ndim == 2 and grid is not None and grid.size != freq.shape[0]:
-        raise ValueError(f"alphas has {grid.size} values but the frequencies have "
-                         f"{freq.shape[0]} rows (one per alpha).")
+        raise ValueError(
+            f"alphas has {grid.size} values but the frequencies have "
+            f"{freq.shape[0]} rows (one per alpha)."
+        )
     if not np.all((freq >= 0) & (freq <= 1)):
         raise ValueError("frequencies must lie in [0, 1].")
     if thr is not None and not 0 <= float(thr) <= 1:
@@ -148,7 +160,7 @@ def _path(freq, grid, names, thr, note, ax):
     if thr is not None:
         highlighted = np.flatnonzero(top >= thr)
     else:
-        highlighted = np.argsort(-top, kind="stable")[:min(10, top.size)]
+        highlighted = np.argsort(-top, kind="stable")[: min(10, top.size)]
     highlighted = highlighted[np.argsort(-top[highlighted], kind="stable")]
     colors = feature_colors(max(highlighted.size, 1))
     for j in np.setdiff1d(np.arange(top.size), highlighted):
@@ -166,11 +178,18 @@ def _path(freq, grid, names, thr, note, ax):
         end = freq[np.argmin(grid), highlighted]
         pos = spread_labels((end + 0.02) / 1.07, 0.0, 1.0, 0.055)
         for c, j, y0, y in zip(colors, highlighted, end, pos, strict=False):
-            ax.annotate(names[j], xy=(1.0, (y0 + 0.02) / 1.07), xycoords="axes fraction",
-                        xytext=(1.03, y), textcoords="axes fraction", color=c,
-                        fontsize="small", va="center",
-                        arrowprops={"arrowstyle": "-", "color": c, "lw": 0.6},
-                        annotation_clip=False)
+            ax.annotate(
+                names[j],
+                xy=(1.0, (y0 + 0.02) / 1.07),
+                xycoords="axes fraction",
+                xytext=(1.03, y),
+                textcoords="axes fraction",
+                color=c,
+                fontsize="small",
+                va="center",
+                arrowprops={"arrowstyle": "-", "color": c, "lw": 0.6},
+                annotation_clip=False,
+            )
     return fig
 
 
@@ -185,8 +204,10 @@ def _grouped_bars(results: Mapping, names, thr, max_features, ax):
         freqs.append(f.max(axis=0) if f.ndim == 2 else f)
     sizes = {f.size for f in freqs}
     if len(sizes) > 1:
-        raise ValueError(f"the frequencies have different lengths {sorted(sizes)}; they must "
-                         "describe the same features.")
+        raise ValueError(
+            f"the frequencies have different lengths {sorted(sizes)}; they must "
+            "describe the same features."
+        )
     freqs = [_unpack(f, names, None, None)[0] for f in freqs]
     names = resolve_names(names, freqs[0].size)
     F = np.vstack(freqs)  # (groups, p)
@@ -197,8 +218,13 @@ def _grouped_bars(results: Mapping, names, thr, max_features, ax):
     ypos = np.arange(order.size)
     palette = feature_colors(k)
     for g in range(k):
-        ax.barh(ypos - 0.4 + height * (g + 0.5), F[g, order], height=height, color=palette[g],
-                label=labels[g])
+        ax.barh(
+            ypos - 0.4 + height * (g + 0.5),
+            F[g, order],
+            height=height,
+            color=palette[g],
+            label=labels[g],
+        )
     ax.set_yticks(ypos, [names[j] for j in order])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.02)

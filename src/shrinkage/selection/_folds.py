@@ -24,9 +24,17 @@ from ..datafits.quadratic import SufficientStatistics
 _BLOCK_BYTES = 32 * 2**20
 
 
-def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: int = 1,
-               random_state=None, stratify: bool = False
-               ) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
+def make_folds(
+    cv,
+    n_samples: int,
+    *,
+    X=None,
+    y=None,
+    groups=None,
+    n_repeats: int = 1,
+    random_state=None,
+    stratify: bool = False,
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
     """The (train, test) index pairs and the number of folds per repeat.
 
     An integer ``cv`` gives K-fold (without shuffling when ``random_state`` is None and
@@ -56,12 +64,13 @@ def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: in
             else:
                 kind = StratifiedGroupKFold if stratify else GroupKFold
             splitter = kind(k, shuffle=shuffle, random_state=seed)
-            splits.extend(splitter.split(np.empty((n_samples, 1)), y if stratify else None,
-                                         groups))
+            splits.extend(splitter.split(np.empty((n_samples, 1)), y if stratify else None, groups))
         return v.check_splits(splits, n_samples), k
     if n_repeats != 1:
-        raise ValueError(f"n_repeats={n_repeats} applies to an integer cv only; a splitter "
-                         "object repeats itself (e.g. scikit-learn's RepeatedKFold).")
+        raise ValueError(
+            f"n_repeats={n_repeats} applies to an integer cv only; a splitter "
+            "object repeats itself (e.g. scikit-learn's RepeatedKFold)."
+        )
     if hasattr(cv, "split"):
         Xs = np.empty((n_samples, 1)) if X is None else X
         splits = list(cv.split(Xs, y, groups))
@@ -74,10 +83,12 @@ def make_folds(cv, n_samples: int, *, X=None, y=None, groups=None, n_repeats: in
     return splits, len(splits)
 
 
-
 def _not_a_cv(cv) -> ValueError:
-    return ValueError(f"cv must be an integer number of folds, a scikit-learn splitter or an "
-                      f"iterable of (train, test) splits; got {cv!r}.")
+    return ValueError(
+        f"cv must be an integer number of folds, a scikit-learn splitter or an "
+        f"iterable of (train, test) splits; got {cv!r}."
+    )
+
 
 @dataclass(frozen=True)
 class _Moments:
@@ -91,12 +102,24 @@ class _Moments:
     yy: np.ndarray  # sum s (y - c_y)^2                (t,)
 
     def __sub__(self, other: _Moments) -> _Moments:
-        return _Moments(self.weight - other.weight, self.x_sum - other.x_sum, self.xx - other.xx,
-                        self.y_sum - other.y_sum, self.xy - other.xy, self.yy - other.yy)
+        return _Moments(
+            self.weight - other.weight,
+            self.x_sum - other.x_sum,
+            self.xx - other.xx,
+            self.y_sum - other.y_sum,
+            self.xy - other.xy,
+            self.yy - other.yy,
+        )
 
     def __add__(self, other: _Moments) -> _Moments:
-        return _Moments(self.weight + other.weight, self.x_sum + other.x_sum, self.xx + other.xx,
-                        self.y_sum + other.y_sum, self.xy + other.xy, self.yy + other.yy)
+        return _Moments(
+            self.weight + other.weight,
+            self.x_sum + other.x_sum,
+            self.xx + other.xx,
+            self.y_sum + other.y_sum,
+            self.xy + other.xy,
+            self.yy + other.yy,
+        )
 
 
 class FoldStatistics:
@@ -105,8 +128,14 @@ class FoldStatistics:
     ``y`` may hold several targets (2-D); the statistics then have one column per target.
     """
 
-    def __init__(self, X, y: np.ndarray, sample_weight: np.ndarray, fit_intercept: bool,
-                 splits: list[tuple[np.ndarray, np.ndarray]]):
+    def __init__(
+        self,
+        X,
+        y: np.ndarray,
+        sample_weight: np.ndarray,
+        fit_intercept: bool,
+        splits: list[tuple[np.ndarray, np.ndarray]],
+    ):
         self.X = X.tocsr() if sp.issparse(X) else X  # row slices
         self.multi = y.ndim == 2
         self.Y = y.reshape(y.shape[0], -1)
@@ -160,8 +189,10 @@ class FoldStatistics:
 
     def _statistics(self, m: _Moments) -> SufficientStatistics:
         if m.weight <= 0:
-            raise ValueError("a cross-validation training set has zero total sample_weight; "
-                             "every training set needs a sample with a positive weight.")
+            raise ValueError(
+                "a cross-validation training set has zero total sample_weight; "
+                "every training set needs a sample with a positive weight."
+            )
         W = m.weight
         if self.fit_intercept:
             dx, dy = m.x_sum / W, m.y_sum / W
@@ -174,8 +205,9 @@ class FoldStatistics:
         y_offset = self.c_y + dy
         # G = xx/W - dx dx' subtracts: judge constant columns with the cancellation rule
         if not self.multi:
-            return SufficientStatistics(G, q[:, 0], float(yty[0]), x_offset, float(y_offset[0]),
-                                        cancellation=True)
+            return SufficientStatistics(
+                G, q[:, 0], float(yty[0]), x_offset, float(y_offset[0]), cancellation=True
+            )
         return SufficientStatistics(G, q, yty, x_offset, y_offset, cancellation=True)
 
     def _moments(self, rows: np.ndarray) -> _Moments:
@@ -189,8 +221,11 @@ class FoldStatistics:
             Xw = Xr.multiply(sw[:, None]).tocsc()
             xx = np.asarray((Xr.T @ Xw).todense(), dtype=np.float64)
             W = float(sw.sum())
-            xx += -np.outer(raw_sum, self.c_x) - np.outer(self.c_x, raw_sum) + W * np.outer(
-                self.c_x, self.c_x)
+            xx += (
+                -np.outer(raw_sum, self.c_x)
+                - np.outer(self.c_x, raw_sum)
+                + W * np.outer(self.c_x, self.c_x)
+            )
             x_sum = raw_sum - W * self.c_x
             xy = np.asarray(Xw.T @ Yc, dtype=np.float64) - np.outer(self.c_x, sw @ Yc)
         else:
@@ -199,12 +234,12 @@ class FoldStatistics:
             xy = np.zeros((p, t))
             x_sum = np.zeros(p)
             for start in range(0, rows.size, block):
-                r = rows[start:start + block]
+                r = rows[start : start + block]
                 B = np.subtract(X[r], self.c_x, dtype=np.float64)
-                x_sum += sw[start:start + block] @ B
-                Yb = Yc[start:start + block] * sw[start:start + block, None]
+                x_sum += sw[start : start + block] @ B
+                Yb = Yc[start : start + block] * sw[start : start + block, None]
                 xy += B.T @ Yb
-                B *= np.sqrt(sw[start:start + block])[:, None]
+                B *= np.sqrt(sw[start : start + block])[:, None]
                 xx += B.T @ B
         return _Moments(float(sw.sum()), x_sum, xx, sw @ Yc, xy, sw @ Yc**2)
 

@@ -50,21 +50,32 @@ def adaptive_factors(init_coef, gamma: float, scale=None) -> np.ndarray:
         return np.ones_like(w)
     top = w.max(initial=0.0)
     if not top > 0:
-        raise ValueError("the initial fit is all zeros, so it gives no adaptive weights; use "
-                         "init='ridge', or a smaller init_alpha for init='lasso'.")
+        raise ValueError(
+            "the initial fit is all zeros, so it gives no adaptive weights; use "
+            "init='ridge', or a smaller init_alpha for init='lasso'."
+        )
     with np.errstate(divide="ignore"):
         log_f = -gamma * np.log(w)
     log_cap = np.log(EXCLUDED_FACTOR_RATIO) - gamma * np.log(top)
     f = np.exp(np.minimum(log_f, log_cap))
     if not np.all(np.isfinite(f)):
-        raise ValueError(f"the adaptive penalty factors overflow (largest initial coefficient "
-                         f"{top:.3g} with gamma={gamma:g}); rescale y or use a smaller gamma.")
+        raise ValueError(
+            f"the adaptive penalty factors overflow (largest initial coefficient "
+            f"{top:.3g} with gamma={gamma:g}); rescale y or use a smaller gamma."
+        )
     return f
 
 
-def initial_coef(problem: Problem, init: str, init_alpha: float | None, *, cv=5,
-                 random_state=None, tol: float = 1e-4, max_iter: int = 1000
-                 ) -> tuple[np.ndarray, float | None]:
+def initial_coef(
+    problem: Problem,
+    init: str,
+    init_alpha: float | None,
+    *,
+    cv=5,
+    random_state=None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+) -> tuple[np.ndarray, float | None]:
     """The initial fit w~ on ``problem`` (its penalty factors and bounds are ignored).
 
     - "ols": unpenalized least squares; needs more samples than features.
@@ -78,12 +89,22 @@ def initial_coef(problem: Problem, init: str, init_alpha: float | None, *, cv=5,
     p = problem.n_features
     n_used = int(np.count_nonzero(problem.sample_weight > 0))
     v.check_min_samples(n_used, 2, "the adaptive lasso's initial fit")
-    base = Problem(problem.X, problem.y, problem.sample_weight, np.ones(p), np.full(p, -np.inf),
-                   np.full(p, np.inf), problem.fit_intercept, problem.standardize)
+    base = Problem(
+        problem.X,
+        problem.y,
+        problem.sample_weight,
+        np.ones(p),
+        np.full(p, -np.inf),
+        np.full(p, np.inf),
+        problem.fit_intercept,
+        problem.standardize,
+    )
     if init == "ols":
         if n_used - int(problem.fit_intercept) < p:
-            raise ValueError(f"init='ols' needs more samples than features (X has {n_used} "
-                             f"samples with positive weight and {p} features); use init='ridge'.")
+            raise ValueError(
+                f"init='ols' needs more samples than features (X has {n_used} "
+                f"samples with positive weight and {p} features); use init='ridge'."
+            )
         refit, _ = refit_active_sets(base, np.ones((1, p)))
         return refit[0], None
     l1_ratio = 0.0 if init == "ridge" else 1.0
@@ -93,26 +114,44 @@ def initial_coef(problem: Problem, init: str, init_alpha: float | None, *, cv=5,
         init_alpha = v.check_alpha(init_alpha, "init_alpha")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
-        fit = solve_path(base, np.array([init_alpha]), l1_ratio, tol=tol, max_iter=max_iter,
-                         model=f"the initial {init} fit")
+        fit = solve_path(
+            base,
+            np.array([init_alpha]),
+            l1_ratio,
+            tol=tol,
+            max_iter=max_iter,
+            model=f"the initial {init} fit",
+        )
     return fit.coefs[0], float(init_alpha)
 
 
-def adaptive_penalty_factor(X, y, *, gamma: float = 1.0, init: str = "ridge", init_alpha=None,
-                            sample_weight=None, fit_intercept: bool = True,
-                            standardize: bool = False, cv=5, random_state=None,
-                            tol: float = 1e-4, max_iter: int = 1000
-                            ) -> tuple[np.ndarray, np.ndarray]:
+def adaptive_penalty_factor(
+    X,
+    y,
+    *,
+    gamma: float = 1.0,
+    init: str = "ridge",
+    init_alpha=None,
+    sample_weight=None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    cv=5,
+    random_state=None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+) -> tuple[np.ndarray, np.ndarray]:
     """(penalty factors, initial coefficients) of the adaptive lasso on X, y.
 
     Pass the factors as ``penalty_factor`` to ``shrinkage.path``, ``Lasso`` or
     ``cross_validate_path``; ``standardize`` must then be the same.
     """
     gamma = v.check_nonnegative(gamma, "gamma")
-    problem = Problem.build(X, y, sample_weight=sample_weight, fit_intercept=fit_intercept,
-                            standardize=standardize)
-    w, _ = initial_coef(problem, init, init_alpha, cv=cv, random_state=random_state, tol=tol,
-                        max_iter=max_iter)
+    problem = Problem.build(
+        X, y, sample_weight=sample_weight, fit_intercept=fit_intercept, standardize=standardize
+    )
+    w, _ = initial_coef(
+        problem, init, init_alpha, cv=cv, random_state=random_state, tol=tol, max_iter=max_iter
+    )
     return adaptive_factors(w, gamma, factor_scale(problem)), w
 
 
@@ -123,13 +162,23 @@ def factor_scale(problem: Problem) -> np.ndarray | None:
     return problem.column_scale(problem.design.col_norm_sq)
 
 
-def _cv_alpha(problem: Problem, l1_ratio: float, cv, random_state, tol: float, max_iter: int
-              ) -> float:
+def _cv_alpha(
+    problem: Problem, l1_ratio: float, cv, random_state, tol: float, max_iter: int
+) -> float:
     from .cv import cross_validate_path
 
-    result = cross_validate_path(problem.X, problem.y, l1_ratio=l1_ratio, n_alphas=30, cv=cv,
-                                 sample_weight=problem.sample_weight, random_state=random_state,
-                                 fit_intercept=problem.fit_intercept,
-                                 standardize=problem.standardize, tol=tol, max_iter=max_iter,
-                                 progress=False)
+    result = cross_validate_path(
+        problem.X,
+        problem.y,
+        l1_ratio=l1_ratio,
+        n_alphas=30,
+        cv=cv,
+        sample_weight=problem.sample_weight,
+        random_state=random_state,
+        fit_intercept=problem.fit_intercept,
+        standardize=problem.standardize,
+        tol=tol,
+        max_iter=max_iter,
+        progress=False,
+    )
     return float(result.alpha_min)

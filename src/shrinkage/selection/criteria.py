@@ -94,9 +94,19 @@ class ICResult:
     n_samples: int
 
 
-def information_criterion(X, y, *, criterion: str = "bic", l1_ratio: float = 1.0, alphas=None,
-                          n_alphas: int = 100, sample_weight=None, noise_variance=None,
-                          ebic_gamma: float = 0.5, **path_kwargs) -> ICResult:
+def information_criterion(
+    X,
+    y,
+    *,
+    criterion: str = "bic",
+    l1_ratio: float = 1.0,
+    alphas=None,
+    n_alphas: int = 100,
+    sample_weight=None,
+    noise_variance=None,
+    ebic_gamma: float = 0.5,
+    **path_kwargs,
+) -> ICResult:
     """AIC, BIC or EBIC along a Lasso / Elastic-Net path (see the module docstring).
 
     Parameters
@@ -145,14 +155,30 @@ def information_criterion(X, y, *, criterion: str = "bic", l1_ratio: float = 1.0
         names = np.asarray([str(c) for c in X.columns], dtype=object)
     X = v.check_design(X)
     problem = options.problem(X, y, sample_weight, names)
-    return criterion_path(problem, options, criterion=criterion, l1_ratio=l1_ratio,
-                          alphas=alphas, n_alphas=n_alphas, noise_variance=noise_variance,
-                          ebic_gamma=ebic_gamma)
+    return criterion_path(
+        problem,
+        options,
+        criterion=criterion,
+        l1_ratio=l1_ratio,
+        alphas=alphas,
+        n_alphas=n_alphas,
+        noise_variance=noise_variance,
+        ebic_gamma=ebic_gamma,
+    )
 
 
-def criterion_path(problem: Problem, options: PathOptions, *, criterion: str, l1_ratio: float,
-                   alphas, n_alphas: int, noise_variance, ebic_gamma: float,
-                   model: str = "the information-criterion path") -> ICResult:
+def criterion_path(
+    problem: Problem,
+    options: PathOptions,
+    *,
+    criterion: str,
+    l1_ratio: float,
+    alphas,
+    n_alphas: int,
+    noise_variance,
+    ebic_gamma: float,
+    model: str = "the information-criterion path",
+) -> ICResult:
     """The engine behind ``information_criterion`` and the IC estimators."""
     criterion = v.check_choice(criterion, "criterion", v.CRITERIA)
     l1_ratio = v.check_l1_ratio(l1_ratio)
@@ -168,27 +194,57 @@ def criterion_path(problem: Problem, options: PathOptions, *, criterion: str, l1
     ratio = options.alpha_min_ratio
     if ratio is None:
         ratio = default_alpha_min_ratio(problem.n_samples, p)
-    path = solve_path(problem, alphas, l1_ratio, n_alphas=n_alphas, alpha_min_ratio=ratio,
-                      tol=options.tol, max_iter=options.max_iter, solver=options.solver,
-                      screen=options.screen, model=model)
+    path = solve_path(
+        problem,
+        alphas,
+        l1_ratio,
+        n_alphas=n_alphas,
+        alpha_min_ratio=ratio,
+        tol=options.tol,
+        max_iter=options.max_iter,
+        solver=options.solver,
+        screen=options.screen,
+        model=model,
+    )
     if not (np.all(np.isfinite(path.alphas)) and np.all(np.isfinite(path.coefs))):
-        raise ValueError("the path's alphas or coefficients are not finite (X'y or X'X "
-                         "overflows at the scale of the data); rescale X and y.")
+        raise ValueError(
+            "the path's alphas or coefficients are not finite (X'y or X'X "
+            "overflows at the scale of the data); rescale X and y."
+        )
     rss = residual_sum_of_squares(problem, path)
     df = degrees_of_freedom(problem, path)
     values = criterion_values(rss, df, n, noise_variance, criterion, p, ebic_gamma)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
-        raise ValueError(f"the {criterion.upper()} is not finite at {bad.size} of {values.size} "
-                         f"alphas (e.g. alpha={path.alphas[bad[0]]:.3g}: RSS {rss[bad[0]]:.3g}, "
-                         f"noise variance {noise_variance:.3g}); rescale X and y.")
+        raise ValueError(
+            f"the {criterion.upper()} is not finite at {bad.size} of {values.size} "
+            f"alphas (e.g. alpha={path.alphas[bad[0]]:.3g}: RSS {rss[bad[0]]:.3g}, "
+            f"noise variance {noise_variance:.3g}); rescale X and y."
+        )
     index = int(np.argmin(values))
-    return ICResult(path.alphas, values, criterion, df, rss, noise_variance, index,
-                    float(path.alphas[index]), path, n)
+    return ICResult(
+        path.alphas,
+        values,
+        criterion,
+        df,
+        rss,
+        noise_variance,
+        index,
+        float(path.alphas[index]),
+        path,
+        n,
+    )
 
 
-def criterion_values(rss: np.ndarray, df: np.ndarray, n_samples: int, noise_variance: float,
-                     criterion: str, n_features: int, ebic_gamma: float = 0.5) -> np.ndarray:
+def criterion_values(
+    rss: np.ndarray,
+    df: np.ndarray,
+    n_samples: int,
+    noise_variance: float,
+    criterion: str,
+    n_features: int,
+    ebic_gamma: float = 0.5,
+) -> np.ndarray:
     """The criterion for each (RSS, df) pair (module docstring)."""
     fit = n_samples * np.log(2 * np.pi * noise_variance) + rss / noise_variance
     if criterion == "aic":
@@ -242,7 +298,8 @@ def ols_noise_variance(problem: Problem) -> float:
         raise ValueError(
             f"noise_variance cannot be estimated by least squares with n_samples={n} <= "
             f"n_features + fit_intercept={p + int(problem.fit_intercept)}: give noise_variance "
-            "(an estimate of the noise variance, e.g. from a cross-validated fit).")
+            "(an estimate of the noise variance, e.g. from a cross-validated fit)."
+        )
     stats = problem.statistics
     w = least_squares(stats.G, stats.q)
     b = stats.y_offset - stats.x_offset @ w if problem.fit_intercept else 0.0
@@ -250,13 +307,18 @@ def ols_noise_variance(problem: Problem) -> float:
     s = problem.sample_weight
     variance = n * float((s / s.sum()) @ resid**2) / dof
     if not np.isfinite(variance):
-        raise ValueError("the least-squares noise variance is not finite (its residuals "
-                         "overflow); rescale X and y, or give noise_variance.")
+        raise ValueError(
+            "the least-squares noise variance is not finite (its residuals "
+            "overflow); rescale X and y, or give noise_variance."
+        )
     floor = max(np.finfo(float).eps * float(stats.yty), np.finfo(float).tiny)
     if variance <= floor:
-        warnings.warn("the least-squares fit is exact (zero residuals), so the noise variance "
-                      "estimate is zero; it is floored at eps * var(y). Give noise_variance.",
-                      UserWarning, stacklevel=3)
+        warnings.warn(
+            "the least-squares fit is exact (zero residuals), so the noise variance "
+            "estimate is zero; it is floored at eps * var(y). Give noise_variance.",
+            UserWarning,
+            stacklevel=3,
+        )
         variance = floor
     return variance
 
@@ -278,8 +340,9 @@ def least_squares(G: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 def _finite(a: np.ndarray, what: str) -> np.ndarray:
     if not np.all(np.isfinite(a)):
-        raise ValueError(f"{what} is not finite (it overflows at the scale of the data); "
-                         "rescale X and y.")
+        raise ValueError(
+            f"{what} is not finite (it overflows at the scale of the data); rescale X and y."
+        )
     return a
 
 

@@ -147,15 +147,20 @@ class CVResult:
         i = self.index_min if rule == "min" else self.index_1se
         if self.gammas is None:
             if self.path is None:
-                raise ValueError("coefs_at needs the full-data path; this CVResult has none "
-                                 "(the estimators keep it for the chosen l1_ratio only).")
+                raise ValueError(
+                    "coefs_at needs the full-data path; this CVResult has none "
+                    "(the estimators keep it for the chosen l1_ratio only)."
+                )
             b = np.asarray(self.path.intercepts[i], dtype=np.float64)
             return self.path.coefs[i], float(b) if b.ndim == 0 else b
         if self.relaxed_coefs is None or self.relaxed_intercepts is None:
-            raise ValueError("coefs_at needs the full-data relaxed fits; this CVResult has none "
-                             "(the estimators keep them for the chosen l1_ratio only).")
-        g = int(np.flatnonzero(self.gammas == (self.gamma_min if rule == "min"
-                                               else self.gamma_1se))[0])
+            raise ValueError(
+                "coefs_at needs the full-data relaxed fits; this CVResult has none "
+                "(the estimators keep them for the chosen l1_ratio only)."
+            )
+        g = int(
+            np.flatnonzero(self.gammas == (self.gamma_min if rule == "min" else self.gamma_1se))[0]
+        )
         return self.relaxed_coefs[g, i], float(self.relaxed_intercepts[g, i])
 
 
@@ -181,8 +186,10 @@ class PathOptions:
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(kwargs) - names)
         if unknown:
-            raise TypeError(f"{caller}() got an unexpected keyword argument {unknown[0]!r}; the "
-                            f"path options are {sorted(names)}.")
+            raise TypeError(
+                f"{caller}() got an unexpected keyword argument {unknown[0]!r}; the "
+                f"path options are {sorted(names)}."
+            )
         return cls(**kwargs).checked()
 
     def checked(self) -> PathOptions:
@@ -194,18 +201,40 @@ class PathOptions:
         return self
 
     def problem(self, X, y, sample_weight, feature_names=None) -> Problem:
-        return Problem.build(X, y, sample_weight=sample_weight,
-                             penalty_factor=self.penalty_factor, lower=self.lower,
-                             upper=self.upper, positive=self.positive,
-                             fit_intercept=self.fit_intercept, standardize=self.standardize,
-                             feature_names=feature_names, validated=True)
+        return Problem.build(
+            X,
+            y,
+            sample_weight=sample_weight,
+            penalty_factor=self.penalty_factor,
+            lower=self.lower,
+            upper=self.upper,
+            positive=self.positive,
+            fit_intercept=self.fit_intercept,
+            standardize=self.standardize,
+            feature_names=feature_names,
+            validated=True,
+        )
 
 
-def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
-                        cv=5, scoring: str = "mse", groups=None, n_repeats: int = 1,
-                        sample_weight=None, n_jobs=None, random_state=None,
-                        keep_fold_coefs: bool = False, progress=None, gammas=None,
-                        **path_kwargs) -> CVResult:
+def cross_validate_path(
+    X,
+    y,
+    *,
+    l1_ratio: float = 1.0,
+    alphas=None,
+    n_alphas: int = 100,
+    cv=5,
+    scoring: str = "mse",
+    groups=None,
+    n_repeats: int = 1,
+    sample_weight=None,
+    n_jobs=None,
+    random_state=None,
+    keep_fold_coefs: bool = False,
+    progress=None,
+    gammas=None,
+    **path_kwargs,
+) -> CVResult:
     """K-fold cross-validation of a Lasso / Elastic-Net path on one shared alpha grid.
 
     Parameters
@@ -270,11 +299,28 @@ def cross_validate_path(X, y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: i
     options = PathOptions.from_kwargs(path_kwargs, "cross_validate_path")
     l1_ratio = v.check_l1_ratio(l1_ratio)
     data = CVData.build(X, y, sample_weight, options)
-    splits, k = make_folds(cv, data.n_samples, X=data.X, y=data.y, groups=groups,
-                           n_repeats=n_repeats, random_state=random_state)
-    return cross_validate(data, splits, k, [l1_ratio], alphas=alphas, n_alphas=n_alphas,
-                          scoring=scoring, gammas=gammas, keep_fold_coefs=keep_fold_coefs,
-                          n_jobs=n_jobs, progress=progress)[0]
+    splits, k = make_folds(
+        cv,
+        data.n_samples,
+        X=data.X,
+        y=data.y,
+        groups=groups,
+        n_repeats=n_repeats,
+        random_state=random_state,
+    )
+    return cross_validate(
+        data,
+        splits,
+        k,
+        [l1_ratio],
+        alphas=alphas,
+        n_alphas=n_alphas,
+        scoring=scoring,
+        gammas=gammas,
+        keep_fold_coefs=keep_fold_coefs,
+        n_jobs=n_jobs,
+        progress=progress,
+    )[0]
 
 
 @dataclass
@@ -288,8 +334,7 @@ class CVData:
     feature_names: np.ndarray | None
 
     @classmethod
-    def build(cls, X, y, sample_weight, options: PathOptions, validated: bool = False
-              ) -> CVData:
+    def build(cls, X, y, sample_weight, options: PathOptions, validated: bool = False) -> CVData:
         names = options.feature_names
         if names is None and hasattr(X, "columns"):
             names = np.asarray([str(c) for c in X.columns], dtype=object)
@@ -305,10 +350,22 @@ class CVData:
         return self.X.shape[0]
 
 
-def cross_validate(data: CVData, splits: list, k: int, l1_ratios, *, alphas=None,
-                   n_alphas: int = 100, scoring: str = "mse", gammas=None,
-                   keep_fold_coefs: bool = False, n_jobs=None, progress=None,
-                   full_path: str = "all", model: str = "cross-validation") -> list[CVResult]:
+def cross_validate(
+    data: CVData,
+    splits: list,
+    k: int,
+    l1_ratios,
+    *,
+    alphas=None,
+    n_alphas: int = 100,
+    scoring: str = "mse",
+    gammas=None,
+    keep_fold_coefs: bool = False,
+    n_jobs=None,
+    progress=None,
+    full_path: str = "all",
+    model: str = "cross-validation",
+) -> list[CVResult]:
     """The engine: one CVResult per l1_ratio, every l1_ratio (and gamma) on the same splits.
 
     ``full_path="all"`` fits the full-data path of every l1_ratio on the whole grid, in
@@ -341,11 +398,28 @@ def cross_validate(data: CVData, splits: list, k: int, l1_ratios, *, alphas=None
             jobs.append(delayed(_full_task)(i, full, l1_ratio, grid, kind, opts, gammas))
         for f, (train, test) in enumerate(splits):
             stats = None if fold_stats is None else fold_stats.fold(f)
-            jobs.append(delayed(_fold_task)(i, f, Xrows, data.y, data.sample_weight, train,
-                                            test, stats, l1_ratio, grid, kind, opts, gammas,
-                                            scoring, keep_fold_coefs))
+            jobs.append(
+                delayed(_fold_task)(
+                    i,
+                    f,
+                    Xrows,
+                    data.y,
+                    data.sample_weight,
+                    train,
+                    test,
+                    stats,
+                    l1_ratio,
+                    grid,
+                    kind,
+                    opts,
+                    gammas,
+                    scoring,
+                    keep_fold_coefs,
+                )
+            )
     what = f"{model}: {len(splits)} folds" + (
-        f" x {len(l1_ratios)} l1_ratios" if len(l1_ratios) > 1 else "")
+        f" x {len(l1_ratios)} l1_ratios" if len(l1_ratios) > 1 else ""
+    )
     results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)
     fulls, folds = {}, {}
     for out in track(results, len(jobs), what, progress):
@@ -353,16 +427,23 @@ def cross_validate(data: CVData, splits: list, k: int, l1_ratios, *, alphas=None
             fulls[out[0]] = out[2:]
         else:
             folds[out[:2]] = out[2:]
-    summaries = [_summarize([folds[i, f] for f in range(len(splits))], weights, k, gammas)
-                 for i in range(len(l1_ratios))]
+    summaries = [
+        _summarize([folds[i, f] for f in range(len(splits))], weights, k, gammas)
+        for i in range(len(l1_ratios))
+    ]
     if full_path == "best":
         best = int(np.argmin([np.nanmin(s_["mean"]) for s_ in summaries]))
         stop = summaries[best]["index_min"] + 1
-        fulls[best] = _full_task(best, full, l1_ratios[best], grids[best][:stop], kind, opts,
-                                 gammas)[2:]
+        fulls[best] = _full_task(
+            best, full, l1_ratios[best], grids[best][:stop], kind, opts, gammas
+        )[2:]
     _warn_not_converged(fulls, folds, opts, model)
-    return [_result(grids[i], summaries[i], fulls.get(i), weights, scoring, l1_ratios[i],
-                    splits, gammas) for i in range(len(l1_ratios))]
+    return [
+        _result(
+            grids[i], summaries[i], fulls.get(i), weights, scoring, l1_ratios[i], splits, gammas
+        )
+        for i in range(len(l1_ratios))
+    ]
 
 
 def select_alphas(cv_mean: np.ndarray, cv_se: np.ndarray) -> tuple[int, int]:
@@ -393,8 +474,10 @@ def select_alphas(cv_mean: np.ndarray, cv_se: np.ndarray) -> tuple[int, int]:
     """
     mean = np.asarray(cv_mean, dtype=np.float64)
     if not np.any(np.isfinite(mean)):
-        raise ValueError("no cross-validation error is finite (every fit overflowed or was "
-                         "NaN); rescale X and y.")
+        raise ValueError(
+            "no cross-validation error is finite (every fit overflowed or was "
+            "NaN); rescale X and y."
+        )
     i_min = int(np.nanargmin(np.where(np.isfinite(mean), mean, np.nan)))
     threshold = _one_se_threshold(mean[i_min], np.asarray(cv_se, dtype=np.float64)[i_min])
     i_1se = int(np.flatnonzero(mean <= threshold)[0])
@@ -406,8 +489,9 @@ def _one_se_threshold(best: float, se: float) -> float:
     return best + se if np.isfinite(se) else best
 
 
-def fold_weights(sample_weight: np.ndarray, splits: list, model: str = "cross-validation"
-                 ) -> np.ndarray:
+def fold_weights(
+    sample_weight: np.ndarray, splits: list, model: str = "cross-validation"
+) -> np.ndarray:
     """Each split's held-out total sample weight: the weights of the CV mean.
 
     A training set of zero total weight is a ValueError naming the split; held-out sets of zero
@@ -416,25 +500,34 @@ def fold_weights(sample_weight: np.ndarray, splits: list, model: str = "cross-va
     """
     for k, (train, _) in enumerate(splits):
         if not sample_weight[train].sum() > 0:
-            raise ValueError(f"cv split {k} has a training set of zero total sample_weight "
-                             f"({train.size} samples): no model can be fitted on it; give those "
-                             "samples positive weights or use other folds.")
+            raise ValueError(
+                f"cv split {k} has a training set of zero total sample_weight "
+                f"({train.size} samples): no model can be fitted on it; give those "
+                "samples positive weights or use other folds."
+            )
     weights = np.array([sample_weight[test].sum() for _, test in splits])
     empty = np.flatnonzero(weights <= 0)
     if empty.size == weights.size:
-        raise ValueError("every cv split has a held-out set of zero total sample_weight: there "
-                         "is no error to score; give the held-out samples positive weights.")
+        raise ValueError(
+            "every cv split has a held-out set of zero total sample_weight: there "
+            "is no error to score; give the held-out samples positive weights."
+        )
     if empty.size:
         which = ", ".join(str(k) for k in empty)
-        warnings.warn(f"{model}: cv split{'s' if empty.size > 1 else ''} {which} "
-                      f"{'have' if empty.size > 1 else 'has'} zero held-out sample_weight, so "
-                      "no error to score; left out of the CV mean and standard error (as "
-                      "glmnet), the other folds give the result.", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"{model}: cv split{'s' if empty.size > 1 else ''} {which} "
+            f"{'have' if empty.size > 1 else 'has'} zero held-out sample_weight, so "
+            "no error to score; left out of the CV mean and standard error (as "
+            "glmnet), the other folds give the result.",
+            UserWarning,
+            stacklevel=3,
+        )
     return weights
 
 
-def fold_summary(fold_errors: np.ndarray, fold_weights: np.ndarray, folds_per_repeat: int
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def fold_summary(
+    fold_errors: np.ndarray, fold_weights: np.ndarray, folds_per_repeat: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(mean, standard error) over the first axis, as glmnet's cvm / cvsd (module docstring).
 
     Folds of zero weight are left out, and K (``folds_per_repeat``) counts the folds kept.
@@ -453,8 +546,9 @@ def fold_summary(fold_errors: np.ndarray, fold_weights: np.ndarray, folds_per_re
     return mean, se
 
 
-def prediction_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, scoring: str
-                      ) -> np.ndarray:
+def prediction_errors(
+    y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, scoring: str
+) -> np.ndarray:
     """Errors of predictions ``pred`` (n, ...) of y (n,) or (n, t): one per trailing entry.
 
     y of shape (n, t) is compared with pred (n, m, t) and gives (m, t).  NaN where the weights
@@ -479,8 +573,9 @@ def prediction_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray
 # the pieces
 
 
-def _grid(full: Problem, l1_ratio: float, alphas, n_alphas: int, kind: str,
-          opts: PathOptions) -> np.ndarray:
+def _grid(
+    full: Problem, l1_ratio: float, alphas, n_alphas: int, kind: str, opts: PathOptions
+) -> np.ndarray:
     if alphas is not None:
         return np.sort(v.check_positive_alphas(alphas))[::-1].copy()
     n_alphas = v.check_positive_int(n_alphas, "n_alphas")
@@ -489,30 +584,46 @@ def _grid(full: Problem, l1_ratio: float, alphas, n_alphas: int, kind: str,
         ratio = default_alpha_min_ratio(full.n_samples, full.n_features)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
-        alpha_max = solve_path(full, None, l1_ratio, n_alphas=1, tol=opts.tol,
-                               max_iter=opts.max_iter, solver=kind).alphas[0]
+        alpha_max = solve_path(
+            full, None, l1_ratio, n_alphas=1, tol=opts.tol, max_iter=opts.max_iter, solver=kind
+        ).alphas[0]
     if not np.isfinite(alpha_max):
-        raise ValueError(f"the largest alpha of the grid (l1_ratio={l1_ratio:g}) is not finite: "
-                         "max |X'y| overflows at this scale; rescale X and y, or give alphas.")
+        raise ValueError(
+            f"the largest alpha of the grid (l1_ratio={l1_ratio:g}) is not finite: "
+            "max |X'y| overflows at this scale; rescale X and y, or give alphas."
+        )
     return alpha_grid(float(alpha_max), n_alphas, ratio)
 
 
 def _solve(problem: Problem, l1_ratio: float, grid, kind: str, opts: PathOptions) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)  # summarised by the caller
-        return solve_path(problem, grid, l1_ratio, tol=opts.tol, max_iter=opts.max_iter,
-                          solver=kind, screen=opts.screen)
+        return solve_path(
+            problem,
+            grid,
+            l1_ratio,
+            tol=opts.tol,
+            max_iter=opts.max_iter,
+            solver=kind,
+            screen=opts.screen,
+        )
 
 
 def _relaxed(X, y, sw, path: Path, gammas, opts: PathOptions):
     from .relaxed import relaxed_coefs
 
-    return relaxed_coefs(X, y, path, gammas, sample_weight=sw,
-                         fit_intercept=opts.fit_intercept, standardize=opts.standardize)
+    return relaxed_coefs(
+        X,
+        y,
+        path,
+        gammas,
+        sample_weight=sw,
+        fit_intercept=opts.fit_intercept,
+        standardize=opts.standardize,
+    )
 
 
-def _full_task(i: int, full: Problem, l1_ratio: float, grid, kind: str, opts: PathOptions,
-               gammas):
+def _full_task(i: int, full: Problem, l1_ratio: float, grid, kind: str, opts: PathOptions, gammas):
     path = _solve(full, l1_ratio, grid, kind, opts)
     relaxed = None
     if gammas is not None:
@@ -520,8 +631,23 @@ def _full_task(i: int, full: Problem, l1_ratio: float, grid, kind: str, opts: Pa
     return i, None, path, relaxed
 
 
-def _fold_task(i: int, f: int, X, y, sw, train, test, stats, l1_ratio: float, grid, kind: str,
-               opts: PathOptions, gammas, scoring: str, keep: bool):
+def _fold_task(
+    i: int,
+    f: int,
+    X,
+    y,
+    sw,
+    train,
+    test,
+    stats,
+    l1_ratio: float,
+    grid,
+    kind: str,
+    opts: PathOptions,
+    gammas,
+    scoring: str,
+    keep: bool,
+):
     if stats is not None and gammas is None:  # Gram mode reads the statistics only
         X_train = _NoRows((train.size, X.shape[1]), X.dtype)
     else:
@@ -564,9 +690,11 @@ def check_r2_folds(y: np.ndarray, splits: list) -> None:
     """R^2 needs a held-out target that varies (in every column of a 2-D y)."""
     for f, (_, test) in enumerate(splits):
         if np.any(np.ptp(y[test], axis=0) == 0):
-            raise ValueError(f"scoring='r2' is undefined on cv split {f}: its held-out target is "
-                             f"constant ({test.size} sample{'s' if test.size != 1 else ''}). "
-                             "Use fewer folds or scoring='mse'.")
+            raise ValueError(
+                f"scoring='r2' is undefined on cv split {f}: its held-out target is "
+                f"constant ({test.size} sample{'s' if test.size != 1 else ''}). "
+                "Use fewer folds or scoring='mse'."
+            )
 
 
 def _summarize(fold_outs: list, weights, k: int, gammas) -> dict:
@@ -590,19 +718,30 @@ def _summarize(fold_outs: list, weights, k: int, gammas) -> dict:
     return out
 
 
-def _result(grid, summary: dict, full_out, weights, scoring, l1_ratio, splits, gammas
-            ) -> CVResult:
+def _result(grid, summary: dict, full_out, weights, scoring, l1_ratio, splits, gammas) -> CVResult:
     path, relaxed = (None, None) if full_out is None else full_out
     i_min, i_1se = summary["index_min"], summary["index_1se"]
     extra = {key: summary[key] for key in ("fold_coefs", "fold_intercepts") if key in summary}
     if gammas is not None:
-        extra.update(gammas=gammas, gamma_min=summary["gamma_min"],
-                     gamma_1se=summary["gamma_1se"])
+        extra.update(gammas=gammas, gamma_min=summary["gamma_min"], gamma_1se=summary["gamma_1se"])
         if relaxed is not None:
             extra.update(relaxed_coefs=relaxed[0], relaxed_intercepts=relaxed[1])
-    return CVResult(grid, summary["mean"], summary["se"], float(grid[i_min]),
-                    float(grid[i_1se]), i_min, i_1se, summary["errors"], weights, scoring,
-                    float(l1_ratio), path, splits, **extra)
+    return CVResult(
+        grid,
+        summary["mean"],
+        summary["se"],
+        float(grid[i_min]),
+        float(grid[i_1se]),
+        i_min,
+        i_1se,
+        summary["errors"],
+        weights,
+        scoring,
+        float(l1_ratio),
+        path,
+        splits,
+        **extra,
+    )
 
 
 def _select_relaxed(mean: np.ndarray, se: np.ndarray):
@@ -612,8 +751,10 @@ def _select_relaxed(mean: np.ndarray, se: np.ndarray):
     that alpha the largest gamma (the least relaxed, most shrunk fit).
     """
     if not np.any(np.isfinite(mean)):
-        raise ValueError("no cross-validation error is finite (every fit overflowed or was "
-                         "NaN); rescale X and y.")
+        raise ValueError(
+            "no cross-validation error is finite (every fit overflowed or was "
+            "NaN); rescale X and y."
+        )
     finite = np.where(np.isfinite(mean), mean, np.nan)
     g_min, i_min = np.unravel_index(int(np.nanargmin(finite)), mean.shape)
     ok = mean <= _one_se_threshold(mean[g_min, i_min], se[g_min, i_min])
@@ -631,4 +772,7 @@ def _warn_not_converged(fulls: dict, folds: dict, opts: PathOptions, model: str)
             f"{model}: {bad} of {total} fold fits and {bad_full} full-data fits stopped at "
             f"max_iter={opts.max_iter} above the tolerance tol={opts.tol:g} (mostly the smallest "
             "alphas). Try a larger max_iter, standardize=True for columns on very different "
-            "scales, or a larger alpha_min_ratio.", ShrinkageConvergenceWarning, stacklevel=3)
+            "scales, or a larger alpha_min_ratio.",
+            ShrinkageConvergenceWarning,
+            stacklevel=3,
+        )

@@ -99,11 +99,18 @@ class GLMPathFit:
         coefs = fitted[:, 0] if one else np.moveaxis(fitted, 1, -1)
         intercepts = fitted_intercepts[:, 0] if one else fitted_intercepts
         paths = self.paths
-        return Path(np.asarray(grid, dtype=np.float64), coefs, intercepts,
-                    np.max([p.gaps for p in paths], axis=0),
-                    np.sum([p.n_iter for p in paths], axis=0),
-                    np.all([p.converged for p in paths], axis=0), float(l1_ratio),
-                    feature_names, datafit=paths[0].datafit, certificate=paths[0].certificate)
+        return Path(
+            np.asarray(grid, dtype=np.float64),
+            coefs,
+            intercepts,
+            np.max([p.gaps for p in paths], axis=0),
+            np.sum([p.n_iter for p in paths], axis=0),
+            np.all([p.converged for p in paths], axis=0),
+            float(l1_ratio),
+            feature_names,
+            datafit=paths[0].datafit,
+            certificate=paths[0].certificate,
+        )
 
     def fitted(self) -> tuple[np.ndarray, np.ndarray]:
         """coefs and intercepts (None only for a one-class training set, never asked for)."""
@@ -137,8 +144,16 @@ class GLMPathFit:
         return P
 
 
-def fit_glm_path(data: GLMCVData, rows, grid: np.ndarray, l1_ratio: float, *,
-                 model: str = "the path", w0=None, b0=None) -> GLMPathFit:
+def fit_glm_path(
+    data: GLMCVData,
+    rows,
+    grid: np.ndarray,
+    l1_ratio: float,
+    *,
+    model: str = "the path",
+    w0=None,
+    b0=None,
+) -> GLMPathFit:
     """The path of ``data.kind`` on ``rows`` (None: all samples) over ``grid``.
 
     Warm start ``w0`` / ``b0`` (full data only): (p,) and a scalar for "logistic" / "poisson",
@@ -153,12 +168,29 @@ def fit_glm_path(data: GLMCVData, rows, grid: np.ndarray, l1_ratio: float, *,
 
     def solve(target, name, start=None, start_b=None) -> Path:
         problem = GLMProblem.build(
-            X, target, sample_weight=sw, offset=offset, penalty_factor=opts.penalty_factor,
-            lower=opts.lower, upper=opts.upper, positive=opts.positive,
-            fit_intercept=opts.fit_intercept, standardize=opts.standardize,
-            feature_names=data.feature_names)
-        return solve_glm_path(problem, get_datafit(name), grid, l1_ratio, tol=opts.tol,
-                              max_iter=opts.max_iter, w0=start, b0=start_b, model=model)
+            X,
+            target,
+            sample_weight=sw,
+            offset=offset,
+            penalty_factor=opts.penalty_factor,
+            lower=opts.lower,
+            upper=opts.upper,
+            positive=opts.positive,
+            fit_intercept=opts.fit_intercept,
+            standardize=opts.standardize,
+            feature_names=data.feature_names,
+        )
+        return solve_glm_path(
+            problem,
+            get_datafit(name),
+            grid,
+            l1_ratio,
+            tol=opts.tol,
+            max_iter=opts.max_iter,
+            w0=start,
+            b0=start_b,
+            model=model,
+        )
 
     if data.kind == "poisson":
         paths = [solve(y, "poisson", w0, b0)]
@@ -167,12 +199,19 @@ def fit_glm_path(data: GLMCVData, rows, grid: np.ndarray, l1_ratio: float, *,
     if present.size == 1:
         return GLMPathFit(data.kind, K, None, None, present, [], single=int(present[0]))
     if data.kind == "logistic":
-        return _stacked(data, [solve((y == 1).astype(np.float64), "logistic", w0, b0)],
-                        np.array([1]))
+        return _stacked(
+            data, [solve((y == 1).astype(np.float64), "logistic", w0, b0)], np.array([1])
+        )
     if data.kind == "ovr":
-        paths = [solve((y == k).astype(np.float64), "logistic",
-                       None if w0 is None else w0[k], None if b0 is None else float(b0[k]))
-                 for k in present]
+        paths = [
+            solve(
+                (y == k).astype(np.float64),
+                "logistic",
+                None if w0 is None else w0[k],
+                None if b0 is None else float(b0[k]),
+            )
+            for k in present
+        ]
         return _stacked(data, paths, present)
     codes = np.searchsorted(present, y).astype(np.float64)
     path = solve(codes, "multinomial", None if w0 is None else np.asarray(w0).T, b0)
@@ -186,8 +225,9 @@ def _stacked(data: GLMCVData, paths: list[Path], columns: np.ndarray) -> GLMPath
     return GLMPathFit(data.kind, data.n_classes, coefs, intercepts, columns, paths)
 
 
-def held_out_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, scoring: str,
-                    n_classes: int) -> np.ndarray:
+def held_out_errors(
+    y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, scoring: str, n_classes: int
+) -> np.ndarray:
     """Errors (n_alphas,) of predictions ``pred`` (module docstring): probabilities (n, A, K)
     of class indices y, or expected counts (n, A) of counts y (``n_classes`` = 0); NaN when
     the weights sum to zero (nothing to score: ``fold_summary`` leaves that fold out)."""
@@ -210,10 +250,19 @@ def held_out_errors(y: np.ndarray, pred: np.ndarray, sample_weight: np.ndarray, 
             return s @ (pred[..., 1] - yi[:, None]) ** 2
         onehot = np.eye(n_classes)[yi][:, None, :]
         return s @ np.sum((pred - onehot) ** 2, axis=2)
-    return np.array([1.0 - roc_auc_score(
-        yi, pred[:, a, 1] if n_classes == 2 else pred[:, a], sample_weight=sample_weight,
-        multi_class="ovr", labels=None if n_classes == 2 else np.arange(n_classes))
-        for a in range(pred.shape[1])])
+    return np.array(
+        [
+            1.0
+            - roc_auc_score(
+                yi,
+                pred[:, a, 1] if n_classes == 2 else pred[:, a],
+                sample_weight=sample_weight,
+                multi_class="ovr",
+                labels=None if n_classes == 2 else np.arange(n_classes),
+            )
+            for a in range(pred.shape[1])
+        ]
+    )
 
 
 def glm_grid(data: GLMCVData, l1_ratio: float, alphas, n_alphas: int) -> np.ndarray:
@@ -228,21 +277,37 @@ def glm_grid(data: GLMCVData, l1_ratio: float, alphas, n_alphas: int) -> np.ndar
     ratio = opts.alpha_min_ratio
     if ratio is None:
         ratio = default_alpha_min_ratio(data.n_samples, data.X.shape[1])
-    targets = {"ovr": [(data.y == k).astype(np.float64) for k in range(data.n_classes)],
-               "logistic": [(data.y == 1).astype(np.float64)]}.get(data.kind, [data.y])
+    targets = {
+        "ovr": [(data.y == k).astype(np.float64) for k in range(data.n_classes)],
+        "logistic": [(data.y == 1).astype(np.float64)],
+    }.get(data.kind, [data.y])
     name = {"ovr": "logistic"}.get(data.kind, data.kind)
     alpha_max, stop = 0.0, np.inf
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
         for target in targets:
             problem = GLMProblem.build(
-                data.X, target, sample_weight=data.sample_weight, offset=data.offset,
-                penalty_factor=opts.penalty_factor, lower=opts.lower, upper=opts.upper,
-                positive=opts.positive, fit_intercept=opts.fit_intercept,
-                standardize=opts.standardize)
-            default = solve_glm_path(problem, get_datafit(name), None, l1_ratio,
-                                     n_alphas=n_alphas, alpha_min_ratio=ratio, tol=opts.tol,
-                                     max_iter=opts.max_iter)
+                data.X,
+                target,
+                sample_weight=data.sample_weight,
+                offset=data.offset,
+                penalty_factor=opts.penalty_factor,
+                lower=opts.lower,
+                upper=opts.upper,
+                positive=opts.positive,
+                fit_intercept=opts.fit_intercept,
+                standardize=opts.standardize,
+            )
+            default = solve_glm_path(
+                problem,
+                get_datafit(name),
+                None,
+                l1_ratio,
+                n_alphas=n_alphas,
+                alpha_min_ratio=ratio,
+                tol=opts.tol,
+                max_iter=opts.max_iter,
+            )
             alpha_max = max(alpha_max, float(default.alphas[0]))
             stop = min(stop, float(default.alphas[-1]))
     grid = alpha_grid(alpha_max, n_alphas, ratio)
@@ -257,27 +322,43 @@ def check_folds(data: GLMCVData, splits: list, scoring: str, model: str) -> None
     K = data.n_classes
     for f, (_, test) in enumerate(splits):
         if scoring == "roc_auc" and np.unique(data.y[test]).size < K:
-            raise ValueError(f"scoring='roc_auc' is undefined on cv split {f}: its held-out "
-                             "samples do not hold every class. Use fewer folds (stratified by "
-                             "default with an integer cv) or scoring='deviance'.")
+            raise ValueError(
+                f"scoring='roc_auc' is undefined on cv split {f}: its held-out "
+                "samples do not hold every class. Use fewer folds (stratified by "
+                "default with an integer cv) or scoring='deviance'."
+            )
     for f, (train, _) in enumerate(splits):
         seen = np.unique(data.y[train][data.sample_weight[train] > 0]).astype(np.int64)
         absent = np.setdiff1d(np.arange(K), seen)
         if absent.size:
-            labels = (absent if data.class_labels is None
-                      else np.asarray(data.class_labels, dtype=object)[absent])
+            labels = (
+                absent
+                if data.class_labels is None
+                else np.asarray(data.class_labels, dtype=object)[absent]
+            )
             raise ValueError(
                 f"{model}: the training set of cv split {f} lacks class"
                 f"{'es' if absent.size > 1 else ''} {', '.join(repr(c) for c in labels.tolist())}"
                 " (no sample of it with positive weight), so its model could not predict it. "
                 "Use fewer folds (stratified by default with an integer cv), splits that keep "
-                "every class in each training set, or merge rare classes.")
+                "every class in each training set, or merge rare classes."
+            )
 
 
-def cross_validate_glms(data: GLMCVData, splits: list, k: int, l1_ratios, *, alphas=None,
-                        n_alphas: int = 100, scoring: str = "deviance", n_jobs=None,
-                        progress=None, full_path: str = "all",
-                        model: str = "cross-validation") -> list[CVResult]:
+def cross_validate_glms(
+    data: GLMCVData,
+    splits: list,
+    k: int,
+    l1_ratios,
+    *,
+    alphas=None,
+    n_alphas: int = 100,
+    scoring: str = "deviance",
+    n_jobs=None,
+    progress=None,
+    full_path: str = "all",
+    model: str = "cross-validation",
+) -> list[CVResult]:
     """One CVResult per l1_ratio, all on the same splits (``shrinkage.selection.cv.cross_validate``
     for GLMs; ``full_path`` as there: "all" or "best")."""
     scoring = v.check_choice(scoring, "scoring", data.scorings())
@@ -291,7 +372,8 @@ def cross_validate_glms(data: GLMCVData, splits: list, k: int, l1_ratios, *, alp
         for f, (train, test) in enumerate(splits):
             jobs.append(delayed(_fold_task)(i, f, data, train, test, l1_ratio, grid, scoring))
     what = f"{model}: {len(splits)} folds" + (
-        f" x {len(l1_ratios)} l1_ratios" if len(l1_ratios) > 1 else "")
+        f" x {len(l1_ratios)} l1_ratios" if len(l1_ratios) > 1 else ""
+    )
     fulls, folds = {}, {}
     results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)
     for out in track(results, len(jobs), what, progress):
@@ -308,13 +390,29 @@ def cross_validate_glms(data: GLMCVData, splits: list, k: int, l1_ratios, *, alp
         best = int(np.argmin([np.nanmin(s[1]) for s in summaries]))
         stop = summaries[best][3] + 1
         fulls[best] = _full_task(best, data, l1_ratios[best], grids[best][:stop], model)[2].as_path(
-            grids[best][:stop], l1_ratios[best], data.feature_names)
+            grids[best][:stop], l1_ratios[best], data.feature_names
+        )
     _warn_not_converged(fulls, folds, data.options, model)
     out = []
     for i, (errors, mean, se, i_min, i_1se) in enumerate(summaries):
         grid = grids[i]
-        out.append(CVResult(grid, mean, se, float(grid[i_min]), float(grid[i_1se]), i_min, i_1se,
-                            errors, weights, scoring, float(l1_ratios[i]), fulls.get(i), splits))
+        out.append(
+            CVResult(
+                grid,
+                mean,
+                se,
+                float(grid[i_min]),
+                float(grid[i_1se]),
+                i_min,
+                i_1se,
+                errors,
+                weights,
+                scoring,
+                float(l1_ratios[i]),
+                fulls.get(i),
+                splits,
+            )
+        )
     return out
 
 
@@ -324,8 +422,7 @@ def _full_task(i: int, data: GLMCVData, l1_ratio: float, grid, model: str):
         return i, None, fit_glm_path(data, None, grid, l1_ratio, model=model)
 
 
-def _fold_task(i: int, f: int, data: GLMCVData, train, test, l1_ratio: float, grid,
-               scoring: str):
+def _fold_task(i: int, f: int, data: GLMCVData, train, test, l1_ratio: float, grid, scoring: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
         fit = fit_glm_path(data, train, grid, l1_ratio)
@@ -333,10 +430,8 @@ def _fold_task(i: int, f: int, data: GLMCVData, train, test, l1_ratio: float, gr
     pred = fit.predict(_rows(data.X, test), offset)
     if fit.single is not None:  # one prediction for every alpha
         pred = np.repeat(pred, len(grid), axis=1)
-    errors = held_out_errors(data.y[test], pred, data.sample_weight[test], scoring,
-                             data.n_classes)
-    converged = np.concatenate([p.converged for p in fit.paths]) if fit.paths else np.ones(1,
-                                                                                          bool)
+    errors = held_out_errors(data.y[test], pred, data.sample_weight[test], scoring, data.n_classes)
+    converged = np.concatenate([p.converged for p in fit.paths]) if fit.paths else np.ones(1, bool)
     return i, f, errors, converged
 
 
@@ -349,14 +444,31 @@ def _warn_not_converged(fulls: dict, folds: dict, opts: PathOptions, model: str)
             f"{model}: {bad} of {total} fold fits and {bad_full} full-data fits stopped at "
             f"max_iter={opts.max_iter} above the tolerance tol={opts.tol:g} (mostly the smallest "
             "alphas). Try a larger max_iter, standardize=True for columns on very different "
-            "scales, or a larger alpha_min_ratio.", ShrinkageConvergenceWarning, stacklevel=3)
+            "scales, or a larger alpha_min_ratio.",
+            ShrinkageConvergenceWarning,
+            stacklevel=3,
+        )
 
 
-def cross_validate_glm_path(X, y, *, datafit: str = "logistic", l1_ratio: float = 1.0,
-                            alphas=None, n_alphas: int = 100, cv=5, scoring: str = "deviance",
-                            groups=None, n_repeats: int = 1, sample_weight=None, offset=None,
-                            n_jobs=None, random_state=None, progress=None,
-                            **path_kwargs) -> CVResult:
+def cross_validate_glm_path(
+    X,
+    y,
+    *,
+    datafit: str = "logistic",
+    l1_ratio: float = 1.0,
+    alphas=None,
+    n_alphas: int = 100,
+    cv=5,
+    scoring: str = "deviance",
+    groups=None,
+    n_repeats: int = 1,
+    sample_weight=None,
+    offset=None,
+    n_jobs=None,
+    random_state=None,
+    progress=None,
+    **path_kwargs,
+) -> CVResult:
     """K-fold cross-validation of a GLM path on one shared alpha grid.
 
     Parameters
@@ -419,16 +531,31 @@ def cross_validate_glm_path(X, y, *, datafit: str = "logistic", l1_ratio: float 
     kind = v.check_choice(datafit, "datafit", ("logistic", "multinomial", "poisson"))
     options = PathOptions.from_kwargs(path_kwargs, "cross_validate_glm_path")
     data = build_glm_cv_data(X, y, kind, sample_weight, offset, options)
-    splits, k = make_folds(cv, data.n_samples, X=data.X, y=data.y, groups=groups,
-                           n_repeats=n_repeats, random_state=random_state,
-                           stratify=kind != "poisson")
-    return cross_validate_glms(data, splits, k, [v.check_l1_ratio(l1_ratio)], alphas=alphas,
-                               n_alphas=n_alphas, scoring=scoring, n_jobs=n_jobs,
-                               progress=progress, model="cross_validate_glm_path")[0]
+    splits, k = make_folds(
+        cv,
+        data.n_samples,
+        X=data.X,
+        y=data.y,
+        groups=groups,
+        n_repeats=n_repeats,
+        random_state=random_state,
+        stratify=kind != "poisson",
+    )
+    return cross_validate_glms(
+        data,
+        splits,
+        k,
+        [v.check_l1_ratio(l1_ratio)],
+        alphas=alphas,
+        n_alphas=n_alphas,
+        scoring=scoring,
+        n_jobs=n_jobs,
+        progress=progress,
+        model="cross_validate_glm_path",
+    )[0]
 
 
-def build_glm_cv_data(X, y, kind: str, sample_weight, offset, options: PathOptions
-                      ) -> GLMCVData:
+def build_glm_cv_data(X, y, kind: str, sample_weight, offset, options: PathOptions) -> GLMCVData:
     """Validate the inputs of ``cross_validate_glm_path`` (labels encoded in sorted order)."""
     names = options.feature_names
     if names is None and hasattr(X, "columns"):
@@ -440,17 +567,25 @@ def build_glm_cv_data(X, y, kind: str, sample_weight, offset, options: PathOptio
     else:
         labels = np.asarray(y)
         if labels.ndim != 1 or labels.shape[0] != n:
-            raise ValueError(f"y must hold one label per row of X ({n}); got shape "
-                             f"{labels.shape}.")
+            raise ValueError(f"y must hold one label per row of X ({n}); got shape {labels.shape}.")
         classes, codes = np.unique(labels, return_inverse=True)
         n_classes = len(classes)
         if n_classes < 2 or (kind == "logistic" and n_classes != 2):
             wanted = "two" if kind == "logistic" else "two or more"
-            raise ValueError(f"datafit={kind!r} needs {wanted} classes; y has {n_classes}: "
-                             f"{list(classes[:5])}.")
+            raise ValueError(
+                f"datafit={kind!r} needs {wanted} classes; y has {n_classes}: {list(classes[:5])}."
+            )
         target = codes.astype(np.float64)
     if offset is not None:
         offset = v.check_target(offset, n, name="offset")
-    return GLMCVData(X, target, v.check_sample_weight(sample_weight, n), offset, options, kind,
-                     n_classes, v.check_feature_names(names, X.shape[1]),
-                     None if kind == "poisson" else classes)
+    return GLMCVData(
+        X,
+        target,
+        v.check_sample_weight(sample_weight, n),
+        offset,
+        options,
+        kind,
+        n_classes,
+        v.check_feature_names(names, X.shape[1]),
+        None if kind == "poisson" else classes,
+    )

@@ -55,8 +55,9 @@ _GRAM_MAX_COLUMNS = 4000
 _MIN_PIVOT_SQ = 1e-8
 
 
-def relaxed_coefs(X, y, path, gammas, *, sample_weight=None, fit_intercept: bool = True,
-                  standardize: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def relaxed_coefs(
+    X, y, path, gammas, *, sample_weight=None, fit_intercept: bool = True, standardize: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Relaxed-lasso coefficients for every (gamma, alpha) of a path.
 
     Parameters
@@ -100,14 +101,25 @@ def relaxed_coefs(X, y, path, gammas, *, sample_weight=None, fit_intercept: bool
     """
     gammas = v.check_gammas(gammas)
     X = v.check_design(X)
-    problem = Problem.build(X, y, sample_weight=sample_weight, fit_intercept=fit_intercept,
-                            standardize=standardize, validated=True)
+    problem = Problem.build(
+        X,
+        y,
+        sample_weight=sample_weight,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        validated=True,
+    )
     coefs, intercepts = v.check_path_coefs(path.coefs, path.intercepts, problem.n_features)
     return mix(coefs, intercepts, *refit_active_sets(problem, coefs), gammas)
 
 
-def mix(coefs: np.ndarray, intercepts: np.ndarray, refit: np.ndarray, refit_intercepts:
-        np.ndarray, gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def mix(
+    coefs: np.ndarray,
+    intercepts: np.ndarray,
+    refit: np.ndarray,
+    refit_intercepts: np.ndarray,
+    gammas: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """gamma * (lasso) + (1 - gamma) * (refit), for every gamma: shapes (k, m, p) and (k, m)."""
     g = np.asarray(gammas, dtype=np.float64)
     out = np.empty((g.size, *coefs.shape))
@@ -147,8 +159,16 @@ class ActiveSetLeastSquares:
         XU = X[:, self.union]
         XU = XU.astype(np.float64) if sp.issparse(XU) else np.asarray(XU, dtype=np.float64)
         k = self.union.size
-        self.sub = Problem(XU, problem.y, problem.sample_weight, np.ones(k), np.full(k, -np.inf),
-                           np.full(k, np.inf), problem.fit_intercept, problem.standardize)
+        self.sub = Problem(
+            XU,
+            problem.y,
+            problem.sample_weight,
+            np.ones(k),
+            np.full(k, -np.inf),
+            np.full(k, np.inf),
+            problem.fit_intercept,
+            problem.standardize,
+        )
         sw = problem.sample_weight / problem.sample_weight.sum()
         self.x_offset, self.y_offset = weighted_offsets(XU, problem.y, sw, problem.fit_intercept)
         n_used = int(np.count_nonzero(sw > 0))
@@ -160,8 +180,11 @@ class ActiveSetLeastSquares:
         """Coefficients on ``union[cols]`` (positions ``cols`` within the union)."""
         if cols.size == 0:
             return np.zeros(0)
-        if (self.gram_allowed and cols.size <= self.max_rank
-                and self.n_samples >= _GRAM_MIN_RATIO * cols.size):
+        if (
+            self.gram_allowed
+            and cols.size <= self.max_rank
+            and self.n_samples >= _GRAM_MIN_RATIO * cols.size
+        ):
             w = self._solve_gram(cols)
             if w is not None:
                 return w
@@ -176,8 +199,16 @@ class ActiveSetLeastSquares:
         """The centred, sqrt(weight)-scaled union columns, dense."""
         sub = self.sub
         X = sub.X.toarray() if sp.issparse(sub.X) else sub.X
-        return Problem(X, sub.y, sub.sample_weight, sub.factors, sub.lower, sub.upper,
-                       sub.fit_intercept, sub.standardize).design
+        return Problem(
+            X,
+            sub.y,
+            sub.sample_weight,
+            sub.factors,
+            sub.lower,
+            sub.upper,
+            sub.fit_intercept,
+            sub.standardize,
+        ).design
 
     def _solve_gram(self, cols: np.ndarray) -> np.ndarray | None:
         stats = self.sub.statistics  # the union's Gram matrix, formed once

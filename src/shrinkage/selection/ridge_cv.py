@@ -120,8 +120,7 @@ class PrimalRidge:
         """tr of the penalized and unpenalized-column parts of H, per multiplier."""
         return self.rank_free + self.filters(multipliers) @ self.theta
 
-    def residuals(self, X, y: np.ndarray, sw: np.ndarray, multipliers: np.ndarray,
-                  leverage: bool):
+    def residuals(self, X, y: np.ndarray, sw: np.ndarray, multipliers: np.ndarray, leverage: bool):
         """Yield (rows, residuals (b, k, t), leverages (b, k) or None) in row blocks."""
         n = X.shape[0]
         x_off = self.stats.x_offset
@@ -201,8 +200,14 @@ class LeaveOneOut:
     model: PrimalRidge | DualRidge
 
 
-def leave_one_out(problem: Problem, alphas: np.ndarray, *, gcv: bool = False,
-                  scoring: str = "mse", store: bool = False) -> LeaveOneOut:
+def leave_one_out(
+    problem: Problem,
+    alphas: np.ndarray,
+    *,
+    gcv: bool = False,
+    scoring: str = "mse",
+    store: bool = False,
+) -> LeaveOneOut:
     """Exact LOO (or GCV) errors of Ridge(alpha) for every alpha, from one decomposition."""
     model = decompose(problem)
     s = problem.sample_weight
@@ -256,7 +261,8 @@ def check_leverage(lev: np.ndarray, rows: np.ndarray, omega: np.ndarray) -> None
             f"leave-one-out cross-validation is undefined here: sample {i} has leverage 1 "
             f"(its share of the sample_weight is {omega[i]:.3g}; {np.count_nonzero(omega)} of "
             f"{omega.size} samples have a positive weight), so no fit without it predicts it; "
-            "use K-fold (e.g. cv=5) or cv='gcv', or give more samples a comparable weight.")
+            "use K-fold (e.g. cv=5) or cv='gcv', or give more samples a comparable weight."
+        )
 
 
 def kfold(problem: Problem, splits: list, alphas: np.ndarray, scoring: str) -> np.ndarray:
@@ -282,8 +288,16 @@ def kfold(problem: Problem, splits: list, alphas: np.ndarray, scoring: str) -> n
             x_off, y_off = fold.x_offset, np.reshape(fold.y_offset, -1)
         else:
             Xt = Xr[train].tocsc() if sp.issparse(Xr) else Xr[train]
-            sub = Problem(Xt, y[train], s[train], problem.factors, problem.lower, problem.upper,
-                          problem.fit_intercept, problem.standardize)
+            sub = Problem(
+                Xt,
+                y[train],
+                s[train],
+                problem.factors,
+                problem.lower,
+                problem.upper,
+                problem.fit_intercept,
+                problem.standardize,
+            )
             design = sub.design
             d = penalty_scale(sub, design.col_norm_sq)
             yd = design.y.reshape(design.y.shape[0], -1)

@@ -112,15 +112,25 @@ class StabilityResult:
     def at_threshold(self, threshold: float) -> StabilityResult:
         """The same frequencies with another threshold (new stable set and bound), no refit."""
         threshold = check_threshold(threshold)
-        return replace(self, threshold=threshold,
-                       stable_set=np.flatnonzero(self.max_frequency >= threshold),
-                       expected_false_bound=expected_false_selections_bound(
-                           self.q, self.n_features, threshold))
+        return replace(
+            self,
+            threshold=threshold,
+            stable_set=np.flatnonzero(self.max_frequency >= threshold),
+            expected_false_bound=expected_false_selections_bound(
+                self.q, self.n_features, threshold
+            ),
+        )
 
 
 def check_threshold(threshold) -> float:
-    return v.check_fraction(threshold, "threshold", low=0.5, high=1.0, high_open=False,
-                            hint=" (the Meinshausen-Buhlmann error bound needs threshold > 0.5)")
+    return v.check_fraction(
+        threshold,
+        "threshold",
+        low=0.5,
+        high=1.0,
+        high_open=False,
+        hint=" (the Meinshausen-Buhlmann error bound needs threshold > 0.5)",
+    )
 
 
 def expected_false_selections_bound(q: float, n_features: int, threshold: float) -> float:
@@ -135,14 +145,28 @@ def expected_false_selections_bound(q: float, n_features: int, threshold: float)
     return q * q / ((2.0 * threshold - 1.0) * n_features)
 
 
-def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: int | None = None,
-                        l1_ratio: float = 1.0, n_subsamples: int = 100,
-                        sample_fraction: float = 0.5, complementary_pairs: bool = True,
-                        threshold: float = 0.6, fit_intercept: bool = True,
-                        standardize: bool = False, penalty_factor=None, tol: float = 1e-4,
-                        max_iter: int = 1000, feature_names=None, random_state=None,
-                        n_jobs: int | None = None, progress: bool | None = None
-                        ) -> StabilityResult:
+def stability_selection(
+    X,
+    y,
+    *,
+    alphas=None,
+    n_alphas: int = 20,
+    max_selected: int | None = None,
+    l1_ratio: float = 1.0,
+    n_subsamples: int = 100,
+    sample_fraction: float = 0.5,
+    complementary_pairs: bool = True,
+    threshold: float = 0.6,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    penalty_factor=None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    feature_names=None,
+    random_state=None,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+) -> StabilityResult:
     """Selection frequencies of the lasso / elastic net over random subsamples of the rows.
 
     Parameters
@@ -216,8 +240,10 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
     n_subsamples = v.check_positive_int(n_subsamples, "n_subsamples")
     sample_fraction = v.check_fraction(sample_fraction, "sample_fraction")
     if complementary_pairs and sample_fraction > 0.5:
-        raise ValueError("sample_fraction must be at most 0.5 with complementary_pairs=True (the "
-                         f"two subsamples of a pair are disjoint); got {sample_fraction!r}.")
+        raise ValueError(
+            "sample_fraction must be at most 0.5 with complementary_pairs=True (the "
+            f"two subsamples of a pair are disjoint); got {sample_fraction!r}."
+        )
     l1_ratio = v.check_l1_ratio(l1_ratio)
     tol = v.check_tol(tol)
     max_iter = v.check_positive_int(max_iter, "max_iter")
@@ -231,10 +257,18 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
     names = v.check_feature_names(feature_names, p)
     m = math.floor(sample_fraction * n)
     if m < 2:
-        raise ValueError(f"sample_fraction={sample_fraction!r} of {n} samples leaves {m} rows per "
-                         "subsample; each subsample needs at least 2.")
-    options = {"l1_ratio": l1_ratio, "fit_intercept": fit_intercept, "standardize": standardize,
-               "penalty_factor": penalty_factor, "tol": tol, "max_iter": max_iter}
+        raise ValueError(
+            f"sample_fraction={sample_fraction!r} of {n} samples leaves {m} rows per "
+            "subsample; each subsample needs at least 2."
+        )
+    options = {
+        "l1_ratio": l1_ratio,
+        "fit_intercept": fit_intercept,
+        "standardize": standardize,
+        "penalty_factor": penalty_factor,
+        "tol": tol,
+        "max_iter": max_iter,
+    }
     if alphas is None:
         v.check_positive_int(n_alphas, "n_alphas")
         if max_selected is None:
@@ -249,14 +283,15 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
     subsamples = _draw(rng, n, m, n_subsamples, complementary_pairs)
     n_workers = effective_n_jobs(n_jobs)
     batch = max(1, math.ceil(len(subsamples) / (8 * n_workers)))
-    batches = [subsamples[i:i + batch] for i in range(0, len(subsamples), batch)]
+    batches = [subsamples[i : i + batch] for i in range(0, len(subsamples), batch)]
     tasks = (delayed(_fit_batch)(X, y, alphas, b, options) for b in batches)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
     counts = np.zeros((len(alphas), p), dtype=np.int64)
     union_sizes = np.zeros(len(alphas), dtype=np.int64)
     not_converged = 0
-    for c, u, bad, _ in track(results, len(subsamples), "stability selection", progress,
-                              size=lambda r: r[3]):
+    for c, u, bad, _ in track(
+        results, len(subsamples), "stability selection", progress, size=lambda r: r[3]
+    ):
         counts += c
         union_sizes += u
         not_converged += bad
@@ -264,7 +299,9 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
         warnings.warn(
             f"{not_converged} of {len(subsamples)} subsample fits did not converge at some alpha; "
             "their selections are used as they are. Try a larger max_iter or larger alphas.",
-            ShrinkageConvergenceWarning, stacklevel=2)
+            ShrinkageConvergenceWarning,
+            stacklevel=2,
+        )
     n_fits = len(subsamples)
     q_prefix = union_sizes / n_fits  # q of the grid's first k + 1 alphas
     k = len(alphas)
@@ -273,9 +310,21 @@ def stability_selection(X, y, *, alphas=None, n_alphas: int = 20, max_selected: 
     alphas, counts, q = alphas[:k], counts[:k], float(q_prefix[k - 1])
     freq = counts / n_fits
     max_freq = freq.max(axis=0)
-    return StabilityResult(alphas, freq, max_freq, np.flatnonzero(max_freq >= threshold),
-                           threshold, q, expected_false_selections_bound(q, p, threshold), n_fits,
-                           m, bool(complementary_pairs), l1_ratio, not_converged, names)
+    return StabilityResult(
+        alphas,
+        freq,
+        max_freq,
+        np.flatnonzero(max_freq >= threshold),
+        threshold,
+        q,
+        expected_false_selections_bound(q, p, threshold),
+        n_fits,
+        m,
+        bool(complementary_pairs),
+        l1_ratio,
+        not_converged,
+        names,
+    )
 
 
 def default_grid(X, y, n_alphas: int, n_selected: int, options: dict) -> np.ndarray:
@@ -284,18 +333,37 @@ def default_grid(X, y, n_alphas: int, n_selected: int, options: dict) -> np.ndar
     Walks the default path grid in short warm-started chunks and stops once the count is reached,
     so the small alphas (the costly ones) are never solved.
     """
-    problem = Problem.build(X, y, penalty_factor=options["penalty_factor"],
-                            fit_intercept=options["fit_intercept"],
-                            standardize=options["standardize"], validated=True)
+    problem = Problem.build(
+        X,
+        y,
+        penalty_factor=options["penalty_factor"],
+        fit_intercept=options["fit_intercept"],
+        standardize=options["standardize"],
+        validated=True,
+    )
     l1_ratio, tol, max_iter = options["l1_ratio"], options["tol"], options["max_iter"]
-    start = solve_path(problem, None, l1_ratio, n_alphas=1, tol=tol, max_iter=max_iter,
-                       model="stability selection's grid")
+    start = solve_path(
+        problem,
+        None,
+        l1_ratio,
+        n_alphas=1,
+        tol=tol,
+        max_iter=max_iter,
+        model="stability selection's grid",
+    )
     alpha_max = float(start.alphas[0])
     coarse = alpha_grid(alpha_max, 100, default_alpha_min_ratio(*X.shape))[1:]
     w, stop = start.coefs[0], coarse[-1]
     for i in range(0, len(coarse), 10):
-        chunk = solve_path(problem, coarse[i:i + 10], l1_ratio, tol=tol, max_iter=max_iter,
-                           w0=w, model="stability selection's grid")
+        chunk = solve_path(
+            problem,
+            coarse[i : i + 10],
+            l1_ratio,
+            tol=tol,
+            max_iter=max_iter,
+            w0=w,
+            model="stability selection's grid",
+        )
         reached = np.flatnonzero(chunk.nnz >= n_selected)
         if reached.size:
             stop = chunk.alphas[reached[0]]
@@ -304,15 +372,14 @@ def default_grid(X, y, n_alphas: int, n_selected: int, options: dict) -> np.ndar
     return np.geomspace(alpha_max, stop, n_alphas) if n_alphas > 1 else np.array([alpha_max])
 
 
-def _draw(rng: np.random.Generator, n: int, m: int, n_draws: int, pairs: bool
-          ) -> list[np.ndarray]:
+def _draw(rng: np.random.Generator, n: int, m: int, n_draws: int, pairs: bool) -> list[np.ndarray]:
     """Row indices of every subsample, sorted; a pair's two halves are consecutive."""
     out = []
     for _ in range(n_draws):
         perm = rng.permutation(n)
         out.append(np.sort(perm[:m]))
         if pairs:
-            out.append(np.sort(perm[m:2 * m]))
+            out.append(np.sort(perm[m : 2 * m]))
     return out
 
 

@@ -180,8 +180,9 @@ def newton_cd(design, penalty, ws, z, g, a, d, c, h, mean, curv, H, max_epochs, 
                 z_acc[j] = value
                 c_acc -= (value - z[j]) * mean[j]
                 _move(j, value - z[j], Xd, data, indices, indptr, is_sparse, h, a_acc, d_acc)
-        if (_model_value(g, h, d_acc, c_acc, z_acc, ws, penalty)
-                < _model_value(g, h, d, c, z, ws, penalty)):
+        if _model_value(g, h, d_acc, c_acc, z_acc, ws, penalty) < _model_value(
+            g, h, d, c, z, ws, penalty
+        ):
             z[:] = z_acc
             a[:] = a_acc
             d[:] = d_acc
@@ -322,8 +323,7 @@ def _model_value_k(G, SP, P, sw, E, Z, ws, penalty):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept, max_epochs,
-                   tol):
+def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept, max_epochs, tol):
     """Block coordinate descent on the K-class Newton model: each column of ``ws`` (and the K
     intercepts) moves in all its classes at once, its K x K subproblem solved exactly
     (``_solve_row``); Anderson extrapolation of the iterates, kept when it lowers the model.
@@ -343,8 +343,9 @@ def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept
     curv = np.zeros((n_ws + 1, K))  # the blocks' diagonals; a block is built when first needed
     for t in range(n_ws + 1):
         if t < n_ws or fit_intercept:
-            count = _gather(ws[t] if t < n_ws else -1, Xd, data, indices, indptr, is_sparse,
-                            rows, x2)
+            count = _gather(
+                ws[t] if t < n_ws else -1, Xd, data, indices, indptr, is_sparse, rows, x2
+            )
             for k in range(K):
                 for q in range(count):
                     i = rows[q]
@@ -374,8 +375,10 @@ def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept
             for k in range(K):
                 grad[k] = _class_dot(j, k, Xd, data, indices, indptr, is_sparse, A, SP, s)
                 if curv[t, k] > 0.0:
-                    row_worst = max(row_worst, kkt(kind, -grad[k], Z[j, k], l1[j], l2[j],
-                                                   lower[j], upper[j], gamma))
+                    row_worst = max(
+                        row_worst,
+                        kkt(kind, -grad[k], Z[j, k], l1[j], l2[j], lower[j], upper[j], gamma),
+                    )
             worst = max(worst, row_worst)
             if row_worst == 0.0:
                 continue  # no move lowers this block's model
@@ -383,13 +386,23 @@ def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept
                 count = _gather(j, Xd, data, indices, indptr, is_sparse, rows, x2)
                 _block(count, rows, x2, SP, P, blocks[t])
                 built[t] = True
-            _solve_row(blocks[t], grad, Z[j], step, kind, l1[j], l2[j], lower[j], upper[j],
-                       gamma, 1e-3 * tol)
+            _solve_row(
+                blocks[t],
+                grad,
+                Z[j],
+                step,
+                kind,
+                l1[j],
+                l2[j],
+                lower[j],
+                upper[j],
+                gamma,
+                1e-3 * tol,
+            )
             for k in range(K):
                 if step[k] != 0.0:
                     Z[j, k] += step[k]
-                    _class_move(j, k, step[k], Xd, data, indices, indptr, is_sparse, A, SP, P,
-                                s, E)
+                    _class_move(j, k, step[k], Xd, data, indices, indptr, is_sparse, A, SP, P, s, E)
         if fit_intercept:
             for k in range(K):
                 grad[k] = 0.0
@@ -397,11 +410,28 @@ def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept
                     grad[k] += A[k, i] - SP[k, i] * s[i]
                 worst = max(worst, abs(grad[k]))
             if not built[n_ws]:
-                _block(_gather(-1, Xd, data, indices, indptr, is_sparse, rows, x2), rows, x2, SP,
-                       P, blocks[n_ws])
+                _block(
+                    _gather(-1, Xd, data, indices, indptr, is_sparse, rows, x2),
+                    rows,
+                    x2,
+                    SP,
+                    P,
+                    blocks[n_ws],
+                )
                 built[n_ws] = True
-            _solve_row(blocks[n_ws], grad, free_z, step, ELASTIC_NET, 0.0, 0.0, -np.inf, np.inf,
-                       0.0, 1e-3 * tol)
+            _solve_row(
+                blocks[n_ws],
+                grad,
+                free_z,
+                step,
+                ELASTIC_NET,
+                0.0,
+                0.0,
+                -np.inf,
+                np.inf,
+                0.0,
+                1e-3 * tol,
+            )
             for k in range(K):
                 delta = step[k]
                 if delta == 0.0:
@@ -443,8 +473,21 @@ def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept
                 delta = value - Z[j, k]
                 if delta != 0.0 and curv[t, k] > 0.0:
                     Z_acc[j, k] = value
-                    _class_move(j, k, delta, Xd, data, indices, indptr, is_sparse, A_acc, SP,
-                                P, s_acc, E_acc)
+                    _class_move(
+                        j,
+                        k,
+                        delta,
+                        Xd,
+                        data,
+                        indices,
+                        indptr,
+                        is_sparse,
+                        A_acc,
+                        SP,
+                        P,
+                        s_acc,
+                        E_acc,
+                    )
             elif fit_intercept:
                 delta = value - db[k]
                 db_acc[k] = value
@@ -452,8 +495,9 @@ def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept
                     A_acc[k, i] += delta * SP[k, i]
                     s_acc[i] += delta * P[k, i]
                     E_acc[k, i] += delta
-        if (_model_value_k(G, SP, P, sw, E_acc, Z_acc, ws, penalty)
-                < _model_value_k(G, SP, P, sw, E, Z, ws, penalty)):
+        if _model_value_k(G, SP, P, sw, E_acc, Z_acc, ws, penalty) < _model_value_k(
+            G, SP, P, sw, E, Z, ws, penalty
+        ):
             Z[:, :] = Z_acc
             A[:, :] = A_acc
             s[:] = s_acc

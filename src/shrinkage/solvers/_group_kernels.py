@@ -52,7 +52,7 @@ def exact_group_step(c, w, order, start, lg, evals, evecs, e0, v0):
         return
     nu = 0.0
     if lg > 0.0:
-        nu = _secular_root(beta, norm_b, lg, evals[e0:e0 + m])
+        nu = _secular_root(beta, norm_b, lg, evals[e0 : e0 + m])
     # the move x - w_g = V (c_t - nu w_t) / (evals + nu), accurate where x is near w_g
     for a in range(m):
         d = evals[e0 + a] + nu
@@ -194,8 +194,9 @@ def sparse_group_block_step(c, w, order, start, l1, lg, L, gram, g0, max_sweeps)
             if a <= 0.0:
                 continue
             xk = x[k]
-            t = _coordinate_with_group(a, a * xk - grad[k], l1[order[start + k]], lg,
-                                       max(norm2 - xk * xk, 0.0))
+            t = _coordinate_with_group(
+                a, a * xk - grad[k], l1[order[start + k]], lg, max(norm2 - xk * xk, 0.0)
+            )
             d = t - xk
             if d != 0.0:
                 for q in range(m):
@@ -215,8 +216,9 @@ def sparse_group_block_step(c, w, order, start, l1, lg, L, gram, g0, max_sweeps)
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def bcd_working_set(design, penalty, curvature, r, rsum, w, ws, max_epochs, tol_inner,
-                    use_anderson):
+def bcd_working_set(
+    design, penalty, curvature, r, rsum, w, ws, max_epochs, tol_inner, use_anderson
+):
     """Block coordinate descent on the groups ``ws`` with Anderson extrapolation.
 
     ``design`` = ``WeightedDesign.kernel_args()``, ``penalty`` = (order, ptr, l1, lg) (the
@@ -260,8 +262,9 @@ def bcd_working_set(design, penalty, curvature, r, rsum, w, ws, max_epochs, tol_
             start, m = ptr[g], ptr[g + 1] - ptr[g]
             c = corr[:m]
             for k in range(m):
-                c[k] = column_dot(order[start + k], Xd, data, indices, indptr, sw, x_offset, r,
-                                  rsum, is_sparse)
+                c[k] = column_dot(
+                    order[start + k], Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse
+                )
             worst = max(worst, group_kkt(c, w, order, start, l1, lg[g]))
             has_gram = eoff[g + 1] > eoff[g]
             pure = True
@@ -270,8 +273,9 @@ def bcd_working_set(design, penalty, curvature, r, rsum, w, ws, max_epochs, tol_
             if has_gram and pure:
                 exact_group_step(c, w, order, start, lg[g], evals, evecs, eoff[g], voff[g])
             elif has_gram:
-                sparse_group_block_step(c, w, order, start, l1, lg[g], L, grams, voff[g],
-                                        _BLOCK_SWEEPS)
+                sparse_group_block_step(
+                    c, w, order, start, l1, lg[g], L, grams, voff[g], _BLOCK_SWEEPS
+                )
             else:
                 for k in range(m):
                     c[k] = w[order[start + k]] + c[k] / L
@@ -279,8 +283,9 @@ def bcd_working_set(design, penalty, curvature, r, rsum, w, ws, max_epochs, tol_
             for k in range(m):
                 j = order[start + k]
                 if c[k] != w[j]:
-                    rsum = column_axpy(j, c[k] - w[j], Xd, data, indices, indptr, x_offset, r,
-                                       rsum, is_sparse)
+                    rsum = column_axpy(
+                        j, c[k] - w[j], Xd, data, indices, indptr, x_offset, r, rsum, is_sparse
+                    )
                     w[j] = c[k]
         if worst <= tol_inner:
             break
@@ -302,13 +307,16 @@ def bcd_working_set(design, penalty, curvature, r, rsum, w, ws, max_epochs, tol_
             acc = point[k]
             j = cols[k]
             if acc != w[j]:
-                rsum_try = column_axpy(j, acc - w[j], Xd, data, indices, indptr, x_offset, r_try,
-                                       rsum_try, is_sparse)
+                rsum_try = column_axpy(
+                    j, acc - w[j], Xd, data, indices, indptr, x_offset, r_try, rsum_try, is_sparse
+                )
                 w_try[j] = acc
-        before = (datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse)
-                  + penalty_value(w, order, ptr, l1, lg, ws))
-        after = (datafit_value(w_try, Xd, sw, x_offset, r_try, rsum_try, is_sparse)
-                 + penalty_value(w_try, order, ptr, l1, lg, ws))
+        before = datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse) + penalty_value(
+            w, order, ptr, l1, lg, ws
+        )
+        after = datafit_value(w_try, Xd, sw, x_offset, r_try, rsum_try, is_sparse) + penalty_value(
+            w_try, order, ptr, l1, lg, ws
+        )
         if after < before:
             w[:] = w_try
             r[:] = r_try
@@ -339,8 +347,24 @@ def _column_pair(a, b, Xd, data, indices, indptr, sw, x_offset, is_sparse):
 
 
 @njit(cache=True)
-def block_eigen(Xd, data, indices, indptr, sw, x_offset, is_sparse, order, ptr, groups, eoff,
-                voff, evals, evecs, grams, out):
+def block_eigen(
+    Xd,
+    data,
+    indices,
+    indptr,
+    sw,
+    x_offset,
+    is_sparse,
+    order,
+    ptr,
+    groups,
+    eoff,
+    voff,
+    evals,
+    evecs,
+    grams,
+    out,
+):
     """For g in ``groups``: X_g' S X_g (centred) into grams[voff[g]:] and its
     eigendecomposition into evals[eoff[g]:] and evecs[voff[g]:] (row-major), and its largest
     eigenvalue in out[g]."""
@@ -349,8 +373,17 @@ def block_eigen(Xd, data, indices, indptr, sw, x_offset, is_sparse, order, ptr, 
         G = np.empty((m, m))
         for a in range(m):
             for b in range(a + 1):
-                G[a, b] = _column_pair(order[start + a], order[start + b], Xd, data, indices,
-                                       indptr, sw, x_offset, is_sparse)
+                G[a, b] = _column_pair(
+                    order[start + a],
+                    order[start + b],
+                    Xd,
+                    data,
+                    indices,
+                    indptr,
+                    sw,
+                    x_offset,
+                    is_sparse,
+                )
                 G[b, a] = G[a, b]
         values, vectors = np.linalg.eigh(G)
         for a in range(m):

@@ -29,11 +29,11 @@ class Design(Protocol):
     @property
     def shape(self) -> tuple[int, int]: ...
 
-    def matvec(self, v: np.ndarray) -> np.ndarray: ...          # D v
-    def rmatvec(self, u: np.ndarray) -> np.ndarray: ...         # D'u
-    def gram(self, e: np.ndarray) -> np.ndarray: ...            # D' diag(e) D, dense
-    def outer(self, d: np.ndarray) -> np.ndarray: ...           # D diag(d) D', dense
-    def columns(self, idx: np.ndarray) -> np.ndarray: ...       # D[:, idx], dense
+    def matvec(self, v: np.ndarray) -> np.ndarray: ...  # D v
+    def rmatvec(self, u: np.ndarray) -> np.ndarray: ...  # D'u
+    def gram(self, e: np.ndarray) -> np.ndarray: ...  # D' diag(e) D, dense
+    def outer(self, d: np.ndarray) -> np.ndarray: ...  # D diag(d) D', dense
+    def columns(self, idx: np.ndarray) -> np.ndarray: ...  # D[:, idx], dense
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,22 @@ class Iterate:
     zm: np.ndarray
 
     def moved(self, step: Iterate, ap: float, ad: float) -> Iterate:
-        return Iterate(self.x + ap * step.x, self.sp + ap * step.sp, self.sm + ap * step.sm,
-                       self.y + ad * step.y, self.lam + ad * step.lam, self.zl + ad * step.zl,
-                       self.zu + ad * step.zu, self.zp + ad * step.zp, self.zm + ad * step.zm)
+        return Iterate(
+            self.x + ap * step.x,
+            self.sp + ap * step.sp,
+            self.sm + ap * step.sm,
+            self.y + ad * step.y,
+            self.lam + ad * step.lam,
+            self.zl + ad * step.zl,
+            self.zu + ad * step.zu,
+            self.zp + ad * step.zp,
+            self.zm + ad * step.zm,
+        )
 
 
-def interior_point(qp: BoundedQP, design: Design, *, max_iter: int,
-                   stop: Callable[[Iterate, Residuals], bool]) -> tuple[Iterate, int]:
+def interior_point(
+    qp: BoundedQP, design: Design, *, max_iter: int, stop: Callable[[Iterate, Residuals], bool]
+) -> tuple[Iterate, int]:
     """Iterate until ``stop(iterate, residuals)`` says so, max_iter, or a numerical stall.
 
     Returns the last iterate and the number of Newton steps taken.
@@ -197,12 +206,17 @@ class _Newton:
     def mean_complementarity(self, it: Iterate) -> float:
         qp, hl, hu = self.qp, self.hl, self.hu
         xl, xu = self.distances(it.x)
-        total = (np.sum(xl[hl] * it.zl[hl]) + np.sum(xu[hu] * it.zu[hu])
-                 + np.sum(it.sp * it.zp) + np.sum((it.sm * it.zm)[qp.minus]))
+        total = (
+            np.sum(xl[hl] * it.zl[hl])
+            + np.sum(xu[hu] * it.zu[hu])
+            + np.sum(it.sp * it.zp)
+            + np.sum((it.sm * it.zm)[qp.minus])
+        )
         return float(total) / max(int(self.count), 1)
 
-    def direction(self, it: Iterate, res: Residuals, target: float, affine: Iterate | None
-                  ) -> Iterate | None:
+    def direction(
+        self, it: Iterate, res: Residuals, target: float, affine: Iterate | None
+    ) -> Iterate | None:
         """The Newton step towards complementarity ``target`` (Mehrotra's second-order term when
         the affine step is given)."""
         qp, hl, hu, mn = self.qp, self.hl, self.hu, self.qp.minus
@@ -223,7 +237,7 @@ class _Newton:
         r_m = np.where(mn, -res.rdm + tm / sm, 0.0)
         try:
             if self._factor is None or self._factor[0] is not it:  # predictor and corrector
-                self._factor = (it, self._factorize(h, hp, hm))     # share one factorization
+                self._factor = (it, self._factorize(h, hp, hm))  # share one factorization
             dx, dsp, dsm, dy, dlam = self._solve(self._factor[1], r, r_p, r_m, res.rp, res.re)
         except (np.linalg.LinAlgError, ValueError):
             return None
@@ -261,8 +275,14 @@ class _Newton:
         F = np.flatnonzero(fc)
         M11 = design.outer(d)
         M11[np.diag_indices_from(M11)] += 1.0 / E
-        C = np.column_stack([np.column_stack([design.matvec(d * row) for row in N])
-                             if N.shape[0] else np.empty((self.m, 0)), design.columns(F)])
+        C = np.column_stack(
+            [
+                np.column_stack([design.matvec(d * row) for row in N])
+                if N.shape[0]
+                else np.empty((self.m, 0)),
+                design.columns(F),
+            ]
+        )
         out.update(F=F, C=C, factor=_cholesky(M11))
         if C.shape[1]:
             ne = N.shape[0]
@@ -301,11 +321,11 @@ class _Newton:
                 rhs = np.concatenate([re - N @ a, rho[F]]) - C.T @ dy
                 sol = _solve_small(fac["schur"], rhs, singular=C.shape[1] >= self.m)
                 dy = dy - fac["Y"] @ sol
-                dlam = sol[:N.shape[0]]
+                dlam = sol[: N.shape[0]]
             t = design.rmatvec(dy) + N.T @ dlam
             delta = a + d * t
             if F.size:
-                delta[F] = sol[N.shape[0]:]
+                delta[F] = sol[N.shape[0] :]
         dx = np.where(self.free, qp.sign * delta[qp.col], (r + self.spread(t)) * inv_h)
         dsp = (r_p + dy) * inv_p
         dsm = (r_m - dy) * inv_m
@@ -314,10 +334,18 @@ class _Newton:
     def step_lengths(self, it: Iterate, step: Iterate) -> tuple[float, float]:
         qp = self.qp
         xl, xu = self.distances(it.x)
-        ap = min(_ratio(xl, step.x, self.hl), _ratio(xu, -step.x, self.hu),
-                 _ratio(it.sp, step.sp, None), _ratio(it.sm, step.sm, qp.minus))
-        ad = min(_ratio(it.zl, step.zl, self.hl), _ratio(it.zu, step.zu, self.hu),
-                 _ratio(it.zp, step.zp, None), _ratio(it.zm, step.zm, qp.minus))
+        ap = min(
+            _ratio(xl, step.x, self.hl),
+            _ratio(xu, -step.x, self.hu),
+            _ratio(it.sp, step.sp, None),
+            _ratio(it.sm, step.sm, qp.minus),
+        )
+        ad = min(
+            _ratio(it.zl, step.zl, self.hl),
+            _ratio(it.zu, step.zu, self.hu),
+            _ratio(it.zp, step.zp, None),
+            _ratio(it.zm, step.zm, qp.minus),
+        )
         return ap, ad
 
 
@@ -352,8 +380,9 @@ def _cholesky(K: np.ndarray):
         scale = max(float(np.max(np.abs(np.diag(K)))), 1e-300)
         for eps in (1e-14, 1e-12, 1e-10, 1e-8):
             try:
-                return sla.cho_factor(K + eps * scale * np.eye(K.shape[0]), lower=True,
-                                      check_finite=False)
+                return sla.cho_factor(
+                    K + eps * scale * np.eye(K.shape[0]), lower=True, check_finite=False
+                )
             except np.linalg.LinAlgError:
                 continue
         raise

@@ -141,8 +141,7 @@ def anderson_point(history):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_inner,
-                   use_anderson):
+def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_inner, use_anderson):
     """Coordinate descent on the working set ``ws`` with Anderson extrapolation.
 
     ``design`` = ``WeightedDesign.kernel_args()``, ``penalty`` = the tuple of
@@ -214,7 +213,19 @@ def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_i
 
 @njit(cache=True, fastmath=FAST_MATH)
 def gram_cd(
-    G, q, yty, w, l1, l2, lower, upper, free, tol_gap, max_epochs, gap_every, screen,
+    G,
+    q,
+    yty,
+    w,
+    l1,
+    l2,
+    lower,
+    upper,
+    free,
+    tol_gap,
+    max_epochs,
+    gap_every,
+    screen,
 ):
     """Cyclic CD on the Gram matrix with gap-safe screening; the full gradient is kept exact.
 
@@ -240,7 +251,8 @@ def gram_cd(
     while True:
         if epoch % gap_every == 0 or epoch >= max_epochs:
             gap, theta_corr, closed = _gram_certificate(
-                G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free, tol_gap)
+                G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free, tol_gap
+            )
             if (gap <= tol_gap and closed) or epoch >= max_epochs:
                 break
             if screen:
@@ -269,8 +281,9 @@ def gram_cd(
 
 
 @njit(cache=True, fastmath=False)
-def _gram_certificate(G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free,
-                      tol_gap):
+def _gram_certificate(
+    G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free, tol_gap
+):
     """(gap, X_c' theta, support_closed) at w: the gap at the residual; where it stays above
     ``tol_gap`` at a point optimal to working precision, the smaller gap at the residual
     projected off the support as well (``off_support_columns``)."""
@@ -298,7 +311,8 @@ def _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free):
     r_dot_y = yty - q @ w
     residual_sq = max(r_dot_y + w @ H, 0.0)
     corr, r_dot_y, r_dot_r = project_free_columns(
-        free, w, -H, r_dot_y, residual_sq, cross, q_free, lower, upper)
+        free, w, -H, r_dot_y, residual_sq, cross, q_free, lower, upper
+    )
     gap, _, _, scale = dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper)
     return gap, scale * corr
 

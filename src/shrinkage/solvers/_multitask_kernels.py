@@ -143,7 +143,8 @@ def bcd_epochs(design, R, rsum, W, ws, lipschitz, l1, l2, max_epochs, tol_inner,
                 W_try[j, t] = point[k * T + t]
             row_axpy(j, delta, design, R_try, rsum_try)
         if _objective(W_try, ws, design, R_try, rsum_try, l1, l2) < _objective(
-                W, ws, design, R, rsum, l1, l2):
+            W, ws, design, R, rsum, l1, l2
+        ):
             W[:] = W_try
             R[:] = R_try
             rsum[:] = rsum_try

@@ -30,8 +30,9 @@ class _Columns:
 
     def __init__(self, keep: np.ndarray, pw: PenaltyWeights, free: np.ndarray, free_products):
         self.idx = np.flatnonzero(keep).astype(np.int64)
-        self.pw = PenaltyWeights(pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx],
-                                 pw.upper[self.idx])
+        self.pw = PenaltyWeights(
+            pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx], pw.upper[self.idx]
+        )
         # free columns are never screened (no L1 part), so they are all in idx
         self.free = np.searchsorted(self.idx, free).astype(np.int64)
         cross, q_free = free_products
@@ -39,9 +40,19 @@ class _Columns:
         self.q_free = q_free
 
 
-def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol: float,
-             max_iter: int, screen: bool = True, anderson: bool = True, state=None,
-             kind: int = ELASTIC_NET, gamma: float = 0.0) -> Fit:
+def solve_cd(
+    design: WeightedDesign,
+    pw: PenaltyWeights,
+    w0: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int,
+    screen: bool = True,
+    anderson: bool = True,
+    state=None,
+    kind: int = ELASTIC_NET,
+    gamma: float = 0.0,
+) -> Fit:
     """Minimise 0.5 sum sw r^2 + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box; ``tol`` is relative
     to sum sw y_c^2 (the null model's doubled objective), as in scikit-learn.
 
@@ -63,11 +74,26 @@ def solve_cd(design: WeightedDesign, pw: PenaltyWeights, w0: np.ndarray, *, tol:
     yty = float(design.yty)  # one target
     scale = yty if kind in CONVEX_KINDS else np.sqrt(max(yty, 0.0))
     tol_abs = tol * scale if yty > 0 else tol * np.finfo(float).tiny
-    model = LeastSquaresCD(design, pw, w, r, rsum, tol_abs, screen=screen, anderson=anderson,
-                           penalty=penalty_arrays(kind, pw.l1, pw.l2, pw.lower, pw.upper, gamma))
+    model = LeastSquaresCD(
+        design,
+        pw,
+        w,
+        r,
+        rsum,
+        tol_abs,
+        screen=screen,
+        anderson=anderson,
+        penalty=penalty_arrays(kind, pw.l1, pw.l2, pw.lower, pw.upper, gamma),
+    )
     out = solve_working_set(model, max_iter=max_iter)
-    return Fit(model.w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs),
-               state=(model.r, model.rsum))
+    return Fit(
+        model.w,
+        float(out.cert.gap),
+        out.epochs,
+        out.cert.converged,
+        float(tol_abs),
+        state=(model.r, model.rsum),
+    )
 
 
 class LeastSquaresCD:
@@ -82,9 +108,19 @@ class LeastSquaresCD:
     max_j kkt_j / ||x_j||, and no screening.  ``w``, ``r`` and ``rsum`` are updated in place.
     """
 
-    def __init__(self, design: WeightedDesign, pw: PenaltyWeights, w: np.ndarray,
-                 r: np.ndarray, rsum: float, tol_abs: float, *, screen: bool, anderson: bool,
-                 penalty: tuple):
+    def __init__(
+        self,
+        design: WeightedDesign,
+        pw: PenaltyWeights,
+        w: np.ndarray,
+        r: np.ndarray,
+        rsum: float,
+        tol_abs: float,
+        *,
+        screen: bool,
+        anderson: bool,
+        penalty: tuple,
+    ):
         p = design.n_features
         self.design, self.pw, self.penalty = design, pw, penalty
         self.w, self.r, self.rsum = w, r, rsum
@@ -92,8 +128,9 @@ class LeastSquaresCD:
         self.convex = int(penalty[0]) in CONVEX_KINDS
         self.use_screen, self.anderson = screen and self.convex, anderson
         self.free = pw.unpenalized_columns()
-        self.free_products = (design.cross_gram(self.free) if self.free.size
-                              else (np.empty((p, 0)), np.empty(0)))
+        self.free_products = (
+            design.cross_gram(self.free) if self.free.size else (np.empty((p, 0)), np.empty(0))
+        )
         self.active = design.col_norm_sq > 0
         self.cols = _Columns(self.active, pw, self.free, self.free_products)
         self.corr = np.zeros(p)
@@ -109,22 +146,39 @@ class LeastSquaresCD:
         if idx.size == w.size and not design.is_sparse:
             self.corr = design.correlations(self.r, self.rsum)
         else:
-            _kernels.correlations(*self.args[:6], self.r, self.rsum, design.is_sparse, idx,
-                                  self.corr)
+            _kernels.correlations(
+                *self.args[:6], self.r, self.rsum, design.is_sparse, idx, self.corr
+            )
         self.scores = self._violations()
-        closed, stalled = _kernels.optimality_checks(self.scores, w[idx], cols.pw.l1,
-                                                     lipschitz[idx], design.yty,
-                                                     np.ones(idx.size, dtype=bool))
+        closed, stalled = _kernels.optimality_checks(
+            self.scores,
+            w[idx],
+            cols.pw.l1,
+            lipschitz[idx],
+            design.yty,
+            np.ones(idx.size, dtype=bool),
+        )
         if not self.convex:
             unit = np.sqrt(lipschitz[idx])
             gap = float(np.max(self.scores / unit, initial=0.0))
             return Certificate(gap, closed, self.tol_abs)
         r_dot_y, residual_sq = design.residual_products(self.r, self.rsum, w)
-        gap, self.theta_corr = certify(cols.pw, w[idx], self.corr[idx], r_dot_y, residual_sq,
-                                       cols.free, cols.cross, cols.q_free)
+        gap, self.theta_corr = certify(
+            cols.pw,
+            w[idx],
+            self.corr[idx],
+            r_dot_y,
+            residual_sq,
+            cols.free,
+            cols.cross,
+            cols.q_free,
+        )
         if gap > self.tol_abs and stalled:
-            gap, self.theta_corr = min((gap, self.theta_corr), _gap_off_support(
-                design, cols, w, self.corr, r_dot_y, residual_sq), key=lambda c: c[0])
+            gap, self.theta_corr = min(
+                (gap, self.theta_corr),
+                _gap_off_support(design, cols, w, self.corr, r_dot_y, residual_sq),
+                key=lambda c: c[0],
+            )
         self.gap = gap
         return Certificate(float(gap), closed, self.tol_abs)
 
@@ -133,15 +187,23 @@ class LeastSquaresCD:
             return False
         design, w, idx = self.design, self.w, self.cols.idx
         kept = self.active[idx].copy()
-        _kernels.screen_gap_safe(self.theta_corr, design.col_norm_sq[idx], np.sqrt(2.0 * self.gap),
-                                 self.cols.pw.l1, self.cols.pw.lower, self.cols.pw.upper, kept)
+        _kernels.screen_gap_safe(
+            self.theta_corr,
+            design.col_norm_sq[idx],
+            np.sqrt(2.0 * self.gap),
+            self.cols.pw.l1,
+            self.cols.pw.lower,
+            self.cols.pw.upper,
+            kept,
+        )
         if kept.all():
             return False
         self.active[idx[~kept]] = False
         dropped = idx[~kept & (w[idx] != 0)]
         for j in dropped:
-            self.rsum = _kernels.column_axpy(j, -w[j], *self.args[:4], design.x_offset, self.r,
-                                             self.rsum, design.is_sparse)
+            self.rsum = _kernels.column_axpy(
+                j, -w[j], *self.args[:4], design.x_offset, self.r, self.rsum, design.is_sparse
+            )
         w[dropped] = 0.0
         self.cols = _Columns(self.active, self.pw, self.free, self.free_products)
         if dropped.size:
@@ -155,8 +217,17 @@ class LeastSquaresCD:
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         self.rsum, n_epochs = _kernels.cd_working_set(
-            self.args, self.penalty, self.r, self.rsum, self.w, ws, self.design.col_norm_sq,
-            budget, tol_inner, self.anderson)
+            self.args,
+            self.penalty,
+            self.r,
+            self.rsum,
+            self.w,
+            ws,
+            self.design.col_norm_sq,
+            budget,
+            tol_inner,
+            self.anderson,
+        )
         return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
 
     def _violations(self) -> np.ndarray:
@@ -164,15 +235,32 @@ class LeastSquaresCD:
         idx, cols = self.cols.idx, self.cols
         out = self.buffer[: idx.size]
         if self.convex:
-            return kkt_violations(self.corr[idx], self.w[idx], cols.pw.l1, cols.pw.l2,
-                                  cols.pw.lower, cols.pw.upper, out)
+            return kkt_violations(
+                self.corr[idx],
+                self.w[idx],
+                cols.pw.l1,
+                cols.pw.l2,
+                cols.pw.lower,
+                cols.pw.upper,
+                out,
+            )
         kind, _, _, _, _, gamma = self.penalty
-        return kkt_scores((kind, cols.pw.l1, cols.pw.l2, cols.pw.lower, cols.pw.upper, gamma),
-                          self.corr[idx], self.w[idx], out)
+        return kkt_scores(
+            (kind, cols.pw.l1, cols.pw.l2, cols.pw.lower, cols.pw.upper, gamma),
+            self.corr[idx],
+            self.w[idx],
+            out,
+        )
 
 
-def _gap_off_support(design: WeightedDesign, cols: _Columns, w: np.ndarray, corr: np.ndarray,
-                     r_dot_y: float, residual_sq: float) -> tuple[float, np.ndarray]:
+def _gap_off_support(
+    design: WeightedDesign,
+    cols: _Columns,
+    w: np.ndarray,
+    corr: np.ndarray,
+    r_dot_y: float,
+    residual_sq: float,
+) -> tuple[float, np.ndarray]:
     """The certificate at the residual projected off the support (and the free columns).
 
     When the penalty is below the rounding of X' r (alpha near 0, or data in units that make it
@@ -186,5 +274,13 @@ def _gap_off_support(design: WeightedDesign, cols: _Columns, w: np.ndarray, corr
     if local.size == cols.free.size:
         return np.inf, np.zeros(idx.size)
     cross, q_u = design.cross_gram(idx[local])
-    return certify(cols.pw, w[idx], corr[idx], r_dot_y, residual_sq, local,
-                   np.ascontiguousarray(cross[idx]), q_u)
+    return certify(
+        cols.pw,
+        w[idx],
+        corr[idx],
+        r_dot_y,
+        residual_sq,
+        local,
+        np.ascontiguousarray(cross[idx]),
+        q_u,
+    )

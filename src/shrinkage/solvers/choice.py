@@ -105,11 +105,15 @@ def _choose(caps: Capabilities) -> Choice:
     if not caps.smooth:
         return Choice("quantile", ("the datafit has no gradient: linear programming",))
     if caps.quadratic and caps.separable:
-        if caps.convex and caps.n_classes == 1 and gram_affordable(caps.n_samples,
-                                                                   caps.n_features):
-            return Choice("gram", ("least squares", "separable convex penalty",
-                                   f"Gram affordable (n >= {_GRAM_MIN_RATIO} p, "
-                                   f"p <= {_GRAM_MAX_FEATURES})"))
+        if caps.convex and caps.n_classes == 1 and gram_affordable(caps.n_samples, caps.n_features):
+            return Choice(
+                "gram",
+                (
+                    "least squares",
+                    "separable convex penalty",
+                    f"Gram affordable (n >= {_GRAM_MIN_RATIO} p, p <= {_GRAM_MAX_FEATURES})",
+                ),
+            )
         why = "Gram not affordable" if caps.convex else "non-convex: KKT certificate, no Gram"
         return Choice("cd", ("least squares", "separable penalty", why))
     if caps.quadratic:
@@ -117,8 +121,10 @@ def _choose(caps: Capabilities) -> Choice:
     if not caps.separable:
         return Choice("group_newton", ("smooth datafit", "block penalty"))
     if caps.n_classes > 1:
-        return Choice("multinomial", ("smooth datafit", "separable penalty",
-                                      f"{caps.n_classes} coupled classes"))
+        return Choice(
+            "multinomial",
+            ("smooth datafit", "separable penalty", f"{caps.n_classes} coupled classes"),
+        )
     return Choice("prox_newton", ("smooth datafit", "separable penalty"))
 
 
@@ -129,8 +135,16 @@ def choose_solver(solver: str, n_samples: int, n_features: int) -> str:
         raise ValueError(f"solver must be one of {SOLVERS}; got {solver!r}.")
     if solver != "auto":
         return solver
-    return choose_engine(Capabilities(quadratic=True, smooth=True, separable=True, convex=True,
-                                      n_samples=n_samples, n_features=n_features)).solver
+    return choose_engine(
+        Capabilities(
+            quadratic=True,
+            smooth=True,
+            separable=True,
+            convex=True,
+            n_samples=n_samples,
+            n_features=n_features,
+        )
+    ).solver
 
 
 def engine_datafit(datafit):
@@ -157,14 +171,23 @@ def engine_datafit(datafit):
         return Quadratic()
     fit = get_datafit(datafit)
     if not (getattr(fit, "smooth", False) or hasattr(fit, "quantile")):
-        raise ValueError(f"The {getattr(fit, 'name', fit)} datafit is not smooth: proximal Newton "
-                         "needs a gradient that is Lipschitz in eta, and the interior point "
-                         "solves only the check loss (a datafit with a quantile level).")
+        raise ValueError(
+            f"The {getattr(fit, 'name', fit)} datafit is not smooth: proximal Newton "
+            "needs a gradient that is Lipschitz in eta, and the interior point "
+            "solves only the check loss (a datafit with a quantile level)."
+        )
     return fit
 
 
-def capabilities(datafit, n_samples: int, n_features: int, *, kind: int = ELASTIC_NET,
-                 blocks: bool = False, n_classes: int = 1) -> Capabilities:
+def capabilities(
+    datafit,
+    n_samples: int,
+    n_features: int,
+    *,
+    kind: int = ELASTIC_NET,
+    blocks: bool = False,
+    n_classes: int = 1,
+) -> Capabilities:
     """What a problem offers, read off its datafit object and its penalty.
 
     Parameters
@@ -194,7 +217,12 @@ def capabilities(datafit, n_samples: int, n_features: int, *, kind: int = ELASTI
     (True, False, 'group_cd')
     """
     quadratic = bool(getattr(datafit, "quadratic", False))
-    return Capabilities(quadratic=quadratic,
-                        smooth=quadratic or bool(getattr(datafit, "smooth", False)),
-                        separable=not blocks, convex=blocks or kind in CONVEX_KINDS,
-                        n_samples=n_samples, n_features=n_features, n_classes=n_classes)
+    return Capabilities(
+        quadratic=quadratic,
+        smooth=quadratic or bool(getattr(datafit, "smooth", False)),
+        separable=not blocks,
+        convex=blocks or kind in CONVEX_KINDS,
+        n_samples=n_samples,
+        n_features=n_features,
+        n_classes=n_classes,
+    )

@@ -60,8 +60,9 @@ def column_scale(X, sw: np.ndarray, fit_intercept: bool) -> np.ndarray:
         var = drop_constant_columns(np.maximum(sq - x_offset**2, 0.0), sq, cancellation=True)
     else:
         Xc = X - x_offset
-        var = drop_constant_columns(np.einsum("ij,ij,i->j", Xc, Xc, sw),
-                                    np.einsum("ij,ij,i->j", X, X, sw))
+        var = drop_constant_columns(
+            np.einsum("ij,ij,i->j", Xc, Xc, sw), np.einsum("ij,ij,i->j", X, X, sw)
+        )
     sd = np.sqrt(var)
     return np.where(sd > 0, sd, 1.0)
 
@@ -87,8 +88,9 @@ class BlockCurvature:
     eoff: np.ndarray
     voff: np.ndarray
 
-    def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                   np.ndarray]:
+    def kernel_args(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return self.lipschitz, self.evals, self.evecs, self.grams, self.eoff, self.voff
 
 
@@ -98,8 +100,11 @@ def block_curvature(design: WeightedDesign, groups: Groups) -> BlockCurvature:
     sizes = groups.sizes
     single = sizes == 1
     out[single] = design.col_norm_sq[groups.order[groups.ptr[:-1][single]]]
-    alive = np.add.reduceat(design.col_norm_sq[groups.order], groups.ptr[:-1]) > 0 \
-        if groups.n_groups else np.zeros(0, dtype=bool)  # constant columns only: stays at 0
+    alive = (
+        np.add.reduceat(design.col_norm_sq[groups.order], groups.ptr[:-1]) > 0
+        if groups.n_groups
+        else np.zeros(0, dtype=bool)
+    )  # constant columns only: stays at 0
     small = np.flatnonzero(~single & alive & (sizes <= _GRAM_MAX_SIZE))
     m = np.zeros(groups.n_groups, dtype=np.int64)
     m[small] = sizes[small]
@@ -107,16 +112,26 @@ def block_curvature(design: WeightedDesign, groups: Groups) -> BlockCurvature:
     voff = np.concatenate([[0], np.cumsum(m * m)]).astype(np.int64)
     evals, evecs, grams = np.zeros(eoff[-1]), np.zeros(voff[-1]), np.zeros(voff[-1])
     if design.is_sparse:
-        gk.block_eigen(*design.kernel_args(), groups.order, groups.ptr, small, eoff, voff,
-                       evals, evecs, grams, out)
+        gk.block_eigen(
+            *design.kernel_args(),
+            groups.order,
+            groups.ptr,
+            small,
+            eoff,
+            voff,
+            evals,
+            evecs,
+            grams,
+            out,
+        )
     else:  # dense Xd holds the weighted, centred columns: one BLAS product per block
         for g in small:
             block = design.Xd[:, groups.members(g)]
             gram = block.T @ block
             values, vectors = np.linalg.eigh(gram)
-            evals[eoff[g]:eoff[g + 1]] = np.maximum(values, 0.0)
-            evecs[voff[g]:voff[g + 1]] = vectors.ravel()
-            grams[voff[g]:voff[g + 1]] = gram.ravel()
+            evals[eoff[g] : eoff[g + 1]] = np.maximum(values, 0.0)
+            evecs[voff[g] : voff[g + 1]] = vectors.ravel()
+            grams[voff[g] : voff[g + 1]] = gram.ravel()
             out[g] = max(values[-1], 0.0)
     for g in np.flatnonzero(alive & (sizes > _GRAM_MAX_SIZE)):
         out[g] = _lanczos_top_eigenvalue(design, groups.members(g))
@@ -142,8 +157,15 @@ def _lanczos_top_eigenvalue(design: WeightedDesign, cols: np.ndarray) -> float:
 # least squares
 
 
-def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, r, rsum,
-                  corr: np.ndarray, free_products=None) -> float:
+def quadratic_gap(
+    design: WeightedDesign,
+    penalty: GroupPenalty,
+    w: np.ndarray,
+    r,
+    rsum,
+    corr: np.ndarray,
+    free_products=None,
+) -> float:
     """P(w) - D(theta) at theta = scale * S r, free groups projected out of r, scale <= 1 putting
     X_g' theta in the dual ball of every group."""
     r_dot_y, residual_sq = design.residual_products(r, rsum, w)
@@ -152,7 +174,8 @@ def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, 
         cross, q_free = design.cross_gram(free) if free_products is None else free_products
         inf = np.full(w.shape[0], np.inf)
         corr, r_dot_y, r_dot_r = project_free_columns(
-            free, w, corr, r_dot_y, residual_sq, cross, q_free, -inf, inf)
+            free, w, corr, r_dot_y, residual_sq, cross, q_free, -inf, inf
+        )
     else:
         r_dot_r = residual_sq
     t = penalty.dual_norms(corr)
@@ -163,9 +186,17 @@ def quadratic_gap(design: WeightedDesign, penalty: GroupPenalty, w: np.ndarray, 
     return max(primal - dual, 0.0)
 
 
-def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature,
-                          w0: np.ndarray, *, tol: float, max_iter: int, anderson: bool = True,
-                          state=None) -> Fit:
+def solve_group_quadratic(
+    design: WeightedDesign,
+    penalty: GroupPenalty,
+    curvature: BlockCurvature,
+    w0: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int,
+    anderson: bool = True,
+    state=None,
+) -> Fit:
     """Minimise 0.5 sum sw r^2 + Omega(w); ``tol`` is relative to sum sw y_c^2.
 
     ``state`` is the previous fit's residual when ``w0`` is that fit's ``w``.
@@ -182,8 +213,14 @@ def solve_group_quadratic(design: WeightedDesign, penalty: GroupPenalty, curvatu
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
     model = GroupLeastSquares(design, penalty, curvature, w, r, rsum, tol_abs, anderson)
     out = solve_working_set(model, max_iter=max_iter)
-    return Fit(w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs),
-               state=(model.r, model.rsum))
+    return Fit(
+        w,
+        float(out.cert.gap),
+        out.epochs,
+        out.cert.converged,
+        float(tol_abs),
+        state=(model.r, model.rsum),
+    )
 
 
 class GroupLeastSquares:
@@ -191,8 +228,17 @@ class GroupLeastSquares:
     blocks are groups, the inner solve is ``_group_kernels.bcd_working_set``, the certificate
     the duality gap (``quadratic_gap``).  ``w``, ``r`` and ``rsum`` are updated in place."""
 
-    def __init__(self, design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature,
-                 w: np.ndarray, r: np.ndarray, rsum: float, tol_abs: float, anderson: bool):
+    def __init__(
+        self,
+        design: WeightedDesign,
+        penalty: GroupPenalty,
+        curvature: BlockCurvature,
+        w: np.ndarray,
+        r: np.ndarray,
+        rsum: float,
+        tol_abs: float,
+        anderson: bool,
+    ):
         groups = penalty.groups
         self.design, self.penalty, self.curvature, self.groups = design, penalty, curvature, groups
         self.w, self.r, self.rsum, self.tol_abs, self.anderson = w, r, rsum, tol_abs, anderson
@@ -206,8 +252,9 @@ class GroupLeastSquares:
     def certify(self, budget: int) -> Certificate:
         groups, w = self.groups, self.w
         corr = self.design.correlations(self.r, self.rsum)
-        gap = quadratic_gap(self.design, self.penalty, w, self.r, self.rsum, corr,
-                            self.free_products)
+        gap = quadratic_gap(
+            self.design, self.penalty, w, self.r, self.rsum, corr, self.free_products
+        )
         kkt_scores(corr, w, groups.order, groups.ptr, self.l1, self.lg, self.scores)
         self.nonzero = groups.norms(w) > 0
         closed = not np.any((self.scores > self.slack) & ~self.nonzero)
@@ -222,14 +269,23 @@ class GroupLeastSquares:
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         groups = self.groups
         self.rsum, n_epochs = gk.bcd_working_set(
-            self.design.kernel_args(), (groups.order, groups.ptr, self.l1, self.lg),
-            self.curvature.kernel_args(), self.r, self.rsum, self.w, ws, budget, tol_inner,
-            self.anderson)
+            self.design.kernel_args(),
+            (groups.order, groups.ptr, self.l1, self.lg),
+            self.curvature.kernel_args(),
+            self.r,
+            self.rsum,
+            self.w,
+            ws,
+            budget,
+            tol_inner,
+            self.anderson,
+        )
         return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
 
 
-def _zero_group_slack(design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature
-                      ) -> np.ndarray:
+def _zero_group_slack(
+    design: WeightedDesign, penalty: GroupPenalty, curvature: BlockCurvature
+) -> np.ndarray:
     """Per group, the KKT violation above which a zero group certifiably belongs in the model
     (the rounding of X_g' r, as ``_kernels.optimality_checks`` for a coordinate): the solver
     goes on however small the gap, so that w = 0 is never returned just below alpha_max."""

@@ -65,8 +65,9 @@ def glm_objective(data: GLMData, datafit, penalty: GroupPenalty, eta, w) -> floa
     return float(data.sw @ datafit.loss(data.y, eta)) + penalty.value(w)
 
 
-def glm_certificate(data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, deriv
-                    ) -> tuple[float, str]:
+def glm_certificate(
+    data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, deriv
+) -> tuple[float, str]:
     """(duality gap, "duality_gap") at u = scale * sw * l'(eta), or (max KKT violation, "kkt")
     when a group is unpenalized (no rescaling makes X_g' u = 0).  With K classes the intercepts
     are fitted exactly by the caller, so that sum_i u_i = 0 holds to rounding."""
@@ -75,15 +76,16 @@ def glm_certificate(data: GLMData, datafit, penalty: GroupPenalty, w, b, eta, de
     if penalty.free_groups().size:
         scores = penalty.kkt_scores(grad, w)
         kkt = float(scores.max()) if scores.size else 0.0
-        return max(kkt, float(np.max(np.abs(u.sum(axis=0))))) if data.fit_intercept else kkt, \
-            "kkt"
+        return max(kkt, float(np.max(np.abs(u.sum(axis=0))))) if data.fit_intercept else kkt, "kkt"
     if data.fit_intercept and data.n_classes == 1:
         deriv, grad = _balance(data, deriv, grad)
     t = penalty.dual_norms(grad)
     scale = min(1.0, 1.0 / float(t.max())) if t.size and t.max() > 0 else 1.0
     v = scale * deriv
-    terms = (-float(data.sw @ datafit.conjugate(data.y, v)),
-             float(np.sum(data.weighted(v) * data.offset)))
+    terms = (
+        -float(data.sw @ datafit.conjugate(data.y, v)),
+        float(np.sum(data.weighted(v) * data.offset)),
+    )
     return trusted_glm_gap(glm_objective(data, datafit, penalty, eta, w), terms), "duality_gap"
 
 
@@ -106,21 +108,24 @@ def _balance(data: GLMData, deriv: np.ndarray, grad: np.ndarray):
     return np.where(deriv < 0, f * deriv, deriv), f * grad + (1.0 - f) * grad_pos
 
 
-def _newton_model(data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, cols
-                  ) -> tuple[WeightedDesign, float]:
+def _newton_model(
+    data: GLMData, datafit, eta: np.ndarray, deriv: np.ndarray, cols
+) -> tuple[WeightedDesign, float]:
     """The weighted least-squares model of the loss at eta on the columns ``cols``:
     0.5 sum_i sw_i h_i (z_i - x_i.w - b)^2, h = l'' (floored), z = eta - o - l' / h."""
     curv = datafit.curvature(data.y, eta)
     top = float(curv.max()) if curv.size else 0.0
     h = np.maximum(curv, _CURVATURE_FLOOR * (datafit.curvature_bound or top or 1.0))
     hw = data.sw * h
-    design = WeightedDesign.build(data.X[:, cols], eta - data.offset - deriv / h, hw,
-                                  data.fit_intercept)
+    design = WeightedDesign.build(
+        data.X[:, cols], eta - data.offset - deriv / h, hw, data.fit_intercept
+    )
     return design, float(hw.sum())
 
 
-def _stacked_newton_model(data: GLMData, eta: np.ndarray, deriv: np.ndarray, b: np.ndarray,
-                          feats) -> tuple[WeightedDesign, float, tuple]:
+def _stacked_newton_model(
+    data: GLMData, eta: np.ndarray, deriv: np.ndarray, b: np.ndarray, feats
+) -> tuple[WeightedDesign, float, tuple]:
     """The K-class Newton model on the features ``feats`` as one least-squares problem.
 
     The multinomial Hessian of sample i is H = diag(p) - p p', and e' H e = min_s sum_k p_k
@@ -145,8 +150,11 @@ def _stacked_newton_model(data: GLMData, eta: np.ndarray, deriv: np.ndarray, b: 
     m = Xf.shape[1]
     root = np.sqrt(sw)
     # sqrt(sw) X, filled in the kernels' (Fortran) layout: column (j, k), row (l, i)
-    Xd = np.einsum("ij,lik,li->jkli", Xf, D, root.reshape(K, n),
-                   out=np.empty((m, K, K, n))).reshape(m * K, K * n).T
+    Xd = (
+        np.einsum("ij,lik,li->jkli", Xf, D, root.reshape(K, n), out=np.empty((m, K, K, n)))
+        .reshape(m * K, K * n)
+        .T
+    )
     z = eta - data.offset - deriv / q - (0.0 if data.fit_intercept else b)
     y = root * (z - np.sum(ratio * z, axis=1, keepdims=True)).T.ravel()  # sqrt(sw) P_i z_i
     if data.fit_intercept:
@@ -158,20 +166,46 @@ def _stacked_newton_model(data: GLMData, eta: np.ndarray, deriv: np.ndarray, b: 
     else:
         R, v = np.zeros((K, m * K)), b
     col_norm_sq = np.einsum("ij,ij->j", Xd, Xd)
-    design = WeightedDesign(Xd, np.empty(0), np.empty(0, dtype=np.int64),
-                            np.empty(0, dtype=np.int64), False, sw, np.zeros(m * K), y, 0.0,
-                            float(y @ y), col_norm_sq)
+    design = WeightedDesign(
+        Xd,
+        np.empty(0),
+        np.empty(0, dtype=np.int64),
+        np.empty(0, dtype=np.int64),
+        False,
+        sw,
+        np.zeros(m * K),
+        y,
+        0.0,
+        float(y @ y),
+        col_norm_sq,
+    )
     return design, total, (R, v)
 
 
-def solve_group_glm(data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarray, b0: float,
-                    *, tol_gap: float, tol_kkt: float, max_iter: int, anderson: bool = True
-                    ) -> Fit:
+def solve_group_glm(
+    data: GLMData,
+    datafit,
+    penalty: GroupPenalty,
+    w0: np.ndarray,
+    b0: float,
+    *,
+    tol_gap: float,
+    tol_kkt: float,
+    max_iter: int,
+    anderson: bool = True,
+) -> Fit:
     """Proximal Newton on P(w, b); ``max_iter`` bounds the inner block-CD epochs in all."""
     model = GroupNewton(data, datafit, penalty, w0, b0, tol_gap, tol_kkt, anderson)
     out = solve_working_set(model, max_iter=max_iter, inner_fraction=_NEWTON_FRACTION)
-    return Fit(model.w, float(out.cert.gap), out.epochs, out.cert.converged,
-               float(out.cert.tol), intercept=model.b, certificate=model.kind)
+    return Fit(
+        model.w,
+        float(out.cert.gap),
+        out.epochs,
+        out.cert.converged,
+        float(out.cert.tol),
+        intercept=model.b,
+        certificate=model.kind,
+    )
 
 
 class GroupNewton:
@@ -180,8 +214,17 @@ class GroupNewton:
     model, then a line search on P); the certificate is ``glm_certificate`` (a duality gap, or
     the largest KKT violation when a group is unpenalized), ``kind`` says which."""
 
-    def __init__(self, data: GLMData, datafit, penalty: GroupPenalty, w0: np.ndarray, b0,
-                 tol_gap: float, tol_kkt: float, anderson: bool):
+    def __init__(
+        self,
+        data: GLMData,
+        datafit,
+        penalty: GroupPenalty,
+        w0: np.ndarray,
+        b0,
+        tol_gap: float,
+        tol_kkt: float,
+        anderson: bool,
+    ):
         self.data, self.datafit, self.penalty, self.groups = data, datafit, penalty, penalty.groups
         self.tol_gap, self.tol_kkt, self.anderson = tol_gap, tol_kkt, anderson
         self.l1, self.lg = penalty.l1_weights(), penalty.group_weights()
@@ -198,15 +241,17 @@ class GroupNewton:
             self.b = _multinomial_intercepts(data, self.datafit, data.eta(w, 0.0), self.b)
         self.eta = data.eta(w, self.b)
         self.deriv = self.datafit.derivative(data.y, self.eta)
-        value, self.kind = glm_certificate(data, self.datafit, self.penalty, w, self.b,
-                                           self.eta, self.deriv)
+        value, self.kind = glm_certificate(
+            data, self.datafit, self.penalty, w, self.b, self.eta, self.deriv
+        )
         self.grad = data.gradient(data.weighted(self.deriv))
         groups = self.groups
         kkt_scores(-self.grad, w, groups.order, groups.ptr, self.l1, self.lg, self.scores)
         self.nonzero = groups.norms(w) > 0
         closed = not np.any((self.scores > self.slack(self.deriv)) & ~self.nonzero)
-        return Certificate(value, closed, self.tol_gap if self.kind == "duality_gap"
-                           else self.tol_kkt)
+        return Certificate(
+            value, closed, self.tol_gap if self.kind == "duality_gap" else self.tol_kkt
+        )
 
     def screen(self, cert: Certificate) -> bool:
         return False
@@ -216,8 +261,19 @@ class GroupNewton:
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         n_epochs, self.w, self.b, moved = _newton_step(
-            self.data, self.datafit, self.penalty, ws, self.w, self.b, self.eta, self.deriv,
-            self.grad, tol_inner, budget, self.anderson)
+            self.data,
+            self.datafit,
+            self.penalty,
+            ws,
+            self.w,
+            self.b,
+            self.eta,
+            self.deriv,
+            self.grad,
+            tol_inner,
+            budget,
+            self.anderson,
+        )
         K = self.data.n_classes
         if K > 1:  # the loss ignores a shift of W's rows: take the one the penalty prefers
             self.w = _shift_rows(self.penalty, self.w, K)
@@ -236,8 +292,11 @@ def _zero_group_slack(data: GLMData, penalty: GroupPenalty):
     if not groups.n_groups:
         return lambda deriv: np.empty(0)
     X, sw = data.X, data.sw
-    col_sq = (np.asarray(X.multiply(X).T @ sw).ravel() if sp.issparse(X)
-              else np.einsum("ij,ij,i->j", X, X, sw))
+    col_sq = (
+        np.asarray(X.multiply(X).T @ sw).ravel()
+        if sp.issparse(X)
+        else np.einsum("ij,ij,i->j", X, X, sw)
+    )
     col_sq = np.repeat(col_sq, data.n_classes)  # w[j K + k] reads feature j
     group_norm = np.sqrt(np.bincount(groups.column_group(), col_sq, groups.n_groups))
     l1_sum = np.bincount(groups.column_group(), penalty.l1_weights(), groups.n_groups)
@@ -251,8 +310,7 @@ def _zero_group_slack(data: GLMData, penalty: GroupPenalty):
     return slack
 
 
-def _multinomial_intercepts(data: GLMData, datafit, base: np.ndarray, b: np.ndarray
-                            ) -> np.ndarray:
+def _multinomial_intercepts(data: GLMData, datafit, base: np.ndarray, b: np.ndarray) -> np.ndarray:
     """argmin_b sum_i sw_i l(y_i, base_i + b) for the multinomial (p = l' + onehot(y)), by
     Newton's method from b, to rounding: the certificate needs sum_i sw_i l'_i = 0 per class."""
     onehot = np.eye(base.shape[1])[data.y.astype(np.int64)]
@@ -281,16 +339,19 @@ def class_intercepts(b, K: int):
     return float(b) if K == 1 else np.broadcast_to(np.asarray(b, dtype=np.float64), (K,)).copy()
 
 
-def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, max_epochs,
-                 anderson):
+def _newton_step(
+    data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, max_epochs, anderson
+):
     """Solve the Newton model on the working set, then backtrack on P.
 
     Returns (epochs, w, b, whether the point moved)."""
     groups = penalty.groups
     cols = groups.columns(ws)
-    local = Groups(np.arange(cols.size, dtype=np.int64),
-                   np.concatenate([[0], np.cumsum(groups.sizes[ws])]).astype(np.int64),
-                   groups.labels[ws])
+    local = Groups(
+        np.arange(cols.size, dtype=np.int64),
+        np.concatenate([[0], np.cumsum(groups.sizes[ws])]).astype(np.int64),
+        groups.labels[ws],
+    )
     K = data.n_classes
     feats = cols[::K] // K  # K > 1: a group holds all K coefficients of its features
     if K == 1:
@@ -303,8 +364,17 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
     w_local = w[cols].copy()
     r, rsum = design.residual(w_local)
     _, n_epochs = gk.bcd_working_set(
-        design.kernel_args(), (local.order, local.ptr, l1, lg), curvature.kernel_args(), r, rsum,
-        w_local, np.arange(ws.size, dtype=np.int64), max_epochs, tol_inner / total, anderson)
+        design.kernel_args(),
+        (local.order, local.ptr, l1, lg),
+        curvature.kernel_args(),
+        r,
+        rsum,
+        w_local,
+        np.arange(ws.size, dtype=np.int64),
+        max_epochs,
+        tol_inner / total,
+        anderson,
+    )
     if not data.fit_intercept:
         b_new = b
     elif K == 1:
@@ -320,8 +390,12 @@ def _newton_step(data, datafit, penalty, ws, w, b, eta, deriv, grad, tol_inner, 
     before = glm_objective(data, datafit, penalty, eta, w)
     w_full = w.copy()
     w_full[cols] = w_local
-    decrease = float(grad[cols] @ dw + np.sum(data.weighted(deriv).sum(axis=0) * db)
-                     + penalty.value(w_full) - penalty.value(w))
+    decrease = float(
+        grad[cols] @ dw
+        + np.sum(data.weighted(deriv).sum(axis=0) * db)
+        + penalty.value(w_full)
+        - penalty.value(w)
+    )
     # near the optimum the decrease is below the rounding of P itself: allow for that noise
     noise = 16 * np.finfo(float).eps * abs(before)
     t = 1.0
@@ -350,8 +424,7 @@ def _shift_rows(penalty: GroupPenalty, w: np.ndarray, K: int) -> np.ndarray:
     feature_group = penalty.groups.column_group()[::K]
     l1 = penalty.l1_weights().reshape(-1, K)
     lg = penalty.group_weights()
-    rows = np.flatnonzero(np.any(W != 0, axis=1)
-                          & ((l1.sum(axis=1) > 0) | (lg[feature_group] > 0)))
+    rows = np.flatnonzero(np.any(W != 0, axis=1) & ((l1.sum(axis=1) > 0) | (lg[feature_group] > 0)))
     if not rows.size:
         return w
     rows = rows[np.argsort(feature_group[rows], kind="stable")]
@@ -368,8 +441,9 @@ def _shift_rows(penalty: GroupPenalty, w: np.ndarray, K: int) -> np.ndarray:
             mean = row.mean(axis=1)
             row_sq = np.einsum("jk,jk->j", row, row)
             spread = np.einsum("jk,jk->j", row - mean[:, None], row - mean[:, None])
-            c = _best_shift(row, l1[layer], lg[g], mean,
-                            np.maximum(group_sq[g] - row_sq, 0.0) + spread)
+            c = _best_shift(
+                row, l1[layer], lg[g], mean, np.maximum(group_sq[g] - row_sq, 0.0) + spread
+            )
             W[layer] = row - c[:, None]
             group_sq[g] += np.einsum("jk,jk->j", W[layer], W[layer]) - row_sq
             moved = max(moved, float(np.max(np.abs(c))))
@@ -380,8 +454,9 @@ def _shift_rows(penalty: GroupPenalty, w: np.ndarray, K: int) -> np.ndarray:
     return shifted if penalty.value(shifted) <= before + 16 * np.finfo(float).eps * before else w
 
 
-def _best_shift(row: np.ndarray, l1: np.ndarray, lg: np.ndarray, mean: np.ndarray,
-                rest: np.ndarray) -> np.ndarray:
+def _best_shift(
+    row: np.ndarray, l1: np.ndarray, lg: np.ndarray, mean: np.ndarray, rest: np.ndarray
+) -> np.ndarray:
     """Per row: argmin_c sum_k l1_k |row_k - c| + lg sqrt(rest + K (c - mean)^2), where rest is
     ||W_g||_F^2 with this row centred.
 

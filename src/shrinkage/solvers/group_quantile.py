@@ -47,8 +47,9 @@ class QuantileCertificate:
     theta: np.ndarray
 
 
-def group_theta(data: GLMData, quantile: float, penalty: GroupPenalty, theta0: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+def group_theta(
+    data: GLMData, quantile: float, penalty: GroupPenalty, theta0: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(theta, X'theta) feasible for the dual of P, near theta0: in the box
     (tau - 1) sw <= theta <= tau sw, sum theta = 0 with an intercept and X_g'theta = 0 on the
     unpenalized groups (``feasible_theta``), then scaled into the dual ball of Omega
@@ -58,36 +59,57 @@ def group_theta(data: GLMData, quantile: float, penalty: GroupPenalty, theta0: n
     free[penalty.groups.columns(penalty.free_groups())] = True
     inf = np.full(p, np.inf)
     pw = PenaltyWeights(np.where(free, 0.0, np.inf), np.zeros(p), -inf, inf)
-    theta, corr = feasible_theta(data.X, theta0, (quantile - 1.0) * data.sw, quantile * data.sw,
-                                 pw, data.fit_intercept)
+    theta, corr = feasible_theta(
+        data.X, theta0, (quantile - 1.0) * data.sw, quantile * data.sw, pw, data.fit_intercept
+    )
     norms = penalty.dual_norms(corr)
     top = float(norms.max()) if norms.size else 0.0
     scale = 1.0 / top if top > 1.0 else 1.0
     return theta * scale, corr * scale
 
 
-def quantile_certificate(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray,
-                         b: float, theta0: np.ndarray) -> QuantileCertificate:
+def quantile_certificate(
+    data: GLMData,
+    quantile: float,
+    penalty: GroupPenalty,
+    w: np.ndarray,
+    b: float,
+    theta0: np.ndarray,
+) -> QuantileCertificate:
     """The exact gap at (w, b): D(theta) = theta'(y - o), Omega* being 0 on its ball."""
     target = data.y - data.offset
-    primal = float(data.sw @ pinball(target - np.asarray(data.X @ w).ravel() - b, quantile)) \
-        + penalty.value(w)
+    primal = float(
+        data.sw @ pinball(target - np.asarray(data.X @ w).ravel() - b, quantile)
+    ) + penalty.value(w)
     theta, _ = group_theta(data, quantile, penalty, theta0)
     return QuantileCertificate(trusted_glm_gap(primal, (float(theta @ target),)), primal, theta)
 
 
-def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, w0: np.ndarray,
-                         b0: float, *, tol_abs: float, max_iter: int,
-                         theta0: np.ndarray | None = None) -> Fit:
+def solve_group_quantile(
+    data: GLMData,
+    quantile: float,
+    penalty: GroupPenalty,
+    w0: np.ndarray,
+    b0: float,
+    *,
+    tol_abs: float,
+    max_iter: int,
+    theta0: np.ndarray | None = None,
+) -> Fit:
     """The barrier method from (w0, b0), stopped when a polished point's exact gap is below
     ``tol_abs`` (else the best barrier point is returned); ``max_iter`` bounds the Newton steps
     of all stages."""
     barrier = _Barrier(data, quantile, penalty)
     w, b = np.asarray(w0, dtype=np.float64).copy(), float(b0) if data.fit_intercept else 0.0
     r = data.y - data.offset - np.asarray(data.X @ w).ravel() - b
-    start = quantile_certificate(data, quantile, penalty, w, b,
-                                 data.sw * np.where(r > 0, quantile, quantile - 1.0)
-                                 if theta0 is None else theta0)
+    start = quantile_certificate(
+        data,
+        quantile,
+        penalty,
+        w,
+        b,
+        data.sw * np.where(r > 0, quantile, quantile - 1.0) if theta0 is None else theta0,
+    )
     T = barrier.m / max(start.gap, tol_abs)  # the barrier's gap m / T: the start's own
     best: tuple[np.ndarray, float, QuantileCertificate] | None = None
     steps = 0
@@ -104,16 +126,32 @@ def solve_group_quantile(data: GLMData, quantile: float, penalty: GroupPenalty, 
             for guess in _polish(data, quantile, penalty, w, b, theta):
                 polished = quantile_certificate(data, quantile, penalty, *guess)
                 if polished.gap <= tol_abs:
-                    return Fit(guess[0], polished.gap, max(steps, 1), True, tol_abs,
-                               intercept=guess[1], dual=polished.theta, state=polished.theta)
+                    return Fit(
+                        guess[0],
+                        polished.gap,
+                        max(steps, 1),
+                        True,
+                        tol_abs,
+                        intercept=guess[1],
+                        dual=polished.theta,
+                        state=polished.theta,
+                    )
         if barrier.m / T <= 1e-4 * tol_abs:
             break
         T *= _GROWTH
     if best is None:  # no Newton step was allowed
         raise ValueError(f"max_iter must be >= 1; got {max_iter}.")
     w, b, cert = best
-    return Fit(w, cert.gap, max(steps, 1), cert.gap <= tol_abs, tol_abs, intercept=b,
-               dual=cert.theta, state=cert.theta)
+    return Fit(
+        w,
+        cert.gap,
+        max(steps, 1),
+        cert.gap <= tol_abs,
+        tol_abs,
+        intercept=b,
+        dual=cert.theta,
+        state=cert.theta,
+    )
 
 
 class _Barrier:
@@ -140,13 +178,15 @@ class _Barrier:
         self.penalized_groups = np.flatnonzero(self.c > 0)
         self.cols = [groups.members(g) for g in self.penalized_groups]
         self.group_cols = groups.columns(self.penalized_groups)  # group after group
-        self.group_of = np.repeat(np.arange(self.penalized_groups.size),
-                                  groups.sizes[self.penalized_groups])
+        self.group_of = np.repeat(
+            np.arange(self.penalized_groups.size), groups.sizes[self.penalized_groups]
+        )
         self.tc_unit = self.c[self.penalized_groups]
         p = self.X.shape[1]
         self.design = QuantileDesign(self.X, np.ones(p), data.fit_intercept)
-        self.m = 2 * self.sw.size + 2 * int(np.count_nonzero(self.a)) \
-            + 2 * self.penalized_groups.size  # the barrier's degree: gap m / T at the centre
+        self.m = (
+            2 * self.sw.size + 2 * int(np.count_nonzero(self.a)) + 2 * self.penalized_groups.size
+        )  # the barrier's degree: gap m / T at the centre
 
     def _rows(self, T: float, r: np.ndarray):
         """(v, v - r) of every row, by the stable root of k v^2 - (k r + 2) v + r = 0."""
@@ -158,8 +198,9 @@ class _Barrier:
         return k, v, vr
 
     def _norms2(self, w: np.ndarray) -> np.ndarray:
-        return np.bincount(self.group_of, w[self.group_cols] ** 2,
-                           minlength=self.penalized_groups.size)
+        return np.bincount(
+            self.group_of, w[self.group_cols] ** 2, minlength=self.penalized_groups.size
+        )
 
     def gradient(self, T: float, w: np.ndarray, b: float) -> np.ndarray:
         """grad G_T in (w, b) (b last, with an intercept)."""
@@ -239,8 +280,14 @@ class _Barrier:
         return theta
 
 
-def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray, b: float,
-            theta: np.ndarray):
+def _polish(
+    data: GLMData,
+    quantile: float,
+    penalty: GroupPenalty,
+    w: np.ndarray,
+    b: float,
+    theta: np.ndarray,
+):
     """Exact solutions guessed from a barrier iterate: each yields (w, b, theta).
 
     The support: the groups whose dual norm at theta is 1 up to a threshold (with an L1 part,
@@ -268,8 +315,10 @@ def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray
     within = np.where(norms > 0, np.abs(w) / np.where(norms > 0, norms, 1.0), 0.0)
     size = np.abs(w) / max(float(np.max(np.abs(w), initial=0.0)), np.finfo(float).tiny)
     zero_within = _widest_split(within) if penalty.l1_ratio > 0 else -1.0
-    supports = [(slack[col_group] <= eps) & (within > zero_within)
-                for eps in (_widest_split(np.abs(slack)), 1e-3)]
+    supports = [
+        (slack[col_group] <= eps) & (within > zero_within)
+        for eps in (_widest_split(np.abs(slack)), 1e-3)
+    ]
     supports.append(size > _widest_gap(size))
     splits = [_widest_split(room), _widest_gap(room)]
     guesses = [(support, eps_t) for support in supports for eps_t in splits]
@@ -289,9 +338,19 @@ def _polish(data: GLMData, quantile: float, penalty: GroupPenalty, w: np.ndarray
         distinct = np.unique(np.column_stack([XN[E], target[E]]), axis=0).shape[0]
         if distinct > N.size + int(data.fit_intercept):
             continue  # more distinct zero residuals than unknowns: not a solution's pattern
-        solved = _newton_kkt(XN, target, at_bound, E, w[N], b, theta[E],
-                             penalty.l1_weights()[N], penalty.group_weights()[col_group[N]],
-                             col_group[N], data.fit_intercept)
+        solved = _newton_kkt(
+            XN,
+            target,
+            at_bound,
+            E,
+            w[N],
+            b,
+            theta[E],
+            penalty.l1_weights()[N],
+            penalty.group_weights()[col_group[N]],
+            col_group[N],
+            data.fit_intercept,
+        )
         if solved is not None and np.array_equal(np.sign(solved[0]), np.sign(w[N])):
             w_new = np.zeros_like(w)
             w_new[N] = solved[0]
@@ -310,17 +369,20 @@ def _widest_split(values: np.ndarray) -> float:
     return float(np.sqrt(v[k] * v[k + 1])) if jumps[k] >= 1 else 0.0
 
 
-def _newton_kkt(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit_intercept,
-                n_steps: int = 30):
+def _newton_kkt(
+    XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit_intercept, n_steps: int = 30
+):
     """Newton's method on F(w_N, b, theta_E) = (l1 sign(w) + lg w / ||w_g|| - X_N'theta,
     -sum theta, r_E); None when ||F|| does not fall to its rounding floor."""
     with np.errstate(all="ignore"):  # a wrong guess may diverge: caught as non-finite
-        return _newton_kkt_steps(XN, target, outside, E, wN, b, lam, l1, lg, col_group,
-                                 fit_intercept, n_steps)
+        return _newton_kkt_steps(
+            XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit_intercept, n_steps
+        )
 
 
-def _newton_kkt_steps(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit_intercept,
-                      n_steps):
+def _newton_kkt_steps(
+    XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit_intercept, n_steps
+):
     m, e, ni = wN.size, E.size, int(fit_intercept)
     XE = XN[E]
     sign = np.sign(wN)
@@ -328,17 +390,23 @@ def _newton_kkt_steps(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit
     base[E] = 0.0
     corr_out = XN.T @ base
     total_out = float(base.sum())
-    scale = max(float(np.max(np.abs(XN.T @ outside), initial=0.0)), float(np.max(l1 + lg,
-                initial=0.0)), np.finfo(float).tiny)
+    scale = max(
+        float(np.max(np.abs(XN.T @ outside), initial=0.0)),
+        float(np.max(l1 + lg, initial=0.0)),
+        np.finfo(float).tiny,
+    )
     previous = np.inf
     for _ in range(n_steps):
         norms = np.sqrt(np.bincount(col_group, wN**2))[col_group]
-        if not np.all(norms > 1e-12 * np.max(norms, initial=0.0)) \
-                or not np.all(np.isfinite(norms)):
+        if not np.all(norms > 1e-12 * np.max(norms, initial=0.0)) or not np.all(np.isfinite(norms)):
             return None  # a group collapsed or diverged: the guess was wrong
-        F = np.concatenate([l1 * sign + lg * wN / norms - corr_out - XE.T @ lam,
-                            [-(total_out + lam.sum())] * ni,
-                            target[E] - XE @ wN - b * ni])
+        F = np.concatenate(
+            [
+                l1 * sign + lg * wN / norms - corr_out - XE.T @ lam,
+                [-(total_out + lam.sum())] * ni,
+                target[E] - XE @ wN - b * ni,
+            ]
+        )
         if not np.all(np.isfinite(F)):
             return None
         size = np.max(np.abs(F), initial=0.0) / scale
@@ -351,15 +419,15 @@ def _newton_kkt_steps(XN, target, outside, E, wN, b, lam, l1, lg, col_group, fit
         H -= same * np.outer(lg * unit / norms, unit)
         J = np.zeros((m + ni + e, m + ni + e))
         J[:m, :m] = H
-        J[:m, m + ni:] = -XE.T
-        J[m:m + ni, m + ni:] = -1.0
-        J[m + ni:, :m] = -XE
-        J[m + ni:, m:m + ni] = -1.0
+        J[:m, m + ni :] = -XE.T
+        J[m : m + ni, m + ni :] = -1.0
+        J[m + ni :, :m] = -XE
+        J[m + ni :, m : m + ni] = -1.0
         try:
             step = np.linalg.solve(J, -F)
         except np.linalg.LinAlgError:
             step = np.linalg.lstsq(J, -F, rcond=None)[0]
-        wN, lam = wN + step[:m], lam + step[m + ni:]
+        wN, lam = wN + step[:m], lam + step[m + ni :]
         if ni:
             b = b + float(step[m])
     return None
@@ -372,8 +440,9 @@ class QuantileGroupPath:
         data = self.data = problem.glm_data()
         self.quantile = problem.datafit.quantile
         self.max_iter = max_iter
-        self.lp_data = QuantileData(data.X, data.y - data.offset, data.sw, self.quantile,
-                                    data.fit_intercept)
+        self.lp_data = QuantileData(
+            data.X, data.y - data.offset, data.sw, self.quantile, data.fit_intercept
+        )
         self.tol_abs = tol * null_objective(self.lp_data)
         self._null: dict = {}
 
@@ -386,8 +455,9 @@ class QuantileGroupPath:
             weight = np.ones(p)
             weight[unit.groups.columns(unit.free_groups())] = 0.0
             inf = np.full(p, np.inf)
-            self._null[key] = quantile_alpha_max(self.lp_data, weight, -inf, inf,
-                                                 tol=self.tol_abs, max_iter=100)
+            self._null[key] = quantile_alpha_max(
+                self.lp_data, weight, -inf, inf, tol=self.tol_abs, max_iter=100
+            )
         return self._null[key]
 
     def null(self, unit: GroupPenalty) -> tuple[float, np.ndarray, float]:
@@ -404,9 +474,24 @@ class QuantileGroupPath:
             b = null.intercept
         cert = quantile_certificate(self.data, self.quantile, penalty, w, b, null.theta)
         if cert.gap <= self.tol_abs:  # at or above alpha_max
-            return Fit(w, cert.gap, 0, True, self.tol_abs, intercept=float(b), dual=cert.theta,
-                       state=cert.theta)
+            return Fit(
+                w,
+                cert.gap,
+                0,
+                True,
+                self.tol_abs,
+                intercept=float(b),
+                dual=cert.theta,
+                state=cert.theta,
+            )
         # the previous alpha's dual point: a small gap at a nearby alpha, so a late first stage
-        return solve_group_quantile(self.data, self.quantile, penalty, w, b,
-                                    tol_abs=self.tol_abs, max_iter=self.max_iter,
-                                    theta0=null.theta if state is None else state)
+        return solve_group_quantile(
+            self.data,
+            self.quantile,
+            penalty,
+            w,
+            b,
+            tol_abs=self.tol_abs,
+            max_iter=self.max_iter,
+            theta0=null.theta if state is None else state,
+        )

@@ -36,8 +36,7 @@ class Interpolant:
     n_iter: int
 
 
-def unique_rows(X: DesignMatrix, y: np.ndarray
-                ) -> tuple[DesignMatrix, np.ndarray, np.ndarray]:
+def unique_rows(X: DesignMatrix, y: np.ndarray) -> tuple[DesignMatrix, np.ndarray, np.ndarray]:
     """The distinct rows of [X, y], sorted, and the index of each row's distinct row.
 
     Rows repeated or weighted give the same sorted result, so problems built from it agree
@@ -53,8 +52,14 @@ def unique_rows(X: DesignMatrix, y: np.ndarray
     X.sum_duplicates()
     X.eliminate_zeros()
     X.sort_indices()
-    keys = [(float(y[i]), tuple(X.indices[X.indptr[i]:X.indptr[i + 1]].tolist()),
-             tuple(X.data[X.indptr[i]:X.indptr[i + 1]].tolist())) for i in range(X.shape[0])]
+    keys = [
+        (
+            float(y[i]),
+            tuple(X.indices[X.indptr[i] : X.indptr[i + 1]].tolist()),
+            tuple(X.data[X.indptr[i] : X.indptr[i + 1]].tolist()),
+        )
+        for i in range(X.shape[0])
+    ]
     distinct = sorted(set(keys))
     position = {key: k for k, key in enumerate(distinct)}
     inverse = np.array([position[key] for key in keys], dtype=np.int64)
@@ -63,9 +68,15 @@ def unique_rows(X: DesignMatrix, y: np.ndarray
     return X[first], np.array([key[0] for key in distinct]), inverse
 
 
-def least_penalty_interpolant(X: DesignMatrix, y: np.ndarray, l1: np.ndarray, l2: np.ndarray,
-                              lower: np.ndarray, upper: np.ndarray,
-                              fit_intercept: bool) -> Interpolant | None:
+def least_penalty_interpolant(
+    X: DesignMatrix,
+    y: np.ndarray,
+    l1: np.ndarray,
+    l2: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    fit_intercept: bool,
+) -> Interpolant | None:
     """argmin sum_j l1_j |w_j| + l2_j/2 w_j^2 s.t. X w + b = y, lower <= w <= upper.
 
     Columns with l1_j = l2_j = 0 are free (and then must be unbounded unless l2 = 0
@@ -104,8 +115,9 @@ def _in_range(X: DesignMatrix, y: np.ndarray, fit_intercept: bool) -> bool:
     return float(np.max(np.abs(residual))) <= 1e3 * RESIDUAL_RTOL * scale
 
 
-def penalty_conjugate(u: np.ndarray, l1: np.ndarray, l2: np.ndarray, lower: np.ndarray,
-                      upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def penalty_conjugate(
+    u: np.ndarray, l1: np.ndarray, l2: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(phi_j(u_j), its maximiser w_j(u_j)) with phi_j(u) = sup_{lower<=w<=upper} u w - l1|w|
     - l2/2 w^2 (inf where unbounded)."""
     soft = np.sign(u) * np.maximum(np.abs(u) - l1, 0.0)
@@ -126,8 +138,9 @@ def free_design(X: DesignMatrix, free: np.ndarray, fit_intercept: bool) -> np.nd
     return np.hstack(cols) if cols else np.zeros((X.shape[0], 0))
 
 
-def _dual_newton(X: DesignMatrix, y, l1, l2, lower, upper, free, fit_intercept
-                 ) -> Interpolant | None:
+def _dual_newton(
+    X: DesignMatrix, y, l1, l2, lower, upper, free, fit_intercept
+) -> Interpolant | None:
     penalized = np.flatnonzero(~free)
     Xp: DesignMatrix = X[:, penalized]
     Xp = Xp.tocsc() if sp.issparse(Xp) else np.asarray(Xp)
@@ -148,8 +161,11 @@ def _dual_newton(X: DesignMatrix, y, l1, l2, lower, upper, free, fit_intercept
     def size(r: np.ndarray) -> float:
         return float(np.max(np.abs(r)))
 
-    col_sq = (np.asarray(Xp.multiply(Xp).sum(axis=0)).ravel() if sp.issparse(Xp)
-              else np.einsum("ij,ij->j", Xp, Xp))
+    col_sq = (
+        np.asarray(Xp.multiply(Xp).sum(axis=0)).ravel()
+        if sp.issparse(Xp)
+        else np.einsum("ij,ij->j", Xp, Xp)
+    )
     curvature = max(float(np.sum(col_sq / l2p)) / m, 1e-300)  # mean diagonal of X D^-1 X'
     lam = np.zeros(m)
     u, w, dual, r, beta = state(lam)
@@ -157,7 +173,7 @@ def _dual_newton(X: DesignMatrix, y, l1, l2, lower, upper, free, fit_intercept
         if size(r) <= RESIDUAL_RTOL * max(y_size, size(np.asarray(Xp @ w))):
             coef = np.zeros(X.shape[1])
             coef[penalized] = w
-            coef[np.flatnonzero(free)] = beta[int(fit_intercept):]
+            coef[np.flatnonzero(free)] = beta[int(fit_intercept) :]
             return Interpolant(coef, float(beta[0]) if fit_intercept else 0.0, lam, n_iter)
         active = np.flatnonzero((np.abs(u) > l1p) & (w > lop) & (w < upp))
         Xa = Xp[:, active]
@@ -203,23 +219,36 @@ def _solve_saddle(M: np.ndarray, Z: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 def _linear_program(X: DesignMatrix, y, l1, lower, upper, fit_intercept) -> Interpolant | None:
     """min sum l1 (w+ + w-) s.t. X (w+ - w-) + b = y, by HiGHS, polished on the support."""
     m, p = X.shape
-    A = sp.hstack([sp.csr_matrix(X), -sp.csr_matrix(X)] +
-                  ([sp.csr_matrix(np.ones((m, 1)))] if fit_intercept else []), format="csr")
+    A = sp.hstack(
+        [sp.csr_matrix(X), -sp.csr_matrix(X)]
+        + ([sp.csr_matrix(np.ones((m, 1)))] if fit_intercept else []),
+        format="csr",
+    )
     plus = (np.maximum(lower, 0.0), np.maximum(upper, 0.0))
     minus = (np.maximum(-upper, 0.0), np.maximum(-lower, 0.0))
-    bounds = np.column_stack([np.concatenate([plus[0], minus[0]] + ([[-np.inf]] * fit_intercept)),
-                              np.concatenate([plus[1], minus[1]] + ([[np.inf]] * fit_intercept))])
+    bounds = np.column_stack(
+        [
+            np.concatenate([plus[0], minus[0]] + ([[-np.inf]] * fit_intercept)),
+            np.concatenate([plus[1], minus[1]] + ([[np.inf]] * fit_intercept)),
+        ]
+    )
     cost = np.concatenate([l1, l1, np.zeros(int(fit_intercept))])
-    res = linprog(cost, A_eq=A, b_eq=y, bounds=bounds, method="highs",
-                  options={"primal_feasibility_tolerance": 1e-10,
-                           "dual_feasibility_tolerance": 1e-10})
+    res = linprog(
+        cost,
+        A_eq=A,
+        b_eq=y,
+        bounds=bounds,
+        method="highs",
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+    )
     if res.status != 0:
         return None
-    coef = res.x[:p] - res.x[p:2 * p]
+    coef = res.x[:p] - res.x[p : 2 * p]
     intercept = float(res.x[-1]) if fit_intercept else 0.0
     coef, intercept = _polish_on_support(X, y, coef, intercept, lower, upper, fit_intercept)
-    return Interpolant(coef, intercept, np.asarray(res.eqlin.marginals, dtype=float),
-                       max(int(res.nit), 1))
+    return Interpolant(
+        coef, intercept, np.asarray(res.eqlin.marginals, dtype=float), max(int(res.nit), 1)
+    )
 
 
 def _polish_on_support(X: DesignMatrix, y, coef, intercept, lower, upper, fit_intercept):
@@ -235,10 +264,13 @@ def _polish_on_support(X: DesignMatrix, y, coef, intercept, lower, upper, fit_in
         return coef, intercept
     solution = la.lstsq(design, target)[0]
     new = coef.copy()
-    new[support] = solution[:len(support)]
+    new[support] = solution[: len(support)]
     new_b = float(solution[-1]) if fit_intercept else 0.0
-    keeps = (np.all(np.sign(new[support]) == np.sign(coef[support]))
-             and np.all(new >= lower) and np.all(new <= upper))
+    keeps = (
+        np.all(np.sign(new[support]) == np.sign(coef[support]))
+        and np.all(new >= lower)
+        and np.all(new <= upper)
+    )
     old_r = np.max(np.abs(y - np.asarray(X @ coef).ravel() - intercept))
     new_r = np.max(np.abs(y - np.asarray(X @ new).ravel() - new_b))
     return (new, new_b) if keeps and new_r < old_r else (coef, intercept)

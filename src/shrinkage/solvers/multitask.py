@@ -43,8 +43,9 @@ def residual(design: WeightedDesign, W: np.ndarray) -> tuple[np.ndarray, np.ndar
     if design.is_sparse:
         R = np.ascontiguousarray((design.y - design._csc() @ W).T)
         return R, R @ design.sw
-    return np.ascontiguousarray((design.y - design.Xd @ W).T, dtype=np.float64), \
-        np.zeros(W.shape[1])
+    return np.ascontiguousarray((design.y - design.Xd @ W).T, dtype=np.float64), np.zeros(
+        W.shape[1]
+    )
 
 
 def correlations(design: WeightedDesign, R: np.ndarray, rsum: np.ndarray) -> np.ndarray:
@@ -55,8 +56,9 @@ def correlations(design: WeightedDesign, R: np.ndarray, rsum: np.ndarray) -> np.
     return np.ascontiguousarray((R @ design.Xd).T, dtype=np.float64)
 
 
-def residual_products(design: WeightedDesign, R: np.ndarray, rsum: np.ndarray, W: np.ndarray
-                      ) -> tuple[float, float]:
+def residual_products(
+    design: WeightedDesign, R: np.ndarray, rsum: np.ndarray, W: np.ndarray
+) -> tuple[float, float]:
     """(<R, Y_c>_S, <R, R>_S) for the true residual."""
     if design.is_sparse:
         Rt = R + (design.x_offset @ W)[:, None]
@@ -83,8 +85,16 @@ def least_squares_optimum(design: WeightedDesign) -> float:
     return 0.5 * float(np.sum((Yd - Xd @ Z) ** 2))
 
 
-def multitask_gap(design: WeightedDesign, W: np.ndarray, R: np.ndarray, rsum: np.ndarray,
-                  C: np.ndarray, l1: float, l2: float, optimum: float | None = None) -> float:
+def multitask_gap(
+    design: WeightedDesign,
+    W: np.ndarray,
+    R: np.ndarray,
+    rsum: np.ndarray,
+    C: np.ndarray,
+    l1: float,
+    l2: float,
+    optimum: float | None = None,
+) -> float:
     """The duality gap at W in objective units (``optimum``: the least-squares optimum, used
     when l1 = l2 = 0, where the penalty gives no dual ball to scale the residual into)."""
     r_dot_y, r_dot_r = residual_products(design, R, rsum, W)
@@ -99,8 +109,17 @@ def multitask_gap(design: WeightedDesign, W: np.ndarray, R: np.ndarray, rsum: np
 # one alpha
 
 
-def solve_multitask(design: WeightedDesign, l1: float, l2: float, W0: np.ndarray, *, tol: float,
-                    max_iter: int, anderson: bool = True, state=None) -> Fit:
+def solve_multitask(
+    design: WeightedDesign,
+    l1: float,
+    l2: float,
+    W0: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int,
+    anderson: bool = True,
+    state=None,
+) -> Fit:
     """Minimise 0.5 sum_i s_i ||r_i||^2 + l1 sum_j ||W_j|| + l2/2 ||W||_F^2 over W (p, T).
 
     Parameters
@@ -151,8 +170,9 @@ def solve_multitask(design: WeightedDesign, l1: float, l2: float, W0: np.ndarray
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
     model = MultiTaskBCD(design, l1, l2, W, R, rsum, tol_abs, anderson=anderson)
     out = solve_working_set(model, max_iter=max_iter)
-    return Fit(W, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs),
-               state=(R, rsum))
+    return Fit(
+        W, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs), state=(R, rsum)
+    )
 
 
 class MultiTaskBCD:
@@ -164,23 +184,33 @@ class MultiTaskBCD:
     the rounding of X_j' R.  No screening.  ``W``, ``R`` and ``rsum`` are updated in place.
     """
 
-    def __init__(self, design: WeightedDesign, l1: float, l2: float, W: np.ndarray,
-                 R: np.ndarray, rsum: np.ndarray, tol_abs: float, *, anderson: bool):
+    def __init__(
+        self,
+        design: WeightedDesign,
+        l1: float,
+        l2: float,
+        W: np.ndarray,
+        R: np.ndarray,
+        rsum: np.ndarray,
+        tol_abs: float,
+        *,
+        anderson: bool,
+    ):
         self.design, self.l1, self.l2 = design, l1, l2
         self.W, self.R, self.rsum = W, R, rsum
         self.tol_abs, self.anderson = tol_abs, anderson
         self.lipschitz = np.asarray(design.col_norm_sq, dtype=np.float64)
         self.optimum = least_squares_optimum(design) if l1 == 0.0 and l2 == 0.0 else None
         yty = max(total_sum_of_squares(design), 0.0)
-        self.slack = (KKT_ROUNDING * np.sqrt(self.lipschitz * yty)
-                      + 8.0 * np.finfo(float).eps * l1)
+        self.slack = KKT_ROUNDING * np.sqrt(self.lipschitz * yty) + 8.0 * np.finfo(float).eps * l1
         self.scores = np.empty(W.shape[0])
         self.args = design.kernel_args()
 
     def certify(self, budget: int) -> Certificate:
         C = correlations(self.design, self.R, self.rsum)
-        gap = multitask_gap(self.design, self.W, self.R, self.rsum, C, self.l1, self.l2,
-                            self.optimum)
+        gap = multitask_gap(
+            self.design, self.W, self.R, self.rsum, C, self.l1, self.l2, self.optimum
+        )
         mt.kkt_scores(C, self.W, self.l1, self.l2, self.scores)
         self.scores[self.lipschitz == 0] = -1.0  # constant columns cannot move
         closed = not np.any((self.scores > self.slack) & ~self._nonzero())
@@ -193,8 +223,19 @@ class MultiTaskBCD:
         return Ranking(self.scores, self._nonzero())
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
-        epochs = mk.bcd_epochs(self.args, self.R, self.rsum, self.W, ws, self.lipschitz,
-                               self.l1, self.l2, budget, tol_inner, self.anderson)
+        epochs = mk.bcd_epochs(
+            self.args,
+            self.R,
+            self.rsum,
+            self.W,
+            ws,
+            self.lipschitz,
+            self.l1,
+            self.l2,
+            budget,
+            tol_inner,
+            self.anderson,
+        )
         stuck = epochs <= 1 and ws.size < self.W.shape[0]
         return Step(epochs, Progress.GROW if stuck else Progress.MOVED)
 
@@ -224,9 +265,12 @@ def check_multitask_target(Y, n_samples: int, dtype=np.float64, *, model: str = 
     ``Lasso`` / ``ElasticNet``)."""
     if np.ndim(Y) == 1:
         single = {"MultiTaskLasso": "Lasso", "MultiTaskElasticNet": "ElasticNet"}.get(
-            model, "Lasso or ElasticNet (or shrinkage.path)")
-        raise ValueError(f"y must be two-dimensional, one column per task (n_samples, n_tasks); "
-                         f"got shape {np.shape(Y)}. For a single task use {single}.")
+            model, "Lasso or ElasticNet (or shrinkage.path)"
+        )
+        raise ValueError(
+            f"y must be two-dimensional, one column per task (n_samples, n_tasks); "
+            f"got shape {np.shape(Y)}. For a single task use {single}."
+        )
     return v.check_target(Y, n_samples, multi_output=True, dtype=dtype)
 
 
@@ -238,11 +282,23 @@ def multitask_alpha_max(design: WeightedDesign, l1_ratio: float) -> float:
     return mt.alpha_max(C, l1_ratio)
 
 
-def solve_multitask_path(X, Y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: int = 100,
-                         eps: float = 1e-3, fit_intercept: bool = True, sample_weight=None,
-                         tol: float = 1e-4, max_iter: int = 1000, W0: np.ndarray | None = None,
-                         feature_names=None, validated: bool = False, model: str = "multitask_path"
-                         ) -> tuple[MultiTaskFits, list[Fit]]:
+def solve_multitask_path(
+    X,
+    Y,
+    *,
+    l1_ratio: float = 1.0,
+    alphas=None,
+    n_alphas: int = 100,
+    eps: float = 1e-3,
+    fit_intercept: bool = True,
+    sample_weight=None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    W0: np.ndarray | None = None,
+    feature_names=None,
+    validated: bool = False,
+    model: str = "multitask_path",
+) -> tuple[MultiTaskFits, list[Fit]]:
     """Warm-started solutions from the largest alpha down (validated inputs when ``validated``).
 
     The default grid has ``n_alphas`` values from alpha_max down to eps * alpha_max, evenly on
@@ -310,13 +366,17 @@ def solve_multitask_path(X, Y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: 
     if alphas is None:
         v.check_positive_int(n_alphas, "n_alphas")
         if not (isinstance(eps, int | float) and 0 < eps < 1):
-            raise ValueError(f"eps must be a number in (0, 1) (alpha_min / alpha_max); "
-                             f"got {eps!r}.")
+            raise ValueError(
+                f"eps must be a number in (0, 1) (alpha_min / alpha_max); got {eps!r}."
+            )
         if l1_ratio == 0:
             raise ValueError("l1_ratio=0 (pure L2) has no alpha_max: give alphas explicitly.")
         top = multitask_alpha_max(design, l1_ratio)
-        alphas = (np.geomspace(top, top * eps, n_alphas) if top > 0
-                  else np.full(n_alphas, np.finfo(float).eps))
+        alphas = (
+            np.geomspace(top, top * eps, n_alphas)
+            if top > 0
+            else np.full(n_alphas, np.finfo(float).eps)
+        )
     else:
         alphas = v.check_alphas(alphas)
     p, T = X.shape[1], Y.shape[1]
@@ -324,15 +384,31 @@ def solve_multitask_path(X, Y, *, l1_ratio: float = 1.0, alphas=None, n_alphas: 
     state = None
     fits = []
     for a in alphas:
-        fit = solve_multitask(design, float(a) * l1_ratio, float(a) * (1.0 - l1_ratio), W,
-                              tol=tol, max_iter=max_iter, state=state)
+        fit = solve_multitask(
+            design,
+            float(a) * l1_ratio,
+            float(a) * (1.0 - l1_ratio),
+            W,
+            tol=tol,
+            max_iter=max_iter,
+            state=state,
+        )
         W, state = fit.w, fit.state
         fits.append(fit)
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p, T)
-    intercepts = (design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
-                  if fit_intercept else np.zeros((len(alphas), T)))
-    result = MultiTaskFits(np.asarray(alphas, dtype=np.float64), coefs,
-                           np.asarray(intercepts, dtype=np.float64),
-                           np.array([f.gap for f in fits]), np.array([f.n_iter for f in fits]),
-                           np.array([f.converged for f in fits]), l1_ratio, names)
+    intercepts = (
+        design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
+        if fit_intercept
+        else np.zeros((len(alphas), T))
+    )
+    result = MultiTaskFits(
+        np.asarray(alphas, dtype=np.float64),
+        coefs,
+        np.asarray(intercepts, dtype=np.float64),
+        np.array([f.gap for f in fits]),
+        np.array([f.n_iter for f in fits]),
+        np.array([f.converged for f in fits]),
+        l1_ratio,
+        names,
+    )
     return result, fits

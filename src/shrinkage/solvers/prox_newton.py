@@ -60,10 +60,12 @@ class DivergenceError(ValueError):
 
 
 def diverged_message(datafit) -> str:
-    return (f"The {datafit.name} model has no finite optimum: its unpenalized part (the "
-            "intercept, columns with penalty_factor=0, or every column when alpha=0) drives the "
-            "loss to its infimum, e.g. the classes are perfectly separable by it, so the "
-            "coefficients diverge; use an L2 or L1 penalty (alpha > 0, penalty_factor > 0).")
+    return (
+        f"The {datafit.name} model has no finite optimum: its unpenalized part (the "
+        "intercept, columns with penalty_factor=0, or every column when alpha=0) drives the "
+        "loss to its infimum, e.g. the classes are perfectly separable by it, so the "
+        "coefficients diverge; use an L2 or L1 penalty (alpha > 0, penalty_factor > 0)."
+    )
 
 
 @dataclass
@@ -115,8 +117,16 @@ class _Data:
         return self.sw * curv
 
 
-def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float, *,
-                      tol_abs: float, max_iter: int, eta0: np.ndarray | None = None) -> Fit:
+def solve_prox_newton(
+    data: _Data,
+    pw: PenaltyWeights,
+    w0: np.ndarray,
+    b0: float,
+    *,
+    tol_abs: float,
+    max_iter: int,
+    eta0: np.ndarray | None = None,
+) -> Fit:
     """Minimise sum sw l(y, Xw + b + offset) + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box.
 
     Stops when the certificate (``certify``) is below ``tol_abs`` and no zero coefficient
@@ -128,18 +138,30 @@ def solve_prox_newton(data: _Data, pw: PenaltyWeights, w0: np.ndarray, b0: float
     """
     w = np.clip(np.asarray(w0, dtype=np.float64), pw.lower, pw.upper)
     b = float(b0) if data.fit_intercept else 0.0
-    eta = (eta0.copy() if eta0 is not None and np.array_equal(w, w0)
-           else data.design.matvec(w) + b + data.offset)
+    eta = (
+        eta0.copy()
+        if eta0 is not None and np.array_equal(w, w0)
+        else data.design.matvec(w) + b + data.offset
+    )
     model = ProxNewton(data, pw, w, b, eta, tol_abs)
     out = solve_working_set(model, max_iter=max_iter, reset=True)
     gap = out.cert.gap
-    if (data.convex and gap > tol_abs
-            and not model.stalled.tried_at(out.epochs)):  # the gap may be meaningless
-        gap = min(gap, near_unpenalized_bound(data, pw, model.w, model.b, model.eta,
-                                              polish_unpenalized))
-    return Fit(model.w, float(gap), out.epochs, bool(gap <= tol_abs and out.cert.closed),
-               float(tol_abs), intercept=model.b, state=model.eta,
-               certificate="duality_gap" if data.convex else "kkt")
+    if (
+        data.convex and gap > tol_abs and not model.stalled.tried_at(out.epochs)
+    ):  # the gap may be meaningless
+        gap = min(
+            gap, near_unpenalized_bound(data, pw, model.w, model.b, model.eta, polish_unpenalized)
+        )
+    return Fit(
+        model.w,
+        float(gap),
+        out.epochs,
+        bool(gap <= tol_abs and out.cert.closed),
+        float(tol_abs),
+        intercept=model.b,
+        state=model.eta,
+        certificate="duality_gap" if data.convex else "kkt",
+    )
 
 
 class ProxNewton:
@@ -153,8 +175,15 @@ class ProxNewton:
     The movable support and the free columns are forced in; fixed coordinates never enter.
     """
 
-    def __init__(self, data: _Data, pw: PenaltyWeights, w: np.ndarray, b: float,
-                 eta: np.ndarray, tol_abs: float):
+    def __init__(
+        self,
+        data: _Data,
+        pw: PenaltyWeights,
+        w: np.ndarray,
+        b: float,
+        eta: np.ndarray,
+        tol_abs: float,
+    ):
         p = data.design.shape[1]
         self.data, self.pw, self.w, self.b, self.eta, self.tol_abs = data, pw, w, b, eta, tol_abs
         self.free = free_columns(pw)
@@ -169,8 +198,9 @@ class ProxNewton:
 
     def certify(self, budget: int) -> Certificate:
         data, pw = self.data, self.pw
-        polished = polish_unpenalized(data, pw, self.free, self.w, self.b, self.eta,
-                                      max_steps=min(MAX_NEWTON, max(budget, 0)))
+        polished = polish_unpenalized(
+            data, pw, self.free, self.w, self.b, self.eta, max_steps=min(MAX_NEWTON, max(budget, 0))
+        )
         self.w, self.b, self.eta = polished.w, float(polished.b), polished.eta  # one intercept
         self.epochs += polished.n_steps
         self.g = data.sw * data.datafit.derivative(data.y, self.eta)
@@ -178,13 +208,15 @@ class ProxNewton:
         if data.convex:
             gap, objective = certify(data, pw, self.w, self.eta, self.grad, polished)
             if gap > self.tol_abs and self.stalled.check(objective, self.epochs):
-                gap = min(gap, near_unpenalized_bound(data, pw, self.w, self.b, self.eta,
-                                                      polish_unpenalized))
-        self.scores = kkt_violations(-self.grad, self.w, pw.l1, pw.l2, pw.lower, pw.upper,
-                                     np.empty(self.w.size))
+                gap = min(
+                    gap,
+                    near_unpenalized_bound(data, pw, self.w, self.b, self.eta, polish_unpenalized),
+                )
+        self.scores = kkt_violations(
+            -self.grad, self.w, pw.l1, pw.l2, pw.lower, pw.upper, np.empty(self.w.size)
+        )
         if not data.convex:
-            gap = glm_kkt_violation(self.scores, self.unit_sq, self.g, data.sw,
-                                    data.fit_intercept)
+            gap = glm_kkt_violation(self.scores, self.unit_sq, self.g, data.sw, data.fit_intercept)
         closed = support_closed(data, pw, self.w, self.scores, self.g)
         return Certificate(gap, closed, self.tol_abs, polished.n_steps)
 
@@ -199,8 +231,20 @@ class ProxNewton:
         n_steps = spent = 0
         tol = tol_inner
         while n_steps < MAX_NEWTON and spent < budget:
-            step = _newton_step(data, pw, ws, self.w, self.b, self.eta, self.g, tol,
-                                budget - spent, self.hx, self.hxx, self.args)
+            step = _newton_step(
+                data,
+                pw,
+                ws,
+                self.w,
+                self.b,
+                self.eta,
+                self.g,
+                tol,
+                budget - spent,
+                self.hx,
+                self.hxx,
+                self.args,
+            )
             if step is None:
                 break
             n_steps += 1
@@ -208,9 +252,17 @@ class ProxNewton:
             spent += n_epochs
             self.g = data.sw * data.datafit.derivative(data.y, self.eta)
             _glm_kernels.gradient_on(*self.args, ws, self.g, self.grad)
-            ws_worst = float(kkt_violations(
-                -self.grad[ws], self.w[ws], pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws],
-                np.empty(ws.size)).max())
+            ws_worst = float(
+                kkt_violations(
+                    -self.grad[ws],
+                    self.w[ws],
+                    pw.l1[ws],
+                    pw.l2[ws],
+                    pw.lower[ws],
+                    pw.upper[ws],
+                    np.empty(ws.size),
+                ).max()
+            )
             if ws_worst <= tol_inner:
                 break
             tol = INNER_FRACTION * ws_worst
@@ -218,8 +270,9 @@ class ProxNewton:
         return newton_progress(spent, n_steps, ws.size, self.n_movable)
 
 
-def forced_ranking(scores: np.ndarray, nonzero: np.ndarray, movable: np.ndarray,
-                   free: np.ndarray, n_movable: int) -> Ranking:
+def forced_ranking(
+    scores: np.ndarray, nonzero: np.ndarray, movable: np.ndarray, free: np.ndarray, n_movable: int
+) -> Ranking:
     """The ranking of the Newton solvers: the movable support and the free columns forced in,
     the fixed coordinates (lower == upper) below every score, at most ``n_movable`` columns."""
     forced = nonzero & movable
@@ -236,8 +289,9 @@ def newton_progress(epochs: int, n_steps: int, ws_size: int, n_movable: int) -> 
     return Step(epochs, Progress.STOP if ws_size == n_movable else Progress.GROW)
 
 
-def support_closed(data: _Data, pw: PenaltyWeights, w: np.ndarray, violations: np.ndarray,
-                   u: np.ndarray) -> bool:
+def support_closed(
+    data: _Data, pw: PenaltyWeights, w: np.ndarray, violations: np.ndarray, u: np.ndarray
+) -> bool:
     """Whether no zero coefficient violates its optimality condition beyond rounding.
 
     ``violations`` are the KKT violations of w's entries (raveled), ``u`` = sw l'(eta).  A zero
@@ -252,8 +306,9 @@ def support_closed(data: _Data, pw: PenaltyWeights, w: np.ndarray, violations: n
     positive = data.sw > 0
     u_sq = u[positive] ** 2
     scale = float(np.sum((u_sq if u.ndim == 1 else u_sq.sum(axis=1)) / data.sw[positive]))
-    closed, _ = _kernels.optimality_checks(np.ravel(violations), np.ravel(w), l1, norms, scale,
-                                           np.ones(w.size, dtype=np.bool_))
+    closed, _ = _kernels.optimality_checks(
+        np.ravel(violations), np.ravel(w), l1, norms, scale, np.ones(w.size, dtype=np.bool_)
+    )
     return bool(closed)
 
 
@@ -279,13 +334,28 @@ class Stall:
         return self.tried == epochs
 
 
-def certify(data: _Data, pw: PenaltyWeights, w: np.ndarray, eta: np.ndarray, grad: np.ndarray,
-            polished: Polished) -> tuple[float, float]:
+def certify(
+    data: _Data,
+    pw: PenaltyWeights,
+    w: np.ndarray,
+    eta: np.ndarray,
+    grad: np.ndarray,
+    polished: Polished,
+) -> tuple[float, float]:
     """(certificate, objective) at a polished point: the certificate is the duality gap, whose
     dual point takes the unpenalized block as fitted, plus that block's Newton decrement (how
     far it is from being fitted: ``glm_certificates``)."""
-    gap, primal = glm_duality_gap(data.datafit, data.y, data.sw, eta, data.offset, w, pw, grad,
-                                  _exact_entries(polished.exact, w.shape))
+    gap, primal = glm_duality_gap(
+        data.datafit,
+        data.y,
+        data.sw,
+        eta,
+        data.offset,
+        w,
+        pw,
+        grad,
+        _exact_entries(polished.exact, w.shape),
+    )
     return gap + polished.decrement, primal
 
 
@@ -302,8 +372,20 @@ def free_columns(pw: PenaltyWeights) -> np.ndarray:
     return np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0) & (pw.lower < pw.upper))
 
 
-def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epochs, hx, hxx,
-                 args: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]):
+def _newton_step(
+    data: _Data,
+    pw: PenaltyWeights,
+    ws,
+    w,
+    b,
+    eta,
+    g,
+    tol,
+    max_epochs,
+    hx,
+    hxx,
+    args: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool],
+):
     """One proximal Newton step on ``ws`` with its line search; None if it cannot descend."""
     h = data.model_curvature(eta)
     H = float(h.sum())
@@ -316,8 +398,9 @@ def _newton_step(data: _Data, pw: PenaltyWeights, ws, w, b, eta, g, tol, max_epo
     d = np.zeros_like(eta)
     c = -float(g.sum()) / H if intercept else 0.0
     penalty = penalty_arrays(ELASTIC_NET, pw.l1, pw.l2, pw.lower, pw.upper)
-    c, n_epochs = _glm_kernels.newton_cd(args, penalty, ws, z, g, a, d, c, h, mean, curv, H,
-                                         max_epochs, tol)
+    c, n_epochs = _glm_kernels.newton_cd(
+        args, penalty, ws, z, g, a, d, c, h, mean, curv, H, max_epochs, tol
+    )
     direction = d + c
     w_ws, z_ws, l1, l2 = w[ws], z[ws], pw.l1[ws], pw.l2[ws]
     dw = z_ws - w_ws
@@ -358,10 +441,12 @@ def backtrack(trial, f0: float, decrease: float):
 
 def objective_along(data: _Data, eta: np.ndarray, direction: np.ndarray):
     """The ``backtrack`` trial of the datafit alone on eta + t direction: t -> (f, (eta_t, f))."""
+
     def trial(t: float):
         eta_t = eta + t * direction
         f_t = data.objective(eta_t)
         return f_t, (eta_t, f_t)
+
     return trial
 
 
@@ -421,8 +506,16 @@ def newton_direction(B: np.ndarray, h: np.ndarray, g: np.ndarray, fit_intercept:
     return -uncentre(s, mean), max(float(grad @ s), 0.0)
 
 
-def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.ndarray,
-                       b: float, eta: np.ndarray, *, max_steps: int = 50) -> Polished:
+def polish_unpenalized(
+    data: _Data,
+    pw: PenaltyWeights,
+    free: np.ndarray,
+    w: np.ndarray,
+    b: float,
+    eta: np.ndarray,
+    *,
+    max_steps: int = 50,
+) -> Polished:
     """Newton's method on the unpenalized block (intercept, free columns inside their bounds),
     the penalized coefficients held fixed, until its gradient vanishes to rounding or its
     Newton decrement stops shrinking below the objective's rounding (at most ``max_steps``
@@ -431,8 +524,10 @@ def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.
     The step and the decrement are computed on the centred, Jacobi-scaled block: the stop does
     not depend on the columns' units.
     """
-    inside = free[(w[free] > pw.lower[free]) & (w[free] < pw.upper[free])
-                  | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])]
+    inside = free[
+        (w[free] > pw.lower[free]) & (w[free] < pw.upper[free])
+        | np.isinf(pw.lower[free]) & np.isinf(pw.upper[free])
+    ]
     if not data.fit_intercept and not inside.size:
         return Polished(w, b, eta, inside, 0.0, 0)
     w = w.copy()
@@ -445,8 +540,12 @@ def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.
         # rounding level of each gradient entry: the block is exact there
         size = float(np.max(np.abs(B.T @ g) / (np.abs(B.T) @ np.abs(g) + 1e-300)))
         step, decrement = newton_direction(B, data.model_curvature(eta), g, data.fit_intercept)
-        if (size <= NEWTON_ROUNDING or n_steps >= max_steps or not decrement > 0
-                or (decrement <= NEWTON_ROUNDING * abs(f) and decrement >= last)):
+        if (
+            size <= NEWTON_ROUNDING
+            or n_steps >= max_steps
+            or not decrement > 0
+            or (decrement <= NEWTON_ROUNDING * abs(f) and decrement >= last)
+        ):
             break
         last = decrement
         accepted = backtrack(objective_along(data, eta, B @ step), f, -decrement)
@@ -456,10 +555,10 @@ def polish_unpenalized(data: _Data, pw: PenaltyWeights, free: np.ndarray, w: np.
         n_steps += 1
         if data.fit_intercept:
             b += t * step[0]
-        w[inside] += t * step[int(data.fit_intercept):]
+        w[inside] += t * step[int(data.fit_intercept) :]
         clipped = np.clip(w[inside], pw.lower[inside], pw.upper[inside])
         if not np.array_equal(clipped, w[inside]):  # a bound reached: it leaves the block
-            eta = eta + B[:, int(data.fit_intercept):] @ (clipped - w[inside])
+            eta = eta + B[:, int(data.fit_intercept) :] @ (clipped - w[inside])
             f = data.objective(eta)
             w[inside] = clipped
             inside = inside[(clipped > pw.lower[inside]) & (clipped < pw.upper[inside])]
@@ -478,8 +577,9 @@ def unpenalized_block(data: _Data, cols: np.ndarray) -> np.ndarray:
     return np.hstack(blocks) if blocks else np.empty((data.y.shape[0], 0))
 
 
-def near_unpenalized_bound(data: _Data, pw: PenaltyWeights, w: np.ndarray, b, eta: np.ndarray,
-                           polish) -> float:
+def near_unpenalized_bound(
+    data: _Data, pw: PenaltyWeights, w: np.ndarray, b, eta: np.ndarray, polish
+) -> float:
     """A bound on P(w) - P* for tiny penalties, where the duality gap is meaningless:
     P(w) - P* <= (F(w) - min F) + Omega(w), F the datafit alone minimised over every movable
     coefficient without bounds (Omega >= 0, and the box only raises min F), with F(w) - min F
@@ -490,8 +590,9 @@ def near_unpenalized_bound(data: _Data, pw: PenaltyWeights, w: np.ndarray, b, et
     if movable.size + 1 > _MAX_BOUND_COLUMNS or n * (movable.size + 1) > _MAX_BOUND_ENTRIES:
         return np.inf
     zeros = np.zeros_like(pw.l1)
-    unbounded = PenaltyWeights(zeros, zeros, np.full_like(zeros, -np.inf),
-                               np.full_like(zeros, np.inf))
+    unbounded = PenaltyWeights(
+        zeros, zeros, np.full_like(zeros, -np.inf), np.full_like(zeros, np.inf)
+    )
     decrement = polish(data, unbounded, movable, w, b, eta, max_steps=0).decrement
     l1, l2, _, _ = flat_weights(pw, w.shape)
     return decrement + float(penalty_value(np.ravel(w), l1, l2))

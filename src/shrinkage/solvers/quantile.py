@@ -52,8 +52,7 @@ class QuantileData:
     fit_intercept: bool
 
     def certify(self, pw: PenaltyWeights, w, b, theta0=None) -> Certificate:
-        return certify(self.X, self.y, self.sw, self.quantile, pw, w, b, self.fit_intercept,
-                       theta0)
+        return certify(self.X, self.y, self.sw, self.quantile, pw, w, b, self.fit_intercept, theta0)
 
 
 class QuantileDesign:
@@ -102,8 +101,7 @@ class QuantileDesign:
         return out
 
 
-def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_iter: int
-                   ) -> Fit:
+def solve_quantile(data: QuantileData, pw: PenaltyWeights, *, tol: float, max_iter: int) -> Fit:
     """Minimise the penalized pinball objective; ``tol`` is the absolute duality gap wanted."""
     fixed = (pw.lower == pw.upper) | _surely_zero(data, pw)
     w_base = np.where(pw.lower == pw.upper, pw.lower, 0.0)
@@ -148,8 +146,9 @@ def _surely_zero(data: QuantileData, pw: PenaltyWeights) -> np.ndarray:
     return (pw.lower <= 0) & (pw.upper >= 0) & (pw.l1 > reach)
 
 
-def _polish(data: QuantileData, pw: PenaltyWeights, lp: _LP, w: np.ndarray, b: float,
-            theta_ipm: np.ndarray):
+def _polish(
+    data: QuantileData, pw: PenaltyWeights, lp: _LP, w: np.ndarray, b: float, theta_ipm: np.ndarray
+):
     """Exact solutions guessed from an interior iterate: each yields (w, b, certificate).
 
     Coefficients within eps_w (in the LP's units) of 0 (with an L1 part) or of a bound are
@@ -191,19 +190,22 @@ def _polish(data: QuantileData, pw: PenaltyWeights, lp: _LP, w: np.ndarray, b: f
         nb, ns, ni = B.size, S.size, int(data.fit_intercept)
         K = np.zeros((nb + ns + ni, ns + ni + nb))
         K[:nb, :ns] = XB
-        K[:nb, ns:ns + ni] = 1.0
-        K[nb:nb + ns, :ns] = -np.diag(pw.l2[S])
-        K[nb:nb + ns, ns + ni:] = XB.T
-        K[nb + ns:, ns + ni:] = 1.0
+        K[:nb, ns : ns + ni] = 1.0
+        K[nb : nb + ns, :ns] = -np.diag(pw.l2[S])
+        K[nb : nb + ns, ns + ni :] = XB.T
+        K[nb + ns :, ns + ni :] = 1.0
         sign = np.sign(w[S])
-        rhs = np.concatenate([
-            y[B] - np.asarray(X[B] @ value).ravel(),
-            pw.l1[S] * sign - np.asarray(X[:, S].T @ theta).ravel(),
-            [-theta.sum()] * ni])
+        rhs = np.concatenate(
+            [
+                y[B] - np.asarray(X[B] @ value).ravel(),
+                pw.l1[S] * sign - np.asarray(X[:, S].T @ theta).ravel(),
+                [-theta.sum()] * ni,
+            ]
+        )
         z0 = np.concatenate([w[S], [b] * ni, theta_ipm[B]])
         z = z0 + np.linalg.lstsq(K, rhs - K @ z0, rcond=None)[0]
         value[S] = np.clip(z[:ns], pw.lower[S], pw.upper[S])
-        theta[B] = z[ns + ni:]
+        theta[B] = z[ns + ni :]
         b_new = float(z[ns]) if ni else 0.0
         yield value, b_new, data.certify(pw, value, b_new, theta)
 
@@ -215,8 +217,7 @@ class _LP:
     variables are O(1); then w_j = sigma x_j / c_j and theta = (row duals) / kappa.
     """
 
-    def __init__(self, data: QuantileData, pw: PenaltyWeights, w_base: np.ndarray,
-                 act: np.ndarray):
+    def __init__(self, data: QuantileData, pw: PenaltyWeights, w_base: np.ndarray, act: np.ndarray):
         X, sw, tau = data.X, data.sw, data.quantile
         self.rows = np.flatnonzero(sw > 0)
         self.act, self.w_base, self.pw = act, w_base, pw
@@ -247,20 +248,44 @@ class _LP:
             (cost[halves], quad[halves], np.zeros(halves.size), -lo[halves], halves, -1.0),
         ]
         if self.intercept:
-            parts.append((np.zeros(1), np.zeros(1), np.array([-np.inf]), np.array([np.inf]),
-                          np.array([len(act)]), 1.0))
-        cols = [np.concatenate([np.broadcast_to(np.asarray(part[i], float), part[4].shape)
-                                for part in parts]) for i in range(6)]
+            parts.append(
+                (
+                    np.zeros(1),
+                    np.zeros(1),
+                    np.array([-np.inf]),
+                    np.array([np.inf]),
+                    np.array([len(act)]),
+                    1.0,
+                )
+            )
+        cols = [
+            np.concatenate(
+                [np.broadcast_to(np.asarray(part[i], float), part[4].shape) for part in parts]
+            )
+            for i in range(6)
+        ]
         m = len(d)
-        return BoundedQP(cols[0], cols[1], cols[2], cols[3], cols[4].astype(np.int64), cols[5],
-                         d / sigma, kappa * tau * sw_r, kappa * (1.0 - tau) * sw_r,
-                         np.ones(m, dtype=bool))
+        return BoundedQP(
+            cols[0],
+            cols[1],
+            cols[2],
+            cols[3],
+            cols[4].astype(np.int64),
+            cols[5],
+            d / sigma,
+            kappa * tau * sw_r,
+            kappa * (1.0 - tau) * sw_r,
+            np.ones(m, dtype=bool),
+        )
 
     def primal(self, x: np.ndarray) -> tuple[np.ndarray, float]:
         delta = np.bincount(self.qp.col, self.qp.sign * x, minlength=self.design.shape[1])
         w = self.w_base.copy()
-        w[self.act] = np.clip(self.sigma * delta[: len(self.act)] / self.c,
-                              self.pw.lower[self.act], self.pw.upper[self.act])
+        w[self.act] = np.clip(
+            self.sigma * delta[: len(self.act)] / self.c,
+            self.pw.lower[self.act],
+            self.pw.upper[self.act],
+        )
         b = float(self.sigma * delta[-1]) if self.intercept else 0.0
         return w, b
 
@@ -323,8 +348,15 @@ class NullFit:
     theta: np.ndarray
 
 
-def quantile_alpha_max(data: QuantileData, weight: np.ndarray, lower: np.ndarray,
-                       upper: np.ndarray, *, tol: float, max_iter: int) -> NullFit:
+def quantile_alpha_max(
+    data: QuantileData,
+    weight: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int,
+) -> NullFit:
     """alpha_max = min over the optimal dual set Theta of the null model of
     max_j |X_j'theta| / weight_j (one side only where a bound fixes the sign of w_j).
 
@@ -358,20 +390,30 @@ def quantile_alpha_max(data: QuantileData, weight: np.ndarray, lower: np.ndarray
     theta = sw * np.where(r > 0, tau, tau - 1.0)
     theta[Z] = 0.0
     if Z.size and np.any(penalized):
-        theta[Z] = _theta_on_ties(data, theta, Z, weight, penalized, lower, upper, w, pw_null,
-                                  max_iter)
+        theta[Z] = _theta_on_ties(
+            data, theta, Z, weight, penalized, lower, upper, w, pw_null, max_iter
+        )
     else:
         theta[Z] = (tau - 0.5) * sw[Z]
-    theta, corr = feasible_theta(X, theta, (tau - 1.0) * sw, tau * sw, pw_null,
-                                 data.fit_intercept)
+    theta, corr = feasible_theta(X, theta, (tau - 1.0) * sw, tau * sw, pw_null, data.fit_intercept)
     up = penalized & (upper > 0)
     down = penalized & (lower < 0)
     ratio = np.concatenate([corr[up] / weight[up], -corr[down] / weight[down], [0.0]])
     return NullFit(float(max(np.max(ratio), 0.0)), w, b, theta)
 
 
-def _theta_on_ties(data: QuantileData, theta: np.ndarray, Z: np.ndarray, weight, penalized,
-                   lower, upper, w, pw_null, max_iter) -> np.ndarray:
+def _theta_on_ties(
+    data: QuantileData,
+    theta: np.ndarray,
+    Z: np.ndarray,
+    weight,
+    penalized,
+    lower,
+    upper,
+    w,
+    pw_null,
+    max_iter,
+) -> np.ndarray:
     """min t over theta_Z in the box: -t weight_j <= X_j'theta <= t weight_j (one side where a
     bound fixes the sign), with the null model's constraints; an LP in (kappa theta_Z, kappa t),
     each constraint scaled to unit largest coefficient."""
@@ -399,18 +441,25 @@ def _theta_on_ties(data: QuantileData, theta: np.ndarray, Z: np.ndarray, weight,
     A, d = _unit_rows(np.asarray(rows), np.asarray(rhs))
     N, e_unit = _unit_rows(np.asarray(eq), np.asarray(e)) if eq else (None, None)
     qp = BoundedQP(
-        c=np.append(np.zeros(nz), 1.0), q=np.zeros(nz + 1),
-        lo=np.append(kappa * (tau - 1.0) * sw[Z], 0.0), hi=np.append(kappa * tau * sw[Z], np.inf),
-        col=np.arange(nz + 1), sign=np.ones(nz + 1), d=d,
-        cp=np.zeros(len(d)), cm=np.zeros(len(d)), minus=np.zeros(len(d), dtype=bool),
-        N=N, e=e_unit)
+        c=np.append(np.zeros(nz), 1.0),
+        q=np.zeros(nz + 1),
+        lo=np.append(kappa * (tau - 1.0) * sw[Z], 0.0),
+        hi=np.append(kappa * tau * sw[Z], np.inf),
+        col=np.arange(nz + 1),
+        sign=np.ones(nz + 1),
+        d=d,
+        cp=np.zeros(len(d)),
+        cm=np.zeros(len(d)),
+        minus=np.zeros(len(d), dtype=bool),
+        N=N,
+        e=e_unit,
+    )
     scale = max(1.0, float(np.max(np.abs(qp.d), initial=0.0)))
 
     def stop(it: Iterate, res: Residuals) -> bool:
         return res.mu <= 1e-13 * scale and res.primal() <= 1e-11 * scale and res.dual() <= 1e-11
 
-    it, _ = interior_point(qp, DenseDesign(A), max_iter=max(max_iter, 60),
-                           stop=stop)
+    it, _ = interior_point(qp, DenseDesign(A), max_iter=max(max_iter, 60), stop=stop)
     return it.x[:nz] / kappa
 
 

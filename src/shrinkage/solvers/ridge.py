@@ -18,14 +18,14 @@ def ridge_cholesky(G: np.ndarray, q: np.ndarray, l2: np.ndarray) -> np.ndarray:
     """(G + diag(l2))^-1 q; least squares where the system is singular (unpenalized duplicates)."""
     A = G + np.diag(l2)
     try:
-        return la.cho_solve(la.cho_factor(A, lower=True, check_finite=False), q,
-                            check_finite=False)
+        return la.cho_solve(la.cho_factor(A, lower=True, check_finite=False), q, check_finite=False)
     except la.LinAlgError:
         return la.lstsq(A, q, check_finite=False)[0]
 
 
-def ridge_path_primal(stats: SufficientStatistics, multipliers: np.ndarray, d: np.ndarray
-                      ) -> np.ndarray:
+def ridge_path_primal(
+    stats: SufficientStatistics, multipliers: np.ndarray, d: np.ndarray
+) -> np.ndarray:
     """Coefficients for l2 = a d^2, every a in ``multipliers``, from one eigendecomposition.
 
     Returns an array (n_alphas, p) or (n_alphas, p, n_targets).
@@ -43,8 +43,9 @@ def ridge_path_primal(stats: SufficientStatistics, multipliers: np.ndarray, d: n
     return coefs / d[None, :, None]
 
 
-def ridge_path_dual(design: WeightedDesign, y: np.ndarray, multipliers: np.ndarray,
-                    d: np.ndarray) -> np.ndarray:
+def ridge_path_dual(
+    design: WeightedDesign, y: np.ndarray, multipliers: np.ndarray, d: np.ndarray
+) -> np.ndarray:
     """Same as ``ridge_path_primal`` through the n x n kernel: for p > n.
 
     ``y`` is the centred target scaled by sqrt(sw) (one or several columns).  Sparse X is never

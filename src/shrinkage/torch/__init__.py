@@ -33,8 +33,24 @@ from .sparsity import (
 )
 
 __all__ = [
-    "L1", "L2", "ElasticNet", "GroupL1", "LayerSparsity", "PathPoint", "Proximal", "PruneResult",
-    "RegularizationPath", "decayed_parameters", "elastic_net", "group_l1", "l1", "l2",
-    "param_groups", "prune_zeros", "remove_dead_units", "report_frame", "sparsity_report",
+    "L1",
+    "L2",
+    "ElasticNet",
+    "GroupL1",
+    "LayerSparsity",
+    "PathPoint",
+    "Proximal",
+    "PruneResult",
+    "RegularizationPath",
+    "decayed_parameters",
+    "elastic_net",
+    "group_l1",
+    "l1",
+    "l2",
+    "param_groups",
+    "prune_zeros",
+    "remove_dead_units",
+    "report_frame",
+    "sparsity_report",
     "split_parameters",
 ]

@@ -21,22 +21,25 @@ Params: TypeAlias = "torch.Tensor | Iterable[torch.Tensor]"
 Exclude: TypeAlias = "str | type[nn.Module] | Iterable[str | type[nn.Module]]"
 
 NORM_TYPES: tuple[type[nn.Module], ...] = tuple(
-    t for t in (
+    t
+    for t in (
         nn.modules.batchnorm._BatchNorm,  # BatchNorm1d/2d/3d, SyncBatchNorm, lazy variants
         nn.modules.instancenorm._InstanceNorm,
         nn.LayerNorm,
         nn.GroupNorm,
         nn.LocalResponseNorm,
         getattr(nn, "RMSNorm", None),  # torch >= 2.4
-    ) if t is not None
+    )
+    if t is not None
 )
 EMBEDDING_TYPES: tuple[type[nn.Module], ...] = (nn.Embedding, nn.EmbeddingBag)
 CATEGORIES = ("bias", "norm", "embedding")
 DEFAULT_EXCLUDE = CATEGORIES
 
 
-def split_parameters(model: nn.Module, exclude: Exclude = DEFAULT_EXCLUDE
-                     ) -> tuple[list[tuple[str, nn.Parameter]], list[tuple[str, nn.Parameter]]]:
+def split_parameters(
+    model: nn.Module, exclude: Exclude = DEFAULT_EXCLUDE
+) -> tuple[list[tuple[str, nn.Parameter]], list[tuple[str, nn.Parameter]]]:
     """(decayed, excluded) lists of ``(name, parameter)``, each trainable parameter once.
 
     A parameter shared by several modules (tied weights) is excluded when any owner excludes it.
@@ -87,8 +90,9 @@ def split_parameters(model: nn.Module, exclude: Exclude = DEFAULT_EXCLUDE
     return decay, rest
 
 
-def param_groups(model: nn.Module, weight_decay: float, *, exclude: Exclude = DEFAULT_EXCLUDE
-                 ) -> list[dict[str, Any]]:
+def param_groups(
+    model: nn.Module, weight_decay: float, *, exclude: Exclude = DEFAULT_EXCLUDE
+) -> list[dict[str, Any]]:
     """Two optimizer groups: the weights with ``weight_decay``, the excluded ones with 0.
 
     Each group also carries ``"penalize"`` (True / False), which ``Proximal`` reads when it is not
@@ -131,8 +135,7 @@ def param_groups(model: nn.Module, weight_decay: float, *, exclude: Exclude = DE
     return [g for g in groups if g["params"]]
 
 
-def decayed_parameters(model: nn.Module, exclude: Exclude = DEFAULT_EXCLUDE
-                       ) -> list[nn.Parameter]:
+def decayed_parameters(model: nn.Module, exclude: Exclude = DEFAULT_EXCLUDE) -> list[nn.Parameter]:
     """The parameters ``param_groups`` decays: what a penalty in the loss should usually see.
 
     Parameters
@@ -170,13 +173,15 @@ def _check_exclude(exclude: Exclude) -> tuple[set[str], tuple[type[nn.Module], .
         elif isinstance(item, type) and issubclass(item, nn.Module):
             types.append(item)
         else:
-            raise TypeError(f"exclude must hold {CATEGORIES} and/or torch.nn.Module subclasses; "
-                            f"got {item!r}.")
+            raise TypeError(
+                f"exclude must hold {CATEGORIES} and/or torch.nn.Module subclasses; got {item!r}."
+            )
     return categories, tuple(types)
 
 
-def _excluded(module: nn.Module, name: str, categories: set[str],
-              types: tuple[type[nn.Module], ...]) -> bool:
+def _excluded(
+    module: nn.Module, name: str, categories: set[str], types: tuple[type[nn.Module], ...]
+) -> bool:
     if types and isinstance(module, types):
         return True
     if "norm" in categories and isinstance(module, NORM_TYPES):

@@ -135,13 +135,21 @@ class RegularizationPath:
     (2, 8)
     """
 
-    def __init__(self, model: nn.Module, lambdas: ArrayLike, *,
-                 penalty: str | Callable[[float], _Penalty] = "l1", l1_ratio: float = 0.5,
-                 optimizer: Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer] | None
-                 = None, epochs: int = 20, batch_size: int | None = None,
-                 loss: str = "cross_entropy",
-                 params: Callable[[nn.Module], Iterable[torch.Tensor]] | None = None,
-                 keep_states: bool = False, random_state: int | None = 0) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        lambdas: ArrayLike,
+        *,
+        penalty: str | Callable[[float], _Penalty] = "l1",
+        l1_ratio: float = 0.5,
+        optimizer: Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer] | None = None,
+        epochs: int = 20,
+        batch_size: int | None = None,
+        loss: str = "cross_entropy",
+        params: Callable[[nn.Module], Iterable[torch.Tensor]] | None = None,
+        keep_states: bool = False,
+        random_state: int | None = 0,
+    ) -> None:
         self.model = model
         self.lambdas = lambdas
         self.penalty = penalty
@@ -154,8 +162,13 @@ class RegularizationPath:
         self.keep_states = keep_states
         self.random_state = random_state
 
-    def fit(self, X: ArrayLike, y: ArrayLike, X_val: ArrayLike | None = None,
-            y_val: ArrayLike | None = None) -> RegularizationPath:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        X_val: ArrayLike | None = None,
+        y_val: ArrayLike | None = None,
+    ) -> RegularizationPath:
         if not isinstance(self.model, nn.Module):
             raise TypeError(f"model must be a torch.nn.Module; got {type(self.model).__name__}.")
         lambdas = np.sort(v.check_nonnegatives(self.lambdas, "lambdas"))[::-1]
@@ -170,11 +183,15 @@ class RegularizationPath:
             raise ValueError("give both X_val and y_val, or neither.")
         else:
             val = _tensors(X_val, y_val, self.loss, dtype, "X_val", "y_val")
-        batch = X.shape[0] if self.batch_size is None else v.check_positive_int(
-            self.batch_size, "batch_size")
+        batch = (
+            X.shape[0]
+            if self.batch_size is None
+            else v.check_positive_int(self.batch_size, "batch_size")
+        )
         loss_fn = nn.CrossEntropyLoss() if self.loss == "cross_entropy" else nn.MSELoss()
         generator = torch.Generator().manual_seed(
-            0 if self.random_state is None else int(self.random_state))
+            0 if self.random_state is None else int(self.random_state)
+        )
 
         model = copy.deepcopy(self.model)
         penalized = list((self.params or decayed_parameters)(model))
@@ -186,12 +203,11 @@ class RegularizationPath:
                 model.train()
                 order = torch.randperm(X.shape[0], generator=generator)
                 for start in range(0, X.shape[0], batch):
-                    idx = order[start:start + batch]
+                    idx = order[start : start + batch]
                     prox.zero_grad()
                     loss_fn(model(X[idx]), y[idx]).backward()
                     prox.step()
-            points.append(self._point(float(lam), model, prox, penalized, loss_fn,
-                                      (X, y), val))
+            points.append(self._point(float(lam), model, prox, penalized, loss_fn, (X, y), val))
             if self.keep_states:
                 states.append(copy.deepcopy(model.state_dict()))
         self.model_ = model
@@ -219,29 +235,48 @@ class RegularizationPath:
         return lambda lam: GroupL1(lam, groups)
 
     @torch.no_grad()
-    def _point(self, lam: float, model: nn.Module, prox: Proximal, penalized: list[torch.Tensor],
-               loss_fn: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
-               val: tuple[torch.Tensor, torch.Tensor]) -> PathPoint:
+    def _point(
+        self,
+        lam: float,
+        model: nn.Module,
+        prox: Proximal,
+        penalized: list[torch.Tensor],
+        loss_fn: nn.Module,
+        train: tuple[torch.Tensor, torch.Tensor],
+        val: tuple[torch.Tensor, torch.Tensor],
+    ) -> PathPoint:
         model.eval()
         train_loss = float(loss_fn(model(train[0]), train[1]))
         out = model(val[0])
-        accuracy = (float((out.argmax(dim=1) == val[1]).double().mean())
-                    if self.loss == "cross_entropy" else float("nan"))
+        accuracy = (
+            float((out.argmax(dim=1) == val[1]).double().mean())
+            if self.loss == "cross_entropy"
+            else float("nan")
+        )
         flat = torch.cat([p.detach().reshape(-1) for p in penalized])
         n_zero = int((flat == 0).sum())
-        zero_rows = sum(int((p.reshape(p.shape[0], -1) == 0).all(dim=1).sum())
-                        for p in penalized if p.ndim >= 2)
-        return PathPoint(lam, train_loss, float(prox.penalty_value()),
-                         float(loss_fn(out, val[1])), accuracy, n_zero / flat.numel(),
-                         flat.numel() - n_zero, zero_rows)
+        zero_rows = sum(
+            int((p.reshape(p.shape[0], -1) == 0).all(dim=1).sum()) for p in penalized if p.ndim >= 2
+        )
+        return PathPoint(
+            lam,
+            train_loss,
+            float(prox.penalty_value()),
+            float(loss_fn(out, val[1])),
+            accuracy,
+            n_zero / flat.numel(),
+            flat.numel() - n_zero,
+            zero_rows,
+        )
 
 
 def _default_optimizer(params: Iterable[nn.Parameter]) -> torch.optim.Optimizer:
     return torch.optim.SGD(params, lr=0.1, momentum=0.9)
 
 
-def _tensors(X: ArrayLike, y: ArrayLike, loss: str, dtype: torch.dtype, x_name: str,
-             y_name: str) -> tuple[torch.Tensor, torch.Tensor]:
+def _tensors(
+    X: ArrayLike, y: ArrayLike, loss: str, dtype: torch.dtype, x_name: str, y_name: str
+) -> tuple[torch.Tensor, torch.Tensor]:
     X = torch.as_tensor(X).to(dtype)
     y = torch.as_tensor(y)
     y = y.long() if loss == "cross_entropy" else y.to(X.dtype)

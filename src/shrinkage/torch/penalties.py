@@ -130,8 +130,9 @@ class ElasticNet:
 
     def __call__(self, params: Params) -> torch.Tensor:
         r = self.l1_ratio
-        return self.alpha * _sum(as_parameter_list(params),
-                                 lambda p: r * p.abs().sum() + 0.5 * (1 - r) * p.pow(2).sum())
+        return self.alpha * _sum(
+            as_parameter_list(params), lambda p: r * p.abs().sum() + 0.5 * (1 - r) * p.pow(2).sum()
+        )
 
     @torch.no_grad()
     def prox_(self, p: torch.Tensor, step: float | torch.Tensor) -> torch.Tensor:
@@ -189,9 +190,11 @@ class GroupL1:
                 raise ValueError("groups='heads' needs n_heads (the number of attention heads).")
             v.check_positive_int(self.n_heads, "n_heads")
         elif self.n_heads is not None or self.packed != 1 or self.dim != 0:
-            raise ValueError(f"n_heads, packed and dim apply to groups='heads' only; got "
-                             f"groups={self.groups!r} with n_heads={self.n_heads!r}, "
-                             f"packed={self.packed!r}, dim={self.dim!r}.")
+            raise ValueError(
+                f"n_heads, packed and dim apply to groups='heads' only; got "
+                f"groups={self.groups!r} with n_heads={self.n_heads!r}, "
+                f"packed={self.packed!r}, dim={self.dim!r}."
+            )
 
     def __call__(self, params: Params) -> torch.Tensor:
         return self.alpha * _sum(as_parameter_list(params), lambda p: self.group_norms(p).sum())
@@ -221,16 +224,20 @@ class GroupL1:
             return 0, 1, p.shape[0] if p.ndim else 1
         if self.groups == "columns":
             if p.ndim < 2:
-                raise ValueError(f"groups='columns' needs tensors with 2 or more dimensions; got "
-                                 f"shape {tuple(p.shape)}.")
+                raise ValueError(
+                    f"groups='columns' needs tensors with 2 or more dimensions; got "
+                    f"shape {tuple(p.shape)}."
+                )
             return 1, 1, p.shape[1]
         assert self.n_heads is not None  # groups="heads": __post_init__ requires n_heads
         dim = self.dim % p.ndim if p.ndim else 0
         size = p.shape[dim] if p.ndim else 1
         if size % (self.packed * self.n_heads):
-            raise ValueError(f"groups='heads': dimension {self.dim} of a tensor of shape "
-                             f"{tuple(p.shape)} is not divisible by packed * n_heads = "
-                             f"{self.packed} * {self.n_heads}.")
+            raise ValueError(
+                f"groups='heads': dimension {self.dim} of a tensor of shape "
+                f"{tuple(p.shape)} is not divisible by packed * n_heads = "
+                f"{self.packed} * {self.n_heads}."
+            )
         return dim, self.packed, self.n_heads
 
     def _to_groups(self, p: torch.Tensor) -> torch.Tensor:
@@ -338,8 +345,15 @@ def elastic_net(params: Params, alpha: float, l1_ratio: float = 0.5) -> torch.Te
     return ElasticNet(alpha, l1_ratio)(params)
 
 
-def group_l1(params: Params, alpha: float, groups: str = "rows", *, n_heads: int | None = None,
-             packed: int = 1, dim: int = 0) -> torch.Tensor:
+def group_l1(
+    params: Params,
+    alpha: float,
+    groups: str = "rows",
+    *,
+    n_heads: int | None = None,
+    packed: int = 1,
+    dim: int = 0,
+) -> torch.Tensor:
     """alpha sum_g ||w_g||_2 with each tensor of ``params`` split into groups (see ``GroupL1``).
 
     Parameters
@@ -373,8 +387,7 @@ def group_l1(params: Params, alpha: float, groups: str = "rows", *, n_heads: int
     return GroupL1(alpha, groups, n_heads, packed, dim)(params)
 
 
-def _sum(params: list[torch.Tensor], term: Callable[[torch.Tensor], torch.Tensor]
-         ) -> torch.Tensor:
+def _sum(params: list[torch.Tensor], term: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
     total = term(params[0])
     for p in params[1:]:
         total = total + term(p)

@@ -42,6 +42,7 @@ class _Penalty(Protocol):
 
     def prox_(self, p: torch.Tensor, step: float | torch.Tensor) -> torch.Tensor: ...
 
+
 STEPS = ("auto", "lr", "adam")
 ADAM_TYPES = (torch.optim.Adam, torch.optim.AdamW)
 
@@ -86,44 +87,66 @@ class Proximal:
     3
     """
 
-    def __init__(self, optimizer: torch.optim.Optimizer | Proximal, penalty: _Penalty | None = None,
-                 *, params: Params | None = None, step: str = "auto", weight_decay: float = 0.0,
-                 independent_decay: bool = False) -> None:
+    def __init__(
+        self,
+        optimizer: torch.optim.Optimizer | Proximal,
+        penalty: _Penalty | None = None,
+        *,
+        params: Params | None = None,
+        step: str = "auto",
+        weight_decay: float = 0.0,
+        independent_decay: bool = False,
+    ) -> None:
         if not hasattr(optimizer, "step") or not hasattr(optimizer, "param_groups"):
-            raise TypeError(f"optimizer must be a torch.optim optimizer (or a Proximal); got "
-                            f"{type(optimizer).__name__}.")
+            raise TypeError(
+                f"optimizer must be a torch.optim optimizer (or a Proximal); got "
+                f"{type(optimizer).__name__}."
+            )
         if penalty is not None and not callable(getattr(penalty, "prox_", None)):
-            raise TypeError(f"penalty must have a prox_(param, step) method (L1, L2, ElasticNet, "
-                            f"GroupL1); got {type(penalty).__name__}.")
+            raise TypeError(
+                f"penalty must have a prox_(param, step) method (L1, L2, ElasticNet, "
+                f"GroupL1); got {type(penalty).__name__}."
+            )
         self.weight_decay = v.check_alpha(weight_decay, "weight_decay")
         if penalty is None and self.weight_decay == 0:
             raise ValueError("Proximal needs a penalty or weight_decay > 0; got neither.")
         if not isinstance(independent_decay, bool):
             raise TypeError(f"independent_decay must be True or False; got {independent_decay!r}.")
         if independent_decay and self.weight_decay >= 1:
-            raise ValueError(f"with independent_decay=True, weight_decay multiplies the weights "
-                             f"by (1 - weight_decay) each step, so it must be < 1; "
-                             f"got {weight_decay!r}.")
+            raise ValueError(
+                f"with independent_decay=True, weight_decay multiplies the weights "
+                f"by (1 - weight_decay) each step, so it must be < 1; "
+                f"got {weight_decay!r}."
+            )
         v.check_choice(step, "step", STEPS)
         base = _innermost(optimizer)
         if step == "adam" and not isinstance(base, ADAM_TYPES):
-            raise ValueError(f"step='adam' reads Adam's state; the optimizer is "
-                             f"{type(base).__name__}. Use step='lr'.")
+            raise ValueError(
+                f"step='adam' reads Adam's state; the optimizer is "
+                f"{type(base).__name__}. Use step='lr'."
+            )
         self.optimizer = optimizer
         self.penalty = penalty
-        self.step_rule = "adam" if step == "adam" or (
-            step == "auto" and isinstance(base, ADAM_TYPES)) else "lr"
+        self.step_rule = (
+            "adam" if step == "adam" or (step == "auto" and isinstance(base, ADAM_TYPES)) else "lr"
+        )
         self.independent_decay = independent_decay
         self.params = self._check_params(params)
 
     def _check_params(self, params: Params | None) -> list[torch.Tensor]:
         owned = {id(p) for g in self.optimizer.param_groups for p in g["params"]}
         if params is None:
-            chosen = [p for g in self.optimizer.param_groups if g.get("penalize", True)
-                      for p in g["params"]]
+            chosen = [
+                p
+                for g in self.optimizer.param_groups
+                if g.get("penalize", True)
+                for p in g["params"]
+            ]
             if not chosen:
-                raise ValueError("params=None penalizes the groups not marked 'penalize': False, "
-                                 "and every group of this optimizer is marked so.")
+                raise ValueError(
+                    "params=None penalizes the groups not marked 'penalize': False, "
+                    "and every group of this optimizer is marked so."
+                )
             return chosen
         chosen = as_parameter_list(params)
         missing = [tuple(p.shape) for p in chosen if id(p) not in owned]
@@ -174,8 +197,10 @@ class Proximal:
                 if self.weight_decay:
                     factor = 1.0 - (1.0 if self.independent_decay else lr) * self.weight_decay
                     if factor < 0:
-                        raise ValueError(f"lr * weight_decay = {1 - factor:g} > 1 would flip the "
-                                         "weights' signs; lower one of them.")
+                        raise ValueError(
+                            f"lr * weight_decay = {1 - factor:g} > 1 would flip the "
+                            "weights' signs; lower one of them."
+                        )
                     p.mul_(factor)
                 if self.penalty is not None:
                     self.penalty.prox_(p, self._step(p, group, lr))
@@ -198,9 +223,11 @@ class Proximal:
             return self.penalty(self.params)
 
     def __repr__(self) -> str:
-        return (f"Proximal({type(self.optimizer).__name__}, {self.penalty!r}, "
-                f"n_params={len(self.params)}, step={self.step_rule!r}, "
-                f"weight_decay={self.weight_decay}, independent_decay={self.independent_decay})")
+        return (
+            f"Proximal({type(self.optimizer).__name__}, {self.penalty!r}, "
+            f"n_params={len(self.params)}, step={self.step_rule!r}, "
+            f"weight_decay={self.weight_decay}, independent_decay={self.independent_decay})"
+        )
 
 
 def _innermost(optimizer: torch.optim.Optimizer | Proximal) -> torch.optim.Optimizer:

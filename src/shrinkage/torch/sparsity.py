@@ -164,20 +164,22 @@ def sparsity_report(model: nn.Module, *, weights_only: bool = False) -> list[Lay
             rows = zero.reshape(t.shape[0], -1).all(dim=1) if t.ndim else zero.reshape(1)
             cols = zero.movedim(1, 0).reshape(t.shape[1], -1).all(dim=1) if t.ndim >= 2 else None
             n = t.numel()
-            out.append(LayerSparsity(
-                name=f"{module_name}.{name}" if module_name else name,
-                module=type(module).__name__,
-                shape=tuple(t.shape),
-                n_params=n,
-                n_zero=int(zero.sum()),
-                zero_fraction=float(zero.sum()) / n if n else 0.0,
-                n_rows=int(rows.numel()),
-                zero_rows=int(rows.sum()),
-                n_columns=0 if cols is None else int(cols.numel()),
-                zero_columns=0 if cols is None else int(cols.sum()),
-                l1_norm=float(t.abs().sum()),
-                l2_norm=float(t.double().norm()),
-            ))
+            out.append(
+                LayerSparsity(
+                    name=f"{module_name}.{name}" if module_name else name,
+                    module=type(module).__name__,
+                    shape=tuple(t.shape),
+                    n_params=n,
+                    n_zero=int(zero.sum()),
+                    zero_fraction=float(zero.sum()) / n if n else 0.0,
+                    n_rows=int(rows.numel()),
+                    zero_rows=int(rows.sum()),
+                    n_columns=0 if cols is None else int(cols.numel()),
+                    zero_columns=0 if cols is None else int(cols.sum()),
+                    l1_norm=float(t.abs().sum()),
+                    l2_norm=float(t.double().norm()),
+                )
+            )
     return out
 
 
@@ -322,7 +324,8 @@ def remove_dead_units(model: nn.Sequential) -> nn.Sequential:
             if any(True for _ in itertools.chain(layers[k].parameters(), layers[k].buffers())):
                 raise TypeError(
                     "remove_dead_units needs parameter-free element-wise modules between Linear "
-                    f"layers; layer {k} ({type(layers[k]).__name__}) has parameters or buffers.")
+                    f"layers; layer {k} ({type(layers[k]).__name__}) has parameters or buffers."
+                )
     for a, b in itertools.pairwise(linear):
         first, second = layers[a], layers[b]
         assert isinstance(first, nn.Linear) and isinstance(second, nn.Linear)  # from `linear`
@@ -330,7 +333,7 @@ def remove_dead_units(model: nn.Sequential) -> nn.Sequential:
         if not dead.any():
             continue
         keep = ~dead
-        between = nn.Sequential(*layers[a + 1:b]).eval()
+        between = nn.Sequential(*layers[a + 1 : b]).eval()
         bias = first.bias if first.bias is not None else torch.zeros(first.out_features)
         constant = between(bias[dead].unsqueeze(0)).squeeze(0)  # what the dead units output
         new_first = _linear(first.weight[keep], None if first.bias is None else first.bias[keep])
@@ -342,8 +345,13 @@ def remove_dead_units(model: nn.Sequential) -> nn.Sequential:
 
 
 def _linear(weight: torch.Tensor, bias: torch.Tensor | None) -> nn.Linear:
-    layer = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None,
-                      dtype=weight.dtype, device=weight.device)
+    layer = nn.Linear(
+        weight.shape[1],
+        weight.shape[0],
+        bias=bias is not None,
+        dtype=weight.dtype,
+        device=weight.device,
+    )
     layer.weight.copy_(weight)
     if bias is not None:
         layer.bias.copy_(bias)
