@@ -40,6 +40,7 @@ docs: $(DOCS_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # coverage: the total is printed and the run fails below [tool.coverage.report] fail_under
 test: lint
