@@ -10,7 +10,6 @@ engine's, named here too.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +23,7 @@ from .paths.engine import warn_not_converged
 from .paths.grid import alpha_grid, default_alpha_min_ratio
 from .paths.least_squares import solve_path
 from .paths.multitask import multi_task_path
-from .paths.nonconvex import check_gamma, nonconvex_path
+from .paths.nonconvex import nonconvex_path
 from .paths.result import Path
 from .solvers.choice import capabilities, choose_engine, engine_datafit
 
@@ -198,7 +197,7 @@ def path(
             "feature_names": feature_names,
         }
         if not multi_task:
-            result = nonconvex_path(
+            return nonconvex_path(  # its Path records penalty and gamma (for coef_at)
                 X,
                 y,
                 penalty=penalty,
@@ -208,9 +207,6 @@ def path(
                 penalty_factor=penalty_factor,
                 **common,
             )
-            return replace(
-                result, penalty=penalty, gamma=check_gamma(gamma, penalty)
-            )  # the model, for coef_at
         return multi_task_path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=alpha_min_ratio, **common)
     X = v.check_design(X)
     fit = engine_datafit(datafit)
@@ -263,6 +259,7 @@ def path(
         fit_intercept=fit_intercept,
         standardize=standardize,
         feature_names=feature_names,
+        validated=True,
     )
     if choice.solver == "quantile":  # not smooth: the interior point
         from .paths.quantile import solve_quantile_path

@@ -173,8 +173,10 @@ class GLMProblem:
         fit_intercept=True,
         standardize=False,
         feature_names=None,
+        validated=False,
     ) -> GLMProblem:
-        X = v.check_design(X)
+        if not validated:  # the caller checked X already (shrinkage.path)
+            X = v.check_design(X)
         n, p = X.shape
         y = v.check_target(y, n, dtype=X.dtype)
         if offset is not None:
