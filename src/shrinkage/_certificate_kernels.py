@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._lapack import lstsq
 from .penalties._l1_l2_kernels import conjugate_coordinate, dual_scale, penalty_value
 
 
@@ -79,7 +80,7 @@ def project_free_columns(free, w, corr, r_dot_y, r_dot_r, cross, q_free, lower, 
                 v_u[a] = corr[free[idx[a]]]
                 for b in range(k):
                     G_uu[a, b] = cross[free[idx[a]], idx[b]]
-            delta = np.linalg.lstsq(G_uu, v_u)[0]
+            delta = lstsq(G_uu, v_u)
             for b in range(k):
                 out -= delta[b] * cross[:, idx[b]]
                 ry -= delta[b] * q_free[idx[b]]
