@@ -102,9 +102,11 @@ def certify(pw: PenaltyWeights, w, corr, r_dot_y, residual_sq, free, cross, q_fr
     Also valid on a subset of the columns (all arrays restricted alike) when the others were
     removed by a safe screening rule: the restricted problem has the same optimal value.
     """
-    theta_corr, dual_ry, dual_rr = project_free_columns(
-        free.astype(np.int64), w, corr, r_dot_y, residual_sq, cross, q_free, pw.lower, pw.upper
-    )
+    theta_corr, dual_ry, dual_rr = corr, r_dot_y, residual_sq
+    if free.size:  # without free columns there is nothing to project (nor to compile)
+        theta_corr, dual_ry, dual_rr = project_free_columns(
+            free.astype(np.int64), w, corr, r_dot_y, residual_sq, cross, q_free, pw.lower, pw.upper
+        )
     gap, _, _, scale = dual_gap(
         w, residual_sq, theta_corr, dual_ry, dual_rr, pw.l1, pw.l2, pw.lower, pw.upper
     )
