@@ -504,6 +504,13 @@ def test_demo_end_to_end(tmp_path):
     assert code == 0, err
     assert "diabetes" in out and "Recommended:" in out
     assert "shrinkage compare DATA --target COLUMN" in out  # where class labels go
+    # how long the kernels took to compile, measured (or that they came from numba's cache)
+    assert re.search(
+        r"^numba: (compiled kernels in \d+\.\d s \(first run; cached for later runs\)"
+        r"|kernels loaded from the cache \(compiled on an earlier run\))$",
+        out,
+        re.MULTILINE,
+    )
     report = tmp_path / "demo-report.html"
     html = report.read_text()
     assert html.count('<img src="data:image/png;base64,') == 7 and "bmi" in html

@@ -358,29 +358,34 @@ def demo(out, json_out, force, seed, no_progress) -> None:
 
     Runs `compare` on scikit-learn's diabetes data and writes demo-report.html.
     """
+    from ._jit import compile_note, compile_time
     from .demos import compare as diabetes
 
     outputs = _check_outputs(_report_outputs(out, json_out), force)
     df = diabetes.demo_table()
     click.echo(diabetes.introduction(df))
-    _run_compare(
-        df,
-        diabetes.SOURCE,
-        target=diabetes.TARGET,
-        drop=[],
-        impute=None,
-        keep_index_columns=False,
-        task="regression",
-        penalties=diabetes.PENALTIES,
-        cv=diabetes.CV,
-        repeats=diabetes.REPEATS,
-        bootstrap=diabetes.BOOTSTRAP,
-        out=outputs[0],
-        json_out=outputs[1],
-        force=force,
-        seed=seed,
-        progress=False if no_progress else None,
-    )
+    with compile_time() as spent:
+        _run_compare(
+            df,
+            diabetes.SOURCE,
+            target=diabetes.TARGET,
+            drop=[],
+            impute=None,
+            keep_index_columns=False,
+            task="regression",
+            penalties=diabetes.PENALTIES,
+            cv=diabetes.CV,
+            repeats=diabetes.REPEATS,
+            bootstrap=diabetes.BOOTSTRAP,
+            out=outputs[0],
+            json_out=outputs[1],
+            force=force,
+            seed=seed,
+            progress=False if no_progress else None,
+        )
+    note = compile_note(spent)
+    if note is not None:
+        click.echo(note)
 
 
 def _report_outputs(out, json_out) -> list:

@@ -1,0 +1,70 @@
+"""shrinkage._lapack against numba's own np.linalg.solve / lstsq: the same bits, the same errors."""
+
+import numpy as np
+import pytest
+from numba import njit
+
+from shrinkage import _lapack
+
+
+@njit
+def _numba_solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+@njit
+def _numba_lstsq(a, b):
+    return np.linalg.lstsq(a, b)[0]
+
+
+def _outcome(f, a, b):
+    try:
+        return f(a, b)
+    except Exception as e:  # the exception is the outcome compared
+        return type(e), str(e)
+
+
+def _systems():
+    rng = np.random.default_rng(0)
+    for trial in range(60):
+        n = int(rng.integers(1, 9))
+        a = rng.standard_normal((n, n))
+        if trial % 3 == 0:  # rank deficient (singular for solve, minimum norm for lstsq)
+            u = rng.standard_normal((n, max(n - 2, 1)))
+            a = u @ u.T
+        if trial % 4 == 1:
+            a = np.asfortranarray(a)
+        if trial % 4 == 2:
+            a = a[:, ::-1]  # neither C nor Fortran contiguous
+        yield a, rng.standard_normal(n)
+    yield np.zeros((2, 2)), np.ones(2)
+    yield np.array([[np.nan]]), np.ones(1)
+    yield np.ones((1, 1)), np.array([np.inf])
+
+
+@pytest.mark.parametrize(
+    "ours, theirs", [(_lapack.solve, _numba_solve), (_lapack.lstsq, _numba_lstsq)]
+)
+def test_bit_identical_to_numba_linalg(ours, theirs):
+    for a, b in _systems():
+        got, expected = _outcome(ours, a, b), _outcome(theirs, a, b)
+        if isinstance(expected, tuple):
+            assert got == expected
+        else:
+            assert isinstance(got, np.ndarray) and got.dtype == np.float64
+            assert got.tobytes() == expected.tobytes()
+
+
+def test_inputs_are_not_modified():
+    a, b = np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0])
+    for f in (_lapack.solve, _lapack.lstsq):
+        x = f(a, b)
+        np.testing.assert_allclose(a @ x, b)
+        assert a.tolist() == [[2.0, 1.0], [1.0, 3.0]] and b.tolist() == [1.0, 2.0]
+
+
+def test_shapes_are_checked():
+    with pytest.raises(ValueError, match="square"):
+        _lapack.solve(np.ones((2, 3)), np.ones(2))
+    with pytest.raises(ValueError, match="as many entries"):
+        _lapack.lstsq(np.eye(2), np.ones(3))
