@@ -70,7 +70,7 @@ def project_free_columns(free, w, corr, r_dot_y, r_dot_r, cross, q_free, lower, 
         in_u[a] = w[j] != lower[j] and w[j] != upper[j]
     out, ry, rr = corr, r_dot_y, r_dot_r
     for _ in range(m + 1):
-        idx = np.flatnonzero(in_u)
+        idx = true_indices(in_u)
         k = idx.shape[0]
         out, ry, rr = corr.copy(), r_dot_y, r_dot_r
         if k > 0:
@@ -107,4 +107,21 @@ def off_support_columns(w, free):
     keep = w != 0.0
     for b in range(free.shape[0]):
         keep[free[b]] = True
-    return np.flatnonzero(keep).astype(np.int64)
+    return true_indices(keep)
+
+
+@njit(cache=True, fastmath=False)
+def true_indices(mask):
+    """``np.flatnonzero(mask)`` (int64) of a boolean vector; numba's generic one took longer to
+    compile than the two certificate kernels that call it."""
+    count = 0
+    for i in range(mask.shape[0]):
+        if mask[i]:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(mask.shape[0]):
+        if mask[i]:
+            out[k] = i
+            k += 1
+    return out
