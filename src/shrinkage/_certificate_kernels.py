@@ -82,7 +82,8 @@ def project_free_columns(free, w, corr, r_dot_y, r_dot_r, cross, q_free, lower, 
                     G_uu[a, b] = cross[free[idx[a]], idx[b]]
             delta = lstsq(G_uu, v_u)
             for b in range(k):
-                out -= delta[b] * cross[:, idx[b]]
+                for i in range(out.shape[0]):  # a loop compiles faster than the array expression
+                    out[i] -= delta[b] * cross[i, idx[b]]
                 ry -= delta[b] * q_free[idx[b]]
             rr = max(rr - delta @ v_u, 0.0)
             for a in range(k):
