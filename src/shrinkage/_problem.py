@@ -160,6 +160,12 @@ class Problem:
         self.__dict__["design"] = design
         return self
 
+    def with_column_norms(self, col_norm_sq: np.ndarray) -> Problem:
+        """Use ``col_norm_sq`` (computed elsewhere, e.g. by Dask from the moments of one pass
+        over the partitions) as this problem's ``col_norm_sq``; returns self."""
+        self.__dict__["col_norm_sq"] = col_norm_sq
+        return self
+
     @cached_property
     def col_norm_sq(self) -> np.ndarray:
         """Weighted variance of each column (mean square without intercept); 0 when constant.
