@@ -57,7 +57,7 @@ def compile_note(spent: CompileTime) -> str | None:
     """
     from numba.core import config
 
-    if config.DISABLE_JIT:
+    if config.DISABLE_JIT:  # type: ignore[attr-defined]  # set from the environment at import
         return None
     if spent.seconds > 0.0:
         return (
