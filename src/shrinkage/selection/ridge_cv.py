@@ -13,8 +13,14 @@ first two terms are the projections on the intercept and on the columns with pen
   e_i = r_i / (1 - h_ii), with r the full-fit residual.  Leaving a sample out keeps alpha (the
   penalty is not divided by the number of samples), which is what refitting ``Ridge(alpha)``
   without that sample does.  One eigendecomposition gives h_ii and r_i for every alpha:
-  of the p x p matrix X~' X~ when n >= p (then h_ii = s_i/sum(s) (1 + sum_j R_ij^2 / (l_j + a))
-  with R = X_c D^-1 V), or of the n x n kernel X~ X~' when p > n.
+  of the p x p matrix X~' X~ (then h_ii = s_i/sum(s) (1 + sum_j R_ij^2 / (l_j + a)) with
+  R = X_c D^-1 V), or of the n x n kernel X~ X~' = U diag(l) U' taken on the complement of the
+  intercept's direction sqrt(s / sum(s)), so that 1 - h_ii = a sum_j U_ij^2 / (l_j + a) and
+  r~ = a U diag(1 / (l + a)) U' y~ (scikit-learn's _RidgeGCV removes the intercept through the
+  eigenvector nearest that direction instead).  Every alpha's residuals and leverages are one
+  GEMM each.  The kernel serves p > n, and n >= p where it costs fewer flops
+  (``kernel_is_cheaper``) and the columns' scales are comparable; the primal form serves the
+  rest and every problem with unpenalized columns.
 - **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues.
 - **K-fold**: the training statistics of every fold come from one pass over X by subtraction
   (``FoldStatistics``), then one p x p eigendecomposition per fold serves every alpha; with
