@@ -114,10 +114,10 @@ def kernel_eigh(K: np.ndarray, null: np.ndarray | None = None) -> tuple[np.ndarr
     beta = 2.0 / (v @ v)
     Kv = K @ v
     w = beta * Kv - (0.5 * beta**2 * (v @ Kv)) * v  # P K P = K - v w' - w v'
-    K -= np.outer(v, w)
-    K -= np.outer(w, v)
-    evals, W = la.eigh(K[1:, 1:], driver="evd", overwrite_a=True, check_finite=False)
-    U = np.empty((K.shape[0], W.shape[1]))
+    A = K.T if K.flags.c_contiguous else K  # Fortran order (K is symmetric): updated in place
+    A = la.blas.dsyr2(-1.0, v, w, a=A, lower=1, overwrite_a=1)  # its lower triangle
+    evals, W = la.eigh(A[1:, 1:], driver="evd", overwrite_a=True, check_finite=False)
+    U = np.empty((A.shape[0], W.shape[1]))
     U[0] = 0.0
     U[1:] = W
     U -= np.outer(beta * v, v[1:] @ W)
