@@ -19,7 +19,9 @@
   and the coefficients; ``certificate`` is our duality gap at the chosen alpha.
 
 Timings are wall-clock, the median of ``--repeat`` runs after a warm-up (numba's compilation and
-one-time imports are excluded), alternating the two libraries.  ``--n-jobs`` is passed to both
+one-time imports are excluded), alternating the two libraries; a RidgeCV case runs until each
+library has taken ``--min-time`` seconds in all (at most 50 runs), so that fast cases get a
+median of many runs on a noisy machine.  ``--n-jobs`` is passed to both
 LassoCVs (scikit-learn parallelizes folds with threads, shrinkage with joblib processes).
 """
 
@@ -83,16 +85,19 @@ RIDGE_CASES = [
 ]
 
 
-def timed(fns: dict, repeat: int) -> dict:
-    """Median wall-clock time of each callable, alternating them; also its last result."""
+def timed(fns: dict, repeat: int, min_time: float = 0.0) -> dict:
+    """Median wall-clock time of each callable, alternating them, over at least ``repeat`` runs
+    and, up to 50 runs, until each has run ``min_time`` seconds in all; also its last result."""
     times = {k: [] for k in fns}
     out = {}
-    for _ in range(repeat):
+    while len(times[next(iter(fns))]) < repeat or (
+        min(sum(v) for v in times.values()) < min_time and len(times[next(iter(fns))]) < 50
+    ):
         for name, fn in fns.items():
             t0 = time.perf_counter()
             out[name] = fn()
             times[name].append(time.perf_counter() - t0)
-    return {k: (float(np.median(v)), out[k]) for k, v in times.items()}
+    return {k: (float(np.median(v)), out[k], len(v)) for k, v in times.items()}
 
 
 def lasso_task(name: str, repeat: int, n_jobs, tol: float) -> dict:
@@ -166,7 +171,7 @@ def ridge_data(case: RidgeCase):
     return pb.X, y, sw
 
 
-def ridge_task(case: RidgeCase, repeat: int) -> dict:
+def ridge_task(case: RidgeCase, repeat: int, min_time: float) -> dict:
     import sklearn.linear_model as sk
 
     import shrinkage
@@ -179,6 +184,7 @@ def ridge_task(case: RidgeCase, repeat: int) -> dict:
             "sklearn": lambda: sk.RidgeCV(RIDGE_ALPHAS, **kw).fit(X, y, sample_weight=sw),
         },
         repeat,
+        min_time,
     )
     ours = shrinkage.RidgeCV(RIDGE_ALPHAS, store_cv_results=True, **kw).fit(X, y, sample_weight=sw)
     ref = sk.RidgeCV(RIDGE_ALPHAS, store_cv_results=True, **kw).fit(X, y, sample_weight=sw)
@@ -188,7 +194,7 @@ def ridge_task(case: RidgeCase, repeat: int) -> dict:
     coef = np.max(np.abs(ours.coef_ - ref.coef_)) / np.max(np.abs(ref.coef_))
     same = "equal" if np.array_equal(ours.alpha_, ref.alpha_) else "differs"
     return {
-        "task": case.describe(),
+        "task": f"{case.describe()} ({res['ours'][2]} runs)",
         "ours": res["ours"][0],
         "sklearn": res["sklearn"][0],
         "agreement": f"alpha_ {same}; LOO errors within {loo:.0e}, coef_ within {coef:.0e}",
@@ -230,6 +236,9 @@ def machine() -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--min-time", type=float, default=1.0, help="RidgeCV: more runs until each takes this"
+    )
     parser.add_argument("--n-jobs", type=int, default=None)
     parser.add_argument("--tol", type=float, default=1e-4)
     parser.add_argument("--tasks", default="a,b,ridge")
@@ -246,7 +255,7 @@ def main(argv=None) -> None:
         if task == "ridge":
             for case in RIDGE_CASES:
                 if shapes is None or f"{case.n}x{case.p}" in shapes:
-                    ridge_rows.append(ridge_task(case, args.repeat))
+                    ridge_rows.append(ridge_task(case, args.repeat, args.min_time))
                     print(f"done: {ridge_rows[-1]['task']}", file=sys.stderr)
         else:
             lasso_rows.append(lasso_task(task, args.repeat, args.n_jobs, args.tol))
@@ -256,7 +265,8 @@ def main(argv=None) -> None:
     )
     print(
         f"shrinkage {shrinkage.__version__} vs scikit-learn {sklearn.__version__}; "
-        f"median of {args.repeat}, n_jobs={args.n_jobs}.\n"
+        f"median of {args.repeat} runs (RidgeCV: of more where they take under "
+        f"{args.min_time:g} s in all), n_jobs={args.n_jobs}.\n"
     )
     for rows in (lasso_rows, ridge_rows):
         if not rows:

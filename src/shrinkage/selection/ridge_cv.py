@@ -207,15 +207,14 @@ class DualRidge:
         g_a = a[None, :] / (self.evals[:, None] + a[None, :])  # (m, k): a g
         n, m = self.U.shape
         k, t = a.size, self.z.shape[1]
+        unscale = np.zeros(n)  # 1 / sqrt(omega); a sample of weight 0 gets residual 0
+        np.divide(1.0, self.root, out=unscale, where=self.root > 0)
         block = max(64, _BLOCK_ELEMENTS // max(m + k * t, 1))
         for start in range(0, n, block):
             rows = np.arange(start, min(start + block, n))
             Ub = self.U[rows]
-            resid = (Ub @ sols).reshape(rows.size, k, t) * a[None, :, None]  # sqrt(omega) r
-            root = self.root[rows]
-            pos = root > 0
-            resid[pos] /= root[pos, None, None]
-            resid[~pos] = 0.0
+            resid = (Ub @ sols).reshape(rows.size, k, t)  # (K + a I)^-1 y~
+            resid *= (unscale[rows, None] * a[None, :])[:, :, None]  # r = a (...) / sqrt(omega)
             yield rows, resid, (Ub**2) @ g_a if leverage else None
 
 
