@@ -106,16 +106,16 @@ def kernel_eigh(K: np.ndarray, null: np.ndarray | None = None) -> tuple[np.ndarr
     >>> evals.round(6), U.shape, bool(np.allclose(U @ U.T, np.eye(3) - 1 / 3))
     (array([1.394449, 8.605551]), (3, 2), True)
     """
+    A = K.T if K.flags.c_contiguous else K  # Fortran order (K is symmetric), for LAPACK
     if null is None:
-        evals, U = la.eigh(K, driver="evd", overwrite_a=True, check_finite=False)
+        evals, U = la.eigh(A, driver="evd", overwrite_a=True, check_finite=False)
         return np.maximum(evals, 0.0), U
     v = null.astype(np.float64)  # P = I - beta v v' maps null to -sign(null_1) e_1
     v[0] += 1.0 if null[0] >= 0 else -1.0
     beta = 2.0 / (v @ v)
     Kv = K @ v
     w = beta * Kv - (0.5 * beta**2 * (v @ Kv)) * v  # P K P = K - v w' - w v'
-    A = K.T if K.flags.c_contiguous else K  # Fortran order (K is symmetric): updated in place
-    A = la.blas.dsyr2(-1.0, v, w, a=A, lower=1, overwrite_a=1)  # its lower triangle
+    A = la.blas.dsyr2(-1.0, v, w, a=A, lower=1, overwrite_a=1)  # in place, lower triangle
     evals, W = la.eigh(A[1:, 1:], driver="evd", overwrite_a=True, check_finite=False)
     U = np.empty((A.shape[0], W.shape[1]))
     U[0] = 0.0
