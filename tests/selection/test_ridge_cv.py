@@ -112,9 +112,16 @@ def _rel(a, b) -> float:
     return float(np.max(np.abs(np.asarray(a) - b)) / max(np.max(np.abs(b)), 1e-300))
 
 
-def _form(X, y, sw=None, fit_intercept=True, n_alphas=12):
-    problem = Problem.build(X, y, sample_weight=sw, fit_intercept=fit_intercept, multi_output=True)
-    return problem, ridge_cv.decompose(problem, n_alphas)
+def _form(X, y, sw=None, fit_intercept=True, standardize=False):
+    problem = Problem.build(
+        X,
+        y,
+        sample_weight=sw,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        multi_output=True,
+    )
+    return problem, ridge_cv.decompose(problem, 12)
 
 
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
@@ -167,12 +174,15 @@ def _held_out(model, problem, multipliers):
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("targets", [1, 3])
-def test_kernel_and_primal_forms_agree_where_both_apply(fit_intercept, targets):
-    """n >= p: the kernel form equals the primal form (today's n >= p code) held-out residual
-    by held-out residual, and in its coefficients and hat traces."""
+@pytest.mark.parametrize("standardize", [False, True])
+def test_kernel_and_primal_forms_agree_where_both_apply(fit_intercept, targets, standardize):
+    """n >= p: the kernel form equals the primal form (the n >= p code before it) held-out
+    residual by held-out residual, and in its coefficients and hat traces."""
     X, y = _simulated(46, 40, targets)
+    if standardize:  # columns in other units: the penalty's scales make them comparable
+        X *= np.random.default_rng(9).uniform(0.1, 30.0, 40)
     sw = np.random.default_rng(5).uniform(0.2, 3.0, 46)
-    problem, dual = _form(X, y, sw, fit_intercept)
+    problem, dual = _form(X, y, sw, fit_intercept, standardize)
     assert isinstance(dual, ridge_cv.DualRidge)
     stats = problem.statistics
     primal = ridge_cv.PrimalRidge(stats, ridge_cv.penalty_scale(problem, stats.col_norm_sq))
