@@ -128,6 +128,8 @@ TOL: dict[str, dict[str, float]] = {
     "ours": {
         "wide-10": 1e-7,
         "wide-100": 3.16e-8,
+        "wider-10": 3.16e-7,
+        "wider-100": 3.16e-8,
         "tall-10": 1e-5,
         "tall-100": 1e-7,
         "enet-100": 1e-4,
@@ -139,6 +141,8 @@ TOL: dict[str, dict[str, float]] = {
     "sklearn_": {
         "wide-10": 3.16e-7,
         "wide-100": 1e-8,
+        "wider-10": 3.16e-7,
+        "wider-100": 3.16e-8,
         "tall-10": 3.16e-6,
         "tall-100": 3.16e-6,
         "enet-100": 3.16e-5,
@@ -150,6 +154,8 @@ TOL: dict[str, dict[str, float]] = {
     "skglm_": {
         "wide-10": 1e-6,
         "wide-100": 3.16e-8,
+        "wider-10": 1e-4,
+        "wider-100": 1e-7,
         "tall-10": 1e-5,
         "tall-100": 1e-4,
         "enet-100": 3.16e-5,
@@ -161,6 +167,8 @@ TOL: dict[str, dict[str, float]] = {
     "celer_": {
         "wide-10": 3.16e-7,
         "wide-100": 3.16e-10,
+        "wider-10": 3.16e-5,
+        "wider-100": 1e-9,
         "tall-10": 1e-5,
         "tall-100": 1e-4,
         "sparse-10": 1e-4,
