@@ -26,9 +26,11 @@ def test_quick_run_writes_a_certified_report(tmp_path):
     data = json.loads(raw.read_text())
     assert set(data["results"]) == set(regimes.CASES)
     for case, per_library in data["results"].items():
+        assert "skipped" not in per_library["ours"]
         for library, res in per_library.items():
-            assert res["max_rel_gap"] <= regimes.GAP_TARGET, (case, library)
-            assert f"| {case} | " in text
+            if "skipped" not in res:  # a slow peer left out of a case (regimes.SKIP)
+                assert res["max_rel_gap"] <= regimes.GAP_TARGET, (case, library)
+        assert f"| {case} | " in text
     for case in regimes.MEMORY_CASES:
         mem = data["memory"][case]["ours"]
         assert mem["max_rel_gap"] <= regimes.GAP_TARGET
