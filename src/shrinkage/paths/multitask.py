@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .. import _validation as v
+from .._problem import Problem
 from .._typing import DesignMatrix
 from ..datafits.quadratic import WeightedDesign
 from ..solvers.multitask import check_multitask_target, multitask_alpha_max, solve_multitask
@@ -132,13 +133,19 @@ def multi_task_path(
     ((3, 4, 2), array([0, 2, 2]))
     """
     X = v.check_design(X)
-    Y = check_multitask_target(Y, X.shape[0], X.dtype)
-    names = v.check_feature_names(feature_names, X.shape[1])
+    problem = Problem.build(
+        X,
+        check_multitask_target(Y, X.shape[0], X.dtype),
+        sample_weight=sample_weight,
+        fit_intercept=fit_intercept,
+        feature_names=feature_names,
+        multi_output=True,
+        validated=True,
+    )
+    Y, names = problem.y, problem.feature_names
     if alpha_min_ratio is None:  # used by the default grid only
         alpha_min_ratio = default_alpha_min_ratio(*X.shape)
-    design = WeightedDesign.build(
-        X, Y, v.check_sample_weight(sample_weight, X.shape[0]), fit_intercept
-    )
+    design = problem.design
     family = MultiTaskFamily(design, l1_ratio, tol=tol, max_iter=max_iter)
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     p, T = X.shape[1], Y.shape[1]
@@ -148,7 +155,7 @@ def multi_task_path(
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p, T)
     intercepts = (
         design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
-        if fit_intercept
+        if problem.fit_intercept
         else np.zeros((len(alphas), T))
     )
     return assemble(
