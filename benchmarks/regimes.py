@@ -568,7 +568,13 @@ def render(args, command, info, warm, designs, results, memory, mods, missing, l
         f"Run on {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, total {total:.0f} s. Median of "
         f"up to {args.repeat} warm runs (round-robin over the libraries), wall-clock seconds; "
         "in brackets peer time / shrinkage time (above 1: shrinkage is faster). Every answer "
-        "is certified by the same independent duality gap (below).",
+        "is certified by the same independent duality gap (below). "
+        + (
+            f"BLAS limited to {args.blas_threads} thread(s) for every library (threadpoolctl, "
+            "`--blas-threads`; 0 would leave it as it is)."
+            if args.blas_threads
+            else "BLAS threads as the environment left them (`--blas-threads 0`)."
+        ),
         "",
         "## Times",
         "",
@@ -709,7 +715,8 @@ def render(args, command, info, warm, designs, results, memory, mods, missing, l
         )
     env = ", ".join(f"{k}={v}" for k, v in info["env"].items()) or "none set"
     L += [
-        f"- BLAS / threading environment variables (left as they were): {env}",
+        f"- BLAS / threading environment variables: {env}; BLAS threads set by "
+        f"`--blas-threads {args.blas_threads}` (0: left as they were)",
         f"- load average (1, 5, 15 min) at start: {loads['start'][0]}; at end: "
         f"{loads['start'][1]}. The machine may be shared: a load above the CPU count inflates "
         "every library's times alike (repeats run round-robin).",
