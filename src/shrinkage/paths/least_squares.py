@@ -14,10 +14,11 @@ from numpy.typing import ArrayLike
 
 from .._problem import Problem
 from ..certificates import best_gap
-from ..datafits.quadratic import SufficientStatistics
+from ..datafits.quadratic import SufficientStatistics, WeightedDesign
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.choice import choose_solver
+from ..solvers.column_cache import ColumnCache, is_row_major, row_major_design
 from ..solvers.gram import solve_gram
 from ..solvers.result import Fit
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual, ridge_path_primal
@@ -70,7 +71,8 @@ class LeastSquares:
         self.problem, self.l1_ratio = problem, l1_ratio
         self.tol, self.max_iter, self.screen = tol, max_iter, screen
         self.kind = choose_solver(solver, problem.n_samples, problem.n_features)
-        self.data = problem.statistics if self.kind == "gram" else problem.design
+        self.data = problem.statistics if self.kind == "gram" else _design(problem, l1_ratio)
+        self.cache = ColumnCache(self.data.Xd) if is_row_major(self.data) else None
         self.scale = problem.column_scale(self.data.col_norm_sq)
 
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
@@ -87,6 +89,7 @@ class LeastSquares:
             max_iter=self.max_iter,
             screen=self.screen,
             state=state,
+            cache=self.cache,
         )
 
     def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
@@ -110,7 +113,7 @@ class LeastSquares:
                     stats = problem.statistics
                     G_uu, q_u = stats.G[np.ix_(cols, cols)], stats.q[cols]
                 else:
-                    cross, q_u = problem.design.cross_gram(cols)
+                    cross, q_u = self.data.cross_gram(cols)
                     G_uu = cross[cols]
                 w[cols] = np.linalg.lstsq(G_uu, q_u, rcond=None)[0]
             else:
@@ -122,7 +125,7 @@ class LeastSquares:
             stats = problem.statistics
             corr = stats.q - stats.G @ w
         else:
-            design = problem.design
+            design = self.data
             corr = design.correlations(*design.residual(w))
         return penalty.alpha_max(-corr), w, None
 
@@ -139,6 +142,23 @@ class LeastSquares:
                 w, gap = _ridge_refit(problem, pw, w, gap, tol_abs)  # alphas: not accurate
             fits.append(Fit(w, gap, 1, bool(gap <= tol_abs), tol_abs))
         return fits
+
+
+def _design(problem: Problem, l1_ratio: float) -> WeightedDesign:
+    """The problem's design for coordinate descent: a C-ordered dense float64 X keeps its order
+    (``column_cache.row_major_design``: no transposing copy) unless a design was given or the
+    penalty is ridge's (whose closed forms read ``problem.design``)."""
+    X = problem.X
+    if (
+        "design" in problem.__dict__
+        or l1_ratio == 0.0
+        or not isinstance(X, np.ndarray)
+        or X.dtype != np.float64
+        or not X.flags.c_contiguous
+        or X.flags.f_contiguous
+    ):
+        return problem.design
+    return row_major_design(X, problem.y, problem.sample_weight, problem.fit_intercept)
 
 
 def solve_path(

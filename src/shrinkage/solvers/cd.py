@@ -22,6 +22,8 @@ from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties._separable import CONVEX_KINDS, ELASTIC_NET, kkt_scores, penalty_arrays
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
+from ._threads import blas_threads_for
+from .column_cache import ColumnCache, is_row_major
 from .orthant_newton import OrthantNewton
 from .result import Fit
 
@@ -54,6 +56,7 @@ def solve_cd(
     kind: int = ELASTIC_NET,
     gamma: float = 0.0,
     newton: bool = True,
+    cache: ColumnCache | None = None,
 ) -> Fit:
     """Minimise 0.5 sum sw r^2 + sum_j l1_j |w_j| + l2_j/2 w_j^2 on the box; ``tol`` is relative
     to sum sw y_c^2 (the null model's doubled objective), as in scikit-learn.
@@ -68,10 +71,14 @@ def solve_cd(
     certified by its KKT violation (``LeastSquaresCD``), with ``tol`` relative to
     sqrt(sum sw y_c^2).  ``newton``: after an inner solve that left the support nearly
     unchanged, a Newton step on it (``orthant_newton``; elastic net on a dense design).
+    A row-major dense design (``column_cache.row_major_design``) is read column-wise through
+    ``cache`` (a ``ColumnCache`` of its ``Xd``, kept by the caller across the fits of a path).
     """
     w = np.clip(np.where(design.col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
     if state is not None and np.array_equal(w, w0):
         r, rsum = state[0].copy(), state[1]
+    elif not design.is_sparse and not w.any():
+        r, rsum = design.y.copy(), 0.0
     else:
         r, rsum = design.residual(w)
     yty = float(design.yty)  # one target
@@ -88,8 +95,10 @@ def solve_cd(
         anderson=anderson,
         penalty=penalty_arrays(kind, pw.l1, pw.l2, pw.lower, pw.upper, gamma),
         newton=newton,
+        cache=cache,
     )
-    out = solve_working_set(model, max_iter=max_iter)
+    with blas_threads_for(design.Xd.size if not design.is_sparse else design.data.size):
+        out = solve_working_set(model, max_iter=max_iter)
     return Fit(
         model.w,
         float(out.cert.gap),
@@ -125,6 +134,7 @@ class LeastSquaresCD:
         anderson: bool,
         penalty: tuple,
         newton: bool = False,
+        cache: ColumnCache | None = None,
     ):
         p = design.n_features
         self.design, self.pw, self.penalty = design, pw, penalty
@@ -143,14 +153,17 @@ class LeastSquaresCD:
         self.args = design.kernel_args()
         self.scores = self.buffer[:0]
         self.gap, self.theta_corr = np.inf, np.zeros(0)
+        self.cache = None
+        if is_row_major(design):
+            self.cache = ColumnCache(design.Xd) if cache is None else cache
         use_newton = newton and int(penalty[0]) == ELASTIC_NET and not design.is_sparse
-        self.newton = OrthantNewton(design.Xd) if use_newton else None
+        self.newton = OrthantNewton(self._columns) if use_newton else None
 
     def certify(self, budget: int) -> Certificate:
         design, cols, w = self.design, self.cols, self.w
         idx = cols.idx
         lipschitz = design.col_norm_sq
-        if idx.size == w.size and not design.is_sparse:
+        if (idx.size == w.size or self.cache is not None) and not design.is_sparse:
             self.corr = design.correlations(self.r, self.rsum)
         else:
             _kernels.correlations(
@@ -207,7 +220,9 @@ class LeastSquaresCD:
             return False
         self.active[idx[~kept]] = False
         dropped = idx[~kept & (w[idx] != 0)]
-        for j in dropped:
+        if self.cache is not None and dropped.size:
+            self.r += self._columns(dropped) @ w[dropped]
+        for j in dropped if self.cache is None else ():
             self.rsum = _kernels.column_axpy(
                 j, -w[j], *self.args[:4], design.x_offset, self.r, self.rsum, design.is_sparse
             )
@@ -224,22 +239,62 @@ class LeastSquaresCD:
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         before = self.w[ws] != 0
-        self.rsum, n_epochs = _kernels.cd_working_set(
-            self.args,
-            self.penalty,
-            self.r,
-            self.rsum,
-            self.w,
-            ws,
-            self.design.col_norm_sq,
-            budget,
-            tol_inner,
-            self.anderson,
-        )
+        if self.cache is None:
+            self.rsum, n_epochs = _kernels.cd_working_set(
+                self.args,
+                self.penalty,
+                self.r,
+                self.rsum,
+                self.w,
+                ws,
+                self.design.col_norm_sq,
+                budget,
+                tol_inner,
+                self.anderson,
+            )
+        else:
+            n_epochs = self._inner_cached(ws, tol_inner, budget)
         if self.newton is not None and n_epochs < budget and _settled(before, self.w[ws] != 0):
             n_epochs += 1
             self.newton.step(self.penalty, self.w, self.r, ws)
         return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
+
+    def _inner_cached(self, ws: np.ndarray, tol_inner: float, budget: int) -> int:
+        """``cd_working_set`` on the cached columns of ``ws``: the kernel indexes the block, the
+        coefficients, the curvatures and the penalty arrays by slot."""
+        cache = self.cache
+        slots = cache.slots(ws)
+        m = cache.count
+
+        def by_slot(values: np.ndarray) -> np.ndarray:
+            out = np.zeros(m)
+            out[slots] = values[ws]
+            return out
+
+        kind, l1, l2, lower, upper, gamma = self.penalty
+        penalty = (kind, by_slot(l1), by_slot(l2), by_slot(lower), by_slot(upper), gamma)
+        w_slot = by_slot(self.w)
+        args = (cache.block, *self.args[1:])
+        self.rsum, n_epochs = _kernels.cd_working_set(
+            args,
+            penalty,
+            self.r,
+            self.rsum,
+            w_slot,
+            slots,
+            by_slot(self.design.col_norm_sq),
+            budget,
+            tol_inner,
+            self.anderson,
+        )
+        self.w[ws] = w_slot[slots]
+        return n_epochs
+
+    def _columns(self, cols: np.ndarray) -> np.ndarray:
+        """The design's columns ``cols`` (n, len(cols)), Fortran order."""
+        if self.cache is None:
+            return np.asfortranarray(self.design.Xd[:, cols])
+        return self.cache.block[:, self.cache.slots(cols)]
 
     def _violations(self) -> np.ndarray:
         """KKT violations of the columns in play (a view of a buffer)."""

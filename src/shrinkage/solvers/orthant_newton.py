@@ -20,8 +20,12 @@ of celer/skglm-style working-set solvers and of semismooth Newton methods, here 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import scipy.linalg
+
+from ._threads import one_blas_thread
 
 #: a support larger than this is not factored (the p x p solve would cost more than epochs)
 MAX_SUPPORT = 3000
@@ -35,8 +39,8 @@ class OrthantNewton:
 
     Parameters
     ----------
-    Xd : numpy.ndarray
-        (n, p) the centred, weighted design (``WeightedDesign.Xd``, either memory order).
+    columns : callable
+        ``columns(S)`` gives the centred, weighted design's columns S, (n, len(S)).
 
     Examples
     --------
@@ -48,14 +52,14 @@ class OrthantNewton:
     >>> pen = (0, np.ones(2), np.zeros(2), np.full(2, -np.inf), np.full(2, np.inf), 0.0)
     >>> w = np.array([1.0, -0.5])
     >>> r = y - Xd @ w
-    >>> OrthantNewton(Xd).step(pen, w, r, np.array([0, 1]))
+    >>> OrthantNewton(lambda S: Xd[:, S]).step(pen, w, r, np.array([0, 1]))
     True
     >>> w.tolist(), r.tolist()  # soft-thresholding: 3 - 1 and -2 + 1
     ([2.0, -1.0], [1.0, -1.0, 0.0])
     """
 
-    def __init__(self, Xd: np.ndarray):
-        self.Xd = Xd
+    def __init__(self, columns: Callable[[np.ndarray], np.ndarray]):
+        self.columns = columns
         self._support = np.empty(0, dtype=np.int64)
         self._factor: tuple | None = None
 
@@ -70,14 +74,15 @@ class OrthantNewton:
         m = S.size
         if m == 0 or m > MAX_SUPPORT or (m >= r.size and not np.all(l2[S] > 0)):
             return False
-        Xs = self.Xd[:, S]
+        Xs = self.columns(S)
         factor = self._cholesky(S, Xs, l2[S])
         if factor is None:
             return False
         w_s, l1_s, l2_s = w[S], l1[S], l2[S]
         sign = np.sign(w_s)
         g = Xs.T @ r - l1_s * sign - l2_s * w_s
-        new = _active_set_steps(factor, g, w_s, sign, l1_s, lower[S], upper[S])
+        with one_blas_thread():
+            new = _active_set_steps(factor, g, w_s, sign, l1_s, lower[S], upper[S])
         if new is None:
             return False
         r_new = r - Xs @ (new - w_s)
@@ -96,7 +101,8 @@ class OrthantNewton:
         H = Xs.T @ Xs
         H[np.diag_indices_from(H)] += l2_s
         try:
-            factor = scipy.linalg.cho_factor(H, lower=True, check_finite=False)
+            with one_blas_thread():
+                factor = scipy.linalg.cho_factor(H, lower=True, check_finite=False)
         except np.linalg.LinAlgError:
             factor = None
         if factor is not None and not np.all(np.isfinite(factor[0].diagonal())):
@@ -153,7 +159,8 @@ def _active_set_steps(factor, g, w, sign, l1, lower, upper) -> np.ndarray | None
             break
         unit = np.zeros(m)
         unit[k] = 1.0
-        columns = np.column_stack([columns, scipy.linalg.cho_solve(factor, unit, check_finite=False)])
+        solved = scipy.linalg.cho_solve(factor, unit, check_finite=False)
+        columns = np.column_stack([columns, solved])
         held.append(k)
         target_held.append(boundary)
     return point
