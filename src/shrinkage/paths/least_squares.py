@@ -18,7 +18,7 @@ from ..datafits.quadratic import SufficientStatistics, WeightedDesign
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.choice import choose_solver
-from ..solvers.column_cache import ColumnCache, is_row_major, row_major_design
+from ..solvers.column_cache import ColumnCache, dense_design, needs_cache
 from ..solvers.gram import solve_gram
 from ..solvers.result import Fit
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual, ridge_path_primal
@@ -72,7 +72,7 @@ class LeastSquares:
         self.tol, self.max_iter, self.screen = tol, max_iter, screen
         self.kind = choose_solver(solver, problem.n_samples, problem.n_features)
         self.data = problem.statistics if self.kind == "gram" else _design(problem, l1_ratio)
-        self.cache = ColumnCache(self.data.Xd) if is_row_major(self.data) else None
+        self.cache = ColumnCache.of(self.data) if needs_cache(self.data) else None
         self.scale = problem.column_scale(self.data.col_norm_sq)
 
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
@@ -145,20 +145,20 @@ class LeastSquares:
 
 
 def _design(problem: Problem, l1_ratio: float) -> WeightedDesign:
-    """The problem's design for coordinate descent: a C-ordered dense float64 X keeps its order
-    (``column_cache.row_major_design``: no transposing copy) unless a design was given or the
-    penalty is ridge's (whose closed forms read ``problem.design``)."""
+    """The problem's design for coordinate descent: a dense float64 X is not copied in Fortran
+    order (``column_cache.dense_design``) unless a design was given or the penalty is ridge's
+    (whose closed forms read ``problem.design``)."""
     X = problem.X
     if (
         "design" in problem.__dict__
         or l1_ratio == 0.0
         or not isinstance(X, np.ndarray)
         or X.dtype != np.float64
-        or not X.flags.c_contiguous
-        or X.flags.f_contiguous
+        or X.ndim != 2
+        or problem.y.ndim != 1
     ):
         return problem.design
-    return row_major_design(X, problem.y, problem.sample_weight, problem.fit_intercept)
+    return dense_design(X, problem.y, problem.sample_weight, problem.fit_intercept)
 
 
 def solve_path(

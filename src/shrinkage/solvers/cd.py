@@ -23,9 +23,15 @@ from ..penalties._separable import CONVEX_KINDS, ELASTIC_NET, kkt_scores, penalt
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
 from ._threads import blas_threads_for
-from .column_cache import ColumnCache, is_row_major
+from .column_cache import ColumnCache, needs_cache
 from .orthant_newton import OrthantNewton
 from .result import Fit
+
+#: the first working set of a coordinate-descent fit: an epoch on it costs n * 100, a tenth or
+#: less of the full correlations (n * p) that each further outer iteration pays on a wide
+#: problem; from 10, single fits from 0 took 3 to 4 more outer iterations to reach their support
+#: (measured on 500 x 5000 and 1000 x 10000 at alpha_max / 10 and / 100: 10 to 25% less time)
+WS_START_CD = 100
 
 
 class _Columns:
@@ -71,8 +77,9 @@ def solve_cd(
     certified by its KKT violation (``LeastSquaresCD``), with ``tol`` relative to
     sqrt(sum sw y_c^2).  ``newton``: after an inner solve that left the support nearly
     unchanged, a Newton step on it (``orthant_newton``; elastic net on a dense design).
-    A row-major dense design (``column_cache.row_major_design``) is read column-wise through
-    ``cache`` (a ``ColumnCache`` of its ``Xd``, kept by the caller across the fits of a path).
+    A dense design without contiguous columns (``column_cache.dense_design``) is read
+    column-wise through ``cache`` (its ``ColumnCache``, kept by the caller across the fits of a
+    path).
     """
     w = np.clip(np.where(design.col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
     if state is not None and np.array_equal(w, w0):
@@ -98,7 +105,7 @@ def solve_cd(
         cache=cache,
     )
     with blas_threads_for(design.Xd.size if not design.is_sparse else design.data.size):
-        out = solve_working_set(model, max_iter=max_iter)
+        out = solve_working_set(model, max_iter=max_iter, ws_start=WS_START_CD)
     return Fit(
         model.w,
         float(out.cert.gap),
@@ -154,8 +161,8 @@ class LeastSquaresCD:
         self.scores = self.buffer[:0]
         self.gap, self.theta_corr = np.inf, np.zeros(0)
         self.cache = None
-        if is_row_major(design):
-            self.cache = ColumnCache(design.Xd) if cache is None else cache
+        if needs_cache(design):
+            self.cache = ColumnCache.of(design) if cache is None else cache
         use_newton = newton and int(penalty[0]) == ELASTIC_NET and not design.is_sparse
         self.newton = OrthantNewton(self._columns) if use_newton else None
 

@@ -1,34 +1,85 @@
-"""A row-major least-squares design and a column cache for the working sets that read it.
+"""Dense least-squares designs read without a transposed copy of X, and the column cache that
+the working sets read them through.
 
 ``WeightedDesign.build`` centres and weights X into a Fortran-ordered copy, as coordinate
 descent reads columns.  For a C-ordered X (what numpy and most data loaders give) that copy is a
-transpose, several times slower than a straight copy, and most of its columns are never read
-column-wise on a wide problem: a working set touches a few hundred of thousands.  Here the
-centred, weighted copy keeps X's row-major order (one streaming pass, row blocks at a time);
-full correlations X_c' S r are a row-major matrix-vector product, as fast as the column-major
-one; and the columns a working set needs are gathered once each into a column-major block
-(``ColumnCache``), which the coordinate-descent kernels read as they read a Fortran design.
+transpose, and on a wide problem most of its columns are never read one by one: a working set
+touches a few hundred of thousands.  Two designs here avoid it:
+
+* ``RawDesign`` (no copy at all): X itself, centred and weighted inside every product, as the
+  sparse design does: X_c' S r = X' (S r) - x_offset sum(S r).  Its rounding grows with the
+  columns' means relative to their spread, so it is used only where that ratio is at most
+  ``MAX_OFFSET_RATIO``;
+* ``row_major_design``: otherwise, the centred, weighted copy in X's own (row) order, one
+  streaming pass.
+
+Either way the columns a working set needs are centred, weighted and copied once each into a
+column-major block (``ColumnCache``), which the coordinate-descent kernels read as they read a
+Fortran design.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns, weighted_offsets
 
-_BLOCK_BYTES = 2**20  # rows centred at a time: a block stays in cache between its passes
+_BLOCK_BYTES = 2**20  # rows handled at a time: a block stays in cache between its passes
+#: the largest |x_offset_j| / sd_j for which X is used uncentred (``RawDesign``): its
+#: correlations carry a rounding of about this many ulps of the centred ones
+MAX_OFFSET_RATIO = 10.0
 
 
-def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
-    """``WeightedDesign.build`` for a dense float64 X, its ``Xd`` in C order.
+@dataclass(frozen=True)
+class RawDesign(WeightedDesign):
+    """A dense design that keeps X as given (``Xd`` is the raw X, any memory order, not copied);
+    every product centres and weights it on the fly.  ``y``, ``yty``, ``col_norm_sq`` and the
+    residual representation are those of a dense ``WeightedDesign`` (r = sqrt(sw) r_true).
 
-    The same arithmetic as the Fortran build (``sqrt(sw) * (X - x_offset)``, squared norms of the
-    centred and of the raw columns, constant columns dropped), row block by row block.
+    Attributes
+    ----------
+    root : numpy.ndarray
+        (n,) sqrt(sw).
+    """
+
+    root: np.ndarray
+
+    def columns(self, cols: np.ndarray) -> np.ndarray:
+        """The centred, weighted columns ``cols``, (n, len(cols)), Fortran order."""
+        out = np.asfortranarray(self.Xd[:, cols])
+        out -= self.x_offset[cols]
+        out *= self.root[:, None]
+        return out
+
+    def residual(self, w: np.ndarray) -> tuple[np.ndarray, float]:
+        return self.y - self.root * (self.Xd @ w - self.x_offset @ w), 0.0
+
+    def correlations(self, r: np.ndarray, rsum: float) -> np.ndarray:
+        v = self.root * r
+        return self.Xd.T @ v - self.x_offset * v.sum()
+
+    def cross_gram(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        Xu = self.columns(cols)
+        v = self.root[:, None] * Xu
+        G = self.Xd.T @ v - np.outer(self.x_offset, v.sum(axis=0))
+        return np.ascontiguousarray(G), np.asarray(Xu.T @ self.y, dtype=np.float64)
+
+
+def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
+    """The design of a dense float64 X without a transposed copy: a ``RawDesign`` where the
+    columns' offsets are small against their spread, else ``row_major_design``.
+
+    The same data as ``WeightedDesign.build`` (centred squared norms, constant columns dropped,
+    the weighted target), from one pass for the offsets and one, row block by row block, for
+    the norms.
 
     Parameters
     ----------
     X : numpy.ndarray
-        (n, p) float64, C-contiguous.
+        (n, p) float64, either memory order.
     y : numpy.ndarray
         (n,) the target.
     sw : numpy.ndarray
@@ -39,7 +90,7 @@ def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept
     Returns
     -------
     WeightedDesign
-        A dense design whose ``Xd`` is C-ordered.
+        A ``RawDesign`` or a design whose ``Xd`` is a C-ordered centred copy.
 
     Examples
     --------
@@ -47,35 +98,26 @@ def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept
     >>> from shrinkage.datafits import WeightedDesign
     >>> X = np.random.default_rng(0).standard_normal((50, 4))
     >>> y, sw = X[:, 0] + 1.0, np.ones(50)
-    >>> d = row_major_design(X, y, sw, True)
-    >>> f = WeightedDesign.build(X, y, sw, True)
-    >>> d.Xd.flags.c_contiguous, bool(np.allclose(d.Xd, f.Xd)), bool(np.allclose(d.y, f.y))
-    (True, True, True)
+    >>> d, f = dense_design(X, y, sw, True), WeightedDesign.build(X, y, sw, True)
+    >>> d.Xd is X, bool(np.allclose(d.columns(np.arange(4)), f.Xd))
+    (True, True)
+    >>> r = d.residual(np.ones(4))[0]
+    >>> bool(np.allclose(d.correlations(r, 0.0), f.correlations(r, 0.0)))
+    True
     """
     sw = sw / sw.sum()
     x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
-    y_c = y - y_offset
-    n, p = X.shape
     root = np.sqrt(sw)
-    Xd = np.empty((n, p))
-    col_norm_sq = np.zeros(p)
-    raw_sq = np.zeros(p)
-    rows = max(1, _BLOCK_BYTES // (8 * max(p, 1)))
-    for start in range(0, n, rows):
-        block = slice(start, min(start + rows, n))
-        out = Xd[block]
-        np.subtract(X[block], x_offset, out=out)
-        out *= root[block, None]
-        col_norm_sq += np.einsum("ij,ij->j", out, out)
-        raw_sq += np.einsum("ij,ij,i->j", X[block], X[block], sw[block])
-    col_norm_sq = drop_constant_columns(col_norm_sq, raw_sq)
-    empty = np.empty(0)
-    no_index = np.empty(0, dtype=np.int64)
-    return WeightedDesign(
-        Xd,
-        empty,
-        no_index,
-        no_index,
+    centred = _centred_norms(X, x_offset, root, None)
+    col_norm_sq = drop_constant_columns(centred, centred + x_offset**2)
+    if np.any((col_norm_sq > 0) & (np.abs(x_offset) > MAX_OFFSET_RATIO * np.sqrt(col_norm_sq))):
+        return row_major_design(X, y, sw, fit_intercept)  # a constant column stays out anyway
+    y_c = y - y_offset
+    return RawDesign(
+        X,
+        np.empty(0),
+        np.empty(0, dtype=np.int64),
+        np.empty(0, dtype=np.int64),
         False,
         sw,
         x_offset,
@@ -83,32 +125,96 @@ def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept
         y_offset,
         sw @ y_c**2,
         col_norm_sq,
+        root,
     )
 
 
-def is_row_major(design) -> bool:
-    """A dense ``WeightedDesign`` whose columns are not contiguous (read them through a
-    ``ColumnCache``); False for anything else (a sparse design, sufficient statistics)."""
+def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
+    """``WeightedDesign.build`` for a dense float64 X, its ``Xd`` a C-ordered copy.
+
+    The same arithmetic as the Fortran build (``sqrt(sw) * (X - x_offset)``, squared norms of the
+    centred columns; a column is constant where that norm is below (100 eps)^2 of its raw one,
+    norm + x_offset^2), row block by row block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import WeightedDesign
+    >>> X = np.random.default_rng(0).standard_normal((50, 4)) + 1e3
+    >>> y, sw = X[:, 0] + 1.0, np.ones(50)
+    >>> d, f = row_major_design(X, y, sw, True), WeightedDesign.build(X, y, sw, True)
+    >>> d.Xd.flags.c_contiguous, bool(np.allclose(d.Xd, f.Xd)), bool(np.allclose(d.y, f.y))
+    (True, True, True)
+    """
+    sw = sw / sw.sum()
+    x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
+    y_c = y - y_offset
+    root = np.sqrt(sw)
+    Xd = np.empty(X.shape)
+    col_norm_sq = _centred_norms(X, x_offset, root, Xd)
+    return WeightedDesign(
+        Xd,
+        np.empty(0),
+        np.empty(0, dtype=np.int64),
+        np.empty(0, dtype=np.int64),
+        False,
+        sw,
+        x_offset,
+        y_c * root,
+        y_offset,
+        sw @ y_c**2,
+        drop_constant_columns(col_norm_sq, col_norm_sq + x_offset**2),
+    )
+
+
+def _centred_norms(X, x_offset, root, out: np.ndarray | None) -> np.ndarray:
+    """sum_i (root_i (x_ij - x_offset_j))^2 per column, a block of rows at a time; the
+    centred, weighted rows are written to ``out`` (C order) when given."""
+    n, p = X.shape
+    rows = max(1, _BLOCK_BYTES // (8 * max(p, 1)))
+    buffer = np.empty((min(rows, n), p)) if out is None else None
+    norms = np.zeros(p)
+    for start in range(0, n, rows):
+        block = slice(start, min(start + rows, n))
+        B = out[block] if out is not None else buffer[: block.stop - start]
+        np.subtract(X[block], x_offset, out=B)
+        B *= root[block, None]
+        norms += np.einsum("ij,ij->j", B, B)
+    return norms
+
+
+def needs_cache(design) -> bool:
+    """Whether a least-squares design is read column-wise through a ``ColumnCache``: a
+    ``RawDesign``, or a dense one whose columns are not contiguous; False for anything else
+    (a Fortran or sparse design, sufficient statistics)."""
+    if isinstance(design, RawDesign):
+        return True
     Xd = getattr(design, "Xd", None)
     return Xd is not None and not design.is_sparse and not Xd.flags.f_contiguous
 
 
-class ColumnCache:
-    """The columns of a row-major ``Xd`` that working sets asked for, column-major.
+def column_source(design: WeightedDesign) -> Callable[[np.ndarray], np.ndarray]:
+    """How a ``ColumnCache`` reads the centred, weighted columns of ``design``."""
+    if isinstance(design, RawDesign):
+        return design.columns
+    return lambda cols: design.Xd[:, cols]
 
-    Each column is copied once, when first asked for, into a Fortran-ordered block that grows
-    by doubling; ``slots`` maps columns to their place in it.
+
+class ColumnCache:
+    """The columns that working sets asked for, column-major, each copied once.
 
     Parameters
     ----------
-    Xd : numpy.ndarray
-        (n, p) the design.
+    source : callable
+        ``source(cols)`` gives the columns ``cols`` of the design, (n, len(cols)).
+    shape : tuple of int
+        The design's (n, p).
 
     Examples
     --------
     >>> import numpy as np
     >>> Xd = np.arange(12.0).reshape(3, 4)
-    >>> cache = ColumnCache(Xd)
+    >>> cache = ColumnCache(lambda cols: Xd[:, cols], Xd.shape)
     >>> s = cache.slots(np.array([3, 1]))
     >>> s.tolist(), bool(np.all(cache.block[:, s] == Xd[:, [3, 1]]))
     ([0, 1], True)
@@ -116,11 +222,17 @@ class ColumnCache:
     ([1, 2], True)
     """
 
-    def __init__(self, Xd: np.ndarray):
-        self.Xd = Xd
-        self.slot = np.full(Xd.shape[1], -1, dtype=np.int64)
+    def __init__(self, source: Callable[[np.ndarray], np.ndarray], shape: tuple[int, int]):
+        self.source = source
+        self.n, self.p = shape
+        self.slot = np.full(self.p, -1, dtype=np.int64)
         self.count = 0
-        self._store = np.empty((Xd.shape[0], 0), order="F")
+        self._store = np.empty((self.n, 0), order="F")
+
+    @classmethod
+    def of(cls, design: WeightedDesign) -> ColumnCache:
+        """The cache of a design for which ``needs_cache`` holds."""
+        return cls(column_source(design), design.Xd.shape)
 
     @property
     def block(self) -> np.ndarray:
@@ -133,10 +245,10 @@ class ColumnCache:
         if new.size:
             end = self.count + new.size
             if end > self._store.shape[1]:
-                grown = np.empty((self.Xd.shape[0], min(2 * end, self.Xd.shape[1])), order="F")
+                grown = np.empty((self.n, min(2 * end, self.p)), order="F")
                 grown[:, : self.count] = self.block
                 self._store = grown
-            self._store[:, self.count : end] = self.Xd[:, new]
+            self._store[:, self.count : end] = self.source(new)
             self.slot[new] = np.arange(self.count, end)
             self.count = end
         return self.slot[cols]
