@@ -18,7 +18,7 @@ from ..datafits.quadratic import SufficientStatistics, WeightedDesign
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.choice import choose_solver
-from ..solvers.column_cache import ColumnCache, dense_design, needs_cache
+from ..solvers.column_cache import ColumnCache, RawDesign, dense_design, needs_cache
 from ..solvers.gram import solve_gram
 from ..solvers.result import Fit
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual, ridge_path_primal
@@ -126,7 +126,11 @@ class LeastSquares:
             corr = stats.q - stats.G @ w
         else:
             design = self.data
-            corr = design.correlations(*design.residual(w))
+            r, rsum = design.residual(w)
+            if isinstance(design, RawDesign):  # alpha_max to the last bits of centred data's
+                corr = design.centred_correlations(r)
+            else:
+                corr = design.correlations(r, rsum)
         return penalty.alpha_max(-corr), w, None
 
     def ridge_fits(self, alphas: np.ndarray) -> list[Fit]:

@@ -54,6 +54,21 @@ class RawDesign(WeightedDesign):
         out *= self.root[:, None]
         return out
 
+    def centred_correlations(self, r: np.ndarray) -> np.ndarray:
+        """``correlations`` from the centred columns, a block of rows at a time: the rounding of
+        the Fortran design's (alpha_max from it equals the centred data's to the last bits)."""
+        out = np.zeros(self.n_features)
+        n, p = self.Xd.shape
+        rows = max(1, _BLOCK_BYTES // (8 * max(p, 1)))
+        buffer = np.empty((min(rows, n), p))
+        for start in range(0, n, rows):
+            block = slice(start, min(start + rows, n))
+            B = buffer[: block.stop - start]
+            np.subtract(self.Xd[block], self.x_offset, out=B)
+            B *= self.root[block, None]
+            out += r[block] @ B
+        return out
+
     def residual(self, w: np.ndarray) -> tuple[np.ndarray, float]:
         return self.y - self.root * (self.Xd @ w - self.x_offset @ w), 0.0
 
