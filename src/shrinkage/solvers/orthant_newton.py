@@ -35,7 +35,8 @@ MAX_DROPS = 30
 
 class OrthantNewton:
     """Newton steps on the support of a dense least-squares working set; the last factored
-    support's Cholesky factor is kept for the next step on the same support.
+    support's Gram matrix and Cholesky factor are kept for the next step (the factor if the
+    support is the same, the Gram matrix's entries between the columns it shares).
 
     Parameters
     ----------
@@ -61,6 +62,7 @@ class OrthantNewton:
     def __init__(self, columns: Callable[[np.ndarray], np.ndarray]):
         self.columns = columns
         self._support = np.empty(0, dtype=np.int64)
+        self._gram_matrix = np.empty((0, 0))
         self._factor: tuple | None = None
 
     def step(self, penalty: tuple, w: np.ndarray, r: np.ndarray, ws: np.ndarray) -> bool:
@@ -98,7 +100,8 @@ class OrthantNewton:
         where it is not positive definite to working precision."""
         if self._factor is not None and np.array_equal(S, self._support):
             return self._factor
-        H = Xs.T @ Xs
+        H = self._gram(S, Xs)
+        self._support, self._gram_matrix = S, H.copy()
         H[np.diag_indices_from(H)] += l2_s
         try:
             with one_blas_thread():
@@ -107,8 +110,23 @@ class OrthantNewton:
             factor = None
         if factor is not None and not np.all(np.isfinite(factor[0].diagonal())):
             factor = None
-        self._support, self._factor = S, factor
+        self._factor = factor
         return factor
+
+    def _gram(self, S: np.ndarray, Xs: np.ndarray) -> np.ndarray:
+        """X_S' X_S, its entries between columns of the last support copied from that one's
+        (the supports of consecutive steps differ by a few columns)."""
+        old = self._support
+        common, here, there = np.intersect1d(S, old, assume_unique=True, return_indices=True)
+        if common.size < S.size // 2:
+            return Xs.T @ Xs
+        new = np.setdiff1d(np.arange(S.size), here, assume_unique=True)
+        H = np.empty((S.size, S.size))
+        H[np.ix_(here, here)] = self._gram_matrix[np.ix_(there, there)]
+        cross = Xs.T @ Xs[:, new]
+        H[:, new] = cross
+        H[new, :] = cross.T
+        return H
 
 
 def _active_set_steps(factor, g, w, sign, l1, lower, upper) -> np.ndarray | None:
