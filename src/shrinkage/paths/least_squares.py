@@ -72,7 +72,9 @@ class LeastSquares:
         self.tol, self.max_iter, self.screen = tol, max_iter, screen
         self.kind = choose_solver(solver, problem.n_samples, problem.n_features)
         self.data = problem.statistics if self.kind == "gram" else _design(problem, l1_ratio)
-        self.cache = ColumnCache.of(self.data) if needs_cache(self.data) else None
+        self.cache = None
+        if isinstance(self.data, WeightedDesign) and needs_cache(self.data):
+            self.cache = ColumnCache.of(self.data)
         self.scale = problem.column_scale(self.data.col_norm_sq)
 
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
@@ -109,9 +111,8 @@ class LeastSquares:
             cols = np.flatnonzero(free)
             if np.all(np.isinf(pw.lower[cols])) and np.all(np.isinf(pw.upper[cols])):
                 # unbounded free columns: their least-squares fit, exactly
-                if self.kind == "gram":
-                    stats = problem.statistics
-                    G_uu, q_u = stats.G[np.ix_(cols, cols)], stats.q[cols]
+                if isinstance(self.data, SufficientStatistics):
+                    G_uu, q_u = self.data.G[np.ix_(cols, cols)], self.data.q[cols]
                 else:
                     cross, q_u = self.data.cross_gram(cols)
                     G_uu = cross[cols]
@@ -121,9 +122,8 @@ class LeastSquares:
                 lo = np.where(free, pw.lower, fixed)
                 up = np.where(free, pw.upper, fixed)
                 w = self.fit(PenaltyWeights(np.zeros(p), np.zeros(p), lo, up), fixed).w
-        if self.kind == "gram":
-            stats = problem.statistics
-            corr = stats.q - stats.G @ w
+        if isinstance(self.data, SufficientStatistics):
+            corr = self.data.q - self.data.G @ w
         else:
             design = self.data
             r, rsum = design.residual(w)

@@ -260,16 +260,17 @@ class LeastSquaresCD:
                 self.anderson,
             )
         else:
-            n_epochs = self._inner_cached(ws, tol_inner, budget)
+            n_epochs = self._inner_cached(self.cache, ws, tol_inner, budget)
         if self.newton is not None and n_epochs < budget and _settled(before, self.w[ws] != 0):
             n_epochs += 1
             self.newton.step(self.penalty, self.w, self.r, ws)
         return Step(n_epochs, Progress.GROW if n_epochs <= 1 else Progress.MOVED)
 
-    def _inner_cached(self, ws: np.ndarray, tol_inner: float, budget: int) -> int:
+    def _inner_cached(
+        self, cache: ColumnCache, ws: np.ndarray, tol_inner: float, budget: int
+    ) -> int:
         """``cd_working_set`` on the cached columns of ``ws``: the kernel indexes the block, the
         coefficients, the curvatures and the penalty arrays by slot."""
-        cache = self.cache
         slots = cache.slots(ws)
         m = cache.count
 

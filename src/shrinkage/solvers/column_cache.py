@@ -187,13 +187,13 @@ def _centred_norms(X, x_offset, root, out: np.ndarray | None) -> np.ndarray:
     centred, weighted rows are written to ``out`` (C order) when given."""
     n, p = X.shape
     rows = max(1, _BLOCK_BYTES // (8 * max(p, 1)))
-    buffer = np.empty((min(rows, n), p)) if out is None else None
+    buffer = np.empty((min(rows, n) if out is None else 0, p))
     norms = np.zeros(p)
     for start in range(0, n, rows):
-        block = slice(start, min(start + rows, n))
-        B = out[block] if out is not None else buffer[: block.stop - start]
-        np.subtract(X[block], x_offset, out=B)
-        B *= root[block, None]
+        stop = min(start + rows, n)
+        B = buffer[: stop - start] if out is None else out[start:stop]
+        np.subtract(X[start:stop], x_offset, out=B)
+        B *= root[start:stop, None]
         norms += np.einsum("ij,ij->j", B, B)
     return norms
 
