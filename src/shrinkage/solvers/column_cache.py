@@ -231,10 +231,10 @@ class ColumnCache:
     >>> Xd = np.arange(12.0).reshape(3, 4)
     >>> cache = ColumnCache(lambda cols: Xd[:, cols], Xd.shape)
     >>> s = cache.slots(np.array([3, 1]))
-    >>> s.tolist(), bool(np.all(cache.block[:, s] == Xd[:, [3, 1]]))
-    ([0, 1], True)
+    >>> s.tolist(), bool(np.all(cache.block[:, s] == Xd[:, [3, 1]]))  # new columns in order
+    ([1, 0], True)
     >>> cache.slots(np.array([1, 2])).tolist(), cache.block.flags.f_contiguous
-    ([1, 2], True)
+    ([0, 2], True)
     """
 
     def __init__(self, source: Callable[[np.ndarray], np.ndarray], shape: tuple[int, int]):
