@@ -128,6 +128,27 @@ def test_tweedie_path_exact_refit_keeps_its_power():
     assert np.max(np.abs(other - p.coefs[4])) > 1e-3  # the power matters at this alpha
 
 
+def test_exact_refit_is_routed_by_what_the_datafit_is_not_its_name():
+    """A check loss under another name is still not smooth: the refit goes to the interior
+    point (once chosen by the name "quantile", it went to proximal Newton) and equals the path;
+    a renamed logistic loss refits by proximal Newton, as the path did."""
+    from shrinkage import path
+    from shrinkage.datafits import Logistic, Quantile
+
+    class Pinball(Quantile):
+        name = "pinball"
+
+    class Logit(Logistic):
+        name = "logit"
+
+    X, y = simulated(60, 4, seed=5, noise=1.0)
+    for fit, target in ((Pinball(0.3), y), (Logit(), (y > np.median(y)).astype(float))):
+        p = path(X, target, datafit=fit, n_alphas=5, tol=1e-8)
+        coef, intercept = p.coef_at(p.alphas[3], X=X, y=target, exact=True, datafit=fit, tol=1e-8)
+        np.testing.assert_allclose(coef, p.coefs[3], atol=1e-6)
+        np.testing.assert_allclose(intercept, p.intercepts[3], atol=1e-6)
+
+
 @pytest.mark.parametrize(("penalty", "gamma"), [("mcp", 1.5), ("scad", 2.5)])
 def test_nonconvex_path_exact_refit_is_its_own_model(penalty, gamma):
     """nonconvex_path's Path says its penalty and gamma: exact=True refits MCP / SCAD, not the

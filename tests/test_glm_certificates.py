@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from shrinkage._problem import Problem
 from shrinkage.datafits.logistic import Logistic
-from shrinkage.glm import GLMProblem
 from shrinkage.glm.path import _weights
 from shrinkage.glm_certificates import glm_duality_gap
 from shrinkage.solvers.prox_newton import _Data, polish_unpenalized
@@ -18,10 +18,15 @@ N, P = X.shape
 
 
 def _certify(w, b, alpha, l1_ratio=1.0, **kw):
-    problem = GLMProblem.build(X, Y, **kw)
+    problem = Problem.build(X, Y, **kw)
     pw = _weights(problem, alpha, l1_ratio, problem.col_norm_sq == 0)
     data = _Data(
-        problem.design, Logistic(), Y, problem.sw, problem.offset_or_zero(), problem.fit_intercept
+        problem.raw_design,
+        Logistic(),
+        Y,
+        problem.sw,
+        problem.offset_or_zero(),
+        problem.fit_intercept,
     )
     free = np.flatnonzero((pw.l1 == 0) & (pw.l2 == 0))
     eta = X @ w + b + data.offset
@@ -108,7 +113,7 @@ class _BrokenConjugate(Logistic):
 def test_a_gap_that_cannot_be_trusted_certifies_nothing(error):
     """A gap far below 0 (or NaN) means the dual point or its arithmetic broke down: it was
     reported as 0 (a certified optimum) where it must be inf."""
-    problem = GLMProblem.build(X, Y)
+    problem = Problem.build(X, Y)
     pw = _weights(problem, 0.05, 1.0, problem.col_norm_sq == 0)
     w = np.zeros(P)
     eta = np.zeros(N)

@@ -56,8 +56,11 @@ def refit(path, alpha: float, X, y, options: dict) -> tuple[np.ndarray, np.ndarr
 
 
 def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
+    """The refit of an L1/L2 path, sent where ``shrinkage.path`` sends its datafit: chosen by
+    capability (``shrinkage.path.route``), never by the datafit's name."""
     from ._problem import Problem
     from .path import path as compute_path
+    from .path import route
     from .paths.least_squares import solve_path
 
     if path.penalty != "l1_l2":
@@ -75,9 +78,11 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
     screen = options.pop("screen", True)
     grid = np.array([alpha])
     names = path.feature_names
-    if getattr(datafit, "name", datafit) == "quadratic":
+    X = v.check_design(X)
+    fit, choice = route(X, y, datafit)
+    if choice.solver in ("gram", "cd"):  # least squares
         offset = options.pop("offset", None)
-        problem = Problem.build(X, y, feature_names=names, **options)
+        problem = Problem.build(X, y, feature_names=names, validated=True, **options)
         if offset is not None:
             problem.y = problem.y - v.check_target(offset, problem.n_samples, name="offset")
         return solve_path(
@@ -91,25 +96,23 @@ def _solve_at(path, alpha: float, X, y, options: dict, w0, b0):
             w0=w0,
             model="the refit at alpha",
         )
-    if getattr(datafit, "name", datafit) == "quantile":
+    if choice.solver == "quantile":  # not smooth: the interior point (no warm start)
         return compute_path(
             X,
             y,
-            datafit=datafit,
+            datafit=fit,
             l1_ratio=path.l1_ratio,
             alphas=grid,
             tol=tol,
             max_iter=max_iter,
             feature_names=names,
             **options,
-        )  # interior point
+        )
     from .glm.path import solve_glm_path
-    from .glm.problem import GLMProblem
 
-    glm_problem = GLMProblem.build(X, y, feature_names=names, **options)
     return solve_glm_path(
-        glm_problem,
-        datafit,
+        Problem.build(X, y, feature_names=names, validated=True, **options),
+        fit,
         grid,
         path.l1_ratio,
         tol=tol,

@@ -1,21 +1,75 @@
-"""A validated least-squares problem and the data forms the solvers need, built once."""
+"""One validated problem for every route, and the data forms the solvers need, built once.
+
+A ``Problem`` is the design, the target and everything about the penalty that does not depend on
+alpha; it knows no datafit.  Least squares reads ``design`` (centred, weighted) or ``statistics``
+(X'X), the GLM Newton kernels read ``raw_design`` (X itself in the kernels' layout), the quantile
+interior point reads X; a group problem (``shrinkage.paths.group.GroupProblem``) holds a
+``Problem`` and its groups.  The objectives are documented in ``shrinkage.datafits.quadratic``
+and ``shrinkage.datafits.base``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import _validation as v
+from ._design import GLMDesign
 from ._typing import DesignMatrix
-from .datafits.quadratic import SufficientStatistics, WeightedDesign, sufficient_statistics
+from .datafits.quadratic import (
+    SufficientStatistics,
+    WeightedDesign,
+    drop_constant_columns,
+    sufficient_statistics,
+)
 from .penalties.l1_l2 import ElasticNetPenalty
 
 
 @dataclass
 class Problem:
-    """X, y and everything about the penalty that does not depend on alpha."""
+    """X, y, weights, offset and the alpha-free parts of the penalty (factors, bounds).
+
+    Built, validated, by ``Problem.build(X, y, ...)`` (the options of ``shrinkage.path``); the
+    path families (``shrinkage.paths``) solve it along a grid of alphas.
+
+    Attributes
+    ----------
+    X : numpy.ndarray or scipy.sparse matrix of shape (n_samples, n_features)
+        The validated design (float, finite).
+    y : numpy.ndarray of shape (n_samples,) or (n_samples, n_targets)
+        The target, as the datafit checks it later (values, class labels, counts, ...).
+    sample_weight : numpy.ndarray of shape (n_samples,)
+        The sample weights (all ones by default).
+    factors : numpy.ndarray of shape (n_features,)
+        The penalty factors f_j >= 0 (0 leaves a feature unpenalized).
+    lower : numpy.ndarray of shape (n_features,)
+        Lower bounds on the coefficients (-inf: none).
+    upper : numpy.ndarray of shape (n_features,)
+        Upper bounds on the coefficients (inf: none).
+    fit_intercept : bool
+        Whether an unpenalized intercept is fitted.
+    standardize : bool
+        Whether the penalty acts on the coefficients of the columns scaled to unit weighted
+        standard deviation (glmnet's rule).
+    feature_names : numpy.ndarray of shape (n_features,) or None, default=None
+        The columns' names.
+    offset : numpy.ndarray of shape (n_samples,) or (n_samples, K), or None, default=None
+        Added to the linear predictor (None: no offset).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> problem = Problem.build(np.eye(3), np.array([0.0, 1.0, 1.0]), positive=True)
+    >>> problem.n_samples, problem.n_features, problem.lower
+    (3, 3, array([0., 0., 0.]))
+    >>> problem.sw
+    array([0.33333333, 0.33333333, 0.33333333])
+    >>> problem.col_norm_sq  # the weighted variance of each column
+    array([0.22222222, 0.22222222, 0.22222222])
+    """
 
     X: DesignMatrix
     y: np.ndarray
@@ -26,7 +80,7 @@ class Problem:
     fit_intercept: bool
     standardize: bool
     feature_names: np.ndarray | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
+    offset: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -35,6 +89,7 @@ class Problem:
         y,
         *,
         sample_weight=None,
+        offset=None,
         penalty_factor=None,
         lower=None,
         upper=None,
@@ -45,21 +100,24 @@ class Problem:
         multi_output=False,
         validated=False,
     ) -> Problem:
-        if not validated:
+        if not validated:  # the caller checked X already (shrinkage.path)
             X = v.check_design(X)
-        y = v.check_target(y, X.shape[0], multi_output=multi_output, dtype=X.dtype)
-        p = X.shape[1]
+        n, p = X.shape
+        y = v.check_target(y, n, multi_output=multi_output, dtype=X.dtype)
+        if offset is not None:
+            offset = v.check_target(offset, n, multi_output=True, name="offset")
         lo, up = v.check_bounds(lower, upper, p, positive)
         return cls(
             X,
             y,
-            v.check_sample_weight(sample_weight, X.shape[0]),
+            v.check_sample_weight(sample_weight, n),
             v.check_penalty_factor(penalty_factor, p),
             lo,
             up,
             bool(fit_intercept),
             bool(standardize),
             v.check_feature_names(feature_names, p),
+            offset,
         )
 
     @property
@@ -71,12 +129,24 @@ class Problem:
         return self.X.shape[1]
 
     @cached_property
+    def sw(self) -> np.ndarray:
+        """Sample weights normalized to sum to one."""
+        return self.sample_weight / self.sample_weight.sum()
+
+    @cached_property
     def design(self) -> WeightedDesign:
+        """Least squares' residual form: X and y centred and weighted (``WeightedDesign``)."""
         return WeightedDesign.build(self.X, self.y, self.sample_weight, self.fit_intercept)
 
     @cached_property
     def statistics(self) -> SufficientStatistics:
+        """Least squares' Gram form: X'SX, X'Sy and the offsets (``SufficientStatistics``)."""
         return sufficient_statistics(self.X, self.y, self.sample_weight, self.fit_intercept)
+
+    @cached_property
+    def raw_design(self) -> GLMDesign:
+        """X itself, neither centred nor weighted, in the GLM kernels' layout (``GLMDesign``)."""
+        return GLMDesign.build(self.X)
 
     def with_statistics(self, stats: SufficientStatistics) -> Problem:
         """Use ``stats`` (computed elsewhere, e.g. by cross-validation's fold subtraction) as this
@@ -90,12 +160,67 @@ class Problem:
         self.__dict__["design"] = design
         return self
 
-    def column_scale(self, col_norm_sq: np.ndarray) -> np.ndarray | None:
-        """glmnet's standardization: the weighted sd (or RMS without intercept); 1 if constant."""
+    def with_column_norms(self, col_norm_sq: np.ndarray) -> Problem:
+        """Use ``col_norm_sq`` (computed elsewhere, e.g. by Dask from the moments of one pass
+        over the partitions) as this problem's ``col_norm_sq``; returns self."""
+        self.__dict__["col_norm_sq"] = col_norm_sq
+        return self
+
+    @cached_property
+    def col_norm_sq(self) -> np.ndarray:
+        """Weighted variance of each column (mean square without intercept); 0 when constant.
+
+        Computed from X in float64.  ``design.col_norm_sq`` and ``statistics.col_norm_sq`` are
+        the same numbers up to rounding, each in the arithmetic of its own data form: a
+        least-squares solver scales by the norms of the form it reads (``column_scale``).
+        """
+        sw, X = self.sw, self.X
+        if sp.issparse(X):
+            raw = np.asarray(X.multiply(X).T @ sw).ravel()
+        else:
+            raw = np.einsum("ij,ij,i->j", X, X, sw, dtype=np.float64)
+        if not self.fit_intercept:
+            return raw
+        mean = np.asarray(X.T @ sw, dtype=np.float64).ravel()
+        if sp.issparse(X):
+            return drop_constant_columns(np.maximum(raw - mean**2, 0.0), raw, cancellation=True)
+        centred = np.einsum("ij,ij,i->j", X - mean, X - mean, sw, dtype=np.float64)
+        return drop_constant_columns(centred, raw)
+
+    def column_scale(self, col_norm_sq: np.ndarray | None = None) -> np.ndarray | None:
+        """glmnet's standardization: the weighted sd (or RMS without intercept); 1 if constant.
+
+        None unless ``standardize``.  ``col_norm_sq``: the squared norms of the data form the
+        solver reads (``design.col_norm_sq``, ``statistics.col_norm_sq``); None takes
+        ``self.col_norm_sq``.
+        """
         if not self.standardize:
             return None
-        sd = np.sqrt(col_norm_sq)
+        sd = np.sqrt(self.col_norm_sq if col_norm_sq is None else col_norm_sq)
         return np.where(sd > 0, sd, 1.0)
 
     def penalty(self, alpha: float, l1_ratio: float, scale: np.ndarray | None) -> ElasticNetPenalty:
+        """The elastic net at ``alpha`` with this problem's factors and bounds; ``scale`` is
+        ``column_scale(...)`` (None: the columns as they are)."""
         return ElasticNetPenalty(alpha, l1_ratio, self.factors, self.lower, self.upper, scale)
+
+    def offset_or_zero(self, n_outputs: int = 1) -> np.ndarray:
+        """The offset as an (n,) array [(n, K) when n_outputs = K > 1], zeros when absent."""
+        n = self.n_samples
+        if self.offset is None:
+            return np.zeros(n) if n_outputs == 1 else np.zeros((n, n_outputs))
+        if n_outputs == 1:
+            if self.offset.ndim != 1:
+                raise ValueError(
+                    f"offset must be one-dimensional (one entry per sample); got "
+                    f"shape {self.offset.shape}."
+                )
+            return self.offset
+        if self.offset.ndim == 1:
+            return np.repeat(self.offset[:, None], n_outputs, axis=1)
+        if self.offset.shape[1] != n_outputs:
+            raise ValueError(
+                f"offset must have shape ({n},) or ({n}, {n_outputs}) (one column "
+                f"per class); got {self.offset.shape}."
+            )
+        return self.offset

@@ -125,7 +125,7 @@ def group_path(
     )
     alphas = v.check_grid(alphas, n_alphas, alpha_min_ratio)
     if alpha_min_ratio is None:  # used by the default grid only
-        alpha_min_ratio = default_alpha_min_ratio(*problem.X.shape)
+        alpha_min_ratio = default_alpha_min_ratio(problem.problem.n_samples, problem.n_features)
     return solve_group_path(
         problem,
         alphas,

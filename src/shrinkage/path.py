@@ -25,7 +25,7 @@ from .paths.least_squares import solve_path
 from .paths.multitask import multi_task_path
 from .paths.nonconvex import nonconvex_path
 from .paths.result import Path
-from .solvers.choice import capabilities, choose_engine, engine_datafit
+from .solvers.choice import Choice, capabilities, choose_engine, engine_datafit
 
 __all__ = [
     "Path",
@@ -209,27 +209,25 @@ def path(
             )
         return multi_task_path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=alpha_min_ratio, **common)
     X = v.check_design(X)
-    fit = engine_datafit(datafit)
+    fit, choice = route(X, y, datafit)
     n, p = X.shape
-    n_classes = 1
-    if callable(getattr(fit, "classes", None)):  # coupled classes: K from the target
-        n_classes = fit.classes(fit.check_target(v.check_target(y, n, dtype=X.dtype)))
-    choice = choose_engine(capabilities(fit, n, p, n_classes=n_classes))
     tol, max_iter = v.check_tol(tol), v.check_positive_int(max_iter, "max_iter")
-    if choice.solver in ("gram", "cd"):
-        problem = Problem.build(
-            X,
-            y,
-            sample_weight=sample_weight,
-            penalty_factor=penalty_factor,
-            lower=lower,
-            upper=upper,
-            positive=positive,
-            fit_intercept=fit_intercept,
-            standardize=standardize,
-            feature_names=feature_names,
-            validated=True,
-        )
+    least_squares = choice.solver in ("gram", "cd")
+    problem = Problem.build(
+        X,
+        y,
+        sample_weight=sample_weight,
+        offset=None if least_squares else offset,  # least squares: subtracted from y below
+        penalty_factor=penalty_factor,
+        lower=lower,
+        upper=upper,
+        positive=positive,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        feature_names=feature_names,
+        validated=True,
+    )
+    if least_squares:
         if offset is not None:
             problem.y = problem.y - v.check_target(offset, n, name="offset")
         if alpha_min_ratio is None:  # used by the default grid only
@@ -245,29 +243,13 @@ def path(
             solver=choice.solver if solver == "auto" else solver,
             screen=screen,
         )
-    from .glm import GLMProblem, solve_glm_path
-
-    glm_problem = GLMProblem.build(
-        X,
-        y,
-        sample_weight=sample_weight,
-        offset=offset,
-        penalty_factor=penalty_factor,
-        lower=lower,
-        upper=upper,
-        positive=positive,
-        fit_intercept=fit_intercept,
-        standardize=standardize,
-        feature_names=feature_names,
-        validated=True,
-    )
     if choice.solver == "quantile":  # not smooth: the interior point
         from .paths.quantile import solve_quantile_path
 
         if alpha_min_ratio is None:  # used by the default grid only
             alpha_min_ratio = default_alpha_min_ratio(n, p)
         return solve_quantile_path(
-            glm_problem,
+            problem,
             fit.quantile,
             checked_alphas,
             l1_ratio,
@@ -276,8 +258,10 @@ def path(
             tol=tol,
             max_iter=max_iter,
         )
+    from .glm import solve_glm_path
+
     return solve_glm_path(
-        glm_problem,
+        problem,
         fit,
         checked_alphas,
         l1_ratio,
@@ -286,6 +270,29 @@ def path(
         tol=tol,
         max_iter=max_iter,
     )
+
+
+def route(X: DesignMatrix, y: ArrayLike, datafit: str | Datafit) -> tuple[Any, Choice]:
+    """The datafit object behind ``datafit`` and the solver for it on the validated ``X``,
+    chosen by capability (``solvers.choice``): least squares ("gram" or "cd"), the interior
+    point ("quantile"), or proximal Newton ("prox_newton", "multinomial" for coupled classes,
+    whose number K is read off ``y``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.ones((10, 2))
+    >>> [route(X, y, d)[1].solver for d, y in [("quadratic", np.arange(10.0)),
+    ...                                          ("logistic", np.arange(10) % 2),
+    ...                                          ("multinomial", np.arange(10) % 3)]]
+    ['gram', 'prox_newton', 'multinomial']
+    """
+    fit = engine_datafit(datafit)
+    n, p = X.shape
+    n_classes = 1
+    if callable(getattr(fit, "classes", None)):  # coupled classes: K from the target
+        n_classes = fit.classes(fit.check_target(v.check_target(y, n, dtype=X.dtype)))
+    return fit, choose_engine(capabilities(fit, n, p, n_classes=n_classes))
 
 
 #: the penalties of ``path``

@@ -309,6 +309,13 @@ def test_argument_errors(synchronous):
         sd.path(Xd, yd, datafit="logistic", offset=offset[:10])
     with pytest.raises(ValueError, match="datafit must be one of"):
         sd.path(Xd, yd, datafit="cauchy")
+    # chosen by what the datafit is: the check loss is not smooth, the multinomial couples K
+    # predictors; Newton on the partitions takes neither (once an IndexError, and a quantile
+    # "fit" by Newton steps on a loss without curvature)
+    with pytest.raises(ValueError, match=r"quantile datafit is not smooth.*in memory"):
+        sd.path(Xd, yd, datafit="quantile")
+    with pytest.raises(ValueError, match=r"multinomial datafit couples.*in memory"):
+        sd.path(Xd, yd, datafit=shrinkage.datafits.get_datafit("multinomial"))
     with pytest.raises(ValueError, match=r"the working set grew to \d+ columns"):
         sd.path(Xd, yd, datafit="logistic", n_alphas=5, memory_budget=500)
     three = da.from_array(np.arange(400) % 3, chunks=100)

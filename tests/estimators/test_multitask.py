@@ -110,6 +110,17 @@ def test_not_converged_warns():
     assert not model.converged_
 
 
+@pytest.mark.parametrize("cls", [MultiTaskLasso, MultiTaskElasticNet])
+def test_not_converged_warning_points_at_the_callers_line(cls):
+    X, Y = _data(seed=6)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cls(alpha=0.001, tol=1e-14, max_iter=1).fit(X, Y)
+    [warning] = [w for w in caught if issubclass(w.category, ShrinkageConvergenceWarning)]
+    assert f"{cls.__name__} did not converge at alpha=0.001" in str(warning.message)
+    assert warning.filename == __file__
+
+
 @pytest.mark.parametrize(
     ("cls", "single"), [(MultiTaskLasso, "Lasso"), (MultiTaskElasticNet, "ElasticNet")]
 )

@@ -3,6 +3,8 @@ choice, sample weights and bad input."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -12,6 +14,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import MultiTaskElasticNet
 from shrinkage.estimators.multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
+from shrinkage.exceptions import ShrinkageConvergenceWarning
 
 
 def _data(n=60, p=8, T=3, seed=0):
@@ -107,3 +110,16 @@ def test_one_dimensional_y_is_refused():
     X, Y = _data()
     with pytest.raises(ValueError, match="two-dimensional"):
         MultiTaskLassoCV().fit(X, Y[:, 0])
+
+
+def test_not_converged_final_fit_warns_once_at_the_callers_line():
+    """The folds' paths warn nothing; the final fit at the chosen alpha warns once, pointing
+    at the line that called fit."""
+    X, Y = _data(seed=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = MultiTaskLassoCV(alphas=5, cv=3, tol=1e-14, max_iter=1).fit(X, Y)
+    [warning] = [w for w in caught if issubclass(w.category, ShrinkageConvergenceWarning)]
+    assert f"MultiTaskLassoCV did not converge at alpha={model.alpha_:.4g}" in str(warning.message)
+    assert warning.filename == __file__
+    assert not model.converged_

@@ -10,7 +10,8 @@ import pytest
 import scipy.sparse as sp
 
 import shrinkage
-from shrinkage.glm import GLMProblem, solve_glm_path
+from shrinkage._problem import Problem
+from shrinkage.glm import solve_glm_path
 
 from ._data import classification, counts, logistic_gap, logistic_objective
 
@@ -194,7 +195,7 @@ def test_separable_data_without_penalty_raises():
 def test_solve_glm_path_with_a_datafit_instance():
     from shrinkage.datafits.logistic import Logistic
 
-    problem = GLMProblem.build(X, Y)
+    problem = Problem.build(X, Y)
     path = solve_glm_path(problem, Logistic(), np.array([0.05, 0.02]), 1.0, tol=1e-10)
     w, _, _ = _fit(0.02, tol=1e-10)
     np.testing.assert_allclose(path.coefs[1], w, atol=1e-7)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from shrinkage._problem import Problem
 from shrinkage.datafits import get_datafit
-from shrinkage.glm import GLMProblem
 from shrinkage.glm.separation import check_finite_optimum
 
 from ._data import classification
@@ -13,7 +13,7 @@ X, Y = classification(n=60, p=5, seed=4)
 
 
 def _check(X, y, datafit, free, **kw):
-    pb = GLMProblem.build(X, y, **kw)
+    pb = Problem.build(X, y, **kw)
     check_finite_optimum(pb, get_datafit(datafit), y, np.asarray(free))
 
 

@@ -192,9 +192,8 @@ def _quadratic_problem(X, y, **kw):
     problem = GroupProblem.build(X, y, GROUPS, **kw)
     from shrinkage.datafits.quadratic import WeightedDesign
 
-    design = WeightedDesign.build(
-        problem.X, problem.y, problem.sample_weight, problem.fit_intercept
-    )
+    base = problem.problem
+    design = WeightedDesign.build(problem.scaled_X, base.y, base.sample_weight, base.fit_intercept)
     return problem, design
 
 

@@ -1,5 +1,6 @@
 """Multi-task block coordinate descent: scikit-learn's optimum, a certificate that bounds the true
-suboptimality, sparse == dense, sample weights, alpha_max and the unpenalized case."""
+suboptimality, sample weights, alpha_max and the unpenalized case (the paths along a grid:
+tests/paths/test_multitask.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,8 @@ import scipy.sparse as sp
 from sklearn.linear_model import MultiTaskElasticNet
 
 from shrinkage.datafits.quadratic import WeightedDesign
-from shrinkage.solvers.multitask import (
-    multitask_alpha_max,
-    solve_multitask,
-    solve_multitask_path,
-)
+from shrinkage.paths.multitask import multi_task_fits, multi_task_problem
+from shrinkage.solvers.multitask import multitask_alpha_max, solve_multitask
 
 
 def _data(n=60, p=25, T=3, seed=0):
@@ -36,11 +34,11 @@ def objective(X, Y, W, b, alpha, l1_ratio, sw=None):
     )
 
 
-def _fit(X, Y, alpha, l1_ratio, **kw):
-    kw.setdefault("tol", 1e-12)
-    kw.setdefault("max_iter", 100_000)
-    fits, raw = solve_multitask_path(X, Y, l1_ratio=l1_ratio, alphas=[alpha], **kw)
-    return fits.coefs[0], fits.intercepts[0], raw[0]
+def _fit(X, Y, alpha, l1_ratio, *, sample_weight=None, tol=1e-12, max_iter=100_000):
+    """(W, b, Fit) at one alpha, through the path engine's multi-task family."""
+    problem = multi_task_problem(X, Y, sample_weight=sample_weight, fit_intercept=True)
+    out = multi_task_fits(problem, l1_ratio, np.array([alpha]), tol=tol, max_iter=max_iter)
+    return out.coefs[0], out.intercepts[0], out.fits[0]
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.1])
@@ -91,21 +89,6 @@ def test_certificate_of_an_unfinished_fit():
     b = design.y_offset - design.x_offset @ W
     assert not fit.converged and fit.gap > fit.tol
     assert objective(X, Y, W, b, alpha, 1.0) - best <= fit.gap
-
-
-@pytest.mark.parametrize("fit_intercept", [True, False])
-@pytest.mark.parametrize("weighted", [False, True])
-def test_sparse_equals_dense(fit_intercept, weighted):
-    X, Y = _data(seed=2)
-    X[np.abs(X) < 1.0] = 0.0
-    sw = np.random.default_rng(5).uniform(0.2, 3.0, len(Y)) if weighted else None
-    kw = {"fit_intercept": fit_intercept, "sample_weight": sw}
-    dense = solve_multitask_path(X, Y, n_alphas=8, eps=1e-2, tol=1e-12, **kw)[0]
-    sparse = solve_multitask_path(sp.csc_matrix(X), Y, n_alphas=8, eps=1e-2, tol=1e-12, **kw)[0]
-    np.testing.assert_allclose(sparse.alphas, dense.alphas, rtol=1e-12)
-    np.testing.assert_allclose(sparse.coefs, dense.coefs, atol=1e-8)
-    np.testing.assert_allclose(sparse.intercepts, dense.intercepts, atol=1e-8)
-    assert np.all(sparse.converged) and np.all(dense.converged)
 
 
 def test_sample_weights_match_scikit_learn_and_repeated_rows():
@@ -163,54 +146,9 @@ def test_constant_column_stays_out_and_anderson_agrees():
     np.testing.assert_allclose(with_anderson.w, without.w, atol=1e-6)
 
 
-def test_columns_on_very_different_scales():
-    # a point where the scaled dual residual rounded one ulp out of the ball gave an infinite
-    # gap (and max_iter epochs) before the conjugate was taken as 0 there
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((60, 15)) * np.logspace(-4, 4, 15)
-    Y = X[:, [0, 7, 14]] @ rng.standard_normal((3, 4)) / np.mean([1e-4, 1.0, 1e4])
-    Y += rng.standard_normal((60, 4))
-    fits, _ = solve_multitask_path(X, Y, n_alphas=10, eps=1e-3, tol=1e-4, max_iter=1000)
-    assert np.all(fits.converged) and np.all(np.isfinite(fits.gaps))
-    assert fits.n_iter.sum() < 1000
-
-
 def test_float32_design():
     X, Y = _data(seed=9)
     W32, _, fit = _fit(X.astype(np.float32), Y, 0.1, 1.0, tol=1e-8)
     W64, _, _ = _fit(X.astype(np.float32).astype(np.float64), Y, 0.1, 1.0, tol=1e-8)
     assert fit.converged
     np.testing.assert_allclose(W32, W64, atol=1e-4)
-
-
-def test_warm_started_path_reuses_the_residual():
-    X, Y = _data(seed=10)
-    fits, _ = solve_multitask_path(X, Y, n_alphas=20, tol=1e-10)
-    assert np.all(fits.converged)
-    assert fits.coefs.shape == (20, X.shape[1], Y.shape[1])
-    assert not np.any(fits.coefs[0])
-    for k in (5, 12, 19):
-        W, _, _ = _fit(X, Y, fits.alphas[k], 1.0)
-        np.testing.assert_allclose(fits.coefs[k], W, atol=1e-6)
-
-
-@pytest.mark.parametrize(
-    ("kw", "match"),
-    [
-        ({"l1_ratio": 0.0}, "l1_ratio=0 .* give alphas"),
-        ({"eps": 0.0}, "eps must be a number in \\(0, 1\\)"),
-        ({"n_alphas": 0}, "n_alphas must be a positive integer"),
-        ({"alphas": [-1.0]}, "alphas must be finite and >= 0"),
-        ({"l1_ratio": 1.5}, "l1_ratio must be in \\[0, 1\\]"),
-    ],
-)
-def test_bad_path_options(kw, match):
-    X, Y = _data()
-    with pytest.raises(ValueError, match=match):
-        solve_multitask_path(X, Y, **kw)
-
-
-def test_one_dimensional_target_is_refused():
-    X, Y = _data()
-    with pytest.raises(ValueError, match=r"two-dimensional.*use Lasso or ElasticNet"):
-        solve_multitask_path(X, Y[:, 0])

@@ -7,9 +7,9 @@ import pytest
 import scipy.sparse as sp
 
 import shrinkage
+from shrinkage._problem import Problem
 from shrinkage.datafits import get_datafit
 from shrinkage.exceptions import ShrinkageConvergenceWarning
-from shrinkage.glm import GLMProblem
 from shrinkage.glm.path import _weights
 from shrinkage.penalties._l1_l2_kernels import kkt_violations, penalty_value
 from shrinkage.solvers.prox_newton import (
@@ -25,10 +25,10 @@ X, Y = classification(n=100, p=30, seed=1)
 
 
 def _setup(datafit="logistic", X=X, y=Y, alpha=0.01, l1_ratio=1.0, **kw):
-    problem = GLMProblem.build(X, y, **kw)
+    problem = Problem.build(X, y, **kw)
     d = get_datafit(datafit)
     data = _Data(
-        problem.design,
+        problem.raw_design,
         d,
         d.check_target(problem.y),
         problem.sw,

@@ -265,10 +265,9 @@ def test_interior_point_solves_a_bordered_lp():
     assert c @ it.x == pytest.approx(ref.fun, abs=1e-8)
 
 
-def test_offset_and_the_glm_problem():
-    """An offset shifts the linear predictor: the fit of y with offset o is that of y - o; the
-    engine's GLMProblem is accepted as it is."""
-    from shrinkage.glm.problem import GLMProblem
+def test_offset_given_or_held_by_the_problem():
+    """An offset shifts the linear predictor: the fit of y with offset o is that of y - o; a
+    Problem that holds the offset (as shrinkage.path builds it) is solved alike."""
     from shrinkage.paths.quantile import solve_quantile_path
 
     X, y = _data(n=40, p=5, seed=13)
@@ -276,12 +275,12 @@ def test_offset_and_the_glm_problem():
     with_offset = quantile_path(X, y, alphas=[0.05, 0.01], offset=o, quantile=0.4, tol=1e-10)
     shifted = quantile_path(X, y - o, alphas=[0.05, 0.01], quantile=0.4, tol=1e-10)
     np.testing.assert_allclose(with_offset.coefs, shifted.coefs, atol=1e-9)
-    glm = GLMProblem.build(X, y, offset=o, standardize=True)
-    via_glm = solve_quantile_path(glm, 0.4, np.array([0.05, 0.01]), 1.0, tol=1e-10)
+    held = Problem.build(X, y, offset=o, standardize=True)
+    via_problem = solve_quantile_path(held, 0.4, np.array([0.05, 0.01]), 1.0, tol=1e-10)
     direct = quantile_path(
         X, y, alphas=[0.05, 0.01], offset=o, quantile=0.4, tol=1e-10, standardize=True
     )
-    np.testing.assert_allclose(via_glm.coefs, direct.coefs, atol=1e-9)
+    np.testing.assert_allclose(via_problem.coefs, direct.coefs, atol=1e-9)
 
 
 def test_collinear_columns_on_very_different_scales_stay_finite():

@@ -9,7 +9,7 @@ from scipy.optimize import lsq_linear
 
 import shrinkage
 from shrinkage._problem import Problem
-from shrinkage.solvers.ridge import ridge_cholesky, ridge_path_dual, ridge_path_primal
+from shrinkage.solvers.ridge import kernel_eigh, ridge_cholesky, ridge_path_dual, ridge_path_primal
 
 from .._reference import centred, column_scale, simulated
 
@@ -193,3 +193,28 @@ def test_primal_and_dual_closed_forms_agree_with_lstsq(targets, sparse):
         w = np.linalg.lstsq(A, rhs, rcond=None)[0].reshape(primal[k].shape)
         np.testing.assert_allclose(primal[k], w, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(dual[k], w, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("rank", [3, 14])
+def test_kernel_eigh_spans_the_complement_of_the_intercept_direction(rank):
+    """Centred weighted rows: K u = 0 for u = sqrt(s / sum(s)).  The deflated decomposition
+    spans exactly u's complement, also where K has a repeated null space (rank 3 of 15), in
+    which no computed eigenvector need be u."""
+    rng = np.random.default_rng(3)
+    n = 15
+    s = rng.uniform(0.5, 2.0, n)
+    s /= s.sum()
+    X = rng.standard_normal((n, rank)) @ rng.standard_normal((rank, 40))
+    Xs = np.sqrt(s)[:, None] * (X - s @ X)
+    K = Xs @ Xs.T
+    u = np.sqrt(s)
+    evals, U = kernel_eigh(K.copy(), u)
+    assert U.shape == (n, n - 1)
+    np.testing.assert_allclose(U.T @ U, np.eye(n - 1), atol=1e-13)
+    np.testing.assert_allclose(U @ U.T, np.eye(n) - np.outer(u, u), atol=1e-13)
+    np.testing.assert_allclose(K @ U, U * evals, atol=1e-12 * evals.max())
+    full = np.linalg.eigvalsh(K)
+    np.testing.assert_allclose(np.sort(evals), np.sort(full)[1:], atol=1e-12 * evals.max())
+    evals0, U0 = kernel_eigh(K.copy())  # without an intercept: the whole space
+    np.testing.assert_allclose(U0 @ U0.T, np.eye(n), atol=1e-13)
+    np.testing.assert_allclose(evals0, np.maximum(full, 0.0), atol=1e-12 * evals.max())

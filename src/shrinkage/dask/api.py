@@ -9,6 +9,7 @@ moments (``DaskStatistics.test_errors``).
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from ..selection.cv import (
     fold_summary,
     select_alphas,
 )
+from ..solvers.choice import engine_datafit
 from ._inputs import as_dask_data
 from .statistics import DaskStatistics, compute_statistics, fold_abs_errors
 
@@ -47,6 +49,26 @@ def check_solver(solver: str) -> str:
             "'gram'."
         )
     return "gram"
+
+
+def check_newton_datafit(fit: Any) -> Any:
+    """``fit`` if the distributed proximal Newton of ``shrinkage.dask.glm`` takes it: a smooth
+    datafit with one linear predictor (read off its ``smooth`` attribute and its ``classes``
+    method, as ``shrinkage.solvers.choice`` does), else a ValueError naming what is missing."""
+    name = getattr(fit, "name", type(fit).__name__)
+    if not getattr(fit, "smooth", False):
+        raise ValueError(
+            f"the {name} datafit is not smooth: on Dask input the GLM solver is proximal "
+            "Newton, which needs a gradient that is Lipschitz in eta; fit it in memory "
+            "(shrinkage.path, whose interior point solves the check loss)."
+        )
+    if callable(getattr(fit, "classes", None)):
+        raise ValueError(
+            f"the {name} datafit couples the linear predictors of several classes; on Dask "
+            "input the GLM solver fits one (binary logistic, Poisson, Gamma, Tweedie, ...): "
+            "fit it in memory (shrinkage.path)."
+        )
+    return fit
 
 
 def gram_problem(
@@ -177,14 +199,15 @@ def path(
     ...                  atol=1e-6))
     True
     """
-    if not (isinstance(datafit, str) and datafit == "quadratic"):
+    fit = engine_datafit(datafit)
+    if not getattr(fit, "quadratic", False):  # a smooth GLM datafit: distributed Newton
         from .glm import glm_path
 
         check_solver(solver)
         return glm_path(
             X,
             y,
-            datafit=datafit,
+            datafit=check_newton_datafit(fit),
             l1_ratio=l1_ratio,
             alphas=alphas,
             n_alphas=n_alphas,

@@ -37,12 +37,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validation as v
+from .._problem import Problem
 from ..datafits import get_datafit
 from ..datafits.base import Datafit
 from ..datafits.quadratic import drop_constant_columns
 from ..glm.path import deviance_saturated
 from ..path import Path, alpha_grid, default_alpha_min_ratio, warn_not_converged
 from ..penalties.l1_l2 import ElasticNetPenalty, PenaltyWeights
+from ..selection.cv import _NoRows
 from ..solvers.prox_newton import free_columns
 from ._glm_newton import Evaluation, Solver
 from ._glm_sums import (
@@ -122,17 +124,13 @@ class DaskGLMPath(Path):
 
 @dataclass
 class DaskGLM:
-    """A GLM problem on Dask input: the data, the alpha-free parts of the penalty, the passes."""
+    """A GLM problem on Dask input: the data, a ``Problem`` that holds no rows (the alpha-free
+    parts of the penalty, the standardization, the column norms of the first pass), the passes."""
 
     data: DaskData
     datafit: Datafit
     offset_col: int | None
-    factors: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    fit_intercept: bool
-    standardize: bool
-    feature_names: np.ndarray | None
+    problem: Problem
     setup: Setup
     budget: int  # bytes for the curvature moments of one pass
     n_passes: int = 1
@@ -199,19 +197,19 @@ class DaskGLM:
             raise ValueError(
                 "sample_weight sums to zero: at least one sample needs a positive weight."
             )
-        return cls(
-            data,
-            datafit,
-            offset_col,
+        problem = Problem(
+            _NoRows((setup.rows, p)),
+            np.empty(0),
+            np.empty(0),
             factors,
             lo,
             up,
             bool(fit_intercept),
             bool(standardize),
             names,
-            setup,
-            budget,
         )
+        problem.with_column_norms(_column_norms(setup, problem.fit_intercept))
+        return cls(data, datafit, offset_col, problem, setup, budget)
 
     @property
     def n_samples(self) -> int:
@@ -219,7 +217,23 @@ class DaskGLM:
 
     @property
     def n_features(self) -> int:
-        return self.factors.shape[0]
+        return self.problem.n_features
+
+    @property
+    def fit_intercept(self) -> bool:
+        return self.problem.fit_intercept
+
+    @property
+    def lower(self) -> np.ndarray:
+        return self.problem.lower
+
+    @property
+    def upper(self) -> np.ndarray:
+        return self.problem.upper
+
+    @property
+    def feature_names(self) -> np.ndarray | None:
+        return self.problem.feature_names
 
     @property
     def total_weight(self) -> float:
@@ -228,16 +242,10 @@ class DaskGLM:
     @property
     def col_norm_sq(self) -> np.ndarray:
         """Weighted variance of each column (mean square without intercept); 0 when constant."""
-        W, mean, m2 = self.setup.weight, self.setup.mean, self.setup.m2
-        raw = m2 / W + mean**2
-        return drop_constant_columns(m2 / W, raw) if self.fit_intercept else raw
+        return self.problem.col_norm_sq
 
     def penalty(self, alpha: float, l1_ratio: float) -> ElasticNetPenalty:
-        scale = None
-        if self.standardize:
-            sd = np.sqrt(self.col_norm_sq)
-            scale = np.where(sd > 0, sd, 1.0)
-        return ElasticNetPenalty(alpha, l1_ratio, self.factors, self.lower, self.upper, scale)
+        return self.problem.penalty(alpha, l1_ratio, self.problem.column_scale())
 
     def weights(self, alpha: float, l1_ratio: float) -> PenaltyWeights:
         """The kernels' weights at alpha; constant columns are pinned at 0."""
@@ -295,6 +303,14 @@ class DaskGLM:
             sums.offset_dot / W,
             sums.polished_loss / W,
         )
+
+
+def _column_norms(setup: Setup, fit_intercept: bool) -> np.ndarray:
+    """Weighted variance of each column (mean square without intercept), from the moments of the
+    first pass; 0 when constant."""
+    W, mean, m2 = setup.weight, setup.mean, setup.m2
+    raw = m2 / W + mean**2
+    return drop_constant_columns(m2 / W, raw) if fit_intercept else raw
 
 
 def _with_offset(X, offset):

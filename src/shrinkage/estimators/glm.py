@@ -25,10 +25,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
 from .._dispatch import fit_by_extra, handled_by_extra
+from .._problem import Problem
 from ..conventions import convert
 from ..datafits import Datafit, get_datafit
 from ..datafits.tweedie import Tweedie
-from ..glm import GLMProblem, solve_glm_path
+from ..glm import solve_glm_path
 from ..path import Path
 from ..solvers.prox_newton import DivergenceError
 from ._options import PENALTIES, TWEEDIE_LINKS, check_C
@@ -75,8 +76,8 @@ class _GLM(SerializableMixin, BaseEstimator):
         y: ArrayLike,
         sample_weight: ArrayLike | None,
         offset: ArrayLike | None = None,
-    ) -> GLMProblem:
-        return GLMProblem.build(
+    ) -> Problem:
+        return Problem.build(
             X,
             y,
             sample_weight=sample_weight,
@@ -92,7 +93,7 @@ class _GLM(SerializableMixin, BaseEstimator):
 
     def _solve(
         self,
-        problem: GLMProblem,
+        problem: Problem,
         datafit: Datafit,
         alpha: float,
         l1_ratio: float,

@@ -70,7 +70,7 @@ class _GroupModel(SerializableMixin, BaseEstimator):
         )
         w0 = b0 = None
         previous = getattr(self, "_solution", None) if self.warm_start else None
-        if previous is not None and previous[0].size == problem.X.shape[1] * problem.n_classes:
+        if previous is not None and previous[0].size == problem.n_features * problem.n_classes:
             w0, b0 = previous
         result = solve_group_path(
             problem,

@@ -194,7 +194,7 @@ class HuberRegressor(_GLMRegressor):
         problem = self._glm_problem(design, target, sample_weight)
         sw = problem.sample_weight
         total = float(sw.sum())
-        weights = problem.penalty(alpha / total, l1_ratio).weights()
+        weights = problem.penalty(alpha / total, l1_ratio, problem.column_scale()).weights()
         rows = _DistinctRows(design, target, sw)
         intercept = problem.fit_intercept  # as every estimator reads it: bool(fit_intercept)
         if rows.few_enough_to_interpolate(design.shape[1] + int(intercept)):

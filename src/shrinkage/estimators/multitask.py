@@ -19,10 +19,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _validation as v
-from ..paths.engine import warn_not_converged
-from ..paths.multitask import multi_task_path
+from ..paths.engine import assemble, warn_not_converged
+from ..paths.multitask import multi_task_fits, multi_task_problem
 from ..paths.result import Path
-from ..solvers.multitask import check_multitask_target, solve_multitask_path
+from ..solvers.multitask import check_multitask_target
 from ._serialize import SerializableMixin
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ def multitask_path(
 ) -> Path:
     """Warm-started multi-task solutions along a decreasing grid of alphas.
 
-    scikit-learn's naming (``eps``) for ``shrinkage.paths.multitask.multi_task_path``, the
-    path engine's multi-task family, which ``shrinkage.path(..., multi_task=True)`` runs too:
+    scikit-learn's naming (``eps``) for the path engine's multi-task family
+    (``shrinkage.paths.multitask``), which ``shrinkage.path(..., multi_task=True)`` runs too:
     the same numbers, and a ``Path`` with ``penalty="multitask"``, so that
     ``coef_at(exact=True)`` refits this model.  The objective is ``MultiTaskElasticNet``'s;
     the default grid has ``n_alphas`` values from alpha_max (the smallest alpha whose solution
@@ -112,21 +112,31 @@ def multitask_path(
             )
     else:
         alphas = v.check_alphas(alphas)
+    tol = v.check_tol(tol)
+    max_iter = v.check_positive_int(max_iter, "max_iter")
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
-    return multi_task_path(
-        X,
-        Y,
-        l1_ratio=l1_ratio,
-        alphas=alphas,
+    problem = multi_task_problem(
+        X, Y, sample_weight=sample_weight, fit_intercept=fit_intercept, feature_names=feature_names
+    )
+    out = multi_task_fits(
+        problem,
+        l1_ratio,
+        alphas,
         n_alphas=n_alphas,
         alpha_min_ratio=eps,
-        fit_intercept=fit_intercept,
-        sample_weight=sample_weight,
-        tol=v.check_tol(tol),
-        max_iter=v.check_positive_int(max_iter, "max_iter"),
-        feature_names=feature_names,
+        tol=tol,
+        max_iter=max_iter,
+    )
+    # assembled here, not in paths.multitask.multi_task_path: its warning then points at the
+    # line that called multitask_path
+    return assemble(
+        *out,
+        l1_ratio,
+        problem.feature_names,
+        max_iter=max_iter,
         model="multitask_path",
+        penalty="multitask",
     )
 
 
@@ -150,25 +160,19 @@ class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.shape == (Y.shape[1], design.shape[1]):
             W0 = previous.T.astype(np.float64)
-        fits, raw = solve_multitask_path(
-            design,
-            Y,
-            l1_ratio=l1_ratio,
-            alphas=[alpha],
-            fit_intercept=self.fit_intercept,
-            sample_weight=sample_weight,
-            tol=tol,
-            max_iter=max_iter,
-            W0=W0,
-            validated=True,
-            model=model,
+        problem = multi_task_problem(
+            design, Y, sample_weight=sample_weight, fit_intercept=self.fit_intercept, validated=True
         )
-        warn_not_converged(raw, fits.alphas, max_iter, model)
-        self.coef_ = np.ascontiguousarray(fits.coefs[0].T, dtype=design.dtype)
-        self.intercept_ = np.asarray(fits.intercepts[0], dtype=design.dtype)
-        self.dual_gap_ = float(fits.gaps[0])
-        self.n_iter_ = max(int(fits.n_iter[0]), 1)  # the certifying pass counts as one
-        self.converged_ = bool(fits.converged[0])
+        out = multi_task_fits(
+            problem, l1_ratio, np.array([alpha]), tol=tol, max_iter=max_iter, w0=W0
+        )
+        warn_not_converged(out.fits, out.alphas, max_iter, model, stacklevel=4)  # fit's caller
+        fit = out.fits[0]
+        self.coef_ = np.ascontiguousarray(out.coefs[0].T, dtype=design.dtype)
+        self.intercept_ = np.asarray(out.intercepts[0], dtype=design.dtype)
+        self.dual_gap_ = float(fit.gap)
+        self.n_iter_ = max(int(fit.n_iter), 1)  # the certifying pass counts as one
+        self.converged_ = bool(fit.converged)
         self.certificate_ = "duality_gap"
         return self
 

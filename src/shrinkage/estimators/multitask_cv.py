@@ -2,10 +2,12 @@
 chosen by K-fold cross-validation, as scikit-learn's.
 
 For each l1_ratio, one grid from the full data (``alphas`` values from alpha_max down to
-eps * alpha_max, or the given grid); on every fold a warm-started ``multitask_path`` on the
-training rows over that grid, scored by the mean squared error over the test rows and all tasks
-(weighted by ``sample_weight``); the (alpha, l1_ratio) of the smallest mean error over the folds
-wins, and the final model is the full-data path's solution there, with its duality gap.
+eps * alpha_max, or the given grid); on every fold a warm-started path on the training rows
+over that grid, scored by the mean squared error over the test rows and all tasks (weighted by
+``sample_weight``); the (alpha, l1_ratio) of the smallest mean error over the folds wins, and the
+final model is the full-data path's solution there, with its duality gap.  The grid, the folds'
+paths and the final one are the path engine's multi-task family (``shrinkage.paths.multitask``:
+``multi_task_fits`` on one ``Problem`` per fold and one for the full data).
 """
 
 from __future__ import annotations
@@ -20,15 +22,13 @@ from numpy.typing import ArrayLike
 from sklearn.utils.validation import validate_data
 
 from .. import _validation as v
+from .._problem import Problem
 from .._typing import DesignMatrix
-from ..datafits.quadratic import WeightedDesign
-from ..path import warn_not_converged
+from ..paths.engine import grid as path_grid
+from ..paths.engine import warn_not_converged
+from ..paths.multitask import MultiTaskFamily, multi_task_fits, multi_task_problem
 from ..selection._folds import make_folds
-from ..solvers.multitask import (
-    check_multitask_target,
-    multitask_alpha_max,
-    solve_multitask_path,
-)
+from ..solvers.multitask import check_multitask_target
 from .multitask import _X_FIT, _MultiTaskModel
 
 
@@ -165,50 +165,33 @@ class MultiTaskElasticNetCV(_MultiTaskModel):
         sw = v.check_sample_weight(sample_weight, design.shape[0])
         grid, n_alphas, eps = self._grid()
         splits, _ = make_folds(self.cv, design.shape[0], X=design, y=Y)
-        opts: dict[str, Any] = {
-            "fit_intercept": self.fit_intercept,
-            "tol": tol,
-            "max_iter": max_iter,
-        }
+        full = multi_task_problem(
+            design, Y, sample_weight=sw, fit_intercept=self.fit_intercept, validated=True
+        )
+        opts: dict[str, Any] = {"tol": tol, "max_iter": max_iter}
         grids, errors = [], []
         for ratio in ratios:
-            alphas = (
-                grid
-                if grid is not None
-                else full_data_grid(design, Y, sw, ratio, n_alphas, eps, self.fit_intercept)
-            )
+            alphas = grid if grid is not None else full_data_grid(full, ratio, n_alphas, eps, opts)
             grids.append(alphas)
             errors.append(
                 np.column_stack(
-                    [
-                        fold_errors(design, Y, sw, train, test, ratio, alphas, opts)
-                        for train, test in splits
-                    ]
+                    [fold_errors(full, train, test, ratio, alphas, opts) for train, test in splits]
                 )
             )
         mse = np.array(errors)  # (n_l1_ratio, n_alphas, n_folds)
         mean = mse.mean(axis=2)
         r, i = np.unravel_index(int(np.argmin(mean)), mean.shape)
-        fits, raw = solve_multitask_path(
-            design,
-            Y,
-            l1_ratio=float(ratios[r]),
-            alphas=grids[r][: i + 1],
-            sample_weight=sw,
-            validated=True,
-            model=model,
-            **opts,
-        )
-        warn_not_converged(raw[-1:], fits.alphas[-1:], max_iter, model)
+        out = multi_task_fits(full, float(ratios[r]), grids[r][: i + 1], **opts)
+        warn_not_converged(out.fits[-1:], out.alphas[-1:], max_iter, model)
         self.alpha_ = float(grids[r][i])
         self.l1_ratio_ = float(ratios[r])
         self.alphas_ = np.array(grids) if is_list else grids[0]
         self.mse_path_ = mse if is_list else mse[0]
-        self.coef_ = np.ascontiguousarray(fits.coefs[-1].T, dtype=design.dtype)
-        self.intercept_ = np.asarray(fits.intercepts[-1], dtype=design.dtype)
-        self.dual_gap_ = float(fits.gaps[-1])
-        self.n_iter_ = max(int(np.sum(fits.n_iter)), 1)
-        self.converged_ = bool(fits.converged[-1])
+        self.coef_ = np.ascontiguousarray(out.coefs[-1].T, dtype=design.dtype)
+        self.intercept_ = np.asarray(out.intercepts[-1], dtype=design.dtype)
+        self.dual_gap_ = float(out.fits[-1].gap)
+        self.n_iter_ = max(sum(int(f.n_iter) for f in out.fits), 1)
+        self.converged_ = bool(out.fits[-1].converged)
         self.certificate_ = "duality_gap"
         return self
 
@@ -304,26 +287,15 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
 
 
 def full_data_grid(
-    X: DesignMatrix,
-    Y: np.ndarray,
-    sw: np.ndarray,
-    l1_ratio: float,
-    n_alphas: int,
-    eps: float,
-    fit_intercept: bool,
+    full: Problem, l1_ratio: float, n_alphas: int, eps: float, opts: dict[str, Any]
 ) -> np.ndarray:
-    """n_alphas values from the full data's alpha_max down to eps * alpha_max (log scale)."""
-    design = WeightedDesign.build(X, Y, sw, fit_intercept)
-    top = multitask_alpha_max(design, l1_ratio)
-    if top <= 0:
-        return np.full(n_alphas, np.finfo(float).eps)
-    return np.geomspace(top, top * eps, n_alphas)
+    """n_alphas values from the full data's alpha_max down to eps * alpha_max (log scale): the
+    path engine's default grid of the multi-task family."""
+    return path_grid(MultiTaskFamily(full.design, l1_ratio, **opts), None, n_alphas, eps)[0]
 
 
 def fold_errors(
-    X: DesignMatrix,
-    Y: np.ndarray,
-    sw: np.ndarray,
+    full: Problem,
     train: np.ndarray,
     test: np.ndarray,
     l1_ratio: float,
@@ -332,16 +304,12 @@ def fold_errors(
 ) -> np.ndarray:
     """The (weighted) mean squared test error over the rows ``test`` and every task, of the
     warm-started path on the rows ``train``, at each alpha."""
+    X, Y, sw = full.X, full.y, full.sample_weight
     X_train, X_test = (sp.csc_matrix(X[train]), X[test]) if sp.issparse(X) else (X[train], X[test])
-    fits, _ = solve_multitask_path(
-        X_train,
-        Y[train],
-        l1_ratio=l1_ratio,
-        alphas=alphas,
-        sample_weight=sw[train],
-        validated=True,
-        **opts,
+    problem = multi_task_problem(
+        X_train, Y[train], sample_weight=sw[train], fit_intercept=full.fit_intercept, validated=True
     )
+    fits = multi_task_fits(problem, l1_ratio, alphas, **opts)
     w = sw[test] / sw[test].sum() if sw[test].sum() > 0 else np.full(len(test), 1 / len(test))
     out = np.empty(len(alphas))
     for k in range(len(alphas)):

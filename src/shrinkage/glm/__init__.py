@@ -1,6 +1,6 @@
-"""Generalized linear models: the problem, the warm-started path (proximal Newton inside)."""
+"""Generalized linear models: the warm-started path (proximal Newton inside) on a
+``shrinkage._problem.Problem``."""
 
 from .path import solve_glm_path
-from .problem import GLMDesign, GLMProblem
 
-__all__ = ["GLMDesign", "GLMProblem", "solve_glm_path"]
+__all__ = ["solve_glm_path"]

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .._design import GLMDesign
 from ..datafits.multinomial import softmax_rows
 from ..engine.working_set import Certificate, Ranking, Step, solve_working_set
 from ..penalties._l1_l2_kernels import kkt_violations
@@ -40,7 +41,6 @@ from ..solvers.prox_newton import (
     unpenalized_block,
 )
 from ..solvers.result import Fit
-from .problem import GLMDesign
 
 
 def solve_multinomial(

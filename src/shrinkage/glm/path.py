@@ -11,6 +11,7 @@ from functools import partial
 
 import numpy as np
 
+from .._problem import Problem
 from ..datafits import get_datafit
 from ..glm_certificates import kkt_scale
 from ..paths.engine import DevianceStop, assemble, deviance_saturated, grid, run
@@ -26,7 +27,6 @@ from ..solvers.prox_newton import (
 )
 from ..solvers.result import Fit
 from .multinomial import centred, polish_multinomial, solve_multinomial
-from .problem import GLMProblem
 from .separation import check_finite_optimum
 
 __all__ = ["GLMFamily", "deviance_saturated", "solve_glm_path"]
@@ -38,7 +38,7 @@ class GLMFamily:
 
     Parameters
     ----------
-    problem : GLMProblem
+    problem : shrinkage._problem.Problem
         The validated problem.
     datafit : Datafit
         A smooth datafit (``shrinkage.datafits``).
@@ -54,14 +54,14 @@ class GLMFamily:
     >>> import numpy as np
     >>> from shrinkage.datafits import get_datafit
     >>> X = np.random.default_rng(0).standard_normal((40, 3))
-    >>> family = GLMFamily(GLMProblem.build(X, (X[:, 0] > 0).astype(float)),
+    >>> family = GLMFamily(Problem.build(X, (X[:, 0] > 0).astype(float)),
     ...                    get_datafit("logistic"), 1.0, tol=1e-6, max_iter=100)
     >>> alpha_max, w, b = family.null()
     >>> bool(np.all(family.solve(alpha_max, w, b, None).w == 0))
     True
     """
 
-    def __init__(self, problem: GLMProblem, datafit, l1_ratio: float, *, tol: float, max_iter: int):
+    def __init__(self, problem: Problem, datafit, l1_ratio: float, *, tol: float, max_iter: int):
         self.problem, self.datafit, self.l1_ratio, self.max_iter = (
             problem,
             datafit,
@@ -79,7 +79,12 @@ class GLMFamily:
             else (solve_prox_newton, polish_unpenalized)
         )
         data = self.data = _Data(
-            problem.design, datafit, y, problem.sw, problem.offset_or_zero(K), problem.fit_intercept
+            problem.raw_design,
+            datafit,
+            y,
+            problem.sw,
+            problem.offset_or_zero(K),
+            problem.fit_intercept,
         )
         if K > 1:  # the centred design (a copy of X) built once for every alpha
             self._solve = partial(solve_multinomial, centring=centred(data))
@@ -107,15 +112,15 @@ class GLMFamily:
         """alpha_max from the datafit gradient at the null model (intercept and free columns
         fitted, penalized columns at 0), with that model's w and b (the path's warm start)."""
         problem, data = self.problem, self.data
-        penalty = problem.penalty(1.0, self.l1_ratio)
+        penalty = problem.penalty(1.0, self.l1_ratio, problem.column_scale())
         pw = _weights(problem, 1.0, self.l1_ratio, self.inactive)
         shape = self.shape
         bounds = (pw.lower, pw.upper) if len(shape) == 1 else (pw.lower[:, None], pw.upper[:, None])
         w = np.clip(np.zeros(shape), *bounds)
-        eta = problem.design.matvec(w) + self.b_null + data.offset
+        eta = problem.raw_design.matvec(w) + self.b_null + data.offset
         polished = self.polish(data, pw, free_columns(pw), w, self.b_null, eta)
         w, b, eta = polished.w, polished.b, polished.eta
-        grad = problem.design.rmatvec(
+        grad = problem.raw_design.rmatvec(
             data.sw[:, None] * data.datafit.derivative(data.y, eta)
             if eta.ndim == 2
             else data.sw * data.datafit.derivative(data.y, eta)
@@ -139,7 +144,7 @@ class GLMFamily:
 
 
 def solve_glm_path(
-    problem: GLMProblem,
+    problem: Problem,
     datafit,
     alphas: np.ndarray | None,
     l1_ratio: float,
@@ -163,7 +168,7 @@ def solve_glm_path(
 
     Parameters
     ----------
-    problem : GLMProblem
+    problem : shrinkage._problem.Problem
         The validated problem.
     datafit : str or Datafit
         A smooth datafit, by name or instance.
@@ -195,7 +200,7 @@ def solve_glm_path(
     --------
     >>> import numpy as np
     >>> X = np.random.default_rng(0).standard_normal((40, 3))
-    >>> p = solve_glm_path(GLMProblem.build(X, (X[:, 0] > 0).astype(float)), "logistic", None,
+    >>> p = solve_glm_path(Problem.build(X, (X[:, 0] > 0).astype(float)), "logistic", None,
     ...                    1.0, n_alphas=5)
     >>> p.datafit, int(p.nnz[0])
     ('logistic', 0)
@@ -233,7 +238,7 @@ def solve_glm_path(
 
 
 def _check_unpenalized_part(
-    problem: GLMProblem, datafit, y: np.ndarray, alphas, l1_ratio: float, inactive: np.ndarray
+    problem: Problem, datafit, y: np.ndarray, alphas, l1_ratio: float, inactive: np.ndarray
 ) -> None:
     """Raise before fitting when the unpenalized columns (all of them at alpha = 0) diverge."""
     pw = _weights(problem, 1.0, l1_ratio, inactive)
@@ -246,10 +251,10 @@ def _check_unpenalized_part(
 
 
 def _weights(
-    problem: GLMProblem, alpha: float, l1_ratio: float, inactive: np.ndarray
+    problem: Problem, alpha: float, l1_ratio: float, inactive: np.ndarray
 ) -> PenaltyWeights:
     """The kernels' weights at alpha; constant columns are pinned at 0 (the intercept has them)."""
-    pw = problem.penalty(alpha, l1_ratio).weights()
+    pw = problem.penalty(alpha, l1_ratio, problem.column_scale()).weights()
     if not inactive.any():
         return pw
     return PenaltyWeights(

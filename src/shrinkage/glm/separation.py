@@ -12,15 +12,15 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from .._problem import Problem
 from ..solvers.prox_newton import DivergenceError, diverged_message
-from .problem import GLMProblem
 
 _MARGIN = 1e-6
 # a dense copy of the unpenalized columns larger than this is not made (the check is skipped)
 _MAX_ENTRIES = 20_000_000
 
 
-def check_finite_optimum(problem: GLMProblem, datafit, y: np.ndarray, free: np.ndarray) -> None:
+def check_finite_optimum(problem: Problem, datafit, y: np.ndarray, free: np.ndarray) -> None:
     """Raise DivergenceError when the columns ``free`` (and the intercept) can drive the loss to
     an infimum it never reaches; bounded columns move only towards their open side."""
     multiclass = hasattr(datafit, "classes")

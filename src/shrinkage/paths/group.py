@@ -12,24 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from .. import _validation as v
+from .._problem import Problem
 from .._typing import DesignMatrix
 from ..datafits.base import Datafit
 from ..datafits.quadratic import Quadratic, WeightedDesign
 from ..penalties.group import GroupPenalty, Groups, group_factors
 from ..solvers.choice import capabilities, choose_engine, engine_datafit
-from ..solvers.group_cd import (
-    block_curvature,
-    column_scale,
-    scale_columns,
-    solve_group_quadratic,
-)
+from ..solvers.group_cd import block_curvature, scale_columns, solve_group_quadratic
 from ..solvers.group_newton import GLMData, class_intercepts, solve_group_glm
 from ..solvers.group_quantile import QuantileGroupPath
 from ..solvers.result import Fit
@@ -39,19 +35,43 @@ from .result import Path
 
 @dataclass
 class GroupProblem:
-    """Validated inputs of a group-lasso fit, and everything that does not depend on alpha."""
+    """A group-lasso problem: a ``Problem`` (the data, weights, offset, intercept,
+    standardization, feature names) with its group structure and its datafit.
 
-    X: np.ndarray | sp.csc_matrix  # scaled by ``scale`` when standardizing
-    y: np.ndarray
-    sample_weight: np.ndarray
-    offset: np.ndarray
+    The group penalty is the problem's penalty spec here: ``groups`` and ``group_factors``
+    (``Problem.factors`` are ones and there are no bounds).  Built, validated, by
+    ``GroupProblem.build``.
+
+    Attributes
+    ----------
+    problem : shrinkage._problem.Problem
+        X (as given), y (checked by the datafit), the weights, the offset ((n, K) for K
+        classes, or None), fit_intercept, standardize and feature_names.
+    groups : Groups
+        The groups of the features.
+    group_factors : numpy.ndarray of shape (n_groups,)
+        The groups' penalty factors (0 leaves a group unpenalized).
+    datafit : Datafit or None
+        None for least squares, else the smooth datafit or the check loss.
+    n_classes : int, default=1
+        K > 1: the multinomial, with the K coefficients of a feature in its group.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0, 0.0], [3.0, 0.0, 1.0], [5.0, 2.0, 1.0]])
+    >>> gp = GroupProblem.build(X, [1.0, 2.0, 4.0], [0, 0, 1], standardize=True)
+    >>> gp.groups.n_groups, gp.scale.round(3)
+    (2, array([1.633, 0.943, 0.471]))
+    >>> bool(np.allclose(gp.scaled_X * gp.scale, X))
+    True
+    """
+
+    problem: Problem
     groups: Groups
-    factors: np.ndarray
+    group_factors: np.ndarray
     datafit: Datafit | None  # None: least squares
-    fit_intercept: bool
-    scale: np.ndarray | None
-    feature_names: np.ndarray | None = None
-    n_classes: int = 1  # K > 1: the multinomial, with the K coefficients of a feature in its group
+    n_classes: int = 1
 
     @classmethod
     def build(
@@ -75,26 +95,43 @@ class GroupProblem:
             X = v.check_design(X)
         n, p = X.shape
         fit = _datafit(datafit)
-        y = v.check_target(y, n, dtype=X.dtype)
-        if fit is not None:
-            y = fit.check_target(y)
-        K = fit.classes(y) if fit is not None and hasattr(fit, "classes") else 1
-        sw = v.check_sample_weight(sample_weight, n)
-        structure = Groups.from_labels(groups, p)
-        scale = column_scale(X, sw, fit_intercept) if standardize else None
-        return cls(
-            X if scale is None else scale_columns(X, scale),
+        problem = Problem.build(
+            X,
             y,
-            sw,
-            _offset(offset, n, K),
-            structure,
-            group_factors(group_factor, structure),
-            fit,
-            bool(fit_intercept),
-            scale,
-            v.check_feature_names(feature_names, p),
-            K,
+            sample_weight=sample_weight,
+            fit_intercept=fit_intercept,
+            standardize=standardize,
+            feature_names=feature_names,
+            validated=True,
         )
+        if fit is not None:
+            problem.y = fit.check_target(problem.y)
+        K = fit.classes(problem.y) if fit is not None and hasattr(fit, "classes") else 1
+        if offset is not None:
+            problem.offset = _offset(offset, n, K)
+        structure = Groups.from_labels(groups, p)
+        return cls(problem, structure, group_factors(group_factor, structure), fit, K)
+
+    @property
+    def n_features(self) -> int:
+        return self.problem.n_features
+
+    @cached_property
+    def scale(self) -> np.ndarray | None:
+        """glmnet's column scales when standardizing (``Problem.column_scale``), else None."""
+        return self.problem.column_scale()
+
+    @cached_property
+    def scaled_X(self) -> DesignMatrix:
+        """The design the group solvers read: X with column j divided by scale[j] when
+        standardizing (one copy, made once; sparse stays CSC), else X itself."""
+        X = self.problem.X
+        return X if self.scale is None else scale_columns(X, self.scale)
+
+    @property
+    def offset(self) -> np.ndarray:
+        """The offset, (n,) or (n, K) for K classes; zeros when there is none."""
+        return self.problem.offset_or_zero(self.n_classes)
 
     @property
     def coef_groups(self) -> Groups:
@@ -103,15 +140,16 @@ class GroupProblem:
         return class_groups(self.groups, self.n_classes)
 
     def penalty(self, alpha: float, l1_ratio: float) -> GroupPenalty:
-        return GroupPenalty(alpha, l1_ratio, self.coef_groups, self.factors)
+        return GroupPenalty(alpha, l1_ratio, self.coef_groups, self.group_factors)
 
     def glm_data(self) -> GLMData:
+        problem = self.problem
         return GLMData(
-            self.X,
-            self.y,
-            self.sample_weight / self.sample_weight.sum(),
+            self.scaled_X,
+            problem.y,
+            problem.sw,
             self.offset,
-            self.fit_intercept,
+            problem.fit_intercept,
             self.n_classes,
         )
 
@@ -186,7 +224,7 @@ class GroupFamily:
         self.choice = choose_engine(
             capabilities(
                 Quadratic() if fit is None else fit,
-                *problem.X.shape,
+                *problem.problem.X.shape,
                 blocks=True,
                 n_classes=problem.n_classes,
             )
@@ -267,9 +305,9 @@ def solve_group_path(
     if null is not None and w0 is None:
         w0, b0 = null
     elif grid_given and w0 is not None:  # (p,) or (p, K) on the original scale -> the solver's
-        w0 = np.asarray(w0, dtype=np.float64).reshape(problem.X.shape[1], -1)
+        w0 = np.asarray(w0, dtype=np.float64).reshape(problem.n_features, -1)
         w0 = (w0 if problem.scale is None else w0 * problem.scale[:, None]).ravel()
-    w = np.zeros(problem.X.shape[1] * problem.n_classes) if w0 is None else w0
+    w = np.zeros(problem.n_features * problem.n_classes) if w0 is None else w0
     fits = run(family, alphas, w, b0)
     K = problem.n_classes
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), -1, K)
@@ -282,7 +320,7 @@ def solve_group_path(
         coefs if K > 1 else coefs[:, :, 0],
         np.array([f.intercept for f in fits], dtype=np.float64),
         l1_ratio,
-        problem.feature_names,
+        problem.problem.feature_names,
         max_iter=max_iter,
         model=model,
         datafit="quadratic" if problem.datafit is None else problem.datafit.name,
@@ -295,8 +333,9 @@ class _QuadraticPath:
     """Least squares: one centred design and the block step sizes, shared by all alphas."""
 
     def __init__(self, problem: GroupProblem, tol: float, max_iter: int):
+        base = problem.problem
         self.design = WeightedDesign.build(
-            problem.X, problem.y - problem.offset, problem.sample_weight, problem.fit_intercept
+            problem.scaled_X, base.y - problem.offset, base.sample_weight, base.fit_intercept
         )
         self.curvature = block_curvature(self.design, problem.groups)
         self.tol, self.max_iter = tol, max_iter
@@ -329,7 +368,7 @@ class _GLMPath:
     """Smooth GLM datafits: the null model fixes alpha_max and the tolerances."""
 
     def __init__(self, problem: GroupProblem, datafit: Datafit, tol: float, max_iter: int):
-        self.data, self.datafit, self.X = problem.glm_data(), datafit, problem.X
+        self.data, self.datafit, self.X = problem.glm_data(), datafit, problem.scaled_X
         self.tol, self.max_iter = tol, max_iter
         self._null: dict[tuple[int, ...], tuple[np.ndarray, float, np.ndarray, float]] = {}
 

@@ -8,7 +8,7 @@ little from warm starts); those at or above it are the null fit, certified there
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -31,9 +31,6 @@ from ..solvers.result import Fit
 from .engine import assemble, grid, run
 from .grid import default_alpha_min_ratio
 from .result import Path
-
-if TYPE_CHECKING:  # glm/ imports the paths
-    from ..glm.problem import GLMProblem
 
 
 def quantile_path(
@@ -245,7 +242,7 @@ class QuantileFamily:
 
 
 def solve_quantile_path(
-    problem: Problem | GLMProblem,
+    problem: Problem,
     quantile: float,
     alphas: np.ndarray | None,
     l1_ratio: float,
@@ -262,7 +259,7 @@ def solve_quantile_path(
 
     Parameters
     ----------
-    problem : shrinkage._problem.Problem or shrinkage.glm.GLMProblem
+    problem : shrinkage._problem.Problem
         The validated problem, read only through X, y, offset, sample_weight, factors, lower,
         upper, fit_intercept, standardize and feature_names.
     quantile : float

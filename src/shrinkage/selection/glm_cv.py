@@ -34,10 +34,11 @@ from scipy.special import expit, softmax, xlogy
 from sklearn.metrics import roc_auc_score
 
 from .. import _validation as v
+from .._problem import Problem
 from .._progress import track
 from ..datafits import get_datafit
 from ..exceptions import ShrinkageConvergenceWarning
-from ..glm import GLMProblem, solve_glm_path
+from ..glm import solve_glm_path
 from ..path import Path, alpha_grid, default_alpha_min_ratio
 from ._folds import make_folds
 from .cv import CVResult, PathOptions, _rows, fold_summary, fold_weights, select_alphas
@@ -167,7 +168,7 @@ def fit_glm_path(
     K = data.n_classes
 
     def solve(target, name, start=None, start_b=None) -> Path:
-        problem = GLMProblem.build(
+        problem = Problem.build(
             X,
             target,
             sample_weight=sw,
@@ -286,7 +287,7 @@ def glm_grid(data: GLMCVData, l1_ratio: float, alphas, n_alphas: int) -> np.ndar
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShrinkageConvergenceWarning)
         for target in targets:
-            problem = GLMProblem.build(
+            problem = Problem.build(
                 data.X,
                 target,
                 sample_weight=data.sample_weight,

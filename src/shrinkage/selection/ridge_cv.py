@@ -13,8 +13,14 @@ first two terms are the projections on the intercept and on the columns with pen
   e_i = r_i / (1 - h_ii), with r the full-fit residual.  Leaving a sample out keeps alpha (the
   penalty is not divided by the number of samples), which is what refitting ``Ridge(alpha)``
   without that sample does.  One eigendecomposition gives h_ii and r_i for every alpha:
-  of the p x p matrix X~' X~ when n >= p (then h_ii = s_i/sum(s) (1 + sum_j R_ij^2 / (l_j + a))
-  with R = X_c D^-1 V), or of the n x n kernel X~ X~' when p > n.
+  of the p x p matrix X~' X~ (then h_ii = s_i/sum(s) (1 + sum_j R_ij^2 / (l_j + a)) with
+  R = X_c D^-1 V), or of the n x n kernel X~ X~' = U diag(l) U' taken on the complement of the
+  intercept's direction sqrt(s / sum(s)), so that 1 - h_ii = a sum_j U_ij^2 / (l_j + a) and
+  r~ = a U diag(1 / (l + a)) U' y~ (scikit-learn's _RidgeGCV removes the intercept through the
+  eigenvector nearest that direction instead).  Every alpha's residuals and leverages are one
+  GEMM each.  The kernel serves p > n, and n >= p where it costs fewer flops
+  (``kernel_is_cheaper``) and the columns' scales are comparable; the primal form serves the
+  rest and every problem with unpenalized columns.
 - **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues.
 - **K-fold**: the training statistics of every fold come from one pass over X by subtraction
   (``FoldStatistics``), then one p x p eigendecomposition per fold serves every alpha; with
@@ -33,7 +39,7 @@ import scipy.sparse as sp
 
 from .._problem import Problem
 from ..datafits.quadratic import SufficientStatistics
-from ..solvers.ridge import _kernel_and_adjoint, ridge_path_dual
+from ..solvers.ridge import _kernel_and_adjoint, kernel_eigh, ridge_path_dual
 from ._folds import FoldStatistics
 from .cv import prediction_errors
 
@@ -120,8 +126,16 @@ class PrimalRidge:
         """tr of the penalized and unpenalized-column parts of H, per multiplier."""
         return self.rank_free + self.filters(multipliers) @ self.theta
 
-    def residuals(self, X, y: np.ndarray, sw: np.ndarray, multipliers: np.ndarray, leverage: bool):
-        """Yield (rows, residuals (b, k, t), leverages (b, k) or None) in row blocks."""
+    def residuals(
+        self,
+        X,
+        y: np.ndarray,
+        sw: np.ndarray,
+        multipliers: np.ndarray,
+        intercept: bool,
+        leverage: bool,
+    ):
+        """Yield (rows, residuals (b, k, t), 1 - leverages (b, k) or None) in row blocks."""
         n = X.shape[0]
         x_off = self.stats.x_offset
         Y = y.reshape(n, -1) - np.reshape(self.stats.y_offset, (1, -1))
@@ -146,51 +160,94 @@ class PrimalRidge:
                 if self.free.size:
                     lev += np.einsum("bf,fg,bg->b", Xf, self.Gff_pinv, Xf)[:, None]
                 lev *= (sw[rows] / sw.sum())[:, None]
+                if intercept:
+                    lev += (sw[rows] / sw.sum())[:, None]
+                lev = 1.0 - lev
             yield rows, Y[rows][:, None, :] - fitted, lev
 
 
 class DualRidge:
-    """Ridge through the n x n kernel (p > n, every column penalized): one eigendecomposition."""
+    """Ridge through the n x n kernel K = X~ X~' (every column penalized): one eigendecomposition,
+    of K on the complement of the intercept's direction sqrt(omega) when there is one
+    (``kernel_eigh``).  With g = 1 / (l + a), the scaled residuals are a U diag(g) U' y~ and
+    1 - h_ii = a sum_j U_ij^2 g_j: for all the multipliers, one GEMM each."""
 
     def __init__(self, problem: Problem, d: np.ndarray):
-        self.design = design = problem.design
+        design = problem.design
         self.d = d
         K, self.adjoint = _kernel_and_adjoint(design, d)
-        evals, self.U = la.eigh(K, check_finite=False)
-        self.evals = np.maximum(evals, 0.0)
         self.root = np.sqrt(design.sw)
+        self.evals, self.U = kernel_eigh(K, self.root if problem.fit_intercept else None)
         y = design.y.reshape(design.y.shape[0], -1)
-        self.y_scaled = y * self.root[:, None] if design.is_sparse else y  # sqrt(sw) y_c
-        self.Uy = self.U.T @ self.y_scaled
+        y_scaled = y * self.root[:, None] if design.is_sparse else y  # sqrt(omega) y_c
+        self.z = self.U.T @ y_scaled  # (m, t)
         self.multi = design.y.ndim == 2
 
+    def _solutions(self, multipliers: np.ndarray) -> np.ndarray:
+        """(m, k t): diag(g) U' y~ for each multiplier; U times it is (K + a I)^-1 y~."""
+        g = 1.0 / (self.evals[:, None] + np.asarray(multipliers)[None, :])  # (m, k)
+        return (g[:, :, None] * self.z[:, None, :]).reshape(
+            g.shape[0], g.shape[1] * self.z.shape[1]
+        )
+
     def coefs(self, multipliers: np.ndarray) -> np.ndarray:
-        filt = 1.0 / (self.evals[None, :] + np.asarray(multipliers)[:, None])
-        XtU = self.adjoint(self.U)  # (p, n)
-        return np.einsum("pj,kj,jt->kpt", XtU, filt, self.Uy) / self.d[None, :, None]
+        """(k, p, t) coefficients for each multiplier a (l2 = a D^2)."""
+        k, t, p = len(multipliers), self.z.shape[1], self.d.size
+        W = self.adjoint(self.U @ self._solutions(multipliers)) / self.d[:, None]  # (p, k t)
+        return W.reshape(p, k, t).transpose(1, 0, 2)
 
     def hat_trace(self, multipliers: np.ndarray) -> np.ndarray:
         a = np.asarray(multipliers)
         return np.sum(self.evals[None, :] / (self.evals[None, :] + a[:, None]), axis=1)
 
-    def residuals(self, X, y, sw, multipliers: np.ndarray, leverage: bool):
-        shrink = self.evals[None, :] / (self.evals[None, :] + np.asarray(multipliers)[:, None])
-        fitted = np.einsum("ij,kj,jt->ikt", self.U, shrink, self.Uy)
-        scaled = self.y_scaled[:, None, :] - fitted
-        pos = self.root > 0
-        resid = np.zeros_like(scaled)
-        resid[pos] = scaled[pos] / self.root[pos, None, None]
-        lev = (self.U**2) @ shrink.T if leverage else None
-        yield np.arange(X.shape[0]), resid, lev
+    def residuals(self, X, y, sw, multipliers: np.ndarray, intercept: bool, leverage: bool):
+        """Yield (rows, residuals (b, k, t), 1 - leverages (b, k) or None) in row blocks."""
+        a = np.asarray(multipliers)
+        sols = self._solutions(a)  # (m, k t)
+        g_a = a[None, :] / (self.evals[:, None] + a[None, :])  # (m, k): a g
+        n, m = self.U.shape
+        k, t = a.size, self.z.shape[1]
+        unscale = np.zeros(n)  # 1 / sqrt(omega); a sample of weight 0 gets residual 0
+        np.divide(1.0, self.root, out=unscale, where=self.root > 0)
+        block = max(64, _BLOCK_ELEMENTS // max(m + k * t, 1))
+        for start in range(0, n, block):
+            rows = np.arange(start, min(start + block, n))
+            Ub = self.U[rows]
+            resid = (Ub @ sols).reshape(rows.size, k, t)  # (K + a I)^-1 y~
+            resid *= (unscale[rows, None] * a[None, :])[:, :, None]  # r = a (...) / sqrt(omega)
+            yield rows, resid, (Ub**2) @ g_a if leverage else None
 
 
-def decompose(problem: Problem) -> PrimalRidge | DualRidge:
-    """The primal form when n >= p or some column is unpenalized, else the kernel form."""
-    if problem.n_samples >= problem.n_features or np.any(problem.factors == 0):
-        stats = problem.statistics
-        return PrimalRidge(stats, penalty_scale(problem, stats.col_norm_sq))
-    design = problem.design
-    return DualRidge(problem, penalty_scale(problem, design.col_norm_sq))
+#: The kernel form serves n >= p only where the columns' squared norms (over their penalty scale)
+#: are within this factor of each other: the eigenvalues of X~ X~' carry rounding relative to
+#: the largest column, which the primal form's equilibrated pencil does not.
+KERNEL_SCALE_SPREAD = 1e2
+
+
+def kernel_is_cheaper(n: int, p: int, n_alphas: int, n_targets: int) -> bool:
+    """Whether the n x n kernel costs fewer flops than the p x p primal form: forming X~ X~'
+    (n^2 p), its eigendecomposition (about 8 n^3) and the held-out GEMMs (2 n^2 k (t + 1))
+    against the Gram (n p^2), the pencil (about 14 p^3), X M (2 n p^2) and 2 n p k (t + 1)."""
+    k = n_alphas * (n_targets + 1)
+    return n * n * (p + 8 * n + 2 * k) < p * p * (3 * n + 14 * p) + 2 * n * p * k
+
+
+def decompose(problem: Problem, n_alphas: int = 1) -> PrimalRidge | DualRidge:
+    """The kernel form where every column is penalized and it is the cheaper (always when
+    p > n; for n >= p only with columns on comparable scales), else the primal form."""
+    n, p = problem.n_samples, problem.n_features
+    n_targets = 1 if problem.y.ndim == 1 else problem.y.shape[1]
+    kernel = not np.any(problem.factors == 0) and (
+        n < p or kernel_is_cheaper(n, p, n_alphas, n_targets)
+    )
+    if kernel:
+        design = problem.design
+        d = penalty_scale(problem, design.col_norm_sq)
+        scales = design.col_norm_sq[design.col_norm_sq > 0] / d[design.col_norm_sq > 0] ** 2
+        if n < p or scales.size == 0 or scales.max() <= KERNEL_SCALE_SPREAD * scales.min():
+            return DualRidge(problem, d)
+    stats = problem.statistics
+    return PrimalRidge(stats, penalty_scale(problem, stats.col_norm_sq))
 
 
 @dataclass(frozen=True)
@@ -209,7 +266,7 @@ def leave_one_out(
     store: bool = False,
 ) -> LeaveOneOut:
     """Exact LOO (or GCV) errors of Ridge(alpha) for every alpha, from one decomposition."""
-    model = decompose(problem)
+    model = decompose(problem, len(alphas))
     s = problem.sample_weight
     total = s.sum()
     omega = s / total
@@ -219,14 +276,13 @@ def leave_one_out(
     k, t = a.size, y.shape[1]
     acc = np.zeros((k, t))
     stored = np.zeros((n, t, k)) if store else None
-    for rows, resid, lev in model.residuals(problem.X, problem.y, s, a, leverage=not gcv):
-        if gcv:
+    blocks = model.residuals(problem.X, problem.y, s, a, problem.fit_intercept, leverage=not gcv)
+    for rows, resid, complement in blocks:
+        if complement is None:  # GCV
             acc += np.einsum("b,bkt->kt", omega[rows], resid**2)
             continue
-        if problem.fit_intercept:
-            lev = lev + omega[rows, None]
-        check_leverage(lev, rows, omega)
-        e = resid / (1.0 - lev)[:, :, None]
+        check_leverage(complement, rows, omega)
+        e = resid / complement[:, :, None]
         acc += np.einsum("b,bkt->kt", omega[rows], np.abs(e) if scoring == "mae" else e**2)
         if stored is not None:
             stored[rows] = (e**2).transpose(0, 2, 1)
@@ -247,14 +303,15 @@ def leave_one_out(
 LEVERAGE_ROUNDING = 1e4 * np.finfo(np.float64).eps
 
 
-def check_leverage(lev: np.ndarray, rows: np.ndarray, omega: np.ndarray) -> None:
-    """Refuse leave-one-out when a weighted sample's leverage (b, k) is 1 up to rounding.
+def check_leverage(complement: np.ndarray, rows: np.ndarray, omega: np.ndarray) -> None:
+    """Refuse leave-one-out when a weighted sample's leverage is 1 up to rounding (its
+    ``complement`` 1 - h_ii, (b, k), at most ``LEVERAGE_ROUNDING``).
 
     Such a sample holds (nearly) all the sample weight, or is alone on a direction of the fit
     (one row, one positive weight): leaving it out leaves nothing that predicts it, and its
     held-out residual r / (1 - h) is 0 / 0.
     """
-    bad = np.flatnonzero((omega[rows] > 0) & np.any(1.0 - lev <= LEVERAGE_ROUNDING, axis=1))
+    bad = np.flatnonzero((omega[rows] > 0) & np.any(complement <= LEVERAGE_ROUNDING, axis=1))
     if bad.size:
         i = int(rows[bad[0]])
         raise ValueError(

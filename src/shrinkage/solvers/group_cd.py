@@ -36,7 +36,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from .._certificate_kernels import project_free_columns
-from ..datafits.quadratic import WeightedDesign, drop_constant_columns
+from ..datafits.quadratic import WeightedDesign
 from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..penalties._group_kernels import kkt_scores
 from ..penalties.group import GroupPenalty, Groups
@@ -49,22 +49,6 @@ _GRAM_MAX_SIZE = 256  # larger blocks get their top eigenvalue by Lanczos instea
 
 # ----------------------------------------------------------------------------------------------
 # shared pieces
-
-
-def column_scale(X, sw: np.ndarray, fit_intercept: bool) -> np.ndarray:
-    """glmnet's scales: weighted standard deviations (RMS without intercept); 1 when constant."""
-    sw = sw / sw.sum()
-    x_offset = np.asarray(X.T @ sw).ravel() if fit_intercept else np.zeros(X.shape[1])
-    if sp.issparse(X):
-        sq = np.asarray(X.multiply(X).T @ sw).ravel()
-        var = drop_constant_columns(np.maximum(sq - x_offset**2, 0.0), sq, cancellation=True)
-    else:
-        Xc = X - x_offset
-        var = drop_constant_columns(
-            np.einsum("ij,ij,i->j", Xc, Xc, sw), np.einsum("ij,ij,i->j", X, X, sw)
-        )
-    sd = np.sqrt(var)
-    return np.where(sd > 0, sd, 1.0)
 
 
 def scale_columns(X, scale: np.ndarray):

@@ -21,8 +21,6 @@ the gap to the least-squares optimum, computed once by a dense least-squares sol
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 from .. import _validation as v
@@ -244,20 +242,7 @@ class MultiTaskBCD:
 
 
 # ----------------------------------------------------------------------------------------------
-# a warm-started path
-
-
-class MultiTaskFits(NamedTuple):
-    """The solutions along a grid, in the fields (and order) of ``shrinkage.Path``."""
-
-    alphas: np.ndarray
-    coefs: np.ndarray  # (n_alphas, p, T)
-    intercepts: np.ndarray  # (n_alphas, T)
-    gaps: np.ndarray
-    n_iter: np.ndarray
-    converged: np.ndarray
-    l1_ratio: float
-    feature_names: np.ndarray | None
+# the target and alpha_max
 
 
 def check_multitask_target(Y, n_samples: int, dtype=np.float64, *, model: str = "") -> np.ndarray:
@@ -280,135 +265,3 @@ def multitask_alpha_max(design: WeightedDesign, l1_ratio: float) -> float:
     C = correlations(design, R, rsum)
     C[design.col_norm_sq == 0] = 0.0
     return mt.alpha_max(C, l1_ratio)
-
-
-def solve_multitask_path(
-    X,
-    Y,
-    *,
-    l1_ratio: float = 1.0,
-    alphas=None,
-    n_alphas: int = 100,
-    eps: float = 1e-3,
-    fit_intercept: bool = True,
-    sample_weight=None,
-    tol: float = 1e-4,
-    max_iter: int = 1000,
-    W0: np.ndarray | None = None,
-    feature_names=None,
-    validated: bool = False,
-    model: str = "multitask_path",
-) -> tuple[MultiTaskFits, list[Fit]]:
-    """Warm-started solutions from the largest alpha down (validated inputs when ``validated``).
-
-    The default grid has ``n_alphas`` values from alpha_max down to eps * alpha_max, evenly on
-    a log scale (scikit-learn's ``MultiTaskElasticNetCV`` grid).  Returns the solutions and the
-    solver's ``Fit`` of each alpha.
-
-    Parameters
-    ----------
-    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-        The design (sparse: CSC).
-    Y : ndarray of shape (n_samples, n_tasks)
-        The targets, one column per task.
-    l1_ratio : float
-        Share of the L2,1 norm, in [0, 1] (0 needs ``alphas``).
-    alphas : array-like or None
-        The grid (sorted from largest to smallest); None for the default grid.
-    n_alphas : int
-        Size of the default grid.
-    eps : float
-        alpha_min / alpha_max of the default grid, in (0, 1).
-    fit_intercept : bool
-        Fit unpenalized intercepts (one per task).
-    sample_weight : array-like or None
-        Non-negative weights, one per sample.
-    tol : float
-        Relative tolerance of the duality gap (see ``solve_multitask``).
-    max_iter : int
-        Maximum number of epochs per alpha.
-    W0 : ndarray of shape (n_features, n_tasks) or None
-        The start at the first alpha.
-    feature_names : array-like or None
-        Names of the columns of X.
-    validated : bool
-        X and Y were already checked (by an estimator).
-    model : str
-        The caller's name, for messages.
-
-    Returns
-    -------
-    tuple
-        (``MultiTaskFits``, list of ``Fit``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from shrinkage.solvers.multitask import solve_multitask_path
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((40, 6))
-    >>> Y = X[:, :2] @ rng.standard_normal((2, 3))
-    >>> fits, _ = solve_multitask_path(X, Y, n_alphas=5)
-    >>> fits.coefs.shape, bool(np.all(fits.converged))
-    ((5, 6, 3), True)
-    """
-    if not validated:
-        X = v.check_design(X)
-        Y = check_multitask_target(Y, X.shape[0], X.dtype, model=model)
-    l1_ratio = v.check_l1_ratio(l1_ratio)
-    tol = v.check_tol(tol)
-    max_iter = v.check_positive_int(max_iter, "max_iter")
-    sw = v.check_sample_weight(sample_weight, X.shape[0])
-    if feature_names is None and hasattr(X, "columns"):
-        feature_names = [str(c) for c in X.columns]
-    names = v.check_feature_names(feature_names, X.shape[1])
-    design = WeightedDesign.build(X, Y, sw, fit_intercept)
-    if alphas is None:
-        v.check_positive_int(n_alphas, "n_alphas")
-        if not (isinstance(eps, int | float) and 0 < eps < 1):
-            raise ValueError(
-                f"eps must be a number in (0, 1) (alpha_min / alpha_max); got {eps!r}."
-            )
-        if l1_ratio == 0:
-            raise ValueError("l1_ratio=0 (pure L2) has no alpha_max: give alphas explicitly.")
-        top = multitask_alpha_max(design, l1_ratio)
-        alphas = (
-            np.geomspace(top, top * eps, n_alphas)
-            if top > 0
-            else np.full(n_alphas, np.finfo(float).eps)
-        )
-    else:
-        alphas = v.check_alphas(alphas)
-    p, T = X.shape[1], Y.shape[1]
-    W = np.zeros((p, T)) if W0 is None else np.asarray(W0, dtype=np.float64)
-    state = None
-    fits = []
-    for a in alphas:
-        fit = solve_multitask(
-            design,
-            float(a) * l1_ratio,
-            float(a) * (1.0 - l1_ratio),
-            W,
-            tol=tol,
-            max_iter=max_iter,
-            state=state,
-        )
-        W, state = fit.w, fit.state
-        fits.append(fit)
-    coefs = np.array([f.w for f in fits]).reshape(len(alphas), p, T)
-    intercepts = (
-        design.y_offset - coefs.transpose(0, 2, 1) @ design.x_offset
-        if fit_intercept
-        else np.zeros((len(alphas), T))
-    )
-    result = MultiTaskFits(
-        np.asarray(alphas, dtype=np.float64),
-        coefs,
-        np.asarray(intercepts, dtype=np.float64),
-        np.array([f.gap for f in fits]),
-        np.array([f.n_iter for f in fits]),
-        np.array([f.converged for f in fits]),
-        l1_ratio,
-        names,
-    )
-    return result, fits

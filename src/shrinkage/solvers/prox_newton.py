@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from .._design import GLMDesign
 from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
 from ..glm_certificates import flat_weights, glm_duality_gap, glm_kkt_violation
 from ..penalties._l1_l2_kernels import kkt_violations, penalty_value
@@ -40,9 +41,6 @@ from ..penalties.l1_l2 import PenaltyWeights
 from . import _glm_kernels, _kernels
 from ._constants import ARMIJO, INNER_FRACTION, MAX_NEWTON, NEWTON_ROUNDING
 from .result import Fit
-
-if TYPE_CHECKING:  # glm/ imports the paths, which import this module: types only
-    from ..glm.problem import GLMDesign
 
 # where l'' = 0 the Newton model gets this fraction of the curvature bound: enough to keep it
 # strictly convex, small enough not to damp the step (1e-2 made a squared-hinge fit on iris take

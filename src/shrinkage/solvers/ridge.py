@@ -72,10 +72,64 @@ def ridge_path_dual(
     return np.einsum("pj,kj,jt->kpt", XtU, filt, Uy) / d[None, :, None]
 
 
+def kernel_eigh(K: np.ndarray, null: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (clipped at 0) and eigenvectors U of the n x n kernel K (overwritten).
+
+    With ``null`` (a unit vector that K maps to 0: sqrt of the normalised sample weights, the
+    intercept's direction once the rows are centred), the eigendecomposition of K on null's
+    orthogonal complement: U (n, n - 1) with U U' = I - null null'.  One Householder reflection
+    P (P null = +-e_1) deflates it: P K P has a zero first row, its trailing block is decomposed
+    and U = P [0; W].  Then 1 - h_ii = sum_j U_ij^2 a / (l_j + a) for the centred fit's hat
+    matrix, without the cancellation of 1 - null_i^2 - sum_j U_ij^2 l_j / (l_j + a); and no
+    computed eigenvector is taken for the intercept's (in a repeated null space they are any
+    basis of it).
+
+    Parameters
+    ----------
+    K : numpy.ndarray
+        (n, n) symmetric positive semi-definite, float64; its contents are destroyed.
+    null : numpy.ndarray, optional
+        (n,) a unit vector with K null = 0.
+
+    Returns
+    -------
+    evals : numpy.ndarray
+        (m,) the eigenvalues, ascending, m = n or n - 1.
+    U : numpy.ndarray
+        (n, m) orthonormal eigenvectors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, -2.0]])  # centred rows: K 1 = 0
+    >>> evals, U = kernel_eigh(X @ X.T, np.full(3, 3**-0.5))
+    >>> evals.round(6), U.shape, bool(np.allclose(U @ U.T, np.eye(3) - 1 / 3))
+    (array([1.394449, 8.605551]), (3, 2), True)
+    """
+    A = K.T if K.flags.c_contiguous else K  # Fortran order (K is symmetric), for LAPACK
+    if null is None:
+        evals, U = la.eigh(A, driver="evd", overwrite_a=True, check_finite=False)
+        return np.maximum(evals, 0.0), U
+    v = null.astype(np.float64)  # P = I - beta v v' maps null to -sign(null_1) e_1
+    v[0] += 1.0 if null[0] >= 0 else -1.0
+    beta = 2.0 / (v @ v)
+    Kv = K @ v
+    w = beta * Kv - (0.5 * beta**2 * (v @ Kv)) * v  # P K P = K - v w' - w v'
+    A = la.blas.dsyr2(-1.0, v, w, a=A, lower=1, overwrite_a=1)  # in place, lower triangle
+    evals, W = la.eigh(A[1:, 1:], driver="evd", overwrite_a=True, check_finite=False)
+    U = np.empty((A.shape[0], W.shape[1]))
+    U[0] = 0.0
+    U[1:] = W
+    U -= np.outer(beta * v, v[1:] @ W)
+    return np.maximum(evals, 0.0), U
+
+
 def _kernel_and_adjoint(design: WeightedDesign, d: np.ndarray):
     """K = X~ X~' and v -> X~' v for X~ = sqrt(S) X_c D^-1."""
     if not design.is_sparse:
-        Xs = design.Xd / d[None, :]
+        Xs = design.Xd.astype(np.float64, copy=False)
+        if np.any(d != 1.0):
+            Xs = Xs / d[None, :]
         return Xs @ Xs.T, lambda M: Xs.T @ M
     Xs = design._csc() @ sp.diags(1.0 / d)
     m = design.x_offset / d
