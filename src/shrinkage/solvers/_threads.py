@@ -7,12 +7,17 @@ than the call takes alone.  Measured on 2 cores with other processes running: X'
 500 x 5000 X, 13.6 ms with two threads and 1.0 ms with one; a 182 x 182 Cholesky, 30 to 800 ms
 and 0.3 ms.  A design that one core reads quickly (``SMALL_DESIGN`` entries) is therefore solved
 with one BLAS thread; a larger one keeps the threads that its memory bandwidth needs.
+
+The limit is process-wide (threadpoolctl sets the BLAS libraries' own setting and restores it on
+exit), so it is applied from the main thread only: fits running in several threads at once
+would otherwise restore each other's limits out of order.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 
 from threadpoolctl import ThreadpoolController
 
@@ -26,7 +31,10 @@ def _controller() -> ThreadpoolController:
 
 
 def one_blas_thread() -> contextlib.AbstractContextManager:
-    """A context in which BLAS and LAPACK run on one thread (the limits before are restored)."""
+    """A context in which BLAS and LAPACK run on one thread (the limits before are restored);
+    no change outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
     return _controller().limit(limits=1, user_api="blas")
 
 
