@@ -19,6 +19,7 @@ library's own (w, b), so a poor intercept shows up in the gap.  Nothing here imp
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 
 def path_gaps(
@@ -31,16 +32,21 @@ def path_gaps(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(gap, primal) for every alpha; ``coefs`` is (n_alphas, p), ``intercepts`` (n_alphas,).
 
-    Vectorised over alphas: two BLAS-3 products with X in all.
+    Vectorised over alphas: two BLAS-3 products with X in all.  A scipy sparse X stays sparse
+    (its centring is implicit, through the column means).
     """
-    X = np.asarray(X, dtype=np.float64)
+    if sp.issparse(X):
+        X = X.tocsc()
+        x_mean = np.asarray(X.mean(axis=0)).ravel()
+    else:
+        X = np.asarray(X, dtype=np.float64)
+        x_mean = X.mean(axis=0)
     n = X.shape[0]
     alphas = np.asarray(alphas, dtype=np.float64)
     W = np.asarray(coefs, dtype=np.float64).reshape(len(alphas), X.shape[1])
     b = np.asarray(intercepts, dtype=np.float64).reshape(len(alphas))
-    x_mean = X.mean(axis=0)
     y_c = y - y.mean()
-    XW = X @ W.T  # (n, n_alphas)
+    XW = np.asarray(X @ W.T)  # (n, n_alphas)
     R = y[:, None] - XW - b[None, :]  # the library's own residuals
     lam1 = alphas * l1_ratio
     lam2 = alphas * (1.0 - l1_ratio)
@@ -51,7 +57,7 @@ def path_gaps(
     )
     # centred residual: y_c - X_c w = y_c - (X w - mean(X w))
     Rc = y_c[:, None] - (XW - (x_mean @ W.T)[None, :])
-    V = (X.T @ Rc) / n  # X' u for u = r_c / n (1'r_c = 0, so X_c' = X')
+    V = np.asarray(X.T @ Rc) / n  # X' u for u = r_c / n (1'r_c = 0, so X_c' = X')
     s = np.ones(len(alphas))
     if l1_ratio == 1.0:
         vmax = np.abs(V).max(axis=0)

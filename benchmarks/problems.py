@@ -214,3 +214,54 @@ LOGISTIC = {
     "sparse": logistic_sparse,
     "sparse-quick": logistic_sparse_quick,
 }
+
+
+# ----------------------------------------------------------------------------------------------
+# sparse least squares (benchmarks/regimes.py): a CSC design every library handles
+
+
+@dataclass(frozen=True)
+class SparseSpec:
+    """A random CSC design with positive values (non-zero column means: centring is exercised)."""
+
+    name: str
+    n: int
+    p: int
+    density: float
+    alpha_min_ratio: float
+    n_alphas: int = 100
+    l1_ratio: float = 1.0
+    n_nonzero: int = 50
+    snr: float = 4.0
+    seed: int = 0
+
+    def describe(self) -> str:
+        kind = "lasso" if self.l1_ratio == 1.0 else f"elastic net (l1_ratio={self.l1_ratio})"
+        return (
+            f"{kind}, sparse CSC n={self.n}, p={self.p}, density={self.density:g} (values "
+            f"uniform on [0.5, 1.5]), {self.n_nonzero} true non-zeros, SNR={self.snr}"
+        )
+
+
+def make_sparse(spec: SparseSpec) -> Problem:
+    """Build the sparse problem deterministically (int32 CSC indices, sorted, as scipy makes
+    them); ``alphas`` is the spec's grid, computed without densifying X."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(spec.seed)
+    X = sp.random(
+        spec.n,
+        spec.p,
+        density=spec.density,
+        format="csc",
+        random_state=rng,
+        data_rvs=lambda k: rng.uniform(0.5, 1.5, k),
+        dtype=np.float64,
+    )
+    X.sort_indices()
+    w = _sparse_truth(spec.p, spec.n_nonzero, rng)
+    signal = X @ w
+    sigma = np.sqrt(np.var(signal) / spec.snr)
+    y = signal + 3.0 + sigma * rng.standard_normal(spec.n)
+    alphas = alpha_grid(X, y, spec.n_alphas, spec.alpha_min_ratio, spec.l1_ratio)
+    return Problem(spec, X, y, alphas, w)  # type: ignore[arg-type]

@@ -415,6 +415,13 @@ def render(
     L.append("# Benchmarks: Lasso paths against scikit-learn, skglm, celer and glum")
     L.append("")
     L.append(
+        "Every regime (single Lasso and Elastic-Net fits at alpha_max / 10 and / 100 on wide, "
+        "wider and tall dense designs, sparse CSC data, peak memory of a fit, with the targets "
+        "of issue 13): [benchmarks-regimes.md](benchmarks-regimes.md) "
+        "(`benchmarks/regimes.py`)."
+    )
+    L.append("")
+    L.append(
         "Cross-validation (LassoCV, RidgeCV) against scikit-learn: "
         "[benchmarks-cv.md](benchmarks-cv.md) (`benchmarks/cv.py`)."
     )

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import celer
 import numpy as np
+import scipy.sparse as sp
 from celer import Lasso, celer_path
 
 NAME = "celer"
 HOW = (
     "celer_path(X - mean (Fortran), y - mean, 'lasso', alphas=grid, tol=TOL, prune=1, "
     "max_iter=100, max_epochs=100_000)"
+)
+SPARSE_HOW = (
+    "celer.Lasso(alpha=a, warm_start=True, fit_intercept=True, tol=TOL, max_iter=100, "
+    "max_epochs=100_000).fit(X (CSC), y) along the grid"
 )
 TOL_MEANING = "duality gap <= tol (celer scales it by ||y||^2 / n internally)"
 SKIP = {
@@ -35,6 +40,8 @@ def _check(l1_ratio):
 
 def fit_path_path(X, y, alphas, l1_ratio, tol):
     _check(l1_ratio)
+    if sp.issparse(X):  # centring would densify it: the estimator centres implicitly
+        return fit_path_estimator(X, y, alphas, l1_ratio, tol)
     x_mean = X.mean(axis=0)
     y_mean = y.mean()
     Xc = np.subtract(X, x_mean, order="F")

@@ -27,17 +27,37 @@ def fit_path(X, y, alphas, l1_ratio, tol):
     return res.coefs, res.intercepts
 
 
+SINGLE_HOW = (
+    "shrinkage.Lasso(alpha, tol=TOL, max_iter=100_000).fit(X, y) (ElasticNet(alpha, "
+    "l1_ratio=...) if l1_ratio < 1; solver='auto'; X dense C-ordered or CSC as given)"
+)
+
+
+def fit_single(X, y, alpha, l1_ratio, tol):
+    """One fit from w = 0 through the public estimator: (coefs (1, p), intercepts (1,))."""
+    if l1_ratio == 1.0:
+        model = shrinkage.Lasso(alpha=alpha, tol=tol, max_iter=100_000)
+    else:
+        model = shrinkage.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=tol, max_iter=100_000)
+    model.fit(X, y)
+    return np.asarray(model.coef_)[None, :], np.array([model.intercept_])
+
+
 def warmup() -> None:
     """Compile (or load from numba's disk cache) both solvers on tiny problems.
 
-    A wide problem goes to the working-set CD solver, a tall one to the Gram solver.
+    A wide problem goes to the working-set CD solver, a tall one to the Gram solver; a CSC
+    copy of the wide one compiles the sparse kernels.
     """
+    import scipy.sparse as sp
+
     rng = np.random.default_rng(0)
     for n, p in ((30, 60), (200, 10)):
         X = rng.standard_normal((n, p))
         y = X[:, :3].sum(axis=1) + rng.standard_normal(n)
         for l1_ratio in (1.0, 0.5):
             shrinkage.path(X, y, l1_ratio=l1_ratio, n_alphas=5, tol=1e-8)
+            shrinkage.path(sp.csc_matrix(X), y, l1_ratio=l1_ratio, n_alphas=5, tol=1e-8)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
 from .._progress import track
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from .diagnostics import CorrelatedGroup
 from .results import (
     ALTERNATE_RANGE,
@@ -75,7 +75,7 @@ def run_bootstrap(
             f"compare: {bad} bootstrap refits stopped at max_iter above the tolerance; "
             "their coefficients are used as they are.",
             ShrinkageConvergenceWarning,
-            stacklevel=5,
+            stacklevel=user_stacklevel(),
         )
     return {k: np.concatenate(c).reshape(n_bootstrap, p) for k, c in coefs.items()}
 

@@ -60,7 +60,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..estimators.linear import Ridge
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..path import path
 from ..selection.cv import cross_validate_path
 from .figure_data import BiasVarianceCurve, GeometryData
@@ -500,7 +500,7 @@ def bias_variance_curve(
             f"{bad} of {n_repeats} simulated fits did not converge at some alpha; "
             "their solutions are used as they are.",
             ShrinkageConvergenceWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     return BiasVarianceCurve(
         alphas,

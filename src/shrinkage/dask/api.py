@@ -16,7 +16,7 @@ import numpy as np
 from .. import _validation as v
 from .._problem import Problem
 from ..datafits.quadratic import SufficientStatistics
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..path import Path, default_alpha_min_ratio, solve_path
 from ..selection.cv import (
     CVResult,
@@ -505,7 +505,7 @@ def _warn(fold_paths: list, fulls: dict, options: PathOptions, model: str) -> No
             "smallest alphas). Try a larger max_iter, standardize=True for columns on very "
             "different scales, or a larger alpha_min_ratio.",
             ShrinkageConvergenceWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
 
 

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from .. import _validation as v
 from .._typing import DesignMatrix
 from ..datafits import get_datafit
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..penalties._l1_l2_kernels import penalty_value
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.interpolation import (
@@ -244,7 +244,7 @@ class HuberRegressor(_GLMRegressor):
                 f"(relative) after max_iter={max_iter} alternations, above tol={tol:g}. Try a "
                 "larger max_iter or tol.",
                 ShrinkageConvergenceWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         elif not path.converged[0]:
             warnings.warn(
@@ -252,7 +252,7 @@ class HuberRegressor(_GLMRegressor):
                 f"its certificate {path.gaps[0]:.3g} above the tolerance. Try a larger max_iter "
                 "or alpha, or standardize=True.",
                 ShrinkageConvergenceWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         assert w is not None  # max_iter >= 1: the loop ran
         self.coef_: np.ndarray = w.astype(design.dtype)

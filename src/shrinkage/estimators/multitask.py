@@ -166,7 +166,7 @@ class _MultiTaskModel(SerializableMixin, RegressorMixin, BaseEstimator):
         out = multi_task_fits(
             problem, l1_ratio, np.array([alpha]), tol=tol, max_iter=max_iter, w0=W0
         )
-        warn_not_converged(out.fits, out.alphas, max_iter, model, stacklevel=4)  # fit's caller
+        warn_not_converged(out.fits, out.alphas, max_iter, model)
         fit = out.fits[0]
         self.coef_ = np.ascontiguousarray(out.coefs[0].T, dtype=design.dtype)
         self.intercept_ = np.asarray(out.intercepts[0], dtype=design.dtype)

@@ -16,7 +16,7 @@ from scipy.stats import norm
 
 from .. import _validation as v
 from .._problem import Problem
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..path import solve_path
 
 
@@ -142,7 +142,7 @@ def scaled_lasso(
     warnings.warn(
         f"the scaled lasso's sigma did not settle in {max_iter} iterations; using {sigma:.4g}.",
         ShrinkageConvergenceWarning,
-        stacklevel=2,
+        stacklevel=user_stacklevel(),
     )
     return sigma, fit
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..solvers.result import Fit
 from .grid import alpha_grid
 from .result import Path
@@ -189,7 +189,7 @@ def assemble(
     >>> p.nnz, p.n_iter
     (array([0, 2]), array([1, 3]))
     """
-    warn_not_converged(fits, alphas, max_iter, model, stacklevel=4)
+    warn_not_converged(fits, alphas, max_iter, model)
     return Path(
         np.asarray(alphas, dtype=np.float64),
         coefs,
@@ -223,9 +223,10 @@ class Certified(Protocol):
 
 
 def warn_not_converged(
-    fits: Sequence[Certified], alphas: Alphas, max_iter: int, model: str, *, stacklevel: int = 3
+    fits: Sequence[Certified], alphas: Alphas, max_iter: int, model: str
 ) -> None:
-    """One warning for all the alphas that stopped at max_iter, with what to try.
+    """One warning for all the alphas that stopped at max_iter, with what to try; it points at
+    the user's line (the first frame outside shrinkage).
 
     Parameters
     ----------
@@ -237,8 +238,6 @@ def warn_not_converged(
         The iteration budget they had.
     model : str
         What the warning calls the computation.
-    stacklevel : int
-        ``warnings.warn``'s: 3 points at the caller of the function that calls this one.
 
     Examples
     --------
@@ -260,7 +259,7 @@ def warn_not_converged(
         "max_iter, standardize=True for columns on very different scales, or a larger alpha "
         "(the smallest alphas are the hardest).",
         ShrinkageConvergenceWarning,
-        stacklevel=stacklevel,
+        stacklevel=user_stacklevel(),
     )
 
 

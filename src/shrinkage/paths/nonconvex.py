@@ -38,7 +38,7 @@ from .. import _validation as v
 from .._problem import Problem
 from .._typing import DesignMatrix
 from ..datafits.quadratic import WeightedDesign
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..penalties import _separable, mcp, scad
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
@@ -477,5 +477,5 @@ def _warn_not_converged(fits: list[Fit], alphas: Alphas, max_iter: int, model: s
         f"above the tolerance {fits[worst].tol:.3g}, after max_iter={max_iter} epochs. Try a "
         "larger max_iter or a larger alpha, or a path from alpha_max down (warm starts).",
         ShrinkageConvergenceWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )

@@ -42,7 +42,7 @@ from joblib import Parallel, delayed
 from .. import _validation as v
 from .._problem import Problem
 from .._progress import track
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..path import Path, alpha_grid, default_alpha_min_ratio, solve_path
 from ..solvers.choice import choose_solver
 from ._folds import FoldStatistics, make_folds
@@ -774,5 +774,5 @@ def _warn_not_converged(fulls: dict, folds: dict, opts: PathOptions, model: str)
             "alphas). Try a larger max_iter, standardize=True for columns on very different "
             "scales, or a larger alpha_min_ratio.",
             ShrinkageConvergenceWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )

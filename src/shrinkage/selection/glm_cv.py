@@ -37,7 +37,7 @@ from .. import _validation as v
 from .._problem import Problem
 from .._progress import track
 from ..datafits import get_datafit
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..glm import solve_glm_path
 from ..path import Path, alpha_grid, default_alpha_min_ratio
 from ._folds import make_folds
@@ -447,7 +447,7 @@ def _warn_not_converged(fulls: dict, folds: dict, opts: PathOptions, model: str)
             "alphas). Try a larger max_iter, standardize=True for columns on very different "
             "scales, or a larger alpha_min_ratio.",
             ShrinkageConvergenceWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
 
 

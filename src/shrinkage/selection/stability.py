@@ -27,7 +27,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from .. import _validation as v
 from .._problem import Problem
 from .._progress import track
-from ..exceptions import ShrinkageConvergenceWarning
+from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..path import alpha_grid, default_alpha_min_ratio, path, solve_path
 
 
@@ -300,7 +300,7 @@ def stability_selection(
             f"{not_converged} of {len(subsamples)} subsample fits did not converge at some alpha; "
             "their selections are used as they are. Try a larger max_iter or larger alphas.",
             ShrinkageConvergenceWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     n_fits = len(subsamples)
     q_prefix = union_sizes / n_fits  # q of the grid's first k + 1 alphas

@@ -74,9 +74,40 @@ def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_spars
 @njit(cache=True, fastmath=FAST_MATH)
 def correlations(Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, ws, out):
     """out[j] = X_c[:, j]' S r_true for j in ws."""
+    if is_sparse:
+        return _sparse_correlations(data, indices, indptr, sw, x_offset, r, rsum, ws, out)
     for k in range(ws.shape[0]):
         j = ws[k]
         out[j] = column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
+    return out
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def _sparse_correlations(data, indices, indptr, sw, x_offset, r, rsum, ws, out):
+    """``correlations`` on a CSC design: where the columns hold more stored values than there
+    are rows, S r is formed once (O(n)), so that each stored value costs one gather (of S r)
+    instead of two (of s and r); the centring is x_offset[j] rsum."""
+    stored = 0
+    for k in range(ws.shape[0]):
+        stored += indptr[ws[k] + 1] - indptr[ws[k]]
+    if stored <= r.shape[0]:
+        for k in range(ws.shape[0]):
+            j = ws[k]
+            acc = 0.0
+            for t in range(indptr[j], indptr[j + 1]):
+                i = indices[t]
+                acc += sw[i] * data[t] * r[i]
+            out[j] = acc - x_offset[j] * rsum
+        return out
+    u = np.empty(r.shape[0])
+    for i in range(r.shape[0]):
+        u[i] = sw[i] * r[i]
+    for k in range(ws.shape[0]):
+        j = ws[k]
+        acc = 0.0
+        for t in range(indptr[j], indptr[j + 1]):
+            acc += data[t] * u[indices[t]]
+        out[j] = acc - x_offset[j] * rsum
     return out
 
 
