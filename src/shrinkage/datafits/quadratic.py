@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
-from ._quadratic_kernels import shifted_moments
+from ._quadratic_kernels import shifted_moments, take_block
 
 # rows of X are centred and weighted in blocks of about this size (float64), small enough to stay
 # in cache between the centring and the BLAS-3 product that reads them
@@ -346,8 +346,12 @@ class SufficientStatistics:
         return self.solver_gram[:, cols]
 
     def block(self, cols: np.ndarray) -> np.ndarray:
-        """(k, k) the rows and columns ``cols`` of ``solver_gram``."""
-        return self.solver_gram[np.ix_(cols, cols)]
+        """(k, k) the rows and columns ``cols`` (sorted, distinct) of ``solver_gram``; all of
+        them: ``solver_gram`` itself, not a copy."""
+        G = self.solver_gram
+        if cols.size == G.shape[0]:
+            return G
+        return take_block(G, cols.astype(np.int64, copy=False))
 
     def product(self, cols: np.ndarray, v: np.ndarray) -> np.ndarray:
         """G[:, cols] @ v (``solver_gram``): what the gradient at a point supported on ``cols``

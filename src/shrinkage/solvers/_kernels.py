@@ -298,14 +298,16 @@ def screen_gap_safe(theta_corr, col_norm_sq, radius, l1, lower, upper, active):
 
 
 @njit(cache=True, fastmath=FAST_MATH)
-def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, use_anderson):
+def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, rounding, use_anderson):
     """Coordinate descent on 0.5 w'Gw - q'w + sum_j Omega_j(w_j), a working set's Gram block.
 
     ``G`` (k x k, symmetric) and ``q`` (k,) are the working set's rows and columns of X_c' S X_c
     and X_c' S y_c, ``penalty`` the ``penalties._separable`` tuple restricted to it.  The
     gradient G w - q is kept exact (O(k) per move); Anderson extrapolation every
     ``ANDERSON_K + 1`` epochs is kept only if it lowers the objective.  Stops when the largest
-    KKT violation seen during an epoch is below ``tol_inner``, or when an epoch moves no
+    KKT violation seen during an epoch is below max(``tol_inner``, ``rounding`` x the gradient's
+    scale max(|q|_inf, | |G| |w| |_inf) at the start: KKT violations are exact only to its
+    rounding), or when an epoch moves no
     coordinate (a fixed point: every later epoch would repeat it, whatever ``tol_inner`` asks
     below rounding).  Returns (epochs spent, whether any coordinate moved); ``w`` is updated in
     place.
@@ -313,6 +315,13 @@ def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, use_anderson):
     kind, l1, l2, lower, upper, gamma = penalty
     k = w.shape[0]
     H = _gram_gradient(G, w, q)
+    scale = 0.0
+    for i in range(k):
+        acc = 0.0
+        for j in range(k):
+            acc += abs(G[i, j]) * abs(w[j])
+        scale = max(scale, abs(q[i]), acc)
+    tol_inner = max(tol_inner, rounding * scale)
     history = np.empty((ANDERSON_K + 1, k))
     n_hist = 0
     epoch = 0

@@ -214,10 +214,8 @@ class GramCD:
         pw = self.pw
         penalty = (ELASTIC_NET, pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws], 0.0)
         q = self.q[ws]
-        # KKT violations are exact only to the rounding of the gradient G v - q
-        scale = max(np.abs(q).max(initial=0.0), (np.abs(G) @ np.abs(v)).max(initial=0.0))
         n_epochs, moved = _kernels.gram_cd_working_set(
-            G, q, v, penalty, budget, max(tol_inner, _ROUNDING * float(scale)), self.anderson
+            G, q, v, penalty, budget, tol_inner, _ROUNDING, self.anderson
         )
         stuck = n_epochs <= 1 or not moved
         if stuck and ws.size >= self.cols.idx.size:
@@ -227,7 +225,7 @@ class GramCD:
             # once: CD down to its fixed point (or _POLISH_EPOCHS), below the rounding floor
             self.polished = True
             more, moved = _kernels.gram_cd_working_set(
-                G, q, v, penalty, min(budget, _POLISH_EPOCHS), 0.0, self.anderson
+                G, q, v, penalty, min(budget, _POLISH_EPOCHS), 0.0, 0.0, self.anderson
             )
             n_epochs += more
             stuck = not moved
