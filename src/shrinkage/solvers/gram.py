@@ -98,12 +98,18 @@ class _Columns:
 
     def __init__(self, keep: np.ndarray, pw: PenaltyWeights, free: np.ndarray, cross, q_free):
         self.idx = np.flatnonzero(keep).astype(np.int64)
+        #: every column is in play: the arrays over them are the whole ones (no copies)
+        self.whole = self.idx.size == keep.size
         self.everywhere = np.ones(self.idx.size, dtype=bool)
-        self.pw = PenaltyWeights(
-            pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx], pw.upper[self.idx]
+        self.pw = (
+            pw
+            if self.whole
+            else PenaltyWeights(
+                pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx], pw.upper[self.idx]
+            )
         )
-        self.free = np.searchsorted(self.idx, free).astype(np.int64)  # never screened
-        self.cross = np.ascontiguousarray(cross[self.idx])
+        self.free = free if self.whole else np.searchsorted(self.idx, free).astype(np.int64)
+        self.cross = cross if self.whole else np.ascontiguousarray(cross[self.idx])
         self.q_free = q_free
 
 
@@ -144,10 +150,35 @@ class GramCD:
         self.gap, self.theta_corr = np.inf, np.zeros(0)
         self.r_dot_y, self.residual_sq = self.yty, self.yty
         self.polished = False
+        #: a whole G and no free column: the certificate is one kernel (``gram_certificate``)
+        self.fused = isinstance(stats, SufficientStatistics) and self.free.size == 0
 
     def certify(self, budget: int) -> Certificate:
         stats, cols, w = self.stats, self.cols, self.w
         idx = cols.idx
+        if self.fused:
+            pw = cols.pw
+            gap, self.theta_corr, self.scores, self.r_dot_y, self.residual_sq, closed, stalled = (
+                _kernels.gram_certificate(
+                    stats.solver_gram,
+                    self.q,
+                    self.yty,
+                    w,
+                    idx,
+                    pw.l1,
+                    pw.l2,
+                    pw.lower,
+                    pw.upper,
+                    self.lipschitz,
+                    self.corr,
+                )
+            )
+            if gap > self.tol_abs and stalled:
+                gap, self.theta_corr = min(
+                    (gap, self.theta_corr), self._gap_off_support(), key=lambda c: c[0]
+                )
+            self.gap = gap
+            return Certificate(float(gap), closed, self.tol_abs)
         support = np.flatnonzero(w)
         self.corr = self.q - stats.product(support, w[support]) if support.size else self.q
         self.r_dot_y = self.yty - float(self.q @ w)
