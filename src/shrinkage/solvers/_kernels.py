@@ -317,12 +317,15 @@ def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, rounding, use_a
     kind, l1, l2, lower, upper, gamma = penalty
     k = w.shape[0]
     H = _gram_gradient(G, w, q)
+    size = np.zeros(k)
+    for j in range(k):  # the gradient's scale: | |G| |w| |_inf, by rows like the gradient
+        if w[j] != 0.0:
+            wj = abs(w[j])
+            for i in range(k):
+                size[i] += abs(G[j, i]) * wj
     scale = 0.0
     for i in range(k):
-        acc = 0.0
-        for j in range(k):
-            acc += abs(G[i, j]) * abs(w[j])
-        scale = max(scale, abs(q[i]), acc)
+        scale = max(scale, abs(q[i]), size[i])
     tol_inner = max(tol_inner, rounding * scale)
     history = np.empty((ANDERSON_K + 1, k))
     n_hist = 0
@@ -371,14 +374,15 @@ def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, rounding, use_a
 
 @njit(cache=True)
 def _gram_gradient(G, w, q):
-    """G w - q, by rows of the symmetric G (loops: no BLAS binding to compile)."""
+    """G w - q, as axpys of the symmetric G's contiguous rows over the non-zeros of w (loops: no
+    BLAS binding to compile; a dot per row would be one serial chain of additions)."""
     k = w.shape[0]
-    out = np.empty(k)
-    for i in range(k):
-        acc = -q[i]
-        for j in range(k):
-            acc += G[i, j] * w[j]
-        out[i] = acc
+    out = -q
+    for j in range(k):
+        if w[j] != 0.0:
+            wj = w[j]
+            for i in range(k):
+                out[i] += G[j, i] * wj
     return out
 
 
@@ -411,25 +415,39 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr)
             m += 1
     w_in = np.empty(k)
     corr_in = np.empty(k)
+    for a in range(k):
+        corr_in[a] = q[idx[a]]
+        w_in[a] = w[idx[a]]
+    whole = k == G.shape[0]
+    for t in range(m):  # axpys of G's (symmetric) rows: no serial chain of additions
+        s = support[t]
+        ws = w[s]
+        if whole:
+            for a in range(k):
+                corr_in[a] -= G[s, a] * ws
+        else:
+            for a in range(k):
+                corr_in[a] -= G[s, idx[a]] * ws
     r_dot_y = yty
     w_dot_corr = 0.0
     for a in range(k):
-        j = idx[a]
-        acc = q[j]
-        for t in range(m):
-            acc -= G[j, support[t]] * w[support[t]]
-        corr[j] = acc
-        corr_in[a] = acc
-        w_in[a] = w[j]
-        r_dot_y -= q[j] * w[j]
-        w_dot_corr += w[j] * acc
+        corr[idx[a]] = corr_in[a]
+        r_dot_y -= q[idx[a]] * w_in[a]
+        w_dot_corr += w_in[a] * corr_in[a]
     residual_sq = max(r_dot_y - w_dot_corr, 0.0)
     scores = np.empty(k)
     for a in range(k):
         scores[a] = kkt_violation(corr_in[a], w_in[a], l1[a], l2[a], lower[a], upper[a])
-    closed, stalled = optimality_checks(
-        scores, w_in, l1, col_norm_sq[idx], yty, np.ones(k, dtype=np.bool_)
-    )
+    eps = np.finfo(np.float64).eps
+    closed = True
+    stalled = True
+    root_yty = np.sqrt(yty)
+    for a in range(k):  # ``optimality_checks``, without its temporaries
+        unit = np.sqrt(col_norm_sq[idx[a]]) * root_yty
+        if w_in[a] == 0.0 and scores[a] > KKT_ROUNDING * unit + 8.0 * eps * l1[a]:
+            closed = False
+        if scores[a] > KKT_STALLED * unit:
+            stalled = False
     gap, _, _, scale = dual_gap(w_in, residual_sq, corr_in, r_dot_y, residual_sq, l1, l2, lower, upper)
     for a in range(k):
         corr_in[a] *= scale
