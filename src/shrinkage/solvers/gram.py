@@ -28,6 +28,9 @@ _MIN_BATCH = 16
 #: an inner solve costs O(k^2) per epoch and no pass over X: solve it further than the residual
 #: CD does (``INNER_FRACTION``), so that fewer certificates (and column batches) are needed
 _INNER_FRACTION = 1e-4
+#: a whole G of at most this many columns is solved as one working set, every column in it,
+#: without screening (an epoch's O(p) checks cost less than ranking and gathering blocks)
+_WHOLE_SET = 256
 #: an inner solve stops at 8 ulps of its gradient's scale, whatever it was asked
 _ROUNDING = 8 * np.finfo(float).eps
 #: ... except once per solve, when that left every column stuck: CD to its fixed point, at most
@@ -152,6 +155,9 @@ class GramCD:
         self.polished = False
         #: a whole G and no free column: the certificate is one kernel (``gram_certificate``)
         self.fused = isinstance(stats, SufficientStatistics) and self.free.size == 0
+        #: every column in play is in every working set (``_WHOLE_SET``)
+        self.whole_set = isinstance(stats, SufficientStatistics) and p <= _WHOLE_SET
+        self.everything = np.ones(self.cols.idx.size, dtype=bool)
 
     def certify(self, budget: int) -> Certificate:
         stats, cols, w = self.stats, self.cols, self.w
@@ -210,7 +216,7 @@ class GramCD:
         return Certificate(float(gap), closed, self.tol_abs)
 
     def screen(self, cert: Certificate) -> bool:
-        if not self.use_screen:
+        if not self.use_screen or self.whole_set:
             return False
         idx, w = self.cols.idx, self.w
         kept = np.ones(idx.size, dtype=bool)
@@ -236,22 +242,27 @@ class GramCD:
 
     def ranking(self) -> Ranking:
         idx = self.cols.idx
-        return Ranking(self.scores, self.w[idx] != 0, blocks=idx)
+        forced = self.everything if self.whole_set else self.w[idx] != 0
+        return Ranking(self.scores, forced, blocks=idx)
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         self._form(ws)
         G = self.stats.block(ws)
-        v = self.w[ws]
-        pw = self.pw
-        penalty = (ELASTIC_NET, pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws], 0.0)
-        q = self.q[ws]
+        if ws.size == self.w.size:  # every column: the whole arrays, w solved in place
+            v, q, pw = self.w, self.q, self.pw
+        else:
+            v, q = self.w[ws], self.q[ws]
+            pw = PenaltyWeights(
+                self.pw.l1[ws], self.pw.l2[ws], self.pw.lower[ws], self.pw.upper[ws]
+            )
+        penalty = (ELASTIC_NET, pw.l1, pw.l2, pw.lower, pw.upper, 0.0)
         n_epochs, moved = _kernels.gram_cd_working_set(
             G, q, v, penalty, budget, tol_inner, _ROUNDING, self.anderson
         )
         stuck = n_epochs <= 1 or not moved
         if stuck and ws.size >= self.cols.idx.size:
             if self.polished:
-                self.w[ws] = v
+                self._store(ws, v)
                 return Step(n_epochs, Progress.STOP)  # optimal to rounding on every column
             # once: CD down to its fixed point (or _POLISH_EPOCHS), below the rounding floor
             self.polished = True
@@ -260,8 +271,12 @@ class GramCD:
             )
             n_epochs += more
             stuck = not moved
-        self.w[ws] = v
+        self._store(ws, v)
         return Step(n_epochs, Progress.GROW if stuck else Progress.MOVED)
+
+    def _store(self, ws: np.ndarray, v: np.ndarray) -> None:
+        if v is not self.w:
+            self.w[ws] = v
 
     def _form(self, ws: np.ndarray) -> None:
         """Form the working set's missing columns, topped up to ``_MIN_BATCH`` with the next
