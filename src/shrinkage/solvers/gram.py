@@ -31,6 +31,9 @@ _INNER_FRACTION = 1e-4
 #: a whole G of at most this many columns is solved as one working set, every column in it,
 #: without screening (an epoch's O(p) checks cost less than ranking and gathering blocks)
 _WHOLE_SET = 256
+#: ... whose inner solve may stop earlier: a second round (certificate, inner solve) costs less
+#: than the epochs it saves
+_INNER_FRACTION_WHOLE = 1e-3
 #: an inner solve stops at 8 ulps of its gradient's scale, whatever it was asked
 _ROUNDING = 8 * np.finfo(float).eps
 #: ... except once per solve, when that left every column stuck: CD to its fixed point, at most
@@ -91,7 +94,8 @@ def solve_gram(
     yty = float(stats.yty)
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
     model = GramCD(stats, pw, w, tol_abs, screen=screen, anderson=anderson)
-    out = solve_working_set(model, max_iter=max_iter, inner_fraction=_INNER_FRACTION)
+    fraction = _INNER_FRACTION_WHOLE if model.whole_set else _INNER_FRACTION
+    out = solve_working_set(model, max_iter=max_iter, inner_fraction=fraction)
     return Fit(model.w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs))
 
 
