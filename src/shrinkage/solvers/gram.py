@@ -147,7 +147,10 @@ class GramCD:
         self.q = np.asarray(stats.q, dtype=np.float64)
         self.yty = float(stats.yty)
         self.lipschitz = stats.col_norm_sq
-        self.free = pw.unpenalized_columns().astype(np.int64)
+        # every l1 > 0 (the common case): no free column, without ``unpenalized_columns``' masks
+        self.free = (
+            np.empty(0, dtype=np.int64) if pw.l1.all() else pw.unpenalized_columns().astype(np.int64)
+        )
         p = w.size
         self.free_cross = stats.columns(self.free) if self.free.size else np.empty((p, 0))
         self.active = self.lipschitz > 0
@@ -161,7 +164,6 @@ class GramCD:
         self.fused = isinstance(stats, SufficientStatistics) and self.free.size == 0
         #: every column in play is in every working set (``_WHOLE_SET``)
         self.whole_set = isinstance(stats, SufficientStatistics) and p <= _WHOLE_SET
-        self.everything = np.ones(self.cols.idx.size, dtype=bool)
 
     def certify(self, budget: int) -> Certificate:
         stats, cols, w = self.stats, self.cols, self.w
@@ -246,7 +248,7 @@ class GramCD:
 
     def ranking(self) -> Ranking:
         idx = self.cols.idx
-        forced = self.everything if self.whole_set else self.w[idx] != 0
+        forced = self.cols.everywhere if self.whole_set else self.w[idx] != 0
         return Ranking(self.scores, forced, blocks=idx)
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
