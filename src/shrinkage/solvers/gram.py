@@ -269,6 +269,11 @@ class GramCD:
         if stuck and ws.size >= self.cols.idx.size:
             if self.polished:
                 self._store(ws, v)
+                if self.whole_set and self.use_screen:
+                    # the gap is still above tol (rounding): go on as on a larger G, screening
+                    # (a gap over fewer columns carries less rounding) and polishing again
+                    self.whole_set = self.polished = False
+                    return Step(n_epochs, Progress.GROW)
                 return Step(n_epochs, Progress.STOP)  # optimal to rounding on every column
             # once: CD down to its fixed point (or _POLISH_EPOCHS), below the rounding floor
             self.polished = True
