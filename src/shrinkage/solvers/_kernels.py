@@ -448,7 +448,9 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr)
             closed = False
         if scores[a] > KKT_STALLED * unit:
             stalled = False
-    gap, _, _, scale = dual_gap(w_in, residual_sq, corr_in, r_dot_y, residual_sq, l1, l2, lower, upper)
+    gap, _, _, scale = dual_gap(
+        w_in, residual_sq, corr_in, r_dot_y, residual_sq, l1, l2, lower, upper
+    )
     for a in range(k):
         corr_in[a] *= scale
     return gap, corr_in, scores, r_dot_y, residual_sq, closed, stalled

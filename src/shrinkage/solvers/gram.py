@@ -148,9 +148,8 @@ class GramCD:
         self.yty = float(stats.yty)
         self.lipschitz = stats.col_norm_sq
         # every l1 > 0 (the common case): no free column, without ``unpenalized_columns``' masks
-        self.free = (
-            np.empty(0, dtype=np.int64) if pw.l1.all() else pw.unpenalized_columns().astype(np.int64)
-        )
+        free = np.empty(0, dtype=np.int64) if pw.l1.all() else pw.unpenalized_columns()
+        self.free = free.astype(np.int64)
         p = w.size
         self.free_cross = stats.columns(self.free) if self.free.size else np.empty((p, 0))
         self.active = self.lipschitz > 0
@@ -161,9 +160,13 @@ class GramCD:
         self.r_dot_y, self.residual_sq = self.yty, self.yty
         self.polished = False
         #: a whole G and no free column: the certificate is one kernel (``gram_certificate``)
-        self.fused = isinstance(stats, SufficientStatistics) and self.free.size == 0
+        full = isinstance(stats, SufficientStatistics)
+        self.gram = (
+            stats.solver_gram if isinstance(stats, SufficientStatistics) else np.empty((0, 0))
+        )
+        self.fused = full and self.free.size == 0
         #: every column in play is in every working set (``_WHOLE_SET``)
-        self.whole_set = isinstance(stats, SufficientStatistics) and p <= _WHOLE_SET
+        self.whole_set = full and p <= _WHOLE_SET
 
     def certify(self, budget: int) -> Certificate:
         stats, cols, w = self.stats, self.cols, self.w
@@ -172,7 +175,7 @@ class GramCD:
             pw = cols.pw
             gap, self.theta_corr, self.scores, self.r_dot_y, self.residual_sq, closed, stalled = (
                 _kernels.gram_certificate(
-                    stats.solver_gram,
+                    self.gram,
                     self.q,
                     self.yty,
                     w,
