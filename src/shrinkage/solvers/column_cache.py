@@ -24,8 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns, weighted_offsets
+from ._constants import FAST_MATH
 
 _BLOCK_BYTES = 2**20  # rows handled at a time: a block stays in cache between its passes
 #: the largest |x_offset_j| / sd_j for which X is used uncentred (``RawDesign``): its
@@ -43,9 +45,13 @@ class RawDesign(WeightedDesign):
     ----------
     root : numpy.ndarray
         (n,) sqrt(sw).
+    y_correlations : numpy.ndarray or None
+        ``correlations(y, 0.0)``: those of the residual at w = 0, computed with the offsets and
+        norms in ``dense_design``'s one pass over X (None where not computed).
     """
 
     root: np.ndarray
+    y_correlations: np.ndarray | None = None
 
     def columns(self, cols: np.ndarray) -> np.ndarray:
         """The centred, weighted columns ``cols``, (n, len(cols)), Fortran order."""
@@ -88,8 +94,8 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
     columns' offsets are small against their spread, else ``row_major_design``.
 
     The same data as ``WeightedDesign.build`` (centred squared norms, constant columns dropped,
-    the weighted target), from one pass for the offsets and one, row block by row block, for
-    the norms.
+    the weighted target), with the correlations of the target (``RawDesign.y_correlations``),
+    all from one pass over X (``_moments``).
 
     Parameters
     ----------
@@ -119,15 +125,17 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
     >>> r = d.residual(np.ones(4))[0]
     >>> bool(np.allclose(d.correlations(r, 0.0), f.correlations(r, 0.0)))
     True
+    >>> bool(np.allclose(d.y_correlations, f.correlations(f.y, 0.0)))
+    True
     """
     sw = sw / sw.sum()
-    x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
-    root = np.sqrt(sw)
-    centred = _centred_norms(X, x_offset, root, None)
+    y_offset = sw @ y if fit_intercept else 0.0
+    y_c = y - y_offset
+    v = sw * y_c
+    x_offset, centred, xv = _moments(X, sw, v, fit_intercept)
     col_norm_sq = drop_constant_columns(centred, centred + x_offset**2)
     if np.any((col_norm_sq > 0) & (np.abs(x_offset) > MAX_OFFSET_RATIO * np.sqrt(col_norm_sq))):
         return row_major_design(X, y, sw, fit_intercept)  # a constant column stays out anyway
-    y_c = y - y_offset
     return RawDesign(
         X,
         np.empty(0),
@@ -136,12 +144,80 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
         False,
         sw,
         x_offset,
-        y_c * root,
+        y_c * np.sqrt(sw),
         y_offset,
         sw @ y_c**2,
         col_norm_sq,
-        root,
+        np.sqrt(sw),
+        xv - x_offset * v.sum(),
     )
+
+
+def _moments(
+    X: np.ndarray, sw: np.ndarray, v: np.ndarray, centre: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted means of X's columns (zeros without ``centre``), their weighted centred
+    sums of squares sum_i sw_i (x_ij - mean_j)^2 and X' v, in one pass over X (``sw`` sums to
+    one).
+
+    A C-ordered X is read once, a block of rows at a time: each block's means and centred sums
+    (its second read is from cache) are merged into the running ones by Chan's update, as
+    accurate as centring by the final means whatever the means are against the spread.
+    """
+    if not X.flags.c_contiguous:
+        x_offset = np.asarray(X.T @ sw) if centre else np.zeros(X.shape[1])
+        return x_offset, _centred_norms(X, x_offset, np.sqrt(sw), None), X.T @ v
+    rows = 4 * max(1, _BLOCK_BYTES // (32 * max(X.shape[1], 1)))
+    return _moments_kernel(X, sw, v, centre, rows)
+
+
+@njit(cache=True, nogil=True, fastmath=FAST_MATH)
+def _moments_kernel(X, sw, v, centre, rows):  # pragma: no cover - numba
+    """``_moments`` of a C-ordered X, blocks of ``rows`` rows (a multiple of 4), each swept four
+    rows at a time (a quarter of the accumulator traffic)."""
+    n, p = X.shape
+    mean, sums, xv = np.zeros(p), np.zeros(p), np.zeros(p)
+    block_mean, block_sums = np.empty(p), np.empty(p)
+    total = 0.0
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        block_mean[:] = 0.0
+        weight = 0.0
+        for i in range(start, stop, 4):
+            s0, s1, s2, s3 = sw[i], _at(sw, i + 1, stop), _at(sw, i + 2, stop), _at(sw, i + 3, stop)
+            t0, t1, t2, t3 = v[i], _at(v, i + 1, stop), _at(v, i + 2, stop), _at(v, i + 3, stop)
+            weight += s0 + s1 + s2 + s3
+            k1, k2, k3 = min(i + 1, stop - 1), min(i + 2, stop - 1), min(i + 3, stop - 1)
+            for j in range(p):
+                x0, x1, x2, x3 = X[i, j], X[k1, j], X[k2, j], X[k3, j]
+                block_mean[j] += s0 * x0 + s1 * x1 + s2 * x2 + s3 * x3
+                xv[j] += t0 * x0 + t1 * x1 + t2 * x2 + t3 * x3
+        if weight == 0.0:
+            continue
+        for j in range(p):
+            block_mean[j] = block_mean[j] / weight if centre else 0.0
+        block_sums[:] = 0.0
+        for i in range(start, stop, 4):
+            s0, s1, s2, s3 = sw[i], _at(sw, i + 1, stop), _at(sw, i + 2, stop), _at(sw, i + 3, stop)
+            k1, k2, k3 = min(i + 1, stop - 1), min(i + 2, stop - 1), min(i + 3, stop - 1)
+            for j in range(p):
+                m = block_mean[j]
+                d0, d1, d2, d3 = X[i, j] - m, X[k1, j] - m, X[k2, j] - m, X[k3, j] - m
+                block_sums[j] += s0 * d0 * d0 + s1 * d1 * d1 + s2 * d2 * d2 + s3 * d3 * d3
+        merged = total + weight
+        share, cross = weight / merged, total * weight / merged
+        for j in range(p):
+            delta = block_mean[j] - mean[j]
+            mean[j] += delta * share
+            sums[j] += block_sums[j] + delta * delta * cross
+        total = merged
+    return mean, sums, xv
+
+
+@njit(cache=True, inline="always")
+def _at(a, i, stop):  # pragma: no cover - numba
+    """a[i] inside the block, 0 past its end (the padding rows of the last group of four)."""
+    return a[i] if i < stop else 0.0
 
 
 def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
