@@ -45,13 +45,21 @@ class RawDesign(WeightedDesign):
     ----------
     root : numpy.ndarray
         (n,) sqrt(sw).
-    y_correlations : numpy.ndarray or None
-        ``correlations(y, 0.0)``: those of the residual at w = 0, computed with the offsets and
-        norms in ``dense_design``'s one pass over X (None where not computed).
+    target_correlations : tuple of numpy.ndarray or None
+        (y, ``correlations(y, 0.0)``): the correlations of the residual at w = 0, computed with
+        the offsets and norms in ``dense_design``'s one pass over X, kept with the target they
+        belong to (None where not computed); see ``y_correlations``.
     """
 
     root: np.ndarray
-    y_correlations: np.ndarray | None = None
+    target_correlations: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def y_correlations(self) -> np.ndarray | None:
+        """``correlations(y, 0.0)`` where computed for this very ``y`` (a copy of the design
+        with another target, by ``dataclasses.replace``, has none), else None."""
+        known = self.target_correlations
+        return known[1] if known is not None and known[0] is self.y else None
 
     def columns(self, cols: np.ndarray) -> np.ndarray:
         """The centred, weighted columns ``cols``, (n, len(cols)), Fortran order."""
@@ -136,6 +144,7 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
     col_norm_sq = drop_constant_columns(centred, centred + x_offset**2)
     if np.any((col_norm_sq > 0) & (np.abs(x_offset) > MAX_OFFSET_RATIO * np.sqrt(col_norm_sq))):
         return row_major_design(X, y, sw, fit_intercept)  # a constant column stays out anyway
+    y_w = y_c * np.sqrt(sw)
     return RawDesign(
         X,
         np.empty(0),
@@ -144,12 +153,12 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
         False,
         sw,
         x_offset,
-        y_c * np.sqrt(sw),
+        y_w,
         y_offset,
         sw @ y_c**2,
         col_norm_sq,
         np.sqrt(sw),
-        xv - x_offset * v.sum(),
+        (y_w, xv - x_offset * v.sum()),
     )
 
 
