@@ -24,10 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns, weighted_offsets
-from ._constants import FAST_MATH
+from ._column_kernels import moments
 
 _BLOCK_BYTES = 2**20  # rows handled at a time: a block stays in cache between its passes
 #: the largest |x_offset_j| / sd_j for which X is used uncentred (``RawDesign``): its
@@ -177,56 +176,7 @@ def _moments(
         x_offset = np.asarray(X.T @ sw) if centre else np.zeros(X.shape[1])
         return x_offset, _centred_norms(X, x_offset, np.sqrt(sw), None), X.T @ v
     rows = 4 * max(1, _BLOCK_BYTES // (32 * max(X.shape[1], 1)))
-    return _moments_kernel(X, sw, v, centre, rows)
-
-
-@njit(cache=True, nogil=True, fastmath=FAST_MATH)
-def _moments_kernel(X, sw, v, centre, rows):  # pragma: no cover - numba
-    """``_moments`` of a C-ordered X, blocks of ``rows`` rows (a multiple of 4), each swept four
-    rows at a time (a quarter of the accumulator traffic)."""
-    n, p = X.shape
-    mean, sums, xv = np.zeros(p), np.zeros(p), np.zeros(p)
-    block_mean, block_sums = np.empty(p), np.empty(p)
-    total = 0.0
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        block_mean[:] = 0.0
-        weight = 0.0
-        for i in range(start, stop, 4):
-            s0, s1, s2, s3 = sw[i], _at(sw, i + 1, stop), _at(sw, i + 2, stop), _at(sw, i + 3, stop)
-            t0, t1, t2, t3 = v[i], _at(v, i + 1, stop), _at(v, i + 2, stop), _at(v, i + 3, stop)
-            weight += s0 + s1 + s2 + s3
-            k1, k2, k3 = min(i + 1, stop - 1), min(i + 2, stop - 1), min(i + 3, stop - 1)
-            for j in range(p):
-                x0, x1, x2, x3 = X[i, j], X[k1, j], X[k2, j], X[k3, j]
-                block_mean[j] += s0 * x0 + s1 * x1 + s2 * x2 + s3 * x3
-                xv[j] += t0 * x0 + t1 * x1 + t2 * x2 + t3 * x3
-        if weight == 0.0:
-            continue
-        for j in range(p):
-            block_mean[j] = block_mean[j] / weight if centre else 0.0
-        block_sums[:] = 0.0
-        for i in range(start, stop, 4):
-            s0, s1, s2, s3 = sw[i], _at(sw, i + 1, stop), _at(sw, i + 2, stop), _at(sw, i + 3, stop)
-            k1, k2, k3 = min(i + 1, stop - 1), min(i + 2, stop - 1), min(i + 3, stop - 1)
-            for j in range(p):
-                m = block_mean[j]
-                d0, d1, d2, d3 = X[i, j] - m, X[k1, j] - m, X[k2, j] - m, X[k3, j] - m
-                block_sums[j] += s0 * d0 * d0 + s1 * d1 * d1 + s2 * d2 * d2 + s3 * d3 * d3
-        merged = total + weight
-        share, cross = weight / merged, total * weight / merged
-        for j in range(p):
-            delta = block_mean[j] - mean[j]
-            mean[j] += delta * share
-            sums[j] += block_sums[j] + delta * delta * cross
-        total = merged
-    return mean, sums, xv
-
-
-@njit(cache=True, inline="always")
-def _at(a, i, stop):  # pragma: no cover - numba
-    """a[i] inside the block, 0 past its end (the padding rows of the last group of four)."""
-    return a[i] if i < stop else 0.0
+    return moments(X, sw, v, centre, rows)
 
 
 def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
