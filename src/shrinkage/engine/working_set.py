@@ -131,6 +131,17 @@ class Outcome:
     epochs: int
 
 
+def _largest(scores: np.ndarray, size: int) -> np.ndarray:
+    """The sorted indices of the ``size`` largest scores, positive ones first, then the first
+    non-positive ones by index.  Partitioning only the positive scores matters: most scores are
+    exactly 0 far from the solution, and numpy's introselect is ~10x slower on that many ties."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size > size:
+        return np.sort(positive[np.argpartition(scores[positive], -size)[-size:]])
+    rest = np.flatnonzero(~(scores > 0))[: size - positive.size]
+    return np.sort(np.concatenate([positive, rest]))
+
+
 def select_working_set(ranking: Ranking, ws_size: int) -> np.ndarray:
     """The sorted blocks of the next working set: every forced block, then the largest scores,
     min(max(``ws_size``, 2 x forced), ``ranking.size``) blocks in all.
@@ -148,7 +159,7 @@ def select_working_set(ranking: Ranking, ws_size: int) -> np.ndarray:
         top = np.arange(ranking.scores.size)
     else:
         ranked = np.where(forced, np.inf, ranking.scores)
-        top = np.sort(np.argpartition(ranked, -size)[-size:])
+        top = _largest(ranked, size)
     blocks = top if ranking.blocks is None else ranking.blocks[top]
     return blocks.astype(np.int64)
 

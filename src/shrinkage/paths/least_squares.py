@@ -14,10 +14,11 @@ from numpy.typing import ArrayLike
 
 from .._problem import Problem
 from ..certificates import best_gap
-from ..datafits.quadratic import SufficientStatistics
+from ..datafits.quadratic import SufficientStatistics, WeightedDesign
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.choice import choose_solver
+from ..solvers.column_cache import ColumnCache, RawDesign, dense_design, needs_cache
 from ..solvers.gram import solve_gram
 from ..solvers.result import Fit
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual, ridge_path_primal
@@ -70,7 +71,10 @@ class LeastSquares:
         self.problem, self.l1_ratio = problem, l1_ratio
         self.tol, self.max_iter, self.screen = tol, max_iter, screen
         self.kind = choose_solver(solver, problem.n_samples, problem.n_features)
-        self.data = problem.statistics if self.kind == "gram" else problem.design
+        self.data = problem.statistics if self.kind == "gram" else _design(problem, l1_ratio)
+        self.cache = None
+        if isinstance(self.data, WeightedDesign) and needs_cache(self.data):
+            self.cache = ColumnCache.of(self.data)
         self.scale = problem.column_scale(self.data.col_norm_sq)
 
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
@@ -87,6 +91,7 @@ class LeastSquares:
             max_iter=self.max_iter,
             screen=self.screen,
             state=state,
+            cache=self.cache,
         )
 
     def solve(self, alpha: float, w: np.ndarray, b: Any, state: Any) -> Fit:
@@ -106,11 +111,10 @@ class LeastSquares:
             cols = np.flatnonzero(free)
             if np.all(np.isinf(pw.lower[cols])) and np.all(np.isinf(pw.upper[cols])):
                 # unbounded free columns: their least-squares fit, exactly
-                if self.kind == "gram":
-                    stats = problem.statistics
-                    G_uu, q_u = stats.G[np.ix_(cols, cols)], stats.q[cols]
+                if isinstance(self.data, SufficientStatistics):
+                    G_uu, q_u = self.data.G[np.ix_(cols, cols)], self.data.q[cols]
                 else:
-                    cross, q_u = problem.design.cross_gram(cols)
+                    cross, q_u = self.data.cross_gram(cols)
                     G_uu = cross[cols]
                 w[cols] = np.linalg.lstsq(G_uu, q_u, rcond=None)[0]
             else:
@@ -118,12 +122,15 @@ class LeastSquares:
                 lo = np.where(free, pw.lower, fixed)
                 up = np.where(free, pw.upper, fixed)
                 w = self.fit(PenaltyWeights(np.zeros(p), np.zeros(p), lo, up), fixed).w
-        if self.kind == "gram":
-            stats = problem.statistics
-            corr = stats.q - stats.G @ w
+        if isinstance(self.data, SufficientStatistics):
+            corr = self.data.q - self.data.G @ w
         else:
-            design = problem.design
-            corr = design.correlations(*design.residual(w))
+            design = self.data
+            r, rsum = design.residual(w)
+            if isinstance(design, RawDesign):  # alpha_max to the last bits of centred data's
+                corr = design.centred_correlations(r)
+            else:
+                corr = design.correlations(r, rsum)
         return penalty.alpha_max(-corr), w, None
 
     def ridge_fits(self, alphas: np.ndarray) -> list[Fit]:
@@ -139,6 +146,23 @@ class LeastSquares:
                 w, gap = _ridge_refit(problem, pw, w, gap, tol_abs)  # alphas: not accurate
             fits.append(Fit(w, gap, 1, bool(gap <= tol_abs), tol_abs))
         return fits
+
+
+def _design(problem: Problem, l1_ratio: float) -> WeightedDesign:
+    """The problem's design for coordinate descent: a dense float64 X is not copied in Fortran
+    order (``column_cache.dense_design``) unless a design was given or the penalty is ridge's
+    (whose closed forms read ``problem.design``)."""
+    X = problem.X
+    if (
+        "design" in problem.__dict__
+        or l1_ratio == 0.0
+        or not isinstance(X, np.ndarray)
+        or X.dtype != np.float64
+        or X.ndim != 2
+        or problem.y.ndim != 1
+    ):
+        return problem.design
+    return dense_design(X, problem.y, problem.sample_weight, problem.fit_intercept)
 
 
 def solve_path(
