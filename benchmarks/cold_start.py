@@ -161,9 +161,10 @@ def header(repeat: int, load_before: float) -> str:
 
 def page(runs: dict, repeat: int, load_before: float, command: str) -> str:
     """The documentation page (``docs/benchmarks-cold-start.md``): the table and its command."""
+    cases = dict.fromkeys(case for _, case, _ in runs)  # the measured ones, in order
     case_lines = "\n".join(
-        f"- `{case}`: {shape}, `{entry}`, then `{fit}`"
-        for case, (shape, entry, fit) in CASES.items()
+        f"- `{case}`: {CASES[case][0]}, `{CASES[case][1]}`, then `{CASES[case][2]}`"
+        for case in cases
     )
     return f"""# Benchmarks: the first run (cold start)
 
