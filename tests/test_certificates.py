@@ -382,8 +382,6 @@ def test_gap_is_a_certificate_even_where_its_terms_overflow():
         ("shrinkage._certificate_kernels", "dual_gap"),
         ("shrinkage._certificate_kernels", "project_free_columns"),
         ("shrinkage.solvers._kernels", "optimality_checks"),
-        ("shrinkage.solvers._kernels", "_gram_certificate"),
-        ("shrinkage.solvers._kernels", "_gram_gap"),
         ("shrinkage.solvers._kernels", "screen_gap_safe"),
     ],
 )

@@ -20,6 +20,7 @@ from . import _validation as v
 from ._design import GLMDesign
 from ._typing import DesignMatrix
 from .datafits.quadratic import (
+    GramColumns,
     SufficientStatistics,
     WeightedDesign,
     drop_constant_columns,
@@ -142,6 +143,14 @@ class Problem:
     def statistics(self) -> SufficientStatistics:
         """Least squares' Gram form: X'SX, X'Sy and the offsets (``SufficientStatistics``)."""
         return sufficient_statistics(self.X, self.y, self.sample_weight, self.fit_intercept)
+
+    @cached_property
+    def gram_columns(self) -> SufficientStatistics | GramColumns:
+        """The statistics with G's columns formed on demand (``GramColumns``); the whole ones
+        where they were formed already (or given by ``with_statistics``)."""
+        if "statistics" in self.__dict__:
+            return self.statistics
+        return GramColumns(self.X, self.y, self.sample_weight, self.fit_intercept)
 
     @cached_property
     def raw_design(self) -> GLMDesign:

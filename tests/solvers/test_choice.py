@@ -159,7 +159,12 @@ def test_least_squares_and_multinomial_choices_are_logged(caplog):
         )
         shrinkage.group_path(_X, _Y, [0, 0, 1, 1, 2, 2], n_alphas=3)
     solvers = [r.getMessage().split(":")[0] for r in caplog.records]
-    assert solvers == ["solver 'gram'", "solver 'multinomial'", "solver 'group_cd'"]
+    assert solvers == [
+        "solver 'gram'",
+        "Gram form 'full'",  # a path forms the whole X'X
+        "solver 'multinomial'",
+        "solver 'group_cd'",
+    ]
 
 
 def test_a_datafit_no_solver_takes_is_refused():

@@ -11,13 +11,19 @@ The intercept b is profiled out exactly by weighted centring: b = ybar - xbar.w.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
 
-_GRAM_BLOCK_BYTES = 32 * 2**20
+from ._quadratic_kernels import shifted_moments
+
+# rows of X are centred and weighted in blocks of about this size (float64), small enough to stay
+# in cache between the centring and the BLAS-3 product that reads them
+_GRAM_BLOCK_BYTES = 4 * 2**20
+_BLOCK_MIN_ROWS = 256
 
 
 class Quadratic:
@@ -327,14 +333,63 @@ class SufficientStatistics:
         G[:, const] = 0.0
         return G
 
+    def missing(self, cols: np.ndarray) -> np.ndarray:
+        """None of ``cols`` is missing: every column of G is there (``GramColumns``'
+        interface)."""
+        return cols[:0]
+
+    def ensure(self, cols: np.ndarray) -> None:
+        """Nothing to form (``GramColumns.ensure``'s interface)."""
+
+    def columns(self, cols: np.ndarray) -> np.ndarray:
+        """(p, len(cols)) the columns ``cols`` of ``solver_gram``."""
+        return self.solver_gram[:, cols]
+
+    def block(self, cols: np.ndarray) -> np.ndarray:
+        """(k, k) the rows and columns ``cols`` of ``solver_gram``."""
+        return self.solver_gram[np.ix_(cols, cols)]
+
+    def product(self, cols: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """G[:, cols] @ v (``solver_gram``): what the gradient at a point supported on ``cols``
+        needs."""
+        G = self.solver_gram
+        if 4 * cols.size >= G.shape[0]:
+            full = np.zeros(G.shape[0])
+            full[cols] = v
+            return G @ full
+        return G[:, cols] @ v
+
+
+def _blocks(X, x_offset: np.ndarray, root: np.ndarray | None) -> Iterator[tuple[slice, np.ndarray]]:
+    """(rows, B) over row blocks of a dense X: B = (X[rows] - x_offset) * sqrt(sw)[rows] in a
+    reused float64 buffer of about ``_GRAM_BLOCK_BYTES`` (C order, so that B.T is the
+    Fortran-ordered p x b operand BLAS reads without a copy); ``root`` None: no weighting."""
+    n, p = X.shape
+    size = min(n, max(_BLOCK_MIN_ROWS, _GRAM_BLOCK_BYTES // (8 * max(p, 1))))
+    buffer = np.empty((size, p))
+    for start in range(0, n, size):
+        rows = slice(start, min(start + size, n))
+        B = buffer[: rows.stop - start]
+        np.subtract(X[rows], x_offset, out=B)
+        if root is not None:
+            B *= root[rows, None]
+        yield rows, B
+
+
+def _uniform(sw: np.ndarray) -> bool:
+    return bool(np.ptp(sw) == 0)
+
 
 def sufficient_statistics(
     X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
 ) -> SufficientStatistics:
     """The ``SufficientStatistics`` of weighted least squares on (X, y).
 
-    One pass over X in row blocks (BLAS-3, float64 accumulation, no full copy of X); a sparse X
-    gives G = X'SX - xbar xbar' without densifying X.
+    Dense X: one pass in row blocks, each centred (and weighted) in a cache-sized float64 buffer
+    and added to G by a symmetric rank-k update (numpy's B' B calls BLAS ``syrk``: n p^2 / 2
+    multiply-adds, half a general product's, on numpy's one BLAS thread pool); no copy of X, and
+    the centring before the product keeps G accurate for columns far from zero mean.  Sparse X:
+    G = X'SX - xbar xbar' by a sparse product (work in the non-zeros), never densifying X.
 
     Parameters
     ----------
@@ -372,25 +427,185 @@ def sufficient_statistics(
         q = np.asarray(Xw.T @ y_c)
         q = q.ravel() if y.ndim == 1 else q
     else:
-        n, p = X.shape
-        block = max(256, _GRAM_BLOCK_BYTES // (8 * max(p, 1)))
+        p = X.shape[1]
+        uniform = _uniform(sw)
         G = np.zeros((p, p))
         q = np.zeros((p, *y.shape[1:]))
-        weighted = np.ptp(sw) > 0
-        root = np.sqrt(sw)  # used only when weighted
-        buffer = np.empty((min(block, n), p))
-        for start in range(0, n, block):
-            stop = min(start + block, n)
-            B = buffer[: stop - start]
-            np.subtract(X[start:stop], x_offset, out=B)
-            yb = y_c[start:stop]
-            if weighted:
-                B *= root[start:stop, None]
-                yb = yb * (root[start:stop] if y.ndim == 1 else root[start:stop, None])
-            G += B.T @ B
-            q += B.T @ yb
-        if not weighted:  # uniform weights: one scaling at the end instead of one per row
+        root = None if uniform else np.sqrt(sw)
+        # the target as the blocks are: weighted by sqrt(sw) (uniform: by sw at the end)
+        yr = y_c if root is None else y_c * (root if y.ndim == 1 else root[:, None])
+        for rows, B in _blocks(X, x_offset, root):
+            G += B.T @ B  # numpy's matmul: a symmetric rank-k update (syrk) for B' B
+            q += B.T @ yr[rows]
+        if uniform:  # one scaling at the end instead of one per row
             G *= sw[0]
             q *= sw[0]
     yty = sw @ y_c**2
     return SufficientStatistics(G, q, yty, x_offset, y_offset, cancellation=sp.issparse(X))
+
+
+class GramColumns:
+    """The statistics of ``sufficient_statistics`` with G's columns formed only when asked for.
+
+    A working-set solve of one alpha reads the columns of G = X_c' S X_c of its working sets
+    only: each new batch of k columns costs one pass over X (2 n p k flops) instead of the
+    whole G's n p^2.  Once ``full_fraction`` of the columns would have been formed, the whole G
+    is formed instead (``sufficient_statistics``' symmetric rank-k update) and served from then
+    on.  q, y'Sy, the offsets and the column norms come from one pass at construction.  X is
+    never copied: dense rows are centred in cache-sized blocks; a sparse X's columns come from a
+    sparse product minus xbar xbar[cols]' (its column norms allow for that cancellation).
+
+    Parameters
+    ----------
+    X : numpy.ndarray or scipy.sparse matrix
+        (n, p) the design (kept by reference).
+    y : numpy.ndarray
+        (n,) the target.
+    sw : numpy.ndarray
+        (n,) non-negative sample weights (normalized here to sum to one).
+    fit_intercept : bool
+        Whether to centre X and y at their weighted means.
+    full_fraction : float, default=0.5
+        Form the whole G once this fraction of its columns would be formed (beyond p/2 columns
+        the rank-k update is cheaper than the rest of the columns one by one).
+
+    Attributes
+    ----------
+    q : numpy.ndarray
+        (p,) X_c' S y_c.
+    yty : float
+        y_c' S y_c.
+    x_offset : numpy.ndarray
+        (p,) the weighted column means (zeros without an intercept).
+    y_offset : float
+        The weighted mean of y (0 without an intercept).
+    col_norm_sq : numpy.ndarray
+        (p,) the diagonal of G; 0 for a constant column (``drop_constant_columns``).
+    n_formed : int
+        Columns formed so far (p once the whole G is).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits.quadratic import GramColumns, sufficient_statistics
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((50, 6)), rng.standard_normal(50)
+    >>> lazy = GramColumns(X, y, np.ones(50), True)
+    >>> full = sufficient_statistics(X, y, np.ones(50), True)
+    >>> bool(np.allclose(lazy.columns(np.array([1, 4])), full.G[:, [1, 4]])), lazy.n_formed
+    (True, 2)
+    """
+
+    cancellation = False
+
+    def __init__(self, X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool, *, full_fraction=0.5):
+        sw = sw / sw.sum()
+        self.X, self.sw, self.full_fraction = X, sw, full_fraction
+        if sp.issparse(X):
+            self.x_offset, self.y_offset = weighted_offsets(X, y, sw, fit_intercept)
+        else:  # the column means come with the one pass below
+            self.x_offset = np.zeros(X.shape[1])
+            self.y_offset = float(sw @ y) if fit_intercept else 0.0
+        self._y = y
+        self._fit_intercept = fit_intercept
+        y_c = y - self.y_offset
+        self.yty = float(sw @ y_c**2)
+        p = X.shape[1]
+        if sp.issparse(X):
+            self.cancellation = True
+            sq = np.asarray(X.multiply(X).T @ sw).ravel()
+            centred = np.maximum(sq - self.x_offset**2, 0.0)
+            self.q = np.asarray(X.T @ (sw * y_c)).ravel().astype(np.float64)
+        else:  # one pass: the offsets, the column norms and q together
+            xbar, centred, sy, s1 = shifted_moments(X, sw, y_c, X.flags.c_contiguous)
+            if fit_intercept:
+                self.x_offset = xbar
+            else:  # no centring: the raw second moments
+                centred = centred + xbar**2
+            # sum sw (x - xbar) y_c = sum sw (x - x_0) y_c - (xbar - x_0) sum sw y_c: the
+            # latter ~ 0 with an intercept; without, X'Sy = that + x_0 sum sw y
+            x0 = xbar - s1
+            self.q = sy - (s1 if fit_intercept else -x0) * float(sw @ y_c)
+            sq = centred + self.x_offset**2
+        self.col_norm_sq = drop_constant_columns(centred, sq, cancellation=self.cancellation)
+        self._store = np.empty((p, 0), order="F")
+        self._slot = np.full(p, -1, dtype=np.int64)
+        self._full: SufficientStatistics | None = None
+
+    @property
+    def n_formed(self) -> int:
+        return self.col_norm_sq.shape[0] if self._full is not None else self._store.shape[1]
+
+    @property
+    def statistics(self) -> SufficientStatistics:
+        """The whole statistics (G formed now if it was not yet)."""
+        if self._full is None:
+            self._full = sufficient_statistics(self.X, self._y, self.sw, self._fit_intercept)
+            self._store = np.empty((self.col_norm_sq.shape[0], 0), order="F")
+        return self._full
+
+    @property
+    def G(self) -> np.ndarray:
+        return self.statistics.G
+
+    def missing(self, cols: np.ndarray) -> np.ndarray:
+        """The columns among ``cols`` not formed yet."""
+        return cols[:0] if self._full is not None else cols[self._slot[cols] < 0]
+
+    def ensure(self, cols: np.ndarray) -> None:
+        """Form the columns ``cols`` that are not formed yet (all of G past ``full_fraction``)."""
+        if self._full is not None:
+            return
+        new = np.unique(self.missing(cols))
+        if new.size == 0:
+            return
+        p = self.col_norm_sq.shape[0]
+        if self._store.shape[1] + new.size > self.full_fraction * p:
+            self.statistics  # noqa: B018 - forms G
+            return
+        block = self._form(new)
+        self._slot[new] = self._store.shape[1] + np.arange(new.size)
+        self._store = np.asfortranarray(np.hstack([self._store, block]))
+
+    def columns(self, cols: np.ndarray) -> np.ndarray:
+        """(p, len(cols)) the columns ``cols`` of G (formed if needed)."""
+        self.ensure(cols)
+        if self._full is not None:
+            return self._full.columns(cols)
+        out = self._store[:, self._slot[cols]]
+        out[self.col_norm_sq == 0] = 0.0  # as ``SufficientStatistics.solver_gram``
+        return out
+
+    def block(self, cols: np.ndarray) -> np.ndarray:
+        """(k, k) the rows and columns ``cols`` of G (formed if needed)."""
+        return self.columns(cols)[cols]
+
+    def product(self, cols: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """G[:, cols] @ v."""
+        if self._full is not None:
+            return self._full.product(cols, v)
+        return self.columns(cols) @ v
+
+    def _form(self, cols: np.ndarray) -> np.ndarray:
+        X, sw = self.X, self.sw
+        if sp.issparse(X):
+            Xu = sp.csc_matrix(X)[:, cols]
+            G = np.asarray((X.T @ Xu.multiply(sw[:, None])).todense(), dtype=np.float64)
+            return G - np.outer(self.x_offset, self.x_offset[cols])
+        # half-centred: X' S (X[:, cols] - xbar[cols]) - xbar (sw' (X[:, cols] - xbar[cols]));
+        # only the k gathered columns are centred (no copy of X), and the rounding left is
+        # eps |xbar_j| sd_k, not the eps xbar_j xbar_k of X'SX - xbar xbar'
+        n, p = X.shape
+        size = min(n, max(_BLOCK_MIN_ROWS, _GRAM_BLOCK_BYTES // (8 * max(p, 1))))
+        out = np.zeros((p, cols.size), order="F")
+        colsum = np.zeros(cols.size)
+        xc = self.x_offset[cols]
+        for start in range(0, n, size):
+            rows = slice(start, min(start + size, n))
+            Xb = X[rows]
+            C = Xb[:, cols] - xc
+            C *= sw[rows, None]
+            colsum += C.sum(axis=0)
+            out += Xb.T @ C
+        out -= np.outer(self.x_offset, colsum)
+        return out

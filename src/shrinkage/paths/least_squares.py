@@ -14,10 +14,10 @@ from numpy.typing import ArrayLike
 
 from .._problem import Problem
 from ..certificates import best_gap
-from ..datafits.quadratic import SufficientStatistics, WeightedDesign
+from ..datafits.quadratic import GramColumns, SufficientStatistics, WeightedDesign
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
-from ..solvers.choice import choose_solver
+from ..solvers.choice import choose_solver, gram_form
 from ..solvers.column_cache import ColumnCache, RawDesign, dense_design, needs_cache
 from ..solvers.gram import solve_gram
 from ..solvers.result import Fit
@@ -45,6 +45,9 @@ class LeastSquares:
         "auto", "cd" or "gram" (``shrinkage.solvers.choice``).
     screen : bool
         Gap safe screening.
+    n_fits : int, default=100
+        The alphas the family will fit (``solvers.choice.gram_form``: one fit forms only the
+        Gram columns its working sets read).
 
     Examples
     --------
@@ -67,11 +70,19 @@ class LeastSquares:
         max_iter: int,
         solver: str,
         screen: bool,
+        n_fits: int = 100,
     ):
         self.problem, self.l1_ratio = problem, l1_ratio
         self.tol, self.max_iter, self.screen = tol, max_iter, screen
-        self.kind = choose_solver(solver, problem.n_samples, problem.n_features)
-        self.data = problem.statistics if self.kind == "gram" else _design(problem, l1_ratio)
+        n, p = problem.n_samples, problem.n_features
+        self.kind = choose_solver(solver, n, p)
+        self.data: WeightedDesign | SufficientStatistics | GramColumns
+        if self.kind != "gram":
+            self.data = _design(problem, l1_ratio)
+        elif problem.y.ndim == 1 and gram_form(n, p, n_fits, l1_ratio).solver == "columns":
+            self.data = problem.gram_columns
+        else:
+            self.data = problem.statistics
         self.cache = None
         if isinstance(self.data, WeightedDesign) and needs_cache(self.data):
             self.cache = ColumnCache.of(self.data)
@@ -79,7 +90,7 @@ class LeastSquares:
 
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
         """The solver at the kernels' weights ``pw`` from ``w_start`` (and its residual)."""
-        if isinstance(self.data, SufficientStatistics):  # self.kind == "gram"
+        if not isinstance(self.data, WeightedDesign):  # self.kind == "gram"
             return solve_gram(
                 self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter, screen=self.screen
             )
@@ -111,8 +122,8 @@ class LeastSquares:
             cols = np.flatnonzero(free)
             if np.all(np.isinf(pw.lower[cols])) and np.all(np.isinf(pw.upper[cols])):
                 # unbounded free columns: their least-squares fit, exactly
-                if isinstance(self.data, SufficientStatistics):
-                    G_uu, q_u = self.data.G[np.ix_(cols, cols)], self.data.q[cols]
+                if not isinstance(self.data, WeightedDesign):
+                    G_uu, q_u = self.data.columns(cols)[cols], self.data.q[cols]
                 else:
                     cross, q_u = self.data.cross_gram(cols)
                     G_uu = cross[cols]
@@ -122,8 +133,9 @@ class LeastSquares:
                 lo = np.where(free, pw.lower, fixed)
                 up = np.where(free, pw.upper, fixed)
                 w = self.fit(PenaltyWeights(np.zeros(p), np.zeros(p), lo, up), fixed).w
-        if isinstance(self.data, SufficientStatistics):
-            corr = self.data.q - self.data.G @ w
+        if not isinstance(self.data, WeightedDesign):
+            support = np.flatnonzero(w)
+            corr = self.data.q - self.data.product(support, w[support])
         else:
             design = self.data
             r, rsum = design.residual(w)
@@ -221,7 +233,13 @@ def solve_path(
     array([0, 1, 1, 1])
     """
     family = LeastSquares(
-        problem, l1_ratio, tol=tol, max_iter=max_iter, solver=solver, screen=screen
+        problem,
+        l1_ratio,
+        tol=tol,
+        max_iter=max_iter,
+        solver=solver,
+        screen=screen,
+        n_fits=n_alphas if alphas is None else len(alphas),
     )
     alphas, null = grid(family, alphas, n_alphas, alpha_min_ratio)
     if null is not None and w0 is None:

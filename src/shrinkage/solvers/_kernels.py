@@ -12,8 +12,8 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
   own, in ``shrinkage.penalties._l1_l2_kernels``.  ``cd_working_set`` takes any separable
   penalty (``shrinkage.penalties._separable``: the elastic net, MCP, SCAD, ...) as one tuple.
 * The certificate's math (the gap, the projection of free columns) is
-  ``shrinkage._certificate_kernels``'.  The kernels here that certify (``_gram_certificate``,
-  ``optimality_checks``, ...) say ``fastmath=False`` explicitly: numba otherwise compiles a
+  ``shrinkage._certificate_kernels``'.  The kernels here that certify (``optimality_checks``,
+  ``screen_gap_safe``) say ``fastmath=False`` explicitly: numba otherwise compiles a
   kernel first called from a fastmath one with that caller's flags (and caches it so), and a
   reassociated ``l2 / 2 * w * w`` overflowed to a gap of -inf, reported as 0.
 * First-run compile time: arrays are copied element by element, not by slice assignment
@@ -27,9 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .._certificate_kernels import dual_gap, off_support_columns, project_free_columns
 from .._lapack import solve
-from ..penalties._l1_l2_kernels import kkt_violations, prox_coordinate
 from ..penalties._separable import kkt, prox, value
 from ._constants import FAST_MATH
 
@@ -40,8 +38,8 @@ ANDERSON_K = 5
 KKT_ROUNDING = 1e-10
 # Below this relative KKT violation the iterate is optimal to working precision: if the gap at the
 # residual is still above tol there (the penalty is lost in the rounding of x_j' r), the gap is
-# computed at the residual projected off the support instead (``_gram_certificate`` here,
-# ``cd._gap_off_support``, ``certificates.best_gap``).
+# computed at the residual projected off the support instead (``cd._gap_off_support``,
+# ``gram.GramCD._gap_off_support``, ``certificates.best_gap``).
 KKT_STALLED = 1e-9
 
 
@@ -246,115 +244,7 @@ def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_i
 
 
 # ----------------------------------------------------------------------------------------------
-# Gram (covariance) mode: everything on the p x p matrix G = X_c' S X_c and q = X_c' S y_c
-
-
-@njit(cache=True, fastmath=FAST_MATH)
-def gram_cd(
-    G,
-    q,
-    yty,
-    w,
-    l1,
-    l2,
-    lower,
-    upper,
-    free,
-    tol_gap,
-    max_epochs,
-    gap_every,
-    screen,
-):
-    """Cyclic CD on the Gram matrix with gap-safe screening; the full gradient is kept exact.
-
-    ``free`` lists the unpenalized columns (see ``project_free_columns``).  Stops when the gap
-    is <= ``tol_gap`` and no zero coordinate violates its optimality condition
-    (``optimality_checks``).  Returns (gap, n_epochs, support_closed); ``w`` is updated in place.
-    """
-    p = w.shape[0]
-    H = G @ w - q  # gradient of the datafit
-    diag = np.empty(p)
-    for j in range(p):
-        diag[j] = G[j, j]
-    active = np.ones(p, dtype=np.bool_)
-    for j in range(p):
-        if diag[j] <= 0.0:
-            active[j] = False
-    cross = np.empty((p, free.shape[0]))
-    q_free = np.empty(free.shape[0])
-    for b in range(free.shape[0]):
-        for i in range(p):  # element by element (module docstring)
-            cross[i, b] = G[i, free[b]]
-        q_free[b] = q[free[b]]
-    epoch = 0
-    while True:
-        if epoch % gap_every == 0 or epoch >= max_epochs:
-            gap, theta_corr, closed = _gram_certificate(
-                G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free, tol_gap
-            )
-            if (gap <= tol_gap and closed) or epoch >= max_epochs:
-                break
-            if screen:
-                radius = np.sqrt(2.0 * gap)
-                n_dropped = screen_gap_safe(theta_corr, diag, radius, l1, lower, upper, active)
-                if n_dropped > 0:
-                    for j in range(p):
-                        if not active[j] and w[j] != 0.0:
-                            delta = -w[j]
-                            w[j] = 0.0
-                            for i in range(p):
-                                H[i] += delta * G[j, i]  # G is symmetric: read the contiguous row
-        epoch += 1
-        for j in range(p):
-            if not active[j]:
-                continue
-            L = diag[j]
-            old = w[j]
-            new = prox_coordinate(L * old - H[j], L, l1[j], l2[j], lower[j], upper[j])
-            if new != old:
-                w[j] = new
-                delta = new - old
-                for i in range(p):
-                    H[i] += delta * G[j, i]  # G is symmetric: read the contiguous row
-    return gap, epoch, closed
-
-
-@njit(cache=True, fastmath=False)
-def _gram_certificate(
-    G, q, yty, w, H, diag, active, l1, l2, lower, upper, free, cross, q_free, tol_gap
-):
-    """(gap, X_c' theta, support_closed) at w: the gap at the residual; where it stays above
-    ``tol_gap`` at a point optimal to working precision, the smaller gap at the residual
-    projected off the support as well (``off_support_columns``)."""
-    gap, theta_corr = _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free)
-    corr = -H
-    viol = kkt_violations(corr, w, l1, l2, lower, upper, np.empty(w.shape[0]))
-    closed, stalled = optimality_checks(viol, w, l1, diag, yty, active)
-    if gap > tol_gap and stalled:
-        cols = off_support_columns(w, free)
-        if cols.shape[0] > free.shape[0]:
-            cross_u = np.empty((w.shape[0], cols.shape[0]))
-            q_u = np.empty(cols.shape[0])
-            for b in range(cols.shape[0]):
-                for i in range(w.shape[0]):
-                    cross_u[i, b] = G[i, cols[b]]
-                q_u[b] = q[cols[b]]
-            gap_u, theta_u = _gram_gap(q, yty, w, H, l1, l2, lower, upper, cols, cross_u, q_u)
-            if gap_u < gap:
-                gap, theta_corr = gap_u, theta_u
-    return gap, theta_corr, closed
-
-
-@njit(cache=True, fastmath=False)
-def _gram_gap(q, yty, w, H, l1, l2, lower, upper, free, cross, q_free):
-    """(gap, X_c' theta) from the statistics: sum sw r y = y'Sy - q.w, sum sw r^2 = that + w.H."""
-    r_dot_y = yty - q @ w
-    residual_sq = max(r_dot_y + w @ H, 0.0)
-    corr, r_dot_y, r_dot_r = project_free_columns(
-        free, w, -H, r_dot_y, residual_sq, cross, q_free, lower, upper
-    )
-    gap, _, _, scale = dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper)
-    return gap, scale * corr
+# optimality and screening tests shared by the residual and the Gram solvers
 
 
 @njit(cache=True, fastmath=False)
@@ -401,3 +291,91 @@ def screen_gap_safe(theta_corr, col_norm_sq, radius, l1, lower, upper, active):
             active[j] = False
             dropped += 1
     return dropped
+
+
+# ----------------------------------------------------------------------------------------------
+# Gram (covariance) mode: a working set's block of G = X_c' S X_c and q = X_c' S y_c
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, use_anderson):
+    """Coordinate descent on 0.5 w'Gw - q'w + sum_j Omega_j(w_j), a working set's Gram block.
+
+    ``G`` (k x k, symmetric) and ``q`` (k,) are the working set's rows and columns of X_c' S X_c
+    and X_c' S y_c, ``penalty`` the ``penalties._separable`` tuple restricted to it.  The
+    gradient G w - q is kept exact (O(k) per move); Anderson extrapolation every
+    ``ANDERSON_K + 1`` epochs is kept only if it lowers the objective.  Stops when the largest
+    KKT violation seen during an epoch is below ``tol_inner``, or when an epoch moves no
+    coordinate (a fixed point: every later epoch would repeat it, whatever ``tol_inner`` asks
+    below rounding).  Returns (epochs spent, whether any coordinate moved); ``w`` is updated in
+    place.
+    """
+    kind, l1, l2, lower, upper, gamma = penalty
+    k = w.shape[0]
+    H = _gram_gradient(G, w, q)
+    history = np.empty((ANDERSON_K + 1, k))
+    n_hist = 0
+    epoch = 0
+    moved = False
+    while epoch < max_epochs:
+        epoch += 1
+        worst = 0.0
+        changed = False
+        for j in range(k):
+            L = G[j, j]
+            if L <= 0.0:
+                continue
+            corr = -H[j]
+            worst = max(worst, kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma))
+            old = w[j]
+            new = prox(kind, L * old + corr, L, l1[j], l2[j], lower[j], upper[j], gamma)
+            if new != old:
+                w[j] = new
+                changed = True
+                delta = new - old
+                for i in range(k):
+                    H[i] += delta * G[j, i]  # G is symmetric: read the contiguous row
+        moved = moved or changed
+        if worst <= tol_inner or not changed:
+            break
+        if not use_anderson:
+            continue
+        for j in range(k):  # element by element (module docstring)
+            history[n_hist, j] = w[j]
+        n_hist += 1
+        if n_hist == ANDERSON_K + 1:
+            n_hist = 0
+            w_acc = anderson_point(history)
+            if w_acc.shape[0] == 0:
+                continue
+            for j in range(k):
+                w_acc[j] = min(max(w_acc[j], lower[j]), upper[j])
+            H_acc = _gram_gradient(G, w_acc, q)
+            if _gram_objective(w_acc, H_acc, q, penalty) < _gram_objective(w, H, q, penalty):
+                for j in range(k):
+                    w[j] = w_acc[j]
+                    H[j] = H_acc[j]
+    return epoch, moved
+
+
+@njit(cache=True)
+def _gram_gradient(G, w, q):
+    """G w - q, by rows of the symmetric G (loops: no BLAS binding to compile)."""
+    k = w.shape[0]
+    out = np.empty(k)
+    for i in range(k):
+        acc = -q[i]
+        for j in range(k):
+            acc += G[i, j] * w[j]
+        out[i] = acc
+    return out
+
+
+@njit(cache=True)
+def _gram_objective(w, H, q, penalty):
+    """0.5 w'Gw - q'w + the penalty, from the gradient H = G w - q."""
+    kind, l1, l2, _, _, gamma = penalty
+    acc = 0.0
+    for j in range(w.shape[0]):
+        acc += 0.5 * w[j] * (H[j] - q[j]) + value(kind, w[j], l1[j], l2[j], gamma)
+    return acc

@@ -5,7 +5,8 @@ reasons written down, never by a datafit's name.
 attributes) and the penalty (separable kind or blocks); ``choose_engine`` maps them to a
 solver and logs the choice with its reasons at debug level (logger ``shrinkage.solvers.choice``);
 ``choose_solver`` is the least-squares ``solver="auto" | "cd" | "gram"`` option of the paths,
-the same rule.
+the same rule; ``gram_form`` then says whether Gram mode forms the whole X'X or only the columns
+its working sets read (one alpha).
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ SOLVERS = ("auto", "cd", "gram")
 # update instead of O(n).  It wins when n is well above p and the matrix is small enough to keep.
 _GRAM_MIN_RATIO = 2
 _GRAM_MAX_FEATURES = 4000
+# Forming the whole X'X costs n p^2 / 2 multiply-adds (a symmetric rank-k update, BLAS-3 at full
+# speed); forming only the columns the working sets read costs n p per column (``GramColumns``:
+# one pass over X per batch of columns, at most about twice the whole cost as it switches to the
+# whole X'X past p / 2 columns).  One sparse fit reads a few times its support, about
+# ``_COLUMNS_READ`` columns on the benchmarks (20 true non-zeros: 4 batches of 16); measured on
+# 200000 x 200 the whole X'X was the faster (64 columns with their 4 passes cost more than it),
+# so the columns are formed only where they are at most a quarter of the whole: p >= 4 x 64.
+_COLUMNS_READ = 64
+_COLUMNS_MIN_FEATURES = 4 * _COLUMNS_READ
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,58 @@ def choose_solver(solver: str, n_samples: int, n_features: int) -> str:
             n_features=n_features,
         )
     ).solver
+
+
+def gram_form(n_samples: int, n_features: int, n_fits: int, l1_ratio: float) -> Choice:
+    """Whether Gram mode forms the whole X'X ("full") or the columns its working sets read
+    ("columns"), with the reasons (logged at debug level).
+
+    "columns" for one fit with an L1 part on at least ``_COLUMNS_MIN_FEATURES`` features (its
+    cost is n p per column read, about ``_COLUMNS_READ`` of them, at most a quarter of the
+    whole n p^2 / 2 there); else "full" (a path's last fits read every column; a ridge fit has
+    no sparsity; for smaller p the whole X'X, at BLAS-3 speed, costs no more).
+
+    Parameters
+    ----------
+    n_samples, n_features : int
+        The design's shape.
+    n_fits : int
+        The alphas to fit (1: a single fit).
+    l1_ratio : float
+        The penalty's mix (0: ridge).
+
+    Returns
+    -------
+    Choice
+        ``solver`` "columns" or "full", and why.
+
+    Examples
+    --------
+    >>> gram_form(20_000, 2000, 1, 1.0).solver, gram_form(20_000, 2000, 100, 1.0).solver
+    ('columns', 'full')
+    >>> gram_form(200_000, 200, 1, 1.0).solver  # 64 columns: a third of the whole X'X
+    'full'
+    """
+    cost = f"whole X'X: n p^2 / 2 = {n_samples * n_features**2 / 2:.3g} multiply-adds"
+    if n_fits > 1:
+        choice = Choice("full", (f"{n_fits} alphas: the densest fits read every column", cost))
+    elif l1_ratio == 0:
+        choice = Choice("full", ("no L1 part: every column is read", cost))
+    elif n_features < _COLUMNS_MIN_FEATURES:
+        choice = Choice(
+            "full",
+            (f"p < {_COLUMNS_MIN_FEATURES}: ~{_COLUMNS_READ} columns cost as much", cost),
+        )
+    else:
+        choice = Choice(
+            "columns",
+            (
+                "one alpha with an L1 part: columns of the working sets only",
+                f"n p = {n_samples * n_features:.3g} multiply-adds per column, {cost}",
+            ),
+        )
+    _log.debug("Gram form %r: %s", choice.solver, "; ".join(choice.reasons))
+    return choice
 
 
 def engine_datafit(datafit):

@@ -1,49 +1,272 @@
-"""Gram (covariance) mode: every alpha runs on the p x p matrix X_c' S X_c.
+"""Gram (covariance) mode on the working-set engine: least squares from G = X_c' S X_c.
 
-Chosen when n >> p: one BLAS-3 pass forms the statistics, after which an epoch costs O(p * nnz)
-instead of O(n * p), and the duality gap is exact from G, q and y'Sy alone.
+The statistics are either the whole G (``SufficientStatistics``: a path, or p small) or its
+columns formed as working sets ask for them (``GramColumns``: one alpha, a small support).
+``GramCD`` is the ``engine.working_set`` model: its inner solve is coordinate descent on the
+working set's k x k block of G (``_kernels.gram_cd_working_set``, no pass over X), its
+certificate the duality gap from G's columns on the support, q and y'Sy alone (exact: the
+gradient X_c' S r = q - G w is recomputed at every certificate), with gap-safe screening.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..datafits.quadratic import SufficientStatistics
+from .._certificate_kernels import off_support_columns
+from ..certificates import certify
+from ..datafits.quadratic import GramColumns, SufficientStatistics
+from ..engine.working_set import Certificate, Progress, Ranking, Step, solve_working_set
+from ..penalties._l1_l2_kernels import kkt_violations
+from ..penalties._separable import ELASTIC_NET
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
 from .result import Fit
 
-_GAP_EVERY = 5
+#: a working set's new Gram columns are formed in batches of at least this many (the next best
+#: candidates come along): one pass over X costs about as much as this many columns' products
+_MIN_BATCH = 16
+#: an inner solve costs O(k^2) per epoch and no pass over X: solve it further than the residual
+#: CD does (``INNER_FRACTION``), so that fewer certificates (and column batches) are needed
+_INNER_FRACTION = 1e-4
+#: an inner solve stops at 8 ulps of its gradient's scale, whatever it was asked
+_ROUNDING = 8 * np.finfo(float).eps
+#: ... except once per solve, when that left every column stuck: CD to its fixed point, at most
+#: this many epochs (a point oscillating by an ulp has none)
+_POLISH_EPOCHS = 100
 
 
 def solve_gram(
-    stats: SufficientStatistics,
+    stats: SufficientStatistics | GramColumns,
     pw: PenaltyWeights,
     w0: np.ndarray,
     *,
     tol: float,
     max_iter: int,
     screen: bool = True,
+    anderson: bool = True,
 ) -> Fit:
-    """Same objective, tolerance and stopping rule as ``solve_cd``."""
-    col_norm_sq = stats.col_norm_sq
-    w = np.clip(np.where(col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
+    """Same objective, tolerance and stopping rule as ``solve_cd``, from the statistics.
+
+    Parameters
+    ----------
+    stats : SufficientStatistics or GramColumns
+        G (whole, or formed column by column), q, y'Sy, the offsets.
+    pw : PenaltyWeights
+        The elastic net's weights and bounds.
+    w0 : numpy.ndarray
+        (p,) the starting point (clipped to the bounds; 0 on constant columns).
+    tol : float
+        Relative to y_c' S y_c: converged when the gap is at most tol y'Sy and no zero
+        coordinate violates its optimality condition beyond rounding.
+    max_iter : int
+        The inner epochs (and certifications) in all.
+    screen : bool, default=True
+        Gap-safe screening.
+    anderson : bool, default=True
+        Anderson extrapolation in the inner solves.
+
+    Returns
+    -------
+    Fit
+        w, the gap, the epochs, converged and the absolute tolerance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import sufficient_statistics
+    >>> from shrinkage.penalties.l1_l2 import PenaltyWeights
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 5))
+    >>> y = X @ np.array([2.0, 0, 0, -1.0, 0]) + 0.1 * rng.standard_normal(100)
+    >>> pw = PenaltyWeights(np.full(5, 0.1), np.zeros(5), np.full(5, -np.inf), np.full(5, np.inf))
+    >>> fit = solve_gram(sufficient_statistics(X, y, np.ones(100), True), pw, np.zeros(5),
+    ...                  tol=1e-10, max_iter=1000)
+    >>> fit.converged, np.flatnonzero(fit.w).tolist()
+    (True, [0, 3])
+    """
+    w = np.clip(np.where(stats.col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
     yty = float(stats.yty)
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
-    free = pw.unpenalized_columns().astype(np.int64)
-    gap, epochs, closed = _kernels.gram_cd(
-        stats.solver_gram,
-        stats.q,
-        yty,
-        w,
-        pw.l1,
-        pw.l2,
-        pw.lower,
-        pw.upper,
-        free,
-        tol_abs,
-        max_iter,
-        _GAP_EVERY,
-        screen,
-    )
-    return Fit(w, float(gap), int(epochs), bool(gap <= tol_abs and closed), float(tol_abs))
+    model = GramCD(stats, pw, w, tol_abs, screen=screen, anderson=anderson)
+    out = solve_working_set(model, max_iter=max_iter, inner_fraction=_INNER_FRACTION)
+    return Fit(model.w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs))
+
+
+class _Columns:
+    """The columns still in play (not screened out), their penalty arrays, and the free columns'
+    products (G[idx, free], q[free]) that the certificate projects out."""
+
+    def __init__(self, keep: np.ndarray, pw: PenaltyWeights, free: np.ndarray, cross, q_free):
+        self.idx = np.flatnonzero(keep).astype(np.int64)
+        self.everywhere = np.ones(self.idx.size, dtype=bool)
+        self.pw = PenaltyWeights(
+            pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx], pw.upper[self.idx]
+        )
+        self.free = np.searchsorted(self.idx, free).astype(np.int64)  # never screened
+        self.cross = np.ascontiguousarray(cross[self.idx])
+        self.q_free = q_free
+
+
+class GramCD:
+    """Penalized least squares on the Gram statistics as an ``engine.working_set`` model.
+
+    Blocks are coordinates; ``inner`` runs ``_kernels.gram_cd_working_set`` on the working
+    set's block of G (forming its missing columns first, with the next best candidates, in
+    one pass over X when the statistics are ``GramColumns``).  ``certify`` computes the
+    gradient q - G w from the support's columns, then the duality gap of the columns in play
+    (and, at a point optimal to working precision whose gap is not small, the gap off the
+    support, as ``LeastSquaresCD``); ``screen`` drops columns by the gap-safe rule.  ``w`` is
+    updated in place.
+    """
+
+    def __init__(
+        self,
+        stats: SufficientStatistics | GramColumns,
+        pw: PenaltyWeights,
+        w: np.ndarray,
+        tol_abs: float,
+        *,
+        screen: bool,
+        anderson: bool,
+    ):
+        self.stats, self.pw, self.w, self.tol_abs = stats, pw, w, tol_abs
+        self.use_screen, self.anderson = screen, anderson
+        self.q = np.asarray(stats.q, dtype=np.float64)
+        self.yty = float(stats.yty)
+        self.lipschitz = stats.col_norm_sq
+        self.free = pw.unpenalized_columns().astype(np.int64)
+        p = w.size
+        self.free_cross = stats.columns(self.free) if self.free.size else np.empty((p, 0))
+        self.active = self.lipschitz > 0
+        self.cols = _Columns(self.active, pw, self.free, self.free_cross, self.q[self.free])
+        self.corr = self.q.copy()
+        self.scores = np.zeros(0)
+        self.gap, self.theta_corr = np.inf, np.zeros(0)
+        self.r_dot_y, self.residual_sq = self.yty, self.yty
+        self.polished = False
+
+    def certify(self, budget: int) -> Certificate:
+        stats, cols, w = self.stats, self.cols, self.w
+        idx = cols.idx
+        support = np.flatnonzero(w)
+        self.corr = self.q - stats.product(support, w[support]) if support.size else self.q
+        self.r_dot_y = self.yty - float(self.q @ w)
+        self.residual_sq = max(self.r_dot_y - float(w @ self.corr), 0.0)
+        self.scores = self._violations()
+        closed, stalled = _kernels.optimality_checks(
+            self.scores,
+            w[idx],
+            cols.pw.l1,
+            self.lipschitz[idx],
+            self.yty,
+            cols.everywhere,
+        )
+        gap, self.theta_corr = certify(
+            cols.pw,
+            w[idx],
+            self.corr[idx],
+            self.r_dot_y,
+            self.residual_sq,
+            cols.free,
+            cols.cross,
+            cols.q_free,
+        )
+        if gap > self.tol_abs and stalled:
+            gap, self.theta_corr = min(
+                (gap, self.theta_corr), self._gap_off_support(), key=lambda c: c[0]
+            )
+        self.gap = gap
+        return Certificate(float(gap), closed, self.tol_abs)
+
+    def screen(self, cert: Certificate) -> bool:
+        if not self.use_screen:
+            return False
+        idx, w = self.cols.idx, self.w
+        kept = np.ones(idx.size, dtype=bool)
+        _kernels.screen_gap_safe(
+            self.theta_corr,
+            self.lipschitz[idx],
+            np.sqrt(2.0 * self.gap),
+            self.cols.pw.l1,
+            self.cols.pw.lower,
+            self.cols.pw.upper,
+            kept,
+        )
+        if kept.all():
+            return False
+        self.active[idx[~kept]] = False
+        dropped = idx[~kept & (w[idx] != 0)]
+        w[dropped] = 0.0
+        self.cols = _Columns(self.active, self.pw, self.free, self.free_cross, self.q[self.free])
+        if dropped.size:
+            return True  # the point changed: certify again
+        self.scores = self._violations()
+        return False
+
+    def ranking(self) -> Ranking:
+        idx = self.cols.idx
+        return Ranking(self.scores, self.w[idx] != 0, blocks=idx)
+
+    def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
+        self._form(ws)
+        G = self.stats.block(ws)
+        v = self.w[ws]
+        pw = self.pw
+        penalty = (ELASTIC_NET, pw.l1[ws], pw.l2[ws], pw.lower[ws], pw.upper[ws], 0.0)
+        q = self.q[ws]
+        # KKT violations are exact only to the rounding of the gradient G v - q
+        scale = max(np.abs(q).max(initial=0.0), (np.abs(G) @ np.abs(v)).max(initial=0.0))
+        n_epochs, moved = _kernels.gram_cd_working_set(
+            G, q, v, penalty, budget, max(tol_inner, _ROUNDING * float(scale)), self.anderson
+        )
+        stuck = n_epochs <= 1 or not moved
+        if stuck and ws.size >= self.cols.idx.size:
+            if self.polished:
+                self.w[ws] = v
+                return Step(n_epochs, Progress.STOP)  # optimal to rounding on every column
+            # once: CD down to its fixed point (or _POLISH_EPOCHS), below the rounding floor
+            self.polished = True
+            more, moved = _kernels.gram_cd_working_set(
+                G, q, v, penalty, min(budget, _POLISH_EPOCHS), 0.0, self.anderson
+            )
+            n_epochs += more
+            stuck = not moved
+        self.w[ws] = v
+        return Step(n_epochs, Progress.GROW if stuck else Progress.MOVED)
+
+    def _form(self, ws: np.ndarray) -> None:
+        """Form the working set's missing columns, topped up to ``_MIN_BATCH`` with the next
+        best candidates (no-op on a whole G)."""
+        missing = self.stats.missing(ws)
+        if missing.size == 0:
+            return
+        idx = self.cols.idx
+        spare = np.setdiff1d(idx[np.argsort(-self.scores)[: 2 * _MIN_BATCH]], ws)
+        extra = self.stats.missing(spare)[: max(_MIN_BATCH - missing.size, 0)]
+        self.stats.ensure(np.concatenate([missing, extra]))
+
+    def _violations(self) -> np.ndarray:
+        idx, pw = self.cols.idx, self.cols.pw
+        return kkt_violations(
+            self.corr[idx], self.w[idx], pw.l1, pw.l2, pw.lower, pw.upper, np.empty(idx.size)
+        )
+
+    def _gap_off_support(self) -> tuple[float, np.ndarray]:
+        """The certificate at the residual projected off the support and the free columns
+        (see ``cd._gap_off_support``)."""
+        cols, w = self.cols, self.w
+        idx = cols.idx
+        local = off_support_columns(w[idx], cols.free)
+        if local.size == cols.free.size:
+            return np.inf, np.zeros(idx.size)
+        cross = self.stats.columns(idx[local])
+        return certify(
+            cols.pw,
+            w[idx],
+            self.corr[idx],
+            self.r_dot_y,
+            self.residual_sq,
+            local,
+            np.ascontiguousarray(cross[idx]),
+            self.q[idx[local]],
+        )

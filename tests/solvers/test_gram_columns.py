@@ -1,0 +1,127 @@
+"""Gram mode with the columns formed on demand (``GramColumns``): the statistics against the
+whole ones, the solve against the whole Gram, CD, scikit-learn and the certificate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.linear_model import Lasso as SkLasso
+
+import shrinkage
+from shrinkage.datafits.quadratic import GramColumns, sufficient_statistics
+from shrinkage.solvers.choice import gram_form
+from shrinkage.solvers.gram import solve_gram
+
+from .._reference import primal
+from ._common import reference, weights
+from .test_gram import CASES
+
+
+def _data(n=300, p=40, seed=0, offset=0.0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) + offset
+    w = np.zeros(p)
+    w[:4] = [2.0, -1.5, 1.0, 0.5]
+    return X, X @ w + 3.0 + rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("order", ["C", "F", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_statistics_match_the_whole_ones(order, fit_intercept, weighted):
+    X, y = _data(offset=np.r_[np.full(20, 1e3), np.full(20, 0.5)])
+    X[:, 7] = 2.5  # a constant column
+    X = sp.csc_matrix(X) if order == "csc" else np.asarray(X, order=order)
+    sw = np.random.default_rng(1).uniform(0.2, 2.0, 300) if weighted else np.ones(300)
+    lazy, full = (
+        GramColumns(X, y, sw, fit_intercept),
+        sufficient_statistics(X, y, sw, fit_intercept),
+    )
+    scale = np.abs(full.G).max()
+    np.testing.assert_allclose(lazy.q, full.q, rtol=0, atol=1e-12 * np.abs(full.q).max())
+    np.testing.assert_allclose(lazy.x_offset, full.x_offset, rtol=1e-14)
+    assert lazy.yty == pytest.approx(full.yty, rel=1e-14)
+    # sparse: both are X'SX - xbar^2, each with its own rounding of order eps xbar^2
+    rtol = 1e-8 if order == "csc" else 1e-10
+    np.testing.assert_allclose(lazy.col_norm_sq, full.col_norm_sq, rtol=rtol, atol=1e-12)
+    assert (lazy.col_norm_sq[7] == 0) == fit_intercept
+    cols = np.array([0, 7, 21, 39])
+    np.testing.assert_allclose(lazy.columns(cols), full.columns(cols), rtol=0, atol=1e-11 * scale)
+    assert lazy.n_formed == 4
+
+
+def test_the_whole_gram_is_formed_past_half_of_the_columns():
+    X, y = _data()
+    lazy, full = (
+        GramColumns(X, y, np.ones(300), True),
+        sufficient_statistics(X, y, np.ones(300), True),
+    )
+    lazy.columns(np.arange(15))
+    assert lazy.n_formed == 15
+    lazy.columns(np.arange(10, 30))  # 30 > 40 / 2: the whole G
+    assert lazy.n_formed == 40
+    np.testing.assert_allclose(lazy.columns(np.arange(40)), full.G, atol=1e-12)
+
+
+def test_sufficient_statistics_keep_accuracy_far_from_zero_mean():
+    """The rank-k update on centred blocks: no X'X - n xbar xbar' cancellation."""
+    X, y = _data(offset=1e6)
+    Xc = X - X.mean(axis=0)
+    stats = sufficient_statistics(X, y, np.ones(300), True)
+    np.testing.assert_allclose(stats.G, Xc.T @ Xc / 300, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(stats.G, stats.G.T, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_columns_solve_matches_the_whole_gram_and_certifies(case, weighted):
+    rng = np.random.default_rng(3)
+    X = np.asfortranarray(rng.standard_normal((200, 12)) * np.linspace(0.5, 2.0, 12) + 1.0)
+    y = X[:, :3] @ np.array([1.0, -2.0, 0.5]) + rng.standard_normal(200)
+    sw = np.linspace(0.5, 1.5, 200) if weighted else np.ones(200)
+    c = dict(CASES[case])
+    pw = weights(0.05, c.pop("l1_ratio"), 12, **c)
+    full = solve_gram(
+        sufficient_statistics(X, y, sw, True), pw, np.zeros(12), tol=1e-14, max_iter=10**5
+    )
+    lazy = solve_gram(GramColumns(X, y, sw, True), pw, np.zeros(12), tol=1e-14, max_iter=10**5)
+    assert lazy.converged and 0 <= lazy.gap <= lazy.tol
+    np.testing.assert_allclose(lazy.w, full.w, rtol=1e-6, atol=1e-8)
+    # honest: the gap bounds the suboptimality against the tight reference optimum
+    Xc, yc, s = reference(X, y, sw)
+    loose = solve_gram(GramColumns(X, y, sw, True), pw, np.zeros(12), tol=1e-3, max_iter=10**5)
+    best = primal(Xc, yc, s, full.w, pw.l1, pw.l2)
+    assert primal(Xc, yc, s, loose.w, pw.l1, pw.l2) - best <= loose.gap * (1 + 1e-9) + 1e-15
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("divisor", [10, 100])
+def test_single_fit_matches_cd_and_scikit_learn(order, divisor):
+    X, y = _data(n=700, p=300, offset=0.5)  # n >= 2 p >= 512: Gram columns on demand
+    assert gram_form(700, 300, 1, 1.0).solver == "columns"
+    X = np.asarray(X, order=order)
+    alpha = np.abs((X - X.mean(0)).T @ (y - y.mean())).max() / 700 / divisor
+    auto = shrinkage.Lasso(alpha=alpha, tol=1e-12).fit(X, y)
+    cd = shrinkage.Lasso(alpha=alpha, tol=1e-12, solver="cd").fit(X, y)
+    sk = SkLasso(alpha=alpha, tol=1e-12, max_iter=100_000).fit(X, y)
+    assert auto.converged_
+    np.testing.assert_allclose(auto.coef_, cd.coef_, atol=1e-8)
+    np.testing.assert_allclose(auto.coef_, sk.coef_, atol=1e-6)
+    assert auto.intercept_ == pytest.approx(sk.intercept_, abs=1e-6)
+
+
+def test_gram_forced_on_n_below_p_matches_cd():
+    X, y = _data(n=30, p=60)
+    gram = shrinkage.Lasso(alpha=0.05, tol=1e-12, solver="gram").fit(X, y)
+    cd = shrinkage.Lasso(alpha=0.05, tol=1e-12, solver="cd").fit(X, y)
+    assert gram.converged_
+    np.testing.assert_allclose(gram.coef_, cd.coef_, atol=1e-7)
+
+
+def test_gram_form_reasons():
+    assert gram_form(10**5, 2000, 1, 1.0).solver == "columns"
+    assert gram_form(10**5, 2000, 100, 1.0).solver == "full"
+    assert gram_form(10**5, 2000, 1, 0.0).solver == "full"
+    assert gram_form(10**5, 200, 1, 1.0).solver == "full"
+    assert all(gram_form(10**5, 2000, 1, 1.0).reasons)
