@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
 
 import shrinkage as s
 from shrinkage import _validation as v
@@ -365,3 +366,34 @@ def test_cross_validation_functions_check_random_state(name):
     X, y = _data()
     with pytest.raises(TypeError, match=r"^random_state must be None"):
         _run(name, X, y, random_state=2.5)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("order", ["C", "F", "strided"])
+@pytest.mark.parametrize("name", ["Lasso", "ElasticNet", "Ridge"])
+def test_non_finite_x_gets_validate_data_s_message_from_one_scan(name, bad, order):
+    """X's finiteness is checked once (check_design's scan, the element-wise check only when it
+    fails) with the message scikit-learn's validate_data gives, estimator named."""
+    X, y = _data()
+    X = np.asarray(X, order="F") if order == "F" else X
+    X = np.repeat(X, 2, axis=1)[:, ::2] if order == "strided" else X
+    X[3, 1] = bad
+    estimator = ESTIMATORS[name]()
+    with pytest.raises(ValueError) as ours:
+        estimator.fit(X, y)
+    with pytest.raises(ValueError) as sklearn_s:
+        validate_data(ESTIMATORS[name](), X, y)
+    assert str(ours.value) == str(sklearn_s.value)
+    assert ("NaN" if bad != bad else "infinity") in str(ours.value)
+
+
+def test_the_one_scan_passes_only_what_the_element_wise_checks_pass():
+    """The sum-of-squares scan proves finiteness and the magnitude limit together; data whose
+    sum overflows (each value legal) goes to the exact per-column check."""
+    X = np.ones((4, 3))
+    assert v._bounded(X) and v._bounded(np.asfortranarray(X))
+    assert not v._bounded(X[:, ::2])  # not contiguous: the exact checks
+    assert not v._bounded(X.astype(np.float32))
+    big = np.full((4, 3), np.sqrt(v.magnitude_limit(np.float64) / 4))
+    assert not v._bounded(big)  # the limit itself: n S is above half of it
+    assert v.check_design(big) is big  # yet fine per column

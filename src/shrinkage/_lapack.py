@@ -1,55 +1,52 @@
 """``np.linalg.solve`` and ``np.linalg.lstsq`` for the numba kernels, quick to compile.
 
-numba's own ``np.linalg.solve`` / ``np.linalg.lstsq`` call LAPACK through two C helpers of numba
-(``numba_xgesv``, ``numba_ez_gelsd``: ``dgesv`` and ``dgelsd`` of SciPy's LAPACK, with the
-workspace query) after generic checks for every dtype, layout and rank of the right-hand side,
-whose error messages format shapes at run time.  Compiling those checks took about 4 s per
-function in a fresh numba cache, most of a Lasso fit's first compile.  The two functions here
-call the same C helpers with the same arguments, so their results are bit for bit numba's (a
-test compares them), for the one case the kernels need: a square float64 matrix and a float64
-vector.  Failures raise what numba raises: ``np.linalg.LinAlgError`` for a non-finite input or a
-singular matrix (``solve``), ``ValueError`` when the SVD does not converge (``lstsq``).
+numba's own ``np.linalg.solve`` / ``np.linalg.lstsq`` run generic checks for every dtype, layout
+and rank of the right-hand side, whose error messages format shapes at run time; compiling them
+took about 4 s per function in a fresh numba cache, most of a Lasso fit's first compile.  The two
+functions here call LAPACK's ``dgesv`` and ``dgelsd`` directly, from SciPy's Cython LAPACK
+(``scipy.linalg.cython_lapack``, the LAPACK numba itself calls), with numba's arguments and
+workspace sizes, so their results are bit for bit numba's (a test compares them), for the one
+case the kernels need: a square float64 matrix and a float64 vector.  Failures raise what numba
+raises: ``np.linalg.LinAlgError`` for a non-finite input or a singular matrix (``solve``),
+``ValueError`` when the SVD does not converge (``lstsq``).
+
+Binding, on public APIs only: ``numba.extending.get_cython_function_address`` gives the address
+of each routine, ``llvmlite.binding.add_symbol`` registers it under a name of ours, and
+``numba.types.ExternalFunction`` calls that name.  (numba's documented ``ctypes.CFUNCTYPE``
+binding bakes the address into the machine code, which numba then refuses to cache: every kernel
+calling it would compile again in every process.)  SciPy's LAPACK takes every argument by pointer,
+integers as 32-bit ``int``; each call sits in a function of its own whose arguments are the arrays
+it points into, so that the caller keeps them referenced until LAPACK has returned.
 
 Numba functions over arrays; no shrinkage imports.
 """
 
 from __future__ import annotations
 
+import llvmlite.binding as llvm
 import numpy as np
 from numba import njit, types
-from numba.np.linalg import F_INT_nbtype, F_INT_nptype
+from numba.extending import get_cython_function_address
 
-#: numba's LAPACK kind code of float64 (``ord("d")``)
-_FLOAT64 = ord("d")
+_INT = types.CPointer(types.int32)  # LAPACK's INTEGER in scipy.linalg.cython_lapack: C int
+_DOUBLE = types.CPointer(types.float64)
 
-_xgesv = types.ExternalFunction(
-    "numba_xgesv",
-    types.intc(
-        types.char,  # kind
-        types.intp,  # n
-        types.intp,  # nrhs
-        types.CPointer(types.float64),  # a
-        types.intp,  # lda
-        types.CPointer(F_INT_nbtype),  # ipiv
-        types.CPointer(types.float64),  # b
-        types.intp,  # ldb
-    ),
-)
-_ez_gelsd = types.ExternalFunction(
-    "numba_ez_gelsd",
-    types.intc(
-        types.char,  # kind
-        types.intp,  # m
-        types.intp,  # n
-        types.intp,  # nrhs
-        types.CPointer(types.float64),  # a
-        types.intp,  # lda
-        types.CPointer(types.float64),  # b
-        types.intp,  # ldb
-        types.CPointer(types.float64),  # s
-        types.float64,  # rcond
-        types.CPointer(F_INT_nbtype),  # rank
-    ),
+
+def _lapack_routine(name: str, *args: types.Type) -> types.ExternalFunction:
+    """SciPy's LAPACK routine ``name`` (a void function of pointers) as a numba external function
+    (a symbol name, so that the kernels calling it stay cacheable)."""
+    symbol = f"shrinkage_scipy_lapack_{name}"
+    llvm.add_symbol(symbol, get_cython_function_address("scipy.linalg.cython_lapack", name))
+    return types.ExternalFunction(symbol, types.void(*args))
+
+
+# dgesv(n, nrhs, a, lda, ipiv, b, ldb, info)
+_dgesv = _lapack_routine("dgesv", _INT, _INT, _DOUBLE, _INT, _INT, _DOUBLE, _INT, _INT)
+# dgelsd(m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work, lwork, iwork, info)
+_dgelsd = _lapack_routine(
+    "dgelsd",
+    *(_INT, _INT, _INT, _DOUBLE, _INT, _DOUBLE, _INT, _DOUBLE, _DOUBLE, _INT),
+    *(_DOUBLE, _INT, _INT, _INT),
 )
 
 
@@ -75,10 +72,26 @@ def _system(a, b):
 
 
 @njit(cache=True)
-def _hold(a, b, c):
-    """Keeps arrays referenced until a C call that reads their pointers has returned (numba
-    frees an array after its last use; its ``.ctypes`` pointer does not count)."""
-    return a.size + b.size + c.size
+def _call_dgesv(acpy, bcpy, iv):
+    """dgesv on a (n x n, Fortran order) and b in place; ``iv`` holds n, nrhs, info, then room
+    for the pivots.  The arrays are arguments so that the caller keeps them referenced while
+    LAPACK reads their pointers (numba frees an array after its last use; its ``.ctypes``
+    pointer does not count)."""
+    n = iv.ctypes
+    _dgesv(n, iv[1:].ctypes, acpy.ctypes, n, iv[3:].ctypes, bcpy.ctypes, n, iv[2:].ctypes)
+
+
+@njit(cache=True)
+def _call_dgelsd(acpy, bcpy, s, iv, dv):
+    """dgelsd on a (n x n, Fortran order) and b in place, singular values into s; ``iv`` holds
+    n, nrhs, rank, info, lwork, then iwork, ``dv`` rcond, then work (lwork -1: the workspace
+    query, which writes the sizes of work and iwork into their first entries).  The arrays are
+    arguments so that the caller keeps them referenced while LAPACK reads their pointers."""
+    n, work, iwork = iv.ctypes, dv[1:].ctypes, iv[5:].ctypes
+    _dgelsd(
+        *(n, n, iv[1:].ctypes, acpy.ctypes, n, bcpy.ctypes, n, s.ctypes, dv.ctypes),
+        *(iv[2:].ctypes, work, iv[4:].ctypes, iwork, iv[3:].ctypes),
+    )
 
 
 @njit(cache=True)
@@ -97,12 +110,12 @@ def solve(a, b):
     acpy, bcpy = _system(a, b)
     if n == 0:
         return bcpy
-    ipiv = np.empty(n, dtype=F_INT_nptype)
-    info = _xgesv(_FLOAT64, n, 1, acpy.ctypes, n, ipiv.ctypes, bcpy.ctypes, n)
-    _hold(acpy, ipiv, bcpy)
-    if info > 0:
+    iv = np.empty(n + 3, dtype=np.int32)
+    iv[0], iv[1] = n, 1
+    _call_dgesv(acpy, bcpy, iv)
+    if iv[2] > 0:
         raise np.linalg.LinAlgError("Matrix is singular to machine precision.")
-    if info < 0:
+    if iv[2] < 0:
         raise ValueError("dgesv: an argument had an illegal value")
     return bcpy
 
@@ -111,7 +124,7 @@ def solve(a, b):
 def lstsq(a, b):
     """The minimum-norm least-squares solution of a x = b for a square float64 matrix ``a`` and a
     float64 vector ``b``: ``np.linalg.lstsq(a, b)[0]`` in numba (LAPACK ``dgelsd``, rcond -1:
-    machine precision).
+    machine precision; the workspace sizes from a query call first, as numba does).
 
     Examples
     --------
@@ -124,9 +137,15 @@ def lstsq(a, b):
     if n == 0:
         raise np.linalg.LinAlgError("Arrays cannot be empty")
     s = np.empty(n)
-    rank = np.empty(1, dtype=F_INT_nptype)
-    info = _ez_gelsd(_FLOAT64, n, n, 1, acpy.ctypes, n, bcpy.ctypes, n, s.ctypes, -1.0, rank.ctypes)
-    _hold(acpy, s, rank)
-    if info != 0:
+    query_iv, query_dv = np.empty(6, dtype=np.int32), np.empty(2)
+    query_iv[0], query_iv[1], query_iv[4], query_dv[0] = n, 1, -1, -1.0
+    _call_dgelsd(acpy, bcpy, s, query_iv, query_dv)
+    if query_iv[3] < 0:
+        raise ValueError("dgelsd: an argument had an illegal value")
+    lwork, liwork = np.int32(query_dv[1]), query_iv[5]
+    iv, dv = np.empty(5 + liwork, dtype=np.int32), np.empty(1 + lwork)
+    iv[0], iv[1], iv[4], dv[0] = n, 1, lwork, -1.0
+    _call_dgelsd(acpy, bcpy, s, iv, dv)
+    if iv[3] != 0:
         raise ValueError("Internal algorithm failed to converge.")
     return bcpy

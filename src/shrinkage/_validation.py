@@ -165,9 +165,15 @@ def check_column_maxima(
     )
 
 
-def check_design(X, *, name: str = "X", feature_names=None):
+def check_design(X, *, name: str = "X", feature_names=None, estimator=None):
     """2-D float array (float32 kept) or CSC sparse matrix, finite, with at least one row, whose
-    columns pass ``check_magnitude`` (named by ``feature_names``, or a DataFrame's columns)."""
+    columns pass ``check_magnitude`` (named by ``feature_names``, or a DataFrame's columns).
+
+    A contiguous float64 array is scanned once (``_bounded``): a finite sum of squares within
+    the magnitude limit proves it finite and its columns small enough; anything else gets the
+    element-wise checks and their messages (scikit-learn's for NaN and infinity, naming
+    ``estimator`` where given, as ``validate_data`` does).
+    """
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
     _refuse_complex(X, name)
@@ -176,11 +182,26 @@ def check_design(X, *, name: str = "X", feature_names=None):
         X = sp.csc_matrix(X)
         X.sort_indices()
     else:
-        X = check_array(X, dtype=FLOAT_DTYPES, input_name=name)
+        X = check_array(X, dtype=FLOAT_DTYPES, input_name=name, ensure_all_finite=False)
+        if _bounded(X):
+            return X
+        check_array(X, dtype=FLOAT_DTYPES, input_name=name, estimator=estimator)
     if feature_names is not None and len(feature_names) != X.shape[1]:
         feature_names = None
     check_magnitude(X, name=name, feature_names=feature_names)
     return X
+
+
+def _bounded(X: np.ndarray) -> bool:
+    """Whether a dense X is float64, contiguous and its sum of squares S (one pass) finite with
+    n S within half the magnitude limit: then every entry is finite and n max_i x_ij^2 <= n S
+    passes ``check_magnitude`` (half: room for the rounding of S)."""
+    if X.dtype != np.float64 or not (X.flags.c_contiguous or X.flags.f_contiguous):
+        return False
+    flat = X.ravel(order="K")
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(flat @ flat)
+    return math.isfinite(total) and X.shape[0] * total <= 0.5 * magnitude_limit(np.float64)
 
 
 def check_target(

@@ -120,7 +120,7 @@ def test_overflowing_statistics_are_an_error_not_a_hang():
         warnings.simplefilter("ignore")  # the overflow itself, and the unconverged path
         with pytest.raises(ValueError, match="Gram matrix X'X is not finite"):
             ols_noise_variance(_past_the_door(X, y))
-        with pytest.raises(ValueError, match="alphas or coefficients are not finite"):
+        with pytest.raises(ValueError, match="not finite"):
             criterion_path(
                 _past_the_door(X, y),
                 PathOptions(),

@@ -3,6 +3,8 @@ Fortran design, and the same fits through the coordinate-descent solver."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ from shrinkage.solvers.cd import solve_cd
 from shrinkage.solvers.column_cache import (
     ColumnCache,
     RawDesign,
+    _moments,
     dense_design,
     needs_cache,
     row_major_design,
@@ -121,3 +124,36 @@ def test_cached_fits_equal_fortran_fits_along_a_path(case, offset):
         w_d, w_f, state = fit.w, ref.w, fit.state
     assert 0 < cache.count <= X.shape[1]
     assert fit.tol == pytest.approx(1e-12 * null_deviance(yc, s))
+
+
+@pytest.mark.parametrize("n", [1, 3, 5, 13, 200])
+@pytest.mark.parametrize("shift", [0.0, 1e6])
+@pytest.mark.parametrize("centre", [True, False])
+def test_one_pass_moments_equal_the_centred_sums(n, shift, centre):
+    """Means, centred sums of squares and X'v from ``_moments``'s one pass (blocks merged by
+    Chan's update, four rows a sweep, a ragged last group) equal the two-pass formulas, to a few
+    ulps of the centred sums even where the means are 1e6 spreads away."""
+    rng = np.random.default_rng(n)
+    X = rng.standard_normal((n, 9)) + shift
+    sw = rng.random(n)
+    sw /= sw.sum()
+    v = rng.standard_normal(n)
+    mean, sums, xv = _moments(X, sw, v, centre)
+    expected = X.T @ sw if centre else np.zeros(9)
+    np.testing.assert_allclose(mean, expected, rtol=1e-14, atol=1e-15 * (1.0 + shift))
+    np.testing.assert_allclose(sums, sw @ (X - expected) ** 2, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(xv, X.T @ v, rtol=1e-12, atol=1e-12 * (1.0 + shift))
+    F = np.asfortranarray(X)  # not C-ordered: the numpy passes
+    for got, want in zip(_moments(F, sw, v, centre), (mean, sums, xv), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12 * (1.0 + shift))
+
+
+def test_the_target_correlations_serve_the_first_certificate_of_their_own_target_only():
+    """``y_correlations`` are the correlations of the residual at w = 0 (what the first
+    certificate of a fit from 0 needs); a copy of the design with another target has none."""
+    X, y = _wide()
+    d = dense_design(X, y, np.ones(X.shape[0]), True)
+    assert isinstance(d, RawDesign)
+    np.testing.assert_allclose(d.y_correlations, d.correlations(d.y, 0.0), rtol=1e-12, atol=1e-14)
+    other = dataclasses.replace(d, y=d.y[::-1].copy())
+    assert other.y_correlations is None

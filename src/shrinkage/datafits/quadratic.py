@@ -100,8 +100,15 @@ def drop_constant_columns(
     Centring the data first leaves a constant column with values of order eps |mean|, so its
     norm is below (100 eps)^2 of the raw one; a norm obtained as raw - mean^2 (sparse input)
     carries a cancellation error of order eps * raw instead.  A column with a large offset and a
-    small but real spread stays in.
+    small but real spread stays in.  A norm that is not finite (a column whose squares overflow
+    float64, past the door's checks) is an error, not a constant column.
     """
+    if not (np.all(np.isfinite(centred_sq)) and np.all(np.isfinite(raw_sq))):
+        bad = np.flatnonzero(~(np.isfinite(centred_sq) & np.isfinite(raw_sq)))
+        raise ValueError(
+            f"the squared norms of columns {bad[:5].tolist()} of X are not finite (their squares "
+            "overflow float64 at the scale of the data); rescale X."
+        )
     eps = np.finfo(dtype).eps
     rel = 100 * eps if cancellation else (100 * eps) ** 2
     out = centred_sq.copy()

@@ -57,8 +57,12 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
     def _problem(
         self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None, multi_output: bool
     ) -> tuple[Problem, DesignMatrix]:
-        X, y = validate_data(self, X, y, multi_output=multi_output, **_XY)
-        X = v.check_design(X, feature_names=getattr(self, "feature_names_in_", None))
+        # X's finiteness is checked once, by check_design's scan (with validate_data's messages)
+        checks = {**_XY, "ensure_all_finite": False}
+        X, y = validate_data(self, X, y, multi_output=multi_output, **checks)
+        X = v.check_design(
+            X, feature_names=getattr(self, "feature_names_in_", None), estimator=self
+        )
         names = getattr(self, "feature_names_in_", None)
         problem = Problem.build(
             X,

@@ -82,10 +82,12 @@ def solve_cd(
     path).
     """
     w = np.clip(np.where(design.col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
+    first_corr = None
     if state is not None and np.array_equal(w, w0):
         r, rsum = state[0].copy(), state[1]
     elif not design.is_sparse and not w.any():
         r, rsum = design.y.copy(), 0.0
+        first_corr = getattr(design, "y_correlations", None)
     else:
         r, rsum = design.residual(w)
     yty = float(design.yty)  # one target
@@ -103,6 +105,7 @@ def solve_cd(
         penalty=penalty_arrays(kind, pw.l1, pw.l2, pw.lower, pw.upper, gamma),
         newton=newton,
         cache=cache,
+        first_corr=first_corr,
     )
     with blas_threads_for(design.Xd.size if not design.is_sparse else design.data.size):
         out = solve_working_set(model, max_iter=max_iter, ws_start=WS_START_CD)
@@ -126,6 +129,8 @@ class LeastSquaresCD:
     at the residual projected off the support; gap-safe screening when ``screen``.  For a
     non-convex one, the largest KKT violation per unit column norm,
     max_j kkt_j / ||x_j||, and no screening.  ``w``, ``r`` and ``rsum`` are updated in place.
+    ``first_corr``: the correlations X' S r at the starting residual where the design computed
+    them already (``RawDesign.y_correlations``), used by the first certificate.
     """
 
     def __init__(
@@ -142,6 +147,7 @@ class LeastSquaresCD:
         penalty: tuple,
         newton: bool = False,
         cache: ColumnCache | None = None,
+        first_corr: np.ndarray | None = None,
     ):
         p = design.n_features
         self.design, self.pw, self.penalty = design, pw, penalty
@@ -156,6 +162,7 @@ class LeastSquaresCD:
         self.active = design.col_norm_sq > 0
         self.cols = _Columns(self.active, pw, self.free, self.free_products)
         self.corr = np.zeros(p)
+        self.first_corr = first_corr
         self.buffer = np.empty(p)
         self.args = design.kernel_args()
         self.scores = self.buffer[:0]
@@ -170,7 +177,9 @@ class LeastSquaresCD:
         design, cols, w = self.design, self.cols, self.w
         idx = cols.idx
         lipschitz = design.col_norm_sq
-        if (idx.size == w.size or self.cache is not None) and not design.is_sparse:
+        if self.first_corr is not None:
+            self.corr, self.first_corr = self.first_corr.copy(), None
+        elif (idx.size == w.size or self.cache is not None) and not design.is_sparse:
             self.corr = design.correlations(self.r, self.rsum)
         else:
             _kernels.correlations(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns, weighted_offsets
+from ._column_kernels import moments
 
 _BLOCK_BYTES = 2**20  # rows handled at a time: a block stays in cache between its passes
 #: the largest |x_offset_j| / sd_j for which X is used uncentred (``RawDesign``): its
@@ -43,9 +44,21 @@ class RawDesign(WeightedDesign):
     ----------
     root : numpy.ndarray
         (n,) sqrt(sw).
+    target_correlations : tuple of numpy.ndarray or None
+        (y, ``correlations(y, 0.0)``): the correlations of the residual at w = 0, computed with
+        the offsets and norms in ``dense_design``'s one pass over X, kept with the target they
+        belong to (None where not computed); see ``y_correlations``.
     """
 
     root: np.ndarray
+    target_correlations: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def y_correlations(self) -> np.ndarray | None:
+        """``correlations(y, 0.0)`` where computed for this very ``y`` (a copy of the design
+        with another target, by ``dataclasses.replace``, has none), else None."""
+        known = self.target_correlations
+        return known[1] if known is not None and known[0] is self.y else None
 
     def columns(self, cols: np.ndarray) -> np.ndarray:
         """The centred, weighted columns ``cols``, (n, len(cols)), Fortran order."""
@@ -88,8 +101,8 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
     columns' offsets are small against their spread, else ``row_major_design``.
 
     The same data as ``WeightedDesign.build`` (centred squared norms, constant columns dropped,
-    the weighted target), from one pass for the offsets and one, row block by row block, for
-    the norms.
+    the weighted target), with the correlations of the target (``RawDesign.y_correlations``),
+    all from one pass over X (``_moments``).
 
     Parameters
     ----------
@@ -119,15 +132,18 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
     >>> r = d.residual(np.ones(4))[0]
     >>> bool(np.allclose(d.correlations(r, 0.0), f.correlations(r, 0.0)))
     True
+    >>> bool(np.allclose(d.y_correlations, f.correlations(f.y, 0.0)))
+    True
     """
     sw = sw / sw.sum()
-    x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
-    root = np.sqrt(sw)
-    centred = _centred_norms(X, x_offset, root, None)
+    y_offset = sw @ y if fit_intercept else 0.0
+    y_c = y - y_offset
+    v = sw * y_c
+    x_offset, centred, xv = _moments(X, sw, v, fit_intercept)
     col_norm_sq = drop_constant_columns(centred, centred + x_offset**2)
     if np.any((col_norm_sq > 0) & (np.abs(x_offset) > MAX_OFFSET_RATIO * np.sqrt(col_norm_sq))):
         return row_major_design(X, y, sw, fit_intercept)  # a constant column stays out anyway
-    y_c = y - y_offset
+    y_w = y_c * np.sqrt(sw)
     return RawDesign(
         X,
         np.empty(0),
@@ -136,12 +152,31 @@ def dense_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bo
         False,
         sw,
         x_offset,
-        y_c * root,
+        y_w,
         y_offset,
         sw @ y_c**2,
         col_norm_sq,
-        root,
+        np.sqrt(sw),
+        (y_w, xv - x_offset * v.sum()),
     )
+
+
+def _moments(
+    X: np.ndarray, sw: np.ndarray, v: np.ndarray, centre: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted means of X's columns (zeros without ``centre``), their weighted centred
+    sums of squares sum_i sw_i (x_ij - mean_j)^2 and X' v, in one pass over X (``sw`` sums to
+    one).
+
+    A C-ordered X is read once, a block of rows at a time: each block's means and centred sums
+    (its second read is from cache) are merged into the running ones by Chan's update, as
+    accurate as centring by the final means whatever the means are against the spread.
+    """
+    if not X.flags.c_contiguous:
+        x_offset = np.asarray(X.T @ sw) if centre else np.zeros(X.shape[1])
+        return x_offset, _centred_norms(X, x_offset, np.sqrt(sw), None), X.T @ v
+    rows = 4 * max(1, _BLOCK_BYTES // (32 * max(X.shape[1], 1)))
+    return moments(X, sw, v, centre, rows)
 
 
 def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
