@@ -22,6 +22,7 @@ from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties._separable import CONVEX_KINDS, ELASTIC_NET, kkt_scores, penalty_arrays
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
+from ._constants import WS_START
 from ._threads import blas_threads_for
 from .column_cache import ColumnCache, needs_cache
 from .orthant_newton import OrthantNewton
@@ -30,7 +31,10 @@ from .result import Fit
 #: the first working set of a coordinate-descent fit: an epoch on it costs n * 100, a tenth or
 #: less of the full correlations (n * p) that each further outer iteration pays on a wide
 #: problem; from 10, single fits from 0 took 3 to 4 more outer iterations to reach their support
-#: (measured on 500 x 5000 and 1000 x 10000 at alpha_max / 10 and / 100: 10 to 25% less time)
+#: (measured on 500 x 5000 and 1000 x 10000 at alpha_max / 10 and / 100: 10 to 25% less time).
+#: Convex penalties only: a non-convex one (MCP, SCAD) keeps the engine's 10, since the first
+#: working set steers which stationary point a fit from 0 reaches (grown from the strongest
+#: few coordinates, as skglm's, its objective is no worse than skglm's from the same start)
 WS_START_CD = 100
 
 
@@ -108,7 +112,8 @@ def solve_cd(
         first_corr=first_corr,
     )
     with blas_threads_for(design.Xd.size if not design.is_sparse else design.data.size):
-        out = solve_working_set(model, max_iter=max_iter, ws_start=WS_START_CD)
+        ws_start = WS_START_CD if kind in CONVEX_KINDS else WS_START
+        out = solve_working_set(model, max_iter=max_iter, ws_start=ws_start)
     return Fit(
         model.w,
         float(out.cert.gap),
