@@ -1,0 +1,59 @@
+"""The one-pass moment kernels and the Gram block gather, compiled and as plain Python
+(``py_func``: the same source run by the interpreter, which coverage can trace), against numpy's
+two-pass references."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from shrinkage.datafits._quadratic_kernels import shifted_moments, take_block
+from shrinkage.solvers._column_kernels import moments
+
+
+def _reference(X, sw, v, centre):
+    mean = sw @ X if centre else np.zeros(X.shape[1])
+    centred = sw @ (X - mean) ** 2
+    return mean, centred, X.T @ v
+
+
+@pytest.mark.parametrize("centre", [True, False])
+@pytest.mark.parametrize("n, rows", [(13, 4), (13, 5), (8, 8), (3, 2)])
+def test_moments_are_the_two_pass_sums(centre, n, rows):
+    rng = np.random.default_rng(n + rows)
+    X = rng.standard_normal((n, 5)) + np.array([0.0, 1e6, -3.0, 0.0, 2.0])
+    X[:, 3] = 7.0  # a constant column: centred sum exactly 0 (up to rounding of the mean)
+    sw = rng.uniform(0.5, 2.0, n)
+    sw /= sw.sum()
+    v = rng.standard_normal(n)
+    mean, centred, xv = _reference(X, sw, v, centre)
+    for kernel in (moments, moments.py_func):
+        got = kernel(X, sw, v, centre, rows)
+        np.testing.assert_allclose(got[0], mean, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(got[1], centred, rtol=1e-9, atol=1e-9 * (1 + mean**2).max())
+        np.testing.assert_allclose(got[2], xv, rtol=1e-10, atol=1e-9)
+
+
+@pytest.mark.parametrize("rows_first", [True, False])
+def test_shifted_moments_are_the_two_pass_sums(rows_first):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((11, 4)) + np.array([0.0, 1e5, -3.0, 2.0])
+    X[:, 2] = -3.0  # constant: its centred sum is exactly 0 after the shift by the first entry
+    sw = rng.uniform(0.5, 2.0, 11)
+    sw /= sw.sum()
+    y = rng.standard_normal(11)
+    mean, centred, _ = _reference(X, sw, y, True)
+    for kernel in (shifted_moments, shifted_moments.py_func):
+        xbar, got_centred, sy, s1 = kernel(np.ascontiguousarray(X), sw, y, rows_first)
+        np.testing.assert_allclose(xbar, mean, rtol=1e-13)
+        np.testing.assert_allclose(got_centred, centred, rtol=1e-9, atol=1e-12)
+        assert got_centred[2] == 0.0
+        np.testing.assert_allclose(sy, (X - X[0]).T @ (sw * y), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(s1, mean - X[0], rtol=1e-12, atol=1e-12)
+
+
+def test_take_block_is_the_submatrix():
+    G = np.arange(36.0).reshape(6, 6)
+    cols = np.array([4, 0, 5], dtype=np.int64)
+    for kernel in (take_block, take_block.py_func):
+        np.testing.assert_array_equal(kernel(G, cols), G[np.ix_(cols, cols)])
