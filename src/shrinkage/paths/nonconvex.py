@@ -27,7 +27,6 @@ warm starts of the ``Nonconvex`` family.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -38,12 +37,11 @@ from .. import _validation as v
 from .._problem import Problem
 from .._typing import DesignMatrix
 from ..datafits.quadratic import WeightedDesign
-from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
 from ..penalties import _separable, mcp, scad
 from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.result import Fit
-from .engine import Alphas, grid, run
+from .engine import grid, run, warn_not_converged
 from .grid import default_alpha_min_ratio
 from .result import Path
 
@@ -282,7 +280,8 @@ def solve_nonconvex_path(
     elif scale is not None:
         w0 = np.asarray(w0, dtype=np.float64) * scale
     fits = run(family, [float(a) for a in alphas], np.asarray(w0, dtype=np.float64))
-    _warn_not_converged(fits, alphas, max_iter, model)
+    # certified by the KKT violation: the shared warning names it so
+    warn_not_converged([replace(f, certificate="kkt") for f in fits], alphas, max_iter, model)
     design, p = problem.design, problem.n_features
     coefs = np.array([f.w for f in fits]).reshape(len(alphas), p)
     intercepts = (
@@ -459,23 +458,3 @@ def _solve(
         )
         epochs += fit.n_iter + 1
     return replace(fit, n_iter=epochs)
-
-
-def _warn_not_converged(fits: list[Fit], alphas: Alphas, max_iter: int, model: str) -> None:
-    """One warning for every alpha whose KKT violation stayed above the tolerance."""
-    bad = [i for i, f in enumerate(fits) if not f.converged]
-    if not bad:
-        return
-    worst = max(bad, key=lambda i: fits[i].gap / max(fits[i].tol, 1e-300))
-    where = (
-        f"at {len(bad)} of {len(fits)} alphas (smallest alpha={alphas[bad[-1]]:.4g})"
-        if len(fits) > 1
-        else f"at alpha={alphas[0]:.4g}"
-    )
-    warnings.warn(
-        f"{model} did not converge {where}: the KKT violation reached {fits[worst].gap:.3g}, "
-        f"above the tolerance {fits[worst].tol:.3g}, after max_iter={max_iter} epochs. Try a "
-        "larger max_iter or a larger alpha, or a path from alpha_max down (warm starts).",
-        ShrinkageConvergenceWarning,
-        stacklevel=user_stacklevel(),
-    )
