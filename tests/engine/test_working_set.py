@@ -94,6 +94,19 @@ def test_the_working_set_doubles_when_stuck_then_keeps_its_size_or_resets(reset,
     assert model.sizes == sizes and out.epochs == 5
 
 
+@pytest.mark.parametrize(
+    ("growth", "sizes"), [(2, [4, 8, 16, 32, 64, 128, 200]), (4, [4, 16, 64, 200])]
+)
+def test_a_working_set_that_its_support_fills_grows_by_filled_growth(growth, sizes):
+    """Every inner solve makes its whole working set the support: the next one holds
+    ``filled_growth`` times it (capped by the candidates), so the support is reached in fewer
+    rounds."""
+    model = _Coordinates(np.arange(1.0, 201.0), per_step=200)
+    out = solve_working_set(model, max_iter=1000, ws_start=4, filled_growth=growth)
+    assert model.sizes[: len(sizes)] == sizes and set(model.sizes[len(sizes) :]) == {200}
+    assert out.cert.converged
+
+
 def test_stops_on_the_budget_with_the_last_certificate():
     model = _Coordinates(np.arange(1.0, 41.0), per_step=1, cost=5)
     out = solve_working_set(model, max_iter=12)

@@ -12,7 +12,9 @@ from sklearn.linear_model import ElasticNet
 
 import shrinkage
 from shrinkage._problem import Problem
+from shrinkage.penalties._separable import ELASTIC_NET, penalty_arrays
 from shrinkage.solvers import _kernels
+from shrinkage.solvers.cd import _kernel_args
 
 from .._reference import centred, duality_gap, null_deviance, penalty_weights, primal
 
@@ -51,6 +53,41 @@ def test_correlations_equal_the_centred_products(n_cols):
     r_true = r + design.x_offset @ w
     np.testing.assert_allclose(out[ws], (Xc.T @ (s * r_true))[ws], rtol=1e-10, atol=1e-13)
     assert np.isnan(np.delete(out, ws)).all()
+
+
+def test_one_weight_for_every_row_is_the_uniform_weights():
+    """The kernels read a sparse design's weights given as one entry (``cd._kernel_args``, all
+    rows weigh the same) as that weight for every row: the correlations, the datafit and a CD
+    solve equal those with the weights written out."""
+    X, y = _csc(300, 200, 0.05)
+    design = Problem.build(X, y).design
+    full = design.kernel_args()
+    one = _kernel_args(design)
+    assert one[4].shape == (1,) and full[4].shape == (300,)
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal(200) * (rng.uniform(size=200) < 0.2)
+    r, rsum = design.residual(w)
+    ws = np.arange(200, dtype=np.int64)
+    corr = [_kernels.correlations(*a[:6], r, rsum, True, ws, np.zeros(200)) for a in (full, one)]
+    np.testing.assert_allclose(corr[1], corr[0], rtol=1e-12, atol=1e-15)
+    values = [_kernels.datafit_value(w, a[0], a[4], a[5], r, rsum, True) for a in (full, one)]
+    assert values[1] == pytest.approx(values[0], rel=1e-12)
+    alpha = 0.01 * np.max(np.abs(design.correlations(design.y, 0.0)))  # alpha_max / 100
+    penalty = penalty_arrays(ELASTIC_NET, *penalty_weights(alpha, 1.0, 200), *_box(200), 0.0)
+    fits = []
+    for a in (full, one):
+        w_k, r_k = np.zeros(200), design.y.copy()
+        rsum_k, _ = _kernels.cd_working_set(
+            a, penalty, r_k, 0.0, w_k, ws, design.col_norm_sq, 200, 1e-12, True
+        )
+        fits.append((w_k, r_k, rsum_k))
+    np.testing.assert_allclose(fits[1][0], fits[0][0], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(fits[1][1], fits[0][1], rtol=1e-8, atol=1e-12)
+    assert np.count_nonzero(fits[0][0]) > 5
+
+
+def _box(p):
+    return np.full(p, -np.inf), np.full(p, np.inf)
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])

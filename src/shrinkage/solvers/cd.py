@@ -36,6 +36,11 @@ from .result import Fit
 #: working set steers which stationary point a fit from 0 reaches (grown from the strongest
 #: few coordinates, as skglm's, its objective is no worse than skglm's from the same start)
 WS_START_CD = 100
+#: a sparse design's working set grows 4-fold (not 2-fold) while its support fills it
+#: (``engine.working_set.FILLED``): a Lasso fit from 0 on 20000 x 50000 CSC (density 1e-3) at
+#: alpha_max / 100 (support 10049) took 12 certificates instead of 16, 46 CD epochs instead
+#: of 59, and 18% less CPU time.  Convex penalties only, as ``WS_START_CD``
+SPARSE_FILLED_GROWTH = 4
 
 
 class _Columns:
@@ -113,7 +118,9 @@ def solve_cd(
     )
     with blas_threads_for(design.Xd.size if not design.is_sparse else design.data.size):
         ws_start = WS_START_CD if kind in CONVEX_KINDS else WS_START
-        out = solve_working_set(model, max_iter=max_iter, ws_start=ws_start)
+        sparse_convex = design.is_sparse and kind in CONVEX_KINDS
+        growth = SPARSE_FILLED_GROWTH if sparse_convex else 2
+        out = solve_working_set(model, max_iter=max_iter, ws_start=ws_start, filled_growth=growth)
     return Fit(
         model.w,
         float(out.cert.gap),
@@ -169,7 +176,7 @@ class LeastSquaresCD:
         self.corr = np.zeros(p)
         self.first_corr = first_corr
         self.buffer = np.empty(p)
-        self.args = design.kernel_args()
+        self.args = _kernel_args(design)
         self.scores = self.buffer[:0]
         self.gap, self.theta_corr = np.inf, np.zeros(0)
         self.cache = None
@@ -344,6 +351,27 @@ class LeastSquaresCD:
             self.w[idx],
             out,
         )
+
+
+def _kernel_args(design: WeightedDesign) -> tuple:
+    """``design.kernel_args()``; a sparse design whose rows all weigh the same passes its weights
+    as one entry (``_kernels``' module docstring: one gather fewer per stored value).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> X = sp.csc_matrix(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]))
+    >>> y = np.array([1.0, 2.0, 3.0])
+    >>> _kernel_args(WeightedDesign.build(X, y, np.ones(3), True))[4]
+    array([0.33333333])
+    >>> _kernel_args(WeightedDesign.build(X, y, np.array([1.0, 2.0, 1.0]), True))[4]
+    array([0.25, 0.5 , 0.25])
+    """
+    args = design.kernel_args()
+    sw = design.sw
+    if design.is_sparse and sw.size > 1 and np.all(sw == sw[0]):
+        return (*args[:4], sw[:1].copy(), *args[5:])
+    return args
 
 
 def _newton_pays(
