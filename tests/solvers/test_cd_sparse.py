@@ -12,6 +12,7 @@ from sklearn.linear_model import ElasticNet
 
 import shrinkage
 from shrinkage._problem import Problem
+from shrinkage.datafits.quadratic import WeightedDesign
 from shrinkage.penalties._separable import ELASTIC_NET, penalty_arrays
 from shrinkage.solvers import _kernels
 from shrinkage.solvers.cd import _kernel_args
@@ -88,6 +89,25 @@ def test_one_weight_for_every_row_is_the_uniform_weights():
 
 def _box(p):
     return np.full(p, -np.inf), np.full(p, np.inf)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_the_design_of_a_csc_matrix_with_duplicate_entries_is_that_of_their_sums(fit_intercept):
+    """Duplicate entries of a CSC X are summed before squaring: the column norms and the
+    offsets are those of the summed matrix (and of its dense copy)."""
+    X, y = _csc(60, 30, 0.2, seed=5)
+    doubled = sp.csc_matrix(  # every stored value split into two halves at the same place
+        (np.repeat(0.5 * X.data, 2), np.repeat(X.indices, 2), 2 * X.indptr), shape=X.shape
+    )
+    assert not doubled.has_canonical_format
+    sw = np.ones(60)
+    got = WeightedDesign.build(doubled, y, sw, fit_intercept)
+    want = WeightedDesign.build(X, y, sw, fit_intercept)
+    dense = WeightedDesign.build(X.toarray(), y, sw, fit_intercept)
+    for a in (want, dense):
+        np.testing.assert_allclose(got.col_norm_sq, a.col_norm_sq, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(got.x_offset, a.x_offset, rtol=1e-12, atol=1e-15)
+    assert doubled.nnz == 2 * X.nnz  # the caller's matrix is left as it was
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])

@@ -1,13 +1,14 @@
-"""The one-pass moment kernels and the Gram block gather, compiled and as plain Python
-(``py_func``: the same source run by the interpreter, which coverage can trace), against numpy's
-two-pass references."""
+"""The one-pass moment kernels (dense and CSC) and the Gram block gather, compiled and as plain
+Python (``py_func``: the same source run by the interpreter, which coverage can trace), against
+numpy's two-pass references."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from shrinkage.datafits._quadratic_kernels import shifted_moments, take_block
+from shrinkage.datafits._quadratic_kernels import shifted_moments, sparse_moments, take_block
 from shrinkage.solvers._column_kernels import moments
 
 
@@ -50,6 +51,20 @@ def test_shifted_moments_are_the_two_pass_sums(rows_first):
         assert got_centred[2] == 0.0
         np.testing.assert_allclose(sy, (X - X[0]).T @ (sw * y), rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(s1, mean - X[0], rtol=1e-12, atol=1e-12)
+
+
+def test_sparse_moments_are_the_weighted_sums_of_the_stored_values():
+    rng = np.random.default_rng(2)
+    dense = sp.random(12, 6, density=0.4, random_state=rng).toarray()
+    dense[:, 4] = 0.0  # a column without stored values
+    X = sp.csc_matrix(dense)
+    sw = rng.uniform(0.5, 2.0, 12)
+    sw /= sw.sum()
+    for kernel in (sparse_moments, sparse_moments.py_func):
+        s1, s2 = kernel(X.data, X.indices, X.indptr, sw)
+        np.testing.assert_allclose(s1, sw @ dense, rtol=1e-13, atol=1e-16)
+        np.testing.assert_allclose(s2, sw @ dense**2, rtol=1e-13, atol=1e-16)
+        assert s1[4] == s2[4] == 0.0
 
 
 def test_take_block_is_the_submatrix():

@@ -1,4 +1,5 @@
-"""Numba loops of the least-squares datafit's statistics (one pass over a dense X)."""
+"""Numba loops of the least-squares datafit's statistics (one pass over a dense X, or over the
+stored values of a CSC one)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,25 @@ def shifted_moments(X, sw, y, rows_first):
             s1[j], s2[j], sy[j] = a1, a2, ay
     centred = np.maximum(s2 - s1 * s1, 0.0)
     return shift + s1, centred, sy, s1
+
+
+@njit(cache=True)
+def sparse_moments(data, indices, indptr, sw):
+    """(sum_i sw_i x_ij, sum_i sw_i x_ij^2) of the columns of a CSC X (no duplicate entries) in
+    one pass over its stored values."""
+    p = indptr.shape[0] - 1
+    s1 = np.zeros(p)
+    s2 = np.zeros(p)
+    for j in range(p):
+        a1 = 0.0
+        a2 = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            x = data[k]
+            v = sw[indices[k]] * x
+            a1 += v
+            a2 += v * x
+        s1[j], s2[j] = a1, a2
+    return s1, s2
 
 
 @njit(cache=True)

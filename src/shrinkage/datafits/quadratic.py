@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
-from ._quadratic_kernels import shifted_moments, take_block
+from ._quadratic_kernels import shifted_moments, sparse_moments, take_block
 
 # rows of X are centred and weighted in blocks of about this size (float64), small enough to stay
 # in cache between the centring and the BLAS-3 product that reads them
@@ -83,12 +83,13 @@ class Quadratic:
         return float(u @ y + 0.5 * np.sum(u[pos] ** 2 / sw[pos]))
 
 
-def weighted_offsets(X, y, sw: np.ndarray, fit_intercept: bool):
-    """Weighted column means of X and mean of y (zeros when there is no intercept)."""
+def weighted_offsets(X, y, sw: np.ndarray, fit_intercept: bool, x_mean=None):
+    """Weighted column means of X and mean of y (zeros when there is no intercept); ``x_mean``:
+    X's weighted column means where already computed."""
     p = X.shape[1]
     if not fit_intercept:
         return np.zeros(p), (0.0 if y.ndim == 1 else np.zeros(y.shape[1]))
-    x_offset = np.asarray(X.T @ sw, dtype=np.float64).ravel()
+    x_offset = np.asarray(X.T @ sw if x_mean is None else x_mean, dtype=np.float64).ravel()
     return x_offset, sw @ y
 
 
@@ -179,11 +180,19 @@ class WeightedDesign:
     @classmethod
     def build(cls, X, y: np.ndarray, sw: np.ndarray, fit_intercept: bool) -> WeightedDesign:
         sw = sw / sw.sum()
-        x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
+        if sp.issparse(X):
+            X = X.tocsc()
+            if not X.has_canonical_format:  # duplicate entries: summed before squaring
+                X = X.copy()
+                X.sum_duplicates()
+            # the column means and squared norms in one pass over the stored values
+            means, sq = sparse_moments(X.data, X.indices, X.indptr, sw)
+            x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept, x_mean=means)
+        else:
+            x_offset, y_offset = weighted_offsets(X, y, sw, fit_intercept)
         y_c = y - y_offset
         yty = sw @ y_c**2
         if sp.issparse(X):
-            sq = np.asarray(X.multiply(X).T @ sw).ravel()
             col_norm_sq = drop_constant_columns(
                 np.maximum(sq - x_offset**2, 0.0), sq, cancellation=True, dtype=X.dtype
             )
@@ -249,7 +258,7 @@ class WeightedDesign:
     def residual(self, w: np.ndarray) -> tuple[np.ndarray, float]:
         """The kernels' residual representation at w: (r, rsum)."""
         if self.is_sparse:
-            r = self.y - self._csc() @ w
+            r = self.y.copy() if not w.any() else self.y - self._csc() @ w
             return r, float(self.sw @ r)
         return self.y - self.Xd @ w, 0.0
 
