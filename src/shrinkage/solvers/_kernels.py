@@ -33,7 +33,7 @@ from .._certificate_kernels import dual_gap
 from .._lapack import solve
 from ..penalties._l1_l2_kernels import kkt_violation
 from ..penalties._separable import kkt, prox, value
-from ._constants import FAST_MATH
+from ._constants import FAST_MATH, GATHER_MATH
 
 ANDERSON_K = 5
 # A zero coordinate violates its optimality condition when its KKT violation exceeds this
@@ -55,19 +55,26 @@ KKT_STALLED = 1e-9
 def column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
     """X_c[:, j]' S r_true for the current residual representation."""
     if is_sparse:
-        acc = 0.0
-        if sw.shape[0] == 1:  # every row weighs sw[0] (module docstring)
-            for k in range(indptr[j], indptr[j + 1]):
-                acc += data[k] * r[indices[k]]
-            return sw[0] * acc - x_offset[j] * rsum
-        for k in range(indptr[j], indptr[j + 1]):
-            i = indices[k]
-            acc += sw[i] * data[k] * r[i]
-        return acc - x_offset[j] * rsum
+        return _sparse_column_dot(j, data, indices, indptr, sw, x_offset, r, rsum)
     acc = 0.0
     for i in range(Xd.shape[0]):
         acc += Xd[i, j] * r[i]
     return acc
+
+
+@njit(cache=True, fastmath=GATHER_MATH)
+def _sparse_column_dot(j, data, indices, indptr, sw, x_offset, r, rsum):
+    """``column_dot`` of a CSC column: its own function, so that its gather loop keeps
+    ``GATHER_MATH`` inside a ``FAST_MATH`` caller."""
+    acc = 0.0
+    if sw.shape[0] == 1:  # every row weighs sw[0] (module docstring)
+        for k in range(indptr[j], indptr[j + 1]):
+            acc += data[k] * r[indices[k]]
+        return sw[0] * acc - x_offset[j] * rsum
+    for k in range(indptr[j], indptr[j + 1]):
+        i = indices[k]
+        acc += sw[i] * data[k] * r[i]
+    return acc - x_offset[j] * rsum
 
 
 @njit(cache=True, inline="always")
@@ -93,7 +100,7 @@ def correlations(Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, ws
     return out
 
 
-@njit(cache=True, fastmath=FAST_MATH)
+@njit(cache=True, fastmath=GATHER_MATH)
 def _sparse_correlations(data, indices, indptr, sw, x_offset, r, rsum, ws, out):
     """``correlations`` on a CSC design: with one weight for every row, or where the columns
     hold more stored values than there are rows (S r formed once, O(n)), each stored value
