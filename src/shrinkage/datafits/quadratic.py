@@ -83,7 +83,7 @@ class Quadratic:
         return float(u @ y + 0.5 * np.sum(u[pos] ** 2 / sw[pos]))
 
 
-def weighted_offsets(X, y, sw: np.ndarray, fit_intercept: bool, x_mean=None):
+def weighted_offsets(X, y, sw: np.ndarray, fit_intercept: bool, x_mean: np.ndarray | None = None):
     """Weighted column means of X and mean of y (zeros when there is no intercept); ``x_mean``:
     X's weighted column means where already computed."""
     p = X.shape[1]

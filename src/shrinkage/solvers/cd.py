@@ -353,7 +353,9 @@ class LeastSquaresCD:
         )
 
 
-def _kernel_args(design: WeightedDesign) -> tuple:
+def _kernel_args(
+    design: WeightedDesign,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
     """``design.kernel_args()``; a sparse design whose rows all weigh the same passes its weights
     as one entry (``_kernels``' module docstring: one gather fewer per stored value).
 
@@ -367,11 +369,10 @@ def _kernel_args(design: WeightedDesign) -> tuple:
     >>> _kernel_args(WeightedDesign.build(X, y, np.array([1.0, 2.0, 1.0]), True))[4]
     array([0.25, 0.5 , 0.25])
     """
-    args = design.kernel_args()
-    sw = design.sw
-    if design.is_sparse and sw.size > 1 and np.all(sw == sw[0]):
-        return (*args[:4], sw[:1].copy(), *args[5:])
-    return args
+    Xd, data, indices, indptr, sw, x_offset, is_sparse = design.kernel_args()
+    if is_sparse and sw.size > 1 and np.all(sw == sw[0]):
+        sw = sw[:1].copy()
+    return Xd, data, indices, indptr, sw, x_offset, is_sparse
 
 
 def _newton_pays(
