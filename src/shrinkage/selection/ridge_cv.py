@@ -38,8 +38,8 @@ import scipy.linalg as la
 import scipy.sparse as sp
 
 from .._problem import Problem
-from ..datafits.quadratic import SufficientStatistics, WeightedDesign
-from ..solvers.column_cache import row_major_design
+from ..datafits.quadratic import SufficientStatistics, WeightedDesign, drop_constant_columns
+from ..solvers.column_cache import RawDesign, row_major_design
 from ..solvers.ridge import _kernel_and_adjoint, kernel_eigh, ridge_path_dual
 from ._folds import FoldStatistics
 from .cv import prediction_errors
@@ -250,13 +250,47 @@ def decompose(problem: Problem, n_alphas: int = 1) -> PrimalRidge | DualRidge:
     return PrimalRidge(stats, penalty_scale(problem, stats.col_norm_sq))
 
 
+#: A dense X's kernel is formed from X itself, not centred (``kernel_eigh`` projects the
+#: intercept's direction out of it), where every column's weighted mean is at most this many
+#: of its standard deviations and a constant column is zero: the rounding of X X' is then at most
+#: 1 + ratio^2 = 2 times that of the centred kernel.
+KERNEL_OFFSET_RATIO = 1.0
+
+
 def kernel_design(problem: Problem) -> WeightedDesign:
-    """The data the kernel is formed from: a dense X centred and weighted in its own row order
-    (``row_major_design``: one streaming pass, where the Fortran-ordered ``problem.design`` of
-    a C-ordered X is a transposing copy, several times slower), a sparse X as it is."""
-    if "design" in problem.__dict__ or sp.issparse(problem.X):
+    """The data the kernel is formed from: a dense X as it is (``RawDesign``, no copy) where its
+    columns' offsets are small (``KERNEL_OFFSET_RATIO``), else centred and weighted in its own
+    row order (``row_major_design``: one streaming pass, where the Fortran-ordered
+    ``problem.design`` of a C-ordered X is a transposing copy); a sparse X as it is."""
+    X, y, sw = problem.X, problem.y, problem.sw
+    if "design" in problem.__dict__ or sp.issparse(X):
         return problem.design
-    return row_major_design(problem.X, problem.y, problem.sample_weight, problem.fit_intercept)
+    assert isinstance(X, np.ndarray)
+    raw = np.einsum("ij,ij,i->j", X, X, sw, dtype=np.float64)
+    if problem.fit_intercept:
+        x_offset, y_offset = np.asarray(X.T @ sw, dtype=np.float64), sw @ y
+    else:
+        x_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1:])[()]
+    centred = raw - x_offset**2  # to a few ulps where the offsets are small
+    if np.any(x_offset**2 > KERNEL_OFFSET_RATIO**2 * centred):
+        return row_major_design(X, y, problem.sample_weight, problem.fit_intercept)
+    root = np.sqrt(sw)
+    y_c = y - y_offset
+    empty = np.empty(0, dtype=np.int64)
+    return RawDesign(
+        X,
+        np.empty(0),
+        empty,
+        empty,
+        False,
+        sw,
+        x_offset,
+        y_c * (root if y.ndim == 1 else root[:, None]),
+        y_offset,
+        sw @ y_c**2,
+        drop_constant_columns(centred, raw),
+        root,
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import scipy.linalg as la
 import scipy.sparse as sp
 
 from ..datafits.quadratic import SufficientStatistics, WeightedDesign
+from .column_cache import RawDesign
 
 
 def ridge_cholesky(G: np.ndarray, q: np.ndarray, l2: np.ndarray) -> np.ndarray:
@@ -75,14 +76,15 @@ def ridge_path_dual(
 def kernel_eigh(K: np.ndarray, null: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (clipped at 0) and eigenvectors U of the n x n kernel K (overwritten).
 
-    With ``null`` (a unit vector that K maps to 0: sqrt of the normalised sample weights, the
-    intercept's direction once the rows are centred), the eigendecomposition of K on null's
-    orthogonal complement: U (n, n - 1) with U U' = I - null null'.  One Householder reflection
-    P (P null = +-e_1) deflates it: P K P has a zero first row, its trailing block is decomposed
-    and U = P [0; W].  Then 1 - h_ii = sum_j U_ij^2 a / (l_j + a) for the centred fit's hat
-    matrix, without the cancellation of 1 - null_i^2 - sum_j U_ij^2 l_j / (l_j + a); and no
-    computed eigenvector is taken for the intercept's (in a repeated null space they are any
-    basis of it).  Only K's lower triangle is read (``kernel`` forms no other), and LAPACK's
+    With ``null`` (a unit vector: sqrt of the normalised sample weights, the intercept's
+    direction), the eigendecomposition of C K C on null's orthogonal complement, C = I - null
+    null': U (n, n - 1) with U U' = I - null null'.  One Householder reflection P (P null =
+    +-e_1) deflates it: P C = (I - e_1 e_1') P, so the trailing block of P K P is that of
+    P C K C P (K need not map null to 0: the kernel of uncentred rows is centred this way), it
+    is decomposed and U = P [0; W].  Then 1 - h_ii = sum_j U_ij^2 a / (l_j + a) for the centred
+    fit's hat matrix, without the cancellation of 1 - null_i^2 - sum_j U_ij^2 l_j / (l_j + a);
+    and no computed eigenvector is taken for the intercept's (in a repeated null space they are
+    any basis of it).  Only K's lower triangle is read (``kernel`` forms no other), and LAPACK's
     divide and conquer (``syevd``) computes all the eigenpairs.
 
     Parameters
@@ -91,7 +93,7 @@ def kernel_eigh(K: np.ndarray, null: np.ndarray | None = None) -> tuple[np.ndarr
         (n, n) symmetric positive semi-definite, float64, its lower triangle read; its contents
         are destroyed.
     null : numpy.ndarray, optional
-        (n,) a unit vector with K null = 0.
+        (n,) a unit vector, the direction projected out.
 
     Returns
     -------
@@ -154,13 +156,29 @@ def kernel(A: np.ndarray) -> np.ndarray:
 
 
 def _kernel_and_adjoint(design: WeightedDesign, d: np.ndarray):
-    """K = X~ X~' (dense X: its lower triangle only, ``kernel``) and v -> X~' v for
-    X~ = sqrt(S) X_c D^-1."""
+    """K = X~ X~' (dense X: its lower triangle only, ``kernel``) and M -> X~' M for
+    X~ = sqrt(S) X_c D^-1.
+
+    A ``RawDesign`` keeps X uncentred: K is then the kernel of sqrt(S) X D^-1, equal to X~ X~'
+    on the orthogonal complement of sqrt(sw), the intercept's direction (``kernel_eigh``
+    projects it out), and X~' M = D^-1 (X' S^1/2 M - x_offset sqrt(sw)' M).
+    """
     if not design.is_sparse:
         Xs = design.Xd.astype(np.float64, copy=False)
         if np.any(d != 1.0):
             Xs = Xs / d[None, :]  # in Xd's memory order
-        return kernel(Xs), lambda M: Xs.T @ M
+        K = kernel(Xs)
+        if not isinstance(design, RawDesign):
+            return K, lambda M: Xs.T @ M
+        root, offset = design.root, design.x_offset / d
+        K *= root[:, None]
+        K *= root[None, :]
+
+        def raw_adjoint(M):
+            RM = root[:, None] * M
+            return Xs.T @ RM - np.outer(offset, root @ M)
+
+        return K, raw_adjoint
     Xs = design._csc() @ sp.diags(1.0 / d)
     m = design.x_offset / d
     root = np.sqrt(design.sw)
