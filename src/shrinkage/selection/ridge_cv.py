@@ -263,9 +263,8 @@ def kernel_design(problem: Problem) -> WeightedDesign:
     row order (``row_major_design``: one streaming pass, where the Fortran-ordered
     ``problem.design`` of a C-ordered X is a transposing copy); a sparse X as it is."""
     X, y, sw = problem.X, problem.y, problem.sw
-    if "design" in problem.__dict__ or sp.issparse(X):
+    if "design" in problem.__dict__ or not isinstance(X, np.ndarray):  # built already, sparse
         return problem.design
-    assert isinstance(X, np.ndarray)
     raw = np.einsum("ij,ij,i->j", X, X, sw, dtype=np.float64)
     if problem.fit_intercept:
         x_offset, y_offset = np.asarray(X.T @ sw, dtype=np.float64), sw @ y
