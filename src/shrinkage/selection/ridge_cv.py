@@ -18,9 +18,11 @@ first two terms are the projections on the intercept and on the columns with pen
   intercept's direction sqrt(s / sum(s)), so that 1 - h_ii = a sum_j U_ij^2 / (l_j + a) and
   r~ = a U diag(1 / (l + a)) U' y~ (scikit-learn's _RidgeGCV removes the intercept through the
   eigenvector nearest that direction instead).  Every alpha's residuals and leverages are one
-  GEMM each.  The kernel serves p > n, and n >= p where it costs fewer flops
-  (``kernel_is_cheaper``) and the columns' scales are comparable; the primal form serves the
-  rest and every problem with unpenalized columns.
+  GEMM each.  The kernel is one symmetric rank-p update (``dsyrk``), of X itself where its
+  columns' offsets are small (that deflation centres it: no centred copy, ``kernel_design``).
+  The kernel serves p > n, and n >= p where it costs fewer flops (``kernel_is_cheaper``) and
+  the columns' scales are comparable; the primal form serves the rest and every problem with
+  unpenalized columns.
 - **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues.
 - **K-fold**: the training statistics of every fold come from one pass over X by subtraction
   (``FoldStatistics``), then one p x p eigendecomposition per fold serves every alpha; with
