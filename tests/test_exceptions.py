@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 import shrinkage
+from shrinkage import exceptions
 from shrinkage.exceptions import ShrinkageConvergenceWarning, user_stacklevel
 
 
@@ -64,3 +67,11 @@ def test_convergence_warning_points_at_the_callers_line(name):
 def test_user_stacklevel_is_one_outside_the_package():
     # called from this test file (outside the package): the caller itself is the user's frame
     assert user_stacklevel() == 1
+
+
+def test_the_convergence_warning_is_one_class_subclassing_scikit_learn_s():
+    assert exceptions.ShrinkageConvergenceWarning is ShrinkageConvergenceWarning
+    assert issubclass(ShrinkageConvergenceWarning, ConvergenceWarning)
+    assert pickle.loads(pickle.dumps(ShrinkageConvergenceWarning)) is ShrinkageConvergenceWarning
+    with pytest.raises(AttributeError, match="no attribute 'Other'"):
+        exceptions.Other  # noqa: B018

@@ -1,4 +1,5 @@
-"""``np.linalg.solve`` and ``np.linalg.lstsq`` for the numba kernels, quick to compile.
+"""``np.linalg.solve`` (without raising) and ``np.linalg.lstsq`` for the numba kernels, quick to
+compile.
 
 numba's own ``np.linalg.solve`` / ``np.linalg.lstsq`` run generic checks for every dtype, layout
 and rank of the right-hand side, whose error messages format shapes at run time; compiling them
@@ -6,9 +7,10 @@ took about 4 s per function in a fresh numba cache, most of a Lasso fit's first 
 functions here call LAPACK's ``dgesv`` and ``dgelsd`` directly, from SciPy's Cython LAPACK
 (``scipy.linalg.cython_lapack``, the LAPACK numba itself calls), with numba's arguments and
 workspace sizes, so their results are bit for bit numba's (a test compares them), for the one
-case the kernels need: a square float64 matrix and a float64 vector.  Failures raise what numba
-raises: ``np.linalg.LinAlgError`` for a non-finite input or a singular matrix (``solve``),
-``ValueError`` when the SVD does not converge (``lstsq``).
+case the kernels need: a square float64 matrix and a float64 vector.  ``lstsq`` raises what numba
+raises (``np.linalg.LinAlgError``, ``ValueError`` when the SVD does not converge);
+``solve_or_empty`` returns an empty array where numba's ``solve`` raises (a non-finite input, a
+singular matrix).
 
 Binding, on public APIs only: ``numba.extending.get_cython_function_address`` gives the address
 of each routine, ``llvmlite.binding.add_symbol`` registers it under a name of ours, and
@@ -51,23 +53,32 @@ _dgelsd = _lapack_routine(
 
 
 @njit(cache=True)
+def _copies(a, b):
+    """(Fortran-ordered copy of a, copy of b, whether both are finite) for a square a."""
+    n = a.shape[0]
+    acpy = np.empty(n * n)
+    for j in range(n):
+        for i in range(n):
+            acpy[i + j * n] = a[i, j]
+    bcpy = b.copy()
+    finite = True
+    for i in range(n * n):
+        finite = finite and np.isfinite(acpy[i])
+    for i in range(n):
+        finite = finite and np.isfinite(bcpy[i])
+    return acpy, bcpy, finite
+
+
+@njit(cache=True)
 def _system(a, b):
     """(Fortran-ordered copy of a, copy of b) after numba's checks: square a, len(b) rows, both
     finite."""
     n = a.shape[0]
     if a.shape[1] != n or b.shape[0] != n:
         raise ValueError("a must be square and b must have as many entries as a has rows")
-    acpy = np.empty(n * n)
-    for j in range(n):
-        for i in range(n):
-            acpy[i + j * n] = a[i, j]
-    bcpy = b.copy()
-    for i in range(n * n):
-        if not np.isfinite(acpy[i]):
-            raise np.linalg.LinAlgError("Array must not contain infs or NaNs.")
-    for i in range(n):
-        if not np.isfinite(bcpy[i]):
-            raise np.linalg.LinAlgError("Array must not contain infs or NaNs.")
+    acpy, bcpy, finite = _copies(a, b)
+    if not finite:
+        raise np.linalg.LinAlgError("Array must not contain infs or NaNs.")
     return acpy, bcpy
 
 
@@ -95,28 +106,31 @@ def _call_dgelsd(acpy, bcpy, s, iv, dv):
 
 
 @njit(cache=True)
-def solve(a, b):
-    """x with a x = b for a square float64 matrix ``a`` and a float64 vector ``b``, as
-    ``np.linalg.solve`` in numba (LAPACK ``dgesv``); raises ``np.linalg.LinAlgError`` when a is
-    singular or an input is not finite.
+def solve_or_empty(a, b):
+    """x with a x = b for a square float64 matrix ``a`` and a float64 vector ``b`` with as many
+    entries, as ``np.linalg.solve`` in numba (LAPACK ``dgesv``), or an empty array where that
+    raises (a singular matrix, a non-finite input): the caller skips its step then, without
+    catching an exception (numba's try/except compiled for about 0.5 s in a fresh cache).
 
     Examples
     --------
     >>> import numpy as np
-    >>> solve(np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([1.0, 1.0]))
+    >>> solve_or_empty(np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([1.0, 1.0]))
     array([0.5 , 0.25])
+    >>> solve_or_empty(np.ones((2, 2)), np.array([1.0, 1.0])).shape
+    (0,)
     """
     n = a.shape[0]
-    acpy, bcpy = _system(a, b)
+    acpy, bcpy, finite = _copies(a, b)
+    if not finite:
+        return np.empty(0)
     if n == 0:
         return bcpy
     iv = np.empty(n + 3, dtype=np.int32)
     iv[0], iv[1] = n, 1
     _call_dgesv(acpy, bcpy, iv)
-    if iv[2] > 0:
-        raise np.linalg.LinAlgError("Matrix is singular to machine precision.")
-    if iv[2] < 0:
-        raise ValueError("dgesv: an argument had an illegal value")
+    if iv[2] != 0:
+        return np.empty(0)
     return bcpy
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from .._certificate_kernels import dual_gap
-from .._lapack import solve
+from .._lapack import solve_or_empty
 from ..penalties._l1_l2_kernels import kkt_violation
 from ..penalties._separable import kkt, prox, value
 from ._constants import FAST_MATH
@@ -43,6 +43,8 @@ KKT_ROUNDING = 1e-10
 # computed at the residual projected off the support instead (``cd._gap_off_support``,
 # ``gram.GramCD._gap_off_support``, ``certificates.best_gap``).
 KKT_STALLED = 1e-9
+# float64's machine epsilon, a constant to numba (``np.finfo`` in a kernel compiles for ~0.3 s)
+_EPS = float(np.finfo(np.float64).eps)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -147,23 +149,45 @@ def datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
 
 @njit(cache=True)
 def anderson_weights(history):
-    """Weights c (summing to one) minimising ||sum_k c_k (w_{k+1} - w_k)||; empty if degenerate."""
+    """Weights c (summing to one) minimising ||sum_k c_k (w_{k+1} - w_k)||; empty if degenerate.
+
+    Loops, not ``U @ U.T``, ``np.trace``, array expressions or a try/except around the solve:
+    these compiled for about 2.5 s in a fresh cache, for a K x K system (K = ``ANDERSON_K``).
+    """
     K = history.shape[0] - 1
-    U = history[1:] - history[:-1]
-    C = U @ U.T
-    ones = np.ones(K)
+    n = history.shape[1]
+    U = np.empty((K, n))
+    for k in range(K):
+        for i in range(n):
+            U[k, i] = history[k + 1, i] - history[k, i]
+    C = np.empty((K, K))
+    for a in range(K):
+        for b in range(a + 1):
+            acc = 0.0
+            for i in range(n):
+                acc += U[a, i] * U[b, i]
+            C[a, b] = acc
+            C[b, a] = acc
+    trace = 0.0
+    for k in range(K):
+        trace += C[k, k]
     # a tiny ridge keeps the solve defined when the iterates are nearly collinear
-    reg = 1e-10 * max(np.trace(C), 1e-300)
+    reg = 1e-10 * max(trace, 1e-300)
+    ones = np.empty(K)
     for k in range(K):
         C[k, k] += reg
-    try:
-        z = solve(C, ones)
-    except Exception:  # singular system: skip this extrapolation
-        return np.empty(0)
-    total = z.sum()
+        ones[k] = 1.0
+    z = solve_or_empty(C, ones)
+    if z.shape[0] == 0:  # singular system: skip this extrapolation
+        return z
+    total = 0.0
+    for k in range(K):
+        total += z[k]
     if not np.isfinite(total) or total == 0.0:
         return np.empty(0)
-    return z / total
+    for k in range(K):
+        z[k] /= total
+    return z
 
 
 @njit(cache=True)
@@ -173,7 +197,13 @@ def anderson_point(history):
     c = anderson_weights(history)
     if c.shape[0] == 0:
         return c
-    return c @ history[1:]
+    out = np.empty(history.shape[1])
+    for i in range(history.shape[1]):
+        acc = 0.0
+        for k in range(c.shape[0]):
+            acc += c[k] * history[k + 1, i]
+        out[i] = acc
+    return out
 
 
 @njit(cache=True, fastmath=FAST_MATH)
@@ -258,7 +288,7 @@ def optimality_checks(viol, w, l1, col_norm_sq, yty, active):
     objective by >= viol^2 / (2 ||x_j||^2), whatever the gap says.  stalled: every violation is
     below ``KKT_STALLED`` ||x_j|| ||y_c||, the point is optimal to working precision.
     """
-    eps = np.finfo(np.float64).eps
+    eps = _EPS
     closed = True
     stalled = True
     for j in range(w.shape[0]):
@@ -317,7 +347,9 @@ def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, rounding, use_a
     kind, l1, l2, lower, upper, gamma = penalty
     k = w.shape[0]
     H = _gram_gradient(G, w, q)
-    size = np.zeros(k)
+    size = np.empty(k)
+    for i in range(k):
+        size[i] = 0.0
     for j in range(k):  # the gradient's scale: | |G| |w| |_inf, by rows like the gradient
         if w[j] != 0.0:
             wj = abs(w[j])
@@ -377,7 +409,9 @@ def _gram_gradient(G, w, q):
     """G w - q, as axpys of the symmetric G's contiguous rows over the non-zeros of w (loops: no
     BLAS binding to compile; a dot per row would be one serial chain of additions)."""
     k = w.shape[0]
-    out = -q
+    out = np.empty(k)
+    for i in range(k):  # not ``-q``: an array expression compiles for about 0.3 s
+        out[i] = -q[i]
     for j in range(k):
         if w[j] != 0.0:
             wj = w[j]
@@ -438,7 +472,7 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr)
     scores = np.empty(k)
     for a in range(k):
         scores[a] = kkt_violation(corr_in[a], w_in[a], l1[a], l2[a], lower[a], upper[a])
-    eps = np.finfo(np.float64).eps
+    eps = _EPS
     closed = True
     stalled = True
     root_yty = np.sqrt(yty)
