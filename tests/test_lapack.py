@@ -1,5 +1,5 @@
-"""shrinkage._lapack against numba's own np.linalg.solve / lstsq: the same bits, the same errors
-(an empty array from solve_or_empty where numba's solve raises)."""
+"""shrinkage._lapack against numba's own np.linalg.solve / lstsq and @: the same bits, the same
+errors (an empty array from solve_or_empty where numba's solve raises)."""
 
 import numpy as np
 import pytest
@@ -74,3 +74,27 @@ def test_shapes_are_checked():
         _lapack.lstsq(np.ones((2, 3)), np.ones(2))
     with pytest.raises(ValueError, match="as many entries"):
         _lapack.lstsq(np.eye(2), np.ones(3))
+
+
+@njit
+def _numba_outer_gram(u):
+    return u @ u.T
+
+
+@njit
+def _numba_combine_rows(c, h):
+    return c @ h[1:]
+
+
+@njit
+def _combine_rows_of_a_slice(c, h):  # a C-ordered slice, as Anderson's history[1:]
+    return _lapack.combine_rows(c, h[1:])
+
+
+def test_matrix_products_are_numba_s_bit_for_bit():
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 3, 17, 200, 5000):
+        u = rng.standard_normal((5, n)) * 10.0 ** rng.integers(-3, 4, (5, 1))
+        h, c = rng.standard_normal((6, n)), rng.standard_normal(5)
+        assert _lapack.outer_gram(u).tobytes() == _numba_outer_gram(u).tobytes()
+        assert _combine_rows_of_a_slice(c, h).tobytes() == _numba_combine_rows(c, h).tobytes()
