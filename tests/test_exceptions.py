@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 import shrinkage
+from shrinkage import exceptions
 from shrinkage.exceptions import ShrinkageConvergenceWarning, user_stacklevel
 
 
@@ -84,3 +87,11 @@ def test_cross_validation_summarises_its_fits_in_one_warning(name, expected):
     assert len(ours) == 1
     assert ours[0].startswith(expected)
     assert " of 15 fold fits and " in ours[0]  # 3 folds x 5 alphas
+
+
+def test_the_convergence_warning_is_one_class_subclassing_scikit_learn_s():
+    assert exceptions.ShrinkageConvergenceWarning is ShrinkageConvergenceWarning
+    assert issubclass(ShrinkageConvergenceWarning, ConvergenceWarning)
+    assert pickle.loads(pickle.dumps(ShrinkageConvergenceWarning)) is ShrinkageConvergenceWarning
+    with pytest.raises(AttributeError, match="no attribute 'Other'"):
+        exceptions.Other  # noqa: B018

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -924,3 +926,25 @@ def test_a_group_paths_exact_refit_is_refused_not_a_lasso():
     assert P.penalty == "group"
     with pytest.raises(ValueError, match="does not keep a group path's groups"):
         P.coef_at(P.alphas[2], exact=True, X=X, y=y)
+
+
+def test_the_path_on_float_arrays_imports_neither_scikit_learn_nor_pandas():
+    # scikit-learn's import (SciPy's statistics, pandas) would be most of a first path's time
+    code = (
+        "import sys, warnings, numpy as np, shrinkage\n"
+        "rng = np.random.default_rng(0)\n"
+        "X = rng.standard_normal((50, 8))\n"
+        "X[:, 1] = X[:, 0] + 0.01 * rng.standard_normal(50)\n"
+        "y = X[:, 0] + rng.standard_normal(50)\n"
+        "fit = shrinkage.path(X, y, n_alphas=5)\n"
+        "print(sorted(m for m in ('sklearn', 'pandas', 'scipy.stats') if m in sys.modules))\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    shrinkage.path(X, y, n_alphas=5, max_iter=1, tol=1e-14)\n"
+        "from sklearn.exceptions import ConvergenceWarning\n"
+        "print(any(issubclass(w.category, ConvergenceWarning) for w in caught))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:2] == ["[]", "True"]

@@ -397,3 +397,38 @@ def test_the_one_scan_passes_only_what_the_element_wise_checks_pass():
     big = np.full((4, 3), np.sqrt(v.magnitude_limit(np.float64) / 4))
     assert not v._bounded(big)  # the limit itself: n S is above half of it
     assert v.check_design(big) is big  # yet fine per column
+
+
+def _outcome(check, A, **options):
+    try:
+        return check(A, **options)
+    except Exception as e:  # the error is the outcome compared
+        return type(e), str(e)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"dtype": v.FLOAT_DTYPES, "ensure_all_finite": False},
+        {"dtype": v.FLOAT_DTYPES, "input_name": "X"},
+        {"ensure_2d": False, "dtype": np.float64, "input_name": "y", "ensure_min_samples": 1},
+    ],
+)
+def test_check_array_is_scikit_learn_s_without_importing_it_for_float_arrays(options):
+    from sklearn.utils.validation import check_array
+
+    X = np.random.default_rng(0).standard_normal((5, 4))
+    read_only = X.copy()
+    read_only.flags.writeable = False
+    with_nan = X.copy()
+    with_nan[1, 2] = np.nan
+    inputs = [X, np.asfortranarray(X), X[:, ::2], X.astype(np.float32), X[0], X[:0], X[:, :0]]
+    inputs += [read_only, with_nan, with_nan[1], X.astype(int), X.tolist(), np.float64(1.0)]
+    for A in inputs:
+        got, expected = _outcome(v.check_array, A, **options), _outcome(check_array, A, **options)
+        if isinstance(expected, tuple):
+            assert got == expected
+            continue
+        assert (got is A) == (expected is A)
+        assert got.dtype == expected.dtype and got.flags == expected.flags
+        np.testing.assert_array_equal(got, expected)

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
+from ..exceptions import user_stacklevel
 from ..solvers.result import Fit
 from .grid import alpha_grid
 from .result import Path
@@ -253,6 +253,8 @@ def warn_not_converged(
         else f"at alpha={alphas[0]:.4g}"
     )
     what = "KKT violation" if fits[worst].certificate == "kkt" else "duality gap"
+    from ..exceptions import ShrinkageConvergenceWarning  # imports scikit-learn: not before
+
     warnings.warn(
         f"{model} did not converge {where}: the {what} reached {fits[worst].gap:.3g}, above "
         f"the tolerance {fits[worst].tol:.3g}, after max_iter={max_iter} iterations. Try a larger "

@@ -2,12 +2,14 @@
 
 A separable penalty is sum_j Omega_j(w_j) on lower_j <= w_j <= upper_j, described to the numba
 loops by the tuple ``(kind, l1, l2, lower, upper, gamma)`` (``penalty_arrays``): arrays of
-per-coordinate weights and bounds, and one shape parameter ``gamma`` (MCP's and SCAD's; unused
-by the elastic net).  Each function below branches on ``kind`` to the penalty's own module,
+per-coordinate weights and bounds, and one shape parameter ``gamma`` (MCP's and SCAD's; None
+for the elastic net).  Each function below branches on ``kind`` to the penalty's own module,
 so that the solvers' loops (``solvers._kernels.cd_working_set``) run any of them at the speed
-of a single one (an integer comparison per coordinate).  Adding a penalty = its own module
-with ``prox``, ``kkt`` and ``value`` over scalars, one constant here and one branch in each
-function.
+of a single one (an integer comparison per coordinate).  Where ``gamma`` is None, numba
+compiles ``prox``, ``kkt`` and ``value`` as the elastic net's alone (``_typed_by_gamma``): a
+Lasso's first fit does not compile MCP's and SCAD's math (about 1 s in a fresh cache).  Adding
+a penalty = its own module with ``prox``, ``kkt`` and ``value`` over scalars, one constant here
+and one branch in each function.
 
 Kinds:
 
@@ -17,16 +19,17 @@ Kinds:
   ``gamma`` (l2 unused); not convex, certified by the KKT violation.  Their prox is clipped to
   the bounds (exact where the coordinate problem is convex).
 
-``inline="always"`` functions take their caller's fastmath flags; the array functions, behind
-certificates, say ``fastmath=False``.  numba's cache of a caller is keyed by the caller's own
-file: after editing this module, delete the caches (``find src -name '*.nbi' -delete;
-find src -name '*.nbc' -delete``).
+``prox``, ``kkt`` and ``value`` are inlined in their callers and take their fastmath flags; the
+array functions, behind certificates, say ``fastmath=False``.  numba's cache of a caller is
+keyed by the caller's own file: after editing this module, delete the caches (``find src -name
+'*.nbi' -delete; find src -name '*.nbc' -delete``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 from . import mcp, scad
 from ._l1_l2_kernels import kkt_violation, prox_coordinate
@@ -40,7 +43,6 @@ CONVEX_KINDS = (ELASTIC_NET,)
 KINDS = (ELASTIC_NET, MCP, SCAD)
 
 
-@njit(cache=True, inline="always")
 def prox(kind, z, lipschitz, l1, l2, lower, upper, gamma):
     """argmin_w L/2 (w - z/L)^2 + Omega_j(w) on [lower, upper]; z = L w_old + c_j (c_j = minus
     the datafit's derivative)."""
@@ -53,7 +55,10 @@ def prox(kind, z, lipschitz, l1, l2, lower, upper, gamma):
     raise ValueError("unknown penalty kind")
 
 
-@njit(cache=True, inline="always")
+def _prox_elastic_net(kind, z, lipschitz, l1, l2, lower, upper, gamma):
+    return prox_coordinate(z, lipschitz, l1, l2, lower, upper)
+
+
 def kkt(kind, corr, w, l1, l2, lower, upper, gamma):
     """Distance from 0 to the (Frechet) subdifferential of datafit + Omega_j at w_j, given
     corr = -d(datafit)/dw_j."""
@@ -66,7 +71,10 @@ def kkt(kind, corr, w, l1, l2, lower, upper, gamma):
     raise ValueError("unknown penalty kind")
 
 
-@njit(cache=True, inline="always")
+def _kkt_elastic_net(kind, corr, w, l1, l2, lower, upper, gamma):
+    return kkt_violation(corr, w, l1, l2, lower, upper)
+
+
 def value(kind, w, l1, l2, gamma):
     """Omega_j(w_j)."""
     if kind == ELASTIC_NET:
@@ -76,6 +84,24 @@ def value(kind, w, l1, l2, gamma):
     if kind == SCAD:
         return scad.penalty_scalar(w, l1, gamma)
     raise ValueError("unknown penalty kind")
+
+
+def _value_elastic_net(kind, w, l1, l2, gamma):
+    return l1 * abs(w) + 0.5 * l2 * w * w
+
+
+def _typed_by_gamma(any_kind, elastic_net) -> None:
+    """Compile ``any_kind`` (called from numba) as ``elastic_net`` where gamma is None, inlined
+    in the caller (with the caller's fastmath flags) either way."""
+
+    @overload(any_kind, inline="always", strict=False)
+    def _choose(*args):
+        return elastic_net if isinstance(args[-1], types.NoneType) else any_kind
+
+
+_typed_by_gamma(prox, _prox_elastic_net)
+_typed_by_gamma(kkt, _kkt_elastic_net)
+_typed_by_gamma(value, _value_elastic_net)
 
 
 @njit(cache=True, fastmath=False)
@@ -105,7 +131,8 @@ def penalty_arrays(
     upper: np.ndarray,
     gamma: float = 0.0,
 ) -> tuple:
-    """The penalty tuple the numba loops take: (kind, l1, l2, lower, upper, gamma).
+    """The penalty tuple the numba loops take: (kind, l1, l2, lower, upper, gamma), gamma None
+    for the elastic net (its kernels then compile without the other kinds).
 
     Examples
     --------
@@ -123,5 +150,5 @@ def penalty_arrays(
         np.ascontiguousarray(l2, dtype=np.float64),
         np.ascontiguousarray(lower, dtype=np.float64),
         np.ascontiguousarray(upper, dtype=np.float64),
-        float(gamma),
+        None if kind == ELASTIC_NET else float(gamma),
     )

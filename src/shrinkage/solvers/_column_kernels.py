@@ -19,7 +19,9 @@ def moments(X, sw, v, centre, rows):
     sums (its second read is from cache) are merged into the running ones by Chan's update.
     """
     n, p = X.shape
-    mean, sums, xv = np.zeros(p), np.zeros(p), np.zeros(p)
+    mean, sums, xv = np.empty(p), np.empty(p), np.empty(p)
+    for j in range(p):  # not ``np.zeros``: one numba function less to compile
+        mean[j], sums[j], xv[j] = 0.0, 0.0, 0.0
     block_mean, block_sums = np.empty(p), np.empty(p)
     total = 0.0
     for start in range(0, n, rows):

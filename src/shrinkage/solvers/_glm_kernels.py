@@ -429,7 +429,7 @@ def multinomial_cd(design, penalty, ws, Z, db, A, SP, P, s, E, sw, fit_intercept
                 0.0,
                 -np.inf,
                 np.inf,
-                0.0,
+                None,
                 1e-3 * tol,
             )
             for k in range(K):

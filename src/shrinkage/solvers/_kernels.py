@@ -20,8 +20,9 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
   reassociated ``l2 / 2 * w * w`` overflowed to a gap of -inf, reported as 0.
 * First-run compile time: arrays are copied element by element, not by slice assignment
   (``a[:] = b`` compiles numba's shape-mismatch message, which formats shapes at run time: about
-  3 s in a fresh cache), and linear systems go through ``shrinkage._lapack`` (numba's
-  ``np.linalg`` compiles its generic checks: about 4 s per function).  Same results.
+  3 s in a fresh cache), and linear systems and matrix products go through ``shrinkage._lapack``
+  (numba's ``np.linalg`` and ``@`` compile generic checks: about 4 s per function).  Same
+  results.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import numpy as np
 from numba import njit
 
 from .._certificate_kernels import dual_gap
-from .._lapack import solve
+from .._lapack import combine_rows, outer_gram, solve_or_empty
 from ..penalties._l1_l2_kernels import kkt_violation
 from ..penalties._separable import kkt, prox, value
 from ._constants import FAST_MATH, GATHER_MATH
@@ -45,6 +46,8 @@ KKT_ROUNDING = 1e-10
 # computed at the residual projected off the support instead (``cd._gap_off_support``,
 # ``gram.GramCD._gap_off_support``, ``certificates.best_gap``).
 KKT_STALLED = 1e-9
+# float64's machine epsilon, a constant to numba (``np.finfo`` in a kernel compiles for ~0.3 s)
+_EPS = float(np.finfo(np.float64).eps)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -174,23 +177,39 @@ def datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
 
 @njit(cache=True)
 def anderson_weights(history):
-    """Weights c (summing to one) minimising ||sum_k c_k (w_{k+1} - w_k)||; empty if degenerate."""
+    """Weights c (summing to one) minimising ||sum_k c_k (w_{k+1} - w_k)||; empty if degenerate.
+
+    numba's ``U @ U.T``, ``c @ H``, ``np.trace``, array expressions and a try/except around the
+    solve compiled for about 3.5 s in a fresh cache; loops and ``shrinkage._lapack``'s calls of
+    the same BLAS routines (the same bits) compile in about 2.2 s.
+    """
     K = history.shape[0] - 1
-    U = history[1:] - history[:-1]
-    C = U @ U.T
-    ones = np.ones(K)
+    n = history.shape[1]
+    U = np.empty((K, n))
+    for k in range(K):
+        for i in range(n):
+            U[k, i] = history[k + 1, i] - history[k, i]
+    C = outer_gram(U)
+    trace = 0.0
+    for k in range(K):
+        trace += C[k, k]
     # a tiny ridge keeps the solve defined when the iterates are nearly collinear
-    reg = 1e-10 * max(np.trace(C), 1e-300)
+    reg = 1e-10 * max(trace, 1e-300)
+    ones = np.empty(K)
     for k in range(K):
         C[k, k] += reg
-    try:
-        z = solve(C, ones)
-    except Exception:  # singular system: skip this extrapolation
-        return np.empty(0)
-    total = z.sum()
+        ones[k] = 1.0
+    z = solve_or_empty(C, ones)
+    if z.shape[0] == 0:  # singular system: skip this extrapolation
+        return z
+    total = 0.0
+    for k in range(K):
+        total += z[k]
     if not np.isfinite(total) or total == 0.0:
         return np.empty(0)
-    return z / total
+    for k in range(K):
+        z[k] /= total
+    return z
 
 
 @njit(cache=True)
@@ -200,7 +219,7 @@ def anderson_point(history):
     c = anderson_weights(history)
     if c.shape[0] == 0:
         return c
-    return c @ history[1:]
+    return combine_rows(c, history[1:])
 
 
 @njit(cache=True, fastmath=FAST_MATH)
@@ -285,7 +304,7 @@ def optimality_checks(viol, w, l1, col_norm_sq, yty, active):
     objective by >= viol^2 / (2 ||x_j||^2), whatever the gap says.  stalled: every violation is
     below ``KKT_STALLED`` ||x_j|| ||y_c||, the point is optimal to working precision.
     """
-    eps = np.finfo(np.float64).eps
+    eps = _EPS
     closed = True
     stalled = True
     for j in range(w.shape[0]):
@@ -344,7 +363,9 @@ def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, rounding, use_a
     kind, l1, l2, lower, upper, gamma = penalty
     k = w.shape[0]
     H = _gram_gradient(G, w, q)
-    size = np.zeros(k)
+    size = np.empty(k)
+    for i in range(k):
+        size[i] = 0.0
     for j in range(k):  # the gradient's scale: | |G| |w| |_inf, by rows like the gradient
         if w[j] != 0.0:
             wj = abs(w[j])
@@ -404,7 +425,9 @@ def _gram_gradient(G, w, q):
     """G w - q, as axpys of the symmetric G's contiguous rows over the non-zeros of w (loops: no
     BLAS binding to compile; a dot per row would be one serial chain of additions)."""
     k = w.shape[0]
-    out = -q
+    out = np.empty(k)
+    for i in range(k):  # not ``-q``: an array expression compiles for about 0.3 s
+        out[i] = -q[i]
     for j in range(k):
         if w[j] != 0.0:
             wj = w[j]
@@ -465,7 +488,7 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr)
     scores = np.empty(k)
     for a in range(k):
         scores[a] = kkt_violation(corr_in[a], w_in[a], l1[a], l2[a], lower[a], upper[a])
-    eps = np.finfo(np.float64).eps
+    eps = _EPS
     closed = True
     stalled = True
     root_yty = np.sqrt(yty)

@@ -264,7 +264,7 @@ class GramCD:
             pw = PenaltyWeights(
                 self.pw.l1[ws], self.pw.l2[ws], self.pw.lower[ws], self.pw.upper[ws]
             )
-        penalty = (ELASTIC_NET, pw.l1, pw.l2, pw.lower, pw.upper, 0.0)
+        penalty = (ELASTIC_NET, pw.l1, pw.l2, pw.lower, pw.upper, None)
         n_epochs, moved = _kernels.gram_cd_working_set(
             G, q, v, penalty, budget, tol_inner, _ROUNDING, self.anderson
         )
