@@ -48,6 +48,9 @@ CALLS = {
         alpha=0.001, max_iter=1, tol=1e-14
     ).fit(*_binary()),
     "LassoCV.fit": lambda: shrinkage.LassoCV(n_alphas=5, cv=3, max_iter=1, tol=1e-14).fit(*_data()),
+    "LogisticRegressionCV.fit": lambda: shrinkage.LogisticRegressionCV(
+        n_alphas=5, cv=3, max_iter=1, tol=1e-14
+    ).fit(*_binary()),
 }
 
 
@@ -64,3 +67,20 @@ def test_convergence_warning_points_at_the_callers_line(name):
 def test_user_stacklevel_is_one_outside_the_package():
     # called from this test file (outside the package): the caller itself is the user's frame
     assert user_stacklevel() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("LassoCV.fit", "LassoCV: "),
+        ("LogisticRegressionCV.fit", "LogisticRegressionCV: "),
+    ],
+)
+def test_cross_validation_summarises_its_fits_in_one_warning(name, expected):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CALLS[name]()
+    ours = [str(w.message) for w in caught if issubclass(w.category, ShrinkageConvergenceWarning)]
+    assert len(ours) == 1
+    assert ours[0].startswith(expected)
+    assert " of 15 fold fits and " in ours[0]  # 3 folds x 5 alphas

@@ -113,6 +113,31 @@ def test_sufficient_statistics_match_numpy(fit_intercept, sparse, targets, monke
     np.testing.assert_allclose(stats.y_offset, ym, atol=1e-14)
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_statistics_of_raw_rows_match_centred_data(fit_intercept, monkeypatch):
+    # equal weights and a C-ordered X: G from X's own rows, centred afterwards; the columns far
+    # from zero mean (and the constant ones) formed again from centred data
+    monkeypatch.setattr(quadratic, "_GRAM_BLOCK_BYTES", 8)
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((700, 6)) + np.array([0.5, -3.0, 0.0, 0.0, 2.0, 0.0])
+    X[:, 2] = 7.0  # constant
+    X[:, 3] = 1e6 + 1e-2 * rng.standard_normal(700)  # far from zero mean
+    X[:, 5] = 0.0
+    y = X[:, 0] - X[:, 4] + rng.standard_normal(700)
+    assert X.flags.c_contiguous
+    stats = sufficient_statistics(X, y, np.full(700, 3.0), fit_intercept)
+    centred = sufficient_statistics(np.asfortranarray(X), y, np.full(700, 3.0), fit_intercept)
+    xm = X.mean(axis=0) if fit_intercept else np.zeros(6)
+    Xc, yc = X - xm, y - (y.mean() if fit_intercept else 0.0)
+    scale = np.sqrt(np.outer(np.diag(Xc.T @ Xc), np.diag(Xc.T @ Xc))) / 700 + 1e-300
+    assert np.all(np.abs(stats.G - Xc.T @ Xc / 700) <= 1e-12 * scale + 1e-300)
+    np.testing.assert_allclose(stats.q, Xc.T @ yc / 700, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(stats.G, stats.G.T, rtol=0, atol=0)
+    np.testing.assert_array_equal(stats.col_norm_sq == 0, centred.col_norm_sq == 0)
+    np.testing.assert_allclose(stats.x_offset, xm, rtol=1e-14)
+    assert stats.yty == pytest.approx(yc @ yc / 700, rel=1e-12)
+
+
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csc"])
 def test_constant_columns_have_zero_norm(sparse):
     X, y = _data()

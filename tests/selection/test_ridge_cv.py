@@ -11,6 +11,7 @@ from sklearn import linear_model as sk
 from shrinkage import RidgeCV
 from shrinkage._problem import Problem
 from shrinkage.selection import ridge_cv
+from shrinkage.solvers.column_cache import RawDesign, row_major_design
 
 
 def _data(n: int = 20, p: int = 3):
@@ -148,6 +149,39 @@ def test_leave_one_out_matches_sklearn(shape, fit_intercept, weighted, targets):
         assert _rel(ours.intercept_, ref.intercept_) < 1e-8
         if sw is None:
             np.testing.assert_allclose(ours.best_score_, ref.best_score_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("shape", [(25, 60), (40, 40)], ids=["p>n", "n=p"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("targets", [1, 3])
+def test_the_uncentred_kernel_matches_sklearn_and_the_centred_copy(shape, weighted, targets):
+    """Columns' offsets within a standard deviation: the kernel of X itself, the intercept's
+    direction projected out (no centred copy), gives scikit-learn's alpha_, held-out errors,
+    coef_ and intercept_, and the held-out residuals and coefficients of the kernel of the
+    centred copy; larger offsets or a constant non-zero column take the copy."""
+    n, p = shape
+    X, y = _simulated(n, p, targets)
+    X -= X.mean(axis=0) - 0.5 * X.std(axis=0)  # offsets of half a standard deviation
+    sw = np.random.default_rng(4).uniform(0.2, 3.0, n) if weighted else None
+    alphas = np.geomspace(1e-2, 1e3, 12)
+    ours = RidgeCV(alphas, store_cv_results=True).fit(X, y, sample_weight=sw)
+    ref = sk.RidgeCV(alphas, store_cv_results=True).fit(X, y, sample_weight=sw)
+    s = np.ones(n) if sw is None else sw
+    scaled = ours.cv_results_ * s.reshape((n,) + (1,) * (ours.cv_results_.ndim - 1))
+    assert _rel(scaled, ref.cv_results_) < 1e-8
+    np.testing.assert_array_equal(ours.alpha_, ref.alpha_)
+    assert _rel(ours.coef_, ref.coef_) < 1e-8
+    assert _rel(ours.intercept_, ref.intercept_) < 1e-8
+
+    problem, raw = _form(X, y, sw)
+    assert isinstance(raw, ridge_cv.DualRidge) and isinstance(raw.design, RawDesign)
+    copy = ridge_cv.DualRidge(row_major_design(X, y, problem.sample_weight, True), raw.d, True)
+    a = np.geomspace(1e-4, 1e2, 7)
+    assert _rel(_held_out(raw, problem, a), _held_out(copy, problem, a)) < 1e-10
+    assert _rel(raw.coefs(a), copy.coefs(a)) < 1e-10
+    np.testing.assert_allclose(raw.design.col_norm_sq, copy.design.col_norm_sq, rtol=1e-12)
+    for shifted in (X + 2.0 * X.std(axis=0), np.c_[np.ones(n), X[:, 1:]]):
+        assert not isinstance(_form(shifted, y, sw)[1].design, RawDesign)
 
 
 def test_the_form_follows_the_cost_and_the_columns_scales():

@@ -722,7 +722,7 @@ class RidgeCV(_LinearModel):
         for b in np.unique(best):
             targets = best == b
             coef[targets] = model.coefs(np.array([alphas[b] / total]))[0][:, targets].T
-        stats = problem.statistics if isinstance(model, ridge_cv.PrimalRidge) else problem.design
+        stats = model.stats if isinstance(model, ridge_cv.PrimalRidge) else model.design
         intercept = (
             np.reshape(stats.y_offset, -1) - coef @ stats.x_offset
             if problem.fit_intercept

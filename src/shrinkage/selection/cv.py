@@ -437,7 +437,12 @@ def cross_validate(
         fulls[best] = _full_task(
             best, full, l1_ratios[best], grids[best][:stop], kind, opts, gammas
         )[2:]
-    _warn_not_converged(fulls, folds, opts, model)
+    warn_not_converged(
+        [out[2] for out in folds.values()],
+        [out[0].converged for out in fulls.values()],
+        opts,
+        model,
+    )
     return [
         _result(
             grids[i], summaries[i], fulls.get(i), weights, scoring, l1_ratios[i], splits, gammas
@@ -763,11 +768,38 @@ def _select_relaxed(mean: np.ndarray, se: np.ndarray):
     return (int(g_min), int(i_min)), (g_1se, i_1se)
 
 
-def _warn_not_converged(fulls: dict, folds: dict, opts: PathOptions, model: str) -> None:
-    bad = sum(int(np.sum(~out[2])) for out in folds.values())
-    bad_full = sum(int(np.sum(~out[0].converged)) for out in fulls.values())
+def warn_not_converged(
+    fold_converged: Sequence[np.ndarray],
+    full_converged: Sequence[np.ndarray],
+    opts: PathOptions,
+    model: str,
+) -> None:
+    """One warning for a cross-validation whose fits stopped above ``tol``.
+
+    Parameters
+    ----------
+    fold_converged : sequence of ndarray of bool
+        The per-alpha convergence flags of every fold fit (any shape).
+    full_converged : sequence of ndarray of bool
+        The flags of the full-data paths.
+    opts : PathOptions
+        The path options (their ``max_iter`` and ``tol`` are named in the message).
+    model : str
+        The estimator's name, first in the message.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_not_converged([np.array([True, False])], [], PathOptions(), "LassoCV")
+    >>> str(caught[0].message).startswith("LassoCV: 1 of 2 fold fits")
+    True
+    """
+    bad = sum(int(np.sum(~np.asarray(c))) for c in fold_converged)
+    bad_full = sum(int(np.sum(~np.asarray(c))) for c in full_converged)
     if bad or bad_full:
-        total = sum(out[2].size for out in folds.values())
+        total = sum(np.asarray(c).size for c in fold_converged)
         warnings.warn(
             f"{model}: {bad} of {total} fold fits and {bad_full} full-data fits stopped at "
             f"max_iter={opts.max_iter} above the tolerance tol={opts.tol:g} (mostly the smallest "

@@ -37,11 +37,19 @@ from .. import _validation as v
 from .._problem import Problem
 from .._progress import track
 from ..datafits import get_datafit
-from ..exceptions import ShrinkageConvergenceWarning, user_stacklevel
+from ..exceptions import ShrinkageConvergenceWarning
 from ..glm import solve_glm_path
 from ..path import Path, alpha_grid, default_alpha_min_ratio
 from ._folds import make_folds
-from .cv import CVResult, PathOptions, _rows, fold_summary, fold_weights, select_alphas
+from .cv import (
+    CVResult,
+    PathOptions,
+    _rows,
+    fold_summary,
+    fold_weights,
+    select_alphas,
+    warn_not_converged,
+)
 
 KINDS = ("logistic", "multinomial", "ovr", "poisson")
 CLASS_SCORINGS = ("deviance", "accuracy", "roc_auc", "brier")
@@ -393,7 +401,12 @@ def cross_validate_glms(
         fulls[best] = _full_task(best, data, l1_ratios[best], grids[best][:stop], model)[2].as_path(
             grids[best][:stop], l1_ratios[best], data.feature_names
         )
-    _warn_not_converged(fulls, folds, data.options, model)
+    warn_not_converged(
+        [out[1] for out in folds.values()],
+        [path.converged for path in fulls.values()],
+        data.options,
+        model,
+    )
     out = []
     for i, (errors, mean, se, i_min, i_1se) in enumerate(summaries):
         grid = grids[i]
@@ -434,21 +447,6 @@ def _fold_task(i: int, f: int, data: GLMCVData, train, test, l1_ratio: float, gr
     errors = held_out_errors(data.y[test], pred, data.sample_weight[test], scoring, data.n_classes)
     converged = np.concatenate([p.converged for p in fit.paths]) if fit.paths else np.ones(1, bool)
     return i, f, errors, converged
-
-
-def _warn_not_converged(fulls: dict, folds: dict, opts: PathOptions, model: str) -> None:
-    bad = sum(int(np.sum(~out[1])) for out in folds.values())
-    total = sum(out[1].size for out in folds.values())
-    bad_full = sum(int(np.sum(~path.converged)) for path in fulls.values())
-    if bad or bad_full:
-        warnings.warn(
-            f"{model}: {bad} of {total} fold fits and {bad_full} full-data fits stopped at "
-            f"max_iter={opts.max_iter} above the tolerance tol={opts.tol:g} (mostly the smallest "
-            "alphas). Try a larger max_iter, standardize=True for columns on very different "
-            "scales, or a larger alpha_min_ratio.",
-            ShrinkageConvergenceWarning,
-            stacklevel=user_stacklevel(),
-        )
 
 
 def cross_validate_glm_path(

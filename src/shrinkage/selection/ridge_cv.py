@@ -18,9 +18,11 @@ first two terms are the projections on the intercept and on the columns with pen
   intercept's direction sqrt(s / sum(s)), so that 1 - h_ii = a sum_j U_ij^2 / (l_j + a) and
   r~ = a U diag(1 / (l + a)) U' y~ (scikit-learn's _RidgeGCV removes the intercept through the
   eigenvector nearest that direction instead).  Every alpha's residuals and leverages are one
-  GEMM each.  The kernel serves p > n, and n >= p where it costs fewer flops
-  (``kernel_is_cheaper``) and the columns' scales are comparable; the primal form serves the
-  rest and every problem with unpenalized columns.
+  GEMM each.  The kernel is one symmetric rank-p update (``dsyrk``), of X itself where its
+  columns' offsets are small (that deflation centres it: no centred copy, ``kernel_design``).
+  The kernel serves p > n, and n >= p where it costs fewer flops (``kernel_is_cheaper``) and
+  the columns' scales are comparable; the primal form serves the rest and every problem with
+  unpenalized columns.
 - **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues.
 - **K-fold**: the training statistics of every fold come from one pass over X by subtraction
   (``FoldStatistics``), then one p x p eigendecomposition per fold serves every alpha; with
@@ -38,7 +40,8 @@ import scipy.linalg as la
 import scipy.sparse as sp
 
 from .._problem import Problem
-from ..datafits.quadratic import SufficientStatistics
+from ..datafits.quadratic import SufficientStatistics, WeightedDesign, drop_constant_columns
+from ..solvers.column_cache import RawDesign, row_major_design
 from ..solvers.ridge import _kernel_and_adjoint, kernel_eigh, ridge_path_dual
 from ._folds import FoldStatistics
 from .cv import prediction_errors
@@ -172,23 +175,22 @@ class DualRidge:
     (``kernel_eigh``).  With g = 1 / (l + a), the scaled residuals are a U diag(g) U' y~ and
     1 - h_ii = a sum_j U_ij^2 g_j: for all the multipliers, one GEMM each."""
 
-    def __init__(self, problem: Problem, d: np.ndarray):
-        design = problem.design
-        self.d = d
+    def __init__(self, design: WeightedDesign, d: np.ndarray, intercept: bool):
+        self.design, self.d = design, d
         K, self.adjoint = _kernel_and_adjoint(design, d)
         self.root = np.sqrt(design.sw)
-        self.evals, self.U = kernel_eigh(K, self.root if problem.fit_intercept else None)
+        self.evals, self.U = kernel_eigh(K, self.root if intercept else None)
         y = design.y.reshape(design.y.shape[0], -1)
         y_scaled = y * self.root[:, None] if design.is_sparse else y  # sqrt(omega) y_c
         self.z = self.U.T @ y_scaled  # (m, t)
         self.multi = design.y.ndim == 2
 
-    def _solutions(self, multipliers: np.ndarray) -> np.ndarray:
-        """(m, k t): diag(g) U' y~ for each multiplier; U times it is (K + a I)^-1 y~."""
-        g = 1.0 / (self.evals[:, None] + np.asarray(multipliers)[None, :])  # (m, k)
-        return (g[:, :, None] * self.z[:, None, :]).reshape(
-            g.shape[0], g.shape[1] * self.z.shape[1]
-        )
+    def _solutions(self, multipliers: np.ndarray, scale: bool = False) -> np.ndarray:
+        """(m, k t): diag(g) U' y~ for each multiplier; U times it is (K + a I)^-1 y~ (times a,
+        the scaled residual, with ``scale``)."""
+        a = np.asarray(multipliers)
+        g = (a if scale else 1.0) / (self.evals[:, None] + a[None, :])  # (m, k)
+        return (g[:, :, None] * self.z[:, None, :]).reshape(g.shape[0], a.size * self.z.shape[1])
 
     def coefs(self, multipliers: np.ndarray) -> np.ndarray:
         """(k, p, t) coefficients for each multiplier a (l2 = a D^2)."""
@@ -203,7 +205,7 @@ class DualRidge:
     def residuals(self, X, y, sw, multipliers: np.ndarray, intercept: bool, leverage: bool):
         """Yield (rows, residuals (b, k, t), 1 - leverages (b, k) or None) in row blocks."""
         a = np.asarray(multipliers)
-        sols = self._solutions(a)  # (m, k t)
+        scaled = self._solutions(a, scale=True)  # (m, k t): a diag(g) U' y~
         g_a = a[None, :] / (self.evals[:, None] + a[None, :])  # (m, k): a g
         n, m = self.U.shape
         k, t = a.size, self.z.shape[1]
@@ -211,11 +213,11 @@ class DualRidge:
         np.divide(1.0, self.root, out=unscale, where=self.root > 0)
         block = max(64, _BLOCK_ELEMENTS // max(m + k * t, 1))
         for start in range(0, n, block):
-            rows = np.arange(start, min(start + block, n))
-            Ub = self.U[rows]
-            resid = (Ub @ sols).reshape(rows.size, k, t)  # (K + a I)^-1 y~
-            resid *= (unscale[rows, None] * a[None, :])[:, :, None]  # r = a (...) / sqrt(omega)
-            yield rows, resid, (Ub**2) @ g_a if leverage else None
+            stop = min(start + block, n)
+            Ub = self.U[start:stop]  # a view
+            resid = (Ub @ scaled).reshape(stop - start, k, t)  # a (K + a I)^-1 y~
+            resid *= unscale[start:stop, None, None]  # r = a (K + a I)^-1 y~ / sqrt(omega)
+            yield np.arange(start, stop), resid, np.square(Ub) @ g_a if leverage else None
 
 
 #: The kernel form serves n >= p only where the columns' squared norms (over their penalty scale)
@@ -241,13 +243,55 @@ def decompose(problem: Problem, n_alphas: int = 1) -> PrimalRidge | DualRidge:
         n < p or kernel_is_cheaper(n, p, n_alphas, n_targets)
     )
     if kernel:
-        design = problem.design
+        design = kernel_design(problem)
         d = penalty_scale(problem, design.col_norm_sq)
         scales = design.col_norm_sq[design.col_norm_sq > 0] / d[design.col_norm_sq > 0] ** 2
         if n < p or scales.size == 0 or scales.max() <= KERNEL_SCALE_SPREAD * scales.min():
-            return DualRidge(problem, d)
+            return DualRidge(design, d, problem.fit_intercept)
     stats = problem.statistics
     return PrimalRidge(stats, penalty_scale(problem, stats.col_norm_sq))
+
+
+#: A dense X's kernel is formed from X itself, not centred (``kernel_eigh`` projects the
+#: intercept's direction out of it), where every column's weighted mean is at most this many
+#: of its standard deviations and a constant column is zero: the rounding of X X' is then at most
+#: 1 + ratio^2 = 2 times that of the centred kernel.
+KERNEL_OFFSET_RATIO = 1.0
+
+
+def kernel_design(problem: Problem) -> WeightedDesign:
+    """The data the kernel is formed from: a dense X as it is (``RawDesign``, no copy) where its
+    columns' offsets are small (``KERNEL_OFFSET_RATIO``), else centred and weighted in its own
+    row order (``row_major_design``: one streaming pass, where the Fortran-ordered
+    ``problem.design`` of a C-ordered X is a transposing copy); a sparse X as it is."""
+    X, y, sw = problem.X, problem.y, problem.sw
+    if "design" in problem.__dict__ or not isinstance(X, np.ndarray):  # built already, sparse
+        return problem.design
+    raw = np.einsum("ij,ij,i->j", X, X, sw, dtype=np.float64)
+    if problem.fit_intercept:
+        x_offset, y_offset = np.asarray(X.T @ sw, dtype=np.float64), sw @ y
+    else:
+        x_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1:])[()]
+    centred = raw - x_offset**2  # to a few ulps where the offsets are small
+    if np.any(x_offset**2 > KERNEL_OFFSET_RATIO**2 * centred):
+        return row_major_design(X, y, problem.sample_weight, problem.fit_intercept)
+    root = np.sqrt(sw)
+    y_c = y - y_offset
+    empty = np.empty(0, dtype=np.int64)
+    return RawDesign(
+        X,
+        np.empty(0),
+        empty,
+        empty,
+        False,
+        sw,
+        x_offset,
+        y_c * (root if y.ndim == 1 else root[:, None]),
+        y_offset,
+        sw @ y_c**2,
+        drop_constant_columns(centred, raw),
+        root,
+    )
 
 
 @dataclass(frozen=True)
@@ -279,11 +323,12 @@ def leave_one_out(
     blocks = model.residuals(problem.X, problem.y, s, a, problem.fit_intercept, leverage=not gcv)
     for rows, resid, complement in blocks:
         if complement is None:  # GCV
-            acc += np.einsum("b,bkt->kt", omega[rows], resid**2)
+            acc += (omega[rows] @ np.square(resid).reshape(rows.size, -1)).reshape(k, t)
             continue
         check_leverage(complement, rows, omega)
         e = resid / complement[:, :, None]
-        acc += np.einsum("b,bkt->kt", omega[rows], np.abs(e) if scoring == "mae" else e**2)
+        loss = np.abs(e) if scoring == "mae" else np.square(e)
+        acc += (omega[rows] @ loss.reshape(rows.size, -1)).reshape(k, t)
         if stored is not None:
             stored[rows] = (e**2).transpose(0, 2, 1)
     if gcv:

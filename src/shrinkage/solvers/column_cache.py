@@ -180,7 +180,8 @@ def _moments(
 
 
 def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
-    """``WeightedDesign.build`` for a dense float64 X, its ``Xd`` a C-ordered copy.
+    """``WeightedDesign.build`` for a dense float64 X, its ``Xd`` a C-ordered copy (``y`` one
+    target or several, as columns).
 
     The same arithmetic as the Fortran build (``sqrt(sw) * (X - x_offset)``, squared norms of the
     centred columns; a column is constant where that norm is below (100 eps)^2 of its raw one,
@@ -210,7 +211,7 @@ def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept
         False,
         sw,
         x_offset,
-        y_c * root,
+        y_c * (root if y_c.ndim == 1 else root[:, None]),
         y_offset,
         sw @ y_c**2,
         drop_constant_columns(col_norm_sq, col_norm_sq + x_offset**2),

@@ -12,6 +12,7 @@ import scipy.linalg as la
 import scipy.sparse as sp
 
 from ..datafits.quadratic import SufficientStatistics, WeightedDesign
+from .column_cache import RawDesign
 
 
 def ridge_cholesky(G: np.ndarray, q: np.ndarray, l2: np.ndarray) -> np.ndarray:
@@ -75,21 +76,24 @@ def ridge_path_dual(
 def kernel_eigh(K: np.ndarray, null: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (clipped at 0) and eigenvectors U of the n x n kernel K (overwritten).
 
-    With ``null`` (a unit vector that K maps to 0: sqrt of the normalised sample weights, the
-    intercept's direction once the rows are centred), the eigendecomposition of K on null's
-    orthogonal complement: U (n, n - 1) with U U' = I - null null'.  One Householder reflection
-    P (P null = +-e_1) deflates it: P K P has a zero first row, its trailing block is decomposed
-    and U = P [0; W].  Then 1 - h_ii = sum_j U_ij^2 a / (l_j + a) for the centred fit's hat
-    matrix, without the cancellation of 1 - null_i^2 - sum_j U_ij^2 l_j / (l_j + a); and no
-    computed eigenvector is taken for the intercept's (in a repeated null space they are any
-    basis of it).
+    With ``null`` (a unit vector: sqrt of the normalised sample weights, the intercept's
+    direction), the eigendecomposition of C K C on null's orthogonal complement, C = I - null
+    null': U (n, n - 1) with U U' = I - null null'.  One Householder reflection P (P null =
+    +-e_1) deflates it: P C = (I - e_1 e_1') P, so the trailing block of P K P is that of
+    P C K C P (K need not map null to 0: the kernel of uncentred rows is centred this way), it
+    is decomposed and U = P [0; W].  Then 1 - h_ii = sum_j U_ij^2 a / (l_j + a) for the centred
+    fit's hat matrix, without the cancellation of 1 - null_i^2 - sum_j U_ij^2 l_j / (l_j + a);
+    and no computed eigenvector is taken for the intercept's (in a repeated null space they are
+    any basis of it).  Only K's lower triangle is read (``kernel`` forms no other), and LAPACK's
+    divide and conquer (``syevd``) computes all the eigenpairs.
 
     Parameters
     ----------
     K : numpy.ndarray
-        (n, n) symmetric positive semi-definite, float64; its contents are destroyed.
+        (n, n) symmetric positive semi-definite, float64, its lower triangle read; its contents
+        are destroyed.
     null : numpy.ndarray, optional
-        (n,) a unit vector with K null = 0.
+        (n,) a unit vector, the direction projected out.
 
     Returns
     -------
@@ -106,31 +110,75 @@ def kernel_eigh(K: np.ndarray, null: np.ndarray | None = None) -> tuple[np.ndarr
     >>> evals.round(6), U.shape, bool(np.allclose(U @ U.T, np.eye(3) - 1 / 3))
     (array([1.394449, 8.605551]), (3, 2), True)
     """
-    A = K.T if K.flags.c_contiguous else K  # Fortran order (K is symmetric), for LAPACK
+    # LAPACK reads Fortran order: K's lower triangle is the upper one of its transpose
+    if K.flags.f_contiguous:
+        A, lower = K, 1
+    elif K.flags.c_contiguous:
+        A, lower = K.T, 0
+    else:
+        A, lower = np.asfortranarray(K), 1
     if null is None:
-        evals, U = la.eigh(A, driver="evd", overwrite_a=True, check_finite=False)
+        evals, U = la.eigh(A, lower=bool(lower), driver="evd", overwrite_a=True, check_finite=False)
         return np.maximum(evals, 0.0), U
     v = null.astype(np.float64)  # P = I - beta v v' maps null to -sign(null_1) e_1
     v[0] += 1.0 if null[0] >= 0 else -1.0
     beta = 2.0 / (v @ v)
-    Kv = K @ v
+    Kv = la.blas.dsymv(1.0, A, v, lower=lower)
     w = beta * Kv - (0.5 * beta**2 * (v @ Kv)) * v  # P K P = K - v w' - w v'
-    A = la.blas.dsyr2(-1.0, v, w, a=A, lower=1, overwrite_a=1)  # in place, lower triangle
-    evals, W = la.eigh(A[1:, 1:], driver="evd", overwrite_a=True, check_finite=False)
-    U = np.empty((A.shape[0], W.shape[1]))
+    A = la.blas.dsyr2(-1.0, v, w, a=A, lower=lower, overwrite_a=1)  # in place, one triangle
+    evals, W = la.eigh(
+        A[1:, 1:], lower=bool(lower), driver="evd", overwrite_a=True, check_finite=False
+    )
+    U = np.empty((A.shape[0], W.shape[1]), order="F")
     U[0] = 0.0
     U[1:] = W
-    U -= np.outer(beta * v, v[1:] @ W)
+    if U.size:  # U -= beta v (v' [0; W]), in place
+        U = la.blas.dger(-beta, v, v[1:] @ W, a=U, overwrite_a=1)
     return np.maximum(evals, 0.0), U
 
 
+def kernel(A: np.ndarray) -> np.ndarray:
+    """A A' for a dense (n, p) A, by a symmetric rank-p update (BLAS ``dsyrk``): half the flops
+    of a general product; only the lower triangle is formed (Fortran order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> kernel(A)  # the upper triangle is not formed
+    array([[ 5.,  0.],
+           [11., 25.]])
+    """
+    A = np.asarray(A, dtype=np.float64)
+    if A.flags.c_contiguous:  # A' is Fortran-ordered (p, n): K = (A')' A'
+        return la.blas.dsyrk(1.0, A.T, trans=1, lower=1)
+    return la.blas.dsyrk(1.0, np.asfortranarray(A), lower=1)
+
+
 def _kernel_and_adjoint(design: WeightedDesign, d: np.ndarray):
-    """K = X~ X~' and v -> X~' v for X~ = sqrt(S) X_c D^-1."""
+    """K = X~ X~' (dense X: its lower triangle only, ``kernel``) and M -> X~' M for
+    X~ = sqrt(S) X_c D^-1.
+
+    A ``RawDesign`` keeps X uncentred: K is then the kernel of sqrt(S) X D^-1, equal to X~ X~'
+    on the orthogonal complement of sqrt(sw), the intercept's direction (``kernel_eigh``
+    projects it out), and X~' M = D^-1 (X' S^1/2 M - x_offset sqrt(sw)' M).
+    """
     if not design.is_sparse:
         Xs = design.Xd.astype(np.float64, copy=False)
         if np.any(d != 1.0):
-            Xs = Xs / d[None, :]
-        return Xs @ Xs.T, lambda M: Xs.T @ M
+            Xs = Xs / d[None, :]  # in Xd's memory order
+        K = kernel(Xs)
+        if not isinstance(design, RawDesign):
+            return K, lambda M: Xs.T @ M
+        root, offset = design.root, design.x_offset / d
+        K *= root[:, None]
+        K *= root[None, :]
+
+        def raw_adjoint(M):
+            RM = root[:, None] * M
+            return Xs.T @ RM - np.outer(offset, root @ M)
+
+        return K, raw_adjoint
     Xs = design._csc() @ sp.diags(1.0 / d)
     m = design.x_offset / d
     root = np.sqrt(design.sw)
