@@ -126,7 +126,7 @@ def run(
     for a in alphas:
         fit = family.solve(float(a), w, b, state)
         w, b, state = fit.w, fit.intercept, fit.state
-        fits.append(replace(fit, state=None))
+        fits.append(fit if fit.state is None else replace(fit, state=None))
         if stop is not None and stop(fit):
             break
     return fits

@@ -120,8 +120,12 @@ class ElasticNetPenalty:
         >>> L2(2.0, 2).weights().l2
         array([2., 2.])
         """
-        c = np.ones_like(self.factors) if self.scale is None else self.scale
         base = self.alpha * self.factors
+        if self.scale is None:
+            return PenaltyWeights(
+                base * self.l1_ratio, base * (1.0 - self.l1_ratio), self.lower, self.upper
+            )
+        c = self.scale
         return PenaltyWeights(
             base * self.l1_ratio * c, base * (1.0 - self.l1_ratio) * c**2, self.lower, self.upper
         )
