@@ -19,7 +19,7 @@ from ..penalties.l1_l2 import PenaltyWeights
 from ..solvers.cd import solve_cd
 from ..solvers.choice import choose_solver, gram_form
 from ..solvers.column_cache import ColumnCache, RawDesign, dense_design, needs_cache
-from ..solvers.gram import solve_gram
+from ..solvers.gram import GramSetup, solve_gram
 from ..solvers.result import Fit
 from ..solvers.ridge import ridge_cholesky, ridge_path_dual, ridge_path_primal
 from .engine import assemble, grid, run
@@ -87,12 +87,20 @@ class LeastSquares:
         if isinstance(self.data, WeightedDesign) and needs_cache(self.data):
             self.cache = ColumnCache.of(self.data)
         self.scale = problem.column_scale(self.data.col_norm_sq)
+        #: the Gram solver's per-statistics setup, made once for the path's alphas
+        self.gram_setup = None if isinstance(self.data, WeightedDesign) else GramSetup(self.data)
 
     def fit(self, pw: PenaltyWeights, w_start: np.ndarray, state: Any = None) -> Fit:
         """The solver at the kernels' weights ``pw`` from ``w_start`` (and its residual)."""
         if not isinstance(self.data, WeightedDesign):  # self.kind == "gram"
             return solve_gram(
-                self.data, pw, w_start, tol=self.tol, max_iter=self.max_iter, screen=self.screen
+                self.data,
+                pw,
+                w_start,
+                tol=self.tol,
+                max_iter=self.max_iter,
+                screen=self.screen,
+                setup=self.gram_setup,
             )
         return solve_cd(
             self.data,

@@ -54,6 +54,7 @@ def solve_gram(
     max_iter: int,
     screen: bool = True,
     anderson: bool = True,
+    setup: GramSetup | None = None,
 ) -> Fit:
     """Same objective, tolerance and stopping rule as ``solve_cd``, from the statistics.
 
@@ -74,6 +75,9 @@ def solve_gram(
         Gap-safe screening.
     anderson : bool, default=True
         Anderson extrapolation in the inner solves.
+    setup : GramSetup, optional
+        What the solve needs from ``stats`` alone (a path makes it once for all its alphas);
+        made here when not given.
 
     Returns
     -------
@@ -94,10 +98,11 @@ def solve_gram(
     >>> fit.converged, np.flatnonzero(fit.w).tolist()
     (True, [0, 3])
     """
-    w = np.clip(np.where(stats.col_norm_sq > 0, w0, 0.0), pw.lower, pw.upper).astype(np.float64)
-    yty = float(stats.yty)
+    setup = GramSetup(stats) if setup is None else setup
+    w = np.minimum(np.maximum(np.where(setup.active, w0, 0.0), pw.lower), pw.upper)
+    yty = setup.yty
     tol_abs = tol * yty if yty > 0 else tol * np.finfo(float).tiny
-    model = GramCD(stats, pw, w, tol_abs, screen=screen, anderson=anderson)
+    model = GramCD(setup, pw, w, tol_abs, screen=screen, anderson=anderson)
     fraction = _INNER_FRACTION
     if model.whole_set:
         lasso = not np.any(pw.l2 > 0)
@@ -110,11 +115,19 @@ class _Columns:
     """The columns still in play (not screened out), their penalty arrays, and the free columns'
     products (G[idx, free], q[free]) that the certificate projects out."""
 
-    def __init__(self, keep: np.ndarray, pw: PenaltyWeights, free: np.ndarray, cross, q_free):
-        self.idx = np.flatnonzero(keep).astype(np.int64)
+    def __init__(
+        self,
+        keep: np.ndarray,
+        pw: PenaltyWeights,
+        free: np.ndarray,
+        cross,
+        q_free,
+        in_play: tuple[np.ndarray, np.ndarray] | None = None,
+    ):
+        #: ``in_play``: (flatnonzero(keep), ones of its size), when the caller has them
+        self.idx, self.everywhere = _in_play(keep) if in_play is None else in_play
         #: every column is in play: the arrays over them are the whole ones (no copies)
         self.whole = self.idx.size == keep.size
-        self.everywhere = np.ones(self.idx.size, dtype=bool)
         self.pw = (
             pw
             if self.whole
@@ -125,6 +138,45 @@ class _Columns:
         self.free = free if self.whole else np.searchsorted(self.idx, free).astype(np.int64)
         self.cross = cross if self.whole else np.ascontiguousarray(cross[self.idx])
         self.q_free = q_free
+
+
+def _in_play(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the indices of ``keep``'s True entries, an all-True mask over them)."""
+    idx = np.flatnonzero(keep).astype(np.int64)
+    return idx, np.ones(idx.size, dtype=bool)
+
+
+class GramSetup:
+    """What a Gram solve needs from the statistics alone, made once: a path's alphas share it.
+
+    Parameters
+    ----------
+    stats : SufficientStatistics or GramColumns
+        The statistics (their G, or its columns, q, y'Sy and the columns' squared norms).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.datafits import sufficient_statistics
+    >>> X = np.column_stack([np.arange(4.0), np.ones(4)])  # the second column is constant
+    >>> setup = GramSetup(sufficient_statistics(X, np.arange(4.0), np.ones(4), True))
+    >>> setup.active.tolist(), setup.whole_set
+    ([True, False], True)
+    """
+
+    def __init__(self, stats: SufficientStatistics | GramColumns):
+        self.stats = stats
+        self.q = np.asarray(stats.q, dtype=np.float64)
+        self.yty = float(stats.yty)
+        self.lipschitz = stats.col_norm_sq
+        #: the columns in play before any screening (a constant column never is)
+        self.active = self.lipschitz > 0
+        self.in_play = _in_play(self.active)
+        full = isinstance(stats, SufficientStatistics)
+        self.gram = stats.solver_gram if full else np.empty((0, 0))
+        self.full = full
+        #: every column in play is in every working set (``_WHOLE_SET``)
+        self.whole_set = full and self.q.size <= _WHOLE_SET
 
 
 class GramCD:
@@ -141,7 +193,7 @@ class GramCD:
 
     def __init__(
         self,
-        stats: SufficientStatistics | GramColumns,
+        setup: GramSetup,
         pw: PenaltyWeights,
         w: np.ndarray,
         tol_abs: float,
@@ -149,31 +201,27 @@ class GramCD:
         screen: bool,
         anderson: bool,
     ):
-        self.stats, self.pw, self.w, self.tol_abs = stats, pw, w, tol_abs
+        self.stats, self.pw, self.w, self.tol_abs = setup.stats, pw, w, tol_abs
         self.use_screen, self.anderson = screen, anderson
-        self.q = np.asarray(stats.q, dtype=np.float64)
-        self.yty = float(stats.yty)
-        self.lipschitz = stats.col_norm_sq
+        self.q, self.yty, self.lipschitz = setup.q, setup.yty, setup.lipschitz
         # every l1 > 0 (the common case): no free column, without ``unpenalized_columns``' masks
         free = np.empty(0, dtype=np.int64) if pw.l1.all() else pw.unpenalized_columns()
         self.free = free.astype(np.int64)
         p = w.size
-        self.free_cross = stats.columns(self.free) if self.free.size else np.empty((p, 0))
-        self.active = self.lipschitz > 0
-        self.cols = _Columns(self.active, pw, self.free, self.free_cross, self.q[self.free])
+        self.free_cross = self.stats.columns(self.free) if self.free.size else np.empty((p, 0))
+        self.active = setup.active.copy()  # screening clears entries
+        self.cols = _Columns(
+            self.active, pw, self.free, self.free_cross, self.q[self.free], setup.in_play
+        )
         self.corr = self.q.copy()
         self.scores = np.zeros(0)
         self.gap, self.theta_corr = np.inf, np.zeros(0)
         self.r_dot_y, self.residual_sq = self.yty, self.yty
         self.polished = False
         #: a whole G and no free column: the certificate is one kernel (``gram_certificate``)
-        full = isinstance(stats, SufficientStatistics)
-        self.gram = (
-            stats.solver_gram if isinstance(stats, SufficientStatistics) else np.empty((0, 0))
-        )
-        self.fused = full and self.free.size == 0
-        #: every column in play is in every working set (``_WHOLE_SET``)
-        self.whole_set = full and p <= _WHOLE_SET
+        self.gram = setup.gram
+        self.fused = setup.full and self.free.size == 0
+        self.whole_set = setup.whole_set
 
     def certify(self, budget: int) -> Certificate:
         stats, cols, w = self.stats, self.cols, self.w
