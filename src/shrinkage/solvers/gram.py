@@ -172,11 +172,12 @@ class GramSetup:
         #: the columns in play before any screening (a constant column never is)
         self.active = self.lipschitz > 0
         self.in_play = _in_play(self.active)
-        full = isinstance(stats, SufficientStatistics)
-        self.gram = stats.solver_gram if full else np.empty((0, 0))
-        self.full = full
+        self.full = isinstance(stats, SufficientStatistics)
+        self.gram = (
+            stats.solver_gram if isinstance(stats, SufficientStatistics) else np.empty((0, 0))
+        )
         #: every column in play is in every working set (``_WHOLE_SET``)
-        self.whole_set = full and self.q.size <= _WHOLE_SET
+        self.whole_set = self.full and self.q.size <= _WHOLE_SET
 
 
 class GramCD:
