@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from shrinkage.datafits._quadratic_kernels import shifted_moments, sparse_moments, take_block
 from shrinkage.solvers._column_kernels import moments
+from shrinkage.solvers._kernels import _sparse_column_dot, _sparse_correlations
 
 
 def _reference(X, sw, v, centre):
@@ -72,3 +73,27 @@ def test_take_block_is_the_submatrix():
     cols = np.array([4, 0, 5], dtype=np.int64)
     for kernel in (take_block, take_block.py_func):
         np.testing.assert_array_equal(kernel(G, cols), G[np.ix_(cols, cols)])
+
+
+@pytest.mark.parametrize("weights", ["one entry", "per row"])
+@pytest.mark.parametrize("density", [0.05, 0.9])  # few stored values (S r never formed), many
+def test_sparse_correlations_are_the_centred_weighted_products(weights, density):
+    # out[j] = sum_i s_i x_ij r_i - x_offset_j rsum, where rsum = sum_i s_i r_i (the centring)
+    rng = np.random.default_rng(int(density * 100))
+    n, p = 30, 12
+    X = sp.random(n, p, density=density, format="csc", random_state=rng)
+    X.indices = X.indices.astype(np.int32)
+    sw_full = np.full(n, 1.0 / n) if weights == "one entry" else rng.uniform(0.5, 2.0, n) / n
+    sw = sw_full[:1] if weights == "one entry" else sw_full
+    x_offset, r = rng.standard_normal(p), rng.standard_normal(n)
+    rsum = float(sw_full @ r)
+    expected = X.T @ (sw_full * r) - x_offset * rsum
+    ws = np.array([0, 3, 4, 7, 11], dtype=np.int64)
+    for kernel in (_sparse_correlations, _sparse_correlations.py_func):
+        out = np.zeros(p)
+        kernel(X.data, X.indices, X.indptr, sw, x_offset, r, rsum, ws, out)
+        np.testing.assert_allclose(out[ws], expected[ws], rtol=1e-12, atol=1e-14)
+        assert np.all(np.delete(out, ws) == 0.0)  # only the working set is written
+    for kernel in (_sparse_column_dot, _sparse_column_dot.py_func):
+        got = [kernel(j, X.data, X.indices, X.indptr, sw, x_offset, r, rsum) for j in range(p)]
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
