@@ -121,14 +121,10 @@ class ElasticNetPenalty:
         array([2., 2.])
         """
         base = self.alpha * self.factors
-        if self.scale is None:
-            return PenaltyWeights(
-                base * self.l1_ratio, base * (1.0 - self.l1_ratio), self.lower, self.upper
-            )
-        c = self.scale
-        return PenaltyWeights(
-            base * self.l1_ratio * c, base * (1.0 - self.l1_ratio) * c**2, self.lower, self.upper
-        )
+        l1, l2 = base * self.l1_ratio, base * (1.0 - self.l1_ratio)
+        if self.scale is not None:
+            l1, l2 = l1 * self.scale, l2 * self.scale**2
+        return PenaltyWeights(l1, l2, self.lower, self.upper)
 
     def value(self, w: np.ndarray) -> float:
         """Omega(w).

@@ -25,6 +25,7 @@ from . import _kernels
 from ._constants import WS_START
 from ._threads import blas_threads_for
 from .column_cache import ColumnCache, needs_cache
+from .columns import ColumnsInPlay
 from .orthant_newton import OrthantNewton
 from .result import Fit
 
@@ -46,21 +47,6 @@ SPARSE_FILLED_GROWTH = 4
 #: (``_newton_pays``): below, coordinate descent converges fast and the step costs more than
 #: the epochs it saves
 _NEWTON_MIN_EPOCHS_L2 = 8
-
-
-class _Columns:
-    """The columns still in play (not screened out) and the penalty arrays restricted to them."""
-
-    def __init__(self, keep: np.ndarray, pw: PenaltyWeights, free: np.ndarray, free_products):
-        self.idx = np.flatnonzero(keep).astype(np.int64)
-        self.pw = PenaltyWeights(
-            pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx], pw.upper[self.idx]
-        )
-        # free columns are never screened (no L1 part), so they are all in idx
-        self.free = np.searchsorted(self.idx, free).astype(np.int64)
-        cross, q_free = free_products
-        self.cross = np.ascontiguousarray(cross[self.idx])
-        self.q_free = q_free
 
 
 def solve_cd(
@@ -177,7 +163,7 @@ class LeastSquaresCD:
             design.cross_gram(self.free) if self.free.size else (np.empty((p, 0)), np.empty(0))
         )
         self.active = design.col_norm_sq > 0
-        self.cols = _Columns(self.active, pw, self.free, self.free_products)
+        self.cols = ColumnsInPlay(self.active, pw, self.free, *self.free_products)
         self.corr = np.zeros(p)
         self.first_corr = first_corr
         self.buffer = np.empty(p)
@@ -239,20 +225,11 @@ class LeastSquaresCD:
         if not self.use_screen:
             return False
         design, w, idx = self.design, self.w, self.cols.idx
-        kept = self.active[idx].copy()
-        _kernels.screen_gap_safe(
-            self.theta_corr,
-            design.col_norm_sq[idx],
-            np.sqrt(2.0 * self.gap),
-            self.cols.pw.l1,
-            self.cols.pw.lower,
-            self.cols.pw.upper,
-            kept,
-        )
-        if kept.all():
+        out = self.cols.screened_out(self.theta_corr, design.col_norm_sq[idx], self.gap)
+        if not out.any():
             return False
-        self.active[idx[~kept]] = False
-        dropped = idx[~kept & (w[idx] != 0)]
+        self.active[idx[out]] = False
+        dropped = idx[out & (w[idx] != 0)]
         if self.cache is not None and dropped.size:
             self.r += self._columns(dropped) @ w[dropped]
         for j in dropped if self.cache is None else ():
@@ -260,7 +237,7 @@ class LeastSquaresCD:
                 j, -w[j], *self.args[:4], design.x_offset, self.r, self.rsum, design.is_sparse
             )
         w[dropped] = 0.0
-        self.cols = _Columns(self.active, self.pw, self.free, self.free_products)
+        self.cols = ColumnsInPlay(self.active, self.pw, self.free, *self.free_products)
         if dropped.size:
             return True  # the residual changed: recompute the correlations first
         self.scores = self._violations()
@@ -420,7 +397,7 @@ def _settled(before: np.ndarray, after: np.ndarray) -> bool:
 
 def _gap_off_support(
     design: WeightedDesign,
-    cols: _Columns,
+    cols: ColumnsInPlay,
     w: np.ndarray,
     corr: np.ndarray,
     r_dot_y: float,

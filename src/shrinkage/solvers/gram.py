@@ -20,6 +20,7 @@ from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties._separable import ELASTIC_NET
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
+from .columns import ColumnsInPlay, in_play
 from .result import Fit
 
 #: a working set's new Gram columns are formed in batches of at least this many (the next best
@@ -111,41 +112,6 @@ def solve_gram(
     return Fit(model.w, float(out.cert.gap), out.epochs, out.cert.converged, float(tol_abs))
 
 
-class _Columns:
-    """The columns still in play (not screened out), their penalty arrays, and the free columns'
-    products (G[idx, free], q[free]) that the certificate projects out."""
-
-    def __init__(
-        self,
-        keep: np.ndarray,
-        pw: PenaltyWeights,
-        free: np.ndarray,
-        cross,
-        q_free,
-        in_play: tuple[np.ndarray, np.ndarray] | None = None,
-    ):
-        #: ``in_play``: (flatnonzero(keep), ones of its size), when the caller has them
-        self.idx, self.everywhere = _in_play(keep) if in_play is None else in_play
-        #: every column is in play: the arrays over them are the whole ones (no copies)
-        self.whole = self.idx.size == keep.size
-        self.pw = (
-            pw
-            if self.whole
-            else PenaltyWeights(
-                pw.l1[self.idx], pw.l2[self.idx], pw.lower[self.idx], pw.upper[self.idx]
-            )
-        )
-        self.free = free if self.whole else np.searchsorted(self.idx, free).astype(np.int64)
-        self.cross = cross if self.whole else np.ascontiguousarray(cross[self.idx])
-        self.q_free = q_free
-
-
-def _in_play(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the indices of ``keep``'s True entries, an all-True mask over them)."""
-    idx = np.flatnonzero(keep).astype(np.int64)
-    return idx, np.ones(idx.size, dtype=bool)
-
-
 class GramSetup:
     """What a Gram solve needs from the statistics alone, made once: a path's alphas share it.
 
@@ -171,7 +137,7 @@ class GramSetup:
         self.lipschitz = stats.col_norm_sq
         #: the columns in play before any screening (a constant column never is)
         self.active = self.lipschitz > 0
-        self.in_play = _in_play(self.active)
+        self.in_play = in_play(self.active)
         self.full = isinstance(stats, SufficientStatistics)
         self.gram = (
             stats.solver_gram if isinstance(stats, SufficientStatistics) else np.empty((0, 0))
@@ -211,7 +177,7 @@ class GramCD:
         p = w.size
         self.free_cross = self.stats.columns(self.free) if self.free.size else np.empty((p, 0))
         self.active = setup.active.copy()  # screening clears entries
-        self.cols = _Columns(
+        self.cols = ColumnsInPlay(
             self.active, pw, self.free, self.free_cross, self.q[self.free], setup.in_play
         )
         self.corr = self.q.copy()
@@ -284,22 +250,15 @@ class GramCD:
         if not self.use_screen or self.whole_set:
             return False
         idx, w = self.cols.idx, self.w
-        kept = np.ones(idx.size, dtype=bool)
-        _kernels.screen_gap_safe(
-            self.theta_corr,
-            self.lipschitz[idx],
-            np.sqrt(2.0 * self.gap),
-            self.cols.pw.l1,
-            self.cols.pw.lower,
-            self.cols.pw.upper,
-            kept,
-        )
-        if kept.all():
+        out = self.cols.screened_out(self.theta_corr, self.lipschitz[idx], self.gap)
+        if not out.any():
             return False
-        self.active[idx[~kept]] = False
-        dropped = idx[~kept & (w[idx] != 0)]
+        self.active[idx[out]] = False
+        dropped = idx[out & (w[idx] != 0)]
         w[dropped] = 0.0
-        self.cols = _Columns(self.active, self.pw, self.free, self.free_cross, self.q[self.free])
+        self.cols = ColumnsInPlay(
+            self.active, self.pw, self.free, self.free_cross, self.q[self.free]
+        )
         if dropped.size:
             return True  # the point changed: certify again
         self.scores = self._violations()
