@@ -216,3 +216,32 @@ def test_a_loose_tol_still_closes_the_support(seed, l1_ratio, sparse, monkeypatc
     monkeypatch.setattr(kernels, "optimality_checks", lambda *a: (True, checks(*a)[1]))
     gap_only = solve_cd(pb.design, pw, np.zeros(300), tol=1e-3, max_iter=10_000)
     assert gap_only.n_iter < fit.n_iter and zero_violations(gap_only.w).max() > 1e-5
+
+
+def test_once_the_gap_is_within_tol_the_inner_solves_keep_the_support_and_its_violators(
+    monkeypatch,
+):
+    """While zero coordinates alone keep the solver going (gap <= tol, support not closed), an
+    inner solve runs on the support and the violating zero coordinates of its working set, no
+    other: the rest would only be visited."""
+    import shrinkage.solvers.cd as cd
+
+    pb, X, y = problem(n=60, p=300, seed=3)
+    Xc, yc, s = reference(X, y)
+    pw = weights(np.abs(Xc.T @ (s * yc)).max() / 15, 0.5, 300)
+    calls = []
+    closing = cd.LeastSquaresCD._closing
+
+    def recorded(model, ws):
+        out = closing(model, ws)
+        scores = model.scores[np.searchsorted(model.cols.idx, ws)]
+        calls.append((ws, out, model.w[ws] != 0, scores > 0, model.gap, model.tol_abs))
+        return out
+
+    monkeypatch.setattr(cd.LeastSquaresCD, "_closing", recorded)
+    fit = cd.solve_cd(pb.design, pw, np.zeros(300), tol=1e-3, max_iter=10_000)
+    assert fit.converged and calls
+    for ws, out, nonzero, violating, gap, tol_abs in calls:
+        assert gap <= tol_abs
+        np.testing.assert_array_equal(out, ws[nonzero | violating])
+        assert out.size < ws.size
