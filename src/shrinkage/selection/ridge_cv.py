@@ -41,8 +41,9 @@ import scipy.sparse as sp
 
 from .._problem import Problem
 from ..datafits.quadratic import SufficientStatistics, WeightedDesign, drop_constant_columns
+from ..solvers._tridiagonal_kernels import inverse_diagonals, pivots, solves
 from ..solvers.column_cache import RawDesign, row_major_design
-from ..solvers.ridge import _kernel_and_adjoint, kernel_eigh, ridge_path_dual
+from ..solvers.ridge import _kernel_and_adjoint, kernel_tridiagonal, ridge_path_dual
 from ._folds import FoldStatistics
 from .cv import prediction_errors
 
@@ -170,54 +171,76 @@ class PrimalRidge:
 
 
 class DualRidge:
-    """Ridge through the n x n kernel K = X~ X~' (every column penalized): one eigendecomposition,
-    of K on the complement of the intercept's direction sqrt(omega) when there is one
-    (``kernel_eigh``).  With g = 1 / (l + a), the scaled residuals are a U diag(g) U' y~ and
-    1 - h_ii = a sum_j U_ij^2 g_j: for all the multipliers, one GEMM each."""
+    """Ridge through the n x n kernel K = X~ X~' (every column penalized): one tridiagonal
+    reduction K = Q T Q', on the complement of the intercept's direction sqrt(omega) when there
+    is one (``kernel_tridiagonal``).  For each multiplier a, T + a I = L D L' (O(m) flops); the
+    scaled residuals a Q (T + a I)^-1 Q' y~ are one GEMM for all the multipliers and
+    1 - h_ii = a [Q (T + a I)^-1 Q']_ii one sweep over Q (``inverse_diagonals``)."""
 
     def __init__(self, design: WeightedDesign, d: np.ndarray, intercept: bool):
         self.design, self.d = design, d
         K, self.adjoint = _kernel_and_adjoint(design, d)
         self.root = np.sqrt(design.sw)
-        self.evals, self.U = kernel_eigh(K, self.root if intercept else None)
+        self.diag, self.off, self.Q = kernel_tridiagonal(K, self.root if intercept else None)
         y = design.y.reshape(design.y.shape[0], -1)
         y_scaled = y * self.root[:, None] if design.is_sparse else y  # sqrt(omega) y_c
-        self.z = self.U.T @ y_scaled  # (m, t)
+        self.z = self.Q.T @ y_scaled  # (m, t)
         self.multi = design.y.ndim == 2
 
-    def _solutions(self, multipliers: np.ndarray, scale: bool = False) -> np.ndarray:
-        """(m, k t): diag(g) U' y~ for each multiplier; U times it is (K + a I)^-1 y~ (times a,
-        the scaled residual, with ``scale``)."""
-        a = np.asarray(multipliers)
-        g = (a if scale else 1.0) / (self.evals[:, None] + a[None, :])  # (m, k)
-        return (g[:, :, None] * self.z[:, None, :]).reshape(g.shape[0], a.size * self.z.shape[1])
+    def _factors(self, multipliers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """L's subdiagonal and 1 / D of T + a I, (m, k), for each multiplier a.  Where one is
+        not positive definite to working precision (a below the rounding of K's null space),
+        T is diagonalized first, once: Q <- Q Z, T <- diag(eigenvalues clipped at 0)."""
+        a = np.ascontiguousarray(multipliers, dtype=np.float64)
+        sub, inv_piv = pivots(self.diag, self.off, a)
+        if not np.all(inv_piv > 0) or not np.all(np.isfinite(inv_piv)):
+            evals, Z = la.eigh_tridiagonal(self.diag, self.off, check_finite=False)
+            self.diag, self.off = np.maximum(evals, 0.0), np.zeros(self.off.size)
+            self.Q, self.z = self.Q @ Z, Z.T @ self.z
+            sub, inv_piv = pivots(self.diag, self.off, a)
+        return sub, inv_piv
+
+    def _solutions(self, multipliers: np.ndarray) -> np.ndarray:
+        """(m, k t): (T + a I)^-1 Q' y~ for each multiplier; Q times it is (K + a I)^-1 y~."""
+        sub, inv_piv = self._factors(multipliers)
+        return solves(sub, inv_piv, self.z).reshape(self.z.shape[0], -1)
 
     def coefs(self, multipliers: np.ndarray) -> np.ndarray:
         """(k, p, t) coefficients for each multiplier a (l2 = a D^2)."""
         k, t, p = len(multipliers), self.z.shape[1], self.d.size
-        W = self.adjoint(self.U @ self._solutions(multipliers)) / self.d[:, None]  # (p, k t)
+        W = self.adjoint(self.Q @ self._solutions(multipliers)) / self.d[:, None]  # (p, k t)
         return W.reshape(p, k, t).transpose(1, 0, 2)
 
     def hat_trace(self, multipliers: np.ndarray) -> np.ndarray:
         a = np.asarray(multipliers)
-        return np.sum(self.evals[None, :] / (self.evals[None, :] + a[:, None]), axis=1)
+        evals = np.zeros(0)
+        if self.diag.size:
+            evals = la.eigvalsh_tridiagonal(self.diag, self.off, check_finite=False)
+        evals = np.maximum(evals, 0.0)
+        return np.sum(evals[None, :] / (evals[None, :] + a[:, None]), axis=1)
 
     def residuals(self, X, y, sw, multipliers: np.ndarray, intercept: bool, leverage: bool):
         """Yield (rows, residuals (b, k, t), 1 - leverages (b, k) or None) in row blocks."""
-        a = np.asarray(multipliers)
-        scaled = self._solutions(a, scale=True)  # (m, k t): a diag(g) U' y~
-        g_a = a[None, :] / (self.evals[:, None] + a[None, :])  # (m, k): a g
-        n, m = self.U.shape
+        a = np.asarray(multipliers, dtype=np.float64)
+        sub, inv_piv = self._factors(a)
         k, t = a.size, self.z.shape[1]
+        scaled = solves(sub, inv_piv, self.z)  # (m, k, t): (T + a I)^-1 Q' y~
+        scaled *= a[None, :, None]
+        scaled = scaled.reshape(scaled.shape[0], k * t)
+        complement = None
+        if leverage:  # 1 - h_ii = a [Q (T + a I)^-1 Q']_ii
+            complement = inverse_diagonals(np.ascontiguousarray(self.Q), sub, inv_piv)
+            complement *= a[None, :]
+        n, m = self.Q.shape
         unscale = np.zeros(n)  # 1 / sqrt(omega); a sample of weight 0 gets residual 0
         np.divide(1.0, self.root, out=unscale, where=self.root > 0)
         block = max(64, _BLOCK_ELEMENTS // max(m + k * t, 1))
         for start in range(0, n, block):
             stop = min(start + block, n)
-            Ub = self.U[start:stop]  # a view
-            resid = (Ub @ scaled).reshape(stop - start, k, t)  # a (K + a I)^-1 y~
+            resid = (self.Q[start:stop] @ scaled).reshape(stop - start, k, t)  # a (K+aI)^-1 y~
             resid *= unscale[start:stop, None, None]  # r = a (K + a I)^-1 y~ / sqrt(omega)
-            yield np.arange(start, stop), resid, np.square(Ub) @ g_a if leverage else None
+            lev = None if complement is None else complement[start:stop]
+            yield np.arange(start, stop), resid, lev
 
 
 #: The kernel form serves n >= p only where the columns' squared norms (over their penalty scale)
