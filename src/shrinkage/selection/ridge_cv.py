@@ -12,18 +12,20 @@ first two terms are the projections on the intercept and on the columns with pen
 - **Exact leave-one-out** (no refits): the held-out residual of sample i is
   e_i = r_i / (1 - h_ii), with r the full-fit residual.  Leaving a sample out keeps alpha (the
   penalty is not divided by the number of samples), which is what refitting ``Ridge(alpha)``
-  without that sample does.  One eigendecomposition gives h_ii and r_i for every alpha:
-  of the p x p matrix X~' X~ (then h_ii = s_i/sum(s) (1 + sum_j R_ij^2 / (l_j + a)) with
-  R = X_c D^-1 V), or of the n x n kernel X~ X~' = U diag(l) U' taken on the complement of the
-  intercept's direction sqrt(s / sum(s)), so that 1 - h_ii = a sum_j U_ij^2 / (l_j + a) and
-  r~ = a U diag(1 / (l + a)) U' y~ (scikit-learn's _RidgeGCV removes the intercept through the
-  eigenvector nearest that direction instead).  Every alpha's residuals and leverages are one
-  GEMM each.  The kernel is one symmetric rank-p update (``dsyrk``), of X itself where its
-  columns' offsets are small (that deflation centres it: no centred copy, ``kernel_design``).
-  The kernel serves p > n, and n >= p where it costs fewer flops (``kernel_is_cheaper``) and
-  the columns' scales are comparable; the primal form serves the rest and every problem with
-  unpenalized columns.
-- **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues.
+  without that sample does.  One decomposition gives h_ii and r_i for every alpha: the
+  eigendecomposition of the p x p matrix X~' X~ (then h_ii = s_i/sum(s) (1 + sum_j
+  R_ij^2 / (l_j + a)) with R = X_c D^-1 V), or the tridiagonal reduction of the n x n kernel
+  X~ X~' = Q T Q' taken on the complement of the intercept's direction sqrt(s / sum(s)), so
+  that 1 - h_ii = a [Q (T + a I)^-1 Q']_ii and r~ = a Q (T + a I)^-1 Q' y~, from the L D L'
+  factors of T + a I (O(n) flops per alpha; scikit-learn's _RidgeGCV eigendecomposes the
+  kernel and removes the intercept through the eigenvector nearest that direction).  Every
+  alpha's residuals are one GEMM, their leverages one sweep over Q.  The kernel is one
+  symmetric rank-p update (``dsyrk``), of X itself where its columns' offsets are small (that
+  deflation centres it: no centred copy, ``kernel_design``).  The kernel serves p > n, and
+  n >= p where it costs fewer flops (``kernel_is_cheaper``) and the columns' scales are
+  comparable; the primal form serves the rest and every problem with unpenalized columns.
+- **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues
+  (of T in the kernel form).
 - **K-fold**: the training statistics of every fold come from one pass over X by subtraction
   (``FoldStatistics``), then one p x p eigendecomposition per fold serves every alpha; with
   p > n each fold's kernel is decomposed once.  Each fold's fit is ``Ridge(alpha)`` on its
@@ -251,10 +253,14 @@ KERNEL_SCALE_SPREAD = 1e2
 
 def kernel_is_cheaper(n: int, p: int, n_alphas: int, n_targets: int) -> bool:
     """Whether the n x n kernel costs fewer flops than the p x p primal form: forming X~ X~'
-    (n^2 p), its eigendecomposition (about 8 n^3) and the held-out GEMMs (2 n^2 k (t + 1))
+    (n^2 p), its tridiagonal reduction and orthogonal factor (about 5 n^3 at GEMM speed), the
+    residuals' GEMM (2 n^2 k t) and the leverages' sweep (about 10 n^2 k, k alphas, t targets)
     against the Gram (n p^2), the pencil (about 14 p^3), X M (2 n p^2) and 2 n p k (t + 1)."""
     k = n_alphas * (n_targets + 1)
-    return n * n * (p + 8 * n + 2 * k) < p * p * (3 * n + 14 * p) + 2 * n * p * k
+    return (
+        n * n * (p + 5 * n + 2 * n_alphas * (n_targets + 5))
+        < p * p * (3 * n + 14 * p) + 2 * n * p * k
+    )
 
 
 def decompose(problem: Problem, n_alphas: int = 1) -> PrimalRidge | DualRidge:
