@@ -18,7 +18,7 @@ def _tridiagonal(m: int, seed: int):
     return diag, off, np.ascontiguousarray(Q)
 
 
-@pytest.mark.parametrize("m", [1, 2, 19])
+@pytest.mark.parametrize("m", [1, 2, 4, 19])
 @pytest.mark.parametrize("compiled", [True, False], ids=["numba", "python"])
 def test_shifted_solves_and_inverse_diagonals_match_dense_inverses(m, compiled):
     diag, off, Q = _tridiagonal(m, m)

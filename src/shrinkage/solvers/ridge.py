@@ -142,9 +142,9 @@ def kernel_tridiagonal(
     return diag, np.asarray(off), Q
 
 
-def kernel(A: np.ndarray) -> np.ndarray:
-    """A A' for a dense (n, p) A, by a symmetric rank-p update (BLAS ``dsyrk``): half the flops
-    of a general product; only the lower triangle is formed (Fortran order).
+def kernel(A: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """scale A A' for a dense (n, p) A, by a symmetric rank-p update (BLAS ``dsyrk``): half the
+    flops of a general product; only the lower triangle is formed (Fortran order).
 
     Examples
     --------
@@ -156,8 +156,8 @@ def kernel(A: np.ndarray) -> np.ndarray:
     """
     A = np.asarray(A, dtype=np.float64)
     if A.flags.c_contiguous:  # A' is Fortran-ordered (p, n): K = (A')' A'
-        return la.blas.dsyrk(1.0, A.T, trans=1, lower=1)
-    return la.blas.dsyrk(1.0, np.asfortranarray(A), lower=1)
+        return la.blas.dsyrk(scale, A.T, trans=1, lower=1)
+    return la.blas.dsyrk(scale, np.asfortranarray(A), lower=1)
 
 
 def _kernel_and_adjoint(design: WeightedDesign, d: np.ndarray):
@@ -172,12 +172,16 @@ def _kernel_and_adjoint(design: WeightedDesign, d: np.ndarray):
         Xs = design.Xd.astype(np.float64, copy=False)
         if np.any(d != 1.0):
             Xs = Xs / d[None, :]  # in Xd's memory order
-        K = kernel(Xs)
-        if not isinstance(design, RawDesign):
+        raw = isinstance(design, RawDesign)
+        root = design.root if raw else np.ones(0)
+        uniform = raw and root.size > 0 and bool(np.all(root == root[0]))  # scaled in dsyrk
+        K = kernel(Xs, float(root[0]) ** 2 if uniform else 1.0)
+        if not raw:
             return K, lambda M: Xs.T @ M
-        root, offset = design.root, design.x_offset / d
-        K *= root[:, None]
-        K *= root[None, :]
+        offset = design.x_offset / d
+        if not uniform:
+            K *= root[:, None]
+            K *= root[None, :]
 
         def raw_adjoint(M):
             RM = root[:, None] * M
