@@ -173,8 +173,8 @@ def _kernel_and_adjoint(design: WeightedDesign, d: np.ndarray):
         if np.any(d != 1.0):
             Xs = Xs / d[None, :]  # in Xd's memory order
         raw = isinstance(design, RawDesign)
-        root = design.root if raw else np.ones(0)
-        uniform = raw and root.size > 0 and bool(np.all(root == root[0]))  # scaled in dsyrk
+        root = design.root if isinstance(design, RawDesign) else np.ones(0)
+        uniform = root.size > 0 and bool(np.all(root == root[0]))  # scaled in dsyrk
         K = kernel(Xs, float(root[0]) ** 2 if uniform else 1.0)
         if not raw:
             return K, lambda M: Xs.T @ M
