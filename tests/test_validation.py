@@ -434,14 +434,6 @@ def test_check_array_is_scikit_learn_s_without_importing_it_for_float_arrays(opt
         np.testing.assert_array_equal(got, expected)
 
 
-def _fit_outcome(estimator, X, y):
-    try:
-        estimator.fit(X, y)
-    except Exception as e:  # the error is the outcome compared
-        return type(e), str(e)
-    return None
-
-
 SHAPES = {"wide": (30, 80), "tall": (400, 6)}  # dense_design and the Gram form
 
 
@@ -449,19 +441,29 @@ SHAPES = {"wide": (30, 80), "tall": (400, 6)}  # dense_design and the Gram form
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_a_scan_left_to_the_solver_gives_the_scan_s_message(bad, shape, order, fit_intercept):
-    """Lasso leaves X's scan to the column moments of its first pass over X: a bad X gets the
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_scan_left_to_the_solver_gives_the_scan_s_message(
+    bad, shape, order, fit_intercept, weighted
+):
+    """Lasso leaves X's scan to the column moments of its first pass over X (each data form's
+    arithmetic must carry a NaN or an infinity into them, wherever it sits): a bad X gets the
     message of the checks at the door (validate_data's for NaN / inf, check_design's for
     squares that overflow), as when the scan ran first."""
     rng = np.random.default_rng(3)
     X = np.asarray(rng.standard_normal(SHAPES[shape]), order=order)
     y = rng.standard_normal(X.shape[0])
-    X[X.shape[0] // 2, 2] = bad
-    with pytest.raises(ValueError) as door:
-        validate_data(s.Lasso(), X, y)
-        v.check_design(X)
-    got = _fit_outcome(s.Lasso(alpha=0.1, fit_intercept=fit_intercept), X, y)
-    assert got == (ValueError, str(door.value))
+    weights = rng.uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    n, p = X.shape
+    for i, j in [(0, 0), (n // 2, 2), (n - 1, p - 1)]:
+        bad_X = X.copy(order="K")
+        bad_X[i, j] = bad
+        with pytest.raises(ValueError) as door:
+            validate_data(s.Lasso(), bad_X, y)
+            v.check_design(bad_X)
+        lasso = s.Lasso(alpha=0.1, fit_intercept=fit_intercept)
+        with pytest.raises(ValueError) as got:
+            lasso.fit(bad_X, y, sample_weight=weights)
+        assert str(got.value) == str(door.value)
 
 
 def test_x_s_error_comes_before_the_others_when_its_scan_is_left_to_the_solver():
