@@ -293,7 +293,7 @@ class Problem:
         return self.offset
 
 
-def _column_moments(data: WeightedDesign | SufficientStatistics) -> tuple[np.ndarray, np.ndarray]:
+def _column_moments(data: object) -> tuple[np.ndarray, np.ndarray]:
     """(x_offset, weighted centred sums of squares) of a data form made from a dense X."""
     if isinstance(data, WeightedDesign) and not data.is_sparse:
         return data.x_offset, data.col_norm_sq
