@@ -24,6 +24,9 @@ from ._quadratic_kernels import shifted_moments, sparse_moments, take_block
 # in cache between the centring and the BLAS-3 product that reads them
 _GRAM_BLOCK_BYTES = 4 * 2**20
 _BLOCK_MIN_ROWS = 256
+#: ``GramColumns`` reads X in row blocks of about this size (the gathered columns' product is
+#: thinner than a rank-k update: smaller blocks stay in L2)
+_COLUMN_BLOCK_BYTES = 2**20
 #: ``_raw_statistics`` centres G after the product for columns whose mean is at most this many
 #: standard deviations (the rounding of G_jj then grows by at most this squared plus one)
 _RAW_OFFSET = 10.0
@@ -663,6 +666,20 @@ class GramColumns:
         """The columns among ``cols`` not formed yet."""
         return cols[:0] if self._full is not None else cols[self._slot[cols] < 0]
 
+    def sketch(self, stride: int) -> SufficientStatistics:
+        """The whole statistics of every ``stride``-th row (a dense X), each sample weighted as
+        in the full data: a cheap stand-in (1 / stride of the whole G's cost) that predicts
+        which columns a fit reads, never used to certify it."""
+        rows = slice(None, None, stride)
+        X = np.ascontiguousarray(self.X[rows])
+        return sufficient_statistics(X, self._y[rows], self.sw[rows], self._fit_intercept)
+
+    def formed(self) -> np.ndarray:
+        """The indices of the columns formed so far (every column once the whole G is)."""
+        if self._full is not None:
+            return np.arange(self.col_norm_sq.shape[0])
+        return np.flatnonzero(self._slot >= 0)
+
     def ensure(self, cols: np.ndarray) -> None:
         """Form the columns ``cols`` that are not formed yet (all of G past ``full_fraction``)."""
         if self._full is not None:
@@ -705,18 +722,22 @@ class GramColumns:
             return G - np.outer(self.x_offset, self.x_offset[cols])
         # half-centred: X' S (X[:, cols] - xbar[cols]) - xbar (sw' (X[:, cols] - xbar[cols]));
         # only the k gathered columns are centred (no copy of X), and the rounding left is
-        # eps |xbar_j| sd_k, not the eps xbar_j xbar_k of X'SX - xbar xbar'
+        # eps |xbar_j| sd_k, not the eps xbar_j xbar_k of X'SX - xbar xbar'.  The product is
+        # formed as (k, p) = C' X_b, each row block read once: BLAS-3 with the long dimension p
+        # last runs about 1.5x faster than X_b' C for k <= 64 (200,000 x 200, one thread)
         n, p = X.shape
-        size = min(n, max(_BLOCK_MIN_ROWS, _GRAM_BLOCK_BYTES // (8 * max(p, 1))))
-        out = np.zeros((p, cols.size), order="F")
+        size = min(n, max(_BLOCK_MIN_ROWS, _COLUMN_BLOCK_BYTES // (8 * max(p, 1))))
+        out = np.zeros((cols.size, p))
         colsum = np.zeros(cols.size)
         xc = self.x_offset[cols]
         for start in range(0, n, size):
             rows = slice(start, min(start + size, n))
             Xb = X[rows]
-            C = Xb[:, cols] - xc
+            C = np.take(Xb, cols, axis=1)
+            C -= xc
             C *= sw[rows, None]
             colsum += C.sum(axis=0)
-            out += Xb.T @ C
+            out += C.T @ Xb
+        out = out.T
         out -= np.outer(self.x_offset, colsum)
         return out
