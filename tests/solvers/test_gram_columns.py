@@ -132,8 +132,11 @@ def test_gram_form_reasons():
     assert gram_form(10**5, 200, 1, 0.0).solver == "full"
 
 
-@pytest.mark.parametrize(("n", "p", "stride"), [(3200, 20, 8), (3199, 20, None), (10**6, 50, 8)])
-def test_sketch_stride_needs_twenty_p_rows(n, p, stride):
+@pytest.mark.parametrize(
+    ("n", "p", "stride"),
+    [(3200, 20, 8), (3199, 20, None), (10**6, 50, 8), (10**7, 255, 8), (10**7, 256, None)],
+)
+def test_sketch_stride_needs_twenty_p_rows_and_p_below_the_columns_rule(n, p, stride):
     assert sketch_stride(n, p) == stride
 
 

@@ -170,14 +170,16 @@ def choose_solver(solver: str, n_samples: int, n_features: int) -> str:
 def sketch_stride(n_samples: int, n_features: int) -> int | None:
     """The stride of the row sketch that predicts a single fit's Gram columns (every
     ``_SKETCH_STRIDE``-th row), or None where it would have fewer than ``_SKETCH_MIN_RATIO`` p
-    rows.
+    rows, or where p >= ``_COLUMNS_MIN_FEATURES`` (the sketch's X'X costs n p^2 / 16, p / 16
+    columns' worth: more than the batches it saves there, where the columns are formed anyway).
 
     Examples
     --------
-    >>> sketch_stride(200_000, 200), sketch_stride(20_000, 200)
-    (8, None)
+    >>> sketch_stride(200_000, 200), sketch_stride(20_000, 200), sketch_stride(10**7, 2000)
+    (8, None, None)
     """
-    if n_samples // _SKETCH_STRIDE >= _SKETCH_MIN_RATIO * max(n_features, 1):
+    rows = n_samples // _SKETCH_STRIDE
+    if n_features < _COLUMNS_MIN_FEATURES and rows >= _SKETCH_MIN_RATIO * max(n_features, 1):
         return _SKETCH_STRIDE
     return None
 
