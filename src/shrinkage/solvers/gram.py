@@ -281,14 +281,15 @@ class GramCD:
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         self._form(ws)
-        if self.predicted and self.stats.n_formed < self.w.size:
+        stats = self.stats
+        if self.predicted and isinstance(stats, GramColumns) and stats.n_formed < self.w.size:
             # the sketch's columns cost O(k) more per epoch and no pass over X: solving on all
             # of them leaves fewer violators outside, so fewer batches (passes) follow
             # (200000 x 200: 1 and 2 passes at alpha_max / 10 and / 100 instead of 2 and 3;
             # without a sketch, on 20000 x 1000, the working sets alone were 10-15% faster)
-            formed = self.stats.formed()
+            formed = stats.formed()
             ws = np.union1d(ws, formed[self.active[formed]])
-        G = self.stats.block(ws)
+        G = stats.block(ws)
         if ws.size == self.w.size:  # every column: the whole arrays, w solved in place
             v, q, pw = self.w, self.q, self.pw
         else:
@@ -331,28 +332,28 @@ class GramCD:
         missing = self.stats.missing(ws)
         if missing.size == 0:
             return
-        if not self.sketched:
+        stats = self.stats
+        if not self.sketched and isinstance(stats, GramColumns):
             self.sketched = True
-            predicted = self._sketch_columns()
+            predicted = self._sketch_columns(stats)
             if predicted is not None:
                 cols = np.union1d(missing, predicted)
                 if columns_pay(cols.size, self.w.size):
-                    self.stats.ensure(cols)
+                    stats.ensure(cols)
                     self.predicted = True
                 else:
-                    self.stats.statistics  # noqa: B018 - forms the whole G
+                    stats.statistics  # noqa: B018 - forms the whole G
                 return
         idx = self.cols.idx
         spare = np.setdiff1d(idx[np.argsort(-self.scores)[: 2 * _MIN_BATCH]], ws)
         extra = self.stats.missing(spare)[: max(_MIN_BATCH - missing.size, 0)]
         self.stats.ensure(np.concatenate([missing, extra]))
 
-    def _sketch_columns(self) -> np.ndarray | None:
+    def _sketch_columns(self, stats: GramColumns) -> np.ndarray | None:
         """The columns a fit on every ``choice.sketch_stride``-th row reads: its support and
         the columns whose correlation there reaches ``_SKETCH_MARGIN`` of their L1 weight
-        (None where there is no sketch: sparse or too few rows)."""
-        stats = self.stats
-        if not isinstance(stats, GramColumns) or sp.issparse(stats.X):
+        (None where there is no sketch: sparse X, too few rows or too many features)."""
+        if sp.issparse(stats.X):
             return None
         stride = sketch_stride(*stats.X.shape)
         if stride is None:
