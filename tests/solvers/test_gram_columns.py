@@ -146,17 +146,35 @@ def test_columns_pay_up_to_a_quarter_of_the_features():
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_sketch_is_the_whole_statistics_of_every_stride_th_row(order):
-    X, y = _data(n=400, p=10, offset=0.5)
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sketch_is_the_whole_statistics_of_its_rows(order, weighted, fit_intercept):
+    """C order, equal weights: blocks of 256 rows, one in 8, whose sums the whole G reuses;
+    else every 8th row."""
+    X, y = _data(n=5000, p=10, offset=0.5)
     X = np.asarray(X, order=order)
-    sw = np.random.default_rng(2).uniform(0.5, 1.5, 400)
-    lazy = GramColumns(X, y, sw, True)
-    sketch, direct = lazy.sketch(8), sufficient_statistics(X[::8], y[::8], sw[::8], True)
-    np.testing.assert_allclose(sketch.G, direct.G, rtol=0, atol=1e-12 * np.abs(direct.G).max())
-    np.testing.assert_allclose(sketch.q, direct.q, rtol=0, atol=1e-12 * np.abs(direct.q).max())
+    sw = np.random.default_rng(2).uniform(0.5, 1.5, 5000) if weighted else np.ones(5000)
+    lazy = GramColumns(X, y, sw, fit_intercept)
+    sketch = lazy.sketch(8)
+    blocks = order == "C" and not weighted
+    rows = np.r_[0:256, 2048:2304, 4096:4352] if blocks else np.arange(0, 5000, 8)
+    direct = sufficient_statistics(X[rows], y[rows], sw[rows], fit_intercept)
+    for got, want in (
+        (sketch.G, direct.G),
+        (sketch.q, direct.q),
+        (sketch.x_offset, direct.x_offset),
+    ):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12 * max(np.abs(want).max(), 1.0))
+    assert sketch.yty == pytest.approx(direct.yty, rel=1e-12)
     assert lazy.n_formed == 0 and lazy.formed().size == 0  # the sketch forms no column
     lazy.columns(np.array([6, 2]))
     assert lazy.formed().tolist() == [2, 6]
+    whole = sufficient_statistics(X, y, sw, fit_intercept)
+    np.testing.assert_allclose(lazy.G, whole.G, rtol=0, atol=1e-13 * np.abs(whole.G).max())
+    np.testing.assert_allclose(
+        lazy.statistics.q, whole.q, rtol=0, atol=1e-13 * np.abs(whole.q).max()
+    )
+    assert lazy.n_formed == 10
 
 
 def _tall(n=16_000, p=80, rho=0.6, seed=0):

@@ -37,10 +37,11 @@ _COLUMNS_MIN_FEATURES = 4 * _COLUMNS_READ
 # Below that, on a tall design, the fit knows its work before it pays for it: the whole statistics
 # of every ``_SKETCH_STRIDE``-th row (1/8 of the whole X'X's cost) fit at the same alpha predict
 # the columns it reads (``sketch_columns``).  Where they are at most ``_COLUMNS_MAX_FRACTION`` of
-# p, one pass forms them (n p per column, BLAS-3); else the whole X'X is formed.  200000 x 200,
-# one BLAS thread: 21 columns at alpha_max / 10, 45 at / 100 (the solutions have 20 and 22), the
-# statistics 0.12 and 0.17 s instead of the whole X'X's 0.25 s.  The sketch needs rows enough for
-# its fit to resemble the whole one's: at least ``_SKETCH_MIN_RATIO`` p of them.
+# p, one pass forms them (n p per column, BLAS-3); else the whole X'X is formed, from the
+# sketch's sums and the other rows' (no pass wasted).  200000 x 200, one BLAS thread, CPU time
+# under load: at alpha_max / 10 21 columns, one pass, the fit 0.15 s instead of 0.30; at / 100
+# 68 (the solution has 22): the whole X'X, 0.29 s (forming the 68, then 20 more, took 0.32).
+# The sketch needs rows enough for its fit to resemble the whole one's: ``_SKETCH_MIN_RATIO`` p.
 _SKETCH_STRIDE = 8
 _SKETCH_MIN_RATIO = 20
 _COLUMNS_MAX_FRACTION = 0.25
