@@ -22,15 +22,17 @@ calling it would compile again in every process.)  SciPy's LAPACK takes every ar
 integers as 32-bit ``int``; each call sits in a function of its own whose arguments are the arrays
 it points into, so that the caller keeps them referenced until LAPACK has returned.
 
-Numba functions over arrays; no shrinkage imports.
+Numba functions over arrays; no shrinkage imports but the kernels' decorator (``_jit.njit``).
 """
 
 from __future__ import annotations
 
 import llvmlite.binding as llvm
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import get_cython_function_address
+
+from ._jit import njit
 
 _INT = types.CPointer(types.int32)  # LAPACK's INTEGER in scipy.linalg.cython_lapack: C int
 _DOUBLE = types.CPointer(types.float64)

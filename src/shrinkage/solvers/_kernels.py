@@ -28,9 +28,9 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .._certificate_kernels import dual_gap
+from .._jit import njit
 from .._lapack import combine_rows, outer_gram, solve_or_empty
 from ..penalties._l1_l2_kernels import kkt_violation
 from ..penalties._separable import kkt, prox, value
