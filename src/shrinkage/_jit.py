@@ -36,6 +36,30 @@ def njit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     return numba.njit(no_cfunc_wrapper=True, **options)  # type: ignore[no-any-return]
 
 
+def njit_internal(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """A function that kernels call and Python does not: compiled without either wrapper where a
+    kernel calls it (``numba.extending.register_jitable``), plain Python where Python calls it.
+
+    numba compiles a Python-callable wrapper around every ``njit`` function (unboxing each
+    argument, boxing the result) and finalizes it as a library of its own; a helper called only
+    from kernels needs neither.  The helper is still a function of its own in its callers'
+    machine code (not inlined), compiled with their fastmath flags as an ``njit`` one would be.
+
+    Examples
+    --------
+    >>> @njit_internal()
+    ... def double(a):
+    ...     return 2 * a
+    >>> double(3)  # plain Python
+    6
+    >>> njit(cache=False)(lambda a: double(a) + 1)(3)
+    7
+    """
+    from numba.extending import register_jitable
+
+    return register_jitable(no_cpython_wrapper=True, no_cfunc_wrapper=True, **options)  # type: ignore[no-any-return]
+
+
 @dataclass
 class CompileTime:
     """Wall-clock seconds numba spent compiling (kernels called by kernels count within their

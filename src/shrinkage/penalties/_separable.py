@@ -95,7 +95,12 @@ def _typed_by_gamma(any_kind, elastic_net) -> None:
     """Compile ``any_kind`` (called from numba) as ``elastic_net`` where gamma is None, inlined
     in the caller (with the caller's fastmath flags) either way."""
 
-    @overload(any_kind, inline="always", strict=False, jit_options={"no_cfunc_wrapper": True})
+    @overload(
+        any_kind,
+        inline="always",
+        strict=False,
+        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},
+    )
     def _choose(*args):
         return elastic_net if isinstance(args[-1], types.NoneType) else any_kind
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._certificate_kernels import dual_gap
-from .._jit import njit
+from .._jit import njit, njit_internal
 from .._lapack import combine_rows, outer_gram, solve_or_empty
 from ..penalties._l1_l2_kernels import kkt_violation
 from ..penalties._separable import kkt, prox, value
@@ -141,7 +141,7 @@ def _sparse_correlations(data, indices, indptr, sw, x_offset, r, rsum, ws, out):
     return out
 
 
-@njit(cache=True)
+@njit_internal()
 def _working_set_objective(w, ws, design, r, rsum, penalty):
     """Datafit (from the residual) plus the penalty on the working set."""
     Xd, _, _, _, sw, x_offset, is_sparse = design
@@ -175,7 +175,7 @@ def datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
     return 0.5 * rr
 
 
-@njit(cache=True)
+@njit_internal()
 def anderson_weights(history):
     """Weights c (summing to one) minimising ||sum_k c_k (w_{k+1} - w_k)||; empty if degenerate.
 
@@ -212,7 +212,7 @@ def anderson_weights(history):
     return z
 
 
-@njit(cache=True)
+@njit_internal()
 def anderson_point(history):
     """The extrapolated iterate sum_k c_k w_{k+1}, c the ``anderson_weights``; empty if
     degenerate."""
@@ -420,7 +420,7 @@ def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, rounding, use_a
     return epoch, moved
 
 
-@njit(cache=True)
+@njit_internal()
 def _gram_gradient(G, w, q):
     """G w - q, as axpys of the symmetric G's contiguous rows over the non-zeros of w (loops: no
     BLAS binding to compile; a dot per row would be one serial chain of additions)."""
@@ -436,7 +436,7 @@ def _gram_gradient(G, w, q):
     return out
 
 
-@njit(cache=True)
+@njit_internal()
 def _gram_objective(w, H, q, penalty):
     """0.5 w'Gw - q'w + the penalty, from the gradient H = G w - q."""
     kind, l1, l2, _, _, gamma = penalty
