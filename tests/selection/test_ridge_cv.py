@@ -262,3 +262,21 @@ def test_sparse_kernel_form_matches_dense():
     csc = RidgeCV(alphas, store_cv_results=True).fit(sp.csc_matrix(X), y, sample_weight=sw)
     assert _rel(csc.cv_results_, dense.cv_results_) < 1e-9
     assert _rel(csc.coef_, dense.coef_) < 1e-9
+
+
+def test_a_shift_below_the_kernels_rounding_diagonalizes_the_tridiagonal_form():
+    """A rank-3 kernel and alpha 1e-13: T + a I is not positive definite to working precision
+    (K's null space carries rounding of either sign), so the kernel form diagonalizes T once
+    (eigenvalues clipped at 0) and serves every alpha from that; the alphas above the rounding
+    keep the held-out errors of refits."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 3)) @ rng.standard_normal((3, 60)) + 1.0
+    y = X[:, 0] + rng.standard_normal(30)
+    sw = rng.uniform(0.5, 2.0, 30)
+    alphas = np.array([1e-13, 1e-2, 1.0])
+    problem = Problem.build(X, y, sample_weight=sw)
+    loo = ridge_cv.leave_one_out(problem, alphas)
+    assert isinstance(loo.model, ridge_cv.DualRidge) and not np.any(loo.model.off)
+    assert np.all(np.isfinite(loo.errors))
+    expected = [_loo_by_refits(X, y, sw, a) for a in alphas[1:]]
+    np.testing.assert_allclose(loo.errors[1:, 0], expected, rtol=1e-8)

@@ -179,3 +179,69 @@ def test_kkt_certificate_of_a_non_convex_kind(case, sparse, monkeypatch):
     norms = np.sqrt(np.einsum("ij,ij,i->j", Xc, Xc, s / s.sum()))
     assert fit.gap == pytest.approx(np.max(viol / norms), rel=1e-3, abs=1e-13)
     np.testing.assert_allclose(fit.w, convex.w, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "seed, l1_ratio, sparse",
+    [(3, 0.5, False), (3, 0.5, True), (2, 1.0, False), (0, 1.0, True)],
+    ids=["enet-dense", "enet-csc", "lasso-dense", "lasso-csc"],
+)
+def test_a_loose_tol_still_closes_the_support(seed, l1_ratio, sparse, monkeypatch):
+    """At tol 1e-3 the gap alone accepts a point where zero coordinates still violate their
+    optimality condition (by 1e-4 to 1e-3 of ||x_j|| ||y_c|| here); the solver goes on until
+    none does beyond ``KKT_ROUNDING`` (``_kernels.optimality_checks``), and its gap still
+    bounds the suboptimality against scikit-learn's tight solution."""
+    from sklearn.linear_model import ElasticNet
+
+    import shrinkage.solvers._kernels as kernels
+
+    pb, X, y = problem(n=60, p=300, seed=seed, sparse=sparse)
+    Xc, yc, s = reference(X, y)
+    alpha = np.abs(Xc.T @ (s * yc)).max() / 30 / l1_ratio
+    pw = weights(alpha, l1_ratio, 300)
+    unit = np.sqrt(s @ Xc**2 * null_deviance(yc, s))
+
+    def zero_violations(w):
+        return (kkt_violations(Xc, yc, s, w, pw.l1, pw.l2) / unit)[w == 0]
+
+    fit = solve_cd(pb.design, pw, np.zeros(300), tol=1e-3, max_iter=10_000)
+    assert fit.converged and fit.gap <= fit.tol
+    assert zero_violations(fit.w).max() <= kernels.KKT_ROUNDING
+    exact = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    best = primal(Xc, yc, s, exact.coef_, pw.l1, pw.l2)
+    floor = 1e-13 * null_deviance(yc, s)
+    assert primal(Xc, yc, s, fit.w, pw.l1, pw.l2) - best <= fit.gap + floor
+
+    checks = kernels.optimality_checks
+    monkeypatch.setattr(kernels, "optimality_checks", lambda *a: (True, checks(*a)[1]))
+    gap_only = solve_cd(pb.design, pw, np.zeros(300), tol=1e-3, max_iter=10_000)
+    assert gap_only.n_iter < fit.n_iter and zero_violations(gap_only.w).max() > 1e-5
+
+
+def test_once_the_gap_is_within_tol_the_inner_solves_keep_the_support_and_its_violators(
+    monkeypatch,
+):
+    """While zero coordinates alone keep the solver going (gap <= tol, support not closed), an
+    inner solve runs on the support and the violating zero coordinates of its working set, no
+    other: the rest would only be visited."""
+    import shrinkage.solvers.cd as cd
+
+    pb, X, y = problem(n=60, p=300, seed=3)
+    Xc, yc, s = reference(X, y)
+    pw = weights(np.abs(Xc.T @ (s * yc)).max() / 15, 0.5, 300)
+    calls = []
+    closing = cd.LeastSquaresCD._closing
+
+    def recorded(model, ws):
+        out = closing(model, ws)
+        scores = model.scores[np.searchsorted(model.cols.idx, ws)]
+        calls.append((ws, out, model.w[ws] != 0, scores > 0, model.gap, model.tol_abs))
+        return out
+
+    monkeypatch.setattr(cd.LeastSquaresCD, "_closing", recorded)
+    fit = cd.solve_cd(pb.design, pw, np.zeros(300), tol=1e-3, max_iter=10_000)
+    assert fit.converged and calls
+    for ws, out, nonzero, violating, gap, tol_abs in calls:
+        assert gap <= tol_abs
+        np.testing.assert_array_equal(out, ws[nonzero | violating])
+        assert out.size < ws.size

@@ -9,7 +9,12 @@ from scipy.optimize import lsq_linear
 
 import shrinkage
 from shrinkage._problem import Problem
-from shrinkage.solvers.ridge import kernel_eigh, ridge_cholesky, ridge_path_dual, ridge_path_primal
+from shrinkage.solvers.ridge import (
+    kernel_tridiagonal,
+    ridge_cholesky,
+    ridge_path_dual,
+    ridge_path_primal,
+)
 
 from .._reference import centred, column_scale, simulated
 
@@ -195,11 +200,15 @@ def test_primal_and_dual_closed_forms_agree_with_lstsq(targets, sparse):
         np.testing.assert_allclose(dual[k], w, rtol=1e-10, atol=1e-12)
 
 
+def _tridiagonal(diag, off):
+    return np.diag(diag) + np.diag(off, 1) + np.diag(off, -1)
+
+
 @pytest.mark.parametrize("rank", [3, 14])
-def test_kernel_eigh_spans_the_complement_of_the_intercept_direction(rank):
-    """Centred weighted rows: K u = 0 for u = sqrt(s / sum(s)).  The deflated decomposition
-    spans exactly u's complement, also where K has a repeated null space (rank 3 of 15), in
-    which no computed eigenvector need be u."""
+def test_kernel_tridiagonal_spans_the_complement_of_the_intercept_direction(rank):
+    """Centred weighted rows: K u = 0 for u = sqrt(s / sum(s)).  The deflated reduction spans
+    exactly u's complement, also where K has a repeated null space (rank 3 of 15), and keeps
+    K's other eigenvalues."""
     rng = np.random.default_rng(3)
     n = 15
     s = rng.uniform(0.5, 2.0, n)
@@ -208,13 +217,30 @@ def test_kernel_eigh_spans_the_complement_of_the_intercept_direction(rank):
     Xs = np.sqrt(s)[:, None] * (X - s @ X)
     K = Xs @ Xs.T
     u = np.sqrt(s)
-    evals, U = kernel_eigh(K.copy(), u)
-    assert U.shape == (n, n - 1)
-    np.testing.assert_allclose(U.T @ U, np.eye(n - 1), atol=1e-13)
-    np.testing.assert_allclose(U @ U.T, np.eye(n) - np.outer(u, u), atol=1e-13)
-    np.testing.assert_allclose(K @ U, U * evals, atol=1e-12 * evals.max())
+    diag, off, Q = kernel_tridiagonal(np.asfortranarray(K), u)
+    T = _tridiagonal(diag, off)
+    assert Q.shape == (n, n - 1)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(n - 1), atol=1e-13)
+    np.testing.assert_allclose(Q @ Q.T, np.eye(n) - np.outer(u, u), atol=1e-13)
+    np.testing.assert_allclose(Q @ T @ Q.T, K, atol=1e-12 * np.abs(K).max())
     full = np.linalg.eigvalsh(K)
-    np.testing.assert_allclose(np.sort(evals), np.sort(full)[1:], atol=1e-12 * evals.max())
-    evals0, U0 = kernel_eigh(K.copy())  # without an intercept: the whole space
-    np.testing.assert_allclose(U0 @ U0.T, np.eye(n), atol=1e-13)
-    np.testing.assert_allclose(evals0, np.maximum(full, 0.0), atol=1e-12 * evals.max())
+    evals = np.linalg.eigvalsh(T)
+    np.testing.assert_allclose(evals, np.sort(full)[1:], atol=1e-12 * evals.max())
+    diag0, off0, Q0 = kernel_tridiagonal(K.copy())  # without an intercept: the whole space
+    np.testing.assert_allclose(Q0 @ Q0.T, np.eye(n), atol=1e-13)
+    np.testing.assert_allclose(Q0 @ _tridiagonal(diag0, off0) @ Q0.T, K, atol=1e-12 * full.max())
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_kernel_tridiagonal_of_the_smallest_kernels(n):
+    """1 to 3 samples, with and without the intercept's direction: Q Q' is the projection."""
+    rng = np.random.default_rng(n)
+    X = rng.standard_normal((n, 4))
+    u = np.full(n, n**-0.5)
+    for null, m in ((None, n), (u, max(n - 1, 0))):
+        K = X @ X.T
+        diag, off, Q = kernel_tridiagonal(np.asfortranarray(K), null)
+        assert Q.shape == (n, m) and diag.shape == (m,) and off.shape == (max(m - 1, 0),)
+        C = np.eye(n) - (0.0 if null is None else np.outer(u, u))
+        np.testing.assert_allclose(Q @ Q.T, C, atol=1e-13)
+        np.testing.assert_allclose(Q @ _tridiagonal(diag, off) @ Q.T, C @ K @ C, atol=1e-12)

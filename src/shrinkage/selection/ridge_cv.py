@@ -12,18 +12,20 @@ first two terms are the projections on the intercept and on the columns with pen
 - **Exact leave-one-out** (no refits): the held-out residual of sample i is
   e_i = r_i / (1 - h_ii), with r the full-fit residual.  Leaving a sample out keeps alpha (the
   penalty is not divided by the number of samples), which is what refitting ``Ridge(alpha)``
-  without that sample does.  One eigendecomposition gives h_ii and r_i for every alpha:
-  of the p x p matrix X~' X~ (then h_ii = s_i/sum(s) (1 + sum_j R_ij^2 / (l_j + a)) with
-  R = X_c D^-1 V), or of the n x n kernel X~ X~' = U diag(l) U' taken on the complement of the
-  intercept's direction sqrt(s / sum(s)), so that 1 - h_ii = a sum_j U_ij^2 / (l_j + a) and
-  r~ = a U diag(1 / (l + a)) U' y~ (scikit-learn's _RidgeGCV removes the intercept through the
-  eigenvector nearest that direction instead).  Every alpha's residuals and leverages are one
-  GEMM each.  The kernel is one symmetric rank-p update (``dsyrk``), of X itself where its
-  columns' offsets are small (that deflation centres it: no centred copy, ``kernel_design``).
-  The kernel serves p > n, and n >= p where it costs fewer flops (``kernel_is_cheaper``) and
-  the columns' scales are comparable; the primal form serves the rest and every problem with
-  unpenalized columns.
-- **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues.
+  without that sample does.  One decomposition gives h_ii and r_i for every alpha: the
+  eigendecomposition of the p x p matrix X~' X~ (then h_ii = s_i/sum(s) (1 + sum_j
+  R_ij^2 / (l_j + a)) with R = X_c D^-1 V), or the tridiagonal reduction of the n x n kernel
+  X~ X~' = Q T Q' taken on the complement of the intercept's direction sqrt(s / sum(s)), so
+  that 1 - h_ii = a [Q (T + a I)^-1 Q']_ii and r~ = a Q (T + a I)^-1 Q' y~, from the L D L'
+  factors of T + a I (O(n) flops per alpha; scikit-learn's _RidgeGCV eigendecomposes the
+  kernel and removes the intercept through the eigenvector nearest that direction).  Every
+  alpha's residuals are one GEMM, their leverages one sweep over Q.  The kernel is one
+  symmetric rank-p update (``dsyrk``), of X itself where its columns' offsets are small (that
+  deflation centres it: no centred copy, ``kernel_design``).  The kernel serves p > n, and
+  n >= p where it costs fewer flops (``kernel_is_cheaper``) and the columns' scales are
+  comparable; the primal form serves the rest and every problem with unpenalized columns.
+- **GCV**: mean weighted squared residual / (1 - tr(H) / n)^2, with tr(H) from the eigenvalues
+  (of T in the kernel form).
 - **K-fold**: the training statistics of every fold come from one pass over X by subtraction
   (``FoldStatistics``), then one p x p eigendecomposition per fold serves every alpha; with
   p > n each fold's kernel is decomposed once.  Each fold's fit is ``Ridge(alpha)`` on its
@@ -41,8 +43,9 @@ import scipy.sparse as sp
 
 from .._problem import Problem
 from ..datafits.quadratic import SufficientStatistics, WeightedDesign, drop_constant_columns
+from ..solvers._tridiagonal_kernels import inverse_diagonals, pivots, solves
 from ..solvers.column_cache import RawDesign, row_major_design
-from ..solvers.ridge import _kernel_and_adjoint, kernel_eigh, ridge_path_dual
+from ..solvers.ridge import _kernel_and_adjoint, kernel_tridiagonal, ridge_path_dual
 from ._folds import FoldStatistics
 from .cv import prediction_errors
 
@@ -170,54 +173,76 @@ class PrimalRidge:
 
 
 class DualRidge:
-    """Ridge through the n x n kernel K = X~ X~' (every column penalized): one eigendecomposition,
-    of K on the complement of the intercept's direction sqrt(omega) when there is one
-    (``kernel_eigh``).  With g = 1 / (l + a), the scaled residuals are a U diag(g) U' y~ and
-    1 - h_ii = a sum_j U_ij^2 g_j: for all the multipliers, one GEMM each."""
+    """Ridge through the n x n kernel K = X~ X~' (every column penalized): one tridiagonal
+    reduction K = Q T Q', on the complement of the intercept's direction sqrt(omega) when there
+    is one (``kernel_tridiagonal``).  For each multiplier a, T + a I = L D L' (O(m) flops); the
+    scaled residuals a Q (T + a I)^-1 Q' y~ are one GEMM for all the multipliers and
+    1 - h_ii = a [Q (T + a I)^-1 Q']_ii one sweep over Q (``inverse_diagonals``)."""
 
     def __init__(self, design: WeightedDesign, d: np.ndarray, intercept: bool):
         self.design, self.d = design, d
         K, self.adjoint = _kernel_and_adjoint(design, d)
         self.root = np.sqrt(design.sw)
-        self.evals, self.U = kernel_eigh(K, self.root if intercept else None)
+        self.diag, self.off, self.Q = kernel_tridiagonal(K, self.root if intercept else None)
         y = design.y.reshape(design.y.shape[0], -1)
         y_scaled = y * self.root[:, None] if design.is_sparse else y  # sqrt(omega) y_c
-        self.z = self.U.T @ y_scaled  # (m, t)
+        self.z = self.Q.T @ y_scaled  # (m, t)
         self.multi = design.y.ndim == 2
 
-    def _solutions(self, multipliers: np.ndarray, scale: bool = False) -> np.ndarray:
-        """(m, k t): diag(g) U' y~ for each multiplier; U times it is (K + a I)^-1 y~ (times a,
-        the scaled residual, with ``scale``)."""
-        a = np.asarray(multipliers)
-        g = (a if scale else 1.0) / (self.evals[:, None] + a[None, :])  # (m, k)
-        return (g[:, :, None] * self.z[:, None, :]).reshape(g.shape[0], a.size * self.z.shape[1])
+    def _factors(self, multipliers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """L's subdiagonal and 1 / D of T + a I, (m, k), for each multiplier a.  Where one is
+        not positive definite to working precision (a below the rounding of K's null space),
+        T is diagonalized first, once: Q <- Q Z, T <- diag(eigenvalues clipped at 0)."""
+        a = np.ascontiguousarray(multipliers, dtype=np.float64)
+        sub, inv_piv = pivots(self.diag, self.off, a)
+        if not np.all(inv_piv > 0) or not np.all(np.isfinite(inv_piv)):
+            evals, Z = la.eigh_tridiagonal(self.diag, self.off, check_finite=False)
+            self.diag, self.off = np.maximum(evals, 0.0), np.zeros(self.off.size)
+            self.Q, self.z = self.Q @ Z, Z.T @ self.z
+            sub, inv_piv = pivots(self.diag, self.off, a)
+        return sub, inv_piv
+
+    def _solutions(self, multipliers: np.ndarray) -> np.ndarray:
+        """(m, k t): (T + a I)^-1 Q' y~ for each multiplier; Q times it is (K + a I)^-1 y~."""
+        sub, inv_piv = self._factors(multipliers)
+        return solves(sub, inv_piv, self.z).reshape(self.z.shape[0], -1)
 
     def coefs(self, multipliers: np.ndarray) -> np.ndarray:
         """(k, p, t) coefficients for each multiplier a (l2 = a D^2)."""
         k, t, p = len(multipliers), self.z.shape[1], self.d.size
-        W = self.adjoint(self.U @ self._solutions(multipliers)) / self.d[:, None]  # (p, k t)
+        W = self.adjoint(self.Q @ self._solutions(multipliers)) / self.d[:, None]  # (p, k t)
         return W.reshape(p, k, t).transpose(1, 0, 2)
 
     def hat_trace(self, multipliers: np.ndarray) -> np.ndarray:
         a = np.asarray(multipliers)
-        return np.sum(self.evals[None, :] / (self.evals[None, :] + a[:, None]), axis=1)
+        evals = np.zeros(0)
+        if self.diag.size:
+            evals = la.eigvalsh_tridiagonal(self.diag, self.off, check_finite=False)
+        evals = np.maximum(evals, 0.0)
+        return np.sum(evals[None, :] / (evals[None, :] + a[:, None]), axis=1)
 
     def residuals(self, X, y, sw, multipliers: np.ndarray, intercept: bool, leverage: bool):
         """Yield (rows, residuals (b, k, t), 1 - leverages (b, k) or None) in row blocks."""
-        a = np.asarray(multipliers)
-        scaled = self._solutions(a, scale=True)  # (m, k t): a diag(g) U' y~
-        g_a = a[None, :] / (self.evals[:, None] + a[None, :])  # (m, k): a g
-        n, m = self.U.shape
+        a = np.asarray(multipliers, dtype=np.float64)
+        sub, inv_piv = self._factors(a)
         k, t = a.size, self.z.shape[1]
+        scaled = solves(sub, inv_piv, self.z)  # (m, k, t): (T + a I)^-1 Q' y~
+        scaled *= a[None, :, None]
+        scaled = scaled.reshape(scaled.shape[0], k * t)
+        complement = None
+        if leverage:  # 1 - h_ii = a [Q (T + a I)^-1 Q']_ii
+            complement = inverse_diagonals(np.ascontiguousarray(self.Q), sub, inv_piv)
+            complement *= a[None, :]
+        n, m = self.Q.shape
         unscale = np.zeros(n)  # 1 / sqrt(omega); a sample of weight 0 gets residual 0
         np.divide(1.0, self.root, out=unscale, where=self.root > 0)
         block = max(64, _BLOCK_ELEMENTS // max(m + k * t, 1))
         for start in range(0, n, block):
             stop = min(start + block, n)
-            Ub = self.U[start:stop]  # a view
-            resid = (Ub @ scaled).reshape(stop - start, k, t)  # a (K + a I)^-1 y~
+            resid = (self.Q[start:stop] @ scaled).reshape(stop - start, k, t)  # a (K+aI)^-1 y~
             resid *= unscale[start:stop, None, None]  # r = a (K + a I)^-1 y~ / sqrt(omega)
-            yield np.arange(start, stop), resid, np.square(Ub) @ g_a if leverage else None
+            lev = None if complement is None else complement[start:stop]
+            yield np.arange(start, stop), resid, lev
 
 
 #: The kernel form serves n >= p only where the columns' squared norms (over their penalty scale)
@@ -228,10 +253,14 @@ KERNEL_SCALE_SPREAD = 1e2
 
 def kernel_is_cheaper(n: int, p: int, n_alphas: int, n_targets: int) -> bool:
     """Whether the n x n kernel costs fewer flops than the p x p primal form: forming X~ X~'
-    (n^2 p), its eigendecomposition (about 8 n^3) and the held-out GEMMs (2 n^2 k (t + 1))
+    (n^2 p), its tridiagonal reduction and orthogonal factor (about 5 n^3 at GEMM speed), the
+    residuals' GEMM (2 n^2 k t) and the leverages' sweep (about 10 n^2 k, k alphas, t targets)
     against the Gram (n p^2), the pencil (about 14 p^3), X M (2 n p^2) and 2 n p k (t + 1)."""
     k = n_alphas * (n_targets + 1)
-    return n * n * (p + 8 * n + 2 * k) < p * p * (3 * n + 14 * p) + 2 * n * p * k
+    return (
+        n * n * (p + 5 * n + 2 * n_alphas * (n_targets + 5))
+        < p * p * (3 * n + 14 * p) + 2 * n * p * k
+    )
 
 
 def decompose(problem: Problem, n_alphas: int = 1) -> PrimalRidge | DualRidge:

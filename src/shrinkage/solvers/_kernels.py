@@ -42,6 +42,13 @@ ANDERSON_K = 5
 # A zero coordinate violates its optimality condition when its KKT violation exceeds this
 # fraction of ||x_j|| ||y_c|| (plus a few ulps of its L1 weight): far above the rounding of the
 # correlation x_j' r, far below any violation that moves the objective (v^2 / 2 ||x_j||^2).
+# What it costs is not its size: on a 500 x 5000 elastic net at alpha_max / 100 and tol 1e-4 a
+# third of the fit follows the first gap below tol, closing zero coordinates that violated by
+# 1e-5 to 1e-4 of that unit (so any threshold below 1e-5 costs the same).  Without the rule the
+# answer had an independent gap at the residual of 5e-4 of the objective and 635 non-zeros
+# (631 at the optimum); 1e-6 took a tol below 1e-6, longer than the closed fit at 1e-4.  What
+# is cheaper is the way there: those inner solves run on the support and its violators alone
+# (``cd.LeastSquaresCD._closing``).
 KKT_ROUNDING = 1e-10
 # Below this relative KKT violation the iterate is optimal to working precision: if the gap at the
 # residual is still above tol there (the penalty is lost in the rounding of x_j' r), the gap is
