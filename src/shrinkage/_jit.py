@@ -33,7 +33,8 @@ def njit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     """
     import numba
 
-    return numba.njit(no_cfunc_wrapper=True, **options)  # type: ignore[no-any-return]
+    options = {"no_cfunc_wrapper": True, **options}  # an option numba's type stubs do not list
+    return numba.njit(**options)
 
 
 def njit_internal(**options: Any) -> Callable[[Callable[..., Any]], Any]:

@@ -99,7 +99,8 @@ def _typed_by_gamma(any_kind, elastic_net) -> None:
         any_kind,
         inline="always",
         strict=False,
-        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},
+        # neither wrapper (``_jit.njit_internal``): options numba's type stubs do not list
+        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
     )
     def _choose(*args):
         return elastic_net if isinstance(args[-1], types.NoneType) else any_kind

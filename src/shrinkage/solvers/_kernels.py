@@ -133,7 +133,8 @@ def _typed_by_design(any_design, dense, data_at: int) -> None:
         any_design,
         inline="always",
         strict=False,
-        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},
+        # neither wrapper (``_jit.njit_internal``): options numba's type stubs do not list
+        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
     )
     def _choose(*args):
         return dense if isinstance(args[data_at], types.NoneType) else any_design
