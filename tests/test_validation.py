@@ -432,3 +432,84 @@ def test_check_array_is_scikit_learn_s_without_importing_it_for_float_arrays(opt
         assert (got is A) == (expected is A)
         assert got.dtype == expected.dtype and got.flags == expected.flags
         np.testing.assert_array_equal(got, expected)
+
+
+SHAPES = {"wide": (30, 80), "tall": (400, 6)}  # dense_design and the Gram form
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 1e160])
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_scan_left_to_the_solver_gives_the_scan_s_message(
+    bad, shape, order, fit_intercept, weighted
+):
+    """Lasso leaves X's scan to the column moments of its first pass over X (each data form's
+    arithmetic must carry a NaN or an infinity into them, wherever it sits): a bad X gets the
+    message of the checks at the door (validate_data's for NaN / inf, check_design's for
+    squares that overflow), as when the scan ran first."""
+    rng = np.random.default_rng(3)
+    X = np.asarray(rng.standard_normal(SHAPES[shape]), order=order)
+    y = rng.standard_normal(X.shape[0])
+    weights = rng.uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    n, p = X.shape
+    for i, j in [(0, 0), (n // 2, 2), (n - 1, p - 1)]:
+        bad_X = X.copy(order="K")
+        bad_X[i, j] = bad
+        with pytest.raises(ValueError) as door:
+            validate_data(s.Lasso(), bad_X, y)
+            v.check_design(bad_X)
+        lasso = s.Lasso(alpha=0.1, fit_intercept=fit_intercept)
+        with pytest.raises(ValueError) as got:
+            lasso.fit(bad_X, y, sample_weight=weights)
+        assert str(got.value) == str(door.value)
+
+
+def test_x_s_error_comes_before_the_others_when_its_scan_is_left_to_the_solver():
+    X, y = _data()
+    X = np.repeat(X, 5, axis=1)  # wide: dense_design
+    X[2, 3] = np.nan
+    message = r"^Input X contains NaN"
+    with pytest.raises(ValueError, match=message):
+        s.Lasso(alpha=0.1).fit(X, np.where(np.arange(N) == 0, 1e300, y))  # y too large
+    with pytest.raises(ValueError, match=message):
+        s.Lasso(alpha=0.1, solver="bogus").fit(X, y)
+    with pytest.raises(ValueError, match=message):
+        s.Lasso(alpha=0.1, lower=1.0, upper=0.0).fit(X, y)
+    weights = np.ones(N)
+    weights[2] = 0.0  # the NaN's row weighs nothing: the moments cannot see it, the scan does
+    with pytest.raises(ValueError, match=message):
+        s.Lasso(alpha=0.1).fit(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_good_data_is_scanned_by_the_solver_s_moments_alone(shape, monkeypatch):
+    """No pass of the scan's own on finite data of ordinary size (its moments settle it), and
+    one where they cannot (a row weighing nothing)."""
+    runs = []
+    monkeypatch.setattr(v.PendingScan, "run", lambda scan: runs.append(scan))
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal(SHAPES[shape])
+    y = X[:, 0] + rng.standard_normal(X.shape[0])
+    s.Lasso(alpha=0.05).fit(X, y)
+    s.ElasticNet(alpha=0.05, fit_intercept=False).fit(np.asfortranarray(X), y)
+    assert runs == []
+    weights = np.ones(X.shape[0])
+    weights[0] = 0.0
+    s.Lasso(alpha=0.05).fit(X, y, sample_weight=weights)
+    assert len(runs) == 1
+
+
+def test_column_moments_settle_only_what_the_scan_would_pass():
+    scan = v.PendingScan(np.ones((4, 2)))
+    sw = np.full(4, 0.25)
+    assert scan.settled_by(np.zeros(2), np.ones(2), sw)
+    assert not scan.settled_by(np.array([np.nan, 0.0]), np.ones(2), sw)
+    assert not scan.settled_by(np.zeros(2), np.array([1.0, np.inf]), sw)
+    assert not scan.settled_by(np.zeros(2), np.ones(2), np.array([0.5, 0.5, 0.0, 0.0]))
+    limit = v.magnitude_limit(np.float64)
+    # n M / min(sw) bounds n max x^2: settled up to half the limit, never above it
+    assert scan.settled_by(np.zeros(2), np.full(2, 0.49 * limit / 16), sw)
+    assert not scan.settled_by(np.zeros(2), np.full(2, 0.51 * limit / 16), sw)
+    assert not scan.settled_by(np.full(2, 1e200), np.zeros(2), sw)  # its square overflows

@@ -10,8 +10,10 @@ and ``shrinkage.datafits.base``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +29,8 @@ from .datafits.quadratic import (
     sufficient_statistics,
 )
 from .penalties.l1_l2 import ElasticNetPenalty
+
+Form = TypeVar("Form")
 
 
 @dataclass
@@ -59,6 +63,9 @@ class Problem:
         The columns' names.
     offset : numpy.ndarray of shape (n_samples,) or (n_samples, K), or None, default=None
         Added to the linear predictor (None: no offset).
+    pending_scan : shrinkage._validation.PendingScan or None, default=None
+        X's finiteness and magnitude scan where the caller left it to the first data form
+        (``_validation.defer_scan``; see ``formed``); None once done.
 
     Examples
     --------
@@ -82,6 +89,7 @@ class Problem:
     standardize: bool
     feature_names: np.ndarray | None = None
     offset: np.ndarray | None = None
+    pending_scan: v.PendingScan | None = None
 
     @classmethod
     def build(
@@ -100,25 +108,38 @@ class Problem:
         feature_names=None,
         multi_output=False,
         validated=False,
+        pending_scan=None,
     ) -> Problem:
-        if not validated:  # the caller checked X already (shrinkage.path)
+        """The validated problem; ``validated``: X was checked already (``shrinkage.path``),
+        but for ``pending_scan`` where given (``_validation.defer_scan``: a failing check here
+        runs it first, so that a bad X gets its own message, as when X was checked first)."""
+        if not validated:
             X = v.check_design(X)
         n, p = X.shape
-        y = v.check_target(y, n, multi_output=multi_output, dtype=X.dtype)
-        if offset is not None:
-            offset = v.check_target(offset, n, multi_output=True, name="offset")
-        lo, up = v.check_bounds(lower, upper, p, positive)
+        try:
+            y = v.check_target(y, n, multi_output=multi_output, dtype=X.dtype)
+            if offset is not None:
+                offset = v.check_target(offset, n, multi_output=True, name="offset")
+            lo, up = v.check_bounds(lower, upper, p, positive)
+            sw = v.check_sample_weight(sample_weight, n)
+            factors = v.check_penalty_factor(penalty_factor, p)
+            names = v.check_feature_names(feature_names, p)
+        except Exception:
+            if pending_scan is not None:
+                pending_scan.run()
+            raise
         return cls(
             X,
             y,
-            v.check_sample_weight(sample_weight, n),
-            v.check_penalty_factor(penalty_factor, p),
+            sw,
+            factors,
             lo,
             up,
             bool(fit_intercept),
             bool(standardize),
-            v.check_feature_names(feature_names, p),
+            names,
             offset,
+            pending_scan,
         )
 
     @property
@@ -137,12 +158,16 @@ class Problem:
     @cached_property
     def design(self) -> WeightedDesign:
         """Least squares' residual form: X and y centred and weighted (``WeightedDesign``)."""
-        return WeightedDesign.build(self.X, self.y, self.sample_weight, self.fit_intercept)
+        return self.formed(
+            lambda: WeightedDesign.build(self.X, self.y, self.sample_weight, self.fit_intercept)
+        )
 
     @cached_property
     def statistics(self) -> SufficientStatistics:
         """Least squares' Gram form: X'SX, X'Sy and the offsets (``SufficientStatistics``)."""
-        return sufficient_statistics(self.X, self.y, self.sample_weight, self.fit_intercept)
+        return self.formed(
+            lambda: sufficient_statistics(self.X, self.y, self.sample_weight, self.fit_intercept)
+        )
 
     @cached_property
     def gram_columns(self) -> SufficientStatistics | GramColumns:
@@ -150,12 +175,44 @@ class Problem:
         where they were formed already (or given by ``with_statistics``)."""
         if "statistics" in self.__dict__:
             return self.statistics
+        self.scan()
         return GramColumns(self.X, self.y, self.sample_weight, self.fit_intercept)
 
     @cached_property
     def raw_design(self) -> GLMDesign:
         """X itself, neither centred nor weighted, in the GLM kernels' layout (``GLMDesign``)."""
+        self.scan()
         return GLMDesign.build(self.X)
+
+    def scan(self) -> None:
+        """X's pending scan (``pending_scan``), where there is one: a ValueError naming X where
+        X is not finite or its squares overflow."""
+        pending, self.pending_scan = self.pending_scan, None
+        if pending is not None:
+            pending.run()
+
+    def formed(self, build: Callable[[], Form]) -> Form:
+        """``build()``, a least-squares data form made from X (a dense ``WeightedDesign`` or
+        ``SufficientStatistics``), settling X's pending scan on the way.
+
+        The form's column offsets and centred norms carry any NaN or infinity of X, so they
+        settle the scan (``_validation.PendingScan.settle``) without a pass of its own: 0.5 ms of
+        a 15 ms Lasso fit on 500 x 5000, 12 ms of 0.4 s on 200000 x 200.  Where the build
+        fails, the scan runs first (a bad X gets its own message, not the build's); where the
+        moments do not settle it (a row weighing 0, squares near the limit), it runs after.
+        """
+        pending, self.pending_scan = self.pending_scan, None
+        if pending is None:
+            return build()
+        try:
+            with np.errstate(all="ignore"):  # X may hold NaN or infinity until settled
+                data = build()
+                x_offset, centred_sq = _column_moments(data)
+        except Exception:
+            pending.run()
+            raise
+        pending.settle(x_offset, centred_sq, self.sw)
+        return data
 
     def with_statistics(self, stats: SufficientStatistics) -> Problem:
         """Use ``stats`` (computed elsewhere, e.g. by cross-validation's fold subtraction) as this
@@ -183,6 +240,7 @@ class Problem:
         the same numbers up to rounding, each in the arithmetic of its own data form: a
         least-squares solver scales by the norms of the form it reads (``column_scale``).
         """
+        self.scan()
         sw, X = self.sw, self.X
         if sp.issparse(X):
             raw = np.asarray(X.multiply(X).T @ sw).ravel()
@@ -233,3 +291,12 @@ class Problem:
                 f"per class); got {self.offset.shape}."
             )
         return self.offset
+
+
+def _column_moments(data: object) -> tuple[np.ndarray, np.ndarray]:
+    """(x_offset, weighted centred sums of squares) of a data form made from a dense X."""
+    if isinstance(data, WeightedDesign) and not data.is_sparse:
+        return data.x_offset, data.col_norm_sq
+    if isinstance(data, SufficientStatistics) and not data.cancellation:
+        return data.x_offset, np.diagonal(data.G)
+    raise TypeError(f"no column moments to settle a scan in {type(data).__name__}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -189,6 +191,85 @@ def check_design(X, *, name: str = "X", feature_names=None, estimator=None):
         feature_names = None
     check_magnitude(X, name=name, feature_names=feature_names)
     return X
+
+
+def defer_scan(X, *, name: str = "X", feature_names=None, estimator=None):
+    """``check_design``, its one scan left to the first pass a solver makes over X where X is a
+    contiguous float64 array (the scan's case): (X, ``PendingScan``), else (checked X, None).
+
+    Examples
+    --------
+    >>> X = np.ones((3, 2))
+    >>> checked, scan = defer_scan(X)
+    >>> checked is X, scan.settled_by(np.ones(2), np.zeros(2), np.full(3, 1 / 3))
+    (True, True)
+    >>> defer_scan([[1.0, 2.0]])[1] is None  # not an array: checked now
+    True
+    """
+    if (
+        type(X) is np.ndarray
+        and X.dtype == np.float64
+        and X.ndim == 2
+        and X.size > 0
+        and (X.flags.c_contiguous or X.flags.f_contiguous)
+    ):
+        return X, PendingScan(X, name, feature_names, estimator)
+    return check_design(X, name=name, feature_names=feature_names, estimator=estimator), None
+
+
+@dataclass(frozen=True)
+class PendingScan:
+    """``check_design``'s scan of a contiguous float64 X (finite, columns within the magnitude
+    limit), left to the first pass a solver makes over X (``defer_scan``): the column moments of
+    that pass settle it (``settled_by``); where they cannot, ``run`` is the scan itself, with its
+    messages.  ``shrinkage._problem.Problem.formed`` says when each runs.
+
+    Attributes
+    ----------
+    X : numpy.ndarray
+        The design.
+    name : str
+        Its name in the messages.
+    feature_names : sequence of str or None
+        The columns' names in the messages.
+    estimator : object or None
+        The estimator a NaN or infinity message names (as ``validate_data``'s).
+    """
+
+    X: np.ndarray
+    name: str = "X"
+    feature_names: Any = None
+    estimator: Any = None
+
+    def run(self) -> None:
+        """The checks of ``check_design``: a ValueError naming X where it is not fine."""
+        check_design(
+            self.X, name=self.name, feature_names=self.feature_names, estimator=self.estimator
+        )
+
+    def settled_by(self, x_offset: np.ndarray, centred_sq: np.ndarray, sw: np.ndarray) -> bool:
+        """Whether X's column moments prove what the scan would.
+
+        ``x_offset``: the weighted column means (or zeros), ``centred_sq``: the weighted sums of
+        squares about them, ``sw``: the weights (summing to one), all from arithmetic that
+        carries a NaN or an infinity of X into them.  With every weight positive, a finite
+        M_j = centred_sq_j + x_offset_j^2 = sum_i sw_i x_ij^2 proves column j finite, and
+        n max_i x_ij^2 <= n M_j / min(sw) <= limit / 2 passes ``check_magnitude`` (half, as
+        ``_bounded``: room for rounding).
+        """
+        low = float(np.min(sw))
+        if not low > 0.0:  # a row weighing nothing leaves no trace in the moments
+            return False
+        with np.errstate(over="ignore", invalid="ignore"):
+            second = centred_sq + x_offset**2
+            bound = sw.shape[0] * float(np.max(second)) / low
+        finite = bool(np.all(np.isfinite(second))) and math.isfinite(bound)
+        return finite and bound <= 0.5 * magnitude_limit(np.float64)
+
+    def settle(self, x_offset: np.ndarray, centred_sq: np.ndarray, sw: np.ndarray) -> None:
+        """Nothing where the moments prove X fine (``settled_by``), else ``run``."""
+        if not self.settled_by(x_offset, centred_sq, sw):
+            self.run()
 
 
 def check_array(A, *, dtype, ensure_2d: bool = True, ensure_all_finite: bool = True, **options):

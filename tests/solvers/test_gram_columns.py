@@ -10,7 +10,7 @@ from sklearn.linear_model import Lasso as SkLasso
 
 import shrinkage
 from shrinkage.datafits.quadratic import GramColumns, sufficient_statistics
-from shrinkage.solvers.choice import gram_form
+from shrinkage.solvers.choice import columns_pay, gram_form, sketch_stride
 from shrinkage.solvers.gram import solve_gram
 
 from .._reference import primal
@@ -123,5 +123,143 @@ def test_gram_form_reasons():
     assert gram_form(10**5, 2000, 1, 1.0).solver == "columns"
     assert gram_form(10**5, 2000, 100, 1.0).solver == "full"
     assert gram_form(10**5, 2000, 1, 0.0).solver == "full"
-    assert gram_form(10**5, 200, 1, 1.0).solver == "full"
+    assert gram_form(10**4, 200, 1, 1.0).solver == "full"  # too few rows for a sketch
     assert all(gram_form(10**5, 2000, 1, 1.0).reasons)
+    # tall enough for a row sketch of n / 8 >= 20 p rows: the columns it predicts
+    tall = gram_form(10**5, 200, 1, 1.0)
+    assert tall.solver == "columns" and "sketch" in tall.reasons[0]
+    assert gram_form(10**5, 200, 100, 1.0).solver == "full"
+    assert gram_form(10**5, 200, 1, 0.0).solver == "full"
+
+
+@pytest.mark.parametrize(
+    ("n", "p", "stride"),
+    [(3200, 20, 8), (3199, 20, None), (10**6, 50, 8), (10**7, 255, 8), (10**7, 256, None)],
+)
+def test_sketch_stride_needs_twenty_p_rows_and_p_below_the_columns_rule(n, p, stride):
+    assert sketch_stride(n, p) == stride
+
+
+def test_columns_pay_up_to_a_quarter_of_the_features():
+    assert columns_pay(50, 200) and not columns_pay(51, 200)
+    assert columns_pay(0, 1) and not columns_pay(2, 4)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sketch_is_the_whole_statistics_of_its_rows(order, weighted, fit_intercept):
+    """C order, equal weights: blocks of 256 rows, one in 8, whose sums the whole G reuses;
+    else every 8th row."""
+    X, y = _data(n=5000, p=10, offset=0.5)
+    X = np.asarray(X, order=order)
+    sw = np.random.default_rng(2).uniform(0.5, 1.5, 5000) if weighted else np.ones(5000)
+    lazy = GramColumns(X, y, sw, fit_intercept)
+    sketch = lazy.sketch(8)
+    blocks = order == "C" and not weighted
+    rows = np.r_[0:256, 2048:2304, 4096:4352] if blocks else np.arange(0, 5000, 8)
+    direct = sufficient_statistics(X[rows], y[rows], sw[rows], fit_intercept)
+    for got, want in (
+        (sketch.G, direct.G),
+        (sketch.q, direct.q),
+        (sketch.x_offset, direct.x_offset),
+    ):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12 * max(np.abs(want).max(), 1.0))
+    assert sketch.yty == pytest.approx(direct.yty, rel=1e-12)
+    assert lazy.n_formed == 0 and lazy.formed().size == 0  # the sketch forms no column
+    lazy.columns(np.array([6, 2]))
+    assert lazy.formed().tolist() == [2, 6]
+    whole = sufficient_statistics(X, y, sw, fit_intercept)
+    np.testing.assert_allclose(lazy.G, whole.G, rtol=0, atol=1e-13 * np.abs(whole.G).max())
+    np.testing.assert_allclose(
+        lazy.statistics.q, whole.q, rtol=0, atol=1e-13 * np.abs(whole.q).max()
+    )
+    assert lazy.n_formed == 10
+
+
+def _tall(n=16_000, p=80, rho=0.6, seed=0):
+    """A Toeplitz-correlated tall design (n >= 160 p: a row sketch exists) with 5 non-zeros."""
+    rng = np.random.default_rng(seed)
+    cov = rho ** np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
+    X = rng.standard_normal((n, p)) @ np.linalg.cholesky(cov).T + 0.5
+    w = np.zeros(p)
+    w[[1, 5, 9, 14, 20]] = [2.0, -1.5, 1.0, -0.7, 0.4]
+    return X, X @ w + 3.0 + 2.0 * rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize(("divisor", "route"), [(10, "columns"), (300, "whole")])
+def test_sketch_route_matches_the_whole_gram_and_scikit_learn(divisor, route, weighted):
+    """One fit on a tall design: the sketch predicts the columns (one pass forms them, later
+    passes any it missed), or predicts too many and the whole G is formed; the answer is the
+    whole Gram's and scikit-learn's, and its gap bounds the true suboptimality."""
+    X, y = _tall()
+    n, p = X.shape
+    assert sketch_stride(n, p) == 8
+    sw = np.random.default_rng(4).uniform(0.5, 1.5, n) if weighted else np.ones(n)
+    Xc, yc, s = reference(X, y, sw)
+    alpha = np.abs(Xc.T @ (s * yc)).max() / divisor
+    pw = weights(alpha, 1.0, p)
+    lazy = GramColumns(X, y, sw, True)
+    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
+    full = solve_gram(
+        sufficient_statistics(X, y, sw, True), pw, np.zeros(p), tol=1e-12, max_iter=10**5
+    )
+    assert fit.converged and 0 <= fit.gap <= fit.tol
+    assert (lazy.n_formed < p) == (route == "columns")
+    if route == "columns":
+        assert lazy.n_formed <= p // 4
+    np.testing.assert_allclose(fit.w, full.w, rtol=0, atol=1e-7)
+    sk = SkLasso(alpha=alpha, tol=1e-12, max_iter=10**6).fit(X, y, sample_weight=sw * n / sw.sum())
+    np.testing.assert_allclose(fit.w, sk.coef_, rtol=0, atol=1e-6)
+    loose_stats = GramColumns(X, y, sw, True)
+    loose = solve_gram(loose_stats, pw, np.zeros(p), tol=1e-4, max_iter=10**5)
+    best = primal(Xc, yc, s, full.w, pw.l1, pw.l2)
+    assert primal(Xc, yc, s, loose.w, pw.l1, pw.l2) - best <= loose.gap * (1 + 1e-9) + 1e-15
+
+
+def test_sketch_route_through_the_estimator_matches_cd():
+    X, y = _tall(n=8000, p=40)
+    alpha = np.abs((X - X.mean(0)).T @ (y - y.mean())).max() / 8000 / 10
+    auto = shrinkage.Lasso(alpha=alpha, tol=1e-12).fit(X, y)
+    cd = shrinkage.Lasso(alpha=alpha, tol=1e-12, solver="cd").fit(X, y)
+    assert auto.converged_
+    np.testing.assert_allclose(auto.coef_, cd.coef_, atol=1e-8)
+    assert auto.intercept_ == pytest.approx(cd.intercept_, abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("case", "fit_intercept"),
+    [
+        ({"l1_ratio": 0.5}, True),
+        ({"l1_ratio": 1.0, "lower": 0.0}, False),
+        ({"l1_ratio": 0.7, "lower": -0.3, "upper": 0.6}, True),
+        ({"l1_ratio": 1.0, "factors": np.r_[0.0, np.ones(78), 0.0]}, True),
+    ],
+    ids=["enet", "positive-no-intercept", "box-enet", "unpenalized"],
+)
+def test_sketch_route_takes_every_elastic_net_penalty(case, fit_intercept):
+    """The sketch fits the same penalty (L2 part, bounds, free columns): the answer is the whole
+    Gram's and the gap is honest, with or without an intercept."""
+    X, y = _tall()
+    n, p = X.shape
+    sw = np.ones(n)
+    Xc, yc, s = reference(X, y, sw, fit_intercept)
+    c = dict(case)
+    l1_ratio = c.pop("l1_ratio")
+    pw = weights(np.abs(Xc.T @ (s * yc)).max() / 10, l1_ratio, p, **c)
+    lazy = GramColumns(X, y, sw, fit_intercept)
+    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
+    full = solve_gram(
+        sufficient_statistics(X, y, sw, fit_intercept), pw, np.zeros(p), tol=1e-12, max_iter=10**5
+    )
+    assert fit.converged and 0 <= fit.gap <= fit.tol
+    # both optimal to their gaps: equal objectives (w itself only to sqrt(gap / curvature))
+    values = [primal(Xc, yc, s, f.w, pw.l1, pw.l2) for f in (fit, full)]
+    assert abs(values[0] - values[1]) <= fit.gap + full.gap + 1e-15 * abs(values[1])
+    np.testing.assert_allclose(fit.w, full.w, rtol=0, atol=1e-5)
+    loose = solve_gram(
+        GramColumns(X, y, sw, fit_intercept), pw, np.zeros(p), tol=1e-4, max_iter=10**5
+    )
+    best = primal(Xc, yc, s, full.w, pw.l1, pw.l2)
+    assert primal(Xc, yc, s, loose.w, pw.l1, pw.l2) - best <= loose.gap * (1 + 1e-9) + 1e-15

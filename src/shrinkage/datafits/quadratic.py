@@ -11,7 +11,7 @@ The intercept b is profiled out exactly by weighted centring: b = ybar - xbar.w.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -24,6 +24,11 @@ from ._quadratic_kernels import shifted_moments, sparse_moments, take_block
 # in cache between the centring and the BLAS-3 product that reads them
 _GRAM_BLOCK_BYTES = 4 * 2**20
 _BLOCK_MIN_ROWS = 256
+#: ``GramColumns`` reads X in row blocks of about this size (the gathered columns' product is
+#: thinner than a rank-k update: smaller blocks stay in L2)
+_COLUMN_BLOCK_BYTES = 2**20
+#: ``GramColumns.sketch`` reads blocks of this many rows, one in each ``stride``
+_SKETCH_BLOCK_ROWS = 256
 #: ``_raw_statistics`` centres G after the product for columns whose mean is at most this many
 #: standard deviations (the rounding of G_jj then grows by at most this squared plus one)
 _RAW_OFFSET = 10.0
@@ -480,7 +485,11 @@ def sufficient_statistics(
 
 
 def _raw_statistics(
-    X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool
+    X: np.ndarray,
+    y: np.ndarray,
+    sw: np.ndarray,
+    fit_intercept: bool,
+    sums: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> SufficientStatistics:
     """``sufficient_statistics`` of a C-ordered X, one target and equal weights ``sw``: G, q and
     the column sums from X's rows in place (X'X by symmetric rank-k updates, X'[y_c, 1] by
@@ -489,7 +498,8 @@ def _raw_statistics(
     The centring after the product costs eps (xbar_j^2 + var_j) in G_jj instead of eps var_j:
     the columns whose mean exceeds ``_RAW_OFFSET`` standard deviations (constant ones
     included) have their rows and columns of G formed again, half-centred, and their block of G
-    and their entries of q from centred data (``_centred_columns``).
+    and their entries of q from centred data (``_centred_columns``).  ``sums`` are X'X and
+    X'[y_c, 1] over every row where already summed (``GramColumns.statistics`` after its sketch).
 
     Examples
     --------
@@ -501,18 +511,11 @@ def _raw_statistics(
     True
     """
     n, p = X.shape
-    y_offset = float(sw @ y) if fit_intercept else 0.0
-    y_c = y - y_offset
-    targets = np.empty((n, 2))
-    targets[:, 0] = y_c
-    targets[:, 1] = 1.0
-    G = np.zeros((p, p))
-    products = np.zeros((p, 2))
-    size = min(n, max(_BLOCK_MIN_ROWS, _GRAM_BLOCK_BYTES // (8 * max(p, 1))))
-    for start in range(0, n, size):
-        rows = X[start : start + size]
-        G += rows.T @ rows  # numpy's matmul: a symmetric rank-k update (syrk)
-        products += rows.T @ targets[start : start + size]
+    y_offset, y_c, targets = _raw_targets(y, sw, fit_intercept)
+    size = _raw_block_rows(X)
+    if sums is None:
+        sums = _raw_sums(X, targets, (slice(start, start + size) for start in range(0, n, size)))
+    G, products = sums
     weight = float(sw[0])
     G *= weight
     q = products[:, 0] * weight
@@ -531,6 +534,36 @@ def _raw_statistics(
         G[np.ix_(far, far)] = block * weight
         q[far] = q_far * weight
     return SufficientStatistics(G, q, float(sw @ y_c**2), x_offset, y_offset)
+
+
+def _raw_targets(y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
+    """y's weighted mean (0 without an intercept), y_c and the (n, 2) targets [y_c, 1] whose
+    products with X's rows ``_raw_statistics`` sums."""
+    y_offset = float(sw @ y) if fit_intercept else 0.0
+    y_c = y - y_offset
+    targets = np.empty((y.shape[0], 2))
+    targets[:, 0] = y_c
+    targets[:, 1] = 1.0
+    return y_offset, y_c, targets
+
+
+def _raw_block_rows(X: np.ndarray) -> int:
+    n, p = X.shape
+    return min(n, max(_BLOCK_MIN_ROWS, _GRAM_BLOCK_BYTES // (8 * max(p, 1))))
+
+
+def _raw_sums(
+    X: np.ndarray, targets: np.ndarray, blocks: Iterable[slice]
+) -> tuple[np.ndarray, np.ndarray]:
+    """X'X and X' targets over the row ``blocks`` of a C-ordered X, read in place."""
+    p = X.shape[1]
+    G = np.zeros((p, p))
+    products = np.zeros((p, targets.shape[1]))
+    for block in blocks:
+        rows = X[block]
+        G += rows.T @ rows  # numpy's matmul: a symmetric rank-k update (syrk)
+        products += rows.T @ targets[block]
+    return G, products
 
 
 def _centred_columns(
@@ -642,6 +675,8 @@ class GramColumns:
         self._store = np.empty((p, 0), order="F")
         self._slot = np.full(p, -1, dtype=np.int64)
         self._full: SufficientStatistics | None = None
+        #: the sketch's X'X, X'[y_c, 1] and the row blocks it left out (``sketch``)
+        self._sketch_sums: tuple[np.ndarray, np.ndarray, list[slice]] | None = None
 
     @property
     def n_formed(self) -> int:
@@ -650,6 +685,12 @@ class GramColumns:
     @property
     def statistics(self) -> SufficientStatistics:
         """The whole statistics (G formed now if it was not yet)."""
+        if self._full is None and self._sketch_sums is not None:  # the sketch's rows are summed
+            G, products, rest = self._sketch_sums
+            _, _, targets = _raw_targets(self._y, self.sw, self._fit_intercept)
+            G_rest, products_rest = _raw_sums(self.X, targets, rest)
+            sums = (G + G_rest, products + products_rest)
+            self._full = _raw_statistics(self.X, self._y, self.sw, self._fit_intercept, sums)
         if self._full is None:
             self._full = sufficient_statistics(self.X, self._y, self.sw, self._fit_intercept)
             self._store = np.empty((self.col_norm_sq.shape[0], 0), order="F")
@@ -662,6 +703,44 @@ class GramColumns:
     def missing(self, cols: np.ndarray) -> np.ndarray:
         """The columns among ``cols`` not formed yet."""
         return cols[:0] if self._full is not None else cols[self._slot[cols] < 0]
+
+    def sketch(self, stride: int) -> SufficientStatistics:
+        """The whole statistics of one row in ``stride`` (a dense X), each sample weighted as
+        in the full data: a cheap stand-in (1 / stride of the whole G's cost) that predicts
+        which columns a fit reads, never used to certify it.
+
+        A C-ordered float64 X with equal weights gives blocks of ``_SKETCH_BLOCK_ROWS`` rows, one
+        block in ``stride``, read in place; their sums X'X and X'[y_c, 1] are kept, so that the
+        whole G, if formed after all, sums only the other rows.  Else every ``stride``-th row.
+        """
+        X = self.X
+        if not (X.dtype == np.float64 and X.flags.c_contiguous and _uniform(self.sw)):
+            rows = slice(None, None, stride)
+            X = np.ascontiguousarray(X[rows])
+            return sufficient_statistics(X, self._y[rows], self.sw[rows], self._fit_intercept)
+        n, period = X.shape[0], stride * _SKETCH_BLOCK_ROWS
+        blocks = [slice(a, min(a + _SKETCH_BLOCK_ROWS, n)) for a in range(0, n, period)]
+        _, y_c, targets = _raw_targets(self._y, self.sw, self._fit_intercept)
+        G, products = _raw_sums(X, targets, blocks)
+        rest = [slice(b.stop, min(b.start + period, n)) for b in blocks if b.stop < n]
+        self._sketch_sums = (G, products, rest)
+        y_s = np.concatenate([y_c[b] for b in blocks])
+        weight = 1.0 / y_s.size
+        G = G * weight
+        q = products[:, 0] * weight
+        if not self._fit_intercept:
+            return SufficientStatistics(G, q, float(y_s @ y_s) * weight, np.zeros(q.size), 0.0)
+        x_offset, y_offset = products[:, 1] * weight, float(y_s.mean())
+        G -= np.outer(x_offset, x_offset)
+        q -= x_offset * y_offset
+        yty = float(np.mean((y_s - y_offset) ** 2))
+        return SufficientStatistics(G, q, yty, x_offset, y_offset, cancellation=True)
+
+    def formed(self) -> np.ndarray:
+        """The indices of the columns formed so far (every column once the whole G is)."""
+        if self._full is not None:
+            return np.arange(self.col_norm_sq.shape[0])
+        return np.flatnonzero(self._slot >= 0)
 
     def ensure(self, cols: np.ndarray) -> None:
         """Form the columns ``cols`` that are not formed yet (all of G past ``full_fraction``)."""
@@ -705,18 +784,22 @@ class GramColumns:
             return G - np.outer(self.x_offset, self.x_offset[cols])
         # half-centred: X' S (X[:, cols] - xbar[cols]) - xbar (sw' (X[:, cols] - xbar[cols]));
         # only the k gathered columns are centred (no copy of X), and the rounding left is
-        # eps |xbar_j| sd_k, not the eps xbar_j xbar_k of X'SX - xbar xbar'
+        # eps |xbar_j| sd_k, not the eps xbar_j xbar_k of X'SX - xbar xbar'.  The product is
+        # formed as (k, p) = C' X_b, each row block read once: BLAS-3 with the long dimension p
+        # last runs about 1.5x faster than X_b' C for k <= 64 (200,000 x 200, one thread)
         n, p = X.shape
-        size = min(n, max(_BLOCK_MIN_ROWS, _GRAM_BLOCK_BYTES // (8 * max(p, 1))))
-        out = np.zeros((p, cols.size), order="F")
+        size = min(n, max(_BLOCK_MIN_ROWS, _COLUMN_BLOCK_BYTES // (8 * max(p, 1))))
+        out = np.zeros((cols.size, p))
         colsum = np.zeros(cols.size)
         xc = self.x_offset[cols]
         for start in range(0, n, size):
             rows = slice(start, min(start + size, n))
             Xb = X[rows]
-            C = Xb[:, cols] - xc
+            C = np.take(Xb, cols, axis=1)
+            C -= xc
             C *= sw[rows, None]
             colsum += C.sum(axis=0)
-            out += Xb.T @ C
+            out += C.T @ Xb
+        out = out.T
         out -= np.outer(self.x_offset, colsum)
         return out

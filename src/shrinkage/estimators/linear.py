@@ -55,15 +55,25 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
     """Shared prediction and the fit bookkeeping of the three estimators."""
 
     def _problem(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None, multi_output: bool
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None,
+        multi_output: bool,
+        defer_scan: bool = False,
     ) -> tuple[Problem, DesignMatrix]:
-        # X's finiteness is checked once, by check_design's scan (with validate_data's messages)
+        """The validated problem and X.  X's finiteness is checked once, by check_design's scan
+        (with validate_data's messages); ``defer_scan``: by the first data form the fit makes
+        from X where it can (``Problem.formed``; the caller's errors come after X's then:
+        ``Problem.scan``)."""
         checks = {**_XY, "ensure_all_finite": False}
         X, y = validate_data(self, X, y, multi_output=multi_output, **checks)
-        X = v.check_design(
-            X, feature_names=getattr(self, "feature_names_in_", None), estimator=self
-        )
         names = getattr(self, "feature_names_in_", None)
+        scan = None
+        if defer_scan:
+            X, scan = v.defer_scan(X, feature_names=names, estimator=self)
+        else:
+            X = v.check_design(X, feature_names=names, estimator=self)
         problem = Problem.build(
             X,
             y,
@@ -77,6 +87,7 @@ class _LinearModel(SerializableMixin, RegressorMixin, BaseEstimator):
             feature_names=names,
             multi_output=multi_output,
             validated=True,
+            pending_scan=scan,
         )
         return problem, X
 
@@ -246,21 +257,24 @@ class ElasticNet(_LinearModel):
         l1_ratio = self._mixing()
         tol = v.check_tol(self.tol)
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
-        problem, Xc = self._problem(X, y, sample_weight, multi_output=False)
+        problem, Xc = self._problem(X, y, sample_weight, multi_output=False, defer_scan=True)
         w0 = None
         previous = getattr(self, "coef_", None) if self.warm_start else None
         if previous is not None and previous.shape == (problem.n_features,):
             w0 = previous.astype(np.float64)
-        result = solve_path(
-            problem,
-            np.array([alpha]),
-            l1_ratio,
-            tol=tol,
-            max_iter=max_iter,
-            solver=self.solver,
-            w0=w0,
-            model=type(self).__name__,
-        )
+        try:  # X's scan settles in the solver's first pass over X; any error here comes after it
+            result = solve_path(
+                problem,
+                np.array([alpha]),
+                l1_ratio,
+                tol=tol,
+                max_iter=max_iter,
+                solver=self.solver,
+                w0=w0,
+                model=type(self).__name__,
+            )
+        finally:
+            problem.scan()
         self.coef_ = result.coefs[0].astype(Xc.dtype)
         self.intercept_ = Xc.dtype.type(result.intercepts[0])
         self.dual_gap_ = float(result.gaps[0])

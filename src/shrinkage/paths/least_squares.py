@@ -190,7 +190,9 @@ def _design(problem: Problem, l1_ratio: float, n_fits: int) -> WeightedDesign:
         or problem.y.ndim != 1
     ):
         return problem.design
-    return dense_design(X, problem.y, problem.sample_weight, problem.fit_intercept)
+    return problem.formed(
+        lambda: dense_design(X, problem.y, problem.sample_weight, problem.fit_intercept)
+    )
 
 
 def solve_path(

@@ -11,6 +11,7 @@ gradient X_c' S r = q - G w is recomputed at every certificate), with gap-safe s
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._certificate_kernels import off_support_columns
 from ..certificates import certify
@@ -20,12 +21,18 @@ from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties._separable import ELASTIC_NET
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
+from .choice import columns_pay, sketch_stride
 from .columns import ColumnsInPlay, in_play
 from .result import Fit
 
 #: a working set's new Gram columns are formed in batches of at least this many (the next best
 #: candidates come along): one pass over X costs about as much as this many columns' products
 _MIN_BATCH = 16
+#: the row sketch's fit (``GramCD._sketch_columns``): its tolerance, epochs, and the fraction of a
+#: column's L1 weight its correlation reaches for the column to be formed along with the support
+_SKETCH_TOL = 1e-4
+_SKETCH_ITER = 10_000
+_SKETCH_MARGIN = 0.9
 #: an inner solve costs O(k^2) per epoch and no pass over X: solve it further than the residual
 #: CD does (``INNER_FRACTION``), so that fewer certificates (and column batches) are needed
 _INNER_FRACTION = 1e-4
@@ -185,6 +192,9 @@ class GramCD:
         self.gap, self.theta_corr = np.inf, np.zeros(0)
         self.r_dot_y, self.residual_sq = self.yty, self.yty
         self.polished = False
+        #: whether the first columns were formed (the row sketch is consulted once), and
+        #: whether they were the ones a sketch predicted
+        self.sketched = self.predicted = False
         #: a whole G and no free column: the certificate is one kernel (``gram_certificate``)
         self.gram = setup.gram
         self.fused = setup.full and self.free.size == 0
@@ -271,7 +281,15 @@ class GramCD:
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         self._form(ws)
-        G = self.stats.block(ws)
+        stats = self.stats
+        if self.predicted and isinstance(stats, GramColumns) and stats.n_formed < self.w.size:
+            # the sketch's columns cost O(k) more per epoch and no pass over X: solving on all
+            # of them leaves fewer violators outside, so fewer batches (passes) follow
+            # (200000 x 200: 1 and 2 passes at alpha_max / 10 and / 100 instead of 2 and 3;
+            # without a sketch, on 20000 x 1000, the working sets alone were 10-15% faster)
+            formed = stats.formed()
+            ws = np.union1d(ws, formed[self.active[formed]])
+        G = stats.block(ws)
         if ws.size == self.w.size:  # every column: the whole arrays, w solved in place
             v, q, pw = self.w, self.q, self.pw
         else:
@@ -308,15 +326,45 @@ class GramCD:
             self.w[ws] = v
 
     def _form(self, ws: np.ndarray) -> None:
-        """Form the working set's missing columns, topped up to ``_MIN_BATCH`` with the next
-        best candidates (no-op on a whole G)."""
+        """Form the working set's missing columns: the first time, with the columns a row
+        sketch predicts (or the whole G where they are too many, ``choice.columns_pay``); later,
+        topped up to ``_MIN_BATCH`` with the next best candidates (no-op on a whole G)."""
         missing = self.stats.missing(ws)
         if missing.size == 0:
             return
+        stats = self.stats
+        if not self.sketched and isinstance(stats, GramColumns):
+            self.sketched = True
+            predicted = self._sketch_columns(stats)
+            if predicted is not None:
+                cols = np.union1d(missing, predicted)
+                if columns_pay(cols.size, self.w.size):
+                    stats.ensure(cols)
+                    self.predicted = True
+                else:
+                    stats.statistics  # noqa: B018 - forms the whole G
+                return
         idx = self.cols.idx
         spare = np.setdiff1d(idx[np.argsort(-self.scores)[: 2 * _MIN_BATCH]], ws)
         extra = self.stats.missing(spare)[: max(_MIN_BATCH - missing.size, 0)]
         self.stats.ensure(np.concatenate([missing, extra]))
+
+    def _sketch_columns(self, stats: GramColumns) -> np.ndarray | None:
+        """The columns a fit on every ``choice.sketch_stride``-th row reads: its support and
+        the columns whose correlation there reaches ``_SKETCH_MARGIN`` of their L1 weight
+        (None where there is no sketch: sparse X, too few rows or too many features)."""
+        if sp.issparse(stats.X):
+            return None
+        stride = sketch_stride(*stats.X.shape)
+        if stride is None:
+            return None
+        sketch = stats.sketch(stride)
+        fit = solve_gram(
+            sketch, self.pw, np.zeros(self.w.size), tol=_SKETCH_TOL, max_iter=_SKETCH_ITER
+        )
+        corr = sketch.q - sketch.solver_gram @ fit.w
+        near = np.abs(corr) >= _SKETCH_MARGIN * self.pw.l1
+        return np.flatnonzero(((fit.w != 0) | near) & self.active)
 
     def _violations(self) -> np.ndarray:
         idx, pw = self.cols.idx, self.cols.pw
