@@ -14,8 +14,8 @@ from a fastmath one with that caller's flags (and caches it so), and a reassocia
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from ._jit import njit
 from ._lapack import lstsq
 from .penalties._l1_l2_kernels import conjugate_coordinate, dual_scale, penalty_value
 

@@ -22,15 +22,17 @@ calling it would compile again in every process.)  SciPy's LAPACK takes every ar
 integers as 32-bit ``int``; each call sits in a function of its own whose arguments are the arrays
 it points into, so that the caller keeps them referenced until LAPACK has returned.
 
-Numba functions over arrays; no shrinkage imports.
+Numba functions over arrays; no shrinkage imports but the kernels' decorator (``_jit.njit``).
 """
 
 from __future__ import annotations
 
 import llvmlite.binding as llvm
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import get_cython_function_address
+
+from ._jit import njit, njit_internal
 
 _INT = types.CPointer(types.int32)  # LAPACK's INTEGER in scipy.linalg.cython_lapack: C int
 _DOUBLE = types.CPointer(types.float64)
@@ -81,7 +83,7 @@ _dgelsd = _lapack_routine(
 )
 
 
-@njit(cache=True)
+@njit_internal()
 def _copies(a, b):
     """(Fortran-ordered copy of a, copy of b, whether both are finite) for a square a."""
     n = a.shape[0]
@@ -98,7 +100,7 @@ def _copies(a, b):
     return acpy, bcpy, finite
 
 
-@njit(cache=True)
+@njit_internal()
 def _system(a, b):
     """(Fortran-ordered copy of a, copy of b) after numba's checks: square a, len(b) rows, both
     finite."""
@@ -111,7 +113,7 @@ def _system(a, b):
     return acpy, bcpy
 
 
-@njit(cache=True)
+@njit_internal()
 def _call_dgesv(acpy, bcpy, iv):
     """dgesv on a (n x n, Fortran order) and b in place; ``iv`` holds n, nrhs, info, then room
     for the pivots.  The arrays are arguments so that the caller keeps them referenced while
@@ -121,7 +123,7 @@ def _call_dgesv(acpy, bcpy, iv):
     _dgesv(n, iv[1:].ctypes, acpy.ctypes, n, iv[3:].ctypes, bcpy.ctypes, n, iv[2:].ctypes)
 
 
-@njit(cache=True)
+@njit_internal()
 def _call_dgelsd(acpy, bcpy, s, iv, dv):
     """dgelsd on a (n x n, Fortran order) and b in place, singular values into s; ``iv`` holds
     n, nrhs, rank, info, lwork, then iwork, ``dv`` rcond, then work (lwork -1: the workspace
@@ -194,7 +196,7 @@ def lstsq(a, b):
     return bcpy
 
 
-@njit(cache=True)
+@njit_internal()
 def _call_dgemm(u, out, iv, dv, cv):
     """dgemm("t", "n", K, K, n, 1, u, n, u, n, 0, out, K): the arguments numba's ``u @ u.T``
     passes for a C-ordered K x n matrix u (``iv`` holds K, n; ``dv`` 1, 0; ``cv`` "t", "n")."""
@@ -216,7 +218,7 @@ def _call_dgemm(u, out, iv, dv, cv):
     )
 
 
-@njit(cache=True)
+@njit_internal()
 def _call_dgemv(c, h, out, iv, dv, cv):
     """dgemv("n", n, K, 1, h, n, c, 1, 0, out, 1): the arguments numba's ``c @ h`` passes for a
     C-ordered K x n matrix h (``iv`` holds n, K, 1; ``dv`` 1, 0; ``cv`` "n")."""

@@ -4,7 +4,8 @@ stored values of a CSC one)."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .._jit import njit
 
 
 @njit(cache=True)

@@ -18,7 +18,8 @@ flags on to them.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .._jit import njit
 
 
 @njit(cache=True, fastmath=False)

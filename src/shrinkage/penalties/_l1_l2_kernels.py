@@ -15,7 +15,8 @@ reassociated ``l2 / 2 * w * w`` overflowed to a gap of -inf, reported as 0.  The
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .._jit import njit
 
 
 @njit(cache=True, inline="always")

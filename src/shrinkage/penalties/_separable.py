@@ -28,9 +28,10 @@ keyed by the caller's own file: after editing this module, delete the caches (``
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import overload
 
+from .._jit import njit
 from . import mcp, scad
 from ._l1_l2_kernels import kkt_violation, prox_coordinate
 
@@ -94,7 +95,13 @@ def _typed_by_gamma(any_kind, elastic_net) -> None:
     """Compile ``any_kind`` (called from numba) as ``elastic_net`` where gamma is None, inlined
     in the caller (with the caller's fastmath flags) either way."""
 
-    @overload(any_kind, inline="always", strict=False)
+    @overload(
+        any_kind,
+        inline="always",
+        strict=False,
+        # neither wrapper (``_jit.njit_internal``): options numba's type stubs do not list
+        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
+    )
     def _choose(*args):
         return elastic_net if isinstance(args[-1], types.NoneType) else any_kind
 

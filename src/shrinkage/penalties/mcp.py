@@ -15,7 +15,8 @@ subdifferential) and ``alpha_max``.  No solver is imported here.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .._jit import njit
 
 __all__ = ["alpha_max", "kkt_score", "kkt_scores", "penalty_scalar", "prox", "value"]
 

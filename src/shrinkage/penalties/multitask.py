@@ -18,9 +18,9 @@ fastmath caller cannot pass its flags on to it.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .._certificate_kernels import trusted_gap
+from .._jit import njit
 from ._group_kernels import vector_norm
 
 

@@ -17,8 +17,8 @@ subdifferential) and ``alpha_max``.  No solver is imported here.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from .mcp import alpha_max  # the same as the lasso's and the MCP's: near 0 the SCAD is the lasso
 
 __all__ = ["alpha_max", "kkt_score", "kkt_scores", "penalty_scalar", "prox", "value"]

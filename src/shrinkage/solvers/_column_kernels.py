@@ -4,8 +4,8 @@ offsets, centred norms and the target's correlations."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ._constants import FAST_MATH
 
 

@@ -21,8 +21,8 @@ separable one, dispatched by ``shrinkage.penalties._separable`` (prox, KKT score
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ..penalties._separable import ELASTIC_NET, kkt, prox, value
 from ._constants import FAST_MATH
 from ._kernels import ANDERSON_K, anderson_point

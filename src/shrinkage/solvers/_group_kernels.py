@@ -14,8 +14,8 @@ centring applied inside the column operations); the datafit is ``0.5 sum_i sw_i 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ..penalties._group_kernels import (
     accumulate_norm,
     group_kkt,

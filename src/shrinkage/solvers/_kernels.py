@@ -28,9 +28,11 @@ Conventions shared by every kernel (see ``shrinkage.datafits.quadratic`` for the
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import types
+from numba.extending import overload
 
 from .._certificate_kernels import dual_gap
+from .._jit import njit, njit_internal
 from .._lapack import combine_rows, outer_gram, solve_or_empty
 from ..penalties._l1_l2_kernels import kkt_violation
 from ..penalties._separable import kkt, prox, value
@@ -116,6 +118,66 @@ def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_spars
     return rsum
 
 
+def column_dot_typed(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
+    """``column_dot``; numba compiles it for a dense design alone where ``data`` is None."""
+    return column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
+
+
+def _dense_column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
+    acc = 0.0
+    for i in range(Xd.shape[0]):
+        acc += Xd[i, j] * r[i]
+    return acc
+
+
+def column_axpy_typed(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse):
+    """``column_axpy``; numba compiles it for a dense design alone where ``data`` is None."""
+    return column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse)
+
+
+def _dense_column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse):
+    for i in range(Xd.shape[0]):
+        r[i] -= delta * Xd[i, j]
+    return rsum
+
+
+def _typed_by_design(any_design, dense, data_at: int) -> None:
+    """Compile ``any_design`` (called from numba) as ``dense`` where its argument ``data_at`` (a
+    CSC design's values) is None, inlined in the caller either way: a dense fit's kernel
+    (``dense_design``) then compiles without the sparse branches (about 1 s in a fresh cache)."""
+
+    @overload(
+        any_design,
+        inline="always",
+        strict=False,
+        # neither wrapper (``_jit.njit_internal``): options numba's type stubs do not list
+        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
+    )
+    def _choose(*args):
+        return dense if isinstance(args[data_at], types.NoneType) else any_design
+
+
+_typed_by_design(column_dot_typed, _dense_column_dot, 2)
+_typed_by_design(column_axpy_typed, _dense_column_axpy, 3)
+
+
+def dense_design(design: tuple) -> tuple:
+    """``design`` (``WeightedDesign.kernel_args()``) with the CSC arrays None where it is dense,
+    for ``cd_working_set``, which then compiles without the sparse branches.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> args = (np.ones((2, 1)), np.empty(0), np.empty(0, np.int64), np.zeros(1, np.int64),
+    ...         np.ones(2), np.zeros(1), False)
+    >>> dense_design(args)[1:4]
+    (None, None, None)
+    """
+    if design[6]:  # is_sparse
+        return design
+    return design[0], None, None, None, *design[4:]
+
+
 @njit(cache=True, fastmath=FAST_MATH)
 def correlations(Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse, ws, out):
     """out[j] = X_c[:, j]' S r_true for j in ws."""
@@ -165,7 +227,7 @@ def _sparse_correlations(data, indices, indptr, sw, x_offset, r, rsum, ws, out):
     return out
 
 
-@njit(cache=True)
+@njit_internal()
 def _working_set_objective(w, ws, design, r, rsum, penalty):
     """Datafit (from the residual) plus the penalty on the working set."""
     Xd, _, _, _, sw, x_offset, is_sparse = design
@@ -199,7 +261,7 @@ def datafit_value(w, Xd, sw, x_offset, r, rsum, is_sparse):
     return 0.5 * rr
 
 
-@njit(cache=True)
+@njit_internal()
 def anderson_weights(history):
     """Weights c (summing to one) minimising ||sum_k c_k (w_{k+1} - w_k)||; empty if degenerate.
 
@@ -236,7 +298,7 @@ def anderson_weights(history):
     return z
 
 
-@njit(cache=True)
+@njit_internal()
 def anderson_point(history):
     """The extrapolated iterate sum_k c_k w_{k+1}, c the ``anderson_weights``; empty if
     degenerate."""
@@ -250,7 +312,7 @@ def anderson_point(history):
 def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_inner, use_anderson):
     """Coordinate descent on the working set ``ws`` with Anderson extrapolation.
 
-    ``design`` = ``WeightedDesign.kernel_args()``, ``penalty`` = the tuple of
+    ``design`` = ``dense_design(WeightedDesign.kernel_args())``, ``penalty`` = the tuple of
     ``penalties._separable.penalty_arrays`` (any separable penalty).  Stops when the largest
     KKT violation seen during an epoch is below ``tol_inner``.  Returns (rsum, n_epochs).  ``r``
     and ``w`` are updated in place.
@@ -269,13 +331,13 @@ def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_i
             L = lipschitz[j]
             if L == 0.0:
                 continue
-            corr = column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
+            corr = column_dot_typed(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
             worst = max(worst, kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma))
             old = w[j]
             new = prox(kind, L * old + corr, L, l1[j], l2[j], lower[j], upper[j], gamma)
             if new != old:
                 w[j] = new
-                rsum = column_axpy(
+                rsum = column_axpy_typed(
                     j, new - old, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse
                 )
         if worst <= tol_inner:
@@ -302,7 +364,7 @@ def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_i
                 delta = w_acc[k] - w[j]
                 if delta != 0.0:
                     w_try[j] = w_acc[k]
-                    rsum_acc = column_axpy(
+                    rsum_acc = column_axpy_typed(
                         j, delta, Xd, data, indices, indptr, x_offset, r_acc, rsum_acc, is_sparse
                     )
             after = _working_set_objective(w_try, ws, design, r_acc, rsum_acc, penalty)
@@ -444,7 +506,7 @@ def gram_cd_working_set(G, q, w, penalty, max_epochs, tol_inner, rounding, use_a
     return epoch, moved
 
 
-@njit(cache=True)
+@njit_internal()
 def _gram_gradient(G, w, q):
     """G w - q, as axpys of the symmetric G's contiguous rows over the non-zeros of w (loops: no
     BLAS binding to compile; a dot per row would be one serial chain of additions)."""
@@ -460,7 +522,7 @@ def _gram_gradient(G, w, q):
     return out
 
 
-@njit(cache=True)
+@njit_internal()
 def _gram_objective(w, H, q, penalty):
     """0.5 w'Gw - q'w + the penalty, from the gradient H = G w - q."""
     kind, l1, l2, _, _, gamma = penalty

@@ -13,8 +13,8 @@ operations (``rsum[t] = sum_i sw_i R[t, i]``, the true residual of task t is
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ..penalties.multitask import penalty_value, row_kkt, row_prox
 from ._constants import FAST_MATH
 from ._kernels import ANDERSON_K, anderson_point

@@ -7,8 +7,8 @@ Numba functions over arrays; no shrinkage imports.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ._constants import FAST_MATH
 
 #: rows of Q swept together by ``inverse_diagonals``: their running columns of Q L^-T and sums,

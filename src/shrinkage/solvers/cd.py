@@ -168,6 +168,7 @@ class LeastSquaresCD:
         self.first_corr = first_corr
         self.buffer = np.empty(p)
         self.args = _kernel_args(design)
+        self.cd_args = _kernels.dense_design(self.args)
         self.scores = self.buffer[:0]
         self.gap, self.theta_corr = np.inf, np.zeros(0)
         self.cache = None
@@ -253,7 +254,7 @@ class LeastSquaresCD:
         before = self.w[ws] != 0
         if self.cache is None:
             self.rsum, n_epochs = _kernels.cd_working_set(
-                self.args,
+                self.cd_args,
                 self.penalty,
                 self.r,
                 self.rsum,
@@ -300,7 +301,7 @@ class LeastSquaresCD:
         kind, l1, l2, lower, upper, gamma = self.penalty
         penalty = (kind, by_slot(l1), by_slot(l2), by_slot(lower), by_slot(upper), gamma)
         w_slot = by_slot(self.w)
-        args = (cache.block, *self.args[1:])
+        args = (cache.block, *self.cd_args[1:])
         self.rsum, n_epochs = _kernels.cd_working_set(
             args,
             penalty,
