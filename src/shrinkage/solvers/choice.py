@@ -212,7 +212,9 @@ def columns_budget(n_features: int) -> int:
     return int(_COLUMNS_MAX_FRACTION * n_features)
 
 
-def noise_level(col_norm_sq: np.ndarray, sigma: float, n_rows: int, n_features: int) -> np.ndarray:
+def noise_level(
+    col_norm_sq: np.ndarray, sigma: float, n_rows: float, n_features: int
+) -> np.ndarray:
     """The universal threshold sigma sqrt(2 log(p) G_jj / m): with high probability no column's
     correlation with pure noise of standard deviation ``sigma`` over ``n_rows`` equally weighted
     rows reaches it (the noise's x_j' S e is normal with variance sigma^2 G_jj / m).
@@ -227,8 +229,8 @@ def noise_level(col_norm_sq: np.ndarray, sigma: float, n_rows: int, n_features: 
         (p,) the diagonal of G = X_c' S X_c (S summing to one).
     sigma : float
         The noise's standard deviation (estimated from a fit's residual).
-    n_rows : int
-        The rows the correlations average over.
+    n_rows : float
+        The rows the correlations average over (their effective count where weighted).
     n_features : int
         p, the columns tested (the union bound's count).
 
@@ -246,7 +248,9 @@ def noise_level(col_norm_sq: np.ndarray, sigma: float, n_rows: int, n_features: 
     return sigma * np.sqrt(2.0 * np.log(max(n_features, 2)) * col_norm_sq / n_rows)
 
 
-def expected_entrants(l1: np.ndarray, col_norm_sq: np.ndarray, sigma: float, n_rows: int) -> float:
+def expected_entrants(
+    l1: np.ndarray, col_norm_sq: np.ndarray, sigma: float, n_rows: float
+) -> float:
     """The expected number of columns, outside the support the data carry, that a fit at the
     L1 weights ``l1`` selects all the same: each one's correlation with the noise is normal,
     of standard deviation sigma sqrt(G_jj / m), and exceeds l1_j in absolute value with
@@ -261,8 +265,8 @@ def expected_entrants(l1: np.ndarray, col_norm_sq: np.ndarray, sigma: float, n_r
         (k,) their G_jj.
     sigma : float
         The noise's standard deviation.
-    n_rows : int
-        The whole data's rows.
+    n_rows : float
+        The whole data's rows (their effective count where weighted).
 
     Returns
     -------

@@ -407,10 +407,13 @@ class GramCD:
         pw = self.pw
         fit = solve_gram(sketch, pw, np.zeros(p), tol=_SKETCH_TOL, max_iter=_SKETCH_ITER)
         corr = sketch.q - sketch.solver_gram @ fit.w
-        m = n // stride
+        # the rows' effective count 1 / sum s_i^2 (S sums to one; n when equal), 1 / stride of
+        # it in the sketch: the noise's x_j' S e has variance sigma^2 G_jj sum s_i^2
+        n_eff = 1.0 / float(stats.sw @ stats.sw)
+        m = n_eff / stride
         support = fit.w != 0
         residual_sq = max(sketch.yty - float(sketch.q @ fit.w) - float(fit.w @ corr), 0.0)
-        sigma = np.sqrt(residual_sq * m / max(m - np.count_nonzero(support) - 1, 1))
+        sigma = float(np.sqrt(residual_sq * m / max(m - np.count_nonzero(support) - 1, 1)))
         raised = np.where(
             pw.l1 > 0, np.maximum(pw.l1, noise_level(sketch.col_norm_sq, sigma, m, p)), 0.0
         )
@@ -422,7 +425,7 @@ class GramCD:
             support = fit.w != 0
             off = ~support & self.active
             dense = np.count_nonzero(support) + expected_entrants(
-                self.pw.l1[off], self.lipschitz[off], sigma, n
+                self.pw.l1[off], self.lipschitz[off], sigma, n_eff
             )
             if not columns_pay(int(np.ceil(dense)), p):
                 return np.flatnonzero(self.active), spare
