@@ -29,6 +29,21 @@ def test_selection_maps_candidates_to_blocks_and_honours_the_limit():
     assert select_working_set(every, 10).tolist() == [7, 8, 9]
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_selection_is_the_forced_blocks_then_the_ranked_scores(seed):
+    # brute force: forced first, then by decreasing positive score, then non-positive by index
+    rng = np.random.default_rng(seed)
+    p = 400
+    scores = np.where(rng.random(p) < 0.4, rng.random(p), rng.choice([0.0, -1.0], p))
+    forced = rng.random(p) < 0.1
+    for ws_size in (1, 30, 150, 300, 390, 1000):
+        got = select_working_set(Ranking(scores, forced), ws_size)
+        size = min(max(ws_size, 2 * int(forced.sum())), p)
+        order = np.lexsort((np.arange(p), -np.where(scores > 0, scores, 0.0), ~forced))
+        assert got.tolist() == np.sort(order[:size]).tolist()
+        assert np.all(np.diff(got) > 0)
+
+
 class _Coordinates:
     """1/2 sum (w_j - c_j)^2: the inner solve fixes at most ``per_step`` coordinates of ws."""
 
