@@ -10,7 +10,14 @@ from sklearn.linear_model import Lasso as SkLasso
 
 import shrinkage
 from shrinkage.datafits.quadratic import GramColumns, sufficient_statistics
-from shrinkage.solvers.choice import columns_pay, gram_form, sketch_stride
+from shrinkage.solvers.choice import (
+    columns_budget,
+    columns_pay,
+    expected_entrants,
+    gram_form,
+    noise_level,
+    sketch_stride,
+)
 from shrinkage.solvers.gram import solve_gram
 
 from .._reference import primal
@@ -261,5 +268,65 @@ def test_sketch_route_takes_every_elastic_net_penalty(case, fit_intercept):
     loose = solve_gram(
         GramColumns(X, y, sw, fit_intercept), pw, np.zeros(p), tol=1e-4, max_iter=10**5
     )
+    best = primal(Xc, yc, s, full.w, pw.l1, pw.l2)
+    assert primal(Xc, yc, s, loose.w, pw.l1, pw.l2) - best <= loose.gap * (1 + 1e-9) + 1e-15
+
+
+def test_noise_level_and_expected_entrants_match_pure_noise():
+    """x_j' S e over m rows is normal, of variance sigma^2 G_jj / m: the expected count of
+    columns whose correlation exceeds an L1 weight is the Monte Carlo one, and at the universal
+    threshold it is the union bound's 1 / sqrt(pi log p) at most."""
+    rng = np.random.default_rng(0)
+    m, p, sigma = 400, 50, 1.5
+    X = rng.standard_normal((m, p)) * rng.uniform(0.5, 2.0, p)
+    Xc = X - X.mean(0)
+    col_norm_sq = (Xc**2).mean(0)
+    l1 = np.r_[0.0, np.full(p - 1, 0.1)]  # the free column enters every time
+    counts = []
+    for _ in range(400):
+        e = sigma * rng.standard_normal(m)
+        counts.append(np.count_nonzero(np.abs(Xc.T @ (e - e.mean()) / m) > l1))
+    want = expected_entrants(l1, col_norm_sq, sigma, m)
+    assert np.mean(counts) == pytest.approx(want, abs=4 * np.std(counts) / np.sqrt(400))
+    threshold = noise_level(col_norm_sq, sigma, m, p)
+    assert threshold == pytest.approx(sigma * np.sqrt(2 * np.log(p) * col_norm_sq / m))
+    at_threshold = expected_entrants(threshold, col_norm_sq, sigma, m)
+    assert at_threshold <= 1 / np.sqrt(np.pi * np.log(p))
+
+
+def _plain_sketch_prediction(X, y, alpha):
+    """The columns the sketch fit at alpha itself predicts (support and 0.9 alpha near)."""
+    p = X.shape[1]
+    sketch = GramColumns(X, y, np.ones(X.shape[0]), True).sketch(8)
+    fit = solve_gram(sketch, weights(alpha, 1.0, p), np.zeros(p), tol=1e-4, max_iter=10**4)
+    corr = sketch.q - sketch.solver_gram @ fit.w
+    return np.count_nonzero((fit.w != 0) | (np.abs(corr) >= 0.9 * alpha))
+
+
+@pytest.mark.parametrize(("divisor", "route"), [(50, "columns"), (1000, "whole")])
+def test_sketch_below_its_noise_level_is_raised(divisor, route):
+    """Below the sketch's noise level its fit at alpha selects noise columns (more than the
+    budget: before, the whole G); fitted at the raised weights it predicts the support, one pass
+    forms it.  Below the whole data's noise level the solution is dense: the whole G at once.
+    Both answers are the whole Gram's and scikit-learn's, with honest gaps."""
+    X, y = _tall(n=32_000, p=100, seed=1)
+    n, p = X.shape
+    sw = np.ones(n)
+    Xc, yc, s = reference(X, y, sw)
+    alpha = np.abs(Xc.T @ (s * yc)).max() / divisor
+    assert _plain_sketch_prediction(X, y, alpha) > columns_budget(p)
+    pw = weights(alpha, 1.0, p)
+    lazy = GramColumns(X, y, sw, True)
+    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
+    full = solve_gram(
+        sufficient_statistics(X, y, sw, True), pw, np.zeros(p), tol=1e-12, max_iter=10**5
+    )
+    assert fit.converged and 0 <= fit.gap <= fit.tol
+    assert lazy.n_formed == (columns_budget(p) if route == "columns" else p)
+    assert (np.count_nonzero(full.w) < 10) == (route == "columns")
+    np.testing.assert_allclose(fit.w, full.w, rtol=0, atol=1e-7)
+    sk = SkLasso(alpha=alpha, tol=1e-12, max_iter=10**6).fit(X, y)
+    np.testing.assert_allclose(fit.w, sk.coef_, rtol=0, atol=1e-6)
+    loose = solve_gram(GramColumns(X, y, sw, True), pw, np.zeros(p), tol=1e-4, max_iter=10**5)
     best = primal(Xc, yc, s, full.w, pw.l1, pw.l2)
     assert primal(Xc, yc, s, loose.w, pw.l1, pw.l2) - best <= loose.gap * (1 + 1e-9) + 1e-15

@@ -14,6 +14,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import numpy as np
+from scipy.special import erfc
+
 from ..datafits import Quadratic, get_datafit
 from ..penalties._separable import CONVEX_KINDS, ELASTIC_NET
 
@@ -39,8 +42,11 @@ _COLUMNS_MIN_FEATURES = 4 * _COLUMNS_READ
 # the columns it reads (``sketch_columns``).  Where they are at most ``_COLUMNS_MAX_FRACTION`` of
 # p, one pass forms them (n p per column, BLAS-3); else the whole X'X is formed, from the
 # sketch's sums and the other rows' (no pass wasted).  200000 x 200, one BLAS thread, CPU time
-# under load: at alpha_max / 10 21 columns, one pass, the fit 0.15 s instead of 0.30; at / 100
-# 68 (the solution has 22): the whole X'X, 0.29 s (forming the 68, then 20 more, took 0.32).
+# under load: at alpha_max / 10 21 columns, one pass, the fit 0.15 s instead of 0.30.  Below the
+# sketch's noise level (``noise_level``) its fit is refitted at L1 weights raised to it: at / 100
+# the fit at alpha predicts 68 columns (the solution has 22), the raised one 25, one pass filled
+# to p / 4 forms them, 0.20-0.26 s instead of 0.29-0.35; below the whole data's noise level
+# (``expected_entrants``: / 1000, 147 non-zeros) the whole X'X at once, as before.
 # The sketch needs rows enough for its fit to resemble the whole one's: ``_SKETCH_MIN_RATIO`` p.
 _SKETCH_STRIDE = 8
 _SKETCH_MIN_RATIO = 20
@@ -196,6 +202,91 @@ def columns_pay(n_columns: int, n_features: int) -> bool:
     (True, False)
     """
     return n_columns <= _COLUMNS_MAX_FRACTION * n_features
+
+
+def columns_budget(n_features: int) -> int:
+    """The most Gram columns one fit forms before the whole X'X costs less (``columns_pay``).
+
+    Examples
+    --------
+    >>> columns_budget(200)
+    50
+    """
+    return int(_COLUMNS_MAX_FRACTION * n_features)
+
+
+def noise_level(
+    col_norm_sq: np.ndarray, sigma: float, n_rows: float, n_features: int
+) -> np.ndarray:
+    """The universal threshold sigma sqrt(2 log(p) G_jj / m): with high probability no column's
+    correlation with pure noise of standard deviation ``sigma`` over ``n_rows`` equally weighted
+    rows reaches it (the noise's x_j' S e is normal with variance sigma^2 G_jj / m).
+
+    A row sketch's fit at an L1 weight below its own noise level (the sketch has 1 / stride of
+    the rows: a noise level sqrt(stride) times the whole data's) selects noise columns that the
+    whole fit does not; raised to it, the sketch selects the support the data carry.
+
+    Parameters
+    ----------
+    col_norm_sq : numpy.ndarray
+        (p,) the diagonal of G = X_c' S X_c (S summing to one).
+    sigma : float
+        The noise's standard deviation (estimated from a fit's residual).
+    n_rows : float
+        The rows the correlations average over (their effective count where weighted).
+    n_features : int
+        p, the columns tested (the union bound's count).
+
+    Returns
+    -------
+    numpy.ndarray
+        (p,) the threshold of each column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> noise_level(np.ones(2), 2.0, 10_000, 100).round(4).tolist()
+    [0.0607, 0.0607]
+    """
+    return sigma * np.sqrt(2.0 * np.log(max(n_features, 2)) * col_norm_sq / n_rows)
+
+
+def expected_entrants(
+    l1: np.ndarray, col_norm_sq: np.ndarray, sigma: float, n_rows: float
+) -> float:
+    """The expected number of columns, outside the support the data carry, that a fit at the
+    L1 weights ``l1`` selects all the same: each one's correlation with the noise is normal,
+    of standard deviation sigma sqrt(G_jj / m), and exceeds l1_j in absolute value with
+    probability erfc(l1_j / (sigma sqrt(2 G_jj / m))).  Below the whole data's noise level
+    (``noise_level``) this grows with p: the solution is dense, no sketch predicts it.
+
+    Parameters
+    ----------
+    l1 : numpy.ndarray
+        (k,) the L1 weights of the columns off the support.
+    col_norm_sq : numpy.ndarray
+        (k,) their G_jj.
+    sigma : float
+        The noise's standard deviation.
+    n_rows : float
+        The whole data's rows (their effective count where weighted).
+
+    Returns
+    -------
+    float
+        The expected count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> l1 = np.array([0.0, 1e-3, 1.0])  # the unpenalized column always enters
+    >>> round(expected_entrants(l1, np.ones(3), 1.0, 10_000), 3)
+    1.92
+    """
+    spread = sigma * np.sqrt(2.0 * np.maximum(col_norm_sq, 0.0) / n_rows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(spread > 0, l1 / spread, np.inf)
+    return float(erfc(np.where(l1 > 0, z, 0.0)).sum())
 
 
 def gram_form(n_samples: int, n_features: int, n_fits: int, l1_ratio: float) -> Choice:

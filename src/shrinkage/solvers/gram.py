@@ -21,7 +21,13 @@ from ..penalties._l1_l2_kernels import kkt_violations
 from ..penalties._separable import ELASTIC_NET
 from ..penalties.l1_l2 import PenaltyWeights
 from . import _kernels
-from .choice import columns_pay, sketch_stride
+from .choice import (
+    columns_budget,
+    columns_pay,
+    expected_entrants,
+    noise_level,
+    sketch_stride,
+)
 from .columns import ColumnsInPlay, in_play
 from .result import Fit
 
@@ -195,6 +201,8 @@ class GramCD:
         #: whether the first columns were formed (the row sketch is consulted once), and
         #: whether they were the ones a sketch predicted
         self.sketched = self.predicted = False
+        #: the last inner solve left its working set where it was (every column may be needed)
+        self.stalled = False
         #: a whole G and no free column: the certificate is one kernel (``gram_certificate``)
         self.gram = setup.gram
         self.fused = setup.full and self.free.size == 0
@@ -280,8 +288,10 @@ class GramCD:
         return Ranking(self.scores, forced, blocks=idx)
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
-        self._form(ws)
         stats = self.stats
+        if self.predicted and not self.stalled:
+            ws = self._worth_forming(ws)
+        self._form(ws)
         if self.predicted and isinstance(stats, GramColumns) and stats.n_formed < self.w.size:
             # the sketch's columns cost O(k) more per epoch and no pass over X: solving on all
             # of them leaves fewer violators outside, so fewer batches (passes) follow
@@ -302,6 +312,7 @@ class GramCD:
             G, q, v, penalty, budget, tol_inner, _ROUNDING, self.anderson
         )
         stuck = n_epochs <= 1 or not moved
+        self.stalled = stuck
         if stuck and ws.size >= self.cols.idx.size:
             if self.polished:
                 self._store(ws, v)
@@ -321,6 +332,18 @@ class GramCD:
         self._store(ws, v)
         return Step(n_epochs, Progress.GROW if stuck else Progress.MOVED)
 
+    def _worth_forming(self, ws: np.ndarray) -> np.ndarray:
+        """``ws`` less its columns not formed yet that satisfy their optimality condition: at
+        zero with no KKT violation, they would stay there and cost a pass over X (the engine
+        fills a working set with such columns, e.g. 44 for a support of 22 on 200000 x 200)."""
+        missing = self.stats.missing(ws)
+        if missing.size == 0:
+            return ws
+        idx = self.cols.idx
+        pos = np.minimum(np.searchsorted(idx, missing), idx.size - 1)
+        idle = missing[(idx[pos] == missing) & (self.scores[pos] <= 0)]
+        return np.setdiff1d(ws, idle)
+
     def _store(self, ws: np.ndarray, v: np.ndarray) -> None:
         if v is not self.w:
             self.w[ws] = v
@@ -328,43 +351,90 @@ class GramCD:
     def _form(self, ws: np.ndarray) -> None:
         """Form the working set's missing columns: the first time, with the columns a row
         sketch predicts (or the whole G where they are too many, ``choice.columns_pay``); later,
-        topped up to ``_MIN_BATCH`` with the next best candidates (no-op on a whole G)."""
+        topped up to ``_MIN_BATCH`` with the next best candidates (no-op on a whole G), or the
+        whole G where the violators and the formed columns are more than ``GramColumns``' own
+        ``full_fraction`` (a denser solution than predicted: one pass for them all)."""
         missing = self.stats.missing(ws)
         if missing.size == 0:
             return
         stats = self.stats
         if not self.sketched and isinstance(stats, GramColumns):
             self.sketched = True
-            predicted = self._sketch_columns(stats)
-            if predicted is not None:
+            sketched = self._sketch_columns(stats)
+            if sketched is not None:
+                predicted, spare = sketched
                 cols = np.union1d(missing, predicted)
                 if columns_pay(cols.size, self.w.size):
-                    stats.ensure(cols)
+                    # the pass costs more for being made than per column: fill it with the
+                    # next candidates up to the budget
+                    room = columns_budget(self.w.size) - cols.size
+                    spare = spare[~np.isin(spare, cols)][: max(room, 0)]
+                    stats.ensure(np.concatenate([cols, spare]))
                     self.predicted = True
                 else:
                     stats.statistics  # noqa: B018 - forms the whole G
                 return
         idx = self.cols.idx
+        if self.predicted and isinstance(stats, GramColumns):
+            violators = self.stats.missing(idx[self.scores > 0])
+            if stats.n_formed + violators.size > stats.full_fraction * self.w.size:
+                stats.statistics  # noqa: B018 - forms the whole G
+                return
         spare = np.setdiff1d(idx[np.argsort(-self.scores)[: 2 * _MIN_BATCH]], ws)
         extra = self.stats.missing(spare)[: max(_MIN_BATCH - missing.size, 0)]
         self.stats.ensure(np.concatenate([missing, extra]))
 
-    def _sketch_columns(self, stats: GramColumns) -> np.ndarray | None:
+    def _sketch_columns(self, stats: GramColumns) -> tuple[np.ndarray, np.ndarray] | None:
         """The columns a fit on every ``choice.sketch_stride``-th row reads: its support and
-        the columns whose correlation there reaches ``_SKETCH_MARGIN`` of their L1 weight
-        (None where there is no sketch: sparse X, too few rows or too many features)."""
+        the columns whose correlation there reaches ``_SKETCH_MARGIN`` of their L1 weight, and
+        the other columns by that ratio, best first, where the L1 weights were raised (None
+        where there is no sketch: sparse X, too few rows or too many features).
+
+        The sketch has 1 / stride of the rows: below its noise level (``choice.noise_level``,
+        sigma estimated from the sketch fit's residual) its fit selects noise columns the whole
+        fit does not, so it is fitted again at L1 weights raised to that level, and selects the
+        support the data carry.  Where the whole data's own noise would bring more columns
+        into the whole fit (``choice.expected_entrants``) than ``choice.columns_pay`` allows,
+        every column is predicted (the whole G is formed at once).
+        """
         if sp.issparse(stats.X):
             return None
-        stride = sketch_stride(*stats.X.shape)
+        n, p = stats.X.shape
+        stride = sketch_stride(n, p)
         if stride is None:
             return None
         sketch = stats.sketch(stride)
-        fit = solve_gram(
-            sketch, self.pw, np.zeros(self.w.size), tol=_SKETCH_TOL, max_iter=_SKETCH_ITER
-        )
+        pw = self.pw
+        fit = solve_gram(sketch, pw, np.zeros(p), tol=_SKETCH_TOL, max_iter=_SKETCH_ITER)
         corr = sketch.q - sketch.solver_gram @ fit.w
-        near = np.abs(corr) >= _SKETCH_MARGIN * self.pw.l1
-        return np.flatnonzero(((fit.w != 0) | near) & self.active)
+        # the rows' effective count 1 / sum s_i^2 (S sums to one; n when equal), 1 / stride of
+        # it in the sketch: the noise's x_j' S e has variance sigma^2 G_jj sum s_i^2
+        n_eff = 1.0 / float(stats.sw @ stats.sw)
+        m = n_eff / stride
+        support = fit.w != 0
+        residual_sq = max(sketch.yty - float(sketch.q @ fit.w) - float(fit.w @ corr), 0.0)
+        sigma = float(np.sqrt(residual_sq * m / max(m - np.count_nonzero(support) - 1, 1)))
+        raised = np.where(
+            pw.l1 > 0, np.maximum(pw.l1, noise_level(sketch.col_norm_sq, sigma, m, p)), 0.0
+        )
+        spare = np.empty(0, dtype=np.int64)
+        if np.any(raised > pw.l1):
+            pw = PenaltyWeights(raised, pw.l2, pw.lower, pw.upper)
+            fit = solve_gram(sketch, pw, fit.w, tol=_SKETCH_TOL, max_iter=_SKETCH_ITER)
+            corr = sketch.q - sketch.solver_gram @ fit.w
+            support = fit.w != 0
+            off = ~support & self.active
+            dense = np.count_nonzero(support) + expected_entrants(
+                self.pw.l1[off], self.lipschitz[off], sigma, n_eff
+            )
+            if not columns_pay(int(np.ceil(dense)), p):
+                return np.flatnonzero(self.active), spare
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(raised > 0, np.abs(corr) / raised, np.inf)
+            spare = np.argsort(-ratio)
+            spare = spare[self.active[spare]]
+        near = np.abs(corr) >= _SKETCH_MARGIN * pw.l1
+        return np.flatnonzero((support | near) & self.active), spare
 
     def _violations(self) -> np.ndarray:
         idx, pw = self.cols.idx, self.cols.pw
