@@ -308,7 +308,6 @@ def anderson_point(history):
     return combine_rows(c, history[1:])
 
 
-@njit(cache=True, fastmath=FAST_MATH)
 def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_inner, use_anderson):
     """Coordinate descent on the working set ``ws`` with Anderson extrapolation.
 
@@ -316,13 +315,43 @@ def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_i
     ``penalties._separable.penalty_arrays`` (any separable penalty).  Stops when the largest
     KKT violation seen during an epoch is below ``tol_inner``.  Returns (rsum, n_epochs).  ``r``
     and ``w`` are updated in place.
+
+    The epochs (``_cd_epochs``) and the extrapolation (``_cd_extrapolate``) are two kernels: a
+    fit whose working sets converge within ``ANDERSON_K + 1`` epochs (a first Lasso on
+    500 x 5000: 2 to 4) never compiles the extrapolation.
     """
+    history = np.empty((ANDERSON_K + 1, ws.shape[0]))
+    epoch, extrapolate = 0, True
+    while extrapolate:
+        rsum, epoch, extrapolate = _cd_epochs(
+            design,
+            penalty,
+            r,
+            rsum,
+            w,
+            ws,
+            lipschitz,
+            history,
+            epoch,
+            max_epochs,
+            tol_inner,
+            use_anderson,
+        )
+        if extrapolate:
+            rsum = _cd_extrapolate(design, penalty, r, rsum, w, ws, history)
+    return rsum, epoch
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def _cd_epochs(
+    design, penalty, r, rsum, w, ws, lipschitz, history, epoch, max_epochs, tol_inner, use_anderson
+):
+    """``cd_working_set``'s epochs from ``epoch`` on, until it stops or ``history`` holds
+    ``ANDERSON_K + 1`` iterates.  Returns (rsum, epoch, whether to extrapolate)."""
     Xd, data, indices, indptr, sw, x_offset, is_sparse = design
     kind, l1, l2, lower, upper, gamma = penalty
     n_ws = ws.shape[0]
-    history = np.empty((ANDERSON_K + 1, n_ws))
     n_hist = 0
-    epoch = 0
     while epoch < max_epochs:
         epoch += 1
         worst = 0.0
@@ -348,33 +377,43 @@ def cd_working_set(design, penalty, r, rsum, w, ws, lipschitz, max_epochs, tol_i
             history[n_hist, k] = w[ws[k]]
         n_hist += 1
         if n_hist == ANDERSON_K + 1:
-            n_hist = 0
-            w_acc = anderson_point(history)
-            if w_acc.shape[0] == 0:
-                continue
-            for k in range(n_ws):
-                j = ws[k]
-                w_acc[k] = min(max(w_acc[k], lower[j]), upper[j])
-            before = _working_set_objective(w, ws, design, r, rsum, penalty)
-            r_acc = r.copy()
-            rsum_acc = rsum
-            w_try = w.copy()
-            for k in range(n_ws):
-                j = ws[k]
-                delta = w_acc[k] - w[j]
-                if delta != 0.0:
-                    w_try[j] = w_acc[k]
-                    rsum_acc = column_axpy_typed(
-                        j, delta, Xd, data, indices, indptr, x_offset, r_acc, rsum_acc, is_sparse
-                    )
-            after = _working_set_objective(w_try, ws, design, r_acc, rsum_acc, penalty)
-            if after < before:
-                for j in range(w.shape[0]):  # element by element (module docstring)
-                    w[j] = w_try[j]
-                for i in range(r.shape[0]):
-                    r[i] = r_acc[i]
-                rsum = rsum_acc
-    return rsum, epoch
+            return rsum, epoch, True
+    return rsum, epoch, False
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def _cd_extrapolate(design, penalty, r, rsum, w, ws, history):
+    """Anderson's point of ``history``, clipped to the bounds, replaces w (and ``r``) if it
+    lowers the working set's objective.  Returns rsum."""
+    Xd, data, indices, indptr, _, x_offset, is_sparse = design
+    _, _, _, lower, upper, _ = penalty
+    n_ws = ws.shape[0]
+    w_acc = anderson_point(history)
+    if w_acc.shape[0] == 0:
+        return rsum
+    for k in range(n_ws):
+        j = ws[k]
+        w_acc[k] = min(max(w_acc[k], lower[j]), upper[j])
+    before = _working_set_objective(w, ws, design, r, rsum, penalty)
+    r_acc = r.copy()
+    rsum_acc = rsum
+    w_try = w.copy()
+    for k in range(n_ws):
+        j = ws[k]
+        delta = w_acc[k] - w[j]
+        if delta != 0.0:
+            w_try[j] = w_acc[k]
+            rsum_acc = column_axpy_typed(
+                j, delta, Xd, data, indices, indptr, x_offset, r_acc, rsum_acc, is_sparse
+            )
+    after = _working_set_objective(w_try, ws, design, r_acc, rsum_acc, penalty)
+    if after < before:
+        for j in range(w.shape[0]):  # element by element (module docstring)
+            w[j] = w_try[j]
+        for i in range(r.shape[0]):
+            r[i] = r_acc[i]
+        rsum = rsum_acc
+    return rsum
 
 
 # ----------------------------------------------------------------------------------------------
