@@ -33,9 +33,14 @@ PHASES = (
         "WeightedDesign.build (centred F copy)",
     ),
     ("shrinkage.path", None, "solve_gram", "solve_gram: all alphas (python + kernel)"),
-    ("shrinkage.solvers._kernels", None, "gram_cd_working_set", "  gram_cd_working_set (numba)"),
+    (
+        "shrinkage.solvers._kernels",
+        None,
+        "gram_cd_working_set",
+        "  gram_cd_working_set (numba kernels)",
+    ),
     ("shrinkage.path", None, "solve_cd", "solve_cd: all alphas (python + kernels)"),
-    ("shrinkage.solvers._kernels", None, "cd_working_set", "  cd_working_set kernel (numba)"),
+    ("shrinkage.solvers._kernels", None, "cd_working_set", "  cd_working_set (numba kernels)"),
     (
         "shrinkage.datafits.quadratic",
         "WeightedDesign",
