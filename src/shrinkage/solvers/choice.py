@@ -38,16 +38,16 @@ _GRAM_MAX_FEATURES = 4000
 _COLUMNS_READ = 64
 _COLUMNS_MIN_FEATURES = 4 * _COLUMNS_READ
 # Below that, on a tall design, the fit knows its work before it pays for it: the whole statistics
-# of every ``_SKETCH_STRIDE``-th row (1/8 of the whole X'X's cost) fit at the same alpha predict
-# the columns it reads (``sketch_columns``).  Where they are at most ``_COLUMNS_MAX_FRACTION`` of
-# p, one pass forms them (n p per column, BLAS-3); else the whole X'X is formed, from the
-# sketch's sums and the other rows' (no pass wasted).  200000 x 200, one BLAS thread, CPU time
-# under load: at alpha_max / 10 21 columns, one pass, the fit 0.15 s instead of 0.30.  Below the
-# sketch's noise level (``noise_level``) its fit is refitted at L1 weights raised to it: at / 100
-# the fit at alpha predicts 68 columns (the solution has 22), the raised one 25, one pass filled
-# to p / 4 forms them, 0.20-0.26 s instead of 0.29-0.35; below the whole data's noise level
-# (``expected_entrants``: / 1000, 147 non-zeros) the whole X'X at once, as before.
-# The sketch needs rows enough for its fit to resemble the whole one's: ``_SKETCH_MIN_RATIO`` p.
+# of every ``_SKETCH_STRIDE``-th row (1/8 of the whole X'X's cost) fit at the same alpha predict the
+# columns it reads (``gram.GramCD._sketch_columns``).  Where they are at most
+# ``_COLUMNS_MAX_FRACTION`` of p, one pass forms them (n p per column, BLAS-3); else the whole X'X
+# is formed, from the sketch's sums and the other rows' (no pass wasted).  200000 x 200, one BLAS
+# thread, CPU time under load: at alpha_max / 10 21 columns, one pass, the fit 0.15 s instead of
+# 0.30.  Below the sketch's noise level (``noise_level``) its fit is refitted at L1 weights raised
+# to it: at / 100 the fit at alpha predicts 68 columns (the solution has 22), the raised one 25, one
+# pass filled to p / 4 forms them, 0.20-0.26 s instead of 0.29-0.35; below the whole data's noise
+# level (``expected_entrants``: / 1000, 147 non-zeros) the whole X'X at once, as before. The sketch
+# needs rows enough for its fit to resemble the whole one's: ``_SKETCH_MIN_RATIO`` p.
 _SKETCH_STRIDE = 8
 _SKETCH_MIN_RATIO = 20
 _COLUMNS_MAX_FRACTION = 0.25
