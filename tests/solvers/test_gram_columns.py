@@ -330,3 +330,33 @@ def test_sketch_below_its_noise_level_is_raised(divisor, route):
     loose = solve_gram(GramColumns(X, y, sw, True), pw, np.zeros(p), tol=1e-4, max_iter=10**5)
     best = primal(Xc, yc, s, full.w, pw.l1, pw.l2)
     assert primal(Xc, yc, s, loose.w, pw.l1, pw.l2) - best <= loose.gap * (1 + 1e-9) + 1e-15
+
+
+def test_a_sketch_that_misses_a_dense_solution_still_gets_the_whole_gram():
+    """The rows the sketch reads (one block of 256 in every 8) carry a 3-column signal, the
+    others a signal on every column: the sketch predicts few columns, the whole fit is dense.
+    The violators its first certificate finds bring the formed columns past half of p, and
+    the whole G is formed (``GramCD._form``); the answer is the whole Gram's, certified."""
+    n, p, block = 32_000, 100, 256
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((n, p))
+    in_sketch = (np.arange(n) // block) % 8 == 0
+    sparse_w, dense_w = np.zeros(p), rng.uniform(0.5, 1.0, p)
+    sparse_w[:3] = [2.0, -1.5, 1.0]
+    y = np.where(in_sketch, X @ sparse_w, X @ dense_w) + 0.1 * rng.standard_normal(n)
+    sw = np.ones(n)
+    Xc, yc, s = reference(X, y, sw)
+    alpha = np.abs(Xc.T @ (s * yc)).max() / 50
+    assert _plain_sketch_prediction(X, y, alpha) <= columns_budget(p)
+    pw = weights(alpha, 1.0, p)
+    lazy = GramColumns(X, y, sw, True)
+    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
+    full = solve_gram(
+        sufficient_statistics(X, y, sw, True), pw, np.zeros(p), tol=1e-12, max_iter=10**5
+    )
+    assert np.count_nonzero(full.w) > p // 2
+    assert lazy.n_formed == p
+    assert fit.converged and 0 <= fit.gap <= fit.tol
+    np.testing.assert_allclose(fit.w, full.w, rtol=0, atol=1e-7)
+    best = primal(Xc, yc, s, full.w, pw.l1, pw.l2)
+    assert primal(Xc, yc, s, fit.w, pw.l1, pw.l2) - best <= fit.gap * (1 + 1e-9) + 1e-15
