@@ -61,6 +61,37 @@ def njit_internal(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     return register_jitable(no_cpython_wrapper=True, no_cfunc_wrapper=True, **options)  # type: ignore[no-any-return]
 
 
+def specialize_when_none(generic: Callable[..., Any], special: Callable[..., Any], at: int) -> None:
+    """Compile ``generic`` (a function numba kernels call) as ``special`` wherever its argument
+    ``at`` is None, inlined in the caller (with the caller's fastmath flags) either way: a
+    kernel then compiles only the branch its argument types need (e.g. the elastic net's math
+    where gamma is None, a dense design's loops where a CSC design's values are None).
+
+    Examples
+    --------
+    >>> import numba
+    >>> def scale(x, factor):
+    ...     return x * factor
+    >>> def unscaled(x, factor):
+    ...     return x
+    >>> specialize_when_none(scale, unscaled, 1)
+    >>> numba.njit(cache=False)(lambda x: scale(x, None) + scale(x, 3.0))(2.0)
+    8.0
+    """
+    from numba import types
+    from numba.extending import overload
+
+    @overload(
+        generic,
+        inline="always",
+        strict=False,
+        # neither wrapper (``njit_internal``): options numba's type stubs do not list
+        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
+    )
+    def _choose(*args):
+        return special if isinstance(args[at], types.NoneType) else generic
+
+
 @dataclass
 class CompileTime:
     """Wall-clock seconds numba spent compiling (kernels called by kernels count within their

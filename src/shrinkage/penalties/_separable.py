@@ -6,10 +6,10 @@ per-coordinate weights and bounds, and one shape parameter ``gamma`` (MCP's and 
 for the elastic net).  Each function below branches on ``kind`` to the penalty's own module,
 so that the solvers' loops (``solvers._kernels.cd_working_set``) run any of them at the speed
 of a single one (an integer comparison per coordinate).  Where ``gamma`` is None, numba
-compiles ``prox``, ``kkt`` and ``value`` as the elastic net's alone (``_typed_by_gamma``): a
-Lasso's first fit does not compile MCP's and SCAD's math (about 1 s in a fresh cache).  Adding
-a penalty = its own module with ``prox``, ``kkt`` and ``value`` over scalars, one constant here
-and one branch in each function.
+compiles ``prox``, ``kkt`` and ``value`` as the elastic net's alone
+(``_jit.specialize_when_none``): a Lasso's first fit does not compile MCP's and SCAD's math
+(about 1 s in a fresh cache).  Adding a penalty = its own module with ``prox``, ``kkt`` and
+``value`` over scalars, one constant here and one branch in each function.
 
 Kinds:
 
@@ -28,10 +28,8 @@ keyed by the caller's own file: after editing this module, delete the caches (``
 from __future__ import annotations
 
 import numpy as np
-from numba import types
-from numba.extending import overload
 
-from .._jit import njit
+from .._jit import njit, specialize_when_none
 from . import mcp, scad
 from ._l1_l2_kernels import kkt_violation, prox_coordinate
 
@@ -91,24 +89,10 @@ def _value_elastic_net(kind, w, l1, l2, gamma):
     return l1 * abs(w) + 0.5 * l2 * w * w
 
 
-def _typed_by_gamma(any_kind, elastic_net) -> None:
-    """Compile ``any_kind`` (called from numba) as ``elastic_net`` where gamma is None, inlined
-    in the caller (with the caller's fastmath flags) either way."""
-
-    @overload(
-        any_kind,
-        inline="always",
-        strict=False,
-        # neither wrapper (``_jit.njit_internal``): options numba's type stubs do not list
-        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
-    )
-    def _choose(*args):
-        return elastic_net if isinstance(args[-1], types.NoneType) else any_kind
-
-
-_typed_by_gamma(prox, _prox_elastic_net)
-_typed_by_gamma(kkt, _kkt_elastic_net)
-_typed_by_gamma(value, _value_elastic_net)
+# gamma (the last argument) is None for the elastic net
+specialize_when_none(prox, _prox_elastic_net, -1)
+specialize_when_none(kkt, _kkt_elastic_net, -1)
+specialize_when_none(value, _value_elastic_net, -1)
 
 
 @njit(cache=True, fastmath=False)
