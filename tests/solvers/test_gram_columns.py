@@ -194,6 +194,18 @@ def _tall(n=16_000, p=80, rho=0.6, seed=0):
     return X, X @ w + 3.0 + 2.0 * rng.standard_normal(n)
 
 
+def _lazy_and_whole(X, y, sw, pw):
+    """The columns on demand (``GramColumns``, returned to count what it formed), their tight
+    fit from 0, and the tight fit on the whole statistics."""
+    p = X.shape[1]
+    lazy = GramColumns(X, y, sw, True)
+    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
+    full = solve_gram(
+        sufficient_statistics(X, y, sw, True), pw, np.zeros(p), tol=1e-12, max_iter=10**5
+    )
+    return lazy, fit, full
+
+
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize(("divisor", "route"), [(10, "columns"), (300, "whole")])
 def test_sketch_route_matches_the_whole_gram_and_scikit_learn(divisor, route, weighted):
@@ -207,11 +219,7 @@ def test_sketch_route_matches_the_whole_gram_and_scikit_learn(divisor, route, we
     Xc, yc, s = reference(X, y, sw)
     alpha = np.abs(Xc.T @ (s * yc)).max() / divisor
     pw = weights(alpha, 1.0, p)
-    lazy = GramColumns(X, y, sw, True)
-    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
-    full = solve_gram(
-        sufficient_statistics(X, y, sw, True), pw, np.zeros(p), tol=1e-12, max_iter=10**5
-    )
+    lazy, fit, full = _lazy_and_whole(X, y, sw, pw)
     assert fit.converged and 0 <= fit.gap <= fit.tol
     assert (lazy.n_formed < p) == (route == "columns")
     if route == "columns":
@@ -316,11 +324,7 @@ def test_sketch_below_its_noise_level_is_raised(divisor, route):
     alpha = np.abs(Xc.T @ (s * yc)).max() / divisor
     assert _plain_sketch_prediction(X, y, alpha) > columns_budget(p)
     pw = weights(alpha, 1.0, p)
-    lazy = GramColumns(X, y, sw, True)
-    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
-    full = solve_gram(
-        sufficient_statistics(X, y, sw, True), pw, np.zeros(p), tol=1e-12, max_iter=10**5
-    )
+    lazy, fit, full = _lazy_and_whole(X, y, sw, pw)
     assert fit.converged and 0 <= fit.gap <= fit.tol
     assert lazy.n_formed == (columns_budget(p) if route == "columns" else p)
     assert (np.count_nonzero(full.w) < 10) == (route == "columns")
@@ -349,11 +353,7 @@ def test_a_sketch_that_misses_a_dense_solution_still_gets_the_whole_gram():
     alpha = np.abs(Xc.T @ (s * yc)).max() / 50
     assert _plain_sketch_prediction(X, y, alpha) <= columns_budget(p)
     pw = weights(alpha, 1.0, p)
-    lazy = GramColumns(X, y, sw, True)
-    fit = solve_gram(lazy, pw, np.zeros(p), tol=1e-12, max_iter=10**5)
-    full = solve_gram(
-        sufficient_statistics(X, y, sw, True), pw, np.zeros(p), tol=1e-12, max_iter=10**5
-    )
+    lazy, fit, full = _lazy_and_whole(X, y, sw, pw)
     assert np.count_nonzero(full.w) > p // 2
     assert lazy.n_formed == p
     assert fit.converged and 0 <= fit.gap <= fit.tol
