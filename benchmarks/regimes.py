@@ -361,12 +361,15 @@ def warm_up(mods: dict) -> dict:
     import scipy.sparse as sp
 
     tiny = problems.make("tiny")
+    # a wide design too (p >> n): its single fits take other kernels (coordinate descent on the
+    # columns in play, the Newton step), which would otherwise compile in the first timed run
+    wide = np.random.default_rng(0).standard_normal((tiny.X.shape[0], 20 * tiny.X.shape[1]))
     spent = {}
     for key, mod in mods.items():
         t0 = time.perf_counter()
         if hasattr(mod, "warmup"):
             mod.warmup()
-        for X in (tiny.X, np.vstack([tiny.X] * 4), sp.csc_matrix(tiny.X)):
+        for X in (tiny.X, np.vstack([tiny.X] * 4), sp.csc_matrix(tiny.X), wide):
             y = np.resize(tiny.y, X.shape[0])
             for l1_ratio in (1.0, 0.5):
                 for task in ("single", "path"):
