@@ -8,7 +8,7 @@ import time
 import numpy as np
 from numba import njit
 
-from shrinkage._jit import CompileTime, compile_note, compile_time
+from shrinkage._jit import CompileTime, compile_note, compile_time, stub_when_none
 
 
 def test_compile_time_counts_compiles_only():
@@ -39,6 +39,26 @@ def test_compile_time_counts_nested_compiles_once():
     elapsed = time.perf_counter() - start
     # the compile of ``inner`` happens inside the one of ``outer``: counted once, within it
     assert 0.0 < spent.seconds <= elapsed
+
+
+def _scaled(x, factor):
+    return x * factor
+
+
+stub_when_none(_scaled, 1)
+
+
+def test_stub_when_none_compiles_the_function_where_the_argument_is_not_none():
+    @njit
+    def guarded(x, factor):
+        if factor is None:
+            return -x
+        return _scaled(x, factor)
+
+    assert guarded(2.0, None) == -2.0
+    assert guarded(2.0, 3.0) == 6.0
+    # where the argument is None the function is a stub (0.0), compiled without its body
+    assert njit(lambda x: _scaled(x, None))(2.0) == 0.0
 
 
 def test_compile_note():

@@ -8,9 +8,6 @@ from shrinkage.penalties._separable import (
     ELASTIC_NET,
     MCP,
     SCAD,
-    _kkt_elastic_net,
-    _prox_elastic_net,
-    _value_elastic_net,
     kkt,
     kkt_scores,
     penalty_arrays,
@@ -82,23 +79,26 @@ def test_the_scalar_functions_in_python_equal_the_compiled_loops(kind):
 
 
 def test_the_elastic_net_variants_equal_the_any_kind_functions():
-    # what numba compiles where gamma is None (the elastic net's math alone)
+    # what numba compiles where gamma is None (the elastic net's math alone, the other kinds a
+    # stub) against the same functions compiled for any kind, and in Python
     rng = np.random.default_rng(2)
     for _ in range(50):
         z, L, l1, l2, c, w = rng.standard_normal(6)
         L, l1, l2 = abs(L) + 0.1, abs(l1), abs(l2)
-        args = (ELASTIC_NET, z, L, l1, l2, -1.0, np.inf, None)
-        assert _prox_elastic_net(*args) == prox(*args)
-        kargs = (ELASTIC_NET, c, w, l1, l2, -np.inf, np.inf, None)
-        assert _kkt_elastic_net(*kargs) == kkt(*kargs)
-        assert _value_elastic_net(ELASTIC_NET, w, l1, l2, None) == value(
-            ELASTIC_NET, w, l1, l2, None
-        )
+        for function, args in (
+            (prox, (ELASTIC_NET, z, L, l1, l2, -1.0, np.inf)),
+            (kkt, (ELASTIC_NET, c, w, l1, l2, -np.inf, np.inf)),
+            (value, (ELASTIC_NET, w, l1, l2)),
+        ):
+            alone = function(*args, None)
+            assert alone == function(*args, 3.0)
+            assert alone == function.py_func(*args, None)
 
 
 @pytest.mark.parametrize("function", [prox, kkt])
 def test_an_unknown_kind_raises_in_the_scalar_functions(function):
+    # (gamma None is the elastic net's alone: ``penalty_arrays``)
     with pytest.raises(ValueError, match="unknown penalty kind"):
-        function(99, 1.0, 1.0, 1.0, 0.0, -np.inf, np.inf, None)
+        function(99, 1.0, 1.0, 1.0, 0.0, -np.inf, np.inf, 3.0)
     with pytest.raises(ValueError, match="unknown penalty kind"):
-        value(99, 1.0, 1.0, 0.0, None)
+        value(99, 1.0, 1.0, 0.0, 3.0)

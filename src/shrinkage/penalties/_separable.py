@@ -6,10 +6,10 @@ per-coordinate weights and bounds, and one shape parameter ``gamma`` (MCP's and 
 for the elastic net).  Each function below branches on ``kind`` to the penalty's own module,
 so that the solvers' loops (``solvers._kernels.cd_working_set``) run any of them at the speed
 of a single one (an integer comparison per coordinate).  Where ``gamma`` is None, numba
-compiles ``prox``, ``kkt`` and ``value`` as the elastic net's alone
-(``_jit.specialize_when_none``): a Lasso's first fit does not compile MCP's and SCAD's math
-(about 1 s in a fresh cache).  Adding a penalty = its own module with ``prox``, ``kkt`` and
-``value`` over scalars, one constant here and one branch in each function.
+compiles ``prox``, ``kkt`` and ``value`` as the elastic net's alone (the other kinds' math is a
+stub there, ``_jit.stub_when_none``): a Lasso's first fit does not compile MCP's and SCAD's
+math (about 1 s in a fresh cache).  Adding a penalty = its own module with ``prox``, ``kkt``
+and ``value`` over scalars, one constant here and one branch in each ``_*_shaped`` function.
 
 Kinds:
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._jit import njit, specialize_when_none
+from .._jit import njit, stub_when_none
 from . import mcp, scad
 from ._l1_l2_kernels import kkt_violation, prox_coordinate
 
@@ -42,11 +42,17 @@ CONVEX_KINDS = (ELASTIC_NET,)
 KINDS = (ELASTIC_NET, MCP, SCAD)
 
 
+@njit(cache=True, inline="always")
 def prox(kind, z, lipschitz, l1, l2, lower, upper, gamma):
     """argmin_w L/2 (w - z/L)^2 + Omega_j(w) on [lower, upper]; z = L w_old + c_j (c_j = minus
     the datafit's derivative)."""
-    if kind == ELASTIC_NET:
+    if gamma is None or kind == ELASTIC_NET:  # gamma is None for the elastic net alone
         return prox_coordinate(z, lipschitz, l1, l2, lower, upper)
+    return _prox_shaped(kind, z, lipschitz, l1, lower, upper, gamma)
+
+
+def _prox_shaped(kind, z, lipschitz, l1, lower, upper, gamma):
+    """``prox`` of MCP and SCAD."""
     if kind == MCP:
         return min(max(mcp.prox(z / lipschitz, 1.0 / lipschitz, l1, gamma), lower), upper)
     if kind == SCAD:
@@ -54,15 +60,17 @@ def prox(kind, z, lipschitz, l1, l2, lower, upper, gamma):
     raise ValueError("unknown penalty kind")
 
 
-def _prox_elastic_net(kind, z, lipschitz, l1, l2, lower, upper, gamma):
-    return prox_coordinate(z, lipschitz, l1, l2, lower, upper)
-
-
+@njit(cache=True, inline="always")
 def kkt(kind, corr, w, l1, l2, lower, upper, gamma):
     """Distance from 0 to the (Frechet) subdifferential of datafit + Omega_j at w_j, given
     corr = -d(datafit)/dw_j."""
-    if kind == ELASTIC_NET:
+    if gamma is None or kind == ELASTIC_NET:  # gamma is None for the elastic net alone
         return kkt_violation(corr, w, l1, l2, lower, upper)
+    return _kkt_shaped(kind, corr, w, l1, lower, upper, gamma)
+
+
+def _kkt_shaped(kind, corr, w, l1, lower, upper, gamma):
+    """``kkt`` of MCP and SCAD."""
     if kind == MCP:
         return mcp.kkt_score(corr, w, l1, gamma, lower, upper)
     if kind == SCAD:
@@ -70,14 +78,16 @@ def kkt(kind, corr, w, l1, l2, lower, upper, gamma):
     raise ValueError("unknown penalty kind")
 
 
-def _kkt_elastic_net(kind, corr, w, l1, l2, lower, upper, gamma):
-    return kkt_violation(corr, w, l1, l2, lower, upper)
-
-
+@njit(cache=True, inline="always")
 def value(kind, w, l1, l2, gamma):
     """Omega_j(w_j)."""
-    if kind == ELASTIC_NET:
+    if gamma is None or kind == ELASTIC_NET:  # gamma is None for the elastic net alone
         return l1 * abs(w) + 0.5 * l2 * w * w
+    return _value_shaped(kind, w, l1, gamma)
+
+
+def _value_shaped(kind, w, l1, gamma):
+    """``value`` of MCP and SCAD."""
     if kind == MCP:
         return mcp.penalty_scalar(w, l1, gamma)
     if kind == SCAD:
@@ -85,14 +95,10 @@ def value(kind, w, l1, l2, gamma):
     raise ValueError("unknown penalty kind")
 
 
-def _value_elastic_net(kind, w, l1, l2, gamma):
-    return l1 * abs(w) + 0.5 * l2 * w * w
-
-
-# gamma (the last argument) is None for the elastic net
-specialize_when_none(prox, _prox_elastic_net, -1)
-specialize_when_none(kkt, _kkt_elastic_net, -1)
-specialize_when_none(value, _value_elastic_net, -1)
+# where gamma is None (the elastic net) the other kinds' math compiles as a stub
+stub_when_none(_prox_shaped, -1)
+stub_when_none(_kkt_shaped, -1)
+stub_when_none(_value_shaped, -1)
 
 
 @njit(cache=True, fastmath=False)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._certificate_kernels import dual_gap
-from .._jit import njit, njit_internal, specialize_when_none
+from .._jit import njit, njit_internal, stub_when_none
 from .._lapack import combine_rows, outer_gram, solve_or_empty
 from ..penalties._l1_l2_kernels import kkt_violation
 from ..penalties._separable import kkt, prox, value
@@ -116,33 +116,39 @@ def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_spars
     return rsum
 
 
+@njit(cache=True, inline="always")
 def column_dot_typed(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
     """``column_dot``; numba compiles it for a dense design alone where ``data`` is None."""
+    if data is None:  # ``dense_design``
+        acc = 0.0
+        for i in range(Xd.shape[0]):
+            acc += Xd[i, j] * r[i]
+        return acc
+    return _column_dot_any(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
+
+
+def _column_dot_any(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
     return column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
 
 
-def _dense_column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
-    acc = 0.0
-    for i in range(Xd.shape[0]):
-        acc += Xd[i, j] * r[i]
-    return acc
-
-
+@njit(cache=True, inline="always")
 def column_axpy_typed(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse):
     """``column_axpy``; numba compiles it for a dense design alone where ``data`` is None."""
+    if data is None:  # ``dense_design``
+        for i in range(Xd.shape[0]):
+            r[i] -= delta * Xd[i, j]
+        return rsum
+    return _column_axpy_any(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse)
+
+
+def _column_axpy_any(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse):
     return column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse)
-
-
-def _dense_column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse):
-    for i in range(Xd.shape[0]):
-        r[i] -= delta * Xd[i, j]
-    return rsum
 
 
 # a dense design (``dense_design``: its CSC values, argument 2 or 3, are None) compiles without
 # the sparse branches (about 1 s in a fresh cache)
-specialize_when_none(column_dot_typed, _dense_column_dot, 2)
-specialize_when_none(column_axpy_typed, _dense_column_axpy, 3)
+stub_when_none(_column_dot_any, 2)
+stub_when_none(_column_axpy_any, 3)
 
 
 def dense_design(design: tuple) -> tuple:
