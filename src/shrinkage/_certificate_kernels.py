@@ -17,7 +17,7 @@ import numpy as np
 
 from ._jit import njit
 from ._lapack import lstsq
-from .penalties._l1_l2_kernels import conjugate_coordinate, dual_scale, penalty_value
+from .penalties._l1_l2_kernels import conjugate_coordinate, penalty_sum, scale_into_domain
 
 
 @njit(cache=True, inline="always")
@@ -41,8 +41,8 @@ def dual_gap(w, residual_sq, corr, r_dot_y, r_dot_r, l1, l2, lower, upper):
     columns were projected out (``project_free_columns``).  Returns (gap, primal, dual, scale);
     the gap is a ``trusted_gap`` (>= 0; inf where it could not be computed).
     """
-    primal = 0.5 * residual_sq + penalty_value(w, l1, l2)
-    scale = dual_scale(corr, l1, l2, lower, upper)
+    primal = 0.5 * residual_sq + penalty_sum(w, l1, l2)
+    scale = scale_into_domain(corr, l1, l2, lower, upper)
     dual = scale * r_dot_y - 0.5 * scale * scale * r_dot_r
     size = abs(primal) + abs(scale * r_dot_y) + 0.5 * scale * scale * r_dot_r
     for j in range(w.shape[0]):

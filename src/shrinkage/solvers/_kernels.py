@@ -434,6 +434,31 @@ def optimality_checks(viol, w, l1, col_norm_sq, yty, active):
 
 
 @njit(cache=True, fastmath=False)
+def residual_certificate(corr, w, l1, l2, lower, upper, col_norm_sq, yty, r_dot_y, r_dot_r, scores):
+    """The certificate at the residual without free columns, in one kernel: the KKT scores
+    (``kkt_violations``, written to ``scores``), ``optimality_checks`` on every column and the
+    duality gap at theta = scale * S r (``certificates.certify``).
+
+    ``corr`` = X_c' S r over the columns in play, ``w`` .. ``col_norm_sq`` theirs, ``r_dot_y``
+    = r' S y_c and ``r_dot_r`` = r' S r.  Three kernels in one: a first fit compiles one.
+    Returns (gap, scale, closed, stalled); X_c' theta is scale * corr.
+    """
+    for a in range(w.shape[0]):
+        scores[a] = kkt_violation(corr[a], w[a], l1[a], l2[a], lower[a], upper[a])
+    eps = _EPS
+    closed = True
+    stalled = True
+    for j in range(w.shape[0]):  # ``optimality_checks``, every column active
+        unit = np.sqrt(col_norm_sq[j]) * np.sqrt(yty)
+        if w[j] == 0.0 and scores[j] > KKT_ROUNDING * unit + 8.0 * eps * l1[j]:
+            closed = False
+        if scores[j] > KKT_STALLED * unit:
+            stalled = False
+    gap, _, _, scale = dual_gap(w, r_dot_r, corr, r_dot_y, r_dot_r, l1, l2, lower, upper)
+    return gap, scale, closed, stalled
+
+
+@njit(cache=True, fastmath=False)
 def screen_gap_safe(theta_corr, col_norm_sq, radius, l1, lower, upper, active):
     """Gap-safe rule: w_j* = 0 when |x_j' theta| + ||x_j|| radius < l1_j; clears active[j].
 
@@ -613,21 +638,17 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr)
     ``certificates.certify`` and ``optimality_checks`` compute them.
     """
     k = idx.shape[0]
-    support = np.empty(k, dtype=np.int64)
-    m = 0
-    for a in range(k):
-        if w[idx[a]] != 0.0:
-            support[m] = idx[a]
-            m += 1
     w_in = np.empty(k)
     corr_in = np.empty(k)
     for a in range(k):
         corr_in[a] = q[idx[a]]
         w_in[a] = w[idx[a]]
     whole = k == G.shape[0]
-    for t in range(m):  # axpys of G's (symmetric) rows: no serial chain of additions
-        s = support[t]
+    for t in range(k):  # axpys of G's (symmetric) rows over the support: no serial chain
+        s = idx[t]
         ws = w[s]
+        if ws == 0.0:
+            continue
         if whole:
             for a in range(k):
                 corr_in[a] -= G[s, a] * ws

@@ -189,6 +189,8 @@ class LeastSquaresCD:
             _kernels.correlations(
                 *self.args[:6], self.r, self.rsum, design.is_sparse, idx, self.corr
             )
+        if self.convex and not cols.free.size:
+            return self._certify_at_residual()
         self.scores = self._violations()
         closed, stalled = _kernels.optimality_checks(
             self.scores,
@@ -222,6 +224,37 @@ class LeastSquaresCD:
         self.gap = gap
         return Certificate(float(gap), closed, self.tol_abs)
 
+    def _certify_at_residual(self) -> Certificate:
+        """``certify`` of a convex penalty without free columns: the scores, the checks and
+        the gap from one kernel (``_kernels.residual_certificate``)."""
+        design, cols, w = self.design, self.cols, self.w
+        idx, pw = cols.idx, cols.pw
+        r_dot_y, residual_sq = design.residual_products(self.r, self.rsum, w)
+        corr, w_in = self.corr[idx], w[idx]
+        self.scores = self.buffer[: idx.size]
+        gap, scale, closed, stalled = _kernels.residual_certificate(
+            corr,
+            w_in,
+            pw.l1,
+            pw.l2,
+            pw.lower,
+            pw.upper,
+            design.col_norm_sq[idx],
+            design.yty,
+            r_dot_y,
+            residual_sq,
+            self.scores,
+        )
+        self.theta_corr = scale * corr
+        if gap > self.tol_abs and stalled:
+            gap, self.theta_corr = min(
+                (gap, self.theta_corr),
+                _gap_off_support(design, cols, w, self.corr, r_dot_y, residual_sq),
+                key=lambda c: c[0],
+            )
+        self.gap = gap
+        return Certificate(float(gap), closed, self.tol_abs)
+
     def screen(self, cert: Certificate) -> bool:
         if not self.use_screen:
             return False
@@ -241,7 +274,9 @@ class LeastSquaresCD:
         self.cols = ColumnsInPlay(self.active, self.pw, self.free, *self.free_products)
         if dropped.size:
             return True  # the residual changed: recompute the correlations first
-        self.scores = self._violations()
+        # the point is the one certified: the columns left keep their scores (and no kernel
+        # compiles for them in a first fit)
+        self.scores = self.scores[~out]
         return False
 
     def ranking(self) -> Ranking:
