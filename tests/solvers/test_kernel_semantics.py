@@ -30,7 +30,7 @@ def test_moments_are_the_two_pass_sums(centre, n, rows):
     v = rng.standard_normal(n)
     mean, centred, xv = _reference(X, sw, v, centre)
     for kernel in (moments, moments.py_func):
-        got = kernel(X, sw, v, centre, rows)
+        got = kernel(X, sw, v, centre, rows, np.empty((5, X.shape[1])))
         np.testing.assert_allclose(got[0], mean, rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(got[1], centred, rtol=1e-9, atol=1e-9 * (1 + mean**2).max())
         np.testing.assert_allclose(got[2], xv, rtol=1e-10, atol=1e-9)

@@ -33,7 +33,8 @@ def prox_coordinate(z, lipschitz, l1, l2, lower, upper):
         w = (z + l1) / (lipschitz + l2)
     else:
         w = 0.0
-    return min(max(w, lower), upper)
+    w = lower if lower > w else w
+    return upper if upper < w else w
 
 
 @njit(cache=True, inline="always")
@@ -43,11 +44,14 @@ def kkt_violation(corr, w, l1, l2, lower, upper):
         return 0.0
     h = l2 * w - corr
     if w == lower:  # normal cone (-inf, 0]: need h + l1 s >= 0 for some s in the sign set
-        return max(0.0, -(h + l1 * (1.0 if w >= 0 else -1.0)))
+        v = -(h + l1 * (1.0 if w >= 0 else -1.0))
+        return v if v > 0.0 else 0.0
     if w == upper:  # normal cone [0, inf): need h + l1 s <= 0 for some s in the sign set
-        return max(0.0, h + l1 * (1.0 if w > 0 else -1.0))
+        v = h + l1 * (1.0 if w > 0 else -1.0)
+        return v if v > 0.0 else 0.0
     if w == 0.0:
-        return max(abs(h) - l1, 0.0)
+        v = abs(h) - l1
+        return 0.0 if v < 0.0 else v
     return abs(h + l1 * (1.0 if w > 0 else -1.0))
 
 

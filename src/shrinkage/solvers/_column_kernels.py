@@ -3,29 +3,30 @@ offsets, centred norms and the target's correlations."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from .._jit import njit
 from ._constants import FAST_MATH
 
 
 @njit(cache=True, nogil=True, fastmath=FAST_MATH)
-def moments(X, sw, v, centre, rows):
+def moments(X, sw, v, centre, rows, out):
     """The weighted means of a C-ordered X's columns (zeros without ``centre``), their weighted
-    centred sums of squares and X' v, in one pass (``sw`` sums to one).
+    centred sums of squares and X' v, in one pass (``sw`` sums to one): the first three rows of
+    ``out`` (5 x p; the last two are scratch), returned.
 
     A block of ``rows`` rows at a time, each swept four rows at a time (a quarter of the
     accumulator traffic), the rows past the last four one by one; each block's means and centred
-    sums (its second read is from cache) are merged into the running ones by Chan's update.
+    sums (its second read is from cache) are merged into the running ones by Chan's update.  The
+    kernel allocates nothing and calls no ``min``: a first fit compiles neither.
     """
     n, p = X.shape
-    mean, sums, xv = np.empty(p), np.empty(p), np.empty(p)
+    mean, sums, xv = out[0], out[1], out[2]
     for j in range(p):  # not ``np.zeros``: one numba function less to compile
         mean[j], sums[j], xv[j] = 0.0, 0.0, 0.0
-    block_mean, block_sums = np.empty(p), np.empty(p)
+    block_mean, block_sums = out[3], out[4]
     total = 0.0
     for start in range(0, n, rows):
-        stop = min(start + rows, n)
+        stop = start + rows
+        stop = n if n < stop else stop  # min(start + rows, n)
         tail = stop - (stop - start) % 4
         for j in range(p):
             block_mean[j] = 0.0

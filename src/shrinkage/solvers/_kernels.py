@@ -351,7 +351,8 @@ def _cd_epochs(
             if L == 0.0:
                 continue
             corr = column_dot_typed(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
-            worst = max(worst, kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma))
+            v = kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma)
+            worst = v if v > worst else worst
             old = w[j]
             new = prox(kind, L * old + corr, L, l1[j], l2[j], lower[j], upper[j], gamma)
             if new != old:
@@ -532,14 +533,15 @@ def _gram_cd_epochs(
 ):
     """``gram_cd_working_set``'s epochs from ``epoch`` on (0: a start, which fills the gradient
     ``H`` and raises ``tol_inner`` to the rounding floor), until it stops or ``history`` holds
-    ``ANDERSON_K + 1`` iterates.  Returns (epoch, moved, tol_inner, whether to extrapolate)."""
+    ``ANDERSON_K + 1`` iterates.  Returns (epoch, moved, tol_inner, whether to extrapolate).
+
+    It allocates nothing (the start's scratch is ``history``'s first row, written again before
+    it is read as an iterate): a first fit compiles no ``np.empty``."""
     kind, l1, l2, lower, upper, gamma = penalty
     k = w.shape[0]
     if epoch == 0:
-        H0 = _gram_gradient(G, w, q)
-        for i in range(k):
-            H[i] = H0[i]
-        size = np.empty(k)
+        _gram_gradient_into(G, w, q, H)
+        size = history[0]
         for i in range(k):
             size[i] = 0.0
         for j in range(k):  # the gradient's scale: | |G| |w| |_inf, by rows like the gradient
@@ -549,8 +551,10 @@ def _gram_cd_epochs(
                     size[i] += abs(G[j, i]) * wj
         scale = 0.0
         for i in range(k):
-            scale = max(scale, abs(q[i]), size[i])
-        tol_inner = max(tol_inner, rounding * scale)
+            scale = abs(q[i]) if abs(q[i]) > scale else scale
+            scale = size[i] if size[i] > scale else scale
+        floor = rounding * scale
+        tol_inner = floor if floor > tol_inner else tol_inner
     n_hist = 0
     while epoch < max_epochs:
         epoch += 1
@@ -561,7 +565,8 @@ def _gram_cd_epochs(
             if L <= 0.0:
                 continue
             corr = -H[j]
-            worst = max(worst, kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma))
+            v = kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma)
+            worst = v if v > worst else worst
             old = w[j]
             new = prox(kind, L * old + corr, L, l1[j], l2[j], lower[j], upper[j], gamma)
             if new != old:
@@ -601,12 +606,18 @@ def _gram_extrapolate(G, q, w, H, history, penalty):
             H[j] = H_acc[j]
 
 
-@njit_internal()
+@njit(cache=True, inline="always")
 def _gram_gradient(G, w, q):
-    """G w - q, as axpys of the symmetric G's contiguous rows over the non-zeros of w (loops: no
-    BLAS binding to compile; a dot per row would be one serial chain of additions)."""
+    """G w - q (``_gram_gradient_into`` a new array)."""
+    return _gram_gradient_into(G, w, q, np.empty(w.shape[0]))
+
+
+@njit(cache=True, inline="always")
+def _gram_gradient_into(G, w, q, out):
+    """out = G w - q, as axpys of the symmetric G's contiguous rows over the non-zeros of w
+    (loops: no BLAS binding to compile; a dot per row would be one serial chain of additions);
+    returns out."""
     k = w.shape[0]
-    out = np.empty(k)
     for i in range(k):  # not ``-q``: an array expression compiles for about 0.3 s
         out[i] = -q[i]
     for j in range(k):
@@ -628,18 +639,20 @@ def _gram_objective(w, H, q, penalty):
 
 
 @njit(cache=True, fastmath=False)
-def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr):
+def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr, work):
     """The Gram certificate without free columns in one pass: ``GramCD.certify`` on a whole G.
 
     ``idx`` are the columns in play (the support among them), ``l1`` .. ``upper`` their penalty
     arrays, ``col_norm_sq`` over all columns.  Writes corr[j] = q_j - G[j] w for j in ``idx``
     (from the support's entries of G's rows, exact at every call).  Returns (gap, X_c' theta,
     KKT scores, r' S y_c, r' S r, closed, stalled), all but the scalars over ``idx``, as
-    ``certificates.certify`` and ``optimality_checks`` compute them.
+    ``certificates.certify`` and ``optimality_checks`` compute them; X_c' theta and the scores
+    are rows of ``work`` (3 x len(idx), its first row scratch: the kernel allocates nothing, a
+    first fit compiles no ``np.empty``).
     """
     k = idx.shape[0]
-    w_in = np.empty(k)
-    corr_in = np.empty(k)
+    w_in = work[0]
+    corr_in = work[1]
     for a in range(k):
         corr_in[a] = q[idx[a]]
         w_in[a] = w[idx[a]]
@@ -661,8 +674,9 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr)
         corr[idx[a]] = corr_in[a]
         r_dot_y -= q[idx[a]] * w_in[a]
         w_dot_corr += w_in[a] * corr_in[a]
-    residual_sq = max(r_dot_y - w_dot_corr, 0.0)
-    scores = np.empty(k)
+    residual_sq = r_dot_y - w_dot_corr
+    residual_sq = 0.0 if residual_sq < 0.0 else residual_sq
+    scores = work[2]
     for a in range(k):
         scores[a] = kkt_violation(corr_in[a], w_in[a], l1[a], l2[a], lower[a], upper[a])
     eps = _EPS

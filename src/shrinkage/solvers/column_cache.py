@@ -176,7 +176,7 @@ def _moments(
         x_offset = np.asarray(X.T @ sw) if centre else np.zeros(X.shape[1])
         return x_offset, _centred_norms(X, x_offset, np.sqrt(sw), None), X.T @ v
     rows = 4 * max(1, _BLOCK_BYTES // (32 * max(X.shape[1], 1)))
-    return moments(X, sw, v, centre, rows)
+    return moments(X, sw, v, centre, rows, np.empty((5, X.shape[1])))
 
 
 def row_major_design(X: np.ndarray, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):

@@ -226,6 +226,7 @@ class GramCD:
                     pw.upper,
                     self.lipschitz,
                     self.corr,
+                    np.empty((3, idx.size)),
                 )
             )
             if gap > self.tol_abs and stalled:
