@@ -11,10 +11,10 @@ kernel first called from a fastmath one with that caller's flags (and caches it 
 reassociated ``l2 / 2 * w * w`` overflowed to a gap of -inf, reported as 0.  The
 ``inline="always"`` ones take their caller's flags by design.
 
-The conjugate and the dual scaling, compiled by every first fit, write max and min as
-conditional expressions: numba's builtins make the same comparison and choice (``max(a, b)`` is
-``b if b > a else a``, ``min(a, b)`` is ``b if b < a else a``) but compile a function of their
-own per signature and flags.
+The functions that every first fit compiles (prox, KKT score, conjugate, dual scaling) write max
+and min as conditional expressions: numba's builtins make the same comparison and choice
+(``max(a, b)`` is ``b if b > a else a``, ``min(a, b)`` is ``b if b < a else a``) but compile a
+function of their own per signature and flags.
 """
 
 from __future__ import annotations
