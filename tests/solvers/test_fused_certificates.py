@@ -56,9 +56,11 @@ def test_gram_certificate_is_the_three_kernels(seed):
     idx = np.arange(w.size, dtype=np.int64)
     col_norm_sq = np.diag(G).copy()
     corr = np.zeros(w.size)
-    gap, theta_corr, scores, r_dot_y, r_dot_r, closed, stalled = gram_certificate(
-        G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr, np.empty((3, w.size))
+    work = np.empty((3, w.size))
+    gap, r_dot_y, r_dot_r, closed, stalled = gram_certificate(
+        G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr, work
     )
+    theta_corr, scores = work[1], work[2]
     want = _separate(corr, w, l1, l2, lower, upper, col_norm_sq, yty, r_dot_y, r_dot_r)
     assert (gap, closed, stalled) == (want[0], want[2], want[3])
     assert scores.tobytes() == want[4].tobytes()

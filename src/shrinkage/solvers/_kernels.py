@@ -684,11 +684,11 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr,
 
     ``idx`` are the columns in play (the support among them), ``l1`` .. ``upper`` their penalty
     arrays, ``col_norm_sq`` over all columns.  Writes corr[j] = q_j - G[j] w for j in ``idx``
-    (from the support's entries of G's rows, exact at every call).  Returns (gap, X_c' theta,
-    KKT scores, r' S y_c, r' S r, closed, stalled), all but the scalars over ``idx``, as
-    ``certificates.certify`` and ``optimality_checks`` compute them; X_c' theta and the scores
-    are rows of ``work`` (3 x len(idx), its first row scratch: the kernel allocates nothing, a
-    first fit compiles no ``np.empty``).
+    (from the support's entries of G's rows, exact at every call).  Returns (gap, r' S y_c,
+    r' S r, closed, stalled) and writes X_c' theta and the KKT scores over ``idx`` to rows 1 and
+    2 of ``work`` (3 x len(idx), row 0 scratch), as ``certificates.certify`` and
+    ``optimality_checks`` compute them.  The kernel allocates nothing (a first fit compiles no
+    ``np.empty``) and returns scalars alone (numba compiles a tuple of arrays slower).
     """
     k = idx.shape[0]
     w_in = work[0]
@@ -734,4 +734,4 @@ def gram_certificate(G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr,
     )
     for a in range(k):
         corr_in[a] *= scale
-    return gap, corr_in, scores, r_dot_y, residual_sq, closed, stalled
+    return gap, r_dot_y, residual_sq, closed, stalled

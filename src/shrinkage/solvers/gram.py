@@ -213,22 +213,22 @@ class GramCD:
         idx = cols.idx
         if self.fused:
             pw = cols.pw
-            gap, self.theta_corr, self.scores, self.r_dot_y, self.residual_sq, closed, stalled = (
-                _kernels.gram_certificate(
-                    self.gram,
-                    self.q,
-                    self.yty,
-                    w,
-                    idx,
-                    pw.l1,
-                    pw.l2,
-                    pw.lower,
-                    pw.upper,
-                    self.lipschitz,
-                    self.corr,
-                    np.empty((3, idx.size)),
-                )
+            work = np.empty((3, idx.size))
+            gap, self.r_dot_y, self.residual_sq, closed, stalled = _kernels.gram_certificate(
+                self.gram,
+                self.q,
+                self.yty,
+                w,
+                idx,
+                pw.l1,
+                pw.l2,
+                pw.lower,
+                pw.upper,
+                self.lipschitz,
+                self.corr,
+                work,
             )
+            self.theta_corr, self.scores = work[1], work[2]
             if gap > self.tol_abs and stalled:
                 gap, self.theta_corr = min(
                     (gap, self.theta_corr), self._gap_off_support(), key=lambda c: c[0]
