@@ -513,3 +513,14 @@ def test_column_moments_settle_only_what_the_scan_would_pass():
     assert scan.settled_by(np.zeros(2), np.full(2, 0.49 * limit / 16), sw)
     assert not scan.settled_by(np.zeros(2), np.full(2, 0.51 * limit / 16), sw)
     assert not scan.settled_by(np.full(2, 1e200), np.zeros(2), sw)  # its square overflows
+
+
+def test_a_sparse_column_s_duplicate_entries_are_summed_before_the_check():
+    # two stored values of one entry, each within the limit (n max^2 at half of it), their
+    # sum above it: checked as the entry the solvers see, not as the values stored
+    half = np.sqrt(0.5 * v.magnitude_limit(np.float64) / 2)
+    X = sp.csc_matrix((np.array([half, half]), np.array([0, 0]), np.array([0, 2])), shape=(2, 1))
+    assert not X.has_canonical_format
+    with pytest.raises(ValueError, match=r"^column 0 of X holds values up to"):
+        v.check_magnitude(X)
+    v.check_magnitude(sp.csc_matrix(np.array([[half], [half]])))  # canonical: each within

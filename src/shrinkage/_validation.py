@@ -102,7 +102,8 @@ def check_magnitude(A, *, name: str = "X", feature_names=None, dtype=None) -> No
     weighted version with weights normalised to mean one, so no later sum overflows.  Checked
     per column of a 2-D ``A`` (dense or sparse) against the limit of ``dtype`` (default: A's;
     float32 is lower); the error names the column (its feature name when known) and a factor
-    to divide it by.
+    to divide it by.  A sparse ``A`` without duplicate entries is read through its stored
+    values, not copied (``abs(A)`` copied 1e6 of them for about 2 ms a fit).
 
     Examples
     --------
@@ -116,7 +117,12 @@ def check_magnitude(A, *, name: str = "X", feature_names=None, dtype=None) -> No
     if n == 0 or (sp.issparse(A) and A.nnz == 0) or A.size == 0:
         return
     dtype = np.dtype(A.dtype if dtype is None else dtype)
-    peak = abs(A).max() if sp.issparse(A) else max(float(np.max(A)), -float(np.min(A)))
+    if sp.issparse(A) and getattr(A, "has_canonical_format", False):
+        peak = max(float(np.max(A.data)), -float(np.min(A.data)))
+    elif sp.issparse(A):
+        peak = abs(A).max()
+    else:
+        peak = max(float(np.max(A)), -float(np.min(A)))
     if peak <= np.sqrt(magnitude_limit(dtype) / n):
         return
     if A.ndim == 1:
