@@ -190,23 +190,19 @@ class LeastSquaresCD:
                 *self.args[:6], self.r, self.rsum, design.is_sparse, idx, self.corr
             )
         self.scores = self._violations()
+        w_in, lipschitz_in = cols.restrict(w), cols.restrict(lipschitz)
         closed, stalled = _kernels.optimality_checks(
-            self.scores,
-            w[idx],
-            cols.pw.l1,
-            lipschitz[idx],
-            design.yty,
-            np.ones(idx.size, dtype=bool),
+            self.scores, w_in, cols.pw.l1, lipschitz_in, design.yty, cols.everywhere
         )
         if not self.convex:
-            unit = np.sqrt(lipschitz[idx])
+            unit = np.sqrt(lipschitz_in)
             gap = float(np.max(self.scores / unit, initial=0.0))
             return Certificate(gap, closed, self.tol_abs)
         r_dot_y, residual_sq = design.residual_products(self.r, self.rsum, w)
         gap, self.theta_corr = certify(
             cols.pw,
-            w[idx],
-            self.corr[idx],
+            w_in,
+            cols.restrict(self.corr),
             r_dot_y,
             residual_sq,
             cols.free,
@@ -226,11 +222,13 @@ class LeastSquaresCD:
         if not self.use_screen:
             return False
         design, w, idx = self.design, self.w, self.cols.idx
-        out = self.cols.screened_out(self.theta_corr, design.col_norm_sq[idx], self.gap)
+        out = self.cols.screened_out(
+            self.theta_corr, self.cols.restrict(design.col_norm_sq), self.gap
+        )
         if not out.any():
             return False
         self.active[idx[out]] = False
-        dropped = idx[out & (w[idx] != 0)]
+        dropped = idx[out & (self.cols.restrict(w) != 0)]
         if self.cache is not None and dropped.size:
             self.r += self._columns(dropped) @ w[dropped]
         for j in dropped if self.cache is None else ():
@@ -246,7 +244,7 @@ class LeastSquaresCD:
 
     def ranking(self) -> Ranking:
         idx = self.cols.idx
-        return Ranking(self.scores, self.w[idx] != 0, blocks=idx)
+        return Ranking(self.scores, self.cols.restrict(self.w) != 0, blocks=idx)
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         if self.gap <= self.tol_abs:
@@ -329,8 +327,8 @@ class LeastSquaresCD:
         out = self.buffer[: idx.size]
         if self.convex:
             return kkt_violations(
-                self.corr[idx],
-                self.w[idx],
+                cols.restrict(self.corr),
+                cols.restrict(self.w),
                 cols.pw.l1,
                 cols.pw.l2,
                 cols.pw.lower,
@@ -340,8 +338,8 @@ class LeastSquaresCD:
         kind, _, _, _, _, gamma = self.penalty
         return kkt_scores(
             (kind, cols.pw.l1, cols.pw.l2, cols.pw.lower, cols.pw.upper, gamma),
-            self.corr[idx],
-            self.w[idx],
+            cols.restrict(self.corr),
+            cols.restrict(self.w),
             out,
         )
 
