@@ -131,7 +131,7 @@ def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_spars
     """r -= delta * X[:, j]; returns the updated rsum."""
     if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
-            r[indices[k]] -= delta * data[k]
+            r[np.uintp(indices[k])] -= delta * data[k]  # unsigned: no wraparound (gather_sum)
         return rsum - delta * x_offset[j]
     for i in range(Xd.shape[0]):
         r[i] -= delta * Xd[i, j]
