@@ -138,18 +138,6 @@ def column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_spars
     return rsum
 
 
-def column_dot_typed(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
-    """``column_dot``; numba compiles it for a dense design alone where ``data`` is None."""
-    return column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse)
-
-
-def _dense_column_dot(j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse):
-    acc = 0.0
-    for i in range(Xd.shape[0]):
-        acc += Xd[i, j] * r[i]
-    return acc
-
-
 def column_axpy_typed(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse):
     """``column_axpy``; numba compiles it for a dense design alone where ``data`` is None."""
     return column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse)
@@ -161,9 +149,8 @@ def _dense_column_axpy(j, delta, Xd, data, indices, indptr, x_offset, r, rsum, i
     return rsum
 
 
-# a dense design (``dense_design``: its CSC values, argument 2 or 3, are None) compiles without
+# a dense design (``dense_design``: its CSC values, argument 3, are None) compiles without
 # the sparse branches (about 1 s in a fresh cache)
-specialize_when_none(column_dot_typed, _dense_column_dot, 2)
 specialize_when_none(column_axpy_typed, _dense_column_axpy, 3)
 
 
@@ -349,34 +336,14 @@ def _cd_epochs(
 ):
     """``cd_working_set``'s epochs from ``epoch`` on, until it stops or ``history`` holds
     ``ANDERSON_K + 1`` iterates.  Returns (rsum, epoch, whether to extrapolate)."""
-    Xd, data, indices, indptr, sw, x_offset, is_sparse = design
-    kind, l1, l2, lower, upper, gamma = penalty
+    Xd, data, indices, indptr, sw, x_offset, _ = design
     n_ws = ws.shape[0]
     n_hist = 0
     while epoch < max_epochs:
         epoch += 1
-        if is_sparse:
-            rsum, worst = sparse_epoch_typed(
-                data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz
-            )
-        else:
-            worst = 0.0
-            for k in range(n_ws):
-                j = ws[k]
-                L = lipschitz[j]
-                if L == 0.0:
-                    continue
-                corr = column_dot_typed(
-                    j, Xd, data, indices, indptr, sw, x_offset, r, rsum, is_sparse
-                )
-                worst = max(worst, kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma))
-                old = w[j]
-                new = prox(kind, L * old + corr, L, l1[j], l2[j], lower[j], upper[j], gamma)
-                if new != old:
-                    w[j] = new
-                    rsum = column_axpy_typed(
-                        j, new - old, Xd, data, indices, indptr, x_offset, r, rsum, is_sparse
-                    )
+        rsum, worst = epoch_typed(
+            Xd, data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz
+        )
         if worst <= tol_inner:
             break
         if not use_anderson:
@@ -389,28 +356,52 @@ def _cd_epochs(
     return rsum, epoch, False
 
 
-def sparse_epoch_typed(data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz):
-    """``_sparse_epoch``; numba compiles it as nothing (a dense design's epochs are
-    ``_cd_epochs``' own loop) where ``data`` is None."""
+def epoch_typed(Xd, data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz):
+    """One coordinate-descent epoch over ``ws``: returns (rsum, the largest KKT violation seen).
+    A call of ``_sparse_epoch``, or of ``_dense_epoch`` where ``data`` is None: each epoch is a
+    kernel of its own, so that numba compiles a design's alone (``_cd_epochs`` with both
+    loops inline compiled the dense one for a CSC design too: about 2 s in a fresh cache; the
+    dense loop inline as this overload's special case, about 1.5 s more than now)."""
     return _sparse_epoch(data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz)
 
 
-def _no_sparse_epoch(data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz):
-    return rsum, 0.0
+def _call_dense_epoch(Xd, data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz):
+    return _dense_epoch(Xd, penalty, r, rsum, w, ws, lipschitz)
 
 
-# an overload, not the dense epoch inlined as ``sparse_epoch_typed``'s special case: that one
-# compiled for 1.9 s more in a fresh cache (an inlined overload whose body inlines others)
-specialize_when_none(sparse_epoch_typed, _no_sparse_epoch, 0)
+specialize_when_none(epoch_typed, _call_dense_epoch, 1)
+
+
+@njit(cache=True, fastmath=FAST_MATH)
+def _dense_epoch(Xd, penalty, r, rsum, w, ws, lipschitz):
+    """``epoch_typed`` on a dense (pre-scaled) design."""
+    kind, l1, l2, lower, upper, gamma = penalty
+    worst = 0.0
+    for k in range(ws.shape[0]):
+        j = ws[k]
+        L = lipschitz[j]
+        if L == 0.0:
+            continue
+        corr = 0.0
+        for i in range(Xd.shape[0]):
+            corr += Xd[i, j] * r[i]
+        worst = max(worst, kkt(kind, corr, w[j], l1[j], l2[j], lower[j], upper[j], gamma))
+        old = w[j]
+        new = prox(kind, L * old + corr, L, l1[j], l2[j], lower[j], upper[j], gamma)
+        if new != old:
+            w[j] = new
+            delta = new - old
+            for i in range(Xd.shape[0]):
+                r[i] -= delta * Xd[i, j]
+    return rsum, worst
 
 
 @njit(cache=True, fastmath=GATHER_MATH)
 def _sparse_epoch(data, indices, indptr, sw, x_offset, penalty, r, rsum, w, ws, lipschitz):
     """One coordinate-descent epoch over ``ws`` on a CSC design: returns (rsum, the largest KKT
-    violation seen).  A kernel of its own, with ``GATHER_MATH`` (the gathers stay scalar), its
-    column loops inline and called once per epoch: ``_cd_epochs`` called a function per column
-    (its dot product) and took 1.3 to 1.9 times as long on 21100 columns of ~20 stored values
-    (20000 x 50000, density 1e-3)."""
+    violation seen).  ``GATHER_MATH`` (the gathers stay scalar), its column loops inline:
+    ``_cd_epochs`` called a function per column (its dot product) and took 1.3 to 1.9 times as
+    long on 21100 columns of ~20 stored values (20000 x 50000, density 1e-3)."""
     kind, l1, l2, lower, upper, gamma = penalty
     one_weight = sw.shape[0] == 1  # every row weighs sw[0] (module docstring)
     worst = 0.0
