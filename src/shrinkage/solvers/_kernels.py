@@ -58,7 +58,7 @@ _EPS = float(np.finfo(np.float64).eps)
 
 
 # ----------------------------------------------------------------------------------------------
-# column operations: the one place where dense and sparse designs differ
+# column operations: where dense and sparse designs differ (with the epochs, ``epoch_typed``)
 
 
 @njit(cache=True, inline="always")
