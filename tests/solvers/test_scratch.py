@@ -1,0 +1,60 @@
+"""Buffers kept between fits (solvers/_scratch.py), and the solvers that take them: a buffer
+given back serves the next taker, and what a fit computes in reused memory is what it computes
+in fresh memory."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+import pytest
+
+from shrinkage.solvers import _scratch
+from shrinkage.solvers.cd import solve_cd
+from shrinkage.solvers.column_cache import ColumnCache, dense_design
+
+from ._common import weights
+
+
+@pytest.fixture
+def empty_pool(monkeypatch):
+    monkeypatch.setattr(_scratch, "_kept", [])
+    return _scratch._kept
+
+
+def test_a_given_buffer_serves_one_later_request_of_its_size(empty_pool):
+    a = _scratch.take(1000)
+    assert a.size == 1000 and not empty_pool
+    _scratch.give(a)
+    assert _scratch.take(100) is not a  # under LEAST_SHARE of it: left for a larger request
+    assert _scratch.take(1000) is a
+    assert _scratch.take(1000) is not a  # taken once
+
+
+def test_the_smallest_fitting_buffer_is_taken_and_the_pool_is_bounded(empty_pool, monkeypatch):
+    monkeypatch.setattr(_scratch, "KEEP_BYTES", 8 * 3000)
+    small, large, extra = np.empty(1000), np.empty(2000), np.empty(500)
+    for b in (small, large, extra):
+        _scratch.give(b)
+    assert [b.size for b in empty_pool] == [2000, 1000]  # the largest while they fit
+    assert _scratch.take(900) is small and _scratch.take(900) is large
+
+
+def test_a_dropped_cache_gives_its_store_to_the_next_fit(empty_pool):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 120))
+    y = X[:, :3] @ np.array([1.0, -2.0, 1.5]) + 0.1 * rng.standard_normal(40)
+    d = dense_design(X, y, np.ones(40), True)
+    pw = weights(0.05 * np.abs(d.y_correlations).max(), 1.0, 120)
+    first = ColumnCache.of(d)
+    fit = solve_cd(d, pw, np.zeros(120), tol=1e-12, max_iter=10_000, cache=first)
+    store = first._held[0]
+    del first
+    gc.collect()
+    assert any(b is store for b in empty_pool)
+    store[:] = np.nan  # what the next cache finds there is overwritten before it is read
+    second = ColumnCache.of(d)
+    again = solve_cd(d, pw, np.zeros(120), tol=1e-12, max_iter=10_000, cache=second)
+    assert second._held[0] is store
+    np.testing.assert_array_equal(again.w, fit.w)
+    assert again.converged and again.gap == fit.gap
