@@ -18,12 +18,16 @@ from typing import Literal
 import numpy as np
 
 #: the most bytes kept between fits
-KEEP_BYTES = 2**26
+KEEP_BYTES = 2**25
 #: a kept buffer serves a request for at least this fraction of its size (a small request
 #: does not take the buffer a large one will want)
 LEAST_SHARE = 0.125
 
 _kept: list[np.ndarray] = []
+#: buffers given back and not sorted into ``_kept`` yet: ``give`` only appends here (atomic), so
+#: that a finalizer that gives a buffer back during a garbage collection, which may run in the
+#: middle of ``take`` in the same thread, never waits on ``_lock`` nor sees ``_kept`` half done
+_given: list[np.ndarray] = []
 _lock = threading.Lock()
 
 
@@ -39,7 +43,8 @@ def take(size: int) -> np.ndarray:
     (True, False)
     """
     with _lock:
-        fits = [k for k, b in enumerate(_kept) if size <= b.size and b.size * LEAST_SHARE <= size]
+        _sort_given()
+        fits = [k for k, b in enumerate(_kept) if b.size * LEAST_SHARE <= size <= b.size]
         if fits:
             return _kept.pop(min(fits, key=lambda k: _kept[k].size))
     return np.empty(max(size, 0))
@@ -47,15 +52,26 @@ def take(size: int) -> np.ndarray:
 
 def give(buffer: np.ndarray) -> None:
     """Keep a buffer of ``take`` for a later one (the largest kept ones while they fit in
-    ``KEEP_BYTES`` in all)."""
-    with _lock:
-        pool = sorted([*_kept, buffer], key=lambda b: -b.nbytes)
-        _kept.clear()
-        total = 0
-        for b in pool:
-            if total + b.nbytes <= KEEP_BYTES:
-                _kept.append(b)
-                total += b.nbytes
+    ``KEEP_BYTES`` in all); safe from a finalizer."""
+    _given.append(buffer)
+    if _lock.acquire(blocking=False):  # else sorted in by the next ``take`` or ``give``
+        try:
+            _sort_given()
+        finally:
+            _lock.release()
+
+
+def _sort_given() -> None:
+    """Move the buffers given back into ``_kept``, the largest first while they fit in
+    ``KEEP_BYTES`` (``_lock`` held)."""
+    while _given:
+        _kept.append(_given.pop())
+    total = 0
+    for b in sorted(_kept, key=lambda b: -b.nbytes):
+        if total + b.nbytes > KEEP_BYTES:
+            _kept[:] = [c for c in _kept if c is not b]
+        else:
+            total += b.nbytes
 
 
 def matrix(flat: np.ndarray, shape: tuple[int, int], order: Literal["C", "F"] = "C") -> np.ndarray:
