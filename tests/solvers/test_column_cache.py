@@ -54,7 +54,7 @@ def test_same_data_as_the_fortran_design(offset, fit_intercept, weighted):
         assert d.Xd.flags.c_contiguous
     cols = np.arange(X.shape[1])
     np.testing.assert_allclose(_columns(d, cols), f.Xd, rtol=1e-12, atol=1e-12)
-    if isinstance(d, RawDesign):  # the numba gather (C-ordered X) and numpy's: the same bits
+    if isinstance(d, RawDesign):  # from X in either order: the same bits
         F = dataclasses.replace(d, Xd=np.asfortranarray(X))
         np.testing.assert_array_equal(F.columns(cols[::-3]), d.columns(cols[::-3]))
     np.testing.assert_allclose(d.col_norm_sq, f.col_norm_sq, rtol=1e-12)

@@ -74,18 +74,3 @@ def moments(X, sw, v, centre, rows):
                 sums[j] += block_sums[j] + delta * delta * cross
         total += weight
     return mean, sums, xv
-
-
-@njit(cache=True, nogil=True)
-def gather(X, cols, x_offset, root, out):
-    """``out[:, k] = root * (X[:, cols[k]] - x_offset[cols[k]])`` for a C-ordered X and a
-    Fortran-ordered ``out``, (n, len(cols)): eight rows at a time, so that every column of
-    ``out`` is written a cache line at a time while the rows' entries are read in order."""
-    n, m = X.shape[0], cols.shape[0]
-    for start in range(0, n, 8):
-        stop = min(start + 8, n)
-        for k in range(m):
-            j = cols[k]
-            offset = x_offset[j]
-            for i in range(start, stop):
-                out[i, k] = (X[i, j] - offset) * root[i]

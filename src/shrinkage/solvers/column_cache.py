@@ -28,7 +28,7 @@ import numpy as np
 
 from ..datafits.quadratic import WeightedDesign, drop_constant_columns, weighted_offsets
 from . import _scratch
-from ._column_kernels import gather, moments
+from ._column_kernels import moments
 
 _BLOCK_BYTES = 2**20  # rows handled at a time: a block stays in cache between its passes
 #: the largest |x_offset_j| / sd_j for which X is used uncentred (``RawDesign``): its
@@ -69,13 +69,13 @@ class RawDesign(WeightedDesign):
         return out
 
     def write_columns(self, cols: np.ndarray, out: np.ndarray) -> None:
-        """Write the centred, weighted columns ``cols`` into ``out`` ((n, len(cols)), Fortran
-        order): from a C-ordered X in one pass (``_column_kernels.gather``), with no
-        intermediate copies, else through numpy; the same arithmetic either way,
-        sqrt(sw_i) (x_ij - x_offset_j)."""
-        if self.Xd.flags.c_contiguous:
-            gather(self.Xd, cols, self.x_offset, self.root, out)
-            return
+        """Write the centred, weighted columns ``cols``, sqrt(sw_i) (x_ij - x_offset_j), into
+        ``out``, (n, len(cols)), Fortran order.
+
+        numpy's gather (``X[:, cols]``, row by row) and one centring pass into ``out``: inside a
+        fit, where X is read from memory, the rows' ascending reads gathered 460 columns of a
+        C-ordered 500 x 5000 X in about 0.6 of the time of a numba kernel's eight-row blocks
+        (faster on its own, with X in cache)."""
         np.subtract(self.Xd[:, cols], self.x_offset[cols], out=out)
         out *= self.root[:, None]
 
