@@ -353,17 +353,16 @@ def _write_columns(
     design: WeightedDesign, cache: ColumnCache | None, cols: np.ndarray, out: np.ndarray
 ) -> None:
     """Write the columns ``cols`` of ``design`` into ``out`` ((n, len(cols)), Fortran order),
-    from ``cache`` where it reads the design, else from the design's Fortran-ordered ``Xd``:
-    rows of its transpose, copied whole."""
+    from ``cache`` where it reads the design, else from the design's ``Xd``: from a
+    Fortran-ordered source, rows of its transpose copied whole."""
     if cache is None:
         source, places = design.Xd, cols
-        if not source.flags.f_contiguous:
-            out[...] = source[:, cols]
-            return
     else:
-        places = cache.slots(cols)
-        source = cache.block
-    np.take(source.T, places, axis=0, out=out.T, mode="clip")  # "clip": not buffered
+        source, places = cache.block, cache.slots(cols)
+    if source.flags.f_contiguous and source.dtype == out.dtype:
+        np.take(source.T, places, axis=0, out=out.T, mode="clip")  # "clip": not buffered
+    else:  # a float32 design, or one whose columns are not contiguous
+        out[...] = source[:, places]
 
 
 def _kernel_args(
