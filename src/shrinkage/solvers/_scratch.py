@@ -7,11 +7,16 @@ step's columns and Gram matrix): on 500 x 5000 at alpha_max / 10, about 700 faul
 the fit's time.  A solver takes its large buffers here (``take``) and gives them back when done
 (``give``); the next fit reuses them.  At most ``KEEP_BYTES`` stay kept between fits.
 
-A buffer given back must have no views left in use: it is written by its next taker.
+A buffer is handed out again only when nothing else refers to it: a buffer given back while a
+view of it (or any other reference) is still alive is dropped, never reused, so that no array in
+use can see its memory rewritten by the next taker.  ``give`` only queues the buffer (it may run
+in a finalizer, during a garbage collection inside ``take``); the next ``take`` checks and sorts
+the queue, once the giver's own references are gone.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Literal
 
@@ -37,9 +42,12 @@ def take(size: int) -> np.ndarray:
 
     Examples
     --------
+    >>> import weakref
     >>> a = take(1000)
+    >>> ref = weakref.ref(a)  # not a reference that keeps it from reuse
     >>> give(a)
-    >>> take(900) is a, take(900) is a  # kept once, taken once
+    >>> del a  # a buffer still referred to is never handed out again
+    >>> take(900) is ref(), take(900) is ref()  # kept once, taken once
     (True, False)
     """
     with _lock:
@@ -51,27 +59,43 @@ def take(size: int) -> np.ndarray:
 
 
 def give(buffer: np.ndarray) -> None:
-    """Keep a buffer of ``take`` for a later one (the largest kept ones while they fit in
-    ``KEEP_BYTES`` in all); safe from a finalizer."""
+    """Queue a buffer of ``take`` for a later one; safe from a finalizer (no lock).  The queue
+    holds ``KEEP_BYTES`` at most (the oldest dropped first)."""
     _given.append(buffer)
-    if _lock.acquire(blocking=False):  # else sorted in by the next ``take`` or ``give``
-        try:
-            _sort_given()
-        finally:
-            _lock.release()
+    queued = sum(b.nbytes for b in _given)
+    while queued > KEEP_BYTES and _given:
+        queued -= _given.pop(0).nbytes
 
 
 def _sort_given() -> None:
-    """Move the buffers given back into ``_kept``, the largest first while they fit in
-    ``KEEP_BYTES`` (``_lock`` held)."""
+    """Move the queued buffers that nothing else refers to into ``_kept``, the largest first
+    while they fit in ``KEEP_BYTES`` in all (``_lock`` held)."""
     while _given:
-        _kept.append(_given.pop())
+        buffer = _given.pop()
+        if _references(buffer) <= _ALONE:
+            _kept.append(buffer)
+        del buffer
     total = 0
     for b in sorted(_kept, key=lambda b: -b.nbytes):
         if total + b.nbytes > KEEP_BYTES:
             _kept[:] = [c for c in _kept if c is not b]
         else:
             total += b.nbytes
+
+
+def _references(buffer: np.ndarray) -> int:
+    """The references to ``buffer`` (a view of it holds one: numpy's ``base``)."""
+    return sys.getrefcount(buffer)
+
+
+def _alone() -> int:
+    """``_references`` of a buffer held only by one local name, as in ``_sort_given``."""
+    buffer = np.empty(0)
+    return _references(buffer)
+
+
+#: ``_references`` of a buffer that nothing but ``_sort_given`` refers to
+_ALONE = _alone()
 
 
 def matrix(flat: np.ndarray, shape: tuple[int, int], order: Literal["C", "F"] = "C") -> np.ndarray:

@@ -161,6 +161,7 @@ class OrthantNewton:
         old = self._held.pop(name, None)
         if old is not None:
             _scratch.give(old)
+            del old  # kept for reuse only when nothing refers to it any more
         self._held[name] = flat = _scratch.take(shape[0] * shape[1])
         return _scratch.matrix(flat, shape, order)
 
