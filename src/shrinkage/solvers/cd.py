@@ -12,6 +12,8 @@ X' r), the gap at the residual projected off the support certifies it instead.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._certificate_kernels import off_support_columns
@@ -175,7 +177,8 @@ class LeastSquaresCD:
         if needs_cache(design):
             self.cache = ColumnCache.of(design) if cache is None else cache
         use_newton = newton and int(penalty[0]) == ELASTIC_NET and not design.is_sparse
-        self.newton = OrthantNewton(self._columns) if use_newton else None
+        columns = functools.partial(_write_columns, design, self.cache)  # no cycle via self
+        self.newton = OrthantNewton(columns) if use_newton else None
 
     def certify(self, budget: int) -> Certificate:
         design, cols, w = self.design, self.cols, self.w
@@ -317,9 +320,9 @@ class LeastSquaresCD:
 
     def _columns(self, cols: np.ndarray) -> np.ndarray:
         """The design's columns ``cols`` (n, len(cols)), Fortran order."""
-        if self.cache is None:
-            return np.asfortranarray(self.design.Xd[:, cols])
-        return self.cache.block[:, self.cache.slots(cols)]
+        out = np.empty((self.r.size, cols.size), order="F")
+        _write_columns(self.design, self.cache, cols, out)
+        return out
 
     def _violations(self) -> np.ndarray:
         """KKT violations of the columns in play (a view of a buffer)."""
@@ -342,6 +345,22 @@ class LeastSquaresCD:
             cols.restrict(self.w),
             out,
         )
+
+
+def _write_columns(
+    design: WeightedDesign, cache: ColumnCache | None, cols: np.ndarray, out: np.ndarray
+) -> None:
+    """Write the columns ``cols`` of ``design`` into ``out`` ((n, len(cols)), Fortran order),
+    from ``cache`` where it reads the design, else from the design's ``Xd``: from a
+    Fortran-ordered source, rows of its transpose copied whole."""
+    if cache is None:
+        source, places = design.Xd, cols
+    else:
+        source, places = cache.block, cache.slots(cols)
+    if source.flags.f_contiguous and source.dtype == out.dtype:
+        np.take(source.T, places, axis=0, out=out.T, mode="clip")  # "clip": not buffered
+    else:  # a float32 design, or one whose columns are not contiguous
+        out[...] = source[:, places]
 
 
 def _kernel_args(
