@@ -524,3 +524,22 @@ def test_a_sparse_column_s_duplicate_entries_are_summed_before_the_check():
     with pytest.raises(ValueError, match=r"^column 0 of X holds values up to"):
         v.check_magnitude(X)
     v.check_magnitude(sp.csc_matrix(np.array([[half], [half]])))  # canonical: each within
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (lambda X: X.indices.__setitem__(3, -1), "indices must be >= 0"),
+        (lambda X: X.indices.__setitem__(3, 6), "indices must be < 6"),
+        (lambda X: X.indptr.__setitem__(2, 0), "indptr must be a non-decreasing sequence"),
+    ],
+    ids=["negative-row", "row-past-n", "decreasing-indptr"],
+)
+def test_a_malformed_sparse_matrix_is_one_clear_error(spoil, message):
+    """The kernels read a CSC matrix through its index arrays unchecked: one that points
+    outside them is refused before any fit reads it."""
+    rng = np.random.default_rng(0)
+    X = sp.csc_matrix(rng.standard_normal((6, 4)))
+    spoil(X)
+    with pytest.raises(ValueError, match=rf"^X is a malformed sparse matrix: {message}"):
+        s.Lasso(alpha=0.1).fit(X, rng.standard_normal(6))

@@ -187,6 +187,7 @@ def check_design(X, *, name: str = "X", feature_names=None, estimator=None):
     if sp.issparse(X):
         X = check_array(X, accept_sparse="csc", dtype=FLOAT_DTYPES, input_name=name)
         X = sp.csc_matrix(X)
+        _check_structure(X, name)
         X.sort_indices()
     else:
         X = check_array(X, dtype=FLOAT_DTYPES, input_name=name, ensure_all_finite=False)
@@ -276,6 +277,25 @@ class PendingScan:
         """Nothing where the moments prove X fine (``settled_by``), else ``run``."""
         if not self.settled_by(x_offset, centred_sq, sw):
             self.run()
+
+
+def _check_structure(X: sp.csc_matrix, name: str) -> None:
+    """Refuse a CSC matrix whose index arrays do not describe it (a row index outside [0, n),
+    column pointers that decrease or do not span the values): the kernels read X through them
+    unchecked, so such a matrix would read outside its arrays.
+
+    Examples
+    --------
+    >>> X = sp.csc_matrix(np.eye(2))
+    >>> X.indices[0] = 5
+    >>> _check_structure(X, "X")
+    Traceback (most recent call last):
+    ValueError: X is a malformed sparse matrix: indices must be < 2
+    """
+    try:
+        X.check_format(full_check=True)
+    except ValueError as error:
+        raise ValueError(f"{name} is a malformed sparse matrix: {error}") from None
 
 
 def check_array(A, *, dtype, ensure_2d: bool = True, ensure_all_finite: bool = True, **options):
