@@ -89,3 +89,25 @@ def test_a_buffer_given_while_the_pool_is_busy_is_kept_later(empty_pool):
     del buffer
     assert not empty_pool and _scratch._given == [a()]
     assert _scratch.take(1000) is a() and not _scratch._given
+
+
+def test_the_queue_of_given_buffers_is_bounded_too(empty_pool, monkeypatch):
+    monkeypatch.setattr(_scratch, "KEEP_BYTES", 8 * 3000)
+    for _ in range(5):
+        _scratch.give(np.empty(1000))
+    assert len(_scratch._given) == 3  # the oldest dropped
+
+
+def test_fits_in_threads_that_share_the_pool_are_those_made_alone(empty_pool):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shrinkage import Lasso
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 400))
+    ys = [X[:, k : k + 4] @ np.ones(4) + 0.1 * rng.standard_normal(60) for k in range(8)]
+    alone = [Lasso(alpha=0.05, tol=1e-10).fit(X, y).coef_ for y in ys]
+    with ThreadPoolExecutor(4) as pool:
+        shared = list(pool.map(lambda y: Lasso(alpha=0.05, tol=1e-10).fit(X, y).coef_, ys * 3))
+    for k, coef in enumerate(shared):
+        np.testing.assert_array_equal(coef, alone[k % len(ys)])

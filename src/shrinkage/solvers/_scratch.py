@@ -62,9 +62,12 @@ def give(buffer: np.ndarray) -> None:
     """Queue a buffer of ``take`` for a later one; safe from a finalizer (no lock).  The queue
     holds ``KEEP_BYTES`` at most (the oldest dropped first)."""
     _given.append(buffer)
-    queued = sum(b.nbytes for b in _given)
-    while queued > KEEP_BYTES and _given:
-        queued -= _given.pop(0).nbytes
+    queued = sum(b.nbytes for b in list(_given))
+    while queued > KEEP_BYTES:
+        try:
+            queued -= _given.pop(0).nbytes
+        except IndexError:  # another thread's ``take`` sorted the queue meanwhile
+            break
 
 
 def _sort_given() -> None:
