@@ -513,3 +513,33 @@ def test_column_moments_settle_only_what_the_scan_would_pass():
     assert scan.settled_by(np.zeros(2), np.full(2, 0.49 * limit / 16), sw)
     assert not scan.settled_by(np.zeros(2), np.full(2, 0.51 * limit / 16), sw)
     assert not scan.settled_by(np.full(2, 1e200), np.zeros(2), sw)  # its square overflows
+
+
+def test_a_sparse_column_s_duplicate_entries_are_summed_before_the_check():
+    # two stored values of one entry, each within the limit (n max^2 at half of it), their
+    # sum above it: checked as the entry the solvers see, not as the values stored
+    half = np.sqrt(0.5 * v.magnitude_limit(np.float64) / 2)
+    X = sp.csc_matrix((np.array([half, half]), np.array([0, 0]), np.array([0, 2])), shape=(2, 1))
+    assert not X.has_canonical_format
+    with pytest.raises(ValueError, match=r"^column 0 of X holds values up to"):
+        v.check_magnitude(X)
+    v.check_magnitude(sp.csc_matrix(np.array([[half], [half]])))  # canonical: each within
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (lambda X: X.indices.__setitem__(3, -1), "indices must be >= 0"),
+        (lambda X: X.indices.__setitem__(3, 6), "indices must be < 6"),
+        (lambda X: X.indptr.__setitem__(2, 0), "indptr must be a non-decreasing sequence"),
+    ],
+    ids=["negative-row", "row-past-n", "decreasing-indptr"],
+)
+def test_a_malformed_sparse_matrix_is_one_clear_error(spoil, message):
+    """The kernels read a CSC matrix through its index arrays unchecked: one that points
+    outside them is refused before any fit reads it."""
+    rng = np.random.default_rng(0)
+    X = sp.csc_matrix(rng.standard_normal((6, 4)))
+    spoil(X)
+    with pytest.raises(ValueError, match=rf"^X is a malformed sparse matrix: {message}"):
+        s.Lasso(alpha=0.1).fit(X, rng.standard_normal(6))

@@ -62,6 +62,37 @@ def njit_internal(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     return register_jitable(no_cpython_wrapper=True, no_cfunc_wrapper=True, **options)  # type: ignore[no-any-return]
 
 
+def specialize_when_none(generic: Callable[..., Any], special: Callable[..., Any], at: int) -> None:
+    """Compile ``generic`` (a function numba kernels call) as ``special`` wherever its argument
+    ``at`` is None, inlined in the caller (with the caller's fastmath flags) either way: a
+    kernel then compiles only the branch its argument types need (e.g. the elastic net's math
+    where gamma is None, a dense design's loops where a CSC design's values are None).
+
+    Examples
+    --------
+    >>> import numba
+    >>> def scale(x, factor):
+    ...     return x * factor
+    >>> def unscaled(x, factor):
+    ...     return x
+    >>> specialize_when_none(scale, unscaled, 1)
+    >>> numba.njit(cache=False)(lambda x: scale(x, None) + scale(x, 3.0))(2.0)
+    8.0
+    """
+    from numba import types
+    from numba.extending import overload
+
+    @overload(
+        generic,
+        inline="always",
+        strict=False,
+        # neither wrapper (``njit_internal``): options numba's type stubs do not list
+        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
+    )
+    def _choose(*args):
+        return special if isinstance(args[at], types.NoneType) else generic
+
+
 def stub_when_none(function: Callable[..., Any], at: int) -> None:
     """Compile ``function`` (a function numba kernels call) as a stub that returns 0.0 wherever
     its argument ``at`` is None, and as itself, inlined in the caller (with the caller's fastmath
@@ -71,10 +102,11 @@ def stub_when_none(function: Callable[..., Any], at: int) -> None:
     ...)``: numba types both branches, and ``function``'s code may not type with None (MCP's
     math where gamma is None, a CSC design's loops where its values are None); the stub does,
     and LLVM drops the branch that a None can never take.  A first fit then compiles neither
-    the other branch nor, as an overload's special case would (numba compiles an inlined
+    the other branch nor, as ``specialize_when_none`` would (numba compiles an inlined
     overload's implementation on its own first, to type it), a second copy of the special
     case: the elastic net's KKT score and prox on their own were about 0.5 s of a Lasso's first
-    fit in a fresh cache.
+    fit in a fresh cache.  ``specialize_when_none`` stays the cheaper one where the special
+    case is a call and nothing more.
 
     Examples
     --------

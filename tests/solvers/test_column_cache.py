@@ -54,6 +54,9 @@ def test_same_data_as_the_fortran_design(offset, fit_intercept, weighted):
         assert d.Xd.flags.c_contiguous
     cols = np.arange(X.shape[1])
     np.testing.assert_allclose(_columns(d, cols), f.Xd, rtol=1e-12, atol=1e-12)
+    if isinstance(d, RawDesign):  # from X in either order: the same bits
+        F = dataclasses.replace(d, Xd=np.asfortranarray(X))
+        np.testing.assert_array_equal(F.columns(cols[::-3]), d.columns(cols[::-3]))
     np.testing.assert_allclose(d.col_norm_sq, f.col_norm_sq, rtol=1e-12)
     assert d.col_norm_sq[5] == 0.0 == f.col_norm_sq[5] or not fit_intercept
     np.testing.assert_allclose(d.y, f.y, rtol=1e-14)
@@ -75,17 +78,27 @@ def test_row_major_copy_matches_the_fortran_build():
     np.testing.assert_allclose(d.Xd, f.Xd, rtol=1e-14, atol=1e-14)
 
 
-def test_cache_copies_each_column_once_and_grows():
+def test_cache_copies_each_column_once_and_grows(monkeypatch):
+    """Each column written once, in its place; the store grows (a small first room here)
+    with the columns it held kept."""
+    monkeypatch.setattr(ColumnCache, "FIRST_ROOM", 2)
     X, _ = _wide(n=6, p=50)
-    cache = ColumnCache(lambda cols: X[:, cols], X.shape)
+    written = []
+
+    def source(cols, out):
+        written.extend(cols.tolist())
+        out[:] = X[:, cols]
+
+    cache = ColumnCache(source, X.shape)
     first = cache.slots(np.array([4, 9, 30]))
-    assert cache.count == 3
+    assert cache.count == 3 and cache._store.shape[1] == 4 * 3
     again = cache.slots(np.array([9, 30, 4, 45]))
     assert cache.count == 4 and again[:3].tolist() == first[[1, 2, 0]].tolist()
     cols = np.arange(0, 50, 2)
     s = cache.slots(cols)
     assert cache.block.flags.f_contiguous
     np.testing.assert_array_equal(cache.block[:, s], X[:, cols])
+    assert cache._store.shape[1] == 50 and sorted(written) == sorted(set(written))
 
 
 @pytest.mark.parametrize(

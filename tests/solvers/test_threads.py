@@ -21,6 +21,11 @@ def test_one_thread_inside_and_the_limits_restored_after():
             assert all(t == 1 for t in _blas_threads())
         assert all(t == 1 for t in _blas_threads())
     assert _blas_threads() == before
+    with one_blas_thread():  # the same after the nested context (no limit of its own) closed
+        with one_blas_thread():
+            pass
+        assert all(t == 1 for t in _blas_threads())
+    assert _blas_threads() == before
     with blas_threads_for(SMALL_DESIGN + 1):  # a large design keeps its threads
         assert _blas_threads() == before
 

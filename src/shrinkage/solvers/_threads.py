@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+from collections.abc import Iterator
 
 from threadpoolctl import ThreadpoolController
 
@@ -30,12 +31,29 @@ def _controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+#: how many ``one_blas_thread`` contexts are open in the main thread: inside one, another has
+#: nothing to change (setting and restoring the libraries' limits costs about 40 us, and a
+#: wide Lasso fit makes four such calls inside its own, for a Newton step's factorization)
+_open = 0
+
+
 def one_blas_thread() -> contextlib.AbstractContextManager:
     """A context in which BLAS and LAPACK run on one thread (the limits before are restored);
-    no change outside the main thread."""
-    if threading.current_thread() is not threading.main_thread():
+    no change outside the main thread, nor inside another such context."""
+    if _open or threading.current_thread() is not threading.main_thread():
         return contextlib.nullcontext()
-    return _controller().limit(limits=1, user_api="blas")
+    return _one_thread()
+
+
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    global _open
+    with _controller().limit(limits=1, user_api="blas"):
+        _open += 1
+        try:
+            yield
+        finally:
+            _open -= 1
 
 
 def blas_threads_for(n_entries: int) -> contextlib.AbstractContextManager:

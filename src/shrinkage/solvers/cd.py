@@ -12,6 +12,8 @@ X' r), the gap at the residual projected off the support certifies it instead.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._certificate_kernels import off_support_columns
@@ -175,7 +177,8 @@ class LeastSquaresCD:
         if needs_cache(design):
             self.cache = ColumnCache.of(design) if cache is None else cache
         use_newton = newton and int(penalty[0]) == ELASTIC_NET and not design.is_sparse
-        self.newton = OrthantNewton(self._columns) if use_newton else None
+        columns = functools.partial(_write_columns, design, self.cache)  # no cycle via self
+        self.newton = OrthantNewton(columns) if use_newton else None
 
     def certify(self, budget: int) -> Certificate:
         design, cols, w = self.design, self.cols, self.w
@@ -192,23 +195,19 @@ class LeastSquaresCD:
         if self.convex and not cols.free.size:
             return self._certify_at_residual()
         self.scores = self._violations()
+        w_in, lipschitz_in = cols.restrict(w), cols.restrict(lipschitz)
         closed, stalled = _kernels.optimality_checks(
-            self.scores,
-            w[idx],
-            cols.pw.l1,
-            lipschitz[idx],
-            design.yty,
-            np.ones(idx.size, dtype=bool),
+            self.scores, w_in, cols.pw.l1, lipschitz_in, design.yty, cols.everywhere
         )
         if not self.convex:
-            unit = np.sqrt(lipschitz[idx])
+            unit = np.sqrt(lipschitz_in)
             gap = float(np.max(self.scores / unit, initial=0.0))
             return Certificate(gap, closed, self.tol_abs)
         r_dot_y, residual_sq = design.residual_products(self.r, self.rsum, w)
         gap, self.theta_corr = certify(
             cols.pw,
-            w[idx],
-            self.corr[idx],
+            w_in,
+            cols.restrict(self.corr),
             r_dot_y,
             residual_sq,
             cols.free,
@@ -259,11 +258,13 @@ class LeastSquaresCD:
         if not self.use_screen:
             return False
         design, w, idx = self.design, self.w, self.cols.idx
-        out = self.cols.screened_out(self.theta_corr, design.col_norm_sq[idx], self.gap)
+        out = self.cols.screened_out(
+            self.theta_corr, self.cols.restrict(design.col_norm_sq), self.gap
+        )
         if not out.any():
             return False
         self.active[idx[out]] = False
-        dropped = idx[out & (w[idx] != 0)]
+        dropped = idx[out & (self.cols.restrict(w) != 0)]
         if self.cache is not None and dropped.size:
             self.r += self._columns(dropped) @ w[dropped]
         for j in dropped if self.cache is None else ():
@@ -281,7 +282,7 @@ class LeastSquaresCD:
 
     def ranking(self) -> Ranking:
         idx = self.cols.idx
-        return Ranking(self.scores, self.w[idx] != 0, blocks=idx)
+        return Ranking(self.scores, self.cols.restrict(self.w) != 0, blocks=idx)
 
     def inner(self, ws: np.ndarray, tol_inner: float, budget: int) -> Step:
         if self.gap <= self.tol_abs:
@@ -354,9 +355,9 @@ class LeastSquaresCD:
 
     def _columns(self, cols: np.ndarray) -> np.ndarray:
         """The design's columns ``cols`` (n, len(cols)), Fortran order."""
-        if self.cache is None:
-            return np.asfortranarray(self.design.Xd[:, cols])
-        return self.cache.block[:, self.cache.slots(cols)]
+        out = np.empty((self.r.size, cols.size), order="F")
+        _write_columns(self.design, self.cache, cols, out)
+        return out
 
     def _violations(self) -> np.ndarray:
         """KKT violations of the columns in play (a view of a buffer)."""
@@ -364,8 +365,8 @@ class LeastSquaresCD:
         out = self.buffer[: idx.size]
         if self.convex:
             return kkt_violations(
-                self.corr[idx],
-                self.w[idx],
+                cols.restrict(self.corr),
+                cols.restrict(self.w),
                 cols.pw.l1,
                 cols.pw.l2,
                 cols.pw.lower,
@@ -375,10 +376,26 @@ class LeastSquaresCD:
         kind, _, _, _, _, gamma = self.penalty
         return kkt_scores(
             (kind, cols.pw.l1, cols.pw.l2, cols.pw.lower, cols.pw.upper, gamma),
-            self.corr[idx],
-            self.w[idx],
+            cols.restrict(self.corr),
+            cols.restrict(self.w),
             out,
         )
+
+
+def _write_columns(
+    design: WeightedDesign, cache: ColumnCache | None, cols: np.ndarray, out: np.ndarray
+) -> None:
+    """Write the columns ``cols`` of ``design`` into ``out`` ((n, len(cols)), Fortran order),
+    from ``cache`` where it reads the design, else from the design's ``Xd``: from a
+    Fortran-ordered source, rows of its transpose copied whole."""
+    if cache is None:
+        source, places = design.Xd, cols
+    else:
+        source, places = cache.block, cache.slots(cols)
+    if source.flags.f_contiguous and source.dtype == out.dtype:
+        np.take(source.T, places, axis=0, out=out.T, mode="clip")  # "clip": not buffered
+    else:  # a float32 design, or one whose columns are not contiguous
+        out[...] = source[:, places]
 
 
 def _kernel_args(

@@ -76,6 +76,21 @@ class ColumnsInPlay:
         self.cross = np.ascontiguousarray(cross if self.whole else cross[idx])
         self.q_free = q_free
 
+    def restrict(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (one per column of the design) at the columns in play: ``values`` itself
+        where every column is in play (a fancy-indexed copy of 50000 values took about 40 us,
+        and a certificate made six of them).
+
+        Examples
+        --------
+        >>> pw = PenaltyWeights(np.ones(3), np.zeros(3), np.full(3, -np.inf), np.full(3, np.inf))
+        >>> cols = ColumnsInPlay(np.array([True, False, True]), pw, np.empty(0, dtype=np.int64),
+        ...                      np.empty((3, 0)), np.empty(0))
+        >>> cols.restrict(np.array([1.0, 2.0, 3.0])).tolist()
+        [1.0, 3.0]
+        """
+        return values if self.whole else values[self.idx]
+
     def screened_out(self, theta_corr: np.ndarray, col_norm_sq: np.ndarray, gap: float):
         """The gap-safe rule (w_j* = 0 where |x_j' theta| + ||x_j|| sqrt(2 gap) < l1_j): a mask
         over the columns in play, True where a column leaves.

@@ -20,11 +20,14 @@ of celer/skglm-style working-set solvers and of semismooth Newton methods, here 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import scipy.linalg
 
+from . import _scratch
 from ._threads import one_blas_thread
 
 #: a support larger than this is not factored (the p x p solve would cost more than epochs)
@@ -38,10 +41,15 @@ class OrthantNewton:
     support's Gram matrix and Cholesky factor are kept for the next step (the factor if the
     support is the same, the Gram matrix's entries between the columns it shares).
 
+    The support's columns, its Gram matrix and factor live in ``_scratch`` buffers (given back
+    after the step, or when the instance goes): written fresh, their pages would cost about
+    a fault per 4 KiB at every fit.
+
     Parameters
     ----------
     columns : callable
-        ``columns(S)`` gives the centred, weighted design's columns S, (n, len(S)).
+        ``columns(S, out)`` writes the centred, weighted design's columns S into ``out``,
+        (n, len(S)), Fortran order.
 
     Examples
     --------
@@ -53,17 +61,20 @@ class OrthantNewton:
     >>> pen = (0, np.ones(2), np.zeros(2), np.full(2, -np.inf), np.full(2, np.inf), 0.0)
     >>> w = np.array([1.0, -0.5])
     >>> r = y - Xd @ w
-    >>> OrthantNewton(lambda S: Xd[:, S]).step(pen, w, r, np.array([0, 1]))
+    >>> OrthantNewton(lambda S, out: np.copyto(out, Xd[:, S])).step(pen, w, r, np.array([0, 1]))
     True
     >>> w.tolist(), r.tolist()  # soft-thresholding: 3 - 1 and -2 + 1
     ([2.0, -1.0], [1.0, -1.0, 0.0])
     """
 
-    def __init__(self, columns: Callable[[np.ndarray], np.ndarray]):
+    def __init__(self, columns: Callable[[np.ndarray, np.ndarray], None]):
         self.columns = columns
         self._support = np.empty(0, dtype=np.int64)
         self._gram_matrix = np.empty((0, 0))
         self._factor: tuple | None = None
+        #: the scratch buffers under ``_gram_matrix`` and ``_factor``
+        self._held: dict[str, np.ndarray] = {}
+        weakref.finalize(self, _give_all, self._held)
 
     def step(self, penalty: tuple, w: np.ndarray, r: np.ndarray, ws: np.ndarray) -> bool:
         """One Newton step on the non-zero coordinates of ``w`` in ``ws`` (``w`` and the dense
@@ -71,12 +82,22 @@ class OrthantNewton:
 
         ``penalty`` is an elastic-net tuple of ``penalties._separable.penalty_arrays``.
         """
-        _, l1, l2, lower, upper, _ = penalty
+        l2 = penalty[2]
         S = ws[w[ws] != 0.0]
         m = S.size
         if m == 0 or m > MAX_SUPPORT or (m >= r.size and not np.all(l2[S] > 0)):
             return False
-        Xs = self.columns(S)
+        flat = _scratch.take(r.size * m)
+        try:
+            Xs = _scratch.matrix(flat, (r.size, m), "F")
+            self.columns(S, Xs)
+            return self._step(penalty, w, r, S, Xs)
+        finally:
+            _scratch.give(flat)
+
+    def _step(self, penalty: tuple, w: np.ndarray, r: np.ndarray, S: np.ndarray, Xs) -> bool:
+        """``step`` on the support ``S``, its columns ``Xs``."""
+        _, l1, l2, lower, upper, _ = penalty
         factor = self._cholesky(S, Xs, l2[S])
         if factor is None:
             return False
@@ -101,11 +122,16 @@ class OrthantNewton:
         if self._factor is not None and np.array_equal(S, self._support):
             return self._factor
         H = self._gram(S, Xs)
-        self._support, self._gram_matrix = S, H.copy()
-        H[np.diag_indices_from(H)] += l2_s
+        self._factor = None
+        self._support, self._gram_matrix = S, H
+        A = self._hold("factor", H.shape, "F")  # LAPACK's order: factored in place
+        A[...] = H
+        A[np.diag_indices_from(A)] += l2_s
         try:
             with one_blas_thread():
-                factor = scipy.linalg.cho_factor(H, lower=True, check_finite=False)
+                factor = scipy.linalg.cho_factor(
+                    A, lower=True, overwrite_a=True, check_finite=False
+                )
         except np.linalg.LinAlgError:
             factor = None
         if factor is not None and not np.all(np.isfinite(factor[0].diagonal())):
@@ -119,14 +145,32 @@ class OrthantNewton:
         old = self._support
         common, here, there = np.intersect1d(S, old, assume_unique=True, return_indices=True)
         if common.size < S.size // 2:
-            return Xs.T @ Xs
+            return np.matmul(Xs.T, Xs, out=self._hold("gram", (S.size, S.size), "C"))
         new = np.setdiff1d(np.arange(S.size), here, assume_unique=True)
-        H = np.empty((S.size, S.size))
-        H[np.ix_(here, here)] = self._gram_matrix[np.ix_(there, there)]
+        kept = self._gram_matrix[np.ix_(there, there)]
+        H = self._hold("gram", (S.size, S.size), "C")
+        H[np.ix_(here, here)] = kept
         cross = Xs.T @ Xs[:, new]
         H[:, new] = cross
         H[new, :] = cross.T
         return H
+
+    def _hold(self, name: str, shape: tuple[int, int], order: Literal["C", "F"]) -> np.ndarray:
+        """A scratch matrix for ``name`` (the Gram matrix or the factor), the one it replaces
+        given back."""
+        old = self._held.pop(name, None)
+        if old is not None:
+            _scratch.give(old)
+            del old  # kept for reuse only when nothing refers to it any more
+        self._held[name] = flat = _scratch.take(shape[0] * shape[1])
+        return _scratch.matrix(flat, shape, order)
+
+
+def _give_all(held: dict[str, np.ndarray]) -> None:
+    """Give the scratch buffers of a dropped ``OrthantNewton`` back."""
+    for flat in held.values():
+        _scratch.give(flat)
+    held.clear()
 
 
 def _active_set_steps(factor, g, w, sign, l1, lower, upper) -> np.ndarray | None:
