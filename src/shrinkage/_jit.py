@@ -118,20 +118,7 @@ def stub_when_none(function: Callable[..., Any], at: int) -> None:
     >>> both(2.0, None), both(2.0, 3.0)
     (2.0, 6.0)
     """
-    from numba import types
-    from numba.extending import overload
-
-    stub = _stub_like(function)
-
-    @overload(
-        function,
-        inline="always",
-        strict=False,
-        # neither wrapper (``njit_internal``): options numba's type stubs do not list
-        jit_options={"no_cpython_wrapper": True, "no_cfunc_wrapper": True},  # type: ignore[typeddict-unknown-key]
-    )
-    def _choose(*args):
-        return stub if isinstance(args[at], types.NoneType) else function
+    specialize_when_none(function, _stub_like(function), at)
 
 
 def _stub_like(function: Callable[..., Any]) -> Callable[..., float]:

@@ -214,14 +214,7 @@ class LeastSquaresCD:
             cols.cross,
             cols.q_free,
         )
-        if gap > self.tol_abs and stalled:
-            gap, self.theta_corr = min(
-                (gap, self.theta_corr),
-                _gap_off_support(design, cols, w, self.corr, r_dot_y, residual_sq),
-                key=lambda c: c[0],
-            )
-        self.gap = gap
-        return Certificate(float(gap), closed, self.tol_abs)
+        return self._certified(gap, closed, stalled, r_dot_y, residual_sq)
 
     def _certify_at_residual(self) -> Certificate:
         """``certify`` of a convex penalty without free columns: the scores, the checks and
@@ -229,7 +222,7 @@ class LeastSquaresCD:
         design, cols, w = self.design, self.cols, self.w
         idx, pw = cols.idx, cols.pw
         r_dot_y, residual_sq = design.residual_products(self.r, self.rsum, w)
-        corr, w_in = self.corr[idx], w[idx]
+        corr, w_in = cols.restrict(self.corr), cols.restrict(w)
         self.scores = self.buffer[: idx.size]
         gap, scale, closed, stalled = _kernels.residual_certificate(
             corr,
@@ -238,17 +231,25 @@ class LeastSquaresCD:
             pw.l2,
             pw.lower,
             pw.upper,
-            design.col_norm_sq[idx],
+            cols.restrict(design.col_norm_sq),
             design.yty,
             r_dot_y,
             residual_sq,
             self.scores,
         )
         self.theta_corr = scale * corr
+        return self._certified(gap, closed, stalled, r_dot_y, residual_sq)
+
+    def _certified(
+        self, gap: float, closed: bool, stalled: bool, r_dot_y: float, residual_sq: float
+    ) -> Certificate:
+        """The certificate of ``gap`` (its dual point's correlations in ``theta_corr``), or of
+        the gap at the residual projected off the support where the solver stalled above tol
+        and that one is smaller (module docstring)."""
         if gap > self.tol_abs and stalled:
             gap, self.theta_corr = min(
                 (gap, self.theta_corr),
-                _gap_off_support(design, cols, w, self.corr, r_dot_y, residual_sq),
+                _gap_off_support(self.design, self.cols, self.w, self.corr, r_dot_y, residual_sq),
                 key=lambda c: c[0],
             )
         self.gap = gap
