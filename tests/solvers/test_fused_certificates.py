@@ -41,12 +41,13 @@ def test_residual_certificate_is_the_three_kernels(seed):
     r = y - X @ w
     corr, col_norm_sq = X.T @ r, (X**2).sum(0)
     args = (corr, w, l1, l2, lower, upper, col_norm_sq, float(y @ y), float(r @ y), float(r @ r))
-    scores = np.empty(w.size)
-    gap, scale, closed, stalled = residual_certificate(*args, scores)
     want = _separate(*args)
-    assert (gap, scale, closed, stalled) == want[:4]
-    assert scores.tobytes() == want[4].tobytes()
-    assert gap > 0.0
+    for kernel in (residual_certificate, residual_certificate.py_func):  # py_func: traced
+        scores = np.empty(w.size)
+        gap, scale, closed, stalled = kernel(*args, scores)
+        assert (gap, scale, closed, stalled) == want[:4]
+        assert scores.tobytes() == want[4].tobytes()
+        assert gap > 0.0
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -55,14 +56,15 @@ def test_gram_certificate_is_the_three_kernels(seed):
     G, q, yty = X.T @ X, X.T @ y, float(y @ y)
     idx = np.arange(w.size, dtype=np.int64)
     col_norm_sq = np.diag(G).copy()
-    corr = np.zeros(w.size)
-    work = np.empty((3, w.size))
-    gap, r_dot_y, r_dot_r, closed, stalled = gram_certificate(
-        G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr, work
-    )
-    theta_corr, scores = work[1], work[2]
-    want = _separate(corr, w, l1, l2, lower, upper, col_norm_sq, yty, r_dot_y, r_dot_r)
-    assert (gap, closed, stalled) == (want[0], want[2], want[3])
-    assert scores.tobytes() == want[4].tobytes()
-    np.testing.assert_array_equal(theta_corr, want[1] * corr)
-    np.testing.assert_allclose(corr, q - G @ w, rtol=1e-12, atol=1e-12)
+    for kernel in (gram_certificate, gram_certificate.py_func):  # py_func: traced
+        corr = np.zeros(w.size)
+        work = np.empty((3, w.size))
+        gap, r_dot_y, r_dot_r, closed, stalled = kernel(
+            G, q, yty, w, idx, l1, l2, lower, upper, col_norm_sq, corr, work
+        )
+        theta_corr, scores = work[1], work[2]
+        want = _separate(corr, w, l1, l2, lower, upper, col_norm_sq, yty, r_dot_y, r_dot_r)
+        assert (gap, closed, stalled) == (want[0], want[2], want[3])
+        assert scores.tobytes() == want[4].tobytes()
+        np.testing.assert_array_equal(theta_corr, want[1] * corr)
+        np.testing.assert_allclose(corr, q - G @ w, rtol=1e-12, atol=1e-12)

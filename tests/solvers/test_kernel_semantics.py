@@ -10,7 +10,13 @@ import scipy.sparse as sp
 
 from shrinkage.datafits._quadratic_kernels import shifted_moments, sparse_moments, take_block
 from shrinkage.solvers._column_kernels import moments
-from shrinkage.solvers._kernels import _sparse_column_dot, _sparse_correlations
+from shrinkage.solvers._kernels import (
+    _dense_epoch,
+    _sparse_column_dot,
+    _sparse_correlations,
+    _sparse_epoch,
+    gather_sum,
+)
 
 
 def _reference(X, sw, v, centre):
@@ -97,3 +103,67 @@ def test_sparse_correlations_are_the_centred_weighted_products(weights, density)
     for kernel in (_sparse_column_dot, _sparse_column_dot.py_func):
         got = [kernel(j, X.data, X.indices, X.indptr, sw, x_offset, r, rsum) for j in range(p)]
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("length", range(10))
+def test_gather_sum_is_the_dot_product_of_a_column_s_stored_values(length):
+    # four partial sums, then the stored values past the last four one by one
+    rng = np.random.default_rng(length)
+    data, r = rng.standard_normal(length + 3), rng.standard_normal(20)
+    indices = rng.integers(0, 20, length + 3).astype(np.int32)
+    expected = data[2 : 2 + length] @ r[indices[2 : 2 + length]]
+    for kernel in (gather_sum, gather_sum.py_func):
+        got = kernel(2, 2 + length, data, indices, r)
+        np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+
+
+def _lasso_epoch(X, r, w, ws, l1, lipschitz):
+    """One coordinate-descent epoch of 1/2 ||r||^2 + sum l1_j |w_j| in plain numpy, and the
+    largest KKT violation met before each update."""
+    r, w, worst = r.copy(), w.copy(), 0.0
+    for j in ws:
+        corr = X[:, j] @ r
+        violation = abs(corr) - l1[j] if w[j] == 0.0 else abs(corr - l1[j] * np.sign(w[j]))
+        worst = max(worst, violation)
+        z = lipschitz[j] * w[j] + corr
+        new = np.sign(z) * max(abs(z) - l1[j], 0.0) / lipschitz[j]
+        r -= (new - w[j]) * X[:, j]
+        w[j] = new
+    return r, w, worst
+
+
+def _epoch_case(seed):
+    rng = np.random.default_rng(seed)
+    X = sp.random(25, 9, density=0.4, format="csc", random_state=rng)
+    X.indices = X.indices.astype(np.int32)
+    y = rng.standard_normal(25)
+    w = np.where(rng.random(9) < 0.4, rng.standard_normal(9), 0.0)
+    lipschitz = np.asarray(X.multiply(X).sum(axis=0)).ravel()
+    l1 = 0.2 * np.abs(X.T @ y).max() * np.ones(9)
+    ws = np.array([0, 2, 3, 5, 8], dtype=np.int64)
+    return X, y - X @ w, w, ws, l1, lipschitz
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_dense_and_sparse_epochs_are_one_lasso_epoch(seed):
+    X, r0, w0, ws, l1, lipschitz = _epoch_case(seed)
+    want_r, want_w, want_worst = _lasso_epoch(X.toarray(), r0, w0, ws, l1, lipschitz)
+    p = w0.size
+    pen = (0, l1, np.zeros(p), np.full(p, -np.inf), np.full(p, np.inf), None)
+    dense = np.asfortranarray(X.toarray())
+    for kernel in (_dense_epoch, _dense_epoch.py_func):
+        r, w = r0.copy(), w0.copy()
+        rsum, worst = kernel(dense, *pen, r, 0.0, w, ws, lipschitz)
+        np.testing.assert_allclose(w, want_w, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(r, want_r, rtol=1e-12, atol=1e-14)
+        assert worst == pytest.approx(want_worst, rel=1e-12) and rsum == 0.0
+    for sw in (np.ones(1), np.ones(X.shape[0])):  # one weight for all rows, or one per row
+        for kernel in (_sparse_epoch, _sparse_epoch.py_func):
+            r, w = r0.copy(), w0.copy()
+            x_offset = np.zeros(p)
+            rsum, worst = kernel(
+                X.data, X.indices, X.indptr, sw, x_offset, pen, r, 0.0, w, ws, lipschitz
+            )
+            np.testing.assert_allclose(w, want_w, rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(r, want_r, rtol=1e-12, atol=1e-14)
+            assert worst == pytest.approx(want_worst, rel=1e-12) and rsum == 0.0
