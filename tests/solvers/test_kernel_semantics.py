@@ -16,6 +16,7 @@ from shrinkage.solvers._kernels import (
     _sparse_correlations,
     _sparse_epoch,
     gather_sum,
+    gather_sum_weighted,
 )
 
 
@@ -115,6 +116,12 @@ def test_gather_sum_is_the_dot_product_of_a_column_s_stored_values(length):
     for kernel in (gather_sum, gather_sum.py_func):
         got = kernel(2, 2 + length, data, indices, r)
         np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+    sw = rng.uniform(0.5, 2.0, 20)
+    rows = indices[2 : 2 + length]
+    weighted = (sw[rows] * data[2 : 2 + length]) @ r[rows]
+    for kernel in (gather_sum_weighted, gather_sum_weighted.py_func):
+        got = kernel(2, 2 + length, data, indices, sw, r)
+        np.testing.assert_allclose(got, weighted, rtol=1e-13, atol=1e-15)
 
 
 def _lasso_epoch(X, r, w, ws, l1, lipschitz):
